@@ -13,6 +13,11 @@ uint32_t odb_crc32c_extend(uint32_t crc, const void *data, size_t n);
 
 static inline uint32_t odb_crc32c(const void *data, size_t n) { return odb_crc32c_extend(0, data, n); }
 
+/* For tests and benchmarks: the table-driven version (same results), and
+ * whether odb_crc32c_extend uses a CPU instruction on this machine. */
+uint32_t odb_crc32c_extend_portable(uint32_t crc, const void *data, size_t n);
+int odb_crc32c_hw_available(void);
+
 #define ODB_CRC_MASK_DELTA 0xa282ead8u
 
 static inline uint32_t odb_crc32c_mask(uint32_t crc) { return ((crc >> 15) | (crc << 17)) + ODB_CRC_MASK_DELTA; }

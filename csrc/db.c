@@ -1,0 +1,1479 @@
+#define _GNU_SOURCE
+#include "db.h"
+
+#include <dirent.h>
+#include <errno.h>
+#include <pthread.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "cache.h"
+#include "db_iter.h"
+#include "env.h"
+#include "log.h"
+#include "lz4.h"
+#include "memtable.h"
+#include "merge.h"
+#include "stats.h"
+#include "table.h"
+#include "version.h"
+
+#define MAX_GROUP_BYTES (1 << 20)
+#define MAX_IMMUTABLES 64
+
+/* A writer waiting in the write queue; lives on its thread's stack. */
+typedef struct writer {
+    odb_batch *batch;
+    int sync;
+    int done;
+    int status;
+    odb_error err;
+    pthread_cond_t cv;
+    struct writer *next;
+} writer;
+
+struct odb_snapshot {
+    odb_seq sequence;
+    struct odb_snapshot *prev, *next;
+};
+
+typedef struct immutable {
+    odb_memtable *mem;
+    uint64_t log_number; /* the WAL that holds its entries */
+} immutable;
+
+struct odb_db {
+    char *path;
+    odb_options opt;
+    odb_lock *lock;
+    odb_cache *cache;
+    odb_stats stats;
+
+    pthread_mutex_t mu;
+    pthread_cond_t bg_cv;   /* background work finished: stalled writers and waiters re-check */
+    pthread_cond_t work_cv; /* background threads: something to do */
+
+    odb_version_set versions; /* guarded by mu */
+    odb_memtable *mem;        /* guarded by mu; written by the write leader only */
+    uint64_t mem_log_number;
+    immutable imm[MAX_IMMUTABLES]; /* oldest first */
+    int nimm;
+    odb_log_writer *log;
+    odb_seq visible_sequence; /* highest sequence readers may see */
+
+    writer *queue_head, *queue_tail;
+    odb_batch group_batch;
+
+    odb_snapshot snapshots; /* sentinel of a list ordered by sequence */
+
+    pthread_t *threads;
+    int nthreads;
+    int shutting_down;
+    int flush_running, compaction_running;
+    int flush_requested;
+    int compact_all_level; /* >= 0: a manual compaction to the bottom is under way from this level */
+    int bg_error_code;
+    odb_error bg_error;
+};
+
+/* ---- options ---- */
+
+void odb_options_init(odb_options *o) {
+    memset(o, 0, sizeof *o);
+    o->create_if_missing = 1;
+    o->enable_wal = 1;
+    o->write_buffer_size = 64u << 20;
+    o->max_write_buffer_number = 2;
+    o->min_write_buffer_number_to_merge = 1;
+    o->level0_file_num_compaction_trigger = 4;
+    o->level0_slowdown_writes_trigger = 20;
+    o->level0_stop_writes_trigger = 36;
+    o->target_file_size_base = 64u << 20;
+    o->max_bytes_for_level_base = 256u << 20;
+    o->max_background_jobs = 2;
+    o->block_cache_size = 32u << 20;
+    o->bloom_filter_bits_per_key = 10;
+    o->compression = ODB_COMPRESSION_LZ4;
+    o->allow_concurrent_memtable_write = 1;
+    o->block_size = 4096;
+    o->block_restart_interval = 16;
+}
+
+int odb_options_validate(const odb_options *o, odb_error *err) {
+#define REQUIRE(cond, ...)                                                                         \
+    if (!(cond)) {                                                                                 \
+        return odb_error_set(err, ODB_INVALID_ARGUMENT, __VA_ARGS__);                              \
+    }
+    REQUIRE(o->write_buffer_size >= 4096, "write_buffer_size must be at least 4096 bytes");
+    REQUIRE(o->max_write_buffer_number >= 2 && o->max_write_buffer_number <= MAX_IMMUTABLES,
+            "max_write_buffer_number must be between 2 and %d", MAX_IMMUTABLES);
+    REQUIRE(o->min_write_buffer_number_to_merge >= 1 &&
+                o->min_write_buffer_number_to_merge < o->max_write_buffer_number,
+            "min_write_buffer_number_to_merge must be at least 1 and less than max_write_buffer_number");
+    REQUIRE(o->level0_file_num_compaction_trigger >= 1, "level0_file_num_compaction_trigger must be at least 1");
+    REQUIRE(o->level0_slowdown_writes_trigger >= o->level0_file_num_compaction_trigger,
+            "level0_slowdown_writes_trigger must be >= level0_file_num_compaction_trigger");
+    REQUIRE(o->level0_stop_writes_trigger >= o->level0_slowdown_writes_trigger,
+            "level0_stop_writes_trigger must be >= level0_slowdown_writes_trigger");
+    REQUIRE(o->target_file_size_base >= 4096, "target_file_size_base must be at least 4096 bytes");
+    REQUIRE(o->max_bytes_for_level_base >= 4096, "max_bytes_for_level_base must be at least 4096 bytes");
+    REQUIRE(o->max_background_jobs >= 1 && o->max_background_jobs <= 64, "max_background_jobs must be 1..64");
+    REQUIRE(o->bloom_filter_bits_per_key >= 0 && o->bloom_filter_bits_per_key <= 64,
+            "bloom_filter_bits_per_key must be 0..64");
+    REQUIRE(o->compression == ODB_COMPRESSION_NONE || o->compression == ODB_COMPRESSION_LZ4,
+            "compression_type must be lz4 or none");
+    REQUIRE(o->block_size >= 256 && o->block_size <= (64u << 20), "block_size must be 256 bytes .. 64 MiB");
+    REQUIRE(o->block_restart_interval >= 1 && o->block_restart_interval <= 1024,
+            "block_restart_interval must be 1..1024");
+    REQUIRE(!o->pin_l0_filter_and_index_blocks || o->cache_index_and_filter_blocks,
+            "pin_l0_filter_and_index_blocks needs cache_index_and_filter_blocks");
+#undef REQUIRE
+    return ODB_OK;
+}
+
+size_t odb_lz4_compress_bound(size_t n) { return odb_lz4_bound(n); }
+
+/* ---- helpers (mu held unless said otherwise) ---- */
+
+static odb_seq smallest_snapshot(odb_db *db) {
+    return db->snapshots.next != &db->snapshots ? db->snapshots.next->sequence : db->versions.last_sequence;
+}
+
+static void set_bg_error(odb_db *db, const odb_error *err) {
+    if (db->bg_error_code == ODB_OK) {
+        db->bg_error_code = err->code;
+        db->bg_error = *err;
+    }
+    pthread_cond_broadcast(&db->bg_cv);
+}
+
+static int report_bg_error(odb_db *db, odb_error *err) {
+    if (err != NULL) {
+        /* The original message says what failed; keep it whole. */
+        *err = db->bg_error;
+    }
+    return db->bg_error_code;
+}
+
+static void remove_log(odb_db *db, uint64_t number) {
+    char *path = odb_log_file_name(db->path, number);
+    if (path != NULL) {
+        odb_remove_file(path, NULL);
+        free(path);
+    }
+}
+
+/* Removes every file the current state does not need: leftovers of a crash
+ * (unfinished tables, temp files), flushed logs and old manifests. */
+static void remove_obsolete_files(odb_db *db) {
+    DIR *d = opendir(db->path);
+    if (d == NULL) {
+        return;
+    }
+    struct dirent *ent;
+    while ((ent = readdir(d)) != NULL) {
+        uint64_t number = 0;
+        int type = odb_parse_file_name(ent->d_name, &number);
+        int keep = 1;
+        switch (type) {
+        case ODB_FILE_TABLE: keep = odb_versions_is_live(&db->versions, number); break;
+        case ODB_FILE_LOG: keep = number >= db->versions.log_number; break;
+        case ODB_FILE_MANIFEST: keep = number >= db->versions.manifest_number; break;
+        case ODB_FILE_TEMP: keep = 0; break;
+        default: break;
+        }
+        if (!keep) {
+            char *p = odb_path_join(db->path, ent->d_name);
+            if (p != NULL) {
+                odb_remove_file(p, NULL);
+                free(p);
+            }
+        }
+    }
+    closedir(d);
+}
+
+static odb_table_build_options build_options(const odb_db *db) {
+    odb_table_build_options b;
+    b.block_size = db->opt.block_size;
+    b.block_restart_interval = db->opt.block_restart_interval;
+    b.bloom_bits_per_key = db->opt.bloom_filter_bits_per_key;
+    b.compression = db->opt.compression;
+    return b;
+}
+
+/* ---- writing tables (called without mu) ---- */
+
+typedef struct table_output {
+    odb_table_builder *builder;
+    uint64_t number;
+    odb_buf smallest, largest;
+} table_output;
+
+/* Drops versions no snapshot can see: a version is hidden when a newer version
+ * of the same key is visible to every snapshot. With drop_deletes, deletion
+ * markers visible to every snapshot are dropped too (nothing older remains
+ * below them). */
+typedef struct version_filter {
+    odb_seq smallest_snapshot;
+    odb_buf current_user;
+    int has_current;
+    odb_seq last_seq_for_key;
+} version_filter;
+
+static int filter_keep(version_filter *f, odb_slice ikey, int drop_deletes) {
+    odb_slice user = odb_ikey_user(ikey);
+    if (!f->has_current || odb_slice_compare(user, odb_buf_slice(&f->current_user)) != 0) {
+        odb_buf_clear(&f->current_user);
+        if (odb_buf_append(&f->current_user, user.data, user.size) != ODB_OK) {
+            return 1; /* keeping is always safe */
+        }
+        f->has_current = 1;
+        f->last_seq_for_key = ODB_MAX_SEQ + 1;
+    }
+    odb_seq seq = odb_ikey_seq(ikey);
+    int keep = 1;
+    if (f->last_seq_for_key <= f->smallest_snapshot) {
+        keep = 0;
+    } else if (drop_deletes && odb_ikey_kind(ikey) == ODB_KIND_DELETE && seq <= f->smallest_snapshot) {
+        keep = 0;
+    }
+    f->last_seq_for_key = seq;
+    return keep;
+}
+
+/* ---- flush ---- */
+
+/* Writes the entries of it (internal keys) to one new table; *number is 0 when
+ * nothing was written. Called without mu; number reserved by the caller. */
+static int write_table(odb_db *db, odb_iter *it, uint64_t number, odb_seq smallest_snap, odb_version_edit *edit,
+                       int level, odb_error *err) {
+    char *path = odb_table_file_name(db->path, number);
+    if (path == NULL) {
+        return odb_error_set(err, ODB_NO_MEMORY, "out of memory");
+    }
+    odb_table_build_options bopt = build_options(db);
+    odb_table_builder *b;
+    int rc = odb_table_builder_new(path, &bopt, &b, err);
+    if (rc != ODB_OK) {
+        free(path);
+        return rc;
+    }
+    version_filter f = {smallest_snap, {NULL, 0, 0}, 0, 0};
+    odb_buf smallest, largest;
+    odb_buf_init(&smallest);
+    odb_buf_init(&largest);
+    uint64_t entries = 0;
+    for (odb_iter_seek_first(it); odb_iter_valid(it) && rc == ODB_OK; odb_iter_next(it)) {
+        odb_slice k = odb_iter_key(it);
+        if (!filter_keep(&f, k, 0)) {
+            continue;
+        }
+        if (entries == 0 && odb_buf_append(&smallest, k.data, k.size) != ODB_OK) {
+            rc = odb_error_set(err, ODB_NO_MEMORY, "out of memory");
+            break;
+        }
+        odb_buf_clear(&largest);
+        if (odb_buf_append(&largest, k.data, k.size) != ODB_OK) {
+            rc = odb_error_set(err, ODB_NO_MEMORY, "out of memory");
+            break;
+        }
+        rc = odb_table_builder_add(b, k, odb_iter_value(it), err);
+        entries++;
+    }
+    if (rc == ODB_OK) {
+        rc = odb_iter_status(it, err);
+    }
+    uint64_t size = 0;
+    if (rc == ODB_OK && entries > 0) {
+        rc = odb_table_builder_finish(b, &size, err);
+    }
+    odb_table_builder_free(b);
+    if (rc == ODB_OK && entries > 0) {
+        ODB_STAT_ADD(&db->stats, flush_bytes, size);
+        if (odb_edit_add_file(edit, level, number, size, odb_buf_slice(&smallest), odb_buf_slice(&largest)) != ODB_OK) {
+            rc = odb_error_set(err, ODB_NO_MEMORY, "out of memory");
+        }
+    }
+    if (rc != ODB_OK || entries == 0) {
+        odb_remove_file(path, NULL);
+    }
+    free(f.current_user.data);
+    odb_buf_free(&smallest);
+    odb_buf_free(&largest);
+    free(path);
+    return rc;
+}
+
+/* Flushes the oldest immutable memtables (all of them when forced). mu held;
+ * released while the table is written. */
+static void flush_immutables(odb_db *db) {
+    int n = db->nimm;
+    odb_iter *children[MAX_IMMUTABLES];
+    odb_error err;
+    odb_error_clear(&err);
+    int built = 0;
+    for (int i = 0; i < n; i++) {
+        children[i] = odb_memtable_iter_new(db->imm[i].mem);
+        if (children[i] == NULL) {
+            break;
+        }
+        built++;
+    }
+    if (built < n) {
+        for (int i = 0; i < built; i++) {
+            odb_iter_destroy(children[i]);
+        }
+        odb_error_set(&err, ODB_NO_MEMORY, "out of memory flushing");
+        set_bg_error(db, &err);
+        return;
+    }
+    uint64_t number = odb_versions_new_file_number(&db->versions);
+    odb_seq snap = smallest_snapshot(db);
+    uint64_t next_log = n < db->nimm ? db->imm[n].log_number : db->mem_log_number;
+    pthread_mutex_unlock(&db->mu);
+
+    odb_version_edit edit;
+    odb_edit_init(&edit);
+    odb_iter *merged = odb_merge_iter_new(children, n);
+    int rc = merged ? write_table(db, merged, number, snap, &edit, 0, &err)
+                    : odb_error_set(&err, ODB_NO_MEMORY, "out of memory flushing");
+    odb_iter_destroy(merged);
+
+    pthread_mutex_lock(&db->mu);
+    if (rc == ODB_OK) {
+        edit.has_log_number = 1;
+        edit.log_number = next_log;
+        rc = odb_versions_apply(&db->versions, &edit, &err);
+    }
+    odb_edit_destroy(&edit);
+    if (rc != ODB_OK) {
+        set_bg_error(db, &err);
+        return;
+    }
+    for (int i = 0; i < n; i++) {
+        remove_log(db, db->imm[i].log_number);
+        odb_memtable_unref(db->imm[i].mem);
+    }
+    memmove(db->imm, db->imm + n, (size_t)(db->nimm - n) * sizeof db->imm[0]);
+    db->nimm -= n;
+    ODB_STAT_ADD(&db->stats, flushes, 1);
+}
+
+/* ---- compaction ---- */
+
+typedef struct compaction {
+    int level; /* inputs from level and level + 1; outputs to level + 1 */
+    odb_file_meta **inputs[2];
+    int ninputs[2];
+    odb_version *version;
+} compaction;
+
+static void compaction_free(compaction *c) {
+    for (int i = 0; i < 2; i++) {
+        for (int j = 0; j < c->ninputs[i]; j++) {
+            c->inputs[i][j]->being_compacted = 0;
+        }
+        free(c->inputs[i]);
+    }
+    odb_version_unref(c->version);
+    free(c);
+}
+
+static uint64_t max_bytes_for_level(const odb_db *db, int level) {
+    uint64_t bytes = db->opt.max_bytes_for_level_base;
+    for (int l = 1; l < level; l++) {
+        bytes *= 10;
+    }
+    return bytes;
+}
+
+static int user_range_overlaps(odb_file_meta *f, odb_slice lo, odb_slice hi) {
+    return odb_slice_compare(odb_ikey_user(odb_buf_slice(&f->largest)), lo) >= 0 &&
+           odb_slice_compare(odb_ikey_user(odb_buf_slice(&f->smallest)), hi) <= 0;
+}
+
+/* Picks work for the background: level-0 files past the trigger go to L1;
+ * otherwise the level most over its size target gives one file (round robin)
+ * and the files it overlaps below. NULL when nothing is due. mu held. */
+static compaction *pick_compaction(odb_db *db) {
+    odb_version *v = db->versions.current;
+    int level = -1;
+    double best = 1.0;
+    int manual = db->compact_all_level >= 0;
+    if (manual) {
+        for (int l = db->compact_all_level; l < ODB_NUM_LEVELS - 1; l++) {
+            int deeper = 0;
+            for (int m = l + 1; m < ODB_NUM_LEVELS; m++) {
+                deeper |= v->nfiles[m] > 0;
+            }
+            if (v->nfiles[l] > 0 && (deeper || l == 0 || l < ODB_NUM_LEVELS - 1)) {
+                /* move everything down until it sits in one bottom level */
+                int last_nonempty = 0;
+                for (int m = 0; m < ODB_NUM_LEVELS; m++) {
+                    if (v->nfiles[m] > 0) {
+                        last_nonempty = m;
+                    }
+                }
+                if (l < last_nonempty || (l == 0)) {
+                    level = l;
+                    break;
+                }
+            }
+        }
+        if (level < 0) {
+            db->compact_all_level = -1;
+            pthread_cond_broadcast(&db->bg_cv);
+            return NULL;
+        }
+        db->compact_all_level = level;
+    } else {
+        double score0 = (double)v->nfiles[0] / db->opt.level0_file_num_compaction_trigger;
+        if (score0 >= best) {
+            best = score0;
+            level = 0;
+        }
+        for (int l = 1; l < ODB_NUM_LEVELS - 1; l++) {
+            double score = (double)v->level_bytes[l] / (double)max_bytes_for_level(db, l);
+            if (score > best) {
+                best = score;
+                level = l;
+            }
+        }
+        if (level < 0) {
+            return NULL;
+        }
+    }
+    compaction *c = calloc(1, sizeof *c);
+    if (c == NULL) {
+        return NULL;
+    }
+    c->level = level;
+    int n0 = v->nfiles[level], n1 = v->nfiles[level + 1];
+    c->inputs[0] = malloc((size_t)(n0 ? n0 : 1) * sizeof(odb_file_meta *));
+    c->inputs[1] = malloc((size_t)(n1 ? n1 : 1) * sizeof(odb_file_meta *));
+    if (c->inputs[0] == NULL || c->inputs[1] == NULL) {
+        free(c->inputs[0]);
+        free(c->inputs[1]);
+        free(c);
+        return NULL;
+    }
+    if (level == 0 || manual) {
+        for (int i = 0; i < n0; i++) {
+            c->inputs[0][c->ninputs[0]++] = v->files[level][i];
+        }
+    } else {
+        /* the first file after the compact pointer, wrapping around */
+        odb_buf *ptr = &db->versions.compact_pointer[level];
+        int pick = 0;
+        for (int i = 0; i < n0; i++) {
+            if (ptr->len == 0 || odb_ikey_compare(odb_buf_slice(&v->files[level][i]->largest), odb_buf_slice(ptr)) > 0) {
+                pick = i;
+                break;
+            }
+        }
+        c->inputs[0][c->ninputs[0]++] = v->files[level][pick];
+        odb_buf_clear(ptr);
+        odb_buf_append(ptr, v->files[level][pick]->largest.data, v->files[level][pick]->largest.len);
+    }
+    odb_buf lo, hi;
+    odb_buf_init(&lo);
+    odb_buf_init(&hi);
+    for (int i = 0; i < c->ninputs[0]; i++) {
+        odb_slice s = odb_ikey_user(odb_buf_slice(&c->inputs[0][i]->smallest));
+        odb_slice l = odb_ikey_user(odb_buf_slice(&c->inputs[0][i]->largest));
+        if (i == 0 || odb_slice_compare(s, odb_buf_slice(&lo)) < 0) {
+            odb_buf_clear(&lo);
+            odb_buf_append(&lo, s.data, s.size);
+        }
+        if (i == 0 || odb_slice_compare(l, odb_buf_slice(&hi)) > 0) {
+            odb_buf_clear(&hi);
+            odb_buf_append(&hi, l.data, l.size);
+        }
+    }
+    for (int i = 0; i < n1; i++) {
+        if (user_range_overlaps(v->files[level + 1][i], odb_buf_slice(&lo), odb_buf_slice(&hi))) {
+            c->inputs[1][c->ninputs[1]++] = v->files[level + 1][i];
+        }
+    }
+    odb_buf_free(&lo);
+    odb_buf_free(&hi);
+    for (int i = 0; i < 2; i++) {
+        for (int j = 0; j < c->ninputs[i]; j++) {
+            c->inputs[i][j]->being_compacted = 1;
+        }
+    }
+    odb_version_ref(v);
+    c->version = v;
+    return c;
+}
+
+/* Whether any level below the output level may hold user_key. */
+static int key_may_exist_below(const compaction *c, odb_slice user_key) {
+    for (int l = c->level + 2; l < ODB_NUM_LEVELS; l++) {
+        for (int i = 0; i < c->version->nfiles[l]; i++) {
+            if (user_range_overlaps(c->version->files[l][i], user_key, user_key)) {
+                return 1;
+            }
+        }
+    }
+    return 0;
+}
+
+static int finish_output(odb_db *db, table_output *out, odb_version_edit *edit, int level, odb_error *err) {
+    uint64_t size = 0;
+    int rc = odb_table_builder_finish(out->builder, &size, err);
+    odb_table_builder_free(out->builder);
+    out->builder = NULL;
+    if (rc == ODB_OK) {
+        ODB_STAT_ADD(&db->stats, compaction_bytes_written, size);
+        rc = odb_edit_add_file(edit, level, out->number, size, odb_buf_slice(&out->smallest),
+                               odb_buf_slice(&out->largest));
+        if (rc != ODB_OK) {
+            rc = odb_error_set(err, ODB_NO_MEMORY, "out of memory");
+        }
+    }
+    return rc;
+}
+
+/* Runs c. mu held; released during the merge. */
+static void run_compaction(odb_db *db, compaction *c) {
+    odb_error err;
+    odb_error_clear(&err);
+    int n = c->ninputs[0] + c->ninputs[1];
+    odb_iter **children = malloc((size_t)(n ? n : 1) * sizeof *children);
+    odb_seq snap = smallest_snapshot(db);
+    int out_level = c->level + 1;
+    uint64_t *numbers = malloc(sizeof(uint64_t) * 1024);
+    int nnumbers = 0;
+    pthread_mutex_unlock(&db->mu);
+
+    int rc = ODB_OK;
+    odb_version_edit edit;
+    odb_edit_init(&edit);
+    int built = 0;
+    if (children == NULL || numbers == NULL) {
+        rc = odb_error_set(&err, ODB_NO_MEMORY, "out of memory compacting");
+    }
+    for (int i = 0; i < 2 && rc == ODB_OK; i++) {
+        for (int j = 0; j < c->ninputs[i] && rc == ODB_OK; j++) {
+            children[built] = odb_table_iter_new(c->inputs[i][j]->table);
+            if (children[built] == NULL) {
+                rc = odb_error_set(&err, ODB_NO_MEMORY, "out of memory compacting");
+            } else {
+                ODB_STAT_ADD(&db->stats, compaction_bytes_read, c->inputs[i][j]->file_size);
+                built++;
+            }
+        }
+    }
+    odb_iter *it = NULL;
+    if (rc == ODB_OK) {
+        it = odb_merge_iter_new(children, built);
+        if (it == NULL) {
+            rc = odb_error_set(&err, ODB_NO_MEMORY, "out of memory compacting");
+        }
+    } else {
+        for (int i = 0; i < built; i++) {
+            odb_iter_destroy(children[i]);
+        }
+    }
+    free(children);
+
+    table_output out = {NULL, 0, {NULL, 0, 0}, {NULL, 0, 0}};
+    version_filter f = {snap, {NULL, 0, 0}, 0, 0};
+    odb_table_build_options bopt = build_options(db);
+    odb_buf last_user;
+    odb_buf_init(&last_user);
+    for (odb_iter_seek_first(it); rc == ODB_OK && odb_iter_valid(it); odb_iter_next(it)) {
+        odb_slice k = odb_iter_key(it);
+        odb_slice user = odb_ikey_user(k);
+        if (!filter_keep(&f, k, 0)) {
+            continue;
+        }
+        if (odb_ikey_kind(k) == ODB_KIND_DELETE && odb_ikey_seq(k) <= snap && !key_may_exist_below(c, user)) {
+            continue; /* nothing older below: the marker has done its job */
+        }
+        /* Split outputs only between user keys so levels never overlap. */
+        if (out.builder != NULL && odb_table_builder_file_size(out.builder) >= db->opt.target_file_size_base &&
+            odb_slice_compare(user, odb_buf_slice(&last_user)) != 0) {
+            rc = finish_output(db, &out, &edit, out_level, &err);
+            if (rc != ODB_OK) {
+                break;
+            }
+        }
+        if (out.builder == NULL) {
+            pthread_mutex_lock(&db->mu);
+            out.number = odb_versions_new_file_number(&db->versions);
+            pthread_mutex_unlock(&db->mu);
+            if (nnumbers < 1024) {
+                numbers[nnumbers++] = out.number;
+            }
+            char *path = odb_table_file_name(db->path, out.number);
+            rc = path ? odb_table_builder_new(path, &bopt, &out.builder, &err)
+                      : odb_error_set(&err, ODB_NO_MEMORY, "out of memory");
+            free(path);
+            if (rc != ODB_OK) {
+                out.builder = NULL;
+                break;
+            }
+            odb_buf_clear(&out.smallest);
+            odb_buf_append(&out.smallest, k.data, k.size);
+        }
+        odb_buf_clear(&out.largest);
+        if (odb_buf_append(&out.largest, k.data, k.size) != ODB_OK ||
+            (odb_buf_clear(&last_user), odb_buf_append(&last_user, user.data, user.size)) != ODB_OK) {
+            rc = odb_error_set(&err, ODB_NO_MEMORY, "out of memory");
+            break;
+        }
+        rc = odb_table_builder_add(out.builder, k, odb_iter_value(it), &err);
+    }
+    if (rc == ODB_OK && it != NULL) {
+        rc = odb_iter_status(it, &err);
+    }
+    if (rc == ODB_OK && out.builder != NULL) {
+        rc = finish_output(db, &out, &edit, out_level, &err);
+    }
+    if (out.builder != NULL) {
+        odb_table_builder_free(out.builder);
+    }
+    odb_iter_destroy(it);
+    odb_buf_free(&out.smallest);
+    odb_buf_free(&out.largest);
+    odb_buf_free(&last_user);
+    free(f.current_user.data);
+
+    pthread_mutex_lock(&db->mu);
+    if (rc == ODB_OK) {
+        for (int i = 0; i < 2 && rc == ODB_OK; i++) {
+            for (int j = 0; j < c->ninputs[i]; j++) {
+                if (odb_edit_delete_file(&edit, c->level + i, c->inputs[i][j]->number) != ODB_OK) {
+                    rc = odb_error_set(&err, ODB_NO_MEMORY, "out of memory");
+                    break;
+                }
+            }
+        }
+    }
+    if (rc == ODB_OK) {
+        rc = odb_versions_apply(&db->versions, &edit, &err);
+    }
+    if (rc != ODB_OK) {
+        for (int i = 0; i < nnumbers; i++) {
+            char *path = odb_table_file_name(db->path, numbers[i]);
+            if (path != NULL) {
+                odb_remove_file(path, NULL);
+                free(path);
+            }
+        }
+        set_bg_error(db, &err);
+    } else {
+        ODB_STAT_ADD(&db->stats, compactions, 1);
+    }
+    free(numbers);
+    odb_edit_destroy(&edit);
+}
+
+/* ---- background threads ---- */
+
+static int flush_due(odb_db *db) {
+    return db->nimm > 0 && (db->flush_requested || db->nimm >= db->opt.min_write_buffer_number_to_merge);
+}
+
+static void *background_main(void *arg) {
+    odb_db *db = arg;
+    pthread_mutex_lock(&db->mu);
+    while (!db->shutting_down) {
+        if (db->bg_error_code != ODB_OK) {
+            pthread_cond_wait(&db->work_cv, &db->mu);
+            continue;
+        }
+        if (!db->flush_running && flush_due(db)) {
+            db->flush_running = 1;
+            flush_immutables(db);
+            if (db->nimm == 0) {
+                db->flush_requested = 0;
+            }
+            db->flush_running = 0;
+            pthread_cond_broadcast(&db->bg_cv);
+            pthread_cond_broadcast(&db->work_cv);
+            continue;
+        }
+        if (!db->compaction_running) {
+            compaction *c = pick_compaction(db);
+            if (c != NULL) {
+                db->compaction_running = 1;
+                run_compaction(db, c);
+                compaction_free(c);
+                db->compaction_running = 0;
+                pthread_cond_broadcast(&db->bg_cv);
+                pthread_cond_broadcast(&db->work_cv);
+                continue;
+            }
+        }
+        pthread_cond_wait(&db->work_cv, &db->mu);
+    }
+    pthread_mutex_unlock(&db->mu);
+    return NULL;
+}
+
+/* ---- writes ---- */
+
+/* Starts a new WAL and memtable, making the current memtable immutable. mu held. */
+static int switch_memtable(odb_db *db, odb_error *err) {
+    uint64_t number = odb_versions_new_file_number(&db->versions);
+    char *path = odb_log_file_name(db->path, number);
+    odb_memtable *mem = odb_memtable_new();
+    if (path == NULL || mem == NULL) {
+        free(path);
+        odb_memtable_unref(mem);
+        return odb_error_set(err, ODB_NO_MEMORY, "out of memory switching memtables");
+    }
+    odb_log_writer *log = NULL;
+    int rc = ODB_OK;
+    if (db->opt.enable_wal) {
+        rc = odb_log_writer_open(path, &log, err);
+        /* The finished log is made durable so only the newest log can be torn. */
+        if (rc == ODB_OK && db->log != NULL) {
+            rc = odb_log_sync(db->log, err);
+        }
+    }
+    free(path);
+    if (rc != ODB_OK) {
+        if (log != NULL) {
+            odb_log_writer_close(log, NULL);
+        }
+        odb_memtable_unref(mem);
+        return rc;
+    }
+    if (db->log != NULL) {
+        odb_log_writer_close(db->log, NULL);
+    }
+    db->log = log;
+    db->imm[db->nimm].mem = db->mem;
+    db->imm[db->nimm].log_number = db->mem_log_number;
+    db->nimm++;
+    db->mem = mem;
+    db->mem_log_number = number;
+    pthread_cond_broadcast(&db->work_cv);
+    return ODB_OK;
+}
+
+/* Makes room in the memtable for a write, stalling the writer while the
+ * background catches up. force: switch even if not full (for flush). mu held. */
+static int make_room(odb_db *db, int force, odb_error *err) {
+    int slowed = 0;
+    for (;;) {
+        if (db->bg_error_code != ODB_OK) {
+            return report_bg_error(db, err);
+        }
+        int l0 = db->versions.current->nfiles[0];
+        if (!force && !slowed && l0 >= db->opt.level0_slowdown_writes_trigger) {
+            /* Delay this write by 1 ms so compaction gets CPU, once per write. */
+            uint64_t t0 = odb_now_micros();
+            pthread_mutex_unlock(&db->mu);
+            struct timespec ts = {0, 1000000};
+            nanosleep(&ts, NULL);
+            pthread_mutex_lock(&db->mu);
+            ODB_STAT_ADD(&db->stats, stall_micros, odb_now_micros() - t0);
+            slowed = 1;
+            continue;
+        }
+        if (!force && odb_memtable_memory_usage(db->mem) < db->opt.write_buffer_size) {
+            return ODB_OK;
+        }
+        if (force && odb_memtable_num_entries(db->mem) == 0) {
+            return ODB_OK;
+        }
+        if (db->nimm >= db->opt.max_write_buffer_number - 1 || l0 >= db->opt.level0_stop_writes_trigger) {
+            uint64_t t0 = odb_now_micros();
+            pthread_cond_broadcast(&db->work_cv);
+            pthread_cond_wait(&db->bg_cv, &db->mu);
+            ODB_STAT_ADD(&db->stats, stall_micros, odb_now_micros() - t0);
+            continue;
+        }
+        return switch_memtable(db, err);
+    }
+}
+
+static int insert_into_memtable(void *ctx, odb_seq seq, int kind, odb_slice key, odb_slice value) {
+    return odb_memtable_add((odb_memtable *)ctx, seq, kind, key, value);
+}
+
+int odb_write(odb_db *db, odb_batch *batch, int sync, odb_error *err) {
+    writer w;
+    w.batch = batch;
+    w.sync = sync;
+    w.done = 0;
+    w.status = ODB_OK;
+    w.next = NULL;
+    pthread_cond_init(&w.cv, NULL);
+
+    pthread_mutex_lock(&db->mu);
+    if (db->queue_tail != NULL) {
+        db->queue_tail->next = &w;
+    } else {
+        db->queue_head = &w;
+    }
+    db->queue_tail = &w;
+    while (!w.done && db->queue_head != &w) {
+        pthread_cond_wait(&w.cv, &db->mu);
+    }
+    if (w.done) {
+        pthread_mutex_unlock(&db->mu);
+        pthread_cond_destroy(&w.cv);
+        if (w.status != ODB_OK && err != NULL) {
+            *err = w.err;
+        }
+        return w.status;
+    }
+
+    /* This thread leads a write group. */
+    odb_error gerr;
+    odb_error_clear(&gerr);
+    int rc = make_room(db, batch == NULL, &gerr);
+    writer *last = &w;
+    if (rc == ODB_OK && batch != NULL) {
+        odb_batch *group = batch;
+        size_t size = odb_batch_byte_size(batch);
+        size_t limit = size <= (128 << 10) ? size + (128 << 10) : MAX_GROUP_BYTES;
+        for (writer *f = w.next; f != NULL; f = f->next) {
+            if (f->batch == NULL || (f->sync && !w.sync) || size + odb_batch_byte_size(f->batch) > limit) {
+                break;
+            }
+            if (group == batch) {
+                group = &db->group_batch;
+                odb_batch_clear(group);
+                if (odb_batch_append(group, batch) != ODB_OK) {
+                    group = batch;
+                    break;
+                }
+            }
+            if (odb_batch_append(group, f->batch) != ODB_OK) {
+                break;
+            }
+            size += odb_batch_byte_size(f->batch);
+            last = f;
+        }
+        odb_seq first = db->versions.last_sequence + 1;
+        uint32_t count = odb_batch_count(group);
+        odb_batch_set_sequence(group, first);
+        odb_memtable *mem = db->mem;
+        odb_log_writer *log = db->log;
+        int do_sync = w.sync;
+        pthread_mutex_unlock(&db->mu);
+
+        if (log != NULL) {
+            rc = odb_log_add_record(log, odb_buf_slice(&group->rep), &gerr);
+            ODB_STAT_ADD(&db->stats, wal_writes, 1);
+            ODB_STAT_ADD(&db->stats, wal_bytes, odb_batch_byte_size(group));
+            if (rc == ODB_OK && do_sync) {
+                rc = odb_log_sync(log, &gerr);
+                ODB_STAT_ADD(&db->stats, wal_syncs, 1);
+            }
+        }
+        if (rc == ODB_OK) {
+            rc = odb_batch_iterate(group, insert_into_memtable, mem, &gerr);
+        }
+        ODB_STAT_ADD(&db->stats, write_groups, 1);
+        ODB_STAT_ADD(&db->stats, keys_written, count);
+        ODB_STAT_ADD(&db->stats, bytes_written, odb_batch_byte_size(group));
+
+        pthread_mutex_lock(&db->mu);
+        if (rc == ODB_OK) {
+            db->versions.last_sequence = first + count - 1;
+            db->visible_sequence = db->versions.last_sequence;
+        } else {
+            /* A failed log write leaves the log's tail unknown: stop writing. */
+            set_bg_error(db, &gerr);
+        }
+    }
+    for (;;) {
+        writer *ready = db->queue_head;
+        db->queue_head = ready->next;
+        if (ready != &w) {
+            ready->status = rc;
+            if (rc != ODB_OK) {
+                ready->err = gerr;
+            }
+            ready->done = 1;
+            pthread_cond_signal(&ready->cv);
+        }
+        if (ready == last) {
+            break;
+        }
+    }
+    if (db->queue_head == NULL) {
+        db->queue_tail = NULL;
+    } else {
+        pthread_cond_signal(&db->queue_head->cv);
+    }
+    pthread_mutex_unlock(&db->mu);
+    pthread_cond_destroy(&w.cv);
+    if (rc != ODB_OK && err != NULL) {
+        *err = gerr;
+    }
+    return rc;
+}
+
+/* ---- reads ---- */
+
+int odb_get(odb_db *db, odb_slice key, const odb_snapshot *snapshot, odb_buf *value, odb_error *err) {
+    odb_memtable *mems[MAX_IMMUTABLES + 1];
+    pthread_mutex_lock(&db->mu);
+    odb_seq seq = snapshot != NULL ? snapshot->sequence : db->visible_sequence;
+    int nmem = 0;
+    mems[nmem++] = db->mem;
+    for (int i = db->nimm - 1; i >= 0; i--) {
+        mems[nmem++] = db->imm[i].mem;
+    }
+    for (int i = 0; i < nmem; i++) {
+        odb_memtable_ref(mems[i]);
+    }
+    odb_version *v = db->versions.current;
+    odb_version_ref(v);
+    pthread_mutex_unlock(&db->mu);
+
+    char stack[256];
+    odb_buf lookup;
+    odb_buf_init(&lookup);
+    odb_slice lk;
+    if (key.size + ODB_TRAILER_SIZE <= sizeof stack) {
+        memcpy(stack, key.data, key.size);
+        odb_encode_fixed64(stack + key.size, odb_pack_trailer(seq, ODB_KIND_SEEK));
+        lk = odb_slice_make(stack, key.size + ODB_TRAILER_SIZE);
+    } else if (odb_ikey_append(&lookup, key, seq, ODB_KIND_SEEK) == ODB_OK) {
+        lk = odb_buf_slice(&lookup);
+    } else {
+        lk = odb_slice_make(NULL, 0);
+    }
+    int rc = ODB_NOT_FOUND;
+    if (lk.data == NULL) {
+        rc = odb_error_set(err, ODB_NO_MEMORY, "out of memory");
+    }
+    for (int i = 0; i < nmem && rc == ODB_NOT_FOUND; i++) {
+        int deleted = 0;
+        int got = odb_memtable_get(mems[i], lk, &deleted, value);
+        if (got < 0) {
+            rc = odb_error_set(err, ODB_NO_MEMORY, "out of memory");
+        } else if (got > 0) {
+            rc = deleted ? ODB_NOT_FOUND : ODB_OK;
+            ODB_STAT_ADD(&db->stats, memtable_hit, 1);
+            goto done;
+        }
+    }
+    if (rc == ODB_NOT_FOUND) {
+        ODB_STAT_ADD(&db->stats, memtable_miss, 1);
+        int found = 0;
+        odb_buf ikey;
+        odb_buf_init(&ikey);
+        rc = odb_version_get(v, lk, &found, &ikey, value, err);
+        if (rc == ODB_OK) {
+            rc = (found && odb_ikey_kind(odb_buf_slice(&ikey)) == ODB_KIND_VALUE) ? ODB_OK : ODB_NOT_FOUND;
+        }
+        odb_buf_free(&ikey);
+    }
+done:
+    if (rc == ODB_OK) {
+        ODB_STAT_ADD(&db->stats, keys_read, 1);
+        ODB_STAT_ADD(&db->stats, bytes_read, value->len);
+    }
+    odb_buf_free(&lookup);
+    for (int i = 0; i < nmem; i++) {
+        odb_memtable_unref(mems[i]);
+    }
+    odb_version_unref(v);
+    return rc;
+}
+
+odb_iter *odb_db_iter(odb_db *db, const odb_snapshot *snapshot) {
+    pthread_mutex_lock(&db->mu);
+    odb_seq seq = snapshot != NULL ? snapshot->sequence : db->visible_sequence;
+    odb_version *v = db->versions.current;
+    int cap = 1 + db->nimm + v->nfiles[0] + ODB_NUM_LEVELS;
+    odb_iter **children = malloc((size_t)cap * sizeof *children);
+    int n = 0;
+    if (children != NULL) {
+        children[n] = odb_memtable_iter_new(db->mem);
+        n += children[n] != NULL;
+        for (int i = db->nimm - 1; i >= 0 && n == 1 + (db->nimm - 1 - i); i--) {
+            children[n] = odb_memtable_iter_new(db->imm[i].mem);
+            n += children[n] != NULL;
+        }
+        if (n == 1 + db->nimm) {
+            int added = odb_version_add_iterators(v, children + n);
+            if (added >= 0) {
+                n += added;
+            } else {
+                n = -n; /* mark failure, keep count for cleanup */
+            }
+        } else {
+            n = -n;
+        }
+    }
+    pthread_mutex_unlock(&db->mu);
+    if (children == NULL) {
+        return NULL;
+    }
+    if (n < 0) {
+        for (int i = 0; i < -n; i++) {
+            odb_iter_destroy(children[i]);
+        }
+        free(children);
+        return NULL;
+    }
+    odb_iter *merged = odb_merge_iter_new(children, n);
+    free(children);
+    return merged ? odb_db_iter_new(merged, seq) : NULL;
+}
+
+/* ---- snapshots ---- */
+
+odb_snapshot *odb_snapshot_new(odb_db *db) {
+    odb_snapshot *s = malloc(sizeof *s);
+    if (s == NULL) {
+        return NULL;
+    }
+    pthread_mutex_lock(&db->mu);
+    s->sequence = db->visible_sequence;
+    s->next = &db->snapshots;
+    s->prev = db->snapshots.prev;
+    s->prev->next = s;
+    db->snapshots.prev = s;
+    pthread_mutex_unlock(&db->mu);
+    return s;
+}
+
+void odb_snapshot_release(odb_db *db, odb_snapshot *s) {
+    if (s == NULL) {
+        return;
+    }
+    pthread_mutex_lock(&db->mu);
+    s->prev->next = s->next;
+    s->next->prev = s->prev;
+    pthread_mutex_unlock(&db->mu);
+    free(s);
+}
+
+/* ---- flush and compaction on request ---- */
+
+int odb_flush(odb_db *db, odb_error *err) {
+    int rc = odb_write(db, NULL, 0, err); /* a NULL batch switches the memtable in write order */
+    if (rc != ODB_OK) {
+        return rc;
+    }
+    pthread_mutex_lock(&db->mu);
+    db->flush_requested = 1;
+    pthread_cond_broadcast(&db->work_cv);
+    while (db->nimm > 0 && db->bg_error_code == ODB_OK) {
+        pthread_cond_wait(&db->bg_cv, &db->mu);
+    }
+    rc = db->bg_error_code != ODB_OK ? report_bg_error(db, err) : ODB_OK;
+    pthread_mutex_unlock(&db->mu);
+    return rc;
+}
+
+int odb_compact_all(odb_db *db, odb_error *err) {
+    int rc = odb_flush(db, err);
+    if (rc != ODB_OK) {
+        return rc;
+    }
+    pthread_mutex_lock(&db->mu);
+    while (db->compaction_running) {
+        pthread_cond_wait(&db->bg_cv, &db->mu);
+    }
+    db->compact_all_level = 0;
+    pthread_cond_broadcast(&db->work_cv);
+    while (db->compact_all_level >= 0 && db->bg_error_code == ODB_OK) {
+        pthread_cond_wait(&db->bg_cv, &db->mu);
+    }
+    rc = db->bg_error_code != ODB_OK ? report_bg_error(db, err) : ODB_OK;
+    pthread_mutex_unlock(&db->mu);
+    return rc;
+}
+
+/* ---- open and recovery ---- */
+
+static int compare_u64(const void *a, const void *b) {
+    uint64_t x = *(const uint64_t *)a, y = *(const uint64_t *)b;
+    return x < y ? -1 : x > y;
+}
+
+/* Log numbers >= min_number present in the directory, ascending. */
+static int list_logs(odb_db *db, uint64_t min_number, uint64_t **out, int *count, uint64_t *max_seen,
+                     odb_error *err) {
+    DIR *d = opendir(db->path);
+    if (d == NULL) {
+        return odb_error_errno(err, errno, "cannot list %s", db->path);
+    }
+    uint64_t *logs = NULL;
+    int n = 0, cap = 0;
+    struct dirent *ent;
+    while ((ent = readdir(d)) != NULL) {
+        uint64_t number;
+        int type = odb_parse_file_name(ent->d_name, &number);
+        if (type == ODB_FILE_TABLE || type == ODB_FILE_LOG || type == ODB_FILE_MANIFEST) {
+            if (number > *max_seen) {
+                *max_seen = number;
+            }
+        }
+        if (type != ODB_FILE_LOG || number < min_number) {
+            continue;
+        }
+        if (n == cap) {
+            cap = cap ? cap * 2 : 8;
+            uint64_t *p = realloc(logs, (size_t)cap * sizeof *p);
+            if (p == NULL) {
+                free(logs);
+                closedir(d);
+                return odb_error_set(err, ODB_NO_MEMORY, "out of memory");
+            }
+            logs = p;
+        }
+        logs[n++] = number;
+    }
+    closedir(d);
+    if (n > 0) {
+        qsort(logs, (size_t)n, sizeof *logs, compare_u64);
+    }
+    *out = logs;
+    *count = n;
+    return ODB_OK;
+}
+
+/* Writes mem to a level-0 table and records it in edit (recovery only). */
+static int flush_recovered(odb_db *db, odb_memtable *mem, odb_version_edit *edit, odb_error *err) {
+    odb_iter *it = odb_memtable_iter_new(mem);
+    if (it == NULL) {
+        return odb_error_set(err, ODB_NO_MEMORY, "out of memory");
+    }
+    uint64_t number = odb_versions_new_file_number(&db->versions);
+    int rc = write_table(db, it, number, db->versions.last_sequence, edit, 0, err);
+    odb_iter_destroy(it);
+    return rc;
+}
+
+static int replay_logs(odb_db *db, odb_version_edit *edit, odb_error *err) {
+    uint64_t *logs = NULL;
+    int nlogs = 0;
+    uint64_t max_seen = 0;
+    int rc = list_logs(db, db->versions.log_number, &logs, &nlogs, &max_seen, err);
+    if (rc != ODB_OK) {
+        return rc;
+    }
+    if (db->versions.next_file_number <= max_seen) {
+        db->versions.next_file_number = max_seen + 1;
+    }
+    odb_memtable *mem = odb_memtable_new();
+    odb_batch batch;
+    if (mem == NULL || odb_batch_init(&batch) != ODB_OK) {
+        odb_memtable_unref(mem);
+        free(logs);
+        return odb_error_set(err, ODB_NO_MEMORY, "out of memory");
+    }
+    for (int i = 0; i < nlogs && rc == ODB_OK; i++) {
+        char *path = odb_log_file_name(db->path, logs[i]);
+        odb_log_reader *r = NULL;
+        rc = path ? odb_log_reader_open(path, &r, err) : odb_error_set(err, ODB_NO_MEMORY, "out of memory");
+        while (rc == ODB_OK) {
+            odb_slice record;
+            int got = odb_log_read_record(r, &record, err);
+            if (got <= 0) {
+                rc = -got;
+                break;
+            }
+            rc = odb_batch_set_contents(&batch, record, err);
+            if (rc == ODB_OK) {
+                rc = odb_batch_iterate(&batch, insert_into_memtable, mem, err);
+                if (rc == ODB_CORRUPTION) {
+                    char inner[ODB_ERROR_MSG_SIZE];
+                    memcpy(inner, err->msg, sizeof inner);
+                    odb_error_set(err, ODB_CORRUPTION, "%s: record at offset %llu: %s", path,
+                                  (unsigned long long)odb_log_reader_end_offset(r), inner);
+                }
+            }
+            if (rc == ODB_OK) {
+                odb_seq last = odb_batch_sequence(&batch) + odb_batch_count(&batch) - 1;
+                if (odb_batch_count(&batch) > 0 && last > db->versions.last_sequence) {
+                    db->versions.last_sequence = last;
+                }
+                if (odb_memtable_memory_usage(mem) >= db->opt.write_buffer_size) {
+                    rc = flush_recovered(db, mem, edit, err);
+                    odb_memtable_unref(mem);
+                    mem = odb_memtable_new();
+                    if (rc == ODB_OK && mem == NULL) {
+                        rc = odb_error_set(err, ODB_NO_MEMORY, "out of memory");
+                    }
+                }
+            }
+        }
+        if (rc == ODB_OK && odb_log_reader_dropped_bytes(r) > 0 && i != nlogs - 1) {
+            rc = odb_error_set(err, ODB_CORRUPTION, "%s: damaged records at offset %llu in a log that is not the newest",
+                               path, (unsigned long long)odb_log_reader_end_offset(r));
+        }
+        odb_log_reader_close(r);
+        free(path);
+    }
+    if (rc == ODB_OK && mem != NULL && odb_memtable_num_entries(mem) > 0) {
+        rc = flush_recovered(db, mem, edit, err);
+    }
+    odb_memtable_unref(mem);
+    odb_batch_destroy(&batch);
+    free(logs);
+    return rc;
+}
+
+static void db_free(odb_db *db) {
+    if (db->log != NULL) {
+        odb_log_writer_close(db->log, NULL);
+    }
+    for (int i = 0; i < db->nimm; i++) {
+        odb_memtable_unref(db->imm[i].mem);
+    }
+    odb_memtable_unref(db->mem);
+    odb_versions_destroy(&db->versions);
+    if (db->cache != NULL) {
+        odb_cache_free(db->cache);
+    }
+    odb_batch_destroy(&db->group_batch);
+    odb_unlock_dir(db->lock);
+    pthread_mutex_destroy(&db->mu);
+    pthread_cond_destroy(&db->bg_cv);
+    pthread_cond_destroy(&db->work_cv);
+    free(db->threads);
+    free(db->path);
+    free(db);
+}
+
+int odb_open(const char *path, const odb_options *opt, odb_db **out, odb_error *err) {
+    int rc = odb_options_validate(opt, err);
+    if (rc != ODB_OK) {
+        return rc;
+    }
+    odb_db *db = calloc(1, sizeof *db);
+    if (db == NULL) {
+        return odb_error_set(err, ODB_NO_MEMORY, "out of memory");
+    }
+    db->opt = *opt;
+    db->compact_all_level = -1;
+    db->stats.enabled = opt->enable_statistics;
+    db->snapshots.next = db->snapshots.prev = &db->snapshots;
+    pthread_mutex_init(&db->mu, NULL);
+    pthread_cond_init(&db->bg_cv, NULL);
+    pthread_cond_init(&db->work_cv, NULL);
+    db->path = malloc(strlen(path) + 1);
+    if (db->path == NULL || odb_batch_init(&db->group_batch) != ODB_OK) {
+        free(db->path);
+        free(db);
+        return odb_error_set(err, ODB_NO_MEMORY, "out of memory");
+    }
+    strcpy(db->path, path);
+
+    if (opt->create_if_missing) {
+        rc = odb_mkdirs(path, err);
+    } else if (!odb_file_exists(path)) {
+        rc = odb_error_set(err, ODB_INVALID_ARGUMENT, "database %s does not exist (create_if_missing is false)", path);
+    }
+    if (rc == ODB_OK) {
+        rc = odb_lock_dir(path, &db->lock, err);
+    }
+    if (rc == ODB_OK) {
+        db->cache = odb_cache_new(opt->block_cache_size);
+        if (db->cache == NULL) {
+            rc = odb_error_set(err, ODB_NO_MEMORY, "out of memory creating the block cache");
+        }
+    }
+    if (rc == ODB_OK) {
+        odb_table_open_options topt;
+        topt.cache = db->cache;
+        topt.cache_index_and_filter = opt->cache_index_and_filter_blocks;
+        topt.pin_index_and_filter = opt->pin_l0_filter_and_index_blocks;
+        topt.stats = &db->stats;
+        rc = odb_versions_init(&db->versions, path, &topt, err);
+    }
+    if (rc != ODB_OK) {
+        if (db->cache != NULL) {
+            odb_cache_free(db->cache);
+        }
+        odb_unlock_dir(db->lock);
+        odb_batch_destroy(&db->group_batch);
+        free(db->path);
+        free(db);
+        return rc;
+    }
+
+    char *current = odb_path_join(path, "CURRENT");
+    int exists = current != NULL && odb_file_exists(current);
+    free(current);
+    if (exists) {
+        rc = opt->error_if_exists ? odb_error_set(err, ODB_INVALID_ARGUMENT, "database %s already exists", path)
+                                  : odb_versions_recover(&db->versions, err);
+    } else if (!opt->create_if_missing) {
+        rc = odb_error_set(err, ODB_INVALID_ARGUMENT, "%s holds no database (create_if_missing is false)", path);
+    }
+    odb_version_edit edit;
+    odb_edit_init(&edit);
+    if (rc == ODB_OK) {
+        rc = odb_versions_write_snapshot(&db->versions, err);
+    }
+    if (rc == ODB_OK) {
+        rc = replay_logs(db, &edit, err);
+    }
+    if (rc == ODB_OK) {
+        db->mem = odb_memtable_new();
+        db->mem_log_number = odb_versions_new_file_number(&db->versions);
+        if (db->mem == NULL) {
+            rc = odb_error_set(err, ODB_NO_MEMORY, "out of memory");
+        }
+    }
+    if (rc == ODB_OK && opt->enable_wal) {
+        char *log_path = odb_log_file_name(path, db->mem_log_number);
+        rc = log_path ? odb_log_writer_open(log_path, &db->log, err)
+                      : odb_error_set(err, ODB_NO_MEMORY, "out of memory");
+        free(log_path);
+    }
+    if (rc == ODB_OK) {
+        edit.has_log_number = 1;
+        edit.log_number = db->mem_log_number;
+        rc = odb_versions_apply(&db->versions, &edit, err);
+    }
+    odb_edit_destroy(&edit);
+    if (rc == ODB_OK) {
+        db->visible_sequence = db->versions.last_sequence;
+        remove_obsolete_files(db);
+        db->threads = calloc((size_t)opt->max_background_jobs, sizeof(pthread_t));
+        if (db->threads == NULL) {
+            rc = odb_error_set(err, ODB_NO_MEMORY, "out of memory");
+        }
+    }
+    for (int i = 0; rc == ODB_OK && i < opt->max_background_jobs; i++) {
+        if (pthread_create(&db->threads[i], NULL, background_main, db) != 0) {
+            rc = odb_error_set(err, ODB_IO_ERROR, "cannot start a background thread");
+            break;
+        }
+        db->nthreads++;
+    }
+    if (rc != ODB_OK) {
+        odb_close(db, NULL);
+        return rc;
+    }
+    pthread_mutex_lock(&db->mu);
+    pthread_cond_broadcast(&db->work_cv); /* compactions may be due already */
+    pthread_mutex_unlock(&db->mu);
+    *out = db;
+    return ODB_OK;
+}
+
+int odb_close(odb_db *db, odb_error *err) {
+    (void)err;
+    pthread_mutex_lock(&db->mu);
+    db->shutting_down = 1;
+    pthread_cond_broadcast(&db->work_cv);
+    pthread_mutex_unlock(&db->mu);
+    for (int i = 0; i < db->nthreads; i++) {
+        pthread_join(db->threads[i], NULL);
+    }
+    int rc = ODB_OK;
+    if (db->log != NULL) {
+        rc = odb_log_writer_close(db->log, err);
+        db->log = NULL;
+    }
+    db_free(db);
+    return rc;
+}
+
+/* ---- properties and statistics ---- */
+
+static const char *const stat_names[] = {
+#define ODB_STAT_NAME(name) #name,
+    ODB_STATS_FIELDS(ODB_STAT_NAME)
+#undef ODB_STAT_NAME
+};
+
+int odb_stats_read(odb_db *db, const char **names, uint64_t *values, int max) {
+    int i = 0;
+#define ODB_STAT_READ(name)                                                                        \
+    if (i < max) {                                                                                 \
+        names[i] = stat_names[i];                                                                  \
+        values[i] = atomic_load_explicit(&db->stats.name, memory_order_relaxed);                  \
+        i++;                                                                                       \
+    }
+    ODB_STATS_FIELDS(ODB_STAT_READ)
+#undef ODB_STAT_READ
+    return i;
+}
+
+static char *format_stats(odb_db *db) {
+    odb_buf b;
+    odb_buf_init(&b);
+    char line[256];
+    pthread_mutex_lock(&db->mu);
+    odb_version *v = db->versions.current;
+    int n = snprintf(line, sizeof line, "** orbitdb stats **\nLevel  Files  Size(MB)\n");
+    odb_buf_append(&b, line, (size_t)n);
+    for (int l = 0; l < ODB_NUM_LEVELS; l++) {
+        n = snprintf(line, sizeof line, "L%-5d %5d  %8.2f\n", l, v->nfiles[l], (double)v->level_bytes[l] / 1048576.0);
+        odb_buf_append(&b, line, (size_t)n);
+    }
+    n = snprintf(line, sizeof line, "memtables: active %zu bytes, immutable %d\nlast sequence: %llu\n",
+                 odb_memtable_memory_usage(db->mem), db->nimm, (unsigned long long)db->versions.last_sequence);
+    odb_buf_append(&b, line, (size_t)n);
+    pthread_mutex_unlock(&db->mu);
+    n = snprintf(line, sizeof line, "block cache: capacity %zu, usage %zu, pinned %zu\n", odb_cache_capacity(db->cache),
+                 odb_cache_usage(db->cache), odb_cache_pinned_usage(db->cache));
+    odb_buf_append(&b, line, (size_t)n);
+    if (db->stats.enabled) {
+        const char *names[64];
+        uint64_t values[64];
+        int count = odb_stats_read(db, names, values, 64);
+        for (int i = 0; i < count; i++) {
+            n = snprintf(line, sizeof line, "%s: %llu\n", names[i], (unsigned long long)values[i]);
+            odb_buf_append(&b, line, (size_t)n);
+        }
+    } else {
+        const char *off = "statistics: disabled (open with enable_statistics)\n";
+        odb_buf_append(&b, off, strlen(off));
+    }
+    odb_buf_append(&b, "", 1);
+    return b.data;
+}
+
+char *odb_property(odb_db *db, const char *name) {
+    if (strcmp(name, "orbitdb.stats") == 0) {
+        return format_stats(db);
+    }
+    char buf[64];
+    int level;
+    const char *prefix = "orbitdb.num-files-at-level";
+    if (strncmp(name, prefix, strlen(prefix)) == 0 && sscanf(name + strlen(prefix), "%d", &level) == 1 &&
+        level >= 0 && level < ODB_NUM_LEVELS) {
+        pthread_mutex_lock(&db->mu);
+        snprintf(buf, sizeof buf, "%d", db->versions.current->nfiles[level]);
+        pthread_mutex_unlock(&db->mu);
+    } else if (strcmp(name, "orbitdb.cur-size-all-mem-tables") == 0) {
+        pthread_mutex_lock(&db->mu);
+        size_t total = odb_memtable_memory_usage(db->mem);
+        for (int i = 0; i < db->nimm; i++) {
+            total += odb_memtable_memory_usage(db->imm[i].mem);
+        }
+        pthread_mutex_unlock(&db->mu);
+        snprintf(buf, sizeof buf, "%zu", total);
+    } else if (strcmp(name, "orbitdb.total-sst-files-size") == 0) {
+        pthread_mutex_lock(&db->mu);
+        uint64_t total = 0;
+        for (int l = 0; l < ODB_NUM_LEVELS; l++) {
+            total += db->versions.current->level_bytes[l];
+        }
+        pthread_mutex_unlock(&db->mu);
+        snprintf(buf, sizeof buf, "%llu", (unsigned long long)total);
+    } else if (strcmp(name, "orbitdb.block-cache-usage") == 0) {
+        snprintf(buf, sizeof buf, "%zu", odb_cache_usage(db->cache));
+    } else {
+        return NULL;
+    }
+    char *p = malloc(strlen(buf) + 1);
+    if (p != NULL) {
+        strcpy(p, buf);
+    }
+    return p;
+}

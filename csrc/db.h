@@ -1,0 +1,84 @@
+/* db.h - the engine: one handle per open database directory, no global state.
+ *
+ * Thread-safety: every function here may be called from any number of threads
+ * at once, except odb_close, which the caller must call once, after every
+ * other call on the handle has returned and every iterator and snapshot has
+ * been released. Calls that may block (I/O, fsync, waiting for a write group
+ * or a write stall) should be made without holding a Python GIL. */
+#ifndef ODB_DB_H
+#define ODB_DB_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "batch.h"
+#include "coding.h"
+#include "iterator.h"
+#include "status.h"
+
+/* Knobs keep RocksDB's names and meaning. */
+typedef struct odb_options {
+    int create_if_missing;
+    int error_if_exists;
+    int enable_wal;
+    size_t write_buffer_size;
+    int max_write_buffer_number;
+    int min_write_buffer_number_to_merge;
+    int level0_file_num_compaction_trigger;
+    int level0_slowdown_writes_trigger;
+    int level0_stop_writes_trigger;
+    uint64_t target_file_size_base;
+    uint64_t max_bytes_for_level_base;
+    int max_background_jobs;
+    size_t block_cache_size;
+    int cache_index_and_filter_blocks;
+    int pin_l0_filter_and_index_blocks;
+    int bloom_filter_bits_per_key;
+    int compression; /* ODB_COMPRESSION_* from table.h */
+    int enable_pipelined_write;
+    int allow_concurrent_memtable_write;
+    int enable_statistics;
+    size_t block_size;
+    int block_restart_interval;
+} odb_options;
+
+void odb_options_init(odb_options *opt);
+/* ODB_INVALID_ARGUMENT with a message naming the bad knob. */
+int odb_options_validate(const odb_options *opt, odb_error *err);
+
+typedef struct odb_db odb_db;
+typedef struct odb_snapshot odb_snapshot;
+
+int odb_open(const char *path, const odb_options *opt, odb_db **out, odb_error *err);
+/* Waits for background work, closes files and frees the handle. Data not yet
+ * flushed is in the WAL and is replayed at the next open. */
+int odb_close(odb_db *db, odb_error *err);
+
+/* Atomic; with sync, durable (fdatasync) before returning. The batch's
+ * sequence field is overwritten. */
+int odb_write(odb_db *db, odb_batch *batch, int sync, odb_error *err);
+/* ODB_OK with the value in value, ODB_NOT_FOUND, or an error. */
+int odb_get(odb_db *db, odb_slice key, const odb_snapshot *snapshot, odb_buf *value, odb_error *err);
+
+odb_snapshot *odb_snapshot_new(odb_db *db); /* NULL on out-of-memory */
+void odb_snapshot_release(odb_db *db, odb_snapshot *snapshot);
+
+/* An iterator over user keys at snapshot (NULL: now). NULL on out-of-memory. */
+odb_iter *odb_db_iter(odb_db *db, const odb_snapshot *snapshot);
+
+/* Writes every memtable to table files and waits for it. */
+int odb_flush(odb_db *db, odb_error *err);
+/* Compacts everything to the bottom-most level and waits for it. */
+int odb_compact_all(odb_db *db, odb_error *err);
+
+/* A malloc'd string for a property name ("orbitdb.stats",
+ * "orbitdb.num-files-at-level<N>", ...) or NULL when unknown. */
+char *odb_property(odb_db *db, const char *name);
+
+/* Statistics counters: fills up to max names and values; returns the count. */
+int odb_stats_read(odb_db *db, const char **names, uint64_t *values, int max);
+
+/* Exposed for tests of the compression format. */
+size_t odb_lz4_compress_bound(size_t n);
+
+#endif

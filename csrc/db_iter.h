@@ -1,0 +1,15 @@
+/* db_iter.h - the user's view of the database at one sequence number: turns
+ * a merged iterator of internal keys into user keys and values, showing the
+ * newest version <= the sequence of each key and hiding deleted keys. Owns
+ * the inner iterator. Used by one thread at a time. */
+#ifndef ODB_DB_ITER_H
+#define ODB_DB_ITER_H
+
+#include "dbformat.h"
+#include "iterator.h"
+
+/* NULL on out-of-memory (then inner has been destroyed). seek() targets are
+ * user keys; key() returns user keys. */
+odb_iter *odb_db_iter_new(odb_iter *inner, odb_seq sequence);
+
+#endif
