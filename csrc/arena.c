@@ -3,7 +3,6 @@
 #include <stdint.h>
 #include <stdlib.h>
 
-#define ARENA_BLOCK_SIZE (256 * 1024)
 #define ARENA_ALIGN (sizeof(void *) > 8 ? sizeof(void *) : 8)
 
 struct odb_arena_block {
@@ -13,11 +12,13 @@ struct odb_arena_block {
 
 #define BLOCK_HEADER (((sizeof(odb_arena_block) + 15) / 16) * 16)
 
-void odb_arena_init(odb_arena *a) {
+void odb_arena_init(odb_arena *a, size_t block_size) {
+    a->block_size = block_size < 1024 ? 1024 : block_size;
     a->ptr = NULL;
     a->remaining = 0;
     a->blocks = NULL;
     atomic_init(&a->usage, 0);
+    atomic_init(&a->used, 0);
 }
 
 void odb_arena_destroy(odb_arena *a) {
@@ -27,7 +28,7 @@ void odb_arena_destroy(odb_arena *a) {
         free(b);
         b = next;
     }
-    odb_arena_init(a);
+    odb_arena_init(a, a->block_size);
 }
 
 static char *new_block(odb_arena *a, size_t payload) {
@@ -42,6 +43,7 @@ static char *new_block(odb_arena *a, size_t payload) {
 }
 
 void *odb_arena_alloc(odb_arena *a, size_t n) {
+    atomic_fetch_add_explicit(&a->used, n, memory_order_relaxed);
     size_t pad = (ARENA_ALIGN - ((uintptr_t)a->ptr & (ARENA_ALIGN - 1))) & (ARENA_ALIGN - 1);
     if (a->ptr != NULL && n + pad <= a->remaining) {
         char *p = a->ptr + pad;
@@ -49,15 +51,15 @@ void *odb_arena_alloc(odb_arena *a, size_t n) {
         a->remaining -= n + pad;
         return p;
     }
-    if (n > ARENA_BLOCK_SIZE / 4) {
+    if (n > a->block_size / 4) {
         /* Big entries get a block of their own so the current block's tail is not wasted. */
         return new_block(a, n);
     }
-    char *p = new_block(a, ARENA_BLOCK_SIZE);
+    char *p = new_block(a, a->block_size);
     if (p == NULL) {
         return NULL;
     }
     a->ptr = p + n;
-    a->remaining = ARENA_BLOCK_SIZE - n;
+    a->remaining = a->block_size - n;
     return p;
 }

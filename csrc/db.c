@@ -137,6 +137,12 @@ size_t odb_lz4_compress_bound(size_t n) { return odb_lz4_bound(n); }
 
 /* ---- helpers (mu held unless said otherwise) ---- */
 
+/* An eighth of the write buffer, within [4 KiB, 1 MiB], as RocksDB sizes it. */
+static size_t arena_block_size(const odb_db *db) {
+    size_t s = db->opt.write_buffer_size / 8;
+    return s < 4096 ? 4096 : s > (1u << 20) ? (1u << 20) : s;
+}
+
 static odb_seq smallest_snapshot(odb_db *db) {
     return db->snapshots.next != &db->snapshots ? db->snapshots.next->sequence : db->versions.last_sequence;
 }
@@ -723,7 +729,7 @@ static void *background_main(void *arg) {
 static int switch_memtable(odb_db *db, odb_error *err) {
     uint64_t number = odb_versions_new_file_number(&db->versions);
     char *path = odb_log_file_name(db->path, number);
-    odb_memtable *mem = odb_memtable_new();
+    odb_memtable *mem = odb_memtable_new(arena_block_size(db));
     if (path == NULL || mem == NULL) {
         free(path);
         odb_memtable_unref(mem);
@@ -779,7 +785,7 @@ static int make_room(odb_db *db, int force, odb_error *err) {
             slowed = 1;
             continue;
         }
-        if (!force && odb_memtable_memory_usage(db->mem) < db->opt.write_buffer_size) {
+        if (!force && odb_memtable_data_size(db->mem) < db->opt.write_buffer_size) {
             return ODB_OK;
         }
         if (force && odb_memtable_num_entries(db->mem) == 0) {
@@ -1164,7 +1170,7 @@ static int replay_logs(odb_db *db, odb_version_edit *edit, odb_error *err) {
     if (db->versions.next_file_number <= max_seen) {
         db->versions.next_file_number = max_seen + 1;
     }
-    odb_memtable *mem = odb_memtable_new();
+    odb_memtable *mem = odb_memtable_new(arena_block_size(db));
     odb_batch batch;
     if (mem == NULL || odb_batch_init(&batch) != ODB_OK) {
         odb_memtable_unref(mem);
@@ -1197,10 +1203,10 @@ static int replay_logs(odb_db *db, odb_version_edit *edit, odb_error *err) {
                 if (odb_batch_count(&batch) > 0 && last > db->versions.last_sequence) {
                     db->versions.last_sequence = last;
                 }
-                if (odb_memtable_memory_usage(mem) >= db->opt.write_buffer_size) {
+                if (odb_memtable_data_size(mem) >= db->opt.write_buffer_size) {
                     rc = flush_recovered(db, mem, edit, err);
                     odb_memtable_unref(mem);
-                    mem = odb_memtable_new();
+                    mem = odb_memtable_new(arena_block_size(db));
                     if (rc == ODB_OK && mem == NULL) {
                         rc = odb_error_set(err, ODB_NO_MEMORY, "out of memory");
                     }
@@ -1320,7 +1326,7 @@ int odb_open(const char *path, const odb_options *opt, odb_db **out, odb_error *
         rc = replay_logs(db, &edit, err);
     }
     if (rc == ODB_OK) {
-        db->mem = odb_memtable_new();
+        db->mem = odb_memtable_new(arena_block_size(db));
         db->mem_log_number = odb_versions_new_file_number(&db->versions);
         if (db->mem == NULL) {
             rc = odb_error_set(err, ODB_NO_MEMORY, "out of memory");

@@ -40,12 +40,12 @@ static mt_node *new_node(odb_memtable *m, int height, size_t payload) {
     return n;
 }
 
-odb_memtable *odb_memtable_new(void) {
+odb_memtable *odb_memtable_new(size_t arena_block_size) {
     odb_memtable *m = malloc(sizeof *m);
     if (m == NULL) {
         return NULL;
     }
-    odb_arena_init(&m->arena);
+    odb_arena_init(&m->arena, arena_block_size);
     atomic_init(&m->refs, 1);
     atomic_init(&m->height, 1);
     atomic_init(&m->entries, 0);
@@ -206,6 +206,7 @@ int odb_memtable_get(odb_memtable *m, odb_slice lookup_ikey, int *deleted, odb_b
 }
 
 size_t odb_memtable_memory_usage(odb_memtable *m) { return odb_arena_usage(&m->arena); }
+size_t odb_memtable_data_size(odb_memtable *m) { return odb_arena_used(&m->arena); }
 size_t odb_memtable_num_entries(odb_memtable *m) {
     return atomic_load_explicit(&m->entries, memory_order_relaxed);
 }

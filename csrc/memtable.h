@@ -17,8 +17,9 @@
 
 typedef struct odb_memtable odb_memtable;
 
-/* A new memtable with one reference, or NULL when out of memory. */
-odb_memtable *odb_memtable_new(void);
+/* A new memtable with one reference, or NULL when out of memory.
+ * arena_block_size: allocation unit of its arena. */
+odb_memtable *odb_memtable_new(size_t arena_block_size);
 void odb_memtable_ref(odb_memtable *m);
 void odb_memtable_unref(odb_memtable *m);
 
@@ -32,6 +33,8 @@ int odb_memtable_add(odb_memtable *m, odb_seq seq, int kind, odb_slice key, odb_
 int odb_memtable_get(odb_memtable *m, odb_slice lookup_ikey, int *deleted, odb_buf *value);
 
 size_t odb_memtable_memory_usage(odb_memtable *m);
+/* Bytes of entries (keys, values, nodes): compared with write_buffer_size. */
+size_t odb_memtable_data_size(odb_memtable *m);
 size_t odb_memtable_num_entries(odb_memtable *m);
 
 /* Iterator over internal keys; holds a reference. NULL on out-of-memory. */

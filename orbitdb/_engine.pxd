@@ -1,0 +1,112 @@
+# Declarations of the C engine (csrc/) used by the binding.
+from libc.stdint cimport uint32_t, uint64_t
+
+
+cdef extern from "status.h" nogil:
+    enum:
+        ODB_OK
+        ODB_NOT_FOUND
+        ODB_CORRUPTION
+        ODB_IO_ERROR
+        ODB_INVALID_ARGUMENT
+        ODB_BUSY
+        ODB_NO_MEMORY
+        ODB_CLOSED
+    ctypedef struct odb_error:
+        int code
+        char msg[512]
+    void odb_error_clear(odb_error *err)
+
+
+cdef extern from "coding.h" nogil:
+    ctypedef struct odb_slice:
+        const char *data
+        size_t size
+    ctypedef struct odb_buf:
+        char *data
+        size_t len
+        size_t cap
+    odb_slice odb_slice_make(const void *data, size_t size)
+    void odb_buf_init(odb_buf *b)
+    void odb_buf_free(odb_buf *b)
+    int odb_buf_reserve(odb_buf *b, size_t extra)
+
+
+cdef extern from "iterator.h" nogil:
+    ctypedef struct odb_iter:
+        pass
+    void odb_iter_seek_first(odb_iter *it)
+    void odb_iter_seek_last(odb_iter *it)
+    void odb_iter_seek(odb_iter *it, odb_slice t)
+    void odb_iter_next(odb_iter *it)
+    void odb_iter_prev(odb_iter *it)
+    int odb_iter_valid(const odb_iter *it)
+    odb_slice odb_iter_key(const odb_iter *it)
+    odb_slice odb_iter_value(const odb_iter *it)
+    int odb_iter_status(const odb_iter *it, odb_error *err)
+    void odb_iter_destroy(odb_iter *it)
+
+
+cdef extern from "batch.h" nogil:
+    ctypedef struct odb_batch:
+        odb_buf rep
+    int odb_batch_init(odb_batch *b)
+    void odb_batch_destroy(odb_batch *b)
+    void odb_batch_clear(odb_batch *b)
+    int odb_batch_put(odb_batch *b, odb_slice key, odb_slice value)
+    int odb_batch_delete(odb_batch *b, odb_slice key)
+    uint32_t odb_batch_count(const odb_batch *b)
+
+
+cdef extern from "table.h" nogil:
+    enum:
+        ODB_COMPRESSION_NONE
+        ODB_COMPRESSION_LZ4
+
+
+cdef extern from "lz4.h" nogil:
+    size_t odb_lz4_bound(size_t n)
+    size_t odb_lz4_compress(const char *src, size_t n, char *dst, size_t dst_cap)
+    long odb_lz4_decompress(const char *src, size_t n, char *dst, size_t dst_size)
+
+
+cdef extern from "db.h" nogil:
+    ctypedef struct odb_options:
+        int create_if_missing
+        int error_if_exists
+        int enable_wal
+        size_t write_buffer_size
+        int max_write_buffer_number
+        int min_write_buffer_number_to_merge
+        int level0_file_num_compaction_trigger
+        int level0_slowdown_writes_trigger
+        int level0_stop_writes_trigger
+        uint64_t target_file_size_base
+        uint64_t max_bytes_for_level_base
+        int max_background_jobs
+        size_t block_cache_size
+        int cache_index_and_filter_blocks
+        int pin_l0_filter_and_index_blocks
+        int bloom_filter_bits_per_key
+        int compression
+        int enable_pipelined_write
+        int allow_concurrent_memtable_write
+        int enable_statistics
+        size_t block_size
+        int block_restart_interval
+    ctypedef struct odb_db:
+        pass
+    ctypedef struct odb_snapshot:
+        pass
+    void odb_options_init(odb_options *opt)
+    int odb_open(const char *path, const odb_options *opt, odb_db **out, odb_error *err)
+    int odb_close(odb_db *db, odb_error *err)
+    int odb_write(odb_db *db, odb_batch *batch, int sync, odb_error *err)
+    int odb_get(odb_db *db, odb_slice key, const odb_snapshot *snapshot, odb_buf *value, odb_error *err)
+    odb_snapshot *odb_snapshot_new(odb_db *db)
+    void odb_snapshot_release(odb_db *db, odb_snapshot *snapshot)
+    odb_iter *odb_db_iter(odb_db *db, const odb_snapshot *snapshot)
+    int odb_flush(odb_db *db, odb_error *err)
+    int odb_compact_all(odb_db *db, odb_error *err)
+    char *odb_property(odb_db *db, const char *name)
+    int odb_stats_read(odb_db *db, const char **names, uint64_t *values, int max)

@@ -1,0 +1,18 @@
+"""The orbitdb storage engine: an LSM tree in C (csrc/), bound in orbitdb._engine.
+
+    from orbitdb.engine import Engine, WriteBatch
+    with Engine("data") as db:
+        db.put(b"k", b"v", sync=True)
+"""
+
+from orbitdb._engine import (
+    KNOBS,
+    CorruptionError,
+    Engine,
+    EngineError,
+    Snapshot,
+    WriteBatch,
+    check_knobs,
+)
+
+__all__ = ["KNOBS", "CorruptionError", "Engine", "EngineError", "Snapshot", "WriteBatch", "check_knobs"]
