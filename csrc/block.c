@@ -139,6 +139,9 @@ void odb_block_iter_init(odb_block_iter *it, const odb_block *b) {
     it->key = it->key_inline;
     it->key_cap = sizeof it->key_inline;
     it->key_len = 0;
+    it->prev = NULL;
+    it->prev_n = it->prev_cap = it->prev_pos = 0;
+    odb_buf_init(&it->prev_keys);
     odb_block_iter_reset(it, b);
 }
 
@@ -152,18 +155,24 @@ void odb_block_iter_reset(odb_block_iter *it, const odb_block *b) {
     it->value = NULL;
     it->value_len = 0;
     it->key_len = 0;
+    it->prev_n = 0;
 }
 
 void odb_block_iter_free(odb_block_iter *it) {
     if (it->key != it->key_inline) {
         free(it->key);
     }
+    free(it->prev);
+    it->prev = NULL;
+    it->prev_n = it->prev_cap = it->prev_pos = 0;
+    odb_buf_free(&it->prev_keys);
     it->key = it->key_inline;
     it->key_cap = sizeof it->key_inline;
     it->key_len = 0;
 }
 
 static void mark_corrupt(odb_block_iter *it, int code) {
+    it->prev_n = 0;
     it->corrupt = code;
     it->current = it->restarts_off;
     it->next_off = it->restarts_off;
@@ -172,6 +181,7 @@ static void mark_corrupt(odb_block_iter *it, int code) {
 }
 
 static void mark_end(odb_block_iter *it) {
+    it->prev_n = 0;
     it->current = it->restarts_off;
     it->next_off = it->restarts_off;
     it->key_len = 0;
@@ -230,6 +240,7 @@ static int grow_key(odb_block_iter *it, size_t need) {
 /* Decodes the entry at next_off and makes it current. Returns 1 when
  * positioned, 0 at the end of the block or on corruption. */
 static int parse_next(odb_block_iter *it) {
+    it->prev_n = 0;
     uint32_t off = it->next_off;
     if (off >= it->restarts_off) {
         mark_end(it);
@@ -328,9 +339,46 @@ void odb_block_iter_next(odb_block_iter *it) {
     }
 }
 
+/* Appends the current entry to the prev() run cache; returns 0 when out of
+ * memory (then the cache is dropped and prev() falls back to re-scanning). */
+static int record_entry(odb_block_iter *it, size_t n) {
+    if (n == it->prev_cap) {
+        size_t cap = it->prev_cap ? it->prev_cap * 2 : 32;
+        odb_block_iter_prev_entry *p = realloc(it->prev, cap * sizeof *p);
+        if (p == NULL) {
+            return 0;
+        }
+        it->prev = p;
+        it->prev_cap = cap;
+    }
+    if (it->prev_keys.len + it->key_len > UINT32_MAX ||
+        odb_buf_append(&it->prev_keys, it->key, it->key_len) != ODB_OK) {
+        return 0;
+    }
+    odb_block_iter_prev_entry *e = &it->prev[n];
+    e->off = it->current;
+    e->next_off = it->next_off;
+    e->key_pos = (uint32_t)(it->prev_keys.len - it->key_len);
+    e->key_len = (uint32_t)it->key_len;
+    e->value = it->value;
+    e->value_len = it->value_len;
+    return 1;
+}
+
 void odb_block_iter_prev(odb_block_iter *it) {
     uint32_t orig = it->current;
     if (orig >= it->restarts_off) {
+        return;
+    }
+    if (it->prev_n > 0 && it->prev_pos > 0 && it->prev[it->prev_pos].off == orig) {
+        /* Inside the cached run: step back without decoding. */
+        const odb_block_iter_prev_entry *e = &it->prev[--it->prev_pos];
+        memcpy(it->key, it->prev_keys.data + e->key_pos, e->key_len); /* key_cap >= any key seen */
+        it->key_len = e->key_len;
+        it->value = e->value;
+        it->value_len = e->value_len;
+        it->current = e->off;
+        it->next_off = e->next_off;
         return;
     }
     /* Entries only link forward: restart from the last restart point before
@@ -351,6 +399,9 @@ void odb_block_iter_prev(odb_block_iter *it) {
     if (!seek_to_restart(it, lo - 1)) {
         return;
     }
+    size_t n = 0;
+    int caching = 1;
+    odb_buf_clear(&it->prev_keys);
     do {
         if (!parse_next(it)) {
             if (!it->corrupt) {
@@ -358,8 +409,17 @@ void odb_block_iter_prev(odb_block_iter *it) {
             }
             return;
         }
+        if (caching) {
+            caching = record_entry(it, n);
+            n += (size_t)caching;
+        }
     } while (it->next_off < orig);
     if (it->next_off != orig) {
         mark_corrupt(it, 1);
+        return;
+    }
+    if (caching && n > 0) {
+        it->prev_n = n;
+        it->prev_pos = n - 1;
     }
 }

@@ -57,6 +57,14 @@ int odb_block_parse(odb_block *b, size_t size);
 
 #define ODB_BLOCK_ITER_INLINE_KEY 128
 
+/* One entry of the restart run that prev() decoded last. */
+typedef struct odb_block_iter_prev_entry {
+    uint32_t off, next_off;
+    uint32_t key_pos, key_len; /* in prev_keys */
+    uint32_t value_len;
+    const char *value;
+} odb_block_iter_prev_entry;
+
 typedef struct odb_block_iter {
     const char *data;
     uint32_t restarts_off;
@@ -69,6 +77,12 @@ typedef struct odb_block_iter {
     char *key; /* key_inline or a malloc'd buffer */
     size_t key_len;
     size_t key_cap;
+    /* Entries only link forward, so prev() decodes a whole restart run; it
+     * keeps that run here (malloc'd on first use, reused) so that further
+     * prev() calls inside the run are O(1). prev_n == 0: nothing cached. */
+    odb_block_iter_prev_entry *prev;
+    size_t prev_n, prev_cap, prev_pos;
+    odb_buf prev_keys;
     char key_inline[ODB_BLOCK_ITER_INLINE_KEY];
 } odb_block_iter;
 

@@ -477,7 +477,7 @@ static int get_block(odb_table *t, block_handle h, int kind, block_ref *ref, odb
         }
         stat_cache(t, kind, 0);
     }
-    odb_block *b;
+    odb_block *b = NULL;
     int rc = read_block_from_file(t, h, kind, &b, err);
     if (rc != ODB_OK) {
         return rc;
