@@ -1,0 +1,177 @@
+"""The `orbitdb` command.
+
+    orbitdb serve [--port 15432] [--host 127.0.0.1] [--data-dir ./orbit_integrated_data]
+                  [--config FILE] [--log-level info]
+
+Flags override the config file. Exit codes: 0 after an orderly stop (SIGTERM / SIGINT),
+2 for a bad command line or configuration (reported before anything is opened), 1 when the
+server cannot start (port in use, data directory locked or unreadable).
+"""
+
+from __future__ import annotations
+
+import argparse
+import logging
+import os
+import signal
+import sys
+from collections.abc import Sequence
+from typing import Any
+
+from orbitdb.config import (
+    DEFAULT_DATA_DIR,
+    DEFAULT_HOST,
+    DEFAULT_PORT,
+    LOG_LEVELS,
+    Config,
+    ConfigError,
+    check_log_level,
+    load_config,
+)
+
+log = logging.getLogger("orbitdb")
+
+SQL_SUBDIR = "postgresql"  # the SQL engine's files live in <data_dir>/postgresql
+EXIT_OK, EXIT_FAILURE, EXIT_USAGE = 0, 1, 2
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="orbitdb", description="orbitdb: an embedded, persistent SQL database."
+    )
+    commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+    serve = commands.add_parser(
+        "serve",
+        help="serve the PostgreSQL wire protocol (psql, psycopg, ...)",
+        description="Serve a data directory over the PostgreSQL protocol. Flags override the config file.",
+    )
+    serve.add_argument("--port", type=int, help=f"TCP port (default {DEFAULT_PORT})")
+    serve.add_argument("--host", help=f"listen address (default {DEFAULT_HOST})")
+    serve.add_argument("--data-dir", help=f"data directory (default {DEFAULT_DATA_DIR})")
+    serve.add_argument("--config", metavar="FILE", help="TOML configuration file (see docs/configuration.md)")
+    serve.add_argument(
+        "--log-level",
+        choices=LOG_LEVELS,
+        type=str.lower,
+        help="debug (every statement), info (start-up, DDL, errors; default), warning, error, critical",
+    )
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = _parser().parse_args(argv)
+    return serve(args)
+
+
+def _settings(args: argparse.Namespace) -> tuple[Config, str]:
+    """The configuration with flags applied, and the log level; ConfigError when unusable."""
+    config = load_config(args.config) if args.config else Config()
+    if args.port is not None:
+        if not 0 <= args.port <= 65535:
+            raise ConfigError(f"--port must be between 0 and 65535, not {args.port}")
+        config.port = args.port
+    if args.host is not None:
+        config.host = args.host
+    if args.data_dir is not None:
+        if not args.data_dir:
+            raise ConfigError("--data-dir must not be empty")
+        config.data_dir = args.data_dir
+    if args.log_level:
+        level = args.log_level
+    elif os.environ.get("ORBITDB_LOG"):
+        level = check_log_level(os.environ["ORBITDB_LOG"], "ORBITDB_LOG")
+    else:
+        level = config.log_level or "info"
+    if not config.postgres_enabled:
+        raise ConfigError("[protocols].postgres_enabled = false leaves `orbitdb serve` nothing to serve")
+    return config, level
+
+
+def _setup_logging(level: str) -> None:
+    logging.basicConfig(
+        level=getattr(logging, level.upper()),
+        format="%(asctime)s %(levelname)s %(name)s: %(message)s",
+        stream=sys.stderr,
+    )
+
+
+def serve(args: argparse.Namespace) -> int:
+    from orbitdb.pgwire import AuthSettings, BindError, Server, server_context
+
+    try:
+        config, level = _settings(args)
+        tls_context = (
+            server_context(config.cert_path or "", config.key_path or "") if config.enable_tls else None
+        )
+        auth = AuthSettings.from_passwords(config.auth_method, config.users)
+    except ConfigError as exc:
+        print(f"orbitdb: configuration error: {exc}", file=sys.stderr)
+        return EXIT_USAGE
+    except (OSError, ValueError) as exc:  # certificate/key unreadable, malformed verifier
+        print(f"orbitdb: configuration error: {exc}", file=sys.stderr)
+        return EXIT_USAGE
+    _setup_logging(level)
+
+    server = Server(
+        None,
+        host=config.host,
+        port=config.port,
+        auth=auth,
+        tls_context=tls_context,
+        max_connections=config.max_connections,
+    )
+    try:
+        addresses = server.bind()
+    except BindError as exc:
+        log.error("%s", exc)
+        return EXIT_FAILURE
+    sql_dir = os.path.join(config.data_dir, SQL_SUBDIR)
+    try:
+        database = _open_database(sql_dir, config.engine)
+    except Exception as exc:  # noqa: BLE001 - locked, unreadable, corrupt: say so and stop
+        log.error("cannot open the database at %s: %s", sql_dir, exc)
+        server.close()
+        return EXIT_FAILURE
+    server.side.database = database
+    log.info("PostgreSQL using persistent LSM storage at: %s", sql_dir)
+    log.info(
+        "storage engine: orbitdb LSM tree (provider %r), TLS %s, auth %s",
+        config.provider,
+        "on" if tls_context else "off",
+        config.auth_method,
+    )
+    for host, port in addresses:
+        log.info("listening on %s:%d", host, port)
+
+    _install_signal_handlers(server)
+    try:
+        server.serve_forever()
+    finally:
+        log.info("shutting down: ending connections (open transactions roll back)")
+        clean = server.close()
+        if clean:
+            database.close()
+            log.info("database closed; bye")
+        else:
+            log.error(
+                "connections did not end; the database was not closed (its write-ahead log has every commit)"
+            )
+    return EXIT_OK if clean else EXIT_FAILURE
+
+
+def _open_database(path: str, engine_knobs: dict[str, Any]) -> Any:
+    from orbitdb.sql import Database
+
+    return Database.open(path, **engine_knobs)
+
+
+def _install_signal_handlers(server: Any) -> None:
+    def stop(_signum: int, _frame: Any) -> None:
+        server.request_stop()  # only this: a handler must not take locks (logging does)
+
+    signal.signal(signal.SIGTERM, stop)
+    signal.signal(signal.SIGINT, stop)
+
+
+if __name__ == "__main__":  # pragma: no cover
+    sys.exit(main())

@@ -1,0 +1,245 @@
+"""The server's TOML configuration (the sections of the migration guide's orbit-server.toml).
+
+    [persistence]            provider = "rocksdb", data_dir = "./orbit_integrated_data"
+    [persistence.rocksdb]    engine knobs (orbitdb.engine.KNOBS)
+    [security]               enable_tls, cert_path, key_path
+    [protocols]              postgres_enabled, postgres_bind_address, postgres_port, postgres_max_connections
+    [auth]                   method = "trust" | "md5" | "scram-sha-256"; [auth.users] name = "password"
+    [logging]                level
+    [firewall]               accepted when empty (the guide's example has one); orbitdb manages no firewall
+
+load_config() checks everything before anything is opened: an unknown section or key, a value of
+the wrong type or out of range raises ConfigError naming the file, the key and what is allowed.
+docs/configuration.md documents every key.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+from dataclasses import dataclass, field
+from typing import Any
+
+if sys.version_info >= (3, 11):
+    import tomllib
+else:  # pragma: no cover - Python 3.10
+    import tomli as tomllib
+
+DEFAULT_DATA_DIR = "./orbit_integrated_data"
+DEFAULT_HOST = "127.0.0.1"
+DEFAULT_PORT = 15432
+PROVIDERS = ("rocksdb",)  # the LSM engine answers to RocksDB's name, for existing configs
+AUTH_METHODS = ("trust", "md5", "scram-sha-256")
+LOG_LEVELS = ("debug", "info", "warning", "error", "critical")
+
+
+class ConfigError(Exception):
+    """A configuration that cannot be used; the message says where and why."""
+
+
+@dataclass
+class Config:
+    provider: str = "rocksdb"
+    data_dir: str = DEFAULT_DATA_DIR
+    engine: dict[str, Any] = field(default_factory=dict)  # [persistence.rocksdb], as written
+    enable_tls: bool = False
+    cert_path: str | None = None
+    key_path: str | None = None
+    postgres_enabled: bool = True
+    host: str = DEFAULT_HOST
+    port: int = DEFAULT_PORT
+    max_connections: int = 100
+    auth_method: str = "trust"
+    users: dict[str, str] = field(default_factory=dict)
+    log_level: str | None = None  # None: not set in the file
+
+
+def _engine_knobs() -> dict[str, tuple[type, Any]]:
+    from orbitdb.engine import KNOBS  # the engine is the authority on its knobs
+
+    return dict(KNOBS)
+
+
+class _Reader:
+    """Takes keys out of one table, checking types; what is left over is unknown."""
+
+    def __init__(self, table: dict[str, Any], where: str) -> None:
+        self.table = dict(table)
+        self.where = where
+
+    def _take(self, key: str, kinds: tuple[type, ...], what: str) -> Any:
+        if key not in self.table:
+            return None
+        value = self.table.pop(key)
+        if isinstance(value, bool) and bool not in kinds or not isinstance(value, kinds):
+            raise ConfigError(f"{self.where}.{key} must be {what}, not {value!r}")
+        return value
+
+    def string(self, key: str) -> str | None:
+        return self._take(key, (str,), "a string")
+
+    def boolean(self, key: str) -> bool | None:
+        return self._take(key, (bool,), "true or false")
+
+    def integer(self, key: str, low: int, high: int) -> int | None:
+        value = self._take(key, (int,), "an integer")
+        if value is not None and not low <= value <= high:
+            raise ConfigError(f"{self.where}.{key} must be between {low} and {high}, not {value}")
+        return value
+
+    def table_(self, key: str) -> dict[str, Any] | None:
+        return self._take(key, (dict,), "a table")
+
+    def finish(self) -> None:
+        if self.table:
+            unknown = ", ".join(sorted(self.table))
+            raise ConfigError(f"unknown key(s) in {self.where}: {unknown}")
+
+
+def parse_config(data: dict[str, Any], source: str = "config") -> Config:
+    """A Config from a parsed TOML document; ConfigError on anything unknown or invalid."""
+    config = Config()
+    top = _Reader(data, source)
+    _persistence(config, top.table_("persistence"), source)
+    _security(config, top.table_("security"), source)
+    _protocols(config, top.table_("protocols"), source)
+    _auth(config, top.table_("auth"), source)
+    _logging(config, top.table_("logging"), source)
+    firewall = top.table_("firewall")
+    if firewall:
+        raise ConfigError(
+            f"unknown key(s) in {source}: [firewall]: {', '.join(sorted(firewall))} "
+            "(orbitdb does not manage firewalls; the section may only be empty)"
+        )
+    if top.table:
+        raise ConfigError(
+            f"unknown section(s) in {source}: {', '.join(sorted(top.table))} "
+            "(known: persistence, security, protocols, auth, logging)"
+        )
+    return config
+
+
+def _persistence(config: Config, table: dict[str, Any] | None, source: str) -> None:
+    if table is None:
+        return
+    reader = _Reader(table, f"{source}: [persistence]")
+    provider = reader.string("provider")
+    if provider is not None:
+        if provider.lower() not in PROVIDERS:
+            raise ConfigError(
+                f'{reader.where}.provider = "{provider}" is not supported: orbitdb has one storage engine, '
+                'its LSM tree, named "rocksdb" here for compatibility'
+            )
+        config.provider = provider.lower()
+    data_dir = reader.string("data_dir")
+    if data_dir is not None:
+        if not data_dir:
+            raise ConfigError(f"{reader.where}.data_dir must not be empty")
+        config.data_dir = data_dir
+    knobs = reader.table_("rocksdb")
+    reader.finish()
+    if knobs is not None:
+        config.engine = _check_engine_knobs(knobs, f"{source}: [persistence.rocksdb]")
+
+
+def _check_engine_knobs(knobs: dict[str, Any], where: str) -> dict[str, Any]:
+    from orbitdb.engine import check_knobs
+
+    known = _engine_knobs()
+    unknown = sorted(set(knobs) - set(known))
+    if unknown:
+        raise ConfigError(
+            f"unknown key(s) in {where}: {', '.join(unknown)} (known: {', '.join(sorted(known))})"
+        )
+    try:
+        check_knobs(dict(knobs))
+    except (TypeError, ValueError) as exc:
+        raise ConfigError(f"{where}: {exc}") from None
+    return dict(knobs)
+
+
+def _security(config: Config, table: dict[str, Any] | None, source: str) -> None:
+    if table is None:
+        return
+    reader = _Reader(table, f"{source}: [security]")
+    enable = reader.boolean("enable_tls")
+    cert = reader.string("cert_path")
+    key = reader.string("key_path")
+    reader.finish()
+    config.enable_tls = bool(enable)
+    config.cert_path, config.key_path = cert, key
+    if config.enable_tls:
+        for name, path in (("cert_path", cert), ("key_path", key)):
+            if not path:
+                raise ConfigError(f"{reader.where}.enable_tls = true needs {name}")
+            if not os.path.isfile(path):
+                raise ConfigError(f"{reader.where}.{name}: no such file: {path}")
+
+
+def _protocols(config: Config, table: dict[str, Any] | None, source: str) -> None:
+    if table is None:
+        return
+    reader = _Reader(table, f"{source}: [protocols]")
+    enabled = reader.boolean("postgres_enabled")
+    host = reader.string("postgres_bind_address")
+    port = reader.integer("postgres_port", 0, 65535)
+    max_connections = reader.integer("postgres_max_connections", 1, 10_000)
+    reader.finish()
+    if enabled is not None:
+        config.postgres_enabled = enabled
+    if host is not None:
+        config.host = host
+    if port is not None:
+        config.port = port
+    if max_connections is not None:
+        config.max_connections = max_connections
+
+
+def _auth(config: Config, table: dict[str, Any] | None, source: str) -> None:
+    if table is None:
+        return
+    reader = _Reader(table, f"{source}: [auth]")
+    method = reader.string("method")
+    users = reader.table_("users")
+    reader.finish()
+    if method is not None:
+        if method.lower() not in AUTH_METHODS:
+            raise ConfigError(f'{reader.where}.method = "{method}" is not one of {", ".join(AUTH_METHODS)}')
+        config.auth_method = method.lower()
+    for user, password in (users or {}).items():
+        if not isinstance(password, str) or not password:
+            raise ConfigError(f"{reader.where}.users.{user} must be a non-empty password string")
+        config.users[user] = password
+    if config.auth_method != "trust" and not config.users:
+        raise ConfigError(
+            f'{reader.where}.method = "{config.auth_method}" needs at least one user in [auth.users]'
+        )
+
+
+def _logging(config: Config, table: dict[str, Any] | None, source: str) -> None:
+    if table is None:
+        return
+    reader = _Reader(table, f"{source}: [logging]")
+    level = reader.string("level")
+    reader.finish()
+    if level is not None:
+        config.log_level = check_log_level(level, f"{reader.where}.level")
+
+
+def check_log_level(level: str, where: str) -> str:
+    if level.lower() not in LOG_LEVELS:
+        raise ConfigError(f'{where} = "{level}" is not one of {", ".join(LOG_LEVELS)}')
+    return level.lower()
+
+
+def load_config(path: str) -> Config:
+    try:
+        with open(path, "rb") as handle:
+            data = tomllib.load(handle)
+    except FileNotFoundError:
+        raise ConfigError(f"config file not found: {path}") from None
+    except OSError as exc:
+        raise ConfigError(f"cannot read config file {path}: {exc.strerror or exc}") from None
+    except tomllib.TOMLDecodeError as exc:
+        raise ConfigError(f"{path} is not valid TOML: {exc}") from None
+    return parse_config(data, path)

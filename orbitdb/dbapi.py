@@ -1,0 +1,475 @@
+"""PEP 249 (DB-API 2.0) face of orbitdb: ``orbitdb.connect(path)``.
+
+It behaves like psycopg2: paramstyle ``pyformat`` (%s and %(name)s), a
+transaction begins implicitly before the first statement unless
+``autocommit`` is set, ``with con:`` commits or rolls back, and every error
+is a PEP 249 exception carrying PostgreSQL's SQLSTATE in ``e.sqlstate``."""
+
+from __future__ import annotations
+
+import datetime
+import os
+import re
+import threading
+from collections.abc import Iterator, Mapping, Sequence
+from typing import Any
+
+from orbitdb.sql.errors import SqlError
+from orbitdb.sql.result import CopyIn, CopyOut, Result
+from orbitdb.sql.session import Database, Session
+from orbitdb.storage.interval import Interval
+
+apilevel = "2.0"
+threadsafety = 2  # threads may share the module and connections (calls are serialised per connection)
+paramstyle = "pyformat"
+
+
+class Warning(Exception):  # noqa: A001 - PEP 249 name
+    pass
+
+
+class Error(Exception):
+    """Base of orbitdb's errors; ``sqlstate`` is PostgreSQL's code for the condition."""
+
+    sqlstate: str | None = None
+
+    def __init__(self, message: str = "", sqlstate: str | None = None, detail: str | None = None,
+                 hint: str | None = None) -> None:
+        super().__init__(message)
+        self.sqlstate = sqlstate
+        self.pgcode = sqlstate
+        self.detail = detail
+        self.hint = hint
+        self.pgerror = message
+
+
+class InterfaceError(Error):
+    pass
+
+
+class DatabaseError(Error):
+    pass
+
+
+class DataError(DatabaseError):
+    pass
+
+
+class OperationalError(DatabaseError):
+    pass
+
+
+class IntegrityError(DatabaseError):
+    pass
+
+
+class InternalError(DatabaseError):
+    pass
+
+
+class ProgrammingError(DatabaseError):
+    pass
+
+
+class NotSupportedError(DatabaseError):
+    pass
+
+
+class TransactionRollbackError(OperationalError):
+    """Serialization failure or deadlock: retry the transaction."""
+
+
+class QueryCanceledError(OperationalError):
+    pass
+
+
+_CLASS_MAP: dict[str, type[Error]] = {
+    "08": OperationalError, "0A": NotSupportedError, "20": ProgrammingError, "21": ProgrammingError,
+    "22": DataError, "23": IntegrityError, "24": InternalError, "25": InternalError, "26": InternalError,
+    "27": InternalError, "28": OperationalError, "2B": InternalError, "2D": InternalError, "2F": InternalError,
+    "34": ProgrammingError, "38": InternalError, "39": InternalError, "3B": InternalError, "3D": ProgrammingError,
+    "3F": ProgrammingError, "40": TransactionRollbackError, "42": ProgrammingError, "44": ProgrammingError,
+    "53": OperationalError, "54": OperationalError, "55": OperationalError, "57": OperationalError,
+    "58": OperationalError, "F0": InternalError, "HV": OperationalError, "P0": InternalError, "XX": InternalError,
+}
+
+
+def error_for(e: SqlError) -> Error:
+    cls = _CLASS_MAP.get(e.sqlstate[:2], DatabaseError)
+    if e.sqlstate == "57014":
+        cls = QueryCanceledError
+    err = cls(e.message, e.sqlstate, e.detail, e.hint)
+    return err
+
+
+_PARAM = re.compile(r"%(?:\((?P<name>[^)]+)\))?(?P<kind>[sb%])")
+
+
+def convert_query(sql: str, params: Sequence[Any] | Mapping[str, Any] | None) -> tuple[str, list[Any]]:
+    """pyformat -> PostgreSQL's $n placeholders (as psycopg does, quotes are not special)."""
+    if params is None:
+        return sql, []
+    names: dict[str, int] = {}
+    values: list[Any] = []
+    positional = not isinstance(params, Mapping)
+    counter = [0]
+
+    def sub(m: re.Match[str]) -> str:
+        if m.group("kind") == "%":
+            return "%"
+        name = m.group("name")
+        if name is None:
+            if not positional:
+                raise ProgrammingError("query uses %s but parameters are a mapping")
+            i = counter[0]
+            counter[0] += 1
+            if i >= len(params):  # type: ignore[arg-type]
+                raise ProgrammingError("not enough parameters for the query")
+            values.append(params[i])  # type: ignore[index]
+            return f"${len(values)}"
+        if positional:
+            raise ProgrammingError("query uses %(name)s but parameters are a sequence")
+        if name not in names:
+            if name not in params:  # type: ignore[operator]
+                raise ProgrammingError(f"parameter '{name}' is missing")
+            values.append(params[name])  # type: ignore[index]
+            names[name] = len(values)
+        return f"${names[name]}"
+
+    out = _PARAM.sub(sub, sql)
+    if positional and counter[0] != len(params):  # type: ignore[arg-type]
+        raise ProgrammingError("not all arguments converted during string formatting")
+    return out, values
+
+
+def _out_value(v: Any) -> Any:
+    if isinstance(v, Interval):
+        return v.to_timedelta()
+    if isinstance(v, list):
+        return [_out_value(x) for x in v]
+    return v
+
+
+class Column(tuple):  # type: ignore[type-arg]
+    """A description item: (name, type_code, display_size, internal_size, precision, scale, null_ok)."""
+
+    @property
+    def name(self) -> str:
+        return self[0]  # type: ignore[no-any-return]
+
+    @property
+    def type_code(self) -> int:
+        return self[1]  # type: ignore[no-any-return]
+
+
+class Cursor:
+    arraysize = 1
+
+    def __init__(self, con: Connection) -> None:
+        self.connection = con
+        self._rows: list[tuple[Any, ...]] = []
+        self._pos = 0
+        self.description: list[Column] | None = None
+        self.rowcount = -1
+        self.statusmessage: str | None = None
+        self.lastrowid = None
+        self.query: str | None = None
+        self.closed = False
+
+    def _check(self) -> Session:
+        if self.closed:
+            raise InterfaceError("cursor already closed")
+        return self.connection._session_or_raise()
+
+    def execute(self, sql: str, params: Sequence[Any] | Mapping[str, Any] | None = None) -> Cursor:
+        s = self._check()
+        query, values = convert_query(sql, params)
+        self.query = sql
+        with self.connection._lock:
+            if not self.connection.autocommit and not s.in_block:
+                s.begin_block()
+            try:
+                results = s.execute(query, values)
+            except SqlError as e:
+                raise error_for(e) from None
+        self._set(results[-1] if results else Result("EMPTY"))
+        return self
+
+    def _set(self, r: Result | CopyIn | CopyOut) -> None:
+        if isinstance(r, (CopyIn, CopyOut)):
+            raise NotSupportedError("COPY FROM STDIN / TO STDOUT needs copy_expert() with a file")
+        self.statusmessage = r.command_tag
+        self._pos = 0
+        if r.columns is not None:
+            self.description = [Column((c.name, c.type_oid, None, c.type_size if c.type_size > 0 else None,
+                                        None, None, None)) for c in r.columns]
+            self._rows = [tuple(_out_value(v) for v in row) for row in r.rows]
+            self.rowcount = len(self._rows) if r.rowcount < 0 else r.rowcount
+        else:
+            self.description = None
+            self._rows = []
+            self.rowcount = r.rowcount if r.rowcount >= 0 else -1
+
+    def executemany(self, sql: str, seq_of_params: Sequence[Sequence[Any] | Mapping[str, Any]]) -> Cursor:
+        s = self._check()
+        total = 0
+        prepared = None
+        query0 = None
+        with self.connection._lock:
+            if not self.connection.autocommit and not s.in_block:
+                s.begin_block()
+            for params in seq_of_params:
+                query, values = convert_query(sql, params)
+                try:
+                    if prepared is None or query != query0:
+                        prepared = s.prepare(query, [_oid_hint(v) for v in values])
+                        query0 = query
+                    r = s.execute_prepared(prepared, values)
+                except SqlError as e:
+                    raise error_for(e) from None
+                if isinstance(r, Result) and r.rowcount > 0:
+                    total += r.rowcount
+        self.description = None
+        self._rows = []
+        self.rowcount = total
+        return self
+
+    def copy_expert(self, sql: str, file: Any) -> None:
+        """COPY ... FROM STDIN reading file, or COPY ... TO STDOUT writing to it (as psycopg2)."""
+        s = self._check()
+        with self.connection._lock:
+            if not self.connection.autocommit and not s.in_block:
+                s.begin_block()
+            try:
+                r = s.execute(sql)[-1]
+                if isinstance(r, CopyIn):
+                    while True:
+                        chunk = file.read(65536)
+                        if not chunk:
+                            break
+                        r.feed(chunk.encode() if isinstance(chunk, str) else chunk)
+                    self._set(r.finish())
+                elif isinstance(r, CopyOut):
+                    for chunk in r.chunks():
+                        try:
+                            file.write(chunk)
+                        except TypeError:
+                            file.write(chunk.decode())
+                    self._set(r.result())
+                else:
+                    self._set(r)
+            except SqlError as e:
+                raise error_for(e) from None
+
+    def fetchone(self) -> tuple[Any, ...] | None:
+        if self.description is None:
+            raise ProgrammingError("no results to fetch")
+        if self._pos >= len(self._rows):
+            return None
+        row = self._rows[self._pos]
+        self._pos += 1
+        return row
+
+    def fetchmany(self, size: int | None = None) -> list[tuple[Any, ...]]:
+        if self.description is None:
+            raise ProgrammingError("no results to fetch")
+        n = size if size is not None else self.arraysize
+        rows = self._rows[self._pos : self._pos + n]
+        self._pos += len(rows)
+        return rows
+
+    def fetchall(self) -> list[tuple[Any, ...]]:
+        if self.description is None:
+            raise ProgrammingError("no results to fetch")
+        rows = self._rows[self._pos :]
+        self._pos = len(self._rows)
+        return rows
+
+    def __iter__(self) -> Iterator[tuple[Any, ...]]:
+        while True:
+            row = self.fetchone()
+            if row is None:
+                return
+            yield row
+
+    @property
+    def rownumber(self) -> int:
+        return self._pos
+
+    def close(self) -> None:
+        self.closed = True
+        self._rows = []
+
+    def setinputsizes(self, sizes: Any) -> None:
+        pass
+
+    def setoutputsize(self, size: Any, column: Any = None) -> None:
+        pass
+
+    def nextset(self) -> None:
+        return None
+
+    def __enter__(self) -> Cursor:
+        return self
+
+    def __exit__(self, *exc: Any) -> None:
+        self.close()
+
+
+def _oid_hint(v: Any) -> int:
+    from orbitdb.sql.session import param_type
+
+    return param_type(v).oid if v is not None and not isinstance(v, str) else 0
+
+
+class _SharedDatabase:
+    """Connections to the same directory in one process share one open database."""
+
+    lock = threading.Lock()
+    open: dict[str, tuple[Database, int]] = {}
+
+
+class Connection:
+    Error = Error
+    Warning = Warning
+    InterfaceError = InterfaceError
+    DatabaseError = DatabaseError
+    DataError = DataError
+    OperationalError = OperationalError
+    IntegrityError = IntegrityError
+    InternalError = InternalError
+    ProgrammingError = ProgrammingError
+    NotSupportedError = NotSupportedError
+
+    def __init__(self, path: str, knobs: dict[str, Any], user: str = "orbit", database: str = "actors") -> None:
+        self.path = os.path.realpath(path)
+        with _SharedDatabase.lock:
+            entry = _SharedDatabase.open.get(self.path)
+            if entry is None:
+                try:
+                    db = Database.open(self.path, **knobs)
+                except SqlError as e:
+                    raise OperationalError(e.message, e.sqlstate) from None
+                except (TypeError, ValueError):
+                    raise
+                _SharedDatabase.open[self.path] = (db, 1)
+            else:
+                db = entry[0]
+                _SharedDatabase.open[self.path] = (db, entry[1] + 1)
+        self._db = db
+        self._session: Session | None = db.session(user, database)
+        self.autocommit = False
+        self._lock = threading.RLock()
+
+    def _session_or_raise(self) -> Session:
+        if self._session is None:
+            raise InterfaceError("connection already closed")
+        return self._session
+
+    @property
+    def closed(self) -> bool:
+        return self._session is None
+
+    def cursor(self) -> Cursor:
+        self._session_or_raise()
+        return Cursor(self)
+
+    def execute(self, sql: str, params: Sequence[Any] | Mapping[str, Any] | None = None) -> Cursor:
+        """Shortcut as in sqlite3 and psycopg 3."""
+        return self.cursor().execute(sql, params)
+
+    def commit(self) -> None:
+        s = self._session_or_raise()
+        with self._lock:
+            if s.in_block or s.txn is not None:
+                try:
+                    s.commit()
+                except SqlError as e:
+                    raise error_for(e) from None
+
+    def rollback(self) -> None:
+        s = self._session_or_raise()
+        with self._lock:
+            if s.in_block or s.txn is not None:
+                s.rollback()
+
+    def close(self) -> None:
+        if self._session is None:
+            return
+        with self._lock:
+            self._session.close()
+            self._session = None
+        with _SharedDatabase.lock:
+            db, n = _SharedDatabase.open.get(self.path, (self._db, 1))
+            if n <= 1:
+                _SharedDatabase.open.pop(self.path, None)
+                db.close()
+            else:
+                _SharedDatabase.open[self.path] = (db, n - 1)
+
+    def cancel(self) -> None:
+        if self._session is not None:
+            self._session.cancel()
+
+    @property
+    def info(self) -> Session:
+        return self._session_or_raise()
+
+    def __enter__(self) -> Connection:
+        return self
+
+    def __exit__(self, exc_type: Any, exc: Any, tb: Any) -> None:
+        if self._session is None:
+            return
+        if exc_type is None:
+            self.commit()
+        else:
+            self.rollback()
+
+    def __del__(self) -> None:
+        try:
+            self.close()
+        except Exception:
+            pass
+
+
+def connect(path: str | os.PathLike[str], config: str | os.PathLike[str] | dict[str, Any] | None = None,
+            **knobs: Any) -> Connection:
+    """Opens (creating if needed) the orbitdb database in directory path.
+
+    config: a TOML file or a dict with a [persistence.rocksdb] table of engine
+    knobs (RocksDB names); keyword knobs override it."""
+    merged: dict[str, Any] = {}
+    if config is not None:
+        from orbitdb.config import ConfigError, load_config, parse_config
+
+        try:
+            cfg = parse_config(config) if isinstance(config, dict) else load_config(os.fspath(config))
+        except ConfigError as e:
+            raise ProgrammingError(str(e)) from None
+        merged.update(cfg.engine)
+    merged.update(knobs)
+    return Connection(os.fspath(path), merged)
+
+
+Date = datetime.date
+Time = datetime.time
+Timestamp = datetime.datetime
+Binary = bytes
+STRING = 25
+BINARY = 17
+NUMBER = 1700
+DATETIME = 1114
+ROWID = 26
+
+
+def DateFromTicks(ticks: float) -> datetime.date:  # noqa: N802 - PEP 249 name
+    return datetime.date.fromtimestamp(ticks)
+
+
+def TimeFromTicks(ticks: float) -> datetime.time:  # noqa: N802
+    return datetime.datetime.fromtimestamp(ticks).time()
+
+
+def TimestampFromTicks(ticks: float) -> datetime.datetime:  # noqa: N802
+    return datetime.datetime.fromtimestamp(ticks)

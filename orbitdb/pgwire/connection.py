@@ -1,0 +1,369 @@
+"""One client connection: startup, authentication, then the message loop (simple and extended
+query protocols, COPY), run on its own thread.
+
+Errors inside a statement are answered with ErrorResponse and the connection goes on; a broken
+byte stream (bad lengths, unknown message types) is answered with FATAL and closed. Nothing a
+client sends can end the server.
+"""
+
+from __future__ import annotations
+
+import logging
+import socket
+import ssl
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+from orbitdb.pgwire import backend, frontend
+from orbitdb.pgwire.auth import AuthSettings, authenticate
+from orbitdb.pgwire.copy import copy_in, copy_out
+from orbitdb.pgwire.errors import INTERNAL_ERROR, ClientGone, ProtocolError, error_fields, notice_fields
+from orbitdb.pgwire.extended import Extended
+from orbitdb.pgwire.rows import RowEncoder
+from orbitdb.pgwire.startup import Startup, negotiate
+from orbitdb.pgwire.statement_log import StatementLog
+from orbitdb.pgwire.stream import Stream
+from orbitdb.sql.errors import SqlError
+from orbitdb.sql.result import CopyIn, CopyOut, Notice, Result
+
+log = logging.getLogger("orbitdb.pgwire")
+
+STARTUP_TIMEOUT = 60.0  # seconds a client may take to start up and authenticate (authentication_timeout)
+ADMIN_SHUTDOWN = "57P01"
+# client encodings that need no conversion from UTF8 (SQL_ASCII passes bytes through)
+_PASSTHROUGH_ENCODINGS = {"UTF8": "UTF8", "UNICODE": "UTF8", "SQLASCII": "SQL_ASCII"}
+
+# ParameterStatus values reported when the SQL layer does not report them itself.
+DEFAULT_PARAMETERS = {
+    "server_version": "15.0",
+    "server_encoding": "UTF8",
+    "client_encoding": "UTF8",
+    "DateStyle": "ISO, MDY",
+    "TimeZone": "UTC",
+    "integer_datetimes": "on",
+    "standard_conforming_strings": "on",
+    "IntervalStyle": "postgres",
+    "is_superuser": "on",
+    "in_hot_standby": "off",
+    "default_transaction_read_only": "off",
+}
+
+
+@dataclass
+class ServerSide:
+    """What every connection of a server shares."""
+
+    database: Any  # orbitdb.sql.Database (or anything with .session(user=, database=, application_name=))
+    auth: AuthSettings
+    tls_context: ssl.SSLContext | None
+    cancel: Callable[[int, int], None]  # (pid, secret) from a CancelRequest
+    adopt_pid: Callable[[Connection, int], None]  # the session's backend pid becomes the connection's
+
+
+class _Shutdown(Exception):
+    """The server is stopping: end this connection with FATAL 57P01."""
+
+
+class Connection:
+    def __init__(self, side: ServerSide, sock: socket.socket, peer: str, pid: int, secret: int) -> None:
+        self.side = side
+        self.stream = Stream(sock)
+        self.peer = peer
+        self.pid = pid
+        self.secret = secret
+        self.session: Any = None
+        self.timezone: str = "UTC"
+        self.client_encoding = "UTF8"
+        self.extended = Extended(self)
+        self.statement_log = StatementLog(peer)
+        self.ignore_till_sync = False
+        self.terminating = False
+        self._sql: str | None = None  # the statement being run, for error logs
+        self.refusal: SqlError | None = None  # set when the server is full
+
+    # --- thread entry -----------------------------------------------------------------------
+
+    def run(self) -> None:
+        try:
+            self._serve()
+        except (ClientGone, _Shutdown):
+            if self.terminating:
+                self._send_fatal(
+                    SqlError(
+                        ADMIN_SHUTDOWN,
+                        "terminating connection due to administrator command",
+                        severity="FATAL",
+                    )
+                )
+        except SqlError as exc:  # fatal: protocol violation, failed authentication, ...
+            if exc.severity != "FATAL":
+                exc.severity = "FATAL"
+            self.statement_log.error(exc, None)
+            self._send_fatal(exc)
+        except Exception as exc:  # a bug: this connection ends, the server goes on
+            log.exception("[%s] internal error", self.peer)
+            self._send_fatal(SqlError(INTERNAL_ERROR, f"internal error: {exc}", severity="FATAL"))
+        finally:
+            self._close()
+
+    def terminate(self) -> None:
+        """From another thread: end this connection (server shutdown). The running statement is
+        cancelled and the blocked read returns end-of-stream."""
+        self.terminating = True
+        session = self.session
+        if session is not None:
+            try:
+                session.cancel()
+            except Exception:
+                log.debug("cancel during shutdown failed", exc_info=True)
+        try:
+            socket.socket.shutdown(self.stream.sock, socket.SHUT_RD)
+        except OSError:
+            pass
+
+    def cancel(self) -> None:
+        session = self.session
+        if session is not None:
+            session.cancel()
+
+    def _send_fatal(self, exc: SqlError) -> None:
+        try:
+            self.stream.write(backend.error_response(error_fields(exc)))
+            self.stream.flush()
+        except (ClientGone, OSError):
+            pass
+
+    def _close(self) -> None:
+        session, self.session = self.session, None
+        if session is not None:
+            try:
+                session.close()  # rolls back an open transaction
+            except Exception:
+                log.exception("[%s] closing the session failed", self.peer)
+        try:
+            self.stream.sock.close()
+        except OSError:
+            pass
+
+    # --- startup ----------------------------------------------------------------------------
+
+    def _serve(self) -> None:
+        self.stream.sock.settimeout(STARTUP_TIMEOUT)
+        startup = negotiate(self.stream, self.side.tls_context, self.side.cancel)
+        if startup is None:
+            return
+        if self.refusal is not None:
+            raise self.refusal
+        self._check_client_encoding(startup)
+        authenticate(self.stream, self.side.auth, startup.user)
+        self.session = self.side.database.session(
+            user=startup.user, database=startup.database, application_name=startup.application_name
+        )
+        backend_pid = getattr(self.session, "backend_pid", None)
+        if isinstance(backend_pid, int) and backend_pid != self.pid:
+            self.side.adopt_pid(self, backend_pid)  # so pg_backend_pid() names what a cancel needs
+        self.stream.sock.settimeout(None)
+        out = self.stream
+        out.write(backend.authentication(backend.AUTH_OK))
+        self._apply_startup_settings(startup)
+        parameters = dict(DEFAULT_PARAMETERS)
+        parameters["application_name"] = startup.application_name
+        parameters["session_authorization"] = startup.user
+        parameters.update(self.session.parameter_status())
+        parameters.update(self._parameter_changes())
+        parameters["client_encoding"] = self.client_encoding
+        self.timezone = parameters.get("TimeZone", "UTC")
+        for name, value in parameters.items():
+            out.write(backend.parameter_status(name, value))
+        out.write(backend.backend_key_data(self.pid, self.secret))
+        out.write(backend.ready_for_query(self.session.transaction_status))
+        log.debug(
+            "[%s] connected: user=%s database=%s tls=%s",
+            self.peer,
+            startup.user,
+            startup.database,
+            startup.tls,
+        )
+        self._loop()
+
+    def _check_client_encoding(self, startup: Startup) -> None:
+        requested = startup.settings.pop("client_encoding", None)
+        if requested is None:
+            return
+        normalized = _PASSTHROUGH_ENCODINGS.get(requested.upper().replace("-", "").replace("_", ""))
+        if normalized is None:
+            raise SqlError(
+                "22023",
+                f'invalid value for parameter "client_encoding": "{requested}"',
+                detail="orbitdb speaks UTF8 only.",
+                severity="FATAL",
+            )
+        self.client_encoding = normalized
+
+    def _apply_startup_settings(self, startup: Startup) -> None:
+        """Settings from the startup packet and its options (-c name=value), run as SET. One the
+        SQL layer refuses is skipped with a WARNING rather than refusing the connection."""
+        for name, value in startup.settings.items():
+            quoted = "'" + value.replace("'", "''") + "'"
+            sql = f'SET "{name}" TO {quoted}'
+            try:
+                for _ in self.session.execute_simple(sql):
+                    pass
+            except SqlError as exc:
+                log.info("[%s] startup setting %s=%r ignored: %s", self.peer, name, value, exc.message)
+                warning = Notice("WARNING", exc.sqlstate, f"startup setting {name} ignored: {exc.message}")
+                self.stream.write(backend.notice_response(notice_fields(warning)))
+
+    # --- the message loop -------------------------------------------------------------------
+
+    def _loop(self) -> None:
+        stream = self.stream
+        extended = self.extended
+        handlers = {
+            ord("P"): extended.parse,
+            ord("B"): extended.bind,
+            ord("D"): extended.describe,
+            ord("E"): extended.execute,
+            ord("C"): extended.close,
+        }
+        while True:
+            if not stream.has_buffered_input():
+                stream.flush()  # answer everything before waiting for the client
+            kind, body = stream.read_message()
+            if kind == ord("X"):
+                return
+            if kind == ord("S"):
+                self.ignore_till_sync = False
+                self._ready()
+                continue
+            if self.ignore_till_sync:
+                continue
+            handler = handlers.get(kind)
+            if handler is not None:
+                self._extended_message(handler, body)
+            elif kind == ord("Q"):
+                self._simple_query(body)
+                self._ready()
+            elif kind == ord("H"):
+                stream.flush()
+            elif kind in (ord("d"), ord("c"), ord("f")):
+                continue  # leftovers of a failed COPY: ignored, as the protocol says
+            elif kind == ord("F"):
+                self._send_error(SqlError("0A000", "fastpath function calls are not supported by orbitdb"))
+                self._ready()
+            else:
+                raise ProtocolError(f"invalid frontend message type {kind}")
+
+    def _extended_message(self, handler: Callable[[bytes], None], body: bytes) -> None:
+        try:
+            handler(body)
+        except SqlError as exc:
+            if isinstance(exc, ProtocolError) and exc.fatal:
+                raise
+            self._send_error(exc)
+            self.ignore_till_sync = True
+        except ClientGone:
+            raise
+        except Exception as exc:  # a bug in a layer below: report it, keep the connection
+            log.exception("[%s] internal error", self.peer)
+            self._send_error(SqlError(INTERNAL_ERROR, f"internal error: {exc}"))
+            self.ignore_till_sync = True
+        finally:
+            self._sql = None
+
+    def _ready(self) -> None:
+        status = self.session.transaction_status
+        if status == "I":
+            self.extended.end_of_transaction()
+        self._send_parameter_changes()
+        self.stream.write(backend.ready_for_query(status))
+
+    # --- simple query -----------------------------------------------------------------------
+
+    def _simple_query(self, body: bytes) -> None:
+        try:
+            sql = frontend.parse_query(body)
+        except ProtocolError as exc:
+            if exc.fatal:
+                raise
+            self._send_error(exc)
+            return
+        self.extended.drop_unnamed()
+        self.log_statement("statement", "", sql)
+        items = None
+        answered = False
+        try:
+            items = self.session.execute_simple(sql)
+            for item in items:
+                if isinstance(item, Result) and item.command_tag == "EMPTY":
+                    continue  # a statement of only comments
+                answered = True
+                self._simple_item(item, sql)
+            if not answered:
+                self.stream.write(backend.EMPTY_QUERY_RESPONSE)
+        except SqlError as exc:
+            self._send_error(exc)
+        except ClientGone:
+            raise
+        except Exception as exc:
+            log.exception("[%s] internal error", self.peer)
+            self._send_error(SqlError(INTERNAL_ERROR, f"internal error: {exc}"))
+        finally:
+            close = getattr(items, "close", None)
+            if close is not None:
+                close()
+            self._sql = None
+
+    def _simple_item(self, item: Result | CopyIn | CopyOut, sql: str) -> None:
+        out = self.stream
+        if isinstance(item, (CopyIn, CopyOut)):
+            result = self.run_copy(item)
+        else:
+            result = item
+            self.send_notices(result.notices)
+            if result.columns is not None:
+                formats = [0] * len(result.columns)
+                out.write(backend.row_description(result.columns, formats))
+                data_row = RowEncoder(result.columns, formats, self.timezone).data_row
+                for row in result.rows:
+                    out.write(data_row(row))
+        self.finish_statement(result, sql)
+        out.write(backend.command_complete(result.command_tag))
+        self._send_parameter_changes()  # a SET TimeZone applies to the next statement's output
+
+    # --- shared by the protocols ------------------------------------------------------------
+
+    def run_copy(self, copy: CopyIn | CopyOut) -> Result:
+        if isinstance(copy, CopyIn):
+            return copy_in(self.stream, copy)
+        return copy_out(self.stream, copy)
+
+    def log_statement(self, kind: str, name: str, sql: str) -> None:
+        self._sql = sql
+        self.statement_log.statement(kind, name, sql)
+
+    def finish_statement(self, result: Result, sql: str) -> None:
+        self.statement_log.completed(result.command_tag, sql)
+
+    def send_notices(self, notices: list[Notice]) -> None:
+        for notice in notices:
+            self.stream.write(backend.notice_response(notice_fields(notice)))
+
+    def _send_error(self, exc: SqlError) -> None:
+        if self.terminating:
+            raise _Shutdown from exc
+        self.statement_log.error(exc, self._sql)
+        self.stream.write(backend.error_response(error_fields(exc)))
+
+    def _parameter_changes(self) -> dict[str, str]:
+        changes = self.session.take_parameter_changes()
+        if "TimeZone" in changes:
+            self.timezone = changes["TimeZone"]
+        if "client_encoding" in changes:
+            self.client_encoding = changes["client_encoding"]
+        return changes
+
+    def _send_parameter_changes(self) -> None:
+        for name, value in self._parameter_changes().items():
+            self.stream.write(backend.parameter_status(name, value))

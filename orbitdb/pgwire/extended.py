@@ -1,0 +1,203 @@
+"""The extended query protocol: named and unnamed prepared statements and portals, Parse / Bind /
+Describe / Execute (with row limits) / Close.
+
+A portal runs its statement at its first Execute and keeps the rows; later Executes continue
+where the last stopped (PortalSuspended in between).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
+
+from orbitdb.pgwire import backend, binary, frontend
+from orbitdb.pgwire.errors import ProtocolError
+from orbitdb.pgwire.rows import RowEncoder
+from orbitdb.sql.errors import SqlError
+from orbitdb.sql.pgtext import type_name
+from orbitdb.sql.result import Column, CopyIn, CopyOut, Result
+
+if TYPE_CHECKING:
+    from orbitdb.pgwire.connection import Connection
+
+
+@dataclass
+class Statement:
+    query: str
+    prepared: Any  # the SQL layer's Prepared; None for an empty query
+    param_oids: list[int]
+    columns: list[Column] | None
+
+
+@dataclass
+class Portal:
+    statement: Statement
+    params: list[Any]
+    result_formats: list[int]
+    encoder: RowEncoder | None
+    result: Result | None = None
+    position: int = 0
+
+
+def _statement_label(name: str) -> str:
+    return f'prepared statement "{name}"' if name else "unnamed prepared statement"
+
+
+class Extended:
+    def __init__(self, conn: Connection) -> None:
+        self.conn = conn
+        self.statements: dict[str, Statement] = {}
+        self.portals: dict[str, Portal] = {}
+
+    def drop_unnamed(self) -> None:
+        """A simple Query destroys the unnamed statement and portal."""
+        self.statements.pop("", None)
+        self.portals.pop("", None)
+
+    def end_of_transaction(self) -> None:
+        """Portals live until the transaction ends."""
+        self.portals.clear()
+
+    # --- Parse ------------------------------------------------------------------------------
+
+    def parse(self, data: bytes) -> None:
+        msg = frontend.parse_parse(data)
+        if msg.name and msg.name in self.statements:
+            raise SqlError("42P05", f'prepared statement "{msg.name}" already exists')
+        self.conn.log_statement("parse", msg.name, msg.query)
+        if not msg.query.strip():
+            statement = Statement(msg.query, None, list(msg.param_oids), None)
+        else:
+            prepared = self.conn.session.prepare(msg.query, list(msg.param_oids))
+            statement = Statement(msg.query, prepared, list(prepared.param_oids), prepared.columns)
+        self.statements[msg.name] = statement
+        self.conn.stream.write(backend.PARSE_COMPLETE)
+
+    # --- Bind -------------------------------------------------------------------------------
+
+    def bind(self, data: bytes) -> None:
+        msg = frontend.parse_bind(data)
+        statement = self.statements.get(msg.statement)
+        if statement is None:
+            raise SqlError("26000", f'prepared statement "{msg.statement}" does not exist')
+        if msg.portal and msg.portal in self.portals:
+            raise SqlError("42P03", f'portal "{msg.portal}" already exists')
+        expected = len(statement.param_oids)
+        if len(msg.params) != expected:
+            raise ProtocolError(
+                f"bind message supplies {len(msg.params)} parameters, but "
+                f"{_statement_label(msg.statement)} requires {expected}",
+                fatal=False,
+            )
+        formats = frontend.expand_formats(msg.param_formats, expected, "parameter")
+        params = [
+            self._param(i, raw, fmt, oid)
+            for i, (raw, fmt, oid) in enumerate(zip(msg.params, formats, statement.param_oids))
+        ]
+        encoder = None
+        if statement.columns is not None:
+            result_formats = frontend.expand_formats(msg.result_formats, len(statement.columns), "result")
+            encoder = RowEncoder(statement.columns, result_formats, self.conn.timezone)
+        else:
+            result_formats = []
+        self.portals[msg.portal] = Portal(statement, params, result_formats, encoder)
+        self.conn.stream.write(backend.BIND_COMPLETE)
+
+    def _param(self, index: int, raw: bytes | None, fmt: int, type_oid: int) -> Any:
+        if raw is None:
+            return None
+        if fmt == 0:
+            return frontend.decode_utf8(raw)
+        decode = binary.decoder(type_oid)
+        if decode is None:
+            raise SqlError("42883", f"no binary input function available for type {type_name(type_oid)}")
+        try:
+            return decode(raw)
+        except (binary.BinaryFormatError, ValueError, OverflowError):
+            raise SqlError("22P03", f"incorrect binary data format in bind parameter {index + 1}") from None
+
+    # --- Describe ---------------------------------------------------------------------------
+
+    def describe(self, data: bytes) -> None:
+        msg = frontend.parse_describe_or_close(data, "DESCRIBE")
+        out = self.conn.stream
+        if msg.kind == "S":
+            statement = self.statements.get(msg.name)
+            if statement is None:
+                raise SqlError("26000", f'prepared statement "{msg.name}" does not exist')
+            out.write(backend.parameter_description(statement.param_oids))
+            if statement.columns is None:
+                out.write(backend.NO_DATA)
+            else:
+                out.write(backend.row_description(statement.columns, [0] * len(statement.columns)))
+            return
+        portal = self.portals.get(msg.name)
+        if portal is None:
+            raise SqlError("34000", f'portal "{msg.name}" does not exist')
+        columns = portal.statement.columns
+        if columns is None:
+            out.write(backend.NO_DATA)
+        else:
+            out.write(backend.row_description(columns, portal.result_formats))
+
+    # --- Execute ----------------------------------------------------------------------------
+
+    def execute(self, data: bytes) -> None:
+        msg = frontend.parse_execute(data)
+        portal = self.portals.get(msg.portal)
+        if portal is None:
+            raise SqlError("34000", f'portal "{msg.portal}" does not exist')
+        conn = self.conn
+        statement = portal.statement
+        if statement.prepared is None:
+            conn.stream.write(backend.EMPTY_QUERY_RESPONSE)
+            return
+        if portal.result is None:
+            conn.log_statement("execute", msg.portal, statement.query)
+            outcome = conn.session.execute_prepared(statement.prepared, portal.params)
+            if isinstance(outcome, (CopyIn, CopyOut)):
+                result = conn.run_copy(outcome)
+                conn.finish_statement(result, statement.query)
+                conn.stream.write(backend.command_complete(result.command_tag))
+                portal.result = Result(result.command_tag)
+                return
+            if outcome.command_tag == "EMPTY":  # a query of only comments
+                conn.stream.write(backend.EMPTY_QUERY_RESPONSE)
+                return
+            portal.result = outcome
+            conn.send_notices(outcome.notices)
+            conn.finish_statement(outcome, statement.query)
+        result = portal.result
+        if result.columns is None or portal.encoder is None:
+            if result.columns is not None:
+                # the statement said "no rows" at Parse but returned some: describe them now
+                portal.encoder = RowEncoder(result.columns, [0] * len(result.columns), conn.timezone)
+                portal.result_formats = [0] * len(result.columns)
+            else:
+                conn.stream.write(backend.command_complete(result.command_tag))
+                return
+        rows = result.rows
+        start = portal.position
+        stop = len(rows) if msg.max_rows <= 0 else min(len(rows), start + msg.max_rows)
+        data_row = portal.encoder.data_row
+        write = conn.stream.write
+        for row in rows[start:stop] if start or stop != len(rows) else rows:
+            write(data_row(row))
+        portal.position = stop
+        if stop < len(rows):
+            write(backend.PORTAL_SUSPENDED)
+            return
+        tag = result.command_tag
+        if (start or msg.max_rows > 0) and tag.startswith("SELECT"):
+            tag = f"SELECT {stop - start}"  # the count of this Execute, as PostgreSQL reports it
+        write(backend.command_complete(tag))
+
+    # --- Close ------------------------------------------------------------------------------
+
+    def close(self, data: bytes) -> None:
+        msg = frontend.parse_describe_or_close(data, "CLOSE")
+        if msg.kind == "S":
+            self.statements.pop(msg.name, None)
+        else:
+            self.portals.pop(msg.name, None)
+        self.conn.stream.write(backend.CLOSE_COMPLETE)

@@ -1,0 +1,186 @@
+"""Decoding the bodies of frontend (client -> server) messages, strictly: a body too short for its
+fields or with bytes left over is a protocol violation, as in PostgreSQL."""
+
+from __future__ import annotations
+
+import struct
+from dataclasses import dataclass
+
+from orbitdb.pgwire.errors import CHARACTER_NOT_IN_REPERTOIRE, ProtocolError
+
+
+class Body:
+    """A cursor over one message body."""
+
+    __slots__ = ("data", "pos")
+
+    def __init__(self, data: bytes) -> None:
+        self.data = data
+        self.pos = 0
+
+    def _take(self, n: int) -> bytes:
+        if n < 0 or self.pos + n > len(self.data):
+            raise ProtocolError("insufficient data left in message", fatal=False)
+        chunk = self.data[self.pos : self.pos + n]
+        self.pos += n
+        return chunk
+
+    def byte(self) -> int:
+        return self._take(1)[0]
+
+    def int16(self) -> int:
+        return struct.unpack("!h", self._take(2))[0]
+
+    def int32(self) -> int:
+        return struct.unpack("!i", self._take(4))[0]
+
+    def uint32(self) -> int:
+        return struct.unpack("!I", self._take(4))[0]
+
+    def raw(self, n: int) -> bytes:
+        return self._take(n)
+
+    def cstring(self) -> str:
+        end = self.data.find(b"\x00", self.pos)
+        if end < 0:
+            raise ProtocolError("invalid string in message", fatal=False)
+        raw = self.data[self.pos : end]
+        self.pos = end + 1
+        return decode_utf8(raw)
+
+    def rest(self) -> bytes:
+        chunk = self.data[self.pos :]
+        self.pos = len(self.data)
+        return chunk
+
+    def end(self) -> None:
+        if self.pos != len(self.data):
+            raise ProtocolError("invalid message format", fatal=False)
+
+
+def decode_utf8(raw: bytes) -> str:
+    try:
+        return raw.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        bad = " ".join(f"0x{b:02x}" for b in raw[exc.start : min(exc.end, exc.start + 2)])
+        raise ProtocolError(
+            f'invalid byte sequence for encoding "UTF8": {bad}',
+            fatal=False,
+            sqlstate=CHARACTER_NOT_IN_REPERTOIRE,
+        ) from None
+
+
+def _count(body: Body, what: str) -> int:
+    n = body.int16()
+    if n < 0:
+        raise ProtocolError(f"invalid number of {what}: {n}", fatal=False)
+    return n
+
+
+@dataclass
+class Parse:
+    name: str
+    query: str
+    param_oids: list[int]
+
+
+@dataclass
+class Bind:
+    portal: str
+    statement: str
+    param_formats: list[int]
+    params: list[bytes | None]
+    result_formats: list[int]
+
+
+@dataclass
+class Describe:
+    kind: str  # "S" statement or "P" portal
+    name: str
+
+
+@dataclass
+class Execute:
+    portal: str
+    max_rows: int
+
+
+def parse_query(data: bytes) -> str:
+    body = Body(data)
+    query = body.cstring()
+    body.end()
+    return query
+
+
+def parse_parse(data: bytes) -> Parse:
+    body = Body(data)
+    name = body.cstring()
+    query = body.cstring()
+    oids = [body.uint32() for _ in range(_count(body, "parameter types"))]
+    body.end()
+    return Parse(name, query, oids)
+
+
+def _formats(body: Body, what: str) -> list[int]:
+    formats = [body.int16() for _ in range(_count(body, what))]
+    for fmt in formats:
+        if fmt not in (0, 1):
+            raise ProtocolError(f"unsupported format code: {fmt}", fatal=False)
+    return formats
+
+
+def parse_bind(data: bytes) -> Bind:
+    body = Body(data)
+    portal = body.cstring()
+    statement = body.cstring()
+    param_formats = _formats(body, "parameter format codes")
+    params: list[bytes | None] = []
+    for _ in range(_count(body, "parameters")):
+        length = body.int32()
+        if length == -1:
+            params.append(None)
+        elif length < 0:
+            raise ProtocolError(f"invalid parameter length {length}", fatal=False)
+        else:
+            params.append(body.raw(length))
+    result_formats = _formats(body, "result format codes")
+    body.end()
+    return Bind(portal, statement, param_formats, params, result_formats)
+
+
+def parse_describe_or_close(data: bytes, what: str) -> Describe:
+    body = Body(data)
+    kind = chr(body.byte())
+    if kind not in "SP":
+        raise ProtocolError(f"invalid {what} message subtype {ord(kind)}", fatal=False)
+    name = body.cstring()
+    body.end()
+    return Describe(kind, name)
+
+
+def parse_execute(data: bytes) -> Execute:
+    body = Body(data)
+    portal = body.cstring()
+    max_rows = body.int32()
+    body.end()
+    return Execute(portal, max_rows)
+
+
+def parse_copy_fail(data: bytes) -> str:
+    body = Body(data)
+    message = body.cstring()
+    body.end()
+    return message
+
+
+def expand_formats(formats: list[int], count: int, what: str) -> list[int]:
+    """Format codes as Bind sends them (none = all text, one = all alike, or one each)."""
+    if not formats:
+        return [0] * count
+    if len(formats) == 1:
+        return formats * count
+    if len(formats) != count:
+        raise ProtocolError(
+            f"bind message has {len(formats)} {what} formats but {count} {what}s", fatal=False
+        )
+    return formats

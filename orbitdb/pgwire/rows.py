@@ -1,0 +1,67 @@
+"""Encoding result rows as DataRow messages, in text or binary format per column.
+
+One RowEncoder is built per result (not per row): it picks each column's encoding function once,
+with fast paths for the types most rows hold.
+"""
+
+from __future__ import annotations
+
+import struct
+from collections.abc import Callable, Sequence
+from datetime import tzinfo
+from typing import Any
+
+from orbitdb.pgwire import binary
+from orbitdb.sql.errors import SqlError
+from orbitdb.sql.pgtext import format_text, oids, type_name
+from orbitdb.sql.result import Column
+
+_I32 = struct.Struct("!i")
+_ROW_HEADER = struct.Struct("!cih")
+_NULL = b"\xff\xff\xff\xff"
+_TEXT_LIKE = frozenset((oids.TEXT, oids.VARCHAR, oids.BPCHAR, oids.NAME, oids.UNKNOWN))
+_INT_LIKE = frozenset((oids.INT2, oids.INT4, oids.INT8, oids.OID))
+
+
+def _text_encoder(type_oid: int, tz: str | tzinfo | None) -> Callable[[Any], bytes]:
+    def generic(value: Any) -> bytes:
+        return format_text(value, type_oid, tz).encode("utf-8")
+
+    if type_oid in _TEXT_LIKE:
+        return lambda v: v.encode("utf-8") if type(v) is str else generic(v)
+    if type_oid in _INT_LIKE:
+        return lambda v: b"%d" % v if type(v) is int else generic(v)
+    if type_oid == oids.BOOL:
+        return lambda v: b"t" if v else b"f"
+    return generic
+
+
+def _binary_encoder(type_oid: int) -> Callable[[Any], bytes]:
+    found = binary.encoder(type_oid)
+    if found is None:
+        raise SqlError("42883", f"no binary output function available for type {type_name(type_oid)}")
+    return found
+
+
+class RowEncoder:
+    def __init__(self, columns: Sequence[Column], formats: Sequence[int], tz: str | tzinfo | None) -> None:
+        self.count = len(columns)
+        self.encoders = [
+            _binary_encoder(col.type_oid) if fmt == 1 else _text_encoder(col.type_oid, tz)
+            for col, fmt in zip(columns, formats)
+        ]
+
+    def data_row(self, row: Sequence[Any]) -> bytes:
+        parts = [b""]
+        size = 6  # length word and column count
+        for value, encode in zip(row, self.encoders):
+            if value is None:
+                parts.append(_NULL)
+                size += 4
+            else:
+                data = encode(value)
+                parts.append(_I32.pack(len(data)))
+                parts.append(data)
+                size += 4 + len(data)
+        parts[0] = _ROW_HEADER.pack(b"D", size, self.count)
+        return b"".join(parts)

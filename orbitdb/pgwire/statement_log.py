@@ -1,0 +1,61 @@
+"""What the server logs about statements: each at debug, DDL and errors at info."""
+
+from __future__ import annotations
+
+import logging
+import re
+
+from orbitdb.sql.errors import SqlError
+
+log = logging.getLogger("orbitdb.pgwire")
+
+_DDL_VERBS = frozenset(("CREATE", "DROP", "ALTER", "TRUNCATE", "COMMENT", "GRANT", "REVOKE", "REINDEX"))
+_CREATE_TABLE = re.compile(
+    r"\bCREATE\s+(?:(?:GLOBAL|LOCAL)\s+)?(?:TEMP(?:ORARY)?\s+|UNLOGGED\s+)?TABLE\s+"
+    r"(?:IF\s+NOT\s+EXISTS\s+)?((?:\"[^\"]+\"|[\w$]+)(?:\.(?:\"[^\"]+\"|[\w$]+))?)",
+    re.IGNORECASE,
+)
+_MAX_LOGGED = 500
+
+
+def _short(sql: str) -> str:
+    sql = " ".join(sql.split())
+    return sql if len(sql) <= _MAX_LOGGED else sql[:_MAX_LOGGED] + "..."
+
+
+class StatementLog:
+    """Per connection; names the tables a query string creates, in order, for the DDL lines."""
+
+    def __init__(self, peer: str) -> None:
+        self.peer = peer
+        self._tables: list[str] = []
+
+    def statement(self, kind: str, name: str, sql: str) -> None:
+        self._tables = []
+        if log.isEnabledFor(logging.DEBUG):
+            label = f"{kind} {name}" if name else kind
+            log.debug("[%s] %s: %s", self.peer, label, _short(sql))
+        if "table" in sql.lower():
+            self._tables = _CREATE_TABLE.findall(sql)
+
+    def completed(self, tag: str, sql: str) -> None:
+        verb = tag.split(" ", 1)[0]
+        if verb not in _DDL_VERBS:
+            return
+        if tag == "CREATE TABLE" and self._tables:
+            log.info("Created table: %s", self._tables.pop(0).replace('"', ""))
+        else:
+            log.info("[%s] %s: %s", self.peer, tag, _short(sql))
+
+    def error(self, exc: SqlError, sql: str | None) -> None:
+        if sql:
+            log.info(
+                "[%s] %s %s: %s (statement: %s)",
+                self.peer,
+                exc.severity,
+                exc.sqlstate,
+                exc.message,
+                _short(sql),
+            )
+        else:
+            log.info("[%s] %s %s: %s", self.peer, exc.severity, exc.sqlstate, exc.message)

@@ -1,0 +1,652 @@
+"""Aggregates: the collector that gathers aggregate calls and GROUP BY keys
+while a grouped query's output is compiled, the grouping operator, and the
+aggregate functions themselves (with PostgreSQL's result types)."""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Callable, Iterator
+from decimal import Decimal
+from typing import Any
+
+from sqlglot import exp
+
+from orbitdb.sql import numeric as N
+from orbitdb.sql import types as T
+from orbitdb.sql.errors import SqlError
+from orbitdb.sql.expr import E, Compiler, coerce
+from orbitdb.sql.types import SqlType
+
+Row = tuple[Any, ...]
+
+
+class Acc:
+    """One group's state of one aggregate."""
+
+    __slots__ = ()
+
+    def add(self, *vals: Any) -> None:
+        raise NotImplementedError
+
+    def result(self) -> Any:
+        raise NotImplementedError
+
+
+class CountStar(Acc):
+    __slots__ = ("n",)
+
+    def __init__(self) -> None:
+        self.n = 0
+
+    def add(self, *vals: Any) -> None:
+        self.n += 1
+
+    def result(self) -> Any:
+        return self.n
+
+
+class Count(Acc):
+    __slots__ = ("n",)
+
+    def __init__(self) -> None:
+        self.n = 0
+
+    def add(self, v: Any) -> None:
+        if v is not None:
+            self.n += 1
+
+    def result(self) -> Any:
+        return self.n
+
+
+class Sum(Acc):
+    __slots__ = ("s", "check")
+
+    def __init__(self, check: Callable[[Any], Any] | None = None) -> None:
+        self.s: Any = None
+        self.check = check
+
+    def add(self, v: Any) -> None:
+        if v is not None:
+            self.s = v if self.s is None else self.s + v
+
+    def result(self) -> Any:
+        if self.s is not None and self.check is not None:
+            return self.check(self.s)
+        return self.s
+
+
+class FloatSum(Sum):
+    __slots__ = ()
+
+    def result(self) -> Any:
+        if self.s is not None and math.isinf(self.s):
+            raise SqlError("22003", "value out of range: overflow")
+        return self.s
+
+
+class Avg(Acc):
+    __slots__ = ("s", "n", "kind")
+
+    def __init__(self, kind: str) -> None:
+        self.s: Any = 0
+        self.n = 0
+        self.kind = kind
+
+    def add(self, v: Any) -> None:
+        if v is not None:
+            self.s = self.s + v
+            self.n += 1
+
+    def result(self) -> Any:
+        if self.n == 0:
+            return None
+        if self.kind == "float":
+            return self.s / self.n
+        if self.kind == "interval":
+            from orbitdb.sql.datetimeops import interval_div
+
+            return interval_div(self.s, self.n)
+        return N.numeric_div(Decimal(self.s), Decimal(self.n))
+
+
+class MinMax(Acc):
+    __slots__ = ("v", "key", "is_max")
+
+    def __init__(self, key: Callable[[Any], Any] | None, is_max: bool) -> None:
+        self.v: Any = None
+        self.key = key
+        self.is_max = is_max
+
+    def add(self, v: Any) -> None:
+        if v is None:
+            return
+        if self.v is None:
+            self.v = v
+            return
+        k = self.key
+        a, b = (k(v), k(self.v)) if k else (v, self.v)
+        if (a > b) if self.is_max else (a < b):
+            self.v = v
+
+    def result(self) -> Any:
+        return self.v
+
+
+class Collect(Acc):
+    """Collects values (for array_agg, string_agg, json_agg, ordered/distinct forms)."""
+
+    __slots__ = ("items", "final")
+
+    def __init__(self, final: Callable[[list[Any]], Any]) -> None:
+        self.items: list[Any] = []
+        self.final = final
+
+    def add(self, *vals: Any) -> None:
+        self.items.append(vals if len(vals) != 1 else vals[0])
+
+    def result(self) -> Any:
+        return self.final(self.items)
+
+
+class BoolAgg(Acc):
+    __slots__ = ("v", "is_and")
+
+    def __init__(self, is_and: bool) -> None:
+        self.v: Any = None
+        self.is_and = is_and
+
+    def add(self, v: Any) -> None:
+        if v is None:
+            return
+        if self.v is None:
+            self.v = v
+        elif self.is_and:
+            self.v = self.v and v
+        else:
+            self.v = self.v or v
+
+    def result(self) -> Any:
+        return self.v
+
+
+class BitAgg(Acc):
+    __slots__ = ("v", "op")
+
+    def __init__(self, op: Callable[[int, int], int]) -> None:
+        self.v: Any = None
+        self.op = op
+
+    def add(self, v: Any) -> None:
+        if v is not None:
+            self.v = v if self.v is None else self.op(self.v, v)
+
+    def result(self) -> Any:
+        return self.v
+
+
+class Moments(Acc):
+    """Variance and standard deviation (exact for numeric inputs, as PostgreSQL)."""
+
+    __slots__ = ("vals", "fn", "as_float")
+
+    def __init__(self, fn: str, as_float: bool) -> None:
+        self.vals: list[Any] = []
+        self.fn = fn
+        self.as_float = as_float
+
+    def add(self, v: Any) -> None:
+        if v is not None:
+            self.vals.append(v)
+
+    def result(self) -> Any:
+        n = len(self.vals)
+        samp = self.fn in ("var_samp", "stddev_samp", "variance", "stddev")
+        if n == 0 or (samp and n == 1):
+            return None
+        if self.as_float:
+            xs = [float(x) for x in self.vals]
+            mean = math.fsum(xs) / n
+            ss = math.fsum((x - mean) ** 2 for x in xs)
+            var = ss / (n - 1 if samp else n)
+            return math.sqrt(var) if "stddev" in self.fn else var
+        ds = [Decimal(x) for x in self.vals]
+        s = sum(ds, Decimal(0))
+        ss2 = sum((d * d for d in ds), Decimal(0))
+        num = n * ss2 - s * s
+        den = Decimal(n * (n - 1 if samp else n))
+        var = N.numeric_div(num, den)
+        if "stddev" in self.fn:
+            return _numeric_sqrt(var)
+        return var
+
+
+def _numeric_sqrt(d: Decimal) -> Decimal:
+    if d == 0:
+        return N.round_numeric(Decimal(0), 16)
+    r = d.sqrt()
+    scale = max(N.dscale(d), 16)
+    return N.round_numeric(r, scale)
+
+
+def _string_agg(items: list[Any]) -> Any:
+    parts = [(v, sep) for v, sep in items if v is not None]
+    if not parts:
+        return None
+    out = [parts[0][0]]
+    for v, sep in parts[1:]:
+        out.append(sep or "")
+        out.append(v)
+    return "".join(out)
+
+
+def _percentile(cont: bool) -> Callable[[list[Any]], Any]:
+    def final(items: list[Any]) -> Any:
+        vals = [v for v, f in items if v is not None]
+        if not vals:
+            return None
+        frac = items[0][1]
+        if frac is None:
+            return None
+        if frac < 0 or frac > 1:
+            raise SqlError("22003", f"percentile value {frac} is not between 0 and 1")
+        if not cont:
+            idx = max(0, math.ceil(frac * len(vals)) - 1)
+            return vals[idx]
+        pos = frac * (len(vals) - 1)
+        lo = math.floor(pos)
+        hi = math.ceil(pos)
+        a, b = float(vals[lo]), float(vals[hi])
+        return a + (b - a) * (pos - lo)
+
+    return final
+
+
+def _mode(items: list[Any]) -> Any:
+    best, count, cur, n = None, 0, None, 0
+    for v in items:
+        if v is None:
+            continue
+        if v == cur:
+            n += 1
+        else:
+            cur, n = v, 1
+        if n > count:
+            best, count = cur, n
+    return best
+
+
+def resolve_aggregate(name: str, types: list[SqlType], star: bool) -> tuple[SqlType, Callable[[], Acc], list[SqlType]]:
+    """(result type, accumulator factory, argument types to coerce to)."""
+    from orbitdb.sql.operators import sort_key_fn
+
+    if name == "count":
+        if star or not types:
+            return T.INT8, CountStar, []
+        return T.INT8, Count, types[:1]
+    if not types:
+        raise SqlError("42883", f"function {name}() does not exist")
+    t = types[0]
+    if t.oid == T.UNKNOWN.oid and name not in ("string_agg",):
+        t = T.TEXT
+    oid = t.oid
+    if name == "sum":
+        if oid in (T.INT2.oid, T.INT4.oid):
+            return T.INT8, lambda: Sum(N.CHECK_INT8), [t]
+        if oid == T.INT8.oid:
+            return T.NUMERIC, lambda: Sum(), [T.NUMERIC]
+        if oid == T.NUMERIC.oid:
+            return T.NUMERIC, Sum, [T.strip(t)]
+        if oid in (T.FLOAT4.oid, T.FLOAT8.oid):
+            return t, FloatSum, [t]
+        if oid == T.INTERVAL.oid or oid == T.MONEY.oid:
+            return t, Sum, [t]
+        raise _agg_missing(name, types)
+    if name == "avg":
+        if oid in T.INTEGER_TYPES or oid == T.NUMERIC.oid:
+            return T.NUMERIC, lambda: Avg("numeric"), [T.strip(t)]
+        if oid in (T.FLOAT4.oid, T.FLOAT8.oid):
+            return T.FLOAT8, lambda: Avg("float"), [T.FLOAT8]
+        if oid == T.INTERVAL.oid:
+            return T.INTERVAL, lambda: Avg("interval"), [t]
+        raise _agg_missing(name, types)
+    if name in ("min", "max"):
+        if oid in (T.JSON.oid, T.JSONB.oid) or t.category == "B" and False:
+            raise _agg_missing(name, types)
+        key = sort_key_fn(t)
+        rt = T.strip(t)
+        return rt, lambda: MinMax(key, name == "max"), [rt]
+    if name in ("bool_and", "bool_or", "every"):
+        if oid != T.BOOL.oid:
+            raise _agg_missing(name, types)
+        return T.BOOL, lambda: BoolAgg(name != "bool_or"), [T.BOOL]
+    if name in ("bit_and", "bit_or", "bit_xor"):
+        import operator
+
+        if oid not in T.INTEGER_TYPES:
+            raise _agg_missing(name, types)
+        op = {"bit_and": operator.and_, "bit_or": operator.or_, "bit_xor": operator.xor}[name]
+        return t, lambda: BitAgg(op), [t]
+    if name == "array_agg":
+        if t.elem is not None:
+            return t, lambda: Collect(lambda xs: xs or None), [t]
+        return T.array_of(T.strip(t)), lambda: Collect(lambda xs: xs or None), [T.strip(t)]
+    if name == "string_agg":
+        if len(types) != 2:
+            raise _agg_missing(name, types)
+        if oid == T.BYTEA.oid:
+            return T.BYTEA, lambda: Collect(lambda xs: _bytes_agg(xs)), [T.BYTEA, T.BYTEA]
+        if not T.is_string(t) or not T.is_string(types[1]):
+            raise _agg_missing(name, types)
+        return T.TEXT, lambda: Collect(_string_agg), [T.TEXT, T.TEXT]
+    if name in ("json_agg", "jsonb_agg"):
+        from orbitdb.sql.jsonops import to_json_value
+
+        rt = T.JSON if name == "json_agg" else T.JSONB
+        conv = to_json_value(t)
+        return rt, lambda: Collect(lambda xs: [conv(x) for x in xs] if xs else None), [t]
+    if name in ("json_object_agg", "jsonb_object_agg"):
+        from orbitdb.sql.jsonops import to_json_value
+
+        rt = T.JSON if name == "json_object_agg" else T.JSONB
+        conv = to_json_value(types[1])
+        return rt, lambda: Collect(lambda xs: {str(k): conv(v) for k, v in xs} if xs else None), [T.TEXT, types[1]]
+    if name in ("stddev", "stddev_samp", "stddev_pop", "variance", "var_samp", "var_pop"):
+        if not T.is_numeric(t):
+            raise _agg_missing(name, types)
+        as_float = oid in (T.FLOAT4.oid, T.FLOAT8.oid)
+        return (T.FLOAT8 if as_float else T.NUMERIC), lambda: Moments(name, as_float), [T.strip(t)]
+    if name in ("percentile_cont", "percentile_disc"):
+        return T.FLOAT8, lambda: Collect(_percentile(name == "percentile_cont")), [T.FLOAT8]
+    if name == "mode":
+        return T.strip(t), lambda: Collect(_mode), [T.strip(t)]
+    raise _agg_missing(name, types)
+
+
+def _bytes_agg(items: list[Any]) -> Any:
+    parts = [(v, s) for v, s in items if v is not None]
+    if not parts:
+        return None
+    out = parts[0][0]
+    for v, s in parts[1:]:
+        out += (s or b"") + v
+    return out
+
+
+def _agg_missing(name: str, types: list[SqlType]) -> SqlError:
+    return SqlError(
+        "42883",
+        f"function {name}({', '.join(t.display() for t in types)}) does not exist",
+        hint="No function matches the given name and argument types. You might need to add explicit type casts.",
+    )
+
+
+class AggSpec:
+    __slots__ = ("name", "args", "distinct", "order", "filter", "factory", "type", "ordered_set", "direct")
+
+    def __init__(self) -> None:
+        self.args: list[Callable[[Row], Any]] = []
+        self.order: list[tuple[Callable[[Row], Any], bool, bool, Any]] = []
+        self.filter: Callable[[Row], Any] | None = None
+        self.direct: list[Callable[[Row], Any]] = []
+
+
+class AggCollector:
+    """Collects GROUP BY keys and aggregate calls of a grouped query. The rows it
+    produces are [group key values..., passthrough columns..., aggregate results...]."""
+
+    def __init__(self, input_compiler: Compiler, group_nodes: list[exp.Expression], group_exprs: list[E]) -> None:
+        self.input = input_compiler
+        self.group_sql = [g.sql(dialect="postgres") for g in group_nodes]
+        self.group_exprs = group_exprs
+        self.group_cols: dict[int, int] = {}  # input column index -> group slot
+        for i, g in enumerate(group_nodes):
+            if isinstance(g, exp.Column) and not isinstance(g.this, exp.Star):
+                hit = input_compiler.scope.resolve(_col_name(g), _col_rel(g))
+                if hit is not None and hit[0] == input_compiler.scope.level:
+                    self.group_cols.setdefault(hit[1], i)
+        self.passthrough: list[int] = []  # input columns carried through (functionally dependent)
+        self.specs: list[AggSpec] = []
+        self.dependent_rels = self._dependent_rels()
+        self.frozen = False
+
+    def _dependent_rels(self) -> set[str]:
+        """Relations whose primary key is fully grouped: their other columns may be used."""
+        rels: set[str] = set()
+        scope = self.input.scope
+        pk_of = getattr(scope, "pk_columns", {})
+        for rel, pk in pk_of.items():
+            idxs = [scope.find(c, rel) for c in pk]
+            if pk and all(i is not None and i in self.group_cols for i in idxs):
+                rels.add(rel)
+        return rels
+
+    @property
+    def n_groups(self) -> int:
+        return len(self.group_exprs)
+
+    def match_group(self, c: Compiler, node: exp.Expression) -> E | None:
+        if not self.group_sql or isinstance(node, (exp.Literal, exp.Column)):
+            return None
+        sql = node.sql(dialect="postgres")
+        for i, g in enumerate(self.group_sql):
+            if g == sql:
+                t = self.group_exprs[i].type
+                return E(_getter(i), t, name=self.group_exprs[i].name)
+        return None
+
+    def column_ref(self, c: Compiler, node: exp.Expression, idx: int, t: SqlType, name: str) -> E:
+        slot = self.group_cols.get(idx)
+        if slot is not None:
+            return E(_getter(slot), t, name=name)
+        col = c.scope.columns[idx]
+        if col.rel in self.dependent_rels:
+            if idx not in self.passthrough:
+                if self.frozen:
+                    raise SqlError("42803", "internal: late passthrough column")
+                self.passthrough.append(idx)
+            return E(_LatePos(self, pos_fn=lambda: self.n_groups + self.passthrough.index(idx)).get, t, name=name)
+        rel = f"{col.rel}." if col.rel else ""
+        raise SqlError(
+            "42803",
+            f'column "{rel}{col.name}" must appear in the GROUP BY clause or be used in an aggregate function',
+        )
+
+    def add(self, c: Compiler, name: str, args: list[exp.Expression], extra: dict[str, Any],
+            filter_node: exp.Expression | None, node: exp.Expression, ordered_set: bool) -> E:
+        inner = self.input.child()  # arguments see input rows, and may not nest aggregates
+        inner.where = "aggregate function calls cannot be nested"
+        inner.agg = None
+        from orbitdb.sql.funccall import AGGREGATES
+
+        for a in args:
+            for sub in a.find_all(exp.Func):
+                if type(sub).__name__.lower() in AGGREGATES or isinstance(sub, exp.AggFunc):
+                    raise SqlError("42803", "aggregate function calls cannot be nested")
+        spec = AggSpec()
+        spec.name = name
+        spec.distinct = bool(extra.get("distinct"))
+        spec.ordered_set = ordered_set
+        if ordered_set:
+            direct = [inner.compile(a) for a in args]
+            order_nodes = extra.get("order") or []
+            values = [inner.compile(o.this) for o in order_nodes]
+            rtype, factory, want = resolve_aggregate(name, [values[0].type] if values else [], False)
+            if name in ("percentile_cont",):
+                vals = [coerce(values[0], T.FLOAT8)] if values[0].type.oid not in (T.INTERVAL.oid,) else values
+                rtype = T.FLOAT8
+            else:
+                vals = values
+                rtype = T.strip(values[0].type) if name in ("percentile_disc", "mode") else rtype
+            spec.args = [vals[0].fn, coerce(direct[0], T.FLOAT8).fn] if direct else [vals[0].fn]
+            spec.order = [_order_key(inner, o) for o in order_nodes]
+            spec.factory = factory
+            spec.type = rtype
+        else:
+            compiled = [inner.compile(a) for a in args]
+            rtype, factory, want = resolve_aggregate(name, [e.type for e in compiled], bool(extra.get("star")))
+            spec.args = [coerce(e, t).fn for e, t in zip(compiled, want)] if want else []
+            spec.order = [_order_key(inner, o) for o in (extra.get("order") or [])]
+            spec.factory = factory
+            spec.type = rtype
+        if filter_node is not None:
+            spec.filter = inner.compile_bool(filter_node, "FILTER").fn
+        self.specs.append(spec)
+        i = len(self.specs) - 1
+        return E(_LatePos(self, pos_fn=lambda: self.n_groups + len(self.passthrough) + i).get, spec.type, name=name)
+
+    def freeze(self) -> None:
+        self.frozen = True
+
+    def run(self, rows: Iterator[Row], ctx_check: Callable[[], None], grouped: bool) -> Iterator[Row]:
+        from orbitdb.sql.operators import sort_key_fn
+
+        keyfns = [g.fn for g in self.group_exprs]
+        normalizers = [sort_key_fn(g.type) for g in self.group_exprs]
+        specs = self.specs
+        passthrough = self.passthrough
+        groups: dict[Any, tuple[Row, list[Any], list[Any]]] = {}
+        order: list[Any] = []
+        n = 0
+        for row in rows:
+            n += 1
+            if n & 1023 == 0:
+                ctx_check()
+            if keyfns:
+                kv = tuple(f(row) for f in keyfns)
+                hk = tuple((nf(v) if nf is not None and v is not None else v) for nf, v in zip(normalizers, kv))
+            else:
+                kv = hk = ()
+            g = groups.get(hk)
+            if g is None:
+                g = (kv, [row[i] for i in passthrough], [_State(s) for s in specs])
+                groups[hk] = g
+                order.append(hk)
+            for st in g[2]:
+                st.feed(row)
+        if not groups and not grouped:
+            g = ((), [None] * len(passthrough), [_State(s) for s in specs])
+            groups[()] = g
+            order.append(())
+        for hk in order:
+            kv, pt, states = groups[hk]
+            yield kv + tuple(pt) + tuple(st.finish() for st in states)
+
+
+class _State:
+    __slots__ = ("spec", "acc", "buffer", "seen")
+
+    def __init__(self, spec: AggSpec) -> None:
+        self.spec = spec
+        self.acc = spec.factory()
+        self.buffer: list[Any] | None = [] if (spec.order or spec.distinct) else None
+        self.seen: set[Any] | None = set() if spec.distinct else None
+
+    def feed(self, row: Row) -> None:
+        spec = self.spec
+        if spec.filter is not None and spec.filter(row) is not True:
+            return
+        vals = [f(row) for f in spec.args]
+        if self.buffer is not None:
+            keys = [k(row) for k, _, _, _ in spec.order]
+            self.buffer.append((keys, vals))
+            return
+        self.acc.add(*vals)
+
+    def finish(self) -> Any:
+        if self.buffer is not None:
+            items = self.buffer
+            if self.spec.order:
+                items = _sort_items(items, self.spec.order)
+            if self.seen is not None:
+                out = []
+                seen: set[Any] = set()
+                for keys, vals in items:
+                    k = tuple(_hashable(v) for v in vals[:1])
+                    if k in seen:
+                        continue
+                    seen.add(k)
+                    out.append((keys, vals))
+                items = out
+            for _, vals in items:
+                if self.spec.distinct and vals and vals[0] is None:
+                    continue
+                self.acc.add(*vals)
+        return self.acc.result()
+
+
+def _hashable(v: Any) -> Any:
+    if isinstance(v, list):
+        return tuple(_hashable(x) for x in v)
+    if isinstance(v, dict):
+        return tuple(sorted((k, _hashable(x)) for k, x in v.items()))
+    return v
+
+
+def _sort_items(items: list[Any], order: list[Any]) -> list[Any]:
+    from functools import cmp_to_key
+
+    def cmp(a: Any, b: Any) -> int:
+        for i, (_, desc, nulls_first, key) in enumerate(order):
+            x, y = a[0][i], b[0][i]
+            if x is None or y is None:
+                if x is None and y is None:
+                    continue
+                r = (-1 if x is None else 1) * (1 if not nulls_first else -1)
+                return r
+            if key is not None:
+                x, y = key(x), key(y)
+            if x == y:
+                continue
+            r = -1 if x < y else 1
+            return -r if desc else r
+        return 0
+
+    return sorted(items, key=cmp_to_key(cmp))
+
+
+def _order_key(c: Compiler, o: exp.Expression) -> tuple[Callable[[Row], Any], bool, bool, Any]:
+    from orbitdb.sql.operators import sort_key_fn
+
+    node = o.this if isinstance(o, exp.Ordered) else o
+    e = c.compile(node)
+    if e.type.oid == T.UNKNOWN.oid:
+        e = coerce(e, T.TEXT)
+    desc = bool(o.args.get("desc")) if isinstance(o, exp.Ordered) else False
+    nf = o.args.get("nulls_first") if isinstance(o, exp.Ordered) else None
+    nulls_first = bool(nf) if nf is not None else desc
+    return e.fn, desc, nulls_first, sort_key_fn(e.type)
+
+
+class _LatePos:
+    """Reads a slot whose position is known only after every aggregate is collected."""
+
+    __slots__ = ("pos_fn", "pos", "collector")
+
+    def __init__(self, collector: AggCollector, pos_fn: Callable[[], int]) -> None:
+        self.collector = collector
+        self.pos_fn = pos_fn
+        self.pos = -1
+
+    def get(self, row: Row) -> Any:
+        p = self.pos
+        if p < 0:
+            p = self.pos = self.pos_fn()
+        return row[p]
+
+
+def _getter(i: int) -> Callable[[Row], Any]:
+    return lambda row: row[i]
+
+
+def _col_name(g: exp.Column) -> str:
+    from orbitdb.sql.expr import ident
+
+    return ident(g.this)
+
+
+def _col_rel(g: exp.Column) -> str | None:
+    from orbitdb.sql.expr import ident
+
+    return ident(g.args["table"]) if g.table else None
+

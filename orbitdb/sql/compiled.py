@@ -1,0 +1,70 @@
+"""Compiled statements: a query or DML statement analysed once and run many
+times with new parameters (the plan cache holds these)."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+from sqlglot import exp
+
+from orbitdb.sql.errors import SqlError
+from orbitdb.sql.expr import Runtime
+from orbitdb.sql.parser import Statement, parse_one
+from orbitdb.sql.planner import Output, Planner
+from orbitdb.sql.result import Column, Result
+from orbitdb.sql.scope import ExecContext
+
+if TYPE_CHECKING:
+    from orbitdb.sql.session import Session
+
+
+class Compiled:
+    columns: list[Column] | None
+    rt: Runtime
+
+    def run(self, ctx: ExecContext) -> Result:
+        raise NotImplementedError
+
+
+class CompiledQuery(Compiled):
+    def __init__(self, out: Output, rt: Runtime) -> None:
+        from orbitdb.sql.session import column_of
+
+        self.out = out
+        self.rt = rt
+        self.columns = [column_of(c.name, c.type, c.table_oid, c.attnum) for c in out.columns]
+
+    def run(self, ctx: ExecContext) -> Result:
+        rows = list(self.out.plan.rows(ctx))
+        return Result(f"SELECT {len(rows)}", self.columns, rows, len(rows))
+
+
+def compile_statement(session: Session, st: Statement, rt: Runtime) -> Compiled:
+    node = parse_one(st.text)
+    return compile_node(session, node, rt)
+
+
+def compile_node(session: Session, node: exp.Expression, rt: Runtime) -> Compiled:
+    planner = Planner(session, session.catalog(), rt)
+    if isinstance(node, (exp.Select, exp.Union, exp.Intersect, exp.Except, exp.Values, exp.Subquery)):
+        if isinstance(node, exp.Select) and node.args.get("into") is not None:
+            from orbitdb.sql.ddl import select_into
+
+            return select_into(session, node, rt)
+        out = planner.plan_query(node)
+        return CompiledQuery(out, rt)
+    if isinstance(node, (exp.Insert, exp.Update, exp.Delete)):
+        from orbitdb.sql.dml import compile_dml
+
+        return compile_dml(planner, node, rt)
+    if isinstance(node, exp.Table):
+        out = planner.plan_query(exp.select("*").from_(node))
+        return CompiledQuery(out, rt)
+    raise SqlError("0A000", f"statement not supported: {node.sql(dialect='postgres')[:60]}")
+
+
+def run_node(session: Session, node: exp.Expression, ctx: ExecContext, params: list[Any]) -> Result:
+    rt = Runtime([])
+    c = compile_node(session, node, rt)
+    rt.ctx = ctx
+    return c.run(ctx)

@@ -1,0 +1,1233 @@
+"""DDL: tables, columns, constraints, indexes, sequences, views, schemas and
+TRUNCATE. Every change is made on the transaction's catalog copy, so DDL is
+transactional; data changes (index builds, truncation) go to its write set."""
+
+from __future__ import annotations
+
+import re
+from typing import TYPE_CHECKING, Any
+
+from sqlglot import exp
+
+from orbitdb.sql import types as T
+from orbitdb.sql.casts import ASSIGNMENT
+from orbitdb.sql.errors import SqlError
+from orbitdb.sql.expr import E, Compiler, Runtime, coerce, ident
+from orbitdb.sql.parser import Statement, parse_one
+from orbitdb.sql.result import Notice, Result
+from orbitdb.sql.scope import ExecContext, Scope
+from orbitdb.storage.catalog import (
+    Catalog,
+    ColumnDef,
+    ConstraintDef,
+    IndexDef,
+    SchemaDef,
+    SequenceDef,
+    TableDef,
+)
+from orbitdb.storage.keycodec import encode_key
+from orbitdb.storage.rowcodec import encode_stored
+from orbitdb.storage.tables import TableAccess
+from orbitdb.storage.txn import SEQUENCE_PREFIX, index_prefix, prefix_end, table_prefix
+
+if TYPE_CHECKING:
+    from orbitdb.sql.session import Session
+
+_FK_ACTIONS = {"CASCADE": "c", "RESTRICT": "r", "NO ACTION": "a", "SET NULL": "n", "SET DEFAULT": "d"}
+
+
+class DDL:
+    def __init__(self, s: Session, ctx: ExecContext) -> None:
+        self.s = s
+        self.ctx = ctx
+        assert ctx.txn is not None
+        self.txn = ctx.txn
+        self.cat: Catalog = ctx.txn.writable_catalog()
+
+    # ---- lookups ----
+    def schema_of(self, node: exp.Table | None) -> str:
+        if node is not None and node.args.get("db"):
+            name = ident(node.args["db"])
+            if self.cat.schema(name) is None:
+                raise SqlError("3F000", f'schema "{name}" does not exist')
+            return name
+        return self.s.creation_schema()
+
+    def find_table(self, node: exp.Table, missing_ok: bool = False, kind: str | None = "r") -> TableDef | None:
+        name = ident(node.this)
+        if node.args.get("db"):
+            t = self.cat.table(ident(node.args["db"]), name)
+        else:
+            t = None
+            for sch in self.s.search_schemas():
+                t = self.cat.table(sch, name)
+                if t is not None:
+                    break
+        if t is not None and kind is not None and t.kind != kind:
+            if kind == "r":
+                raise SqlError("42809", f'"{name}" is not a table')
+            raise SqlError("42809", f'"{name}" is not a view')
+        if t is None and not missing_ok:
+            raise SqlError("42P01", f'relation "{name}" does not exist' if kind != "v" else
+                           f'view "{name}" does not exist')
+        return t
+
+    def check_new_name(self, schema: str, name: str) -> None:
+        if self.cat.relation_oid(schema, name) is not None:
+            raise SqlError("42P07", f'relation "{name}" already exists')
+
+    def unique_name(self, schema: str, base: str) -> str:
+        base = base[:63]
+        name = base
+        n = 0
+        while self.cat.relation_oid(schema, name) is not None or self._constraint_name_used(schema, name):
+            n += 1
+            suffix = str(n)
+            name = base[: 63 - len(suffix)] + suffix
+        return name
+
+    def _constraint_name_used(self, schema: str, name: str) -> bool:
+        return any(c.name == name for t in self.cat.tables() if t.schema == schema for c in t.constraints)
+
+    def notice(self, msg: str, code: str = "00000") -> None:
+        self.s.notices.append(Notice("NOTICE", code, msg))
+
+    # ---- CREATE TABLE ----
+    def create_table(self, node: exp.Create) -> Result:
+        target = node.this
+        table_node = target.this if isinstance(target, exp.Schema) else target
+        schema = self.schema_of(table_node)
+        name = ident(table_node.this)
+        if self.cat.relation_oid(schema, name) is not None:
+            if node.args.get("exists"):
+                self.notice(f'relation "{name}" already exists, skipping', "42P07")
+                return Result("CREATE TABLE")
+            raise SqlError("42P07", f'relation "{name}" already exists')
+        if node.args.get("expression") is not None:
+            return self.create_table_as(node, schema, name)
+        t = TableDef(self.cat.new_oid(), schema, name, owner=self.s.user)
+        elements = list(target.expressions) if isinstance(target, exp.Schema) else []
+        for el in elements:
+            if isinstance(el, exp.LikeProperty):
+                src = self.find_table(el.this)
+                assert src is not None
+                for c in src.columns:
+                    self.add_column(t, ColumnDef(c.name, c.type, c.kind, t.next_slot, c.not_null, None))
+        for el in elements:
+            if isinstance(el, exp.ColumnDef):
+                self.column_def(t, el)
+        for el in elements:
+            if not isinstance(el, (exp.ColumnDef, exp.LikeProperty)):
+                self.table_constraint(t, el, None)
+        if not t.columns and not elements:
+            pass
+        self.cat.put(t)
+        self.finish_constraints(t)
+        return Result("CREATE TABLE")
+
+    def add_column(self, t: TableDef, c: ColumnDef) -> None:
+        if t.column(c.name) is not None:
+            raise SqlError("42701", f'column "{c.name}" specified more than once')
+        c.slot = t.next_slot
+        t.next_slot += 1
+        t.columns.append(c)
+
+    def column_def(self, t: TableDef, cd: exp.ColumnDef, existing_rows: bool = False) -> ColumnDef:
+        name = ident(cd.this)
+        dt = cd.args.get("kind")
+        if dt is None:
+            raise SqlError("42601", f'syntax error: column "{name}" has no type')
+        key = dt.this.name if hasattr(dt.this, "name") else str(dt.this)
+        serial = T.SERIAL_DTYPES.get(key)
+        st = T.parse_type_name(serial) if serial else T.from_datatype(dt)
+        if st.oid in (T.UNKNOWN.oid, T.VOID.oid, T.RECORD.oid):
+            raise SqlError("42P16", f'column "{name}" has pseudo-type {st.display()}')
+        col = ColumnDef(name, st.display(), st.kind, 0)
+        self.add_column(t, col)
+        if serial:
+            seq = self.create_owned_sequence(t, name, serial)
+            col.default = f"nextval('{_seq_ref(seq, self.s)}'::regclass)"
+            col.not_null = True
+        for cc in cd.args.get("constraints") or []:
+            self.column_constraint(t, col, cc)
+        return col
+
+    def create_owned_sequence(self, t: TableDef, column: str, type_name: str, start: int | None = None,
+                              increment: int | None = None) -> SequenceDef:
+        name = self.unique_name(t.schema, f"{t.name}_{column}_seq")
+        maxv = {"integer": 2147483647, "smallint": 32767, "bigint": 9223372036854775807}[type_name]
+        inc = increment or 1
+        seq = SequenceDef(self.cat.new_oid(), t.schema, name, type_name, start if start is not None else
+                          (1 if inc > 0 else -1), inc, 1 if inc > 0 else -maxv, maxv if inc > 0 else -1,
+                          owned_by=(t.oid, column), owner=self.s.user)
+        self.cat.put(seq)
+        return seq
+
+    def column_constraint(self, t: TableDef, col: ColumnDef, cc: exp.ColumnConstraint) -> None:
+        kind = cc.args.get("kind")
+        cname = ident(cc.this) if cc.this is not None else None
+        if isinstance(kind, exp.NotNullColumnConstraint):
+            col.not_null = not kind.args.get("allow_null")
+        elif isinstance(kind, exp.PrimaryKeyColumnConstraint):
+            self.add_pk(t, [col.name], cname)
+        elif isinstance(kind, exp.UniqueColumnConstraint):
+            self.add_unique(t, [col.name], cname, nulls_distinct=not kind.args.get("nulls"))
+        elif isinstance(kind, exp.DefaultColumnConstraint):
+            col.default = self.default_sql(kind.this, col)
+        elif isinstance(kind, exp.CheckColumnConstraint):
+            self.add_check(t, kind.this, cname, col.name)
+        elif isinstance(kind, exp.Reference):
+            self.add_fk(t, [col.name], kind, cname)
+        elif isinstance(kind, exp.GeneratedAsIdentityColumnConstraint):
+            if col.type not in ("integer", "bigint", "smallint"):
+                raise SqlError("22023", f'identity column type must be smallint, integer, or bigint')
+            start = _lit_int(kind.args.get("start"))
+            inc = _lit_int(kind.args.get("increment"))
+            seq = self.create_owned_sequence(t, col.name, col.type, start, inc)
+            col.identity = "a" if kind.this else "d"
+            col.default = f"nextval('{_seq_ref(seq, self.s)}'::regclass)"
+            col.not_null = True
+        elif isinstance(kind, (exp.CollateColumnConstraint, exp.CommentColumnConstraint)):
+            pass
+        elif kind is None:
+            pass
+        else:
+            raise SqlError("0A000", f"unsupported column constraint: {cc.sql(dialect='postgres')}")
+
+    def default_sql(self, node: exp.Expression, col: ColumnDef) -> str:
+        # validate now: the expression must compile and fit the column type
+        from orbitdb.sql.planner import Planner
+
+        rt = Runtime([])
+        comp = Compiler(Planner(self.s, self.cat, rt), Scope(), rt, where="DEFAULT expressions")
+        for n in node.walk():
+            if isinstance(n, exp.Column) and not (n.name.lower() in ("current_timestamp", "current_date",
+                                                                       "current_user", "localtimestamp")):
+                raise SqlError("0A000", "cannot use column reference in DEFAULT expression")
+        e = comp.compile(node)
+        coerce(e, T.parse_type_name(col.type), ASSIGNMENT, f'column "{col.name}"')
+        return node.sql(dialect="postgres")
+
+    def table_constraint(self, t: TableDef, el: exp.Expression, name: str | None) -> None:
+        if isinstance(el, exp.Constraint):
+            cname = ident(el.this)
+            for inner in el.expressions:
+                self.table_constraint(t, inner, cname)
+            return
+        if isinstance(el, exp.PrimaryKey):
+            self.add_pk(t, [_col_name(c) for c in el.expressions], name)
+        elif isinstance(el, (exp.UniqueColumnConstraint, exp.Unique)):
+            sch = el.this
+            cols = [_col_name(c) for c in (sch.expressions if isinstance(sch, exp.Schema) else el.expressions)]
+            self.add_unique(t, cols, name, nulls_distinct=not el.args.get("nulls"))
+        elif isinstance(el, exp.ForeignKey):
+            self.add_fk(t, [_col_name(c) for c in el.expressions], el.args["reference"], name)
+        elif isinstance(el, exp.CheckColumnConstraint):
+            self.add_check(t, el.this, name, None)
+        elif isinstance(el, exp.Check):
+            self.add_check(t, el.this, name, None)
+        else:
+            raise SqlError("0A000", f"unsupported table constraint: {el.sql(dialect='postgres')}")
+
+    def _require_columns(self, t: TableDef, cols: list[str]) -> None:
+        for c in cols:
+            if t.column(c) is None:
+                raise SqlError("42703", f'column "{c}" named in key does not exist')
+
+    def add_pk(self, t: TableDef, cols: list[str], name: str | None) -> None:
+        self._require_columns(t, cols)
+        if t.primary_key:
+            raise SqlError("42P16", f'multiple primary keys for table "{t.name}" are not allowed')
+        t.primary_key = cols
+        for c in cols:
+            col = t.column(c)
+            assert col is not None
+            col.not_null = True
+        cname = name or self.unique_name(t.schema, f"{t.name}_pkey")
+        ix = IndexDef(self.cat.new_oid(), cname, cols, unique=True, primary=True)
+        t.indexes.append(ix)
+        t.constraints.append(ConstraintDef(cname, "p", cols, index=ix.oid))
+
+    def add_unique(self, t: TableDef, cols: list[str], name: str | None, nulls_distinct: bool = True) -> IndexDef:
+        self._require_columns(t, cols)
+        cname = name or self.unique_name(t.schema, f"{t.name}_{'_'.join(cols)}_key")
+        if self.cat.relation_oid(t.schema, cname) is not None or any(i.name == cname for i in t.indexes):
+            raise SqlError("42P07", f'relation "{cname}" already exists')
+        ix = IndexDef(self.cat.new_oid(), cname, cols, unique=True, nulls_distinct=nulls_distinct)
+        t.indexes.append(ix)
+        t.constraints.append(ConstraintDef(cname, "u", cols, index=ix.oid))
+        return ix
+
+    def add_check(self, t: TableDef, node: exp.Expression, name: str | None, column: str | None) -> None:
+        refs = sorted({ident(c.this) for c in node.find_all(exp.Column)})
+        if name is None:
+            if column is not None:
+                base = f"{t.name}_{column}_check"
+            elif len(refs) == 1:
+                base = f"{t.name}_{refs[0]}_check"
+            else:
+                base = f"{t.name}_check"
+            name = self.unique_name(t.schema, base)
+        for r in refs:
+            if t.column(r) is None:
+                raise SqlError("42703", f'column "{r}" does not exist')
+        t.constraints.append(ConstraintDef(name, "c", refs, check=node.sql(dialect="postgres")))
+
+    def add_fk(self, t: TableDef, cols: list[str], ref: exp.Reference, name: str | None) -> None:
+        self._require_columns(t, cols)
+        target = ref.this
+        tnode = target.this if isinstance(target, exp.Schema) else target
+        pname = ident(tnode.this)
+        if pname == t.name and not tnode.args.get("db"):
+            parent = t
+        else:
+            parent = self.find_table(tnode)
+        assert parent is not None
+        if isinstance(target, exp.Schema) and target.expressions:
+            pcols = [_col_name(c) for c in target.expressions]
+        else:
+            if not parent.primary_key:
+                raise SqlError("42830", f'there is no primary key for referenced table "{parent.name}"')
+            pcols = list(parent.primary_key)
+        if len(pcols) != len(cols):
+            raise SqlError("42830", "number of referencing and referenced columns for foreign key disagree")
+        for c in pcols:
+            if parent.column(c) is None:
+                raise SqlError("42703", f'column "{c}" referenced in foreign key constraint does not exist')
+        if sorted(pcols) != sorted(parent.primary_key) and not any(
+                ix.unique and sorted(ix.columns) == sorted(pcols) for ix in parent.indexes):
+            raise SqlError("42830", f'there is no unique constraint matching given keys for referenced table '
+                           f'"{parent.name}"')
+        for c, pc in zip(cols, pcols):
+            ct = T.parse_type_name(t.column(c).type)  # type: ignore[union-attr]
+            pt = T.parse_type_name(parent.column(pc).type)  # type: ignore[union-attr]
+            if T.strip(ct) != T.strip(pt) and not (T.is_numeric(ct) and T.is_numeric(pt)) and not (
+                    T.is_string(ct) and T.is_string(pt)):
+                raise SqlError("42804", f'foreign key constraint "{name or t.name + "_" + c + "_fkey"}" cannot be '
+                               f"implemented", detail=f'Key columns "{c}" and "{pc}" are of incompatible types: '
+                               f"{ct.display()} and {pt.display()}.")
+        on_delete = on_update = "a"
+        for opt in ref.args.get("options") or []:
+            text = (opt if isinstance(opt, str) else opt.sql()).upper()
+            m = re.match(r"ON (DELETE|UPDATE) (.*)", text)
+            if m:
+                action = _FK_ACTIONS.get(m.group(2).strip(), "a")
+                if m.group(1) == "DELETE":
+                    on_delete = action
+                else:
+                    on_update = action
+        cname = name or self.unique_name(t.schema, f"{t.name}_{'_'.join(cols)}_fkey")
+        t.constraints.append(ConstraintDef(cname, "f", cols, ref_table=parent.oid, ref_columns=pcols,
+                                           on_delete=on_delete, on_update=on_update))
+
+    def finish_constraints(self, t: TableDef) -> None:
+        self.cat.put(t)
+
+    def create_table_as(self, node: exp.Create, schema: str, name: str) -> Result:
+        from orbitdb.sql.compiled import compile_node
+
+        query = node.args["expression"]
+        rt = Runtime([])
+        compiled = compile_node(self.s, query, rt)
+        rt.ctx = self.ctx
+        cols_out = compiled.columns or []
+        target = node.this
+        names = [ident(c) for c in target.expressions] if isinstance(target, exp.Schema) else []
+        t = TableDef(self.cat.new_oid(), schema, name, owner=self.s.user)
+        plan_cols = compiled.out.columns  # type: ignore[attr-defined]
+        for i, c in enumerate(plan_cols):
+            ct = c.type if c.type.oid != T.UNKNOWN.oid else T.TEXT
+            self.add_column(t, ColumnDef(names[i] if i < len(names) else c.name, ct.display(), ct.kind, 0))
+        self.cat.put(t)
+        result = compiled.run(self.ctx)
+        access = TableAccess(t)
+        txn = self.txn
+        n = 0
+        for row in result.rows:
+            key = access.row_key(row, self.s.store.next_rowid(t.oid))
+            txn.put(key, access.encode(row))
+            n += 1
+        del cols_out
+        return Result(f"SELECT {n}", rowcount=n)
+
+    # ---- indexes ----
+    def create_index(self, node: exp.Create) -> Result:
+        ix_node = node.this
+        tnode = ix_node.args["table"]
+        t = self.find_table(tnode)
+        assert t is not None
+        params = ix_node.args.get("params")
+        cols = []
+        for o in params.args.get("columns") or []:
+            inner = o.this if isinstance(o, exp.Ordered) else o
+            if not isinstance(inner, exp.Column):
+                raise SqlError("0A000", "indexes on expressions are not supported yet")
+            cols.append(ident(inner.this))
+        self._require_columns(t, cols)
+        if ix_node.this is not None:
+            name = ident(ix_node.this)
+            if self.cat.relation_oid(t.schema, name) is not None:
+                if node.args.get("exists"):
+                    self.notice(f'relation "{name}" already exists, skipping', "42P07")
+                    return Result("CREATE INDEX")
+                raise SqlError("42P07", f'relation "{name}" already exists')
+        else:
+            name = self.unique_name(t.schema, f"{t.name}_{'_'.join(cols)}_idx")
+        ix = IndexDef(self.cat.new_oid(), name, cols, unique=bool(node.args.get("unique")))
+        t.indexes.append(ix)
+        self.build_index(t, ix)
+        self.cat.put(t)
+        return Result("CREATE INDEX")
+
+    def build_index(self, t: TableDef, ix: IndexDef) -> None:
+        access = TableAccess(t)
+        names = [c.name for c in t.columns]
+        cols = [names.index(c) for c in ix.columns]
+        prefix = index_prefix(ix.oid)
+        txn = self.txn
+        seen: dict[bytes, tuple[Any, ...]] = {}
+        for key, data in access.scan(txn):
+            row = access.decode(data)
+            ikey = access.index_key(ix, cols, prefix, row, key)
+            if ix.unique and ikey in seen:
+                vals = ", ".join(str(row[i]) for i in cols)
+                raise SqlError("23505", f'could not create unique index "{ix.name}"',
+                               detail=f"Key ({', '.join(ix.columns)})=({vals}) is duplicated.")
+            if ix.unique:
+                seen[ikey] = row
+            txn.put(ikey, key)
+
+    def drop_index(self, names: list[exp.Expression], if_exists: bool) -> None:
+        for n in names:
+            name = ident(n.this) if isinstance(n, exp.Table) else ident(n)
+            schema = ident(n.args["db"]) if isinstance(n, exp.Table) and n.args.get("db") else None
+            found = None
+            for sch in ([schema] if schema else self.s.search_schemas()):
+                found = self.cat.index_owner(sch, name)
+                if found:
+                    break
+            if found is None:
+                if if_exists:
+                    self.notice(f'index "{name}" does not exist, skipping')
+                    continue
+                raise SqlError("42704", f'index "{name}" does not exist')
+            t, ix = found
+            con = next((c for c in t.constraints if c.index == ix.oid), None)
+            if con is not None:
+                raise SqlError("2BP01", f'cannot drop index {name} because constraint {con.name} on table {t.name} '
+                               f"requires it", hint=f"You can drop constraint {con.name} on table {t.name} instead.")
+            t.indexes = [i for i in t.indexes if i.oid != ix.oid]
+            self.delete_prefix(index_prefix(ix.oid))
+            self.cat.put(t)
+
+    def delete_prefix(self, prefix: bytes) -> None:
+        txn = self.txn
+        for key, _ in list(txn.scan(prefix, prefix_end(prefix))):
+            txn.delete(key)
+
+    # ---- drop ----
+    def drop(self, node: exp.Drop) -> Result:
+        kind = (node.args.get("kind") or "").upper()
+        if_exists = bool(node.args.get("exists"))
+        cascade = bool(node.args.get("cascade"))
+        tables = node.args.get("tables") or []
+        if kind == "INDEX":
+            self.drop_index(tables, if_exists)
+            return Result("DROP INDEX")
+        if kind in ("TABLE", "VIEW"):
+            for tn in tables:
+                t = self.find_table(tn, missing_ok=True, kind=None)
+                if t is None or (kind == "VIEW") != (t.kind == "v"):
+                    if t is not None:
+                        raise SqlError("42809", f'"{t.name}" is not a {kind.lower()}',
+                                       hint=f"Use DROP {'TABLE' if t.kind == 'r' else 'VIEW'} to remove a "
+                                       f"{'table' if t.kind == 'r' else 'view'}.")
+                    if if_exists:
+                        self.notice(f'{kind.lower()} "{ident(tn.this)}" does not exist, skipping')
+                        continue
+                    if kind == "VIEW":
+                        raise SqlError("42P01", f'view "{ident(tn.this)}" does not exist')
+                    raise SqlError("42P01", f'table "{ident(tn.this)}" does not exist')
+                self.drop_table(t, cascade)
+            return Result(f"DROP {kind}")
+        if kind == "SEQUENCE":
+            for tn in tables:
+                schema = ident(tn.args["db"]) if tn.args.get("db") else None
+                name = ident(tn.this)
+                seq = None
+                for sch in ([schema] if schema else self.s.search_schemas()):
+                    seq = self.cat.sequence(sch, name)
+                    if seq:
+                        break
+                if seq is None:
+                    if if_exists:
+                        self.notice(f'sequence "{name}" does not exist, skipping')
+                        continue
+                    raise SqlError("42P01", f'sequence "{name}" does not exist')
+                users = [(t, c) for t in self.cat.tables() for c in t.columns
+                         if c.default and f"'{name}'" in c.default or (c.default and f".{name}'" in c.default)]
+                if users and not cascade:
+                    t, c = users[0]
+                    raise SqlError("2BP01", f"cannot drop sequence {name} because other objects depend on it",
+                                   detail=f"default value for column {c.name} of table {t.name} depends on "
+                                   f"sequence {name}",
+                                   hint="Use DROP ... CASCADE to drop the dependent objects too.")
+                for t, c in users:
+                    c.default = None
+                    self.cat.touch(t.oid)
+                self.cat.remove(seq.oid)
+                self.txn.delete(SEQUENCE_PREFIX + seq.oid.to_bytes(8, "big"))
+                self.s.store.sequence_reset(seq)
+            return Result("DROP SEQUENCE")
+        if kind == "SCHEMA":
+            for tn in tables:
+                name = ident(tn.args["db"]) if tn.args.get("db") else ident(tn.this)
+                sch = self.cat.schema(name)
+                if sch is None:
+                    if if_exists:
+                        self.notice(f'schema "{name}" does not exist, skipping')
+                        continue
+                    raise SqlError("3F000", f'schema "{name}" does not exist')
+                members = [o for o in self.cat.objects.values() if getattr(o, "schema", None) == name]
+                if members and not cascade:
+                    raise SqlError("2BP01", f"cannot drop schema {name} because other objects depend on it",
+                                   hint="Use DROP ... CASCADE to drop the dependent objects too.")
+                for o in members:
+                    if isinstance(o, TableDef) and o.oid in self.cat.objects:
+                        self.drop_table(o, True)
+                    elif isinstance(o, SequenceDef) and o.oid in self.cat.objects:
+                        self.cat.remove(o.oid)
+                self.cat.remove(sch.oid)
+            return Result("DROP SCHEMA")
+        if kind in ("EXTENSION", "TYPE", "FUNCTION", "TRIGGER", "ROLE", "USER", "OWNED", "DOMAIN"):
+            self.notice(f"DROP {kind} is not supported by orbitdb; skipping")
+            return Result(f"DROP {kind}")
+        raise SqlError("0A000", f"DROP {kind} is not supported")
+
+    def drop_table(self, t: TableDef, cascade: bool) -> None:
+        refs = [(o, c) for o in self.cat.tables() if o.oid != t.oid for c in o.constraints
+                if c.kind == "f" and c.ref_table == t.oid]
+        views = [v for v in self.cat.tables() if v.kind == "v" and v.oid != t.oid and v.view_sql and
+                 re.search(r"\b" + re.escape(t.name) + r"\b", v.view_sql)]
+        if (refs or views) and not cascade:
+            if refs:
+                o, c = refs[0]
+                detail = f"constraint {c.name} on table {o.name} depends on table {t.name}"
+            else:
+                detail = f"view {views[0].name} depends on {'table' if t.kind == 'r' else 'view'} {t.name}"
+            raise SqlError("2BP01", f"cannot drop {'table' if t.kind == 'r' else 'view'} {t.name} because other "
+                           f"objects depend on it", detail=detail,
+                           hint="Use DROP ... CASCADE to drop the dependent objects too.")
+        for o, c in refs:
+            o.constraints = [x for x in o.constraints if x is not c]
+            self.notice(f"drop cascades to constraint {c.name} on table {o.name}")
+            self.cat.touch(o.oid)
+        for v in views:
+            if v.oid in self.cat.objects:
+                self.notice(f"drop cascades to view {v.name}")
+                self.drop_table(v, True)
+        if t.kind == "r":
+            self.delete_prefix(table_prefix(t.oid))
+            for ix in t.indexes:
+                self.delete_prefix(index_prefix(ix.oid))
+            for seq in self.cat.sequences():
+                if seq.owned_by is not None and seq.owned_by[0] == t.oid:
+                    self.cat.remove(seq.oid)
+                    self.s.store.sequence_reset(seq)
+        self.cat.remove(t.oid)
+
+    # ---- ALTER TABLE ----
+    def alter_table(self, node: exp.Alter) -> Result:
+        t = self.find_table(node.this, missing_ok=bool(node.args.get("exists")), kind=None)
+        if t is None:
+            self.notice(f'relation "{ident(node.this.this)}" does not exist, skipping')
+            return Result("ALTER TABLE")
+        is_view = t.kind == "v"
+        for action in node.args.get("actions") or []:
+            if isinstance(action, exp.ColumnDef):
+                if is_view:
+                    raise SqlError("42809", f'"{t.name}" is not a table')
+                self.alter_add_column(t, action)
+            elif isinstance(action, exp.Drop):
+                kind = (action.args.get("kind") or "").upper()
+                for target in action.args.get("tables") or []:
+                    if kind == "COLUMN":
+                        self.alter_drop_column(t, ident(target.this), bool(action.args.get("exists")),
+                                               bool(action.args.get("cascade")))
+                    elif kind == "CONSTRAINT":
+                        self.alter_drop_constraint(t, ident(target.this), bool(action.args.get("exists")))
+                    else:
+                        raise SqlError("0A000", f"ALTER TABLE DROP {kind} is not supported")
+            elif isinstance(action, exp.RenameColumn):
+                self.alter_rename_column(t, ident(action.this.this), ident(action.args["to"].this))
+            elif isinstance(action, exp.AlterRename):
+                new = ident(action.this.this)
+                self.check_new_name(t.schema, new)
+                for seq in self.cat.sequences():
+                    pass
+                t.name = new
+                self.cat.touch(t.oid)
+            elif isinstance(action, exp.AddConstraint):
+                for c in action.expressions:
+                    self.alter_add_constraint(t, c)
+            elif isinstance(action, exp.AlterColumn):
+                self.alter_column(t, action)
+            else:
+                raise SqlError("0A000", f"unsupported ALTER TABLE action: {action.sql(dialect='postgres')}")
+        self.cat.put(t)
+        return Result("ALTER TABLE")
+
+    def alter_add_column(self, t: TableDef, cd: exp.ColumnDef) -> None:
+        name = ident(cd.this)
+        if t.column(name) is not None:
+            if cd.args.get("exists"):
+                self.notice(f'column "{name}" of relation "{t.name}" already exists, skipping', "42701")
+                return
+            raise SqlError("42701", f'column "{name}" of relation "{t.name}" already exists')
+        before_pk = list(t.primary_key)
+        col = self.column_def(t, cd, existing_rows=True)
+        # existing rows get the default, computed now (PostgreSQL's "missing value")
+        value = None
+        if col.default is not None:
+            from orbitdb.sql.planner import Planner
+
+            rt = Runtime([])
+            rt.ctx = self.ctx
+            comp = Compiler(Planner(self.s, self.cat, rt), Scope(), rt)
+            e = coerce(comp.compile(parse_one("SELECT " + col.default).expressions[0]),
+                       T.parse_type_name(col.type), ASSIGNMENT)
+            volatile = "nextval" in col.default or "random" in col.default or "clock_" in col.default
+            access = TableAccess(t)
+            if volatile:
+                # a volatile default is evaluated per existing row: rewrite them
+                for key, data in list(access.scan(self.txn)):
+                    row = list(access.decode(data))
+                    row[-1] = e.fn(())
+                    self.txn.put(key, access.encode(row))
+            else:
+                value = e.fn(())
+                col.missing = encode_stored(col.kind, value)
+        if col.not_null and value is None:
+            access = TableAccess(t)
+            for _ in access.scan(self.txn):
+                raise SqlError("23502", f'column "{name}" of relation "{t.name}" contains null values')
+        if t.primary_key != before_pk or any(c.kind in ("u", "c", "f") and name in c.columns
+                                             for c in t.constraints):
+            self.validate_new_constraints(t, [c for c in t.constraints if name in c.columns])
+
+    def alter_drop_column(self, t: TableDef, name: str, if_exists: bool, cascade: bool) -> None:
+        col = t.column(name)
+        if col is None:
+            if if_exists:
+                self.notice(f'column "{name}" of relation "{t.name}" does not exist, skipping')
+                return
+            raise SqlError("42703", f'column "{name}" of relation "{t.name}" does not exist')
+        if name in t.primary_key:
+            t.primary_key = []
+        keep = []
+        for c in t.constraints:
+            if name in c.columns or (c.kind == "c" and c.check and re.search(r"\b" + re.escape(name) + r"\b",
+                                                                               c.check)):
+                if c.index is not None:
+                    t.indexes = [i for i in t.indexes if i.oid != c.index]
+                    self.delete_prefix(index_prefix(c.index))
+                continue
+            keep.append(c)
+        t.constraints = keep
+        for ix in list(t.indexes):
+            if name in ix.columns:
+                t.indexes.remove(ix)
+                self.delete_prefix(index_prefix(ix.oid))
+        for o in self.cat.tables():
+            if o.oid == t.oid:
+                continue
+            for c in list(o.constraints):
+                if c.kind == "f" and c.ref_table == t.oid and name in c.ref_columns:
+                    if not cascade:
+                        raise SqlError("2BP01", f"cannot drop column {name} of table {t.name} because other "
+                                       "objects depend on it",
+                                       detail=f"constraint {c.name} on table {o.name} depends on column {name} of "
+                                       f"table {t.name}", hint="Use DROP ... CASCADE to drop the dependent objects too.")
+                    o.constraints.remove(c)
+                    self.cat.touch(o.oid)
+        t.columns = [c for c in t.columns if c.name != name]
+        for seq in self.cat.sequences():
+            if seq.owned_by == (t.oid, name):
+                self.cat.remove(seq.oid)
+
+    def alter_rename_column(self, t: TableDef, old: str, new: str) -> None:
+        col = t.column(old)
+        if col is None:
+            raise SqlError("42703", f'column "{old}" does not exist')
+        if t.column(new) is not None:
+            raise SqlError("42701", f'column "{new}" of relation "{t.name}" already exists')
+        col.name = new
+        t.primary_key = [new if c == old else c for c in t.primary_key]
+        for c in t.constraints:
+            c.columns = [new if x == old else x for x in c.columns]
+            if c.check:
+                c.check = re.sub(r"\b" + re.escape(old) + r"\b", new, c.check)
+        for ix in t.indexes:
+            ix.columns = [new if x == old else x for x in ix.columns]
+        for o in self.cat.tables():
+            for c in o.constraints:
+                if c.kind == "f" and c.ref_table == t.oid:
+                    c.ref_columns = [new if x == old else x for x in c.ref_columns]
+                    self.cat.touch(o.oid)
+        for seq in self.cat.sequences():
+            if seq.owned_by == (t.oid, old):
+                seq.owned_by = (t.oid, new)
+                self.cat.touch(seq.oid)
+
+    def alter_add_constraint(self, t: TableDef, c: exp.Expression) -> None:
+        before = len(t.constraints)
+        if isinstance(c, exp.Constraint):
+            self.table_constraint(t, c, None)
+        else:
+            self.table_constraint(t, c, None)
+        new = t.constraints[before:]
+        self.validate_new_constraints(t, new)
+
+    def validate_new_constraints(self, t: TableDef, cons: list[ConstraintDef]) -> None:
+        from orbitdb.sql.constraints import TableWriter
+        from orbitdb.sql.planner import Planner
+
+        rt = Runtime([])
+        rt.ctx = self.ctx
+        planner = Planner(self.s, self.cat, rt)
+        access = TableAccess(t)
+        rows = [(k, access.decode(d)) for k, d in access.scan(self.txn)]
+        names = [c.name for c in t.columns]
+        for con in cons:
+            if con.kind in ("p", "u"):
+                ix = next(i for i in t.indexes if i.oid == con.index)
+                if con.kind == "p":
+                    for cname in con.columns:
+                        i = names.index(cname)
+                        if any(r[i] is None for _, r in rows):
+                            raise SqlError("23502", f'column "{cname}" of relation "{t.name}" contains null values')
+                    # rows are keyed by a hidden row id until now: rewrite them under the new key
+                    old_access = TableAccess(_without_pk(t))
+                    seen: set[bytes] = set()
+                    for key, r in rows:
+                        newkey = access.row_key(r)
+                        if newkey in seen:
+                            raise SqlError("23505", f'could not create unique index "{con.name}"',
+                                           detail=f"Key ({', '.join(con.columns)})=("
+                                           f"{', '.join(str(r[names.index(c)]) for c in con.columns)}) is duplicated.")
+                        seen.add(newkey)
+                        self.txn.delete(key)
+                        self.txn.put(newkey, access.encode(r))
+                        for oix, ocols, oprefix in old_access.indexes:
+                            self.txn.delete(old_access.index_key(oix, ocols, oprefix, r, key))
+                            self.txn.put(access.index_key(oix, ocols, oprefix, r, newkey), newkey)
+                else:
+                    self.build_index(t, ix)
+            elif con.kind == "c":
+                writer = TableWriter(planner, t, rt)
+                for name, fn in writer.checks:
+                    if name != con.name:
+                        continue
+                    for key, r in rows:
+                        if fn(r + (key,)) is False:
+                            raise SqlError("23514", f'check constraint "{con.name}" of relation "{t.name}" is '
+                                           "violated by some row")
+            elif con.kind == "f":
+                writer = TableWriter(planner, t, rt)
+                for key, r in rows:
+                    try:
+                        writer.check_fks_out(self.ctx, r, None)
+                    except SqlError as e:
+                        raise SqlError("23503", f'insert or update on table "{t.name}" violates foreign key '
+                                       f'constraint "{con.name}"', detail=e.detail) from None
+
+    def alter_drop_constraint(self, t: TableDef, name: str, if_exists: bool) -> None:
+        con = next((c for c in t.constraints if c.name == name), None)
+        if con is None:
+            if if_exists:
+                self.notice(f'constraint "{name}" of relation "{t.name}" does not exist, skipping')
+                return
+            raise SqlError("42704", f'constraint "{name}" of relation "{t.name}" does not exist')
+        if con.kind in ("p", "u"):
+            for o in self.cat.tables():
+                for c in o.constraints:
+                    if c.kind == "f" and c.ref_table == t.oid and sorted(c.ref_columns) == sorted(con.columns):
+                        raise SqlError("2BP01", f"cannot drop constraint {name} on table {t.name} because other "
+                                       "objects depend on it",
+                                       detail=f"constraint {c.name} on table {o.name} depends on index {name}",
+                                       hint="Use DROP ... CASCADE to drop the dependent objects too.")
+        t.constraints = [c for c in t.constraints if c is not con]
+        if con.index is not None:
+            t.indexes = [i for i in t.indexes if i.oid != con.index]
+            if con.kind == "u":
+                self.delete_prefix(index_prefix(con.index))
+        if con.kind == "p":
+            # rows stay keyed by the old key values: rekey them by a hidden row id
+            access = TableAccess(t)
+            old_pk = list(t.primary_key)
+            t.primary_key = []
+            new_access = TableAccess(t)
+            del old_pk
+            for key, data in list(access.scan(self.txn)):
+                r = access.decode(data)
+                newkey = new_access.row_key(r, self.s.store.next_rowid(t.oid))
+                self.txn.delete(key)
+                self.txn.put(newkey, data)
+                for ix, cols, prefix in new_access.indexes:
+                    self.txn.delete(access.index_key(ix, cols, prefix, r, key))
+                    self.txn.put(new_access.index_key(ix, cols, prefix, r, newkey), newkey)
+
+    def alter_column(self, t: TableDef, action: exp.AlterColumn) -> None:
+        name = ident(action.this)
+        col = t.column(name)
+        if col is None:
+            raise SqlError("42703", f'column "{name}" of relation "{t.name}" does not exist')
+        if action.args.get("dtype") is not None:
+            self.alter_column_type(t, col, action)
+        elif action.args.get("default") is not None:
+            col.default = self.default_sql(action.args["default"], col)
+        elif action.args.get("allow_null") is not None:
+            if action.args["allow_null"]:
+                if name in t.primary_key:
+                    raise SqlError("42P16", f'column "{name}" is in a primary key')
+                col.not_null = False
+            else:
+                access = TableAccess(t)
+                i = [c.name for c in t.columns].index(name)
+                for _, data in access.scan(self.txn):
+                    if access.decode(data)[i] is None:
+                        raise SqlError("23502", f'column "{name}" of relation "{t.name}" contains null values')
+                col.not_null = True
+        elif action.args.get("drop"):
+            col.default = None
+            if col.identity:
+                col.identity = None
+        else:
+            raise SqlError("0A000", f"unsupported ALTER COLUMN: {action.sql(dialect='postgres')}")
+
+    def alter_column_type(self, t: TableDef, col: ColumnDef, action: exp.AlterColumn) -> None:
+        from orbitdb.sql.planner import Planner
+
+        new_t = T.from_datatype(action.args["dtype"])
+        old_t = T.parse_type_name(col.type)
+        rt = Runtime([])
+        rt.ctx = self.ctx
+        access = TableAccess(t)
+        i = [c.name for c in t.columns].index(col.name)
+        using = action.args.get("using")
+        if using:
+            from orbitdb.sql.constraints import table_scope
+
+            comp = Compiler(Planner(self.s, self.cat, rt), table_scope(t, t.name), rt)
+            e = coerce(comp.compile(using), new_t, ASSIGNMENT, f'column "{col.name}"')
+        else:
+            try:
+                e = coerce(E(lambda r: r[i], old_t), new_t, ASSIGNMENT)
+            except SqlError:
+                raise SqlError("42804", f'column "{col.name}" cannot be cast automatically to type '
+                               f"{new_t.display()}", hint=f'You might need to specify "USING {col.name}::'
+                               f'{new_t.display()}".') from None
+        rows = [(k, access.decode(d)) for k, d in access.scan(self.txn)]
+        col.type = new_t.display()
+        col.kind = new_t.kind
+        col.missing = None
+        new_access = TableAccess(t)
+        for key, r in rows:
+            nr = list(r)
+            nr[i] = e.fn(r + (key,))
+            self.txn.put(key, new_access.encode(nr))
+
+    # ---- sequences ----
+    def create_sequence(self, node: exp.Create) -> Result:
+        tn = node.this
+        schema = self.schema_of(tn)
+        name = ident(tn.this)
+        if self.cat.relation_oid(schema, name) is not None:
+            if node.args.get("exists"):
+                self.notice(f'relation "{name}" already exists, skipping', "42P07")
+                return Result("CREATE SEQUENCE")
+            raise SqlError("42P07", f'relation "{name}" already exists')
+        seq = SequenceDef(self.cat.new_oid(), schema, name, owner=self.s.user)
+        dt = node.args.get("expression")
+        if isinstance(dt, exp.DataType):
+            seq.data_type = T.from_datatype(dt).display()
+            seq.max_value = {"integer": 2147483647, "smallint": 32767}.get(seq.data_type, seq.max_value)
+        props = node.args.get("properties")
+        sp = None
+        if props is not None:
+            sp = next((p for p in props.expressions if isinstance(p, exp.SequenceProperties)), None)
+        if sp is not None:
+            self.apply_sequence_props(seq, sp.args, new=True)
+        self.cat.put(seq)
+        return Result("CREATE SEQUENCE")
+
+    def apply_sequence_props(self, seq: SequenceDef, a: dict[str, Any], new: bool) -> None:
+        inc = _lit_int(a.get("increment"))
+        if inc is not None:
+            if inc == 0:
+                raise SqlError("22023", "INCREMENT must not be zero")
+            seq.increment = inc
+        maxdef = {"integer": 2147483647, "smallint": 32767}.get(seq.data_type, 9223372036854775807)
+        if new and seq.increment < 0:
+            seq.max_value, seq.min_value = -1, -maxdef
+        mn = _lit_int(a.get("minvalue"))
+        mx = _lit_int(a.get("maxvalue"))
+        if mn is not None:
+            seq.min_value = mn
+        if mx is not None:
+            seq.max_value = mx
+        start = _lit_int(a.get("start"))
+        if start is not None:
+            seq.start = start
+        elif new:
+            seq.start = seq.min_value if seq.increment > 0 else seq.max_value
+        cache = _lit_int(a.get("cache"))
+        if cache is not None:
+            seq.cache = cache
+        for opt in a.get("options") or []:
+            o = opt.name.upper() if isinstance(opt, exp.Expression) else str(opt).upper()
+            if o == "CYCLE":
+                seq.cycle = True
+            elif o == "NO CYCLE":
+                seq.cycle = False
+        if seq.min_value >= seq.max_value:
+            raise SqlError("22023", f"MINVALUE ({seq.min_value}) must be less than MAXVALUE ({seq.max_value})")
+        if seq.start < seq.min_value:
+            raise SqlError("22023", f"START value ({seq.start}) cannot be less than MINVALUE ({seq.min_value})")
+        if seq.start > seq.max_value:
+            raise SqlError("22023", f"START value ({seq.start}) cannot be greater than MAXVALUE ({seq.max_value})")
+        owned = a.get("owned")
+        if isinstance(owned, exp.Column):
+            t = self.find_table(exp.Table(this=owned.args["table"], db=owned.args.get("db")))
+            assert t is not None
+            seq.owned_by = (t.oid, ident(owned.this))
+
+    def alter_sequence(self, text: str) -> Result:
+        m = re.match(r"\s*ALTER\s+SEQUENCE\s+(IF\s+EXISTS\s+)?(?P<name>[\w.\"]+)\s*(?P<rest>.*)$", text, re.I | re.S)
+        if not m:
+            raise SqlError("42601", "syntax error in ALTER SEQUENCE")
+        parts = [p.strip('"') for p in m.group("name").split(".")]
+        name = parts[-1]
+        schema = parts[0] if len(parts) > 1 else None
+        seq = None
+        for sch in ([schema] if schema else self.s.search_schemas()):
+            seq = self.cat.sequence(sch, name)
+            if seq:
+                break
+        if seq is None:
+            if m.group(1):
+                self.notice(f'relation "{name}" does not exist, skipping')
+                return Result("ALTER SEQUENCE")
+            raise SqlError("42P01", f'relation "{name}" does not exist')
+        rest = m.group("rest")
+        restart = re.search(r"\bRESTART(?:\s+(?:WITH\s+)?(-?\d+))?", rest, re.I)
+        owned = re.search(r"\bOWNED\s+BY\s+([\w.\"]+)", rest, re.I)
+        if owned:
+            target = owned.group(1)
+            if target.upper() == "NONE":
+                seq.owned_by = None
+            else:
+                bits = [b.strip('"') for b in target.split(".")]
+                tname, cname = bits[-2], bits[-1]
+                t = self.find_table(exp.Table(this=exp.Identifier(this=tname, quoted=True),
+                                              db=exp.Identifier(this=bits[0], quoted=True) if len(bits) == 3 else None))
+                assert t is not None
+                seq.owned_by = (t.oid, cname)
+        props = {}
+        for key, pat in (("increment", r"\bINCREMENT\s+(?:BY\s+)?(-?\d+)"), ("minvalue", r"\bMINVALUE\s+(-?\d+)"),
+                         ("maxvalue", r"\bMAXVALUE\s+(-?\d+)"), ("start", r"\bSTART\s+(?:WITH\s+)?(-?\d+)"),
+                         ("cache", r"\bCACHE\s+(\d+)")):
+            mm = re.search(pat, rest, re.I)
+            if mm:
+                props[key] = exp.Literal.number(int(mm.group(1)))
+        if re.search(r"\bNO\s+CYCLE\b", rest, re.I):
+            seq.cycle = False
+        elif re.search(r"\bCYCLE\b", rest, re.I):
+            seq.cycle = True
+        mt = re.search(r"\bAS\s+(smallint|integer|bigint|int)\b", rest, re.I)
+        if mt:
+            seq.data_type = T.parse_type_name(mt.group(1)).display()
+        self.apply_sequence_props(seq, props, new=False)
+        self.cat.touch(seq.oid)
+        if restart:
+            value = int(restart.group(1)) if restart.group(1) else seq.start
+            self.s.store.sequence_set(seq, value, False)
+        return Result("ALTER SEQUENCE")
+
+    # ---- views ----
+    def create_view(self, node: exp.Create) -> Result:
+        target = node.this
+        tn = target.this if isinstance(target, exp.Schema) else target
+        schema = self.schema_of(tn)
+        name = ident(tn.this)
+        query = node.args["expression"]
+        names = [ident(c) if isinstance(c, exp.Identifier) else ident(c.this) for c in target.expressions] \
+            if isinstance(target, exp.Schema) else []
+        from orbitdb.sql.compiled import compile_node
+
+        compiled = compile_node(self.s, query, Runtime([]))
+        out = compiled.out.columns  # type: ignore[attr-defined]
+        if len(names) > len(out):
+            raise SqlError("42601", "CREATE VIEW specifies more column names than columns")
+        cols = [names[i] if i < len(names) else c.name for i, c in enumerate(out)]
+        existing = self.cat.table(schema, name)
+        if existing is not None or self.cat.relation_oid(schema, name) is not None:
+            if not node.args.get("replace") or existing is None or existing.kind != "v":
+                raise SqlError("42P07", f'relation "{name}" already exists')
+            old_cols = existing.view_columns
+            if cols[: len(old_cols)] != old_cols:
+                raise SqlError("42P16", f'cannot change name of view column "{old_cols[0]}" to "{cols[0]}"')
+            v = existing
+        else:
+            v = TableDef(self.cat.new_oid(), schema, name, kind="v", owner=self.s.user)
+        v.view_sql = query.sql(dialect="postgres")
+        v.view_columns = cols
+        v.columns = [ColumnDef(n, c.type.display() if c.type.oid != T.UNKNOWN.oid else "text", c.type.kind, i)
+                     for i, (n, c) in enumerate(zip(cols, out))]
+        v.next_slot = len(cols)
+        self.cat.put(v)
+        return Result("CREATE VIEW")
+
+    # ---- schemas ----
+    def create_schema(self, text: str) -> Result:
+        m = re.match(r"\s*CREATE\s+SCHEMA\s+(IF\s+NOT\s+EXISTS\s+)?(?P<name>\"[^\"]+\"|\w+)?"
+                     r"(\s+AUTHORIZATION\s+(?P<owner>\"[^\"]+\"|\w+))?\s*$", text, re.I | re.S)
+        if not m:
+            raise SqlError("42601", "syntax error in CREATE SCHEMA")
+        raw = m.group("name") or m.group("owner")
+        if raw is None:
+            raise SqlError("42601", "syntax error in CREATE SCHEMA")
+        name = raw[1:-1] if raw.startswith('"') else raw.lower()
+        if name.startswith("pg_"):
+            raise SqlError("42939", f'unacceptable schema name "{name}"',
+                           detail='The prefix "pg_" is reserved for system schemas.')
+        if self.cat.schema(name) is not None or name in ("pg_catalog", "information_schema"):
+            if m.group(1):
+                self.notice(f'schema "{name}" already exists, skipping', "42P06")
+                return Result("CREATE SCHEMA")
+            raise SqlError("42P06", f'schema "{name}" already exists')
+        owner = m.group("owner")
+        self.cat.put(SchemaDef(self.cat.new_oid(), name, (owner.strip('"') if owner else self.s.user)))
+        return Result("CREATE SCHEMA")
+
+    # ---- truncate ----
+    def truncate(self, node: exp.TruncateTable) -> Result:
+        tables = [self.find_table(t) for t in node.expressions]
+        cascade = (node.args.get("option") or "").upper() == "CASCADE" if isinstance(node.args.get("option"), str) \
+            else str(node.args.get("option") or "").upper() == "CASCADE"
+        oids = {t.oid for t in tables if t is not None}
+        changed = True
+        while changed:
+            changed = False
+            for o in self.cat.tables():
+                for c in o.constraints:
+                    if c.kind == "f" and c.ref_table in oids and o.oid not in oids:
+                        if not cascade:
+                            parent = self.cat.table_by_oid(c.ref_table)
+                            raise SqlError("0A000", "cannot truncate a table referenced in a foreign key constraint",
+                                           detail=f'Table "{o.name}" references "{parent.name if parent else "?"}".',
+                                           hint=f'Truncate table "{o.name}" at the same time, or use TRUNCATE ... '
+                                           "CASCADE.")
+                        oids.add(o.oid)
+                        tables.append(o)
+                        self.notice(f'truncate cascades to table "{o.name}"')
+                        changed = True
+        restart = str(node.args.get("identity") or "").upper() == "RESTART"
+        for t in tables:
+            assert t is not None
+            self.delete_prefix(table_prefix(t.oid))
+            for ix in t.indexes:
+                self.delete_prefix(index_prefix(ix.oid))
+            if restart:
+                for seq in self.cat.sequences():
+                    if seq.owned_by is not None and seq.owned_by[0] == t.oid:
+                        self.s.store.sequence_set(seq, seq.start, False)
+        return Result("TRUNCATE TABLE")
+
+    # ---- comments ----
+    def comment(self, node: exp.Comment) -> Result:
+        kind = (node.args.get("kind") or "").upper()
+        text = node.expression.name if isinstance(node.expression, exp.Literal) else None
+        if kind in ("TABLE", "VIEW"):
+            t = self.find_table(node.this, kind=None)
+            assert t is not None
+            t.comment = text
+            self.cat.touch(t.oid)
+        elif kind == "COLUMN":
+            col = node.this
+            tnode = exp.Table(this=col.args["table"], db=col.args.get("db"))
+            t = self.find_table(tnode, kind=None)
+            assert t is not None
+            c = t.column(ident(col.this))
+            if c is None:
+                raise SqlError("42703", f'column "{ident(col.this)}" of relation "{t.name}" does not exist')
+            comments = getattr(t, "column_comments", None)
+            del comments
+            c_comment = text
+            setattr(c, "comment", c_comment)
+            self.cat.touch(t.oid)
+        return Result("COMMENT")
+
+
+def _without_pk(t: TableDef) -> TableDef:
+    import copy
+
+    c = copy.deepcopy(t)
+    c.primary_key = []
+    return c
+
+
+def _seq_ref(seq: SequenceDef, s: Session) -> str:
+    return seq.name if seq.schema in s.search_schemas() else f"{seq.schema}.{seq.name}"
+
+
+def _lit_int(node: Any) -> int | None:
+    if node is None:
+        return None
+    if isinstance(node, exp.Literal):
+        return int(node.this)
+    if isinstance(node, exp.Neg):
+        v = _lit_int(node.this)
+        return -v if v is not None else None
+    try:
+        return int(node.sql())
+    except (ValueError, AttributeError):
+        return None
+
+
+def _col_name(c: exp.Expression) -> str:
+    if isinstance(c, exp.Identifier):
+        return ident(c)
+    if isinstance(c, exp.Column):
+        return ident(c.this)
+    if isinstance(c, exp.Ordered):
+        return _col_name(c.this)
+    return ident(c)
+
+
+def select_into(s: Session, node: exp.Select, rt: Runtime) -> Any:
+    into = node.args["into"]
+    create = exp.Create(this=into.this, kind="TABLE", expression=node.copy().set("into", None))
+    from orbitdb.sql.compiled import Compiled
+
+    class _SelectInto(Compiled):
+        columns = None
+
+        def __init__(self) -> None:
+            self.rt = rt
+
+        def run(self, ctx: ExecContext) -> Result:
+            return DDL(s, ctx).create_table(create)
+
+    return _SelectInto()
+
+
+def ddl_statement(s: Session, st: Statement, ctx: ExecContext, params: list[Any]) -> Result:
+    words = [w.upper() for w in re.findall(r"[A-Za-z_]+", st.text)[:6]]
+    head = " ".join(words[:2])
+    if words[0] in ("ANALYZE", "VACUUM", "CHECKPOINT", "REINDEX", "CLUSTER", "LISTEN", "UNLISTEN", "NOTIFY", "LOCK",
+                    "LOAD", "REFRESH", "SECURITY"):
+        return Result(words[0] if words[0] != "LOCK" else "LOCK TABLE")
+    if words[0] == "DO":
+        raise SqlError("0A000", "DO blocks (procedural code) are not supported")
+    if words[0] in ("DEALLOCATE", "EXECUTE", "FETCH", "CLOSE", "DECLARE", "MOVE"):
+        if words[0] == "DEALLOCATE":
+            return Result("DEALLOCATE" + (" ALL" if "ALL" in words else ""))
+        raise SqlError("0A000", f"{words[0]} is not supported")
+    if words[0] in ("GRANT", "REVOKE"):
+        s.notices.append(Notice("NOTICE", "00000", f"{words[0]} is accepted but orbitdb has no privileges to change"))
+        return Result(words[0])
+    if head in ("CREATE EXTENSION",):
+        s.notices.append(Notice("NOTICE", "00000", "extensions are not supported by orbitdb; CREATE EXTENSION ignored"))
+        return Result("CREATE EXTENSION")
+    if head in ("COMMENT ON",) and words[2] not in ("TABLE", "COLUMN", "VIEW"):
+        return Result("COMMENT")
+    if head == "CREATE SCHEMA":
+        return DDL(s, ctx).create_schema(st.text)
+    if head == "ALTER SEQUENCE":
+        return DDL(s, ctx).alter_sequence(st.text)
+    if head == "ALTER TABLE" and re.search(r"\bOWNER\s+TO\b", st.text, re.I):
+        return Result("ALTER TABLE")
+    if head in ("ALTER SCHEMA", "ALTER DATABASE", "ALTER ROLE", "ALTER USER", "ALTER DEFAULT", "ALTER FUNCTION",
+                "ALTER VIEW", "ALTER INDEX", "ALTER EXTENSION", "ALTER TYPE", "CREATE ROLE", "CREATE USER",
+                "CREATE FUNCTION", "CREATE TRIGGER", "CREATE TYPE", "CREATE DOMAIN", "CREATE AGGREGATE",
+                "CREATE OR", "CREATE PUBLICATION", "CREATE RULE", "CREATE POLICY", "ALTER PUBLICATION"):
+        if head == "CREATE OR" and "VIEW" in words:
+            pass
+        elif head == "ALTER VIEW" and "RENAME" in words:
+            pass
+        elif head == "ALTER INDEX" and "RENAME" in words:
+            return _rename_index(s, ctx, st.text)
+        else:
+            s.notices.append(Notice("NOTICE", "00000", f"{head} is not supported by orbitdb; statement ignored"))
+            return Result(head)
+    m_check = re.match(r"\s*ALTER\s+TABLE\s+(ONLY\s+)?(?P<t>[\w.\"]+)\s+ADD\s+(CONSTRAINT\s+(?P<n>[\w\"]+)\s+)?"
+                       r"CHECK\s*(?P<e>\(.*\))\s*(NOT\s+VALID)?\s*$", st.text, re.I | re.S)
+    if m_check:
+        d = DDL(s, ctx)
+        parts = [p.strip('"') for p in m_check.group("t").split(".")]
+        t = d.find_table(exp.Table(this=exp.Identifier(this=parts[-1], quoted=True),
+                                   db=exp.Identifier(this=parts[0], quoted=True) if len(parts) > 1 else None))
+        assert t is not None
+        name = m_check.group("n")
+        before = len(t.constraints)
+        d.add_check(t, parse_one("SELECT " + m_check.group("e")).expressions[0],
+                    name.strip('"') if name else None, None)
+        d.validate_new_constraints(t, t.constraints[before:])
+        d.cat.put(t)
+        return Result("ALTER TABLE")
+    node = parse_one(st.text)
+    d = DDL(s, ctx)
+    if isinstance(node, exp.Create):
+        kind = (node.args.get("kind") or "").upper()
+        if kind == "TABLE":
+            return d.create_table(node)
+        if kind == "INDEX":
+            return d.create_index(node)
+        if kind == "SEQUENCE":
+            return d.create_sequence(node)
+        if kind == "VIEW":
+            return d.create_view(node)
+        raise SqlError("0A000", f"CREATE {kind} is not supported")
+    if isinstance(node, exp.Drop):
+        return d.drop(node)
+    if isinstance(node, exp.Alter):
+        kind = (node.args.get("kind") or "").upper()
+        if kind in ("TABLE", "VIEW"):
+            return d.alter_table(node)
+        raise SqlError("0A000", f"ALTER {kind} is not supported")
+    if isinstance(node, exp.TruncateTable):
+        return d.truncate(node)
+    if isinstance(node, exp.Comment):
+        return d.comment(node)
+    if isinstance(node, (exp.Grant, exp.Revoke)):
+        return Result("GRANT" if isinstance(node, exp.Grant) else "REVOKE")
+    if isinstance(node, exp.Analyze):
+        return Result("ANALYZE")
+    if isinstance(node, exp.Command):
+        raise SqlError("0A000", f"statement not supported: {st.text[:60]}")
+    raise SqlError("0A000", f"statement not supported: {st.text[:60]}")
+
+
+def _rename_index(s: Session, ctx: ExecContext, text: str) -> Result:
+    m = re.match(r"\s*ALTER\s+INDEX\s+(IF\s+EXISTS\s+)?(?P<old>[\w.\"]+)\s+RENAME\s+TO\s+(?P<new>[\w\"]+)\s*$", text,
+                 re.I)
+    if not m:
+        raise SqlError("42601", "syntax error in ALTER INDEX")
+    d = DDL(s, ctx)
+    old = m.group("old").split(".")[-1].strip('"')
+    new = m.group("new").strip('"')
+    for sch in s.search_schemas():
+        found = d.cat.index_owner(sch, old)
+        if found:
+            t, ix = found
+            ix.name = new
+            for c in t.constraints:
+                if c.index == ix.oid:
+                    c.name = new
+            d.cat.put(t)
+            return Result("ALTER INDEX")
+    raise SqlError("42P01", f'relation "{old}" does not exist')
+
+
+__all__ = ["ddl_statement", "select_into", "encode_key", "Scope"]

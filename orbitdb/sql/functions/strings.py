@@ -1,0 +1,1242 @@
+"""PostgreSQL's string functions: text and bytea manipulation, format(),
+quoting, encodings, digests, and the POSIX regular expression functions.
+
+Regular expressions are PostgreSQL's Advanced Regular Expressions translated
+to Python's ``re`` (``pg_regex``): POSIX bracket classes, the ARE word
+boundary escapes, PostgreSQL's flag letters, and its replacement syntax
+(``\\1``..``\\9``, ``\\&``)."""
+
+from __future__ import annotations
+
+import base64
+import binascii
+import functools
+import hashlib
+import re
+from collections.abc import Callable, Iterator
+from typing import Any
+
+from sqlglot import exp
+
+from orbitdb.sql import types as T
+from orbitdb.sql.casts import EXPLICIT, find_cast
+from orbitdb.sql.errors import SqlError
+from orbitdb.sql.expr import E, Compiler, coerce
+from orbitdb.sql.functions import hook as hook_
+from orbitdb.sql.functions.registry import ANY, ANYARRAY, register
+from orbitdb.sql.textio import to_text
+from orbitdb.sql.types import SqlType
+
+TEXT, INT4, INT8, BOOL, BYTEA = T.TEXT, T.INT4, T.INT8, T.BOOL, T.BYTEA
+TEXT_ARRAY = T.array_of(T.TEXT)
+
+MAX_ALLOC = 1_073_741_823  # PostgreSQL's MaxAllocSize: the largest text value
+
+
+def _too_long() -> SqlError:
+    return SqlError("54000", "requested length too large")
+
+
+# ---------------------------------------------------------------------------
+# output functions for "any" arguments
+
+
+def value_text(v: Any, t: SqlType | None = None) -> str:
+    """The text PostgreSQL's output function gives for a value (by its SQL type
+    when known, else by its Python type; timestamptz in the session zone)."""
+    if isinstance(v, str):
+        return v
+    if t is not None and t.oid not in T.STRING_OIDS:
+        conv = find_cast(t, T.TEXT, EXPLICIT)
+        if conv is not None:
+            return str(conv(v))
+    if isinstance(v, bool):
+        return "true" if v else "false"
+    import datetime
+
+    if isinstance(v, datetime.datetime) and v.tzinfo is not None:
+        return to_text(v, T.TIMESTAMPTZ.oid, session_tz())
+    return to_text(v, 0)
+
+
+def session_tz() -> Any:
+    """The session's TimeZone (UTC when no session is active)."""
+    try:
+        from orbitdb.sql.session import current_timezone
+    except ImportError:
+        import datetime
+
+        return datetime.timezone.utc
+    return current_timezone()
+
+
+def text_arg(e: E) -> E:
+    """An argument of any type turned into its text form (output function), as
+    PostgreSQL's variadic "any" functions print their arguments. String types
+    keep their value as is (a character(n) keeps its padding)."""
+    t = e.type
+    if t.oid == T.UNKNOWN.oid:
+        return coerce(e, T.TEXT)
+    if t.oid in T.STRING_OIDS:
+        return E(e.fn, T.TEXT, e.const, e.value, e.name)
+    if t.oid == T.BOOL.oid:
+        f = e.fn
+        return E(lambda row: _bool_text(f(row)), T.TEXT, name=e.name)
+    conv = find_cast(t, T.TEXT, EXPLICIT)
+    if conv is None:
+        f = e.fn
+        return E(lambda row: _opt(value_text, f(row)), T.TEXT, name=e.name)
+    f = e.fn
+    return E(lambda row: _opt(conv, f(row)), T.TEXT, name=e.name)
+
+
+def _bool_text(v: Any) -> str | None:
+    return None if v is None else ("true" if v else "false")
+
+
+def _opt(f: Callable[[Any], Any], v: Any) -> Any:
+    return None if v is None else f(v)
+
+
+def _call(c: Compiler, name: str, args: list[E]) -> E:
+    from orbitdb.sql.funccall import call_compiled
+
+    return call_compiled(c, name, args)
+
+
+def _texts_special(name: str, first_fixed: int = 0) -> None:
+    """Registers a compile-time hook printing each "any" argument with its
+    type's output function before the call (concat, format, ...)."""
+
+    def hook(c: Compiler, args: list[exp.Expression], node: exp.Expression) -> E:
+        compiled = [c.compile(a) for a in args]
+        out = [a if i < first_fixed else text_arg(a) for i, a in enumerate(compiled)]
+        return _call(c, name, out)
+
+    hook_(name)(hook)
+
+
+# ---------------------------------------------------------------------------
+# lengths and case
+
+
+@register("length", [TEXT], INT4)
+@register("char_length", [TEXT], INT4)
+@register("character_length", [TEXT], INT4)
+def length(s: str) -> int:
+    return len(s)
+
+
+@register("length", [BYTEA], INT4)
+@register("octet_length", [BYTEA], INT4)
+def length_bytes(b: bytes) -> int:
+    return len(b)
+
+
+@register("octet_length", [TEXT], INT4)
+def octet_length(s: str) -> int:
+    return len(s.encode("utf-8", "surrogatepass"))
+
+
+@register("bit_length", [TEXT], INT4)
+def bit_length(s: str) -> int:
+    return 8 * len(s.encode("utf-8", "surrogatepass"))
+
+
+@register("bit_length", [BYTEA], INT4)
+def bit_length_bytes(b: bytes) -> int:
+    return 8 * len(b)
+
+
+def _case_map(s: str, upper: bool) -> str:
+    # towupper/towlower map one character to one character ('ß' stays)
+    out = []
+    for ch in s:
+        m = ch.upper() if upper else ch.lower()
+        out.append(m if len(m) == 1 else ch)
+    return "".join(out)
+
+
+@register("lower", [TEXT], TEXT)
+def lower(s: str) -> str:
+    return s.lower() if s.isascii() else _case_map(s, False)
+
+
+@register("upper", [TEXT], TEXT)
+def upper(s: str) -> str:
+    return s.upper() if s.isascii() else _case_map(s, True)
+
+
+@register("initcap", [TEXT], TEXT)
+def initcap(s: str) -> str:
+    out = []
+    word = False
+    for ch in s:
+        if word:
+            m = ch.lower()
+        else:
+            m = ch.upper()
+        out.append(m if len(m) == 1 else ch)
+        word = ch.isalnum()
+    return "".join(out)
+
+
+# ---------------------------------------------------------------------------
+# substrings and positions
+
+
+def _substr(s: Any, start: int, count: int | None) -> Any:
+    if count is None:
+        return s[max(start, 1) - 1:]
+    if count < 0:
+        raise SqlError("22011", "negative substring length not allowed")
+    end = start + count  # exclusive, 1-based
+    lo = max(start, 1)
+    if end <= lo:
+        return s[:0]
+    return s[lo - 1: end - 1]
+
+
+@register("substring", [TEXT, INT4, INT4], TEXT)
+@register("substr", [TEXT, INT4, INT4], TEXT)
+@register("substring", [BYTEA, INT4, INT4], BYTEA)
+@register("substr", [BYTEA, INT4, INT4], BYTEA)
+def substring(s: Any, start: int, count: int) -> Any:
+    return _substr(s, start, count)
+
+
+@register("substring", [TEXT, INT4], TEXT)
+@register("substr", [TEXT, INT4], TEXT)
+@register("substring", [BYTEA, INT4], BYTEA)
+@register("substr", [BYTEA, INT4], BYTEA)
+def substring_from(s: Any, start: int) -> Any:
+    return _substr(s, start, None)
+
+
+@register("substring", [TEXT, TEXT], TEXT)
+@register("substring_regex", [TEXT, TEXT], TEXT)
+def substring_regex(s: str, pattern: str) -> str | None:
+    rx = pg_regex(pattern, "")
+    m = rx.search(s)
+    if m is None:
+        return None
+    if rx.groups:
+        return m.group(1)
+    return m.group(0)
+
+
+@register("substring", [TEXT, TEXT, TEXT], TEXT)
+@register("substring_similar", [TEXT, TEXT, TEXT], TEXT)
+def substring_similar(s: str, pattern: str, escape: str) -> str | None:
+    """substring(s similar pattern escape e): the part between the two escape-double-quote
+    markers, or the whole match."""
+    from orbitdb.sql.operators import similar_to_regex
+
+    esc = escape or None
+    if esc is not None and len(esc) != 1:
+        raise SqlError("22019", "invalid escape string", hint="Escape string must be empty or one character.")
+    marker = (esc or "") + '"'
+    parts = pattern.split(marker) if esc else [pattern]
+    if len(parts) not in (1, 3):
+        raise SqlError("2201B", "SQL regular expression may not contain more than two escape-double-quote separators")
+    rxs = [similar_to_regex(p, esc) for p in parts]
+    if len(rxs) == 1:
+        full = "(" + rxs[0] + ")"
+    else:
+        full = "(?:" + rxs[0] + ")(" + rxs[1] + ")(?:" + rxs[2] + ")"
+    m = re.fullmatch(full, s, re.S)
+    return None if m is None else m.group(1)
+
+
+@register("strpos", [TEXT, TEXT], INT4)
+@register("position", [TEXT, TEXT], INT4)
+def strpos(s: str, sub: str) -> int:
+    return s.find(sub) + 1
+
+
+@register("position", [BYTEA, BYTEA], INT4)
+def position_bytes(s: bytes, sub: bytes) -> int:
+    return s.find(sub) + 1
+
+
+@register("starts_with", [TEXT, TEXT], BOOL)
+def starts_with(s: str, prefix: str) -> bool:
+    return s.startswith(prefix)
+
+
+@register("replace", [TEXT, TEXT, TEXT], TEXT)
+def replace(s: str, old: str, new: str) -> str:
+    if not old:
+        return s
+    return s.replace(old, new)
+
+
+@register("translate", [TEXT, TEXT, TEXT], TEXT)
+def translate(s: str, frm: str, to: str) -> str:
+    table: dict[int, Any] = {}
+    for i, ch in enumerate(frm):
+        if ord(ch) in table:
+            continue
+        table[ord(ch)] = to[i] if i < len(to) else None
+    return s.translate(table)
+
+
+@register("split_part", [TEXT, TEXT, INT4], TEXT)
+def split_part(s: str, delim: str, n: int) -> str:
+    if n == 0:
+        raise SqlError("22023", "field position must not be zero")
+    if s == "":
+        return ""
+    if delim == "":
+        return s if n in (1, -1) else ""
+    parts = s.split(delim)
+    if n > 0:
+        return parts[n - 1] if n <= len(parts) else ""
+    return parts[n] if -n <= len(parts) else ""
+
+
+@register("left", [TEXT, INT4], TEXT)
+def left(s: str, n: int) -> str:
+    return s[:n] if n >= 0 else s[: max(len(s) + n, 0)]
+
+
+@register("right", [TEXT, INT4], TEXT)
+def right(s: str, n: int) -> str:
+    if n >= 0:
+        return s[len(s) - n:] if n < len(s) else s
+    return s[-n:]
+
+
+@register("reverse", [TEXT], TEXT)
+def reverse(s: str) -> str:
+    return s[::-1]
+
+
+@register("repeat", [TEXT, INT4], TEXT)
+def repeat(s: str, n: int) -> str:
+    if n <= 0:
+        return ""
+    if len(s) * n > MAX_ALLOC:
+        raise _too_long()
+    return s * n
+
+
+def _pad(s: str, n: int, fill: str, left_side: bool) -> str:
+    if n <= 0:
+        return ""
+    if n > MAX_ALLOC:
+        raise _too_long()
+    if len(s) >= n:
+        return s[:n]
+    if not fill:
+        return s
+    need = n - len(s)
+    pad = (fill * (need // len(fill) + 1))[:need]
+    return pad + s if left_side else s + pad
+
+
+@register("lpad", [TEXT, INT4, TEXT], TEXT)
+def lpad(s: str, n: int, fill: str = " ") -> str:
+    return _pad(s, n, fill, True)
+
+
+@register("rpad", [TEXT, INT4, TEXT], TEXT)
+def rpad(s: str, n: int, fill: str = " ") -> str:
+    return _pad(s, n, fill, False)
+
+
+register("lpad", [TEXT, INT4], TEXT)(lambda s, n: _pad(s, n, " ", True))
+register("rpad", [TEXT, INT4], TEXT)(lambda s, n: _pad(s, n, " ", False))
+
+
+@register("btrim", [TEXT, TEXT], TEXT)
+@register("btrim", [BYTEA, BYTEA], BYTEA)
+def btrim(s: Any, chars: Any) -> Any:
+    return s.strip(chars)
+
+
+@register("ltrim", [TEXT, TEXT], TEXT)
+@register("ltrim", [BYTEA, BYTEA], BYTEA)
+def ltrim(s: Any, chars: Any) -> Any:
+    return s.lstrip(chars)
+
+
+@register("rtrim", [TEXT, TEXT], TEXT)
+@register("rtrim", [BYTEA, BYTEA], BYTEA)
+def rtrim(s: Any, chars: Any) -> Any:
+    return s.rstrip(chars)
+
+
+register("btrim", [TEXT], TEXT)(lambda s: s.strip(" "))
+register("ltrim", [TEXT], TEXT)(lambda s: s.lstrip(" "))
+register("rtrim", [TEXT], TEXT)(lambda s: s.rstrip(" "))
+
+
+@register("overlay", [TEXT, TEXT, INT4, INT4], TEXT)
+@register("overlay", [BYTEA, BYTEA, INT4, INT4], BYTEA)
+def overlay(s: Any, new: Any, start: int, count: int) -> Any:
+    if start <= 0:
+        raise SqlError("22011", "negative substring length not allowed")
+    head = _substr(s, 1, start - 1)
+    tail = _substr(s, start + count, None) if count >= 0 or start + count >= 1 else s
+    return head + new + tail
+
+
+@register("overlay", [TEXT, TEXT, INT4], TEXT)
+@register("overlay", [BYTEA, BYTEA, INT4], BYTEA)
+def overlay3(s: Any, new: Any, start: int) -> Any:
+    return overlay(s, new, start, len(new))
+
+
+@register("chr", [INT4], TEXT)
+def chr_(n: int) -> str:
+    if n == 0:
+        raise SqlError("54000", "null character not permitted")
+    if n < 0:
+        raise SqlError("54000", "character number must be positive")
+    if n > 0x10FFFF:
+        raise SqlError("54000", f"requested character too large for encoding: {n}")
+    if 0xD800 <= n <= 0xDFFF:
+        raise SqlError("54000", f"requested character not valid for encoding: {n}")
+    return chr(n)
+
+
+@register("ascii", [TEXT], INT4)
+def ascii_(s: str) -> int:
+    return ord(s[0]) if s else 0
+
+
+@register("to_hex", [INT4], TEXT)
+def to_hex32(n: int) -> str:
+    return format(n & 0xFFFFFFFF, "x")
+
+
+@register("to_hex", [INT8], TEXT)
+def to_hex64(n: int) -> str:
+    return format(n & 0xFFFFFFFFFFFFFFFF, "x")
+
+
+@register("unistr", [TEXT], TEXT)
+def unistr(s: str) -> str:
+    out = []
+    i = 0
+    n = len(s)
+
+    def bad() -> SqlError:
+        return SqlError("42601", "invalid Unicode escape",
+                        hint="Unicode escapes must be \\XXXX, \\+XXXXXX, \\uXXXX, or \\UXXXXXXXX.")
+
+    while i < n:
+        ch = s[i]
+        if ch != "\\":
+            out.append(ch)
+            i += 1
+            continue
+        if i + 1 < n and s[i + 1] == "\\":
+            out.append("\\")
+            i += 2
+            continue
+        for prefix, digits in (("+", 6), ("u", 4), ("U", 8), ("", 4)):
+            body = s[i + 1 + len(prefix): i + 1 + len(prefix) + digits]
+            if s.startswith(prefix, i + 1) and len(body) == digits and all(c in "0123456789abcdefABCDEF"
+                                                                            for c in body):
+                cp = int(body, 16)
+                if cp > 0x10FFFF:
+                    raise SqlError("22023", f"invalid Unicode code point: {body}")
+                out.append(chr(cp))
+                i += 1 + len(prefix) + digits
+                break
+        else:
+            raise bad()
+    text = "".join(out)
+    # join surrogate pairs written as two escapes
+    return text.encode("utf-16", "surrogatepass").decode("utf-16") if any(
+        0xD800 <= ord(c) <= 0xDFFF for c in text) else text
+
+
+# ---------------------------------------------------------------------------
+# concat, format, quoting
+
+
+def _concat_piece(v: Any) -> str:
+    return v if isinstance(v, str) else value_text(v)
+
+
+@register("concat", [ANY], TEXT, strict=False, variadic=True, min_args=1)
+def concat(*args: Any) -> str:
+    return "".join(_concat_piece(a) for a in args if a is not None)
+
+
+@register("concat_ws", [TEXT, ANY], TEXT, strict=False, variadic=True, min_args=2)
+def concat_ws(sep: str | None, *args: Any) -> str | None:
+    if sep is None:
+        return None
+    return sep.join(_concat_piece(a) for a in args if a is not None)
+
+
+_texts_special("concat")
+_texts_special("concat_ws", first_fixed=1)
+_texts_special("format", first_fixed=1)
+_texts_special("quote_literal")
+_texts_special("quote_nullable")
+
+
+_FORMAT_SPEC = re.compile(r"%(?:(\d+)\$)?(-)?(\*(?:(\d+)\$)?|\d+)?(.)?", re.S)
+
+
+def _fmt_error(msg: str) -> SqlError:
+    return SqlError("22023", msg, hint='For a single "%" use "%%".' if "specifier" in msg else None)
+
+
+@register("format", [TEXT, ANY], TEXT, strict=False, variadic=True, min_args=1)
+def format_(fmt: str | None, *args: Any) -> str | None:
+    if fmt is None:
+        return None
+    out: list[str] = []
+    i = 0
+    n = len(fmt)
+    next_arg = 0
+    while i < n:
+        ch = fmt[i]
+        if ch != "%":
+            j = fmt.find("%", i)
+            j = n if j < 0 else j
+            out.append(fmt[i:j])
+            i = j
+            continue
+        if i + 1 >= n:
+            raise _fmt_error("unterminated format() type specifier")
+        if fmt[i + 1] == "%":
+            out.append("%")
+            i += 2
+            continue
+        # %[argpos$][flags][width]type
+        j = i + 1
+        argpos, j = _fmt_number(fmt, j)
+        if argpos is not None:
+            if j < n and fmt[j] == "$":
+                j += 1
+                if argpos == 0:
+                    raise SqlError("22023", "format specifies argument 0, but arguments are numbered from 1")
+            else:
+                # it was a width, not a position
+                width_num: int | None = argpos
+                argpos = None
+                return_j = j
+                out_piece, next_arg, i = _fmt_conv(fmt, return_j, args, None, False, width_num, None, next_arg)
+                out.append(out_piece)
+                continue
+        minus = False
+        while j < n and fmt[j] == "-":
+            minus = True
+            j += 1
+        width: int | None = None
+        width_arg: int | None = None
+        if j < n and fmt[j] == "*":
+            j += 1
+            wpos, j2 = _fmt_number(fmt, j)
+            if wpos is not None:
+                if j2 < n and fmt[j2] == "$":
+                    if wpos == 0:
+                        raise SqlError("22023", "format specifies argument 0, but arguments are numbered from 1")
+                    width_arg = wpos
+                    j = j2 + 1
+                else:
+                    raise _fmt_error("unterminated format() type specifier")
+            else:
+                width_arg = -1  # next argument
+        else:
+            width, j = _fmt_number(fmt, j)
+        piece, next_arg, i = _fmt_conv(fmt, j, args, argpos, minus, width, width_arg, next_arg)
+        out.append(piece)
+    return "".join(out)
+
+
+def _fmt_number(fmt: str, j: int) -> tuple[int | None, int]:
+    k = j
+    while k < len(fmt) and fmt[k].isdigit():
+        k += 1
+    if k == j:
+        return None, j
+    v = int(fmt[j:k])
+    if v > 2147483647:
+        raise SqlError("22003", "number is out of range")
+    return v, k
+
+
+def _fmt_conv(fmt: str, j: int, args: tuple[Any, ...], argpos: int | None, minus: bool, width: int | None,
+              width_arg: int | None, next_arg: int) -> tuple[str, int, int]:
+    if j >= len(fmt):
+        raise _fmt_error("unterminated format() type specifier")
+    if width_arg is not None:
+        idx = next_arg if width_arg == -1 else width_arg - 1
+        if idx >= len(args):
+            raise SqlError("22023", "too few arguments for format()")
+        wv = args[idx]
+        next_arg = idx + 1
+        if wv is None:
+            width = 0
+        else:
+            try:
+                width = int(wv)
+            except (TypeError, ValueError):
+                from orbitdb.sql.pgtext.numbers import parse_int
+
+                width = parse_int(str(wv), "integer")
+        if width < 0:
+            minus = True
+            width = -width
+    kind = fmt[j]
+    if kind not in "sIL":
+        raise _fmt_error(f'unrecognized format() type specifier "{kind}"')
+    idx = next_arg if argpos is None else argpos - 1
+    if idx >= len(args):
+        raise SqlError("22023", "too few arguments for format()")
+    v = args[idx]
+    next_arg = idx + 1
+    if kind == "s":
+        s = "" if v is None else _concat_piece(v)
+    elif kind == "I":
+        if v is None:
+            raise SqlError("22004", "null values cannot be formatted as an SQL identifier")
+        s = quote_ident(_concat_piece(v))
+    else:
+        s = "NULL" if v is None else quote_literal(_concat_piece(v))
+    if width:
+        s = s.ljust(width) if minus else s.rjust(width)
+    return s, next_arg, j + 1
+
+
+_KEYWORDS = frozenset("""all analyse analyze and any array as asc asymmetric authorization between bigint binary bit
+boolean both case cast char character check coalesce collate collation column concurrently constraint create
+cross current_catalog current_date current_role current_schema current_time current_timestamp current_user dec
+decimal default deferrable desc distinct do else end except exists extract false fetch float for foreign freeze
+from full grant greatest group grouping having ilike in initially inner inout int integer intersect interval into
+is isnull join lateral leading least left like limit localtime localtimestamp national natural nchar none normalize
+not notnull null nullif numeric offset on only or order out outer overlaps overlay placing position precision
+primary real references returning right row select session_user setof similar smallint some substring symmetric
+table tablesample then time timestamp to trailing treat trim true union unique user using values varchar variadic
+verbose when where window with xmlattributes xmlconcat xmlelement xmlexists xmlforest xmlnamespaces xmlparse
+xmlpi xmlroot xmlserialize xmltable""".split())
+_SAFE_IDENT = re.compile(r"[a-z_][a-z0-9_$]*\Z")
+
+
+@register("quote_ident", [TEXT], TEXT)
+def quote_ident(s: str) -> str:
+    if _SAFE_IDENT.match(s) and s not in _KEYWORDS:
+        return s
+    return '"' + s.replace('"', '""') + '"'
+
+
+@register("quote_literal", [TEXT], TEXT)
+def quote_literal(s: Any) -> str:
+    s = _concat_piece(s)
+    body = s.replace("'", "''")
+    if "\\" in s:
+        return "E'" + body.replace("\\", "\\\\") + "'"
+    return "'" + body + "'"
+
+
+register("quote_literal", [ANY], TEXT)(quote_literal)
+
+
+@register("quote_nullable", [TEXT], TEXT, strict=False)
+def quote_nullable(s: Any) -> str:
+    return "NULL" if s is None else quote_literal(s)
+
+
+register("quote_nullable", [ANY], TEXT, strict=False)(quote_nullable)
+
+
+# ---------------------------------------------------------------------------
+# digests and encodings
+
+
+@register("md5", [TEXT], TEXT)
+def md5_text(s: str) -> str:
+    return hashlib.md5(s.encode("utf-8")).hexdigest()
+
+
+@register("md5", [BYTEA], TEXT)
+def md5_bytes(b: bytes) -> str:
+    return hashlib.md5(b).hexdigest()
+
+
+for _bits in (224, 256, 384, 512):
+    register(f"sha{_bits}", [BYTEA], BYTEA)(functools.partial(lambda bits, b: hashlib.new(f"sha{bits}", b).digest(),
+                                                              _bits))
+
+
+@register("s_h_a2_digest", [BYTEA, INT4], BYTEA)  # sqlglot's name for sha256/sha384/sha512(x)
+def sha2_digest(b: bytes, bits: int) -> bytes:
+    if bits not in (224, 256, 384, 512):
+        raise SqlError("22023", f"unsupported SHA-2 length: {bits}")
+    return hashlib.new(f"sha{bits}", b).digest()
+
+
+@register("encode", [BYTEA, TEXT], TEXT)
+def encode(b: bytes, fmt: str) -> str:
+    kind = fmt.lower()
+    if kind == "hex":
+        return b.hex()
+    if kind == "base64":
+        raw = base64.b64encode(b).decode("ascii")
+        return "\n".join(raw[i: i + 76] for i in range(0, len(raw), 76))
+    if kind == "escape":
+        out = []
+        for byte in b:
+            if byte == 0 or byte >= 0x80:
+                out.append(f"\\{byte:03o}")
+            elif byte == 0x5C:
+                out.append("\\\\")
+            else:
+                out.append(chr(byte))
+        return "".join(out)
+    raise SqlError("22023", f'unrecognized encoding: "{fmt}"')
+
+
+@register("decode", [TEXT, TEXT], BYTEA)
+def decode(s: str, fmt: str) -> bytes:
+    kind = fmt.lower()
+    if kind == "hex":
+        return _decode_hex(s)
+    if kind == "base64":
+        return _decode_base64(s)
+    if kind == "escape":
+        return _decode_escape(s)
+    raise SqlError("22023", f'unrecognized encoding: "{fmt}"')
+
+
+_HEX = "0123456789abcdefABCDEF"
+
+
+def _decode_hex(s: str) -> bytes:
+    out = bytearray()
+    i, n = 0, len(s)
+    while i < n:
+        ch = s[i]
+        if ch in " \t\n\r":
+            i += 1
+            continue
+        if ch not in _HEX:
+            raise SqlError("22023", f'invalid hexadecimal digit: "{ch}"')
+        if i + 1 >= n:
+            raise SqlError("22023", "invalid hexadecimal data: odd number of digits")
+        ch2 = s[i + 1]
+        if ch2 not in _HEX:
+            raise SqlError("22023", f'invalid hexadecimal digit: "{ch2}"')
+        out.append(int(s[i: i + 2], 16))
+        i += 2
+    return bytes(out)
+
+
+_B64 = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/"
+
+
+def _decode_base64(s: str) -> bytes:
+    clean = []
+    pad = 0
+    for ch in s:
+        if ch in " \t\n\r":
+            continue
+        if ch == "=":
+            pad += 1
+            clean.append(ch)
+            continue
+        if ch not in _B64 or pad:
+            if ch in _B64 and pad:
+                raise SqlError("22023", "unexpected \"=\" while decoding base64 sequence")
+            raise SqlError("22023", f'invalid symbol "{ch}" found while decoding base64 sequence')
+        clean.append(ch)
+    text = "".join(clean)
+    if len(text) % 4 != 0 or pad > 2:
+        raise SqlError("22023", "invalid base64 end sequence",
+                       hint="Input data is missing padding, is truncated, or is otherwise corrupted.")
+    try:
+        return base64.b64decode(text, validate=True)
+    except binascii.Error:
+        raise SqlError("22023", "invalid base64 end sequence",
+                       hint="Input data is missing padding, is truncated, or is otherwise corrupted.") from None
+
+
+def _decode_escape(s: str) -> bytes:
+    out = bytearray()
+    i, n = 0, len(s)
+    while i < n:
+        ch = s[i]
+        if ch != "\\":
+            out.extend(ch.encode("utf-8"))
+            i += 1
+            continue
+        if i + 1 < n and s[i + 1] == "\\":
+            out.append(0x5C)
+            i += 2
+            continue
+        octal = s[i + 1: i + 4]
+        if len(octal) == 3 and octal[0] in "0123" and all(c in "01234567" for c in octal):
+            out.append(int(octal, 8))
+            i += 4
+            continue
+        raise SqlError("22P02", "invalid input syntax for type bytea")
+    return bytes(out)
+
+
+# ---------------------------------------------------------------------------
+# arrays of text
+
+
+@register("string_to_array", [TEXT, TEXT], TEXT_ARRAY, strict=False)
+def string_to_array(s: str | None, delim: str | None, null_str: str | None = None) -> list[str | None] | None:
+    if s is None:
+        return None
+    if s == "":
+        return []
+    if delim is None:
+        parts: list[str] = list(s)
+    elif delim == "":
+        parts = [s]
+    else:
+        parts = s.split(delim)
+    if null_str is None:
+        return list(parts)
+    return [None if p == null_str else p for p in parts]
+
+
+register("string_to_array", [TEXT, TEXT, TEXT], TEXT_ARRAY, strict=False)(string_to_array)
+
+
+@register("string_to_table", [TEXT, TEXT], TEXT, strict=False, set_returning=True)
+def string_to_table(s: str | None, delim: str | None, null_str: str | None = None) -> list[str | None]:
+    return string_to_array(s, delim, null_str) or []
+
+
+register("string_to_table", [TEXT, TEXT, TEXT], TEXT, strict=False, set_returning=True)(string_to_table)
+
+
+def _flat(v: list[Any]) -> Iterator[Any]:
+    for x in v:
+        if isinstance(x, list):
+            yield from _flat(x)
+        else:
+            yield x
+
+
+@register("array_to_string", [ANYARRAY, TEXT], TEXT, strict=False)
+def array_to_string(arr: list[Any] | None, sep: str | None, null_str: str | None = None) -> str | None:
+    if arr is None or sep is None:
+        return None
+    parts = []
+    for x in _flat(arr):
+        if x is None:
+            if null_str is not None:
+                parts.append(null_str)
+        else:
+            parts.append(_concat_piece(x))
+    return sep.join(parts)
+
+
+register("array_to_string", [ANYARRAY, TEXT, TEXT], TEXT, strict=False)(array_to_string)
+
+
+@hook_("array_to_string")
+def _array_to_string_hook(c: Compiler, args: list[exp.Expression], node: exp.Expression) -> E:
+    compiled = [c.compile(a) for a in args]
+    if compiled and compiled[0].type.elem is not None and compiled[0].type.elem.oid not in T.STRING_OIDS:
+        conv = find_cast(compiled[0].type, TEXT_ARRAY, EXPLICIT)
+        if conv is not None:
+            f = compiled[0].fn
+            compiled[0] = E(lambda row: _opt(conv, f(row)), TEXT_ARRAY, name=compiled[0].name)
+    return _call(c, "array_to_string", compiled)
+
+
+# ---------------------------------------------------------------------------
+# regular expressions
+
+_CLASSES = {
+    "alpha": "a-zA-Z\u00c0-\u00d6\u00d8-\u00f6\u00f8-\u024f",
+    "digit": "0-9",
+    "alnum": "a-zA-Z0-9\u00c0-\u00d6\u00d8-\u00f6\u00f8-\u024f",
+    "upper": "A-Z\u00c0-\u00d6\u00d8-\u00de",
+    "lower": "a-z\u00df-\u00f6\u00f8-\u00ff",
+    "space": " \\t\\n\\r\\f\\v",
+    "blank": " \\t",
+    "punct": "!-/:-@\\[-`{-~",
+    "xdigit": "0-9A-Fa-f",
+    "word": "\\w",
+    "cntrl": "\\x00-\\x1f\\x7f",
+    "print": "\\x20-\\x7e",
+    "graph": "\\x21-\\x7e",
+}
+
+
+def _translate_regex(p: str) -> str:
+    """PostgreSQL ARE syntax -> Python re syntax."""
+    out: list[str] = []
+    i, n = 0, len(p)
+    while i < n:
+        ch = p[i]
+        if ch == "\\" and i + 1 < n:
+            nx = p[i + 1]
+            if nx == "m":
+                out.append(r"\b(?=\w)")
+            elif nx == "M":
+                out.append(r"\b(?<=\w)")
+            elif nx == "y":
+                out.append(r"\b")
+            elif nx == "Y":
+                out.append(r"\B")
+            elif nx == "Z":
+                out.append(r"\Z")
+            else:
+                out.append(p[i: i + 2])
+            i += 2
+            continue
+        if ch == "[":
+            j = i + 1
+            body: list[str] = []
+            if j < n and p[j] == "^":
+                body.append("^")
+                j += 1
+            if j < n and p[j] == "]":
+                body.append("\\]")
+                j += 1
+            while j < n and p[j] != "]":
+                if p.startswith("[:", j):
+                    k = p.find(":]", j + 2)
+                    if k < 0:
+                        raise SqlError("2201B", "invalid regular expression: brackets [] not balanced")
+                    name = p[j + 2: k]
+                    cls = _CLASSES.get(name)
+                    if cls is None:
+                        raise SqlError("2201B", "invalid regular expression: invalid character class")
+                    body.append(cls)
+                    j = k + 2
+                    continue
+                if p.startswith("[.", j) or p.startswith("[=", j):
+                    end = p.find(p[j + 1] + "]", j + 2)
+                    if end < 0:
+                        raise SqlError("2201B", "invalid regular expression: brackets [] not balanced")
+                    body.append(re.escape(p[j + 2: end]))
+                    j = end + 2
+                    continue
+                c2 = p[j]
+                if c2 == "\\" and j + 1 < n:
+                    body.append(p[j: j + 2])
+                    j += 2
+                    continue
+                body.append("\\[" if c2 == "[" else c2)
+                j += 1
+            if j >= n:
+                raise SqlError("2201B", "invalid regular expression: brackets [] not balanced")
+            out.append("[" + "".join(body) + "]")
+            i = j + 1
+            continue
+        out.append(ch)
+        i += 1
+    return "".join(out)
+
+
+_FLAG_LETTERS = set("bcegimnpqstwx")
+
+
+def regex_flags(flags: str, allow_g: bool = True, func: str = "") -> tuple[int, bool, bool]:
+    """(re flags, global, literal) for PostgreSQL's regex flag letters."""
+    pyflags = re.S
+    glob = False
+    literal = False
+    for f in flags:
+        if f == "g":
+            if not allow_g:
+                raise SqlError("22023", f'{func}() does not support the "global" option',
+                               hint="Use the regexp_matches function instead." if func == "regexp_match" else None)
+            glob = True
+        elif f == "i":
+            pyflags |= re.I
+        elif f == "c":
+            pyflags &= ~re.I
+        elif f in "nm":
+            pyflags = (pyflags & ~re.S) | re.M
+        elif f == "s":
+            pyflags = (pyflags | re.S) & ~re.M
+        elif f == "p":
+            pyflags = pyflags & ~re.S & ~re.M
+        elif f == "w":
+            pyflags = (pyflags | re.S) | re.M
+        elif f == "x":
+            pyflags |= re.X
+        elif f == "q":
+            literal = True
+        elif f in "bet":
+            pass
+        else:
+            raise SqlError("22023", f'invalid regular expression option: "{f}"')
+    return pyflags, glob, literal
+
+
+@functools.lru_cache(maxsize=512)
+def _compile(pattern: str, pyflags: int, literal: bool) -> re.Pattern[str]:
+    src = re.escape(pattern) if literal else _translate_regex(pattern)
+    try:
+        return re.compile(src, pyflags)
+    except re.error as e:
+        raise SqlError("2201B", f"invalid regular expression: {_re_reason(e)}") from None
+    except RecursionError:
+        raise SqlError("2201B", "invalid regular expression: nested too deeply") from None
+
+
+def _re_reason(e: re.error) -> str:
+    msg = str(e.msg) if hasattr(e, "msg") else str(e)
+    if "missing )" in msg or "unbalanced parenthesis" in msg:
+        return "parentheses () not balanced"
+    if "unterminated character set" in msg:
+        return "brackets [] not balanced"
+    if "nothing to repeat" in msg or "multiple repeat" in msg:
+        return "quantifier operand invalid"
+    if "bad escape" in msg:
+        return "invalid escape \\ sequence"
+    return msg
+
+
+def pg_regex(pattern: str, flags: str = "", *, allow_g: bool = True, func: str = "") -> re.Pattern[str]:
+    """The compiled form of a PostgreSQL regular expression with flag letters."""
+    pyflags, _, literal = regex_flags(flags, allow_g, func)
+    return _compile(pattern, pyflags, literal)
+
+
+def _matches(rx: re.Pattern[str], s: str, glob: bool, ignore_degenerate: bool = False,
+             start: int = 0) -> Iterator[re.Match[str]]:
+    """PostgreSQL's match loop (setup_regexp_matches)."""
+    pos = start
+    prev_end = 0
+    n = len(s)
+    while pos <= n:
+        m = rx.search(s, pos)
+        if m is None:
+            break
+        so, eo = m.span()
+        if not ignore_degenerate or (so < n and eo > prev_end):
+            yield m
+            prev_end = eo
+        if not glob:
+            break
+        pos = eo + 1 if so == eo else eo
+
+
+def _expand(repl: str, m: re.Match[str]) -> str:
+    if "\\" not in repl:
+        return repl
+    out = []
+    i, n = 0, len(repl)
+    while i < n:
+        ch = repl[i]
+        if ch == "\\" and i + 1 < n:
+            nx = repl[i + 1]
+            if "1" <= nx <= "9":
+                k = int(nx)
+                if k <= (m.re.groups or 0):
+                    out.append(m.group(k) or "")
+                i += 2
+                continue
+            if nx == "&":
+                out.append(m.group(0))
+                i += 2
+                continue
+            if nx == "\\":
+                out.append("\\")
+                i += 2
+                continue
+            out.append("\\")
+            i += 1
+            continue
+        out.append(ch)
+        i += 1
+    return "".join(out)
+
+
+def _regexp_replace(s: str, pattern: str, repl: str, start: int = 1, nth: int = 0, flags: str = "",
+                    nth_given: bool = False) -> str:
+    pyflags, glob, literal = regex_flags(flags)
+    rx = _compile(pattern, pyflags, literal)
+    if start <= 0:
+        raise SqlError("22023", f'invalid value for parameter "start": {start}')
+    if nth < 0:
+        raise SqlError("22023", f'invalid value for parameter "n": {nth}')
+    if nth_given:
+        glob = nth == 0
+    out = []
+    last = 0
+    count = 0
+    for m in _matches(rx, s, True, start=start - 1):
+        count += 1
+        if nth and count != nth:
+            continue
+        out.append(s[last: m.start()])
+        out.append(_expand(repl, m))
+        last = m.end()
+        if not glob or nth:
+            break
+    out.append(s[last:])
+    return "".join(out)
+
+
+@register("regexp_replace", [TEXT, TEXT, TEXT], TEXT)
+def regexp_replace(s: str, pattern: str, repl: str) -> str:
+    return _regexp_replace(s, pattern, repl)
+
+
+@register("regexp_replace", [TEXT, TEXT, TEXT, TEXT], TEXT)
+def regexp_replace_flags(s: str, pattern: str, repl: str, flags: str) -> str:
+    return _regexp_replace(s, pattern, repl, flags=flags)
+
+
+@register("regexp_replace", [TEXT, TEXT, TEXT, INT4], TEXT)
+def regexp_replace_start(s: str, pattern: str, repl: str, start: int) -> str:
+    return _regexp_replace(s, pattern, repl, start=start)
+
+
+@register("regexp_replace", [TEXT, TEXT, TEXT, INT4, INT4], TEXT)
+def regexp_replace_n(s: str, pattern: str, repl: str, start: int, n: int) -> str:
+    return _regexp_replace(s, pattern, repl, start, n, nth_given=True)
+
+
+@register("regexp_replace", [TEXT, TEXT, TEXT, INT4, INT4, TEXT], TEXT)
+def regexp_replace_n_flags(s: str, pattern: str, repl: str, start: int, n: int, flags: str) -> str:
+    return _regexp_replace(s, pattern, repl, start, n, flags, nth_given=True)
+
+
+def _groups(m: re.Match[str]) -> list[str | None]:
+    if m.re.groups:
+        return list(m.groups())
+    return [m.group(0)]
+
+
+@register("regexp_match", [TEXT, TEXT], TEXT_ARRAY)
+def regexp_match(s: str, pattern: str, flags: str = "") -> list[str | None] | None:
+    rx = pg_regex(pattern, flags, allow_g=False, func="regexp_match")
+    m = rx.search(s)
+    return None if m is None else _groups(m)
+
+
+register("regexp_match", [TEXT, TEXT, TEXT], TEXT_ARRAY)(regexp_match)
+
+
+@register("regexp_matches", [TEXT, TEXT], TEXT_ARRAY, set_returning=True)
+def regexp_matches(s: str, pattern: str, flags: str = "") -> list[list[str | None]]:
+    pyflags, glob, literal = regex_flags(flags)
+    rx = _compile(pattern, pyflags, literal)
+    return [_groups(m) for m in _matches(rx, s, glob)]
+
+
+register("regexp_matches", [TEXT, TEXT, TEXT], TEXT_ARRAY, set_returning=True)(regexp_matches)
+
+
+def _split(s: str, pattern: str, flags: str, func: str) -> list[str]:
+    pyflags, glob, literal = regex_flags(flags, allow_g=False, func=func)
+    rx = _compile(pattern, pyflags, literal)
+    out = []
+    last = 0
+    for m in _matches(rx, s, True, ignore_degenerate=True):
+        out.append(s[last: m.start()])
+        last = m.end()
+    out.append(s[last:])
+    return out
+
+
+@register("regexp_split_to_array", [TEXT, TEXT], TEXT_ARRAY)
+def regexp_split_to_array(s: str, pattern: str, flags: str = "") -> list[str]:
+    return _split(s, pattern, flags, "regexp_split_to_array")
+
+
+register("regexp_split_to_array", [TEXT, TEXT, TEXT], TEXT_ARRAY)(regexp_split_to_array)
+
+
+@register("regexp_split_to_table", [TEXT, TEXT], TEXT, set_returning=True)
+def regexp_split_to_table(s: str, pattern: str, flags: str = "") -> list[str]:
+    return _split(s, pattern, flags, "regexp_split_to_table")
+
+
+register("regexp_split_to_table", [TEXT, TEXT, TEXT], TEXT, set_returning=True)(regexp_split_to_table)
+
+
+def _check_start(start: int) -> None:
+    if start <= 0:
+        raise SqlError("22023", f'invalid value for parameter "start": {start}')
+
+
+@register("regexp_count", [TEXT, TEXT], INT4)
+def regexp_count(s: str, pattern: str, start: int = 1, flags: str = "") -> int:
+    _check_start(start)
+    pyflags, _, literal = regex_flags(flags, allow_g=False, func="regexp_count")
+    rx = _compile(pattern, pyflags, literal)
+    return sum(1 for _ in _matches(rx, s, True, start=start - 1))
+
+
+register("regexp_count", [TEXT, TEXT, INT4], INT4)(regexp_count)
+register("regexp_count", [TEXT, TEXT, INT4, TEXT], INT4)(regexp_count)
+
+
+@register("regexp_like", [TEXT, TEXT], BOOL)
+def regexp_like(s: str, pattern: str, flags: str = "") -> bool:
+    return pg_regex(pattern, flags, allow_g=False, func="regexp_like").search(s) is not None
+
+
+register("regexp_like", [TEXT, TEXT, TEXT], BOOL)(regexp_like)
+
+
+def _nth_match(s: str, pattern: str, start: int, n: int, flags: str, func: str) -> re.Match[str] | None:
+    _check_start(start)
+    if n <= 0:
+        raise SqlError("22023", f'invalid value for parameter "n": {n}')
+    pyflags, _, literal = regex_flags(flags, allow_g=False, func=func)
+    rx = _compile(pattern, pyflags, literal)
+    for k, m in enumerate(_matches(rx, s, True, start=start - 1), 1):
+        if k == n:
+            return m
+    return None
+
+
+def _subexpr(m: re.Match[str], sub: int) -> tuple[int, int] | None:
+    if sub < 0:
+        raise SqlError("22023", f'invalid value for parameter "subexpr": {sub}')
+    if sub > (m.re.groups or 0):
+        return None
+    a, b = m.span(sub)
+    return None if a < 0 else (a, b)
+
+
+@register("regexp_instr", [TEXT, TEXT], INT4)
+def regexp_instr(s: str, pattern: str, start: int = 1, n: int = 1, endoption: int = 0, flags: str = "",
+                 sub: int = 0) -> int:
+    if endoption not in (0, 1):
+        raise SqlError("22023", f'invalid value for parameter "endoption": {endoption}')
+    m = _nth_match(s, pattern, start, n, flags, "regexp_instr")
+    if m is None:
+        return 0
+    span = _subexpr(m, sub)
+    if span is None:
+        return 0
+    return (span[1] if endoption else span[0]) + 1
+
+
+register("regexp_instr", [TEXT, TEXT, INT4], INT4)(regexp_instr)
+register("regexp_instr", [TEXT, TEXT, INT4, INT4], INT4)(regexp_instr)
+register("regexp_instr", [TEXT, TEXT, INT4, INT4, INT4], INT4)(regexp_instr)
+register("regexp_instr", [TEXT, TEXT, INT4, INT4, INT4, TEXT], INT4)(regexp_instr)
+register("regexp_instr", [TEXT, TEXT, INT4, INT4, INT4, TEXT, INT4], INT4)(regexp_instr)
+
+
+@register("regexp_substr", [TEXT, TEXT], TEXT)
+def regexp_substr(s: str, pattern: str, start: int = 1, n: int = 1, flags: str = "", sub: int = 0) -> str | None:
+    m = _nth_match(s, pattern, start, n, flags, "regexp_substr")
+    if m is None:
+        return None
+    span = _subexpr(m, sub)
+    return None if span is None else s[span[0]: span[1]]
+
+
+register("regexp_substr", [TEXT, TEXT, INT4], TEXT)(regexp_substr)
+register("regexp_substr", [TEXT, TEXT, INT4, INT4], TEXT)(regexp_substr)
+register("regexp_substr", [TEXT, TEXT, INT4, INT4, TEXT], TEXT)(regexp_substr)
+register("regexp_substr", [TEXT, TEXT, INT4, INT4, TEXT, INT4], TEXT)(regexp_substr)
+
+__all__ = ["pg_regex", "regex_flags", "value_text", "text_arg", "session_tz", "quote_ident", "quote_literal"]

@@ -1,0 +1,165 @@
+"""Arithmetic with PostgreSQL's semantics: integer overflow checks, truncating
+integer division, numeric scale rules, float overflow and division by zero."""
+
+from __future__ import annotations
+
+import decimal
+import math
+from decimal import Decimal
+from typing import Any
+
+from orbitdb.sql.errors import SqlError
+from orbitdb.sql.types import INT2, INT4, INT8, INT_RANGES
+
+CTX = decimal.Context(prec=1000, rounding=decimal.ROUND_HALF_UP, Emax=999999, Emin=-999999)
+decimal.setcontext(CTX)
+
+NUMERIC_MIN_SIG_DIGITS = 16
+
+
+def int_checker(oid: int) -> Any:
+    lo, hi, name = INT_RANGES[oid]
+    msg = f"{name} out of range"
+
+    def check(v: int) -> int:
+        if v < lo or v > hi:
+            raise SqlError("22003", msg)
+        return v
+
+    return check
+
+
+CHECK_INT2 = int_checker(INT2.oid)
+CHECK_INT4 = int_checker(INT4.oid)
+CHECK_INT8 = int_checker(INT8.oid)
+
+
+def div_zero() -> SqlError:
+    return SqlError("22012", "division by zero")
+
+
+def int_div(a: int, b: int) -> int:
+    if b == 0:
+        raise div_zero()
+    q = abs(a) // abs(b)
+    return q if (a >= 0) == (b >= 0) else -q
+
+
+def int_mod(a: int, b: int) -> int:
+    if b == 0:
+        raise div_zero()
+    return a - b * int_div(a, b)
+
+
+def float_check(v: float, a: float, b: float) -> float:
+    if math.isinf(v) and not (math.isinf(a) or math.isinf(b)):
+        raise SqlError("22003", "value out of range: overflow")
+    return v
+
+
+def float_div(a: float, b: float) -> float:
+    if b == 0.0:
+        raise div_zero()
+    return float_check(a / b, a, b)
+
+
+def float_mul(a: float, b: float) -> float:
+    return float_check(a * b, a, b)
+
+
+def float_add(a: float, b: float) -> float:
+    return float_check(a + b, a, b)
+
+
+def float_sub(a: float, b: float) -> float:
+    return float_check(a - b, a, b)
+
+
+def dscale(d: Decimal) -> int:
+    """Display scale: digits after the decimal point."""
+    exp = d.as_tuple().exponent
+    return -exp if isinstance(exp, int) and exp < 0 else 0
+
+
+def _weight_first(d: Decimal) -> tuple[int, int]:
+    """PostgreSQL's base-10000 weight and first base-10000 digit of |d|."""
+    if d == 0:
+        return 0, 0
+    d = abs(d)
+    adj = d.adjusted()  # exponent of the first significant digit
+    weight = adj // 4
+    first = int((d.scaleb(-4 * weight)).to_integral_value(rounding=decimal.ROUND_FLOOR))
+    return weight, first
+
+
+def div_scale(a: Decimal, b: Decimal) -> int:
+    w1, f1 = _weight_first(a)
+    w2, f2 = _weight_first(b)
+    qweight = w1 - w2
+    if f1 <= f2:
+        qweight -= 1
+    rscale = NUMERIC_MIN_SIG_DIGITS - qweight * 4
+    rscale = max(rscale, dscale(a), dscale(b))
+    return max(0, min(rscale, 1000))
+
+
+def numeric_div(a: Decimal, b: Decimal) -> Decimal:
+    if b == 0:
+        raise div_zero()
+    if a.is_nan() or b.is_nan():
+        return Decimal("NaN")
+    scale = div_scale(a, b)
+    return (a / b).quantize(Decimal(1).scaleb(-scale), rounding=decimal.ROUND_HALF_UP)
+
+
+def numeric_mod(a: Decimal, b: Decimal) -> Decimal:
+    if b == 0:
+        raise div_zero()
+    return a - b * (a / b).to_integral_value(rounding=decimal.ROUND_DOWN)
+
+
+def numeric_trunc_div(a: Decimal, b: Decimal) -> Decimal:
+    if b == 0:
+        raise div_zero()
+    return (a / b).to_integral_value(rounding=decimal.ROUND_DOWN)
+
+
+def to_decimal(v: Any) -> Decimal:
+    if isinstance(v, Decimal):
+        return v
+    if isinstance(v, float):
+        if math.isnan(v):
+            return Decimal("NaN")
+        if math.isinf(v):
+            return Decimal("Infinity") if v > 0 else Decimal("-Infinity")
+        return Decimal(repr(v))
+    return Decimal(v)
+
+
+def round_numeric(d: Decimal, scale: int) -> Decimal:
+    if not d.is_finite():
+        return d
+    return d.quantize(Decimal(1).scaleb(-scale), rounding=decimal.ROUND_HALF_UP)
+
+
+def apply_numeric_typmod(d: Decimal, typmod: int) -> Decimal:
+    """Rounds to numeric(p,s) and checks the precision (22003 on overflow)."""
+    if typmod < 0 or not d.is_finite():
+        if typmod >= 0 and d.is_infinite():
+            m = typmod - 4
+            raise SqlError("22003", "numeric field overflow",
+                           detail=f"A field with precision {m >> 16}, scale {m & 0xFFFF} cannot hold an infinite value.")
+        return d
+    m = typmod - 4
+    precision, scale = m >> 16, m & 0xFFFF
+    if scale >= 0x8000:
+        scale -= 0x10000
+    r = d.quantize(Decimal(1).scaleb(-scale), rounding=decimal.ROUND_HALF_UP)
+    digits_before = r.adjusted() + 1 if r != 0 else 0
+    if digits_before > precision - scale:
+        detail = (f"A field with precision {precision}, scale {scale} must round to an absolute value less "
+                  f"than {'10^' + str(precision - scale) if precision - scale != 0 else '1'}.")
+        if precision - scale == 0:
+            detail = f"A field with precision {precision}, scale {scale} must round to an absolute value less than 1."
+        raise SqlError("22003", "numeric field overflow", detail=detail)
+    return r

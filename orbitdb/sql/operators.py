@@ -1,0 +1,789 @@
+"""Operators: comparison, arithmetic, IN, CASE, LIKE and regular expressions,
+arrays and concatenation, with PostgreSQL's typing rules and NULL semantics."""
+
+from __future__ import annotations
+
+import datetime
+import math
+import operator
+import re
+from collections.abc import Callable
+from decimal import Decimal
+from typing import Any
+
+from sqlglot import exp
+
+from orbitdb.sql import numeric as N
+from orbitdb.sql import types as T
+from orbitdb.sql.casts import EXPLICIT, find_cast
+from orbitdb.sql.datetimeops import (
+    date_plus_interval,
+    interval_div,
+    interval_mul,
+    time_minus_time,
+    time_plus_interval,
+    ts_minus_ts,
+    ts_plus_interval,
+)
+from orbitdb.sql.errors import SqlError
+from orbitdb.sql.expr import E, Compiler, coerce, const, strict1, strict2, type_error_operator, unify
+from orbitdb.sql.types import SqlType
+from orbitdb.storage.interval import Interval
+
+Fn = Callable[[Any], Any]
+
+_OPS: dict[str, Callable[[Any, Any], bool]] = {
+    "=": operator.eq, "<>": operator.ne, "<": operator.lt, "<=": operator.le, ">": operator.gt, ">=": operator.ge,
+}
+_NODE_OP = {exp.EQ: "=", exp.NEQ: "<>", exp.LT: "<", exp.LTE: "<=", exp.GT: ">", exp.GTE: ">="}
+
+
+def _float_key(v: float) -> tuple[int, float]:
+    return (1, 0.0) if v != v else (0, v)
+
+
+def sort_key_fn(t: SqlType) -> Callable[[Any], Any] | None:
+    """A key making Python order values as PostgreSQL orders the type (None: as is)."""
+    if t.oid in (T.FLOAT4.oid, T.FLOAT8.oid):
+        return _float_key
+    if t.oid == T.BPCHAR.oid:
+        return lambda v: v.rstrip(" ")
+    if t.oid == T.NUMERIC.oid:
+        return lambda v: (1, Decimal(0)) if v.is_nan() else (0, v)
+    if t.oid == T.BOOL.oid:
+        return int
+    if t.elem is not None:
+        inner = sort_key_fn(t.elem)
+
+        def arr_key(v: list[Any]) -> Any:
+            return [(1, 0) if x is None else (0, inner(x) if inner else x) for x in v]
+
+        return arr_key
+    if t.oid == T.JSONB.oid:
+        from orbitdb.sql.jsonops import jsonb_sort_key
+
+        return jsonb_sort_key
+    return None
+
+
+def compare_fn(a: E, b: E, op: str) -> Fn:
+    """Row -> True/False/None for unified operands a op b."""
+    t = a.type
+    if t.oid == T.JSON.oid:
+        raise type_error_operator(op, a.type, b.type)
+    key = sort_key_fn(t)
+    pyop = _OPS[op]
+    fa, fb = a.fn, b.fn
+    if key is None:
+        def run(row: Any) -> Any:
+            x = fa(row)
+            if x is None:
+                return None
+            y = fb(row)
+            if y is None:
+                return None
+            return pyop(x, y)
+
+        return run
+
+    def run_key(row: Any) -> Any:
+        x = fa(row)
+        if x is None:
+            return None
+        y = fb(row)
+        if y is None:
+            return None
+        return pyop(key(x), key(y))
+
+    return run_key
+
+
+def _unify_cmp(c: Compiler, a: E, b: E, op: str) -> tuple[E, E]:
+    try:
+        a2, b2, _ = unify(a, b)
+    except SqlError:
+        raise type_error_operator(op, a.type, b.type) from None
+    return a2, b2
+
+
+def _row_compare(c: Compiler, left: exp.Tuple, right: exp.Expression, op: str) -> E:
+    if not isinstance(right, exp.Tuple) or len(right.expressions) != len(left.expressions):
+        raise SqlError("42601", "unequal number of entries in row expressions")
+    pairs = [_unify_cmp(c, c.compile(x), c.compile(y), op) for x, y in zip(left.expressions, right.expressions)]
+    eqs = [compare_fn(a, b, "=") for a, b in pairs]
+    if op in ("=", "<>"):
+        def run(row: Any) -> Any:
+            result: Any = True
+            for f in eqs:
+                r = f(row)
+                if r is False:
+                    return op == "<>"
+                if r is None:
+                    result = None
+            return result if op == "=" or result is None else False
+
+        return E(run, T.BOOL)
+    lts = [compare_fn(a, b, op[0]) for a, b in pairs]
+    final = [compare_fn(a, b, op) for a, b in pairs]
+
+    def run_ord(row: Any) -> Any:
+        for i, f in enumerate(eqs):
+            r = f(row)
+            if r is None:
+                return None
+            if r is False:
+                return lts[i](row)
+        return final[-1](row)
+
+    return E(run_ord, T.BOOL)
+
+
+def compile_comparison(c: Compiler, node: exp.Expression) -> E:
+    if isinstance(node, (exp.NullSafeEQ, exp.NullSafeNEQ)):
+        a, b = _unify_cmp(c, c.compile(node.this), c.compile(node.expression), "=")
+        eq = compare_fn(a, b, "=")
+        fa, fb = a.fn, b.fn
+        distinct = isinstance(node, exp.NullSafeNEQ)
+
+        def run(row: Any) -> Any:
+            x, y = fa(row), fb(row)
+            if x is None or y is None:
+                same = x is None and y is None
+            else:
+                same = bool(eq(row))
+            return not same if distinct else same
+
+        return E(run, T.BOOL)
+    op = _NODE_OP[type(node)]
+    right = node.expression
+    if isinstance(right, exp.Any) or (isinstance(right, exp.Anonymous) and right.name.upper() in ("ALL", "ANY", "SOME")):
+        return _quantified(c, node.this, right, op)
+    if isinstance(node.this, exp.Tuple):
+        return _row_compare(c, node.this, right, op)
+    a, b = _unify_cmp(c, c.compile(node.this), c.compile(right), op)
+    return E(compare_fn(a, b, op), T.BOOL)
+
+
+def _quantified(c: Compiler, left_node: exp.Expression, q: exp.Expression, op: str) -> E:
+    is_all = isinstance(q, exp.Anonymous) and q.name.upper() == "ALL"
+    inner = q.this if isinstance(q, exp.Any) else q.expressions[0]
+    while isinstance(inner, exp.Paren):
+        inner = inner.this
+    left = c.compile(left_node)
+    if isinstance(inner, (exp.Select, exp.Union, exp.Subquery)):
+        body = inner.this if isinstance(inner, exp.Subquery) else inner
+        values_e = c.planner.subquery_values(c, body)
+        elem_t = values_e.type
+    else:
+        arr = c.compile(inner)
+        if arr.type.oid == T.UNKNOWN.oid:
+            arr = coerce(arr, T.array_of(left.type if left.type.oid != T.UNKNOWN.oid else T.TEXT))
+        if arr.type.elem is None:
+            raise SqlError("42809", f"op ANY/ALL (array) requires array on right side")
+        values_e = arr
+        elem_t = arr.type.elem
+    probe = E(lambda r: r[0], left.type, left.const, left.value)
+    elem = E(lambda r: r[1], elem_t)
+    a, b = _unify_cmp(c, probe, elem, op)
+    cmp = compare_fn(a, b, op)
+    fl, fv = left.fn, values_e.fn
+
+    def run(row: Any) -> Any:
+        x = fl(row)
+        vals = fv(row)
+        if vals is None:
+            return None
+        result: Any = is_all
+        for v in _flatten(vals):
+            r = cmp((x, v)) if x is not None and v is not None else None
+            if r is None:
+                result = None
+            elif is_all and not r:
+                return False
+            elif not is_all and r:
+                return True
+        return result
+
+    return E(run, T.BOOL)
+
+
+def _flatten(v: list[Any]) -> list[Any]:
+    if any(isinstance(x, list) for x in v):
+        out: list[Any] = []
+        for x in v:
+            out.extend(_flatten(x) if isinstance(x, list) else [x])
+        return out
+    return v
+
+
+def compile_in(c: Compiler, node: exp.In) -> E:
+    left = c.compile(node.this)
+    query = node.args.get("query")
+    negate = False
+    if query is not None:
+        body = query.this if isinstance(query, exp.Subquery) else query
+        values_e = c.planner.subquery_values(c, body, multi=isinstance(node.this, exp.Tuple))
+        probe = E(lambda r: r[0], left.type, left.const, left.value)
+        elem = E(lambda r: r[1], values_e.type)
+        if isinstance(node.this, exp.Tuple):
+            fl, fv = left.fn, values_e.fn
+
+            def run_rows(row: Any) -> Any:
+                x = fl(row)
+                result: Any = False
+                for v in fv(row):
+                    if any(a is None or b is None for a, b in zip(x, v)):
+                        if all(a == b for a, b in zip(x, v) if a is not None and b is not None):
+                            result = None
+                        continue
+                    if tuple(x) == tuple(v):
+                        return True
+                return result
+
+            return E(run_rows, T.BOOL)
+        a, b = _unify_cmp(c, probe, elem, "=")
+        eq = compare_fn(a, b, "=")
+        fl, fv = left.fn, values_e.fn
+
+        def run_sub(row: Any) -> Any:
+            x = fl(row)
+            vals = fv(row)
+            if not vals:
+                return False
+            if x is None:
+                return None
+            result: Any = False
+            for v in vals:
+                if v is None:
+                    result = None
+                elif eq((x, v)):
+                    return True
+            return result
+
+        return E(run_sub, T.BOOL)
+    items = [c.compile(x) for x in node.expressions]
+    t = T.common_type([left.type] + [i.type for i in items], "IN")
+    left2 = coerce(left, t)
+    items2 = [coerce(i, t) for i in items]
+    key = sort_key_fn(t)
+    fl = left2.fn
+    if all(i.const for i in items2) and t.oid not in (T.JSON.oid,):
+        vals = [i.value for i in items2]
+        has_null = any(v is None for v in vals)
+        try:
+            lookup = frozenset((key(v) if key else v) for v in vals if v is not None)
+        except TypeError:
+            lookup = None
+        if lookup is not None:
+            def run_set(row: Any) -> Any:
+                x = fl(row)
+                if x is None:
+                    return None
+                if (key(x) if key else x) in lookup:
+                    return not negate
+                return None if has_null else negate
+
+            return E(run_set, T.BOOL)
+    eqs = [compare_fn(left2, i, "=") for i in items2]
+
+    def run_list(row: Any) -> Any:
+        result: Any = False
+        for f in eqs:
+            r = f(row)
+            if r:
+                return True
+            if r is None:
+                result = None
+        return result
+
+    return E(run_list, T.BOOL)
+
+
+def compile_case(c: Compiler, node: exp.Case) -> E:
+    subject = node.args.get("this")
+    ifs = node.args.get("ifs") or []
+    default = node.args.get("default")
+    results = [c.compile(i.args["true"]) for i in ifs]
+    dflt = c.compile(default) if default is not None else const(None, T.UNKNOWN)
+    t = T.common_type([r.type for r in results] + [dflt.type], "CASE")
+    if t.oid == T.UNKNOWN.oid:
+        t = T.TEXT
+    rfns = [coerce(r, t).fn for r in results]
+    dfn = coerce(dflt, t).fn
+    if subject is not None:
+        subj = c.compile(subject)
+        conds = []
+        for i in ifs:
+            a, b = _unify_cmp(c, subj, c.compile(i.this), "=")
+            conds.append(compare_fn(a, b, "="))
+    else:
+        conds = [c.compile_bool(i.this, "CASE").fn for i in ifs]
+    pairs = list(zip(conds, rfns))
+
+    def run(row: Any) -> Any:
+        for cond, res in pairs:
+            if cond(row):
+                return res(row)
+        return dfn(row)
+
+    return E(run, t, name="case")
+
+
+# -- arithmetic --
+
+_ARITH_SYMBOL = {
+    exp.Add: "+", exp.Sub: "-", exp.Mul: "*", exp.Div: "/", exp.Mod: "%", exp.Pow: "^", exp.IntDiv: "/",
+    exp.BitwiseAnd: "&", exp.BitwiseOr: "|", exp.BitwiseXor: "#", exp.BitwiseLeftShift: "<<",
+    exp.BitwiseRightShift: ">>",
+}
+_INT_CHECKS = {T.INT2.oid: N.CHECK_INT2, T.INT4.oid: N.CHECK_INT4, T.INT8.oid: N.CHECK_INT8}
+
+
+def _int_op(sym: str, t: SqlType) -> Callable[[int, int], Any] | None:
+    check = _INT_CHECKS[t.oid]
+    if sym == "+":
+        return lambda x, y: check(x + y)
+    if sym == "-":
+        return lambda x, y: check(x - y)
+    if sym == "*":
+        return lambda x, y: check(x * y)
+    if sym == "/":
+        return lambda x, y: check(N.int_div(x, y))
+    if sym == "%":
+        return N.int_mod
+    if sym == "&":
+        return operator.and_
+    if sym == "|":
+        return operator.or_
+    if sym == "#":
+        return operator.xor
+    if sym == "<<":
+        return lambda x, y: check(_wrap(x << (y % 64 if t.oid == T.INT8.oid else y % 32), t))
+    if sym == ">>":
+        return lambda x, y: x >> (y % 64 if t.oid == T.INT8.oid else y % 32)
+    return None
+
+
+def _wrap(v: int, t: SqlType) -> int:
+    bits = 64 if t.oid == T.INT8.oid else 32 if t.oid == T.INT4.oid else 16
+    v &= (1 << bits) - 1
+    return v - (1 << bits) if v >= 1 << (bits - 1) else v
+
+
+def _float_pow(x: float, y: float) -> float:
+    if x == 0 and y < 0:
+        raise SqlError("2201F", "zero raised to a negative power is undefined")
+    if x < 0 and y != int(y):
+        raise SqlError("2201F", "a negative number raised to a non-integer power yields a complex result")
+    try:
+        r = math.pow(x, y)
+    except OverflowError:
+        raise SqlError("22003", "value out of range: overflow") from None
+    return r
+
+
+def _numeric_pow(x: Decimal, y: Decimal) -> Decimal:
+    if x == 0 and y < 0:
+        raise SqlError("2201F", "zero raised to a negative power is undefined")
+    if x < 0 and y != y.to_integral_value():
+        raise SqlError("2201F", "a negative number raised to a non-integer power yields a complex result")
+    if y == y.to_integral_value() and abs(y) < 1000:
+        r = x ** int(y)
+        scale = max(N.dscale(x) * int(y) if y > 0 else 16, 0)
+        if y < 0:
+            return N.round_numeric(Decimal(1) / (x ** -int(y)), max(16, N.dscale(x)))
+        return N.round_numeric(r, min(scale, 1000)) if scale else r
+    r = x ** y
+    return N.round_numeric(r, 16)
+
+
+def _numeric_ops(sym: str) -> Callable[[Any, Any], Any] | None:
+    return {
+        "+": operator.add, "-": operator.sub, "*": operator.mul, "/": N.numeric_div, "%": N.numeric_mod,
+        "^": _numeric_pow,
+    }.get(sym)
+
+
+def _float_ops(sym: str) -> Callable[[Any, Any], Any] | None:
+    return {
+        "+": N.float_add, "-": N.float_sub, "*": N.float_mul, "/": N.float_div, "^": _float_pow,
+        "%": None,
+    }.get(sym)
+
+
+def compile_arithmetic(c: Compiler, node: exp.Expression) -> E:
+    sym = _ARITH_SYMBOL[type(node)]
+    a = c.compile(node.this)
+    b = c.compile(node.expression)
+    if isinstance(node, exp.IntDiv):
+        # sqlglot reads div(a, b) as IntDiv: PostgreSQL's numeric div() truncates
+        a2, b2, _ = unify(a, b)
+        a2, b2 = coerce(a2, T.NUMERIC), coerce(b2, T.NUMERIC)
+        return E(strict2(N.numeric_trunc_div, a2.fn, b2.fn), T.NUMERIC, name="div")
+    return arith(c, sym, a, b)
+
+
+def arith(c: Compiler, sym: str, a: E, b: E) -> E:
+    ta, tb = a.type, b.type
+    if ta.oid == T.UNKNOWN.oid and tb.oid == T.UNKNOWN.oid:
+        raise SqlError("42725", f"operator is not unique: unknown {sym} unknown",
+                       hint="Could not choose a best candidate operator. You might need to add explicit type casts.")
+    if ta.oid == T.UNKNOWN.oid:
+        a = coerce(a, _unknown_partner(tb, sym))
+        ta = a.type
+    elif tb.oid == T.UNKNOWN.oid:
+        b = coerce(b, _unknown_partner(ta, sym, right=True))
+        tb = b.type
+    if T.is_numeric(ta) and T.is_numeric(tb):
+        if sym == "^" and ta.oid != T.NUMERIC.oid and tb.oid != T.NUMERIC.oid:
+            a, b = coerce(a, T.FLOAT8), coerce(b, T.FLOAT8)
+            return E(strict2(_float_pow, a.fn, b.fn), T.FLOAT8)
+        t = T.numeric_result(ta, tb)
+        a, b = coerce(a, t), coerce(b, t)
+        if t.oid in T.INTEGER_TYPES:
+            f = _int_op(sym, t)
+        elif t.oid == T.NUMERIC.oid:
+            f = _numeric_ops(sym)
+        else:
+            f = _float_ops(sym)
+        if f is None:
+            raise type_error_operator(sym, ta, tb)
+        return E(strict2(f, a.fn, b.fn), t)
+    f2, rt = _datetime_op(sym, ta, tb)
+    if f2 is not None:
+        return E(strict2(f2, a.fn, b.fn), rt)
+    if ta.oid == T.JSONB.oid or ta.elem is not None:
+        from orbitdb.sql.jsonops import jsonb_arith
+
+        r = jsonb_arith(sym, a, b)
+        if r is not None:
+            return r
+    raise type_error_operator(sym, ta, tb)
+
+
+def _unknown_partner(t: SqlType, sym: str, right: bool = False) -> SqlType:
+    if t.oid in (T.DATE.oid, T.TIMESTAMP.oid, T.TIMESTAMPTZ.oid, T.TIME.oid) and sym in "+-":
+        return T.INTERVAL if (right or sym == "+") else t
+    if t.oid == T.JSONB.oid and sym == "-":
+        return T.TEXT
+    return T.strip(t)
+
+
+def _datetime_op(sym: str, ta: SqlType, tb: SqlType) -> tuple[Callable[[Any, Any], Any] | None, SqlType]:
+    a, b = ta.oid, tb.oid
+    D, TS, TZ, IV, TM = T.DATE.oid, T.TIMESTAMP.oid, T.TIMESTAMPTZ.oid, T.INTERVAL.oid, T.TIME.oid
+    ints = T.INTEGER_TYPES
+    if sym == "+":
+        if a == D and b in ints:
+            return (lambda x, y: _date_add(x, y)), T.DATE
+        if a in ints and b == D:
+            return (lambda x, y: _date_add(y, x)), T.DATE
+        if a == D and b == IV:
+            return date_plus_interval, T.TIMESTAMP
+        if a == IV and b == D:
+            return (lambda x, y: date_plus_interval(y, x)), T.TIMESTAMP
+        if a in (TS, TZ) and b == IV:
+            return ts_plus_interval, ta
+        if a == IV and b in (TS, TZ):
+            return (lambda x, y: ts_plus_interval(y, x)), tb
+        if a == IV and b == IV:
+            return operator.add, T.INTERVAL
+        if a == D and b == TM:
+            return (lambda x, y: datetime.datetime.combine(x, y)), T.TIMESTAMP
+        if a == TM and b == D:
+            return (lambda x, y: datetime.datetime.combine(y, x)), T.TIMESTAMP
+        if a == TM and b == IV:
+            return time_plus_interval, T.TIME
+        if a == IV and b == TM:
+            return (lambda x, y: time_plus_interval(y, x)), T.TIME
+    elif sym == "-":
+        if a == D and b in ints:
+            return (lambda x, y: _date_add(x, -y)), T.DATE
+        if a == D and b == D:
+            return (lambda x, y: (x - y).days), T.INT4
+        if a == D and b == IV:
+            return (lambda x, y: date_plus_interval(x, y, -1)), T.TIMESTAMP
+        if a in (TS, TZ) and b == IV:
+            return (lambda x, y: ts_plus_interval(x, y, -1)), ta
+        if a == b and a in (TS, TZ):
+            return ts_minus_ts, T.INTERVAL
+        if {a, b} == {TS, D}:
+            return (lambda x, y: ts_minus_ts(_as_ts(x), _as_ts(y))), T.INTERVAL
+        if a == IV and b == IV:
+            return operator.sub, T.INTERVAL
+        if a == TM and b == TM:
+            return time_minus_time, T.INTERVAL
+        if a == TM and b == IV:
+            return (lambda x, y: time_plus_interval(x, y, -1)), T.TIME
+    elif sym == "*":
+        if a == IV and b in T.NUMERIC_RANK:
+            return interval_mul, T.INTERVAL
+        if a in T.NUMERIC_RANK and b == IV:
+            return (lambda x, y: interval_mul(y, x)), T.INTERVAL
+    elif sym == "/":
+        if a == IV and b in T.NUMERIC_RANK:
+            return interval_div, T.INTERVAL
+    return None, T.UNKNOWN
+
+
+def _as_ts(v: Any) -> datetime.datetime:
+    return v if isinstance(v, datetime.datetime) else datetime.datetime(v.year, v.month, v.day)
+
+
+def _date_add(d: datetime.date, n: int) -> datetime.date:
+    try:
+        return d + datetime.timedelta(days=n)
+    except OverflowError:
+        raise SqlError("22008", "date out of range") from None
+
+
+def compile_negate(c: Compiler, node: exp.Expression) -> E:
+    a = c.compile(node.this)
+    if isinstance(node, exp.BitwiseNot):
+        if a.type.oid not in T.INTEGER_TYPES:
+            raise type_error_operator("~", a.type, None)
+        return E(strict1(operator.invert, a.fn), a.type)
+    if a.const and isinstance(node.this, exp.Literal) and not node.this.is_string:
+        v = a.value
+        if a.type.oid == T.INT8.oid and -v >= -2147483648:
+            return const(-v, T.INT4)
+        if a.type.oid == T.NUMERIC.oid and -v == -9223372036854775808:
+            return const(-9223372036854775808, T.INT8)
+        return const(-v, a.type)
+    t = a.type
+    if t.oid == T.UNKNOWN.oid:
+        a = coerce(a, T.FLOAT8)
+        t = T.FLOAT8
+    if t.oid in T.INTEGER_TYPES:
+        check = _INT_CHECKS[t.oid]
+        return E(strict1(lambda v: check(-v), a.fn), t)
+    if t.oid in (T.NUMERIC.oid, T.FLOAT4.oid, T.FLOAT8.oid, T.INTERVAL.oid):
+        return E(strict1(operator.neg, a.fn), t)
+    raise type_error_operator("-", t, None)
+
+
+# -- strings --
+
+def compile_concat_op(c: Compiler, node: exp.DPipe) -> E:
+    a = c.compile(node.this)
+    b = c.compile(node.expression)
+    ta, tb = a.type, b.type
+    if ta.elem is not None or tb.elem is not None:
+        from orbitdb.sql.jsonops import array_concat
+
+        return array_concat(a, b)
+    if ta.oid == T.JSONB.oid and tb.oid in (T.JSONB.oid, T.UNKNOWN.oid):
+        from orbitdb.sql.jsonops import jsonb_concat
+
+        return jsonb_concat(a, coerce(b, T.JSONB))
+    if not (T.is_string(ta) or T.is_string(tb)):
+        raise type_error_operator("||", ta, tb)
+    fa = _as_text_fn(a)
+    fb = _as_text_fn(b)
+    return E(strict2(operator.add, fa, fb), T.TEXT)
+
+
+def _as_text_fn(e: E) -> Fn:
+    if T.is_string(e.type):
+        return coerce(e, T.TEXT).fn
+    conv = find_cast(e.type, T.TEXT, EXPLICIT)
+    if conv is None:
+        raise type_error_operator("||", e.type, T.TEXT)
+    return strict1(conv, e.fn)
+
+
+def like_to_regex(pattern: str, escape: str | None = "\\") -> str:
+    out = []
+    i = 0
+    while i < len(pattern):
+        ch = pattern[i]
+        if escape and ch == escape:
+            i += 1
+            if i >= len(pattern):
+                raise SqlError("22025", "LIKE pattern must not end with escape character")
+            out.append(re.escape(pattern[i]))
+        elif ch == "%":
+            out.append(".*")
+        elif ch == "_":
+            out.append(".")
+        else:
+            out.append(re.escape(ch))
+        i += 1
+    return "".join(out)
+
+
+def similar_to_regex(pattern: str, escape: str | None = "\\") -> str:
+    out = []
+    i = 0
+    in_bracket = False
+    while i < len(pattern):
+        ch = pattern[i]
+        if escape and ch == escape:
+            i += 1
+            if i >= len(pattern):
+                raise SqlError("2201B", "invalid escape string")
+            out.append(re.escape(pattern[i]))
+        elif in_bracket:
+            out.append(ch)
+            if ch == "]":
+                in_bracket = False
+        elif ch == "[":
+            in_bracket = True
+            out.append(ch)
+        elif ch == "%":
+            out.append(".*")
+        elif ch == "_":
+            out.append(".")
+        elif ch == ".":
+            out.append("\\.")
+        elif ch in "|*+?{}()":
+            out.append(ch)
+        else:
+            out.append(re.escape(ch))
+        i += 1
+    return "".join(out)
+
+
+def compile_like(c: Compiler, node: exp.Expression, escape_node: exp.Expression | None) -> E:
+    negate = bool(node.args.get("negate"))
+    a0 = c.compile(node.this)
+    if not T.is_string(a0.type):
+        op = "~~" if not isinstance(node, exp.ILike) else "~~*"
+        raise type_error_operator(op, a0.type, T.UNKNOWN)
+    a = coerce(a0, T.TEXT)  # a bpchar operand loses its padding here, as in PostgreSQL
+    p = coerce(c.compile(node.expression), T.TEXT)
+    esc: str | None = "\\"
+    if escape_node is not None:
+        e = c.compile(escape_node)
+        if not e.const:
+            raise SqlError("0A000", "non-constant ESCAPE is not supported")
+        esc = e.value if e.value else None
+        if esc is not None and len(esc) != 1:
+            raise SqlError("22019", "invalid escape string", hint="Escape string must be empty or one character.")
+    flags = re.S | (re.I if isinstance(node, exp.ILike) else 0)
+    to_regex = similar_to_regex if isinstance(node, exp.SimilarTo) else like_to_regex
+    fa = a.fn
+    if p.const:
+        if p.value is None:
+            return const(None, T.BOOL)
+        rx = re.compile(to_regex(p.value, esc), flags)
+        match = rx.fullmatch
+
+        def run(row: Any) -> Any:
+            v = fa(row)
+            if v is None:
+                return None
+            return (match(v) is None) if negate else (match(v) is not None)
+
+        return E(run, T.BOOL)
+    fp = p.fn
+    cache: dict[str, Any] = {}
+
+    def run_dyn(row: Any) -> Any:
+        v = fa(row)
+        pat = fp(row)
+        if v is None or pat is None:
+            return None
+        rx = cache.get(pat)
+        if rx is None:
+            rx = cache[pat] = re.compile(to_regex(pat, esc), flags)
+        r = rx.fullmatch(v) is not None
+        return not r if negate else r
+
+    return E(run_dyn, T.BOOL)
+
+
+def pg_regex(pattern: str, flags: int = 0) -> re.Pattern[str]:
+    """Compiles a POSIX regular expression (ARE) as Python's re understands it."""
+    py = pattern.replace("[[:alpha:]]", "[a-zA-Z]").replace("[[:digit:]]", "[0-9]").replace(
+        "[[:alnum:]]", "[a-zA-Z0-9]").replace("[[:space:]]", r"\s").replace("[[:upper:]]", "[A-Z]").replace(
+        "[[:lower:]]", "[a-z]").replace("[[:punct:]]", r"[!-/:-@\[-`{-~]").replace("[:alpha:]", "a-zA-Z").replace(
+        "[:digit:]", "0-9").replace("[:alnum:]", "a-zA-Z0-9").replace("[:space:]", r"\s").replace(
+        "\\m", r"\b").replace("\\M", r"\b").replace("\\y", r"\b")
+    try:
+        return re.compile(py, flags)
+    except re.error as e:
+        raise SqlError("2201B", f"invalid regular expression: {e}") from None
+
+
+def compile_regex(c: Compiler, node: exp.Expression) -> E:
+    a = coerce(c.compile(node.this), T.TEXT)
+    p = coerce(c.compile(node.expression), T.TEXT)
+    flags = re.I if isinstance(node, exp.RegexpILike) else 0
+    fa = a.fn
+    if p.const and p.value is not None:
+        rx = pg_regex(p.value, flags)
+        return E(strict1(lambda v: rx.search(v) is not None, fa), T.BOOL)
+    fp = p.fn
+    return E(strict2(lambda v, pat: pg_regex(pat, flags).search(v) is not None, fa, fp), T.BOOL)
+
+
+# -- arrays --
+
+def compile_array(c: Compiler, node: exp.Array) -> E:
+    exprs = node.expressions
+    if len(exprs) == 1 and isinstance(exprs[0], (exp.Select, exp.Union, exp.Subquery)):
+        body = exprs[0].this if isinstance(exprs[0], exp.Subquery) else exprs[0]
+        vals = c.planner.subquery_values(c, body)
+        t = vals.type
+        return E(vals.fn, T.array_of(t), name="array")
+    items = [c.compile(x) for x in exprs]
+    if not items:
+        return E(lambda row: [], T.array_of(T.TEXT), name="array")
+    t = T.common_type([i.type for i in items], "ARRAY")
+    if t.oid == T.UNKNOWN.oid:
+        t = T.TEXT
+    if t.elem is not None:
+        fns = [coerce(i, t).fn for i in items]
+        return E(lambda row: [f(row) for f in fns], t, name="array")
+    fns = [coerce(i, t).fn for i in items]
+    return E(lambda row: [f(row) for f in fns], T.array_of(t), name="array")
+
+
+def compile_subscript(c: Compiler, node: exp.Bracket) -> E:
+    base = c.compile(node.this)
+    if base.type.oid == T.JSONB.oid or base.type.oid == T.JSON.oid:
+        from orbitdb.sql.jsonops import jsonb_subscript
+
+        return jsonb_subscript(c, base, node.expressions)
+    if base.type.elem is None:
+        raise SqlError("42804", f"cannot subscript type {base.type.display()} because it does not support subscripting")
+    elem_t = base.type.elem
+    fb = base.fn
+    subs = node.expressions
+    offset = int(node.args.get("offset") or 0)
+    getters: list[Any] = []
+    any_slice = False
+    for s in subs:
+        if isinstance(s, exp.Slice):
+            any_slice = True
+            lo = coerce(c.compile(s.this), T.INT4).fn if s.this is not None else None
+            hi = coerce(c.compile(s.expression), T.INT4).fn if s.expression is not None else None
+            getters.append(("slice", lo, hi))
+        else:
+            getters.append(("index", coerce(c.compile(s), T.INT4).fn, None))
+    first = 1 - offset if offset else 1
+
+    def run(row: Any) -> Any:
+        v = fb(row)
+        for kind, f1, f2 in getters:
+            if v is None:
+                return None
+            if kind == "index":
+                i = f1(row)
+                if i is None:
+                    return None
+                j = i - first
+                if not isinstance(v, list) or j < 0 or j >= len(v):
+                    return None
+                v = v[j]
+            else:
+                lo = f1(row) if f1 is not None else first
+                hi = f2(row) if f2 is not None else len(v) - 1 + first
+                if lo is None or hi is None:
+                    return None
+                lo = max(lo, first)
+                v = v[lo - first : max(hi - first + 1, 0)]
+        return v
+
+    return E(run, base.type if any_slice else elem_t)

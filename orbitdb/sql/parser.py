@@ -1,0 +1,153 @@
+"""Statement splitting, classification and parsing (sqlglot, postgres dialect),
+with a cache of parse trees keyed by statement text."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from functools import lru_cache
+
+import sqlglot
+from sqlglot import exp
+from sqlglot.errors import ParseError, TokenError
+
+from orbitdb.sql.errors import SqlError
+
+
+@dataclass
+class Statement:
+    text: str  # the statement without its trailing semicolon
+    kind: str  # first keyword, upper case ("SELECT", "BEGIN", "SET", ...)
+    offset: int  # position of the statement in the message (for error positions)
+
+
+_DOLLAR = re.compile(r"\$([A-Za-z_][A-Za-z_0-9]*)?\$")
+
+
+def split_statements(sql: str) -> list[Statement]:
+    """Splits a message into statements at top-level semicolons (quotes, dollar
+    quotes, comments and parentheses respected). Empty statements are dropped."""
+    out: list[Statement] = []
+    i, n = 0, len(sql)
+    start = 0
+    depth = 0
+    while i < n:
+        ch = sql[i]
+        if ch == "'" or (ch in "eE" and i + 1 < n and sql[i + 1] == "'" and (i == 0 or not sql[i - 1].isalnum())):
+            escape = ch in "eE"
+            i += 2 if escape else 1
+            while i < n:
+                c = sql[i]
+                if escape and c == "\\":
+                    i += 2
+                    continue
+                if c == "'":
+                    if i + 1 < n and sql[i + 1] == "'":
+                        i += 2
+                        continue
+                    break
+                i += 1
+            i += 1
+            continue
+        if ch == '"':
+            j = sql.find('"', i + 1)
+            while j != -1 and j + 1 < n and sql[j + 1] == '"':
+                j = sql.find('"', j + 2)
+            i = n if j == -1 else j + 1
+            continue
+        if ch == "-" and sql.startswith("--", i):
+            j = sql.find("\n", i)
+            i = n if j == -1 else j + 1
+            continue
+        if ch == "/" and sql.startswith("/*", i):
+            level = 1
+            i += 2
+            while i < n and level:
+                if sql.startswith("/*", i):
+                    level += 1
+                    i += 2
+                elif sql.startswith("*/", i):
+                    level -= 1
+                    i += 2
+                else:
+                    i += 1
+            continue
+        if ch == "$":
+            m = _DOLLAR.match(sql, i)
+            if m and (i == 0 or not (sql[i - 1].isalnum() or sql[i - 1] == "_")):
+                tag = m.group(0)
+                j = sql.find(tag, m.end())
+                i = n if j == -1 else j + len(tag)
+                continue
+        if ch == "(":
+            depth += 1
+        elif ch == ")":
+            depth = max(0, depth - 1)
+        elif ch == ";" and depth == 0:
+            _add(out, sql, start, i)
+            start = i + 1
+        i += 1
+    _add(out, sql, start, n)
+    return out
+
+
+def _add(out: list[Statement], sql: str, start: int, end: int) -> None:
+    text = sql[start:end]
+    stripped = _strip_comments(text).strip()
+    if not stripped:
+        return
+    lead = len(text) - len(text.lstrip())
+    kind = re.match(r"[A-Za-z_]+", stripped)
+    out.append(Statement(text.strip(), kind.group(0).upper() if kind else "", start + lead))
+
+
+def _strip_comments(text: str) -> str:
+    text = re.sub(r"--[^\n]*", " ", text)
+    return re.sub(r"/\*.*?\*/", " ", text, flags=re.S)
+
+
+def leading_words(text: str, n: int = 4) -> list[str]:
+    return [w.upper() for w in re.findall(r"[A-Za-z_]+", _strip_comments(text))[:n]]
+
+
+def _position_of(sql: str, err: ParseError) -> int | None:
+    errs = getattr(err, "errors", None) or []
+    if errs:
+        line = errs[0].get("line")
+        col = errs[0].get("col")
+        if line and col:
+            lines = sql.split("\n")
+            return sum(len(x) + 1 for x in lines[: line - 1]) + col
+    return None
+
+
+def _near(sql: str, err: ParseError) -> str:
+    errs = getattr(err, "errors", None) or []
+    if errs and errs[0].get("highlight"):
+        return str(errs[0]["highlight"])
+    return ""
+
+
+@lru_cache(maxsize=2048)
+def _parse_cached(sql: str) -> exp.Expression:
+    try:
+        trees = sqlglot.parse(sql, read="postgres")
+    except ParseError as e:
+        near = _near(sql, e)
+        msg = f'syntax error at or near "{near}"' if near else "syntax error at end of input"
+        raise SqlError("42601", msg, position=_position_of(sql, e)) from None
+    except TokenError as e:
+        raise SqlError("42601", f"syntax error: {e}") from None
+    trees = [t for t in trees if t is not None]
+    if len(trees) != 1:
+        raise SqlError("42601", "syntax error at or near \";\"" if trees else "syntax error at end of input")
+    return trees[0]
+
+
+def parse_one(sql: str) -> exp.Expression:
+    """Parses one statement; the tree is shared (cached): do not modify it."""
+    return _parse_cached(sql)
+
+
+def parse_copy(sql: str) -> exp.Expression:
+    return parse_one(sql)

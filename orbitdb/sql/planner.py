@@ -1,0 +1,1233 @@
+"""The query planner: sqlglot query trees -> operator trees (plans.py), with
+name resolution, predicate pushdown into table scans (primary-key and index
+access paths), hash joins for equi-joins, grouping, windows, sorting, set
+operations and CTEs."""
+
+from __future__ import annotations
+
+import itertools
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
+
+from sqlglot import exp
+
+from orbitdb.sql import types as T
+from orbitdb.sql.aggregates import AggCollector
+from orbitdb.sql.errors import SqlError
+from orbitdb.sql.expr import E, Compiler, Runtime, coerce, const, ident
+from orbitdb.sql.operators import sort_key_fn
+from orbitdb.sql.plans import (
+    Aggregate,
+    Distinct,
+    Filter,
+    FunctionScan,
+    Join,
+    Limit,
+    Materialized,
+    Plan,
+    Project,
+    RecursiveUnion,
+    Result1,
+    SetOp,
+    Sort,
+    Strip,
+    SubqueryScan,
+    TableScan,
+    ValuesScan,
+    WindowAgg,
+    WorkTableScan,
+)
+from orbitdb.sql.scope import ExecContext, Scope, ScopeColumn
+from orbitdb.sql.types import SqlType
+from orbitdb.sql.window import WindowCollector
+from orbitdb.storage.catalog import Catalog, TableDef
+from orbitdb.storage.tables import TableAccess
+
+if TYPE_CHECKING:
+    from orbitdb.sql.session import Session
+
+Row = tuple[Any, ...]
+_plan_ids = itertools.count(1)
+
+
+@dataclass
+class CTEInfo:
+    name: str
+    node: exp.Expression
+    columns: list[str]
+    plan: Plan | None = None
+    out: list[ScopeColumn] | None = None
+    key: int = 0
+    recursive_ref: bool = False
+    scope: Scope | None = None
+
+
+@dataclass
+class Output:
+    """A planned query: its plan and its output columns (names and types)."""
+
+    plan: Plan
+    columns: list[ScopeColumn]
+
+
+def split_and(node: exp.Expression | None) -> list[exp.Expression]:
+    if node is None:
+        return []
+    if isinstance(node, exp.And):
+        return split_and(node.this) + split_and(node.expression)
+    if isinstance(node, exp.Paren) and isinstance(node.this, exp.And):
+        return split_and(node.this)
+    return [node]
+
+
+def row_key_fn(types: list[SqlType]) -> Callable[[Row], Any]:
+    """Hashable identity of a row for DISTINCT / set operations."""
+    norms = [sort_key_fn(t) for t in types]
+    if all(n is None for n in norms) and not any(t.elem is not None or t.oid in (T.JSON.oid, T.JSONB.oid)
+                                                 for t in types):
+        return lambda r: r
+    from orbitdb.sql.aggregates import _hashable
+
+    def key(r: Row) -> Any:
+        return tuple(_hashable(n(v) if n is not None and v is not None else v) for n, v in zip(norms, r))
+
+    return key
+
+
+class Planner:
+    def __init__(self, session: Session, catalog: Catalog, rt: Runtime) -> None:
+        self.session = session
+        self.catalog = catalog
+        self.rt = rt
+        self.tables_used: set[int] = set()
+
+    # ---- queries ----
+    def plan_query(self, node: exp.Expression, parent: Scope | None = None,
+                   ctes: dict[str, CTEInfo] | None = None) -> Output:
+        ctes = dict(ctes or {})
+        with_ = node.args.get("with_") or node.args.get("with")
+        if with_ is not None:
+            self._add_ctes(with_, parent, ctes)
+        if isinstance(node, exp.Select):
+            return self._plan_select(node, parent, ctes)
+        if isinstance(node, (exp.Union, exp.Intersect, exp.Except)):
+            return self._plan_setop(node, parent, ctes)
+        if isinstance(node, exp.Values):
+            return self._plan_values(node, parent, ctes)
+        if isinstance(node, exp.Subquery):
+            out = self.plan_query(node.this, parent, ctes)
+            return self._order_limit_wrapper(node, out, parent, ctes)
+        if isinstance(node, exp.Paren):
+            return self.plan_query(node.this, parent, ctes)
+        raise SqlError("0A000", f"unsupported query: {node.sql(dialect='postgres')[:60]}")
+
+    def _add_ctes(self, with_: exp.With, parent: Scope | None, ctes: dict[str, CTEInfo]) -> None:
+        recursive = bool(with_.args.get("recursive"))
+        for cte in with_.expressions:
+            alias = cte.args["alias"]
+            name = ident(alias.this)
+            cols = [ident(c) for c in alias.columns] if alias.columns else []
+            info = CTEInfo(name, cte.this, cols, key=next(_plan_ids))
+            body = cte.this
+            if recursive and isinstance(body, exp.Union) and self._references(body.expression, name):
+                self._plan_recursive_cte(info, body, parent, ctes)
+            else:
+                if isinstance(body, (exp.Insert, exp.Update, exp.Delete)):
+                    raise SqlError("0A000", "data-modifying statements in WITH are not supported")
+                out = self.plan_query(body, parent, ctes)
+                info.out = self._rename(out.columns, cols, name)
+                info.plan = Materialized(info.out, out.plan, info.key, name)
+            ctes[name] = info
+
+    def _references(self, node: exp.Expression, name: str) -> bool:
+        return any(ident(t.this) == name and not t.args.get("db") for t in node.find_all(exp.Table)
+                   if isinstance(t.this, exp.Identifier))
+
+    def _plan_recursive_cte(self, info: CTEInfo, body: exp.Union, parent: Scope | None,
+                            ctes: dict[str, CTEInfo]) -> None:
+        base = self.plan_query(body.this, parent, ctes)
+        cols = self._rename(base.columns, info.columns, info.name)
+        info.out = cols
+        info.recursive_ref = True
+        work = WorkTableScan(cols, info.key, info.name)
+        info.plan = work
+        inner = dict(ctes)
+        inner[info.name] = info
+        step = self.plan_query(body.expression, parent, inner)
+        if len(step.columns) != len(cols):
+            raise SqlError("42601", "each UNION query must have the same number of columns")
+        types = []
+        conv_base: list[Callable[[Row], Any]] = []
+        conv_step: list[Callable[[Row], Any]] = []
+        for i, (bc, sc) in enumerate(zip(base.columns, step.columns)):
+            t = bc.type if bc.type.oid != T.UNKNOWN.oid else T.TEXT
+            types.append(t)
+            conv_base.append(coerce(E(_get(i), bc.type), t).fn)
+            try:
+                conv_step.append(coerce(E(_get(i), sc.type), t).fn)
+            except SqlError:
+                raise SqlError("42804", f'recursive query "{info.name}" column {i + 1} has type {t.display()} in '
+                               f"non-recursive term but type {sc.type.display()} overall",
+                               hint="Cast the output of the non-recursive term to the correct type.") from None
+        cols = [ScopeColumn(info.name, c.name, t) for c, t in zip(cols, types)]
+        info.out = cols
+        work.columns = cols
+        rec = RecursiveUnion(base.plan, step.plan, info.key, not body.args.get("distinct"), cols, conv_base,
+                             conv_step, row_key_fn(types))
+        info.plan = Materialized(cols, rec, next(_plan_ids), info.name)
+        info.recursive_ref = False
+
+    def _rename(self, cols: list[ScopeColumn], names: list[str], rel: str) -> list[ScopeColumn]:
+        if len(names) > len(cols):
+            raise SqlError("42P10", f'table "{rel}" has {len(cols)} columns available but {len(names)} columns specified')
+        out = []
+        for i, c in enumerate(cols):
+            out.append(ScopeColumn(rel, names[i] if i < len(names) else c.name, c.type))
+        return out
+
+    # ---- SELECT ----
+    def _plan_select(self, sel: exp.Select, parent: Scope | None, ctes: dict[str, CTEInfo]) -> Output:
+        level = parent.level + 1 if parent is not None else 0
+        scope = Scope([], parent=parent, level=level)
+        scope.pk_columns = {}  # type: ignore[attr-defined]
+        from_ = sel.args.get("from_") or sel.args.get("from")
+        conjuncts = split_and(sel.args.get("where").this) if sel.args.get("where") else []
+        if from_ is None:
+            plan: Plan = Result1()
+            if sel.args.get("joins"):
+                raise SqlError("42601", "syntax error at or near \"JOIN\"")
+        else:
+            plan, conjuncts = self._plan_from(from_.this, sel.args.get("joins") or [], scope, ctes, conjuncts)
+        comp = Compiler(self, scope, self.rt, where="WHERE")
+        for cj in conjuncts:
+            e = comp.compile_bool(cj, "WHERE")
+            plan = Filter(plan, e.fn, cj.sql(dialect="postgres"))
+
+        # grouping
+        group = sel.args.get("group")
+        group_nodes = list(group.expressions) if group is not None else []
+        having = sel.args.get("having")
+        projections = self._expand_star(sel.expressions, scope)
+        select_nodes = [p.this if isinstance(p, exp.Alias) else p for p in projections]
+        aliases = {ident(p.args["alias"]): p.this for p in projections if isinstance(p, exp.Alias)}
+        group_nodes = [self._resolve_group_ref(g, select_nodes, aliases, scope) for g in group_nodes]
+        needs_agg = bool(group_nodes) or having is not None or any(
+            self._has_aggregate(n) for n in select_nodes) or any(
+            self._has_aggregate(o.this) for o in (sel.args.get("order").expressions if sel.args.get("order") else []))
+        agg: AggCollector | None = None
+        row_comp = comp
+        if needs_agg:
+            gcomp = Compiler(self, scope, self.rt, where="GROUP BY")
+            group_exprs = [gcomp.compile(g) for g in group_nodes]
+            agg = AggCollector(Compiler(self, scope, self.rt, where="GROUP BY"), group_nodes, group_exprs)
+            row_comp = Compiler(self, scope, self.rt, agg=agg)
+        windows = {ident(w.this): w for w in (sel.args.get("windows") or [])}
+        base_width_holder: list[int] = [0]
+        win = WindowCollector(lambda: base_width_holder[0], windows)
+        out_comp = Compiler(self, scope, self.rt, agg=agg, win=win, where="")
+        out_exprs: list[E] = []
+        names: list[str] = []
+        srf: list[int] = []
+        for p, n in zip(projections, select_nodes):
+            e = out_comp.compile(n)
+            if e.type.oid == T.UNKNOWN.oid:
+                e = coerce(e, T.TEXT)
+            out_exprs.append(e)
+            names.append(ident(p.args["alias"]) if isinstance(p, exp.Alias) else self._column_name(n, e))
+            if self._is_srf(n):
+                srf.append(len(out_exprs) - 1)
+        having_e = None
+        if having is not None:
+            hc = Compiler(self, scope, self.rt, agg=agg, where="HAVING")
+            having_e = hc.compile_bool(having.this, "HAVING")
+        # ORDER BY keys (compiled against the same rows as the select list)
+        order = sel.args.get("order")
+        order_keys: list[tuple[Callable[[Row], Any], bool, bool, Any]] = []
+        distinct = sel.args.get("distinct")
+        hidden: list[E] = []
+        order_out_idx: list[int | None] = []
+        if order is not None:
+            for o in order.expressions:
+                idx = self._order_ref(o.this, projections, names)
+                if idx is not None:
+                    order_out_idx.append(idx)
+                    continue
+                if distinct is not None and not distinct.args.get("on"):
+                    raise SqlError("42P10", "for SELECT DISTINCT, ORDER BY expressions must appear in select list")
+                e = out_comp.compile(o.this)
+                if e.type.oid == T.UNKNOWN.oid:
+                    e = coerce(e, T.TEXT)
+                hidden.append(e)
+                order_out_idx.append(None)
+        if agg is not None:
+            agg.freeze()
+            base_width_holder[0] = agg.n_groups + len(agg.passthrough) + len(agg.specs)
+            out_scope_cols = [ScopeColumn(None, f"g{i}", T.TEXT) for i in range(base_width_holder[0])]
+            plan = Aggregate(plan, agg, bool(group_nodes), out_scope_cols)
+        else:
+            base_width_holder[0] = len(scope.columns)
+        if having_e is not None:
+            plan = Filter(plan, having_e.fn, having.this.sql(dialect="postgres"))
+        if win.specs:
+            plan = WindowAgg(plan, win)
+        out_cols = [ScopeColumn(None, nm, e.type) for nm, e in zip(names, out_exprs)]
+        fns = [e.fn for e in out_exprs] + [h.fn for h in hidden]
+        plan = Project(plan, fns, out_cols + [ScopeColumn(None, "?sort?", h.type, hidden=True) for h in hidden], srf)
+        width = len(out_exprs)
+        if distinct is not None:
+            on = distinct.args.get("on")
+            if on is not None:
+                on_nodes = on.expressions if isinstance(on, exp.Tuple) else [on]
+                key_idx = []
+                for n in on_nodes:
+                    idx = self._order_ref(n, projections, names)
+                    if idx is None:
+                        raise SqlError("0A000", "DISTINCT ON expressions must appear in the select list here")
+                    key_idx.append(idx)
+                if order is not None:
+                    plan = Sort(plan, self._sort_keys(order, order_out_idx, out_exprs, hidden, width))
+                rk = row_key_fn([out_exprs[i].type for i in key_idx])
+                plan = Distinct(plan, lambda r, ki=key_idx, rk=rk: rk(tuple(r[i] for i in ki)))
+                order = None
+            else:
+                rk = row_key_fn([e.type for e in out_exprs])
+                plan = Distinct(plan, lambda r, w=width, rk=rk: rk(r[:w]))
+        if order is not None:
+            plan = Sort(plan, self._sort_keys(order, order_out_idx, out_exprs, hidden, width))
+        plan = self._limit(sel, plan, scope)
+        if hidden:
+            plan = Strip(plan, width, out_cols)
+        return Output(plan, out_cols)
+
+    def _sort_keys(self, order: exp.Order, idxs: list[int | None], out_exprs: list[E], hidden: list[E],
+                   width: int) -> list[tuple[Callable[[Row], Any], bool, bool, Any]]:
+        keys = []
+        h = 0
+        for o, idx in zip(order.expressions, idxs):
+            if idx is not None:
+                t = out_exprs[idx].type
+                pos = idx
+            else:
+                t = hidden[h].type
+                pos = width + h
+                h += 1
+            desc = bool(o.args.get("desc"))
+            nf = o.args.get("nulls_first")
+            keys.append((_get(pos), desc, bool(nf) if nf is not None else desc, sort_key_fn(t)))
+        return keys
+
+    def _limit(self, node: exp.Expression, plan: Plan, scope: Scope | None) -> Plan:
+        limit = node.args.get("limit")
+        offset = node.args.get("offset")
+        if limit is None and offset is None:
+            return plan
+        c = Compiler(self, scope or Scope(), self.rt, where="LIMIT")
+        lf = None
+        if limit is not None:
+            le = limit.expression if isinstance(limit, exp.Limit) else limit
+            if isinstance(le, exp.Var) and le.name.upper() == "ALL":
+                lf = None
+            else:
+                lf = coerce(c.compile(le), T.INT8).fn
+        of = None
+        if offset is not None:
+            oe = offset.expression if isinstance(offset, exp.Offset) else offset
+            of = coerce(c.compile(oe), T.INT8).fn
+        return Limit(plan, lf, of)
+
+    def _order_ref(self, node: exp.Expression, projections: list[exp.Expression], names: list[str]) -> int | None:
+        """An ORDER BY / DISTINCT ON item that names an output column (ordinal or alias)."""
+        if isinstance(node, exp.Literal) and not node.is_string:
+            n = int(node.this)
+            if n < 1 or n > len(projections):
+                raise SqlError("42P10", f"ORDER BY position {n} is not in select list")
+            return n - 1
+        if isinstance(node, exp.Column) and not node.table:
+            name = ident(node.this)
+            hits = [i for i, p in enumerate(projections) if isinstance(p, exp.Alias) and ident(p.args["alias"]) == name]
+            if len(hits) == 1:
+                return hits[0]
+        sql = node.sql(dialect="postgres")
+        for i, p in enumerate(projections):
+            inner = p.this if isinstance(p, exp.Alias) else p
+            if inner.sql(dialect="postgres") == sql:
+                return i
+        return None
+
+    def _resolve_group_ref(self, g: exp.Expression, select_nodes: list[exp.Expression],
+                           aliases: dict[str, exp.Expression], scope: Scope) -> exp.Expression:
+        if isinstance(g, exp.Literal) and not g.is_string:
+            n = int(g.this)
+            if n < 1 or n > len(select_nodes):
+                raise SqlError("42P10", f"GROUP BY position {n} is not in select list")
+            return select_nodes[n - 1]
+        if isinstance(g, exp.Column) and not g.table:
+            name = ident(g.this)
+            if scope.find(name, None) is None and name in aliases:
+                return aliases[name]
+        return g
+
+    def _has_aggregate(self, node: exp.Expression) -> bool:
+        from orbitdb.sql.funccall import AGGREGATES, normalize
+
+        for n in node.walk(bfs=False):
+            if isinstance(n, (exp.Subquery, exp.Select)) and n is not node:
+                continue
+            if isinstance(n, exp.Window):
+                continue
+            if isinstance(n, exp.Func) and not isinstance(n, exp.Window):
+                parent = n.parent
+                if isinstance(parent, exp.Window) or (isinstance(parent, exp.Filter) and
+                                                      isinstance(parent.parent, exp.Window)):
+                    continue
+                if self._inside_subquery(n, node):
+                    continue
+                try:
+                    name = normalize(n)[0]
+                except Exception:
+                    continue
+                if name in AGGREGATES:
+                    return True
+        return False
+
+    def _inside_subquery(self, n: exp.Expression, root: exp.Expression) -> bool:
+        if n is root:
+            return False
+        p = n.parent
+        while p is not None and p is not root:
+            if isinstance(p, (exp.Subquery, exp.Select, exp.Exists)):
+                return True
+            p = p.parent
+        return False
+
+    def _is_srf(self, node: exp.Expression) -> bool:
+        from orbitdb.sql.funccall import normalize
+
+        if isinstance(node, exp.Func) and not isinstance(node, exp.Window):
+            try:
+                name = normalize(node)[0]
+            except Exception:
+                return False
+            from orbitdb.sql.funccall import _ensure_library
+            from orbitdb.sql import funcregistry as R
+
+            _ensure_library()
+            fd = R.FUNCTIONS.get(name)
+            return fd is not None and fd.set_returning
+        return False
+
+    def _column_name(self, node: exp.Expression, e: E) -> str:
+        if isinstance(node, exp.Column):
+            return ident(node.this)
+        if isinstance(node, (exp.Cast, exp.TryCast)):
+            if isinstance(node.this, exp.Column):
+                return ident(node.this.this)
+            inner_name = self._column_name(node.this, e) if not isinstance(node.this, exp.Literal) else "?column?"
+            if inner_name != "?column?":
+                return inner_name
+            return e.name
+        if isinstance(node, exp.Subquery):
+            inner = node.this
+            if isinstance(inner, exp.Select) and inner.expressions:
+                first = inner.expressions[0]
+                if isinstance(first, exp.Alias):
+                    return ident(first.args["alias"])
+                if isinstance(first, exp.Column):
+                    return ident(first.this)
+                from orbitdb.sql.funccall import normalize
+
+                if isinstance(first, exp.Func):
+                    try:
+                        return normalize(first)[0]
+                    except Exception:
+                        return "?column?"
+            return "?column?"
+        if isinstance(node, exp.Exists):
+            return "exists"
+        if isinstance(node, (exp.Paren,)):
+            return self._column_name(node.this, e)
+        if isinstance(node, exp.Window):
+            from orbitdb.sql.funccall import normalize
+
+            inner = node.this.this if isinstance(node.this, exp.Filter) else node.this
+            return normalize(inner)[0]
+        if isinstance(node, exp.Filter):
+            from orbitdb.sql.funccall import normalize
+
+            return normalize(node.this)[0]
+        if isinstance(node, (exp.Literal, exp.Null, exp.Boolean)) or isinstance(node, exp.Binary):
+            if isinstance(node, exp.Boolean):
+                return "bool"
+            return "?column?"
+        if isinstance(node, exp.Interval):
+            return "interval"
+        return e.name
+
+    def _expand_star(self, exprs: list[exp.Expression], scope: Scope) -> list[exp.Expression]:
+        out: list[exp.Expression] = []
+        for e in exprs:
+            if isinstance(e, exp.Star):
+                cols = [c for c in scope.columns if not c.hidden and not c.using_merged]
+                if not scope.columns:
+                    raise SqlError("42601", "SELECT * with no tables specified is not valid")
+                for c in cols:
+                    out.append(_col_node(c))
+            elif isinstance(e, exp.Column) and isinstance(e.this, exp.Star):
+                rel = ident(e.args["table"])
+                cols = [c for c in scope.columns if c.rel == rel and not c.hidden]
+                if not cols and rel not in scope.rels:
+                    raise SqlError("42P01", f'missing FROM-clause entry for table "{rel}"')
+                for c in cols:
+                    out.append(_col_node(c))
+            else:
+                out.append(e)
+        return out
+
+    # ---- FROM ----
+    def _plan_from(self, first: exp.Expression, joins: list[exp.Join], scope: Scope, ctes: dict[str, CTEInfo],
+                   conjuncts: list[exp.Expression]) -> tuple[Plan, list[exp.Expression]]:
+        items: list[tuple[Plan, list[ScopeColumn], str | None]] = []
+        plan, cols, rel = self._plan_source(first, scope, ctes, lateral_scope=None)
+        scope.columns.extend(cols)
+        if rel:
+            if rel in scope.rels:
+                raise SqlError("42712", f'table name "{rel}" specified more than once')
+            scope.rels.add(rel)
+        items.append((plan, cols, rel))
+        pushed_all_inner = not joins or all(self._join_kind(j) in ("inner", "cross") for j in joins)
+        remaining = list(conjuncts)
+        if not joins:
+            plan, remaining = self._pushdown(plan, scope, remaining)
+            return plan, remaining
+        # pushdown of single-relation predicates for inner-only join trees
+        plan0 = plan
+        if pushed_all_inner:
+            plan0, remaining = self._pushdown(plan, scope, remaining, only_rel=rel)
+        plan = plan0
+        for j in joins:
+            kind = self._join_kind(j)
+            target = j.this
+            lateral = isinstance(target, exp.Lateral) or (
+                isinstance(target, exp.Subquery) and False)
+            left_width = len(scope.columns)
+            rplan, rcols, rrel = self._plan_source(target, scope, ctes,
+                                                   lateral_scope=scope if lateral or self._is_function_source(target)
+                                                   else None)
+            lateral = lateral or self._source_is_correlated(rplan, target)
+            if rrel:
+                if rrel in scope.rels:
+                    raise SqlError("42712", f'table name "{rrel}" specified more than once')
+            # predicates on the right relation alone can go into its scan (inner joins)
+            right_scope = Scope(list(rcols), parent=scope.parent, level=scope.level)
+            right_scope.rels = {rrel} if rrel else set()
+            if pushed_all_inner and not lateral:
+                rplan, remaining = self._pushdown(rplan, right_scope, remaining, only_rel=rrel, ctx_scope=scope)
+            using = j.args.get("using")
+            natural = (j.args.get("method") or "").upper() == "NATURAL" if isinstance(j.args.get("method"), str) else \
+                bool(j.args.get("method")) and str(j.args.get("method")).upper() == "NATURAL"
+            on = j.args.get("on")
+            new_cols = list(rcols)
+            join_conds: list[tuple[int, int, SqlType, SqlType]] = []
+            if natural:
+                left_names = {c.name for c in scope.columns if not c.hidden}
+                using_names = [c.name for c in rcols if c.name in left_names and not c.hidden]
+            elif using:
+                using_names = [ident(u) if isinstance(u, exp.Identifier) else ident(u.this) for u in using]
+            else:
+                using_names = []
+            for name in using_names:
+                li = scope.find(name, None)
+                ri = next((k for k, c in enumerate(rcols) if c.name == name), None)
+                if li is None or ri is None:
+                    side = "left" if li is None else "right"
+                    raise SqlError("42703", f'column "{name}" specified in USING clause does not exist in {side} table')
+                join_conds.append((li, left_width + ri, scope.columns[li].type, rcols[ri].type))
+            scope.columns.extend(new_cols)
+            if rrel:
+                scope.rels.add(rrel)
+            comp = Compiler(self, scope, self.rt, where="JOIN conditions")
+            cond_fn = None
+            hash_keys = None
+            cond_parts: list[Callable[[Row], Any]] = []
+            lk: list[Callable[[Row], Any]] = []
+            rk: list[Callable[[Row], Any]] = []
+            for li, ri, lt, rt_ in join_conds:
+                le, re_ = E(_get(li), lt), E(_get(ri - left_width), rt_)
+                from orbitdb.sql.expr import unify
+
+                try:
+                    le2, re2, _ = unify(le, re_)
+                except SqlError:
+                    raise SqlError("42883", f"operator does not exist: {lt.display()} = {rt_.display()}") from None
+                lk.append(le2.fn)
+                rk.append(re2.fn)
+            if using_names:
+                # merged USING columns: the left one shows for unqualified names in inner/left joins
+                merged = []
+                for li, ri, lt, rt_ in join_conds:
+                    if kind in ("right",):
+                        scope.columns[li].using_merged = True
+                    elif kind == "full":
+                        scope.columns[li].using_merged = True
+                        scope.columns[ri].using_merged = True
+                        merged.append((li, ri))
+                    else:
+                        scope.columns[ri].using_merged = True
+                if merged:
+                    for li, ri in merged:
+                        name = scope.columns[li].name
+                        t = scope.columns[li].type
+                        fl, fr = _get(li), _get(ri)
+                        scope.columns.append(ScopeColumn(None, name, t, hidden=False))
+                    # computed coalesce columns are appended after the join (see below)
+            if on is not None:
+                on_parts = split_and(on)
+                eq_pairs, rest = self._equi_pairs(on_parts, scope, left_width, len(rcols) + left_width)
+                for le2, re2 in eq_pairs:
+                    lk.append(le2.fn)
+                    rk.append(_shift(re2.fn, left_width))
+                for part in rest:
+                    cond_parts.append(comp.compile_bool(part, "JOIN/ON").fn)
+            if lk and not lateral:
+                hash_keys = (lk, rk)
+            elif lk:
+                for lf, rf in zip(lk, rk):
+                    cond_parts.append(_eq_fn(lf, _unshift(rf, left_width)))
+            if cond_parts:
+                cond_fn = _all(cond_parts)
+            if kind == "cross" and (using_names or on is not None):
+                kind = "inner"
+            plan = Join(plan, rplan, kind if kind != "cross" else "inner", cond_fn, scope.level, lateral, hash_keys,
+                        len(rcols), left_width)
+            if using_names and kind == "full":
+                # append COALESCE(left, right) for merged columns
+                merged_idx = [(li, ri) for li, ri, _, _ in join_conds]
+                inner_plan = plan
+
+                class _Coalesce(Plan):
+                    def __init__(self) -> None:
+                        self.columns = scope.columns
+
+                    def rows(self_inner, ctx: ExecContext) -> Iterator[Row]:  # noqa: N805
+                        for r in inner_plan.rows(ctx):
+                            yield r + tuple(r[li] if r[li] is not None else r[ri] for li, ri in merged_idx)
+
+                    def explain(self_inner) -> list[tuple[str, list[Plan]]]:  # noqa: N805
+                        return inner_plan.explain()
+
+                plan = _Coalesce()
+        return plan, remaining
+
+    def _equi_pairs(self, parts: list[exp.Expression], scope: Scope, left_width: int,
+                    total: int) -> tuple[list[tuple[E, E]], list[exp.Expression]]:
+        pairs: list[tuple[E, E]] = []
+        rest: list[exp.Expression] = []
+        comp = Compiler(self, scope, self.rt, where="JOIN conditions")
+        for p in parts:
+            if isinstance(p, exp.EQ) and isinstance(p.this, exp.Column) and isinstance(p.expression, exp.Column):
+                a = self._col_index(p.this, scope)
+                b = self._col_index(p.expression, scope)
+                if a is not None and b is not None and (a < left_width) != (b < left_width):
+                    if a >= left_width:
+                        a, b = b, a
+                    ea = E(_get(a), scope.columns[a].type)
+                    eb = E(_get(b), scope.columns[b].type)
+                    from orbitdb.sql.expr import unify
+
+                    try:
+                        ea2, eb2, t = unify(ea, eb)
+                    except SqlError:
+                        rest.append(p)
+                        continue
+                    if sort_key_fn(t) is None and t.oid not in (T.JSON.oid,):
+                        pairs.append((ea2, eb2))
+                        continue
+            rest.append(p)
+        del comp
+        return pairs, rest
+
+    def _col_index(self, col: exp.Column, scope: Scope) -> int | None:
+        try:
+            idx = scope.find(ident(col.this), ident(col.args["table"]) if col.table else None)
+        except SqlError:
+            return None
+        return idx
+
+    def _join_kind(self, j: exp.Join) -> str:
+        side = (j.args.get("side") or "").upper() if isinstance(j.args.get("side"), str) else str(j.args.get("side") or "").upper()
+        kind = (j.args.get("kind") or "").upper() if isinstance(j.args.get("kind"), str) else str(j.args.get("kind") or "").upper()
+        if side == "LEFT":
+            return "left"
+        if side == "RIGHT":
+            return "right"
+        if side == "FULL":
+            return "full"
+        if kind == "CROSS":
+            return "cross"
+        if not j.args.get("on") and not j.args.get("using") and not j.args.get("method"):
+            return "cross"
+        return "inner"
+
+    def _is_function_source(self, node: exp.Expression) -> bool:
+        if isinstance(node, exp.Table) and isinstance(node.this, exp.Func):
+            return True
+        return isinstance(node, exp.Unnest)
+
+    def _source_is_correlated(self, plan: Plan, node: exp.Expression) -> bool:
+        return bool(getattr(plan, "correlated", False))
+
+    def _pushdown(self, plan: Plan, scope: Scope, conjuncts: list[exp.Expression], only_rel: str | None = None,
+                  ctx_scope: Scope | None = None) -> tuple[Plan, list[exp.Expression]]:
+        """Moves predicates that reference only this relation into its scan, choosing
+        a primary-key or index access path when one applies."""
+        if not isinstance(plan, TableScan):
+            if only_rel is None and not isinstance(plan, (Result1,)):
+                comp = Compiler(self, scope, self.rt, where="WHERE")
+                rest = []
+                for cj in conjuncts:
+                    if self._local_to(cj, scope, only_rel):
+                        e = comp.compile_bool(cj, "WHERE")
+                        plan = Filter(plan, e.fn, cj.sql(dialect="postgres"))
+                    else:
+                        rest.append(cj)
+                return plan, rest
+            return plan, conjuncts
+        local: list[exp.Expression] = []
+        rest: list[exp.Expression] = []
+        for cj in conjuncts:
+            (local if self._local_to(cj, scope, only_rel) else rest).append(cj)
+        if not local:
+            return plan, rest
+        comp = Compiler(self, scope, self.rt, where="WHERE")
+        fns = [comp.compile_bool(cj, "WHERE").fn for cj in local]
+        plan.filter = _all(fns)
+        plan.filter_sql = [cj.sql(dialect="postgres") for cj in local]
+        self._choose_access(plan, local, scope, comp)
+        return plan, rest
+
+    def _local_to(self, cj: exp.Expression, scope: Scope, rel: str | None) -> bool:
+        """Whether cj references only columns of scope (and outer queries), no subqueries."""
+        for n in cj.walk():
+            if isinstance(n, (exp.Select, exp.Subquery, exp.Exists)):
+                return False
+            if isinstance(n, exp.Func) and self._has_aggregate(n):
+                return False
+            if isinstance(n, exp.Column) and not isinstance(n.this, exp.Star):
+                name = ident(n.this)
+                r = ident(n.args["table"]) if n.table else None
+                try:
+                    idx = scope.find(name, r)
+                except SqlError:
+                    return False
+                if idx is None:
+                    if r is not None and r in scope.rels:
+                        return False
+                    # an outer reference or a column of another relation
+                    if scope.parent is not None and scope.parent.resolve(name, r) is not None and (
+                            r is None or not any(c.rel == r for c in scope.columns)):
+                        continue
+                    return False
+        return True
+
+    def _choose_access(self, scan: TableScan, local: list[exp.Expression], scope: Scope, comp: Compiler) -> None:
+        table = scan.access.table
+        eq: dict[str, E] = {}
+        lo: dict[str, tuple[E, bool]] = {}
+        hi: dict[str, tuple[E, bool]] = {}
+        for cj in local:
+            for col, op, val in self._simple_predicates(cj):
+                c = table.column(col)
+                if c is None:
+                    continue
+                ct = T.parse_type_name(c.type)
+                try:
+                    ve = comp.compile(val)
+                    if not (ve.const or self._is_param_or_outer(val)):
+                        continue
+                    if T.strip(ve.type) != T.strip(ct) and ve.type.oid != T.UNKNOWN.oid:
+                        if not (ve.type.oid in T.INTEGER_TYPES and ct.oid in T.INTEGER_TYPES):
+                            continue
+                        if T.NUMERIC_RANK[ve.type.oid] > T.NUMERIC_RANK[ct.oid]:
+                            continue
+                    ve = coerce(ve, T.strip(ct))
+                except SqlError:
+                    continue
+                if op == "=":
+                    eq[col] = ve
+                elif op in (">", ">="):
+                    lo[col] = (ve, op == ">=")
+                elif op in ("<", "<="):
+                    hi[col] = (ve, op == "<=")
+        pk = table.primary_key
+        if pk and all(c in eq for c in pk):
+            scan.mode = "pk_point"
+            scan.key_fns = [eq[c].fn for c in pk]
+            return
+        if pk:
+            prefix = []
+            for c in pk:
+                if c in eq:
+                    prefix.append(eq[c].fn)
+                else:
+                    break
+            nxt = pk[len(prefix)] if len(prefix) < len(pk) else None
+            if prefix or (nxt is not None and (nxt in lo or nxt in hi)):
+                scan.mode = "pk_range"
+                scan.key_fns = prefix
+                if nxt is not None and (nxt in lo or nxt in hi):
+                    lo_e = lo.get(nxt)
+                    hi_e = hi.get(nxt)
+                    scan.range = (lo_e[0].fn if lo_e else None, lo_e[1] if lo_e else True,
+                                  hi_e[0].fn if hi_e else None, hi_e[1] if hi_e else True)
+                return
+        best = None
+        for ix, cols, prefix_bytes in scan.access.indexes:
+            n = 0
+            for c in ix.columns:
+                if c in eq:
+                    n += 1
+                else:
+                    break
+            nxt = ix.columns[n] if n < len(ix.columns) else None
+            ranged = nxt is not None and (nxt in lo or nxt in hi)
+            score = n * 2 + (1 if ranged else 0) + (1 if ix.unique and n == len(ix.columns) else 0)
+            if score > 0 and (best is None or score > best[0]):
+                best = (score, ix, cols, prefix_bytes, n, nxt if ranged else None)
+        if best is not None:
+            _, ix, cols, prefix_bytes, n, nxt = best
+            scan.mode = "index"
+            scan.index = (ix, cols, prefix_bytes)
+            scan.key_fns = [eq[c].fn for c in ix.columns[:n]]
+            if nxt is not None:
+                lo_e = lo.get(nxt)
+                hi_e = hi.get(nxt)
+                scan.range = (lo_e[0].fn if lo_e else None, lo_e[1] if lo_e else True,
+                              hi_e[0].fn if hi_e else None, hi_e[1] if hi_e else True)
+
+    def _is_param_or_outer(self, node: exp.Expression) -> bool:
+        return all(not isinstance(n, exp.Column) for n in node.walk()) and not any(
+            isinstance(n, (exp.Select, exp.Func)) and _volatile(n) for n in node.walk())
+
+    def _simple_predicates(self, cj: exp.Expression) -> list[tuple[str, str, exp.Expression]]:
+        ops = {exp.EQ: "=", exp.GT: ">", exp.GTE: ">=", exp.LT: "<", exp.LTE: "<="}
+        flip = {"=": "=", ">": "<", ">=": "<=", "<": ">", "<=": ">="}
+        out = []
+        if type(cj) in ops:
+            op = ops[type(cj)]
+            if isinstance(cj.this, exp.Column) and not isinstance(cj.expression, exp.Column):
+                out.append((ident(cj.this.this), op, cj.expression))
+            elif isinstance(cj.expression, exp.Column) and not isinstance(cj.this, exp.Column):
+                out.append((ident(cj.expression.this), flip[op], cj.this))
+        elif isinstance(cj, exp.Between) and isinstance(cj.this, exp.Column) and not cj.args.get("symmetric"):
+            name = ident(cj.this.this)
+            out.append((name, ">=", cj.args["low"]))
+            out.append((name, "<=", cj.args["high"]))
+        return out
+
+    def _plan_source(self, node: exp.Expression, scope: Scope, ctes: dict[str, CTEInfo],
+                     lateral_scope: Scope | None) -> tuple[Plan, list[ScopeColumn], str | None]:
+        alias_node = node.args.get("alias")
+        alias = ident(alias_node.this) if alias_node is not None and alias_node.this is not None else None
+        col_aliases = [ident(c) for c in alias_node.columns] if alias_node is not None and alias_node.columns else []
+        parent_for_sub = lateral_scope if lateral_scope is not None else scope.parent
+        if isinstance(node, exp.Table):
+            inner = node.this
+            if isinstance(inner, exp.Func) or isinstance(inner, exp.Anonymous):
+                return self._function_source(inner, alias, col_aliases, scope, lateral_scope)
+            name = ident(inner)
+            schema = ident(node.args["db"]) if node.args.get("db") else None
+            rel = alias or name
+            if schema is None and name in ctes:
+                info = ctes[name]
+                assert info.plan is not None and info.out is not None
+                cols = [ScopeColumn(rel, col_aliases[i] if i < len(col_aliases) else c.name, c.type)
+                        for i, c in enumerate(info.out)]
+                return info.plan, cols, rel
+            return self._relation_source(schema, name, rel, col_aliases, scope)
+        if isinstance(node, exp.Subquery):
+            sub_scope_parent = parent_for_sub
+            out = self.plan_query(node.this, sub_scope_parent, ctes)
+            out = self._order_limit_wrapper(node, out, sub_scope_parent, ctes)
+            if alias is None:
+                alias = None
+            rel = alias
+            cols = [ScopeColumn(rel, col_aliases[i] if i < len(col_aliases) else c.name, c.type)
+                    for i, c in enumerate(out.columns)]
+            plan = SubqueryScan(cols, out.plan, len(out.columns), rel or "subquery")
+            plan.correlated = lateral_scope is not None and self._mentions_outer(node.this, lateral_scope)  # type: ignore[attr-defined]
+            return plan, cols, rel
+        if isinstance(node, exp.Lateral):
+            sub = node.this
+            if isinstance(sub, exp.Subquery):
+                sub.set("alias", alias_node)
+                plan, cols, rel = self._plan_source(sub, scope, ctes, lateral_scope=scope)
+                plan.correlated = True  # type: ignore[attr-defined]
+                return plan, cols, rel
+            return self._function_source(sub, alias, col_aliases, scope, scope)
+        if isinstance(node, exp.Values):
+            out = self._plan_values(node, parent_for_sub, ctes)
+            rel = alias or "*VALUES*"
+            cols = [ScopeColumn(rel, col_aliases[i] if i < len(col_aliases) else c.name, c.type)
+                    for i, c in enumerate(out.columns)]
+            return out.plan, cols, rel
+        if isinstance(node, exp.Unnest):
+            return self._function_source(node, alias, col_aliases, scope, lateral_scope)
+        raise SqlError("0A000", f"unsupported FROM item: {node.sql(dialect='postgres')[:60]}")
+
+    def _mentions_outer(self, node: exp.Expression, scope: Scope) -> bool:
+        names = {c.name for c in scope.columns}
+        rels = scope.rels
+        for col in node.find_all(exp.Column):
+            if col.table and ident(col.args["table"]) in rels:
+                return True
+        del names
+        return False
+
+    def _function_source(self, fnode: exp.Expression, alias: str | None, col_aliases: list[str], scope: Scope,
+                         lateral_scope: Scope | None) -> tuple[Plan, list[ScopeColumn], str | None]:
+        from orbitdb.sql.funccall import call_by_name, normalize
+
+        with_ordinality = False
+        if isinstance(fnode, exp.Unnest):
+            name = "unnest"
+            args = list(fnode.expressions)
+            with_ordinality = bool(fnode.args.get("offset"))
+            if isinstance(fnode.args.get("offset"), exp.Identifier):
+                col_aliases = col_aliases + [ident(fnode.args["offset"])] if len(col_aliases) < 2 else col_aliases
+        else:
+            name, args, _ = normalize(fnode)
+        c_scope = lateral_scope if lateral_scope is not None else Scope([], parent=scope.parent, level=scope.level)
+        if lateral_scope is not None:
+            inner_scope = Scope([], parent=lateral_scope, level=lateral_scope.level + 1)
+        else:
+            inner_scope = Scope([], parent=scope.parent, level=scope.level + 1) if scope.parent else Scope()
+        comp = Compiler(self, inner_scope, self.rt, where="functions in FROM")
+        e = call_by_name(comp, name, args, fnode)
+        rel = alias or name
+        from orbitdb.sql import funcregistry as R
+
+        fd = R.FUNCTIONS.get(name)
+        if fd is not None and fd.set_returning:
+            cols_spec = getattr(e, "columns", None) or _srf_columns(name, e)
+        else:
+            cols_spec = [(name, e.type)]
+        fn = e.fn
+        if fd is not None and fd.set_returning:
+            multi = len(cols_spec) > 1 or (hasattr(e, "columns") and e.columns)  # type: ignore[attr-defined]
+
+            def gen(ctx: ExecContext) -> Iterator[Row]:
+                vals = fn(())
+                if vals is None:
+                    return
+                for i, v in enumerate(vals, 1):
+                    r = v if multi else (v,)
+                    yield (r + (i,)) if with_ordinality else r
+        else:
+            def gen(ctx: ExecContext) -> Iterator[Row]:
+                v = fn(())
+                yield ((v, 1) if with_ordinality else (v,))
+
+        names = [c[0] for c in cols_spec]
+        types = [c[1] for c in cols_spec]
+        if len(cols_spec) == 1 and alias is not None and not col_aliases:
+            names = [alias]
+        if with_ordinality:
+            names.append("ordinality")
+            types.append(T.INT8)
+        cols = [ScopeColumn(rel, col_aliases[i] if i < len(col_aliases) else n, t) for i, (n, t) in
+                enumerate(zip(names, types))]
+        plan = FunctionScan(cols, gen, name)
+        plan.correlated = lateral_scope is not None and inner_scope.correlated  # type: ignore[attr-defined]
+        return plan, cols, rel
+
+    def _relation_source(self, schema: str | None, name: str, rel: str, col_aliases: list[str],
+                         scope: Scope) -> tuple[Plan, list[ScopeColumn], str | None]:
+        table = self.lookup_table(schema, name)
+        if table is None:
+            sysrel = _system_relation(self.session, schema, name)
+            if sysrel is not None:
+                cols = [ScopeColumn(rel, col_aliases[i] if i < len(col_aliases) else n, t)
+                        for i, (n, t) in enumerate(sysrel.columns)]
+                return FunctionScan(cols, sysrel.rows, name), cols, rel
+            qual = f"{schema}.{name}" if schema else name
+            raise SqlError("42P01", f'relation "{qual}" does not exist')
+        if table.kind == "v":
+            return self._view_source(table, rel, col_aliases, scope)
+        self.tables_used.add(table.oid)
+        access = TableAccess(table)
+        cols = []
+        for i, c in enumerate(table.columns):
+            cols.append(ScopeColumn(rel, col_aliases[i] if i < len(col_aliases) else c.name,
+                                    T.parse_type_name(c.type), table_oid=table.oid, attnum=i + 1))
+        cols.append(ScopeColumn(rel, "ctid", T.BYTEA, hidden=True, table_oid=table.oid))
+        scope.pk_columns[rel] = list(table.primary_key)  # type: ignore[attr-defined]
+        return TableScan(cols, access, self.rt, rel), cols, rel
+
+    def _view_source(self, table: TableDef, rel: str, col_aliases: list[str],
+                     scope: Scope) -> tuple[Plan, list[ScopeColumn], str | None]:
+        from orbitdb.sql.parser import parse_one
+
+        node = parse_one(table.view_sql or "")
+        out = self.plan_query(node, None, {})
+        names = table.view_columns or [c.name for c in out.columns]
+        cols = [ScopeColumn(rel, col_aliases[i] if i < len(col_aliases) else names[i], c.type)
+                for i, c in enumerate(out.columns)]
+        return SubqueryScan(cols, out.plan, len(out.columns), rel), cols, rel
+
+    def lookup_table(self, schema: str | None, name: str) -> TableDef | None:
+        if schema is not None:
+            if schema in ("pg_catalog", "information_schema"):
+                return None
+            return self.catalog.table(schema, name)
+        for s in self.session.search_schemas():
+            t = self.catalog.table(s, name)
+            if t is not None:
+                return t
+        return None
+
+    def _plan_values(self, node: exp.Values, parent: Scope | None, ctes: dict[str, CTEInfo]) -> Output:
+        rows = node.expressions
+        if not rows:
+            raise SqlError("42601", "VALUES must have at least one row")
+        comp = Compiler(self, parent.child() if parent else Scope(), self.rt, where="VALUES")
+        compiled = []
+        width = None
+        for r in rows:
+            items = r.expressions if isinstance(r, exp.Tuple) else [r]
+            if width is None:
+                width = len(items)
+            elif len(items) != width:
+                raise SqlError("42601", "VALUES lists must all be the same length")
+            compiled.append([comp.compile(i) for i in items])
+        assert width is not None
+        types = []
+        for j in range(width):
+            t = T.common_type([row[j].type for row in compiled], "VALUES")
+            types.append(T.TEXT if t.oid == T.UNKNOWN.oid else t)
+        fns = [[coerce(row[j], types[j]).fn for j in range(width)] for row in compiled]
+        cols = [ScopeColumn(None, f"column{j + 1}", types[j]) for j in range(width)]
+        plan: Plan = ValuesScan(cols, fns)
+        out = Output(plan, cols)
+        return self._order_limit_wrapper(node, out, parent, ctes)
+
+    def _order_limit_wrapper(self, node: exp.Expression, out: Output, parent: Scope | None,
+                             ctes: dict[str, CTEInfo]) -> Output:
+        order = node.args.get("order")
+        plan = out.plan
+        if order is not None:
+            s = Scope(list(out.columns), parent=parent, level=(parent.level + 1) if parent else 0)
+            comp = Compiler(self, s, self.rt, where="ORDER BY")
+            keys = []
+            names = [c.name for c in out.columns]
+            for o in order.expressions:
+                idx = None
+                if isinstance(o.this, exp.Literal) and not o.this.is_string:
+                    idx = int(o.this.this) - 1
+                    if idx < 0 or idx >= len(out.columns):
+                        raise SqlError("42P10", f"ORDER BY position {idx + 1} is not in select list")
+                elif isinstance(o.this, exp.Column) and not o.this.table and ident(o.this.this) in names:
+                    idx = names.index(ident(o.this.this))
+                if idx is not None:
+                    f, t = _get(idx), out.columns[idx].type
+                else:
+                    if isinstance(node, (exp.Union, exp.Intersect, exp.Except)):
+                        raise SqlError("0A000", "invalid UNION/INTERSECT/EXCEPT ORDER BY clause",
+                                       detail="Only result column names can be used, not expressions or functions.")
+                    e = comp.compile(o.this)
+                    f, t = e.fn, e.type
+                desc = bool(o.args.get("desc"))
+                nf = o.args.get("nulls_first")
+                keys.append((f, desc, bool(nf) if nf is not None else desc, sort_key_fn(t)))
+            plan = Sort(plan, keys)
+        if not isinstance(node, exp.Select):
+            plan = self._limit(node, plan, parent)
+        return Output(plan, out.columns)
+
+    def _plan_setop(self, node: exp.Expression, parent: Scope | None, ctes: dict[str, CTEInfo]) -> Output:
+        left = self.plan_query(node.this, parent, ctes)
+        right = self.plan_query(node.expression, parent, ctes)
+        op = {exp.Union: "union", exp.Intersect: "intersect", exp.Except: "except"}[type(node)]
+        if len(left.columns) != len(right.columns):
+            raise SqlError("42601", f"each {op.upper()} query must have the same number of columns")
+        types = []
+        lconv = []
+        rconv = []
+        for i, (lc, rc) in enumerate(zip(left.columns, right.columns)):
+            t = T.common_type([lc.type, rc.type], op.upper())
+            if t.oid == T.UNKNOWN.oid:
+                t = T.TEXT
+            types.append(t)
+            lconv.append(coerce(E(_get(i), lc.type), t).fn)
+            rconv.append(coerce(E(_get(i), rc.type), t).fn)
+        cols = [ScopeColumn(None, lc.name, t) for lc, t in zip(left.columns, types)]
+        all_ = not node.args.get("distinct")
+        plan: Plan = SetOp(left.plan, right.plan, op, all_, lconv, rconv, cols, row_key_fn(types))
+        out = Output(plan, cols)
+        return self._order_limit_wrapper(node, out, parent, ctes)
+
+    # ---- subqueries in expressions ----
+    def _sub_plan(self, c: Compiler, node: exp.Expression) -> tuple[Output, bool]:
+        sub_scope = c.scope
+        out = self.plan_query(node, sub_scope, {})
+        correlated = self._query_is_correlated(node, c.scope)
+        return out, correlated
+
+    def _query_is_correlated(self, node: exp.Expression, scope: Scope) -> bool:
+        """Conservatively: the subquery names a column that is not its own."""
+        own: set[str] = set()
+        for t in node.find_all(exp.Table):
+            own.add(ident(t.args["alias"].this) if t.args.get("alias") is not None and t.args["alias"].this
+                    else ident(t.this) if isinstance(t.this, exp.Identifier) else "")
+        for sq in node.find_all(exp.Subquery):
+            a = sq.args.get("alias")
+            if a is not None and a.this is not None:
+                own.add(ident(a.this))
+        outer_cols = set()
+        s: Scope | None = scope
+        while s is not None:
+            outer_cols.update(c.name for c in s.columns)
+            s = s.parent
+        for col in node.find_all(exp.Column):
+            if isinstance(col.this, exp.Star):
+                continue
+            if col.table:
+                if ident(col.args["table"]) not in own:
+                    return True
+            elif ident(col.this) in outer_cols:
+                return True
+        return False
+
+    def _runner(self, c: Compiler, out: Output, correlated: bool) -> Callable[[Row], list[Row]]:
+        plan = out.plan
+        level = c.scope.level
+        rt = self.rt
+        key = next(_plan_ids)
+
+        def run(row: Row) -> list[Row]:
+            ctx = rt.ctx
+            if not correlated:
+                cached = ctx.cte_results.get(key)
+                if cached is not None:
+                    return cached
+            saved = ctx.outer[level]
+            ctx.outer[level] = row
+            try:
+                result = list(plan.rows(ctx))
+            finally:
+                ctx.outer[level] = saved
+            if not correlated:
+                ctx.cte_results[key] = result
+            return result
+
+        return run
+
+    def scalar_subquery(self, c: Compiler, node: exp.Expression) -> E:
+        out, correlated = self._sub_plan(c, node)
+        if len(out.columns) != 1:
+            raise SqlError("42601", "subquery must return only one column")
+        run = self._runner(c, out, correlated)
+
+        def fn(row: Row) -> Any:
+            rows = run(row)
+            if not rows:
+                return None
+            if len(rows) > 1:
+                raise SqlError("21000", "more than one row returned by a subquery used as an expression")
+            return rows[0][0]
+
+        t = out.columns[0].type
+        return E(fn, t, name=out.columns[0].name)
+
+    def exists_subquery(self, c: Compiler, node: exp.Expression) -> E:
+        if isinstance(node, exp.Subquery):
+            node = node.this
+        out, correlated = self._sub_plan(c, node)
+        plan = out.plan
+        level = c.scope.level
+        rt = self.rt
+        key = next(_plan_ids)
+
+        def fn(row: Row) -> Any:
+            ctx = rt.ctx
+            if not correlated and key in ctx.cte_results:
+                return ctx.cte_results[key]
+            saved = ctx.outer[level]
+            ctx.outer[level] = row
+            try:
+                found = next(iter(plan.rows(ctx)), None) is not None
+            finally:
+                ctx.outer[level] = saved
+            if not correlated:
+                ctx.cte_results[key] = found
+            return found
+
+        return E(fn, T.BOOL, name="exists")
+
+    def subquery_values(self, c: Compiler, node: exp.Expression, multi: bool = False) -> E:
+        out, correlated = self._sub_plan(c, node)
+        if len(out.columns) != 1 and not multi:
+            raise SqlError("42601", "subquery has too many columns")
+        run = self._runner(c, out, correlated)
+        if multi:
+            return E(lambda row: run(row), T.RECORD)
+        return E(lambda row: [r[0] for r in run(row)], out.columns[0].type)
+
+
+def _system_relation(session: Session, schema: str | None, name: str) -> Any:
+    try:
+        from orbitdb.sql.system import system_relation
+    except ImportError:  # the system catalogs are optional while they are being built
+        return None
+    return system_relation(session, schema, name)
+
+
+def _srf_columns(name: str, e: E) -> list[tuple[str, SqlType]]:
+    t = e.type
+    if t.elem is not None and name != "unnest":
+        return [(name, t)]
+    return [(name, t)]
+
+
+def _volatile(n: exp.Expression) -> bool:
+    return isinstance(n, exp.Select)
+
+
+def _get(i: int) -> Callable[[Row], Any]:
+    return lambda r: r[i]
+
+
+def _shift(f: Callable[[Row], Any], offset: int) -> Callable[[Row], Any]:
+    """A function over combined rows used on right-side rows alone."""
+    return lambda r: f((None,) * offset + r)
+
+
+def _unshift(f: Callable[[Row], Any], offset: int) -> Callable[[Row], Any]:
+    return lambda r: f(r[offset:])
+
+
+def _eq_fn(a: Callable[[Row], Any], b: Callable[[Row], Any]) -> Callable[[Row], Any]:
+    def run(r: Row) -> Any:
+        x, y = a(r), b(r)
+        if x is None or y is None:
+            return None
+        return x == y
+
+    return run
+
+
+def _all(fns: list[Callable[[Row], Any]]) -> Callable[[Row], Any]:
+    if len(fns) == 1:
+        f0 = fns[0]
+        return lambda r: f0(r) is True
+    return lambda r: all(f(r) is True for f in fns)
+
+
+def _col_node(c: ScopeColumn) -> exp.Expression:
+    col = exp.Column(this=exp.Identifier(this=c.name, quoted=True))
+    if c.rel is not None:
+        col.set("table", exp.Identifier(this=c.rel, quoted=True))
+    return col
+
+
+__all__ = ["Planner", "Output", "CTEInfo", "split_and", "const"]

@@ -1,0 +1,656 @@
+"""Physical operators: each produces rows (tuples) for a running statement and
+describes itself for EXPLAIN."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from functools import cmp_to_key
+from typing import TYPE_CHECKING, Any
+
+from orbitdb.sql.errors import SqlError
+from orbitdb.sql.scope import ExecContext, ScopeColumn
+
+if TYPE_CHECKING:
+    from orbitdb.sql.aggregates import AggCollector
+    from orbitdb.sql.expr import Runtime
+    from orbitdb.sql.window import WindowCollector
+    from orbitdb.storage.tables import TableAccess
+
+Row = tuple[Any, ...]
+Fn = Callable[[Row], Any]
+
+
+class Plan:
+    columns: list[ScopeColumn]
+
+    def rows(self, ctx: ExecContext) -> Iterator[Row]:
+        raise NotImplementedError
+
+    def explain(self) -> list[tuple[str, list[Plan]]]:
+        """(description line, children)."""
+        return [(type(self).__name__, [])]
+
+    def explain_lines(self, depth: int = 0) -> list[str]:
+        out = []
+        for i, (line, children) in enumerate(self.explain()):
+            if depth == 0 and i == 0:
+                out.append(line)
+            elif i == 0:
+                out.append("  " * (depth * 3 - 2) + "->  " + line)
+            else:
+                out.append("  " * (depth * 3) + "  " + line)
+            for ch in children:
+                out.extend(ch.explain_lines(depth + 1))
+        return out
+
+
+class Result1(Plan):
+    """One empty row (SELECT without FROM)."""
+
+    def __init__(self) -> None:
+        self.columns = []
+
+    def rows(self, ctx: ExecContext) -> Iterator[Row]:
+        yield ()
+
+    def explain(self) -> list[tuple[str, list[Plan]]]:
+        return [("Result", [])]
+
+
+class ValuesScan(Plan):
+    def __init__(self, columns: list[ScopeColumn], exprs: list[list[Fn]]) -> None:
+        self.columns = columns
+        self.exprs = exprs
+
+    def rows(self, ctx: ExecContext) -> Iterator[Row]:
+        for fns in self.exprs:
+            yield tuple(f(()) for f in fns)
+
+    def explain(self) -> list[tuple[str, list[Plan]]]:
+        return [(f"Values Scan on \"*VALUES*\"", [])]
+
+
+class TableScan(Plan):
+    """Reads a table: a point lookup, a primary-key or index range, or everything.
+    Rows are the table's columns followed by the hidden row key."""
+
+    def __init__(self, columns: list[ScopeColumn], access: TableAccess, rt: Runtime, alias: str) -> None:
+        self.columns = columns
+        self.access = access
+        self.rt = rt
+        self.alias = alias
+        self.mode = "seq"  # seq | pk_point | pk_range | index
+        self.key_fns: list[Fn] = []  # values of the leading key columns (point or prefix)
+        self.range: tuple[Fn | None, bool, Fn | None, bool] | None = None  # lo, lo_incl, hi, hi_incl
+        self.index: Any = None
+        self.filter: Fn | None = None
+        self.filter_sql: list[str] = []
+        self.reverse = False
+
+    def _bounds(self, ctx: ExecContext, prefix: bytes) -> tuple[bytes, bytes] | None:
+        from orbitdb.storage.keycodec import encode_value
+        from orbitdb.storage.txn import prefix_end
+
+        parts = []
+        for f in self.key_fns:
+            v = f(())
+            if v is None:
+                return None
+            parts.append(encode_value(v))
+        base = prefix + b"".join(parts)
+        start, stop = base, prefix_end(base) if parts else prefix_end(prefix)
+        if self.range is not None:
+            lo, lo_incl, hi, hi_incl = self.range
+            if lo is not None:
+                v = lo(())
+                if v is None:
+                    return None
+                enc = base + encode_value(v)
+                start = enc if lo_incl else enc + b"\xff"
+            if hi is not None:
+                v = hi(())
+                if v is None:
+                    return None
+                enc = base + encode_value(v)
+                stop = enc + b"\xff" if hi_incl else enc
+        return start, stop
+
+    def rows(self, ctx: ExecContext) -> Iterator[Row]:
+        txn = ctx.txn
+        assert txn is not None
+        acc = self.access
+        decode = acc.decode
+        flt = self.filter
+        if self.mode == "pk_point":
+            from orbitdb.storage.keycodec import encode_key
+
+            vals = [f(()) for f in self.key_fns]
+            if any(v is None for v in vals):
+                return
+            key = acc.prefix + encode_key(vals)
+            data = txn.get(key)
+            if data is None:
+                return
+            row = decode(data) + (key,)
+            if flt is None or flt(row):
+                yield row
+            return
+        if self.mode == "index":
+            ix, cols, ix_prefix = self.index
+            b = self._bounds(ctx, ix_prefix)
+            if b is None:
+                return
+            it = acc.index_scan(txn, ix_prefix, b[0], b[1], self.reverse)
+        elif self.mode == "pk_range":
+            b = self._bounds(ctx, acc.prefix)
+            if b is None:
+                return
+            it = acc.scan(txn, b[0], b[1], self.reverse)
+        else:
+            it = acc.scan(txn, reverse=self.reverse)
+        n = 0
+        check = ctx.check
+        for key, data in it:
+            n += 1
+            if n & 4095 == 0:
+                check()
+            row = decode(data) + (key,)
+            if flt is None or flt(row):
+                yield row
+
+    def explain(self) -> list[tuple[str, list[Plan]]]:
+        t = self.access.table
+        name = t.name if self.alias == t.name else f"{t.name} {self.alias}"
+        if self.mode == "pk_point" or self.mode == "pk_range":
+            pk = next((c for c in t.constraints if c.kind == "p"), None)
+            line = f"Index Scan using {pk.name if pk else t.name + '_pkey'} on {name}"
+        elif self.mode == "index":
+            line = f"Index Scan using {self.index[0].name} on {name}"
+        else:
+            line = f"Seq Scan on {name}"
+        lines = [(line, [])]
+        if self.filter_sql:
+            lines.append(("Filter: " + " AND ".join(self.filter_sql), []))
+        return lines  # type: ignore[return-value]
+
+
+class FunctionScan(Plan):
+    def __init__(self, columns: list[ScopeColumn], fn: Callable[[ExecContext], Iterator[Row]], name: str) -> None:
+        self.columns = columns
+        self.fn = fn
+        self.name = name
+
+    def rows(self, ctx: ExecContext) -> Iterator[Row]:
+        n = 0
+        for r in self.fn(ctx):
+            n += 1
+            if n & 4095 == 0:
+                ctx.check()
+            yield r
+
+    def explain(self) -> list[tuple[str, list[Plan]]]:
+        return [(f"Function Scan on {self.name}", [])]
+
+
+class Materialized(Plan):
+    """Rows computed once per statement (CTEs, uncorrelated subqueries)."""
+
+    def __init__(self, columns: list[ScopeColumn], child: Plan, key: int, name: str = "") -> None:
+        self.columns = columns
+        self.child = child
+        self.key = key
+        self.name = name
+
+    def rows(self, ctx: ExecContext) -> Iterator[Row]:
+        cached = ctx.cte_results.get(self.key)
+        if cached is None:
+            cached = list(self.child.rows(ctx))
+            ctx.cte_results[self.key] = cached
+        return iter(cached)
+
+    def explain(self) -> list[tuple[str, list[Plan]]]:
+        return [(f"CTE Scan on {self.name}" if self.name else "Materialize", [self.child])]
+
+
+class SubqueryScan(Plan):
+    def __init__(self, columns: list[ScopeColumn], child: Plan, width: int, name: str) -> None:
+        self.columns = columns
+        self.child = child
+        self.width = width
+        self.name = name
+
+    def rows(self, ctx: ExecContext) -> Iterator[Row]:
+        w = self.width
+        for r in self.child.rows(ctx):
+            yield r[:w] if len(r) != w else r
+
+    def explain(self) -> list[tuple[str, list[Plan]]]:
+        return [(f"Subquery Scan on {self.name}", [self.child])]
+
+
+class Filter(Plan):
+    def __init__(self, child: Plan, pred: Fn, sql: str) -> None:
+        self.columns = child.columns
+        self.child = child
+        self.pred = pred
+        self.sql = sql
+
+    def rows(self, ctx: ExecContext) -> Iterator[Row]:
+        pred = self.pred
+        for r in self.child.rows(ctx):
+            if pred(r) is True:
+                yield r
+
+    def explain(self) -> list[tuple[str, list[Plan]]]:
+        inner = self.child.explain()
+        first, children = inner[0]
+        return [(first, children)] + inner[1:] + [(f"Filter: {self.sql}", [])]
+
+
+class Join(Plan):
+    """Nested loop or hash join; LATERAL right sides see the left row."""
+
+    def __init__(self, left: Plan, right: Plan, kind: str, cond: Fn | None, level: int,
+                 lateral: bool, hash_keys: tuple[list[Fn], list[Fn]] | None, right_width: int,
+                 left_width: int) -> None:
+        self.columns = left.columns + right.columns
+        self.left = left
+        self.right = right
+        self.kind = kind  # inner | left | right | full | cross
+        self.cond = cond
+        self.level = level
+        self.lateral = lateral
+        self.hash_keys = hash_keys
+        self.rw = right_width
+        self.lw = left_width
+
+    def rows(self, ctx: ExecContext) -> Iterator[Row]:
+        if self.lateral:
+            yield from self._lateral(ctx)
+            return
+        if self.hash_keys is not None:
+            yield from self._hash(ctx)
+            return
+        right_rows = list(self.right.rows(ctx))
+        cond = self.cond
+        kind = self.kind
+        nulls_r = (None,) * self.rw
+        matched_right = [False] * len(right_rows) if kind in ("right", "full") else None
+        n = 0
+        for lr in self.left.rows(ctx):
+            found = False
+            for j, rr in enumerate(right_rows):
+                n += 1
+                if n & 8191 == 0:
+                    ctx.check()
+                row = lr + rr
+                if cond is None or cond(row) is True:
+                    found = True
+                    if matched_right is not None:
+                        matched_right[j] = True
+                    yield row
+            if not found and kind in ("left", "full"):
+                yield lr + nulls_r
+        if matched_right is not None:
+            nulls_l = (None,) * self.lw
+            for j, rr in enumerate(right_rows):
+                if not matched_right[j]:
+                    yield nulls_l + rr
+
+    def _hash(self, ctx: ExecContext) -> Iterator[Row]:
+        assert self.hash_keys is not None
+        lkeys, rkeys = self.hash_keys
+        table: dict[Any, list[int]] = {}
+        right_rows = list(self.right.rows(ctx))
+        for j, rr in enumerate(right_rows):
+            k = tuple(f(rr) for f in rkeys)
+            if None in k:
+                continue
+            table.setdefault(k, []).append(j)
+        cond = self.cond
+        kind = self.kind
+        nulls_r = (None,) * self.rw
+        matched_right = [False] * len(right_rows) if kind in ("right", "full") else None
+        n = 0
+        for lr in self.left.rows(ctx):
+            n += 1
+            if n & 8191 == 0:
+                ctx.check()
+            k = tuple(f(lr) for f in lkeys)
+            found = False
+            for j in table.get(k, ()):
+                row = lr + right_rows[j]
+                if cond is None or cond(row) is True:
+                    found = True
+                    if matched_right is not None:
+                        matched_right[j] = True
+                    yield row
+            if not found and kind in ("left", "full"):
+                yield lr + nulls_r
+        if matched_right is not None:
+            nulls_l = (None,) * self.lw
+            for j, rr in enumerate(right_rows):
+                if not matched_right[j]:
+                    yield nulls_l + rr
+
+    def _lateral(self, ctx: ExecContext) -> Iterator[Row]:
+        cond = self.cond
+        nulls_r = (None,) * self.rw
+        level = self.level
+        for lr in self.left.rows(ctx):
+            saved = ctx.outer[level]
+            ctx.outer[level] = lr
+            try:
+                right_rows = list(self.right.rows(ctx))
+            finally:
+                ctx.outer[level] = saved
+            found = False
+            for rr in right_rows:
+                row = lr + rr
+                if cond is None or cond(row) is True:
+                    found = True
+                    yield row
+            if not found and self.kind == "left":
+                yield lr + nulls_r
+
+    def explain(self) -> list[tuple[str, list[Plan]]]:
+        kind = {"inner": "", "cross": "", "left": "Left ", "right": "Right ", "full": "Full "}[self.kind]
+        name = "Hash " + kind + "Join" if self.hash_keys else "Nested Loop" + (f" {kind}Join" if kind else "")
+        return [(name.strip(), [self.left, self.right])]
+
+
+class Aggregate(Plan):
+    def __init__(self, child: Plan, collector: AggCollector, grouped: bool, columns: list[ScopeColumn]) -> None:
+        self.columns = columns
+        self.child = child
+        self.collector = collector
+        self.grouped = grouped
+
+    def rows(self, ctx: ExecContext) -> Iterator[Row]:
+        return self.collector.run(self.child.rows(ctx), ctx.check, self.grouped)
+
+    def explain(self) -> list[tuple[str, list[Plan]]]:
+        return [("HashAggregate" if self.grouped else "Aggregate", [self.child])]
+
+
+class WindowAgg(Plan):
+    def __init__(self, child: Plan, collector: WindowCollector) -> None:
+        self.columns = child.columns
+        self.child = child
+        self.collector = collector
+
+    def rows(self, ctx: ExecContext) -> Iterator[Row]:
+        return iter(self.collector.run(list(self.child.rows(ctx))))
+
+    def explain(self) -> list[tuple[str, list[Plan]]]:
+        return [("WindowAgg", [self.child])]
+
+
+class Project(Plan):
+    def __init__(self, child: Plan, fns: list[Fn], columns: list[ScopeColumn], srf: list[int] | None = None) -> None:
+        self.columns = columns
+        self.child = child
+        self.fns = fns
+        self.srf = srf or []
+
+    def rows(self, ctx: ExecContext) -> Iterator[Row]:
+        fns = self.fns
+        if self.srf:
+            yield from self._srf_rows(ctx)
+            return
+        if len(fns) == 1:
+            f0 = fns[0]
+            for r in self.child.rows(ctx):
+                yield (f0(r),)
+            return
+        for r in self.child.rows(ctx):
+            yield tuple([f(r) for f in fns])
+
+    def _srf_rows(self, ctx: ExecContext) -> Iterator[Row]:
+        # set-returning functions in the select list: rows = longest result
+        for r in self.child.rows(ctx):
+            vals = [f(r) for f in self.fns]
+            lists = {i: list(vals[i]) if vals[i] is not None else [] for i in self.srf}
+            n = max((len(v) for v in lists.values()), default=0)
+            for k in range(n):
+                yield tuple((lists[i][k] if k < len(lists[i]) else None) if i in lists else vals[i]
+                            for i in range(len(vals)))
+
+    def explain(self) -> list[tuple[str, list[Plan]]]:
+        return self.child.explain()
+
+
+class Sort(Plan):
+    def __init__(self, child: Plan, keys: list[tuple[Fn, bool, bool, Any]]) -> None:
+        self.columns = child.columns
+        self.child = child
+        self.keys = keys
+
+    def rows(self, ctx: ExecContext) -> Iterator[Row]:
+        rows = list(self.child.rows(ctx))
+        ctx.check()
+        keys = self.keys
+        if len(keys) == 1 and True:
+            f, desc, nulls_first, kf = keys[0]
+            present = []
+            nulls = []
+            for r in rows:
+                v = f(r)
+                (nulls if v is None else present).append((v if kf is None else kf(v), r))
+            present.sort(key=lambda p: p[0], reverse=desc)
+            out = [r for _, r in present]
+            nr = [r for _, r in nulls]
+            return iter(nr + out if nulls_first else out + nr)
+        decorated = [([f(r) for f, _, _, _ in keys], r) for r in rows]
+
+        def cmp(a: Any, b: Any) -> int:
+            for i, (_, desc, nulls_first, kf) in enumerate(keys):
+                x, y = a[0][i], b[0][i]
+                if x is None or y is None:
+                    if x is None and y is None:
+                        continue
+                    return (-1 if x is None else 1) * (-1 if nulls_first else 1)
+                if kf is not None:
+                    x, y = kf(x), kf(y)
+                if x == y:
+                    continue
+                r = -1 if x < y else 1
+                return -r if desc else r
+            return 0
+
+        decorated.sort(key=cmp_to_key(cmp))
+        return iter([r for _, r in decorated])
+
+    def explain(self) -> list[tuple[str, list[Plan]]]:
+        return [("Sort", [self.child])]
+
+
+class Limit(Plan):
+    def __init__(self, child: Plan, limit: Fn | None, offset: Fn | None) -> None:
+        self.columns = child.columns
+        self.child = child
+        self.limit = limit
+        self.offset = offset
+
+    def rows(self, ctx: ExecContext) -> Iterator[Row]:
+        off = self.offset(()) if self.offset is not None else 0
+        lim = self.limit(()) if self.limit is not None else None
+        if off is None:
+            off = 0
+        if off < 0:
+            raise SqlError("2201X", "OFFSET must not be negative")
+        if lim is not None and lim < 0:
+            raise SqlError("2201W", "LIMIT must not be negative")
+        if lim == 0:
+            return
+        n = 0
+        for r in self.child.rows(ctx):
+            if off > 0:
+                off -= 1
+                continue
+            yield r
+            n += 1
+            if lim is not None and n >= lim:
+                return
+
+    def explain(self) -> list[tuple[str, list[Plan]]]:
+        return [("Limit", [self.child])]
+
+
+class Distinct(Plan):
+    def __init__(self, child: Plan, key: Callable[[Row], Any]) -> None:
+        self.columns = child.columns
+        self.child = child
+        self.key = key
+
+    def rows(self, ctx: ExecContext) -> Iterator[Row]:
+        seen: set[Any] = set()
+        key = self.key
+        for r in self.child.rows(ctx):
+            k = key(r)
+            if k in seen:
+                continue
+            seen.add(k)
+            yield r
+
+    def explain(self) -> list[tuple[str, list[Plan]]]:
+        return [("HashAggregate", [self.child])]
+
+
+class Strip(Plan):
+    """Drops hidden trailing columns (sort keys)."""
+
+    def __init__(self, child: Plan, width: int, columns: list[ScopeColumn]) -> None:
+        self.columns = columns
+        self.child = child
+        self.width = width
+
+    def rows(self, ctx: ExecContext) -> Iterator[Row]:
+        w = self.width
+        for r in self.child.rows(ctx):
+            yield r[:w]
+
+    def explain(self) -> list[tuple[str, list[Plan]]]:
+        return self.child.explain()
+
+
+class SetOp(Plan):
+    def __init__(self, left: Plan, right: Plan, op: str, all_: bool, lconv: list[Fn], rconv: list[Fn],
+                 columns: list[ScopeColumn], key: Callable[[Row], Any]) -> None:
+        self.columns = columns
+        self.left = left
+        self.right = right
+        self.op = op
+        self.all = all_
+        self.lconv = lconv
+        self.rconv = rconv
+        self.key = key
+
+    def _conv(self, rows: Iterator[Row], conv: list[Fn]) -> Iterator[Row]:
+        for r in rows:
+            yield tuple(f(r) for f in conv)
+
+    def rows(self, ctx: ExecContext) -> Iterator[Row]:
+        left = self._conv(self.left.rows(ctx), self.lconv)
+        key = self.key
+        if self.op == "union":
+            if self.all:
+                yield from left
+                yield from self._conv(self.right.rows(ctx), self.rconv)
+                return
+            seen: set[Any] = set()
+            for part in (left, self._conv(self.right.rows(ctx), self.rconv)):
+                for r in part:
+                    k = key(r)
+                    if k not in seen:
+                        seen.add(k)
+                        yield r
+            return
+        right_counts: dict[Any, int] = {}
+        for r in self._conv(self.right.rows(ctx), self.rconv):
+            k = key(r)
+            right_counts[k] = right_counts.get(k, 0) + 1
+        emitted: set[Any] = set()
+        for r in left:
+            k = key(r)
+            if self.op == "intersect":
+                if right_counts.get(k, 0) > 0:
+                    if self.all:
+                        right_counts[k] -= 1
+                        yield r
+                    elif k not in emitted:
+                        emitted.add(k)
+                        yield r
+            else:  # except
+                if self.all:
+                    if right_counts.get(k, 0) > 0:
+                        right_counts[k] -= 1
+                    else:
+                        yield r
+                elif k not in right_counts and k not in emitted:
+                    emitted.add(k)
+                    yield r
+
+    def explain(self) -> list[tuple[str, list[Plan]]]:
+        name = {"union": "Append" if self.all else "HashAggregate", "intersect": "HashSetOp Intersect",
+                "except": "HashSetOp Except"}[self.op]
+        return [(name, [self.left, self.right])]
+
+
+class RecursiveUnion(Plan):
+    def __init__(self, base: Plan, step: Plan, key: int, all_: bool, columns: list[ScopeColumn],
+                 conv_base: list[Fn], conv_step: list[Fn], rowkey: Callable[[Row], Any]) -> None:
+        self.columns = columns
+        self.base = base
+        self.step = step
+        self.key = key
+        self.all = all_
+        self.conv_base = conv_base
+        self.conv_step = conv_step
+        self.rowkey = rowkey
+
+    def rows(self, ctx: ExecContext) -> Iterator[Row]:
+        seen: set[Any] = set()
+        work: list[Row] = []
+        for r in self.base.rows(ctx):
+            r = tuple(f(r) for f in self.conv_base)
+            if not self.all:
+                k = self.rowkey(r)
+                if k in seen:
+                    continue
+                seen.add(k)
+            work.append(r)
+            yield r
+        iterations = 0
+        while work:
+            iterations += 1
+            ctx.check()
+            ctx.cte_results[self.key] = work
+            nxt: list[Row] = []
+            for r in self.step.rows(ctx):
+                r = tuple(f(r) for f in self.conv_step)
+                if not self.all:
+                    k = self.rowkey(r)
+                    if k in seen:
+                        continue
+                    seen.add(k)
+                nxt.append(r)
+                yield r
+            work = nxt
+        ctx.cte_results.pop(self.key, None)
+
+    def explain(self) -> list[tuple[str, list[Plan]]]:
+        return [("Recursive Union", [self.base, self.step])]
+
+
+class WorkTableScan(Plan):
+    def __init__(self, columns: list[ScopeColumn], key: int, name: str) -> None:
+        self.columns = columns
+        self.key = key
+        self.name = name
+
+    def rows(self, ctx: ExecContext) -> Iterator[Row]:
+        return iter(ctx.cte_results.get(self.key, []))
+
+    def explain(self) -> list[tuple[str, list[Plan]]]:
+        return [(f"WorkTable Scan on {self.name}", [])]

@@ -1,0 +1,105 @@
+"""Name resolution: the columns visible at a point of a query, and the
+statement-wide execution context the compiled code reads from."""
+
+from __future__ import annotations
+
+import time
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any
+
+from orbitdb.sql.errors import SqlError
+from orbitdb.sql.types import SqlType
+
+if TYPE_CHECKING:
+    from orbitdb.sql.session import Session
+    from orbitdb.storage.txn import Transaction
+
+
+@dataclass
+class ScopeColumn:
+    rel: str | None  # the table alias it belongs to
+    name: str
+    type: SqlType
+    hidden: bool = False  # not expanded by *
+    table_oid: int = 0
+    attnum: int = 0
+    using_merged: bool = False  # a JOIN USING column hidden from qualified *
+
+
+@dataclass
+class Scope:
+    """Columns of the rows at one query level; parent is the enclosing query's
+    scope (for correlated references); level is the depth from the outermost."""
+
+    columns: list[ScopeColumn] = field(default_factory=list)
+    parent: Scope | None = None
+    level: int = 0
+    rels: set[str] = field(default_factory=set)
+    # a lateral/correlated reference into a parent level marks the subquery as correlated
+    correlated: bool = False
+
+    def child(self, columns: list[ScopeColumn] | None = None) -> Scope:
+        return Scope(columns or [], parent=self, level=self.level + 1)
+
+    def resolve(self, name: str, rel: str | None) -> tuple[int, int, SqlType] | None:
+        """(level, index, type) of a column reference, searching outwards."""
+        scope: Scope | None = self
+        while scope is not None:
+            hit = scope.find(name, rel)
+            if hit is not None:
+                if scope is not self:
+                    self.correlated = True
+                return scope.level, hit, scope.columns[hit].type
+            scope = scope.parent
+        return None
+
+    def find(self, name: str, rel: str | None) -> int | None:
+        found: int | None = None
+        for i, c in enumerate(self.columns):
+            if c.name != name:
+                continue
+            if rel is not None:
+                if c.rel != rel:
+                    continue
+            elif c.using_merged:
+                continue
+            if found is not None:
+                raise SqlError("42702", f'column reference "{name}" is ambiguous')
+            found = i
+        if found is None and rel is None:
+            for i, c in enumerate(self.columns):
+                if c.name == name and c.using_merged:
+                    return i
+        return found
+
+    def has_rel(self, rel: str) -> bool:
+        scope: Scope | None = self
+        while scope is not None:
+            if rel in scope.rels:
+                return True
+            scope = scope.parent
+        return False
+
+
+class ExecContext:
+    """Per-statement state read by compiled expressions and operators."""
+
+    __slots__ = ("session", "txn", "params", "outer", "statement_time", "deadline", "cte_results", "canceled")
+
+    def __init__(self, session: Session, txn: Transaction | None, params: list[Any]) -> None:
+        self.session = session
+        self.txn = txn
+        self.params = params
+        self.outer: list[Any] = [None] * 16  # current row of each enclosing query level
+        self.statement_time = session.statement_timestamp()
+        self.deadline: float | None = None
+        self.cte_results: dict[int, list[tuple[Any, ...]]] = {}
+        self.canceled = False
+
+    def check(self) -> None:
+        """Called in long loops: cancel requests and statement_timeout."""
+        if self.session.cancel_requested:
+            self.session.cancel_requested = False
+            raise SqlError("57014", "canceling statement due to user request")
+        if self.deadline is not None and time.monotonic() > self.deadline:
+            raise SqlError("57014", "canceling statement due to statement timeout")

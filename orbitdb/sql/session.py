@@ -1,0 +1,636 @@
+"""Database (one per data directory) and Session (one per connection): statement
+dispatch, transactions (autocommit, blocks, aborted state, savepoints),
+settings, prepared statements and the plan cache. The embedded DB-API and the
+wire server are both thin faces of this class."""
+
+from __future__ import annotations
+
+import datetime
+import itertools
+import os
+import threading
+import time
+import weakref
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from typing import Any
+
+from sqlglot import exp
+
+from orbitdb.sql import settings as S
+from orbitdb.sql import types as T
+from orbitdb.sql.errors import SqlError
+from orbitdb.sql.expr import Runtime
+from orbitdb.sql.parser import Statement, parse_one, split_statements
+from orbitdb.sql.result import Column, CopyIn, CopyOut, Notice, Result
+from orbitdb.sql.scope import ExecContext
+from orbitdb.sql.types import SqlType
+from orbitdb.storage.catalog import Catalog
+from orbitdb.storage.errors import StorageError
+from orbitdb.storage.txn import Store, Transaction
+
+_tls = threading.local()
+_UTC = datetime.timezone.utc
+
+
+def current_timezone() -> datetime.tzinfo:
+    return getattr(_tls, "tz", _UTC)
+
+
+def current_session() -> Session | None:
+    return getattr(_tls, "session", None)
+
+
+class Database:
+    """An open data directory: the storage plus the sessions using it."""
+
+    def __init__(self, store: Store) -> None:
+        self.store = store
+        self._pids = itertools.count(os.getpid() % 100000 * 10 + 1)
+        self.sessions: weakref.WeakSet[Session] = weakref.WeakSet()
+        self.started = datetime.datetime.now(_UTC)
+        self.closed = False
+
+    @classmethod
+    def open(cls, path: str, **knobs: Any) -> Database:
+        from orbitdb.engine import EngineError
+
+        try:
+            store = Store(path, **knobs)
+        except EngineError as e:
+            raise SqlError("58030", f"could not open database at {path}: {e}") from e
+        return cls(store)
+
+    def session(self, user: str = "orbit", database: str = "actors", application_name: str = "") -> Session:
+        s = Session(self, user, database, application_name, next(self._pids))
+        self.sessions.add(s)
+        return s
+
+    def close(self) -> None:
+        if self.closed:
+            return
+        self.closed = True
+        for s in list(self.sessions):
+            s.close()
+        self.store.close()
+
+
+@dataclass
+class Prepared:
+    """A parsed, analysed statement ready to run with parameters."""
+
+    sql: str
+    stmt: Statement
+    param_types: list[SqlType]
+    columns: list[Column] | None
+    compiled: Any = None
+    catalog_key: Any = None
+    node: Any = None
+    extra: dict[str, Any] = field(default_factory=dict)
+
+    @property
+    def param_oids(self) -> list[int]:
+        return [t.oid if t.oid != T.UNKNOWN.oid else T.TEXT.oid for t in self.param_types]
+
+
+_TXN_CONTROL = {"BEGIN", "START", "COMMIT", "END", "ROLLBACK", "ABORT", "SAVEPOINT", "RELEASE", "PREPARE"}
+_QUERY = {"SELECT", "WITH", "VALUES", "TABLE"}
+_DML = {"INSERT", "UPDATE", "DELETE"}
+_DDL = {"CREATE", "DROP", "ALTER", "TRUNCATE", "COMMENT", "GRANT", "REVOKE"}
+
+
+class Session:
+    def __init__(self, db: Database, user: str, database: str, application_name: str, pid: int) -> None:
+        self.db = db
+        self.store = db.store
+        self.user = user
+        self.database = database
+        self.backend_pid = pid
+        self.settings: dict[str, str] = dict(S.DEFAULTS)
+        self.settings["session_authorization"] = user
+        self.settings["application_name"] = application_name
+        self.changed: dict[str, str] = {}
+        self.txn: Transaction | None = None
+        self.in_block = False
+        self.failed = False
+        self.implicit = False
+        self.txn_isolation: str | None = None
+        self.txn_read_only = False
+        self.txn_settings_undo: list[tuple[str, str, bool]] = []  # (name, old value, local)
+        self.currval: dict[int, int] = {}
+        self.lastval_oid: int | None = None
+        self.cancel_requested = False
+        self.closed = False
+        self._txn_start = datetime.datetime.now(_UTC)
+        self._stmt_time = self._txn_start
+        self.plan_cache: dict[Any, Any] = {}
+        self.notices: list[Notice] = []
+        self.lock = threading.RLock()
+        self.prepared_sql: dict[str, Prepared] = {}  # SQL-level PREPARE
+
+    # ---- information for the wire server ----
+    @property
+    def transaction_status(self) -> str:
+        if self.failed:
+            return "E"
+        return "T" if self.in_block else "I"
+
+    def parameter_status(self) -> dict[str, str]:
+        return {S.REPORTED[k]: self.settings[k] for k in S.REPORTED}
+
+    def take_parameter_changes(self) -> dict[str, str]:
+        out = {S.REPORTED[k]: v for k, v in self.changed.items() if k in S.REPORTED}
+        self.changed = {}
+        return out
+
+    def cancel(self) -> None:
+        self.cancel_requested = True
+
+    def close(self) -> None:
+        if self.closed:
+            return
+        self.closed = True
+        if self.txn is not None:
+            self.txn.rollback()
+            self.txn = None
+
+    # ---- settings ----
+    def get_setting(self, name: str, missing_ok: bool = False) -> str | None:
+        key = S.canonical_name(name)
+        if key == "transaction_isolation" and self.txn_isolation:
+            return self.txn_isolation
+        if key == "transaction_read_only":
+            return "on" if self.txn_read_only else self.settings["default_transaction_read_only"]
+        if key in self.settings:
+            return self.settings[key]
+        if missing_ok:
+            return None
+        raise SqlError("42704", f'unrecognized configuration parameter "{name}"')
+
+    def set_setting(self, name: str, value: str | None, is_local: bool = False) -> None:
+        key = S.canonical_name(name)
+        if not S.is_known(key):
+            raise SqlError("42704", f'unrecognized configuration parameter "{name}"')
+        if key in S.READ_ONLY:
+            raise SqlError("55P02", f'parameter "{name}" cannot be changed')
+        if key == "transaction_isolation":
+            if self.txn is not None and self.txn.snapshot is not None and self._txn_has_run:
+                raise SqlError("25001", "SET TRANSACTION ISOLATION LEVEL must be called before any query")
+            v = S.normalize(key, value or "read committed")
+            self.txn_isolation = v
+            if self.txn is not None:
+                self.txn.isolation = v
+            return
+        if key == "transaction_read_only":
+            self.txn_read_only = S.normalize(key, value or "off") == "on"
+            return
+        new = S.DEFAULTS.get(key, "") if value is None else S.normalize(key, value)
+        old = self.settings.get(key, "")
+        if self.txn is not None and self.in_block:
+            self.txn_settings_undo.append((key, old, is_local))
+        elif is_local:
+            self.notices.append(Notice("WARNING", "25P01", "SET LOCAL can only be used in transaction blocks"))
+            return
+        self.settings[key] = new
+        if new != old:
+            self.changed[key] = new
+            self.plan_cache.clear()
+
+    def search_schemas(self) -> list[str]:
+        out = []
+        for part in self.settings.get("search_path", "").split(","):
+            p = part.strip()
+            if not p:
+                continue
+            if p == '"$user"' or p == "$user":
+                p = self.user
+            elif p.startswith('"') and p.endswith('"'):
+                p = p[1:-1]
+            else:
+                p = p.lower()
+            out.append(p)
+        return out
+
+    def current_schema(self) -> str | None:
+        cat = self.catalog()
+        for s in self.search_schemas():
+            if cat.schema(s) is not None:
+                return s
+        return None
+
+    def creation_schema(self) -> str:
+        s = self.current_schema()
+        if s is None:
+            raise SqlError("3F000", "no schema has been selected to create in")
+        return s
+
+    def timezone(self) -> datetime.tzinfo:
+        from orbitdb.sql.pgtext.zones import session_zone
+
+        return session_zone(self.settings.get("timezone", "UTC"))
+
+    def statement_timestamp(self) -> datetime.datetime:
+        return self._stmt_time
+
+    def transaction_time(self) -> datetime.datetime:
+        return self._txn_start
+
+    def catalog(self) -> Catalog:
+        return self.txn.catalog if self.txn is not None else self.store.catalog
+
+    def sleep(self, seconds: float) -> None:
+        end = time.monotonic() + max(0.0, seconds)
+        while True:
+            left = end - time.monotonic()
+            if left <= 0:
+                return
+            if self.cancel_requested:
+                self.cancel_requested = False
+                raise SqlError("57014", "canceling statement due to user request")
+            ctx = getattr(_tls, "ctx", None)
+            if ctx is not None:
+                ctx.check()
+            time.sleep(min(left, 0.05))
+
+    # ---- transactions ----
+    @property
+    def _txn_has_run(self) -> bool:
+        return getattr(self, "_statements_in_txn", 0) > 0
+
+    def _begin_txn(self) -> Transaction:
+        iso = self.txn_isolation or self.settings["default_transaction_isolation"]
+        txn = self.store.begin(iso, self.txn_read_only)
+        self._txn_start = datetime.datetime.now(_UTC)
+        self._statements_in_txn = 0
+        lock_ms = int(self.settings.get("lock_timeout", "0") or 0)
+        txn.lock_deadline = None
+        self._lock_timeout_ms = lock_ms
+        return txn
+
+    def begin_block(self, isolation: str | None = None, read_only: bool | None = None) -> None:
+        if self.in_block:
+            self.notices.append(Notice("WARNING", "25001", "there is already a transaction in progress"))
+            return
+        if self.txn is None:
+            self.txn = self._begin_txn()
+        self.in_block = True
+        self.implicit = False
+        if isolation:
+            self.txn_isolation = isolation
+            self.txn.isolation = isolation
+        if read_only is not None:
+            self.txn_read_only = read_only
+            self.txn.read_only = read_only
+
+    def commit(self) -> str:
+        """Ends the transaction; an aborted one rolls back (tag ROLLBACK)."""
+        if not self.in_block and self.txn is None:
+            self.notices.append(Notice("WARNING", "25P01", "there is no transaction in progress"))
+            return "COMMIT"
+        if self.failed:
+            self._end(False)
+            return "ROLLBACK"
+        self._end(True)
+        return "COMMIT"
+
+    def rollback(self) -> None:
+        if not self.in_block and self.txn is None:
+            self.notices.append(Notice("WARNING", "25P01", "there is no transaction in progress"))
+            return
+        self._end(False)
+
+    def _end(self, commit: bool) -> None:
+        txn = self.txn
+        self.txn = None
+        self.in_block = False
+        self.failed = False
+        self.implicit = False
+        self.txn_isolation = None
+        self.txn_read_only = self.settings.get("default_transaction_read_only") == "on"
+        undo = self.txn_settings_undo
+        self.txn_settings_undo = []
+        try:
+            if txn is not None:
+                if commit:
+                    self._commit_txn(txn)
+                else:
+                    txn.rollback()
+        finally:
+            # settings: SET LOCAL always reverts; plain SET reverts on rollback
+            for key, old, local in reversed(undo):
+                if local or not commit:
+                    if self.settings.get(key) != old:
+                        self.changed[key] = old
+                    self.settings[key] = old
+
+    def _commit_txn(self, txn: Transaction) -> None:
+        try:
+            txn.commit(sync=self.settings.get("synchronous_commit", "on") != "off")
+        except StorageError as e:
+            raise SqlError(e.sqlstate, str(e)) from e
+        except Exception as e:
+            from orbitdb.engine import EngineError
+
+            if isinstance(e, EngineError):
+                raise SqlError("58030", f"could not commit: {e}") from e
+            raise
+
+    # ---- running statements ----
+    def execute_simple(self, sql: str) -> Iterator[Result | CopyIn | CopyOut]:
+        """The simple-query protocol: statements run in order; without an explicit
+        transaction, a multi-statement message is one implicit transaction."""
+        stmts = split_statements(sql)
+        multi = len(stmts) > 1 and not any(s.kind in _TXN_CONTROL for s in stmts)
+        if multi and not self.in_block and self.txn is None:
+            self.txn = self._begin_txn()
+            self.implicit = True
+        try:
+            for st in stmts:
+                yield self._execute(st, None, [])
+        except BaseException:
+            if self.implicit:
+                self._end(False)
+            raise
+        if self.implicit and self.txn is not None and not self.in_block:
+            self._end(True)
+
+    def execute(self, sql: str, params: list[Any] | None = None) -> list[Result | CopyIn | CopyOut]:
+        """Runs every statement of sql with the same parameters (DB-API style)."""
+        stmts = split_statements(sql)
+        if not stmts:
+            return [Result("EMPTY")]
+        types = [param_type(v) for v in (params or [])]
+        out = []
+        for st in stmts:
+            p = self._prepare_stmt(st, list(types))
+            out.append(self._execute(st, p, list(params or [])))
+        return out
+
+    def prepare(self, sql: str, param_oids: list[int] | None = None) -> Prepared:
+        stmts = split_statements(sql)
+        if len(stmts) > 1:
+            raise SqlError("42601", "cannot insert multiple commands into a prepared statement")
+        if not stmts:
+            return Prepared(sql, Statement("", "", 0), [], None)
+        types = [T.by_oid(o) if o else T.UNKNOWN for o in (param_oids or [])]
+        return self._prepare_stmt(stmts[0], types)
+
+    def execute_prepared(self, p: Prepared, params: list[Any]) -> Result | CopyIn | CopyOut:
+        if not p.stmt.text:
+            return Result("EMPTY")
+        return self._execute(p.stmt, p, list(params))
+
+    def _prepare_stmt(self, st: Statement, types: list[SqlType]) -> Prepared:
+        p = Prepared(st.text, st, types, None)
+        if st.kind in _QUERY or st.kind in _DML:
+            with self._statement_scope():
+                try:
+                    self._compile(p)
+                except SqlError:
+                    if self.txn is None:
+                        raise
+                    raise
+        return p
+
+    def _compile(self, p: Prepared) -> Any:
+        from orbitdb.sql.compiled import compile_statement
+
+        cat = self.catalog()
+        key = (cat.version, id(cat), self.settings.get("search_path"), tuple(t.oid for t in p.param_types))
+        if p.compiled is not None and p.catalog_key == key:
+            return p.compiled
+        cache_key = (p.sql, key)
+        cached = self.plan_cache.get(cache_key)
+        if cached is not None:
+            p.compiled, p.param_types, p.columns = cached
+            p.catalog_key = key
+            return p.compiled
+        rt = Runtime(list(p.param_types))
+        compiled = compile_statement(self, p.stmt, rt)
+        p.compiled = compiled
+        p.param_types = rt.param_types
+        p.columns = compiled.columns
+        p.catalog_key = key
+        if len(self.plan_cache) > 512:
+            self.plan_cache.clear()
+        self.plan_cache[cache_key] = (compiled, list(rt.param_types), compiled.columns)
+        return compiled
+
+    class _Scope:
+        def __init__(self, s: Session) -> None:
+            self.s = s
+
+        def __enter__(self) -> None:
+            _tls.session = self.s
+            _tls.tz = self.s.timezone()
+
+        def __exit__(self, *a: Any) -> None:
+            _tls.session = None
+
+    def _statement_scope(self) -> Session._Scope:
+        return Session._Scope(self)
+
+    def _execute(self, st: Statement, p: Prepared | None, params: list[Any]) -> Result | CopyIn | CopyOut:
+        if self.closed:
+            raise SqlError("08003", "connection is closed")
+        kind = st.kind
+        self.cancel_requested = False
+        if self.failed and not self._allowed_when_failed(st):
+            raise SqlError("25P02", "current transaction is aborted, commands ignored until end of transaction block")
+        with self._statement_scope():
+            if kind in _TXN_CONTROL:
+                from orbitdb.sql.utility import transaction_control
+
+                return transaction_control(self, st)
+            autocommit = self.txn is None
+            if autocommit:
+                self.txn = self._begin_txn()
+            txn = self.txn
+            assert txn is not None
+            self._stmt_time = datetime.datetime.now(_UTC) if not self.in_block and not self.implicit else (
+                datetime.datetime.now(_UTC))
+            if autocommit:
+                self._txn_start = self._stmt_time
+            txn.begin_statement()
+            ctx = ExecContext(self, txn, params)
+            ctx.statement_time = self._txn_start
+            timeout = int(self.settings.get("statement_timeout", "0") or 0)
+            if timeout > 0:
+                ctx.deadline = time.monotonic() + timeout / 1000.0
+                txn.lock_deadline = ctx.deadline
+            lock_ms = int(self.settings.get("lock_timeout", "0") or 0)
+            if lock_ms > 0:
+                d = time.monotonic() + lock_ms / 1000.0
+                txn.lock_deadline = min(d, txn.lock_deadline) if txn.lock_deadline else d
+            txn.check = ctx.check
+            _tls.ctx = ctx
+            try:
+                result = self._dispatch(st, p, params, ctx)
+                self._statements_in_txn = getattr(self, "_statements_in_txn", 0) + 1
+            except StorageError as e:
+                self._fail(autocommit)
+                raise SqlError(e.sqlstate, str(e)) from e
+            except SqlError:
+                self._fail(autocommit)
+                raise
+            except RecursionError:
+                self._fail(autocommit)
+                raise SqlError("54001", "stack depth limit exceeded") from None
+            except BaseException:
+                self._fail(autocommit)
+                raise
+            finally:
+                _tls.ctx = None
+                txn.lock_deadline = None
+            if isinstance(result, (CopyIn, CopyOut)):
+                result.autocommit = autocommit  # type: ignore[attr-defined]
+                return result
+            if autocommit and self.txn is txn:
+                self._end(True)
+            if self.notices:
+                result.notices.extend(self.notices)
+                self.notices = []
+            return result
+
+    def _fail(self, autocommit: bool) -> None:
+        if autocommit or self.implicit:
+            if self.implicit:
+                return  # execute_simple ends the implicit transaction
+            self._end(False)
+        else:
+            self.failed = True
+
+    def _allowed_when_failed(self, st: Statement) -> bool:
+        if st.kind in ("ROLLBACK", "ABORT", "COMMIT", "END"):
+            return True
+        if st.kind == "PREPARE":
+            return False
+        return False
+
+    def finish_copy(self, autocommit: bool, ok: bool) -> None:
+        if autocommit and self.txn is not None:
+            self._end(ok)
+        elif not ok:
+            self._fail(False)
+
+    def _dispatch(self, st: Statement, p: Prepared | None, params: list[Any], ctx: ExecContext) -> Any:
+        kind = st.kind
+        if kind in _QUERY or kind in _DML:
+            if p is None:
+                p = Prepared(st.text, st, [param_type(v) for v in params], None)
+            compiled = self._compile(p)
+            ctx.params = convert_params(params, p.param_types)
+            compiled.rt.ctx = ctx
+            return compiled.run(ctx)
+        if kind == "EXPLAIN":
+            from orbitdb.sql.utility import explain
+
+            return explain(self, st, params, ctx)
+        if kind in ("SET", "RESET", "SHOW", "DISCARD"):
+            from orbitdb.sql.utility import settings_statement
+
+            return settings_statement(self, st)
+        if kind == "COPY":
+            from orbitdb.sql.copy import copy_statement
+
+            return copy_statement(self, st, ctx)
+        if kind in _DDL or kind in ("ANALYZE", "VACUUM", "CHECKPOINT", "REINDEX", "CLUSTER", "LISTEN",
+                                    "UNLISTEN", "NOTIFY", "LOCK", "DO", "SECURITY", "LOAD", "REFRESH",
+                                    "DEALLOCATE", "EXECUTE", "FETCH", "CLOSE", "DECLARE", "MOVE"):
+            from orbitdb.sql.ddl import ddl_statement
+
+            return ddl_statement(self, st, ctx, params)
+        if kind == "SELECTINTO":
+            pass
+        raise SqlError("42601", f'syntax error at or near "{st.text.split()[0] if st.text.split() else ""}"',
+                       position=1)
+
+
+def param_type(v: Any) -> SqlType:
+    """The SQL type a Python parameter value is sent as (psycopg's adaptation)."""
+    import decimal
+    import uuid
+
+    from orbitdb.storage.interval import Interval
+
+    if v is None or isinstance(v, str):
+        return T.UNKNOWN
+    if isinstance(v, bool):
+        return T.BOOL
+    if isinstance(v, int):
+        if -2147483648 <= v <= 2147483647:
+            return T.INT4
+        if -9223372036854775808 <= v <= 9223372036854775807:
+            return T.INT8
+        return T.NUMERIC
+    if isinstance(v, float):
+        return T.FLOAT8
+    if isinstance(v, decimal.Decimal):
+        return T.NUMERIC
+    if isinstance(v, (bytes, bytearray, memoryview)):
+        return T.BYTEA
+    if isinstance(v, datetime.datetime):
+        return T.TIMESTAMPTZ if v.tzinfo is not None else T.TIMESTAMP
+    if isinstance(v, datetime.date):
+        return T.DATE
+    if isinstance(v, datetime.time):
+        return T.TIMETZ if v.tzinfo is not None else T.TIME
+    if isinstance(v, (datetime.timedelta, Interval)):
+        return T.INTERVAL
+    if isinstance(v, uuid.UUID):
+        return T.UUID
+    if isinstance(v, dict):
+        return T.JSONB
+    if isinstance(v, (list, tuple)):
+        inner = [param_type(x) for x in v if x is not None]
+        elem = inner[0] if inner else T.TEXT
+        if elem.oid == T.UNKNOWN.oid:
+            elem = T.TEXT
+        return T.array_of(elem)
+    wrapped = getattr(v, "adapted", None)
+    if wrapped is not None:
+        return T.JSONB
+    return T.UNKNOWN
+
+
+def convert_params(params: list[Any], types: list[SqlType]) -> list[Any]:
+    """Brings parameter values to their (declared or inferred) types."""
+    from orbitdb.sql.casts import EXPLICIT, find_cast
+
+    out = list(params)
+    if len(out) < len(types):
+        raise SqlError("08P01", f"bind message supplies {len(out)} parameters, but prepared statement requires {len(types)}")
+    for i, t in enumerate(types):
+        v = out[i]
+        if v is None:
+            continue
+        if isinstance(v, str) and t.oid not in T.STRING_OIDS:
+            conv = find_cast(T.UNKNOWN, t, EXPLICIT)
+            out[i] = conv(v) if conv is not None else v
+            continue
+        if isinstance(v, (bytearray, memoryview)):
+            out[i] = bytes(v)
+        elif isinstance(v, tuple):
+            out[i] = list(v)
+        elif isinstance(v, datetime.timedelta):
+            from orbitdb.storage.interval import Interval
+
+            out[i] = Interval.from_timedelta(v)
+        elif t.oid == T.NUMERIC.oid and isinstance(v, (int, float)) and not isinstance(v, bool):
+            import decimal
+
+            out[i] = decimal.Decimal(repr(v)) if isinstance(v, float) else decimal.Decimal(v)
+        elif t.oid in (T.FLOAT8.oid, T.FLOAT4.oid) and isinstance(v, int) and not isinstance(v, bool):
+            out[i] = float(v)
+        elif hasattr(v, "adapted"):
+            out[i] = v.adapted
+        elif t.oid == T.TIMESTAMPTZ.oid and isinstance(v, datetime.datetime) and v.tzinfo is not None:
+            out[i] = v.astimezone(_UTC)
+    return out
+
+
+def column_of(name: str, t: SqlType, table_oid: int = 0, attnum: int = 0) -> Column:
+    return Column(name, t.oid, t.typlen if t.typlen > 0 else -1, t.typmod, table_oid, attnum)
+
+
+__all__ = ["Database", "Session", "Prepared", "SqlError", "current_timezone", "exp"]

@@ -1,0 +1,320 @@
+"""PostgreSQL's types as orbitdb knows them: OIDs, names, categories, storage
+kinds, and the rules that pick a common type or an implicit cast."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, replace
+
+from sqlglot import exp
+
+from orbitdb.sql.errors import SqlError
+
+
+@dataclass(frozen=True)
+class SqlType:
+    name: str  # PostgreSQL's format_type name without modifier
+    oid: int
+    typlen: int
+    category: str  # pg_type.typcategory
+    kind: str  # row codec storage kind
+    typmod: int = -1
+    elem: SqlType | None = None  # element type of an array
+    array_oid: int = 0
+    preferred: bool = False
+    short: str = ""  # pg_type.typname (int4, varchar, ...)
+
+    @property
+    def is_array(self) -> bool:
+        return self.elem is not None
+
+    def with_typmod(self, typmod: int) -> SqlType:
+        return replace(self, typmod=typmod)
+
+    def array(self) -> SqlType:
+        return array_of(self)
+
+    def display(self) -> str:
+        """format_type(oid, typmod): how psql and errors spell the type."""
+        if self.elem is not None:
+            return self.elem.display() + "[]"
+        mod = self.typmod
+        if mod >= 0:
+            if self.oid in (1043, 1042):
+                return f"{self.name}({mod - 4})"
+            if self.oid == 1700:
+                m = mod - 4
+                return f"numeric({m >> 16},{m & 0xFFFF})"
+            if self.oid in (1083, 1114, 1184, 1266):
+                base, _, rest = self.name.partition(" ")
+                return f"{base}({mod}) {rest}".rstrip()
+        return self.name
+
+    def __str__(self) -> str:
+        return self.display()
+
+
+def _t(name: str, oid: int, typlen: int, cat: str, kind: str, array_oid: int, short: str, pref: bool = False) -> SqlType:
+    return SqlType(name, oid, typlen, cat, kind, array_oid=array_oid, short=short, preferred=pref)
+
+
+BOOL = _t("boolean", 16, 1, "B", "bool", 1000, "bool", True)
+BYTEA = _t("bytea", 17, -1, "U", "bytes", 1001, "bytea")
+CHAR = _t('"char"', 18, 1, "Z", "text", 1002, "char")
+NAME = _t("name", 19, 64, "S", "text", 1003, "name")
+INT8 = _t("bigint", 20, 8, "N", "int", 1016, "int8")
+INT2 = _t("smallint", 21, 2, "N", "int", 1005, "int2")
+INT4 = _t("integer", 23, 4, "N", "int", 1007, "int4")
+REGPROC = _t("regproc", 24, 4, "N", "int", 1008, "regproc")
+TEXT = _t("text", 25, -1, "S", "text", 1009, "text", True)
+OID = _t("oid", 26, 4, "N", "int", 1028, "oid", True)
+JSON = _t("json", 114, -1, "U", "json", 199, "json")
+FLOAT4 = _t("real", 700, 4, "N", "float", 1021, "float4")
+FLOAT8 = _t("double precision", 701, 8, "N", "float", 1022, "float8", True)
+UNKNOWN = _t("unknown", 705, -2, "X", "text", 0, "unknown")
+BPCHAR = _t("character", 1042, -1, "S", "text", 1014, "bpchar")
+VARCHAR = _t("character varying", 1043, -1, "S", "text", 1015, "varchar")
+DATE = _t("date", 1082, 4, "D", "date", 1182, "date")
+TIME = _t("time without time zone", 1083, 8, "D", "time", 1183, "time")
+TIMESTAMP = _t("timestamp without time zone", 1114, 8, "D", "ts", 1115, "timestamp")
+TIMESTAMPTZ = _t("timestamp with time zone", 1184, 8, "D", "tstz", 1185, "timestamptz", True)
+INTERVAL = _t("interval", 1186, 16, "T", "interval", 1187, "interval", True)
+TIMETZ = _t("time with time zone", 1266, 12, "D", "timetz", 1270, "timetz")
+NUMERIC = _t("numeric", 1700, -1, "N", "numeric", 1231, "numeric")
+REGCLASS = _t("regclass", 2205, 4, "N", "int", 2210, "regclass")
+REGTYPE = _t("regtype", 2206, 4, "N", "int", 2211, "regtype")
+UUID = _t("uuid", 2950, 16, "U", "uuid", 2951, "uuid")
+JSONB = _t("jsonb", 3802, -1, "U", "json", 3807, "jsonb")
+VOID = _t("void", 2278, 4, "P", "text", 0, "void")
+RECORD = _t("record", 2249, -1, "P", "text", 2287, "record")
+ANY = _t("anyelement", 2283, 4, "P", "text", 0, "anyelement")
+XID = _t("xid", 28, 4, "U", "int", 1011, "xid")
+INT2VECTOR = _t("int2vector", 22, -1, "A", "text", 1006, "int2vector")
+OIDVECTOR = _t("oidvector", 30, -1, "A", "text", 1013, "oidvector")
+ACLITEM = _t("aclitem", 1033, 12, "U", "text", 1034, "aclitem")
+PG_NODE_TREE = _t("pg_node_tree", 194, -1, "Z", "text", 0, "pg_node_tree")
+TID = _t("tid", 27, 6, "U", "text", 1010, "tid")
+REGNAMESPACE = _t("regnamespace", 4089, 4, "N", "int", 4090, "regnamespace")
+REGROLE = _t("regrole", 4096, 4, "N", "int", 4097, "regrole")
+REGPROCEDURE = _t("regprocedure", 2202, 4, "N", "int", 2207, "regprocedure")
+CSTRING = _t("cstring", 2275, -2, "P", "text", 1263, "cstring")
+INET = _t("inet", 869, -1, "I", "text", 1041, "inet")
+MONEY = _t("money", 790, 8, "N", "numeric", 791, "money")
+
+BASE_TYPES = [
+    BOOL, BYTEA, CHAR, NAME, INT8, INT2, INT4, REGPROC, TEXT, OID, JSON, FLOAT4, FLOAT8, UNKNOWN, BPCHAR,
+    VARCHAR, DATE, TIME, TIMESTAMP, TIMESTAMPTZ, INTERVAL, TIMETZ, NUMERIC, REGCLASS, REGTYPE, UUID, JSONB,
+    VOID, RECORD, XID, INT2VECTOR, OIDVECTOR, ACLITEM, PG_NODE_TREE, TID, REGNAMESPACE, REGROLE, REGPROCEDURE,
+    CSTRING, INET, MONEY,
+]
+BY_OID: dict[int, SqlType] = {t.oid: t for t in BASE_TYPES}
+_ARRAYS: dict[int, SqlType] = {}
+
+
+def array_of(elem: SqlType) -> SqlType:
+    base = replace(elem, typmod=-1) if elem.typmod != -1 else elem
+    if base.elem is not None:  # PostgreSQL arrays of arrays are just arrays
+        return base
+    arr = _ARRAYS.get(base.oid)
+    if arr is None:
+        arr = SqlType(
+            base.name + "[]", base.array_oid, -1, "A", "array:" + base.kind, elem=base, short="_" + base.short
+        )
+        _ARRAYS[base.oid] = arr
+    if elem.typmod != -1:
+        return replace(arr, elem=elem)
+    return arr
+
+
+for _b in list(BASE_TYPES):
+    if _b.array_oid:
+        BY_OID[_b.array_oid] = array_of(_b)
+
+NUMERIC_RANK = {INT2.oid: 1, INT4.oid: 2, INT8.oid: 3, NUMERIC.oid: 4, FLOAT4.oid: 5, FLOAT8.oid: 6}
+INTEGER_TYPES = (INT2.oid, INT4.oid, INT8.oid)
+STRING_OIDS = (TEXT.oid, VARCHAR.oid, BPCHAR.oid, NAME.oid, UNKNOWN.oid, CHAR.oid)
+INT_RANGES = {
+    INT2.oid: (-32768, 32767, "smallint"),
+    INT4.oid: (-2147483648, 2147483647, "integer"),
+    INT8.oid: (-9223372036854775808, 9223372036854775807, "bigint"),
+}
+
+_BY_NAME: dict[str, SqlType] = {
+    "bool": BOOL, "boolean": BOOL, "bytea": BYTEA, "char": BPCHAR, "character": BPCHAR, "bpchar": BPCHAR,
+    '"char"': CHAR, "name": NAME, "int8": INT8, "bigint": INT8, "int2": INT2, "smallint": INT2, "int4": INT4,
+    "int": INT4, "integer": INT4, "text": TEXT, "oid": OID, "json": JSON, "float4": FLOAT4, "real": FLOAT4,
+    "float8": FLOAT8, "double precision": FLOAT8, "float": FLOAT8, "double": FLOAT8, "unknown": UNKNOWN,
+    "varchar": VARCHAR, "character varying": VARCHAR, "date": DATE, "time": TIME,
+    "time without time zone": TIME, "timestamp": TIMESTAMP, "timestamp without time zone": TIMESTAMP,
+    "timestamptz": TIMESTAMPTZ, "timestamp with time zone": TIMESTAMPTZ, "interval": INTERVAL,
+    "timetz": TIMETZ, "time with time zone": TIMETZ, "numeric": NUMERIC, "decimal": NUMERIC,
+    "regclass": REGCLASS, "regtype": REGTYPE, "uuid": UUID, "jsonb": JSONB, "void": VOID, "record": RECORD,
+    "regproc": REGPROC, "regnamespace": REGNAMESPACE, "regrole": REGROLE, "regprocedure": REGPROCEDURE,
+    "xid": XID, "cstring": CSTRING, "anyelement": ANY, "aclitem": ACLITEM, "pg_node_tree": PG_NODE_TREE,
+    "int2vector": INT2VECTOR, "oidvector": OIDVECTOR, "tid": TID, "inet": INET, "money": MONEY,
+}
+
+_DTYPE: dict[str, SqlType] = {
+    "INT": INT4, "BIGINT": INT8, "SMALLINT": INT2, "TINYINT": INT2, "DECIMAL": NUMERIC, "FLOAT": FLOAT4,
+    "DOUBLE": FLOAT8, "BOOLEAN": BOOL, "TEXT": TEXT, "VARCHAR": VARCHAR, "NVARCHAR": VARCHAR, "CHAR": BPCHAR,
+    "NCHAR": BPCHAR, "BPCHAR": BPCHAR, "VARBINARY": BYTEA, "BINARY": BYTEA, "BLOB": BYTEA, "DATE": DATE,
+    "TIME": TIME, "TIMETZ": TIMETZ, "TIMESTAMP": TIMESTAMP, "TIMESTAMPTZ": TIMESTAMPTZ,
+    "TIMESTAMPLTZ": TIMESTAMPTZ, "INTERVAL": INTERVAL, "UUID": UUID, "JSON": JSON, "JSONB": JSONB,
+    "NAME": NAME, "OID": OID, "REGCLASS": REGCLASS, "REGTYPE": REGTYPE, "SERIAL": INT4, "BIGSERIAL": INT8,
+    "SMALLSERIAL": INT2, "USERDEFINED": TEXT, "DATETIME": TIMESTAMP, "MONEY": MONEY, "INET": INET,
+    "REGPROC": REGPROC, "REGNAMESPACE": REGNAMESPACE, "REGROLE": REGROLE, "REGPROCEDURE": REGPROCEDURE,
+    "XID": XID, "CSTRING": CSTRING,
+}
+SERIAL_DTYPES = {"SERIAL": "integer", "BIGSERIAL": "bigint", "SMALLSERIAL": "smallint"}
+
+
+def _param_int(p: exp.Expression) -> int:
+    node = p.this if isinstance(p, exp.DataTypeParam) else p
+    try:
+        return int(node.name if isinstance(node, exp.Literal) else node.sql())
+    except ValueError:
+        raise SqlError("42601", f"invalid type modifier {p.sql()}") from None
+
+
+def _typmod(base: SqlType, params: list[exp.Expression]) -> int:
+    if not params:
+        return -1
+    if base.oid in (VARCHAR.oid, BPCHAR.oid):
+        n = _param_int(params[0])
+        if n < 1:
+            raise SqlError("22023", f"length for type {base.short} must be at least 1")
+        if n > 10485760:
+            raise SqlError("22023", f"length for type {base.short} cannot exceed 10485760")
+        return n + 4
+    if base.oid == NUMERIC.oid:
+        p = _param_int(params[0])
+        s = _param_int(params[1]) if len(params) > 1 else 0
+        if p < 1 or p > 1000:
+            raise SqlError("22023", f"NUMERIC precision {p} must be between 1 and 1000")
+        if s < -1000 or s > 1000:
+            raise SqlError("22023", f"NUMERIC scale {s} must be between -1000 and 1000")
+        return ((p << 16) | (s & 0xFFFF)) + 4
+    if base.oid in (TIME.oid, TIMESTAMP.oid, TIMESTAMPTZ.oid, TIMETZ.oid, INTERVAL.oid):
+        return max(0, min(6, _param_int(params[0])))
+    if base.oid in (FLOAT4.oid, FLOAT8.oid):
+        return -1
+    return -1
+
+
+def from_datatype(dt: exp.DataType) -> SqlType:
+    """The SqlType for a parsed type name (CAST target, column definition)."""
+    kind = dt.this
+    key = kind.name if hasattr(kind, "name") else str(kind)
+    if key == "ARRAY":
+        if not dt.expressions:
+            raise SqlError("42601", "syntax error at or near \"[\"")
+        inner = dt.expressions[0]
+        if not isinstance(inner, exp.DataType):
+            inner = exp.DataType.build(inner.sql(), dialect="postgres")
+        return array_of(from_datatype(inner))
+    if key == "USERDEFINED":
+        name = (dt.args.get("kind") or "").lower().strip('"')
+        t = _BY_NAME.get(name)
+        if t is None:
+            raise SqlError("42704", f'type "{name}" does not exist')
+        return t
+    base = _DTYPE.get(key)
+    if base is None:
+        raise SqlError("42704", f'type "{dt.sql(dialect="postgres").lower()}" does not exist')
+    if base is FLOAT4 and dt.expressions:
+        bits = _param_int(dt.expressions[0])
+        if bits < 1:
+            raise SqlError("22023", "precision for type float must be at least 1 bit")
+        if bits > 53:
+            raise SqlError("22023", "precision for type float must be less than 54 bits")
+        return FLOAT4 if bits <= 24 else FLOAT8
+    mod = _typmod(base, list(dt.expressions))
+    return base.with_typmod(mod) if mod != -1 else base
+
+
+def parse_type_name(text: str) -> SqlType:
+    """The SqlType for a type spelled in SQL (as stored in the catalog)."""
+    name = text.strip().lower()
+    if name.endswith("[]"):
+        return array_of(parse_type_name(name[:-2]))
+    t = _BY_NAME.get(name)
+    if t is not None:
+        return t
+    if name == '"char"':
+        return CHAR
+    try:
+        dt = exp.DataType.build(text, dialect="postgres")
+    except Exception:
+        raise SqlError("42704", f'type "{text}" does not exist') from None
+    return from_datatype(dt)
+
+
+def by_oid(oid: int) -> SqlType:
+    t = BY_OID.get(oid)
+    if t is None:
+        raise SqlError("42704", f"type with OID {oid} does not exist")
+    return t
+
+
+def is_numeric(t: SqlType) -> bool:
+    return t.oid in NUMERIC_RANK
+
+
+def is_string(t: SqlType) -> bool:
+    return t.oid in STRING_OIDS
+
+
+def numeric_result(a: SqlType, b: SqlType) -> SqlType:
+    """Result type of arithmetic between two numeric types (PostgreSQL's promotion)."""
+    ra, rb = NUMERIC_RANK[a.oid], NUMERIC_RANK[b.oid]
+    return strip(a if ra >= rb else b)
+
+
+def strip(t: SqlType) -> SqlType:
+    """The type without its modifier (results of expressions carry none)."""
+    if t.typmod == -1 and (t.elem is None or t.elem.typmod == -1):
+        return t
+    if t.elem is not None:
+        return array_of(strip(t.elem))
+    return replace(t, typmod=-1)
+
+
+_CATEGORY_PREFERRED = {"N": FLOAT8, "S": TEXT, "D": TIMESTAMPTZ, "T": INTERVAL, "B": BOOL}
+
+
+def common_type(types: list[SqlType], context: str = "UNION") -> SqlType:
+    """PostgreSQL's UNION/CASE/COALESCE type resolution (simplified to its rules
+    for the built-in types)."""
+    known = [t for t in types if t.oid != UNKNOWN.oid]
+    if not known:
+        return TEXT
+    first = known[0]
+    if all(strip(t) == strip(first) for t in known):
+        if all(t.typmod == first.typmod for t in known):
+            return first
+        return strip(first)
+    cats = {t.category for t in known}
+    if len(cats) > 1:
+        a, b = known[0], next(t for t in known if t.category != known[0].category)
+        raise SqlError("42804", f"{context} types {a.display()} and {b.display()} cannot be matched")
+    cat = known[0].category
+    if cat == "N":
+        best = max(known, key=lambda t: NUMERIC_RANK.get(t.oid, 0))
+        return strip(best)
+    if cat == "S":
+        return TEXT if any(t.oid == TEXT.oid for t in known) else (VARCHAR if all(
+            t.oid in (VARCHAR.oid, BPCHAR.oid) for t in known) else TEXT)
+    if cat == "D":
+        oids = {t.oid for t in known}
+        if TIMESTAMPTZ.oid in oids:
+            return TIMESTAMPTZ
+        if TIMESTAMP.oid in oids:
+            return TIMESTAMP
+        return strip(known[0])
+    if cat == "A":
+        elem = common_type([t.elem for t in known if t.elem is not None], context)
+        return array_of(elem)
+    pref = _CATEGORY_PREFERRED.get(cat)
+    if pref is not None:
+        return pref
+    a, b = known[0], known[1]
+    raise SqlError("42804", f"{context} types {a.display()} and {b.display()} cannot be matched")

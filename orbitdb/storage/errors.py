@@ -1,0 +1,29 @@
+"""Errors raised by the storage layer. Each carries the SQLSTATE PostgreSQL uses
+for the same condition, so the SQL layer can pass it on unchanged."""
+
+from __future__ import annotations
+
+
+class StorageError(Exception):
+    sqlstate = "XX000"
+
+    def __init__(self, message: str, sqlstate: str | None = None) -> None:
+        super().__init__(message)
+        if sqlstate is not None:
+            self.sqlstate = sqlstate
+
+
+class SerializationFailure(StorageError):
+    sqlstate = "40001"
+
+
+class DeadlockDetected(StorageError):
+    sqlstate = "40P01"
+
+
+class LockNotAvailable(StorageError):
+    sqlstate = "55P03"
+
+
+class QueryCanceled(StorageError):
+    sqlstate = "57014"

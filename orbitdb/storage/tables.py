@@ -1,0 +1,106 @@
+"""Rows and index entries of one table in engine keys: key and row encoding,
+lookups and scans through a transaction, and index maintenance."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from typing import Any
+
+from orbitdb.storage.catalog import IndexDef, TableDef
+from orbitdb.storage.keycodec import encode_key, encode_value
+from orbitdb.storage.rowcodec import RowCodec, decode_stored
+from orbitdb.storage.txn import Transaction, index_prefix, prefix_end, table_prefix
+
+
+class TableAccess:
+    """Encodes rows of a table by its current definition. Logical rows are tuples
+    in column order; stored rows are by physical slot (dropped columns keep
+    their slot, so old rows stay readable)."""
+
+    def __init__(self, table: TableDef) -> None:
+        self.table = table
+        self.prefix = table_prefix(table.oid)
+        self.stop = prefix_end(self.prefix)
+        width = table.next_slot
+        kinds = ["text"] * width
+        missing: list[Any] = [None] * width
+        self.slots = [c.slot for c in table.columns]
+        for c in table.columns:
+            kinds[c.slot] = c.kind
+        self.codec = RowCodec(kinds)
+        for c in table.columns:
+            if c.missing is not None:
+                missing[c.slot] = decode_stored(c.kind, c.missing)
+        if any(m is not None for m in missing):
+            self.codec = RowCodec(kinds, missing)
+        self.width = width
+        self.identity = self.slots == list(range(width))
+        names = [c.name for c in table.columns]
+        self.pk_idx = [names.index(c) for c in table.primary_key]
+        self.indexes: list[tuple[IndexDef, list[int], bytes]] = [
+            (ix, [names.index(c) for c in ix.columns], index_prefix(ix.oid)) for ix in table.indexes if not ix.primary
+        ]
+
+    def decode(self, data: bytes) -> tuple[Any, ...]:
+        vals = self.codec.decode(data)
+        if self.identity:
+            return vals
+        return tuple(vals[s] for s in self.slots)
+
+    def encode(self, row: tuple[Any, ...] | list[Any]) -> bytes:
+        if self.identity:
+            return self.codec.encode(row)
+        phys: list[Any] = [None] * self.width
+        for s, v in zip(self.slots, row):
+            phys[s] = v
+        return self.codec.encode(phys)
+
+    def pk_key(self, pk_values: tuple[Any, ...] | list[Any]) -> bytes:
+        return self.prefix + encode_key(pk_values)
+
+    def row_key(self, row: tuple[Any, ...] | list[Any], rowid: int | None = None) -> bytes:
+        if self.pk_idx:
+            return self.prefix + encode_key([row[i] for i in self.pk_idx])
+        assert rowid is not None
+        return self.prefix + encode_value(rowid)
+
+    def index_key(self, ix: IndexDef, cols: list[int], prefix: bytes, row: tuple[Any, ...] | list[Any],
+                  rowkey: bytes) -> bytes:
+        vals = [row[i] for i in cols]
+        key = prefix + encode_key(vals)
+        if not ix.unique or (ix.nulls_distinct and any(v is None for v in vals)):
+            key += rowkey[len(self.prefix):]
+        return key
+
+    # -- reads --
+    def get(self, txn: Transaction, key: bytes) -> tuple[Any, ...] | None:
+        data = txn.get(key)
+        return None if data is None else self.decode(data)
+
+    def scan(self, txn: Transaction, start: bytes | None = None, stop: bytes | None = None,
+             reverse: bool = False) -> Iterator[tuple[bytes, bytes]]:
+        return txn.scan(start or self.prefix, stop or self.stop, reverse)
+
+    def index_scan(self, txn: Transaction, ix_prefix: bytes, start: bytes, stop: bytes,
+                   reverse: bool = False) -> Iterator[tuple[bytes, bytes]]:
+        """(row key, row data) for index entries in [start, stop)."""
+        for _, rowkey in txn.scan(start, stop, reverse):
+            data = txn.get(rowkey)
+            if data is not None:
+                yield rowkey, data
+
+    # -- writes (the caller holds the row lock) --
+    def write_indexes(self, txn: Transaction, row: tuple[Any, ...] | list[Any], rowkey: bytes,
+                      old: tuple[Any, ...] | None) -> None:
+        for ix, cols, prefix in self.indexes:
+            new_key = self.index_key(ix, cols, prefix, row, rowkey)
+            if old is not None:
+                old_key = self.index_key(ix, cols, prefix, old, rowkey)
+                if old_key == new_key:
+                    continue
+                txn.delete(old_key)
+            txn.put(new_key, rowkey)
+
+    def delete_indexes(self, txn: Transaction, row: tuple[Any, ...], rowkey: bytes) -> None:
+        for ix, cols, prefix in self.indexes:
+            txn.delete(self.index_key(ix, cols, prefix, row, rowkey))

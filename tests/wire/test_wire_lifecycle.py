@@ -1,0 +1,157 @@
+"""Cancel requests, concurrency, and stopping the server with SIGTERM / SIGINT."""
+
+from __future__ import annotations
+
+import signal
+import threading
+import time
+
+import psycopg
+import psycopg2
+import pytest
+from pgproto import RawClient, error_fields, query
+
+
+def test_cancel_request_cancels_a_long_query(server):
+    conn = psycopg2.connect(server.dsn)
+    conn.autocommit = True
+    cur = conn.cursor()
+    timer = threading.Timer(0.5, conn.cancel)
+    timer.start()
+    started = time.monotonic()
+    with pytest.raises(psycopg2.errors.QueryCanceled):
+        cur.execute("SELECT pg_sleep(20)")
+    assert time.monotonic() - started < 10
+    cur.execute("SELECT 1")
+    assert cur.fetchone() == (1,)
+    conn.close()
+
+
+def test_cancel_with_psycopg3(server):
+    with psycopg.connect(server.dsn, autocommit=True) as conn:
+        threading.Timer(0.5, conn.cancel_safe).start()
+        with pytest.raises(psycopg.errors.QueryCanceled):
+            conn.execute("SELECT pg_sleep(20)")
+        assert conn.execute("SELECT 1").fetchone() == (1,)
+
+
+def test_cancel_with_wrong_key_is_ignored(server):
+    import struct
+
+    client = RawClient(server.host, server.port)
+    messages = client.startup()
+    pid, secret = struct.unpack("!iI", [body for kind, body in messages if kind == "K"][0])
+    other = RawClient(server.host, server.port)
+    other.send(struct.pack("!iiiI", 16, 80877102, pid, secret ^ 1))
+    assert other.closed()
+    client.send(query("SELECT pg_sleep(0.3)"))
+    assert client.read_until("Z")[-1] == ("Z", b"I")  # ran to completion
+    client.close()
+
+
+def test_slow_query_does_not_stall_others(server):
+    slow = psycopg.connect(server.dsn, autocommit=True)
+    done = threading.Event()
+
+    def run_slow():
+        slow.execute("SELECT pg_sleep(3)")
+        done.set()
+
+    thread = threading.Thread(target=run_slow)
+    thread.start()
+    time.sleep(0.2)
+    started = time.monotonic()
+    with psycopg.connect(server.dsn, autocommit=True) as fast:
+        for _ in range(20):
+            assert fast.execute("SELECT 1").fetchone() == (1,)
+    assert time.monotonic() - started < 2.0 and not done.is_set()
+    thread.join()
+    slow.close()
+
+
+def test_many_concurrent_clients(server):
+    errors: list[BaseException] = []
+
+    def work(n: int) -> None:
+        try:
+            with psycopg.connect(server.dsn, autocommit=True) as conn:
+                for i in range(20):
+                    assert conn.execute("SELECT %s::int4", (n * 100 + i,)).fetchone() == (n * 100 + i,)
+        except BaseException as exc:  # noqa: BLE001 - collected for the assertion
+            errors.append(exc)
+
+    threads = [threading.Thread(target=work, args=(n,)) for n in range(32)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert not errors
+
+
+@pytest.mark.parametrize("sig", [signal.SIGTERM, signal.SIGINT])
+def test_signal_stops_cleanly_with_open_sessions(start_server, sig):
+    server = start_server()
+    idle = psycopg.connect(server.dsn, autocommit=True)
+    in_tx = psycopg2.connect(server.dsn)
+    cur = in_tx.cursor()
+    cur.execute("SELECT 1")  # psycopg2 opened a transaction (BEGIN)
+    busy = psycopg.connect(server.dsn, autocommit=True)
+    outcome: list[BaseException] = []
+
+    def run_busy():
+        try:
+            busy.execute("SELECT pg_sleep(30)")
+        except BaseException as exc:  # noqa: BLE001
+            outcome.append(exc)
+
+    thread = threading.Thread(target=run_busy)
+    thread.start()
+    time.sleep(0.5)
+    started = time.monotonic()
+    assert server.stop(sig) == 0, server.log()
+    assert time.monotonic() - started < 15
+    thread.join(10)
+    assert outcome and isinstance(outcome[0], psycopg.OperationalError)
+    assert "terminating connection due to administrator command" in str(outcome[0])
+    with pytest.raises(psycopg.OperationalError):
+        idle.execute("SELECT 1")
+    log = server.log()
+    assert "shutting down" in log
+    for conn in (idle, busy):
+        conn.close()
+    in_tx.close()
+
+
+def test_fatal_for_idle_client_on_shutdown(start_server):
+    server = start_server()
+    client = RawClient(server.host, server.port)
+    client.startup()
+    server.proc.send_signal(signal.SIGTERM)
+    kind, body = client.read()
+    fields = error_fields(body)
+    assert (kind, fields["S"], fields["C"]) == ("E", "FATAL", "57P01")
+    assert server.proc.wait(15) == 0
+
+
+def test_port_in_use_exits_1(start_server, tmp_path):
+    first = start_server()
+    from conftest import ServerProcess
+
+    second = ServerProcess(tmp_path / "other", ["--port", str(first.port)])
+    assert second.proc.wait(30) == 1
+    assert "could not bind" in second.log()
+
+
+def test_too_many_connections(start_server, tmp_path):
+    config = tmp_path / "small.toml"
+    config.write_text("[protocols]\npostgres_max_connections = 2\n")
+    server = start_server(["--config", str(config)])
+    a = psycopg.connect(server.dsn)
+    b = psycopg.connect(server.dsn)
+    with pytest.raises(psycopg.OperationalError, match="too many clients"):
+        psycopg.connect(server.dsn)
+    a.close()
+    b.close()
+    time.sleep(0.3)
+    with psycopg.connect(server.dsn) as c:
+        assert c.execute("SELECT 1").fetchone() == (1,)
