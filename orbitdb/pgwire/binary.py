@@ -207,7 +207,8 @@ def _enc_numeric(value: Any) -> bytes:
     if value.is_nan():
         return struct.pack("!hhHh", 0, 0, _NUMERIC_NAN, 0)
     if value.is_infinite():
-        return struct.pack("!hhHh", 0, 0, _NUMERIC_PINF if value > 0 else _NUMERIC_NINF, 0)
+        # dscale 32: what PostgreSQL's numeric_send reads out of an infinity's header bits
+        return struct.pack("!hhHh", 0, 0, _NUMERIC_PINF if value > 0 else _NUMERIC_NINF, 32)
     sign, digit_tuple, exponent = value.as_tuple()
     assert isinstance(exponent, int)
     digits = "".join(map(str, digit_tuple))

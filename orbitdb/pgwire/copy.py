@@ -21,15 +21,18 @@ def copy_in(stream: Stream, copy: CopyIn) -> Result:
     ignored by the main loop, as PostgreSQL does."""
     stream.write(backend.copy_response(b"G", copy.format == "binary", copy.column_count))
     stream.flush()
+    settled = False  # finish() or abort() was called: the CopyIn has cleaned up after itself
     try:
         while True:
             kind, body = stream.read_message()
             if kind == ord("d"):
                 copy.feed(body)
             elif kind == ord("c"):
+                settled = True
                 return copy.finish()
             elif kind == ord("f"):
                 message = parse_copy_fail(body)
+                settled = True
                 copy.abort(message)
                 raise SqlError(QUERY_CANCELED, f"COPY from stdin failed: {message}")
             elif kind in (ord("H"), ord("S")):
@@ -38,9 +41,9 @@ def copy_in(stream: Stream, copy: CopyIn) -> Result:
                 raise ProtocolError(
                     f"unexpected message type 0x{kind:02X} during COPY from stdin", fatal=False
                 )
-    except SqlError as exc:
-        if exc.sqlstate != QUERY_CANCELED or "COPY from stdin failed" not in exc.message:
-            _abort_quietly(copy, exc.message)
+    except BaseException as exc:  # bad data, protocol error, client gone: the COPY must not linger
+        if not settled:
+            _abort_quietly(copy, str(exc))
         raise
 
 

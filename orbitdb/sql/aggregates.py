@@ -592,7 +592,7 @@ def _sort_items(items: list[Any], order: list[Any]) -> list[Any]:
             if x is None or y is None:
                 if x is None and y is None:
                     continue
-                r = (-1 if x is None else 1) * (1 if not nulls_first else -1)
+                r = (-1 if x is None else 1) * (1 if nulls_first else -1)
                 return r
             if key is not None:
                 x, y = key(x), key(y)

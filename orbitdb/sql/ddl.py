@@ -216,7 +216,7 @@ class DDL:
             return
         if isinstance(el, exp.PrimaryKey):
             self.add_pk(t, [_col_name(c) for c in el.expressions], name)
-        elif isinstance(el, (exp.UniqueColumnConstraint, exp.Unique)):
+        elif isinstance(el, exp.UniqueColumnConstraint):
             sch = el.this
             cols = [_col_name(c) for c in (sch.expressions if isinstance(sch, exp.Schema) else el.expressions)]
             self.add_unique(t, cols, name, nulls_distinct=not el.args.get("nulls"))

@@ -170,7 +170,9 @@ def compile_function(c: Compiler, node: exp.Expression, filter_node: exp.Express
         within = node
         name, args, extra = normalize(node.this)
         extra["order"] = node.expression.expressions
-    if name in AGGREGATES or filter_node is not None:
+    if filter_node is not None and name not in AGGREGATES:
+        raise SqlError("42809", f"FILTER specified, but {name} is not an aggregate function")
+    if name in AGGREGATES:
         if c.agg is None:
             raise SqlError("42803", f"aggregate functions are not allowed in {c.where or 'this context'}")
         return c.agg.add(c, name, args, extra, filter_node, node, within is not None)

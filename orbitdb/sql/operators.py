@@ -156,7 +156,8 @@ def compile_comparison(c: Compiler, node: exp.Expression) -> E:
         return E(run, T.BOOL)
     op = _NODE_OP[type(node)]
     right = node.expression
-    if isinstance(right, exp.Any) or (isinstance(right, exp.Anonymous) and right.name.upper() in ("ALL", "ANY", "SOME")):
+    if isinstance(right, (exp.Any, exp.All)) or (
+            isinstance(right, exp.Anonymous) and right.name.upper() in ("ALL", "ANY", "SOME")):
         return _quantified(c, node.this, right, op)
     if isinstance(node.this, exp.Tuple):
         return _row_compare(c, node.this, right, op)
@@ -165,8 +166,8 @@ def compile_comparison(c: Compiler, node: exp.Expression) -> E:
 
 
 def _quantified(c: Compiler, left_node: exp.Expression, q: exp.Expression, op: str) -> E:
-    is_all = isinstance(q, exp.Anonymous) and q.name.upper() == "ALL"
-    inner = q.this if isinstance(q, exp.Any) else q.expressions[0]
+    is_all = isinstance(q, exp.All) or (isinstance(q, exp.Anonymous) and q.name.upper() == "ALL")
+    inner = q.this if isinstance(q, (exp.Any, exp.All)) else q.expressions[0]
     while isinstance(inner, exp.Paren):
         inner = inner.this
     left = c.compile(left_node)

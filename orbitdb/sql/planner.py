@@ -231,9 +231,7 @@ class Planner:
         srf: list[int] = []
         for p, n in zip(projections, select_nodes):
             e = out_comp.compile(n)
-            if e.type.oid == T.UNKNOWN.oid:
-                e = coerce(e, T.TEXT)
-            out_exprs.append(e)
+            out_exprs.append(e)  # an unknown literal stays unknown: UNION and INSERT resolve it
             names.append(ident(p.args["alias"]) if isinstance(p, exp.Alias) else self._column_name(n, e))
             if self._is_srf(n):
                 srf.append(len(out_exprs) - 1)
@@ -283,7 +281,8 @@ class Planner:
                 for n in on_nodes:
                     idx = self._order_ref(n, projections, names)
                     if idx is None:
-                        raise SqlError("0A000", "DISTINCT ON expressions must appear in the select list here")
+                        raise SqlError("42P10", "SELECT DISTINCT ON expressions must match initial ORDER BY "
+                                       "expressions")
                     key_idx.append(idx)
                 if order is not None:
                     plan = Sort(plan, self._sort_keys(order, order_out_idx, out_exprs, hidden, width))
@@ -325,7 +324,10 @@ class Planner:
         c = Compiler(self, scope or Scope(), self.rt, where="LIMIT")
         lf = None
         if limit is not None:
-            le = limit.expression if isinstance(limit, exp.Limit) else limit
+            if isinstance(limit, exp.Fetch):
+                le = limit.args.get("count") or exp.Literal.number(1)
+            else:
+                le = limit.expression if isinstance(limit, exp.Limit) else limit
             if isinstance(le, exp.Var) and le.name.upper() == "ALL":
                 lf = None
             else:
@@ -418,57 +420,18 @@ class Planner:
         return False
 
     def _column_name(self, node: exp.Expression, e: E) -> str:
-        if isinstance(node, exp.Column):
-            return ident(node.this)
-        if isinstance(node, (exp.Cast, exp.TryCast)):
-            if isinstance(node.this, exp.Column):
-                return ident(node.this.this)
-            inner_name = self._column_name(node.this, e) if not isinstance(node.this, exp.Literal) else "?column?"
-            if inner_name != "?column?":
-                return inner_name
-            return e.name
-        if isinstance(node, exp.Subquery):
-            inner = node.this
-            if isinstance(inner, exp.Select) and inner.expressions:
-                first = inner.expressions[0]
-                if isinstance(first, exp.Alias):
-                    return ident(first.args["alias"])
-                if isinstance(first, exp.Column):
-                    return ident(first.this)
-                from orbitdb.sql.funccall import normalize
-
-                if isinstance(first, exp.Func):
-                    try:
-                        return normalize(first)[0]
-                    except Exception:
-                        return "?column?"
-            return "?column?"
-        if isinstance(node, exp.Exists):
-            return "exists"
-        if isinstance(node, (exp.Paren,)):
-            return self._column_name(node.this, e)
-        if isinstance(node, exp.Window):
-            from orbitdb.sql.funccall import normalize
-
-            inner = node.this.this if isinstance(node.this, exp.Filter) else node.this
-            return normalize(inner)[0]
-        if isinstance(node, exp.Filter):
-            from orbitdb.sql.funccall import normalize
-
-            return normalize(node.this)[0]
-        if isinstance(node, (exp.Literal, exp.Null, exp.Boolean)) or isinstance(node, exp.Binary):
-            if isinstance(node, exp.Boolean):
-                return "bool"
-            return "?column?"
-        if isinstance(node, exp.Interval):
-            return "interval"
-        return e.name
+        name = figure_colname(node)
+        return name if name is not None else "?column?"
 
     def _expand_star(self, exprs: list[exp.Expression], scope: Scope) -> list[exp.Expression]:
         out: list[exp.Expression] = []
         for e in exprs:
             if isinstance(e, exp.Star):
-                cols = [c for c in scope.columns if not c.hidden and not c.using_merged]
+                order = getattr(scope, "star", None)
+                if order is not None:
+                    cols = [scope.columns[i] for i in order]
+                else:
+                    cols = [c for c in scope.columns if not c.hidden and not c.using_merged]
                 if not scope.columns:
                     raise SqlError("42601", "SELECT * with no tables specified is not valid")
                 for c in cols:
@@ -507,6 +470,9 @@ class Planner:
         plan = plan0
         for j in joins:
             kind = self._join_kind(j)
+            if ("pivots" in j.args and kind == "cross" and not j.args.get("kind") and
+                    not isinstance(j.this, exp.Lateral)):
+                raise SqlError("42601", "syntax error at end of input")
             target = j.this
             lateral = isinstance(target, exp.Lateral) or (
                 isinstance(target, exp.Subquery) and False)
@@ -563,7 +529,22 @@ class Planner:
                 lk.append(le2.fn)
                 rk.append(re2.fn)
             if using_names:
-                # merged USING columns: the left one shows for unqualified names in inner/left joins
+                # SELECT * lists the merged USING columns first, then the rest of each side
+                prev = getattr(scope, "star", None)
+                left_vis = prev if prev is not None else [i for i in range(left_width)
+                                                          if not scope.columns[i].hidden and
+                                                          not scope.columns[i].using_merged]
+                lmerged = [li for li, _, _, _ in join_conds]
+                rmerged = [ri for _, ri, _, _ in join_conds]
+                if kind == "full":
+                    first = list(range(len(scope.columns), len(scope.columns) + len(join_conds)))
+                elif kind == "right":
+                    first = rmerged
+                else:
+                    first = lmerged
+                right_vis = [left_width + k for k, c in enumerate(rcols) if not c.hidden]
+                scope.star = first + [i for i in left_vis if i not in lmerged] + [  # type: ignore[attr-defined]
+                    i for i in right_vis if i not in rmerged]
                 merged = []
                 for li, ri, lt, rt_ in join_conds:
                     if kind in ("right",):
@@ -846,12 +827,18 @@ class Planner:
                 return info.plan, cols, rel
             return self._relation_source(schema, name, rel, col_aliases, scope)
         if isinstance(node, exp.Subquery):
+            if alias is None and lateral_scope is None:
+                raise SqlError("42601", "subquery in FROM must have an alias",
+                               hint='For example, FROM (SELECT ...) [AS] foo.')
             sub_scope_parent = parent_for_sub
             out = self.plan_query(node.this, sub_scope_parent, ctes)
             out = self._order_limit_wrapper(node, out, sub_scope_parent, ctes)
             if alias is None:
                 alias = None
             rel = alias
+            if len(col_aliases) > len(out.columns):
+                raise SqlError("42P10", f'table "{rel}" has {len(out.columns)} columns available but '
+                               f"{len(col_aliases)} columns specified")
             cols = [ScopeColumn(rel, col_aliases[i] if i < len(col_aliases) else c.name, c.type)
                     for i, c in enumerate(out.columns)]
             plan = SubqueryScan(cols, out.plan, len(out.columns), rel or "subquery")
@@ -1172,6 +1159,67 @@ class Planner:
         if multi:
             return E(lambda row: run(row), T.RECORD)
         return E(lambda row: [r[0] for r in run(row)], out.columns[0].type)
+
+
+def figure_colname(node: exp.Expression) -> str | None:
+    """PostgreSQL's FigureColname: the default name of a select-list item (None: "?column?")."""
+    from orbitdb.sql.funccall import normalize
+
+    if isinstance(node, exp.Column):
+        return ident(node.this) if not isinstance(node.this, exp.Star) else None
+    if isinstance(node, (exp.Cast, exp.TryCast)):
+        inner = figure_colname(node.this)
+        if inner is not None:
+            return inner
+        to = node.args.get("to")
+        try:
+            t = T.from_datatype(to) if isinstance(to, exp.DataType) else T.parse_type_name(to.sql().lower())
+        except SqlError:
+            return None
+        from orbitdb.sql.expr import _type_column_name
+
+        return _type_column_name(t)
+    if isinstance(node, exp.Paren):
+        return figure_colname(node.this)
+    if isinstance(node, exp.Subquery):
+        inner = node.this
+        if isinstance(inner, exp.Select) and inner.expressions:
+            first = inner.expressions[0]
+            if isinstance(first, exp.Alias):
+                return ident(first.args["alias"])
+            return figure_colname(first)
+        return None
+    if isinstance(node, exp.Exists):
+        return "exists"
+    if isinstance(node, exp.Case):
+        return "case"
+    if isinstance(node, exp.Array):
+        return "array"
+    if isinstance(node, exp.Interval):
+        return "interval"
+    if isinstance(node, exp.Boolean):
+        return "bool"
+    if isinstance(node, exp.Window):
+        inner = node.this.this if isinstance(node.this, exp.Filter) else node.this
+        return figure_colname(inner)
+    if isinstance(node, exp.Filter):
+        return figure_colname(node.this)
+    if isinstance(node, exp.WithinGroup):
+        return figure_colname(node.this)
+    if isinstance(node, (exp.Literal, exp.Null, exp.Binary, exp.Unary, exp.Tuple, exp.Is, exp.In, exp.Between,
+                         exp.Not, exp.Neg, exp.Placeholder, exp.Parameter)) and not isinstance(node, exp.Func):
+        return None
+    if isinstance(node, (exp.CurrentTimestamp,)):
+        sql = node.sql(dialect="postgres").lower()
+        return "now" if sql.startswith("now") else "current_timestamp"
+    if isinstance(node, exp.Func):
+        try:
+            name = normalize(node)[0]
+        except Exception:
+            return None
+        return {"substring_regex": "substring", "log10": "log", "btrim": "btrim", "encode_base64": "encode",
+                "ltrim": "ltrim", "rtrim": "rtrim"}.get(name, name)
+    return None
 
 
 def _system_relation(session: Session, schema: str | None, name: str) -> Any:

@@ -449,7 +449,7 @@ class Sort(Plan):
                 if x is None or y is None:
                     if x is None and y is None:
                         continue
-                    return (-1 if x is None else 1) * (-1 if nulls_first else 1)
+                    return (-1 if x is None else 1) * (1 if nulls_first else -1)
                 if kf is not None:
                     x, y = kf(x), kf(y)
                 if x == y:

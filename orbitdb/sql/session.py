@@ -531,7 +531,7 @@ class Session:
 
             return settings_statement(self, st)
         if kind == "COPY":
-            from orbitdb.sql.copy import copy_statement
+            from orbitdb.sql.copycmd import copy_statement
 
             return copy_statement(self, st, ctx)
         if kind in _DDL or kind in ("ANALYZE", "VACUUM", "CHECKPOINT", "REINDEX", "CLUSTER", "LISTEN",
@@ -630,6 +630,8 @@ def convert_params(params: list[Any], types: list[SqlType]) -> list[Any]:
 
 
 def column_of(name: str, t: SqlType, table_oid: int = 0, attnum: int = 0) -> Column:
+    if t.oid == T.UNKNOWN.oid:
+        t = T.TEXT  # an unresolved literal is reported as text, as PostgreSQL does
     return Column(name, t.oid, t.typlen if t.typlen > 0 else -1, t.typmod, table_oid, attnum)
 
 

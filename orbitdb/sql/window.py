@@ -167,7 +167,7 @@ def _cmp_keys(order: list[tuple[Fn, bool, bool, Any]]) -> Callable[[Any, Any], i
             if x is None or y is None:
                 if x is None and y is None:
                     continue
-                return (-1 if x is None else 1) * (-1 if nulls_first else 1)
+                return (-1 if x is None else 1) * (1 if nulls_first else -1)
             if key is not None:
                 x, y = key(x), key(y)
             if x == y:

@@ -39,10 +39,18 @@ def _real_sql_available() -> bool:
 
 REAL_SQL = _real_sql_available()
 
+try:  # psycopg 3 is optional (the test extras have psycopg2); its tests skip without it
+    import psycopg
+except ImportError:  # pragma: no cover - depends on the environment
+    psycopg = None  # type: ignore[assignment]
+needs_psycopg3 = pytest.mark.skipif(psycopg is None, reason="psycopg 3 is not installed")
+
 
 def _pg_bindir() -> str | None:
     try:
-        out = subprocess.run(["pg_config", "--bindir"], capture_output=True, text=True, check=True).stdout.strip()
+        out = subprocess.run(
+            ["pg_config", "--bindir"], capture_output=True, text=True, check=True
+        ).stdout.strip()
         if os.path.exists(os.path.join(out, "psql")):
             return out
     except (OSError, subprocess.CalledProcessError):
@@ -63,7 +71,9 @@ def pytest_configure(config: pytest.Config) -> None:
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
     for item in items:
         if "needs_sql" in item.keywords and not REAL_SQL:
-            item.add_marker(pytest.mark.skip(reason="the real SQL layer (orbitdb.sql.Database) is not there yet"))
+            item.add_marker(
+                pytest.mark.skip(reason="the real SQL layer (orbitdb.sql.Database) is not there yet")
+            )
         if "needs_psql" in item.keywords and shutil.which("psql") is None:
             item.add_marker(pytest.mark.skip(reason="psql is not installed"))
 
@@ -71,8 +81,13 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
 class ServerProcess:
     """`orbitdb serve` (or the fake-SQL variant) as a child process."""
 
-    def __init__(self, data_dir: Path | None, extra_args: list[str] | None = None,
-                 env: dict[str, str] | None = None, cwd: Path | None = None):
+    def __init__(
+        self,
+        data_dir: Path | None,
+        extra_args: list[str] | None = None,
+        env: dict[str, str] | None = None,
+        cwd: Path | None = None,
+    ):
         """data_dir None: no --host/--data-dir/--port flags at all (the defaults, run in cwd)."""
         self.data_dir = data_dir
         self.host = "127.0.0.1"
@@ -120,13 +135,24 @@ class ServerProcess:
     def dsn(self) -> str:
         return f"host={self.host} port={self.port} user=orbit dbname=actors"
 
-    def psql(self, *args: str, input: str | None = None, check: bool = True, user: str = "orbit",
-             env: dict[str, str] | None = None, timeout: float = 60) -> subprocess.CompletedProcess[str]:
+    def psql(
+        self,
+        *args: str,
+        input: str | None = None,
+        check: bool = True,
+        user: str = "orbit",
+        env: dict[str, str] | None = None,
+        timeout: float = 60,
+    ) -> subprocess.CompletedProcess[str]:
         cmd = ["psql", "-X", "-h", self.host, "-p", str(self.port), "-U", user, "-d", "actors", *args]
         full_env = dict(os.environ, PGCONNECT_TIMEOUT="10", **(env or {}))
-        result = subprocess.run(cmd, input=input, capture_output=True, text=True, env=full_env, timeout=timeout)
+        result = subprocess.run(
+            cmd, check=False, input=input, capture_output=True, text=True, env=full_env, timeout=timeout
+        )
         if check and result.returncode != 0:
-            raise AssertionError(f"psql {args} failed ({result.returncode}):\n{result.stdout}\n{result.stderr}")
+            raise AssertionError(
+                f"psql {args} failed ({result.returncode}):\n{result.stdout}\n{result.stderr}"
+            )
         return result
 
     def stop(self, sig: int = signal.SIGTERM, timeout: float = 30.0) -> int:
@@ -151,8 +177,9 @@ def start_server(tmp_path: Path) -> Iterator:
     stopped at the end of the test."""
     started: list[ServerProcess] = []
 
-    def start(extra_args: list[str] | None = None, env: dict[str, str] | None = None,
-              data_dir: Path | None = None) -> ServerProcess:
+    def start(
+        extra_args: list[str] | None = None, env: dict[str, str] | None = None, data_dir: Path | None = None
+    ) -> ServerProcess:
         server = ServerProcess(data_dir or tmp_path / "data", extra_args, env)
         started.append(server)
         return server.wait_ready()

@@ -8,9 +8,9 @@ import sys
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 
-from fake_sql import FakeDatabase  # noqa: E402
+from fake_sql import FakeDatabase
 
-from orbitdb import cli  # noqa: E402
+from orbitdb import cli
 
 cli._open_database = lambda path, knobs: FakeDatabase.open(path, **knobs)  # type: ignore[assignment]
 

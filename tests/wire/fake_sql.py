@@ -18,14 +18,32 @@ from orbitdb.sql.pgtext import format_text, oids, parse_text
 from orbitdb.sql.result import Column, CopyIn, CopyOut, Notice, Result
 
 _TYPES = {
-    "int": oids.INT4, "integer": oids.INT4, "int4": oids.INT4, "bigint": oids.INT8, "int8": oids.INT8,
-    "smallint": oids.INT2, "text": oids.TEXT, "varchar": oids.VARCHAR, "bool": oids.BOOL,
-    "boolean": oids.BOOL, "timestamp": oids.TIMESTAMP, "timestamptz": oids.TIMESTAMPTZ,
-    "numeric": oids.NUMERIC, "float8": oids.FLOAT8, "bytea": oids.BYTEA, "date": oids.DATE,
-    "jsonb": oids.JSONB, "uuid": oids.UUID, "interval": oids.INTERVAL, "int[]": 1007, "text[]": 1009,
+    "int": oids.INT4,
+    "integer": oids.INT4,
+    "int4": oids.INT4,
+    "bigint": oids.INT8,
+    "int8": oids.INT8,
+    "smallint": oids.INT2,
+    "text": oids.TEXT,
+    "varchar": oids.VARCHAR,
+    "bool": oids.BOOL,
+    "boolean": oids.BOOL,
+    "timestamp": oids.TIMESTAMP,
+    "timestamptz": oids.TIMESTAMPTZ,
+    "numeric": oids.NUMERIC,
+    "float8": oids.FLOAT8,
+    "bytea": oids.BYTEA,
+    "date": oids.DATE,
+    "jsonb": oids.JSONB,
+    "uuid": oids.UUID,
+    "interval": oids.INTERVAL,
+    "int[]": 1007,
+    "text[]": 1009,
 }
-_LITERAL = re.compile(r"\s*(?:'((?:[^']|'')*)'(?:::(\w+(?:\[\])?))?|(-?\d+\.\d+)|(-?\d+)|(NULL)|\$(\d+)(?:::(\w+(?:\[\])?))?)\s*",
-                      re.IGNORECASE)
+_LITERAL = re.compile(
+    r"\s*(?:'((?:[^']|'')*)'(?:::(\w+(?:\[\])?))?|(-?\d+\.\d+)|(-?\d+)|(NULL)|\$(\d+)(?:::(\w+(?:\[\])?))?)\s*",
+    re.IGNORECASE,
+)
 
 
 @dataclass
@@ -45,7 +63,9 @@ class FakeDatabase:
     def open(cls, data_dir: str, **_knobs: Any) -> FakeDatabase:
         return cls()
 
-    def session(self, user: str = "orbit", database: str = "actors", application_name: str = "") -> FakeSession:
+    def session(
+        self, user: str = "orbit", database: str = "actors", application_name: str = ""
+    ) -> FakeSession:
         if database == "nonexistent":
             raise SqlError("3D000", f'database "{database}" does not exist', severity="FATAL")
         return FakeSession(self, user, database, application_name)
@@ -70,7 +90,7 @@ class _FakeCopyIn(CopyIn):
     def feed(self, data: bytes) -> None:
         self.data += data
         if b"BADROW" in self.data:
-            raise SqlError("22P02", "invalid input syntax for type integer: \"BADROW\"")
+            raise SqlError("22P02", 'invalid input syntax for type integer: "BADROW"')
 
     def finish(self) -> Result:
         text = self.data.decode("utf-8")
@@ -80,10 +100,15 @@ class _FakeCopyIn(CopyIn):
                 lines = lines[1:]
             records = [[None if v == "" else v for v in line] for line in lines if line]
         else:
-            records = [[None if v == "\\N" else v for v in line.split("\t")] for line in text.splitlines()
-                       if line and line != "\\."]
-        rows = [tuple(None if v is None else parse_text(v, c.type_oid) for v, c in zip(r, self.table.columns))
-                for r in records]
+            records = [
+                [None if v == "\\N" else v for v in line.split("\t")]
+                for line in text.splitlines()
+                if line and line != "\\."
+            ]
+        rows = [
+            tuple(None if v is None else parse_text(v, c.type_oid) for v, c in zip(r, self.table.columns))
+            for r in records
+        ]
         with self.db.lock:
             self.table.rows.extend(rows)
         return Result(f"COPY {len(rows)}", rowcount=len(rows))
@@ -98,8 +123,13 @@ class _FakeCopyOut(CopyOut):
 
     def chunks(self) -> Iterator[bytes]:
         for row in self.table.rows:
-            yield ("\t".join("\\N" if v is None else format_text(v, c.type_oid)
-                             for v, c in zip(row, self.table.columns)) + "\n").encode()
+            yield (
+                "\t".join(
+                    "\\N" if v is None else format_text(v, c.type_oid)
+                    for v, c in zip(row, self.table.columns)
+                )
+                + "\n"
+            ).encode()
 
     def result(self) -> Result:
         return Result(f"COPY {len(self.table.rows)}")
@@ -110,10 +140,17 @@ class FakeSession:
         self.db = db
         self.user = user
         self.settings = {
-            "server_version": "15.0 (orbitdb fake)", "server_encoding": "UTF8", "client_encoding": "UTF8",
-            "DateStyle": "ISO, MDY", "TimeZone": "UTC", "integer_datetimes": "on",
-            "standard_conforming_strings": "on", "application_name": application_name,
-            "is_superuser": "on", "session_authorization": user, "IntervalStyle": "postgres",
+            "server_version": "15.0 (orbitdb fake)",
+            "server_encoding": "UTF8",
+            "client_encoding": "UTF8",
+            "DateStyle": "ISO, MDY",
+            "TimeZone": "UTC",
+            "integer_datetimes": "on",
+            "standard_conforming_strings": "on",
+            "application_name": application_name,
+            "is_superuser": "on",
+            "session_authorization": user,
+            "IntervalStyle": "postgres",
         }
         self.changes: dict[str, str] = {}
         self.status = "I"
@@ -156,7 +193,10 @@ class FakeSession:
         return FakePrepared(statement, types, columns)
 
     def execute_prepared(self, p: FakePrepared, params: list[Any]) -> Result | CopyIn | CopyOut:
-        typed = [v if v is None or not isinstance(v, str) else parse_text(v, t) for v, t in zip(params, p.param_oids)]
+        typed = [
+            v if v is None or not isinstance(v, str) else parse_text(v, t)
+            for v, t in zip(params, p.param_oids)
+        ]
         return self._run(p.sql, list(zip(typed, p.param_oids)))
 
     # --- the fake SQL -------------------------------------------------------------------------
@@ -174,7 +214,9 @@ class FakeSession:
     def _run(self, stmt: str, params: list[tuple[Any, int]], describe: bool = False) -> Any:
         self.cancelled.clear()
         if self.status == "E" and not re.match(r"(?i)(rollback|commit|abort)\b", stmt):
-            raise SqlError("25P02", "current transaction is aborted, commands ignored until end of transaction block")
+            raise SqlError(
+                "25P02", "current transaction is aborted, commands ignored until end of transaction block"
+            )
         try:
             return self._dispatch(stmt, params, describe)
         except SqlError:
@@ -186,7 +228,10 @@ class FakeSession:
         low = stmt.lower()
         if re.match(r"(begin|start transaction)\b", low):
             if self.status != "I":
-                return Result("BEGIN", notices=[Notice("WARNING", "25001", "there is already a transaction in progress")])
+                return Result(
+                    "BEGIN",
+                    notices=[Notice("WARNING", "25001", "there is already a transaction in progress")],
+                )
             self.status = "T"
             return Result("BEGIN")
         if re.match(r"(commit|end)\b", low):
@@ -196,11 +241,17 @@ class FakeSession:
         if re.match(r"(rollback|abort)\b", low):
             self.status = "I"
             return Result("ROLLBACK")
-        m = re.match(r"set\s+(?:session\s+)?(?:time\s+zone\s+|(\w+)\s*(?:=|to)\s*)'?([^']*)'?$", stmt, re.IGNORECASE)
+        m = re.match(
+            r"set\s+(?:session\s+)?(?:time\s+zone\s+|(\w+)\s*(?:=|to)\s*)'?([^']*)'?$", stmt, re.IGNORECASE
+        )
         if m:
             name = m.group(1) or "TimeZone"
             known = {k.lower(): k for k in self.settings}
-            if name.lower() not in known and name.lower() not in ("extra_float_digits", "search_path", "statement_timeout"):
+            if name.lower() not in known and name.lower() not in (
+                "extra_float_digits",
+                "search_path",
+                "statement_timeout",
+            ):
                 raise SqlError("42704", f'unrecognized configuration parameter "{name}"')
             key = known.get(name.lower(), name)
             self.settings[key] = m.group(2)
@@ -216,7 +267,9 @@ class FakeSession:
             cols = []
             for i, part in enumerate(re.split(r",(?![^(]*\))", m.group(2))):
                 name, typ = part.split()[:2]
-                cols.append(Column(name, _TYPES.get(typ.lower(), oids.TEXT), table_oid=16384, column_number=i + 1))
+                cols.append(
+                    Column(name, _TYPES.get(typ.lower(), oids.TEXT), table_oid=16384, column_number=i + 1)
+                )
             with self.db.lock:
                 self.db.tables.setdefault(m.group(1).lower(), Table(cols, []))
             return Result("CREATE TABLE")
@@ -234,7 +287,9 @@ class FakeSession:
         m = re.match(r"copy\s+(\w+)\s*(?:\([^)]*\))?\s*from\s+stdin(.*)$", stmt, re.IGNORECASE)
         if m:
             opts = m.group(2).lower()
-            return _FakeCopyIn(self._table(m.group(1)), "csv" if "csv" in opts else "text", "header" in opts, self.db)
+            return _FakeCopyIn(
+                self._table(m.group(1)), "csv" if "csv" in opts else "text", "header" in opts, self.db
+            )
         m = re.match(r"copy\s+(\w+)\s*(?:\([^)]*\))?\s*to\s+stdout", stmt, re.IGNORECASE)
         if m:
             return _FakeCopyOut(self._table(m.group(1)))
@@ -256,7 +311,9 @@ class FakeSession:
         if low == "select 1/0":
             raise SqlError("22012", "division by zero")
         if low.startswith("select raise_notice"):
-            return Result("SELECT 1", [Column("n", oids.INT4)], [(1,)], notices=[Notice("NOTICE", "00000", "hello")])
+            return Result(
+                "SELECT 1", [Column("n", oids.INT4)], [(1,)], notices=[Notice("NOTICE", "00000", "hello")]
+            )
         m = re.match(r"select (.*)$", stmt, re.IGNORECASE | re.DOTALL)
         if m and not re.search(r"\bfrom\b", m.group(1), re.IGNORECASE):
             values = self._literals(m.group(1), params)
@@ -280,11 +337,14 @@ class FakeSession:
         while pos < len(text):
             m = _LITERAL.match(text, pos)
             if not m or m.end() == pos:
-                raise SqlError("42601", f'syntax error at or near "{text[pos:].split()[0] if text[pos:].split() else text}"')
+                raise SqlError(
+                    "42601",
+                    f'syntax error at or near "{text[pos:].split()[0] if text[pos:].split() else text}"',
+                )
             pos = m.end()
             if pos < len(text) and text[pos] == ",":
                 pos += 1
-            string, cast, dec, integer, null, param, pcast = m.groups()
+            string, cast, dec, integer, null, param, _cast = m.groups()
             if string is not None:
                 oid = _TYPES[cast.lower()] if cast else oids.TEXT
                 values.append((parse_text(string.replace("''", "'"), oid), oid))

@@ -25,8 +25,13 @@ def parse(query: str, name: str = "", oids: tuple[int, ...] = ()) -> bytes:
     return msg(b"P", cstr(name) + cstr(query) + struct.pack(f"!h{len(oids)}I", len(oids), *oids))
 
 
-def bind(portal: str = "", statement: str = "", params: tuple[bytes | None, ...] = (),
-         param_formats: tuple[int, ...] = (), result_formats: tuple[int, ...] = ()) -> bytes:
+def bind(
+    portal: str = "",
+    statement: str = "",
+    params: tuple[bytes | None, ...] = (),
+    param_formats: tuple[int, ...] = (),
+    result_formats: tuple[int, ...] = (),
+) -> bytes:
     body = cstr(portal) + cstr(statement)
     body += struct.pack(f"!h{len(param_formats)}h", len(param_formats), *param_formats)
     body += struct.pack("!h", len(params))

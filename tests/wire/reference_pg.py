@@ -42,18 +42,47 @@ def reference_postgres() -> Iterator[str | None]:
     started = False
     try:
         init = subprocess.run(
-            _as_postgres([os.path.join(BINDIR, "initdb"), "-D", data, "-U", "postgres", "--auth=trust",
-                          "-E", "UTF8", "--locale=C", "--no-sync"]),
-            capture_output=True, text=True, timeout=120,
+            _as_postgres(
+                [
+                    os.path.join(BINDIR, "initdb"),
+                    "-D",
+                    data,
+                    "-U",
+                    "postgres",
+                    "--auth=trust",
+                    "-E",
+                    "UTF8",
+                    "--locale=C",
+                    "--no-sync",
+                ]
+            ),
+            check=False,
+            capture_output=True,
+            text=True,
+            timeout=120,
         )
         if init.returncode != 0:
             yield None
             return
         options = f"-p {port} -k {workdir} -c listen_addresses=127.0.0.1 -c fsync=off -c TimeZone=UTC"
         start = subprocess.run(
-            _as_postgres([os.path.join(BINDIR, "pg_ctl"), "-D", data, "-o", options, "-w", "-l",
-                          os.path.join(workdir, "log"), "start"]),
-            capture_output=True, text=True, timeout=120,
+            _as_postgres(
+                [
+                    os.path.join(BINDIR, "pg_ctl"),
+                    "-D",
+                    data,
+                    "-o",
+                    options,
+                    "-w",
+                    "-l",
+                    os.path.join(workdir, "log"),
+                    "start",
+                ]
+            ),
+            check=False,
+            capture_output=True,
+            text=True,
+            timeout=120,
         )
         if start.returncode != 0:
             yield None
@@ -62,6 +91,10 @@ def reference_postgres() -> Iterator[str | None]:
         yield f"host=127.0.0.1 port={port} user=postgres dbname=postgres"
     finally:
         if started:
-            subprocess.run(_as_postgres([os.path.join(BINDIR, "pg_ctl"), "-D", data, "-m", "immediate", "stop"]),
-                           capture_output=True, timeout=60)
+            subprocess.run(
+                _as_postgres([os.path.join(BINDIR, "pg_ctl"), "-D", data, "-m", "immediate", "stop"]),
+                check=False,
+                capture_output=True,
+                timeout=60,
+            )
         shutil.rmtree(workdir, ignore_errors=True)

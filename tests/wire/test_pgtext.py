@@ -39,7 +39,7 @@ def _key(type_name: str, zone: str, text: str) -> str:
 
 
 def _ask_postgres(dsn: str) -> dict[str, Any]:
-    import psycopg
+    psycopg = pytest.importorskip("psycopg")
 
     answers: dict[str, Any] = {}
     with psycopg.connect(dsn, autocommit=True) as conn:
@@ -75,7 +75,8 @@ def postgres_answers() -> dict[str, Any]:
 def _ours(type_name: str, zone: str, text: str) -> dict[str, Any]:
     oid = TYPES[type_name]
     try:
-        return {"text": format_text(parse_text(text, oid, zone), oid, zone)}
+        value = parse_text(text, oid, zone)
+        return {"text": None if value is None else format_text(value, oid, zone)}
     except SqlError as exc:
         return {"error": [exc.sqlstate, exc.message, exc.detail, exc.hint]}
 
@@ -90,11 +91,10 @@ def test_text_io_matches_postgres(postgres_answers, type_name):
         got = _ours(case_type, zone, text)
         if (case_type, text) in KNOWN_DIFFERENCES:
             continue
-        if expected.get("error") and got.get("error"):
+        if expected.get("error") and got.get("error") and type_name in ("json", "jsonb"):
             # PostgreSQL's JSON error details name its own parser's token; ours are close but not all
-            if type_name in ("json", "jsonb"):
-                expected = {"error": expected["error"][:2]}
-                got = {"error": got["error"][:2]}
+            expected = {"error": expected["error"][:2]}
+            got = {"error": got["error"][:2]}
         if expected != got:
             mismatches.append(f"{type_name} {text!r} (TimeZone {zone}): postgres {expected} orbitdb {got}")
     assert not mismatches, "\n".join(mismatches)
@@ -122,7 +122,11 @@ def test_snapshot_is_current(postgres_answers):
         (float("nan"), 700, "NaN"),
         (b"\x00\xff", 17, "\\x00ff"),
         (datetime.datetime(2024, 1, 2, 3, 4, 5, 60), 1114, "2024-01-02 03:04:05.00006"),
-        (datetime.datetime(2024, 1, 2, 3, 4, 5, tzinfo=datetime.timezone.utc), 1184, "2024-01-02 03:04:05+00"),
+        (
+            datetime.datetime(2024, 1, 2, 3, 4, 5, tzinfo=datetime.timezone.utc),
+            1184,
+            "2024-01-02 03:04:05+00",
+        ),
         (datetime.date(2024, 1, 2), 1082, "2024-01-02"),
         (datetime.time(1, 2, 3, 500000), 1083, "01:02:03.5"),
         (Interval(14, 3, 4 * 3600_000_000 + 5_000_000), 1186, "1 year 2 mons 3 days 04:00:05"),
@@ -132,7 +136,11 @@ def test_snapshot_is_current(postgres_answers):
         ({"b": 1, "a": [1, 2.5, None, True]}, 3802, '{"a": [1, 2.5, null, true], "b": 1}'),
         ({"b": 1, "a": "x"}, 114, '{"b": 1, "a": "x"}'),
         ([[1, 2], [3, None]], 1007, "{{1,2},{3,NULL}}"),
-        (["", "a b", 'q"', "NULL", None], 1009, '{"","a b","q\\"",NULL,NULL}'.replace(",NULL,NULL", ',"NULL",NULL')),
+        (
+            ["", "a b", 'q"', "NULL", None],
+            1009,
+            '{"","a b","q\\"",NULL,NULL}'.replace(",NULL,NULL", ',"NULL",NULL'),
+        ),
         ([{"a": 1}, [1, 2]], 3807, '{"{\\"a\\": 1}","[1, 2]"}'),
         ([b"\x01"], 1001, '{"\\\\x01"}'),
     ],
@@ -145,7 +153,9 @@ def test_timestamptz_in_session_zone():
     value = datetime.datetime(2024, 7, 1, 12, 0, tzinfo=datetime.timezone.utc)
     assert format_text(value, 1184, "Europe/Berlin") == "2024-07-01 14:00:00+02"
     assert format_text(value, 1184, "America/St_Johns") == "2024-07-01 09:30:00-02:30"
-    assert format_text(value, 1184, datetime.timezone(datetime.timedelta(hours=-7))) == "2024-07-01 05:00:00-07"
+    assert (
+        format_text(value, 1184, datetime.timezone(datetime.timedelta(hours=-7))) == "2024-07-01 05:00:00-07"
+    )
 
 
 def test_float_output_with_extra_float_digits_zero():

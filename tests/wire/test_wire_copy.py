@@ -5,9 +5,9 @@ from __future__ import annotations
 import io
 import uuid
 
-import psycopg
 import psycopg2
 import pytest
+from conftest import needs_psycopg3, psycopg
 from pgproto import RawClient, error_fields, kinds, msg, query
 
 
@@ -17,6 +17,7 @@ def _table(conn_execute) -> str:
     return name
 
 
+@needs_psycopg3
 def test_psycopg3_copy_in_and_out(server):
     with psycopg.connect(server.dsn, autocommit=True) as conn:
         table = _table(conn.execute)
@@ -38,7 +39,7 @@ def test_psycopg2_copy_expert_csv_header(server):
     conn.autocommit = True
     cur = conn.cursor()
     table = _table(cur.execute)
-    data = "id,name\n1,alice\n2,\"bob, jr\"\n"
+    data = 'id,name\n1,alice\n2,"bob, jr"\n'
     cur.copy_expert(f"COPY {table} FROM STDIN WITH (FORMAT csv, HEADER true)", io.StringIO(data))
     assert cur.rowcount == 2
     cur.execute(f"SELECT * FROM {table}")
@@ -49,13 +50,14 @@ def test_psycopg2_copy_expert_csv_header(server):
     conn.close()
 
 
+@needs_psycopg3
 def test_copy_fail_from_client_and_connection_goes_on(server):
     with psycopg.connect(server.dsn, autocommit=True) as conn:
         table = _table(conn.execute)
-        with pytest.raises(RuntimeError):  # psycopg sends CopyFail, then re-raises
-            with conn.cursor().copy(f"COPY {table} FROM STDIN") as copy:
-                copy.write_row((1, "x"))
-                raise RuntimeError("client gives up")
+        # psycopg sends CopyFail, then re-raises
+        with pytest.raises(RuntimeError), conn.cursor().copy(f"COPY {table} FROM STDIN") as copy:
+            copy.write_row((1, "x"))
+            raise RuntimeError("client gives up")
         assert conn.execute("SELECT 1").fetchone() == (1,)
         assert conn.execute(f"SELECT * FROM {table}").rowcount == 0
     client = RawClient(server.host, server.port)
@@ -69,12 +71,15 @@ def test_copy_fail_from_client_and_connection_goes_on(server):
     client.close()
 
 
+@needs_psycopg3
 def test_bad_copy_data_is_an_error_and_connection_goes_on(server):
     with psycopg.connect(server.dsn, autocommit=True) as conn:
         table = _table(conn.execute)
-        with pytest.raises(psycopg.errors.InvalidTextRepresentation):
-            with conn.cursor().copy(f"COPY {table} FROM STDIN") as copy:
-                copy.write(b"BADROW\tx\n" * 10)
+        with (
+            pytest.raises(psycopg.errors.InvalidTextRepresentation),
+            conn.cursor().copy(f"COPY {table} FROM STDIN") as copy,
+        ):
+            copy.write(b"BADROW\tx\n" * 10)
         assert conn.execute("SELECT 1").fetchone() == (1,)
 
 

@@ -6,10 +6,22 @@ import signal
 import threading
 import time
 
-import psycopg
 import psycopg2
 import pytest
+from conftest import needs_psycopg3, psycopg
 from pgproto import RawClient, error_fields, query
+
+
+def _connect(server, autocommit: bool = True):
+    conn = psycopg2.connect(server.dsn)
+    conn.autocommit = autocommit
+    return conn
+
+
+def _one(conn, sql: str, params=None):
+    cur = conn.cursor()
+    cur.execute(sql, params)
+    return cur.fetchone()
 
 
 def test_cancel_request_cancels_a_long_query(server):
@@ -27,6 +39,7 @@ def test_cancel_request_cancels_a_long_query(server):
     conn.close()
 
 
+@needs_psycopg3
 def test_cancel_with_psycopg3(server):
     with psycopg.connect(server.dsn, autocommit=True) as conn:
         threading.Timer(0.5, conn.cancel_safe).start()
@@ -40,7 +53,7 @@ def test_cancel_with_wrong_key_is_ignored(server):
 
     client = RawClient(server.host, server.port)
     messages = client.startup()
-    pid, secret = struct.unpack("!iI", [body for kind, body in messages if kind == "K"][0])
+    pid, secret = struct.unpack("!iI", next(body for kind, body in messages if kind == "K"))
     other = RawClient(server.host, server.port)
     other.send(struct.pack("!iiiI", 16, 80877102, pid, secret ^ 1))
     assert other.closed()
@@ -50,20 +63,21 @@ def test_cancel_with_wrong_key_is_ignored(server):
 
 
 def test_slow_query_does_not_stall_others(server):
-    slow = psycopg.connect(server.dsn, autocommit=True)
+    slow = _connect(server)
     done = threading.Event()
 
     def run_slow():
-        slow.execute("SELECT pg_sleep(3)")
+        slow.cursor().execute("SELECT pg_sleep(3)")
         done.set()
 
     thread = threading.Thread(target=run_slow)
     thread.start()
     time.sleep(0.2)
     started = time.monotonic()
-    with psycopg.connect(server.dsn, autocommit=True) as fast:
-        for _ in range(20):
-            assert fast.execute("SELECT 1").fetchone() == (1,)
+    fast = _connect(server)
+    for _ in range(20):
+        assert _one(fast, "SELECT 1") == (1,)
+    fast.close()
     assert time.monotonic() - started < 2.0 and not done.is_set()
     thread.join()
     slow.close()
@@ -74,9 +88,10 @@ def test_many_concurrent_clients(server):
 
     def work(n: int) -> None:
         try:
-            with psycopg.connect(server.dsn, autocommit=True) as conn:
-                for i in range(20):
-                    assert conn.execute("SELECT %s::int4", (n * 100 + i,)).fetchone() == (n * 100 + i,)
+            conn = _connect(server)
+            for i in range(20):
+                assert _one(conn, "SELECT %s", (n * 100 + i,)) == (n * 100 + i,)
+            conn.close()
         except BaseException as exc:  # noqa: BLE001 - collected for the assertion
             errors.append(exc)
 
@@ -91,16 +106,15 @@ def test_many_concurrent_clients(server):
 @pytest.mark.parametrize("sig", [signal.SIGTERM, signal.SIGINT])
 def test_signal_stops_cleanly_with_open_sessions(start_server, sig):
     server = start_server()
-    idle = psycopg.connect(server.dsn, autocommit=True)
-    in_tx = psycopg2.connect(server.dsn)
-    cur = in_tx.cursor()
-    cur.execute("SELECT 1")  # psycopg2 opened a transaction (BEGIN)
-    busy = psycopg.connect(server.dsn, autocommit=True)
+    idle = _connect(server)
+    in_tx = _connect(server, autocommit=False)
+    in_tx.cursor().execute("SELECT 1")  # psycopg2 opened a transaction (BEGIN)
+    busy = _connect(server)
     outcome: list[BaseException] = []
 
     def run_busy():
         try:
-            busy.execute("SELECT pg_sleep(30)")
+            busy.cursor().execute("SELECT pg_sleep(30)")
         except BaseException as exc:  # noqa: BLE001
             outcome.append(exc)
 
@@ -111,10 +125,10 @@ def test_signal_stops_cleanly_with_open_sessions(start_server, sig):
     assert server.stop(sig) == 0, server.log()
     assert time.monotonic() - started < 15
     thread.join(10)
-    assert outcome and isinstance(outcome[0], psycopg.OperationalError)
+    assert outcome and isinstance(outcome[0], psycopg2.OperationalError)
     assert "terminating connection due to administrator command" in str(outcome[0])
-    with pytest.raises(psycopg.OperationalError):
-        idle.execute("SELECT 1")
+    with pytest.raises(psycopg2.OperationalError):
+        idle.cursor().execute("SELECT 1")
     log = server.log()
     assert "shutting down" in log
     for conn in (idle, busy):
@@ -146,12 +160,13 @@ def test_too_many_connections(start_server, tmp_path):
     config = tmp_path / "small.toml"
     config.write_text("[protocols]\npostgres_max_connections = 2\n")
     server = start_server(["--config", str(config)])
-    a = psycopg.connect(server.dsn)
-    b = psycopg.connect(server.dsn)
-    with pytest.raises(psycopg.OperationalError, match="too many clients"):
-        psycopg.connect(server.dsn)
+    a = _connect(server)
+    b = _connect(server)
+    with pytest.raises(psycopg2.OperationalError, match="too many clients"):
+        _connect(server)
     a.close()
     b.close()
     time.sleep(0.3)
-    with psycopg.connect(server.dsn) as c:
-        assert c.execute("SELECT 1").fetchone() == (1,)
+    c = _connect(server)
+    assert _one(c, "SELECT 1") == (1,)
+    c.close()

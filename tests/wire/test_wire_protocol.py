@@ -41,8 +41,17 @@ def test_startup_sequence(client):
     assert kinds(messages).endswith("KZ")
     params = _params(messages)
     assert params["server_version"].startswith("15")
-    for name in ("server_encoding", "client_encoding", "DateStyle", "TimeZone", "integer_datetimes",
-                 "standard_conforming_strings", "is_superuser", "session_authorization", "IntervalStyle"):
+    for name in (
+        "server_encoding",
+        "client_encoding",
+        "DateStyle",
+        "TimeZone",
+        "integer_datetimes",
+        "standard_conforming_strings",
+        "is_superuser",
+        "session_authorization",
+        "IntervalStyle",
+    ):
         assert name in params
     assert params["client_encoding"] == "UTF8"
     assert params["application_name"] == "raw-test"
@@ -138,7 +147,11 @@ def test_extended_flow_with_describe(client):
 
 def test_execute_with_row_limit_suspends(client):
     client.startup()
-    client.send(parse("select generate_series(1, 5)") + bind() + execute("", 2) + execute("", 2) + execute("", 2) + SYNC)
+    client.send(query("CREATE TABLE five (n INTEGER); INSERT INTO five VALUES (1), (2), (3), (4), (5)"))
+    client.read_until("Z")
+    client.send(
+        parse("SELECT * FROM five") + bind() + execute("", 2) + execute("", 2) + execute("", 2) + SYNC
+    )
     messages = client.read_until("Z")
     assert kinds(messages) == "12DDsDDsDCZ"
     assert messages[-2][1] == b"SELECT 1\x00"
@@ -146,10 +159,14 @@ def test_execute_with_row_limit_suspends(client):
 
 def test_binary_result_format(client):
     client.startup()
-    client.send(parse("select $1::int4") + bind(params=(struct.pack("!i", 7),), param_formats=(1,),
-                                                 result_formats=(1,)) + execute() + SYNC)
+    client.send(
+        parse("select $1::int4")
+        + bind(params=(struct.pack("!i", 7),), param_formats=(1,), result_formats=(1,))
+        + execute()
+        + SYNC
+    )
     messages = client.read_until("Z")
-    data_row = [body for kind, body in messages if kind == "D"][0]
+    data_row = next(body for kind, body in messages if kind == "D")
     assert data_row == struct.pack("!hi", 1, 4) + struct.pack("!i", 7)
 
 

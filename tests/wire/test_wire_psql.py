@@ -32,7 +32,11 @@ def test_psql_error_and_on_error_stop(server):
     assert out.returncode != 0
     assert 'ERROR:  relation "missing_table_q" does not exist' in out.stderr
     out = server.psql("-v", "ON_ERROR_STOP=1", input="SELECT 1;\nSELECT 1/0;\nSELECT 3;\n", check=False)
-    assert out.returncode == 3 and "division by zero" in out.stderr and "3" not in out.stdout.split("(1 row)")[-1]
+    assert (
+        out.returncode == 3
+        and "division by zero" in out.stderr
+        and "3" not in out.stdout.split("(1 row)")[-1]
+    )
 
 
 def test_psql_error_position_caret(server):
@@ -65,7 +69,10 @@ def test_pg_dump_against_the_server(server, tmp_path):
     server.psql("-c", f"INSERT INTO {table} VALUES (1, 'a')")
     out = subprocess.run(
         ["pg_dump", "-h", server.host, "-p", str(server.port), "-U", "orbit", "-d", "actors"],
-        capture_output=True, text=True, timeout=60,
+        check=False,
+        capture_output=True,
+        text=True,
+        timeout=60,
     )
     assert out.returncode == 0, out.stderr
     assert f"CREATE TABLE public.{table}" in out.stdout

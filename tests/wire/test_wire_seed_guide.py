@@ -24,8 +24,11 @@ REPO = Path(__file__).resolve().parents[2]
 
 
 def _guide_text() -> str | None:
-    for candidate in (REPO.parent / "shared" / "seed" / "migration-guide.md",
-                      Path("/work/shared/seed/migration-guide.md"), Path("/tmp/shared/seed/migration-guide.md")):
+    for candidate in (
+        REPO.parent / "shared" / "seed" / "migration-guide.md",
+        Path("/work/shared/seed/migration-guide.md"),
+        Path("/tmp/shared/seed/migration-guide.md"),
+    ):
         if candidate.exists():
             return candidate.read_text()
     return None
@@ -52,7 +55,7 @@ def _port_free(port: int) -> bool:
 
 def _psql(*args: str, input: str | None = None, cwd: Path) -> subprocess.CompletedProcess[str]:
     cmd = ["psql", "-h", "localhost", "-p", str(GUIDE_PORT), "-U", "orbit", "-d", "actors", *args]
-    out = subprocess.run(cmd, input=input, capture_output=True, text=True, cwd=cwd, timeout=60)
+    out = subprocess.run(cmd, check=False, input=input, capture_output=True, text=True, cwd=cwd, timeout=60)
     assert out.returncode == 0 and "ERROR" not in out.stderr, f"{args}: {out.stdout}\n{out.stderr}"
     return out
 
@@ -79,7 +82,9 @@ def test_migration_guide_end_to_end(guide_dir):
         assert "PostgreSQL using persistent LSM storage at: ./orbit_integrated_data/postgresql" in log
 
         # Phase 1: test persistence
-        _psql(cwd=cwd, input="""
+        _psql(
+            cwd=cwd,
+            input="""
 CREATE TABLE migration_test (
     id INTEGER PRIMARY KEY,
     test_data TEXT,
@@ -87,9 +92,12 @@ CREATE TABLE migration_test (
 );
 INSERT INTO migration_test (id, test_data) VALUES (1, 'Migration test successful');
 SELECT * FROM migration_test;
-""")
+""",
+        )
         # Phase 2: schema, CSV import, manual inserts
-        _psql(cwd=cwd, input="""
+        _psql(
+            cwd=cwd,
+            input="""
 CREATE TABLE users (
     id INTEGER PRIMARY KEY,
     username TEXT NOT NULL,
@@ -104,47 +112,76 @@ CREATE TABLE posts (
     content TEXT,
     published_at TIMESTAMP DEFAULT NOW()
 );
-""")
+""",
+        )
         rows = ["id,username,email,created_at"]
         rows += [f"{i},user{i},user{i}@example.com,2024-01-{i % 28 + 1:02d} 10:00:00" for i in range(2, 102)]
         (cwd / "users_backup.csv").write_text("\n".join(rows) + "\n")
-        out = _psql("-c", "\\COPY users(id,username,email,created_at) FROM 'users_backup.csv' CSV HEADER;", cwd=cwd)
+        out = _psql(
+            "-c", "\\COPY users(id,username,email,created_at) FROM 'users_backup.csv' CSV HEADER;", cwd=cwd
+        )
         assert out.stdout.strip() == "COPY 100"
-        _psql("-c", "INSERT INTO users (id, username, email) VALUES (1, 'alice', 'alice@example.com');", cwd=cwd)
+        _psql(
+            "-c", "INSERT INTO users (id, username, email) VALUES (1, 'alice', 'alice@example.com');", cwd=cwd
+        )
         values = ", ".join(f"({i}, {i % 5 + 1}, 'title {i}', 'content {i}')" for i in range(1, 21))
         _psql("-c", f"INSERT INTO posts (id, user_id, title, content) VALUES {values};", cwd=cwd)
 
         # Phase 3: validation
-        out = _psql("-At", cwd=cwd, input="""
+        out = _psql(
+            "-At",
+            cwd=cwd,
+            input="""
 SELECT 'users' as table_name, COUNT(*) as row_count FROM users
 UNION ALL
 SELECT 'posts', COUNT(*) FROM posts;
-""")
+""",
+        )
         assert out.stdout.split() == ["users|101", "posts|20"]
         out = _psql("-At", "-c", "SELECT username, email FROM users WHERE id = 1;", cwd=cwd)
         assert out.stdout.strip() == "alice|alice@example.com"
         out = _psql("-At", "-c", "SELECT COUNT(*) FROM posts WHERE user_id = 1;", cwd=cwd)
         assert out.stdout.strip() == "4"
-        out = _psql("-At", cwd=cwd, input="""
+        out = _psql(
+            "-At",
+            cwd=cwd,
+            input="""
 SELECT u.username, COUNT(p.id) as post_count
 FROM users u LEFT JOIN posts p ON u.id = p.user_id
 GROUP BY u.username;
-""")
+""",
+        )
         counts = dict(line.split("|") for line in out.stdout.split())
-        assert len(counts) == 101 and counts["alice"] == "4" and counts["user2"] == "4" and counts["user50"] == "0"
-        out = _psql(cwd=cwd, input="\\timing\nSELECT * FROM users WHERE id = 1;\nSELECT * FROM users WHERE "
-                                   "username = 'alice';\nSELECT COUNT(*) FROM posts WHERE user_id = 1;\n")
+        assert (
+            len(counts) == 101
+            and counts["alice"] == "4"
+            and counts["user2"] == "4"
+            and counts["user50"] == "0"
+        )
+        out = _psql(
+            cwd=cwd,
+            input="\\timing\nSELECT * FROM users WHERE id = 1;\nSELECT * FROM users WHERE "
+            "username = 'alice';\nSELECT COUNT(*) FROM posts WHERE user_id = 1;\n",
+        )
         assert out.stdout.count("Time:") == 3
 
         # the health-check script, unedited from the guide
         script = _health_check_script()
         if script is not None:
-            check = subprocess.run(["bash", "-c", script], capture_output=True, text=True, cwd=cwd, timeout=120)
+            check = subprocess.run(
+                ["bash", "-c", script], check=False, capture_output=True, text=True, cwd=cwd, timeout=120
+            )
             assert check.returncode == 0, check.stdout + check.stderr
             assert "All health checks passed" in check.stdout
         _psql("-c", "\\dt", cwd=cwd)
-        dump = subprocess.run(["pg_dump", "-h", "localhost", "-p", str(GUIDE_PORT), "-U", "orbit", "-d", "actors"],
-                              capture_output=True, text=True, cwd=cwd, timeout=60)
+        dump = subprocess.run(
+            ["pg_dump", "-h", "localhost", "-p", str(GUIDE_PORT), "-U", "orbit", "-d", "actors"],
+            check=False,
+            capture_output=True,
+            text=True,
+            cwd=cwd,
+            timeout=60,
+        )
         assert dump.returncode == 0, dump.stderr
 
         # stop (Ctrl+C) and restart: everything is still there

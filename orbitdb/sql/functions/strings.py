@@ -41,17 +41,27 @@ def _too_long() -> SqlError:
 # output functions for "any" arguments
 
 
-def value_text(v: Any, t: SqlType | None = None) -> str:
-    """The text PostgreSQL's output function gives for a value (by its SQL type
-    when known, else by its Python type; timestamptz in the session zone)."""
+def output_fn(t: SqlType) -> Callable[[Any], str]:
+    """PostgreSQL's output function of a type (as a function of a non-NULL value):
+    what concat() or format() print. Unlike a cast to text, booleans print as t/f
+    and character(n) keeps its padding."""
+    if t.oid in T.STRING_OIDS:
+        return lambda v: v if isinstance(v, str) else value_text(v)
+    if t.oid == T.BOOL.oid:
+        return lambda v: "t" if v else "f"
+    if t.elem is not None and t.elem.oid == T.BOOL.oid:
+        return lambda v: to_text(v, t.oid)
+    conv = find_cast(t, T.TEXT, EXPLICIT)
+    if conv is None:
+        return value_text
+    return conv
+
+
+def value_text(v: Any) -> str:
+    """The text of a value by its Python type (when its SQL type is not known):
+    booleans as t/f, timestamptz in the session zone."""
     if isinstance(v, str):
         return v
-    if t is not None and t.oid not in T.STRING_OIDS:
-        conv = find_cast(t, T.TEXT, EXPLICIT)
-        if conv is not None:
-            return str(conv(v))
-    if isinstance(v, bool):
-        return "true" if v else "false"
     import datetime
 
     if isinstance(v, datetime.datetime) and v.tzinfo is not None:
@@ -72,26 +82,18 @@ def session_tz() -> Any:
 
 def text_arg(e: E) -> E:
     """An argument of any type turned into its text form (output function), as
-    PostgreSQL's variadic "any" functions print their arguments. String types
-    keep their value as is (a character(n) keeps its padding)."""
+    PostgreSQL's variadic "any" functions print their arguments."""
     t = e.type
     if t.oid == T.UNKNOWN.oid:
         return coerce(e, T.TEXT)
     if t.oid in T.STRING_OIDS:
         return E(e.fn, T.TEXT, e.const, e.value, e.name)
-    if t.oid == T.BOOL.oid:
-        f = e.fn
-        return E(lambda row: _bool_text(f(row)), T.TEXT, name=e.name)
-    conv = find_cast(t, T.TEXT, EXPLICIT)
-    if conv is None:
-        f = e.fn
-        return E(lambda row: _opt(value_text, f(row)), T.TEXT, name=e.name)
+    out = output_fn(t)
     f = e.fn
-    return E(lambda row: _opt(conv, f(row)), T.TEXT, name=e.name)
-
-
-def _bool_text(v: Any) -> str | None:
-    return None if v is None else ("true" if v else "false")
+    if e.const:
+        v = None if e.value is None else out(e.value)
+        return E(lambda row: v, T.TEXT, True, v, e.name)
+    return E(lambda row: _opt(out, f(row)), T.TEXT, name=e.name)
 
 
 def _opt(f: Callable[[Any], Any], v: Any) -> Any:
@@ -393,7 +395,7 @@ def chr_(n: int) -> str:
     if n == 0:
         raise SqlError("54000", "null character not permitted")
     if n < 0:
-        raise SqlError("54000", "character number must be positive")
+        raise SqlError("22023", "character number must be positive")
     if n > 0x10FFFF:
         raise SqlError("54000", f"requested character too large for encoding: {n}")
     if 0xD800 <= n <= 0xDFFF:
@@ -841,11 +843,15 @@ register("array_to_string", [ANYARRAY, TEXT, TEXT], TEXT, strict=False)(array_to
 @hook_("array_to_string")
 def _array_to_string_hook(c: Compiler, args: list[exp.Expression], node: exp.Expression) -> E:
     compiled = [c.compile(a) for a in args]
-    if compiled and compiled[0].type.elem is not None and compiled[0].type.elem.oid not in T.STRING_OIDS:
-        conv = find_cast(compiled[0].type, TEXT_ARRAY, EXPLICIT)
-        if conv is not None:
-            f = compiled[0].fn
-            compiled[0] = E(lambda row: _opt(conv, f(row)), TEXT_ARRAY, name=compiled[0].name)
+    arr_t = compiled[0].type if compiled else None
+    if arr_t is not None and arr_t.elem is not None and arr_t.elem.oid not in T.STRING_OIDS:
+        out = output_fn(arr_t.elem)
+
+        def conv(v: list[Any]) -> list[Any]:
+            return [None if x is None else (conv(x) if isinstance(x, list) else out(x)) for x in v]
+
+        f = compiled[0].fn
+        compiled[0] = E(lambda row: _opt(conv, f(row)), TEXT_ARRAY, name=compiled[0].name)
     return _call(c, "array_to_string", compiled)
 
 

@@ -36,6 +36,10 @@ def format_array(value: list[Any], format_element: Callable[[Any], str], *, nest
     return "{" + ",".join(parts) + "}"
 
 
+class _Level(list):  # type: ignore[type-arg]
+    """One {...} of the literal, as opposed to an element that is itself a list (a json array)."""
+
+
 def _malformed(text: str, detail: str) -> SqlError:
     return SqlError(INVALID_TEXT_REPRESENTATION, f'malformed array literal: "{text}"', detail=detail)
 
@@ -60,7 +64,7 @@ class _Parser:
         """One {...}; the caller has checked for the '{'."""
         self.pos += 1
         self.skip_spaces()
-        items: list[Any] = []
+        items: list[Any] = _Level()
         if self.peek() == "}":
             if depth > 0:
                 raise self.error('Unexpected "}" character.')
@@ -171,12 +175,16 @@ def parse_array(text: str, parse_element: Callable[[str], Any]) -> list[Any]:
     shape = _shape(value, text)
     if dims is not None and dims != shape:
         raise parser.error("Specified array dimensions do not match array contents.")
-    return value
+    return _plain(value)
+
+
+def _plain(value: list[Any]) -> list[Any]:
+    return [_plain(item) if isinstance(item, _Level) else item for item in value]
 
 
 def _shape(value: list[Any], text: str) -> list[int]:
     """The dimensions of a rectangular nested list; an error when sub-arrays differ."""
-    if not value or not isinstance(value[0], list):
+    if not value or not isinstance(value[0], _Level):
         return [len(value)] if value else []
     inner = [_shape(item, text) for item in value]
     if any(shape != inner[0] for shape in inner):

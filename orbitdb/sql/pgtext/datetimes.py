@@ -76,6 +76,10 @@ class _BadFormat(Exception):
     """The text does not parse (22007)."""
 
 
+class _ZoneOverflow(Exception):
+    """A UTC offset beyond +-15:59:59 (22009)."""
+
+
 class _FieldOverflow(Exception):
     """A field is out of range (22008); hint when DateStyle may be the cause."""
 
@@ -112,7 +116,7 @@ def _tokens(text: str) -> list[tuple[str, str]]:
             pos += 1
             continue
         # ISO 8601's "T" between date and time
-        if ch in "tT" and pos + 1 < n and text[pos + 1].isdigit() and fields:
+        if ch in "tT" and pos + 1 < n and text[pos + 1].isdigit():
             pos += 1
             continue
         match = _FIELD.match(text, pos)
@@ -253,7 +257,7 @@ def _decode_offset(value: str) -> int:
     else:
         raise _BadFormat
     if hours > 15 or minutes >= 60 or seconds >= 60:
-        raise SqlError("22009", f'time zone displacement out of range: "{value}"')
+        raise _ZoneOverflow
     return sign * (hours * 3600 + minutes * 60 + seconds)
 
 
@@ -332,6 +336,8 @@ def _time_of(f: _Fields) -> timedelta:
 
 
 def _error(type_name: str, text: str, exc: Exception) -> SqlError:
+    if isinstance(exc, _ZoneOverflow):
+        return SqlError("22009", f'time zone displacement out of range: "{text}"')
     if isinstance(exc, _FieldOverflow):
         return SqlError(
             DATETIME_FIELD_OVERFLOW,
@@ -380,7 +386,7 @@ def parse_date(text: str, tz: str | tzinfo | None = None) -> date:
             return _special_datetime(f.special, zone_info, "date").date()
         _time_of(f)  # validated even though a date keeps no time
         return _date_of(f)
-    except (_BadFormat, _FieldOverflow, _OutOfRange, ValueError) as exc:
+    except (_BadFormat, _FieldOverflow, _ZoneOverflow, _OutOfRange, ValueError) as exc:
         raise _error("date", text, exc) from None
 
 
@@ -396,7 +402,7 @@ def parse_timestamp(text: str, tz: str | tzinfo | None = None) -> datetime:
         return datetime.combine(_date_of(f), time()) + _time_of(f)
     except OverflowError:
         raise _error("timestamp", text, _OutOfRange()) from None
-    except (_BadFormat, _FieldOverflow, _OutOfRange, ValueError) as exc:
+    except (_BadFormat, _FieldOverflow, _ZoneOverflow, _OutOfRange, ValueError) as exc:
         raise _error("timestamp", text, exc) from None
 
 
@@ -418,7 +424,7 @@ def parse_timestamptz(text: str, tz: str | tzinfo | None = None) -> datetime:
         return local_to_utc(local, f.zone_info or zone_info)
     except OverflowError:
         raise _error(type_name, text, _OutOfRange()) from None
-    except (_BadFormat, _FieldOverflow, _OutOfRange, ValueError) as exc:
+    except (_BadFormat, _FieldOverflow, _ZoneOverflow, _OutOfRange, ValueError) as exc:
         raise _error(type_name, text, exc) from None
 
 
@@ -437,7 +443,7 @@ def parse_time(text: str, tz: str | tzinfo | None = None) -> time:
         if f.year is not None:
             _date_of(f)
         return _time_value(_time_of(f))
-    except (_BadFormat, _FieldOverflow, _OutOfRange, ValueError) as exc:
+    except (_BadFormat, _FieldOverflow, _ZoneOverflow, _OutOfRange, ValueError) as exc:
         raise _error("time", text, exc) from None
 
 
@@ -457,7 +463,7 @@ def parse_timetz(text: str, tz: str | tzinfo | None = None) -> time:
             day = _date_of(f) if f.year is not None else _now(zone_info).date()
             offset = (f.zone_info or zone_info).utcoffset(datetime.combine(day, clock)) or timedelta()
         return clock.replace(tzinfo=UTC if not offset else timezone(offset))
-    except (_BadFormat, _FieldOverflow, _OutOfRange, ValueError) as exc:
+    except (_BadFormat, _FieldOverflow, _ZoneOverflow, _OutOfRange, ValueError) as exc:
         raise _error(type_name, text, exc) from None
 
 

@@ -15,7 +15,7 @@ from typing import Any
 
 from orbitdb.sql.errors import SqlError
 from orbitdb.sql.pgtext.errors import INVALID_TEXT_REPRESENTATION
-from orbitdb.sql.pgtext.numbers import format_float8, format_numeric
+from orbitdb.sql.pgtext.numbers import format_float8, format_numeric, parse_numeric
 
 _encode_string = json.encoder.encode_basestring  # type: ignore[attr-defined]
 _TOKEN_AT = re.compile(r'[^\s,:\[\]{}"]+|.', re.DOTALL)
@@ -30,7 +30,8 @@ def _reject_constant(name: str) -> Any:
     raise ValueError(name)  # NaN and Infinity are not JSON
 
 
-_decoder = json.JSONDecoder(parse_float=Decimal, parse_constant=_reject_constant)
+# numbers with a fraction or exponent read as numeric_in reads them ('1e3' -> 1000, '1.50' -> 1.50)
+_decoder = json.JSONDecoder(parse_float=parse_numeric, parse_constant=_reject_constant)
 
 
 def parse_json(text: str, *, jsonb: bool = False) -> Any:
@@ -45,6 +46,16 @@ def parse_json(text: str, *, jsonb: bool = False) -> Any:
         raise _syntax_error(text, end, "Extra data")
     if "\\u" in text:
         _check_escapes(value, jsonb)
+    return _jsonb_order(value) if jsonb else value
+
+
+def _jsonb_order(value: Any) -> Any:
+    """jsonb keeps object keys sorted (shorter first, then bytewise): so do its parsed values, and
+    everything that walks them sees PostgreSQL's order."""
+    if isinstance(value, dict):
+        return {key: _jsonb_order(value[key]) for key in sorted(value, key=_jsonb_key_order)}
+    if isinstance(value, list):
+        return [_jsonb_order(item) for item in value]
     return value
 
 

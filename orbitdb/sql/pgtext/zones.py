@@ -121,5 +121,12 @@ def format_offset(offset: timedelta | None) -> str:
 
 
 def local_to_utc(naive: datetime, zone_info: tzinfo) -> datetime:
-    """A wall-clock time in a zone as an aware UTC datetime (the earlier instant when ambiguous)."""
-    return naive.replace(tzinfo=zone_info).astimezone(UTC)
+    """A wall-clock time in a zone as an aware UTC datetime. At a transition PostgreSQL reads a
+    time that does not exist (spring forward) with the offset from before, and a time that exists
+    twice (fall back) with the offset from after: so here."""
+    before = naive.replace(tzinfo=zone_info, fold=0)
+    after = naive.replace(tzinfo=zone_info, fold=1)
+    offset_before, offset_after = before.utcoffset(), after.utcoffset()
+    if offset_before is not None and offset_after is not None and offset_before > offset_after:
+        return after.astimezone(UTC)  # fall back: the later instant
+    return before.astimezone(UTC)

@@ -36,7 +36,9 @@ def _select(cur: Any, table: str, where: str = "true", order: str = "1") -> tupl
             exprs.append(f"{q}::oid[]::int8[]")
         elif typ == 194:  # pg_node_tree
             exprs.append(f"{q}::text")
-        elif typ in (1034, 3220, 3361, 3402, 5017, 2277):
+        elif typ == 1034:  # aclitem[]
+            exprs.append(f"{q}::text[]")
+        elif typ in (3220, 3361, 3402, 5017, 2277):
             exprs.append(f"{q}::text")
         else:
             exprs.append(q)

@@ -1,0 +1,276 @@
+"""The database, roles, settings and activity: pg_database, pg_authid,
+pg_roles, pg_user, pg_shadow, pg_auth_members, pg_settings, pg_stat_activity,
+pg_stat_database, pg_stat_*_tables, pg_stat_*_indexes, pg_statio_*_tables."""
+
+from __future__ import annotations
+
+import datetime
+import re
+from collections.abc import Iterator
+from typing import Any
+
+from orbitdb.sql.system import builtin_data as B
+from orbitdb.sql.system import model as M
+from orbitdb.sql.system import oids
+from orbitdb.sql.system.base import Env, Row, RowMaker, producer
+
+_UTC = datetime.timezone.utc
+
+
+def _setting(env: Env, name: str, default: str) -> str:
+    settings = getattr(env.session, "settings", None)
+    if isinstance(settings, dict):
+        return str(settings.get(name, default))
+    return default
+
+
+@producer("pg_catalog", "pg_database")
+def _pg_database(env: Env, make: RowMaker) -> Iterator[Row]:
+    collate = _setting(env, "lc_collate", "C")
+    ctype = _setting(env, "lc_ctype", "C")
+    yield make(oid=oids.DATABASE_OID, datname=env.database, datdba=env.role_oid(_database_owner(env)), encoding=6,
+               datlocprovider="c", datistemplate=False, datallowconn=True, datconnlimit=-1, datfrozenxid=716,
+               datminmxid=1, dattablespace=oids.DEFAULT_TABLESPACE, datcollate=collate, datctype=ctype)
+
+
+def _database_owner(env: Env) -> str:
+    owner = getattr(env.session, "database_owner", None)
+    if isinstance(owner, str):
+        return owner
+    return env.user
+
+
+# ---------------------------------------------------------------- roles
+
+
+def _roles(env: Env) -> Iterator[dict[str, Any]]:
+    """pg_authid rows: PostgreSQL's own roles, then orbitdb's users (superusers that can log in)."""
+    builtin = {r["rolname"]: r for r in B.AUTHID_ROWS}
+    for name in env.role_names:
+        r = builtin.get(name)
+        if r is not None:
+            yield dict(r)
+            continue
+        sup = env.is_superuser(name)
+        yield dict(oid=env.role_oid(name), rolname=name, rolsuper=sup, rolinherit=True, rolcreaterole=False,
+                   rolcreatedb=False, rolcanlogin=True, rolreplication=False, rolbypassrls=False, rolconnlimit=-1,
+                   rolpassword=None, rolvaliduntil=None)
+
+
+@producer("pg_catalog", "pg_authid")
+def _pg_authid(env: Env, make: RowMaker) -> Iterator[Row]:
+    for r in _roles(env):
+        yield make.from_dict(r)
+
+
+@producer("pg_catalog", "pg_roles")
+def _pg_roles(env: Env, make: RowMaker) -> Iterator[Row]:
+    for r in _roles(env):
+        r = dict(r, rolpassword="********")
+        yield make.from_dict(r)
+
+
+@producer("pg_catalog", "pg_user")
+def _pg_user(env: Env, make: RowMaker) -> Iterator[Row]:
+    for r in _roles(env):
+        if r["rolcanlogin"]:
+            yield make(usename=r["rolname"], usesysid=r["oid"], usecreatedb=r["rolcreatedb"], usesuper=r["rolsuper"],
+                       userepl=r["rolreplication"], usebypassrls=r["rolbypassrls"], passwd="********",
+                       valuntil=r["rolvaliduntil"])
+
+
+@producer("pg_catalog", "pg_shadow")
+def _pg_shadow(env: Env, make: RowMaker) -> Iterator[Row]:
+    for r in _roles(env):
+        if r["rolcanlogin"]:
+            yield make(usename=r["rolname"], usesysid=r["oid"], usecreatedb=r["rolcreatedb"], usesuper=r["rolsuper"],
+                       userepl=r["rolreplication"], usebypassrls=r["rolbypassrls"], passwd=None,
+                       valuntil=r["rolvaliduntil"])
+
+
+_PG_MONITOR_MEMBERS = (3374, 3375, 3377)  # pg_monitor includes these roles
+
+
+@producer("pg_catalog", "pg_auth_members")
+def _pg_auth_members(env: Env, make: RowMaker) -> Iterator[Row]:
+    for member in _PG_MONITOR_MEMBERS:
+        yield make(roleid=member, member=3373, grantor=oids.BOOTSTRAP_SUPERUSER, admin_option=False)
+
+
+# ---------------------------------------------------------------- settings
+
+_MEMORY_UNITS = {"B": 1, "kB": 1024, "MB": 1024 ** 2, "GB": 1024 ** 3, "TB": 1024 ** 4}
+_TIME_UNITS = {"us": 0.001, "ms": 1, "s": 1000, "min": 60000, "h": 3600000, "d": 86400000}
+
+
+def _in_unit(value: str, unit: str | None) -> str:
+    """A setting as pg_settings shows it: a number in the setting's unit (work_mem 4MB -> 4096 kB)."""
+    if not unit:
+        return value
+    m = re.fullmatch(r"\s*(-?\d+(?:\.\d+)?)\s*([A-Za-z]*)\s*", value)
+    if not m or not m.group(2):
+        return value
+    num, suffix = float(m.group(1)), m.group(2)
+    base_num = re.match(r"(\d*)(\D+)", unit)
+    if base_num is None:
+        return value
+    factor = int(base_num.group(1) or 1)
+    base = base_num.group(2)
+    if suffix in _MEMORY_UNITS and base in _MEMORY_UNITS:
+        n = num * _MEMORY_UNITS[suffix] / (_MEMORY_UNITS[base] * factor)
+    elif suffix in _TIME_UNITS and base in _TIME_UNITS:
+        n = num * _TIME_UNITS[suffix] / (_TIME_UNITS[base] * factor)
+    else:
+        return value
+    return str(int(n)) if n == int(n) else str(n)
+
+
+def settings_rows(env: Env) -> Iterator[dict[str, Any]]:
+    from orbitdb.sql import settings as S
+
+    session_settings: dict[str, str] = dict(getattr(env.session, "settings", {}) or {})
+    rows_fn = getattr(env.session, "settings_rows", None)
+    if callable(rows_fn):
+        yield from rows_fn()
+        return
+    for key, meta in B.SETTINGS_BY_NAME.items():
+        row = dict(meta, sourcefile=None, sourceline=None, pending_restart=False)
+        value = session_settings.get(key)
+        default = S.DEFAULTS.get(key)
+        if value is None:
+            value = meta["boot_val"] if meta["boot_val"] is not None else meta["setting"]
+            row["source"] = "default"
+        else:
+            value = _in_unit(value, meta["unit"])
+            row["source"] = "session" if default is not None and _in_unit(default, meta["unit"]) != value \
+                else "default"
+        row["setting"] = value
+        row["reset_val"] = _in_unit(default, meta["unit"]) if default is not None else row["boot_val"]
+        yield row
+    for key, value in sorted(session_settings.items()):
+        if "." in key and key not in B.SETTINGS_BY_NAME:
+            yield dict(name=key, setting=value, unit=None, category="Customized Options",
+                       short_desc="Custom option.", extra_desc=None, context="user", vartype="string",
+                       source="session", min_val=None, max_val=None, enumvals=None, boot_val=None, reset_val=None,
+                       sourcefile=None, sourceline=None, pending_restart=False)
+
+
+@producer("pg_catalog", "pg_settings")
+def _pg_settings(env: Env, make: RowMaker) -> Iterator[Row]:
+    for r in settings_rows(env):
+        yield make.from_dict(r)
+
+
+# ---------------------------------------------------------------- activity and statistics
+
+
+def _sessions(env: Env) -> list[Any]:
+    fn = getattr(env.session, "database_sessions", None)
+    if callable(fn):
+        return list(fn())
+    db = getattr(env.session, "db", None)
+    sessions = getattr(db, "sessions", None)
+    if sessions is not None:
+        try:
+            return sorted((s for s in list(sessions) if not getattr(s, "closed", False)),
+                          key=lambda s: getattr(s, "backend_pid", 0))
+        except Exception:
+            pass
+    return [env.session]
+
+
+@producer("pg_catalog", "pg_stat_activity")
+def _pg_stat_activity(env: Env, make: RowMaker) -> Iterator[Row]:
+    db = getattr(env.session, "db", None)
+    started = getattr(db, "started", None)
+    for s in _sessions(env):
+        me = s is env.session
+        txn = getattr(s, "txn", None)
+        in_block = bool(getattr(s, "in_block", False))
+        if me:
+            state = "active"
+        elif getattr(s, "failed", False):
+            state = "idle in transaction (aborted)"
+        elif in_block:
+            state = "idle in transaction"
+        else:
+            state = "idle"
+        xact_start = getattr(s, "_txn_start", None) if (me or txn is not None) else None
+        query_start = getattr(s, "_stmt_time", None)
+        settings = getattr(s, "settings", {}) or {}
+        user = str(getattr(s, "user", env.user))
+        yield make(datid=oids.DATABASE_OID, datname=getattr(s, "database", env.database),
+                   pid=getattr(s, "backend_pid", 0), leader_pid=None, usesysid=oids.role_oid(user), usename=user,
+                   application_name=settings.get("application_name", ""),
+                   client_addr=getattr(s, "client_addr", None), client_hostname=None,
+                   client_port=getattr(s, "client_port", None) or -1,
+                   backend_start=getattr(s, "started", None) or started, xact_start=xact_start,
+                   query_start=query_start, state_change=query_start, wait_event_type=None,
+                   wait_event=None if me or state != "idle" else "ClientRead", state=state, backend_xid=None,
+                   backend_xmin=None, query_id=None, query=getattr(s, "current_query", "") or "",
+                   backend_type="client backend")
+
+
+@producer("pg_catalog", "pg_stat_database")
+def _pg_stat_database(env: Env, make: RowMaker) -> Iterator[Row]:
+    zeros = {name: 0 for name, t in make.index.items() if name not in (
+        "datid", "datname", "stats_reset", "checksum_last_failure", "blk_read_time", "blk_write_time",
+        "session_time", "active_time", "idle_in_transaction_time", "checksum_failures")}
+    yield make(datid=0, datname=None, **{k: v for k, v in zeros.items() if k not in ("numbackends",)},
+               blk_read_time=0.0, blk_write_time=0.0, session_time=0.0, active_time=0.0,
+               idle_in_transaction_time=0.0)
+    yield make(datid=oids.DATABASE_OID, datname=env.database, **dict(zeros, numbackends=len(_sessions(env))),
+               blk_read_time=0.0, blk_write_time=0.0, session_time=0.0, active_time=0.0,
+               idle_in_transaction_time=0.0)
+
+
+def _table_stats(env: Env, make: RowMaker, schema_filter: str) -> Iterator[Row]:
+    for t in env.tables:
+        if t.kind != "r":
+            continue
+        if schema_filter == "sys":
+            continue
+        counters = {name: 0 for name in make.index if name.startswith(("seq_", "idx_", "n_")) or
+                    name.endswith("_count")}
+        if "n_live_tup" in counters:
+            counters["n_live_tup"] = M.row_estimate(env, t)
+        if "idx_scan" in counters and not M.indexes(t):
+            counters["idx_scan"] = None
+            counters["idx_tup_fetch"] = None
+        yield make(relid=t.oid, schemaname=t.schema, relname=t.name, **counters)
+
+
+for _name, _filter in (("pg_stat_user_tables", "user"), ("pg_stat_all_tables", "all"),
+                       ("pg_stat_sys_tables", "sys"), ("pg_stat_xact_user_tables", "user"),
+                       ("pg_stat_xact_all_tables", "all")):
+    def _make_stats(flt: str) -> Any:
+        def produce(env: Env, make: RowMaker) -> Iterator[Row]:
+            return _table_stats(env, make, flt)
+        return produce
+
+    producer("pg_catalog", _name)(_make_stats(_filter))
+
+
+def _statio_tables(env: Env, make: RowMaker) -> Iterator[Row]:
+    for t in env.tables:
+        if t.kind == "r":
+            counters = {name: 0 for name in make.index if name.endswith(("_read", "_hit"))}
+            yield make(relid=t.oid, schemaname=t.schema, relname=t.name, **counters)
+
+
+producer("pg_catalog", "pg_statio_user_tables")(_statio_tables)
+producer("pg_catalog", "pg_statio_all_tables")(_statio_tables)
+
+
+def _index_stats(env: Env, make: RowMaker) -> Iterator[Row]:
+    for t in env.tables:
+        for ix in M.indexes(t):
+            counters = {name: 0 for name in make.index if name.startswith("idx_")}
+            yield make(relid=t.oid, indexrelid=ix.oid, schemaname=t.schema, relname=t.name, indexrelname=ix.name,
+                       **counters)
+
+
+producer("pg_catalog", "pg_stat_user_indexes")(_index_stats)
+producer("pg_catalog", "pg_stat_all_indexes")(_index_stats)
+producer("pg_catalog", "pg_statio_user_indexes")(_index_stats)
+producer("pg_catalog", "pg_statio_all_indexes")(_index_stats)
