@@ -150,6 +150,26 @@ def _out_value(v: Any) -> Any:
     return v
 
 
+def _float4(v: float) -> float:
+    from orbitdb.sql.pgtext.numbers import format_float4
+
+    return float(format_float4(v))
+
+
+def _converter(oid: int, con: Connection) -> Any:
+    """How a column's values are handed to Python, as psycopg2 would parse them."""
+    if oid == 1184:  # timestamptz: in the session's time zone
+        s = con._session
+        tz = s.timezone() if s is not None else datetime.timezone.utc
+        return lambda v: v.astimezone(tz)
+    if oid == 700:
+        return _float4
+    if oid in (1186, 1187) or oid in (1000, 1001, 1005, 1007, 1016, 1009, 1015, 1231, 1021, 1022, 1182, 1115,
+                                      1185, 2951, 199, 3807, 1014, 1183):
+        return _out_value
+    return None
+
+
 class Column(tuple):  # type: ignore[type-arg]
     """A description item: (name, type_code, display_size, internal_size, precision, scale, null_ok)."""
 
@@ -203,7 +223,12 @@ class Cursor:
         if r.columns is not None:
             self.description = [Column((c.name, c.type_oid, None, c.type_size if c.type_size > 0 else None,
                                         None, None, None)) for c in r.columns]
-            self._rows = [tuple(_out_value(v) for v in row) for row in r.rows]
+            convs = [_converter(c.type_oid, self.connection) for c in r.columns]
+            if any(f is not None for f in convs):
+                self._rows = [tuple(v if f is None or v is None else f(v) for f, v in zip(convs, row))
+                              for row in r.rows]
+            else:
+                self._rows = [tuple(row) for row in r.rows]
             self.rowcount = len(self._rows) if r.rowcount < 0 else r.rowcount
         else:
             self.description = None
@@ -358,8 +383,19 @@ class Connection:
                 _SharedDatabase.open[self.path] = (db, entry[1] + 1)
         self._db = db
         self._session: Session | None = db.session(user, database)
-        self.autocommit = False
+        self._autocommit = False
         self._lock = threading.RLock()
+
+    @property
+    def autocommit(self) -> bool:
+        return self._autocommit
+
+    @autocommit.setter
+    def autocommit(self, value: bool) -> None:
+        s = self._session
+        if s is not None and s.in_block:
+            raise ProgrammingError("autocommit cannot be changed inside a transaction; commit or roll back first")
+        self._autocommit = bool(value)
 
     def _session_or_raise(self) -> Session:
         if self._session is None:

@@ -99,11 +99,9 @@ def _mock_verifier(settings: AuthSettings, user: str) -> scram.Verifier:
 
 
 def _scram(stream: Stream, settings: AuthSettings, user: str, credential: Credential | None) -> None:
-    real = credential is not None and credential.verifier is not None
-    verifier = (
-        credential.verifier if real and credential and credential.verifier else _mock_verifier(settings, user)
-    )
-    exchange = scram.ScramExchange(verifier, real=real)
+    verifier = credential.verifier if credential is not None else None
+    # no verifier (unknown user, or only an md5 hash): a mock exchange that fails at the proof
+    exchange = scram.ScramExchange(verifier or _mock_verifier(settings, user), real=verifier is not None)
     stream.write(backend.authentication(backend.AUTH_SASL, scram.MECHANISM.encode() + b"\x00\x00"))
     body = Body(_read_password_message(stream))
     mechanism = body.cstring()

@@ -41,8 +41,8 @@ def backend_key_data(pid: int, secret: int) -> bytes:
     return message(b"K", struct.pack("!iI", pid, secret))
 
 
-def negotiate_protocol_version(minor: int, unrecognized: Sequence[str]) -> bytes:
-    body = struct.pack("!ii", minor, len(unrecognized)) + b"".join(cstr(name) for name in unrecognized)
+def negotiate_protocol_version(version: int, unrecognized: Sequence[str]) -> bytes:
+    body = struct.pack("!ii", version, len(unrecognized)) + b"".join(cstr(name) for name in unrecognized)
     return message(b"v", body)
 
 

@@ -45,12 +45,22 @@ _f64 = struct.Struct("!d")
 
 
 class BinaryFormatError(ValueError):
-    """Bytes that are not a valid binary value of the type."""
+    """Bytes that are not a valid binary value of the type (PostgreSQL: 22P03)."""
+
+
+class InsufficientData(BinaryFormatError):
+    """Fewer bytes than the type's receive function reads (PostgreSQL: 08P01)."""
+
+
+def _need(data: bytes, size: int) -> None:
+    if len(data) < size:
+        raise InsufficientData("insufficient data left in message")
+    if len(data) > size:
+        raise BinaryFormatError(f"expected {size} bytes, got {len(data)}")
 
 
 def _unpack(st: struct.Struct, data: bytes) -> Any:
-    if len(data) != st.size:
-        raise BinaryFormatError(f"expected {st.size} bytes, got {len(data)}")
+    _need(data, st.size)
     return st.unpack(data)[0]
 
 
@@ -73,8 +83,7 @@ def _dec_text(data: bytes) -> str:
 
 
 def _dec_bool(data: bytes) -> bool:
-    if len(data) != 1:
-        raise BinaryFormatError("bool is one byte")
+    _need(data, 1)
     return data != b"\x00"
 
 
@@ -120,8 +129,7 @@ def _enc_timetz(value: time) -> bytes:
 
 
 def _dec_timetz(data: bytes) -> time:
-    if len(data) != 12:
-        raise BinaryFormatError("timetz is 12 bytes")
+    _need(data, 12)
     clock = _time_of_usec(_i64.unpack(data[:8])[0])
     west = _i32.unpack(data[8:])[0]
     return clock.replace(tzinfo=timezone(timedelta(seconds=-west)))
@@ -164,8 +172,7 @@ def _enc_interval(value: Any) -> bytes:
 
 
 def _dec_interval(data: bytes) -> Any:
-    if len(data) != 16:
-        raise BinaryFormatError("interval is 16 bytes")
+    _need(data, 16)
     usec, days, months = struct.unpack("!qii", data)
     return Interval(months, days, usec)
 
@@ -175,8 +182,7 @@ def _enc_uuid(value: Any) -> bytes:
 
 
 def _dec_uuid(data: bytes) -> uuid.UUID:
-    if len(data) != 16:
-        raise BinaryFormatError("uuid is 16 bytes")
+    _need(data, 16)
     return uuid.UUID(bytes=data)
 
 
@@ -239,10 +245,11 @@ def _enc_numeric(value: Any) -> bytes:
 
 def _dec_numeric(data: bytes) -> Decimal:
     if len(data) < 8:
-        raise BinaryFormatError("numeric header is 8 bytes")
+        raise InsufficientData("insufficient data left in message")
     ndigits, weight, sign, dscale = struct.unpack("!hhHh", data[:8])
-    if ndigits < 0 or len(data) != 8 + 2 * ndigits or dscale < 0:
+    if ndigits < 0 or dscale < 0:
         raise BinaryFormatError("invalid numeric length")
+    _need(data, 8 + 2 * ndigits)
     if sign == _NUMERIC_NAN:
         return Decimal("NaN")
     if sign == _NUMERIC_PINF:
@@ -310,7 +317,7 @@ def _flatten(value: list[Any], depth: int, out: list[Any]) -> None:
 def _array_decoder(element: Decoder) -> Decoder:
     def decode(data: bytes) -> list[Any]:
         if len(data) < 12:
-            raise BinaryFormatError("array header is 12 bytes")
+            raise InsufficientData("insufficient data left in message")
         ndim, _flags, _elem_oid = struct.unpack("!iiI", data[:12])
         if not 0 <= ndim <= 6 or len(data) < 12 + 8 * ndim:
             raise BinaryFormatError("invalid array dimensions")
@@ -328,14 +335,14 @@ def _array_decoder(element: Decoder) -> Decoder:
         flat: list[Any] = []
         for _ in range(total):
             if pos + 4 > len(data):
-                raise BinaryFormatError("insufficient data left in message")
+                raise InsufficientData("insufficient data left in message")
             (length,) = _i32.unpack(data[pos : pos + 4])
             pos += 4
             if length == -1:
                 flat.append(None)
                 continue
             if length < 0 or pos + length > len(data):
-                raise BinaryFormatError("insufficient data left in message")
+                raise InsufficientData("insufficient data left in message")
             flat.append(element(data[pos : pos + length]))
             pos += length
         if pos != len(data):
@@ -428,4 +435,4 @@ def decoder(type_oid: int) -> Decoder | None:
     return found
 
 
-__all__ = ["BinaryFormatError", "decoder", "encoder"]
+__all__ = ["BinaryFormatError", "InsufficientData", "decoder", "encoder"]

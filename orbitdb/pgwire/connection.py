@@ -149,7 +149,7 @@ class Connection:
     # --- startup ----------------------------------------------------------------------------
 
     def _serve(self) -> None:
-        self.stream.sock.settimeout(STARTUP_TIMEOUT)
+        self.stream.sock.settimeout(STARTUP_TIMEOUT)  # a silent client holds a thread this long at most
         startup = negotiate(self.stream, self.side.tls_context, self.side.cancel)
         if startup is None:
             return
@@ -164,6 +164,18 @@ class Connection:
         if isinstance(backend_pid, int) and backend_pid != self.pid:
             self.side.adopt_pid(self, backend_pid)  # so pg_backend_pid() names what a cancel needs
         self.stream.sock.settimeout(None)
+        self._greet(startup)
+        log.debug(
+            "[%s] connected: user=%s database=%s tls=%s",
+            self.peer,
+            startup.user,
+            startup.database,
+            startup.tls,
+        )
+        self._loop()
+
+    def _greet(self, startup: Startup) -> None:
+        """AuthenticationOk, the settings' ParameterStatus, BackendKeyData, ReadyForQuery."""
         out = self.stream
         out.write(backend.authentication(backend.AUTH_OK))
         self._apply_startup_settings(startup)
@@ -178,14 +190,6 @@ class Connection:
             out.write(backend.parameter_status(name, value))
         out.write(backend.backend_key_data(self.pid, self.secret))
         out.write(backend.ready_for_query(self.session.transaction_status))
-        log.debug(
-            "[%s] connected: user=%s database=%s tls=%s",
-            self.peer,
-            startup.user,
-            startup.database,
-            startup.tls,
-        )
-        self._loop()
 
     def _check_client_encoding(self, startup: Startup) -> None:
         requested = startup.settings.pop("client_encoding", None)
@@ -303,6 +307,8 @@ class Connection:
             if not answered:
                 self.stream.write(backend.EMPTY_QUERY_RESPONSE)
         except SqlError as exc:
+            if isinstance(exc, ProtocolError) and exc.fatal:
+                raise
             self._send_error(exc)
         except ClientGone:
             raise
@@ -344,7 +350,7 @@ class Connection:
         self.statement_log.statement(kind, name, sql)
 
     def finish_statement(self, result: Result, sql: str) -> None:
-        self.statement_log.completed(result.command_tag, sql)
+        self.statement_log.completed(result, sql)
 
     def send_notices(self, notices: list[Notice]) -> None:
         for notice in notices:

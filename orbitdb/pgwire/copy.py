@@ -5,7 +5,7 @@ from __future__ import annotations
 import logging
 
 from orbitdb.pgwire import backend
-from orbitdb.pgwire.errors import ProtocolError
+from orbitdb.pgwire.errors import ProtocolError, error_fields
 from orbitdb.pgwire.frontend import parse_copy_fail
 from orbitdb.pgwire.stream import Stream
 from orbitdb.sql.errors import SqlError
@@ -38,9 +38,10 @@ def copy_in(stream: Stream, copy: CopyIn) -> Result:
             elif kind in (ord("H"), ord("S")):
                 continue  # clients may send these without noticing the COPY; PostgreSQL ignores them
             else:
-                raise ProtocolError(
-                    f"unexpected message type 0x{kind:02X} during COPY from stdin", fatal=False
-                )
+                # PostgreSQL reports this, then drops the connection: what follows cannot be trusted
+                unexpected = SqlError("08P01", f"unexpected message type 0x{kind:02X} during COPY from stdin")
+                stream.write(backend.error_response(error_fields(unexpected)))
+                raise ProtocolError("terminating connection because protocol synchronization was lost")
     except BaseException as exc:  # bad data, protocol error, client gone: the COPY must not linger
         if not settled:
             _abort_quietly(copy, str(exc))

@@ -113,6 +113,8 @@ class Extended:
             raise SqlError("42883", f"no binary input function available for type {type_name(type_oid)}")
         try:
             return decode(raw)
+        except binary.InsufficientData:
+            raise ProtocolError("insufficient data left in message", fatal=False) from None
         except (binary.BinaryFormatError, ValueError, OverflowError):
             raise SqlError("22P03", f"incorrect binary data format in bind parameter {index + 1}") from None
 

@@ -70,17 +70,20 @@ class Server:
             raise BindError(f"could not resolve listen address {self.host!r}: {exc}") from None
         errors = []
         seen = set()
+        port = self.port
         for family, _, _, _, address in infos:
             key = (family, address[0])
             if key in seen:
                 continue
             seen.add(key)
             try:
-                sock = socket.create_server(address[:2], family=family, backlog=BACKLOG)
+                sock = socket.create_server((address[0], port), family=family, backlog=BACKLOG)
             except OSError as exc:
-                errors.append(f"could not bind to {address[0]}:{address[1]}: {exc.strerror or exc}")
+                reason = exc.strerror or str(exc).split(" (while attempting", 1)[0]
+                errors.append(f"could not bind to {address[0]}:{port}: {reason}")
                 continue
             self.listeners.append(sock)
+            port = sock.getsockname()[1]  # with port 0, every address gets the port the first got
         if not self.listeners:
             raise BindError("; ".join(errors) or f"no address to listen on for {self.host!r}")
         for message in errors:

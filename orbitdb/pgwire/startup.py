@@ -101,8 +101,9 @@ def _startup_message(stream: Stream, code: int, packet: bytes) -> Startup:
         params[decode_utf8(items[i])] = decode_utf8(items[i + 1])
     unrecognized = [name for name in params if name.startswith("_pq_.")]
     if minor > 0 or unrecognized:
-        # we speak 3.0 and no protocol extensions: say so, and go on (protocol.sgml)
-        stream.write(backend.negotiate_protocol_version(0, unrecognized))
+        # we speak 3.0 and no protocol extensions: say so, and go on. PostgreSQL sends the whole
+        # version number (3 << 16), and libpq compares it as such.
+        stream.write(backend.negotiate_protocol_version(PROTOCOL_3_0, unrecognized))
     user = params.get("user", "")
     if not user:
         raise SqlError("28000", "no PostgreSQL user name specified in startup packet", severity="FATAL")

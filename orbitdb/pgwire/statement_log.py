@@ -6,6 +6,7 @@ import logging
 import re
 
 from orbitdb.sql.errors import SqlError
+from orbitdb.sql.result import Result
 
 log = logging.getLogger("orbitdb.pgwire")
 
@@ -16,6 +17,7 @@ _CREATE_TABLE = re.compile(
     re.IGNORECASE,
 )
 _MAX_LOGGED = 500
+_DUPLICATE_TABLE = "42P07"
 
 
 def _short(sql: str) -> str:
@@ -38,12 +40,16 @@ class StatementLog:
         if "table" in sql.lower():
             self._tables = _CREATE_TABLE.findall(sql)
 
-    def completed(self, tag: str, sql: str) -> None:
-        verb = tag.split(" ", 1)[0]
-        if verb not in _DDL_VERBS:
+    def completed(self, result: Result, sql: str) -> None:
+        tag = result.command_tag
+        if tag.split(" ", 1)[0] not in _DDL_VERBS:
             return
         if tag == "CREATE TABLE" and self._tables:
-            log.info("Created table: %s", self._tables.pop(0).replace('"', ""))
+            name = self._tables.pop(0).replace('"', "")
+            if any(notice.sqlstate == _DUPLICATE_TABLE for notice in result.notices):
+                log.info("Table already exists: %s", name)  # IF NOT EXISTS skipped it
+            else:
+                log.info("Created table: %s", name)
         else:
             log.info("[%s] %s: %s", self.peer, tag, _short(sql))
 

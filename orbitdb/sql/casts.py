@@ -74,11 +74,10 @@ def varchar_limit(n: int, explicit: bool) -> Fn:
     def conv(v: str) -> str:
         if len(v) <= n:
             return v
-        if explicit or not v[n:].strip(" ") == "":
-            if explicit:
-                return v[:n]
-            raise SqlError("22001", f"value too long for type character varying({n})")
-        return v[:n]
+        # an explicit cast truncates; assignment only drops trailing spaces
+        if explicit or v[n:].strip(" ") == "":
+            return v[:n]
+        raise SqlError("22001", f"value too long for type character varying({n})")
 
     return conv
 

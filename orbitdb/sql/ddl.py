@@ -560,6 +560,10 @@ class DDL:
                         raise SqlError("0A000", f"ALTER TABLE DROP {kind} is not supported")
             elif isinstance(action, exp.RenameColumn):
                 self.alter_rename_column(t, ident(action.this.this), ident(action.args["to"].this))
+            elif isinstance(action, exp.AlterRename) and any(
+                    isinstance(o, exp.ToTableProperty) for o in node.args.get("options") or []):
+                to = next(o for o in node.args["options"] if isinstance(o, exp.ToTableProperty))
+                self.alter_rename_column(t, ident(action.this.this), ident(to.this.this))
             elif isinstance(action, exp.AlterRename):
                 new = ident(action.this.this)
                 self.check_new_name(t.schema, new)
@@ -1177,6 +1181,9 @@ def ddl_statement(s: Session, st: Statement, ctx: ExecContext, params: list[Any]
         d.cat.put(t)
         return Result("ALTER TABLE")
     node = parse_one(st.text)
+    if ctx.txn is not None and ctx.txn.read_only and not isinstance(node, (exp.Analyze,)):
+        what = " ".join(words[:2]) if words[0] in ("CREATE", "DROP", "ALTER") else words[0]
+        raise SqlError("25006", f"cannot execute {what} in a read-only transaction")
     d = DDL(s, ctx)
     if isinstance(node, exp.Create):
         kind = (node.args.get("kind") or "").upper()

@@ -181,6 +181,7 @@ class CompiledInsert(Compiled):
                 self.update_where = comp.compile_bool(where.this, "WHERE").fn
 
     def run(self, ctx: ExecContext) -> Result:
+        read_only_check(ctx, "INSERT")
         w = self.writer
         n = len(w.names)
         idx = self.target_idx
@@ -337,6 +338,7 @@ class CompiledModify(Compiled):
         self.single = not others
 
     def run(self, ctx: ExecContext) -> Result:
+        read_only_check(ctx, "UPDATE" if self.is_update else "DELETE")
         txn = ctx.txn
         assert txn is not None
         w = self.writer
@@ -380,6 +382,11 @@ class CompiledModify(Compiled):
         if ret is not None:
             return Result(tag, ret[1], out_rows, count)
         return Result(tag, None, [], count)
+
+
+def read_only_check(ctx: ExecContext, what: str) -> None:
+    if ctx.txn is not None and ctx.txn.read_only:
+        raise SqlError("25006", f"cannot execute {what} in a read-only transaction")
 
 
 def compile_dml(planner: Planner, node: exp.Expression, rt: Runtime) -> Compiled:

@@ -40,6 +40,17 @@ class Runtime:
         self.param_types: list[SqlType] = param_types or []
 
 
+class ParamRef:
+    """Marks a compiled parameter whose type is still open: the first context
+    that needs a type decides it (as PostgreSQL infers parameter types)."""
+
+    __slots__ = ("index", "rt")
+
+    def __init__(self, index: int, rt: Runtime) -> None:
+        self.index = index
+        self.rt = rt
+
+
 class E:
     __slots__ = ("fn", "type", "const", "value", "name")
 
@@ -64,7 +75,11 @@ def _lit_number(text: str) -> E:
             return const(v, T.INT8)
         return const(Decimal(v), T.NUMERIC)
     try:
-        return const(Decimal(text), T.NUMERIC)
+        d = Decimal(text)
+        exponent = d.as_tuple().exponent
+        if isinstance(exponent, int) and exponent > 0:
+            d = d.quantize(Decimal(1))  # 1e3 is 1000, with scale 0
+        return const(d, T.NUMERIC)
     except Exception:
         raise SqlError("42601", f'syntax error at or near "{text}"') from None
 
@@ -84,6 +99,16 @@ def coerce(e: E, target: SqlType, ctx: int = IMPLICIT, what: str | None = None) 
     src = e.type
     if src == target or (src.oid == target.oid and target.typmod == -1 and src.elem is None):
         return e
+    if src.oid == T.UNKNOWN.oid and isinstance(e.value, ParamRef):
+        ref = e.value
+        types = ref.rt.param_types
+        if types[ref.index].oid == T.UNKNOWN.oid:
+            types[ref.index] = T.strip(target) if target.oid not in (T.UNKNOWN.oid,) else target
+        inferred = types[ref.index]
+        e = E(e.fn, inferred, name=e.name)
+        if inferred == target:
+            return e
+        src = inferred
     if src.oid == T.UNKNOWN.oid and e.const:
         if e.value is None:
             return const(None, target, e.name)
@@ -270,7 +295,8 @@ class Compiler:
         t = types[n - 1]
         rt = self.rt
         i = n - 1
-        return E(lambda row: rt.ctx.params[i], t, name="?column?")
+        ref = ParamRef(i, rt) if t.oid == T.UNKNOWN.oid else None
+        return E(lambda row: rt.ctx.params[i], t, value=ref, name="?column?")
 
     # -- logic --
     def _and(self, node: exp.And) -> E:

@@ -101,8 +101,10 @@ def compare_fn(a: E, b: E, op: str) -> Fn:
 def _unify_cmp(c: Compiler, a: E, b: E, op: str) -> tuple[E, E]:
     try:
         a2, b2, _ = unify(a, b)
-    except SqlError:
-        raise type_error_operator(op, a.type, b.type) from None
+    except SqlError as e:
+        if e.sqlstate in ("42804", "42846"):
+            raise type_error_operator(op, a.type, b.type) from None
+        raise
     return a2, b2
 
 

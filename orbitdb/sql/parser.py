@@ -25,6 +25,16 @@ _DOLLAR = re.compile(r"\$([A-Za-z_][A-Za-z_0-9]*)?\$")
 
 
 def split_statements(sql: str) -> list[Statement]:
+    """Splits a message into statements (cached: the same text recurs constantly)."""
+    return list(_split_cached(sql))
+
+
+@lru_cache(maxsize=4096)
+def _split_cached(sql: str) -> tuple[Statement, ...]:
+    return tuple(_split(sql))
+
+
+def _split(sql: str) -> list[Statement]:
     """Splits a message into statements at top-level semicolons (quotes, dollar
     quotes, comments and parentheses respected). Empty statements are dropped."""
     out: list[Statement] = []

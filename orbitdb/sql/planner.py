@@ -1197,6 +1197,8 @@ def figure_colname(node: exp.Expression) -> str | None:
         return "array"
     if isinstance(node, exp.Interval):
         return "interval"
+    if isinstance(node, exp.AtTimeZone):
+        return "timezone"
     if isinstance(node, exp.Boolean):
         return "bool"
     if isinstance(node, exp.Window):

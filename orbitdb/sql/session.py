@@ -127,6 +127,7 @@ class Session:
         self.notices: list[Notice] = []
         self.lock = threading.RLock()
         self.prepared_sql: dict[str, Prepared] = {}  # SQL-level PREPARE
+        self._tz_cache: tuple[str, datetime.tzinfo] | None = None
 
     # ---- information for the wire server ----
     @property
@@ -225,9 +226,15 @@ class Session:
         return s
 
     def timezone(self) -> datetime.tzinfo:
+        name = self.settings.get("timezone", "UTC")
+        cached = self._tz_cache
+        if cached is not None and cached[0] == name:
+            return cached[1]
         from orbitdb.sql.pgtext.zones import session_zone
 
-        return session_zone(self.settings.get("timezone", "UTC"))
+        tz = session_zone(name)
+        self._tz_cache = (name, tz)
+        return tz
 
     def statement_timestamp(self) -> datetime.datetime:
         return self._stmt_time
@@ -262,9 +269,7 @@ class Session:
         txn = self.store.begin(iso, self.txn_read_only)
         self._txn_start = datetime.datetime.now(_UTC)
         self._statements_in_txn = 0
-        lock_ms = int(self.settings.get("lock_timeout", "0") or 0)
         txn.lock_deadline = None
-        self._lock_timeout_ms = lock_ms
         return txn
 
     def begin_block(self, isolation: str | None = None, read_only: bool | None = None) -> None:
@@ -454,11 +459,11 @@ class Session:
             txn.begin_statement()
             ctx = ExecContext(self, txn, params)
             ctx.statement_time = self._txn_start
-            timeout = int(self.settings.get("statement_timeout", "0") or 0)
+            timeout = S.ms_value(self.settings.get("statement_timeout", "0"))
             if timeout > 0:
                 ctx.deadline = time.monotonic() + timeout / 1000.0
                 txn.lock_deadline = ctx.deadline
-            lock_ms = int(self.settings.get("lock_timeout", "0") or 0)
+            lock_ms = S.ms_value(self.settings.get("lock_timeout", "0"))
             if lock_ms > 0:
                 d = time.monotonic() + lock_ms / 1000.0
                 txn.lock_deadline = min(d, txn.lock_deadline) if txn.lock_deadline else d

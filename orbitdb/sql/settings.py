@@ -157,7 +157,7 @@ def normalize(name: str, value: str) -> str:
             return "off"
         raise SqlError("22023", f'parameter "{name}" requires a Boolean value')
     if name in _TIME_SETTINGS:
-        return str(parse_ms(name, value))
+        return format_ms(parse_ms(name, value))
     if name == "timezone":
         return normalize_timezone(value)
     if name == "datestyle":
@@ -205,6 +205,21 @@ def parse_ms(name: str, value: str) -> int:
         raise SqlError("22023", f'invalid value for parameter "{name}": "{value}"',
                        hint='Valid units for this parameter are "us", "ms", "s", "min", "h", and "d".')
     return int(float(m.group(1)) * _UNITS_MS[unit])
+
+
+def format_ms(ms: int) -> str:
+    """PostgreSQL shows a time setting in the largest unit that divides it."""
+    if ms == 0:
+        return "0"
+    for unit, size in (("d", 86400000), ("h", 3600000), ("min", 60000), ("s", 1000)):
+        if ms % size == 0:
+            return f"{ms // size}{unit}"
+    return f"{ms}ms"
+
+
+def ms_value(text: str) -> int:
+    """Milliseconds of a stored time setting (as format_ms wrote it)."""
+    return parse_ms("setting", text or "0")
 
 
 def normalize_timezone(value: str) -> str:

@@ -212,7 +212,13 @@ def from_datatype(dt: exp.DataType) -> SqlType:
             inner = exp.DataType.build(inner.sql(), dialect="postgres")
         return array_of(from_datatype(inner))
     if key == "USERDEFINED":
-        name = (dt.args.get("kind") or "").lower().strip('"')
+        kind = dt.args.get("kind")
+        if isinstance(kind, exp.Identifier):
+            name = kind.this if kind.quoted else kind.this.lower()
+            if kind.quoted and name == "char":
+                return CHAR
+        else:
+            name = str(kind or "").lower().strip('"')
         t = _BY_NAME.get(name)
         if t is None:
             raise SqlError("42704", f'type "{name}" does not exist')

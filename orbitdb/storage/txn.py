@@ -23,6 +23,7 @@ ROWID_PREFIX = b"\x00r"
 TABLE_PREFIX = b"\x01"
 INDEX_PREFIX = b"\x02"
 _ABSENT = object()
+_EMPTY: dict = {}
 _SEQ_LOG_AHEAD = 32  # values handed out before the sequence state is persisted again
 
 
@@ -158,7 +159,7 @@ class Transaction:
         self.isolation = isolation
         self.read_only = read_only
         self.snapshot: Snapshot | None = None
-        self.writes: SortedDict = SortedDict()
+        self.writes: SortedDict | dict = _EMPTY  # a SortedDict once something is written
         self.undo: list[tuple[bytes, Any]] = []
         self.locked: set[bytes] = set()
         self.catalog: Catalog = store.catalog
@@ -241,6 +242,8 @@ class Transaction:
 
     def put(self, key: bytes, value: bytes | None) -> None:
         """Writes (value None: deletes) key in this transaction."""
+        if self.writes is _EMPTY:
+            self.writes = SortedDict()
         self.undo.append((key, self.writes.get(key, _ABSENT)))
         self.writes[key] = value
 
@@ -286,9 +289,9 @@ class Transaction:
         while len(self.undo) > pos:
             key, old = self.undo.pop()
             if old is _ABSENT:
-                self.writes.pop(key, None)
+                self.writes.pop(key, None)  # type: ignore[union-attr]
             else:
-                self.writes[key] = old
+                self.writes[key] = old  # type: ignore[index]
         if self.catalog_modified:
             restored = cat.copy() if modified else self.store.catalog.copy()
             restored.dirty = set(cat.dirty) if modified else set()
@@ -338,5 +341,5 @@ class Transaction:
         if self.locked:
             self.store.locks.release_all(self.locked, self.id)
             self.locked = set()
-        self.writes = SortedDict()
+        self.writes = _EMPTY
         self.undo = []

@@ -397,16 +397,12 @@ def normalize(value: Any) -> Any:
         return ("interval", value.days, value.seconds, value.microseconds)
     if isinstance(value, uuid.UUID):
         return ("uuid", str(value))
-    if isinstance(value, (list, tuple)):
+    if isinstance(value, (list, tuple)) and not hasattr(value, "_fields"):
         return ("list", tuple(normalize(v) for v in value))
     if isinstance(value, dict):
         return ("dict", tuple(sorted((str(k), normalize(v)) for k, v in value.items())))
-    months = getattr(value, "months", None)
-    days = getattr(value, "days", None)
-    micros = getattr(value, "microseconds", None)
-    if isinstance(months, int) and isinstance(days, int) and isinstance(micros, int):
-        # An interval type with months: map it as psycopg2 does (a month is 30 days).
-        return normalize(dt.timedelta(days=months * 30 + days, microseconds=micros))
+    # Anything else (a driver's own Interval class, a named tuple...) is not what psycopg gives:
+    # it compares by its type name and repr, so it differs from every psycopg value.
     return (type(value).__name__, repr(value))
 
 
@@ -547,6 +543,15 @@ class OrbitSide:
             pass
 
 
+def _signal_name(number: int) -> str:
+    import signal
+
+    try:
+        return signal.Signals(number).name
+    except ValueError:
+        return f"signal {number}"
+
+
 STATEMENT_TIMEOUT = float(os.environ.get("ORBITDB_COMPAT_TIMEOUT", "20"))
 
 
@@ -570,15 +575,20 @@ class OrbitProcessSide:
         import sys
 
         self._stderr = open(self._stderr_path, "ab")  # noqa: SIM115 - closed in _stop
+        # The child imports orbitdb exactly as this process does.
+        env = dict(os.environ)
+        paths = [os.path.abspath(p or os.curdir) for p in sys.path]
+        env["PYTHONPATH"] = os.pathsep.join(p for p in paths if os.path.isdir(p))
         self.proc = subprocess.Popen(
             [sys.executable, str(HERE / "orbit_child.py"), self.path],
             stdin=subprocess.PIPE,
             stdout=subprocess.PIPE,
             stderr=self._stderr,
+            env=env,
         )
         reply = self._receive(max(self.timeout, 60.0))
         if isinstance(reply, str):
-            detail = self._stop()
+            detail = self._stop(grace=0.0 if reply == "timeout" else 5.0)
             raise OrbitUnavailable(f"orbitdb child process did not start: {detail}")
         kind, payload = reply
         if kind == "unavailable":
@@ -619,14 +629,17 @@ class OrbitProcessSide:
                     continue
             return pickle.loads(buffer[:needed])
 
-    def _stop(self) -> str:
-        """Ends the child; returns how it ended and the tail of its stderr."""
+    def _stop(self, grace: float = 0.0) -> str:
+        """Ends the child (after grace seconds to exit by itself); returns how it ended and the
+        tail of its stderr."""
         detail = ""
         if self.proc is not None:
-            if self.proc.poll() is None:
+            try:
+                self.proc.wait(timeout=grace)
+            except subprocess.TimeoutExpired:
                 self.proc.kill()
             code = self.proc.wait()
-            detail = f"exit status {code}" if code >= 0 else f"killed by signal {-code}"
+            detail = f"exit status {code}" if code >= 0 else f"killed by {_signal_name(-code)}"
             self.proc = None
         self._stderr.close()
         try:
@@ -655,7 +668,7 @@ class OrbitProcessSide:
         if not isinstance(reply, str):
             return reply[1]
         timed_out = reply == "timeout"
-        detail = self._stop()
+        detail = self._stop(grace=0.0 if timed_out else 5.0)
         what = f"timed out after {self.timeout:g}s" if timed_out else "orbitdb process died"
         self.restarts += 1
         try:
@@ -672,10 +685,9 @@ class OrbitProcessSide:
         try:
             assert self.proc.stdin is not None
             self.proc.stdin.close()
-            self.proc.wait(timeout=30)
-        except (OSError, subprocess.TimeoutExpired):
+        except OSError:
             pass
-        self._stop()
+        self._stop(grace=30.0)
 
 
 # --------------------------------------------------------------------------------------------
@@ -1112,6 +1124,8 @@ TYPE_NAMES = {
     1183: "time[]",
 }
 
+_MISSING_FUNCTION = re.compile(r"function (?:\w+\.)?\"?([\w]+)\"?\((.*)\) does not exist")
+_MISSING_OPERATOR = re.compile(r"operator does not exist: (.*)")
 _QUOTED = re.compile(r"\"[^\"]*\"|'[^']*'")
 _NUMBER = re.compile(r"\b\d+(\.\d+)?\b")
 
@@ -1138,13 +1152,29 @@ def categorize(r: StatementResult) -> tuple[str, str]:
         text, quoted = _pattern(orb.message)
         return f"crash: {text}", ", ".join(quoted)
     if pg.ok and not orb.ok:
+        missing = _MISSING_FUNCTION.match(orb.message)
+        if missing:
+            return f"missing function: {missing.group(1)}", f"{missing.group(1)}({missing.group(2)})"
+        missing = _MISSING_OPERATOR.match(orb.message)
+        if missing:
+            return "missing operator", missing.group(1)
         text, quoted = _pattern(orb.message)
+        if orb.sqlstate == "42P01":
+            return (
+                "cascade: relation missing (an earlier statement that creates it failed)",
+                ", ".join(quoted),
+            )
         return f"orbitdb raises {orb.sqlstate or '(no SQLSTATE)'}: {text}", ", ".join(quoted)
     if not pg.ok and orb.ok:
         text, quoted = _pattern(pg.message)
         return f"orbitdb accepts what PostgreSQL rejects with {pg.sqlstate}: {text}", ", ".join(quoted)
     if not pg.ok:
         text, quoted = _pattern(pg.message)
+        if orb.sqlstate == "42P01" and pg.sqlstate != "42P01":
+            return (
+                "cascade: relation missing (an earlier statement that creates it failed)",
+                ", ".join(_pattern(orb.message)[1]),
+            )
         return f"wrong SQLSTATE: {orb.sqlstate} instead of {pg.sqlstate} ({text})", ", ".join(quoted)
     diffs = r.diffs
     first = diffs[0] if diffs else ""

@@ -11,7 +11,7 @@ import tempfile
 from collections.abc import Iterator
 from contextlib import contextmanager
 
-from conftest import BINDIR, free_port
+from wire_support import BINDIR, free_port
 
 
 def _as_postgres(cmd: list[str]) -> list[str]:

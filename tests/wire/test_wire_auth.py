@@ -9,8 +9,8 @@ from pathlib import Path
 
 import psycopg2
 import pytest
-from conftest import psycopg
 from pgproto import RawClient, error_fields
+from wire_support import psycopg
 
 from orbitdb.pgwire import scram
 

@@ -9,7 +9,7 @@ import sys
 from pathlib import Path
 
 import pytest
-from conftest import ServerProcess
+from wire_support import ServerProcess
 
 from orbitdb.cli import main
 from orbitdb.config import ConfigError, load_config, parse_config, tomllib

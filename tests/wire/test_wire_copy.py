@@ -7,8 +7,8 @@ import uuid
 
 import psycopg2
 import pytest
-from conftest import needs_psycopg3, psycopg
 from pgproto import RawClient, error_fields, kinds, msg, query
+from wire_support import needs_psycopg3, psycopg
 
 
 def _table(conn_execute) -> str:
@@ -86,20 +86,22 @@ def test_bad_copy_data_is_an_error_and_connection_goes_on(server):
 def test_raw_copy_in_ignores_sync_and_flush_and_rejects_others(server):
     client = RawClient(server.host, server.port)
     client.startup()
-    client.send(query("CREATE TABLE raw_copy (id INTEGER, name TEXT)"))
+    table = "raw_copy_" + uuid.uuid4().hex[:8]
+    client.send(query(f"CREATE TABLE {table} (id INTEGER, name TEXT)"))
     client.read_until("Z")
-    client.send(query("COPY raw_copy FROM STDIN"))
+    client.send(query(f"COPY {table} FROM STDIN"))
     kind, body = client.read()
     assert kind == "G" and body[:3] == b"\x00\x00\x02"
     client.send(msg(b"d", b"1\ta\n") + msg(b"H") + msg(b"S") + msg(b"d", b"2\tb\n") + msg(b"c"))
     messages = client.read_until("Z")
     assert kinds(messages) == "CZ" and messages[0][1] == b"COPY 2\x00"
-    client.send(query("COPY raw_copy FROM STDIN"))
+    client.send(query(f"COPY {table} FROM STDIN"))
     client.read()
-    client.send(query("select 1"))  # not allowed during COPY
-    messages = client.read_until("Z")
-    assert error_fields(messages[0][1])["C"] == "08P01"
-    client.close()
+    client.send(query("select 1"))  # not allowed during COPY: the connection is lost, as in PostgreSQL
+    first, second = error_fields(client.read()[1]), error_fields(client.read()[1])
+    assert (first["S"], first["C"]) == ("ERROR", "08P01") and "during COPY from stdin" in first["M"]
+    assert (second["S"], second["C"]) == ("FATAL", "08P01")
+    assert client.closed()
 
 
 @pytest.mark.needs_psql

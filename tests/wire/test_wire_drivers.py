@@ -10,7 +10,7 @@ from decimal import Decimal
 import psycopg2
 import psycopg2.errors
 import pytest
-from conftest import needs_psycopg3, psycopg
+from wire_support import needs_psycopg3, psycopg
 
 VALUES = [
     True,

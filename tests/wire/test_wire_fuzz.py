@@ -12,10 +12,11 @@ from concurrent.futures import ThreadPoolExecutor
 
 import psycopg2
 import pytest
-from conftest import rss_bytes
 from pgproto import bind, describe, execute, msg, parse, query, startup_packet
+from wire_support import rss_bytes
 
 SYNC = msg(b"S")
+pytestmark = pytest.mark.orbitdb_only  # watches the server process itself
 
 
 def _valid_session_messages() -> list[bytes]:

@@ -15,7 +15,7 @@ from pathlib import Path
 
 import psycopg2
 import pytest
-from conftest import ServerProcess
+from wire_support import ServerProcess
 
 pytestmark = [pytest.mark.needs_sql, pytest.mark.needs_psql]
 
@@ -46,6 +46,7 @@ def _health_check_script() -> str | None:
 
 def _port_free(port: int) -> bool:
     with socket.socket() as sock:
+        sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)  # as the server binds
         try:
             sock.bind(("127.0.0.1", port))
         except OSError:

@@ -52,7 +52,7 @@ def install_hooks() -> bool:
     return True
 
 
-_MODULES = ("strings", "math", "datetime", "formatting", "json", "arrays", "series", "system", "sequences")
+_MODULES = ("strings", "math", "datetime", "formatting", "json", "arrays", "series", "system", "sequences", "catalog")
 
 for _name in _MODULES:
     try:

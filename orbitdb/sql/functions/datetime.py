@@ -20,7 +20,7 @@ from sqlglot import exp
 
 from orbitdb.sql import types as T
 from orbitdb.sql.errors import SqlError
-from orbitdb.sql.expr import E, Compiler, coerce
+from orbitdb.sql.expr import Compiler, E, coerce
 from orbitdb.sql.functions import hook
 from orbitdb.sql.functions.registry import register
 from orbitdb.sql.functions.strings import session_tz
@@ -621,7 +621,7 @@ def make_interval(years: int = 0, months: int = 0, weeks: int = 0, days: int = 0
     return Interval(m, d, us)
 
 
-for _n in range(0, 7):
+for _n in range(7):
     register("make_interval", [INT4] * _n, IV)(make_interval)
 register("make_interval", [INT4] * 6 + [FLOAT8], IV)(make_interval)
 
@@ -867,5 +867,15 @@ def date_of_text(s: str) -> dt.date:
     return from_text(s, DATE.oid, session_tz())  # type: ignore[no-any-return]
 
 
-__all__ = ["zone_info", "age_fields", "justify_days", "justify_hours", "justify_interval", "local", "to_utc",
-           "UNITS", "iv", "time_usecs"]
+__all__ = [
+    "UNITS",
+    "age_fields",
+    "iv",
+    "justify_days",
+    "justify_hours",
+    "justify_interval",
+    "local",
+    "time_usecs",
+    "to_utc",
+    "zone_info",
+]

@@ -68,7 +68,7 @@ def round_half_up(d: Decimal, scale: int) -> Decimal:
 def nbase_digits(d: Decimal) -> tuple[int, list[int]]:
     """(weight, digits) of |d| in PostgreSQL's base-10000 representation (trailing
     and leading zero digits stripped; weight 0 and no digits for zero)."""
-    sign, digits, exp = d.as_tuple()
+    _, digits, exp = d.as_tuple()
     assert isinstance(exp, int)
     n = int("".join(map(str, digits)) or "0")
     if n == 0:
@@ -147,7 +147,7 @@ def abs_numeric(v: Decimal) -> Decimal:
 
 @register("sign", [FLOAT8], FLOAT8)
 def sign_float(v: float) -> float:
-    if v != v:
+    if math.isnan(v):
         return v
     return 1.0 if v > 0 else (-1.0 if v < 0 else 0.0)
 
@@ -941,8 +941,16 @@ def setseed(seed: float) -> None:
 
         raise SqlError("22023", f"setseed parameter {format_float8(seed, 0)} is out of allowed range [-1,1]")
     _rng.seed(seed)
-    return None
 
 
-__all__ = ["numeric_power", "numeric_sqrt", "numeric_exp", "numeric_ln", "numeric_log", "round_half_up",
-           "nbase_digits", "estimate_ln_dweight", "float_power"]
+__all__ = [
+    "estimate_ln_dweight",
+    "float_power",
+    "nbase_digits",
+    "numeric_exp",
+    "numeric_ln",
+    "numeric_log",
+    "numeric_power",
+    "numeric_sqrt",
+    "round_half_up",
+]

@@ -21,7 +21,7 @@ from sqlglot import exp
 from orbitdb.sql import types as T
 from orbitdb.sql.casts import EXPLICIT, find_cast
 from orbitdb.sql.errors import SqlError
-from orbitdb.sql.expr import E, Compiler, coerce
+from orbitdb.sql.expr import Compiler, E, coerce
 from orbitdb.sql.functions import hook as hook_
 from orbitdb.sql.functions.registry import ANY, ANYARRAY, register
 from orbitdb.sql.textio import to_text
@@ -246,7 +246,7 @@ def substring_similar(s: str, pattern: str, escape: str) -> str | None:
         full = "(" + rxs[0] + ")"
     else:
         full = "(?:" + rxs[0] + ")(" + rxs[1] + ")(?:" + rxs[2] + ")"
-    m = re.fullmatch(full, s, re.S)
+    m = re.fullmatch(full, s, re.DOTALL)
     return None if m is None else m.group(1)
 
 
@@ -483,7 +483,7 @@ _texts_special("quote_literal")
 _texts_special("quote_nullable")
 
 
-_FORMAT_SPEC = re.compile(r"%(?:(\d+)\$)?(-)?(\*(?:(\d+)\$)?|\d+)?(.)?", re.S)
+_FORMAT_SPEC = re.compile(r"%(?:(\d+)\$)?(-)?(\*(?:(\d+)\$)?|\d+)?(.)?", re.DOTALL)
 
 
 def _fmt_error(msg: str) -> SqlError:
@@ -609,17 +609,7 @@ def _fmt_conv(fmt: str, j: int, args: tuple[Any, ...], argpos: int | None, minus
     return s, next_arg, j + 1
 
 
-_KEYWORDS = frozenset("""all analyse analyze and any array as asc asymmetric authorization between bigint binary bit
-boolean both case cast char character check coalesce collate collation column concurrently constraint create
-cross current_catalog current_date current_role current_schema current_time current_timestamp current_user dec
-decimal default deferrable desc distinct do else end except exists extract false fetch float for foreign freeze
-from full grant greatest group grouping having ilike in initially inner inout int integer intersect interval into
-is isnull join lateral leading least left like limit localtime localtimestamp national natural nchar none normalize
-not notnull null nullif numeric offset on only or order out outer overlaps overlay placing position precision
-primary real references returning right row select session_user setof similar smallint some substring symmetric
-table tablesample then time timestamp to trailing treat trim true union unique user using values varchar variadic
-verbose when where window with xmlattributes xmlconcat xmlelement xmlexists xmlforest xmlnamespaces xmlparse
-xmlpi xmlroot xmlserialize xmltable""".split())
+_KEYWORDS = frozenset(["all", "analyse", "analyze", "and", "any", "array", "as", "asc", "asymmetric", "authorization", "between", "bigint", "binary", "bit", "boolean", "both", "case", "cast", "char", "character", "check", "coalesce", "collate", "collation", "column", "concurrently", "constraint", "create", "cross", "current_catalog", "current_date", "current_role", "current_schema", "current_time", "current_timestamp", "current_user", "dec", "decimal", "default", "deferrable", "desc", "distinct", "do", "else", "end", "except", "exists", "extract", "false", "fetch", "float", "for", "foreign", "freeze", "from", "full", "grant", "greatest", "group", "grouping", "having", "ilike", "in", "initially", "inner", "inout", "int", "integer", "intersect", "interval", "into", "is", "isnull", "join", "lateral", "leading", "least", "left", "like", "limit", "localtime", "localtimestamp", "national", "natural", "nchar", "none", "normalize", "not", "notnull", "null", "nullif", "numeric", "offset", "on", "only", "or", "order", "out", "outer", "overlaps", "overlay", "placing", "position", "precision", "primary", "real", "references", "returning", "right", "row", "select", "session_user", "setof", "similar", "smallint", "some", "substring", "symmetric", "table", "tablesample", "then", "time", "timestamp", "to", "trailing", "treat", "trim", "true", "union", "unique", "user", "using", "values", "varchar", "variadic", "verbose", "when", "where", "window", "with", "xmlattributes", "xmlconcat", "xmlelement", "xmlexists", "xmlforest", "xmlnamespaces", "xmlparse", "xmlpi", "xmlroot", "xmlserialize", "xmltable"])
 _SAFE_IDENT = re.compile(r"[a-z_][a-z0-9_$]*\Z")
 
 
@@ -947,7 +937,7 @@ _FLAG_LETTERS = set("bcegimnpqstwx")
 
 def regex_flags(flags: str, allow_g: bool = True, func: str = "") -> tuple[int, bool, bool]:
     """(re flags, global, literal) for PostgreSQL's regex flag letters."""
-    pyflags = re.S
+    pyflags = re.DOTALL
     glob = False
     literal = False
     for f in flags:
@@ -957,19 +947,19 @@ def regex_flags(flags: str, allow_g: bool = True, func: str = "") -> tuple[int, 
                                hint="Use the regexp_matches function instead." if func == "regexp_match" else None)
             glob = True
         elif f == "i":
-            pyflags |= re.I
+            pyflags |= re.IGNORECASE
         elif f == "c":
-            pyflags &= ~re.I
+            pyflags &= ~re.IGNORECASE
         elif f in "nm":
-            pyflags = (pyflags & ~re.S) | re.M
+            pyflags = (pyflags & ~re.DOTALL) | re.MULTILINE
         elif f == "s":
-            pyflags = (pyflags | re.S) & ~re.M
+            pyflags = (pyflags | re.DOTALL) & ~re.MULTILINE
         elif f == "p":
-            pyflags = pyflags & ~re.S & ~re.M
+            pyflags = pyflags & ~re.DOTALL & ~re.MULTILINE
         elif f == "w":
-            pyflags = (pyflags | re.S) | re.M
+            pyflags = (pyflags | re.DOTALL) | re.MULTILINE
         elif f == "x":
-            pyflags |= re.X
+            pyflags |= re.VERBOSE
         elif f == "q":
             literal = True
         elif f in "bet":
@@ -1137,7 +1127,7 @@ register("regexp_matches", [TEXT, TEXT, TEXT], TEXT_ARRAY, set_returning=True)(r
 
 
 def _split(s: str, pattern: str, flags: str, func: str) -> list[str]:
-    pyflags, glob, literal = regex_flags(flags, allow_g=False, func=func)
+    pyflags, _, literal = regex_flags(flags, allow_g=False, func=func)
     rx = _compile(pattern, pyflags, literal)
     out = []
     last = 0
@@ -1245,4 +1235,4 @@ register("regexp_substr", [TEXT, TEXT, INT4, INT4], TEXT)(regexp_substr)
 register("regexp_substr", [TEXT, TEXT, INT4, INT4, TEXT], TEXT)(regexp_substr)
 register("regexp_substr", [TEXT, TEXT, INT4, INT4, TEXT, INT4], TEXT)(regexp_substr)
 
-__all__ = ["pg_regex", "regex_flags", "value_text", "text_arg", "session_tz", "quote_ident", "quote_literal"]
+__all__ = ["pg_regex", "quote_ident", "quote_literal", "regex_flags", "session_tz", "text_arg", "value_text"]

@@ -35,7 +35,7 @@ Row = tuple[Any, ...]
 class RowMaker:
     """Builds rows of one relation from keyword arguments named after its columns."""
 
-    __slots__ = ("names", "index", "base")
+    __slots__ = ("base", "index", "names")
 
     def __init__(self, names: list[str], defaults: dict[str, Any]) -> None:
         self.names = names
@@ -73,14 +73,23 @@ def producer(schema: str, name: str, **defaults: Any) -> Callable[[Producer], Pr
 
 
 class SystemRelation:
-    """What the planner scans: columns and a row source computed per scan."""
+    """What the planner scans: columns and a row source computed per scan.
+
+    Catalog tables (not views) also have PostgreSQL's system columns tableoid and xmin
+    (pg_dump selects ``tableoid`` from every catalog): ``hidden_columns`` lists them and
+    ``rows_with_hidden(ctx)`` yields each row with their values appended; a planner that
+    supports them adds them as hidden scope columns (not expanded by ``*``)."""
 
     def __init__(self, spec: RelSpec) -> None:
+        from orbitdb.sql import types as T
+
         self.spec = spec
         self.schema = spec.schema
         self.name = spec.name
         self.oid = spec.oid
         self.columns: list[tuple[str, SqlType]] = spec.columns
+        self.hidden_columns: list[tuple[str, SqlType]] = (
+            [("tableoid", T.OID), ("xmin", T.XID)] if spec.kind == "r" else [])
         fn, defaults = _PRODUCERS.get((spec.schema, spec.name), (None, {}))
         self._producer = fn
         self._maker = RowMaker([c[0] for c in self.columns], defaults)
@@ -89,6 +98,12 @@ class SystemRelation:
         if self._producer is None:
             return iter(())
         return iter(self._producer(Env(ctx.session), self._maker))
+
+    def rows_with_hidden(self, ctx: ExecContext) -> Iterator[Row]:
+        """Rows with the values of hidden_columns appended."""
+        extra = (self.oid, 1) if self.hidden_columns else ()
+        for r in self.rows(ctx):
+            yield r + extra
 
     def rows_for(self, session: Any) -> list[Row]:
         """All rows as the session sees them (for catalog functions and tests)."""
@@ -100,7 +115,7 @@ class SystemRelation:
         return f"<SystemRelation {self.schema}.{self.name}>"
 
 
-@functools.lru_cache(maxsize=None)
+@functools.cache
 def relation(schema: str, name: str) -> SystemRelation | None:
     spec = RELATIONS.get((schema, name))
     return SystemRelation(spec) if spec is not None else None

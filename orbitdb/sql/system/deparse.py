@@ -24,9 +24,14 @@ import sqlglot
 from sqlglot import exp
 
 from orbitdb.sql import types as T
+from orbitdb.sql.errors import SqlError
 from orbitdb.sql.system import builtin_data as B
 from orbitdb.sql.system import pgdata
 from orbitdb.sql.types import SqlType
+
+# what printing may run into on text it cannot type or parse: it then falls back to plainer output
+FALLBACK_ERRORS = (SqlError, sqlglot.errors.SqlglotError, ValueError, TypeError, KeyError, IndexError,
+                   AttributeError, ArithmeticError, RecursionError)
 
 PRETTYINDENT_STD = 8
 PRETTYINDENT_JOIN = 4
@@ -254,7 +259,7 @@ class Typer:
             if t.oid == T.BPCHAR.oid and t.typmod >= 4:
                 v = str(v).ljust(t.typmod - 4)
             return to_text(v, t.oid)
-        except Exception:
+        except FALLBACK_ERRORS:
             return text
 
     def retype(self, c: Const, t: SqlType) -> Const:
@@ -301,9 +306,9 @@ class Typer:
 
         name = ident(node.this) if isinstance(node.this, exp.Identifier) else node.name
         rel = ident(node.args["table"]) if node.args.get("table") else None
-        if rel is None and not self.qualify and name in ("user", "current_role"):
-            if not any(name in cols for cols in self.rels.values()):
-                return Func(T.NAME, "CURRENT_USER" if name == "user" else "CURRENT_ROLE", [], "keyword")
+        if rel is None and not self.qualify and name in ("user", "current_role") and not any(
+                name in cols for cols in self.rels.values()):
+            return Func(T.NAME, "CURRENT_USER" if name == "user" else "CURRENT_ROLE", [], "keyword")
         if rel is not None and rel in self.rels:
             t = self.rels[rel].get(name, T.TEXT)
             return Var(t, name, rel if self.qualify else None)
@@ -372,7 +377,7 @@ class Typer:
             if isinstance(dt, exp.DataType):
                 return T.from_datatype(dt)
             return T.parse_type_name(dt.sql(dialect="postgres"))
-        except Exception:
+        except FALLBACK_ERRORS:
             return T.TEXT
 
     def _Interval(self, node: exp.Interval) -> N:
@@ -487,7 +492,7 @@ class Typer:
         items = [self.expr(e) for e in node.expressions]
         try:
             common = T.common_type([left.type] + [i.type for i in items], "IN")
-        except Exception:
+        except FALLBACK_ERRORS:
             common = left.type
         if common.oid == T.UNKNOWN.oid:
             common = T.TEXT
@@ -525,7 +530,7 @@ class Typer:
         items = [self.expr(e) for e in node.expressions]
         try:
             common = T.common_type([i.type for i in items], "ARRAY") if items else T.TEXT
-        except Exception:
+        except FALLBACK_ERRORS:
             common = T.TEXT
         common = T.strip(common)
         return ArrayN(T.array_of(common), [self.coerce(i, common) for i in items])
@@ -539,7 +544,7 @@ class Typer:
         default = self.expr(node.args["default"]) if node.args.get("default") is not None else Const(T.UNKNOWN, None)
         try:
             rt = T.common_type([v.type for _, v in whens] + [default.type], "CASE")
-        except Exception:
+        except FALLBACK_ERRORS:
             rt = T.TEXT
         if rt.oid == T.UNKNOWN.oid:
             rt = T.TEXT
@@ -564,7 +569,7 @@ class Typer:
         args = [self.expr(n) for n in nodes]
         try:
             t = T.common_type([a.type for a in args], name)
-        except Exception:
+        except FALLBACK_ERRORS:
             t = args[0].type
         if t.oid == T.UNKNOWN.oid:
             t = T.TEXT
@@ -641,7 +646,7 @@ class Typer:
 
         try:
             name, arg_nodes, extra = normalize(node)
-        except Exception:
+        except FALLBACK_ERRORS:
             return Raw(T.TEXT, node.sql(dialect="postgres"))
         if isinstance(node, exp.Uuid):
             name = "gen_random_uuid"
@@ -688,7 +693,7 @@ def _function_types(name: str, arg_types: list[SqlType]) -> tuple[SqlType, list[
             ov, coerced, ret = resolve(fd, [E(lambda row: None, t) for t in arg_types])
             if ov is not None:
                 return ret, [c.type for c in coerced]
-    except Exception:
+    except FALLBACK_ERRORS:
         pass
     return T.TEXT, [T.TEXT if t.oid == T.UNKNOWN.oid else None for t in arg_types]
 
@@ -976,7 +981,7 @@ def table_columns(columns: list[tuple[str, str]]) -> dict[str, SqlType]:
     for name, typ in columns:
         try:
             out[name] = T.parse_type_name(typ)
-        except Exception:
+        except FALLBACK_ERRORS:
             out[name] = T.TEXT
     return out
 
@@ -988,12 +993,10 @@ def deparse_expr(sql: str, columns: dict[str, SqlType], pretty: bool, target: Sq
     try:
         typer = Typer({"": columns}, regclass_name=regclass_name, tz=tz)
         node = typer.expr(parse_expression(sql))
-        if target is not None and node.type.oid != T.UNKNOWN.oid:
-            node = typer.coerce(node, target)
-        elif target is not None:
+        if target is not None and node.type.oid != T.UNKNOWN.oid or target is not None:
             node = typer.coerce(node, target)
         return print_expr(node, pretty)
-    except Exception:
+    except FALLBACK_ERRORS:
         return sql
 
 
@@ -1008,7 +1011,7 @@ def referenced_columns(sql: str) -> list[str]:
             if n not in names:
                 names.append(n)
         return names
-    except Exception:
+    except FALLBACK_ERRORS:
         return []
 
 
@@ -1033,10 +1036,10 @@ def deparse_view(sql: str, vc: ViewContext, pretty: bool) -> str:
         p = Printer(pretty)
         _query(p, tree, vc, top=True)
         return p.text() + ";"
-    except Exception:
+    except FALLBACK_ERRORS:
         try:
             body = sqlglot.transpile(sql, read="postgres", write="postgres", pretty=True)[0]
-        except Exception:
+        except FALLBACK_ERRORS:
             body = sql
         return " " + body + ";"
 
@@ -1054,7 +1057,7 @@ def _query(p: Printer, node: exp.Expression, vc: ViewContext, top: bool) -> None
         _query(p, node.expression, vc, top=False)
         return
     if not isinstance(node, exp.Select):
-        raise ValueError("not a SELECT")
+        raise TypeError("not a SELECT")
     _select(p, node, vc, top)
 
 
@@ -1090,7 +1093,7 @@ def _select(p: Printer, node: exp.Select, vc: ViewContext, top: bool) -> None:
                 label += " " + quote_identifier(ref)
             labels[id(t)] = label
         else:
-            raise ValueError("unsupported FROM item")
+            raise TypeError("unsupported FROM item")
 
     items = _from_items(node)
     for it in items:
@@ -1143,7 +1146,9 @@ def _select(p: Printer, node: exp.Select, vc: ViewContext, top: bool) -> None:
         text = sub.text()
         if att is None or att != name:
             text += " AS " + quote_identifier(name)
-        if i > 0:
+        if text.startswith("\n"):
+            p.remove_spaces()  # the field starts its own line (a CASE)
+        elif i > 0:
             p.keyword("", -PRETTYINDENT_STD, PRETTYINDENT_STD, PRETTYINDENT_VAR)
         p.w(text)
     # FROM
@@ -1271,7 +1276,7 @@ def _default_name(node: exp.Expression) -> str:
             try:
                 t = T.from_datatype(dt) if isinstance(dt, exp.DataType) else T.TEXT
                 return t.short or "?column?"
-            except Exception:
+            except FALLBACK_ERRORS:
                 return "?column?"
         return _default_name(inner)
     if isinstance(node, exp.Column):
@@ -1283,7 +1288,7 @@ def _default_name(node: exp.Expression) -> str:
             if type(node) in kw:
                 return kw[type(node)]
             return normalize(node)[0]
-        except Exception:
+        except FALLBACK_ERRORS:
             return "?column?"
     if isinstance(node, exp.Dot) and isinstance(node.expression, (exp.Func, exp.Anonymous)):
         return _default_name(node.expression)

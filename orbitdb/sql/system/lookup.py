@@ -10,7 +10,7 @@ from orbitdb.sql import types as T
 from orbitdb.sql.system import builtin_data as B
 from orbitdb.sql.system import oids
 from orbitdb.sql.system.base import BUILTIN_SCHEMAS, Env
-from orbitdb.sql.system.deparse import format_type, quote_identifier
+from orbitdb.sql.system.deparse import FALLBACK_ERRORS, format_type, quote_identifier
 from orbitdb.storage.catalog import SequenceDef, TableDef
 
 
@@ -136,14 +136,13 @@ def type_oid(env: Env, text: str) -> int | None:
     if text.isdigit():
         return int(text)
     low = text.lower()
-    if low.startswith("pg_catalog."):
-        low = low[len("pg_catalog."):]
+    low = low.removeprefix("pg_catalog.")
     for r in B.TYPE_ROWS:
         if r["typname"] == low:
             return int(r["oid"])
     try:
         return T.parse_type_name(low).oid
-    except Exception:
+    except FALLBACK_ERRORS:
         pass
     parts = split_name(text)
     is_array = parts[-1].endswith("[]")

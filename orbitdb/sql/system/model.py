@@ -10,10 +10,11 @@ from dataclasses import dataclass
 from typing import Any
 
 from orbitdb.sql import types as T
-from orbitdb.sql.system import oids
 from orbitdb.sql.system import builtin_data as B
+from orbitdb.sql.system import oids
 from orbitdb.sql.system.base import Env
 from orbitdb.sql.system.deparse import (
+    FALLBACK_ERRORS,
     ViewContext,
     deparse_expr,
     deparse_view,
@@ -36,7 +37,7 @@ def attnum(t: TableDef, name: str) -> int:
 def column_type(c: ColumnDef) -> SqlType:
     try:
         return T.parse_type_name(c.type)
-    except Exception:
+    except FALLBACK_ERRORS:
         return T.TEXT
 
 
@@ -170,7 +171,7 @@ def _timezone(env: Env) -> Any:
     tzf = getattr(env.session, "timezone", None)
     try:
         return tzf() if callable(tzf) else None
-    except Exception:
+    except FALLBACK_ERRORS:
         return None
 
 
@@ -273,7 +274,7 @@ def _range_bytes(env: Env, prefix: bytes) -> tuple[int, int]:
         for k, v in engine.items(prefix, prefix_end(prefix)):
             n += 1
             size += len(k) + len(v)
-    except Exception:
+    except FALLBACK_ERRORS:
         return 0, 0
     return n, size
 
@@ -305,6 +306,14 @@ def index_size(env: Env, t: TableDef, ix: IndexDef) -> int:
         width = 16 + 8 * len(ix.columns)
         return _pages(n * width) if n else _PAGE
     return max(_PAGE, _pages(_range_bytes(env, index_prefix(ix.oid))[1]))
+
+
+def toast_size(t: TableDef) -> int:
+    """PostgreSQL gives a table with a variable-length column a TOAST table, whose (empty) index takes a page."""
+    for c in t.columns:
+        if column_type(c).typlen == -1:
+            return _PAGE
+    return 0
 
 
 def relation_size(env: Env, oid: int) -> int | None:

@@ -36,10 +36,10 @@ _static("pg_catalog", "pg_operator", B.OPERATOR_ROWS)
 _static("pg_catalog", "pg_extension", B.EXTENSION_ROWS)
 _static("pg_catalog", "pg_tablespace", B.TABLESPACE_ROWS)
 
-_ROWTYPE = dict(typlen=-1, typbyval=False, typtype="c", typcategory="C", typispreferred=False, typisdefined=True,
-                typdelim=",", typsubscript=0, typelem=0, typinput=2290, typoutput=2291, typreceive=2402,
-                typsend=2403, typmodin=0, typmodout=0, typanalyze=0, typalign="d", typstorage="x",
-                typnotnull=False, typbasetype=0, typtypmod=-1, typndims=0, typcollation=0)
+_ROWTYPE = {"typlen": -1, "typbyval": False, "typtype": "c", "typcategory": "C", "typispreferred": False, "typisdefined": True,
+                "typdelim": ",", "typsubscript": 0, "typelem": 0, "typinput": 2290, "typoutput": 2291, "typreceive": 2402,
+                "typsend": 2403, "typmodin": 0, "typmodout": 0, "typanalyze": 0, "typalign": "d", "typstorage": "x",
+                "typnotnull": False, "typbasetype": 0, "typtypmod": -1, "typndims": 0, "typcollation": 0}
 _ARRAYTYPE = dict({k: v for k, v in _ROWTYPE.items() if k != "typelem"}, typtype="b", typcategory="A", typsubscript=6179, typinput=750, typoutput=751,
                   typreceive=2400, typsend=2401, typanalyze=3816, typrelid=0, typarray=0)
 

@@ -13,6 +13,7 @@ from orbitdb.sql.system import builtin_data as B
 from orbitdb.sql.system import model as M
 from orbitdb.sql.system import oids
 from orbitdb.sql.system.base import Env, Row, RowMaker, producer
+from orbitdb.sql.system.deparse import FALLBACK_ERRORS
 
 _UTC = datetime.timezone.utc
 
@@ -52,9 +53,9 @@ def _roles(env: Env) -> Iterator[dict[str, Any]]:
             yield dict(r)
             continue
         sup = env.is_superuser(name)
-        yield dict(oid=env.role_oid(name), rolname=name, rolsuper=sup, rolinherit=True, rolcreaterole=False,
-                   rolcreatedb=False, rolcanlogin=True, rolreplication=False, rolbypassrls=False, rolconnlimit=-1,
-                   rolpassword=None, rolvaliduntil=None)
+        yield {"oid": env.role_oid(name), "rolname": name, "rolsuper": sup, "rolinherit": True, "rolcreaterole": False,
+                   "rolcreatedb": False, "rolcanlogin": True, "rolreplication": False, "rolbypassrls": False, "rolconnlimit": -1,
+                   "rolpassword": None, "rolvaliduntil": None}
 
 
 @producer("pg_catalog", "pg_authid")
@@ -149,10 +150,10 @@ def settings_rows(env: Env) -> Iterator[dict[str, Any]]:
         yield row
     for key, value in sorted(session_settings.items()):
         if "." in key and key not in B.SETTINGS_BY_NAME:
-            yield dict(name=key, setting=value, unit=None, category="Customized Options",
-                       short_desc="Custom option.", extra_desc=None, context="user", vartype="string",
-                       source="session", min_val=None, max_val=None, enumvals=None, boot_val=None, reset_val=None,
-                       sourcefile=None, sourceline=None, pending_restart=False)
+            yield {"name": key, "setting": value, "unit": None, "category": "Customized Options",
+                       "short_desc": "Custom option.", "extra_desc": None, "context": "user", "vartype": "string",
+                       "source": "session", "min_val": None, "max_val": None, "enumvals": None, "boot_val": None, "reset_val": None,
+                       "sourcefile": None, "sourceline": None, "pending_restart": False}
 
 
 @producer("pg_catalog", "pg_settings")
@@ -174,7 +175,7 @@ def _sessions(env: Env) -> list[Any]:
         try:
             return sorted((s for s in list(sessions) if not getattr(s, "closed", False)),
                           key=lambda s: getattr(s, "backend_pid", 0))
-        except Exception:
+        except FALLBACK_ERRORS:
             pass
     return [env.session]
 

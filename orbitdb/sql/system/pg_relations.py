@@ -12,6 +12,7 @@ from orbitdb.sql.system import builtin_data as B
 from orbitdb.sql.system import model as M
 from orbitdb.sql.system import oids
 from orbitdb.sql.system.base import Env, Row, RowMaker, producer
+from orbitdb.sql.system.deparse import FALLBACK_ERRORS
 from orbitdb.sql.types import SqlType
 from orbitdb.storage.catalog import SequenceDef, TableDef
 
@@ -34,13 +35,13 @@ def _pg_namespace(env: Env, make: RowMaker) -> Iterator[Row]:
                nspowner=oids.BOOTSTRAP_SUPERUSER, nspacl=list(_CATALOG_ACL))
 
 
-_CLASS_DEFAULTS: dict[str, Any] = dict(
-    reloftype=0, relfilenode=0, reltablespace=0, relpages=0, reltuples=-1.0, relallvisible=0, reltoastrelid=0,
-    relhasindex=False, relisshared=False, relpersistence="p", relchecks=0, relhasrules=False,
-    relhastriggers=False, relhassubclass=False, relrowsecurity=False, relforcerowsecurity=False,
-    relispopulated=True, relreplident="n", relispartition=False, relrewrite=0, relfrozenxid=0, relminmxid=0,
-    reltype=0, relam=0,
-)
+_CLASS_DEFAULTS: dict[str, Any] = {
+    "reloftype": 0, "relfilenode": 0, "reltablespace": 0, "relpages": 0, "reltuples": -1.0, "relallvisible": 0, "reltoastrelid": 0,
+    "relhasindex": False, "relisshared": False, "relpersistence": "p", "relchecks": 0, "relhasrules": False,
+    "relhastriggers": False, "relhassubclass": False, "relrowsecurity": False, "relforcerowsecurity": False,
+    "relispopulated": True, "relreplident": "n", "relispartition": False, "relrewrite": 0, "relfrozenxid": 0, "relminmxid": 0,
+    "reltype": 0, "relam": 0,
+}
 
 
 @producer("pg_catalog", "pg_class", **_CLASS_DEFAULTS)
@@ -89,11 +90,11 @@ _SYSTEM_COLUMNS = [("tableoid", 26, -6, 4, True, "i"), ("cmax", 29, -5, 4, True,
                    ("cmin", 29, -3, 4, True, "i"), ("xmin", 28, -2, 4, True, "i"), ("ctid", 27, -1, 6, False, "s")]
 _SEQUENCE_COLUMNS = [("last_value", T.INT8), ("log_cnt", T.INT8), ("is_called", T.BOOL)]
 
-_ATTR_DEFAULTS: dict[str, Any] = dict(
-    attstattarget=-1, attcacheoff=-1, atttypmod=-1, attndims=0, attcompression="", attnotnull=False,
-    atthasdef=False, atthasmissing=False, attidentity="", attgenerated="", attisdropped=False, attislocal=True,
-    attinhcount=0, attcollation=0,
-)
+_ATTR_DEFAULTS: dict[str, Any] = {
+    "attstattarget": -1, "attcacheoff": -1, "atttypmod": -1, "attndims": 0, "attcompression": "", "attnotnull": False,
+    "atthasdef": False, "atthasmissing": False, "attidentity": "", "attgenerated": "", "attisdropped": False, "attislocal": True,
+    "attinhcount": 0, "attcollation": 0,
+}
 
 
 def type_storage(t: SqlType) -> tuple[int, bool, str, str, int]:
@@ -147,7 +148,7 @@ def view_column_types(env: Env, v: TableDef) -> list[tuple[str, SqlType]]:
         if not names:
             names = [c.name for c in out.columns]
         return [(n, types[i] if i < len(types) else T.TEXT) for i, n in enumerate(names)]
-    except Exception:
+    except FALLBACK_ERRORS:
         return [(n, T.TEXT) for n in names]
 
 

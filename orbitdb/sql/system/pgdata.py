@@ -1,5 +1,5 @@
 """PostgreSQL 15 built-in catalog facts, written by gen_pgdata.py from a running server. Do not edit."""
-# ruff: noqa: E501
+# ruff: noqa
 
 from typing import Any
 
@@ -2850,9 +2850,9 @@ PG_SETTINGS: Any = (['name', 'setting', 'unit', 'category', 'short_desc', 'extra
   ('log_startup_progress_interval', '10000', 'ms', 'Reporting and Logging / When to Log',
    'Time between progress updates for long-running startup operations.', '0 turns this feature off.',
    'sighup', 'integer', 'default', '0', '2147483647', None, '10000', '10000', None, None, False),
-  ('log_statement', 'none', None, 'Reporting and Logging / What to Log',
-   'Sets the type of statements logged.', None, 'superuser', 'enum', 'default', None, None,
-   ['none', 'ddl', 'mod', 'all'], 'none', 'none', None, None, False),
+  ('log_statement', 'all', None, 'Reporting and Logging / What to Log',
+   'Sets the type of statements logged.', None, 'superuser', 'enum', 'configuration file', None, None,
+   ['none', 'ddl', 'mod', 'all'], 'none', 'all', '/tmp/pgcat/postgresql.auto.conf', 3, False),
   ('log_statement_sample_rate', '1', None, 'Reporting and Logging / When to Log',
    'Fraction of statements exceeding log_min_duration_sample to be logged.',
    'Use a value between 0.0 (never log) and 1.0 (always log).', 'superuser', 'real', 'default', '0', '1',

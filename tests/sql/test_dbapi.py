@@ -1,0 +1,149 @@
+"""The embedded PEP 249 API: connect, cursors, parameters, types, errors."""
+
+from __future__ import annotations
+
+import datetime
+import uuid
+from decimal import Decimal
+from pathlib import Path
+
+import pytest
+
+import orbitdb
+
+
+@pytest.fixture
+def con(tmp_path: Path):
+    c = orbitdb.connect(str(tmp_path / "db"))
+    yield c
+    c.close()
+
+
+def test_module_globals() -> None:
+    assert orbitdb.apilevel == "2.0"
+    assert orbitdb.paramstyle == "pyformat"
+    assert issubclass(orbitdb.IntegrityError, orbitdb.DatabaseError)
+    assert issubclass(orbitdb.DatabaseError, orbitdb.Error)
+
+
+def test_create_insert_select(con) -> None:
+    cur = con.cursor()
+    cur.execute("CREATE TABLE t (id int PRIMARY KEY, name text NOT NULL, score numeric(6,2))")
+    cur.execute("INSERT INTO t VALUES (%s, %s, %s)", (1, "a", Decimal("1.5")))
+    cur.executemany("INSERT INTO t VALUES (%s, %s, %s)", [(2, "b", None), (3, "c", Decimal("-2.25"))])
+    assert cur.rowcount == 2
+    con.commit()
+    cur.execute("SELECT id, name, score FROM t ORDER BY id")
+    assert [d[0] for d in cur.description] == ["id", "name", "score"]
+    assert [d[1] for d in cur.description] == [23, 25, 1700]
+    assert cur.fetchone() == (1, "a", Decimal("1.50"))
+    assert cur.fetchmany(1) == [(2, "b", None)]
+    assert cur.fetchall() == [(3, "c", Decimal("-2.25"))]
+    assert cur.fetchone() is None
+
+
+def test_named_parameters_and_percent(con) -> None:
+    cur = con.cursor()
+    cur.execute("SELECT %(a)s::int + %(a)s::int, 'x%%'", {"a": 20})
+    assert cur.fetchone() == (40, "x%")
+
+
+def test_python_types_round_trip(con) -> None:
+    cur = con.cursor()
+    cur.execute(
+        "CREATE TABLE ty (i int, b bigint, f float8, n numeric, s text, bo boolean, by bytea, d date, "
+        "ts timestamp, tz timestamptz, t time, iv interval, u uuid, j jsonb, arr int[])"
+    )
+    vals = (
+        7, 2**40, 1.25, Decimal("3.14159"), "héllo", True, b"\x00\xff", datetime.date(2024, 2, 29),
+        datetime.datetime(2024, 1, 2, 3, 4, 5, 6), datetime.datetime(2024, 1, 2, 3, 4, 5, tzinfo=datetime.timezone.utc),
+        datetime.time(12, 30), datetime.timedelta(days=1, seconds=5), uuid.UUID(int=5), {"k": [1, 2]}, [1, None, 3],
+    )
+    cur.execute("INSERT INTO ty VALUES (" + ", ".join(["%s"] * len(vals)) + ")", vals)
+    cur.execute("SELECT * FROM ty")
+    row = cur.fetchone()
+    assert row == vals
+
+
+def test_errors_carry_sqlstate(con) -> None:
+    cur = con.cursor()
+    cur.execute("CREATE TABLE u (id int PRIMARY KEY)")
+    cur.execute("INSERT INTO u VALUES (1)")
+    con.commit()
+    with pytest.raises(orbitdb.IntegrityError) as e:
+        cur.execute("INSERT INTO u VALUES (1)")
+    assert e.value.sqlstate == "23505"
+    con.rollback()
+    with pytest.raises(orbitdb.ProgrammingError) as e2:
+        cur.execute("SELECT * FROM missing")
+    assert e2.value.sqlstate == "42P01"
+    con.rollback()
+    with pytest.raises(orbitdb.DataError) as e3:
+        cur.execute("SELECT 1/0")
+    assert e3.value.sqlstate == "22012"
+    con.rollback()
+    with pytest.raises(orbitdb.ProgrammingError) as e4:
+        cur.execute("SELEC 1")
+    assert e4.value.sqlstate == "42601"
+
+
+def test_failed_transaction_rejects_until_rollback(con) -> None:
+    cur = con.cursor()
+    cur.execute("CREATE TABLE v (id int PRIMARY KEY)")
+    con.commit()
+    with pytest.raises(orbitdb.DataError):
+        cur.execute("SELECT 1/0")
+    with pytest.raises(orbitdb.InternalError) as e:
+        cur.execute("SELECT 1")
+    assert e.value.sqlstate == "25P02"
+    con.rollback()
+    cur.execute("SELECT 1")
+    assert cur.fetchone() == (1,)
+
+
+def test_autocommit_and_context_manager(tmp_path: Path) -> None:
+    path = str(tmp_path / "db")
+    with orbitdb.connect(path) as c:
+        c.cursor().execute("CREATE TABLE w (id int)")
+        c.cursor().execute("INSERT INTO w VALUES (1)")
+    c2 = orbitdb.connect(path)
+    cur = c2.cursor()
+    cur.execute("SELECT count(*) FROM w")
+    assert cur.fetchone() == (1,)
+    with pytest.raises(orbitdb.ProgrammingError):
+        c2.autocommit = True  # not inside a transaction, as psycopg
+    c2.commit()
+    c2.autocommit = True
+    cur.execute("INSERT INTO w VALUES (2)")
+    c2.close()
+    c.close()
+    c3 = orbitdb.connect(path)
+    cur = c3.cursor()
+    cur.execute("SELECT count(*) FROM w")
+    assert cur.fetchone() == (2,)
+    c3.close()
+
+
+def test_rollback_discards(con) -> None:
+    cur = con.cursor()
+    cur.execute("CREATE TABLE r (id int)")
+    con.commit()
+    cur.execute("INSERT INTO r VALUES (1)")
+    con.rollback()
+    cur.execute("SELECT count(*) FROM r")
+    assert cur.fetchone() == (0,)
+
+
+def test_closed_connection_raises(tmp_path: Path) -> None:
+    c = orbitdb.connect(str(tmp_path / "db"))
+    c.close()
+    with pytest.raises(orbitdb.InterfaceError):
+        c.cursor()
+
+
+def test_config_knobs(tmp_path: Path) -> None:
+    with pytest.raises(TypeError):
+        orbitdb.connect(str(tmp_path / "a"), no_such_knob=1)
+    c = orbitdb.connect(str(tmp_path / "b"), config={"persistence": {"rocksdb": {"write_buffer_size": 65536}}})
+    c.cursor().execute("SELECT 1")
+    c.close()
