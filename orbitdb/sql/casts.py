@@ -142,9 +142,44 @@ def _tz() -> Any:
     return current_timezone()
 
 
+def reg_to_text(v: int, oid: int) -> str:
+    """regclass / regtype / regnamespace output: the object's name, or the number."""
+    if oid == T.REGTYPE.oid:
+        t = T.BY_OID.get(v)
+        return t.display() if t is not None else str(v)
+    from orbitdb.sql.session import current_session
+
+    s = current_session()
+    if s is None:
+        return str(v)
+    cat = s.catalog()
+    if oid == T.REGCLASS.oid:
+        obj = cat.objects.get(v)
+        name = getattr(obj, "name", None)
+        if name is None:
+            for t in cat.tables():
+                for ix in t.indexes:
+                    if ix.oid == v:
+                        name, obj = ix.name, t
+        if name is None:
+            return str(v)
+        schema = getattr(obj, "schema", None)
+        return name if schema is None or schema in s.search_schemas() else f"{schema}.{name}"
+    if oid == T.REGNAMESPACE.oid:
+        if v == 11:
+            return "pg_catalog"
+        obj = cat.objects.get(v)
+        return getattr(obj, "name", str(v))
+    if oid == T.REGROLE.oid:
+        return s.user
+    return str(v)
+
+
 def _text_out(oid: int) -> Fn:
     if oid in _TEXTS:
         return lambda v: v
+    if oid in _OIDISH and oid != T.OID.oid:
+        return lambda v: reg_to_text(v, oid)
     if oid == T.BOOL.oid:
         return lambda v: "true" if v else "false"
     if oid in (T.TIMESTAMPTZ.oid, T.TIMETZ.oid):

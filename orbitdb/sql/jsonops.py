@@ -467,6 +467,8 @@ def _compile_arrow(c: Compiler, node: exp.Expression, as_text_result: bool) -> E
     base = c.compile(node.this)
     if isinstance(right_node, exp.JSONPath):
         steps = _path_steps(right_node)
+        if path_function and base.type.oid == T.UNKNOWN.oid:
+            base = coerce(base, T.JSON)
         if base.type.oid == T.UNKNOWN.oid:
             rt = T.INT4 if steps and steps[-1][0] == "index" else T.UNKNOWN
             raise SqlError("42725", f"operator is not unique: unknown {op} {rt.display()}",
@@ -871,7 +873,7 @@ def jsonb_subscript(c: Compiler, base: E, subscripts: list[exp.Expression]) -> E
     steps: list[E] = []
     for s in subscripts:
         if isinstance(s, exp.Slice):
-            raise SqlError("0A000", "jsonb subscript does not support slices")
+            raise SqlError("42804", "jsonb subscript does not support slices")
         e = c.compile(s)
         if e.type.oid == T.UNKNOWN.oid:
             e = coerce(e, T.TEXT)

@@ -1161,67 +1161,73 @@ class Planner:
         return E(lambda row: [r[0] for r in run(row)], out.columns[0].type)
 
 
+_OPERATOR_FUNCS = (exp.JSONExtract, exp.JSONExtractScalar, exp.JSONBExtract, exp.JSONBExtractScalar,
+                   exp.JSONBContains, exp.ArrayContainsAll, exp.ArrayContainedBy, exp.ArrayOverlaps,
+                   exp.JSONBContainsTopKey, exp.JSONBContainsAnyTopKeys, exp.JSONBContainsAllTopKeys, exp.DPipe)
+
+
 def figure_colname(node: exp.Expression) -> str | None:
     """PostgreSQL's FigureColname: the default name of a select-list item (None: "?column?")."""
+    return _figure(node)[0]
+
+
+def _figure(node: exp.Expression) -> tuple[str | None, int]:
+    """(name, strength): 2 for names from columns and functions, 1 for type names
+    (which an enclosing cast overrides), 0 for none."""
     from orbitdb.sql.funccall import normalize
 
     if isinstance(node, exp.Column):
-        return ident(node.this) if not isinstance(node.this, exp.Star) else None
+        return (ident(node.this), 2) if not isinstance(node.this, exp.Star) else (None, 0)
     if isinstance(node, (exp.Cast, exp.TryCast)):
-        inner = figure_colname(node.this)
-        if inner is not None:
-            return inner
+        name, strength = _figure(node.this)
+        if strength > 1:
+            return name, strength
         to = node.args.get("to")
         try:
             t = T.from_datatype(to) if isinstance(to, exp.DataType) else T.parse_type_name(to.sql().lower())
         except SqlError:
-            return None
+            return None, 0
         from orbitdb.sql.expr import _type_column_name
 
-        return _type_column_name(t)
+        return _type_column_name(t), 1
     if isinstance(node, exp.Paren):
-        return figure_colname(node.this)
+        return _figure(node.this)
     if isinstance(node, exp.Subquery):
         inner = node.this
         if isinstance(inner, exp.Select) and inner.expressions:
             first = inner.expressions[0]
             if isinstance(first, exp.Alias):
-                return ident(first.args["alias"])
-            return figure_colname(first)
-        return None
-    if isinstance(node, exp.Exists):
-        return "exists"
-    if isinstance(node, exp.Case):
-        return "case"
-    if isinstance(node, exp.Array):
-        return "array"
-    if isinstance(node, exp.Interval):
-        return "interval"
-    if isinstance(node, exp.AtTimeZone):
-        return "timezone"
-    if isinstance(node, exp.Boolean):
-        return "bool"
+                return ident(first.args["alias"]), 2
+            return _figure(first)
+        return None, 0
+    simple = {exp.Exists: "exists", exp.Case: "case", exp.Array: "array", exp.Interval: "interval",
+              exp.AtTimeZone: "timezone", exp.Boolean: "bool", exp.Coalesce: "coalesce", exp.Nullif: "nullif",
+              exp.Greatest: "greatest", exp.Least: "least"}
+    for cls, name in simple.items():
+        if isinstance(node, cls):
+            if cls is exp.Interval and isinstance(node.this, exp.Literal):
+                return "interval", 1
+            return name, 2 if cls is not exp.Boolean else 1
     if isinstance(node, exp.Window):
         inner = node.this.this if isinstance(node.this, exp.Filter) else node.this
-        return figure_colname(inner)
-    if isinstance(node, exp.Filter):
-        return figure_colname(node.this)
-    if isinstance(node, exp.WithinGroup):
-        return figure_colname(node.this)
-    if isinstance(node, (exp.Literal, exp.Null, exp.Binary, exp.Unary, exp.Tuple, exp.Is, exp.In, exp.Between,
-                         exp.Not, exp.Neg, exp.Placeholder, exp.Parameter)) and not isinstance(node, exp.Func):
-        return None
-    if isinstance(node, (exp.CurrentTimestamp,)):
+        return _figure(inner)
+    if isinstance(node, (exp.Filter, exp.WithinGroup)):
+        return _figure(node.this)
+    if isinstance(node, _OPERATOR_FUNCS) or isinstance(node, (exp.Binary, exp.Unary, exp.Pow, exp.Mod)):
+        return None, 0
+    if isinstance(node, (exp.Literal, exp.Null, exp.Tuple, exp.Is, exp.In, exp.Between, exp.Not, exp.Neg,
+                         exp.Placeholder, exp.Parameter)):
+        return None, 0
+    if isinstance(node, exp.CurrentTimestamp):
         sql = node.sql(dialect="postgres").lower()
-        return "now" if sql.startswith("now") else "current_timestamp"
+        return ("now" if sql.startswith("now") else "current_timestamp"), 2
     if isinstance(node, exp.Func):
         try:
             name = normalize(node)[0]
         except Exception:
-            return None
-        return {"substring_regex": "substring", "log10": "log", "btrim": "btrim", "encode_base64": "encode",
-                "ltrim": "ltrim", "rtrim": "rtrim"}.get(name, name)
-    return None
+            return None, 0
+        return {"substring_regex": "substring", "log10": "log", "encode_base64": "encode"}.get(name, name), 2
+    return None, 0
 
 
 def _system_relation(session: Session, schema: str | None, name: str) -> Any:

@@ -8,7 +8,7 @@ from typing import Any
 
 from orbitdb.sql import types as T
 from orbitdb.sql.errors import SqlError
-from orbitdb.sql.functions.registry import ANYARRAY, ANYELEMENT, register
+from orbitdb.sql.functions.registry import ANY, ANYARRAY, ANYELEMENT, register
 from orbitdb.sql.jsonops import array_cat_values
 from orbitdb.sql.types import SqlType
 
@@ -178,6 +178,35 @@ def array_positions(v: list[Any] | None, x: Any) -> list[int] | None:
 @register("unnest", [ANYARRAY], _elem_ret, set_returning=True)
 def unnest(v: list[Any]) -> Iterator[Any]:
     return flatten(v)
+
+
+def _unnest_columns(types: list[SqlType]) -> list[tuple[str, SqlType]]:
+    """Columns of unnest(a1, a2, ...) in FROM: one "unnest" column per array."""
+    for t in types:
+        if t.elem is None and t.oid != T.UNKNOWN.oid:
+            names = ", ".join(x.display() for x in types)
+            raise SqlError("42883", f"function unnest({names}) does not exist",
+                           hint="No function matches the given name and argument types. You might need to add "
+                                "explicit type casts.")
+    return [("unnest", T.strip(t.elem) if t.elem is not None else T.TEXT) for t in types]
+
+
+def _unnest_ret(types: list[SqlType]) -> SqlType:
+    _unnest_columns(types)
+    return T.RECORD
+
+
+def unnest_many(*arrays: list[Any] | None) -> Iterator[tuple[Any, ...]]:
+    """unnest(a1, a2, ...): the arrays side by side, the shorter ones padded with NULLs."""
+    from itertools import zip_longest
+
+    flat = [list(flatten(a)) if a is not None else [] for a in arrays]
+    return iter(zip_longest(*flat))
+
+
+unnest_many.columns = _unnest_columns  # type: ignore[attr-defined]  (columns as a function of the arg types)
+for _n in range(2, 6):
+    register("unnest", [ANY] * _n, _unnest_ret, strict=False, set_returning=True)(unnest_many)
 
 
 @register("generate_subscripts", [ANYARRAY, INT4], INT4, set_returning=True)

@@ -128,9 +128,9 @@ def _get_expr(ctx: Any, expr: str, relid: int, pretty: bool) -> str | None:
         from orbitdb.sql.system.deparse import deparse_expr
 
         return deparse_expr(expr, {}, pretty)
-    for c in t.columns:  # a column default prints with its (hidden) coercion to the column's type
-        if c.default == expr and M.has_default(c):
-            return M.default_text(env, t, c, pretty)
+    c = M.default_column(t, expr)  # a column default prints with its (hidden) coercion to the column's type
+    if c is not None:
+        return M.default_text(env, t, c, pretty)
     return M.expr_text(env, t, expr, pretty)
 
 
@@ -457,6 +457,8 @@ def _true(*_args: Any) -> bool:
     return True
 
 
+# User and object names are taken as text (registered before the oid forms, so that a quoted literal
+# resolves to the name form, as PostgreSQL resolves it).
 for _name, _objs in (("has_table_privilege", (TEXT, OID)), ("has_sequence_privilege", (TEXT, OID)),
                      ("has_any_column_privilege", (TEXT, OID)), ("has_schema_privilege", (TEXT, OID)),
                      ("has_database_privilege", (TEXT, OID)), ("has_function_privilege", (TEXT, OID)),
@@ -465,19 +467,19 @@ for _name, _objs in (("has_table_privilege", (TEXT, OID)), ("has_sequence_privil
                      ("has_server_privilege", (TEXT, OID)), ("has_parameter_privilege", (TEXT,))):
     for _obj in _objs:
         register(_name, [_obj, TEXT], BOOL)(_true)
-        register(_name, [NAME, _obj, TEXT], BOOL)(_true)
-        register(_name, [OID, _obj, TEXT], BOOL)(_true)
+    for _user in (TEXT, OID):
+        for _obj in _objs:
+            register(_name, [_user, _obj, TEXT], BOOL)(_true)
 
-for _obj in (TEXT, OID):
-    register("has_column_privilege", [_obj, TEXT, TEXT], BOOL)(_true)
-    register("has_column_privilege", [_obj, T.INT2, TEXT], BOOL)(_true)
-    for _user in (NAME, OID):
-        register("has_column_privilege", [_user, _obj, TEXT, TEXT], BOOL)(_true)
-        register("has_column_privilege", [_user, _obj, T.INT2, TEXT], BOOL)(_true)
+for _user in (None, TEXT, OID):
+    for _obj in (TEXT, OID):
+        for _col in (TEXT, T.INT2):
+            register("has_column_privilege", ([_user] if _user else []) + [_obj, _col, TEXT], BOOL)(_true)
 
-for _a in (NAME, OID):
+for _a in (TEXT, OID):
     register("pg_has_role", [_a, TEXT], BOOL)(_true)
-    for _b in (NAME, OID):
+for _a in (TEXT, OID):
+    for _b in (TEXT, OID):
         register("pg_has_role", [_a, _b, TEXT], BOOL)(_true)
 
 

@@ -818,6 +818,9 @@ def do_to_timestamp(text: str, fmt: str) -> tuple[dt.datetime, int | None, int]:
         year = (cc - 1) * 100 + 1 if cc >= 0 else cc * 100 + 1
         has_year = True
     if fc.j:
+        if fc.j < 1721426:
+            raise SqlError("22008", f'timestamp out of range: "{text}"',
+                           detail="Dates before 0001-01-01 (BC) are not supported by orbitdb.")
         year, mon, mday = _from_julian(fc.j)
         has_year = has_mon = has_day = True
     if fc.ww:
@@ -1384,7 +1387,9 @@ def to_number(text: str, fmt: str) -> Decimal | None:
                        detail=f"A field with precision {precision}, scale {scale} must round to an absolute value "
                               f"less than 10^{precision - scale}.")
     if "MULTI" in f:
-        result = result * (Decimal(10) ** -num.multi)
+        from orbitdb.sql.functions.math import numeric_power
+
+        result = result * numeric_power(Decimal(10), Decimal(-num.multi))
     return result
 
 

@@ -139,7 +139,7 @@ def _build_object(args: tuple[Any, ...], jsonb: bool) -> Any:
     for i in range(0, len(args), 2):
         k = args[i]
         if k is None:
-            raise SqlError("22004", f"argument {i + 1}: key must not be null")
+            raise SqlError("22023", f"argument {i + 1}: key must not be null")
         key = k if isinstance(k, str) else (_key_text(_jv(k)))
         v = args[i + 1]
         pairs.append((key, None if v is None else _jv(v)))
@@ -247,6 +247,20 @@ def _array_length(v: Any, prefix: str) -> int:
 
 register("jsonb_array_length", [JSONB], INT4)(lambda v: _array_length(v, "jsonb"))
 register("json_array_length", [JSON], INT4)(lambda v: _array_length(v, "json"))
+
+
+@hook("j_s_o_n_b_exists")  # sqlglot's node for jsonb_exists(j, 'key') holds the key as a JSON path
+def _jsonb_exists_hook(c: Compiler, args: list[exp.Expression], node: exp.Expression) -> E:
+    from orbitdb.sql.funccall import call_compiled
+
+    out = []
+    for a in args:
+        if isinstance(a, exp.JSONPath):
+            keys = [str(p.this) for p in a.expressions if isinstance(p, exp.JSONPathKey)]
+            out.append(coerce(E(lambda row, k=".".join(keys): k, T.TEXT, True, ".".join(keys)), T.TEXT))
+        else:
+            out.append(c.compile(a))
+    return call_compiled(c, "jsonb_exists", out)
 
 
 @register("jsonb_exists", [JSONB, TEXT], BOOL)

@@ -5,6 +5,8 @@ column defaults, dependencies, relation sizes, and the *_def functions
 
 from __future__ import annotations
 
+import re
+
 from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any
@@ -179,6 +181,32 @@ def expr_text(env: Env, t: TableDef, sql: str, pretty: bool, target: SqlType | N
     cols = {c.name: column_type(c) for c in t.columns}
     return deparse_expr(sql, cols, pretty, target, regclass_name=lambda s: regclass_text(env, s),
                         tz=_timezone(env))
+
+
+_ATTNUM_MARK = re.compile(r"\s*/\* column (\d+) \*/\Z")
+
+
+def default_node_text(t: TableDef, num: int) -> str:
+    """pg_attrdef.adbin: the default's SQL text. pg_get_expr gets only this text and the table, and
+    prints a default with its coercion to the column's type; when another column of the table has
+    the same default text, a comment names the column so that the right type is used."""
+    c = t.columns[num - 1]
+    text = c.default or "NULL"
+    if any(o is not c and o.default == c.default for o in t.columns):
+        text += f" /* column {num} */"
+    return text
+
+
+def default_column(t: TableDef, text: str) -> ColumnDef | None:
+    """The column whose default adbin text is text (see default_node_text)."""
+    m = _ATTNUM_MARK.search(text)
+    if m is not None:
+        num = int(m.group(1))
+        return t.columns[num - 1] if 0 < num <= len(t.columns) and has_default(t.columns[num - 1]) else None
+    for c in t.columns:
+        if c.default == text and has_default(c):
+            return c
+    return None
 
 
 def default_text(env: Env, t: TableDef, c: ColumnDef, pretty: bool) -> str:

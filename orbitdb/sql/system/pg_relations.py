@@ -240,7 +240,8 @@ def _pg_attrdef(env: Env, make: RowMaker) -> Iterator[Row]:
     for t in env.tables:
         for i, c in enumerate(t.columns):
             if M.has_default(c):
-                yield make(oid=oids.attrdef_oid(t.oid, i + 1), adrelid=t.oid, adnum=i + 1, adbin=c.default)
+                yield make(oid=oids.attrdef_oid(t.oid, i + 1), adrelid=t.oid, adnum=i + 1,
+                           adbin=M.default_node_text(t, i + 1))
 
 
 _SEQ_TYPES = {"smallint": T.INT2.oid, "integer": T.INT4.oid, "bigint": T.INT8.oid}
