@@ -122,6 +122,14 @@ class Connection:
         except OSError:
             pass
 
+    def abort(self) -> None:
+        """From another thread, after terminate(): cut the socket both ways, so a thread blocked
+        sending to a client that does not read gets an error and ends."""
+        try:
+            socket.socket.shutdown(self.stream.sock, socket.SHUT_RDWR)
+        except OSError:
+            pass
+
     def cancel(self) -> None:
         session = self.session
         if session is not None:

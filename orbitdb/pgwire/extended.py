@@ -149,48 +149,57 @@ class Extended:
         portal = self.portals.get(msg.portal)
         if portal is None:
             raise SqlError("34000", f'portal "{msg.portal}" does not exist')
+        if portal.statement.prepared is None:
+            self.conn.stream.write(backend.EMPTY_QUERY_RESPONSE)
+            return
+        if portal.result is None and not self._run(portal, msg.portal):
+            return
+        assert portal.result is not None
+        if portal.result.columns is None:
+            self.conn.stream.write(backend.command_complete(portal.result.command_tag))
+        else:
+            self._send_rows(portal, msg.max_rows)
+
+    def _run(self, portal: Portal, name: str) -> bool:
+        """The portal's first Execute runs its statement; False when that already answered it
+        (COPY, empty query)."""
         conn = self.conn
         statement = portal.statement
-        if statement.prepared is None:
+        conn.log_statement("execute", name, statement.query)
+        outcome = conn.session.execute_prepared(statement.prepared, portal.params)
+        if isinstance(outcome, (CopyIn, CopyOut)):
+            result = conn.run_copy(outcome)
+            conn.finish_statement(result, statement.query)
+            conn.stream.write(backend.command_complete(result.command_tag))
+            portal.result = Result(result.command_tag)
+            return False
+        if outcome.command_tag == "EMPTY":  # a query of only comments
             conn.stream.write(backend.EMPTY_QUERY_RESPONSE)
-            return
-        if portal.result is None:
-            conn.log_statement("execute", msg.portal, statement.query)
-            outcome = conn.session.execute_prepared(statement.prepared, portal.params)
-            if isinstance(outcome, (CopyIn, CopyOut)):
-                result = conn.run_copy(outcome)
-                conn.finish_statement(result, statement.query)
-                conn.stream.write(backend.command_complete(result.command_tag))
-                portal.result = Result(result.command_tag)
-                return
-            if outcome.command_tag == "EMPTY":  # a query of only comments
-                conn.stream.write(backend.EMPTY_QUERY_RESPONSE)
-                return
-            portal.result = outcome
-            conn.send_notices(outcome.notices)
-            conn.finish_statement(outcome, statement.query)
-        result = portal.result
-        if result.columns is None or portal.encoder is None:
-            if result.columns is not None:
-                # the statement said "no rows" at Parse but returned some: describe them now
-                portal.encoder = RowEncoder(result.columns, [0] * len(result.columns), conn.timezone)
-                portal.result_formats = [0] * len(result.columns)
-            else:
-                conn.stream.write(backend.command_complete(result.command_tag))
-                return
-        rows = result.rows
+            return False
+        portal.result = outcome
+        conn.send_notices(outcome.notices)
+        conn.finish_statement(outcome, statement.query)
+        if outcome.columns is not None and portal.encoder is None:
+            # rows the Parse did not announce (the SQL layer could not tell): send them as text
+            portal.encoder = RowEncoder(outcome.columns, [0] * len(outcome.columns), conn.timezone)
+        return True
+
+    def _send_rows(self, portal: Portal, max_rows: int) -> None:
+        """DataRows from where the last Execute stopped: all, or max_rows then PortalSuspended."""
+        assert portal.result is not None and portal.encoder is not None
+        rows = portal.result.rows
         start = portal.position
-        stop = len(rows) if msg.max_rows <= 0 else min(len(rows), start + msg.max_rows)
+        stop = len(rows) if max_rows <= 0 else min(len(rows), start + max_rows)
         data_row = portal.encoder.data_row
-        write = conn.stream.write
+        write = self.conn.stream.write
         for row in rows[start:stop] if start or stop != len(rows) else rows:
             write(data_row(row))
         portal.position = stop
         if stop < len(rows):
             write(backend.PORTAL_SUSPENDED)
             return
-        tag = result.command_tag
-        if (start or msg.max_rows > 0) and tag.startswith("SELECT"):
+        tag = portal.result.command_tag
+        if (start or max_rows > 0) and tag.startswith("SELECT"):
             tag = f"SELECT {stop - start}"  # the count of this Execute, as PostgreSQL reports it
         write(backend.command_complete(tag))
 

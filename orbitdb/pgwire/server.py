@@ -27,7 +27,8 @@ from orbitdb.sql.errors import SqlError
 log = logging.getLogger("orbitdb.pgwire")
 
 BACKLOG = 512
-REFUSING_SLOTS = 64  # connections beyond the limit that still get a FATAL "too many clients"
+REFUSING_SLOTS = 64
+GRACE_SECONDS = 5.0  # for connections to say goodbye at shutdown before their sockets are cut  # connections beyond the limit that still get a FATAL "too many clients"
 
 
 class BindError(Exception):
@@ -183,6 +184,11 @@ class Server:
         for conn in connections:
             conn.terminate()
         deadline = time.monotonic() + timeout
+        grace = time.monotonic() + min(GRACE_SECONDS, timeout)
+        for thread in threads:
+            thread.join(max(0.0, grace - time.monotonic()))
+        for conn in connections:
+            conn.abort()  # still there: stuck writing to a client that does not read
         for thread in threads:
             thread.join(max(0.0, deadline - time.monotonic()))
         stragglers = [t.name for t in threads if t.is_alive()]

@@ -230,6 +230,9 @@ def find_cast(src: SqlType, dst: SqlType, ctx: int = EXPLICIT) -> Fn | None:
     tm = typmod_fn(dst, ctx == EXPLICIT)
     if s == d and src.elem is None:
         return tm or (lambda v: v)
+    if s in (T.INT2VECTOR.oid, T.OIDVECTOR.oid) and dst.elem is not None and dst.elem.oid in (
+            T.INT2.oid, T.INT4.oid, T.INT8.oid, T.OID.oid):
+        return lambda v: list(v)
     if src.elem is not None and dst.elem is not None:
         return _array_cast(src, dst, ctx)
     base = _base_cast(src, dst, ctx)

@@ -566,6 +566,49 @@ class Compiler:
 
         return compile_function(self, node.this, filter_node=node.expression.this)
 
+    def _dot(self, node: exp.Dot) -> E:
+        # schema-qualified function calls: pg_catalog.format_type(...)
+        inner = node.expression
+        if isinstance(node.this, exp.Identifier) and isinstance(inner, exp.Func):
+            return self.compile(inner)
+        raise SqlError("0A000", f"unsupported expression: {node.sql(dialect='postgres')[:80]}")
+
+    def _operator(self, node: exp.Expression) -> E:
+        # OPERATOR(pg_catalog.~) and friends: the named operator as its plain form
+        op = str(node.args.get("operator") or "").split(".")[-1].strip()
+        left, right = node.this, node.expression
+        if isinstance(right, exp.Collate):
+            right = right.this
+        builders = {
+            "~": lambda: exp.RegexpLike(this=left, expression=right),
+            "~*": lambda: exp.RegexpILike(this=left, expression=right),
+            "!~": lambda: exp.Not(this=exp.RegexpLike(this=left, expression=right)),
+            "!~*": lambda: exp.Not(this=exp.RegexpILike(this=left, expression=right)),
+            "~~": lambda: exp.Like(this=left, expression=right),
+            "~~*": lambda: exp.ILike(this=left, expression=right),
+            "!~~": lambda: exp.Not(this=exp.Like(this=left, expression=right)),
+            "!~~*": lambda: exp.Not(this=exp.ILike(this=left, expression=right)),
+            "=": lambda: exp.EQ(this=left, expression=right),
+            "<>": lambda: exp.NEQ(this=left, expression=right),
+            "!=": lambda: exp.NEQ(this=left, expression=right),
+            "<": lambda: exp.LT(this=left, expression=right),
+            "<=": lambda: exp.LTE(this=left, expression=right),
+            ">": lambda: exp.GT(this=left, expression=right),
+            ">=": lambda: exp.GTE(this=left, expression=right),
+            "+": lambda: exp.Add(this=left, expression=right),
+            "-": lambda: exp.Sub(this=left, expression=right),
+            "*": lambda: exp.Mul(this=left, expression=right),
+            "/": lambda: exp.Div(this=left, expression=right),
+            "||": lambda: exp.DPipe(this=left, expression=right),
+            "@>": lambda: exp.ArrayContainsAll(this=left, expression=right),
+            "<@": lambda: exp.ArrayContainedBy(this=left, expression=right),
+            "&&": lambda: exp.ArrayOverlaps(this=left, expression=right),
+        }
+        build = builders.get(op)
+        if build is None:
+            raise SqlError("42883", f"operator does not exist: {op}")
+        return self.compile(build())
+
     def _star(self, node: exp.Star) -> E:
         raise SqlError("42601", 'syntax error at or near "*"')
 
@@ -677,4 +720,6 @@ _HANDLERS: dict[type, Callable[[Compiler, Any], E]] = {
     exp.Window: Compiler._window,
     exp.Filter: Compiler._filter,
     exp.Star: Compiler._star,
+    exp.Dot: Compiler._dot,
+    exp.Operator: Compiler._operator,
 }

@@ -749,12 +749,13 @@ def compile_subscript(c: Compiler, node: exp.Bracket) -> E:
         from orbitdb.sql.jsonops import jsonb_subscript
 
         return jsonb_subscript(c, base, node.expressions)
-    if base.type.elem is None:
+    vector = base.type.oid in (T.INT2VECTOR.oid, T.OIDVECTOR.oid)
+    if base.type.elem is None and not vector:
         raise SqlError("42804", f"cannot subscript type {base.type.display()} because it does not support subscripting")
-    elem_t = base.type.elem
+    elem_t = base.type.elem if not vector else (T.INT2 if base.type.oid == T.INT2VECTOR.oid else T.OID)
     fb = base.fn
     subs = node.expressions
-    offset = int(node.args.get("offset") or 0)
+    offset = int(node.args.get("offset") or 0) + (1 if vector else 0)  # int2vector counts from 0
     getters: list[Any] = []
     any_slice = False
     for s in subs:

@@ -446,7 +446,11 @@ class Session:
             if kind in _TXN_CONTROL:
                 from orbitdb.sql.utility import transaction_control
 
-                return transaction_control(self, st)
+                res = transaction_control(self, st)
+                if self.notices:
+                    res.notices.extend(self.notices)
+                    self.notices = []
+                return res
             autocommit = self.txn is None
             if autocommit:
                 self.txn = self._begin_txn()

@@ -213,6 +213,8 @@ def from_datatype(dt: exp.DataType) -> SqlType:
         return array_of(from_datatype(inner))
     if key == "USERDEFINED":
         kind = dt.args.get("kind")
+        if isinstance(kind, exp.Dot):  # pg_catalog.regclass
+            kind = kind.expression
         if isinstance(kind, exp.Identifier):
             name = kind.this if kind.quoted else kind.this.lower()
             if kind.quoted and name == "char":

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import signal
+import socket
 import threading
 import time
 
@@ -181,3 +182,21 @@ def test_too_many_connections(start_server, tmp_path):
     c = _connect(server)
     assert _one(c, "SELECT 1") == (1,)
     c.close()
+
+
+def test_shutdown_with_a_client_that_does_not_read(start_server):
+    server = start_server()
+    conn = _connect(server)
+    values = ", ".join(f"({i}, '{'x' * 200}')" for i in range(2000))
+    conn.cursor().execute(f"CREATE TABLE wide (id INTEGER, pad TEXT); INSERT INTO wide VALUES {values}")
+    conn.close()
+    client = RawClient(server.host, server.port)
+    client.startup()
+    client.sock.setsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF, 4096)
+    for _ in range(20):  # about 8 MB of rows the client never reads: the server blocks sending
+        client.send(query("SELECT * FROM wide"))
+    time.sleep(1.0)
+    started = time.monotonic()
+    assert server.stop() == 0, server.log()
+    assert time.monotonic() - started < 20
+    client.close()

@@ -249,7 +249,7 @@ register("jsonb_array_length", [JSONB], INT4)(lambda v: _array_length(v, "jsonb"
 register("json_array_length", [JSON], INT4)(lambda v: _array_length(v, "json"))
 
 
-@hook("j_s_o_n_b_exists")  # sqlglot's node for jsonb_exists(j, 'key') holds the key as a JSON path
+@hook("jsonb_exists")  # sqlglot gives jsonb_exists(j, 'key') its key as a JSON path
 def _jsonb_exists_hook(c: Compiler, args: list[exp.Expression], node: exp.Expression) -> E:
     from orbitdb.sql.funccall import call_compiled
 

@@ -76,7 +76,7 @@ def nbase_digits(d: Decimal) -> tuple[int, list[int]]:
     if exp >= 0:
         n *= 10 ** exp
         exp = 0
-    pad = (-exp) % DEC_DIGITS
+    pad = exp % DEC_DIGITS
     n *= 10 ** pad
     exp -= pad
     groups: list[int] = []
@@ -250,14 +250,14 @@ def numeric_exp(v: Decimal) -> Decimal:
         return v
     if v.is_infinite():
         return v if v > 0 else Decimal(0)
-    val = float(v) * 0.434294481903252 if abs(v) < Decimal(10) ** 300 else float("inf") * (1 if v > 0 else -1)
-    val = max(-NUMERIC_MAX_RESULT_SCALE, min(NUMERIC_MAX_RESULT_SCALE, val))
-    if val > NUMERIC_MAX_RESULT_SCALE * 3 or float(v) > 1.3 * 10 ** 5 * 2.302585:
+    raw = float(v) * 0.434294481903252 if abs(v) < Decimal(10) ** 300 else float("inf") * (1 if v > 0 else -1)
+    val = max(-NUMERIC_MAX_RESULT_SCALE, min(NUMERIC_MAX_RESULT_SCALE, raw))
+    if raw > 131072:
         raise SqlError("22003", "value overflows numeric format")
     rscale = _clamp_scale(NUMERIC_MIN_SIG_DIGITS - int(val), dscale(v))
-    if val + 1 < -NUMERIC_MAX_DISPLAY_SCALE:
+    if raw + 1 < -NUMERIC_MAX_DISPLAY_SCALE:
         return Decimal(0).scaleb(-rscale)
-    prec = max(int(val), 0) + rscale + 10
+    prec = max(int(raw), 0) + rscale + 10
     r = v.exp(context=_ctx(prec))
     return round_half_up(r, rscale)
 
@@ -935,12 +935,13 @@ def random_normal(mean: float = 0.0, stddev: float = 1.0) -> float:
 
 
 @register("setseed", [FLOAT8], VOID, volatile=True)
-def setseed(seed: float) -> None:
+def setseed(seed: float) -> str:
     if seed < -1.0 or seed > 1.0 or math.isnan(seed):
         from orbitdb.sql.pgtext.numbers import format_float8
 
         raise SqlError("22023", f"setseed parameter {format_float8(seed, 0)} is out of allowed range [-1,1]")
     _rng.seed(seed)
+    return ""  # void prints as an empty string
 
 
 __all__ = [

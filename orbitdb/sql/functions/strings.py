@@ -96,6 +96,15 @@ def text_arg(e: E) -> E:
     return E(lambda row: _opt(out, f(row)), T.TEXT, name=e.name)
 
 
+def cast_text_arg(e: E) -> E:
+    """An argument of any type cast to text (anyelement::text)."""
+    if e.type.oid == T.UNKNOWN.oid or e.type.oid in T.STRING_OIDS:
+        return coerce(e, T.TEXT)
+    if find_cast(e.type, T.TEXT, EXPLICIT) is None:
+        return text_arg(e)
+    return coerce(e, T.TEXT, EXPLICIT)
+
+
 def _opt(f: Callable[[Any], Any], v: Any) -> Any:
     return None if v is None else f(v)
 
@@ -106,13 +115,15 @@ def _call(c: Compiler, name: str, args: list[E]) -> E:
     return call_compiled(c, name, args)
 
 
-def _texts_special(name: str, first_fixed: int = 0) -> None:
+def _texts_special(name: str, first_fixed: int = 0, cast: bool = False) -> None:
     """Registers a compile-time hook printing each "any" argument with its
-    type's output function before the call (concat, format, ...)."""
+    type's output function (or, with cast, its cast to text) before the call
+    (concat, format, quote_literal, ...)."""
 
     def hook(c: Compiler, args: list[exp.Expression], node: exp.Expression) -> E:
         compiled = [c.compile(a) for a in args]
-        out = [a if i < first_fixed else text_arg(a) for i, a in enumerate(compiled)]
+        conv = cast_text_arg if cast else text_arg
+        out = [a if i < first_fixed else conv(a) for i, a in enumerate(compiled)]
         return _call(c, name, out)
 
     hook_(name)(hook)
@@ -137,6 +148,11 @@ def length_bytes(b: bytes) -> int:
 
 @register("octet_length", [TEXT], INT4)
 def octet_length(s: str) -> int:
+    return len(s.encode("utf-8", "surrogatepass"))
+
+
+@register("octet_length", [T.BPCHAR], INT4)
+def octet_length_bpchar(s: str) -> int:
     return len(s.encode("utf-8", "surrogatepass"))
 
 
@@ -479,8 +495,8 @@ def concat_ws(sep: str | None, *args: Any) -> str | None:
 _texts_special("concat")
 _texts_special("concat_ws", first_fixed=1)
 _texts_special("format", first_fixed=1)
-_texts_special("quote_literal")
-_texts_special("quote_nullable")
+_texts_special("quote_literal", cast=True)
+_texts_special("quote_nullable", cast=True)
 
 
 _FORMAT_SPEC = re.compile(r"%(?:(\d+)\$)?(-)?(\*(?:(\d+)\$)?|\d+)?(.)?", re.DOTALL)
@@ -685,6 +701,46 @@ def encode(b: bytes, fmt: str) -> str:
                 out.append(chr(byte))
         return "".join(out)
     raise SqlError("22023", f'unrecognized encoding: "{fmt}"')
+
+
+_ENCODINGS = {
+    "utf8": "utf-8", "utf-8": "utf-8", "unicode": "utf-8", "sql_ascii": "ascii", "latin1": "latin-1",
+    "iso88591": "latin-1", "iso_8859_1": "latin-1", "latin9": "iso8859-15", "win1252": "cp1252",
+    "win1251": "cp1251", "koi8r": "koi8-r", "euc_jp": "euc-jp", "sjis": "shift-jis", "gbk": "gbk",
+    "big5": "big5", "euc_kr": "euc-kr", "latin2": "iso8859-2", "win1250": "cp1250",
+}
+
+
+def _codec(name: str) -> str:
+    codec = _ENCODINGS.get(name.lower().replace("-", "_").replace(" ", "")) or _ENCODINGS.get(name.lower())
+    if codec is None:
+        raise SqlError("22023", f'invalid destination encoding name "{name}"')
+    return codec
+
+
+@register("convert_to", [TEXT, T.NAME], BYTEA)
+def convert_to(s: str, enc: str) -> bytes:
+    codec = _codec(enc)
+    try:
+        return s.encode(codec)
+    except UnicodeEncodeError as e:
+        ch = s[e.start]
+        raise SqlError("22P05", f'character with byte sequence 0x{ch.encode("utf-8").hex()} in encoding "UTF8" '
+                                f'has no equivalent in encoding "{enc.upper()}"') from None
+
+
+@register("convert_from", [BYTEA, T.NAME], TEXT)
+def convert_from(b: bytes, enc: str) -> str:
+    codec = _codec(enc)
+    try:
+        return b.decode(codec)
+    except UnicodeDecodeError as e:
+        raise SqlError("22021", f'invalid byte sequence for encoding "{enc.upper()}": 0x{b[e.start]:02x}') from None
+
+
+@register("convert", [BYTEA, T.NAME, T.NAME], BYTEA)
+def convert(b: bytes, src: str, dst: str) -> bytes:
+    return convert_to(convert_from(b, src), dst)
 
 
 @register("decode", [TEXT, TEXT], BYTEA)

@@ -223,7 +223,7 @@ def _check_constraints(env: Env, make: RowMaker) -> Iterator[Row]:
         for ci in M.constraints(env, t):
             if ci.con.kind == "c":
                 text = M.constraint_def(env, ci, False)
-                clause = text[len("CHECK "):] if text.startswith("CHECK ") else text  # PostgreSQL keeps the ()
+                clause = text.removeprefix("CHECK ")  # PostgreSQL keeps the ()
                 yield make(constraint_catalog=env.database, constraint_schema=t.schema, constraint_name=ci.con.name,
                            check_clause=clause)
         for i, c in enumerate(t.columns):

@@ -6,7 +6,6 @@ column defaults, dependencies, relation sizes, and the *_def functions
 from __future__ import annotations
 
 import re
-
 from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any
