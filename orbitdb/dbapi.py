@@ -156,6 +156,14 @@ def _float4(v: float) -> float:
     return float(format_float4(v))
 
 
+def _json_value(v: Any) -> Any:
+    import json
+
+    from orbitdb.sql.pgtext import format_text
+
+    return json.loads(format_text(v, 3802))
+
+
 def _converter(oid: int, con: Connection) -> Any:
     """How a column's values are handed to Python, as psycopg2 would parse them."""
     if oid == 1184:  # timestamptz: in the session's time zone
@@ -164,6 +172,8 @@ def _converter(oid: int, con: Connection) -> Any:
         return lambda v: v.astimezone(tz)
     if oid == 700:
         return _float4
+    if oid in (114, 3802):  # json parsed as psycopg2 parses it (numbers become int/float)
+        return _json_value
     if oid in (1186, 1187) or oid in (1000, 1001, 1005, 1007, 1016, 1009, 1015, 1231, 1021, 1022, 1182, 1115,
                                       1185, 2951, 199, 3807, 1014, 1183):
         return _out_value

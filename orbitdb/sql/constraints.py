@@ -312,8 +312,6 @@ class TableWriter:
             if other is not None and other != key:
                 self.raise_unique(ix.name, new)
         self.check_fks_out(ctx, new, old)
-        if self.fks_in:
-            self.on_parent_change(ctx, old, new)
         if newkey != key:
             self.access.delete_indexes(txn, old, key)
             txn.delete(key)
@@ -322,6 +320,9 @@ class TableWriter:
         else:
             txn.put(key, self.access.encode(new))
             self.access.write_indexes(txn, new, key, old)
+        if self.fks_in:
+            # after the new row exists, so cascaded children find their new parent
+            self.on_parent_change(ctx, old, new)
         return newkey, new
 
     def delete(self, ctx: ExecContext, key: bytes, old: Row) -> None:

@@ -201,6 +201,8 @@ class DDL:
         rt = Runtime([])
         comp = Compiler(Planner(self.s, self.cat, rt), Scope(), rt, where="DEFAULT expressions")
         for n in node.walk():
+            if isinstance(n, (exp.Select, exp.Subquery)):
+                raise SqlError("0A000", "cannot use subquery in DEFAULT expression")
             if isinstance(n, exp.Column) and not (n.name.lower() in ("current_timestamp", "current_date",
                                                                        "current_user", "localtimestamp")):
                 raise SqlError("0A000", "cannot use column reference in DEFAULT expression")
@@ -271,6 +273,16 @@ class DDL:
         for r in refs:
             if t.column(r) is None:
                 raise SqlError("42703", f'column "{r}" does not exist')
+        for n in node.walk():
+            if isinstance(n, (exp.Select, exp.Subquery)):
+                raise SqlError("0A000", "cannot use subquery in check constraint")
+        # compile it now so that type errors surface at CREATE time, as in PostgreSQL
+        from orbitdb.sql.constraints import table_scope
+        from orbitdb.sql.planner import Planner
+
+        rt = Runtime([])
+        comp = Compiler(Planner(self.s, self.cat, rt), table_scope(t, t.name), rt, where="check constraints")
+        comp.compile_bool(node, "CHECK")
         t.constraints.append(ConstraintDef(name, "c", refs, check=node.sql(dialect="postgres")))
 
     def add_fk(self, t: TableDef, cols: list[str], ref: exp.Reference, name: str | None) -> None:
@@ -339,6 +351,11 @@ class DDL:
             ct = c.type if c.type.oid != T.UNKNOWN.oid else T.TEXT
             self.add_column(t, ColumnDef(names[i] if i < len(names) else c.name, ct.display(), ct.kind, 0))
         self.cat.put(t)
+        props = node.args.get("properties")
+        no_data = props is not None and any(isinstance(p, exp.WithDataProperty) and p.args.get("no")
+                                            for p in props.expressions)
+        if no_data:
+            return Result("CREATE TABLE AS")
         result = compiled.run(self.ctx)
         access = TableAccess(t)
         txn = self.txn
@@ -435,6 +452,8 @@ class DDL:
             self.drop_index(tables, if_exists)
             return Result("DROP INDEX")
         if kind in ("TABLE", "VIEW"):
+            self.dropping = {t.oid for t in (self.find_table(tn, missing_ok=True, kind=None) for tn in tables)
+                             if t is not None}
             for tn in tables:
                 t = self.find_table(tn, missing_ok=True, kind=None)
                 if t is None or (kind == "VIEW") != (t.kind == "v"):
@@ -505,8 +524,9 @@ class DDL:
         raise SqlError("0A000", f"DROP {kind} is not supported")
 
     def drop_table(self, t: TableDef, cascade: bool) -> None:
-        refs = [(o, c) for o in self.cat.tables() if o.oid != t.oid for c in o.constraints
-                if c.kind == "f" and c.ref_table == t.oid]
+        dropping = getattr(self, "dropping", set())
+        refs = [(o, c) for o in self.cat.tables() if o.oid != t.oid and o.oid not in dropping
+                for c in o.constraints if c.kind == "f" and c.ref_table == t.oid]
         views = [v for v in self.cat.tables() if v.kind == "v" and v.oid != t.oid and v.view_sql and
                  re.search(r"\b" + re.escape(t.name) + r"\b", v.view_sql)]
         if (refs or views) and not cascade:

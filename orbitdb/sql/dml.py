@@ -63,7 +63,7 @@ def _returning(planner: Planner, node: exp.Expression, scope: Scope, rt: Runtime
 
 
 class CompiledInsert(Compiled):
-    def __init__(self, planner: Planner, node: exp.Insert, rt: Runtime) -> None:
+    def __init__(self, planner: Planner, node: exp.Insert, rt: Runtime, ctes: dict[str, Any]) -> None:
         self.rt = rt
         table, alias = _target(planner, node.this)
         self.table = table
@@ -114,7 +114,7 @@ class CompiledInsert(Compiled):
                 rows.append(row)
             self.source_rows = rows
         else:
-            out = planner.plan_query(src)
+            out = planner.plan_query(src, None, ctes)
             if len(out.columns) > len(cols):
                 raise SqlError("42601", "INSERT has more expressions than target columns")
             self.source_plan = out.plan
@@ -269,7 +269,19 @@ def _compile_set(comp: Compiler, items: list[exp.Expression], w: TableWriter, ta
             if isinstance(values, exp.Tuple):
                 vals = list(values.expressions)
             elif isinstance(values, (exp.Subquery, exp.Select)):
-                raise SqlError("0A000", "multiple-column UPDATE from a subquery is not supported")
+                body = values.this if isinstance(values, exp.Subquery) else values
+                rows_e = comp.planner.subquery_values(comp, body, multi=True)
+                fetch = rows_e.fn
+
+                def one_row(r: Row, fetch: Fn = fetch) -> Any:
+                    rows = fetch(r)
+                    if len(rows) > 1:
+                        raise SqlError("21000", "more than one row returned by a subquery used as an expression")
+                    return rows[0] if rows else None
+
+                vals = []
+                for k in range(len(targets)):
+                    vals.append(_SubqueryColumn(one_row, k))
             else:
                 vals = [values]
             if len(vals) != len(targets):
@@ -290,6 +302,9 @@ def _compile_set(comp: Compiler, items: list[exp.Expression], w: TableWriter, ta
                                detail=f'Column "{name}" is an identity column defined as GENERATED ALWAYS.')
             if is_default(vnode):
                 out.append((ci, lambda r, ci=ci: w.default_value(ci)))
+            elif isinstance(vnode, _SubqueryColumn):
+                fn = vnode.fn
+                out.append((ci, lambda r, fn=fn: fn(r)))
             else:
                 out.append((ci, assignment(comp.compile(vnode), w.types[ci], name)))
     return out
@@ -299,7 +314,7 @@ class CompiledModify(Compiled):
     """UPDATE or DELETE: a scan of the target (joined with FROM/USING tables)
     picks the rows; each is locked, re-read and written."""
 
-    def __init__(self, planner: Planner, node: exp.Expression, rt: Runtime) -> None:
+    def __init__(self, planner: Planner, node: exp.Expression, rt: Runtime, ctes: dict[str, Any]) -> None:
         self.rt = rt
         self.is_update = isinstance(node, exp.Update)
         table, alias = _target(planner, node.this)
@@ -314,11 +329,12 @@ class CompiledModify(Compiled):
             others.append(u)
         target_node = node.this.copy()
         scope = Scope([], level=0)
+        scope.ctes = ctes
         scope.pk_columns = {}  # type: ignore[attr-defined]
         where = node.args.get("where")
         conjuncts = split_and(where.this) if where is not None else []
         joins = [exp.Join(this=o) for o in others]
-        plan, rest = planner._plan_from(target_node, joins, scope, {}, conjuncts)
+        plan, rest = planner._plan_from(target_node, joins, scope, ctes, conjuncts)
         comp = Compiler(planner, scope, rt, where="WHERE")
         self.width = len(table.columns)
         for cj in rest:
@@ -390,11 +406,20 @@ def read_only_check(ctx: ExecContext, what: str) -> None:
 
 
 def compile_dml(planner: Planner, node: exp.Expression, rt: Runtime) -> Compiled:
-    if node.args.get("with_") is not None:
-        raise SqlError("0A000", "WITH in data-modifying statements is not supported")
+    ctes: dict[str, Any] = {}
+    with_ = node.args.get("with_")
+    if with_ is not None:
+        planner._add_ctes(with_, None, ctes)
     if isinstance(node, exp.Insert):
-        return CompiledInsert(planner, node, rt)
-    return CompiledModify(planner, node, rt)
+        return CompiledInsert(planner, node, rt, ctes)
+    return CompiledModify(planner, node, rt, ctes)
+
+
+class _SubqueryColumn:
+    """Column k of the single row a SET (a, b) = (SELECT ...) subquery returns."""
+
+    def __init__(self, row_fn: Fn, k: int) -> None:
+        self.fn: Fn = lambda r: (lambda row: None if row is None else row[k])(row_fn(r))
 
 
 def _get(i: int) -> Fn:

@@ -112,9 +112,17 @@ def coerce(e: E, target: SqlType, ctx: int = IMPLICIT, what: str | None = None) 
     if src.oid == T.UNKNOWN.oid and e.const:
         if e.value is None:
             return const(None, target, e.name)
-        conv = find_cast(T.UNKNOWN, target, EXPLICIT)
+        conv = find_cast(T.UNKNOWN, T.strip(target), EXPLICIT)
         assert conv is not None
-        return const(conv(e.value), target, e.name)
+        v = conv(e.value)
+        if target.typmod >= 0:
+            # the literal takes the type; its modifier applies as the context says
+            from orbitdb.sql.casts import typmod_fn
+
+            mod = typmod_fn(target, ctx == EXPLICIT)
+            if mod is not None:
+                v = mod(v)
+        return const(v, target, e.name)
     conv = find_cast(src, target, ctx if src.oid != T.UNKNOWN.oid else EXPLICIT)
     if conv is None:
         if what is not None:

@@ -124,9 +124,13 @@ class Planner:
 
     def _add_ctes(self, with_: exp.With, parent: Scope | None, ctes: dict[str, CTEInfo]) -> None:
         recursive = bool(with_.args.get("recursive"))
+        seen: set[str] = set()
         for cte in with_.expressions:
             alias = cte.args["alias"]
             name = ident(alias.this)
+            if name in seen:
+                raise SqlError("42712", f'WITH query name "{name}" specified more than once')
+            seen.add(name)
             cols = [ident(c) for c in alias.columns] if alias.columns else []
             info = CTEInfo(name, cte.this, cols, key=next(_plan_ids))
             body = cte.this
@@ -190,6 +194,7 @@ class Planner:
     def _plan_select(self, sel: exp.Select, parent: Scope | None, ctes: dict[str, CTEInfo]) -> Output:
         level = parent.level + 1 if parent is not None else 0
         scope = Scope([], parent=parent, level=level)
+        scope.ctes = ctes
         scope.pk_columns = {}  # type: ignore[attr-defined]
         from_ = sel.args.get("from_") or sel.args.get("from")
         conjuncts = split_and(sel.args.get("where").this) if sel.args.get("where") else []
@@ -819,8 +824,10 @@ class Planner:
             name = ident(inner)
             schema = ident(node.args["db"]) if node.args.get("db") else None
             rel = alias or name
-            if schema is None and name in ctes:
-                info = ctes[name]
+            info = ctes.get(name) if schema is None else None
+            if info is None and schema is None:
+                info = scope.find_cte(name)
+            if info is not None:
                 assert info.plan is not None and info.out is not None
                 cols = [ScopeColumn(rel, col_aliases[i] if i < len(col_aliases) else c.name, c.type)
                         for i, c in enumerate(info.out)]
@@ -1201,7 +1208,7 @@ def _figure(node: exp.Expression) -> tuple[str | None, int]:
             return _figure(first)
         return None, 0
     simple = {exp.Exists: "exists", exp.Case: "case", exp.Array: "array", exp.Interval: "interval",
-              exp.AtTimeZone: "timezone", exp.Boolean: "bool", exp.Coalesce: "coalesce", exp.Nullif: "nullif",
+              exp.AtTimeZone: "timezone", exp.Coalesce: "coalesce", exp.Nullif: "nullif",
               exp.Greatest: "greatest", exp.Least: "least"}
     for cls, name in simple.items():
         if isinstance(node, cls):

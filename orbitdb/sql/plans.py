@@ -436,7 +436,10 @@ class Sort(Plan):
             nulls = []
             for r in rows:
                 v = f(r)
-                (nulls if v is None else present).append((v if kf is None else kf(v), r))
+                if v is None:
+                    nulls.append((None, r))
+                else:
+                    present.append((v if kf is None else kf(v), r))
             present.sort(key=lambda p: p[0], reverse=desc)
             out = [r for _, r in present]
             nr = [r for _, r in nulls]

@@ -37,6 +37,16 @@ class Scope:
     rels: set[str] = field(default_factory=set)
     # a lateral/correlated reference into a parent level marks the subquery as correlated
     correlated: bool = False
+    ctes: dict[str, Any] = field(default_factory=dict)  # WITH queries visible here (and in subqueries)
+
+    def find_cte(self, name: str) -> Any:
+        scope: Scope | None = self
+        while scope is not None:
+            hit = scope.ctes.get(name)
+            if hit is not None:
+                return hit
+            scope = scope.parent
+        return None
 
     def child(self, columns: list[ScopeColumn] | None = None) -> Scope:
         return Scope(columns or [], parent=self, level=self.level + 1)

@@ -274,6 +274,8 @@ def is_string(t: SqlType) -> bool:
 def numeric_result(a: SqlType, b: SqlType) -> SqlType:
     """Result type of arithmetic between two numeric types (PostgreSQL's promotion)."""
     ra, rb = NUMERIC_RANK[a.oid], NUMERIC_RANK[b.oid]
+    if (a.oid == FLOAT4.oid) != (b.oid == FLOAT4.oid) and FLOAT4.oid in (a.oid, b.oid):
+        return FLOAT8  # real with anything but real resolves to float8 operators
     return strip(a if ra >= rb else b)
 
 

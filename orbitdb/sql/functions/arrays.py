@@ -221,7 +221,12 @@ def generate_subscripts(v: list[Any], dim: int, reverse: bool = False) -> list[i
 register("generate_subscripts", [ANYARRAY, INT4, BOOL], INT4, set_returning=True)(generate_subscripts)
 
 
-@register("array_fill", [ANYELEMENT, INT4_ARRAY], _array_ret, strict=False)
+def _fill_ret(types: list[SqlType]) -> SqlType:
+    t = types[0]
+    return T.array_of(T.strip(t) if t.oid != T.UNKNOWN.oid else T.TEXT)
+
+
+@register("array_fill", [ANYELEMENT, INT4_ARRAY], _fill_ret, strict=False)
 def array_fill(x: Any, lengths: list[Any] | None, lower: list[Any] | None = None) -> list[Any] | None:
     if lengths is None:
         raise SqlError("22004", "dimension array or low bound array cannot be null")
@@ -249,7 +254,7 @@ def array_fill(x: Any, lengths: list[Any] | None, lower: list[Any] | None = None
     return build(0)
 
 
-register("array_fill", [ANYELEMENT, INT4_ARRAY, INT4_ARRAY], _array_ret, strict=False)(array_fill)
+register("array_fill", [ANYELEMENT, INT4_ARRAY, INT4_ARRAY], _fill_ret, strict=False)(array_fill)
 
 
 @register("trim_array", [ANYARRAY, INT4], _array_ret)

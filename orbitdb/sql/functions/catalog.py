@@ -406,6 +406,11 @@ def pg_tablespace_size(ctx: Any, name: str) -> int:
     return _database_size(ctx) if name == "pg_default" else 0
 
 
+@register("pg_tablespace_location", [OID], TEXT)
+def pg_tablespace_location(oid: int) -> str:
+    return ""  # pg_default and pg_global live in the data directory
+
+
 def _half_rounded(x: int) -> int:
     q = x + (-1 if x < 0 else 1)
     return q // 2 if q >= 0 else -((-q) // 2)

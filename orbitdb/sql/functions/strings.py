@@ -166,23 +166,24 @@ def bit_length_bytes(b: bytes) -> int:
     return 8 * len(b)
 
 
-def _case_map(s: str, upper: bool) -> str:
-    # towupper/towlower map one character to one character ('ß' stays)
-    out = []
-    for ch in s:
-        m = ch.upper() if upper else ch.lower()
-        out.append(m if len(m) == 1 else ch)
-    return "".join(out)
+# orbitdb's databases use the C locale (lc_ctype C): case mapping and character
+# classes apply to ASCII letters only, as in PostgreSQL with LC_CTYPE=C.
+_LOWER = {c: c + 32 for c in range(ord("A"), ord("Z") + 1)}
+_UPPER = {c: c - 32 for c in range(ord("a"), ord("z") + 1)}
+
+
+def _ascii_alnum(ch: str) -> bool:
+    return ch.isascii() and ch.isalnum()
 
 
 @register("lower", [TEXT], TEXT)
 def lower(s: str) -> str:
-    return s.lower() if s.isascii() else _case_map(s, False)
+    return s.lower() if s.isascii() else s.translate(_LOWER)
 
 
 @register("upper", [TEXT], TEXT)
 def upper(s: str) -> str:
-    return s.upper() if s.isascii() else _case_map(s, True)
+    return s.upper() if s.isascii() else s.translate(_UPPER)
 
 
 @register("initcap", [TEXT], TEXT)
@@ -190,12 +191,11 @@ def initcap(s: str) -> str:
     out = []
     word = False
     for ch in s:
-        if word:
-            m = ch.lower()
+        if ch.isascii():
+            out.append(ch.lower() if word else ch.upper())
         else:
-            m = ch.upper()
-        out.append(m if len(m) == 1 else ch)
-        word = ch.isalnum()
+            out.append(ch)
+        word = _ascii_alnum(ch)
     return "".join(out)
 
 
@@ -905,11 +905,11 @@ def _array_to_string_hook(c: Compiler, args: list[exp.Expression], node: exp.Exp
 # regular expressions
 
 _CLASSES = {
-    "alpha": "a-zA-Z\u00c0-\u00d6\u00d8-\u00f6\u00f8-\u024f",
+    "alpha": "a-zA-Z",
     "digit": "0-9",
-    "alnum": "a-zA-Z0-9\u00c0-\u00d6\u00d8-\u00f6\u00f8-\u024f",
-    "upper": "A-Z\u00c0-\u00d6\u00d8-\u00de",
-    "lower": "a-z\u00df-\u00f6\u00f8-\u00ff",
+    "alnum": "a-zA-Z0-9",
+    "upper": "A-Z",
+    "lower": "a-z",
     "space": " \\t\\n\\r\\f\\v",
     "blank": " \\t",
     "punct": "!-/:-@\\[-`{-~",
@@ -993,7 +993,7 @@ _FLAG_LETTERS = set("bcegimnpqstwx")
 
 def regex_flags(flags: str, allow_g: bool = True, func: str = "") -> tuple[int, bool, bool]:
     """(re flags, global, literal) for PostgreSQL's regex flag letters."""
-    pyflags = re.DOTALL
+    pyflags = re.DOTALL | re.ASCII  # C locale: \w, \b, \s and case folding are ASCII-only
     glob = False
     literal = False
     for f in flags:
@@ -1013,7 +1013,7 @@ def regex_flags(flags: str, allow_g: bool = True, func: str = "") -> tuple[int, 
         elif f == "p":
             pyflags = pyflags & ~re.DOTALL & ~re.MULTILINE
         elif f == "w":
-            pyflags = (pyflags | re.DOTALL) | re.MULTILINE
+            pyflags = pyflags | re.DOTALL | re.MULTILINE
         elif f == "x":
             pyflags |= re.VERBOSE
         elif f == "q":

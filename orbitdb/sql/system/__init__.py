@@ -44,11 +44,19 @@ __all__ = [
 
 def system_relation(session: Any, schema: str | None, name: str) -> SystemRelation | None:
     """The system relation schema.name (schema None: pg_catalog's, as if on the search path)."""
-    if schema is None or schema == "pg_catalog":
-        return relation("pg_catalog", name)
-    if schema == "information_schema":
-        return relation("information_schema", name)
+    if schema is None:
+        found = relation("pg_catalog", name)
+        if found is None and "information_schema" in _search_path(session):
+            found = relation("information_schema", name)
+        return found
+    if schema in ("pg_catalog", "information_schema"):
+        return relation(schema, name)
     return None
+
+
+def _search_path(session: Any) -> list[str]:
+    schemas = getattr(session, "search_schemas", None)
+    return list(schemas()) if callable(schemas) else []
 
 
 def regclass_in(session: Any, text: str) -> int | None:
