@@ -558,15 +558,19 @@ def format_table(
         return "  ".join(c.ljust(w) if i < 2 else c.rjust(w) for i, (c, w) in enumerate(zip(cells, widths)))
 
     lines = [
-        f"orbitdb SQL benchmark: N={n:,} rows, light workloads {seconds:g} s each, one client, "
-        f"range scans of {RANGE_ROWS:,} rows; ratio > 1 means orbitdb is faster",
+        (
+            f"orbitdb SQL benchmark: N={n:,} rows, light workloads {seconds:g} s each, one client, "
+            f"range scans of {RANGE_ROWS:,} rows; ratio > 1 means orbitdb is faster"
+        ),
         "durability:",
         *(f"  {e:<14} {DURABILITY[e]}" for e in engines),
         line(header),
         *(line(r) for r in rows),
     ]
     if any(isinstance(m, Measurement) and m.note == "*" for m in results.values()):
-        lines.append(f"* duckdb's executemany measured on {min(n, DUCKDB_EXECUTEMANY_CAP):,} rows (about 1k rows/s)")
+        lines.append(
+            f"* duckdb's executemany measured on {min(n, DUCKDB_EXECUTEMANY_CAP):,} rows (about 1k rows/s)"
+        )
     return "\n".join(x.rstrip() for x in lines)
 
 
@@ -599,10 +603,14 @@ def profile_orbitdb(space: Workspace, workload: str, seconds: float, top: int) -
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
     parser.add_argument("--rows", type=int, default=default_rows(), help="N (default: %(default)s)")
     parser.add_argument("--seconds", type=float, default=3.0, help="time per light workload (default 3)")
-    parser.add_argument("--engines", default=",".join(ENGINES), help="comma-separated, of: " + ", ".join(ENGINES))
+    parser.add_argument(
+        "--engines", default=",".join(ENGINES), help="comma-separated, of: " + ", ".join(ENGINES)
+    )
     parser.add_argument("--workloads", default=",".join(WORKLOADS), help="comma-separated subset")
     parser.add_argument("--profile", metavar="WORKLOAD", help="cProfile orbitdb on one workload instead")
     parser.add_argument("--top", type=int, default=25, help="functions printed by --profile")

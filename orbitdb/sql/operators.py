@@ -264,6 +264,21 @@ def compile_in(c: Compiler, node: exp.In) -> E:
             return result
 
         return E(run_sub, T.BOOL)
+    if isinstance(node.this, exp.Tuple):
+        # (a, b) IN ((1, 2), ...): row comparisons with their NULL rules
+        rows = [_row_compare(c, node.this, x, "=").fn for x in node.expressions]
+
+        def run_rows_in(row: Any) -> Any:
+            result: Any = False
+            for f in rows:
+                r = f(row)
+                if r:
+                    return True
+                if r is None:
+                    result = None
+            return result
+
+        return E(run_rows_in, T.BOOL)
     items = [c.compile(x) for x in node.expressions]
     t = T.common_type([left.type] + [i.type for i in items], "IN")
     left2 = coerce(left, t)

@@ -71,7 +71,22 @@ def _dec_interval(v: tuple[int, int, int]) -> Interval:
 
 
 def _enc_json(v: Any) -> str:
-    return json.dumps(v, separators=(",", ":"), ensure_ascii=False)
+    """JSON text of a json/jsonb value; Decimal numbers are written exactly."""
+    if isinstance(v, str):
+        return json.dumps(v, ensure_ascii=False)
+    if v is None or isinstance(v, (bool, int, float)):
+        return json.dumps(v)
+    if isinstance(v, Decimal):
+        return str(v) if v.is_finite() else json.dumps(str(v))
+    if isinstance(v, dict):
+        return "{" + ",".join(json.dumps(str(k), ensure_ascii=False) + ":" + _enc_json(x) for k, x in v.items()) + "}"
+    if isinstance(v, (list, tuple)):
+        return "[" + ",".join(_enc_json(x) for x in v) + "]"
+    return json.dumps(str(v), ensure_ascii=False)
+
+
+def _dec_json(s: str) -> Any:
+    return json.loads(s, parse_float=Decimal)
 
 
 _ENCODERS: dict[str, Conv | None] = {
@@ -105,7 +120,7 @@ _DECODERS: dict[str, Conv | None] = {
     "timetz": _dec_timetz,
     "interval": _dec_interval,
     "uuid": lambda v: uuid.UUID(bytes=v),
-    "json": json.loads,
+    "json": _dec_json,
 }
 
 

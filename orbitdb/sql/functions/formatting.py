@@ -35,9 +35,14 @@ RM_UPPER = ["XII", "XI", "X", "IX", "VIII", "VII", "VI", "V", "IV", "III", "II",
 RM_LOWER = [r.lower() for r in RM_UPPER]
 
 
+# True while sqlglot parses to_char/to_date/to_timestamp into nodes whose literal
+# template it rewrote into strftime codes; set False once the parser keeps them raw.
+TEMPLATES_FROM_SQLGLOT = True
+
+
 def pg_template(fmt: str) -> str:
     """A datetime template as PostgreSQL wrote it (undoing sqlglot's strftime rewrite)."""
-    if "%" not in fmt:
+    if "%" not in fmt or not TEMPLATES_FROM_SQLGLOT:
         return fmt
     try:
         from sqlglot.dialects.postgres import Postgres

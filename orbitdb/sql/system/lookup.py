@@ -19,11 +19,9 @@ def split_name(text: str) -> list[str]:
     parts: list[str] = []
     cur: list[str] = []
     i, n = 0, len(text)
-    quoted_any = False
     while i < n:
         ch = text[i]
         if ch == '"':
-            quoted_any = True
             j = i + 1
             while j < n:
                 if text[j] == '"':
@@ -44,8 +42,7 @@ def split_name(text: str) -> list[str]:
         cur.append(ch.lower() if not ch.isspace() else "")
         i += 1
     parts.append("".join(cur))
-    del quoted_any
-    return [p for p in parts]
+    return parts
 
 
 # ---------------------------------------------------------------- relations

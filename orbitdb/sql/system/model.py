@@ -289,13 +289,31 @@ def _engine(env: Env) -> Any:
     return getattr(store, "engine", None)
 
 
+_LAST_SEQUENCE = re.compile(r"last sequence: (\d+)")
+_size_cache: dict[tuple[int, bytes], tuple[int, int, int]] = {}  # (engine, prefix) -> (sequence, entries, bytes)
+
+
+def _last_sequence(engine: Any) -> int | None:
+    try:
+        m = _LAST_SEQUENCE.search(engine.property("orbitdb.stats") or "")
+    except FALLBACK_ERRORS:
+        return None
+    return int(m.group(1)) if m else None
+
+
 def _range_bytes(env: Env, prefix: bytes) -> tuple[int, int]:
-    """(entries, bytes of keys and values) stored under a key prefix (committed data)."""
+    """(entries, bytes of keys and values) stored under a key prefix (committed data): a scan of the
+    range, remembered until the engine's last sequence number moves (the next write)."""
     engine = _engine(env)
     if engine is None:
         return 0, 0
     from orbitdb.storage.txn import prefix_end
 
+    seq = _last_sequence(engine)
+    key = (id(engine), prefix)
+    hit = _size_cache.get(key)
+    if hit is not None and seq is not None and hit[0] == seq:
+        return hit[1], hit[2]
     n = size = 0
     try:
         for k, v in engine.items(prefix, prefix_end(prefix)):
@@ -303,6 +321,10 @@ def _range_bytes(env: Env, prefix: bytes) -> tuple[int, int]:
             size += len(k) + len(v)
     except FALLBACK_ERRORS:
         return 0, 0
+    if seq is not None:
+        if len(_size_cache) > 4096:
+            _size_cache.clear()
+        _size_cache[key] = (seq, n, size)
     return n, size
 
 

@@ -8,9 +8,11 @@ from __future__ import annotations
 from collections.abc import Iterator
 from typing import Any
 
+from orbitdb.sql import types as T
 from orbitdb.sql.system import builtin_data as B
 from orbitdb.sql.system import oids
 from orbitdb.sql.system.base import Env, Row, RowMaker, producer
+from orbitdb.sql.types import SqlType
 
 
 def _static(schema: str, name: str, rows: list[dict[str, Any]]) -> None:
@@ -46,11 +48,26 @@ _ARRAYTYPE = dict({k: v for k, v in _ROWTYPE.items() if k != "typelem"}, typtype
 _BUILTIN_TYPES: dict[int, list[Row]] = {}
 
 
+def _synthesized_type(t: SqlType) -> dict[str, Any]:
+    """A pg_type row for a type of orbitdb.sql.types that pgdata.py does not have yet (see gen_pgdata)."""
+    if t.elem is not None:
+        return dict(_ARRAYTYPE, oid=t.oid, typname=t.short, typnamespace=oids.PG_CATALOG_NAMESPACE,
+                    typowner=oids.BOOTSTRAP_SUPERUSER, typelem=t.elem.oid, typalign="i")
+    return dict(_ROWTYPE, oid=t.oid, typname=t.short or t.name, typnamespace=oids.PG_CATALOG_NAMESPACE,
+                typowner=oids.BOOTSTRAP_SUPERUSER, typlen=t.typlen, typbyval=0 < t.typlen <= 8,
+                typtype="p" if t.category == "P" else "b", typcategory=t.category, typispreferred=t.preferred,
+                typrelid=0, typarray=t.array_oid, typinput=0, typoutput=0, typreceive=0, typsend=0,
+                typalign="i", typstorage="p" if t.typlen > 0 else "x",
+                typcollation=oids.DEFAULT_COLLATION if t.category == "S" else 0)
+
+
 @producer("pg_catalog", "pg_type")
 def _pg_type(env: Env, make: RowMaker) -> Iterator[Row]:
     key = id(make)
     if key not in _BUILTIN_TYPES:
-        _BUILTIN_TYPES[key] = [make.from_dict(r) for r in B.TYPE_ROWS]
+        rows = list(B.TYPE_ROWS)
+        rows += [_synthesized_type(t) for oid, t in sorted(T.BY_OID.items()) if oid not in B.TYPE_BY_OID]
+        _BUILTIN_TYPES[key] = [make.from_dict(r) for r in rows]
     yield from _BUILTIN_TYPES[key]
     for t in env.tables:
         row = oids.rowtype_oid(t.oid)
