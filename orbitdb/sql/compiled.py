@@ -3,6 +3,7 @@ times with new parameters (the plan cache holds these)."""
 
 from __future__ import annotations
 
+import re
 from typing import TYPE_CHECKING, Any
 
 from sqlglot import exp
@@ -39,8 +40,24 @@ class CompiledQuery(Compiled):
         return Result(f"SELECT {len(rows)}", self.columns, rows, len(rows))
 
 
+_OVERRIDING = re.compile(r"\bOVERRIDING\s+(SYSTEM|USER)\s+VALUE\b", re.I)
+
+
 def compile_statement(session: Session, st: Statement, rt: Runtime) -> Compiled:
-    node = parse_one(st.text)
+    text = st.text
+    overriding = None
+    if st.kind == "INSERT":
+        m = _OVERRIDING.search(text)
+        if m:
+            # sqlglot does not know the clause: take it out and tell the INSERT
+            overriding = m.group(1).upper()
+            text = text[: m.start()] + text[m.end():]
+    node = parse_one(text)
+    if overriding is not None:
+        from orbitdb.sql.dml import compile_dml
+
+        planner = Planner(session, session.catalog(), rt)
+        return compile_dml(planner, node, rt, overriding=overriding)
     return compile_node(session, node, rt)
 
 

@@ -1200,7 +1200,24 @@ def ddl_statement(s: Session, st: Statement, ctx: ExecContext, params: list[Any]
         d.validate_new_constraints(t, t.constraints[before:])
         d.cat.put(t)
         return Result("ALTER TABLE")
-    node = parse_one(st.text)
+    m_drop = re.match(r"\s*DROP\s+(TABLE|VIEW|INDEX|SEQUENCE|SCHEMA)\s+(IF\s+EXISTS\s+)?(.+?)\s*(CASCADE|RESTRICT)?\s*$",
+                      st.text, re.I | re.S)
+    if m_drop and "," in m_drop.group(3):
+        # sqlglot reads only one name for some DROPs: build the node from the list
+        kind = m_drop.group(1).upper()
+        names = [n.strip() for n in m_drop.group(3).split(",")]
+        tables = []
+        for n in names:
+            parts = [p.strip('"') if p.startswith('"') else p.lower() for p in n.split(".")]
+            if kind == "SCHEMA":
+                tables.append(exp.Table(db=exp.Identifier(this=parts[-1], quoted=True)))
+            else:
+                tables.append(exp.Table(this=exp.Identifier(this=parts[-1], quoted=True),
+                                        db=exp.Identifier(this=parts[0], quoted=True) if len(parts) > 1 else None))
+        node = exp.Drop(kind=kind, exists=bool(m_drop.group(2)), tables=tables,
+                        cascade=(m_drop.group(4) or "").upper() == "CASCADE")
+    else:
+        node = parse_one(st.text)
     if ctx.txn is not None and ctx.txn.read_only and not isinstance(node, (exp.Analyze,)):
         what = " ".join(words[:2]) if words[0] in ("CREATE", "DROP", "ALTER") else words[0]
         raise SqlError("25006", f"cannot execute {what} in a read-only transaction")

@@ -63,7 +63,8 @@ def _returning(planner: Planner, node: exp.Expression, scope: Scope, rt: Runtime
 
 
 class CompiledInsert(Compiled):
-    def __init__(self, planner: Planner, node: exp.Insert, rt: Runtime, ctes: dict[str, Any]) -> None:
+    def __init__(self, planner: Planner, node: exp.Insert, rt: Runtime, ctes: dict[str, Any],
+                 overriding: str | None = None) -> None:
         self.rt = rt
         table, alias = _target(planner, node.this)
         self.table = table
@@ -86,7 +87,7 @@ class CompiledInsert(Compiled):
         self.source_plan: Plan | None = None
         self.source_conv: list[Fn] = []
         for c in table.columns:
-            if c.identity == "a" and c.name in cols and not node.args.get("overriding"):
+            if c.identity == "a" and c.name in cols and overriding != "SYSTEM":
                 raise SqlError("428C9", f'cannot insert a non-DEFAULT value into column "{c.name}"',
                                detail=f'Column "{c.name}" is an identity column defined as GENERATED ALWAYS.',
                                hint="Use OVERRIDING SYSTEM VALUE to override.")
@@ -405,13 +406,13 @@ def read_only_check(ctx: ExecContext, what: str) -> None:
         raise SqlError("25006", f"cannot execute {what} in a read-only transaction")
 
 
-def compile_dml(planner: Planner, node: exp.Expression, rt: Runtime) -> Compiled:
+def compile_dml(planner: Planner, node: exp.Expression, rt: Runtime, overriding: str | None = None) -> Compiled:
     ctes: dict[str, Any] = {}
     with_ = node.args.get("with_")
     if with_ is not None:
         planner._add_ctes(with_, None, ctes)
     if isinstance(node, exp.Insert):
-        return CompiledInsert(planner, node, rt, ctes)
+        return CompiledInsert(planner, node, rt, ctes, overriding)
     return CompiledModify(planner, node, rt, ctes)
 
 

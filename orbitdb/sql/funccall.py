@@ -79,7 +79,7 @@ _NODE_FUNCS: dict[str, tuple[str, list[str]]] = {
     "NthValue": ("nth_value", ["this", "offset"]), "Concat": ("concat", ["expressions"]),
     "ConcatWs": ("concat_ws", ["expressions"]), "Date": ("date", ["this"]), "DateAdd": ("date_add", ["this", "expression"]),
     "Pad": ("lpad", ["this", "expression", "fill_pattern"]), "Trim": ("btrim", ["this", "expression"]),
-    "SHA": ("sha1", ["this"]), "SHA2": ("sha256", ["this"]), "Sinh": ("sinh", ["this"]), "Cosh": ("cosh", ["this"]),
+    "SHA": ("sha1", ["this"]), "SHA2": ("sha256", ["this"]), "SHA2Digest": ("sha256", ["this"]), "Sinh": ("sinh", ["this"]), "Cosh": ("cosh", ["this"]),
     "Tanh": ("tanh", ["this"]), "Space": ("space", ["this"]), "JSONFormat": ("to_json", ["this"]),
     "JSONObject": ("json_build_object", ["expressions"]), "Struct": ("row", ["expressions"]),
     "MakeInterval": ("make_interval", ["year", "month", "week", "day", "hour", "minute", "second"]),

@@ -107,8 +107,8 @@ def _add(out: list[Statement], sql: str, start: int, end: int) -> None:
     if not stripped:
         return
     lead = len(text) - len(text.lstrip())
-    kind = re.match(r"[A-Za-z_]+", stripped)
-    out.append(Statement(text.strip(), kind.group(0).upper() if kind else "", start + lead))
+    kind = re.match(r"[\s(]*([A-Za-z_]+)", stripped)
+    out.append(Statement(text.strip(), kind.group(1).upper() if kind else "", start + lead))
 
 
 def _strip_comments(text: str) -> str:

@@ -17,6 +17,7 @@ import re
 import shutil
 import struct
 from collections.abc import Iterator
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -1908,3 +1909,22 @@ def test_psql_prints_what_postgresql_prints(server: str, command: str) -> None:
     if command in ("\\d users", "\\dt+") and "CURRENT_TIMESTAMP" in out and "now()" in PSQL_OUTPUT[command]:
         pytest.xfail("DDL stores DEFAULT now() as sqlglot's CURRENT_TIMESTAMP")
     assert out == PSQL_OUTPUT[command]
+
+
+def test_relation_sizes_follow_data(tmp_path: Path) -> None:
+    db = Database.open(str(tmp_path / "db"))
+    try:
+        s = db.session(user="orbit", database="actors")
+        list(s.execute_simple("CREATE TABLE big (id int PRIMARY KEY, v text)"))
+        list(s.execute_simple("CREATE INDEX big_v ON big (v)"))
+        oid = _oid_of(s, "big")
+        assert values(s, f"SELECT pg_relation_size({oid}), pg_indexes_size({oid})") == [(0, 16384)]
+        list(s.execute_simple("INSERT INTO big SELECT g, repeat('x', 100) || g FROM generate_series(1, 2000) g"))
+        (rel, idx, total, pretty), = values(
+            s, f"SELECT pg_relation_size({oid}), pg_indexes_size({oid}), pg_total_relation_size({oid}), "
+            f"pg_size_pretty(pg_total_relation_size({oid}))")
+        assert rel >= 2000 * 100 and rel % 8192 == 0
+        assert idx > 2 * 8192 and total == rel + idx + 8192
+        assert pretty.endswith("kB")
+    finally:
+        db.close()

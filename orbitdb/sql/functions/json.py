@@ -11,7 +11,7 @@ from sqlglot import exp
 
 from orbitdb.sql import types as T
 from orbitdb.sql.errors import SqlError
-from orbitdb.sql.expr import Compiler, E, coerce
+from orbitdb.sql.expr import Compiler, E, coerce, const
 from orbitdb.sql.functions import hook
 from orbitdb.sql.functions.registry import ANY, register
 from orbitdb.sql.jsonops import _MISSING as MISSING
@@ -256,8 +256,8 @@ def _jsonb_exists_hook(c: Compiler, args: list[exp.Expression], node: exp.Expres
     out = []
     for a in args:
         if isinstance(a, exp.JSONPath):
-            keys = [str(p.this) for p in a.expressions if isinstance(p, exp.JSONPathKey)]
-            out.append(coerce(E(lambda row, k=".".join(keys): k, T.TEXT, True, ".".join(keys)), T.TEXT))
+            key = ".".join(str(p.this) for p in a.expressions if isinstance(p, exp.JSONPathKey))
+            out.append(const(key, T.TEXT))
         else:
             out.append(c.compile(a))
     return call_compiled(c, "jsonb_exists", out)

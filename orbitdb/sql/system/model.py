@@ -310,7 +310,7 @@ def _range_bytes(env: Env, prefix: bytes) -> tuple[int, int]:
     from orbitdb.storage.txn import prefix_end
 
     seq = _last_sequence(engine)
-    key = (id(engine), prefix)
+    key = (hash((getattr(engine, "path", ""), id(engine))), prefix)
     hit = _size_cache.get(key)
     if hit is not None and seq is not None and hit[0] == seq:
         return hit[1], hit[2]
