@@ -8,22 +8,12 @@ from __future__ import annotations
 
 import re
 from datetime import timedelta
-from typing import Any, NamedTuple
+from typing import Any
 
 from orbitdb.sql.errors import SqlError
 from orbitdb.sql.pgtext.errors import INTERVAL_FIELD_OVERFLOW, INVALID_DATETIME_FORMAT
+from orbitdb.storage.interval import Interval
 
-
-class _FallbackInterval(NamedTuple):
-    months: int
-    days: int
-    microseconds: int
-
-
-try:  # the SQL layer's type, once it exists; the same three fields
-    from orbitdb.sql.interval import Interval  # type: ignore[import-not-found,unused-ignore]
-except ImportError:  # pragma: no cover - depends on the SQL layer's progress
-    Interval = _FallbackInterval  # type: ignore[misc,assignment,unused-ignore]
 
 USEC_PER_SEC = 1_000_000
 USEC_PER_DAY = 86_400 * USEC_PER_SEC
