@@ -30,6 +30,9 @@ cdef extern from "coding.h" nogil:
     void odb_buf_init(odb_buf *b)
     void odb_buf_free(odb_buf *b)
     int odb_buf_reserve(odb_buf *b, size_t extra)
+    int odb_buf_append(odb_buf *b, const void *data, size_t n)
+    int odb_buf_put_fixed32(odb_buf *b, uint32_t v)
+    uint32_t odb_decode_fixed32(const char *p)
 
 
 cdef extern from "iterator.h" nogil:

@@ -181,7 +181,8 @@ cdef class Snapshot:
 
 
 cdef class _ItemIterator:
-    """Iterates (key, value) pairs of a key range, forward or in reverse."""
+    """Iterates (key, value) pairs of a key range, forward or in reverse. Entries are
+    fetched in batches (one GIL release per batch, not per entry)."""
     cdef odb_iter *it
     cdef Engine engine
     cdef bytes start
@@ -189,7 +190,17 @@ cdef class _ItemIterator:
     cdef bint reverse
     cdef bint started
     cdef bint finished
+    cdef bint exhausted
+    cdef list pending
+    cdef Py_ssize_t pos
+    cdef int batch
+    cdef odb_buf buf
     cdef object __weakref__
+
+    def __cinit__(self):
+        odb_buf_init(&self.buf)
+        self.pending = []
+        self.batch = 4
 
     def __iter__(self):
         return self
@@ -202,68 +213,109 @@ cdef class _ItemIterator:
 
     def close(self):
         self._destroy()
+        self.pending = []
 
     def __dealloc__(self):
         if self.it != NULL:
             odb_iter_destroy(self.it)
             self.it = NULL
+        odb_buf_free(&self.buf)
 
     def __next__(self):
+        if self.pos < len(self.pending):
+            item = self.pending[self.pos]
+            self.pos += 1
+            return item
+        if self.exhausted or self.finished or self.it == NULL:
+            self._destroy()
+            raise StopIteration
+        self._fill()
+        if self.pos < len(self.pending):
+            item = self.pending[self.pos]
+            self.pos += 1
+            return item
+        self._destroy()
+        raise StopIteration
+
+    cdef _fill(self):
         cdef odb_error err
         cdef odb_slice k, v
         cdef odb_slice start_s = odb_slice_make(NULL, 0)
         cdef odb_slice stop_s = odb_slice_make(NULL, 0)
         cdef bint has_start = self.start is not None
         cdef bint has_stop = self.stop is not None
-        cdef int valid
-        if self.finished or self.it == NULL:
-            raise StopIteration
+        cdef int n = 0, want = self.batch, ended = 0, oom = 0
+        cdef size_t off
+        cdef uint32_t klen, vlen
+        cdef const char *p
         if has_start:
             start_s = _bytes_slice(self.start)
         if has_stop:
             stop_s = _bytes_slice(self.stop)
         self.engine._enter()
         try:
+            self.buf.len = 0
             with nogil:
-                if not self.started:
-                    if not self.reverse:
-                        if has_start:
-                            odb_iter_seek(self.it, start_s)
-                        else:
-                            odb_iter_seek_first(self.it)
-                    elif has_stop:
-                        odb_iter_seek(self.it, stop_s)
-                        if odb_iter_valid(self.it):
-                            odb_iter_prev(self.it)
+                while n < want:
+                    if not self.started:
+                        self.started = True
+                        if not self.reverse:
+                            if has_start:
+                                odb_iter_seek(self.it, start_s)
+                            else:
+                                odb_iter_seek_first(self.it)
+                        elif has_stop:
+                            odb_iter_seek(self.it, stop_s)
+                            if odb_iter_valid(self.it):
+                                odb_iter_prev(self.it)
+                            else:
+                                odb_iter_seek_last(self.it)
                         else:
                             odb_iter_seek_last(self.it)
+                    elif self.reverse:
+                        odb_iter_prev(self.it)
                     else:
-                        odb_iter_seek_last(self.it)
-                elif self.reverse:
-                    odb_iter_prev(self.it)
-                else:
-                    odb_iter_next(self.it)
-                valid = odb_iter_valid(self.it)
-            self.started = True
-            if not valid:
+                        odb_iter_next(self.it)
+                    if not odb_iter_valid(self.it):
+                        ended = 1
+                        break
+                    k = odb_iter_key(self.it)
+                    if (not self.reverse and has_stop and _compare(k, stop_s) >= 0) or (
+                            self.reverse and has_start and _compare(k, start_s) < 0):
+                        ended = 2
+                        break
+                    v = odb_iter_value(self.it)
+                    if (odb_buf_put_fixed32(&self.buf, <uint32_t>k.size) != ODB_OK or
+                            odb_buf_append(&self.buf, k.data, k.size) != ODB_OK or
+                            odb_buf_put_fixed32(&self.buf, <uint32_t>v.size) != ODB_OK or
+                            odb_buf_append(&self.buf, v.data, v.size) != ODB_OK):
+                        oom = 1
+                        break
+                    n += 1
+            if oom:
+                raise MemoryError()
+            if ended == 1:
                 odb_error_clear(&err)
                 if odb_iter_status(self.it, &err) != ODB_OK:
                     self._destroy()
                     raise _error(&err)
-                self._destroy()
-                raise StopIteration
-            k = odb_iter_key(self.it)
-            if not self.reverse and has_stop:
-                if _compare(k, stop_s) >= 0:
-                    self._destroy()
-                    raise StopIteration
-            elif self.reverse and has_start:
-                if _compare(k, start_s) < 0:
-                    self._destroy()
-                    raise StopIteration
-            v = odb_iter_value(self.it)
-            return (PyBytes_FromStringAndSize(k.data, <Py_ssize_t>k.size),
-                    PyBytes_FromStringAndSize(v.data, <Py_ssize_t>v.size))
+            if ended:
+                self.exhausted = True
+            out = []
+            off = 0
+            p = self.buf.data
+            for _ in range(n):
+                klen = odb_decode_fixed32(p + off)
+                key = PyBytes_FromStringAndSize(p + off + 4, <Py_ssize_t>klen)
+                off += 4 + klen
+                vlen = odb_decode_fixed32(p + off)
+                val = PyBytes_FromStringAndSize(p + off + 4, <Py_ssize_t>vlen)
+                off += 4 + vlen
+                out.append((key, val))
+            self.pending = out
+            self.pos = 0
+            if self.batch < 256:
+                self.batch *= 2
         finally:
             self.engine._leave()
 
@@ -379,12 +431,18 @@ cdef class Engine:
             self._leave()
 
     def get(self, key, Snapshot snapshot=None):
-        cdef _Key k = _Key.__new__(_Key)
+        cdef _Key k = None
+        cdef odb_slice ks
         cdef odb_error err
         cdef odb_buf value
         cdef int rc
         cdef const odb_snapshot *snap = NULL
-        _view(key, k, "key")
+        if type(key) is bytes:
+            ks = _bytes_slice(<bytes>key)
+        else:
+            k = _Key.__new__(_Key)
+            _view(key, k, "key")
+            ks = k.s
         if snapshot is not None:
             if snapshot.engine is not self or snapshot.snap == NULL:
                 raise EngineError("snapshot is released or belongs to another engine")
@@ -393,7 +451,7 @@ cdef class Engine:
         odb_buf_init(&value)
         try:
             with nogil:
-                rc = odb_get(self.db, k.s, snap, &value, &err)
+                rc = odb_get(self.db, ks, snap, &value, &err)
             if rc == ODB_OK:
                 return PyBytes_FromStringAndSize(value.data, <Py_ssize_t>value.len)
             if rc == ODB_NOT_FOUND:

@@ -174,6 +174,21 @@ def _converter(oid: int, con: Connection) -> Any:
         return _float4
     if oid in (114, 3802):  # json parsed as psycopg2 parses it (numbers become int/float)
         return _json_value
+    if oid in (2205, 2206, 4089, 4096, 24, 2202):  # regclass, regtype...: their names, as text
+        from orbitdb.sql.casts import reg_to_text
+
+        s = con._session
+
+        def reg(v: Any) -> str:
+            from orbitdb.sql.session import _tls
+
+            _tls.session = s
+            try:
+                return reg_to_text(v, oid)
+            finally:
+                _tls.session = None
+
+        return reg
     if oid in (1186, 1187) or oid in (1000, 1001, 1005, 1007, 1016, 1009, 1015, 1231, 1021, 1022, 1182, 1115,
                                       1185, 2951, 199, 3807, 1014, 1183):
         return _out_value

@@ -52,7 +52,7 @@ class ParamRef:
 
 
 class E:
-    __slots__ = ("fn", "type", "const", "value", "name")
+    __slots__ = ("fn", "type", "const", "value", "name", "columns")
 
     def __init__(self, fn: Fn, type_: SqlType, const: bool = False, value: Any = None, name: str = "?column?") -> None:
         self.fn = fn
@@ -60,6 +60,7 @@ class E:
         self.const = const
         self.value = value
         self.name = name
+        self.columns: list[tuple[str, SqlType]] | None = None  # set-returning functions with several columns
 
 
 def const(value: Any, t: SqlType, name: str = "?column?") -> E:

@@ -79,7 +79,7 @@ _NODE_FUNCS: dict[str, tuple[str, list[str]]] = {
     "NthValue": ("nth_value", ["this", "offset"]), "Concat": ("concat", ["expressions"]),
     "ConcatWs": ("concat_ws", ["expressions"]), "Date": ("date", ["this"]), "DateAdd": ("date_add", ["this", "expression"]),
     "Pad": ("lpad", ["this", "expression", "fill_pattern"]), "Trim": ("btrim", ["this", "expression"]),
-    "SHA": ("sha1", ["this"]), "SHA2": ("sha256", ["this"]), "SHA2Digest": ("sha256", ["this"]), "Sinh": ("sinh", ["this"]), "Cosh": ("cosh", ["this"]),
+    "SHA": ("sha1", ["this"]), "SHA2": ("sha256", ["this"]), "Sinh": ("sinh", ["this"]), "Cosh": ("cosh", ["this"]),
     "Tanh": ("tanh", ["this"]), "Space": ("space", ["this"]), "JSONFormat": ("to_json", ["this"]),
     "JSONObject": ("json_build_object", ["expressions"]), "Struct": ("row", ["expressions"]),
     "MakeInterval": ("make_interval", ["year", "month", "week", "day", "hour", "minute", "second"]),
@@ -194,6 +194,7 @@ def special(name: str) -> Callable[[Callable[..., E]], Callable[..., E]]:
 
 
 def call_by_name(c: Compiler, name: str, arg_nodes: list[exp.Expression], node: exp.Expression) -> E:
+    _ensure_library()
     sp = _SPECIAL.get(name)
     if sp is not None:
         return sp(c, arg_nodes, node)
@@ -255,6 +256,9 @@ def call_compiled(c: Compiler, name: str, args: list[E]) -> E:
         else:
             fn = lambda row: impl(*[f(row) for f in fns])  # noqa: E731
     e = E(fn, ret, name=name)
+    cols = getattr(ov.impl, "columns", None)
+    if cols is not None:
+        e.columns = cols([a.type for a in coerced]) if callable(cols) else cols
     if all(a.const for a in coerced) and not ov.volatile and not ov.needs_ctx and not fd.set_returning:
         try:
             v = fn(None)

@@ -388,43 +388,19 @@ def _wrap(v: int, t: SqlType) -> int:
     return v - (1 << bits) if v >= 1 << (bits - 1) else v
 
 
-def _float_pow(x: float, y: float) -> float:
-    if x == 0 and y < 0:
-        raise SqlError("2201F", "zero raised to a negative power is undefined")
-    if x < 0 and y != int(y):
-        raise SqlError("2201F", "a negative number raised to a non-integer power yields a complex result")
-    try:
-        r = math.pow(x, y)
-    except OverflowError:
-        raise SqlError("22003", "value out of range: overflow") from None
-    return r
-
-
-def _numeric_pow(x: Decimal, y: Decimal) -> Decimal:
-    if x == 0 and y < 0:
-        raise SqlError("2201F", "zero raised to a negative power is undefined")
-    if x < 0 and y != y.to_integral_value():
-        raise SqlError("2201F", "a negative number raised to a non-integer power yields a complex result")
-    if y == y.to_integral_value() and abs(y) < 1000:
-        r = x ** int(y)
-        scale = max(N.dscale(x) * int(y) if y > 0 else 16, 0)
-        if y < 0:
-            return N.round_numeric(Decimal(1) / (x ** -int(y)), max(16, N.dscale(x)))
-        return N.round_numeric(r, min(scale, 1000)) if scale else r
-    r = x ** y
-    return N.round_numeric(r, 16)
-
-
 def _numeric_ops(sym: str) -> Callable[[Any, Any], Any] | None:
+    if sym == "^":
+        from orbitdb.sql.functions.math import numeric_power
+
+        return numeric_power
     return {
         "+": operator.add, "-": operator.sub, "*": operator.mul, "/": N.numeric_div, "%": N.numeric_mod,
-        "^": _numeric_pow,
     }.get(sym)
 
 
 def _float_ops(sym: str) -> Callable[[Any, Any], Any] | None:
     return {
-        "+": N.float_add, "-": N.float_sub, "*": N.float_mul, "/": N.float_div, "^": _float_pow,
+        "+": N.float_add, "-": N.float_sub, "*": N.float_mul, "/": N.float_div,
         "%": None,
     }.get(sym)
 
@@ -454,8 +430,10 @@ def arith(c: Compiler, sym: str, a: E, b: E) -> E:
         tb = b.type
     if T.is_numeric(ta) and T.is_numeric(tb):
         if sym == "^" and ta.oid != T.NUMERIC.oid and tb.oid != T.NUMERIC.oid:
+            from orbitdb.sql.functions.math import float_power
+
             a, b = coerce(a, T.FLOAT8), coerce(b, T.FLOAT8)
-            return E(strict2(_float_pow, a.fn, b.fn), T.FLOAT8)
+            return E(strict2(float_power, a.fn, b.fn), T.FLOAT8)
         t = T.numeric_result(ta, tb)
         a, b = coerce(a, t), coerce(b, t)
         if t.oid in T.INTEGER_TYPES:
@@ -594,6 +572,9 @@ def compile_concat_op(c: Compiler, node: exp.DPipe) -> E:
         from orbitdb.sql.jsonops import jsonb_concat
 
         return jsonb_concat(a, coerce(b, T.JSONB))
+    if ta.oid == T.BYTEA.oid and tb.oid in (T.BYTEA.oid, T.UNKNOWN.oid) or (
+            tb.oid == T.BYTEA.oid and ta.oid == T.UNKNOWN.oid):
+        return E(strict2(operator.add, coerce(a, T.BYTEA).fn, coerce(b, T.BYTEA).fn), T.BYTEA)
     if not (T.is_string(ta) or T.is_string(tb)):
         raise type_error_operator("||", ta, tb)
     fa = _as_text_fn(a)
@@ -711,29 +692,18 @@ def compile_like(c: Compiler, node: exp.Expression, escape_node: exp.Expression 
     return E(run_dyn, T.BOOL)
 
 
-def pg_regex(pattern: str, flags: int = 0) -> re.Pattern[str]:
-    """Compiles a POSIX regular expression (ARE) as Python's re understands it."""
-    py = pattern.replace("[[:alpha:]]", "[a-zA-Z]").replace("[[:digit:]]", "[0-9]").replace(
-        "[[:alnum:]]", "[a-zA-Z0-9]").replace("[[:space:]]", r"\s").replace("[[:upper:]]", "[A-Z]").replace(
-        "[[:lower:]]", "[a-z]").replace("[[:punct:]]", r"[!-/:-@\[-`{-~]").replace("[:alpha:]", "a-zA-Z").replace(
-        "[:digit:]", "0-9").replace("[:alnum:]", "a-zA-Z0-9").replace("[:space:]", r"\s").replace(
-        "\\m", r"\b").replace("\\M", r"\b").replace("\\y", r"\b")
-    try:
-        return re.compile(py, flags)
-    except re.error as e:
-        raise SqlError("2201B", f"invalid regular expression: {e}") from None
-
-
 def compile_regex(c: Compiler, node: exp.Expression) -> E:
+    from orbitdb.sql.functions.strings import pg_regex as library_regex
+
     a = coerce(c.compile(node.this), T.TEXT)
     p = coerce(c.compile(node.expression), T.TEXT)
-    flags = re.I if isinstance(node, exp.RegexpILike) else 0
+    flags = "i" if isinstance(node, exp.RegexpILike) else ""
     fa = a.fn
     if p.const and p.value is not None:
-        rx = pg_regex(p.value, flags)
+        rx = library_regex(p.value, flags)
         return E(strict1(lambda v: rx.search(v) is not None, fa), T.BOOL)
     fp = p.fn
-    return E(strict2(lambda v, pat: pg_regex(pat, flags).search(v) is not None, fa, fp), T.BOOL)
+    return E(strict2(lambda v, pat: library_regex(pat, flags).search(v) is not None, fa, fp), T.BOOL)
 
 
 # -- arrays --

@@ -14,6 +14,49 @@ from sqlglot.errors import ParseError, TokenError
 from orbitdb.sql.errors import SqlError
 
 
+def _keep_pg_functions() -> None:
+    """sqlglot rewrites some calls into other dialects' forms and loses what
+    PostgreSQL meant (date_part vs extract, log base, to_char templates...):
+    parse them as plain calls that orbitdb's library implements."""
+    from sqlglot.dialects.postgres import Postgres
+
+    names = ["date_part", "log", "log10", "to_char", "to_date", "to_timestamp", "to_number", "array_position",
+             "array_prepend", "width_bucket", "regexp_replace", "regexp_like", "sha256", "sha384", "sha512",
+             "make_time", "make_timestamp", "power", "pow", "mod", "div", "substr", "char_length",
+             "character_length", "json_object", "concat"]
+    for n in names:
+        Postgres.Parser.FUNCTIONS[n.upper()] = lambda args, n=n: exp.Anonymous(this=n, expressions=args)
+    for n in ("DATE_PART", "JSON_OBJECT"):
+        Postgres.Parser.FUNCTION_PARSERS.pop(n, None)
+    try:
+        from orbitdb.sql.functions import formatting
+
+        formatting.TEMPLATES_FROM_SQLGLOT = False
+    except ImportError:
+        pass
+
+
+_keep_pg_functions()
+
+_INTERVAL_LIT = re.compile(
+    r"(?<![\w.])INTERVAL\s*'((?:[^']|'')*)'(?:\s+(YEARS?|MONTHS?|DAYS?|HOURS?|MINUTES?|SECONDS?)\b"
+    r"(?:\s+TO\s+(MONTH|HOUR|MINUTE|SECOND)\b)?)?", re.I)
+
+
+def _protect_intervals(sql: str) -> str:
+    """INTERVAL 'x' -> CAST('x' AS INTERVAL): sqlglot splits some interval literals."""
+    if "interval" not in sql.lower():
+        return sql
+
+    def sub(m: re.Match[str]) -> str:
+        text = m.group(1)
+        if m.group(2) and not m.group(3):
+            text = f"{text} {m.group(2)}"
+        return f"CAST('{text}' AS INTERVAL)"
+
+    return _INTERVAL_LIT.sub(sub, sql)
+
+
 @dataclass
 class Statement:
     text: str  # the statement without its trailing semicolon
@@ -141,7 +184,7 @@ def _near(sql: str, err: ParseError) -> str:
 @lru_cache(maxsize=2048)
 def _parse_cached(sql: str) -> exp.Expression:
     try:
-        trees = sqlglot.parse(sql, read="postgres")
+        trees = sqlglot.parse(_protect_intervals(sql), read="postgres")
     except ParseError as e:
         near = _near(sql, e)
         msg = f'syntax error at or near "{near}"' if near else "syntax error at end of input"

@@ -903,12 +903,12 @@ class Planner:
 
         fd = R.FUNCTIONS.get(name)
         if fd is not None and fd.set_returning:
-            cols_spec = getattr(e, "columns", None) or _srf_columns(name, e)
+            cols_spec = e.columns or _srf_columns(name, e)
         else:
             cols_spec = [(name, e.type)]
         fn = e.fn
         if fd is not None and fd.set_returning:
-            multi = len(cols_spec) > 1 or (hasattr(e, "columns") and e.columns)  # type: ignore[attr-defined]
+            multi = len(cols_spec) > 1 or bool(e.columns)
 
             def gen(ctx: ExecContext) -> Iterator[Row]:
                 vals = fn(())

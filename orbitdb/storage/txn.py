@@ -70,6 +70,11 @@ class Store:
         self.catalog_lock = threading.Lock()
 
     def close(self) -> None:
+        # record the exact sequence positions, so a clean restart does not skip values
+        with self._seq_lock:
+            for oid, st in self._seq_state.items():
+                if st[2] is not None:
+                    self._persist_seq(oid, st[0], st[1], False)
         self.engine.close()
 
     def begin(self, isolation: str = "read committed", read_only: bool = False) -> Transaction:

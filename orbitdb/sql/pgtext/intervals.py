@@ -14,13 +14,12 @@ from orbitdb.sql.errors import SqlError
 from orbitdb.sql.pgtext.errors import INTERVAL_FIELD_OVERFLOW, INVALID_DATETIME_FORMAT
 from orbitdb.storage.interval import Interval
 
-
 USEC_PER_SEC = 1_000_000
 USEC_PER_DAY = 86_400 * USEC_PER_SEC
 _INT32 = (-(1 << 31), (1 << 31) - 1)
 _INT64 = (-(1 << 63), (1 << 63) - 1)
 
-# unit word -> (unit, multiplier): the unit decides how a fraction cascades downwards
+# unit word -> unit; the unit decides how a fraction cascades to smaller units
 _UNITS: dict[str, str] = {}
 for _unit, _words in {
     "microsecond": "us usec usecs microsecon microsecond microseconds",

@@ -9,6 +9,7 @@ import re
 from collections.abc import Iterator
 from typing import Any
 
+from orbitdb.sql.errors import SqlError
 from orbitdb.sql.system import builtin_data as B
 from orbitdb.sql.system import model as M
 from orbitdb.sql.system import oids
@@ -127,33 +128,40 @@ def _in_unit(value: str, unit: str | None) -> str:
 
 
 def settings_rows(env: Env) -> Iterator[dict[str, Any]]:
+    """One row per setting the session has (what SHOW, current_setting and set_config accept: a
+    setting PostgreSQL has but orbitdb does not is absent, as on a server without it), described
+    with PostgreSQL 15's metadata."""
     from orbitdb.sql import settings as S
 
-    session_settings: dict[str, str] = dict(getattr(env.session, "settings", {}) or {})
     rows_fn = getattr(env.session, "settings_rows", None)
     if callable(rows_fn):
         yield from rows_fn()
         return
-    for key, meta in B.SETTINGS_BY_NAME.items():
-        row = dict(meta, sourcefile=None, sourceline=None, pending_restart=False)
-        value = session_settings.get(key)
+    session_settings: dict[str, str] = dict(getattr(env.session, "settings", {}) or {})
+    get = getattr(env.session, "get_setting", None)
+    names = sorted(set(S.DEFAULTS) | set(session_settings))
+    for key in names:
+        value = session_settings.get(key, S.DEFAULTS.get(key, ""))
+        if callable(get):
+            try:
+                value = get(key, missing_ok=True) or value
+            except SqlError:
+                pass
+        meta = B.SETTINGS_BY_NAME.get(key)
         default = S.DEFAULTS.get(key)
-        if value is None:
-            value = meta["boot_val"] if meta["boot_val"] is not None else meta["setting"]
-            row["source"] = "default"
-        else:
-            value = _in_unit(value, meta["unit"])
-            row["source"] = "session" if default is not None and _in_unit(default, meta["unit"]) != value \
-                else "default"
-        row["setting"] = value
+        if meta is None:
+            yield {"name": key, "setting": value, "unit": None,
+                   "category": "Customized Options" if "." in key else "Client Connection Defaults",
+                   "short_desc": "", "extra_desc": None, "context": "user", "vartype": "string",
+                   "source": "session" if value != default else "default", "min_val": None, "max_val": None,
+                   "enumvals": None, "boot_val": default, "reset_val": default, "sourcefile": None,
+                   "sourceline": None, "pending_restart": False}
+            continue
+        row = dict(meta, sourcefile=None, sourceline=None, pending_restart=False)
+        row["setting"] = _in_unit(value, meta["unit"])
         row["reset_val"] = _in_unit(default, meta["unit"]) if default is not None else row["boot_val"]
+        row["source"] = "session" if default is not None and row["setting"] != row["reset_val"] else "default"
         yield row
-    for key, value in sorted(session_settings.items()):
-        if "." in key and key not in B.SETTINGS_BY_NAME:
-            yield {"name": key, "setting": value, "unit": None, "category": "Customized Options",
-                       "short_desc": "Custom option.", "extra_desc": None, "context": "user", "vartype": "string",
-                       "source": "session", "min_val": None, "max_val": None, "enumvals": None, "boot_val": None, "reset_val": None,
-                       "sourcefile": None, "sourceline": None, "pending_restart": False}
 
 
 @producer("pg_catalog", "pg_settings")
