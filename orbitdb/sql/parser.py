@@ -204,3 +204,118 @@ def parse_one(sql: str) -> exp.Expression:
 
 def parse_copy(sql: str) -> exp.Expression:
     return parse_one(sql)
+
+
+_TOKEN = re.compile(
+    r"(?P<ws>\s+)|(?P<comment>--[^\n]*|/\*.*?\*/)|(?P<estr>[eEbBxXuU]&?'(?:[^'\\]|\\.|'')*')"
+    r"|(?P<str>'(?:[^']|'')*')|(?P<qid>\"(?:[^\"]|\"\")*\")|(?P<dollar>\$[A-Za-z_0-9]*)"
+    r"|(?P<num>(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?)|(?P<word>[A-Za-z_][A-Za-z_0-9$]*)|(?P<op>::|\S)",
+    re.S,
+)
+_TYPED_LITERAL = {"DATE", "TIME", "TIMESTAMP", "TIMESTAMPTZ", "INTERVAL", "JSON", "JSONB", "UUID", "BOOLEAN",
+                  "BOOL", "INT", "INTEGER", "INT2", "INT4", "INT8", "BIGINT", "SMALLINT", "NUMERIC", "DECIMAL",
+                  "REAL", "FLOAT", "FLOAT4", "FLOAT8", "TEXT", "VARCHAR", "CHAR", "BYTEA", "TIMETZ", "ZONE",
+                  "PRECISION", "VARYING", "CHARACTER", "INET", "MONEY", "NAME", "OID", "REGCLASS", "REGTYPE"}
+_TYPE_PAREN = {"VARCHAR", "CHAR", "CHARACTER", "VARYING", "NUMERIC", "DECIMAL", "TIME", "TIMESTAMP", "TIMETZ",
+               "TIMESTAMPTZ", "INTERVAL", "BIT", "FLOAT", "DEC", "BPCHAR"}
+_ORDINAL_END = {",", ")", "ASC", "DESC", "NULLS", "LIMIT", "OFFSET", "FETCH", "HAVING", "WINDOW", "UNION",
+                "INTERSECT", "EXCEPT", "FOR", ";", ""}
+_CLAUSE_END = {"LIMIT", "OFFSET", "FETCH", "HAVING", "WINDOW", "UNION", "INTERSECT", "EXCEPT", "FOR", "WHERE",
+               "FROM", "SELECT", "RETURNING", "ON"}
+
+
+@dataclass
+class Normalized:
+    """A statement with its literals taken out as parameters."""
+
+    text: str
+    values: list[object]
+
+
+@lru_cache(maxsize=4096)
+def _tokens(sql: str) -> tuple[tuple[str, str], ...]:
+    out = []
+    for m in _TOKEN.finditer(sql):
+        kind = m.lastgroup or "op"
+        out.append((kind, m.group(0)))
+    return tuple(out)
+
+
+def normalize_literals(sql: str) -> Normalized | None:
+    """Replaces the literals of a query or DML statement by $n parameters, so that
+    statements differing only in their constants share one plan (clients such as
+    psycopg2, psql and pgbench send values inlined). Literals whose position gives
+    them meaning (ORDER BY 1, varchar(20), DATE '...', frame offsets) stay. None
+    when there is nothing to take out or the statement has parameters already."""
+    from decimal import Decimal
+
+    toks = _tokens(sql)
+    sig = [(k, t) for k, t in toks if k not in ("ws", "comment")]
+    if not any(k in ("num", "str") for k, _ in sig) or any(k == "dollar" for k, _ in sig):
+        return None
+    parts: list[str] = []
+    values: list[object] = []
+    numbers: dict[str, int] = {}
+    depth = 0
+    type_paren_depths: list[int] = []
+    ordinal_clause = False  # inside ORDER BY / GROUP BY, at the clause's paren depth
+    ordinal_depth = 0
+    prev = ""  # previous significant token, upper-cased
+    si = 0
+    changed = False
+    for kind, text in toks:
+        if kind in ("ws", "comment"):
+            parts.append(text)
+            continue
+        nxt = sig[si + 1][1].upper() if si + 1 < len(sig) else ""
+        upper = text.upper()
+        replace = False
+        if kind == "op" and text == "(":
+            depth += 1
+            if prev in _TYPE_PAREN:
+                type_paren_depths.append(depth)
+        elif kind == "op" and text == ")":
+            if type_paren_depths and type_paren_depths[-1] == depth:
+                type_paren_depths.pop()
+            if ordinal_clause and depth == ordinal_depth:
+                ordinal_clause = False
+            depth -= 1
+        elif kind == "word":
+            if upper == "BY" and prev in ("ORDER", "GROUP"):
+                ordinal_clause = True
+                ordinal_depth = depth
+            elif upper in _CLAUSE_END and depth == ordinal_depth:
+                ordinal_clause = False
+        elif kind in ("num", "str"):
+            in_type = bool(type_paren_depths)
+            ordinal = (kind == "num" and ordinal_clause and depth == ordinal_depth and prev in ("BY", ",")
+                       and nxt in _ORDINAL_END)
+            typed = kind == "str" and prev in _TYPED_LITERAL
+            frame = nxt in ("PRECEDING", "FOLLOWING") or prev in ("FIRST", "NEXT")
+            replace = not (in_type or ordinal or typed or frame)
+        if replace:
+            if kind == "num":
+                n = numbers.get(text)
+                if n is None:
+                    if re.fullmatch(r"\d+", text):
+                        values.append(int(text))
+                    else:
+                        d = Decimal(text)
+                        exponent = d.as_tuple().exponent
+                        if isinstance(exponent, int) and exponent > 0:
+                            d = d.quantize(Decimal(1))
+                        values.append(d)
+                    n = len(values)
+                    numbers[text] = n
+            else:
+                values.append(text[1:-1].replace("''", "'"))
+                n = len(values)
+            parts.append(f"${n}")
+            changed = True
+        else:
+            parts.append(text)
+        prev = upper if kind in ("word", "op") else ("#" if kind in ("num", "str") else upper)
+        si += 1
+    if not changed:
+        return None
+    return Normalized("".join(parts), values)

@@ -21,7 +21,7 @@ from orbitdb.sql import settings as S
 from orbitdb.sql import types as T
 from orbitdb.sql.errors import SqlError
 from orbitdb.sql.expr import Runtime
-from orbitdb.sql.parser import Statement, parse_one, split_statements
+from orbitdb.sql.parser import Statement, normalize_literals, parse_one, split_statements
 from orbitdb.sql.result import Column, CopyIn, CopyOut, Notice, Result
 from orbitdb.sql.scope import ExecContext
 from orbitdb.sql.types import SqlType
@@ -367,7 +367,7 @@ class Session:
         types = [param_type(v) for v in (params or [])]
         out = []
         for st in stmts:
-            p = self._prepare_stmt(st, list(types))
+            p = self._prepare_stmt(st, list(types)) if params else None
             out.append(self._execute(st, p, list(params or [])))
         return out
 
@@ -501,6 +501,11 @@ class Session:
                 self.notices = []
             return result
 
+    def _normalized_prepared(self, st: Statement, norm: Any) -> Prepared:
+        p = Prepared(norm.text, Statement(norm.text, st.kind, st.offset), [param_type(v) for v in norm.values], None)
+        self._compile(p)
+        return p
+
     def _fail(self, autocommit: bool) -> None:
         if autocommit or self.implicit:
             if self.implicit:
@@ -526,7 +531,16 @@ class Session:
         kind = st.kind
         if kind in _QUERY or kind in _DML:
             if p is None:
-                p = Prepared(st.text, st, [param_type(v) for v in params], None)
+                norm = normalize_literals(st.text) if not params else None
+                if norm is not None:
+                    # literals become parameters: one plan for every statement of this shape
+                    try:
+                        p = self._normalized_prepared(st, norm)
+                        params = norm.values
+                    except SqlError:
+                        p = None
+                if p is None:
+                    p = Prepared(st.text, st, [param_type(v) for v in params], None)
             compiled = self._compile(p)
             ctx.params = convert_params(params, p.param_types)
             compiled.rt.ctx = ctx
