@@ -235,8 +235,8 @@ class Target:
     session_sql: tuple[str, ...] = ()
 
 
-def prepare(server: Server, table_rows: int) -> dict[str, str]:
-    """Creates kv (loaded) and ins on a server (untimed); returns the settings it reports."""
+def prepare(server: Server, table_rows: int) -> None:
+    """Creates kv (loaded) and ins on a server (untimed)."""
     con = connect(server.dsn)
     cur = con.cursor()
     for table in ("kv", "ins"):
@@ -254,6 +254,15 @@ def prepare(server: Server, table_rows: int) -> dict[str, str]:
     assert cur.fetchone()[0] == table_rows
     with contextlib.suppress(Exception):
         cur.execute("ANALYZE")  # PostgreSQL plans from statistics; harmless elsewhere
+    con.close()
+
+
+def show_settings(target: Target) -> dict[str, str]:
+    """fsync and synchronous_commit as a client session of the target sees them."""
+    con = connect(target.server.dsn)
+    cur = con.cursor()
+    for sql in target.session_sql:
+        cur.execute(sql)
     settings = {}
     for name in ("fsync", "synchronous_commit"):
         try:
@@ -597,8 +606,9 @@ def main(argv: list[str] | None = None) -> int:
         prepared: set[int] = set()
         for t in targets:
             if id(t.server) not in prepared:
-                settings[t.server.name] = prepare(t.server, args.table_rows)
+                prepare(t.server, args.table_rows)
                 prepared.add(id(t.server))
+            settings[t.name] = show_settings(t)
         for t in targets:
             for w in workloads:
                 for c in clients:
@@ -631,11 +641,11 @@ def main(argv: list[str] | None = None) -> int:
             f"machine: {os.cpu_count()} CPUs shared by the server and its clients",
         ]
         for t in targets:
-            s = settings.get(t.server.name, {})
-            local = f", session: {'; '.join(t.session_sql)}" if t.session_sql else ""
+            s = settings.get(t.name, {})
+            local = f" after {'; '.join(t.session_sql)}" if t.session_sql else ""
             header.append(
                 f"  {t.name:<15} fsync={s.get('fsync', '?')} synchronous_commit={s.get('synchronous_commit', '?')}"
-                f" (as SHOWn by the server){local}"
+                f" (SHOW in a client session{local})"
             )
     order = [n for n in names if n in {t.name for t in targets} or n in skipped]
     print(format_tables(order, workloads, clients, results, header))

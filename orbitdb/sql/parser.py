@@ -224,6 +224,11 @@ _CLAUSE_END = {"LIMIT", "OFFSET", "FETCH", "HAVING", "WINDOW", "UNION", "INTERSE
                "FROM", "SELECT", "RETURNING", "ON"}
 
 
+_UNARY_AFTER = {"SELECT", "WHERE", "AND", "OR", "NOT", "WHEN", "THEN", "ELSE", "IN", "VALUES", "BY", "ON",
+                "RETURNING", "SET", "LIMIT", "OFFSET", "BETWEEN", "CASE", "IS", "LIKE", "ILIKE", "HAVING", "AS",
+                "DISTINCT", "ALL", "ANY", "SOME", "ARRAY", "USING"}
+
+
 @dataclass
 class Normalized:
     """A statement with its literals taken out as parameters."""
@@ -261,6 +266,7 @@ def normalize_literals(sql: str) -> Normalized | None:
     ordinal_clause = False  # inside ORDER BY / GROUP BY, at the clause's paren depth
     ordinal_depth = 0
     prev = ""  # previous significant token, upper-cased
+    prev2 = ""  # the one before it
     si = 0
     changed = False
     for kind, text in toks:
@@ -293,20 +299,31 @@ def normalize_literals(sql: str) -> Normalized | None:
             typed = kind == "str" and prev in _TYPED_LITERAL
             frame = nxt in ("PRECEDING", "FOLLOWING") or prev in ("FIRST", "NEXT")
             replace = not (in_type or ordinal or typed or frame)
+        negative = False
+        if replace and kind == "num" and prev == "-" and nxt not in ("::", "[", ".") and (prev2 in ("", "(", ",", "=", "<", ">", "+", "-", "*", "/",
+                                                                     "%", "^", "::", "[") or prev2 in _UNARY_AFTER):
+            # a negative literal is one constant, as PostgreSQL folds it (-2147483648 is an int4)
+            if parts and parts[-1] == "-":
+                parts.pop()
+                negative = True
+            elif len(parts) >= 2 and parts[-2] == "-" and parts[-1].isspace():
+                del parts[-2:]
+                negative = True
         if replace:
             if kind == "num":
-                n = numbers.get(text)
+                key = ("-" if negative else "") + text
+                n = numbers.get(key)
                 if n is None:
                     if re.fullmatch(r"\d+", text):
-                        values.append(int(text))
+                        values.append(-int(text) if negative else int(text))
                     else:
                         d = Decimal(text)
                         exponent = d.as_tuple().exponent
                         if isinstance(exponent, int) and exponent > 0:
                             d = d.quantize(Decimal(1))
-                        values.append(d)
+                        values.append(-d if negative else d)
                     n = len(values)
-                    numbers[text] = n
+                    numbers[key] = n
             else:
                 values.append(text[1:-1].replace("''", "'"))
                 n = len(values)
@@ -314,6 +331,7 @@ def normalize_literals(sql: str) -> Normalized | None:
             changed = True
         else:
             parts.append(text)
+        prev2 = prev
         prev = upper if kind in ("word", "op") else ("#" if kind in ("num", "str") else upper)
         si += 1
     if not changed:
