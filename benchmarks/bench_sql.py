@@ -61,7 +61,7 @@ import sys
 import tempfile
 import time
 from collections.abc import Callable, Iterator, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from decimal import Decimal
 from typing import Any
 
@@ -428,6 +428,36 @@ class Measurement:
     rows: int
     seconds: float
     note: str = ""
+    background: float | None = None  # CPU cores other processes kept busy meanwhile (None: unknown)
+
+
+def system_busy_seconds() -> float | None:
+    """CPU seconds the whole machine has been busy (all cores, /proc/stat), None where unavailable."""
+    try:
+        with open("/proc/stat") as f:
+            fields = f.readline().split()
+    except OSError:
+        return None
+    ticks = [int(v) for v in fields[1:9]]  # user nice system idle iowait irq softirq steal
+    busy = sum(ticks) - ticks[3] - ticks[4]
+    return busy / os.sysconf("SC_CLK_TCK")
+
+
+class LoadMeter:
+    """How many cores processes other than this one kept busy from creation to stop(): other sessions
+    on a shared machine distort a benchmark, and the table marks the cells they touched."""
+
+    def __init__(self) -> None:
+        self._busy, self._own, self._wall = system_busy_seconds(), time.process_time(), time.perf_counter()
+
+    def stop(self) -> float | None:
+        busy, own, wall = system_busy_seconds(), time.process_time(), time.perf_counter()
+        if busy is None or self._busy is None or wall <= self._wall:
+            return None
+        return max(0.0, ((busy - self._busy) - (own - self._own)) / (wall - self._wall))
+
+
+BACKGROUND_MARK = 0.25  # cores; cells measured while others used more are marked "!"
 
 
 class Workspace:
@@ -509,11 +539,18 @@ class Workspace:
 
 def run_one(space: Workspace, engine: str, workload: str, seconds: float) -> Measurement:
     os.sync()  # untimed: dirty pages of earlier loads would otherwise be flushed during this workload
+    meter = LoadMeter()
+    m = _run_one(space, engine, workload, seconds)
+    m.background = meter.stop()
+    return m
+
+
+def _run_one(space: Workspace, engine: str, workload: str, seconds: float) -> Measurement:
     if workload == "insert_executemany":
         return space.load_executemany(engine)
     if workload == "insert_select":
         if engine in space.load_results and engine in space.loaded:
-            return space.load_results[engine]
+            return replace(space.load_results[engine])
         return space.load_select(engine)
     db = space.database(engine)
     os.sync()
@@ -552,7 +589,11 @@ def format_table(
         row = [workload, WORKLOADS[workload].unit]
         for engine in engines:
             cell = results.get((engine, workload), "")
-            row.append(fmt_rate(cell.rate) + cell.note if isinstance(cell, Measurement) else str(cell))
+            if isinstance(cell, Measurement):
+                busy = cell.background is not None and cell.background > BACKGROUND_MARK
+                row.append(fmt_rate(cell.rate) + cell.note + ("!" if busy else ""))
+            else:
+                row.append(str(cell))
         ours = results.get(("orbitdb", workload))
         for peer in ratios:
             theirs = results.get((peer, workload))
@@ -574,6 +615,14 @@ def format_table(
         line(header),
         *(line(r) for r in rows),
     ]
+    loads = [
+        m.background for m in results.values() if isinstance(m, Measurement) and m.background is not None
+    ]
+    if loads:
+        lines.append(
+            f"other processes on the machine kept {min(loads):.2f} to {max(loads):.2f} cores busy during the "
+            f"cells (! marks more than {BACKGROUND_MARK} cores: the figure is likely low)"
+        )
     if any(isinstance(m, Measurement) and m.note == "*" for m in results.values()):
         lines.append(
             f"* duckdb's executemany measured on {min(n, DUCKDB_EXECUTEMANY_CAP):,} rows (about 1k rows/s)"
@@ -652,9 +701,10 @@ def main(argv: list[str] | None = None) -> int:
                     print(f"{engine:>13} {workload:<18} FAILED: {type(exc).__name__}: {exc}", file=sys.stderr)
                     continue
                 results[(engine, workload)] = m
+                bg = "" if m.background is None else f", others busy {m.background:.2f} cores"
                 print(
                     f"{engine:>13} {workload:<18} {fmt_rate(m.rate):>12} {WORKLOADS[workload].unit:<9} "
-                    f"({m.ops:,} ops, {m.rows:,} rows, {m.seconds:.2f} s)",
+                    f"({m.ops:,} ops, {m.rows:,} rows, {m.seconds:.2f} s{bg})",
                     file=sys.stderr,
                     flush=True,
                 )

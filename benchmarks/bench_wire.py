@@ -335,6 +335,7 @@ def client_main(job: ClientJob, ready: Any, go: Any, start_at: Any, results: Any
     lat: list[float] = []
     error = ""
     clock = time.monotonic
+    cpu0 = time.process_time()
     t0 = clock()
     try:
         while t0 < end:
@@ -345,7 +346,7 @@ def client_main(job: ClientJob, ready: Any, go: Any, start_at: Any, results: Any
             t0 = t1
     except Exception as exc:  # noqa: BLE001 - reported to the parent
         error = f"{type(exc).__name__}: {exc}"
-    results.put((ops, t0 - begin, lat, error))
+    results.put((ops, time.process_time() - cpu0, lat, error))
     done.wait(60)
     con.close()
 
@@ -357,6 +358,7 @@ class Measurement:
     seconds: float
     latencies: list[float] = field(default_factory=list)
     server_cpu: float | None = None
+    background: float | None = None  # cores kept busy by processes other than server and clients
     errors: list[str] = field(default_factory=list)
 
     @property
@@ -411,9 +413,11 @@ def run_clients(target: Target, workload: str, clients: int, seconds: float, tab
             raise RuntimeError(f"{target.name} {workload}: client failed to start: {errors[0]}")
         start_at.value = time.monotonic() + 0.2
         cpu0 = target.server.cpu_seconds()
+        busy0, wall0 = system_busy_seconds(), time.monotonic()
         go.set()
         out = [results.get(timeout=seconds + 120) for _ in procs]
         cpu1 = target.server.cpu_seconds()
+        busy1, wall1 = system_busy_seconds(), time.monotonic()
     finally:
         go.set()
         done.set()
@@ -429,7 +433,24 @@ def run_clients(target: Target, workload: str, clients: int, seconds: float, tab
             m.errors.append(error)
     if cpu0 is not None and cpu1 is not None:
         m.server_cpu = cpu1 - cpu0
+        if busy0 is not None and busy1 is not None:
+            ours = m.server_cpu + sum(o[1] for o in out)
+            m.background = max(0.0, (busy1 - busy0 - ours) / (wall1 - wall0))
     return m
+
+
+def system_busy_seconds() -> float | None:
+    """CPU seconds the whole machine has been busy (all cores, /proc/stat), None where unavailable."""
+    try:
+        with open("/proc/stat") as f:
+            fields = f.readline().split()
+    except OSError:
+        return None
+    ticks = [int(v) for v in fields[1:9]]  # user nice system idle iowait irq softirq steal
+    return (sum(ticks) - ticks[3] - ticks[4]) / os.sysconf("SC_CLK_TCK")
+
+
+BACKGROUND_MARK = 0.25  # cores; cells measured while other processes used more are marked "!"
 
 
 # --------------------------------------------------------------------------- command line
@@ -482,17 +503,22 @@ def format_tables(
     peers = [t for t in targets if t != "orbitdb"] if "orbitdb" in targets else []
     cols = ["workload", "clients", *targets, *(f"orbitdb/{p}" for p in peers)]
     rows = []
-    detail = [["workload", "clients", "target", "ops/s", "p50 ms", "p99 ms", "server CPU us/op"]]
+    detail = [
+        ["workload", "clients", "target", "ops/s", "p50 ms", "p99 ms", "server CPU us/op", "others, cores"]
+    ]
     for w in workloads:
         for c in clients:
             row = [w, str(c)]
             for t in targets:
                 m = results.get((t, w, c), "")
-                row.append(fmt(m.rate) if isinstance(m, Measurement) else str(m))
+                busy = (
+                    isinstance(m, Measurement) and m.background is not None and m.background > BACKGROUND_MARK
+                )
+                row.append(fmt(m.rate) + ("!" if busy else "") if isinstance(m, Measurement) else str(m))
                 if isinstance(m, Measurement):
                     detail.append(
                         [w, str(c), t, fmt(m.rate), fmt(m.percentile(50) * 1e3, 3), fmt(m.percentile(99) * 1e3, 3),
-                         fmt(m.cpu_us_per_op)]
+                         fmt(m.cpu_us_per_op), fmt(m.background, 2)]
                     )  # fmt: skip
             ours = results.get(("orbitdb", w, c))
             for p in peers:
@@ -510,7 +536,18 @@ def format_tables(
             for r in table
         ]
 
-    return "\n".join([*header, *render([cols, *rows], {0}), "", *render(detail, {0, 2})])
+    loads = [
+        m.background for m in results.values() if isinstance(m, Measurement) and m.background is not None
+    ]
+    note = (
+        [
+            f"other processes on the machine kept {min(loads):.2f} to {max(loads):.2f} cores busy during the "
+            f"cells (! marks more than {BACKGROUND_MARK} cores: the figure is likely low)"
+        ]
+        if loads
+        else []
+    )
+    return "\n".join([*header, *render([cols, *rows], {0}), *note, "", *render(detail, {0, 2})])
 
 
 def profile_server(workload: str, seconds: float, table_rows: int, top: int) -> None:
@@ -623,7 +660,7 @@ def main(argv: list[str] | None = None) -> int:
                     print(
                         f"{t.name:>14} {w:<12} {c} clients {m.rate:>10,.0f} ops/s "
                         f"p50 {m.percentile(50) * 1e3:.3f} ms p99 {m.percentile(99) * 1e3:.3f} ms "
-                        f"server CPU {fmt(m.cpu_us_per_op)} us/op{extra}",
+                        f"server CPU {fmt(m.cpu_us_per_op)} us/op, others busy {fmt(m.background, 2)} cores{extra}",
                         file=sys.stderr,
                         flush=True,
                     )

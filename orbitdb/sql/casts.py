@@ -305,6 +305,10 @@ def _base_cast(src: SqlType, dst: SqlType, ctx: int) -> Fn | None:
         return (lambda v: v.time()) if ctx >= ASSIGNMENT else None
     if s == T.TIMESTAMPTZ.oid and d == T.TIME.oid:
         return (lambda v: _tstz_to_ts(v).time()) if ctx >= ASSIGNMENT else None
+    if s == T.TIMETZ.oid and d == T.TIME.oid:
+        return (lambda v: v.replace(tzinfo=None)) if ctx >= ASSIGNMENT else None
+    if s == T.TIME.oid and d == T.TIMETZ.oid:
+        return lambda v: v.replace(tzinfo=datetime.timezone.utc) if v.tzinfo is None else v
     if s == T.TIME.oid and d == T.INTERVAL.oid:
         from orbitdb.storage.interval import Interval
 

@@ -34,13 +34,47 @@ class CompiledQuery(Compiled):
         self.out = out
         self.rt = rt
         self.columns = [column_of(c.name, c.type, c.table_oid, c.attnum) for c in out.columns]
+        self.reg_columns = [(i, c.type.oid) for i, c in enumerate(out.columns) if c.type.oid in _REG_OIDS]
 
     def run(self, ctx: ExecContext) -> Result:
         rows = list(self.out.plan.rows(ctx))
+        if self.reg_columns:
+            rows = _reg_names(rows, self.reg_columns)
         return Result(f"SELECT {len(rows)}", self.columns, rows, len(rows))
 
 
 _OVERRIDING = re.compile(r"\bOVERRIDING\s+(SYSTEM|USER)\s+VALUE\b", re.I)
+
+
+_REG_OIDS = (2205, 2206, 4089, 4096, 24, 2202)
+
+
+class RegName(int):
+    """A regclass/regtype... value: an oid that prints as the object's name."""
+
+    name: str
+
+    def __new__(cls, oid: int, name: str) -> RegName:
+        o = int.__new__(cls, oid)
+        o.name = name
+        return o
+
+    def __str__(self) -> str:
+        return self.name
+
+
+def _reg_names(rows: list[tuple[Any, ...]], cols: list[tuple[int, int]]) -> list[tuple[Any, ...]]:
+    from orbitdb.sql.casts import reg_to_text
+
+    out = []
+    for r in rows:
+        lst = list(r)
+        for i, oid in cols:
+            v = lst[i]
+            if v is not None and not isinstance(v, RegName):
+                lst[i] = RegName(v, reg_to_text(v, oid))
+        out.append(tuple(lst))
+    return out
 
 
 def compile_statement(session: Session, st: Statement, rt: Runtime) -> Compiled:

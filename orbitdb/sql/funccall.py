@@ -284,9 +284,9 @@ def _arg_cost(spec: Any, t: SqlType, binding: dict[str, SqlType]) -> int | None:
         if T.strip(t) == T.strip(spec) or (t.oid == spec.oid and spec.elem is None):
             return 0
         if t.oid == T.UNKNOWN.oid:
-            return 1 if spec.preferred or spec.oid == T.TEXT.oid else 2
+            return 1 if spec.oid == T.TEXT.oid else 2 if spec.preferred else 3
         if find_cast(t, spec, IMPLICIT) is not None:
-            return 3 if spec.preferred else 4
+            return 4 if spec.preferred else 5
         return None
     if spec in (R.ANY, R.ANYELEMENT):
         if spec == R.ANYELEMENT and "elem" in binding and t.oid != T.UNKNOWN.oid:

@@ -23,7 +23,7 @@ def _keep_pg_functions() -> None:
     names = ["date_part", "log", "log10", "to_char", "to_date", "to_timestamp", "to_number", "array_position",
              "array_prepend", "width_bucket", "regexp_replace", "regexp_like", "sha256", "sha384", "sha512",
              "make_time", "make_timestamp", "power", "pow", "mod", "div", "substr", "char_length",
-             "character_length", "json_object", "concat"]
+             "character_length", "json_object", "concat", "now"]
     for n in names:
         Postgres.Parser.FUNCTIONS[n.upper()] = lambda args, n=n: exp.Anonymous(this=n, expressions=args)
     for n in ("DATE_PART", "JSON_OBJECT"):

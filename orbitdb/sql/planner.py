@@ -567,6 +567,20 @@ class Planner:
                         fl, fr = _get(li), _get(ri)
                         scope.columns.append(ScopeColumn(None, name, t, hidden=False))
                     # computed coalesce columns are appended after the join (see below)
+            if on is None and kind == "cross" and not using_names and not lateral:
+                # FROM a, b WHERE a.x = b.y: take the equalities from WHERE as join keys
+                keep = []
+                for cj in remaining:
+                    pairs, rest_ = self._equi_pairs([cj], scope, left_width, len(rcols) + left_width)
+                    if pairs:
+                        for le2, re2 in pairs:
+                            lk.append(le2.fn)
+                            rk.append(_shift(re2.fn, left_width))
+                    else:
+                        keep.append(cj)
+                if len(keep) != len(remaining):
+                    remaining = keep
+                    kind = "inner"
             if on is not None:
                 on_parts = split_and(on)
                 eq_pairs, rest = self._equi_pairs(on_parts, scope, left_width, len(rcols) + left_width)
@@ -820,7 +834,8 @@ class Planner:
         if isinstance(node, exp.Table):
             inner = node.this
             if isinstance(inner, exp.Func) or isinstance(inner, exp.Anonymous):
-                return self._function_source(inner, alias, col_aliases, scope, lateral_scope)
+                return self._function_source(inner, alias, col_aliases, scope, lateral_scope,
+                                             ordinality=bool(node.args.get("ordinality")))
             name = ident(inner)
             schema = ident(node.args["db"]) if node.args.get("db") else None
             rel = alias or name
@@ -879,10 +894,11 @@ class Planner:
         return False
 
     def _function_source(self, fnode: exp.Expression, alias: str | None, col_aliases: list[str], scope: Scope,
-                         lateral_scope: Scope | None) -> tuple[Plan, list[ScopeColumn], str | None]:
+                         lateral_scope: Scope | None, ordinality: bool = False
+                         ) -> tuple[Plan, list[ScopeColumn], str | None]:
         from orbitdb.sql.funccall import call_by_name, normalize
 
-        with_ordinality = False
+        with_ordinality = ordinality
         if isinstance(fnode, exp.Unnest):
             name = "unnest"
             args = list(fnode.expressions)
@@ -937,13 +953,26 @@ class Planner:
 
     def _relation_source(self, schema: str | None, name: str, rel: str, col_aliases: list[str],
                          scope: Scope) -> tuple[Plan, list[ScopeColumn], str | None]:
-        table = self.lookup_table(schema, name)
+        # pg_catalog is searched before the search path, as in PostgreSQL
+        table = None if (schema is None and name.startswith("pg_")) else self.lookup_table(schema, name)
         if table is None:
             sysrel = _system_relation(self.session, schema, name)
+            if sysrel is None and schema is None and name.startswith("pg_"):
+                table = self.lookup_table(schema, name)
             if sysrel is not None:
                 cols = [ScopeColumn(rel, col_aliases[i] if i < len(col_aliases) else n, t)
                         for i, (n, t) in enumerate(sysrel.columns)]
-                return FunctionScan(cols, sysrel.rows, name), cols, rel
+                hidden = list(getattr(sysrel, "hidden_columns", []) or [])
+                rows = sysrel.rows
+                if hidden:
+                    cols += [ScopeColumn(rel, n, t, hidden=True) for n, t in hidden]
+                    rows = sysrel.rows_with_hidden
+                return FunctionScan(cols, rows, name), cols, rel
+        if table is None:
+            seq = self._lookup_sequence(schema, name)
+            if seq is not None:
+                return self._sequence_source(seq, rel)
+        if table is None:
             qual = f"{schema}.{name}" if schema else name
             raise SqlError("42P01", f'relation "{qual}" does not exist')
         if table.kind == "v":
@@ -957,6 +986,25 @@ class Planner:
         cols.append(ScopeColumn(rel, "ctid", T.BYTEA, hidden=True, table_oid=table.oid))
         scope.pk_columns[rel] = list(table.primary_key)  # type: ignore[attr-defined]
         return TableScan(cols, access, self.rt, rel), cols, rel
+
+    def _lookup_sequence(self, schema: str | None, name: str) -> Any:
+        for s in ([schema] if schema else self.session.search_schemas()):
+            seq = self.catalog.sequence(s, name)
+            if seq is not None:
+                return seq
+        return None
+
+    def _sequence_source(self, seq: Any, rel: str) -> tuple[Plan, list[ScopeColumn], str | None]:
+        """SELECT ... FROM a sequence: its one row (last_value, log_cnt, is_called)."""
+        cols = [ScopeColumn(rel, "last_value", T.INT8), ScopeColumn(rel, "log_cnt", T.INT8),
+                ScopeColumn(rel, "is_called", T.BOOL)]
+        store = self.session.store
+
+        def row(ctx: ExecContext) -> Iterator[Row]:
+            value, called = store.sequence_peek(seq)
+            yield (value, 0 if called else 0, called)
+
+        return FunctionScan(cols, row, seq.name), cols, rel
 
     def _view_source(self, table: TableDef, rel: str, col_aliases: list[str],
                      scope: Scope) -> tuple[Plan, list[ScopeColumn], str | None]:
@@ -1207,7 +1255,12 @@ def _figure(node: exp.Expression) -> tuple[str | None, int]:
                 return ident(first.args["alias"]), 2
             return _figure(first)
         return None, 0
-    simple = {exp.Exists: "exists", exp.Case: "case", exp.Array: "array", exp.Interval: "interval",
+    if isinstance(node, exp.Case):
+        name, strength = _figure(node.args["default"]) if node.args.get("default") is not None else (None, 0)
+        return (name, strength) if strength > 1 else ("case", 1)
+    if isinstance(node, exp.Dot) and isinstance(node.expression, exp.Func):
+        return _figure(node.expression)
+    simple = {exp.Exists: "exists", exp.Array: "array", exp.Interval: "interval",
               exp.AtTimeZone: "timezone", exp.Coalesce: "coalesce", exp.Nullif: "nullif",
               exp.Greatest: "greatest", exp.Least: "least"}
     for cls, name in simple.items():

@@ -169,7 +169,7 @@ def normalize(name: str, value: str) -> str:
                            hint='Available values: serializable, repeatable read, read committed, read uncommitted.')
         return v
     if name == "client_encoding":
-        v = value.strip().upper().replace("-", "").replace("_", "")
+        v = value.strip().strip("'\"").upper().replace("-", "").replace("_", "")
         if v in ("UTF8", "UNICODE"):
             return "UTF8"
         if v in ("SQLASCII", "LATIN1"):

@@ -308,6 +308,9 @@ def common_type(types: list[SqlType], context: str = "UNION") -> SqlType:
         raise SqlError("42804", f"{context} types {a.display()} and {b.display()} cannot be matched")
     cat = known[0].category
     if cat == "N":
+        oidish = [t for t in known if t.oid not in NUMERIC_RANK]
+        if oidish:
+            return strip(oidish[0])  # oid / regclass with integer literals: the oid type
         best = max(known, key=lambda t: NUMERIC_RANK.get(t.oid, 0))
         return strip(best)
     if cat == "S":

@@ -135,6 +135,8 @@ def format_text(
         return format_uuid(value)
     if type_oid in (oids.JSON, oids.JSONB):
         return format_json(value, jsonb=type_oid == oids.JSONB)
+    if type_oid in (22, 30) and isinstance(value, (list, tuple)):  # int2vector, oidvector: "1 2 3"
+        return " ".join(str(int(x)) for x in value)
     element = oids.ARRAY_ELEMENT.get(type_oid)
     if element is not None and isinstance(value, (list, tuple)):
         return format_array(
