@@ -541,8 +541,10 @@ def format_tables(
     ]
     note = (
         [
-            f"other processes on the machine kept {min(loads):.2f} to {max(loads):.2f} cores busy during the "
-            f"cells (! marks more than {BACKGROUND_MARK} cores: the figure is likely low)"
+            (
+                f"other processes on the machine kept {min(loads):.2f} to {max(loads):.2f} cores busy during "
+                f"the cells (! marks more than {BACKGROUND_MARK} cores: the figure is likely low)"
+            )
         ]
         if loads
         else []

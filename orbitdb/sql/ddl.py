@@ -208,7 +208,7 @@ class DDL:
                 raise SqlError("0A000", "cannot use column reference in DEFAULT expression")
         e = comp.compile(node)
         coerce(e, T.parse_type_name(col.type), ASSIGNMENT, f'column "{col.name}"')
-        return node.sql(dialect="postgres")
+        return _qualify_regclass_literals(self.s, node).sql(dialect="postgres")
 
     def table_constraint(self, t: TableDef, el: exp.Expression, name: str | None) -> None:
         if isinstance(el, exp.Constraint):
@@ -1093,6 +1093,26 @@ class DDL:
         return Result("COMMENT")
 
 
+def _qualify_regclass_literals(s: Session, node: exp.Expression) -> exp.Expression:
+    """'name'::regclass resolved now to its schema-qualified name (PostgreSQL binds the oid)."""
+    casts = [n for n in node.walk() if isinstance(n, exp.Cast) and isinstance(n.this, exp.Literal)
+             and n.this.is_string and "regclass" in n.args["to"].sql().lower()]
+    if not casts:
+        return node
+    from orbitdb.sql.regtypes import lookup_reg
+    from orbitdb.sql.system.deparse import quote_identifier
+
+    node = node.copy()
+    for n in node.walk():
+        if isinstance(n, exp.Cast) and isinstance(n.this, exp.Literal) and n.this.is_string and \
+                "regclass" in n.args["to"].sql().lower():
+            oid = lookup_reg(n.this.this, T.REGCLASS.oid, s)
+            obj = s.catalog().objects.get(oid) if oid is not None else None
+            if obj is not None and getattr(obj, "schema", None):
+                n.this.replace(exp.Literal.string(f"{quote_identifier(obj.schema)}.{quote_identifier(obj.name)}"))
+    return node
+
+
 def _without_pk(t: TableDef) -> TableDef:
     import copy
 
@@ -1102,7 +1122,11 @@ def _without_pk(t: TableDef) -> TableDef:
 
 
 def _seq_ref(seq: SequenceDef, s: Session) -> str:
-    return seq.name if seq.schema in s.search_schemas() else f"{seq.schema}.{seq.name}"
+    """The sequence as a default stores it: schema-qualified, so that the default
+    keeps naming it whatever search_path is later (PostgreSQL stores the oid)."""
+    from orbitdb.sql.system.deparse import quote_identifier
+
+    return f"{quote_identifier(seq.schema)}.{quote_identifier(seq.name)}".replace("'", "''")
 
 
 def _lit_int(node: Any) -> int | None:

@@ -112,7 +112,14 @@ def normalize(node: exp.Expression) -> tuple[str, list[exp.Expression], dict[str
     extra: dict[str, Any] = {}
     if isinstance(node, exp.Anonymous):
         name = node.name.lower() if not (isinstance(node.this, exp.Identifier) and node.this.quoted) else node.name
-        return name, list(node.expressions), extra
+        args0 = list(node.expressions)
+        if args0 and isinstance(args0[0], exp.Order):  # jsonb_agg(x ORDER BY y) and the like
+            extra["order"] = args0[0].expressions
+            args0[0] = args0[0].this
+        if args0 and isinstance(args0[0], exp.Distinct):
+            extra["distinct"] = True
+            args0 = list(args0[0].expressions) + args0[1:]
+        return name, args0, extra
     cls = type(node).__name__
     spec = _NODE_FUNCS.get(cls)
     if spec is None:

@@ -181,8 +181,10 @@ def _quantified(c: Compiler, left_node: exp.Expression, q: exp.Expression, op: s
         arr = c.compile(inner)
         if arr.type.oid == T.UNKNOWN.oid:
             arr = coerce(arr, T.array_of(left.type if left.type.oid != T.UNKNOWN.oid else T.TEXT))
+        if arr.type.oid in (T.INT2VECTOR.oid, T.OIDVECTOR.oid):
+            arr = E(arr.fn, T.array_of(T.INT2 if arr.type.oid == T.INT2VECTOR.oid else T.OID))
         if arr.type.elem is None:
-            raise SqlError("42809", f"op ANY/ALL (array) requires array on right side")
+            raise SqlError("42809", "op ANY/ALL (array) requires array on right side")
         values_e = arr
         elem_t = arr.type.elem
     probe = E(lambda r: r[0], left.type, left.const, left.value)
@@ -734,6 +736,18 @@ def compile_subscript(c: Compiler, node: exp.Bracket) -> E:
         from orbitdb.sql.jsonops import jsonb_subscript
 
         return jsonb_subscript(c, base, node.expressions)
+    if base.type.oid == T.NAME.oid and len(node.expressions) == 1 and not isinstance(node.expressions[0], exp.Slice):
+        # name is a fixed char array in PostgreSQL: name[0] is its first character
+        idx = coerce(c.compile(node.expressions[0]), T.INT4).fn
+        fb0 = base.fn
+
+        def name_char(row: Any) -> Any:
+            v, i = fb0(row), idx(row)
+            if v is None or i is None or i < 0 or i >= len(v):
+                return None
+            return v[i]
+
+        return E(name_char, T.CHAR)
     vector = base.type.oid in (T.INT2VECTOR.oid, T.OIDVECTOR.oid)
     if base.type.elem is None and not vector:
         raise SqlError("42804", f"cannot subscript type {base.type.display()} because it does not support subscripting")

@@ -611,3 +611,16 @@ def pg_is_in_recovery() -> bool:
 def pg_postmaster_start_time(ctx: Any) -> Any:
     db = getattr(ctx.session, "db", None)
     return getattr(db, "started", None)
+
+
+@register("pg_options_to_table", [T.array_of(T.TEXT)], T.TEXT, set_returning=True)
+def _pg_options_to_table(options: list[str]) -> list[tuple[str, str | None]]:
+    """Storage options (name=value) as rows; orbitdb tables have none, pg_dump asks anyway."""
+    out = []
+    for o in options:
+        name, _, value = (o or "").partition("=")
+        out.append((name, value if _ else None))
+    return out
+
+
+_pg_options_to_table.columns = [("option_name", T.TEXT), ("option_value", T.TEXT)]  # type: ignore[attr-defined]
