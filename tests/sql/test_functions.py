@@ -1173,16 +1173,6 @@ def test_jsonb_order_and_containment() -> None:
     assert contains(["x"], "x") and not contains("x", ["x"])
 
 
-def test_template_round_trip() -> None:
-    from sqlglot import parse_one as sqlglot_parse
-
-    from orbitdb.sql.functions.formatting import pg_template
-
-    for fmt in ("FMDay, DD  HH12:MI:SS am", 'YYYY-MM-DD"T"HH24:MI:SS.USOF', "IYYY-IW-ID", "FMMonth"):
-        node = sqlglot_parse(f"select to_char(x, '{fmt}')", dialect="postgres").expressions[0]
-        assert pg_template(node.args["format"].name) == fmt
-
-
 def test_numeric_digits() -> None:
     from orbitdb.sql.functions.math import estimate_ln_dweight, nbase_digits
 
