@@ -15,8 +15,12 @@ Workloads, every statement its own autocommitted transaction (inserts are durabl
   point_select  SELECT id, k, name, amount, created FROM kv WHERE id = %s, random ids, fetchone
                 (kv holds --table-rows rows, default 100,000, same columns as bench_sql's items)
   insert        INSERT INTO ins (id, k, name, amount, created) VALUES (%s, %s, %s, %s, %s), one row
+                (ins: the same columns, a primary key and an index on k, as kv has)
 Each runs with 1 and with 8 concurrent clients, one client per process (no client-side GIL), for
 --seconds (default 10) after a synchronized start; throughput is all clients' operations / duration.
+With --repeat R every cell runs R times, round-robin over the targets, and keeps its best run (the
+machine may be shared: the tables also show how busy other processes kept it, and mark with ! the
+cells measured while they used more than a quarter of a core).
 The clients share the machine's cores with the server (2 cores here), as they would on one host.
 Besides ops/s the script prints latency percentiles and the server's CPU time per operation (all
 of the server's processes, from /proc through psutil).
@@ -613,6 +617,7 @@ def main(argv: list[str] | None = None) -> int:
         description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
     )
     parser.add_argument("--seconds", type=float, default=10.0, help="duration of each run (default 10)")
+    parser.add_argument("--repeat", type=int, default=1, help="runs per cell, the best is kept (default 1)")
     parser.add_argument("--clients", default="1,8", help="comma-separated client counts (default 1,8)")
     parser.add_argument(
         "--targets", default=",".join(TARGETS), help="comma-separated, of: " + ", ".join(TARGETS)
@@ -648,24 +653,29 @@ def main(argv: list[str] | None = None) -> int:
                 prepare(t.server, args.table_rows)
                 prepared.add(id(t.server))
             settings[t.name] = show_settings(t)
-        for t in targets:
+        for rnd in range(args.repeat):  # round-robin over the targets; each cell keeps its best run
             for w in workloads:
                 for c in clients:
-                    try:
-                        m = run_clients(t, w, c, args.seconds, args.table_rows)
-                    except Exception as exc:  # noqa: BLE001 - report and go on
-                        results[(t.name, w, c)] = "FAILED"
-                        print(f"{t.name:>14} {w:<12} {c} clients FAILED: {exc}", file=sys.stderr)
-                        continue
-                    results[(t.name, w, c)] = m
-                    extra = f"; errors: {m.errors[0]}" if m.errors else ""
-                    print(
-                        f"{t.name:>14} {w:<12} {c} clients {m.rate:>10,.0f} ops/s "
-                        f"p50 {m.percentile(50) * 1e3:.3f} ms p99 {m.percentile(99) * 1e3:.3f} ms "
-                        f"server CPU {fmt(m.cpu_us_per_op)} us/op, others busy {fmt(m.background, 2)} cores{extra}",
-                        file=sys.stderr,
-                        flush=True,
-                    )
+                    for t in targets:
+                        key = (t.name, w, c)
+                        try:
+                            m = run_clients(t, w, c, args.seconds, args.table_rows)
+                        except Exception as exc:  # noqa: BLE001 - report and go on
+                            results.setdefault(key, "FAILED")
+                            print(f"{t.name:>14} {w:<12} {c} clients FAILED: {exc}", file=sys.stderr)
+                            continue
+                        best = results.get(key)
+                        if not isinstance(best, Measurement) or m.rate > best.rate:
+                            results[key] = m
+                        extra = f"; errors: {m.errors[0]}" if m.errors else ""
+                        print(
+                            f"{t.name:>14} {w:<12} {c} clients run {rnd + 1} {m.rate:>10,.0f} ops/s "
+                            f"p50 {m.percentile(50) * 1e3:.3f} ms p99 {m.percentile(99) * 1e3:.3f} ms "
+                            f"server CPU {fmt(m.cpu_us_per_op)} us/op, others busy {fmt(m.background, 2)} cores"
+                            f"{extra}",
+                            file=sys.stderr,
+                            flush=True,
+                        )
         for name, reason in skipped.items():
             for w in workloads:
                 for c in clients:
@@ -673,9 +683,9 @@ def main(argv: list[str] | None = None) -> int:
             print(f"{name}: skipped ({reason})", file=sys.stderr)
         header = [
             (
-                f"orbitdb wire benchmark: psycopg2 over loopback, {args.seconds:g} s per cell, one client per "
-                f"process, kv = {args.table_rows:,} rows, every statement autocommitted; ratio > 1 means "
-                "orbitdb is faster"
+                f"orbitdb wire benchmark: psycopg2 over loopback, {args.seconds:g} s per run, best of "
+                f"{args.repeat} run(s) per cell (round-robin over the targets), one client per process, "
+                f"kv = {args.table_rows:,} rows, every statement autocommitted; ratio > 1 means orbitdb is faster"
             ),
             f"machine: {os.cpu_count()} CPUs shared by the server and its clients",
         ]

@@ -181,10 +181,27 @@ def _near(sql: str, err: ParseError) -> str:
     return ""
 
 
+def _space_params(sql: str) -> str:
+    """sqlglot's tokenizer misreads "$1,$2" (as a dollar quote): give parameters a space."""
+    if "$" not in sql or not _PARAM_GLUED.search(sql):
+        return sql
+    out = []
+    prev_kind = "ws"
+    for kind, text in _tokens(sql):
+        if kind == "dollar" and text[1:].isdigit() and prev_kind not in ("ws",):
+            out.append(" ")
+        out.append(text)
+        prev_kind = kind
+    return "".join(out)
+
+
+_PARAM_GLUED = re.compile(r"[^\s]\$\d")
+
+
 @lru_cache(maxsize=2048)
 def _parse_cached(sql: str) -> exp.Expression:
     try:
-        trees = sqlglot.parse(_protect_intervals(sql), read="postgres")
+        trees = sqlglot.parse(_protect_intervals(_space_params(sql)), read="postgres")
     except ParseError as e:
         near = _near(sql, e)
         msg = f'syntax error at or near "{near}"' if near else "syntax error at end of input"
