@@ -263,22 +263,28 @@ class Cursor:
     def executemany(self, sql: str, seq_of_params: Sequence[Sequence[Any] | Mapping[str, Any]]) -> Cursor:
         s = self._check()
         total = 0
-        prepared = None
-        query0 = None
         with self.connection._lock:
             if not self.connection.autocommit and not s.in_block:
                 s.begin_block()
+            # rows with the same query text run as one statement (one set-up, one plan)
+            groups: list[tuple[str, list[list[Any]]]] = []
             for params in seq_of_params:
                 query, values = convert_query(sql, params)
-                try:
-                    if prepared is None or query != query0:
-                        prepared = s.prepare(query, [_oid_hint(v) for v in values])
-                        query0 = query
-                    r = s.execute_prepared(prepared, values)
-                except SqlError as e:
-                    raise error_for(e) from None
-                if isinstance(r, Result) and r.rowcount > 0:
-                    total += r.rowcount
+                if groups and groups[-1][0] == query:
+                    groups[-1][1].append(values)
+                else:
+                    groups.append((query, [values]))
+            try:
+                for query, rows in groups:
+                    hints = [_oid_hint(v) for v in rows[0]]
+                    for row in rows[1:]:
+                        for i, v in enumerate(row):
+                            if hints[i] == 0 and v is not None:
+                                hints[i] = _oid_hint(v)
+                    prepared = s.prepare(query, hints)
+                    total += s.execute_many(prepared, rows)
+            except SqlError as e:
+                raise error_for(e) from None
         self.description = None
         self._rows = []
         self.rowcount = total

@@ -128,6 +128,7 @@ class Session:
         self.lock = threading.RLock()
         self.prepared_sql: dict[str, Prepared] = {}  # SQL-level PREPARE
         self._tz_cache: tuple[str, datetime.tzinfo] | None = None
+        self._timeout_cache: tuple[tuple[str, str], tuple[int, int]] | None = None
 
     # ---- information for the wire server ----
     @property
@@ -196,6 +197,14 @@ class Session:
         if new != old:
             self.changed[key] = new
             self.plan_cache.clear()
+
+    def _timeouts(self) -> tuple[int, int]:
+        key = (self.settings.get("statement_timeout", "0"), self.settings.get("lock_timeout", "0"))
+        cached = self._timeout_cache
+        if cached is None or cached[0] != key:
+            cached = (key, (S.ms_value(key[0]), S.ms_value(key[1])))
+            self._timeout_cache = cached
+        return cached[1]
 
     def search_schemas(self) -> list[str]:
         out = []
@@ -380,6 +389,21 @@ class Session:
         types = [T.by_oid(o) if o else T.UNKNOWN for o in (param_oids or [])]
         return self._prepare_stmt(stmts[0], types)
 
+    def execute_many(self, p: Prepared, param_rows: list[list[Any]]) -> int:
+        """Runs a prepared DML statement once per parameter row, as one statement
+        (executemany): returns the total row count."""
+        total = 0
+        if not param_rows:
+            return 0
+        p.extra["many"] = param_rows
+        try:
+            r = self._execute(p.stmt, p, list(param_rows[0]))
+        finally:
+            p.extra.pop("many", None)
+        if isinstance(r, Result) and r.rowcount > 0:
+            total = r.rowcount
+        return total
+
     def execute_prepared(self, p: Prepared, params: list[Any]) -> Result | CopyIn | CopyOut:
         if not p.stmt.text:
             return Result("EMPTY")
@@ -463,11 +487,10 @@ class Session:
             txn.begin_statement()
             ctx = ExecContext(self, txn, params)
             ctx.statement_time = self._txn_start
-            timeout = S.ms_value(self.settings.get("statement_timeout", "0"))
+            timeout, lock_ms = self._timeouts()
             if timeout > 0:
                 ctx.deadline = time.monotonic() + timeout / 1000.0
                 txn.lock_deadline = ctx.deadline
-            lock_ms = S.ms_value(self.settings.get("lock_timeout", "0"))
             if lock_ms > 0:
                 d = time.monotonic() + lock_ms / 1000.0
                 txn.lock_deadline = min(d, txn.lock_deadline) if txn.lock_deadline else d
@@ -542,8 +565,17 @@ class Session:
                 if p is None:
                     p = Prepared(st.text, st, [param_type(v) for v in params], None)
             compiled = self._compile(p)
-            ctx.params = convert_params(params, p.param_types)
+            many = p.extra.get("many")
             compiled.rt.ctx = ctx
+            if many is not None:
+                count = 0
+                types = p.param_types
+                for row in many:
+                    ctx.params = convert_params(row, types)
+                    r = compiled.run(ctx)
+                    count += max(r.rowcount, 0)
+                return Result(r.command_tag.rsplit(" ", 1)[0] + f" {count}", None, [], count)
+            ctx.params = convert_params(params, p.param_types)
             return compiled.run(ctx)
         if kind == "EXPLAIN":
             from orbitdb.sql.utility import explain
@@ -616,11 +648,21 @@ def param_type(v: Any) -> SqlType:
     return T.UNKNOWN
 
 
+_PLAIN = {int: (T.INT2.oid, T.INT4.oid, T.INT8.oid, T.OID.oid), str: tuple(T.STRING_OIDS),
+          bool: (T.BOOL.oid,)}
+
+
 def convert_params(params: list[Any], types: list[SqlType]) -> list[Any]:
     """Brings parameter values to their (declared or inferred) types."""
     from orbitdb.sql.casts import EXPLICIT, find_cast
 
     out = list(params)
+    if len(out) >= len(types):
+        for v, t in zip(out, types):
+            if v is not None and t.oid not in _PLAIN.get(type(v), ()):
+                break
+        else:
+            return out  # nothing to convert (the common case)
     if len(out) < len(types):
         raise SqlError("08P01", f"bind message supplies {len(out)} parameters, but prepared statement requires {len(types)}")
     for i, t in enumerate(types):
