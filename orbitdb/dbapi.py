@@ -8,6 +8,7 @@ is a PEP 249 exception carrying PostgreSQL's SQLSTATE in ``e.sqlstate``."""
 from __future__ import annotations
 
 import datetime
+import functools
 import os
 import re
 import threading
@@ -105,14 +106,11 @@ def error_for(e: SqlError) -> Error:
 _PARAM = re.compile(r"%(?:\((?P<name>[^)]+)\))?(?P<kind>[sb%])")
 
 
-def convert_query(sql: str, params: Sequence[Any] | Mapping[str, Any] | None) -> tuple[str, list[Any]]:
-    """pyformat -> PostgreSQL's $n placeholders (as psycopg does, quotes are not special)."""
-    if params is None:
-        return sql, []
+@functools.lru_cache(maxsize=1024)
+def _query_template(sql: str, positional: bool) -> tuple[str, tuple[str | None, ...]]:
+    """The query with $n placeholders, and what fills each: None (next positional) or a name."""
+    slots: list[str | None] = []
     names: dict[str, int] = {}
-    values: list[Any] = []
-    positional = not isinstance(params, Mapping)
-    counter = [0]
 
     def sub(m: re.Match[str]) -> str:
         if m.group("kind") == "%":
@@ -121,25 +119,36 @@ def convert_query(sql: str, params: Sequence[Any] | Mapping[str, Any] | None) ->
         if name is None:
             if not positional:
                 raise ProgrammingError("query uses %s but parameters are a mapping")
-            i = counter[0]
-            counter[0] += 1
-            if i >= len(params):  # type: ignore[arg-type]
-                raise ProgrammingError("not enough parameters for the query")
-            values.append(params[i])  # type: ignore[index]
-            return f"${len(values)}"
+            slots.append(None)
+            return f"${len(slots)}"
         if positional:
             raise ProgrammingError("query uses %(name)s but parameters are a sequence")
         if name not in names:
-            if name not in params:  # type: ignore[operator]
-                raise ProgrammingError(f"parameter '{name}' is missing")
-            values.append(params[name])  # type: ignore[index]
-            names[name] = len(values)
+            slots.append(name)
+            names[name] = len(slots)
         return f"${names[name]}"
 
-    out = _PARAM.sub(sub, sql)
-    if positional and counter[0] != len(params):  # type: ignore[arg-type]
-        raise ProgrammingError("not all arguments converted during string formatting")
-    return out, values
+    return _PARAM.sub(sub, sql), tuple(slots)
+
+
+def convert_query(sql: str, params: Sequence[Any] | Mapping[str, Any] | None) -> tuple[str, list[Any]]:
+    """pyformat -> PostgreSQL's $n placeholders (as psycopg does, quotes are not special)."""
+    if params is None:
+        return sql, []
+    positional = not isinstance(params, Mapping)
+    text, slots = _query_template(sql, positional)
+    if positional:
+        if len(slots) != len(params):  # type: ignore[arg-type]
+            if len(slots) > len(params):  # type: ignore[arg-type]
+                raise ProgrammingError("not enough parameters for the query")
+            raise ProgrammingError("not all arguments converted during string formatting")
+        return text, list(params)  # type: ignore[arg-type]
+    values = []
+    for name in slots:
+        if name not in params:  # type: ignore[operator]
+            raise ProgrammingError(f"parameter '{name}' is missing")
+        values.append(params[name])  # type: ignore[index]
+    return text, values
 
 
 def _out_value(v: Any) -> Any:

@@ -648,49 +648,55 @@ def param_type(v: Any) -> SqlType:
     return T.UNKNOWN
 
 
-_PLAIN = {int: (T.INT2.oid, T.INT4.oid, T.INT8.oid, T.OID.oid), str: tuple(T.STRING_OIDS),
-          bool: (T.BOOL.oid,)}
+_CONVERTERS: dict[tuple[int, type], Any] = {}
+
+
+def _converter_for(t: SqlType, py: type) -> Any:
+    """How a Python value of type py becomes a value of SQL type t (None: as it is)."""
+    key = (t.oid, py)
+    if key in _CONVERTERS:
+        return _CONVERTERS[key]
+    import decimal
+
+    from orbitdb.sql.casts import EXPLICIT, find_cast
+
+    conv: Any = None
+    if py is str and t.oid not in T.STRING_OIDS:
+        conv = find_cast(T.UNKNOWN, t, EXPLICIT)
+    elif py in (bytearray, memoryview):
+        conv = bytes
+    elif py is tuple:
+        conv = list
+    elif py is datetime.timedelta:
+        from orbitdb.storage.interval import Interval
+
+        conv = Interval.from_timedelta
+    elif t.oid == T.NUMERIC.oid and py is float:
+        conv = lambda v: decimal.Decimal(repr(v))  # noqa: E731
+    elif t.oid == T.NUMERIC.oid and py is int:
+        conv = decimal.Decimal
+    elif t.oid in (T.FLOAT8.oid, T.FLOAT4.oid) and py is int:
+        conv = float
+    elif t.oid == T.TIMESTAMPTZ.oid and py is datetime.datetime:
+        conv = lambda v: v.astimezone(_UTC) if v.tzinfo is not None else v  # noqa: E731
+    elif hasattr(py, "adapted"):
+        conv = lambda v: v.adapted  # noqa: E731
+    _CONVERTERS[key] = conv
+    return conv
 
 
 def convert_params(params: list[Any], types: list[SqlType]) -> list[Any]:
     """Brings parameter values to their (declared or inferred) types."""
-    from orbitdb.sql.casts import EXPLICIT, find_cast
-
     out = list(params)
-    if len(out) >= len(types):
-        for v, t in zip(out, types):
-            if v is not None and t.oid not in _PLAIN.get(type(v), ()):
-                break
-        else:
-            return out  # nothing to convert (the common case)
     if len(out) < len(types):
         raise SqlError("08P01", f"bind message supplies {len(out)} parameters, but prepared statement requires {len(types)}")
     for i, t in enumerate(types):
         v = out[i]
         if v is None:
             continue
-        if isinstance(v, str) and t.oid not in T.STRING_OIDS:
-            conv = find_cast(T.UNKNOWN, t, EXPLICIT)
-            out[i] = conv(v) if conv is not None else v
-            continue
-        if isinstance(v, (bytearray, memoryview)):
-            out[i] = bytes(v)
-        elif isinstance(v, tuple):
-            out[i] = list(v)
-        elif isinstance(v, datetime.timedelta):
-            from orbitdb.storage.interval import Interval
-
-            out[i] = Interval.from_timedelta(v)
-        elif t.oid == T.NUMERIC.oid and isinstance(v, (int, float)) and not isinstance(v, bool):
-            import decimal
-
-            out[i] = decimal.Decimal(repr(v)) if isinstance(v, float) else decimal.Decimal(v)
-        elif t.oid in (T.FLOAT8.oid, T.FLOAT4.oid) and isinstance(v, int) and not isinstance(v, bool):
-            out[i] = float(v)
-        elif hasattr(v, "adapted"):
-            out[i] = v.adapted
-        elif t.oid == T.TIMESTAMPTZ.oid and isinstance(v, datetime.datetime) and v.tzinfo is not None:
-            out[i] = v.astimezone(_UTC)
+        conv = _converter_for(t, type(v))
+        if conv is not None:
+            out[i] = conv(v)
     return out
 
 
