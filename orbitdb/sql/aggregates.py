@@ -89,13 +89,13 @@ class Avg(Acc):
     __slots__ = ("s", "n", "kind")
 
     def __init__(self, kind: str) -> None:
-        self.s: Any = 0
+        self.s: Any = None
         self.n = 0
         self.kind = kind
 
     def add(self, v: Any) -> None:
         if v is not None:
-            self.s = self.s + v
+            self.s = v if self.s is None else self.s + v
             self.n += 1
 
     def result(self) -> Any:
@@ -514,7 +514,8 @@ class AggCollector:
                 ctx_check()
             if keyfns:
                 kv = tuple(f(row) for f in keyfns)
-                hk = tuple((nf(v) if nf is not None and v is not None else v) for nf, v in zip(normalizers, kv))
+                hk = tuple(_hashable(nf(v) if nf is not None and v is not None else v)
+                           for nf, v in zip(normalizers, kv))
             else:
                 kv = hk = ()
             g = groups.get(hk)

@@ -113,6 +113,12 @@ def typmod_fn(t: SqlType, explicit: bool) -> Fn | None:
         def round_usec(v: Any) -> Any:
             us = v.microsecond
             r = (us + q // 2) // q * q
+            if isinstance(v, datetime.time):
+                total = ((v.hour * 60 + v.minute) * 60 + v.second) * 1_000_000 + r
+                secs, us2 = divmod(total, 1_000_000)
+                if secs >= 86400:  # PostgreSQL's 24:00:00 has no Python form: keep the last instant
+                    return datetime.time(23, 59, 59, 999999, v.tzinfo)
+                return datetime.time(secs // 3600, secs // 60 % 60, secs % 60, us2, v.tzinfo)
             return v.replace(microsecond=0) + datetime.timedelta(microseconds=r)
 
         return round_usec

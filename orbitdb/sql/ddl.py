@@ -994,6 +994,9 @@ class DDL:
         if len(names) > len(out):
             raise SqlError("42601", "CREATE VIEW specifies more column names than columns")
         cols = [names[i] if i < len(names) else c.name for i, c in enumerate(out)]
+        dup = next((c for c in cols if cols.count(c) > 1), None)
+        if dup is not None:
+            raise SqlError("42701", f'column "{dup}" specified more than once')
         existing = self.cat.table(schema, name)
         if existing is not None or self.cat.relation_oid(schema, name) is not None:
             if not node.args.get("replace") or existing is None or existing.kind != "v":
@@ -1195,6 +1198,27 @@ def ddl_statement(s: Session, st: Statement, ctx: ExecContext, params: list[Any]
     if head == "ALTER SEQUENCE":
         return DDL(s, ctx).alter_sequence(st.text)
     if head == "ALTER TABLE" and re.search(r"\bOWNER\s+TO\b", st.text, re.I):
+        return Result("ALTER TABLE")
+    m_schema = re.match(r"\s*ALTER\s+TABLE\s+(IF\s+EXISTS\s+)?(ONLY\s+)?(?P<t>[\w.\"]+)\s+SET\s+SCHEMA\s+"
+                        r"(?P<s>[\w\"]+)\s*$", st.text, re.I)
+    if m_schema:
+        d = DDL(s, ctx)
+        parts = [p.strip('"') if p.startswith('"') else p.lower() for p in m_schema.group("t").split(".")]
+        t = d.find_table(exp.Table(this=exp.Identifier(this=parts[-1], quoted=True),
+                                   db=exp.Identifier(this=parts[0], quoted=True) if len(parts) > 1 else None),
+                         missing_ok=bool(m_schema.group(1)), kind=None)
+        if t is None:
+            return Result("ALTER TABLE")
+        target = m_schema.group("s").strip('"') if m_schema.group("s").startswith('"') else m_schema.group("s").lower()
+        if d.cat.schema(target) is None:
+            raise SqlError("3F000", f'schema "{target}" does not exist')
+        d.check_new_name(target, t.name)
+        t.schema = target
+        for seq in d.cat.sequences():
+            if seq.owned_by is not None and seq.owned_by[0] == t.oid:
+                seq.schema = target
+                d.cat.touch(seq.oid)
+        d.cat.put(t)
         return Result("ALTER TABLE")
     if head in ("ALTER SCHEMA", "ALTER DATABASE", "ALTER ROLE", "ALTER USER", "ALTER DEFAULT", "ALTER FUNCTION",
                 "ALTER VIEW", "ALTER INDEX", "ALTER EXTENSION", "ALTER TYPE", "CREATE ROLE", "CREATE USER",

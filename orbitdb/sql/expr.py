@@ -618,6 +618,14 @@ class Compiler:
             raise SqlError("42883", f"operator does not exist: {op}")
         return self.compile(build())
 
+    def _lambda(self, node: exp.Expression) -> E:
+        # sqlglot reads "f(col -> 'k')" as a lambda: it is PostgreSQL's json -> operator
+        params = node.expressions
+        if len(params) == 1 and isinstance(params[0], exp.Identifier):
+            col = exp.Column(this=params[0].copy())
+            return self.compile(exp.JSONExtract(this=col, expression=node.this.copy()))
+        raise SqlError("42601", f"syntax error at or near \"->\"")
+
     def _star(self, node: exp.Star) -> E:
         raise SqlError("42601", 'syntax error at or near "*"')
 
@@ -730,5 +738,6 @@ _HANDLERS: dict[type, Callable[[Compiler, Any], E]] = {
     exp.Filter: Compiler._filter,
     exp.Star: Compiler._star,
     exp.Dot: Compiler._dot,
+    exp.Lambda: Compiler._lambda,
     exp.Operator: Compiler._operator,
 }

@@ -401,6 +401,10 @@ def _numeric_ops(sym: str) -> Callable[[Any, Any], Any] | None:
 
 
 def _float_ops(sym: str) -> Callable[[Any, Any], Any] | None:
+    if sym == "^":
+        from orbitdb.sql.functions.math import float_power
+
+        return float_power
     return {
         "+": N.float_add, "-": N.float_sub, "*": N.float_mul, "/": N.float_div,
         "%": None,
@@ -719,7 +723,8 @@ def compile_array(c: Compiler, node: exp.Array) -> E:
         return E(vals.fn, T.array_of(t), name="array")
     items = [c.compile(x) for x in exprs]
     if not items:
-        return E(lambda row: [], T.array_of(T.TEXT), name="array")
+        raise SqlError("42P18", "cannot determine type of empty array",
+                       hint="Explicitly cast to the desired type, for example ARRAY[]::integer[].")
     t = T.common_type([i.type for i in items], "ARRAY")
     if t.oid == T.UNKNOWN.oid:
         t = T.TEXT

@@ -920,11 +920,13 @@ class Planner:
         fd = R.FUNCTIONS.get(name)
         if fd is not None and fd.set_returning:
             cols_spec = e.columns or _srf_columns(name, e)
+            single_named = bool(e.columns) and len(e.columns) == 1
         else:
             cols_spec = [(name, e.type)]
+            single_named = False
         fn = e.fn
         if fd is not None and fd.set_returning:
-            multi = len(cols_spec) > 1 or bool(e.columns)
+            multi = len(cols_spec) > 1
 
             def gen(ctx: ExecContext) -> Iterator[Row]:
                 vals = fn(())
@@ -940,7 +942,8 @@ class Planner:
 
         names = [c[0] for c in cols_spec]
         types = [c[1] for c in cols_spec]
-        if len(cols_spec) == 1 and alias is not None and not col_aliases:
+        if len(cols_spec) == 1 and alias is not None and not col_aliases and not (
+                fd is not None and fd.set_returning and single_named):
             names = [alias]
         if with_ordinality:
             names.append("ordinality")

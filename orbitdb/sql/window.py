@@ -73,6 +73,10 @@ class WindowCollector:
                 nf = o.args.get("nulls_first")
                 spec.order.append((e.fn, desc, bool(nf) if nf is not None else desc, sort_key_fn(e.type)))
         spec.frame = _frame(spec_node, inner) if spec_node is not None else None
+        if spec.frame is not None and spec.frame[0] == "RANGE" and (
+                (spec.frame[1] not in (None, "UNBOUNDED", "CURRENT ROW")) or
+                (spec.frame[3] not in (None, "UNBOUNDED", "CURRENT ROW"))) and len(spec.order) != 1:
+            raise SqlError("42P20", "RANGE with offset PRECEDING/FOLLOWING requires exactly one ORDER BY column")
         if filter_node is not None:
             spec.filter = inner.compile_bool(filter_node, "FILTER").fn
         if name in AGGREGATES:
@@ -156,7 +160,8 @@ def _frame(spec: exp.Expression, c: Compiler) -> tuple[str, Any, Any, Any, Any, 
     end_side = (spec.args.get("end_side") or "").upper()
     if end is None:
         end, end_side = "CURRENT ROW", ""
-    exclude = (spec.args.get("exclude") or "").upper()
+    ex = spec.args.get("exclude")
+    exclude = (ex.name if isinstance(ex, exp.Expression) else str(ex or "")).upper()
     return kind, _bound(start, c), start_side, _bound(end, c), end_side, exclude
 
 
