@@ -489,6 +489,8 @@ class Compiler:
             target = T.from_datatype(to)
         else:
             target = T.parse_type_name(to.sql(dialect="postgres").lower())
+        if isinstance(node.this, exp.Array) and not node.this.expressions and target.elem is not None:
+            return const([], target, "array")  # ARRAY[]::int[]: the cast gives the empty array its type
         inner = self.compile(node.this)
         e = coerce(inner, target, EXPLICIT)
         name = inner.name if isinstance(node.this, exp.Column) else _type_column_name(target)
