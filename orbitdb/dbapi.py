@@ -25,7 +25,7 @@ threadsafety = 2  # threads may share the module and connections (calls are seri
 paramstyle = "pyformat"
 
 
-class Warning(Exception):  # noqa: A001 - PEP 249 name
+class Warning(Exception):
     pass
 
 
@@ -377,7 +377,7 @@ class Cursor:
     def __enter__(self) -> Cursor:
         return self
 
-    def __exit__(self, *exc: Any) -> None:
+    def __exit__(self, *exc: object) -> None:
         self.close()
 
 
@@ -539,13 +539,13 @@ DATETIME = 1114
 ROWID = 26
 
 
-def DateFromTicks(ticks: float) -> datetime.date:  # noqa: N802 - PEP 249 name
+def DateFromTicks(ticks: float) -> datetime.date:
     return datetime.date.fromtimestamp(ticks)
 
 
-def TimeFromTicks(ticks: float) -> datetime.time:  # noqa: N802
+def TimeFromTicks(ticks: float) -> datetime.time:
     return datetime.datetime.fromtimestamp(ticks).time()
 
 
-def TimestampFromTicks(ticks: float) -> datetime.datetime:  # noqa: N802
+def TimestampFromTicks(ticks: float) -> datetime.datetime:
     return datetime.datetime.fromtimestamp(ticks)

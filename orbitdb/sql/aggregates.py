@@ -14,7 +14,7 @@ from sqlglot import exp
 from orbitdb.sql import numeric as N
 from orbitdb.sql import types as T
 from orbitdb.sql.errors import SqlError
-from orbitdb.sql.expr import E, Compiler, coerce
+from orbitdb.sql.expr import Compiler, E, coerce
 from orbitdb.sql.types import SqlType
 
 Row = tuple[Any, ...]
@@ -60,7 +60,7 @@ class Count(Acc):
 
 
 class Sum(Acc):
-    __slots__ = ("s", "check")
+    __slots__ = ("check", "s")
 
     def __init__(self, check: Callable[[Any], Any] | None = None) -> None:
         self.s: Any = None
@@ -86,7 +86,7 @@ class FloatSum(Sum):
 
 
 class Avg(Acc):
-    __slots__ = ("s", "n", "kind")
+    __slots__ = ("kind", "n", "s")
 
     def __init__(self, kind: str) -> None:
         self.s: Any = None
@@ -111,7 +111,7 @@ class Avg(Acc):
 
 
 class MinMax(Acc):
-    __slots__ = ("v", "key", "is_max")
+    __slots__ = ("is_max", "key", "v")
 
     def __init__(self, key: Callable[[Any], Any] | None, is_max: bool) -> None:
         self.v: Any = None
@@ -136,7 +136,7 @@ class MinMax(Acc):
 class Collect(Acc):
     """Collects values (for array_agg, string_agg, json_agg, ordered/distinct forms)."""
 
-    __slots__ = ("items", "final")
+    __slots__ = ("final", "items")
 
     def __init__(self, final: Callable[[list[Any]], Any]) -> None:
         self.items: list[Any] = []
@@ -150,7 +150,7 @@ class Collect(Acc):
 
 
 class BoolAgg(Acc):
-    __slots__ = ("v", "is_and")
+    __slots__ = ("is_and", "v")
 
     def __init__(self, is_and: bool) -> None:
         self.v: Any = None
@@ -171,7 +171,7 @@ class BoolAgg(Acc):
 
 
 class BitAgg(Acc):
-    __slots__ = ("v", "op")
+    __slots__ = ("op", "v")
 
     def __init__(self, op: Callable[[int, int], int]) -> None:
         self.v: Any = None
@@ -188,7 +188,7 @@ class BitAgg(Acc):
 class Moments(Acc):
     """Variance and standard deviation (exact for numeric inputs, as PostgreSQL)."""
 
-    __slots__ = ("vals", "fn", "as_float")
+    __slots__ = ("as_float", "fn", "vals")
 
     def __init__(self, fn: str, as_float: bool) -> None:
         self.vals: list[Any] = []
@@ -311,7 +311,7 @@ def resolve_aggregate(name: str, types: list[SqlType], star: bool) -> tuple[SqlT
             return T.INTERVAL, lambda: Avg("interval"), [t]
         raise _agg_missing(name, types)
     if name in ("min", "max"):
-        if oid in (T.JSON.oid, T.JSONB.oid) or t.category == "B" and False:
+        if oid in (T.JSON.oid, T.JSONB.oid):
             raise _agg_missing(name, types)
         key = sort_key_fn(t)
         rt = T.strip(t)
@@ -382,7 +382,7 @@ def _agg_missing(name: str, types: list[SqlType]) -> SqlError:
 
 
 class AggSpec:
-    __slots__ = ("name", "args", "distinct", "order", "filter", "factory", "type", "ordered_set", "direct")
+    __slots__ = ("args", "direct", "distinct", "factory", "filter", "name", "order", "ordered_set", "type")
 
     def __init__(self) -> None:
         self.args: list[Callable[[Row], Any]] = []
@@ -535,7 +535,7 @@ class AggCollector:
 
 
 class _State:
-    __slots__ = ("spec", "acc", "buffer", "seen")
+    __slots__ = ("acc", "buffer", "seen", "spec")
 
     def __init__(self, spec: AggSpec) -> None:
         self.spec = spec
@@ -622,7 +622,7 @@ def _order_key(c: Compiler, o: exp.Expression) -> tuple[Callable[[Row], Any], bo
 class _LatePos:
     """Reads a slot whose position is known only after every aggregate is collected."""
 
-    __slots__ = ("pos_fn", "pos", "collector")
+    __slots__ = ("collector", "pos", "pos_fn")
 
     def __init__(self, collector: AggCollector, pos_fn: Callable[[], int]) -> None:
         self.collector = collector

@@ -43,7 +43,7 @@ class CompiledQuery(Compiled):
         return Result(f"SELECT {len(rows)}", self.columns, rows, len(rows))
 
 
-_OVERRIDING = re.compile(r"\bOVERRIDING\s+(SYSTEM|USER)\s+VALUE\b", re.I)
+_OVERRIDING = re.compile(r"\bOVERRIDING\s+(SYSTEM|USER)\s+VALUE\b", re.IGNORECASE)
 
 
 _REG_OIDS = (2205, 2206, 4089, 4096, 24, 2202)

@@ -12,11 +12,11 @@ from sqlglot import exp
 
 from orbitdb.sql import types as T
 from orbitdb.sql.errors import SqlError
-from orbitdb.sql.expr import E, Compiler, Runtime, coerce
+from orbitdb.sql.expr import Compiler, E, Runtime, coerce
 from orbitdb.sql.scope import ExecContext, Scope, ScopeColumn
 from orbitdb.sql.textio import to_text
 from orbitdb.sql.types import SqlType
-from orbitdb.storage.catalog import ConstraintDef, IndexDef, TableDef
+from orbitdb.storage.catalog import ConstraintDef, TableDef
 from orbitdb.storage.keycodec import encode_key
 from orbitdb.storage.tables import TableAccess
 from orbitdb.storage.txn import prefix_end

@@ -25,7 +25,7 @@ if TYPE_CHECKING:
 _COPY = re.compile(
     r"\s*COPY\s+(?:(?P<query>\(.*\))|(?P<table>(?:\"[^\"]+\"|[\w$]+)(?:\s*\.\s*(?:\"[^\"]+\"|[\w$]+))?)"
     r"\s*(?P<cols>\([^)]*\))?)\s+(?P<dir>FROM|TO)\s+(?P<target>STDIN|STDOUT|'[^']*')\s*(?P<opts>.*)$",
-    re.I | re.S,
+    re.IGNORECASE | re.DOTALL,
 )
 
 
@@ -255,8 +255,7 @@ class TableCopyIn(CopyIn):
                     self._text_line(line)
 
     def _text_line(self, line: str) -> None:
-        if line.endswith("\r"):
-            line = line[:-1]
+        line = line.removesuffix("\r")
         if line == "\\." or (line == "" and self.opts.format == "text"):
             return
         self.line_no += 1
@@ -334,7 +333,7 @@ class TableCopyIn(CopyIn):
 
 
 def _parse(v: str, t: T.SqlType) -> Any:
-    from orbitdb.sql.casts import EXPLICIT, ASSIGNMENT, find_cast
+    from orbitdb.sql.casts import ASSIGNMENT, EXPLICIT, find_cast
 
     conv = find_cast(T.UNKNOWN, T.strip(t), EXPLICIT)
     assert conv is not None
@@ -460,4 +459,4 @@ def _id(text: str) -> str:
     return text.lower()
 
 
-__all__ = ["copy_statement", "ident", "from_text"]
+__all__ = ["copy_statement", "from_text", "ident"]

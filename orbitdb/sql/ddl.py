@@ -12,7 +12,7 @@ from sqlglot import exp
 from orbitdb.sql import types as T
 from orbitdb.sql.casts import ASSIGNMENT
 from orbitdb.sql.errors import SqlError
-from orbitdb.sql.expr import E, Compiler, Runtime, coerce, ident
+from orbitdb.sql.expr import Compiler, E, Runtime, coerce, ident
 from orbitdb.sql.parser import Statement, parse_one
 from orbitdb.sql.result import Notice, Result
 from orbitdb.sql.scope import ExecContext, Scope
@@ -180,16 +180,14 @@ class DDL:
             self.add_fk(t, [col.name], kind, cname)
         elif isinstance(kind, exp.GeneratedAsIdentityColumnConstraint):
             if col.type not in ("integer", "bigint", "smallint"):
-                raise SqlError("22023", f'identity column type must be smallint, integer, or bigint')
+                raise SqlError("22023", 'identity column type must be smallint, integer, or bigint')
             start = _lit_int(kind.args.get("start"))
             inc = _lit_int(kind.args.get("increment"))
             seq = self.create_owned_sequence(t, col.name, col.type, start, inc)
             col.identity = "a" if kind.this else "d"
             col.default = f"nextval('{_seq_ref(seq, self.s)}'::regclass)"
             col.not_null = True
-        elif isinstance(kind, (exp.CollateColumnConstraint, exp.CommentColumnConstraint)):
-            pass
-        elif kind is None:
+        elif isinstance(kind, (exp.CollateColumnConstraint, exp.CommentColumnConstraint)) or kind is None:
             pass
         else:
             raise SqlError("0A000", f"unsupported column constraint: {cc.sql(dialect='postgres')}")
@@ -224,9 +222,7 @@ class DDL:
             self.add_unique(t, cols, name, nulls_distinct=not el.args.get("nulls"))
         elif isinstance(el, exp.ForeignKey):
             self.add_fk(t, [_col_name(c) for c in el.expressions], el.args["reference"], name)
-        elif isinstance(el, exp.CheckColumnConstraint):
-            self.add_check(t, el.this, name, None)
-        elif isinstance(el, exp.Check):
+        elif isinstance(el, exp.CheckColumnConstraint) or isinstance(el, exp.Check):
             self.add_check(t, el.this, name, None)
         else:
             raise SqlError("0A000", f"unsupported table constraint: {el.sql(dialect='postgres')}")
@@ -927,7 +923,7 @@ class DDL:
             seq.owned_by = (t.oid, ident(owned.this))
 
     def alter_sequence(self, text: str) -> Result:
-        m = re.match(r"\s*ALTER\s+SEQUENCE\s+(IF\s+EXISTS\s+)?(?P<name>[\w.\"]+)\s*(?P<rest>.*)$", text, re.I | re.S)
+        m = re.match(r"\s*ALTER\s+SEQUENCE\s+(IF\s+EXISTS\s+)?(?P<name>[\w.\"]+)\s*(?P<rest>.*)$", text, re.IGNORECASE | re.DOTALL)
         if not m:
             raise SqlError("42601", "syntax error in ALTER SEQUENCE")
         parts = [p.strip('"') for p in m.group("name").split(".")]
@@ -944,8 +940,8 @@ class DDL:
                 return Result("ALTER SEQUENCE")
             raise SqlError("42P01", f'relation "{name}" does not exist')
         rest = m.group("rest")
-        restart = re.search(r"\bRESTART(?:\s+(?:WITH\s+)?(-?\d+))?", rest, re.I)
-        owned = re.search(r"\bOWNED\s+BY\s+([\w.\"]+)", rest, re.I)
+        restart = re.search(r"\bRESTART(?:\s+(?:WITH\s+)?(-?\d+))?", rest, re.IGNORECASE)
+        owned = re.search(r"\bOWNED\s+BY\s+([\w.\"]+)", rest, re.IGNORECASE)
         if owned:
             target = owned.group(1)
             if target.upper() == "NONE":
@@ -961,14 +957,14 @@ class DDL:
         for key, pat in (("increment", r"\bINCREMENT\s+(?:BY\s+)?(-?\d+)"), ("minvalue", r"\bMINVALUE\s+(-?\d+)"),
                          ("maxvalue", r"\bMAXVALUE\s+(-?\d+)"), ("start", r"\bSTART\s+(?:WITH\s+)?(-?\d+)"),
                          ("cache", r"\bCACHE\s+(\d+)")):
-            mm = re.search(pat, rest, re.I)
+            mm = re.search(pat, rest, re.IGNORECASE)
             if mm:
                 props[key] = exp.Literal.number(int(mm.group(1)))
-        if re.search(r"\bNO\s+CYCLE\b", rest, re.I):
+        if re.search(r"\bNO\s+CYCLE\b", rest, re.IGNORECASE):
             seq.cycle = False
-        elif re.search(r"\bCYCLE\b", rest, re.I):
+        elif re.search(r"\bCYCLE\b", rest, re.IGNORECASE):
             seq.cycle = True
-        mt = re.search(r"\bAS\s+(smallint|integer|bigint|int)\b", rest, re.I)
+        mt = re.search(r"\bAS\s+(smallint|integer|bigint|int)\b", rest, re.IGNORECASE)
         if mt:
             seq.data_type = T.parse_type_name(mt.group(1)).display()
         self.apply_sequence_props(seq, props, new=False)
@@ -1018,7 +1014,7 @@ class DDL:
     # ---- schemas ----
     def create_schema(self, text: str) -> Result:
         m = re.match(r"\s*CREATE\s+SCHEMA\s+(IF\s+NOT\s+EXISTS\s+)?(?P<name>\"[^\"]+\"|\w+)?"
-                     r"(\s+AUTHORIZATION\s+(?P<owner>\"[^\"]+\"|\w+))?\s*$", text, re.I | re.S)
+                     r"(\s+AUTHORIZATION\s+(?P<owner>\"[^\"]+\"|\w+))?\s*$", text, re.IGNORECASE | re.DOTALL)
         if not m:
             raise SqlError("42601", "syntax error in CREATE SCHEMA")
         raw = m.group("name") or m.group("owner")
@@ -1091,7 +1087,7 @@ class DDL:
             comments = getattr(t, "column_comments", None)
             del comments
             c_comment = text
-            setattr(c, "comment", c_comment)
+            c.comment = c_comment
             self.cat.touch(t.oid)
         return Result("COMMENT")
 
@@ -1197,10 +1193,10 @@ def ddl_statement(s: Session, st: Statement, ctx: ExecContext, params: list[Any]
         return DDL(s, ctx).create_schema(st.text)
     if head == "ALTER SEQUENCE":
         return DDL(s, ctx).alter_sequence(st.text)
-    if head == "ALTER TABLE" and re.search(r"\bOWNER\s+TO\b", st.text, re.I):
+    if head == "ALTER TABLE" and re.search(r"\bOWNER\s+TO\b", st.text, re.IGNORECASE):
         return Result("ALTER TABLE")
     m_schema = re.match(r"\s*ALTER\s+TABLE\s+(IF\s+EXISTS\s+)?(ONLY\s+)?(?P<t>[\w.\"]+)\s+SET\s+SCHEMA\s+"
-                        r"(?P<s>[\w\"]+)\s*$", st.text, re.I)
+                        r"(?P<s>[\w\"]+)\s*$", st.text, re.IGNORECASE)
     if m_schema:
         d = DDL(s, ctx)
         parts = [p.strip('"') if p.startswith('"') else p.lower() for p in m_schema.group("t").split(".")]
@@ -1224,9 +1220,7 @@ def ddl_statement(s: Session, st: Statement, ctx: ExecContext, params: list[Any]
                 "ALTER VIEW", "ALTER INDEX", "ALTER EXTENSION", "ALTER TYPE", "CREATE ROLE", "CREATE USER",
                 "CREATE FUNCTION", "CREATE TRIGGER", "CREATE TYPE", "CREATE DOMAIN", "CREATE AGGREGATE",
                 "CREATE OR", "CREATE PUBLICATION", "CREATE RULE", "CREATE POLICY", "ALTER PUBLICATION"):
-        if head == "CREATE OR" and "VIEW" in words:
-            pass
-        elif head == "ALTER VIEW" and "RENAME" in words:
+        if head == "CREATE OR" and "VIEW" in words or head == "ALTER VIEW" and "RENAME" in words:
             pass
         elif head == "ALTER INDEX" and "RENAME" in words:
             return _rename_index(s, ctx, st.text)
@@ -1234,7 +1228,7 @@ def ddl_statement(s: Session, st: Statement, ctx: ExecContext, params: list[Any]
             s.notices.append(Notice("NOTICE", "00000", f"{head} is not supported by orbitdb; statement ignored"))
             return Result(head)
     m_check = re.match(r"\s*ALTER\s+TABLE\s+(ONLY\s+)?(?P<t>[\w.\"]+)\s+ADD\s+(CONSTRAINT\s+(?P<n>[\w\"]+)\s+)?"
-                       r"CHECK\s*(?P<e>\(.*\))\s*(NOT\s+VALID)?\s*$", st.text, re.I | re.S)
+                       r"CHECK\s*(?P<e>\(.*\))\s*(NOT\s+VALID)?\s*$", st.text, re.IGNORECASE | re.DOTALL)
     if m_check:
         d = DDL(s, ctx)
         parts = [p.strip('"') for p in m_check.group("t").split(".")]
@@ -1249,7 +1243,7 @@ def ddl_statement(s: Session, st: Statement, ctx: ExecContext, params: list[Any]
         d.cat.put(t)
         return Result("ALTER TABLE")
     m_drop = re.match(r"\s*DROP\s+(TABLE|VIEW|INDEX|SEQUENCE|SCHEMA)\s+(IF\s+EXISTS\s+)?(.+?)\s*(CASCADE|RESTRICT)?\s*$",
-                      st.text, re.I | re.S)
+                      st.text, re.IGNORECASE | re.DOTALL)
     if m_drop and "," in m_drop.group(3):
         # sqlglot reads only one name for some DROPs: build the node from the list
         kind = m_drop.group(1).upper()
@@ -1303,7 +1297,7 @@ def ddl_statement(s: Session, st: Statement, ctx: ExecContext, params: list[Any]
 
 def _rename_index(s: Session, ctx: ExecContext, text: str) -> Result:
     m = re.match(r"\s*ALTER\s+INDEX\s+(IF\s+EXISTS\s+)?(?P<old>[\w.\"]+)\s+RENAME\s+TO\s+(?P<new>[\w\"]+)\s*$", text,
-                 re.I)
+                 re.IGNORECASE)
     if not m:
         raise SqlError("42601", "syntax error in ALTER INDEX")
     d = DDL(s, ctx)
@@ -1322,4 +1316,4 @@ def _rename_index(s: Session, ctx: ExecContext, text: str) -> Result:
     raise SqlError("42P01", f'relation "{old}" does not exist')
 
 
-__all__ = ["ddl_statement", "select_into", "encode_key", "Scope"]
+__all__ = ["Scope", "ddl_statement", "encode_key", "select_into"]

@@ -13,7 +13,7 @@ from orbitdb.sql import types as T
 from orbitdb.sql.compiled import Compiled
 from orbitdb.sql.constraints import TableWriter, assignment, is_default, table_scope
 from orbitdb.sql.errors import SqlError
-from orbitdb.sql.expr import E, Compiler, Runtime, coerce, ident
+from orbitdb.sql.expr import Compiler, E, Runtime, coerce, ident
 from orbitdb.sql.planner import Planner, split_and
 from orbitdb.sql.plans import Plan, TableScan
 from orbitdb.sql.result import Column, Result
@@ -427,4 +427,4 @@ def _get(i: int) -> Fn:
     return lambda r: r[i]
 
 
-__all__ = ["compile_dml", "ScopeColumn"]
+__all__ = ["ScopeColumn", "compile_dml"]

@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING, Any
 from sqlglot import exp
 
 from orbitdb.sql import types as T
-from orbitdb.sql.casts import ASSIGNMENT, EXPLICIT, IMPLICIT, cast_error, find_cast
+from orbitdb.sql.casts import EXPLICIT, IMPLICIT, cast_error, find_cast
 from orbitdb.sql.errors import SqlError
 from orbitdb.sql.types import SqlType
 
@@ -52,7 +52,7 @@ class ParamRef:
 
 
 class E:
-    __slots__ = ("fn", "type", "const", "value", "name", "columns")
+    __slots__ = ("columns", "const", "fn", "name", "type", "value")
 
     def __init__(self, fn: Fn, type_: SqlType, const: bool = False, value: Any = None, name: str = "?column?") -> None:
         self.fn = fn
@@ -626,7 +626,7 @@ class Compiler:
         if len(params) == 1 and isinstance(params[0], exp.Identifier):
             col = exp.Column(this=params[0].copy())
             return self.compile(exp.JSONExtract(this=col, expression=node.this.copy()))
-        raise SqlError("42601", f"syntax error at or near \"->\"")
+        raise SqlError("42601", "syntax error at or near \"->\"")
 
     def _star(self, node: exp.Star) -> E:
         raise SqlError("42601", 'syntax error at or near "*"')

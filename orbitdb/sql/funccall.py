@@ -9,11 +9,11 @@ from typing import Any
 
 from sqlglot import exp
 
+from orbitdb.sql import funcregistry as R
 from orbitdb.sql import types as T
 from orbitdb.sql.casts import IMPLICIT, find_cast
 from orbitdb.sql.errors import SqlError
-from orbitdb.sql.expr import E, Compiler, coerce, const, ident
-from orbitdb.sql import funcregistry as R
+from orbitdb.sql.expr import Compiler, E, coerce, const, ident
 from orbitdb.sql.types import SqlType
 
 # sqlglot node class name -> (PostgreSQL function name, argument keys in order)
@@ -230,7 +230,7 @@ def call_compiled(c: Compiler, name: str, args: list[E]) -> E:
     strict = ov.strict
     n = len(fns)
     if n == 0:
-        fn: Callable[[Any], Any] = lambda row: impl()  # noqa: E731
+        fn: Callable[[Any], Any] = lambda row: impl()
     elif n == 1:
         f0 = fns[0]
         if strict:
@@ -238,7 +238,7 @@ def call_compiled(c: Compiler, name: str, args: list[E]) -> E:
                 v = f0(row)
                 return None if v is None else impl(v)
         else:
-            fn = lambda row: impl(f0(row))  # noqa: E731
+            fn = lambda row: impl(f0(row))
     elif n == 2:
         f0, f1 = fns
 
@@ -252,7 +252,7 @@ def call_compiled(c: Compiler, name: str, args: list[E]) -> E:
                     return None
                 return impl(a, b)
         else:
-            fn = lambda row: impl(f0(row), f1(row))  # noqa: E731
+            fn = lambda row: impl(f0(row), f1(row))
     else:
         if strict:
             def fn(row: Any) -> Any:
@@ -261,7 +261,7 @@ def call_compiled(c: Compiler, name: str, args: list[E]) -> E:
                     return None
                 return impl(*vals)
         else:
-            fn = lambda row: impl(*[f(row) for f in fns])  # noqa: E731
+            fn = lambda row: impl(*[f(row) for f in fns])
     e = E(fn, ret, name=name)
     cols = getattr(ov.impl, "columns", None)
     if cols is not None:
@@ -354,9 +354,7 @@ def resolve(fd: R.FuncDef, args: list[E]) -> tuple[R.Overload | None, list[E], S
     for spec, a in zip(specs, args):
         if isinstance(spec, SqlType):
             coerced.append(coerce(a, spec))
-        elif spec == R.ANYELEMENT and a.type.oid == T.UNKNOWN.oid:
-            coerced.append(coerce(a, elem))
-        elif spec == R.ANYELEMENT and a.type.oid != elem.oid:
+        elif spec == R.ANYELEMENT and a.type.oid == T.UNKNOWN.oid or spec == R.ANYELEMENT and a.type.oid != elem.oid:
             coerced.append(coerce(a, elem))
         elif spec == R.ANYARRAY and a.type.oid == T.UNKNOWN.oid:
             coerced.append(coerce(a, T.array_of(elem)))

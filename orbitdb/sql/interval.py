@@ -2,4 +2,4 @@
 
 from orbitdb.storage.interval import USECS_PER_DAY, Interval
 
-__all__ = ["Interval", "USECS_PER_DAY"]
+__all__ = ["USECS_PER_DAY", "Interval"]

@@ -4,7 +4,6 @@ arrays and concatenation, with PostgreSQL's typing rules and NULL semantics."""
 from __future__ import annotations
 
 import datetime
-import math
 import operator
 import re
 from collections.abc import Callable
@@ -26,9 +25,8 @@ from orbitdb.sql.datetimeops import (
     ts_plus_interval,
 )
 from orbitdb.sql.errors import SqlError
-from orbitdb.sql.expr import E, Compiler, coerce, const, strict1, strict2, type_error_operator, unify
+from orbitdb.sql.expr import Compiler, E, coerce, const, strict1, strict2, type_error_operator, unify
 from orbitdb.sql.types import SqlType
-from orbitdb.storage.interval import Interval
 
 Fn = Callable[[Any], Any]
 
@@ -665,7 +663,7 @@ def compile_like(c: Compiler, node: exp.Expression, escape_node: exp.Expression 
         esc = e.value if e.value else None
         if esc is not None and len(esc) != 1:
             raise SqlError("22019", "invalid escape string", hint="Escape string must be empty or one character.")
-    flags = re.S | (re.I if isinstance(node, exp.ILike) else 0)
+    flags = re.DOTALL | (re.IGNORECASE if isinstance(node, exp.ILike) else 0)
     to_regex = similar_to_regex if isinstance(node, exp.SimilarTo) else like_to_regex
     fa = a.fn
     if p.const:

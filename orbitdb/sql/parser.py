@@ -40,7 +40,7 @@ _keep_pg_functions()
 
 _INTERVAL_LIT = re.compile(
     r"(?<![\w.])INTERVAL\s*'((?:[^']|'')*)'(?:\s+(YEARS?|MONTHS?|DAYS?|HOURS?|MINUTES?|SECONDS?)\b"
-    r"(?:\s+TO\s+(MONTH|HOUR|MINUTE|SECOND)\b)?)?", re.I)
+    r"(?:\s+TO\s+(MONTH|HOUR|MINUTE|SECOND)\b)?)?", re.IGNORECASE)
 
 
 def _protect_intervals(sql: str) -> str:
@@ -156,7 +156,7 @@ def _add(out: list[Statement], sql: str, start: int, end: int) -> None:
 
 def _strip_comments(text: str) -> str:
     text = re.sub(r"--[^\n]*", " ", text)
-    return re.sub(r"/\*.*?\*/", " ", text, flags=re.S)
+    return re.sub(r"/\*.*?\*/", " ", text, flags=re.DOTALL)
 
 
 def leading_words(text: str, n: int = 4) -> list[str]:
@@ -227,7 +227,7 @@ _TOKEN = re.compile(
     r"(?P<ws>\s+)|(?P<comment>--[^\n]*|/\*.*?\*/)|(?P<estr>[eEbBxXuU]&?'(?:[^'\\]|\\.|'')*')"
     r"|(?P<str>'(?:[^']|'')*')|(?P<qid>\"(?:[^\"]|\"\")*\")|(?P<dollar>\$[A-Za-z_0-9]*)"
     r"|(?P<num>(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?)|(?P<word>[A-Za-z_][A-Za-z_0-9$]*)|(?P<op>::|\S)",
-    re.S,
+    re.DOTALL,
 )
 _TYPED_LITERAL = {"DATE", "TIME", "TIMESTAMP", "TIMESTAMPTZ", "INTERVAL", "JSON", "JSONB", "UUID", "BOOLEAN",
                   "BOOL", "INT", "INTEGER", "INT2", "INT4", "INT8", "BIGINT", "SMALLINT", "NUMERIC", "DECIMAL",

@@ -15,7 +15,7 @@ from sqlglot import exp
 from orbitdb.sql import types as T
 from orbitdb.sql.aggregates import AggCollector
 from orbitdb.sql.errors import SqlError
-from orbitdb.sql.expr import E, Compiler, Runtime, coerce, const, ident
+from orbitdb.sql.expr import Compiler, E, Runtime, coerce, const, ident
 from orbitdb.sql.operators import sort_key_fn
 from orbitdb.sql.plans import (
     Aggregate,
@@ -221,12 +221,10 @@ class Planner:
             self._has_aggregate(n) for n in select_nodes) or any(
             self._has_aggregate(o.this) for o in (sel.args.get("order").expressions if sel.args.get("order") else []))
         agg: AggCollector | None = None
-        row_comp = comp
         if needs_agg:
             gcomp = Compiler(self, scope, self.rt, where="GROUP BY")
             group_exprs = [gcomp.compile(g) for g in group_nodes]
             agg = AggCollector(Compiler(self, scope, self.rt, where="GROUP BY"), group_nodes, group_exprs)
-            row_comp = Compiler(self, scope, self.rt, agg=agg)
         windows = {ident(w.this): w for w in (sel.args.get("windows") or [])}
         base_width_holder: list[int] = [0]
         win = WindowCollector(lambda: base_width_holder[0], windows)
@@ -246,7 +244,6 @@ class Planner:
             having_e = hc.compile_bool(having.this, "HAVING")
         # ORDER BY keys (compiled against the same rows as the select list)
         order = sel.args.get("order")
-        order_keys: list[tuple[Callable[[Row], Any], bool, bool, Any]] = []
         distinct = sel.args.get("distinct")
         hidden: list[E] = []
         order_out_idx: list[int | None] = []
@@ -416,8 +413,8 @@ class Planner:
                 name = normalize(node)[0]
             except Exception:
                 return False
-            from orbitdb.sql.funccall import _ensure_library
             from orbitdb.sql import funcregistry as R
+            from orbitdb.sql.funccall import _ensure_library
 
             _ensure_library()
             fd = R.FUNCTIONS.get(name)
@@ -561,17 +558,14 @@ class Planner:
                     else:
                         scope.columns[ri].using_merged = True
                 if merged:
-                    for li, ri in merged:
-                        name = scope.columns[li].name
-                        t = scope.columns[li].type
-                        fl, fr = _get(li), _get(ri)
-                        scope.columns.append(ScopeColumn(None, name, t, hidden=False))
+                    for li, _ri in merged:
+                        scope.columns.append(ScopeColumn(None, scope.columns[li].name, scope.columns[li].type))
                     # computed coalesce columns are appended after the join (see below)
             if on is None and kind == "cross" and not using_names and not lateral:
                 # FROM a, b WHERE a.x = b.y: take the equalities from WHERE as join keys
                 keep = []
                 for cj in remaining:
-                    pairs, rest_ = self._equi_pairs([cj], scope, left_width, len(rcols) + left_width)
+                    pairs, _ = self._equi_pairs([cj], scope, left_width, len(rcols) + left_width)
                     if pairs:
                         for le2, re2 in pairs:
                             lk.append(le2.fn)
@@ -601,22 +595,8 @@ class Planner:
             plan = Join(plan, rplan, kind if kind != "cross" else "inner", cond_fn, scope.level, lateral, hash_keys,
                         len(rcols), left_width)
             if using_names and kind == "full":
-                # append COALESCE(left, right) for merged columns
-                merged_idx = [(li, ri) for li, ri, _, _ in join_conds]
-                inner_plan = plan
-
-                class _Coalesce(Plan):
-                    def __init__(self) -> None:
-                        self.columns = scope.columns
-
-                    def rows(self_inner, ctx: ExecContext) -> Iterator[Row]:  # noqa: N805
-                        for r in inner_plan.rows(ctx):
-                            yield r + tuple(r[li] if r[li] is not None else r[ri] for li, ri in merged_idx)
-
-                    def explain(self_inner) -> list[tuple[str, list[Plan]]]:  # noqa: N805
-                        return inner_plan.explain()
-
-                plan = _Coalesce()
+                # the merged USING columns of a FULL join are COALESCE(left, right)
+                plan = _MergedUsing(plan, list(scope.columns), [(li, ri) for li, ri, _, _ in join_conds])
         return plan, remaining
 
     def _equi_pairs(self, parts: list[exp.Expression], scope: Scope, left_width: int,
@@ -907,7 +887,6 @@ class Planner:
                 col_aliases = col_aliases + [ident(fnode.args["offset"])] if len(col_aliases) < 2 else col_aliases
         else:
             name, args, _ = normalize(fnode)
-        c_scope = lateral_scope if lateral_scope is not None else Scope([], parent=scope.parent, level=scope.level)
         if lateral_scope is not None:
             inner_scope = Scope([], parent=lateral_scope, level=lateral_scope.level + 1)
         else:
@@ -1005,7 +984,7 @@ class Planner:
 
         def row(ctx: ExecContext) -> Iterator[Row]:
             value, called = store.sequence_peek(seq)
-            yield (value, 0 if called else 0, called)
+            yield (value, 0, called)
 
         return FunctionScan(cols, row, seq.name), cols, rel
 
@@ -1224,6 +1203,23 @@ _OPERATOR_FUNCS = (exp.JSONExtract, exp.JSONExtractScalar, exp.JSONBExtract, exp
                    exp.JSONBContainsTopKey, exp.JSONBContainsAnyTopKeys, exp.JSONBContainsAllTopKeys, exp.DPipe)
 
 
+class _MergedUsing(Plan):
+    """Appends COALESCE(left, right) of each USING column of a FULL join."""
+
+    def __init__(self, child: Plan, columns: list[ScopeColumn], pairs: list[tuple[int, int]]) -> None:
+        self.child = child
+        self.columns = columns
+        self.pairs = pairs
+
+    def rows(self, ctx: ExecContext) -> Iterator[Row]:
+        pairs = self.pairs
+        for r in self.child.rows(ctx):
+            yield r + tuple(r[li] if r[li] is not None else r[ri] for li, ri in pairs)
+
+    def explain(self) -> list[tuple[str, list[Plan]]]:
+        return self.child.explain()
+
+
 def figure_colname(node: exp.Expression) -> str | None:
     """PostgreSQL's FigureColname: the default name of a select-list item (None: "?column?")."""
     return _figure(node)[0]
@@ -1349,4 +1345,4 @@ def _col_node(c: ScopeColumn) -> exp.Expression:
     return col
 
 
-__all__ = ["Planner", "Output", "CTEInfo", "split_and", "const"]
+__all__ = ["CTEInfo", "Output", "Planner", "const", "split_and"]

@@ -67,7 +67,7 @@ class ValuesScan(Plan):
             yield tuple(f(()) for f in fns)
 
     def explain(self) -> list[tuple[str, list[Plan]]]:
-        return [(f"Values Scan on \"*VALUES*\"", [])]
+        return [("Values Scan on \"*VALUES*\"", [])]
 
 
 class TableScan(Plan):

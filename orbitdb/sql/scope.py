@@ -94,7 +94,7 @@ class Scope:
 class ExecContext:
     """Per-statement state read by compiled expressions and operators."""
 
-    __slots__ = ("session", "txn", "params", "outer", "statement_time", "deadline", "cte_results", "canceled")
+    __slots__ = ("canceled", "cte_results", "deadline", "outer", "params", "session", "statement_time", "txn")
 
     def __init__(self, session: Session, txn: Transaction | None, params: list[Any]) -> None:
         self.session = session

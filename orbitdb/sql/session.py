@@ -21,7 +21,7 @@ from orbitdb.sql import settings as S
 from orbitdb.sql import types as T
 from orbitdb.sql.errors import SqlError
 from orbitdb.sql.expr import Runtime
-from orbitdb.sql.parser import Statement, normalize_literals, parse_one, split_statements
+from orbitdb.sql.parser import Statement, normalize_literals, split_statements
 from orbitdb.sql.result import Column, CopyIn, CopyOut, Notice, Result
 from orbitdb.sql.scope import ExecContext
 from orbitdb.sql.types import SqlType
@@ -453,7 +453,7 @@ class Session:
             _tls.session = self.s
             _tls.tz = self.s.timezone()
 
-        def __exit__(self, *a: Any) -> None:
+        def __exit__(self, *a: object) -> None:
             _tls.session = None
 
     def _statement_scope(self) -> Session._Scope:
@@ -480,8 +480,7 @@ class Session:
                 self.txn = self._begin_txn()
             txn = self.txn
             assert txn is not None
-            self._stmt_time = datetime.datetime.now(_UTC) if not self.in_block and not self.implicit else (
-                datetime.datetime.now(_UTC))
+            self._stmt_time = datetime.datetime.now(_UTC)
             if autocommit:
                 self._txn_start = self._stmt_time
             txn.begin_statement()
@@ -672,15 +671,15 @@ def _converter_for(t: SqlType, py: type) -> Any:
 
         conv = Interval.from_timedelta
     elif t.oid == T.NUMERIC.oid and py is float:
-        conv = lambda v: decimal.Decimal(repr(v))  # noqa: E731
+        conv = lambda v: decimal.Decimal(repr(v))
     elif t.oid == T.NUMERIC.oid and py is int:
         conv = decimal.Decimal
     elif t.oid in (T.FLOAT8.oid, T.FLOAT4.oid) and py is int:
         conv = float
     elif t.oid == T.TIMESTAMPTZ.oid and py is datetime.datetime:
-        conv = lambda v: v.astimezone(_UTC) if v.tzinfo is not None else v  # noqa: E731
+        conv = lambda v: v.astimezone(_UTC) if v.tzinfo is not None else v
     elif hasattr(py, "adapted"):
-        conv = lambda v: v.adapted  # noqa: E731
+        conv = lambda v: v.adapted
     _CONVERTERS[key] = conv
     return conv
 
@@ -706,4 +705,4 @@ def column_of(name: str, t: SqlType, table_oid: int = 0, attnum: int = 0) -> Col
     return Column(name, t.oid, t.typlen if t.typlen > 0 else -1, t.typmod, table_oid, attnum)
 
 
-__all__ = ["Database", "Session", "Prepared", "SqlError", "current_timezone", "exp"]
+__all__ = ["Database", "Prepared", "Session", "SqlError", "current_timezone", "exp"]

@@ -125,7 +125,7 @@ def array_of(elem: SqlType) -> SqlType:
     return arr
 
 
-for _b in list(BASE_TYPES):
+for _b in BASE_TYPES:
     if _b.array_oid:
         BY_OID[_b.array_oid] = array_of(_b)
 

@@ -16,7 +16,7 @@ from orbitdb.sql.scope import ExecContext
 if TYPE_CHECKING:
     from orbitdb.sql.session import Session
 
-_ISO = re.compile(r"ISOLATION\s+LEVEL\s+(READ\s+COMMITTED|READ\s+UNCOMMITTED|REPEATABLE\s+READ|SERIALIZABLE)", re.I)
+_ISO = re.compile(r"ISOLATION\s+LEVEL\s+(READ\s+COMMITTED|READ\s+UNCOMMITTED|REPEATABLE\s+READ|SERIALIZABLE)", re.IGNORECASE)
 
 
 def _words(text: str) -> list[str]:
@@ -31,9 +31,9 @@ def _txn_modes(text: str) -> tuple[str | None, bool | None]:
     if m:
         iso = " ".join(m.group(1).lower().split())
     ro = None
-    if re.search(r"\bREAD\s+ONLY\b", text, re.I):
+    if re.search(r"\bREAD\s+ONLY\b", text, re.IGNORECASE):
         ro = True
-    elif re.search(r"\bREAD\s+WRITE\b", text, re.I):
+    elif re.search(r"\bREAD\s+WRITE\b", text, re.IGNORECASE):
         ro = False
     return iso, ro
 
@@ -116,7 +116,7 @@ def _setting_value(tokens: list[str]) -> str:
         elif t.upper() == "DEFAULT":
             return "\x00default"
         else:
-            parts.append(t if t.startswith('"') else t)
+            parts.append(t)
     out = ""
     for p in parts:
         out = out + ", " if p == "," else out + p
@@ -235,7 +235,7 @@ def _norm_path_item(v: str) -> str:
 
 def explain(s: Session, st: Statement, params: list[Any], ctx: ExecContext) -> Result:
     m = re.match(r"\s*EXPLAIN\s*(\((?P<opts>[^)]*)\))?\s*(?P<words>(?:(?:ANALYZE|VERBOSE|ANALYSE)\s+)*)(?P<q>.*)$",
-                 st.text, re.I | re.S)
+                 st.text, re.IGNORECASE | re.DOTALL)
     if m is None:
         raise SqlError("42601", "syntax error in EXPLAIN")
     query = m.group("q")

@@ -12,7 +12,7 @@ from sqlglot import exp
 from orbitdb.sql import types as T
 from orbitdb.sql.aggregates import resolve_aggregate
 from orbitdb.sql.errors import SqlError
-from orbitdb.sql.expr import E, Compiler, coerce, ident
+from orbitdb.sql.expr import Compiler, E, coerce, ident
 from orbitdb.sql.funccall import AGGREGATES, WINDOW_ONLY, normalize
 from orbitdb.sql.operators import sort_key_fn
 
@@ -21,8 +21,18 @@ Fn = Callable[[Row], Any]
 
 
 class WindowSpec:
-    __slots__ = ("func", "args", "partition", "order", "frame", "type", "factory", "filter", "agg_args",
-                 "distinct")
+    __slots__ = (
+        "agg_args",
+        "args",
+        "distinct",
+        "factory",
+        "filter",
+        "frame",
+        "func",
+        "order",
+        "partition",
+        "type",
+    )
 
     def __init__(self) -> None:
         self.args: list[Fn] = []
