@@ -61,6 +61,7 @@ import pstats
 import random
 import shutil
 import sqlite3
+import subprocess
 import sys
 import tempfile
 import time
@@ -576,6 +577,18 @@ def _run_one(space: Workspace, engine: str, workload: str, seconds: float) -> Me
 # --------------------------------------------------------------------------- command line
 
 
+def code_version() -> str:
+    """The checkout's commit (read-only `git rev-parse`), to tell which code a table measured."""
+    repo = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+    try:
+        out = subprocess.run(
+            ["git", "-C", repo, "rev-parse", "--short", "HEAD"], capture_output=True, text=True, check=False
+        )
+    except OSError:
+        return "unknown"
+    return f"{repo} at commit {out.stdout.strip()}" if out.returncode == 0 else repo
+
+
 def fmt_rate(v: float) -> str:
     if v >= 100:
         return f"{v:,.0f}"
@@ -619,6 +632,7 @@ def format_table(
             f"orbitdb SQL benchmark: N={n:,} rows, workloads {seconds:g} s each (best of {repeat}; loads once), "
             f"one client, range scans of {RANGE_ROWS:,} rows; ratio > 1 means orbitdb is faster"
         ),
+        f"orbitdb code: {code_version()}",
         "durability:",
         *(f"  {e:<14} {DURABILITY[e]}" for e in engines),
         line(header),

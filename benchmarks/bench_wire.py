@@ -460,6 +460,18 @@ BACKGROUND_MARK = 0.25  # cores; cells measured while other processes used more 
 # --------------------------------------------------------------------------- command line
 
 
+def code_version() -> str:
+    """The checkout's commit (read-only `git rev-parse`), to tell which code a table measured."""
+    repo = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+    try:
+        out = subprocess.run(
+            ["git", "-C", repo, "rev-parse", "--short", "HEAD"], capture_output=True, text=True, check=False
+        )
+    except OSError:
+        return "unknown"
+    return f"{repo} at commit {out.stdout.strip()}" if out.returncode == 0 else repo
+
+
 @contextlib.contextmanager
 def started(names: list[str]) -> Iterator[tuple[list[Target], dict[str, str]]]:
     """Starts the servers the targets need; yields the runnable targets and why others are skipped."""
@@ -688,6 +700,7 @@ def main(argv: list[str] | None = None) -> int:
                 f"kv = {args.table_rows:,} rows, every statement autocommitted; ratio > 1 means orbitdb is faster"
             ),
             f"machine: {os.cpu_count()} CPUs shared by the server and its clients",
+            f"orbitdb code: {code_version()}",
         ]
         for t in targets:
             s = settings.get(t.name, {})
