@@ -734,6 +734,11 @@ def compile_array(c: Compiler, node: exp.Array) -> E:
 
 
 def compile_subscript(c: Compiler, node: exp.Bracket) -> E:
+    if isinstance(node.this, exp.Bracket):
+        # a[1][2]: PostgreSQL's arrays take all their subscripts at once
+        inner = node.this
+        subs = list(inner.expressions) + list(node.expressions)
+        node = exp.Bracket(this=inner.this, expressions=subs)
     base = c.compile(node.this)
     if base.type.oid == T.JSONB.oid or base.type.oid == T.JSON.oid:
         from orbitdb.sql.jsonops import jsonb_subscript
@@ -772,6 +777,12 @@ def compile_subscript(c: Compiler, node: exp.Bracket) -> E:
 
     def run(row: Any) -> Any:
         v = fb(row)
+        v = walk(v, row)
+        if not any_slice and isinstance(v, list) and not vector:
+            return None  # fewer subscripts than dimensions: NULL, as in PostgreSQL
+        return v
+
+    def walk(v: Any, row: Any) -> Any:
         for kind, f1, f2 in getters:
             if v is None:
                 return None

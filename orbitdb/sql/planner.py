@@ -1259,6 +1259,8 @@ def _figure(node: exp.Expression) -> tuple[str | None, int]:
         return (name, strength) if strength > 1 else ("case", 1)
     if isinstance(node, exp.Dot) and isinstance(node.expression, exp.Func):
         return _figure(node.expression)
+    if isinstance(node, exp.Bracket):
+        return _figure(node.this)
     simple = {exp.Exists: "exists", exp.Array: "array", exp.Interval: "interval",
               exp.AtTimeZone: "timezone", exp.Coalesce: "coalesce", exp.Nullif: "nullif",
               exp.Greatest: "greatest", exp.Least: "least"}
