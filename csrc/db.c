@@ -32,6 +32,12 @@ typedef struct writer {
     odb_error err;
     pthread_cond_t cv;
     struct writer *next;
+    /* allow_concurrent_memtable_write: the leader asks followers to insert their own batch */
+    int insert_now;
+    odb_memtable *insert_mem;
+    struct writer *leader;
+    int pending; /* leader: followers still inserting */
+    int insert_rc;
 } writer;
 
 struct odb_snapshot {
@@ -806,6 +812,53 @@ static int insert_into_memtable(void *ctx, odb_seq seq, int kind, odb_slice key,
     return odb_memtable_add((odb_memtable *)ctx, seq, kind, key, value);
 }
 
+static int insert_concurrently(void *ctx, odb_seq seq, int kind, odb_slice key, odb_slice value) {
+    return odb_memtable_add_concurrent((odb_memtable *)ctx, seq, kind, key, value);
+}
+
+/* Every writer of the group inserts its own batch into the memtable at once
+ * (the WAL record is already written); the leader waits for all of them. */
+static int insert_group_concurrently(odb_db *db, writer *leader, writer *last, odb_seq first, odb_memtable *mem,
+                                     odb_error *err) {
+    odb_seq seq = first;
+    int followers = 0;
+    for (writer *f = leader;; f = f->next) {
+        odb_batch_set_sequence(f->batch, seq);
+        seq += odb_batch_count(f->batch);
+        if (f != leader) {
+            followers++;
+        }
+        if (f == last) {
+            break;
+        }
+    }
+    pthread_mutex_lock(&db->mu);
+    leader->pending = followers;
+    leader->insert_rc = ODB_OK;
+    for (writer *f = leader->next;; f = f->next) {
+        f->insert_mem = mem;
+        f->leader = leader;
+        f->insert_now = 1;
+        pthread_cond_signal(&f->cv);
+        if (f == last) {
+            break;
+        }
+    }
+    pthread_mutex_unlock(&db->mu);
+    int rc = odb_batch_iterate(leader->batch, insert_concurrently, mem, err);
+    pthread_mutex_lock(&db->mu);
+    while (leader->pending > 0) {
+        pthread_cond_wait(&leader->cv, &db->mu);
+    }
+    int frc = leader->insert_rc;
+    pthread_mutex_unlock(&db->mu);
+    ODB_STAT_ADD(&db->stats, concurrent_memtable_groups, 1);
+    if (rc == ODB_OK && frc != ODB_OK) {
+        rc = odb_error_set(err, frc, "memtable insert failed: %s", odb_code_name(frc));
+    }
+    return rc;
+}
+
 int odb_write(odb_db *db, odb_batch *batch, int sync, odb_error *err) {
     writer w;
     w.batch = batch;
@@ -815,6 +868,11 @@ int odb_write(odb_db *db, odb_batch *batch, int sync, odb_error *err) {
     w.next = NULL;
     pthread_cond_init(&w.cv, NULL);
 
+    w.insert_now = 0;
+    w.insert_mem = NULL;
+    w.leader = NULL;
+    w.pending = 0;
+    w.insert_rc = ODB_OK;
     pthread_mutex_lock(&db->mu);
     if (db->queue_tail != NULL) {
         db->queue_tail->next = &w;
@@ -823,6 +881,20 @@ int odb_write(odb_db *db, odb_batch *batch, int sync, odb_error *err) {
     }
     db->queue_tail = &w;
     while (!w.done && db->queue_head != &w) {
+        if (w.insert_now) {
+            /* our leader wrote the group's WAL record: insert our own batch alongside it */
+            w.insert_now = 0;
+            pthread_mutex_unlock(&db->mu);
+            int irc = odb_batch_iterate(w.batch, insert_concurrently, w.insert_mem, NULL);
+            pthread_mutex_lock(&db->mu);
+            if (irc != ODB_OK) {
+                w.leader->insert_rc = irc;
+            }
+            if (--w.leader->pending == 0) {
+                pthread_cond_signal(&w.leader->cv);
+            }
+            continue;
+        }
         pthread_cond_wait(&w.cv, &db->mu);
     }
     if (w.done) {
@@ -878,7 +950,9 @@ int odb_write(odb_db *db, odb_batch *batch, int sync, odb_error *err) {
                 ODB_STAT_ADD(&db->stats, wal_syncs, 1);
             }
         }
-        if (rc == ODB_OK) {
+        if (rc == ODB_OK && db->opt.allow_concurrent_memtable_write && last != &w) {
+            rc = insert_group_concurrently(db, &w, last, first, mem, &gerr);
+        } else if (rc == ODB_OK) {
             rc = odb_batch_iterate(group, insert_into_memtable, mem, &gerr);
         }
         ODB_STAT_ADD(&db->stats, write_groups, 1);

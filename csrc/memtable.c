@@ -1,5 +1,6 @@
 #include "memtable.h"
 
+#include <pthread.h>
 #include <stdatomic.h>
 #include <stdint.h>
 #include <stdlib.h>
@@ -24,6 +25,7 @@ struct odb_memtable {
     _Atomic int height;
     _Atomic size_t entries;
     uint32_t rnd;
+    pthread_mutex_t alloc_mu; /* arena allocation of concurrent inserts */
     odb_arena arena;
     mt_node *head;
 };
@@ -46,6 +48,7 @@ odb_memtable *odb_memtable_new(size_t arena_block_size) {
         return NULL;
     }
     odb_arena_init(&m->arena, arena_block_size);
+    pthread_mutex_init(&m->alloc_mu, NULL);
     atomic_init(&m->refs, 1);
     atomic_init(&m->height, 1);
     atomic_init(&m->entries, 0);
@@ -66,6 +69,7 @@ void odb_memtable_ref(odb_memtable *m) { atomic_fetch_add_explicit(&m->refs, 1, 
 
 void odb_memtable_unref(odb_memtable *m) {
     if (m != NULL && atomic_fetch_sub_explicit(&m->refs, 1, memory_order_acq_rel) == 1) {
+        pthread_mutex_destroy(&m->alloc_mu);
         odb_arena_destroy(&m->arena);
         free(m);
     }
@@ -178,6 +182,82 @@ int odb_memtable_add(odb_memtable *m, odb_seq seq, int kind, odb_slice key, odb_
     for (int i = 0; i < height; i++) {
         atomic_store_explicit(&n->next[i], next_of(prev[i], i), memory_order_relaxed);
         atomic_store_explicit(&prev[i]->next[i], n, memory_order_release);
+    }
+    atomic_fetch_add_explicit(&m->entries, 1, memory_order_relaxed);
+    return ODB_OK;
+}
+
+/* Height from the sequence number (unique per entry), so concurrent inserters
+ * need no shared random state. */
+static int height_of(odb_seq seq) {
+    uint64_t x = seq * 0x9E3779B97F4A7C15ull;
+    x ^= x >> 31;
+    x *= 0xBF58476D1CE4E5B9ull;
+    x ^= x >> 29;
+    int h = 1;
+    while (h < MAX_HEIGHT && (x & 3) == 0) {
+        h++;
+        x >>= 2;
+    }
+    return h;
+}
+
+int odb_memtable_add_concurrent(odb_memtable *m, odb_seq seq, int kind, odb_slice key, odb_slice value) {
+    size_t ksize = key.size + ODB_TRAILER_SIZE;
+    if (ksize > UINT32_MAX || value.size > UINT32_MAX) {
+        return ODB_INVALID_ARGUMENT;
+    }
+    int height = height_of(seq);
+    pthread_mutex_lock(&m->alloc_mu);
+    mt_node *n = new_node(m, height, ksize + value.size);
+    pthread_mutex_unlock(&m->alloc_mu);
+    if (n == NULL) {
+        return ODB_NO_MEMORY;
+    }
+    char *p = (char *)&n->next[height];
+    memcpy(p, key.data, key.size);
+    odb_encode_fixed64(p + key.size, odb_pack_trailer(seq, kind));
+    if (value.size) {
+        memcpy(p + ksize, value.data, value.size);
+    }
+    n->key = p;
+    n->key_size = (uint32_t)ksize;
+    n->value_size = (uint32_t)value.size;
+    odb_slice nk = node_key(n);
+
+    int cur = atomic_load_explicit(&m->height, memory_order_relaxed);
+    while (height > cur &&
+           !atomic_compare_exchange_weak_explicit(&m->height, &cur, height, memory_order_relaxed,
+                                                  memory_order_relaxed)) {
+    }
+    int top = height > cur ? height : cur;
+    mt_node *prev[MAX_HEIGHT], *next[MAX_HEIGHT];
+    mt_node *x = m->head;
+    for (int level = top - 1; level >= 0; level--) {
+        mt_node *nx;
+        while ((nx = next_of(x, level)) != NULL && odb_ikey_compare(node_key(nx), nk) < 0) {
+            x = nx;
+        }
+        prev[level] = x;
+        next[level] = nx;
+    }
+    /* Link bottom-up: a reader that finds the node at a level finds it below too. */
+    for (int i = 0; i < height; i++) {
+        for (;;) {
+            atomic_store_explicit(&n->next[i], next[i], memory_order_relaxed);
+            mt_node *expected = next[i];
+            if (atomic_compare_exchange_strong_explicit(&prev[i]->next[i], &expected, n, memory_order_release,
+                                                        memory_order_relaxed)) {
+                break;
+            }
+            /* another inserter linked a node here first: find our place again from prev */
+            mt_node *y = prev[i], *ny;
+            while ((ny = next_of(y, i)) != NULL && odb_ikey_compare(node_key(ny), nk) < 0) {
+                y = ny;
+            }
+            prev[i] = y;
+            next[i] = ny;
+        }
     }
     atomic_fetch_add_explicit(&m->entries, 1, memory_order_relaxed);
     return ODB_OK;

@@ -1,7 +1,8 @@
 /* memtable.h - the in-memory write buffer: a skiplist of internal keys whose
  * nodes, keys and values live in an arena.
  *
- * Concurrency: one writer at a time (the write group leader) calls add();
+ * Concurrency: one writer at a time (the write group leader) calls add(), or
+ * several call add_concurrent() at once (allow_concurrent_memtable_write);
  * any number of readers may call get() and iterate concurrently with it,
  * without locks (next pointers are published with release stores).
  * Lifetime: reference counted; the creator holds the first reference, and
@@ -25,6 +26,10 @@ void odb_memtable_unref(odb_memtable *m);
 
 /* ODB_OK or ODB_NO_MEMORY. */
 int odb_memtable_add(odb_memtable *m, odb_seq seq, int kind, odb_slice key, odb_slice value);
+
+/* Like odb_memtable_add, but safe while other threads also call this function
+ * on the same memtable (lock-free linking; allocation under a short lock). */
+int odb_memtable_add_concurrent(odb_memtable *m, odb_seq seq, int kind, odb_slice key, odb_slice value);
 
 /* Looks up the newest version of lookup_ikey's user key with sequence <= the
  * lookup's. Returns 1 when a version exists (then *deleted tells whether it is

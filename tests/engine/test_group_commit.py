@@ -111,3 +111,33 @@ def test_concurrent_reads_and_writes(db_path: str, knobs: dict[str, object]) -> 
         for w in range(writers):
             assert db.get(b"w%d:a" % w) == b"%d" % rounds
             assert len(list(db.items(start=b"w%d:log:" % w, stop=b"w%d:log;" % w))) == rounds
+
+
+@pytest.mark.parametrize("concurrent", [True, False])
+def test_concurrent_memtable_write_knob(tmp_path, concurrent: bool) -> None:
+    """allow_concurrent_memtable_write: group members insert their own batches in parallel."""
+    import threading
+
+    from orbitdb.engine import Engine
+
+    db = Engine(str(tmp_path / "db"), enable_statistics=True, allow_concurrent_memtable_write=concurrent)
+    n_threads, per = 4, 1500
+
+    def work(t: int) -> None:
+        for i in range(per):
+            db.put(b"t%d-%05d" % (t, i), b"v" * 50, sync=(i % 25 == 0))
+
+    threads = [threading.Thread(target=work, args=(t,)) for t in range(n_threads)]
+    for th in threads:
+        th.start()
+    for th in threads:
+        th.join()
+    assert sum(1 for _ in db.items()) == n_threads * per
+    for t in range(n_threads):
+        assert db.get(b"t%d-%05d" % (t, per - 1)) == b"v" * 50
+    groups = db.stats()["concurrent_memtable_groups"]
+    if concurrent:
+        assert groups > 0, "writers that shared a group never inserted concurrently"
+    else:
+        assert groups == 0
+    db.close()
