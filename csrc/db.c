@@ -60,6 +60,8 @@ struct odb_db {
     pthread_mutex_t mu;
     pthread_cond_t bg_cv;   /* background work finished: stalled writers and waiters re-check */
     pthread_cond_t work_cv; /* background threads: something to do */
+    pthread_cond_t publish_cv; /* pipelined writes: a group made its sequences visible */
+    int applying;              /* pipelined write groups between their WAL write and publication */
 
     odb_version_set versions; /* guarded by mu */
     odb_memtable *mem;        /* guarded by mu; written by the write leader only */
@@ -797,6 +799,11 @@ static int make_room(odb_db *db, int force, odb_error *err) {
         if (force && odb_memtable_num_entries(db->mem) == 0) {
             return ODB_OK;
         }
+        if (db->applying > 0) {
+            /* pipelined groups still insert into this memtable: it may not become immutable yet */
+            pthread_cond_wait(&db->bg_cv, &db->mu);
+            continue;
+        }
         if (db->nimm >= db->opt.max_write_buffer_number - 1 || l0 >= db->opt.level0_stop_writes_trigger) {
             uint64_t t0 = odb_now_micros();
             pthread_cond_broadcast(&db->work_cv);
@@ -856,6 +863,82 @@ static int insert_group_concurrently(odb_db *db, writer *leader, writer *last, o
     if (rc == ODB_OK && frc != ODB_OK) {
         rc = odb_error_set(err, frc, "memtable insert failed: %s", odb_code_name(frc));
     }
+    return rc;
+}
+
+/* Inserts the members' batches one after another (pipelined groups may insert
+ * into the memtable at the same time as the next group, so always concurrently). */
+static int insert_members(writer *leader, writer *last, odb_seq first, odb_memtable *mem, odb_error *err) {
+    odb_seq seq = first;
+    for (writer *f = leader;; f = f->next) {
+        odb_batch_set_sequence(f->batch, seq);
+        seq += odb_batch_count(f->batch);
+        int rc = odb_batch_iterate(f->batch, insert_concurrently, mem, err);
+        if (rc != ODB_OK) {
+            return rc;
+        }
+        if (f == last) {
+            return ODB_OK;
+        }
+    }
+}
+
+/* enable_pipelined_write: once its WAL record is written, a group leaves the
+ * write queue, so the next group writes its record while this one fills the
+ * memtable; groups then publish their sequences in order. Returns with mu free. */
+static int finish_pipelined(odb_db *db, writer *w, writer *last, odb_seq first, uint32_t count, odb_memtable *mem,
+                            int rc, odb_error *gerr) {
+    pthread_mutex_lock(&db->mu);
+    if (rc != ODB_OK) {
+        set_bg_error(db, gerr);
+    }
+    for (;;) {
+        writer *r = db->queue_head;
+        db->queue_head = r->next;
+        if (r == last) {
+            break;
+        }
+    }
+    if (db->queue_head == NULL) {
+        db->queue_tail = NULL;
+    } else {
+        pthread_cond_signal(&db->queue_head->cv);
+    }
+    pthread_mutex_unlock(&db->mu);
+    if (rc == ODB_OK) {
+        rc = db->opt.allow_concurrent_memtable_write && last != w
+                 ? insert_group_concurrently(db, w, last, first, mem, gerr)
+                 : insert_members(w, last, first, mem, gerr);
+    }
+    pthread_mutex_lock(&db->mu);
+    while (db->visible_sequence != first - 1 && db->bg_error_code == ODB_OK) {
+        pthread_cond_wait(&db->publish_cv, &db->mu);
+    }
+    if (rc != ODB_OK) {
+        set_bg_error(db, gerr);
+    } else if (db->bg_error_code != ODB_OK) {
+        rc = report_bg_error(db, gerr);
+    } else {
+        db->visible_sequence = first + count - 1;
+    }
+    db->applying--;
+    ODB_STAT_ADD(&db->stats, pipelined_groups, 1);
+    pthread_cond_broadcast(&db->publish_cv);
+    pthread_cond_broadcast(&db->bg_cv);
+    if (w != last) {
+        for (writer *f = w->next;; f = f->next) {
+            f->status = rc;
+            if (rc != ODB_OK) {
+                f->err = *gerr;
+            }
+            f->done = 1;
+            pthread_cond_signal(&f->cv);
+            if (f == last) {
+                break;
+            }
+        }
+    }
+    pthread_mutex_unlock(&db->mu);
     return rc;
 }
 
@@ -939,6 +1022,11 @@ int odb_write(odb_db *db, odb_batch *batch, int sync, odb_error *err) {
         odb_memtable *mem = db->mem;
         odb_log_writer *log = db->log;
         int do_sync = w.sync;
+        int pipelined = db->opt.enable_pipelined_write;
+        if (pipelined) {
+            db->versions.last_sequence = first + count - 1; /* allocated now, published in order */
+            db->applying++;
+        }
         pthread_mutex_unlock(&db->mu);
 
         if (log != NULL) {
@@ -949,6 +1037,17 @@ int odb_write(odb_db *db, odb_batch *batch, int sync, odb_error *err) {
                 rc = odb_log_sync(log, &gerr);
                 ODB_STAT_ADD(&db->stats, wal_syncs, 1);
             }
+        }
+        if (pipelined) {
+            ODB_STAT_ADD(&db->stats, write_groups, 1);
+            ODB_STAT_ADD(&db->stats, keys_written, count);
+            ODB_STAT_ADD(&db->stats, bytes_written, odb_batch_byte_size(group));
+            rc = finish_pipelined(db, &w, last, first, count, mem, rc, &gerr);
+            pthread_cond_destroy(&w.cv);
+            if (rc != ODB_OK && err != NULL) {
+                *err = gerr;
+            }
+            return rc;
         }
         if (rc == ODB_OK && db->opt.allow_concurrent_memtable_write && last != &w) {
             rc = insert_group_concurrently(db, &w, last, first, mem, &gerr);
@@ -1320,6 +1419,7 @@ static void db_free(odb_db *db) {
     pthread_mutex_destroy(&db->mu);
     pthread_cond_destroy(&db->bg_cv);
     pthread_cond_destroy(&db->work_cv);
+    pthread_cond_destroy(&db->publish_cv);
     free(db->threads);
     free(db->path);
     free(db);
@@ -1341,6 +1441,7 @@ int odb_open(const char *path, const odb_options *opt, odb_db **out, odb_error *
     pthread_mutex_init(&db->mu, NULL);
     pthread_cond_init(&db->bg_cv, NULL);
     pthread_cond_init(&db->work_cv, NULL);
+    pthread_cond_init(&db->publish_cv, NULL);
     db->path = malloc(strlen(path) + 1);
     if (db->path == NULL || odb_batch_init(&db->group_batch) != ODB_OK) {
         free(db->path);

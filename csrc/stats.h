@@ -13,7 +13,7 @@
     X(block_cache_filter_miss) X(bloom_checked) X(bloom_useful) X(memtable_hit) X(memtable_miss)  \
     X(keys_written) X(keys_read) X(bytes_written) X(bytes_read) X(wal_writes) X(wal_syncs)        \
     X(wal_bytes) X(write_groups) X(flushes) X(flush_bytes) X(table_bytes_read) X(stall_micros)    \
-    X(compactions) X(compaction_bytes_read) X(compaction_bytes_written) X(concurrent_memtable_groups)
+    X(compactions) X(compaction_bytes_read) X(compaction_bytes_written) X(concurrent_memtable_groups) X(pipelined_groups)
 
 typedef struct odb_stats {
     int enabled;

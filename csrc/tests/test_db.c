@@ -17,9 +17,12 @@ static char *model[KEYSPACE]; /* value per key index, NULL when absent */
 
 static void key_of(int i, char *buf) { snprintf(buf, 16, "key%06d", i); }
 
+static int pipelined = 0;
+
 static odb_db *open_db(const char *dir, size_t wbs) {
     odb_options opt;
     odb_options_init(&opt);
+    opt.enable_pipelined_write = pipelined;
     opt.write_buffer_size = wbs;
     opt.target_file_size_base = 16384;
     opt.max_bytes_for_level_base = 65536;
@@ -210,6 +213,27 @@ int main(void) {
     odb_buf val;
     odb_buf_init(&val);
     for (int t = 0; t < 4; t++) {
+        for (int i = 0; i < 500; i++) {
+            char key[32];
+            snprintf(key, sizeof key, "t%d-%05d", t, i);
+            CHECK(odb_get(db, odb_slice_make(key, strlen(key)), NULL, &val, &err) == ODB_OK);
+        }
+    }
+    odb_buf_free(&val);
+    /* the same writers with pipelined writes: WAL of one group while the last fills the memtable */
+    CHECK_OK(odb_close(db, &err), &err);
+    pipelined = 1;
+    db = open_db(dir, 8192);
+    for (int t = 0; t < 4; t++) {
+        args[t].db = db;
+        args[t].id = t + 10;
+        CHECK(pthread_create(&th[t], NULL, writer_main, &args[t]) == 0);
+    }
+    for (int t = 0; t < 4; t++) {
+        pthread_join(th[t], NULL);
+    }
+    odb_buf_init(&val);
+    for (int t = 10; t < 14; t++) {
         for (int i = 0; i < 500; i++) {
             char key[32];
             snprintf(key, sizeof key, "t%d-%05d", t, i);
