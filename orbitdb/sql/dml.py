@@ -271,8 +271,11 @@ def _compile_set(comp: Compiler, items: list[exp.Expression], w: TableWriter, ta
                 vals = list(values.expressions)
             elif isinstance(values, (exp.Subquery, exp.Select)):
                 body = values.this if isinstance(values, exp.Subquery) else values
-                rows_e = comp.planner.subquery_values(comp, body, multi=True)
-                fetch = rows_e.fn
+                out, correlated = comp.planner._sub_plan(comp, body)
+                if len(out.columns) != len(targets):
+                    raise SqlError("42601", "number of columns does not match number of values")
+                fetch = comp.planner._runner(comp, out, correlated)
+                sub_types = [c.type for c in out.columns]
 
                 def one_row(r: Row, fetch: Fn = fetch) -> Any:
                     rows = fetch(r)
@@ -282,7 +285,7 @@ def _compile_set(comp: Compiler, items: list[exp.Expression], w: TableWriter, ta
 
                 vals = []
                 for k in range(len(targets)):
-                    vals.append(_SubqueryColumn(one_row, k))
+                    vals.append(_SubqueryColumn(one_row, k, sub_types[k]))
             else:
                 vals = [values]
             if len(vals) != len(targets):
@@ -304,8 +307,7 @@ def _compile_set(comp: Compiler, items: list[exp.Expression], w: TableWriter, ta
             if is_default(vnode):
                 out.append((ci, lambda r, ci=ci: w.default_value(ci)))
             elif isinstance(vnode, _SubqueryColumn):
-                fn = vnode.fn
-                out.append((ci, lambda r, fn=fn: fn(r)))
+                out.append((ci, assignment(E(vnode.fn, vnode.type), w.types[ci], name)))
             else:
                 out.append((ci, assignment(comp.compile(vnode), w.types[ci], name)))
     return out
@@ -419,8 +421,14 @@ def compile_dml(planner: Planner, node: exp.Expression, rt: Runtime, overriding:
 class _SubqueryColumn:
     """Column k of the single row a SET (a, b) = (SELECT ...) subquery returns."""
 
-    def __init__(self, row_fn: Fn, k: int) -> None:
-        self.fn: Fn = lambda r: (lambda row: None if row is None else row[k])(row_fn(r))
+    def __init__(self, row_fn: Fn, k: int, type_: Any) -> None:
+        self.type = type_
+
+        def fn(r: Row) -> Any:
+            row = row_fn(r)
+            return None if row is None else row[k]
+
+        self.fn: Fn = fn
 
 
 def _get(i: int) -> Fn:
