@@ -7,18 +7,22 @@ is a PEP 249 exception carrying PostgreSQL's SQLSTATE in ``e.sqlstate``."""
 
 from __future__ import annotations
 
+import contextlib
 import datetime
 import functools
 import os
 import re
 import threading
 from collections.abc import Iterator, Mapping, Sequence
-from typing import Any
+from typing import TYPE_CHECKING, Any, ClassVar
 
 from orbitdb.sql.errors import SqlError
 from orbitdb.sql.result import CopyIn, CopyOut, Result
 from orbitdb.sql.session import Database, Session
 from orbitdb.storage.interval import Interval
+
+if TYPE_CHECKING:
+    from typing_extensions import Self
 
 apilevel = "2.0"
 threadsafety = 2  # threads may share the module and connections (calls are serialised per connection)
@@ -374,7 +378,7 @@ class Cursor:
     def nextset(self) -> None:
         return None
 
-    def __enter__(self) -> Cursor:
+    def __enter__(self) -> Self:
         return self
 
     def __exit__(self, *exc: object) -> None:
@@ -391,7 +395,7 @@ class _SharedDatabase:
     """Connections to the same directory in one process share one open database."""
 
     lock = threading.Lock()
-    open: dict[str, tuple[Database, int]] = {}
+    open: ClassVar[dict[str, tuple[Database, int]]] = {}
 
 
 class Connection:
@@ -491,10 +495,10 @@ class Connection:
     def info(self) -> Session:
         return self._session_or_raise()
 
-    def __enter__(self) -> Connection:
+    def __enter__(self) -> Self:
         return self
 
-    def __exit__(self, exc_type: Any, exc: Any, tb: Any) -> None:
+    def __exit__(self, exc_type: object, *_: object) -> None:
         if self._session is None:
             return
         if exc_type is None:
@@ -503,10 +507,8 @@ class Connection:
             self.rollback()
 
     def __del__(self) -> None:
-        try:
+        with contextlib.suppress(Exception):  # never raise from a finalizer
             self.close()
-        except Exception:
-            pass
 
 
 def connect(path: str | os.PathLike[str], config: str | os.PathLike[str] | dict[str, Any] | None = None,

@@ -507,9 +507,7 @@ class AggCollector:
         passthrough = self.passthrough
         groups: dict[Any, tuple[Row, list[Any], list[Any]]] = {}
         order: list[Any] = []
-        n = 0
-        for row in rows:
-            n += 1
+        for n, row in enumerate(rows, 1):
             if n & 1023 == 0:
                 ctx_check()
             if keyfns:

@@ -16,6 +16,8 @@ from orbitdb.sql.result import Column, Result
 from orbitdb.sql.scope import ExecContext
 
 if TYPE_CHECKING:
+    from typing_extensions import Self
+
     from orbitdb.sql.session import Session
 
 
@@ -54,7 +56,7 @@ class RegName(int):
 
     name: str
 
-    def __new__(cls, oid: int, name: str) -> RegName:
+    def __new__(cls, oid: int, name: str) -> Self:
         o = int.__new__(cls, oid)
         o.name = name
         return o

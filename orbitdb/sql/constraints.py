@@ -32,7 +32,7 @@ def fmt_value(v: Any, t: SqlType) -> str:
         return "null"
     try:
         return to_text(v, t.oid)
-    except Exception:
+    except Exception:  # noqa: BLE001 - an error message must still be built for odd values
         return str(v)
 
 

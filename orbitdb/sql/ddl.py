@@ -222,7 +222,7 @@ class DDL:
             self.add_unique(t, cols, name, nulls_distinct=not el.args.get("nulls"))
         elif isinstance(el, exp.ForeignKey):
             self.add_fk(t, [_col_name(c) for c in el.expressions], el.args["reference"], name)
-        elif isinstance(el, exp.CheckColumnConstraint) or isinstance(el, exp.Check):
+        elif isinstance(el, (exp.CheckColumnConstraint, exp.Check)):
             self.add_check(t, el.this, name, None)
         else:
             raise SqlError("0A000", f"unsupported table constraint: {el.sql(dialect='postgres')}")

@@ -320,7 +320,7 @@ class CompiledModify(Compiled):
     def __init__(self, planner: Planner, node: exp.Expression, rt: Runtime, ctes: dict[str, Any]) -> None:
         self.rt = rt
         self.is_update = isinstance(node, exp.Update)
-        table, alias = _target(planner, node.this)
+        table, _alias = _target(planner, node.this)
         self.table = table
         self.writer = TableWriter(planner, table, rt)
         from_ = node.args.get("from_") or node.args.get("from")
@@ -328,8 +328,7 @@ class CompiledModify(Compiled):
         if from_ is not None:
             others.append(from_.this)
             others.extend(j.this for j in (from_.args.get("joins") or []))
-        for u in node.args.get("using") or []:
-            others.append(u)
+        others.extend(node.args.get("using") or [])
         target_node = node.this.copy()
         scope = Scope([], level=0)
         scope.ctes = ctes

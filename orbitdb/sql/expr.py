@@ -81,7 +81,7 @@ def _lit_number(text: str) -> E:
         if isinstance(exponent, int) and exponent > 0:
             d = d.quantize(Decimal(1))  # 1e3 is 1000, with scale 0
         return const(d, T.NUMERIC)
-    except Exception:
+    except (ArithmeticError, ValueError):
         raise SqlError("42601", f'syntax error at or near "{text}"') from None
 
 

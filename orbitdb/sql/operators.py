@@ -4,6 +4,7 @@ arrays and concatenation, with PostgreSQL's typing rules and NULL semantics."""
 from __future__ import annotations
 
 import datetime
+import math
 import operator
 import re
 from collections.abc import Callable
@@ -37,7 +38,7 @@ _NODE_OP = {exp.EQ: "=", exp.NEQ: "<>", exp.LT: "<", exp.LTE: "<=", exp.GT: ">",
 
 
 def _float_key(v: float) -> tuple[int, float]:
-    return (1, 0.0) if v != v else (0, v)
+    return (1, 0.0) if math.isnan(v) else (0, v)
 
 
 def sort_key_fn(t: SqlType) -> Callable[[Any], Any] | None:
@@ -520,9 +521,8 @@ def _datetime_op(sym: str, ta: SqlType, tb: SqlType) -> tuple[Callable[[Any, Any
             return interval_mul, T.INTERVAL
         if a in T.NUMERIC_RANK and b == IV:
             return (lambda x, y: interval_mul(y, x)), T.INTERVAL
-    elif sym == "/":
-        if a == IV and b in T.NUMERIC_RANK:
-            return interval_div, T.INTERVAL
+    elif sym == "/" and a == IV and b in T.NUMERIC_RANK:
+        return interval_div, T.INTERVAL
     return None, T.UNKNOWN
 
 

@@ -389,7 +389,7 @@ class Planner:
                     continue
                 try:
                     name = normalize(n)[0]
-                except Exception:
+                except Exception:  # noqa: BLE001, S112 - a node sqlglot cannot name is no aggregate
                     continue
                 if name in AGGREGATES:
                     return True
@@ -411,7 +411,7 @@ class Planner:
         if isinstance(node, exp.Func) and not isinstance(node, exp.Window):
             try:
                 name = normalize(node)[0]
-            except Exception:
+            except Exception:  # noqa: BLE001 - a node sqlglot cannot name is no set-returning function
                 return False
             from orbitdb.sql import funcregistry as R
             from orbitdb.sql.funccall import _ensure_library
@@ -483,9 +483,8 @@ class Planner:
                                                    lateral_scope=scope if lateral or self._is_function_source(target)
                                                    else None)
             lateral = lateral or self._source_is_correlated(rplan, target)
-            if rrel:
-                if rrel in scope.rels:
-                    raise SqlError("42712", f'table name "{rrel}" specified more than once')
+            if rrel and rrel in scope.rels:
+                raise SqlError("42712", f'table name "{rrel}" specified more than once')
             # predicates on the right relation alone can go into its scan (inner joins)
             right_scope = Scope(list(rcols), parent=scope.parent, level=scope.level)
             right_scope.rels = {rrel} if rrel else set()
@@ -813,7 +812,7 @@ class Planner:
         parent_for_sub = lateral_scope if lateral_scope is not None else scope.parent
         if isinstance(node, exp.Table):
             inner = node.this
-            if isinstance(inner, exp.Func) or isinstance(inner, exp.Anonymous):
+            if isinstance(inner, (exp.Func, exp.Anonymous)):
                 return self._function_source(inner, alias, col_aliases, scope, lateral_scope,
                                              ordinality=bool(node.args.get("ordinality")))
             name = ident(inner)
@@ -1274,7 +1273,7 @@ def _figure(node: exp.Expression) -> tuple[str | None, int]:
         return _figure(inner)
     if isinstance(node, (exp.Filter, exp.WithinGroup)):
         return _figure(node.this)
-    if isinstance(node, _OPERATOR_FUNCS) or isinstance(node, (exp.Binary, exp.Unary, exp.Pow, exp.Mod)):
+    if isinstance(node, (*_OPERATOR_FUNCS, exp.Binary, exp.Unary, exp.Pow, exp.Mod)):
         return None, 0
     if isinstance(node, (exp.Literal, exp.Null, exp.Tuple, exp.Is, exp.In, exp.Between, exp.Not, exp.Neg,
                          exp.Placeholder, exp.Parameter)):
@@ -1285,7 +1284,7 @@ def _figure(node: exp.Expression) -> tuple[str | None, int]:
     if isinstance(node, exp.Func):
         try:
             name = normalize(node)[0]
-        except Exception:
+        except Exception:  # noqa: BLE001 - unnamed nodes get PostgreSQL's ?column?
             return None, 0
         return {"substring_regex": "substring", "log10": "log", "encode_base64": "encode"}.get(name, name), 2
     return None, 0

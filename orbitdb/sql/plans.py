@@ -3,7 +3,7 @@ describes itself for EXPLAIN."""
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from functools import cmp_to_key
 from typing import TYPE_CHECKING, Any
 
@@ -136,7 +136,7 @@ class TableScan(Plan):
                 yield row
             return
         if self.mode == "index":
-            ix, cols, ix_prefix = self.index
+            ix_prefix = self.index[2]
             b = self._bounds(ctx, ix_prefix)
             if b is None:
                 return
@@ -148,10 +148,8 @@ class TableScan(Plan):
             it = acc.scan(txn, b[0], b[1], self.reverse)
         else:
             it = acc.scan(txn, reverse=self.reverse)
-        n = 0
         check = ctx.check
-        for key, data in it:
-            n += 1
+        for n, (key, data) in enumerate(it, 1):
             if n & 4095 == 0:
                 check()
             row = decode(data) + (key,)
@@ -181,9 +179,7 @@ class FunctionScan(Plan):
         self.name = name
 
     def rows(self, ctx: ExecContext) -> Iterator[Row]:
-        n = 0
-        for r in self.fn(ctx):
-            n += 1
+        for n, r in enumerate(self.fn(ctx), 1):
             if n & 4095 == 0:
                 ctx.check()
             yield r
@@ -272,30 +268,8 @@ class Join(Plan):
             yield from self._hash(ctx)
             return
         right_rows = list(self.right.rows(ctx))
-        cond = self.cond
-        kind = self.kind
-        nulls_r = (None,) * self.rw
-        matched_right = [False] * len(right_rows) if kind in ("right", "full") else None
-        n = 0
-        for lr in self.left.rows(ctx):
-            found = False
-            for j, rr in enumerate(right_rows):
-                n += 1
-                if n & 8191 == 0:
-                    ctx.check()
-                row = lr + rr
-                if cond is None or cond(row) is True:
-                    found = True
-                    if matched_right is not None:
-                        matched_right[j] = True
-                    yield row
-            if not found and kind in ("left", "full"):
-                yield lr + nulls_r
-        if matched_right is not None:
-            nulls_l = (None,) * self.lw
-            for j, rr in enumerate(right_rows):
-                if not matched_right[j]:
-                    yield nulls_l + rr
+        every = range(len(right_rows))
+        yield from self._probe(ctx, right_rows, lambda lr: every)
 
     def _hash(self, ctx: ExecContext) -> Iterator[Row]:
         assert self.hash_keys is not None
@@ -307,18 +281,30 @@ class Join(Plan):
             if None in k:
                 continue
             table.setdefault(k, []).append(j)
+        yield from self._probe(
+            ctx, right_rows, lambda lr: table.get(tuple(f(lr) for f in lkeys), ())
+        )
+
+    def _probe(
+        self,
+        ctx: ExecContext,
+        right_rows: list[Row],
+        candidates: Callable[[Row], Iterable[int]],
+    ) -> Iterator[Row]:
+        """Join each left row with the right rows `candidates` names, padding
+        unmatched rows with NULLs as the join kind asks."""
         cond = self.cond
         kind = self.kind
         nulls_r = (None,) * self.rw
         matched_right = [False] * len(right_rows) if kind in ("right", "full") else None
         n = 0
         for lr in self.left.rows(ctx):
-            n += 1
-            if n & 8191 == 0:
-                ctx.check()
-            k = tuple(f(lr) for f in lkeys)
             found = False
-            for j in table.get(k, ()):
+            n += 1
+            for j in candidates(lr):
+                n += 1
+                if n & 8191 < 2:
+                    ctx.check()
                 row = lr + right_rows[j]
                 if cond is None or cond(row) is True:
                     found = True

@@ -251,7 +251,7 @@ def parse_type_name(text: str) -> SqlType:
         return CHAR
     try:
         dt = exp.DataType.build(text, dialect="postgres")
-    except Exception:
+    except Exception:  # noqa: BLE001 - sqlglot rejects unknown type text in many ways
         raise SqlError("42704", f'type "{text}" does not exist') from None
     return from_datatype(dt)
 

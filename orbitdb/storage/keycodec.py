@@ -8,6 +8,7 @@ default NULLS LAST for ascending order)."""
 from __future__ import annotations
 
 import datetime
+import math
 import struct
 import uuid
 from decimal import Decimal
@@ -32,7 +33,7 @@ def _int(v: int) -> bytes:
 
 
 def _float(v: float) -> bytes:
-    if v != v:  # NaN sorts above every number in PostgreSQL
+    if math.isnan(v):  # NaN sorts above every number in PostgreSQL
         return TAG_VALUE + b"\xff" * 8
     if v == 0.0:
         v = 0.0  # -0.0 equals 0.0

@@ -240,9 +240,9 @@ class Transaction:
             return False
         waited = self.store.locks.acquire(key, self.id, self.lock_deadline, self.check)
         self.locked.add(key)
-        if self.isolation in ("repeatable read", "serializable") and key not in self.writes:
-            if self.store.engine.get(key) != self.store.engine.get(key, self.snapshot):
-                raise SerializationFailure("could not serialize access due to concurrent update")
+        if (self.isolation in ("repeatable read", "serializable") and key not in self.writes
+                and self.store.engine.get(key) != self.store.engine.get(key, self.snapshot)):
+            raise SerializationFailure("could not serialize access due to concurrent update")
         return waited
 
     def put(self, key: bytes, value: bytes | None) -> None:
