@@ -507,6 +507,18 @@ class Connection:
             self.rollback()
 
     def __del__(self) -> None:
+        if getattr(self, "_session", None) is None:  # closed, or __init__ failed
+            return
+        # A finalizer runs at whatever allocation triggers the collector, even
+        # inside this thread's own critical sections (connect() holds the
+        # registry lock while it opens a database), so closing here could
+        # deadlock; another thread waits for those locks instead.
+        try:
+            threading.Thread(target=self._close_quietly, name="orbitdb-close").start()
+        except RuntimeError:  # interpreter shutdown: no new threads, nothing else running
+            self._close_quietly()
+
+    def _close_quietly(self) -> None:
         with contextlib.suppress(Exception):  # never raise from a finalizer
             self.close()
 

@@ -3,6 +3,9 @@
 from __future__ import annotations
 
 import datetime
+import gc
+import os
+import time
 import uuid
 from decimal import Decimal
 from pathlib import Path
@@ -10,6 +13,7 @@ from pathlib import Path
 import pytest
 
 import orbitdb
+from orbitdb import dbapi
 
 
 @pytest.fixture
@@ -147,3 +151,22 @@ def test_config_knobs(tmp_path: Path) -> None:
     c = orbitdb.connect(str(tmp_path / "b"), config={"persistence": {"rocksdb": {"write_buffer_size": 65536}}})
     c.cursor().execute("SELECT 1")
     c.close()
+
+
+def test_leaked_connection_finalized_inside_connect_does_not_deadlock(tmp_path: Path) -> None:
+    path = str(tmp_path / "leaked")
+    leaked = orbitdb.connect(path)
+    leaked.self_ref = leaked  # type: ignore[attr-defined]  # only the cycle collector can free it
+    del leaked
+    # connect() holds the registry lock while it opens a database, and the
+    # collector may run right there; the finalizer must not wait for that lock.
+    with dbapi._SharedDatabase.lock:
+        gc.collect()
+        assert os.path.realpath(path) in dbapi._SharedDatabase.open
+    deadline = time.monotonic() + 10
+    while os.path.realpath(path) in dbapi._SharedDatabase.open and time.monotonic() < deadline:
+        time.sleep(0.01)
+    assert os.path.realpath(path) not in dbapi._SharedDatabase.open
+    again = orbitdb.connect(path)
+    again.cursor().execute("SELECT 1")
+    again.close()
