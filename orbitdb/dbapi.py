@@ -12,6 +12,7 @@ import datetime
 import functools
 import os
 import re
+import sys
 import threading
 from collections.abc import Iterator, Mapping, Sequence
 from typing import TYPE_CHECKING, Any, ClassVar
@@ -510,12 +511,15 @@ class Connection:
         if getattr(self, "_session", None) is None:  # closed, or __init__ failed
             return
         # A finalizer runs at whatever allocation triggers the collector, even
-        # inside this thread's own critical sections (connect() holds the
-        # registry lock while it opens a database), so closing here could
-        # deadlock; another thread waits for those locks instead.
+        # inside this thread's own critical section (connect() holds the
+        # registry lock while it opens a database); then another thread
+        # closes once the lock is free. At exit nothing else runs.
+        if sys.is_finalizing() or not _SharedDatabase.lock.locked():
+            self._close_quietly()
+            return
         try:
             threading.Thread(target=self._close_quietly, name="orbitdb-close").start()
-        except RuntimeError:  # interpreter shutdown: no new threads, nothing else running
+        except RuntimeError:
             self._close_quietly()
 
     def _close_quietly(self) -> None:

@@ -52,7 +52,7 @@ class ParamRef:
 
 
 class E:
-    __slots__ = ("columns", "const", "fn", "name", "type", "value")
+    __slots__ = ("columns", "const", "fn", "name", "src", "type", "value")
 
     def __init__(self, fn: Fn, type_: SqlType, const: bool = False, value: Any = None, name: str = "?column?") -> None:
         self.fn = fn
@@ -61,6 +61,7 @@ class E:
         self.value = value
         self.name = name
         self.columns: list[tuple[str, SqlType]] | None = None  # set-returning functions with several columns
+        self.src: int | None = None  # a plain reference to this input column (lets ORDER BY use scan order)
 
 
 def const(value: Any, t: SqlType, name: str = "?column?") -> E:
@@ -282,7 +283,9 @@ class Compiler:
         if self.agg is not None and level == self.scope.level:
             return self.agg.column_ref(self, node, idx, t, name)
         if level == self.scope.level:
-            return E(_getter(idx), t, name=name)
+            e = E(_getter(idx), t, name=name)
+            e.src = idx
+            return e
         rt = self.rt
         lvl = level
 

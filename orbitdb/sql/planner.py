@@ -294,7 +294,7 @@ class Planner:
             else:
                 rk = row_key_fn([e.type for e in out_exprs])
                 plan = Distinct(plan, lambda r, w=width, rk=rk: rk(r[:w]))
-        if order is not None:
+        if order is not None and not _scan_in_order(plan, order, order_out_idx, out_exprs, hidden):
             plan = Sort(plan, self._sort_keys(order, order_out_idx, out_exprs, hidden, width))
         plan = self._limit(sel, plan, scope)
         if hidden:
@@ -1307,6 +1307,42 @@ def _srf_columns(name: str, e: E) -> list[tuple[str, SqlType]]:
 
 def _volatile(n: exp.Expression) -> bool:
     return isinstance(n, exp.Select)
+
+
+# Types whose key encoding orders values exactly as Sort does.
+_KEY_ORDERED_OIDS = {T.INT2.oid, T.INT4.oid, T.INT8.oid, T.TEXT.oid, T.VARCHAR.oid, T.DATE.oid}
+
+
+def _scan_in_order(plan: Plan, order: exp.Order, idxs: list[int | None], out_exprs: list[E],
+                   hidden: list[E]) -> bool:
+    """True when ORDER BY names a leading part of a scanned table's primary key,
+    all in one direction: the scan then yields rows in that order (backwards for
+    DESC) and no sort is needed, so ORDER BY pk LIMIT n reads n rows."""
+    if not isinstance(plan, Project) or plan.srf:
+        return False
+    scan = plan.child
+    while isinstance(scan, Filter):
+        scan = scan.child
+    if not isinstance(scan, TableScan) or scan.mode not in ("seq", "pk_range", "pk_point"):
+        return False
+    pk = scan.access.pk_idx
+    items = order.expressions
+    if not pk or len(items) > len(pk):
+        return False
+    descs = {bool(o.args.get("desc")) for o in items}
+    if len(descs) != 1:
+        return False
+    h = 0
+    for i, idx in enumerate(idxs):
+        if idx is not None:
+            e = out_exprs[idx]
+        else:
+            e = hidden[h]
+            h += 1
+        if e.src != pk[i] or e.type.oid not in _KEY_ORDERED_OIDS:
+            return False
+    scan.reverse = descs.pop()
+    return True
 
 
 def _get(i: int) -> Callable[[Row], Any]:

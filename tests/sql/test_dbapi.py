@@ -170,3 +170,29 @@ def test_leaked_connection_finalized_inside_connect_does_not_deadlock(tmp_path: 
     again = orbitdb.connect(path)
     again.cursor().execute("SELECT 1")
     again.close()
+
+
+def test_order_by_primary_key_reads_the_scan_in_order(tmp_path: Path) -> None:
+    con = orbitdb.connect(str(tmp_path / "db"))
+    cur = con.cursor()
+    cur.execute("CREATE TABLE items (id int PRIMARY KEY, v text)")
+    cur.execute("INSERT INTO items SELECT g, (100 - g)::text FROM generate_series(1, 50) g")
+    con.commit()
+    cur.execute("EXPLAIN SELECT * FROM items ORDER BY id DESC LIMIT 3")
+    assert "Sort" not in " ".join(r[0] for r in cur.fetchall())
+    cur.execute("EXPLAIN SELECT v AS id FROM items ORDER BY id")  # the output column, not the key
+    assert "Sort" in " ".join(r[0] for r in cur.fetchall())
+    # uncommitted writes merge into the scan in both directions
+    cur.execute("INSERT INTO items VALUES (0, 'z'), (100, 'y')")
+    cur.execute("UPDATE items SET v = 'u' WHERE id = 50")
+    cur.execute("DELETE FROM items WHERE id = 49")
+    cur.execute("SELECT id, v FROM items ORDER BY id DESC LIMIT 3")
+    assert cur.fetchall() == [(100, "y"), (50, "u"), (48, "52")]
+    cur.execute("SELECT id FROM items WHERE id BETWEEN 47 AND 60 ORDER BY id")
+    assert cur.fetchall() == [(47,), (48,), (50,)]
+    cur.execute("SELECT v FROM items ORDER BY id LIMIT 2")
+    assert cur.fetchall() == [("z",), ("99",)]
+    con.rollback()
+    cur.execute("SELECT id FROM items ORDER BY id DESC LIMIT 2")
+    assert cur.fetchall() == [(50,), (49,)]
+    con.close()
