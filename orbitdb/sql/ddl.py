@@ -5,7 +5,8 @@ transactional; data changes (index builds, truncation) go to its write set."""
 from __future__ import annotations
 
 import re
-from typing import TYPE_CHECKING, Any
+from collections.abc import Callable
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from sqlglot import exp
 
@@ -32,6 +33,8 @@ from orbitdb.storage.txn import SEQUENCE_PREFIX, index_prefix, prefix_end, table
 
 if TYPE_CHECKING:
     from orbitdb.sql.session import Session
+
+_Found = TypeVar("_Found")
 
 _FK_ACTIONS = {"CASCADE": "c", "RESTRICT": "r", "NO ACTION": "a", "SET NULL": "n", "SET DEFAULT": "d"}
 
@@ -414,11 +417,7 @@ class DDL:
         for n in names:
             name = ident(n.this) if isinstance(n, exp.Table) else ident(n)
             schema = ident(n.args["db"]) if isinstance(n, exp.Table) and n.args.get("db") else None
-            found = None
-            for sch in ([schema] if schema else self.s.search_schemas()):
-                found = self.cat.index_owner(sch, name)
-                if found:
-                    break
+            found = self.in_search_path(schema, lambda sch, n=name: self.cat.index_owner(sch, n))
             if found is None:
                 if if_exists:
                     self.notice(f'index "{name}" does not exist, skipping')
@@ -432,6 +431,14 @@ class DDL:
             t.indexes = [i for i in t.indexes if i.oid != ix.oid]
             self.delete_prefix(index_prefix(ix.oid))
             self.cat.put(t)
+
+    def in_search_path(self, schema: str | None, find: Callable[[str], _Found | None]) -> _Found | None:
+        """The first object find() returns in the named schema, or else along search_path."""
+        for sch in [schema] if schema else self.s.search_schemas():
+            found = find(sch)
+            if found:
+                return found
+        return None
 
     def delete_prefix(self, prefix: bytes) -> None:
         txn = self.txn
@@ -469,11 +476,7 @@ class DDL:
             for tn in tables:
                 schema = ident(tn.args["db"]) if tn.args.get("db") else None
                 name = ident(tn.this)
-                seq = None
-                for sch in ([schema] if schema else self.s.search_schemas()):
-                    seq = self.cat.sequence(sch, name)
-                    if seq:
-                        break
+                seq = self.in_search_path(schema, lambda sch, n=name: self.cat.sequence(sch, n))
                 if seq is None:
                     if if_exists:
                         self.notice(f'sequence "{name}" does not exist, skipping')
@@ -929,11 +932,7 @@ class DDL:
         parts = [p.strip('"') for p in m.group("name").split(".")]
         name = parts[-1]
         schema = parts[0] if len(parts) > 1 else None
-        seq = None
-        for sch in ([schema] if schema else self.s.search_schemas()):
-            seq = self.cat.sequence(sch, name)
-            if seq:
-                break
+        seq = self.in_search_path(schema, lambda sch: self.cat.sequence(sch, name))
         if seq is None:
             if m.group(1):
                 self.notice(f'relation "{name}" does not exist, skipping')

@@ -223,7 +223,6 @@ def _flatten(v: list[Any]) -> list[Any]:
 def compile_in(c: Compiler, node: exp.In) -> E:
     left = c.compile(node.this)
     query = node.args.get("query")
-    negate = False
     if query is not None:
         body = query.this if isinstance(query, exp.Subquery) else query
         values_e = c.planner.subquery_values(c, body, multi=isinstance(node.this, exp.Tuple))
@@ -267,19 +266,7 @@ def compile_in(c: Compiler, node: exp.In) -> E:
         return E(run_sub, T.BOOL)
     if isinstance(node.this, exp.Tuple):
         # (a, b) IN ((1, 2), ...): row comparisons with their NULL rules
-        rows = [_row_compare(c, node.this, x, "=").fn for x in node.expressions]
-
-        def run_rows_in(row: Any) -> Any:
-            result: Any = False
-            for f in rows:
-                r = f(row)
-                if r:
-                    return True
-                if r is None:
-                    result = None
-            return result
-
-        return E(run_rows_in, T.BOOL)
+        return _any_equal([_row_compare(c, node.this, x, "=").fn for x in node.expressions])
     items = [c.compile(x) for x in node.expressions]
     t = T.common_type([left.type] + [i.type for i in items], "IN")
     left2 = coerce(left, t)
@@ -299,13 +286,18 @@ def compile_in(c: Compiler, node: exp.In) -> E:
                 if x is None:
                     return None
                 if (key(x) if key else x) in lookup:
-                    return not negate
-                return None if has_null else negate
+                    return True
+                return None if has_null else False
 
             return E(run_set, T.BOOL)
-    eqs = [compare_fn(left2, i, "=") for i in items2]
+    return _any_equal([compare_fn(left2, i, "=") for i in items2])
 
-    def run_list(row: Any) -> Any:
+
+def _any_equal(eqs: list[Fn]) -> E:
+    """x IN (a, b, ...) as an OR of equalities: true if one is true, else
+    NULL if one is NULL, else false."""
+
+    def run(row: Any) -> Any:
         result: Any = False
         for f in eqs:
             r = f(row)
@@ -315,7 +307,7 @@ def compile_in(c: Compiler, node: exp.In) -> E:
                 result = None
         return result
 
-    return E(run_list, T.BOOL)
+    return E(run, T.BOOL)
 
 
 def compile_case(c: Compiler, node: exp.Case) -> E:

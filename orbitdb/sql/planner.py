@@ -294,7 +294,7 @@ class Planner:
             else:
                 rk = row_key_fn([e.type for e in out_exprs])
                 plan = Distinct(plan, lambda r, w=width, rk=rk: rk(r[:w]))
-        if order is not None and not _scan_in_order(plan, order, order_out_idx, out_exprs, hidden):
+        if order is not None and not _order_by_scan(plan, order, order_out_idx, out_exprs, hidden):
             plan = Sort(plan, self._sort_keys(order, order_out_idx, out_exprs, hidden, width))
         plan = self._limit(sel, plan, scope)
         if hidden:
@@ -1313,11 +1313,11 @@ def _volatile(n: exp.Expression) -> bool:
 _KEY_ORDERED_OIDS = {T.INT2.oid, T.INT4.oid, T.INT8.oid, T.TEXT.oid, T.VARCHAR.oid, T.DATE.oid}
 
 
-def _scan_in_order(plan: Plan, order: exp.Order, idxs: list[int | None], out_exprs: list[E],
+def _order_by_scan(plan: Plan, order: exp.Order, idxs: list[int | None], out_exprs: list[E],
                    hidden: list[E]) -> bool:
-    """True when ORDER BY names a leading part of a scanned table's primary key,
-    all in one direction: the scan then yields rows in that order (backwards for
-    DESC) and no sort is needed, so ORDER BY pk LIMIT n reads n rows."""
+    """When ORDER BY names a leading part of a scanned table's primary key, all
+    in one direction, points the scan that way and returns True: no sort is
+    needed, so ORDER BY pk LIMIT n reads n rows."""
     if not isinstance(plan, Project) or plan.srf:
         return False
     scan = plan.child
