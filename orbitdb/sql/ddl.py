@@ -4,6 +4,7 @@ transactional; data changes (index builds, truncation) go to its write set."""
 
 from __future__ import annotations
 
+import copy
 import re
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any, TypeVar
@@ -16,6 +17,7 @@ from orbitdb.sql.errors import SqlError
 from orbitdb.sql.expr import Compiler, E, Runtime, coerce, ident
 from orbitdb.sql.parser import Statement, parse_one
 from orbitdb.sql.result import Notice, Result
+from orbitdb.sql.rewrite import Row, rewrite_table
 from orbitdb.sql.scope import ExecContext, Scope
 from orbitdb.storage.catalog import (
     Catalog,
@@ -440,6 +442,11 @@ class DDL:
                 return found
         return None
 
+    def rewrite(self, old: TableDef, new: TableDef, convert: Callable[[bytes, Row], Row] | None = None,
+                check: Callable[[Row], None] | None = None) -> None:
+        """Stores every row of the table, as `old` describes it, again as `new` describes it."""
+        rewrite_table(self.txn, lambda: self.s.store.next_rowid(new.oid), old, new, convert, check)
+
     def delete_prefix(self, prefix: bytes) -> None:
         txn = self.txn
         for key, _ in list(txn.scan(prefix, prefix_end(prefix))):
@@ -607,10 +614,9 @@ class DDL:
                 self.notice(f'column "{name}" of relation "{t.name}" already exists, skipping', "42701")
                 return
             raise SqlError("42701", f'column "{name}" of relation "{t.name}" already exists')
-        before_pk = list(t.primary_key)
+        old = copy.deepcopy(t)
         col = self.column_def(t, cd, existing_rows=True)
-        # existing rows get the default, computed now (PostgreSQL's "missing value")
-        value = None
+        new_cons = [c for c in t.constraints if name in c.columns]
         if col.default is not None:
             from orbitdb.sql.planner import Planner
 
@@ -619,24 +625,20 @@ class DDL:
             comp = Compiler(Planner(self.s, self.cat, rt), Scope(), rt)
             e = coerce(comp.compile(parse_one("SELECT " + col.default).expressions[0]),
                        T.parse_type_name(col.type), ASSIGNMENT)
-            volatile = "nextval" in col.default or "random" in col.default or "clock_" in col.default
-            access = TableAccess(t)
-            if volatile:
-                # a volatile default is evaluated per existing row: rewrite them
-                for key, data in list(access.scan(self.txn)):
-                    row = list(access.decode(data))
-                    row[-1] = e.fn(())
-                    self.txn.put(key, access.encode(row))
-            else:
-                value = e.fn(())
-                col.missing = encode_stored(col.kind, value)
-        if col.not_null and value is None:
-            access = TableAccess(t)
-            for _ in access.scan(self.txn):
+            if not e.const:
+                # evaluated for each existing row, as PostgreSQL does for a volatile default
+                # (nextval, random(), clock_timestamp()); the rewrite also builds the new column's
+                # key and indexes
+                self.rewrite(old, t, lambda key, r: r + (e.fn(()),))
+                self.validate_new_constraints(t, [c for c in new_cons if c.kind in ("c", "f")])
+                return
+            # a constant default is every existing row's value without a rewrite (PostgreSQL's
+            # "missing value")
+            col.missing = encode_stored(col.kind, e.fn(()))
+        if col.not_null and col.missing is None:
+            for _ in TableAccess(t).scan(self.txn):
                 raise SqlError("23502", f'column "{name}" of relation "{t.name}" contains null values')
-        if t.primary_key != before_pk or any(c.kind in ("u", "c", "f") and name in c.columns
-                                             for c in t.constraints):
-            self.validate_new_constraints(t, [c for c in t.constraints if name in c.columns])
+        self.validate_new_constraints(t, new_cons)
 
     def alter_drop_column(self, t: TableDef, name: str, if_exists: bool, cascade: bool) -> None:
         col = t.column(name)
@@ -645,8 +647,27 @@ class DDL:
                 self.notice(f'column "{name}" of relation "{t.name}" does not exist, skipping')
                 return
             raise SqlError("42703", f'column "{name}" of relation "{t.name}" does not exist')
+        for o in self.cat.tables():
+            if o.oid == t.oid:
+                continue
+            for c in list(o.constraints):
+                if c.kind == "f" and c.ref_table == t.oid and name in c.ref_columns:
+                    if not cascade:
+                        raise SqlError("2BP01", f"cannot drop column {name} of table {t.name} because other "
+                                       "objects depend on it",
+                                       detail=f"constraint {c.name} on table {o.name} depends on column {name} of "
+                                       f"table {t.name}", hint="Use DROP ... CASCADE to drop the dependent objects too.")
+                    o.constraints.remove(c)
+                    self.notice(f"drop cascades to constraint {c.name} on table {o.name}")
+                    self.cat.touch(o.oid)
         if name in t.primary_key:
+            # the primary key goes with its column: rows move to hidden row ids first
+            old = copy.deepcopy(t)
+            pk = next((c for c in t.constraints if c.kind == "p"), None)
+            t.constraints = [c for c in t.constraints if c is not pk]
+            t.indexes = [i for i in t.indexes if not i.primary]
             t.primary_key = []
+            self.rewrite(old, t)
         keep = []
         for c in t.constraints:
             if name in c.columns or (c.kind == "c" and c.check and re.search(r"\b" + re.escape(name) + r"\b",
@@ -661,18 +682,6 @@ class DDL:
             if name in ix.columns:
                 t.indexes.remove(ix)
                 self.delete_prefix(index_prefix(ix.oid))
-        for o in self.cat.tables():
-            if o.oid == t.oid:
-                continue
-            for c in list(o.constraints):
-                if c.kind == "f" and c.ref_table == t.oid and name in c.ref_columns:
-                    if not cascade:
-                        raise SqlError("2BP01", f"cannot drop column {name} of table {t.name} because other "
-                                       "objects depend on it",
-                                       detail=f"constraint {c.name} on table {o.name} depends on column {name} of "
-                                       f"table {t.name}", hint="Use DROP ... CASCADE to drop the dependent objects too.")
-                    o.constraints.remove(c)
-                    self.cat.touch(o.oid)
         t.columns = [c for c in t.columns if c.name != name]
         for seq in self.cat.sequences():
             if seq.owned_by == (t.oid, name):
@@ -719,31 +728,13 @@ class DDL:
         rt.ctx = self.ctx
         planner = Planner(self.s, self.cat, rt)
         access = TableAccess(t)
-        rows = [(k, access.decode(d)) for k, d in access.scan(self.txn)]
-        names = [c.name for c in t.columns]
         for con in cons:
             if con.kind in ("p", "u"):
                 ix = next(i for i in t.indexes if i.oid == con.index)
                 if con.kind == "p":
-                    for cname in con.columns:
-                        i = names.index(cname)
-                        if any(r[i] is None for _, r in rows):
-                            raise SqlError("23502", f'column "{cname}" of relation "{t.name}" contains null values')
-                    # rows are keyed by a hidden row id until now: rewrite them under the new key
-                    old_access = TableAccess(_without_pk(t))
-                    seen: set[bytes] = set()
-                    for key, r in rows:
-                        newkey = access.row_key(r)
-                        if newkey in seen:
-                            raise SqlError("23505", f'could not create unique index "{con.name}"',
-                                           detail=f"Key ({', '.join(con.columns)})=("
-                                           f"{', '.join(str(r[names.index(c)]) for c in con.columns)}) is duplicated.")
-                        seen.add(newkey)
-                        self.txn.delete(key)
-                        self.txn.put(newkey, access.encode(r))
-                        for oix, ocols, oprefix in old_access.indexes:
-                            self.txn.delete(old_access.index_key(oix, ocols, oprefix, r, key))
-                            self.txn.put(access.index_key(oix, ocols, oprefix, r, newkey), newkey)
+                    # rows are keyed by a hidden row id until now: store them again under the new key
+                    # (a NULL in a key column fails there, as the columns are NOT NULL now)
+                    self.rewrite(_without_pk(t), t)
                 else:
                     self.build_index(t, ix)
             elif con.kind == "c":
@@ -751,18 +742,30 @@ class DDL:
                 for name, fn in writer.checks:
                     if name != con.name:
                         continue
-                    for key, r in rows:
-                        if fn(r + (key,)) is False:
+                    for key, data in access.scan(self.txn):
+                        if fn(access.decode(data) + (key,)) is False:
                             raise SqlError("23514", f'check constraint "{con.name}" of relation "{t.name}" is '
                                            "violated by some row")
             elif con.kind == "f":
-                writer = TableWriter(planner, t, rt)
-                for key, r in rows:
-                    try:
-                        writer.check_fks_out(self.ctx, r, None)
-                    except SqlError as e:
-                        raise SqlError("23503", f'insert or update on table "{t.name}" violates foreign key '
-                                       f'constraint "{con.name}"', detail=e.detail) from None
+                self.validate_fk_rows(t, con)
+
+    def validate_fk_rows(self, t: TableDef, con: ConstraintDef) -> None:
+        """Every row of t must find its parent row through the foreign key con (23503)."""
+        from orbitdb.sql.constraints import TableWriter
+        from orbitdb.sql.planner import Planner
+
+        rt = Runtime([])
+        rt.ctx = self.ctx
+        writer = TableWriter(Planner(self.s, self.cat, rt), t, rt)
+        writer.fks_out = [f for f in writer.fks_out if f[0] is con]
+        access = TableAccess(t)
+        for _, data in access.scan(self.txn):
+            try:
+                writer.check_fks_out(self.ctx, access.decode(data), None)
+            except SqlError as e:
+                raise SqlError("23503", f'insert or update on table "{t.name}" violates foreign key '
+                               f'constraint "{con.name}"', detail=e.detail, schema=t.schema, table=t.name,
+                               constraint=con.name) from None
 
     def alter_drop_constraint(self, t: TableDef, name: str, if_exists: bool) -> None:
         con = next((c for c in t.constraints if c.name == name), None)
@@ -779,26 +782,16 @@ class DDL:
                                        "objects depend on it",
                                        detail=f"constraint {c.name} on table {o.name} depends on index {name}",
                                        hint="Use DROP ... CASCADE to drop the dependent objects too.")
+        old = copy.deepcopy(t)
         t.constraints = [c for c in t.constraints if c is not con]
         if con.index is not None:
             t.indexes = [i for i in t.indexes if i.oid != con.index]
             if con.kind == "u":
                 self.delete_prefix(index_prefix(con.index))
         if con.kind == "p":
-            # rows stay keyed by the old key values: rekey them by a hidden row id
-            access = TableAccess(t)
-            old_pk = list(t.primary_key)
+            # rows are keyed by the key values until now: store them again under hidden row ids
             t.primary_key = []
-            new_access = TableAccess(t)
-            del old_pk
-            for key, data in list(access.scan(self.txn)):
-                r = access.decode(data)
-                newkey = new_access.row_key(r, self.s.store.next_rowid(t.oid))
-                self.txn.delete(key)
-                self.txn.put(newkey, data)
-                for ix, cols, prefix in new_access.indexes:
-                    self.txn.delete(access.index_key(ix, cols, prefix, r, key))
-                    self.txn.put(new_access.index_key(ix, cols, prefix, r, newkey), newkey)
+            self.rewrite(old, t)
 
     def alter_column(self, t: TableDef, action: exp.AlterColumn) -> None:
         name = ident(action.this)
@@ -835,7 +828,6 @@ class DDL:
         old_t = T.parse_type_name(col.type)
         rt = Runtime([])
         rt.ctx = self.ctx
-        access = TableAccess(t)
         i = [c.name for c in t.columns].index(col.name)
         using = action.args.get("using")
         if using:
@@ -850,15 +842,57 @@ class DDL:
                 raise SqlError("42804", f'column "{col.name}" cannot be cast automatically to type '
                                f"{new_t.display()}", hint=f'You might need to specify "USING {col.name}::'
                                f'{new_t.display()}".') from None
-        rows = [(k, access.decode(d)) for k, d in access.scan(self.txn)]
+        old = copy.deepcopy(t)
         col.type = new_t.display()
         col.kind = new_t.kind
         col.missing = None
-        new_access = TableAccess(t)
-        for key, r in rows:
-            nr = list(r)
-            nr[i] = e.fn(r + (key,))
-            self.txn.put(key, new_access.encode(nr))
+        if col.default is not None:
+            col.default = self.default_sql(parse_one("SELECT " + col.default).expressions[0], col)
+        self._check_fk_types(t, col.name)
+        from orbitdb.sql.constraints import TableWriter
+
+        # constraints are compiled against the new type, as PostgreSQL re-adds them
+        writer = TableWriter(Planner(self.s, self.cat, rt), t, rt)
+
+        def convert(key: bytes, r: Row) -> Row:
+            return r[:i] + (e.fn(r + (key,)),) + r[i + 1:]
+
+        def check(r: Row) -> None:
+            full = r + (None,)
+            for name, fn in writer.checks:
+                if fn(full) is False:
+                    raise SqlError("23514", f'check constraint "{name}" of relation "{t.name}" is violated by '
+                                   "some row", schema=t.schema, table=t.name, constraint=name)
+
+        self.rewrite(old, t, convert, check)
+        self._recheck_fks(t, col.name)
+
+    def _check_fk_types(self, t: TableDef, column: str) -> None:
+        """Foreign keys on a column whose type changed must still compare their key columns (42804)."""
+        for child in self.cat.tables():
+            for con in child.constraints:
+                if con.kind != "f" or con.ref_table is None:
+                    continue
+                parent = t if con.ref_table == t.oid else self.cat.table_by_oid(con.ref_table)
+                if parent is None or not (child.oid == t.oid and column in con.columns or
+                                          con.ref_table == t.oid and column in con.ref_columns):
+                    continue
+                for c, pc in zip(con.columns, con.ref_columns):
+                    ct = T.parse_type_name(child.column(c).type)  # type: ignore[union-attr]
+                    pt = T.parse_type_name(parent.column(pc).type)  # type: ignore[union-attr]
+                    if T.strip(ct) != T.strip(pt) and not (T.is_numeric(ct) and T.is_numeric(pt)) and not (
+                            T.is_string(ct) and T.is_string(pt)):
+                        raise SqlError("42804", f'foreign key constraint "{con.name}" cannot be implemented',
+                                       detail=f'Key columns "{c}" and "{pc}" are of incompatible types: '
+                                       f"{ct.display()} and {pt.display()}.")
+
+    def _recheck_fks(self, t: TableDef, column: str) -> None:
+        """Rows of every foreign key through the column, checked again after its values changed."""
+        for child in self.cat.tables():
+            for con in child.constraints:
+                if con.kind == "f" and (child.oid == t.oid and column in con.columns or
+                                        con.ref_table == t.oid and column in con.ref_columns):
+                    self.validate_fk_rows(child, con)
 
     # ---- sequences ----
     def create_sequence(self, node: exp.Create) -> Result:
@@ -1112,8 +1146,6 @@ def _qualify_regclass_literals(s: Session, node: exp.Expression) -> exp.Expressi
 
 
 def _without_pk(t: TableDef) -> TableDef:
-    import copy
-
     c = copy.deepcopy(t)
     c.primary_key = []
     return c
