@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING, Any, TypeVar
 from sqlglot import exp
 
 from orbitdb.sql import types as T
-from orbitdb.sql.casts import ASSIGNMENT
+from orbitdb.sql.casts import ASSIGNMENT, can_implicit
 from orbitdb.sql.errors import SqlError
 from orbitdb.sql.expr import Compiler, E, Runtime, coerce, ident
 from orbitdb.sql.parser import Statement, parse_one
@@ -314,8 +314,7 @@ class DDL:
         for c, pc in zip(cols, pcols):
             ct = T.parse_type_name(t.column(c).type)  # type: ignore[union-attr]
             pt = T.parse_type_name(parent.column(pc).type)  # type: ignore[union-attr]
-            if T.strip(ct) != T.strip(pt) and not (T.is_numeric(ct) and T.is_numeric(pt)) and not (
-                    T.is_string(ct) and T.is_string(pt)):
+            if not _fk_types_compatible(ct, pt):
                 raise SqlError("42804", f'foreign key constraint "{name or t.name + "_" + c + "_fkey"}" cannot be '
                                f"implemented", detail=f'Key columns "{c}" and "{pc}" are of incompatible types: '
                                f"{ct.display()} and {pt.display()}.")
@@ -443,9 +442,9 @@ class DDL:
         return None
 
     def rewrite(self, old: TableDef, new: TableDef, convert: Callable[[bytes, Row], Row] | None = None,
-                check: Callable[[Row], None] | None = None) -> None:
+                check: Callable[[Row], None] | None = None, keys_first: bool = False) -> None:
         """Stores every row of the table, as `old` describes it, again as `new` describes it."""
-        rewrite_table(self.txn, lambda: self.s.store.next_rowid(new.oid), old, new, convert, check)
+        rewrite_table(self.txn, lambda: self.s.store.next_rowid(new.oid), old, new, convert, check, keys_first)
 
     def delete_prefix(self, prefix: bytes) -> None:
         txn = self.txn
@@ -734,7 +733,7 @@ class DDL:
                 if con.kind == "p":
                     # rows are keyed by a hidden row id until now: store them again under the new key
                     # (a NULL in a key column fails there, as the columns are NOT NULL now)
-                    self.rewrite(_without_pk(t), t)
+                    self.rewrite(_without_pk(t), t, keys_first=True)
                 else:
                     self.build_index(t, ix)
             elif con.kind == "c":
@@ -880,8 +879,7 @@ class DDL:
                 for c, pc in zip(con.columns, con.ref_columns):
                     ct = T.parse_type_name(child.column(c).type)  # type: ignore[union-attr]
                     pt = T.parse_type_name(parent.column(pc).type)  # type: ignore[union-attr]
-                    if T.strip(ct) != T.strip(pt) and not (T.is_numeric(ct) and T.is_numeric(pt)) and not (
-                            T.is_string(ct) and T.is_string(pt)):
+                    if not _fk_types_compatible(ct, pt):
                         raise SqlError("42804", f'foreign key constraint "{con.name}" cannot be implemented',
                                        detail=f'Key columns "{c}" and "{pc}" are of incompatible types: '
                                        f"{ct.display()} and {pt.display()}.")
@@ -1149,6 +1147,19 @@ def _without_pk(t: TableDef) -> TableDef:
     c = copy.deepcopy(t)
     c.primary_key = []
     return c
+
+
+def _fk_types_compatible(child: T.SqlType, parent: T.SqlType) -> bool:
+    """PostgreSQL's rule for a foreign key's column types: the parent key's btree operator family
+    compares both (the integer types with each other, the float types, the string types), or the
+    child's type casts implicitly to the parent's."""
+    c, p = T.strip(child), T.strip(parent)
+    if c.oid == p.oid:
+        return True
+    for family in (T.INTEGER_TYPES, (T.FLOAT4.oid, T.FLOAT8.oid), T.STRING_OIDS):
+        if c.oid in family and p.oid in family:
+            return True
+    return can_implicit(c, p)
 
 
 def _seq_ref(seq: SequenceDef, s: Session) -> str:

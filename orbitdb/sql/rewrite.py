@@ -24,14 +24,16 @@ Row = tuple[Any, ...]
 
 def rewrite_table(txn: Transaction, next_rowid: Callable[[], int], old: TableDef, new: TableDef,
                   convert: Callable[[bytes, Row], Row] | None = None,
-                  check: Callable[[Row], None] | None = None) -> int:
+                  check: Callable[[Row], None] | None = None, keys_first: bool = False) -> int:
     """Stores every row of `old` (as read through it) again as a row of `new`.
     convert(old key, old row) gives the new row (default: the row as it is);
-    check(new row) may raise. Returns the number of rows."""
+    check(new row) may raise. keys_first: a duplicate primary key is reported before a NULL in
+    a NOT NULL column (ADD PRIMARY KEY builds its index first; a rewrite checks rows first).
+    Returns the number of rows."""
     old_access = TableAccess(old)
     new_access = TableAccess(new)
     rows = [(key, old_access.decode(data)) for key, data in old_access.scan(txn)]
-    moved = _new_rows(rows, old_access, new_access, next_rowid, convert, check)
+    moved = _new_rows(rows, old_access, new_access, next_rowid, convert, check, keys_first)
     entries = _index_entries(new_access, moved)
     new_keys = {key for key, _ in moved}
     for key, r in rows:
@@ -50,23 +52,27 @@ def rewrite_table(txn: Transaction, next_rowid: Callable[[], int], old: TableDef
 
 def _new_rows(rows: list[tuple[bytes, Row]], old_access: TableAccess, new_access: TableAccess,
               next_rowid: Callable[[], int], convert: Callable[[bytes, Row], Row] | None,
-              check: Callable[[Row], None] | None) -> list[tuple[bytes, Row]]:
+              check: Callable[[Row], None] | None, keys_first: bool) -> list[tuple[bytes, Row]]:
     new = new_access.table
     not_null = [(i, c.name) for i, c in enumerate(new.columns) if c.not_null]
     pk_name = _primary_key_name(new)
     seen: set[bytes] = set()
+    null_error: SqlError | None = None
     out: list[tuple[bytes, Row]] = []
     for key, r in rows:
         nr = tuple(convert(key, r)) if convert is not None else r
         for i, name in not_null:
-            if nr[i] is None:
-                raise SqlError("23502", f'column "{name}" of relation "{new.name}" contains null values',
-                               schema=new.schema, table=new.name, column=name)
+            if nr[i] is None and null_error is None:
+                null_error = SqlError("23502", f'column "{name}" of relation "{new.name}" contains null values',
+                                      schema=new.schema, table=new.name, column=name)
+        if null_error is not None and not keys_first:
+            raise null_error
         if check is not None:
             check(nr)
         if new_access.pk_idx:
             nkey = new_access.row_key(nr)
-            if nkey in seen:
+            # NULLs are distinct in the key's index: a NULL is the NOT NULL check's error
+            if nkey in seen and all(nr[i] is not None for i in new_access.pk_idx):
                 raise _duplicated(new, pk_name, new_access.pk_idx, nr)
             seen.add(nkey)
         elif old_access.pk_idx:
@@ -74,6 +80,8 @@ def _new_rows(rows: list[tuple[bytes, Row]], old_access: TableAccess, new_access
         else:
             nkey = key
         out.append((nkey, nr))
+    if null_error is not None:
+        raise null_error
     return out
 
 
