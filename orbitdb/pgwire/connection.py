@@ -168,6 +168,9 @@ class Connection:
         self.session = self.side.database.session(
             user=startup.user, database=startup.database, application_name=startup.application_name
         )
+        statements = getattr(self.session, "protocol_statements", None)
+        if statements is not None:
+            self.extended.statements = statements  # shared, so that SQL DEALLOCATE reaches them
         backend_pid = getattr(self.session, "backend_pid", None)
         if isinstance(backend_pid, int) and backend_pid != self.pid:
             self.side.adopt_pid(self, backend_pid)  # so pg_backend_pid() names what a cancel needs

@@ -11,14 +11,23 @@ from typing import TYPE_CHECKING, Any, TypeVar
 
 from sqlglot import exp
 
+from orbitdb.sql import maintenance
 from orbitdb.sql import types as T
 from orbitdb.sql.casts import ASSIGNMENT, can_implicit
 from orbitdb.sql.errors import SqlError
 from orbitdb.sql.expr import Compiler, E, Runtime, coerce, ident
+from orbitdb.sql.maintenance import Words
 from orbitdb.sql.parser import Statement, parse_one
 from orbitdb.sql.result import Notice, Result
 from orbitdb.sql.rewrite import Row, rewrite_table
 from orbitdb.sql.scope import ExecContext, Scope
+from orbitdb.sql.unsupported import (
+    check_collation,
+    check_constraint_options,
+    check_table_properties,
+    object_kind,
+    refusal,
+)
 from orbitdb.storage.catalog import (
     Catalog,
     ColumnDef,
@@ -108,6 +117,7 @@ class DDL:
                 self.notice(f'relation "{name}" already exists, skipping', "42P07")
                 return Result("CREATE TABLE")
             raise SqlError("42P07", f'relation "{name}" already exists')
+        check_table_properties(node)
         if node.args.get("expression") is not None:
             return self.create_table_as(node, schema, name)
         t = TableDef(self.cat.new_oid(), schema, name, owner=self.s.user)
@@ -166,11 +176,18 @@ class DDL:
                           (1 if inc > 0 else -1), inc, 1 if inc > 0 else -maxv, maxv if inc > 0 else -1,
                           owned_by=(t.oid, column), owner=self.s.user)
         self.cat.put(seq)
+        self.fresh_sequence(seq)
         return seq
+
+    def fresh_sequence(self, seq: SequenceDef) -> None:
+        """A new sequence starts at its start: its oid may be one a rolled-back transaction gave a
+        sequence that handed out values (sequence state is not transactional)."""
+        self.s.store.sequence_set(seq, seq.start, False)
 
     def column_constraint(self, t: TableDef, col: ColumnDef, cc: exp.ColumnConstraint) -> None:
         kind = cc.args.get("kind")
         cname = ident(cc.this) if cc.this is not None else None
+        check_constraint_options(cc, 1)
         if isinstance(kind, exp.NotNullColumnConstraint):
             col.not_null = not kind.args.get("allow_null")
         elif isinstance(kind, exp.PrimaryKeyColumnConstraint):
@@ -192,7 +209,9 @@ class DDL:
             col.identity = "a" if kind.this else "d"
             col.default = f"nextval('{_seq_ref(seq, self.s)}'::regclass)"
             col.not_null = True
-        elif isinstance(kind, (exp.CollateColumnConstraint, exp.CommentColumnConstraint)) or kind is None:
+        elif isinstance(kind, exp.CollateColumnConstraint):
+            check_collation(kind.this.name if isinstance(kind.this, exp.Expression) else str(kind.this))
+        elif isinstance(kind, exp.CommentColumnConstraint) or kind is None:
             pass
         else:
             raise SqlError("0A000", f"unsupported column constraint: {cc.sql(dialect='postgres')}")
@@ -219,6 +238,7 @@ class DDL:
             for inner in el.expressions:
                 self.table_constraint(t, inner, cname)
             return
+        check_constraint_options(el, len(el.expressions) if isinstance(el, exp.ForeignKey) else 1)
         if isinstance(el, exp.PrimaryKey):
             self.add_pk(t, [_col_name(c) for c in el.expressions], name)
         elif isinstance(el, exp.UniqueColumnConstraint):
@@ -523,9 +543,6 @@ class DDL:
                         self.cat.remove(o.oid)
                 self.cat.remove(sch.oid)
             return Result("DROP SCHEMA")
-        if kind in ("EXTENSION", "TYPE", "FUNCTION", "TRIGGER", "ROLE", "USER", "OWNED", "DOMAIN"):
-            self.notice(f"DROP {kind} is not supported by orbitdb; skipping")
-            return Result(f"DROP {kind}")
         raise SqlError("0A000", f"DROP {kind} is not supported")
 
     def drop_table(self, t: TableDef, cascade: bool) -> None:
@@ -914,6 +931,7 @@ class DDL:
         if sp is not None:
             self.apply_sequence_props(seq, sp.args, new=True)
         self.cat.put(seq)
+        self.fresh_sequence(seq)
         return Result("CREATE SEQUENCE")
 
     def apply_sequence_props(self, seq: SequenceDef, a: dict[str, Any], new: bool) -> None:
@@ -971,6 +989,9 @@ class DDL:
                 return Result("ALTER SEQUENCE")
             raise SqlError("42P01", f'relation "{name}" does not exist')
         rest = m.group("rest")
+        if re.search(r"\bRENAME\b|\bSET\s+SCHEMA\b", rest, re.IGNORECASE):
+            raise SqlError("0A000", "ALTER SEQUENCE ... RENAME TO and SET SCHEMA are not supported",
+                           detail="Column defaults name their sequence by name in orbitdb.")
         restart = re.search(r"\bRESTART(?:\s+(?:WITH\s+)?(-?\d+))?", rest, re.IGNORECASE)
         owned = re.search(r"\bOWNED\s+BY\s+([\w.\"]+)", rest, re.IGNORECASE)
         if owned:
@@ -984,17 +1005,7 @@ class DDL:
                                               db=exp.Identifier(this=bits[0], quoted=True) if len(bits) == 3 else None))
                 assert t is not None
                 seq.owned_by = (t.oid, cname)
-        props = {}
-        for key, pat in (("increment", r"\bINCREMENT\s+(?:BY\s+)?(-?\d+)"), ("minvalue", r"\bMINVALUE\s+(-?\d+)"),
-                         ("maxvalue", r"\bMAXVALUE\s+(-?\d+)"), ("start", r"\bSTART\s+(?:WITH\s+)?(-?\d+)"),
-                         ("cache", r"\bCACHE\s+(\d+)")):
-            mm = re.search(pat, rest, re.IGNORECASE)
-            if mm:
-                props[key] = exp.Literal.number(int(mm.group(1)))
-        if re.search(r"\bNO\s+CYCLE\b", rest, re.IGNORECASE):
-            seq.cycle = False
-        elif re.search(r"\bCYCLE\b", rest, re.IGNORECASE):
-            seq.cycle = True
+        props = _sequence_props(rest)
         mt = re.search(r"\bAS\s+(smallint|integer|bigint|int)\b", rest, re.IGNORECASE)
         if mt:
             seq.data_type = T.parse_type_name(mt.group(1)).display()
@@ -1099,29 +1110,156 @@ class DDL:
         return Result("TRUNCATE TABLE")
 
     # ---- comments ----
-    def comment(self, node: exp.Comment) -> Result:
-        kind = (node.args.get("kind") or "").upper()
-        text = node.expression.name if isinstance(node.expression, exp.Literal) else None
-        if kind in ("TABLE", "VIEW"):
-            t = self.find_table(node.this, kind=None)
+    def comment_on(self, text: str) -> Result:
+        """COMMENT ON TABLE/VIEW/COLUMN/SCHEMA/SEQUENCE/INDEX/CONSTRAINT ... IS 'text' | NULL."""
+        w = Words(text)
+        w.take("COMMENT", "ON")
+        kind = w.next().upper()
+        parts = w.qualified_name()
+        on_table: list[str] = []
+        if kind == "CONSTRAINT":
+            if not w.take("ON"):
+                raise SqlError("42601", f'syntax error at or near "{w.peek()}"')
+            if w.peek() == "DOMAIN":
+                raise SqlError("0A000", "COMMENT ON CONSTRAINT ... ON DOMAIN is not supported")
+            on_table = w.qualified_name()
+        if not w.take("IS"):
+            raise SqlError("42601", f'syntax error at or near "{w.peek()}"')
+        lit = w.next()
+        w.expect_end()
+        if lit.upper() == "NULL":
+            comment = None
+        elif lit.startswith("'"):
+            comment = lit[1:-1].replace("''", "'") or None  # an empty comment removes it, as in PostgreSQL
+        else:
+            raise SqlError("42601", f'syntax error at or near "{lit}"')
+        if kind == "SCHEMA":
+            sch = self.cat.schema(parts[-1])
+            if sch is None:
+                raise SqlError("3F000", f'schema "{parts[-1]}" does not exist')
+            sch.comment = comment
+            self.cat.touch(sch.oid)
+        elif kind == "SEQUENCE":
+            seq = self.in_search_path(parts[-2] if len(parts) > 1 else None,
+                                      lambda sch: self.cat.sequence(sch, parts[-1]))
+            if seq is None:
+                raise SqlError("42P01", f'relation "{parts[-1]}" does not exist')
+            seq.comment = comment
+            self.cat.touch(seq.oid)
+        elif kind == "INDEX":
+            found = self.in_search_path(parts[-2] if len(parts) > 1 else None,
+                                        lambda sch: self.cat.index_owner(sch, parts[-1]))
+            if found is None:
+                raise SqlError("42P01", f'relation "{parts[-1]}" does not exist')
+            found[1].comment = comment
+            self.cat.touch(found[0].oid)
+        elif kind == "CONSTRAINT":
+            t = self.find_table(_table_node(on_table), kind=None)
             assert t is not None
-            t.comment = text
+            con = next((c for c in t.constraints if c.name == parts[-1]), None)
+            if con is None:
+                raise SqlError("42704", f'constraint "{parts[-1]}" for table "{t.name}" does not exist')
+            con.comment = comment
             self.cat.touch(t.oid)
         elif kind == "COLUMN":
-            col = node.this
-            tnode = exp.Table(this=col.args["table"], db=col.args.get("db"))
-            t = self.find_table(tnode, kind=None)
+            if len(parts) < 2:
+                raise SqlError("42601", "column name must be qualified")
+            t = self.find_table(_table_node(parts[:-1]), kind=None)
             assert t is not None
-            c = t.column(ident(col.this))
+            c = t.column(parts[-1])
             if c is None:
-                raise SqlError("42703", f'column "{ident(col.this)}" of relation "{t.name}" does not exist')
-            comments = getattr(t, "column_comments", None)
-            del comments
-            c_comment = text
-            c.comment = c_comment
+                raise SqlError("42703", f'column "{parts[-1]}" of relation "{t.name}" does not exist')
+            c.comment = comment
+            self.cat.touch(t.oid)
+        else:
+            t = self.find_table(_table_node(parts), kind="v" if kind == "VIEW" else "r")
+            assert t is not None
+            t.comment = comment
             self.cat.touch(t.oid)
         return Result("COMMENT")
 
+    # ---- owners ----
+    def alter_owner(self, kind: str, name: str, role: str, if_exists: bool) -> Result:
+        """ALTER TABLE/VIEW/SEQUENCE/SCHEMA/INDEX ... OWNER TO role: recorded in the catalog. orbitdb
+        has no privileges, so an owner grants and withholds nothing (docs/compatibility.md)."""
+        from orbitdb.sql.system import regrole_in
+
+        tag = f"ALTER {kind}"
+        role_name = role[1:-1].replace('""', '"') if role.startswith('"') else role.lower()
+        if role_name.upper() in ("CURRENT_USER", "SESSION_USER", "CURRENT_ROLE"):
+            role_name = self.s.user
+        parts = Words(name).qualified_name()
+        schema = parts[-2] if len(parts) > 1 else None
+        obj: TableDef | SequenceDef | SchemaDef | None
+        if kind == "SCHEMA":
+            obj = self.cat.schema(parts[-1])
+            if obj is None:
+                raise SqlError("3F000", f'schema "{parts[-1]}" does not exist')
+        elif kind == "INDEX":
+            if self.in_search_path(schema, lambda sch: self.cat.index_owner(sch, parts[-1])) is None:
+                if if_exists:
+                    self.notice(f'relation "{parts[-1]}" does not exist, skipping')
+                    return Result(tag)
+                raise SqlError("42P01", f'relation "{parts[-1]}" does not exist')
+            obj = None
+        else:
+            # ALTER TABLE names sequences and views too (pg_dump writes it so)
+            obj = self.in_search_path(schema, lambda sch: self.cat.table(sch, parts[-1]) or
+                                      self.cat.sequence(sch, parts[-1]))
+            if obj is None:
+                if if_exists:
+                    self.notice(f'relation "{parts[-1]}" does not exist, skipping')
+                    return Result(tag)
+                raise SqlError("42P01", f'relation "{parts[-1]}" does not exist')
+            if kind == "VIEW" and not (isinstance(obj, TableDef) and obj.kind == "v"):
+                raise SqlError("42809", f'"{parts[-1]}" is not a view')
+            if kind == "SEQUENCE" and not isinstance(obj, SequenceDef):
+                raise SqlError("42809", f'"{parts[-1]}" is not a sequence')
+        if regrole_in(self.s, role_name) is None:
+            raise SqlError("42704", f'role "{role_name}" does not exist')
+        if obj is None:
+            self.s.notices.append(Notice("WARNING", "0A000", f'cannot change owner of index "{parts[-1]}"',
+                                         hint="Change the ownership of the index's table instead."))
+            return Result(tag)
+        obj.owner = role_name
+        self.cat.touch(obj.oid)
+        return Result(tag)
+
+    # ---- identity columns added to an existing column (pg_dump writes them so) ----
+    def add_identity(self, m: re.Match[str]) -> Result:
+        t = self.find_table(_table_node(Words(m.group("t")).qualified_name()))
+        assert t is not None
+        name = Words(m.group("c")).qualified_name()[-1]
+        col = t.column(name)
+        if col is None:
+            raise SqlError("42703", f'column "{name}" of relation "{t.name}" does not exist')
+        if col.type not in ("integer", "bigint", "smallint"):
+            raise SqlError("22023", "identity column type must be smallint, integer, or bigint")
+        if not col.not_null:
+            raise SqlError("55000", f'column "{name}" of relation "{t.name}" must be declared NOT NULL before '
+                           "identity can be added")
+        if col.identity:
+            raise SqlError("55000", f'column "{name}" of relation "{t.name}" is already an identity column')
+        if col.default is not None:
+            raise SqlError("55000", f'column "{name}" of relation "{t.name}" already has a default value')
+        options = m.group("opts") or ""
+        seq_name = re.search(r"\bSEQUENCE\s+NAME\s+([\w.\"]+)", options, re.IGNORECASE)
+        seq = self.create_owned_sequence(t, name, col.type)
+        if seq_name:
+            parts = Words(seq_name.group(1)).qualified_name()
+            if len(parts) > 1 and parts[-2] != t.schema:
+                raise SqlError("0A000", "an identity sequence in another schema than its table is not supported")
+            self.cat.remove(seq.oid)
+            self.check_new_name(t.schema, parts[-1])
+            seq.name = parts[-1]
+            self.cat.put(seq)
+        clauses = re.sub(r"\bSEQUENCE\s+NAME\s+[\w.\"]+", "", options, flags=re.IGNORECASE)
+        self.apply_sequence_props(seq, _sequence_props(clauses), new=True)
+        self.fresh_sequence(seq)
+        col.identity = "a" if m.group("always") else "d"
+        col.default = f"nextval('{_seq_ref(seq, self.s)}'::regclass)"
+        self.cat.put(t)
+        return Result("ALTER TABLE")
 
 def _qualify_regclass_literals(s: Session, node: exp.Expression) -> exp.Expression:
     """'name'::regclass resolved now to its schema-qualified name (PostgreSQL binds the oid)."""
@@ -1160,6 +1298,33 @@ def _fk_types_compatible(child: T.SqlType, parent: T.SqlType) -> bool:
         if c.oid in family and p.oid in family:
             return True
     return can_implicit(c, p)
+
+
+def _sequence_props(text: str) -> dict[str, Any]:
+    """Sequence options (INCREMENT BY, MINVALUE, MAXVALUE, START WITH, CACHE, [NO] CYCLE) as
+    apply_sequence_props takes them."""
+    props: dict[str, Any] = {}
+    for key, pat in (("increment", r"\bINCREMENT\s+(?:BY\s+)?(-?\d+)"), ("minvalue", r"\bMINVALUE\s+(-?\d+)"),
+                     ("maxvalue", r"\bMAXVALUE\s+(-?\d+)"), ("start", r"\bSTART\s+(?:WITH\s+)?(-?\d+)"),
+                     ("cache", r"\bCACHE\s+(\d+)")):
+        mm = re.search(pat, text, re.IGNORECASE)
+        if mm:
+            props[key] = exp.Literal.number(int(mm.group(1)))
+    if re.search(r"\bNO\s+CYCLE\b", text, re.IGNORECASE):
+        props["options"] = ["NO CYCLE"]
+    elif re.search(r"\bCYCLE\b", text, re.IGNORECASE):
+        props["options"] = ["CYCLE"]
+    return props
+
+
+def _table_node(parts: list[str]) -> exp.Table:
+    return exp.Table(this=exp.Identifier(this=parts[-1], quoted=True),
+                     db=exp.Identifier(this=parts[-2], quoted=True) if len(parts) > 1 else None)
+
+
+_ADD_IDENTITY = re.compile(
+    r"\s*ALTER\s+TABLE\s+(?:ONLY\s+)?(?P<t>[\w.\"]+)\s+ALTER\s+(?:COLUMN\s+)?(?P<c>[\w\"]+)\s+ADD\s+GENERATED\s+"
+    r"(?:(?P<always>ALWAYS)|BY\s+DEFAULT)\s+AS\s+IDENTITY\s*(?:\((?P<opts>.*)\))?\s*$", re.IGNORECASE | re.DOTALL)
 
 
 def _seq_ref(seq: SequenceDef, s: Session) -> str:
@@ -1214,29 +1379,33 @@ def select_into(s: Session, node: exp.Select, rt: Runtime) -> Any:
 def ddl_statement(s: Session, st: Statement, ctx: ExecContext, params: list[Any]) -> Result:
     words = [w.upper() for w in re.findall(r"[A-Za-z_]+", st.text)[:6]]
     head = " ".join(words[:2])
-    if words[0] in ("ANALYZE", "VACUUM", "CHECKPOINT", "REINDEX", "CLUSTER", "LISTEN", "UNLISTEN", "NOTIFY", "LOCK",
-                    "LOAD", "REFRESH", "SECURITY"):
-        return Result(words[0] if words[0] != "LOCK" else "LOCK TABLE")
+    if words[0] == "LOCK":
+        return Result("LOCK TABLE")
     if words[0] == "DO":
         raise SqlError("0A000", "DO blocks (procedural code) are not supported")
-    if words[0] in ("DEALLOCATE", "EXECUTE", "FETCH", "CLOSE", "DECLARE", "MOVE"):
-        if words[0] == "DEALLOCATE":
-            return Result("DEALLOCATE" + (" ALL" if "ALL" in words else ""))
+    if words[0] in ("EXECUTE", "FETCH", "CLOSE", "DECLARE", "MOVE"):
         raise SqlError("0A000", f"{words[0]} is not supported")
-    if words[0] in ("GRANT", "REVOKE"):
-        s.notices.append(Notice("NOTICE", "00000", f"{words[0]} is accepted but orbitdb has no privileges to change"))
-        return Result(words[0])
-    if head in ("CREATE EXTENSION",):
-        s.notices.append(Notice("NOTICE", "00000", "extensions are not supported by orbitdb; CREATE EXTENSION ignored"))
-        return Result("CREATE EXTENSION")
-    if head in ("COMMENT ON",) and words[2] not in ("TABLE", "COLUMN", "VIEW"):
-        return Result("COMMENT")
+    done = _maintenance(s, st, ctx, words)
+    if done is not None:
+        return done
+    refused = refusal(words, st.text)
+    if refused is not None:
+        raise SqlError("0A000", refused)
+    if head == "CREATE EXTENSION":
+        return _create_extension(s, st.text)
+    if head == "COMMENT ON":
+        return DDL(s, ctx).comment_on(st.text)
+    if words[0] == "DROP" and object_kind(st.text) in _DROP_NOTHING:
+        return _drop_nothing(s, st.text)
+    m_owner = re.match(r"\s*ALTER\s+(TABLE|VIEW|SEQUENCE|SCHEMA|INDEX)\s+(IF\s+EXISTS\s+)?(ONLY\s+)?(?P<name>[\w.\"$]+)"
+                       r"\s+OWNER\s+TO\s+(?P<role>\"(?:[^\"]|\"\")*\"|\w+)\s*$", st.text, re.IGNORECASE)
+    if m_owner:
+        return DDL(s, ctx).alter_owner(m_owner.group(1).upper(), m_owner.group("name"), m_owner.group("role"),
+                                       bool(m_owner.group(2)))
     if head == "CREATE SCHEMA":
         return DDL(s, ctx).create_schema(st.text)
     if head == "ALTER SEQUENCE":
         return DDL(s, ctx).alter_sequence(st.text)
-    if head == "ALTER TABLE" and re.search(r"\bOWNER\s+TO\b", st.text, re.IGNORECASE):
-        return Result("ALTER TABLE")
     m_schema = re.match(r"\s*ALTER\s+TABLE\s+(IF\s+EXISTS\s+)?(ONLY\s+)?(?P<t>[\w.\"]+)\s+SET\s+SCHEMA\s+"
                         r"(?P<s>[\w\"]+)\s*$", st.text, re.IGNORECASE)
     if m_schema:
@@ -1258,17 +1427,16 @@ def ddl_statement(s: Session, st: Statement, ctx: ExecContext, params: list[Any]
                 d.cat.touch(seq.oid)
         d.cat.put(t)
         return Result("ALTER TABLE")
-    if head in ("ALTER SCHEMA", "ALTER DATABASE", "ALTER ROLE", "ALTER USER", "ALTER DEFAULT", "ALTER FUNCTION",
-                "ALTER VIEW", "ALTER INDEX", "ALTER EXTENSION", "ALTER TYPE", "CREATE ROLE", "CREATE USER",
-                "CREATE FUNCTION", "CREATE TRIGGER", "CREATE TYPE", "CREATE DOMAIN", "CREATE AGGREGATE",
-                "CREATE OR", "CREATE PUBLICATION", "CREATE RULE", "CREATE POLICY", "ALTER PUBLICATION"):
-        if head == "CREATE OR" and "VIEW" in words or head == "ALTER VIEW" and "RENAME" in words:
-            pass
-        elif head == "ALTER INDEX" and "RENAME" in words:
-            return _rename_index(s, ctx, st.text)
-        else:
-            s.notices.append(Notice("NOTICE", "00000", f"{head} is not supported by orbitdb; statement ignored"))
-            return Result(head)
+    if head == "ALTER INDEX":
+        return _alter_index(s, ctx, st.text)
+    if head == "ALTER SCHEMA":
+        raise SqlError("0A000", "ALTER SCHEMA is not supported except OWNER TO")
+    if head == "ALTER VIEW" and not re.match(r"\s*ALTER\s+VIEW\s+(IF\s+EXISTS\s+)?[\w.\"]+\s+RENAME\s", st.text,
+                                             re.IGNORECASE):
+        raise SqlError("0A000", "ALTER VIEW is not supported except RENAME and OWNER TO")
+    m_identity = _ADD_IDENTITY.match(st.text)
+    if m_identity:
+        return DDL(s, ctx).add_identity(m_identity)
     m_check = re.match(r"\s*ALTER\s+TABLE\s+(ONLY\s+)?(?P<t>[\w.\"]+)\s+ADD\s+(CONSTRAINT\s+(?P<n>[\w\"]+)\s+)?"
                        r"CHECK\s*(?P<e>\(.*\))\s*(NOT\s+VALID)?\s*$", st.text, re.IGNORECASE | re.DOTALL)
     if m_check:
@@ -1302,7 +1470,7 @@ def ddl_statement(s: Session, st: Statement, ctx: ExecContext, params: list[Any]
                         cascade=(m_drop.group(4) or "").upper() == "CASCADE")
     else:
         node = parse_one(st.text)
-    if ctx.txn is not None and ctx.txn.read_only and not isinstance(node, (exp.Analyze,)):
+    if ctx.txn is not None and ctx.txn.read_only:
         what = " ".join(words[:2]) if words[0] in ("CREATE", "DROP", "ALTER") else words[0]
         raise SqlError("25006", f"cannot execute {what} in a read-only transaction")
     d = DDL(s, ctx)
@@ -1326,14 +1494,6 @@ def ddl_statement(s: Session, st: Statement, ctx: ExecContext, params: list[Any]
         raise SqlError("0A000", f"ALTER {kind} is not supported")
     if isinstance(node, exp.TruncateTable):
         return d.truncate(node)
-    if isinstance(node, exp.Comment):
-        return d.comment(node)
-    if isinstance(node, (exp.Grant, exp.Revoke)):
-        return Result("GRANT" if isinstance(node, exp.Grant) else "REVOKE")
-    if isinstance(node, exp.Analyze):
-        return Result("ANALYZE")
-    if isinstance(node, exp.Command):
-        raise SqlError("0A000", f"statement not supported: {st.text[:60]}")
     raise SqlError("0A000", f"statement not supported: {st.text[:60]}")
 
 
@@ -1359,3 +1519,149 @@ def _rename_index(s: Session, ctx: ExecContext, text: str) -> Result:
 
 
 __all__ = ["Scope", "ddl_statement", "encode_key", "select_into"]
+
+
+def _maintenance(s: Session, st: Statement, ctx: ExecContext, words: list[str]) -> Result | None:
+    """Maintenance statements (orbitdb/sql/maintenance.py), or None for any other statement."""
+    first = words[0]
+    if first in ("ANALYZE", "ANALYSE"):
+        return maintenance.analyze(s, st.text)
+    if first == "VACUUM":
+        return maintenance.vacuum(s, st.text)
+    if first == "CHECKPOINT":
+        return maintenance.checkpoint(s)
+    if first == "CLUSTER":
+        return maintenance.cluster(s, st.text)
+    if first == "REINDEX":
+        return maintenance.reindex(s, ctx, st.text)
+    if first == "REFRESH":
+        return maintenance.refresh(s, st.text)
+    if first == "DEALLOCATE":
+        return maintenance.deallocate(s, st.text)
+    if first == "UNLISTEN":
+        return Result("UNLISTEN")  # LISTEN is refused: no channel is ever listened to
+    return None
+
+
+def _create_extension(s: Session, text: str) -> Result:
+    """plpgsql is there (pg_extension lists it, as in every PostgreSQL database); no other is."""
+    w = Words(text)
+    w.take("CREATE", "EXTENSION")
+    if_not_exists = w.take("IF", "NOT", "EXISTS")
+    name = w.qualified_name()[-1]
+    if name != "plpgsql":
+        raise SqlError("0A000", "CREATE EXTENSION is not supported", detail=f'orbitdb has no extension "{name}".')
+    if not if_not_exists:
+        raise SqlError("42710", f'extension "{name}" already exists')
+    s.notices.append(Notice("NOTICE", "42710", f'extension "{name}" already exists, skipping'))
+    return Result("CREATE EXTENSION")
+
+
+# kinds of object orbitdb has none of: DROP ... IF EXISTS skips each name, as PostgreSQL does for a
+# missing object; a name that PostgreSQL has built in (a type, a role, plpgsql) is refused instead
+_DROP_NOTHING = {
+    "FUNCTION": "42883", "PROCEDURE": "42883", "ROUTINE": "42883", "AGGREGATE": "42883", "TRIGGER": "42704",
+    "EVENT TRIGGER": "42704", "TYPE": "42704", "DOMAIN": "42704", "ROLE": "42704", "USER": "42704",
+    "GROUP": "42704", "EXTENSION": "42704", "RULE": "42704", "POLICY": "42704", "PUBLICATION": "42704",
+    "SUBSCRIPTION": "42704", "CAST": "42704", "COLLATION": "42704", "CONVERSION": "42704", "OPERATOR": "42704",
+    "OPERATOR CLASS": "42704", "OPERATOR FAMILY": "42704", "LANGUAGE": "42704", "PROCEDURAL LANGUAGE": "42704",
+    "FOREIGN TABLE": "42P01", "FOREIGN DATA WRAPPER": "42704", "SERVER": "42704", "STATISTICS": "42704",
+    "TABLESPACE": "42704", "ACCESS METHOD": "42704", "TRANSFORM": "42704", "MATERIALIZED VIEW": "42P01",
+}
+_ON_TABLE = {"TRIGGER", "RULE", "POLICY"}
+
+
+def _drop_nothing(s: Session, text: str) -> Result:
+    kind = object_kind(text)
+    w = Words(text)
+    w.next()
+    for _ in kind.split():
+        w.next()
+    if_exists = w.take("IF", "EXISTS")
+    noun = kind.lower()
+    while True:
+        if kind in ("CAST", "TRANSFORM"):
+            raise SqlError("0A000", f"DROP {kind} is not supported")
+        parts = w.qualified_name()
+        args = w.paren_list()
+        label = f"{parts[-1]}({', '.join(args)})" if kind in ("FUNCTION", "PROCEDURE", "ROUTINE", "AGGREGATE") \
+            else f'"{parts[-1]}"'
+        if _builtin_exists(s, kind, parts[-1]):
+            raise SqlError("0A000", f"DROP {kind} is not supported", detail=f"{label} is built into orbitdb.")
+        relation = ""
+        if kind in _ON_TABLE:
+            if not w.take("ON"):
+                raise SqlError("42601", f'syntax error at or near "{w.peek()}"')
+            table = w.qualified_name()
+            if maintenance.find_relation(s, table) is None:
+                if not if_exists:
+                    raise SqlError("42P01", f'relation "{table[-1]}" does not exist')
+                s.notices.append(Notice("NOTICE", "00000", f'relation "{table[-1]}" does not exist, skipping'))
+                label = ""
+            relation = f' for relation "{table[-1]}"'
+        if kind == "MATERIALIZED VIEW" and maintenance.find_relation(s, parts) is not None:
+            raise SqlError("42809", f'"{parts[-1]}" is not a materialized view',
+                           hint="Use DROP VIEW or DROP TABLE to remove it.")
+        if label:
+            if not if_exists:
+                raise SqlError(_DROP_NOTHING[kind], f"{noun} {label}{relation} does not exist")
+            s.notices.append(Notice("NOTICE", "00000", f"{noun} {label}{relation} does not exist, skipping"))
+        if not w.take(","):
+            break
+    w.take("CASCADE") or w.take("RESTRICT")
+    w.expect_end()
+    return Result(f"DROP {kind}")
+
+
+def _builtin_exists(s: Session, kind: str, name: str) -> bool:
+    """Whether PostgreSQL (and orbitdb's catalog views) have a built-in object of that kind and name."""
+    if kind in ("ROLE", "USER", "GROUP"):
+        from orbitdb.sql.system import regrole_in
+
+        return regrole_in(s, name) is not None
+    if kind == "EXTENSION":
+        return name == "plpgsql"
+    if kind in ("TYPE", "DOMAIN"):
+        try:
+            T.parse_type_name(name)
+        except SqlError:
+            return False
+        return True
+    if kind in ("FUNCTION", "PROCEDURE", "ROUTINE", "AGGREGATE"):
+        import orbitdb.sql.functions  # noqa: F401  (registers the library)
+        from orbitdb.sql.funccall import AGGREGATES
+        from orbitdb.sql.funcregistry import FUNCTIONS
+        from orbitdb.sql.system.lookup import proc_oid
+
+        return name in FUNCTIONS or name in AGGREGATES or proc_oid(name) is not None
+    if kind == "COLLATION":
+        return name.lower() in ("c", "posix", "default", "ucs_basic")
+    if kind == "LANGUAGE" or kind == "PROCEDURAL LANGUAGE":
+        return name in ("plpgsql", "sql", "c", "internal")
+    if kind == "TABLESPACE":
+        return name in ("pg_default", "pg_global")
+    if kind == "ACCESS METHOD":
+        return name in ("heap", "btree", "hash", "gist", "gin", "spgist", "brin")
+    return False
+
+
+def _alter_index(s: Session, ctx: ExecContext, text: str) -> Result:
+    """ALTER INDEX ... RENAME TO, and SET/RESET (storage parameters, which change no result)."""
+    if re.match(r"\s*ALTER\s+INDEX\s+(IF\s+EXISTS\s+)?[\w.\"]+\s+RENAME\s+TO\s", text, re.IGNORECASE):
+        return _rename_index(s, ctx, text)
+    w = Words(text)
+    w.take("ALTER", "INDEX")
+    if_exists = w.take("IF", "EXISTS")
+    parts = w.qualified_name()
+    if not (w.peek() in ("SET", "RESET") and w.peek(1) == "("):
+        raise SqlError("0A000", "ALTER INDEX is not supported except RENAME TO, SET (...), RESET (...) and OWNER TO")
+    w.next()
+    w.paren_list()
+    w.expect_end()
+    d = DDL(s, ctx)
+    if d.in_search_path(parts[-2] if len(parts) > 1 else None, lambda sch: d.cat.index_owner(sch, parts[-1])) is None:
+        if if_exists:
+            d.notice(f'relation "{parts[-1]}" does not exist, skipping')
+        else:
+            raise SqlError("42P01", f'relation "{parts[-1]}" does not exist')
+    return Result("ALTER INDEX")

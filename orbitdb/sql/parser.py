@@ -211,7 +211,36 @@ def _parse_cached(sql: str) -> exp.Expression:
     trees = [t for t in trees if t is not None]
     if len(trees) != 1:
         raise SqlError("42601", "syntax error at or near \";\"" if trees else "syntax error at end of input")
-    return trees[0]
+    return _flatten_join_groups(trees[0])
+
+
+def _flatten_join_groups(tree: exp.Expression) -> exp.Expression:
+    """FROM ((a JOIN b ON ...) JOIN c ON ...), as pg_dump writes every view with joins, becomes
+    FROM a JOIN b ON ... JOIN c ON ...: joins associate to the left, so the parentheses around
+    the first FROM item change nothing (sqlglot reads them as an alias-less subquery)."""
+    for sel in list(tree.find_all(exp.Select)):
+        src = sel.args.get("from_") or sel.args.get("from")
+        if src is None or not _is_join_group(src.this):
+            continue
+        first, joins = _join_group_parts(src.this)
+        src.set("this", first)
+        sel.set("joins", joins + list(sel.args.get("joins") or []))
+    return tree
+
+
+def _is_join_group(node: exp.Expression | None) -> bool:
+    return isinstance(node, exp.Subquery) and not node.alias and (
+        isinstance(node.this, exp.Table) and bool(node.this.args.get("joins")) or _is_join_group(node.this))
+
+
+def _join_group_parts(node: exp.Expression) -> tuple[exp.Expression, list[exp.Expression]]:
+    if isinstance(node, exp.Subquery) and not node.alias and isinstance(node.this, (exp.Table, exp.Subquery)):
+        first, joins = _join_group_parts(node.this)
+        return first, joins + list(node.args.get("joins") or [])
+    joins = list(node.args.get("joins") or [])
+    if joins:
+        node.set("joins", None)
+    return node, joins
 
 
 def parse_one(sql: str) -> exp.Expression:

@@ -127,6 +127,7 @@ class Session:
         self.notices: list[Notice] = []
         self.lock = threading.RLock()
         self.prepared_sql: dict[str, Prepared] = {}  # SQL-level PREPARE
+        self.protocol_statements: dict[str, Any] = {}  # the wire's named statements, for DEALLOCATE
         self._tz_cache: tuple[str, datetime.tzinfo] | None = None
         self._timeout_cache: tuple[tuple[str, str], tuple[int, int]] | None = None
 

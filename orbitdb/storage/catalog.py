@@ -28,6 +28,7 @@ class ColumnDef:
     default: str | None = None  # SQL expression text
     missing: Any = None  # value for rows written before the column existed (stored-form JSON value)
     identity: str | None = None  # "a" (ALWAYS) / "d" (BY DEFAULT) for identity columns
+    comment: str | None = None
 
 
 @dataclass
@@ -41,6 +42,7 @@ class ConstraintDef:
     on_delete: str = "a"  # a = no action, r = restrict, c = cascade, n = set null, d = set default
     on_update: str = "a"
     index: int | None = None  # oid of the index enforcing p/u
+    comment: str | None = None
 
 
 @dataclass
@@ -51,6 +53,7 @@ class IndexDef:
     unique: bool = False
     primary: bool = False
     nulls_distinct: bool = True
+    comment: str | None = None
 
 
 @dataclass
@@ -90,6 +93,7 @@ class SequenceDef:
     cache: int = 1
     owned_by: tuple[int, str] | None = None  # (table oid, column)
     owner: str = "orbit"
+    comment: str | None = None
 
 
 @dataclass
@@ -97,6 +101,7 @@ class SchemaDef:
     oid: int
     name: str
     owner: str = "orbit"
+    comment: str | None = None
 
 
 _KINDS = {"table": TableDef, "sequence": SequenceDef, "schema": SchemaDef}

@@ -181,7 +181,7 @@ def check_indexes(orbit: Side) -> None:
 # ---------------------------------------------------------------- statements
 
 
-def alter_statements(m: Model, draw: Callable[..., Any]) -> tuple[list[str], str | None]:
+def alter_statements(m: Model, draw: Callable[..., Any], index_names: list[str]) -> tuple[list[str], str | None]:
     """One ALTER TABLE (with what it needs first) for the table as the model says, and the name
     of the column it adds with a volatile default, if it does."""
     names = m.names()
@@ -189,9 +189,13 @@ def alter_statements(m: Model, draw: Callable[..., Any]) -> tuple[list[str], str
     typ = m.type_of(col)
     some = draw(st.lists(st.sampled_from(names), min_size=1, max_size=2, unique=True))
     kind = draw(st.sampled_from(["add_pk", "drop_pk", "type", "type_using", "add_const", "add_volatile",
-                                 "drop_column", "not_null", "unique", "check", "fk"]))
+                                 "drop_column", "not_null", "unique", "check", "fk", "cluster", "vacuum_full"]))
     if kind == "add_pk":
         return [f"ALTER TABLE t ADD PRIMARY KEY ({', '.join(some)})"], None
+    if kind == "cluster" and index_names:
+        return [f"CLUSTER t USING {draw(st.sampled_from(index_names))}"], None
+    if kind in ("cluster", "vacuum_full"):
+        return ["VACUUM FULL t"], None
     if kind == "drop_pk":
         return ["ALTER TABLE t DROP CONSTRAINT t_pkey"], None
     if kind in ("type", "type_using"):
@@ -271,7 +275,8 @@ def run_example(orbit: Side, pg: Side, data: st.DataObject) -> None:
     for _ in range(data.draw(st.integers(1, 3))):
         if not m.columns:
             break
-        stmts, volatile = alter_statements(m, data.draw)
+        index_names = [r[0] for r in pg.rows("SELECT indexname FROM pg_indexes WHERE tablename = 't' ORDER BY 1")]
+        stmts, volatile = alter_statements(m, data.draw, index_names)
         mode = data.draw(st.sampled_from(["autocommit", "block", "savepoint", "rollback"]))
         before = snapshot(orbit, m)
         codes = []

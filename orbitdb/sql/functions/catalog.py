@@ -307,6 +307,9 @@ def obj_description(ctx: Any, oid: int, catalog: str) -> str | None:
                     return "standard public schema"
                 return text if isinstance(text, str) else None
         return None
+    if catalog == "pg_constraint":
+        found = M.constraint_by_oid(env, oid)
+        return getattr(found.con, "comment", None) if found is not None else None
     if catalog == "pg_extension" and oid == 13559:
         return "PL/pgSQL procedural language"
     return None

@@ -317,6 +317,15 @@ def _pg_description(env: Env, make: RowMaker) -> Iterator[Row]:
             text = getattr(c, "comment", None)
             if text is not None:
                 yield make(objoid=t.oid, classoid=oids.PG_CLASS_RELID, objsubid=i + 1, description=text)
+        for ix in M.indexes(t):
+            if ix.comment is not None:
+                yield make(objoid=ix.oid, classoid=oids.PG_CLASS_RELID, objsubid=0, description=ix.comment)
+        for ci in M.constraints(env, t):
+            if getattr(ci.con, "comment", None) is not None:
+                yield make(objoid=ci.oid, classoid=oids.PG_CONSTRAINT_RELID, objsubid=0, description=ci.con.comment)
+    for seq in env.sequences:
+        if seq.comment is not None:
+            yield make(objoid=seq.oid, classoid=oids.PG_CLASS_RELID, objsubid=0, description=seq.comment)
     for s in env.schemas:
         text = getattr(s, "comment", None)
         if text is not None:
@@ -340,7 +349,13 @@ def _pg_rewrite(env: Env, make: RowMaker) -> Iterator[Row]:
 def relation_comment(env: Env, oid: int, sub: int = 0) -> str | None:
     t = env.table(oid)
     if t is None:
-        return None
+        if sub != 0:
+            return None
+        found = M.index_by_oid(env, oid)
+        if found is not None:
+            return found[1].comment
+        seq = next((q for q in env.sequences if q.oid == oid), None)
+        return seq.comment if seq is not None else None
     if sub == 0:
         return t.comment
     if 0 < sub <= len(t.columns):
