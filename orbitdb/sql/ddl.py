@@ -394,6 +394,10 @@ class DDL:
         t = self.find_table(tnode)
         assert t is not None
         params = ix_node.args.get("params")
+        if params.args.get("where") is not None and node.args.get("unique"):
+            # a partial index is used only as an access path, where a whole index finds the same rows;
+            # a partial unique index restricts only some rows, which orbitdb cannot enforce
+            raise SqlError("0A000", "partial unique indexes (CREATE UNIQUE INDEX ... WHERE) are not supported")
         cols = []
         for o in params.args.get("columns") or []:
             inner = o.this if isinstance(o, exp.Ordered) else o
