@@ -124,10 +124,7 @@ class DDL:
         elements = list(target.expressions) if isinstance(target, exp.Schema) else []
         for el in elements:
             if isinstance(el, exp.LikeProperty):
-                src = self.find_table(el.this)
-                assert src is not None
-                for c in src.columns:
-                    self.add_column(t, ColumnDef(c.name, c.type, c.kind, t.next_slot, c.not_null, None))
+                self.like(t, el)
         for el in elements:
             if isinstance(el, exp.ColumnDef):
                 self.column_def(t, el)
@@ -139,6 +136,30 @@ class DDL:
         self.cat.put(t)
         self.finish_constraints(t)
         return Result("CREATE TABLE")
+
+    def like(self, t: TableDef, el: exp.LikeProperty) -> None:
+        """LIKE source [INCLUDING | EXCLUDING option ...]: the columns with their NOT NULL, and what
+        the options include; an option that would copy what orbitdb cannot (indexes, identity) is
+        refused rather than skipped."""
+        src = self.find_table(el.this, kind=None)
+        assert src is not None
+        included: set[str] = set()
+        for opt in el.expressions:
+            word = opt.args["value"].name.upper()
+            what = _LIKE_OPTIONS if word == "ALL" else {word}
+            included = included | what if str(opt.this).upper() == "INCLUDING" else included - what
+        for c in src.columns:
+            self.add_column(t, ColumnDef(c.name, c.type, c.kind, t.next_slot, c.not_null,
+                                         c.default if "DEFAULTS" in included and not c.identity else None,
+                                         comment=c.comment if "COMMENTS" in included else None))
+        if "CONSTRAINTS" in included:
+            for con in src.constraints:
+                if con.kind == "c":
+                    t.constraints.append(ConstraintDef(con.name, "c", list(con.columns), check=con.check))
+        if "INDEXES" in included and src.indexes or "IDENTITY" in included and any(c.identity for c in src.columns):
+            raise SqlError("0A000", "CREATE TABLE ... (LIKE ... INCLUDING INDEXES or IDENTITY) is not supported",
+                           detail=f'Table "{src.name}" has indexes or identity columns; name what to copy with '
+                           "INCLUDING DEFAULTS, CONSTRAINTS or COMMENTS.")
 
     def add_column(self, t: TableDef, c: ColumnDef) -> None:
         if t.column(c.name) is not None:
@@ -291,6 +312,8 @@ class DDL:
             else:
                 base = f"{t.name}_check"
             name = self.unique_name(t.schema, base)
+        else:
+            self._check_constraint_name_free(t, name)
         for r in refs:
             if t.column(r) is None:
                 raise SqlError("42703", f'column "{r}" does not exist')
@@ -305,6 +328,10 @@ class DDL:
         comp = Compiler(Planner(self.s, self.cat, rt), table_scope(t, t.name), rt, where="check constraints")
         comp.compile_bool(node, "CHECK")
         t.constraints.append(ConstraintDef(name, "c", refs, check=node.sql(dialect="postgres")))
+
+    def _check_constraint_name_free(self, t: TableDef, name: str) -> None:
+        if any(c.name == name for c in t.constraints):
+            raise SqlError("42710", f'constraint "{name}" for relation "{t.name}" already exists')
 
     def add_fk(self, t: TableDef, cols: list[str], ref: exp.Reference, name: str | None) -> None:
         self._require_columns(t, cols)
@@ -348,6 +375,8 @@ class DDL:
                     on_delete = action
                 else:
                     on_update = action
+        if name is not None:
+            self._check_constraint_name_free(t, name)
         cname = name or self.unique_name(t.schema, f"{t.name}_{'_'.join(cols)}_fkey")
         t.constraints.append(ConstraintDef(cname, "f", cols, ref_table=parent.oid, ref_columns=pcols,
                                            on_delete=on_delete, on_update=on_update))
@@ -1325,6 +1354,11 @@ def _table_node(parts: list[str]) -> exp.Table:
     return exp.Table(this=exp.Identifier(this=parts[-1], quoted=True),
                      db=exp.Identifier(this=parts[-2], quoted=True) if len(parts) > 1 else None)
 
+
+# what LIKE ... INCLUDING ALL names (GENERATED, STATISTICS, STORAGE and COMPRESSION copy nothing in
+# orbitdb: it has no generated columns, statistics targets, storage modes or compression settings)
+_LIKE_OPTIONS = {"COMMENTS", "COMPRESSION", "CONSTRAINTS", "DEFAULTS", "GENERATED", "IDENTITY", "INDEXES",
+                 "STATISTICS", "STORAGE"}
 
 _ADD_IDENTITY = re.compile(
     r"\s*ALTER\s+TABLE\s+(?:ONLY\s+)?(?P<t>[\w.\"]+)\s+ALTER\s+(?:COLUMN\s+)?(?P<c>[\w\"]+)\s+ADD\s+GENERATED\s+"

@@ -126,6 +126,7 @@ REFUSED = {
     "DROP TYPE IF EXISTS integer": "DROP TYPE",
     "DROP FUNCTION IF EXISTS now()": "DROP FUNCTION",
     "CLUSTER t": "CLUSTER",
+    "CREATE TABLE lk (LIKE t INCLUDING ALL)": "INCLUDING INDEXES",
     "DO $$ BEGIN END $$": "DO",
 }
 
@@ -189,6 +190,8 @@ def test_refusal_aborts_a_transaction_block(conn: orbitdb.Connection) -> None:
     ("CREATE TABLE u5 (a text COLLATE \"C\", b text COLLATE \"POSIX\")", None),
     ("CREATE TABLE u7 (a int) USING heap", None),
     ("CREATE INDEX part ON t (b) WHERE a > 1", None),
+    ("CREATE TABLE lk (LIKE t INCLUDING ALL EXCLUDING INDEXES)", None),
+    ("ALTER TABLE t ADD CONSTRAINT t_pkey CHECK (a > 0)", "42710"),
 ])
 def test_accepted_statements_check_what_they_name(conn: orbitdb.Connection, sql: str, code: str | None) -> None:
     """The SQLSTATEs are PostgreSQL 15's for the same statements on the same objects."""
@@ -242,6 +245,20 @@ def test_partial_index_is_a_whole_index_with_the_same_answers(conn: orbitdb.Conn
     conn.cursor().execute("CREATE INDEX part ON t (b) WHERE a > 1")
     assert rows(conn, "SELECT a FROM t WHERE b = 'x'") == [(1,)]
     assert rows(conn, "SELECT a FROM t WHERE b = 'y' AND a > 1") == [(2,)]
+
+
+def test_like_copies_what_it_includes(conn: orbitdb.Connection) -> None:
+    cur = conn.cursor()
+    cur.execute("CREATE TABLE src (a int DEFAULT 5 CHECK (a > 0), b text NOT NULL)")
+    cur.execute("COMMENT ON COLUMN src.a IS 'ay'")
+    cur.execute("CREATE TABLE plain (LIKE src)")
+    cur.execute("CREATE TABLE everything (LIKE src INCLUDING ALL)")
+    query = ("SELECT column_name, column_default, is_nullable, col_description('{0}'::regclass, ordinal_position::int) "
+             "FROM information_schema.columns WHERE table_name = '{0}' ORDER BY ordinal_position")
+    assert rows(conn, query.format("plain")) == [("a", None, "YES", None), ("b", None, "NO", None)]
+    assert rows(conn, query.format("everything")) == [("a", "5", "YES", "ay"), ("b", None, "NO", None)]
+    assert sqlstate(conn, "INSERT INTO everything (a, b) VALUES (0, 'x')") == "23514"
+    assert sqlstate(conn, "INSERT INTO plain (a, b) VALUES (0, 'x')") is None
 
 
 def test_owner_to_an_existing_role_is_recorded(conn: orbitdb.Connection) -> None:
