@@ -1224,16 +1224,19 @@ class DDL:
         parts = Words(name).qualified_name()
         schema = parts[-2] if len(parts) > 1 else None
         obj: TableDef | SequenceDef | SchemaDef | None
+        index_owner = ""
         if kind == "SCHEMA":
             obj = self.cat.schema(parts[-1])
             if obj is None:
                 raise SqlError("3F000", f'schema "{parts[-1]}" does not exist')
         elif kind == "INDEX":
-            if self.in_search_path(schema, lambda sch: self.cat.index_owner(sch, parts[-1])) is None:
+            found = self.in_search_path(schema, lambda sch: self.cat.index_owner(sch, parts[-1]))
+            if found is None:
                 if if_exists:
                     self.notice(f'relation "{parts[-1]}" does not exist, skipping')
                     return Result(tag)
                 raise SqlError("42P01", f'relation "{parts[-1]}" does not exist')
+            index_owner = found[0].owner
             obj = None
         else:
             # ALTER TABLE names sequences and views too (pg_dump writes it so)
@@ -1251,8 +1254,10 @@ class DDL:
         if regrole_in(self.s, role_name) is None:
             raise SqlError("42704", f'role "{role_name}" does not exist')
         if obj is None:
-            self.s.notices.append(Notice("WARNING", "0A000", f'cannot change owner of index "{parts[-1]}"',
-                                         hint="Change the ownership of the index's table instead."))
+            # an index has its table's owner: PostgreSQL warns and changes nothing
+            if role_name != index_owner:
+                self.s.notices.append(Notice("WARNING", "0A000", f'cannot change owner of index "{parts[-1]}"',
+                                             hint="Change the ownership of the index's table instead."))
             return Result(tag)
         obj.owner = role_name
         self.cat.touch(obj.oid)

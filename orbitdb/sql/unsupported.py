@@ -50,11 +50,11 @@ def refusal(words: list[str], text: str) -> str | None:
         return "SECURITY LABEL is not supported"
     if first == "CREATE":
         kind = object_kind(text)
-        if kind in _NO_SUCH_OBJECTS and kind != "EXTENSION":
+        if kind in _NO_SUCH_OBJECTS and kind != "EXTENSION" or kind.startswith("TEXT SEARCH"):
             return f"CREATE {kind} is not supported"
     if first == "ALTER":
         kind = object_kind(text)
-        if kind in _ALTER_REFUSED:
+        if kind in _ALTER_REFUSED or kind.startswith("TEXT SEARCH"):
             return f"ALTER {kind} is not supported"
     if first == "COMMENT":
         kind = object_kind(text)
