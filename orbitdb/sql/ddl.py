@@ -1431,6 +1431,9 @@ def ddl_statement(s: Session, st: Statement, ctx: ExecContext, params: list[Any]
     done = _maintenance(s, st, ctx, words)
     if done is not None:
         return done
+    if ctx.txn is not None and ctx.txn.read_only and words[0] not in ("LISTEN", "LOAD"):
+        what = " ".join(words[:2]) if words[0] in ("CREATE", "DROP", "ALTER") else words[0]
+        raise SqlError("25006", f"cannot execute {what} in a read-only transaction")
     refused = refusal(words, st.text)
     if refused is not None:
         raise SqlError("0A000", refused)
@@ -1513,9 +1516,6 @@ def ddl_statement(s: Session, st: Statement, ctx: ExecContext, params: list[Any]
                         cascade=(m_drop.group(4) or "").upper() == "CASCADE")
     else:
         node = parse_one(st.text)
-    if ctx.txn is not None and ctx.txn.read_only:
-        what = " ".join(words[:2]) if words[0] in ("CREATE", "DROP", "ALTER") else words[0]
-        raise SqlError("25006", f"cannot execute {what} in a read-only transaction")
     d = DDL(s, ctx)
     if isinstance(node, exp.Create):
         kind = (node.args.get("kind") or "").upper()
