@@ -1022,9 +1022,18 @@ class DDL:
                 return Result("ALTER SEQUENCE")
             raise SqlError("42P01", f'relation "{name}" does not exist')
         rest = m.group("rest")
+        m_rename = re.match(r"\s*RENAME\s+TO\s+(?P<new>\"(?:[^\"]|\"\")*\"|\w+)\s*$", rest, re.IGNORECASE)
+        if m_rename:
+            from orbitdb.sql.system.deparse import quote_identifier
+
+            new = Words(m_rename.group("new")).qualified_name()[-1]
+            self.check_new_name(seq.schema, new)
+            self.retarget_defaults({seq.oid: f"{quote_identifier(seq.schema)}.{quote_identifier(new)}"})
+            seq.name = new
+            self.cat.put(seq)
+            return Result("ALTER SEQUENCE")
         if re.search(r"\bRENAME\b|\bSET\s+SCHEMA\b", rest, re.IGNORECASE):
-            raise SqlError("0A000", "ALTER SEQUENCE ... RENAME TO and SET SCHEMA are not supported",
-                           detail="Column defaults name their sequence by name in orbitdb.")
+            raise SqlError("0A000", "ALTER SEQUENCE ... SET SCHEMA is not supported")
         restart = re.search(r"\bRESTART(?:\s+(?:WITH\s+)?(-?\d+))?", rest, re.IGNORECASE)
         owned = re.search(r"\bOWNED\s+BY\s+([\w.\"]+)", rest, re.IGNORECASE)
         if owned:
@@ -1048,6 +1057,58 @@ class DDL:
             value = int(restart.group(1)) if restart.group(1) else seq.start
             self.s.store.sequence_set(seq, value, False)
         return Result("ALTER SEQUENCE")
+
+    def retarget_defaults(self, new_names: dict[int, str]) -> None:
+        """Column defaults name their sequences (PostgreSQL binds the oid): a sequence that gets a
+        new name, given by oid, is written under it. Resolved before the rename takes effect."""
+        from orbitdb.sql.regtypes import lookup_reg
+
+        for t in self.cat.tables():
+            for c in t.columns:
+                if not c.default:
+                    continue
+                node = parse_one("SELECT " + c.default).expressions[0].copy()
+                changed = False
+                for lit in _sequence_name_literals(node):
+                    oid = lookup_reg(lit.this, T.REGCLASS.oid, self.s)
+                    if oid in new_names:
+                        lit.replace(exp.Literal.string(new_names[oid]))
+                        changed = True
+                if changed:
+                    c.default = node.sql(dialect="postgres")
+                    self.cat.touch(t.oid)
+
+    def rename_schema(self, old: str, new: str) -> Result:
+        """Every object of the schema moves with it; defaults naming its sequences and views naming
+        its relations are written under the new name (PostgreSQL refers to them by oid)."""
+        from orbitdb.sql.system.deparse import quote_identifier
+
+        sch = self.cat.schema(old)
+        if sch is None:
+            raise SqlError("3F000", f'schema "{old}" does not exist')
+        if self.cat.schema(new) is not None:
+            raise SqlError("42P06", f'schema "{new}" already exists')
+        if new.startswith("pg_"):
+            raise SqlError("42939", f'unacceptable schema name "{new}"',
+                           detail='The prefix "pg_" is reserved for system schemas.')
+        self.retarget_defaults({q.oid: f"{quote_identifier(new)}.{quote_identifier(q.name)}"
+                                for q in self.cat.sequences() if q.schema == old})
+        for v in self.cat.tables():
+            if v.kind == "v" and v.view_sql:
+                tree = parse_one(v.view_sql).copy()
+                for node in tree.find_all(exp.Table, exp.Column):
+                    db = node.args.get("db")
+                    if db is not None and ident(db) == old:
+                        node.set("db", exp.Identifier(this=new, quoted=True))
+                v.view_sql = tree.sql(dialect="postgres")
+                self.cat.touch(v.oid)
+        for obj in list(self.cat.objects.values()):
+            if isinstance(obj, (TableDef, SequenceDef)) and obj.schema == old:
+                obj.schema = new
+                self.cat.touch(obj.oid)
+        sch.name = new
+        self.cat.put(sch)
+        return Result("ALTER SCHEMA")
 
     # ---- views ----
     def create_view(self, node: exp.Create) -> Result:
@@ -1355,6 +1416,20 @@ def _sequence_props(text: str) -> dict[str, Any]:
     return props
 
 
+def _sequence_name_literals(node: exp.Expression) -> list[exp.Literal]:
+    """String literals that name a sequence: cast to regclass, or the first argument of
+    nextval/currval/setval."""
+    out = []
+    for n in node.walk():
+        if isinstance(n, exp.Cast) and isinstance(n.this, exp.Literal) and n.this.is_string and \
+                "regclass" in n.args["to"].sql().lower():
+            out.append(n.this)
+        elif isinstance(n, exp.Anonymous) and str(n.this).lower() in ("nextval", "currval", "setval") and \
+                n.expressions and isinstance(n.expressions[0], exp.Literal) and n.expressions[0].is_string:
+            out.append(n.expressions[0])
+    return out
+
+
 def _table_node(parts: list[str]) -> exp.Table:
     return exp.Table(this=exp.Identifier(this=parts[-1], quoted=True),
                      db=exp.Identifier(this=parts[-2], quoted=True) if len(parts) > 1 else None)
@@ -1476,7 +1551,12 @@ def ddl_statement(s: Session, st: Statement, ctx: ExecContext, params: list[Any]
     if head == "ALTER INDEX":
         return _alter_index(s, ctx, st.text)
     if head == "ALTER SCHEMA":
-        raise SqlError("0A000", "ALTER SCHEMA is not supported except OWNER TO")
+        m_rename = re.match(r"\s*ALTER\s+SCHEMA\s+(?P<old>\"(?:[^\"]|\"\")*\"|\w+)\s+RENAME\s+TO\s+"
+                            r"(?P<new>\"(?:[^\"]|\"\")*\"|\w+)\s*$", st.text, re.IGNORECASE)
+        if not m_rename:
+            raise SqlError("0A000", "ALTER SCHEMA is not supported except RENAME TO and OWNER TO")
+        return DDL(s, ctx).rename_schema(Words(m_rename.group("old")).qualified_name()[-1],
+                                         Words(m_rename.group("new")).qualified_name()[-1])
     if head == "ALTER VIEW" and not re.match(r"\s*ALTER\s+VIEW\s+(IF\s+EXISTS\s+)?[\w.\"]+\s+RENAME\s", st.text,
                                              re.IGNORECASE):
         raise SqlError("0A000", "ALTER VIEW is not supported except RENAME and OWNER TO")

@@ -116,8 +116,7 @@ REFUSED = {
     "ALTER FUNCTION now() OWNER TO orbit": "ALTER FUNCTION",
     "ALTER TYPE mood ADD VALUE 'x'": "ALTER TYPE",
     "ALTER EXTENSION plpgsql UPDATE": "ALTER EXTENSION",
-    "ALTER SCHEMA public RENAME TO pub": "ALTER SCHEMA",
-    "ALTER SEQUENCE s RENAME TO s2": "ALTER SEQUENCE",
+    "ALTER SEQUENCE s SET SCHEMA pg_catalog": "ALTER SEQUENCE",
     "ALTER VIEW v ALTER COLUMN a SET DEFAULT 1": "ALTER VIEW",
     "ALTER INDEX t_b SET TABLESPACE pg_default": "ALTER INDEX",
     "DROP OWNED BY orbit": "DROP OWNED",
@@ -259,6 +258,27 @@ def test_like_copies_what_it_includes(conn: orbitdb.Connection) -> None:
     assert rows(conn, query.format("everything")) == [("a", "5", "YES", "ay"), ("b", None, "NO", None)]
     assert sqlstate(conn, "INSERT INTO everything (a, b) VALUES (0, 'x')") == "23514"
     assert sqlstate(conn, "INSERT INTO plain (a, b) VALUES (0, 'x')") is None
+
+
+def test_renamed_sequences_and_schemas_keep_defaults_and_views(conn: orbitdb.Connection) -> None:
+    cur = conn.cursor()
+    for sql in ("CREATE SCHEMA blog", "CREATE SEQUENCE blog.s1",
+                ("CREATE TABLE blog.items (id serial PRIMARY KEY, n int DEFAULT nextval('blog.s1'), "
+                "label text DEFAULT 'blog.s1')"),
+                "CREATE VIEW pv AS SELECT i.id, blog.items.n FROM blog.items i JOIN blog.items ON blog.items.id = i.id",
+                "INSERT INTO blog.items DEFAULT VALUES", "ALTER SCHEMA blog RENAME TO journal",
+                "INSERT INTO journal.items DEFAULT VALUES", "ALTER SEQUENCE journal.s1 RENAME TO s2",
+                "INSERT INTO journal.items DEFAULT VALUES"):
+        cur.execute(sql)
+    assert rows(conn, "SELECT id, n, label FROM journal.items ORDER BY id") == [
+        (1, 1, "blog.s1"), (2, 2, "blog.s1"), (3, 3, "blog.s1")]
+    assert rows(conn, "SELECT id, n FROM pv ORDER BY id") == [(1, 1), (2, 2), (3, 3)]
+    assert rows(conn, "SELECT currval('journal.s2')") == [(3,)]
+    assert sqlstate(conn, "SELECT * FROM blog.items") == "42P01"
+    assert sqlstate(conn, "SELECT nextval('journal.s1')") == "42P01"
+    assert sqlstate(conn, "ALTER SEQUENCE journal.s2 RENAME TO items_id_seq") == "42P07"
+    assert sqlstate(conn, "ALTER SCHEMA journal RENAME TO public") == "42P06"
+    assert sqlstate(conn, "ALTER SCHEMA nosuch RENAME TO other") == "3F000"
 
 
 def test_owner_to_an_existing_role_is_recorded(conn: orbitdb.Connection) -> None:
