@@ -642,8 +642,7 @@ class DDL:
             elif isinstance(action, exp.AlterRename):
                 new = ident(action.this.this)
                 self.check_new_name(t.schema, new)
-                for seq in self.cat.sequences():
-                    pass
+                self.rename_in_views(t, new)
                 t.name = new
                 self.cat.touch(t.oid)
             elif isinstance(action, exp.AddConstraint):
@@ -709,6 +708,14 @@ class DDL:
                     o.constraints.remove(c)
                     self.notice(f"drop cascades to constraint {c.name} on table {o.name}")
                     self.cat.touch(o.oid)
+        for v in self.views_using(t, name):
+            if not cascade:
+                raise SqlError("2BP01", f"cannot drop column {name} of table {t.name} because other objects depend "
+                               "on it", detail=f"view {v.name} depends on column {name} of table {t.name}",
+                               hint="Use DROP ... CASCADE to drop the dependent objects too.")
+            if v.oid in self.cat.objects:
+                self.notice(f"drop cascades to view {v.name}")
+                self.drop_table(v, True)
         if name in t.primary_key:
             # the primary key goes with its column: rows move to hidden row ids first
             old = copy.deepcopy(t)
@@ -742,6 +749,11 @@ class DDL:
             raise SqlError("42703", f'column "{old}" does not exist')
         if t.column(new) is not None:
             raise SqlError("42701", f'column "{new}" of relation "{t.name}" already exists')
+        views = self.views_using(t, old) if t.kind == "r" else []
+        if views:
+            # a view keeps its query as text here, where PostgreSQL keeps column numbers
+            raise SqlError("0A000", "renaming a column that a view uses is not supported",
+                           detail=f'View "{views[0].name}" uses column "{old}" of table "{t.name}".')
         col.name = new
         t.primary_key = [new if c == old else c for c in t.primary_key]
         for c in t.constraints:
@@ -873,6 +885,10 @@ class DDL:
     def alter_column_type(self, t: TableDef, col: ColumnDef, action: exp.AlterColumn) -> None:
         from orbitdb.sql.planner import Planner
 
+        views = self.views_using(t, col.name)
+        if views:
+            raise SqlError("0A000", "cannot alter type of a column used by a view or rule",
+                           detail=f'rule _RETURN on view {views[0].name} depends on column "{col.name}"')
         new_t = T.from_datatype(action.args["dtype"])
         old_t = T.parse_type_name(col.type)
         rt = Runtime([])
@@ -915,6 +931,19 @@ class DDL:
 
         self.rewrite(old, t, convert, check)
         self._recheck_fks(t, col.name)
+
+    def views_using(self, t: TableDef, column: str | None = None) -> list[TableDef]:
+        """Views whose query names the table (and the column, or selects *): views are kept as
+        SQL text, so this reads the text, as DROP TABLE does."""
+        out = []
+        for v in self.cat.tables():
+            if v.kind != "v" or v.oid == t.oid or not v.view_sql:
+                continue
+            if not re.search(r"\b" + re.escape(t.name) + r"\b", v.view_sql):
+                continue
+            if column is None or re.search(r"\b" + re.escape(column) + r"\b|\*", v.view_sql):
+                out.append(v)
+        return out
 
     def _check_fk_types(self, t: TableDef, column: str) -> None:
         """Foreign keys on a column whose type changed must still compare their key columns (42804)."""
@@ -1057,6 +1086,26 @@ class DDL:
             value = int(restart.group(1)) if restart.group(1) else seq.start
             self.s.store.sequence_set(seq, value, False)
         return Result("ALTER SEQUENCE")
+
+    def rename_in_views(self, t: TableDef, new: str) -> None:
+        """Views name their relations by name here (PostgreSQL keeps the oid): a renamed table or
+        view is written under its new name, aliased as the old one so that qualified columns stay."""
+        from orbitdb.sql.regtypes import lookup_reg
+
+        for v in self.views_using(t):
+            tree = parse_one(v.view_sql).copy()  # type: ignore[arg-type]
+            for node in list(tree.find_all(exp.Table)):
+                if ident(node.this) != t.name:
+                    continue
+                db = node.args.get("db")
+                qualified = f"{ident(db)}.{t.name}" if db is not None else t.name
+                if lookup_reg(f'"{qualified}"' if db is None else qualified, T.REGCLASS.oid, self.s) != t.oid:
+                    continue
+                if not node.alias:
+                    node.set("alias", exp.TableAlias(this=exp.Identifier(this=t.name, quoted=True)))
+                node.set("this", exp.Identifier(this=new, quoted=True))
+            v.view_sql = tree.sql(dialect="postgres")
+            self.cat.touch(v.oid)
 
     def retarget_defaults(self, new_names: dict[int, str]) -> None:
         """Column defaults name their sequences (PostgreSQL binds the oid): a sequence that gets a

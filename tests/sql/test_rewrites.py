@@ -397,3 +397,25 @@ def test_pgbench_dump_restores_whole(reference_pg: Any, tmp_path: Any) -> None:
             orbit.close()
     finally:
         server.stop()
+
+
+def test_views_follow_a_renamed_table_and_hold_their_columns(sides: tuple[Side, Side]) -> None:
+    """A view keeps working when its table is renamed; a column it uses cannot change type (0A000,
+    PostgreSQL's own refusal) or be dropped without CASCADE (2BP01), which drops the view."""
+    orbit, pg = sides
+    script = [
+        "DROP SCHEMA IF EXISTS public CASCADE", "CREATE SCHEMA public",
+        "CREATE TABLE t (a int, c int, d int)", "INSERT INTO t VALUES (1, 2, 3), (4, 5, 6)",
+        "CREATE VIEW v AS SELECT t.a FROM t", "CREATE VIEW w AS SELECT x.a, x.c FROM public.t x WHERE x.a > 0",
+        "ALTER TABLE t RENAME TO t2", "SELECT * FROM v ORDER BY a", "SELECT * FROM w ORDER BY a",
+        "ALTER TABLE t2 ALTER COLUMN a TYPE bigint", "ALTER TABLE t2 ALTER COLUMN d TYPE bigint",
+        "ALTER TABLE t2 DROP COLUMN a", "ALTER TABLE t2 DROP COLUMN c", "ALTER TABLE t2 DROP COLUMN c CASCADE",
+        "SELECT viewname FROM pg_views WHERE schemaname = 'public' ORDER BY 1", "SELECT * FROM v ORDER BY a",
+        "ALTER VIEW v RENAME TO v2", "SELECT * FROM v2 ORDER BY a", "SELECT a, d FROM t2 ORDER BY a",
+    ]
+    for sql in script:
+        outcomes = []
+        for side in (orbit, pg):
+            code = side.run(sql)
+            outcomes.append(code if code is not None or not sql.startswith("SELECT") else side.rows(sql))
+        assert outcomes[0] == outcomes[1], sql
