@@ -24,6 +24,7 @@ if TYPE_CHECKING:
 class Compiled:
     columns: list[Column] | None
     rt: Runtime
+    relation_locks: tuple[tuple[int, int], ...] = ()  # (oid, mask of lock modes) taken before each run
 
     def run(self, ctx: ExecContext) -> Result:
         raise NotImplementedError
@@ -93,12 +94,20 @@ def compile_statement(session: Session, st: Statement, rt: Runtime) -> Compiled:
         from orbitdb.sql.dml import compile_dml
 
         planner = Planner(session, session.catalog(), rt)
-        return compile_dml(planner, node, rt, overriding=overriding)
+        compiled = compile_dml(planner, node, rt, overriding=overriding)
+        compiled.relation_locks = tuple(planner.relation_locks.items())
+        return compiled
     return compile_node(session, node, rt)
 
 
 def compile_node(session: Session, node: exp.Expression, rt: Runtime) -> Compiled:
     planner = Planner(session, session.catalog(), rt)
+    compiled = _compile_with(planner, session, node, rt)
+    compiled.relation_locks = tuple(planner.relation_locks.items())
+    return compiled
+
+
+def _compile_with(planner: Planner, session: Session, node: exp.Expression, rt: Runtime) -> Compiled:
     if isinstance(node, (exp.Select, exp.Union, exp.Intersect, exp.Except, exp.Values, exp.Subquery)):
         if isinstance(node, exp.Select) and node.args.get("into") is not None:
             from orbitdb.sql.ddl import select_into
@@ -116,8 +125,26 @@ def compile_node(session: Session, node: exp.Expression, rt: Runtime) -> Compile
     raise SqlError("0A000", f"statement not supported: {node.sql(dialect='postgres')[:60]}")
 
 
+def take_relation_locks(compiled: Compiled, ctx: ExecContext) -> bool:
+    """Takes the relation locks a run of compiled needs; True if the catalog changed
+    meanwhile (DDL committed while we waited), so the statement should be compiled again."""
+    txn = ctx.txn
+    if txn is None:
+        return False
+    for oid, mask in compiled.relation_locks:
+        mode = 1
+        mask >>= 1
+        while mask:
+            if mask & 1:
+                txn.lock_relation(oid, mode)
+            mask >>= 1
+            mode += 1
+    return txn.refresh_catalog()
+
+
 def run_node(session: Session, node: exp.Expression, ctx: ExecContext, params: list[Any]) -> Result:
     rt = Runtime([])
     c = compile_node(session, node, rt)
     rt.ctx = ctx
+    take_relation_locks(c, ctx)
     return c.run(ctx)

@@ -27,6 +27,7 @@ from orbitdb.storage.catalog import (
     TableDef,
 )
 from orbitdb.storage.keycodec import encode_key
+from orbitdb.storage.lockmodes import ACCESS_EXCLUSIVE, ACCESS_SHARE, SHARE, SHARE_ROW_EXCLUSIVE
 from orbitdb.storage.rowcodec import encode_stored
 from orbitdb.storage.tables import TableAccess
 from orbitdb.storage.txn import SEQUENCE_PREFIX, index_prefix, prefix_end, table_prefix
@@ -56,16 +57,44 @@ class DDL:
             return name
         return self.s.creation_schema()
 
-    def find_table(self, node: exp.Table, missing_ok: bool = False, kind: str | None = "r") -> TableDef | None:
+    def _lookup_table(self, node: exp.Table) -> TableDef | None:
         name = ident(node.this)
         if node.args.get("db"):
-            t = self.cat.table(ident(node.args["db"]), name)
-        else:
-            t = None
-            for sch in self.s.search_schemas():
-                t = self.cat.table(sch, name)
-                if t is not None:
-                    break
+            return self.cat.table(ident(node.args["db"]), name)
+        for sch in self.s.search_schemas():
+            t = self.cat.table(sch, name)
+            if t is not None:
+                return t
+        return None
+
+    def lock_table(self, t: TableDef, mode: int, modify: bool = True) -> TableDef | None:
+        """Takes PostgreSQL's relation lock mode on t (and, to change it, the exclusive lock
+        on its catalog entry); returns t as the newest catalog has it once the locks are
+        ours, or None if it was dropped while we waited."""
+        self.txn.lock_relation(t.oid, mode)
+        if modify:
+            self.txn.lock(("obj", t.oid), ACCESS_EXCLUSIVE)
+        if self.txn.refresh_catalog():
+            return self.cat.table_by_oid(t.oid)
+        return t
+
+    def claim_name(self, schema: str, name: str) -> None:
+        """Waits for a concurrent transaction that takes the same relation name to end,
+        as PostgreSQL's unique index on pg_class makes it wait."""
+        self.txn.lock(("name", schema, name), ACCESS_EXCLUSIVE)
+        self.txn.refresh_catalog()
+
+    def find_table(self, node: exp.Table, missing_ok: bool = False, kind: str | None = "r",
+                   mode: int = ACCESS_EXCLUSIVE, modify: bool = True) -> TableDef | None:
+        name = ident(node.this)
+        t = self._lookup_table(node)
+        while t is not None:
+            locked = self.lock_table(t, mode, modify)
+            again = self._lookup_table(node)
+            if locked is not None and again is not None and again.oid == locked.oid:
+                t = locked
+                break
+            t = again  # dropped or replaced while we waited: lock what the name means now
         if t is not None and kind is not None and t.kind != kind:
             if kind == "r":
                 raise SqlError("42809", f'"{name}" is not a table')
@@ -76,6 +105,7 @@ class DDL:
         return t
 
     def check_new_name(self, schema: str, name: str) -> None:
+        self.claim_name(schema, name)
         if self.cat.relation_oid(schema, name) is not None:
             raise SqlError("42P07", f'relation "{name}" already exists')
 
@@ -101,6 +131,7 @@ class DDL:
         table_node = target.this if isinstance(target, exp.Schema) else target
         schema = self.schema_of(table_node)
         name = ident(table_node.this)
+        self.claim_name(schema, name)
         if self.cat.relation_oid(schema, name) is not None:
             if node.args.get("exists"):
                 self.notice(f'relation "{name}" already exists, skipping', "42P07")
@@ -109,10 +140,12 @@ class DDL:
         if node.args.get("expression") is not None:
             return self.create_table_as(node, schema, name)
         t = TableDef(self.cat.new_oid(), schema, name, owner=self.s.user)
+        # nobody else can see the new table; holding it exclusively spares its rows' locks
+        self.txn.lock_relation(t.oid, ACCESS_EXCLUSIVE)
         elements = list(target.expressions) if isinstance(target, exp.Schema) else []
         for el in elements:
             if isinstance(el, exp.LikeProperty):
-                src = self.find_table(el.this)
+                src = self.find_table(el.this, mode=ACCESS_SHARE, modify=False)
                 assert src is not None
                 for c in src.columns:
                     self.add_column(t, ColumnDef(c.name, c.type, c.kind, t.next_slot, c.not_null, None))
@@ -292,7 +325,7 @@ class DDL:
         if pname == t.name and not tnode.args.get("db"):
             parent = t
         else:
-            parent = self.find_table(tnode)
+            parent = self.find_table(tnode, mode=SHARE_ROW_EXCLUSIVE, modify=False)
         assert parent is not None
         if isinstance(target, exp.Schema) and target.expressions:
             pcols = [_col_name(c) for c in target.expressions]
@@ -335,16 +368,18 @@ class DDL:
         self.cat.put(t)
 
     def create_table_as(self, node: exp.Create, schema: str, name: str) -> Result:
-        from orbitdb.sql.compiled import compile_node
+        from orbitdb.sql.compiled import compile_node, take_relation_locks
 
         query = node.args["expression"]
         rt = Runtime([])
         compiled = compile_node(self.s, query, rt)
         rt.ctx = self.ctx
+        take_relation_locks(compiled, self.ctx)
         cols_out = compiled.columns or []
         target = node.this
         names = [ident(c) for c in target.expressions] if isinstance(target, exp.Schema) else []
         t = TableDef(self.cat.new_oid(), schema, name, owner=self.s.user)
+        self.txn.lock_relation(t.oid, ACCESS_EXCLUSIVE)
         plan_cols = compiled.out.columns  # type: ignore[attr-defined]
         for i, c in enumerate(plan_cols):
             ct = c.type if c.type.oid != T.UNKNOWN.oid else T.TEXT
@@ -370,7 +405,7 @@ class DDL:
     def create_index(self, node: exp.Create) -> Result:
         ix_node = node.this
         tnode = ix_node.args["table"]
-        t = self.find_table(tnode)
+        t = self.find_table(tnode, mode=SHARE)
         assert t is not None
         params = ix_node.args.get("params")
         cols = []

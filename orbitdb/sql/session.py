@@ -11,7 +11,7 @@ import os
 import threading
 import time
 import weakref
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -19,12 +19,14 @@ from sqlglot import exp
 
 from orbitdb.sql import settings as S
 from orbitdb.sql import types as T
+from orbitdb.sql.compiled import take_relation_locks
 from orbitdb.sql.errors import SqlError
 from orbitdb.sql.expr import Runtime
 from orbitdb.sql.parser import Statement, normalize_literals, split_statements
 from orbitdb.sql.result import Column, CopyIn, CopyOut, Notice, Result
 from orbitdb.sql.scope import ExecContext
 from orbitdb.sql.types import SqlType
+from orbitdb.storage.advisory import SessionLocks
 from orbitdb.storage.catalog import Catalog
 from orbitdb.storage.errors import StorageError
 from orbitdb.storage.txn import Store, Transaction
@@ -128,7 +130,12 @@ class Session:
         self.lock = threading.RLock()
         self.prepared_sql: dict[str, Prepared] = {}  # SQL-level PREPARE
         self._tz_cache: tuple[str, datetime.tzinfo] | None = None
-        self._timeout_cache: tuple[tuple[str, str], tuple[int, int]] | None = None
+        self._timeout_cache: tuple[tuple[str, str, str], tuple[int, int, int]] | None = None
+        # set by the wire server: whether the client's socket has gone (lock waits end then)
+        self.client_gone: Callable[[], bool] | None = None
+        self._advisory: SessionLocks | None = None
+        self.running = False  # a statement is executing (pg_stat_activity's "active")
+        self.current_query = ""
 
     # ---- information for the wire server ----
     @property
@@ -155,6 +162,13 @@ class Session:
         if self.txn is not None:
             self.txn.rollback()
             self.txn = None
+        if self._advisory is not None:
+            self._advisory.unlock_all()
+
+    def advisory_locks(self) -> SessionLocks:
+        if self._advisory is None:
+            self._advisory = SessionLocks(self.store.locks, self.backend_pid)
+        return self._advisory
 
     # ---- settings ----
     def get_setting(self, name: str, missing_ok: bool = False) -> str | None:
@@ -198,11 +212,13 @@ class Session:
             self.changed[key] = new
             self.plan_cache.clear()
 
-    def _timeouts(self) -> tuple[int, int]:
-        key = (self.settings.get("statement_timeout", "0"), self.settings.get("lock_timeout", "0"))
+    def _timeouts(self) -> tuple[int, int, int]:
+        """statement_timeout, lock_timeout and deadlock_timeout in milliseconds."""
+        key = (self.settings.get("statement_timeout", "0"), self.settings.get("lock_timeout", "0"),
+               self.settings.get("deadlock_timeout", "1s"))
         cached = self._timeout_cache
         if cached is None or cached[0] != key:
-            cached = (key, (S.ms_value(key[0]), S.ms_value(key[1])))
+            cached = (key, (S.ms_value(key[0]), S.ms_value(key[1]), S.ms_value(key[2])))
             self._timeout_cache = cached
         return cached[1]
 
@@ -275,7 +291,7 @@ class Session:
 
     def _begin_txn(self) -> Transaction:
         iso = self.txn_isolation or self.settings["default_transaction_isolation"]
-        txn = self.store.begin(iso, self.txn_read_only)
+        txn = self.store.begin(iso, self.txn_read_only, owner=self.backend_pid)
         self._txn_start = datetime.datetime.now(_UTC)
         self._statements_in_txn = 0
         txn.lock_deadline = None
@@ -341,7 +357,7 @@ class Session:
         try:
             txn.commit(sync=self.settings.get("synchronous_commit", "on") != "off")
         except StorageError as e:
-            raise SqlError(e.sqlstate, str(e)) from e
+            raise SqlError(e.sqlstate, str(e), detail=e.detail) from e
         except Exception as e:
             from orbitdb.engine import EngineError
 
@@ -486,21 +502,22 @@ class Session:
             txn.begin_statement()
             ctx = ExecContext(self, txn, params)
             ctx.statement_time = self._txn_start
-            timeout, lock_ms = self._timeouts()
+            timeout, lock_ms, deadlock_ms = self._timeouts()
             if timeout > 0:
                 ctx.deadline = time.monotonic() + timeout / 1000.0
-                txn.lock_deadline = ctx.deadline
             if lock_ms > 0:
-                d = time.monotonic() + lock_ms / 1000.0
-                txn.lock_deadline = min(d, txn.lock_deadline) if txn.lock_deadline else d
-            txn.check = ctx.check
+                txn.lock_deadline = time.monotonic() + lock_ms / 1000.0
+            txn.deadlock_timeout = deadlock_ms / 1000.0
+            txn.check = self._waiting_check(ctx)
             _tls.ctx = ctx
+            self.current_query = st.text
+            self.running = True
             try:
                 result = self._dispatch(st, p, params, ctx)
                 self._statements_in_txn = getattr(self, "_statements_in_txn", 0) + 1
             except StorageError as e:
                 self._fail(autocommit)
-                raise SqlError(e.sqlstate, str(e)) from e
+                raise SqlError(e.sqlstate, str(e), detail=e.detail) from e
             except SqlError:
                 self._fail(autocommit)
                 raise
@@ -513,6 +530,7 @@ class Session:
             finally:
                 _tls.ctx = None
                 txn.lock_deadline = None
+                self.running = False
             if isinstance(result, (CopyIn, CopyOut)):
                 result.autocommit = autocommit  # type: ignore[attr-defined]
                 return result
@@ -522,6 +540,18 @@ class Session:
                 result.notices.extend(self.notices)
                 self.notices = []
             return result
+
+    def _waiting_check(self, ctx: ExecContext) -> Callable[[], None]:
+        """What a lock wait calls every few milliseconds: cancel, statement_timeout, and
+        a client that went away (its session is ending; nothing is left to wait for)."""
+
+        def check() -> None:
+            ctx.check()
+            gone = self.client_gone
+            if gone is not None and gone():
+                raise SqlError("57P01", "terminating connection because the client went away")
+
+        return check
 
     def _normalized_prepared(self, st: Statement, norm: Any) -> Prepared:
         p = Prepared(norm.text, Statement(norm.text, st.kind, st.offset), [param_type(v) for v in norm.values], None)
@@ -533,8 +563,16 @@ class Session:
             if self.implicit:
                 return  # execute_simple ends the implicit transaction
             self._end(False)
-        else:
-            self.failed = True
+            return
+        self.failed = True
+        # as PostgreSQL aborts at the error, not at ROLLBACK: the failed (sub)transaction's
+        # changes are undone and its locks released now; the block waits for ROLLBACK
+        txn = self.txn
+        if txn is not None:
+            if txn.savepoints:
+                txn.rollback_to(txn.savepoints[-1][0])
+            else:
+                txn.rollback()
 
     def _allowed_when_failed(self, st: Statement) -> bool:
         if st.kind in ("ROLLBACK", "ABORT", "COMMIT", "END"):
@@ -564,6 +602,10 @@ class Session:
                 if p is None:
                     p = Prepared(st.text, st, [param_type(v) for v in params], None)
             compiled = self._compile(p)
+            for _ in range(16):
+                if not take_relation_locks(compiled, ctx):
+                    break
+                compiled = self._compile(p)  # DDL committed while we waited for a lock
             many = p.extra.get("many")
             compiled.rt.ctx = ctx
             if many is not None:
@@ -584,6 +626,10 @@ class Session:
             from orbitdb.sql.utility import settings_statement
 
             return settings_statement(self, st)
+        if kind == "LOCK":
+            from orbitdb.sql.locktable import lock_table
+
+            return lock_table(self, st, ctx)
         if kind == "COPY":
             from orbitdb.sql.copycmd import copy_statement
 

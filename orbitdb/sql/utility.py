@@ -241,7 +241,7 @@ def explain(s: Session, st: Statement, params: list[Any], ctx: ExecContext) -> R
     query = m.group("q")
     opts = (m.group("opts") or "").lower() + " " + (m.group("words") or "").lower()
     analyze = "analy" in opts and "false" not in opts
-    from orbitdb.sql.compiled import CompiledQuery, compile_node
+    from orbitdb.sql.compiled import CompiledQuery, compile_node, take_relation_locks
     from orbitdb.sql.expr import Runtime
     from orbitdb.sql.parser import parse_one
 
@@ -249,6 +249,7 @@ def explain(s: Session, st: Statement, params: list[Any], ctx: ExecContext) -> R
     rt = Runtime([])
     compiled = compile_node(s, node, rt)
     rt.ctx = ctx
+    take_relation_locks(compiled, ctx)
     plan = compiled.out.plan if isinstance(compiled, CompiledQuery) else getattr(compiled, "plan", None)
     lines = plan.explain_lines() if plan is not None else [type(compiled).__name__]
     if isinstance(compiled, CompiledQuery) is False and hasattr(compiled, "explain_head"):
