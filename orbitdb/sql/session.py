@@ -641,8 +641,7 @@ def param_type(v: Any) -> SqlType:
         if elem.oid == T.UNKNOWN.oid:
             elem = T.TEXT
         return T.array_of(elem)
-    wrapped = getattr(v, "adapted", None)
-    if wrapped is not None:
+    if hasattr(v, "adapted"):  # psycopg2.extras.Json, Json(None) included (JSON null)
         return T.JSONB
     return T.UNKNOWN
 
@@ -678,8 +677,10 @@ def _converter_for(t: SqlType, py: type) -> Any:
         conv = float
     elif t.oid == T.TIMESTAMPTZ.oid and py is datetime.datetime:
         conv = lambda v: v.astimezone(_UTC) if v.tzinfo is not None else v
-    elif hasattr(py, "adapted"):
-        conv = lambda v: v.adapted
+    elif t.oid in (T.JSON.oid, T.JSONB.oid):
+        from orbitdb.sql.jsonops import python_json  # None inside, or a Json(None), is JSON null
+
+        conv = lambda v: python_json(getattr(v, "adapted", v), t.oid == T.JSONB.oid)
     _CONVERTERS[key] = conv
     return conv
 

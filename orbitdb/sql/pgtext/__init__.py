@@ -45,6 +45,7 @@ from orbitdb.sql.pgtext.numbers import (
     parse_oid,
 )
 from orbitdb.sql.pgtext.strings import format_bytea, format_uuid, parse_bytea, parse_char, parse_uuid
+from orbitdb.storage.jsonnull import JSON_NULL
 
 __all__ = ["Interval", "format_text", "oids", "parse_text", "type_name"]
 
@@ -171,6 +172,6 @@ def _by_python_type(value: Any, tz: str | tzinfo | None, extra_float_digits: int
         return str(value)
     if isinstance(value, (list, tuple)):
         return format_array(list(value), lambda item: _by_python_type(item, tz, extra_float_digits))
-    if isinstance(value, dict):
+    if isinstance(value, dict) or value is JSON_NULL:
         return format_json(value, jsonb=True)
     return str(value)
