@@ -78,6 +78,7 @@ class Connection:
         self.extended = Extended(self)
         self.statement_log = StatementLog(peer)
         self.ignore_till_sync = False
+        self.in_pipeline = False  # extended-protocol messages have come since the last Sync
         self.terminating = False
         self._sql: str | None = None  # the statement being run, for error logs
         self.refusal: SqlError | None = None  # set when the server is full
@@ -203,7 +204,8 @@ class Connection:
         requested = startup.settings.pop("client_encoding", None)
         if requested is None:
             return
-        normalized = _PASSTHROUGH_ENCODINGS.get(requested.upper().replace("-", "").replace("_", ""))
+        # PostgreSQL compares encoding names by their letters and digits only (asyncpg sends 'utf-8')
+        normalized = _PASSTHROUGH_ENCODINGS.get("".join(c for c in requested.upper() if c.isalnum()))
         if normalized is None:
             raise SqlError(
                 "22023",
@@ -246,6 +248,7 @@ class Connection:
             if kind == ord("X"):
                 return
             if kind == ord("S"):
+                self._end_pipeline()
                 self.ignore_till_sync = False
                 self._ready()
                 continue
@@ -253,8 +256,13 @@ class Connection:
                 continue
             handler = handlers.get(kind)
             if handler is not None:
+                if not self.in_pipeline:
+                    # up to Sync, the statements these messages run are one implicit transaction
+                    self.in_pipeline = True
+                    self.session.begin_implicit()
                 self._extended_message(handler, body)
             elif kind == ord("Q"):
+                self._end_pipeline()  # a Query without a Sync before it ends the pipeline first
                 self._simple_query(body)
                 self._ready()
             elif kind == ord("H"):
@@ -283,6 +291,24 @@ class Connection:
             self.ignore_till_sync = True
         finally:
             self._sql = None
+
+    def _end_pipeline(self) -> None:
+        """At Sync: the pipeline's implicit transaction commits, or rolls back when one of its
+        messages failed. A failing commit is the pipeline's error, answered before ReadyForQuery."""
+        if not self.in_pipeline:
+            return
+        self.in_pipeline = False
+        try:
+            self.session.end_implicit(commit=not self.ignore_till_sync)
+        except SqlError as exc:
+            if isinstance(exc, ProtocolError) and exc.fatal:
+                raise
+            self._send_error(exc)
+        except ClientGone:
+            raise
+        except Exception as exc:  # a bug in a layer below: report it, keep the connection
+            log.exception("[%s] internal error", self.peer)
+            self._send_error(SqlError(INTERNAL_ERROR, f"internal error: {exc}"))
 
     def _ready(self) -> None:
         status = self.session.transaction_status
