@@ -183,6 +183,13 @@ def _json_array_value(v: list[Any]) -> list[Any]:
     return [None if x is None else _json_value(x) for x in v]
 
 
+def _record_value(v: tuple[Any, ...]) -> tuple[Any, ...]:
+    from orbitdb.storage.jsonnull import to_python
+
+    fields = [_record_value(x) if isinstance(x, tuple) else to_python(x) for x in v]
+    return type(v)(*fields) if hasattr(v, "_fields") else tuple(fields)
+
+
 def _converter(oid: int, con: Connection) -> Any:
     """How a column's values are handed to Python, as psycopg2 would parse them."""
     if oid == 1184:  # timestamptz: in the session's time zone
@@ -195,6 +202,8 @@ def _converter(oid: int, con: Connection) -> Any:
         return _json_value
     if oid in (199, 3807):  # json[] and jsonb[]: each element as above, a NULL element None
         return _json_array_value
+    if oid == 2249:  # record: a json field's null is None, as json.loads gives it
+        return _record_value
     if oid in (2205, 2206, 4089, 4096, 24, 2202):  # regclass, regtype...: their names, as text
         from orbitdb.sql.casts import reg_to_text
 

@@ -31,6 +31,8 @@ def test_results_give_none_for_json_null_like_psycopg2(con) -> None:
         " ARRAY['null'::jsonb, NULL, '[null]'], '{\"a\": null}'::jsonb -> 'a'"
     )
     assert cur.fetchall() == [(None, False, {"a": None}, [None, 1], [None, None, [None]], None)]
+    cur.execute("SELECT ROW('null'::jsonb, 1), ROW(1, ROW('{\"a\": null}'::jsonb))")
+    assert cur.fetchall() == [((None, 1), (1, ({"a": None},)))]
 
 
 def test_parameters_json_none_and_nested_none(con) -> None:

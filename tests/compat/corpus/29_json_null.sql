@@ -49,6 +49,7 @@ SELECT to_jsonb(ARRAY[1, NULL, 3])::text, to_json(ARRAY['a', NULL])::jsonb::text
 SELECT to_jsonb(ROW(1, NULL::text))::text, row_to_json(ROW(NULL::int, 'x'))::jsonb::text;
 SELECT jsonb_object('{a, NULL, b, x}')::text, json_object('{a, b}', '{NULL, 2}')::jsonb::text;
 SELECT to_jsonb('null'::text)::text, jsonb_typeof(to_jsonb('null'::text));
+SELECT ROW('null'::jsonb, 1)::text, ROW(NULL::jsonb, '{"a": null}'::jsonb)::text, ROW(1, 'a b', '', NULL, ROW(2, 'x"y'))::text;
 
 -- aggregates
 SELECT json_agg(x)::text, jsonb_agg(x)::text FROM (VALUES (1), (NULL), (3)) v(x);
