@@ -61,17 +61,18 @@ def test_json_null_survives_reopen_and_unique_keys(tmp_path: Path) -> None:
     cur.execute("CREATE TABLE u (id int PRIMARY KEY, j jsonb UNIQUE, a jsonb[])")
     cur.execute("INSERT INTO u VALUES (1, 'null', ARRAY['null'::jsonb, NULL]), (2, NULL, NULL), (3, NULL, NULL)")
     cur.execute("INSERT INTO u VALUES (4, '\"null\"', NULL), (5, '[null]', NULL)")
+    cur.execute("ALTER TABLE u ADD COLUMN d jsonb NOT NULL DEFAULT 'null'")  # rows before it read the default
     con.commit()
     con.close()
     con = orbitdb.connect(path)
     cur = con.cursor()
-    cur.execute("SELECT id, j IS NULL, j::text, a::text FROM u ORDER BY id")
+    cur.execute("SELECT id, j IS NULL, j::text, a::text, d IS NULL, d::text FROM u ORDER BY id")
     assert cur.fetchall() == [
-        (1, False, "null", '{"null",NULL}'),
-        (2, True, None, None),
-        (3, True, None, None),
-        (4, False, '"null"', None),
-        (5, False, "[null]", None),
+        (1, False, "null", '{"null",NULL}', False, "null"),
+        (2, True, None, None, False, "null"),
+        (3, True, None, None, False, "null"),
+        (4, False, '"null"', None, False, "null"),
+        (5, False, "[null]", None, False, "null"),
     ]
     with pytest.raises(orbitdb.IntegrityError):
         cur.execute("INSERT INTO u VALUES (6, 'null', NULL)")
