@@ -248,7 +248,7 @@ class Connection:
             if kind == ord("X"):
                 return
             if kind == ord("S"):
-                self._end_pipeline()
+                self._end_pipeline(ok=not self.ignore_till_sync)
                 self.ignore_till_sync = False
                 self._ready()
                 continue
@@ -262,8 +262,8 @@ class Connection:
                     self.session.begin_implicit()
                 self._extended_message(handler, body)
             elif kind == ord("Q"):
-                self._end_pipeline()  # a Query without a Sync before it ends the pipeline first
-                self._simple_query(body)
+                ok = self._simple_query(body)
+                self._end_pipeline(ok)  # a Query after pipelined messages joins, then ends, their transaction
                 self._ready()
             elif kind == ord("H"):
                 stream.flush()
@@ -292,14 +292,15 @@ class Connection:
         finally:
             self._sql = None
 
-    def _end_pipeline(self) -> None:
+    def _end_pipeline(self, ok: bool) -> None:
         """At Sync: the pipeline's implicit transaction commits, or rolls back when one of its
-        messages failed. A failing commit is the pipeline's error, answered before ReadyForQuery."""
+        messages failed (ok False). A failing commit is the pipeline's error, answered before
+        ReadyForQuery."""
         if not self.in_pipeline:
             return
         self.in_pipeline = False
         try:
-            self.session.end_implicit(commit=not self.ignore_till_sync)
+            self.session.end_implicit(commit=ok)
         except SqlError as exc:
             if isinstance(exc, ProtocolError) and exc.fatal:
                 raise
@@ -319,14 +320,15 @@ class Connection:
 
     # --- simple query -----------------------------------------------------------------------
 
-    def _simple_query(self, body: bytes) -> None:
+    def _simple_query(self, body: bytes) -> bool:
+        """Runs a Query message; False when it answered an error."""
         try:
             sql = frontend.parse_query(body)
         except ProtocolError as exc:
             if exc.fatal:
                 raise
             self._send_error(exc)
-            return
+            return False
         self.extended.drop_unnamed()
         self.log_statement("statement", "", sql)
         items = None
@@ -340,6 +342,7 @@ class Connection:
                 self._simple_item(item, sql)
             if not answered:
                 self.stream.write(backend.EMPTY_QUERY_RESPONSE)
+            return True
         except SqlError as exc:
             if isinstance(exc, ProtocolError) and exc.fatal:
                 raise
@@ -354,6 +357,7 @@ class Connection:
             if close is not None:
                 close()
             self._sql = None
+        return False
 
     def _simple_item(self, item: Result | CopyIn | CopyOut, sql: str) -> None:
         out = self.stream

@@ -118,6 +118,16 @@ SCENARIOS = [
         lambda t: _stmt("SET work_mem = '3MB'") + _ins(t, 1) + _ins(t, 1) + SYNC + _simple("SHOW work_mem"),
         2,
     ),
+    (
+        "a Query after pipelined messages fails: both roll back",
+        lambda t: _ins(t, 1) + _simple(f"INSERT INTO {t} VALUES (1)") + SYNC,
+        2,
+    ),
+    (
+        "a Query after pipelined messages ends their transaction",
+        lambda t: _ins(t, 1) + _simple(f"INSERT INTO {t} VALUES (2)") + _ins(t, 2) + SYNC,
+        2,
+    ),
     ("simple: an error rolls back the message", lambda t: _simple(f"INSERT INTO {t} VALUES (1); INSERT INTO {t} VALUES (1)"), 1),
     (
         "simple: commit inside, then an error",
