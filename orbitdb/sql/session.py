@@ -202,7 +202,7 @@ class Session:
             return
         new = S.DEFAULTS.get(key, "") if value is None else S.normalize(key, value)
         old = self.settings.get(key, "")
-        if self.txn is not None and self.in_block:
+        if self.txn is not None and (self.in_block or self.implicit):  # undone if it rolls back
             self.txn_settings_undo.append((key, old, is_local))
         elif is_local:
             self.notices.append(Notice("WARNING", "25P01", "SET LOCAL can only be used in transaction blocks"))
@@ -304,7 +304,6 @@ class Session:
         if self.txn is None:
             self.txn = self._begin_txn()
         self.in_block = True
-        self.implicit = False
         if isolation:
             self.txn_isolation = isolation
             self.txn.isolation = isolation
@@ -314,9 +313,11 @@ class Session:
 
     def commit(self) -> str:
         """Ends the transaction; an aborted one rolls back (tag ROLLBACK)."""
-        if not self.in_block and self.txn is None:
+        if not self.in_block and (self.txn is None or self.implicit):
+            # inside an implicit transaction COMMIT commits it, with PostgreSQL's warning
             self.notices.append(Notice("WARNING", "25P01", "there is no transaction in progress"))
-            return "COMMIT"
+            if self.txn is None:
+                return "COMMIT"
         if self.failed:
             self._end(False)
             return "ROLLBACK"
@@ -324,9 +325,10 @@ class Session:
         return "COMMIT"
 
     def rollback(self) -> None:
-        if not self.in_block and self.txn is None:
+        if not self.in_block and (self.txn is None or self.implicit):
             self.notices.append(Notice("WARNING", "25P01", "there is no transaction in progress"))
-            return
+            if self.txn is None:
+                return
         self._end(False)
 
     def _end(self, commit: bool) -> None:
@@ -334,7 +336,6 @@ class Session:
         self.txn = None
         self.in_block = False
         self.failed = False
-        self.implicit = False
         self.txn_isolation = None
         self.txn_read_only = self.settings.get("default_transaction_read_only") == "on"
         undo = self.txn_settings_undo
@@ -365,24 +366,40 @@ class Session:
                 raise SqlError("58030", f"could not commit: {e}") from e
             raise
 
+    # ---- the implicit transaction of a multi-statement Query or an extended-protocol pipeline ----
+    def begin_implicit(self) -> None:
+        """From here to end_implicit(), statements outside a transaction block share one implicit
+        transaction, begun by the first of them: PostgreSQL runs the statements of a
+        multi-statement Query, and the extended-protocol messages up to Sync, so. A BEGIN among
+        them opens a block that takes in what ran before it; a COMMIT or ROLLBACK ends the
+        implicit transaction (with a warning) and the statements after it start another."""
+        self.implicit = True
+
+    def end_implicit(self, commit: bool) -> None:
+        """The end of the Query message, or the Sync: the implicit transaction commits, or rolls
+        back when commit is False (a statement or message of it failed). A transaction block
+        begun inside stays open."""
+        self.implicit = False
+        if self.txn is not None and not self.in_block:
+            self._end(commit)
+
     # ---- running statements ----
     def execute_simple(self, sql: str) -> Iterator[Result | CopyIn | CopyOut]:
-        """The simple-query protocol: statements run in order; without an explicit
-        transaction, a multi-statement message is one implicit transaction."""
+        """The simple-query protocol: statements run in order; a multi-statement message runs
+        in one implicit transaction."""
         stmts = split_statements(sql)
-        multi = len(stmts) > 1 and not any(s.kind in _TXN_CONTROL for s in stmts)
-        if multi and not self.in_block and self.txn is None:
-            self.txn = self._begin_txn()
-            self.implicit = True
+        if len(stmts) < 2:
+            for st in stmts:
+                yield self._execute(st, None, [])
+            return
+        self.begin_implicit()
         try:
             for st in stmts:
                 yield self._execute(st, None, [])
         except BaseException:
-            if self.implicit:
-                self._end(False)
+            self.end_implicit(False)
             raise
-        if self.implicit and self.txn is not None and not self.in_block:
-            self._end(True)
+        self.end_implicit(True)
 
     def execute(self, sql: str, params: list[Any] | None = None) -> list[Result | CopyIn | CopyOut]:
         """Runs every statement of sql with the same parameters (DB-API style)."""
@@ -491,8 +508,8 @@ class Session:
                     res.notices.extend(self.notices)
                     self.notices = []
                 return res
-            autocommit = self.txn is None
-            if autocommit:
+            autocommit = self.txn is None and not self.implicit
+            if self.txn is None:
                 self.txn = self._begin_txn()
             txn = self.txn
             assert txn is not None
@@ -559,14 +576,12 @@ class Session:
         return p
 
     def _fail(self, autocommit: bool) -> None:
-        if autocommit or self.implicit:
-            if self.implicit:
-                return  # execute_simple ends the implicit transaction
-            self._end(False)
+        if not self.in_block:
+            self._end(False)  # a statement by itself, or the implicit transaction it is part of
             return
-        self.failed = True
+        self.failed = True  # an explicit block stays, aborted, until it ends
         # as PostgreSQL aborts at the error, not at ROLLBACK: the failed (sub)transaction's
-        # changes are undone and its locks released now; the block waits for ROLLBACK
+        # changes are undone and its locks released now
         txn = self.txn
         if txn is not None:
             if txn.savepoints:
@@ -687,8 +702,7 @@ def param_type(v: Any) -> SqlType:
         if elem.oid == T.UNKNOWN.oid:
             elem = T.TEXT
         return T.array_of(elem)
-    wrapped = getattr(v, "adapted", None)
-    if wrapped is not None:
+    if hasattr(v, "adapted"):  # psycopg2.extras.Json, Json(None) included (JSON null)
         return T.JSONB
     return T.UNKNOWN
 
@@ -724,8 +738,10 @@ def _converter_for(t: SqlType, py: type) -> Any:
         conv = float
     elif t.oid == T.TIMESTAMPTZ.oid and py is datetime.datetime:
         conv = lambda v: v.astimezone(_UTC) if v.tzinfo is not None else v
-    elif hasattr(py, "adapted"):
-        conv = lambda v: v.adapted
+    elif t.oid in (T.JSON.oid, T.JSONB.oid):
+        from orbitdb.sql.jsonops import python_json  # None inside, or a Json(None), is JSON null
+
+        conv = lambda v: python_json(getattr(v, "adapted", v), t.oid == T.JSONB.oid)
     _CONVERTERS[key] = conv
     return conv
 
