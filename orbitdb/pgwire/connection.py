@@ -9,6 +9,7 @@ client sends can end the server.
 from __future__ import annotations
 
 import logging
+import select
 import socket
 import ssl
 from collections.abc import Callable
@@ -155,6 +156,20 @@ class Connection:
         except OSError:
             pass
 
+    def _client_gone(self) -> bool:
+        """Whether the client closed its end (asked by a session waiting for a lock, which
+        then gives up: nobody is left to answer). Peeks at the raw socket without reading."""
+        sock = self.stream.sock
+        try:
+            readable, _, _ = select.select([sock], [], [], 0)
+            if not readable:
+                return False
+            return socket.socket.recv(sock, 1, socket.MSG_PEEK | socket.MSG_DONTWAIT) == b""
+        except BlockingIOError:
+            return False
+        except (OSError, ValueError):
+            return True
+
     # --- startup ----------------------------------------------------------------------------
 
     def _serve(self) -> None:
@@ -172,6 +187,8 @@ class Connection:
         backend_pid = getattr(self.session, "backend_pid", None)
         if isinstance(backend_pid, int) and backend_pid != self.pid:
             self.side.adopt_pid(self, backend_pid)  # so pg_backend_pid() names what a cancel needs
+        if hasattr(self.session, "client_gone"):
+            self.session.client_gone = self._client_gone
         self.stream.sock.settimeout(None)
         self._greet(startup)
         log.debug(

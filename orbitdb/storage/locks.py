@@ -330,7 +330,7 @@ def describe_tag(tag: Tag, mode: int) -> str:
 def wait_event_name(tag: Tag) -> str:
     """pg_stat_activity.wait_event of a session waiting for tag (wait_event_type 'Lock')."""
     if type(tag) is bytes:
-        return "transactionid" if tag[0] == _WRITE_INTENT else "tuple"
+        return "transactionid"  # PostgreSQL waits for the holder's transaction to end
     return {"rel": "relation", "adv": "advisory", "obj": "object"}.get(tag[0], "transactionid")
 
 
