@@ -30,6 +30,7 @@ from orbitdb.storage.keycodec import encode_key
 from orbitdb.storage.lockmodes import ACCESS_EXCLUSIVE, ACCESS_SHARE, SHARE, SHARE_ROW_EXCLUSIVE
 from orbitdb.storage.rowcodec import encode_stored
 from orbitdb.storage.tables import TableAccess
+from orbitdb.storage.temp import is_temp_oid
 from orbitdb.storage.txn import SEQUENCE_PREFIX, index_prefix, prefix_end, table_prefix
 
 if TYPE_CHECKING:
@@ -51,11 +52,24 @@ class DDL:
     # ---- lookups ----
     def schema_of(self, node: exp.Table | None) -> str:
         if node is not None and node.args.get("db"):
-            name = ident(node.args["db"])
+            name = self.s.resolve_schema(ident(node.args["db"]))
             if self.cat.schema(name) is None:
                 raise SqlError("3F000", f'schema "{name}" does not exist')
             return name
         return self.s.creation_schema()
+
+    def oid_like(self, owner: TableDef) -> int:
+        """An oid for an object that belongs to owner (index, owned sequence): temporary
+        with a temporary table."""
+        return self.s.store.temp_oids.new() if is_temp_oid(owner.oid) else self.cat.new_oid()
+
+    def temp_schema(self) -> str:
+        """This session's pg_temp_<n> schema, made at its first temporary object."""
+        temp = self.s.temp_objects()
+        name = temp.schema_name
+        if self.cat.schema(name) is None:
+            self.cat.put(SchemaDef(self.s.store.temp_oids.new(), name, self.s.user))
+        return name
 
     def _lookup_table(self, node: exp.Table) -> TableDef | None:
         name = ident(node.this)
@@ -129,7 +143,8 @@ class DDL:
     def create_table(self, node: exp.Create) -> Result:
         target = node.this
         table_node = target.this if isinstance(target, exp.Schema) else target
-        schema = self.schema_of(table_node)
+        temp, on_commit = _temporary(node, table_node)
+        schema = self.temp_schema() if temp else self.schema_of(table_node)
         name = ident(table_node.this)
         self.claim_name(schema, name)
         if self.cat.relation_oid(schema, name) is not None:
@@ -139,7 +154,8 @@ class DDL:
             raise SqlError("42P07", f'relation "{name}" already exists')
         if node.args.get("expression") is not None:
             return self.create_table_as(node, schema, name)
-        t = TableDef(self.cat.new_oid(), schema, name, owner=self.s.user)
+        oid = self.s.store.temp_oids.new() if temp else self.cat.new_oid()
+        t = TableDef(oid, schema, name, owner=self.s.user, on_commit=on_commit)
         # nobody else can see the new table; holding it exclusively spares its rows' locks
         self.txn.lock_relation(t.oid, ACCESS_EXCLUSIVE)
         elements = list(target.expressions) if isinstance(target, exp.Schema) else []
@@ -193,7 +209,7 @@ class DDL:
         name = self.unique_name(t.schema, f"{t.name}_{column}_seq")
         maxv = {"integer": 2147483647, "smallint": 32767, "bigint": 9223372036854775807}[type_name]
         inc = increment or 1
-        seq = SequenceDef(self.cat.new_oid(), t.schema, name, type_name, start if start is not None else
+        seq = SequenceDef(self.oid_like(t), t.schema, name, type_name, start if start is not None else
                           (1 if inc > 0 else -1), inc, 1 if inc > 0 else -maxv, maxv if inc > 0 else -1,
                           owned_by=(t.oid, column), owner=self.s.user)
         self.cat.put(seq)
@@ -278,7 +294,7 @@ class DDL:
             assert col is not None
             col.not_null = True
         cname = name or self.unique_name(t.schema, f"{t.name}_pkey")
-        ix = IndexDef(self.cat.new_oid(), cname, cols, unique=True, primary=True)
+        ix = IndexDef(self.oid_like(t), cname, cols, unique=True, primary=True)
         t.indexes.append(ix)
         t.constraints.append(ConstraintDef(cname, "p", cols, index=ix.oid))
 
@@ -287,7 +303,7 @@ class DDL:
         cname = name or self.unique_name(t.schema, f"{t.name}_{'_'.join(cols)}_key")
         if self.cat.relation_oid(t.schema, cname) is not None or any(i.name == cname for i in t.indexes):
             raise SqlError("42P07", f'relation "{cname}" already exists')
-        ix = IndexDef(self.cat.new_oid(), cname, cols, unique=True, nulls_distinct=nulls_distinct)
+        ix = IndexDef(self.oid_like(t), cname, cols, unique=True, nulls_distinct=nulls_distinct)
         t.indexes.append(ix)
         t.constraints.append(ConstraintDef(cname, "u", cols, index=ix.oid))
         return ix
@@ -327,6 +343,9 @@ class DDL:
         else:
             parent = self.find_table(tnode, mode=SHARE_ROW_EXCLUSIVE, modify=False)
         assert parent is not None
+        if is_temp_oid(parent.oid) != is_temp_oid(t.oid):
+            kind = "temporary" if is_temp_oid(t.oid) else "permanent"
+            raise SqlError("42P16", f"constraints on {kind} tables may reference only {kind} tables")
         if isinstance(target, exp.Schema) and target.expressions:
             pcols = [_col_name(c) for c in target.expressions]
         else:
@@ -378,7 +397,9 @@ class DDL:
         cols_out = compiled.columns or []
         target = node.this
         names = [ident(c) for c in target.expressions] if isinstance(target, exp.Schema) else []
-        t = TableDef(self.cat.new_oid(), schema, name, owner=self.s.user)
+        temp, on_commit = _temporary(node, node.this.this if isinstance(node.this, exp.Schema) else node.this)
+        oid = self.s.store.temp_oids.new() if temp else self.cat.new_oid()
+        t = TableDef(oid, schema, name, owner=self.s.user, on_commit=on_commit)
         self.txn.lock_relation(t.oid, ACCESS_EXCLUSIVE)
         plan_cols = compiled.out.columns  # type: ignore[attr-defined]
         for i, c in enumerate(plan_cols):
@@ -424,7 +445,7 @@ class DDL:
                 raise SqlError("42P07", f'relation "{name}" already exists')
         else:
             name = self.unique_name(t.schema, f"{t.name}_{'_'.join(cols)}_idx")
-        ix = IndexDef(self.cat.new_oid(), name, cols, unique=bool(node.args.get("unique")))
+        ix = IndexDef(self.oid_like(t), name, cols, unique=bool(node.args.get("unique")))
         t.indexes.append(ix)
         self.build_index(t, ix)
         self.cat.put(t)
@@ -1126,6 +1147,38 @@ class DDL:
         return Result("COMMENT")
 
 
+def _temporary(node: exp.Create, table_node: exp.Expression) -> tuple[bool, str]:
+    """Whether CREATE TABLE makes a temporary table, and its ON COMMIT action."""
+    props = node.args.get("properties")
+    items = props.expressions if props is not None else []
+    temp = any(isinstance(p, exp.TemporaryProperty) for p in items)
+    db = table_node.args.get("db") if isinstance(table_node, exp.Table) else None
+    if db is not None and ident(db) == "pg_temp":
+        temp = True
+    on_commit = "drop" if node.meta.get("on_commit_drop") else ""
+    for p in items:
+        if isinstance(p, exp.OnCommitProperty):
+            on_commit = "delete" if p.args.get("delete") else ""
+            if not temp:
+                raise SqlError("42P16", "ON COMMIT can only be used on temporary tables")
+    if on_commit and not temp:
+        raise SqlError("42P16", "ON COMMIT can only be used on temporary tables")
+    return temp, on_commit
+
+
+_ON_COMMIT_DROP = re.compile(r"\bON\s+COMMIT\s+DROP\b", re.IGNORECASE)
+
+
+def _parse_create(text: str) -> exp.Expression:
+    """sqlglot does not know ON COMMIT DROP: it is taken out and noted on the node."""
+    m = _ON_COMMIT_DROP.search(text)
+    if m is None:
+        return parse_one(text)
+    node = parse_one(text[: m.start()] + text[m.end():])
+    node.meta["on_commit_drop"] = True
+    return node
+
+
 def _qualify_regclass_literals(s: Session, node: exp.Expression) -> exp.Expression:
     """'name'::regclass resolved now to its schema-qualified name (PostgreSQL binds the oid)."""
     casts = [n for n in node.walk() if isinstance(n, exp.Cast) and isinstance(n.this, exp.Literal)
@@ -1293,7 +1346,7 @@ def ddl_statement(s: Session, st: Statement, ctx: ExecContext, params: list[Any]
         node = exp.Drop(kind=kind, exists=bool(m_drop.group(2)), tables=tables,
                         cascade=(m_drop.group(4) or "").upper() == "CASCADE")
     else:
-        node = parse_one(st.text)
+        node = _parse_create(st.text) if words[0] == "CREATE" else parse_one(st.text)
     if ctx.txn is not None and ctx.txn.read_only and not isinstance(node, (exp.Analyze,)):
         what = " ".join(words[:2]) if words[0] in ("CREATE", "DROP", "ALTER") else words[0]
         raise SqlError("25006", f"cannot execute {what} in a read-only transaction")

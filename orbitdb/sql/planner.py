@@ -1051,7 +1051,7 @@ class Planner:
         if schema is not None:
             if schema in ("pg_catalog", "information_schema"):
                 return None
-            return self.catalog.table(schema, name)
+            return self.catalog.table(self.session.resolve_schema(schema), name)
         for s in self.session.search_schemas():
             t = self.catalog.table(s, name)
             if t is not None:

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import datetime
 import itertools
+import logging
 import os
 import threading
 import time
@@ -25,13 +26,17 @@ from orbitdb.sql.expr import Runtime
 from orbitdb.sql.parser import Statement, normalize_literals, split_statements
 from orbitdb.sql.result import Column, CopyIn, CopyOut, Notice, Result
 from orbitdb.sql.scope import ExecContext
+from orbitdb.sql.temptables import drop_all
+from orbitdb.sql.temptables import on_commit as temp_on_commit
 from orbitdb.sql.types import SqlType
 from orbitdb.storage.advisory import SessionLocks
 from orbitdb.storage.catalog import Catalog
 from orbitdb.storage.errors import StorageError
+from orbitdb.storage.temp import TempObjects
 from orbitdb.storage.txn import Store, Transaction
 
 _tls = threading.local()
+log = logging.getLogger("orbitdb.sql")
 _UTC = datetime.timezone.utc
 
 
@@ -52,6 +57,21 @@ class Database:
         self.sessions: weakref.WeakSet[Session] = weakref.WeakSet()
         self.started = datetime.datetime.now(_UTC)
         self.closed = False
+        self._temp_numbers: set[int] = set()
+        self._temp_lock = threading.Lock()
+
+    def take_temp_number(self) -> int:
+        """The n of a session's pg_temp_<n> schema: the lowest not in use."""
+        with self._temp_lock:
+            n = 1
+            while n in self._temp_numbers:
+                n += 1
+            self._temp_numbers.add(n)
+            return n
+
+    def give_back_temp_number(self, n: int) -> None:
+        with self._temp_lock:
+            self._temp_numbers.discard(n)
 
     @classmethod
     def open(cls, path: str, **knobs: Any) -> Database:
@@ -133,6 +153,8 @@ class Session:
         self._timeout_cache: tuple[tuple[str, str, str], tuple[int, int, int]] | None = None
         # set by the wire server: whether the client's socket has gone (lock waits end then)
         self.client_gone: Callable[[], bool] | None = None
+        self.temp: TempObjects | None = None  # temporary tables and the pg_temp schema
+        self._temp_number = 0
         self._advisory: SessionLocks | None = None
         self.running = False  # a statement is executing (pg_stat_activity's "active")
         self.current_query = ""
@@ -164,6 +186,37 @@ class Session:
             self.txn = None
         if self._advisory is not None:
             self._advisory.unlock_all()
+        if self.temp is not None:
+            try:
+                self.discard_temp()
+            except Exception:
+                log.warning("could not drop the temporary tables of session %s", self.backend_pid, exc_info=True)
+            self.db.give_back_temp_number(self._temp_number)
+            self.temp = None
+
+    def temp_objects(self) -> TempObjects:
+        """The session's temporary objects (made at the first temporary table)."""
+        if self.temp is None:
+            self._temp_number = self.db.take_temp_number()
+            self.temp = TempObjects(f"pg_temp_{self._temp_number}")
+            if self.txn is not None:
+                self.txn.temp = self.temp
+        return self.temp
+
+    def discard_temp(self) -> None:
+        """Drops every temporary object (DISCARD TEMP, and at the end of the session)."""
+        if self.temp is None or not self.temp.objects:
+            return
+        txn = self.txn
+        own = txn is None or txn.done
+        if own:
+            txn = self.store.begin(owner=self.backend_pid, temp=self.temp)
+            txn.begin_statement()
+        assert txn is not None
+        drop_all(txn)
+        if own:
+            txn.commit(sync=False)
+        self.plan_cache.clear()
 
     def advisory_locks(self) -> SessionLocks:
         if self._advisory is None:
@@ -223,6 +276,8 @@ class Session:
         return cached[1]
 
     def search_schemas(self) -> list[str]:
+        """The schemas a relation name is looked up in: the search path, with the session's
+        temporary schema first unless the path places pg_temp itself."""
         out = []
         for part in self.settings.get("search_path", "").split(","):
             p = part.strip()
@@ -235,11 +290,25 @@ class Session:
             else:
                 p = p.lower()
             out.append(p)
+        if self.temp is not None:
+            name = self.temp.schema_name
+            if "pg_temp" in out:
+                out = [name if p == "pg_temp" else p for p in out]
+            else:
+                out.insert(0, name)
         return out
+
+    def resolve_schema(self, name: str) -> str:
+        """pg_temp names this session's temporary schema."""
+        if name == "pg_temp" and self.temp is not None:
+            return self.temp.schema_name
+        return name
 
     def current_schema(self) -> str | None:
         cat = self.catalog()
         for s in self.search_schemas():
+            if s.startswith("pg_temp"):
+                continue  # objects are created in the temporary schema only when asked to
             if cat.schema(s) is not None:
                 return s
         return None
@@ -291,7 +360,7 @@ class Session:
 
     def _begin_txn(self) -> Transaction:
         iso = self.txn_isolation or self.settings["default_transaction_isolation"]
-        txn = self.store.begin(iso, self.txn_read_only, owner=self.backend_pid)
+        txn = self.store.begin(iso, self.txn_read_only, owner=self.backend_pid, temp=self.temp)
         self._txn_start = datetime.datetime.now(_UTC)
         self._statements_in_txn = 0
         txn.lock_deadline = None
@@ -356,6 +425,8 @@ class Session:
 
     def _commit_txn(self, txn: Transaction) -> None:
         try:
+            if self.temp is not None:
+                temp_on_commit(txn)
             txn.commit(sync=self.settings.get("synchronous_commit", "on") != "off")
         except StorageError as e:
             raise SqlError(e.sqlstate, str(e), detail=e.detail) from e

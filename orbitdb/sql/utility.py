@@ -162,8 +162,13 @@ def settings_statement(s: Session, st: Statement) -> Result:
         s.set_setting(S.canonical_name(name), None)
         return Result("RESET")
     if kind == "DISCARD":
+        what = " ".join(t.upper() for t in toks[1:])
+        if what == "ALL" and s.in_block:
+            raise SqlError("25001", "DISCARD ALL cannot run inside a transaction block")
+        if what in ("ALL", "TEMP", "TEMPORARY"):
+            s.discard_temp()
         s.plan_cache.clear()
-        return Result("DISCARD " + " ".join(t.upper() for t in toks[1:]))
+        return Result("DISCARD " + what)
     # SET
     rest = toks[1:]
     is_local = False

@@ -70,6 +70,7 @@ class TableDef:
     view_columns: list[str] = field(default_factory=list)
     owner: str = "orbit"
     comment: str | None = None
+    on_commit: str = ""  # temporary tables: "" (preserve rows), "delete" (rows) or "drop"
 
     def column(self, name: str) -> ColumnDef | None:
         for c in self.columns:

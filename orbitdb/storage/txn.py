@@ -22,6 +22,7 @@ from orbitdb.storage.errors import SerializationFailure, StorageError
 from orbitdb.storage.lockmodes import ACCESS_EXCLUSIVE
 from orbitdb.storage.locks import WAIT, LockManager, Tag, write_intent_tag
 from orbitdb.storage.serializable import CommitLog, ReadSet
+from orbitdb.storage.temp import TEMP_OID_BASE, TEMP_OID_END, TempObjects, TempOids, is_temp_oid
 
 SEQUENCE_PREFIX = b"\x00s"
 ROWID_PREFIX = b"\x00r"
@@ -83,6 +84,23 @@ class Store:
         self.serializable_commit = threading.Lock()
         self._oid_lock = threading.Lock()
         self._next_oid = max(self.catalog.next_oid, FIRST_OID)
+        self.temp_oids = TempOids()
+        self._clear_temporary()
+
+    def _clear_temporary(self) -> None:
+        """Removes what temporary objects of sessions before this open left behind (their
+        sessions are gone: a crash, or a close that could not clean up)."""
+        base, end = TEMP_OID_BASE, TEMP_OID_END
+        ranges = [(TABLE_PREFIX + base.to_bytes(4, "big"), INDEX_PREFIX),
+                  (INDEX_PREFIX + base.to_bytes(4, "big"), prefix_end(INDEX_PREFIX)),
+                  (SEQUENCE_PREFIX + base.to_bytes(8, "big"), SEQUENCE_PREFIX + end.to_bytes(8, "big")),
+                  (ROWID_PREFIX + base.to_bytes(8, "big"), ROWID_PREFIX + end.to_bytes(8, "big"))]
+        batch = WriteBatch()
+        for start, stop in ranges:
+            for key, _ in self.engine.items(start, stop):
+                batch.delete(key)
+        if len(batch):
+            self.engine.write(batch, sync=True)
 
     def peek_next_oid(self) -> int:
         with self._oid_lock:
@@ -103,11 +121,12 @@ class Store:
                     self._persist_seq(oid, st[0], st[1], False)
         self.engine.close()
 
-    def begin(self, isolation: str = READ_COMMITTED, read_only: bool = False, owner: int | None = None) -> Transaction:
+    def begin(self, isolation: str = READ_COMMITTED, read_only: bool = False, owner: int | None = None,
+              temp: TempObjects | None = None) -> Transaction:
         """A new transaction. owner names the lock holder (a session's backend pid); by
-        default the transaction itself."""
+        default the transaction itself. temp: the session's temporary objects."""
         txn_id = next(self._ids)
-        return Transaction(self, txn_id, isolation, read_only, owner if owner is not None else -txn_id)
+        return Transaction(self, txn_id, isolation, read_only, owner if owner is not None else -txn_id, temp)
 
     # -- sequences: not transactional, as in PostgreSQL --
     def _seq(self, seq: SequenceDef) -> list[Any]:
@@ -192,10 +211,12 @@ class Transaction:
     lock and releases exactly that at its end (session-level advisory locks of the same
     owner are counted separately by the manager and survive it)."""
 
-    def __init__(self, store: Store, txn_id: int, isolation: str, read_only: bool, owner: int) -> None:
+    def __init__(self, store: Store, txn_id: int, isolation: str, read_only: bool, owner: int,
+                 temp: TempObjects | None = None) -> None:
         self.store = store
         self.id = txn_id
         self.owner = owner
+        self.temp = temp
         self.isolation = isolation
         self.read_only = read_only
         self.snapshot: Snapshot | None = None
@@ -203,8 +224,8 @@ class Transaction:
         self.undo: list[tuple[bytes, Any]] = []
         self.held: dict[Tag, int] = {}  # tag -> mask of modes this transaction holds
         self.held_log: list[tuple[Tag, int]] = []  # (tag, mode) acquired since the first open savepoint
-        self.catalog: Catalog = store.catalog
-        self.catalog_base: Catalog = store.catalog  # the shared catalog the private copy follows
+        self.catalog: Catalog = self._view()
+        self.catalog_base: Catalog = self.catalog  # the catalog the private copy follows
         self.catalog_modified = False
         self.savepoints: list[tuple[str, int, int, tuple[dict[int, Any], set[int]] | None]] = []
         self.lock_deadline: float | None = None
@@ -236,7 +257,7 @@ class Transaction:
     def refresh_catalog(self) -> bool:
         """Follows the newest shared catalog (keeping this transaction's own changes);
         True if anything changed. Called at each statement and after a lock wait."""
-        latest = self.store.catalog
+        latest = self._view()
         if latest is self.catalog_base:
             return False
         if not self.catalog_modified:
@@ -259,6 +280,11 @@ class Transaction:
         mine.version = new_version()
         self.catalog_base = latest
         return True
+
+    def _view(self) -> Catalog:
+        """The newest shared catalog, with the session's temporary objects over it."""
+        shared = self.store.catalog
+        return self.temp.view(shared) if self.temp is not None else shared
 
     # -- reads --
     def get(self, key: bytes) -> bytes | None:
@@ -380,7 +406,7 @@ class Transaction:
         it changes, it must lock: DDL takes PostgreSQL's relation locks and an exclusive
         lock on each catalog object it changes."""
         if not self.catalog_modified:
-            latest = self.store.catalog
+            latest = self._view()
             cat = latest.copy()
             cat.oid_source = self.store.new_oid
             cat.on_change = self._claim_object
@@ -394,7 +420,7 @@ class Transaction:
         changed the newest version of it (DDL locks what it alters before reading it, so
         this fails only for a change made without that lock)."""
         self.lock(("obj", oid), ACCESS_EXCLUSIVE)
-        if self.store.catalog.objects.get(oid) is not self.catalog_base.objects.get(oid):
+        if self._view().objects.get(oid) is not self.catalog_base.objects.get(oid):
             raise SerializationFailure("could not serialize access due to concurrent update")
 
     # -- savepoints --
@@ -488,32 +514,41 @@ class Transaction:
             store.engine.write(batch, sync=sync)
             store.commit_log.committed(self.writes)
             return
-        with store.catalog_lock:
-            merged = self._merged_catalog()
-            for key, value in merged.changes():
-                if value is None:
-                    batch.delete(key)
-                else:
-                    batch.put(key, value)
+        mine = self.catalog
+        temp_changes = {oid: mine.objects.get(oid) for oid in mine.dirty if is_temp_oid(oid)}
+        shared_dirty = {oid for oid in mine.dirty if not is_temp_oid(oid)}
+        if not shared_dirty:
             store.engine.write(batch, sync=sync)
             store.commit_log.committed(self.writes)
-            merged.dirty = set()
-            store.catalog = merged
+        else:
+            with store.catalog_lock:
+                merged = self._merged_catalog(shared_dirty)
+                for key, value in merged.changes():
+                    if value is None:
+                        batch.delete(key)
+                    else:
+                        batch.put(key, value)
+                store.engine.write(batch, sync=sync)
+                store.commit_log.committed(self.writes)
+                merged.dirty = set()
+                store.catalog = merged
+        if temp_changes and self.temp is not None:
+            self.temp.apply(temp_changes)
 
-    def _merged_catalog(self) -> Catalog:
+    def _merged_catalog(self, dirty: set[int]) -> Catalog:
         """The newest shared catalog with this transaction's changes applied: concurrent
         DDL changed other objects (each holds its objects' locks), so both survive."""
         latest = self.store.catalog
         mine = self.catalog
         merged = Catalog()
         merged.objects = dict(latest.objects)
-        for oid in mine.dirty:
+        for oid in dirty:
             obj = mine.objects.get(oid)
             if obj is None:
                 merged.objects.pop(oid, None)
             else:
                 merged.objects[oid] = obj
-        merged.dirty = set(mine.dirty)
+        merged.dirty = set(dirty)
         merged.next_oid = self.store.peek_next_oid()
         return merged
 
