@@ -171,7 +171,7 @@ def test_cut_last_record_dense(templates: dict[str, Template], tmp_path: Path, s
 
 @pytest.mark.slow
 def test_log_reader_every_byte() -> None:
-    """The C reader test with every cut point of each shape of last record (about a minute)."""
+    """The C reader test with every cut point of each shape of last record (a few minutes)."""
     if shutil.which("make") is None or shutil.which(os.environ.get("CC", "cc")) is None:
         pytest.skip("no make or C compiler")
     env = {k: v for k, v in os.environ.items() if k not in ("CFLAGS", "LDFLAGS")}
