@@ -10,6 +10,7 @@ from __future__ import annotations
 import copy
 import itertools
 import json
+import logging
 import threading
 from collections.abc import Callable, Iterator
 from typing import Any
@@ -23,6 +24,8 @@ from orbitdb.storage.lockmodes import ACCESS_EXCLUSIVE
 from orbitdb.storage.locks import WAIT, LockManager, Tag, write_intent_tag
 from orbitdb.storage.serializable import CommitLog, ReadSet
 from orbitdb.storage.temp import TEMP_OID_BASE, TEMP_OID_END, TempObjects, TempOids, is_temp_oid
+
+log = logging.getLogger("orbitdb.storage")
 
 SEQUENCE_PREFIX = b"\x00s"
 ROWID_PREFIX = b"\x00r"
@@ -63,6 +66,10 @@ class Store:
     def __init__(self, path: str, **knobs: Any) -> None:
         self.engine = Engine(path, **knobs)
         self.path = path
+        dropped = self.engine.property("orbitdb.wal-tail-dropped")
+        if dropped:
+            # a torn last write: it was never acknowledged, so recovery dropped it
+            log.warning("recovery dropped the torn tail of the write-ahead log in %s: %s", path, dropped)
         items = list(self.engine.items(CATALOG_PREFIX, prefix_end(CATALOG_PREFIX)))
         self.catalog = Catalog.load(items)
         if self.catalog.dirty:
