@@ -14,6 +14,7 @@ from orbitdb.sql.parser import Statement, parse_one
 from orbitdb.sql.planner import Output, Planner
 from orbitdb.sql.result import Column, Result
 from orbitdb.sql.scope import ExecContext
+from orbitdb.storage.lockmodes import ACCESS_SHARE
 
 if TYPE_CHECKING:
     from typing_extensions import Self
@@ -125,13 +126,22 @@ def _compile_with(planner: Planner, session: Session, node: exp.Expression, rt: 
     raise SqlError("0A000", f"statement not supported: {node.sql(dialect='postgres')[:60]}")
 
 
-def take_relation_locks(compiled: Compiled, ctx: ExecContext) -> bool:
+_READ_ONLY = 1 << ACCESS_SHARE
+
+
+def take_relation_locks(compiled: Compiled, ctx: ExecContext, single_statement: bool = False) -> bool:
     """Takes the relation locks a run of compiled needs; True if the catalog changed
-    meanwhile (DDL committed while we waited), so the statement should be compiled again."""
+    meanwhile (DDL committed while we waited), so the statement should be compiled again.
+    A statement that is its own transaction skips the ACCESS SHARE locks of plain reads: its
+    snapshot and catalog are taken together, so concurrent DDL cannot change what it reads,
+    and holding them would only make DDL wait for it (the one difference: DDL may commit
+    while such a SELECT runs, which in PostgreSQL would wait for it)."""
     txn = ctx.txn
     if txn is None:
         return False
     for oid, mask in compiled.relation_locks:
+        if single_statement and mask == _READ_ONLY:
+            continue
         mode = 1
         mask >>= 1
         while mask:

@@ -582,6 +582,7 @@ class Session:
             autocommit = self.txn is None and not self.implicit
             if self.txn is None:
                 self.txn = self._begin_txn()
+                self.txn.single_statement = autocommit
             txn = self.txn
             assert txn is not None
             self._stmt_time = datetime.datetime.now(_UTC)
@@ -688,8 +689,9 @@ class Session:
                 if p is None:
                     p = Prepared(st.text, st, [param_type(v) for v in params], None)
             compiled = self._compile(p)
+            single = ctx.txn is not None and ctx.txn.single_statement
             for _ in range(16):
-                if not take_relation_locks(compiled, ctx):
+                if not take_relation_locks(compiled, ctx, single):
                     break
                 compiled = self._compile(p)  # DDL committed while we waited for a lock
             many = p.extra.get("many")

@@ -239,6 +239,7 @@ class Transaction:
         self.deadlock_timeout = 1.0
         self.check: Callable[[], None] | None = None
         self.reads: ReadSet | None = None  # SERIALIZABLE only
+        self.single_statement = False  # an autocommitted statement, its own transaction
         self.epoch = 0
         self.done = False
 
