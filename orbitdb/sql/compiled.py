@@ -15,6 +15,7 @@ from orbitdb.sql.planner import Output, Planner
 from orbitdb.sql.result import Column, Result
 from orbitdb.sql.scope import ExecContext
 from orbitdb.storage.lockmodes import ACCESS_SHARE
+from orbitdb.storage.locks import GRANTED_AFTER_WAIT
 
 if TYPE_CHECKING:
     from typing_extensions import Self
@@ -132,23 +133,28 @@ _READ_ONLY = 1 << ACCESS_SHARE
 def take_relation_locks(compiled: Compiled, ctx: ExecContext, single_statement: bool = False) -> bool:
     """Takes the relation locks a run of compiled needs; True if the catalog changed
     meanwhile (DDL committed while we waited), so the statement should be compiled again.
-    A statement that is its own transaction skips the ACCESS SHARE locks of plain reads: its
-    snapshot and catalog are taken together, so concurrent DDL cannot change what it reads,
-    and holding them would only make DDL wait for it (the one difference: DDL may commit
-    while such a SELECT runs, which in PostgreSQL would wait for it)."""
+    A statement that is its own transaction skips the ACCESS SHARE lock of a plain read when
+    nobody holds or awaits any lock on the relation: its snapshot and catalog were taken
+    together, and the lock would only make a later DDL wait for it (the one difference: DDL
+    may start while such a SELECT runs, which in PostgreSQL would wait for it). A statement
+    that waited for a lock renews its READ COMMITTED snapshot."""
     txn = ctx.txn
     if txn is None:
         return False
+    waited = False
+    locks = txn.store.locks
     for oid, mask in compiled.relation_locks:
-        if single_statement and mask == _READ_ONLY:
+        if single_statement and mask == _READ_ONLY and locks.is_free(("rel", oid)):
             continue
         mode = 1
         mask >>= 1
         while mask:
-            if mask & 1:
-                txn.lock_relation(oid, mode)
+            if mask & 1 and txn.lock_relation(oid, mode) == GRANTED_AFTER_WAIT:
+                waited = True
             mask >>= 1
             mode += 1
+    if waited:
+        txn.renew_snapshot()
     return txn.refresh_catalog()
 
 

@@ -42,6 +42,11 @@ WAIT = 0
 NOWAIT = 1
 SKIP_LOCKED = 2
 
+# what acquire answers (truthy when the lock is ours)
+NOT_GRANTED = 0
+GRANTED = 1
+GRANTED_AFTER_WAIT = 2
+
 Tag = Any  # bytes | tuple
 _WRITE_INTENT = 0x57  # b"W"
 
@@ -93,26 +98,26 @@ class LockManager:
         check: Callable[[], None] | None = None,
         deadlock_timeout: float = 1.0,
         busy_message: str = "could not obtain lock",
-    ) -> bool:
-        """Grants mode on tag to owner, waiting if needed. False only with SKIP_LOCKED when
-        the lock is busy. Raises LockNotAvailable (NOWAIT, or lock_timeout at deadline),
-        DeadlockDetected, or whatever check() raises while waiting (cancel, timeouts,
-        a client that went away)."""
+    ) -> int:
+        """Grants mode on tag to owner, waiting if needed: GRANTED, GRANTED_AFTER_WAIT, or
+        NOT_GRANTED (only with SKIP_LOCKED, when the lock is busy). Raises LockNotAvailable
+        (NOWAIT, or lock_timeout at deadline), DeadlockDetected, or whatever check() raises
+        while waiting (cancel, timeouts, a client that went away)."""
         bit = 1 << mode
         with self._cond:
             lk = self._locks.get(tag)
             if lk is None:
                 lk = self._locks[tag] = _Lock()
                 lk.holders[owner] = bit
-                return True
+                return GRANTED
             conflicts = _conflicts(tag)
             if self._grantable(lk, tag, owner, mode, conflicts, newcomer=True):
                 self._grant(lk, tag, owner, bit, mode)
-                return True
+                return GRANTED
             if policy == NOWAIT:
                 raise LockNotAvailable(busy_message)
             if policy == SKIP_LOCKED:
-                return False
+                return NOT_GRANTED
             waiter = _Waiter(tag, owner, mode)
             lk.waiters.append(waiter)
             self._waiting[owner] = waiter
@@ -127,7 +132,11 @@ class LockManager:
                 raise
             finally:
                 self._waiting.pop(owner, None)
-            return True
+            return GRANTED_AFTER_WAIT
+
+    def is_free(self, tag: Tag) -> bool:
+        """Whether nobody holds or awaits tag (a hint: read without the manager's mutex)."""
+        return tag not in self._locks
 
     def _wait(self, waiter: _Waiter, deadline: float | None, check: Callable[[], None] | None,
               deadlock_timeout: float) -> None:

@@ -21,7 +21,7 @@ from orbitdb.engine import Engine, Snapshot, WriteBatch
 from orbitdb.storage.catalog import CATALOG_PREFIX, FIRST_OID, Catalog, SequenceDef, new_version
 from orbitdb.storage.errors import SerializationFailure, StorageError
 from orbitdb.storage.lockmodes import ACCESS_EXCLUSIVE
-from orbitdb.storage.locks import WAIT, LockManager, Tag, write_intent_tag
+from orbitdb.storage.locks import GRANTED, WAIT, LockManager, Tag, write_intent_tag
 from orbitdb.storage.serializable import CommitLog, ReadSet
 from orbitdb.storage.temp import TEMP_OID_BASE, TEMP_OID_END, TempObjects, TempOids, is_temp_oid
 
@@ -249,18 +249,26 @@ class Transaction:
 
     # -- statement boundaries --
     def begin_statement(self) -> None:
-        if self.snapshot is None:
-            if self.isolation == SERIALIZABLE:
-                self.store.commit_log.register(self.id)
-                self.snapshot = self.store.engine.snapshot()
-                self.epoch = self.store.commit_log.set_epoch(self.id)
-                self.reads = ReadSet()
-            else:
-                self.snapshot = self.store.engine.snapshot()
-        elif self.snapshot_per_statement:
-            self.snapshot.release()
+        if self.snapshot is not None and not self.snapshot_per_statement:
+            self.refresh_catalog()
+            return
+        if self.snapshot is None and self.isolation == SERIALIZABLE:
+            self.store.commit_log.register(self.id)
+            self._take_snapshot()
+            self.epoch = self.store.commit_log.set_epoch(self.id)
+            self.reads = ReadSet()
+        else:
+            self._take_snapshot()
+
+    def _take_snapshot(self) -> None:
+        """A new snapshot and the catalog of the same moment: DDL commits its data and installs
+        its catalog under the catalog lock, so no statement sees one without the other."""
+        old = self.snapshot
+        with self.store.catalog_lock:
             self.snapshot = self.store.engine.snapshot()
-        self.refresh_catalog()
+            self.refresh_catalog()
+        if old is not None:
+            old.release()
 
     def refresh_catalog(self) -> bool:
         """Follows the newest shared catalog (keeping this transaction's own changes);
@@ -361,23 +369,30 @@ class Transaction:
             li += 1
 
     # -- locks --
-    def lock(self, tag: Tag, mode: int, policy: int = WAIT, busy_message: str = "could not obtain lock") -> bool:
+    def lock(self, tag: Tag, mode: int, policy: int = WAIT, busy_message: str = "could not obtain lock") -> int:
         """Acquires mode on tag until the transaction ends (or a savepoint before it is
-        rolled back to). False only under SKIP_LOCKED when busy."""
+        rolled back to): GRANTED, GRANTED_AFTER_WAIT, or NOT_GRANTED (SKIP_LOCKED, busy)."""
         bit = 1 << mode
         held = self.held.get(tag, 0)
         if held & bit:
-            return True
-        if not self.store.locks.acquire(tag, self.owner, mode, policy, self.lock_deadline, self.check,
-                                        self.deadlock_timeout, busy_message):
-            return False
+            return GRANTED
+        granted = self.store.locks.acquire(tag, self.owner, mode, policy, self.lock_deadline, self.check,
+                                           self.deadlock_timeout, busy_message)
+        if not granted:
+            return granted
         self.held[tag] = held | bit
         if self.savepoints:
             self.held_log.append((tag, mode))
-        return True
+        return granted
+
+    def renew_snapshot(self) -> None:
+        """READ COMMITTED: a statement that waited for a relation lock reads what committed
+        meanwhile, as PostgreSQL takes the statement's snapshot after its locks."""
+        if self.snapshot_per_statement and self.snapshot is not None:
+            self._take_snapshot()
 
     def lock_row(self, key: bytes, mode: int, policy: int = WAIT, busy_message: str = "could not obtain lock on row"
-                 ) -> bool:
+                 ) -> int:
         return self.lock(key, mode, policy, busy_message)
 
     def lock_write(self, key: bytes) -> None:
@@ -386,7 +401,7 @@ class Transaction:
         self.lock(write_intent_tag(key), ACCESS_EXCLUSIVE)
 
     def lock_relation(self, oid: int, mode: int, policy: int = WAIT, busy_message: str = "could not obtain lock"
-                      ) -> bool:
+                      ) -> int:
         return self.lock(("rel", oid), mode, policy, busy_message)
 
     def holds(self, tag: Tag, mask: int) -> bool:
