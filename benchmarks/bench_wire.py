@@ -135,10 +135,11 @@ class Server:
 
 class OrbitServer(Server):
     name = "orbitdb"
+    repo = REPO  # the checkout whose code the server runs
 
     def start(self) -> None:
         env = dict(os.environ)
-        env["PYTHONPATH"] = os.pathsep.join(filter(None, [str(REPO), env.get("PYTHONPATH")]))
+        env["PYTHONPATH"] = os.pathsep.join(filter(None, [str(self.repo), env.get("PYTHONPATH")]))
         self.log = self.tmp / "server.log"
         cmd = [
             sys.executable, "-m", "orbitdb", "serve", "--host", "127.0.0.1", "--port", str(self.port),

@@ -84,6 +84,10 @@ struct odb_db {
     int compact_all_level; /* >= 0: a manual compaction to the bottom is under way from this level */
     int bg_error_code;
     odb_error bg_error;
+
+    /* A torn WAL tail dropped by recovery, shown by orbitdb.wal-tail-dropped* */
+    uint64_t wal_tail_dropped_bytes;
+    char wal_tail_dropped[ODB_ERROR_MSG_SIZE];
 };
 
 /* ---- options ---- */
@@ -1332,6 +1336,54 @@ static int flush_recovered(odb_db *db, odb_memtable *mem, odb_version_edit *edit
     return rc;
 }
 
+/* Whether every log in later[] is empty (they were created but never written). */
+static int logs_empty(odb_db *db, const uint64_t *later, int n, int *empty, odb_error *err) {
+    *empty = 1;
+    for (int i = 0; i < n && *empty; i++) {
+        char *path = odb_log_file_name(db->path, later[i]);
+        odb_reader *f = NULL;
+        int rc = path ? odb_reader_open(path, &f, err) : odb_error_set(err, ODB_NO_MEMORY, "out of memory");
+        free(path);
+        if (rc != ODB_OK) {
+            return rc;
+        }
+        *empty = odb_reader_size(f) == 0;
+        odb_reader_close(f);
+    }
+    return ODB_OK;
+}
+
+/* The reader of log `path` ended at a torn tail. That tail was never
+ * acknowledged as durable if no later log holds a byte: a log is synced
+ * before the first write to the next one. Then the log is cut back to its
+ * last intact record, so that this recovery or a later one never finds the
+ * damage again, and the drop is recorded for orbitdb.wal-tail-dropped. */
+static int drop_torn_tail(odb_db *db, odb_log_reader *r, const char *path, const uint64_t *later, int nlater,
+                          odb_error *err) {
+    int empty;
+    int rc = logs_empty(db, later, nlater, &empty, err);
+    if (rc != ODB_OK) {
+        return rc;
+    }
+    unsigned long long offset = (unsigned long long)odb_log_reader_damage_offset(r);
+    if (!empty) {
+        return odb_error_set(err, ODB_CORRUPTION,
+                             "%s: %s at offset %llu, in a log that is not the newest (it was synced before a newer "
+                             "log was written)",
+                             path, odb_log_reader_damage(r), offset);
+    }
+    uint64_t dropped = odb_log_reader_dropped_bytes(r);
+    rc = odb_truncate_file(path, odb_log_reader_end_offset(r), err);
+    if (rc != ODB_OK) {
+        return rc;
+    }
+    db->wal_tail_dropped_bytes += dropped;
+    snprintf(db->wal_tail_dropped, sizeof db->wal_tail_dropped,
+             "%s: dropped a torn tail of %llu bytes at offset %llu (%s); it was never acknowledged as durable", path,
+             (unsigned long long)dropped, offset, odb_log_reader_damage(r));
+    return ODB_OK;
+}
+
 static int replay_logs(odb_db *db, odb_version_edit *edit, odb_error *err) {
     uint64_t *logs = NULL;
     int nlogs = 0;
@@ -1368,7 +1420,7 @@ static int replay_logs(odb_db *db, odb_version_edit *edit, odb_error *err) {
                     char inner[ODB_ERROR_MSG_SIZE];
                     memcpy(inner, err->msg, sizeof inner);
                     odb_error_set(err, ODB_CORRUPTION, "%s: record at offset %llu: %s", path,
-                                  (unsigned long long)odb_log_reader_end_offset(r), inner);
+                                  (unsigned long long)odb_log_reader_record_offset(r), inner);
                 }
             }
             if (rc == ODB_OK) {
@@ -1386,9 +1438,8 @@ static int replay_logs(odb_db *db, odb_version_edit *edit, odb_error *err) {
                 }
             }
         }
-        if (rc == ODB_OK && odb_log_reader_dropped_bytes(r) > 0 && i != nlogs - 1) {
-            rc = odb_error_set(err, ODB_CORRUPTION, "%s: damaged records at offset %llu in a log that is not the newest",
-                               path, (unsigned long long)odb_log_reader_end_offset(r));
+        if (rc == ODB_OK && odb_log_reader_damage(r) != NULL) {
+            rc = drop_torn_tail(db, r, path, logs + i + 1, nlogs - i - 1, err);
         }
         odb_log_reader_close(r);
         free(path);
@@ -1649,6 +1700,14 @@ char *odb_property(odb_db *db, const char *name) {
         snprintf(buf, sizeof buf, "%llu", (unsigned long long)total);
     } else if (strcmp(name, "orbitdb.block-cache-usage") == 0) {
         snprintf(buf, sizeof buf, "%zu", odb_cache_usage(db->cache));
+    } else if (strcmp(name, "orbitdb.wal-tail-dropped-bytes") == 0) {
+        snprintf(buf, sizeof buf, "%llu", (unsigned long long)db->wal_tail_dropped_bytes);
+    } else if (strcmp(name, "orbitdb.wal-tail-dropped") == 0) {
+        char *note = malloc(strlen(db->wal_tail_dropped) + 1);
+        if (note != NULL) {
+            strcpy(note, db->wal_tail_dropped);
+        }
+        return note;
     } else {
         return NULL;
     }

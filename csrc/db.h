@@ -72,7 +72,9 @@ int odb_flush(odb_db *db, odb_error *err);
 int odb_compact_all(odb_db *db, odb_error *err);
 
 /* A malloc'd string for a property name ("orbitdb.stats",
- * "orbitdb.num-files-at-level<N>", ...) or NULL when unknown. */
+ * "orbitdb.num-files-at-level<N>", ...) or NULL when unknown.
+ * "orbitdb.wal-tail-dropped-bytes" and "orbitdb.wal-tail-dropped" report a
+ * torn WAL tail that recovery dropped at open (0 and "" when none was). */
 char *odb_property(odb_db *db, const char *name);
 
 /* Statistics counters: fills up to max names and values; returns the count. */

@@ -297,6 +297,21 @@ int odb_remove_file(const char *path, odb_error *err) {
     return ODB_OK;
 }
 
+int odb_truncate_file(const char *path, uint64_t size, odb_error *err) {
+    int fd = open(path, O_WRONLY | O_CLOEXEC);
+    if (fd < 0) {
+        return odb_error_errno(err, errno, "cannot open %s", path);
+    }
+    int rc = ODB_OK;
+    if (ftruncate(fd, (off_t)size) != 0) {
+        rc = odb_error_errno(err, errno, "cannot truncate %s to %llu bytes", path, (unsigned long long)size);
+    } else if (fsync(fd) != 0) {
+        rc = odb_error_errno(err, errno, "fsync of %s failed", path);
+    }
+    close(fd);
+    return rc;
+}
+
 char *odb_path_join(const char *dir, const char *name) {
     size_t n = strlen(dir) + strlen(name) + 2;
     char *p = malloc(n);

@@ -46,6 +46,8 @@ int odb_write_file_atomic(const char *dir, const char *name, const void *data, s
 int odb_file_exists(const char *path);
 int odb_mkdirs(const char *path, odb_error *err);
 int odb_remove_file(const char *path, odb_error *err);
+/* Cuts path back to size bytes and makes that durable (fsync). */
+int odb_truncate_file(const char *path, uint64_t size, odb_error *err);
 
 /* File names in a database directory; the result is a malloc'd string (NULL on OOM). */
 char *odb_path_join(const char *dir, const char *name);

@@ -38,13 +38,28 @@ typedef struct odb_log_reader odb_log_reader;
 int odb_log_reader_open(const char *path, odb_log_reader **out, odb_error *err);
 void odb_log_reader_close(odb_log_reader *r);
 /* Reads the next record into *record (valid until the next call).
- * Returns 1 for a record, 0 at the end. A damaged record followed by no
- * intact record is a torn tail: it ends the log (0) and is counted in
- * odb_log_reader_dropped_bytes. Damage followed by intact records is
- * corruption: returns ODB_CORRUPTION (negated: -ODB_CORRUPTION) with a
- * message naming the file and offset. I/O errors are returned negated too. */
+ * Returns 1 for a record, 0 at the end, or a negated error code.
+ *
+ * Damage is a fragment with a bad checksum or impossible length or type,
+ * zeros where a header should be, fragments out of order, or a record the
+ * end of the file cuts short. The damaged record is the one whose FIRST (or
+ * FULL) fragment precedes the damage, or the damaged fragment itself. If no
+ * record starts after the damage -- no intact FULL or FIRST fragment; the
+ * damaged record's own MIDDLE and LAST fragments do not count -- the damage
+ * is a torn tail: the log ends (0) before the damaged record, and
+ * odb_log_reader_dropped_bytes / _damage / _damage_offset describe what was
+ * dropped. Otherwise it is corruption: -ODB_CORRUPTION with a message naming
+ * the file, the damaged record's offset and the later record's offset. */
 int odb_log_read_record(odb_log_reader *r, odb_slice *record, odb_error *err);
+/* Bytes from the end of the last intact record to the end of the file,
+ * dropped as a torn tail (0 when there was none). */
 uint64_t odb_log_reader_dropped_bytes(const odb_log_reader *r);
+/* Why the torn tail was dropped (a static string), NULL if none was. */
+const char *odb_log_reader_damage(const odb_log_reader *r);
+/* Offset of the damaged record that begins the dropped tail. */
+uint64_t odb_log_reader_damage_offset(const odb_log_reader *r);
+/* Offset where the last record returned starts. */
+uint64_t odb_log_reader_record_offset(const odb_log_reader *r);
 /* Offset just past the last intact record returned. */
 uint64_t odb_log_reader_end_offset(const odb_log_reader *r);
 

@@ -178,6 +178,18 @@ def _json_value(v: Any) -> Any:
     return json.loads(format_text(v, 3802))
 
 
+def _json_array_value(v: list[Any]) -> list[Any]:
+    # orbitdb's json arrays are one-dimensional: a list element is a JSON array
+    return [None if x is None else _json_value(x) for x in v]
+
+
+def _record_value(v: tuple[Any, ...]) -> tuple[Any, ...]:
+    from orbitdb.storage.jsonnull import to_python
+
+    fields = [_record_value(x) if isinstance(x, tuple) else to_python(x) for x in v]
+    return type(v)(*fields) if hasattr(v, "_fields") else tuple(fields)
+
+
 def _converter(oid: int, con: Connection) -> Any:
     """How a column's values are handed to Python, as psycopg2 would parse them."""
     if oid == 1184:  # timestamptz: in the session's time zone
@@ -186,8 +198,12 @@ def _converter(oid: int, con: Connection) -> Any:
         return lambda v: v.astimezone(tz)
     if oid == 700:
         return _float4
-    if oid in (114, 3802):  # json parsed as psycopg2 parses it (numbers become int/float)
+    if oid in (114, 3802):  # json parsed as psycopg2 parses it (numbers become int/float, null None)
         return _json_value
+    if oid in (199, 3807):  # json[] and jsonb[]: each element as above, a NULL element None
+        return _json_array_value
+    if oid == 2249:  # record: a json field's null is None, as json.loads gives it
+        return _record_value
     if oid in (2205, 2206, 4089, 4096, 24, 2202):  # regclass, regtype...: their names, as text
         from orbitdb.sql.casts import reg_to_text
 
@@ -204,7 +220,7 @@ def _converter(oid: int, con: Connection) -> Any:
 
         return reg
     if oid in (1186, 1187) or oid in (1000, 1001, 1005, 1007, 1016, 1009, 1015, 1231, 1021, 1022, 1182, 1115,
-                                      1185, 2951, 199, 3807, 1014, 1183):
+                                      1185, 2951, 1014, 1183):
         return _out_value
     return None
 

@@ -9,6 +9,7 @@ client sends can end the server.
 from __future__ import annotations
 
 import logging
+import select
 import socket
 import ssl
 from collections.abc import Callable
@@ -78,6 +79,7 @@ class Connection:
         self.extended = Extended(self)
         self.statement_log = StatementLog(peer)
         self.ignore_till_sync = False
+        self.in_pipeline = False  # extended-protocol messages have come since the last Sync
         self.terminating = False
         self._sql: str | None = None  # the statement being run, for error logs
         self.refusal: SqlError | None = None  # set when the server is full
@@ -154,6 +156,20 @@ class Connection:
         except OSError:
             pass
 
+    def _client_gone(self) -> bool:
+        """Whether the client closed its end (asked by a session waiting for a lock, which
+        then gives up: nobody is left to answer). Peeks at the raw socket without reading."""
+        sock = self.stream.sock
+        try:
+            readable, _, _ = select.select([sock], [], [], 0)
+            if not readable:
+                return False
+            return socket.socket.recv(sock, 1, socket.MSG_PEEK | socket.MSG_DONTWAIT) == b""
+        except BlockingIOError:
+            return False
+        except (OSError, ValueError):
+            return True
+
     # --- startup ----------------------------------------------------------------------------
 
     def _serve(self) -> None:
@@ -174,6 +190,8 @@ class Connection:
         backend_pid = getattr(self.session, "backend_pid", None)
         if isinstance(backend_pid, int) and backend_pid != self.pid:
             self.side.adopt_pid(self, backend_pid)  # so pg_backend_pid() names what a cancel needs
+        if hasattr(self.session, "client_gone"):
+            self.session.client_gone = self._client_gone
         self.stream.sock.settimeout(None)
         self._greet(startup)
         log.debug(
@@ -206,7 +224,8 @@ class Connection:
         requested = startup.settings.pop("client_encoding", None)
         if requested is None:
             return
-        normalized = _PASSTHROUGH_ENCODINGS.get(requested.upper().replace("-", "").replace("_", ""))
+        # PostgreSQL compares encoding names by their letters and digits only (asyncpg sends 'utf-8')
+        normalized = _PASSTHROUGH_ENCODINGS.get("".join(c for c in requested.upper() if c.isalnum()))
         if normalized is None:
             raise SqlError(
                 "22023",
@@ -249,6 +268,7 @@ class Connection:
             if kind == ord("X"):
                 return
             if kind == ord("S"):
+                self._end_pipeline(ok=not self.ignore_till_sync)
                 self.ignore_till_sync = False
                 self._ready()
                 continue
@@ -256,9 +276,14 @@ class Connection:
                 continue
             handler = handlers.get(kind)
             if handler is not None:
+                if not self.in_pipeline:
+                    # up to Sync, the statements these messages run are one implicit transaction
+                    self.in_pipeline = True
+                    self.session.begin_implicit()
                 self._extended_message(handler, body)
             elif kind == ord("Q"):
-                self._simple_query(body)
+                ok = self._simple_query(body)
+                self._end_pipeline(ok)  # a Query after pipelined messages joins, then ends, their transaction
                 self._ready()
             elif kind == ord("H"):
                 stream.flush()
@@ -287,6 +312,25 @@ class Connection:
         finally:
             self._sql = None
 
+    def _end_pipeline(self, ok: bool) -> None:
+        """At Sync: the pipeline's implicit transaction commits, or rolls back when one of its
+        messages failed (ok False). A failing commit is the pipeline's error, answered before
+        ReadyForQuery."""
+        if not self.in_pipeline:
+            return
+        self.in_pipeline = False
+        try:
+            self.session.end_implicit(commit=ok)
+        except SqlError as exc:
+            if isinstance(exc, ProtocolError) and exc.fatal:
+                raise
+            self._send_error(exc)
+        except ClientGone:
+            raise
+        except Exception as exc:  # a bug in a layer below: report it, keep the connection
+            log.exception("[%s] internal error", self.peer)
+            self._send_error(SqlError(INTERNAL_ERROR, f"internal error: {exc}"))
+
     def _ready(self) -> None:
         status = self.session.transaction_status
         if status == "I":
@@ -296,14 +340,15 @@ class Connection:
 
     # --- simple query -----------------------------------------------------------------------
 
-    def _simple_query(self, body: bytes) -> None:
+    def _simple_query(self, body: bytes) -> bool:
+        """Runs a Query message; False when it answered an error."""
         try:
             sql = frontend.parse_query(body)
         except ProtocolError as exc:
             if exc.fatal:
                 raise
             self._send_error(exc)
-            return
+            return False
         self.extended.drop_unnamed()
         self.log_statement("statement", "", sql)
         items = None
@@ -317,6 +362,7 @@ class Connection:
                 self._simple_item(item, sql)
             if not answered:
                 self.stream.write(backend.EMPTY_QUERY_RESPONSE)
+            return True
         except SqlError as exc:
             if isinstance(exc, ProtocolError) and exc.fatal:
                 raise
@@ -331,6 +377,7 @@ class Connection:
             if close is not None:
                 close()
             self._sql = None
+        return False
 
     def _simple_item(self, item: Result | CopyIn | CopyOut, sql: str) -> None:
         out = self.stream

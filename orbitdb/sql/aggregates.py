@@ -340,17 +340,17 @@ def resolve_aggregate(name: str, types: list[SqlType], star: bool) -> tuple[SqlT
             raise _agg_missing(name, types)
         return T.TEXT, lambda: Collect(_string_agg), [T.TEXT, T.TEXT]
     if name in ("json_agg", "jsonb_agg"):
-        from orbitdb.sql.jsonops import to_json_value
+        from orbitdb.sql.jsonops import json_agg_result, to_json_value
 
         rt = T.JSON if name == "json_agg" else T.JSONB
         conv = to_json_value(t)
-        return rt, lambda: Collect(lambda xs: [conv(x) for x in xs] if xs else None), [t]
+        return rt, lambda: Collect(lambda xs: json_agg_result(xs, conv, rt)), [t]
     if name in ("json_object_agg", "jsonb_object_agg"):
-        from orbitdb.sql.jsonops import to_json_value
+        from orbitdb.sql.jsonops import json_object_agg_result, to_json_value
 
         rt = T.JSON if name == "json_object_agg" else T.JSONB
         conv = to_json_value(types[1])
-        return rt, lambda: Collect(lambda xs: {str(k): conv(v) for k, v in xs} if xs else None), [T.TEXT, types[1]]
+        return rt, lambda: Collect(lambda xs: json_object_agg_result(xs, conv, rt)), [T.TEXT, types[1]]
     if name in ("stddev", "stddev_samp", "stddev_pop", "variance", "var_samp", "var_pop"):
         if not T.is_numeric(t):
             raise _agg_missing(name, types)

@@ -15,6 +15,7 @@ from orbitdb.sql.errors import SqlError
 from orbitdb.sql.numeric import CHECK_INT2, CHECK_INT4, CHECK_INT8, apply_numeric_typmod
 from orbitdb.sql.textio import from_text, to_text
 from orbitdb.sql.types import SqlType
+from orbitdb.storage.jsonnull import JSON_NULL
 
 Fn = Callable[[Any], Any]
 IMPLICIT, ASSIGNMENT, EXPLICIT = 0, 1, 2
@@ -226,7 +227,9 @@ def _ts_to_tstz(v: datetime.datetime) -> datetime.datetime:
 
 
 def _json_to_jsonb(v: Any) -> Any:
-    return v
+    from orbitdb.sql.jsonops import normalize_jsonb  # jsonops compiles expressions, which import casts
+
+    return normalize_jsonb(v)
 
 
 def find_cast(src: SqlType, dst: SqlType, ctx: int = EXPLICIT) -> Fn | None:
@@ -354,7 +357,7 @@ def _jsonb_scalar(dst: SqlType) -> Fn:
 
 
 def _json_kind(v: Any) -> str:
-    if v is None:
+    if v is JSON_NULL:
         return "null"
     if isinstance(v, bool):
         return "boolean"

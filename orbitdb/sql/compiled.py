@@ -14,6 +14,8 @@ from orbitdb.sql.parser import Statement, parse_one
 from orbitdb.sql.planner import Output, Planner
 from orbitdb.sql.result import Column, Result
 from orbitdb.sql.scope import ExecContext
+from orbitdb.storage.lockmodes import ACCESS_SHARE
+from orbitdb.storage.locks import GRANTED_AFTER_WAIT
 
 if TYPE_CHECKING:
     from typing_extensions import Self
@@ -24,6 +26,7 @@ if TYPE_CHECKING:
 class Compiled:
     columns: list[Column] | None
     rt: Runtime
+    relation_locks: tuple[tuple[int, int], ...] = ()  # (oid, mask of lock modes) taken before each run
 
     def run(self, ctx: ExecContext) -> Result:
         raise NotImplementedError
@@ -93,12 +96,20 @@ def compile_statement(session: Session, st: Statement, rt: Runtime) -> Compiled:
         from orbitdb.sql.dml import compile_dml
 
         planner = Planner(session, session.catalog(), rt)
-        return compile_dml(planner, node, rt, overriding=overriding)
+        compiled = compile_dml(planner, node, rt, overriding=overriding)
+        compiled.relation_locks = tuple(planner.relation_locks.items())
+        return compiled
     return compile_node(session, node, rt)
 
 
 def compile_node(session: Session, node: exp.Expression, rt: Runtime) -> Compiled:
     planner = Planner(session, session.catalog(), rt)
+    compiled = _compile_with(planner, session, node, rt)
+    compiled.relation_locks = tuple(planner.relation_locks.items())
+    return compiled
+
+
+def _compile_with(planner: Planner, session: Session, node: exp.Expression, rt: Runtime) -> Compiled:
     if isinstance(node, (exp.Select, exp.Union, exp.Intersect, exp.Except, exp.Values, exp.Subquery)):
         if isinstance(node, exp.Select) and node.args.get("into") is not None:
             from orbitdb.sql.ddl import select_into
@@ -116,8 +127,40 @@ def compile_node(session: Session, node: exp.Expression, rt: Runtime) -> Compile
     raise SqlError("0A000", f"statement not supported: {node.sql(dialect='postgres')[:60]}")
 
 
+_READ_ONLY = 1 << ACCESS_SHARE
+
+
+def take_relation_locks(compiled: Compiled, ctx: ExecContext, single_statement: bool = False) -> bool:
+    """Takes the relation locks a run of compiled needs; True if the catalog changed
+    meanwhile (DDL committed while we waited), so the statement should be compiled again.
+    A statement that is its own transaction skips the ACCESS SHARE lock of a plain read when
+    nobody holds or awaits any lock on the relation: its snapshot and catalog were taken
+    together, and the lock would only make a later DDL wait for it (the one difference: DDL
+    may start while such a SELECT runs, which in PostgreSQL would wait for it). A statement
+    that waited for a lock renews its READ COMMITTED snapshot."""
+    txn = ctx.txn
+    if txn is None:
+        return False
+    waited = False
+    locks = txn.store.locks
+    for oid, mask in compiled.relation_locks:
+        if single_statement and mask == _READ_ONLY and locks.is_free(("rel", oid)):
+            continue
+        mode = 1
+        mask >>= 1
+        while mask:
+            if mask & 1 and txn.lock_relation(oid, mode) == GRANTED_AFTER_WAIT:
+                waited = True
+            mask >>= 1
+            mode += 1
+    if waited:
+        txn.renew_snapshot()
+    return txn.refresh_catalog()
+
+
 def run_node(session: Session, node: exp.Expression, ctx: ExecContext, params: list[Any]) -> Result:
     rt = Runtime([])
     c = compile_node(session, node, rt)
     rt.ctx = ctx
+    take_relation_locks(c, ctx)
     return c.run(ctx)

@@ -17,14 +17,30 @@ from orbitdb.sql.scope import ExecContext, Scope, ScopeColumn
 from orbitdb.sql.textio import to_text
 from orbitdb.sql.types import SqlType
 from orbitdb.storage.catalog import ConstraintDef, TableDef
+from orbitdb.storage.errors import SerializationFailure
 from orbitdb.storage.keycodec import encode_key
+from orbitdb.storage.lockmodes import (
+    ACCESS_EXCLUSIVE,
+    EXCLUSIVE,
+    FOR_KEY_SHARE,
+    FOR_UPDATE,
+    ROW_EXCLUSIVE,
+    ROW_SHARE,
+    SHARE,
+    SHARE_ROW_EXCLUSIVE,
+)
 from orbitdb.storage.tables import TableAccess
-from orbitdb.storage.txn import prefix_end
+from orbitdb.storage.txn import Transaction, prefix_end
 
 if TYPE_CHECKING:
     from orbitdb.sql.planner import Planner
 
 Row = tuple[Any, ...]
+
+# relation locks under which no other transaction can write the table (so per-key
+# write intents are not needed), or cannot even lock its rows
+_NO_OTHER_WRITERS = (1 << SHARE) | (1 << SHARE_ROW_EXCLUSIVE) | (1 << EXCLUSIVE) | (1 << ACCESS_EXCLUSIVE)
+_NO_OTHER_LOCKERS = (1 << EXCLUSIVE) | (1 << ACCESS_EXCLUSIVE)
 
 
 def fmt_value(v: Any, t: SqlType) -> str:
@@ -78,6 +94,11 @@ class TableWriter:
                 self.checks.append((con.name, ccomp.compile_bool(node, "CHECK").fn))
         self.pk_name = next((c.name for c in table.constraints if c.kind == "p"), f"{table.name}_pkey")
         self.unique = [(ix, cols, prefix) for ix, cols, prefix in self.access.indexes if ix.unique]
+        # columns a foreign key can reference: changing one takes FOR UPDATE, others FOR NO KEY UPDATE
+        self.key_cols = set(self.access.pk_idx)
+        for _, cols, _ in self.unique:
+            self.key_cols.update(cols)
+        self.rel_tag = ("rel", table.oid)
         cat = planner.catalog
         self.fks_out: list[tuple[ConstraintDef, TableDef, list[int], list[int]]] = []
         for con in table.constraints:
@@ -85,6 +106,7 @@ class TableWriter:
                 parent = cat.table_by_oid(con.ref_table)
                 if parent is None:
                     continue
+                planner.lock_relation(parent.oid, ROW_SHARE)
                 pnames = [c.name for c in parent.columns]
                 self.fks_out.append((con, parent, [self.names.index(c) for c in con.columns],
                                      [pnames.index(c) for c in con.ref_columns]))
@@ -92,6 +114,9 @@ class TableWriter:
         for other in cat.tables():
             for con in other.constraints:
                 if con.kind == "f" and con.ref_table == table.oid:
+                    planner.lock_relation(other.oid, ROW_SHARE)
+                    if "c" in (con.on_delete, con.on_update) or {"n", "d"} & {con.on_delete, con.on_update}:
+                        planner.lock_relation(other.oid, ROW_EXCLUSIVE)
                     onames = [c.name for c in other.columns]
                     self.fks_in.append((con, other, [onames.index(c) for c in con.columns],
                                         [self.names.index(c) for c in con.ref_columns]))
@@ -126,6 +151,14 @@ class TableWriter:
                                    f'"{name}"', detail=self.failing_row(row), schema=self.table.schema,
                                    table=self.table.name, constraint=name)
 
+    def intents_needed(self, txn: Transaction) -> bool:
+        """Whether writes must take per-key write intents: not when this transaction's
+        relation lock already keeps every other writer out."""
+        return not txn.holds(self.rel_tag, _NO_OTHER_WRITERS)
+
+    def row_locks_needed(self, txn: Transaction) -> bool:
+        return not txn.holds(self.rel_tag, _NO_OTHER_LOCKERS)
+
     def row_key(self, ctx: ExecContext, row: Row) -> bytes:
         if self.access.pk_idx:
             return self.access.row_key(row)
@@ -138,10 +171,12 @@ class TableWriter:
         holds for row's values: (constraint name, that row's key)."""
         txn = ctx.txn
         assert txn is not None
+        intents = self.intents_needed(txn)
         if self.access.pk_idx and (arbiter is None or self.pk_name in arbiter):
             key = self.access.row_key(row)
             if key != rowkey:
-                txn.lock(key)
+                if intents:
+                    txn.lock_write(key)
                 if txn.get_latest(key) is not None:
                     return self.pk_name, key
         for ix, cols, prefix in self.unique:
@@ -151,7 +186,8 @@ class TableWriter:
             if any(v is None for v in vals) and ix.nulls_distinct:
                 continue
             ikey = prefix + encode_key(vals)
-            txn.lock(ikey)
+            if intents:
+                txn.lock_write(ikey)
             other = txn.get_latest(ikey)
             if other is not None and other != rowkey:
                 return ix.name, other
@@ -166,6 +202,8 @@ class TableWriter:
 
     # -- foreign keys --
     def _parent_exists(self, ctx: ExecContext, parent: TableDef, pcols: list[int], vals: list[Any]) -> bool:
+        """Whether the referenced row exists; it is locked FOR KEY SHARE (as PostgreSQL's
+        referential check does), so it cannot be deleted or re-keyed until we end."""
         txn = ctx.txn
         assert txn is not None
         acc = self._parents.get(parent.oid)
@@ -174,13 +212,19 @@ class TableWriter:
         pnames = [c.name for c in parent.columns]
         cols = [pnames[i] for i in pcols]
         if cols == list(parent.primary_key):
-            return txn.get_latest(acc.prefix + encode_key(vals)) is not None
+            return _key_share(txn, acc.prefix + encode_key(vals))
         for ix, icols, prefix in acc.indexes:
             if ix.unique and ix.columns == cols:
-                return txn.get_latest(prefix + encode_key(vals)) is not None
-        for _, data in acc.scan(txn):
+                ikey = prefix + encode_key(vals)
+                while True:
+                    rowkey = txn.get_latest(ikey)
+                    if rowkey is None:
+                        return False
+                    if _key_share(txn, rowkey) and txn.get_latest(ikey) == rowkey:
+                        return True
+        for key, data in acc.scan_latest(txn):
             r = acc.decode(data)
-            if all(r[i] == v for i, v in zip(pcols, vals)):
+            if all(r[i] == v for i, v in zip(pcols, vals)) and _key_share(txn, key):
                 return True
         return False
 
@@ -213,21 +257,25 @@ class TableWriter:
         cnames = [c.name for c in child.columns]
         cols = [cnames[i] for i in ccols]
         pk = list(child.primary_key)
+        # the newest committed rows, as PostgreSQL's referential checks see them; a row a
+        # REPEATABLE READ snapshot does not show is a serialization failure there
         if pk[: len(cols)] == cols:
             start = acc.prefix + encode_key(vals)
-            it = acc.scan(txn, start, prefix_end(start))
+            it = acc.scan_latest(txn, start, prefix_end(start))
         else:
             it = None
             for ix, icols, prefix in acc.indexes:
                 if ix.columns[: len(cols)] == cols:
                     start = prefix + encode_key(vals)
-                    it = acc.index_scan(txn, prefix, start, prefix_end(start))
+                    it = acc.index_scan_latest(txn, start, prefix_end(start))
                     break
             if it is None:
-                it = acc.scan(txn)
+                it = acc.scan_latest(txn)
         for key, data in list(it):
             r = acc.decode(data)
             if all(r[i] == v for i, v in zip(ccols, vals)):
+                if not txn.snapshot_per_statement and txn.changed_since_snapshot(key, data):
+                    raise SerializationFailure("could not serialize access due to concurrent update")
                 yield key, r
 
     def on_parent_change(self, ctx: ExecContext, old: Row, new: Row | None) -> None:
@@ -250,7 +298,16 @@ class TableWriter:
                                detail=self.key_detail(pcols, old) + f' is still referenced from table "{child.name}".',
                                schema=child.schema, table=child.name, constraint=con.name)
             cw = self._child_writer(child)
+            txn = ctx.txn
+            assert txn is not None
+            locks = cw.row_locks_needed(txn)
             for key, r in refs:
+                if locks:
+                    txn.lock_row(key, FOR_UPDATE)
+                    latest = txn.get_latest(key)
+                    if latest is None:
+                        continue
+                    r = cw.access.decode(latest)
                 if action == "c" and new is None:
                     cw.delete(ctx, key, r)
                 elif action == "c":
@@ -284,7 +341,6 @@ class TableWriter:
             if other is not None:
                 self.raise_unique(other[0], row)
         self.check_fks_out(ctx, row, None)
-        txn.lock(rowkey)
         txn.put(rowkey, self.access.encode(row))
         self.access.write_indexes(txn, row, rowkey, None)
         return rowkey, row
@@ -294,20 +350,27 @@ class TableWriter:
         txn = ctx.txn
         assert txn is not None
         newkey = key
+        intents = self.intents_needed(txn)
         if self.access.pk_idx:
             newkey = self.access.row_key(new)
+            if intents:
+                txn.lock_write(key)
         if newkey != key:
-            txn.lock(newkey)
+            if intents:
+                txn.lock_write(newkey)
             if txn.get_latest(newkey) is not None:
                 self.raise_unique(self.pk_name, new)
         for ix, cols, prefix in self.unique:
             if [new[i] for i in cols] == [old[i] for i in cols]:
                 continue
+            if intents:
+                self._lock_unique_entry(txn, ix, cols, prefix, old)
             vals = [new[i] for i in cols]
             if any(v is None for v in vals) and ix.nulls_distinct:
                 continue
             ikey = prefix + encode_key(vals)
-            txn.lock(ikey)
+            if intents:
+                txn.lock_write(ikey)
             other = txn.get_latest(ikey)
             if other is not None and other != key:
                 self.raise_unique(ix.name, new)
@@ -325,9 +388,21 @@ class TableWriter:
             self.on_parent_change(ctx, old, new)
         return newkey, new
 
+    def _lock_unique_entry(self, txn: Transaction, ix: Any, cols: list[int], prefix: bytes, row: Row) -> None:
+        """A write intent on the unique entry row holds, which this transaction is about to
+        remove: an inserter of the same value waits to see whether we commit."""
+        vals = [row[i] for i in cols]
+        if not (any(v is None for v in vals) and ix.nulls_distinct):
+            txn.lock_write(prefix + encode_key(vals))
+
     def delete(self, ctx: ExecContext, key: bytes, old: Row) -> None:
         txn = ctx.txn
         assert txn is not None
+        if self.intents_needed(txn):
+            if self.access.pk_idx:
+                txn.lock_write(key)
+            for ix, cols, prefix in self.unique:
+                self._lock_unique_entry(txn, ix, cols, prefix, old)
         if self.fks_in:
             self.on_parent_change(ctx, old, None)
         txn.delete(key)
@@ -344,3 +419,17 @@ def is_default(node: exp.Expression) -> bool:
     return isinstance(node, exp.Var) and node.name.upper() == "DEFAULT" or (
         isinstance(node, exp.Column) and not node.table and node.name.upper() == "DEFAULT" and
         isinstance(node.this, exp.Identifier) and not node.this.quoted)
+
+
+def _key_share(txn: Transaction, key: bytes) -> bool:
+    """Locks the referenced row FOR KEY SHARE; whether it exists. Under REPEATABLE READ a
+    row changed since the snapshot fails (40001) and one inserted since counts as absent."""
+    txn.lock_row(key, FOR_KEY_SHARE)
+    latest = txn.get_latest(key)
+    if txn.snapshot_per_statement or latest is None:
+        return latest is not None
+    if txn.changed_since_snapshot(key, latest):
+        if txn.get(key) is None:
+            return False
+        raise SerializationFailure("could not serialize access due to concurrent update")
+    return True

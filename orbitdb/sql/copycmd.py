@@ -408,9 +408,10 @@ def copy_statement(s: Session, st: Statement, ctx: ExecContext) -> CopyIn | Copy
     if m.group("query"):
         if direction != "TO":
             raise SqlError("42601", 'syntax error at or near "FROM"')
-        from orbitdb.sql.compiled import compile_node
+        from orbitdb.sql.compiled import compile_node, take_relation_locks
 
         compiled = compile_node(s, parse_one(m.group("query")[1:-1]), rt)
+        take_relation_locks(compiled, ctx)
         result = compiled.run(ctx)
         types = [c.type for c in compiled.out.columns]  # type: ignore[attr-defined]
         names = [c.name for c in compiled.out.columns]  # type: ignore[attr-defined]

@@ -38,8 +38,16 @@ from orbitdb.storage.catalog import (
     TableDef,
 )
 from orbitdb.storage.keycodec import encode_key
+from orbitdb.storage.lockmodes import (
+    ACCESS_EXCLUSIVE,
+    ACCESS_SHARE,
+    SHARE,
+    SHARE_ROW_EXCLUSIVE,
+    SHARE_UPDATE_EXCLUSIVE,
+)
 from orbitdb.storage.rowcodec import encode_stored
 from orbitdb.storage.tables import TableAccess
+from orbitdb.storage.temp import is_temp_oid
 from orbitdb.storage.txn import SEQUENCE_PREFIX, index_prefix, prefix_end, table_prefix
 
 if TYPE_CHECKING:
@@ -61,22 +69,71 @@ class DDL:
     # ---- lookups ----
     def schema_of(self, node: exp.Table | None) -> str:
         if node is not None and node.args.get("db"):
-            name = ident(node.args["db"])
+            name = self.s.resolve_schema(ident(node.args["db"]))
             if self.cat.schema(name) is None:
                 raise SqlError("3F000", f'schema "{name}" does not exist')
             return name
         return self.s.creation_schema()
 
-    def find_table(self, node: exp.Table, missing_ok: bool = False, kind: str | None = "r") -> TableDef | None:
+    def oid_like(self, owner: TableDef) -> int:
+        """An oid for an object that belongs to owner (index, owned sequence): temporary
+        with a temporary table."""
+        return self.s.store.temp_oids.new() if is_temp_oid(owner.oid) else self.cat.new_oid()
+
+    def temp_schema(self) -> str:
+        """This session's pg_temp_<n> schema, made at its first temporary object."""
+        temp = self.s.temp_objects()
+        name = temp.schema_name
+        if self.cat.schema(name) is None:
+            self.cat.put(SchemaDef(self.s.store.temp_oids.new(), name, self.s.user))
+        return name
+
+    def _lookup_table(self, node: exp.Table) -> TableDef | None:
         name = ident(node.this)
         if node.args.get("db"):
-            t = self.cat.table(ident(node.args["db"]), name)
-        else:
-            t = None
-            for sch in self.s.search_schemas():
-                t = self.cat.table(sch, name)
-                if t is not None:
-                    break
+            return self.cat.table(ident(node.args["db"]), name)
+        for sch in self.s.search_schemas():
+            t = self.cat.table(sch, name)
+            if t is not None:
+                return t
+        return None
+
+    def lock_table(self, t: TableDef, mode: int, modify: bool = True) -> TableDef | None:
+        """Takes PostgreSQL's relation lock mode on t (and, to change it, the exclusive lock
+        on its catalog entry); returns t as the newest catalog has it once the locks are
+        ours, or None if it was dropped while we waited."""
+        self.txn.lock_relation(t.oid, mode)
+        if modify:
+            self.txn.lock(("obj", t.oid), ACCESS_EXCLUSIVE)
+        if self.txn.refresh_catalog():
+            return self.cat.table_by_oid(t.oid)
+        return t
+
+    def lock_object(self, oid: int, mode: int | None = None) -> None:
+        """Takes the relation lock mode (if any) and the exclusive lock on oid's catalog entry,
+        then follows the newest catalog: read the object again from self.cat afterwards."""
+        if mode is not None:
+            self.txn.lock_relation(oid, mode)
+        self.txn.lock(("obj", oid), ACCESS_EXCLUSIVE)
+        self.txn.refresh_catalog()
+
+    def claim_name(self, schema: str, name: str) -> None:
+        """Waits for a concurrent transaction that takes the same relation name to end,
+        as PostgreSQL's unique index on pg_class makes it wait."""
+        self.txn.lock(("name", schema, name), ACCESS_EXCLUSIVE)
+        self.txn.refresh_catalog()
+
+    def find_table(self, node: exp.Table, missing_ok: bool = False, kind: str | None = "r",
+                   mode: int = ACCESS_EXCLUSIVE, modify: bool = True) -> TableDef | None:
+        name = ident(node.this)
+        t = self._lookup_table(node)
+        while t is not None:
+            locked = self.lock_table(t, mode, modify)
+            again = self._lookup_table(node)
+            if locked is not None and again is not None and again.oid == locked.oid:
+                t = locked
+                break
+            t = again  # dropped or replaced while we waited: lock what the name means now
         if t is not None and kind is not None and t.kind != kind:
             if kind == "r":
                 raise SqlError("42809", f'"{name}" is not a table')
@@ -87,6 +144,7 @@ class DDL:
         return t
 
     def check_new_name(self, schema: str, name: str) -> None:
+        self.claim_name(schema, name)
         if self.cat.relation_oid(schema, name) is not None:
             raise SqlError("42P07", f'relation "{name}" already exists')
 
@@ -110,8 +168,10 @@ class DDL:
     def create_table(self, node: exp.Create) -> Result:
         target = node.this
         table_node = target.this if isinstance(target, exp.Schema) else target
-        schema = self.schema_of(table_node)
+        temp, on_commit = _temporary(node, table_node)
+        schema = self.temp_schema() if temp else self.schema_of(table_node)
         name = ident(table_node.this)
+        self.claim_name(schema, name)
         if self.cat.relation_oid(schema, name) is not None:
             if node.args.get("exists"):
                 self.notice(f'relation "{name}" already exists, skipping', "42P07")
@@ -120,7 +180,10 @@ class DDL:
         check_table_properties(node)
         if node.args.get("expression") is not None:
             return self.create_table_as(node, schema, name)
-        t = TableDef(self.cat.new_oid(), schema, name, owner=self.s.user)
+        oid = self.s.store.temp_oids.new() if temp else self.cat.new_oid()
+        t = TableDef(oid, schema, name, owner=self.s.user, on_commit=on_commit)
+        # nobody else can see the new table; holding it exclusively spares its rows' locks
+        self.txn.lock_relation(t.oid, ACCESS_EXCLUSIVE)
         elements = list(target.expressions) if isinstance(target, exp.Schema) else []
         for el in elements:
             if isinstance(el, exp.LikeProperty):
@@ -141,7 +204,7 @@ class DDL:
         """LIKE source [INCLUDING | EXCLUDING option ...]: the columns with their NOT NULL, and what
         the options include; an option that would copy what orbitdb cannot (indexes, identity) is
         refused rather than skipped."""
-        src = self.find_table(el.this, kind=None)
+        src = self.find_table(el.this, kind=None, mode=ACCESS_SHARE, modify=False)
         assert src is not None
         included: set[str] = set()
         for opt in el.expressions:
@@ -193,7 +256,7 @@ class DDL:
         name = self.unique_name(t.schema, f"{t.name}_{column}_seq")
         maxv = {"integer": 2147483647, "smallint": 32767, "bigint": 9223372036854775807}[type_name]
         inc = increment or 1
-        seq = SequenceDef(self.cat.new_oid(), t.schema, name, type_name, start if start is not None else
+        seq = SequenceDef(self.oid_like(t), t.schema, name, type_name, start if start is not None else
                           (1 if inc > 0 else -1), inc, 1 if inc > 0 else -maxv, maxv if inc > 0 else -1,
                           owned_by=(t.oid, column), owner=self.s.user)
         self.cat.put(seq)
@@ -288,7 +351,7 @@ class DDL:
             assert col is not None
             col.not_null = True
         cname = name or self.unique_name(t.schema, f"{t.name}_pkey")
-        ix = IndexDef(self.cat.new_oid(), cname, cols, unique=True, primary=True)
+        ix = IndexDef(self.oid_like(t), cname, cols, unique=True, primary=True)
         t.indexes.append(ix)
         t.constraints.append(ConstraintDef(cname, "p", cols, index=ix.oid))
 
@@ -297,7 +360,7 @@ class DDL:
         cname = name or self.unique_name(t.schema, f"{t.name}_{'_'.join(cols)}_key")
         if self.cat.relation_oid(t.schema, cname) is not None or any(i.name == cname for i in t.indexes):
             raise SqlError("42P07", f'relation "{cname}" already exists')
-        ix = IndexDef(self.cat.new_oid(), cname, cols, unique=True, nulls_distinct=nulls_distinct)
+        ix = IndexDef(self.oid_like(t), cname, cols, unique=True, nulls_distinct=nulls_distinct)
         t.indexes.append(ix)
         t.constraints.append(ConstraintDef(cname, "u", cols, index=ix.oid))
         return ix
@@ -341,8 +404,11 @@ class DDL:
         if pname == t.name and not tnode.args.get("db"):
             parent = t
         else:
-            parent = self.find_table(tnode)
+            parent = self.find_table(tnode, mode=SHARE_ROW_EXCLUSIVE, modify=False)
         assert parent is not None
+        if is_temp_oid(parent.oid) != is_temp_oid(t.oid):
+            kind = "temporary" if is_temp_oid(t.oid) else "permanent"
+            raise SqlError("42P16", f"constraints on {kind} tables may reference only {kind} tables")
         if isinstance(target, exp.Schema) and target.expressions:
             pcols = [_col_name(c) for c in target.expressions]
         else:
@@ -385,16 +451,20 @@ class DDL:
         self.cat.put(t)
 
     def create_table_as(self, node: exp.Create, schema: str, name: str) -> Result:
-        from orbitdb.sql.compiled import compile_node
+        from orbitdb.sql.compiled import compile_node, take_relation_locks
 
         query = node.args["expression"]
         rt = Runtime([])
         compiled = compile_node(self.s, query, rt)
         rt.ctx = self.ctx
+        take_relation_locks(compiled, self.ctx)
         cols_out = compiled.columns or []
         target = node.this
         names = [ident(c) for c in target.expressions] if isinstance(target, exp.Schema) else []
-        t = TableDef(self.cat.new_oid(), schema, name, owner=self.s.user)
+        temp, on_commit = _temporary(node, node.this.this if isinstance(node.this, exp.Schema) else node.this)
+        oid = self.s.store.temp_oids.new() if temp else self.cat.new_oid()
+        t = TableDef(oid, schema, name, owner=self.s.user, on_commit=on_commit)
+        self.txn.lock_relation(t.oid, ACCESS_EXCLUSIVE)
         plan_cols = compiled.out.columns  # type: ignore[attr-defined]
         for i, c in enumerate(plan_cols):
             ct = c.type if c.type.oid != T.UNKNOWN.oid else T.TEXT
@@ -420,7 +490,7 @@ class DDL:
     def create_index(self, node: exp.Create) -> Result:
         ix_node = node.this
         tnode = ix_node.args["table"]
-        t = self.find_table(tnode)
+        t = self.find_table(tnode, mode=SHARE)
         assert t is not None
         params = ix_node.args.get("params")
         if params.args.get("where") is not None and node.args.get("unique"):
@@ -443,7 +513,7 @@ class DDL:
                 raise SqlError("42P07", f'relation "{name}" already exists')
         else:
             name = self.unique_name(t.schema, f"{t.name}_{'_'.join(cols)}_idx")
-        ix = IndexDef(self.cat.new_oid(), name, cols, unique=bool(node.args.get("unique")))
+        ix = IndexDef(self.oid_like(t), name, cols, unique=bool(node.args.get("unique")))
         t.indexes.append(ix)
         self.build_index(t, ix)
         self.cat.put(t)
@@ -1056,8 +1126,11 @@ class DDL:
             from orbitdb.sql.system.deparse import quote_identifier
 
             new = Words(m_rename.group("new")).qualified_name()[-1]
+            self.lock_object(seq.oid, ACCESS_EXCLUSIVE)
+            seq = self.cat.objects[seq.oid]  # type: ignore[assignment]
             self.check_new_name(seq.schema, new)
             self.retarget_defaults({seq.oid: f"{quote_identifier(seq.schema)}.{quote_identifier(new)}"})
+            seq = self.cat.objects[seq.oid]  # type: ignore[assignment]
             seq.name = new
             self.cat.put(seq)
             return Result("ALTER SEQUENCE")
@@ -1092,6 +1165,8 @@ class DDL:
         view is written under its new name, aliased as the old one so that qualified columns stay."""
         from orbitdb.sql.regtypes import lookup_reg
 
+        for oid in [v.oid for v in self.views_using(t)]:
+            self.lock_object(oid, ACCESS_EXCLUSIVE)
         for v in self.views_using(t):
             tree = parse_one(v.view_sql).copy()  # type: ignore[arg-type]
             for node in list(tree.find_all(exp.Table)):
@@ -1112,6 +1187,8 @@ class DDL:
         new name, given by oid, is written under it. Resolved before the rename takes effect."""
         from orbitdb.sql.regtypes import lookup_reg
 
+        for oid in [t.oid for t in self.cat.tables() if any(c.default for c in t.columns)]:
+            self.lock_object(oid)  # the entries change: taken before they are read
         for t in self.cat.tables():
             for c in t.columns:
                 if not c.default:
@@ -1140,6 +1217,12 @@ class DDL:
         if new.startswith("pg_"):
             raise SqlError("42939", f'unacceptable schema name "{new}"',
                            detail='The prefix "pg_" is reserved for system schemas.')
+        self.claim_name("", new)
+        members = [o.oid for o in self.cat.objects.values() if isinstance(o, (TableDef, SequenceDef)) and
+                   (o.schema == old or isinstance(o, TableDef) and o.kind == "v")]
+        for oid in [sch.oid, *members]:
+            self.lock_object(oid)  # the schema, what moves with it and the views that may name it
+        sch = self.cat.objects[sch.oid]  # type: ignore[assignment]
         self.retarget_defaults({q.oid: f"{quote_identifier(new)}.{quote_identifier(q.name)}"
                                 for q in self.cat.sequences() if q.schema == old})
         for v in self.cat.tables():
@@ -1280,6 +1363,8 @@ class DDL:
             sch = self.cat.schema(parts[-1])
             if sch is None:
                 raise SqlError("3F000", f'schema "{parts[-1]}" does not exist')
+            self.lock_object(sch.oid)
+            sch = self.cat.objects[sch.oid]  # type: ignore[assignment]
             sch.comment = comment
             self.cat.touch(sch.oid)
         elif kind == "SEQUENCE":
@@ -1287,6 +1372,8 @@ class DDL:
                                       lambda sch: self.cat.sequence(sch, parts[-1]))
             if seq is None:
                 raise SqlError("42P01", f'relation "{parts[-1]}" does not exist')
+            self.lock_object(seq.oid, SHARE_UPDATE_EXCLUSIVE)
+            seq = self.cat.objects[seq.oid]  # type: ignore[assignment]
             seq.comment = comment
             self.cat.touch(seq.oid)
         elif kind == "INDEX":
@@ -1294,10 +1381,14 @@ class DDL:
                                         lambda sch: self.cat.index_owner(sch, parts[-1]))
             if found is None:
                 raise SqlError("42P01", f'relation "{parts[-1]}" does not exist')
-            found[1].comment = comment
-            self.cat.touch(found[0].oid)
+            owner = self.lock_table(found[0], SHARE_UPDATE_EXCLUSIVE)
+            ix = next((i for i in owner.indexes if i.oid == found[1].oid), None) if owner is not None else None
+            if owner is None or ix is None:
+                raise SqlError("42P01", f'relation "{parts[-1]}" does not exist')
+            ix.comment = comment
+            self.cat.touch(owner.oid)
         elif kind == "CONSTRAINT":
-            t = self.find_table(_table_node(on_table), kind=None)
+            t = self.find_table(_table_node(on_table), kind=None, mode=SHARE_UPDATE_EXCLUSIVE)
             assert t is not None
             con = next((c for c in t.constraints if c.name == parts[-1]), None)
             if con is None:
@@ -1307,7 +1398,7 @@ class DDL:
         elif kind == "COLUMN":
             if len(parts) < 2:
                 raise SqlError("42601", "column name must be qualified")
-            t = self.find_table(_table_node(parts[:-1]), kind=None)
+            t = self.find_table(_table_node(parts[:-1]), kind=None, mode=SHARE_UPDATE_EXCLUSIVE)
             assert t is not None
             c = t.column(parts[-1])
             if c is None:
@@ -1315,7 +1406,7 @@ class DDL:
             c.comment = comment
             self.cat.touch(t.oid)
         else:
-            t = self.find_table(_table_node(parts), kind="v" if kind == "VIEW" else "r")
+            t = self.find_table(_table_node(parts), kind="v" if kind == "VIEW" else "r", mode=SHARE_UPDATE_EXCLUSIVE)
             assert t is not None
             t.comment = comment
             self.cat.touch(t.oid)
@@ -1363,6 +1454,10 @@ class DDL:
                 raise SqlError("42809", f'"{parts[-1]}" is not a sequence')
         if regrole_in(self.s, role_name) is None:
             raise SqlError("42704", f'role "{role_name}" does not exist')
+        if obj is not None:
+            self.lock_object(obj.oid, None if isinstance(obj, SchemaDef) else ACCESS_EXCLUSIVE)
+            obj = self.cat.objects.get(obj.oid)  # type: ignore[assignment]
+            assert obj is not None
         if obj is None:
             # an index has its table's owner: PostgreSQL warns and changes nothing
             if role_name != index_owner:
@@ -1408,6 +1503,38 @@ class DDL:
         col.default = f"nextval('{_seq_ref(seq, self.s)}'::regclass)"
         self.cat.put(t)
         return Result("ALTER TABLE")
+
+def _temporary(node: exp.Create, table_node: exp.Expression) -> tuple[bool, str]:
+    """Whether CREATE TABLE makes a temporary table, and its ON COMMIT action."""
+    props = node.args.get("properties")
+    items = props.expressions if props is not None else []
+    temp = any(isinstance(p, exp.TemporaryProperty) for p in items)
+    db = table_node.args.get("db") if isinstance(table_node, exp.Table) else None
+    if db is not None and ident(db) == "pg_temp":
+        temp = True
+    on_commit = "drop" if node.meta.get("on_commit_drop") else ""
+    for p in items:
+        if isinstance(p, exp.OnCommitProperty):
+            on_commit = "delete" if p.args.get("delete") else ""
+            if not temp:
+                raise SqlError("42P16", "ON COMMIT can only be used on temporary tables")
+    if on_commit and not temp:
+        raise SqlError("42P16", "ON COMMIT can only be used on temporary tables")
+    return temp, on_commit
+
+
+_ON_COMMIT_DROP = re.compile(r"\bON\s+COMMIT\s+DROP\b", re.IGNORECASE)
+
+
+def _parse_create(text: str) -> exp.Expression:
+    """sqlglot does not know ON COMMIT DROP: it is taken out and noted on the node."""
+    m = _ON_COMMIT_DROP.search(text)
+    if m is None:
+        return parse_one(text)
+    node = parse_one(text[: m.start()] + text[m.end():])
+    node.meta["on_commit_drop"] = True
+    return node
+
 
 def _qualify_regclass_literals(s: Session, node: exp.Expression) -> exp.Expression:
     """'name'::regclass resolved now to its schema-qualified name (PostgreSQL binds the oid)."""
@@ -1644,7 +1771,7 @@ def ddl_statement(s: Session, st: Statement, ctx: ExecContext, params: list[Any]
         node = exp.Drop(kind=kind, exists=bool(m_drop.group(2)), tables=tables,
                         cascade=(m_drop.group(4) or "").upper() == "CASCADE")
     else:
-        node = parse_one(st.text)
+        node = _parse_create(st.text) if words[0] == "CREATE" else parse_one(st.text)
     d = DDL(s, ctx)
     if isinstance(node, exp.Create):
         kind = (node.args.get("kind") or "").upper()

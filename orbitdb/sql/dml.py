@@ -14,11 +14,13 @@ from orbitdb.sql.compiled import Compiled
 from orbitdb.sql.constraints import TableWriter, assignment, is_default, table_scope
 from orbitdb.sql.errors import SqlError
 from orbitdb.sql.expr import Compiler, E, Runtime, coerce, ident
-from orbitdb.sql.planner import Planner, split_and
-from orbitdb.sql.plans import Plan, TableScan
+from orbitdb.sql.planner import Planner, all_true, split_and
+from orbitdb.sql.plans import Filter, Plan
 from orbitdb.sql.result import Column, Result
 from orbitdb.sql.scope import ExecContext, Scope, ScopeColumn
 from orbitdb.storage.catalog import TableDef
+from orbitdb.storage.errors import SerializationFailure
+from orbitdb.storage.lockmodes import FOR_NO_KEY_UPDATE, FOR_UPDATE, ROW_EXCLUSIVE
 
 Row = tuple[Any, ...]
 Fn = Callable[[Row], Any]
@@ -38,6 +40,7 @@ def _target(planner: Planner, node: exp.Expression) -> tuple[TableDef, str]:
         raise SqlError("55000", f'cannot insert into view "{name}"' if isinstance(node, exp.Schema) or True else "",
                        detail="Views that do not select from a single table or view are not automatically updatable.")
     alias = table_node.args.get("alias")
+    planner.lock_relation(table.oid, ROW_EXCLUSIVE)
     return table, ident(alias.this) if alias is not None and alias.this is not None else table.name
 
 
@@ -128,6 +131,7 @@ class CompiledInsert(Compiled):
         self.conflict = node.args.get("conflict")
         self.arbiter: list[str] | None = None
         self.do_update: list[tuple[int, Fn]] | None = None
+        self.update_touches_keys = False
         self.update_where: Fn | None = None
         if self.conflict is not None:
             self._compile_conflict(planner, table, alias, rt)
@@ -177,6 +181,7 @@ class CompiledInsert(Compiled):
             scope.rels.add("excluded")
             comp = Compiler(planner, scope, rt, where="ON CONFLICT DO UPDATE")
             self.do_update = _compile_set(comp, c.args.get("expressions") or [], self.writer, table)
+            self.update_touches_keys = any(ci in self.writer.key_cols for ci, _ in self.do_update)
             where = c.args.get("where")
             if where is not None:
                 self.update_where = comp.compile_bool(where.this, "WHERE").fn
@@ -221,33 +226,10 @@ class CompiledInsert(Compiled):
             if self.arbiter is None:
                 key, final = w.insert(ctx, t)  # type: ignore[misc]
             else:
-                res = w.insert(ctx, t, self.arbiter)
-                if res[0] == "conflict":
-                    existing_key = res[1]
-                    assert isinstance(existing_key, bytes)
-                    if self.do_update is None:
-                        continue
-                    if existing_key in touched:
-                        raise SqlError("21000", "ON CONFLICT DO UPDATE command cannot affect row a second time",
-                                       hint="Ensure that no rows proposed for insertion within the same command "
-                                       "have duplicate constrained values.")
-                    ctx.txn.lock(existing_key)  # type: ignore[union-attr]
-                    data = ctx.txn.get_latest(existing_key)  # type: ignore[union-attr]
-                    if data is None:
-                        key, final = w.insert(ctx, t)  # type: ignore[misc]
-                    else:
-                        old = w.access.decode(data)
-                        combined = old + (existing_key,) + t + (None,)
-                        if self.update_where is not None and self.update_where(combined) is not True:
-                            continue
-                        new = list(old)
-                        for ci, f in self.do_update:
-                            new[ci] = f(combined)
-                        key, final = w.update(ctx, existing_key, old, tuple(new))
-                        touched.add(key)
-                else:
-                    key, final = res  # type: ignore[assignment]
-                    touched.add(key)  # type: ignore[arg-type]
+                done = self._insert_or_resolve(ctx, t, touched)
+                if done is None:
+                    continue
+                key, final = done
             count += 1
             if ret is not None:
                 full = final + (key,)
@@ -255,6 +237,47 @@ class CompiledInsert(Compiled):
         if ret is not None:
             return Result(f"INSERT 0 {count}", ret[1], out_rows, count)
         return Result(f"INSERT 0 {count}", None, [], count)
+
+
+    def _insert_or_resolve(self, ctx: ExecContext, t: Row, touched: set[bytes]) -> tuple[bytes, Row] | None:
+        """INSERT ... ON CONFLICT for one row: the inserted or updated row, or None when
+        nothing was written. The conflicting row is locked and worked on in its newest
+        version, as PostgreSQL does; under REPEATABLE READ a conflicting row the snapshot
+        does not show is a serialization failure."""
+        w = self.writer
+        txn = ctx.txn
+        assert txn is not None
+        while True:
+            res = w.insert(ctx, t, self.arbiter)
+            if res[0] != "conflict":
+                touched.add(res[0])  # type: ignore[arg-type]
+                return res  # type: ignore[return-value]
+            existing_key = res[1]
+            assert isinstance(existing_key, bytes)
+            if self.do_update is None:
+                if not txn.snapshot_per_statement and txn.get(existing_key) is None:
+                    raise SerializationFailure("could not serialize access due to concurrent update")
+                return None
+            if existing_key in touched:
+                raise SqlError("21000", "ON CONFLICT DO UPDATE command cannot affect row a second time",
+                               hint="Ensure that no rows proposed for insertion within the same command "
+                               "have duplicate constrained values.")
+            if w.row_locks_needed(txn):
+                txn.lock_row(existing_key, FOR_UPDATE if self.update_touches_keys else FOR_NO_KEY_UPDATE)
+            data = txn.get_latest(existing_key)
+            if data is None:
+                continue  # the conflicting row went away while we waited: try the insert again
+            txn.check_update_allowed(existing_key, data)
+            old = w.access.decode(data)
+            combined = old + (existing_key,) + t + (None,)
+            if self.update_where is not None and self.update_where(combined) is not True:
+                return None
+            new = list(old)
+            for ci, f in self.do_update:
+                new[ci] = f(combined)
+            key, final = w.update(ctx, existing_key, old, tuple(new))
+            touched.add(key)
+            return key, final
 
 
 def _compile_set(comp: Compiler, items: list[exp.Expression], w: TableWriter, table: TableDef
@@ -341,19 +364,64 @@ class CompiledModify(Compiled):
         self.width = len(table.columns)
         for cj in rest:
             e = comp.compile_bool(cj, "WHERE")
-            from orbitdb.sql.plans import Filter
-
             plan = Filter(plan, e.fn, cj.sql(dialect="postgres"))
         self.plan = plan
-        self.recheck: Fn | None = None
-        if isinstance(plan, TableScan) and plan.filter is not None:
-            self.recheck = plan.filter
+        # the whole WHERE clause, to re-check a row that changed after the snapshot
+        self.recheck: Fn | None = all_true([comp.compile_bool(cj, "WHERE").fn for cj in conjuncts]) if conjuncts else None
         self.set: list[tuple[int, Fn]] = []
         if self.is_update:
             self.set = _compile_set(comp, node.expressions, self.writer, table)
+        self.key_targets = sorted({ci for ci, _ in self.set} & self.writer.key_cols)
         self.returning = _returning(planner, node, scope, rt)
         self.columns = self.returning[1] if self.returning else None
         self.single = not others
+
+    def _new_row(self, r: Row) -> tuple[Any, ...]:
+        new = list(r[: self.width])
+        for ci, f in self.set:
+            new[ci] = f(r)
+        return tuple(new)
+
+    def _mode(self, old: Row, new: Row | None) -> int:
+        """FOR UPDATE for a delete or a change of a key column, else FOR NO KEY UPDATE."""
+        if new is None:
+            return FOR_UPDATE
+        return FOR_UPDATE if any(old[i] != new[i] for i in self.key_targets) else FOR_NO_KEY_UPDATE
+
+    def _lock_target(self, ctx: ExecContext, key: bytes, r: Row) -> tuple[Row, Row | None] | None:
+        """Locks the target row; returns the row to work on and its new version (update), or
+        None to skip it. READ COMMITTED follows a row changed after the snapshot to its newest
+        version and re-checks the WHERE clause there (PostgreSQL's EvalPlanQual); the other
+        levels fail with 40001."""
+        txn = ctx.txn
+        assert txn is not None
+        width = self.width
+        new = self._new_row(r) if self.is_update else None
+        locking = self.writer.row_locks_needed(txn)
+        mode = self._mode(r, new)
+        if locking:
+            txn.lock_row(key, mode)
+        latest = txn.get_latest(key)
+        if not txn.changed_since_snapshot(key, latest):
+            return r, new
+        if not txn.snapshot_per_statement:
+            raise SerializationFailure("could not serialize access due to concurrent update")
+        while True:
+            if latest is None:
+                return None  # deleted by a transaction that committed meanwhile
+            r = self.writer.access.decode(latest) + (key,) + r[width + 1:]
+            if self.recheck is not None and self.recheck(r) is not True:
+                return None
+            new = self._new_row(r) if self.is_update else None
+            stronger = self._mode(r, new)
+            if not locking or stronger <= mode:
+                return r, new
+            mode = stronger
+            txn.lock_row(key, mode)
+            again = txn.get_latest(key)
+            if again == latest:
+                return r, new
+            latest = again
 
     def run(self, ctx: ExecContext) -> Result:
         read_only_check(ctx, "UPDATE" if self.is_update else "DELETE")
@@ -371,23 +439,14 @@ class CompiledModify(Compiled):
             key = r[width]
             if key in done:
                 continue
-            waited = txn.lock(key)
-            if waited:
-                data = txn.get_latest(key)
-                if data is None:
-                    continue  # deleted by the transaction we waited for
-                old = w.access.decode(data)
-                r = old + (key,) + r[width + 1:]
-                if self.recheck is not None and self.recheck(r) is not True:
-                    continue
-            else:
-                old = r[:width]
+            locked = self._lock_target(ctx, key, r)
+            if locked is None:
+                continue
+            r, new = locked
+            old = r[:width]
             done.add(key)
-            if self.is_update:
-                new = list(old)
-                for ci, f in self.set:
-                    new[ci] = f(r)
-                newkey, final = w.update(ctx, key, old, tuple(new))
+            if new is not None:
+                newkey, final = w.update(ctx, key, old, new)
                 done.add(newkey)
                 result_row = final + (newkey,) + r[width + 1:]
             else:
@@ -435,3 +494,4 @@ def _get(i: int) -> Fn:
 
 
 __all__ = ["ScopeColumn", "compile_dml"]
+

@@ -2,8 +2,9 @@
 subscripts, the SQL-value-to-JSON conversion and jsonb's sort order.
 
 json and jsonb values are parsed Python values (dict, list, str, int,
-Decimal/float, bool, None); jsonb objects keep their keys in jsonb's order
-(shorter keys first, then bytewise)."""
+Decimal/float, bool, JSON_NULL); jsonb objects keep their keys in jsonb's order
+(shorter keys first, then bytewise). None is SQL NULL, never a JSON value: a
+missing key or element is None, a JSON null is JSON_NULL."""
 
 from __future__ import annotations
 
@@ -20,6 +21,7 @@ from orbitdb.sql import types as T
 from orbitdb.sql.errors import SqlError
 from orbitdb.sql.expr import Compiler, E, coerce, const, type_error_operator
 from orbitdb.sql.types import SqlType
+from orbitdb.storage.jsonnull import JSON_NULL, from_python
 
 Fn = Callable[[Any], Any]
 TEXT_ARRAY = T.array_of(T.TEXT)
@@ -46,6 +48,8 @@ def jsonb_object(pairs: Any) -> dict[str, Any]:
 
 def normalize_jsonb(v: Any) -> Any:
     """A JSON value as jsonb holds it: keys in jsonb order, floats as numerics."""
+    if v is None:
+        return JSON_NULL
     if isinstance(v, dict):
         return {k: normalize_jsonb(v[k]) for k in sorted(v, key=key_order)}
     if isinstance(v, list):
@@ -53,6 +57,12 @@ def normalize_jsonb(v: Any) -> Any:
     if isinstance(v, float):
         return _float_json(v)
     return v
+
+
+def python_json(v: Any, jsonb: bool) -> Any:
+    """A JSON document given as Python data (a DB-API parameter: None is null there)."""
+    v = from_python(v)
+    return normalize_jsonb(v) if jsonb else v
 
 
 def _float_json(v: float) -> Any:
@@ -69,7 +79,7 @@ def _float_json(v: float) -> Any:
 
 def kind(v: Any) -> str:
     """jsonb_typeof."""
-    if v is None:
+    if v is JSON_NULL or v is None:
         return "null"
     if isinstance(v, bool):
         return "boolean"
@@ -90,7 +100,7 @@ def json_text(v: Any, jsonb: bool = True) -> str:
 
 def as_text(v: Any, jsonb: bool = True) -> str | None:
     """->> : a JSON value as text (strings unquoted, null as NULL)."""
-    if v is None:
+    if v is None or v is JSON_NULL:
         return None
     if isinstance(v, str):
         return v
@@ -199,8 +209,8 @@ def contains(a: Any, b: Any, top: bool = True) -> bool:
 def scalar_eq(a: Any, b: Any) -> bool:
     if isinstance(a, bool) or isinstance(b, bool):
         return isinstance(a, bool) and isinstance(b, bool) and a == b
-    if a is None or b is None:
-        return a is None and b is None
+    if a is JSON_NULL or b is JSON_NULL:
+        return a is JSON_NULL and b is JSON_NULL
     if isinstance(a, str) or isinstance(b, str):
         return isinstance(a, str) and isinstance(b, str) and a == b
     return Decimal(str(a)) == Decimal(str(b)) if isinstance(a, float) or isinstance(b, float) else a == b
@@ -228,7 +238,7 @@ def jsonb_sort_key(v: Any) -> Any:
 
 
 def _sort_key(v: Any) -> Any:
-    if v is None:
+    if v is JSON_NULL or v is None:
         return (0,)
     if isinstance(v, bool):
         return (3, v)
@@ -257,7 +267,7 @@ def to_json_value(t: SqlType) -> Callable[[Any], Any]:
         inner = to_json_value(t.elem)
 
         def conv_array(v: list[Any]) -> list[Any]:
-            return [None if x is None else (conv_array(x) if isinstance(x, list) else inner(x)) for x in v]
+            return [JSON_NULL if x is None else (conv_array(x) if isinstance(x, list) else inner(x)) for x in v]
 
         return conv_array
     if oid in (T.JSON.oid, T.JSONB.oid):
@@ -295,8 +305,11 @@ def to_json_value(t: SqlType) -> Callable[[Any], Any]:
 
 
 def value_json(v: Any) -> Any:
-    """to_json by the value's Python type (when the SQL type is not known)."""
-    if v is None or isinstance(v, (bool, int, str, dict)):
+    """to_json by the value's Python type (when the SQL type is not known); NULL inside a
+    value (an array element, a record field) is JSON null."""
+    if v is None:
+        return JSON_NULL
+    if isinstance(v, (bool, int, str, dict, type(JSON_NULL))):
         return v
     if isinstance(v, Decimal):
         return _numeric_json(v)
@@ -378,6 +391,28 @@ def _time_text(v: dt.time) -> str:
 
 def _timetz_json(v: dt.time) -> str:
     return _time_text(v) + _offset(v.utcoffset())
+
+
+def json_agg_result(items: list[Any], conv: Fn, rt: SqlType) -> Any:
+    """json_agg / jsonb_agg: a NULL input is a null element; no rows give NULL."""
+    if not items:
+        return None
+    out = [JSON_NULL if x is None else conv(x) for x in items]
+    return normalize_jsonb(out) if rt.oid == T.JSONB.oid else out
+
+
+def json_object_agg_result(items: list[Any], conv: Fn, rt: SqlType) -> Any:
+    """json_object_agg / jsonb_object_agg: a NULL value is null; a NULL key is an error."""
+    if not items:
+        return None
+    pairs = []
+    for k, v in items:
+        if k is None:
+            raise SqlError("22023", "field name must not be null")
+        pairs.append((str(k), JSON_NULL if v is None else conv(v)))
+    if rt.oid == T.JSONB.oid:
+        return jsonb_object((k, normalize_jsonb(v)) for k, v in pairs)
+    return dict(pairs)
 
 
 # ---------------------------------------------------------------------------

@@ -14,6 +14,7 @@ from orbitdb.sql.errors import SqlError
 from orbitdb.sql.result import Notice, Result
 from orbitdb.sql.scope import ExecContext
 from orbitdb.storage.catalog import TableDef
+from orbitdb.storage.lockmodes import SHARE
 from orbitdb.storage.txn import index_prefix
 
 if TYPE_CHECKING:
@@ -241,7 +242,12 @@ def reindex(s: Session, ctx: ExecContext, text: str) -> Result:
         tables = [(t, None) for t in d.cat.tables() if t.kind == "r" and (kind == "DATABASE" or t.schema == parts[-1])]
     for t, only in tables:
         assert t is not None
+        t = d.lock_table(t, SHARE, modify=False)  # PostgreSQL's lock: writers wait, readers do not
+        if t is None:
+            continue
         for ix in only if only is not None else t.indexes:
+            if only is not None and not any(i.oid == ix.oid for i in t.indexes):
+                continue
             if ix.primary:
                 continue
             d.delete_prefix(index_prefix(ix.oid))

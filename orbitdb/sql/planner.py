@@ -16,6 +16,7 @@ from orbitdb.sql import types as T
 from orbitdb.sql.aggregates import AggCollector
 from orbitdb.sql.errors import SqlError
 from orbitdb.sql.expr import Compiler, E, Runtime, coerce, const, ident
+from orbitdb.sql.lockrows import LockRows, clause_name, lock_targets
 from orbitdb.sql.operators import sort_key_fn
 from orbitdb.sql.plans import (
     Aggregate,
@@ -42,6 +43,7 @@ from orbitdb.sql.scope import ExecContext, Scope, ScopeColumn
 from orbitdb.sql.types import SqlType
 from orbitdb.sql.window import WindowCollector
 from orbitdb.storage.catalog import Catalog, TableDef
+from orbitdb.storage.lockmodes import ACCESS_SHARE, ROW_SHARE
 from orbitdb.storage.tables import TableAccess
 
 if TYPE_CHECKING:
@@ -101,6 +103,11 @@ class Planner:
         self.catalog = catalog
         self.rt = rt
         self.tables_used: set[int] = set()
+        self.relation_locks: dict[int, int] = {}  # oid -> mask of the lock modes a run takes
+
+    def lock_relation(self, oid: int, mode: int) -> None:
+        """Records that running the statement takes mode on the relation."""
+        self.relation_locks[oid] = self.relation_locks.get(oid, 0) | (1 << mode)
 
     # ---- queries ----
     def plan_query(self, node: exp.Expression, parent: Scope | None = None,
@@ -204,6 +211,7 @@ class Planner:
                 raise SqlError("42601", "syntax error at or near \"JOIN\"")
         else:
             plan, conjuncts = self._plan_from(from_.this, sel.args.get("joins") or [], scope, ctes, conjuncts)
+        locks = sel.args.get("locks")
         comp = Compiler(self, scope, self.rt, where="WHERE")
         for cj in conjuncts:
             e = comp.compile_bool(cj, "WHERE")
@@ -273,6 +281,15 @@ class Planner:
             plan = WindowAgg(plan, win)
         out_cols = [ScopeColumn(None, nm, e.type) for nm, e in zip(names, out_exprs)]
         fns = [e.fn for e in out_exprs] + [h.fn for h in hidden]
+        lock_node = None
+        if locks:
+            self._check_lockable(sel, locks, agg is not None, bool(win.specs), bool(srf), from_ is None)
+            targets = lock_targets(locks, scope, _nullable_rels(from_, sel.args.get("joins") or []), scope.tables)
+            for t in targets:
+                self.lock_relation(t.access.table.oid, ROW_SHARE)
+            lock_node = LockRows(Result1(), targets, self._recheck_fn(sel, scope), list(fns))
+            fns = fns + [_whole_row]
+            hidden = hidden + [E(_whole_row, T.TEXT)]
         plan = Project(plan, fns, out_cols + [ScopeColumn(None, "?sort?", h.type, hidden=True) for h in hidden], srf)
         width = len(out_exprs)
         if distinct is not None:
@@ -296,10 +313,40 @@ class Planner:
                 plan = Distinct(plan, lambda r, w=width, rk=rk: rk(r[:w]))
         if order is not None and not _order_by_scan(plan, order, order_out_idx, out_exprs, hidden):
             plan = Sort(plan, self._sort_keys(order, order_out_idx, out_exprs, hidden, width))
+        if lock_node is not None:
+            lock_node.child = plan
+            plan = lock_node
         plan = self._limit(sel, plan, scope)
         if hidden:
             plan = Strip(plan, width, out_cols)
         return Output(plan, out_cols)
+
+    def _check_lockable(self, sel: exp.Select, locks: list[exp.Lock], grouped: bool, windowed: bool, srf: bool,
+                        no_from: bool) -> None:
+        what = clause_name(locks)
+        if sel.args.get("distinct") is not None:
+            raise SqlError("0A000", f"{what} is not allowed with DISTINCT clause")
+        if sel.args.get("group") is not None:
+            raise SqlError("0A000", f"{what} is not allowed with GROUP BY clause")
+        if sel.args.get("having") is not None:
+            raise SqlError("0A000", f"{what} is not allowed with HAVING clause")
+        if grouped:
+            raise SqlError("0A000", f"{what} is not allowed with aggregate functions")
+        if windowed:
+            raise SqlError("0A000", f"{what} is not allowed with window functions")
+        if srf:
+            raise SqlError("0A000", f"{what} is not allowed with set-returning functions in the target list")
+
+    def _recheck_fn(self, sel: exp.Select, scope: Scope) -> Callable[[Row], Any] | None:
+        """WHERE and inner-join conditions over the scan row: what a re-read row must still meet."""
+        parts = split_and(sel.args.get("where").this) if sel.args.get("where") else []
+        for j in sel.args.get("joins") or []:
+            if j.args.get("on") is not None and not j.args.get("side"):
+                parts.extend(split_and(j.args["on"]))
+        if not parts:
+            return None
+        comp = Compiler(self, scope, self.rt, where="WHERE")
+        return all_true([comp.compile_bool(p, "WHERE").fn for p in parts])
 
     def _sort_keys(self, order: exp.Order, idxs: list[int | None], out_exprs: list[E], hidden: list[E],
                    width: int) -> list[tuple[Callable[[Row], Any], bool, bool, Any]]:
@@ -588,7 +635,7 @@ class Planner:
                 for lf, rf in zip(lk, rk):
                     cond_parts.append(_eq_fn(lf, _unshift(rf, left_width)))
             if cond_parts:
-                cond_fn = _all(cond_parts)
+                cond_fn = all_true(cond_parts)
             if kind == "cross" and (using_names or on is not None):
                 kind = "inner"
             plan = Join(plan, rplan, kind if kind != "cross" else "inner", cond_fn, scope.level, lateral, hash_keys,
@@ -680,7 +727,7 @@ class Planner:
             return plan, rest
         comp = Compiler(self, scope, self.rt, where="WHERE")
         fns = [comp.compile_bool(cj, "WHERE").fn for cj in local]
-        plan.filter = _all(fns)
+        plan.filter = all_true(fns)
         plan.filter_sql = [cj.sql(dialect="postgres") for cj in local]
         self._choose_access(plan, local, scope, comp)
         return plan, rest
@@ -959,7 +1006,9 @@ class Planner:
         if table.kind == "v":
             return self._view_source(table, rel, col_aliases, scope)
         self.tables_used.add(table.oid)
+        self.lock_relation(table.oid, ACCESS_SHARE)
         access = TableAccess(table)
+        scope.tables[rel] = access
         cols = []
         for i, c in enumerate(table.columns):
             cols.append(ScopeColumn(rel, col_aliases[i] if i < len(col_aliases) else c.name,
@@ -1002,7 +1051,7 @@ class Planner:
         if schema is not None:
             if schema in ("pg_catalog", "information_schema"):
                 return None
-            return self.catalog.table(schema, name)
+            return self.catalog.table(self.session.resolve_schema(schema), name)
         for s in self.session.search_schemas():
             t = self.catalog.table(s, name)
             if t is not None:
@@ -1368,7 +1417,8 @@ def _eq_fn(a: Callable[[Row], Any], b: Callable[[Row], Any]) -> Callable[[Row], 
     return run
 
 
-def _all(fns: list[Callable[[Row], Any]]) -> Callable[[Row], Any]:
+def all_true(fns: list[Callable[[Row], Any]]) -> Callable[[Row], Any]:
+    """A predicate true when every one of fns is (SQL's AND of conditions that must hold)."""
     if len(fns) == 1:
         f0 = fns[0]
         return lambda r: f0(r) is True
@@ -1383,3 +1433,32 @@ def _col_node(c: ScopeColumn) -> exp.Expression:
 
 
 __all__ = ["CTEInfo", "Output", "Planner", "const", "split_and"]
+
+
+def _whole_row(r: Row) -> Row:
+    return r
+
+
+def _rel_name(node: exp.Expression) -> str | None:
+    alias = node.args.get("alias")
+    if alias is not None and alias.this is not None:
+        return ident(alias.this)
+    if isinstance(node, exp.Table):
+        return ident(node.this)
+    return None
+
+
+def _nullable_rels(from_: exp.Expression | None, joins: list[exp.Join]) -> set[str]:
+    """Relations on the nullable side of an outer join."""
+    seen = [r for r in [_rel_name(from_.this)] if r] if from_ is not None else []
+    nullable: set[str] = set()
+    for j in joins:
+        rel = _rel_name(j.this)
+        side = (j.args.get("side") or "").upper()
+        if side in ("RIGHT", "FULL"):
+            nullable.update(seen)
+        if side in ("LEFT", "FULL") and rel:
+            nullable.add(rel)
+        if rel:
+            seen.append(rel)
+    return nullable

@@ -38,6 +38,7 @@ class Scope:
     # a lateral/correlated reference into a parent level marks the subquery as correlated
     correlated: bool = False
     ctes: dict[str, Any] = field(default_factory=dict)  # WITH queries visible here (and in subqueries)
+    tables: dict[str, Any] = field(default_factory=dict)  # alias -> TableAccess of each base table here
 
     def find_cte(self, name: str) -> Any:
         scope: Scope | None = self

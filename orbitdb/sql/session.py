@@ -7,11 +7,12 @@ from __future__ import annotations
 
 import datetime
 import itertools
+import logging
 import os
 import threading
 import time
 import weakref
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -19,17 +20,23 @@ from sqlglot import exp
 
 from orbitdb.sql import settings as S
 from orbitdb.sql import types as T
+from orbitdb.sql.compiled import take_relation_locks
 from orbitdb.sql.errors import SqlError
 from orbitdb.sql.expr import Runtime
 from orbitdb.sql.parser import Statement, normalize_literals, split_statements
 from orbitdb.sql.result import Column, CopyIn, CopyOut, Notice, Result
 from orbitdb.sql.scope import ExecContext
+from orbitdb.sql.temptables import drop_all
+from orbitdb.sql.temptables import on_commit as temp_on_commit
 from orbitdb.sql.types import SqlType
+from orbitdb.storage.advisory import SessionLocks
 from orbitdb.storage.catalog import Catalog
 from orbitdb.storage.errors import StorageError
+from orbitdb.storage.temp import TempObjects
 from orbitdb.storage.txn import Store, Transaction
 
 _tls = threading.local()
+log = logging.getLogger("orbitdb.sql")
 _UTC = datetime.timezone.utc
 
 
@@ -50,6 +57,21 @@ class Database:
         self.sessions: weakref.WeakSet[Session] = weakref.WeakSet()
         self.started = datetime.datetime.now(_UTC)
         self.closed = False
+        self._temp_numbers: set[int] = set()
+        self._temp_lock = threading.Lock()
+
+    def take_temp_number(self) -> int:
+        """The n of a session's pg_temp_<n> schema: the lowest not in use."""
+        with self._temp_lock:
+            n = 1
+            while n in self._temp_numbers:
+                n += 1
+            self._temp_numbers.add(n)
+            return n
+
+    def give_back_temp_number(self, n: int) -> None:
+        with self._temp_lock:
+            self._temp_numbers.discard(n)
 
     @classmethod
     def open(cls, path: str, **knobs: Any) -> Database:
@@ -129,7 +151,14 @@ class Session:
         self.prepared_sql: dict[str, Prepared] = {}  # SQL-level PREPARE
         self.protocol_statements: dict[str, Any] = {}  # the wire's named statements, for DEALLOCATE
         self._tz_cache: tuple[str, datetime.tzinfo] | None = None
-        self._timeout_cache: tuple[tuple[str, str], tuple[int, int]] | None = None
+        self._timeout_cache: tuple[tuple[str, str, str], tuple[int, int, int]] | None = None
+        # set by the wire server: whether the client's socket has gone (lock waits end then)
+        self.client_gone: Callable[[], bool] | None = None
+        self.temp: TempObjects | None = None  # temporary tables and the pg_temp schema
+        self._temp_number = 0
+        self._advisory: SessionLocks | None = None
+        self.running = False  # a statement is executing (pg_stat_activity's "active")
+        self.current_query = ""
 
     # ---- information for the wire server ----
     @property
@@ -156,6 +185,44 @@ class Session:
         if self.txn is not None:
             self.txn.rollback()
             self.txn = None
+        if self._advisory is not None:
+            self._advisory.unlock_all()
+        if self.temp is not None:
+            try:
+                self.discard_temp()
+            except Exception:
+                log.warning("could not drop the temporary tables of session %s", self.backend_pid, exc_info=True)
+            self.db.give_back_temp_number(self._temp_number)
+            self.temp = None
+
+    def temp_objects(self) -> TempObjects:
+        """The session's temporary objects (made at the first temporary table)."""
+        if self.temp is None:
+            self._temp_number = self.db.take_temp_number()
+            self.temp = TempObjects(f"pg_temp_{self._temp_number}")
+            if self.txn is not None:
+                self.txn.temp = self.temp
+        return self.temp
+
+    def discard_temp(self) -> None:
+        """Drops every temporary object (DISCARD TEMP, and at the end of the session)."""
+        if self.temp is None or not self.temp.objects:
+            return
+        txn = self.txn
+        own = txn is None or txn.done
+        if own:
+            txn = self.store.begin(owner=self.backend_pid, temp=self.temp)
+            txn.begin_statement()
+        assert txn is not None
+        drop_all(txn)
+        if own:
+            txn.commit(sync=False)
+        self.plan_cache.clear()
+
+    def advisory_locks(self) -> SessionLocks:
+        if self._advisory is None:
+            self._advisory = SessionLocks(self.store.locks, self.backend_pid)
+        return self._advisory
 
     # ---- settings ----
     def get_setting(self, name: str, missing_ok: bool = False) -> str | None:
@@ -189,7 +256,7 @@ class Session:
             return
         new = S.DEFAULTS.get(key, "") if value is None else S.normalize(key, value)
         old = self.settings.get(key, "")
-        if self.txn is not None and self.in_block:
+        if self.txn is not None and (self.in_block or self.implicit):  # undone if it rolls back
             self.txn_settings_undo.append((key, old, is_local))
         elif is_local:
             self.notices.append(Notice("WARNING", "25P01", "SET LOCAL can only be used in transaction blocks"))
@@ -199,15 +266,19 @@ class Session:
             self.changed[key] = new
             self.plan_cache.clear()
 
-    def _timeouts(self) -> tuple[int, int]:
-        key = (self.settings.get("statement_timeout", "0"), self.settings.get("lock_timeout", "0"))
+    def _timeouts(self) -> tuple[int, int, int]:
+        """statement_timeout, lock_timeout and deadlock_timeout in milliseconds."""
+        key = (self.settings.get("statement_timeout", "0"), self.settings.get("lock_timeout", "0"),
+               self.settings.get("deadlock_timeout", "1s"))
         cached = self._timeout_cache
         if cached is None or cached[0] != key:
-            cached = (key, (S.ms_value(key[0]), S.ms_value(key[1])))
+            cached = (key, (S.ms_value(key[0]), S.ms_value(key[1]), S.ms_value(key[2])))
             self._timeout_cache = cached
         return cached[1]
 
     def search_schemas(self) -> list[str]:
+        """The schemas a relation name is looked up in: the search path, with the session's
+        temporary schema first unless the path places pg_temp itself."""
         out = []
         for part in self.settings.get("search_path", "").split(","):
             p = part.strip()
@@ -220,11 +291,25 @@ class Session:
             else:
                 p = p.lower()
             out.append(p)
+        if self.temp is not None:
+            name = self.temp.schema_name
+            if "pg_temp" in out:
+                out = [name if p == "pg_temp" else p for p in out]
+            else:
+                out.insert(0, name)
         return out
+
+    def resolve_schema(self, name: str) -> str:
+        """pg_temp names this session's temporary schema."""
+        if name == "pg_temp" and self.temp is not None:
+            return self.temp.schema_name
+        return name
 
     def current_schema(self) -> str | None:
         cat = self.catalog()
         for s in self.search_schemas():
+            if s.startswith("pg_temp"):
+                continue  # objects are created in the temporary schema only when asked to
             if cat.schema(s) is not None:
                 return s
         return None
@@ -276,7 +361,7 @@ class Session:
 
     def _begin_txn(self) -> Transaction:
         iso = self.txn_isolation or self.settings["default_transaction_isolation"]
-        txn = self.store.begin(iso, self.txn_read_only)
+        txn = self.store.begin(iso, self.txn_read_only, owner=self.backend_pid, temp=self.temp)
         self._txn_start = datetime.datetime.now(_UTC)
         self._statements_in_txn = 0
         txn.lock_deadline = None
@@ -289,7 +374,6 @@ class Session:
         if self.txn is None:
             self.txn = self._begin_txn()
         self.in_block = True
-        self.implicit = False
         if isolation:
             self.txn_isolation = isolation
             self.txn.isolation = isolation
@@ -299,9 +383,11 @@ class Session:
 
     def commit(self) -> str:
         """Ends the transaction; an aborted one rolls back (tag ROLLBACK)."""
-        if not self.in_block and self.txn is None:
+        if not self.in_block and (self.txn is None or self.implicit):
+            # inside an implicit transaction COMMIT commits it, with PostgreSQL's warning
             self.notices.append(Notice("WARNING", "25P01", "there is no transaction in progress"))
-            return "COMMIT"
+            if self.txn is None:
+                return "COMMIT"
         if self.failed:
             self._end(False)
             return "ROLLBACK"
@@ -309,9 +395,10 @@ class Session:
         return "COMMIT"
 
     def rollback(self) -> None:
-        if not self.in_block and self.txn is None:
+        if not self.in_block and (self.txn is None or self.implicit):
             self.notices.append(Notice("WARNING", "25P01", "there is no transaction in progress"))
-            return
+            if self.txn is None:
+                return
         self._end(False)
 
     def _end(self, commit: bool) -> None:
@@ -319,7 +406,6 @@ class Session:
         self.txn = None
         self.in_block = False
         self.failed = False
-        self.implicit = False
         self.txn_isolation = None
         self.txn_read_only = self.settings.get("default_transaction_read_only") == "on"
         undo = self.txn_settings_undo
@@ -340,9 +426,11 @@ class Session:
 
     def _commit_txn(self, txn: Transaction) -> None:
         try:
+            if self.temp is not None:
+                temp_on_commit(txn)
             txn.commit(sync=self.settings.get("synchronous_commit", "on") != "off")
         except StorageError as e:
-            raise SqlError(e.sqlstate, str(e)) from e
+            raise SqlError(e.sqlstate, str(e), detail=e.detail) from e
         except Exception as e:
             from orbitdb.engine import EngineError
 
@@ -350,24 +438,40 @@ class Session:
                 raise SqlError("58030", f"could not commit: {e}") from e
             raise
 
+    # ---- the implicit transaction of a multi-statement Query or an extended-protocol pipeline ----
+    def begin_implicit(self) -> None:
+        """From here to end_implicit(), statements outside a transaction block share one implicit
+        transaction, begun by the first of them: PostgreSQL runs the statements of a
+        multi-statement Query, and the extended-protocol messages up to Sync, so. A BEGIN among
+        them opens a block that takes in what ran before it; a COMMIT or ROLLBACK ends the
+        implicit transaction (with a warning) and the statements after it start another."""
+        self.implicit = True
+
+    def end_implicit(self, commit: bool) -> None:
+        """The end of the Query message, or the Sync: the implicit transaction commits, or rolls
+        back when commit is False (a statement or message of it failed). A transaction block
+        begun inside stays open."""
+        self.implicit = False
+        if self.txn is not None and not self.in_block:
+            self._end(commit)
+
     # ---- running statements ----
     def execute_simple(self, sql: str) -> Iterator[Result | CopyIn | CopyOut]:
-        """The simple-query protocol: statements run in order; without an explicit
-        transaction, a multi-statement message is one implicit transaction."""
+        """The simple-query protocol: statements run in order; a multi-statement message runs
+        in one implicit transaction."""
         stmts = split_statements(sql)
-        multi = len(stmts) > 1 and not any(s.kind in _TXN_CONTROL for s in stmts)
-        if multi and not self.in_block and self.txn is None:
-            self.txn = self._begin_txn()
-            self.implicit = True
+        if len(stmts) < 2:
+            for st in stmts:
+                yield self._execute(st, None, [])
+            return
+        self.begin_implicit()
         try:
             for st in stmts:
                 yield self._execute(st, None, [])
         except BaseException:
-            if self.implicit:
-                self._end(False)
+            self.end_implicit(False)
             raise
-        if self.implicit and self.txn is not None and not self.in_block:
-            self._end(True)
+        self.end_implicit(True)
 
     def execute(self, sql: str, params: list[Any] | None = None) -> list[Result | CopyIn | CopyOut]:
         """Runs every statement of sql with the same parameters (DB-API style)."""
@@ -476,9 +580,10 @@ class Session:
                     res.notices.extend(self.notices)
                     self.notices = []
                 return res
-            autocommit = self.txn is None
-            if autocommit:
+            autocommit = self.txn is None and not self.implicit
+            if self.txn is None:
                 self.txn = self._begin_txn()
+                self.txn.single_statement = autocommit
             txn = self.txn
             assert txn is not None
             self._stmt_time = datetime.datetime.now(_UTC)
@@ -487,21 +592,22 @@ class Session:
             txn.begin_statement()
             ctx = ExecContext(self, txn, params)
             ctx.statement_time = self._txn_start
-            timeout, lock_ms = self._timeouts()
+            timeout, lock_ms, deadlock_ms = self._timeouts()
             if timeout > 0:
                 ctx.deadline = time.monotonic() + timeout / 1000.0
-                txn.lock_deadline = ctx.deadline
             if lock_ms > 0:
-                d = time.monotonic() + lock_ms / 1000.0
-                txn.lock_deadline = min(d, txn.lock_deadline) if txn.lock_deadline else d
-            txn.check = ctx.check
+                txn.lock_deadline = time.monotonic() + lock_ms / 1000.0
+            txn.deadlock_timeout = deadlock_ms / 1000.0
+            txn.check = self._waiting_check(ctx)
             _tls.ctx = ctx
+            self.current_query = st.text
+            self.running = True
             try:
                 result = self._dispatch(st, p, params, ctx)
                 self._statements_in_txn = getattr(self, "_statements_in_txn", 0) + 1
             except StorageError as e:
                 self._fail(autocommit)
-                raise SqlError(e.sqlstate, str(e)) from e
+                raise SqlError(e.sqlstate, str(e), detail=e.detail) from e
             except SqlError:
                 self._fail(autocommit)
                 raise
@@ -514,6 +620,7 @@ class Session:
             finally:
                 _tls.ctx = None
                 txn.lock_deadline = None
+                self.running = False
             if isinstance(result, (CopyIn, CopyOut)):
                 result.autocommit = autocommit  # type: ignore[attr-defined]
                 return result
@@ -524,18 +631,36 @@ class Session:
                 self.notices = []
             return result
 
+    def _waiting_check(self, ctx: ExecContext) -> Callable[[], None]:
+        """What a lock wait calls every few milliseconds: cancel, statement_timeout, and
+        a client that went away (its session is ending; nothing is left to wait for)."""
+
+        def check() -> None:
+            ctx.check()
+            gone = self.client_gone
+            if gone is not None and gone():
+                raise SqlError("57P01", "terminating connection because the client went away")
+
+        return check
+
     def _normalized_prepared(self, st: Statement, norm: Any) -> Prepared:
         p = Prepared(norm.text, Statement(norm.text, st.kind, st.offset), [param_type(v) for v in norm.values], None)
         self._compile(p)
         return p
 
     def _fail(self, autocommit: bool) -> None:
-        if autocommit or self.implicit:
-            if self.implicit:
-                return  # execute_simple ends the implicit transaction
-            self._end(False)
-        else:
-            self.failed = True
+        if not self.in_block:
+            self._end(False)  # a statement by itself, or the implicit transaction it is part of
+            return
+        self.failed = True  # an explicit block stays, aborted, until it ends
+        # as PostgreSQL aborts at the error, not at ROLLBACK: the failed (sub)transaction's
+        # changes are undone and its locks released now
+        txn = self.txn
+        if txn is not None:
+            if txn.savepoints:
+                txn.rollback_to(txn.savepoints[-1][0])
+            else:
+                txn.rollback()
 
     def _allowed_when_failed(self, st: Statement) -> bool:
         if st.kind in ("ROLLBACK", "ABORT", "COMMIT", "END"):
@@ -565,6 +690,11 @@ class Session:
                 if p is None:
                     p = Prepared(st.text, st, [param_type(v) for v in params], None)
             compiled = self._compile(p)
+            single = ctx.txn is not None and ctx.txn.single_statement
+            for _ in range(16):
+                if not take_relation_locks(compiled, ctx, single):
+                    break
+                compiled = self._compile(p)  # DDL committed while we waited for a lock
             many = p.extra.get("many")
             compiled.rt.ctx = ctx
             if many is not None:
@@ -585,6 +715,10 @@ class Session:
             from orbitdb.sql.utility import settings_statement
 
             return settings_statement(self, st)
+        if kind == "LOCK":
+            from orbitdb.sql.locktable import lock_table
+
+            return lock_table(self, st, ctx)
         if kind == "COPY":
             from orbitdb.sql.copycmd import copy_statement
 
@@ -642,8 +776,7 @@ def param_type(v: Any) -> SqlType:
         if elem.oid == T.UNKNOWN.oid:
             elem = T.TEXT
         return T.array_of(elem)
-    wrapped = getattr(v, "adapted", None)
-    if wrapped is not None:
+    if hasattr(v, "adapted"):  # psycopg2.extras.Json, Json(None) included (JSON null)
         return T.JSONB
     return T.UNKNOWN
 
@@ -679,8 +812,10 @@ def _converter_for(t: SqlType, py: type) -> Any:
         conv = float
     elif t.oid == T.TIMESTAMPTZ.oid and py is datetime.datetime:
         conv = lambda v: v.astimezone(_UTC) if v.tzinfo is not None else v
-    elif hasattr(py, "adapted"):
-        conv = lambda v: v.adapted
+    elif t.oid in (T.JSON.oid, T.JSONB.oid):
+        from orbitdb.sql.jsonops import python_json  # None inside, or a Json(None), is JSON null
+
+        conv = lambda v: python_json(getattr(v, "adapted", v), t.oid == T.JSONB.oid)
     _CONVERTERS[key] = conv
     return conv
 

@@ -28,6 +28,7 @@ DEFAULTS: dict[str, str] = {
     "search_path": '"$user", public',
     "statement_timeout": "0",
     "lock_timeout": "0",
+    "deadlock_timeout": "1s",
     "idle_in_transaction_session_timeout": "0",
     "idle_session_timeout": "0",
     "extra_float_digits": "1",
@@ -139,7 +140,7 @@ _BOOL_FALSE = {"off", "false", "no", "0", "f", "n"}
 _BOOLS = {k for k, v in DEFAULTS.items() if v in ("on", "off")}
 
 _UNITS_MS = {"us": 0.001, "ms": 1, "s": 1000, "min": 60000, "h": 3600000, "d": 86400000}
-_TIME_SETTINGS = {"statement_timeout", "lock_timeout", "idle_in_transaction_session_timeout",
+_TIME_SETTINGS = {"statement_timeout", "lock_timeout", "deadlock_timeout", "idle_in_transaction_session_timeout",
                   "idle_session_timeout"}
 
 

@@ -162,8 +162,13 @@ def settings_statement(s: Session, st: Statement) -> Result:
         s.set_setting(S.canonical_name(name), None)
         return Result("RESET")
     if kind == "DISCARD":
+        what = " ".join(t.upper() for t in toks[1:])
+        if what == "ALL" and s.in_block:
+            raise SqlError("25001", "DISCARD ALL cannot run inside a transaction block")
+        if what in ("ALL", "TEMP", "TEMPORARY"):
+            s.discard_temp()
         s.plan_cache.clear()
-        return Result("DISCARD " + " ".join(t.upper() for t in toks[1:]))
+        return Result("DISCARD " + what)
     # SET
     rest = toks[1:]
     is_local = False
@@ -241,7 +246,7 @@ def explain(s: Session, st: Statement, params: list[Any], ctx: ExecContext) -> R
     query = m.group("q")
     opts = (m.group("opts") or "").lower() + " " + (m.group("words") or "").lower()
     analyze = "analy" in opts and "false" not in opts
-    from orbitdb.sql.compiled import CompiledQuery, compile_node
+    from orbitdb.sql.compiled import CompiledQuery, compile_node, take_relation_locks
     from orbitdb.sql.expr import Runtime
     from orbitdb.sql.parser import parse_one
 
@@ -249,6 +254,7 @@ def explain(s: Session, st: Statement, params: list[Any], ctx: ExecContext) -> R
     rt = Runtime([])
     compiled = compile_node(s, node, rt)
     rt.ctx = ctx
+    take_relation_locks(compiled, ctx)
     plan = compiled.out.plan if isinstance(compiled, CompiledQuery) else getattr(compiled, "plan", None)
     lines = plan.explain_lines() if plan is not None else [type(compiled).__name__]
     if isinstance(compiled, CompiledQuery) is False and hasattr(compiled, "explain_head"):

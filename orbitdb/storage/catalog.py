@@ -6,7 +6,9 @@ copy, which becomes the shared catalog only when it commits."""
 from __future__ import annotations
 
 import copy
+import itertools
 import json
+from collections.abc import Callable
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
@@ -71,6 +73,7 @@ class TableDef:
     view_columns: list[str] = field(default_factory=list)
     owner: str = "orbit"
     comment: str | None = None
+    on_commit: str = ""  # temporary tables: "" (preserve rows), "delete" (rows) or "drop"
 
     def column(self, name: str) -> ColumnDef | None:
         for c in self.columns:
@@ -144,6 +147,14 @@ def encode_object(obj: TableDef | SequenceDef | SchemaDef) -> bytes:
 
 NEXT_OID_KEY = CATALOG_PREFIX + b"\xff" * 8
 
+# every catalog state gets its own version number, so a plan cached for one is never
+# taken for another (a transaction's private copy changes in place with each DDL)
+_versions = itertools.count(1)
+
+
+def new_version() -> int:
+    return next(_versions)
+
 
 class Catalog:
     """One version of the catalog. Mutate only a copy made with ``copy()``; each
@@ -153,8 +164,12 @@ class Catalog:
         self.objects: dict[int, TableDef | SequenceDef | SchemaDef] = {}
         self.next_oid = FIRST_OID
         self.dirty: set[int] = set()
-        self.version = 0
+        self.version = new_version()
         self._names: dict[tuple[str, str, str], int] | None = None
+        # where new oids come from: the store's allocator, shared by concurrent DDL
+        self.oid_source: Callable[[], int] | None = None
+        # told of every change (a transaction makes sure it holds the object's lock)
+        self.on_change: Callable[[int], None] | None = None
 
     # -- loading and copying --
     @classmethod
@@ -175,7 +190,7 @@ class Catalog:
         cat = Catalog()
         cat.objects = copy.deepcopy(self.objects)
         cat.next_oid = self.next_oid
-        cat.version = self.version + 1
+        cat.oid_source = self.oid_source
         return cat
 
     def changes(self) -> list[tuple[bytes, bytes | None]]:
@@ -244,21 +259,24 @@ class Catalog:
 
     # -- mutation (on a copy) --
     def new_oid(self) -> int:
+        if self.oid_source is not None:
+            return self.oid_source()
         oid = self.next_oid
         self.next_oid += 1
         return oid
 
     def put(self, obj: TableDef | SequenceDef | SchemaDef) -> None:
         self.objects[obj.oid] = obj
-        self.dirty.add(obj.oid)
-        self._names = None
+        self.touch(obj.oid)
 
     def remove(self, oid: int) -> None:
         self.objects.pop(oid, None)
-        self.dirty.add(oid)
-        self._names = None
+        self.touch(oid)
 
     def touch(self, oid: int) -> None:
         """Records that the object was changed in place."""
+        if self.on_change is not None and oid not in self.dirty:
+            self.on_change(oid)
         self.dirty.add(oid)
         self._names = None
+        self.version = new_version()

@@ -7,10 +7,11 @@ from __future__ import annotations
 class StorageError(Exception):
     sqlstate = "XX000"
 
-    def __init__(self, message: str, sqlstate: str | None = None) -> None:
+    def __init__(self, message: str, sqlstate: str | None = None, detail: str | None = None) -> None:
         super().__init__(message)
         if sqlstate is not None:
             self.sqlstate = sqlstate
+        self.detail = detail
 
 
 class SerializationFailure(StorageError):

@@ -14,6 +14,8 @@ import uuid
 from decimal import Decimal
 from typing import Any
 
+from orbitdb.storage.jsonnull import JsonNull
+
 TAG_NEG = b"\x02"  # negative numerics
 TAG_ZERO = b"\x03"
 TAG_POS = b"\x04"
@@ -100,6 +102,8 @@ def encode_value(v: Any) -> bytes:
         return TAG_VALUE + v.bytes
     if t is list or t is tuple:
         return TAG_VALUE + b"".join(encode_value(x) for x in v) + b"\x00"
+    if t is JsonNull:  # a json value, not SQL NULL: no text, list or bool encodes to these bytes
+        return TAG_VALUE + b"\x00\x00"
     key = getattr(v, "sort_key", None)
     if key is not None:  # Interval and other types that define their order
         return encode_value(key())

@@ -15,6 +15,7 @@ from decimal import Decimal
 from typing import Any
 
 from orbitdb.storage.interval import Interval
+from orbitdb.storage.jsonnull import JSON_NULL, from_python
 
 FORMAT_V1 = b"\x01"
 
@@ -74,7 +75,9 @@ def _enc_json(v: Any) -> str:
     """JSON text of a json/jsonb value; Decimal numbers are written exactly."""
     if isinstance(v, str):
         return json.dumps(v, ensure_ascii=False)
-    if v is None or isinstance(v, (bool, int, float)):
+    if v is JSON_NULL or v is None:
+        return "null"
+    if isinstance(v, (bool, int, float)):
         return json.dumps(v)
     if isinstance(v, Decimal):
         return str(v) if v.is_finite() else json.dumps(str(v))
@@ -86,7 +89,9 @@ def _enc_json(v: Any) -> str:
 
 
 def _dec_json(s: str) -> Any:
-    return json.loads(s, parse_float=Decimal)
+    v = json.loads(s, parse_float=Decimal)
+    # a stored null (top level since JSON_NULL, inside objects and arrays always) is JSON_NULL
+    return from_python(v) if "null" in s else v
 
 
 _ENCODERS: dict[str, Conv | None] = {

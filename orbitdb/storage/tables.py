@@ -89,6 +89,17 @@ class TableAccess:
             if data is not None:
                 yield rowkey, data
 
+    def scan_latest(self, txn: Transaction, start: bytes | None = None, stop: bytes | None = None
+                    ) -> Iterator[tuple[bytes, bytes]]:
+        """Rows of the newest committed state (with the transaction's own writes)."""
+        return txn.scan_latest(start or self.prefix, stop or self.stop)
+
+    def index_scan_latest(self, txn: Transaction, start: bytes, stop: bytes) -> Iterator[tuple[bytes, bytes]]:
+        for _, rowkey in txn.scan_latest(start, stop):
+            data = txn.get_latest(rowkey)
+            if data is not None:
+                yield rowkey, data
+
     # -- writes (the caller holds the row lock) --
     def write_indexes(self, txn: Transaction, row: tuple[Any, ...] | list[Any], rowkey: bytes,
                       old: tuple[Any, ...] | None) -> None:

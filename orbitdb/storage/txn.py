@@ -1,11 +1,16 @@
-"""Transactions on the engine: snapshot reads plus a private write set, row
-locks for writers, savepoints as positions in an undo log, and commit as one
-atomic engine batch (synced, so a committed transaction survives a crash)."""
+"""Transactions on the engine: snapshot reads plus a private write set, locks
+(row, relation, advisory) held to the end, savepoints as positions in an undo log,
+and commit as one atomic engine batch (synced, so a committed transaction survives
+a crash). The isolation rules on top of the snapshot are PostgreSQL's; the SQL
+layer applies them with the helpers here (``changed_since_snapshot``, the lock
+calls, ``scan_latest``)."""
 
 from __future__ import annotations
 
+import copy
 import itertools
 import json
+import logging
 import threading
 from collections.abc import Callable, Iterator
 from typing import Any
@@ -13,11 +18,15 @@ from typing import Any
 from sortedcontainers import SortedDict
 
 from orbitdb.engine import Engine, Snapshot, WriteBatch
-from orbitdb.storage.catalog import CATALOG_PREFIX, Catalog, SequenceDef
+from orbitdb.storage.catalog import CATALOG_PREFIX, FIRST_OID, Catalog, SequenceDef, new_version
 from orbitdb.storage.errors import SerializationFailure, StorageError
-from orbitdb.storage.locks import LockManager
+from orbitdb.storage.lockmodes import ACCESS_EXCLUSIVE
+from orbitdb.storage.locks import GRANTED, WAIT, LockManager, Tag, write_intent_tag
+from orbitdb.storage.serializable import CommitLog, ReadSet
+from orbitdb.storage.temp import TEMP_OID_BASE, TEMP_OID_END, TempObjects, TempOids, is_temp_oid
 
-DDL_LOCK_KEY = b"\x00ddl"
+log = logging.getLogger("orbitdb.storage")
+
 SEQUENCE_PREFIX = b"\x00s"
 ROWID_PREFIX = b"\x00r"
 TABLE_PREFIX = b"\x01"
@@ -25,6 +34,10 @@ INDEX_PREFIX = b"\x02"
 _ABSENT = object()
 _EMPTY: dict = {}
 _SEQ_LOG_AHEAD = 32  # values handed out before the sequence state is persisted again
+
+READ_COMMITTED = "read committed"
+REPEATABLE_READ = "repeatable read"
+SERIALIZABLE = "serializable"
 
 
 def table_prefix(oid: int) -> bytes:
@@ -53,6 +66,10 @@ class Store:
     def __init__(self, path: str, **knobs: Any) -> None:
         self.engine = Engine(path, **knobs)
         self.path = path
+        dropped = self.engine.property("orbitdb.wal-tail-dropped")
+        if dropped:
+            # a torn last write: it was never acknowledged, so recovery dropped it
+            log.warning("recovery dropped the torn tail of the write-ahead log in %s: %s", path, dropped)
         items = list(self.engine.items(CATALOG_PREFIX, prefix_end(CATALOG_PREFIX)))
         self.catalog = Catalog.load(items)
         if self.catalog.dirty:
@@ -63,11 +80,45 @@ class Store:
             self.engine.write(batch, sync=True)
             self.catalog.dirty.clear()
         self.locks = LockManager()
+        self.commit_log = CommitLog()
         self._ids = itertools.count(1)
         self._seq_lock = threading.Lock()
         self._seq_state: dict[int, list[Any]] = {}  # oid -> [last value, is_called, persisted limit]
         self._rowid_state: dict[int, list[int]] = {}
+        # DDL commits are serialised: each merges its catalog changes into the newest catalog
         self.catalog_lock = threading.Lock()
+        # serializable commits validate and write one at a time (see serializable.py)
+        self.serializable_commit = threading.Lock()
+        self._oid_lock = threading.Lock()
+        self._next_oid = max(self.catalog.next_oid, FIRST_OID)
+        self.temp_oids = TempOids()
+        self._clear_temporary()
+
+    def _clear_temporary(self) -> None:
+        """Removes what temporary objects of sessions before this open left behind (their
+        sessions are gone: a crash, or a close that could not clean up)."""
+        base, end = TEMP_OID_BASE, TEMP_OID_END
+        ranges = [(TABLE_PREFIX + base.to_bytes(4, "big"), INDEX_PREFIX),
+                  (INDEX_PREFIX + base.to_bytes(4, "big"), prefix_end(INDEX_PREFIX)),
+                  (SEQUENCE_PREFIX + base.to_bytes(8, "big"), SEQUENCE_PREFIX + end.to_bytes(8, "big")),
+                  (ROWID_PREFIX + base.to_bytes(8, "big"), ROWID_PREFIX + end.to_bytes(8, "big"))]
+        batch = WriteBatch()
+        for start, stop in ranges:
+            for key, _ in self.engine.items(start, stop):
+                batch.delete(key)
+        if len(batch):
+            self.engine.write(batch, sync=True)
+
+    def peek_next_oid(self) -> int:
+        with self._oid_lock:
+            return self._next_oid
+
+    def new_oid(self) -> int:
+        """An oid no other transaction gets, committed or not (like PostgreSQL's oid counter)."""
+        with self._oid_lock:
+            oid = self._next_oid
+            self._next_oid += 1
+            return oid
 
     def close(self) -> None:
         # record the exact sequence positions, so a clean restart does not skip values
@@ -77,8 +128,12 @@ class Store:
                     self._persist_seq(oid, st[0], st[1], False)
         self.engine.close()
 
-    def begin(self, isolation: str = "read committed", read_only: bool = False) -> Transaction:
-        return Transaction(self, next(self._ids), isolation, read_only)
+    def begin(self, isolation: str = READ_COMMITTED, read_only: bool = False, owner: int | None = None,
+              temp: TempObjects | None = None) -> Transaction:
+        """A new transaction. owner names the lock holder (a session's backend pid); by
+        default the transaction itself. temp: the session's temporary objects."""
+        txn_id = next(self._ids)
+        return Transaction(self, txn_id, isolation, read_only, owner if owner is not None else -txn_id, temp)
 
     # -- sequences: not transactional, as in PostgreSQL --
     def _seq(self, seq: SequenceDef) -> list[Any]:
@@ -156,49 +211,132 @@ class Store:
 
 
 class Transaction:
-    """One transaction's view and changes. Used by one session (one thread) at a time."""
+    """One transaction's view, changes and locks. Used by one session (one thread) at a time.
 
-    def __init__(self, store: Store, txn_id: int, isolation: str, read_only: bool) -> None:
+    Locks belong to ``owner`` (the session's backend pid) in the store's lock manager;
+    ``held`` records what this transaction acquired, so that it asks the manager once per
+    lock and releases exactly that at its end (session-level advisory locks of the same
+    owner are counted separately by the manager and survive it)."""
+
+    def __init__(self, store: Store, txn_id: int, isolation: str, read_only: bool, owner: int,
+                 temp: TempObjects | None = None) -> None:
         self.store = store
         self.id = txn_id
+        self.owner = owner
+        self.temp = temp
         self.isolation = isolation
         self.read_only = read_only
         self.snapshot: Snapshot | None = None
         self.writes: SortedDict | dict = _EMPTY  # a SortedDict once something is written
         self.undo: list[tuple[bytes, Any]] = []
-        self.locked: set[bytes] = set()
-        self.catalog: Catalog = store.catalog
+        self.held: dict[Tag, int] = {}  # tag -> mask of modes this transaction holds
+        self.held_log: list[tuple[Tag, int]] = []  # (tag, mode) acquired since the first open savepoint
+        self.catalog: Catalog = self._view()
+        self.catalog_base: Catalog = self.catalog  # the catalog the private copy follows
         self.catalog_modified = False
-        self.savepoints: list[tuple[str, int, Catalog, bool]] = []
+        self.savepoints: list[tuple[str, int, int, tuple[dict[int, Any], set[int]] | None]] = []
         self.lock_deadline: float | None = None
+        self.deadlock_timeout = 1.0
         self.check: Callable[[], None] | None = None
+        self.reads: ReadSet | None = None  # SERIALIZABLE only
+        self.single_statement = False  # an autocommitted statement, its own transaction
+        self.epoch = 0
         self.done = False
+
+    @property
+    def snapshot_per_statement(self) -> bool:
+        return self.isolation not in (REPEATABLE_READ, SERIALIZABLE)
 
     # -- statement boundaries --
     def begin_statement(self) -> None:
-        if self.isolation in ("read committed", "read uncommitted") or self.snapshot is None:
-            if self.snapshot is not None:
-                self.snapshot.release()
+        if self.snapshot is not None and not self.snapshot_per_statement:
+            self.refresh_catalog()
+            return
+        if self.snapshot is None and self.isolation == SERIALIZABLE:
+            self.store.commit_log.register(self.id)
+            self._take_snapshot()
+            self.epoch = self.store.commit_log.set_epoch(self.id)
+            self.reads = ReadSet()
+        else:
+            self._take_snapshot()
+
+    def _take_snapshot(self) -> None:
+        """A new snapshot and the catalog of the same moment: DDL commits its data and installs
+        its catalog under the catalog lock, so no statement sees one without the other."""
+        old = self.snapshot
+        with self.store.catalog_lock:
             self.snapshot = self.store.engine.snapshot()
+            self.refresh_catalog()
+        if old is not None:
+            old.release()
+
+    def refresh_catalog(self) -> bool:
+        """Follows the newest shared catalog (keeping this transaction's own changes);
+        True if anything changed. Called at each statement and after a lock wait."""
+        latest = self._view()
+        if latest is self.catalog_base:
+            return False
         if not self.catalog_modified:
-            self.catalog = self.store.catalog
+            self.catalog = self.catalog_base = latest
+            return True
+        mine = self.catalog
+        base = self.catalog_base
+        objects: dict[int, Any] = {}
+        for oid, obj in latest.objects.items():
+            if oid in mine.dirty:
+                continue
+            current = mine.objects.get(oid)
+            objects[oid] = current if current is not None and base.objects.get(oid) is obj else copy.deepcopy(obj)
+        for oid in mine.dirty:
+            obj = mine.objects.get(oid)
+            if obj is not None:
+                objects[oid] = obj
+        mine.objects = objects
+        mine._names = None
+        mine.version = new_version()
+        self.catalog_base = latest
+        return True
+
+    def _view(self) -> Catalog:
+        """The newest shared catalog, with the session's temporary objects over it."""
+        shared = self.store.catalog
+        return self.temp.view(shared) if self.temp is not None else shared
 
     # -- reads --
     def get(self, key: bytes) -> bytes | None:
         v = self.writes.get(key, _ABSENT)
         if v is not _ABSENT:
             return v  # type: ignore[no-any-return]
+        if self.reads is not None:
+            self.reads.keys.add(key)
         return self.store.engine.get(key, self.snapshot)
 
     def get_latest(self, key: bytes) -> bytes | None:
-        """The newest committed version (or our own write): what a writer re-checks after a lock wait."""
+        """The newest committed version (or our own write): what a writer works on once
+        it holds the row's lock."""
         v = self.writes.get(key, _ABSENT)
         if v is not _ABSENT:
             return v  # type: ignore[no-any-return]
         return self.store.engine.get(key)
 
+    def changed_since_snapshot(self, key: bytes, latest: bytes | None) -> bool:
+        """Whether latest (from get_latest) is not the version this statement's snapshot sees."""
+        if key in self.writes:
+            return False
+        return self.store.engine.get(key, self.snapshot) != latest
+
     def scan(self, start: bytes, stop: bytes, reverse: bool = False) -> Iterator[tuple[bytes, bytes]]:
-        engine_items = self.store.engine.items(start, stop, reverse, self.snapshot)
+        if self.reads is not None:
+            self.reads.ranges.append((start, stop))
+        return self._merged(self.store.engine.items(start, stop, reverse, self.snapshot), start, stop, reverse)
+
+    def scan_latest(self, start: bytes, stop: bytes, reverse: bool = False) -> Iterator[tuple[bytes, bytes]]:
+        """Rows as the newest committed state has them, with our own writes: what a
+        referential-integrity check must see (PostgreSQL runs those on a fresh snapshot)."""
+        return self._merged(self.store.engine.items(start, stop, reverse), start, stop, reverse)
+
+    def _merged(self, engine_items: Iterator[tuple[bytes, bytes]], start: bytes, stop: bytes,
+                reverse: bool) -> Iterator[tuple[bytes, bytes]]:
         if not self.writes:
             yield from engine_items
             return
@@ -230,21 +368,52 @@ class Transaction:
                 yield lk, lv
             li += 1
 
-    # -- writes --
-    def lock(self, key: bytes) -> bool:
-        """Locks key for writing; True when we waited for another writer (the
-        caller then re-reads the newest version). Under REPEATABLE READ a row
-        changed by a transaction that committed after our snapshot is a
-        serialization failure, as in PostgreSQL."""
-        if key in self.locked:
-            return False
-        waited = self.store.locks.acquire(key, self.id, self.lock_deadline, self.check)
-        self.locked.add(key)
-        if (self.isolation in ("repeatable read", "serializable") and key not in self.writes
-                and self.store.engine.get(key) != self.store.engine.get(key, self.snapshot)):
-            raise SerializationFailure("could not serialize access due to concurrent update")
-        return waited
+    # -- locks --
+    def lock(self, tag: Tag, mode: int, policy: int = WAIT, busy_message: str = "could not obtain lock") -> int:
+        """Acquires mode on tag until the transaction ends (or a savepoint before it is
+        rolled back to): GRANTED, GRANTED_AFTER_WAIT, or NOT_GRANTED (SKIP_LOCKED, busy)."""
+        bit = 1 << mode
+        held = self.held.get(tag, 0)
+        if held & bit:
+            return GRANTED
+        granted = self.store.locks.acquire(tag, self.owner, mode, policy, self.lock_deadline, self.check,
+                                           self.deadlock_timeout, busy_message)
+        if not granted:
+            return granted
+        self.held[tag] = held | bit
+        if self.savepoints:
+            self.held_log.append((tag, mode))
+        return granted
 
+    def renew_snapshot(self) -> None:
+        """READ COMMITTED: a statement that waited for a relation lock reads what committed
+        meanwhile, as PostgreSQL takes the statement's snapshot after its locks."""
+        if self.snapshot_per_statement and self.snapshot is not None:
+            self._take_snapshot()
+
+    def lock_row(self, key: bytes, mode: int, policy: int = WAIT, busy_message: str = "could not obtain lock on row"
+                 ) -> int:
+        return self.lock(key, mode, policy, busy_message)
+
+    def lock_write(self, key: bytes) -> None:
+        """A write intent on key: concurrent writers of the same key (unique checks
+        included) wait for this transaction to end."""
+        self.lock(write_intent_tag(key), ACCESS_EXCLUSIVE)
+
+    def lock_relation(self, oid: int, mode: int, policy: int = WAIT, busy_message: str = "could not obtain lock"
+                      ) -> int:
+        return self.lock(("rel", oid), mode, policy, busy_message)
+
+    def holds(self, tag: Tag, mask: int) -> bool:
+        return bool(self.held.get(tag, 0) & mask)
+
+    def check_update_allowed(self, key: bytes, latest: bytes | None) -> None:
+        """REPEATABLE READ and SERIALIZABLE: a row that a transaction committed after our
+        snapshot changed (or deleted) cannot be changed or locked by us."""
+        if not self.snapshot_per_statement and self.changed_since_snapshot(key, latest):
+            raise SerializationFailure("could not serialize access due to concurrent update")
+
+    # -- writes --
     def put(self, key: bytes, value: bytes | None) -> None:
         """Writes (value None: deletes) key in this transaction."""
         if self.writes is _EMPTY:
@@ -255,32 +424,35 @@ class Transaction:
     def delete(self, key: bytes) -> None:
         self.put(key, None)
 
-    def set_catalog(self, catalog: Catalog) -> None:
-        """Installs a modified catalog copy; DDL is serialised by the DDL lock."""
-        if not self.catalog_modified:
-            self.store.locks.acquire(DDL_LOCK_KEY, self.id, self.lock_deadline, self.check)
-            self.locked.add(DDL_LOCK_KEY)
-            if catalog.version <= self.store.catalog.version:
-                catalog.version = self.store.catalog.version + 1
-        self.catalog = catalog
-        self.catalog_modified = True
-
     def writable_catalog(self) -> Catalog:
-        """A catalog this transaction may mutate (a copy of the shared one)."""
+        """A catalog this transaction may mutate (a private copy of the shared one). What
+        it changes, it must lock: DDL takes PostgreSQL's relation locks and an exclusive
+        lock on each catalog object it changes."""
         if not self.catalog_modified:
-            self.store.locks.acquire(DDL_LOCK_KEY, self.id, self.lock_deadline, self.check)
-            self.locked.add(DDL_LOCK_KEY)
-            self.catalog = self.store.catalog.copy()
+            latest = self._view()
+            cat = latest.copy()
+            cat.oid_source = self.store.new_oid
+            cat.on_change = self._claim_object
+            self.catalog = cat
+            self.catalog_base = latest
             self.catalog_modified = True
         return self.catalog
 
+    def _claim_object(self, oid: int) -> None:
+        """Before a catalog object changes: its exclusive lock, and the certainty that we
+        changed the newest version of it (DDL locks what it alters before reading it, so
+        this fails only for a change made without that lock)."""
+        self.lock(("obj", oid), ACCESS_EXCLUSIVE)
+        if self._view().objects.get(oid) is not self.catalog_base.objects.get(oid):
+            raise SerializationFailure("could not serialize access due to concurrent update")
+
     # -- savepoints --
     def savepoint(self, name: str) -> None:
-        snapshot_catalog = self.catalog.copy() if self.catalog_modified else self.catalog
+        saved = None
         if self.catalog_modified:
-            snapshot_catalog.dirty = set(self.catalog.dirty)
-            snapshot_catalog.version = self.catalog.version
-        self.savepoints.append((name, len(self.undo), snapshot_catalog, self.catalog_modified))
+            dirty = set(self.catalog.dirty)
+            saved = ({oid: copy.deepcopy(self.catalog.objects.get(oid)) for oid in dirty}, dirty)
+        self.savepoints.append((name, len(self.undo), len(self.held_log), saved))
 
     def _find_savepoint(self, name: str) -> int:
         for i in range(len(self.savepoints) - 1, -1, -1):
@@ -290,7 +462,7 @@ class Transaction:
 
     def rollback_to(self, name: str) -> None:
         i = self._find_savepoint(name)
-        _, pos, cat, modified = self.savepoints[i]
+        _, pos, lockpos, saved = self.savepoints[i]
         while len(self.undo) > pos:
             key, old = self.undo.pop()
             if old is _ABSENT:
@@ -298,40 +470,110 @@ class Transaction:
             else:
                 self.writes[key] = old  # type: ignore[index]
         if self.catalog_modified:
-            restored = cat.copy() if modified else self.store.catalog.copy()
-            restored.dirty = set(cat.dirty) if modified else set()
-            restored.version = self.catalog.version
-            self.catalog = restored
-            # DDL lock stays held until the transaction ends, as PostgreSQL keeps locks
+            self._restore_catalog(saved)
+        # locks taken after the savepoint go with it, as PostgreSQL's subtransactions do
+        for tag, mode in self.held_log[lockpos:]:
+            self.store.locks.release(tag, self.owner, mode)
+            rest = self.held.get(tag, 0) & ~(1 << mode)
+            if rest:
+                self.held[tag] = rest
+            else:
+                self.held.pop(tag, None)
+        del self.held_log[lockpos:]
         del self.savepoints[i + 1 :]
+
+    def _restore_catalog(self, saved: tuple[dict[int, Any], set[int]] | None) -> None:
+        mine = self.catalog
+        saved_objects, saved_dirty = saved if saved is not None else ({}, set())
+        base = self.catalog_base
+        for oid in mine.dirty - saved_dirty:
+            obj = base.objects.get(oid)
+            if obj is None:
+                mine.objects.pop(oid, None)
+            else:
+                mine.objects[oid] = copy.deepcopy(obj)
+        for oid in saved_dirty:
+            obj = saved_objects.get(oid)
+            if obj is None:
+                mine.objects.pop(oid, None)
+            else:
+                mine.objects[oid] = copy.deepcopy(obj)
+        mine.dirty = set(saved_dirty)
+        mine._names = None
+        mine.version = new_version()
 
     def release(self, name: str) -> None:
         i = self._find_savepoint(name)
         del self.savepoints[i:]
+        if not self.savepoints:
+            self.held_log = []
 
     # -- end --
     def commit(self, sync: bool = True) -> None:
         try:
-            if self.writes or self.catalog_modified:
-                batch = WriteBatch()
-                if self.catalog_modified:
-                    for key, value in self.catalog.changes():
-                        if value is None:
-                            batch.delete(key)
-                        else:
-                            batch.put(key, value)
-                for key, value in self.writes.items():
+            if not self.writes and not self.catalog_modified:
+                return
+            if self.reads is not None:
+                with self.store.serializable_commit:
+                    if self.store.commit_log.conflicts(self.epoch, self.reads):
+                        raise SerializationFailure(
+                            "could not serialize access due to read/write dependencies among transactions",
+                            detail="Reason code: Canceled on identification as a pivot, during commit attempt.")
+                    self._write(sync)
+            else:
+                self._write(sync)
+        finally:
+            self._end()
+
+    def _write(self, sync: bool) -> None:
+        batch = WriteBatch()
+        for key, value in self.writes.items():
+            if value is None:
+                batch.delete(key)
+            else:
+                batch.put(key, value)
+        store = self.store
+        if not self.catalog_modified:
+            store.engine.write(batch, sync=sync)
+            store.commit_log.committed(self.writes)
+            return
+        mine = self.catalog
+        temp_changes = {oid: mine.objects.get(oid) for oid in mine.dirty if is_temp_oid(oid)}
+        shared_dirty = {oid for oid in mine.dirty if not is_temp_oid(oid)}
+        if not shared_dirty:
+            store.engine.write(batch, sync=sync)
+            store.commit_log.committed(self.writes)
+        else:
+            with store.catalog_lock:
+                merged = self._merged_catalog(shared_dirty)
+                for key, value in merged.changes():
                     if value is None:
                         batch.delete(key)
                     else:
                         batch.put(key, value)
-                self.store.engine.write(batch, sync=sync)
-                if self.catalog_modified:
-                    self.catalog.dirty = set()
-                    self.catalog._names = None
-                    self.store.catalog = self.catalog
-        finally:
-            self._end()
+                store.engine.write(batch, sync=sync)
+                store.commit_log.committed(self.writes)
+                merged.dirty = set()
+                store.catalog = merged
+        if temp_changes and self.temp is not None:
+            self.temp.apply(temp_changes)
+
+    def _merged_catalog(self, dirty: set[int]) -> Catalog:
+        """The newest shared catalog with this transaction's changes applied: concurrent
+        DDL changed other objects (each holds its objects' locks), so both survive."""
+        latest = self.store.catalog
+        mine = self.catalog
+        merged = Catalog()
+        merged.objects = dict(latest.objects)
+        for oid in dirty:
+            obj = mine.objects.get(oid)
+            if obj is None:
+                merged.objects.pop(oid, None)
+            else:
+                merged.objects[oid] = obj
+        merged.dirty = set(dirty)
+        merged.next_oid = self.store.peek_next_oid()
+        return merged
 
     def rollback(self) -> None:
         self._end()
@@ -343,8 +585,12 @@ class Transaction:
         if self.snapshot is not None:
             self.snapshot.release()
             self.snapshot = None
-        if self.locked:
-            self.store.locks.release_all(self.locked, self.id)
-            self.locked = set()
+        if self.reads is not None:
+            self.store.commit_log.unregister(self.id)
+            self.reads = None
+        if self.held:
+            self.store.locks.release_many(self.owner, self.held.items())
+            self.held = {}
+            self.held_log = []
         self.writes = _EMPTY
         self.undo = []

@@ -49,7 +49,9 @@ def test_schema_data_sequences_indexes_survive_reopen(tmp_path: Path) -> None:
 def _run_child(path: str, start: int, kill_after: float) -> list[int]:
     proc = subprocess.Popen([sys.executable, CHILD, path, str(start)], stdout=subprocess.PIPE, text=True)
     acked: list[int] = []
-    deadline = time.monotonic() + kill_after
+    # the kill comes kill_after seconds after the first acknowledged commit (a loaded
+    # machine may take long to start the child; killing it before it began tests nothing)
+    deadline = time.monotonic() + 60.0
     assert proc.stdout is not None
     os.set_blocking(proc.stdout.fileno(), False)
     buf = ""
@@ -59,6 +61,8 @@ def _run_child(path: str, start: int, kill_after: float) -> list[int]:
         except TypeError:
             chunk = None
         if chunk:
+            if not buf:
+                deadline = time.monotonic() + kill_after
             buf += chunk
         time.sleep(0.005)
     proc.send_signal(signal.SIGKILL)

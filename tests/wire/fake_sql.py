@@ -178,6 +178,12 @@ class FakeSession:
         self.status = "I"
         self.db.sessions_closed += 1
 
+    def begin_implicit(self) -> None:
+        pass  # the fake has no transactions to group a pipeline into
+
+    def end_implicit(self, commit: bool) -> None:
+        pass
+
     def execute_simple(self, sql: str) -> Iterator[Result | CopyIn | CopyOut]:
         for statement in (s.strip() for s in sql.split(";")):
             if statement and not statement.startswith("--"):

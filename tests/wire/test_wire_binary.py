@@ -14,6 +14,7 @@ from reference_pg import reference_postgres
 from orbitdb.pgwire import binary
 from orbitdb.sql.errors import SqlError
 from orbitdb.sql.pgtext import Interval, format_text, parse_text
+from orbitdb.storage.jsonnull import JSON_NULL
 
 BINARY_TYPES = [t for t in INPUTS if t not in ("oid",)]
 
@@ -89,7 +90,8 @@ def test_binary_matches_postgres(pg_binary, type_name):
         (1007, [[1, 2, 3], [4, None, 6]]),
         (1009, []),
         (3807, [{"a": 1}, [1, 2], None]),
-        (3802, {"a": [1, "x", None]}),
+        (3802, {"a": [1, "x", JSON_NULL]}),
+        (3802, JSON_NULL),
     ],
 )
 def test_round_trip(oid, value):

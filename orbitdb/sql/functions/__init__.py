@@ -52,7 +52,8 @@ def install_hooks() -> bool:
     return True
 
 
-_MODULES = ("strings", "math", "datetime", "formatting", "json", "arrays", "series", "system", "sequences", "catalog")
+_MODULES = ("strings", "math", "datetime", "formatting", "json", "arrays", "series", "system", "sequences", "catalog",
+            "advisory")
 
 for _name in _MODULES:
     try:

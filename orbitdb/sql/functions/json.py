@@ -30,6 +30,7 @@ from orbitdb.sql.jsonops import (
     value_json,
 )
 from orbitdb.sql.types import SqlType
+from orbitdb.storage.jsonnull import JSON_NULL
 
 JSON, JSONB, TEXT, INT4, BOOL = T.JSON, T.JSONB, T.TEXT, T.INT4, T.BOOL
 TEXT_ARRAY = T.array_of(T.TEXT)
@@ -142,7 +143,7 @@ def _build_object(args: tuple[Any, ...], jsonb: bool) -> Any:
             raise SqlError("22023", f"argument {i + 1}: key must not be null")
         key = k if isinstance(k, str) else (_key_text(_jv(k)))
         v = args[i + 1]
-        pairs.append((key, None if v is None else _jv(v)))
+        pairs.append((key, JSON_NULL if v is None else _jv(v)))
     if jsonb:
         return jsonb_object((k, _jsonb(v)) for k, v in pairs)
     return dict(pairs)
@@ -168,12 +169,12 @@ def jsonb_build_object(*args: Any) -> Any:
 
 @register("json_build_array", [ANY], JSON, strict=False, variadic=True, min_args=0)
 def json_build_array(*args: Any) -> Any:
-    return [None if a is None else _jv(a) for a in args]
+    return [JSON_NULL if a is None else _jv(a) for a in args]
 
 
 @register("jsonb_build_array", [ANY], JSONB, strict=False, variadic=True, min_args=0)
 def jsonb_build_array(*args: Any) -> Any:
-    return [None if a is None else _jsonb(_jv(a)) for a in args]
+    return [JSON_NULL if a is None else _jsonb(_jv(a)) for a in args]
 
 
 def _object_from_arrays(keys: list[Any], values: list[Any] | None, jsonb: bool) -> Any:
@@ -202,6 +203,7 @@ def _object_from_arrays(keys: list[Any], values: list[Any] | None, jsonb: bool) 
     for k, _ in pairs:
         if k is None:
             raise SqlError("22004", "null value not allowed for object key")
+    pairs = [(k, JSON_NULL if v is None else v) for k, v in pairs]
     if jsonb:
         return jsonb_object(pairs)
     return dict(pairs)
@@ -463,7 +465,7 @@ def jsonb_set_lax(target: Any, path: list[Any] | None, new: Any, create_missing:
                            hint="To avoid, either change the null_value_treatment argument or ensure that an SQL "
                                 "NULL is not passed.")
         if treatment == "use_json_null":
-            return jsonb_set(target, path, None, create_missing)
+            return jsonb_set(target, path, JSON_NULL, create_missing)
         if treatment == "delete_key":
             return delete_path(target, path)
         if treatment == "return_target":
@@ -503,7 +505,7 @@ def jsonb_concat_fn(a: Any, b: Any) -> Any:
 
 def _strip_nulls(v: Any) -> Any:
     if isinstance(v, dict):
-        return {k: _strip_nulls(x) for k, x in v.items() if x is not None}
+        return {k: _strip_nulls(x) for k, x in v.items() if x is not JSON_NULL}
     if isinstance(v, list):
         return [_strip_nulls(x) for x in v]
     return v

@@ -45,6 +45,7 @@ from orbitdb.sql.pgtext.numbers import (
     parse_oid,
 )
 from orbitdb.sql.pgtext.strings import format_bytea, format_uuid, parse_bytea, parse_char, parse_uuid
+from orbitdb.storage.jsonnull import JSON_NULL
 
 __all__ = ["Interval", "format_text", "oids", "parse_text", "type_name"]
 
@@ -169,8 +170,27 @@ def _by_python_type(value: Any, tz: str | tzinfo | None, extra_float_digits: int
         return format_interval(value)
     if isinstance(value, _uuid.UUID):
         return str(value)
-    if isinstance(value, (list, tuple)):
-        return format_array(list(value), lambda item: _by_python_type(item, tz, extra_float_digits))
-    if isinstance(value, dict):
+    if isinstance(value, tuple):  # a row value (record)
+        return _format_record(value, lambda item: _by_python_type(item, tz, extra_float_digits))
+    if isinstance(value, list):
+        return format_array(value, lambda item: _by_python_type(item, tz, extra_float_digits))
+    if isinstance(value, dict) or value is JSON_NULL:
         return format_json(value, jsonb=True)
     return str(value)
+
+
+_RECORD_QUOTED = frozenset('(),"\\ \t\n\r\v\f')
+
+
+def _format_record(fields: tuple[Any, ...], item_text: Any) -> str:
+    """record_out: (a,b,...), NULL as nothing, quoted when empty or holding (),"\\ or space."""
+    parts = []
+    for field in fields:
+        if field is None:
+            parts.append("")
+            continue
+        text = item_text(field)
+        if text == "" or any(c in _RECORD_QUOTED for c in text):
+            text = '"' + text.replace("\\", "\\\\").replace('"', '""') + '"'
+        parts.append(text)
+    return "(" + ",".join(parts) + ")"

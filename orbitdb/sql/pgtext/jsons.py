@@ -1,6 +1,7 @@
 """Text input and output of json and jsonb.
 
-Values are parsed Python data (dict, list, str, int, Decimal, bool, None). Numbers keep their
+Values are parsed Python data (dict, list, str, int, Decimal, bool, JSON_NULL: None is SQL NULL,
+never a JSON value). Numbers keep their
 decimal text as Decimal, as jsonb keeps numeric: '1.50' stays 1.50. jsonb output orders object
 keys as jsonb stores them (shorter keys first, then bytewise) with ", " and ": " separators; json
 output keeps key order (the original spacing of json text is not kept).
@@ -16,6 +17,7 @@ from typing import Any
 from orbitdb.sql.errors import SqlError
 from orbitdb.sql.pgtext.errors import INVALID_TEXT_REPRESENTATION
 from orbitdb.sql.pgtext.numbers import format_float8, format_numeric, parse_numeric
+from orbitdb.storage.jsonnull import JSON_NULL, from_python
 
 _encode_string = json.encoder.encode_basestring  # type: ignore[attr-defined]
 _TOKEN_AT = re.compile(r'[^\s,:\[\]{}"]+|.', re.DOTALL)
@@ -46,6 +48,8 @@ def parse_json(text: str, *, jsonb: bool = False) -> Any:
         raise _syntax_error(text, end, "Extra data")
     if "\\u" in text:
         _check_escapes(value, jsonb)
+    if "null" in text:  # Python's decoder gives None for null; a JSON null is JSON_NULL
+        value = from_python(value)
     return _jsonb_order(value) if jsonb else value
 
 
@@ -122,7 +126,7 @@ def format_json(value: Any, *, jsonb: bool = False) -> str:
 
 
 def _write(value: Any, jsonb: bool, out: list[str]) -> None:
-    if value is None:
+    if value is JSON_NULL or value is None:
         out.append("null")
     elif value is True:
         out.append("true")

@@ -15,6 +15,7 @@ from orbitdb.sql.system import model as M
 from orbitdb.sql.system import oids
 from orbitdb.sql.system.base import Env, Row, RowMaker, producer
 from orbitdb.sql.system.deparse import FALLBACK_ERRORS
+from orbitdb.storage.locks import mode_name, wait_event_name
 
 _UTC = datetime.timezone.utc
 
@@ -192,11 +193,16 @@ def _sessions(env: Env) -> list[Any]:
 def _pg_stat_activity(env: Env, make: RowMaker) -> Iterator[Row]:
     db = getattr(env.session, "db", None)
     started = getattr(db, "started", None)
+    locks = getattr(getattr(env.session, "store", None), "locks", None)
     for s in _sessions(env):
         me = s is env.session
         txn = getattr(s, "txn", None)
         in_block = bool(getattr(s, "in_block", False))
-        if me:
+        wait_type, wait_event = None, None
+        tag = locks.waiting_tag(getattr(s, "backend_pid", 0)) if locks is not None else None
+        if tag is not None:
+            wait_type, wait_event = "Lock", wait_event_name(tag)
+        if me or getattr(s, "running", False):
             state = "active"
         elif getattr(s, "failed", False):
             state = "idle in transaction (aborted)"
@@ -214,10 +220,38 @@ def _pg_stat_activity(env: Env, make: RowMaker) -> Iterator[Row]:
                    client_addr=getattr(s, "client_addr", None), client_hostname=None,
                    client_port=getattr(s, "client_port", None) or -1,
                    backend_start=getattr(s, "started", None) or started, xact_start=xact_start,
-                   query_start=query_start, state_change=query_start, wait_event_type=None,
-                   wait_event=None if me or state != "idle" else "ClientRead", state=state, backend_xid=None,
+                   query_start=query_start, state_change=query_start, wait_event_type=wait_type or (
+                       None if me or state == "active" else "Client"),
+                   wait_event=wait_event or (None if me or state == "active" else "ClientRead"), state=state,
+                   backend_xid=None,
                    backend_xmin=None, query_id=None, query=getattr(s, "current_query", "") or "",
                    backend_type="client backend")
+
+
+@producer("pg_catalog", "pg_locks")
+def _pg_locks(env: Env, make: RowMaker) -> Iterator[Row]:
+    """Relation, advisory and object locks, held and awaited; row locks only while awaited
+    (PostgreSQL keeps granted row locks in the rows themselves, not here)."""
+    locks = getattr(getattr(env.session, "store", None), "locks", None)
+    if locks is None:
+        return
+    for tag, owner, mode, granted in locks.entries():
+        if type(tag) is bytes:
+            if granted:
+                continue
+            yield make(locktype=wait_event_name(tag), database=oids.DATABASE_OID, pid=owner,
+                       mode=mode_name(tag, mode), granted=False, fastpath=False)
+        elif tag[0] == "rel":
+            yield make(locktype="relation", database=oids.DATABASE_OID, relation=tag[1], pid=owner,
+                       virtualtransaction=f"{owner}/1", mode=mode_name(tag, mode), granted=granted, fastpath=False)
+        elif tag[0] == "adv":
+            yield make(locktype="advisory", database=oids.DATABASE_OID, classid=tag[1], objid=tag[2],
+                       objsubid=tag[3], pid=owner, virtualtransaction=f"{owner}/1", mode=mode_name(tag, mode),
+                       granted=granted, fastpath=False)
+        elif tag[0] == "obj":
+            yield make(locktype="object", database=oids.DATABASE_OID, classid=1259, objid=tag[1], objsubid=0,
+                       pid=owner, virtualtransaction=f"{owner}/1", mode=mode_name(tag, mode), granted=granted,
+                       fastpath=False)
 
 
 @producer("pg_catalog", "pg_stat_database")

@@ -15,6 +15,7 @@ from orbitdb.sql.system.base import Env, Row, RowMaker, producer
 from orbitdb.sql.system.deparse import FALLBACK_ERRORS
 from orbitdb.sql.types import SqlType
 from orbitdb.storage.catalog import SequenceDef, TableDef
+from orbitdb.storage.temp import is_temp_oid
 
 _CATALOG_ACL = ["postgres=UC/postgres", "=U/postgres"]
 _PUBLIC_ACL = ["pg_database_owner=UC/pg_database_owner", "=U/pg_database_owner"]
@@ -73,16 +74,21 @@ def _pg_class(env: Env, make: RowMaker) -> Iterator[Row]:
                            relowner=owner, relam=oids.HEAP_AM, relfilenode=t.oid, relkind="r",
                            relnatts=len(t.columns), relhasindex=bool(M.indexes(t)),
                            relchecks=sum(1 for c in t.constraints if c.kind == "c"),
-                           relhastriggers=t.oid in fk_tables, relreplident="d")
+                           relhastriggers=t.oid in fk_tables, relreplident="d", relpersistence=_persistence(t.oid))
         elif kind == "index":
             t, ix = obj
             yield make(oid=ix.oid, relname=ix.name, relnamespace=env.nsp(t.schema), relowner=env.role_oid(t.owner),
                        relam=oids.BTREE_AM, relfilenode=ix.oid, relpages=1, reltuples=0.0, relkind="i",
-                       relnatts=len(ix.columns))
+                       relnatts=len(ix.columns), relpersistence=_persistence(ix.oid))
         else:
             s: SequenceDef = obj
             yield make(oid=s.oid, relname=s.name, relnamespace=env.nsp(s.schema), relowner=env.role_oid(s.owner),
-                       relfilenode=s.oid, relpages=1, reltuples=1.0, relkind="S", relnatts=3)
+                       relfilenode=s.oid, relpages=1, reltuples=1.0, relkind="S", relnatts=3,
+                       relpersistence=_persistence(s.oid))
+
+
+def _persistence(oid: int) -> str:
+    return "t" if is_temp_oid(oid) else "p"
 
 
 # (name, type oid, attnum, length, by value, alignment) of the system columns of tables and sequences
