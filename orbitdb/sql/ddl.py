@@ -981,6 +981,11 @@ class DDL:
         col.type = new_t.display()
         col.kind = new_t.kind
         col.missing = None
+        # the new values go to a new physical slot: a transaction whose snapshot predates this
+        # rewrite decodes the old rows with the new definition as NULL there, never as the old
+        # type's bytes read with the new type's codec
+        col.slot = t.next_slot
+        t.next_slot += 1
         if col.default is not None:
             col.default = self.default_sql(parse_one("SELECT " + col.default).expressions[0], col)
         self._check_fk_types(t, col.name)
