@@ -2,11 +2,13 @@
 wire (`orbitdb serve` as a child process) and orbitdb embedded (orbitdb.connect in this process).
 
 Each spec gets a fresh database: its own database in PostgreSQL, its own data directory for
-orbitdb. recover() is for after a session that would not end (a hang): it leaves the stuck state
-behind so the next permutation starts clean."""
+orbitdb. recover() runs after a hang or a session that would not close: it ends whatever is stuck
+(terminates the backends, kills the server) or, where it cannot, leaves it behind and starts
+afresh, so nothing stuck reaches the next spec."""
 
 from __future__ import annotations
 
+import atexit
 import shutil
 import signal
 import tempfile
@@ -27,6 +29,12 @@ PG_WAIT_PROBE = (
     "SELECT CASE WHEN cardinality(pg_blocking_pids(pid)) > 0 THEN wait_event_type END"
     " FROM pg_stat_activity WHERE pid = {pid}"
 )
+
+
+# Connections whose statement never returned. They are kept referenced for the life of the
+# process: closing one waits for its stuck statement, and so would its finalizer, on whatever
+# thread the garbage collector happened to run it.
+_ABANDONED: list[object] = []
 
 
 class IsolationPgServer(PgServer):
@@ -52,6 +60,10 @@ class Backend:
 
     def recover(self) -> None:
         raise NotImplementedError
+
+    def abandon(self, conn: SqlConnection) -> None:
+        """A connection that could not be closed: kept referenced for good (see _ABANDONED)."""
+        _ABANDONED.append(conn)
 
     def end_spec(self) -> None:
         raise NotImplementedError
@@ -101,30 +113,58 @@ class PostgresBackend(Backend):
         self._admin(f'DROP DATABASE IF EXISTS "{self.database}" WITH (FORCE)')
 
 
+class _SpareServer:
+    """One `orbitdb serve` started ahead in a directory of its own, so that a spec does not wait
+    the second or so a server takes to start; killed at exit if nobody took it."""
+
+    def __init__(self) -> None:
+        self._next: tuple[Path, ServerProcess] | None = None
+
+    def take(self) -> tuple[Path, ServerProcess]:
+        ready = self._next or self._launch()
+        self._next = self._launch()
+        return ready
+
+    def _launch(self) -> tuple[Path, ServerProcess]:
+        workdir = Path(tempfile.mkdtemp(prefix="orbitdb-iso-wire-"))
+        return workdir, ServerProcess(workdir / "data")
+
+    def close(self) -> None:
+        if self._next is not None:
+            workdir, server = self._next
+            self._next = None
+            server.kill()
+            shutil.rmtree(workdir, ignore_errors=True)
+
+
+_SPARE_SERVER = _SpareServer()
+atexit.register(_SPARE_SERVER.close)
+
+
 class WireBackend(Backend):
     name = "wire"
 
     def __init__(self) -> None:
         self.workdir: Path | None = None
         self.server: ServerProcess | None = None
-        self._generation = 0
 
     def _start(self) -> None:
-        assert self.workdir is not None
-        self._generation += 1
-        self.server = ServerProcess(self.workdir / f"data{self._generation}").wait_ready()
+        self._remove()
+        self.workdir, server = _SPARE_SERVER.take()
+        self.server = server.wait_ready()
 
-    def _stop(self) -> None:
-        if self.server is None:
-            return
-        try:
-            self.server.stop(signal.SIGTERM, timeout=10)
-        except AssertionError:  # a server that does not stop on SIGTERM was killed by stop()
-            pass
-        self.server = None
+    def _remove(self) -> None:
+        if self.server is not None:
+            try:
+                self.server.stop(signal.SIGTERM, timeout=10)
+            except AssertionError:  # a server that does not stop on SIGTERM was killed by stop()
+                pass
+            self.server = None
+        if self.workdir is not None:
+            shutil.rmtree(self.workdir, ignore_errors=True)
+            self.workdir = None
 
     def begin_spec(self, spec_name: str) -> None:
-        self.workdir = Path(tempfile.mkdtemp(prefix=f"orbitdb-iso-{spec_name}-"))
         self._start()
 
     def connect(self) -> SqlConnection:
@@ -135,27 +175,10 @@ class WireBackend(Backend):
         # Killing the server ends every connection and whatever they were stuck in.
         if self.server is not None:
             self.server.kill()
-            self.server = None
         self._start()
 
     def end_spec(self) -> None:
-        self._stop()
-        if self.workdir is not None:
-            shutil.rmtree(self.workdir, ignore_errors=True)
-            self.workdir = None
-
-    def server_log(self) -> str:
-        return self.server.log() if self.server is not None else ""
-
-
-# Connections whose statement never returned. They are kept referenced for the life of the
-# process: closing one waits for its stuck statement, and so would its finalizer, on whatever
-# thread the garbage collector happened to run it.
-_ABANDONED: list[object] = []
-
-
-def abandon(conn: object) -> None:
-    _ABANDONED.append(conn)
+        self._remove()
 
 
 class EmbeddedBackend(Backend):
@@ -166,7 +189,7 @@ class EmbeddedBackend(Backend):
         self.path = ""
         self._anchor: EmbeddedConnection | None = None
         self._generation = 0
-        self._left_open = False  # a database of this spec was abandoned: its files stay
+        self._left_open = False  # a connection of this spec's database was abandoned: its files stay
 
     def _open(self) -> None:
         assert self.workdir is not None
@@ -183,11 +206,17 @@ class EmbeddedBackend(Backend):
     def connect(self) -> SqlConnection:
         return EmbeddedConnection(self.path)
 
-    def recover(self) -> None:
-        # A thread may still be inside this database: leave it open and referenced, use a new one.
-        abandon(self._anchor)
-        self._anchor = None
+    def abandon(self, conn: SqlConnection) -> None:
+        super().abandon(conn)
         self._left_open = True
+
+    def recover(self) -> None:
+        if not self._left_open:
+            return  # every session ended when cancelled: the database is usable as it is
+        # A thread is still inside this database: leave it open and referenced, use a new one.
+        if self._anchor is not None:
+            _ABANDONED.append(self._anchor)
+            self._anchor = None
         self._open()
 
     def end_spec(self) -> None:

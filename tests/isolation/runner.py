@@ -17,7 +17,7 @@ import time
 from dataclasses import dataclass, field, replace
 
 import neighbours  # noqa: F401  (puts compat_harness on the path)
-from backends import Backend, abandon
+from backends import Backend
 from compat_harness import statement_shape
 from connections import SqlConnection
 from spec import Spec, Step
@@ -255,6 +255,8 @@ class SpecRunner:
         except TimeoutError:
             observer.broken = True
             raise Hang("the observer's pg_stat_activity query did not answer") from None
+        except RuntimeError as exc:
+            raise Hang(str(exc)) from None
 
     def _await(self, running: RunningStep, observer: LiveSession, limit: float) -> str:
         """'done', 'waiting' (a lock wait reported on probes lock_settle apart) or 'hang'."""
@@ -332,7 +334,7 @@ class SpecRunner:
         try:
             live.worker.call(live.conn.close, self.limits.cancel)
         except TimeoutError:
-            abandon(live.conn)
+            self.backend.abandon(live.conn)
             return False
         finally:
             live.worker.stop()
