@@ -58,7 +58,7 @@ def collect(options: list[Option], known: frozenset[str], notices: list[Notice])
     for opt in options:
         if opt.name == "location" and "location" in known:
             notices.append(Notice("WARNING", "0A000", "LOCATION is not supported anymore",
-                                  hint="Consider using tablespaces instead."))
+                                  hint="Consider using tablespaces instead.", position=opt.token.position))
             continue
         if opt.name not in known:
             raise SqlError("42601", f'option "{opt.name}" not recognized', position=opt.token.position)
@@ -143,11 +143,13 @@ def check_encoding(name: str) -> None:
 
 
 def check_locale(option: str, value: str) -> str:
+    """The locale's canonical name (as setlocale gives it: POSIX is C); 0A000 for one that does
+    not order text as orbitdb does."""
     if not _C_LOCALE.fullmatch(value):
         raise SqlError("0A000", f'{option} "{value}" is not supported by orbitdb',
                        detail="orbitdb orders text by code point, as the C locale does.",
                        hint="Use LOCALE 'C' (or leave it out).")
-    return value
+    return "C" if value == "POSIX" else value
 
 
 def check_tablespace(name: str) -> None:

@@ -160,8 +160,8 @@ def _create(session: Session, parser: _Parser, notices: list[Notice]) -> str:
     parser.accept("with")
     options = O.collect(parser.options(), O.CREATE_OPTIONS, notices)
     parser.end()
-    _prevent_in_transaction_block(session, "CREATE DATABASE")
     cluster = _cluster(session, "CREATE DATABASE")
+    _prevent_in_transaction_block(session, "CREATE DATABASE")
 
     def text(option: str) -> str | None:
         token = O.given(options, option)
@@ -192,9 +192,9 @@ def _create(session: Session, parser: _Parser, notices: list[Notice]) -> str:
     if encoding is not None:
         O.check_encoding(encoding)
     if collate is not None:
-        O.check_locale("LC_COLLATE", collate)
+        collate = O.check_locale("LC_COLLATE", collate)
     if ctype is not None:
-        O.check_locale("LC_CTYPE", ctype)
+        ctype = O.check_locale("LC_CTYPE", ctype)
     if provider is not None and provider.lower() == "icu":
         raise SqlError("0A000", "LOCALE_PROVIDER icu is not supported by orbitdb",
                        detail="orbitdb orders text by code point, as the C locale does.")
@@ -233,8 +233,8 @@ def _drop(session: Session, parser: _Parser, notices: list[Notice]) -> str:
         if not parser.accept_op(")"):
             raise syntax_error(parser.peek())
     parser.end()
-    _prevent_in_transaction_block(session, "DROP DATABASE")
     cluster = _cluster(session, "DROP DATABASE")
+    _prevent_in_transaction_block(session, "DROP DATABASE")
     notices.extend(cluster.drop_database(session, name, missing_ok, force))
     return "DROP DATABASE"
 
@@ -252,8 +252,9 @@ def _alter(session: Session, parser: _Parser, notices: list[Notice]) -> str:
         parser.expect("to")
         new_name = parser.name()
         parser.end()
+        cluster = _cluster(session, "ALTER DATABASE")
         _not_transactional(session, "ALTER DATABASE ... RENAME")
-        _cluster(session, "ALTER DATABASE").rename_database(session, name, new_name)
+        cluster.rename_database(session, name, new_name)
         return "ALTER DATABASE"
     if parser.accept("owner"):
         parser.expect("to")
@@ -265,8 +266,8 @@ def _alter(session: Session, parser: _Parser, notices: list[Notice]) -> str:
         else:
             raise syntax_error(role)
         parser.end()
-        _not_transactional(session, "ALTER DATABASE ... OWNER TO")
         cluster = _cluster(session, "ALTER DATABASE")
+        _not_transactional(session, "ALTER DATABASE ... OWNER TO")
         _role_exists(session, owner)
         cluster.alter_database(name, {"owner": owner})
         return "ALTER DATABASE"
@@ -274,8 +275,9 @@ def _alter(session: Session, parser: _Parser, notices: list[Notice]) -> str:
         parser.expect("collation")
         parser.expect("version")
         parser.end()
+        cluster = _cluster(session, "ALTER DATABASE")
         _not_transactional(session, "ALTER DATABASE ... REFRESH COLLATION VERSION")
-        _refresh_collation_version(_cluster(session, "ALTER DATABASE"), name, notices)
+        _refresh_collation_version(cluster, name, notices)
         return "ALTER DATABASE"
     if parser.accept("set"):
         parser.expect("tablespace")
@@ -288,7 +290,7 @@ def _alter(session: Session, parser: _Parser, notices: list[Notice]) -> str:
     parser.end()
     if "tablespace" in options:
         if len(options) != 1:
-            raise SqlError("22023", 'option "tablespace" cannot be specified with other options',
+            raise SqlError("0A000", 'option "tablespace" cannot be specified with other options',
                            position=options["tablespace"].token.position)
         value = O.given(options, "tablespace")
         _set_tablespace(session, name, "pg_default" if value is None else value.value)
@@ -300,12 +302,12 @@ def _alter(session: Session, parser: _Parser, notices: list[Notice]) -> str:
         changes["allow_connections"] = O.as_bool(options["allow_connections"])
     if O.given(options, "connection_limit") is not None:
         changes["connection_limit"] = O.connection_limit(options["connection_limit"])
-    _not_transactional(session, "ALTER DATABASE")
     cluster = _cluster(session, "ALTER DATABASE")
+    _not_transactional(session, "ALTER DATABASE")
     if changes.get("allow_connections") is False:
         entry = _entry(cluster, name)
         if entry is not None and entry.oid == session.db.oid:
-            raise SqlError("0A000", "cannot disallow connections for current database")
+            raise SqlError("22023", "cannot disallow connections for current database")
     cluster.alter_database(name, changes)
     return "ALTER DATABASE"
 
@@ -319,8 +321,9 @@ def _entry(cluster: Any, name: str) -> Any:
 
 def _set_tablespace(session: Session, name: str, tablespace: str) -> None:
     """Every orbitdb database is in pg_default: moving one there is nothing to do."""
+    cluster = _cluster(session, "ALTER DATABASE")
     _prevent_in_transaction_block(session, "ALTER DATABASE SET TABLESPACE")
-    entry = _entry(_cluster(session, "ALTER DATABASE"), name)
+    entry = _entry(cluster, name)
     if entry is None:
         raise SqlError("3D000", f'database "{name}" does not exist')
     if entry.oid == session.db.oid:
