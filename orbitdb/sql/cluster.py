@@ -213,7 +213,7 @@ class Cluster:
         try:
             source = None
             if copying:
-                self._wait_for_sessions(template.oid, force=False, what=f'source database "{template.name}"')
+                self._wait_for_sessions(template.oid, False, f'source database "{template.name}"', current.sleep)
                 with self._cond:
                     source = self._closed_directory(template)
             directory = self._make_directory(oid, source)
@@ -250,7 +250,7 @@ class Cluster:
                 raise SqlError("55006", "cannot drop the currently open database")
             self._busy.add(entry.oid)
         try:
-            self._wait_for_sessions(entry.oid, force=force, what=f'database "{name}"')
+            self._wait_for_sessions(entry.oid, force, f'database "{name}"', current.sleep)
             with self._cond:
                 db = self._open.pop(entry.oid, None)
                 if db is not None:
@@ -280,7 +280,7 @@ class Cluster:
                 raise SqlError("0A000", "current database cannot be renamed")
             self._busy.add(entry.oid)
         try:
-            self._wait_for_sessions(entry.oid, force=False, what=f'database "{name}"')
+            self._wait_for_sessions(entry.oid, False, f'database "{name}"', current.sleep)
             with self._cond:
                 if self.registry.by_name(new_name) is not None or new_name in self._reserved:
                     raise SqlError("42P04", f'database "{new_name}" already exists')
@@ -330,9 +330,10 @@ class Cluster:
             return []
         return [s for s in list(db.sessions) if not s.closed]
 
-    def _wait_for_sessions(self, oid: int, force: bool, what: str) -> None:
+    def _wait_for_sessions(self, oid: int, force: bool, what: str, pause: Callable[[float], None]) -> None:
         """Waits up to 5 seconds for the other sessions of a database to end (after asking their
-        connections to end, with force), as PostgreSQL's CountOtherDBBackends; 55006 if some stay."""
+        connections to end, with force), as PostgreSQL's CountOtherDBBackends; 55006 if some stay.
+        pause sleeps, or raises when the waiting statement is cancelled or times out."""
         if force:
             terminate = self.terminate_backend
             with self._cond:
@@ -348,7 +349,7 @@ class Cluster:
                 return
             if time.monotonic() >= deadline:
                 break
-            time.sleep(0.1)
+            pause(0.1)
         detail = ("There is 1 other session using the database." if count == 1
                   else f"There are {count} other sessions using the database.")
         raise SqlError("55006", f"{what} is being accessed by other users", detail=detail)

@@ -14,6 +14,7 @@ import struct
 import subprocess
 import threading
 from collections.abc import Iterator
+from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
@@ -385,28 +386,51 @@ def test_create_database_in_a_pipeline(server, reference):
 # --- other sessions -----------------------------------------------------------------------------
 
 
+def _drop_busy_database(target: Any, home: str) -> tuple[Any, ...]:
+    with _db(target, home) as admin:
+        _rows(admin, "CREATE DATABASE busy")
+        f = _fields(target) if isinstance(target, str) else {"host": target.host, "port": target.port, "user": "orbit"}
+        other = RawClient(f["host"], int(f["port"]))
+        other.startup({"user": f["user"], "database": "busy"})
+        refused = _outcome(admin, "DROP DATABASE busy")  # waits 5 seconds for it to leave, as PostgreSQL
+        renamed = _outcome(admin, "ALTER DATABASE busy RENAME TO busy2")
+        forced = _outcome(admin, "DROP DATABASE busy WITH (FORCE)")
+        kind, body = other.read()  # what the terminated session is told
+        told = (kind, {k: v for k, v in error_fields(body).items() if k in "SCM"}, other.closed())
+        other.close()
+        gone = _rows(admin, "SELECT count(*) FROM pg_database WHERE datname LIKE 'busy%'")
+        return refused, renamed, forced, told, gone
+
+
 def test_drop_database_waits_for_other_sessions_then_refuses_unless_force(server, reference):
-    results = []
-    for target, home in ((server, "actors"), (reference, "postgres")):
-        with _db(target, home) as admin:
-            _rows(admin, "CREATE DATABASE busy")
-            f = _fields(target) if isinstance(target, str) else {"host": target.host, "port": target.port,
-                                                                   "user": "orbit"}
-            other = RawClient(f["host"], int(f["port"]))
-            other.startup({"user": f["user"], "database": "busy"})
-            refused = _outcome(admin, "DROP DATABASE busy")  # waits 5 seconds for it to leave, as PostgreSQL
-            renamed = _outcome(admin, "ALTER DATABASE busy RENAME TO busy2")
-            forced = _outcome(admin, "DROP DATABASE busy WITH (FORCE)")
-            kind, body = other.read()  # what the terminated session is told
-            told = (kind, {k: v for k, v in error_fields(body).items() if k in "SCM"}, other.closed())
-            other.close()
-            gone = _rows(admin, "SELECT count(*) FROM pg_database WHERE datname LIKE 'busy%'")
-            results.append((refused, renamed, forced, told, gone))
+    with ThreadPoolExecutor(2) as pool:  # both wait 10 seconds: at the same time
+        results = list(pool.map(_drop_busy_database, (server, reference), ("actors", "postgres")))
     assert results[0] == results[1]
     assert results[0][0] == ("55006", 'database "busy" is being accessed by other users',
                              "There is 1 other session using the database.", "")
     assert results[0][3] == ("E", {"S": "FATAL", "C": "57P01",
                                    "M": "terminating connection due to administrator command"}, True)
+    assert results[0][4] == [(0,)]
+
+
+def _drop_with_a_timeout(target: Any, home: str) -> tuple[Any, ...]:
+    with _db(target, home) as admin, _db(target, home) as canceller:
+        _rows(admin, "CREATE DATABASE waited")
+        with _db(target, "waited"):
+            _rows(admin, "SET statement_timeout = '1s'")
+            timed_out = _outcome(admin, "DROP DATABASE waited")
+            _rows(admin, "RESET statement_timeout")
+            threading.Timer(0.5, admin.cancel).start()
+            cancelled = _outcome(admin, "DROP DATABASE waited")
+        _rows(canceller, "DROP DATABASE waited")
+        return timed_out, cancelled
+
+
+def test_a_waiting_drop_database_honours_statement_timeout_and_cancel(server, reference):
+    with ThreadPoolExecutor(2) as pool:
+        results = list(pool.map(_drop_with_a_timeout, (server, reference), ("actors", "postgres")))
+    assert results[0] == results[1]
+    assert results[0][0][0] == "57014" and results[0][1][0] == "57014"
 
 
 def test_drop_database_waits_for_a_session_that_is_leaving(server):
