@@ -27,34 +27,22 @@ import fcntl
 import itertools
 import logging
 import os
-import re
-import shutil
 import threading
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
-from orbitdb.sql.cluster_registry import (
-    DEFAULT_DATABASE,
-    DEFAULT_DATABASE_DIR,
-    FIRST_NORMAL_OID,
-    DatabaseEntry,
-    Registry,
-    fsync_directory,
-    fsync_tree,
-    initial_entries,
-)
+from orbitdb.sql.cluster_files import make_directory, new_registry, remove_directory, sweep
+from orbitdb.sql.cluster_registry import DEFAULT_DATABASE, DatabaseEntry, Registry
 from orbitdb.sql.errors import SqlError
 from orbitdb.sql.result import Notice
 from orbitdb.sql.session import Database, Session
 
 log = logging.getLogger("orbitdb.cluster")
 
-DATABASES_DIR = "databases"
 LOCK_FILE = "databases.lock"
 BUSY_WAIT_SECONDS = 5.0  # how long DROP/RENAME/CREATE wait for other sessions to leave (as PostgreSQL)
-_LEFTOVER = re.compile(r"\d+(\.new|\.dropped)?")
 
 
 @dataclass
@@ -101,9 +89,9 @@ class Cluster:
             os.close(fd)
             raise SqlError("55006", f"data directory {data_dir} is in use by another orbitdb server") from None
         try:
-            registry = Registry.load(data_dir) or _new_registry(data_dir, knobs or {})
+            registry = Registry.load(data_dir) or new_registry(data_dir, knobs or {})
             cluster = cls(data_dir, knobs or {}, registry, fd)
-            cluster._sweep()
+            sweep(data_dir, registry)
         except BaseException:
             os.close(fd)
             raise
@@ -166,10 +154,6 @@ class Cluster:
         with self._cond:
             return [s for db in self._open.values() for s in list(db.sessions) if not s.closed]
 
-    def session_count(self, oid: int) -> int:
-        with self._cond:
-            return len(self._sessions_of(oid))
-
     def database_size(self, name: str) -> int | None:
         """Bytes on disk of a database's files; None when there is no such database."""
         with self._cond:
@@ -216,7 +200,7 @@ class Cluster:
                 self._wait_for_sessions(template.oid, False, f'source database "{template.name}"', current.sleep)
                 with self._cond:
                     source = self._closed_directory(template)
-            directory = self._make_directory(oid, source)
+            directory = make_directory(self.data_dir, oid, source, self.knobs)
             entry = DatabaseEntry(oid, new.name, new.owner, directory, template.encoding,
                                   new.collate or template.collate, new.ctype or template.ctype,
                                   new.is_template, new.allow_connections, new.connection_limit,
@@ -265,7 +249,7 @@ class Cluster:
             with self._cond:
                 self._busy.discard(entry.oid)
                 self._cond.notify_all()
-        self._remove_directory(entry)
+        remove_directory(self.data_dir, entry)
         log.info('database "%s" dropped', name)
         return []
 
@@ -361,7 +345,7 @@ class Cluster:
         if db is not None:
             return db
         if entry.directory is None:  # postgres or template1 before their first connection
-            entry.directory = self._make_directory(entry.oid, None)
+            entry.directory = make_directory(self.data_dir, entry.oid, None, self.knobs)
             try:
                 self.registry.save()
             except BaseException:
@@ -388,44 +372,6 @@ class Cluster:
             db.close()
         return os.path.join(self.data_dir, template.directory)
 
-    def _make_directory(self, oid: int, source: str | None) -> str:
-        """Builds a database's engine directory (empty, or a copy of source's files) under a
-        temporary name, flushes it and renames it into place. Returns its path relative to the
-        data dir."""
-        relative = os.path.join(DATABASES_DIR, str(oid))
-        parent = os.path.join(self.data_dir, DATABASES_DIR)
-        final = os.path.join(self.data_dir, relative)
-        building = final + ".new"
-        os.makedirs(parent, exist_ok=True)
-        for leftover in (building, final):  # no entry names either: an interrupted earlier attempt
-            if os.path.lexists(leftover):
-                shutil.rmtree(leftover)
-        if source is None:
-            Database.open(building, **self.knobs).close()  # an empty engine and catalog
-        else:
-            shutil.copytree(source, building, ignore=shutil.ignore_patterns("LOCK"))
-        fsync_tree(building)
-        os.rename(building, final)
-        fsync_directory(parent)
-        return relative
-
-    def _remove_directory(self, entry: DatabaseEntry) -> None:
-        """Removes a dropped database's files (its entry is already gone). Moved aside first, so a
-        crash halfway leaves a name the start-up sweep recognises."""
-        if entry.directory is None:
-            return
-        path = os.path.join(self.data_dir, entry.directory)
-        trash = os.path.join(self.data_dir, DATABASES_DIR, f"{entry.oid}.dropped")
-        try:
-            os.makedirs(os.path.dirname(trash), exist_ok=True)
-            if os.path.lexists(trash):
-                shutil.rmtree(trash)
-            os.rename(path, trash)
-        except OSError as exc:
-            log.warning("could not move the files of dropped database %s aside: %s", entry.name, exc)
-            trash = path
-        shutil.rmtree(trash, ignore_errors=True)
-
     def _check_locale_matches(self, new: NewDatabase, template: DatabaseEntry) -> None:
         """PostgreSQL copies a template's data sorted by its collation, so only template0 (which
         has no data of its own) takes another one."""
@@ -439,38 +385,6 @@ class Cluster:
             raise SqlError("22023", f"new LC_CTYPE ({new.ctype}) is incompatible with the LC_CTYPE of the "
                            f"template database ({template.ctype})",
                            hint="Use the same LC_CTYPE as in the template database, or use template0 as template.")
-
-    def _sweep(self) -> None:
-        """Removes what an interrupted CREATE or DROP DATABASE left: directories no entry names."""
-        referenced = self.registry.directories()
-        tmp = self.registry.path + ".tmp"
-        if os.path.exists(tmp):
-            os.remove(tmp)
-        parent = os.path.join(self.data_dir, DATABASES_DIR)
-        leftovers = []
-        if os.path.isdir(parent):
-            for name in sorted(os.listdir(parent)):
-                if _LEFTOVER.fullmatch(name) and os.path.join(DATABASES_DIR, name) not in referenced:
-                    leftovers.append(os.path.join(parent, name))
-        default_dir = os.path.join(self.data_dir, DEFAULT_DATABASE_DIR)
-        if DEFAULT_DATABASE_DIR not in referenced and os.path.isdir(default_dir):
-            leftovers.append(default_dir)  # the default database was dropped; its files were not yet removed
-        for path in leftovers:
-            log.warning("removing %s: files of a database whose CREATE or DROP DATABASE was interrupted", path)
-            shutil.rmtree(path, ignore_errors=True)
-
-
-def _new_registry(data_dir: str, knobs: dict[str, Any]) -> Registry:
-    """The first registry of a data dir: PostgreSQL's databases and `actors`, whose engine
-    directory `postgresql/` is made now if it is not there from before the registry existed."""
-    default_dir = os.path.join(data_dir, DEFAULT_DATABASE_DIR)
-    if not os.path.isdir(default_dir):
-        Database.open(default_dir, **knobs).close()
-        fsync_tree(default_dir)
-        fsync_directory(data_dir)
-    registry = Registry(data_dir, initial_entries(), FIRST_NORMAL_OID)
-    registry.save()
-    return registry
 
 
 def _is_empty(db: Database) -> bool:
