@@ -31,7 +31,7 @@ from orbitdb.config import (
 
 log = logging.getLogger("orbitdb")
 
-SQL_SUBDIR = "postgresql"  # the SQL engine's files live in <data_dir>/postgresql
+SQL_SUBDIR = "postgresql"  # the default database `actors` lives in <data_dir>/postgresql (docs/databases.md)
 EXIT_OK, EXIT_FAILURE, EXIT_USAGE = 0, 1, 2
 
 
@@ -127,12 +127,13 @@ def serve(args: argparse.Namespace) -> int:
         return EXIT_FAILURE
     sql_dir = os.path.join(config.data_dir, SQL_SUBDIR)
     try:
-        database = _open_database(sql_dir, config.engine)
+        cluster = _open_cluster(config.data_dir, config.engine)
     except Exception as exc:  # noqa: BLE001 - locked, unreadable, corrupt: say so and stop
         log.error("cannot open the database at %s: %s", sql_dir, exc)
         server.close()
         return EXIT_FAILURE
-    server.side.database = database
+    server.side.database = cluster
+    cluster.terminate_backend = server.terminate_backend  # DROP DATABASE ... WITH (FORCE)
     log.info("PostgreSQL using persistent LSM storage at: %s", sql_dir)
     log.info(
         "storage engine: orbitdb LSM tree (provider %r), TLS %s, auth %s",
@@ -150,7 +151,7 @@ def serve(args: argparse.Namespace) -> int:
         log.info("shutting down: ending connections (open transactions roll back)")
         clean = server.close()
         if clean:
-            database.close()
+            cluster.close()
             log.info("database closed; bye")
         else:
             log.error(
@@ -159,10 +160,19 @@ def serve(args: argparse.Namespace) -> int:
     return EXIT_OK if clean else EXIT_FAILURE
 
 
-def _open_database(path: str, engine_knobs: dict[str, Any]) -> Any:
-    from orbitdb.sql import Database
+def _open_cluster(data_dir: str, engine_knobs: dict[str, Any]) -> Any:
+    """The data dir's databases (see orbitdb/sql/cluster.py), the default one opened now so that
+    a locked or damaged one stops the server here."""
+    from orbitdb.sql.cluster import Cluster
+    from orbitdb.sql.cluster_registry import DEFAULT_DATABASE
 
-    return Database.open(path, **engine_knobs)
+    cluster = Cluster.open(data_dir, engine_knobs)
+    try:
+        cluster.open_database(DEFAULT_DATABASE)
+    except BaseException:
+        cluster.close()
+        raise
+    return cluster
 
 
 def _install_signal_handlers(server: Any) -> None:

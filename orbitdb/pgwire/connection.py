@@ -55,7 +55,9 @@ DEFAULT_PARAMETERS = {
 class ServerSide:
     """What every connection of a server shares."""
 
-    database: Any  # orbitdb.sql.Database (or anything with .session(user=, database=, application_name=))
+    # orbitdb.sql.cluster.Cluster or orbitdb.sql.Database (anything with .session(user=, database=,
+    # application_name=), which raises a FATAL SqlError for a database that cannot be connected to)
+    database: Any
     auth: AuthSettings
     tls_context: ssl.SSLContext | None
     cancel: Callable[[int, int], None]  # (pid, secret) from a CancelRequest
@@ -181,6 +183,9 @@ class Connection:
             raise self.refusal
         self._check_client_encoding(startup)
         authenticate(self.stream, self.side.auth, startup.user)
+        # as PostgreSQL: authentication succeeds first, then the database is looked up (a
+        # missing one is a FATAL after AuthenticationOk)
+        self.stream.write(backend.authentication(backend.AUTH_OK))
         self.session = self.side.database.session(
             user=startup.user, database=startup.database, application_name=startup.application_name
         )
@@ -204,9 +209,8 @@ class Connection:
         self._loop()
 
     def _greet(self, startup: Startup) -> None:
-        """AuthenticationOk, the settings' ParameterStatus, BackendKeyData, ReadyForQuery."""
+        """The settings' ParameterStatus, BackendKeyData, ReadyForQuery."""
         out = self.stream
-        out.write(backend.authentication(backend.AUTH_OK))
         self._apply_startup_settings(startup)
         parameters = dict(DEFAULT_PARAMETERS)
         parameters["application_name"] = startup.application_name

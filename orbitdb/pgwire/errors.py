@@ -59,4 +59,6 @@ def notice_fields(notice: Notice) -> list[tuple[bytes, str]]:
         fields.append((b"D", notice.detail))
     if notice.hint:
         fields.append((b"H", notice.hint))
+    if notice.position:
+        fields.append((b"P", str(notice.position)))
     return fields

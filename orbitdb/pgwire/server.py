@@ -162,6 +162,17 @@ class Server:
 
     # --- cancel and shutdown ----------------------------------------------------------------
 
+    def terminate_backend(self, pid: int) -> bool:
+        """Ends the connection of a backend (its statement cancelled, its transaction rolled back,
+        the client told FATAL 57P01), as pg_terminate_backend; False when there is none."""
+        with self._lock:
+            conn = self._connections.get(pid)
+        if conn is None:
+            return False
+        log.info("[%s] terminating connection (backend %d)", conn.peer, pid)
+        conn.terminate()
+        return True
+
     def _cancel(self, pid: int, secret: int) -> None:
         with self._lock:
             conn = self._connections.get(pid)

@@ -42,6 +42,7 @@ class Notice:
     message: str
     detail: str | None = None
     hint: str | None = None
+    position: int | None = None  # 1-based, in the query message (as an error's)
 
 
 class CopyIn:

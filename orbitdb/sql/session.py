@@ -26,6 +26,7 @@ from orbitdb.sql.expr import Runtime
 from orbitdb.sql.parser import Statement, normalize_literals, split_statements
 from orbitdb.sql.result import Column, CopyIn, CopyOut, Notice, Result
 from orbitdb.sql.scope import ExecContext
+from orbitdb.sql.system.oids import DATABASE_OID
 from orbitdb.sql.temptables import drop_all
 from orbitdb.sql.temptables import on_commit as temp_on_commit
 from orbitdb.sql.types import SqlType
@@ -53,8 +54,10 @@ class Database:
 
     def __init__(self, store: Store) -> None:
         self.store = store
-        self._pids = itertools.count(os.getpid() % 100000 * 10 + 1)
+        self.pids = itertools.count(os.getpid() % 100000 * 10 + 1)  # a Cluster shares one among its databases
         self.sessions: weakref.WeakSet[Session] = weakref.WeakSet()
+        self.oid = DATABASE_OID  # pg_database.oid; a Cluster sets its own
+        self.cluster: Any = None  # the server's Cluster this database is one of (None: embedded, on its own)
         self.started = datetime.datetime.now(_UTC)
         self.closed = False
         self._temp_numbers: set[int] = set()
@@ -84,7 +87,7 @@ class Database:
         return cls(store)
 
     def session(self, user: str = "orbit", database: str = "actors", application_name: str = "") -> Session:
-        s = Session(self, user, database, application_name, next(self._pids))
+        s = Session(self, user, database, application_name, next(self.pids))
         self.sessions.add(s)
         return s
 
@@ -136,6 +139,7 @@ class Session:
         self.in_block = False
         self.failed = False
         self.implicit = False
+        self.multi_statement = False  # running a Query message of several statements (an implicit block)
         self.txn_isolation: str | None = None
         self.txn_read_only = False
         self.txn_settings_undo: list[tuple[str, str, bool]] = []  # (name, old value, local)
@@ -465,12 +469,15 @@ class Session:
                 yield self._execute(st, None, [])
             return
         self.begin_implicit()
+        self.multi_statement = True
         try:
             for st in stmts:
                 yield self._execute(st, None, [])
         except BaseException:
             self.end_implicit(False)
             raise
+        finally:
+            self.multi_statement = False
         self.end_implicit(True)
 
     def execute(self, sql: str, params: list[Any] | None = None) -> list[Result | CopyIn | CopyOut]:
@@ -723,6 +730,11 @@ class Session:
             from orbitdb.sql.copycmd import copy_statement
 
             return copy_statement(self, st, ctx)
+        if kind in ("CREATE", "DROP", "ALTER"):
+            from orbitdb.sql.databases import database_statement, is_database_statement
+
+            if is_database_statement(st):
+                return database_statement(self, st)
         if kind in _DDL or kind in ("ANALYZE", "VACUUM", "CHECKPOINT", "REINDEX", "CLUSTER", "LISTEN",
                                     "UNLISTEN", "NOTIFY", "LOCK", "DO", "SECURITY", "LOAD", "REFRESH",
                                     "DEALLOCATE", "EXECUTE", "FETCH", "CLOSE", "DECLARE", "MOVE"):

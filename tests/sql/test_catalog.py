@@ -1750,12 +1750,17 @@ PSQL_OUTPUT: dict[str, str] = {
         ' postgres  | Superuser, Create role, Create DB, Replication, Bypass RLS | {}\n'
         '\n'
     ),
-    '\\l': (
-        '                                       List of databases\n'
-        '  Name  | Owner | Encoding | Collate | Ctype | ICU Locale | Locale Provider | Access privileges \n'
-        '--------+-------+----------+---------+-------+------------+-----------------+-------------------\n'
-        ' actors | orbit | UTF8     | C       | C     |            | libc            | \n'
-        '(1 row)\n'
+    '\\l': (  # a server's databases: actors and PostgreSQL's three (docs/databases.md)
+        '                                            List of databases\n'
+        '   Name    |  Owner   | Encoding | Collate | Ctype | ICU Locale | Locale Provider |   Access privileges   \n'
+        '-----------+----------+----------+---------+-------+------------+-----------------+-----------------------\n'
+        ' actors    | orbit    | UTF8     | C       | C     |            | libc            | \n'
+        ' postgres  | postgres | UTF8     | C       | C     |            | libc            | \n'
+        ' template0 | postgres | UTF8     | C       | C     |            | libc            | =c/postgres          +\n'
+        '           |          |          |         |       |            |                 | postgres=CTc/postgres\n'
+        ' template1 | postgres | UTF8     | C       | C     |            | libc            | =c/postgres          +\n'
+        '           |          |          |         |       |            |                 | postgres=CTc/postgres\n'
+        '(4 rows)\n'
         '\n'
     ),
     '\\dv': (

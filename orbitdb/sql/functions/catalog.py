@@ -392,16 +392,26 @@ def _database_size(ctx: Any) -> int:
 
 @register("pg_database_size", [NAME], INT8, needs_ctx=True)
 def pg_database_size(ctx: Any, name: str) -> int:
-    if name != env_of(ctx).database:
+    env = env_of(ctx)
+    if name == env.database:
+        return _database_size(ctx)
+    size = env.cluster.database_size(name) if env.cluster is not None else None
+    if size is None:
         raise SqlError("3D000", f'database "{name}" does not exist')
-    return _database_size(ctx)
+    return int(size)  # another database of the server: its files on disk
 
 
 @register("pg_database_size", [OID], INT8, needs_ctx=True)
 def pg_database_size_oid(ctx: Any, oid: int) -> int | None:
-    from orbitdb.sql.system import oids
-
-    return _database_size(ctx) if oid == oids.DATABASE_OID else None
+    env = env_of(ctx)
+    if oid == env.database_oid:
+        return _database_size(ctx)
+    if env.cluster is None:
+        return None
+    for entry in env.cluster.entries():
+        if entry.oid == oid:
+            return env.cluster.database_size(entry.name)  # type: ignore[no-any-return]
+    return None
 
 
 @register("pg_tablespace_size", [NAME], INT8, needs_ctx=True)

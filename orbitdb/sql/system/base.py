@@ -143,6 +143,15 @@ class Env:
     def database(self) -> str:
         return str(getattr(self.session, "database", "actors"))
 
+    @property
+    def database_oid(self) -> int:
+        return int(getattr(getattr(self.session, "db", None), "oid", oids.DATABASE_OID))
+
+    @property
+    def cluster(self) -> Any:
+        """The server's Cluster (all its databases), or None for an embedded database."""
+        return getattr(getattr(self.session, "db", None), "cluster", None)
+
     # -- schemas --
     @functools.cached_property
     def schemas(self) -> list[SchemaDef]:
@@ -210,6 +219,8 @@ class Env:
             owner = getattr(obj, "owner", None)
             if owner:
                 names.add(owner)
+        if self.cluster is not None:
+            names.update(entry.owner for entry in self.cluster.entries())
         return sorted(names, key=oids.role_oid)
 
     def role_oid(self, name: str) -> int:

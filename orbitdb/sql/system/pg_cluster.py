@@ -29,9 +29,18 @@ def _setting(env: Env, name: str, default: str) -> str:
 
 @producer("pg_catalog", "pg_database")
 def _pg_database(env: Env, make: RowMaker) -> Iterator[Row]:
+    cluster = env.cluster
+    if cluster is not None:  # a server: every database of its data dir
+        for e in cluster.entries():
+            yield make(oid=e.oid, datname=e.name, datdba=env.role_oid(e.owner), encoding=6, datlocprovider="c",
+                       datistemplate=e.is_template, datallowconn=e.allow_connections,
+                       datconnlimit=e.connection_limit, datfrozenxid=716, datminmxid=1,
+                       dattablespace=oids.DEFAULT_TABLESPACE, datcollate=e.collate, datctype=e.ctype,
+                       datcollversion=e.collation_version, datacl=e.acl)
+        return
     collate = _setting(env, "lc_collate", "C")
     ctype = _setting(env, "lc_ctype", "C")
-    yield make(oid=oids.DATABASE_OID, datname=env.database, datdba=env.role_oid(_database_owner(env)), encoding=6,
+    yield make(oid=env.database_oid, datname=env.database, datdba=env.role_oid(_database_owner(env)), encoding=6,
                datlocprovider="c", datistemplate=False, datallowconn=True, datconnlimit=-1, datfrozenxid=716,
                datminmxid=1, dattablespace=oids.DEFAULT_TABLESPACE, datcollate=collate, datctype=ctype)
 
@@ -178,6 +187,8 @@ def _sessions(env: Env) -> list[Any]:
     fn = getattr(env.session, "database_sessions", None)
     if callable(fn):
         return list(fn())
+    if env.cluster is not None:  # a server's backends, of every database
+        return sorted(env.cluster.sessions(), key=lambda s: getattr(s, "backend_pid", 0))
     db = getattr(env.session, "db", None)
     sessions = getattr(db, "sessions", None)
     if sessions is not None:
@@ -193,8 +204,8 @@ def _sessions(env: Env) -> list[Any]:
 def _pg_stat_activity(env: Env, make: RowMaker) -> Iterator[Row]:
     db = getattr(env.session, "db", None)
     started = getattr(db, "started", None)
-    locks = getattr(getattr(env.session, "store", None), "locks", None)
     for s in _sessions(env):
+        locks = getattr(getattr(s, "store", None), "locks", None)
         me = s is env.session
         txn = getattr(s, "txn", None)
         in_block = bool(getattr(s, "in_block", False))
@@ -214,7 +225,8 @@ def _pg_stat_activity(env: Env, make: RowMaker) -> Iterator[Row]:
         query_start = getattr(s, "_stmt_time", None)
         settings = getattr(s, "settings", {}) or {}
         user = str(getattr(s, "user", env.user))
-        yield make(datid=oids.DATABASE_OID, datname=getattr(s, "database", env.database),
+        yield make(datid=getattr(getattr(s, "db", None), "oid", env.database_oid),
+                   datname=getattr(s, "database", env.database),
                    pid=getattr(s, "backend_pid", 0), leader_pid=None, usesysid=oids.role_oid(user), usename=user,
                    application_name=settings.get("application_name", ""),
                    client_addr=getattr(s, "client_addr", None), client_hostname=None,
@@ -239,17 +251,17 @@ def _pg_locks(env: Env, make: RowMaker) -> Iterator[Row]:
         if type(tag) is bytes:
             if granted:
                 continue
-            yield make(locktype=wait_event_name(tag), database=oids.DATABASE_OID, pid=owner,
+            yield make(locktype=wait_event_name(tag), database=env.database_oid, pid=owner,
                        mode=mode_name(tag, mode), granted=False, fastpath=False)
         elif tag[0] == "rel":
-            yield make(locktype="relation", database=oids.DATABASE_OID, relation=tag[1], pid=owner,
+            yield make(locktype="relation", database=env.database_oid, relation=tag[1], pid=owner,
                        virtualtransaction=f"{owner}/1", mode=mode_name(tag, mode), granted=granted, fastpath=False)
         elif tag[0] == "adv":
-            yield make(locktype="advisory", database=oids.DATABASE_OID, classid=tag[1], objid=tag[2],
+            yield make(locktype="advisory", database=env.database_oid, classid=tag[1], objid=tag[2],
                        objsubid=tag[3], pid=owner, virtualtransaction=f"{owner}/1", mode=mode_name(tag, mode),
                        granted=granted, fastpath=False)
         elif tag[0] == "obj":
-            yield make(locktype="object", database=oids.DATABASE_OID, classid=1259, objid=tag[1], objsubid=0,
+            yield make(locktype="object", database=env.database_oid, classid=1259, objid=tag[1], objsubid=0,
                        pid=owner, virtualtransaction=f"{owner}/1", mode=mode_name(tag, mode), granted=granted,
                        fastpath=False)
 
@@ -262,9 +274,14 @@ def _pg_stat_database(env: Env, make: RowMaker) -> Iterator[Row]:
     yield make(datid=0, datname=None, **{k: v for k, v in zeros.items() if k not in ("numbackends",)},
                blk_read_time=0.0, blk_write_time=0.0, session_time=0.0, active_time=0.0,
                idle_in_transaction_time=0.0)
-    yield make(datid=oids.DATABASE_OID, datname=env.database, **dict(zeros, numbackends=len(_sessions(env))),
-               blk_read_time=0.0, blk_write_time=0.0, session_time=0.0, active_time=0.0,
-               idle_in_transaction_time=0.0)
+    databases = [(e.oid, e.name) for e in env.cluster.entries()] if env.cluster is not None else [
+        (env.database_oid, env.database)]
+    sessions = _sessions(env)
+    for oid, name in databases:
+        backends = sum(1 for s in sessions if getattr(getattr(s, "db", None), "oid", env.database_oid) == oid)
+        yield make(datid=oid, datname=name, **dict(zeros, numbackends=backends),
+                   blk_read_time=0.0, blk_write_time=0.0, session_time=0.0, active_time=0.0,
+                   idle_in_transaction_time=0.0)
 
 
 def _table_stats(env: Env, make: RowMaker, schema_filter: str) -> Iterator[Row]:
