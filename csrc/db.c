@@ -1102,7 +1102,15 @@ int odb_write(odb_db *db, odb_batch *batch, int sync, odb_error *err) {
 /* ---- reads ---- */
 
 int odb_get(odb_db *db, odb_slice key, const odb_snapshot *snapshot, odb_buf *value, odb_error *err) {
+    return odb_get_version(db, key, snapshot, value, NULL, err);
+}
+
+int odb_get_version(odb_db *db, odb_slice key, const odb_snapshot *snapshot, odb_buf *value, odb_seq *version,
+                    odb_error *err) {
     odb_memtable *mems[MAX_IMMUTABLES + 1];
+    if (version != NULL) {
+        *version = 0;
+    }
     pthread_mutex_lock(&db->mu);
     odb_seq seq = snapshot != NULL ? snapshot->sequence : db->visible_sequence;
     int nmem = 0;
@@ -1136,7 +1144,7 @@ int odb_get(odb_db *db, odb_slice key, const odb_snapshot *snapshot, odb_buf *va
     }
     for (int i = 0; i < nmem && rc == ODB_NOT_FOUND; i++) {
         int deleted = 0;
-        int got = odb_memtable_get(mems[i], lk, &deleted, value);
+        int got = odb_memtable_get(mems[i], lk, &deleted, value, version);
         if (got < 0) {
             rc = odb_error_set(err, ODB_NO_MEMORY, "out of memory");
         } else if (got > 0) {
@@ -1152,6 +1160,9 @@ int odb_get(odb_db *db, odb_slice key, const odb_snapshot *snapshot, odb_buf *va
         odb_buf_init(&ikey);
         rc = odb_version_get(v, lk, &found, &ikey, value, err);
         if (rc == ODB_OK) {
+            if (found && version != NULL) {
+                *version = odb_ikey_seq(odb_buf_slice(&ikey));
+            }
             rc = (found && odb_ikey_kind(odb_buf_slice(&ikey)) == ODB_KIND_VALUE) ? ODB_OK : ODB_NOT_FOUND;
         }
         odb_buf_free(&ikey);

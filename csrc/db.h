@@ -59,6 +59,12 @@ int odb_close(odb_db *db, odb_error *err);
 int odb_write(odb_db *db, odb_batch *batch, int sync, odb_error *err);
 /* ODB_OK with the value in value, ODB_NOT_FOUND, or an error. */
 int odb_get(odb_db *db, odb_slice key, const odb_snapshot *snapshot, odb_buf *value, odb_error *err);
+/* odb_get, and the sequence number of the version found (a value or a deletion)
+ * in *version; 0 when the key has no version visible at all. Versions keep their
+ * sequence numbers through flushes and compactions, so two reads that give the
+ * same number read the same write. */
+int odb_get_version(odb_db *db, odb_slice key, const odb_snapshot *snapshot, odb_buf *value, odb_seq *version,
+                    odb_error *err);
 
 odb_snapshot *odb_snapshot_new(odb_db *db); /* NULL on out-of-memory */
 void odb_snapshot_release(odb_db *db, odb_snapshot *snapshot);

@@ -263,7 +263,7 @@ int odb_memtable_add_concurrent(odb_memtable *m, odb_seq seq, int kind, odb_slic
     return ODB_OK;
 }
 
-int odb_memtable_get(odb_memtable *m, odb_slice lookup_ikey, int *deleted, odb_buf *value) {
+int odb_memtable_get(odb_memtable *m, odb_slice lookup_ikey, int *deleted, odb_buf *value, odb_seq *seq) {
     mt_node *n = find_ge(m, lookup_ikey, NULL);
     if (n == NULL) {
         return 0;
@@ -271,6 +271,9 @@ int odb_memtable_get(odb_memtable *m, odb_slice lookup_ikey, int *deleted, odb_b
     odb_slice k = node_key(n);
     if (odb_slice_compare(odb_ikey_user(k), odb_ikey_user(lookup_ikey)) != 0) {
         return 0;
+    }
+    if (seq != NULL) {
+        *seq = odb_ikey_seq(k);
     }
     if (odb_ikey_kind(k) == ODB_KIND_DELETE) {
         *deleted = 1;

@@ -33,9 +33,10 @@ int odb_memtable_add_concurrent(odb_memtable *m, odb_seq seq, int kind, odb_slic
 
 /* Looks up the newest version of lookup_ikey's user key with sequence <= the
  * lookup's. Returns 1 when a version exists (then *deleted tells whether it is
- * a deletion; a value is copied into value when not deleted), 0 otherwise.
+ * a deletion; a value is copied into value when not deleted; *seq, when not
+ * NULL, is that version's sequence number), 0 otherwise.
  * Returns -1 (ODB_NO_MEMORY) if copying the value fails. */
-int odb_memtable_get(odb_memtable *m, odb_slice lookup_ikey, int *deleted, odb_buf *value);
+int odb_memtable_get(odb_memtable *m, odb_slice lookup_ikey, int *deleted, odb_buf *value, odb_seq *seq);
 
 size_t odb_memtable_memory_usage(odb_memtable *m);
 /* Bytes of entries (keys, values, nodes): compared with write_buffer_size. */

@@ -106,6 +106,8 @@ cdef extern from "db.h" nogil:
     int odb_close(odb_db *db, odb_error *err)
     int odb_write(odb_db *db, odb_batch *batch, int sync, odb_error *err)
     int odb_get(odb_db *db, odb_slice key, const odb_snapshot *snapshot, odb_buf *value, odb_error *err)
+    int odb_get_version(odb_db *db, odb_slice key, const odb_snapshot *snapshot, odb_buf *value,
+                        uint64_t *version, odb_error *err)
     odb_snapshot *odb_snapshot_new(odb_db *db)
     void odb_snapshot_release(odb_db *db, odb_snapshot *snapshot)
     odb_iter *odb_db_iter(odb_db *db, const odb_snapshot *snapshot)

@@ -461,6 +461,39 @@ cdef class Engine:
             odb_buf_free(&value)
             self._leave()
 
+    def get_newest(self, key, Snapshot snapshot not None):
+        """(newest value or None, whether it is another version than the one snapshot
+        sees): what a writer that holds the row's lock works on, and whether the row was
+        written after its snapshot, even with the same bytes."""
+        cdef bytes k = _as_bytes(key, "key")
+        cdef odb_slice ks = _bytes_slice(k)
+        cdef odb_error err
+        cdef odb_buf value
+        cdef odb_buf old
+        cdef uint64_t newest = 0, seen = 0
+        cdef int rc, rc_old = ODB_OK
+        if snapshot.engine is not self or snapshot.snap == NULL:
+            raise EngineError("snapshot is released or belongs to another engine")
+        cdef const odb_snapshot *snap = snapshot.snap
+        self._enter()
+        odb_buf_init(&value)
+        odb_buf_init(&old)
+        try:
+            with nogil:
+                rc = odb_get_version(self.db, ks, NULL, &value, &newest, &err)
+                if rc == ODB_OK or rc == ODB_NOT_FOUND:
+                    rc_old = odb_get_version(self.db, ks, snap, &old, &seen, &err)
+            if rc != ODB_OK and rc != ODB_NOT_FOUND:
+                raise _error(&err)
+            if rc_old != ODB_OK and rc_old != ODB_NOT_FOUND:
+                raise _error(&err)
+            data = PyBytes_FromStringAndSize(value.data, <Py_ssize_t>value.len) if rc == ODB_OK else None
+            return data, newest != seen
+        finally:
+            odb_buf_free(&value)
+            odb_buf_free(&old)
+            self._leave()
+
     def snapshot(self):
         self._enter()
         try:

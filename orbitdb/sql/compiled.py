@@ -154,7 +154,7 @@ def take_relation_locks(compiled: Compiled, ctx: ExecContext, single_statement: 
             mask >>= 1
             mode += 1
     if waited:
-        txn.renew_snapshot()
+        return txn.renew_snapshot()
     return txn.refresh_catalog()
 
 

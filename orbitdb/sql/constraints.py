@@ -274,7 +274,8 @@ class TableWriter:
         for key, data in list(it):
             r = acc.decode(data)
             if all(r[i] == v for i, v in zip(ccols, vals)):
-                if not txn.snapshot_per_statement and txn.changed_since_snapshot(key, data):
+                if not txn.snapshot_per_statement and txn.get(key) is None:
+                    # a referencing row our snapshot does not show: PostgreSQL's crosscheck fails
                     raise SerializationFailure("could not serialize access due to concurrent update")
                 yield key, r
 
@@ -425,11 +426,9 @@ def _key_share(txn: Transaction, key: bytes) -> bool:
     """Locks the referenced row FOR KEY SHARE; whether it exists. Under REPEATABLE READ a
     row changed since the snapshot fails (40001) and one inserted since counts as absent."""
     txn.lock_row(key, FOR_KEY_SHARE)
-    latest = txn.get_latest(key)
-    if txn.snapshot_per_statement or latest is None:
+    latest, changed = txn.newest(key)
+    if txn.snapshot_per_statement or latest is None or not changed:
         return latest is not None
-    if txn.changed_since_snapshot(key, latest):
-        if txn.get(key) is None:
-            return False
-        raise SerializationFailure("could not serialize access due to concurrent update")
-    return True
+    if txn.get(key) is None:
+        return False  # inserted after our snapshot: not there for us
+    raise SerializationFailure("could not serialize access due to concurrent update")

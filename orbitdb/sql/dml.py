@@ -264,10 +264,10 @@ class CompiledInsert(Compiled):
                                "have duplicate constrained values.")
             if w.row_locks_needed(txn):
                 txn.lock_row(existing_key, FOR_UPDATE if self.update_touches_keys else FOR_NO_KEY_UPDATE)
-            data = txn.get_latest(existing_key)
+            data, changed = txn.newest(existing_key)
             if data is None:
                 continue  # the conflicting row went away while we waited: try the insert again
-            txn.check_update_allowed(existing_key, data)
+            txn.check_update_allowed(changed)
             old = w.access.decode(data)
             combined = old + (existing_key,) + t + (None,)
             if self.update_where is not None and self.update_where(combined) is not True:
@@ -401,8 +401,8 @@ class CompiledModify(Compiled):
         mode = self._mode(r, new)
         if locking:
             txn.lock_row(key, mode)
-        latest = txn.get_latest(key)
-        if not txn.changed_since_snapshot(key, latest):
+        latest, changed = txn.newest(key)
+        if not changed:
             return r, new
         if not txn.snapshot_per_statement:
             raise SerializationFailure("could not serialize access due to concurrent update")

@@ -133,8 +133,8 @@ class LockRows(Plan):
                                     f'could not obtain lock on row in relation "{t.access.table.name}"'):
                     keep = False  # SKIP LOCKED
                     break
-                latest = txn.get_latest(key)
-                if not txn.changed_since_snapshot(key, latest):
+                latest, changed = txn.newest(key)
+                if not changed:
                     continue
                 if not per_statement:
                     raise SerializationFailure("could not serialize access due to concurrent update")

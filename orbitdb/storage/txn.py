@@ -2,7 +2,7 @@
 (row, relation, advisory) held to the end, savepoints as positions in an undo log,
 and commit as one atomic engine batch (synced, so a committed transaction survives
 a crash). The isolation rules on top of the snapshot are PostgreSQL's; the SQL
-layer applies them with the helpers here (``changed_since_snapshot``, the lock
+layer applies them with the helpers here (``newest``, the lock
 calls, ``scan_latest``)."""
 
 from __future__ import annotations
@@ -260,15 +260,17 @@ class Transaction:
         else:
             self._take_snapshot()
 
-    def _take_snapshot(self) -> None:
+    def _take_snapshot(self) -> bool:
         """A new snapshot and the catalog of the same moment: DDL commits its data and installs
-        its catalog under the catalog lock, so no statement sees one without the other."""
+        its catalog under the catalog lock, so no statement sees one without the other. True
+        if the catalog changed."""
         old = self.snapshot
         with self.store.catalog_lock:
             self.snapshot = self.store.engine.snapshot()
-            self.refresh_catalog()
+            changed = self.refresh_catalog()
         if old is not None:
             old.release()
+        return changed
 
     def refresh_catalog(self) -> bool:
         """Follows the newest shared catalog (keeping this transaction's own changes);
@@ -319,11 +321,14 @@ class Transaction:
             return v  # type: ignore[no-any-return]
         return self.store.engine.get(key)
 
-    def changed_since_snapshot(self, key: bytes, latest: bytes | None) -> bool:
-        """Whether latest (from get_latest) is not the version this statement's snapshot sees."""
-        if key in self.writes:
-            return False
-        return self.store.engine.get(key, self.snapshot) != latest
+    def newest(self, key: bytes) -> tuple[bytes | None, bool]:
+        """(the newest committed version, or our own write; whether a transaction wrote the
+        row after this statement's snapshot, even with the same bytes). What a writer works
+        on once it holds the row's lock."""
+        v = self.writes.get(key, _ABSENT)
+        if v is not _ABSENT:
+            return v, False  # type: ignore[return-value]
+        return self.store.engine.get_newest(key, self.snapshot)  # type: ignore[no-any-return]
 
     def scan(self, start: bytes, stop: bytes, reverse: bool = False) -> Iterator[tuple[bytes, bytes]]:
         if self.reads is not None:
@@ -385,11 +390,13 @@ class Transaction:
             self.held_log.append((tag, mode))
         return granted
 
-    def renew_snapshot(self) -> None:
+    def renew_snapshot(self) -> bool:
         """READ COMMITTED: a statement that waited for a relation lock reads what committed
-        meanwhile, as PostgreSQL takes the statement's snapshot after its locks."""
+        meanwhile, as PostgreSQL takes the statement's snapshot after its locks. True if the
+        catalog changed."""
         if self.snapshot_per_statement and self.snapshot is not None:
-            self._take_snapshot()
+            return self._take_snapshot()
+        return self.refresh_catalog()
 
     def lock_row(self, key: bytes, mode: int, policy: int = WAIT, busy_message: str = "could not obtain lock on row"
                  ) -> int:
@@ -407,10 +414,10 @@ class Transaction:
     def holds(self, tag: Tag, mask: int) -> bool:
         return bool(self.held.get(tag, 0) & mask)
 
-    def check_update_allowed(self, key: bytes, latest: bytes | None) -> None:
+    def check_update_allowed(self, changed: bool) -> None:
         """REPEATABLE READ and SERIALIZABLE: a row that a transaction committed after our
         snapshot changed (or deleted) cannot be changed or locked by us."""
-        if not self.snapshot_per_statement and self.changed_since_snapshot(key, latest):
+        if changed and not self.snapshot_per_statement:
             raise SerializationFailure("could not serialize access due to concurrent update")
 
     # -- writes --
