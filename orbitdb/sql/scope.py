@@ -111,6 +111,8 @@ class ExecContext:
         """Called in long loops: cancel requests and statement_timeout."""
         if self.session.cancel_requested:
             self.session.cancel_requested = False
+            if self.session.terminate_requested:
+                raise SqlError("57P01", "terminating connection due to administrator command", severity="FATAL")
             raise SqlError("57014", "canceling statement due to user request")
         if self.deadline is not None and time.monotonic() > self.deadline:
             raise SqlError("57014", "canceling statement due to statement timeout")

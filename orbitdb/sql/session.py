@@ -146,6 +146,7 @@ class Session:
         self.currval: dict[int, int] = {}
         self.lastval_oid: int | None = None
         self.cancel_requested = False
+        self.terminate_requested = False
         self.closed = False
         self._txn_start = datetime.datetime.now(_UTC)
         self._stmt_time = self._txn_start
@@ -181,6 +182,20 @@ class Session:
 
     def cancel(self) -> None:
         self.cancel_requested = True
+
+    def terminate(self) -> None:
+        """pg_terminate_backend for a session without a wire connection: its running
+        statement stops and the session accepts nothing more."""
+        self.terminate_requested = True
+        self.cancel_requested = True
+
+    def backends(self) -> list[Session]:
+        """Every open session this one can see and signal: the server's, or the process's
+        sessions on this database when embedded."""
+        cluster = self.db.cluster
+        if cluster is not None:
+            return list(cluster.sessions())
+        return [s for s in list(self.db.sessions) if not s.closed]
 
     def close(self) -> None:
         if self.closed:
@@ -352,6 +367,9 @@ class Session:
                 return
             if self.cancel_requested:
                 self.cancel_requested = False
+                if self.terminate_requested:
+                    raise SqlError("57P01", "terminating connection due to administrator command",
+                                   severity="FATAL")
                 raise SqlError("57014", "canceling statement due to user request")
             ctx = getattr(_tls, "ctx", None)
             if ctx is not None:
@@ -574,6 +592,8 @@ class Session:
     def _execute(self, st: Statement, p: Prepared | None, params: list[Any]) -> Result | CopyIn | CopyOut:
         if self.closed:
             raise SqlError("08003", "connection is closed")
+        if self.terminate_requested:
+            raise SqlError("57P01", "terminating connection due to administrator command", severity="FATAL")
         kind = st.kind
         self.cancel_requested = False
         if self.failed and not self._allowed_when_failed(st):

@@ -53,7 +53,7 @@ def install_hooks() -> bool:
 
 
 _MODULES = ("strings", "math", "datetime", "formatting", "json", "arrays", "series", "system", "sequences", "catalog",
-            "advisory")
+            "advisory", "backends")
 
 for _name in _MODULES:
     try:
