@@ -377,6 +377,7 @@ class TableWriter:
                 self.raise_unique(ix.name, new)
         self.check_fks_out(ctx, new, old)
         if newkey != key:
+            txn.moved[key] = newkey
             self.access.delete_indexes(txn, old, key)
             txn.delete(key)
             txn.put(newkey, self.access.encode(new))

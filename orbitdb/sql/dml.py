@@ -389,8 +389,8 @@ class CompiledModify(Compiled):
         return FOR_UPDATE if any(old[i] != new[i] for i in self.key_targets) else FOR_NO_KEY_UPDATE
 
     def _lock_target(self, ctx: ExecContext, key: bytes, r: Row) -> tuple[Row, Row | None] | None:
-        """Locks the target row; returns the row to work on and its new version (update), or
-        None to skip it. READ COMMITTED follows a row changed after the snapshot to its newest
+        """Locks the target row; returns the row to work on (its key last) and its new version
+        (update), or None to skip it. READ COMMITTED follows a row changed after the snapshot to its newest
         version and re-checks the WHERE clause there (PostgreSQL's EvalPlanQual); the other
         levels fail with 40001."""
         txn = ctx.txn
@@ -408,7 +408,14 @@ class CompiledModify(Compiled):
             raise SerializationFailure("could not serialize access due to concurrent update")
         while True:
             if latest is None:
-                return None  # deleted by a transaction that committed meanwhile
+                moved = txn.moved_to(key)
+                if moved is None:
+                    return None  # deleted by a transaction that committed meanwhile
+                key = moved  # re-keyed meanwhile: follow the row, as PostgreSQL's update chain
+                if locking:
+                    txn.lock_row(key, mode)
+                latest, _ = txn.newest(key)
+                continue
             r = self.writer.access.decode(latest) + (key,) + r[width + 1:]
             if self.recheck is not None and self.recheck(r) is not True:
                 return None
@@ -443,6 +450,9 @@ class CompiledModify(Compiled):
             if locked is None:
                 continue
             r, new = locked
+            key = r[width]  # the row may have moved to another key meanwhile
+            if key in done:
+                continue
             old = r[:width]
             done.add(key)
             if new is not None:

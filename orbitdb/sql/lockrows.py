@@ -133,15 +133,23 @@ class LockRows(Plan):
                                     f'could not obtain lock on row in relation "{t.access.table.name}"'):
                     keep = False  # SKIP LOCKED
                     break
-                latest, changed = txn.newest(key)
-                if not changed:
+                latest, moved = txn.newest(key)
+                if not moved:
                     continue
                 if not per_statement:
                     raise SerializationFailure("could not serialize access due to concurrent update")
+                while latest is None:
+                    forward = txn.moved_to(key)
+                    if forward is None:
+                        break  # deleted by the transaction that held it
+                    key = forward  # re-keyed meanwhile: follow the row, as PostgreSQL's update chain
+                    txn.lock_row(key, t.mode, t.policy, f'could not obtain lock on row in relation '
+                                 f'"{t.access.table.name}"')
+                    latest, _ = txn.newest(key)
                 if latest is None:
-                    keep = False  # deleted by the transaction that held it
+                    keep = False
                     break
-                scan_row = scan_row[: t.start] + t.access.decode(latest) + scan_row[t.key_pos:]
+                scan_row = scan_row[: t.start] + t.access.decode(latest) + (key,) + scan_row[t.key_pos + 1:]
                 changed = True
             if not keep:
                 continue

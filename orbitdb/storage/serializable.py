@@ -61,12 +61,13 @@ class CommitLog:
             self._active.pop(txn_id, None)
             self._prune()
 
-    def committed(self, keys: Iterable[bytes]) -> None:
-        """Called after a transaction's engine write, with the keys it wrote."""
+    def committed(self, keys: Iterable[bytes]) -> int:
+        """Called after a transaction's engine write, with the keys it wrote; its epoch."""
         with self._lock:
             self.epoch += 1
             if self._active and keys:
                 self._log.append((self.epoch, sorted(keys)))
+            return self.epoch
 
     def conflicts(self, epoch: int, reads: ReadSet) -> bool:
         """Whether a transaction committed after epoch wrote something in reads."""

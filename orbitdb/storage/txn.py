@@ -22,6 +22,7 @@ from orbitdb.storage.catalog import CATALOG_PREFIX, FIRST_OID, Catalog, Sequence
 from orbitdb.storage.errors import SerializationFailure, StorageError
 from orbitdb.storage.lockmodes import ACCESS_EXCLUSIVE
 from orbitdb.storage.locks import GRANTED, WAIT, LockManager, Tag, write_intent_tag
+from orbitdb.storage.moves import Moves
 from orbitdb.storage.serializable import CommitLog, ReadSet
 from orbitdb.storage.temp import TEMP_OID_BASE, TEMP_OID_END, TempObjects, TempOids, is_temp_oid
 
@@ -81,6 +82,7 @@ class Store:
             self.catalog.dirty.clear()
         self.locks = LockManager()
         self.commit_log = CommitLog()
+        self.moves = Moves()
         self._ids = itertools.count(1)
         self._seq_lock = threading.Lock()
         self._seq_state: dict[int, list[Any]] = {}  # oid -> [last value, is_called, persisted limit]
@@ -241,6 +243,8 @@ class Transaction:
         self.reads: ReadSet | None = None  # SERIALIZABLE only
         self.single_statement = False  # an autocommitted statement, its own transaction
         self.epoch = 0
+        self.snapshot_epoch = 0  # commits up to this epoch are in the current snapshot
+        self.moved: dict[bytes, bytes] = {}  # rows this transaction re-keyed: old key -> new
         self.done = False
 
     @property
@@ -267,6 +271,7 @@ class Transaction:
         old = self.snapshot
         with self.store.catalog_lock:
             self.snapshot = self.store.engine.snapshot()
+            self.snapshot_epoch = self.store.commit_log.epoch
             changed = self.refresh_catalog()
         if old is not None:
             old.release()
@@ -414,6 +419,10 @@ class Transaction:
     def holds(self, tag: Tag, mask: int) -> bool:
         return bool(self.held.get(tag, 0) & mask)
 
+    def moved_to(self, key: bytes) -> bytes | None:
+        """Where a row that a transaction committed after our snapshot re-keyed went."""
+        return self.store.moves.moved_after(key, self.snapshot_epoch)
+
     def check_update_allowed(self, changed: bool) -> None:
         """REPEATABLE READ and SERIALIZABLE: a row that a transaction committed after our
         snapshot changed (or deleted) cannot be changed or locked by us."""
@@ -542,28 +551,30 @@ class Transaction:
         store = self.store
         if not self.catalog_modified:
             store.engine.write(batch, sync=sync)
-            store.commit_log.committed(self.writes)
-            return
-        mine = self.catalog
-        temp_changes = {oid: mine.objects.get(oid) for oid in mine.dirty if is_temp_oid(oid)}
-        shared_dirty = {oid for oid in mine.dirty if not is_temp_oid(oid)}
-        if not shared_dirty:
-            store.engine.write(batch, sync=sync)
-            store.commit_log.committed(self.writes)
+            epoch = store.commit_log.committed(self.writes)
         else:
-            with store.catalog_lock:
-                merged = self._merged_catalog(shared_dirty)
-                for key, value in merged.changes():
-                    if value is None:
-                        batch.delete(key)
-                    else:
-                        batch.put(key, value)
+            mine = self.catalog
+            temp_changes = {oid: mine.objects.get(oid) for oid in mine.dirty if is_temp_oid(oid)}
+            shared_dirty = {oid for oid in mine.dirty if not is_temp_oid(oid)}
+            if not shared_dirty:
                 store.engine.write(batch, sync=sync)
-                store.commit_log.committed(self.writes)
-                merged.dirty = set()
-                store.catalog = merged
-        if temp_changes and self.temp is not None:
-            self.temp.apply(temp_changes)
+                epoch = store.commit_log.committed(self.writes)
+            else:
+                with store.catalog_lock:
+                    merged = self._merged_catalog(shared_dirty)
+                    for key, value in merged.changes():
+                        if value is None:
+                            batch.delete(key)
+                        else:
+                            batch.put(key, value)
+                    store.engine.write(batch, sync=sync)
+                    epoch = store.commit_log.committed(self.writes)
+                    merged.dirty = set()
+                    store.catalog = merged
+            if temp_changes and self.temp is not None:
+                self.temp.apply(temp_changes)
+        if self.moved:
+            store.moves.record(self.moved, epoch)
 
     def _merged_catalog(self, dirty: set[int]) -> Catalog:
         """The newest shared catalog with this transaction's changes applied: concurrent
