@@ -7,6 +7,11 @@ phantom anomalies cannot commit. The price: a serializable transaction may fail
 where PostgreSQL's SSI would find no dangerous cycle (it does not track whether
 the writer also depends on the reader), and reads cost a set insertion each.
 
+A write that would make a transaction the middle of a dangerous structure (a concurrent
+serializable transaction that already committed read the key, and this transaction read
+something a concurrent one committed over, so it cannot commit anyway) fails at once, as
+PostgreSQL's SSI fails it during the write rather than at COMMIT.
+
 Commits are numbered by an epoch counter that is advanced after the engine write;
 a transaction's epoch is read after its snapshot is taken, so a commit counted as
 "before" is always visible to the snapshot (the safe direction)."""
@@ -44,6 +49,7 @@ class CommitLog:
         self.epoch = 0
         self._active: dict[int, int] = {}  # serializable transaction id -> its epoch
         self._log: list[tuple[int, list[bytes]]] = []  # (commit epoch, sorted written keys)
+        self._readers: list[tuple[int, ReadSet]] = []  # (commit epoch, reads) of serializable commits
 
     def register(self, txn_id: int) -> None:
         """Called before the transaction's snapshot is taken."""
@@ -61,13 +67,24 @@ class CommitLog:
             self._active.pop(txn_id, None)
             self._prune()
 
-    def committed(self, keys: Iterable[bytes]) -> int:
-        """Called after a transaction's engine write, with the keys it wrote; its epoch."""
+    def committed(self, keys: Iterable[bytes], reads: ReadSet | None = None) -> int:
+        """Called after a transaction's engine write, with the keys it wrote (and, for a
+        serializable one, what it read); its epoch."""
         with self._lock:
             self.epoch += 1
-            if self._active and keys:
-                self._log.append((self.epoch, sorted(keys)))
+            if self._active:
+                if keys:
+                    self._log.append((self.epoch, sorted(keys)))
+                if reads is not None and (reads.keys or reads.ranges):
+                    self._readers.append((self.epoch, reads))
             return self.epoch
+
+    def read_by_committed(self, epoch: int, key: bytes) -> bool:
+        """Whether a serializable transaction that committed after epoch read key (so a
+        writer of key that started by epoch has a read/write dependency coming in)."""
+        with self._lock:
+            readers = [reads for e, reads in self._readers if e > epoch]
+        return any(reads.covers(key) for reads in readers)
 
     def conflicts(self, epoch: int, reads: ReadSet) -> bool:
         """Whether a transaction committed after epoch wrote something in reads."""
@@ -87,7 +104,10 @@ class CommitLog:
     def _prune(self) -> None:
         if not self._active:
             self._log.clear()
+            self._readers.clear()
             return
         oldest = min((e for e in self._active.values() if e >= 0), default=self.epoch)
         if self._log and self._log[0][0] <= oldest:
             self._log = [entry for entry in self._log if entry[0] > oldest]
+        if self._readers and self._readers[0][0] <= oldest:
+            self._readers = [entry for entry in self._readers if entry[0] > oldest]

@@ -432,6 +432,8 @@ class Transaction:
     # -- writes --
     def put(self, key: bytes, value: bytes | None) -> None:
         """Writes (value None: deletes) key in this transaction."""
+        if self.reads is not None:
+            self._check_pivot(key)
         if self.writes is _EMPTY:
             self.writes = SortedDict()
         self.undo.append((key, self.writes.get(key, _ABSENT)))
@@ -439,6 +441,13 @@ class Transaction:
 
     def delete(self, key: bytes) -> None:
         self.put(key, None)
+
+    def _check_pivot(self, key: bytes) -> None:
+        log = self.store.commit_log
+        if log.read_by_committed(self.epoch, key) and self.reads is not None and log.conflicts(self.epoch, self.reads):
+            raise SerializationFailure(
+                "could not serialize access due to read/write dependencies among transactions",
+                detail="Reason code: Canceled on identification as a pivot, during write.")
 
     def writable_catalog(self) -> Catalog:
         """A catalog this transaction may mutate (a private copy of the shared one). What
@@ -528,6 +537,8 @@ class Transaction:
     def commit(self, sync: bool = True) -> None:
         try:
             if not self.writes and not self.catalog_modified:
+                if self.reads is not None:
+                    self.store.commit_log.committed((), self.reads)  # its reads still count for others
                 return
             if self.reads is not None:
                 with self.store.serializable_commit:
@@ -551,14 +562,14 @@ class Transaction:
         store = self.store
         if not self.catalog_modified:
             store.engine.write(batch, sync=sync)
-            epoch = store.commit_log.committed(self.writes)
+            epoch = store.commit_log.committed(self.writes, self.reads)
         else:
             mine = self.catalog
             temp_changes = {oid: mine.objects.get(oid) for oid in mine.dirty if is_temp_oid(oid)}
             shared_dirty = {oid for oid in mine.dirty if not is_temp_oid(oid)}
             if not shared_dirty:
                 store.engine.write(batch, sync=sync)
-                epoch = store.commit_log.committed(self.writes)
+                epoch = store.commit_log.committed(self.writes, self.reads)
             else:
                 with store.catalog_lock:
                     merged = self._merged_catalog(shared_dirty)
@@ -568,7 +579,7 @@ class Transaction:
                         else:
                             batch.put(key, value)
                     store.engine.write(batch, sync=sync)
-                    epoch = store.commit_log.committed(self.writes)
+                    epoch = store.commit_log.committed(self.writes, self.reads)
                     merged.dirty = set()
                     store.catalog = merged
             if temp_changes and self.temp is not None:
