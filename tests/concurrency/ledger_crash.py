@@ -102,7 +102,7 @@ class CrashLedger:
 
 
 def _read_acks(path: Path) -> list[Transfer]:
-    """The complete lines of a side file (a line cut by the kill was never acknowledged)."""
+    """The complete lines of a side file (a line cut by the kill names the transfer in flight)."""
     if not path.exists():
         return []
     text = path.read_text()
