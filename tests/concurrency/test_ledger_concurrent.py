@@ -22,27 +22,14 @@ from ledger_workload import (
 )
 from wire_support import ServerProcess
 
-LOST_UPDATES = pytest.mark.xfail(
-    strict=True,
-    reason="issue 11 item 1: READ COMMITTED UPDATE of a row committed after the statement's snapshot"
-    " (its lock free) writes from the stale version: acknowledged transfers lose money",
-)
-
 BACKENDS = ("embedded", "wire", "postgres")
 STYLES = (READ_COMMITTED_RELATIVE, REPEATABLE_READ_READ_WRITE, SERIALIZABLE_READ_WRITE)
 
 
 def _cases() -> list[object]:
-    cases = []
-    for backend in BACKENDS:
-        for style in STYLES:
-            lossy = backend != "postgres" and style == READ_COMMITTED_RELATIVE
-            cases.append(
-                pytest.param(
-                    backend, style, id=f"{backend}-{style.name}", marks=[LOST_UPDATES] if lossy else []
-                )
-            )
-    return cases
+    return [
+        pytest.param(backend, style, id=f"{backend}-{style.name}") for backend in BACKENDS for style in STYLES
+    ]
 
 
 @pytest.fixture
@@ -68,7 +55,7 @@ def _check(connect: ConnectFn, shape: Shape, style: Style, clients: int, transfe
 
 @pytest.mark.parametrize(("backend", "style"), _cases())
 def test_ledger(connect_to: Callable[[str], ConnectFn], backend: str, style: Style) -> None:
-    # READ COMMITTED gets the longer run: the lost update on today's main is a race that needs the
+    # READ COMMITTED gets the longer run: the lost update before issue 11's fix was a race that needs the
     # row's lock to be free, so it hides in short runs (over the wire, 2 of 15 runs of 2,000 transfers
     # on 10 accounts lost nothing; 12 of 12 runs of 4,000 on 20 accounts lost money)
     transfers_each = 120 if style.read_then_write else 500

@@ -16,11 +16,6 @@ from wire_support import ServerProcess
 CLIENTS = 8
 SECONDS = 4
 
-LOST_UPDATES = pytest.mark.xfail(
-    strict=True,
-    reason="issue 11 item 1: lost updates under READ COMMITTED (pgbench's four sums disagree)",
-)
-
 
 def _parse_dsn(dsn: str) -> dict[str, str]:
     return dict(part.split("=", 1) for part in dsn.split())
@@ -85,9 +80,7 @@ def _check_pgbench(dsn: str, mode: str) -> None:
     assert history == processed, figures
 
 
-@pytest.mark.parametrize(
-    "mode", [pytest.param(m, marks=LOST_UPDATES) for m in ("simple", "extended", "prepared")]
-)
+@pytest.mark.parametrize("mode", ["simple", "extended", "prepared"])
 def test_pgbench_sums_agree_on_orbitdb(start_orbit_server: Callable[..., ServerProcess], mode: str) -> None:
     _check_pgbench(start_orbit_server().dsn, mode)
 
