@@ -2,8 +2,8 @@
 restart every acknowledged transfer is there whole, no transfer is half there, the total is
 unchanged. Embedded (the ledger in a child process) and over the wire (`orbitdb serve` as a child).
 
-Clients read then write under REPEATABLE READ (retrying 40001), which orbitdb gets right today, so a
-failure here is about durability and atomicity, not about issue 11's lost updates."""
+Clients either read then write under REPEATABLE READ (retrying 40001) or apply relative updates
+under READ COMMITTED (which must lose nothing to concurrency either)."""
 
 from __future__ import annotations
 
@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pytest
 from ledger_crash import CrashLedger, run_embedded_rounds, run_server_rounds
-from ledger_workload import REPEATABLE_READ_READ_WRITE, Shape
+from ledger_workload import READ_COMMITTED_RELATIVE, REPEATABLE_READ_READ_WRITE, Shape, Style
 from wire_support import REAL_SQL
 
 RUNNERS: dict[str, Callable[[Path, CrashLedger, int, random.Random], list[str]]] = {
@@ -24,8 +24,12 @@ RUNNERS: dict[str, Callable[[Path, CrashLedger, int, random.Random], list[str]]]
 pytestmark = pytest.mark.skipif(not REAL_SQL, reason="needs the real SQL layer")
 
 
-def _crash_rounds(tmp_path: Path, runner: str, rounds: int, seed: int) -> None:
-    ledger = CrashLedger(Shape(accounts=10), REPEATABLE_READ_READ_WRITE, clients=3, seed=seed)
+STYLES: dict[str, Style] = {"repeatable-read": REPEATABLE_READ_READ_WRITE, "read-committed": READ_COMMITTED_RELATIVE}
+
+
+def _crash_rounds(tmp_path: Path, runner: str, rounds: int, seed: int, style: Style = REPEATABLE_READ_READ_WRITE
+                  ) -> None:
+    ledger = CrashLedger(Shape(accounts=10), style, clients=3, seed=seed)
     problems = RUNNERS[runner](tmp_path, ledger, rounds, random.Random(seed))
     print(f"{runner}: {ledger.figures()}")
     assert not problems, ledger.figures() + "\n" + "\n".join(problems)
@@ -33,12 +37,14 @@ def _crash_rounds(tmp_path: Path, runner: str, rounds: int, seed: int) -> None:
     assert ledger.acknowledged, "no round acknowledged a transfer: the test proved nothing"
 
 
+@pytest.mark.parametrize("style", sorted(STYLES))
 @pytest.mark.parametrize("runner", sorted(RUNNERS))
-def test_ledger_survives_sigkill(tmp_path: Path, runner: str) -> None:
-    _crash_rounds(tmp_path, runner, rounds=20, seed=20)
+def test_ledger_survives_sigkill(tmp_path: Path, runner: str, style: str) -> None:
+    _crash_rounds(tmp_path, runner, rounds=20, seed=20, style=STYLES[style])
 
 
 @pytest.mark.slow
+@pytest.mark.parametrize("style", sorted(STYLES))
 @pytest.mark.parametrize("runner", sorted(RUNNERS))
-def test_ledger_survives_sigkill_long(tmp_path: Path, runner: str) -> None:
-    _crash_rounds(tmp_path, runner, rounds=1000, seed=1000)
+def test_ledger_survives_sigkill_long(tmp_path: Path, runner: str, style: str) -> None:
+    _crash_rounds(tmp_path, runner, rounds=1000, seed=1000, style=STYLES[style])
