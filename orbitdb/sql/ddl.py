@@ -1258,7 +1258,7 @@ class DDL:
             if isinstance(target, exp.Schema) else []
         from orbitdb.sql.compiled import compile_node
 
-        compiled = compile_node(self.s, query, Runtime([]))
+        compiled = compile_node(self.s, query, Runtime([]), freeze_stars=True)
         out = compiled.out.columns  # type: ignore[attr-defined]
         if len(names) > len(out):
             raise SqlError("42601", "CREATE VIEW specifies more column names than columns")
