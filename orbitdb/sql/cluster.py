@@ -36,6 +36,7 @@ from typing import Any
 from orbitdb.sql.cluster_files import make_directory, new_registry, remove_directory, sweep
 from orbitdb.sql.cluster_registry import DEFAULT_DATABASE, DatabaseEntry, Registry
 from orbitdb.sql.errors import SqlError
+from orbitdb.sql.private_files import loose_modes, make_private_dirs, open_private
 from orbitdb.sql.result import Notice
 from orbitdb.sql.session import Database, Session
 
@@ -80,9 +81,11 @@ class Cluster:
     def open(cls, data_dir: str, knobs: dict[str, Any] | None = None) -> Cluster:
         """Opens (making it if needed) a data dir. SqlError when it is in use by another server
         or its list of databases cannot be read."""
-        os.makedirs(data_dir, exist_ok=True)
+        make_private_dirs(data_dir)
+        for warning in loose_modes(data_dir):
+            log.warning("%s", warning)
         lock_path = os.path.join(data_dir, LOCK_FILE)
-        fd = os.open(lock_path, os.O_RDWR | os.O_CREAT, 0o644)
+        fd = open_private(lock_path, os.O_RDWR)
         try:
             fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
         except OSError:
