@@ -22,6 +22,8 @@ from typing import Any
 
 from orbitdb.pgwire.auth import AuthSettings
 from orbitdb.pgwire.connection import Connection, ServerSide
+from orbitdb.pgwire.connection_log import LogSettings
+from orbitdb.pgwire.transport_policy import TransportPolicy
 from orbitdb.sql.errors import SqlError
 
 log = logging.getLogger("orbitdb.pgwire")
@@ -45,11 +47,21 @@ class Server:
         auth: AuthSettings | None = None,
         tls_context: ssl.SSLContext | None = None,
         max_connections: int = 100,
+        transport: TransportPolicy | None = None,
+        log_settings: LogSettings | None = None,
     ) -> None:
         self.host = host
         self.port = port
         self.max_connections = max_connections
-        self.side = ServerSide(database, auth or AuthSettings(), tls_context, self._cancel, self._adopt_pid)
+        self.side = ServerSide(
+            database,
+            auth or AuthSettings(),
+            tls_context,
+            self._cancel,
+            self._adopt_pid,
+            transport or TransportPolicy(),
+            log_settings or LogSettings(),
+        )
         self.listeners: list[socket.socket] = []
         self._connections: dict[int, Connection] = {}
         self._threads: dict[int, threading.Thread] = {}
