@@ -17,11 +17,6 @@ _PASSWORD_STATEMENT = re.compile(
 _QUOTED = re.compile(r'"[^"]*"')
 
 
-def _secret_tail(sql: str) -> str | None:
-    m = _PASSWORD_STATEMENT.search(sql)
-    return None if m is None else sql[m.end():]
-
-
 def redact_sql(sql: str) -> str:
     """sql, or its beginning up to PASSWORD when it sets a role's password."""
     m = _PASSWORD_STATEMENT.search(sql)
@@ -29,8 +24,10 @@ def redact_sql(sql: str) -> str:
 
 
 def redact_message(message: str, sql: str | None) -> str:
-    """An error message about sql without the quoted fragments taken from a password in it."""
-    tail = _secret_tail(sql) if sql else None
-    if not tail:
+    """An error message about sql without the quoted fragments that may hold a password: those
+    not found before the word PASSWORD (a role name stays)."""
+    m = _PASSWORD_STATEMENT.search(sql) if sql else None
+    if m is None or sql is None:
         return message
-    return _QUOTED.sub(lambda q: q.group(0) if q.group(0)[1:-1] not in tail else f'"{REDACTED}"', message)
+    head = sql[:m.end()]
+    return _QUOTED.sub(lambda q: q.group(0) if q.group(0)[1:-1] in head else f'"{REDACTED}"', message)

@@ -38,10 +38,15 @@ _OPTIONS = {
 
 def is_role_statement(st: Statement) -> bool:
     """ALTER ROLE / ALTER USER (not ALTER USER MAPPING)."""
-    words = st.text.split(None, 3)
-    if len(words) < 3 or words[0].upper() != "ALTER" or words[1].lower() not in _ROLE_WORDS:
+    lowered = st.text.lower()
+    if "role" not in lowered and "user" not in lowered:
         return False
-    return words[2].upper() != "MAPPING"
+    try:
+        tokens = tokenize(st.text, st.offset, [])
+    except SqlError:
+        return False  # not lexable as one of ours: the statement's own handler reports it
+    return (len(tokens) > 3 and tokens[0].is_word("alter") and tokens[1].is_word(*_ROLE_WORDS)
+            and not tokens[2].is_word("mapping"))
 
 
 def role_statement(session: Session, st: Statement) -> Result:

@@ -242,6 +242,17 @@ def _pg_stat_activity(env: Env, make: RowMaker) -> Iterator[Row]:
                    backend_type="client backend")
 
 
+@producer("pg_catalog", "pg_stat_ssl")
+def _pg_stat_ssl(env: Env, make: RowMaker) -> Iterator[Row]:
+    """A row per backend; ssl_info is what the wire server recorded of its TLS session (None:
+    in the clear, or an embedded session). Client certificates are not asked for."""
+    for s in _sessions(env):
+        info = getattr(s, "ssl_info", None) or {}
+        yield make(pid=getattr(s, "backend_pid", 0), ssl=bool(info), version=info.get("version"),
+                   cipher=info.get("cipher"), bits=info.get("bits"), client_dn=None, client_serial=None,
+                   issuer_dn=None)
+
+
 @producer("pg_catalog", "pg_locks")
 def _pg_locks(env: Env, make: RowMaker) -> Iterator[Row]:
     """Relation, advisory and object locks, held and awaited; row locks only while awaited
