@@ -175,8 +175,7 @@ def serve(args: argparse.Namespace) -> int:
         server.close()
         return EXIT_FAILURE
     server.side.database = cluster
-    cluster.configured_roles = set(config.users)
-    auth.stored = cluster.role_passwords.lookup  # ALTER ROLE ... PASSWORD wins over [auth.users]
+    cluster.configured_roles = set(config.users)  # roles ALTER USER may give a password
     cluster.terminate_backend = server.terminate_backend  # DROP DATABASE ... WITH (FORCE)
     log.info("PostgreSQL using persistent LSM storage at: %s", sql_dir)
     log.info(

@@ -62,6 +62,8 @@ class Server:
             transport or TransportPolicy(),
             log_settings or LogSettings(),
         )
+        if self.side.auth.stored is None:
+            self.side.auth.stored = self._stored_password
         self.listeners: list[socket.socket] = []
         self._connections: dict[int, Connection] = {}
         self._threads: dict[int, threading.Thread] = {}
@@ -155,6 +157,12 @@ class Server:
             thread = threading.Thread(target=self._run, args=(conn,), name=f"pgwire-{pid}", daemon=True)
             self._threads[pid] = thread
         thread.start()
+
+    def _stored_password(self, user: str) -> tuple[bool, str | None]:
+        """A password set with ALTER ROLE in the served data dir (its Cluster's), which wins over
+        the configured ones."""
+        passwords = getattr(self.side.database, "role_passwords", None)
+        return passwords.lookup(user) if passwords is not None else (False, None)
 
     def _adopt_pid(self, conn: Connection, pid: int) -> None:
         with self._lock:

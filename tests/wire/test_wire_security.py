@@ -139,14 +139,17 @@ def test_password_statement_inside_a_transaction_is_refused(start_server, tmp_pa
     _connect(server, BOOT).close()  # unchanged
 
 
-def test_embedded_connection_refuses_passwords(tmp_path):
+def test_embedded_connection_refuses_passwords_and_keeps_files_private(tmp_path):
     import orbitdb
 
     conn = orbitdb.connect(str(tmp_path / "embedded"))
     conn.autocommit = True
     with pytest.raises(orbitdb.NotSupportedError, match="embedded connection"):
         conn.cursor().execute("ALTER USER orbit PASSWORD 'x'")
+    conn.cursor().execute("CREATE TABLE t AS SELECT generate_series(1, 10) AS a")
     conn.close()
+    modes = _modes(tmp_path / "embedded")
+    assert len(modes) > 3 and all(mode in (0o600, 0o700) for mode in modes.values()), modes
 
 
 _ROLE_STATEMENTS = [
