@@ -209,7 +209,8 @@ class Connection:
         if hasattr(self.session, "client_gone"):
             self.session.client_gone = self._client_gone
         tls = tls_info(self.stream.sock)
-        record_client(self.session, self.connection_log.host, self.connection_log.port, tls, self.side.log_settings)
+        where = self.connection_log
+        record_client(self.session, where.host, where.port, tls, self.side.log_settings)
         self.connection_log.authorized(startup.user, startup.database, startup.application_name, tls)
         self.stream.sock.settimeout(None)
         self._greet(startup)
