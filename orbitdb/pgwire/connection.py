@@ -13,18 +13,23 @@ import select
 import socket
 import ssl
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 from orbitdb.pgwire import backend, frontend
 from orbitdb.pgwire.auth import AuthSettings, authenticate
+from orbitdb.pgwire.connection_log import ConnectionLog, LogSettings
 from orbitdb.pgwire.copy import copy_in, copy_out
 from orbitdb.pgwire.errors import INTERNAL_ERROR, ClientGone, ProtocolError, error_fields, notice_fields
 from orbitdb.pgwire.extended import Extended
 from orbitdb.pgwire.rows import RowEncoder
+from orbitdb.pgwire.session_facts import record_client
 from orbitdb.pgwire.startup import Startup, negotiate
+from orbitdb.pgwire.startup_settings import apply as apply_startup_settings
 from orbitdb.pgwire.statement_log import StatementLog
 from orbitdb.pgwire.stream import Stream
+from orbitdb.pgwire.tls import tls_info
+from orbitdb.pgwire.transport_policy import TransportPolicy
 from orbitdb.sql.errors import SqlError
 from orbitdb.sql.result import CopyIn, CopyOut, Notice, Result
 
@@ -62,6 +67,8 @@ class ServerSide:
     tls_context: ssl.SSLContext | None
     cancel: Callable[[int, int], None]  # (pid, secret) from a CancelRequest
     adopt_pid: Callable[[Connection, int], None]  # the session's backend pid becomes the connection's
+    transport: TransportPolicy = field(default_factory=TransportPolicy)  # [security] require_tls
+    log_settings: LogSettings = field(default_factory=LogSettings)
 
 
 class _Shutdown(Exception):
@@ -80,6 +87,7 @@ class Connection:
         self.client_encoding = "UTF8"
         self.extended = Extended(self)
         self.statement_log = StatementLog(peer)
+        self.connection_log = ConnectionLog(side.log_settings, peer)
         self.ignore_till_sync = False
         self.in_pipeline = False  # extended-protocol messages have come since the last Sync
         self.terminating = False
@@ -89,6 +97,7 @@ class Connection:
     # --- thread entry -----------------------------------------------------------------------
 
     def run(self) -> None:
+        self.connection_log.received()
         try:
             self._serve()
         except (ClientGone, _Shutdown):
@@ -157,6 +166,7 @@ class Connection:
             self.stream.sock.close()
         except OSError:
             pass
+        self.connection_log.disconnected()
 
     def _client_gone(self) -> bool:
         """Whether the client closed its end (asked by a session waiting for a lock, which
@@ -181,6 +191,7 @@ class Connection:
             return
         if self.refusal is not None:
             raise self.refusal
+        self.side.transport.check(self.connection_log.host, startup.tls, startup.user, startup.database)
         self._check_client_encoding(startup)
         authenticate(self.stream, self.side.auth, startup.user)
         # as PostgreSQL: authentication succeeds first, then the database is looked up (a
@@ -197,6 +208,10 @@ class Connection:
             self.side.adopt_pid(self, backend_pid)  # so pg_backend_pid() names what a cancel needs
         if hasattr(self.session, "client_gone"):
             self.session.client_gone = self._client_gone
+        tls = tls_info(self.stream.sock)
+        where = self.connection_log
+        record_client(self.session, where.host, where.port, tls, self.side.log_settings)
+        self.connection_log.authorized(startup.user, startup.database, startup.application_name, tls)
         self.stream.sock.settimeout(None)
         self._greet(startup)
         log.debug(
@@ -240,18 +255,11 @@ class Connection:
         self.client_encoding = normalized
 
     def _apply_startup_settings(self, startup: Startup) -> None:
-        """Settings from the startup packet and its options (-c name=value), run as SET. One the
-        SQL layer refuses is skipped with a WARNING rather than refusing the connection."""
-        for name, value in startup.settings.items():
-            quoted = "'" + value.replace("'", "''") + "'"
-            sql = f'SET "{name}" TO {quoted}'
-            try:
-                for _ in self.session.execute_simple(sql):
-                    pass
-            except SqlError as exc:
-                log.info("[%s] startup setting %s=%r ignored: %s", self.peer, name, value, exc.message)
-                warning = Notice("WARNING", exc.sqlstate, f"startup setting {name} ignored: {exc.message}")
-                self.stream.write(backend.notice_response(notice_fields(warning)))
+        """Settings from the startup packet and its options (-c name=value), run as SET; one the
+        server refuses ends the connection (FATAL), as in PostgreSQL."""
+        if startup.options_error is not None:
+            raise startup.options_error
+        apply_startup_settings(self.session, startup.settings)
 
     # --- the message loop -------------------------------------------------------------------
 
@@ -314,6 +322,7 @@ class Connection:
             self._send_error(SqlError(INTERNAL_ERROR, f"internal error: {exc}"))
             self.ignore_till_sync = True
         finally:
+            self.statement_log.finished(self.session)
             self._sql = None
 
     def _end_pipeline(self, ok: bool) -> None:
@@ -380,6 +389,7 @@ class Connection:
             close = getattr(items, "close", None)
             if close is not None:
                 close()
+            self.statement_log.finished(self.session)
             self._sql = None
         return False
 

@@ -755,6 +755,10 @@ class Session:
 
             if is_database_statement(st):
                 return database_statement(self, st)
+            from orbitdb.sql.roles import is_role_statement, role_statement
+
+            if is_role_statement(st):
+                return role_statement(self, st)
         if kind in _DDL or kind in ("ANALYZE", "VACUUM", "CHECKPOINT", "REINDEX", "CLUSTER", "LISTEN",
                                     "UNLISTEN", "NOTIFY", "LOCK", "DO", "SECURITY", "LOAD", "REFRESH",
                                     "DEALLOCATE", "EXECUTE", "FETCH", "CLOSE", "DECLARE", "MOVE"):
