@@ -31,6 +31,7 @@ _NONE = (-1, -1)
 RE2_MAX_MEM = 64 << 20  # bytes RE2 may use for one compiled pattern (its DFA caches included)
 CACHE_ENTRIES = 256
 CACHE_MAX_PATTERN = 4096  # longer patterns are compiled per statement, not kept
+SHORTEST_SCAN = 2048  # bytes of a non-greedy match searched for a shorter end
 CHECK_EVERY = 64  # matches between interrupt checks in a global match loop
 
 Span = tuple[int, int]
@@ -136,6 +137,7 @@ class PgRegex:
         greedy = greediness(tree)
         self._perl: Any = None
         self._longest: Any = None
+        self._shortest = greedy is False
         self._test: Any = None
         self._python: str | None = None
         self._pyflags = 0
@@ -227,7 +229,29 @@ class PgRegex:
             raw = self._perl.Match(_ANCHOR_BOTH, data, so, eo)
             return raw if raw[0] != _NONE else None
         raw = self._perl.Match(_UNANCHORED, data, pos, end)
-        return None if raw[0] == _NONE else raw
+        if raw[0] == _NONE:
+            return None
+        if self._shortest:
+            so, eo = raw[0]
+            short = self._shortest_end(data, so, eo)
+            if short < eo:
+                raw = self._perl.Match(_ANCHOR_BOTH, data, so, short)
+        return raw
+
+    def _shortest_end(self, data: bytes, so: int, eo: int) -> int:
+        """A non-greedy RE matches the shortest text at its leftmost place: the first end
+        (by character) an anchored match reaches. Matches longer than SHORTEST_SCAN bytes
+        keep the leftmost-first end (the scan is quadratic in the match's length)."""
+        if eo - so > SHORTEST_SCAN:
+            return eo
+        test = self._test
+        ascii_ = data.isascii()
+        e = so
+        while e < eo:
+            if test.Match(_ANCHOR_BOTH, data, so, e)[0] != _NONE:
+                return e
+            e += 1 if ascii_ else max(1, _re2.CharLenToBytes(data, e, 1))
+        return eo
 
     def _run_python(self, s: str, start: int, glob: bool, full: bool) -> list[list[Span]]:
         assert self._python is not None
