@@ -606,7 +606,7 @@ def compile_like(c: Compiler, node: exp.Expression, escape_node: exp.Expression 
             raise SqlError("0A000", "non-constant ESCAPE is not supported")
         esc = e.value if e.value else None
         if esc is not None and len(esc) != 1:
-            raise SqlError("22019", "invalid escape string", hint="Escape string must be empty or one character.")
+            raise SqlError("22025", "invalid escape string", hint="Escape string must be empty or one character.")
     similar = isinstance(node, exp.SimilarTo)
     fold = isinstance(node, exp.ILike)
 

@@ -42,7 +42,15 @@ def similar_to_regex(pattern: str, escape: str | None = "\\") -> str:
             out.append(".*")
         elif ch == "_":
             out.append(".")
-        elif ch in "|*+?{}()":
+        elif ch == "{":
+            end = pattern.find("}", i)
+            bound = pattern[i: end + 1] if end > 0 else ""
+            if bound[1:-1].replace(",", "").isdigit():  # a repetition bound, written as it is
+                out.append(bound)
+                i = end
+            else:
+                out.append("{")
+        elif ch in "|*+?}()":
             out.append(ch)
         else:
             out.append(_literal(ch))

@@ -55,11 +55,11 @@ def substring_similar(s: str, pattern: str, escape: str) -> str | None:
     markers, or the whole match."""
     esc = escape or None
     if esc is not None and len(esc) != 1:
-        raise SqlError("22019", "invalid escape string", hint="Escape string must be empty or one character.")
+        raise SqlError("22025", "invalid escape string", hint="Escape string must be empty or one character.")
     marker = (esc or "") + '"'
     parts = pattern.split(marker) if esc else [pattern]
     if len(parts) not in (1, 3):
-        raise SqlError("2201B", "SQL regular expression may not contain more than two escape-double-quote separators")
+        raise SqlError("2200C", "SQL regular expression may not contain more than two escape-double-quote separators")
     rxs = [similar_to_regex(p, esc) for p in parts]
     if len(rxs) == 1:
         full = "(" + rxs[0] + ")"
