@@ -8,7 +8,7 @@ from functools import cmp_to_key
 from typing import TYPE_CHECKING, Any
 
 from orbitdb.sql.errors import SqlError
-from orbitdb.sql.interrupts import checked_cmp, sort_list
+from orbitdb.sql.interrupts import checked, checked_cmp, sort_list
 from orbitdb.sql.scope import ExecContext, ScopeColumn
 
 if TYPE_CHECKING:
@@ -399,7 +399,7 @@ class Project(Plan):
         # set-returning functions in the select list: rows = longest result
         for r in self.child.rows(ctx):
             vals = [f(r) for f in self.fns]
-            lists = {i: list(vals[i]) if vals[i] is not None else [] for i in self.srf}
+            lists = {i: list(checked(vals[i])) if vals[i] is not None else [] for i in self.srf}
             n = max((len(v) for v in lists.values()), default=0)
             for k in range(n):
                 yield tuple((lists[i][k] if k < len(lists[i]) else None) if i in lists else vals[i]
