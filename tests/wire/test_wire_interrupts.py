@@ -31,6 +31,9 @@ ENDLESS = {
     "recursive_cte": "WITH RECURSIVE t(n) AS (VALUES (1) UNION ALL SELECT n + 1 FROM t) SELECT count(*) FROM t",
     "backreference_regex": "SELECT repeat('a', 60) ~ '(a*)*\\1b'",
     "string_agg": "SELECT length(string_agg(g::text, ',')) FROM generate_series(1, 1000000000) g",
+    "srf_in_select_list": "SELECT count(*) FROM (SELECT generate_series(1, 10000000000)) s",
+    "array_subquery": "SELECT cardinality(array(SELECT generate_series(1, 10000000000)))",
+    "create_table_as": "CREATE TABLE interrupted_ctas AS SELECT g FROM generate_series(1, 10000000000) g",
     "lateral": "SELECT count(*) FROM generate_series(1, 100000) a, LATERAL (SELECT a.a + b FROM generate_series(1, 100000) b) s",
 }
 # work that is mostly one sort, window or hash join: minutes on a slow machine at these sizes
