@@ -22,6 +22,7 @@ from orbitdb.pgwire.connection_log import ConnectionLog, LogSettings
 from orbitdb.pgwire.copy import copy_in, copy_out
 from orbitdb.pgwire.errors import INTERNAL_ERROR, ClientGone, ProtocolError, error_fields, notice_fields
 from orbitdb.pgwire.extended import Extended
+from orbitdb.pgwire.idle import idle_limit, input_within
 from orbitdb.pgwire.rows import RowEncoder
 from orbitdb.pgwire.session_facts import record_client
 from orbitdb.pgwire.startup import Startup, negotiate
@@ -276,6 +277,8 @@ class Connection:
         while True:
             if not stream.has_buffered_input():
                 stream.flush()  # answer everything before waiting for the client
+                if not self.in_pipeline:
+                    self._wait_while_idle()
             kind, body = stream.read_message()
             if kind == ord("X"):
                 return
@@ -306,6 +309,11 @@ class Connection:
                 self._ready()
             else:
                 raise ProtocolError(f"invalid frontend message type {kind}")
+
+    def _wait_while_idle(self) -> None:
+        limit = idle_limit(self.session)
+        if limit is not None and not input_within(self.stream.sock, limit[0]):
+            raise limit[1]
 
     def _extended_message(self, handler: Callable[[bytes], None], body: bytes) -> None:
         try:

@@ -49,6 +49,14 @@ def current_session() -> Session | None:
     return getattr(_tls, "session", None)
 
 
+def check_interrupts() -> None:
+    """For long work inside one expression (pattern matching, building a big value): the
+    running statement's cancel, timeout and client checks (ExecContext.check)."""
+    ctx = getattr(_tls, "ctx", None)
+    if ctx is not None:
+        ctx.check()
+
+
 class Database:
     """An open data directory: the storage plus the sessions using it."""
 
