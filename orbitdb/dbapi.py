@@ -17,7 +17,7 @@ import threading
 from collections.abc import Iterator, Mapping, Sequence
 from typing import TYPE_CHECKING, Any, ClassVar
 
-from orbitdb.sql.errors import SqlError
+from orbitdb.sql.errors import SqlError, internal_error
 from orbitdb.sql.result import CopyIn, CopyOut, Result
 from orbitdb.sql.session import Database, Session
 from orbitdb.storage.interval import Interval
@@ -106,6 +106,12 @@ def error_for(e: SqlError) -> Error:
         cls = QueryCanceledError
     err = cls(e.message, e.sqlstate, e.detail, e.hint)
     return err
+
+
+def internal_error_for(e: Exception, sql: str) -> Error:
+    """A Python exception from below the DB-API: InternalError (XX000) naming the statement, its
+    traceback logged, never its Python text."""
+    return error_for(internal_error(e, sql))
 
 
 _PARAM = re.compile(r"%(?:\((?P<name>[^)]+)\))?(?P<kind>[sb%])")
@@ -267,6 +273,8 @@ class Cursor:
                 results = s.execute(query, values)
             except SqlError as e:
                 raise error_for(e) from None
+            except Exception as e:
+                raise internal_error_for(e, sql) from e
         self._set(results[-1] if results else Result("EMPTY"))
         return self
 
@@ -315,6 +323,8 @@ class Cursor:
                     total += s.execute_many(prepared, rows)
             except SqlError as e:
                 raise error_for(e) from None
+            except Exception as e:
+                raise internal_error_for(e, sql) from e
         self.description = None
         self._rows = []
         self.rowcount = total
@@ -346,6 +356,10 @@ class Cursor:
                     self._set(r)
             except SqlError as e:
                 raise error_for(e) from None
+            except (Error, OSError):
+                raise  # the DB-API's own, and the file's
+            except Exception as e:
+                raise internal_error_for(e, sql) from e
 
     def fetchone(self) -> tuple[Any, ...] | None:
         if self.description is None:

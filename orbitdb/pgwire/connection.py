@@ -8,6 +8,7 @@ client sends can end the server.
 
 from __future__ import annotations
 
+import decimal
 import logging
 import select
 import socket
@@ -19,13 +20,14 @@ from typing import Any
 from orbitdb.pgwire import backend, frontend
 from orbitdb.pgwire.auth import AuthSettings, authenticate
 from orbitdb.pgwire.copy import copy_in, copy_out
-from orbitdb.pgwire.errors import INTERNAL_ERROR, ClientGone, ProtocolError, error_fields, notice_fields
+from orbitdb.pgwire.errors import ClientGone, ProtocolError, error_fields, notice_fields
 from orbitdb.pgwire.extended import Extended
 from orbitdb.pgwire.rows import RowEncoder
 from orbitdb.pgwire.startup import Startup, negotiate
 from orbitdb.pgwire.statement_log import StatementLog
 from orbitdb.pgwire.stream import Stream
-from orbitdb.sql.errors import SqlError
+from orbitdb.sql.errors import SqlError, internal_error
+from orbitdb.sql.numeric import CTX as NUMERIC_CONTEXT
 from orbitdb.sql.result import CopyIn, CopyOut, Notice, Result
 
 log = logging.getLogger("orbitdb.pgwire")
@@ -89,6 +91,7 @@ class Connection:
     # --- thread entry -----------------------------------------------------------------------
 
     def run(self) -> None:
+        decimal.setcontext(NUMERIC_CONTEXT.copy())  # this thread's numerics: orbitdb's precision, not 28 digits
         try:
             self._serve()
         except (ClientGone, _Shutdown):
@@ -105,9 +108,10 @@ class Connection:
                 exc.severity = "FATAL"
             self.statement_log.error(exc, None)
             self._send_fatal(exc)
-        except Exception as exc:  # a bug: this connection ends, the server goes on
-            log.exception("[%s] internal error", self.peer)
-            self._send_fatal(SqlError(INTERNAL_ERROR, f"internal error: {exc}", severity="FATAL"))
+        except Exception as exc:  # noqa: BLE001 - a bug (logged): this connection ends, the server goes on
+            fatal = self._internal_error(exc)
+            fatal.severity = "FATAL"
+            self._send_fatal(fatal)
         finally:
             self._close()
 
@@ -309,9 +313,8 @@ class Connection:
             self.ignore_till_sync = True
         except ClientGone:
             raise
-        except Exception as exc:  # a bug in a layer below: report it, keep the connection
-            log.exception("[%s] internal error", self.peer)
-            self._send_error(SqlError(INTERNAL_ERROR, f"internal error: {exc}"))
+        except Exception as exc:  # noqa: BLE001 - a bug below (logged): report it, keep the connection
+            self._send_error(self._internal_error(exc))
             self.ignore_till_sync = True
         finally:
             self._sql = None
@@ -331,9 +334,8 @@ class Connection:
             self._send_error(exc)
         except ClientGone:
             raise
-        except Exception as exc:  # a bug in a layer below: report it, keep the connection
-            log.exception("[%s] internal error", self.peer)
-            self._send_error(SqlError(INTERNAL_ERROR, f"internal error: {exc}"))
+        except Exception as exc:  # noqa: BLE001 - a bug below (logged): report it, keep the connection
+            self._send_error(self._internal_error(exc))
 
     def _ready(self) -> None:
         status = self.session.transaction_status
@@ -373,9 +375,8 @@ class Connection:
             self._send_error(exc)
         except ClientGone:
             raise
-        except Exception as exc:
-            log.exception("[%s] internal error", self.peer)
-            self._send_error(SqlError(INTERNAL_ERROR, f"internal error: {exc}"))
+        except Exception as exc:  # noqa: BLE001 - a bug below (logged): report it, keep the connection
+            self._send_error(self._internal_error(exc))
         finally:
             close = getattr(items, "close", None)
             if close is not None:
@@ -417,6 +418,10 @@ class Connection:
     def send_notices(self, notices: list[Notice]) -> None:
         for notice in notices:
             self.stream.write(backend.notice_response(notice_fields(notice)))
+
+    def _internal_error(self, exc: Exception) -> SqlError:
+        """A Python exception from a layer below: XX000 naming the statement, traceback logged."""
+        return internal_error(exc, self._sql or "", where=f"[{self.peer}]")
 
     def _send_error(self, exc: SqlError) -> None:
         if self.terminating:

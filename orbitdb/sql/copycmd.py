@@ -204,7 +204,8 @@ class TableCopyIn(CopyIn):
         self.buffer.extend(data)
         # process complete lines as they arrive so memory stays bounded
         if len(self.buffer) > 1 << 20:
-            self._process(final=False)
+            with self.session._statement_scope():
+                self._process(final=False)
 
     def _lines(self, final: bool) -> list[str]:
         try:
@@ -316,12 +317,9 @@ class TableCopyIn(CopyIn):
             self.ctx.check()
 
     def finish(self) -> Result:
-        from orbitdb.sql.session import _tls
-
-        _tls.session = self.session
-        _tls.tz = self.session.timezone()
         try:
-            self._process(final=True)
+            with self.session._statement_scope():
+                self._process(final=True)
         except BaseException:
             self.session.finish_copy(getattr(self, "autocommit", False), False)
             raise

@@ -6,6 +6,7 @@ wire server are both thin faces of this class."""
 from __future__ import annotations
 
 import datetime
+import decimal
 import itertools
 import logging
 import os
@@ -21,8 +22,9 @@ from sqlglot import exp
 from orbitdb.sql import settings as S
 from orbitdb.sql import types as T
 from orbitdb.sql.compiled import take_relation_locks
-from orbitdb.sql.errors import SqlError
+from orbitdb.sql.errors import SqlError, internal_error
 from orbitdb.sql.expr import Runtime
+from orbitdb.sql.numeric import CTX as NUMERIC_CONTEXT
 from orbitdb.sql.parser import Statement, normalize_literals, split_statements
 from orbitdb.sql.result import Column, CopyIn, CopyOut, Notice, Result
 from orbitdb.sql.scope import ExecContext
@@ -582,9 +584,14 @@ class Session:
         def __enter__(self) -> None:
             _tls.session = self.s
             _tls.tz = self.s.timezone()
+            # numeric arithmetic needs orbitdb's precision in whatever thread runs the statement
+            # (a new thread starts with Python's default of 28 digits)
+            self.decimals = decimal.getcontext()
+            decimal.setcontext(NUMERIC_CONTEXT.copy())
 
         def __exit__(self, *a: object) -> None:
             _tls.session = None
+            decimal.setcontext(self.decimals)
 
     def _statement_scope(self) -> Session._Scope:
         return Session._Scope(self)
@@ -602,7 +609,12 @@ class Session:
             if kind in _TXN_CONTROL:
                 from orbitdb.sql.utility import transaction_control
 
-                res = transaction_control(self, st)
+                try:
+                    res = transaction_control(self, st)
+                except SqlError:
+                    raise
+                except Exception as e:
+                    raise internal_error(e, st.text) from e
                 if self.notices:
                     res.notices.extend(self.notices)
                     self.notices = []
@@ -641,6 +653,9 @@ class Session:
             except RecursionError:
                 self._fail(autocommit)
                 raise SqlError("54001", "stack depth limit exceeded") from None
+            except Exception as e:  # a bug below: XX000 naming the statement, never Python's text
+                self._fail(autocommit)
+                raise internal_error(e, st.text) from e
             except BaseException:
                 self._fail(autocommit)
                 raise
