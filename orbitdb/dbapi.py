@@ -272,9 +272,11 @@ class Cursor:
             try:
                 results = s.execute(query, values)
             except SqlError as e:
+                self.connection._keep_notices([Result("", notices=e.notices)])
                 raise error_for(e) from None
             except Exception as e:
                 raise internal_error_for(e, sql) from e
+        self.connection._keep_notices(results)
         self._set(results[-1] if results else Result("EMPTY"))
         return self
 
@@ -422,6 +424,9 @@ def _oid_hint(v: Any) -> int:
     return param_type(v).oid if v is not None and not isinstance(v, str) else 0
 
 
+_KEPT_NOTICES = 50  # psycopg2 keeps as many
+
+
 class _SharedDatabase:
     """Connections to the same directory in one process share one open database."""
 
@@ -460,6 +465,14 @@ class Connection:
         self._session: Session | None = db.session(user, database)
         self._autocommit = False
         self._lock = threading.RLock()
+        # the notices and warnings of the statements run, as psycopg2 keeps them ("NOTICE:  ...\n")
+        self.notices: list[str] = []
+
+    def _keep_notices(self, results: Sequence[Result | CopyIn | CopyOut]) -> None:
+        for r in results:
+            for n in getattr(r, "notices", ()):
+                self.notices.append(f"{n.severity}:  {n.message}\n")
+        del self.notices[:-_KEPT_NOTICES]
 
     @property
     def autocommit(self) -> bool:

@@ -427,6 +427,7 @@ class Connection:
         if self.terminating:
             raise _Shutdown from exc
         self.statement_log.error(exc, self._sql)
+        self.send_notices(exc.notices)
         self.stream.write(backend.error_response(error_fields(exc)))
 
     def _parameter_changes(self) -> dict[str, str]:

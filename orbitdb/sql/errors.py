@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 import re
+from typing import Any
 
 
 class SqlError(Exception):
@@ -35,6 +36,7 @@ class SqlError(Exception):
         self.table = table
         self.column = column
         self.constraint = constraint
+        self.notices: list[Any] = []  # orbitdb.sql.result.Notice given before the error
 
     def __str__(self) -> str:
         return self.message

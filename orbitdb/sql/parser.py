@@ -12,6 +12,8 @@ from sqlglot import exp
 from sqlglot.errors import ParseError, TokenError
 
 from orbitdb.sql.errors import SqlError
+from orbitdb.sql.lexical import check_statement
+from orbitdb.sql.result import Notice
 
 
 def _keep_pg_functions() -> None:
@@ -62,6 +64,7 @@ class Statement:
     text: str  # the statement without its trailing semicolon
     kind: str  # first keyword, upper case ("SELECT", "BEGIN", "SET", ...)
     offset: int  # position of the statement in the message (for error positions)
+    notices: tuple[Notice, ...] = ()  # what PostgreSQL's scanner says about it (identifiers truncated)
 
 
 _DOLLAR = re.compile(r"\$([A-Za-z_][A-Za-z_0-9]*)?\$")
@@ -151,7 +154,8 @@ def _add(out: list[Statement], sql: str, start: int, end: int) -> None:
         return
     lead = len(text) - len(text.lstrip())
     kind = re.match(r"[\s(]*([A-Za-z_]+)", stripped)
-    out.append(Statement(text.strip(), kind.group(1).upper() if kind else "", start + lead))
+    checked, notices = check_statement(text.strip(), start + lead)
+    out.append(Statement(checked, kind.group(1).upper() if kind else "", start + lead, notices))
 
 
 def _strip_comments(text: str) -> str:

@@ -486,12 +486,14 @@ class Session:
         stmts = split_statements(sql)
         if len(stmts) < 2:
             for st in stmts:
+                self.notices.extend(st.notices)
                 yield self._execute(st, None, [])
             return
         self.begin_implicit()
         self.multi_statement = True
         try:
             for st in stmts:
+                self.notices.extend(st.notices)
                 yield self._execute(st, None, [])
         except BaseException:
             self.end_implicit(False)
@@ -508,7 +510,12 @@ class Session:
         types = [param_type(v) for v in (params or [])]
         out = []
         for st in stmts:
-            p = self._prepare_stmt(st, list(types)) if params else None
+            self.notices.extend(st.notices)
+            try:
+                p = self._prepare_stmt(st, list(types)) if params else None
+            except SqlError as e:
+                self._pass_notices(e)
+                raise
             out.append(self._execute(st, p, list(params or [])))
         return out
 
@@ -519,7 +526,12 @@ class Session:
         if not stmts:
             return Prepared(sql, Statement("", "", 0), [], None)
         types = [T.by_oid(o) if o else T.UNKNOWN for o in (param_oids or [])]
-        return self._prepare_stmt(stmts[0], types)
+        self.notices.extend(stmts[0].notices)  # given with the next statement's result
+        try:
+            return self._prepare_stmt(stmts[0], types)
+        except SqlError as e:
+            self._pass_notices(e)
+            raise
 
     def execute_many(self, p: Prepared, param_rows: list[list[Any]]) -> int:
         """Runs a prepared DML statement once per parameter row, as one statement
@@ -597,6 +609,20 @@ class Session:
         return Session._Scope(self)
 
     def _execute(self, st: Statement, p: Prepared | None, params: list[Any]) -> Result | CopyIn | CopyOut:
+        """Runs one statement. The notices given before an error go with the error (PostgreSQL
+        sends them before it), not with the next statement's result."""
+        try:
+            return self._run_statement(st, p, params)
+        except SqlError as e:
+            self._pass_notices(e)
+            raise
+
+    def _pass_notices(self, e: SqlError) -> None:
+        """Hands the pending notices to an error, which is sent after them."""
+        e.notices[:0] = self.notices
+        self.notices = []
+
+    def _run_statement(self, st: Statement, p: Prepared | None, params: list[Any]) -> Result | CopyIn | CopyOut:
         if self.closed:
             raise SqlError("08003", "connection is closed")
         if self.terminate_requested:
@@ -876,10 +902,20 @@ def convert_params(params: list[Any], types: list[SqlType]) -> list[Any]:
         v = out[i]
         if v is None:
             continue
+        if isinstance(v, (str, list, tuple)) and _holds_nul(v):
+            raise SqlError("22021", 'invalid byte sequence for encoding "UTF8": 0x00')
         conv = _converter_for(t, type(v))
         if conv is not None:
             out[i] = conv(v)
     return out
+
+
+def _holds_nul(v: str | list[Any] | tuple[Any, ...]) -> bool:
+    """Whether a text parameter (or an array's text element) holds NUL, which PostgreSQL's text
+    cannot (22021, as for a literal)."""
+    if isinstance(v, str):
+        return "\x00" in v
+    return any(isinstance(x, (str, list, tuple)) and _holds_nul(x) for x in v)
 
 
 def column_of(name: str, t: SqlType, table_oid: int = 0, attnum: int = 0) -> Column:

@@ -24,6 +24,7 @@ from orbitdb.sql.errors import SqlError
 from orbitdb.sql.expr import Compiler, E, coerce
 from orbitdb.sql.functions import hook as hook_
 from orbitdb.sql.functions.registry import ANY, ANYARRAY, register
+from orbitdb.sql.lexical import utf8_error_bytes
 from orbitdb.sql.textio import to_text
 from orbitdb.sql.types import SqlType
 
@@ -732,10 +733,16 @@ def convert_to(s: str, enc: str) -> bytes:
 @register("convert_from", [BYTEA, T.NAME], TEXT)
 def convert_from(b: bytes, enc: str) -> str:
     codec = _codec(enc)
+    nul = b.find(0)  # text cannot hold NUL, whatever the encoding
     try:
-        return b.decode(codec)
+        value = b.decode(codec)
     except UnicodeDecodeError as e:
-        raise SqlError("22021", f'invalid byte sequence for encoding "{enc.upper()}": 0x{b[e.start]:02x}') from None
+        first = e.start if nul < 0 else min(nul, e.start)
+        shown = utf8_error_bytes(b[first:]) if codec in ("utf-8", "utf_8") else f"0x{b[first]:02x}"
+        raise SqlError("22021", f'invalid byte sequence for encoding "{enc.upper()}": {shown}') from None
+    if nul >= 0:
+        raise SqlError("22021", f'invalid byte sequence for encoding "{enc.upper()}": 0x00')
+    return value
 
 
 @register("convert", [BYTEA, T.NAME, T.NAME], BYTEA)
