@@ -15,6 +15,7 @@ from orbitdb.sql import numeric as N
 from orbitdb.sql import types as T
 from orbitdb.sql.errors import SqlError
 from orbitdb.sql.expr import Compiler, E, coerce
+from orbitdb.sql.limits import check_array_depth, join_text
 from orbitdb.sql.types import SqlType
 
 Row = tuple[Any, ...]
@@ -237,6 +238,8 @@ def _string_agg(items: list[Any]) -> Any:
     for v, sep in parts[1:]:
         out.append(sep or "")
         out.append(v)
+    if isinstance(out[0], str):
+        return join_text(out)
     return "".join(out)
 
 
@@ -328,6 +331,9 @@ def resolve_aggregate(name: str, types: list[SqlType], star: bool) -> tuple[SqlT
         op = {"bit_and": operator.and_, "bit_or": operator.or_, "bit_xor": operator.xor}[name]
         return t, lambda: BitAgg(op), [t]
     if name == "array_agg":
+        if t.elem is not None and T.strip(t.elem).oid not in (T.JSON.oid, T.JSONB.oid):
+            # arrays of arrays: one dimension more
+            return t, lambda: Collect(lambda xs: check_array_depth(xs) if xs else None), [t]
         if t.elem is not None:
             return t, lambda: Collect(lambda xs: xs or None), [t]
         return T.array_of(T.strip(t)), lambda: Collect(lambda xs: xs or None), [T.strip(t)]

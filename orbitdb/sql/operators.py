@@ -27,6 +27,7 @@ from orbitdb.sql.datetimeops import (
 )
 from orbitdb.sql.errors import SqlError
 from orbitdb.sql.expr import Compiler, E, coerce, const, strict1, strict2, type_error_operator, unify
+from orbitdb.sql.limits import check_array_depth, check_dimensions, concat_bytes, concat_text
 from orbitdb.sql.types import SqlType
 
 Fn = Callable[[Any], Any]
@@ -570,12 +571,12 @@ def compile_concat_op(c: Compiler, node: exp.DPipe) -> E:
         return jsonb_concat(a, coerce(b, T.JSONB))
     if ta.oid == T.BYTEA.oid and tb.oid in (T.BYTEA.oid, T.UNKNOWN.oid) or (
             tb.oid == T.BYTEA.oid and ta.oid == T.UNKNOWN.oid):
-        return E(strict2(operator.add, coerce(a, T.BYTEA).fn, coerce(b, T.BYTEA).fn), T.BYTEA)
+        return E(strict2(concat_bytes, coerce(a, T.BYTEA).fn, coerce(b, T.BYTEA).fn), T.BYTEA)
     if not (T.is_string(ta) or T.is_string(tb)):
         raise type_error_operator("||", ta, tb)
     fa = _as_text_fn(a)
     fb = _as_text_fn(b)
-    return E(strict2(operator.add, fa, fb), T.TEXT)
+    return E(strict2(concat_text, fa, fb), T.TEXT)
 
 
 def _as_text_fn(e: E) -> Fn:
@@ -720,7 +721,9 @@ def compile_array(c: Compiler, node: exp.Array) -> E:
         t = T.TEXT
     if t.elem is not None:
         fns = [coerce(i, t).fn for i in items]
-        return E(lambda row: [f(row) for f in fns], t, name="array")
+        if T.strip(t.elem).oid in (T.JSON.oid, T.JSONB.oid):  # a json element may itself be a list
+            return E(lambda row: [f(row) for f in fns], t, name="array")
+        return E(lambda row: check_array_depth([f(row) for f in fns]), t, name="array")
     fns = [coerce(i, t).fn for i in items]
     return E(lambda row: [f(row) for f in fns], T.array_of(t), name="array")
 
@@ -728,9 +731,13 @@ def compile_array(c: Compiler, node: exp.Array) -> E:
 def compile_subscript(c: Compiler, node: exp.Bracket) -> E:
     if isinstance(node.this, exp.Bracket):
         # a[1][2]: PostgreSQL's arrays take all their subscripts at once
+        subs = list(node.expressions)
         inner = node.this
-        subs = list(inner.expressions) + list(node.expressions)
-        node = exp.Bracket(this=inner.this, expressions=subs)
+        while isinstance(inner, exp.Bracket):
+            subs[:0] = inner.expressions
+            inner = inner.this
+        node = exp.Bracket(this=inner, expressions=subs)
+    check_dimensions(len(node.expressions))
     base = c.compile(node.this)
     if base.type.oid == T.JSONB.oid or base.type.oid == T.JSON.oid:
         from orbitdb.sql.jsonops import jsonb_subscript

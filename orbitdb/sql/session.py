@@ -24,6 +24,7 @@ from orbitdb.sql import types as T
 from orbitdb.sql.compiled import take_relation_locks
 from orbitdb.sql.errors import SqlError, internal_error
 from orbitdb.sql.expr import Runtime
+from orbitdb.sql.limits import check_array_depth
 from orbitdb.sql.numeric import CTX as NUMERIC_CONTEXT
 from orbitdb.sql.parser import Statement, normalize_literals, split_statements
 from orbitdb.sql.result import Column, CopyIn, CopyOut, Notice, Result
@@ -904,6 +905,8 @@ def convert_params(params: list[Any], types: list[SqlType]) -> list[Any]:
             continue
         if isinstance(v, (str, list, tuple)) and _holds_nul(v):
             raise SqlError("22021", 'invalid byte sequence for encoding "UTF8": 0x00')
+        if isinstance(v, list) and t.elem is not None and T.strip(t.elem).oid not in (T.JSON.oid, T.JSONB.oid):
+            check_array_depth(v)
         conv = _converter_for(t, type(v))
         if conv is not None:
             out[i] = conv(v)
