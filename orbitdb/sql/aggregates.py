@@ -4,6 +4,7 @@ aggregate functions themselves (with PostgreSQL's result types)."""
 
 from __future__ import annotations
 
+import decimal
 import math
 from collections.abc import Callable, Iterator
 from decimal import Decimal
@@ -105,9 +106,9 @@ class Avg(Acc):
         if self.kind == "float":
             return self.s / self.n
         if self.kind == "interval":
-            from orbitdb.sql.datetimeops import interval_div
+            from orbitdb.sql.datetimeops import check_interval, interval_div
 
-            return interval_div(self.s, self.n)
+            return interval_div(check_interval(self.s), self.n)
         return N.numeric_div(Decimal(self.s), Decimal(self.n))
 
 
@@ -215,6 +216,8 @@ class Moments(Acc):
         s = sum(ds, Decimal(0))
         ss2 = sum((d * d for d in ds), Decimal(0))
         num = n * ss2 - s * s
+        if num <= 0:  # as PostgreSQL: a plain zero (round-off cannot make it negative)
+            return Decimal(0)
         den = Decimal(n * (n - 1 if samp else n))
         var = N.numeric_div(num, den)
         if "stddev" in self.fn:
@@ -223,10 +226,9 @@ class Moments(Acc):
 
 
 def _numeric_sqrt(d: Decimal) -> Decimal:
-    if d == 0:
-        return N.round_numeric(Decimal(0), 16)
-    r = d.sqrt()
-    scale = max(N.dscale(d), 16)
+    """The square root at the variance's scale (PostgreSQL's sqrt_var at the division's scale)."""
+    scale = N.dscale(d)
+    r = d.sqrt(context=decimal.Context(prec=max(d.adjusted() // 2 + 2, 1) + scale + 3))
     return N.round_numeric(r, scale)
 
 
@@ -302,7 +304,11 @@ def resolve_aggregate(name: str, types: list[SqlType], star: bool) -> tuple[SqlT
             return T.NUMERIC, Sum, [T.strip(t)]
         if oid in (T.FLOAT4.oid, T.FLOAT8.oid):
             return t, FloatSum, [t]
-        if oid == T.INTERVAL.oid or oid == T.MONEY.oid:
+        if oid == T.INTERVAL.oid:
+            from orbitdb.sql.datetimeops import check_interval
+
+            return t, lambda: Sum(check_interval), [t]
+        if oid == T.MONEY.oid:
             return t, Sum, [t]
         raise _agg_missing(name, types)
     if name == "avg":

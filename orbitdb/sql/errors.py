@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import decimal
 import logging
 import re
 from typing import Any
@@ -65,6 +66,10 @@ def internal_error(exc: BaseException, statement: str, where: str = "") -> SqlEr
     with the traceback logged. Its Python text stays in the log: it means nothing to a client
     and may show internals. A MemoryError is PostgreSQL's 53200. where prefixes the log line
     (the wire server's peer)."""
+    if isinstance(exc, decimal.Overflow):  # a numeric past 10^131072 (numeric.CTX traps it)
+        return SqlError("22003", "value overflows numeric format")
+    if isinstance(exc, decimal.DivisionByZero):
+        return SqlError("22012", "division by zero")
     excerpt = statement_excerpt(statement)
     named = f' in statement "{excerpt}"' if excerpt else ""
     prefix = f"{where} " if where else ""

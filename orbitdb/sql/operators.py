@@ -18,8 +18,11 @@ from orbitdb.sql import types as T
 from orbitdb.sql.casts import EXPLICIT, find_cast
 from orbitdb.sql.datetimeops import (
     date_plus_interval,
+    interval_add,
     interval_div,
     interval_mul,
+    interval_neg,
+    interval_sub,
     time_minus_time,
     time_plus_interval,
     ts_minus_ts,
@@ -481,7 +484,7 @@ def _datetime_op(sym: str, ta: SqlType, tb: SqlType) -> tuple[Callable[[Any, Any
         if a == IV and b in (TS, TZ):
             return (lambda x, y: ts_plus_interval(y, x)), tb
         if a == IV and b == IV:
-            return operator.add, T.INTERVAL
+            return interval_add, T.INTERVAL
         if a == D and b == TM:
             return (lambda x, y: datetime.datetime.combine(x, y)), T.TIMESTAMP
         if a == TM and b == D:
@@ -504,7 +507,7 @@ def _datetime_op(sym: str, ta: SqlType, tb: SqlType) -> tuple[Callable[[Any, Any
         if {a, b} == {TS, D}:
             return (lambda x, y: ts_minus_ts(_as_ts(x), _as_ts(y))), T.INTERVAL
         if a == IV and b == IV:
-            return operator.sub, T.INTERVAL
+            return interval_sub, T.INTERVAL
         if a == TM and b == TM:
             return time_minus_time, T.INTERVAL
         if a == TM and b == IV:
@@ -550,7 +553,9 @@ def compile_negate(c: Compiler, node: exp.Expression) -> E:
     if t.oid in T.INTEGER_TYPES:
         check = _INT_CHECKS[t.oid]
         return E(strict1(lambda v: check(-v), a.fn), t)
-    if t.oid in (T.NUMERIC.oid, T.FLOAT4.oid, T.FLOAT8.oid, T.INTERVAL.oid):
+    if t.oid == T.INTERVAL.oid:
+        return E(strict1(interval_neg, a.fn), t)
+    if t.oid in (T.NUMERIC.oid, T.FLOAT4.oid, T.FLOAT8.oid):
         return E(strict1(operator.neg, a.fn), t)
     raise type_error_operator("-", t, None)
 

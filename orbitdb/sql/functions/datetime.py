@@ -19,6 +19,7 @@ from typing import Any
 from sqlglot import exp
 
 from orbitdb.sql import types as T
+from orbitdb.sql.datetimeops import check_interval
 from orbitdb.sql.errors import SqlError
 from orbitdb.sql.expr import Compiler, E, coerce
 from orbitdb.sql.functions import hook
@@ -668,7 +669,7 @@ def justify_hours(value: Any) -> Interval:
     elif day < 0 and t > 0:
         t -= USECS_PER_DAY
         day += 1
-    return Interval(v.months, day, t)
+    return check_interval(Interval(v.months, day, t))
 
 
 def justify_days(value: Any) -> Interval:
@@ -681,7 +682,7 @@ def justify_days(value: Any) -> Interval:
     elif month < 0 and day > 0:
         day -= DAYS_PER_MONTH
         month += 1
-    return Interval(month, day, v.microseconds)
+    return check_interval(Interval(month, day, v.microseconds))
 
 
 def justify_interval(value: Any) -> Interval:
@@ -706,7 +707,7 @@ def justify_interval(value: Any) -> Interval:
     elif day < 0 and t > 0:
         t -= USECS_PER_DAY
         day += 1
-    return Interval(month, day, t)
+    return check_interval(Interval(month, day, t))
 
 
 register("justify_hours", [IV], IV)(justify_hours)
