@@ -40,7 +40,7 @@ def _float_to_int(check: Fn, name: str) -> Fn:
 def _numeric_to_int(check: Fn, name: str) -> Fn:
     def conv(v: Decimal) -> int:
         if not v.is_finite():
-            raise SqlError("22003", f"cannot convert {'NaN' if v.is_nan() else 'infinity'} to {name}")
+            raise SqlError("0A000", f"cannot convert {'NaN' if v.is_nan() else 'infinity'} to {name}")
         return check(int(v.to_integral_value()))
 
     return conv

@@ -47,7 +47,7 @@ def add_months(d: Any, months: int) -> Any:
     total = d.year * 12 + (d.month - 1) + months
     year, month = divmod(total, 12)
     month += 1
-    if year < 1 or year > 294276:
+    if year < 1 or year > 9999:  # past PostgreSQL's range, or past what Python's datetime holds
         raise SqlError("22008", "timestamp out of range")
     day = min(d.day, calendar.monthrange(year, month)[1])
     return d.replace(year=year, month=month, day=day)

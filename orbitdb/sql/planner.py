@@ -14,6 +14,7 @@ from sqlglot import exp
 
 from orbitdb.sql import types as T
 from orbitdb.sql.aggregates import AggCollector
+from orbitdb.sql.casts import ASSIGNMENT
 from orbitdb.sql.errors import SqlError
 from orbitdb.sql.expr import Compiler, E, Runtime, coerce, const, ident
 from orbitdb.sql.lockrows import LockRows, clause_name, lock_targets
@@ -380,11 +381,11 @@ class Planner:
             if isinstance(le, exp.Var) and le.name.upper() == "ALL":
                 lf = None
             else:
-                lf = coerce(c.compile(le), T.INT8).fn
+                lf = coerce(c.compile(le), T.INT8, ASSIGNMENT).fn  # as PostgreSQL: LIMIT 1.5 is 2
         of = None
         if offset is not None:
             oe = offset.expression if isinstance(offset, exp.Offset) else offset
-            of = coerce(c.compile(oe), T.INT8).fn
+            of = coerce(c.compile(oe), T.INT8, ASSIGNMENT).fn
         return Limit(plan, lf, of)
 
     def _order_ref(self, node: exp.Expression, projections: list[exp.Expression], names: list[str]) -> int | None:

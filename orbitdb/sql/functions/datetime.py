@@ -550,13 +550,13 @@ def _date_value(y: int, m: int, d: int) -> dt.date:
 
 def _time_value(h: int, mi: int, sec: float, what: str = "time") -> dt.timedelta:
     if math.isnan(sec) or math.isinf(sec):
-        raise SqlError("22008", f"{what} field value out of range: {h:02d}:{mi:02d}:{_fmt_sec(sec)}")
+        raise SqlError("22008", f"{what} field value out of range: {h}:{mi:02d}:{_fmt_sec(sec)}")
     us = round(sec * USECS_PER_SEC)
     total = (h * 3600 + mi * 60) * USECS_PER_SEC + us
     bad = h < 0 or mi < 0 or mi > 59 or us < 0 or us > 60 * USECS_PER_SEC or h > 24 or (
         total > 24 * USECS_PER_HOUR)
     if bad:
-        raise SqlError("22008", f"{what} field value out of range: {h:02d}:{mi:02d}:{_fmt_sec(sec)}")
+        raise SqlError("22008", f"{what} field value out of range: {h}:{mi:02d}:{_fmt_sec(sec)}")
     return dt.timedelta(microseconds=total)
 
 
