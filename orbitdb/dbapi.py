@@ -17,6 +17,7 @@ import threading
 from collections.abc import Iterator, Mapping, Sequence
 from typing import TYPE_CHECKING, Any, ClassVar
 
+from orbitdb.sql.cluster_registry import DEFAULT_DATABASE
 from orbitdb.sql.errors import SqlError, internal_error
 from orbitdb.sql.result import CopyIn, CopyOut, Result
 from orbitdb.sql.session import Database, Session
@@ -428,10 +429,31 @@ _KEPT_NOTICES = 50  # psycopg2 keeps as many
 
 
 class _SharedDatabase:
-    """Connections to the same directory in one process share one open database."""
+    """Connections to the same directory in one process share one open database (or, for a
+    server's data directory, one open Cluster of its databases)."""
 
     lock = threading.Lock()
-    open: ClassVar[dict[str, tuple[Database, int]]] = {}
+    open: ClassVar[dict[str, tuple[Any, int]]] = {}
+
+
+def _open_directory(path: str, knobs: dict[str, Any]) -> Any:
+    """What a connection to path opens: the Cluster of a server's data directory (the databases
+    of `orbitdb serve --data-dir`), else the one database in path (made if needed)."""
+    from orbitdb.sql.cluster import Cluster, is_data_dir
+
+    if is_data_dir(path):
+        return Cluster.open(path, knobs)  # 55006 naming the lock while the server has it
+    return Database.open(path, **knobs)
+
+
+def _check_database_name(path: str, database: str | None) -> None:
+    """A database is named only in a server's data directory; a plain directory holds one."""
+    from orbitdb.sql.cluster import is_data_dir
+
+    if database not in (None, DEFAULT_DATABASE) and not is_data_dir(path):
+        raise OperationalError(f'database "{database}" does not exist', "3D000", None,
+                               f"{path} holds one database; a database is named only in the data "
+                               "directory of a server (orbitdb serve --data-dir).")
 
 
 class Connection:
@@ -446,15 +468,16 @@ class Connection:
     ProgrammingError = ProgrammingError
     NotSupportedError = NotSupportedError
 
-    def __init__(self, path: str, knobs: dict[str, Any], user: str = "orbit", database: str = "actors") -> None:
+    def __init__(self, path: str, knobs: dict[str, Any], user: str = "orbit", database: str | None = None) -> None:
         self.path = os.path.realpath(path)
+        _check_database_name(self.path, database)
         with _SharedDatabase.lock:
             entry = _SharedDatabase.open.get(self.path)
             if entry is None:
                 try:
-                    db = Database.open(self.path, **knobs)
+                    db = _open_directory(self.path, knobs)
                 except SqlError as e:
-                    raise OperationalError(e.message, e.sqlstate) from None
+                    raise OperationalError(e.message, e.sqlstate, e.detail, e.hint) from None
                 except (TypeError, ValueError):
                     raise
                 _SharedDatabase.open[self.path] = (db, 1)
@@ -462,7 +485,12 @@ class Connection:
                 db = entry[0]
                 _SharedDatabase.open[self.path] = (db, entry[1] + 1)
         self._db = db
-        self._session: Session | None = db.session(user, database)
+        try:
+            self._session: Session | None = db.session(user, database or DEFAULT_DATABASE)
+        except SqlError as e:
+            self._session = None
+            self._release()
+            raise OperationalError(e.message, e.sqlstate, e.detail, e.hint) from None
         self._autocommit = False
         self._lock = threading.RLock()
         # the notices and warnings of the statements run, as psycopg2 keeps them ("NOTICE:  ...\n")
@@ -523,6 +551,10 @@ class Connection:
         with self._lock:
             self._session.close()
             self._session = None
+        self._release()
+
+    def _release(self) -> None:
+        """One connection less to the shared database: the last one closes it."""
         with _SharedDatabase.lock:
             db, n = _SharedDatabase.open.get(self.path, (self._db, 1))
             if n <= 1:
@@ -571,8 +603,12 @@ class Connection:
 
 
 def connect(path: str | os.PathLike[str], config: str | os.PathLike[str] | dict[str, Any] | None = None,
-            **knobs: Any) -> Connection:
+            *, database: str | None = None, **knobs: Any) -> Connection:
     """Opens (creating if needed) the orbitdb database in directory path.
+
+    A server's data directory (what `orbitdb serve --data-dir` was given) opens the server's
+    databases: `actors` (its `postgresql/` folder), or the one database names. The server must
+    not be running: its lock makes this fail with SQLSTATE 55006, never open a second database.
 
     config: a TOML file or a dict with a [persistence.rocksdb] table of engine
     knobs (RocksDB names); keyword knobs override it."""
@@ -586,7 +622,7 @@ def connect(path: str | os.PathLike[str], config: str | os.PathLike[str] | dict[
             raise ProgrammingError(str(e)) from None
         merged.update(cfg.engine)
     merged.update(knobs)
-    return Connection(os.fspath(path), merged)
+    return Connection(os.fspath(path), merged, database=database)
 
 
 Date = datetime.date
