@@ -120,7 +120,7 @@ def _plain(base: Any, offset: Any, subtract: bool) -> Any:
 
 def _float_reach(base: float, offset: float, subtract: bool) -> float:
     if math.isinf(offset) and math.isinf(base) and (base > 0 if subtract else base < 0):
-        return base  # inf - inf: PostgreSQL keeps the row's own infinity
+        return -base  # inf - inf: PostgreSQL counts every row in range
     return base - offset if subtract else base + offset
 
 
