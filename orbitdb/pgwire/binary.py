@@ -17,6 +17,7 @@ from decimal import Decimal
 from typing import Any
 
 from orbitdb.sql.errors import SqlError
+from orbitdb.sql.lexical import decode_utf8
 from orbitdb.sql.limits import check_dimensions
 from orbitdb.sql.pgtext import Interval, oids
 from orbitdb.sql.pgtext.jsons import format_json, parse_json
@@ -77,10 +78,7 @@ def _enc_text(value: Any) -> bytes:
 
 
 def _dec_text(data: bytes) -> str:
-    try:
-        return data.decode("utf-8")
-    except UnicodeDecodeError as exc:
-        raise BinaryFormatError("invalid UTF-8") from exc
+    return decode_utf8(data)  # textrecv checks the encoding: 22021 naming the bytes, NUL included
 
 
 def _dec_bool(data: bytes) -> bool:
