@@ -247,6 +247,11 @@ class Planner:
             names.append(ident(p.args["alias"]) if isinstance(p, exp.Alias) else self._column_name(n, e))
             if self._is_srf(n):
                 srf.append(len(out_exprs) - 1)
+            elif self._holds_srf(n):
+                # PostgreSQL expands it and computes the expression around it per element: not yet here
+                raise SqlError("0A000", "set-returning functions inside expressions of the select list are "
+                                        "not supported by orbitdb",
+                               hint="Call the function in FROM: SELECT x * 10 FROM generate_series(1, 2) x.")
         having_e = None
         if having is not None:
             hc = Compiler(self, scope, self.rt, agg=agg, where="HAVING")
@@ -453,9 +458,20 @@ class Planner:
             p = p.parent
         return False
 
+    def _holds_srf(self, node: exp.Expression) -> bool:
+        """Whether a set-returning function is inside the expression (subqueries aside)."""
+        for child in node.iter_expressions():
+            if isinstance(child, (exp.Select, exp.Subquery, exp.Union)):
+                continue
+            if self._is_srf(child) or self._holds_srf(child):
+                return True
+        return False
+
     def _is_srf(self, node: exp.Expression) -> bool:
         from orbitdb.sql.funccall import normalize
 
+        while isinstance(node, exp.Paren):
+            node = node.this
         if isinstance(node, exp.Func) and not isinstance(node, exp.Window):
             try:
                 name = normalize(node)[0]
