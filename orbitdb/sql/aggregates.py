@@ -213,6 +213,8 @@ class Moments(Acc):
             var = ss / (n - 1 if samp else n)
             return math.sqrt(var) if "stddev" in self.fn else var
         ds = [Decimal(x) for x in self.vals]
+        if not all(d.is_finite() for d in ds):  # as PostgreSQL: a NaN or an infinity gives NaN
+            return Decimal("NaN")
         s = sum(ds, Decimal(0))
         ss2 = sum((d * d for d in ds), Decimal(0))
         num = n * ss2 - s * s

@@ -9,6 +9,8 @@ is parsed:
 - identifiers longer than 63 bytes are truncated (on a character boundary) with PostgreSQL's
   NOTICE 42622; an unquoted one is downcased first, as PostgreSQL downcases it (ASCII only).
 - a NUL character anywhere in the text is 22021: PostgreSQL's query strings cannot hold one.
+- a number or a parameter followed by letters (123abc, 1.5e-, $1x) is PostgreSQL 15's "trailing
+  junk" syntax error (42601).
 
 The scan is linear: strings, comments and dollar quotes are skipped with str.find, and a text
 with none of the cases above is returned as it is.
@@ -28,6 +30,11 @@ _MAX_CODE_POINT = 0x10FFFF
 _WORD = re.compile(r"[A-Za-z_\x80-\U0010FFFF][A-Za-z_0-9$\x80-\U0010FFFF]*")
 _DOLLAR_TAG = re.compile(r"\$(?:[A-Za-z_\x80-\U0010FFFF][A-Za-z_0-9\x80-\U0010FFFF]*)?\$")
 _INTERESTING = re.compile(r"""['"$\-/\\&A-Za-z_\x80-\U0010FFFF]""")
+_INTERESTING_WITH_NUMBERS = re.compile(r"""['"$\-/\\&A-Za-z_\x80-\U0010FFFF0-9.]""")
+_NUMBER = re.compile(r"(?:\d+\.\d*|\d+|\.\d+)(?:[eE][+-]?\d+)?")
+_IDENT_REST = re.compile(r"[A-Za-z_0-9$\x80-\U0010FFFF]*")
+# a digit just before a letter: maybe a number with trailing junk (or just an identifier like t1x)
+_MAYBE_JUNK = re.compile(r"[0-9][A-Za-z_\x80-\U0010FFFF]")
 _E_STRING_STOP = re.compile(r"['\\]")
 _HEX = "0123456789abcdefABCDEF"
 _OCTAL = "01234567"
@@ -42,15 +49,17 @@ def check_statement(text: str, offset: int = 0) -> tuple[str, tuple[Notice, ...]
     it. offset: where the statement starts in the query string (for error positions)."""
     if "\x00" in text:
         raise _invalid_byte(b"\x00")
-    if "\\" not in text and "&" not in text and '"' not in text and not _MAYBE_LONG.search(text):
+    numbers = _MAYBE_JUNK.search(text) is not None
+    if not numbers and "\\" not in text and "&" not in text and '"' not in text and not _MAYBE_LONG.search(text):
         return text, ()
-    return _Scanner(text, offset).run()
+    return _Scanner(text, offset, numbers).run()
 
 
 class _Scanner:
-    def __init__(self, text: str, offset: int) -> None:
+    def __init__(self, text: str, offset: int, numbers: bool) -> None:
         self.text = text
         self.offset = offset
+        self.interesting = _INTERESTING_WITH_NUMBERS if numbers else _INTERESTING
         self.parts: list[str] = []  # the rewritten text, when anything changed
         self.copied = 0  # text[:copied] is in parts
         self.notices: list[Notice] = []
@@ -59,13 +68,16 @@ class _Scanner:
         text = self.text
         n = len(text)
         i = 0
+        interesting = self.interesting
         while i < n:
-            m = _INTERESTING.search(text, i)
+            m = interesting.search(text, i)
             if m is None:
                 break
             i = m.start()
             ch = text[i]
-            if ch == "'":
+            if ch in "0123456789.":
+                i = self._number(i)
+            elif ch == "'":
                 i = _string_end(text, i)
             elif ch == '"':
                 i = self._quoted_identifier(i)
@@ -118,6 +130,26 @@ class _Scanner:
             if truncated is not None:
                 self._replace(i, end, _quote_identifier(truncated))
         return end
+
+    def _number(self, i: int) -> int:
+        """A numeric literal (or a parameter's number after $): 42601 when letters follow it."""
+        text = self.text
+        m = _NUMBER.match(text, i)
+        if m is None:
+            return i + 1  # a lone "."
+        end = m.end()
+        nxt = text[end] if end < len(text) else ""
+        if not nxt or not (nxt.isalpha() or nxt == "_" or ord(nxt) >= 0x80):
+            return end
+        parameter = i > 0 and text[i - 1] == "$"
+        if nxt in "eE" and not parameter and text[end + 1 : end + 2] in ("+", "-"):
+            near, start = text[i : end + 2], i  # 1.5e- : an exponent without digits
+        else:
+            near_end = _IDENT_REST.match(text, end).end()
+            start = i - 1 if parameter else i
+            near = text[start:near_end]
+        what = "parameter" if parameter else "numeric literal"
+        raise self._error_at("42601", f'trailing junk after {what} at or near "{near}"', start)
 
     def _line_comment(self, i: int) -> int:
         if not self.text.startswith("--", i):

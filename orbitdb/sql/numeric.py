@@ -122,8 +122,12 @@ def div_scale(a: Decimal, b: Decimal) -> int:
 def numeric_div(a: Decimal, b: Decimal) -> Decimal:
     if b == 0:
         raise div_zero()
-    if a.is_nan() or b.is_nan():
+    if a.is_nan() or b.is_nan() or (a.is_infinite() and b.is_infinite()):
         return Decimal("NaN")
+    if a.is_infinite():
+        return a if b > 0 else -a
+    if b.is_infinite():
+        return Decimal(0)
     scale = div_scale(a, b)
     return divide_to_scale(a, b, scale)
 

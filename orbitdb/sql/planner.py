@@ -396,7 +396,7 @@ class Planner:
     def _order_ref(self, node: exp.Expression, projections: list[exp.Expression], names: list[str]) -> int | None:
         """An ORDER BY / DISTINCT ON item that names an output column (ordinal or alias)."""
         if isinstance(node, exp.Literal) and not node.is_string:
-            n = int(node.this)
+            n = _ordinal(node, "ORDER BY")
             if n < 1 or n > len(projections):
                 raise SqlError("42P10", f"ORDER BY position {n} is not in select list")
             return n - 1
@@ -415,7 +415,7 @@ class Planner:
     def _resolve_group_ref(self, g: exp.Expression, select_nodes: list[exp.Expression],
                            aliases: dict[str, exp.Expression], scope: Scope) -> exp.Expression:
         if isinstance(g, exp.Literal) and not g.is_string:
-            n = int(g.this)
+            n = _ordinal(g, "GROUP BY")
             if n < 1 or n > len(select_nodes):
                 raise SqlError("42P10", f"GROUP BY position {n} is not in select list")
             return select_nodes[n - 1]
@@ -1362,6 +1362,14 @@ def _system_relation(session: Session, schema: str | None, name: str) -> Any:
     except ImportError:  # the system catalogs are optional while they are being built
         return None
     return system_relation(session, schema, name)
+
+
+def _ordinal(node: exp.Literal, clause: str) -> int:
+    """ORDER BY 2 / GROUP BY 2: the position a number literal names (42601 for 1.5 or 1e3)."""
+    text = str(node.this)
+    if not text.isdigit():
+        raise SqlError("42601", f"non-integer constant in {clause}")
+    return int(text[-19:]) if len(text) > 19 else int(text)
 
 
 def _srf_columns(name: str, e: E) -> list[tuple[str, SqlType]]:

@@ -11,6 +11,7 @@ from sqlglot import exp
 
 from orbitdb.sql import types as T
 from orbitdb.sql.aggregates import resolve_aggregate
+from orbitdb.sql.casts import ASSIGNMENT
 from orbitdb.sql.errors import SqlError
 from orbitdb.sql.expr import Compiler, E, coerce, ident
 from orbitdb.sql.funccall import AGGREGATES, WINDOW_ONLY, normalize
@@ -159,7 +160,7 @@ def _bound(node: Any, c: Compiler, kind: str, order_types: list[T.SqlType], is_s
         if len(order_types) != 1:
             raise SqlError("42P20", "RANGE with offset PRECEDING/FOLLOWING requires exactly one ORDER BY column")
         return range_offset(node, c, order_types[0], is_start)
-    e = c.compile(node)
+    e = coerce(c.compile(node), T.INT8, ASSIGNMENT)  # as PostgreSQL: ROWS 1.5 is 2, ROWS 'x' is 22P02
     if not e.const:
         raise SqlError("0A000", "frame offsets must be constants")
     which = "starting" if is_start else "ending"

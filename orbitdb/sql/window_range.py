@@ -5,6 +5,7 @@ the checks on the offset, and the value a row's frame reaches from its own ORDER
 from __future__ import annotations
 
 import datetime
+import decimal
 import math
 from collections.abc import Callable
 from typing import Any
@@ -87,6 +88,8 @@ def _negative(value: Any) -> bool:
         return value.sort_key() < 0
     if isinstance(value, float):
         return math.isnan(value) or value < 0
+    if isinstance(value, decimal.Decimal):
+        return value.is_nan() or value < 0
     return bool(value < 0)
 
 

@@ -549,7 +549,7 @@ def _date_value(y: int, m: int, d: int) -> dt.date:
 
 
 def _time_value(h: int, mi: int, sec: float, what: str = "time") -> dt.timedelta:
-    if math.isnan(sec) or math.isinf(sec):
+    if math.isnan(sec) or math.isinf(sec) or abs(sec) > 61:
         raise SqlError("22008", f"{what} field value out of range: {h}:{mi:02d}:{_fmt_sec(sec)}")
     us = round(sec * USECS_PER_SEC)
     total = (h * 3600 + mi * 60) * USECS_PER_SEC + us

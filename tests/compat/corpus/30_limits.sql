@@ -251,3 +251,24 @@ SELECT f, count(*) OVER (ORDER BY f RANGE BETWEEN 'nan' PRECEDING AND CURRENT RO
 SELECT n, count(*) OVER (ORDER BY n ROWS BETWEEN -1 PRECEDING AND CURRENT ROW) FROM ev ORDER BY n; -- error 22013 message
 SELECT n, count(*) OVER (ORDER BY n ROWS BETWEEN CURRENT ROW AND -1 FOLLOWING) FROM ev ORDER BY n; -- error 22013 message
 SELECT n, count(*) OVER (ORDER BY n, d RANGE BETWEEN 1 PRECEDING AND CURRENT ROW) FROM ev ORDER BY n; -- error 42P20 message
+
+-- answers that once were Python exceptions
+SELECT 123abc; -- error 42601 message
+SELECT 1.5e--1; -- error 42601 message
+SELECT 0x1F; -- error 42601 message
+SELECT 1é; -- error 42601 message
+SELECT t1.x, .5e3, 5.e3 FROM (SELECT 1 AS x) t1;
+SELECT n FROM ev ORDER BY 1e308; -- error 42601 message
+SELECT count(*) FROM ev GROUP BY 1.5; -- error 42601 message
+SELECT '-infinity'::numeric / 4.0, 1::numeric / 'inf', 'inf'::numeric / 'inf', 'inf'::numeric / -2;
+SELECT avg(x), sum(x) FROM (VALUES ('-infinity'::numeric), (2.0)) v(x);
+SELECT stddev(x), variance(x), stddev_pop(x), var_pop(x) FROM (VALUES ('NaN'::numeric), (2.5)) v(x);
+SELECT stddev(x), variance(x) FROM (VALUES ('inf'::numeric), (2.5)) v(x);
+SELECT make_time(25, 0, 1e308); -- error 22008 message
+SELECT n, sum(n) OVER (ORDER BY n ROWS BETWEEN 1.5 PRECEDING AND CURRENT ROW) FROM ev ORDER BY n;
+SELECT n, sum(n) OVER (ORDER BY n ROWS BETWEEN 'NaN' PRECEDING AND CURRENT ROW) FROM ev ORDER BY n; -- error 22P02 message
+SELECT n, sum(n) OVER (ORDER BY n ROWS BETWEEN 1e308 PRECEDING AND CURRENT ROW) FROM ev ORDER BY n; -- error 22003 message
+SELECT x, sum(x) OVER (ORDER BY x RANGE BETWEEN 'NaN' PRECEDING AND CURRENT ROW) FROM ev ORDER BY x; -- error 22013 message
+UPDATE ev SET (n, x) = (SELECT 7, 8.5) WHERE n = 1;
+SELECT n, x FROM ev ORDER BY n;
+SELECT (unnest(ARRAY[1, 2])), ((generate_series(3, 4))) AS g;
