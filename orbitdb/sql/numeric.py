@@ -160,8 +160,10 @@ def _quantum(scale: int) -> Decimal:
 def numeric_mod(a: Decimal, b: Decimal) -> Decimal:
     if b == 0:
         raise div_zero()
-    if not (a.is_finite() and b.is_finite()):
-        return a - b * (a / b).to_integral_value(rounding=decimal.ROUND_DOWN)
+    if a.is_nan() or b.is_nan() or a.is_infinite():
+        return Decimal("NaN")
+    if b.is_infinite():
+        return a  # as PostgreSQL: a finite value modulo infinity is itself
     return a % b  # exact; the sign of a, as PostgreSQL's
 
 

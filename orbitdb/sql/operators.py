@@ -57,9 +57,12 @@ def sort_key_fn(t: SqlType) -> Callable[[Any], Any] | None:
         return int
     if t.elem is not None:
         inner = sort_key_fn(t.elem)
+        nested = T.strip(t.elem).oid not in (T.JSON.oid, T.JSONB.oid)  # a json element may be a list
 
         def arr_key(v: list[Any]) -> Any:
-            return [(1, 0) if x is None else (0, inner(x) if inner else x) for x in v]
+            # the sub-arrays of a multidimensional array compare element by element too
+            return [(1, 0) if x is None else (0, arr_key(x) if nested and isinstance(x, list)
+                                              else inner(x) if inner else x) for x in v]
 
         return arr_key
     if t.oid == T.JSONB.oid:

@@ -1112,7 +1112,7 @@ class Planner:
             for o in order.expressions:
                 idx = None
                 if isinstance(o.this, exp.Literal) and not o.this.is_string:
-                    idx = int(o.this.this) - 1
+                    idx = _ordinal(o.this, "ORDER BY") - 1
                     if idx < 0 or idx >= len(out.columns):
                         raise SqlError("42P10", f"ORDER BY position {idx + 1} is not in select list")
                 elif isinstance(o.this, exp.Column) and not o.this.table and ident(o.this.this) in names:

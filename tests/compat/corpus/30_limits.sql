@@ -272,3 +272,6 @@ SELECT x, sum(x) OVER (ORDER BY x RANGE BETWEEN 'NaN' PRECEDING AND CURRENT ROW)
 UPDATE ev SET (n, x) = (SELECT 7, 8.5) WHERE n = 1;
 SELECT n, x FROM ev ORDER BY n;
 SELECT (unnest(ARRAY[1, 2])), ((generate_series(3, 4))) AS g;
+SELECT 1 AS x UNION SELECT 2 ORDER BY 1e308 DESC; -- error 42601 message
+SELECT 7.5 % '-infinity', 7.5 % 'inf', 'inf'::numeric % 2, mod(7.5, 'NaN');
+SELECT ARRAY[[1.5]] = ARRAY[[1.5]], ARRAY[[1.5], [2]] < ARRAY[[1.5], [3]], ARRAY[[1.0, NULL]] = ARRAY[[1.0, NULL]], ARRAY[[true]] < ARRAY[[false]];
