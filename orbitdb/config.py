@@ -2,10 +2,11 @@
 
     [persistence]            provider = "rocksdb", data_dir = "./orbit_integrated_data"
     [persistence.rocksdb]    engine knobs (orbitdb.engine.KNOBS)
-    [security]               enable_tls, cert_path, key_path
+    [security]               enable_tls, cert_path, key_path, require_tls, allow_plain_from
     [protocols]              postgres_enabled, postgres_bind_address, postgres_port, postgres_max_connections
-    [auth]                   method = "trust" | "md5" | "scram-sha-256"; [auth.users] name = "password"
-    [logging]                level
+    [auth]                   method = "trust" | "md5" | "scram-sha-256", allow_trust_on_network;
+                             [auth.users] name = "password"
+    [logging]                level, format, log_connections, log_disconnections, log_min_duration_statement
     [firewall]               accepted when empty (the guide's example has one); orbitdb manages no firewall
 
 load_config() checks everything before anything is opened: an unknown section or key, a value of
@@ -31,6 +32,8 @@ DEFAULT_PORT = 15432
 PROVIDERS = ("rocksdb",)  # the LSM engine answers to RocksDB's name, for existing configs
 AUTH_METHODS = ("trust", "md5", "scram-sha-256")
 LOG_LEVELS = ("debug", "info", "warning", "error", "critical")
+LOG_FORMATS = ("text", "json")
+MAX_INT32 = 2_147_483_647
 
 
 class ConfigError(Exception):
@@ -45,13 +48,20 @@ class Config:
     enable_tls: bool = False
     cert_path: str | None = None
     key_path: str | None = None
+    require_tls: bool = False
+    allow_plain_from: list[str] = field(default_factory=list)  # networks, when require_tls
     postgres_enabled: bool = True
     host: str = DEFAULT_HOST
     port: int = DEFAULT_PORT
     max_connections: int = 100
     auth_method: str = "trust"
     users: dict[str, str] = field(default_factory=dict)
+    allow_trust_on_network: bool = False
     log_level: str | None = None  # None: not set in the file
+    log_format: str = "text"
+    log_connections: bool = True
+    log_disconnections: bool = True
+    log_min_duration_statement: int = -1  # milliseconds; -1: off
 
 
 def _engine_knobs() -> dict[str, tuple[type, Any]]:
@@ -85,6 +95,12 @@ class _Reader:
         value = self._take(key, (int,), "an integer")
         if value is not None and not low <= value <= high:
             raise ConfigError(f"{self.where}.{key} must be between {low} and {high}, not {value}")
+        return value
+
+    def string_list(self, key: str) -> list[str] | None:
+        value = self._take(key, (list,), "a list of strings")
+        if value is not None and not all(isinstance(item, str) for item in value):
+            raise ConfigError(f"{self.where}.{key} must be a list of strings, not {value!r}")
         return value
 
     def table_(self, key: str) -> dict[str, Any] | None:
@@ -165,9 +181,22 @@ def _security(config: Config, table: dict[str, Any] | None, source: str) -> None
     enable = reader.boolean("enable_tls")
     cert = reader.string("cert_path")
     key = reader.string("key_path")
+    require = reader.boolean("require_tls")
+    plain_from = reader.string_list("allow_plain_from")
     reader.finish()
     config.enable_tls = bool(enable)
     config.cert_path, config.key_path = cert, key
+    config.require_tls = bool(require)
+    if require and not config.enable_tls:
+        raise ConfigError(f"{reader.where}.require_tls = true needs enable_tls = true (and a certificate)")
+    if plain_from is not None:
+        from orbitdb.pgwire.transport_policy import parse_networks
+
+        try:
+            parse_networks(plain_from, f"{reader.where}.allow_plain_from")
+        except ValueError as exc:
+            raise ConfigError(str(exc)) from None
+        config.allow_plain_from = list(plain_from)
     if config.enable_tls:
         for name, path in (("cert_path", cert), ("key_path", key)):
             if not path:
@@ -201,7 +230,9 @@ def _auth(config: Config, table: dict[str, Any] | None, source: str) -> None:
     reader = _Reader(table, f"{source}: [auth]")
     method = reader.string("method")
     users = reader.table_("users")
+    allow_trust = reader.boolean("allow_trust_on_network")
     reader.finish()
+    config.allow_trust_on_network = bool(allow_trust)
     if method is not None:
         if method.lower() not in AUTH_METHODS:
             raise ConfigError(f'{reader.where}.method = "{method}" is not one of {", ".join(AUTH_METHODS)}')
@@ -221,9 +252,23 @@ def _logging(config: Config, table: dict[str, Any] | None, source: str) -> None:
         return
     reader = _Reader(table, f"{source}: [logging]")
     level = reader.string("level")
+    form = reader.string("format")
+    connections = reader.boolean("log_connections")
+    disconnections = reader.boolean("log_disconnections")
+    min_duration = reader.integer("log_min_duration_statement", -1, MAX_INT32)
     reader.finish()
     if level is not None:
         config.log_level = check_log_level(level, f"{reader.where}.level")
+    if form is not None:
+        if form.lower() not in LOG_FORMATS:
+            raise ConfigError(f'{reader.where}.format = "{form}" is not one of {", ".join(LOG_FORMATS)}')
+        config.log_format = form.lower()
+    if connections is not None:
+        config.log_connections = connections
+    if disconnections is not None:
+        config.log_disconnections = disconnections
+    if min_duration is not None:
+        config.log_min_duration_statement = min_duration
 
 
 def check_log_level(level: str, where: str) -> str:

@@ -14,18 +14,24 @@ import select
 import socket
 import ssl
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 from orbitdb.pgwire import backend, frontend
 from orbitdb.pgwire.auth import AuthSettings, authenticate
+from orbitdb.pgwire.connection_log import ConnectionLog, LogSettings
 from orbitdb.pgwire.copy import copy_in, copy_out
 from orbitdb.pgwire.errors import ClientGone, ProtocolError, error_fields, notice_fields
 from orbitdb.pgwire.extended import Extended
+from orbitdb.pgwire.idle import idle_limit, input_within
 from orbitdb.pgwire.rows import RowEncoder
+from orbitdb.pgwire.session_facts import record_client
 from orbitdb.pgwire.startup import Startup, negotiate
+from orbitdb.pgwire.startup_settings import apply as apply_startup_settings
 from orbitdb.pgwire.statement_log import StatementLog
 from orbitdb.pgwire.stream import Stream
+from orbitdb.pgwire.tls import tls_info
+from orbitdb.pgwire.transport_policy import TransportPolicy
 from orbitdb.sql.errors import SqlError, internal_error
 from orbitdb.sql.numeric import CTX as NUMERIC_CONTEXT
 from orbitdb.sql.result import CopyIn, CopyOut, Notice, Result
@@ -64,6 +70,8 @@ class ServerSide:
     tls_context: ssl.SSLContext | None
     cancel: Callable[[int, int], None]  # (pid, secret) from a CancelRequest
     adopt_pid: Callable[[Connection, int], None]  # the session's backend pid becomes the connection's
+    transport: TransportPolicy = field(default_factory=TransportPolicy)  # [security] require_tls
+    log_settings: LogSettings = field(default_factory=LogSettings)
 
 
 class _Shutdown(Exception):
@@ -82,6 +90,7 @@ class Connection:
         self.client_encoding = "UTF8"
         self.extended = Extended(self)
         self.statement_log = StatementLog(peer)
+        self.connection_log = ConnectionLog(side.log_settings, peer)
         self.ignore_till_sync = False
         self.in_pipeline = False  # extended-protocol messages have come since the last Sync
         self.terminating = False
@@ -92,6 +101,7 @@ class Connection:
 
     def run(self) -> None:
         decimal.setcontext(NUMERIC_CONTEXT.copy())  # this thread's numerics: orbitdb's precision, not 28 digits
+        self.connection_log.received()
         try:
             self._serve()
         except (ClientGone, _Shutdown):
@@ -161,6 +171,7 @@ class Connection:
             self.stream.sock.close()
         except OSError:
             pass
+        self.connection_log.disconnected()
 
     def _client_gone(self) -> bool:
         """Whether the client closed its end (asked by a session waiting for a lock, which
@@ -185,6 +196,7 @@ class Connection:
             return
         if self.refusal is not None:
             raise self.refusal
+        self.side.transport.check(self.connection_log.host, startup.tls, startup.user, startup.database)
         self._check_client_encoding(startup)
         authenticate(self.stream, self.side.auth, startup.user)
         # as PostgreSQL: authentication succeeds first, then the database is looked up (a
@@ -201,6 +213,10 @@ class Connection:
             self.side.adopt_pid(self, backend_pid)  # so pg_backend_pid() names what a cancel needs
         if hasattr(self.session, "client_gone"):
             self.session.client_gone = self._client_gone
+        tls = tls_info(self.stream.sock)
+        where = self.connection_log
+        record_client(self.session, where.host, where.port, tls, self.side.log_settings)
+        self.connection_log.authorized(startup.user, startup.database, startup.application_name, tls)
         self.stream.sock.settimeout(None)
         self._greet(startup)
         log.debug(
@@ -244,18 +260,11 @@ class Connection:
         self.client_encoding = normalized
 
     def _apply_startup_settings(self, startup: Startup) -> None:
-        """Settings from the startup packet and its options (-c name=value), run as SET. One the
-        SQL layer refuses is skipped with a WARNING rather than refusing the connection."""
-        for name, value in startup.settings.items():
-            quoted = "'" + value.replace("'", "''") + "'"
-            sql = f'SET "{name}" TO {quoted}'
-            try:
-                for _ in self.session.execute_simple(sql):
-                    pass
-            except SqlError as exc:
-                log.info("[%s] startup setting %s=%r ignored: %s", self.peer, name, value, exc.message)
-                warning = Notice("WARNING", exc.sqlstate, f"startup setting {name} ignored: {exc.message}")
-                self.stream.write(backend.notice_response(notice_fields(warning)))
+        """Settings from the startup packet and its options (-c name=value), run as SET; one the
+        server refuses ends the connection (FATAL), as in PostgreSQL."""
+        if startup.options_error is not None:
+            raise startup.options_error
+        apply_startup_settings(self.session, startup.settings)
 
     # --- the message loop -------------------------------------------------------------------
 
@@ -272,6 +281,8 @@ class Connection:
         while True:
             if not stream.has_buffered_input():
                 stream.flush()  # answer everything before waiting for the client
+                if not self.in_pipeline:
+                    self._wait_while_idle()
             kind, body = stream.read_message()
             if kind == ord("X"):
                 return
@@ -303,6 +314,11 @@ class Connection:
             else:
                 raise ProtocolError(f"invalid frontend message type {kind}")
 
+    def _wait_while_idle(self) -> None:
+        limit = idle_limit(self.session)
+        if limit is not None and not input_within(self.stream.sock, limit[0]):
+            raise limit[1]
+
     def _extended_message(self, handler: Callable[[bytes], None], body: bytes) -> None:
         try:
             handler(body)
@@ -317,6 +333,7 @@ class Connection:
             self._send_error(self._internal_error(exc))
             self.ignore_till_sync = True
         finally:
+            self.statement_log.finished(self.session)
             self._sql = None
 
     def _end_pipeline(self, ok: bool) -> None:
@@ -381,6 +398,7 @@ class Connection:
             close = getattr(items, "close", None)
             if close is not None:
                 close()
+            self.statement_log.finished(self.session)
             self._sql = None
         return False
 

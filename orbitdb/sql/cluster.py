@@ -9,6 +9,7 @@ Layout of the data dir:
 
     databases.json      the list of databases (cluster_registry.py), replaced atomically
     databases.lock      held while a server has the data dir open
+    role_passwords.json passwords set with ALTER ROLE (role_passwords.py), replaced atomically
     postgresql/         the engine directory of `actors`, the default database
     databases/<oid>/    the engine directory of every other database (named by oid, so a
                         rename moves no file); made at CREATE DATABASE, or at the first
@@ -42,7 +43,9 @@ from orbitdb.sql.cluster_registry import (
     Registry,
 )
 from orbitdb.sql.errors import SqlError
+from orbitdb.sql.private_files import loose_modes, make_private_dirs, open_private
 from orbitdb.sql.result import Notice
+from orbitdb.sql.role_passwords import RolePasswords
 from orbitdb.sql.session import Database, Session
 
 log = logging.getLogger("orbitdb.cluster")
@@ -92,14 +95,18 @@ class Cluster:
         # set by the wire server: ends the connection of a backend pid (DROP DATABASE ... FORCE)
         self.terminate_backend: Callable[[int], bool] | None = None
         self.closed = False
+        self.role_passwords = RolePasswords.load(data_dir)  # ALTER ROLE ... PASSWORD
+        self.configured_roles: set[str] = set()  # set by the server: the users of its [auth.users]
 
     @classmethod
     def open(cls, data_dir: str, knobs: dict[str, Any] | None = None) -> Cluster:
         """Opens (making it if needed) a data dir. SqlError when it is in use by another server
         or its list of databases cannot be read."""
-        os.makedirs(data_dir, exist_ok=True)
+        make_private_dirs(data_dir)
+        for warning in loose_modes(data_dir):
+            log.warning("%s", warning)
         lock_path = os.path.join(data_dir, LOCK_FILE)
-        fd = os.open(lock_path, os.O_RDWR | os.O_CREAT, 0o644)
+        fd = open_private(lock_path, os.O_RDWR)
         try:
             fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
         except OSError:
@@ -164,6 +171,11 @@ class Cluster:
         session.settings["lc_collate"] = entry.collate
         session.settings["lc_ctype"] = entry.ctype
         return session
+
+    def role_names(self) -> set[str]:
+        """Login roles beyond those owning something: the configured users and those whose
+        password was set with ALTER ROLE."""
+        return set(self.configured_roles) | set(self.role_passwords.roles())
 
     def entries(self) -> list[DatabaseEntry]:
         """The databases, as pg_database lists them (copies: the caller may keep them)."""

@@ -102,8 +102,10 @@ def compile_statement(session: Session, st: Statement, rt: Runtime) -> Compiled:
     return compile_node(session, node, rt)
 
 
-def compile_node(session: Session, node: exp.Expression, rt: Runtime) -> Compiled:
+def compile_node(session: Session, node: exp.Expression, rt: Runtime, freeze_stars: bool = False) -> Compiled:
+    """freeze_stars: rewrite node's SELECT * lists into the columns they stand for (CREATE VIEW)."""
     planner = Planner(session, session.catalog(), rt)
+    planner.freeze_stars = freeze_stars
     compiled = _compile_with(planner, session, node, rt)
     compiled.relation_locks = tuple(planner.relation_locks.items())
     return compiled

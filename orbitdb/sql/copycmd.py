@@ -13,6 +13,7 @@ from orbitdb.sql import types as T
 from orbitdb.sql.constraints import TableWriter
 from orbitdb.sql.errors import SqlError
 from orbitdb.sql.expr import Runtime, ident
+from orbitdb.sql.interrupts import checked
 from orbitdb.sql.lexical import decode_utf8
 from orbitdb.sql.parser import Statement, parse_one
 from orbitdb.sql.planner import Planner
@@ -444,7 +445,7 @@ def copy_statement(s: Session, st: Statement, ctx: ExecContext) -> CopyIn | Copy
     from orbitdb.storage.tables import TableAccess
 
     access = TableAccess(table)
-    rows = [tuple(r[i] for i in idx) for r in (access.decode(d) for _, d in access.scan(ctx.txn))]  # type: ignore[arg-type]
+    rows = [tuple(r[i] for i in idx) for r in (access.decode(d) for _, d in checked(access.scan(ctx.txn)))]  # type: ignore[arg-type]
     types = [T.parse_type_name(table.columns[i].type) for i in idx]
     del TableScan
     return _copy_out(s, rows, types, opts, cols, target)

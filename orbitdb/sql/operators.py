@@ -6,7 +6,6 @@ from __future__ import annotations
 import datetime
 import math
 import operator
-import re
 from collections.abc import Callable
 from decimal import Decimal
 from typing import Any
@@ -596,59 +595,12 @@ def _as_text_fn(e: E) -> Fn:
     return strict1(conv, e.fn)
 
 
-def like_to_regex(pattern: str, escape: str | None = "\\") -> str:
-    out = []
-    i = 0
-    while i < len(pattern):
-        ch = pattern[i]
-        if escape and ch == escape:
-            i += 1
-            if i >= len(pattern):
-                raise SqlError("22025", "LIKE pattern must not end with escape character")
-            out.append(re.escape(pattern[i]))
-        elif ch == "%":
-            out.append(".*")
-        elif ch == "_":
-            out.append(".")
-        else:
-            out.append(re.escape(ch))
-        i += 1
-    return "".join(out)
-
-
-def similar_to_regex(pattern: str, escape: str | None = "\\") -> str:
-    out = []
-    i = 0
-    in_bracket = False
-    while i < len(pattern):
-        ch = pattern[i]
-        if escape and ch == escape:
-            i += 1
-            if i >= len(pattern):
-                raise SqlError("2201B", "invalid escape string")
-            out.append(re.escape(pattern[i]))
-        elif in_bracket:
-            out.append(ch)
-            if ch == "]":
-                in_bracket = False
-        elif ch == "[":
-            in_bracket = True
-            out.append(ch)
-        elif ch == "%":
-            out.append(".*")
-        elif ch == "_":
-            out.append(".")
-        elif ch == ".":
-            out.append("\\.")
-        elif ch in "|*+?{}()":
-            out.append(ch)
-        else:
-            out.append(re.escape(ch))
-        i += 1
-    return "".join(out)
-
-
 def compile_like(c: Compiler, node: exp.Expression, escape_node: exp.Expression | None) -> E:
+    from orbitdb.sql.likematch import LikePattern
+    from orbitdb.sql.regex_engine import compile_regex
+    from orbitdb.sql.session import check_interrupts
+    from orbitdb.sql.similar import similar_to_regex
+
     negate = bool(node.args.get("negate"))
     a0 = c.compile(node.this)
     if not T.is_string(a0.type):
@@ -663,42 +615,50 @@ def compile_like(c: Compiler, node: exp.Expression, escape_node: exp.Expression 
             raise SqlError("0A000", "non-constant ESCAPE is not supported")
         esc = e.value if e.value else None
         if esc is not None and len(esc) != 1:
-            raise SqlError("22019", "invalid escape string", hint="Escape string must be empty or one character.")
-    flags = re.DOTALL | (re.IGNORECASE if isinstance(node, exp.ILike) else 0)
-    to_regex = similar_to_regex if isinstance(node, exp.SimilarTo) else like_to_regex
+            raise SqlError("22025", "invalid escape string", hint="Escape string must be empty or one character.")
+    similar = isinstance(node, exp.SimilarTo)
+    fold = isinstance(node, exp.ILike)
+
+    def matcher(pat: str) -> Callable[[str], bool]:
+        if similar:
+            rx = compile_regex("^(?:" + similar_to_regex(pat, esc) + ")$")
+            return rx.test
+        like = LikePattern(pat, esc, fold)
+        return lambda v: like.match(v, check_interrupts)
+
     fa = a.fn
     if p.const:
         if p.value is None:
             return const(None, T.BOOL)
-        rx = re.compile(to_regex(p.value, esc), flags)
-        match = rx.fullmatch
+        match = matcher(p.value)
 
         def run(row: Any) -> Any:
             v = fa(row)
             if v is None:
                 return None
-            return (match(v) is None) if negate else (match(v) is not None)
+            return match(v) is not negate
 
         return E(run, T.BOOL)
     fp = p.fn
-    cache: dict[str, Any] = {}
+    cache: dict[str, Callable[[str], bool]] = {}
 
     def run_dyn(row: Any) -> Any:
         v = fa(row)
         pat = fp(row)
         if v is None or pat is None:
             return None
-        rx = cache.get(pat)
-        if rx is None:
-            rx = cache[pat] = re.compile(to_regex(pat, esc), flags)
-        r = rx.fullmatch(v) is not None
-        return not r if negate else r
+        m = cache.get(pat)
+        if m is None:
+            if len(cache) > 256:
+                cache.clear()
+            m = cache[pat] = matcher(pat)
+        return m(v) is not negate
 
     return E(run_dyn, T.BOOL)
 
 
 def compile_regex(c: Compiler, node: exp.Expression) -> E:
-    from orbitdb.sql.functions.strings import pg_regex as library_regex
+    from orbitdb.sql.regex_engine import compile_regex as library_regex
 
     a = coerce(c.compile(node.this), T.TEXT)
     p = coerce(c.compile(node.expression), T.TEXT)
@@ -706,9 +666,9 @@ def compile_regex(c: Compiler, node: exp.Expression) -> E:
     fa = a.fn
     if p.const and p.value is not None:
         rx = library_regex(p.value, flags)
-        return E(strict1(lambda v: rx.search(v) is not None, fa), T.BOOL)
+        return E(strict1(rx.test, fa), T.BOOL)
     fp = p.fn
-    return E(strict2(lambda v, pat: library_regex(pat, flags).search(v) is not None, fa, fp), T.BOOL)
+    return E(strict2(lambda v, pat: library_regex(pat, flags).test(v), fa, fp), T.BOOL)
 
 
 # -- arrays --

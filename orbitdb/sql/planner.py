@@ -105,6 +105,8 @@ class Planner:
         self.rt = rt
         self.tables_used: set[int] = set()
         self.relation_locks: dict[int, int] = {}  # oid -> mask of the lock modes a run takes
+        # CREATE VIEW: write each * out as the columns it stands for, as PostgreSQL stores a view
+        self.freeze_stars = False
 
     def lock_relation(self, oid: int, mode: int) -> None:
         """Records that running the statement takes mode on the relation."""
@@ -223,6 +225,8 @@ class Planner:
         group_nodes = list(group.expressions) if group is not None else []
         having = sel.args.get("having")
         projections = self._expand_star(sel.expressions, scope)
+        if self.freeze_stars and len(projections) != len(sel.expressions):
+            sel.set("expressions", projections)
         select_nodes = [p.this if isinstance(p, exp.Alias) else p for p in projections]
         aliases = {ident(p.args["alias"]): p.this for p in projections if isinstance(p, exp.Alias)}
         group_nodes = [self._resolve_group_ref(g, select_nodes, aliases, scope) for g in group_nodes]
@@ -1060,9 +1064,12 @@ class Planner:
         node = parse_one(table.view_sql or "")
         out = self.plan_query(node, None, {})
         names = table.view_columns or [c.name for c in out.columns]
+        # a view keeps the columns it was created with (a view stored before its stars were
+        # written out may now expand to more: the ones added to its tables come last)
+        width = min(len(names), len(out.columns))
         cols = [ScopeColumn(rel, col_aliases[i] if i < len(col_aliases) else names[i], c.type)
-                for i, c in enumerate(out.columns)]
-        return SubqueryScan(cols, out.plan, len(out.columns), rel), cols, rel
+                for i, c in enumerate(out.columns[:width])]
+        return SubqueryScan(cols, out.plan, width, rel), cols, rel
 
     def lookup_table(self, schema: str | None, name: str) -> TableDef | None:
         if schema is not None:

@@ -8,6 +8,7 @@ from functools import cmp_to_key
 from typing import TYPE_CHECKING, Any
 
 from orbitdb.sql.errors import SqlError
+from orbitdb.sql.interrupts import checked, checked_cmp, sort_list
 from orbitdb.sql.scope import ExecContext, ScopeColumn
 
 if TYPE_CHECKING:
@@ -277,6 +278,8 @@ class Join(Plan):
         table: dict[Any, list[int]] = {}
         right_rows = list(self.right.rows(ctx))
         for j, rr in enumerate(right_rows):
+            if j & 4095 == 4095:
+                ctx.check()
             k = tuple(f(rr) for f in rkeys)
             if None in k:
                 continue
@@ -396,7 +399,7 @@ class Project(Plan):
         # set-returning functions in the select list: rows = longest result
         for r in self.child.rows(ctx):
             vals = [f(r) for f in self.fns]
-            lists = {i: list(vals[i]) if vals[i] is not None else [] for i in self.srf}
+            lists = {i: list(checked(vals[i])) if vals[i] is not None else [] for i in self.srf}
             n = max((len(v) for v in lists.values()), default=0)
             for k in range(n):
                 yield tuple((lists[i][k] if k < len(lists[i]) else None) if i in lists else vals[i]
@@ -420,13 +423,15 @@ class Sort(Plan):
             f, desc, nulls_first, kf = keys[0]
             present = []
             nulls = []
-            for r in rows:
+            for n, r in enumerate(rows):
+                if n & 4095 == 4095:
+                    ctx.check()
                 v = f(r)
                 if v is None:
                     nulls.append((None, r))
                 else:
                     present.append((v if kf is None else kf(v), r))
-            present.sort(key=lambda p: p[0], reverse=desc)
+            present = sort_list(present, lambda p: p[0], desc, ctx.check)
             out = [r for _, r in present]
             nr = [r for _, r in nulls]
             return iter(nr + out if nulls_first else out + nr)
@@ -447,7 +452,7 @@ class Sort(Plan):
                 return -r if desc else r
             return 0
 
-        decorated.sort(key=cmp_to_key(cmp))
+        decorated.sort(key=cmp_to_key(checked_cmp(cmp, ctx.check)))
         return iter([r for _, r in decorated])
 
     def explain(self) -> list[tuple[str, list[Plan]]]:
@@ -616,7 +621,9 @@ class RecursiveUnion(Plan):
             ctx.check()
             ctx.cte_results[self.key] = work
             nxt: list[Row] = []
-            for r in self.step.rows(ctx):
+            for n, r in enumerate(self.step.rows(ctx)):
+                if n & 4095 == 4095:
+                    ctx.check()
                 r = tuple(f(r) for f in self.conv_step)
                 if not self.all:
                     k = self.rowkey(r)

@@ -52,6 +52,14 @@ def current_session() -> Session | None:
     return getattr(_tls, "session", None)
 
 
+def check_interrupts() -> None:
+    """For long work inside one expression (pattern matching, building a big value): the
+    running statement's cancel, timeout and client checks (ExecContext.check)."""
+    ctx = getattr(_tls, "ctx", None)
+    if ctx is not None:
+        ctx.check()
+
+
 class Database:
     """An open data directory: the storage plus the sessions using it."""
 
@@ -797,6 +805,10 @@ class Session:
 
             if is_database_statement(st):
                 return database_statement(self, st)
+            from orbitdb.sql.roles import is_role_statement, role_statement
+
+            if is_role_statement(st):
+                return role_statement(self, st)
         if kind in _DDL or kind in ("ANALYZE", "VACUUM", "CHECKPOINT", "REINDEX", "CLUSTER", "LISTEN",
                                     "UNLISTEN", "NOTIFY", "LOCK", "DO", "SECURITY", "LOAD", "REFRESH",
                                     "DEALLOCATE", "EXECUTE", "FETCH", "CLOSE", "DECLARE", "MOVE"):

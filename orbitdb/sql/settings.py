@@ -105,6 +105,7 @@ DEFAULTS: dict[str, str] = {
     "transform_null_equals": "off",
     "exit_on_error": "off",
     "log_statement": "none",
+    "log_min_duration_statement": "-1",
     "debug_print_plan": "off",
     "trace_notify": "off",
     "timezone_abbreviations": "Default",
@@ -159,6 +160,11 @@ def normalize(name: str, value: str) -> str:
         raise SqlError("22023", f'parameter "{name}" requires a Boolean value')
     if name in _TIME_SETTINGS:
         return format_ms(parse_ms(name, value))
+    if name == "log_min_duration_statement":
+        ms = parse_ms(name, value)
+        if not -1 <= ms <= 2147483647:
+            raise SqlError("22023", f'{ms} ms is outside the valid range for parameter "{name}" (-1 .. 2147483647)')
+        return "-1" if ms == -1 else format_ms(ms)
     if name == "timezone":
         return normalize_timezone(value)
     if name == "datestyle":
@@ -188,6 +194,12 @@ def normalize(name: str, value: str) -> str:
         v = value.strip().lower()
         if v not in ("postgres", "postgres_verbose", "sql_standard", "iso_8601"):
             raise SqlError("22023", f'invalid value for parameter "IntervalStyle": "{value}"')
+        return v
+    if name == "password_encryption":
+        v = value.strip().lower()
+        if v not in ("md5", "scram-sha-256"):
+            raise SqlError("22023", f'invalid value for parameter "password_encryption": "{value}"',
+                           hint="Available values: md5, scram-sha-256.")
         return v
     if name == "bytea_output":
         v = value.strip().lower()

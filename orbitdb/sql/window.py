@@ -15,6 +15,7 @@ from orbitdb.sql.casts import ASSIGNMENT
 from orbitdb.sql.errors import SqlError
 from orbitdb.sql.expr import Compiler, E, coerce, ident
 from orbitdb.sql.funccall import AGGREGATES, WINDOW_ONLY, normalize
+from orbitdb.sql.interrupts import checked_cmp, current_check
 from orbitdb.sql.operators import sort_key_fn
 from orbitdb.sql.window_range import range_offset
 
@@ -207,14 +208,18 @@ def _cmp_keys(order: list[tuple[Fn, bool, bool, Any]]) -> Callable[[Any, Any], i
 def _compute(spec: WindowSpec, rows: list[Row]) -> list[Any]:
     out: list[Any] = [None] * len(rows)
     parts: dict[Any, list[int]] = {}
+    check = current_check()
     for i, row in enumerate(rows):
+        if i & 4095 == 4095:
+            check()
         key = tuple((k(f(row)) if k is not None and f(row) is not None else f(row)) for f, k in spec.partition)
         parts.setdefault(key, []).append(i)
     cmp = _cmp_keys(spec.order)
     for idxs in parts.values():
+        check()
         keyed = [(tuple(f(rows[i]) for f, _, _, _ in spec.order), i) for i in idxs]
         if spec.order:
-            keyed.sort(key=cmp_to_key(lambda a, b: cmp(a[0], b[0])))
+            keyed.sort(key=cmp_to_key(checked_cmp(lambda a, b: cmp(a[0], b[0]), check)))
         # peer groups: rows equal in the ORDER BY keys
         peers: list[int] = []
         g = 0
@@ -299,9 +304,11 @@ def _partition_values(spec: WindowSpec, prow: list[Row], peers: list[int], keys:
     # aggregates over frames
     res = []
     cache: dict[tuple[int, int], Any] = {}
+    check = current_check()
     for lo, hi in frames:
         v = cache.get((lo, hi))
         if (lo, hi) not in cache:
+            check()
             acc = spec.factory()
             for r in prow[lo:hi]:
                 if spec.filter is not None and spec.filter(r) is not True:

@@ -724,6 +724,22 @@ class PgUnavailable(RuntimeError):
     """PostgreSQL 15 cannot be started here; the suite skips with this reason."""
 
 
+def running(server: PgServer, what: str) -> Iterator[PgServer]:
+    """Starts server for a fixture to yield, skipping the tests (naming what needs it) when
+    PostgreSQL 15 cannot be started here; stops it afterwards."""
+    import pytest
+
+    try:
+        server.start()
+    except PgUnavailable as exc:
+        server.stop()
+        pytest.skip(f"{what} needs PostgreSQL 15: {exc}")
+    try:
+        yield server
+    finally:
+        server.stop()
+
+
 def _free_port() -> int:
     with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as s:
         s.bind(("127.0.0.1", 0))
