@@ -17,7 +17,8 @@ import threading
 from collections.abc import Iterator, Mapping, Sequence
 from typing import TYPE_CHECKING, Any, ClassVar
 
-from orbitdb.sql.errors import SqlError
+from orbitdb.sql.cluster_registry import DEFAULT_DATABASE
+from orbitdb.sql.errors import SqlError, internal_error
 from orbitdb.sql.result import CopyIn, CopyOut, Result
 from orbitdb.sql.session import Database, Session
 from orbitdb.storage.interval import Interval
@@ -106,6 +107,12 @@ def error_for(e: SqlError) -> Error:
         cls = QueryCanceledError
     err = cls(e.message, e.sqlstate, e.detail, e.hint)
     return err
+
+
+def internal_error_for(e: Exception, sql: str) -> Error:
+    """A Python exception from below the DB-API: InternalError (XX000) naming the statement, its
+    traceback logged, never its Python text."""
+    return error_for(internal_error(e, sql))
 
 
 _PARAM = re.compile(r"%(?:\((?P<name>[^)]+)\))?(?P<kind>[sb%])")
@@ -266,7 +273,11 @@ class Cursor:
             try:
                 results = s.execute(query, values)
             except SqlError as e:
+                self.connection._keep_notices([Result("", notices=e.notices)])
                 raise error_for(e) from None
+            except Exception as e:
+                raise internal_error_for(e, sql) from e
+        self.connection._keep_notices(results)
         self._set(results[-1] if results else Result("EMPTY"))
         return self
 
@@ -315,6 +326,8 @@ class Cursor:
                     total += s.execute_many(prepared, rows)
             except SqlError as e:
                 raise error_for(e) from None
+            except Exception as e:
+                raise internal_error_for(e, sql) from e
         self.description = None
         self._rows = []
         self.rowcount = total
@@ -346,6 +359,10 @@ class Cursor:
                     self._set(r)
             except SqlError as e:
                 raise error_for(e) from None
+            except (Error, OSError):
+                raise  # the DB-API's own, and the file's
+            except Exception as e:
+                raise internal_error_for(e, sql) from e
 
     def fetchone(self) -> tuple[Any, ...] | None:
         if self.description is None:
@@ -408,11 +425,35 @@ def _oid_hint(v: Any) -> int:
     return param_type(v).oid if v is not None and not isinstance(v, str) else 0
 
 
+_KEPT_NOTICES = 50  # psycopg2 keeps as many
+
+
 class _SharedDatabase:
-    """Connections to the same directory in one process share one open database."""
+    """Connections to the same directory in one process share one open database (or, for a
+    server's data directory, one open Cluster of its databases)."""
 
     lock = threading.Lock()
-    open: ClassVar[dict[str, tuple[Database, int]]] = {}
+    open: ClassVar[dict[str, tuple[Any, int]]] = {}
+
+
+def _open_directory(path: str, knobs: dict[str, Any]) -> Any:
+    """What a connection to path opens: the Cluster of a server's data directory (the databases
+    of `orbitdb serve --data-dir`), else the one database in path (made if needed)."""
+    from orbitdb.sql.cluster import Cluster, is_data_dir
+
+    if is_data_dir(path):
+        return Cluster.open(path, knobs)  # 55006 naming the lock while the server has it
+    return Database.open(path, **knobs)
+
+
+def _check_database_name(path: str, database: str | None) -> None:
+    """A database is named only in a server's data directory; a plain directory holds one."""
+    from orbitdb.sql.cluster import is_data_dir
+
+    if database not in (None, DEFAULT_DATABASE) and not is_data_dir(path):
+        raise OperationalError(f'database "{database}" does not exist', "3D000", None,
+                               f"{path} holds one database; a database is named only in the data "
+                               "directory of a server (orbitdb serve --data-dir).")
 
 
 class Connection:
@@ -427,15 +468,16 @@ class Connection:
     ProgrammingError = ProgrammingError
     NotSupportedError = NotSupportedError
 
-    def __init__(self, path: str, knobs: dict[str, Any], user: str = "orbit", database: str = "actors") -> None:
+    def __init__(self, path: str, knobs: dict[str, Any], user: str = "orbit", database: str | None = None) -> None:
         self.path = os.path.realpath(path)
+        _check_database_name(self.path, database)
         with _SharedDatabase.lock:
             entry = _SharedDatabase.open.get(self.path)
             if entry is None:
                 try:
-                    db = Database.open(self.path, **knobs)
+                    db = _open_directory(self.path, knobs)
                 except SqlError as e:
-                    raise OperationalError(e.message, e.sqlstate) from None
+                    raise OperationalError(e.message, e.sqlstate, e.detail, e.hint) from None
                 except (TypeError, ValueError):
                     raise
                 _SharedDatabase.open[self.path] = (db, 1)
@@ -443,9 +485,22 @@ class Connection:
                 db = entry[0]
                 _SharedDatabase.open[self.path] = (db, entry[1] + 1)
         self._db = db
-        self._session: Session | None = db.session(user, database)
+        try:
+            self._session: Session | None = db.session(user, database or DEFAULT_DATABASE)
+        except SqlError as e:
+            self._session = None
+            self._release()
+            raise OperationalError(e.message, e.sqlstate, e.detail, e.hint) from None
         self._autocommit = False
         self._lock = threading.RLock()
+        # the notices and warnings of the statements run, as psycopg2 keeps them ("NOTICE:  ...\n")
+        self.notices: list[str] = []
+
+    def _keep_notices(self, results: Sequence[Result | CopyIn | CopyOut]) -> None:
+        for r in results:
+            for n in getattr(r, "notices", ()):
+                self.notices.append(f"{n.severity}:  {n.message}\n")
+        del self.notices[:-_KEPT_NOTICES]
 
     @property
     def autocommit(self) -> bool:
@@ -496,6 +551,10 @@ class Connection:
         with self._lock:
             self._session.close()
             self._session = None
+        self._release()
+
+    def _release(self) -> None:
+        """One connection less to the shared database: the last one closes it."""
         with _SharedDatabase.lock:
             db, n = _SharedDatabase.open.get(self.path, (self._db, 1))
             if n <= 1:
@@ -544,8 +603,12 @@ class Connection:
 
 
 def connect(path: str | os.PathLike[str], config: str | os.PathLike[str] | dict[str, Any] | None = None,
-            **knobs: Any) -> Connection:
+            *, database: str | None = None, **knobs: Any) -> Connection:
     """Opens (creating if needed) the orbitdb database in directory path.
+
+    A server's data directory (what `orbitdb serve --data-dir` was given) opens the server's
+    databases: `actors` (its `postgresql/` folder), or the one database names. The server must
+    not be running: its lock makes this fail with SQLSTATE 55006, never open a second database.
 
     config: a TOML file or a dict with a [persistence.rocksdb] table of engine
     knobs (RocksDB names); keyword knobs override it."""
@@ -559,7 +622,7 @@ def connect(path: str | os.PathLike[str], config: str | os.PathLike[str] | dict[
             raise ProgrammingError(str(e)) from None
         merged.update(cfg.engine)
     merged.update(knobs)
-    return Connection(os.fspath(path), merged)
+    return Connection(os.fspath(path), merged, database=database)
 
 
 Date = datetime.date

@@ -8,6 +8,7 @@ client sends can end the server.
 
 from __future__ import annotations
 
+import decimal
 import logging
 import select
 import socket
@@ -20,7 +21,7 @@ from orbitdb.pgwire import backend, frontend
 from orbitdb.pgwire.auth import AuthSettings, authenticate
 from orbitdb.pgwire.connection_log import ConnectionLog, LogSettings
 from orbitdb.pgwire.copy import copy_in, copy_out
-from orbitdb.pgwire.errors import INTERNAL_ERROR, ClientGone, ProtocolError, error_fields, notice_fields
+from orbitdb.pgwire.errors import ClientGone, ProtocolError, error_fields, notice_fields
 from orbitdb.pgwire.extended import Extended
 from orbitdb.pgwire.idle import idle_limit, input_within
 from orbitdb.pgwire.rows import RowEncoder
@@ -31,7 +32,8 @@ from orbitdb.pgwire.statement_log import StatementLog
 from orbitdb.pgwire.stream import Stream
 from orbitdb.pgwire.tls import tls_info
 from orbitdb.pgwire.transport_policy import TransportPolicy
-from orbitdb.sql.errors import SqlError
+from orbitdb.sql.errors import SqlError, internal_error
+from orbitdb.sql.numeric import CTX as NUMERIC_CONTEXT
 from orbitdb.sql.result import CopyIn, CopyOut, Notice, Result
 
 log = logging.getLogger("orbitdb.pgwire")
@@ -98,6 +100,7 @@ class Connection:
     # --- thread entry -----------------------------------------------------------------------
 
     def run(self) -> None:
+        decimal.setcontext(NUMERIC_CONTEXT.copy())  # this thread's numerics: orbitdb's precision, not 28 digits
         self.connection_log.received()
         try:
             self._serve()
@@ -115,9 +118,10 @@ class Connection:
                 exc.severity = "FATAL"
             self.statement_log.error(exc, None)
             self._send_fatal(exc)
-        except Exception as exc:  # a bug: this connection ends, the server goes on
-            log.exception("[%s] internal error", self.peer)
-            self._send_fatal(SqlError(INTERNAL_ERROR, f"internal error: {exc}", severity="FATAL"))
+        except Exception as exc:  # noqa: BLE001 - a bug (logged): this connection ends, the server goes on
+            fatal = self._internal_error(exc)
+            fatal.severity = "FATAL"
+            self._send_fatal(fatal)
         finally:
             self._close()
 
@@ -325,9 +329,8 @@ class Connection:
             self.ignore_till_sync = True
         except ClientGone:
             raise
-        except Exception as exc:  # a bug in a layer below: report it, keep the connection
-            log.exception("[%s] internal error", self.peer)
-            self._send_error(SqlError(INTERNAL_ERROR, f"internal error: {exc}"))
+        except Exception as exc:  # noqa: BLE001 - a bug below (logged): report it, keep the connection
+            self._send_error(self._internal_error(exc))
             self.ignore_till_sync = True
         finally:
             self.statement_log.finished(self.session)
@@ -348,9 +351,8 @@ class Connection:
             self._send_error(exc)
         except ClientGone:
             raise
-        except Exception as exc:  # a bug in a layer below: report it, keep the connection
-            log.exception("[%s] internal error", self.peer)
-            self._send_error(SqlError(INTERNAL_ERROR, f"internal error: {exc}"))
+        except Exception as exc:  # noqa: BLE001 - a bug below (logged): report it, keep the connection
+            self._send_error(self._internal_error(exc))
 
     def _ready(self) -> None:
         status = self.session.transaction_status
@@ -390,9 +392,8 @@ class Connection:
             self._send_error(exc)
         except ClientGone:
             raise
-        except Exception as exc:
-            log.exception("[%s] internal error", self.peer)
-            self._send_error(SqlError(INTERNAL_ERROR, f"internal error: {exc}"))
+        except Exception as exc:  # noqa: BLE001 - a bug below (logged): report it, keep the connection
+            self._send_error(self._internal_error(exc))
         finally:
             close = getattr(items, "close", None)
             if close is not None:
@@ -436,10 +437,15 @@ class Connection:
         for notice in notices:
             self.stream.write(backend.notice_response(notice_fields(notice)))
 
+    def _internal_error(self, exc: Exception) -> SqlError:
+        """A Python exception from a layer below: XX000 naming the statement, traceback logged."""
+        return internal_error(exc, self._sql or "", where=f"[{self.peer}]")
+
     def _send_error(self, exc: SqlError) -> None:
         if self.terminating:
             raise _Shutdown from exc
         self.statement_log.error(exc, self._sql)
+        self.send_notices(exc.notices)
         self.stream.write(backend.error_response(error_fields(exc)))
 
     def _parameter_changes(self) -> dict[str, str]:

@@ -4,6 +4,7 @@ aggregate functions themselves (with PostgreSQL's result types)."""
 
 from __future__ import annotations
 
+import decimal
 import math
 from collections.abc import Callable, Iterator
 from decimal import Decimal
@@ -15,6 +16,7 @@ from orbitdb.sql import numeric as N
 from orbitdb.sql import types as T
 from orbitdb.sql.errors import SqlError
 from orbitdb.sql.expr import Compiler, E, coerce
+from orbitdb.sql.limits import check_array_depth, join_text
 from orbitdb.sql.types import SqlType
 
 Row = tuple[Any, ...]
@@ -104,9 +106,9 @@ class Avg(Acc):
         if self.kind == "float":
             return self.s / self.n
         if self.kind == "interval":
-            from orbitdb.sql.datetimeops import interval_div
+            from orbitdb.sql.datetimeops import check_interval, interval_div
 
-            return interval_div(self.s, self.n)
+            return interval_div(check_interval(self.s), self.n)
         return N.numeric_div(Decimal(self.s), Decimal(self.n))
 
 
@@ -211,9 +213,13 @@ class Moments(Acc):
             var = ss / (n - 1 if samp else n)
             return math.sqrt(var) if "stddev" in self.fn else var
         ds = [Decimal(x) for x in self.vals]
+        if not all(d.is_finite() for d in ds):  # as PostgreSQL: a NaN or an infinity gives NaN
+            return Decimal("NaN")
         s = sum(ds, Decimal(0))
         ss2 = sum((d * d for d in ds), Decimal(0))
         num = n * ss2 - s * s
+        if num <= 0:  # as PostgreSQL: a plain zero (round-off cannot make it negative)
+            return Decimal(0)
         den = Decimal(n * (n - 1 if samp else n))
         var = N.numeric_div(num, den)
         if "stddev" in self.fn:
@@ -222,10 +228,9 @@ class Moments(Acc):
 
 
 def _numeric_sqrt(d: Decimal) -> Decimal:
-    if d == 0:
-        return N.round_numeric(Decimal(0), 16)
-    r = d.sqrt()
-    scale = max(N.dscale(d), 16)
+    """The square root at the variance's scale (PostgreSQL's sqrt_var at the division's scale)."""
+    scale = N.dscale(d)
+    r = d.sqrt(context=decimal.Context(prec=max(d.adjusted() // 2 + 2, 1) + scale + 3))
     return N.round_numeric(r, scale)
 
 
@@ -237,6 +242,8 @@ def _string_agg(items: list[Any]) -> Any:
     for v, sep in parts[1:]:
         out.append(sep or "")
         out.append(v)
+    if isinstance(out[0], str):
+        return join_text(out)
     return "".join(out)
 
 
@@ -299,7 +306,11 @@ def resolve_aggregate(name: str, types: list[SqlType], star: bool) -> tuple[SqlT
             return T.NUMERIC, Sum, [T.strip(t)]
         if oid in (T.FLOAT4.oid, T.FLOAT8.oid):
             return t, FloatSum, [t]
-        if oid == T.INTERVAL.oid or oid == T.MONEY.oid:
+        if oid == T.INTERVAL.oid:
+            from orbitdb.sql.datetimeops import check_interval
+
+            return t, lambda: Sum(check_interval), [t]
+        if oid == T.MONEY.oid:
             return t, Sum, [t]
         raise _agg_missing(name, types)
     if name == "avg":
@@ -328,6 +339,9 @@ def resolve_aggregate(name: str, types: list[SqlType], star: bool) -> tuple[SqlT
         op = {"bit_and": operator.and_, "bit_or": operator.or_, "bit_xor": operator.xor}[name]
         return t, lambda: BitAgg(op), [t]
     if name == "array_agg":
+        if t.elem is not None and T.strip(t.elem).oid not in (T.JSON.oid, T.JSONB.oid):
+            # arrays of arrays: one dimension more
+            return t, lambda: Collect(lambda xs: check_array_depth(xs) if xs else None), [t]
         if t.elem is not None:
             return t, lambda: Collect(lambda xs: xs or None), [t]
         return T.array_of(T.strip(t)), lambda: Collect(lambda xs: xs or None), [T.strip(t)]

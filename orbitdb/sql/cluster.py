@@ -35,7 +35,13 @@ from dataclasses import dataclass
 from typing import Any
 
 from orbitdb.sql.cluster_files import make_directory, new_registry, remove_directory, sweep
-from orbitdb.sql.cluster_registry import DEFAULT_DATABASE, DatabaseEntry, Registry
+from orbitdb.sql.cluster_registry import (
+    DEFAULT_DATABASE,
+    DEFAULT_DATABASE_DIR,
+    REGISTRY_FILE,
+    DatabaseEntry,
+    Registry,
+)
 from orbitdb.sql.errors import SqlError
 from orbitdb.sql.private_files import loose_modes, make_private_dirs, open_private
 from orbitdb.sql.result import Notice
@@ -45,6 +51,7 @@ from orbitdb.sql.session import Database, Session
 log = logging.getLogger("orbitdb.cluster")
 
 LOCK_FILE = "databases.lock"
+_ENGINE_MARK = "CURRENT"  # every engine directory has one (it names the engine's manifest)
 BUSY_WAIT_SECONDS = 5.0  # how long DROP/RENAME/CREATE wait for other sessions to leave (as PostgreSQL)
 
 
@@ -62,6 +69,16 @@ class NewDatabase:
     is_template: bool = False
     collation_version: str | None = None
     oid: int | None = None
+
+
+def is_data_dir(path: str) -> bool:
+    """Whether path is a server's data directory (what `orbitdb serve --data-dir` was given): one
+    with a list of databases, or, as orbitdb made them before databases existed, a `postgresql/`
+    engine directory and no engine of its own."""
+    if os.path.isfile(os.path.join(path, REGISTRY_FILE)):
+        return True
+    return (not os.path.exists(os.path.join(path, _ENGINE_MARK))
+            and os.path.isfile(os.path.join(path, DEFAULT_DATABASE_DIR, _ENGINE_MARK)))
 
 
 class Cluster:
@@ -94,7 +111,11 @@ class Cluster:
             fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
         except OSError:
             os.close(fd)
-            raise SqlError("55006", f"data directory {data_dir} is in use by another orbitdb server") from None
+            raise SqlError(
+                "55006", f"data directory {data_dir} is in use: another orbitdb process holds its lock {lock_path}",
+                hint="An orbitdb server (orbitdb serve --data-dir) or a program that opened it with "
+                     "orbitdb.connect() has it open: connect to that server, or stop the other process first.",
+            ) from None
         try:
             registry = Registry.load(data_dir) or new_registry(data_dir, knobs or {})
             cluster = cls(data_dir, knobs or {}, registry, fd)

@@ -14,6 +14,7 @@ from orbitdb.sql.constraints import TableWriter
 from orbitdb.sql.errors import SqlError
 from orbitdb.sql.expr import Runtime, ident
 from orbitdb.sql.interrupts import checked
+from orbitdb.sql.lexical import decode_utf8
 from orbitdb.sql.parser import Statement, parse_one
 from orbitdb.sql.planner import Planner
 from orbitdb.sql.result import CopyIn, CopyOut, Result
@@ -145,36 +146,38 @@ _TEXT_ESCAPES = {"b": "\b", "f": "\f", "n": "\n", "r": "\r", "t": "\t", "v": "\v
 
 
 def _text_field(s: str) -> str:
+    """A text-format field de-escaped: octal and hex escapes are bytes, and the field must then
+    be valid UTF-8 without NUL (22021), as PostgreSQL checks it."""
     if "\\" not in s:
         return s
-    out = []
+    out = bytearray()
     i = 0
     while i < len(s):
         ch = s[i]
         if ch == "\\" and i + 1 < len(s):
             nxt = s[i + 1]
             if nxt in _TEXT_ESCAPES:
-                out.append(_TEXT_ESCAPES[nxt])
+                out += _TEXT_ESCAPES[nxt].encode()
                 i += 2
                 continue
             if nxt in "01234567":
                 m = re.match(r"[0-7]{1,3}", s[i + 1:])
                 assert m
-                out.append(chr(int(m.group(0), 8)))
+                out.append(int(m.group(0), 8) & 0xFF)
                 i += 1 + len(m.group(0))
                 continue
             if nxt == "x":
                 m = re.match(r"[0-9a-fA-F]{1,2}", s[i + 2:])
                 if m:
-                    out.append(chr(int(m.group(0), 16)))
+                    out.append(int(m.group(0), 16))
                     i += 2 + len(m.group(0))
                     continue
-            out.append(nxt)
+            out += nxt.encode()
             i += 2
             continue
-        out.append(ch)
+        out += ch.encode()
         i += 1
-    return "".join(out)
+    return decode_utf8(bytes(out))
 
 
 def _text_escape(s: str, delim: str) -> str:
@@ -205,9 +208,12 @@ class TableCopyIn(CopyIn):
         self.buffer.extend(data)
         # process complete lines as they arrive so memory stays bounded
         if len(self.buffer) > 1 << 20:
-            self._process(final=False)
+            with self.session._statement_scope():
+                self._process(final=False)
 
     def _lines(self, final: bool) -> list[str]:
+        if self.buffer.find(0) >= 0:  # text cannot hold NUL
+            raise SqlError("22021", 'invalid byte sequence for encoding "UTF8": 0x00')
         try:
             text = self.pending + self.buffer.decode("utf-8")
         except UnicodeDecodeError:
@@ -218,8 +224,9 @@ class TableCopyIn(CopyIn):
             if cut > 0 and self.buffer[cut - 1] >= 0xC0:
                 cut -= 1
             if final or cut == 0:
+                decode_utf8(bytes(self.buffer))  # raises, naming the bad bytes
                 raise SqlError("22021", 'invalid byte sequence for encoding "UTF8"') from None
-            text = self.pending + self.buffer[:cut].decode("utf-8", "strict")
+            text = self.pending + decode_utf8(bytes(self.buffer[:cut]))
             del self.buffer[:cut]
             return self._split(text, final)
         self.buffer.clear()
@@ -317,12 +324,9 @@ class TableCopyIn(CopyIn):
             self.ctx.check()
 
     def finish(self) -> Result:
-        from orbitdb.sql.session import _tls
-
-        _tls.session = self.session
-        _tls.tz = self.session.timezone()
         try:
-            self._process(final=True)
+            with self.session._statement_scope():
+                self._process(final=True)
         except BaseException:
             self.session.finish_copy(getattr(self, "autocommit", False), False)
             raise

@@ -17,8 +17,11 @@ from orbitdb.sql import types as T
 from orbitdb.sql.casts import EXPLICIT, find_cast
 from orbitdb.sql.datetimeops import (
     date_plus_interval,
+    interval_add,
     interval_div,
     interval_mul,
+    interval_neg,
+    interval_sub,
     time_minus_time,
     time_plus_interval,
     ts_minus_ts,
@@ -26,6 +29,7 @@ from orbitdb.sql.datetimeops import (
 )
 from orbitdb.sql.errors import SqlError
 from orbitdb.sql.expr import Compiler, E, coerce, const, strict1, strict2, type_error_operator, unify
+from orbitdb.sql.limits import check_array_depth, check_dimensions, concat_bytes, concat_text
 from orbitdb.sql.types import SqlType
 
 Fn = Callable[[Any], Any]
@@ -52,9 +56,12 @@ def sort_key_fn(t: SqlType) -> Callable[[Any], Any] | None:
         return int
     if t.elem is not None:
         inner = sort_key_fn(t.elem)
+        nested = T.strip(t.elem).oid not in (T.JSON.oid, T.JSONB.oid)  # a json element may be a list
 
         def arr_key(v: list[Any]) -> Any:
-            return [(1, 0) if x is None else (0, inner(x) if inner else x) for x in v]
+            # the sub-arrays of a multidimensional array compare element by element too
+            return [(1, 0) if x is None else (0, arr_key(x) if nested and isinstance(x, list)
+                                              else inner(x) if inner else x) for x in v]
 
         return arr_key
     if t.oid == T.JSONB.oid:
@@ -479,7 +486,7 @@ def _datetime_op(sym: str, ta: SqlType, tb: SqlType) -> tuple[Callable[[Any, Any
         if a == IV and b in (TS, TZ):
             return (lambda x, y: ts_plus_interval(y, x)), tb
         if a == IV and b == IV:
-            return operator.add, T.INTERVAL
+            return interval_add, T.INTERVAL
         if a == D and b == TM:
             return (lambda x, y: datetime.datetime.combine(x, y)), T.TIMESTAMP
         if a == TM and b == D:
@@ -502,7 +509,7 @@ def _datetime_op(sym: str, ta: SqlType, tb: SqlType) -> tuple[Callable[[Any, Any
         if {a, b} == {TS, D}:
             return (lambda x, y: ts_minus_ts(_as_ts(x), _as_ts(y))), T.INTERVAL
         if a == IV and b == IV:
-            return operator.sub, T.INTERVAL
+            return interval_sub, T.INTERVAL
         if a == TM and b == TM:
             return time_minus_time, T.INTERVAL
         if a == TM and b == IV:
@@ -548,7 +555,9 @@ def compile_negate(c: Compiler, node: exp.Expression) -> E:
     if t.oid in T.INTEGER_TYPES:
         check = _INT_CHECKS[t.oid]
         return E(strict1(lambda v: check(-v), a.fn), t)
-    if t.oid in (T.NUMERIC.oid, T.FLOAT4.oid, T.FLOAT8.oid, T.INTERVAL.oid):
+    if t.oid == T.INTERVAL.oid:
+        return E(strict1(interval_neg, a.fn), t)
+    if t.oid in (T.NUMERIC.oid, T.FLOAT4.oid, T.FLOAT8.oid):
         return E(strict1(operator.neg, a.fn), t)
     raise type_error_operator("-", t, None)
 
@@ -569,12 +578,12 @@ def compile_concat_op(c: Compiler, node: exp.DPipe) -> E:
         return jsonb_concat(a, coerce(b, T.JSONB))
     if ta.oid == T.BYTEA.oid and tb.oid in (T.BYTEA.oid, T.UNKNOWN.oid) or (
             tb.oid == T.BYTEA.oid and ta.oid == T.UNKNOWN.oid):
-        return E(strict2(operator.add, coerce(a, T.BYTEA).fn, coerce(b, T.BYTEA).fn), T.BYTEA)
+        return E(strict2(concat_bytes, coerce(a, T.BYTEA).fn, coerce(b, T.BYTEA).fn), T.BYTEA)
     if not (T.is_string(ta) or T.is_string(tb)):
         raise type_error_operator("||", ta, tb)
     fa = _as_text_fn(a)
     fb = _as_text_fn(b)
-    return E(strict2(operator.add, fa, fb), T.TEXT)
+    return E(strict2(concat_text, fa, fb), T.TEXT)
 
 
 def _as_text_fn(e: E) -> Fn:
@@ -680,7 +689,9 @@ def compile_array(c: Compiler, node: exp.Array) -> E:
         t = T.TEXT
     if t.elem is not None:
         fns = [coerce(i, t).fn for i in items]
-        return E(lambda row: [f(row) for f in fns], t, name="array")
+        if T.strip(t.elem).oid in (T.JSON.oid, T.JSONB.oid):  # a json element may itself be a list
+            return E(lambda row: [f(row) for f in fns], t, name="array")
+        return E(lambda row: check_array_depth([f(row) for f in fns]), t, name="array")
     fns = [coerce(i, t).fn for i in items]
     return E(lambda row: [f(row) for f in fns], T.array_of(t), name="array")
 
@@ -688,9 +699,13 @@ def compile_array(c: Compiler, node: exp.Array) -> E:
 def compile_subscript(c: Compiler, node: exp.Bracket) -> E:
     if isinstance(node.this, exp.Bracket):
         # a[1][2]: PostgreSQL's arrays take all their subscripts at once
+        subs = list(node.expressions)
         inner = node.this
-        subs = list(inner.expressions) + list(node.expressions)
-        node = exp.Bracket(this=inner.this, expressions=subs)
+        while isinstance(inner, exp.Bracket):
+            subs[:0] = inner.expressions
+            inner = inner.this
+        node = exp.Bracket(this=inner, expressions=subs)
+    check_dimensions(len(node.expressions))
     base = c.compile(node.this)
     if base.type.oid == T.JSONB.oid or base.type.oid == T.JSON.oid:
         from orbitdb.sql.jsonops import jsonb_subscript

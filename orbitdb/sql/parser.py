@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from decimal import Decimal
 from functools import lru_cache
 
 import sqlglot
@@ -12,6 +13,8 @@ from sqlglot import exp
 from sqlglot.errors import ParseError, TokenError
 
 from orbitdb.sql.errors import SqlError
+from orbitdb.sql.lexical import check_statement
+from orbitdb.sql.result import Notice
 
 
 def _keep_pg_functions() -> None:
@@ -62,6 +65,7 @@ class Statement:
     text: str  # the statement without its trailing semicolon
     kind: str  # first keyword, upper case ("SELECT", "BEGIN", "SET", ...)
     offset: int  # position of the statement in the message (for error positions)
+    notices: tuple[Notice, ...] = ()  # what PostgreSQL's scanner says about it (identifiers truncated)
 
 
 _DOLLAR = re.compile(r"\$([A-Za-z_][A-Za-z_0-9]*)?\$")
@@ -151,7 +155,8 @@ def _add(out: list[Statement], sql: str, start: int, end: int) -> None:
         return
     lead = len(text) - len(text.lstrip())
     kind = re.match(r"[\s(]*([A-Za-z_]+)", stripped)
-    out.append(Statement(text.strip(), kind.group(1).upper() if kind else "", start + lead))
+    checked, notices = check_statement(text.strip(), start + lead)
+    out.append(Statement(checked, kind.group(1).upper() if kind else "", start + lead, notices))
 
 
 def _strip_comments(text: str) -> str:
@@ -292,14 +297,24 @@ def _tokens(sql: str) -> tuple[tuple[str, str], ...]:
     return tuple(out)
 
 
+def _number_value(text: str) -> int | Decimal:
+    """A numeric literal's value, as PostgreSQL's scanner and numeric_in read it: an integer
+    while it has at most 19 digits, else a numeric (22003 past numeric's range)."""
+    from orbitdb.sql.pgtext.numbers import parse_numeric
+
+    if text.isdigit():
+        digits = text.lstrip("0")
+        if len(digits) <= 19:
+            return int(digits or "0")
+    return parse_numeric(text)
+
+
 def normalize_literals(sql: str) -> Normalized | None:
     """Replaces the literals of a query or DML statement by $n parameters, so that
     statements differing only in their constants share one plan (clients such as
     psycopg2, psql and pgbench send values inlined). Literals whose position gives
     them meaning (ORDER BY 1, varchar(20), DATE '...', frame offsets) stay. None
     when there is nothing to take out or the statement has parameters already."""
-    from decimal import Decimal
-
     toks = _tokens(sql)
     sig = [(k, t) for k, t in toks if k not in ("ws", "comment")]
     if not any(k in ("num", "str") for k, _ in sig) or any(k == "dollar" for k, _ in sig):
@@ -360,14 +375,8 @@ def normalize_literals(sql: str) -> Normalized | None:
                 key = ("-" if negative else "") + text
                 n = numbers.get(key)
                 if n is None:
-                    if re.fullmatch(r"\d+", text):
-                        values.append(-int(text) if negative else int(text))
-                    else:
-                        d = Decimal(text)
-                        exponent = d.as_tuple().exponent
-                        if isinstance(exponent, int) and exponent > 0:
-                            d = d.quantize(Decimal(1))
-                        values.append(-d if negative else d)
+                    value = _number_value(text)
+                    values.append(-value if negative else value)
                     n = len(values)
                     numbers[key] = n
             else:

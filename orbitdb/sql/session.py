@@ -6,6 +6,7 @@ wire server are both thin faces of this class."""
 from __future__ import annotations
 
 import datetime
+import decimal
 import itertools
 import logging
 import os
@@ -21,8 +22,10 @@ from sqlglot import exp
 from orbitdb.sql import settings as S
 from orbitdb.sql import types as T
 from orbitdb.sql.compiled import take_relation_locks
-from orbitdb.sql.errors import SqlError
+from orbitdb.sql.errors import SqlError, internal_error
 from orbitdb.sql.expr import Runtime
+from orbitdb.sql.limits import check_array_depth
+from orbitdb.sql.numeric import CTX as NUMERIC_CONTEXT
 from orbitdb.sql.parser import Statement, normalize_literals, split_statements
 from orbitdb.sql.result import Column, CopyIn, CopyOut, Notice, Result
 from orbitdb.sql.scope import ExecContext
@@ -492,12 +495,14 @@ class Session:
         stmts = split_statements(sql)
         if len(stmts) < 2:
             for st in stmts:
+                self.notices.extend(st.notices)
                 yield self._execute(st, None, [])
             return
         self.begin_implicit()
         self.multi_statement = True
         try:
             for st in stmts:
+                self.notices.extend(st.notices)
                 yield self._execute(st, None, [])
         except BaseException:
             self.end_implicit(False)
@@ -514,7 +519,12 @@ class Session:
         types = [param_type(v) for v in (params or [])]
         out = []
         for st in stmts:
-            p = self._prepare_stmt(st, list(types)) if params else None
+            self.notices.extend(st.notices)
+            try:
+                p = self._prepare_stmt(st, list(types)) if params else None
+            except SqlError as e:
+                self._pass_notices(e)
+                raise
             out.append(self._execute(st, p, list(params or [])))
         return out
 
@@ -525,7 +535,12 @@ class Session:
         if not stmts:
             return Prepared(sql, Statement("", "", 0), [], None)
         types = [T.by_oid(o) if o else T.UNKNOWN for o in (param_oids or [])]
-        return self._prepare_stmt(stmts[0], types)
+        self.notices.extend(stmts[0].notices)  # given with the next statement's result
+        try:
+            return self._prepare_stmt(stmts[0], types)
+        except SqlError as e:
+            self._pass_notices(e)
+            raise
 
     def execute_many(self, p: Prepared, param_rows: list[list[Any]]) -> int:
         """Runs a prepared DML statement once per parameter row, as one statement
@@ -590,14 +605,33 @@ class Session:
         def __enter__(self) -> None:
             _tls.session = self.s
             _tls.tz = self.s.timezone()
+            # numeric arithmetic needs orbitdb's precision in whatever thread runs the statement
+            # (a new thread starts with Python's default of 28 digits)
+            self.decimals = decimal.getcontext()
+            decimal.setcontext(NUMERIC_CONTEXT.copy())
 
         def __exit__(self, *a: object) -> None:
             _tls.session = None
+            decimal.setcontext(self.decimals)
 
     def _statement_scope(self) -> Session._Scope:
         return Session._Scope(self)
 
     def _execute(self, st: Statement, p: Prepared | None, params: list[Any]) -> Result | CopyIn | CopyOut:
+        """Runs one statement. The notices given before an error go with the error (PostgreSQL
+        sends them before it), not with the next statement's result."""
+        try:
+            return self._run_statement(st, p, params)
+        except SqlError as e:
+            self._pass_notices(e)
+            raise
+
+    def _pass_notices(self, e: SqlError) -> None:
+        """Hands the pending notices to an error, which is sent after them."""
+        e.notices[:0] = self.notices
+        self.notices = []
+
+    def _run_statement(self, st: Statement, p: Prepared | None, params: list[Any]) -> Result | CopyIn | CopyOut:
         if self.closed:
             raise SqlError("08003", "connection is closed")
         if self.terminate_requested:
@@ -610,7 +644,12 @@ class Session:
             if kind in _TXN_CONTROL:
                 from orbitdb.sql.utility import transaction_control
 
-                res = transaction_control(self, st)
+                try:
+                    res = transaction_control(self, st)
+                except SqlError:
+                    raise
+                except Exception as e:
+                    raise internal_error(e, st.text) from e
                 if self.notices:
                     res.notices.extend(self.notices)
                     self.notices = []
@@ -649,6 +688,9 @@ class Session:
             except RecursionError:
                 self._fail(autocommit)
                 raise SqlError("54001", "stack depth limit exceeded") from None
+            except Exception as e:  # a bug below: XX000 naming the statement, never Python's text
+                self._fail(autocommit)
+                raise internal_error(e, st.text) from e
             except BaseException:
                 self._fail(autocommit)
                 raise
@@ -873,10 +915,22 @@ def convert_params(params: list[Any], types: list[SqlType]) -> list[Any]:
         v = out[i]
         if v is None:
             continue
+        if isinstance(v, (str, list, tuple)) and _holds_nul(v):
+            raise SqlError("22021", 'invalid byte sequence for encoding "UTF8": 0x00')
+        if isinstance(v, list) and t.elem is not None and T.strip(t.elem).oid not in (T.JSON.oid, T.JSONB.oid):
+            check_array_depth(v)
         conv = _converter_for(t, type(v))
         if conv is not None:
             out[i] = conv(v)
     return out
+
+
+def _holds_nul(v: str | list[Any] | tuple[Any, ...]) -> bool:
+    """Whether a text parameter (or an array's text element) holds NUL, which PostgreSQL's text
+    cannot (22021, as for a literal)."""
+    if isinstance(v, str):
+        return "\x00" in v
+    return any(isinstance(x, (str, list, tuple)) and _holds_nul(x) for x in v)
 
 
 def column_of(name: str, t: SqlType, table_oid: int = 0, attnum: int = 0) -> Column:

@@ -11,11 +11,13 @@ from sqlglot import exp
 
 from orbitdb.sql import types as T
 from orbitdb.sql.aggregates import resolve_aggregate
+from orbitdb.sql.casts import ASSIGNMENT
 from orbitdb.sql.errors import SqlError
 from orbitdb.sql.expr import Compiler, E, coerce, ident
 from orbitdb.sql.funccall import AGGREGATES, WINDOW_ONLY, normalize
 from orbitdb.sql.interrupts import checked_cmp, current_check
 from orbitdb.sql.operators import sort_key_fn
+from orbitdb.sql.window_range import range_offset
 
 Row = tuple[Any, ...]
 Fn = Callable[[Row], Any]
@@ -75,19 +77,17 @@ class WindowCollector:
         for p in partition_nodes:
             e = inner.compile(p)
             spec.partition.append((e.fn, sort_key_fn(e.type)))
+        order_types: list[T.SqlType] = []
         if order_node is not None:
             for o in order_node.expressions:
                 e = inner.compile(o.this)
+                order_types.append(e.type)
                 if e.type.oid == T.UNKNOWN.oid:
                     e = coerce(e, T.TEXT)
                 desc = bool(o.args.get("desc"))
                 nf = o.args.get("nulls_first")
                 spec.order.append((e.fn, desc, bool(nf) if nf is not None else desc, sort_key_fn(e.type)))
-        spec.frame = _frame(spec_node, inner) if spec_node is not None else None
-        if spec.frame is not None and spec.frame[0] == "RANGE" and (
-                (spec.frame[1] not in (None, "UNBOUNDED", "CURRENT ROW")) or
-                (spec.frame[3] not in (None, "UNBOUNDED", "CURRENT ROW"))) and len(spec.order) != 1:
-            raise SqlError("42P20", "RANGE with offset PRECEDING/FOLLOWING requires exactly one ORDER BY column")
+        spec.frame = _frame(spec_node, inner, order_types) if spec_node is not None else None
         if filter_node is not None:
             spec.filter = inner.compile_bool(filter_node, "FILTER").fn
         if name in AGGREGATES:
@@ -152,18 +152,27 @@ def _window_type(name: str, args: list[E]) -> T.SqlType:
     return T.TEXT if t.oid == T.UNKNOWN.oid else t
 
 
-def _bound(node: Any, c: Compiler) -> Any:
+def _bound(node: Any, c: Compiler, kind: str, order_types: list[T.SqlType], is_start: bool) -> Any:
     if node is None:
         return None
     if isinstance(node, str):
         return node.upper()
-    e = c.compile(node)
+    if kind == "RANGE":
+        if len(order_types) != 1:
+            raise SqlError("42P20", "RANGE with offset PRECEDING/FOLLOWING requires exactly one ORDER BY column")
+        return range_offset(node, c, order_types[0], is_start)
+    e = coerce(c.compile(node), T.INT8, ASSIGNMENT)  # as PostgreSQL: ROWS 1.5 is 2, ROWS 'x' is 22P02
     if not e.const:
         raise SqlError("0A000", "frame offsets must be constants")
+    which = "starting" if is_start else "ending"
+    if e.value is None:
+        raise SqlError("22004", f"frame {which} offset must not be null")
+    if isinstance(e.value, (int, float)) and e.value < 0:
+        raise SqlError("22013", f"frame {which} offset must not be negative")
     return e.value
 
 
-def _frame(spec: exp.Expression, c: Compiler) -> tuple[str, Any, Any, Any, Any, str]:
+def _frame(spec: exp.Expression, c: Compiler, order_types: list[T.SqlType]) -> tuple[str, Any, Any, Any, Any, str]:
     kind = (spec.args.get("kind") or "RANGE").upper()
     start = spec.args.get("start")
     start_side = (spec.args.get("start_side") or "").upper()
@@ -173,7 +182,8 @@ def _frame(spec: exp.Expression, c: Compiler) -> tuple[str, Any, Any, Any, Any, 
         end, end_side = "CURRENT ROW", ""
     ex = spec.args.get("exclude")
     exclude = (ex.name if isinstance(ex, exp.Expression) else str(ex or "")).upper()
-    return kind, _bound(start, c), start_side, _bound(end, c), end_side, exclude
+    return (kind, _bound(start, c, kind, order_types, True), start_side, _bound(end, c, kind, order_types, False),
+            end_side, exclude)
 
 
 def _cmp_keys(order: list[tuple[Fn, bool, bool, Any]]) -> Callable[[Any, Any], int]:
@@ -349,8 +359,6 @@ def _frame_edge(kind: str, bound: Any, side: str, j: int, n: int, peers: list[in
             k += 1
         return k + 1
     off = bound
-    if off is None or (not isinstance(off, (int, float)) and kind == "ROWS"):
-        raise SqlError("22013", "frame starting offset must not be null")
     if kind == "ROWS":
         pos = j - off if side == "PRECEDING" else j + off
         return pos if is_start else pos + 1
@@ -365,18 +373,21 @@ def _frame_edge(kind: str, bound: Any, side: str, j: int, n: int, peers: list[in
         while k > 0 and peers[k - 1] > g:
             k -= 1
         return k
-    # RANGE with an offset: compare the first ORDER BY key
+    # RANGE with an offset: compare the ORDER BY key with the bound PostgreSQL's in_range reaches
     cur = keys[j][0]
     if cur is None:
         return j
     desc = spec.order[0][1]
-    target = cur - off if (side == "PRECEDING") != desc else cur + off
+    target = off.target(cur, (side == "PRECEDING") != desc)
+    key = off.key
     if is_start:
         k = 0
-        while k < n and keys[k][0] is not None and ((keys[k][0] < target) if not desc else (keys[k][0] > target)):
+        while k < n and keys[k][0] is not None and ((key(keys[k][0]) < target) if not desc
+                                                    else (key(keys[k][0]) > target)):
             k += 1
         return k
     k = n
-    while k > 0 and (keys[k - 1][0] is None or ((keys[k - 1][0] > target) if not desc else (keys[k - 1][0] < target))):
+    while k > 0 and (keys[k - 1][0] is None or ((key(keys[k - 1][0]) > target) if not desc
+                                                 else (key(keys[k - 1][0]) < target))):
         k -= 1
     return k

@@ -14,23 +14,26 @@ from typing import Any
 
 from sqlglot import exp
 
+from orbitdb.sql import limits as L
 from orbitdb.sql import types as T
 from orbitdb.sql.casts import EXPLICIT, find_cast
 from orbitdb.sql.errors import SqlError
 from orbitdb.sql.expr import Compiler, E, coerce
 from orbitdb.sql.functions import hook as hook_
 from orbitdb.sql.functions.registry import ANY, ANYARRAY, register
+from orbitdb.sql.lexical import utf8_error_bytes
 from orbitdb.sql.textio import to_text
 from orbitdb.sql.types import SqlType
 
 TEXT, INT4, INT8, BOOL, BYTEA = T.TEXT, T.INT4, T.INT8, T.BOOL, T.BYTEA
 TEXT_ARRAY = T.array_of(T.TEXT)
 
-MAX_ALLOC = 1_073_741_823  # PostgreSQL's MaxAllocSize: the largest text value
+MAX_ALLOC = L.MAX_ALLOC_SIZE  # PostgreSQL's MaxAllocSize: the largest text value
+_MAX_CHAR_BYTES = 4  # PostgreSQL sizes some results for the worst case: 4 bytes a character in UTF8
 
 
 def _too_long() -> SqlError:
-    return SqlError("54000", "requested length too large")
+    return L.requested_length_too_large()
 
 
 # ---------------------------------------------------------------------------
@@ -247,11 +250,16 @@ def starts_with(s: str, prefix: str) -> bool:
 def replace(s: str, old: str, new: str) -> str:
     if not old:
         return s
-    return s.replace(old, new)
+    return L.replace_text(s, old, new)
 
 
 @register("translate", [TEXT, TEXT, TEXT], TEXT)
 def translate(s: str, frm: str, to: str) -> str:
+    worst = _MAX_CHAR_BYTES * len(s)  # PostgreSQL allocates the worst case at once
+    if worst > L.INT4_MAX:
+        raise _too_long()
+    if worst + 4 > MAX_ALLOC:
+        raise L.invalid_alloc_request(worst + 4)
     table: dict[int, Any] = {}
     for i, ch in enumerate(frm):
         if ord(ch) in table:
@@ -295,16 +303,19 @@ def reverse(s: str) -> str:
 def repeat(s: str, n: int) -> str:
     if n <= 0:
         return ""
-    if len(s) * n > MAX_ALLOC:
+    if L.text_bytes(s) * n + 4 > MAX_ALLOC:
         raise _too_long()
     return s * n
 
 
 def _pad(s: str, n: int, fill: str, left_side: bool) -> str:
-    if n <= 0:
-        return ""
-    if n > MAX_ALLOC:
+    n = max(n, 0)
+    # PostgreSQL checks the worst case (4 bytes a character) of the length it will produce
+    worst = min(len(s), n) if not fill else n
+    if _MAX_CHAR_BYTES * worst + 4 > MAX_ALLOC:
         raise _too_long()
+    if n == 0:
+        return ""
     if len(s) >= n:
         return s[:n]
     if not fill:
@@ -356,6 +367,8 @@ register("rtrim", [TEXT], TEXT)(lambda s: s.rstrip(" "))
 def overlay(s: Any, new: Any, start: int, count: int) -> Any:
     if start <= 0:
         raise SqlError("22011", "negative substring length not allowed")
+    if not -L.INT4_MAX - 1 <= start + count <= L.INT4_MAX:
+        raise SqlError("22003", "integer out of range")
     head = _substr(s, 1, start - 1)
     tail = _substr(s, start + count, None) if count >= 0 or start + count >= 1 else s
     return head + new + tail
@@ -443,14 +456,14 @@ def _concat_piece(v: Any) -> str:
 
 @register("concat", [ANY], TEXT, strict=False, variadic=True, min_args=1)
 def concat(*args: Any) -> str:
-    return "".join(_concat_piece(a) for a in args if a is not None)
+    return L.join_text([_concat_piece(a) for a in args if a is not None])
 
 
 @register("concat_ws", [TEXT, ANY], TEXT, strict=False, variadic=True, min_args=2)
 def concat_ws(sep: str | None, *args: Any) -> str | None:
     if sep is None:
         return None
-    return sep.join(_concat_piece(a) for a in args if a is not None)
+    return L.join_text([_concat_piece(a) for a in args if a is not None], sep)
 
 
 _texts_special("concat")
@@ -471,7 +484,7 @@ def _fmt_error(msg: str) -> SqlError:
 def format_(fmt: str | None, *args: Any) -> str | None:
     if fmt is None:
         return None
-    out: list[str] = []
+    out = L.TextBuffer()  # a huge width fails before the padding is made
     i = 0
     n = len(fmt)
     next_arg = 0
@@ -502,8 +515,7 @@ def format_(fmt: str | None, *args: Any) -> str | None:
                 width_num: int | None = argpos
                 argpos = None
                 return_j = j
-                out_piece, next_arg, i = _fmt_conv(fmt, return_j, args, None, False, width_num, None, next_arg)
-                out.append(out_piece)
+                next_arg, i = _fmt_conv(out, fmt, return_j, args, None, False, width_num, None, next_arg)
                 continue
         minus = False
         while j < n and fmt[j] == "-":
@@ -526,9 +538,8 @@ def format_(fmt: str | None, *args: Any) -> str | None:
                 width_arg = -1  # next argument
         else:
             width, j = _fmt_number(fmt, j)
-        piece, next_arg, i = _fmt_conv(fmt, j, args, argpos, minus, width, width_arg, next_arg)
-        out.append(piece)
-    return "".join(out)
+        next_arg, i = _fmt_conv(out, fmt, j, args, argpos, minus, width, width_arg, next_arg)
+    return out.text()
 
 
 def _fmt_number(fmt: str, j: int) -> tuple[int | None, int]:
@@ -543,8 +554,10 @@ def _fmt_number(fmt: str, j: int) -> tuple[int | None, int]:
     return v, k
 
 
-def _fmt_conv(fmt: str, j: int, args: tuple[Any, ...], argpos: int | None, minus: bool, width: int | None,
-              width_arg: int | None, next_arg: int) -> tuple[str, int, int]:
+def _fmt_conv(out: L.TextBuffer, fmt: str, j: int, args: tuple[Any, ...], argpos: int | None, minus: bool,
+              width: int | None, width_arg: int | None, next_arg: int) -> tuple[int, int]:
+    """Appends one conversion to out, padded to its width (as PostgreSQL pads: by characters);
+    returns the next argument and where the format goes on."""
     if j >= len(fmt):
         raise _fmt_error("unterminated format() type specifier")
     if width_arg is not None:
@@ -581,9 +594,16 @@ def _fmt_conv(fmt: str, j: int, args: tuple[Any, ...], argpos: int | None, minus
         s = quote_ident(_concat_piece(v))
     else:
         s = "NULL" if v is None else quote_literal(_concat_piece(v))
-    if width:
-        s = s.ljust(width) if minus else s.rjust(width)
-    return s, next_arg, j + 1
+    padding = width - len(s) if width else 0
+    if padding > 0 and minus:
+        out.append(s)
+        out.spaces(padding)
+    elif padding > 0:
+        out.spaces(padding)
+        out.append(s)
+    else:
+        out.append(s)
+    return next_arg, j + 1
 
 
 _KEYWORDS = frozenset(["all", "analyse", "analyze", "and", "any", "array", "as", "asc", "asymmetric", "authorization", "between", "bigint", "binary", "bit", "boolean", "both", "case", "cast", "char", "character", "check", "coalesce", "collate", "collation", "column", "concurrently", "constraint", "create", "cross", "current_catalog", "current_date", "current_role", "current_schema", "current_time", "current_timestamp", "current_user", "dec", "decimal", "default", "deferrable", "desc", "distinct", "do", "else", "end", "except", "exists", "extract", "false", "fetch", "float", "for", "foreign", "freeze", "from", "full", "grant", "greatest", "group", "grouping", "having", "ilike", "in", "initially", "inner", "inout", "int", "integer", "intersect", "interval", "into", "is", "isnull", "join", "lateral", "leading", "least", "left", "like", "limit", "localtime", "localtimestamp", "national", "natural", "nchar", "none", "normalize", "not", "notnull", "null", "nullif", "numeric", "offset", "on", "only", "or", "order", "out", "outer", "overlaps", "overlay", "placing", "position", "precision", "primary", "real", "references", "returning", "right", "row", "select", "session_user", "setof", "similar", "smallint", "some", "substring", "symmetric", "table", "tablesample", "then", "time", "timestamp", "to", "trailing", "treat", "trim", "true", "union", "unique", "user", "using", "values", "varchar", "variadic", "verbose", "when", "where", "window", "with", "xmlattributes", "xmlconcat", "xmlelement", "xmlexists", "xmlforest", "xmlnamespaces", "xmlparse", "xmlpi", "xmlroot", "xmlserialize", "xmltable"])
@@ -600,6 +620,10 @@ def quote_ident(s: str) -> str:
 @register("quote_literal", [TEXT], TEXT)
 def quote_literal(s: Any) -> str:
     s = _concat_piece(s)
+    if 8 * len(s) + 7 > MAX_ALLOC:  # only a long value can pass 1 GB: measure it
+        worst = 2 * L.text_bytes(s) + 3 + 4  # PostgreSQL allocates for every byte doubled
+        if worst > MAX_ALLOC:
+            raise L.invalid_alloc_request(worst)
     body = s.replace("'", "''")
     if "\\" in s:
         return "E'" + body.replace("\\", "\\\\") + "'"
@@ -646,6 +670,9 @@ def sha2_digest(b: bytes, bits: int) -> bytes:
 @register("encode", [BYTEA, TEXT], TEXT)
 def encode(b: bytes, fmt: str) -> str:
     kind = fmt.lower()
+    size = {"hex": 2 * len(b), "base64": (len(b) + 2) // 3 * 4 + len(b) // 57}.get(kind, 0)
+    if size > MAX_ALLOC - 4:
+        raise SqlError("54000", "result of encoding conversion is too large")
     if kind == "hex":
         return b.hex()
     if kind == "base64":
@@ -693,10 +720,16 @@ def convert_to(s: str, enc: str) -> bytes:
 @register("convert_from", [BYTEA, T.NAME], TEXT)
 def convert_from(b: bytes, enc: str) -> str:
     codec = _codec(enc)
+    nul = b.find(0)  # text cannot hold NUL, whatever the encoding
     try:
-        return b.decode(codec)
+        value = b.decode(codec)
     except UnicodeDecodeError as e:
-        raise SqlError("22021", f'invalid byte sequence for encoding "{enc.upper()}": 0x{b[e.start]:02x}') from None
+        first = e.start if nul < 0 else min(nul, e.start)
+        shown = utf8_error_bytes(b[first:]) if codec in ("utf-8", "utf_8") else f"0x{b[first]:02x}"
+        raise SqlError("22021", f'invalid byte sequence for encoding "{enc.upper()}": {shown}') from None
+    if nul >= 0:
+        raise SqlError("22021", f'invalid byte sequence for encoding "{enc.upper()}": 0x00')
+    return value
 
 
 @register("convert", [BYTEA, T.NAME, T.NAME], BYTEA)
@@ -841,7 +874,7 @@ def array_to_string(arr: list[Any] | None, sep: str | None, null_str: str | None
                 parts.append(null_str)
         else:
             parts.append(_concat_piece(x))
-    return sep.join(parts)
+    return L.join_text(parts, sep)
 
 
 register("array_to_string", [ANYARRAY, TEXT, TEXT], TEXT, strict=False)(array_to_string)
