@@ -22,6 +22,7 @@ from orbitdb.pgwire.copy import copy_in, copy_out
 from orbitdb.pgwire.errors import INTERNAL_ERROR, ClientGone, ProtocolError, error_fields, notice_fields
 from orbitdb.pgwire.extended import Extended
 from orbitdb.pgwire.rows import RowEncoder
+from orbitdb.pgwire.sending import row_source, send_rows
 from orbitdb.pgwire.startup import Startup, negotiate
 from orbitdb.pgwire.statement_log import StatementLog
 from orbitdb.pgwire.stream import Stream
@@ -394,8 +395,11 @@ class Connection:
                 formats = [0] * len(result.columns)
                 out.write(backend.row_description(result.columns, formats))
                 data_row = RowEncoder(result.columns, formats, self.timezone).data_row
-                for row in result.rows:
-                    out.write(data_row(row))
+                source = row_source(result.rows)
+                try:
+                    send_rows(self, source, data_row)
+                finally:
+                    source.close()  # a no-op once exhausted; else the statement stops here
         self.finish_statement(result, sql)
         out.write(backend.command_complete(result.command_tag))
         self._send_parameter_changes()  # a SET TimeZone applies to the next statement's output

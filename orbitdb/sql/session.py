@@ -25,6 +25,7 @@ from orbitdb.sql.errors import SqlError
 from orbitdb.sql.expr import Runtime
 from orbitdb.sql.parser import Statement, normalize_literals, split_statements
 from orbitdb.sql.result import Column, CopyIn, CopyOut, Notice, Result
+from orbitdb.sql.rowstream import FIRST_BATCH, QueryRows, RowStream
 from orbitdb.sql.scope import ExecContext
 from orbitdb.sql.system.oids import DATABASE_OID
 from orbitdb.sql.temptables import drop_all
@@ -163,6 +164,7 @@ class Session:
         self._temp_number = 0
         self._advisory: SessionLocks | None = None
         self.running = False  # a statement is executing (pg_stat_activity's "active")
+        self.live_streams: list[RowStream] = []  # queries whose rows are still being read
         self.current_query = ""
 
     # ---- information for the wire server ----
@@ -201,6 +203,7 @@ class Session:
         if self.closed:
             return
         self.closed = True
+        self._discard_streams()
         if self.txn is not None:
             self.txn.rollback()
             self.txn = None
@@ -424,6 +427,8 @@ class Session:
         self._end(False)
 
     def _end(self, commit: bool) -> None:
+        if self.live_streams:
+            self._discard_streams()
         txn = self.txn
         self.txn = None
         self.in_block = False
@@ -490,7 +495,9 @@ class Session:
         self.multi_statement = True
         try:
             for st in stmts:
-                yield self._execute(st, None, [])
+                result = self._execute(st, None, [])
+                yield result
+                _run_to_end(result)  # the wire has read the rows; an embedded caller may not have
         except BaseException:
             self.end_implicit(False)
             raise
@@ -504,8 +511,10 @@ class Session:
         if not stmts:
             return [Result("EMPTY")]
         types = [param_type(v) for v in (params or [])]
-        out = []
+        out: list[Result | CopyIn | CopyOut] = []
         for st in stmts:
+            if out:
+                _run_to_end(out[-1])  # each statement ends before the next starts
             p = self._prepare_stmt(st, list(types)) if params else None
             out.append(self._execute(st, p, list(params or [])))
         return out
@@ -596,6 +605,8 @@ class Session:
             raise SqlError("57P01", "terminating connection due to administrator command", severity="FATAL")
         kind = st.kind
         self.cancel_requested = False
+        if self.live_streams:
+            self._settle_streams()
         if self.failed and not self._allowed_when_failed(st):
             raise SqlError("25P02", "current transaction is aborted, commands ignored until end of transaction block")
         with self._statement_scope():
@@ -651,12 +662,38 @@ class Session:
             if isinstance(result, (CopyIn, CopyOut)):
                 result.autocommit = autocommit  # type: ignore[attr-defined]
                 return result
-            if autocommit and self.txn is txn:
+            if isinstance(result.rows, QueryRows):
+                # the rows are produced as they are read; the statement (and an autocommitted
+                # statement's transaction) ends when they are exhausted or closed
+                stream = RowStream(self, result.rows, autocommit and self.txn is txn, result, timeout)
+                result.rows = stream
+                # its first rows now: a small result is complete (and an autocommitted statement
+                # ended) here; an error in the first row comes before the RowDescription, as an
+                # error in a constant expression does in PostgreSQL (it fails when planned)
+                stream.prefetch(FIRST_BATCH)
+                if stream.notices:
+                    result.notices.extend(stream.take_notices())
+                rows = stream.complete_rows()
+                if rows is not None:
+                    result.rows = rows
+            elif autocommit and self.txn is txn:
                 self._end(True)
             if self.notices:
                 result.notices.extend(self.notices)
                 self.notices = []
             return result
+
+    def _settle_streams(self) -> None:
+        """Before a statement: a query that was its own transaction and whose rows were not all
+        read ends now (its caller has moved on); the portals of a transaction stay."""
+        for stream in [st for st in self.live_streams if st.autocommit]:
+            stream.close()
+
+    def _discard_streams(self) -> None:
+        """The transaction ends: its queries still producing rows stop first."""
+        streams, self.live_streams = self.live_streams, []
+        for stream in streams:
+            stream.discard()
 
     def _waiting_check(self, ctx: ExecContext) -> Callable[[], None]:
         """What a lock wait calls every few milliseconds: cancel, statement_timeout, and
@@ -687,6 +724,7 @@ class Session:
             if txn.savepoints:
                 txn.rollback_to(txn.savepoints[-1][0])
             else:
+                self._discard_streams()
                 txn.rollback()
 
     def _allowed_when_failed(self, st: Statement) -> bool:
@@ -730,7 +768,7 @@ class Session:
                 for row in many:
                     ctx.params = convert_params(row, types)
                     r = compiled.run(ctx)
-                    count += max(r.rowcount, 0)
+                    count += sum(1 for _ in r.rows) if isinstance(r.rows, QueryRows) else max(r.rowcount, 0)
                 return Result(r.command_tag.rsplit(" ", 1)[0] + f" {count}", None, [], count)
             ctx.params = convert_params(params, p.param_types)
             return compiled.run(ctx)
@@ -765,6 +803,14 @@ class Session:
             pass
         raise SqlError("42601", f'syntax error at or near "{st.text.split()[0] if st.text.split() else ""}"',
                        position=1)
+
+
+def _run_to_end(result: Result | CopyIn | CopyOut) -> None:
+    """Produces what is left of a query's rows and keeps them; raises its error."""
+    if isinstance(result, Result) and isinstance(result.rows, RowStream):
+        error = result.rows.materialize()
+        if error is not None:
+            raise error
 
 
 def param_type(v: Any) -> SqlType:
