@@ -18,6 +18,7 @@ from orbitdb.pgwire.sending import RowSource, row_source, send_rows
 from orbitdb.sql.errors import SqlError
 from orbitdb.sql.pgtext import type_name
 from orbitdb.sql.result import Column, CopyIn, CopyOut, Result
+from orbitdb.sql.rowstream import FIRST_BATCH
 
 if TYPE_CHECKING:
     from orbitdb.pgwire.connection import Connection
@@ -168,7 +169,7 @@ class Extended:
             self.conn.stream.write(backend.EMPTY_QUERY_RESPONSE)
             return
         if portal.result is None:
-            if not self._run(portal, msg.portal):
+            if not self._run(portal, msg.portal, msg.max_rows):
                 return
         elif self.conn.session.transaction_status == "E":
             raise SqlError("25P02", "current transaction is aborted, commands ignored until end of transaction block")
@@ -180,13 +181,14 @@ class Extended:
         else:
             self._send_rows(portal, msg.max_rows)
 
-    def _run(self, portal: Portal, name: str) -> bool:
+    def _run(self, portal: Portal, name: str, max_rows: int) -> bool:
         """The portal's first Execute runs its statement; False when that already answered it
         (COPY, empty query)."""
         conn = self.conn
         statement = portal.statement
         conn.log_statement("execute", name, statement.query)
-        outcome = conn.session.execute_prepared(statement.prepared, portal.params)
+        outcome = conn.session.execute_prepared(statement.prepared, portal.params,
+                                                first_rows=min(max_rows, FIRST_BATCH) if max_rows > 0 else FIRST_BATCH)
         if isinstance(outcome, (CopyIn, CopyOut)):
             result = conn.run_copy(outcome)
             conn.finish_statement(result, statement.query)

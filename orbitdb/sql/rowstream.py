@@ -180,7 +180,7 @@ class RowStream:
 
     def _finish(self) -> None:
         """The rows are exhausted: an autocommitted statement commits."""
-        self._stop(close=False)
+        self._stop(close_rows=False)
         if self.result is not None and self.result.command_tag == "SELECT":
             self.result.command_tag = f"SELECT {self.count + len(self._buffer)}"
             self.result.rowcount = self.count + len(self._buffer)
@@ -194,7 +194,7 @@ class RowStream:
             except SqlError as exc:
                 self._error = exc
 
-    def _stop(self, close: bool = True) -> None:
+    def _stop(self, close_rows: bool = True) -> None:
         """Stops producing (the plan's generators are closed, releasing what they hold)."""
         rows, self._rows = self._rows, None
         self.ctx = None
@@ -202,9 +202,9 @@ class RowStream:
             self.session.live_streams.remove(self)
         except ValueError:
             pass
-        if not close:
-            return
-        close = getattr(rows, "close", None)  # type: ignore[assignment]
+        if not close_rows:
+            return  # exhausted: nothing is left to close
+        close = getattr(rows, "close", None)
         if close is not None:
             try:
                 close()

@@ -543,10 +543,13 @@ class Session:
             total = r.rowcount
         return total
 
-    def execute_prepared(self, p: Prepared, params: list[Any]) -> Result | CopyIn | CopyOut:
+    def execute_prepared(self, p: Prepared, params: list[Any], first_rows: int = FIRST_BATCH
+                         ) -> Result | CopyIn | CopyOut:
+        """first_rows: how many of a query's rows to produce before returning, at most (a portal
+        read with a row limit asks no more than it will send, as PostgreSQL produces no more)."""
         if not p.stmt.text:
             return Result("EMPTY")
-        return self._execute(p.stmt, p, list(params))
+        return self._execute(p.stmt, p, list(params), first_rows)
 
     def _prepare_stmt(self, st: Statement, types: list[SqlType]) -> Prepared:
         p = Prepared(st.text, st, types, None)
@@ -598,7 +601,8 @@ class Session:
     def _statement_scope(self) -> Session._Scope:
         return Session._Scope(self)
 
-    def _execute(self, st: Statement, p: Prepared | None, params: list[Any]) -> Result | CopyIn | CopyOut:
+    def _execute(self, st: Statement, p: Prepared | None, params: list[Any], first_rows: int = FIRST_BATCH
+                 ) -> Result | CopyIn | CopyOut:
         if self.closed:
             raise SqlError("08003", "connection is closed")
         if self.terminate_requested:
@@ -670,7 +674,7 @@ class Session:
                 # its first rows now: a small result is complete (and an autocommitted statement
                 # ended) here; an error in the first row comes before the RowDescription, as an
                 # error in a constant expression does in PostgreSQL (it fails when planned)
-                stream.prefetch(FIRST_BATCH)
+                stream.prefetch(first_rows)
                 if stream.notices:
                     result.notices.extend(stream.take_notices())
                 rows = stream.complete_rows()
