@@ -15,13 +15,16 @@ import subprocess
 import threading
 import time
 from collections.abc import Callable, Iterator
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import psutil
 import pytest
 from pgproto import FLUSH, SYNC, RawClient, bind, close, error_fields, execute, parse, query
 from reference_pg import reference_postgres
 from wire_support import ServerProcess, needs_psycopg3, psycopg
+
+if TYPE_CHECKING:
+    from typing_extensions import Self
 
 pytestmark = [pytest.mark.needs_sql, pytest.mark.orbitdb_only]
 
@@ -51,7 +54,7 @@ class PeakRss:
         while not self._done.wait(0.01):
             self.peak = max(self.peak, self.proc.memory_info().rss)
 
-    def __enter__(self) -> PeakRss:
+    def __enter__(self) -> Self:
         self.base = self.peak = self.proc.memory_info().rss
         self._thread.start()
         return self
@@ -234,8 +237,8 @@ def _copy_from(server: ServerProcess, size: int) -> tuple[int, int]:
 # transaction's private write set, which holds every loaded row until the commit writes them to
 # the engine in one batch (storage/txn.py): about 2.5 bytes of Python objects per byte of text,
 # then the batch and the memtable during the commit. That floor is orbitdb's storage design (a
-# write set that spills is the open part of issue 12); the bound holds it, and fails if the
-# input were held besides (as text and as parsed rows, the main of 2026-12 peaked at 7.5 times).
+# write set that spills is the open part of issue 12); the bound holds it, and fails if the input
+# were held besides (the server this branch started from peaked at 7.5 times the input).
 COPY_FROM_FACTOR = 5.5
 
 
@@ -391,7 +394,7 @@ def _clients_on_an_error_after_rows(dsn: str, psql_args: list[str]) -> dict[str,
         out["after rollback"] = cur.fetchall()
     finally:
         conn.close()
-    psql = subprocess.run(["psql", "-X", *psql_args, "-c", sql], capture_output=True, text=True, timeout=60,
+    psql = subprocess.run(["psql", "-X", *psql_args, "-c", sql], capture_output=True, text=True, timeout=60, check=False,
                           env=dict(os.environ, PGCONNECT_TIMEOUT="10"))
     out["psql"] = (psql.returncode, psql.stdout, psql.stderr.strip())
     return out
