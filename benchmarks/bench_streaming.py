@@ -120,11 +120,19 @@ def start_server(data: Path) -> tuple[subprocess.Popen[str], int]:
     raise RuntimeError("server did not start")
 
 
-def simple_select(port: int, rows: int) -> tuple[float, int]:
+def _literal(rows: int, numeric: bool) -> str:
+    """rows as the query writes it: 10000000, or 1e7 (numeric, as the issue's queries)."""
+    if not numeric:
+        return str(rows)
+    mantissa, exponent = f"{rows:e}".split("e")
+    return f"{float(mantissa):g}e{int(exponent)}"
+
+
+def simple_select(port: int, rows: int, numeric: bool) -> tuple[float, int]:
     """(seconds to the first DataRow, rows read): a simple Query read to its end."""
     c = Raw(port)
     t0 = time.monotonic()
-    c.sock.sendall(_msg(b"Q", _cstr(f"SELECT * FROM generate_series(1, {rows})")))
+    c.sock.sendall(_msg(b"Q", _cstr(f"SELECT * FROM generate_series(1, {_literal(rows, numeric)})")))
     first = None
     n = 0
     while True:
@@ -269,6 +277,7 @@ def main() -> None:
     ap.add_argument("--rows", type=int, default=10_000_000)
     ap.add_argument("--copy-mb", type=int, default=100)
     ap.add_argument("--only", default="")
+    ap.add_argument("--numeric", action="store_true", help="write row counts as 1e7 (numeric series)")
     args = ap.parse_args()
     with tempfile.TemporaryDirectory() as d:
         proc, port = start_server(Path(d) / "data")
@@ -277,7 +286,7 @@ def main() -> None:
             base = server.memory_info().rss
             print(f"server baseline RSS {base / 2**20:.0f} MB")
             cases: list[tuple[str, Callable[[], tuple[float, int]], str]] = [
-                ("simple", lambda: simple_select(port, args.rows), "first row after {0:.2f} s, {1:,} rows"),
+                ("simple", lambda: simple_select(port, args.rows, args.numeric), "first row after {0:.2f} s, {1:,} rows"),
                 ("portal", lambda: portal_prefix(port, 100_000_000), "first row after {0:.2f} s, {1:,} rows"),
                 ("recursive", lambda: recursive_limit(port, 10.0), "{0:.2f} s, {1} rows (-1: no answer)"),
                 ("copy_to", lambda: copy_to(port, args.rows), "first row after {0:.2f} s, {1:,} rows"),

@@ -66,6 +66,8 @@ class RowStream:
         self.timeout_ms = timeout_ms
         self.count = 0  # rows handed out
         self.notices: list[Notice] = []  # raised while rows were produced; the caller sends them
+        self._defer_failure = False  # materialize(defer_failure=True) is running
+        self._fail_when_raised = False  # the error, when raised, aborts the transaction then
         session.live_streams.append(self)
 
     @property
@@ -113,6 +115,9 @@ class RowStream:
             return out
         if self._error is not None:
             error, self._error = self._error, None
+            if self._fail_when_raised:
+                self._fail_when_raised = False
+                self._abort_transaction()
             raise error
         if self._rows is None:
             return []
@@ -171,12 +176,18 @@ class RowStream:
 
     def _failed(self, error: BaseException) -> BaseException:
         """The statement failed while producing rows: it ends, and its transaction (or block)
-        is aborted as for any failed statement."""
+        is aborted as for any failed statement (when the error is raised, if it is deferred)."""
         self._stop()
+        if self._defer_failure:
+            self._fail_when_raised = True
+        else:
+            self._abort_transaction()
+        return error
+
+    def _abort_transaction(self) -> None:
         s = self.session
         if s.txn is self.txn:
             s._fail(self.autocommit)
-        return error
 
     def _finish(self) -> None:
         """The rows are exhausted: an autocommitted statement commits."""
@@ -226,20 +237,25 @@ class RowStream:
         self._buffer = []
         self._stop()
 
-    def materialize(self) -> BaseException | None:
+    def materialize(self, defer_failure: bool = False) -> BaseException | None:
         """Produces the remaining rows now and keeps them, so that the statement ends before the
         next one starts (a DB-API cursor that is no longer the connection's current one, the
-        statements of one query string run for an embedded caller). An error stays pending for
-        the fetch after the rows before it; it is also returned."""
+        statements of one query string run for an embedded caller, a portal before another
+        statement of its transaction). An error stays pending for the fetch after the rows
+        before it; it is also returned. defer_failure: the transaction is aborted by that fetch,
+        not now (a portal's error belongs to the Execute that reaches it, as in PostgreSQL)."""
         if self._rows is None:
             return self._error
         rows: list[Row] = []
         counted = self.count
+        self._defer_failure = defer_failure
         try:
             while self._rows is not None and self._error is None:
                 rows.extend(self.fetch(1000))
         except Exception as exc:  # noqa: BLE001 - raised by the fetch after the rows before it
             self._error = exc
+        finally:
+            self._defer_failure = False
         self.count = counted
         self._buffer = rows
         return self._error

@@ -610,7 +610,7 @@ class Session:
         kind = st.kind
         self.cancel_requested = False
         if self.live_streams:
-            self._settle_streams()
+            self._settle_streams(kind)
         if self.failed and not self._allowed_when_failed(st):
             raise SqlError("25P02", "current transaction is aborted, commands ignored until end of transaction block")
         with self._statement_scope():
@@ -687,11 +687,16 @@ class Session:
                 self.notices = []
             return result
 
-    def _settle_streams(self) -> None:
+    def _settle_streams(self, kind: str) -> None:
         """Before a statement: a query that was its own transaction and whose rows were not all
-        read ends now (its caller has moved on); the portals of a transaction stay."""
-        for stream in [st for st in self.live_streams if st.autocommit]:
-            stream.close()
+        read ends now (its caller has moved on). A portal of the transaction keeps its rows, but
+        the statement could change what they are made of (its writes, a READ COMMITTED snapshot),
+        so the rest of them are produced first, an error kept for the Execute that reaches it."""
+        for stream in list(self.live_streams):
+            if stream.autocommit:
+                stream.close()
+            elif kind not in _TXN_CONTROL:
+                stream.materialize(defer_failure=True)
 
     def _discard_streams(self) -> None:
         """The transaction ends: its queries still producing rows stop first."""

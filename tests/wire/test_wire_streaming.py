@@ -14,6 +14,7 @@ import os
 import subprocess
 import threading
 import time
+import uuid
 from collections.abc import Callable, Iterator
 from typing import TYPE_CHECKING, Any
 
@@ -372,6 +373,51 @@ def test_messages_match_postgres(server: ServerProcess, reference: dict[str, str
     theirs = _scenario(reference["host"], int(reference["port"]), reference["user"], reference["dbname"], build,
                        syncs)
     assert ours == theirs
+
+
+def _values(messages: list[tuple[str, bytes]]) -> list[str]:
+    """The first column of each DataRow, and the kinds of the other messages."""
+    out = []
+    for kind, body in messages:
+        if kind == "D":
+            length = int.from_bytes(body[2:6], "big")
+            out.append(body[6 : 6 + length].decode())
+        else:
+            out.append(kind)
+    return out
+
+
+def _portal_across_an_update(host: str, port: int, user: str, database: str) -> list[str]:
+    table = "iv_" + uuid.uuid4().hex[:8]
+    client = RawClient(host, port, timeout=30.0)
+    try:
+        client.startup({"user": user, "database": database})
+        client.send(query(f"CREATE TABLE {table} (id int PRIMARY KEY, v int)")
+                    + query(f"INSERT INTO {table} SELECT g, 0 FROM generate_series(1, 8) g") + query("BEGIN")
+                    + query(f"UPDATE {table} SET v = 1 WHERE id = 8"))
+        for _ in range(4):
+            client.read_until("Z")
+        # the portal has read three rows when the same transaction changes all of them
+        client.send(parse(f"SELECT v * 100 + id FROM {table} ORDER BY id") + bind("p") + execute("p", 3) + SYNC
+                    + query(f"UPDATE {table} SET v = v + 1") + execute("p", 0) + SYNC
+                    + query(f"SELECT v * 100 + id FROM {table} ORDER BY id") + query("COMMIT")
+                    + query(f"DROP TABLE {table}"))
+        out: list[str] = []
+        for _ in range(6):
+            out += _values(client.read_until("Z"))
+        return out
+    finally:
+        client.close()
+
+
+def test_a_portal_reads_what_its_statement_saw(server: ServerProcess, reference: dict[str, str]) -> None:
+    # as PostgreSQL's portals, rows produced after later statements of the transaction (here an
+    # UPDATE) are those of the portal's own start
+    ours = _portal_across_an_update(server.host, server.port, "orbit", "actors")
+    theirs = _portal_across_an_update(reference["host"], int(reference["port"]), reference["user"],
+                                      reference["dbname"])
+    assert ours == theirs
+    assert ours[:14] == ["1", "2", "1", "2", "3", "s", "Z", "C", "Z", "4", "5", "6", "7", "108"]
 
 
 def _clients_on_an_error_after_rows(dsn: str, psql_args: list[str]) -> dict[str, Any]:
