@@ -395,11 +395,15 @@ class Connection:
                 formats = [0] * len(result.columns)
                 out.write(backend.row_description(result.columns, formats))
                 data_row = RowEncoder(result.columns, formats, self.timezone).data_row
-                source = row_source(result.rows)
-                try:
-                    send_rows(self, source, data_row)
-                finally:
-                    source.close()  # a no-op once exhausted; else the statement stops here
+                if isinstance(result.rows, list):  # made already (a small result, SHOW, ...)
+                    for row in result.rows:
+                        out.write(data_row(row))
+                else:
+                    source = row_source(result.rows)
+                    try:
+                        send_rows(self, source, data_row)
+                    finally:
+                        source.close()  # a no-op once exhausted; else the statement stops here
         self.finish_statement(result, sql)
         out.write(backend.command_complete(result.command_tag))
         self._send_parameter_changes()  # a SET TimeZone applies to the next statement's output
