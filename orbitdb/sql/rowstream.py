@@ -53,7 +53,7 @@ class RowStream:
     as if it had failed at once (the transaction, or the block, is aborted)."""
 
     def __init__(self, session: Session, rows: QueryRows, autocommit: bool, result: Result | None = None,
-                 timeout_ms: int = 0) -> None:
+                 timeout_ms: int = 0, lock_timeout_ms: int = 0) -> None:
         self.session = session
         self.ctx: ExecContext | None = rows.ctx
         self.txn = rows.ctx.txn
@@ -64,6 +64,8 @@ class RowStream:
         self.autocommit = autocommit
         self.result = result  # gets its tag ("SELECT n") when the rows are exhausted
         self.timeout_ms = timeout_ms
+        self.lock_timeout_ms = lock_timeout_ms  # a row lock (FOR UPDATE) waited for while producing
+        self._lock_check = self.txn.check if self.txn is not None else None  # the statement's
         self.count = 0  # rows handed out
         self.notices: list[Notice] = []  # raised while rows were produced; the caller sends them
         self._defer_failure = False  # materialize(defer_failure=True) is running
@@ -154,6 +156,11 @@ class RowStream:
         self.rt.ctx = ctx  # the plan may be shared with another running statement (same query)
         _tls.ctx = ctx
         s.running = True
+        txn = self.txn
+        if txn is not None:
+            txn.check = self._lock_check
+            if self.lock_timeout_ms > 0:
+                txn.lock_deadline = time.monotonic() + self.lock_timeout_ms / 1000.0
         try:
             ctx.check()
             out.extend(islice(self._rows, n))
@@ -169,6 +176,8 @@ class RowStream:
         finally:
             _tls.ctx = None
             s.running = False
+            if txn is not None:
+                txn.lock_deadline = None
             if s.notices:
                 self.notices.extend(s.notices)
                 s.notices = []

@@ -669,7 +669,7 @@ class Session:
             if isinstance(result.rows, QueryRows):
                 # the rows are produced as they are read; the statement (and an autocommitted
                 # statement's transaction) ends when they are exhausted or closed
-                stream = RowStream(self, result.rows, autocommit and self.txn is txn, result, timeout)
+                stream = RowStream(self, result.rows, autocommit and self.txn is txn, result, timeout, lock_ms)
                 result.rows = stream
                 # its first rows now: a small result is complete (and an autocommitted statement
                 # ended) here; an error in the first row comes before the RowDescription, as an
