@@ -59,7 +59,8 @@ class RowStream:
         self.txn = rows.ctx.txn
         self.rt = rows.rt
         self._rows: Iterator[Row] | None = rows.rows
-        self._buffer: list[Row] = []  # produced ahead by materialize()
+        self._buffer: list[Row] = []  # produced ahead (prefetch, materialize), from _buffer_pos on
+        self._buffer_pos = 0
         self._error: BaseException | None = None  # raised by the next fetch
         self.autocommit = autocommit
         self.result = result  # gets its tag ("SELECT n") when the rows are exhausted
@@ -98,21 +99,26 @@ class RowStream:
         """Produces up to n rows now and keeps them for the next fetch; raises as fetch does."""
         rows = self.fetch(n)
         self.count -= len(rows)
-        self._buffer[:0] = rows
+        self._buffer = rows + self._buffer[self._buffer_pos :]
+        self._buffer_pos = 0
 
     def complete_rows(self) -> list[Row] | None:
         """Every row, when all were produced without an error and none handed out (a small
         result after prefetch): the caller holds them as a list and the stream is done."""
         if self._rows is not None or self._error is not None or self.count:
             return None
-        rows, self._buffer = self._buffer, []
+        rows = self._buffer[self._buffer_pos :]
+        self._buffer, self._buffer_pos = [], 0
         self.count = len(rows)
         return rows
 
     def fetch(self, n: int) -> list[Row]:
         if self._buffer:
-            out = self._buffer[:n]
-            del self._buffer[:n]
+            pos = self._buffer_pos
+            out = self._buffer[pos : pos + n]
+            self._buffer_pos = pos + len(out)
+            if self._buffer_pos >= len(self._buffer):
+                self._buffer, self._buffer_pos = [], 0
             self.count += len(out)
             return out
         if self._error is not None:
@@ -202,8 +208,9 @@ class RowStream:
         """The rows are exhausted: an autocommitted statement commits."""
         self._stop(close_rows=False)
         if self.result is not None and self.result.command_tag == "SELECT":
-            self.result.command_tag = f"SELECT {self.count + len(self._buffer)}"
-            self.result.rowcount = self.count + len(self._buffer)
+            # called by the fetch that found the end (the buffer is empty then): count is all
+            self.result.command_tag = f"SELECT {self.count}"
+            self.result.rowcount = self.count
         self._end_own_transaction()
 
     def _end_own_transaction(self) -> None:
@@ -217,23 +224,25 @@ class RowStream:
     def _stop(self, close_rows: bool = True) -> None:
         """Stops producing (the plan's generators are closed, releasing what they hold)."""
         rows, self._rows = self._rows, None
-        self.ctx = None
+        ctx, self.ctx = self.ctx, None
         try:
             self.session.live_streams.remove(self)
         except ValueError:
             pass
-        if not close_rows:
-            return  # exhausted: nothing is left to close
-        close = getattr(rows, "close", None)
+        close = getattr(rows, "close", None) if close_rows else None  # an exhausted one has nothing left
         if close is not None:
             try:
                 close()
             except Exception:
                 log.debug("closing the rows of a statement failed", exc_info=True)
+        if ctx is not None:
+            ctx.cte_results.clear()  # what the statement kept for its CTEs and subqueries
+            if self.rt.ctx is ctx:
+                self.rt.ctx = None  # the plan stays cached; its last statement's rows need not
 
     def close(self) -> None:
         """The consumer wants no more rows: the statement ends (an autocommitted one commits)."""
-        self._buffer = []
+        self._buffer, self._buffer_pos = [], 0
         self._error = None
         if self._rows is None:
             return
@@ -243,7 +252,7 @@ class RowStream:
 
     def discard(self) -> None:
         """The transaction is ending under the stream: stop without touching it."""
-        self._buffer = []
+        self._buffer, self._buffer_pos = [], 0
         self._stop()
 
     def materialize(self, defer_failure: bool = False) -> BaseException | None:
@@ -266,5 +275,5 @@ class RowStream:
         finally:
             self._defer_failure = False
         self.count = counted
-        self._buffer = rows
+        self._buffer, self._buffer_pos = rows, 0
         return self._error
