@@ -25,6 +25,7 @@ from orbitdb.pgwire.errors import ClientGone, ProtocolError, error_fields, notic
 from orbitdb.pgwire.extended import Extended
 from orbitdb.pgwire.idle import idle_limit, input_within
 from orbitdb.pgwire.rows import RowEncoder
+from orbitdb.pgwire.sending import row_source, send_rows
 from orbitdb.pgwire.session_facts import record_client
 from orbitdb.pgwire.startup import Startup, negotiate
 from orbitdb.pgwire.startup_settings import apply as apply_startup_settings
@@ -413,8 +414,15 @@ class Connection:
                 formats = [0] * len(result.columns)
                 out.write(backend.row_description(result.columns, formats))
                 data_row = RowEncoder(result.columns, formats, self.timezone).data_row
-                for row in result.rows:
-                    out.write(data_row(row))
+                if isinstance(result.rows, list):  # made already (a small result, SHOW, ...)
+                    for row in result.rows:
+                        out.write(data_row(row))
+                else:
+                    source = row_source(result.rows)
+                    try:
+                        send_rows(self, source, data_row)
+                    finally:
+                        source.close()  # a no-op once exhausted; else the statement stops here
         self.finish_statement(result, sql)
         out.write(backend.command_complete(result.command_tag))
         self._send_parameter_changes()  # a SET TimeZone applies to the next statement's output

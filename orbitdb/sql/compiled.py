@@ -4,6 +4,7 @@ times with new parameters (the plan cache holds these)."""
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
 from typing import TYPE_CHECKING, Any
 
 from sqlglot import exp
@@ -13,6 +14,7 @@ from orbitdb.sql.expr import Runtime
 from orbitdb.sql.parser import Statement, parse_one
 from orbitdb.sql.planner import Output, Planner
 from orbitdb.sql.result import Column, Result
+from orbitdb.sql.rowstream import QueryRows
 from orbitdb.sql.scope import ExecContext
 from orbitdb.storage.lockmodes import ACCESS_SHARE
 from orbitdb.storage.locks import GRANTED_AFTER_WAIT
@@ -42,10 +44,12 @@ class CompiledQuery(Compiled):
         self.reg_columns = [(i, c.type.oid) for i, c in enumerate(out.columns) if c.type.oid in _REG_OIDS]
 
     def run(self, ctx: ExecContext) -> Result:
-        rows = list(self.out.plan.rows(ctx))
+        """The rows are produced as they are read (see rowstream.py); the tag gets its count
+        when they are exhausted."""
+        rows = iter(self.out.plan.rows(ctx))
         if self.reg_columns:
             rows = _reg_names(rows, self.reg_columns)
-        return Result(f"SELECT {len(rows)}", self.columns, rows, len(rows))
+        return Result("SELECT", self.columns, QueryRows(rows, self.rt, ctx))  # type: ignore[arg-type]
 
 
 _OVERRIDING = re.compile(r"\bOVERRIDING\s+(SYSTEM|USER)\s+VALUE\b", re.IGNORECASE)
@@ -68,18 +72,16 @@ class RegName(int):
         return self.name
 
 
-def _reg_names(rows: list[tuple[Any, ...]], cols: list[tuple[int, int]]) -> list[tuple[Any, ...]]:
+def _reg_names(rows: Iterator[tuple[Any, ...]], cols: list[tuple[int, int]]) -> Iterator[tuple[Any, ...]]:
     from orbitdb.sql.casts import reg_to_text
 
-    out = []
     for r in rows:
         lst = list(r)
         for i, oid in cols:
             v = lst[i]
             if v is not None and not isinstance(v, RegName):
                 lst[i] = RegName(v, reg_to_text(v, oid))
-        out.append(tuple(lst))
-    return out
+        yield tuple(lst)
 
 
 def compile_statement(session: Session, st: Statement, rt: Runtime) -> Compiled:

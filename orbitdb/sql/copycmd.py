@@ -13,11 +13,11 @@ from orbitdb.sql import types as T
 from orbitdb.sql.constraints import TableWriter
 from orbitdb.sql.errors import SqlError
 from orbitdb.sql.expr import Runtime, ident
-from orbitdb.sql.interrupts import checked
 from orbitdb.sql.lexical import decode_utf8
 from orbitdb.sql.parser import Statement, parse_one
 from orbitdb.sql.planner import Planner
 from orbitdb.sql.result import CopyIn, CopyOut, Result
+from orbitdb.sql.rowstream import QueryRows, RowStream
 from orbitdb.sql.scope import ExecContext
 from orbitdb.sql.textio import from_text, to_text
 
@@ -208,7 +208,7 @@ class TableCopyIn(CopyIn):
         self.buffer.extend(data)
         # process complete lines as they arrive so memory stays bounded
         if len(self.buffer) > 1 << 20:
-            with self.session._statement_scope():
+            with self.session._statement_scope():  # values are parsed in the session's time zone
                 self._process(final=False)
 
     def _lines(self, final: bool) -> list[str]:
@@ -351,7 +351,9 @@ def _parse(v: str, t: T.SqlType) -> Any:
 
 
 class QueryCopyOut(CopyOut):
-    def __init__(self, session: Session, rows: list[tuple[Any, ...]], types: list[T.SqlType], opts: CopyOptions,
+    """COPY ... TO STDOUT: the rows are produced as the chunks are read, a batch at a time."""
+
+    def __init__(self, session: Session, rows: RowStream, types: list[T.SqlType], opts: CopyOptions,
                  names: list[str]) -> None:
         self.session = session
         self.rows = rows
@@ -367,6 +369,15 @@ class QueryCopyOut(CopyOut):
         tz = self.session.timezone() if t.oid in (T.TIMESTAMPTZ.oid, T.TIMETZ.oid) else None
         return to_text(v, t.oid, tz)
 
+    def _rows(self) -> Iterator[tuple[Any, ...]]:
+        # an autocommitted COPY ends with its rows when the caller stops reading them
+        self.rows.autocommit = getattr(self, "autocommit", False)
+        while True:
+            batch = self.rows.fetch(1000)
+            if not batch:
+                return
+            yield from batch
+
     def chunks(self) -> Iterator[bytes]:
         o = self.opts
         if o.format == "csv":
@@ -378,7 +389,7 @@ class QueryCopyOut(CopyOut):
                 yield buf.getvalue().encode()
                 buf.seek(0)
                 buf.truncate()
-            for r in self.rows:
+            for r in self._rows():
                 fields = [self._field(v, t) for v, t in zip(r, self.types)]
                 line = []
                 for f in fields:
@@ -390,14 +401,14 @@ class QueryCopyOut(CopyOut):
                         line.append(f)
                 yield ((o.delimiter or ",").join(line) + "\n").encode()
             return
-        for r in self.rows:
+        for r in self._rows():
             fields = [self._field(v, t) for v, t in zip(r, self.types)]
             yield (o.delimiter.join(o.null if f is None else _text_escape(f, o.delimiter or "\t")
                                     for f in fields) + "\n").encode()  # type: ignore[union-attr]
 
     def result(self) -> Result:
         self.session.finish_copy(getattr(self, "autocommit", False), True)
-        return Result(f"COPY {len(self.rows)}", rowcount=len(self.rows))
+        return Result(f"COPY {self.rows.count}", rowcount=self.rows.count)
 
 
 def copy_statement(s: Session, st: Statement, ctx: ExecContext) -> CopyIn | CopyOut | Result:
@@ -420,7 +431,7 @@ def copy_statement(s: Session, st: Statement, ctx: ExecContext) -> CopyIn | Copy
         result = compiled.run(ctx)
         types = [c.type for c in compiled.out.columns]  # type: ignore[attr-defined]
         names = [c.name for c in compiled.out.columns]  # type: ignore[attr-defined]
-        return _copy_out(s, result.rows, types, opts, names, target)
+        return _copy_out(s, result.rows, types, opts, names, target)  # type: ignore[arg-type]
     tparts = [p.strip() for p in re.split(r"\s*\.\s*", m.group("table"))]
     name = _id(tparts[-1])
     schema = _id(tparts[0]) if len(tparts) > 1 else None
@@ -445,17 +456,19 @@ def copy_statement(s: Session, st: Statement, ctx: ExecContext) -> CopyIn | Copy
     from orbitdb.storage.tables import TableAccess
 
     access = TableAccess(table)
-    rows = [tuple(r[i] for i in idx) for r in (access.decode(d) for _, d in checked(access.scan(ctx.txn)))]  # type: ignore[arg-type]
+    scanned = (access.decode(d) for _, d in access.scan(ctx.txn))  # type: ignore[arg-type]
+    rows = QueryRows((tuple(r[i] for i in idx) for r in scanned), rt, ctx)
     types = [T.parse_type_name(table.columns[i].type) for i in idx]
     del TableScan
     return _copy_out(s, rows, types, opts, cols, target)
 
 
-def _copy_out(s: Session, rows: list[tuple[Any, ...]], types: list[T.SqlType], opts: CopyOptions, names: list[str],
+def _copy_out(s: Session, rows: QueryRows, types: list[T.SqlType], opts: CopyOptions, names: list[str],
               target: str) -> CopyOut:
     if target != "STDOUT":
         raise SqlError("42501", "COPY to a file is not supported; use COPY TO STDOUT (psql \\copy)")
-    return QueryCopyOut(s, rows, types, opts, names)
+    # the COPY's transaction ends with finish_copy (or when producing the rows fails)
+    return QueryCopyOut(s, RowStream(s, rows, autocommit=False), types, opts, names)
 
 
 def _id(text: str) -> str:

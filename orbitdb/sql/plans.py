@@ -8,7 +8,7 @@ from functools import cmp_to_key
 from typing import TYPE_CHECKING, Any
 
 from orbitdb.sql.errors import SqlError
-from orbitdb.sql.interrupts import checked, checked_cmp, sort_list
+from orbitdb.sql.interrupts import checked_cmp, sort_list
 from orbitdb.sql.scope import ExecContext, ScopeColumn
 
 if TYPE_CHECKING:
@@ -199,14 +199,42 @@ class Materialized(Plan):
         self.name = name
 
     def rows(self, ctx: ExecContext) -> Iterator[Row]:
-        cached = ctx.cte_results.get(self.key)
-        if cached is None:
-            cached = list(self.child.rows(ctx))
-            ctx.cte_results[self.key] = cached
-        return iter(cached)
+        shared = ctx.cte_results.get(self.key)
+        if not isinstance(shared, SharedRows):
+            shared = SharedRows(self.child.rows(ctx))
+            ctx.cte_results[self.key] = shared
+        return shared.reader()
 
     def explain(self) -> list[tuple[str, list[Plan]]]:
         return [(f"CTE Scan on {self.name}" if self.name else "Materialize", [self.child])]
+
+
+class SharedRows(list[Row]):
+    """The rows of a CTE, produced once and on demand for every reference to it: a reader
+    that gets ahead of the others pulls the next row from the CTE's plan, so a query that
+    stops early (LIMIT, a cursor that is closed) stops the CTE too, recursive ones included."""
+
+    def __init__(self, source: Iterator[Row]) -> None:
+        super().__init__()
+        self.source: Iterator[Row] | None = source
+
+    def reader(self) -> Iterator[Row]:
+        i = 0
+        while True:
+            while i < len(self):
+                yield self[i]
+                i += 1
+            source = self.source
+            if source is None:
+                return
+            row = next(source, _END)
+            if row is _END:
+                self.source = None
+                return
+            self.append(row)
+
+
+_END: Any = object()
 
 
 class SubqueryScan(Plan):
@@ -396,14 +424,27 @@ class Project(Plan):
             yield tuple([f(r) for f in fns])
 
     def _srf_rows(self, ctx: ExecContext) -> Iterator[Row]:
-        # set-returning functions in the select list: rows = longest result
+        # set-returning functions in the select list run in lockstep, one value each per row,
+        # pulled as rows are asked for: rows = the longest result
+        n = 0
         for r in self.child.rows(ctx):
             vals = [f(r) for f in self.fns]
-            lists = {i: list(checked(vals[i])) if vals[i] is not None else [] for i in self.srf}
-            n = max((len(v) for v in lists.values()), default=0)
-            for k in range(n):
-                yield tuple((lists[i][k] if k < len(lists[i]) else None) if i in lists else vals[i]
-                            for i in range(len(vals)))
+            results = [(i, iter(vals[i]) if vals[i] is not None else iter(())) for i in self.srf]
+            while True:
+                live = False
+                for i, it in results:
+                    v = next(it, _END)
+                    if v is _END:
+                        vals[i] = None
+                    else:
+                        vals[i] = v
+                        live = True
+                if not live:
+                    break
+                n += 1
+                if n & 4095 == 0:
+                    ctx.check()
+                yield tuple(vals)
 
     def explain(self) -> list[tuple[str, list[Plan]]]:
         return self.child.explain()

@@ -28,6 +28,7 @@ from orbitdb.sql.limits import check_array_depth
 from orbitdb.sql.numeric import CTX as NUMERIC_CONTEXT
 from orbitdb.sql.parser import Statement, normalize_literals, split_statements
 from orbitdb.sql.result import Column, CopyIn, CopyOut, Notice, Result
+from orbitdb.sql.rowstream import FIRST_BATCH, QueryRows, RowStream
 from orbitdb.sql.scope import ExecContext
 from orbitdb.sql.system.oids import DATABASE_OID
 from orbitdb.sql.temptables import drop_all
@@ -174,6 +175,7 @@ class Session:
         self._temp_number = 0
         self._advisory: SessionLocks | None = None
         self.running = False  # a statement is executing (pg_stat_activity's "active")
+        self.live_streams: list[RowStream] = []  # queries whose rows are still being read
         self.current_query = ""
 
     # ---- information for the wire server ----
@@ -212,6 +214,7 @@ class Session:
         if self.closed:
             return
         self.closed = True
+        self._discard_streams()
         if self.txn is not None:
             self.txn.rollback()
             self.txn = None
@@ -435,6 +438,8 @@ class Session:
         self._end(False)
 
     def _end(self, commit: bool) -> None:
+        if self.live_streams:
+            self._discard_streams()
         txn = self.txn
         self.txn = None
         self.in_block = False
@@ -503,7 +508,9 @@ class Session:
         try:
             for st in stmts:
                 self.notices.extend(st.notices)
-                yield self._execute(st, None, [])
+                result = self._execute(st, None, [])
+                yield result
+                _run_to_end(result)  # the wire has read the rows; an embedded caller may not have
         except BaseException:
             self.end_implicit(False)
             raise
@@ -517,8 +524,10 @@ class Session:
         if not stmts:
             return [Result("EMPTY")]
         types = [param_type(v) for v in (params or [])]
-        out = []
+        out: list[Result | CopyIn | CopyOut] = []
         for st in stmts:
+            if out:
+                _run_to_end(out[-1])  # each statement ends before the next starts
             self.notices.extend(st.notices)
             try:
                 p = self._prepare_stmt(st, list(types)) if params else None
@@ -557,10 +566,13 @@ class Session:
             total = r.rowcount
         return total
 
-    def execute_prepared(self, p: Prepared, params: list[Any]) -> Result | CopyIn | CopyOut:
+    def execute_prepared(self, p: Prepared, params: list[Any], first_rows: int = FIRST_BATCH
+                         ) -> Result | CopyIn | CopyOut:
+        """first_rows: how many of a query's rows to produce before returning, at most (a portal
+        read with a row limit asks no more than it will send, as PostgreSQL produces no more)."""
         if not p.stmt.text:
             return Result("EMPTY")
-        return self._execute(p.stmt, p, list(params))
+        return self._execute(p.stmt, p, list(params), first_rows)
 
     def _prepare_stmt(self, st: Statement, types: list[SqlType]) -> Prepared:
         p = Prepared(st.text, st, types, None)
@@ -617,11 +629,12 @@ class Session:
     def _statement_scope(self) -> Session._Scope:
         return Session._Scope(self)
 
-    def _execute(self, st: Statement, p: Prepared | None, params: list[Any]) -> Result | CopyIn | CopyOut:
+    def _execute(self, st: Statement, p: Prepared | None, params: list[Any], first_rows: int = FIRST_BATCH
+                 ) -> Result | CopyIn | CopyOut:
         """Runs one statement. The notices given before an error go with the error (PostgreSQL
         sends them before it), not with the next statement's result."""
         try:
-            return self._run_statement(st, p, params)
+            return self._run_statement(st, p, params, first_rows)
         except SqlError as e:
             self._pass_notices(e)
             raise
@@ -631,13 +644,16 @@ class Session:
         e.notices[:0] = self.notices
         self.notices = []
 
-    def _run_statement(self, st: Statement, p: Prepared | None, params: list[Any]) -> Result | CopyIn | CopyOut:
+    def _run_statement(self, st: Statement, p: Prepared | None, params: list[Any], first_rows: int
+                       ) -> Result | CopyIn | CopyOut:
         if self.closed:
             raise SqlError("08003", "connection is closed")
         if self.terminate_requested:
             raise SqlError("57P01", "terminating connection due to administrator command", severity="FATAL")
         kind = st.kind
         self.cancel_requested = False
+        if self.live_streams:
+            self._settle_streams(kind)
         if self.failed and not self._allowed_when_failed(st):
             raise SqlError("25P02", "current transaction is aborted, commands ignored until end of transaction block")
         with self._statement_scope():
@@ -701,12 +717,43 @@ class Session:
             if isinstance(result, (CopyIn, CopyOut)):
                 result.autocommit = autocommit  # type: ignore[attr-defined]
                 return result
-            if autocommit and self.txn is txn:
+            if isinstance(result.rows, QueryRows):
+                # the rows are produced as they are read; the statement (and an autocommitted
+                # statement's transaction) ends when they are exhausted or closed
+                stream = RowStream(self, result.rows, autocommit and self.txn is txn, result, timeout, lock_ms)
+                result.rows = stream
+                # its first rows now: a small result is complete (and an autocommitted statement
+                # ended) here; an error in the first row comes before the RowDescription, as an
+                # error in a constant expression does in PostgreSQL (it fails when planned)
+                stream.prefetch(first_rows)
+                if stream.notices:
+                    result.notices.extend(stream.take_notices())
+                rows = stream.complete_rows()
+                if rows is not None:
+                    result.rows = rows
+            elif autocommit and self.txn is txn:
                 self._end(True)
             if self.notices:
                 result.notices.extend(self.notices)
                 self.notices = []
             return result
+
+    def _settle_streams(self, kind: str) -> None:
+        """Before a statement: a query that was its own transaction and whose rows were not all
+        read ends now (its caller has moved on). A portal of the transaction keeps its rows, but
+        the statement could change what they are made of (its writes, a READ COMMITTED snapshot),
+        so the rest of them are produced first, an error kept for the Execute that reaches it."""
+        for stream in list(self.live_streams):
+            if stream.autocommit:
+                stream.close()
+            elif kind not in _TXN_CONTROL:
+                stream.materialize(defer_failure=True)
+
+    def _discard_streams(self) -> None:
+        """The transaction ends: its queries still producing rows stop first."""
+        streams, self.live_streams = self.live_streams, []
+        for stream in streams:
+            stream.discard()
 
     def _waiting_check(self, ctx: ExecContext) -> Callable[[], None]:
         """What a lock wait calls every few milliseconds: cancel, statement_timeout, and
@@ -737,6 +784,7 @@ class Session:
             if txn.savepoints:
                 txn.rollback_to(txn.savepoints[-1][0])
             else:
+                self._discard_streams()
                 txn.rollback()
 
     def _allowed_when_failed(self, st: Statement) -> bool:
@@ -780,7 +828,7 @@ class Session:
                 for row in many:
                     ctx.params = convert_params(row, types)
                     r = compiled.run(ctx)
-                    count += max(r.rowcount, 0)
+                    count += sum(1 for _ in r.rows) if isinstance(r.rows, QueryRows) else max(r.rowcount, 0)
                 return Result(r.command_tag.rsplit(" ", 1)[0] + f" {count}", None, [], count)
             ctx.params = convert_params(params, p.param_types)
             return compiled.run(ctx)
@@ -819,6 +867,14 @@ class Session:
             pass
         raise SqlError("42601", f'syntax error at or near "{st.text.split()[0] if st.text.split() else ""}"',
                        position=1)
+
+
+def _run_to_end(result: Result | CopyIn | CopyOut) -> None:
+    """Produces what is left of a query's rows and keeps them; raises its error."""
+    if isinstance(result, Result) and isinstance(result.rows, RowStream):
+        error = result.rows.materialize()
+        if error is not None:
+            raise error
 
 
 def param_type(v: Any) -> SqlType:
