@@ -95,7 +95,8 @@ class Scope:
 class ExecContext:
     """Per-statement state read by compiled expressions and operators."""
 
-    __slots__ = ("canceled", "cte_results", "deadline", "outer", "params", "session", "statement_time", "txn")
+    __slots__ = ("canceled", "cte_results", "deadline", "outer", "params", "session", "spill", "statement_time",
+                 "txn")
 
     def __init__(self, session: Session, txn: Transaction | None, params: list[Any]) -> None:
         self.session = session
@@ -104,8 +105,9 @@ class ExecContext:
         self.outer: list[Any] = [None] * 16  # current row of each enclosing query level
         self.statement_time = session.statement_timestamp()
         self.deadline: float | None = None
-        self.cte_results: dict[int, list[tuple[Any, ...]]] = {}
+        self.cte_results: dict[int, Any] = {}
         self.canceled = False
+        self.spill: Any = None  # the statement's memory budgets and temporary files (orbitdb.sql.spill)
 
     def check(self) -> None:
         """Called in long loops: cancel requests and statement_timeout."""

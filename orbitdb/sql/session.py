@@ -19,6 +19,7 @@ from typing import Any
 from sqlglot import exp
 
 from orbitdb.sql import settings as S
+from orbitdb.sql import spill
 from orbitdb.sql import types as T
 from orbitdb.sql.compiled import take_relation_locks
 from orbitdb.sql.errors import SqlError
@@ -84,6 +85,7 @@ class Database:
             store = Store(path, **knobs)
         except EngineError as e:
             raise SqlError("58030", f"could not open database at {path}: {e}") from e
+        spill.sweep(path)  # temporary files a crash left behind
         return cls(store)
 
     def session(self, user: str = "orbit", database: str = "actors", application_name: str = "") -> Session:
@@ -648,6 +650,7 @@ class Session:
                 _tls.ctx = None
                 txn.lock_deadline = None
                 self.running = False
+                spill.release(ctx)  # the statement's temporary files (when its rows are all made)
             if isinstance(result, (CopyIn, CopyOut)):
                 result.autocommit = autocommit  # type: ignore[attr-defined]
                 return result
