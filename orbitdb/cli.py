@@ -97,6 +97,7 @@ def _setup_logging(level: str) -> None:
 
 def serve(args: argparse.Namespace) -> int:
     from orbitdb.pgwire import AuthSettings, BindError, Server, server_context
+    from orbitdb.sql.spill.process import MemoryBudget
 
     try:
         config, level = _settings(args)
@@ -133,6 +134,7 @@ def serve(args: argparse.Namespace) -> int:
         server.close()
         return EXIT_FAILURE
     server.side.database = cluster
+    cluster.memory_budget = MemoryBudget(config.max_memory)
     cluster.terminate_backend = server.terminate_backend  # DROP DATABASE ... WITH (FORCE)
     log.info("PostgreSQL using persistent LSM storage at: %s", sql_dir)
     log.info(

@@ -38,6 +38,7 @@ from orbitdb.sql.cluster_registry import DEFAULT_DATABASE, DatabaseEntry, Regist
 from orbitdb.sql.errors import SqlError
 from orbitdb.sql.result import Notice
 from orbitdb.sql.session import Database, Session
+from orbitdb.sql.spill.process import MemoryBudget
 
 log = logging.getLogger("orbitdb.cluster")
 
@@ -74,6 +75,7 @@ class Cluster:
         self._pids = itertools.count(os.getpid() % 100000 * 10 + 1)  # backend pids, unique across databases
         # set by the wire server: ends the connection of a backend pid (DROP DATABASE ... FORCE)
         self.terminate_backend: Callable[[int], bool] | None = None
+        self.memory_budget = MemoryBudget(None)  # [server] max_memory, set by the server
         self.closed = False
 
     @classmethod
@@ -130,7 +132,9 @@ class Cluster:
 
     def session(self, user: str = "orbit", database: str = DEFAULT_DATABASE, application_name: str = "") -> Session:
         """A session connected to a database, checked as PostgreSQL checks a connection: FATAL
-        3D000 when it does not exist, 55000 when it does not allow connections."""
+        3D000 when it does not exist, 55000 when it does not allow connections; 53200 while the
+        server is above its memory budget."""
+        self.memory_budget.check("a new connection", fatal=True)
         with self._cond:
             entry = self._idle_entry(database)
             if entry is None:

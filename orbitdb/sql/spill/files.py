@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING, Any
 
 from orbitdb.sql import settings as S
 from orbitdb.sql.errors import SqlError
+from orbitdb.sql.spill.process import TRIM_AFTER_BYTES, trim
 
 if TYPE_CHECKING:
     from orbitdb.sql.scope import ExecContext
@@ -124,6 +125,7 @@ class StatementSpill:
         self.hash_mem = hash_mem  # bytes
         self.file_limit = file_limit  # bytes; -1: none
         self.held = 0  # bytes in this statement's open temporary files
+        self.peak = 0
         self.files: weakref.WeakSet[SpillFile] = weakref.WeakSet()
         self._paths: dict[str, int] = {}
         self._finalizer = weakref.finalize(self, _remove_all, self._paths)
@@ -139,6 +141,7 @@ class StatementSpill:
 
     def account(self, nbytes: int) -> None:
         self.held += nbytes
+        self.peak = max(self.peak, self.held)
         if 0 <= self.file_limit < self.held:
             raise SqlError("53400", f"temporary file size exceeds temp_file_limit ({self.file_limit // 1024}kB)")
 
@@ -178,8 +181,19 @@ def statement_spill(ctx: ExecContext) -> StatementSpill:
     return st
 
 
-def release(ctx: Any) -> None:
-    """The statement is over: its temporary files go (a no-op when it made none)."""
-    st = getattr(ctx, "spill", None)
+def release(ctx: Any, text_size: int = 0) -> None:
+    """The statement is over: its temporary files go, and what its context held (parameter values,
+    CTE results, outer rows) is dropped, since the context outlives it (a cached plan's Runtime
+    keeps the last context it ran with). After a large statement (its text, or what it spilled)
+    the heap's free memory goes back to the system."""
+    st: StatementSpill | None = getattr(ctx, "spill", None)
+    ctx.params = []
+    ctx.cte_results = {}
+    ctx.outer = [None] * len(ctx.outer)
+    big = text_size > TRIM_AFTER_BYTES
     if st is not None:
+        ctx.spill = None
+        big = big or st.peak > TRIM_AFTER_BYTES
         st.release()
+    if big:
+        trim()
