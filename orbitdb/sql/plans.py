@@ -12,6 +12,7 @@ from orbitdb.sql.spill import ExternalSort, Meter, TupleStore, out_of_memory, st
 from orbitdb.sql.spill.distinct import distinct_rows
 from orbitdb.sql.spill.hashjoin import hash_join
 from orbitdb.sql.spill.setop import counted_setop
+from orbitdb.sql.spill.sort import top_sorted
 
 if TYPE_CHECKING:
     from orbitdb.sql.aggregates import AggCollector
@@ -353,19 +354,25 @@ class Join(Plan):
         cond = self.cond
         nulls_r = (None,) * self.rw
         level = self.level
+        spill = statement_spill(ctx)
         for lr in self.left.rows(ctx):
             saved = ctx.outer[level]
             ctx.outer[level] = lr
+            right_rows = TupleStore(spill, spill.work_mem)
             try:
-                right_rows = list(self.right.rows(ctx))
+                for rr in self.right.rows(ctx):
+                    right_rows.append(rr)
             finally:
                 ctx.outer[level] = saved
             found = False
-            for rr in right_rows:
-                row = lr + rr
-                if cond is None or cond(row) is True:
-                    found = True
-                    yield row
+            try:
+                for rr in right_rows:
+                    row = lr + rr
+                    if cond is None or cond(row) is True:
+                        found = True
+                        yield row
+            finally:
+                right_rows.close()
             if not found and self.kind == "left":
                 yield lr + nulls_r
 
@@ -424,13 +431,26 @@ class Project(Plan):
 
     def _srf_rows(self, ctx: ExecContext) -> Iterator[Row]:
         # set-returning functions in the select list: rows = longest result
+        # the functions run in step, each read as far as it goes (not made into lists)
+        srf = self.srf
         for r in self.child.rows(ctx):
             vals = [f(r) for f in self.fns]
-            lists = {i: list(vals[i]) if vals[i] is not None else [] for i in self.srf}
-            n = max((len(v) for v in lists.values()), default=0)
-            for k in range(n):
-                yield tuple((lists[i][k] if k < len(lists[i]) else None) if i in lists else vals[i]
-                            for i in range(len(vals)))
+            running = {i: iter(vals[i]) for i in srf if vals[i] is not None}
+            while running:
+                out = list(vals)
+                produced = False
+                for i in srf:
+                    out[i] = None
+                for i, it in list(running.items()):
+                    v = next(it, _DONE)
+                    if v is _DONE:
+                        del running[i]
+                    else:
+                        out[i] = v
+                        produced = True
+                if not produced:
+                    break
+                yield tuple(out)
 
     def explain(self) -> list[tuple[str, list[Plan]]]:
         return self.child.explain()
@@ -452,6 +472,10 @@ class Sort(Plan):
             yield from sorter.sorted()
         finally:
             sorter.close()
+
+    def top(self, ctx: ExecContext, n: int) -> Iterator[Row]:
+        """The first n rows only (under a LIMIT): a bounded heap instead of a full sort."""
+        return top_sorted(statement_spill(ctx), self.keys, n, self.child.rows(ctx), ctx.check)
 
     def explain(self) -> list[tuple[str, list[Plan]]]:
         return [("Sort", [self.child])]
@@ -476,7 +500,9 @@ class Limit(Plan):
         if lim == 0:
             return
         n = 0
-        for r in self.child.rows(ctx):
+        child = self.child
+        rows = child.top(ctx, off + lim) if lim is not None and isinstance(child, Sort) else child.rows(ctx)
+        for r in rows:
             if off > 0:
                 off -= 1
                 continue
@@ -516,6 +542,7 @@ class Distinct(Plan):
 
 
 _NO_KEY = object()
+_DONE = object()
 
 
 class Strip(Plan):

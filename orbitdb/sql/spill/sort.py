@@ -204,3 +204,63 @@ class ExternalSort:
             if self._owns_file:
                 self.file.close()
             self.file = None
+
+
+class _Kept:
+    """A row kept by top_sorted, ordered worst first (the heap's root is the row to drop)."""
+
+    __slots__ = ("key", "row", "seq")
+
+    def __init__(self, key: list[tuple[int, Any]], seq: int, row: Row) -> None:
+        self.key = key
+        self.seq = seq
+        self.row = row
+
+    def __lt__(self, other: _Kept) -> bool:
+        return (other.key, other.seq) < (self.key, self.seq)
+
+
+def top_sorted(spill: StatementSpill, keys: list[SortKey], n: int, rows: Iterable[Row],
+               check: Callable[[], None] | None = None) -> Iterator[Row]:
+    """The first n rows in key order (ORDER BY ... LIMIT n), holding n rows at most: a heap whose
+    root is the worst row kept. When n rows outgrow work_mem, the rows kept and those still to come
+    go through a full external sort (a row dropped was beaten by n others: it cannot come back)."""
+    if n <= 0:
+        return
+    mk = merge_key(keys)
+    fns = [k[0] for k in keys]
+    heap: list[_Kept] = []
+    meter = Meter(spill.work_mem)
+    source = iter(rows)
+    for seq, r in enumerate(source, 1):
+        if check is not None and not seq & 4095:
+            check()
+        kept = _Kept(mk(tuple([f(r) for f in fns])), seq, r)
+        if len(heap) < n:
+            heapq.heappush(heap, kept)
+            if meter.add(r):
+                yield from _sort_rest(spill, keys, n, heap, source, check)
+                return
+        elif kept.key < heap[0].key:
+            heapq.heapreplace(heap, kept)
+    heap.sort(key=lambda k: (k.key, k.seq))
+    for k in heap:
+        yield k.row
+
+
+def _sort_rest(spill: StatementSpill, keys: list[SortKey], n: int, heap: list[_Kept], rest: Iterator[Row],
+               check: Callable[[], None] | None) -> Iterator[Row]:
+    sorter = ExternalSort(spill, keys, spill.work_mem, check)
+    try:
+        heap.sort(key=lambda k: k.seq)
+        for k in heap:
+            sorter.add(k.row)
+        heap.clear()
+        for r in rest:
+            sorter.add(r)
+        for i, r in enumerate(sorter.sorted()):
+            if i >= n:
+                return
+            yield r
+    finally:
+        sorter.close()
