@@ -134,6 +134,7 @@ def serve(args: argparse.Namespace) -> int:
     from orbitdb.pgwire import AuthSettings, BindError, Server, server_context
     from orbitdb.pgwire.connection_log import LogSettings
     from orbitdb.pgwire.transport_policy import TransportPolicy, parse_networks
+    from orbitdb.sql.spill.process import MemoryBudget
 
     try:
         config, level = _settings(args)
@@ -176,6 +177,7 @@ def serve(args: argparse.Namespace) -> int:
         return EXIT_FAILURE
     server.side.database = cluster
     cluster.configured_roles = set(config.users)  # roles ALTER USER may give a password
+    cluster.memory_budget = MemoryBudget(config.max_memory)
     cluster.terminate_backend = server.terminate_backend  # DROP DATABASE ... WITH (FORCE)
     log.info("PostgreSQL using persistent LSM storage at: %s", sql_dir)
     log.info(

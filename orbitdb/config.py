@@ -7,6 +7,7 @@
     [auth]                   method = "trust" | "md5" | "scram-sha-256", allow_trust_on_network;
                              [auth.users] name = "password"
     [logging]                level, format, log_connections, log_disconnections, log_min_duration_statement
+    [server]                 max_memory ("2GB": beyond it new statements and connections get 53200)
     [firewall]               accepted when empty (the guide's example has one); orbitdb manages no firewall
 
 load_config() checks everything before anything is opened: an unknown section or key, a value of
@@ -62,6 +63,7 @@ class Config:
     log_connections: bool = True
     log_disconnections: bool = True
     log_min_duration_statement: int = -1  # milliseconds; -1: off
+    max_memory: int | None = None  # bytes; None: no server-wide memory budget
 
 
 def _engine_knobs() -> dict[str, tuple[type, Any]]:
@@ -121,6 +123,7 @@ def parse_config(data: dict[str, Any], source: str = "config") -> Config:
     _protocols(config, top.table_("protocols"), source)
     _auth(config, top.table_("auth"), source)
     _logging(config, top.table_("logging"), source)
+    _server(config, top.table_("server"), source)
     firewall = top.table_("firewall")
     if firewall:
         raise ConfigError(
@@ -130,7 +133,7 @@ def parse_config(data: dict[str, Any], source: str = "config") -> Config:
     if top.table:
         raise ConfigError(
             f"unknown section(s) in {source}: {', '.join(sorted(top.table))} "
-            "(known: persistence, security, protocols, auth, logging)"
+            "(known: persistence, security, protocols, auth, logging, server)"
         )
     return config
 
@@ -269,6 +272,32 @@ def _logging(config: Config, table: dict[str, Any] | None, source: str) -> None:
         config.log_disconnections = disconnections
     if min_duration is not None:
         config.log_min_duration_statement = min_duration
+
+
+_MEMORY_UNITS = {"kB": 1 << 10, "MB": 1 << 20, "GB": 1 << 30, "TB": 1 << 40}
+
+
+def _server(config: Config, table: dict[str, Any] | None, source: str) -> None:
+    if table is None:
+        return
+    reader = _Reader(table, f"{source}: [server]")
+    max_memory = reader.string("max_memory")
+    reader.finish()
+    if max_memory is not None:
+        config.max_memory = parse_memory(max_memory, f"{reader.where}.max_memory")
+
+
+def parse_memory(text: str, where: str) -> int | None:
+    """Bytes of a size written with PostgreSQL's units ("512MB", "2GB"); "0" or "-1": no limit."""
+    value = text.strip()
+    if value in ("0", "-1"):
+        return None
+    number = value.rstrip("kMGTB")
+    unit = value[len(number):]
+    if unit not in _MEMORY_UNITS or not number.strip().isdigit() or int(number) <= 0:
+        raise ConfigError(f'{where} = "{text}" must be a size with a unit: kB, MB, GB or TB (e.g. "2GB"), '
+                          'or "0" for no limit')
+    return int(number) * _MEMORY_UNITS[unit]
 
 
 def check_log_level(level: str, where: str) -> str:

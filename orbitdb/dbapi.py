@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import contextlib
 import datetime
-import functools
 import os
 import re
 import sys
@@ -23,6 +22,7 @@ from orbitdb.sql.errors import SqlError, internal_error
 from orbitdb.sql.result import CopyIn, CopyOut, Result
 from orbitdb.sql.rowstream import RowStream
 from orbitdb.sql.session import Database, Session
+from orbitdb.sql.textcache import TextCache
 from orbitdb.storage.interval import Interval
 
 if TYPE_CHECKING:
@@ -120,7 +120,9 @@ def internal_error_for(e: Exception, sql: str) -> Error:
 _PARAM = re.compile(r"%(?:\((?P<name>[^)]+)\))?(?P<kind>[sb%])")
 
 
-@functools.lru_cache(maxsize=1024)
+_TEMPLATES: TextCache[tuple[str, tuple[str | None, ...]]] = TextCache(4 << 20, 64 << 10, per_char=3, fixed=300)
+
+
 def _query_template(sql: str, positional: bool) -> tuple[str, tuple[str | None, ...]]:
     """The query with $n placeholders, and what fills each: None (next positional) or a name."""
     slots: list[str | None] = []
@@ -145,12 +147,20 @@ def _query_template(sql: str, positional: bool) -> tuple[str, tuple[str | None, 
     return _PARAM.sub(sub, sql), tuple(slots)
 
 
+def _cached_template(sql: str, positional: bool) -> tuple[str, tuple[str | None, ...]]:
+    hit = _TEMPLATES.get((sql, positional))
+    if hit is None:
+        hit = _query_template(sql, positional)
+        _TEMPLATES.put((sql, positional), sql, hit)
+    return hit
+
+
 def convert_query(sql: str, params: Sequence[Any] | Mapping[str, Any] | None) -> tuple[str, list[Any]]:
     """pyformat -> PostgreSQL's $n placeholders (as psycopg does, quotes are not special)."""
     if params is None:
         return sql, []
     positional = not isinstance(params, Mapping)
-    text, slots = _query_template(sql, positional)
+    text, slots = _cached_template(sql, positional)
     if positional:
         if len(slots) != len(params):  # type: ignore[arg-type]
             if len(slots) > len(params):  # type: ignore[arg-type]

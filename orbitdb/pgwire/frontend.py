@@ -72,10 +72,8 @@ def decode_utf8(raw: bytes) -> str:
 
 
 def _count(body: Body, what: str) -> int:
-    n = body.int16()
-    if n < 0:
-        raise ProtocolError(f"invalid number of {what}: {n}", fatal=False)
-    return n
+    """A 16-bit count, unsigned as PostgreSQL reads it (pq_getmsgint(msg, 2)): -1 is 65535."""
+    return body.int16() & 0xFFFF
 
 
 @dataclass

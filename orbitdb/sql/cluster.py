@@ -47,6 +47,7 @@ from orbitdb.sql.private_files import loose_modes, make_private_dirs, open_priva
 from orbitdb.sql.result import Notice
 from orbitdb.sql.role_passwords import RolePasswords
 from orbitdb.sql.session import Database, Session
+from orbitdb.sql.spill.process import MemoryBudget
 
 log = logging.getLogger("orbitdb.cluster")
 
@@ -94,6 +95,7 @@ class Cluster:
         self._pids = itertools.count(os.getpid() % 100000 * 10 + 1)  # backend pids, unique across databases
         # set by the wire server: ends the connection of a backend pid (DROP DATABASE ... FORCE)
         self.terminate_backend: Callable[[int], bool] | None = None
+        self.memory_budget = MemoryBudget(None)  # [server] max_memory, set by the server
         self.closed = False
         self.role_passwords = RolePasswords.load(data_dir)  # ALTER ROLE ... PASSWORD
         self.configured_roles: set[str] = set()  # set by the server: the users of its [auth.users]
@@ -158,7 +160,9 @@ class Cluster:
 
     def session(self, user: str = "orbit", database: str = DEFAULT_DATABASE, application_name: str = "") -> Session:
         """A session connected to a database, checked as PostgreSQL checks a connection: FATAL
-        3D000 when it does not exist, 55000 when it does not allow connections."""
+        3D000 when it does not exist, 55000 when it does not allow connections; 53200 while the
+        server is above its memory budget."""
+        self.memory_budget.check("a new connection", fatal=True)
         with self._cond:
             entry = self._idle_entry(database)
             if entry is None:

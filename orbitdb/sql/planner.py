@@ -316,7 +316,9 @@ class Planner:
                 if order is not None:
                     plan = Sort(plan, self._sort_keys(order, order_out_idx, out_exprs, hidden, width))
                 rk = row_key_fn([out_exprs[i].type for i in key_idx])
-                plan = Distinct(plan, lambda r, ki=key_idx, rk=rk: rk(tuple(r[i] for i in ki)))
+                # ORDER BY led by the DISTINCT ON keys makes equal keys neighbours
+                adjacent = order is not None and set(order_out_idx[:len(key_idx)]) == set(key_idx)
+                plan = Distinct(plan, lambda r, ki=key_idx, rk=rk: rk(tuple(r[i] for i in ki)), adjacent)
                 order = None
             else:
                 rk = row_key_fn([e.type for e in out_exprs])

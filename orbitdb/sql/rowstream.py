@@ -17,6 +17,7 @@ from typing import TYPE_CHECKING, Any
 
 from orbitdb.sql.errors import SqlError
 from orbitdb.sql.result import Notice, Result
+from orbitdb.sql.spill import release as release_statement
 from orbitdb.storage.errors import StorageError
 
 if TYPE_CHECKING:
@@ -236,7 +237,7 @@ class RowStream:
             except Exception:
                 log.debug("closing the rows of a statement failed", exc_info=True)
         if ctx is not None:
-            ctx.cte_results.clear()  # what the statement kept for its CTEs and subqueries
+            release_statement(ctx)  # its temporary files, what it kept for CTEs, parameters
             if self.rt.ctx is ctx:
                 self.rt.ctx = None  # the plan stays cached; its last statement's rows need not
 

@@ -98,7 +98,7 @@ CLIENT_PROBE_SECONDS = 0.1
 class ExecContext:
     """Per-statement state read by compiled expressions and operators."""
 
-    __slots__ = ("_probe_at", "canceled", "cte_results", "deadline", "outer", "params", "session",
+    __slots__ = ("_probe_at", "canceled", "cte_results", "deadline", "outer", "params", "session", "spill",
                  "statement_time", "txn")
 
     def __init__(self, session: Session, txn: Transaction | None, params: list[Any]) -> None:
@@ -108,9 +108,10 @@ class ExecContext:
         self.outer: list[Any] = [None] * 16  # current row of each enclosing query level
         self.statement_time = session.statement_timestamp()
         self.deadline: float | None = None
-        self.cte_results: dict[int, list[tuple[Any, ...]]] = {}
+        self.cte_results: dict[int, Any] = {}
         self.canceled = False
         self._probe_at = 0.0
+        self.spill: Any = None  # the statement's memory budgets and temporary files (orbitdb.sql.spill)
 
     def check(self) -> None:
         """Called in long loops: cancel requests, terminate, statement_timeout, and a client

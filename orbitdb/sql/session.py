@@ -20,6 +20,7 @@ from typing import Any
 from sqlglot import exp
 
 from orbitdb.sql import settings as S
+from orbitdb.sql import spill
 from orbitdb.sql import types as T
 from orbitdb.sql.compiled import take_relation_locks
 from orbitdb.sql.errors import SqlError, internal_error
@@ -30,9 +31,11 @@ from orbitdb.sql.parser import Statement, normalize_literals, split_statements
 from orbitdb.sql.result import Column, CopyIn, CopyOut, Notice, Result
 from orbitdb.sql.rowstream import FIRST_BATCH, QueryRows, RowStream
 from orbitdb.sql.scope import ExecContext
+from orbitdb.sql.spill.process import trim
 from orbitdb.sql.system.oids import DATABASE_OID
 from orbitdb.sql.temptables import drop_all
 from orbitdb.sql.temptables import on_commit as temp_on_commit
+from orbitdb.sql.textcache import PlanCache
 from orbitdb.sql.types import SqlType
 from orbitdb.storage.advisory import SessionLocks
 from orbitdb.storage.catalog import Catalog
@@ -96,6 +99,7 @@ class Database:
             store = Store(path, **knobs)
         except EngineError as e:
             raise SqlError("58030", f"could not open database at {path}: {e}") from e
+        spill.sweep(path)  # temporary files a crash left behind
         return cls(store)
 
     def session(self, user: str = "orbit", database: str = "actors", application_name: str = "") -> Session:
@@ -134,6 +138,8 @@ _TXN_CONTROL = {"BEGIN", "START", "COMMIT", "END", "ROLLBACK", "ABORT", "SAVEPOI
 _QUERY = {"SELECT", "WITH", "VALUES", "TABLE"}
 _DML = {"INSERT", "UPDATE", "DELETE"}
 _DDL = {"CREATE", "DROP", "ALTER", "TRUNCATE", "COMMENT", "GRANT", "REVOKE"}
+# statements that end or free work: accepted even above the server's memory budget
+_FREEING = _TXN_CONTROL | {"CLOSE", "DEALLOCATE", "DISCARD", "RESET", "SET", "SHOW"}
 
 
 class Session:
@@ -162,7 +168,7 @@ class Session:
         self.closed = False
         self._txn_start = datetime.datetime.now(_UTC)
         self._stmt_time = self._txn_start
-        self.plan_cache: dict[Any, Any] = {}
+        self.plan_cache = PlanCache()  # bounded in bytes (textcache.py)
         self.notices: list[Notice] = []
         self.lock = threading.RLock()
         self.prepared_sql: dict[str, Prepared] = {}  # SQL-level PREPARE
@@ -227,6 +233,8 @@ class Session:
                 log.warning("could not drop the temporary tables of session %s", self.backend_pid, exc_info=True)
             self.db.give_back_temp_number(self._temp_number)
             self.temp = None
+        self.plan_cache.clear()
+        trim()  # what the session's statements freed goes back to the system
 
     def temp_objects(self) -> TempObjects:
         """The session's temporary objects (made at the first temporary table)."""
@@ -590,7 +598,8 @@ class Session:
         from orbitdb.sql.compiled import compile_statement
 
         cat = self.catalog()
-        key = (cat.version, id(cat), self.settings.get("search_path"), tuple(t.oid for t in p.param_types))
+        count = p.extra.get("param_count")  # a simple query's parameters: none, whatever its text names
+        key = (cat.version, id(cat), self.settings.get("search_path"), tuple(t.oid for t in p.param_types), count)
         if p.compiled is not None and p.catalog_key == key:
             return p.compiled
         cache_key = (p.sql, key)
@@ -599,14 +608,12 @@ class Session:
             p.compiled, p.param_types, p.columns = cached
             p.catalog_key = key
             return p.compiled
-        rt = Runtime(list(p.param_types))
+        rt = Runtime(list(p.param_types), count)
         compiled = compile_statement(self, p.stmt, rt)
         p.compiled = compiled
         p.param_types = rt.param_types
         p.columns = compiled.columns
         p.catalog_key = key
-        if len(self.plan_cache) > 512:
-            self.plan_cache.clear()
         self.plan_cache[cache_key] = (compiled, list(rt.param_types), compiled.columns)
         return compiled
 
@@ -656,6 +663,8 @@ class Session:
             self._settle_streams(kind)
         if self.failed and not self._allowed_when_failed(st):
             raise SqlError("25P02", "current transaction is aborted, commands ignored until end of transaction block")
+        if self.db.cluster is not None and kind not in _FREEING:
+            self.db.cluster.memory_budget.check("a new statement")
         with self._statement_scope():
             if kind in _TXN_CONTROL:
                 from orbitdb.sql.utility import transaction_control
@@ -690,8 +699,9 @@ class Session:
             txn.deadlock_timeout = deadlock_ms / 1000.0
             txn.check = self._waiting_check(ctx)
             _tls.ctx = ctx
-            self.current_query = st.text
+            self.current_query = st.text[:1024]  # as track_activity_query_size cuts it
             self.running = True
+            result: Result | CopyIn | CopyOut | None = None
             try:
                 result = self._dispatch(st, p, params, ctx)
                 self._statements_in_txn = getattr(self, "_statements_in_txn", 0) + 1
@@ -714,6 +724,9 @@ class Session:
                 _tls.ctx = None
                 txn.lock_deadline = None
                 self.running = False
+                if not isinstance(getattr(result, "rows", None), (QueryRows, RowStream)):
+                    spill.release(ctx, len(st.text))  # its temporary files, what its context held
+                # (rows produced as they are read release them when their RowStream stops)
             if isinstance(result, (CopyIn, CopyOut)):
                 result.autocommit = autocommit  # type: ignore[attr-defined]
                 return result
@@ -814,6 +827,8 @@ class Session:
                         p = None
                 if p is None:
                     p = Prepared(st.text, st, [param_type(v) for v in params], None)
+                    if not params:
+                        p.extra["param_count"] = 0
             compiled = self._compile(p)
             single = ctx.txn is not None and ctx.txn.single_statement
             for _ in range(16):

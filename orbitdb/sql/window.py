@@ -3,9 +3,9 @@ frames, computed after grouping and appended to each row."""
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from functools import cmp_to_key
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from sqlglot import exp
 
@@ -17,7 +17,12 @@ from orbitdb.sql.expr import Compiler, E, coerce, ident
 from orbitdb.sql.funccall import AGGREGATES, WINDOW_ONLY, normalize
 from orbitdb.sql.interrupts import checked_cmp, current_check
 from orbitdb.sql.operators import sort_key_fn
+from orbitdb.sql.spill import ExternalSort, TupleStore, statement_spill
 from orbitdb.sql.window_range import range_offset
+
+if TYPE_CHECKING:
+    from orbitdb.sql.scope import ExecContext
+    from orbitdb.sql.spill import StatementSpill
 
 Row = tuple[Any, ...]
 Fn = Callable[[Row], Any]
@@ -117,13 +122,28 @@ class WindowCollector:
         pos = _Pos(lambda: self.base_width() + i)
         return E(pos.get, spec.type, name=name)
 
-    def run(self, rows: list[Row]) -> list[Row]:
-        if not self.specs:
-            return rows
-        columns: list[list[Any]] = []
-        for spec in self.specs:
-            columns.append(_compute(spec, rows))
-        return [row + tuple(col[i] for col in columns) for i, row in enumerate(rows)]
+    def run(self, rows: Iterable[Row], ctx: ExecContext) -> Iterator[Row]:
+        """The rows, in their order, each with its window function values appended. While the
+        rows fit in work_mem they are computed in memory; beyond, through the disk (_run_on_disk)."""
+        spill = statement_spill(ctx)
+        store = TupleStore(spill, spill.work_mem)
+        try:
+            for r in rows:
+                store.append(r)
+            ctx.check()
+            if not self.specs:
+                yield from store
+                return
+            if not store.spilled:
+                held = list(store)
+                store.close()
+                columns = [_compute(spec, held) for spec in self.specs]
+                for i, row in enumerate(held):
+                    yield row + tuple([col[i] for col in columns])
+                return
+            yield from _run_on_disk(self.specs, store, spill, ctx)
+        finally:
+            store.close()
 
 
 class _Pos:
@@ -234,7 +254,7 @@ def _compute(spec: WindowSpec, rows: list[Row]) -> list[Any]:
     return out
 
 
-def _partition_values(spec: WindowSpec, prow: list[Row], peers: list[int], keys: list[Any]) -> list[Any]:
+def _partition_values(spec: WindowSpec, prow: Sequence[Row], peers: list[int], keys: list[Any]) -> list[Any]:
     n = len(prow)
     name = spec.func
     if name == "row_number":
@@ -310,7 +330,8 @@ def _partition_values(spec: WindowSpec, prow: list[Row], peers: list[int], keys:
         if (lo, hi) not in cache:
             check()
             acc = spec.factory()
-            for r in prow[lo:hi]:
+            for k in range(lo, hi):
+                r = prow[k]
                 if spec.filter is not None and spec.filter(r) is not True:
                     continue
                 acc.add(*[f(r) for f in spec.agg_args])
@@ -319,7 +340,90 @@ def _partition_values(spec: WindowSpec, prow: list[Row], peers: list[int], keys:
     return res
 
 
-def _frames(spec: WindowSpec, prow: list[Row], peers: list[int], keys: list[Any]) -> list[tuple[int, int]]:
+def _run_on_disk(specs: list[WindowSpec], store: TupleStore, spill: StatementSpill,
+                 ctx: ExecContext) -> Iterator[Row]:
+    """Window values of rows that do not fit in work_mem: for each window, the rows sorted (on disk)
+    by partition, ORDER BY and row number, one partition at a time in a tuple store, the values
+    written out as (row number, value) and sorted back into row order; then the rows, read
+    again, are joined with each window's values in step."""
+    results: list[Iterator[Row]] = []
+    sorters: list[ExternalSort] = []
+    try:
+        for spec in specs:
+            ordered = _sorted_by_window(spec, store, spill, ctx)
+            sorters.append(ordered)
+            back = ExternalSort(spill, [(_first, False, False, None)], spill.work_mem, ctx.check)
+            sorters.append(back)
+            for part in _partitions(spec, ordered.sorted(), spill):
+                try:
+                    idxs, prow, peers, keys = part
+                    for i, v in zip(idxs, _partition_values(spec, prow, peers, keys)):
+                        back.add((i, v))
+                finally:
+                    part[1].close()
+            results.append(back.sorted())
+        for row in store:
+            yield row + tuple([next(values)[1] for values in results])
+    finally:
+        for sorter in sorters:
+            sorter.close()
+
+
+def _first(item: Row) -> Any:
+    return item[0]
+
+
+def _sorted_by_window(spec: WindowSpec, store: TupleStore, spill: StatementSpill, ctx: ExecContext) -> ExternalSort:
+    """(partition key..., ORDER BY values..., row number, row...) items, to be sorted so that a
+    partition's rows are neighbours in window order (ties in input order, as the sort in memory)."""
+    np_, no = len(spec.partition), len(spec.order)
+    keys: list[Any] = [(_item(i), False, False, kf) for i, (_, kf) in enumerate(spec.partition)]
+    keys += [(_item(np_ + i), desc, nulls_first, kf) for i, (_, desc, nulls_first, kf) in enumerate(spec.order)]
+    keys.append((_item(np_ + no), False, False, None))
+    sorter = ExternalSort(spill, keys, spill.work_mem, ctx.check)
+    pfns = [f for f, _ in spec.partition]
+    ofns = [f for f, _, _, _ in spec.order]
+    for i, row in enumerate(store):
+        sorter.add(tuple([f(row) for f in pfns]) + tuple([f(row) for f in ofns]) + (i,) + row)
+    return sorter
+
+
+def _item(i: int) -> Callable[[Row], Any]:
+    return lambda item: item[i]
+
+
+def _partitions(spec: WindowSpec, items: Iterator[Row],
+                spill: StatementSpill) -> Iterator[tuple[list[int], TupleStore, list[int], list[Any]]]:
+    """Each partition of sorted items: (row numbers, rows, peer group numbers, ORDER BY values)."""
+    np_, no = len(spec.partition), len(spec.order)
+    norms = [kf for _, kf in spec.partition]
+    cmp = _cmp_keys(spec.order)
+    current: Any = None
+    idxs: list[int] = []
+    prow = TupleStore(spill, spill.work_mem)
+    peers: list[int] = []
+    keys: list[Any] = []
+    for item in items:
+        pkey = tuple([kf(v) if kf is not None and v is not None else v for kf, v in zip(norms, item[:np_])])
+        okey = item[np_:np_ + no]
+        if idxs and pkey != current:
+            yield idxs, prow, peers, keys
+            idxs, prow, peers, keys = [], TupleStore(spill, spill.work_mem), [], []
+        if not idxs:
+            current = pkey
+            peers.append(0)
+        else:
+            peers.append(peers[-1] + (1 if cmp(okey, keys[-1]) != 0 else 0))
+        idxs.append(item[np_ + no])
+        keys.append(okey)
+        prow.append(item[np_ + no + 1:])
+    if idxs:
+        yield idxs, prow, peers, keys
+    else:
+        prow.close()
+
+
+def _frames(spec: WindowSpec, prow: Sequence[Row], peers: list[int], keys: list[Any]) -> list[tuple[int, int]]:
     n = len(prow)
     frame = spec.frame
     if frame is None:
