@@ -84,6 +84,8 @@ class Database:
             store = Store(path, **knobs)
         except EngineError as e:
             raise SqlError("58030", f"could not open database at {path}: {e}") from e
+        except StorageError as e:  # a storage format this orbitdb does not open (the message says what to do)
+            raise SqlError(e.sqlstate, str(e)) from e
         return cls(store)
 
     def session(self, user: str = "orbit", database: str = "actors", application_name: str = "") -> Session:
