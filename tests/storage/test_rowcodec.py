@@ -54,7 +54,7 @@ def format1_round_trip(kinds: list[str], row: tuple[Any, ...]) -> tuple[Any, ...
     return codec.decode(codec.encode(row))  # type: ignore[no-any-return]
 
 
-@settings(max_examples=600, deadline=None)
+@settings(max_examples=300, deadline=None)
 @given(layouts_and_rows())
 def test_rows_read_back_as_format_1_read_them(case: tuple[list[str], tuple[Any, ...]]) -> None:
     kinds, row = case
@@ -66,7 +66,7 @@ def test_rows_read_back_as_format_1_read_them(case: tuple[list[str], tuple[Any, 
     assert same(codec.decode(bytearray(data)), got) and same(codec.decode(memoryview(data)), got)
 
 
-@settings(max_examples=300, deadline=None)
+@settings(max_examples=200, deadline=None)
 @given(layouts_and_rows(), st.data())
 def test_decode_columns_agrees_with_decode(case: tuple[list[str], tuple[Any, ...]], data: st.DataObject) -> None:
     kinds, row = case
@@ -77,7 +77,7 @@ def test_decode_columns_agrees_with_decode(case: tuple[list[str], tuple[Any, ...
     assert same(codec.decode_columns(stored, slots), tuple(whole[i] for i in slots))
 
 
-@settings(max_examples=300, deadline=None)
+@settings(max_examples=200, deadline=None)
 @given(layouts_and_rows())
 def test_format_1_rows_are_still_read(case: tuple[list[str], tuple[Any, ...]]) -> None:
     kinds, row = case
@@ -171,7 +171,7 @@ def test_exact_bytes_of_a_row() -> None:
     assert data == bytes([2, 0, 4, 0b0100, 8, 10, 10, 14]) + (1).to_bytes(8, "little") + b"ab" + (1).to_bytes(4, "little")
 
 
-@settings(max_examples=500, deadline=None)
+@settings(max_examples=250, deadline=None)
 @given(layouts_and_rows(), st.data())
 def test_damaged_rows_raise_data_corrupted(case: tuple[list[str], tuple[Any, ...]], data: st.DataObject) -> None:
     kinds, row = case
