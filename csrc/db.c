@@ -1105,35 +1105,52 @@ int odb_get(odb_db *db, odb_slice key, const odb_snapshot *snapshot, odb_buf *va
     return odb_get_version(db, key, snapshot, value, NULL, err);
 }
 
-int odb_get_version(odb_db *db, odb_slice key, const odb_snapshot *snapshot, odb_buf *value, odb_seq *version,
-                    odb_error *err) {
+/* What a point read looks at, pinned once: the memtables (newest first), the current version,
+ * and the sequence it reads at. Several reads through one view see one state of the database. */
+typedef struct read_view {
     odb_memtable *mems[MAX_IMMUTABLES + 1];
+    int nmem;
+    odb_version *v;
+    odb_seq seq;
+} read_view;
+
+static void read_view_pin(odb_db *db, const odb_snapshot *snapshot, read_view *rv) {
+    pthread_mutex_lock(&db->mu);
+    rv->seq = snapshot != NULL ? snapshot->sequence : db->visible_sequence;
+    rv->nmem = 0;
+    rv->mems[rv->nmem++] = db->mem;
+    for (int i = db->nimm - 1; i >= 0; i--) {
+        rv->mems[rv->nmem++] = db->imm[i].mem;
+    }
+    for (int i = 0; i < rv->nmem; i++) {
+        odb_memtable_ref(rv->mems[i]);
+    }
+    rv->v = db->versions.current;
+    odb_version_ref(rv->v);
+    pthread_mutex_unlock(&db->mu);
+}
+
+static void read_view_unpin(read_view *rv) {
+    for (int i = 0; i < rv->nmem; i++) {
+        odb_memtable_unref(rv->mems[i]);
+    }
+    odb_version_unref(rv->v);
+}
+
+static int read_view_get(odb_db *db, const read_view *rv, odb_slice key, odb_buf *value, odb_seq *version,
+                         odb_error *err) {
     if (version != NULL) {
         *version = 0;
     }
-    pthread_mutex_lock(&db->mu);
-    odb_seq seq = snapshot != NULL ? snapshot->sequence : db->visible_sequence;
-    int nmem = 0;
-    mems[nmem++] = db->mem;
-    for (int i = db->nimm - 1; i >= 0; i--) {
-        mems[nmem++] = db->imm[i].mem;
-    }
-    for (int i = 0; i < nmem; i++) {
-        odb_memtable_ref(mems[i]);
-    }
-    odb_version *v = db->versions.current;
-    odb_version_ref(v);
-    pthread_mutex_unlock(&db->mu);
-
     char stack[256];
     odb_buf lookup;
     odb_buf_init(&lookup);
     odb_slice lk;
     if (key.size + ODB_TRAILER_SIZE <= sizeof stack) {
         memcpy(stack, key.data, key.size);
-        odb_encode_fixed64(stack + key.size, odb_pack_trailer(seq, ODB_KIND_SEEK));
+        odb_encode_fixed64(stack + key.size, odb_pack_trailer(rv->seq, ODB_KIND_SEEK));
         lk = odb_slice_make(stack, key.size + ODB_TRAILER_SIZE);
-    } else if (odb_ikey_append(&lookup, key, seq, ODB_KIND_SEEK) == ODB_OK) {
+    } else if (odb_ikey_append(&lookup, key, rv->seq, ODB_KIND_SEEK) == ODB_OK) {
         lk = odb_buf_slice(&lookup);
     } else {
         lk = odb_slice_make(NULL, 0);
@@ -1142,9 +1159,9 @@ int odb_get_version(odb_db *db, odb_slice key, const odb_snapshot *snapshot, odb
     if (lk.data == NULL) {
         rc = odb_error_set(err, ODB_NO_MEMORY, "out of memory");
     }
-    for (int i = 0; i < nmem && rc == ODB_NOT_FOUND; i++) {
+    for (int i = 0; i < rv->nmem && rc == ODB_NOT_FOUND; i++) {
         int deleted = 0;
-        int got = odb_memtable_get(mems[i], lk, &deleted, value, version);
+        int got = odb_memtable_get(rv->mems[i], lk, &deleted, value, version);
         if (got < 0) {
             rc = odb_error_set(err, ODB_NO_MEMORY, "out of memory");
         } else if (got > 0) {
@@ -1158,7 +1175,7 @@ int odb_get_version(odb_db *db, odb_slice key, const odb_snapshot *snapshot, odb
         int found = 0;
         odb_buf ikey;
         odb_buf_init(&ikey);
-        rc = odb_version_get(v, lk, &found, &ikey, value, err);
+        rc = odb_version_get(rv->v, lk, &found, &ikey, value, err);
         if (rc == ODB_OK) {
             if (found && version != NULL) {
                 *version = odb_ikey_seq(odb_buf_slice(&ikey));
@@ -1173,10 +1190,39 @@ done:
         ODB_STAT_ADD(&db->stats, bytes_read, value->len);
     }
     odb_buf_free(&lookup);
-    for (int i = 0; i < nmem; i++) {
-        odb_memtable_unref(mems[i]);
+    return rc;
+}
+
+int odb_get_version(odb_db *db, odb_slice key, const odb_snapshot *snapshot, odb_buf *value, odb_seq *version,
+                    odb_error *err) {
+    read_view rv;
+    read_view_pin(db, snapshot, &rv);
+    int rc = read_view_get(db, &rv, key, value, version, err);
+    read_view_unpin(&rv);
+    return rc;
+}
+
+int odb_multi_get(odb_db *db, const odb_slice *keys, size_t n, const odb_snapshot *snapshot, odb_buf *values,
+                  int64_t *sizes, odb_error *err) {
+    read_view rv;
+    odb_buf one;
+    odb_buf_init(&one);
+    read_view_pin(db, snapshot, &rv);
+    int rc = ODB_OK;
+    for (size_t i = 0; i < n && rc == ODB_OK; i++) {
+        int got = read_view_get(db, &rv, keys[i], &one, NULL, err);
+        if (got == ODB_NOT_FOUND) {
+            sizes[i] = -1;
+        } else if (got != ODB_OK) {
+            rc = got;
+        } else if (odb_buf_append(values, one.data, one.len) != ODB_OK) {
+            rc = odb_error_set(err, ODB_NO_MEMORY, "out of memory");
+        } else {
+            sizes[i] = (int64_t)one.len;
+        }
     }
-    odb_version_unref(v);
+    read_view_unpin(&rv);
+    odb_buf_free(&one);
     return rc;
 }
 

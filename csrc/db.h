@@ -66,6 +66,12 @@ int odb_get(odb_db *db, odb_slice key, const odb_snapshot *snapshot, odb_buf *va
 int odb_get_version(odb_db *db, odb_slice key, const odb_snapshot *snapshot, odb_buf *value, odb_seq *version,
                     odb_error *err);
 
+/* Point reads of n keys, all at one state of the database (snapshot, or now): each found
+ * value is appended to values and its size put in sizes[i]; -1 there for a key not found.
+ * ODB_OK, or the first error (values and sizes are then incomplete). */
+int odb_multi_get(odb_db *db, const odb_slice *keys, size_t n, const odb_snapshot *snapshot, odb_buf *values,
+                  int64_t *sizes, odb_error *err);
+
 odb_snapshot *odb_snapshot_new(odb_db *db); /* NULL on out-of-memory */
 void odb_snapshot_release(odb_db *db, odb_snapshot *snapshot);
 

@@ -42,6 +42,7 @@ from orbitdb.dbapi import (
     paramstyle,
     threadsafety,
 )
+from orbitdb.storage.upgrade import upgrade  # converts a database of an older storage format
 
 __version__ = "0.1.0"
 
@@ -77,4 +78,5 @@ __all__ = [
     "connect",
     "paramstyle",
     "threadsafety",
+    "upgrade",
 ]

@@ -1,5 +1,5 @@
 # Declarations of the C engine (csrc/) used by the binding.
-from libc.stdint cimport uint32_t, uint64_t
+from libc.stdint cimport int64_t, uint32_t, uint64_t
 
 
 cdef extern from "status.h" nogil:
@@ -108,6 +108,8 @@ cdef extern from "db.h" nogil:
     int odb_get(odb_db *db, odb_slice key, const odb_snapshot *snapshot, odb_buf *value, odb_error *err)
     int odb_get_version(odb_db *db, odb_slice key, const odb_snapshot *snapshot, odb_buf *value,
                         uint64_t *version, odb_error *err)
+    int odb_multi_get(odb_db *db, const odb_slice *keys, size_t n, const odb_snapshot *snapshot, odb_buf *values,
+                      int64_t *sizes, odb_error *err)
     odb_snapshot *odb_snapshot_new(odb_db *db)
     void odb_snapshot_release(odb_db *db, odb_snapshot *snapshot)
     odb_iter *odb_db_iter(odb_db *db, const odb_snapshot *snapshot)
@@ -115,3 +117,39 @@ cdef extern from "db.h" nogil:
     int odb_compact_all(odb_db *db, odb_error *err)
     char *odb_property(odb_db *db, const char *name)
     int odb_stats_read(odb_db *db, const char **names, uint64_t *values, int max)
+
+
+ctypedef object (*value_reader)(object ctx, const char *data, Py_ssize_t size)
+
+
+# The binding's classes, declared here so that other extensions (orbitdb/storage/_access.pyx) can
+# read through an Engine without a Python call per key.
+cdef class WriteBatch:
+    cdef odb_batch batch
+    cdef bint ready
+
+
+cdef class Engine
+
+
+cdef class Snapshot:
+    cdef odb_snapshot *snap
+    cdef Engine engine
+    cdef object __weakref__
+
+
+cdef class Engine:
+    cdef odb_db *db
+    cdef readonly str path
+    cdef int active
+    cdef object iterators
+    cdef object snapshots
+    cdef readonly dict options
+
+    cdef int _enter(self) except -1
+    cdef void _leave(self)
+    cdef _write(self, WriteBatch batch, sync)
+    cdef _release_snapshot(self, Snapshot s)
+    # read(ctx, value bytes) for key's value at snapshot (None: now), or None when it is absent;
+    # the bytes are the engine's, valid only during the call (no Python bytes object is made)
+    cdef object get_with(self, odb_slice key, Snapshot snapshot, value_reader read, object ctx)

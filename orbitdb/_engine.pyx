@@ -8,8 +8,8 @@ import weakref
 
 from cpython.buffer cimport PyBUF_SIMPLE, PyBuffer_Release, PyObject_GetBuffer
 from cpython.bytes cimport PyBytes_AS_STRING, PyBytes_FromStringAndSize, PyBytes_GET_SIZE
-from libc.stdint cimport uint64_t
-from libc.stdlib cimport free
+from libc.stdint cimport int64_t, uint64_t
+from libc.stdlib cimport free, malloc
 
 from orbitdb._engine cimport *
 
@@ -125,8 +125,6 @@ cdef bytes _as_bytes(object obj, str what):
 
 cdef class WriteBatch:
     """Puts and deletes applied atomically by Engine.write."""
-    cdef odb_batch batch
-    cdef bint ready
 
     def __cinit__(self):
         if odb_batch_init(&self.batch) != ODB_OK:
@@ -160,9 +158,6 @@ cdef class WriteBatch:
 
 cdef class Snapshot:
     """A consistent read view; released by release(), by del, or when the engine closes."""
-    cdef odb_snapshot *snap
-    cdef Engine engine
-    cdef object __weakref__
 
     def release(self):
         if self.snap != NULL:
@@ -337,12 +332,6 @@ cdef inline int _compare(odb_slice a, odb_slice b) noexcept nogil:
 
 cdef class Engine:
     """An open orbitdb LSM database directory (see README, "Engine API")."""
-    cdef odb_db *db
-    cdef readonly str path
-    cdef int active
-    cdef object iterators
-    cdef object snapshots
-    cdef readonly dict options
 
     def __init__(self, path, create_if_missing=True, error_if_exists=False, **knobs):
         cdef odb_options opt
@@ -395,13 +384,13 @@ cdef class Engine:
         self.iterators = weakref.WeakSet()
         self.snapshots = weakref.WeakSet()
 
-    cdef inline int _enter(self) except -1:
+    cdef int _enter(self) except -1:
         if self.db == NULL:
             raise EngineError(f"engine {self.path} is closed")
         self.active += 1
         return 0
 
-    cdef inline void _leave(self):
+    cdef void _leave(self):
         self.active -= 1
 
     def put(self, key, value, sync=False):
@@ -460,6 +449,74 @@ cdef class Engine:
         finally:
             odb_buf_free(&value)
             self._leave()
+
+    cdef object get_with(self, odb_slice key, Snapshot snapshot, value_reader read, object ctx):
+        cdef odb_error err
+        cdef odb_buf value
+        cdef int rc
+        cdef const odb_snapshot *snap = NULL
+        if snapshot is not None:
+            if snapshot.engine is not self or snapshot.snap == NULL:
+                raise EngineError("snapshot is released or belongs to another engine")
+            snap = snapshot.snap
+        self._enter()
+        cdef odb_db *db = self.db  # a close() in another thread clears self.db; we hold `active`
+        odb_buf_init(&value)
+        try:
+            with nogil:
+                rc = odb_get(db, key, snap, &value, &err)
+            if rc == ODB_OK:
+                return read(ctx, value.data, <Py_ssize_t>value.len)
+            if rc == ODB_NOT_FOUND:
+                return None
+            raise _error(&err)
+        finally:
+            odb_buf_free(&value)
+            self._leave()
+
+    def multi_get(self, keys, Snapshot snapshot=None):
+        """[value or None for each key], all read at one state of the database (snapshot,
+        or now), with the GIL released once for the whole batch."""
+        cdef list held = [_as_bytes(k, "key") for k in keys]
+        cdef Py_ssize_t n = len(held), i
+        cdef odb_slice *slices = NULL
+        cdef int64_t *sizes = NULL
+        cdef odb_buf values
+        cdef odb_error err
+        cdef int rc
+        cdef size_t off = 0
+        cdef const odb_snapshot *snap = NULL
+        if snapshot is not None:
+            if snapshot.engine is not self or snapshot.snap == NULL:
+                raise EngineError("snapshot is released or belongs to another engine")
+            snap = snapshot.snap
+        if n == 0:
+            return []
+        slices = <odb_slice *>malloc(n * sizeof(odb_slice))
+        sizes = <int64_t *>malloc(n * sizeof(int64_t))
+        odb_buf_init(&values)
+        self._enter()
+        cdef odb_db *db = self.db
+        try:
+            if slices == NULL or sizes == NULL:
+                raise MemoryError()
+            for i in range(n):
+                slices[i] = _bytes_slice(<bytes>held[i])
+            with nogil:
+                rc = odb_multi_get(db, slices, <size_t>n, snap, &values, sizes, &err)
+            if rc != ODB_OK:
+                raise _error(&err)
+            out = [None] * n
+            for i in range(n):
+                if sizes[i] >= 0:
+                    out[i] = PyBytes_FromStringAndSize(values.data + off, <Py_ssize_t>sizes[i])
+                    off += <size_t>sizes[i]
+            return out
+        finally:
+            self._leave()
+            odb_buf_free(&values)
+            free(slices)
+            free(sizes)
 
     def get_newest(self, key, Snapshot snapshot not None):
         """(newest value or None, whether it is another version than the one snapshot

@@ -3,15 +3,20 @@
     orbitdb serve [--port 15432] [--host 127.0.0.1] [--data-dir ./orbit_integrated_data]
                   [--config FILE] [--log-level info] [--log-format text|json]
                   [--allow-trust-on-network]
+    orbitdb upgrade [--data-dir ./orbit_integrated_data]
 
 Flags override the config file. Exit codes: 0 after an orderly stop (SIGTERM / SIGINT),
 2 for a bad command line or configuration (reported before anything is opened), 1 when the
 server cannot start (port in use, data directory locked or unreadable).
+
+`upgrade` converts every database of a server's data directory (or one database directory, as
+`orbitdb.connect` opens) to the current storage format; exit code 1 when one cannot be.
 """
 
 from __future__ import annotations
 
 import argparse
+import fcntl
 import ipaddress
 import logging
 import os
@@ -32,6 +37,7 @@ from orbitdb.config import (
     check_log_level,
     load_config,
 )
+from orbitdb.storage.upgrade import upgrade
 
 log = logging.getLogger("orbitdb")
 
@@ -66,12 +72,65 @@ def _parser() -> argparse.ArgumentParser:
         default=None,
         help="start with trust authentication (no passwords) on a listen address other than loopback",
     )
+    upgrade = commands.add_parser(
+        "upgrade",
+        help="convert databases written by an older orbitdb to the current storage format",
+        description="Convert every database of a server data directory, or one database directory, to the "
+        "current storage format (run it with no server using the directory).",
+    )
+    upgrade.add_argument("--data-dir", help=f"data directory or database directory (default {DEFAULT_DATA_DIR})")
     return parser
 
 
 def main(argv: Sequence[str] | None = None) -> int:
     args = _parser().parse_args(argv)
+    if args.command == "upgrade":
+        return upgrade_databases(args.data_dir or DEFAULT_DATA_DIR)
     return serve(args)
+
+
+def upgrade_databases(data_dir: str) -> int:
+    """`orbitdb upgrade`: each database directory of data_dir converted, a line for each."""
+    from orbitdb.sql.cluster import LOCK_FILE
+    from orbitdb.sql.cluster_registry import REGISTRY_FILE, Registry
+
+    if not os.path.isdir(data_dir):
+        print(f"orbitdb: no directory {data_dir}", file=sys.stderr)
+        return EXIT_FAILURE
+    lock_fd = None
+    if os.path.exists(os.path.join(data_dir, REGISTRY_FILE)):  # a server's data dir: each of its databases
+        lock_fd = os.open(os.path.join(data_dir, LOCK_FILE), os.O_RDWR | os.O_CREAT, 0o644)
+        try:
+            fcntl.flock(lock_fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except OSError:
+            os.close(lock_fd)
+            print(f"orbitdb: data directory {data_dir} is in use by a running server: stop it first",
+                  file=sys.stderr)
+            return EXIT_FAILURE
+        registry = Registry.load(data_dir)
+        assert registry is not None
+        targets = sorted({os.path.join(data_dir, e.directory) for e in registry.entries if e.directory is not None})
+    elif os.path.isdir(os.path.join(data_dir, SQL_SUBDIR)):
+        targets = [os.path.join(data_dir, SQL_SUBDIR)]
+    else:
+        targets = [data_dir]
+    failed = 0
+    try:
+        for path in targets:
+            try:
+                result = upgrade(path)
+            except Exception as exc:  # noqa: BLE001 - not a database, damaged, in use: say which, go on
+                print(f"orbitdb: {path}: not converted: {exc}", file=sys.stderr)
+                failed += 1
+                continue
+            if result.already_current:
+                print(f"{path}: already in the current storage format")
+            else:
+                print(f"{path}: {result.rows_converted:,} rows converted to the current storage format")
+    finally:
+        if lock_fd is not None:
+            os.close(lock_fd)
+    return EXIT_FAILURE if failed else EXIT_OK
 
 
 def _settings(args: argparse.Namespace) -> tuple[Config, str]:

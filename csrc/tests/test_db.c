@@ -51,6 +51,32 @@ static void check_all(odb_db *db) {
         }
     }
     odb_buf_free(&v);
+    /* every key at once through multi-get: the same answers, values laid end to end */
+    odb_slice *keys = malloc(KEYSPACE * sizeof *keys);
+    char (*names)[16] = malloc(KEYSPACE * sizeof *names);
+    int64_t *sizes = malloc(KEYSPACE * sizeof *sizes);
+    CHECK(keys != NULL && names != NULL && sizes != NULL);
+    for (int j = 0; j < KEYSPACE; j++) {
+        key_of(j, names[j]);
+        keys[j] = odb_slice_make(names[j], strlen(names[j]));
+    }
+    odb_buf all;
+    odb_buf_init(&all);
+    CHECK_OK(odb_multi_get(db, keys, KEYSPACE, NULL, &all, sizes, &err), &err);
+    size_t off = 0;
+    for (int j = 0; j < KEYSPACE; j++) {
+        if (model[j] == NULL) {
+            CHECK(sizes[j] == -1);
+        } else {
+            CHECK(sizes[j] == (int64_t)strlen(model[j]) && memcmp(all.data + off, model[j], (size_t)sizes[j]) == 0);
+            off += (size_t)sizes[j];
+        }
+    }
+    CHECK(off == all.len);
+    odb_buf_free(&all);
+    free(keys);
+    free(names);
+    free(sizes);
     /* forward */
     odb_iter *it = odb_db_iter(db, NULL);
     CHECK(it != NULL);

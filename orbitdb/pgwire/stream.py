@@ -50,6 +50,11 @@ class Stream:
     def read_exact(self, n: int) -> bytes:
         while len(self._inbuf) < n:
             self._fill()
+        if len(self._inbuf) == n:
+            # a new buffer, so that one large message's capacity is not kept after it
+            data = bytes(self._inbuf)
+            self._inbuf = bytearray()
+            return data
         data = bytes(self._inbuf[:n])
         del self._inbuf[:n]
         return data

@@ -99,6 +99,8 @@ class Database:
             store = Store(path, **knobs)
         except EngineError as e:
             raise SqlError("58030", f"could not open database at {path}: {e}") from e
+        except StorageError as e:  # a storage format this orbitdb does not open (the message says what to do)
+            raise SqlError(e.sqlstate, str(e)) from e
         spill.sweep(path)  # temporary files a crash left behind
         return cls(store)
 

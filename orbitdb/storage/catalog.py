@@ -12,13 +12,10 @@ from collections.abc import Callable
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
-CATALOG_PREFIX = b"\x00c"
-FIRST_OID = 16384
+from orbitdb.storage.keyspace import CATALOG_PREFIX, FIRST_OID, NEXT_OID_KEY, catalog_key
 
-
-def catalog_key(oid: int) -> bytes:
-    return CATALOG_PREFIX + oid.to_bytes(8, "big")
-
+__all__ = ["CATALOG_PREFIX", "FIRST_OID", "NEXT_OID_KEY", "Catalog", "ColumnDef", "ConstraintDef", "IndexDef",
+           "SchemaDef", "SequenceDef", "TableDef", "catalog_key", "decode_object", "encode_object", "new_version"]
 
 @dataclass
 class ColumnDef:
@@ -144,8 +141,6 @@ def encode_object(obj: TableDef | SequenceDef | SchemaDef) -> bytes:
     doc["_kind"] = {TableDef: "table", SequenceDef: "sequence", SchemaDef: "schema"}[type(obj)]
     return json.dumps(doc, separators=(",", ":")).encode()
 
-
-NEXT_OID_KEY = CATALOG_PREFIX + b"\xff" * 8
 
 # every catalog state gets its own version number, so a plan cached for one is never
 # taken for another (a transaction's private copy changes in place with each DDL)

@@ -28,3 +28,16 @@ class LockNotAvailable(StorageError):
 
 class QueryCanceled(StorageError):
     sqlstate = "57014"
+
+
+class DataCorrupted(StorageError):
+    """Stored bytes that no version of orbitdb writes (a damaged row, key or record)."""
+
+    sqlstate = "XX001"
+
+
+class StorageFormatError(StorageError):
+    """A database whose storage format this orbitdb does not open (too old: convert it with
+    `orbitdb upgrade`; too new: written by a later orbitdb)."""
+
+    sqlstate = "55000"

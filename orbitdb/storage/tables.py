@@ -3,13 +3,15 @@ lookups and scans through a transaction, and index maintenance."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from typing import Any
 
+from orbitdb.storage._access import RowReader
 from orbitdb.storage.catalog import IndexDef, TableDef
 from orbitdb.storage.keycodec import encode_key, encode_value
+from orbitdb.storage.keyspace import index_prefix, prefix_end, table_prefix
 from orbitdb.storage.rowcodec import RowCodec, decode_stored
-from orbitdb.storage.txn import Transaction, index_prefix, prefix_end, table_prefix
+from orbitdb.storage.txn import Transaction
 
 
 class TableAccess:
@@ -22,17 +24,15 @@ class TableAccess:
         self.prefix = table_prefix(table.oid)
         self.stop = prefix_end(self.prefix)
         width = table.next_slot
-        kinds = ["text"] * width
+        kinds: list[str | None] = [None] * width  # None: a slot whose column is gone, never decoded
         missing: list[Any] = [None] * width
         self.slots = [c.slot for c in table.columns]
         for c in table.columns:
             kinds[c.slot] = c.kind
-        self.codec = RowCodec(kinds)
-        for c in table.columns:
             if c.missing is not None:
                 missing[c.slot] = decode_stored(c.kind, c.missing)
-        if any(m is not None for m in missing):
-            self.codec = RowCodec(kinds, missing)
+        self.codec = RowCodec(kinds, missing)
+        self.reader = RowReader(self.prefix, self.codec, self.slots)
         self.width = width
         self.identity = self.slots == list(range(width))
         names = [c.name for c in table.columns]
@@ -42,18 +42,21 @@ class TableAccess:
         ]
 
     def decode(self, data: bytes) -> tuple[Any, ...]:
-        vals = self.codec.decode(data)
         if self.identity:
-            return vals
-        return tuple(vals[s] for s in self.slots)
+            return self.codec.decode(data)  # type: ignore[no-any-return]
+        return self.codec.decode_columns(data, self.slots)  # type: ignore[no-any-return]
+
+    def decode_columns(self, data: bytes, columns: Sequence[int]) -> tuple[Any, ...]:
+        """Only the given logical columns of a stored row, in that order."""
+        return self.codec.decode_columns(data, [self.slots[c] for c in columns])  # type: ignore[no-any-return]
 
     def encode(self, row: tuple[Any, ...] | list[Any]) -> bytes:
         if self.identity:
-            return self.codec.encode(row)
+            return self.codec.encode(row)  # type: ignore[no-any-return]
         phys: list[Any] = [None] * self.width
         for s, v in zip(self.slots, row):
             phys[s] = v
-        return self.codec.encode(phys)
+        return self.codec.encode(phys)  # type: ignore[no-any-return]
 
     def pk_key(self, pk_values: tuple[Any, ...] | list[Any]) -> bytes:
         return self.prefix + encode_key(pk_values)
@@ -76,6 +79,18 @@ class TableAccess:
     def get(self, txn: Transaction, key: bytes) -> tuple[Any, ...] | None:
         data = txn.get(key)
         return None if data is None else self.decode(data)
+
+    def get_row(self, txn: Transaction, pk_values: tuple[Any, ...] | list[Any],
+                columns: Sequence[int] | None = None) -> tuple[Any, ...] | None:
+        """The row with primary key pk_values as txn sees it, or None: the key encoded, read and
+        the row decoded in one call (columns: only those logical columns, in that order)."""
+        return self.reader.get_row(txn, pk_values, columns)  # type: ignore[no-any-return]
+
+    def multi_get(self, txn: Transaction, keys: list[bytes],
+                  columns: Sequence[int] | None = None) -> list[tuple[Any, ...] | None]:
+        """get() of many row keys, read from the engine in one call."""
+        decode = self.decode if columns is None else (lambda data: self.decode_columns(data, columns))
+        return [None if data is None else decode(data) for data in txn.multi_get(keys)]
 
     def scan(self, txn: Transaction, start: bytes | None = None, stop: bytes | None = None,
              reverse: bool = False) -> Iterator[tuple[bytes, bytes]]:

@@ -16,9 +16,9 @@ import threading
 from typing import Any
 
 from orbitdb.storage.catalog import Catalog
+from orbitdb.storage.keyspace import TEMP_OID_BASE, TEMP_OID_END
 
-TEMP_OID_BASE = 0x8000_0000
-TEMP_OID_END = 0x1_0000_0000
+__all__ = ["TEMP_OID_BASE", "TEMP_OID_END", "TempObjects", "TempOids", "is_temp_oid"]
 
 
 def is_temp_oid(oid: int) -> bool:

@@ -18,20 +18,35 @@ from typing import Any
 from sortedcontainers import SortedDict
 
 from orbitdb.engine import Engine, Snapshot, WriteBatch
-from orbitdb.storage.catalog import CATALOG_PREFIX, FIRST_OID, Catalog, SequenceDef, new_version
+from orbitdb.storage.catalog import Catalog, SequenceDef, new_version
 from orbitdb.storage.errors import SerializationFailure, StorageError
+from orbitdb.storage.formatcheck import check_format
+from orbitdb.storage.keyspace import (
+    CATALOG_PREFIX,
+    FIRST_OID,
+    INDEX_PREFIX,
+    ROWID_PREFIX,
+    SEQUENCE_PREFIX,
+    TABLE_PREFIX,
+    index_prefix,
+    prefix_end,
+    rowid_key,
+    sequence_key,
+    table_prefix,
+    temporary_ranges,
+)
 from orbitdb.storage.lockmodes import ACCESS_EXCLUSIVE
 from orbitdb.storage.locks import GRANTED, WAIT, LockManager, Tag, write_intent_tag
 from orbitdb.storage.moves import Moves
 from orbitdb.storage.serializable import CommitLog, ReadSet
-from orbitdb.storage.temp import TEMP_OID_BASE, TEMP_OID_END, TempObjects, TempOids, is_temp_oid
+from orbitdb.storage.temp import TempObjects, TempOids, is_temp_oid
 
 log = logging.getLogger("orbitdb.storage")
 
-SEQUENCE_PREFIX = b"\x00s"
-ROWID_PREFIX = b"\x00r"
-TABLE_PREFIX = b"\x01"
-INDEX_PREFIX = b"\x02"
+# the key space's names, where the SQL layer has always found them
+__all__ = ["INDEX_PREFIX", "READ_COMMITTED", "REPEATABLE_READ", "ROWID_PREFIX", "SEQUENCE_PREFIX", "SERIALIZABLE",
+           "TABLE_PREFIX", "Store", "Transaction", "index_prefix", "prefix_end", "table_prefix"]
+
 _ABSENT = object()
 _EMPTY: dict = {}
 _SEQ_LOG_AHEAD = 32  # values handed out before the sequence state is persisted again
@@ -41,25 +56,6 @@ REPEATABLE_READ = "repeatable read"
 SERIALIZABLE = "serializable"
 
 
-def table_prefix(oid: int) -> bytes:
-    return TABLE_PREFIX + oid.to_bytes(4, "big")
-
-
-def index_prefix(oid: int) -> bytes:
-    return INDEX_PREFIX + oid.to_bytes(4, "big")
-
-
-def prefix_end(prefix: bytes) -> bytes:
-    """The smallest key greater than every key starting with prefix."""
-    p = bytearray(prefix)
-    while p and p[-1] == 0xFF:
-        p.pop()
-    if not p:
-        return b"\xff" * 16
-    p[-1] += 1
-    return bytes(p)
-
-
 class Store:
     """A database directory: the engine, the committed catalog, sequences and locks.
     Shared by every session of the process."""
@@ -67,17 +63,24 @@ class Store:
     def __init__(self, path: str, **knobs: Any) -> None:
         self.engine = Engine(path, **knobs)
         self.path = path
+        try:
+            stamp = check_format(self.engine, path)  # before anything is written
+        except BaseException:
+            self.engine.close()
+            raise
         dropped = self.engine.property("orbitdb.wal-tail-dropped")
         if dropped:
             # a torn last write: it was never acknowledged, so recovery dropped it
             log.warning("recovery dropped the torn tail of the write-ahead log in %s: %s", path, dropped)
         items = list(self.engine.items(CATALOG_PREFIX, prefix_end(CATALOG_PREFIX)))
         self.catalog = Catalog.load(items)
-        if self.catalog.dirty:
+        if self.catalog.dirty or stamp:
             batch = WriteBatch()
-            for key, value in self.catalog.changes():
+            for key, value in self.catalog.changes() if self.catalog.dirty else ():
                 if value is not None:
                     batch.put(key, value)
+            for key, value in stamp:
+                batch.put(key, value)
             self.engine.write(batch, sync=True)
             self.catalog.dirty.clear()
         self.locks = LockManager()
@@ -99,13 +102,8 @@ class Store:
     def _clear_temporary(self) -> None:
         """Removes what temporary objects of sessions before this open left behind (their
         sessions are gone: a crash, or a close that could not clean up)."""
-        base, end = TEMP_OID_BASE, TEMP_OID_END
-        ranges = [(TABLE_PREFIX + base.to_bytes(4, "big"), INDEX_PREFIX),
-                  (INDEX_PREFIX + base.to_bytes(4, "big"), prefix_end(INDEX_PREFIX)),
-                  (SEQUENCE_PREFIX + base.to_bytes(8, "big"), SEQUENCE_PREFIX + end.to_bytes(8, "big")),
-                  (ROWID_PREFIX + base.to_bytes(8, "big"), ROWID_PREFIX + end.to_bytes(8, "big"))]
         batch = WriteBatch()
-        for start, stop in ranges:
+        for start, stop in temporary_ranges():
             for key, _ in self.engine.items(start, stop):
                 batch.delete(key)
         if len(batch):
@@ -141,7 +139,7 @@ class Store:
     def _seq(self, seq: SequenceDef) -> list[Any]:
         st = self._seq_state.get(seq.oid)
         if st is None:
-            raw = self.engine.get(SEQUENCE_PREFIX + seq.oid.to_bytes(8, "big"))
+            raw = self.engine.get(sequence_key(seq.oid))
             if raw is None:
                 st = [seq.start, False, None]
             else:
@@ -155,7 +153,7 @@ class Store:
 
     def _persist_seq(self, oid: int, value: int, called: bool, ahead: bool) -> None:
         doc = json.dumps({"value": value, "called": called, "ahead": ahead}).encode()
-        self.engine.put(SEQUENCE_PREFIX + oid.to_bytes(8, "big"), doc, sync=True)
+        self.engine.put(sequence_key(oid), doc, sync=True)
 
     def sequence_next(self, seq: SequenceDef) -> int:
         with self._seq_lock:
@@ -199,7 +197,7 @@ class Store:
         """Hidden row ids for tables without a primary key; persisted ahead like sequences."""
         with self._seq_lock:
             st = self._rowid_state.get(table_oid)
-            key = ROWID_PREFIX + table_oid.to_bytes(8, "big")
+            key = rowid_key(table_oid)
             if st is None:
                 raw = self.engine.get(key)
                 start = int(raw) if raw is not None else 0
@@ -317,6 +315,24 @@ class Transaction:
         if self.reads is not None:
             self.reads.keys.add(key)
         return self.store.engine.get(key, self.snapshot)
+
+    def multi_get(self, keys: list[bytes]) -> list[bytes | None]:
+        """get() of many keys, the engine's part in one call."""
+        writes = self.writes
+        if not writes:
+            found: list[bytes | None] = self.store.engine.multi_get(keys, self.snapshot)
+            if self.reads is not None:
+                self.reads.keys.update(keys)
+            return found
+        out: list[Any] = [writes.get(k, _ABSENT) for k in keys]
+        todo = [i for i, v in enumerate(out) if v is _ABSENT]
+        if todo:
+            wanted = [keys[i] for i in todo]
+            if self.reads is not None:
+                self.reads.keys.update(wanted)
+            for i, v in zip(todo, self.store.engine.multi_get(wanted, self.snapshot)):
+                out[i] = v
+        return out
 
     def get_latest(self, key: bytes) -> bytes | None:
         """The newest committed version (or our own write): what a writer works on once
