@@ -209,6 +209,11 @@ def _record_value(v: tuple[Any, ...]) -> tuple[Any, ...]:
     return type(v)(*fields) if hasattr(v, "_fields") else tuple(fields)
 
 
+_KEPT_SHAPES = 256
+# converters that read the session's state when they are made: made again for each result
+_SESSION_DEPENDENT_OIDS = frozenset({1184, 2205, 2206, 4089, 4096, 24, 2202})
+
+
 def _converter(oid: int, con: Connection) -> Any:
     """How a column's values are handed to Python, as psycopg2 would parse them."""
     if oid == 1184:  # timestamptz: in the session's time zone
@@ -321,10 +326,7 @@ class Cursor:
             self.description = None
             self.rowcount = r.rowcount if r.rowcount >= 0 else -1
             return
-        self.description = [Column((c.name, c.type_oid, None, c.type_size if c.type_size > 0 else None,
-                                    None, None, None)) for c in r.columns]
-        convs = [_converter(c.type_oid, self.connection) for c in r.columns]
-        self._convs = convs if any(f is not None for f in convs) else None
+        self.description, self._convs = self.connection._shape(r.columns)
         if not isinstance(r.rows, RowStream):
             self._rows = self._converted(list(r.rows))
             self.rowcount = len(self._rows) if r.rowcount < 0 else r.rowcount
@@ -613,6 +615,25 @@ class Connection:
         self.notices: list[str] = []
         # the cursor whose statement is producing rows on demand, and that statement's rows
         self._current: tuple[weakref.ref[Cursor], RowStream] | None = None
+        # descriptions and converters of the results of cached plans (Connection._shape)
+        self._shapes: dict[int, tuple[list[Any], list[Column], list[Any] | None]] = {}
+
+    def _shape(self, columns: list[Any]) -> tuple[list[Column], list[Any] | None]:
+        """A result's description and value converters. A cached plan hands out the same
+        columns list each time it runs: what was made for it is reused, unless a converter
+        depends on the session's state (the time zone of timestamptz, reg* names)."""
+        cached = self._shapes.get(id(columns))
+        if cached is not None and cached[0] is columns:
+            return cached[1], cached[2]
+        description = [Column((c.name, c.type_oid, None, c.type_size if c.type_size > 0 else None,
+                               None, None, None)) for c in columns]
+        convs = [_converter(c.type_oid, self) for c in columns]
+        shape = (description, convs if any(f is not None for f in convs) else None)
+        if not any(c.type_oid in _SESSION_DEPENDENT_OIDS for c in columns):
+            if len(self._shapes) >= _KEPT_SHAPES:
+                self._shapes.clear()
+            self._shapes[id(columns)] = (columns, *shape)
+        return shape
 
     def _keep_notices(self, results: Sequence[Result | CopyIn | CopyOut]) -> None:
         for r in results:

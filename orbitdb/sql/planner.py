@@ -6,7 +6,7 @@ operations and CTEs."""
 from __future__ import annotations
 
 import itertools
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
@@ -750,9 +750,11 @@ class Planner:
             return plan, rest
         comp = Compiler(self, scope, self.rt, where="WHERE")
         fns = [comp.compile_bool(cj, "WHERE").fn for cj in local]
-        plan.filter = all_true(fns)
         plan.filter_sql = [cj.sql(dialect="postgres") for cj in local]
-        self._choose_access(plan, local, scope, comp)
+        in_key = self._choose_access(plan, local, scope, comp)
+        # a condition the key lookup answers exactly is not checked again on each row
+        kept = [f for i, f in enumerate(fns) if i not in in_key]
+        plan.filter = all_true(kept) if kept else None
         return plan, rest
 
     def _local_to(self, cj: exp.Expression, scope: Scope, rel: str | None) -> bool:
@@ -779,13 +781,17 @@ class Planner:
                     return False
         return True
 
-    def _choose_access(self, scan: TableScan, local: list[exp.Expression], scope: Scope, comp: Compiler) -> None:
+    def _choose_access(self, scan: TableScan, local: list[exp.Expression], scope: Scope, comp: Compiler) -> set[int]:
+        """Points the scan at a primary-key point or range, or an index, from local's simple
+        conditions; returns the positions in local of the conditions the chosen key answers
+        exactly (`col = value` on a key column whose key encoding equals SQL equality)."""
         table = scan.access.table
         eq: dict[str, E] = {}
+        eq_from: dict[str, int] = {}  # the conjunct each eq value came from, when it is just that
         lo: dict[str, tuple[E, bool]] = {}
         hi: dict[str, tuple[E, bool]] = {}
-        for cj in local:
-            for col, op, val in self._simple_predicates(cj):
+        for n_cj, cj in enumerate(local):
+            for col, op, val in self._simple_predicates(cj, scan.alias):
                 c = table.column(col)
                 if c is None:
                     continue
@@ -804,15 +810,22 @@ class Planner:
                     continue
                 if op == "=":
                     eq[col] = ve
+                    if isinstance(cj, exp.EQ) and T.strip(ct).oid in _KEY_ORDERED_OIDS:
+                        eq_from[col] = n_cj
+                    else:
+                        eq_from.pop(col, None)
                 elif op in (">", ">="):
                     lo[col] = (ve, op == ">=")
                 elif op in ("<", "<="):
                     hi[col] = (ve, op == "<=")
+        def answered(cols: Sequence[str]) -> set[int]:
+            return {eq_from[c] for c in cols if c in eq_from}
+
         pk = table.primary_key
         if pk and all(c in eq for c in pk):
             scan.mode = "pk_point"
             scan.key_fns = [eq[c].fn for c in pk]
-            return
+            return answered(pk)
         if pk:
             prefix = []
             for c in pk:
@@ -829,7 +842,7 @@ class Planner:
                     hi_e = hi.get(nxt)
                     scan.range = (lo_e[0].fn if lo_e else None, lo_e[1] if lo_e else True,
                                   hi_e[0].fn if hi_e else None, hi_e[1] if hi_e else True)
-                return
+                return answered(pk[:len(prefix)])
         best = None
         for ix, cols, prefix_bytes in scan.access.indexes:
             n = 0
@@ -853,22 +866,30 @@ class Planner:
                 hi_e = hi.get(nxt)
                 scan.range = (lo_e[0].fn if lo_e else None, lo_e[1] if lo_e else True,
                               hi_e[0].fn if hi_e else None, hi_e[1] if hi_e else True)
+            return answered(ix.columns[:n])
+        return set()
 
     def _is_param_or_outer(self, node: exp.Expression) -> bool:
         return all(not isinstance(n, exp.Column) for n in node.walk()) and not any(
             isinstance(n, (exp.Select, exp.Func)) and _volatile(n) for n in node.walk())
 
-    def _simple_predicates(self, cj: exp.Expression) -> list[tuple[str, str, exp.Expression]]:
+    def _simple_predicates(self, cj: exp.Expression, rel: str) -> list[tuple[str, str, exp.Expression]]:
+        """(column, operator, value) of cj's comparisons of a column of relation rel (unqualified,
+        or qualified by rel: not an outer query's column of the same name) with a value."""
         ops = {exp.EQ: "=", exp.GT: ">", exp.GTE: ">=", exp.LT: "<", exp.LTE: "<="}
         flip = {"=": "=", ">": "<", ">=": "<=", "<": ">", "<=": ">="}
+
+        def of_rel(n: exp.Expression) -> bool:
+            return isinstance(n, exp.Column) and (not n.table or ident(n.args["table"]) == rel)
+
         out = []
         if type(cj) in ops:
             op = ops[type(cj)]
-            if isinstance(cj.this, exp.Column) and not isinstance(cj.expression, exp.Column):
+            if of_rel(cj.this) and not isinstance(cj.expression, exp.Column):
                 out.append((ident(cj.this.this), op, cj.expression))
-            elif isinstance(cj.expression, exp.Column) and not isinstance(cj.this, exp.Column):
+            elif of_rel(cj.expression) and not isinstance(cj.this, exp.Column):
                 out.append((ident(cj.expression.this), flip[op], cj.this))
-        elif isinstance(cj, exp.Between) and isinstance(cj.this, exp.Column) and not cj.args.get("symmetric"):
+        elif isinstance(cj, exp.Between) and of_rel(cj.this) and not cj.args.get("symmetric"):
             name = ident(cj.this.this)
             out.append((name, ">=", cj.args["low"]))
             out.append((name, "<=", cj.args["high"]))

@@ -136,6 +136,8 @@ class Prepared:
         return [t.oid if t.oid != T.UNKNOWN.oid else T.TEXT.oid for t in self.param_types]
 
 
+_KEPT_STATEMENTS = 128
+_KEPT_STATEMENT_TEXT = 16 << 10  # longer statements are prepared each time (their text is not kept)
 _TXN_CONTROL = {"BEGIN", "START", "COMMIT", "END", "ROLLBACK", "ABORT", "SAVEPOINT", "RELEASE", "PREPARE"}
 _QUERY = {"SELECT", "WITH", "VALUES", "TABLE"}
 _DML = {"INSERT", "UPDATE", "DELETE"}
@@ -171,6 +173,7 @@ class Session:
         self._txn_start = datetime.datetime.now(_UTC)
         self._stmt_time = self._txn_start
         self.plan_cache = PlanCache()  # bounded in bytes (textcache.py)
+        self._statements: dict[tuple[str, tuple[int, ...]], Prepared] = {}  # execute()'s statement objects
         self.notices: list[Notice] = []
         self.lock = threading.RLock()
         self.prepared_sql: dict[str, Prepared] = {}  # SQL-level PREPARE
@@ -236,6 +239,7 @@ class Session:
             self.db.give_back_temp_number(self._temp_number)
             self.temp = None
         self.plan_cache.clear()
+        self._statements.clear()
         trim()  # what the session's statements freed goes back to the system
 
     def temp_objects(self) -> TempObjects:
@@ -261,6 +265,7 @@ class Session:
         if own:
             txn.commit(sync=False)
         self.plan_cache.clear()
+        self._statements.clear()
 
     def advisory_locks(self) -> SessionLocks:
         if self._advisory is None:
@@ -308,6 +313,7 @@ class Session:
         if new != old:
             self.changed[key] = new
             self.plan_cache.clear()
+            self._statements.clear()
 
     def _timeouts(self) -> tuple[int, int, int]:
         """statement_timeout, lock_timeout and deadlock_timeout in milliseconds."""
@@ -540,12 +546,27 @@ class Session:
                 _run_to_end(out[-1])  # each statement ends before the next starts
             self.notices.extend(st.notices)
             try:
-                p = self._prepare_stmt(st, list(types)) if params else None
+                p = self._statement_for(st, types) if params else None
             except SqlError as e:
                 self._pass_notices(e)
                 raise
             out.append(self._execute(st, p, list(params or [])))
         return out
+
+    def _statement_for(self, st: Statement, types: list[SqlType]) -> Prepared:
+        """The statement object for st run with parameters of these types: the one made by an
+        earlier execute of the same text and types (its plan checked again when it runs), or a
+        new one, prepared now."""
+        key = (st.text, tuple([t.oid for t in types]))
+        p = self._statements.get(key)
+        if p is not None and p.compiled is not None and p.stmt is st:
+            return p
+        p = self._prepare_stmt(st, list(types))
+        if p.compiled is not None and len(st.text) <= _KEPT_STATEMENT_TEXT:
+            if len(self._statements) >= _KEPT_STATEMENTS:
+                self._statements.clear()
+            self._statements[key] = p
+        return p
 
     def prepare(self, sql: str, param_oids: list[int] | None = None) -> Prepared:
         stmts = split_statements(sql)

@@ -77,6 +77,7 @@ def transaction_control(s: Session, st: Statement) -> Result:
                 raise SqlError(e.sqlstate, str(e)) from e
             s.failed = False
             s.plan_cache.clear()
+            s._statements.clear()
             return Result("ROLLBACK")
         s.rollback()
         return Result("ROLLBACK")
@@ -168,6 +169,7 @@ def settings_statement(s: Session, st: Statement) -> Result:
         if what in ("ALL", "TEMP", "TEMPORARY"):
             s.discard_temp()
         s.plan_cache.clear()
+        s._statements.clear()
         return Result("DISCARD " + what)
     # SET
     rest = toks[1:]

@@ -4,6 +4,7 @@ lookups and scans through a transaction, and index maintenance."""
 from __future__ import annotations
 
 from collections.abc import Iterator, Sequence
+from itertools import islice
 from typing import Any
 
 from orbitdb.storage._access import RowReader
@@ -98,11 +99,21 @@ class TableAccess:
 
     def index_scan(self, txn: Transaction, ix_prefix: bytes, start: bytes, stop: bytes,
                    reverse: bool = False) -> Iterator[tuple[bytes, bytes]]:
-        """(row key, row data) for index entries in [start, stop)."""
-        for _, rowkey in txn.scan(start, stop, reverse):
-            data = txn.get(rowkey)
-            if data is not None:
-                yield rowkey, data
+        """(row key, row data) for index entries in [start, stop). The rows are read a batch of
+        entries at a time in one engine call; the first batches are small, so that a LIMIT
+        above reads little more than it needs."""
+        entries = txn.scan(start, stop, reverse)
+        batch = 8
+        while True:
+            keys = [rowkey for _, rowkey in islice(entries, batch)]
+            if not keys:
+                return
+            for rowkey, data in zip(keys, txn.multi_get(keys)):
+                if data is not None:
+                    yield rowkey, data
+            if len(keys) < batch:
+                return
+            batch = min(batch * 4, 512)
 
     def scan_latest(self, txn: Transaction, start: bytes | None = None, stop: bytes | None = None
                     ) -> Iterator[tuple[bytes, bytes]]:
