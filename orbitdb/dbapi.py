@@ -365,9 +365,14 @@ class Cursor:
     def _produce_rest(self) -> None:
         """The connection moves on: the rows not yet produced are produced and kept; an error
         is raised by the fetch that reaches it."""
+        self._produce_until(None, FETCH_BATCH)
+
+    def _produce_until(self, n: int | None, batch: int) -> None:
+        """Produces rows until n wait to be fetched (None: to the end); an error stops the
+        statement and is kept for the fetch that reaches it."""
         try:
-            while self._stream is not None:
-                self._produce(FETCH_BATCH)
+            while self._stream is not None and (n is None or len(self._rows) - self._pos < n):
+                self._produce(batch if n is None else max(n - (len(self._rows) - self._pos), batch))
         except SqlError as e:
             self._stream = None
             self._error = error_for(e)
@@ -386,15 +391,7 @@ class Cursor:
             return
         with self.connection._lock:
             self.connection._session_or_raise()
-            try:
-                while self._stream is not None and (n is None or len(self._rows) - self._pos < n):
-                    self._produce(FETCH_BATCH if n is None else max(n - (len(self._rows) - self._pos), FETCH_BATCH))
-            except SqlError as e:
-                self._stream = None
-                self._error = error_for(e)
-            except Exception as e:  # noqa: BLE001 - kept for the fetch that reaches it
-                self._stream = None
-                self._error = internal_error_for(e, self.query or "")
+            self._produce_until(n, FETCH_BATCH)
 
     def _raise_pending(self) -> None:
         error, self._error = self._error, None
