@@ -141,7 +141,8 @@ cdef class Snapshot:
 cdef class Engine:
     cdef odb_db *db
     cdef readonly str path
-    cdef int active
+    cdef int active  # calls in progress (see _enter)
+    cdef bint closing
     cdef object iterators
     cdef object snapshots
     cdef readonly dict options
