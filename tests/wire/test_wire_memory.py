@@ -21,7 +21,7 @@ from wire_support import ServerProcess
 psycopg2 = pytest.importorskip("psycopg2")
 psutil = pytest.importorskip("psutil")
 
-pytestmark = [pytest.mark.needs_sql, pytest.mark.orbitdb_only]
+pytestmark = pytest.mark.orbitdb_only
 
 MB = 1 << 20
 
