@@ -135,6 +135,8 @@ cdef class Engine
 cdef class Snapshot:
     cdef odb_snapshot *snap
     cdef Engine engine
+    cdef int users  # calls reading through it (Engine._enter_with)
+    cdef bint release_pending
     cdef object __weakref__
 
 
@@ -149,6 +151,8 @@ cdef class Engine:
 
     cdef int _enter(self) except -1
     cdef void _leave(self)
+    cdef int _enter_with(self, Snapshot snapshot) except -1
+    cdef void _leave_with(self, Snapshot snapshot)
     cdef _write(self, WriteBatch batch, sync)
     cdef _release_snapshot(self, Snapshot s)
     # read(ctx, value bytes) for key's value at snapshot (None: now), or None when it is absent;

@@ -465,6 +465,22 @@ cdef class Engine:
     cdef void _leave(self):
         self.active -= 1
 
+    cdef int _enter_with(self, Snapshot snapshot) except -1:
+        # the snapshot too counts the calls that read through it without the GIL: a release() in
+        # another thread meanwhile is left to the last of them (see _release_snapshot)
+        self._enter()
+        if snapshot is not None:
+            snapshot.users += 1
+        return 0
+
+    cdef void _leave_with(self, Snapshot snapshot):
+        if snapshot is not None:
+            snapshot.users -= 1
+            if snapshot.users == 0 and snapshot.release_pending:
+                snapshot.release_pending = False
+                self._release_snapshot(snapshot)
+        self._leave()
+
     def put(self, key, value, sync=False):
         cdef WriteBatch b = WriteBatch()
         b.put(key, value)
@@ -506,10 +522,10 @@ cdef class Engine:
             _view(key, k, "key")
             ks = k.s
         if snapshot is not None:
-            if snapshot.engine is not self or snapshot.snap == NULL:
+            if snapshot.engine is not self or snapshot.snap == NULL or snapshot.release_pending:
                 raise InvalidArgumentError("snapshot is released or belongs to another engine")
             snap = snapshot.snap
-        self._enter()
+        self._enter_with(snapshot)
         cdef odb_db *db = self.db
         odb_buf_init(&value)
         try:
@@ -522,7 +538,7 @@ cdef class Engine:
             raise _error(&err)
         finally:
             odb_buf_free(&value)
-            self._leave()
+            self._leave_with(snapshot)
 
     cdef object get_with(self, odb_slice key, Snapshot snapshot, value_reader read, object ctx):
         cdef odb_error err
@@ -530,10 +546,10 @@ cdef class Engine:
         cdef int rc
         cdef const odb_snapshot *snap = NULL
         if snapshot is not None:
-            if snapshot.engine is not self or snapshot.snap == NULL:
+            if snapshot.engine is not self or snapshot.snap == NULL or snapshot.release_pending:
                 raise InvalidArgumentError("snapshot is released or belongs to another engine")
             snap = snapshot.snap
-        self._enter()
+        self._enter_with(snapshot)
         cdef odb_db *db = self.db
         odb_buf_init(&value)
         try:
@@ -546,7 +562,7 @@ cdef class Engine:
             raise _error(&err)
         finally:
             odb_buf_free(&value)
-            self._leave()
+            self._leave_with(snapshot)
 
     def multi_get(self, keys, Snapshot snapshot=None):
         """[value or None for each key], all read at one state of the database (snapshot,
@@ -561,7 +577,7 @@ cdef class Engine:
         cdef size_t off = 0
         cdef const odb_snapshot *snap = NULL
         if snapshot is not None:
-            if snapshot.engine is not self or snapshot.snap == NULL:
+            if snapshot.engine is not self or snapshot.snap == NULL or snapshot.release_pending:
                 raise InvalidArgumentError("snapshot is released or belongs to another engine")
             snap = snapshot.snap
         if n == 0:
@@ -569,7 +585,7 @@ cdef class Engine:
         slices = <odb_slice *>malloc(n * sizeof(odb_slice))
         sizes = <int64_t *>malloc(n * sizeof(int64_t))
         odb_buf_init(&values)
-        self._enter()
+        self._enter_with(snapshot)
         cdef odb_db *db = self.db
         try:
             if slices == NULL or sizes == NULL:
@@ -587,7 +603,7 @@ cdef class Engine:
                     off += <size_t>sizes[i]
             return out
         finally:
-            self._leave()
+            self._leave_with(snapshot)
             odb_buf_free(&values)
             free(slices)
             free(sizes)
@@ -603,10 +619,10 @@ cdef class Engine:
         cdef odb_buf old
         cdef uint64_t newest = 0, seen = 0
         cdef int rc, rc_old = ODB_OK
-        if snapshot.engine is not self or snapshot.snap == NULL:
+        if snapshot.engine is not self or snapshot.snap == NULL or snapshot.release_pending:
             raise InvalidArgumentError("snapshot is released or belongs to another engine")
         cdef const odb_snapshot *snap = snapshot.snap
-        self._enter()
+        self._enter_with(snapshot)
         cdef odb_db *db = self.db
         odb_buf_init(&value)
         odb_buf_init(&old)
@@ -624,7 +640,7 @@ cdef class Engine:
         finally:
             odb_buf_free(&value)
             odb_buf_free(&old)
-            self._leave()
+            self._leave_with(snapshot)
 
     def snapshot(self):
         self._enter()
@@ -640,6 +656,9 @@ cdef class Engine:
             self._leave()
 
     cdef _release_snapshot(self, Snapshot s):
+        if s.users > 0:
+            s.release_pending = True  # new calls refuse it; the last running one releases it
+            return
         if s.snap != NULL and self.db != NULL:
             odb_snapshot_release(self.db, s.snap)
         s.snap = NULL
@@ -648,7 +667,7 @@ cdef class Engine:
     def items(self, start=None, stop=None, reverse=False, Snapshot snapshot=None):
         cdef const odb_snapshot *snap = NULL
         if snapshot is not None:
-            if snapshot.engine is not self or snapshot.snap == NULL:
+            if snapshot.engine is not self or snapshot.snap == NULL or snapshot.release_pending:
                 raise InvalidArgumentError("snapshot is released or belongs to another engine")
             snap = snapshot.snap
         self._enter()

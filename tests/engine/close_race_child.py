@@ -1,5 +1,6 @@
 """Child process of test_close_race.py: threads call get, put, multi_get, get_newest and scan an
-engine while another thread closes it, ROUNDS times. A crash kills only this process, which the
+engine while another thread closes it, ROUNDS times; some read through a snapshot that the main
+thread releases while they run. A crash kills only this process, which the
 test sees in its exit status.
 
 Usage: close_race_child.py DB_DIR ROUNDS THREADS
@@ -17,12 +18,13 @@ import sys
 import threading
 from collections import Counter
 
-from orbitdb.engine import Engine, EngineClosedError, WriteBatch
+from orbitdb.engine import Engine, EngineClosedError, InvalidArgumentError, Snapshot, WriteBatch
 
 KEYS = 2000
 
 
-def _worker(db: Engine, kind: int, start: threading.Barrier, outcome: Counter[str], lock: threading.Lock) -> None:
+def _worker(db: Engine, kind: int, shared: Snapshot | None, start: threading.Barrier, outcome: Counter[str],
+            lock: threading.Lock) -> None:
     start.wait()
     calls = 0
     try:
@@ -35,6 +37,12 @@ def _worker(db: Engine, kind: int, start: threading.Barrier, outcome: Counter[st
             elif kind == 2:
                 seen = sum(1 for _ in db.items(b"k", b"l"))
                 assert seen == KEYS, f"a scan that ended saw {seen} of {KEYS} keys"
+            elif kind == 5:
+                try:
+                    assert db.get(b"k%05d" % (n % KEYS), snapshot=shared) is not None
+                except InvalidArgumentError as e:  # released by the main thread: read without it
+                    assert "released" in str(e)
+                    shared = None
             elif kind == 3:
                 assert None not in db.multi_get([b"k%05d" % i for i in range(0, KEYS, 97)])
             else:
@@ -59,14 +67,17 @@ def main() -> None:
         db.write(batch)
         if r % 2:
             db.flush()  # reads from table files too, not only the memtable
+        shared = db.snapshot()
         outcome: Counter[str] = Counter()
         lock = threading.Lock()
         start = threading.Barrier(threads + 1)
-        workers = [threading.Thread(target=_worker, args=(db, i % 5, start, outcome, lock)) for i in range(threads)]
+        workers = [threading.Thread(target=_worker, args=(db, i % 6, shared, start, outcome, lock)) for i in range(threads)]
         for w in workers:
             w.start()
         start.wait()
-        threading.Event().wait(0.002 * (r % 10))  # close at a different point of the work each round
+        threading.Event().wait(0.001 * (r % 5))
+        shared.release()
+        threading.Event().wait(0.001 * (r % 5))  # close at a different point of the work each round
         closer = threading.Thread(target=db.close)
         closer.start()
         closer.join()
