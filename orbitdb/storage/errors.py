@@ -79,3 +79,11 @@ def engine_failure(e: EngineError, doing: str) -> StorageError:
         if isinstance(e, cls):
             return EngineFailure(message, sqlstate)
     return EngineFailure(message)
+
+
+def storage_error_for(exc: BaseException) -> StorageError | None:
+    """The storage error for an engine error that escaped a storage call (a read deep in a scan),
+    so that it reaches SQL with its SQLSTATE, not as an internal error; None for anything else."""
+    if isinstance(exc, EngineError):
+        return engine_failure(exc, "could not access the database")
+    return None

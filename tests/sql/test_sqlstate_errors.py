@@ -197,3 +197,25 @@ def test_python_exception_is_internal_error_naming_the_statement(con: Any,
     error = _raises(con.cursor(), "SELECT 'marker'", errors.InternalError_, orbitdb.InternalError)
     assert "SELECT 'marker'" in str(error)
     assert "NoneType" not in str(error)
+
+
+def test_engine_failure_keeps_its_sqlstate(con: Any) -> None:
+    """An engine error under a statement (here: the engine closed beneath the connection) reaches
+    the user with the SQLSTATE storage gives it, not as an internal error; a scan it cuts short
+    fails rather than ending early."""
+    con.autocommit = True
+    cur = con.cursor()
+    cur.execute("CREATE TABLE t (id int PRIMARY KEY)")
+    cur.execute("INSERT INTO t SELECT generate_series(1, 20000)")
+    cur.execute("SELECT id FROM t")
+    assert cur.fetchone() == (1,)
+    con._session.store.engine.close()
+    try:
+        rest = cur.fetchall()
+    except errors.ConnectionDoesNotExist as e:
+        assert "closed" in str(e)
+    else:
+        assert len(rest) == 19999  # every row was read before the close
+    for sql in ("SELECT count(*) FROM t", "INSERT INTO t VALUES (0)"):
+        error = _raises(cur, sql, errors.ConnectionDoesNotExist, orbitdb.OperationalError)
+        assert "closed" in str(error)
