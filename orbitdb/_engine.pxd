@@ -135,19 +135,24 @@ cdef class Engine
 cdef class Snapshot:
     cdef odb_snapshot *snap
     cdef Engine engine
+    cdef int users  # calls reading through it (Engine._enter_with)
+    cdef bint release_pending
     cdef object __weakref__
 
 
 cdef class Engine:
     cdef odb_db *db
     cdef readonly str path
-    cdef int active
+    cdef int active  # calls in progress (see _enter)
+    cdef bint closing
     cdef object iterators
     cdef object snapshots
     cdef readonly dict options
 
     cdef int _enter(self) except -1
     cdef void _leave(self)
+    cdef int _enter_with(self, Snapshot snapshot) except -1
+    cdef void _leave_with(self, Snapshot snapshot)
     cdef _write(self, WriteBatch batch, sync)
     cdef _release_snapshot(self, Snapshot s)
     # read(ctx, value bytes) for key's value at snapshot (None: now), or None when it is absent;

@@ -15,22 +15,65 @@ from orbitdb._engine cimport *
 
 
 class EngineError(Exception):
-    """An engine operation failed (I/O error, locked directory, closed engine...)."""
+    """An engine operation failed; `code` is the engine's status code (csrc/status.h).
+    Each code has its own subclass (see _ERRORS)."""
+
+    code = None  # raised by the binding itself, not from a status code
+
+    def __init__(self, message="", code=None):
+        super().__init__(message)
+        if code is not None:
+            self.code = code
 
 
 class CorruptionError(EngineError):
     """Stored data failed a checksum or format check; the message names the file."""
 
+    code = ODB_CORRUPTION
+
+
+class EngineIOError(EngineError):
+    """A system call failed (the message names the file and errno's text)."""
+
+    code = ODB_IO_ERROR
+
+
+class InvalidArgumentError(EngineError, ValueError):
+    """The engine rejects an argument or option (a ValueError too, as knob checks raise)."""
+
+    code = ODB_INVALID_ARGUMENT
+
+
+class EngineBusyError(EngineError):
+    """The database directory is locked by another opener."""
+
+    code = ODB_BUSY
+
+
+class EngineMemoryError(EngineError, MemoryError):
+    code = ODB_NO_MEMORY
+
+
+class EngineClosedError(EngineError):
+    """The engine, or an iterator of it, was used after (or during) close()."""
+
+    code = ODB_CLOSED
+
+
+# Engine status code -> exception class: the one place the binding decides what an error is.
+_ERRORS = {
+    ODB_CORRUPTION: CorruptionError,
+    ODB_IO_ERROR: EngineIOError,
+    ODB_INVALID_ARGUMENT: InvalidArgumentError,
+    ODB_BUSY: EngineBusyError,
+    ODB_NO_MEMORY: EngineMemoryError,
+    ODB_CLOSED: EngineClosedError,
+}
+
 
 cdef object _error(odb_error *err):
-    msg = err.msg.decode("utf-8", "replace")
-    if err.code == ODB_CORRUPTION:
-        return CorruptionError(msg)
-    if err.code == ODB_INVALID_ARGUMENT and msg.startswith(("write_buffer_size", "max_", "min_", "level0",
-                                                              "target_", "bloom_", "block_", "compression",
-                                                              "pin_l0")):
-        return ValueError(msg)
-    return EngineError(msg)
+    cls = _ERRORS.get(err.code, EngineError)
+    return cls(err.msg.decode("utf-8", "replace"), err.code)
 
 
 # Knob name -> (kind, default). Names and meaning are RocksDB's.
@@ -186,6 +229,8 @@ cdef class _ItemIterator:
     cdef bint started
     cdef bint finished
     cdef bint exhausted
+    cdef bint filling  # a _fill runs (without the GIL) in some thread
+    cdef bint ended_by_close
     cdef list pending
     cdef Py_ssize_t pos
     cdef int batch
@@ -201,10 +246,17 @@ cdef class _ItemIterator:
         return self
 
     cdef void _destroy(self):
+        self.finished = True
+        if self.filling:
+            return  # the running _fill destroys it when it returns
         if self.it != NULL:
             odb_iter_destroy(self.it)
             self.it = NULL
-        self.finished = True
+
+    cdef void _end_by_close(self):
+        self.ended_by_close = True
+        self.pending = []
+        self._destroy()
 
     def close(self):
         self._destroy()
@@ -217,6 +269,9 @@ cdef class _ItemIterator:
         odb_buf_free(&self.buf)
 
     def __next__(self):
+        if self.ended_by_close:
+            # a scan cut short must not look like a scan that ended
+            raise EngineClosedError(f"engine {self.engine.path} was closed during the scan")
         if self.pos < len(self.pending):
             item = self.pending[self.pos]
             self.pos += 1
@@ -225,6 +280,8 @@ cdef class _ItemIterator:
             self._destroy()
             raise StopIteration
         self._fill()
+        if self.ended_by_close:
+            raise EngineClosedError(f"engine {self.engine.path} was closed during the scan")
         if self.pos < len(self.pending):
             item = self.pending[self.pos]
             self.pos += 1
@@ -243,55 +300,65 @@ cdef class _ItemIterator:
         cdef size_t off
         cdef uint32_t klen, vlen
         cdef const char *p
+        # what the loop without the GIL uses is copied first: another thread may change self
+        cdef odb_iter *it = self.it
+        cdef odb_buf *buf = &self.buf
+        cdef bint reverse = self.reverse
+        cdef bint started = self.started
         if has_start:
             start_s = _bytes_slice(self.start)
         if has_stop:
             stop_s = _bytes_slice(self.stop)
+        if self.filling:
+            raise EngineError("the iterator is in use in another thread")
         self.engine._enter()
+        self.filling = True
         try:
-            self.buf.len = 0
+            buf.len = 0
             with nogil:
                 while n < want:
-                    if not self.started:
-                        self.started = True
-                        if not self.reverse:
+                    if not started:
+                        started = True
+                        if not reverse:
                             if has_start:
-                                odb_iter_seek(self.it, start_s)
+                                odb_iter_seek(it, start_s)
                             else:
-                                odb_iter_seek_first(self.it)
+                                odb_iter_seek_first(it)
                         elif has_stop:
-                            odb_iter_seek(self.it, stop_s)
-                            if odb_iter_valid(self.it):
-                                odb_iter_prev(self.it)
+                            odb_iter_seek(it, stop_s)
+                            if odb_iter_valid(it):
+                                odb_iter_prev(it)
                             else:
-                                odb_iter_seek_last(self.it)
+                                odb_iter_seek_last(it)
                         else:
-                            odb_iter_seek_last(self.it)
-                    elif self.reverse:
-                        odb_iter_prev(self.it)
+                            odb_iter_seek_last(it)
+                    elif reverse:
+                        odb_iter_prev(it)
                     else:
-                        odb_iter_next(self.it)
-                    if not odb_iter_valid(self.it):
+                        odb_iter_next(it)
+                    if not odb_iter_valid(it):
                         ended = 1
                         break
-                    k = odb_iter_key(self.it)
-                    if (not self.reverse and has_stop and _compare(k, stop_s) >= 0) or (
-                            self.reverse and has_start and _compare(k, start_s) < 0):
+                    k = odb_iter_key(it)
+                    if (not reverse and has_stop and _compare(k, stop_s) >= 0) or (
+                            reverse and has_start and _compare(k, start_s) < 0):
                         ended = 2
                         break
-                    v = odb_iter_value(self.it)
-                    if (odb_buf_put_fixed32(&self.buf, <uint32_t>k.size) != ODB_OK or
-                            odb_buf_append(&self.buf, k.data, k.size) != ODB_OK or
-                            odb_buf_put_fixed32(&self.buf, <uint32_t>v.size) != ODB_OK or
-                            odb_buf_append(&self.buf, v.data, v.size) != ODB_OK):
+                    v = odb_iter_value(it)
+                    if (odb_buf_put_fixed32(buf, <uint32_t>k.size) != ODB_OK or
+                            odb_buf_append(buf, k.data, k.size) != ODB_OK or
+                            odb_buf_put_fixed32(buf, <uint32_t>v.size) != ODB_OK or
+                            odb_buf_append(buf, v.data, v.size) != ODB_OK):
                         oom = 1
                         break
                     n += 1
+            self.started = started
+            self.filling = False
             if oom:
                 raise MemoryError()
             if ended == 1:
                 odb_error_clear(&err)
-                if odb_iter_status(self.it, &err) != ODB_OK:
+                if odb_iter_status(it, &err) != ODB_OK:
                     self._destroy()
                     raise _error(&err)
             if ended:
@@ -312,6 +379,9 @@ cdef class _ItemIterator:
             if self.batch < 256:
                 self.batch *= 2
         finally:
+            self.filling = False
+            if self.finished:
+                self._destroy()  # a close() of the iterator while it filled
             self.engine._leave()
 
 
@@ -385,13 +455,31 @@ cdef class Engine:
         self.snapshots = weakref.WeakSet()
 
     cdef int _enter(self) except -1:
-        if self.db == NULL:
-            raise EngineError(f"engine {self.path} is closed")
+        # Every call that uses db counts itself in `active`; close() waits for the count to fall
+        # to zero before it frees db, so a call that got in may copy db and release the GIL.
+        if self.db == NULL or self.closing:
+            raise EngineClosedError(f"engine {self.path} is closed")
         self.active += 1
         return 0
 
     cdef void _leave(self):
         self.active -= 1
+
+    cdef int _enter_with(self, Snapshot snapshot) except -1:
+        # the snapshot too counts the calls that read through it without the GIL: a release() in
+        # another thread meanwhile is left to the last of them (see _release_snapshot)
+        self._enter()
+        if snapshot is not None:
+            snapshot.users += 1
+        return 0
+
+    cdef void _leave_with(self, Snapshot snapshot):
+        if snapshot is not None:
+            snapshot.users -= 1
+            if snapshot.users == 0 and snapshot.release_pending:
+                snapshot.release_pending = False
+                self._release_snapshot(snapshot)
+        self._leave()
 
     def put(self, key, value, sync=False):
         cdef WriteBatch b = WriteBatch()
@@ -411,9 +499,10 @@ cdef class Engine:
         cdef int rc
         cdef int do_sync = 1 if sync else 0
         self._enter()
+        cdef odb_db *db = self.db  # never read self.db without the GIL
         try:
             with nogil:
-                rc = odb_write(self.db, &batch.batch, do_sync, &err)
+                rc = odb_write(db, &batch.batch, do_sync, &err)
             if rc != ODB_OK:
                 raise _error(&err)
         finally:
@@ -433,14 +522,15 @@ cdef class Engine:
             _view(key, k, "key")
             ks = k.s
         if snapshot is not None:
-            if snapshot.engine is not self or snapshot.snap == NULL:
-                raise EngineError("snapshot is released or belongs to another engine")
+            if snapshot.engine is not self or snapshot.snap == NULL or snapshot.release_pending:
+                raise InvalidArgumentError("snapshot is released or belongs to another engine")
             snap = snapshot.snap
-        self._enter()
+        self._enter_with(snapshot)
+        cdef odb_db *db = self.db
         odb_buf_init(&value)
         try:
             with nogil:
-                rc = odb_get(self.db, ks, snap, &value, &err)
+                rc = odb_get(db, ks, snap, &value, &err)
             if rc == ODB_OK:
                 return PyBytes_FromStringAndSize(value.data, <Py_ssize_t>value.len)
             if rc == ODB_NOT_FOUND:
@@ -448,7 +538,7 @@ cdef class Engine:
             raise _error(&err)
         finally:
             odb_buf_free(&value)
-            self._leave()
+            self._leave_with(snapshot)
 
     cdef object get_with(self, odb_slice key, Snapshot snapshot, value_reader read, object ctx):
         cdef odb_error err
@@ -456,11 +546,11 @@ cdef class Engine:
         cdef int rc
         cdef const odb_snapshot *snap = NULL
         if snapshot is not None:
-            if snapshot.engine is not self or snapshot.snap == NULL:
-                raise EngineError("snapshot is released or belongs to another engine")
+            if snapshot.engine is not self or snapshot.snap == NULL or snapshot.release_pending:
+                raise InvalidArgumentError("snapshot is released or belongs to another engine")
             snap = snapshot.snap
-        self._enter()
-        cdef odb_db *db = self.db  # a close() in another thread clears self.db; we hold `active`
+        self._enter_with(snapshot)
+        cdef odb_db *db = self.db
         odb_buf_init(&value)
         try:
             with nogil:
@@ -472,7 +562,7 @@ cdef class Engine:
             raise _error(&err)
         finally:
             odb_buf_free(&value)
-            self._leave()
+            self._leave_with(snapshot)
 
     def multi_get(self, keys, Snapshot snapshot=None):
         """[value or None for each key], all read at one state of the database (snapshot,
@@ -487,15 +577,15 @@ cdef class Engine:
         cdef size_t off = 0
         cdef const odb_snapshot *snap = NULL
         if snapshot is not None:
-            if snapshot.engine is not self or snapshot.snap == NULL:
-                raise EngineError("snapshot is released or belongs to another engine")
+            if snapshot.engine is not self or snapshot.snap == NULL or snapshot.release_pending:
+                raise InvalidArgumentError("snapshot is released or belongs to another engine")
             snap = snapshot.snap
         if n == 0:
             return []
         slices = <odb_slice *>malloc(n * sizeof(odb_slice))
         sizes = <int64_t *>malloc(n * sizeof(int64_t))
         odb_buf_init(&values)
-        self._enter()
+        self._enter_with(snapshot)
         cdef odb_db *db = self.db
         try:
             if slices == NULL or sizes == NULL:
@@ -513,7 +603,7 @@ cdef class Engine:
                     off += <size_t>sizes[i]
             return out
         finally:
-            self._leave()
+            self._leave_with(snapshot)
             odb_buf_free(&values)
             free(slices)
             free(sizes)
@@ -529,17 +619,18 @@ cdef class Engine:
         cdef odb_buf old
         cdef uint64_t newest = 0, seen = 0
         cdef int rc, rc_old = ODB_OK
-        if snapshot.engine is not self or snapshot.snap == NULL:
-            raise EngineError("snapshot is released or belongs to another engine")
+        if snapshot.engine is not self or snapshot.snap == NULL or snapshot.release_pending:
+            raise InvalidArgumentError("snapshot is released or belongs to another engine")
         cdef const odb_snapshot *snap = snapshot.snap
-        self._enter()
+        self._enter_with(snapshot)
+        cdef odb_db *db = self.db
         odb_buf_init(&value)
         odb_buf_init(&old)
         try:
             with nogil:
-                rc = odb_get_version(self.db, ks, NULL, &value, &newest, &err)
+                rc = odb_get_version(db, ks, NULL, &value, &newest, &err)
                 if rc == ODB_OK or rc == ODB_NOT_FOUND:
-                    rc_old = odb_get_version(self.db, ks, snap, &old, &seen, &err)
+                    rc_old = odb_get_version(db, ks, snap, &old, &seen, &err)
             if rc != ODB_OK and rc != ODB_NOT_FOUND:
                 raise _error(&err)
             if rc_old != ODB_OK and rc_old != ODB_NOT_FOUND:
@@ -549,7 +640,7 @@ cdef class Engine:
         finally:
             odb_buf_free(&value)
             odb_buf_free(&old)
-            self._leave()
+            self._leave_with(snapshot)
 
     def snapshot(self):
         self._enter()
@@ -565,6 +656,9 @@ cdef class Engine:
             self._leave()
 
     cdef _release_snapshot(self, Snapshot s):
+        if s.users > 0:
+            s.release_pending = True  # new calls refuse it; the last running one releases it
+            return
         if s.snap != NULL and self.db != NULL:
             odb_snapshot_release(self.db, s.snap)
         s.snap = NULL
@@ -573,8 +667,8 @@ cdef class Engine:
     def items(self, start=None, stop=None, reverse=False, Snapshot snapshot=None):
         cdef const odb_snapshot *snap = NULL
         if snapshot is not None:
-            if snapshot.engine is not self or snapshot.snap == NULL:
-                raise EngineError("snapshot is released or belongs to another engine")
+            if snapshot.engine is not self or snapshot.snap == NULL or snapshot.release_pending:
+                raise InvalidArgumentError("snapshot is released or belongs to another engine")
             snap = snapshot.snap
         self._enter()
         try:
@@ -595,9 +689,10 @@ cdef class Engine:
         cdef odb_error err
         cdef int rc
         self._enter()
+        cdef odb_db *db = self.db
         try:
             with nogil:
-                rc = odb_flush(self.db, &err)
+                rc = odb_flush(db, &err)
             if rc != ODB_OK:
                 raise _error(&err)
         finally:
@@ -608,9 +703,10 @@ cdef class Engine:
         cdef odb_error err
         cdef int rc
         self._enter()
+        cdef odb_db *db = self.db
         try:
             with nogil:
-                rc = odb_compact_all(self.db, &err)
+                rc = odb_compact_all(db, &err)
             if rc != ODB_OK:
                 raise _error(&err)
         finally:
@@ -644,23 +740,27 @@ cdef class Engine:
 
     @property
     def closed(self):
-        return self.db == NULL
+        return self.db == NULL or self.closing
 
     def close(self):
+        """Refuses new calls, waits for the calls running in other threads to return (odb_close
+        must not run beside them), ends this engine's iterators and snapshots, then closes.
+        A second close(), in any thread, returns at once."""
         cdef odb_error err
         cdef odb_db *db = self.db
         cdef int rc
-        if db == NULL:
+        if db == NULL or self.closing:
             return
-        self.db = NULL  # new calls fail from here on
+        self.closing = True  # new calls fail from here on; db stays valid for the running ones
         while self.active > 0:
-            time.sleep(0.001)  # let calls running in other threads finish
+            time.sleep(0.001)
         for it in list(self.iterators):
-            (<_ItemIterator>it)._destroy()
+            (<_ItemIterator>it)._end_by_close()
         for s in list(self.snapshots):
             if (<Snapshot>s).snap != NULL:
                 odb_snapshot_release(db, (<Snapshot>s).snap)
                 (<Snapshot>s).snap = NULL
+        self.db = NULL
         odb_error_clear(&err)
         with nogil:
             rc = odb_close(db, &err)

@@ -17,6 +17,21 @@ import weakref
 from collections.abc import Iterator, Mapping, Sequence
 from typing import TYPE_CHECKING, Any, ClassVar
 
+from orbitdb import errors
+from orbitdb.exceptions import (
+    DatabaseError,
+    DataError,
+    Error,
+    IntegrityError,
+    InterfaceError,
+    InternalError,
+    NotSupportedError,
+    OperationalError,
+    ProgrammingError,
+    QueryCanceledError,  # noqa: F401 (re-exported: orbitdb.QueryCanceledError)
+    TransactionRollbackError,  # noqa: F401 (re-exported)
+    Warning,
+)
 from orbitdb.sql.cluster_registry import DEFAULT_DATABASE
 from orbitdb.sql.errors import SqlError, internal_error
 from orbitdb.sql.result import CopyIn, CopyOut, Result
@@ -33,82 +48,9 @@ threadsafety = 2  # threads may share the module and connections (calls are seri
 paramstyle = "pyformat"
 
 
-class Warning(Exception):
-    pass
-
-
-class Error(Exception):
-    """Base of orbitdb's errors; ``sqlstate`` is PostgreSQL's code for the condition."""
-
-    sqlstate: str | None = None
-
-    def __init__(self, message: str = "", sqlstate: str | None = None, detail: str | None = None,
-                 hint: str | None = None) -> None:
-        super().__init__(message)
-        self.sqlstate = sqlstate
-        self.pgcode = sqlstate
-        self.detail = detail
-        self.hint = hint
-        self.pgerror = message
-
-
-class InterfaceError(Error):
-    pass
-
-
-class DatabaseError(Error):
-    pass
-
-
-class DataError(DatabaseError):
-    pass
-
-
-class OperationalError(DatabaseError):
-    pass
-
-
-class IntegrityError(DatabaseError):
-    pass
-
-
-class InternalError(DatabaseError):
-    pass
-
-
-class ProgrammingError(DatabaseError):
-    pass
-
-
-class NotSupportedError(DatabaseError):
-    pass
-
-
-class TransactionRollbackError(OperationalError):
-    """Serialization failure or deadlock: retry the transaction."""
-
-
-class QueryCanceledError(OperationalError):
-    pass
-
-
-_CLASS_MAP: dict[str, type[Error]] = {
-    "08": OperationalError, "0A": NotSupportedError, "20": ProgrammingError, "21": ProgrammingError,
-    "22": DataError, "23": IntegrityError, "24": InternalError, "25": InternalError, "26": InternalError,
-    "27": InternalError, "28": OperationalError, "2B": InternalError, "2D": InternalError, "2F": InternalError,
-    "34": ProgrammingError, "38": InternalError, "39": InternalError, "3B": InternalError, "3D": ProgrammingError,
-    "3F": ProgrammingError, "40": TransactionRollbackError, "42": ProgrammingError, "44": ProgrammingError,
-    "53": OperationalError, "54": OperationalError, "55": OperationalError, "57": OperationalError,
-    "58": OperationalError, "F0": InternalError, "HV": OperationalError, "P0": InternalError, "XX": InternalError,
-}
-
-
 def error_for(e: SqlError) -> Error:
-    cls = _CLASS_MAP.get(e.sqlstate[:2], DatabaseError)
-    if e.sqlstate == "57014":
-        cls = QueryCanceledError
-    err = cls(e.message, e.sqlstate, e.detail, e.hint)
-    return err
+    """The most specific class for e's SQLSTATE (orbitdb.errors), a subclass of its PEP 249 class."""
+    return errors.for_sqlstate(e.sqlstate)(e.message, e.sqlstate, e.detail, e.hint)
 
 
 def internal_error_for(e: Exception, sql: str) -> Error:

@@ -9,10 +9,28 @@ from orbitdb._engine import (
     KNOBS,
     CorruptionError,
     Engine,
+    EngineBusyError,
+    EngineClosedError,
     EngineError,
+    EngineIOError,
+    EngineMemoryError,
+    InvalidArgumentError,
     Snapshot,
     WriteBatch,
     check_knobs,
 )
 
-__all__ = ["KNOBS", "CorruptionError", "Engine", "EngineError", "Snapshot", "WriteBatch", "check_knobs"]
+__all__ = [
+    "KNOBS",
+    "CorruptionError",
+    "Engine",
+    "EngineBusyError",
+    "EngineClosedError",
+    "EngineError",
+    "EngineIOError",
+    "EngineMemoryError",
+    "InvalidArgumentError",
+    "Snapshot",
+    "WriteBatch",
+    "check_knobs",
+]

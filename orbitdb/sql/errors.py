@@ -7,6 +7,8 @@ import logging
 import re
 from typing import Any
 
+from orbitdb.storage.errors import storage_error_for
+
 
 class SqlError(Exception):
     """An error with PostgreSQL's fields: the wire server sends them in an ErrorResponse,
@@ -64,8 +66,8 @@ def statement_excerpt(statement: str) -> str:
 def internal_error(exc: BaseException, statement: str, where: str = "") -> SqlError:
     """What a Python exception that escaped the SQL layer becomes: XX000 naming the statement,
     with the traceback logged. Its Python text stays in the log: it means nothing to a client
-    and may show internals. A MemoryError is PostgreSQL's 53200. where prefixes the log line
-    (the wire server's peer)."""
+    and may show internals. A MemoryError is PostgreSQL's 53200; an engine error keeps the
+    SQLSTATE storage gives it. where prefixes the log line (the wire server's peer)."""
     if isinstance(exc, decimal.Overflow):  # a numeric past 10^131072 (numeric.CTX traps it)
         return SqlError("22003", "value overflows numeric format")
     if isinstance(exc, decimal.DivisionByZero):
@@ -73,6 +75,10 @@ def internal_error(exc: BaseException, statement: str, where: str = "") -> SqlEr
     excerpt = statement_excerpt(statement)
     named = f' in statement "{excerpt}"' if excerpt else ""
     prefix = f"{where} " if where else ""
+    failure = storage_error_for(exc)  # the engine failed (I/O, corruption, closed): not a bug
+    if failure is not None:
+        _log.error("%s%s%s", prefix, failure, named)
+        return SqlError(failure.sqlstate, str(failure))
     if isinstance(exc, MemoryError):
         _log.error("%sout of memory%s", prefix, named, exc_info=exc)
         return SqlError(OUT_OF_MEMORY, "out of memory", detail=f"Failed{named}." if named else None)

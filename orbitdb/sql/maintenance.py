@@ -14,6 +14,7 @@ from orbitdb.sql.errors import SqlError
 from orbitdb.sql.result import Notice, Result
 from orbitdb.sql.scope import ExecContext
 from orbitdb.storage.catalog import TableDef
+from orbitdb.storage.errors import StorageError
 from orbitdb.storage.lockmodes import SHARE
 from orbitdb.storage.txn import index_prefix
 
@@ -172,12 +173,10 @@ def vacuum(s: Session, text: str) -> Result:
 
 def checkpoint(s: Session) -> Result:
     """Writes the engine's memtable to a table file (the WAL already holds every commit)."""
-    from orbitdb.engine import EngineError
-
     try:
-        s.store.engine.flush()
-    except EngineError as e:
-        raise SqlError("58030", f"checkpoint failed: {e}") from e
+        s.store.flush()
+    except StorageError as e:
+        raise SqlError(e.sqlstate, str(e)) from e
     return Result("CHECKPOINT")
 
 

@@ -93,13 +93,9 @@ class Database:
 
     @classmethod
     def open(cls, path: str, **knobs: Any) -> Database:
-        from orbitdb.engine import EngineError
-
         try:
             store = Store(path, **knobs)
-        except EngineError as e:
-            raise SqlError("58030", f"could not open database at {path}: {e}") from e
-        except StorageError as e:  # a storage format this orbitdb does not open (the message says what to do)
+        except StorageError as e:  # the engine's error, or a storage format this orbitdb does not open
             raise SqlError(e.sqlstate, str(e)) from e
         spill.sweep(path)  # temporary files a crash left behind
         return cls(store)
@@ -485,12 +481,6 @@ class Session:
             txn.commit(sync=self.settings.get("synchronous_commit", "on") != "off")
         except StorageError as e:
             raise SqlError(e.sqlstate, str(e), detail=e.detail) from e
-        except Exception as e:
-            from orbitdb.engine import EngineError
-
-            if isinstance(e, EngineError):
-                raise SqlError("58030", f"could not commit: {e}") from e
-            raise
 
     # ---- the implicit transaction of a multi-statement Query or an extended-protocol pipeline ----
     def begin_implicit(self) -> None:

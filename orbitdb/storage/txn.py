@@ -17,9 +17,9 @@ from typing import Any
 
 from sortedcontainers import SortedDict
 
-from orbitdb.engine import Engine, Snapshot, WriteBatch
+from orbitdb.engine import Engine, EngineError, Snapshot, WriteBatch
 from orbitdb.storage.catalog import Catalog, SequenceDef, new_version
-from orbitdb.storage.errors import SerializationFailure, StorageError
+from orbitdb.storage.errors import SerializationFailure, StorageError, engine_failure
 from orbitdb.storage.formatcheck import check_format
 from orbitdb.storage.keyspace import (
     CATALOG_PREFIX,
@@ -61,7 +61,10 @@ class Store:
     Shared by every session of the process."""
 
     def __init__(self, path: str, **knobs: Any) -> None:
-        self.engine = Engine(path, **knobs)
+        try:
+            self.engine = Engine(path, **knobs)
+        except EngineError as e:
+            raise engine_failure(e, f"could not open database at {path}") from e
         self.path = path
         try:
             stamp = check_format(self.engine, path)  # before anything is written
@@ -127,6 +130,13 @@ class Store:
                 if st[2] is not None:
                     self._persist_seq(oid, st[0], st[1], False)
         self.engine.close()
+
+    def flush(self) -> None:
+        """Writes the engine's memtable to a table file (the WAL already holds every commit)."""
+        try:
+            self.engine.flush()
+        except EngineError as e:
+            raise engine_failure(e, "checkpoint failed") from e
 
     def begin(self, isolation: str = READ_COMMITTED, read_only: bool = False, owner: int | None = None,
               temp: TempObjects | None = None) -> Transaction:
@@ -566,6 +576,8 @@ class Transaction:
                     self._write(sync)
             else:
                 self._write(sync)
+        except EngineError as e:
+            raise engine_failure(e, "could not commit") from e
         finally:
             self._end()
 

@@ -13,7 +13,7 @@ import pytest
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "wire"))
 
 from reference_pg import reference_postgres
-from wire_support import REAL_SQL, ServerProcess
+from wire_support import ServerProcess
 
 
 @pytest.fixture(scope="session")
@@ -28,8 +28,6 @@ def postgres_dsn() -> Iterator[str]:
 def start_orbit_server(tmp_path: Path) -> Iterator[Callable[..., ServerProcess]]:
     """start_orbit_server(data_dir=None) -> a ready `orbitdb serve`; all are stopped (or killed)
     at the end of the test."""
-    if not REAL_SQL:
-        pytest.skip("needs the real SQL layer")
     started: list[ServerProcess] = []
 
     def start(data_dir: Path | None = None) -> ServerProcess:

@@ -14,15 +14,11 @@ from pathlib import Path
 import pytest
 from ledger_crash import CrashLedger, run_embedded_rounds, run_server_rounds
 from ledger_workload import READ_COMMITTED_RELATIVE, REPEATABLE_READ_READ_WRITE, Shape, Style
-from wire_support import REAL_SQL
 
 RUNNERS: dict[str, Callable[[Path, CrashLedger, int, random.Random], list[str]]] = {
     "embedded": run_embedded_rounds,
     "server": run_server_rounds,
 }
-
-pytestmark = pytest.mark.skipif(not REAL_SQL, reason="needs the real SQL layer")
-
 
 STYLES: dict[str, Style] = {"repeatable-read": REPEATABLE_READ_READ_WRITE, "read-committed": READ_COMMITTED_RELATIVE}
 

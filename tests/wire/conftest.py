@@ -8,11 +8,10 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from wire_support import REAL_SQL, ExternalServer, ServerProcess
+from wire_support import ExternalServer, ServerProcess
 
 
 def pytest_configure(config: pytest.Config) -> None:
-    config.addinivalue_line("markers", "needs_sql: needs the real SQL layer (skipped on the fake)")
     config.addinivalue_line("markers", "needs_psql: needs PostgreSQL's client binaries")
     config.addinivalue_line(
         "markers", "orbitdb_only: checks orbitdb's own choices (skipped against a reference)"
@@ -21,10 +20,6 @@ def pytest_configure(config: pytest.Config) -> None:
 
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
     for item in items:
-        if "needs_sql" in item.keywords and not REAL_SQL:
-            item.add_marker(
-                pytest.mark.skip(reason="the real SQL layer (orbitdb.sql.Database) is not there yet")
-            )
         if "orbitdb_only" in item.keywords and os.environ.get("ORBITDB_WIRE_REFERENCE"):
             item.add_marker(pytest.mark.skip(reason="orbitdb's own behaviour, not PostgreSQL's"))
         if "needs_psql" in item.keywords and shutil.which("psql") is None:

@@ -27,8 +27,6 @@ from wire_support import ServerProcess, needs_psycopg3, psycopg
 
 import orbitdb
 
-pytestmark = pytest.mark.needs_sql
-
 
 @pytest.fixture(scope="module")
 def reference() -> Iterator[str]:

@@ -54,7 +54,6 @@ def test_psycopg3_round_trips_every_type(server, binary):
             assert got == value and type(got) is type(value), (value, got)
 
 
-@pytest.mark.needs_sql  # psycopg2 sends literals (true, '...'::date, ARRAY[...]): real SQL parses them
 def test_psycopg2_round_trips_every_type(server):
     import psycopg2.extras
 

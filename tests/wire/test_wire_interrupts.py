@@ -22,8 +22,6 @@ import pytest
 from pgproto import RawClient, error_fields, query
 from reference_pg import reference_postgres
 
-pytestmark = pytest.mark.needs_sql
-
 # statements that run for minutes (or for ever) unless interrupted
 ENDLESS = {
     "series": "SELECT count(*) FROM generate_series(1, 10000000000)",

@@ -12,8 +12,6 @@ from pgproto import SYNC, RawClient, bind, execute, kinds, parse, query
 from reference_pg import reference_postgres
 from wire_support import needs_psycopg3, psycopg
 
-pytestmark = pytest.mark.needs_sql
-
 JSONB, JSON = 3802, 114
 
 # every value in one row: JSON nulls at the top and inside, and SQL NULLs, of both types

@@ -19,8 +19,6 @@ from wire_support import ServerProcess, psycopg
 
 from orbitdb.cli import main
 
-pytestmark = pytest.mark.needs_sql
-
 PASSWORD = "log-test-Pw1"
 
 

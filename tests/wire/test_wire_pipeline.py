@@ -15,8 +15,6 @@ from pgproto import FLUSH, SYNC, RawClient, bind, error_fields, execute, parse, 
 from reference_pg import reference_postgres
 from wire_support import needs_psycopg3, psycopg
 
-pytestmark = pytest.mark.needs_sql
-
 try:
     import asyncpg
 except ImportError:  # pragma: no cover - asyncpg is in the test extras

@@ -50,7 +50,6 @@ def test_psql_timing_and_tuples_only(server):
     assert "42" in lines and any(line.startswith("Time:") for line in lines)
 
 
-@pytest.mark.needs_sql
 def test_psql_dt_lists_tables(server):
     table = "dt_" + uuid.uuid4().hex[:8]
     server.psql("-c", f"CREATE TABLE {table} (id INTEGER PRIMARY KEY)")
@@ -60,7 +59,6 @@ def test_psql_dt_lists_tables(server):
     assert "id" in out.stdout and "integer" in out.stdout
 
 
-@pytest.mark.needs_sql
 def test_pg_dump_against_the_server(server, tmp_path):
     import subprocess
 

@@ -29,8 +29,6 @@ from wire_support import ServerProcess
 from orbitdb.cli import main
 from orbitdb.pgwire import scram
 
-pytestmark = pytest.mark.needs_sql
-
 BOOT = "boot-Pässword-7"  # the configured password
 NEW = "n3w-Secret-Qx9z"  # set with ALTER USER; must never reach a log or a file in the clear
 

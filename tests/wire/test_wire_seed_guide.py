@@ -17,7 +17,7 @@ import psycopg2
 import pytest
 from wire_support import ServerProcess
 
-pytestmark = [pytest.mark.needs_sql, pytest.mark.needs_psql]
+pytestmark = pytest.mark.needs_psql
 
 GUIDE_PORT = 15432
 REPO = Path(__file__).resolve().parents[2]

@@ -27,7 +27,7 @@ from wire_support import ServerProcess, needs_psycopg3, psycopg
 if TYPE_CHECKING:
     from typing_extensions import Self
 
-pytestmark = [pytest.mark.needs_sql, pytest.mark.orbitdb_only]
+pytestmark = pytest.mark.orbitdb_only
 
 MB = 1 << 20
 BOUND = 60 * MB  # what a case may add to the server's RSS: batches, buffers, caches; never a result

@@ -1,9 +1,6 @@
 """Helpers of the wire-protocol tests: a real `orbitdb serve` process on a free port with a
 temporary data directory, PostgreSQL's client binaries on PATH, and what the tests share.
-
-The server runs the real SQL layer (orbitdb.sql) when it exists; until then (or with
-ORBITDB_WIRE_FAKE=1) it runs tests/wire/fake_sql.py, which is enough for the protocol itself.
-Tests that need real SQL are marked `needs_sql` and skip on the fake.
+The server always runs the real SQL layer (orbitdb.sql): the protocol is tested as clients use it.
 """
 
 from __future__ import annotations
@@ -22,22 +19,9 @@ import pytest
 
 import orbitdb
 
-HERE = Path(__file__).resolve().parent
 _LISTENING = re.compile(r"listening on \S+:(\d+)")
 PG_BINDIR = "/usr/lib/postgresql/15/bin"
 
-
-def _real_sql_available() -> bool:
-    if os.environ.get("ORBITDB_WIRE_FAKE") == "1":
-        return False
-    try:
-        from orbitdb.sql import Database  # noqa: F401
-    except ImportError:
-        return False
-    return True
-
-
-REAL_SQL = _real_sql_available()
 
 try:  # psycopg 3 is optional (the test extras have psycopg2); its tests skip without it
     import psycopg
@@ -64,7 +48,7 @@ if BINDIR and BINDIR not in os.environ.get("PATH", "").split(os.pathsep):
 
 
 class ServerProcess:
-    """`orbitdb serve` (or the fake-SQL variant) as a child process."""
+    """`orbitdb serve` as a child process."""
 
     def __init__(
         self,
@@ -84,8 +68,7 @@ class ServerProcess:
         child_env["PYTHONPATH"] = package_root + os.pathsep + child_env.get("PYTHONPATH", "")
         child_env.pop("ORBITDB_LOG", None)
         child_env.update(env or {})
-        entry = ["-m", "orbitdb", "serve"] if REAL_SQL else [str(HERE / "fake_server.py")]
-        args = [sys.executable, *entry]
+        args = [sys.executable, "-m", "orbitdb", "serve"]
         extra = list(extra_args or [])
         if data_dir is not None:
             args += ["--host", self.host, "--data-dir", str(data_dir)]

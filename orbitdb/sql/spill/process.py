@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import ctypes
 import ctypes.util
+import gc
 import os
 import threading
 import time
@@ -99,7 +100,10 @@ class MemoryBudget:
             return
         rss = rss_bytes()
         if rss is not None and rss > limit:
-            trim()  # what the allocator holds free is not in use
+            # garbage in reference cycles (a closed statement's tree, a traceback's frames) and what
+            # the allocator holds free are not in use: only what is left counts against the budget
+            gc.collect()
+            trim()
             rss = _sampler.read()
             if rss is not None and rss > limit:
                 raise SqlError("53200", "out of memory",
