@@ -92,8 +92,10 @@ def child_env(bytecode: str, pycache: str) -> dict[str, str]:
 
 def one_run(engine: str, path: str, query: str, env: dict[str, str]) -> dict[str, float]:
     start = time.perf_counter()
+    # run in the database's folder: `python -c` puts the working directory first on sys.path,
+    # where a checkout would shadow the orbitdb that PYTHONPATH names
     out = subprocess.run([sys.executable, "-c", CHILD, engine, path, query], env=env, check=True,
-                         capture_output=True, text=True).stdout
+                         capture_output=True, text=True, cwd=os.path.dirname(path)).stdout
     process = time.perf_counter() - start
     times = json.loads(out)
     times["total"] = times["import"] + times["connect"] + times["first_query"]
