@@ -36,10 +36,8 @@ RM_LOWER = [r.lower() for r in RM_UPPER]
 
 
 # True if sqlglot parsed to_char/to_date/to_timestamp into nodes whose literal template it
-# rewrote into strftime codes. orbitdb.sql.parser keeps them as plain calls (its
-# _keep_pg_functions, run when it is imported, before any statement reaches this library), so
-# templates arrive as written. The parser no longer sets this: importing this module from the
-# parser loaded the whole function library at `import orbitdb`.
+# rewrote into strftime codes. False: orbitdb.sql.parser keeps them as plain calls (its
+# _keep_pg_functions runs when it is imported, before any statement reaches this library).
 TEMPLATES_FROM_SQLGLOT = False
 
 
