@@ -32,7 +32,7 @@ from orbitdb.exceptions import (
     TransactionRollbackError,  # noqa: F401 (re-exported)
     Warning,
 )
-from orbitdb.sql.cluster_registry import DEFAULT_DATABASE
+from orbitdb.sql.cluster_registry import DEFAULT_DATABASE, is_data_dir
 from orbitdb.sql.errors import SqlError, internal_error
 from orbitdb.sql.result import CopyIn, CopyOut, Result
 from orbitdb.sql.rowstream import RowStream
@@ -496,17 +496,16 @@ class _SharedDatabase:
 def _open_directory(path: str, knobs: dict[str, Any]) -> Any:
     """What a connection to path opens: the Cluster of a server's data directory (the databases
     of `orbitdb serve --data-dir`), else the one database in path (made if needed)."""
-    from orbitdb.sql.cluster import Cluster, is_data_dir
-
     if is_data_dir(path):
+        # imported here: only a server's data directory needs it, and its import is not free
+        from orbitdb.sql.cluster import Cluster
+
         return Cluster.open(path, knobs)  # 55006 naming the lock while the server has it
     return Database.open(path, **knobs)
 
 
 def _check_database_name(path: str, database: str | None) -> None:
     """A database is named only in a server's data directory; a plain directory holds one."""
-    from orbitdb.sql.cluster import is_data_dir
-
     if database not in (None, DEFAULT_DATABASE) and not is_data_dir(path):
         raise OperationalError(f'database "{database}" does not exist', "3D000", None,
                                f"{path} holds one database; a database is named only in the data "

@@ -37,8 +37,6 @@ from typing import Any
 from orbitdb.sql.cluster_files import make_directory, new_registry, remove_directory, sweep
 from orbitdb.sql.cluster_registry import (
     DEFAULT_DATABASE,
-    DEFAULT_DATABASE_DIR,
-    REGISTRY_FILE,
     DatabaseEntry,
     Registry,
 )
@@ -52,7 +50,6 @@ from orbitdb.sql.spill.process import MemoryBudget
 log = logging.getLogger("orbitdb.cluster")
 
 LOCK_FILE = "databases.lock"
-_ENGINE_MARK = "CURRENT"  # every engine directory has one (it names the engine's manifest)
 BUSY_WAIT_SECONDS = 5.0  # how long DROP/RENAME/CREATE wait for other sessions to leave (as PostgreSQL)
 
 
@@ -70,16 +67,6 @@ class NewDatabase:
     is_template: bool = False
     collation_version: str | None = None
     oid: int | None = None
-
-
-def is_data_dir(path: str) -> bool:
-    """Whether path is a server's data directory (what `orbitdb serve --data-dir` was given): one
-    with a list of databases, or, as orbitdb made them before databases existed, a `postgresql/`
-    engine directory and no engine of its own."""
-    if os.path.isfile(os.path.join(path, REGISTRY_FILE)):
-        return True
-    return (not os.path.exists(os.path.join(path, _ENGINE_MARK))
-            and os.path.isfile(os.path.join(path, DEFAULT_DATABASE_DIR, _ENGINE_MARK)))
 
 
 class Cluster:

@@ -27,6 +27,19 @@ DEFAULT_OWNER = "orbit"  # owner of `actors`: the user the migration guide conne
 ACTORS_OID = 16383  # the oid `actors` always had (orbitdb.sql.system.oids.DATABASE_OID)
 FIRST_NORMAL_OID = 16384  # PostgreSQL's FirstNormalObjectId: oids of databases made by CREATE DATABASE
 TEMPLATE_ACL = ["=c/postgres", "postgres=CTc/postgres"]  # what initdb leaves on template0 and template1
+_ENGINE_MARK = "CURRENT"  # every engine directory has one (it names the engine's manifest)
+
+
+# here rather than in cluster.py: connect() asks it of every path, and cluster.py (roles,
+# passwords, hashing) is needed only for a server's data directory
+def is_data_dir(path: str) -> bool:
+    """Whether path is a server's data directory (what `orbitdb serve --data-dir` was given): one
+    with a list of databases, or, as orbitdb made them before databases existed, a `postgresql/`
+    engine directory and no engine of its own."""
+    if os.path.isfile(os.path.join(path, REGISTRY_FILE)):
+        return True
+    return (not os.path.exists(os.path.join(path, _ENGINE_MARK))
+            and os.path.isfile(os.path.join(path, DEFAULT_DATABASE_DIR, _ENGINE_MARK)))
 
 
 @dataclass

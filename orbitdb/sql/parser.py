@@ -32,12 +32,6 @@ def _keep_pg_functions() -> None:
         Postgres.Parser.FUNCTIONS[n.upper()] = lambda args, n=n: exp.Anonymous(this=n, expressions=args)
     for n in ("DATE_PART", "JSON_OBJECT"):
         Postgres.Parser.FUNCTION_PARSERS.pop(n, None)
-    try:
-        from orbitdb.sql.functions import formatting
-
-        formatting.TEMPLATES_FROM_SQLGLOT = False
-    except ImportError:
-        pass
 
 
 _keep_pg_functions()

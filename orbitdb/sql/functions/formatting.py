@@ -35,9 +35,10 @@ RM_UPPER = ["XII", "XI", "X", "IX", "VIII", "VII", "VI", "V", "IV", "III", "II",
 RM_LOWER = [r.lower() for r in RM_UPPER]
 
 
-# True while sqlglot parses to_char/to_date/to_timestamp into nodes whose literal
-# template it rewrote into strftime codes; set False once the parser keeps them raw.
-TEMPLATES_FROM_SQLGLOT = True
+# True if sqlglot parsed to_char/to_date/to_timestamp into nodes whose literal template it
+# rewrote into strftime codes. False: orbitdb.sql.parser keeps them as plain calls (its
+# _keep_pg_functions runs when it is imported, before any statement reaches this library).
+TEMPLATES_FROM_SQLGLOT = False
 
 
 def pg_template(fmt: str) -> str:

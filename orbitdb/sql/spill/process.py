@@ -6,8 +6,6 @@ above it."""
 
 from __future__ import annotations
 
-import ctypes
-import ctypes.util
 import gc
 import os
 import threading
@@ -66,6 +64,12 @@ def rss_bytes() -> int | None:
 
 
 def _malloc_trim() -> Any:
+    """glibc's malloc_trim, or None where there is none."""
+    # imported and looked up at the first trim, not at import: finding libc runs `ldconfig -p` in a
+    # subprocess (10-15 ms of every start), and most processes never hold a statement that large
+    import ctypes
+    import ctypes.util
+
     name = ctypes.util.find_library("c")
     if not name:
         return None
@@ -76,13 +80,18 @@ def _malloc_trim() -> Any:
         return None
 
 
-_trim = _malloc_trim()
+_trim: Any = None
+_trim_looked_up = False
 TRIM_AFTER_BYTES = 1 << 20  # a statement this large (text or temporary files) trims the heap when it ends
 
 
 def trim() -> None:
     """Returns the heap's free memory to the system (glibc keeps it otherwise: a 100 MB literal
     would stay in the resident size after the statement)."""
+    global _trim, _trim_looked_up
+    if not _trim_looked_up:
+        _trim = _malloc_trim()
+        _trim_looked_up = True
     if _trim is not None:
         _trim(0)
 

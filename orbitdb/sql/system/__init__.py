@@ -10,24 +10,22 @@ computes the rows from the catalog the statement's session sees.
 
 The reg* types' input and output (regclass, regtype, regnamespace, regrole,
 regproc) find names and oids with the functions of ``orbitdb.sql.system.lookup``,
-wrapped here to take a session: ``regclass_in``/``regclass_out`` and so on."""
+wrapped here to take a session: ``regclass_in``/``regclass_out`` and so on.
+
+Importing this package is cheap: PostgreSQL 15's built-in catalog data (pgdata) and the modules
+that register the relations' rows load in ``load_catalog()``, the first time a system relation
+or a reg* conversion is asked for (catalog functions load them with the function library)."""
 
 from __future__ import annotations
 
-from typing import Any
+from types import ModuleType
+from typing import TYPE_CHECKING, Any
 
-from orbitdb.sql.system import (  # noqa: F401  (each module registers its relations' rows)
-    information_schema,
-    lookup,
-    pg_builtin,
-    pg_cluster,
-    pg_relations,
-    pg_views,
-)
-from orbitdb.sql.system.base import Env, SystemRelation, relation
+if TYPE_CHECKING:
+    from orbitdb.sql.system.base import Env, SystemRelation
 
 __all__ = [
-    "SystemRelation",
+    "load_catalog",
     "regclass_in",
     "regclass_out",
     "regnamespace_in",
@@ -41,9 +39,50 @@ __all__ = [
     "system_relation",
 ]
 
+_catalog_loaded = False
+
+
+def load_catalog() -> None:
+    """Loads the built-in catalog data and registers every system relation's row producer, once.
+
+    Done on first use rather than at import: the data and these modules cost about 12 ms of
+    `import orbitdb` with cached bytecode and over 100 ms without, which a program that never
+    reads a catalog should not pay. (The imports are here, in a function, for that reason.)"""
+    global _catalog_loaded
+    if _catalog_loaded:
+        return
+    from orbitdb.sql.system import (  # noqa: F401  (each module registers its relations' rows)
+        information_schema,
+        lookup,
+        pg_builtin,
+        pg_cluster,
+        pg_relations,
+        pg_views,
+    )
+
+    _catalog_loaded = True
+
+
+def _lookup() -> ModuleType:
+    """orbitdb.sql.system.lookup, once the catalog is loaded."""
+    load_catalog()
+    from orbitdb.sql.system import lookup
+
+    return lookup
+
+
+def _env(session: Any) -> Env:
+    load_catalog()
+    from orbitdb.sql.system.base import Env
+
+    return Env(session)
+
 
 def system_relation(session: Any, schema: str | None, name: str) -> SystemRelation | None:
     """The system relation schema.name (schema None: pg_catalog's, as if on the search path)."""
+    load_catalog()
+    from orbitdb.sql.system.base import relation
+
     if schema is None:
         found = relation("pg_catalog", name)
         if found is None and "information_schema" in _search_path(session):
@@ -61,43 +100,43 @@ def _search_path(session: Any) -> list[str]:
 
 def regclass_in(session: Any, text: str) -> int | None:
     """The oid of the relation named by text (None: no such relation, 42P01)."""
-    return lookup.relation_oid(Env(session), text)
+    return _lookup().relation_oid(_env(session), text)
 
 
 def regclass_out(session: Any, oid: int) -> str:
     """A relation oid as regclass prints it: its name, qualified when not visible; the number if unknown."""
-    return lookup.relation_regclass_name(Env(session), oid) or str(oid)
+    return _lookup().relation_regclass_name(_env(session), oid) or str(oid)
 
 
 def regtype_in(session: Any, text: str) -> int | None:
-    return lookup.type_oid(Env(session), text)
+    return _lookup().type_oid(_env(session), text)
 
 
 def regtype_out(session: Any, oid: int) -> str:
-    return lookup.type_name(Env(session), oid) or str(oid)
+    return _lookup().type_name(_env(session), oid) or str(oid)
 
 
 def regnamespace_in(session: Any, text: str) -> int | None:
-    return lookup.namespace_oid(Env(session), text)
+    return _lookup().namespace_oid(_env(session), text)
 
 
 def regnamespace_out(session: Any, oid: int) -> str:
-    return lookup.namespace_name(Env(session), oid) or str(oid)
+    return _lookup().namespace_name(_env(session), oid) or str(oid)
 
 
 def regrole_in(session: Any, text: str) -> int | None:
-    return lookup.role_oid(Env(session), text)
+    return _lookup().role_oid(_env(session), text)
 
 
 def regrole_out(session: Any, oid: int) -> str:
-    return lookup.role_name(Env(session), oid) or str(oid)
+    return _lookup().role_name(_env(session), oid) or str(oid)
 
 
 def regproc_in(session: Any, text: str) -> int | None:
-    return lookup.proc_oid(text)
+    return _lookup().proc_oid(text)
 
 
 def regproc_out(session: Any, oid: int) -> str:
     if oid == 0:
         return "-"
-    return lookup.proc_name(oid) or str(oid)
+    return _lookup().proc_name(oid) or str(oid)
