@@ -1,6 +1,6 @@
 """Pattern matching that backtracking engines take exponential time on: the answer comes at
 PostgreSQL's speed, other sessions keep being answered meanwhile, and a long match over many
-rows stops on statement_timeout, cancel, pg_terminate_backend and SIGTERM."""
+rows stops on statement_timeout, cancel, pg_cancel_backend, pg_terminate_backend and SIGTERM."""
 
 from __future__ import annotations
 
@@ -70,6 +70,19 @@ def test_cancel_request_stops_pattern_matching(server, watch: Watch):
     client = Client(server.host, server.port)
     watch.start()
     timer = threading.Timer(0.3, client.cancel)
+    timer.start()
+    out = client.run(SLOW_MATCHES, deadline=0.3 + STOP_GRACE)
+    timer.join()
+    assert out.sqlstate == "57014", out.error
+    watch.check(peak_growth=64 * MiB)
+
+
+@pytest.mark.xfail(strict=True, reason=BACKTRACKING + ": pg_cancel_backend is not honoured")
+def test_pg_cancel_backend_stops_pattern_matching(server, watch: Watch):
+    client = Client(server.host, server.port)
+    admin = Client(server.host, server.port)
+    watch.start()
+    timer = threading.Timer(0.3, lambda: admin.send(query(f"SELECT pg_cancel_backend({client.pid})")))
     timer.start()
     out = client.run(SLOW_MATCHES, deadline=0.3 + STOP_GRACE)
     timer.join()
