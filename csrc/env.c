@@ -39,7 +39,7 @@ int odb_writer_open(const char *path, odb_writer **out, odb_error *err) {
         free(p);
         return odb_error_set(err, ODB_NO_MEMORY, "out of memory opening %s", path);
     }
-    int fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+    int fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, ODB_FILE_MODE);
     if (fd < 0) {
         int e = errno;
         free(w);
@@ -270,7 +270,7 @@ int odb_mkdirs(const char *path, odb_error *err) {
         if (*s == '/' || end) {
             char saved = *s;
             *s = '\0';
-            if (mkdir(p, 0755) != 0 && errno != EEXIST) {
+            if (mkdir(p, ODB_DIR_MODE) != 0 && errno != EEXIST) {
                 int e = errno;
                 odb_error_errno(err, e, "cannot create directory %s", p);
                 free(p);
@@ -378,7 +378,7 @@ int odb_lock_dir(const char *dir, odb_lock **out, odb_error *err) {
     if (path == NULL) {
         return odb_error_set(err, ODB_NO_MEMORY, "out of memory");
     }
-    int fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0644);
+    int fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC, ODB_FILE_MODE);
     if (fd < 0) {
         int e = errno;
         odb_error_errno(err, e, "cannot open lock file %s", path);

@@ -11,6 +11,11 @@
 #include "coding.h"
 #include "status.h"
 
+/* Modes of what the engine creates, as PostgreSQL makes a data directory's
+ * files: owner only (the umask may take more away, never add). */
+#define ODB_FILE_MODE 0600
+#define ODB_DIR_MODE 0700
+
 /* Append-only file with a 64 KiB write buffer. Owned by one thread at a time. */
 typedef struct odb_writer odb_writer;
 

@@ -1,7 +1,8 @@
 """The `orbitdb` command.
 
     orbitdb serve [--port 15432] [--host 127.0.0.1] [--data-dir ./orbit_integrated_data]
-                  [--config FILE] [--log-level info]
+                  [--config FILE] [--log-level info] [--log-format text|json]
+                  [--allow-trust-on-network]
 
 Flags override the config file. Exit codes: 0 after an orderly stop (SIGTERM / SIGINT),
 2 for a bad command line or configuration (reported before anything is opened), 1 when the
@@ -11,9 +12,11 @@ server cannot start (port in use, data directory locked or unreadable).
 from __future__ import annotations
 
 import argparse
+import ipaddress
 import logging
 import os
 import signal
+import socket
 import sys
 from collections.abc import Sequence
 from typing import Any
@@ -22,6 +25,7 @@ from orbitdb.config import (
     DEFAULT_DATA_DIR,
     DEFAULT_HOST,
     DEFAULT_PORT,
+    LOG_FORMATS,
     LOG_LEVELS,
     Config,
     ConfigError,
@@ -53,7 +57,14 @@ def _parser() -> argparse.ArgumentParser:
         "--log-level",
         choices=LOG_LEVELS,
         type=str.lower,
-        help="debug (every statement), info (start-up, DDL, errors; default), warning, error, critical",
+        help="debug (every statement), info (start-up, connections, DDL, errors; default), warning, error, critical",
+    )
+    serve.add_argument("--log-format", choices=LOG_FORMATS, type=str.lower, help="text (default) or json lines")
+    serve.add_argument(
+        "--allow-trust-on-network",
+        action="store_true",
+        default=None,
+        help="start with trust authentication (no passwords) on a listen address other than loopback",
     )
     return parser
 
@@ -82,21 +93,48 @@ def _settings(args: argparse.Namespace) -> tuple[Config, str]:
         level = check_log_level(os.environ["ORBITDB_LOG"], "ORBITDB_LOG")
     else:
         level = config.log_level or "info"
+    if args.log_format:
+        config.log_format = args.log_format
+    if args.allow_trust_on_network:
+        config.allow_trust_on_network = True
     if not config.postgres_enabled:
         raise ConfigError("[protocols].postgres_enabled = false leaves `orbitdb serve` nothing to serve")
+    _check_trust_exposure(config)
     return config, level
 
 
-def _setup_logging(level: str) -> None:
-    logging.basicConfig(
-        level=getattr(logging, level.upper()),
-        format="%(asctime)s %(levelname)s %(name)s: %(message)s",
-        stream=sys.stderr,
-    )
+def _listen_addresses(host: str) -> list[str]:
+    """The addresses a listen address stands for (as Server.bind resolves it); [] if unknown."""
+    if host in ("", "*"):
+        return ["0.0.0.0", "::"]
+    try:
+        infos = socket.getaddrinfo(host, None, type=socket.SOCK_STREAM, flags=socket.AI_PASSIVE)
+    except socket.gaierror:
+        return []  # binding reports it
+    return [str(info[4][0]) for info in infos]
+
+
+def _check_trust_exposure(config: Config) -> None:
+    """trust lets anyone who reaches the port in without a password: only on loopback unless the
+    operator says otherwise."""
+    if config.auth_method != "trust" or config.allow_trust_on_network:
+        return
+    exposed = [a for a in _listen_addresses(config.host) if not ipaddress.ip_address(a.split("%")[0]).is_loopback]
+    if exposed:
+        raise ConfigError(
+            f'[auth] method = "trust" on listen address {config.host!r} ({", ".join(sorted(set(exposed)))}) would '
+            "let anyone who can reach the port connect as any user without a password. Use "
+            '[auth] method = "scram-sha-256" with [auth.users], listen on 127.0.0.1, or, behind a firewall you '
+            "trust, set [auth] allow_trust_on_network = true (or --allow-trust-on-network)"
+        )
 
 
 def serve(args: argparse.Namespace) -> int:
+    from orbitdb.log_format import setup_logging
     from orbitdb.pgwire import AuthSettings, BindError, Server, server_context
+    from orbitdb.pgwire.connection_log import LogSettings
+    from orbitdb.pgwire.transport_policy import TransportPolicy, parse_networks
+    from orbitdb.sql.spill.process import MemoryBudget
 
     try:
         config, level = _settings(args)
@@ -104,13 +142,14 @@ def serve(args: argparse.Namespace) -> int:
             server_context(config.cert_path or "", config.key_path or "") if config.enable_tls else None
         )
         auth = AuthSettings.from_passwords(config.auth_method, config.users)
+        transport = TransportPolicy(config.require_tls, parse_networks(config.allow_plain_from, "allow_plain_from"))
     except ConfigError as exc:
         print(f"orbitdb: configuration error: {exc}", file=sys.stderr)
         return EXIT_USAGE
-    except (OSError, ValueError) as exc:  # certificate/key unreadable, malformed verifier
+    except (OSError, ValueError) as exc:  # certificate/key unreadable or not private, malformed verifier
         print(f"orbitdb: configuration error: {exc}", file=sys.stderr)
         return EXIT_USAGE
-    _setup_logging(level)
+    setup_logging(level, config.log_format)
 
     server = Server(
         None,
@@ -119,6 +158,10 @@ def serve(args: argparse.Namespace) -> int:
         auth=auth,
         tls_context=tls_context,
         max_connections=config.max_connections,
+        transport=transport,
+        log_settings=LogSettings(
+            config.log_connections, config.log_disconnections, config.log_min_duration_statement
+        ),
     )
     try:
         addresses = server.bind()
@@ -133,12 +176,14 @@ def serve(args: argparse.Namespace) -> int:
         server.close()
         return EXIT_FAILURE
     server.side.database = cluster
+    cluster.configured_roles = set(config.users)  # roles ALTER USER may give a password
+    cluster.memory_budget = MemoryBudget(config.max_memory)
     cluster.terminate_backend = server.terminate_backend  # DROP DATABASE ... WITH (FORCE)
     log.info("PostgreSQL using persistent LSM storage at: %s", sql_dir)
     log.info(
         "storage engine: orbitdb LSM tree (provider %r), TLS %s, auth %s",
         config.provider,
-        "on" if tls_context else "off",
+        ("required" if config.require_tls else "on") if tls_context else "off",
         config.auth_method,
     )
     for host, port in addresses:

@@ -2,10 +2,12 @@
 
     [persistence]            provider = "rocksdb", data_dir = "./orbit_integrated_data"
     [persistence.rocksdb]    engine knobs (orbitdb.engine.KNOBS)
-    [security]               enable_tls, cert_path, key_path
+    [security]               enable_tls, cert_path, key_path, require_tls, allow_plain_from
     [protocols]              postgres_enabled, postgres_bind_address, postgres_port, postgres_max_connections
-    [auth]                   method = "trust" | "md5" | "scram-sha-256"; [auth.users] name = "password"
-    [logging]                level
+    [auth]                   method = "trust" | "md5" | "scram-sha-256", allow_trust_on_network;
+                             [auth.users] name = "password"
+    [logging]                level, format, log_connections, log_disconnections, log_min_duration_statement
+    [server]                 max_memory ("2GB": beyond it new statements and connections get 53200)
     [firewall]               accepted when empty (the guide's example has one); orbitdb manages no firewall
 
 load_config() checks everything before anything is opened: an unknown section or key, a value of
@@ -31,6 +33,8 @@ DEFAULT_PORT = 15432
 PROVIDERS = ("rocksdb",)  # the LSM engine answers to RocksDB's name, for existing configs
 AUTH_METHODS = ("trust", "md5", "scram-sha-256")
 LOG_LEVELS = ("debug", "info", "warning", "error", "critical")
+LOG_FORMATS = ("text", "json")
+MAX_INT32 = 2_147_483_647
 
 
 class ConfigError(Exception):
@@ -45,13 +49,21 @@ class Config:
     enable_tls: bool = False
     cert_path: str | None = None
     key_path: str | None = None
+    require_tls: bool = False
+    allow_plain_from: list[str] = field(default_factory=list)  # networks, when require_tls
     postgres_enabled: bool = True
     host: str = DEFAULT_HOST
     port: int = DEFAULT_PORT
     max_connections: int = 100
     auth_method: str = "trust"
     users: dict[str, str] = field(default_factory=dict)
+    allow_trust_on_network: bool = False
     log_level: str | None = None  # None: not set in the file
+    log_format: str = "text"
+    log_connections: bool = True
+    log_disconnections: bool = True
+    log_min_duration_statement: int = -1  # milliseconds; -1: off
+    max_memory: int | None = None  # bytes; None: no server-wide memory budget
 
 
 def _engine_knobs() -> dict[str, tuple[type, Any]]:
@@ -87,6 +99,12 @@ class _Reader:
             raise ConfigError(f"{self.where}.{key} must be between {low} and {high}, not {value}")
         return value
 
+    def string_list(self, key: str) -> list[str] | None:
+        value = self._take(key, (list,), "a list of strings")
+        if value is not None and not all(isinstance(item, str) for item in value):
+            raise ConfigError(f"{self.where}.{key} must be a list of strings, not {value!r}")
+        return value
+
     def table_(self, key: str) -> dict[str, Any] | None:
         return self._take(key, (dict,), "a table")
 
@@ -105,6 +123,7 @@ def parse_config(data: dict[str, Any], source: str = "config") -> Config:
     _protocols(config, top.table_("protocols"), source)
     _auth(config, top.table_("auth"), source)
     _logging(config, top.table_("logging"), source)
+    _server(config, top.table_("server"), source)
     firewall = top.table_("firewall")
     if firewall:
         raise ConfigError(
@@ -114,7 +133,7 @@ def parse_config(data: dict[str, Any], source: str = "config") -> Config:
     if top.table:
         raise ConfigError(
             f"unknown section(s) in {source}: {', '.join(sorted(top.table))} "
-            "(known: persistence, security, protocols, auth, logging)"
+            "(known: persistence, security, protocols, auth, logging, server)"
         )
     return config
 
@@ -165,9 +184,22 @@ def _security(config: Config, table: dict[str, Any] | None, source: str) -> None
     enable = reader.boolean("enable_tls")
     cert = reader.string("cert_path")
     key = reader.string("key_path")
+    require = reader.boolean("require_tls")
+    plain_from = reader.string_list("allow_plain_from")
     reader.finish()
     config.enable_tls = bool(enable)
     config.cert_path, config.key_path = cert, key
+    config.require_tls = bool(require)
+    if require and not config.enable_tls:
+        raise ConfigError(f"{reader.where}.require_tls = true needs enable_tls = true (and a certificate)")
+    if plain_from is not None:
+        from orbitdb.pgwire.transport_policy import parse_networks
+
+        try:
+            parse_networks(plain_from, f"{reader.where}.allow_plain_from")
+        except ValueError as exc:
+            raise ConfigError(str(exc)) from None
+        config.allow_plain_from = list(plain_from)
     if config.enable_tls:
         for name, path in (("cert_path", cert), ("key_path", key)):
             if not path:
@@ -201,7 +233,9 @@ def _auth(config: Config, table: dict[str, Any] | None, source: str) -> None:
     reader = _Reader(table, f"{source}: [auth]")
     method = reader.string("method")
     users = reader.table_("users")
+    allow_trust = reader.boolean("allow_trust_on_network")
     reader.finish()
+    config.allow_trust_on_network = bool(allow_trust)
     if method is not None:
         if method.lower() not in AUTH_METHODS:
             raise ConfigError(f'{reader.where}.method = "{method}" is not one of {", ".join(AUTH_METHODS)}')
@@ -221,9 +255,49 @@ def _logging(config: Config, table: dict[str, Any] | None, source: str) -> None:
         return
     reader = _Reader(table, f"{source}: [logging]")
     level = reader.string("level")
+    form = reader.string("format")
+    connections = reader.boolean("log_connections")
+    disconnections = reader.boolean("log_disconnections")
+    min_duration = reader.integer("log_min_duration_statement", -1, MAX_INT32)
     reader.finish()
     if level is not None:
         config.log_level = check_log_level(level, f"{reader.where}.level")
+    if form is not None:
+        if form.lower() not in LOG_FORMATS:
+            raise ConfigError(f'{reader.where}.format = "{form}" is not one of {", ".join(LOG_FORMATS)}')
+        config.log_format = form.lower()
+    if connections is not None:
+        config.log_connections = connections
+    if disconnections is not None:
+        config.log_disconnections = disconnections
+    if min_duration is not None:
+        config.log_min_duration_statement = min_duration
+
+
+_MEMORY_UNITS = {"kB": 1 << 10, "MB": 1 << 20, "GB": 1 << 30, "TB": 1 << 40}
+
+
+def _server(config: Config, table: dict[str, Any] | None, source: str) -> None:
+    if table is None:
+        return
+    reader = _Reader(table, f"{source}: [server]")
+    max_memory = reader.string("max_memory")
+    reader.finish()
+    if max_memory is not None:
+        config.max_memory = parse_memory(max_memory, f"{reader.where}.max_memory")
+
+
+def parse_memory(text: str, where: str) -> int | None:
+    """Bytes of a size written with PostgreSQL's units ("512MB", "2GB"); "0" or "-1": no limit."""
+    value = text.strip()
+    if value in ("0", "-1"):
+        return None
+    number = value.rstrip("kMGTB")
+    unit = value[len(number):]
+    if unit not in _MEMORY_UNITS or not number.strip().isdigit() or int(number) <= 0:
+        raise ConfigError(f'{where} = "{text}" must be a size with a unit: kB, MB, GB or TB (e.g. "2GB"), '
+                          'or "0" for no limit')
+    return int(number) * _MEMORY_UNITS[unit]
 
 
 def check_log_level(level: str, where: str) -> str:

@@ -9,17 +9,20 @@ from __future__ import annotations
 
 import contextlib
 import datetime
-import functools
 import os
 import re
 import sys
 import threading
+import weakref
 from collections.abc import Iterator, Mapping, Sequence
 from typing import TYPE_CHECKING, Any, ClassVar
 
-from orbitdb.sql.errors import SqlError
+from orbitdb.sql.cluster_registry import DEFAULT_DATABASE
+from orbitdb.sql.errors import SqlError, internal_error
 from orbitdb.sql.result import CopyIn, CopyOut, Result
+from orbitdb.sql.rowstream import RowStream
 from orbitdb.sql.session import Database, Session
+from orbitdb.sql.textcache import TextCache
 from orbitdb.storage.interval import Interval
 
 if TYPE_CHECKING:
@@ -108,10 +111,18 @@ def error_for(e: SqlError) -> Error:
     return err
 
 
+def internal_error_for(e: Exception, sql: str) -> Error:
+    """A Python exception from below the DB-API: InternalError (XX000) naming the statement, its
+    traceback logged, never its Python text."""
+    return error_for(internal_error(e, sql))
+
+
 _PARAM = re.compile(r"%(?:\((?P<name>[^)]+)\))?(?P<kind>[sb%])")
 
 
-@functools.lru_cache(maxsize=1024)
+_TEMPLATES: TextCache[tuple[str, tuple[str | None, ...]]] = TextCache(4 << 20, 64 << 10, per_char=3, fixed=300)
+
+
 def _query_template(sql: str, positional: bool) -> tuple[str, tuple[str | None, ...]]:
     """The query with $n placeholders, and what fills each: None (next positional) or a name."""
     slots: list[str | None] = []
@@ -136,12 +147,20 @@ def _query_template(sql: str, positional: bool) -> tuple[str, tuple[str | None, 
     return _PARAM.sub(sub, sql), tuple(slots)
 
 
+def _cached_template(sql: str, positional: bool) -> tuple[str, tuple[str | None, ...]]:
+    hit = _TEMPLATES.get((sql, positional))
+    if hit is None:
+        hit = _query_template(sql, positional)
+        _TEMPLATES.put((sql, positional), sql, hit)
+    return hit
+
+
 def convert_query(sql: str, params: Sequence[Any] | Mapping[str, Any] | None) -> tuple[str, list[Any]]:
     """pyformat -> PostgreSQL's $n placeholders (as psycopg does, quotes are not special)."""
     if params is None:
         return sql, []
     positional = not isinstance(params, Mapping)
-    text, slots = _query_template(sql, positional)
+    text, slots = _cached_template(sql, positional)
     if positional:
         if len(slots) != len(params):  # type: ignore[arg-type]
             if len(slots) > len(params):  # type: ignore[arg-type]
@@ -237,13 +256,27 @@ class Column(tuple):  # type: ignore[type-arg]
         return self[1]  # type: ignore[no-any-return]
 
 
+# A query's rows are produced as they are fetched (see orbitdb/sql/rowstream.py). execute()
+# produces the first PREFETCH_ROWS at once: a result that small is complete when execute returns,
+# with its rowcount and any error it raises, as psycopg2's are; a bigger one is read on demand
+# while its statement is the connection's current one (rowcount is -1 until its end is reached).
+# When the connection moves on (another execute, commit, rollback), the rest is produced and
+# kept, so the cursor still returns every row; closing the cursor drops them instead.
+PREFETCH_ROWS = 1000
+FETCH_BATCH = 1000
+
+
 class Cursor:
     arraysize = 1
 
     def __init__(self, con: Connection) -> None:
         self.connection = con
-        self._rows: list[tuple[Any, ...]] = []
+        self._rows: list[tuple[Any, ...]] = []  # produced, not yet fetched from _pos on
         self._pos = 0
+        self._fetched_before = 0  # rows fetched before the start of _rows
+        self._stream: RowStream | None = None  # the statement still producing rows
+        self._convs: list[Any] | None = None
+        self._error: Error | None = None  # the statement failed after the rows in _rows
         self.description: list[Column] | None = None
         self.rowcount = -1
         self.statusmessage: str | None = None
@@ -261,39 +294,117 @@ class Cursor:
         query, values = convert_query(sql, params)
         self.query = sql
         with self.connection._lock:
+            self.connection._finish_current(dropping=self)
             if not self.connection.autocommit and not s.in_block:
                 s.begin_block()
             try:
                 results = s.execute(query, values)
+                self._set(results[-1] if results else Result("EMPTY"))
             except SqlError as e:
+                self.connection._keep_notices([Result("", notices=e.notices)])
                 raise error_for(e) from None
-        self._set(results[-1] if results else Result("EMPTY"))
+            except Exception as e:
+                raise internal_error_for(e, sql) from e
+        self.connection._keep_notices(results)
         return self
 
     def _set(self, r: Result | CopyIn | CopyOut) -> None:
+        self._drop_stream()
+        self._rows = []
+        self._pos = 0
+        self._fetched_before = 0
+        self._error = None
         if isinstance(r, (CopyIn, CopyOut)):
             raise NotSupportedError("COPY FROM STDIN / TO STDOUT needs copy_expert() with a file")
         self.statusmessage = r.command_tag
-        self._pos = 0
-        if r.columns is not None:
-            self.description = [Column((c.name, c.type_oid, None, c.type_size if c.type_size > 0 else None,
-                                        None, None, None)) for c in r.columns]
-            convs = [_converter(c.type_oid, self.connection) for c in r.columns]
-            if any(f is not None for f in convs):
-                self._rows = [tuple(v if f is None or v is None else f(v) for f, v in zip(convs, row))
-                              for row in r.rows]
-            else:
-                self._rows = [tuple(row) for row in r.rows]
-            self.rowcount = len(self._rows) if r.rowcount < 0 else r.rowcount
-        else:
+        if r.columns is None:
             self.description = None
-            self._rows = []
             self.rowcount = r.rowcount if r.rowcount >= 0 else -1
+            return
+        self.description = [Column((c.name, c.type_oid, None, c.type_size if c.type_size > 0 else None,
+                                    None, None, None)) for c in r.columns]
+        convs = [_converter(c.type_oid, self.connection) for c in r.columns]
+        self._convs = convs if any(f is not None for f in convs) else None
+        if not isinstance(r.rows, RowStream):
+            self._rows = self._converted(list(r.rows))
+            self.rowcount = len(self._rows) if r.rowcount < 0 else r.rowcount
+            return
+        self._stream = r.rows
+        self.statusmessage = None
+        self.rowcount = -1
+        while self._stream is not None and len(self._rows) < PREFETCH_ROWS:
+            self._produce(PREFETCH_ROWS - len(self._rows))  # what the first rows raise, execute raises
+        if self._stream is not None:
+            self.connection._current = (weakref.ref(self), self._stream)
+
+    def _converted(self, rows: list[tuple[Any, ...]]) -> list[tuple[Any, ...]]:
+        convs = self._convs
+        if convs is None:
+            return rows
+        return [tuple(v if f is None or v is None else f(v) for f, v in zip(convs, row)) for row in rows]
+
+    def _produce(self, n: int) -> None:
+        """Adds up to n rows of the running statement to the produced ones (the connection's
+        lock is held). Raises SqlError."""
+        stream = self._stream
+        assert stream is not None
+        if self._pos and self._pos == len(self._rows):
+            self._fetched_before += self._pos
+            self._rows = []
+            self._pos = 0
+        stream.restart_timeout()
+        batch = stream.fetch(n)
+        self._rows.extend(self._converted(batch))
+        if stream.exhausted:
+            self._stream = None
+            self.rowcount = stream.count
+            self.statusmessage = f"SELECT {stream.count}"
+
+    def _produce_rest(self) -> None:
+        """The connection moves on: the rows not yet produced are produced and kept; an error
+        is raised by the fetch that reaches it."""
+        try:
+            while self._stream is not None:
+                self._produce(FETCH_BATCH)
+        except SqlError as e:
+            self._stream = None
+            self._error = error_for(e)
+        except Exception as e:  # noqa: BLE001 - kept for the fetch that reaches it
+            self._stream = None
+            self._error = internal_error_for(e, self.query or "")
+
+    def _drop_stream(self) -> None:
+        stream, self._stream = self._stream, None
+        if stream is not None:
+            stream.close()
+
+    def _want(self, n: int | None) -> None:
+        """Produces rows until n are waiting to be fetched (None: all of them)."""
+        if self._stream is None:
+            return
+        with self.connection._lock:
+            self.connection._session_or_raise()
+            try:
+                while self._stream is not None and (n is None or len(self._rows) - self._pos < n):
+                    self._produce(FETCH_BATCH if n is None else max(n - (len(self._rows) - self._pos), FETCH_BATCH))
+            except SqlError as e:
+                self._stream = None
+                self._error = error_for(e)
+            except Exception as e:  # noqa: BLE001 - kept for the fetch that reaches it
+                self._stream = None
+                self._error = internal_error_for(e, self.query or "")
+
+    def _raise_pending(self) -> None:
+        error, self._error = self._error, None
+        if error is not None:
+            raise error
 
     def executemany(self, sql: str, seq_of_params: Sequence[Sequence[Any] | Mapping[str, Any]]) -> Cursor:
         s = self._check()
         total = 0
         with self.connection._lock:
+            self.connection._finish_current(dropping=self)
+            self._drop_stream()
             if not self.connection.autocommit and not s.in_block:
                 s.begin_block()
             # rows with the same query text run as one statement (one set-up, one plan)
@@ -315,8 +426,12 @@ class Cursor:
                     total += s.execute_many(prepared, rows)
             except SqlError as e:
                 raise error_for(e) from None
+            except Exception as e:
+                raise internal_error_for(e, sql) from e
         self.description = None
         self._rows = []
+        self._pos = self._fetched_before = 0
+        self._error = None
         self.rowcount = total
         return self
 
@@ -324,6 +439,8 @@ class Cursor:
         """COPY ... FROM STDIN reading file, or COPY ... TO STDOUT writing to it (as psycopg2)."""
         s = self._check()
         with self.connection._lock:
+            self.connection._finish_current(dropping=self)
+            self._drop_stream()
             if not self.connection.autocommit and not s.in_block:
                 s.begin_block()
             try:
@@ -346,12 +463,19 @@ class Cursor:
                     self._set(r)
             except SqlError as e:
                 raise error_for(e) from None
+            except (Error, OSError):
+                raise  # the DB-API's own, and the file's
+            except Exception as e:
+                raise internal_error_for(e, sql) from e
 
     def fetchone(self) -> tuple[Any, ...] | None:
         if self.description is None:
             raise ProgrammingError("no results to fetch")
         if self._pos >= len(self._rows):
-            return None
+            self._want(1)
+            if self._pos >= len(self._rows):
+                self._raise_pending()
+                return None
         row = self._rows[self._pos]
         self._pos += 1
         return row
@@ -360,15 +484,21 @@ class Cursor:
         if self.description is None:
             raise ProgrammingError("no results to fetch")
         n = size if size is not None else self.arraysize
+        self._want(n)
         rows = self._rows[self._pos : self._pos + n]
         self._pos += len(rows)
+        if not rows:
+            self._raise_pending()
         return rows
 
     def fetchall(self) -> list[tuple[Any, ...]]:
         if self.description is None:
             raise ProgrammingError("no results to fetch")
+        self._want(None)
         rows = self._rows[self._pos :]
         self._pos = len(self._rows)
+        if self._error is not None:
+            self._raise_pending()
         return rows
 
     def __iter__(self) -> Iterator[tuple[Any, ...]]:
@@ -380,9 +510,12 @@ class Cursor:
 
     @property
     def rownumber(self) -> int:
-        return self._pos
+        return self._fetched_before + self._pos
 
     def close(self) -> None:
+        if self._stream is not None:
+            with self.connection._lock:
+                self._drop_stream()
         self.closed = True
         self._rows = []
 
@@ -408,11 +541,35 @@ def _oid_hint(v: Any) -> int:
     return param_type(v).oid if v is not None and not isinstance(v, str) else 0
 
 
+_KEPT_NOTICES = 50  # psycopg2 keeps as many
+
+
 class _SharedDatabase:
-    """Connections to the same directory in one process share one open database."""
+    """Connections to the same directory in one process share one open database (or, for a
+    server's data directory, one open Cluster of its databases)."""
 
     lock = threading.Lock()
-    open: ClassVar[dict[str, tuple[Database, int]]] = {}
+    open: ClassVar[dict[str, tuple[Any, int]]] = {}
+
+
+def _open_directory(path: str, knobs: dict[str, Any]) -> Any:
+    """What a connection to path opens: the Cluster of a server's data directory (the databases
+    of `orbitdb serve --data-dir`), else the one database in path (made if needed)."""
+    from orbitdb.sql.cluster import Cluster, is_data_dir
+
+    if is_data_dir(path):
+        return Cluster.open(path, knobs)  # 55006 naming the lock while the server has it
+    return Database.open(path, **knobs)
+
+
+def _check_database_name(path: str, database: str | None) -> None:
+    """A database is named only in a server's data directory; a plain directory holds one."""
+    from orbitdb.sql.cluster import is_data_dir
+
+    if database not in (None, DEFAULT_DATABASE) and not is_data_dir(path):
+        raise OperationalError(f'database "{database}" does not exist', "3D000", None,
+                               f"{path} holds one database; a database is named only in the data "
+                               "directory of a server (orbitdb serve --data-dir).")
 
 
 class Connection:
@@ -427,15 +584,16 @@ class Connection:
     ProgrammingError = ProgrammingError
     NotSupportedError = NotSupportedError
 
-    def __init__(self, path: str, knobs: dict[str, Any], user: str = "orbit", database: str = "actors") -> None:
+    def __init__(self, path: str, knobs: dict[str, Any], user: str = "orbit", database: str | None = None) -> None:
         self.path = os.path.realpath(path)
+        _check_database_name(self.path, database)
         with _SharedDatabase.lock:
             entry = _SharedDatabase.open.get(self.path)
             if entry is None:
                 try:
-                    db = Database.open(self.path, **knobs)
+                    db = _open_directory(self.path, knobs)
                 except SqlError as e:
-                    raise OperationalError(e.message, e.sqlstate) from None
+                    raise OperationalError(e.message, e.sqlstate, e.detail, e.hint) from None
                 except (TypeError, ValueError):
                     raise
                 _SharedDatabase.open[self.path] = (db, 1)
@@ -443,9 +601,37 @@ class Connection:
                 db = entry[0]
                 _SharedDatabase.open[self.path] = (db, entry[1] + 1)
         self._db = db
-        self._session: Session | None = db.session(user, database)
+        try:
+            self._session: Session | None = db.session(user, database or DEFAULT_DATABASE)
+        except SqlError as e:
+            self._session = None
+            self._release()
+            raise OperationalError(e.message, e.sqlstate, e.detail, e.hint) from None
         self._autocommit = False
         self._lock = threading.RLock()
+        # the notices and warnings of the statements run, as psycopg2 keeps them ("NOTICE:  ...\n")
+        self.notices: list[str] = []
+        # the cursor whose statement is producing rows on demand, and that statement's rows
+        self._current: tuple[weakref.ref[Cursor], RowStream] | None = None
+
+    def _keep_notices(self, results: Sequence[Result | CopyIn | CopyOut]) -> None:
+        for r in results:
+            for n in getattr(r, "notices", ()):
+                self.notices.append(f"{n.severity}:  {n.message}\n")
+        del self.notices[:-_KEPT_NOTICES]
+
+    def _finish_current(self, dropping: Cursor | None = None) -> None:
+        """Before the connection runs anything else: the current statement's remaining rows
+        are produced and kept by its cursor (dropped if that cursor is `dropping`, which is about
+        to run a new statement, or is gone), so that statement ends first."""
+        current, self._current = self._current, None
+        if current is None:
+            return
+        cursor = current[0]()
+        if cursor is None or cursor is dropping or cursor._stream is not current[1]:
+            current[1].close()
+            return
+        cursor._produce_rest()
 
     @property
     def autocommit(self) -> bool:
@@ -478,6 +664,7 @@ class Connection:
     def commit(self) -> None:
         s = self._session_or_raise()
         with self._lock:
+            self._finish_current()
             if s.in_block or s.txn is not None:
                 try:
                     s.commit()
@@ -487,6 +674,7 @@ class Connection:
     def rollback(self) -> None:
         s = self._session_or_raise()
         with self._lock:
+            self._finish_current()
             if s.in_block or s.txn is not None:
                 s.rollback()
 
@@ -494,8 +682,13 @@ class Connection:
         if self._session is None:
             return
         with self._lock:
+            self._current = None
             self._session.close()
             self._session = None
+        self._release()
+
+    def _release(self) -> None:
+        """One connection less to the shared database: the last one closes it."""
         with _SharedDatabase.lock:
             db, n = _SharedDatabase.open.get(self.path, (self._db, 1))
             if n <= 1:
@@ -544,8 +737,12 @@ class Connection:
 
 
 def connect(path: str | os.PathLike[str], config: str | os.PathLike[str] | dict[str, Any] | None = None,
-            **knobs: Any) -> Connection:
+            *, database: str | None = None, **knobs: Any) -> Connection:
     """Opens (creating if needed) the orbitdb database in directory path.
+
+    A server's data directory (what `orbitdb serve --data-dir` was given) opens the server's
+    databases: `actors` (its `postgresql/` folder), or the one database names. The server must
+    not be running: its lock makes this fail with SQLSTATE 55006, never open a second database.
 
     config: a TOML file or a dict with a [persistence.rocksdb] table of engine
     knobs (RocksDB names); keyword knobs override it."""
@@ -559,7 +756,7 @@ def connect(path: str | os.PathLike[str], config: str | os.PathLike[str] | dict[
             raise ProgrammingError(str(e)) from None
         merged.update(cfg.engine)
     merged.update(knobs)
-    return Connection(os.fspath(path), merged)
+    return Connection(os.fspath(path), merged, database=database)
 
 
 Date = datetime.date

@@ -85,7 +85,7 @@ COPY_DONE = message(b"c")
 
 
 def parameter_description(oids: Sequence[int]) -> bytes:
-    return message(b"t", struct.pack(f"!h{len(oids)}I", len(oids), *oids))
+    return message(b"t", struct.pack(f"!H{len(oids)}I", len(oids), *oids))
 
 
 # --- errors and notices ---------------------------------------------------------------------------

@@ -17,6 +17,8 @@ from decimal import Decimal
 from typing import Any
 
 from orbitdb.sql.errors import SqlError
+from orbitdb.sql.lexical import decode_utf8
+from orbitdb.sql.limits import check_dimensions
 from orbitdb.sql.pgtext import Interval, oids
 from orbitdb.sql.pgtext.jsons import format_json, parse_json
 
@@ -76,10 +78,7 @@ def _enc_text(value: Any) -> bytes:
 
 
 def _dec_text(data: bytes) -> str:
-    try:
-        return data.decode("utf-8")
-    except UnicodeDecodeError as exc:
-        raise BinaryFormatError("invalid UTF-8") from exc
+    return decode_utf8(data)  # textrecv checks the encoding: 22021 naming the bytes, NUL included
 
 
 def _dec_bool(data: bytes) -> bool:
@@ -319,6 +318,7 @@ def _array_decoder(element: Decoder) -> Decoder:
         if len(data) < 12:
             raise InsufficientData("insufficient data left in message")
         ndim, _flags, _elem_oid = struct.unpack("!iiI", data[:12])
+        check_dimensions(ndim)
         if not 0 <= ndim <= 6 or len(data) < 12 + 8 * ndim:
             raise BinaryFormatError("invalid array dimensions")
         dims = [struct.unpack("!ii", data[12 + 8 * i : 20 + 8 * i])[0] for i in range(ndim)]

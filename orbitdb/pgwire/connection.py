@@ -8,24 +8,33 @@ client sends can end the server.
 
 from __future__ import annotations
 
+import decimal
 import logging
 import select
 import socket
 import ssl
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 from orbitdb.pgwire import backend, frontend
 from orbitdb.pgwire.auth import AuthSettings, authenticate
+from orbitdb.pgwire.connection_log import ConnectionLog, LogSettings
 from orbitdb.pgwire.copy import copy_in, copy_out
-from orbitdb.pgwire.errors import INTERNAL_ERROR, ClientGone, ProtocolError, error_fields, notice_fields
+from orbitdb.pgwire.errors import ClientGone, ProtocolError, error_fields, notice_fields
 from orbitdb.pgwire.extended import Extended
+from orbitdb.pgwire.idle import idle_limit, input_within
 from orbitdb.pgwire.rows import RowEncoder
+from orbitdb.pgwire.sending import row_source, send_rows
+from orbitdb.pgwire.session_facts import record_client
 from orbitdb.pgwire.startup import Startup, negotiate
+from orbitdb.pgwire.startup_settings import apply as apply_startup_settings
 from orbitdb.pgwire.statement_log import StatementLog
 from orbitdb.pgwire.stream import Stream
-from orbitdb.sql.errors import SqlError
+from orbitdb.pgwire.tls import tls_info
+from orbitdb.pgwire.transport_policy import TransportPolicy
+from orbitdb.sql.errors import SqlError, internal_error
+from orbitdb.sql.numeric import CTX as NUMERIC_CONTEXT
 from orbitdb.sql.result import CopyIn, CopyOut, Notice, Result
 
 log = logging.getLogger("orbitdb.pgwire")
@@ -62,6 +71,8 @@ class ServerSide:
     tls_context: ssl.SSLContext | None
     cancel: Callable[[int, int], None]  # (pid, secret) from a CancelRequest
     adopt_pid: Callable[[Connection, int], None]  # the session's backend pid becomes the connection's
+    transport: TransportPolicy = field(default_factory=TransportPolicy)  # [security] require_tls
+    log_settings: LogSettings = field(default_factory=LogSettings)
 
 
 class _Shutdown(Exception):
@@ -80,6 +91,7 @@ class Connection:
         self.client_encoding = "UTF8"
         self.extended = Extended(self)
         self.statement_log = StatementLog(peer)
+        self.connection_log = ConnectionLog(side.log_settings, peer)
         self.ignore_till_sync = False
         self.in_pipeline = False  # extended-protocol messages have come since the last Sync
         self.terminating = False
@@ -89,6 +101,8 @@ class Connection:
     # --- thread entry -----------------------------------------------------------------------
 
     def run(self) -> None:
+        decimal.setcontext(NUMERIC_CONTEXT.copy())  # this thread's numerics: orbitdb's precision, not 28 digits
+        self.connection_log.received()
         try:
             self._serve()
         except (ClientGone, _Shutdown):
@@ -105,9 +119,10 @@ class Connection:
                 exc.severity = "FATAL"
             self.statement_log.error(exc, None)
             self._send_fatal(exc)
-        except Exception as exc:  # a bug: this connection ends, the server goes on
-            log.exception("[%s] internal error", self.peer)
-            self._send_fatal(SqlError(INTERNAL_ERROR, f"internal error: {exc}", severity="FATAL"))
+        except Exception as exc:  # noqa: BLE001 - a bug (logged): this connection ends, the server goes on
+            fatal = self._internal_error(exc)
+            fatal.severity = "FATAL"
+            self._send_fatal(fatal)
         finally:
             self._close()
 
@@ -157,6 +172,7 @@ class Connection:
             self.stream.sock.close()
         except OSError:
             pass
+        self.connection_log.disconnected()
 
     def _client_gone(self) -> bool:
         """Whether the client closed its end (asked by a session waiting for a lock, which
@@ -181,6 +197,7 @@ class Connection:
             return
         if self.refusal is not None:
             raise self.refusal
+        self.side.transport.check(self.connection_log.host, startup.tls, startup.user, startup.database)
         self._check_client_encoding(startup)
         authenticate(self.stream, self.side.auth, startup.user)
         # as PostgreSQL: authentication succeeds first, then the database is looked up (a
@@ -197,6 +214,10 @@ class Connection:
             self.side.adopt_pid(self, backend_pid)  # so pg_backend_pid() names what a cancel needs
         if hasattr(self.session, "client_gone"):
             self.session.client_gone = self._client_gone
+        tls = tls_info(self.stream.sock)
+        where = self.connection_log
+        record_client(self.session, where.host, where.port, tls, self.side.log_settings)
+        self.connection_log.authorized(startup.user, startup.database, startup.application_name, tls)
         self.stream.sock.settimeout(None)
         self._greet(startup)
         log.debug(
@@ -240,18 +261,11 @@ class Connection:
         self.client_encoding = normalized
 
     def _apply_startup_settings(self, startup: Startup) -> None:
-        """Settings from the startup packet and its options (-c name=value), run as SET. One the
-        SQL layer refuses is skipped with a WARNING rather than refusing the connection."""
-        for name, value in startup.settings.items():
-            quoted = "'" + value.replace("'", "''") + "'"
-            sql = f'SET "{name}" TO {quoted}'
-            try:
-                for _ in self.session.execute_simple(sql):
-                    pass
-            except SqlError as exc:
-                log.info("[%s] startup setting %s=%r ignored: %s", self.peer, name, value, exc.message)
-                warning = Notice("WARNING", exc.sqlstate, f"startup setting {name} ignored: {exc.message}")
-                self.stream.write(backend.notice_response(notice_fields(warning)))
+        """Settings from the startup packet and its options (-c name=value), run as SET; one the
+        server refuses ends the connection (FATAL), as in PostgreSQL."""
+        if startup.options_error is not None:
+            raise startup.options_error
+        apply_startup_settings(self.session, startup.settings)
 
     # --- the message loop -------------------------------------------------------------------
 
@@ -268,6 +282,8 @@ class Connection:
         while True:
             if not stream.has_buffered_input():
                 stream.flush()  # answer everything before waiting for the client
+                if not self.in_pipeline:
+                    self._wait_while_idle()
             kind, body = stream.read_message()
             if kind == ord("X"):
                 return
@@ -299,6 +315,11 @@ class Connection:
             else:
                 raise ProtocolError(f"invalid frontend message type {kind}")
 
+    def _wait_while_idle(self) -> None:
+        limit = idle_limit(self.session)
+        if limit is not None and not input_within(self.stream.sock, limit[0]):
+            raise limit[1]
+
     def _extended_message(self, handler: Callable[[bytes], None], body: bytes) -> None:
         try:
             handler(body)
@@ -309,11 +330,11 @@ class Connection:
             self.ignore_till_sync = True
         except ClientGone:
             raise
-        except Exception as exc:  # a bug in a layer below: report it, keep the connection
-            log.exception("[%s] internal error", self.peer)
-            self._send_error(SqlError(INTERNAL_ERROR, f"internal error: {exc}"))
+        except Exception as exc:  # noqa: BLE001 - a bug below (logged): report it, keep the connection
+            self._send_error(self._internal_error(exc))
             self.ignore_till_sync = True
         finally:
+            self.statement_log.finished(self.session)
             self._sql = None
 
     def _end_pipeline(self, ok: bool) -> None:
@@ -331,9 +352,8 @@ class Connection:
             self._send_error(exc)
         except ClientGone:
             raise
-        except Exception as exc:  # a bug in a layer below: report it, keep the connection
-            log.exception("[%s] internal error", self.peer)
-            self._send_error(SqlError(INTERNAL_ERROR, f"internal error: {exc}"))
+        except Exception as exc:  # noqa: BLE001 - a bug below (logged): report it, keep the connection
+            self._send_error(self._internal_error(exc))
 
     def _ready(self) -> None:
         status = self.session.transaction_status
@@ -373,13 +393,13 @@ class Connection:
             self._send_error(exc)
         except ClientGone:
             raise
-        except Exception as exc:
-            log.exception("[%s] internal error", self.peer)
-            self._send_error(SqlError(INTERNAL_ERROR, f"internal error: {exc}"))
+        except Exception as exc:  # noqa: BLE001 - a bug below (logged): report it, keep the connection
+            self._send_error(self._internal_error(exc))
         finally:
             close = getattr(items, "close", None)
             if close is not None:
                 close()
+            self.statement_log.finished(self.session)
             self._sql = None
         return False
 
@@ -394,8 +414,15 @@ class Connection:
                 formats = [0] * len(result.columns)
                 out.write(backend.row_description(result.columns, formats))
                 data_row = RowEncoder(result.columns, formats, self.timezone).data_row
-                for row in result.rows:
-                    out.write(data_row(row))
+                if isinstance(result.rows, list):  # made already (a small result, SHOW, ...)
+                    for row in result.rows:
+                        out.write(data_row(row))
+                else:
+                    source = row_source(result.rows)
+                    try:
+                        send_rows(self, source, data_row)
+                    finally:
+                        source.close()  # a no-op once exhausted; else the statement stops here
         self.finish_statement(result, sql)
         out.write(backend.command_complete(result.command_tag))
         self._send_parameter_changes()  # a SET TimeZone applies to the next statement's output
@@ -418,10 +445,15 @@ class Connection:
         for notice in notices:
             self.stream.write(backend.notice_response(notice_fields(notice)))
 
+    def _internal_error(self, exc: Exception) -> SqlError:
+        """A Python exception from a layer below: XX000 naming the statement, traceback logged."""
+        return internal_error(exc, self._sql or "", where=f"[{self.peer}]")
+
     def _send_error(self, exc: SqlError) -> None:
         if self.terminating:
             raise _Shutdown from exc
         self.statement_log.error(exc, self._sql)
+        self.send_notices(exc.notices)
         self.stream.write(backend.error_response(error_fields(exc)))
 
     def _parameter_changes(self) -> dict[str, str]:

@@ -1,8 +1,9 @@
 """The extended query protocol: named and unnamed prepared statements and portals, Parse / Bind /
 Describe / Execute (with row limits) / Close.
 
-A portal runs its statement at its first Execute and keeps the rows; later Executes continue
-where the last stopped (PortalSuspended in between).
+A portal runs its statement at its first Execute; a query's rows are produced as Executes ask
+for them, so a portal that is read with a row limit holds its live statement (PortalSuspended in
+between) until it is exhausted, closed, replaced, or its transaction ends.
 """
 
 from __future__ import annotations
@@ -13,9 +14,11 @@ from typing import TYPE_CHECKING, Any
 from orbitdb.pgwire import backend, binary, frontend
 from orbitdb.pgwire.errors import ProtocolError
 from orbitdb.pgwire.rows import RowEncoder
+from orbitdb.pgwire.sending import RowSource, row_source, send_rows
 from orbitdb.sql.errors import SqlError
 from orbitdb.sql.pgtext import type_name
 from orbitdb.sql.result import Column, CopyIn, CopyOut, Result
+from orbitdb.sql.rowstream import FIRST_BATCH
 
 if TYPE_CHECKING:
     from orbitdb.pgwire.connection import Connection
@@ -36,7 +39,12 @@ class Portal:
     result_formats: list[int]
     encoder: RowEncoder | None
     result: Result | None = None
-    position: int = 0
+    source: RowSource | None = None  # the rows still to send
+
+    def close(self) -> None:
+        if self.source is not None:
+            self.source.close()
+            self.source = None
 
 
 def _statement_label(name: str) -> str:
@@ -52,11 +60,18 @@ class Extended:
     def drop_unnamed(self) -> None:
         """A simple Query destroys the unnamed statement and portal."""
         self.statements.pop("", None)
-        self.portals.pop("", None)
+        self._drop_portal("")
 
     def end_of_transaction(self) -> None:
         """Portals live until the transaction ends."""
-        self.portals.clear()
+        portals, self.portals = self.portals, {}
+        for portal in portals.values():
+            portal.close()
+
+    def _drop_portal(self, name: str) -> None:
+        portal = self.portals.pop(name, None)
+        if portal is not None:
+            portal.close()
 
     # --- Parse ------------------------------------------------------------------------------
 
@@ -100,6 +115,7 @@ class Extended:
             encoder = RowEncoder(statement.columns, result_formats, self.conn.timezone)
         else:
             result_formats = []
+        self._drop_portal(msg.portal)  # the unnamed portal is replaced
         self.portals[msg.portal] = Portal(statement, params, result_formats, encoder)
         self.conn.stream.write(backend.BIND_COMPLETE)
 
@@ -152,21 +168,27 @@ class Extended:
         if portal.statement.prepared is None:
             self.conn.stream.write(backend.EMPTY_QUERY_RESPONSE)
             return
-        if portal.result is None and not self._run(portal, msg.portal):
-            return
+        if portal.result is None:
+            if not self._run(portal, msg.portal, msg.max_rows):
+                return
+        elif self.conn.session.transaction_status == "E":
+            raise SqlError("25P02", "current transaction is aborted, commands ignored until end of transaction block")
+        elif portal.source is not None:
+            portal.source.restart_timeout()
         assert portal.result is not None
         if portal.result.columns is None:
             self.conn.stream.write(backend.command_complete(portal.result.command_tag))
         else:
             self._send_rows(portal, msg.max_rows)
 
-    def _run(self, portal: Portal, name: str) -> bool:
+    def _run(self, portal: Portal, name: str, max_rows: int) -> bool:
         """The portal's first Execute runs its statement; False when that already answered it
         (COPY, empty query)."""
         conn = self.conn
         statement = portal.statement
         conn.log_statement("execute", name, statement.query)
-        outcome = conn.session.execute_prepared(statement.prepared, portal.params)
+        outcome = conn.session.execute_prepared(statement.prepared, portal.params,
+                                                first_rows=min(max_rows, FIRST_BATCH) if max_rows > 0 else FIRST_BATCH)
         if isinstance(outcome, (CopyIn, CopyOut)):
             result = conn.run_copy(outcome)
             conn.finish_statement(result, statement.query)
@@ -177,6 +199,8 @@ class Extended:
             conn.stream.write(backend.EMPTY_QUERY_RESPONSE)
             return False
         portal.result = outcome
+        if outcome.columns is not None:
+            portal.source = row_source(outcome.rows)
         conn.send_notices(outcome.notices)
         conn.finish_statement(outcome, statement.query)
         if outcome.columns is not None and portal.encoder is None:
@@ -185,22 +209,20 @@ class Extended:
         return True
 
     def _send_rows(self, portal: Portal, max_rows: int) -> None:
-        """DataRows from where the last Execute stopped: all, or max_rows then PortalSuspended."""
+        """DataRows from where the last Execute stopped: all, or max_rows then PortalSuspended
+        (as PostgreSQL, also when exactly max_rows were left: the next Execute completes it)."""
         assert portal.result is not None and portal.encoder is not None
-        rows = portal.result.rows
-        start = portal.position
-        stop = len(rows) if max_rows <= 0 else min(len(rows), start + max_rows)
-        data_row = portal.encoder.data_row
+        source = portal.source
+        sent, exhausted = (0, True) if source is None else send_rows(self.conn, source, portal.encoder.data_row,
+                                                                       max_rows)
         write = self.conn.stream.write
-        for row in rows[start:stop] if start or stop != len(rows) else rows:
-            write(data_row(row))
-        portal.position = stop
-        if stop < len(rows):
+        if not exhausted:
             write(backend.PORTAL_SUSPENDED)
             return
+        portal.close()
         tag = portal.result.command_tag
-        if (start or max_rows > 0) and tag.startswith("SELECT"):
-            tag = f"SELECT {stop - start}"  # the count of this Execute, as PostgreSQL reports it
+        if tag.startswith("SELECT"):
+            tag = f"SELECT {sent}"  # the count of this Execute, as PostgreSQL reports it
         write(backend.command_complete(tag))
 
     # --- Close ------------------------------------------------------------------------------
@@ -210,5 +232,5 @@ class Extended:
         if msg.kind == "S":
             self.statements.pop(msg.name, None)
         else:
-            self.portals.pop(msg.name, None)
+            self._drop_portal(msg.name)
         self.conn.stream.write(backend.CLOSE_COMPLETE)

@@ -7,6 +7,7 @@ import struct
 from dataclasses import dataclass
 
 from orbitdb.pgwire.errors import CHARACTER_NOT_IN_REPERTOIRE, ProtocolError
+from orbitdb.sql.lexical import utf8_error_bytes
 
 
 class Body:
@@ -62,7 +63,7 @@ def decode_utf8(raw: bytes) -> str:
     try:
         return raw.decode("utf-8")
     except UnicodeDecodeError as exc:
-        bad = " ".join(f"0x{b:02x}" for b in raw[exc.start : min(exc.end, exc.start + 2)])
+        bad = utf8_error_bytes(raw[exc.start :])
         raise ProtocolError(
             f'invalid byte sequence for encoding "UTF8": {bad}',
             fatal=False,
@@ -71,10 +72,8 @@ def decode_utf8(raw: bytes) -> str:
 
 
 def _count(body: Body, what: str) -> int:
-    n = body.int16()
-    if n < 0:
-        raise ProtocolError(f"invalid number of {what}: {n}", fatal=False)
-    return n
+    """A 16-bit count, unsigned as PostgreSQL reads it (pq_getmsgint(msg, 2)): -1 is 65535."""
+    return body.int16() & 0xFFFF
 
 
 @dataclass

@@ -2,7 +2,8 @@
 
 PostgreSQL ignores the user name inside the SCRAM messages (the startup packet named the user),
 offers no channel binding here (SCRAM-SHA-256 without -PLUS, so clients send "n" or "y"), and
-stores a verifier "SCRAM-SHA-256$<iterations>:<salt>$<StoredKey>:<ServerKey>" (base64 parts).
+stores a verifier "SCRAM-SHA-256$<iterations>:<salt>$<StoredKey>:<ServerKey>" (base64 parts;
+orbitdb/sql/password_secrets.py makes and reads them).
 """
 
 from __future__ import annotations
@@ -11,90 +12,21 @@ import base64
 import hashlib
 import hmac
 import secrets
-import stringprep
-import unicodedata
-from dataclasses import dataclass
 
-MECHANISM = "SCRAM-SHA-256"
-ITERATIONS = 4096
+from orbitdb.sql.password_secrets import (  # the stored forms live with the roles that keep them
+    ITERATIONS,
+    MECHANISM,
+    Verifier,
+    make_verifier,
+    parse_verifier,
+    saslprep,
+)
+from orbitdb.sql.password_secrets import hmac_sha256 as _hmac
 
 
 class ScramError(Exception):
     """The exchange failed: malformed message or wrong proof. Reported to the client as a failed
     password authentication, never with the reason."""
-
-
-@dataclass(frozen=True)
-class Verifier:
-    iterations: int
-    salt: bytes
-    stored_key: bytes
-    server_key: bytes
-
-    def text(self) -> str:
-        b64 = base64.b64encode
-        return (
-            f"{MECHANISM}${self.iterations}:{b64(self.salt).decode()}"
-            f"${b64(self.stored_key).decode()}:{b64(self.server_key).decode()}"
-        )
-
-
-def _hmac(key: bytes, msg: bytes) -> bytes:
-    return hmac.new(key, msg, hashlib.sha256).digest()
-
-
-def saslprep(password: str) -> str:
-    """RFC 4013 SASLprep, as PostgreSQL applies it: when the password is not valid under it, the
-    password is used as it is."""
-    mapped = "".join(
-        " " if stringprep.in_table_c12(ch) else ch for ch in password if not stringprep.in_table_b1(ch)
-    )
-    normalized = unicodedata.normalize("NFKC", mapped)
-    if not normalized:
-        return password
-    prohibited = (
-        stringprep.in_table_c12,
-        stringprep.in_table_c21_c22,
-        stringprep.in_table_c3,
-        stringprep.in_table_c4,
-        stringprep.in_table_c5,
-        stringprep.in_table_c6,
-        stringprep.in_table_c7,
-        stringprep.in_table_c8,
-        stringprep.in_table_c9,
-        stringprep.in_table_a1,
-    )
-    if any(check(ch) for ch in normalized for check in prohibited):
-        return password
-    if any(stringprep.in_table_d1(ch) for ch in normalized):
-        if not (stringprep.in_table_d1(normalized[0]) and stringprep.in_table_d1(normalized[-1])):
-            return password
-        if any(stringprep.in_table_d2(ch) for ch in normalized):
-            return password
-    return normalized
-
-
-def make_verifier(password: str, salt: bytes | None = None, iterations: int = ITERATIONS) -> Verifier:
-    salt = salt if salt is not None else secrets.token_bytes(16)
-    salted = hashlib.pbkdf2_hmac("sha256", saslprep(password).encode("utf-8"), salt, iterations)
-    client_key = _hmac(salted, b"Client Key")
-    return Verifier(iterations, salt, hashlib.sha256(client_key).digest(), _hmac(salted, b"Server Key"))
-
-
-def parse_verifier(text: str) -> Verifier | None:
-    """A stored "SCRAM-SHA-256$..." verifier, or None if text is not one."""
-    try:
-        mechanism, params, keys = text.split("$")
-        iterations, salt = params.split(":")
-        stored, server = keys.split(":")
-        if mechanism != MECHANISM:
-            return None
-        b64 = base64.b64decode
-        return Verifier(
-            int(iterations), b64(salt, validate=True), b64(stored, validate=True), b64(server, validate=True)
-        )
-    except ValueError:
-        return None
 
 
 def _attributes(message: str) -> list[tuple[str, str]]:
@@ -171,3 +103,7 @@ class ScramExchange:
             raise ScramError("wrong proof")
         server_signature = _hmac(self.verifier.server_key, auth_message)
         return b"v=" + base64.b64encode(server_signature)
+
+
+__all__ = ["ITERATIONS", "MECHANISM", "ScramError", "ScramExchange", "Verifier", "make_verifier",
+           "parse_verifier", "saslprep"]

@@ -22,6 +22,8 @@ from typing import Any
 
 from orbitdb.pgwire.auth import AuthSettings
 from orbitdb.pgwire.connection import Connection, ServerSide
+from orbitdb.pgwire.connection_log import LogSettings
+from orbitdb.pgwire.transport_policy import TransportPolicy
 from orbitdb.sql.errors import SqlError
 
 log = logging.getLogger("orbitdb.pgwire")
@@ -45,11 +47,23 @@ class Server:
         auth: AuthSettings | None = None,
         tls_context: ssl.SSLContext | None = None,
         max_connections: int = 100,
+        transport: TransportPolicy | None = None,
+        log_settings: LogSettings | None = None,
     ) -> None:
         self.host = host
         self.port = port
         self.max_connections = max_connections
-        self.side = ServerSide(database, auth or AuthSettings(), tls_context, self._cancel, self._adopt_pid)
+        self.side = ServerSide(
+            database,
+            auth or AuthSettings(),
+            tls_context,
+            self._cancel,
+            self._adopt_pid,
+            transport or TransportPolicy(),
+            log_settings or LogSettings(),
+        )
+        if self.side.auth.stored is None:
+            self.side.auth.stored = self._stored_password
         self.listeners: list[socket.socket] = []
         self._connections: dict[int, Connection] = {}
         self._threads: dict[int, threading.Thread] = {}
@@ -143,6 +157,12 @@ class Server:
             thread = threading.Thread(target=self._run, args=(conn,), name=f"pgwire-{pid}", daemon=True)
             self._threads[pid] = thread
         thread.start()
+
+    def _stored_password(self, user: str) -> tuple[bool, str | None]:
+        """A password set with ALTER ROLE in the served data dir (its Cluster's), which wins over
+        the configured ones."""
+        passwords = getattr(self.side.database, "role_passwords", None)
+        return passwords.lookup(user) if passwords is not None else (False, None)
 
     def _adopt_pid(self, conn: Connection, pid: int) -> None:
         with self._lock:

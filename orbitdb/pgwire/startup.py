@@ -6,7 +6,6 @@ only a cancel request.
 
 from __future__ import annotations
 
-import re
 import socket
 import ssl
 import struct
@@ -16,6 +15,7 @@ from dataclasses import dataclass, field
 from orbitdb.pgwire import backend
 from orbitdb.pgwire.errors import ProtocolError
 from orbitdb.pgwire.frontend import decode_utf8
+from orbitdb.pgwire.startup_settings import parse_options
 from orbitdb.pgwire.stream import Stream
 from orbitdb.sql.errors import SqlError
 
@@ -26,7 +26,6 @@ GSSENC_REQUEST = 80877104
 
 # startup parameters that are not settings
 _CONNECTION_KEYS = frozenset(("user", "database", "options", "application_name", "replication"))
-_OPTION = re.compile(r"(?:-c\s*|--)([A-Za-z0-9_.]+)=((?:\\.|[^\s\\])*)")
 
 
 @dataclass
@@ -36,6 +35,7 @@ class Startup:
     application_name: str = ""
     settings: dict[str, str] = field(default_factory=dict)  # GUCs from the packet and -c options
     tls: bool = False
+    options_error: SqlError | None = None  # the options could not be read (FATAL after authentication)
 
 
 def negotiate(
@@ -109,16 +109,19 @@ def _startup_message(stream: Stream, code: int, packet: bytes) -> Startup:
         raise SqlError("28000", "no PostgreSQL user name specified in startup packet", severity="FATAL")
     if params.get("replication", "false").lower() not in ("false", "off", "no", "0"):
         raise SqlError("0A000", "orbitdb does not support replication connections", severity="FATAL")
-    settings = {
-        name: value
-        for name, value in params.items()
-        if name not in _CONNECTION_KEYS and not name.startswith("_pq_.")
-    }
-    for name, value in _OPTION.findall(params.get("options", "")):
-        settings[name] = re.sub(r"\\(.)", r"\1", value)
+    settings: dict[str, str] = {}
+    options_error = None
+    try:  # PostgreSQL applies the options first, then the other parameters
+        settings.update(parse_options(params.get("options", "")))
+    except SqlError as exc:
+        options_error = exc  # reported after authentication, as PostgreSQL does
+    for name, value in params.items():
+        if name not in _CONNECTION_KEYS and not name.startswith("_pq_."):
+            settings[name] = value
     return Startup(
         user=user,
         database=params.get("database") or user,
         application_name=params.get("application_name", ""),
         settings=settings,
+        options_error=options_error,
     )

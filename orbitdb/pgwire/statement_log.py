@@ -1,12 +1,24 @@
-"""What the server logs about statements: each at debug, DDL and errors at info."""
+"""What the server logs about statements: each at debug, DDL and errors at info (errors with
+their SQLSTATE and statement), failed authentications and refused connections at warning, and
+statements that ran at least log_min_duration_statement (the session's setting, which the
+server's [logging] sets) with their duration, as PostgreSQL's "duration: ... ms  statement: ...".
+
+A statement that sets a role's password is logged without it (orbitdb.sql.redact).
+"""
 
 from __future__ import annotations
 
 import logging
 import re
+import time
+from typing import Any
 
+from orbitdb.pgwire.auth import AuthFailed
+from orbitdb.pgwire.transport_policy import TlsRequired
 from orbitdb.sql.errors import SqlError
+from orbitdb.sql.redact import redact_message, redact_sql
 from orbitdb.sql.result import Result
+from orbitdb.sql.settings import ms_value
 
 log = logging.getLogger("orbitdb.pgwire")
 
@@ -18,11 +30,22 @@ _CREATE_TABLE = re.compile(
 )
 _MAX_LOGGED = 500
 _DUPLICATE_TABLE = "42P07"
+_MIN_DURATION = "log_min_duration_statement"
 
 
 def _short(sql: str) -> str:
-    sql = " ".join(sql.split())
+    sql = " ".join(redact_sql(sql).split())
     return sql if len(sql) <= _MAX_LOGGED else sql[:_MAX_LOGGED] + "..."
+
+
+def _threshold_ms(text: str | None) -> float:
+    """log_min_duration_statement in milliseconds (-1: off)."""
+    if not text or text == "-1":
+        return -1
+    try:
+        return ms_value(text)
+    except SqlError:
+        return -1
 
 
 class StatementLog:
@@ -31,14 +54,43 @@ class StatementLog:
     def __init__(self, peer: str) -> None:
         self.peer = peer
         self._tables: list[str] = []
+        self._running: tuple[str, str, str, float] | None = None  # kind, name, sql, start
+        self._threshold: tuple[str | None, float] = (None, -1)
 
     def statement(self, kind: str, name: str, sql: str) -> None:
         self._tables = []
+        self._running = (kind, name, sql, time.monotonic())
         if log.isEnabledFor(logging.DEBUG):
             label = f"{kind} {name}" if name else kind
             log.debug("[%s] %s: %s", self.peer, label, _short(sql))
         if "table" in sql.lower():
             self._tables = _CREATE_TABLE.findall(sql)
+
+    def finished(self, session: Any) -> None:
+        """The statement (or protocol step) begun by statement() ended without an error: logs it
+        with its duration when it took log_min_duration_statement or longer."""
+        running, self._running = self._running, None
+        if running is None or session is None:
+            return
+        kind, name, sql, start = running
+        elapsed_ms = (time.monotonic() - start) * 1000
+        get = getattr(session, "get_setting", None)
+        text = get(_MIN_DURATION, missing_ok=True) if callable(get) else None
+        if text != self._threshold[0]:
+            self._threshold = (text, _threshold_ms(text))
+        threshold = self._threshold[1]
+        if threshold < 0 or elapsed_ms < threshold:
+            return
+        label = "statement" if kind == "statement" else f"{kind} {name or '<unnamed>'}"
+        statement = _short(sql)
+        log.info(
+            "[%s] duration: %.3f ms  %s: %s",
+            self.peer,
+            elapsed_ms,
+            label,
+            statement,
+            extra={"event": "duration", "duration_ms": round(elapsed_ms, 3), "statement": statement},
+        )
 
     def completed(self, result: Result, sql: str) -> None:
         tag = result.command_tag
@@ -54,14 +106,33 @@ class StatementLog:
             log.info("[%s] %s: %s", self.peer, tag, _short(sql))
 
     def error(self, exc: SqlError, sql: str | None) -> None:
-        if sql:
+        self._running = None  # PostgreSQL logs no duration for a statement that failed
+        message = redact_message(exc.message, sql)
+        fields: dict[str, Any] = {"event": "error", "sqlstate": exc.sqlstate, "severity": exc.severity}
+        if isinstance(exc, (AuthFailed, TlsRequired)):
+            if isinstance(exc, AuthFailed):
+                detail, event = exc.reason, "authentication_failed"
+            else:
+                detail, event = "TLS is required ([security] require_tls)", "connection_refused"
+            log.warning(
+                "[%s] %s %s: %s (%s)",
+                self.peer,
+                exc.severity,
+                exc.sqlstate,
+                message,
+                detail,
+                extra={**fields, "event": event, "detail": detail},
+            )
+        elif sql:
+            statement = _short(sql)
             log.info(
                 "[%s] %s %s: %s (statement: %s)",
                 self.peer,
                 exc.severity,
                 exc.sqlstate,
-                exc.message,
-                _short(sql),
+                message,
+                statement,
+                extra={**fields, "statement": statement},
             )
         else:
-            log.info("[%s] %s %s: %s", self.peer, exc.severity, exc.sqlstate, exc.message)
+            log.info("[%s] %s %s: %s", self.peer, exc.severity, exc.sqlstate, message, extra=fields)

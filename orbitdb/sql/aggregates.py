@@ -4,10 +4,11 @@ aggregate functions themselves (with PostgreSQL's result types)."""
 
 from __future__ import annotations
 
+import decimal
 import math
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from decimal import Decimal
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from sqlglot import exp
 
@@ -15,9 +16,20 @@ from orbitdb.sql import numeric as N
 from orbitdb.sql import types as T
 from orbitdb.sql.errors import SqlError
 from orbitdb.sql.expr import Compiler, E, coerce
+from orbitdb.sql.limits import check_array_depth, join_text
+from orbitdb.sql.spill import ExternalSort, Meter, Partitions, out_of_memory, sort_in_memory, statement_spill
+from orbitdb.sql.spill.partition import MAX_DEPTH
 from orbitdb.sql.types import SqlType
 
+if TYPE_CHECKING:
+    from orbitdb.sql.scope import ExecContext
+    from orbitdb.sql.spill.files import SpillFile
+
 Row = tuple[Any, ...]
+
+GROUP_BYTES = 200  # a group's dict entry, key tuples and state list, besides its key values
+STATE_BYTES = 80  # one aggregate's state object
+ITEM_BYTES = 16  # a collected value's list slot
 
 
 class Acc:
@@ -104,9 +116,9 @@ class Avg(Acc):
         if self.kind == "float":
             return self.s / self.n
         if self.kind == "interval":
-            from orbitdb.sql.datetimeops import interval_div
+            from orbitdb.sql.datetimeops import check_interval, interval_div
 
-            return interval_div(self.s, self.n)
+            return interval_div(check_interval(self.s), self.n)
         return N.numeric_div(Decimal(self.s), Decimal(self.n))
 
 
@@ -186,34 +198,60 @@ class BitAgg(Acc):
 
 
 class Moments(Acc):
-    """Variance and standard deviation (exact for numeric inputs, as PostgreSQL)."""
+    """Variance and standard deviation as PostgreSQL computes them, in constant memory: exact
+    sums of x and x² for numeric inputs; Youngs-Cramer's running sums for float inputs."""
 
-    __slots__ = ("as_float", "fn", "vals")
+    __slots__ = ("as_float", "fn", "n", "nonfinite", "sx", "sxx")
 
     def __init__(self, fn: str, as_float: bool) -> None:
-        self.vals: list[Any] = []
         self.fn = fn
         self.as_float = as_float
+        self.n = 0
+        self.sx: Any = 0.0 if as_float else Decimal(0)
+        self.sxx: Any = 0.0 if as_float else Decimal(0)
+        self.nonfinite = False  # a numeric NaN or infinity was added: the result is NaN, as PostgreSQL
 
     def add(self, v: Any) -> None:
-        if v is not None:
-            self.vals.append(v)
+        if v is None:
+            return
+        if not self.as_float:
+            d = Decimal(v)
+            self.n += 1
+            if not d.is_finite():
+                self.nonfinite = True
+                return
+            self.sx += d
+            self.sxx += d * d
+            return
+        x = float(v)
+        old_n = self.n
+        self.n = n = old_n + 1
+        old_sx = self.sx
+        self.sx = sx = old_sx + x
+        if old_n > 0:
+            tmp = x * n - sx
+            sxx = self.sxx + tmp * tmp / (n * old_n)
+            if math.isinf(sx) or math.isinf(sxx):
+                if not math.isinf(old_sx) and not math.isinf(x):
+                    raise SqlError("22003", "value out of range: overflow")
+                sxx = math.nan
+            self.sxx = sxx
+        elif math.isnan(x) or math.isinf(x):
+            self.sxx = math.nan
 
     def result(self) -> Any:
-        n = len(self.vals)
+        n = self.n
         samp = self.fn in ("var_samp", "stddev_samp", "variance", "stddev")
         if n == 0 or (samp and n == 1):
             return None
         if self.as_float:
-            xs = [float(x) for x in self.vals]
-            mean = math.fsum(xs) / n
-            ss = math.fsum((x - mean) ** 2 for x in xs)
-            var = ss / (n - 1 if samp else n)
+            var = self.sxx / (n - 1 if samp else n)
             return math.sqrt(var) if "stddev" in self.fn else var
-        ds = [Decimal(x) for x in self.vals]
-        s = sum(ds, Decimal(0))
-        ss2 = sum((d * d for d in ds), Decimal(0))
-        num = n * ss2 - s * s
+        if self.nonfinite:
+            return Decimal("NaN")
+        num = n * self.sxx - self.sx * self.sx
+        if num <= 0:  # as PostgreSQL: a plain zero (round-off cannot make it negative)
+            return Decimal(0)
         den = Decimal(n * (n - 1 if samp else n))
         var = N.numeric_div(num, den)
         if "stddev" in self.fn:
@@ -222,10 +260,9 @@ class Moments(Acc):
 
 
 def _numeric_sqrt(d: Decimal) -> Decimal:
-    if d == 0:
-        return N.round_numeric(Decimal(0), 16)
-    r = d.sqrt()
-    scale = max(N.dscale(d), 16)
+    """The square root at the variance's scale (PostgreSQL's sqrt_var at the division's scale)."""
+    scale = N.dscale(d)
+    r = d.sqrt(context=decimal.Context(prec=max(d.adjusted() // 2 + 2, 1) + scale + 3))
     return N.round_numeric(r, scale)
 
 
@@ -237,6 +274,8 @@ def _string_agg(items: list[Any]) -> Any:
     for v, sep in parts[1:]:
         out.append(sep or "")
         out.append(v)
+    if isinstance(out[0], str):
+        return join_text(out)
     return "".join(out)
 
 
@@ -299,7 +338,11 @@ def resolve_aggregate(name: str, types: list[SqlType], star: bool) -> tuple[SqlT
             return T.NUMERIC, Sum, [T.strip(t)]
         if oid in (T.FLOAT4.oid, T.FLOAT8.oid):
             return t, FloatSum, [t]
-        if oid == T.INTERVAL.oid or oid == T.MONEY.oid:
+        if oid == T.INTERVAL.oid:
+            from orbitdb.sql.datetimeops import check_interval
+
+            return t, lambda: Sum(check_interval), [t]
+        if oid == T.MONEY.oid:
             return t, Sum, [t]
         raise _agg_missing(name, types)
     if name == "avg":
@@ -328,6 +371,9 @@ def resolve_aggregate(name: str, types: list[SqlType], star: bool) -> tuple[SqlT
         op = {"bit_and": operator.and_, "bit_or": operator.or_, "bit_xor": operator.xor}[name]
         return t, lambda: BitAgg(op), [t]
     if name == "array_agg":
+        if t.elem is not None and T.strip(t.elem).oid not in (T.JSON.oid, T.JSONB.oid):
+            # arrays of arrays: one dimension more
+            return t, lambda: Collect(lambda xs: check_array_depth(xs) if xs else None), [t]
         if t.elem is not None:
             return t, lambda: Collect(lambda xs: xs or None), [t]
         return T.array_of(T.strip(t)), lambda: Collect(lambda xs: xs or None), [T.strip(t)]
@@ -382,13 +428,31 @@ def _agg_missing(name: str, types: list[SqlType]) -> SqlError:
 
 
 class AggSpec:
-    __slots__ = ("args", "direct", "distinct", "factory", "filter", "name", "order", "ordered_set", "type")
+    __slots__ = ("arg_keys", "args", "direct", "distinct", "factory", "filter", "item_keys", "name", "order",
+                 "ordered_set", "type")
 
     def __init__(self) -> None:
         self.args: list[Callable[[Row], Any]] = []
+        self.arg_keys: list[Any] = []  # sort key normalisers of the arguments (DISTINCT sorts by them)
         self.order: list[tuple[Callable[[Row], Any], bool, bool, Any]] = []
         self.filter: Callable[[Row], Any] | None = None
         self.direct: list[Callable[[Row], Any]] = []
+        self.item_keys: list[tuple[Callable[[Row], Any], bool, bool, Any]] = []
+
+    @property
+    def buffered(self) -> bool:
+        """Inputs are kept, sorted and (DISTINCT) deduplicated before the aggregate sees them."""
+        return bool(self.order) or self.distinct
+
+    def make_item_keys(self) -> None:
+        """Sort keys of a buffered input (its ORDER BY values, then its argument values): by ORDER
+        BY, then for DISTINCT by the values, so that equal values are neighbours."""
+        keys: list[tuple[Callable[[Row], Any], bool, bool, Any]] = [
+            (_getter(i), desc, nulls_first, kf) for i, (_, desc, nulls_first, kf) in enumerate(self.order)]
+        if self.distinct:
+            n = len(self.order)
+            keys += [(_getter(n + j), False, False, kf) for j, kf in enumerate(self.arg_keys)]
+        self.item_keys = keys
 
 
 class AggCollector:
@@ -463,6 +527,8 @@ class AggCollector:
             for sub in a.find_all(exp.Func):
                 if type(sub).__name__.lower() in AGGREGATES or isinstance(sub, exp.AggFunc):
                     raise SqlError("42803", "aggregate function calls cannot be nested")
+        from orbitdb.sql.operators import sort_key_fn
+
         spec = AggSpec()
         spec.name = name
         spec.distinct = bool(extra.get("distinct"))
@@ -486,11 +552,13 @@ class AggCollector:
             compiled = [inner.compile(a) for a in args]
             rtype, factory, want = resolve_aggregate(name, [e.type for e in compiled], bool(extra.get("star")))
             spec.args = [coerce(e, t).fn for e, t in zip(compiled, want)] if want else []
+            spec.arg_keys = [sort_key_fn(t) for t in want] if want else []
             spec.order = [_order_key(inner, o) for o in (extra.get("order") or [])]
             spec.factory = factory
             spec.type = rtype
         if filter_node is not None:
             spec.filter = inner.compile_bool(filter_node, "FILTER").fn
+        spec.make_item_keys()
         self.specs.append(spec)
         i = len(self.specs) - 1
         return E(_LatePos(self, pos_fn=lambda: self.n_groups + len(self.passthrough) + i).get, spec.type, name=name)
@@ -498,80 +566,168 @@ class AggCollector:
     def freeze(self) -> None:
         self.frozen = True
 
-    def run(self, rows: Iterator[Row], ctx_check: Callable[[], None], grouped: bool) -> Iterator[Row]:
+    def run(self, rows: Iterator[Row], ctx: ExecContext, grouped: bool) -> Iterator[Row]:
+        """Output rows of the groups (in the order their first rows came while the groups fit in
+        hash_mem; groups that did not fit follow, from their partitions on disk)."""
+        return _HashAgg(self, ctx).run(rows, not grouped, 0)
+
+
+class _HashAgg:
+    """One run of a grouped query's aggregation, in bounded memory. Groups are made as their keys
+    come; past hash_mem no new group is made in memory and the rows of new keys go to partitions
+    (Grace hashing), each aggregated afterwards on its own. Inputs kept for DISTINCT and ORDER BY
+    aggregates go to sorted runs on disk when they outgrow hash_mem."""
+
+    def __init__(self, collector: AggCollector, ctx: ExecContext) -> None:
         from orbitdb.sql.operators import sort_key_fn
 
-        keyfns = [g.fn for g in self.group_exprs]
-        normalizers = [sort_key_fn(g.type) for g in self.group_exprs]
-        specs = self.specs
-        passthrough = self.passthrough
-        groups: dict[Any, tuple[Row, list[Any], list[Any]]] = {}
-        order: list[Any] = []
-        for n, row in enumerate(rows, 1):
-            if n & 1023 == 0:
-                ctx_check()
-            if keyfns:
-                kv = tuple(f(row) for f in keyfns)
-                hk = tuple(_hashable(nf(v) if nf is not None and v is not None else v)
-                           for nf, v in zip(normalizers, kv))
-            else:
-                kv = hk = ()
-            g = groups.get(hk)
-            if g is None:
-                g = (kv, [row[i] for i in passthrough], [_State(s) for s in specs])
-                groups[hk] = g
-                order.append(hk)
-            for st in g[2]:
-                st.feed(row)
-        if not groups and not grouped:
-            g = ((), [None] * len(passthrough), [_State(s) for s in specs])
-            groups[()] = g
-            order.append(())
-        for hk in order:
-            kv, pt, states = groups[hk]
-            yield kv + tuple(pt) + tuple(st.finish() for st in states)
+        self.c = collector
+        self.ctx = ctx
+        self.spill = statement_spill(ctx)
+        self.limit = self.spill.hash_mem
+        self.keyfns = [g.fn for g in collector.group_exprs]
+        self.normalizers = [sort_key_fn(g.type) for g in collector.group_exprs]
+        self.buffered = any(s.buffered for s in collector.specs)
+        self.runs_file: SpillFile | None = None  # sorted runs of buffered inputs, shared by the groups
+
+    def _key(self, row: Row) -> tuple[Row, Any]:
+        kv = tuple([f(row) for f in self.keyfns])
+        hk = tuple([_hashable(nf(v) if nf is not None and v is not None else v)
+                    for nf, v in zip(self.normalizers, kv)])
+        return kv, hk
+
+    def run(self, rows: Iterable[Row], empty_group: bool, depth: int) -> Iterator[Row]:
+        c = self.c
+        specs = c.specs
+        passthrough = c.passthrough
+        check = self.ctx.check
+        keyed = bool(self.keyfns)
+        groups: dict[Any, tuple[Row, list[Any], list[_State]]] = {}
+        meter = Meter(self.limit, GROUP_BYTES + STATE_BYTES * len(specs))
+        items = Meter(self.limit, ITEM_BYTES)
+        items_over = False
+        parts: Partitions | None = None
+        try:
+            for n, row in enumerate(rows, 1):
+                if not n & 1023:
+                    check()
+                kv, hk = self._key(row) if keyed else ((), ())
+                g = groups.get(hk)
+                if g is None:
+                    if parts is not None:
+                        parts.add(hk, row)
+                        continue
+                    g = (kv, [row[i] for i in passthrough], [_State(s, items) for s in specs])
+                    groups[hk] = g
+                    if meter.add(kv) and keyed:
+                        parts = self._partitions(depth)
+                for st in g[2]:
+                    st.feed(row)
+                if not items_over and items.over():
+                    if self.buffered:
+                        self._write_buffers(groups)
+                        items.reset()
+                    else:
+                        # collected values cannot go to disk: no more groups in memory
+                        items_over = True
+                        if keyed and parts is None:
+                            parts = self._partitions(depth)
+            if not groups and empty_group:
+                groups[()] = ((), [None] * len(passthrough), [_State(s, items) for s in specs])
+            for kv, pt, states in groups.values():
+                yield kv + tuple(pt) + tuple([st.finish(self) for st in states])
+            groups = {}
+            if parts is not None:
+                for run in parts.each():
+                    yield from self.run(run, False, depth + 1)
+        finally:
+            if parts is not None:
+                parts.close()
+            if depth == 0 and self.runs_file is not None:
+                self.runs_file.close()
+                self.runs_file = None
+
+    def _partitions(self, depth: int) -> Partitions:
+        if depth >= MAX_DEPTH:
+            raise out_of_memory("the hash table of GROUP BY", self.limit, self.spill.describe_hash_mem())
+        return Partitions(self.spill, self.limit, depth)
+
+    def _write_buffers(self, groups: dict[Any, tuple[Row, list[Any], list[_State]]]) -> None:
+        """Every group's kept inputs to sorted runs: the memory they held is needed."""
+        if self.runs_file is None:
+            self.runs_file = self.spill.create()
+        for _, _, states in groups.values():
+            for st in states:
+                if st.buffer:
+                    st.write_buffer(self)
 
 
 class _State:
-    __slots__ = ("acc", "buffer", "seen", "spec")
+    __slots__ = ("acc", "buffer", "grows", "items", "sorter", "spec")
 
-    def __init__(self, spec: AggSpec) -> None:
+    def __init__(self, spec: AggSpec, items: Meter) -> None:
         self.spec = spec
         self.acc = spec.factory()
-        self.buffer: list[Any] | None = [] if (spec.order or spec.distinct) else None
-        self.seen: set[Any] | None = set() if spec.distinct else None
+        self.buffer: list[Row] | None = [] if spec.buffered else None
+        self.sorter: ExternalSort | None = None
+        self.items = items
+        self.grows = self.buffer is not None or isinstance(self.acc, Collect)
 
     def feed(self, row: Row) -> None:
         spec = self.spec
         if spec.filter is not None and spec.filter(row) is not True:
             return
-        vals = [f(row) for f in spec.args]
+        vals = tuple([f(row) for f in spec.args])
         if self.buffer is not None:
-            keys = [k(row) for k, _, _, _ in spec.order]
-            self.buffer.append((keys, vals))
+            item = tuple([k(row) for k, _, _, _ in spec.order]) + vals if spec.order else vals
+            self.buffer.append(item)
+            self.items.add(item)
             return
         self.acc.add(*vals)
+        if self.grows:
+            self.items.add(vals)
 
-    def finish(self) -> Any:
-        if self.buffer is not None:
-            items = self.buffer
-            if self.spec.order:
-                items = _sort_items(items, self.spec.order)
-            if self.seen is not None:
-                out = []
-                seen: set[Any] = set()
-                for keys, vals in items:
-                    k = tuple(_hashable(v) for v in vals[:1])
-                    if k in seen:
-                        continue
-                    seen.add(k)
-                    out.append((keys, vals))
-                items = out
-            for _, vals in items:
-                if self.spec.distinct and vals and vals[0] is None:
-                    continue
-                self.acc.add(*vals)
+    def write_buffer(self, agg: _HashAgg) -> None:
+        if self.sorter is None:
+            self.sorter = ExternalSort(agg.spill, self.spec.item_keys, agg.limit, agg.ctx.check, agg.runs_file)
+        assert self.buffer is not None
+        self.sorter.rows = self.buffer
+        self.sorter.write_run()
+        self.buffer = []
+
+    def finish(self, agg: _HashAgg) -> Any:
+        buffer = self.buffer
+        if buffer is None:
+            return self.acc.result()
+        spec = self.spec
+        items: Iterable[Row]
+        if self.sorter is not None:
+            self.sorter.rows = buffer
+            items = self.sorter.sorted()
+        elif spec.item_keys:
+            items = sort_in_memory(buffer, spec.item_keys)
+        else:
+            items = buffer
+        self.buffer = []
+        skip = len(spec.order)
+        add = self.acc.add
+        if not spec.distinct:
+            for item in items:
+                add(*item[skip:])
+            return self.acc.result()
+        norms = spec.arg_keys
+        prev: Any = _NOTHING
+        for item in items:
+            vals = item[skip:]
+            k = tuple([_hashable(kf(v) if kf is not None and v is not None else v) for kf, v in zip(norms, vals)])
+            if k == prev:
+                continue
+            prev = k
+            add(*vals)
         return self.acc.result()
+
+
+_NOTHING = object()
 
 
 def _hashable(v: Any) -> Any:
@@ -580,28 +736,6 @@ def _hashable(v: Any) -> Any:
     if isinstance(v, dict):
         return tuple(sorted((k, _hashable(x)) for k, x in v.items()))
     return v
-
-
-def _sort_items(items: list[Any], order: list[Any]) -> list[Any]:
-    from functools import cmp_to_key
-
-    def cmp(a: Any, b: Any) -> int:
-        for i, (_, desc, nulls_first, key) in enumerate(order):
-            x, y = a[0][i], b[0][i]
-            if x is None or y is None:
-                if x is None and y is None:
-                    continue
-                r = (-1 if x is None else 1) * (1 if nulls_first else -1)
-                return r
-            if key is not None:
-                x, y = key(x), key(y)
-            if x == y:
-                continue
-            r = -1 if x < y else 1
-            return -r if desc else r
-        return 0
-
-    return sorted(items, key=cmp_to_key(cmp))
 
 
 def _order_key(c: Compiler, o: exp.Expression) -> tuple[Callable[[Row], Any], bool, bool, Any]:

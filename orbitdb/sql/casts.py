@@ -40,10 +40,21 @@ def _float_to_int(check: Fn, name: str) -> Fn:
 def _numeric_to_int(check: Fn, name: str) -> Fn:
     def conv(v: Decimal) -> int:
         if not v.is_finite():
-            raise SqlError("22003", f"cannot convert {'NaN' if v.is_nan() else 'infinity'} to {name}")
+            raise SqlError("0A000", f"cannot convert {'NaN' if v.is_nan() else 'infinity'} to {name}")
         return check(int(v.to_integral_value()))
 
     return conv
+
+
+def _numeric_to_float8(v: Decimal) -> float:
+    """numeric_float8: a value past double's range, or one that would become zero, is 22003
+    naming the value (PostgreSQL reads the numeric's text with strtod)."""
+    f = float(v)
+    if (math.isinf(f) and v.is_finite()) or (f == 0.0 and not v.is_zero()):
+        from orbitdb.sql.pgtext.numbers import format_numeric
+
+        raise SqlError("22003", f'"{format_numeric(v)}" is out of range for type double precision')
+    return f
 
 
 def _to_float4(v: Any) -> float:
@@ -266,7 +277,7 @@ def _base_cast(src: SqlType, dst: SqlType, ctx: int) -> Fn | None:
     if s == T.NUMERIC.oid and d in _INTS:
         return _numeric_to_int(_INT_CHECK[d], T.INT_RANGES[d][2]) if ctx >= ASSIGNMENT else None
     if s == T.NUMERIC.oid and d in (T.FLOAT4.oid, T.FLOAT8.oid):
-        return float if d == T.FLOAT8.oid else _to_float4
+        return _numeric_to_float8 if d == T.FLOAT8.oid else _to_float4
     if s in (T.FLOAT4.oid, T.FLOAT8.oid) and d in _INTS:
         return _float_to_int(_INT_CHECK[d], T.INT_RANGES[d][2]) if ctx >= ASSIGNMENT else None
     if s in (T.FLOAT4.oid, T.FLOAT8.oid) and d == T.NUMERIC.oid:

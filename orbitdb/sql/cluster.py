@@ -9,6 +9,7 @@ Layout of the data dir:
 
     databases.json      the list of databases (cluster_registry.py), replaced atomically
     databases.lock      held while a server has the data dir open
+    role_passwords.json passwords set with ALTER ROLE (role_passwords.py), replaced atomically
     postgresql/         the engine directory of `actors`, the default database
     databases/<oid>/    the engine directory of every other database (named by oid, so a
                         rename moves no file); made at CREATE DATABASE, or at the first
@@ -34,14 +35,24 @@ from dataclasses import dataclass
 from typing import Any
 
 from orbitdb.sql.cluster_files import make_directory, new_registry, remove_directory, sweep
-from orbitdb.sql.cluster_registry import DEFAULT_DATABASE, DatabaseEntry, Registry
+from orbitdb.sql.cluster_registry import (
+    DEFAULT_DATABASE,
+    DEFAULT_DATABASE_DIR,
+    REGISTRY_FILE,
+    DatabaseEntry,
+    Registry,
+)
 from orbitdb.sql.errors import SqlError
+from orbitdb.sql.private_files import loose_modes, make_private_dirs, open_private
 from orbitdb.sql.result import Notice
+from orbitdb.sql.role_passwords import RolePasswords
 from orbitdb.sql.session import Database, Session
+from orbitdb.sql.spill.process import MemoryBudget
 
 log = logging.getLogger("orbitdb.cluster")
 
 LOCK_FILE = "databases.lock"
+_ENGINE_MARK = "CURRENT"  # every engine directory has one (it names the engine's manifest)
 BUSY_WAIT_SECONDS = 5.0  # how long DROP/RENAME/CREATE wait for other sessions to leave (as PostgreSQL)
 
 
@@ -61,6 +72,16 @@ class NewDatabase:
     oid: int | None = None
 
 
+def is_data_dir(path: str) -> bool:
+    """Whether path is a server's data directory (what `orbitdb serve --data-dir` was given): one
+    with a list of databases, or, as orbitdb made them before databases existed, a `postgresql/`
+    engine directory and no engine of its own."""
+    if os.path.isfile(os.path.join(path, REGISTRY_FILE)):
+        return True
+    return (not os.path.exists(os.path.join(path, _ENGINE_MARK))
+            and os.path.isfile(os.path.join(path, DEFAULT_DATABASE_DIR, _ENGINE_MARK)))
+
+
 class Cluster:
     def __init__(self, data_dir: str, knobs: dict[str, Any], registry: Registry, lock_fd: int) -> None:
         self.data_dir = data_dir
@@ -74,20 +95,29 @@ class Cluster:
         self._pids = itertools.count(os.getpid() % 100000 * 10 + 1)  # backend pids, unique across databases
         # set by the wire server: ends the connection of a backend pid (DROP DATABASE ... FORCE)
         self.terminate_backend: Callable[[int], bool] | None = None
+        self.memory_budget = MemoryBudget(None)  # [server] max_memory, set by the server
         self.closed = False
+        self.role_passwords = RolePasswords.load(data_dir)  # ALTER ROLE ... PASSWORD
+        self.configured_roles: set[str] = set()  # set by the server: the users of its [auth.users]
 
     @classmethod
     def open(cls, data_dir: str, knobs: dict[str, Any] | None = None) -> Cluster:
         """Opens (making it if needed) a data dir. SqlError when it is in use by another server
         or its list of databases cannot be read."""
-        os.makedirs(data_dir, exist_ok=True)
+        make_private_dirs(data_dir)
+        for warning in loose_modes(data_dir):
+            log.warning("%s", warning)
         lock_path = os.path.join(data_dir, LOCK_FILE)
-        fd = os.open(lock_path, os.O_RDWR | os.O_CREAT, 0o644)
+        fd = open_private(lock_path, os.O_RDWR)
         try:
             fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
         except OSError:
             os.close(fd)
-            raise SqlError("55006", f"data directory {data_dir} is in use by another orbitdb server") from None
+            raise SqlError(
+                "55006", f"data directory {data_dir} is in use: another orbitdb process holds its lock {lock_path}",
+                hint="An orbitdb server (orbitdb serve --data-dir) or a program that opened it with "
+                     "orbitdb.connect() has it open: connect to that server, or stop the other process first.",
+            ) from None
         try:
             registry = Registry.load(data_dir) or new_registry(data_dir, knobs or {})
             cluster = cls(data_dir, knobs or {}, registry, fd)
@@ -130,7 +160,9 @@ class Cluster:
 
     def session(self, user: str = "orbit", database: str = DEFAULT_DATABASE, application_name: str = "") -> Session:
         """A session connected to a database, checked as PostgreSQL checks a connection: FATAL
-        3D000 when it does not exist, 55000 when it does not allow connections."""
+        3D000 when it does not exist, 55000 when it does not allow connections; 53200 while the
+        server is above its memory budget."""
+        self.memory_budget.check("a new connection", fatal=True)
         with self._cond:
             entry = self._idle_entry(database)
             if entry is None:
@@ -143,6 +175,11 @@ class Cluster:
         session.settings["lc_collate"] = entry.collate
         session.settings["lc_ctype"] = entry.ctype
         return session
+
+    def role_names(self) -> set[str]:
+        """Login roles beyond those owning something: the configured users and those whose
+        password was set with ALTER ROLE."""
+        return set(self.configured_roles) | set(self.role_passwords.roles())
 
     def entries(self) -> list[DatabaseEntry]:
         """The databases, as pg_database lists them (copies: the caller may keep them)."""

@@ -25,6 +25,7 @@ from orbitdb.sql.cluster_registry import (
     fsync_tree,
     initial_entries,
 )
+from orbitdb.sql.private_files import make_private, make_private_dirs
 from orbitdb.sql.session import Database
 
 log = logging.getLogger("orbitdb.cluster")
@@ -41,7 +42,7 @@ def make_directory(data_dir: str, oid: int, source: str | None, knobs: dict[str,
     parent = os.path.join(data_dir, DATABASES_DIR)
     final = os.path.join(data_dir, relative)
     building = final + ".new"
-    os.makedirs(parent, exist_ok=True)
+    make_private_dirs(parent)
     for leftover in (building, final):  # no entry names either: an interrupted earlier attempt
         if os.path.lexists(leftover):
             shutil.rmtree(leftover)
@@ -49,6 +50,7 @@ def make_directory(data_dir: str, oid: int, source: str | None, knobs: dict[str,
         Database.open(building, **knobs).close()  # an empty engine and catalog
     else:
         shutil.copytree(source, building, ignore=shutil.ignore_patterns("LOCK"))
+        make_private(building)  # the template's files may have been loosened by an operator
     fsync_tree(building)
     os.rename(building, final)
     fsync_directory(parent)
@@ -63,7 +65,7 @@ def remove_directory(data_dir: str, entry: DatabaseEntry) -> None:
     path = os.path.join(data_dir, entry.directory)
     trash = os.path.join(data_dir, DATABASES_DIR, f"{entry.oid}.dropped")
     try:
-        os.makedirs(os.path.dirname(trash), exist_ok=True)
+        make_private_dirs(os.path.dirname(trash))
         if os.path.lexists(trash):
             shutil.rmtree(trash)
         os.rename(path, trash)

@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from orbitdb.sql.errors import SqlError
+from orbitdb.sql.private_files import fsync_directory, write_file_atomic
 
 REGISTRY_FILE = "databases.json"
 FORMAT = 1
@@ -100,14 +101,7 @@ class Registry:
             "next_oid": self.next_oid,
             "databases": [dataclasses.asdict(e) for e in self.entries],
         }
-        text = json.dumps(data, indent=1, sort_keys=True) + "\n"
-        tmp = self.path + ".tmp"
-        with open(tmp, "w", encoding="utf-8") as f:
-            f.write(text)
-            f.flush()
-            os.fsync(f.fileno())
-        os.replace(tmp, self.path)
-        fsync_directory(self.data_dir)
+        write_file_atomic(self.path, json.dumps(data, indent=1, sort_keys=True) + "\n")
 
     # --- lookups ------------------------------------------------------------------------------
 
@@ -134,14 +128,6 @@ class Registry:
 
     def directories(self) -> set[str]:
         return {os.path.normpath(e.directory) for e in self.entries if e.directory is not None}
-
-
-def fsync_directory(path: str) -> None:
-    fd = os.open(path, os.O_RDONLY)
-    try:
-        os.fsync(fd)
-    finally:
-        os.close(fd)
 
 
 def fsync_tree(path: str) -> None:

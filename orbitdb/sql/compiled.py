@@ -4,16 +4,19 @@ times with new parameters (the plan cache holds these)."""
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
 from typing import TYPE_CHECKING, Any
 
 from sqlglot import exp
 
 from orbitdb.sql.errors import SqlError
-from orbitdb.sql.expr import Runtime
+from orbitdb.sql.expr import MAX_PARAMETERS, Runtime
 from orbitdb.sql.parser import Statement, parse_one
 from orbitdb.sql.planner import Output, Planner
 from orbitdb.sql.result import Column, Result
+from orbitdb.sql.rowstream import QueryRows
 from orbitdb.sql.scope import ExecContext
+from orbitdb.sql.types import UNKNOWN as _UNKNOWN
 from orbitdb.storage.lockmodes import ACCESS_SHARE
 from orbitdb.storage.locks import GRANTED_AFTER_WAIT
 
@@ -42,10 +45,12 @@ class CompiledQuery(Compiled):
         self.reg_columns = [(i, c.type.oid) for i, c in enumerate(out.columns) if c.type.oid in _REG_OIDS]
 
     def run(self, ctx: ExecContext) -> Result:
-        rows = list(self.out.plan.rows(ctx))
+        """The rows are produced as they are read (see rowstream.py); the tag gets its count
+        when they are exhausted."""
+        rows = iter(self.out.plan.rows(ctx))
         if self.reg_columns:
             rows = _reg_names(rows, self.reg_columns)
-        return Result(f"SELECT {len(rows)}", self.columns, rows, len(rows))
+        return Result("SELECT", self.columns, QueryRows(rows, self.rt, ctx))  # type: ignore[arg-type]
 
 
 _OVERRIDING = re.compile(r"\bOVERRIDING\s+(SYSTEM|USER)\s+VALUE\b", re.IGNORECASE)
@@ -68,18 +73,16 @@ class RegName(int):
         return self.name
 
 
-def _reg_names(rows: list[tuple[Any, ...]], cols: list[tuple[int, int]]) -> list[tuple[Any, ...]]:
+def _reg_names(rows: Iterator[tuple[Any, ...]], cols: list[tuple[int, int]]) -> Iterator[tuple[Any, ...]]:
     from orbitdb.sql.casts import reg_to_text
 
-    out = []
     for r in rows:
         lst = list(r)
         for i, oid in cols:
             v = lst[i]
             if v is not None and not isinstance(v, RegName):
                 lst[i] = RegName(v, reg_to_text(v, oid))
-        out.append(tuple(lst))
-    return out
+        yield tuple(lst)
 
 
 def compile_statement(session: Session, st: Statement, rt: Runtime) -> Compiled:
@@ -92,6 +95,8 @@ def compile_statement(session: Session, st: Statement, rt: Runtime) -> Compiled:
             overriding = m.group(1).upper()
             text = text[: m.start()] + text[m.end():]
     node = parse_one(text)
+    if _LARGE_PARAMETER.search(text):
+        _check_parameter_numbers(node, rt)
     if overriding is not None:
         from orbitdb.sql.dml import compile_dml
 
@@ -102,8 +107,34 @@ def compile_statement(session: Session, st: Statement, rt: Runtime) -> Compiled:
     return compile_node(session, node, rt)
 
 
-def compile_node(session: Session, node: exp.Expression, rt: Runtime) -> Compiled:
+_LARGE_PARAMETER = re.compile(r"\$0*[1-9]\d{5}")
+
+
+def _check_parameter_numbers(node: exp.Expression, rt: Runtime) -> None:
+    """A parameter beyond what a Bind can carry: PostgreSQL's answer for a statement whose
+    parameters cannot all be typed (the first of $1..$n neither given a type nor named), before
+    the compiler makes room for n of them."""
+    named = set()
+    for p in node.find_all(exp.Parameter):
+        ref = p.this.name if isinstance(p.this, exp.Expression) else p.this
+        if str(ref).isdigit():
+            named.add(int(ref))
+    top = max(named, default=0)
+    if top <= MAX_PARAMETERS:
+        return
+    if rt.param_count is not None:
+        raise SqlError("42P02", f"there is no parameter ${top}")
+    known = {i + 1 for i, t in enumerate(rt.param_types) if t.oid != _UNKNOWN.oid}
+    first = next((i for i in range(1, top + 1) if i not in named and i not in known), None)
+    if first is None:
+        raise SqlError("54000", f"statement has {top} parameters, more than the {MAX_PARAMETERS} a Bind can carry")
+    raise SqlError("42P18", f"could not determine data type of parameter ${first}")
+
+
+def compile_node(session: Session, node: exp.Expression, rt: Runtime, freeze_stars: bool = False) -> Compiled:
+    """freeze_stars: rewrite node's SELECT * lists into the columns they stand for (CREATE VIEW)."""
     planner = Planner(session, session.catalog(), rt)
+    planner.freeze_stars = freeze_stars
     compiled = _compile_with(planner, session, node, rt)
     compiled.relation_locks = tuple(planner.relation_locks.items())
     return compiled

@@ -13,9 +13,11 @@ from orbitdb.sql import types as T
 from orbitdb.sql.constraints import TableWriter
 from orbitdb.sql.errors import SqlError
 from orbitdb.sql.expr import Runtime, ident
+from orbitdb.sql.lexical import decode_utf8
 from orbitdb.sql.parser import Statement, parse_one
 from orbitdb.sql.planner import Planner
 from orbitdb.sql.result import CopyIn, CopyOut, Result
+from orbitdb.sql.rowstream import QueryRows, RowStream
 from orbitdb.sql.scope import ExecContext
 from orbitdb.sql.textio import from_text, to_text
 
@@ -144,36 +146,38 @@ _TEXT_ESCAPES = {"b": "\b", "f": "\f", "n": "\n", "r": "\r", "t": "\t", "v": "\v
 
 
 def _text_field(s: str) -> str:
+    """A text-format field de-escaped: octal and hex escapes are bytes, and the field must then
+    be valid UTF-8 without NUL (22021), as PostgreSQL checks it."""
     if "\\" not in s:
         return s
-    out = []
+    out = bytearray()
     i = 0
     while i < len(s):
         ch = s[i]
         if ch == "\\" and i + 1 < len(s):
             nxt = s[i + 1]
             if nxt in _TEXT_ESCAPES:
-                out.append(_TEXT_ESCAPES[nxt])
+                out += _TEXT_ESCAPES[nxt].encode()
                 i += 2
                 continue
             if nxt in "01234567":
                 m = re.match(r"[0-7]{1,3}", s[i + 1:])
                 assert m
-                out.append(chr(int(m.group(0), 8)))
+                out.append(int(m.group(0), 8) & 0xFF)
                 i += 1 + len(m.group(0))
                 continue
             if nxt == "x":
                 m = re.match(r"[0-9a-fA-F]{1,2}", s[i + 2:])
                 if m:
-                    out.append(chr(int(m.group(0), 16)))
+                    out.append(int(m.group(0), 16))
                     i += 2 + len(m.group(0))
                     continue
-            out.append(nxt)
+            out += nxt.encode()
             i += 2
             continue
-        out.append(ch)
+        out += ch.encode()
         i += 1
-    return "".join(out)
+    return decode_utf8(bytes(out))
 
 
 def _text_escape(s: str, delim: str) -> str:
@@ -204,9 +208,12 @@ class TableCopyIn(CopyIn):
         self.buffer.extend(data)
         # process complete lines as they arrive so memory stays bounded
         if len(self.buffer) > 1 << 20:
-            self._process(final=False)
+            with self.session._statement_scope():  # values are parsed in the session's time zone
+                self._process(final=False)
 
     def _lines(self, final: bool) -> list[str]:
+        if self.buffer.find(0) >= 0:  # text cannot hold NUL
+            raise SqlError("22021", 'invalid byte sequence for encoding "UTF8": 0x00')
         try:
             text = self.pending + self.buffer.decode("utf-8")
         except UnicodeDecodeError:
@@ -217,8 +224,9 @@ class TableCopyIn(CopyIn):
             if cut > 0 and self.buffer[cut - 1] >= 0xC0:
                 cut -= 1
             if final or cut == 0:
+                decode_utf8(bytes(self.buffer))  # raises, naming the bad bytes
                 raise SqlError("22021", 'invalid byte sequence for encoding "UTF8"') from None
-            text = self.pending + self.buffer[:cut].decode("utf-8", "strict")
+            text = self.pending + decode_utf8(bytes(self.buffer[:cut]))
             del self.buffer[:cut]
             return self._split(text, final)
         self.buffer.clear()
@@ -316,12 +324,9 @@ class TableCopyIn(CopyIn):
             self.ctx.check()
 
     def finish(self) -> Result:
-        from orbitdb.sql.session import _tls
-
-        _tls.session = self.session
-        _tls.tz = self.session.timezone()
         try:
-            self._process(final=True)
+            with self.session._statement_scope():
+                self._process(final=True)
         except BaseException:
             self.session.finish_copy(getattr(self, "autocommit", False), False)
             raise
@@ -346,7 +351,9 @@ def _parse(v: str, t: T.SqlType) -> Any:
 
 
 class QueryCopyOut(CopyOut):
-    def __init__(self, session: Session, rows: list[tuple[Any, ...]], types: list[T.SqlType], opts: CopyOptions,
+    """COPY ... TO STDOUT: the rows are produced as the chunks are read, a batch at a time."""
+
+    def __init__(self, session: Session, rows: RowStream, types: list[T.SqlType], opts: CopyOptions,
                  names: list[str]) -> None:
         self.session = session
         self.rows = rows
@@ -362,6 +369,15 @@ class QueryCopyOut(CopyOut):
         tz = self.session.timezone() if t.oid in (T.TIMESTAMPTZ.oid, T.TIMETZ.oid) else None
         return to_text(v, t.oid, tz)
 
+    def _rows(self) -> Iterator[tuple[Any, ...]]:
+        # an autocommitted COPY ends with its rows when the caller stops reading them
+        self.rows.autocommit = getattr(self, "autocommit", False)
+        while True:
+            batch = self.rows.fetch(1000)
+            if not batch:
+                return
+            yield from batch
+
     def chunks(self) -> Iterator[bytes]:
         o = self.opts
         if o.format == "csv":
@@ -373,7 +389,7 @@ class QueryCopyOut(CopyOut):
                 yield buf.getvalue().encode()
                 buf.seek(0)
                 buf.truncate()
-            for r in self.rows:
+            for r in self._rows():
                 fields = [self._field(v, t) for v, t in zip(r, self.types)]
                 line = []
                 for f in fields:
@@ -385,14 +401,14 @@ class QueryCopyOut(CopyOut):
                         line.append(f)
                 yield ((o.delimiter or ",").join(line) + "\n").encode()
             return
-        for r in self.rows:
+        for r in self._rows():
             fields = [self._field(v, t) for v, t in zip(r, self.types)]
             yield (o.delimiter.join(o.null if f is None else _text_escape(f, o.delimiter or "\t")
                                     for f in fields) + "\n").encode()  # type: ignore[union-attr]
 
     def result(self) -> Result:
         self.session.finish_copy(getattr(self, "autocommit", False), True)
-        return Result(f"COPY {len(self.rows)}", rowcount=len(self.rows))
+        return Result(f"COPY {self.rows.count}", rowcount=self.rows.count)
 
 
 def copy_statement(s: Session, st: Statement, ctx: ExecContext) -> CopyIn | CopyOut | Result:
@@ -415,7 +431,7 @@ def copy_statement(s: Session, st: Statement, ctx: ExecContext) -> CopyIn | Copy
         result = compiled.run(ctx)
         types = [c.type for c in compiled.out.columns]  # type: ignore[attr-defined]
         names = [c.name for c in compiled.out.columns]  # type: ignore[attr-defined]
-        return _copy_out(s, result.rows, types, opts, names, target)
+        return _copy_out(s, result.rows, types, opts, names, target)  # type: ignore[arg-type]
     tparts = [p.strip() for p in re.split(r"\s*\.\s*", m.group("table"))]
     name = _id(tparts[-1])
     schema = _id(tparts[0]) if len(tparts) > 1 else None
@@ -440,17 +456,19 @@ def copy_statement(s: Session, st: Statement, ctx: ExecContext) -> CopyIn | Copy
     from orbitdb.storage.tables import TableAccess
 
     access = TableAccess(table)
-    rows = [tuple(r[i] for i in idx) for r in (access.decode(d) for _, d in access.scan(ctx.txn))]  # type: ignore[arg-type]
+    scanned = (access.decode(d) for _, d in access.scan(ctx.txn))  # type: ignore[arg-type]
+    rows = QueryRows((tuple(r[i] for i in idx) for r in scanned), rt, ctx)
     types = [T.parse_type_name(table.columns[i].type) for i in idx]
     del TableScan
     return _copy_out(s, rows, types, opts, cols, target)
 
 
-def _copy_out(s: Session, rows: list[tuple[Any, ...]], types: list[T.SqlType], opts: CopyOptions, names: list[str],
+def _copy_out(s: Session, rows: QueryRows, types: list[T.SqlType], opts: CopyOptions, names: list[str],
               target: str) -> CopyOut:
     if target != "STDOUT":
         raise SqlError("42501", "COPY to a file is not supported; use COPY TO STDOUT (psql \\copy)")
-    return QueryCopyOut(s, rows, types, opts, names)
+    # the COPY's transaction ends with finish_copy (or when producing the rows fails)
+    return QueryCopyOut(s, RowStream(s, rows, autocommit=False), types, opts, names)
 
 
 def _id(text: str) -> str:

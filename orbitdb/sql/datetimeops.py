@@ -5,12 +5,40 @@ from __future__ import annotations
 
 import calendar
 import datetime
+import math
 from typing import Any
 
 from orbitdb.sql.errors import SqlError
 from orbitdb.storage.interval import USECS_PER_DAY, Interval
 
 USEC = datetime.timedelta(microseconds=1)
+_INT32_MIN, _INT32_MAX = -(2**31), 2**31 - 1
+_INT64_MIN, _INT64_MAX = -(2**63), 2**63 - 1
+
+
+def interval_out_of_range() -> SqlError:
+    return SqlError("22008", "interval out of range")
+
+
+def check_interval(iv: Interval) -> Interval:
+    """iv, or 22008 when a field passes what PostgreSQL's interval holds (int32 months and
+    days, int64 microseconds)."""
+    if not (_INT32_MIN <= iv.months <= _INT32_MAX and _INT32_MIN <= iv.days <= _INT32_MAX
+            and _INT64_MIN <= iv.microseconds <= _INT64_MAX):
+        raise interval_out_of_range()
+    return iv
+
+
+def interval_add(a: Interval, b: Interval) -> Interval:
+    return check_interval(a + b)
+
+
+def interval_sub(a: Interval, b: Interval) -> Interval:
+    return check_interval(a - b)
+
+
+def interval_neg(a: Interval) -> Interval:
+    return check_interval(-a)
 
 
 def add_months(d: Any, months: int) -> Any:
@@ -19,7 +47,7 @@ def add_months(d: Any, months: int) -> Any:
     total = d.year * 12 + (d.month - 1) + months
     year, month = divmod(total, 12)
     month += 1
-    if year < 1 or year > 294276:
+    if year < 1 or year > 9999:  # past PostgreSQL's range, or past what Python's datetime holds
         raise SqlError("22008", "timestamp out of range")
     day = min(d.day, calendar.monthrange(year, month)[1])
     return d.replace(year=year, month=month, day=day)
@@ -75,11 +103,13 @@ def interval_mul(iv: Interval, f: Any) -> Interval:
     """PostgreSQL's interval * number: fractional months spill into days, days into time."""
     f = float(f)
     months = iv.months * f
+    if not math.isfinite(months) or not math.isfinite(iv.days * f) or not math.isfinite(iv.microseconds * f):
+        raise interval_out_of_range()  # an infinite or NaN factor, as PostgreSQL checks it
     whole_months = int(months)
     days = iv.days * f + (months - whole_months) * 30
     whole_days = int(days)
     us = round(iv.microseconds * f + (days - whole_days) * USECS_PER_DAY)
-    return Interval(whole_months, whole_days, us)
+    return check_interval(Interval(whole_months, whole_days, us))
 
 
 def interval_div(iv: Interval, f: Any) -> Interval:
@@ -91,10 +121,10 @@ def interval_div(iv: Interval, f: Any) -> Interval:
 def justify_hours(iv: Interval) -> Interval:
     days, us = divmod(abs(iv.microseconds), USECS_PER_DAY)
     sign = -1 if iv.microseconds < 0 else 1
-    return Interval(iv.months, iv.days + sign * days, sign * us)
+    return check_interval(Interval(iv.months, iv.days + sign * days, sign * us))
 
 
 def justify_days(iv: Interval) -> Interval:
     months, days = divmod(abs(iv.days), 30)
     sign = -1 if iv.days < 0 else 1
-    return Interval(iv.months + sign * months, sign * days, iv.microseconds)
+    return check_interval(Interval(iv.months + sign * months, sign * days, iv.microseconds))

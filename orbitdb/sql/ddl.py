@@ -16,6 +16,7 @@ from orbitdb.sql import types as T
 from orbitdb.sql.casts import ASSIGNMENT, can_implicit
 from orbitdb.sql.errors import SqlError
 from orbitdb.sql.expr import Compiler, E, Runtime, coerce, ident
+from orbitdb.sql.interrupts import checked
 from orbitdb.sql.maintenance import Words
 from orbitdb.sql.parser import Statement, parse_one
 from orbitdb.sql.result import Notice, Result
@@ -526,7 +527,7 @@ class DDL:
         prefix = index_prefix(ix.oid)
         txn = self.txn
         seen: dict[bytes, tuple[Any, ...]] = {}
-        for key, data in access.scan(txn):
+        for key, data in checked(access.scan(txn)):
             row = access.decode(data)
             ikey = access.index_key(ix, cols, prefix, row, key)
             if ix.unique and ikey in seen:
@@ -873,7 +874,7 @@ class DDL:
                 for name, fn in writer.checks:
                     if name != con.name:
                         continue
-                    for key, data in access.scan(self.txn):
+                    for key, data in checked(access.scan(self.txn)):
                         if fn(access.decode(data) + (key,)) is False:
                             raise SqlError("23514", f'check constraint "{con.name}" of relation "{t.name}" is '
                                            "violated by some row")
@@ -890,7 +891,7 @@ class DDL:
         writer = TableWriter(Planner(self.s, self.cat, rt), t, rt)
         writer.fks_out = [f for f in writer.fks_out if f[0] is con]
         access = TableAccess(t)
-        for _, data in access.scan(self.txn):
+        for _, data in checked(access.scan(self.txn)):
             try:
                 writer.check_fks_out(self.ctx, access.decode(data), None)
             except SqlError as e:
@@ -941,7 +942,7 @@ class DDL:
             else:
                 access = TableAccess(t)
                 i = [c.name for c in t.columns].index(name)
-                for _, data in access.scan(self.txn):
+                for _, data in checked(access.scan(self.txn)):
                     if access.decode(data)[i] is None:
                         raise SqlError("23502", f'column "{name}" of relation "{t.name}" contains null values')
                 col.not_null = True
@@ -1258,7 +1259,7 @@ class DDL:
             if isinstance(target, exp.Schema) else []
         from orbitdb.sql.compiled import compile_node
 
-        compiled = compile_node(self.s, query, Runtime([]))
+        compiled = compile_node(self.s, query, Runtime([]), freeze_stars=True)
         out = compiled.out.columns  # type: ignore[attr-defined]
         if len(names) > len(out):
             raise SqlError("42601", "CREATE VIEW specifies more column names than columns")

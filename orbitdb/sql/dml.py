@@ -294,11 +294,11 @@ def _compile_set(comp: Compiler, items: list[exp.Expression], w: TableWriter, ta
                 vals = list(values.expressions)
             elif isinstance(values, (exp.Subquery, exp.Select)):
                 body = values.this if isinstance(values, exp.Subquery) else values
-                out, correlated = comp.planner._sub_plan(comp, body)
-                if len(out.columns) != len(targets):
+                sub, correlated = comp.planner._sub_plan(comp, body)
+                if len(sub.columns) != len(targets):
                     raise SqlError("42601", "number of columns does not match number of values")
-                fetch = comp.planner._runner(comp, out, correlated)
-                sub_types = [c.type for c in out.columns]
+                fetch = comp.planner._runner(comp, sub, correlated)
+                sub_types = [c.type for c in sub.columns]
 
                 def one_row(r: Row, fetch: Fn = fetch) -> Any:
                     rows = fetch(r)

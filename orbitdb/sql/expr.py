@@ -33,11 +33,15 @@ class Runtime:
     """Holder of the running statement's context; compiled closures read it so a
     plan compiled once can run many times."""
 
-    __slots__ = ("ctx", "param_types")
+    __slots__ = ("ctx", "param_count", "param_types")
 
-    def __init__(self, param_types: list[SqlType] | None = None) -> None:
+    def __init__(self, param_types: list[SqlType] | None = None, param_count: int | None = None) -> None:
         self.ctx: Any = None
         self.param_types: list[SqlType] = param_types or []
+        self.param_count = param_count  # parameters the statement has, when fixed (a simple query: 0)
+
+
+MAX_PARAMETERS = 65535  # a Bind message counts its parameters in 16 bits
 
 
 class ParamRef:
@@ -300,8 +304,11 @@ class Compiler:
         else:
             raise SqlError("42601", "syntax error at or near \"%\"")
         types = self.rt.param_types
-        if n < 1:
+        count = self.rt.param_count
+        if n < 1 or count is not None and n > count:
             raise SqlError("42P02", f"there is no parameter ${n}")
+        if n > MAX_PARAMETERS:  # compile_statement answers first, naming the parameter PostgreSQL names
+            raise SqlError("42P18", f"could not determine data type of parameter ${len(types) + 1}")
         if n > len(types):
             types.extend([T.UNKNOWN] * (n - len(types)))
         t = types[n - 1]

@@ -103,6 +103,9 @@ def as_text(v: Any, jsonb: bool = True) -> str | None:
     if v is None or v is JSON_NULL:
         return None
     if isinstance(v, str):
+        if "\x00" in v:  # a json string may hold \u0000; text cannot
+            raise SqlError("22P05", "unsupported Unicode escape sequence",
+                           detail="\\u0000 cannot be converted to text.")
         return v
     if isinstance(v, bool):
         return "true" if v else "false"

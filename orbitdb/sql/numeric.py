@@ -4,6 +4,7 @@ integer division, numeric scale rules, float overflow and division by zero."""
 from __future__ import annotations
 
 import decimal
+import functools
 import math
 from decimal import Decimal
 from typing import Any
@@ -11,10 +12,25 @@ from typing import Any
 from orbitdb.sql.errors import SqlError
 from orbitdb.sql.types import INT2, INT4, INT8, INT_RANGES
 
-CTX = decimal.Context(prec=1000, rounding=decimal.ROUND_HALF_UP, Emax=999999, Emin=-999999)
+NUMERIC_MAX_WEIGHT_DIGITS = 131072  # digits before the decimal point of a numeric
+NUMERIC_MAX_SCALE = 16383  # digits after it
+# Statements run with this context (session.py): enough digits that + - * are exact for every
+# numeric PostgreSQL can hold, and a result of 10^131072 or more traps (decimal.Overflow is
+# PostgreSQL's "value overflows numeric format"). Operations whose exact result may not end
+# (division, roots, logarithms) use contexts of their own, sized for the scale they keep.
+CTX = decimal.Context(prec=NUMERIC_MAX_WEIGHT_DIGITS + NUMERIC_MAX_SCALE, rounding=decimal.ROUND_HALF_UP,
+                      Emax=NUMERIC_MAX_WEIGHT_DIGITS - 1, Emin=-999999)
 decimal.setcontext(CTX)
 
 NUMERIC_MIN_SIG_DIGITS = 16
+
+
+def check_numeric_range(d: Decimal) -> Decimal:
+    """d, or 22003 when it has more digits before the point than a numeric holds (for results
+    computed in contexts of their own, which do not trap as CTX does)."""
+    if d.is_finite() and not d.is_zero() and d.adjusted() >= NUMERIC_MAX_WEIGHT_DIGITS:
+        raise SqlError("22003", "value overflows numeric format")
+    return d
 
 
 def int_checker(oid: int) -> Any:
@@ -106,22 +122,57 @@ def div_scale(a: Decimal, b: Decimal) -> int:
 def numeric_div(a: Decimal, b: Decimal) -> Decimal:
     if b == 0:
         raise div_zero()
-    if a.is_nan() or b.is_nan():
+    if a.is_nan() or b.is_nan() or (a.is_infinite() and b.is_infinite()):
         return Decimal("NaN")
+    if a.is_infinite():
+        return a if b > 0 else -a
+    if b.is_infinite():
+        return Decimal(0)
     scale = div_scale(a, b)
-    return (a / b).quantize(Decimal(1).scaleb(-scale), rounding=decimal.ROUND_HALF_UP)
+    return divide_to_scale(a, b, scale)
+
+
+def divide_to_scale(a: Decimal, b: Decimal, scale: int) -> Decimal:
+    """a / b rounded half away from zero to scale decimals, computed to just the digits needed
+    (the quotient of a finite a and a non-zero b)."""
+    if a.is_zero() or not (a.is_finite() and b.is_finite()):
+        return (a / b).quantize(Decimal(1).scaleb(-scale), rounding=decimal.ROUND_HALF_UP) if a.is_finite() \
+            else a / b
+    digits = max(a.adjusted() - b.adjusted() + 2, 1) + scale + 3
+    # truncate with guard digits, then round once: the same as rounding the exact quotient
+    truncating, rounding = _division_contexts(digits)
+    return truncating.divide(a, b).quantize(_quantum(scale), context=rounding)
+
+
+@functools.lru_cache(maxsize=256)
+def _division_contexts(digits: int) -> tuple[decimal.Context, decimal.Context]:
+    """Contexts of digits precision that truncate and that round half away from zero (shared:
+    nothing reads their flags)."""
+    return (decimal.Context(prec=digits, rounding=decimal.ROUND_DOWN, Emax=CTX.Emax, Emin=CTX.Emin),
+            decimal.Context(prec=digits, rounding=decimal.ROUND_HALF_UP, Emax=CTX.Emax, Emin=CTX.Emin))
+
+
+@functools.lru_cache(maxsize=256)
+def _quantum(scale: int) -> Decimal:
+    return Decimal(1).scaleb(-scale, context=CTX)
 
 
 def numeric_mod(a: Decimal, b: Decimal) -> Decimal:
     if b == 0:
         raise div_zero()
-    return a - b * (a / b).to_integral_value(rounding=decimal.ROUND_DOWN)
+    if a.is_nan() or b.is_nan() or a.is_infinite():
+        return Decimal("NaN")
+    if b.is_infinite():
+        return a  # as PostgreSQL: a finite value modulo infinity is itself
+    return a % b  # exact; the sign of a, as PostgreSQL's
 
 
 def numeric_trunc_div(a: Decimal, b: Decimal) -> Decimal:
     if b == 0:
         raise div_zero()
-    return (a / b).to_integral_value(rounding=decimal.ROUND_DOWN)
+    if not (a.is_finite() and b.is_finite()):
+        return (a / b).to_integral_value(rounding=decimal.ROUND_DOWN)
+    return a // b  # exact, truncated toward zero as PostgreSQL's div()
 
 
 def to_decimal(v: Any) -> Decimal:

@@ -6,7 +6,6 @@ from __future__ import annotations
 import datetime
 import math
 import operator
-import re
 from collections.abc import Callable
 from decimal import Decimal
 from typing import Any
@@ -18,8 +17,11 @@ from orbitdb.sql import types as T
 from orbitdb.sql.casts import EXPLICIT, find_cast
 from orbitdb.sql.datetimeops import (
     date_plus_interval,
+    interval_add,
     interval_div,
     interval_mul,
+    interval_neg,
+    interval_sub,
     time_minus_time,
     time_plus_interval,
     ts_minus_ts,
@@ -27,6 +29,7 @@ from orbitdb.sql.datetimeops import (
 )
 from orbitdb.sql.errors import SqlError
 from orbitdb.sql.expr import Compiler, E, coerce, const, strict1, strict2, type_error_operator, unify
+from orbitdb.sql.limits import check_array_depth, check_dimensions, concat_bytes, concat_text
 from orbitdb.sql.types import SqlType
 
 Fn = Callable[[Any], Any]
@@ -53,9 +56,12 @@ def sort_key_fn(t: SqlType) -> Callable[[Any], Any] | None:
         return int
     if t.elem is not None:
         inner = sort_key_fn(t.elem)
+        nested = T.strip(t.elem).oid not in (T.JSON.oid, T.JSONB.oid)  # a json element may be a list
 
         def arr_key(v: list[Any]) -> Any:
-            return [(1, 0) if x is None else (0, inner(x) if inner else x) for x in v]
+            # the sub-arrays of a multidimensional array compare element by element too
+            return [(1, 0) if x is None else (0, arr_key(x) if nested and isinstance(x, list)
+                                              else inner(x) if inner else x) for x in v]
 
         return arr_key
     if t.oid == T.JSONB.oid:
@@ -480,7 +486,7 @@ def _datetime_op(sym: str, ta: SqlType, tb: SqlType) -> tuple[Callable[[Any, Any
         if a == IV and b in (TS, TZ):
             return (lambda x, y: ts_plus_interval(y, x)), tb
         if a == IV and b == IV:
-            return operator.add, T.INTERVAL
+            return interval_add, T.INTERVAL
         if a == D and b == TM:
             return (lambda x, y: datetime.datetime.combine(x, y)), T.TIMESTAMP
         if a == TM and b == D:
@@ -503,7 +509,7 @@ def _datetime_op(sym: str, ta: SqlType, tb: SqlType) -> tuple[Callable[[Any, Any
         if {a, b} == {TS, D}:
             return (lambda x, y: ts_minus_ts(_as_ts(x), _as_ts(y))), T.INTERVAL
         if a == IV and b == IV:
-            return operator.sub, T.INTERVAL
+            return interval_sub, T.INTERVAL
         if a == TM and b == TM:
             return time_minus_time, T.INTERVAL
         if a == TM and b == IV:
@@ -549,7 +555,9 @@ def compile_negate(c: Compiler, node: exp.Expression) -> E:
     if t.oid in T.INTEGER_TYPES:
         check = _INT_CHECKS[t.oid]
         return E(strict1(lambda v: check(-v), a.fn), t)
-    if t.oid in (T.NUMERIC.oid, T.FLOAT4.oid, T.FLOAT8.oid, T.INTERVAL.oid):
+    if t.oid == T.INTERVAL.oid:
+        return E(strict1(interval_neg, a.fn), t)
+    if t.oid in (T.NUMERIC.oid, T.FLOAT4.oid, T.FLOAT8.oid):
         return E(strict1(operator.neg, a.fn), t)
     raise type_error_operator("-", t, None)
 
@@ -570,12 +578,12 @@ def compile_concat_op(c: Compiler, node: exp.DPipe) -> E:
         return jsonb_concat(a, coerce(b, T.JSONB))
     if ta.oid == T.BYTEA.oid and tb.oid in (T.BYTEA.oid, T.UNKNOWN.oid) or (
             tb.oid == T.BYTEA.oid and ta.oid == T.UNKNOWN.oid):
-        return E(strict2(operator.add, coerce(a, T.BYTEA).fn, coerce(b, T.BYTEA).fn), T.BYTEA)
+        return E(strict2(concat_bytes, coerce(a, T.BYTEA).fn, coerce(b, T.BYTEA).fn), T.BYTEA)
     if not (T.is_string(ta) or T.is_string(tb)):
         raise type_error_operator("||", ta, tb)
     fa = _as_text_fn(a)
     fb = _as_text_fn(b)
-    return E(strict2(operator.add, fa, fb), T.TEXT)
+    return E(strict2(concat_text, fa, fb), T.TEXT)
 
 
 def _as_text_fn(e: E) -> Fn:
@@ -587,59 +595,12 @@ def _as_text_fn(e: E) -> Fn:
     return strict1(conv, e.fn)
 
 
-def like_to_regex(pattern: str, escape: str | None = "\\") -> str:
-    out = []
-    i = 0
-    while i < len(pattern):
-        ch = pattern[i]
-        if escape and ch == escape:
-            i += 1
-            if i >= len(pattern):
-                raise SqlError("22025", "LIKE pattern must not end with escape character")
-            out.append(re.escape(pattern[i]))
-        elif ch == "%":
-            out.append(".*")
-        elif ch == "_":
-            out.append(".")
-        else:
-            out.append(re.escape(ch))
-        i += 1
-    return "".join(out)
-
-
-def similar_to_regex(pattern: str, escape: str | None = "\\") -> str:
-    out = []
-    i = 0
-    in_bracket = False
-    while i < len(pattern):
-        ch = pattern[i]
-        if escape and ch == escape:
-            i += 1
-            if i >= len(pattern):
-                raise SqlError("2201B", "invalid escape string")
-            out.append(re.escape(pattern[i]))
-        elif in_bracket:
-            out.append(ch)
-            if ch == "]":
-                in_bracket = False
-        elif ch == "[":
-            in_bracket = True
-            out.append(ch)
-        elif ch == "%":
-            out.append(".*")
-        elif ch == "_":
-            out.append(".")
-        elif ch == ".":
-            out.append("\\.")
-        elif ch in "|*+?{}()":
-            out.append(ch)
-        else:
-            out.append(re.escape(ch))
-        i += 1
-    return "".join(out)
-
-
 def compile_like(c: Compiler, node: exp.Expression, escape_node: exp.Expression | None) -> E:
+    from orbitdb.sql.likematch import LikePattern
+    from orbitdb.sql.regex_engine import compile_regex
+    from orbitdb.sql.session import check_interrupts
+    from orbitdb.sql.similar import similar_to_regex
+
     negate = bool(node.args.get("negate"))
     a0 = c.compile(node.this)
     if not T.is_string(a0.type):
@@ -654,42 +615,50 @@ def compile_like(c: Compiler, node: exp.Expression, escape_node: exp.Expression 
             raise SqlError("0A000", "non-constant ESCAPE is not supported")
         esc = e.value if e.value else None
         if esc is not None and len(esc) != 1:
-            raise SqlError("22019", "invalid escape string", hint="Escape string must be empty or one character.")
-    flags = re.DOTALL | (re.IGNORECASE if isinstance(node, exp.ILike) else 0)
-    to_regex = similar_to_regex if isinstance(node, exp.SimilarTo) else like_to_regex
+            raise SqlError("22025", "invalid escape string", hint="Escape string must be empty or one character.")
+    similar = isinstance(node, exp.SimilarTo)
+    fold = isinstance(node, exp.ILike)
+
+    def matcher(pat: str) -> Callable[[str], bool]:
+        if similar:
+            rx = compile_regex("^(?:" + similar_to_regex(pat, esc) + ")$")
+            return rx.test
+        like = LikePattern(pat, esc, fold)
+        return lambda v: like.match(v, check_interrupts)
+
     fa = a.fn
     if p.const:
         if p.value is None:
             return const(None, T.BOOL)
-        rx = re.compile(to_regex(p.value, esc), flags)
-        match = rx.fullmatch
+        match = matcher(p.value)
 
         def run(row: Any) -> Any:
             v = fa(row)
             if v is None:
                 return None
-            return (match(v) is None) if negate else (match(v) is not None)
+            return match(v) is not negate
 
         return E(run, T.BOOL)
     fp = p.fn
-    cache: dict[str, Any] = {}
+    cache: dict[str, Callable[[str], bool]] = {}
 
     def run_dyn(row: Any) -> Any:
         v = fa(row)
         pat = fp(row)
         if v is None or pat is None:
             return None
-        rx = cache.get(pat)
-        if rx is None:
-            rx = cache[pat] = re.compile(to_regex(pat, esc), flags)
-        r = rx.fullmatch(v) is not None
-        return not r if negate else r
+        m = cache.get(pat)
+        if m is None:
+            if len(cache) > 256:
+                cache.clear()
+            m = cache[pat] = matcher(pat)
+        return m(v) is not negate
 
     return E(run_dyn, T.BOOL)
 
 
 def compile_regex(c: Compiler, node: exp.Expression) -> E:
-    from orbitdb.sql.functions.strings import pg_regex as library_regex
+    from orbitdb.sql.regex_engine import compile_regex as library_regex
 
     a = coerce(c.compile(node.this), T.TEXT)
     p = coerce(c.compile(node.expression), T.TEXT)
@@ -697,9 +666,9 @@ def compile_regex(c: Compiler, node: exp.Expression) -> E:
     fa = a.fn
     if p.const and p.value is not None:
         rx = library_regex(p.value, flags)
-        return E(strict1(lambda v: rx.search(v) is not None, fa), T.BOOL)
+        return E(strict1(rx.test, fa), T.BOOL)
     fp = p.fn
-    return E(strict2(lambda v, pat: library_regex(pat, flags).search(v) is not None, fa, fp), T.BOOL)
+    return E(strict2(lambda v, pat: library_regex(pat, flags).test(v), fa, fp), T.BOOL)
 
 
 # -- arrays --
@@ -720,7 +689,9 @@ def compile_array(c: Compiler, node: exp.Array) -> E:
         t = T.TEXT
     if t.elem is not None:
         fns = [coerce(i, t).fn for i in items]
-        return E(lambda row: [f(row) for f in fns], t, name="array")
+        if T.strip(t.elem).oid in (T.JSON.oid, T.JSONB.oid):  # a json element may itself be a list
+            return E(lambda row: [f(row) for f in fns], t, name="array")
+        return E(lambda row: check_array_depth([f(row) for f in fns]), t, name="array")
     fns = [coerce(i, t).fn for i in items]
     return E(lambda row: [f(row) for f in fns], T.array_of(t), name="array")
 
@@ -728,9 +699,13 @@ def compile_array(c: Compiler, node: exp.Array) -> E:
 def compile_subscript(c: Compiler, node: exp.Bracket) -> E:
     if isinstance(node.this, exp.Bracket):
         # a[1][2]: PostgreSQL's arrays take all their subscripts at once
+        subs = list(node.expressions)
         inner = node.this
-        subs = list(inner.expressions) + list(node.expressions)
-        node = exp.Bracket(this=inner.this, expressions=subs)
+        while isinstance(inner, exp.Bracket):
+            subs[:0] = inner.expressions
+            inner = inner.this
+        node = exp.Bracket(this=inner, expressions=subs)
+    check_dimensions(len(node.expressions))
     base = c.compile(node.this)
     if base.type.oid == T.JSONB.oid or base.type.oid == T.JSON.oid:
         from orbitdb.sql.jsonops import jsonb_subscript

@@ -4,14 +4,18 @@ with a cache of parse trees keyed by statement text."""
 from __future__ import annotations
 
 import re
+import sys
 from dataclasses import dataclass
-from functools import lru_cache
+from decimal import Decimal
 
 import sqlglot
 from sqlglot import exp
 from sqlglot.errors import ParseError, TokenError
 
 from orbitdb.sql.errors import SqlError
+from orbitdb.sql.lexical import check_statement
+from orbitdb.sql.result import Notice
+from orbitdb.sql.textcache import text_cached
 
 
 def _keep_pg_functions() -> None:
@@ -62,6 +66,7 @@ class Statement:
     text: str  # the statement without its trailing semicolon
     kind: str  # first keyword, upper case ("SELECT", "BEGIN", "SET", ...)
     offset: int  # position of the statement in the message (for error positions)
+    notices: tuple[Notice, ...] = ()  # what PostgreSQL's scanner says about it (identifiers truncated)
 
 
 _DOLLAR = re.compile(r"\$([A-Za-z_][A-Za-z_0-9]*)?\$")
@@ -72,86 +77,131 @@ def split_statements(sql: str) -> list[Statement]:
     return list(_split_cached(sql))
 
 
-@lru_cache(maxsize=4096)
+# byte budgets of the statement caches (docs/memory.md): the same texts recur constantly
+@text_cached(budget=4 << 20, max_text=1 << 20, per_char=2, fixed=600)
 def _split_cached(sql: str) -> tuple[Statement, ...]:
     return tuple(_split(sql))
 
 
+_SPECIAL = re.compile(r"['\";()$]|--|/\*")
+_ESCAPE_OR_QUOTE = re.compile(r"[\\']")
+_COMMENT_EDGE = re.compile(r"/\*|\*/")
+
+
 def _split(sql: str) -> list[Statement]:
     """Splits a message into statements at top-level semicolons (quotes, dollar
-    quotes, comments and parentheses respected). Empty statements are dropped."""
+    quotes, comments and parentheses respected). Empty statements are dropped.
+    Linear in the text: it jumps from one special character to the next, and over
+    the bodies of literals and comments with str.find and regular expressions of
+    single characters, so a huge literal costs a few scans, not a step per character."""
     out: list[Statement] = []
-    i, n = 0, len(sql)
+    n = len(sql)
     start = 0
     depth = 0
-    while i < n:
+    i = 0
+    while True:
+        m = _SPECIAL.search(sql, i)
+        if m is None:
+            break
+        i = m.start()
         ch = sql[i]
-        if ch == "'" or (ch in "eE" and i + 1 < n and sql[i + 1] == "'" and (i == 0 or not sql[i - 1].isalnum())):
-            escape = ch in "eE"
-            i += 2 if escape else 1
-            while i < n:
-                c = sql[i]
-                if escape and c == "\\":
-                    i += 2
-                    continue
-                if c == "'":
-                    if i + 1 < n and sql[i + 1] == "'":
-                        i += 2
-                        continue
-                    break
-                i += 1
-            i += 1
-            continue
-        if ch == '"':
+        if ch == "'":
+            escape = i > 0 and sql[i - 1] in "eE" and (i == 1 or not sql[i - 2].isalnum())
+            i = _string_end(sql, i + 1, escape)
+        elif ch == '"':
             j = sql.find('"', i + 1)
             while j != -1 and j + 1 < n and sql[j + 1] == '"':
                 j = sql.find('"', j + 2)
             i = n if j == -1 else j + 1
-            continue
-        if ch == "-" and sql.startswith("--", i):
+        elif ch == "-":
             j = sql.find("\n", i)
             i = n if j == -1 else j + 1
-            continue
-        if ch == "/" and sql.startswith("/*", i):
-            level = 1
-            i += 2
-            while i < n and level:
-                if sql.startswith("/*", i):
-                    level += 1
-                    i += 2
-                elif sql.startswith("*/", i):
-                    level -= 1
-                    i += 2
-                else:
-                    i += 1
-            continue
-        if ch == "$":
-            m = _DOLLAR.match(sql, i)
-            if m and (i == 0 or not (sql[i - 1].isalnum() or sql[i - 1] == "_")):
-                tag = m.group(0)
-                j = sql.find(tag, m.end())
+        elif ch == "/":
+            i = _comment_end(sql, i + 2)
+        elif ch == "$":
+            dm = _DOLLAR.match(sql, i)
+            if dm and (i == 0 or not (sql[i - 1].isalnum() or sql[i - 1] == "_")):
+                tag = dm.group(0)
+                j = sql.find(tag, dm.end())
                 i = n if j == -1 else j + len(tag)
-                continue
-        if ch == "(":
+            else:
+                i += 1
+        elif ch == "(":
             depth += 1
+            i += 1
         elif ch == ")":
             depth = max(0, depth - 1)
-        elif ch == ";" and depth == 0:
-            _add(out, sql, start, i)
-            start = i + 1
-        i += 1
+            i += 1
+        else:  # ";"
+            if depth == 0:
+                _add(out, sql, start, i)
+                start = i + 1
+            i += 1
     _add(out, sql, start, n)
     return out
 
 
+def _string_end(sql: str, i: int, escape: bool) -> int:
+    """The position after a string literal whose body starts at i (an unterminated one runs to the end)."""
+    n = len(sql)
+    while True:
+        if escape:
+            m = _ESCAPE_OR_QUOTE.search(sql, i)
+            j = -1 if m is None else m.start()
+            if j != -1 and sql[j] == "\\":
+                i = j + 2
+                continue
+        else:
+            j = sql.find("'", i)
+        if j == -1:
+            return n
+        if j + 1 < n and sql[j + 1] == "'":
+            i = j + 2
+            continue
+        return j + 1
+
+
+def _comment_end(sql: str, i: int) -> int:
+    """The position after a (nested) block comment whose body starts at i."""
+    level = 1
+    while level:
+        m = _COMMENT_EDGE.search(sql, i)
+        if m is None:
+            return len(sql)
+        level += 1 if m.group(0) == "/*" else -1
+        i = m.end()
+    return i
+
+
+_BLANK = re.compile(r"(?:\s+|--[^\n]*)*")
+_KIND = re.compile(r"[\s(]*([A-Za-z_]+)")
+
+
+def _skip_blank(sql: str, pos: int, end: int) -> int:
+    """The position of the first character at or after pos that is not blank or in a comment."""
+    while True:
+        m = _BLANK.match(sql, pos, end)
+        if m is not None:
+            pos = m.end()
+        if pos < end and sql.startswith("/*", pos):
+            closed = _comment_end(sql, pos + 2)
+            if closed > end or not sql.startswith("*/", closed - 2):
+                return pos  # unterminated: a statement, for the parser to refuse
+            pos = closed
+            continue
+        return pos
+
+
 def _add(out: list[Statement], sql: str, start: int, end: int) -> None:
-    text = sql[start:end]
-    stripped = _strip_comments(text).strip()
-    if not stripped:
+    """Adds sql[start:end] unless it holds only blanks and comments; its kind is its first word."""
+    pos = _skip_blank(sql, start, end)
+    if pos >= end:
         return
+    kind = _KIND.match(sql, pos, end)
+    text = sql[start:end]
     lead = len(text) - len(text.lstrip())
-    kind = re.match(r"[\s(]*([A-Za-z_]+)", stripped)
-    out.append(Statement(text.strip(), kind.group(1).upper() if kind else "", start + lead))
+    checked, notices = check_statement(text.strip(), start + lead)
+    out.append(Statement(checked, kind.group(1).upper() if kind else "", start + lead, notices))
 
 
 def _strip_comments(text: str) -> str:
@@ -198,7 +248,7 @@ def _space_params(sql: str) -> str:
 _PARAM_GLUED = re.compile(r"[^\s]\$\d")
 
 
-@lru_cache(maxsize=2048)
+@text_cached(budget=32 << 20, max_text=16 << 10, per_char=320, fixed=3000)
 def _parse_cached(sql: str) -> exp.Expression:
     try:
         trees = sqlglot.parse(_protect_intervals(_space_params(sql)), read="postgres")
@@ -252,10 +302,16 @@ def parse_copy(sql: str) -> exp.Expression:
     return parse_one(sql)
 
 
+# Literal bodies are runs of ordinary characters between the rare special ones (the "unrolled
+# loop"), and possessive where Python has it: the regular expression engine then keeps no
+# backtracking state per character, and a 100 MB literal costs a scan, not gigabytes.
+_POSSESSIVE = "+" if sys.version_info >= (3, 11) else ""
 _TOKEN = re.compile(
-    r"(?P<ws>\s+)|(?P<comment>--[^\n]*|/\*.*?\*/)|(?P<estr>[eEbBxXuU]&?'(?:[^'\\]|\\.|'')*')"
-    r"|(?P<str>'(?:[^']|'')*')|(?P<qid>\"(?:[^\"]|\"\")*\")|(?P<dollar>\$[A-Za-z_0-9]*)"
-    r"|(?P<num>(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?)|(?P<word>[A-Za-z_][A-Za-z_0-9$]*)|(?P<op>::|\S)",
+    r"(?P<ws>\s+)|(?P<comment>--[^\n]*|/\*.*?\*/)"
+    r"|(?P<estr>[eEbBxXuU]&?'[^'\\]*P(?:(?:\\.|'')[^'\\]*P)*P')"
+    r"|(?P<str>'[^']*P(?:''[^']*P)*P')|(?P<qid>\"[^\"]*P(?:\"\"[^\"]*P)*P\")|(?P<dollar>\$[A-Za-z_0-9]*)"
+    r"|(?P<num>(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?)|(?P<word>[A-Za-z_][A-Za-z_0-9$]*)|(?P<op>::|\S)"
+    .replace("*P", "*" + _POSSESSIVE),
     re.DOTALL,
 )
 _TYPED_LITERAL = {"DATE", "TIME", "TIMESTAMP", "TIMESTAMPTZ", "INTERVAL", "JSON", "JSONB", "UUID", "BOOLEAN",
@@ -283,7 +339,7 @@ class Normalized:
     values: list[object]
 
 
-@lru_cache(maxsize=4096)
+@text_cached(budget=8 << 20, max_text=64 << 10, per_char=56, fixed=500)
 def _tokens(sql: str) -> tuple[tuple[str, str], ...]:
     out = []
     for m in _TOKEN.finditer(sql):
@@ -292,14 +348,24 @@ def _tokens(sql: str) -> tuple[tuple[str, str], ...]:
     return tuple(out)
 
 
+def _number_value(text: str) -> int | Decimal:
+    """A numeric literal's value, as PostgreSQL's scanner and numeric_in read it: an integer
+    while it has at most 19 digits, else a numeric (22003 past numeric's range)."""
+    from orbitdb.sql.pgtext.numbers import parse_numeric
+
+    if text.isdigit():
+        digits = text.lstrip("0")
+        if len(digits) <= 19:
+            return int(digits or "0")
+    return parse_numeric(text)
+
+
 def normalize_literals(sql: str) -> Normalized | None:
     """Replaces the literals of a query or DML statement by $n parameters, so that
     statements differing only in their constants share one plan (clients such as
     psycopg2, psql and pgbench send values inlined). Literals whose position gives
     them meaning (ORDER BY 1, varchar(20), DATE '...', frame offsets) stay. None
     when there is nothing to take out or the statement has parameters already."""
-    from decimal import Decimal
-
     toks = _tokens(sql)
     sig = [(k, t) for k, t in toks if k not in ("ws", "comment")]
     if not any(k in ("num", "str") for k, _ in sig) or any(k == "dollar" for k, _ in sig):
@@ -360,14 +426,8 @@ def normalize_literals(sql: str) -> Normalized | None:
                 key = ("-" if negative else "") + text
                 n = numbers.get(key)
                 if n is None:
-                    if re.fullmatch(r"\d+", text):
-                        values.append(-int(text) if negative else int(text))
-                    else:
-                        d = Decimal(text)
-                        exponent = d.as_tuple().exponent
-                        if isinstance(exponent, int) and exponent > 0:
-                            d = d.quantize(Decimal(1))
-                        values.append(-d if negative else d)
+                    value = _number_value(text)
+                    values.append(-value if negative else value)
                     n = len(values)
                     numbers[key] = n
             else:

@@ -14,6 +14,7 @@ from sqlglot import exp
 
 from orbitdb.sql import types as T
 from orbitdb.sql.aggregates import AggCollector
+from orbitdb.sql.casts import ASSIGNMENT
 from orbitdb.sql.errors import SqlError
 from orbitdb.sql.expr import Compiler, E, Runtime, coerce, const, ident
 from orbitdb.sql.lockrows import LockRows, clause_name, lock_targets
@@ -104,6 +105,8 @@ class Planner:
         self.rt = rt
         self.tables_used: set[int] = set()
         self.relation_locks: dict[int, int] = {}  # oid -> mask of the lock modes a run takes
+        # CREATE VIEW: write each * out as the columns it stands for, as PostgreSQL stores a view
+        self.freeze_stars = False
 
     def lock_relation(self, oid: int, mode: int) -> None:
         """Records that running the statement takes mode on the relation."""
@@ -222,6 +225,8 @@ class Planner:
         group_nodes = list(group.expressions) if group is not None else []
         having = sel.args.get("having")
         projections = self._expand_star(sel.expressions, scope)
+        if self.freeze_stars and len(projections) != len(sel.expressions):
+            sel.set("expressions", projections)
         select_nodes = [p.this if isinstance(p, exp.Alias) else p for p in projections]
         aliases = {ident(p.args["alias"]): p.this for p in projections if isinstance(p, exp.Alias)}
         group_nodes = [self._resolve_group_ref(g, select_nodes, aliases, scope) for g in group_nodes]
@@ -246,6 +251,11 @@ class Planner:
             names.append(ident(p.args["alias"]) if isinstance(p, exp.Alias) else self._column_name(n, e))
             if self._is_srf(n):
                 srf.append(len(out_exprs) - 1)
+            elif self._holds_srf(n):
+                # PostgreSQL expands it and computes the expression around it per element: not yet here
+                raise SqlError("0A000", "set-returning functions inside expressions of the select list are "
+                                        "not supported by orbitdb",
+                               hint="Call the function in FROM: SELECT x * 10 FROM generate_series(1, 2) x.")
         having_e = None
         if having is not None:
             hc = Compiler(self, scope, self.rt, agg=agg, where="HAVING")
@@ -306,7 +316,9 @@ class Planner:
                 if order is not None:
                     plan = Sort(plan, self._sort_keys(order, order_out_idx, out_exprs, hidden, width))
                 rk = row_key_fn([out_exprs[i].type for i in key_idx])
-                plan = Distinct(plan, lambda r, ki=key_idx, rk=rk: rk(tuple(r[i] for i in ki)))
+                # ORDER BY led by the DISTINCT ON keys makes equal keys neighbours
+                adjacent = order is not None and set(order_out_idx[:len(key_idx)]) == set(key_idx)
+                plan = Distinct(plan, lambda r, ki=key_idx, rk=rk: rk(tuple(r[i] for i in ki)), adjacent)
                 order = None
             else:
                 rk = row_key_fn([e.type for e in out_exprs])
@@ -380,17 +392,17 @@ class Planner:
             if isinstance(le, exp.Var) and le.name.upper() == "ALL":
                 lf = None
             else:
-                lf = coerce(c.compile(le), T.INT8).fn
+                lf = coerce(c.compile(le), T.INT8, ASSIGNMENT).fn  # as PostgreSQL: LIMIT 1.5 is 2
         of = None
         if offset is not None:
             oe = offset.expression if isinstance(offset, exp.Offset) else offset
-            of = coerce(c.compile(oe), T.INT8).fn
+            of = coerce(c.compile(oe), T.INT8, ASSIGNMENT).fn
         return Limit(plan, lf, of)
 
     def _order_ref(self, node: exp.Expression, projections: list[exp.Expression], names: list[str]) -> int | None:
         """An ORDER BY / DISTINCT ON item that names an output column (ordinal or alias)."""
         if isinstance(node, exp.Literal) and not node.is_string:
-            n = int(node.this)
+            n = _ordinal(node, "ORDER BY")
             if n < 1 or n > len(projections):
                 raise SqlError("42P10", f"ORDER BY position {n} is not in select list")
             return n - 1
@@ -409,7 +421,7 @@ class Planner:
     def _resolve_group_ref(self, g: exp.Expression, select_nodes: list[exp.Expression],
                            aliases: dict[str, exp.Expression], scope: Scope) -> exp.Expression:
         if isinstance(g, exp.Literal) and not g.is_string:
-            n = int(g.this)
+            n = _ordinal(g, "GROUP BY")
             if n < 1 or n > len(select_nodes):
                 raise SqlError("42P10", f"GROUP BY position {n} is not in select list")
             return select_nodes[n - 1]
@@ -452,9 +464,20 @@ class Planner:
             p = p.parent
         return False
 
+    def _holds_srf(self, node: exp.Expression) -> bool:
+        """Whether a set-returning function is inside the expression (subqueries aside)."""
+        for child in node.iter_expressions():
+            if isinstance(child, (exp.Select, exp.Subquery, exp.Union)):
+                continue
+            if self._is_srf(child) or self._holds_srf(child):
+                return True
+        return False
+
     def _is_srf(self, node: exp.Expression) -> bool:
         from orbitdb.sql.funccall import normalize
 
+        while isinstance(node, exp.Paren):
+            node = node.this
         if isinstance(node, exp.Func) and not isinstance(node, exp.Window):
             try:
                 name = normalize(node)[0]
@@ -1043,9 +1066,12 @@ class Planner:
         node = parse_one(table.view_sql or "")
         out = self.plan_query(node, None, {})
         names = table.view_columns or [c.name for c in out.columns]
+        # a view keeps the columns it was created with (a view stored before its stars were
+        # written out may now expand to more: the ones added to its tables come last)
+        width = min(len(names), len(out.columns))
         cols = [ScopeColumn(rel, col_aliases[i] if i < len(col_aliases) else names[i], c.type)
-                for i, c in enumerate(out.columns)]
-        return SubqueryScan(cols, out.plan, len(out.columns), rel), cols, rel
+                for i, c in enumerate(out.columns[:width])]
+        return SubqueryScan(cols, out.plan, width, rel), cols, rel
 
     def lookup_table(self, schema: str | None, name: str) -> TableDef | None:
         if schema is not None:
@@ -1095,7 +1121,7 @@ class Planner:
             for o in order.expressions:
                 idx = None
                 if isinstance(o.this, exp.Literal) and not o.this.is_string:
-                    idx = int(o.this.this) - 1
+                    idx = _ordinal(o.this, "ORDER BY") - 1
                     if idx < 0 or idx >= len(out.columns):
                         raise SqlError("42P10", f"ORDER BY position {idx + 1} is not in select list")
                 elif isinstance(o.this, exp.Column) and not o.this.table and ident(o.this.this) in names:
@@ -1345,6 +1371,14 @@ def _system_relation(session: Session, schema: str | None, name: str) -> Any:
     except ImportError:  # the system catalogs are optional while they are being built
         return None
     return system_relation(session, schema, name)
+
+
+def _ordinal(node: exp.Literal, clause: str) -> int:
+    """ORDER BY 2 / GROUP BY 2: the position a number literal names (42601 for 1.5 or 1e3)."""
+    text = str(node.this)
+    if not text.isdigit():
+        raise SqlError("42601", f"non-integer constant in {clause}")
+    return int(text[-19:]) if len(text) > 19 else int(text)
 
 
 def _srf_columns(name: str, e: E) -> list[tuple[str, SqlType]]:

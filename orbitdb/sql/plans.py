@@ -3,12 +3,16 @@ describes itself for EXPLAIN."""
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Iterator
-from functools import cmp_to_key
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from typing import TYPE_CHECKING, Any
 
 from orbitdb.sql.errors import SqlError
 from orbitdb.sql.scope import ExecContext, ScopeColumn
+from orbitdb.sql.spill import ExternalSort, Meter, TupleStore, out_of_memory, statement_spill
+from orbitdb.sql.spill.distinct import distinct_rows
+from orbitdb.sql.spill.hashjoin import hash_join
+from orbitdb.sql.spill.setop import counted_setop
+from orbitdb.sql.spill.sort import top_sorted
 
 if TYPE_CHECKING:
     from orbitdb.sql.aggregates import AggCollector
@@ -198,14 +202,42 @@ class Materialized(Plan):
         self.name = name
 
     def rows(self, ctx: ExecContext) -> Iterator[Row]:
-        cached = ctx.cte_results.get(self.key)
-        if cached is None:
-            cached = list(self.child.rows(ctx))
-            ctx.cte_results[self.key] = cached
-        return iter(cached)
+        shared = ctx.cte_results.get(self.key)
+        if not isinstance(shared, SharedRows):  # (a recursive CTE's working table has the same key)
+            shared = ctx.cte_results[self.key] = SharedRows(ctx, self.child.rows(ctx))
+        return shared.read()
 
     def explain(self) -> list[tuple[str, list[Plan]]]:
         return [(f"CTE Scan on {self.name}" if self.name else "Materialize", [self.child])]
+
+
+class SharedRows:
+    """A statement-wide result computed once and read by several scans, each at its own pace: rows
+    are computed as the furthest reader needs them (so a LIMIT above stops the work) and kept in a
+    tuple store (on disk past work_mem) for the readers behind."""
+
+    def __init__(self, ctx: ExecContext, source: Iterator[Row]) -> None:
+        spill = statement_spill(ctx)
+        self.store = TupleStore(spill, spill.work_mem)
+        self.source: Iterator[Row] | None = source
+
+    def read(self) -> Iterator[Row]:
+        store = self.store
+        i = 0
+        while True:
+            if i < len(store):
+                for row in store.read(i):
+                    i += 1
+                    yield row
+                continue
+            source = self.source
+            if source is None:
+                return
+            row = next(source, None)
+            if row is None:
+                self.source = None
+                return
+            store.append(row)
 
 
 class SubqueryScan(Plan):
@@ -265,30 +297,29 @@ class Join(Plan):
             yield from self._lateral(ctx)
             return
         if self.hash_keys is not None:
-            yield from self._hash(ctx)
+            lkeys, rkeys = self.hash_keys
+            nulls_l, nulls_r = (None,) * self.lw, (None,) * self.rw
+            yield from hash_join(ctx, self.left.rows(ctx), self.right.rows(ctx),
+                                 lambda lr: tuple([f(lr) for f in lkeys]), lambda rr: tuple([f(rr) for f in rkeys]),
+                                 lambda left, right, candidates: self._probe(ctx, left, right, candidates),
+                                 (lambda lr: lr + nulls_r) if self.kind in ("left", "full") else None,
+                                 (lambda rr: nulls_l + rr) if self.kind in ("right", "full") else None)
             return
-        right_rows = list(self.right.rows(ctx))
-        every = range(len(right_rows))
-        yield from self._probe(ctx, right_rows, lambda lr: every)
-
-    def _hash(self, ctx: ExecContext) -> Iterator[Row]:
-        assert self.hash_keys is not None
-        lkeys, rkeys = self.hash_keys
-        table: dict[Any, list[int]] = {}
-        right_rows = list(self.right.rows(ctx))
-        for j, rr in enumerate(right_rows):
-            k = tuple(f(rr) for f in rkeys)
-            if None in k:
-                continue
-            table.setdefault(k, []).append(j)
-        yield from self._probe(
-            ctx, right_rows, lambda lr: table.get(tuple(f(lr) for f in lkeys), ())
-        )
+        spill = statement_spill(ctx)
+        right_rows = TupleStore(spill, spill.work_mem)
+        try:
+            for rr in self.right.rows(ctx):
+                right_rows.append(rr)
+            every = range(len(right_rows))
+            yield from self._probe(ctx, self.left.rows(ctx), right_rows, lambda lr: every)
+        finally:
+            right_rows.close()
 
     def _probe(
         self,
         ctx: ExecContext,
-        right_rows: list[Row],
+        left_rows: Iterable[Row],
+        right_rows: Sequence[Row],
         candidates: Callable[[Row], Iterable[int]],
     ) -> Iterator[Row]:
         """Join each left row with the right rows `candidates` names, padding
@@ -296,9 +327,9 @@ class Join(Plan):
         cond = self.cond
         kind = self.kind
         nulls_r = (None,) * self.rw
-        matched_right = [False] * len(right_rows) if kind in ("right", "full") else None
+        matched_right = bytearray(len(right_rows)) if kind in ("right", "full") else None
         n = 0
-        for lr in self.left.rows(ctx):
+        for lr in left_rows:
             found = False
             n += 1
             for j in candidates(lr):
@@ -309,7 +340,7 @@ class Join(Plan):
                 if cond is None or cond(row) is True:
                     found = True
                     if matched_right is not None:
-                        matched_right[j] = True
+                        matched_right[j] = 1
                     yield row
             if not found and kind in ("left", "full"):
                 yield lr + nulls_r
@@ -323,19 +354,25 @@ class Join(Plan):
         cond = self.cond
         nulls_r = (None,) * self.rw
         level = self.level
+        spill = statement_spill(ctx)
         for lr in self.left.rows(ctx):
             saved = ctx.outer[level]
             ctx.outer[level] = lr
+            right_rows = TupleStore(spill, spill.work_mem)
             try:
-                right_rows = list(self.right.rows(ctx))
+                for rr in self.right.rows(ctx):
+                    right_rows.append(rr)
             finally:
                 ctx.outer[level] = saved
             found = False
-            for rr in right_rows:
-                row = lr + rr
-                if cond is None or cond(row) is True:
-                    found = True
-                    yield row
+            try:
+                for rr in right_rows:
+                    row = lr + rr
+                    if cond is None or cond(row) is True:
+                        found = True
+                        yield row
+            finally:
+                right_rows.close()
             if not found and self.kind == "left":
                 yield lr + nulls_r
 
@@ -353,7 +390,7 @@ class Aggregate(Plan):
         self.grouped = grouped
 
     def rows(self, ctx: ExecContext) -> Iterator[Row]:
-        return self.collector.run(self.child.rows(ctx), ctx.check, self.grouped)
+        return self.collector.run(self.child.rows(ctx), ctx, self.grouped)
 
     def explain(self) -> list[tuple[str, list[Plan]]]:
         return [("HashAggregate" if self.grouped else "Aggregate", [self.child])]
@@ -366,7 +403,7 @@ class WindowAgg(Plan):
         self.collector = collector
 
     def rows(self, ctx: ExecContext) -> Iterator[Row]:
-        return iter(self.collector.run(list(self.child.rows(ctx))))
+        return self.collector.run(self.child.rows(ctx), ctx)
 
     def explain(self) -> list[tuple[str, list[Plan]]]:
         return [("WindowAgg", [self.child])]
@@ -394,13 +431,30 @@ class Project(Plan):
 
     def _srf_rows(self, ctx: ExecContext) -> Iterator[Row]:
         # set-returning functions in the select list: rows = longest result
+        # the functions run in step, each read as far as it goes (not made into lists)
+        srf = self.srf
+        n = 0
         for r in self.child.rows(ctx):
             vals = [f(r) for f in self.fns]
-            lists = {i: list(vals[i]) if vals[i] is not None else [] for i in self.srf}
-            n = max((len(v) for v in lists.values()), default=0)
-            for k in range(n):
-                yield tuple((lists[i][k] if k < len(lists[i]) else None) if i in lists else vals[i]
-                            for i in range(len(vals)))
+            running = {i: iter(vals[i]) for i in srf if vals[i] is not None}
+            while running:
+                n += 1
+                if n & 4095 == 0:
+                    ctx.check()
+                out = list(vals)
+                produced = False
+                for i in srf:
+                    out[i] = None
+                for i, it in list(running.items()):
+                    v = next(it, _DONE)
+                    if v is _DONE:
+                        del running[i]
+                    else:
+                        out[i] = v
+                        produced = True
+                if not produced:
+                    break
+                yield tuple(out)
 
     def explain(self) -> list[tuple[str, list[Plan]]]:
         return self.child.explain()
@@ -413,42 +467,19 @@ class Sort(Plan):
         self.keys = keys
 
     def rows(self, ctx: ExecContext) -> Iterator[Row]:
-        rows = list(self.child.rows(ctx))
-        ctx.check()
-        keys = self.keys
-        if len(keys) == 1 and True:
-            f, desc, nulls_first, kf = keys[0]
-            present = []
-            nulls = []
-            for r in rows:
-                v = f(r)
-                if v is None:
-                    nulls.append((None, r))
-                else:
-                    present.append((v if kf is None else kf(v), r))
-            present.sort(key=lambda p: p[0], reverse=desc)
-            out = [r for _, r in present]
-            nr = [r for _, r in nulls]
-            return iter(nr + out if nulls_first else out + nr)
-        decorated = [([f(r) for f, _, _, _ in keys], r) for r in rows]
+        spill = statement_spill(ctx)
+        sorter = ExternalSort(spill, self.keys, spill.work_mem, ctx.check)
+        try:
+            for r in self.child.rows(ctx):
+                sorter.add(r)
+            ctx.check()
+            yield from sorter.sorted()
+        finally:
+            sorter.close()
 
-        def cmp(a: Any, b: Any) -> int:
-            for i, (_, desc, nulls_first, kf) in enumerate(keys):
-                x, y = a[0][i], b[0][i]
-                if x is None or y is None:
-                    if x is None and y is None:
-                        continue
-                    return (-1 if x is None else 1) * (1 if nulls_first else -1)
-                if kf is not None:
-                    x, y = kf(x), kf(y)
-                if x == y:
-                    continue
-                r = -1 if x < y else 1
-                return -r if desc else r
-            return 0
-
-        decorated.sort(key=cmp_to_key(cmp))
-        return iter([r for _, r in decorated])
+    def top(self, ctx: ExecContext, n: int) -> Iterator[Row]:
+        """The first n rows only (under a LIMIT): a bounded heap instead of a full sort."""
+        return top_sorted(statement_spill(ctx), self.keys, n, self.child.rows(ctx), ctx.check)
 
     def explain(self) -> list[tuple[str, list[Plan]]]:
         return [("Sort", [self.child])]
@@ -473,7 +504,9 @@ class Limit(Plan):
         if lim == 0:
             return
         n = 0
-        for r in self.child.rows(ctx):
+        child = self.child
+        rows = child.top(ctx, off + lim) if lim is not None and isinstance(child, Sort) else child.rows(ctx)
+        for r in rows:
             if off > 0:
                 off -= 1
                 continue
@@ -487,23 +520,33 @@ class Limit(Plan):
 
 
 class Distinct(Plan):
-    def __init__(self, child: Plan, key: Callable[[Row], Any]) -> None:
+    """The first row of each key. On input sorted by the key (DISTINCT ON under its ORDER BY) a
+    row is compared with the one before; otherwise by hashing (spill.distinct)."""
+
+    def __init__(self, child: Plan, key: Callable[[Row], Any], sorted_input: bool = False) -> None:
         self.columns = child.columns
         self.child = child
         self.key = key
+        self.sorted_input = sorted_input
 
     def rows(self, ctx: ExecContext) -> Iterator[Row]:
-        seen: set[Any] = set()
+        if not self.sorted_input:
+            yield from distinct_rows(ctx, self.child.rows(ctx), self.key, "SELECT DISTINCT")
+            return
         key = self.key
+        prev: Any = _NO_KEY
         for r in self.child.rows(ctx):
             k = key(r)
-            if k in seen:
-                continue
-            seen.add(k)
-            yield r
+            if k != prev:
+                prev = k
+                yield r
 
     def explain(self) -> list[tuple[str, list[Plan]]]:
         return [("HashAggregate", [self.child])]
+
+
+_NO_KEY = object()
+_DONE = object()
 
 
 class Strip(Plan):
@@ -541,49 +584,25 @@ class SetOp(Plan):
 
     def rows(self, ctx: ExecContext) -> Iterator[Row]:
         left = self._conv(self.left.rows(ctx), self.lconv)
-        key = self.key
+        right = self._conv(self.right.rows(ctx), self.rconv)
         if self.op == "union":
             if self.all:
                 yield from left
-                yield from self._conv(self.right.rows(ctx), self.rconv)
+                yield from right
                 return
-            seen: set[Any] = set()
-            for part in (left, self._conv(self.right.rows(ctx), self.rconv)):
-                for r in part:
-                    k = key(r)
-                    if k not in seen:
-                        seen.add(k)
-                        yield r
+            yield from distinct_rows(ctx, _chain(left, right), self.key, "UNION")
             return
-        right_counts: dict[Any, int] = {}
-        for r in self._conv(self.right.rows(ctx), self.rconv):
-            k = key(r)
-            right_counts[k] = right_counts.get(k, 0) + 1
-        emitted: set[Any] = set()
-        for r in left:
-            k = key(r)
-            if self.op == "intersect":
-                if right_counts.get(k, 0) > 0:
-                    if self.all:
-                        right_counts[k] -= 1
-                        yield r
-                    elif k not in emitted:
-                        emitted.add(k)
-                        yield r
-            else:  # except
-                if self.all:
-                    if right_counts.get(k, 0) > 0:
-                        right_counts[k] -= 1
-                    else:
-                        yield r
-                elif k not in right_counts and k not in emitted:
-                    emitted.add(k)
-                    yield r
+        yield from counted_setop(ctx, left, right, self.key, self.op, self.all)
 
     def explain(self) -> list[tuple[str, list[Plan]]]:
         name = {"union": "Append" if self.all else "HashAggregate", "intersect": "HashSetOp Intersect",
                 "except": "HashSetOp Except"}[self.op]
         return [(name, [self.left, self.right])]
+
+
+def _chain(*parts: Iterable[Row]) -> Iterator[Row]:
+    for part in parts:
+        yield from part
 
 
 class RecursiveUnion(Plan):
@@ -599,34 +618,53 @@ class RecursiveUnion(Plan):
         self.rowkey = rowkey
 
     def rows(self, ctx: ExecContext) -> Iterator[Row]:
-        seen: set[Any] = set()
-        work: list[Row] = []
-        for r in self.base.rows(ctx):
-            r = tuple(f(r) for f in self.conv_base)
-            if not self.all:
-                k = self.rowkey(r)
-                if k in seen:
-                    continue
-                seen.add(k)
-            work.append(r)
-            yield r
-        iterations = 0
-        while work:
-            iterations += 1
-            ctx.check()
-            ctx.cte_results[self.key] = work
-            nxt: list[Row] = []
-            for r in self.step.rows(ctx):
-                r = tuple(f(r) for f in self.conv_step)
-                if not self.all:
-                    k = self.rowkey(r)
+        """Rows as they are made: the base query's, then each step's over the rows of the step before
+        (the working table, a tuple store). UNION keeps a set of the rows seen, which cannot go to
+        disk: past hash_mem it stops with 53200."""
+        spill = statement_spill(ctx)
+        limit = spill.hash_mem
+        seen: set[Any] | None = None if self.all else set()
+        meter = Meter(limit, 64)
+        rowkey = self.rowkey
+        work = TupleStore(spill, spill.work_mem)
+        nxt: TupleStore | None = None
+        try:
+            for r in self.base.rows(ctx):
+                r = tuple([f(r) for f in self.conv_base])
+                if seen is not None:
+                    k = rowkey(r)
                     if k in seen:
                         continue
                     seen.add(k)
-                nxt.append(r)
+                    if meter.add(k if type(k) is tuple else (k,)):
+                        raise out_of_memory("the rows seen by the recursive query", limit, spill.describe_hash_mem())
+                work.append(r)
                 yield r
-            work = nxt
-        ctx.cte_results.pop(self.key, None)
+            while len(work):
+                ctx.check()
+                ctx.cte_results[self.key] = work
+                nxt = TupleStore(spill, spill.work_mem)
+                for n, r in enumerate(self.step.rows(ctx), 1):
+                    if not n & 1023:
+                        ctx.check()
+                    r = tuple([f(r) for f in self.conv_step])
+                    if seen is not None:
+                        k = rowkey(r)
+                        if k in seen:
+                            continue
+                        seen.add(k)
+                        if meter.add(k if type(k) is tuple else (k,)):
+                            raise out_of_memory("the rows seen by the recursive query", limit,
+                                                spill.describe_hash_mem())
+                    nxt.append(r)
+                    yield r
+                work.close()
+                work, nxt = nxt, None
+        finally:
+            ctx.cte_results.pop(self.key, None)
+            work.close()
+            if nxt is not None:
+                nxt.close()
 
     def explain(self) -> list[tuple[str, list[Plan]]]:
         return [("Recursive Union", [self.base, self.step])]

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -25,12 +25,14 @@ class Result:
 
     columns is None for statements that return no rows (DDL, DML without RETURNING);
     rows hold Python values (int, Decimal, float, str, bytes, bool, datetime types,
-    Interval, UUID, dict/list for json, list for arrays, None).
+    Interval, UUID, dict/list for json, list for arrays, None). A query's rows are a
+    RowStream (orbitdb.sql.rowstream), produced as they are read: its tag is "SELECT"
+    until they are exhausted, then "SELECT n"; other statements' rows are a list.
     """
 
     command_tag: str  # "SELECT 2", "INSERT 0 1", "UPDATE 3", "CREATE TABLE", "BEGIN", ...
     columns: list[Column] | None = None
-    rows: list[tuple[Any, ...]] = field(default_factory=list)
+    rows: Iterable[tuple[Any, ...]] = field(default_factory=list)
     rowcount: int = -1
     notices: list[Notice] = field(default_factory=list)
 

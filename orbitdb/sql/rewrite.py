@@ -15,6 +15,7 @@ from typing import Any
 from orbitdb.sql import types as T
 from orbitdb.sql.constraints import fmt_value
 from orbitdb.sql.errors import SqlError
+from orbitdb.sql.interrupts import checked
 from orbitdb.storage.catalog import IndexDef, TableDef
 from orbitdb.storage.tables import TableAccess
 from orbitdb.storage.txn import Transaction
@@ -32,18 +33,18 @@ def rewrite_table(txn: Transaction, next_rowid: Callable[[], int], old: TableDef
     Returns the number of rows."""
     old_access = TableAccess(old)
     new_access = TableAccess(new)
-    rows = [(key, old_access.decode(data)) for key, data in old_access.scan(txn)]
+    rows = [(key, old_access.decode(data)) for key, data in checked(old_access.scan(txn))]
     moved = _new_rows(rows, old_access, new_access, next_rowid, convert, check, keys_first)
     entries = _index_entries(new_access, moved)
     new_keys = {key for key, _ in moved}
-    for key, r in rows:
+    for key, r in checked(rows):
         if key not in new_keys:
             txn.delete(key)
         for ix, cols, prefix in old_access.indexes:
             ikey = old_access.index_key(ix, cols, prefix, r, key)
             if ikey not in entries:
                 txn.delete(ikey)
-    for key, r in moved:
+    for key, r in checked(moved):
         txn.put(key, new_access.encode(r))
     for ikey, rowkey in entries.items():
         txn.put(ikey, rowkey)

@@ -92,10 +92,14 @@ class Scope:
         return False
 
 
+CLIENT_PROBE_SECONDS = 0.1
+
+
 class ExecContext:
     """Per-statement state read by compiled expressions and operators."""
 
-    __slots__ = ("canceled", "cte_results", "deadline", "outer", "params", "session", "statement_time", "txn")
+    __slots__ = ("_probe_at", "canceled", "cte_results", "deadline", "outer", "params", "session", "spill",
+                 "statement_time", "txn")
 
     def __init__(self, session: Session, txn: Transaction | None, params: list[Any]) -> None:
         self.session = session
@@ -104,15 +108,25 @@ class ExecContext:
         self.outer: list[Any] = [None] * 16  # current row of each enclosing query level
         self.statement_time = session.statement_timestamp()
         self.deadline: float | None = None
-        self.cte_results: dict[int, list[tuple[Any, ...]]] = {}
+        self.cte_results: dict[int, Any] = {}
         self.canceled = False
+        self._probe_at = 0.0
+        self.spill: Any = None  # the statement's memory budgets and temporary files (orbitdb.sql.spill)
 
     def check(self) -> None:
-        """Called in long loops: cancel requests and statement_timeout."""
-        if self.session.cancel_requested:
-            self.session.cancel_requested = False
-            if self.session.terminate_requested:
+        """Called in long loops: cancel requests, terminate, statement_timeout, and a client
+        that went away (looked at every CLIENT_PROBE_SECONDS, as it costs a system call)."""
+        session = self.session
+        if session.cancel_requested:
+            session.cancel_requested = False
+            if session.terminate_requested:
                 raise SqlError("57P01", "terminating connection due to administrator command", severity="FATAL")
             raise SqlError("57014", "canceling statement due to user request")
-        if self.deadline is not None and time.monotonic() > self.deadline:
+        now = time.monotonic()
+        if self.deadline is not None and now > self.deadline:
             raise SqlError("57014", "canceling statement due to statement timeout")
+        if now >= self._probe_at:
+            self._probe_at = now + CLIENT_PROBE_SECONDS
+            gone = session.client_gone
+            if gone is not None and gone():
+                raise SqlError("57P01", "terminating connection because the client went away", severity="FATAL")

@@ -6,6 +6,7 @@ wire server are both thin faces of this class."""
 from __future__ import annotations
 
 import datetime
+import decimal
 import itertools
 import logging
 import os
@@ -19,16 +20,22 @@ from typing import Any
 from sqlglot import exp
 
 from orbitdb.sql import settings as S
+from orbitdb.sql import spill
 from orbitdb.sql import types as T
 from orbitdb.sql.compiled import take_relation_locks
-from orbitdb.sql.errors import SqlError
+from orbitdb.sql.errors import SqlError, internal_error
 from orbitdb.sql.expr import Runtime
+from orbitdb.sql.limits import check_array_depth
+from orbitdb.sql.numeric import CTX as NUMERIC_CONTEXT
 from orbitdb.sql.parser import Statement, normalize_literals, split_statements
 from orbitdb.sql.result import Column, CopyIn, CopyOut, Notice, Result
+from orbitdb.sql.rowstream import FIRST_BATCH, QueryRows, RowStream
 from orbitdb.sql.scope import ExecContext
+from orbitdb.sql.spill.process import trim
 from orbitdb.sql.system.oids import DATABASE_OID
 from orbitdb.sql.temptables import drop_all
 from orbitdb.sql.temptables import on_commit as temp_on_commit
+from orbitdb.sql.textcache import PlanCache
 from orbitdb.sql.types import SqlType
 from orbitdb.storage.advisory import SessionLocks
 from orbitdb.storage.catalog import Catalog
@@ -47,6 +54,14 @@ def current_timezone() -> datetime.tzinfo:
 
 def current_session() -> Session | None:
     return getattr(_tls, "session", None)
+
+
+def check_interrupts() -> None:
+    """For long work inside one expression (pattern matching, building a big value): the
+    running statement's cancel, timeout and client checks (ExecContext.check)."""
+    ctx = getattr(_tls, "ctx", None)
+    if ctx is not None:
+        ctx.check()
 
 
 class Database:
@@ -84,6 +99,7 @@ class Database:
             store = Store(path, **knobs)
         except EngineError as e:
             raise SqlError("58030", f"could not open database at {path}: {e}") from e
+        spill.sweep(path)  # temporary files a crash left behind
         return cls(store)
 
     def session(self, user: str = "orbit", database: str = "actors", application_name: str = "") -> Session:
@@ -122,6 +138,8 @@ _TXN_CONTROL = {"BEGIN", "START", "COMMIT", "END", "ROLLBACK", "ABORT", "SAVEPOI
 _QUERY = {"SELECT", "WITH", "VALUES", "TABLE"}
 _DML = {"INSERT", "UPDATE", "DELETE"}
 _DDL = {"CREATE", "DROP", "ALTER", "TRUNCATE", "COMMENT", "GRANT", "REVOKE"}
+# statements that end or free work: accepted even above the server's memory budget
+_FREEING = _TXN_CONTROL | {"CLOSE", "DEALLOCATE", "DISCARD", "RESET", "SET", "SHOW"}
 
 
 class Session:
@@ -150,7 +168,7 @@ class Session:
         self.closed = False
         self._txn_start = datetime.datetime.now(_UTC)
         self._stmt_time = self._txn_start
-        self.plan_cache: dict[Any, Any] = {}
+        self.plan_cache = PlanCache()  # bounded in bytes (textcache.py)
         self.notices: list[Notice] = []
         self.lock = threading.RLock()
         self.prepared_sql: dict[str, Prepared] = {}  # SQL-level PREPARE
@@ -163,6 +181,7 @@ class Session:
         self._temp_number = 0
         self._advisory: SessionLocks | None = None
         self.running = False  # a statement is executing (pg_stat_activity's "active")
+        self.live_streams: list[RowStream] = []  # queries whose rows are still being read
         self.current_query = ""
 
     # ---- information for the wire server ----
@@ -201,6 +220,7 @@ class Session:
         if self.closed:
             return
         self.closed = True
+        self._discard_streams()
         if self.txn is not None:
             self.txn.rollback()
             self.txn = None
@@ -213,6 +233,8 @@ class Session:
                 log.warning("could not drop the temporary tables of session %s", self.backend_pid, exc_info=True)
             self.db.give_back_temp_number(self._temp_number)
             self.temp = None
+        self.plan_cache.clear()
+        trim()  # what the session's statements freed goes back to the system
 
     def temp_objects(self) -> TempObjects:
         """The session's temporary objects (made at the first temporary table)."""
@@ -424,6 +446,8 @@ class Session:
         self._end(False)
 
     def _end(self, commit: bool) -> None:
+        if self.live_streams:
+            self._discard_streams()
         txn = self.txn
         self.txn = None
         self.in_block = False
@@ -484,13 +508,17 @@ class Session:
         stmts = split_statements(sql)
         if len(stmts) < 2:
             for st in stmts:
+                self.notices.extend(st.notices)
                 yield self._execute(st, None, [])
             return
         self.begin_implicit()
         self.multi_statement = True
         try:
             for st in stmts:
-                yield self._execute(st, None, [])
+                self.notices.extend(st.notices)
+                result = self._execute(st, None, [])
+                yield result
+                _run_to_end(result)  # the wire has read the rows; an embedded caller may not have
         except BaseException:
             self.end_implicit(False)
             raise
@@ -504,9 +532,16 @@ class Session:
         if not stmts:
             return [Result("EMPTY")]
         types = [param_type(v) for v in (params or [])]
-        out = []
+        out: list[Result | CopyIn | CopyOut] = []
         for st in stmts:
-            p = self._prepare_stmt(st, list(types)) if params else None
+            if out:
+                _run_to_end(out[-1])  # each statement ends before the next starts
+            self.notices.extend(st.notices)
+            try:
+                p = self._prepare_stmt(st, list(types)) if params else None
+            except SqlError as e:
+                self._pass_notices(e)
+                raise
             out.append(self._execute(st, p, list(params or [])))
         return out
 
@@ -517,7 +552,12 @@ class Session:
         if not stmts:
             return Prepared(sql, Statement("", "", 0), [], None)
         types = [T.by_oid(o) if o else T.UNKNOWN for o in (param_oids or [])]
-        return self._prepare_stmt(stmts[0], types)
+        self.notices.extend(stmts[0].notices)  # given with the next statement's result
+        try:
+            return self._prepare_stmt(stmts[0], types)
+        except SqlError as e:
+            self._pass_notices(e)
+            raise
 
     def execute_many(self, p: Prepared, param_rows: list[list[Any]]) -> int:
         """Runs a prepared DML statement once per parameter row, as one statement
@@ -534,10 +574,13 @@ class Session:
             total = r.rowcount
         return total
 
-    def execute_prepared(self, p: Prepared, params: list[Any]) -> Result | CopyIn | CopyOut:
+    def execute_prepared(self, p: Prepared, params: list[Any], first_rows: int = FIRST_BATCH
+                         ) -> Result | CopyIn | CopyOut:
+        """first_rows: how many of a query's rows to produce before returning, at most (a portal
+        read with a row limit asks no more than it will send, as PostgreSQL produces no more)."""
         if not p.stmt.text:
             return Result("EMPTY")
-        return self._execute(p.stmt, p, list(params))
+        return self._execute(p.stmt, p, list(params), first_rows)
 
     def _prepare_stmt(self, st: Statement, types: list[SqlType]) -> Prepared:
         p = Prepared(st.text, st, types, None)
@@ -555,7 +598,8 @@ class Session:
         from orbitdb.sql.compiled import compile_statement
 
         cat = self.catalog()
-        key = (cat.version, id(cat), self.settings.get("search_path"), tuple(t.oid for t in p.param_types))
+        count = p.extra.get("param_count")  # a simple query's parameters: none, whatever its text names
+        key = (cat.version, id(cat), self.settings.get("search_path"), tuple(t.oid for t in p.param_types), count)
         if p.compiled is not None and p.catalog_key == key:
             return p.compiled
         cache_key = (p.sql, key)
@@ -564,14 +608,12 @@ class Session:
             p.compiled, p.param_types, p.columns = cached
             p.catalog_key = key
             return p.compiled
-        rt = Runtime(list(p.param_types))
+        rt = Runtime(list(p.param_types), count)
         compiled = compile_statement(self, p.stmt, rt)
         p.compiled = compiled
         p.param_types = rt.param_types
         p.columns = compiled.columns
         p.catalog_key = key
-        if len(self.plan_cache) > 512:
-            self.plan_cache.clear()
         self.plan_cache[cache_key] = (compiled, list(rt.param_types), compiled.columns)
         return compiled
 
@@ -582,27 +624,57 @@ class Session:
         def __enter__(self) -> None:
             _tls.session = self.s
             _tls.tz = self.s.timezone()
+            # numeric arithmetic needs orbitdb's precision in whatever thread runs the statement
+            # (a new thread starts with Python's default of 28 digits)
+            self.decimals = decimal.getcontext()
+            decimal.setcontext(NUMERIC_CONTEXT.copy())
 
         def __exit__(self, *a: object) -> None:
             _tls.session = None
+            decimal.setcontext(self.decimals)
 
     def _statement_scope(self) -> Session._Scope:
         return Session._Scope(self)
 
-    def _execute(self, st: Statement, p: Prepared | None, params: list[Any]) -> Result | CopyIn | CopyOut:
+    def _execute(self, st: Statement, p: Prepared | None, params: list[Any], first_rows: int = FIRST_BATCH
+                 ) -> Result | CopyIn | CopyOut:
+        """Runs one statement. The notices given before an error go with the error (PostgreSQL
+        sends them before it), not with the next statement's result."""
+        try:
+            return self._run_statement(st, p, params, first_rows)
+        except SqlError as e:
+            self._pass_notices(e)
+            raise
+
+    def _pass_notices(self, e: SqlError) -> None:
+        """Hands the pending notices to an error, which is sent after them."""
+        e.notices[:0] = self.notices
+        self.notices = []
+
+    def _run_statement(self, st: Statement, p: Prepared | None, params: list[Any], first_rows: int
+                       ) -> Result | CopyIn | CopyOut:
         if self.closed:
             raise SqlError("08003", "connection is closed")
         if self.terminate_requested:
             raise SqlError("57P01", "terminating connection due to administrator command", severity="FATAL")
         kind = st.kind
         self.cancel_requested = False
+        if self.live_streams:
+            self._settle_streams(kind)
         if self.failed and not self._allowed_when_failed(st):
             raise SqlError("25P02", "current transaction is aborted, commands ignored until end of transaction block")
+        if self.db.cluster is not None and kind not in _FREEING:
+            self.db.cluster.memory_budget.check("a new statement")
         with self._statement_scope():
             if kind in _TXN_CONTROL:
                 from orbitdb.sql.utility import transaction_control
 
-                res = transaction_control(self, st)
+                try:
+                    res = transaction_control(self, st)
+                except SqlError:
+                    raise
+                except Exception as e:
+                    raise internal_error(e, st.text) from e
                 if self.notices:
                     res.notices.extend(self.notices)
                     self.notices = []
@@ -627,8 +699,9 @@ class Session:
             txn.deadlock_timeout = deadlock_ms / 1000.0
             txn.check = self._waiting_check(ctx)
             _tls.ctx = ctx
-            self.current_query = st.text
+            self.current_query = st.text[:1024]  # as track_activity_query_size cuts it
             self.running = True
+            result: Result | CopyIn | CopyOut | None = None
             try:
                 result = self._dispatch(st, p, params, ctx)
                 self._statements_in_txn = getattr(self, "_statements_in_txn", 0) + 1
@@ -641,6 +714,9 @@ class Session:
             except RecursionError:
                 self._fail(autocommit)
                 raise SqlError("54001", "stack depth limit exceeded") from None
+            except Exception as e:  # a bug below: XX000 naming the statement, never Python's text
+                self._fail(autocommit)
+                raise internal_error(e, st.text) from e
             except BaseException:
                 self._fail(autocommit)
                 raise
@@ -648,15 +724,49 @@ class Session:
                 _tls.ctx = None
                 txn.lock_deadline = None
                 self.running = False
+                if not isinstance(getattr(result, "rows", None), (QueryRows, RowStream)):
+                    spill.release(ctx, len(st.text))  # its temporary files, what its context held
+                # (rows produced as they are read release them when their RowStream stops)
             if isinstance(result, (CopyIn, CopyOut)):
                 result.autocommit = autocommit  # type: ignore[attr-defined]
                 return result
-            if autocommit and self.txn is txn:
+            if isinstance(result.rows, QueryRows):
+                # the rows are produced as they are read; the statement (and an autocommitted
+                # statement's transaction) ends when they are exhausted or closed
+                stream = RowStream(self, result.rows, autocommit and self.txn is txn, result, timeout, lock_ms)
+                result.rows = stream
+                # its first rows now: a small result is complete (and an autocommitted statement
+                # ended) here; an error in the first row comes before the RowDescription, as an
+                # error in a constant expression does in PostgreSQL (it fails when planned)
+                stream.prefetch(first_rows)
+                if stream.notices:
+                    result.notices.extend(stream.take_notices())
+                rows = stream.complete_rows()
+                if rows is not None:
+                    result.rows = rows
+            elif autocommit and self.txn is txn:
                 self._end(True)
             if self.notices:
                 result.notices.extend(self.notices)
                 self.notices = []
             return result
+
+    def _settle_streams(self, kind: str) -> None:
+        """Before a statement: a query that was its own transaction and whose rows were not all
+        read ends now (its caller has moved on). A portal of the transaction keeps its rows, but
+        the statement could change what they are made of (its writes, a READ COMMITTED snapshot),
+        so the rest of them are produced first, an error kept for the Execute that reaches it."""
+        for stream in list(self.live_streams):
+            if stream.autocommit:
+                stream.close()
+            elif kind not in _TXN_CONTROL:
+                stream.materialize(defer_failure=True)
+
+    def _discard_streams(self) -> None:
+        """The transaction ends: its queries still producing rows stop first."""
+        streams, self.live_streams = self.live_streams, []
+        for stream in streams:
+            stream.discard()
 
     def _waiting_check(self, ctx: ExecContext) -> Callable[[], None]:
         """What a lock wait calls every few milliseconds: cancel, statement_timeout, and
@@ -687,6 +797,7 @@ class Session:
             if txn.savepoints:
                 txn.rollback_to(txn.savepoints[-1][0])
             else:
+                self._discard_streams()
                 txn.rollback()
 
     def _allowed_when_failed(self, st: Statement) -> bool:
@@ -716,6 +827,8 @@ class Session:
                         p = None
                 if p is None:
                     p = Prepared(st.text, st, [param_type(v) for v in params], None)
+                    if not params:
+                        p.extra["param_count"] = 0
             compiled = self._compile(p)
             single = ctx.txn is not None and ctx.txn.single_statement
             for _ in range(16):
@@ -730,7 +843,7 @@ class Session:
                 for row in many:
                     ctx.params = convert_params(row, types)
                     r = compiled.run(ctx)
-                    count += max(r.rowcount, 0)
+                    count += sum(1 for _ in r.rows) if isinstance(r.rows, QueryRows) else max(r.rowcount, 0)
                 return Result(r.command_tag.rsplit(" ", 1)[0] + f" {count}", None, [], count)
             ctx.params = convert_params(params, p.param_types)
             return compiled.run(ctx)
@@ -755,6 +868,10 @@ class Session:
 
             if is_database_statement(st):
                 return database_statement(self, st)
+            from orbitdb.sql.roles import is_role_statement, role_statement
+
+            if is_role_statement(st):
+                return role_statement(self, st)
         if kind in _DDL or kind in ("ANALYZE", "VACUUM", "CHECKPOINT", "REINDEX", "CLUSTER", "LISTEN",
                                     "UNLISTEN", "NOTIFY", "LOCK", "DO", "SECURITY", "LOAD", "REFRESH",
                                     "DEALLOCATE", "EXECUTE", "FETCH", "CLOSE", "DECLARE", "MOVE"):
@@ -765,6 +882,14 @@ class Session:
             pass
         raise SqlError("42601", f'syntax error at or near "{st.text.split()[0] if st.text.split() else ""}"',
                        position=1)
+
+
+def _run_to_end(result: Result | CopyIn | CopyOut) -> None:
+    """Produces what is left of a query's rows and keeps them; raises its error."""
+    if isinstance(result, Result) and isinstance(result.rows, RowStream):
+        error = result.rows.materialize()
+        if error is not None:
+            raise error
 
 
 def param_type(v: Any) -> SqlType:
@@ -861,10 +986,22 @@ def convert_params(params: list[Any], types: list[SqlType]) -> list[Any]:
         v = out[i]
         if v is None:
             continue
+        if isinstance(v, (str, list, tuple)) and _holds_nul(v):
+            raise SqlError("22021", 'invalid byte sequence for encoding "UTF8": 0x00')
+        if isinstance(v, list) and t.elem is not None and T.strip(t.elem).oid not in (T.JSON.oid, T.JSONB.oid):
+            check_array_depth(v)
         conv = _converter_for(t, type(v))
         if conv is not None:
             out[i] = conv(v)
     return out
+
+
+def _holds_nul(v: str | list[Any] | tuple[Any, ...]) -> bool:
+    """Whether a text parameter (or an array's text element) holds NUL, which PostgreSQL's text
+    cannot (22021, as for a literal)."""
+    if isinstance(v, str):
+        return "\x00" in v
+    return any(isinstance(x, (str, list, tuple)) and _holds_nul(x) for x in v)
 
 
 def column_of(name: str, t: SqlType, table_oid: int = 0, attnum: int = 0) -> Column:

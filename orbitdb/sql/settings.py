@@ -52,6 +52,8 @@ DEFAULTS: dict[str, str] = {
     "escape_string_warning": "on",
     "check_function_bodies": "on",
     "work_mem": "4MB",
+    "hash_mem_multiplier": "2",
+    "temp_file_limit": "-1",
     "maintenance_work_mem": "64MB",
     "max_connections": "100",
     "block_size": "8192",
@@ -105,6 +107,7 @@ DEFAULTS: dict[str, str] = {
     "transform_null_equals": "off",
     "exit_on_error": "off",
     "log_statement": "none",
+    "log_min_duration_statement": "-1",
     "debug_print_plan": "off",
     "trace_notify": "off",
     "timezone_abbreviations": "Default",
@@ -159,6 +162,15 @@ def normalize(name: str, value: str) -> str:
         raise SqlError("22023", f'parameter "{name}" requires a Boolean value')
     if name in _TIME_SETTINGS:
         return format_ms(parse_ms(name, value))
+    if name == "log_min_duration_statement":
+        ms = parse_ms(name, value)
+        if not -1 <= ms <= 2147483647:
+            raise SqlError("22023", f'{ms} ms is outside the valid range for parameter "{name}" (-1 .. 2147483647)')
+        return "-1" if ms == -1 else format_ms(ms)
+    if name in MEMORY_SETTINGS:
+        return format_kb(parse_kb(name, value))
+    if name == "hash_mem_multiplier":
+        return normalize_multiplier(value)
     if name == "timezone":
         return normalize_timezone(value)
     if name == "datestyle":
@@ -189,6 +201,12 @@ def normalize(name: str, value: str) -> str:
         if v not in ("postgres", "postgres_verbose", "sql_standard", "iso_8601"):
             raise SqlError("22023", f'invalid value for parameter "IntervalStyle": "{value}"')
         return v
+    if name == "password_encryption":
+        v = value.strip().lower()
+        if v not in ("md5", "scram-sha-256"):
+            raise SqlError("22023", f'invalid value for parameter "password_encryption": "{value}"',
+                           hint="Available values: md5, scram-sha-256.")
+        return v
     if name == "bytea_output":
         v = value.strip().lower()
         if v not in ("hex", "escape"):
@@ -216,6 +234,60 @@ def format_ms(ms: int) -> str:
         if ms % size == 0:
             return f"{ms // size}{unit}"
     return f"{ms}ms"
+
+
+# memory settings in kB, with PostgreSQL 15's ranges
+MEMORY_SETTINGS = {"work_mem": (64, 2147483647), "maintenance_work_mem": (1024, 2147483647),
+                   "temp_file_limit": (-1, 2147483647)}
+_MEMORY_UNITS_KB = {"B": 1 / 1024, "kB": 1, "MB": 1024, "GB": 1024 ** 2, "TB": 1024 ** 3}
+
+
+def parse_kb(name: str, value: str) -> int:
+    """A memory setting's value in kB, as PostgreSQL reads one (no unit: kB; rounded)."""
+    m = re.fullmatch(r"\s*(-?\d+(?:\.\d*)?|-?\.\d+)\s*([A-Za-z]*)\s*", value)
+    if not m:
+        raise SqlError("22023", f'invalid value for parameter "{name}": "{value}"')
+    unit = m.group(2) or "kB"
+    if unit not in _MEMORY_UNITS_KB:
+        raise SqlError("22023", f'invalid value for parameter "{name}": "{value}"',
+                       hint='Valid units for this parameter are "B", "kB", "MB", "GB", and "TB".')
+    kb = float(m.group(1)) * _MEMORY_UNITS_KB[unit]
+    if not -2147483648 <= kb <= 2147483647:
+        raise SqlError("22023", f'invalid value for parameter "{name}": "{value}"', hint="Value exceeds integer range.")
+    n = int(kb + 0.5) if kb >= 0 else -int(-kb + 0.5)
+    low, high = MEMORY_SETTINGS[name]
+    if not low <= n <= high:
+        raise SqlError("22023", f'{n} kB is outside the valid range for parameter "{name}" ({low} .. {high})')
+    return n
+
+
+def format_kb(kb: int) -> str:
+    """PostgreSQL shows a memory setting in the largest unit that divides it."""
+    if kb <= 0:
+        return str(kb)
+    for unit, size in (("TB", 1024 ** 3), ("GB", 1024 ** 2), ("MB", 1024)):
+        if kb % size == 0:
+            return f"{kb // size}{unit}"
+    return f"{kb}kB"
+
+
+def kb_value(text: str) -> int:
+    """kB of a stored memory setting (as format_kb wrote it)."""
+    m = re.fullmatch(r"(-?\d+)([A-Za-z]*)", text)
+    if not m:
+        return 0
+    return int(int(m.group(1)) * _MEMORY_UNITS_KB[m.group(2) or "kB"])
+
+
+def normalize_multiplier(value: str) -> str:
+    try:
+        v = float(value)
+    except ValueError:
+        raise SqlError("22023", f'invalid value for parameter "hash_mem_multiplier": "{value}"') from None
+    if not 1 <= v <= 1000:
+        raise SqlError("22023", f'{value.strip()} is outside the valid range for parameter "hash_mem_multiplier" '
+                       "(1 .. 1000)")
+    return f"{v:g}"
 
 
 def ms_value(text: str) -> int:

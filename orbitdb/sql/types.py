@@ -180,10 +180,11 @@ def _typmod(base: SqlType, params: list[exp.Expression]) -> int:
         return -1
     if base.oid in (VARCHAR.oid, BPCHAR.oid):
         n = _param_int(params[0])
+        name = "char" if base.oid == BPCHAR.oid else base.short  # the names PostgreSQL's typmodin gives
         if n < 1:
-            raise SqlError("22023", f"length for type {base.short} must be at least 1")
+            raise SqlError("22023", f"length for type {name} must be at least 1")
         if n > 10485760:
-            raise SqlError("22023", f"length for type {base.short} cannot exceed 10485760")
+            raise SqlError("22023", f"length for type {name} cannot exceed 10485760")
         return n + 4
     if base.oid == NUMERIC.oid:
         p = _param_int(params[0])

@@ -263,7 +263,8 @@ def explain(s: Session, st: Statement, params: list[Any], ctx: ExecContext) -> R
         import time
 
         t0 = time.perf_counter()
-        compiled.run(ctx)
+        for _ in compiled.run(ctx).rows:  # a query's rows are produced as they are read
+            pass
         ms = (time.perf_counter() - t0) * 1000
         lines.append(f"Execution Time: {ms:.3f} ms")
     rows = [(ln,) for ln in lines]

@@ -3,18 +3,26 @@ frames, computed after grouping and appended to each row."""
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from functools import cmp_to_key
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from sqlglot import exp
 
 from orbitdb.sql import types as T
 from orbitdb.sql.aggregates import resolve_aggregate
+from orbitdb.sql.casts import ASSIGNMENT
 from orbitdb.sql.errors import SqlError
 from orbitdb.sql.expr import Compiler, E, coerce, ident
 from orbitdb.sql.funccall import AGGREGATES, WINDOW_ONLY, normalize
+from orbitdb.sql.interrupts import checked_cmp, current_check
 from orbitdb.sql.operators import sort_key_fn
+from orbitdb.sql.spill import ExternalSort, TupleStore, statement_spill
+from orbitdb.sql.window_range import range_offset
+
+if TYPE_CHECKING:
+    from orbitdb.sql.scope import ExecContext
+    from orbitdb.sql.spill import StatementSpill
 
 Row = tuple[Any, ...]
 Fn = Callable[[Row], Any]
@@ -74,19 +82,17 @@ class WindowCollector:
         for p in partition_nodes:
             e = inner.compile(p)
             spec.partition.append((e.fn, sort_key_fn(e.type)))
+        order_types: list[T.SqlType] = []
         if order_node is not None:
             for o in order_node.expressions:
                 e = inner.compile(o.this)
+                order_types.append(e.type)
                 if e.type.oid == T.UNKNOWN.oid:
                     e = coerce(e, T.TEXT)
                 desc = bool(o.args.get("desc"))
                 nf = o.args.get("nulls_first")
                 spec.order.append((e.fn, desc, bool(nf) if nf is not None else desc, sort_key_fn(e.type)))
-        spec.frame = _frame(spec_node, inner) if spec_node is not None else None
-        if spec.frame is not None and spec.frame[0] == "RANGE" and (
-                (spec.frame[1] not in (None, "UNBOUNDED", "CURRENT ROW")) or
-                (spec.frame[3] not in (None, "UNBOUNDED", "CURRENT ROW"))) and len(spec.order) != 1:
-            raise SqlError("42P20", "RANGE with offset PRECEDING/FOLLOWING requires exactly one ORDER BY column")
+        spec.frame = _frame(spec_node, inner, order_types) if spec_node is not None else None
         if filter_node is not None:
             spec.filter = inner.compile_bool(filter_node, "FILTER").fn
         if name in AGGREGATES:
@@ -116,13 +122,28 @@ class WindowCollector:
         pos = _Pos(lambda: self.base_width() + i)
         return E(pos.get, spec.type, name=name)
 
-    def run(self, rows: list[Row]) -> list[Row]:
-        if not self.specs:
-            return rows
-        columns: list[list[Any]] = []
-        for spec in self.specs:
-            columns.append(_compute(spec, rows))
-        return [row + tuple(col[i] for col in columns) for i, row in enumerate(rows)]
+    def run(self, rows: Iterable[Row], ctx: ExecContext) -> Iterator[Row]:
+        """The rows, in their order, each with its window function values appended. While the
+        rows fit in work_mem they are computed in memory; beyond, through the disk (_run_on_disk)."""
+        spill = statement_spill(ctx)
+        store = TupleStore(spill, spill.work_mem)
+        try:
+            for r in rows:
+                store.append(r)
+            ctx.check()
+            if not self.specs:
+                yield from store
+                return
+            if not store.spilled:
+                held = list(store)
+                store.close()
+                columns = [_compute(spec, held) for spec in self.specs]
+                for i, row in enumerate(held):
+                    yield row + tuple([col[i] for col in columns])
+                return
+            yield from _run_on_disk(self.specs, store, spill, ctx)
+        finally:
+            store.close()
 
 
 class _Pos:
@@ -151,18 +172,27 @@ def _window_type(name: str, args: list[E]) -> T.SqlType:
     return T.TEXT if t.oid == T.UNKNOWN.oid else t
 
 
-def _bound(node: Any, c: Compiler) -> Any:
+def _bound(node: Any, c: Compiler, kind: str, order_types: list[T.SqlType], is_start: bool) -> Any:
     if node is None:
         return None
     if isinstance(node, str):
         return node.upper()
-    e = c.compile(node)
+    if kind == "RANGE":
+        if len(order_types) != 1:
+            raise SqlError("42P20", "RANGE with offset PRECEDING/FOLLOWING requires exactly one ORDER BY column")
+        return range_offset(node, c, order_types[0], is_start)
+    e = coerce(c.compile(node), T.INT8, ASSIGNMENT)  # as PostgreSQL: ROWS 1.5 is 2, ROWS 'x' is 22P02
     if not e.const:
         raise SqlError("0A000", "frame offsets must be constants")
+    which = "starting" if is_start else "ending"
+    if e.value is None:
+        raise SqlError("22004", f"frame {which} offset must not be null")
+    if isinstance(e.value, (int, float)) and e.value < 0:
+        raise SqlError("22013", f"frame {which} offset must not be negative")
     return e.value
 
 
-def _frame(spec: exp.Expression, c: Compiler) -> tuple[str, Any, Any, Any, Any, str]:
+def _frame(spec: exp.Expression, c: Compiler, order_types: list[T.SqlType]) -> tuple[str, Any, Any, Any, Any, str]:
     kind = (spec.args.get("kind") or "RANGE").upper()
     start = spec.args.get("start")
     start_side = (spec.args.get("start_side") or "").upper()
@@ -172,7 +202,8 @@ def _frame(spec: exp.Expression, c: Compiler) -> tuple[str, Any, Any, Any, Any, 
         end, end_side = "CURRENT ROW", ""
     ex = spec.args.get("exclude")
     exclude = (ex.name if isinstance(ex, exp.Expression) else str(ex or "")).upper()
-    return kind, _bound(start, c), start_side, _bound(end, c), end_side, exclude
+    return (kind, _bound(start, c, kind, order_types, True), start_side, _bound(end, c, kind, order_types, False),
+            end_side, exclude)
 
 
 def _cmp_keys(order: list[tuple[Fn, bool, bool, Any]]) -> Callable[[Any, Any], int]:
@@ -197,14 +228,18 @@ def _cmp_keys(order: list[tuple[Fn, bool, bool, Any]]) -> Callable[[Any, Any], i
 def _compute(spec: WindowSpec, rows: list[Row]) -> list[Any]:
     out: list[Any] = [None] * len(rows)
     parts: dict[Any, list[int]] = {}
+    check = current_check()
     for i, row in enumerate(rows):
+        if i & 4095 == 4095:
+            check()
         key = tuple((k(f(row)) if k is not None and f(row) is not None else f(row)) for f, k in spec.partition)
         parts.setdefault(key, []).append(i)
     cmp = _cmp_keys(spec.order)
     for idxs in parts.values():
+        check()
         keyed = [(tuple(f(rows[i]) for f, _, _, _ in spec.order), i) for i in idxs]
         if spec.order:
-            keyed.sort(key=cmp_to_key(lambda a, b: cmp(a[0], b[0])))
+            keyed.sort(key=cmp_to_key(checked_cmp(lambda a, b: cmp(a[0], b[0]), check)))
         # peer groups: rows equal in the ORDER BY keys
         peers: list[int] = []
         g = 0
@@ -219,7 +254,7 @@ def _compute(spec: WindowSpec, rows: list[Row]) -> list[Any]:
     return out
 
 
-def _partition_values(spec: WindowSpec, prow: list[Row], peers: list[int], keys: list[Any]) -> list[Any]:
+def _partition_values(spec: WindowSpec, prow: Sequence[Row], peers: list[int], keys: list[Any]) -> list[Any]:
     n = len(prow)
     name = spec.func
     if name == "row_number":
@@ -289,11 +324,14 @@ def _partition_values(spec: WindowSpec, prow: list[Row], peers: list[int], keys:
     # aggregates over frames
     res = []
     cache: dict[tuple[int, int], Any] = {}
+    check = current_check()
     for lo, hi in frames:
         v = cache.get((lo, hi))
         if (lo, hi) not in cache:
+            check()
             acc = spec.factory()
-            for r in prow[lo:hi]:
+            for k in range(lo, hi):
+                r = prow[k]
                 if spec.filter is not None and spec.filter(r) is not True:
                     continue
                 acc.add(*[f(r) for f in spec.agg_args])
@@ -302,7 +340,90 @@ def _partition_values(spec: WindowSpec, prow: list[Row], peers: list[int], keys:
     return res
 
 
-def _frames(spec: WindowSpec, prow: list[Row], peers: list[int], keys: list[Any]) -> list[tuple[int, int]]:
+def _run_on_disk(specs: list[WindowSpec], store: TupleStore, spill: StatementSpill,
+                 ctx: ExecContext) -> Iterator[Row]:
+    """Window values of rows that do not fit in work_mem: for each window, the rows sorted (on disk)
+    by partition, ORDER BY and row number, one partition at a time in a tuple store, the values
+    written out as (row number, value) and sorted back into row order; then the rows, read
+    again, are joined with each window's values in step."""
+    results: list[Iterator[Row]] = []
+    sorters: list[ExternalSort] = []
+    try:
+        for spec in specs:
+            ordered = _sorted_by_window(spec, store, spill, ctx)
+            sorters.append(ordered)
+            back = ExternalSort(spill, [(_first, False, False, None)], spill.work_mem, ctx.check)
+            sorters.append(back)
+            for part in _partitions(spec, ordered.sorted(), spill):
+                try:
+                    idxs, prow, peers, keys = part
+                    for i, v in zip(idxs, _partition_values(spec, prow, peers, keys)):
+                        back.add((i, v))
+                finally:
+                    part[1].close()
+            results.append(back.sorted())
+        for row in store:
+            yield row + tuple([next(values)[1] for values in results])
+    finally:
+        for sorter in sorters:
+            sorter.close()
+
+
+def _first(item: Row) -> Any:
+    return item[0]
+
+
+def _sorted_by_window(spec: WindowSpec, store: TupleStore, spill: StatementSpill, ctx: ExecContext) -> ExternalSort:
+    """(partition key..., ORDER BY values..., row number, row...) items, to be sorted so that a
+    partition's rows are neighbours in window order (ties in input order, as the sort in memory)."""
+    np_, no = len(spec.partition), len(spec.order)
+    keys: list[Any] = [(_item(i), False, False, kf) for i, (_, kf) in enumerate(spec.partition)]
+    keys += [(_item(np_ + i), desc, nulls_first, kf) for i, (_, desc, nulls_first, kf) in enumerate(spec.order)]
+    keys.append((_item(np_ + no), False, False, None))
+    sorter = ExternalSort(spill, keys, spill.work_mem, ctx.check)
+    pfns = [f for f, _ in spec.partition]
+    ofns = [f for f, _, _, _ in spec.order]
+    for i, row in enumerate(store):
+        sorter.add(tuple([f(row) for f in pfns]) + tuple([f(row) for f in ofns]) + (i,) + row)
+    return sorter
+
+
+def _item(i: int) -> Callable[[Row], Any]:
+    return lambda item: item[i]
+
+
+def _partitions(spec: WindowSpec, items: Iterator[Row],
+                spill: StatementSpill) -> Iterator[tuple[list[int], TupleStore, list[int], list[Any]]]:
+    """Each partition of sorted items: (row numbers, rows, peer group numbers, ORDER BY values)."""
+    np_, no = len(spec.partition), len(spec.order)
+    norms = [kf for _, kf in spec.partition]
+    cmp = _cmp_keys(spec.order)
+    current: Any = None
+    idxs: list[int] = []
+    prow = TupleStore(spill, spill.work_mem)
+    peers: list[int] = []
+    keys: list[Any] = []
+    for item in items:
+        pkey = tuple([kf(v) if kf is not None and v is not None else v for kf, v in zip(norms, item[:np_])])
+        okey = item[np_:np_ + no]
+        if idxs and pkey != current:
+            yield idxs, prow, peers, keys
+            idxs, prow, peers, keys = [], TupleStore(spill, spill.work_mem), [], []
+        if not idxs:
+            current = pkey
+            peers.append(0)
+        else:
+            peers.append(peers[-1] + (1 if cmp(okey, keys[-1]) != 0 else 0))
+        idxs.append(item[np_ + no])
+        keys.append(okey)
+        prow.append(item[np_ + no + 1:])
+    if idxs:
+        yield idxs, prow, peers, keys
+    else:
+        prow.close()
+
+
+def _frames(spec: WindowSpec, prow: Sequence[Row], peers: list[int], keys: list[Any]) -> list[tuple[int, int]]:
     n = len(prow)
     frame = spec.frame
     if frame is None:
@@ -342,8 +463,6 @@ def _frame_edge(kind: str, bound: Any, side: str, j: int, n: int, peers: list[in
             k += 1
         return k + 1
     off = bound
-    if off is None or (not isinstance(off, (int, float)) and kind == "ROWS"):
-        raise SqlError("22013", "frame starting offset must not be null")
     if kind == "ROWS":
         pos = j - off if side == "PRECEDING" else j + off
         return pos if is_start else pos + 1
@@ -358,18 +477,21 @@ def _frame_edge(kind: str, bound: Any, side: str, j: int, n: int, peers: list[in
         while k > 0 and peers[k - 1] > g:
             k -= 1
         return k
-    # RANGE with an offset: compare the first ORDER BY key
+    # RANGE with an offset: compare the ORDER BY key with the bound PostgreSQL's in_range reaches
     cur = keys[j][0]
     if cur is None:
         return j
     desc = spec.order[0][1]
-    target = cur - off if (side == "PRECEDING") != desc else cur + off
+    target = off.target(cur, (side == "PRECEDING") != desc)
+    key = off.key
     if is_start:
         k = 0
-        while k < n and keys[k][0] is not None and ((keys[k][0] < target) if not desc else (keys[k][0] > target)):
+        while k < n and keys[k][0] is not None and ((key(keys[k][0]) < target) if not desc
+                                                    else (key(keys[k][0]) > target)):
             k += 1
         return k
     k = n
-    while k > 0 and (keys[k - 1][0] is None or ((keys[k - 1][0] > target) if not desc else (keys[k - 1][0] < target))):
+    while k > 0 and (keys[k - 1][0] is None or ((key(keys[k - 1][0]) > target) if not desc
+                                                 else (key(keys[k - 1][0]) < target))):
         k -= 1
     return k

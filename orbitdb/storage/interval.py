@@ -49,8 +49,11 @@ class Interval:
         return self + (-other)
 
     def to_timedelta(self) -> datetime.timedelta:
-        """As psycopg maps interval: a month counts 30 days."""
-        return datetime.timedelta(days=self.months * 30 + self.days, microseconds=self.microseconds)
+        """As psycopg maps interval (reading PostgreSQL's text of it): a year counts 365 days, a
+        month 30."""
+        years = int(self.months / 12)  # the text shows whole years, truncated toward zero
+        months = self.months - years * 12
+        return datetime.timedelta(days=years * 365 + months * 30 + self.days, microseconds=self.microseconds)
 
     @classmethod
     def from_timedelta(cls, td: datetime.timedelta) -> Interval:

@@ -436,7 +436,8 @@ class Transaction:
             self._check_pivot(key)
         if self.writes is _EMPTY:
             self.writes = SortedDict()
-        self.undo.append((key, self.writes.get(key, _ABSENT)))
+        if self.savepoints:  # only rolling back to a savepoint reads the undo log
+            self.undo.append((key, self.writes.get(key, _ABSENT)))
         self.writes[key] = value
 
     def delete(self, key: bytes) -> None:

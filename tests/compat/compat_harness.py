@@ -6,7 +6,8 @@ The pieces, each usable alone:
   respected) and reads each statement's markers from the comment after its ``;``:
   ``-- error`` (must fail on PostgreSQL), ``-- error 22012`` (must fail with that SQLSTATE),
   ``-- nocompare`` (only success or failure, and the SQLSTATE, are compared),
-  ``-- ordered`` / ``-- unordered`` (override the ORDER BY detection).
+  ``-- ordered`` / ``-- unordered`` (override the ORDER BY detection), ``-- message`` (an error's
+  message text is compared too), ``-- notices`` (the notices and warnings are compared too).
 * ``PgServer`` initdb's and starts a throwaway PostgreSQL 15 cluster (as the ``postgres`` user
   when running as root) and creates one database per corpus file.
 * ``PgSide`` / ``OrbitSide`` execute one statement and capture an ``Outcome``.
@@ -62,6 +63,8 @@ class Statement:
     expect_sqlstate: str | None = None
     nocompare: bool = False
     order: bool | None = None  # None: detect from the top-level ORDER BY
+    message: bool = False  # compare an error's message text too
+    notices: bool = False  # compare the notices (and warnings) the statement gives
 
     @property
     def ref(self) -> str:
@@ -84,6 +87,10 @@ def _apply_markers(stmt: Statement, comment: str) -> None:
             stmt.order = True
         elif word == "unordered":
             stmt.order = False
+        elif word == "message":
+            stmt.message = True
+        elif word == "notices":
+            stmt.notices = True
         else:
             # Anything else after a marker-carrying comment is free text; stop reading markers.
             break
@@ -350,6 +357,7 @@ class Outcome:
     rows: list[tuple[Any, ...]] | None = None
     rowcount: int = -1
     crashed: bool = False  # a non-DB-API exception: a bug, not a SQL error
+    notices: list[str] = field(default_factory=list)  # "NOTICE:  text", in the order given
 
     def short(self, limit: int = 400) -> str:
         if not self.ok:
@@ -425,9 +433,13 @@ def compare_outcomes(pg: Outcome, orb: Outcome, stmt: Statement, shape: Statemen
         return ["orbitdb crashed"]
     if pg.ok != orb.ok:
         return ["orbitdb failed" if pg.ok else "orbitdb succeeded where PostgreSQL failed"]
+    if stmt.notices and pg.notices != orb.notices:
+        return [f"notices {pg.notices} vs {orb.notices}"]
     if not pg.ok:
         if pg.sqlstate != orb.sqlstate:
             return [f"SQLSTATE {pg.sqlstate} vs {orb.sqlstate}"]
+        if stmt.message and pg.message != orb.message:
+            return [f"message {pg.message!r} vs {orb.message!r}"]
         return []
     if stmt.nocompare:
         return []
@@ -472,7 +484,20 @@ class Side(Protocol):
     def close(self) -> None: ...
 
 
-def _capture(cursor: Any, sql: str, error_types: tuple[type[BaseException], ...]) -> Outcome:
+def _capture(
+    cursor: Any, sql: str, error_types: tuple[type[BaseException], ...], notices: list[str] | None = None
+) -> Outcome:
+    """The statement's outcome; notices is the connection's list of notice texts (psycopg2's
+    ``connection.notices``), whose new entries become the outcome's."""
+    if notices is None:
+        return _run_capture(cursor, sql, error_types)
+    del notices[:]
+    outcome = _run_capture(cursor, sql, error_types)
+    outcome.notices = [n.strip() for n in notices]
+    return outcome
+
+
+def _run_capture(cursor: Any, sql: str, error_types: tuple[type[BaseException], ...]) -> Outcome:
     try:
         cursor.execute(sql)
         description = cursor.description
@@ -504,7 +529,7 @@ class PgSide:
         self.cursor = self.conn.cursor()
 
     def execute(self, sql: str) -> Outcome:
-        return _capture(self.cursor, sql, (self._psycopg2.Error,))
+        return _capture(self.cursor, sql, (self._psycopg2.Error,), self.conn.notices)
 
     def close(self) -> None:
         self.conn.close()
@@ -534,7 +559,7 @@ class OrbitSide:
         self._error = getattr(orbitdb, "Error", None) or Exception
 
     def execute(self, sql: str) -> Outcome:
-        return _capture(self.cursor, sql, (self._error,))
+        return _capture(self.cursor, sql, (self._error,), getattr(self.conn, "notices", None))
 
     def close(self) -> None:
         try:
@@ -697,6 +722,22 @@ class OrbitProcessSide:
 
 class PgUnavailable(RuntimeError):
     """PostgreSQL 15 cannot be started here; the suite skips with this reason."""
+
+
+def running(server: PgServer, what: str) -> Iterator[PgServer]:
+    """Starts server for a fixture to yield, skipping the tests (naming what needs it) when
+    PostgreSQL 15 cannot be started here; stops it afterwards."""
+    import pytest
+
+    try:
+        server.start()
+    except PgUnavailable as exc:
+        server.stop()
+        pytest.skip(f"{what} needs PostgreSQL 15: {exc}")
+    try:
+        yield server
+    finally:
+        server.stop()
 
 
 def _free_port() -> int:
@@ -991,6 +1032,10 @@ def validate_pg(stmt: Statement, pg: Outcome) -> str | None:
         return f"not marked '-- error' but failed with {pg.sqlstate}"
     if stmt.expect_sqlstate and pg.sqlstate != stmt.expect_sqlstate:
         return f"expected SQLSTATE {stmt.expect_sqlstate}, got {pg.sqlstate}"
+    if stmt.message and pg.ok:
+        return "marked '-- message' but succeeded"
+    if stmt.notices and not pg.notices:
+        return "marked '-- notices' but PostgreSQL gave none"
     return None
 
 

@@ -6,22 +6,13 @@ from collections.abc import Iterator
 
 import pytest
 from compat_harness import SESSION_SUMMARY as SUMMARY
-from compat_harness import KnownGaps, PgOutcomes, PgServer, PgUnavailable, mismatch_categories
+from compat_harness import KnownGaps, PgOutcomes, PgServer, mismatch_categories, running
 
 
 @pytest.fixture(scope="session")
 def pg_server() -> Iterator[PgServer]:
     """PostgreSQL 15 started from the local binaries (initdb into a temp dir, pg_ctl on a free port)."""
-    server = PgServer()
-    try:
-        server.start()
-    except PgUnavailable as exc:
-        server.stop()
-        pytest.skip(f"compat suite needs PostgreSQL 15: {exc}")
-    try:
-        yield server
-    finally:
-        server.stop()
+    yield from running(PgServer(), "the compat suite")
 
 
 @pytest.fixture(scope="session")

@@ -13,7 +13,7 @@ import pytest
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from backends import IsolationPgServer, PostgresBackend
-from compat_harness import PgUnavailable
+from compat_harness import running
 from runner import SpecRunner
 from spec import Spec
 from transcript import Transcript
@@ -29,16 +29,7 @@ class Reference:
 
 @pytest.fixture(scope="session")
 def isolation_pg() -> Iterator[IsolationPgServer]:
-    server = IsolationPgServer()
-    try:
-        server.start()
-    except PgUnavailable as exc:
-        server.stop()
-        pytest.skip(f"the isolation suite needs PostgreSQL 15: {exc}")
-    try:
-        yield server
-    finally:
-        server.stop()
+    yield from running(IsolationPgServer(), "the isolation suite")
 
 
 @pytest.fixture(scope="session")

@@ -17,7 +17,7 @@ for sub in ("compat", "wire"):
     if str(TESTS / sub) not in sys.path:
         sys.path.insert(0, str(TESTS / sub))
 
-from compat_harness import PG_BINDIR, PgServer, PgUnavailable
+from compat_harness import PG_BINDIR, PgServer, running
 from wire_support import ServerProcess
 
 __all__ = ["PG_BINDIR", "PgServer", "ServerProcess", "dump_database", "pg_program", "psql_file", "reference_pg"]
@@ -33,16 +33,7 @@ def pg_program(name: str) -> str:
 @pytest.fixture(scope="module")
 def reference_pg() -> Iterator[PgServer]:
     """A throwaway PostgreSQL 15 cluster for the module (skips when it cannot be started)."""
-    server = PgServer()
-    try:
-        server.start()
-    except PgUnavailable as exc:
-        server.stop()
-        pytest.skip(f"needs PostgreSQL 15: {exc}")
-    try:
-        yield server
-    finally:
-        server.stop()
+    yield from running(PgServer(), "this module")
 
 
 def _pg_env() -> dict[str, str]:

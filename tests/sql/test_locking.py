@@ -373,3 +373,4 @@ def test_temporary_tables_are_private(path: str) -> None:
         one(a, "SELECT * FROM gone")
     a.close()
     assert one(b, "SELECT count(*) FROM pg_class WHERE relname = 'acct'") == [(2,)]  # b's and the permanent
+

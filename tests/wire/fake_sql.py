@@ -198,7 +198,7 @@ class FakeSession:
         columns = self._describe(statement, types)
         return FakePrepared(statement, types, columns)
 
-    def execute_prepared(self, p: FakePrepared, params: list[Any]) -> Result | CopyIn | CopyOut:
+    def execute_prepared(self, p: FakePrepared, params: list[Any], first_rows: int = 0) -> Result | CopyIn | CopyOut:
         typed = [
             v if v is None or not isinstance(v, str) else parse_text(v, t)
             for v, t in zip(params, p.param_oids)

@@ -22,8 +22,14 @@ def _as_postgres(cmd: list[str]) -> list[str]:
 
 
 @contextmanager
-def reference_postgres() -> Iterator[str | None]:
-    """Yields a DSN of a fresh PostgreSQL 15, or None when that is not possible here."""
+def reference_postgres(
+    hba: str | None = None, options: str = "", files: dict[str, bytes] | None = None
+) -> Iterator[str | None]:
+    """Yields a DSN of a fresh PostgreSQL 15, or None when that is not possible here.
+
+    hba: the pg_hba.conf to use (after lines letting postgres in without a password); options: more
+    server options, where {dir} stands for the server's work folder; files: written there, 0600
+    and owned by the server's user (a TLS certificate and key)."""
     if BINDIR is None or not os.path.exists(os.path.join(BINDIR, "initdb")):
         yield None
         return
@@ -64,7 +70,15 @@ def reference_postgres() -> Iterator[str | None]:
         if init.returncode != 0:
             yield None
             return
-        options = f"-p {port} -k {workdir} -c listen_addresses=127.0.0.1 -c fsync=off -c TimeZone=UTC"
+        for name, content in (files or {}).items():
+            _write_private(os.path.join(workdir, name), content)
+        if hba is not None:
+            first = "local all postgres trust\nhost all postgres 127.0.0.1/32 trust\n"
+            _write_private(os.path.join(data, "pg_hba.conf"), (first + hba).encode())
+        options = (
+            f"-p {port} -k {workdir} -c listen_addresses=127.0.0.1 -c fsync=off -c TimeZone=UTC "
+            + options.replace("{dir}", workdir)
+        )
         start = subprocess.run(
             _as_postgres(
                 [
@@ -98,3 +112,12 @@ def reference_postgres() -> Iterator[str | None]:
                 timeout=60,
             )
         shutil.rmtree(workdir, ignore_errors=True)
+
+
+def _write_private(path: str, content: bytes) -> None:
+    with open(path, "wb") as f:
+        f.write(content)
+    os.chmod(path, 0o600)
+    if os.geteuid() == 0:
+        pg_user = pwd.getpwnam("postgres")
+        os.chown(path, pg_user.pw_uid, pg_user.pw_gid)

@@ -2,14 +2,13 @@
 
 from __future__ import annotations
 
-import datetime
-import ipaddress
 import struct
 from pathlib import Path
 
 import psycopg2
 import pytest
 from pgproto import RawClient, error_fields
+from tls_support import make_certificate as _make_certificate
 from wire_support import psycopg
 
 from orbitdb.pgwire import scram
@@ -103,43 +102,6 @@ def test_psql_with_password(start_server, tmp_path):
     assert out.stdout.strip() == "1"
     bad = server.psql("-At", "-c", "select 1", env={"PGPASSWORD": "nope"}, check=False)
     assert bad.returncode != 0 and "password authentication failed" in bad.stderr
-
-
-def _make_certificate(directory: Path) -> tuple[Path, Path]:
-    pytest.importorskip("cryptography")
-    from cryptography import x509
-    from cryptography.hazmat.primitives import hashes, serialization
-    from cryptography.hazmat.primitives.asymmetric import ec
-    from cryptography.x509.oid import NameOID
-
-    key = ec.generate_private_key(ec.SECP256R1())
-    name = x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, "localhost")])
-    now = datetime.datetime.now(datetime.timezone.utc)
-    cert = (
-        x509.CertificateBuilder()
-        .subject_name(name)
-        .issuer_name(name)
-        .public_key(key.public_key())
-        .serial_number(x509.random_serial_number())
-        .not_valid_before(now - datetime.timedelta(days=1))
-        .not_valid_after(now + datetime.timedelta(days=30))
-        .add_extension(
-            x509.SubjectAlternativeName(
-                [x509.DNSName("localhost"), x509.IPAddress(ipaddress.ip_address("127.0.0.1"))]
-            ),
-            critical=False,
-        )
-        .sign(key, hashes.SHA256())
-    )
-    cert_path, key_path = directory / "server.crt", directory / "server.key"
-    cert_path.write_bytes(cert.public_bytes(serialization.Encoding.PEM))
-    key_path.write_bytes(
-        key.private_bytes(
-            serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8, serialization.NoEncryption()
-        )
-    )
-    key_path.chmod(0o600)
-    return cert_path, key_path
 
 
 @pytest.fixture

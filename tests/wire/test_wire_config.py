@@ -43,6 +43,7 @@ def test_every_key_and_knob_is_documented():
         "method",
         "users",
         "level",
+        "max_memory",
     }
     for key in keys | set(KNOBS):
         assert f"| `{key}` |" in doc, f"{key} is not in the tables of docs/configuration.md"

@@ -9,6 +9,7 @@ Tests that need real SQL are marked `needs_sql` and skip on the fake.
 from __future__ import annotations
 
 import os
+import re
 import signal
 import socket
 import subprocess
@@ -23,6 +24,7 @@ import pytest
 import orbitdb
 
 HERE = Path(__file__).resolve().parent
+_LISTENING = re.compile(r"listening on \S+:(\d+)")
 PG_BINDIR = "/usr/lib/postgresql/15/bin"
 
 
@@ -103,8 +105,9 @@ class ServerProcess:
         assert self.proc.stdout is not None
         for line in self.proc.stdout:
             self.lines.append(line.rstrip("\n"))
-            if "listening on " in line and not self._listening.is_set():
-                self.port = int(line.rsplit(":", 1)[1])
+            found = _LISTENING.search(line)
+            if found and not self._listening.is_set():
+                self.port = int(found.group(1))  # a text or a JSON log line
                 self._listening.set()
 
     def wait_ready(self, timeout: float = 30.0) -> ServerProcess:

@@ -52,7 +52,7 @@ def install_hooks() -> bool:
     return True
 
 
-_MODULES = ("strings", "math", "datetime", "formatting", "json", "arrays", "series", "system", "sequences", "catalog",
+_MODULES = ("strings", "regexp", "math", "datetime", "formatting", "json", "arrays", "series", "system", "sequences", "catalog",
             "advisory", "backends")
 
 for _name in _MODULES:

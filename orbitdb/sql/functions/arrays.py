@@ -10,6 +10,7 @@ from orbitdb.sql import types as T
 from orbitdb.sql.errors import SqlError
 from orbitdb.sql.functions.registry import ANY, ANYARRAY, ANYELEMENT, register
 from orbitdb.sql.jsonops import array_cat_values
+from orbitdb.sql.limits import check_dimensions, check_lower_bound
 from orbitdb.sql.types import SqlType
 
 INT4, TEXT, BOOL = T.INT4, T.TEXT, T.BOOL
@@ -238,11 +239,16 @@ def array_fill(x: Any, lengths: list[Any] | None, lower: list[Any] | None = None
                        detail="Low bound array has different size than dimensions array.")
     if any(n is None for n in lengths):
         raise SqlError("22004", "dimension values cannot be null")
+    check_dimensions(len(lengths))
     total = 1
     for n in lengths:
         total *= n
     if any(n < 0 for n in lengths) or total > 134217727:
         raise SqlError("54000", "array size exceeds the maximum allowed (134217727)")
+    for n, low in zip(lengths, lower or ()):
+        if low is None:
+            raise SqlError("22004", "dimension values cannot be null")
+        check_lower_bound(n, low)
     if not lengths or total == 0:
         return []
 

@@ -19,6 +19,7 @@ from typing import Any
 from sqlglot import exp
 
 from orbitdb.sql import types as T
+from orbitdb.sql.datetimeops import check_interval
 from orbitdb.sql.errors import SqlError
 from orbitdb.sql.expr import Compiler, E, coerce
 from orbitdb.sql.functions import hook
@@ -548,14 +549,14 @@ def _date_value(y: int, m: int, d: int) -> dt.date:
 
 
 def _time_value(h: int, mi: int, sec: float, what: str = "time") -> dt.timedelta:
-    if math.isnan(sec) or math.isinf(sec):
-        raise SqlError("22008", f"{what} field value out of range: {h:02d}:{mi:02d}:{_fmt_sec(sec)}")
+    if math.isnan(sec) or math.isinf(sec) or abs(sec) > 61:
+        raise SqlError("22008", f"{what} field value out of range: {h}:{mi:02d}:{_fmt_sec(sec)}")
     us = round(sec * USECS_PER_SEC)
     total = (h * 3600 + mi * 60) * USECS_PER_SEC + us
     bad = h < 0 or mi < 0 or mi > 59 or us < 0 or us > 60 * USECS_PER_SEC or h > 24 or (
         total > 24 * USECS_PER_HOUR)
     if bad:
-        raise SqlError("22008", f"{what} field value out of range: {h:02d}:{mi:02d}:{_fmt_sec(sec)}")
+        raise SqlError("22008", f"{what} field value out of range: {h}:{mi:02d}:{_fmt_sec(sec)}")
     return dt.timedelta(microseconds=total)
 
 
@@ -668,7 +669,7 @@ def justify_hours(value: Any) -> Interval:
     elif day < 0 and t > 0:
         t -= USECS_PER_DAY
         day += 1
-    return Interval(v.months, day, t)
+    return check_interval(Interval(v.months, day, t))
 
 
 def justify_days(value: Any) -> Interval:
@@ -681,7 +682,7 @@ def justify_days(value: Any) -> Interval:
     elif month < 0 and day > 0:
         day -= DAYS_PER_MONTH
         month += 1
-    return Interval(month, day, v.microseconds)
+    return check_interval(Interval(month, day, v.microseconds))
 
 
 def justify_interval(value: Any) -> Interval:
@@ -706,7 +707,7 @@ def justify_interval(value: Any) -> Interval:
     elif day < 0 and t > 0:
         t -= USECS_PER_DAY
         day += 1
-    return Interval(month, day, t)
+    return check_interval(Interval(month, day, t))
 
 
 register("justify_hours", [IV], IV)(justify_hours)

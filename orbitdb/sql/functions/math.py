@@ -13,7 +13,7 @@ from typing import Any
 from orbitdb.sql import types as T
 from orbitdb.sql.errors import SqlError
 from orbitdb.sql.functions.registry import ANYARRAY, ANYELEMENT, register
-from orbitdb.sql.numeric import CHECK_INT2, CHECK_INT4, CHECK_INT8, dscale
+from orbitdb.sql.numeric import CHECK_INT2, CHECK_INT4, CHECK_INT8, check_numeric_range, dscale
 
 INT2, INT4, INT8, FLOAT4, FLOAT8, NUMERIC = T.INT2, T.INT4, T.INT8, T.FLOAT4, T.FLOAT8, T.NUMERIC
 VOID = T.VOID
@@ -68,22 +68,19 @@ def round_half_up(d: Decimal, scale: int) -> Decimal:
 def nbase_digits(d: Decimal) -> tuple[int, list[int]]:
     """(weight, digits) of |d| in PostgreSQL's base-10000 representation (trailing
     and leading zero digits stripped; weight 0 and no digits for zero)."""
-    _, digits, exp = d.as_tuple()
+    _, coefficient, exp = d.as_tuple()
     assert isinstance(exp, int)
-    n = int("".join(map(str, digits)) or "0")
-    if n == 0:
+    first = next((i for i, digit in enumerate(coefficient) if digit), None)
+    if first is None:
         return 0, []
-    if exp >= 0:
-        n *= 10 ** exp
-        exp = 0
+    # group the decimal digits in fours from the right, the last group ending at a multiple of 4
+    # (linear in the digits: no big-integer arithmetic, no int(str))
     pad = exp % DEC_DIGITS
-    n *= 10 ** pad
+    digits = coefficient[first:] + (0,) * pad
     exp -= pad
-    groups: list[int] = []
-    while n:
-        n, r = divmod(n, NBASE)
-        groups.append(r)
-    groups.reverse()
+    digits = (0,) * (-len(digits) % DEC_DIGITS) + digits
+    groups = [digits[k] * 1000 + digits[k + 1] * 100 + digits[k + 2] * 10 + digits[k + 3]
+              for k in range(0, len(digits), DEC_DIGITS)]
     weight = len(groups) - 1 + exp // DEC_DIGITS
     while groups and groups[-1] == 0:
         groups.pop()
@@ -252,7 +249,7 @@ def numeric_exp(v: Decimal) -> Decimal:
         return v if v > 0 else Decimal(0)
     raw = float(v) * 0.434294481903252 if abs(v) < Decimal(10) ** 300 else float("inf") * (1 if v > 0 else -1)
     val = max(-NUMERIC_MAX_RESULT_SCALE, min(NUMERIC_MAX_RESULT_SCALE, raw))
-    if raw > 131072:
+    if v >= NUMERIC_MAX_RESULT_SCALE * 3:  # PostgreSQL's exp_var refuses x >= 6000
         raise SqlError("22003", "value overflows numeric format")
     rscale = _clamp_scale(NUMERIC_MIN_SIG_DIGITS - int(val), dscale(v))
     if raw + 1 < -NUMERIC_MAX_DISPLAY_SCALE:
@@ -318,9 +315,12 @@ def numeric_power(base: Decimal, exp: Decimal) -> Decimal:
     if base.is_infinite() or exp.is_infinite():
         return _power_special(base, exp, exp_is_int)
     if exp_is_int and abs(exp) <= 2147483647:
-        return _power_int(base, int(exp))
+        return check_numeric_range(_power_int(base, int(exp)))
     if base == 0:
         return Decimal(0).scaleb(-NUMERIC_MIN_SIG_DIGITS)
+    if base < 0:  # an integer exponent past int4: the power of |base|, negative for an odd exponent
+        r = numeric_power(-base, exp)
+        return -r if exp % 2 else r
     ln_dweight = estimate_ln_dweight(base)
     local = max(8 - ln_dweight, 0)
     ctx0 = _ctx(local + 40)
@@ -335,7 +335,7 @@ def numeric_power(base: Decimal, exp: Decimal) -> Decimal:
     prec = rscale + max(int(val), 0) + 20
     ctx = _ctx(prec)
     r = ctx.power(base, exp)
-    return round_half_up(r, rscale)
+    return check_numeric_range(round_half_up(r, rscale))
 
 
 def _power_int(base: Decimal, n: int) -> Decimal:
@@ -473,7 +473,7 @@ def float_power(x: float, y: float) -> float:
         return 1.0 if x == 1.0 else y
     if x == 0.0 and y < 0:
         raise SqlError("2201F", "zero raised to a negative power is undefined")
-    if x < 0 and math.floor(y) != y:
+    if x < 0 and not math.isinf(y) and math.floor(y) != y:  # floor(inf) is inf in C: no error
         raise SqlError("2201F", "a negative number raised to a non-integer power yields a complex result")
     if math.isinf(y):
         ax = abs(x)
@@ -884,7 +884,7 @@ def _width_bucket(op: Any, lo: Any, hi: Any, count: int, is_nan: Any, is_inf: An
                 raise SqlError("22003", "integer out of range")
             return count + 1
         return int((op - lo) * count / (hi - lo)) + 1 if not isinstance(op, Decimal) else \
-            int(((op - lo) * count / (hi - lo)).to_integral_value(rounding=decimal.ROUND_FLOOR)) + 1
+            int(_bucket_quotient((op - lo) * count, hi - lo)) + 1
     if op > lo:
         return 0
     if op <= hi:
@@ -892,7 +892,12 @@ def _width_bucket(op: Any, lo: Any, hi: Any, count: int, is_nan: Any, is_inf: An
             raise SqlError("22003", "integer out of range")
         return count + 1
     return int((lo - op) * count / (lo - hi)) + 1 if not isinstance(op, Decimal) else \
-        int(((lo - op) * count / (lo - hi)).to_integral_value(rounding=decimal.ROUND_FLOOR)) + 1
+        int(_bucket_quotient((lo - op) * count, lo - hi)) + 1
+
+
+def _bucket_quotient(a: Decimal, b: Decimal) -> Decimal:
+    """floor(a / b) for a >= 0 and b > 0, exactly (the quotient need not end)."""
+    return a // b
 
 
 @register("width_bucket", [FLOAT8, FLOAT8, FLOAT8, INT4], INT4)

@@ -1,10 +1,6 @@
 """PostgreSQL's string functions: text and bytea manipulation, format(),
-quoting, encodings, digests, and the POSIX regular expression functions.
-
-Regular expressions are PostgreSQL's Advanced Regular Expressions translated
-to Python's ``re`` (``pg_regex``): POSIX bracket classes, the ARE word
-boundary escapes, PostgreSQL's flag letters, and its replacement syntax
-(``\\1``..``\\9``, ``\\&``)."""
+quoting, encodings and digests (the regular expression functions are in
+``regexp``)."""
 
 from __future__ import annotations
 
@@ -18,23 +14,26 @@ from typing import Any
 
 from sqlglot import exp
 
+from orbitdb.sql import limits as L
 from orbitdb.sql import types as T
 from orbitdb.sql.casts import EXPLICIT, find_cast
 from orbitdb.sql.errors import SqlError
 from orbitdb.sql.expr import Compiler, E, coerce
 from orbitdb.sql.functions import hook as hook_
 from orbitdb.sql.functions.registry import ANY, ANYARRAY, register
+from orbitdb.sql.lexical import utf8_error_bytes
 from orbitdb.sql.textio import to_text
 from orbitdb.sql.types import SqlType
 
 TEXT, INT4, INT8, BOOL, BYTEA = T.TEXT, T.INT4, T.INT8, T.BOOL, T.BYTEA
 TEXT_ARRAY = T.array_of(T.TEXT)
 
-MAX_ALLOC = 1_073_741_823  # PostgreSQL's MaxAllocSize: the largest text value
+MAX_ALLOC = L.MAX_ALLOC_SIZE  # PostgreSQL's MaxAllocSize: the largest text value
+_MAX_CHAR_BYTES = 4  # PostgreSQL sizes some results for the worst case: 4 bytes a character in UTF8
 
 
 def _too_long() -> SqlError:
-    return SqlError("54000", "requested length too large")
+    return L.requested_length_too_large()
 
 
 # ---------------------------------------------------------------------------
@@ -231,41 +230,6 @@ def substring_from(s: Any, start: int) -> Any:
     return _substr(s, start, None)
 
 
-@register("substring", [TEXT, TEXT], TEXT)
-@register("substring_regex", [TEXT, TEXT], TEXT)
-def substring_regex(s: str, pattern: str) -> str | None:
-    rx = pg_regex(pattern, "")
-    m = rx.search(s)
-    if m is None:
-        return None
-    if rx.groups:
-        return m.group(1)
-    return m.group(0)
-
-
-@register("substring", [TEXT, TEXT, TEXT], TEXT)
-@register("substring_similar", [TEXT, TEXT, TEXT], TEXT)
-def substring_similar(s: str, pattern: str, escape: str) -> str | None:
-    """substring(s similar pattern escape e): the part between the two escape-double-quote
-    markers, or the whole match."""
-    from orbitdb.sql.operators import similar_to_regex
-
-    esc = escape or None
-    if esc is not None and len(esc) != 1:
-        raise SqlError("22019", "invalid escape string", hint="Escape string must be empty or one character.")
-    marker = (esc or "") + '"'
-    parts = pattern.split(marker) if esc else [pattern]
-    if len(parts) not in (1, 3):
-        raise SqlError("2201B", "SQL regular expression may not contain more than two escape-double-quote separators")
-    rxs = [similar_to_regex(p, esc) for p in parts]
-    if len(rxs) == 1:
-        full = "(" + rxs[0] + ")"
-    else:
-        full = "(?:" + rxs[0] + ")(" + rxs[1] + ")(?:" + rxs[2] + ")"
-    m = re.fullmatch(full, s, re.DOTALL)
-    return None if m is None else m.group(1)
-
-
 @register("strpos", [TEXT, TEXT], INT4)
 @register("position", [TEXT, TEXT], INT4)
 def strpos(s: str, sub: str) -> int:
@@ -286,11 +250,16 @@ def starts_with(s: str, prefix: str) -> bool:
 def replace(s: str, old: str, new: str) -> str:
     if not old:
         return s
-    return s.replace(old, new)
+    return L.replace_text(s, old, new)
 
 
 @register("translate", [TEXT, TEXT, TEXT], TEXT)
 def translate(s: str, frm: str, to: str) -> str:
+    worst = _MAX_CHAR_BYTES * len(s)  # PostgreSQL allocates the worst case at once
+    if worst > L.INT4_MAX:
+        raise _too_long()
+    if worst + 4 > MAX_ALLOC:
+        raise L.invalid_alloc_request(worst + 4)
     table: dict[int, Any] = {}
     for i, ch in enumerate(frm):
         if ord(ch) in table:
@@ -334,16 +303,19 @@ def reverse(s: str) -> str:
 def repeat(s: str, n: int) -> str:
     if n <= 0:
         return ""
-    if len(s) * n > MAX_ALLOC:
+    if L.text_bytes(s) * n + 4 > MAX_ALLOC:
         raise _too_long()
     return s * n
 
 
 def _pad(s: str, n: int, fill: str, left_side: bool) -> str:
-    if n <= 0:
-        return ""
-    if n > MAX_ALLOC:
+    n = max(n, 0)
+    # PostgreSQL checks the worst case (4 bytes a character) of the length it will produce
+    worst = min(len(s), n) if not fill else n
+    if _MAX_CHAR_BYTES * worst + 4 > MAX_ALLOC:
         raise _too_long()
+    if n == 0:
+        return ""
     if len(s) >= n:
         return s[:n]
     if not fill:
@@ -395,6 +367,8 @@ register("rtrim", [TEXT], TEXT)(lambda s: s.rstrip(" "))
 def overlay(s: Any, new: Any, start: int, count: int) -> Any:
     if start <= 0:
         raise SqlError("22011", "negative substring length not allowed")
+    if not -L.INT4_MAX - 1 <= start + count <= L.INT4_MAX:
+        raise SqlError("22003", "integer out of range")
     head = _substr(s, 1, start - 1)
     tail = _substr(s, start + count, None) if count >= 0 or start + count >= 1 else s
     return head + new + tail
@@ -482,14 +456,14 @@ def _concat_piece(v: Any) -> str:
 
 @register("concat", [ANY], TEXT, strict=False, variadic=True, min_args=1)
 def concat(*args: Any) -> str:
-    return "".join(_concat_piece(a) for a in args if a is not None)
+    return L.join_text([_concat_piece(a) for a in args if a is not None])
 
 
 @register("concat_ws", [TEXT, ANY], TEXT, strict=False, variadic=True, min_args=2)
 def concat_ws(sep: str | None, *args: Any) -> str | None:
     if sep is None:
         return None
-    return sep.join(_concat_piece(a) for a in args if a is not None)
+    return L.join_text([_concat_piece(a) for a in args if a is not None], sep)
 
 
 _texts_special("concat")
@@ -510,7 +484,7 @@ def _fmt_error(msg: str) -> SqlError:
 def format_(fmt: str | None, *args: Any) -> str | None:
     if fmt is None:
         return None
-    out: list[str] = []
+    out = L.TextBuffer()  # a huge width fails before the padding is made
     i = 0
     n = len(fmt)
     next_arg = 0
@@ -541,8 +515,7 @@ def format_(fmt: str | None, *args: Any) -> str | None:
                 width_num: int | None = argpos
                 argpos = None
                 return_j = j
-                out_piece, next_arg, i = _fmt_conv(fmt, return_j, args, None, False, width_num, None, next_arg)
-                out.append(out_piece)
+                next_arg, i = _fmt_conv(out, fmt, return_j, args, None, False, width_num, None, next_arg)
                 continue
         minus = False
         while j < n and fmt[j] == "-":
@@ -565,9 +538,8 @@ def format_(fmt: str | None, *args: Any) -> str | None:
                 width_arg = -1  # next argument
         else:
             width, j = _fmt_number(fmt, j)
-        piece, next_arg, i = _fmt_conv(fmt, j, args, argpos, minus, width, width_arg, next_arg)
-        out.append(piece)
-    return "".join(out)
+        next_arg, i = _fmt_conv(out, fmt, j, args, argpos, minus, width, width_arg, next_arg)
+    return out.text()
 
 
 def _fmt_number(fmt: str, j: int) -> tuple[int | None, int]:
@@ -582,8 +554,10 @@ def _fmt_number(fmt: str, j: int) -> tuple[int | None, int]:
     return v, k
 
 
-def _fmt_conv(fmt: str, j: int, args: tuple[Any, ...], argpos: int | None, minus: bool, width: int | None,
-              width_arg: int | None, next_arg: int) -> tuple[str, int, int]:
+def _fmt_conv(out: L.TextBuffer, fmt: str, j: int, args: tuple[Any, ...], argpos: int | None, minus: bool,
+              width: int | None, width_arg: int | None, next_arg: int) -> tuple[int, int]:
+    """Appends one conversion to out, padded to its width (as PostgreSQL pads: by characters);
+    returns the next argument and where the format goes on."""
     if j >= len(fmt):
         raise _fmt_error("unterminated format() type specifier")
     if width_arg is not None:
@@ -620,9 +594,16 @@ def _fmt_conv(fmt: str, j: int, args: tuple[Any, ...], argpos: int | None, minus
         s = quote_ident(_concat_piece(v))
     else:
         s = "NULL" if v is None else quote_literal(_concat_piece(v))
-    if width:
-        s = s.ljust(width) if minus else s.rjust(width)
-    return s, next_arg, j + 1
+    padding = width - len(s) if width else 0
+    if padding > 0 and minus:
+        out.append(s)
+        out.spaces(padding)
+    elif padding > 0:
+        out.spaces(padding)
+        out.append(s)
+    else:
+        out.append(s)
+    return next_arg, j + 1
 
 
 _KEYWORDS = frozenset(["all", "analyse", "analyze", "and", "any", "array", "as", "asc", "asymmetric", "authorization", "between", "bigint", "binary", "bit", "boolean", "both", "case", "cast", "char", "character", "check", "coalesce", "collate", "collation", "column", "concurrently", "constraint", "create", "cross", "current_catalog", "current_date", "current_role", "current_schema", "current_time", "current_timestamp", "current_user", "dec", "decimal", "default", "deferrable", "desc", "distinct", "do", "else", "end", "except", "exists", "extract", "false", "fetch", "float", "for", "foreign", "freeze", "from", "full", "grant", "greatest", "group", "grouping", "having", "ilike", "in", "initially", "inner", "inout", "int", "integer", "intersect", "interval", "into", "is", "isnull", "join", "lateral", "leading", "least", "left", "like", "limit", "localtime", "localtimestamp", "national", "natural", "nchar", "none", "normalize", "not", "notnull", "null", "nullif", "numeric", "offset", "on", "only", "or", "order", "out", "outer", "overlaps", "overlay", "placing", "position", "precision", "primary", "real", "references", "returning", "right", "row", "select", "session_user", "setof", "similar", "smallint", "some", "substring", "symmetric", "table", "tablesample", "then", "time", "timestamp", "to", "trailing", "treat", "trim", "true", "union", "unique", "user", "using", "values", "varchar", "variadic", "verbose", "when", "where", "window", "with", "xmlattributes", "xmlconcat", "xmlelement", "xmlexists", "xmlforest", "xmlnamespaces", "xmlparse", "xmlpi", "xmlroot", "xmlserialize", "xmltable"])
@@ -639,6 +620,10 @@ def quote_ident(s: str) -> str:
 @register("quote_literal", [TEXT], TEXT)
 def quote_literal(s: Any) -> str:
     s = _concat_piece(s)
+    if 8 * len(s) + 7 > MAX_ALLOC:  # only a long value can pass 1 GB: measure it
+        worst = 2 * L.text_bytes(s) + 3 + 4  # PostgreSQL allocates for every byte doubled
+        if worst > MAX_ALLOC:
+            raise L.invalid_alloc_request(worst)
     body = s.replace("'", "''")
     if "\\" in s:
         return "E'" + body.replace("\\", "\\\\") + "'"
@@ -685,6 +670,9 @@ def sha2_digest(b: bytes, bits: int) -> bytes:
 @register("encode", [BYTEA, TEXT], TEXT)
 def encode(b: bytes, fmt: str) -> str:
     kind = fmt.lower()
+    size = {"hex": 2 * len(b), "base64": (len(b) + 2) // 3 * 4 + len(b) // 57}.get(kind, 0)
+    if size > MAX_ALLOC - 4:
+        raise SqlError("54000", "result of encoding conversion is too large")
     if kind == "hex":
         return b.hex()
     if kind == "base64":
@@ -732,10 +720,16 @@ def convert_to(s: str, enc: str) -> bytes:
 @register("convert_from", [BYTEA, T.NAME], TEXT)
 def convert_from(b: bytes, enc: str) -> str:
     codec = _codec(enc)
+    nul = b.find(0)  # text cannot hold NUL, whatever the encoding
     try:
-        return b.decode(codec)
+        value = b.decode(codec)
     except UnicodeDecodeError as e:
-        raise SqlError("22021", f'invalid byte sequence for encoding "{enc.upper()}": 0x{b[e.start]:02x}') from None
+        first = e.start if nul < 0 else min(nul, e.start)
+        shown = utf8_error_bytes(b[first:]) if codec in ("utf-8", "utf_8") else f"0x{b[first]:02x}"
+        raise SqlError("22021", f'invalid byte sequence for encoding "{enc.upper()}": {shown}') from None
+    if nul >= 0:
+        raise SqlError("22021", f'invalid byte sequence for encoding "{enc.upper()}": 0x00')
+    return value
 
 
 @register("convert", [BYTEA, T.NAME, T.NAME], BYTEA)
@@ -880,7 +874,7 @@ def array_to_string(arr: list[Any] | None, sep: str | None, null_str: str | None
                 parts.append(null_str)
         else:
             parts.append(_concat_piece(x))
-    return sep.join(parts)
+    return L.join_text(parts, sep)
 
 
 register("array_to_string", [ANYARRAY, TEXT, TEXT], TEXT, strict=False)(array_to_string)
@@ -901,394 +895,4 @@ def _array_to_string_hook(c: Compiler, args: list[exp.Expression], node: exp.Exp
     return _call(c, "array_to_string", compiled)
 
 
-# ---------------------------------------------------------------------------
-# regular expressions
-
-_CLASSES = {
-    "alpha": "a-zA-Z",
-    "digit": "0-9",
-    "alnum": "a-zA-Z0-9",
-    "upper": "A-Z",
-    "lower": "a-z",
-    "space": " \\t\\n\\r\\f\\v",
-    "blank": " \\t",
-    "punct": "!-/:-@\\[-`{-~",
-    "xdigit": "0-9A-Fa-f",
-    "word": "\\w",
-    "cntrl": "\\x00-\\x1f\\x7f",
-    "print": "\\x20-\\x7e",
-    "graph": "\\x21-\\x7e",
-}
-
-
-def _translate_regex(p: str) -> str:
-    """PostgreSQL ARE syntax -> Python re syntax."""
-    out: list[str] = []
-    i, n = 0, len(p)
-    while i < n:
-        ch = p[i]
-        if ch == "\\" and i + 1 < n:
-            nx = p[i + 1]
-            if nx == "m":
-                out.append(r"\b(?=\w)")
-            elif nx == "M":
-                out.append(r"\b(?<=\w)")
-            elif nx == "y":
-                out.append(r"\b")
-            elif nx == "Y":
-                out.append(r"\B")
-            elif nx == "Z":
-                out.append(r"\Z")
-            else:
-                out.append(p[i: i + 2])
-            i += 2
-            continue
-        if ch == "[":
-            j = i + 1
-            body: list[str] = []
-            if j < n and p[j] == "^":
-                body.append("^")
-                j += 1
-            if j < n and p[j] == "]":
-                body.append("\\]")
-                j += 1
-            while j < n and p[j] != "]":
-                if p.startswith("[:", j):
-                    k = p.find(":]", j + 2)
-                    if k < 0:
-                        raise SqlError("2201B", "invalid regular expression: brackets [] not balanced")
-                    name = p[j + 2: k]
-                    cls = _CLASSES.get(name)
-                    if cls is None:
-                        raise SqlError("2201B", "invalid regular expression: invalid character class")
-                    body.append(cls)
-                    j = k + 2
-                    continue
-                if p.startswith("[.", j) or p.startswith("[=", j):
-                    end = p.find(p[j + 1] + "]", j + 2)
-                    if end < 0:
-                        raise SqlError("2201B", "invalid regular expression: brackets [] not balanced")
-                    body.append(re.escape(p[j + 2: end]))
-                    j = end + 2
-                    continue
-                c2 = p[j]
-                if c2 == "\\" and j + 1 < n:
-                    body.append(p[j: j + 2])
-                    j += 2
-                    continue
-                body.append("\\[" if c2 == "[" else c2)
-                j += 1
-            if j >= n:
-                raise SqlError("2201B", "invalid regular expression: brackets [] not balanced")
-            out.append("[" + "".join(body) + "]")
-            i = j + 1
-            continue
-        out.append(ch)
-        i += 1
-    return "".join(out)
-
-
-_FLAG_LETTERS = set("bcegimnpqstwx")
-
-
-def regex_flags(flags: str, allow_g: bool = True, func: str = "") -> tuple[int, bool, bool]:
-    """(re flags, global, literal) for PostgreSQL's regex flag letters."""
-    pyflags = re.DOTALL | re.ASCII  # C locale: \w, \b, \s and case folding are ASCII-only
-    glob = False
-    literal = False
-    for f in flags:
-        if f == "g":
-            if not allow_g:
-                raise SqlError("22023", f'{func}() does not support the "global" option',
-                               hint="Use the regexp_matches function instead." if func == "regexp_match" else None)
-            glob = True
-        elif f == "i":
-            pyflags |= re.IGNORECASE
-        elif f == "c":
-            pyflags &= ~re.IGNORECASE
-        elif f in "nm":
-            pyflags = (pyflags & ~re.DOTALL) | re.MULTILINE
-        elif f == "s":
-            pyflags = (pyflags | re.DOTALL) & ~re.MULTILINE
-        elif f == "p":
-            pyflags = pyflags & ~re.DOTALL & ~re.MULTILINE
-        elif f == "w":
-            pyflags = pyflags | re.DOTALL | re.MULTILINE
-        elif f == "x":
-            pyflags |= re.VERBOSE
-        elif f == "q":
-            literal = True
-        elif f in "bet":
-            pass
-        else:
-            raise SqlError("22023", f'invalid regular expression option: "{f}"')
-    return pyflags, glob, literal
-
-
-@functools.lru_cache(maxsize=512)
-def _compile(pattern: str, pyflags: int, literal: bool) -> re.Pattern[str]:
-    src = re.escape(pattern) if literal else _translate_regex(pattern)
-    try:
-        return re.compile(src, pyflags)
-    except re.error as e:
-        raise SqlError("2201B", f"invalid regular expression: {_re_reason(e)}") from None
-    except RecursionError:
-        raise SqlError("2201B", "invalid regular expression: nested too deeply") from None
-
-
-def _re_reason(e: re.error) -> str:
-    msg = str(e.msg) if hasattr(e, "msg") else str(e)
-    if "missing )" in msg or "unbalanced parenthesis" in msg:
-        return "parentheses () not balanced"
-    if "unterminated character set" in msg:
-        return "brackets [] not balanced"
-    if "nothing to repeat" in msg or "multiple repeat" in msg:
-        return "quantifier operand invalid"
-    if "bad escape" in msg:
-        return "invalid escape \\ sequence"
-    return msg
-
-
-def pg_regex(pattern: str, flags: str = "", *, allow_g: bool = True, func: str = "") -> re.Pattern[str]:
-    """The compiled form of a PostgreSQL regular expression with flag letters."""
-    pyflags, _, literal = regex_flags(flags, allow_g, func)
-    return _compile(pattern, pyflags, literal)
-
-
-def _matches(rx: re.Pattern[str], s: str, glob: bool, ignore_degenerate: bool = False,
-             start: int = 0) -> Iterator[re.Match[str]]:
-    """PostgreSQL's match loop (setup_regexp_matches)."""
-    pos = start
-    prev_end = 0
-    n = len(s)
-    while pos <= n:
-        m = rx.search(s, pos)
-        if m is None:
-            break
-        so, eo = m.span()
-        if not ignore_degenerate or (so < n and eo > prev_end):
-            yield m
-            prev_end = eo
-        if not glob:
-            break
-        pos = eo + 1 if so == eo else eo
-
-
-def _expand(repl: str, m: re.Match[str]) -> str:
-    if "\\" not in repl:
-        return repl
-    out = []
-    i, n = 0, len(repl)
-    while i < n:
-        ch = repl[i]
-        if ch == "\\" and i + 1 < n:
-            nx = repl[i + 1]
-            if "1" <= nx <= "9":
-                k = int(nx)
-                if k <= (m.re.groups or 0):
-                    out.append(m.group(k) or "")
-                i += 2
-                continue
-            if nx == "&":
-                out.append(m.group(0))
-                i += 2
-                continue
-            if nx == "\\":
-                out.append("\\")
-                i += 2
-                continue
-            out.append("\\")
-            i += 1
-            continue
-        out.append(ch)
-        i += 1
-    return "".join(out)
-
-
-def _regexp_replace(s: str, pattern: str, repl: str, start: int = 1, nth: int = 0, flags: str = "",
-                    nth_given: bool = False) -> str:
-    pyflags, glob, literal = regex_flags(flags)
-    rx = _compile(pattern, pyflags, literal)
-    if start <= 0:
-        raise SqlError("22023", f'invalid value for parameter "start": {start}')
-    if nth < 0:
-        raise SqlError("22023", f'invalid value for parameter "n": {nth}')
-    if nth_given:
-        glob = nth == 0
-    out = []
-    last = 0
-    count = 0
-    for m in _matches(rx, s, True, start=start - 1):
-        count += 1
-        if nth and count != nth:
-            continue
-        out.append(s[last: m.start()])
-        out.append(_expand(repl, m))
-        last = m.end()
-        if not glob or nth:
-            break
-    out.append(s[last:])
-    return "".join(out)
-
-
-@register("regexp_replace", [TEXT, TEXT, TEXT], TEXT)
-def regexp_replace(s: str, pattern: str, repl: str) -> str:
-    return _regexp_replace(s, pattern, repl)
-
-
-@register("regexp_replace", [TEXT, TEXT, TEXT, TEXT], TEXT)
-def regexp_replace_flags(s: str, pattern: str, repl: str, flags: str) -> str:
-    return _regexp_replace(s, pattern, repl, flags=flags)
-
-
-@register("regexp_replace", [TEXT, TEXT, TEXT, INT4], TEXT)
-def regexp_replace_start(s: str, pattern: str, repl: str, start: int) -> str:
-    return _regexp_replace(s, pattern, repl, start=start)
-
-
-@register("regexp_replace", [TEXT, TEXT, TEXT, INT4, INT4], TEXT)
-def regexp_replace_n(s: str, pattern: str, repl: str, start: int, n: int) -> str:
-    return _regexp_replace(s, pattern, repl, start, n, nth_given=True)
-
-
-@register("regexp_replace", [TEXT, TEXT, TEXT, INT4, INT4, TEXT], TEXT)
-def regexp_replace_n_flags(s: str, pattern: str, repl: str, start: int, n: int, flags: str) -> str:
-    return _regexp_replace(s, pattern, repl, start, n, flags, nth_given=True)
-
-
-def _groups(m: re.Match[str]) -> list[str | None]:
-    if m.re.groups:
-        return list(m.groups())
-    return [m.group(0)]
-
-
-@register("regexp_match", [TEXT, TEXT], TEXT_ARRAY)
-def regexp_match(s: str, pattern: str, flags: str = "") -> list[str | None] | None:
-    rx = pg_regex(pattern, flags, allow_g=False, func="regexp_match")
-    m = rx.search(s)
-    return None if m is None else _groups(m)
-
-
-register("regexp_match", [TEXT, TEXT, TEXT], TEXT_ARRAY)(regexp_match)
-
-
-@register("regexp_matches", [TEXT, TEXT], TEXT_ARRAY, set_returning=True)
-def regexp_matches(s: str, pattern: str, flags: str = "") -> list[list[str | None]]:
-    pyflags, glob, literal = regex_flags(flags)
-    rx = _compile(pattern, pyflags, literal)
-    return [_groups(m) for m in _matches(rx, s, glob)]
-
-
-register("regexp_matches", [TEXT, TEXT, TEXT], TEXT_ARRAY, set_returning=True)(regexp_matches)
-
-
-def _split(s: str, pattern: str, flags: str, func: str) -> list[str]:
-    pyflags, _, literal = regex_flags(flags, allow_g=False, func=func)
-    rx = _compile(pattern, pyflags, literal)
-    out = []
-    last = 0
-    for m in _matches(rx, s, True, ignore_degenerate=True):
-        out.append(s[last: m.start()])
-        last = m.end()
-    out.append(s[last:])
-    return out
-
-
-@register("regexp_split_to_array", [TEXT, TEXT], TEXT_ARRAY)
-def regexp_split_to_array(s: str, pattern: str, flags: str = "") -> list[str]:
-    return _split(s, pattern, flags, "regexp_split_to_array")
-
-
-register("regexp_split_to_array", [TEXT, TEXT, TEXT], TEXT_ARRAY)(regexp_split_to_array)
-
-
-@register("regexp_split_to_table", [TEXT, TEXT], TEXT, set_returning=True)
-def regexp_split_to_table(s: str, pattern: str, flags: str = "") -> list[str]:
-    return _split(s, pattern, flags, "regexp_split_to_table")
-
-
-register("regexp_split_to_table", [TEXT, TEXT, TEXT], TEXT, set_returning=True)(regexp_split_to_table)
-
-
-def _check_start(start: int) -> None:
-    if start <= 0:
-        raise SqlError("22023", f'invalid value for parameter "start": {start}')
-
-
-@register("regexp_count", [TEXT, TEXT], INT4)
-def regexp_count(s: str, pattern: str, start: int = 1, flags: str = "") -> int:
-    _check_start(start)
-    pyflags, _, literal = regex_flags(flags, allow_g=False, func="regexp_count")
-    rx = _compile(pattern, pyflags, literal)
-    return sum(1 for _ in _matches(rx, s, True, start=start - 1))
-
-
-register("regexp_count", [TEXT, TEXT, INT4], INT4)(regexp_count)
-register("regexp_count", [TEXT, TEXT, INT4, TEXT], INT4)(regexp_count)
-
-
-@register("regexp_like", [TEXT, TEXT], BOOL)
-def regexp_like(s: str, pattern: str, flags: str = "") -> bool:
-    return pg_regex(pattern, flags, allow_g=False, func="regexp_like").search(s) is not None
-
-
-register("regexp_like", [TEXT, TEXT, TEXT], BOOL)(regexp_like)
-
-
-def _nth_match(s: str, pattern: str, start: int, n: int, flags: str, func: str) -> re.Match[str] | None:
-    _check_start(start)
-    if n <= 0:
-        raise SqlError("22023", f'invalid value for parameter "n": {n}')
-    pyflags, _, literal = regex_flags(flags, allow_g=False, func=func)
-    rx = _compile(pattern, pyflags, literal)
-    for k, m in enumerate(_matches(rx, s, True, start=start - 1), 1):
-        if k == n:
-            return m
-    return None
-
-
-def _subexpr(m: re.Match[str], sub: int) -> tuple[int, int] | None:
-    if sub < 0:
-        raise SqlError("22023", f'invalid value for parameter "subexpr": {sub}')
-    if sub > (m.re.groups or 0):
-        return None
-    a, b = m.span(sub)
-    return None if a < 0 else (a, b)
-
-
-@register("regexp_instr", [TEXT, TEXT], INT4)
-def regexp_instr(s: str, pattern: str, start: int = 1, n: int = 1, endoption: int = 0, flags: str = "",
-                 sub: int = 0) -> int:
-    if endoption not in (0, 1):
-        raise SqlError("22023", f'invalid value for parameter "endoption": {endoption}')
-    m = _nth_match(s, pattern, start, n, flags, "regexp_instr")
-    if m is None:
-        return 0
-    span = _subexpr(m, sub)
-    if span is None:
-        return 0
-    return (span[1] if endoption else span[0]) + 1
-
-
-register("regexp_instr", [TEXT, TEXT, INT4], INT4)(regexp_instr)
-register("regexp_instr", [TEXT, TEXT, INT4, INT4], INT4)(regexp_instr)
-register("regexp_instr", [TEXT, TEXT, INT4, INT4, INT4], INT4)(regexp_instr)
-register("regexp_instr", [TEXT, TEXT, INT4, INT4, INT4, TEXT], INT4)(regexp_instr)
-register("regexp_instr", [TEXT, TEXT, INT4, INT4, INT4, TEXT, INT4], INT4)(regexp_instr)
-
-
-@register("regexp_substr", [TEXT, TEXT], TEXT)
-def regexp_substr(s: str, pattern: str, start: int = 1, n: int = 1, flags: str = "", sub: int = 0) -> str | None:
-    m = _nth_match(s, pattern, start, n, flags, "regexp_substr")
-    if m is None:
-        return None
-    span = _subexpr(m, sub)
-    return None if span is None else s[span[0]: span[1]]
-
-
-register("regexp_substr", [TEXT, TEXT, INT4], TEXT)(regexp_substr)
-register("regexp_substr", [TEXT, TEXT, INT4, INT4], TEXT)(regexp_substr)
-register("regexp_substr", [TEXT, TEXT, INT4, INT4, TEXT], TEXT)(regexp_substr)
-register("regexp_substr", [TEXT, TEXT, INT4, INT4, TEXT, INT4], TEXT)(regexp_substr)
-
-__all__ = ["pg_regex", "quote_ident", "quote_literal", "regex_flags", "session_tz", "text_arg", "value_text"]
+__all__ = ["quote_ident", "quote_literal", "session_tz", "text_arg", "value_text"]

@@ -11,6 +11,7 @@ from collections.abc import Callable
 from typing import Any
 
 from orbitdb.sql.errors import SqlError
+from orbitdb.sql.limits import MAXDIM, check_dimensions, check_lower_bound, too_many_dimensions
 from orbitdb.sql.pgtext.errors import INVALID_TEXT_REPRESENTATION
 
 _ARRAY_SPACE = " \t\n\r\v\f"
@@ -80,6 +81,8 @@ class _Parser:
                 if sublists is False:
                     raise self.error('Unexpected "{" character.')
                 sublists = True
+                if depth + 1 >= MAXDIM:
+                    raise too_many_dimensions(depth + 2)
                 items.append(self.parse_level(depth + 1))
             elif ch in ",}":
                 raise self.error(f'Unexpected "{ch}" character.')
@@ -151,10 +154,13 @@ def parse_array(text: str, parse_element: Callable[[str], Any]) -> list[Any]:
     """array_in with element input function parse_element."""
     parser = _Parser(text, parse_element)
     dims: list[int] | None = None
+    lows: list[int] = []
     match = _DIMENSIONS.match(text)
     if match is not None:
         dims = []
-        for low, high in _ONE_DIMENSION.findall(match.group(1)):
+        bounds = _ONE_DIMENSION.findall(match.group(1))
+        check_dimensions(len(bounds))
+        for low, high in bounds:
             if not high:
                 low, high = "1", low
             if int(high) < int(low) - 1:
@@ -164,6 +170,7 @@ def parse_array(text: str, parse_element: Callable[[str], Any]) -> list[Any]:
                     detail="Upper bound cannot be less than lower bound.",
                 )
             dims.append(int(high) - int(low) + 1)
+            lows.append(int(low))
         parser.pos = match.end()
     parser.skip_spaces()
     if parser.peek() != "{":
@@ -175,6 +182,8 @@ def parse_array(text: str, parse_element: Callable[[str], Any]) -> list[Any]:
     shape = _shape(value, text)
     if dims is not None and dims != shape:
         raise parser.error("Specified array dimensions do not match array contents.")
+    for length, low in zip(shape, lows):
+        check_lower_bound(length, low)
     return _plain(value)
 
 

@@ -52,6 +52,10 @@ _ISO_DESIGNATORS = re.compile(r"([+-]?(?:\d+(?:\.\d*)?|\.\d+))([YMWDHS])", re.IG
 _ISO_ALTERNATIVE = re.compile(r"P(\d+)-(\d+)-(\d+)(?:T(\d+):(\d+):(\d+(?:\.\d*)?))?\Z", re.IGNORECASE)
 
 
+# units that count in an int4 field of PostgreSQL's interval input, by how many of it one is
+_INT4_UNITS = {"year": 1, "decade": 10, "century": 100, "millennium": 1000, "month": 1, "week": 7, "day": 1}
+
+
 class _BadFormat(Exception):
     pass
 
@@ -61,6 +65,7 @@ class _Accumulator:
     carrying fractions down (a fractional month is 30 days, a fractional day 24 hours)."""
 
     def __init__(self) -> None:
+        self.years = 0  # kept apart from months until the end, as PostgreSQL's tm_year
         self.months = 0
         self.days = 0
         self.usec = 0
@@ -72,7 +77,14 @@ class _Accumulator:
         self.seen.add(unit)
         whole_text, _, frac_text = number.lstrip("+-").partition(".")
         sign = -1 if number.startswith("-") else 1
+        whole_text = whole_text.lstrip("0")
+        if len(whole_text) > 19:  # PostgreSQL reads a field as an int8
+            raise _FieldOverflow
         whole = sign * int(whole_text or "0")
+        if not _INT64[0] <= whole <= _INT64[1]:
+            raise _FieldOverflow
+        if unit in _INT4_UNITS and not _INT32[0] <= whole * _INT4_UNITS[unit] <= _INT32[1]:
+            raise _FieldOverflow  # years, months and days are int4 fields
         frac = sign * float("0." + frac_text) if frac_text else 0.0
         if unit == "microsecond":
             self.usec += whole + round(frac)
@@ -97,7 +109,8 @@ class _Accumulator:
             self._fract_days(frac, 30)
         else:
             years = {"year": 1, "decade": 10, "century": 100, "millennium": 1000}[unit]
-            self.months += whole * 12 * years + round(frac * 12 * years)
+            self.years += whole * years
+            self.months += round(frac * 12 * years)
 
     def _fract_seconds(self, frac: float, scale: int) -> None:
         seconds = frac * scale
@@ -119,6 +132,8 @@ class _Accumulator:
         parts = text.lstrip("+-").split(":")
         if len(parts) == 2 and "." in parts[1]:
             parts = ["0"] + parts
+        if any(len(p.partition(".")[0].lstrip("0")) > 19 for p in parts):  # int8 fields in PostgreSQL
+            raise _FieldOverflow
         hours, minutes = int(parts[0]), int(parts[1])
         sec_text, _, frac = (parts[2] if len(parts) > 2 else "0").partition(".")
         seconds = int(sec_text)
@@ -129,18 +144,25 @@ class _Accumulator:
         self.usec += sign * usec
 
     def result(self, negate: bool) -> Any:
-        months, days, usec = self.months, self.days, self.usec
+        years, months, days, usec = self.years, self.months, self.days, self.usec
         if negate:
-            months, days, usec = -months, -days, -usec
-        if not (_INT32[0] <= months <= _INT32[1] and _INT32[0] <= days <= _INT32[1]):
+            years, months, days, usec = -years, -months, -days, -usec
+        if not all(_INT32[0] <= v <= _INT32[1] for v in (years, months, days)):
             raise _FieldOverflow
         if not _INT64[0] <= usec <= _INT64[1]:
             raise _FieldOverflow
+        months += years * 12
+        if not _INT32[0] <= months <= _INT32[1]:
+            raise _OutOfRange
         return Interval(months, days, usec)
 
 
 class _FieldOverflow(Exception):
-    pass
+    """A field too large for PostgreSQL's int4 fields (22015)."""
+
+
+class _OutOfRange(Exception):
+    """Fields that fit but whose sum does not fit in an interval (22008)."""
 
 
 def parse_interval(text: str) -> Any:
@@ -153,6 +175,8 @@ def parse_interval(text: str) -> Any:
         return _parse_verbose(body)
     except _FieldOverflow:
         raise SqlError(INTERVAL_FIELD_OVERFLOW, f'interval field value out of range: "{text}"') from None
+    except _OutOfRange:
+        raise SqlError("22008", "interval out of range") from None
     except (_BadFormat, ValueError):
         raise SqlError(INVALID_DATETIME_FORMAT, f'invalid input syntax for type interval: "{text}"') from None
 

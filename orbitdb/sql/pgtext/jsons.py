@@ -33,7 +33,13 @@ def _reject_constant(name: str) -> Any:
 
 
 # numbers with a fraction or exponent read as numeric_in reads them ('1e3' -> 1000, '1.50' -> 1.50)
-_decoder = json.JSONDecoder(parse_float=parse_numeric, parse_constant=_reject_constant)
+def _parse_json_int(text: str) -> int | Any:
+    """A JSON integer: a Python int, or past 4000 digits (Python's int(str) has a limit) the
+    numeric it also is."""
+    return int(text) if len(text) <= 4000 else parse_numeric(text)
+
+
+_decoder = json.JSONDecoder(parse_float=parse_numeric, parse_int=_parse_json_int, parse_constant=_reject_constant)
 
 
 def parse_json(text: str, *, jsonb: bool = False) -> Any:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import math
 import re
 import struct
-from decimal import Decimal, InvalidOperation
+from decimal import Context, Decimal, InvalidOperation
 
 from orbitdb.sql.errors import SqlError
 from orbitdb.sql.pgtext.errors import NUMERIC_VALUE_OUT_OF_RANGE, invalid_syntax, out_of_range
@@ -85,7 +85,10 @@ def parse_int(text: str, type_name: str) -> int:
     body = text.strip(SPACES)
     if not _INT_RE.match(body):
         raise invalid_syntax(type_name, text)
-    value = int(body)
+    digits = body.lstrip("+-").lstrip("0")
+    if len(digits) > 19:  # too many digits for any integer type (and for Python's int(str) limit)
+        raise out_of_range(type_name, text)
+    value = -int(digits or "0") if body.startswith("-") else int(digits or "0")
     low, high = _INT_RANGES[type_name]
     if not low <= value <= high:
         raise out_of_range(type_name, text)
@@ -233,8 +236,8 @@ def parse_numeric(text: str) -> Decimal:
     assert isinstance(exponent, int)
     if value.adjusted() >= _NUMERIC_MAX_WEIGHT or -exponent > _NUMERIC_MAX_SCALE:
         raise SqlError(NUMERIC_VALUE_OUT_OF_RANGE, "value overflows numeric format")
-    if exponent > 0:
-        value = value.quantize(Decimal(1))
+    if exponent > 0:  # 1e3 is 1000: as many digits as it has, whatever the thread's context
+        value = value.quantize(Decimal(1), context=Context(prec=value.adjusted() + 1, Emax=_NUMERIC_MAX_WEIGHT))
     return value
 
 

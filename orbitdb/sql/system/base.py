@@ -221,6 +221,7 @@ class Env:
                 names.add(owner)
         if self.cluster is not None:
             names.update(entry.owner for entry in self.cluster.entries())
+            names.update(self.cluster.role_names())
         return sorted(names, key=oids.role_oid)
 
     def role_oid(self, name: str) -> int:

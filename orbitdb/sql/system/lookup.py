@@ -7,6 +7,7 @@ search path."""
 from __future__ import annotations
 
 from orbitdb.sql import types as T
+from orbitdb.sql.lexical import truncate_identifier
 from orbitdb.sql.system import builtin_data as B
 from orbitdb.sql.system import oids
 from orbitdb.sql.system.base import BUILTIN_SCHEMAS, Env
@@ -15,7 +16,8 @@ from orbitdb.storage.catalog import SequenceDef, TableDef
 
 
 def split_name(text: str) -> list[str]:
-    """The parts of a possibly qualified, possibly quoted name ("public"."T" -> [public, T])."""
+    """The parts of a possibly qualified, possibly quoted name ("public"."T" -> [public, T]), each
+    cut to 63 bytes as PostgreSQL cuts them (silently, in a reg* input)."""
     parts: list[str] = []
     cur: list[str] = []
     i, n = 0, len(text)
@@ -35,13 +37,13 @@ def split_name(text: str) -> list[str]:
             i = j + 1
             continue
         if ch == ".":
-            parts.append("".join(cur))
+            parts.append(truncate_identifier("".join(cur)))
             cur = []
             i += 1
             continue
         cur.append(ch.lower() if not ch.isspace() else "")
         i += 1
-    parts.append("".join(cur))
+    parts.append(truncate_identifier("".join(cur)))
     return parts
 
 

@@ -58,6 +58,7 @@ def _database_owner(env: Env) -> str:
 def _roles(env: Env) -> Iterator[dict[str, Any]]:
     """pg_authid rows: PostgreSQL's own roles, then orbitdb's users (superusers that can log in)."""
     builtin = {r["rolname"]: r for r in B.AUTHID_ROWS}
+    passwords = getattr(env.cluster, "role_passwords", None)
     for name in env.role_names:
         r = builtin.get(name)
         if r is not None:
@@ -66,7 +67,8 @@ def _roles(env: Env) -> Iterator[dict[str, Any]]:
         sup = env.is_superuser(name)
         yield {"oid": env.role_oid(name), "rolname": name, "rolsuper": sup, "rolinherit": True, "rolcreaterole": False,
                    "rolcreatedb": False, "rolcanlogin": True, "rolreplication": False, "rolbypassrls": False, "rolconnlimit": -1,
-                   "rolpassword": None, "rolvaliduntil": None}
+                   "rolpassword": passwords.lookup(name)[1] if passwords is not None else None,
+                   "rolvaliduntil": None}
 
 
 @producer("pg_catalog", "pg_authid")
@@ -96,7 +98,7 @@ def _pg_shadow(env: Env, make: RowMaker) -> Iterator[Row]:
     for r in _roles(env):
         if r["rolcanlogin"]:
             yield make(usename=r["rolname"], usesysid=r["oid"], usecreatedb=r["rolcreatedb"], usesuper=r["rolsuper"],
-                       userepl=r["rolreplication"], usebypassrls=r["rolbypassrls"], passwd=None,
+                       userepl=r["rolreplication"], usebypassrls=r["rolbypassrls"], passwd=r["rolpassword"],
                        valuntil=r["rolvaliduntil"])
 
 
@@ -238,6 +240,17 @@ def _pg_stat_activity(env: Env, make: RowMaker) -> Iterator[Row]:
                    backend_xid=None,
                    backend_xmin=None, query_id=None, query=getattr(s, "current_query", "") or "",
                    backend_type="client backend")
+
+
+@producer("pg_catalog", "pg_stat_ssl")
+def _pg_stat_ssl(env: Env, make: RowMaker) -> Iterator[Row]:
+    """A row per backend; ssl_info is what the wire server recorded of its TLS session (None:
+    in the clear, or an embedded session). Client certificates are not asked for."""
+    for s in _sessions(env):
+        info = getattr(s, "ssl_info", None) or {}
+        yield make(pid=getattr(s, "backend_pid", 0), ssl=bool(info), version=info.get("version"),
+                   cipher=info.get("cipher"), bits=info.get("bits"), client_dn=None, client_serial=None,
+                   issuer_dn=None)
 
 
 @producer("pg_catalog", "pg_locks")
