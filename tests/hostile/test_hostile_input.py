@@ -36,11 +36,6 @@ def test_hundred_megabyte_literal(server, watch: Watch):
     client.close()
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="main reserves a slot for every parameter number up to $100000000: ~1.5 GB that stays, then "
-    "XX000 (MemoryError under the cap)",
-)
 def test_parse_naming_parameter_one_hundred_million(server, watch: Watch):
     """30 bytes on the wire must not make the server reserve a slot per possible parameter.
     PostgreSQL answers 42P18 (the type of $1 ... cannot be determined); a limit on the parameter
@@ -61,11 +56,6 @@ def _large_distinct_statement(i: int) -> str:
     return "SELECT -1 IN (" + ",".join(str(i * 100_000 + j) for j in range(2_500)) + ")"
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="main's three lru_cache(4096) keyed by SQL text keep the parse of every statement: ~130 MiB "
-    "stay after the client left",
-)
 def test_statement_caches_are_bounded_in_bytes(server, watch: Watch):
     """200 distinct 20 KB statements: caches keyed by text and bounded by entries keep them all
     (over a hundred MiB) after the client has gone."""

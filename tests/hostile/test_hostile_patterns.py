@@ -21,30 +21,9 @@ SLOW_MATCHES = "SELECT count(*) FROM generate_series(1, 10000000) g WHERE (repea
 
 
 LIKE, REGEX = PATTERNS
-BACKTRACKING = "main matches by backtracking, holding the GIL and checking no interrupt"
 
 
-@pytest.mark.parametrize(
-    "sql",
-    [
-        pytest.param(
-            LIKE,
-            marks=pytest.mark.xfail(
-                strict=True,
-                reason="main's LIKE backtracks: ~90 s for this one, holding the GIL (no answer within 10 s, "
-                "the canary stalls)",
-            ),
-        ),
-        pytest.param(
-            REGEX,
-            marks=pytest.mark.xfail(
-                strict=True,
-                reason="main's ~ runs Python's backtracking re: '(a+)+b' on 5000 a's never ends, holding the GIL",
-            ),
-        ),
-    ],
-    ids=["like", "regex"],
-)
+@pytest.mark.parametrize("sql", [LIKE, REGEX], ids=["like", "regex"])
 def test_catastrophic_pattern_is_answered_and_blocks_nobody(server, watch: Watch, sql: str):
     client = Client(server.host, server.port)
     watch.start()
@@ -55,7 +34,6 @@ def test_catastrophic_pattern_is_answered_and_blocks_nobody(server, watch: Watch
     client.close()
 
 
-@pytest.mark.xfail(strict=True, reason=BACKTRACKING + ": statement_timeout is not honoured")
 def test_statement_timeout_stops_pattern_matching(server, watch: Watch):
     client = Client(server.host, server.port)
     assert client.run("SET statement_timeout = '300ms'").error is None
@@ -65,7 +43,6 @@ def test_statement_timeout_stops_pattern_matching(server, watch: Watch):
     watch.check(peak_growth=64 * MiB)
 
 
-@pytest.mark.xfail(strict=True, reason=BACKTRACKING + ": the cancel request is not honoured")
 def test_cancel_request_stops_pattern_matching(server, watch: Watch):
     client = Client(server.host, server.port)
     watch.start()
@@ -77,7 +54,6 @@ def test_cancel_request_stops_pattern_matching(server, watch: Watch):
     watch.check(peak_growth=64 * MiB)
 
 
-@pytest.mark.xfail(strict=True, reason=BACKTRACKING + ": pg_cancel_backend is not honoured")
 def test_pg_cancel_backend_stops_pattern_matching(server, watch: Watch):
     client = Client(server.host, server.port)
     admin = Client(server.host, server.port)
@@ -90,7 +66,6 @@ def test_pg_cancel_backend_stops_pattern_matching(server, watch: Watch):
     watch.check(peak_growth=64 * MiB)
 
 
-@pytest.mark.xfail(strict=True, reason=BACKTRACKING + ": pg_terminate_backend is not honoured")
 def test_pg_terminate_backend_stops_pattern_matching(server, watch: Watch):
     client = Client(server.host, server.port)
     admin = Client(server.host, server.port)
@@ -105,7 +80,6 @@ def test_pg_terminate_backend_stops_pattern_matching(server, watch: Watch):
     watch.check(peak_growth=64 * MiB)
 
 
-@pytest.mark.xfail(strict=True, reason=BACKTRACKING + ": the server does not stop on SIGTERM")
 def test_sigterm_stops_a_server_busy_matching(server):
     client = Client(server.host, server.port)
     client.send(query(SLOW_MATCHES))

@@ -24,9 +24,6 @@ ENDLESS = "WITH RECURSIVE t(n) AS (VALUES (1) UNION ALL SELECT n + 1 FROM t) SEL
     "upper, rows",
     [("2e6", 2_000_000), pytest.param("1e7", 10_000_000, marks=pytest.mark.slow)],
 )
-@pytest.mark.xfail(
-    strict=True, reason="main materialises the result before sending it: 2e6 numeric rows peak ~320 MiB"
-)
 def test_millions_of_rows_stream(server, watch: Watch, upper: str, rows: int):
     client = Client(server.host, server.port)
     watch.start()
@@ -37,10 +34,6 @@ def test_millions_of_rows_stream(server, watch: Watch, upper: str, rows: int):
     watch.check(peak_growth=PEAK_GROWTH)
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="main materialises the result: no row arrives before MemoryError under the cap (XX000, ~20 s)",
-)
 def test_hundred_million_rows_stream_and_cancel(server, watch: Watch):
     """The first rows arrive while the rest are still being produced; a cancel then stops it."""
     client = Client(server.host, server.port)
@@ -62,9 +55,6 @@ def test_hundred_million_rows_stream_and_cancel(server, watch: Watch):
 @pytest.mark.parametrize(
     "side, top",
     [(1000, ("883", "1000")), pytest.param(2000, ("1723", "2000"), marks=pytest.mark.slow)],
-)
-@pytest.mark.xfail(
-    strict=True, reason="main sorts every joined row for LIMIT 1: ~320 MiB for 1M rows, and the canary stalls"
 )
 def test_order_by_limit_over_a_cross_join_keeps_only_the_top(server, watch: Watch, side: int, top: tuple):
     """Millions of joined rows, one kept: a top-N sort needs one row of memory. (The answers are
@@ -90,9 +80,6 @@ def test_endless_recursive_cte_is_stopped_by_statement_timeout(server, watch: Wa
     watch.check(peak_growth=PEAK_GROWTH)
 
 
-@pytest.mark.xfail(
-    strict=True, reason="main evaluates the recursive CTE to its end before LIMIT: it never ends"
-)
 def test_recursive_cte_with_limit_stops_after_its_rows(server, watch: Watch):
     client = Client(server.host, server.port)
     watch.start()
@@ -102,10 +89,6 @@ def test_recursive_cte_with_limit_stops_after_its_rows(server, watch: Watch):
     watch.check(peak_growth=32 * MiB)
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="main runs a portal's query to completion before the first row: Execute(max_rows 10) on an endless query never answers",
-)
 def test_portal_with_a_row_limit_pulls_only_what_is_asked(server, watch: Watch):
     """Execute with max_rows 10 on an endless query: ten rows and PortalSuspended, then the
     portal closes; nothing runs on below it."""
@@ -128,9 +111,6 @@ def _busy_seconds(pid: int, over: float) -> float:
     return (after.user - before.user) + (after.system - before.system)
 
 
-@pytest.mark.xfail(
-    strict=True, reason="main's statement goes on after its client has gone (the server stays busy)"
-)
 def test_client_that_disconnects_stops_its_statement(server, watch: Watch):
     client = Client(server.host, server.port)
     watch.start()
@@ -179,7 +159,6 @@ def test_fifty_megabyte_copy_from_is_read_in_chunks(server, watch: Watch):
     watch.check(peak_growth=PEAK_GROWTH)
 
 
-@pytest.mark.xfail(strict=True, reason="main's COPY TO builds a list of every row: ~200 MiB for 2M rows")
 def test_copy_to_streams_many_rows(server, watch: Watch):
     client = Client(server.host, server.port)
     watch.start()
@@ -192,44 +171,29 @@ def test_copy_to_streams_many_rows(server, watch: Watch):
     watch.check(peak_growth=PEAK_GROWTH)
 
 
-NO_SPILL = "main has no spilling: "
-
-
 @pytest.mark.parametrize(
     "sql, answer",
     [
         pytest.param(
             "SELECT g FROM generate_series(1, 1000000) g ORDER BY g::text DESC",
             ("999999",),
-            marks=pytest.mark.xfail(strict=True, reason=NO_SPILL + "sorting 1M text keys peaks ~240 MiB"),
             id="sort",
         ),
         pytest.param(
             "SELECT count(*) FROM (SELECT g % 750000, count(*) FROM generate_series(1, 1000000) g GROUP BY 1) s",
             ("750000",),
-            marks=pytest.mark.xfail(
-                strict=True, reason=NO_SPILL + "750k groups peak ~380 MiB, and the canary stalls"
-            ),
             id="hash-aggregate",
         ),
         pytest.param(
             "SELECT count(*) FROM generate_series(1, 1000000) a(x) JOIN generate_series(1, 1000000) b(x) USING (x)",
             ("1000000",),
-            marks=[
-                pytest.mark.slow,
-                pytest.mark.xfail(strict=True, reason=NO_SPILL + "a 1M-row hash join peaks ~290 MiB"),
-            ],
+            marks=pytest.mark.slow,
             id="hash-join",
         ),
         pytest.param(
             "SELECT count(*) FROM (SELECT DISTINCT repeat('k', 40) || g FROM generate_series(1, 1000000) g) s",
             ("1000000",),
-            marks=[
-                pytest.mark.slow,
-                pytest.mark.xfail(
-                    strict=True, reason=NO_SPILL + "1M distinct values peak ~170 MiB, ~135 MiB kept after"
-                ),
-            ],
+            marks=pytest.mark.slow,
             id="distinct",
         ),
     ],

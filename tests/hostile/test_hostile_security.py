@@ -65,7 +65,6 @@ def _scram_verifier(password: str, salt: bytes, iterations: int = 4096) -> str:
     return f"SCRAM-SHA-256${iterations}:{b64(salt)}${b64(stored_key)}:{b64(server_key)}"
 
 
-@pytest.mark.xfail(strict=True, reason="main refuses ALTER USER/ROLE ... PASSWORD with 0A000")
 def test_alter_user_password_changes_it_and_nothing_keeps_the_text(start_server, tmp_path):
     server = start_server(config=SCRAM_CONFIG)
     conn = psycopg2.connect(server.dsn, password=OLD_PASSWORD)
@@ -78,7 +77,6 @@ def test_alter_user_password_changes_it_and_nothing_keeps_the_text(start_server,
     assert _files_containing(server.data_dir, NEW_PASSWORD.encode()) == []
 
 
-@pytest.mark.xfail(strict=True, reason="main refuses ALTER USER/ROLE ... PASSWORD with 0A000")
 def test_alter_user_with_a_scram_verifier_as_psql_password_sends_it(start_server):
     server = start_server(config=SCRAM_CONFIG)
     conn = psycopg2.connect(server.dsn, password=OLD_PASSWORD)
@@ -90,10 +88,6 @@ def test_alter_user_with_a_scram_verifier_as_psql_password_sends_it(start_server
     assert not _connects(server, OLD_PASSWORD)
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="main logs the statements with their passwords (the statement log and its error lines)",
-)
 def test_a_statement_holding_a_password_is_never_logged(start_server):
     """Even at log level debug (every statement), and even when it fails."""
     server = start_server(["--log-level", "debug"], config=SCRAM_CONFIG)
@@ -127,12 +121,7 @@ def target(request, server) -> tuple[str, int, dict[str, str]]:
 @pytest.mark.parametrize(
     "target",
     [
-        pytest.param(
-            "orbitdb",
-            marks=pytest.mark.xfail(
-                strict=True, reason="main accepts idle_in_transaction_session_timeout and does not enforce it"
-            ),
-        ),
+        "orbitdb",
         "postgres",
     ],
     indirect=True,
@@ -152,12 +141,7 @@ def test_idle_in_transaction_session_timeout_ends_the_session(target):
 @pytest.mark.parametrize(
     "target",
     [
-        pytest.param(
-            "orbitdb",
-            marks=pytest.mark.xfail(
-                strict=True, reason="main accepts idle_session_timeout and does not enforce it"
-            ),
-        ),
+        "orbitdb",
         "postgres",
     ],
     indirect=True,
@@ -178,13 +162,7 @@ INJECTION = "search_path\" TO 'public'; CREATE TABLE pwned (id int); SET \"appli
 @pytest.mark.parametrize(
     "target",
     [
-        pytest.param(
-            "orbitdb",
-            marks=pytest.mark.xfail(
-                strict=True,
-                reason="main puts the startup parameter name unescaped into SET: the CREATE TABLE it carries runs",
-            ),
-        ),
+        "orbitdb",
         "postgres",
     ],
     indirect=True,
@@ -215,10 +193,6 @@ def _listing(root: Path) -> set[str]:
     return {str(path.relative_to(root)) for path in root.rglob("*")}
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="orbitdb.connect(data_dir) silently opens a second, empty database beside <data_dir>/postgresql",
-)
 def test_embedded_connect_on_a_running_servers_data_dir(server):
     """The server holds <data_dir>/postgresql: connect(data_dir) opens that database or fails
     clearly, and creates nothing beside it."""
@@ -238,10 +212,6 @@ def test_embedded_connect_on_a_running_servers_data_dir(server):
     assert set(os.listdir(server.data_dir)) == top_level
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="orbitdb.connect(data_dir) silently opens a second, empty database beside <data_dir>/postgresql",
-)
 def test_embedded_connect_on_a_stopped_servers_data_dir(server):
     client = Client(server.host, server.port)
     assert client.run("CREATE TABLE served (n int); INSERT INTO served VALUES (7)").error is None
