@@ -50,7 +50,8 @@ class Stream:
     def read_exact(self, n: int) -> bytes:
         while len(self._inbuf) < n:
             self._fill()
-        data = bytes(self._inbuf[:n])
+        with memoryview(self._inbuf) as view:  # one copy of a large body, not two
+            data = bytes(view[:n])
         del self._inbuf[:n]
         return data
 

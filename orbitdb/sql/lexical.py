@@ -98,9 +98,9 @@ class _Scanner:
 
     # --- rewriting ------------------------------------------------------------------------------
 
-    def _replace(self, start: int, end: int, replacement: str) -> None:
+    def _replace(self, start: int, end: int, *replacement: str) -> None:
         self.parts.append(self.text[self.copied:start])
-        self.parts.append(replacement)
+        self.parts.extend(replacement)
         self.copied = end
 
     def _error_at(self, sqlstate: str, message: str, index: int, hint: str | None = None) -> SqlError:
@@ -240,8 +240,9 @@ class _Scanner:
             escaped = True
         if not escaped:
             return end
-        value = decode_utf8(bytes(out))
-        self._replace(start, end, "'" + value.replace("'", "''") + "'")
+        value = decode_utf8(out)
+        del out  # a huge literal is held once as bytes, once as text, not more
+        self._replace(start, end, "'", value.replace("'", "''"), "'")
         return end
 
     def _escape(self, j: int, out: bytearray, pair_first: int) -> tuple[int, int]:
@@ -338,12 +339,12 @@ class _Scanner:
         pair_first = 0
         base = start + 3  # errors point into the body, after U&'
         while i < n:
-            ch = body[i]
-            if ch != escape:
+            j = body.find(escape, i)
+            if j != i:  # a run of plain characters, taken whole (a huge literal is not split up)
                 if pair_first:
                     raise self._error_at("42601", "invalid Unicode surrogate pair", base + i)
-                out.append(ch)
-                i += 1
+                out.append(body[i:] if j < 0 else body[i:j])
+                i = n if j < 0 else j
                 continue
             if body[i + 1 : i + 2] == escape:
                 if pair_first:
@@ -447,7 +448,7 @@ def utf8_error_bytes(raw: bytes) -> str:
     return " ".join(f"0x{b:02x}" for b in raw[:length])
 
 
-def decode_utf8(raw: bytes) -> str:
+def decode_utf8(raw: bytes | bytearray) -> str:
     """Bytes that must be valid UTF-8 without NUL, as PostgreSQL's pg_verifymbstr checks text:
     22021 naming the first bad sequence."""
     nul = raw.find(0)

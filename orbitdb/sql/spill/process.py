@@ -64,18 +64,29 @@ def rss_bytes() -> int | None:
     return _sampler.rss()
 
 
-def _malloc_trim() -> Any:
+def _libc_function(function: str) -> Any:
     name = ctypes.util.find_library("c")
     if not name:
         return None
     try:
-        libc = ctypes.CDLL(name)
-        return libc.malloc_trim
+        return getattr(ctypes.CDLL(name), function)
     except (OSError, AttributeError):
         return None
 
 
-_trim = _malloc_trim()
+_trim = _libc_function("malloc_trim")
+_M_MMAP_THRESHOLD = -3  # mallopt's parameter (malloc.h)
+LARGE_ALLOCATION = 4 << 20
+
+
+def map_large_allocations() -> None:
+    """Blocks of LARGE_ALLOCATION bytes and more get mappings of their own, unmapped when freed.
+    glibc otherwise raises its threshold to the largest block freed (up to 32 MB), and a block
+    below it comes from the heap of the thread that asked, whose free top malloc_trim does not
+    give back: a 30 MB literal would stay resident after its statement (the server calls this)."""
+    mallopt = _libc_function("mallopt")
+    if mallopt is not None:
+        mallopt(_M_MMAP_THRESHOLD, LARGE_ALLOCATION)
 TRIM_AFTER_BYTES = 1 << 20  # a statement this large (text or temporary files) trims the heap when it ends
 
 
