@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import time
 
-import pytest
 from pgproto import describe, parse
 from watch import MiB, Watch
 from wire_client import Client
