@@ -177,7 +177,11 @@ def convert_query(sql: str, params: Sequence[Any] | Mapping[str, Any] | None) ->
 
 def _out_value(v: Any) -> Any:
     if isinstance(v, Interval):
-        return v.to_timedelta()
+        try:
+            return v.to_timedelta()
+        except OverflowError:  # a datetime.timedelta holds at most 999999999 days
+            raise SqlError("22008", "interval out of range for a Python timedelta",
+                           detail="A timedelta holds at most 999999999 days; select the interval as text.") from None
     if isinstance(v, list):
         return [_out_value(x) for x in v]
     return v

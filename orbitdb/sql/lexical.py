@@ -42,6 +42,8 @@ _SIMPLE_ESCAPES = {"b": "\b", "f": "\f", "n": "\n", "r": "\r", "t": "\t"}
 # a run of identifier characters that could be longer than 63 bytes (4 bytes a character at most)
 _UESCAPE = re.compile(r"\s*UESCAPE\b\s*", re.IGNORECASE)
 _MAYBE_LONG = re.compile(r"[A-Za-z_0-9$\x80-\U0010FFFF]{16,}")
+# a "$" that does not start a parameter: a dollar quote, part of an identifier, or a syntax error
+_NOT_A_PARAMETER = re.compile(r"\$(?![0-9])")
 
 
 def check_statement(text: str, offset: int = 0) -> tuple[str, tuple[Notice, ...]]:
@@ -50,7 +52,8 @@ def check_statement(text: str, offset: int = 0) -> tuple[str, tuple[Notice, ...]
     if "\x00" in text:
         raise _invalid_byte(b"\x00")
     numbers = _MAYBE_JUNK.search(text) is not None
-    if not numbers and "\\" not in text and "&" not in text and '"' not in text and not _MAYBE_LONG.search(text):
+    if (not numbers and "\\" not in text and "&" not in text and '"' not in text and not _MAYBE_LONG.search(text)
+            and not _NOT_A_PARAMETER.search(text)):
         return text, ()
     return _Scanner(text, offset, numbers).run()
 
@@ -183,9 +186,13 @@ class _Scanner:
             return i + 1  # part of an identifier such as a$b
         m = _DOLLAR_TAG.match(text, i)
         if m is None:
-            return i + 1  # a parameter ($1) or an operator
+            if text[i + 1 : i + 2].isdigit():
+                return i + 1  # a parameter ($1): its number is read next
+            raise self._error_at("42601", 'syntax error at or near "$"', i)  # no operator has a "$"
         j = text.find(m.group(0), m.end())
-        return len(text) if j < 0 else j + len(m.group(0))
+        if j < 0:
+            raise self._error_at("42601", f'unterminated dollar-quoted string at or near "{text[i:]}"', i)
+        return j + len(m.group(0))
 
     def _quoted_identifier(self, i: int) -> int:
         text = self.text

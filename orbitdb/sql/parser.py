@@ -420,8 +420,8 @@ def normalize_literals(sql: str) -> Normalized | None:
                 ordinal_clause = False
         elif kind == "num" or kind in _STRINGS:
             in_type = bool(type_paren_depths)
-            ordinal = (kind == "num" and ordinal_clause and depth == ordinal_depth and prev in ("BY", ",")
-                       and nxt in _ORDINAL_END)
+            ordinal = (kind == "num" and ordinal_clause and depth == ordinal_depth
+                       and (prev in ("BY", ",") or prev == "-" and prev2 in ("BY", ",")) and nxt in _ORDINAL_END)
             typed = kind in _STRINGS and prev in _TYPED_LITERAL
             frame = nxt in ("PRECEDING", "FOLLOWING") or prev in ("FIRST", "NEXT")
             replace = not (in_type or ordinal or typed or frame)

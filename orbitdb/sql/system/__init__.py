@@ -66,6 +66,8 @@ def regclass_in(session: Any, text: str) -> int | None:
 
 def regclass_out(session: Any, oid: int) -> str:
     """A relation oid as regclass prints it: its name, qualified when not visible; the number if unknown."""
+    if oid == 0:
+        return "-"
     return lookup.relation_regclass_name(Env(session), oid) or str(oid)
 
 
@@ -74,6 +76,8 @@ def regtype_in(session: Any, text: str) -> int | None:
 
 
 def regtype_out(session: Any, oid: int) -> str:
+    if oid == 0:
+        return "-"
     return lookup.type_name(Env(session), oid) or str(oid)
 
 
@@ -82,6 +86,8 @@ def regnamespace_in(session: Any, text: str) -> int | None:
 
 
 def regnamespace_out(session: Any, oid: int) -> str:
+    if oid == 0:
+        return "-"
     return lookup.namespace_name(Env(session), oid) or str(oid)
 
 
@@ -90,6 +96,8 @@ def regrole_in(session: Any, text: str) -> int | None:
 
 
 def regrole_out(session: Any, oid: int) -> str:
+    if oid == 0:
+        return "-"
     return lookup.role_name(Env(session), oid) or str(oid)
 
 
