@@ -10,9 +10,10 @@ from orbitdb._engine import (
     CorruptionError,
     Engine,
     EngineError,
+    Ingest,
     Snapshot,
     WriteBatch,
     check_knobs,
 )
 
-__all__ = ["KNOBS", "CorruptionError", "Engine", "EngineError", "Snapshot", "WriteBatch", "check_knobs"]
+__all__ = ["KNOBS", "CorruptionError", "Engine", "EngineError", "Ingest", "Snapshot", "WriteBatch", "check_knobs"]
