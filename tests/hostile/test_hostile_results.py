@@ -144,7 +144,6 @@ def _copy_lines(total: int, chunk: int = 1 << 16) -> Iterator[bytes]:
         yield data
 
 
-@pytest.mark.xfail(strict=True, reason="main holds the whole COPY input: ~290 MiB peak, ~200 MiB kept after")
 def test_fifty_megabyte_copy_from_is_read_in_chunks(server, watch: Watch):
     client = Client(server.host, server.port)
     assert client.run("CREATE TABLE copied (id int, payload text)").error is None
