@@ -62,11 +62,6 @@ def test_memory_stays_bounded(fuzzed):
     assert growth <= PEAK_GROWTH, f"RSS grew {growth // MiB} MiB during the fuzz"
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason='main answers XX000 "invalid literal for int() with base 10" to a parameter written $NULL or '
-    "$r (a Parse or Query with `$` and no digits)",
-)
 def test_no_internal_errors(fuzzed):
     _, figures, _ = fuzzed
     assert figures.internal_errors == []

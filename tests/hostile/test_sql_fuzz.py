@@ -75,22 +75,7 @@ def test_memory_stays_bounded(fuzzed, side: str):
     assert growth <= PEAK_GROWTH, f"{side} RSS grew {growth // MiB} MiB during the fuzz"
 
 
-@pytest.mark.parametrize(
-    "side",
-    [
-        "embedded",
-        pytest.param(
-            "wire",
-            marks=pytest.mark.xfail(
-                strict=True,
-                reason="main answers XX000 to ~8% of the statements, mostly decimal.InvalidOperation on any "
-                "numeric of 28+ digits (orbitdb/sql/numeric.py sets its decimal context for the importing "
-                "thread only); also int() on ORDER BY 1e308, ON CONFLICT(<expression>), set-returning "
-                "functions in expressions, bytea window offsets (the run's summary lists them by message)",
-            ),
-        ),
-    ],
-)
+@pytest.mark.parametrize("side", ["embedded", "wire"])
 def test_no_internal_errors(fuzzed, side: str):
     figures = fuzzed[side]
     assert figures.internal_errors == [], f"{len(figures.internal_errors)} XX000 answers"
