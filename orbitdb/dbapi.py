@@ -198,7 +198,18 @@ def _json_value(v: Any) -> Any:
 
     from orbitdb.sql.pgtext import format_text
 
-    return json.loads(format_text(v, 3802))
+    return json.loads(format_text(v, 3802), parse_int=_json_int)
+
+
+def _json_int(text: str) -> int | Any:
+    """A JSON integer as an int, or a Decimal when it has more digits than Python converts
+    (its default limit of 4300: jsonb holds numbers of any size)."""
+    try:
+        return int(text)
+    except ValueError:
+        import decimal
+
+        return decimal.Decimal(text)
 
 
 def _json_array_value(v: list[Any]) -> list[Any]:
@@ -356,7 +367,6 @@ class Cursor:
             self._fetched_before += self._pos
             self._rows = []
             self._pos = 0
-        stream.restart_timeout()
         batch = stream.fetch(n)
         self._rows.extend(self._converted(batch))
         if stream.exhausted:
@@ -368,6 +378,8 @@ class Cursor:
         """The connection moves on: the rows not yet produced are produced and kept; an error
         is raised by the fetch that reaches it."""
         try:
+            if self._stream is not None:
+                self._stream.restart_timeout()
             while self._stream is not None:
                 self._produce(FETCH_BATCH)
         except SqlError as e:
@@ -388,6 +400,9 @@ class Cursor:
             return
         with self.connection._lock:
             self.connection._session_or_raise()
+            # one fetch call is one statement for statement_timeout (as FETCH is), however many
+            # batches it takes: fetchall() of an endless query stops, it does not fill memory
+            self._stream.restart_timeout()
             try:
                 while self._stream is not None and (n is None or len(self._rows) - self._pos < n):
                     self._produce(FETCH_BATCH if n is None else max(n - (len(self._rows) - self._pos), FETCH_BATCH))

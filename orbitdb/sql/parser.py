@@ -249,10 +249,68 @@ def _space_params(sql: str) -> str:
 _PARAM_GLUED = re.compile(r"[^\s]\$\d")
 
 
+# sqlglot reads ARRAY[ first as the start of a type, then again as an expression: nested
+# constructors cost 2^depth (30 of them, 200 bytes, would parse for days, deaf to
+# statement_timeout and cancel). Nested this deep, they are given to it as calls of this name,
+# which parse once, and turned back into constructors in the tree.
+_ARRAY_CALL = "orbitdb_array_constructor"
+_DEEP_ARRAYS = 4
+# words after which ARRAY[ is a constructor (after a type name it is SQL's "int ARRAY[3]")
+_EXPRESSION_AFTER = frozenset({
+    "SELECT", "WHERE", "AND", "OR", "NOT", "WHEN", "THEN", "ELSE", "IN", "VALUES", "BY", "ON", "RETURNING",
+    "SET", "LIMIT", "OFFSET", "BETWEEN", "CASE", "IS", "LIKE", "ILIKE", "HAVING", "DISTINCT", "ALL", "ANY",
+    "SOME", "ARRAY", "USING", "DEFAULT", "CHECK", "RETURN", "ROW", "OVER", "FILTER", "EXISTS"})
+
+
+def _array_calls(sql: str) -> str:
+    """ARRAY[...] as calls of _ARRAY_CALL when constructors nest _DEEP_ARRAYS deep or more."""
+    if "[" not in sql or sql.lower().count("array") < _DEEP_ARRAYS:
+        return sql
+    spans = [(k, a, b) for k, a, b in _tokens(sql) if k not in ("ws", "comment")]
+    edits: list[tuple[int, int, str]] = []
+    opened: list[bool] = []  # per open "[": whether it opens a constructor
+    deepest = depth = 0
+    for n, (kind, start, end) in enumerate(spans):
+        text = sql[start:end]
+        if text == "[":
+            word = sql[spans[n - 1][1] : spans[n - 1][2]].upper() if n else ""
+            before = sql[spans[n - 2][1] : spans[n - 2][2]] if n > 1 else ""
+            ctor = word == "ARRAY" and (n < 2 or spans[n - 2][0] != "word" or before.upper() in _EXPRESSION_AFTER)
+            opened.append(ctor)
+            if ctor:
+                depth += 1
+                deepest = max(deepest, depth)
+                edits.append((spans[n - 1][1], end, _ARRAY_CALL + "("))
+        elif text == "]" and opened and opened.pop():
+            depth -= 1
+            edits.append((start, end, ")"))
+    if deepest < _DEEP_ARRAYS:
+        return sql
+    parts = []
+    done = 0
+    for start, end, replacement in edits:
+        parts.append(sql[done:start])
+        parts.append(replacement)
+        done = end
+    parts.append(sql[done:])
+    return "".join(parts)
+
+
+def _array_constructors(tree: exp.Expression) -> exp.Expression:
+    """The calls _array_calls made, constructors again."""
+    for call in list(tree.find_all(exp.Anonymous)):
+        if call.name == _ARRAY_CALL:
+            call.replace(exp.Array(expressions=list(call.expressions), value_constructor=False))
+    return tree
+
+
 @text_cached(budget=32 << 20, max_text=16 << 10, per_char=320, fixed=3000)
 def _parse_cached(sql: str) -> exp.Expression:
     try:
-        trees = sqlglot.parse(_protect_intervals(_space_params(sql)), read="postgres")
+        text = _array_calls(sql)
+        trees = sqlglot.parse(_protect_intervals(_space_params(text)), read="postgres")
+        if text is not sql:
+            trees = [_array_constructors(t) if t is not None else None for t in trees]
     except ParseError as e:
         near = _near(sql, e)
         msg = f'syntax error at or near "{near}"' if near else "syntax error at end of input"

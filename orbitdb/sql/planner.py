@@ -250,7 +250,7 @@ class Planner:
             e = out_comp.compile(n)
             out_exprs.append(e)  # an unknown literal stays unknown: UNION and INSERT resolve it
             names.append(ident(p.args["alias"]) if isinstance(p, exp.Alias) else self._column_name(n, e))
-            if self._is_srf(n):
+            if self._is_srf(n) and not self._holds_srf(_unparenthesized(n)):
                 srf.append(len(out_exprs) - 1)
             elif self._holds_srf(n):
                 # PostgreSQL expands it and computes the expression around it per element: not yet here
@@ -274,6 +274,9 @@ class Planner:
                     continue
                 if distinct is not None and not distinct.args.get("on"):
                     raise SqlError("42P10", "for SELECT DISTINCT, ORDER BY expressions must appear in select list")
+                if self._is_srf(o.this) or self._holds_srf(o.this):
+                    raise SqlError("0A000", "set-returning functions in ORDER BY are not supported by orbitdb",
+                                   hint="Call the function in FROM and refer to its column.")
                 e = out_comp.compile(o.this)
                 if e.type.oid == T.UNKNOWN.oid:
                     e = coerce(e, T.TEXT)
@@ -961,6 +964,8 @@ class Planner:
             inner_scope = Scope([], parent=lateral_scope, level=lateral_scope.level + 1)
         else:
             inner_scope = Scope([], parent=scope.parent, level=scope.level + 1) if scope.parent else Scope()
+        if any(self._is_srf(a) or self._holds_srf(a) for a in args):
+            raise SqlError("0A000", "set-returning functions must appear at top level of FROM")
         comp = Compiler(self, inner_scope, self.rt, where="functions in FROM")
         e = call_by_name(comp, name, args, fnode)
         rel = alias or name
@@ -1372,6 +1377,12 @@ def _system_relation(session: Session, schema: str | None, name: str) -> Any:
     except ImportError:  # the system catalogs are optional while they are being built
         return None
     return system_relation(session, schema, name)
+
+
+def _unparenthesized(node: exp.Expression) -> exp.Expression:
+    while isinstance(node, exp.Paren):
+        node = node.this
+    return node
 
 
 def _signed_number(node: exp.Expression) -> tuple[int, exp.Literal] | None:

@@ -300,3 +300,23 @@ SELECT 1 ORDER BY -1; -- error 42P10 message
 SELECT 1 GROUP BY -1; -- error 42P10 message
 SELECT 1 ORDER BY 2147483648; -- error 42601 message
 SELECT 1 AS x UNION SELECT 2 ORDER BY -1; -- error 42P10 message
+-- nested ARRAY constructors (tests/sql/test_limits.py has them 30 deep, too deep for this harness's sqlglot)
+SELECT ARRAY[ARRAY[ARRAY[ARRAY[ARRAY[ARRAY[1, 2]]]]]], array_ndims(ARRAY[ARRAY[ARRAY[ARRAY[ARRAY[ARRAY[1, 2]]]]]]);
+SELECT ARRAY[ARRAY[ARRAY[array_length(ARRAY[ARRAY[ARRAY[ARRAY[1]]]], 1)]]], ARRAY[ARRAY[ARRAY[ARRAY[1, 2]]]] @> ARRAY[ARRAY[ARRAY[ARRAY[2]]]];
+CREATE TABLE typed_arrays (a int ARRAY[3], b text ARRAY);
+INSERT INTO typed_arrays VALUES (ARRAY[ARRAY[ARRAY[ARRAY[1]]]], ARRAY['x']);
+SELECT a, b FROM typed_arrays;
+-- set-returning functions where PostgreSQL takes no set
+SELECT 1 WHERE generate_series(1, 2) > 0; -- error 0A000 message
+SELECT 1 HAVING generate_series(1, 2) > 0; -- error 0A000 message
+SELECT 1 LIMIT generate_series(1, 2); -- error 0A000 message
+VALUES (generate_series(1, 2)); -- error 0A000 message
+SELECT * FROM (VALUES (1)) v(x) JOIN (VALUES (1)) w(y) ON generate_series(1, 2) = x; -- error 0A000 message
+SELECT * FROM generate_series(1, generate_series(1, 2)); -- error 0A000 message
+SELECT sum(generate_series(1, 2)); -- error 0A000 message
+SELECT sum(generate_series(1, 2)) OVER () FROM (VALUES (1)) v(x); -- error 0A000 message
+CREATE TABLE srf_default (a int DEFAULT generate_series(1, 2)); -- error 0A000 message
+CREATE TABLE srf_check (a int CHECK (generate_series(1, 2) > 0)); -- error 0A000 message
+SELECT generate_series(1, 2) AS g ORDER BY g DESC;
+SELECT x FROM (VALUES (1), (3)) v(x) WHERE x IN (SELECT generate_series(1, 2));
+SELECT CAST(repeat('9', 5000) AS jsonb) = CAST(repeat('9', 5000) AS jsonb);
