@@ -78,6 +78,20 @@ void odb_snapshot_release(odb_db *db, odb_snapshot *snapshot);
 /* An iterator over user keys at snapshot (NULL: now). NULL on out-of-memory. */
 odb_iter *odb_db_iter(odb_db *db, const odb_snapshot *snapshot);
 
+/* Ingestion: a large atomic write given as sorted entries, written straight into a
+ * new level-0 table instead of the WAL and memtable (so it costs a table
+ * builder's buffers, not its own size twice in memory). Begin takes the head
+ * of the write queue (other writers wait until finish or abort), flushes every
+ * memtable and fixes the sequence number all entries get; add takes user keys
+ * in strictly increasing order (ODB_INVALID_ARGUMENT otherwise); finish makes
+ * the table durable and installs it (the entries become visible at once, all
+ * or nothing); abort drops it. Either frees the handle. */
+typedef struct odb_ingest odb_ingest;
+int odb_ingest_begin(odb_db *db, odb_ingest **out, odb_error *err);
+int odb_ingest_add(odb_ingest *ig, odb_slice key, odb_slice value, int is_delete, odb_error *err);
+int odb_ingest_finish(odb_ingest *ig, odb_error *err);
+void odb_ingest_abort(odb_ingest *ig);
+
 /* Writes every memtable to table files and waits for it. */
 int odb_flush(odb_db *db, odb_error *err);
 /* Compacts everything to the bottom-most level and waits for it. */

@@ -113,6 +113,12 @@ cdef extern from "db.h" nogil:
     odb_snapshot *odb_snapshot_new(odb_db *db)
     void odb_snapshot_release(odb_db *db, odb_snapshot *snapshot)
     odb_iter *odb_db_iter(odb_db *db, const odb_snapshot *snapshot)
+    ctypedef struct odb_ingest:
+        pass
+    int odb_ingest_begin(odb_db *db, odb_ingest **out, odb_error *err)
+    int odb_ingest_add(odb_ingest *ig, odb_slice key, odb_slice value, int is_delete, odb_error *err)
+    int odb_ingest_finish(odb_ingest *ig, odb_error *err)
+    void odb_ingest_abort(odb_ingest *ig)
     int odb_flush(odb_db *db, odb_error *err)
     int odb_compact_all(odb_db *db, odb_error *err)
     char *odb_property(odb_db *db, const char *name)
@@ -155,6 +161,7 @@ cdef class Engine:
     cdef void _leave_with(self, Snapshot snapshot)
     cdef _write(self, WriteBatch batch, sync)
     cdef _release_snapshot(self, Snapshot s)
+    cdef _ingest_ended(self)
     # read(ctx, value bytes) for key's value at snapshot (None: now), or None when it is absent;
     # the bytes are the engine's, valid only during the call (no Python bytes object is made)
     cdef object get_with(self, odb_slice key, Snapshot snapshot, value_reader read, object ctx)

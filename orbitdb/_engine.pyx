@@ -199,6 +199,71 @@ cdef class WriteBatch:
         return odb_batch_count(&self.batch)
 
 
+cdef class Ingest:
+    """An ingestion begun by Engine.ingest(): add() entries in strictly increasing key
+    order (value None: a deletion), then finish() (all become visible at once, durably) or
+    abort()."""
+    cdef odb_ingest *ig
+    cdef Engine engine
+
+    def add(self, key, value):
+        cdef _Key k = _Key.__new__(_Key)
+        cdef _Key v
+        cdef odb_error err
+        cdef odb_slice vs = odb_slice_make(NULL, 0)
+        cdef int rc
+        if self.ig == NULL:
+            raise EngineError("ingestion is finished")
+        _view(key, k, "key")
+        if value is not None:
+            v = _Key.__new__(_Key)
+            _view(value, v, "value")
+            vs = v.s
+        rc = odb_ingest_add(self.ig, k.s, vs, 1 if value is None else 0, &err)
+        if rc != ODB_OK:
+            raise _error(&err)
+
+    def finish(self):
+        cdef odb_error err
+        cdef odb_ingest *ig = self.ig
+        cdef int rc
+        if ig == NULL:
+            raise EngineError("ingestion is finished")
+        self.ig = NULL
+        try:
+            with nogil:
+                rc = odb_ingest_finish(ig, &err)
+        finally:
+            self.engine._ingest_ended()
+        if rc != ODB_OK:
+            raise _error(&err)
+
+    def abort(self):
+        cdef odb_ingest *ig = self.ig
+        if ig == NULL:
+            return
+        self.ig = NULL
+        with nogil:
+            odb_ingest_abort(ig)
+        self.engine._ingest_ended()
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, exc_type, exc, tb):
+        if exc_type is None:
+            self.finish()
+        else:
+            self.abort()
+
+    def __dealloc__(self):
+        if self.ig != NULL:
+            odb_ingest_abort(self.ig)
+            self.ig = NULL
+            if self.engine is not None:
+                self.engine._ingest_ended()
+
+
 cdef class Snapshot:
     """A consistent read view; released by release(), by del, or when the engine closes."""
 
@@ -684,6 +749,31 @@ cdef class Engine:
             return it
         finally:
             self._leave()
+
+    def ingest(self):
+        """An Ingest: a large atomic write of entries given in increasing key order, written
+        straight into a new table (not the WAL and memtable). Other writers wait until it is
+        finished or aborted; use it as a context manager (finished on success, aborted on
+        an exception)."""
+        cdef odb_error err
+        cdef odb_ingest *ig = NULL
+        cdef int rc
+        self._enter()
+        try:
+            with nogil:
+                rc = odb_ingest_begin(self.db, &ig, &err)
+            if rc != ODB_OK:
+                raise _error(&err)
+        except BaseException:
+            self._leave()
+            raise
+        handle = Ingest.__new__(Ingest)
+        (<Ingest>handle).ig = ig
+        (<Ingest>handle).engine = self
+        return handle
+
+    cdef _ingest_ended(self):
+        self._leave()
 
     def flush(self):
         cdef odb_error err

@@ -193,7 +193,7 @@ def serve(args: argparse.Namespace) -> int:
     from orbitdb.pgwire import AuthSettings, BindError, Server, server_context
     from orbitdb.pgwire.connection_log import LogSettings
     from orbitdb.pgwire.transport_policy import TransportPolicy, parse_networks
-    from orbitdb.sql.spill.process import MemoryBudget
+    from orbitdb.sql.spill.process import MemoryBudget, map_large_allocations
 
     try:
         config, level = _settings(args)
@@ -209,6 +209,7 @@ def serve(args: argparse.Namespace) -> int:
         print(f"orbitdb: configuration error: {exc}", file=sys.stderr)
         return EXIT_USAGE
     setup_logging(level, config.log_format)
+    map_large_allocations()
 
     server = Server(
         None,

@@ -119,7 +119,11 @@ def convert_query(sql: str, params: Sequence[Any] | Mapping[str, Any] | None) ->
 
 def _out_value(v: Any) -> Any:
     if isinstance(v, Interval):
-        return v.to_timedelta()
+        try:
+            return v.to_timedelta()
+        except OverflowError:  # a datetime.timedelta holds at most 999999999 days
+            raise SqlError("22008", "interval out of range for a Python timedelta",
+                           detail="A timedelta holds at most 999999999 days; select the interval as text.") from None
     if isinstance(v, list):
         return [_out_value(x) for x in v]
     return v
@@ -136,7 +140,18 @@ def _json_value(v: Any) -> Any:
 
     from orbitdb.sql.pgtext import format_text
 
-    return json.loads(format_text(v, 3802))
+    return json.loads(format_text(v, 3802), parse_int=_json_int)
+
+
+def _json_int(text: str) -> int | Any:
+    """A JSON integer as an int, or a Decimal when it has more digits than Python converts
+    (its default limit of 4300: jsonb holds numbers of any size)."""
+    try:
+        return int(text)
+    except ValueError:
+        import decimal
+
+        return decimal.Decimal(text)
 
 
 def _json_array_value(v: list[Any]) -> list[Any]:
@@ -296,7 +311,6 @@ class Cursor:
             self._fetched_before += self._pos
             self._rows = []
             self._pos = 0
-        stream.restart_timeout()
         batch = stream.fetch(n)
         self._rows.extend(self._converted(batch))
         if stream.exhausted:
@@ -313,6 +327,10 @@ class Cursor:
         """Produces rows until n wait to be fetched (None: to the end); an error stops the
         statement and is kept for the fetch that reaches it."""
         try:
+            if self._stream is not None:
+                # one fetch call is one statement for statement_timeout (as FETCH is), however many
+                # batches it takes: fetchall() of an endless query stops, it does not fill memory
+                self._stream.restart_timeout()
             while self._stream is not None and (n is None or len(self._rows) - self._pos < n):
                 self._produce(batch if n is None else max(n - (len(self._rows) - self._pos), batch))
         except SqlError as e:

@@ -134,6 +134,44 @@ static void check_all(odb_db *db) {
     odb_iter_destroy(it);
 }
 
+/* An ingestion of a sorted run of keys (puts and deletes), kept in the model once it is
+ * finished; every third one hits a key out of order, is refused and aborted, and changes
+ * nothing. */
+static void ingest_run(odb_db *db, int op) {
+    static int keys[KEYSPACE], dels[KEYSPACE];
+    int n = 0;
+    for (int i = rand() % 50; i < KEYSPACE; i += 1 + rand() % 9) {
+        keys[n] = i;
+        dels[n++] = rand() % 4 == 0;
+    }
+    int refused = op % 3 == 0 && n > 5;
+    odb_ingest *ig;
+    odb_error err;
+    char k[16], v[32];
+    CHECK_OK(odb_ingest_begin(db, &ig, &err), &err);
+    for (int j = 0; j < n; j++) {
+        key_of(keys[j], k);
+        snprintf(v, sizeof v, "g%d-%d", keys[j], op);
+        if (refused && j == 5) {
+            key_of(keys[0], k); /* not after the last key added */
+            CHECK(odb_ingest_add(ig, odb_slice_make(k, strlen(k)), odb_slice_make(v, strlen(v)), 0, &err) ==
+                  ODB_INVALID_ARGUMENT);
+            odb_ingest_abort(ig);
+            return;
+        }
+        CHECK_OK(odb_ingest_add(ig, odb_slice_make(k, strlen(k)), odb_slice_make(v, strlen(v)), dels[j], &err), &err);
+    }
+    CHECK_OK(odb_ingest_finish(ig, &err), &err);
+    for (int j = 0; j < n; j++) {
+        free(model[keys[j]]);
+        model[keys[j]] = NULL;
+        if (!dels[j]) {
+            snprintf(v, sizeof v, "g%d-%d", keys[j], op);
+            model[keys[j]] = strdup(v);
+        }
+    }
+}
+
 typedef struct thread_arg {
     odb_db *db;
     int id;
@@ -211,6 +249,8 @@ int main(void) {
             db = open_db(dir, 8192);
         } else if (r == 92 && op % 11 == 0) {
             CHECK_OK(odb_compact_all(db, &err), &err);
+        } else if (r == 93 && op % 5 == 0) {
+            ingest_run(db, op);
         }
         if (op % 5000 == 0) {
             check_all(db);
@@ -255,9 +295,26 @@ int main(void) {
         args[t].id = t + 10;
         CHECK(pthread_create(&th[t], NULL, writer_main, &args[t]) == 0);
     }
+    /* an ingestion among them: the writers wait for it, nothing is lost or reordered */
+    odb_ingest *ig;
+    CHECK_OK(odb_ingest_begin(db, &ig, &err), &err);
+    for (int i = 0; i < 3000; i++) {
+        char key[32];
+        snprintf(key, sizeof key, "i-%05d", i);
+        CHECK_OK(odb_ingest_add(ig, odb_slice_make(key, strlen(key)), odb_slice_make("in", 2), 0, &err), &err);
+    }
+    CHECK_OK(odb_ingest_finish(ig, &err), &err);
     for (int t = 0; t < 4; t++) {
         pthread_join(th[t], NULL);
     }
+    odb_buf_init(&val);
+    for (int i = 0; i < 3000; i++) {
+        char key[32];
+        snprintf(key, sizeof key, "i-%05d", i);
+        CHECK(odb_get(db, odb_slice_make(key, strlen(key)), NULL, &val, &err) == ODB_OK);
+        CHECK(val.len == 2 && memcmp(val.data, "in", 2) == 0);
+    }
+    odb_buf_free(&val);
     odb_buf_init(&val);
     for (int t = 10; t < 14; t++) {
         for (int i = 0; i < 500; i++) {

@@ -36,6 +36,7 @@ from orbitdb.pgwire.transport_policy import TransportPolicy
 from orbitdb.sql.errors import SqlError, internal_error
 from orbitdb.sql.numeric import CTX as NUMERIC_CONTEXT
 from orbitdb.sql.result import CopyIn, CopyOut, Notice, Result
+from orbitdb.sql.spill.process import TRIM_AFTER_BYTES, trim
 
 log = logging.getLogger("orbitdb.pgwire")
 
@@ -279,12 +280,17 @@ class Connection:
             ord("E"): extended.execute,
             ord("C"): extended.close,
         }
+        large = False
         while True:
+            body = b""  # the last message's body is not kept while the next one is awaited
+            if large:
+                trim()  # its copies are freed now: the heap gives them back (glibc would keep them)
             if not stream.has_buffered_input():
                 stream.flush()  # answer everything before waiting for the client
                 if not self.in_pipeline:
                     self._wait_while_idle()
             kind, body = stream.read_message()
+            large = len(body) >= TRIM_AFTER_BYTES
             if kind == ord("X"):
                 return
             if kind == ord("S"):
@@ -302,7 +308,10 @@ class Connection:
                     self.session.begin_implicit()
                 self._extended_message(handler, body)
             elif kind == ord("Q"):
-                ok = self._simple_query(body)
+                sql = self._query_text(body)
+                body = b""  # decoded: a huge query text is not held twice while it runs
+                ok = sql is not None and self._simple_query(sql)
+                sql = None
                 self._end_pipeline(ok)  # a Query after pipelined messages joins, then ends, their transaction
                 self._ready()
             elif kind == ord("H"):
@@ -364,15 +373,18 @@ class Connection:
 
     # --- simple query -----------------------------------------------------------------------
 
-    def _simple_query(self, body: bytes) -> bool:
-        """Runs a Query message; False when it answered an error."""
+    def _query_text(self, body: bytes) -> str | None:
+        """The text of a Query message; None when it is not valid UTF-8 (answered)."""
         try:
-            sql = frontend.parse_query(body)
+            return frontend.parse_query(body)
         except ProtocolError as exc:
             if exc.fatal:
                 raise
             self._send_error(exc)
-            return False
+            return None
+
+    def _simple_query(self, sql: str) -> bool:
+        """Runs a Query message's text; False when it answered an error."""
         self.extended.drop_unnamed()
         self.log_statement("statement", "", sql)
         items = None

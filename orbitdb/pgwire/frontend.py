@@ -45,9 +45,10 @@ class Body:
         end = self.data.find(b"\x00", self.pos)
         if end < 0:
             raise ProtocolError("invalid string in message", fatal=False)
-        raw = self.data[self.pos : end]
+        start = self.pos
         self.pos = end + 1
-        return decode_utf8(raw)
+        with memoryview(self.data) as view:  # decoded in place: a huge query is not copied first
+            return decode_utf8(view[start:end])
 
     def rest(self) -> bytes:
         chunk = self.data[self.pos :]
@@ -59,11 +60,11 @@ class Body:
             raise ProtocolError("invalid message format", fatal=False)
 
 
-def decode_utf8(raw: bytes) -> str:
+def decode_utf8(raw: bytes | memoryview) -> str:
     try:
-        return raw.decode("utf-8")
+        return str(raw, "utf-8")
     except UnicodeDecodeError as exc:
-        bad = utf8_error_bytes(raw[exc.start :])
+        bad = utf8_error_bytes(bytes(raw[exc.start : exc.start + 4]))
         raise ProtocolError(
             f'invalid byte sequence for encoding "UTF8": {bad}',
             fatal=False,

@@ -55,7 +55,8 @@ class Stream:
             data = bytes(self._inbuf)
             self._inbuf = bytearray()
             return data
-        data = bytes(self._inbuf[:n])
+        with memoryview(self._inbuf) as view:  # one copy of a large body, not two
+            data = bytes(view[:n])
         del self._inbuf[:n]
         return data
 

@@ -161,7 +161,10 @@ def _tz() -> Any:
 
 
 def reg_to_text(v: int, oid: int) -> str:
-    """regclass / regtype / regnamespace output: the object's name, or the number."""
+    """regclass / regtype / regnamespace output: the object's name, or the number ("-" for the
+    invalid oid 0, as every reg* output function prints it)."""
+    if v == 0:
+        return "-"
     if oid == T.REGTYPE.oid:
         t = T.BY_OID.get(v)
         return t.display() if t is not None else str(v)

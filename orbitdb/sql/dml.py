@@ -157,7 +157,11 @@ class CompiledInsert(Compiled):
                     if ix is not None:
                         self.arbiter = [ix.name]
         elif keys:
-            cols = sorted(ident(k.this.this) if isinstance(k, exp.Ordered) else ident(k.this) for k in keys)
+            named = [_conflict_column(k, table) for k in keys]
+            if None in named:  # an expression: orbitdb has no expression indexes to match it
+                raise SqlError("42P10", "there is no unique or exclusion constraint matching the ON CONFLICT "
+                               "specification")
+            cols = sorted(n for n in named if n is not None)
             arb = []
             if sorted(table.primary_key) == cols:
                 arb.append(self.writer.pk_name)
@@ -505,3 +509,38 @@ def _get(i: int) -> Fn:
 
 __all__ = ["ScopeColumn", "compile_dml"]
 
+
+_NO_MATCH = (exp.Paren, exp.Func, exp.Collate, exp.Opclass)
+
+
+def _conflict_column(key: exp.Expression, table: TableDef) -> str | None:
+    """An ON CONFLICT inference element as PostgreSQL's grammar reads it (index_elem): a column
+    name, or None for an expression (a function call, a parenthesized expression, a collation or
+    operator class); what the grammar cannot read is a syntax error."""
+    node = key
+    if isinstance(key, exp.Ordered):
+        if key.args.get("desc") is not None:
+            raise SqlError("42P10", "ASC/DESC is not allowed in ON CONFLICT clause")
+        if key.args.get("nulls_first"):
+            raise SqlError("42P10", "NULLS FIRST/LAST is not allowed in ON CONFLICT clause")
+        node = key.this
+    inner = node
+    while isinstance(inner, exp.Paren):
+        inner = inner.this
+    if isinstance(inner, exp.Column) and not inner.table and not isinstance(inner.this, exp.Star):
+        name = ident(inner.this)
+        if name not in [c.name for c in table.columns]:
+            raise SqlError("42703", f'column "{name}" does not exist')
+        return name  # (a parenthesized column is a column too, as PostgreSQL infers it)
+    if isinstance(node, _NO_MATCH):
+        return None
+    if isinstance(node, exp.Binary):
+        rendered = node.sql(dialect="postgres")
+        near = rendered[len(node.left.sql(dialect="postgres")):].split()[0]
+    elif isinstance(node, exp.Column):
+        near = ")"  # a qualified name reads as the start of a function call
+    elif isinstance(node, exp.Boolean):
+        near = "true" if node.this else "false"
+    else:
+        near = node.sql(dialect="postgres").split()[0] if node.sql(dialect="postgres") else ""
+    raise SqlError("42601", f'syntax error at or near "{near}"')

@@ -680,6 +680,7 @@ _HANDLERS: dict[type, Callable[[Compiler, Any], E]] = {
     exp.Paren: Compiler._paren,
     exp.Literal: Compiler._literal,
     exp.ByteString: Compiler._bytestring,
+    exp.RawString: Compiler._bytestring,  # a dollar-quoted string constant
     exp.Null: Compiler._null,
     exp.Boolean: Compiler._boolean,
     exp.Column: Compiler._column,

@@ -58,6 +58,8 @@ _SIMPLE_ESCAPES = {"b": "\b", "f": "\f", "n": "\n", "r": "\r", "t": "\t"}
 # a run of identifier characters that could be longer than 63 bytes (4 bytes a character at most)
 _UESCAPE = re.compile(r"\s*UESCAPE\b\s*", re.IGNORECASE)
 _MAYBE_LONG = re.compile(f"{_IDENT_CHAR}{{16,}}")
+# a "$" that does not start a parameter: a dollar quote, part of an identifier, or a syntax error
+_NOT_A_PARAMETER = re.compile(r"\$(?![0-9])")
 
 
 def check_statement(text: str, offset: int = 0) -> tuple[str, tuple[Notice, ...]]:
@@ -66,7 +68,8 @@ def check_statement(text: str, offset: int = 0) -> tuple[str, tuple[Notice, ...]
     if "\x00" in text:
         raise _invalid_byte(b"\x00")
     numbers = _MAYBE_JUNK.search(text) is not None
-    if not numbers and "\\" not in text and "&" not in text and '"' not in text and not _MAYBE_LONG.search(text):
+    if (not numbers and "\\" not in text and "&" not in text and '"' not in text and not _MAYBE_LONG.search(text)
+            and not _NOT_A_PARAMETER.search(text)):
         return text, ()
     return _Scanner(text, offset, numbers).run()
 
@@ -114,9 +117,9 @@ class _Scanner:
 
     # --- rewriting ------------------------------------------------------------------------------
 
-    def _replace(self, start: int, end: int, replacement: str) -> None:
+    def _replace(self, start: int, end: int, *replacement: str) -> None:
         self.parts.append(self.text[self.copied:start])
-        self.parts.append(replacement)
+        self.parts.extend(replacement)
         self.copied = end
 
     def _error_at(self, sqlstate: str, message: str, index: int, hint: str | None = None) -> SqlError:
@@ -199,9 +202,13 @@ class _Scanner:
             return i + 1  # part of an identifier such as a$b
         m = _DOLLAR_TAG.match(text, i)
         if m is None:
-            return i + 1  # a parameter ($1) or an operator
+            if text[i + 1 : i + 2].isdigit():
+                return i + 1  # a parameter ($1): its number is read next
+            raise self._error_at("42601", 'syntax error at or near "$"', i)  # no operator has a "$"
         j = text.find(m.group(0), m.end())
-        return len(text) if j < 0 else j + len(m.group(0))
+        if j < 0:
+            raise self._error_at("42601", f'unterminated dollar-quoted string at or near "{text[i:]}"', i)
+        return j + len(m.group(0))
 
     def _quoted_identifier(self, i: int) -> int:
         text = self.text
@@ -256,8 +263,9 @@ class _Scanner:
             escaped = True
         if not escaped:
             return end
-        value = decode_utf8(bytes(out))
-        self._replace(start, end, "'" + value.replace("'", "''") + "'")
+        value = decode_utf8(out)
+        del out  # a huge literal is held once as bytes, once as text, not more
+        self._replace(start, end, "'", value.replace("'", "''"), "'")
         return end
 
     def _escape(self, j: int, out: bytearray, pair_first: int) -> tuple[int, int]:
@@ -354,12 +362,12 @@ class _Scanner:
         pair_first = 0
         base = start + 3  # errors point into the body, after U&'
         while i < n:
-            ch = body[i]
-            if ch != escape:
+            j = body.find(escape, i)
+            if j != i:  # a run of plain characters, taken whole (a huge literal is not split up)
                 if pair_first:
                     raise self._error_at("42601", "invalid Unicode surrogate pair", base + i)
-                out.append(ch)
-                i += 1
+                out.append(body[i:] if j < 0 else body[i:j])
+                i = n if j < 0 else j
                 continue
             if body[i + 1 : i + 2] == escape:
                 if pair_first:
@@ -463,7 +471,7 @@ def utf8_error_bytes(raw: bytes) -> str:
     return " ".join(f"0x{b:02x}" for b in raw[:length])
 
 
-def decode_utf8(raw: bytes) -> str:
+def decode_utf8(raw: bytes | bytearray) -> str:
     """Bytes that must be valid UTF-8 without NUL, as PostgreSQL's pg_verifymbstr checks text:
     22021 naming the first bad sequence."""
     nul = raw.find(0)

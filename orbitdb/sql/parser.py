@@ -231,7 +231,8 @@ def _space_params(sql: str) -> str:
         return sql
     out = []
     prev_kind = "ws"
-    for kind, text in _tokens(sql):
+    for kind, start, end in _tokens(sql):
+        text = sql[start:end]
         if kind == "dollar" and text[1:].isdigit() and prev_kind not in ("ws",):
             out.append(" ")
         out.append(text)
@@ -242,10 +243,68 @@ def _space_params(sql: str) -> str:
 _PARAM_GLUED = re.compile(r"[^\s]\$\d")
 
 
+# sqlglot reads ARRAY[ first as the start of a type, then again as an expression: nested
+# constructors cost 2^depth (30 of them, 200 bytes, would parse for days, deaf to
+# statement_timeout and cancel). Nested this deep, they are given to it as calls of this name,
+# which parse once, and turned back into constructors in the tree.
+_ARRAY_CALL = "orbitdb_array_constructor"
+_DEEP_ARRAYS = 4
+# words after which ARRAY[ is a constructor (after a type name it is SQL's "int ARRAY[3]")
+_EXPRESSION_AFTER = frozenset({
+    "SELECT", "WHERE", "AND", "OR", "NOT", "WHEN", "THEN", "ELSE", "IN", "VALUES", "BY", "ON", "RETURNING",
+    "SET", "LIMIT", "OFFSET", "BETWEEN", "CASE", "IS", "LIKE", "ILIKE", "HAVING", "DISTINCT", "ALL", "ANY",
+    "SOME", "ARRAY", "USING", "DEFAULT", "CHECK", "RETURN", "ROW", "OVER", "FILTER", "EXISTS"})
+
+
+def _array_calls(sql: str) -> str:
+    """ARRAY[...] as calls of _ARRAY_CALL when constructors nest _DEEP_ARRAYS deep or more."""
+    if "[" not in sql or sql.lower().count("array") < _DEEP_ARRAYS:
+        return sql
+    spans = [(k, a, b) for k, a, b in _tokens(sql) if k not in ("ws", "comment")]
+    edits: list[tuple[int, int, str]] = []
+    opened: list[bool] = []  # per open "[": whether it opens a constructor
+    deepest = depth = 0
+    for n, (kind, start, end) in enumerate(spans):
+        text = sql[start:end]
+        if text == "[":
+            word = sql[spans[n - 1][1] : spans[n - 1][2]].upper() if n else ""
+            before = sql[spans[n - 2][1] : spans[n - 2][2]] if n > 1 else ""
+            ctor = word == "ARRAY" and (n < 2 or spans[n - 2][0] != "word" or before.upper() in _EXPRESSION_AFTER)
+            opened.append(ctor)
+            if ctor:
+                depth += 1
+                deepest = max(deepest, depth)
+                edits.append((spans[n - 1][1], end, _ARRAY_CALL + "("))
+        elif text == "]" and opened and opened.pop():
+            depth -= 1
+            edits.append((start, end, ")"))
+    if deepest < _DEEP_ARRAYS:
+        return sql
+    parts = []
+    done = 0
+    for start, end, replacement in edits:
+        parts.append(sql[done:start])
+        parts.append(replacement)
+        done = end
+    parts.append(sql[done:])
+    return "".join(parts)
+
+
+def _array_constructors(tree: exp.Expression) -> exp.Expression:
+    """The calls _array_calls made, constructors again."""
+    for call in list(tree.find_all(exp.Anonymous)):
+        if call.name == _ARRAY_CALL:
+            call.replace(exp.Array(expressions=list(call.expressions), value_constructor=False))
+    return tree
+
+
 @text_cached(budget=32 << 20, max_text=16 << 10, per_char=320, fixed=3000)
 def _parse_cached(sql: str) -> exp.Expression:
     try:
-        trees = sqlglot.parse(_protect_intervals(_space_params(sql)), read="postgres")
+        text = _array_calls(sql)
+        trees = sqlglot.parse(_protect_intervals(_space_params(text)), read="postgres")
+        if text is not sql:
+            trees = [_array_constructors(t) if t is not None else None for t in trees]
     except ParseError as e:
         near = _near(sql, e)
         msg = f'syntax error at or near "{near}"' if near else "syntax error at end of input"
@@ -303,7 +362,8 @@ _POSSESSIVE = "+" if sys.version_info >= (3, 11) else ""
 _TOKEN = re.compile(
     r"(?P<ws>\s+)|(?P<comment>--[^\n]*|/\*.*?\*/)"
     r"|(?P<estr>[eEbBxXuU]&?'[^'\\]*P(?:(?:\\.|'')[^'\\]*P)*P')"
-    r"|(?P<str>'[^']*P(?:''[^']*P)*P')|(?P<qid>\"[^\"]*P(?:\"\"[^\"]*P)*P\")|(?P<dollar>\$[A-Za-z_0-9]*)"
+    r"|(?P<str>'[^']*P(?:''[^']*P)*P')|(?P<qid>\"[^\"]*P(?:\"\"[^\"]*P)*P\")"
+    r"|(?P<dq>\$(?P<tag>(?:[A-Za-z_][A-Za-z_0-9]*)?)\$.*?\$(?P=tag)\$)|(?P<dollar>\$[A-Za-z_0-9]*)"
     r"|(?P<num>(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?)|(?P<word>[A-Za-z_][A-Za-z_0-9$]*)|(?P<op>::|\S)"
     .replace("*P", "*" + _POSSESSIVE),
     re.DOTALL,
@@ -334,12 +394,10 @@ class Normalized:
 
 
 @text_cached(budget=8 << 20, max_text=64 << 10, per_char=56, fixed=500)
-def _tokens(sql: str) -> tuple[tuple[str, str], ...]:
-    out = []
-    for m in _TOKEN.finditer(sql):
-        kind = m.lastgroup or "op"
-        out.append((kind, m.group(0)))
-    return tuple(out)
+def _tokens(sql: str) -> tuple[tuple[str, int, int], ...]:
+    """(kind, start, end) of each token: spans, not copies, so that a huge literal is not held
+    twice (its text and its token) before its value is taken out."""
+    return tuple((m.lastgroup or "op", m.start(), m.end()) for m in _TOKEN.finditer(sql))
 
 
 def _number_value(text: str) -> int | Decimal:
@@ -354,15 +412,28 @@ def _number_value(text: str) -> int | Decimal:
     return parse_numeric(text)
 
 
+_STRINGS = ("str", "dq")  # token kinds of string literals that become parameters
+
+
+def _string_value(sql: str, kind: str, start: int, end: int) -> str:
+    """The value of the string literal sql[start:end] (one copy of its body)."""
+    if kind == "dq":
+        tag_end = sql.index("$", start + 1) + 1
+        return sql[tag_end : end - (tag_end - start)]
+    return sql[start + 1 : end - 1].replace("''", "'")
+
+
 def normalize_literals(sql: str) -> Normalized | None:
     """Replaces the literals of a query or DML statement by $n parameters, so that
     statements differing only in their constants share one plan (clients such as
     psycopg2, psql and pgbench send values inlined). Literals whose position gives
     them meaning (ORDER BY 1, varchar(20), DATE '...', frame offsets) stay. None
     when there is nothing to take out or the statement has parameters already."""
-    toks = _tokens(sql)
-    sig = [(k, t) for k, t in toks if k not in ("ws", "comment")]
-    if not any(k in ("num", "str") for k, _ in sig) or any(k == "dollar" for k, _ in sig):
+    spans = _tokens(sql)
+    # a string literal (quoted or dollar-quoted) stands as its quote: its body is read once, when
+    # it becomes a value
+    sig = [(k, "'" if k in _STRINGS else sql[a:b]) for k, a, b in spans if k not in ("ws", "comment")]
+    if not any(k == "num" or k in _STRINGS for k, _ in sig) or any(k == "dollar" for k, _ in sig):
         return None
     parts: list[str] = []
     values: list[object] = []
@@ -375,10 +446,11 @@ def normalize_literals(sql: str) -> Normalized | None:
     prev2 = ""  # the one before it
     si = 0
     changed = False
-    for kind, text in toks:
+    for kind, start, end in spans:
         if kind in ("ws", "comment"):
-            parts.append(text)
+            parts.append(sql[start:end])
             continue
+        text = sig[si][1]
         nxt = sig[si + 1][1].upper() if si + 1 < len(sig) else ""
         upper = text.upper()
         replace = False
@@ -398,11 +470,11 @@ def normalize_literals(sql: str) -> Normalized | None:
                 ordinal_depth = depth
             elif upper in _CLAUSE_END and depth == ordinal_depth:
                 ordinal_clause = False
-        elif kind in ("num", "str"):
+        elif kind == "num" or kind in _STRINGS:
             in_type = bool(type_paren_depths)
-            ordinal = (kind == "num" and ordinal_clause and depth == ordinal_depth and prev in ("BY", ",")
-                       and nxt in _ORDINAL_END)
-            typed = kind == "str" and prev in _TYPED_LITERAL
+            ordinal = (kind == "num" and ordinal_clause and depth == ordinal_depth
+                       and (prev in ("BY", ",") or prev == "-" and prev2 in ("BY", ",")) and nxt in _ORDINAL_END)
+            typed = kind in _STRINGS and prev in _TYPED_LITERAL
             frame = nxt in ("PRECEDING", "FOLLOWING") or prev in ("FIRST", "NEXT")
             replace = not (in_type or ordinal or typed or frame)
         negative = False
@@ -425,14 +497,14 @@ def normalize_literals(sql: str) -> Normalized | None:
                     n = len(values)
                     numbers[key] = n
             else:
-                values.append(text[1:-1].replace("''", "'"))
+                values.append(_string_value(sql, kind, start, end))
                 n = len(values)
             parts.append(f"${n}")
             changed = True
         else:
-            parts.append(text)
+            parts.append(sql[start:end] if kind in _STRINGS else text)
         prev2 = prev
-        prev = upper if kind in ("word", "op") else ("#" if kind in ("num", "str") else upper)
+        prev = upper if kind in ("word", "op") else ("#" if kind == "num" or kind in _STRINGS else upper)
         si += 1
     if not changed:
         return None

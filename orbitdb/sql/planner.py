@@ -17,6 +17,7 @@ from orbitdb.sql.aggregates import AggCollector
 from orbitdb.sql.casts import ASSIGNMENT
 from orbitdb.sql.errors import SqlError
 from orbitdb.sql.expr import Compiler, E, Runtime, coerce, const, ident
+from orbitdb.sql.limits import INT4_MAX
 from orbitdb.sql.lockrows import LockRows, clause_name, lock_targets
 from orbitdb.sql.operators import sort_key_fn
 from orbitdb.sql.plans import (
@@ -249,7 +250,7 @@ class Planner:
             e = out_comp.compile(n)
             out_exprs.append(e)  # an unknown literal stays unknown: UNION and INSERT resolve it
             names.append(ident(p.args["alias"]) if isinstance(p, exp.Alias) else self._column_name(n, e))
-            if self._is_srf(n):
+            if self._is_srf(n) and not self._holds_srf(_unparenthesized(n)):
                 srf.append(len(out_exprs) - 1)
             elif self._holds_srf(n):
                 # PostgreSQL expands it and computes the expression around it per element: not yet here
@@ -273,6 +274,9 @@ class Planner:
                     continue
                 if distinct is not None and not distinct.args.get("on"):
                     raise SqlError("42P10", "for SELECT DISTINCT, ORDER BY expressions must appear in select list")
+                if self._is_srf(o.this) or self._holds_srf(o.this):
+                    raise SqlError("0A000", "set-returning functions in ORDER BY are not supported by orbitdb",
+                                   hint="Call the function in FROM and refer to its column.")
                 e = out_comp.compile(o.this)
                 if e.type.oid == T.UNKNOWN.oid:
                     e = coerce(e, T.TEXT)
@@ -401,7 +405,7 @@ class Planner:
 
     def _order_ref(self, node: exp.Expression, projections: list[exp.Expression], names: list[str]) -> int | None:
         """An ORDER BY / DISTINCT ON item that names an output column (ordinal or alias)."""
-        if isinstance(node, exp.Literal) and not node.is_string:
+        if _is_ordinal(node):
             n = _ordinal(node, "ORDER BY")
             if n < 1 or n > len(projections):
                 raise SqlError("42P10", f"ORDER BY position {n} is not in select list")
@@ -420,7 +424,7 @@ class Planner:
 
     def _resolve_group_ref(self, g: exp.Expression, select_nodes: list[exp.Expression],
                            aliases: dict[str, exp.Expression], scope: Scope) -> exp.Expression:
-        if isinstance(g, exp.Literal) and not g.is_string:
+        if _is_ordinal(g):
             n = _ordinal(g, "GROUP BY")
             if n < 1 or n > len(select_nodes):
                 raise SqlError("42P10", f"GROUP BY position {n} is not in select list")
@@ -981,6 +985,8 @@ class Planner:
             inner_scope = Scope([], parent=lateral_scope, level=lateral_scope.level + 1)
         else:
             inner_scope = Scope([], parent=scope.parent, level=scope.level + 1) if scope.parent else Scope()
+        if any(self._is_srf(a) or self._holds_srf(a) for a in args):
+            raise SqlError("0A000", "set-returning functions must appear at top level of FROM")
         comp = Compiler(self, inner_scope, self.rt, where="functions in FROM")
         e = call_by_name(comp, name, args, fnode)
         rel = alias or name
@@ -1141,7 +1147,7 @@ class Planner:
             names = [c.name for c in out.columns]
             for o in order.expressions:
                 idx = None
-                if isinstance(o.this, exp.Literal) and not o.this.is_string:
+                if _is_ordinal(o.this):
                     idx = _ordinal(o.this, "ORDER BY") - 1
                     if idx < 0 or idx >= len(out.columns):
                         raise SqlError("42P10", f"ORDER BY position {idx + 1} is not in select list")
@@ -1394,12 +1400,39 @@ def _system_relation(session: Session, schema: str | None, name: str) -> Any:
     return system_relation(session, schema, name)
 
 
-def _ordinal(node: exp.Literal, clause: str) -> int:
-    """ORDER BY 2 / GROUP BY 2: the position a number literal names (42601 for 1.5 or 1e3)."""
-    text = str(node.this)
-    if not text.isdigit():
+def _unparenthesized(node: exp.Expression) -> exp.Expression:
+    while isinstance(node, exp.Paren):
+        node = node.this
+    return node
+
+
+def _signed_number(node: exp.Expression) -> tuple[int, exp.Literal] | None:
+    """(sign, literal) of a number constant, negated or parenthesized as PostgreSQL's grammar
+    folds it (-1, -(1)); None for anything else."""
+    sign = 1
+    while isinstance(node, (exp.Paren, exp.Neg)):
+        if isinstance(node, exp.Neg):
+            sign = -sign
+        node = node.this
+    if isinstance(node, exp.Literal) and not node.is_string:
+        return sign, node
+    return None
+
+
+def _is_ordinal(node: exp.Expression) -> bool:
+    return _signed_number(node) is not None
+
+
+def _ordinal(node: exp.Expression, clause: str) -> int:
+    """ORDER BY 2 / GROUP BY 2: the position a number constant names. Only a constant the scanner
+    reads as an integer (digits, up to 2147483647) is one: 1.5, 1e3 and 2147483648 are 42601."""
+    signed = _signed_number(node)
+    assert signed is not None
+    sign, literal = signed
+    text = str(literal.this)
+    if not text.isdigit() or len(text.lstrip("0")) > 10 or int(text) > INT4_MAX:
         raise SqlError("42601", f"non-integer constant in {clause}")
-    return int(text[-19:]) if len(text) > 19 else int(text)
+    return sign * int(text)
 
 
 def _srf_columns(name: str, e: E) -> list[tuple[str, SqlType]]:

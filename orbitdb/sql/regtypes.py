@@ -15,6 +15,9 @@ _KINDS = {
 }
 
 
+_MAX_OID = 0xFFFFFFFF
+
+
 def _session() -> Any:
     try:
         from orbitdb.sql.session import current_session
@@ -32,8 +35,11 @@ def _env(session: Any) -> Any:
 def lookup_reg(text: str, type_oid: int, session: Any = None) -> int | None:
     """The oid a reg* type's input function finds for text, or None when there is no such object."""
     body = text.strip()
-    if body.isdigit():
-        return int(body)
+    if body.isascii() and body.isdigit():  # an oid, read as oidin reads it
+        digits = body.lstrip("0")
+        if len(digits) > 10 or int(digits or "0") > _MAX_OID:
+            raise SqlError("22003", f'value "{body}" is out of range for type oid')
+        return int(digits or "0")
     kind = _KINDS.get(type_oid)
     if kind is None:
         raise SqlError("42704", f"type with OID {type_oid} does not exist")

@@ -79,6 +79,11 @@ class WindowCollector:
             spec_node = spec_node or base.args.get("spec")
         spec.func = name
         spec.partition = []
+        keys = partition_nodes + ([o.this for o in order_node.expressions] if order_node is not None else [])
+        if any(c.planner._is_srf(k) or c.planner._holds_srf(k) for k in keys):
+            # PostgreSQL expands the set there, as in a query's ORDER BY
+            raise SqlError("0A000", "set-returning functions in window PARTITION BY and ORDER BY are not "
+                                    "supported by orbitdb")
         for p in partition_nodes:
             e = inner.compile(p)
             spec.partition.append((e.fn, sort_key_fn(e.type)))

@@ -15,8 +15,6 @@ import threading
 from collections.abc import Callable, Iterator
 from typing import Any
 
-from sortedcontainers import SortedDict
-
 from orbitdb.engine import Engine, EngineError, Snapshot, WriteBatch
 from orbitdb.storage.catalog import Catalog, SequenceDef, new_version
 from orbitdb.storage.errors import SerializationFailure, StorageError, engine_failure
@@ -40,6 +38,7 @@ from orbitdb.storage.locks import GRANTED, WAIT, LockManager, Tag, write_intent_
 from orbitdb.storage.moves import Moves
 from orbitdb.storage.serializable import CommitLog, ReadSet
 from orbitdb.storage.temp import TempObjects, TempOids, is_temp_oid
+from orbitdb.storage.writeset import WriteSet
 
 log = logging.getLogger("orbitdb.storage")
 
@@ -50,6 +49,9 @@ __all__ = ["INDEX_PREFIX", "READ_COMMITTED", "REPEATABLE_READ", "ROWID_PREFIX", 
 _ABSENT = object()
 _EMPTY: dict = {}
 _SEQ_LOG_AHEAD = 32  # values handed out before the sequence state is persisted again
+# a commit writing this much goes straight into a table of its own (Engine.ingest), not through
+# a write batch, the WAL and the memtable, which would each hold another copy of it
+INGEST_BYTES = 4 << 20
 
 READ_COMMITTED = "read committed"
 REPEATABLE_READ = "repeatable read"
@@ -237,7 +239,7 @@ class Transaction:
         self.isolation = isolation
         self.read_only = read_only
         self.snapshot: Snapshot | None = None
-        self.writes: SortedDict | dict = _EMPTY  # a SortedDict once something is written
+        self.writes: WriteSet | dict = _EMPTY  # a WriteSet once something is written
         self.undo: list[tuple[bytes, Any]] = []
         self.held: dict[Tag, int] = {}  # tag -> mask of modes this transaction holds
         self.held_log: list[tuple[Tag, int]] = []  # (tag, mode) acquired since the first open savepoint
@@ -373,36 +375,31 @@ class Transaction:
 
     def _merged(self, engine_items: Iterator[tuple[bytes, bytes]], start: bytes, stop: bytes,
                 reverse: bool) -> Iterator[tuple[bytes, bytes]]:
-        if not self.writes:
-            yield from engine_items
-            return
-        local = list(self.writes.irange(start, stop, inclusive=(True, False), reverse=reverse))
-        if not local:
-            yield from engine_items
-            return
+        """The engine's rows with our own writes over them (a deletion hides the row)."""
         writes = self.writes
-        li = 0
-        nlocal = len(local)
+        if not writes:
+            yield from engine_items
+            return
+        local = writes.items(start, stop, reverse)  # type: ignore[union-attr]
+        mine = next(local, None)
+        if mine is None:
+            yield from engine_items
+            return
         for k, v in engine_items:
-            while li < nlocal and ((local[li] < k) if not reverse else (local[li] > k)):
-                lk = local[li]
-                lv = writes.get(lk)
-                if lv is not None:
-                    yield lk, lv
-                li += 1
-            if li < nlocal and local[li] == k:
-                lv = writes.get(k)
-                li += 1
-                if lv is not None:
-                    yield k, lv
+            while mine is not None and ((mine[0] < k) if not reverse else (mine[0] > k)):
+                if mine[1] is not None:
+                    yield mine  # type: ignore[misc]
+                mine = next(local, None)
+            if mine is not None and mine[0] == k:
+                if mine[1] is not None:
+                    yield mine  # type: ignore[misc]
+                mine = next(local, None)
                 continue
             yield k, v
-        while li < nlocal:
-            lk = local[li]
-            lv = writes.get(lk)
-            if lv is not None:
-                yield lk, lv
-            li += 1
+        while mine is not None:
+            if mine[1] is not None:
+                yield mine  # type: ignore[misc]
+            mine = next(local, None)
 
     # -- locks --
     def lock(self, tag: Tag, mode: int, policy: int = WAIT, busy_message: str = "could not obtain lock") -> int:
@@ -461,7 +458,7 @@ class Transaction:
         if self.reads is not None:
             self._check_pivot(key)
         if self.writes is _EMPTY:
-            self.writes = SortedDict()
+            self.writes = WriteSet()
         if self.savepoints:  # only rolling back to a savepoint reads the undo log
             self.undo.append((key, self.writes.get(key, _ABSENT)))
         self.writes[key] = value
@@ -582,13 +579,22 @@ class Transaction:
             self._end()
 
     def _write(self, sync: bool) -> None:
+        store = self.store
+        writes = self.writes
+        if not self.catalog_modified and isinstance(writes, WriteSet) and writes.data_bytes >= INGEST_BYTES:
+            with store.engine.ingest() as ingest:  # one atomic, durable write (sync or not)
+                for key, value in writes.items():
+                    ingest.add(key, value)
+            epoch = store.commit_log.committed(writes, self.reads)
+            if self.moved:
+                store.moves.record(self.moved, epoch)
+            return
         batch = WriteBatch()
-        for key, value in self.writes.items():
+        for key, value in writes.items():
             if value is None:
                 batch.delete(key)
             else:
                 batch.put(key, value)
-        store = self.store
         if not self.catalog_modified:
             store.engine.write(batch, sync=sync)
             epoch = store.commit_log.committed(self.writes, self.reads)

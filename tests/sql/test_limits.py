@@ -6,6 +6,7 @@ and orbitdb.connect() on a server's data directory. Where PostgreSQL has an answ
 
 from __future__ import annotations
 
+import datetime
 import decimal
 import io
 import logging
@@ -435,3 +436,51 @@ def test_a_database_name_for_a_plain_directory_is_3d000(tmp_path: Path) -> None:
         assert cur.fetchone() == ("actors",)
     finally:
         c.close()
+
+
+# --- found by the hostile-client fuzzers ----------------------------------------------------------
+
+
+@pytest.mark.parametrize("sql", ["SELECT $$abc", "SELECT $q$abc$$", "SELECT 1 + $", "SELECT $_x FROM t"])
+def test_dollar_without_a_parameter_number_as_postgresql(conn: orbitdb.Connection, reference_pg: PgServer,
+                                                         pg_database: str, sql: str) -> None:
+    """An unterminated dollar quote, and a "$" that starts neither a quote nor a parameter (these
+    cannot go in the compat corpus: its statements are split at semicolons)."""
+    with pytest.raises(orbitdb.ProgrammingError) as info:
+        conn.cursor().execute(sql)
+    expected = _failure(_pg_connect(reference_pg, pg_database).cursor(), sql)
+    assert (info.value.sqlstate, str(info.value)) == expected
+
+
+def test_interval_beyond_a_python_timedelta_is_a_data_error(conn: orbitdb.Connection) -> None:
+    """DB-API hands intervals out as datetime.timedelta, which holds at most 999999999 days:
+    beyond it the fetch fails with 22008 (psycopg2 lets OverflowError escape); as text it works."""
+    cur = conn.cursor()
+    for sql in ("SELECT '178000000 years'::interval", "SELECT ARRAY['-2147483648 days'::interval]"):
+        with pytest.raises(orbitdb.DataError) as info:
+            cur.execute(sql)
+        assert info.value.sqlstate == "22008"
+    cur.execute("SELECT '-2147483648 days'::interval::text, '999999999 days'::interval")
+    assert cur.fetchall() == [("-2147483648 days", datetime.timedelta(days=999999999))]
+
+
+def test_thirty_nested_array_constructors_as_postgresql(conn: orbitdb.Connection, reference_pg: PgServer,
+                                                       pg_database: str) -> None:
+    """sqlglot alone parses nested ARRAY[ in 2^depth steps (this one for days, deaf to
+    statement_timeout); PostgreSQL answers at once that 30 dimensions are too many."""
+    sql = "SELECT ARRAY[ARRAY[ARRAY[ARRAY[ARRAY[ARRAY[ARRAY[ARRAY[ARRAY[ARRAY[ARRAY[ARRAY[ARRAY[ARRAY[ARRAY[ARRAY[ARRAY[ARRAY[ARRAY[ARRAY[ARRAY[ARRAY[ARRAY[ARRAY[ARRAY[ARRAY[ARRAY[ARRAY[ARRAY[ARRAY[1]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]"
+    with pytest.raises(orbitdb.OperationalError) as info:
+        conn.cursor().execute(sql)
+    expected = _failure(_pg_connect(reference_pg, pg_database).cursor(), sql)
+    assert (info.value.sqlstate, str(info.value)) == expected
+
+
+def test_fetchall_is_one_statement_for_statement_timeout(conn: orbitdb.Connection) -> None:
+    """A fetch call is timed as a statement, whatever the batches it takes: fetchall() of a long
+    query stops with 57014 instead of filling memory (each 1000-row batch alone is quick)."""
+    cur = conn.cursor()
+    cur.execute("SET statement_timeout = '500ms'")
+    with pytest.raises(orbitdb.OperationalError) as info:
+        cur.execute("SELECT pg_sleep(0.0002) FROM generate_series(1, 20000)")
+        cur.fetchall()
+    assert info.value.sqlstate == "57014"

@@ -127,6 +127,10 @@ REFUSED = {
     "CLUSTER t": "CLUSTER",
     "CREATE TABLE lk (LIKE t INCLUDING ALL)": "INCLUDING INDEXES",
     "DO $$ BEGIN END $$": "DO",
+    "SELECT a FROM t ORDER BY a, generate_series(1, 2)": "set-returning functions in ORDER BY",
+    "SELECT 1 FROM t GROUP BY generate_series(1, 2)": "set-returning functions in GROUP BY",
+    "SELECT generate_series(1, generate_series(1, 2))": "set-returning functions inside expressions",
+    "SELECT sum(a) OVER (PARTITION BY generate_series(1, 2)) FROM t": "set-returning functions in window",
 }
 
 

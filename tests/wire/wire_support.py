@@ -13,6 +13,7 @@ import subprocess
 import sys
 import threading
 import time
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -56,8 +57,10 @@ class ServerProcess:
         extra_args: list[str] | None = None,
         env: dict[str, str] | None = None,
         cwd: Path | None = None,
+        preexec_fn: Callable[[], None] | None = None,
     ):
-        """data_dir None: no --host/--data-dir/--port flags at all (the defaults, run in cwd)."""
+        """data_dir None: no --host/--data-dir/--port flags at all (the defaults, run in cwd).
+        preexec_fn runs in the child before the server starts (tests/hostile sets a memory cap)."""
         self.data_dir = data_dir
         self.host = "127.0.0.1"
         self.port = 0
@@ -75,7 +78,8 @@ class ServerProcess:
             if "--port" not in extra:
                 extra += ["--port", "0"]
         self.proc = subprocess.Popen(
-            args + extra, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, env=child_env, cwd=cwd
+            args + extra, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, env=child_env, cwd=cwd,
+            preexec_fn=preexec_fn,  # noqa: PLW1509 - callers pass only setrlimit, which takes no locks
         )
         self._reader = threading.Thread(target=self._read, daemon=True)
         self._reader.start()

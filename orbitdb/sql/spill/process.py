@@ -63,9 +63,9 @@ def rss_bytes() -> int | None:
     return _sampler.rss()
 
 
-def _malloc_trim() -> Any:
-    """glibc's malloc_trim, or None where there is none."""
-    # imported and looked up at the first trim, not at import: finding libc runs `ldconfig -p` in a
+def _libc_function(function: str) -> Any:
+    """A function of glibc, or None where there is none."""
+    # imported and looked up at first use, not at import: finding libc runs `ldconfig -p` in a
     # subprocess (10-15 ms of every start), and most processes never hold a statement that large
     import ctypes
     import ctypes.util
@@ -74,14 +74,27 @@ def _malloc_trim() -> Any:
     if not name:
         return None
     try:
-        libc = ctypes.CDLL(name)
-        return libc.malloc_trim
+        return getattr(ctypes.CDLL(name), function)
     except (OSError, AttributeError):
         return None
 
 
 _trim: Any = None
 _trim_looked_up = False
+_M_MMAP_THRESHOLD = -3  # mallopt's parameter (malloc.h)
+LARGE_ALLOCATION = 4 << 20
+
+
+def map_large_allocations() -> None:
+    """Blocks of LARGE_ALLOCATION bytes and more get mappings of their own, unmapped when freed.
+    glibc otherwise raises its threshold to the largest block freed (up to 32 MB), and a block
+    below it comes from the heap of the thread that asked, whose free top malloc_trim does not
+    give back: a 30 MB literal would stay resident after its statement (the server calls this)."""
+    mallopt = _libc_function("mallopt")
+    if mallopt is not None:
+        mallopt(_M_MMAP_THRESHOLD, LARGE_ALLOCATION)
+
+
 TRIM_AFTER_BYTES = 1 << 20  # a statement this large (text or temporary files) trims the heap when it ends
 
 
@@ -90,7 +103,7 @@ def trim() -> None:
     would stay in the resident size after the statement)."""
     global _trim, _trim_looked_up
     if not _trim_looked_up:
-        _trim = _malloc_trim()
+        _trim = _libc_function("malloc_trim")
         _trim_looked_up = True
     if _trim is not None:
         _trim(0)

@@ -105,6 +105,8 @@ def regclass_in(session: Any, text: str) -> int | None:
 
 def regclass_out(session: Any, oid: int) -> str:
     """A relation oid as regclass prints it: its name, qualified when not visible; the number if unknown."""
+    if oid == 0:
+        return "-"
     return _lookup().relation_regclass_name(_env(session), oid) or str(oid)
 
 
@@ -113,6 +115,8 @@ def regtype_in(session: Any, text: str) -> int | None:
 
 
 def regtype_out(session: Any, oid: int) -> str:
+    if oid == 0:
+        return "-"
     return _lookup().type_name(_env(session), oid) or str(oid)
 
 
@@ -121,6 +125,8 @@ def regnamespace_in(session: Any, text: str) -> int | None:
 
 
 def regnamespace_out(session: Any, oid: int) -> str:
+    if oid == 0:
+        return "-"
     return _lookup().namespace_name(_env(session), oid) or str(oid)
 
 
@@ -129,6 +135,8 @@ def regrole_in(session: Any, text: str) -> int | None:
 
 
 def regrole_out(session: Any, oid: int) -> str:
+    if oid == 0:
+        return "-"
     return _lookup().role_name(_env(session), oid) or str(oid)
 
 

@@ -1,0 +1,1 @@
+REPORTS: list[str] = []  # lines the fuzzers add; printed at the end of the run
