@@ -12,6 +12,8 @@ from orbitdb.storage._keyformat cimport put_key
 from orbitdb.storage._rowformat cimport RowCodec
 
 
+_NOT_WRITTEN = object()  # writes.get()'s answer for a key the transaction did not write
+
 cdef class _Want:
     """Which logical columns a read decodes, as physical slots."""
     cdef Py_ssize_t *slots
@@ -88,9 +90,10 @@ cdef class RowReader:
             reads = txn.reads
             if writes or reads is not None:
                 k = PyBytes_FromStringAndSize(key.data, key.len)
-                if writes and k in writes:
-                    data = writes[k]
-                    return None if data is None else _decode(r, PyBytes_AS_STRING(data), PyBytes_GET_SIZE(data))
+                if writes:
+                    data = writes.get(k, _NOT_WRITTEN)
+                    if data is not _NOT_WRITTEN:
+                        return None if data is None else _decode(r, PyBytes_AS_STRING(data), PyBytes_GET_SIZE(data))
                 if reads is not None:
                     reads.keys.add(k)
             engine = txn.store.engine

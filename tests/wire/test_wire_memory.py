@@ -203,3 +203,20 @@ def test_recursive_query_under_a_limit_ends(fresh: ServerProcess) -> None:
         cur.execute("WITH RECURSIVE t(n) AS (VALUES (1) UNION SELECT n + 1 FROM t) SELECT count(*) FROM t")
     assert err.value.pgcode == "53200"
     c.close()
+
+
+def test_nested_records_past_a_gigabyte_of_text_are_refused_before_they_are_built(server: ServerProcess) -> None:
+    """Each level of ROW(ROW(...)) doubles the quotes of the text inside it: 49 levels would be
+    petabytes. PostgreSQL 15 stops at its 1 GB string buffer with this error; so does orbitdb,
+    reckoning the size before making any of the text, and the connection goes on."""
+    conn = _connect(server)
+    cur = conn.cursor()
+    nested = "ROW(" * 49 + "'{\"a\": [1, {\"b\": null}]}'::jsonb" + ")" * 49
+    with pytest.raises(psycopg2.Error) as err:
+        cur.execute(f"SELECT {nested}")
+    assert err.value.pgcode == "54000"
+    assert err.value.pgerror.startswith("ERROR:  out of memory")
+    assert err.value.diag.message_detail == "Cannot enlarge string buffer containing 1073741822 bytes by 1 more bytes."
+    cur.execute("SELECT ROW(ROW('a b', 1), NULL, '', 'x\"y')")
+    assert cur.fetchone() == ('("(""a b"",1)",,"","x""y")',)
+    conn.close()

@@ -12,12 +12,14 @@ the old %g output).
 from __future__ import annotations
 
 import datetime as _dt
+import re
 import uuid as _uuid
 from collections.abc import Callable
 from datetime import tzinfo
 from decimal import Decimal
 from typing import Any
 
+from orbitdb.sql.errors import SqlError
 from orbitdb.sql.pgtext import oids
 from orbitdb.sql.pgtext.arrays import format_array, parse_array
 from orbitdb.sql.pgtext.datetimes import (
@@ -171,7 +173,12 @@ def _by_python_type(value: Any, tz: str | tzinfo | None, extra_float_digits: int
     if isinstance(value, _uuid.UUID):
         return str(value)
     if isinstance(value, tuple):  # a row value (record)
-        return _format_record(value, lambda item: _by_python_type(item, tz, extra_float_digits))
+        def item_text(item: Any) -> str:
+            return _by_python_type(item, tz, extra_float_digits)
+
+        if any(isinstance(f, tuple) for f in value):
+            _nested_record_size(value, item_text)  # nested records: refused before any is built
+        return _format_record(value, item_text)
     if isinstance(value, list):
         return format_array(value, lambda item: _by_python_type(item, tz, extra_float_digits))
     if isinstance(value, dict) or value is JSON_NULL:
@@ -179,18 +186,59 @@ def _by_python_type(value: Any, tz: str | tzinfo | None, extra_float_digits: int
     return str(value)
 
 
-_RECORD_QUOTED = frozenset('(),"\\ \t\n\r\v\f')
+_RECORD_QUOTED = re.compile(r'[(),"\\ \t\n\r\v\f]')
+
+
+# PostgreSQL's string buffers stop at 1 GB; nested records double their quotes at each level,
+# so the size is checked before each quoted copy is made
+_MAX_TEXT_BYTES = (1 << 30) - 2
 
 
 def _format_record(fields: tuple[Any, ...], item_text: Any) -> str:
     """record_out: (a,b,...), NULL as nothing, quoted when empty or holding (),"\\ or space."""
     parts = []
+    size = 2
     for field in fields:
         if field is None:
             parts.append("")
+            size += 1
             continue
         text = item_text(field)
-        if text == "" or any(c in _RECORD_QUOTED for c in text):
+        if text == "" or _RECORD_QUOTED.search(text) is not None:
+            quoted = len(text) + text.count("\\") + text.count('"') + 2
+            _check_text_size(size, quoted)
             text = '"' + text.replace("\\", "\\\\").replace('"', '""') + '"'
+        size += len(text) + 1
+        _check_text_size(size, 0)
         parts.append(text)
     return "(" + ",".join(parts) + ")"
+
+
+def _nested_record_size(fields: tuple[Any, ...], item_text: Any) -> tuple[int, int]:
+    """(length, quotes and backslashes) of a record's text, computed without making it: each
+    level of nesting doubles the quotes, so 30 levels make gigabytes from a few bytes."""
+    length = 1 + max(len(fields) - 1, 0) + 1
+    quotes = 0
+    for field in fields:
+        if field is None:
+            continue
+        if isinstance(field, tuple):
+            n, q = _nested_record_size(field, item_text)
+            quoted = True
+        else:
+            text = item_text(field)
+            n, q = len(text), text.count('"') + text.count("\\")
+            quoted = text == "" or _RECORD_QUOTED.search(text) is not None
+        if quoted:
+            n, q = n + q + 2, 2 * q + 2
+        length += n
+        quotes += q
+        _check_text_size(length, 0)
+    return length, quotes
+
+
+def _check_text_size(held: int, more: int) -> None:
+    if held + more > _MAX_TEXT_BYTES:
+        raise SqlError("54000", "out of memory",
+                       detail=f"Cannot enlarge string buffer containing {min(held, _MAX_TEXT_BYTES)} bytes "
+                              f"by {more or 1} more bytes.")
