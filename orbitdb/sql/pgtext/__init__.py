@@ -18,6 +18,7 @@ from datetime import tzinfo
 from decimal import Decimal
 from typing import Any
 
+from orbitdb.sql.limits import string_buffer_too_large
 from orbitdb.sql.pgtext import oids
 from orbitdb.sql.pgtext.arrays import format_array, parse_array
 from orbitdb.sql.pgtext.datetimes import (
@@ -182,15 +183,58 @@ def _by_python_type(value: Any, tz: str | tzinfo | None, extra_float_digits: int
 _RECORD_QUOTED = frozenset('(),"\\ \t\n\r\v\f')
 
 
+# the longest text PostgreSQL's string buffers hold (MaxAllocSize - 1, its terminating NUL aside)
+_LONGEST_TEXT = 0x3FFFFFFE
+
+
 def _format_record(fields: tuple[Any, ...], item_text: Any) -> str:
-    """record_out: (a,b,...), NULL as nothing, quoted when empty or holding (),"\\ or space."""
+    """record_out: (a,b,...), NULL as nothing, quoted when empty or holding (),"\\ or space.
+    Quoting doubles the quotes of a nested record's text at each level, so the size is checked
+    before each piece is built (54000 past 1 GB, as PostgreSQL's buffer says it)."""
+    if any(type(f) is tuple for f in fields) and _record_size(fields, item_text)[0] > _LONGEST_TEXT:
+        raise string_buffer_too_large(_LONGEST_TEXT, 1)  # measured before 2^depth bytes are built
     parts = []
+    size = 1
     for field in fields:
+        size += 1  # its comma, or the closing parenthesis
         if field is None:
             parts.append("")
             continue
         text = item_text(field)
         if text == "" or any(c in _RECORD_QUOTED for c in text):
+            quoted = len(text) + text.count("\\") + text.count('"') + 2
+            if size + quoted > _LONGEST_TEXT:
+                raise string_buffer_too_large(_LONGEST_TEXT, 1)  # it appends a character at a time
             text = '"' + text.replace("\\", "\\\\").replace('"', '""') + '"'
+        elif size + len(text) > _LONGEST_TEXT:
+            raise string_buffer_too_large(size - 1, len(text))
+        size += len(text)
         parts.append(text)
     return "(" + ",".join(parts) + ")"
+
+
+def _record_size(fields: tuple[Any, ...], item_text: Any) -> tuple[int, int, int]:
+    """(length, quotes, backslashes) of a record's text, found without building the text of the
+    records nested in it (quoting one doubles its quotes and backslashes)."""
+    length = 1
+    quotes = backslashes = 0
+    for field in fields:
+        length += 1
+        if field is None:
+            continue
+        if type(field) is tuple:
+            n, q, b = _record_size(field, item_text)
+            quoted = True  # a record's text holds parentheses
+        else:
+            text = item_text(field)
+            n, q, b = len(text), text.count('"'), text.count("\\")
+            quoted = text == "" or any(c in _RECORD_QUOTED for c in text)
+        if quoted:
+            length += n + q + b + 2
+            quotes += 2 * q + 2
+            backslashes += 2 * b
+        else:
+            length += n
+            quotes += q
+            backslashes += b
+    return length, quotes, backslashes
