@@ -579,14 +579,14 @@ class _HashAgg:
     aggregates go to sorted runs on disk when they outgrow hash_mem."""
 
     def __init__(self, collector: AggCollector, ctx: ExecContext) -> None:
-        from orbitdb.sql.operators import sort_key_fn
+        from orbitdb.sql.operators import equality_key
 
         self.c = collector
         self.ctx = ctx
         self.spill = statement_spill(ctx)
         self.limit = self.spill.hash_mem
         self.keyfns = [g.fn for g in collector.group_exprs]
-        self.normalizers = [sort_key_fn(g.type) for g in collector.group_exprs]
+        self.normalizers = [equality_key(g.type) for g in collector.group_exprs]
         self.buffered = any(s.buffered for s in collector.specs)
         self.runs_file: SpillFile | None = None  # sorted runs of buffered inputs, shared by the groups
 
@@ -731,7 +731,7 @@ _NOTHING = object()
 
 
 def _hashable(v: Any) -> Any:
-    if isinstance(v, list):
+    if isinstance(v, (list, tuple)):
         return tuple(_hashable(x) for x in v)
     if isinstance(v, dict):
         return tuple(sorted((k, _hashable(x)) for k, x in v.items()))
@@ -739,7 +739,7 @@ def _hashable(v: Any) -> Any:
 
 
 def _order_key(c: Compiler, o: exp.Expression) -> tuple[Callable[[Row], Any], bool, bool, Any]:
-    from orbitdb.sql.operators import sort_key_fn
+    from orbitdb.sql.operators import ordering_key
 
     node = o.this if isinstance(o, exp.Ordered) else o
     e = c.compile(node)
@@ -748,7 +748,7 @@ def _order_key(c: Compiler, o: exp.Expression) -> tuple[Callable[[Row], Any], bo
     desc = bool(o.args.get("desc")) if isinstance(o, exp.Ordered) else False
     nf = o.args.get("nulls_first") if isinstance(o, exp.Ordered) else None
     nulls_first = bool(nf) if nf is not None else desc
-    return e.fn, desc, nulls_first, sort_key_fn(e.type)
+    return e.fn, desc, nulls_first, ordering_key(e.type)
 
 
 class _LatePos:

@@ -183,10 +183,33 @@ def compile_function(c: Compiler, node: exp.Expression, filter_node: exp.Express
     if name in AGGREGATES:
         if c.agg is None:
             raise SqlError("42803", f"aggregate functions are not allowed in {c.where or 'this context'}")
+        if _outer_columns_only(c, args):
+            # PostgreSQL computes such an aggregate in the outer query, over the outer rows
+            raise SqlError("0A000", "aggregate functions of outer query columns inside a subquery are not "
+                                    "supported by orbitdb",
+                           hint="Compute the aggregate in the outer query.")
         return c.agg.add(c, name, args, extra, filter_node, node, within is not None)
     if name in WINDOW_ONLY:
         raise SqlError("42809", f"window function {name} requires an OVER clause")
     return call_by_name(c, name, args, node)
+
+
+def _outer_columns_only(c: Compiler, args: list[exp.Expression]) -> bool:
+    """Whether the arguments refer to columns, all of them of enclosing queries (subqueries inside
+    the arguments aside)."""
+    levels = set()
+    todo = [a for a in args if isinstance(a, exp.Expression)]
+    while todo:
+        n = todo.pop()
+        if isinstance(n, (exp.Select, exp.Subquery, exp.Union)):
+            continue
+        if isinstance(n, exp.Column) and not isinstance(n.this, exp.Star):
+            hit = c.scope.resolve(ident(n.this), ident(n.args["table"]) if n.table else None)
+            if hit is not None:
+                levels.add(hit[0])
+            continue
+        todo.extend(n.iter_expressions())
+    return bool(levels) and c.scope.level not in levels
 
 
 # calls that need the compiler rather than plain values

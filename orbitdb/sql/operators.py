@@ -59,16 +59,64 @@ def sort_key_fn(t: SqlType) -> Callable[[Any], Any] | None:
         nested = T.strip(t.elem).oid not in (T.JSON.oid, T.JSONB.oid)  # a json element may be a list
 
         def arr_key(v: list[Any]) -> Any:
-            # the sub-arrays of a multidimensional array compare element by element too
-            return [(1, 0) if x is None else (0, arr_key(x) if nested and isinstance(x, list)
-                                              else inner(x) if inner else x) for x in v]
+            # as PostgreSQL's array_cmp: the elements in storage order (a NULL after every value),
+            # then the number of dimensions and their lengths; a tuple, so hashable too
+            flat: list[Any] = []
+            dims: list[int] = []
+
+            def walk(level: list[Any], depth: int) -> None:
+                if depth == len(dims):
+                    dims.append(len(level))
+                for x in level:
+                    if nested and isinstance(x, list):
+                        walk(x, depth + 1)
+                    else:
+                        flat.append((1, 0) if x is None else (0, inner(x) if inner else x))
+
+            walk(v, 0)
+            return tuple(flat), len(dims) if v else 0, tuple(dims)
 
         return arr_key
+    if t.oid == T.RECORD.oid:
+        return _record_key
     if t.oid == T.JSONB.oid:
         from orbitdb.sql.jsonops import jsonb_sort_key
 
         return jsonb_sort_key
     return None
+
+
+def _no_operators(t: SqlType) -> bool:
+    """json (and arrays of it) has neither equality nor ordering in PostgreSQL."""
+    return t.oid == T.JSON.oid or (t.elem is not None and T.strip(t.elem).oid == T.JSON.oid)
+
+
+def ordering_key(t: SqlType) -> Callable[[Any], Any] | None:
+    """sort_key_fn for a sort key (ORDER BY, a window's ORDER BY): 42883 for a type PostgreSQL
+    cannot order."""
+    if _no_operators(t):
+        raise SqlError("42883", f"could not identify an ordering operator for type {t.display()}",
+                       hint="Use an explicit ordering operator or modify the query.")
+    return sort_key_fn(t)
+
+
+def equality_key(t: SqlType) -> Callable[[Any], Any] | None:
+    """sort_key_fn for a grouping key (GROUP BY, DISTINCT, set operations, PARTITION BY): 42883
+    for a type PostgreSQL cannot compare."""
+    if _no_operators(t):
+        raise SqlError("42883", f"could not identify an equality operator for type {t.display()}")
+    return sort_key_fn(t)
+
+
+def _record_key(v: tuple[Any, ...]) -> Any:
+    """A record's fields in order, a NULL after every value (PostgreSQL's record ordering; its
+    field types are not known here, so nested records and arrays are keyed alike)."""
+    return tuple((1, 0) if x is None else (0, _record_key(x) if isinstance(x, tuple)
+                                              else _list_key(x) if isinstance(x, list) else x) for x in v)
+
+
+def _list_key(v: list[Any]) -> Any:
+    return tuple((1, 0) if x is None else (0, _list_key(x) if isinstance(x, list) else x) for x in v)
 
 
 def compare_fn(a: E, b: E, op: str) -> Fn:
@@ -113,10 +161,20 @@ def _unify_cmp(c: Compiler, a: E, b: E, op: str) -> tuple[E, E]:
     return a2, b2
 
 
-def _row_compare(c: Compiler, left: exp.Tuple, right: exp.Expression, op: str) -> E:
-    if not isinstance(right, exp.Tuple) or len(right.expressions) != len(left.expressions):
+def _row_items(node: exp.Expression) -> list[exp.Expression] | None:
+    """The fields of a row constructor, (a, b) or ROW(a, b); None for anything else."""
+    if isinstance(node, exp.Tuple):
+        return list(node.expressions)
+    if isinstance(node, exp.Anonymous) and node.name.upper() == "ROW":
+        return list(node.expressions)
+    return None
+
+
+def _row_compare(c: Compiler, left: list[exp.Expression], right: exp.Expression, op: str) -> E:
+    items = _row_items(right)
+    if items is None or len(items) != len(left):
         raise SqlError("42601", "unequal number of entries in row expressions")
-    pairs = [_unify_cmp(c, c.compile(x), c.compile(y), op) for x, y in zip(left.expressions, right.expressions)]
+    pairs = [_unify_cmp(c, c.compile(x), c.compile(y), op) for x, y in zip(left, items)]
     eqs = [compare_fn(a, b, "=") for a, b in pairs]
     if op in ("=", "<>"):
         def run(row: Any) -> Any:
@@ -166,8 +224,9 @@ def compile_comparison(c: Compiler, node: exp.Expression) -> E:
     if isinstance(right, (exp.Any, exp.All)) or (
             isinstance(right, exp.Anonymous) and right.name.upper() in ("ALL", "ANY", "SOME")):
         return _quantified(c, node.this, right, op)
-    if isinstance(node.this, exp.Tuple):
-        return _row_compare(c, node.this, right, op)
+    left = _row_items(node.this)
+    if left is not None and (isinstance(node.this, exp.Tuple) or _row_items(right) is not None):
+        return _row_compare(c, left, right, op)
     a, b = _unify_cmp(c, c.compile(node.this), c.compile(right), op)
     return E(compare_fn(a, b, op), T.BOOL)
 
@@ -272,7 +331,7 @@ def compile_in(c: Compiler, node: exp.In) -> E:
         return E(run_sub, T.BOOL)
     if isinstance(node.this, exp.Tuple):
         # (a, b) IN ((1, 2), ...): row comparisons with their NULL rules
-        return _any_equal([_row_compare(c, node.this, x, "=").fn for x in node.expressions])
+        return _any_equal([_row_compare(c, list(node.this.expressions), x, "=").fn for x in node.expressions])
     items = [c.compile(x) for x in node.expressions]
     t = T.common_type([left.type] + [i.type for i in items], "IN")
     left2 = coerce(left, t)

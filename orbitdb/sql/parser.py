@@ -275,9 +275,11 @@ def _array_calls(sql: str) -> str:
                 depth += 1
                 deepest = max(deepest, depth)
                 edits.append((spans[n - 1][1], end, _ARRAY_CALL + "("))
-        elif text == "]" and opened and opened.pop():
-            depth -= 1
-            edits.append((start, end, ")"))
+        elif text == "]" and opened:
+            closes_constructor = opened.pop()
+            if closes_constructor:
+                depth -= 1
+                edits.append((start, end, ")"))
     if deepest < _DEEP_ARRAYS:
         return sql
     parts = []

@@ -19,7 +19,7 @@ from orbitdb.sql.errors import SqlError
 from orbitdb.sql.expr import Compiler, E, Runtime, coerce, const, ident
 from orbitdb.sql.limits import INT4_MAX
 from orbitdb.sql.lockrows import LockRows, clause_name, lock_targets
-from orbitdb.sql.operators import sort_key_fn
+from orbitdb.sql.operators import equality_key, ordering_key, sort_key_fn
 from orbitdb.sql.plans import (
     Aggregate,
     Distinct,
@@ -87,7 +87,7 @@ def split_and(node: exp.Expression | None) -> list[exp.Expression]:
 
 def row_key_fn(types: list[SqlType]) -> Callable[[Row], Any]:
     """Hashable identity of a row for DISTINCT / set operations."""
-    norms = [sort_key_fn(t) for t in types]
+    norms = [equality_key(t) for t in types]
     if all(n is None for n in norms) and not any(t.elem is not None or t.oid in (T.JSON.oid, T.JSONB.oid)
                                                  for t in types):
         return lambda r: r
@@ -378,7 +378,7 @@ class Planner:
                 h += 1
             desc = bool(o.args.get("desc"))
             nf = o.args.get("nulls_first")
-            keys.append((_get(pos), desc, bool(nf) if nf is not None else desc, sort_key_fn(t)))
+            keys.append((_get(pos), desc, bool(nf) if nf is not None else desc, ordering_key(t)))
         return keys
 
     def _limit(self, node: exp.Expression, plan: Plan, scope: Scope | None) -> Plan:
@@ -1163,7 +1163,7 @@ class Planner:
                     f, t = e.fn, e.type
                 desc = bool(o.args.get("desc"))
                 nf = o.args.get("nulls_first")
-                keys.append((f, desc, bool(nf) if nf is not None else desc, sort_key_fn(t)))
+                keys.append((f, desc, bool(nf) if nf is not None else desc, ordering_key(t)))
             plan = Sort(plan, keys)
         if not isinstance(node, exp.Select):
             plan = self._limit(node, plan, parent)

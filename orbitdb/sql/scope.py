@@ -4,6 +4,7 @@ statement-wide execution context the compiled code reads from."""
 from __future__ import annotations
 
 import time
+from collections import defaultdict
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
@@ -95,6 +96,10 @@ class Scope:
 CLIENT_PROBE_SECONDS = 0.1
 
 
+def _no_row() -> None:
+    return None
+
+
 class ExecContext:
     """Per-statement state read by compiled expressions and operators."""
 
@@ -105,7 +110,8 @@ class ExecContext:
         self.session = session
         self.txn = txn
         self.params = params
-        self.outer: list[Any] = [None] * 16  # current row of each enclosing query level
+        # the current row of each enclosing query level (any depth: subqueries nest without limit)
+        self.outer: defaultdict[int, Any] = defaultdict(_no_row)
         self.statement_time = session.statement_timestamp()
         self.deadline: float | None = None
         self.cte_results: dict[int, Any] = {}

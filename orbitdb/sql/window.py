@@ -16,7 +16,7 @@ from orbitdb.sql.errors import SqlError
 from orbitdb.sql.expr import Compiler, E, coerce, ident
 from orbitdb.sql.funccall import AGGREGATES, WINDOW_ONLY, normalize
 from orbitdb.sql.interrupts import checked_cmp, current_check
-from orbitdb.sql.operators import sort_key_fn
+from orbitdb.sql.operators import equality_key, ordering_key
 from orbitdb.sql.spill import ExternalSort, TupleStore, statement_spill
 from orbitdb.sql.window_range import range_offset
 
@@ -86,7 +86,7 @@ class WindowCollector:
                                     "supported by orbitdb")
         for p in partition_nodes:
             e = inner.compile(p)
-            spec.partition.append((e.fn, sort_key_fn(e.type)))
+            spec.partition.append((e.fn, equality_key(e.type)))
         order_types: list[T.SqlType] = []
         if order_node is not None:
             for o in order_node.expressions:
@@ -96,7 +96,7 @@ class WindowCollector:
                     e = coerce(e, T.TEXT)
                 desc = bool(o.args.get("desc"))
                 nf = o.args.get("nulls_first")
-                spec.order.append((e.fn, desc, bool(nf) if nf is not None else desc, sort_key_fn(e.type)))
+                spec.order.append((e.fn, desc, bool(nf) if nf is not None else desc, ordering_key(e.type)))
         spec.frame = _frame(spec_node, inner, order_types) if spec_node is not None else None
         if filter_node is not None:
             spec.filter = inner.compile_bool(filter_node, "FILTER").fn

@@ -131,6 +131,7 @@ REFUSED = {
     "SELECT 1 FROM t GROUP BY generate_series(1, 2)": "set-returning functions in GROUP BY",
     "SELECT generate_series(1, generate_series(1, 2))": "set-returning functions inside expressions",
     "SELECT sum(a) OVER (PARTITION BY generate_series(1, 2)) FROM t": "set-returning functions in window",
+    "SELECT sum(a), (SELECT avg(a)) FROM t": "aggregate functions of outer query columns",
 }
 
 

@@ -12,14 +12,13 @@ the old %g output).
 from __future__ import annotations
 
 import datetime as _dt
-import re
 import uuid as _uuid
 from collections.abc import Callable
 from datetime import tzinfo
 from decimal import Decimal
 from typing import Any
 
-from orbitdb.sql.errors import SqlError
+from orbitdb.sql.limits import string_buffer_too_large
 from orbitdb.sql.pgtext import oids
 from orbitdb.sql.pgtext.arrays import format_array, parse_array
 from orbitdb.sql.pgtext.datetimes import (
@@ -173,12 +172,7 @@ def _by_python_type(value: Any, tz: str | tzinfo | None, extra_float_digits: int
     if isinstance(value, _uuid.UUID):
         return str(value)
     if isinstance(value, tuple):  # a row value (record)
-        def item_text(item: Any) -> str:
-            return _by_python_type(item, tz, extra_float_digits)
-
-        if any(isinstance(f, tuple) for f in value):
-            _nested_record_size(value, item_text)  # nested records: refused before any is built
-        return _format_record(value, item_text)
+        return _format_record(value, lambda item: _by_python_type(item, tz, extra_float_digits))
     if isinstance(value, list):
         return format_array(value, lambda item: _by_python_type(item, tz, extra_float_digits))
     if isinstance(value, dict) or value is JSON_NULL:
@@ -186,59 +180,61 @@ def _by_python_type(value: Any, tz: str | tzinfo | None, extra_float_digits: int
     return str(value)
 
 
-_RECORD_QUOTED = re.compile(r'[(),"\\ \t\n\r\v\f]')
+_RECORD_QUOTED = frozenset('(),"\\ \t\n\r\v\f')
 
 
-# PostgreSQL's string buffers stop at 1 GB; nested records double their quotes at each level,
-# so the size is checked before each quoted copy is made
-_MAX_TEXT_BYTES = (1 << 30) - 2
+# the longest text PostgreSQL's string buffers hold (MaxAllocSize - 1, its terminating NUL aside)
+_LONGEST_TEXT = 0x3FFFFFFE
 
 
 def _format_record(fields: tuple[Any, ...], item_text: Any) -> str:
-    """record_out: (a,b,...), NULL as nothing, quoted when empty or holding (),"\\ or space."""
+    """record_out: (a,b,...), NULL as nothing, quoted when empty or holding (),"\\ or space.
+    Quoting doubles the quotes of a nested record's text at each level, so the size is checked
+    before each piece is built (54000 past 1 GB, as PostgreSQL's buffer says it)."""
+    if any(type(f) is tuple for f in fields) and _record_size(fields, item_text)[0] > _LONGEST_TEXT:
+        raise string_buffer_too_large(_LONGEST_TEXT, 1)  # measured before 2^depth bytes are built
     parts = []
-    size = 2
+    size = 1
     for field in fields:
+        size += 1  # its comma, or the closing parenthesis
         if field is None:
             parts.append("")
-            size += 1
             continue
         text = item_text(field)
-        if text == "" or _RECORD_QUOTED.search(text) is not None:
+        if text == "" or any(c in _RECORD_QUOTED for c in text):
             quoted = len(text) + text.count("\\") + text.count('"') + 2
-            _check_text_size(size, quoted)
+            if size + quoted > _LONGEST_TEXT:
+                raise string_buffer_too_large(_LONGEST_TEXT, 1)  # it appends a character at a time
             text = '"' + text.replace("\\", "\\\\").replace('"', '""') + '"'
-        size += len(text) + 1
-        _check_text_size(size, 0)
+        elif size + len(text) > _LONGEST_TEXT:
+            raise string_buffer_too_large(size - 1, len(text))
+        size += len(text)
         parts.append(text)
     return "(" + ",".join(parts) + ")"
 
 
-def _nested_record_size(fields: tuple[Any, ...], item_text: Any) -> tuple[int, int]:
-    """(length, quotes and backslashes) of a record's text, computed without making it: each
-    level of nesting doubles the quotes, so 30 levels make gigabytes from a few bytes."""
-    length = 1 + max(len(fields) - 1, 0) + 1
-    quotes = 0
+def _record_size(fields: tuple[Any, ...], item_text: Any) -> tuple[int, int, int]:
+    """(length, quotes, backslashes) of a record's text, found without building the text of the
+    records nested in it (quoting one doubles its quotes and backslashes)."""
+    length = 1
+    quotes = backslashes = 0
     for field in fields:
+        length += 1
         if field is None:
             continue
-        if isinstance(field, tuple):
-            n, q = _nested_record_size(field, item_text)
-            quoted = True
+        if type(field) is tuple:
+            n, q, b = _record_size(field, item_text)
+            quoted = True  # a record's text holds parentheses
         else:
             text = item_text(field)
-            n, q = len(text), text.count('"') + text.count("\\")
-            quoted = text == "" or _RECORD_QUOTED.search(text) is not None
+            n, q, b = len(text), text.count('"'), text.count("\\")
+            quoted = text == "" or any(c in _RECORD_QUOTED for c in text)
         if quoted:
-            n, q = n + q + 2, 2 * q + 2
-        length += n
-        quotes += q
-        _check_text_size(length, 0)
-    return length, quotes
-
-
-def _check_text_size(held: int, more: int) -> None:
-    if held + more > _MAX_TEXT_BYTES:
-        raise SqlError("54000", "out of memory",
-                       detail=f"Cannot enlarge string buffer containing {min(held, _MAX_TEXT_BYTES)} bytes "
-                              f"by {more or 1} more bytes.")
+            length += n + q + b + 2
+            quotes += 2 * q + 2
+            backslashes += 2 * b
+        else:
+            length += n
+            quotes += q
+            backslashes += b
+    return length, quotes, backslashes

@@ -189,7 +189,7 @@ def release(ctx: Any, text_size: int = 0) -> None:
     st: StatementSpill | None = getattr(ctx, "spill", None)
     ctx.params = []
     ctx.cte_results = {}
-    ctx.outer = [None] * len(ctx.outer)
+    ctx.outer.clear()
     big = text_size > TRIM_AFTER_BYTES
     if st is not None:
         ctx.spill = None

@@ -320,3 +320,25 @@ CREATE TABLE srf_check (a int CHECK (generate_series(1, 2) > 0)); -- error 0A000
 SELECT generate_series(1, 2) AS g ORDER BY g DESC;
 SELECT x FROM (VALUES (1), (3)) v(x) WHERE x IN (SELECT generate_series(1, 2));
 SELECT CAST(repeat('9', 5000) AS jsonb) = CAST(repeat('9', 5000) AS jsonb);
+-- arrays of any shape group, compare and hash as PostgreSQL's array_cmp orders them
+SELECT count(*) FROM (VALUES (1), (2)) v(x) GROUP BY '{{1,2},{3,4}}'::int[];
+SELECT DISTINCT ARRAY[ARRAY[1, 2, 3], ARRAY[4, 5, 6]] UNION SELECT ARRAY[ARRAY[1, 2, 3], ARRAY[4, 5, 6]];
+SELECT x, array_agg(x) OVER (PARTITION BY ARRAY[NULL, 1] ORDER BY x) FROM (VALUES (1), (2)) v(x);
+SELECT ARRAY[true] < ARRAY[ARRAY[false]], ARRAY[1, 2] < ARRAY[1, 2, 3], ARRAY[1, 2, 3] < ARRAY[[1, 2, 3]], ARRAY[[1, 2], [3, 4]] = ARRAY[1, 2, 3, 4], ARRAY[NULL, 1] > ARRAY[1, 1], '{}'::int[] < ARRAY[1];
+SELECT x FROM (VALUES (ARRAY[2, 1]), (ARRAY[1, 2, 3]), (ARRAY[[1, 2]]), (NULL)) v(x) ORDER BY x;
+-- rows: constructors compared field by field with their types, records ordered with NULL last
+SELECT ROW(1, 'epoch'::timestamptz) < ROW(1, 3); -- error 42883 message
+SELECT ROW(1, 2) < ROW(1, 3), ROW(1, NULL) = ROW(1, 2), ROW(1, 2) < (1, 3), (1, 2) <= ROW(1, 2);
+SELECT * FROM (VALUES (NULL::date, 1), ('2020-01-01'::date, 2)) v(d, h) ORDER BY ROW(d), h;
+SELECT length(CAST(ROW(ROW(ROW(ROW(ROW(ROW(ROW(ROW(ROW(ROW(ROW(ROW(ROW(ROW(ROW(ROW(ROW(ROW(ROW(ROW(1)))))))))))))))))))) AS text)), ROW(ROW('a"b', NULL, ''), 2)::text;
+SELECT length(CAST(ROW(ROW(ROW(ROW(ROW(ROW(ROW(ROW(ROW(ROW(ROW(ROW(ROW(ROW(ROW(ROW(ROW(ROW(ROW(ROW(ROW(ROW(ROW(ROW(ROW(ROW(ROW(ROW(ROW(ROW(1)))))))))))))))))))))))))))))) AS text)); -- error 54000 message
+-- json has no equality or ordering
+SELECT DISTINCT '{}'::json; -- error 42883 message
+SELECT count(*) FROM (VALUES (1)) v(x) GROUP BY '{}'::json; -- error 42883 message
+SELECT '{}'::json UNION SELECT '{}'::json; -- error 42883 message
+SELECT x FROM (VALUES ('1'::json)) v(x) ORDER BY x; -- error 42883 message
+SELECT ARRAY['{}'::json] ORDER BY 1; -- error 42883 message
+SELECT row_number() OVER (ORDER BY '{}'::json); -- error 42883 message
+SELECT array_agg(x ORDER BY x) FROM (VALUES ('1'::json)) v(x); -- error 42883 message
+-- subqueries nested 40 deep
+SELECT (SELECT (SELECT (SELECT (SELECT (SELECT (SELECT (SELECT (SELECT (SELECT (SELECT (SELECT (SELECT (SELECT (SELECT (SELECT (SELECT (SELECT (SELECT (SELECT (SELECT (SELECT (SELECT (SELECT (SELECT (SELECT (SELECT (SELECT (SELECT (SELECT (SELECT (SELECT (SELECT (SELECT (SELECT (SELECT (SELECT (SELECT (SELECT (SELECT (SELECT 1)))))))))))))))))))))))))))))))))))))))), EXISTS (SELECT EXISTS (SELECT EXISTS (SELECT EXISTS (SELECT EXISTS (SELECT EXISTS (SELECT EXISTS (SELECT EXISTS (SELECT EXISTS (SELECT EXISTS (SELECT EXISTS (SELECT EXISTS (SELECT EXISTS (SELECT EXISTS (SELECT EXISTS (SELECT EXISTS (SELECT EXISTS (SELECT EXISTS (SELECT EXISTS (SELECT EXISTS (SELECT EXISTS (SELECT EXISTS (SELECT EXISTS (SELECT EXISTS (SELECT EXISTS (SELECT EXISTS (SELECT EXISTS (SELECT EXISTS (SELECT EXISTS (SELECT EXISTS (SELECT EXISTS (SELECT EXISTS (SELECT EXISTS (SELECT EXISTS (SELECT EXISTS (SELECT EXISTS (SELECT EXISTS (SELECT EXISTS (SELECT EXISTS (SELECT EXISTS (SELECT 1))))))))))))))))))))))))))))))))))))))));
