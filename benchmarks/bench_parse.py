@@ -20,7 +20,7 @@ import sqlglot.parser
 import sqlglot.tokenizer_core
 from sqlglot.dialects.postgres import Postgres
 
-from orbitdb.sql import parser as orbit_parser
+from orbitdb.sql.parse import parser as orbit_parser
 
 STATEMENTS = {
     "point select": "SELECT id, name FROM items WHERE id = $1",

@@ -91,8 +91,8 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 def upgrade_databases(data_dir: str) -> int:
     """`orbitdb upgrade`: each database directory of data_dir converted, a line for each."""
-    from orbitdb.sql.cluster import LOCK_FILE
-    from orbitdb.sql.cluster_registry import REGISTRY_FILE, Registry
+    from orbitdb.sql.cluster.cluster import LOCK_FILE
+    from orbitdb.sql.cluster.registry import REGISTRY_FILE, Registry
 
     if not os.path.isdir(data_dir):
         print(f"orbitdb: no directory {data_dir}", file=sys.stderr)
@@ -193,7 +193,7 @@ def serve(args: argparse.Namespace) -> int:
     from orbitdb.pgwire import AuthSettings, BindError, Server, server_context
     from orbitdb.pgwire.connection_log import LogSettings
     from orbitdb.pgwire.transport_policy import TransportPolicy, parse_networks
-    from orbitdb.sql.spill.process import MemoryBudget, map_large_allocations
+    from orbitdb.sql.exec.spill.process import MemoryBudget, map_large_allocations
 
     try:
         config, level = _settings(args)
@@ -266,10 +266,10 @@ def serve(args: argparse.Namespace) -> int:
 
 
 def _open_cluster(data_dir: str, engine_knobs: dict[str, Any]) -> Any:
-    """The data dir's databases (see orbitdb/sql/cluster.py), the default one opened now so that
+    """The data dir's databases (see orbitdb/sql/cluster/cluster.py), the default one opened now so that
     a locked or damaged one stops the server here."""
-    from orbitdb.sql.cluster import Cluster
-    from orbitdb.sql.cluster_registry import DEFAULT_DATABASE
+    from orbitdb.sql.cluster.cluster import Cluster
+    from orbitdb.sql.cluster.registry import DEFAULT_DATABASE
 
     cluster = Cluster.open(data_dir, engine_knobs)
     try:

@@ -32,12 +32,12 @@ from orbitdb.exceptions import (
     TransactionRollbackError,  # noqa: F401 (re-exported)
     Warning,
 )
-from orbitdb.sql.cluster_registry import DEFAULT_DATABASE, is_data_dir
+from orbitdb.sql.cluster.registry import DEFAULT_DATABASE, is_data_dir
 from orbitdb.sql.errors import SqlError, internal_error
-from orbitdb.sql.result import CopyIn, CopyOut, Result
-from orbitdb.sql.rowstream import RowStream
-from orbitdb.sql.session import Database, Session
-from orbitdb.sql.textcache import TextCache
+from orbitdb.sql.exec.rowstream import RowStream
+from orbitdb.sql.parse.textcache import TextCache
+from orbitdb.sql.session.result import CopyIn, CopyOut, Result
+from orbitdb.sql.session.session import Database, Session
 from orbitdb.storage.interval import Interval
 
 if TYPE_CHECKING:
@@ -130,7 +130,7 @@ def _out_value(v: Any) -> Any:
 
 
 def _float4(v: float) -> float:
-    from orbitdb.sql.pgtext.numbers import format_float4
+    from orbitdb.sql.types.pgtext.numbers import format_float4
 
     return float(format_float4(v))
 
@@ -138,7 +138,7 @@ def _float4(v: float) -> float:
 def _json_value(v: Any) -> Any:
     import json
 
-    from orbitdb.sql.pgtext import format_text
+    from orbitdb.sql.types.pgtext import format_text
 
     return json.loads(format_text(v, 3802), parse_int=_json_int)
 
@@ -186,12 +186,12 @@ def _converter(oid: int, con: Connection) -> Any:
     if oid == 2249:  # record: a json field's null is None, as json.loads gives it
         return _record_value
     if oid in (2205, 2206, 4089, 4096, 24, 2202):  # regclass, regtype...: their names, as text
-        from orbitdb.sql.casts import reg_to_text
+        from orbitdb.sql.types.casts import reg_to_text
 
         s = con._session
 
         def reg(v: Any) -> str:
-            from orbitdb.sql.session import _tls
+            from orbitdb.sql.session.session import _tls
 
             _tls.session = s
             try:
@@ -218,7 +218,7 @@ class Column(tuple):  # type: ignore[type-arg]
         return self[1]  # type: ignore[no-any-return]
 
 
-# A query's rows are produced as they are fetched (see orbitdb/sql/rowstream.py). execute()
+# A query's rows are produced as they are fetched (see orbitdb/sql/exec/rowstream.py). execute()
 # produces the first PREFETCH_ROWS at once: a result that small is complete when execute returns,
 # with its rowcount and any error it raises, as psycopg2's are; a bigger one is read on demand
 # while its statement is the connection's current one (rowcount is -1 until its end is reached).
@@ -495,7 +495,7 @@ class Cursor:
 
 
 def _oid_hint(v: Any) -> int:
-    from orbitdb.sql.session import param_type
+    from orbitdb.sql.session.session import param_type
 
     return param_type(v).oid if v is not None and not isinstance(v, str) else 0
 
@@ -516,7 +516,7 @@ def _open_directory(path: str, knobs: dict[str, Any]) -> Any:
     of `orbitdb serve --data-dir`), else the one database in path (made if needed)."""
     if is_data_dir(path):
         # imported here: only a server's data directory needs it, and its import is not free
-        from orbitdb.sql.cluster import Cluster
+        from orbitdb.sql.cluster.cluster import Cluster
 
         return Cluster.open(path, knobs)  # 55006 naming the lock while the server has it
     return Database.open(path, **knobs)

@@ -17,10 +17,10 @@ from decimal import Decimal
 from typing import Any
 
 from orbitdb.sql.errors import SqlError
-from orbitdb.sql.lexical import decode_utf8
-from orbitdb.sql.limits import check_dimensions
-from orbitdb.sql.pgtext import Interval, oids
-from orbitdb.sql.pgtext.jsons import format_json, parse_json
+from orbitdb.sql.parse.lexical import decode_utf8
+from orbitdb.sql.types.limits import check_dimensions
+from orbitdb.sql.types.pgtext import Interval, oids
+from orbitdb.sql.types.pgtext.jsons import format_json, parse_json
 
 Encoder = Callable[[Any], bytes]
 Decoder = Callable[[bytes], Any]

@@ -7,7 +7,7 @@ import struct
 from dataclasses import dataclass
 
 from orbitdb.pgwire.errors import CHARACTER_NOT_IN_REPERTOIRE, ProtocolError
-from orbitdb.sql.lexical import utf8_error_bytes
+from orbitdb.sql.parse.lexical import utf8_error_bytes
 
 
 class Body:

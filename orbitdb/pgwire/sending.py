@@ -1,6 +1,6 @@
 """Sending a result's rows as DataRows while the statement produces them, a batch at a time.
 
-A query's rows come from a RowStream (orbitdb.sql.rowstream): at most BATCH_ROWS of them are
+A query's rows come from a RowStream (orbitdb.sql.exec.rowstream): at most BATCH_ROWS of them are
 held before they are encoded and written, and the stream's output buffer is sent every 64 KB, so
 the server's memory holds a batch, not the result. Between batches a client that has gone away
 stops the statement; a client that stops reading blocks the send, and so the statement.
@@ -12,8 +12,8 @@ from collections.abc import Callable, Iterable
 from typing import TYPE_CHECKING, Any
 
 from orbitdb.pgwire.errors import ClientGone
-from orbitdb.sql.result import Notice
-from orbitdb.sql.rowstream import RowStream
+from orbitdb.sql.exec.rowstream import RowStream
+from orbitdb.sql.session.result import Notice
 
 if TYPE_CHECKING:
     from orbitdb.pgwire.connection import Connection

@@ -3,7 +3,7 @@ their SQLSTATE and statement), failed authentications and refused connections at
 statements that ran at least log_min_duration_statement (the session's setting, which the
 server's [logging] sets) with their duration, as PostgreSQL's "duration: ... ms  statement: ...".
 
-A statement that sets a role's password is logged without it (orbitdb.sql.redact).
+A statement that sets a role's password is logged without it (orbitdb.sql.parse.redact).
 """
 
 from __future__ import annotations
@@ -16,9 +16,9 @@ from typing import Any
 from orbitdb.pgwire.auth import AuthFailed
 from orbitdb.pgwire.transport_policy import TlsRequired
 from orbitdb.sql.errors import SqlError
-from orbitdb.sql.redact import redact_message, redact_sql
-from orbitdb.sql.result import Result
-from orbitdb.sql.settings import ms_value
+from orbitdb.sql.parse.redact import redact_message, redact_sql
+from orbitdb.sql.session.result import Result
+from orbitdb.sql.session.settings import ms_value
 
 log = logging.getLogger("orbitdb.pgwire")
 

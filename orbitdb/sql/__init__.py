@@ -5,7 +5,7 @@ server drive."""
 import logging
 
 from orbitdb.sql.errors import SqlError
-from orbitdb.sql.session import Database, Prepared, Session
+from orbitdb.sql.session.session import Database, Prepared, Session
 
 # sqlglot warns about statements it falls back on; orbitdb handles those itself
 logging.getLogger("sqlglot").setLevel(logging.ERROR)

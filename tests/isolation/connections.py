@@ -17,7 +17,7 @@ import psycopg2.extensions
 from transcript import Outcome
 
 import orbitdb
-from orbitdb.sql import pgtext
+from orbitdb.sql.types import pgtext
 
 # A connection that is gone mid-statement (terminated, server killed) has no SQLSTATE from the
 # server; PostgreSQL's own code for it keeps the transcript line short and comparable.

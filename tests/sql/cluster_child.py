@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import sys
 
-from orbitdb.sql.cluster import Cluster, NewDatabase
+from orbitdb.sql.cluster.cluster import Cluster, NewDatabase
 
 
 def main(data_dir: str, first: int) -> None:

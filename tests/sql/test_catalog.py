@@ -27,7 +27,7 @@ import pytest
 
 import orbitdb.sql.functions.catalog  # noqa: F401  (registers the catalog functions)
 from orbitdb.sql.errors import SqlError
-from orbitdb.sql.session import Database, Session
+from orbitdb.sql.session.session import Database, Session
 
 SCHEMA = [
     "CREATE TABLE users (id int PRIMARY KEY, username text NOT NULL, email text, created_at timestamp DEFAULT now())",
@@ -720,7 +720,7 @@ _ORBIT_DIFFERENCES: dict[tuple[str, str], list[tuple[str | None, ...]]] = {
 
 _GAP_MESSAGES = (
     "unsupported expression",  # pg_catalog.-qualified functions, OPERATOR(pg_catalog.~), COLLATE
-    "orbitdb.sql.regtypes",  # casts to regclass/regtype/regnamespace
+    "orbitdb.sql.types.regtypes",  # casts to regclass/regtype/regnamespace
     "has no attribute 'lower'",  # ::pg_catalog.regclass (a qualified type name)
     "function unnest(",
     "function generate_subscripts(",
@@ -943,7 +943,7 @@ CHECK_CASES = [
 @pytest.mark.parametrize(("column", "source", "plain", "pretty"), DEFAULT_CASES)
 def test_default_deparse(column: str, source: str, plain: str, pretty: str) -> None:
     from orbitdb.sql import types as T
-    from orbitdb.sql.system.deparse import deparse_expr, table_columns
+    from orbitdb.sql.pgcatalog.deparse import deparse_expr, table_columns
 
     cols = table_columns(DP_COLUMNS)
     target = T.parse_type_name(dict(DP_COLUMNS)[column])
@@ -953,7 +953,7 @@ def test_default_deparse(column: str, source: str, plain: str, pretty: str) -> N
 
 @pytest.mark.parametrize(("name", "source", "plain", "pretty"), CHECK_CASES)
 def test_check_deparse(name: str, source: str, plain: str, pretty: str) -> None:
-    from orbitdb.sql.system.deparse import deparse_expr, table_columns
+    from orbitdb.sql.pgcatalog.deparse import deparse_expr, table_columns
 
     cols = table_columns(DP_COLUMNS)
     assert "CHECK (" + deparse_expr(source, cols, False) + ")" == plain

@@ -17,7 +17,7 @@ from pathlib import Path
 import pytest
 
 from orbitdb.sql import SqlError
-from orbitdb.sql.cluster import Cluster, NewDatabase
+from orbitdb.sql.cluster.cluster import Cluster, NewDatabase
 
 CHILD = Path(__file__).with_name("cluster_child.py")
 TEMPLATE_ROWS = 3000

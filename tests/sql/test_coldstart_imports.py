@@ -11,8 +11,8 @@ from pathlib import Path
 
 import orbitdb
 
-_LAZY = ("orbitdb.sql.functions", "orbitdb.sql.system.pgdata", "orbitdb.sql.system.builtin_data",
-         "orbitdb.sql.cluster", "ctypes")
+_LAZY = ("orbitdb.sql.functions", "orbitdb.sql.pgcatalog.pgdata", "orbitdb.sql.pgcatalog.builtin_data",
+         "orbitdb.sql.cluster.cluster", "ctypes")
 
 
 def _fresh(tmp_path: Path, body: str) -> dict[str, object]:
@@ -60,7 +60,7 @@ out["columns"] = cur.fetchall()
     assert out["rows"] == [["items", "r"], ["pg_type", "r"]]
     assert out["types"] == [["int4"], ["text"]]
     assert out["columns"] == [["id"], ["name"]]
-    assert "orbitdb.sql.system.pgdata" in out["loaded"]  # type: ignore[operator]
+    assert "orbitdb.sql.pgcatalog.pgdata" in out["loaded"]  # type: ignore[operator]
 
 
 def test_first_reg_conversion_loads_the_catalog(tmp_path: Path) -> None:

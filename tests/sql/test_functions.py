@@ -23,12 +23,12 @@ import pytest
 from sqlglot import exp
 
 import orbitdb.sql.functions  # noqa: F401  (registers the library and its compile hooks)
-from orbitdb.sql import pgtext
 from orbitdb.sql.errors import SqlError
-from orbitdb.sql.expr import Compiler, Runtime
+from orbitdb.sql.expr.compiler import Compiler, Runtime
 from orbitdb.sql.functions import registry as R
-from orbitdb.sql.parser import parse_one
-from orbitdb.sql.scope import Scope
+from orbitdb.sql.parse.parser import parse_one
+from orbitdb.sql.plan.scope import Scope
+from orbitdb.sql.types import pgtext
 
 UTC = datetime.timezone.utc
 FIXED_NOW = datetime.datetime(2024, 5, 6, 7, 8, 9, 123456, tzinfo=UTC)
@@ -107,7 +107,7 @@ def evaluate(sql: str) -> tuple[str | None, str | None]:
             node = node.this
         c = Compiler(None, Scope(), rt)  # type: ignore[arg-type]
         if direct:
-            from orbitdb.sql.funccall import call_compiled
+            from orbitdb.sql.expr.funccall import call_compiled
 
             e = call_compiled(c, direct, [c.compile(a) for a in node.expressions])
         else:
@@ -1161,7 +1161,7 @@ def test_volatile_functions() -> None:
 
 
 def test_jsonb_order_and_containment() -> None:
-    from orbitdb.sql.jsonops import contains, jsonb_sort_key
+    from orbitdb.sql.expr.jsonops import contains, jsonb_sort_key
 
     values: list[Any] = [[], None, "b", "a", 1, Decimal("1.5"), False, True, [1], [0, 1], {"b": 1}, {"a": 1, "b": 2}]
     ordered = sorted(values, key=jsonb_sort_key)

@@ -7,7 +7,7 @@ import re
 
 import pytest
 
-from orbitdb.sql import lexical
+from orbitdb.sql.parse import lexical
 
 # every ASCII character and the edges of the planes and of the surrogates
 _PROBES = [chr(c) for c in range(0x100)] + [chr(c) for c in (

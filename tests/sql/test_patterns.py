@@ -12,10 +12,10 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from orbitdb.sql import regex_fallback
 from orbitdb.sql.errors import SqlError
-from orbitdb.sql.likematch import LikePattern, ascii_lower
-from orbitdb.sql.regex_engine import compile_regex
+from orbitdb.sql.expr import regex_fallback
+from orbitdb.sql.expr.likematch import LikePattern, ascii_lower
+from orbitdb.sql.expr.regex_engine import compile_regex
 
 
 def _never() -> None:

@@ -14,7 +14,7 @@ import pytest
 
 import orbitdb
 from orbitdb import errors, exceptions, sqlstates
-from orbitdb.sql.session import Session
+from orbitdb.sql.session.session import Session
 
 ERRCODES = Path("/usr/share/postgresql/15/errcodes.txt")  # PostgreSQL 15's own list
 SAMPLE = {

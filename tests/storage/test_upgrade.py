@@ -16,7 +16,7 @@ import pytest
 import orbitdb
 from orbitdb.engine import Engine, WriteBatch
 from orbitdb.sql import SqlError
-from orbitdb.sql.cluster import Cluster
+from orbitdb.sql.cluster.cluster import Cluster
 from orbitdb.storage.catalog import Catalog
 from orbitdb.storage.errors import StorageFormatError
 from orbitdb.storage.keyspace import (

@@ -1,6 +1,6 @@
 """Inputs for the text I/O comparison with PostgreSQL 15: (type name, type OID, input text).
 Each is read by the type's input function and printed by its output function, by PostgreSQL and
-by orbitdb.sql.pgtext; the output (or the error's SQLSTATE, message, detail and hint) must match."""
+by orbitdb.sql.types.pgtext; the output (or the error's SQLSTATE, message, detail and hint) must match."""
 
 from __future__ import annotations
 

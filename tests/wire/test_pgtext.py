@@ -1,4 +1,4 @@
-"""orbitdb.sql.pgtext against PostgreSQL 15: every corpus input read and printed by both must give
+"""orbitdb.sql.types.pgtext against PostgreSQL 15: every corpus input read and printed by both must give
 the same text, or the same error (SQLSTATE, message, detail, hint).
 
 PostgreSQL's answers come from a throwaway server when one can be started, else from the snapshot
@@ -19,7 +19,7 @@ from pgtext_corpus import INPUTS, KNOWN_DIFFERENCES, TYPES, ZONED_TYPES, ZONES
 from reference_pg import reference_postgres
 
 from orbitdb.sql.errors import SqlError
-from orbitdb.sql.pgtext import Interval, format_text, parse_text
+from orbitdb.sql.types.pgtext import Interval, format_text, parse_text
 
 SNAPSHOT = Path(__file__).with_name("pgtext_expected.json")
 

@@ -13,7 +13,7 @@ from reference_pg import reference_postgres
 
 from orbitdb.pgwire import binary
 from orbitdb.sql.errors import SqlError
-from orbitdb.sql.pgtext import Interval, format_text, parse_text
+from orbitdb.sql.types.pgtext import Interval, format_text, parse_text
 from orbitdb.storage.jsonnull import JSON_NULL
 
 BINARY_TYPES = [t for t in INPUTS if t not in ("oid",)]

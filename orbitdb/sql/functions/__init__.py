@@ -5,7 +5,7 @@ A few calls need their arguments' types or the parse tree rather than plain
 values (concat and format print each argument with its type's output
 function; make_interval takes named arguments). Their compile-time hooks are
 collected in ``HOOKS`` and installed into the function-call compiler's special
-forms (``orbitdb.sql.funccall``) as soon as that module is importable: at the
+forms (``orbitdb.sql.expr.funccall``) as soon as that module is importable: at the
 end of this package's import when nothing is half-imported, otherwise at the
 first resolution of any registered function."""
 
@@ -36,13 +36,13 @@ def install_hooks() -> bool:
     global _installed
     if _installed:
         return True
-    fc = sys.modules.get("orbitdb.sql.funccall")
+    fc = sys.modules.get("orbitdb.sql.expr.funccall")
     if fc is None:
         if any(getattr(getattr(m, "__spec__", None), "_initializing", False)
                for k, m in list(sys.modules.items()) if k.startswith("orbitdb.sql.") and m is not None
                and k != __name__):
             return False
-        fc = importlib.import_module("orbitdb.sql.funccall")
+        fc = importlib.import_module("orbitdb.sql.expr.funccall")
     if getattr(getattr(fc, "__spec__", None), "_initializing", False) or not hasattr(fc, "_SPECIAL"):
         return False
     specials = fc._SPECIAL

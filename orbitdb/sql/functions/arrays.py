@@ -8,10 +8,10 @@ from typing import Any
 
 from orbitdb.sql import types as T
 from orbitdb.sql.errors import SqlError
+from orbitdb.sql.expr.jsonops import array_cat_values
 from orbitdb.sql.functions.registry import ANY, ANYARRAY, ANYELEMENT, register
-from orbitdb.sql.jsonops import array_cat_values
-from orbitdb.sql.limits import check_dimensions, check_lower_bound
 from orbitdb.sql.types import SqlType
+from orbitdb.sql.types.limits import check_dimensions, check_lower_bound
 
 INT4, TEXT, BOOL = T.INT4, T.TEXT, T.BOOL
 INT4_ARRAY = T.array_of(T.INT4)

@@ -3,9 +3,9 @@ call on the catalogs (pg_get_userbyid, pg_table_is_visible, format_type,
 pg_get_indexdef, pg_get_constraintdef, pg_get_expr, pg_get_viewdef,
 obj_description, relation sizes, privilege checks, to_reg*, ...).
 
-Object descriptions come from orbitdb.sql.system (the live pg_catalog views).
+Object descriptions come from orbitdb.sql.pgcatalog (the live pg_catalog views).
 orbitdb has no privilege system: every has_*_privilege and pg_has_role answers
-true. Relation sizes are estimates: see orbitdb.sql.system.model.table_size."""
+true. Relation sizes are estimates: see orbitdb.sql.pgcatalog.model.table_size."""
 
 from __future__ import annotations
 
@@ -16,12 +16,12 @@ from typing import Any
 from orbitdb.sql import types as T
 from orbitdb.sql.errors import SqlError
 from orbitdb.sql.functions.registry import FUNCTIONS, register
-from orbitdb.sql.system import builtin_data as B
-from orbitdb.sql.system import lookup
-from orbitdb.sql.system import model as M
-from orbitdb.sql.system.base import Env
-from orbitdb.sql.system.deparse import quote_identifier
-from orbitdb.sql.system.pg_relations import relation_comment
+from orbitdb.sql.pgcatalog import builtin_data as B
+from orbitdb.sql.pgcatalog import lookup
+from orbitdb.sql.pgcatalog import model as M
+from orbitdb.sql.pgcatalog.base import Env
+from orbitdb.sql.pgcatalog.deparse import quote_identifier
+from orbitdb.sql.pgcatalog.pg_relations import relation_comment
 
 OID, TEXT, NAME, INT4, INT8, BOOL = T.OID, T.TEXT, T.NAME, T.INT4, T.INT8, T.BOOL
 REGCLASS, REGTYPE, NODE = T.REGCLASS, T.REGTYPE, T.PG_NODE_TREE
@@ -34,7 +34,7 @@ def env_of(ctx: Any) -> Env:
     global _env_cache
     session = ctx.session if ctx is not None else None
     if session is None:
-        from orbitdb.sql.session import current_session
+        from orbitdb.sql.session.session import current_session
 
         session = current_session()
     cat = session.catalog()
@@ -69,7 +69,7 @@ def pg_type_is_visible(ctx: Any, oid: int) -> bool | None:
     env = env_of(ctx)
     if oid in B.TYPE_BY_OID:
         return True
-    from orbitdb.sql.system import oids
+    from orbitdb.sql.pgcatalog import oids
 
     rel = oids.rowtype_relation(oid)
     if rel is not None:
@@ -125,7 +125,7 @@ def _get_expr(ctx: Any, expr: str, relid: int, pretty: bool) -> str | None:
     env = env_of(ctx)
     t = _table(env, relid) if relid else None
     if t is None:
-        from orbitdb.sql.system.deparse import deparse_expr
+        from orbitdb.sql.pgcatalog.deparse import deparse_expr
 
         return deparse_expr(expr, {}, pretty)
     c = M.default_column(t, expr)  # a column default prints with its (hidden) coercion to the column's type
@@ -595,7 +595,7 @@ def current_database(ctx: Any) -> str:
 
 @_register_missing("version", [], TEXT)
 def version() -> str:
-    from orbitdb.sql import settings as S
+    from orbitdb.sql.session import settings as S
 
     return (f"PostgreSQL {S.SERVER_VERSION} (orbitdb) on x86_64-pc-linux-gnu, compiled by gcc, 64-bit")
 

@@ -36,7 +36,7 @@ RM_LOWER = [r.lower() for r in RM_UPPER]
 
 
 # True if sqlglot parsed to_char/to_date/to_timestamp into nodes whose literal template it
-# rewrote into strftime codes. False: orbitdb.sql.parser keeps them as plain calls (its
+# rewrote into strftime codes. False: orbitdb.sql.parse.parser keeps them as plain calls (its
 # _keep_pg_functions runs when it is imported, before any statement reaches this library).
 TEMPLATES_FROM_SQLGLOT = False
 

@@ -11,11 +11,9 @@ from sqlglot import exp
 
 from orbitdb.sql import types as T
 from orbitdb.sql.errors import SqlError
-from orbitdb.sql.expr import Compiler, E, coerce, const
-from orbitdb.sql.functions import hook
-from orbitdb.sql.functions.registry import ANY, register
-from orbitdb.sql.jsonops import _MISSING as MISSING
-from orbitdb.sql.jsonops import (
+from orbitdb.sql.expr.compiler import Compiler, E, coerce, const
+from orbitdb.sql.expr.jsonops import _MISSING as MISSING
+from orbitdb.sql.expr.jsonops import (
     as_text,
     concat_values,
     contains,
@@ -29,6 +27,8 @@ from orbitdb.sql.jsonops import (
     to_json_value,
     value_json,
 )
+from orbitdb.sql.functions import hook
+from orbitdb.sql.functions.registry import ANY, register
 from orbitdb.sql.types import SqlType
 from orbitdb.storage.jsonnull import JSON_NULL
 
@@ -78,7 +78,7 @@ def _converting_hook(name: str, key_positions: str = "") -> None:
     """Compile hook: convert each "any" argument by its type (keys: even positions to text)."""
 
     def run(c: Compiler, args: list[exp.Expression], node: exp.Expression) -> E:
-        from orbitdb.sql.funccall import call_compiled
+        from orbitdb.sql.expr.funccall import call_compiled
 
         compiled = [c.compile(a) for a in args]
         out = []
@@ -253,7 +253,7 @@ register("json_array_length", [JSON], INT4)(lambda v: _array_length(v, "json"))
 
 @hook("jsonb_exists")  # sqlglot gives jsonb_exists(j, 'key') its key as a JSON path
 def _jsonb_exists_hook(c: Compiler, args: list[exp.Expression], node: exp.Expression) -> E:
-    from orbitdb.sql.funccall import call_compiled
+    from orbitdb.sql.expr.funccall import call_compiled
 
     out = []
     for a in args:
@@ -523,7 +523,7 @@ def jsonb_pretty(v: Any) -> str:
 
 
 def _pretty(v: Any, level: int, out: list[str]) -> None:
-    from orbitdb.sql.jsonops import json_text
+    from orbitdb.sql.expr.jsonops import json_text
 
     pad = "    "
     if isinstance(v, dict):

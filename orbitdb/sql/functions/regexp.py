@@ -1,5 +1,5 @@
 """PostgreSQL's POSIX regular expression functions (regexp_*, substring ... FROM pattern,
-substring ... SIMILAR), run by orbitdb.sql.regex_engine: linear-time matching, PostgreSQL's
+substring ... SIMILAR), run by orbitdb.sql.expr.regex_engine: linear-time matching, PostgreSQL's
 flag letters and its replacement syntax (``\\1``..``\\9``, ``\\&``)."""
 
 from __future__ import annotations
@@ -8,9 +8,9 @@ from collections.abc import Iterator
 
 from orbitdb.sql import types as T
 from orbitdb.sql.errors import SqlError
+from orbitdb.sql.expr.regex_engine import PgMatch, PgRegex, compile_regex, parse_flags
+from orbitdb.sql.expr.similar import similar_to_regex
 from orbitdb.sql.functions.registry import register
-from orbitdb.sql.regex_engine import PgMatch, PgRegex, compile_regex, parse_flags
-from orbitdb.sql.similar import similar_to_regex
 
 TEXT, INT4, BOOL = T.TEXT, T.INT4, T.BOOL
 TEXT_ARRAY = T.array_of(T.TEXT)

@@ -1,8 +1,8 @@
-"""The registry lives in orbitdb.sql.funcregistry (importable without loading the
+"""The registry lives in orbitdb.sql.expr.funcregistry (importable without loading the
 library); this module keeps the name the library modules use."""
 
-from orbitdb.sql.funcregistry import *
-from orbitdb.sql.funcregistry import (  # noqa: F401
+from orbitdb.sql.expr.funcregistry import *
+from orbitdb.sql.expr.funcregistry import (  # noqa: F401
     ANY,
     ANYARRAY,
     ANYELEMENT,

@@ -22,8 +22,8 @@ def _relation_name(ctx: Any, oid: int) -> str:
     if obj is not None and hasattr(obj, "name"):
         return str(obj.name)
     try:
-        from orbitdb.sql.system.base import Env
-        from orbitdb.sql.system.lookup import relation_info
+        from orbitdb.sql.pgcatalog.base import Env
+        from orbitdb.sql.pgcatalog.lookup import relation_info
 
         info = relation_info(Env(ctx.session), oid)
         if info is not None:
@@ -40,8 +40,8 @@ def sequence_of(ctx: Any, oid: int) -> SequenceDef:
         return obj
     if obj is None:
         try:
-            from orbitdb.sql.system.base import Env
-            from orbitdb.sql.system.lookup import relation_info
+            from orbitdb.sql.pgcatalog.base import Env
+            from orbitdb.sql.pgcatalog.lookup import relation_info
 
             if relation_info(Env(ctx.session), oid) is None:
                 raise SqlError("42P01", f"could not open relation with OID {oid}")

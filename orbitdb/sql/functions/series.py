@@ -8,8 +8,8 @@ from decimal import Decimal
 from typing import Any
 
 from orbitdb.sql import types as T
-from orbitdb.sql.datetimeops import ts_plus_interval
 from orbitdb.sql.errors import SqlError
+from orbitdb.sql.expr.datetimeops import ts_plus_interval
 from orbitdb.sql.functions.datetime import iv
 from orbitdb.sql.functions.registry import register
 

@@ -14,16 +14,16 @@ from typing import Any
 
 from sqlglot import exp
 
-from orbitdb.sql import limits as L
 from orbitdb.sql import types as T
-from orbitdb.sql.casts import EXPLICIT, find_cast
 from orbitdb.sql.errors import SqlError
-from orbitdb.sql.expr import Compiler, E, coerce
+from orbitdb.sql.expr.compiler import Compiler, E, coerce
 from orbitdb.sql.functions import hook as hook_
 from orbitdb.sql.functions.registry import ANY, ANYARRAY, register
-from orbitdb.sql.lexical import utf8_error_bytes
-from orbitdb.sql.textio import to_text
+from orbitdb.sql.parse.lexical import utf8_error_bytes
 from orbitdb.sql.types import SqlType
+from orbitdb.sql.types import limits as L
+from orbitdb.sql.types.casts import EXPLICIT, find_cast
+from orbitdb.sql.types.textio import to_text
 
 TEXT, INT4, INT8, BOOL, BYTEA = T.TEXT, T.INT4, T.INT8, T.BOOL, T.BYTEA
 TEXT_ARRAY = T.array_of(T.TEXT)
@@ -71,7 +71,7 @@ def value_text(v: Any) -> str:
 def session_tz() -> Any:
     """The session's TimeZone (UTC when no session is active)."""
     try:
-        from orbitdb.sql.session import current_timezone
+        from orbitdb.sql.session.session import current_timezone
     except ImportError:
         import datetime
 
@@ -109,7 +109,7 @@ def _opt(f: Callable[[Any], Any], v: Any) -> Any:
 
 
 def _call(c: Compiler, name: str, args: list[E]) -> E:
-    from orbitdb.sql.funccall import call_compiled
+    from orbitdb.sql.expr.funccall import call_compiled
 
     return call_compiled(c, name, args)
 
@@ -572,7 +572,7 @@ def _fmt_conv(out: L.TextBuffer, fmt: str, j: int, args: tuple[Any, ...], argpos
             try:
                 width = int(wv)
             except (TypeError, ValueError):
-                from orbitdb.sql.pgtext.numbers import parse_int
+                from orbitdb.sql.types.pgtext.numbers import parse_int
 
                 width = parse_int(str(wv), "integer")
         if width < 0:

@@ -173,7 +173,7 @@ def gen_random_uuid() -> _uuid.UUID:
 
 def _to_reg(type_oid: int) -> Any:
     def run(ctx: Any, text: str) -> int | None:
-        from orbitdb.sql.regtypes import lookup_reg
+        from orbitdb.sql.types.regtypes import lookup_reg
 
         try:
             return lookup_reg(text, type_oid, ctx.session)

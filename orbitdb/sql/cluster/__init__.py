@@ -1,0 +1,1 @@
+"""A server's data directory: its databases, their files, roles and passwords."""

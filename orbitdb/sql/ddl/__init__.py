@@ -1,0 +1,1 @@
+"""Changes to the catalog: tables, columns, constraints, indexes, sequences, views, schemas, rewrites."""

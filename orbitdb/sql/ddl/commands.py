@@ -1,0 +1,1972 @@
+"""DDL: tables, columns, constraints, indexes, sequences, views, schemas and
+TRUNCATE. Every change is made on the transaction's catalog copy, so DDL is
+transactional; data changes (index builds, truncation) go to its write set."""
+
+from __future__ import annotations
+
+import copy
+import re
+from collections.abc import Callable
+from typing import TYPE_CHECKING, Any, TypeVar
+
+from sqlglot import exp
+
+from orbitdb.sql import types as T
+from orbitdb.sql.ddl.rewrite import Row, rewrite_table
+from orbitdb.sql.errors import SqlError
+from orbitdb.sql.exec.interrupts import checked
+from orbitdb.sql.expr.compiler import Compiler, E, Runtime, coerce, ident
+from orbitdb.sql.parse.parser import Statement, parse_one
+from orbitdb.sql.parse.unsupported import (
+    check_collation,
+    check_constraint_options,
+    check_table_properties,
+    object_kind,
+    refusal,
+)
+from orbitdb.sql.plan.scope import ExecContext, Scope
+from orbitdb.sql.session.result import Notice, Result
+from orbitdb.sql.types.casts import ASSIGNMENT, can_implicit
+from orbitdb.sql.utility import maintenance
+from orbitdb.sql.utility.maintenance import Words
+from orbitdb.storage.catalog import (
+    Catalog,
+    ColumnDef,
+    ConstraintDef,
+    IndexDef,
+    SchemaDef,
+    SequenceDef,
+    TableDef,
+)
+from orbitdb.storage.keycodec import encode_key
+from orbitdb.storage.lockmodes import (
+    ACCESS_EXCLUSIVE,
+    ACCESS_SHARE,
+    SHARE,
+    SHARE_ROW_EXCLUSIVE,
+    SHARE_UPDATE_EXCLUSIVE,
+)
+from orbitdb.storage.rowcodec import encode_stored
+from orbitdb.storage.tables import TableAccess
+from orbitdb.storage.temp import is_temp_oid
+from orbitdb.storage.txn import SEQUENCE_PREFIX, index_prefix, prefix_end, table_prefix
+
+if TYPE_CHECKING:
+    from orbitdb.sql.session.session import Session
+
+_Found = TypeVar("_Found")
+
+_FK_ACTIONS = {"CASCADE": "c", "RESTRICT": "r", "NO ACTION": "a", "SET NULL": "n", "SET DEFAULT": "d"}
+
+
+class DDL:
+    def __init__(self, s: Session, ctx: ExecContext) -> None:
+        self.s = s
+        self.ctx = ctx
+        assert ctx.txn is not None
+        self.txn = ctx.txn
+        self.cat: Catalog = ctx.txn.writable_catalog()
+
+    # ---- lookups ----
+    def schema_of(self, node: exp.Table | None) -> str:
+        if node is not None and node.args.get("db"):
+            name = self.s.resolve_schema(ident(node.args["db"]))
+            if self.cat.schema(name) is None:
+                raise SqlError("3F000", f'schema "{name}" does not exist')
+            return name
+        return self.s.creation_schema()
+
+    def oid_like(self, owner: TableDef) -> int:
+        """An oid for an object that belongs to owner (index, owned sequence): temporary
+        with a temporary table."""
+        return self.s.store.temp_oids.new() if is_temp_oid(owner.oid) else self.cat.new_oid()
+
+    def temp_schema(self) -> str:
+        """This session's pg_temp_<n> schema, made at its first temporary object."""
+        temp = self.s.temp_objects()
+        name = temp.schema_name
+        if self.cat.schema(name) is None:
+            self.cat.put(SchemaDef(self.s.store.temp_oids.new(), name, self.s.user))
+        return name
+
+    def _lookup_table(self, node: exp.Table) -> TableDef | None:
+        name = ident(node.this)
+        if node.args.get("db"):
+            return self.cat.table(ident(node.args["db"]), name)
+        for sch in self.s.search_schemas():
+            t = self.cat.table(sch, name)
+            if t is not None:
+                return t
+        return None
+
+    def lock_table(self, t: TableDef, mode: int, modify: bool = True) -> TableDef | None:
+        """Takes PostgreSQL's relation lock mode on t (and, to change it, the exclusive lock
+        on its catalog entry); returns t as the newest catalog has it once the locks are
+        ours, or None if it was dropped while we waited."""
+        self.txn.lock_relation(t.oid, mode)
+        if modify:
+            self.txn.lock(("obj", t.oid), ACCESS_EXCLUSIVE)
+        if self.txn.refresh_catalog():
+            return self.cat.table_by_oid(t.oid)
+        return t
+
+    def lock_object(self, oid: int, mode: int | None = None) -> None:
+        """Takes the relation lock mode (if any) and the exclusive lock on oid's catalog entry,
+        then follows the newest catalog: read the object again from self.cat afterwards."""
+        if mode is not None:
+            self.txn.lock_relation(oid, mode)
+        self.txn.lock(("obj", oid), ACCESS_EXCLUSIVE)
+        self.txn.refresh_catalog()
+
+    def claim_name(self, schema: str, name: str) -> None:
+        """Waits for a concurrent transaction that takes the same relation name to end,
+        as PostgreSQL's unique index on pg_class makes it wait."""
+        self.txn.lock(("name", schema, name), ACCESS_EXCLUSIVE)
+        self.txn.refresh_catalog()
+
+    def find_table(self, node: exp.Table, missing_ok: bool = False, kind: str | None = "r",
+                   mode: int = ACCESS_EXCLUSIVE, modify: bool = True) -> TableDef | None:
+        name = ident(node.this)
+        t = self._lookup_table(node)
+        while t is not None:
+            locked = self.lock_table(t, mode, modify)
+            again = self._lookup_table(node)
+            if locked is not None and again is not None and again.oid == locked.oid:
+                t = locked
+                break
+            t = again  # dropped or replaced while we waited: lock what the name means now
+        if t is not None and kind is not None and t.kind != kind:
+            if kind == "r":
+                raise SqlError("42809", f'"{name}" is not a table')
+            raise SqlError("42809", f'"{name}" is not a view')
+        if t is None and not missing_ok:
+            raise SqlError("42P01", f'relation "{name}" does not exist' if kind != "v" else
+                           f'view "{name}" does not exist')
+        return t
+
+    def check_new_name(self, schema: str, name: str) -> None:
+        self.claim_name(schema, name)
+        if self.cat.relation_oid(schema, name) is not None:
+            raise SqlError("42P07", f'relation "{name}" already exists')
+
+    def unique_name(self, schema: str, base: str) -> str:
+        base = base[:63]
+        name = base
+        n = 0
+        while self.cat.relation_oid(schema, name) is not None or self._constraint_name_used(schema, name):
+            n += 1
+            suffix = str(n)
+            name = base[: 63 - len(suffix)] + suffix
+        return name
+
+    def _constraint_name_used(self, schema: str, name: str) -> bool:
+        return any(c.name == name for t in self.cat.tables() if t.schema == schema for c in t.constraints)
+
+    def notice(self, msg: str, code: str = "00000") -> None:
+        self.s.notices.append(Notice("NOTICE", code, msg))
+
+    # ---- CREATE TABLE ----
+    def create_table(self, node: exp.Create) -> Result:
+        target = node.this
+        table_node = target.this if isinstance(target, exp.Schema) else target
+        temp, on_commit = _temporary(node, table_node)
+        schema = self.temp_schema() if temp else self.schema_of(table_node)
+        name = ident(table_node.this)
+        self.claim_name(schema, name)
+        if self.cat.relation_oid(schema, name) is not None:
+            if node.args.get("exists"):
+                self.notice(f'relation "{name}" already exists, skipping', "42P07")
+                return Result("CREATE TABLE")
+            raise SqlError("42P07", f'relation "{name}" already exists')
+        check_table_properties(node)
+        if node.args.get("expression") is not None:
+            return self.create_table_as(node, schema, name)
+        oid = self.s.store.temp_oids.new() if temp else self.cat.new_oid()
+        t = TableDef(oid, schema, name, owner=self.s.user, on_commit=on_commit)
+        # nobody else can see the new table; holding it exclusively spares its rows' locks
+        self.txn.lock_relation(t.oid, ACCESS_EXCLUSIVE)
+        elements = list(target.expressions) if isinstance(target, exp.Schema) else []
+        for el in elements:
+            if isinstance(el, exp.LikeProperty):
+                self.like(t, el)
+        for el in elements:
+            if isinstance(el, exp.ColumnDef):
+                self.column_def(t, el)
+        for el in elements:
+            if not isinstance(el, (exp.ColumnDef, exp.LikeProperty)):
+                self.table_constraint(t, el, None)
+        if not t.columns and not elements:
+            pass
+        self.cat.put(t)
+        self.finish_constraints(t)
+        return Result("CREATE TABLE")
+
+    def like(self, t: TableDef, el: exp.LikeProperty) -> None:
+        """LIKE source [INCLUDING | EXCLUDING option ...]: the columns with their NOT NULL, and what
+        the options include; an option that would copy what orbitdb cannot (indexes, identity) is
+        refused rather than skipped."""
+        src = self.find_table(el.this, kind=None, mode=ACCESS_SHARE, modify=False)
+        assert src is not None
+        included: set[str] = set()
+        for opt in el.expressions:
+            word = opt.args["value"].name.upper()
+            what = _LIKE_OPTIONS if word == "ALL" else {word}
+            included = included | what if str(opt.this).upper() == "INCLUDING" else included - what
+        for c in src.columns:
+            self.add_column(t, ColumnDef(c.name, c.type, c.kind, t.next_slot, c.not_null,
+                                         c.default if "DEFAULTS" in included and not c.identity else None,
+                                         comment=c.comment if "COMMENTS" in included else None))
+        if "CONSTRAINTS" in included:
+            for con in src.constraints:
+                if con.kind == "c":
+                    t.constraints.append(ConstraintDef(con.name, "c", list(con.columns), check=con.check))
+        if "INDEXES" in included and src.indexes or "IDENTITY" in included and any(c.identity for c in src.columns):
+            raise SqlError("0A000", "CREATE TABLE ... (LIKE ... INCLUDING INDEXES or IDENTITY) is not supported",
+                           detail=f'Table "{src.name}" has indexes or identity columns; name what to copy with '
+                           "INCLUDING DEFAULTS, CONSTRAINTS or COMMENTS.")
+
+    def add_column(self, t: TableDef, c: ColumnDef) -> None:
+        if t.column(c.name) is not None:
+            raise SqlError("42701", f'column "{c.name}" specified more than once')
+        c.slot = t.next_slot
+        t.next_slot += 1
+        t.columns.append(c)
+
+    def column_def(self, t: TableDef, cd: exp.ColumnDef, existing_rows: bool = False) -> ColumnDef:
+        name = ident(cd.this)
+        dt = cd.args.get("kind")
+        if dt is None:
+            raise SqlError("42601", f'syntax error: column "{name}" has no type')
+        key = dt.this.name if hasattr(dt.this, "name") else str(dt.this)
+        serial = T.SERIAL_DTYPES.get(key)
+        st = T.parse_type_name(serial) if serial else T.from_datatype(dt)
+        if st.oid in (T.UNKNOWN.oid, T.VOID.oid, T.RECORD.oid):
+            raise SqlError("42P16", f'column "{name}" has pseudo-type {st.display()}')
+        col = ColumnDef(name, st.display(), st.kind, 0)
+        self.add_column(t, col)
+        if serial:
+            seq = self.create_owned_sequence(t, name, serial)
+            col.default = f"nextval('{_seq_ref(seq, self.s)}'::regclass)"
+            col.not_null = True
+        for cc in cd.args.get("constraints") or []:
+            self.column_constraint(t, col, cc)
+        return col
+
+    def create_owned_sequence(self, t: TableDef, column: str, type_name: str, start: int | None = None,
+                              increment: int | None = None) -> SequenceDef:
+        name = self.unique_name(t.schema, f"{t.name}_{column}_seq")
+        maxv = {"integer": 2147483647, "smallint": 32767, "bigint": 9223372036854775807}[type_name]
+        inc = increment or 1
+        seq = SequenceDef(self.oid_like(t), t.schema, name, type_name, start if start is not None else
+                          (1 if inc > 0 else -1), inc, 1 if inc > 0 else -maxv, maxv if inc > 0 else -1,
+                          owned_by=(t.oid, column), owner=self.s.user)
+        self.cat.put(seq)
+        self.fresh_sequence(seq)
+        return seq
+
+    def fresh_sequence(self, seq: SequenceDef) -> None:
+        """A new sequence starts at its start: its oid may be one a rolled-back transaction gave a
+        sequence that handed out values (sequence state is not transactional)."""
+        self.s.store.sequence_set(seq, seq.start, False)
+
+    def column_constraint(self, t: TableDef, col: ColumnDef, cc: exp.ColumnConstraint) -> None:
+        kind = cc.args.get("kind")
+        cname = ident(cc.this) if cc.this is not None else None
+        check_constraint_options(cc, 1)
+        if isinstance(kind, exp.NotNullColumnConstraint):
+            col.not_null = not kind.args.get("allow_null")
+        elif isinstance(kind, exp.PrimaryKeyColumnConstraint):
+            self.add_pk(t, [col.name], cname)
+        elif isinstance(kind, exp.UniqueColumnConstraint):
+            self.add_unique(t, [col.name], cname, nulls_distinct=not kind.args.get("nulls"))
+        elif isinstance(kind, exp.DefaultColumnConstraint):
+            col.default = self.default_sql(kind.this, col)
+        elif isinstance(kind, exp.CheckColumnConstraint):
+            self.add_check(t, kind.this, cname, col.name)
+        elif isinstance(kind, exp.Reference):
+            self.add_fk(t, [col.name], kind, cname)
+        elif isinstance(kind, exp.GeneratedAsIdentityColumnConstraint):
+            if col.type not in ("integer", "bigint", "smallint"):
+                raise SqlError("22023", 'identity column type must be smallint, integer, or bigint')
+            start = _lit_int(kind.args.get("start"))
+            inc = _lit_int(kind.args.get("increment"))
+            seq = self.create_owned_sequence(t, col.name, col.type, start, inc)
+            col.identity = "a" if kind.this else "d"
+            col.default = f"nextval('{_seq_ref(seq, self.s)}'::regclass)"
+            col.not_null = True
+        elif isinstance(kind, exp.CollateColumnConstraint):
+            check_collation(kind.this.name if isinstance(kind.this, exp.Expression) else str(kind.this))
+        elif isinstance(kind, exp.CommentColumnConstraint) or kind is None:
+            pass
+        else:
+            raise SqlError("0A000", f"unsupported column constraint: {cc.sql(dialect='postgres')}")
+
+    def default_sql(self, node: exp.Expression, col: ColumnDef) -> str:
+        # validate now: the expression must compile and fit the column type
+        from orbitdb.sql.plan.planner import Planner
+
+        rt = Runtime([])
+        comp = Compiler(Planner(self.s, self.cat, rt), Scope(), rt, where="DEFAULT expressions")
+        for n in node.walk():
+            if isinstance(n, (exp.Select, exp.Subquery)):
+                raise SqlError("0A000", "cannot use subquery in DEFAULT expression")
+            if isinstance(n, exp.Column) and not (n.name.lower() in ("current_timestamp", "current_date",
+                                                                       "current_user", "localtimestamp")):
+                raise SqlError("0A000", "cannot use column reference in DEFAULT expression")
+        e = comp.compile(node)
+        coerce(e, T.parse_type_name(col.type), ASSIGNMENT, f'column "{col.name}"')
+        return _qualify_regclass_literals(self.s, node).sql(dialect="postgres")
+
+    def table_constraint(self, t: TableDef, el: exp.Expression, name: str | None) -> None:
+        if isinstance(el, exp.Constraint):
+            cname = ident(el.this)
+            for inner in el.expressions:
+                self.table_constraint(t, inner, cname)
+            return
+        check_constraint_options(el, len(el.expressions) if isinstance(el, exp.ForeignKey) else 1)
+        if isinstance(el, exp.PrimaryKey):
+            self.add_pk(t, [_col_name(c) for c in el.expressions], name)
+        elif isinstance(el, exp.UniqueColumnConstraint):
+            sch = el.this
+            cols = [_col_name(c) for c in (sch.expressions if isinstance(sch, exp.Schema) else el.expressions)]
+            self.add_unique(t, cols, name, nulls_distinct=not el.args.get("nulls"))
+        elif isinstance(el, exp.ForeignKey):
+            self.add_fk(t, [_col_name(c) for c in el.expressions], el.args["reference"], name)
+        elif isinstance(el, (exp.CheckColumnConstraint, exp.Check)):
+            self.add_check(t, el.this, name, None)
+        else:
+            raise SqlError("0A000", f"unsupported table constraint: {el.sql(dialect='postgres')}")
+
+    def _require_columns(self, t: TableDef, cols: list[str]) -> None:
+        for c in cols:
+            if t.column(c) is None:
+                raise SqlError("42703", f'column "{c}" named in key does not exist')
+
+    def add_pk(self, t: TableDef, cols: list[str], name: str | None) -> None:
+        self._require_columns(t, cols)
+        if t.primary_key:
+            raise SqlError("42P16", f'multiple primary keys for table "{t.name}" are not allowed')
+        t.primary_key = cols
+        for c in cols:
+            col = t.column(c)
+            assert col is not None
+            col.not_null = True
+        cname = name or self.unique_name(t.schema, f"{t.name}_pkey")
+        ix = IndexDef(self.oid_like(t), cname, cols, unique=True, primary=True)
+        t.indexes.append(ix)
+        t.constraints.append(ConstraintDef(cname, "p", cols, index=ix.oid))
+
+    def add_unique(self, t: TableDef, cols: list[str], name: str | None, nulls_distinct: bool = True) -> IndexDef:
+        self._require_columns(t, cols)
+        cname = name or self.unique_name(t.schema, f"{t.name}_{'_'.join(cols)}_key")
+        if self.cat.relation_oid(t.schema, cname) is not None or any(i.name == cname for i in t.indexes):
+            raise SqlError("42P07", f'relation "{cname}" already exists')
+        ix = IndexDef(self.oid_like(t), cname, cols, unique=True, nulls_distinct=nulls_distinct)
+        t.indexes.append(ix)
+        t.constraints.append(ConstraintDef(cname, "u", cols, index=ix.oid))
+        return ix
+
+    def add_check(self, t: TableDef, node: exp.Expression, name: str | None, column: str | None) -> None:
+        refs = sorted({ident(c.this) for c in node.find_all(exp.Column)})
+        if name is None:
+            if column is not None:
+                base = f"{t.name}_{column}_check"
+            elif len(refs) == 1:
+                base = f"{t.name}_{refs[0]}_check"
+            else:
+                base = f"{t.name}_check"
+            name = self.unique_name(t.schema, base)
+        else:
+            self._check_constraint_name_free(t, name)
+        for r in refs:
+            if t.column(r) is None:
+                raise SqlError("42703", f'column "{r}" does not exist')
+        for n in node.walk():
+            if isinstance(n, (exp.Select, exp.Subquery)):
+                raise SqlError("0A000", "cannot use subquery in check constraint")
+        # compile it now so that type errors surface at CREATE time, as in PostgreSQL
+        from orbitdb.sql.exec.constraints import table_scope
+        from orbitdb.sql.plan.planner import Planner
+
+        rt = Runtime([])
+        comp = Compiler(Planner(self.s, self.cat, rt), table_scope(t, t.name), rt, where="check constraints")
+        comp.compile_bool(node, "CHECK")
+        t.constraints.append(ConstraintDef(name, "c", refs, check=node.sql(dialect="postgres")))
+
+    def _check_constraint_name_free(self, t: TableDef, name: str) -> None:
+        if any(c.name == name for c in t.constraints):
+            raise SqlError("42710", f'constraint "{name}" for relation "{t.name}" already exists')
+
+    def add_fk(self, t: TableDef, cols: list[str], ref: exp.Reference, name: str | None) -> None:
+        self._require_columns(t, cols)
+        target = ref.this
+        tnode = target.this if isinstance(target, exp.Schema) else target
+        pname = ident(tnode.this)
+        if pname == t.name and not tnode.args.get("db"):
+            parent = t
+        else:
+            parent = self.find_table(tnode, mode=SHARE_ROW_EXCLUSIVE, modify=False)
+        assert parent is not None
+        if is_temp_oid(parent.oid) != is_temp_oid(t.oid):
+            kind = "temporary" if is_temp_oid(t.oid) else "permanent"
+            raise SqlError("42P16", f"constraints on {kind} tables may reference only {kind} tables")
+        if isinstance(target, exp.Schema) and target.expressions:
+            pcols = [_col_name(c) for c in target.expressions]
+        else:
+            if not parent.primary_key:
+                raise SqlError("42830", f'there is no primary key for referenced table "{parent.name}"')
+            pcols = list(parent.primary_key)
+        if len(pcols) != len(cols):
+            raise SqlError("42830", "number of referencing and referenced columns for foreign key disagree")
+        for c in pcols:
+            if parent.column(c) is None:
+                raise SqlError("42703", f'column "{c}" referenced in foreign key constraint does not exist')
+        if sorted(pcols) != sorted(parent.primary_key) and not any(
+                ix.unique and sorted(ix.columns) == sorted(pcols) for ix in parent.indexes):
+            raise SqlError("42830", f'there is no unique constraint matching given keys for referenced table '
+                           f'"{parent.name}"')
+        for c, pc in zip(cols, pcols):
+            ct = T.parse_type_name(t.column(c).type)  # type: ignore[union-attr]
+            pt = T.parse_type_name(parent.column(pc).type)  # type: ignore[union-attr]
+            if not _fk_types_compatible(ct, pt):
+                raise SqlError("42804", f'foreign key constraint "{name or t.name + "_" + c + "_fkey"}" cannot be '
+                               f"implemented", detail=f'Key columns "{c}" and "{pc}" are of incompatible types: '
+                               f"{ct.display()} and {pt.display()}.")
+        on_delete = on_update = "a"
+        for opt in ref.args.get("options") or []:
+            text = (opt if isinstance(opt, str) else opt.sql()).upper()
+            m = re.match(r"ON (DELETE|UPDATE) (.*)", text)
+            if m:
+                action = _FK_ACTIONS.get(m.group(2).strip(), "a")
+                if m.group(1) == "DELETE":
+                    on_delete = action
+                else:
+                    on_update = action
+        if name is not None:
+            self._check_constraint_name_free(t, name)
+        cname = name or self.unique_name(t.schema, f"{t.name}_{'_'.join(cols)}_fkey")
+        t.constraints.append(ConstraintDef(cname, "f", cols, ref_table=parent.oid, ref_columns=pcols,
+                                           on_delete=on_delete, on_update=on_update))
+
+    def finish_constraints(self, t: TableDef) -> None:
+        self.cat.put(t)
+
+    def create_table_as(self, node: exp.Create, schema: str, name: str) -> Result:
+        from orbitdb.sql.plan.compiled import compile_node, take_relation_locks
+
+        query = node.args["expression"]
+        rt = Runtime([])
+        compiled = compile_node(self.s, query, rt)
+        rt.ctx = self.ctx
+        take_relation_locks(compiled, self.ctx)
+        cols_out = compiled.columns or []
+        target = node.this
+        names = [ident(c) for c in target.expressions] if isinstance(target, exp.Schema) else []
+        temp, on_commit = _temporary(node, node.this.this if isinstance(node.this, exp.Schema) else node.this)
+        oid = self.s.store.temp_oids.new() if temp else self.cat.new_oid()
+        t = TableDef(oid, schema, name, owner=self.s.user, on_commit=on_commit)
+        self.txn.lock_relation(t.oid, ACCESS_EXCLUSIVE)
+        plan_cols = compiled.out.columns  # type: ignore[attr-defined]
+        for i, c in enumerate(plan_cols):
+            ct = c.type if c.type.oid != T.UNKNOWN.oid else T.TEXT
+            self.add_column(t, ColumnDef(names[i] if i < len(names) else c.name, ct.display(), ct.kind, 0))
+        self.cat.put(t)
+        props = node.args.get("properties")
+        no_data = props is not None and any(isinstance(p, exp.WithDataProperty) and p.args.get("no")
+                                            for p in props.expressions)
+        if no_data:
+            return Result("CREATE TABLE AS")
+        result = compiled.run(self.ctx)
+        access = TableAccess(t)
+        txn = self.txn
+        n = 0
+        for row in result.rows:
+            key = access.row_key(row, self.s.store.next_rowid(t.oid))
+            txn.put(key, access.encode(row))
+            n += 1
+        del cols_out
+        return Result(f"SELECT {n}", rowcount=n)
+
+    # ---- indexes ----
+    def create_index(self, node: exp.Create) -> Result:
+        ix_node = node.this
+        tnode = ix_node.args["table"]
+        t = self.find_table(tnode, mode=SHARE)
+        assert t is not None
+        params = ix_node.args.get("params")
+        if params.args.get("where") is not None and node.args.get("unique"):
+            # a partial index is used only as an access path, where a whole index finds the same rows;
+            # a partial unique index restricts only some rows, which orbitdb cannot enforce
+            raise SqlError("0A000", "partial unique indexes (CREATE UNIQUE INDEX ... WHERE) are not supported")
+        cols = []
+        for o in params.args.get("columns") or []:
+            inner = o.this if isinstance(o, exp.Ordered) else o
+            if not isinstance(inner, exp.Column):
+                raise SqlError("0A000", "indexes on expressions are not supported yet")
+            cols.append(ident(inner.this))
+        self._require_columns(t, cols)
+        if ix_node.this is not None:
+            name = ident(ix_node.this)
+            if self.cat.relation_oid(t.schema, name) is not None:
+                if node.args.get("exists"):
+                    self.notice(f'relation "{name}" already exists, skipping', "42P07")
+                    return Result("CREATE INDEX")
+                raise SqlError("42P07", f'relation "{name}" already exists')
+        else:
+            name = self.unique_name(t.schema, f"{t.name}_{'_'.join(cols)}_idx")
+        ix = IndexDef(self.oid_like(t), name, cols, unique=bool(node.args.get("unique")))
+        t.indexes.append(ix)
+        self.build_index(t, ix)
+        self.cat.put(t)
+        return Result("CREATE INDEX")
+
+    def build_index(self, t: TableDef, ix: IndexDef) -> None:
+        access = TableAccess(t)
+        names = [c.name for c in t.columns]
+        cols = [names.index(c) for c in ix.columns]
+        prefix = index_prefix(ix.oid)
+        txn = self.txn
+        seen: dict[bytes, tuple[Any, ...]] = {}
+        for key, data in checked(access.scan(txn)):
+            row = access.decode(data)
+            ikey = access.index_key(ix, cols, prefix, row, key)
+            if ix.unique and ikey in seen:
+                vals = ", ".join(str(row[i]) for i in cols)
+                raise SqlError("23505", f'could not create unique index "{ix.name}"',
+                               detail=f"Key ({', '.join(ix.columns)})=({vals}) is duplicated.")
+            if ix.unique:
+                seen[ikey] = row
+            txn.put(ikey, key)
+
+    def drop_index(self, names: list[exp.Expression], if_exists: bool) -> None:
+        for n in names:
+            name = ident(n.this) if isinstance(n, exp.Table) else ident(n)
+            schema = ident(n.args["db"]) if isinstance(n, exp.Table) and n.args.get("db") else None
+            found = self.in_search_path(schema, lambda sch, n=name: self.cat.index_owner(sch, n))
+            if found is None:
+                if if_exists:
+                    self.notice(f'index "{name}" does not exist, skipping')
+                    continue
+                raise SqlError("42704", f'index "{name}" does not exist')
+            t, ix = found
+            con = next((c for c in t.constraints if c.index == ix.oid), None)
+            if con is not None:
+                raise SqlError("2BP01", f'cannot drop index {name} because constraint {con.name} on table {t.name} '
+                               f"requires it", hint=f"You can drop constraint {con.name} on table {t.name} instead.")
+            t.indexes = [i for i in t.indexes if i.oid != ix.oid]
+            self.delete_prefix(index_prefix(ix.oid))
+            self.cat.put(t)
+
+    def in_search_path(self, schema: str | None, find: Callable[[str], _Found | None]) -> _Found | None:
+        """The first object find() returns in the named schema, or else along search_path."""
+        for sch in [schema] if schema else self.s.search_schemas():
+            found = find(sch)
+            if found:
+                return found
+        return None
+
+    def rewrite(self, old: TableDef, new: TableDef, convert: Callable[[bytes, Row], Row] | None = None,
+                check: Callable[[Row], None] | None = None, keys_first: bool = False) -> None:
+        """Stores every row of the table, as `old` describes it, again as `new` describes it."""
+        rewrite_table(self.txn, lambda: self.s.store.next_rowid(new.oid), old, new, convert, check, keys_first)
+
+    def delete_prefix(self, prefix: bytes) -> None:
+        txn = self.txn
+        for key, _ in list(txn.scan(prefix, prefix_end(prefix))):
+            txn.delete(key)
+
+    # ---- drop ----
+    def drop(self, node: exp.Drop) -> Result:
+        kind = (node.args.get("kind") or "").upper()
+        if_exists = bool(node.args.get("exists"))
+        cascade = bool(node.args.get("cascade"))
+        tables = node.args.get("tables") or []
+        if kind == "INDEX":
+            self.drop_index(tables, if_exists)
+            return Result("DROP INDEX")
+        if kind in ("TABLE", "VIEW"):
+            self.dropping = {t.oid for t in (self.find_table(tn, missing_ok=True, kind=None) for tn in tables)
+                             if t is not None}
+            for tn in tables:
+                t = self.find_table(tn, missing_ok=True, kind=None)
+                if t is None or (kind == "VIEW") != (t.kind == "v"):
+                    if t is not None:
+                        raise SqlError("42809", f'"{t.name}" is not a {kind.lower()}',
+                                       hint=f"Use DROP {'TABLE' if t.kind == 'r' else 'VIEW'} to remove a "
+                                       f"{'table' if t.kind == 'r' else 'view'}.")
+                    if if_exists:
+                        self.notice(f'{kind.lower()} "{ident(tn.this)}" does not exist, skipping')
+                        continue
+                    if kind == "VIEW":
+                        raise SqlError("42P01", f'view "{ident(tn.this)}" does not exist')
+                    raise SqlError("42P01", f'table "{ident(tn.this)}" does not exist')
+                self.drop_table(t, cascade)
+            return Result(f"DROP {kind}")
+        if kind == "SEQUENCE":
+            for tn in tables:
+                schema = ident(tn.args["db"]) if tn.args.get("db") else None
+                name = ident(tn.this)
+                seq = self.in_search_path(schema, lambda sch, n=name: self.cat.sequence(sch, n))
+                if seq is None:
+                    if if_exists:
+                        self.notice(f'sequence "{name}" does not exist, skipping')
+                        continue
+                    raise SqlError("42P01", f'sequence "{name}" does not exist')
+                users = [(t, c) for t in self.cat.tables() for c in t.columns
+                         if c.default and f"'{name}'" in c.default or (c.default and f".{name}'" in c.default)]
+                if users and not cascade:
+                    t, c = users[0]
+                    raise SqlError("2BP01", f"cannot drop sequence {name} because other objects depend on it",
+                                   detail=f"default value for column {c.name} of table {t.name} depends on "
+                                   f"sequence {name}",
+                                   hint="Use DROP ... CASCADE to drop the dependent objects too.")
+                for t, c in users:
+                    c.default = None
+                    self.cat.touch(t.oid)
+                self.cat.remove(seq.oid)
+                self.txn.delete(SEQUENCE_PREFIX + seq.oid.to_bytes(8, "big"))
+                self.s.store.sequence_reset(seq)
+            return Result("DROP SEQUENCE")
+        if kind == "SCHEMA":
+            for tn in tables:
+                name = ident(tn.args["db"]) if tn.args.get("db") else ident(tn.this)
+                sch = self.cat.schema(name)
+                if sch is None:
+                    if if_exists:
+                        self.notice(f'schema "{name}" does not exist, skipping')
+                        continue
+                    raise SqlError("3F000", f'schema "{name}" does not exist')
+                members = [o for o in self.cat.objects.values() if getattr(o, "schema", None) == name]
+                if members and not cascade:
+                    raise SqlError("2BP01", f"cannot drop schema {name} because other objects depend on it",
+                                   hint="Use DROP ... CASCADE to drop the dependent objects too.")
+                for o in members:
+                    if isinstance(o, TableDef) and o.oid in self.cat.objects:
+                        self.drop_table(o, True)
+                    elif isinstance(o, SequenceDef) and o.oid in self.cat.objects:
+                        self.cat.remove(o.oid)
+                self.cat.remove(sch.oid)
+            return Result("DROP SCHEMA")
+        raise SqlError("0A000", f"DROP {kind} is not supported")
+
+    def drop_table(self, t: TableDef, cascade: bool) -> None:
+        dropping = getattr(self, "dropping", set())
+        refs = [(o, c) for o in self.cat.tables() if o.oid != t.oid and o.oid not in dropping
+                for c in o.constraints if c.kind == "f" and c.ref_table == t.oid]
+        views = [v for v in self.cat.tables() if v.kind == "v" and v.oid != t.oid and v.view_sql and
+                 re.search(r"\b" + re.escape(t.name) + r"\b", v.view_sql)]
+        if (refs or views) and not cascade:
+            if refs:
+                o, c = refs[0]
+                detail = f"constraint {c.name} on table {o.name} depends on table {t.name}"
+            else:
+                detail = f"view {views[0].name} depends on {'table' if t.kind == 'r' else 'view'} {t.name}"
+            raise SqlError("2BP01", f"cannot drop {'table' if t.kind == 'r' else 'view'} {t.name} because other "
+                           f"objects depend on it", detail=detail,
+                           hint="Use DROP ... CASCADE to drop the dependent objects too.")
+        for o, c in refs:
+            o.constraints = [x for x in o.constraints if x is not c]
+            self.notice(f"drop cascades to constraint {c.name} on table {o.name}")
+            self.cat.touch(o.oid)
+        for v in views:
+            if v.oid in self.cat.objects:
+                self.notice(f"drop cascades to view {v.name}")
+                self.drop_table(v, True)
+        if t.kind == "r":
+            self.delete_prefix(table_prefix(t.oid))
+            for ix in t.indexes:
+                self.delete_prefix(index_prefix(ix.oid))
+            for seq in self.cat.sequences():
+                if seq.owned_by is not None and seq.owned_by[0] == t.oid:
+                    self.cat.remove(seq.oid)
+                    self.s.store.sequence_reset(seq)
+        self.cat.remove(t.oid)
+
+    # ---- ALTER TABLE ----
+    def alter_table(self, node: exp.Alter) -> Result:
+        t = self.find_table(node.this, missing_ok=bool(node.args.get("exists")), kind=None)
+        if t is None:
+            self.notice(f'relation "{ident(node.this.this)}" does not exist, skipping')
+            return Result("ALTER TABLE")
+        is_view = t.kind == "v"
+        for action in node.args.get("actions") or []:
+            if isinstance(action, exp.ColumnDef):
+                if is_view:
+                    raise SqlError("42809", f'"{t.name}" is not a table')
+                self.alter_add_column(t, action)
+            elif isinstance(action, exp.Drop):
+                kind = (action.args.get("kind") or "").upper()
+                for target in action.args.get("tables") or []:
+                    if kind == "COLUMN":
+                        self.alter_drop_column(t, ident(target.this), bool(action.args.get("exists")),
+                                               bool(action.args.get("cascade")))
+                    elif kind == "CONSTRAINT":
+                        self.alter_drop_constraint(t, ident(target.this), bool(action.args.get("exists")))
+                    else:
+                        raise SqlError("0A000", f"ALTER TABLE DROP {kind} is not supported")
+            elif isinstance(action, exp.RenameColumn):
+                self.alter_rename_column(t, ident(action.this.this), ident(action.args["to"].this))
+            elif isinstance(action, exp.AlterRename) and any(
+                    isinstance(o, exp.ToTableProperty) for o in node.args.get("options") or []):
+                to = next(o for o in node.args["options"] if isinstance(o, exp.ToTableProperty))
+                self.alter_rename_column(t, ident(action.this.this), ident(to.this.this))
+            elif isinstance(action, exp.AlterRename):
+                new = ident(action.this.this)
+                self.check_new_name(t.schema, new)
+                self.rename_in_views(t, new)
+                t.name = new
+                self.cat.touch(t.oid)
+            elif isinstance(action, exp.AddConstraint):
+                for c in action.expressions:
+                    self.alter_add_constraint(t, c)
+            elif isinstance(action, exp.AlterColumn):
+                self.alter_column(t, action)
+            else:
+                raise SqlError("0A000", f"unsupported ALTER TABLE action: {action.sql(dialect='postgres')}")
+        self.cat.put(t)
+        return Result("ALTER TABLE")
+
+    def alter_add_column(self, t: TableDef, cd: exp.ColumnDef) -> None:
+        name = ident(cd.this)
+        if t.column(name) is not None:
+            if cd.args.get("exists"):
+                self.notice(f'column "{name}" of relation "{t.name}" already exists, skipping', "42701")
+                return
+            raise SqlError("42701", f'column "{name}" of relation "{t.name}" already exists')
+        old = copy.deepcopy(t)
+        col = self.column_def(t, cd, existing_rows=True)
+        new_cons = [c for c in t.constraints if name in c.columns]
+        if col.default is not None:
+            from orbitdb.sql.plan.planner import Planner
+
+            rt = Runtime([])
+            rt.ctx = self.ctx
+            comp = Compiler(Planner(self.s, self.cat, rt), Scope(), rt)
+            e = coerce(comp.compile(parse_one("SELECT " + col.default).expressions[0]),
+                       T.parse_type_name(col.type), ASSIGNMENT)
+            if not e.const:
+                # evaluated for each existing row, as PostgreSQL does for a volatile default
+                # (nextval, random(), clock_timestamp()); the rewrite also builds the new column's
+                # key and indexes
+                self.rewrite(old, t, lambda key, r: r + (e.fn(()),))
+                self.validate_new_constraints(t, [c for c in new_cons if c.kind in ("c", "f")])
+                return
+            # a constant default is every existing row's value without a rewrite (PostgreSQL's
+            # "missing value")
+            col.missing = encode_stored(col.kind, e.fn(()))
+        if col.not_null and col.missing is None:
+            for _ in TableAccess(t).scan(self.txn):
+                raise SqlError("23502", f'column "{name}" of relation "{t.name}" contains null values')
+        self.validate_new_constraints(t, new_cons)
+
+    def alter_drop_column(self, t: TableDef, name: str, if_exists: bool, cascade: bool) -> None:
+        col = t.column(name)
+        if col is None:
+            if if_exists:
+                self.notice(f'column "{name}" of relation "{t.name}" does not exist, skipping')
+                return
+            raise SqlError("42703", f'column "{name}" of relation "{t.name}" does not exist')
+        for o in self.cat.tables():
+            if o.oid == t.oid:
+                continue
+            for c in list(o.constraints):
+                if c.kind == "f" and c.ref_table == t.oid and name in c.ref_columns:
+                    if not cascade:
+                        raise SqlError("2BP01", f"cannot drop column {name} of table {t.name} because other "
+                                       "objects depend on it",
+                                       detail=f"constraint {c.name} on table {o.name} depends on column {name} of "
+                                       f"table {t.name}", hint="Use DROP ... CASCADE to drop the dependent objects too.")
+                    o.constraints.remove(c)
+                    self.notice(f"drop cascades to constraint {c.name} on table {o.name}")
+                    self.cat.touch(o.oid)
+        for v in self.views_using(t, name):
+            if not cascade:
+                raise SqlError("2BP01", f"cannot drop column {name} of table {t.name} because other objects depend "
+                               "on it", detail=f"view {v.name} depends on column {name} of table {t.name}",
+                               hint="Use DROP ... CASCADE to drop the dependent objects too.")
+            if v.oid in self.cat.objects:
+                self.notice(f"drop cascades to view {v.name}")
+                self.drop_table(v, True)
+        if name in t.primary_key:
+            # the primary key goes with its column: rows move to hidden row ids first
+            old = copy.deepcopy(t)
+            pk = next((c for c in t.constraints if c.kind == "p"), None)
+            t.constraints = [c for c in t.constraints if c is not pk]
+            t.indexes = [i for i in t.indexes if not i.primary]
+            t.primary_key = []
+            self.rewrite(old, t)
+        keep = []
+        for c in t.constraints:
+            if name in c.columns or (c.kind == "c" and c.check and re.search(r"\b" + re.escape(name) + r"\b",
+                                                                               c.check)):
+                if c.index is not None:
+                    t.indexes = [i for i in t.indexes if i.oid != c.index]
+                    self.delete_prefix(index_prefix(c.index))
+                continue
+            keep.append(c)
+        t.constraints = keep
+        for ix in list(t.indexes):
+            if name in ix.columns:
+                t.indexes.remove(ix)
+                self.delete_prefix(index_prefix(ix.oid))
+        t.columns = [c for c in t.columns if c.name != name]
+        for seq in self.cat.sequences():
+            if seq.owned_by == (t.oid, name):
+                self.cat.remove(seq.oid)
+
+    def alter_rename_column(self, t: TableDef, old: str, new: str) -> None:
+        col = t.column(old)
+        if col is None:
+            raise SqlError("42703", f'column "{old}" does not exist')
+        if t.column(new) is not None:
+            raise SqlError("42701", f'column "{new}" of relation "{t.name}" already exists')
+        views = self.views_using(t, old) if t.kind == "r" else []
+        if views:
+            # a view keeps its query as text here, where PostgreSQL keeps column numbers
+            raise SqlError("0A000", "renaming a column that a view uses is not supported",
+                           detail=f'View "{views[0].name}" uses column "{old}" of table "{t.name}".')
+        col.name = new
+        t.primary_key = [new if c == old else c for c in t.primary_key]
+        for c in t.constraints:
+            c.columns = [new if x == old else x for x in c.columns]
+            if c.check:
+                c.check = re.sub(r"\b" + re.escape(old) + r"\b", new, c.check)
+        for ix in t.indexes:
+            ix.columns = [new if x == old else x for x in ix.columns]
+        for o in self.cat.tables():
+            for c in o.constraints:
+                if c.kind == "f" and c.ref_table == t.oid:
+                    c.ref_columns = [new if x == old else x for x in c.ref_columns]
+                    self.cat.touch(o.oid)
+        for seq in self.cat.sequences():
+            if seq.owned_by == (t.oid, old):
+                seq.owned_by = (t.oid, new)
+                self.cat.touch(seq.oid)
+
+    def alter_add_constraint(self, t: TableDef, c: exp.Expression) -> None:
+        before = len(t.constraints)
+        if isinstance(c, exp.Constraint):
+            self.table_constraint(t, c, None)
+        else:
+            self.table_constraint(t, c, None)
+        new = t.constraints[before:]
+        self.validate_new_constraints(t, new)
+
+    def validate_new_constraints(self, t: TableDef, cons: list[ConstraintDef]) -> None:
+        from orbitdb.sql.exec.constraints import TableWriter
+        from orbitdb.sql.plan.planner import Planner
+
+        rt = Runtime([])
+        rt.ctx = self.ctx
+        planner = Planner(self.s, self.cat, rt)
+        access = TableAccess(t)
+        for con in cons:
+            if con.kind in ("p", "u"):
+                ix = next(i for i in t.indexes if i.oid == con.index)
+                if con.kind == "p":
+                    # rows are keyed by a hidden row id until now: store them again under the new key
+                    # (a NULL in a key column fails there, as the columns are NOT NULL now)
+                    self.rewrite(_without_pk(t), t, keys_first=True)
+                else:
+                    self.build_index(t, ix)
+            elif con.kind == "c":
+                writer = TableWriter(planner, t, rt)
+                for name, fn in writer.checks:
+                    if name != con.name:
+                        continue
+                    for key, data in checked(access.scan(self.txn)):
+                        if fn(access.decode(data) + (key,)) is False:
+                            raise SqlError("23514", f'check constraint "{con.name}" of relation "{t.name}" is '
+                                           "violated by some row")
+            elif con.kind == "f":
+                self.validate_fk_rows(t, con)
+
+    def validate_fk_rows(self, t: TableDef, con: ConstraintDef) -> None:
+        """Every row of t must find its parent row through the foreign key con (23503)."""
+        from orbitdb.sql.exec.constraints import TableWriter
+        from orbitdb.sql.plan.planner import Planner
+
+        rt = Runtime([])
+        rt.ctx = self.ctx
+        writer = TableWriter(Planner(self.s, self.cat, rt), t, rt)
+        writer.fks_out = [f for f in writer.fks_out if f[0] is con]
+        access = TableAccess(t)
+        for _, data in checked(access.scan(self.txn)):
+            try:
+                writer.check_fks_out(self.ctx, access.decode(data), None)
+            except SqlError as e:
+                raise SqlError("23503", f'insert or update on table "{t.name}" violates foreign key '
+                               f'constraint "{con.name}"', detail=e.detail, schema=t.schema, table=t.name,
+                               constraint=con.name) from None
+
+    def alter_drop_constraint(self, t: TableDef, name: str, if_exists: bool) -> None:
+        con = next((c for c in t.constraints if c.name == name), None)
+        if con is None:
+            if if_exists:
+                self.notice(f'constraint "{name}" of relation "{t.name}" does not exist, skipping')
+                return
+            raise SqlError("42704", f'constraint "{name}" of relation "{t.name}" does not exist')
+        if con.kind in ("p", "u"):
+            for o in self.cat.tables():
+                for c in o.constraints:
+                    if c.kind == "f" and c.ref_table == t.oid and sorted(c.ref_columns) == sorted(con.columns):
+                        raise SqlError("2BP01", f"cannot drop constraint {name} on table {t.name} because other "
+                                       "objects depend on it",
+                                       detail=f"constraint {c.name} on table {o.name} depends on index {name}",
+                                       hint="Use DROP ... CASCADE to drop the dependent objects too.")
+        old = copy.deepcopy(t)
+        t.constraints = [c for c in t.constraints if c is not con]
+        if con.index is not None:
+            t.indexes = [i for i in t.indexes if i.oid != con.index]
+            if con.kind == "u":
+                self.delete_prefix(index_prefix(con.index))
+        if con.kind == "p":
+            # rows are keyed by the key values until now: store them again under hidden row ids
+            t.primary_key = []
+            self.rewrite(old, t)
+
+    def alter_column(self, t: TableDef, action: exp.AlterColumn) -> None:
+        name = ident(action.this)
+        col = t.column(name)
+        if col is None:
+            raise SqlError("42703", f'column "{name}" of relation "{t.name}" does not exist')
+        if action.args.get("dtype") is not None:
+            self.alter_column_type(t, col, action)
+        elif action.args.get("default") is not None:
+            col.default = self.default_sql(action.args["default"], col)
+        elif action.args.get("allow_null") is not None:
+            if action.args["allow_null"]:
+                if name in t.primary_key:
+                    raise SqlError("42P16", f'column "{name}" is in a primary key')
+                col.not_null = False
+            else:
+                access = TableAccess(t)
+                i = [c.name for c in t.columns].index(name)
+                for _, data in checked(access.scan(self.txn)):
+                    if access.decode(data)[i] is None:
+                        raise SqlError("23502", f'column "{name}" of relation "{t.name}" contains null values')
+                col.not_null = True
+        elif action.args.get("drop"):
+            col.default = None
+            if col.identity:
+                col.identity = None
+        else:
+            raise SqlError("0A000", f"unsupported ALTER COLUMN: {action.sql(dialect='postgres')}")
+
+    def alter_column_type(self, t: TableDef, col: ColumnDef, action: exp.AlterColumn) -> None:
+        from orbitdb.sql.plan.planner import Planner
+
+        views = self.views_using(t, col.name)
+        if views:
+            raise SqlError("0A000", "cannot alter type of a column used by a view or rule",
+                           detail=f'rule _RETURN on view {views[0].name} depends on column "{col.name}"')
+        new_t = T.from_datatype(action.args["dtype"])
+        old_t = T.parse_type_name(col.type)
+        rt = Runtime([])
+        rt.ctx = self.ctx
+        i = [c.name for c in t.columns].index(col.name)
+        using = action.args.get("using")
+        if using:
+            from orbitdb.sql.exec.constraints import table_scope
+
+            comp = Compiler(Planner(self.s, self.cat, rt), table_scope(t, t.name), rt)
+            e = coerce(comp.compile(using), new_t, ASSIGNMENT, f'column "{col.name}"')
+        else:
+            try:
+                e = coerce(E(lambda r: r[i], old_t), new_t, ASSIGNMENT)
+            except SqlError:
+                raise SqlError("42804", f'column "{col.name}" cannot be cast automatically to type '
+                               f"{new_t.display()}", hint=f'You might need to specify "USING {col.name}::'
+                               f'{new_t.display()}".') from None
+        old = copy.deepcopy(t)
+        col.type = new_t.display()
+        col.kind = new_t.kind
+        col.missing = None
+        # the new values go to a new physical slot: a transaction whose snapshot predates this
+        # rewrite decodes the old rows with the new definition as NULL there, never as the old
+        # type's bytes read with the new type's codec
+        col.slot = t.next_slot
+        t.next_slot += 1
+        if col.default is not None:
+            col.default = self.default_sql(parse_one("SELECT " + col.default).expressions[0], col)
+        self._check_fk_types(t, col.name)
+        from orbitdb.sql.exec.constraints import TableWriter
+
+        # constraints are compiled against the new type, as PostgreSQL re-adds them
+        writer = TableWriter(Planner(self.s, self.cat, rt), t, rt)
+
+        def convert(key: bytes, r: Row) -> Row:
+            return r[:i] + (e.fn(r + (key,)),) + r[i + 1:]
+
+        def check(r: Row) -> None:
+            full = r + (None,)
+            for name, fn in writer.checks:
+                if fn(full) is False:
+                    raise SqlError("23514", f'check constraint "{name}" of relation "{t.name}" is violated by '
+                                   "some row", schema=t.schema, table=t.name, constraint=name)
+
+        self.rewrite(old, t, convert, check)
+        self._recheck_fks(t, col.name)
+
+    def views_using(self, t: TableDef, column: str | None = None) -> list[TableDef]:
+        """Views whose query names the table (and the column, or selects *): views are kept as
+        SQL text, so this reads the text, as DROP TABLE does."""
+        out = []
+        for v in self.cat.tables():
+            if v.kind != "v" or v.oid == t.oid or not v.view_sql:
+                continue
+            if not re.search(r"\b" + re.escape(t.name) + r"\b", v.view_sql):
+                continue
+            if column is None or re.search(r"\b" + re.escape(column) + r"\b|\*", v.view_sql):
+                out.append(v)
+        return out
+
+    def _check_fk_types(self, t: TableDef, column: str) -> None:
+        """Foreign keys on a column whose type changed must still compare their key columns (42804)."""
+        for child in self.cat.tables():
+            for con in child.constraints:
+                if con.kind != "f" or con.ref_table is None:
+                    continue
+                parent = t if con.ref_table == t.oid else self.cat.table_by_oid(con.ref_table)
+                if parent is None or not (child.oid == t.oid and column in con.columns or
+                                          con.ref_table == t.oid and column in con.ref_columns):
+                    continue
+                for c, pc in zip(con.columns, con.ref_columns):
+                    ct = T.parse_type_name(child.column(c).type)  # type: ignore[union-attr]
+                    pt = T.parse_type_name(parent.column(pc).type)  # type: ignore[union-attr]
+                    if not _fk_types_compatible(ct, pt):
+                        raise SqlError("42804", f'foreign key constraint "{con.name}" cannot be implemented',
+                                       detail=f'Key columns "{c}" and "{pc}" are of incompatible types: '
+                                       f"{ct.display()} and {pt.display()}.")
+
+    def _recheck_fks(self, t: TableDef, column: str) -> None:
+        """Rows of every foreign key through the column, checked again after its values changed."""
+        for child in self.cat.tables():
+            for con in child.constraints:
+                if con.kind == "f" and (child.oid == t.oid and column in con.columns or
+                                        con.ref_table == t.oid and column in con.ref_columns):
+                    self.validate_fk_rows(child, con)
+
+    # ---- sequences ----
+    def create_sequence(self, node: exp.Create) -> Result:
+        tn = node.this
+        schema = self.schema_of(tn)
+        name = ident(tn.this)
+        if self.cat.relation_oid(schema, name) is not None:
+            if node.args.get("exists"):
+                self.notice(f'relation "{name}" already exists, skipping', "42P07")
+                return Result("CREATE SEQUENCE")
+            raise SqlError("42P07", f'relation "{name}" already exists')
+        seq = SequenceDef(self.cat.new_oid(), schema, name, owner=self.s.user)
+        dt = node.args.get("expression")
+        if isinstance(dt, exp.DataType):
+            seq.data_type = T.from_datatype(dt).display()
+            seq.max_value = {"integer": 2147483647, "smallint": 32767}.get(seq.data_type, seq.max_value)
+        props = node.args.get("properties")
+        sp = None
+        if props is not None:
+            sp = next((p for p in props.expressions if isinstance(p, exp.SequenceProperties)), None)
+        if sp is not None:
+            self.apply_sequence_props(seq, sp.args, new=True)
+        self.cat.put(seq)
+        self.fresh_sequence(seq)
+        return Result("CREATE SEQUENCE")
+
+    def apply_sequence_props(self, seq: SequenceDef, a: dict[str, Any], new: bool) -> None:
+        inc = _lit_int(a.get("increment"))
+        if inc is not None:
+            if inc == 0:
+                raise SqlError("22023", "INCREMENT must not be zero")
+            seq.increment = inc
+        maxdef = {"integer": 2147483647, "smallint": 32767}.get(seq.data_type, 9223372036854775807)
+        if new and seq.increment < 0:
+            seq.max_value, seq.min_value = -1, -maxdef
+        mn = _lit_int(a.get("minvalue"))
+        mx = _lit_int(a.get("maxvalue"))
+        if mn is not None:
+            seq.min_value = mn
+        if mx is not None:
+            seq.max_value = mx
+        start = _lit_int(a.get("start"))
+        if start is not None:
+            seq.start = start
+        elif new:
+            seq.start = seq.min_value if seq.increment > 0 else seq.max_value
+        cache = _lit_int(a.get("cache"))
+        if cache is not None:
+            seq.cache = cache
+        for opt in a.get("options") or []:
+            o = opt.name.upper() if isinstance(opt, exp.Expression) else str(opt).upper()
+            if o == "CYCLE":
+                seq.cycle = True
+            elif o == "NO CYCLE":
+                seq.cycle = False
+        if seq.min_value >= seq.max_value:
+            raise SqlError("22023", f"MINVALUE ({seq.min_value}) must be less than MAXVALUE ({seq.max_value})")
+        if seq.start < seq.min_value:
+            raise SqlError("22023", f"START value ({seq.start}) cannot be less than MINVALUE ({seq.min_value})")
+        if seq.start > seq.max_value:
+            raise SqlError("22023", f"START value ({seq.start}) cannot be greater than MAXVALUE ({seq.max_value})")
+        owned = a.get("owned")
+        if isinstance(owned, exp.Column):
+            t = self.find_table(exp.Table(this=owned.args["table"], db=owned.args.get("db")))
+            assert t is not None
+            seq.owned_by = (t.oid, ident(owned.this))
+
+    def alter_sequence(self, text: str) -> Result:
+        m = re.match(r"\s*ALTER\s+SEQUENCE\s+(IF\s+EXISTS\s+)?(?P<name>[\w.\"]+)\s*(?P<rest>.*)$", text, re.IGNORECASE | re.DOTALL)
+        if not m:
+            raise SqlError("42601", "syntax error in ALTER SEQUENCE")
+        parts = [p.strip('"') for p in m.group("name").split(".")]
+        name = parts[-1]
+        schema = parts[0] if len(parts) > 1 else None
+        seq = self.in_search_path(schema, lambda sch: self.cat.sequence(sch, name))
+        if seq is None:
+            if m.group(1):
+                self.notice(f'relation "{name}" does not exist, skipping')
+                return Result("ALTER SEQUENCE")
+            raise SqlError("42P01", f'relation "{name}" does not exist')
+        rest = m.group("rest")
+        m_rename = re.match(r"\s*RENAME\s+TO\s+(?P<new>\"(?:[^\"]|\"\")*\"|\w+)\s*$", rest, re.IGNORECASE)
+        if m_rename:
+            from orbitdb.sql.pgcatalog.deparse import quote_identifier
+
+            new = Words(m_rename.group("new")).qualified_name()[-1]
+            self.lock_object(seq.oid, ACCESS_EXCLUSIVE)
+            seq = self.cat.objects[seq.oid]  # type: ignore[assignment]
+            self.check_new_name(seq.schema, new)
+            self.retarget_defaults({seq.oid: f"{quote_identifier(seq.schema)}.{quote_identifier(new)}"})
+            seq = self.cat.objects[seq.oid]  # type: ignore[assignment]
+            seq.name = new
+            self.cat.put(seq)
+            return Result("ALTER SEQUENCE")
+        if re.search(r"\bRENAME\b|\bSET\s+SCHEMA\b", rest, re.IGNORECASE):
+            raise SqlError("0A000", "ALTER SEQUENCE ... SET SCHEMA is not supported")
+        restart = re.search(r"\bRESTART(?:\s+(?:WITH\s+)?(-?\d+))?", rest, re.IGNORECASE)
+        owned = re.search(r"\bOWNED\s+BY\s+([\w.\"]+)", rest, re.IGNORECASE)
+        if owned:
+            target = owned.group(1)
+            if target.upper() == "NONE":
+                seq.owned_by = None
+            else:
+                bits = [b.strip('"') for b in target.split(".")]
+                tname, cname = bits[-2], bits[-1]
+                t = self.find_table(exp.Table(this=exp.Identifier(this=tname, quoted=True),
+                                              db=exp.Identifier(this=bits[0], quoted=True) if len(bits) == 3 else None))
+                assert t is not None
+                seq.owned_by = (t.oid, cname)
+        props = _sequence_props(rest)
+        mt = re.search(r"\bAS\s+(smallint|integer|bigint|int)\b", rest, re.IGNORECASE)
+        if mt:
+            seq.data_type = T.parse_type_name(mt.group(1)).display()
+        self.apply_sequence_props(seq, props, new=False)
+        self.cat.touch(seq.oid)
+        if restart:
+            value = int(restart.group(1)) if restart.group(1) else seq.start
+            self.s.store.sequence_set(seq, value, False)
+        return Result("ALTER SEQUENCE")
+
+    def rename_in_views(self, t: TableDef, new: str) -> None:
+        """Views name their relations by name here (PostgreSQL keeps the oid): a renamed table or
+        view is written under its new name, aliased as the old one so that qualified columns stay."""
+        from orbitdb.sql.types.regtypes import lookup_reg
+
+        for oid in [v.oid for v in self.views_using(t)]:
+            self.lock_object(oid, ACCESS_EXCLUSIVE)
+        for v in self.views_using(t):
+            tree = parse_one(v.view_sql).copy()  # type: ignore[arg-type]
+            for node in list(tree.find_all(exp.Table)):
+                if ident(node.this) != t.name:
+                    continue
+                db = node.args.get("db")
+                qualified = f"{ident(db)}.{t.name}" if db is not None else t.name
+                if lookup_reg(f'"{qualified}"' if db is None else qualified, T.REGCLASS.oid, self.s) != t.oid:
+                    continue
+                if not node.alias:
+                    node.set("alias", exp.TableAlias(this=exp.Identifier(this=t.name, quoted=True)))
+                node.set("this", exp.Identifier(this=new, quoted=True))
+            v.view_sql = tree.sql(dialect="postgres")
+            self.cat.touch(v.oid)
+
+    def retarget_defaults(self, new_names: dict[int, str]) -> None:
+        """Column defaults name their sequences (PostgreSQL binds the oid): a sequence that gets a
+        new name, given by oid, is written under it. Resolved before the rename takes effect."""
+        from orbitdb.sql.types.regtypes import lookup_reg
+
+        for oid in [t.oid for t in self.cat.tables() if any(c.default for c in t.columns)]:
+            self.lock_object(oid)  # the entries change: taken before they are read
+        for t in self.cat.tables():
+            for c in t.columns:
+                if not c.default:
+                    continue
+                node = parse_one("SELECT " + c.default).expressions[0].copy()
+                changed = False
+                for lit in _sequence_name_literals(node):
+                    oid = lookup_reg(lit.this, T.REGCLASS.oid, self.s)
+                    if oid in new_names:
+                        lit.replace(exp.Literal.string(new_names[oid]))
+                        changed = True
+                if changed:
+                    c.default = node.sql(dialect="postgres")
+                    self.cat.touch(t.oid)
+
+    def rename_schema(self, old: str, new: str) -> Result:
+        """Every object of the schema moves with it; defaults naming its sequences and views naming
+        its relations are written under the new name (PostgreSQL refers to them by oid)."""
+        from orbitdb.sql.pgcatalog.deparse import quote_identifier
+
+        sch = self.cat.schema(old)
+        if sch is None:
+            raise SqlError("3F000", f'schema "{old}" does not exist')
+        if self.cat.schema(new) is not None:
+            raise SqlError("42P06", f'schema "{new}" already exists')
+        if new.startswith("pg_"):
+            raise SqlError("42939", f'unacceptable schema name "{new}"',
+                           detail='The prefix "pg_" is reserved for system schemas.')
+        self.claim_name("", new)
+        members = [o.oid for o in self.cat.objects.values() if isinstance(o, (TableDef, SequenceDef)) and
+                   (o.schema == old or isinstance(o, TableDef) and o.kind == "v")]
+        for oid in [sch.oid, *members]:
+            self.lock_object(oid)  # the schema, what moves with it and the views that may name it
+        sch = self.cat.objects[sch.oid]  # type: ignore[assignment]
+        self.retarget_defaults({q.oid: f"{quote_identifier(new)}.{quote_identifier(q.name)}"
+                                for q in self.cat.sequences() if q.schema == old})
+        for v in self.cat.tables():
+            if v.kind == "v" and v.view_sql:
+                tree = parse_one(v.view_sql).copy()
+                for node in tree.find_all(exp.Table, exp.Column):
+                    db = node.args.get("db")
+                    if db is not None and ident(db) == old:
+                        node.set("db", exp.Identifier(this=new, quoted=True))
+                v.view_sql = tree.sql(dialect="postgres")
+                self.cat.touch(v.oid)
+        for obj in list(self.cat.objects.values()):
+            if isinstance(obj, (TableDef, SequenceDef)) and obj.schema == old:
+                obj.schema = new
+                self.cat.touch(obj.oid)
+        sch.name = new
+        self.cat.put(sch)
+        return Result("ALTER SCHEMA")
+
+    # ---- views ----
+    def create_view(self, node: exp.Create) -> Result:
+        target = node.this
+        tn = target.this if isinstance(target, exp.Schema) else target
+        schema = self.schema_of(tn)
+        name = ident(tn.this)
+        query = node.args["expression"]
+        names = [ident(c) if isinstance(c, exp.Identifier) else ident(c.this) for c in target.expressions] \
+            if isinstance(target, exp.Schema) else []
+        from orbitdb.sql.plan.compiled import compile_node
+
+        compiled = compile_node(self.s, query, Runtime([]), freeze_stars=True)
+        out = compiled.out.columns  # type: ignore[attr-defined]
+        if len(names) > len(out):
+            raise SqlError("42601", "CREATE VIEW specifies more column names than columns")
+        cols = [names[i] if i < len(names) else c.name for i, c in enumerate(out)]
+        dup = next((c for c in cols if cols.count(c) > 1), None)
+        if dup is not None:
+            raise SqlError("42701", f'column "{dup}" specified more than once')
+        existing = self.cat.table(schema, name)
+        if existing is not None or self.cat.relation_oid(schema, name) is not None:
+            if not node.args.get("replace") or existing is None or existing.kind != "v":
+                raise SqlError("42P07", f'relation "{name}" already exists')
+            old_cols = existing.view_columns
+            if cols[: len(old_cols)] != old_cols:
+                raise SqlError("42P16", f'cannot change name of view column "{old_cols[0]}" to "{cols[0]}"')
+            v = existing
+        else:
+            v = TableDef(self.cat.new_oid(), schema, name, kind="v", owner=self.s.user)
+        v.view_sql = query.sql(dialect="postgres")
+        v.view_columns = cols
+        v.columns = [ColumnDef(n, c.type.display() if c.type.oid != T.UNKNOWN.oid else "text", c.type.kind, i)
+                     for i, (n, c) in enumerate(zip(cols, out))]
+        v.next_slot = len(cols)
+        self.cat.put(v)
+        return Result("CREATE VIEW")
+
+    # ---- schemas ----
+    def create_schema(self, text: str) -> Result:
+        m = re.match(r"\s*CREATE\s+SCHEMA\s+(IF\s+NOT\s+EXISTS\s+)?(?P<name>\"[^\"]+\"|\w+)?"
+                     r"(\s+AUTHORIZATION\s+(?P<owner>\"[^\"]+\"|\w+))?\s*$", text, re.IGNORECASE | re.DOTALL)
+        if not m:
+            raise SqlError("42601", "syntax error in CREATE SCHEMA")
+        raw = m.group("name") or m.group("owner")
+        if raw is None:
+            raise SqlError("42601", "syntax error in CREATE SCHEMA")
+        name = raw[1:-1] if raw.startswith('"') else raw.lower()
+        if name.startswith("pg_"):
+            raise SqlError("42939", f'unacceptable schema name "{name}"',
+                           detail='The prefix "pg_" is reserved for system schemas.')
+        if self.cat.schema(name) is not None or name in ("pg_catalog", "information_schema"):
+            if m.group(1):
+                self.notice(f'schema "{name}" already exists, skipping', "42P06")
+                return Result("CREATE SCHEMA")
+            raise SqlError("42P06", f'schema "{name}" already exists')
+        owner = m.group("owner")
+        self.cat.put(SchemaDef(self.cat.new_oid(), name, (owner.strip('"') if owner else self.s.user)))
+        return Result("CREATE SCHEMA")
+
+    # ---- truncate ----
+    def truncate(self, node: exp.TruncateTable) -> Result:
+        tables = [self.find_table(t) for t in node.expressions]
+        cascade = (node.args.get("option") or "").upper() == "CASCADE" if isinstance(node.args.get("option"), str) \
+            else str(node.args.get("option") or "").upper() == "CASCADE"
+        oids = {t.oid for t in tables if t is not None}
+        changed = True
+        while changed:
+            changed = False
+            for o in self.cat.tables():
+                for c in o.constraints:
+                    if c.kind == "f" and c.ref_table in oids and o.oid not in oids:
+                        if not cascade:
+                            parent = self.cat.table_by_oid(c.ref_table)
+                            raise SqlError("0A000", "cannot truncate a table referenced in a foreign key constraint",
+                                           detail=f'Table "{o.name}" references "{parent.name if parent else "?"}".',
+                                           hint=f'Truncate table "{o.name}" at the same time, or use TRUNCATE ... '
+                                           "CASCADE.")
+                        oids.add(o.oid)
+                        tables.append(o)
+                        self.notice(f'truncate cascades to table "{o.name}"')
+                        changed = True
+        restart = str(node.args.get("identity") or "").upper() == "RESTART"
+        for t in tables:
+            assert t is not None
+            self.delete_prefix(table_prefix(t.oid))
+            for ix in t.indexes:
+                self.delete_prefix(index_prefix(ix.oid))
+            if restart:
+                for seq in self.cat.sequences():
+                    if seq.owned_by is not None and seq.owned_by[0] == t.oid:
+                        self.s.store.sequence_set(seq, seq.start, False)
+        return Result("TRUNCATE TABLE")
+
+    # ---- comments ----
+    def comment_on(self, text: str) -> Result:
+        """COMMENT ON TABLE/VIEW/COLUMN/SCHEMA/SEQUENCE/INDEX/CONSTRAINT ... IS 'text' | NULL."""
+        w = Words(text)
+        w.take("COMMENT", "ON")
+        kind = w.next().upper()
+        parts = w.qualified_name()
+        on_table: list[str] = []
+        if kind == "CONSTRAINT":
+            if not w.take("ON"):
+                raise SqlError("42601", f'syntax error at or near "{w.peek()}"')
+            if w.peek() == "DOMAIN":
+                raise SqlError("0A000", "COMMENT ON CONSTRAINT ... ON DOMAIN is not supported")
+            on_table = w.qualified_name()
+        if not w.take("IS"):
+            raise SqlError("42601", f'syntax error at or near "{w.peek()}"')
+        lit = w.next()
+        w.expect_end()
+        if lit.upper() == "NULL":
+            comment = None
+        elif lit.startswith("'"):
+            comment = lit[1:-1].replace("''", "'") or None  # an empty comment removes it, as in PostgreSQL
+        else:
+            raise SqlError("42601", f'syntax error at or near "{lit}"')
+        if kind == "SCHEMA":
+            sch = self.cat.schema(parts[-1])
+            if sch is None:
+                raise SqlError("3F000", f'schema "{parts[-1]}" does not exist')
+            self.lock_object(sch.oid)
+            sch = self.cat.objects[sch.oid]  # type: ignore[assignment]
+            sch.comment = comment
+            self.cat.touch(sch.oid)
+        elif kind == "SEQUENCE":
+            seq = self.in_search_path(parts[-2] if len(parts) > 1 else None,
+                                      lambda sch: self.cat.sequence(sch, parts[-1]))
+            if seq is None:
+                raise SqlError("42P01", f'relation "{parts[-1]}" does not exist')
+            self.lock_object(seq.oid, SHARE_UPDATE_EXCLUSIVE)
+            seq = self.cat.objects[seq.oid]  # type: ignore[assignment]
+            seq.comment = comment
+            self.cat.touch(seq.oid)
+        elif kind == "INDEX":
+            found = self.in_search_path(parts[-2] if len(parts) > 1 else None,
+                                        lambda sch: self.cat.index_owner(sch, parts[-1]))
+            if found is None:
+                raise SqlError("42P01", f'relation "{parts[-1]}" does not exist')
+            owner = self.lock_table(found[0], SHARE_UPDATE_EXCLUSIVE)
+            ix = next((i for i in owner.indexes if i.oid == found[1].oid), None) if owner is not None else None
+            if owner is None or ix is None:
+                raise SqlError("42P01", f'relation "{parts[-1]}" does not exist')
+            ix.comment = comment
+            self.cat.touch(owner.oid)
+        elif kind == "CONSTRAINT":
+            t = self.find_table(_table_node(on_table), kind=None, mode=SHARE_UPDATE_EXCLUSIVE)
+            assert t is not None
+            con = next((c for c in t.constraints if c.name == parts[-1]), None)
+            if con is None:
+                raise SqlError("42704", f'constraint "{parts[-1]}" for table "{t.name}" does not exist')
+            con.comment = comment
+            self.cat.touch(t.oid)
+        elif kind == "COLUMN":
+            if len(parts) < 2:
+                raise SqlError("42601", "column name must be qualified")
+            t = self.find_table(_table_node(parts[:-1]), kind=None, mode=SHARE_UPDATE_EXCLUSIVE)
+            assert t is not None
+            c = t.column(parts[-1])
+            if c is None:
+                raise SqlError("42703", f'column "{parts[-1]}" of relation "{t.name}" does not exist')
+            c.comment = comment
+            self.cat.touch(t.oid)
+        else:
+            t = self.find_table(_table_node(parts), kind="v" if kind == "VIEW" else "r", mode=SHARE_UPDATE_EXCLUSIVE)
+            assert t is not None
+            t.comment = comment
+            self.cat.touch(t.oid)
+        return Result("COMMENT")
+
+    # ---- owners ----
+    def alter_owner(self, kind: str, name: str, role: str, if_exists: bool) -> Result:
+        """ALTER TABLE/VIEW/SEQUENCE/SCHEMA/INDEX ... OWNER TO role: recorded in the catalog. orbitdb
+        has no privileges, so an owner grants and withholds nothing (docs/compatibility.md)."""
+        from orbitdb.sql.pgcatalog import regrole_in
+
+        tag = f"ALTER {kind}"
+        role_name = role[1:-1].replace('""', '"') if role.startswith('"') else role.lower()
+        if role_name.upper() in ("CURRENT_USER", "SESSION_USER", "CURRENT_ROLE"):
+            role_name = self.s.user
+        parts = Words(name).qualified_name()
+        schema = parts[-2] if len(parts) > 1 else None
+        obj: TableDef | SequenceDef | SchemaDef | None
+        index_owner = ""
+        if kind == "SCHEMA":
+            obj = self.cat.schema(parts[-1])
+            if obj is None:
+                raise SqlError("3F000", f'schema "{parts[-1]}" does not exist')
+        elif kind == "INDEX":
+            found = self.in_search_path(schema, lambda sch: self.cat.index_owner(sch, parts[-1]))
+            if found is None:
+                if if_exists:
+                    self.notice(f'relation "{parts[-1]}" does not exist, skipping')
+                    return Result(tag)
+                raise SqlError("42P01", f'relation "{parts[-1]}" does not exist')
+            index_owner = found[0].owner
+            obj = None
+        else:
+            # ALTER TABLE names sequences and views too (pg_dump writes it so)
+            obj = self.in_search_path(schema, lambda sch: self.cat.table(sch, parts[-1]) or
+                                      self.cat.sequence(sch, parts[-1]))
+            if obj is None:
+                if if_exists:
+                    self.notice(f'relation "{parts[-1]}" does not exist, skipping')
+                    return Result(tag)
+                raise SqlError("42P01", f'relation "{parts[-1]}" does not exist')
+            if kind == "VIEW" and not (isinstance(obj, TableDef) and obj.kind == "v"):
+                raise SqlError("42809", f'"{parts[-1]}" is not a view')
+            if kind == "SEQUENCE" and not isinstance(obj, SequenceDef):
+                raise SqlError("42809", f'"{parts[-1]}" is not a sequence')
+        if regrole_in(self.s, role_name) is None:
+            raise SqlError("42704", f'role "{role_name}" does not exist')
+        if obj is not None:
+            self.lock_object(obj.oid, None if isinstance(obj, SchemaDef) else ACCESS_EXCLUSIVE)
+            obj = self.cat.objects.get(obj.oid)  # type: ignore[assignment]
+            assert obj is not None
+        if obj is None:
+            # an index has its table's owner: PostgreSQL warns and changes nothing
+            if role_name != index_owner:
+                self.s.notices.append(Notice("WARNING", "0A000", f'cannot change owner of index "{parts[-1]}"',
+                                             hint="Change the ownership of the index's table instead."))
+            return Result(tag)
+        obj.owner = role_name
+        self.cat.touch(obj.oid)
+        return Result(tag)
+
+    # ---- identity columns added to an existing column (pg_dump writes them so) ----
+    def add_identity(self, m: re.Match[str]) -> Result:
+        t = self.find_table(_table_node(Words(m.group("t")).qualified_name()))
+        assert t is not None
+        name = Words(m.group("c")).qualified_name()[-1]
+        col = t.column(name)
+        if col is None:
+            raise SqlError("42703", f'column "{name}" of relation "{t.name}" does not exist')
+        if col.type not in ("integer", "bigint", "smallint"):
+            raise SqlError("22023", "identity column type must be smallint, integer, or bigint")
+        if not col.not_null:
+            raise SqlError("55000", f'column "{name}" of relation "{t.name}" must be declared NOT NULL before '
+                           "identity can be added")
+        if col.identity:
+            raise SqlError("55000", f'column "{name}" of relation "{t.name}" is already an identity column')
+        if col.default is not None:
+            raise SqlError("55000", f'column "{name}" of relation "{t.name}" already has a default value')
+        options = m.group("opts") or ""
+        seq_name = re.search(r"\bSEQUENCE\s+NAME\s+([\w.\"]+)", options, re.IGNORECASE)
+        seq = self.create_owned_sequence(t, name, col.type)
+        if seq_name:
+            parts = Words(seq_name.group(1)).qualified_name()
+            if len(parts) > 1 and parts[-2] != t.schema:
+                raise SqlError("0A000", "an identity sequence in another schema than its table is not supported")
+            self.cat.remove(seq.oid)
+            self.check_new_name(t.schema, parts[-1])
+            seq.name = parts[-1]
+            self.cat.put(seq)
+        clauses = re.sub(r"\bSEQUENCE\s+NAME\s+[\w.\"]+", "", options, flags=re.IGNORECASE)
+        self.apply_sequence_props(seq, _sequence_props(clauses), new=True)
+        self.fresh_sequence(seq)
+        col.identity = "a" if m.group("always") else "d"
+        col.default = f"nextval('{_seq_ref(seq, self.s)}'::regclass)"
+        self.cat.put(t)
+        return Result("ALTER TABLE")
+
+def _temporary(node: exp.Create, table_node: exp.Expression) -> tuple[bool, str]:
+    """Whether CREATE TABLE makes a temporary table, and its ON COMMIT action."""
+    props = node.args.get("properties")
+    items = props.expressions if props is not None else []
+    temp = any(isinstance(p, exp.TemporaryProperty) for p in items)
+    db = table_node.args.get("db") if isinstance(table_node, exp.Table) else None
+    if db is not None and ident(db) == "pg_temp":
+        temp = True
+    on_commit = "drop" if node.meta.get("on_commit_drop") else ""
+    for p in items:
+        if isinstance(p, exp.OnCommitProperty):
+            on_commit = "delete" if p.args.get("delete") else ""
+            if not temp:
+                raise SqlError("42P16", "ON COMMIT can only be used on temporary tables")
+    if on_commit and not temp:
+        raise SqlError("42P16", "ON COMMIT can only be used on temporary tables")
+    return temp, on_commit
+
+
+_ON_COMMIT_DROP = re.compile(r"\bON\s+COMMIT\s+DROP\b", re.IGNORECASE)
+
+
+def _parse_create(text: str) -> exp.Expression:
+    """sqlglot does not know ON COMMIT DROP: it is taken out and noted on the node."""
+    m = _ON_COMMIT_DROP.search(text)
+    if m is None:
+        return parse_one(text)
+    node = parse_one(text[: m.start()] + text[m.end():])
+    node.meta["on_commit_drop"] = True
+    return node
+
+
+def _qualify_regclass_literals(s: Session, node: exp.Expression) -> exp.Expression:
+    """'name'::regclass resolved now to its schema-qualified name (PostgreSQL binds the oid)."""
+    casts = [n for n in node.walk() if isinstance(n, exp.Cast) and isinstance(n.this, exp.Literal)
+             and n.this.is_string and "regclass" in n.args["to"].sql().lower()]
+    if not casts:
+        return node
+    from orbitdb.sql.pgcatalog.deparse import quote_identifier
+    from orbitdb.sql.types.regtypes import lookup_reg
+
+    node = node.copy()
+    for n in node.walk():
+        if isinstance(n, exp.Cast) and isinstance(n.this, exp.Literal) and n.this.is_string and \
+                "regclass" in n.args["to"].sql().lower():
+            oid = lookup_reg(n.this.this, T.REGCLASS.oid, s)
+            obj = s.catalog().objects.get(oid) if oid is not None else None
+            if obj is not None and getattr(obj, "schema", None):
+                n.this.replace(exp.Literal.string(f"{quote_identifier(obj.schema)}.{quote_identifier(obj.name)}"))
+    return node
+
+
+def _without_pk(t: TableDef) -> TableDef:
+    c = copy.deepcopy(t)
+    c.primary_key = []
+    return c
+
+
+def _fk_types_compatible(child: T.SqlType, parent: T.SqlType) -> bool:
+    """PostgreSQL's rule for a foreign key's column types: the parent key's btree operator family
+    compares both (the integer types with each other, the float types, the string types), or the
+    child's type casts implicitly to the parent's."""
+    c, p = T.strip(child), T.strip(parent)
+    if c.oid == p.oid:
+        return True
+    for family in (T.INTEGER_TYPES, (T.FLOAT4.oid, T.FLOAT8.oid), T.STRING_OIDS):
+        if c.oid in family and p.oid in family:
+            return True
+    return can_implicit(c, p)
+
+
+def _sequence_props(text: str) -> dict[str, Any]:
+    """Sequence options (INCREMENT BY, MINVALUE, MAXVALUE, START WITH, CACHE, [NO] CYCLE) as
+    apply_sequence_props takes them."""
+    props: dict[str, Any] = {}
+    for key, pat in (("increment", r"\bINCREMENT\s+(?:BY\s+)?(-?\d+)"), ("minvalue", r"\bMINVALUE\s+(-?\d+)"),
+                     ("maxvalue", r"\bMAXVALUE\s+(-?\d+)"), ("start", r"\bSTART\s+(?:WITH\s+)?(-?\d+)"),
+                     ("cache", r"\bCACHE\s+(\d+)")):
+        mm = re.search(pat, text, re.IGNORECASE)
+        if mm:
+            props[key] = exp.Literal.number(int(mm.group(1)))
+    if re.search(r"\bNO\s+CYCLE\b", text, re.IGNORECASE):
+        props["options"] = ["NO CYCLE"]
+    elif re.search(r"\bCYCLE\b", text, re.IGNORECASE):
+        props["options"] = ["CYCLE"]
+    return props
+
+
+def _sequence_name_literals(node: exp.Expression) -> list[exp.Literal]:
+    """String literals that name a sequence: cast to regclass, or the first argument of
+    nextval/currval/setval."""
+    out = []
+    for n in node.walk():
+        if isinstance(n, exp.Cast) and isinstance(n.this, exp.Literal) and n.this.is_string and \
+                "regclass" in n.args["to"].sql().lower():
+            out.append(n.this)
+        elif isinstance(n, exp.Anonymous) and str(n.this).lower() in ("nextval", "currval", "setval") and \
+                n.expressions and isinstance(n.expressions[0], exp.Literal) and n.expressions[0].is_string:
+            out.append(n.expressions[0])
+    return out
+
+
+def _table_node(parts: list[str]) -> exp.Table:
+    return exp.Table(this=exp.Identifier(this=parts[-1], quoted=True),
+                     db=exp.Identifier(this=parts[-2], quoted=True) if len(parts) > 1 else None)
+
+
+# what LIKE ... INCLUDING ALL names (GENERATED, STATISTICS, STORAGE and COMPRESSION copy nothing in
+# orbitdb: it has no generated columns, statistics targets, storage modes or compression settings)
+_LIKE_OPTIONS = {"COMMENTS", "COMPRESSION", "CONSTRAINTS", "DEFAULTS", "GENERATED", "IDENTITY", "INDEXES",
+                 "STATISTICS", "STORAGE"}
+
+_ADD_IDENTITY = re.compile(
+    r"\s*ALTER\s+TABLE\s+(?:ONLY\s+)?(?P<t>[\w.\"]+)\s+ALTER\s+(?:COLUMN\s+)?(?P<c>[\w\"]+)\s+ADD\s+GENERATED\s+"
+    r"(?:(?P<always>ALWAYS)|BY\s+DEFAULT)\s+AS\s+IDENTITY\s*(?:\((?P<opts>.*)\))?\s*$", re.IGNORECASE | re.DOTALL)
+
+
+def _seq_ref(seq: SequenceDef, s: Session) -> str:
+    """The sequence as a default stores it: schema-qualified, so that the default
+    keeps naming it whatever search_path is later (PostgreSQL stores the oid)."""
+    from orbitdb.sql.pgcatalog.deparse import quote_identifier
+
+    return f"{quote_identifier(seq.schema)}.{quote_identifier(seq.name)}".replace("'", "''")
+
+
+def _lit_int(node: Any) -> int | None:
+    if node is None:
+        return None
+    if isinstance(node, exp.Literal):
+        return int(node.this)
+    if isinstance(node, exp.Neg):
+        v = _lit_int(node.this)
+        return -v if v is not None else None
+    try:
+        return int(node.sql())
+    except (ValueError, AttributeError):
+        return None
+
+
+def _col_name(c: exp.Expression) -> str:
+    if isinstance(c, exp.Identifier):
+        return ident(c)
+    if isinstance(c, exp.Column):
+        return ident(c.this)
+    if isinstance(c, exp.Ordered):
+        return _col_name(c.this)
+    return ident(c)
+
+
+def select_into(s: Session, node: exp.Select, rt: Runtime) -> Any:
+    into = node.args["into"]
+    create = exp.Create(this=into.this, kind="TABLE", expression=node.copy().set("into", None))
+    from orbitdb.sql.plan.compiled import Compiled
+
+    class _SelectInto(Compiled):
+        columns = None
+
+        def __init__(self) -> None:
+            self.rt = rt
+
+        def run(self, ctx: ExecContext) -> Result:
+            return DDL(s, ctx).create_table(create)
+
+    return _SelectInto()
+
+
+def ddl_statement(s: Session, st: Statement, ctx: ExecContext, params: list[Any]) -> Result:
+    words = [w.upper() for w in re.findall(r"[A-Za-z_]+", st.text)[:6]]
+    head = " ".join(words[:2])
+    if words[0] == "LOCK":
+        return Result("LOCK TABLE")
+    if words[0] == "DO":
+        raise SqlError("0A000", "DO blocks (procedural code) are not supported")
+    if words[0] in ("EXECUTE", "FETCH", "CLOSE", "DECLARE", "MOVE"):
+        raise SqlError("0A000", f"{words[0]} is not supported")
+    done = _maintenance(s, st, ctx, words)
+    if done is not None:
+        return done
+    if ctx.txn is not None and ctx.txn.read_only and words[0] not in ("LISTEN", "LOAD"):
+        what = " ".join(words[:2]) if words[0] in ("CREATE", "DROP", "ALTER") else words[0]
+        raise SqlError("25006", f"cannot execute {what} in a read-only transaction")
+    refused = refusal(words, st.text)
+    if refused is not None:
+        raise SqlError("0A000", refused)
+    if head == "CREATE EXTENSION":
+        return _create_extension(s, st.text)
+    if head == "COMMENT ON":
+        return DDL(s, ctx).comment_on(st.text)
+    if words[0] == "DROP" and object_kind(st.text) in _DROP_NOTHING:
+        return _drop_nothing(s, st.text)
+    m_owner = re.match(r"\s*ALTER\s+(TABLE|VIEW|SEQUENCE|SCHEMA|INDEX)\s+(IF\s+EXISTS\s+)?(ONLY\s+)?(?P<name>[\w.\"$]+)"
+                       r"\s+OWNER\s+TO\s+(?P<role>\"(?:[^\"]|\"\")*\"|\w+)\s*$", st.text, re.IGNORECASE)
+    if m_owner:
+        return DDL(s, ctx).alter_owner(m_owner.group(1).upper(), m_owner.group("name"), m_owner.group("role"),
+                                       bool(m_owner.group(2)))
+    if head == "CREATE SCHEMA":
+        return DDL(s, ctx).create_schema(st.text)
+    if head == "ALTER SEQUENCE":
+        return DDL(s, ctx).alter_sequence(st.text)
+    m_schema = re.match(r"\s*ALTER\s+TABLE\s+(IF\s+EXISTS\s+)?(ONLY\s+)?(?P<t>[\w.\"]+)\s+SET\s+SCHEMA\s+"
+                        r"(?P<s>[\w\"]+)\s*$", st.text, re.IGNORECASE)
+    if m_schema:
+        d = DDL(s, ctx)
+        parts = [p.strip('"') if p.startswith('"') else p.lower() for p in m_schema.group("t").split(".")]
+        t = d.find_table(exp.Table(this=exp.Identifier(this=parts[-1], quoted=True),
+                                   db=exp.Identifier(this=parts[0], quoted=True) if len(parts) > 1 else None),
+                         missing_ok=bool(m_schema.group(1)), kind=None)
+        if t is None:
+            return Result("ALTER TABLE")
+        target = m_schema.group("s").strip('"') if m_schema.group("s").startswith('"') else m_schema.group("s").lower()
+        if d.cat.schema(target) is None:
+            raise SqlError("3F000", f'schema "{target}" does not exist')
+        d.check_new_name(target, t.name)
+        t.schema = target
+        for seq in d.cat.sequences():
+            if seq.owned_by is not None and seq.owned_by[0] == t.oid:
+                seq.schema = target
+                d.cat.touch(seq.oid)
+        d.cat.put(t)
+        return Result("ALTER TABLE")
+    if head == "ALTER INDEX":
+        return _alter_index(s, ctx, st.text)
+    if head == "ALTER SCHEMA":
+        m_rename = re.match(r"\s*ALTER\s+SCHEMA\s+(?P<old>\"(?:[^\"]|\"\")*\"|\w+)\s+RENAME\s+TO\s+"
+                            r"(?P<new>\"(?:[^\"]|\"\")*\"|\w+)\s*$", st.text, re.IGNORECASE)
+        if not m_rename:
+            raise SqlError("0A000", "ALTER SCHEMA is not supported except RENAME TO and OWNER TO")
+        return DDL(s, ctx).rename_schema(Words(m_rename.group("old")).qualified_name()[-1],
+                                         Words(m_rename.group("new")).qualified_name()[-1])
+    if head == "ALTER VIEW" and not re.match(r"\s*ALTER\s+VIEW\s+(IF\s+EXISTS\s+)?[\w.\"]+\s+RENAME\s", st.text,
+                                             re.IGNORECASE):
+        raise SqlError("0A000", "ALTER VIEW is not supported except RENAME and OWNER TO")
+    m_identity = _ADD_IDENTITY.match(st.text)
+    if m_identity:
+        return DDL(s, ctx).add_identity(m_identity)
+    m_check = re.match(r"\s*ALTER\s+TABLE\s+(ONLY\s+)?(?P<t>[\w.\"]+)\s+ADD\s+(CONSTRAINT\s+(?P<n>[\w\"]+)\s+)?"
+                       r"CHECK\s*(?P<e>\(.*\))\s*(NOT\s+VALID)?\s*$", st.text, re.IGNORECASE | re.DOTALL)
+    if m_check:
+        d = DDL(s, ctx)
+        parts = [p.strip('"') for p in m_check.group("t").split(".")]
+        t = d.find_table(exp.Table(this=exp.Identifier(this=parts[-1], quoted=True),
+                                   db=exp.Identifier(this=parts[0], quoted=True) if len(parts) > 1 else None))
+        assert t is not None
+        name = m_check.group("n")
+        before = len(t.constraints)
+        d.add_check(t, parse_one("SELECT " + m_check.group("e")).expressions[0],
+                    name.strip('"') if name else None, None)
+        d.validate_new_constraints(t, t.constraints[before:])
+        d.cat.put(t)
+        return Result("ALTER TABLE")
+    m_drop = re.match(r"\s*DROP\s+(TABLE|VIEW|INDEX|SEQUENCE|SCHEMA)\s+(IF\s+EXISTS\s+)?(.+?)\s*(CASCADE|RESTRICT)?\s*$",
+                      st.text, re.IGNORECASE | re.DOTALL)
+    if m_drop and "," in m_drop.group(3):
+        # sqlglot reads only one name for some DROPs: build the node from the list
+        kind = m_drop.group(1).upper()
+        names = [n.strip() for n in m_drop.group(3).split(",")]
+        tables = []
+        for n in names:
+            parts = [p.strip('"') if p.startswith('"') else p.lower() for p in n.split(".")]
+            if kind == "SCHEMA":
+                tables.append(exp.Table(db=exp.Identifier(this=parts[-1], quoted=True)))
+            else:
+                tables.append(exp.Table(this=exp.Identifier(this=parts[-1], quoted=True),
+                                        db=exp.Identifier(this=parts[0], quoted=True) if len(parts) > 1 else None))
+        node = exp.Drop(kind=kind, exists=bool(m_drop.group(2)), tables=tables,
+                        cascade=(m_drop.group(4) or "").upper() == "CASCADE")
+    else:
+        node = _parse_create(st.text) if words[0] == "CREATE" else parse_one(st.text)
+    d = DDL(s, ctx)
+    if isinstance(node, exp.Create):
+        kind = (node.args.get("kind") or "").upper()
+        if kind == "TABLE":
+            return d.create_table(node)
+        if kind == "INDEX":
+            return d.create_index(node)
+        if kind == "SEQUENCE":
+            return d.create_sequence(node)
+        if kind == "VIEW":
+            return d.create_view(node)
+        raise SqlError("0A000", f"CREATE {kind} is not supported")
+    if isinstance(node, exp.Drop):
+        return d.drop(node)
+    if isinstance(node, exp.Alter):
+        kind = (node.args.get("kind") or "").upper()
+        if kind in ("TABLE", "VIEW"):
+            return d.alter_table(node)
+        raise SqlError("0A000", f"ALTER {kind} is not supported")
+    if isinstance(node, exp.TruncateTable):
+        return d.truncate(node)
+    raise SqlError("0A000", f"statement not supported: {st.text[:60]}")
+
+
+def _rename_index(s: Session, ctx: ExecContext, text: str) -> Result:
+    m = re.match(r"\s*ALTER\s+INDEX\s+(IF\s+EXISTS\s+)?(?P<old>[\w.\"]+)\s+RENAME\s+TO\s+(?P<new>[\w\"]+)\s*$", text,
+                 re.IGNORECASE)
+    if not m:
+        raise SqlError("42601", "syntax error in ALTER INDEX")
+    d = DDL(s, ctx)
+    old = m.group("old").split(".")[-1].strip('"')
+    new = m.group("new").strip('"')
+    for sch in s.search_schemas():
+        found = d.cat.index_owner(sch, old)
+        if found:
+            t, ix = found
+            ix.name = new
+            for c in t.constraints:
+                if c.index == ix.oid:
+                    c.name = new
+            d.cat.put(t)
+            return Result("ALTER INDEX")
+    raise SqlError("42P01", f'relation "{old}" does not exist')
+
+
+__all__ = ["Scope", "ddl_statement", "encode_key", "select_into"]
+
+
+def _maintenance(s: Session, st: Statement, ctx: ExecContext, words: list[str]) -> Result | None:
+    """Maintenance statements (orbitdb/sql/utility/maintenance.py), or None for any other statement."""
+    first = words[0]
+    if first in ("ANALYZE", "ANALYSE"):
+        return maintenance.analyze(s, st.text)
+    if first == "VACUUM":
+        return maintenance.vacuum(s, st.text)
+    if first == "CHECKPOINT":
+        return maintenance.checkpoint(s)
+    if first == "CLUSTER":
+        return maintenance.cluster(s, st.text)
+    if first == "REINDEX":
+        return maintenance.reindex(s, ctx, st.text)
+    if first == "REFRESH":
+        return maintenance.refresh(s, st.text)
+    if first == "DEALLOCATE":
+        return maintenance.deallocate(s, st.text)
+    if first == "UNLISTEN":
+        return Result("UNLISTEN")  # LISTEN is refused: no channel is ever listened to
+    return None
+
+
+def _create_extension(s: Session, text: str) -> Result:
+    """plpgsql is there (pg_extension lists it, as in every PostgreSQL database); no other is."""
+    w = Words(text)
+    w.take("CREATE", "EXTENSION")
+    if_not_exists = w.take("IF", "NOT", "EXISTS")
+    name = w.qualified_name()[-1]
+    if name != "plpgsql":
+        raise SqlError("0A000", "CREATE EXTENSION is not supported", detail=f'orbitdb has no extension "{name}".')
+    if not if_not_exists:
+        raise SqlError("42710", f'extension "{name}" already exists')
+    s.notices.append(Notice("NOTICE", "42710", f'extension "{name}" already exists, skipping'))
+    return Result("CREATE EXTENSION")
+
+
+# kinds of object orbitdb has none of: DROP ... IF EXISTS skips each name, as PostgreSQL does for a
+# missing object; a name that PostgreSQL has built in (a type, a role, plpgsql) is refused instead
+_DROP_NOTHING = {
+    "FUNCTION": "42883", "PROCEDURE": "42883", "ROUTINE": "42883", "AGGREGATE": "42883", "TRIGGER": "42704",
+    "EVENT TRIGGER": "42704", "TYPE": "42704", "DOMAIN": "42704", "ROLE": "42704", "USER": "42704",
+    "GROUP": "42704", "EXTENSION": "42704", "RULE": "42704", "POLICY": "42704", "PUBLICATION": "42704",
+    "SUBSCRIPTION": "42704", "CAST": "42704", "COLLATION": "42704", "CONVERSION": "42704", "OPERATOR": "42704",
+    "OPERATOR CLASS": "42704", "OPERATOR FAMILY": "42704", "LANGUAGE": "42704", "PROCEDURAL LANGUAGE": "42704",
+    "FOREIGN TABLE": "42P01", "FOREIGN DATA WRAPPER": "42704", "SERVER": "42704", "STATISTICS": "42704",
+    "TABLESPACE": "42704", "ACCESS METHOD": "42704", "TRANSFORM": "42704", "MATERIALIZED VIEW": "42P01",
+}
+_ON_TABLE = {"TRIGGER", "RULE", "POLICY"}
+
+
+def _drop_nothing(s: Session, text: str) -> Result:
+    kind = object_kind(text)
+    w = Words(text)
+    w.next()
+    for _ in kind.split():
+        w.next()
+    if_exists = w.take("IF", "EXISTS")
+    noun = kind.lower()
+    while True:
+        if kind in ("CAST", "TRANSFORM"):
+            raise SqlError("0A000", f"DROP {kind} is not supported")
+        parts = w.qualified_name()
+        args = w.paren_list()
+        label = f"{parts[-1]}({', '.join(args)})" if kind in ("FUNCTION", "PROCEDURE", "ROUTINE", "AGGREGATE") \
+            else f'"{parts[-1]}"'
+        if _builtin_exists(s, kind, parts[-1]):
+            raise SqlError("0A000", f"DROP {kind} is not supported", detail=f"{label} is built into orbitdb.")
+        relation = ""
+        if kind in _ON_TABLE:
+            if not w.take("ON"):
+                raise SqlError("42601", f'syntax error at or near "{w.peek()}"')
+            table = w.qualified_name()
+            if maintenance.find_relation(s, table) is None:
+                if not if_exists:
+                    raise SqlError("42P01", f'relation "{table[-1]}" does not exist')
+                s.notices.append(Notice("NOTICE", "00000", f'relation "{table[-1]}" does not exist, skipping'))
+                label = ""
+            relation = f' for relation "{table[-1]}"'
+        if kind == "MATERIALIZED VIEW" and maintenance.find_relation(s, parts) is not None:
+            raise SqlError("42809", f'"{parts[-1]}" is not a materialized view',
+                           hint="Use DROP VIEW or DROP TABLE to remove it.")
+        if label:
+            if not if_exists:
+                raise SqlError(_DROP_NOTHING[kind], f"{noun} {label}{relation} does not exist")
+            s.notices.append(Notice("NOTICE", "00000", f"{noun} {label}{relation} does not exist, skipping"))
+        if not w.take(","):
+            break
+    w.take("CASCADE") or w.take("RESTRICT")
+    w.expect_end()
+    return Result(f"DROP {kind}")
+
+
+def _builtin_exists(s: Session, kind: str, name: str) -> bool:
+    """Whether PostgreSQL (and orbitdb's catalog views) have a built-in object of that kind and name."""
+    if kind in ("ROLE", "USER", "GROUP"):
+        from orbitdb.sql.pgcatalog import regrole_in
+
+        return regrole_in(s, name) is not None
+    if kind == "EXTENSION":
+        return name == "plpgsql"
+    if kind in ("TYPE", "DOMAIN"):
+        try:
+            T.parse_type_name(name)
+        except SqlError:
+            return False
+        return True
+    if kind in ("FUNCTION", "PROCEDURE", "ROUTINE", "AGGREGATE"):
+        import orbitdb.sql.functions  # noqa: F401  (registers the library)
+        from orbitdb.sql.expr.funccall import AGGREGATES
+        from orbitdb.sql.expr.funcregistry import FUNCTIONS
+        from orbitdb.sql.pgcatalog.lookup import proc_oid
+
+        return name in FUNCTIONS or name in AGGREGATES or proc_oid(name) is not None
+    if kind == "COLLATION":
+        return name.lower() in ("c", "posix", "default", "ucs_basic")
+    if kind == "LANGUAGE" or kind == "PROCEDURAL LANGUAGE":
+        return name in ("plpgsql", "sql", "c", "internal")
+    if kind == "TABLESPACE":
+        return name in ("pg_default", "pg_global")
+    if kind == "ACCESS METHOD":
+        return name in ("heap", "btree", "hash", "gist", "gin", "spgist", "brin")
+    return False
+
+
+def _alter_index(s: Session, ctx: ExecContext, text: str) -> Result:
+    """ALTER INDEX ... RENAME TO, and SET/RESET (storage parameters, which change no result)."""
+    if re.match(r"\s*ALTER\s+INDEX\s+(IF\s+EXISTS\s+)?[\w.\"]+\s+RENAME\s+TO\s", text, re.IGNORECASE):
+        return _rename_index(s, ctx, text)
+    w = Words(text)
+    w.take("ALTER", "INDEX")
+    if_exists = w.take("IF", "EXISTS")
+    parts = w.qualified_name()
+    if not (w.peek() in ("SET", "RESET") and w.peek(1) == "("):
+        raise SqlError("0A000", "ALTER INDEX is not supported except RENAME TO, SET (...), RESET (...) and OWNER TO")
+    w.next()
+    w.paren_list()
+    w.expect_end()
+    d = DDL(s, ctx)
+    if d.in_search_path(parts[-2] if len(parts) > 1 else None, lambda sch: d.cat.index_owner(sch, parts[-1])) is None:
+        if if_exists:
+            d.notice(f'relation "{parts[-1]}" does not exist, skipping')
+        else:
+            raise SqlError("42P01", f'relation "{parts[-1]}" does not exist')
+    return Result("ALTER INDEX")

@@ -1,0 +1,114 @@
+"""Table rewrites: every row of a table stored again under a new definition (a new
+primary key or none, new column values, rebuilt secondary indexes).
+
+Every new row, key and index entry is computed and checked before anything is
+written, and every old entry is removed before any new one is written: a new
+key may equal the old key of a row not yet moved (a hidden row id and a primary
+key value encode alike), so moving rows one at a time could overwrite a row and
+later delete it."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from orbitdb.sql import types as T
+from orbitdb.sql.errors import SqlError
+from orbitdb.sql.exec.constraints import fmt_value
+from orbitdb.sql.exec.interrupts import checked
+from orbitdb.storage.catalog import IndexDef, TableDef
+from orbitdb.storage.tables import TableAccess
+from orbitdb.storage.txn import Transaction
+
+Row = tuple[Any, ...]
+
+
+def rewrite_table(txn: Transaction, next_rowid: Callable[[], int], old: TableDef, new: TableDef,
+                  convert: Callable[[bytes, Row], Row] | None = None,
+                  check: Callable[[Row], None] | None = None, keys_first: bool = False) -> int:
+    """Stores every row of `old` (as read through it) again as a row of `new`.
+    convert(old key, old row) gives the new row (default: the row as it is);
+    check(new row) may raise. keys_first: a duplicate primary key is reported before a NULL in
+    a NOT NULL column (ADD PRIMARY KEY builds its index first; a rewrite checks rows first).
+    Returns the number of rows."""
+    old_access = TableAccess(old)
+    new_access = TableAccess(new)
+    rows = [(key, old_access.decode(data)) for key, data in checked(old_access.scan(txn))]
+    moved = _new_rows(rows, old_access, new_access, next_rowid, convert, check, keys_first)
+    entries = _index_entries(new_access, moved)
+    new_keys = {key for key, _ in moved}
+    for key, r in checked(rows):
+        if key not in new_keys:
+            txn.delete(key)
+        for ix, cols, prefix in old_access.indexes:
+            ikey = old_access.index_key(ix, cols, prefix, r, key)
+            if ikey not in entries:
+                txn.delete(ikey)
+    for key, r in checked(moved):
+        txn.put(key, new_access.encode(r))
+    for ikey, rowkey in entries.items():
+        txn.put(ikey, rowkey)
+    return len(moved)
+
+
+def _new_rows(rows: list[tuple[bytes, Row]], old_access: TableAccess, new_access: TableAccess,
+              next_rowid: Callable[[], int], convert: Callable[[bytes, Row], Row] | None,
+              check: Callable[[Row], None] | None, keys_first: bool) -> list[tuple[bytes, Row]]:
+    new = new_access.table
+    not_null = [(i, c.name) for i, c in enumerate(new.columns) if c.not_null]
+    pk_name = _primary_key_name(new)
+    seen: set[bytes] = set()
+    null_error: SqlError | None = None
+    out: list[tuple[bytes, Row]] = []
+    for key, r in rows:
+        nr = tuple(convert(key, r)) if convert is not None else r
+        for i, name in not_null:
+            if nr[i] is None and null_error is None:
+                null_error = SqlError("23502", f'column "{name}" of relation "{new.name}" contains null values',
+                                      schema=new.schema, table=new.name, column=name)
+        if null_error is not None and not keys_first:
+            raise null_error
+        if check is not None:
+            check(nr)
+        if new_access.pk_idx:
+            nkey = new_access.row_key(nr)
+            # NULLs are distinct in the key's index: a NULL is the NOT NULL check's error
+            if nkey in seen and all(nr[i] is not None for i in new_access.pk_idx):
+                raise _duplicated(new, pk_name, new_access.pk_idx, nr)
+            seen.add(nkey)
+        elif old_access.pk_idx:
+            nkey = new_access.row_key(nr, next_rowid())  # the key was the primary key: a fresh row id
+        else:
+            nkey = key
+        out.append((nkey, nr))
+    if null_error is not None:
+        raise null_error
+    return out
+
+
+def _index_entries(access: TableAccess, rows: list[tuple[bytes, Row]]) -> dict[bytes, bytes]:
+    """Every secondary index entry of the rows; a unique index's duplicate raises 23505."""
+    entries: dict[bytes, bytes] = {}
+    for ix, cols, prefix in access.indexes:
+        for key, r in rows:
+            ikey = access.index_key(ix, cols, prefix, r, key)
+            if ix.unique and ikey in entries:
+                raise _duplicated(access.table, ix.name, cols, r)
+            entries[ikey] = key
+    return entries
+
+
+def _primary_key_name(t: TableDef) -> str:
+    con = next((c for c in t.constraints if c.kind == "p"), None)
+    if con is not None:
+        return con.name
+    ix: IndexDef | None = next((i for i in t.indexes if i.primary), None)
+    return ix.name if ix is not None else f"{t.name}_pkey"
+
+
+def _duplicated(t: TableDef, index_name: str, cols: list[int], row: Row) -> SqlError:
+    names = ", ".join(t.columns[i].name for i in cols)
+    vals = ", ".join(fmt_value(row[i], T.parse_type_name(t.columns[i].type)) for i in cols)
+    return SqlError("23505", f'could not create unique index "{index_name}"',
+                    detail=f"Key ({names})=({vals}) is duplicated.", schema=t.schema, table=t.name,
+                    constraint=index_name)

@@ -1,0 +1,1 @@
+"""Operators that run plans, row changes with their constraints and locks, COPY, spilling, interrupts."""

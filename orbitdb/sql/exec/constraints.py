@@ -1,0 +1,435 @@
+"""Writing rows of one table with every constraint enforced: NOT NULL, CHECK,
+primary key and unique indexes (with row locks, as PostgreSQL waits on a
+concurrent inserter), and foreign keys in both directions (RESTRICT / NO
+ACTION / CASCADE / SET NULL / SET DEFAULT)."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from typing import TYPE_CHECKING, Any
+
+from sqlglot import exp
+
+from orbitdb.sql import types as T
+from orbitdb.sql.errors import SqlError
+from orbitdb.sql.expr.compiler import Compiler, E, Runtime, coerce
+from orbitdb.sql.plan.scope import ExecContext, Scope, ScopeColumn
+from orbitdb.sql.types import SqlType
+from orbitdb.sql.types.textio import to_text
+from orbitdb.storage.catalog import ConstraintDef, TableDef
+from orbitdb.storage.errors import SerializationFailure
+from orbitdb.storage.keycodec import encode_key
+from orbitdb.storage.lockmodes import (
+    ACCESS_EXCLUSIVE,
+    EXCLUSIVE,
+    FOR_KEY_SHARE,
+    FOR_UPDATE,
+    ROW_EXCLUSIVE,
+    ROW_SHARE,
+    SHARE,
+    SHARE_ROW_EXCLUSIVE,
+)
+from orbitdb.storage.tables import TableAccess
+from orbitdb.storage.txn import Transaction, prefix_end
+
+if TYPE_CHECKING:
+    from orbitdb.sql.plan.planner import Planner
+
+Row = tuple[Any, ...]
+
+# relation locks under which no other transaction can write the table (so per-key
+# write intents are not needed), or cannot even lock its rows
+_NO_OTHER_WRITERS = (1 << SHARE) | (1 << SHARE_ROW_EXCLUSIVE) | (1 << EXCLUSIVE) | (1 << ACCESS_EXCLUSIVE)
+_NO_OTHER_LOCKERS = (1 << EXCLUSIVE) | (1 << ACCESS_EXCLUSIVE)
+
+
+def fmt_value(v: Any, t: SqlType) -> str:
+    if v is None:
+        return "null"
+    try:
+        return to_text(v, t.oid)
+    except Exception:  # noqa: BLE001 - an error message must still be built for odd values
+        return str(v)
+
+
+def table_scope(table: TableDef, rel: str, level: int = 0) -> Scope:
+    cols = [ScopeColumn(rel, c.name, T.parse_type_name(c.type), table_oid=table.oid, attnum=i + 1)
+            for i, c in enumerate(table.columns)]
+    cols.append(ScopeColumn(rel, "ctid", T.BYTEA, hidden=True))
+    s = Scope(cols, level=level)
+    s.rels = {rel}
+    return s
+
+
+class TableWriter:
+    """Everything needed to write rows of one table within one statement."""
+
+    def __init__(self, planner: Planner, table: TableDef, rt: Runtime, depth: int = 0) -> None:
+        self.planner = planner
+        self.table = table
+        self.rt = rt
+        self.access = TableAccess(table)
+        self.types = [T.parse_type_name(c.type) for c in table.columns]
+        self.names = [c.name for c in table.columns]
+        self.depth = depth
+        scope = table_scope(table, table.name)
+        comp = Compiler(planner, Scope(), rt, where="DEFAULT expressions")
+        self.defaults: list[Callable[[Row], Any] | None] = []
+        for c, t in zip(table.columns, self.types):
+            if c.default is not None:
+                from orbitdb.sql.parse.parser import parse_one
+
+                node = parse_one("SELECT " + c.default).expressions[0]
+                self.defaults.append(coerce(comp.compile(node), t, 1, f'column "{c.name}"').fn)
+            else:
+                self.defaults.append(None)
+        self.not_null = [i for i, c in enumerate(table.columns) if c.not_null]
+        ccomp = Compiler(planner, scope, rt, where="check constraints")
+        self.checks: list[tuple[str, Callable[[Row], Any]]] = []
+        for con in table.constraints:
+            if con.kind == "c" and con.check:
+                from orbitdb.sql.parse.parser import parse_one
+
+                node = parse_one("SELECT " + con.check).expressions[0]
+                self.checks.append((con.name, ccomp.compile_bool(node, "CHECK").fn))
+        self.pk_name = next((c.name for c in table.constraints if c.kind == "p"), f"{table.name}_pkey")
+        self.unique = [(ix, cols, prefix) for ix, cols, prefix in self.access.indexes if ix.unique]
+        # columns a foreign key can reference: changing one takes FOR UPDATE, others FOR NO KEY UPDATE
+        self.key_cols = set(self.access.pk_idx)
+        for _, cols, _ in self.unique:
+            self.key_cols.update(cols)
+        self.rel_tag = ("rel", table.oid)
+        cat = planner.catalog
+        self.fks_out: list[tuple[ConstraintDef, TableDef, list[int], list[int]]] = []
+        for con in table.constraints:
+            if con.kind == "f" and con.ref_table is not None:
+                parent = cat.table_by_oid(con.ref_table)
+                if parent is None:
+                    continue
+                planner.lock_relation(parent.oid, ROW_SHARE)
+                pnames = [c.name for c in parent.columns]
+                self.fks_out.append((con, parent, [self.names.index(c) for c in con.columns],
+                                     [pnames.index(c) for c in con.ref_columns]))
+        self.fks_in: list[tuple[ConstraintDef, TableDef, list[int], list[int]]] = []
+        for other in cat.tables():
+            for con in other.constraints:
+                if con.kind == "f" and con.ref_table == table.oid:
+                    planner.lock_relation(other.oid, ROW_SHARE)
+                    if "c" in (con.on_delete, con.on_update) or {"n", "d"} & {con.on_delete, con.on_update}:
+                        planner.lock_relation(other.oid, ROW_EXCLUSIVE)
+                    onames = [c.name for c in other.columns]
+                    self.fks_in.append((con, other, [onames.index(c) for c in con.columns],
+                                        [self.names.index(c) for c in con.ref_columns]))
+        self._children: dict[int, TableWriter] = {}
+        self._parents: dict[int, TableAccess] = {}
+
+    # -- helpers --
+    def failing_row(self, row: Row) -> str:
+        return "Failing row contains (" + ", ".join(fmt_value(v, t) for v, t in zip(row, self.types)) + ")."
+
+    def key_detail(self, cols: list[int], row: Row, types: list[SqlType] | None = None) -> str:
+        types = types or self.types
+        names = ", ".join(self.names[i] for i in cols)
+        vals = ", ".join(fmt_value(row[i], types[i]) for i in cols)
+        return f"Key ({names})=({vals})"
+
+    def default_value(self, i: int) -> Any:
+        f = self.defaults[i]
+        return f(()) if f is not None else None
+
+    def validate(self, row: Row) -> None:
+        for i in self.not_null:
+            if row[i] is None:
+                raise SqlError("23502", f'null value in column "{self.names[i]}" of relation "{self.table.name}" '
+                               f"violates not-null constraint", detail=self.failing_row(row),
+                               schema=self.table.schema, table=self.table.name, column=self.names[i])
+        if self.checks:
+            full = row + (None,)
+            for name, fn in self.checks:
+                if fn(full) is False:
+                    raise SqlError("23514", f'new row for relation "{self.table.name}" violates check constraint '
+                                   f'"{name}"', detail=self.failing_row(row), schema=self.table.schema,
+                                   table=self.table.name, constraint=name)
+
+    def intents_needed(self, txn: Transaction) -> bool:
+        """Whether writes must take per-key write intents: not when this transaction's
+        relation lock already keeps every other writer out."""
+        return not txn.holds(self.rel_tag, _NO_OTHER_WRITERS)
+
+    def row_locks_needed(self, txn: Transaction) -> bool:
+        return not txn.holds(self.rel_tag, _NO_OTHER_LOCKERS)
+
+    def row_key(self, ctx: ExecContext, row: Row) -> bytes:
+        if self.access.pk_idx:
+            return self.access.row_key(row)
+        return self.access.row_key(row, ctx.session.store.next_rowid(self.table.oid))
+
+    # -- conflict detection --
+    def conflicting_key(self, ctx: ExecContext, row: Row, rowkey: bytes | None,
+                        arbiter: list[str] | None = None) -> tuple[str, bytes] | None:
+        """The first unique constraint (in arbiter if given) another row already
+        holds for row's values: (constraint name, that row's key)."""
+        txn = ctx.txn
+        assert txn is not None
+        intents = self.intents_needed(txn)
+        if self.access.pk_idx and (arbiter is None or self.pk_name in arbiter):
+            key = self.access.row_key(row)
+            if key != rowkey:
+                if intents:
+                    txn.lock_write(key)
+                if txn.get_latest(key) is not None:
+                    return self.pk_name, key
+        for ix, cols, prefix in self.unique:
+            if arbiter is not None and ix.name not in arbiter:
+                continue
+            vals = [row[i] for i in cols]
+            if any(v is None for v in vals) and ix.nulls_distinct:
+                continue
+            ikey = prefix + encode_key(vals)
+            if intents:
+                txn.lock_write(ikey)
+            other = txn.get_latest(ikey)
+            if other is not None and other != rowkey:
+                return ix.name, other
+        return None
+
+    def raise_unique(self, name: str, row: Row) -> None:
+        cols = self.access.pk_idx if name == self.pk_name else next(
+            c for ix, c, _ in self.unique if ix.name == name)
+        raise SqlError("23505", f'duplicate key value violates unique constraint "{name}"',
+                       detail=self.key_detail(cols, row) + " already exists.", schema=self.table.schema,
+                       table=self.table.name, constraint=name)
+
+    # -- foreign keys --
+    def _parent_exists(self, ctx: ExecContext, parent: TableDef, pcols: list[int], vals: list[Any]) -> bool:
+        """Whether the referenced row exists; it is locked FOR KEY SHARE (as PostgreSQL's
+        referential check does), so it cannot be deleted or re-keyed until we end."""
+        txn = ctx.txn
+        assert txn is not None
+        acc = self._parents.get(parent.oid)
+        if acc is None:
+            acc = self._parents[parent.oid] = TableAccess(parent)
+        pnames = [c.name for c in parent.columns]
+        cols = [pnames[i] for i in pcols]
+        if cols == list(parent.primary_key):
+            return _key_share(txn, acc.prefix + encode_key(vals))
+        for ix, icols, prefix in acc.indexes:
+            if ix.unique and ix.columns == cols:
+                ikey = prefix + encode_key(vals)
+                while True:
+                    rowkey = txn.get_latest(ikey)
+                    if rowkey is None:
+                        return False
+                    if _key_share(txn, rowkey) and txn.get_latest(ikey) == rowkey:
+                        return True
+        for key, data in acc.scan_latest(txn):
+            r = acc.decode(data)
+            if all(r[i] == v for i, v in zip(pcols, vals)) and _key_share(txn, key):
+                return True
+        return False
+
+    def check_fks_out(self, ctx: ExecContext, row: Row, old: Row | None) -> None:
+        for con, parent, ccols, pcols in self.fks_out:
+            vals = [row[i] for i in ccols]
+            if any(v is None for v in vals):
+                continue
+            if old is not None and [old[i] for i in ccols] == vals:
+                continue
+            if not self._parent_exists(ctx, parent, pcols, vals):
+                raise SqlError("23503", f'insert or update on table "{self.table.name}" violates foreign key '
+                               f'constraint "{con.name}"',
+                               detail=self.key_detail(ccols, row) + f' is not present in table "{parent.name}".',
+                               schema=self.table.schema, table=self.table.name, constraint=con.name)
+
+    def _child_writer(self, child: TableDef) -> TableWriter:
+        w = self._children.get(child.oid)
+        if w is None:
+            if self.depth > 32:
+                raise SqlError("54001", "foreign key cascade too deep")
+            w = self._children[child.oid] = TableWriter(self.planner, child, self.rt, self.depth + 1)
+        return w
+
+    def _referencing(self, ctx: ExecContext, child: TableDef, ccols: list[int], vals: list[Any]
+                     ) -> Iterator[tuple[bytes, Row]]:
+        txn = ctx.txn
+        assert txn is not None
+        acc = TableAccess(child)
+        cnames = [c.name for c in child.columns]
+        cols = [cnames[i] for i in ccols]
+        pk = list(child.primary_key)
+        # the newest committed rows, as PostgreSQL's referential checks see them; a row a
+        # REPEATABLE READ snapshot does not show is a serialization failure there
+        if pk[: len(cols)] == cols:
+            start = acc.prefix + encode_key(vals)
+            it = acc.scan_latest(txn, start, prefix_end(start))
+        else:
+            it = None
+            for ix, icols, prefix in acc.indexes:
+                if ix.columns[: len(cols)] == cols:
+                    start = prefix + encode_key(vals)
+                    it = acc.index_scan_latest(txn, start, prefix_end(start))
+                    break
+            if it is None:
+                it = acc.scan_latest(txn)
+        for key, data in list(it):
+            r = acc.decode(data)
+            if all(r[i] == v for i, v in zip(ccols, vals)):
+                if not txn.snapshot_per_statement and txn.get(key) is None:
+                    # a referencing row our snapshot does not show: PostgreSQL's crosscheck fails
+                    raise SerializationFailure("could not serialize access due to concurrent update")
+                yield key, r
+
+    def on_parent_change(self, ctx: ExecContext, old: Row, new: Row | None) -> None:
+        """Referencing rows when a referenced key is deleted (new None) or changed."""
+        for con, child, ccols, pcols in self.fks_in:
+            old_vals = [old[i] for i in pcols]
+            if any(v is None for v in old_vals):
+                continue
+            if new is not None and [new[i] for i in pcols] == old_vals:
+                continue
+            action = con.on_delete if new is None else con.on_update
+            refs = list(self._referencing(ctx, child, ccols, old_vals))
+            if child.oid == self.table.oid and new is None:
+                refs = [(k, r) for k, r in refs if r != old]
+            if not refs:
+                continue
+            if action in ("a", "r"):
+                raise SqlError("23503", f'update or delete on table "{self.table.name}" violates foreign key '
+                               f'constraint "{con.name}" on table "{child.name}"',
+                               detail=self.key_detail(pcols, old) + f' is still referenced from table "{child.name}".',
+                               schema=child.schema, table=child.name, constraint=con.name)
+            cw = self._child_writer(child)
+            txn = ctx.txn
+            assert txn is not None
+            locks = cw.row_locks_needed(txn)
+            for key, r in refs:
+                if locks:
+                    txn.lock_row(key, FOR_UPDATE)
+                    latest = txn.get_latest(key)
+                    if latest is None:
+                        continue
+                    r = cw.access.decode(latest)
+                if action == "c" and new is None:
+                    cw.delete(ctx, key, r)
+                elif action == "c":
+                    nr = list(r)
+                    for ci, pi in zip(ccols, pcols):
+                        nr[ci] = new[pi]  # type: ignore[index]
+                    cw.update(ctx, key, r, tuple(nr))
+                elif action in ("n", "d"):
+                    nr = list(r)
+                    for ci in ccols:
+                        nr[ci] = None if action == "n" else cw.default_value(ci)
+                    cw.update(ctx, key, r, tuple(nr))
+
+    # -- writes --
+    def insert(self, ctx: ExecContext, row: Row, arbiter: list[str] | None = None,
+               skip_conflict_check: bool = False) -> tuple[bytes, Row] | tuple[str, bytes]:
+        """Inserts row; returns (rowkey, row). With arbiter (ON CONFLICT) a conflict
+        returns ("conflict", key of the existing row) instead of raising."""
+        self.validate(row)
+        txn = ctx.txn
+        assert txn is not None
+        rowkey = self.row_key(ctx, row)
+        conflict = self.conflicting_key(ctx, row, None, arbiter)
+        if conflict is not None:
+            if arbiter is not None:
+                return "conflict", conflict[1]
+            self.raise_unique(conflict[0], row)
+        if arbiter is not None:
+            # other unique constraints still raise
+            other = self.conflicting_key(ctx, row, None, None)
+            if other is not None:
+                self.raise_unique(other[0], row)
+        self.check_fks_out(ctx, row, None)
+        txn.put(rowkey, self.access.encode(row))
+        self.access.write_indexes(txn, row, rowkey, None)
+        return rowkey, row
+
+    def update(self, ctx: ExecContext, key: bytes, old: Row, new: Row) -> tuple[bytes, Row]:
+        self.validate(new)
+        txn = ctx.txn
+        assert txn is not None
+        newkey = key
+        intents = self.intents_needed(txn)
+        if self.access.pk_idx:
+            newkey = self.access.row_key(new)
+            if intents:
+                txn.lock_write(key)
+        if newkey != key:
+            if intents:
+                txn.lock_write(newkey)
+            if txn.get_latest(newkey) is not None:
+                self.raise_unique(self.pk_name, new)
+        for ix, cols, prefix in self.unique:
+            if [new[i] for i in cols] == [old[i] for i in cols]:
+                continue
+            if intents:
+                self._lock_unique_entry(txn, ix, cols, prefix, old)
+            vals = [new[i] for i in cols]
+            if any(v is None for v in vals) and ix.nulls_distinct:
+                continue
+            ikey = prefix + encode_key(vals)
+            if intents:
+                txn.lock_write(ikey)
+            other = txn.get_latest(ikey)
+            if other is not None and other != key:
+                self.raise_unique(ix.name, new)
+        self.check_fks_out(ctx, new, old)
+        if newkey != key:
+            txn.moved[key] = newkey
+            self.access.delete_indexes(txn, old, key)
+            txn.delete(key)
+            txn.put(newkey, self.access.encode(new))
+            self.access.write_indexes(txn, new, newkey, None)
+        else:
+            txn.put(key, self.access.encode(new))
+            self.access.write_indexes(txn, new, key, old)
+        if self.fks_in:
+            # after the new row exists, so cascaded children find their new parent
+            self.on_parent_change(ctx, old, new)
+        return newkey, new
+
+    def _lock_unique_entry(self, txn: Transaction, ix: Any, cols: list[int], prefix: bytes, row: Row) -> None:
+        """A write intent on the unique entry row holds, which this transaction is about to
+        remove: an inserter of the same value waits to see whether we commit."""
+        vals = [row[i] for i in cols]
+        if not (any(v is None for v in vals) and ix.nulls_distinct):
+            txn.lock_write(prefix + encode_key(vals))
+
+    def delete(self, ctx: ExecContext, key: bytes, old: Row) -> None:
+        txn = ctx.txn
+        assert txn is not None
+        if self.intents_needed(txn):
+            if self.access.pk_idx:
+                txn.lock_write(key)
+            for ix, cols, prefix in self.unique:
+                self._lock_unique_entry(txn, ix, cols, prefix, old)
+        if self.fks_in:
+            self.on_parent_change(ctx, old, None)
+        txn.delete(key)
+        self.access.delete_indexes(txn, old, key)
+
+
+def assignment(e: E, t: SqlType, column: str) -> Callable[[Row], Any]:
+    from orbitdb.sql.types.casts import ASSIGNMENT
+
+    return coerce(e, t, ASSIGNMENT, f'column "{column}"').fn
+
+
+def is_default(node: exp.Expression) -> bool:
+    return isinstance(node, exp.Var) and node.name.upper() == "DEFAULT" or (
+        isinstance(node, exp.Column) and not node.table and node.name.upper() == "DEFAULT" and
+        isinstance(node.this, exp.Identifier) and not node.this.quoted)
+
+
+def _key_share(txn: Transaction, key: bytes) -> bool:
+    """Locks the referenced row FOR KEY SHARE; whether it exists. Under REPEATABLE READ a
+    row changed since the snapshot fails (40001) and one inserted since counts as absent."""
+    txn.lock_row(key, FOR_KEY_SHARE)
+    latest, changed = txn.newest(key)
+    if txn.snapshot_per_statement or latest is None or not changed:
+        return latest is not None
+    if txn.get(key) is None:
+        return False  # inserted after our snapshot: not there for us
+    raise SerializationFailure("could not serialize access due to concurrent update")

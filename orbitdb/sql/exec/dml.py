@@ -1,0 +1,546 @@
+"""INSERT (VALUES, SELECT, DEFAULT VALUES, ON CONFLICT), UPDATE ... FROM and
+DELETE ... USING, each with RETURNING. Rows to change are collected before
+any is written, so a statement never sees its own changes."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from sqlglot import exp
+
+from orbitdb.sql import types as T
+from orbitdb.sql.errors import SqlError
+from orbitdb.sql.exec.constraints import TableWriter, assignment, is_default, table_scope
+from orbitdb.sql.exec.plans import Filter, Plan
+from orbitdb.sql.expr.compiler import Compiler, E, Runtime, coerce, ident
+from orbitdb.sql.plan.compiled import Compiled
+from orbitdb.sql.plan.planner import Planner, all_true, split_and
+from orbitdb.sql.plan.scope import ExecContext, Scope, ScopeColumn
+from orbitdb.sql.session.result import Column, Result
+from orbitdb.storage.catalog import TableDef
+from orbitdb.storage.errors import SerializationFailure
+from orbitdb.storage.lockmodes import FOR_NO_KEY_UPDATE, FOR_UPDATE, ROW_EXCLUSIVE
+
+Row = tuple[Any, ...]
+Fn = Callable[[Row], Any]
+
+
+def _target(planner: Planner, node: exp.Expression) -> tuple[TableDef, str]:
+    table_node = node.this if isinstance(node, exp.Schema) else node
+    if not isinstance(table_node, exp.Table):
+        raise SqlError("42601", "syntax error: expected a table")
+    name = ident(table_node.this)
+    schema = ident(table_node.args["db"]) if table_node.args.get("db") else None
+    table = planner.lookup_table(schema, name)
+    if table is None:
+        qual = f"{schema}.{name}" if schema else name
+        raise SqlError("42P01", f'relation "{qual}" does not exist')
+    if table.kind == "v":
+        raise SqlError("55000", f'cannot insert into view "{name}"' if isinstance(node, exp.Schema) or True else "",
+                       detail="Views that do not select from a single table or view are not automatically updatable.")
+    alias = table_node.args.get("alias")
+    planner.lock_relation(table.oid, ROW_EXCLUSIVE)
+    return table, ident(alias.this) if alias is not None and alias.this is not None else table.name
+
+
+def _returning(planner: Planner, node: exp.Expression, scope: Scope, rt: Runtime
+               ) -> tuple[list[Fn], list[Column]] | None:
+    ret = node.args.get("returning")
+    if ret is None:
+        return None
+    from orbitdb.sql.session.session import column_of
+
+    exprs = planner._expand_star(ret.expressions, scope)
+    comp = Compiler(planner, scope, rt, where="RETURNING")
+    fns, cols = [], []
+    for p in exprs:
+        inner = p.this if isinstance(p, exp.Alias) else p
+        e = comp.compile(inner)
+        if e.type.oid == T.UNKNOWN.oid:
+            e = coerce(e, T.TEXT)
+        name = ident(p.args["alias"]) if isinstance(p, exp.Alias) else planner._column_name(inner, e)
+        fns.append(e.fn)
+        cols.append(column_of(name, e.type))
+    return fns, cols
+
+
+class CompiledInsert(Compiled):
+    def __init__(self, planner: Planner, node: exp.Insert, rt: Runtime, ctes: dict[str, Any],
+                 overriding: str | None = None) -> None:
+        self.rt = rt
+        table, alias = _target(planner, node.this)
+        self.table = table
+        self.writer = TableWriter(planner, table, rt)
+        names = self.writer.names
+        if isinstance(node.this, exp.Schema) and node.this.expressions:
+            cols = [ident(c) if isinstance(c, exp.Identifier) else ident(c.this) for c in node.this.expressions]
+            for c in cols:
+                if c not in names:
+                    raise SqlError("42703", f'column "{c}" of relation "{table.name}" does not exist')
+            if len(set(cols)) != len(cols):
+                dup = next(c for c in cols if cols.count(c) > 1)
+                raise SqlError("42701", f'column "{dup}" specified more than once')
+        else:
+            cols = list(names)
+        self.target_idx = [names.index(c) for c in cols]
+        types = self.writer.types
+        src = node.args.get("expression")
+        self.source_rows: list[list[Fn | None]] | None = None
+        self.source_plan: Plan | None = None
+        self.source_conv: list[Fn] = []
+        for c in table.columns:
+            if c.identity == "a" and c.name in cols and overriding != "SYSTEM":
+                raise SqlError("428C9", f'cannot insert a non-DEFAULT value into column "{c.name}"',
+                               detail=f'Column "{c.name}" is an identity column defined as GENERATED ALWAYS.',
+                               hint="Use OVERRIDING SYSTEM VALUE to override.")
+        if node.args.get("default") or src is None:
+            self.source_rows = [[None] * len(cols)] if node.args.get("default") else []
+            if not cols and not node.args.get("default"):
+                raise SqlError("42601", "syntax error")
+        elif isinstance(src, exp.Values) and not src.args.get("order") and not src.args.get("limit"):
+            comp = Compiler(planner, Scope(), rt, where="VALUES")
+            rows: list[list[Fn | None]] = []
+            for r in src.expressions:
+                items = r.expressions if isinstance(r, exp.Tuple) else [r]
+                if len(items) > len(cols):
+                    raise SqlError("42601", "INSERT has more expressions than target columns")
+                if len(items) < len(cols) and isinstance(node.this, exp.Schema):
+                    raise SqlError("42601", "INSERT has more target columns than expressions")
+                row: list[Fn | None] = []
+                for j, item in enumerate(items):
+                    if is_default(item):
+                        row.append(None)
+                        continue
+                    ci = self.target_idx[j]
+                    row.append(assignment(comp.compile(item), types[ci], names[ci]))
+                row.extend([None] * (len(cols) - len(items)))
+                rows.append(row)
+            self.source_rows = rows
+        else:
+            out = planner.plan_query(src, None, ctes)
+            if len(out.columns) > len(cols):
+                raise SqlError("42601", "INSERT has more expressions than target columns")
+            self.source_plan = out.plan
+            self.source_conv = [assignment(E(_get(j), c.type), types[self.target_idx[j]],
+                                           names[self.target_idx[j]]) for j, c in enumerate(out.columns)]
+            self.target_idx = self.target_idx[: len(out.columns)]
+        scope = table_scope(table, alias)
+        self.returning = _returning(planner, node, scope, rt)
+        self.columns = self.returning[1] if self.returning else None
+        self.conflict = node.args.get("conflict")
+        self.arbiter: list[str] | None = None
+        self.do_update: list[tuple[int, Fn]] | None = None
+        self.update_touches_keys = False
+        self.update_where: Fn | None = None
+        if self.conflict is not None:
+            self._compile_conflict(planner, table, alias, rt)
+
+    def _compile_conflict(self, planner: Planner, table: TableDef, alias: str, rt: Runtime) -> None:
+        c = self.conflict
+        assert c is not None
+        keys = c.args.get("conflict_keys")
+        constraint = c.args.get("constraint")
+        action = (c.args.get("action").name if c.args.get("action") is not None else "").upper()
+        if constraint is not None:
+            name = ident(constraint)
+            ok = [con.name for con in table.constraints if con.kind in ("p", "u")] + [
+                ix.name for ix in table.indexes if ix.unique]
+            if name not in ok:
+                raise SqlError("42704", f'constraint "{name}" for table "{table.name}" does not exist')
+            pk_con = next((con.name for con in table.constraints if con.kind == "p"), None)
+            self.arbiter = [name if name != pk_con else self.writer.pk_name]
+            if name != pk_con:
+                con = next((x for x in table.constraints if x.name == name), None)
+                if con is not None and con.index is not None:
+                    ix = next((i for i in table.indexes if i.oid == con.index), None)
+                    if ix is not None:
+                        self.arbiter = [ix.name]
+        elif keys:
+            named = [_conflict_column(k, table) for k in keys]
+            if None in named:  # an expression: orbitdb has no expression indexes to match it
+                raise SqlError("42P10", "there is no unique or exclusion constraint matching the ON CONFLICT "
+                               "specification")
+            cols = sorted(n for n in named if n is not None)
+            arb = []
+            if sorted(table.primary_key) == cols:
+                arb.append(self.writer.pk_name)
+            for ix in table.indexes:
+                if ix.unique and not ix.primary and sorted(ix.columns) == cols:
+                    arb.append(ix.name)
+            if not arb:
+                raise SqlError("42P10", "there is no unique or exclusion constraint matching the ON CONFLICT "
+                               "specification")
+            self.arbiter = arb
+        elif action == "DO UPDATE":
+            raise SqlError("42601", "ON CONFLICT DO UPDATE requires inference specification or constraint name",
+                           hint="For example, ON CONFLICT (column_name).")
+        else:
+            self.arbiter = [self.writer.pk_name] + [ix.name for ix in table.indexes if ix.unique]
+        if action == "DO UPDATE":
+            # rows: existing row columns (alias) + ctid + EXCLUDED columns
+            scope = table_scope(table, alias)
+            excl = table_scope(table, "excluded")
+            scope.columns.extend(excl.columns)
+            scope.rels.add("excluded")
+            comp = Compiler(planner, scope, rt, where="ON CONFLICT DO UPDATE")
+            self.do_update = _compile_set(comp, c.args.get("expressions") or [], self.writer, table)
+            self.update_touches_keys = any(ci in self.writer.key_cols for ci, _ in self.do_update)
+            where = c.args.get("where")
+            if where is not None:
+                self.update_where = comp.compile_bool(where.this, "WHERE").fn
+
+    def run(self, ctx: ExecContext) -> Result:
+        read_only_check(ctx, "INSERT")
+        w = self.writer
+        n = len(w.names)
+        idx = self.target_idx
+        produced: list[list[Any]] = []
+        if self.source_rows is not None:
+            for row_fns in self.source_rows:
+                row: list[Any] = [None] * n
+                given = set()
+                for j, f in enumerate(row_fns):
+                    if f is not None:
+                        row[idx[j]] = f(())
+                        given.add(idx[j])
+                for i in range(n):
+                    if i not in given:
+                        row[i] = w.default_value(i)
+                produced.append(row)
+        else:
+            assert self.source_plan is not None
+            conv = self.source_conv
+            given_idx = set(idx)
+            for r in list(self.source_plan.rows(ctx)):
+                row = [None] * n
+                for j, f in enumerate(conv):
+                    row[idx[j]] = f(r)
+                for i in range(n):
+                    if i not in given_idx:
+                        row[i] = w.default_value(i)
+                produced.append(row)
+        out_rows: list[Row] = []
+        count = 0
+        touched: set[bytes] = set()
+        ret = self.returning
+        for row in produced:
+            ctx.check()
+            t = tuple(row)
+            if self.arbiter is None:
+                key, final = w.insert(ctx, t)  # type: ignore[misc]
+            else:
+                done = self._insert_or_resolve(ctx, t, touched)
+                if done is None:
+                    continue
+                key, final = done
+            count += 1
+            if ret is not None:
+                full = final + (key,)
+                out_rows.append(tuple(f(full) for f in ret[0]))
+        if ret is not None:
+            return Result(f"INSERT 0 {count}", ret[1], out_rows, count)
+        return Result(f"INSERT 0 {count}", None, [], count)
+
+
+    def _insert_or_resolve(self, ctx: ExecContext, t: Row, touched: set[bytes]) -> tuple[bytes, Row] | None:
+        """INSERT ... ON CONFLICT for one row: the inserted or updated row, or None when
+        nothing was written. The conflicting row is locked and worked on in its newest
+        version, as PostgreSQL does; under REPEATABLE READ a conflicting row the snapshot
+        does not show is a serialization failure."""
+        w = self.writer
+        txn = ctx.txn
+        assert txn is not None
+        while True:
+            res = w.insert(ctx, t, self.arbiter)
+            if res[0] != "conflict":
+                touched.add(res[0])  # type: ignore[arg-type]
+                return res  # type: ignore[return-value]
+            existing_key = res[1]
+            assert isinstance(existing_key, bytes)
+            if self.do_update is None:
+                if not txn.snapshot_per_statement and txn.get(existing_key) is None:
+                    raise SerializationFailure("could not serialize access due to concurrent update")
+                return None
+            if existing_key in touched:
+                raise SqlError("21000", "ON CONFLICT DO UPDATE command cannot affect row a second time",
+                               hint="Ensure that no rows proposed for insertion within the same command "
+                               "have duplicate constrained values.")
+            if w.row_locks_needed(txn):
+                txn.lock_row(existing_key, FOR_UPDATE if self.update_touches_keys else FOR_NO_KEY_UPDATE)
+            data, changed = txn.newest(existing_key)
+            if data is None:
+                continue  # the conflicting row went away while we waited: try the insert again
+            txn.check_update_allowed(changed)
+            old = w.access.decode(data)
+            combined = old + (existing_key,) + t + (None,)
+            if self.update_where is not None and self.update_where(combined) is not True:
+                return None
+            new = list(old)
+            for ci, f in self.do_update:
+                new[ci] = f(combined)
+            key, final = w.update(ctx, existing_key, old, tuple(new))
+            touched.add(key)
+            return key, final
+
+
+def _compile_set(comp: Compiler, items: list[exp.Expression], w: TableWriter, table: TableDef
+                 ) -> list[tuple[int, Fn]]:
+    out: list[tuple[int, Fn]] = []
+    seen: set[int] = set()
+    for item in items:
+        if not isinstance(item, exp.EQ):
+            raise SqlError("42601", "syntax error in SET")
+        targets = item.this.expressions if isinstance(item.this, exp.Tuple) else [item.this]
+        values = item.expression
+        if isinstance(item.this, exp.Tuple):
+            if isinstance(values, exp.Tuple):
+                vals = list(values.expressions)
+            elif isinstance(values, (exp.Subquery, exp.Select)):
+                body = values.this if isinstance(values, exp.Subquery) else values
+                sub, correlated = comp.planner._sub_plan(comp, body)
+                if len(sub.columns) != len(targets):
+                    raise SqlError("42601", "number of columns does not match number of values")
+                fetch = comp.planner._runner(comp, sub, correlated)
+                sub_types = [c.type for c in sub.columns]
+
+                def one_row(r: Row, fetch: Fn = fetch) -> Any:
+                    rows = fetch(r)
+                    if len(rows) > 1:
+                        raise SqlError("21000", "more than one row returned by a subquery used as an expression")
+                    return rows[0] if rows else None
+
+                vals = []
+                for k in range(len(targets)):
+                    vals.append(_SubqueryColumn(one_row, k, sub_types[k]))
+            else:
+                vals = [values]
+            if len(vals) != len(targets):
+                raise SqlError("42601", "number of columns does not match number of values")
+        else:
+            vals = [values]
+        for tnode, vnode in zip(targets, vals):
+            name = ident(tnode.this) if isinstance(tnode, exp.Column) else ident(tnode)
+            if name not in w.names:
+                raise SqlError("42703", f'column "{name}" of relation "{table.name}" does not exist')
+            ci = w.names.index(name)
+            if ci in seen:
+                raise SqlError("42601", f'multiple assignments to same column "{name}"')
+            seen.add(ci)
+            col = table.columns[ci]
+            if col.identity == "a" and not is_default(vnode):
+                raise SqlError("428C9", f'column "{name}" can only be updated to DEFAULT',
+                               detail=f'Column "{name}" is an identity column defined as GENERATED ALWAYS.')
+            if is_default(vnode):
+                out.append((ci, lambda r, ci=ci: w.default_value(ci)))
+            elif isinstance(vnode, _SubqueryColumn):
+                out.append((ci, assignment(E(vnode.fn, vnode.type), w.types[ci], name)))
+            else:
+                out.append((ci, assignment(comp.compile(vnode), w.types[ci], name)))
+    return out
+
+
+class CompiledModify(Compiled):
+    """UPDATE or DELETE: a scan of the target (joined with FROM/USING tables)
+    picks the rows; each is locked, re-read and written."""
+
+    def __init__(self, planner: Planner, node: exp.Expression, rt: Runtime, ctes: dict[str, Any]) -> None:
+        self.rt = rt
+        self.is_update = isinstance(node, exp.Update)
+        table, _alias = _target(planner, node.this)
+        self.table = table
+        self.writer = TableWriter(planner, table, rt)
+        from_ = node.args.get("from_") or node.args.get("from")
+        others: list[exp.Expression] = []
+        if from_ is not None:
+            others.append(from_.this)
+            others.extend(j.this for j in (from_.args.get("joins") or []))
+        others.extend(node.args.get("using") or [])
+        target_node = node.this.copy()
+        scope = Scope([], level=0)
+        scope.ctes = ctes
+        scope.pk_columns = {}  # type: ignore[attr-defined]
+        where = node.args.get("where")
+        conjuncts = split_and(where.this) if where is not None else []
+        joins = [exp.Join(this=o) for o in others]
+        plan, rest = planner._plan_from(target_node, joins, scope, ctes, conjuncts)
+        comp = Compiler(planner, scope, rt, where="WHERE")
+        self.width = len(table.columns)
+        for cj in rest:
+            e = comp.compile_bool(cj, "WHERE")
+            plan = Filter(plan, e.fn, cj.sql(dialect="postgres"))
+        self.plan = plan
+        # the whole WHERE clause, to re-check a row that changed after the snapshot
+        self.recheck: Fn | None = all_true([comp.compile_bool(cj, "WHERE").fn for cj in conjuncts]) if conjuncts else None
+        self.set: list[tuple[int, Fn]] = []
+        if self.is_update:
+            self.set = _compile_set(comp, node.expressions, self.writer, table)
+        self.key_targets = sorted({ci for ci, _ in self.set} & self.writer.key_cols)
+        self.returning = _returning(planner, node, scope, rt)
+        self.columns = self.returning[1] if self.returning else None
+        self.single = not others
+
+    def _new_row(self, r: Row) -> tuple[Any, ...]:
+        new = list(r[: self.width])
+        for ci, f in self.set:
+            new[ci] = f(r)
+        return tuple(new)
+
+    def _mode(self, old: Row, new: Row | None) -> int:
+        """FOR UPDATE for a delete or a change of a key column, else FOR NO KEY UPDATE."""
+        if new is None:
+            return FOR_UPDATE
+        return FOR_UPDATE if any(old[i] != new[i] for i in self.key_targets) else FOR_NO_KEY_UPDATE
+
+    def _lock_target(self, ctx: ExecContext, key: bytes, r: Row) -> tuple[Row, Row | None] | None:
+        """Locks the target row; returns the row to work on (its key last) and its new version
+        (update), or None to skip it. READ COMMITTED follows a row changed after the snapshot to its newest
+        version and re-checks the WHERE clause there (PostgreSQL's EvalPlanQual); the other
+        levels fail with 40001."""
+        txn = ctx.txn
+        assert txn is not None
+        width = self.width
+        new = self._new_row(r) if self.is_update else None
+        locking = self.writer.row_locks_needed(txn)
+        mode = self._mode(r, new)
+        if locking:
+            txn.lock_row(key, mode)
+        latest, changed = txn.newest(key)
+        if not changed:
+            return r, new
+        if not txn.snapshot_per_statement:
+            raise SerializationFailure("could not serialize access due to concurrent update")
+        while True:
+            if latest is None:
+                moved = txn.moved_to(key)
+                if moved is None:
+                    return None  # deleted by a transaction that committed meanwhile
+                key = moved  # re-keyed meanwhile: follow the row, as PostgreSQL's update chain
+                if locking:
+                    txn.lock_row(key, mode)
+                latest, _ = txn.newest(key)
+                continue
+            r = self.writer.access.decode(latest) + (key,) + r[width + 1:]
+            if self.recheck is not None and self.recheck(r) is not True:
+                return None
+            new = self._new_row(r) if self.is_update else None
+            stronger = self._mode(r, new)
+            if not locking or stronger <= mode:
+                return r, new
+            mode = stronger
+            txn.lock_row(key, mode)
+            again = txn.get_latest(key)
+            if again == latest:
+                return r, new
+            latest = again
+
+    def run(self, ctx: ExecContext) -> Result:
+        read_only_check(ctx, "UPDATE" if self.is_update else "DELETE")
+        txn = ctx.txn
+        assert txn is not None
+        w = self.writer
+        width = self.width
+        targets = list(self.plan.rows(ctx))
+        done: set[bytes] = set()
+        out_rows: list[Row] = []
+        count = 0
+        ret = self.returning
+        for r in targets:
+            ctx.check()
+            key = r[width]
+            if key in done:
+                continue
+            locked = self._lock_target(ctx, key, r)
+            if locked is None:
+                continue
+            r, new = locked
+            key = r[width]  # the row may have moved to another key meanwhile
+            if key in done:
+                continue
+            old = r[:width]
+            done.add(key)
+            if new is not None:
+                newkey, final = w.update(ctx, key, old, new)
+                done.add(newkey)
+                result_row = final + (newkey,) + r[width + 1:]
+            else:
+                w.delete(ctx, key, old)
+                result_row = r
+            count += 1
+            if ret is not None:
+                out_rows.append(tuple(f(result_row) for f in ret[0]))
+        tag = f"{'UPDATE' if self.is_update else 'DELETE'} {count}"
+        if ret is not None:
+            return Result(tag, ret[1], out_rows, count)
+        return Result(tag, None, [], count)
+
+
+def read_only_check(ctx: ExecContext, what: str) -> None:
+    if ctx.txn is not None and ctx.txn.read_only:
+        raise SqlError("25006", f"cannot execute {what} in a read-only transaction")
+
+
+def compile_dml(planner: Planner, node: exp.Expression, rt: Runtime, overriding: str | None = None) -> Compiled:
+    ctes: dict[str, Any] = {}
+    with_ = node.args.get("with_")
+    if with_ is not None:
+        planner._add_ctes(with_, None, ctes)
+    if isinstance(node, exp.Insert):
+        return CompiledInsert(planner, node, rt, ctes, overriding)
+    return CompiledModify(planner, node, rt, ctes)
+
+
+class _SubqueryColumn:
+    """Column k of the single row a SET (a, b) = (SELECT ...) subquery returns."""
+
+    def __init__(self, row_fn: Fn, k: int, type_: Any) -> None:
+        self.type = type_
+
+        def fn(r: Row) -> Any:
+            row = row_fn(r)
+            return None if row is None else row[k]
+
+        self.fn: Fn = fn
+
+
+def _get(i: int) -> Fn:
+    return lambda r: r[i]
+
+
+__all__ = ["ScopeColumn", "compile_dml"]
+
+
+_NO_MATCH = (exp.Paren, exp.Func, exp.Collate, exp.Opclass)
+
+
+def _conflict_column(key: exp.Expression, table: TableDef) -> str | None:
+    """An ON CONFLICT inference element as PostgreSQL's grammar reads it (index_elem): a column
+    name, or None for an expression (a function call, a parenthesized expression, a collation or
+    operator class); what the grammar cannot read is a syntax error."""
+    node = key
+    if isinstance(key, exp.Ordered):
+        if key.args.get("desc") is not None:
+            raise SqlError("42P10", "ASC/DESC is not allowed in ON CONFLICT clause")
+        if key.args.get("nulls_first"):
+            raise SqlError("42P10", "NULLS FIRST/LAST is not allowed in ON CONFLICT clause")
+        node = key.this
+    inner = node
+    while isinstance(inner, exp.Paren):
+        inner = inner.this
+    if isinstance(inner, exp.Column) and not inner.table and not isinstance(inner.this, exp.Star):
+        name = ident(inner.this)
+        if name not in [c.name for c in table.columns]:
+            raise SqlError("42703", f'column "{name}" does not exist')
+        return name  # (a parenthesized column is a column too, as PostgreSQL infers it)
+    if isinstance(node, _NO_MATCH):
+        return None
+    if isinstance(node, exp.Binary):
+        rendered = node.sql(dialect="postgres")
+        near = rendered[len(node.left.sql(dialect="postgres")):].split()[0]
+    elif isinstance(node, exp.Column):
+        near = ")"  # a qualified name reads as the start of a function call
+    elif isinstance(node, exp.Boolean):
+        near = "true" if node.this else "false"
+    else:
+        near = node.sql(dialect="postgres").split()[0] if node.sql(dialect="postgres") else ""
+    raise SqlError("42601", f'syntax error at or near "{near}"')

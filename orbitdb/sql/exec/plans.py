@@ -1,0 +1,683 @@
+"""Physical operators: each produces rows (tuples) for a running statement and
+describes itself for EXPLAIN."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from typing import TYPE_CHECKING, Any
+
+from orbitdb.sql.errors import SqlError
+from orbitdb.sql.exec.spill import ExternalSort, Meter, TupleStore, out_of_memory, statement_spill
+from orbitdb.sql.exec.spill.distinct import distinct_rows
+from orbitdb.sql.exec.spill.hashjoin import hash_join
+from orbitdb.sql.exec.spill.setop import counted_setop
+from orbitdb.sql.exec.spill.sort import top_sorted
+from orbitdb.sql.plan.scope import ExecContext, ScopeColumn
+
+if TYPE_CHECKING:
+    from orbitdb.sql.expr.aggregates import AggCollector
+    from orbitdb.sql.expr.compiler import Runtime
+    from orbitdb.sql.expr.window import WindowCollector
+    from orbitdb.storage.tables import TableAccess
+
+Row = tuple[Any, ...]
+Fn = Callable[[Row], Any]
+
+
+class Plan:
+    columns: list[ScopeColumn]
+
+    def rows(self, ctx: ExecContext) -> Iterator[Row]:
+        raise NotImplementedError
+
+    def explain(self) -> list[tuple[str, list[Plan]]]:
+        """(description line, children)."""
+        return [(type(self).__name__, [])]
+
+    def explain_lines(self, depth: int = 0) -> list[str]:
+        out = []
+        for i, (line, children) in enumerate(self.explain()):
+            if depth == 0 and i == 0:
+                out.append(line)
+            elif i == 0:
+                out.append("  " * (depth * 3 - 2) + "->  " + line)
+            else:
+                out.append("  " * (depth * 3) + "  " + line)
+            for ch in children:
+                out.extend(ch.explain_lines(depth + 1))
+        return out
+
+
+class Result1(Plan):
+    """One empty row (SELECT without FROM)."""
+
+    def __init__(self) -> None:
+        self.columns = []
+
+    def rows(self, ctx: ExecContext) -> Iterator[Row]:
+        yield ()
+
+    def explain(self) -> list[tuple[str, list[Plan]]]:
+        return [("Result", [])]
+
+
+class ValuesScan(Plan):
+    def __init__(self, columns: list[ScopeColumn], exprs: list[list[Fn]]) -> None:
+        self.columns = columns
+        self.exprs = exprs
+
+    def rows(self, ctx: ExecContext) -> Iterator[Row]:
+        for fns in self.exprs:
+            yield tuple(f(()) for f in fns)
+
+    def explain(self) -> list[tuple[str, list[Plan]]]:
+        return [("Values Scan on \"*VALUES*\"", [])]
+
+
+class TableScan(Plan):
+    """Reads a table: a point lookup, a primary-key or index range, or everything.
+    Rows are the table's columns followed by the hidden row key."""
+
+    def __init__(self, columns: list[ScopeColumn], access: TableAccess, rt: Runtime, alias: str) -> None:
+        self.columns = columns
+        self.access = access
+        self.rt = rt
+        self.alias = alias
+        self.mode = "seq"  # seq | pk_point | pk_range | index
+        self.key_fns: list[Fn] = []  # values of the leading key columns (point or prefix)
+        self.range: tuple[Fn | None, bool, Fn | None, bool] | None = None  # lo, lo_incl, hi, hi_incl
+        self.index: Any = None
+        self.filter: Fn | None = None
+        self.filter_sql: list[str] = []
+        self.reverse = False
+
+    def _bounds(self, ctx: ExecContext, prefix: bytes) -> tuple[bytes, bytes] | None:
+        from orbitdb.storage.keycodec import encode_value
+        from orbitdb.storage.txn import prefix_end
+
+        parts = []
+        for f in self.key_fns:
+            v = f(())
+            if v is None:
+                return None
+            parts.append(encode_value(v))
+        base = prefix + b"".join(parts)
+        start, stop = base, prefix_end(base) if parts else prefix_end(prefix)
+        if self.range is not None:
+            lo, lo_incl, hi, hi_incl = self.range
+            if lo is not None:
+                v = lo(())
+                if v is None:
+                    return None
+                enc = base + encode_value(v)
+                start = enc if lo_incl else enc + b"\xff"
+            if hi is not None:
+                v = hi(())
+                if v is None:
+                    return None
+                enc = base + encode_value(v)
+                stop = enc + b"\xff" if hi_incl else enc
+        return start, stop
+
+    def rows(self, ctx: ExecContext) -> Iterator[Row]:
+        txn = ctx.txn
+        assert txn is not None
+        acc = self.access
+        decode = acc.decode
+        flt = self.filter
+        if self.mode == "pk_point":
+            from orbitdb.storage.keycodec import encode_key
+
+            vals = [f(()) for f in self.key_fns]
+            if any(v is None for v in vals):
+                return
+            key = acc.prefix + encode_key(vals)
+            data = txn.get(key)
+            if data is None:
+                return
+            row = decode(data) + (key,)
+            if flt is None or flt(row):
+                yield row
+            return
+        if self.mode == "index":
+            ix_prefix = self.index[2]
+            b = self._bounds(ctx, ix_prefix)
+            if b is None:
+                return
+            it = acc.index_scan(txn, ix_prefix, b[0], b[1], self.reverse)
+        elif self.mode == "pk_range":
+            b = self._bounds(ctx, acc.prefix)
+            if b is None:
+                return
+            it = acc.scan(txn, b[0], b[1], self.reverse)
+        else:
+            it = acc.scan(txn, reverse=self.reverse)
+        check = ctx.check
+        for n, (key, data) in enumerate(it, 1):
+            if n & 4095 == 0:
+                check()
+            row = decode(data) + (key,)
+            if flt is None or flt(row):
+                yield row
+
+    def explain(self) -> list[tuple[str, list[Plan]]]:
+        t = self.access.table
+        name = t.name if self.alias == t.name else f"{t.name} {self.alias}"
+        if self.mode == "pk_point" or self.mode == "pk_range":
+            pk = next((c for c in t.constraints if c.kind == "p"), None)
+            line = f"Index Scan using {pk.name if pk else t.name + '_pkey'} on {name}"
+        elif self.mode == "index":
+            line = f"Index Scan using {self.index[0].name} on {name}"
+        else:
+            line = f"Seq Scan on {name}"
+        lines = [(line, [])]
+        if self.filter_sql:
+            lines.append(("Filter: " + " AND ".join(self.filter_sql), []))
+        return lines  # type: ignore[return-value]
+
+
+class FunctionScan(Plan):
+    def __init__(self, columns: list[ScopeColumn], fn: Callable[[ExecContext], Iterator[Row]], name: str) -> None:
+        self.columns = columns
+        self.fn = fn
+        self.name = name
+
+    def rows(self, ctx: ExecContext) -> Iterator[Row]:
+        for n, r in enumerate(self.fn(ctx), 1):
+            if n & 4095 == 0:
+                ctx.check()
+            yield r
+
+    def explain(self) -> list[tuple[str, list[Plan]]]:
+        return [(f"Function Scan on {self.name}", [])]
+
+
+class Materialized(Plan):
+    """Rows computed once per statement (CTEs, uncorrelated subqueries)."""
+
+    def __init__(self, columns: list[ScopeColumn], child: Plan, key: int, name: str = "") -> None:
+        self.columns = columns
+        self.child = child
+        self.key = key
+        self.name = name
+
+    def rows(self, ctx: ExecContext) -> Iterator[Row]:
+        shared = ctx.cte_results.get(self.key)
+        if not isinstance(shared, SharedRows):  # (a recursive CTE's working table has the same key)
+            shared = ctx.cte_results[self.key] = SharedRows(ctx, self.child.rows(ctx))
+        return shared.read()
+
+    def explain(self) -> list[tuple[str, list[Plan]]]:
+        return [(f"CTE Scan on {self.name}" if self.name else "Materialize", [self.child])]
+
+
+class SharedRows:
+    """A statement-wide result computed once and read by several scans, each at its own pace: rows
+    are computed as the furthest reader needs them (so a LIMIT above stops the work) and kept in a
+    tuple store (on disk past work_mem) for the readers behind."""
+
+    def __init__(self, ctx: ExecContext, source: Iterator[Row]) -> None:
+        spill = statement_spill(ctx)
+        self.store = TupleStore(spill, spill.work_mem)
+        self.source: Iterator[Row] | None = source
+
+    def read(self) -> Iterator[Row]:
+        store = self.store
+        i = 0
+        while True:
+            if i < len(store):
+                for row in store.read(i):
+                    i += 1
+                    yield row
+                continue
+            source = self.source
+            if source is None:
+                return
+            row = next(source, None)
+            if row is None:
+                self.source = None
+                return
+            store.append(row)
+
+
+class SubqueryScan(Plan):
+    def __init__(self, columns: list[ScopeColumn], child: Plan, width: int, name: str) -> None:
+        self.columns = columns
+        self.child = child
+        self.width = width
+        self.name = name
+
+    def rows(self, ctx: ExecContext) -> Iterator[Row]:
+        w = self.width
+        for r in self.child.rows(ctx):
+            yield r[:w] if len(r) != w else r
+
+    def explain(self) -> list[tuple[str, list[Plan]]]:
+        return [(f"Subquery Scan on {self.name}", [self.child])]
+
+
+class Filter(Plan):
+    def __init__(self, child: Plan, pred: Fn, sql: str) -> None:
+        self.columns = child.columns
+        self.child = child
+        self.pred = pred
+        self.sql = sql
+
+    def rows(self, ctx: ExecContext) -> Iterator[Row]:
+        pred = self.pred
+        for r in self.child.rows(ctx):
+            if pred(r) is True:
+                yield r
+
+    def explain(self) -> list[tuple[str, list[Plan]]]:
+        inner = self.child.explain()
+        first, children = inner[0]
+        return [(first, children)] + inner[1:] + [(f"Filter: {self.sql}", [])]
+
+
+class Join(Plan):
+    """Nested loop or hash join; LATERAL right sides see the left row."""
+
+    def __init__(self, left: Plan, right: Plan, kind: str, cond: Fn | None, level: int,
+                 lateral: bool, hash_keys: tuple[list[Fn], list[Fn]] | None, right_width: int,
+                 left_width: int) -> None:
+        self.columns = left.columns + right.columns
+        self.left = left
+        self.right = right
+        self.kind = kind  # inner | left | right | full | cross
+        self.cond = cond
+        self.level = level
+        self.lateral = lateral
+        self.hash_keys = hash_keys
+        self.rw = right_width
+        self.lw = left_width
+
+    def rows(self, ctx: ExecContext) -> Iterator[Row]:
+        if self.lateral:
+            yield from self._lateral(ctx)
+            return
+        if self.hash_keys is not None:
+            lkeys, rkeys = self.hash_keys
+            nulls_l, nulls_r = (None,) * self.lw, (None,) * self.rw
+            yield from hash_join(ctx, self.left.rows(ctx), self.right.rows(ctx),
+                                 lambda lr: tuple([f(lr) for f in lkeys]), lambda rr: tuple([f(rr) for f in rkeys]),
+                                 lambda left, right, candidates: self._probe(ctx, left, right, candidates),
+                                 (lambda lr: lr + nulls_r) if self.kind in ("left", "full") else None,
+                                 (lambda rr: nulls_l + rr) if self.kind in ("right", "full") else None)
+            return
+        spill = statement_spill(ctx)
+        right_rows = TupleStore(spill, spill.work_mem)
+        try:
+            for rr in self.right.rows(ctx):
+                right_rows.append(rr)
+            every = range(len(right_rows))
+            yield from self._probe(ctx, self.left.rows(ctx), right_rows, lambda lr: every)
+        finally:
+            right_rows.close()
+
+    def _probe(
+        self,
+        ctx: ExecContext,
+        left_rows: Iterable[Row],
+        right_rows: Sequence[Row],
+        candidates: Callable[[Row], Iterable[int]],
+    ) -> Iterator[Row]:
+        """Join each left row with the right rows `candidates` names, padding
+        unmatched rows with NULLs as the join kind asks."""
+        cond = self.cond
+        kind = self.kind
+        nulls_r = (None,) * self.rw
+        matched_right = bytearray(len(right_rows)) if kind in ("right", "full") else None
+        n = 0
+        for lr in left_rows:
+            found = False
+            n += 1
+            for j in candidates(lr):
+                n += 1
+                if n & 8191 < 2:
+                    ctx.check()
+                row = lr + right_rows[j]
+                if cond is None or cond(row) is True:
+                    found = True
+                    if matched_right is not None:
+                        matched_right[j] = 1
+                    yield row
+            if not found and kind in ("left", "full"):
+                yield lr + nulls_r
+        if matched_right is not None:
+            nulls_l = (None,) * self.lw
+            for j, rr in enumerate(right_rows):
+                if not matched_right[j]:
+                    yield nulls_l + rr
+
+    def _lateral(self, ctx: ExecContext) -> Iterator[Row]:
+        cond = self.cond
+        nulls_r = (None,) * self.rw
+        level = self.level
+        spill = statement_spill(ctx)
+        for lr in self.left.rows(ctx):
+            saved = ctx.outer[level]
+            ctx.outer[level] = lr
+            right_rows = TupleStore(spill, spill.work_mem)
+            try:
+                for rr in self.right.rows(ctx):
+                    right_rows.append(rr)
+            finally:
+                ctx.outer[level] = saved
+            found = False
+            try:
+                for rr in right_rows:
+                    row = lr + rr
+                    if cond is None or cond(row) is True:
+                        found = True
+                        yield row
+            finally:
+                right_rows.close()
+            if not found and self.kind == "left":
+                yield lr + nulls_r
+
+    def explain(self) -> list[tuple[str, list[Plan]]]:
+        kind = {"inner": "", "cross": "", "left": "Left ", "right": "Right ", "full": "Full "}[self.kind]
+        name = "Hash " + kind + "Join" if self.hash_keys else "Nested Loop" + (f" {kind}Join" if kind else "")
+        return [(name.strip(), [self.left, self.right])]
+
+
+class Aggregate(Plan):
+    def __init__(self, child: Plan, collector: AggCollector, grouped: bool, columns: list[ScopeColumn]) -> None:
+        self.columns = columns
+        self.child = child
+        self.collector = collector
+        self.grouped = grouped
+
+    def rows(self, ctx: ExecContext) -> Iterator[Row]:
+        return self.collector.run(self.child.rows(ctx), ctx, self.grouped)
+
+    def explain(self) -> list[tuple[str, list[Plan]]]:
+        return [("HashAggregate" if self.grouped else "Aggregate", [self.child])]
+
+
+class WindowAgg(Plan):
+    def __init__(self, child: Plan, collector: WindowCollector) -> None:
+        self.columns = child.columns
+        self.child = child
+        self.collector = collector
+
+    def rows(self, ctx: ExecContext) -> Iterator[Row]:
+        return self.collector.run(self.child.rows(ctx), ctx)
+
+    def explain(self) -> list[tuple[str, list[Plan]]]:
+        return [("WindowAgg", [self.child])]
+
+
+class Project(Plan):
+    def __init__(self, child: Plan, fns: list[Fn], columns: list[ScopeColumn], srf: list[int] | None = None) -> None:
+        self.columns = columns
+        self.child = child
+        self.fns = fns
+        self.srf = srf or []
+
+    def rows(self, ctx: ExecContext) -> Iterator[Row]:
+        fns = self.fns
+        if self.srf:
+            yield from self._srf_rows(ctx)
+            return
+        if len(fns) == 1:
+            f0 = fns[0]
+            for r in self.child.rows(ctx):
+                yield (f0(r),)
+            return
+        for r in self.child.rows(ctx):
+            yield tuple([f(r) for f in fns])
+
+    def _srf_rows(self, ctx: ExecContext) -> Iterator[Row]:
+        # set-returning functions in the select list: rows = longest result
+        # the functions run in step, each read as far as it goes (not made into lists)
+        srf = self.srf
+        n = 0
+        for r in self.child.rows(ctx):
+            vals = [f(r) for f in self.fns]
+            running = {i: iter(vals[i]) for i in srf if vals[i] is not None}
+            while running:
+                n += 1
+                if n & 4095 == 0:
+                    ctx.check()
+                out = list(vals)
+                produced = False
+                for i in srf:
+                    out[i] = None
+                for i, it in list(running.items()):
+                    v = next(it, _DONE)
+                    if v is _DONE:
+                        del running[i]
+                    else:
+                        out[i] = v
+                        produced = True
+                if not produced:
+                    break
+                yield tuple(out)
+
+    def explain(self) -> list[tuple[str, list[Plan]]]:
+        return self.child.explain()
+
+
+class Sort(Plan):
+    def __init__(self, child: Plan, keys: list[tuple[Fn, bool, bool, Any]]) -> None:
+        self.columns = child.columns
+        self.child = child
+        self.keys = keys
+
+    def rows(self, ctx: ExecContext) -> Iterator[Row]:
+        spill = statement_spill(ctx)
+        sorter = ExternalSort(spill, self.keys, spill.work_mem, ctx.check)
+        try:
+            for r in self.child.rows(ctx):
+                sorter.add(r)
+            ctx.check()
+            yield from sorter.sorted()
+        finally:
+            sorter.close()
+
+    def top(self, ctx: ExecContext, n: int) -> Iterator[Row]:
+        """The first n rows only (under a LIMIT): a bounded heap instead of a full sort."""
+        return top_sorted(statement_spill(ctx), self.keys, n, self.child.rows(ctx), ctx.check)
+
+    def explain(self) -> list[tuple[str, list[Plan]]]:
+        return [("Sort", [self.child])]
+
+
+class Limit(Plan):
+    def __init__(self, child: Plan, limit: Fn | None, offset: Fn | None) -> None:
+        self.columns = child.columns
+        self.child = child
+        self.limit = limit
+        self.offset = offset
+
+    def rows(self, ctx: ExecContext) -> Iterator[Row]:
+        off = self.offset(()) if self.offset is not None else 0
+        lim = self.limit(()) if self.limit is not None else None
+        if off is None:
+            off = 0
+        if off < 0:
+            raise SqlError("2201X", "OFFSET must not be negative")
+        if lim is not None and lim < 0:
+            raise SqlError("2201W", "LIMIT must not be negative")
+        if lim == 0:
+            return
+        n = 0
+        child = self.child
+        rows = child.top(ctx, off + lim) if lim is not None and isinstance(child, Sort) else child.rows(ctx)
+        for r in rows:
+            if off > 0:
+                off -= 1
+                continue
+            yield r
+            n += 1
+            if lim is not None and n >= lim:
+                return
+
+    def explain(self) -> list[tuple[str, list[Plan]]]:
+        return [("Limit", [self.child])]
+
+
+class Distinct(Plan):
+    """The first row of each key. On input sorted by the key (DISTINCT ON under its ORDER BY) a
+    row is compared with the one before; otherwise by hashing (spill.distinct)."""
+
+    def __init__(self, child: Plan, key: Callable[[Row], Any], sorted_input: bool = False) -> None:
+        self.columns = child.columns
+        self.child = child
+        self.key = key
+        self.sorted_input = sorted_input
+
+    def rows(self, ctx: ExecContext) -> Iterator[Row]:
+        if not self.sorted_input:
+            yield from distinct_rows(ctx, self.child.rows(ctx), self.key, "SELECT DISTINCT")
+            return
+        key = self.key
+        prev: Any = _NO_KEY
+        for r in self.child.rows(ctx):
+            k = key(r)
+            if k != prev:
+                prev = k
+                yield r
+
+    def explain(self) -> list[tuple[str, list[Plan]]]:
+        return [("HashAggregate", [self.child])]
+
+
+_NO_KEY = object()
+_DONE = object()
+
+
+class Strip(Plan):
+    """Drops hidden trailing columns (sort keys)."""
+
+    def __init__(self, child: Plan, width: int, columns: list[ScopeColumn]) -> None:
+        self.columns = columns
+        self.child = child
+        self.width = width
+
+    def rows(self, ctx: ExecContext) -> Iterator[Row]:
+        w = self.width
+        for r in self.child.rows(ctx):
+            yield r[:w]
+
+    def explain(self) -> list[tuple[str, list[Plan]]]:
+        return self.child.explain()
+
+
+class SetOp(Plan):
+    def __init__(self, left: Plan, right: Plan, op: str, all_: bool, lconv: list[Fn], rconv: list[Fn],
+                 columns: list[ScopeColumn], key: Callable[[Row], Any]) -> None:
+        self.columns = columns
+        self.left = left
+        self.right = right
+        self.op = op
+        self.all = all_
+        self.lconv = lconv
+        self.rconv = rconv
+        self.key = key
+
+    def _conv(self, rows: Iterator[Row], conv: list[Fn]) -> Iterator[Row]:
+        for r in rows:
+            yield tuple(f(r) for f in conv)
+
+    def rows(self, ctx: ExecContext) -> Iterator[Row]:
+        left = self._conv(self.left.rows(ctx), self.lconv)
+        right = self._conv(self.right.rows(ctx), self.rconv)
+        if self.op == "union":
+            if self.all:
+                yield from left
+                yield from right
+                return
+            yield from distinct_rows(ctx, _chain(left, right), self.key, "UNION")
+            return
+        yield from counted_setop(ctx, left, right, self.key, self.op, self.all)
+
+    def explain(self) -> list[tuple[str, list[Plan]]]:
+        name = {"union": "Append" if self.all else "HashAggregate", "intersect": "HashSetOp Intersect",
+                "except": "HashSetOp Except"}[self.op]
+        return [(name, [self.left, self.right])]
+
+
+def _chain(*parts: Iterable[Row]) -> Iterator[Row]:
+    for part in parts:
+        yield from part
+
+
+class RecursiveUnion(Plan):
+    def __init__(self, base: Plan, step: Plan, key: int, all_: bool, columns: list[ScopeColumn],
+                 conv_base: list[Fn], conv_step: list[Fn], rowkey: Callable[[Row], Any]) -> None:
+        self.columns = columns
+        self.base = base
+        self.step = step
+        self.key = key
+        self.all = all_
+        self.conv_base = conv_base
+        self.conv_step = conv_step
+        self.rowkey = rowkey
+
+    def rows(self, ctx: ExecContext) -> Iterator[Row]:
+        """Rows as they are made: the base query's, then each step's over the rows of the step before
+        (the working table, a tuple store). UNION keeps a set of the rows seen, which cannot go to
+        disk: past hash_mem it stops with 53200."""
+        spill = statement_spill(ctx)
+        limit = spill.hash_mem
+        seen: set[Any] | None = None if self.all else set()
+        meter = Meter(limit, 64)
+        rowkey = self.rowkey
+        work = TupleStore(spill, spill.work_mem)
+        nxt: TupleStore | None = None
+        try:
+            for r in self.base.rows(ctx):
+                r = tuple([f(r) for f in self.conv_base])
+                if seen is not None:
+                    k = rowkey(r)
+                    if k in seen:
+                        continue
+                    seen.add(k)
+                    if meter.add(k if type(k) is tuple else (k,)):
+                        raise out_of_memory("the rows seen by the recursive query", limit, spill.describe_hash_mem())
+                work.append(r)
+                yield r
+            while len(work):
+                ctx.check()
+                ctx.cte_results[self.key] = work
+                nxt = TupleStore(spill, spill.work_mem)
+                for n, r in enumerate(self.step.rows(ctx), 1):
+                    if not n & 1023:
+                        ctx.check()
+                    r = tuple([f(r) for f in self.conv_step])
+                    if seen is not None:
+                        k = rowkey(r)
+                        if k in seen:
+                            continue
+                        seen.add(k)
+                        if meter.add(k if type(k) is tuple else (k,)):
+                            raise out_of_memory("the rows seen by the recursive query", limit,
+                                                spill.describe_hash_mem())
+                    nxt.append(r)
+                    yield r
+                work.close()
+                work, nxt = nxt, None
+        finally:
+            ctx.cte_results.pop(self.key, None)
+            work.close()
+            if nxt is not None:
+                nxt.close()
+
+    def explain(self) -> list[tuple[str, list[Plan]]]:
+        return [("Recursive Union", [self.base, self.step])]
+
+
+class WorkTableScan(Plan):
+    def __init__(self, columns: list[ScopeColumn], key: int, name: str) -> None:
+        self.columns = columns
+        self.key = key
+        self.name = name
+
+    def rows(self, ctx: ExecContext) -> Iterator[Row]:
+        return iter(ctx.cte_results.get(self.key, []))
+
+    def explain(self) -> list[tuple[str, list[Plan]]]:
+        return [(f"WorkTable Scan on {self.name}", [])]

@@ -1,0 +1,1 @@
+"""Expressions compiled to closures: operators, function calls, aggregates, windows, regular expressions."""

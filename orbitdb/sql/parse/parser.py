@@ -1,0 +1,513 @@
+"""Statement splitting, classification and parsing (sqlglot, postgres dialect),
+with a cache of parse trees keyed by statement text."""
+
+from __future__ import annotations
+
+import re
+import sys
+from dataclasses import dataclass
+from decimal import Decimal
+
+import sqlglot
+from sqlglot import exp
+from sqlglot.errors import ParseError, TokenError
+
+from orbitdb.sql.errors import SqlError
+from orbitdb.sql.parse.lexical import check_statement
+from orbitdb.sql.parse.textcache import text_cached
+from orbitdb.sql.session.result import Notice
+
+
+def _keep_pg_functions() -> None:
+    """sqlglot rewrites some calls into other dialects' forms and loses what
+    PostgreSQL meant (date_part vs extract, log base, to_char templates...):
+    parse them as plain calls that orbitdb's library implements."""
+    from sqlglot.dialects.postgres import Postgres
+
+    names = ["date_part", "log", "log10", "to_char", "to_date", "to_timestamp", "to_number", "array_position",
+             "array_prepend", "width_bucket", "regexp_replace", "regexp_like", "sha256", "sha384", "sha512",
+             "make_time", "make_timestamp", "power", "pow", "mod", "div", "substr", "char_length",
+             "character_length", "json_object", "concat", "now"]
+    for n in names:
+        Postgres.Parser.FUNCTIONS[n.upper()] = lambda args, n=n: exp.Anonymous(this=n, expressions=args)
+    for n in ("DATE_PART", "JSON_OBJECT"):
+        Postgres.Parser.FUNCTION_PARSERS.pop(n, None)
+
+
+_keep_pg_functions()
+
+_INTERVAL_LIT = re.compile(
+    r"(?<![\w.])INTERVAL\s*'((?:[^']|'')*)'(?:\s+(YEARS?|MONTHS?|DAYS?|HOURS?|MINUTES?|SECONDS?)\b"
+    r"(?:\s+TO\s+(MONTH|HOUR|MINUTE|SECOND)\b)?)?", re.IGNORECASE)
+
+
+def _protect_intervals(sql: str) -> str:
+    """INTERVAL 'x' -> CAST('x' AS INTERVAL): sqlglot splits some interval literals."""
+    if "interval" not in sql.lower():
+        return sql
+
+    def sub(m: re.Match[str]) -> str:
+        text = m.group(1)
+        if m.group(2) and not m.group(3):
+            text = f"{text} {m.group(2)}"
+        return f"CAST('{text}' AS INTERVAL)"
+
+    return _INTERVAL_LIT.sub(sub, sql)
+
+
+@dataclass
+class Statement:
+    text: str  # the statement without its trailing semicolon
+    kind: str  # first keyword, upper case ("SELECT", "BEGIN", "SET", ...)
+    offset: int  # position of the statement in the message (for error positions)
+    notices: tuple[Notice, ...] = ()  # what PostgreSQL's scanner says about it (identifiers truncated)
+
+
+_DOLLAR = re.compile(r"\$([A-Za-z_][A-Za-z_0-9]*)?\$")
+
+
+def split_statements(sql: str) -> list[Statement]:
+    """Splits a message into statements (cached: the same text recurs constantly)."""
+    return list(_split_cached(sql))
+
+
+# byte budgets of the statement caches (docs/memory.md): the same texts recur constantly
+@text_cached(budget=4 << 20, max_text=1 << 20, per_char=2, fixed=600)
+def _split_cached(sql: str) -> tuple[Statement, ...]:
+    return tuple(_split(sql))
+
+
+_SPECIAL = re.compile(r"['\";()$]|--|/\*")
+_ESCAPE_OR_QUOTE = re.compile(r"[\\']")
+_COMMENT_EDGE = re.compile(r"/\*|\*/")
+
+
+def _split(sql: str) -> list[Statement]:
+    """Splits a message into statements at top-level semicolons (quotes, dollar
+    quotes, comments and parentheses respected). Empty statements are dropped.
+    Linear in the text: it jumps from one special character to the next, and over
+    the bodies of literals and comments with str.find and regular expressions of
+    single characters, so a huge literal costs a few scans, not a step per character."""
+    out: list[Statement] = []
+    n = len(sql)
+    start = 0
+    depth = 0
+    i = 0
+    while True:
+        m = _SPECIAL.search(sql, i)
+        if m is None:
+            break
+        i = m.start()
+        ch = sql[i]
+        if ch == "'":
+            escape = i > 0 and sql[i - 1] in "eE" and (i == 1 or not sql[i - 2].isalnum())
+            i = _string_end(sql, i + 1, escape)
+        elif ch == '"':
+            j = sql.find('"', i + 1)
+            while j != -1 and j + 1 < n and sql[j + 1] == '"':
+                j = sql.find('"', j + 2)
+            i = n if j == -1 else j + 1
+        elif ch == "-":
+            j = sql.find("\n", i)
+            i = n if j == -1 else j + 1
+        elif ch == "/":
+            i = _comment_end(sql, i + 2)
+        elif ch == "$":
+            dm = _DOLLAR.match(sql, i)
+            if dm and (i == 0 or not (sql[i - 1].isalnum() or sql[i - 1] == "_")):
+                tag = dm.group(0)
+                j = sql.find(tag, dm.end())
+                i = n if j == -1 else j + len(tag)
+            else:
+                i += 1
+        elif ch == "(":
+            depth += 1
+            i += 1
+        elif ch == ")":
+            depth = max(0, depth - 1)
+            i += 1
+        else:  # ";"
+            if depth == 0:
+                _add(out, sql, start, i)
+                start = i + 1
+            i += 1
+    _add(out, sql, start, n)
+    return out
+
+
+def _string_end(sql: str, i: int, escape: bool) -> int:
+    """The position after a string literal whose body starts at i (an unterminated one runs to the end)."""
+    n = len(sql)
+    while True:
+        if escape:
+            m = _ESCAPE_OR_QUOTE.search(sql, i)
+            j = -1 if m is None else m.start()
+            if j != -1 and sql[j] == "\\":
+                i = j + 2
+                continue
+        else:
+            j = sql.find("'", i)
+        if j == -1:
+            return n
+        if j + 1 < n and sql[j + 1] == "'":
+            i = j + 2
+            continue
+        return j + 1
+
+
+def _comment_end(sql: str, i: int) -> int:
+    """The position after a (nested) block comment whose body starts at i."""
+    level = 1
+    while level:
+        m = _COMMENT_EDGE.search(sql, i)
+        if m is None:
+            return len(sql)
+        level += 1 if m.group(0) == "/*" else -1
+        i = m.end()
+    return i
+
+
+_BLANK = re.compile(r"(?:\s+|--[^\n]*)*")
+_KIND = re.compile(r"[\s(]*([A-Za-z_]+)")
+
+
+def _skip_blank(sql: str, pos: int, end: int) -> int:
+    """The position of the first character at or after pos that is not blank or in a comment."""
+    while True:
+        m = _BLANK.match(sql, pos, end)
+        if m is not None:
+            pos = m.end()
+        if pos < end and sql.startswith("/*", pos):
+            closed = _comment_end(sql, pos + 2)
+            if closed > end or not sql.startswith("*/", closed - 2):
+                return pos  # unterminated: a statement, for the parser to refuse
+            pos = closed
+            continue
+        return pos
+
+
+def _add(out: list[Statement], sql: str, start: int, end: int) -> None:
+    """Adds sql[start:end] unless it holds only blanks and comments; its kind is its first word."""
+    pos = _skip_blank(sql, start, end)
+    if pos >= end:
+        return
+    kind = _KIND.match(sql, pos, end)
+    text = sql[start:end]
+    lead = len(text) - len(text.lstrip())
+    checked, notices = check_statement(text.strip(), start + lead)
+    out.append(Statement(checked, kind.group(1).upper() if kind else "", start + lead, notices))
+
+
+def _strip_comments(text: str) -> str:
+    text = re.sub(r"--[^\n]*", " ", text)
+    return re.sub(r"/\*.*?\*/", " ", text, flags=re.DOTALL)
+
+
+def leading_words(text: str, n: int = 4) -> list[str]:
+    return [w.upper() for w in re.findall(r"[A-Za-z_]+", _strip_comments(text))[:n]]
+
+
+def _position_of(sql: str, err: ParseError) -> int | None:
+    errs = getattr(err, "errors", None) or []
+    if errs:
+        line = errs[0].get("line")
+        col = errs[0].get("col")
+        if line and col:
+            lines = sql.split("\n")
+            return sum(len(x) + 1 for x in lines[: line - 1]) + col
+    return None
+
+
+def _near(sql: str, err: ParseError) -> str:
+    errs = getattr(err, "errors", None) or []
+    if errs and errs[0].get("highlight"):
+        return str(errs[0]["highlight"])
+    return ""
+
+
+def _space_params(sql: str) -> str:
+    """sqlglot's tokenizer misreads "$1,$2" (as a dollar quote): give parameters a space."""
+    if "$" not in sql or not _PARAM_GLUED.search(sql):
+        return sql
+    out = []
+    prev_kind = "ws"
+    for kind, start, end in _tokens(sql):
+        text = sql[start:end]
+        if kind == "dollar" and text[1:].isdigit() and prev_kind not in ("ws",):
+            out.append(" ")
+        out.append(text)
+        prev_kind = kind
+    return "".join(out)
+
+
+_PARAM_GLUED = re.compile(r"[^\s]\$\d")
+
+
+# sqlglot reads ARRAY[ first as the start of a type, then again as an expression: nested
+# constructors cost 2^depth (30 of them, 200 bytes, would parse for days, deaf to
+# statement_timeout and cancel). Nested this deep, they are given to it as calls of this name,
+# which parse once, and turned back into constructors in the tree.
+_ARRAY_CALL = "orbitdb_array_constructor"
+_DEEP_ARRAYS = 4
+# words after which ARRAY[ is a constructor (after a type name it is SQL's "int ARRAY[3]")
+_EXPRESSION_AFTER = frozenset({
+    "SELECT", "WHERE", "AND", "OR", "NOT", "WHEN", "THEN", "ELSE", "IN", "VALUES", "BY", "ON", "RETURNING",
+    "SET", "LIMIT", "OFFSET", "BETWEEN", "CASE", "IS", "LIKE", "ILIKE", "HAVING", "DISTINCT", "ALL", "ANY",
+    "SOME", "ARRAY", "USING", "DEFAULT", "CHECK", "RETURN", "ROW", "OVER", "FILTER", "EXISTS"})
+
+
+def _array_calls(sql: str) -> str:
+    """ARRAY[...] as calls of _ARRAY_CALL when constructors nest _DEEP_ARRAYS deep or more."""
+    if "[" not in sql or sql.lower().count("array") < _DEEP_ARRAYS:
+        return sql
+    spans = [(k, a, b) for k, a, b in _tokens(sql) if k not in ("ws", "comment")]
+    edits: list[tuple[int, int, str]] = []
+    opened: list[bool] = []  # per open "[": whether it opens a constructor
+    deepest = depth = 0
+    for n, (kind, start, end) in enumerate(spans):
+        text = sql[start:end]
+        if text == "[":
+            word = sql[spans[n - 1][1] : spans[n - 1][2]].upper() if n else ""
+            before = sql[spans[n - 2][1] : spans[n - 2][2]] if n > 1 else ""
+            ctor = word == "ARRAY" and (n < 2 or spans[n - 2][0] != "word" or before.upper() in _EXPRESSION_AFTER)
+            opened.append(ctor)
+            if ctor:
+                depth += 1
+                deepest = max(deepest, depth)
+                edits.append((spans[n - 1][1], end, _ARRAY_CALL + "("))
+        elif text == "]" and opened:
+            closes_constructor = opened.pop()
+            if closes_constructor:
+                depth -= 1
+                edits.append((start, end, ")"))
+    if deepest < _DEEP_ARRAYS:
+        return sql
+    parts = []
+    done = 0
+    for start, end, replacement in edits:
+        parts.append(sql[done:start])
+        parts.append(replacement)
+        done = end
+    parts.append(sql[done:])
+    return "".join(parts)
+
+
+def _array_constructors(tree: exp.Expression) -> exp.Expression:
+    """The calls _array_calls made, constructors again."""
+    for call in list(tree.find_all(exp.Anonymous)):
+        if call.name == _ARRAY_CALL:
+            call.replace(exp.Array(expressions=list(call.expressions), value_constructor=False))
+    return tree
+
+
+@text_cached(budget=32 << 20, max_text=16 << 10, per_char=320, fixed=3000)
+def _parse_cached(sql: str) -> exp.Expression:
+    try:
+        text = _array_calls(sql)
+        trees = sqlglot.parse(_protect_intervals(_space_params(text)), read="postgres")
+        if text is not sql:
+            trees = [_array_constructors(t) if t is not None else None for t in trees]
+    except ParseError as e:
+        near = _near(sql, e)
+        msg = f'syntax error at or near "{near}"' if near else "syntax error at end of input"
+        raise SqlError("42601", msg, position=_position_of(sql, e)) from None
+    except TokenError as e:
+        raise SqlError("42601", f"syntax error: {e}") from None
+    trees = [t for t in trees if t is not None]
+    if len(trees) != 1:
+        raise SqlError("42601", "syntax error at or near \";\"" if trees else "syntax error at end of input")
+    return _flatten_join_groups(trees[0])
+
+
+def _flatten_join_groups(tree: exp.Expression) -> exp.Expression:
+    """FROM ((a JOIN b ON ...) JOIN c ON ...), as pg_dump writes every view with joins, becomes
+    FROM a JOIN b ON ... JOIN c ON ...: joins associate to the left, so the parentheses around
+    the first FROM item change nothing (sqlglot reads them as an alias-less subquery)."""
+    for sel in list(tree.find_all(exp.Select)):
+        src = sel.args.get("from_") or sel.args.get("from")
+        if src is None or not _is_join_group(src.this):
+            continue
+        first, joins = _join_group_parts(src.this)
+        src.set("this", first)
+        sel.set("joins", joins + list(sel.args.get("joins") or []))
+    return tree
+
+
+def _is_join_group(node: exp.Expression | None) -> bool:
+    return isinstance(node, exp.Subquery) and not node.alias and (
+        isinstance(node.this, exp.Table) and bool(node.this.args.get("joins")) or _is_join_group(node.this))
+
+
+def _join_group_parts(node: exp.Expression) -> tuple[exp.Expression, list[exp.Expression]]:
+    if isinstance(node, exp.Subquery) and not node.alias and isinstance(node.this, (exp.Table, exp.Subquery)):
+        first, joins = _join_group_parts(node.this)
+        return first, joins + list(node.args.get("joins") or [])
+    joins = list(node.args.get("joins") or [])
+    if joins:
+        node.set("joins", None)
+    return node, joins
+
+
+def parse_one(sql: str) -> exp.Expression:
+    """Parses one statement; the tree is shared (cached): do not modify it."""
+    return _parse_cached(sql)
+
+
+def parse_copy(sql: str) -> exp.Expression:
+    return parse_one(sql)
+
+
+# Literal bodies are runs of ordinary characters between the rare special ones (the "unrolled
+# loop"), and possessive where Python has it: the regular expression engine then keeps no
+# backtracking state per character, and a 100 MB literal costs a scan, not gigabytes.
+_POSSESSIVE = "+" if sys.version_info >= (3, 11) else ""
+_TOKEN = re.compile(
+    r"(?P<ws>\s+)|(?P<comment>--[^\n]*|/\*.*?\*/)"
+    r"|(?P<estr>[eEbBxXuU]&?'[^'\\]*P(?:(?:\\.|'')[^'\\]*P)*P')"
+    r"|(?P<str>'[^']*P(?:''[^']*P)*P')|(?P<qid>\"[^\"]*P(?:\"\"[^\"]*P)*P\")"
+    r"|(?P<dq>\$(?P<tag>(?:[A-Za-z_][A-Za-z_0-9]*)?)\$.*?\$(?P=tag)\$)|(?P<dollar>\$[A-Za-z_0-9]*)"
+    r"|(?P<num>(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?)|(?P<word>[A-Za-z_][A-Za-z_0-9$]*)|(?P<op>::|\S)"
+    .replace("*P", "*" + _POSSESSIVE),
+    re.DOTALL,
+)
+_TYPED_LITERAL = {"DATE", "TIME", "TIMESTAMP", "TIMESTAMPTZ", "INTERVAL", "JSON", "JSONB", "UUID", "BOOLEAN",
+                  "BOOL", "INT", "INTEGER", "INT2", "INT4", "INT8", "BIGINT", "SMALLINT", "NUMERIC", "DECIMAL",
+                  "REAL", "FLOAT", "FLOAT4", "FLOAT8", "TEXT", "VARCHAR", "CHAR", "BYTEA", "TIMETZ", "ZONE",
+                  "PRECISION", "VARYING", "CHARACTER", "INET", "MONEY", "NAME", "OID", "REGCLASS", "REGTYPE"}
+_TYPE_PAREN = {"VARCHAR", "CHAR", "CHARACTER", "VARYING", "NUMERIC", "DECIMAL", "TIME", "TIMESTAMP", "TIMETZ",
+               "TIMESTAMPTZ", "INTERVAL", "BIT", "FLOAT", "DEC", "BPCHAR"}
+_ORDINAL_END = {",", ")", "ASC", "DESC", "NULLS", "LIMIT", "OFFSET", "FETCH", "HAVING", "WINDOW", "UNION",
+                "INTERSECT", "EXCEPT", "FOR", ";", ""}
+_CLAUSE_END = {"LIMIT", "OFFSET", "FETCH", "HAVING", "WINDOW", "UNION", "INTERSECT", "EXCEPT", "FOR", "WHERE",
+               "FROM", "SELECT", "RETURNING", "ON"}
+
+
+_UNARY_AFTER = {"SELECT", "WHERE", "AND", "OR", "NOT", "WHEN", "THEN", "ELSE", "IN", "VALUES", "BY", "ON",
+                "RETURNING", "SET", "LIMIT", "OFFSET", "BETWEEN", "CASE", "IS", "LIKE", "ILIKE", "HAVING", "AS",
+                "DISTINCT", "ALL", "ANY", "SOME", "ARRAY", "USING"}
+
+
+@dataclass
+class Normalized:
+    """A statement with its literals taken out as parameters."""
+
+    text: str
+    values: list[object]
+
+
+@text_cached(budget=8 << 20, max_text=64 << 10, per_char=56, fixed=500)
+def _tokens(sql: str) -> tuple[tuple[str, int, int], ...]:
+    """(kind, start, end) of each token: spans, not copies, so that a huge literal is not held
+    twice (its text and its token) before its value is taken out."""
+    return tuple((m.lastgroup or "op", m.start(), m.end()) for m in _TOKEN.finditer(sql))
+
+
+def _number_value(text: str) -> int | Decimal:
+    """A numeric literal's value, as PostgreSQL's scanner and numeric_in read it: an integer
+    while it has at most 19 digits, else a numeric (22003 past numeric's range)."""
+    from orbitdb.sql.types.pgtext.numbers import parse_numeric
+
+    if text.isdigit():
+        digits = text.lstrip("0")
+        if len(digits) <= 19:
+            return int(digits or "0")
+    return parse_numeric(text)
+
+
+_STRINGS = ("str", "dq")  # token kinds of string literals that become parameters
+
+
+def _string_value(sql: str, kind: str, start: int, end: int) -> str:
+    """The value of the string literal sql[start:end] (one copy of its body)."""
+    if kind == "dq":
+        tag_end = sql.index("$", start + 1) + 1
+        return sql[tag_end : end - (tag_end - start)]
+    return sql[start + 1 : end - 1].replace("''", "'")
+
+
+def normalize_literals(sql: str) -> Normalized | None:
+    """Replaces the literals of a query or DML statement by $n parameters, so that
+    statements differing only in their constants share one plan (clients such as
+    psycopg2, psql and pgbench send values inlined). Literals whose position gives
+    them meaning (ORDER BY 1, varchar(20), DATE '...', frame offsets) stay. None
+    when there is nothing to take out or the statement has parameters already."""
+    spans = _tokens(sql)
+    # a string literal (quoted or dollar-quoted) stands as its quote: its body is read once, when
+    # it becomes a value
+    sig = [(k, "'" if k in _STRINGS else sql[a:b]) for k, a, b in spans if k not in ("ws", "comment")]
+    if not any(k == "num" or k in _STRINGS for k, _ in sig) or any(k == "dollar" for k, _ in sig):
+        return None
+    parts: list[str] = []
+    values: list[object] = []
+    numbers: dict[str, int] = {}
+    depth = 0
+    type_paren_depths: list[int] = []
+    ordinal_clause = False  # inside ORDER BY / GROUP BY, at the clause's paren depth
+    ordinal_depth = 0
+    prev = ""  # previous significant token, upper-cased
+    prev2 = ""  # the one before it
+    si = 0
+    changed = False
+    for kind, start, end in spans:
+        if kind in ("ws", "comment"):
+            parts.append(sql[start:end])
+            continue
+        text = sig[si][1]
+        nxt = sig[si + 1][1].upper() if si + 1 < len(sig) else ""
+        upper = text.upper()
+        replace = False
+        if kind == "op" and text == "(":
+            depth += 1
+            if prev in _TYPE_PAREN:
+                type_paren_depths.append(depth)
+        elif kind == "op" and text == ")":
+            if type_paren_depths and type_paren_depths[-1] == depth:
+                type_paren_depths.pop()
+            if ordinal_clause and depth == ordinal_depth:
+                ordinal_clause = False
+            depth -= 1
+        elif kind == "word":
+            if upper == "BY" and prev in ("ORDER", "GROUP"):
+                ordinal_clause = True
+                ordinal_depth = depth
+            elif upper in _CLAUSE_END and depth == ordinal_depth:
+                ordinal_clause = False
+        elif kind == "num" or kind in _STRINGS:
+            in_type = bool(type_paren_depths)
+            ordinal = (kind == "num" and ordinal_clause and depth == ordinal_depth
+                       and (prev in ("BY", ",") or prev == "-" and prev2 in ("BY", ",")) and nxt in _ORDINAL_END)
+            typed = kind in _STRINGS and prev in _TYPED_LITERAL
+            frame = nxt in ("PRECEDING", "FOLLOWING") or prev in ("FIRST", "NEXT")
+            replace = not (in_type or ordinal or typed or frame)
+        negative = False
+        if replace and kind == "num" and prev == "-" and nxt not in ("::", "[", ".") and (prev2 in ("", "(", ",", "=", "<", ">", "+", "-", "*", "/",
+                                                                     "%", "^", "::", "[") or prev2 in _UNARY_AFTER):
+            # a negative literal is one constant, as PostgreSQL folds it (-2147483648 is an int4)
+            if parts and parts[-1] == "-":
+                parts.pop()
+                negative = True
+            elif len(parts) >= 2 and parts[-2] == "-" and parts[-1].isspace():
+                del parts[-2:]
+                negative = True
+        if replace:
+            if kind == "num":
+                key = ("-" if negative else "") + text
+                n = numbers.get(key)
+                if n is None:
+                    value = _number_value(text)
+                    values.append(-value if negative else value)
+                    n = len(values)
+                    numbers[key] = n
+            else:
+                values.append(_string_value(sql, kind, start, end))
+                n = len(values)
+            parts.append(f"${n}")
+            changed = True
+        else:
+            parts.append(sql[start:end] if kind in _STRINGS else text)
+        prev2 = prev
+        prev = upper if kind in ("word", "op") else ("#" if kind == "num" or kind in _STRINGS else upper)
+        si += 1
+    if not changed:
+        return None
+    return Normalized("".join(parts), values)

@@ -1,0 +1,409 @@
+"""orbitdb's catalog objects as PostgreSQL's catalogs see them: attribute
+numbers, the constraints with their oids and indexes, the indexes of a table,
+column defaults, dependencies, relation sizes, and the *_def functions
+(pg_get_constraintdef, pg_get_indexdef, pg_get_expr, pg_get_viewdef)."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass
+from typing import Any
+
+from orbitdb.sql import types as T
+from orbitdb.sql.pgcatalog import builtin_data as B
+from orbitdb.sql.pgcatalog import oids
+from orbitdb.sql.pgcatalog.base import Env
+from orbitdb.sql.pgcatalog.deparse import (
+    FALLBACK_ERRORS,
+    ViewContext,
+    deparse_expr,
+    deparse_view,
+    quote_identifier,
+    referenced_columns,
+    table_columns,
+)
+from orbitdb.sql.types import SqlType
+from orbitdb.storage.catalog import ColumnDef, ConstraintDef, IndexDef, SequenceDef, TableDef
+
+
+def attnum(t: TableDef, name: str) -> int:
+    """A column's attribute number: its position in the table (as the SQL layer numbers result columns)."""
+    for i, c in enumerate(t.columns):
+        if c.name == name:
+            return i + 1
+    return 0
+
+
+def column_type(c: ColumnDef) -> SqlType:
+    try:
+        return T.parse_type_name(c.type)
+    except FALLBACK_ERRORS:
+        return T.TEXT
+
+
+def has_default(c: ColumnDef) -> bool:
+    """PostgreSQL keeps no default for identity columns or DEFAULT NULL."""
+    return c.default is not None and not c.identity and c.default.strip().upper() != "NULL"
+
+
+@dataclass
+class ConInfo:
+    oid: int
+    table: TableDef
+    con: ConstraintDef
+    keys: list[int]
+    index_oid: int  # conindid: the enforcing index (p/u) or the referenced unique index (f)
+    ref_table: TableDef | None
+    ref_keys: list[int]
+
+
+def constraints(env: Env, t: TableDef) -> list[ConInfo]:
+    """The table's constraints as pg_constraint rows (NOT NULL is not a constraint in PostgreSQL 15)."""
+    out = []
+    for k, con in enumerate(t.constraints):
+        if con.kind not in ("p", "u", "c", "f", "x"):
+            continue
+        cols = con.columns
+        if con.kind == "c" and not cols and con.check:
+            cols = referenced_columns(con.check)
+        keys = [attnum(t, c) for c in cols]
+        if con.kind == "c":
+            keys = sorted(k2 for k2 in keys if k2)
+        ref = env.table(con.ref_table) if con.ref_table is not None else None
+        ref_keys = [attnum(ref, c) for c in con.ref_columns] if ref is not None else []
+        if con.kind in ("p", "u"):
+            index_oid = con.index if con.index is not None else _index_for(t, con)
+        elif con.kind == "f" and ref is not None:
+            index_oid = _unique_index_on(ref, con.ref_columns)
+        else:
+            index_oid = 0
+        out.append(ConInfo(oids.constraint_oid(t.oid, k), t, con, keys, index_oid, ref, ref_keys))
+    return out
+
+
+def _index_for(t: TableDef, con: ConstraintDef) -> int:
+    for ix in indexes(t):
+        if (con.kind == "p" and ix.primary) or ix.name == con.name:
+            return ix.oid
+    return 0
+
+
+def _unique_index_on(t: TableDef, cols: list[str]) -> int:
+    for ix in indexes(t):
+        if ix.primary and sorted(ix.columns) == sorted(cols):
+            return ix.oid
+    for ix in indexes(t):
+        if ix.unique and sorted(ix.columns) == sorted(cols):
+            return ix.oid
+    return 0
+
+
+def indexes(t: TableDef) -> list[IndexDef]:
+    """The table's indexes; a primary key without an index entry in the catalog gets one."""
+    out = list(t.indexes)
+    if t.primary_key and not any(ix.primary for ix in out):
+        out.insert(0, IndexDef(oids.pkindex_oid(t.oid), f"{t.name}_pkey", list(t.primary_key), unique=True,
+                               primary=True))
+    return out
+
+
+def constraint_by_oid(env: Env, oid: int) -> ConInfo | None:
+    pos = oids.constraint_position(oid)
+    if pos is None:
+        return None
+    t = env.table(pos[0])
+    if t is None:
+        return None
+    for ci in constraints(env, t):
+        if ci.oid == oid:
+            return ci
+    return None
+
+
+def index_by_oid(env: Env, oid: int) -> tuple[TableDef, IndexDef] | None:
+    rel = oids.pkindex_relation(oid)
+    if rel is not None:
+        t = env.table(rel)
+        if t is not None:
+            for ix in indexes(t):
+                if ix.oid == oid:
+                    return t, ix
+        return None
+    for t in env.tables:
+        for ix in t.indexes:
+            if ix.oid == oid:
+                return t, ix
+    return None
+
+
+def index_constraint(env: Env, t: TableDef, ix: IndexDef) -> ConInfo | None:
+    for ci in constraints(env, t):
+        if ci.con.kind in ("p", "u") and ci.index_oid == ix.oid:
+            return ci
+    return None
+
+
+def relation_name(env: Env, schema: str, name: str) -> str:
+    """generate_relation_name: qualified only when not visible on the search path."""
+    if env.relation_visible(schema, name):
+        return quote_identifier(name)
+    return quote_identifier(schema) + "." + quote_identifier(name)
+
+
+def qualified_name(schema: str, name: str) -> str:
+    return quote_identifier(schema) + "." + quote_identifier(name)
+
+
+# ---------------------------------------------------------------- *_def functions
+
+
+def regclass_text(env: Env, text: str) -> str:
+    """A regclass constant's text as regclassout prints it (qualified only when not visible)."""
+    from orbitdb.sql.pgcatalog import lookup
+
+    oid = lookup.relation_oid(env, text)
+    if oid is None:
+        return text
+    return lookup.relation_regclass_name(env, oid) or text
+
+
+def _timezone(env: Env) -> Any:
+    tzf = getattr(env.session, "timezone", None)
+    try:
+        return tzf() if callable(tzf) else None
+    except FALLBACK_ERRORS:
+        return None
+
+
+def expr_text(env: Env, t: TableDef, sql: str, pretty: bool, target: SqlType | None = None) -> str:
+    cols = {c.name: column_type(c) for c in t.columns}
+    return deparse_expr(sql, cols, pretty, target, regclass_name=lambda s: regclass_text(env, s),
+                        tz=_timezone(env))
+
+
+_ATTNUM_MARK = re.compile(r"\s*/\* column (\d+) \*/\Z")
+
+
+def default_node_text(t: TableDef, num: int) -> str:
+    """pg_attrdef.adbin: the default's SQL text. pg_get_expr gets only this text and the table, and
+    prints a default with its coercion to the column's type; when another column of the table has
+    the same default text, a comment names the column so that the right type is used."""
+    c = t.columns[num - 1]
+    text = c.default or "NULL"
+    if any(o is not c and o.default == c.default for o in t.columns):
+        text += f" /* column {num} */"
+    return text
+
+
+def default_column(t: TableDef, text: str) -> ColumnDef | None:
+    """The column whose default adbin text is text (see default_node_text)."""
+    m = _ATTNUM_MARK.search(text)
+    if m is not None:
+        num = int(m.group(1))
+        return t.columns[num - 1] if 0 < num <= len(t.columns) and has_default(t.columns[num - 1]) else None
+    for c in t.columns:
+        if c.default == text and has_default(c):
+            return c
+    return None
+
+
+def default_text(env: Env, t: TableDef, c: ColumnDef, pretty: bool) -> str:
+    return expr_text(env, t, c.default or "NULL", pretty, column_type(c))
+
+
+_FK_ACTION = {"r": "RESTRICT", "c": "CASCADE", "n": "SET NULL", "d": "SET DEFAULT"}
+
+
+def constraint_def(env: Env, ci: ConInfo, pretty: bool) -> str:
+    con, t = ci.con, ci.table
+    cols = ", ".join(quote_identifier(c) for c in con.columns)
+    if con.kind == "p":
+        return f"PRIMARY KEY ({cols})"
+    if con.kind == "u":
+        ix = next((i for i in indexes(t) if i.oid == ci.index_oid), None)
+        nnd = " NULLS NOT DISTINCT" if ix is not None and not ix.nulls_distinct else ""
+        return f"UNIQUE{nnd} ({cols})"
+    if con.kind == "f":
+        ref = ci.ref_table
+        refname = relation_name(env, ref.schema, ref.name) if ref is not None else "???"
+        refcols = ", ".join(quote_identifier(c) for c in con.ref_columns)
+        text = f"FOREIGN KEY ({cols}) REFERENCES {refname}({refcols})"
+        if con.on_update in _FK_ACTION:
+            text += " ON UPDATE " + _FK_ACTION[con.on_update]
+        if con.on_delete in _FK_ACTION:
+            text += " ON DELETE " + _FK_ACTION[con.on_delete]
+        return text
+    if con.kind == "c":
+        return "CHECK (" + expr_text(env, t, con.check or "true", pretty) + ")"
+    return ""
+
+
+def index_column_def(t: TableDef, ix: IndexDef, colno: int) -> str:
+    name = ix.columns[colno - 1] if 0 < colno <= len(ix.columns) else ""
+    if t.column(name) is not None:
+        return quote_identifier(name)
+    return name
+
+
+def index_def(env: Env, t: TableDef, ix: IndexDef, pretty: bool) -> str:
+    """pg_get_indexdef(oid): qualified table name unless pretty and visible."""
+    table = relation_name(env, t.schema, t.name) if pretty else qualified_name(t.schema, t.name)
+    cols = ", ".join(index_column_def(t, ix, i + 1) for i in range(len(ix.columns)))
+    unique = "UNIQUE " if ix.unique else ""
+    nnd = " NULLS NOT DISTINCT" if ix.unique and not ix.nulls_distinct else ""
+    return f"CREATE {unique}INDEX {quote_identifier(ix.name)} ON {table} USING btree ({cols}){nnd}"
+
+
+def view_def(env: Env, v: TableDef, pretty: bool) -> str:
+    from orbitdb.sql.pgcatalog import lookup
+
+    def table_cols(schema: str | None, name: str) -> list[tuple[str, SqlType]] | None:
+        t = lookup.find_table(env, schema, name)
+        if t is None:
+            return None
+        if t.kind == "v":
+            return [(n, T.TEXT) for n in t.view_columns]
+        return [(c.name, column_type(c)) for c in t.columns]
+
+    def label(schema: str | None, name: str) -> str:
+        t = lookup.find_table(env, schema, name)
+        if t is None:
+            return quote_identifier(name)
+        return relation_name(env, t.schema, t.name)
+
+    vc = ViewContext(table_cols, label, regclass_name=lambda s: regclass_text(env, s), tz=_timezone(env),
+                     out_names=list(v.view_columns))
+    return deparse_view(v.view_sql or "", vc, pretty)
+
+
+def check_columns(t: TableDef) -> dict[str, SqlType]:
+    return table_columns([(c.name, c.type) for c in t.columns])
+
+
+# ---------------------------------------------------------------- sizes
+
+
+def _engine(env: Env) -> Any:
+    store = getattr(env.session, "store", None)
+    return getattr(store, "engine", None)
+
+
+_LAST_SEQUENCE = re.compile(r"last sequence: (\d+)")
+_size_cache: dict[tuple[int, bytes], tuple[int, int, int]] = {}  # (engine, prefix) -> (sequence, entries, bytes)
+
+
+def _last_sequence(engine: Any) -> int | None:
+    try:
+        m = _LAST_SEQUENCE.search(engine.property("orbitdb.stats") or "")
+    except FALLBACK_ERRORS:
+        return None
+    return int(m.group(1)) if m else None
+
+
+def _range_bytes(env: Env, prefix: bytes) -> tuple[int, int]:
+    """(entries, bytes of keys and values) stored under a key prefix (committed data): a scan of the
+    range, remembered until the engine's last sequence number moves (the next write)."""
+    engine = _engine(env)
+    if engine is None:
+        return 0, 0
+    from orbitdb.storage.txn import prefix_end
+
+    seq = _last_sequence(engine)
+    key = (hash((getattr(engine, "path", ""), id(engine))), prefix)
+    hit = _size_cache.get(key)
+    if hit is not None and seq is not None and hit[0] == seq:
+        return hit[1], hit[2]
+    n = size = 0
+    try:
+        for k, v in engine.items(prefix, prefix_end(prefix)):
+            n += 1
+            size += len(k) + len(v)
+    except FALLBACK_ERRORS:
+        return 0, 0
+    if seq is not None:
+        if len(_size_cache) > 4096:
+            _size_cache.clear()
+        _size_cache[key] = (seq, n, size)
+    return n, size
+
+
+_PAGE = 8192
+
+
+def _pages(size: int) -> int:
+    return 0 if size == 0 else -(-size // _PAGE) * _PAGE
+
+
+def table_size(env: Env, oid: int) -> int:
+    """Bytes of a table's rows, rounded up to 8 kB pages as PostgreSQL counts heap pages.
+
+    orbitdb stores rows as LSM key/value pairs (compressed on disk): the figure is the
+    logical size of the committed keys and values, computed by scanning the table's key
+    range, not the bytes its table files take."""
+    from orbitdb.storage.txn import table_prefix
+
+    return _pages(_range_bytes(env, table_prefix(oid))[1])
+
+
+def index_size(env: Env, t: TableDef, ix: IndexDef) -> int:
+    """Bytes of an index: its entries; a primary key (the rows' own keys) counts the row keys."""
+    from orbitdb.storage.txn import index_prefix, table_prefix
+
+    if ix.primary:
+        n, _ = _range_bytes(env, table_prefix(t.oid))
+        width = 16 + 8 * len(ix.columns)
+        return _pages(n * width) if n else _PAGE
+    return max(_PAGE, _pages(_range_bytes(env, index_prefix(ix.oid))[1]))
+
+
+def toast_size(t: TableDef) -> int:
+    """PostgreSQL gives a table with a variable-length column a TOAST table, whose (empty) index takes a page."""
+    for c in t.columns:
+        if column_type(c).typlen == -1:
+            return _PAGE
+    return 0
+
+
+def relation_size(env: Env, oid: int) -> int | None:
+    """pg_relation_size: a table's, an index's or a sequence's own size; None if no such relation."""
+    t = env.table(oid)
+    if t is not None:
+        return table_size(env, oid) if t.kind == "r" else 0
+    found = index_by_oid(env, oid)
+    if found is not None:
+        return index_size(env, found[0], found[1])
+    obj = env.cat.objects.get(oid)
+    if isinstance(obj, SequenceDef):
+        return _PAGE
+    if oid in B.RELATION_BY_OID:
+        return 0
+    return None
+
+
+def indexes_size(env: Env, oid: int) -> int:
+    t = env.table(oid)
+    if t is None:
+        return 0
+    return sum(index_size(env, t, ix) for ix in indexes(t))
+
+
+def row_estimate(env: Env, t: TableDef) -> int:
+    return _range_bytes(env, _table_prefix(t.oid))[0]
+
+
+def _table_prefix(oid: int) -> bytes:
+    from orbitdb.storage.txn import table_prefix
+
+    return table_prefix(oid)
+
+
+def iter_relations(env: Env) -> Iterator[tuple[str, Any]]:
+    """Every user relation: ("table", TableDef), ("index", (TableDef, IndexDef)), ("sequence", SequenceDef)."""
+    for t in env.tables:
+        yield "table", t
+        if t.kind == "r":
+            for ix in indexes(t):
+                yield "index", (t, ix)
+    for s in env.sequences:
+        yield "sequence", s

@@ -1,0 +1,1 @@
+"""Queries planned into operator trees: name resolution, joins, access paths, compiled statements."""

@@ -1,0 +1,1552 @@
+"""The query planner: sqlglot query trees -> operator trees (plans.py), with
+name resolution, predicate pushdown into table scans (primary-key and index
+access paths), hash joins for equi-joins, grouping, windows, sorting, set
+operations and CTEs."""
+
+from __future__ import annotations
+
+import itertools
+from collections.abc import Callable, Iterator, Sequence
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
+
+from sqlglot import exp
+
+from orbitdb.sql import types as T
+from orbitdb.sql.errors import SqlError
+from orbitdb.sql.exec.lockrows import LockRows, clause_name, lock_targets
+from orbitdb.sql.exec.plans import (
+    Aggregate,
+    Distinct,
+    Filter,
+    FunctionScan,
+    Join,
+    Limit,
+    Materialized,
+    Plan,
+    Project,
+    RecursiveUnion,
+    Result1,
+    SetOp,
+    Sort,
+    Strip,
+    SubqueryScan,
+    TableScan,
+    ValuesScan,
+    WindowAgg,
+    WorkTableScan,
+)
+from orbitdb.sql.expr.aggregates import AggCollector
+from orbitdb.sql.expr.compiler import Compiler, E, Runtime, coerce, const, ident
+from orbitdb.sql.expr.operators import equality_key, ordering_key, sort_key_fn
+from orbitdb.sql.expr.window import WindowCollector
+from orbitdb.sql.plan.scope import ExecContext, Scope, ScopeColumn
+from orbitdb.sql.types import SqlType
+from orbitdb.sql.types.casts import ASSIGNMENT
+from orbitdb.sql.types.limits import INT4_MAX
+from orbitdb.storage.catalog import Catalog, TableDef
+from orbitdb.storage.lockmodes import ACCESS_SHARE, ROW_SHARE
+from orbitdb.storage.tables import TableAccess
+
+if TYPE_CHECKING:
+    from orbitdb.sql.session.session import Session
+
+Row = tuple[Any, ...]
+_plan_ids = itertools.count(1)
+
+
+@dataclass
+class CTEInfo:
+    name: str
+    node: exp.Expression
+    columns: list[str]
+    plan: Plan | None = None
+    out: list[ScopeColumn] | None = None
+    key: int = 0
+    recursive_ref: bool = False
+    scope: Scope | None = None
+
+
+@dataclass
+class Output:
+    """A planned query: its plan and its output columns (names and types)."""
+
+    plan: Plan
+    columns: list[ScopeColumn]
+
+
+def split_and(node: exp.Expression | None) -> list[exp.Expression]:
+    if node is None:
+        return []
+    if isinstance(node, exp.And):
+        return split_and(node.this) + split_and(node.expression)
+    if isinstance(node, exp.Paren) and isinstance(node.this, exp.And):
+        return split_and(node.this)
+    return [node]
+
+
+def row_key_fn(types: list[SqlType]) -> Callable[[Row], Any]:
+    """Hashable identity of a row for DISTINCT / set operations."""
+    norms = [equality_key(t) for t in types]
+    if all(n is None for n in norms) and not any(t.elem is not None or t.oid in (T.JSON.oid, T.JSONB.oid)
+                                                 for t in types):
+        return lambda r: r
+    from orbitdb.sql.expr.aggregates import _hashable
+
+    def key(r: Row) -> Any:
+        return tuple(_hashable(n(v) if n is not None and v is not None else v) for n, v in zip(norms, r))
+
+    return key
+
+
+class Planner:
+    def __init__(self, session: Session, catalog: Catalog, rt: Runtime) -> None:
+        self.session = session
+        self.catalog = catalog
+        self.rt = rt
+        self.tables_used: set[int] = set()
+        self.relation_locks: dict[int, int] = {}  # oid -> mask of the lock modes a run takes
+        # CREATE VIEW: write each * out as the columns it stands for, as PostgreSQL stores a view
+        self.freeze_stars = False
+
+    def lock_relation(self, oid: int, mode: int) -> None:
+        """Records that running the statement takes mode on the relation."""
+        self.relation_locks[oid] = self.relation_locks.get(oid, 0) | (1 << mode)
+
+    # ---- queries ----
+    def plan_query(self, node: exp.Expression, parent: Scope | None = None,
+                   ctes: dict[str, CTEInfo] | None = None) -> Output:
+        ctes = dict(ctes or {})
+        with_ = node.args.get("with_") or node.args.get("with")
+        if with_ is not None:
+            self._add_ctes(with_, parent, ctes)
+        if isinstance(node, exp.Select):
+            return self._plan_select(node, parent, ctes)
+        if isinstance(node, (exp.Union, exp.Intersect, exp.Except)):
+            return self._plan_setop(node, parent, ctes)
+        if isinstance(node, exp.Values):
+            return self._plan_values(node, parent, ctes)
+        if isinstance(node, exp.Subquery):
+            out = self.plan_query(node.this, parent, ctes)
+            return self._order_limit_wrapper(node, out, parent, ctes)
+        if isinstance(node, exp.Paren):
+            return self.plan_query(node.this, parent, ctes)
+        raise SqlError("0A000", f"unsupported query: {node.sql(dialect='postgres')[:60]}")
+
+    def _add_ctes(self, with_: exp.With, parent: Scope | None, ctes: dict[str, CTEInfo]) -> None:
+        recursive = bool(with_.args.get("recursive"))
+        seen: set[str] = set()
+        for cte in with_.expressions:
+            alias = cte.args["alias"]
+            name = ident(alias.this)
+            if name in seen:
+                raise SqlError("42712", f'WITH query name "{name}" specified more than once')
+            seen.add(name)
+            cols = [ident(c) for c in alias.columns] if alias.columns else []
+            info = CTEInfo(name, cte.this, cols, key=next(_plan_ids))
+            body = cte.this
+            if recursive and isinstance(body, exp.Union) and self._references(body.expression, name):
+                self._plan_recursive_cte(info, body, parent, ctes)
+            else:
+                if isinstance(body, (exp.Insert, exp.Update, exp.Delete)):
+                    raise SqlError("0A000", "data-modifying statements in WITH are not supported")
+                out = self.plan_query(body, parent, ctes)
+                info.out = self._rename(out.columns, cols, name)
+                info.plan = Materialized(info.out, out.plan, info.key, name)
+            ctes[name] = info
+
+    def _references(self, node: exp.Expression, name: str) -> bool:
+        return any(ident(t.this) == name and not t.args.get("db") for t in node.find_all(exp.Table)
+                   if isinstance(t.this, exp.Identifier))
+
+    def _plan_recursive_cte(self, info: CTEInfo, body: exp.Union, parent: Scope | None,
+                            ctes: dict[str, CTEInfo]) -> None:
+        base = self.plan_query(body.this, parent, ctes)
+        cols = self._rename(base.columns, info.columns, info.name)
+        info.out = cols
+        info.recursive_ref = True
+        work = WorkTableScan(cols, info.key, info.name)
+        info.plan = work
+        inner = dict(ctes)
+        inner[info.name] = info
+        step = self.plan_query(body.expression, parent, inner)
+        if len(step.columns) != len(cols):
+            raise SqlError("42601", "each UNION query must have the same number of columns")
+        types = []
+        conv_base: list[Callable[[Row], Any]] = []
+        conv_step: list[Callable[[Row], Any]] = []
+        for i, (bc, sc) in enumerate(zip(base.columns, step.columns)):
+            t = bc.type if bc.type.oid != T.UNKNOWN.oid else T.TEXT
+            types.append(t)
+            conv_base.append(coerce(E(_get(i), bc.type), t).fn)
+            try:
+                conv_step.append(coerce(E(_get(i), sc.type), t).fn)
+            except SqlError:
+                raise SqlError("42804", f'recursive query "{info.name}" column {i + 1} has type {t.display()} in '
+                               f"non-recursive term but type {sc.type.display()} overall",
+                               hint="Cast the output of the non-recursive term to the correct type.") from None
+        cols = [ScopeColumn(info.name, c.name, t) for c, t in zip(cols, types)]
+        info.out = cols
+        work.columns = cols
+        rec = RecursiveUnion(base.plan, step.plan, info.key, not body.args.get("distinct"), cols, conv_base,
+                             conv_step, row_key_fn(types))
+        info.plan = Materialized(cols, rec, next(_plan_ids), info.name)
+        info.recursive_ref = False
+
+    def _rename(self, cols: list[ScopeColumn], names: list[str], rel: str) -> list[ScopeColumn]:
+        if len(names) > len(cols):
+            raise SqlError("42P10", f'table "{rel}" has {len(cols)} columns available but {len(names)} columns specified')
+        out = []
+        for i, c in enumerate(cols):
+            out.append(ScopeColumn(rel, names[i] if i < len(names) else c.name, c.type))
+        return out
+
+    # ---- SELECT ----
+    def _plan_select(self, sel: exp.Select, parent: Scope | None, ctes: dict[str, CTEInfo]) -> Output:
+        level = parent.level + 1 if parent is not None else 0
+        scope = Scope([], parent=parent, level=level)
+        scope.ctes = ctes
+        scope.pk_columns = {}  # type: ignore[attr-defined]
+        from_ = sel.args.get("from_") or sel.args.get("from")
+        conjuncts = split_and(sel.args.get("where").this) if sel.args.get("where") else []
+        if from_ is None:
+            plan: Plan = Result1()
+            if sel.args.get("joins"):
+                raise SqlError("42601", "syntax error at or near \"JOIN\"")
+        else:
+            plan, conjuncts = self._plan_from(from_.this, sel.args.get("joins") or [], scope, ctes, conjuncts)
+        locks = sel.args.get("locks")
+        comp = Compiler(self, scope, self.rt, where="WHERE")
+        for cj in conjuncts:
+            e = comp.compile_bool(cj, "WHERE")
+            plan = Filter(plan, e.fn, cj.sql(dialect="postgres"))
+
+        # grouping
+        group = sel.args.get("group")
+        group_nodes = list(group.expressions) if group is not None else []
+        having = sel.args.get("having")
+        projections = self._expand_star(sel.expressions, scope)
+        if self.freeze_stars and len(projections) != len(sel.expressions):
+            sel.set("expressions", projections)
+        select_nodes = [p.this if isinstance(p, exp.Alias) else p for p in projections]
+        aliases = {ident(p.args["alias"]): p.this for p in projections if isinstance(p, exp.Alias)}
+        group_nodes = [self._resolve_group_ref(g, select_nodes, aliases, scope) for g in group_nodes]
+        needs_agg = bool(group_nodes) or having is not None or any(
+            self._has_aggregate(n) for n in select_nodes) or any(
+            self._has_aggregate(o.this) for o in (sel.args.get("order").expressions if sel.args.get("order") else []))
+        agg: AggCollector | None = None
+        if needs_agg:
+            gcomp = Compiler(self, scope, self.rt, where="GROUP BY")
+            group_exprs = [gcomp.compile(g) for g in group_nodes]
+            agg = AggCollector(Compiler(self, scope, self.rt, where="GROUP BY"), group_nodes, group_exprs)
+        windows = {ident(w.this): w for w in (sel.args.get("windows") or [])}
+        base_width_holder: list[int] = [0]
+        win = WindowCollector(lambda: base_width_holder[0], windows)
+        out_comp = Compiler(self, scope, self.rt, agg=agg, win=win, where="")
+        out_exprs: list[E] = []
+        names: list[str] = []
+        srf: list[int] = []
+        for p, n in zip(projections, select_nodes):
+            e = out_comp.compile(n)
+            out_exprs.append(e)  # an unknown literal stays unknown: UNION and INSERT resolve it
+            names.append(ident(p.args["alias"]) if isinstance(p, exp.Alias) else self._column_name(n, e))
+            if self._is_srf(n) and not self._holds_srf(_unparenthesized(n)):
+                srf.append(len(out_exprs) - 1)
+            elif self._holds_srf(n):
+                # PostgreSQL expands it and computes the expression around it per element: not yet here
+                raise SqlError("0A000", "set-returning functions inside expressions of the select list are "
+                                        "not supported by orbitdb",
+                               hint="Call the function in FROM: SELECT x * 10 FROM generate_series(1, 2) x.")
+        having_e = None
+        if having is not None:
+            hc = Compiler(self, scope, self.rt, agg=agg, where="HAVING")
+            having_e = hc.compile_bool(having.this, "HAVING")
+        # ORDER BY keys (compiled against the same rows as the select list)
+        order = sel.args.get("order")
+        distinct = sel.args.get("distinct")
+        hidden: list[E] = []
+        order_out_idx: list[int | None] = []
+        if order is not None:
+            for o in order.expressions:
+                idx = self._order_ref(o.this, projections, names)
+                if idx is not None:
+                    order_out_idx.append(idx)
+                    continue
+                if distinct is not None and not distinct.args.get("on"):
+                    raise SqlError("42P10", "for SELECT DISTINCT, ORDER BY expressions must appear in select list")
+                if self._is_srf(o.this) or self._holds_srf(o.this):
+                    raise SqlError("0A000", "set-returning functions in ORDER BY are not supported by orbitdb",
+                                   hint="Call the function in FROM and refer to its column.")
+                e = out_comp.compile(o.this)
+                if e.type.oid == T.UNKNOWN.oid:
+                    e = coerce(e, T.TEXT)
+                hidden.append(e)
+                order_out_idx.append(None)
+        if agg is not None:
+            agg.freeze()
+            base_width_holder[0] = agg.n_groups + len(agg.passthrough) + len(agg.specs)
+            out_scope_cols = [ScopeColumn(None, f"g{i}", T.TEXT) for i in range(base_width_holder[0])]
+            plan = Aggregate(plan, agg, bool(group_nodes), out_scope_cols)
+        else:
+            base_width_holder[0] = len(scope.columns)
+        if having_e is not None:
+            plan = Filter(plan, having_e.fn, having.this.sql(dialect="postgres"))
+        if win.specs:
+            plan = WindowAgg(plan, win)
+        out_cols = [ScopeColumn(None, nm, e.type) for nm, e in zip(names, out_exprs)]
+        fns = [e.fn for e in out_exprs] + [h.fn for h in hidden]
+        lock_node = None
+        if locks:
+            self._check_lockable(sel, locks, agg is not None, bool(win.specs), bool(srf), from_ is None)
+            targets = lock_targets(locks, scope, _nullable_rels(from_, sel.args.get("joins") or []), scope.tables)
+            for t in targets:
+                self.lock_relation(t.access.table.oid, ROW_SHARE)
+            lock_node = LockRows(Result1(), targets, self._recheck_fn(sel, scope), list(fns))
+            fns = fns + [_whole_row]
+            hidden = hidden + [E(_whole_row, T.TEXT)]
+        plan = Project(plan, fns, out_cols + [ScopeColumn(None, "?sort?", h.type, hidden=True) for h in hidden], srf)
+        width = len(out_exprs)
+        if distinct is not None:
+            on = distinct.args.get("on")
+            if on is not None:
+                on_nodes = on.expressions if isinstance(on, exp.Tuple) else [on]
+                key_idx = []
+                for n in on_nodes:
+                    idx = self._order_ref(n, projections, names)
+                    if idx is None:
+                        raise SqlError("42P10", "SELECT DISTINCT ON expressions must match initial ORDER BY "
+                                       "expressions")
+                    key_idx.append(idx)
+                if order is not None:
+                    plan = Sort(plan, self._sort_keys(order, order_out_idx, out_exprs, hidden, width))
+                rk = row_key_fn([out_exprs[i].type for i in key_idx])
+                # ORDER BY led by the DISTINCT ON keys makes equal keys neighbours
+                adjacent = order is not None and set(order_out_idx[:len(key_idx)]) == set(key_idx)
+                plan = Distinct(plan, lambda r, ki=key_idx, rk=rk: rk(tuple(r[i] for i in ki)), adjacent)
+                order = None
+            else:
+                rk = row_key_fn([e.type for e in out_exprs])
+                plan = Distinct(plan, lambda r, w=width, rk=rk: rk(r[:w]))
+        if order is not None and not _order_by_scan(plan, order, order_out_idx, out_exprs, hidden):
+            plan = Sort(plan, self._sort_keys(order, order_out_idx, out_exprs, hidden, width))
+        if lock_node is not None:
+            lock_node.child = plan
+            plan = lock_node
+        plan = self._limit(sel, plan, scope)
+        if hidden:
+            plan = Strip(plan, width, out_cols)
+        return Output(plan, out_cols)
+
+    def _check_lockable(self, sel: exp.Select, locks: list[exp.Lock], grouped: bool, windowed: bool, srf: bool,
+                        no_from: bool) -> None:
+        what = clause_name(locks)
+        if sel.args.get("distinct") is not None:
+            raise SqlError("0A000", f"{what} is not allowed with DISTINCT clause")
+        if sel.args.get("group") is not None:
+            raise SqlError("0A000", f"{what} is not allowed with GROUP BY clause")
+        if sel.args.get("having") is not None:
+            raise SqlError("0A000", f"{what} is not allowed with HAVING clause")
+        if grouped:
+            raise SqlError("0A000", f"{what} is not allowed with aggregate functions")
+        if windowed:
+            raise SqlError("0A000", f"{what} is not allowed with window functions")
+        if srf:
+            raise SqlError("0A000", f"{what} is not allowed with set-returning functions in the target list")
+
+    def _recheck_fn(self, sel: exp.Select, scope: Scope) -> Callable[[Row], Any] | None:
+        """WHERE and inner-join conditions over the scan row: what a re-read row must still meet."""
+        parts = split_and(sel.args.get("where").this) if sel.args.get("where") else []
+        for j in sel.args.get("joins") or []:
+            if j.args.get("on") is not None and not j.args.get("side"):
+                parts.extend(split_and(j.args["on"]))
+        if not parts:
+            return None
+        comp = Compiler(self, scope, self.rt, where="WHERE")
+        return all_true([comp.compile_bool(p, "WHERE").fn for p in parts])
+
+    def _sort_keys(self, order: exp.Order, idxs: list[int | None], out_exprs: list[E], hidden: list[E],
+                   width: int) -> list[tuple[Callable[[Row], Any], bool, bool, Any]]:
+        keys = []
+        h = 0
+        for o, idx in zip(order.expressions, idxs):
+            if idx is not None:
+                t = out_exprs[idx].type
+                pos = idx
+            else:
+                t = hidden[h].type
+                pos = width + h
+                h += 1
+            desc = bool(o.args.get("desc"))
+            nf = o.args.get("nulls_first")
+            keys.append((_get(pos), desc, bool(nf) if nf is not None else desc, ordering_key(t)))
+        return keys
+
+    def _limit(self, node: exp.Expression, plan: Plan, scope: Scope | None) -> Plan:
+        limit = node.args.get("limit")
+        offset = node.args.get("offset")
+        if limit is None and offset is None:
+            return plan
+        c = Compiler(self, scope or Scope(), self.rt, where="LIMIT")
+        lf = None
+        if limit is not None:
+            if isinstance(limit, exp.Fetch):
+                le = limit.args.get("count") or exp.Literal.number(1)
+            else:
+                le = limit.expression if isinstance(limit, exp.Limit) else limit
+            if isinstance(le, exp.Var) and le.name.upper() == "ALL":
+                lf = None
+            else:
+                lf = coerce(c.compile(le), T.INT8, ASSIGNMENT).fn  # as PostgreSQL: LIMIT 1.5 is 2
+        of = None
+        if offset is not None:
+            oe = offset.expression if isinstance(offset, exp.Offset) else offset
+            of = coerce(c.compile(oe), T.INT8, ASSIGNMENT).fn
+        return Limit(plan, lf, of)
+
+    def _order_ref(self, node: exp.Expression, projections: list[exp.Expression], names: list[str]) -> int | None:
+        """An ORDER BY / DISTINCT ON item that names an output column (ordinal or alias)."""
+        if _is_ordinal(node):
+            n = _ordinal(node, "ORDER BY")
+            if n < 1 or n > len(projections):
+                raise SqlError("42P10", f"ORDER BY position {n} is not in select list")
+            return n - 1
+        if isinstance(node, exp.Column) and not node.table:
+            name = ident(node.this)
+            hits = [i for i, p in enumerate(projections) if isinstance(p, exp.Alias) and ident(p.args["alias"]) == name]
+            if len(hits) == 1:
+                return hits[0]
+        sql = node.sql(dialect="postgres")
+        for i, p in enumerate(projections):
+            inner = p.this if isinstance(p, exp.Alias) else p
+            if inner.sql(dialect="postgres") == sql:
+                return i
+        return None
+
+    def _resolve_group_ref(self, g: exp.Expression, select_nodes: list[exp.Expression],
+                           aliases: dict[str, exp.Expression], scope: Scope) -> exp.Expression:
+        if _is_ordinal(g):
+            n = _ordinal(g, "GROUP BY")
+            if n < 1 or n > len(select_nodes):
+                raise SqlError("42P10", f"GROUP BY position {n} is not in select list")
+            return select_nodes[n - 1]
+        if isinstance(g, exp.Column) and not g.table:
+            name = ident(g.this)
+            if scope.find(name, None) is None and name in aliases:
+                return aliases[name]
+        return g
+
+    def _has_aggregate(self, node: exp.Expression) -> bool:
+        from orbitdb.sql.expr.funccall import AGGREGATES, normalize
+
+        for n in node.walk(bfs=False):
+            if isinstance(n, (exp.Subquery, exp.Select)) and n is not node:
+                continue
+            if isinstance(n, exp.Window):
+                continue
+            if isinstance(n, exp.Func) and not isinstance(n, exp.Window):
+                parent = n.parent
+                if isinstance(parent, exp.Window) or (isinstance(parent, exp.Filter) and
+                                                      isinstance(parent.parent, exp.Window)):
+                    continue
+                if self._inside_subquery(n, node):
+                    continue
+                try:
+                    name = normalize(n)[0]
+                except Exception:  # noqa: BLE001, S112 - a node sqlglot cannot name is no aggregate
+                    continue
+                if name in AGGREGATES:
+                    return True
+        return False
+
+    def _inside_subquery(self, n: exp.Expression, root: exp.Expression) -> bool:
+        if n is root:
+            return False
+        p = n.parent
+        while p is not None and p is not root:
+            if isinstance(p, (exp.Subquery, exp.Select, exp.Exists)):
+                return True
+            p = p.parent
+        return False
+
+    def _holds_srf(self, node: exp.Expression) -> bool:
+        """Whether a set-returning function is inside the expression (subqueries aside)."""
+        for child in node.iter_expressions():
+            if isinstance(child, (exp.Select, exp.Subquery, exp.Union)):
+                continue
+            if self._is_srf(child) or self._holds_srf(child):
+                return True
+        return False
+
+    def _is_srf(self, node: exp.Expression) -> bool:
+        from orbitdb.sql.expr.funccall import normalize
+
+        while isinstance(node, exp.Paren):
+            node = node.this
+        if isinstance(node, exp.Func) and not isinstance(node, exp.Window):
+            try:
+                name = normalize(node)[0]
+            except Exception:  # noqa: BLE001 - a node sqlglot cannot name is no set-returning function
+                return False
+            from orbitdb.sql.expr import funcregistry as R
+            from orbitdb.sql.expr.funccall import _ensure_library
+
+            _ensure_library()
+            fd = R.FUNCTIONS.get(name)
+            return fd is not None and fd.set_returning
+        return False
+
+    def _column_name(self, node: exp.Expression, e: E) -> str:
+        name = figure_colname(node)
+        return name if name is not None else "?column?"
+
+    def _expand_star(self, exprs: list[exp.Expression], scope: Scope) -> list[exp.Expression]:
+        out: list[exp.Expression] = []
+        for e in exprs:
+            if isinstance(e, exp.Star):
+                order = getattr(scope, "star", None)
+                if order is not None:
+                    cols = [scope.columns[i] for i in order]
+                else:
+                    cols = [c for c in scope.columns if not c.hidden and not c.using_merged]
+                if not scope.columns:
+                    raise SqlError("42601", "SELECT * with no tables specified is not valid")
+                for c in cols:
+                    out.append(_col_node(c))
+            elif isinstance(e, exp.Column) and isinstance(e.this, exp.Star):
+                rel = ident(e.args["table"])
+                cols = [c for c in scope.columns if c.rel == rel and not c.hidden]
+                if not cols and rel not in scope.rels:
+                    raise SqlError("42P01", f'missing FROM-clause entry for table "{rel}"')
+                for c in cols:
+                    out.append(_col_node(c))
+            else:
+                out.append(e)
+        return out
+
+    # ---- FROM ----
+    def _plan_from(self, first: exp.Expression, joins: list[exp.Join], scope: Scope, ctes: dict[str, CTEInfo],
+                   conjuncts: list[exp.Expression]) -> tuple[Plan, list[exp.Expression]]:
+        items: list[tuple[Plan, list[ScopeColumn], str | None]] = []
+        plan, cols, rel = self._plan_source(first, scope, ctes, lateral_scope=None)
+        scope.columns.extend(cols)
+        if rel:
+            if rel in scope.rels:
+                raise SqlError("42712", f'table name "{rel}" specified more than once')
+            scope.rels.add(rel)
+        items.append((plan, cols, rel))
+        pushed_all_inner = not joins or all(self._join_kind(j) in ("inner", "cross") for j in joins)
+        remaining = list(conjuncts)
+        if not joins:
+            plan, remaining = self._pushdown(plan, scope, remaining)
+            return plan, remaining
+        # pushdown of single-relation predicates for inner-only join trees
+        plan0 = plan
+        if pushed_all_inner:
+            plan0, remaining = self._pushdown(plan, scope, remaining, only_rel=rel)
+        plan = plan0
+        for j in joins:
+            kind = self._join_kind(j)
+            if ("pivots" in j.args and kind == "cross" and not j.args.get("kind") and
+                    not isinstance(j.this, exp.Lateral)):
+                raise SqlError("42601", "syntax error at end of input")
+            target = j.this
+            lateral = isinstance(target, exp.Lateral) or (
+                isinstance(target, exp.Subquery) and False)
+            left_width = len(scope.columns)
+            rplan, rcols, rrel = self._plan_source(target, scope, ctes,
+                                                   lateral_scope=scope if lateral or self._is_function_source(target)
+                                                   else None)
+            lateral = lateral or self._source_is_correlated(rplan, target)
+            if rrel and rrel in scope.rels:
+                raise SqlError("42712", f'table name "{rrel}" specified more than once')
+            # predicates on the right relation alone can go into its scan (inner joins)
+            right_scope = Scope(list(rcols), parent=scope.parent, level=scope.level)
+            right_scope.rels = {rrel} if rrel else set()
+            if pushed_all_inner and not lateral:
+                rplan, remaining = self._pushdown(rplan, right_scope, remaining, only_rel=rrel, ctx_scope=scope)
+            using = j.args.get("using")
+            natural = (j.args.get("method") or "").upper() == "NATURAL" if isinstance(j.args.get("method"), str) else \
+                bool(j.args.get("method")) and str(j.args.get("method")).upper() == "NATURAL"
+            on = j.args.get("on")
+            new_cols = list(rcols)
+            join_conds: list[tuple[int, int, SqlType, SqlType]] = []
+            if natural:
+                left_names = {c.name for c in scope.columns if not c.hidden}
+                using_names = [c.name for c in rcols if c.name in left_names and not c.hidden]
+            elif using:
+                using_names = [ident(u) if isinstance(u, exp.Identifier) else ident(u.this) for u in using]
+            else:
+                using_names = []
+            for name in using_names:
+                li = scope.find(name, None)
+                ri = next((k for k, c in enumerate(rcols) if c.name == name), None)
+                if li is None or ri is None:
+                    side = "left" if li is None else "right"
+                    raise SqlError("42703", f'column "{name}" specified in USING clause does not exist in {side} table')
+                join_conds.append((li, left_width + ri, scope.columns[li].type, rcols[ri].type))
+            scope.columns.extend(new_cols)
+            if rrel:
+                scope.rels.add(rrel)
+            comp = Compiler(self, scope, self.rt, where="JOIN conditions")
+            cond_fn = None
+            hash_keys = None
+            cond_parts: list[Callable[[Row], Any]] = []
+            lk: list[Callable[[Row], Any]] = []
+            rk: list[Callable[[Row], Any]] = []
+            for li, ri, lt, rt_ in join_conds:
+                le, re_ = E(_get(li), lt), E(_get(ri - left_width), rt_)
+                from orbitdb.sql.expr.compiler import unify
+
+                try:
+                    le2, re2, _ = unify(le, re_)
+                except SqlError:
+                    raise SqlError("42883", f"operator does not exist: {lt.display()} = {rt_.display()}") from None
+                lk.append(le2.fn)
+                rk.append(re2.fn)
+            if using_names:
+                # SELECT * lists the merged USING columns first, then the rest of each side
+                prev = getattr(scope, "star", None)
+                left_vis = prev if prev is not None else [i for i in range(left_width)
+                                                          if not scope.columns[i].hidden and
+                                                          not scope.columns[i].using_merged]
+                lmerged = [li for li, _, _, _ in join_conds]
+                rmerged = [ri for _, ri, _, _ in join_conds]
+                if kind == "full":
+                    first = list(range(len(scope.columns), len(scope.columns) + len(join_conds)))
+                elif kind == "right":
+                    first = rmerged
+                else:
+                    first = lmerged
+                right_vis = [left_width + k for k, c in enumerate(rcols) if not c.hidden]
+                scope.star = first + [i for i in left_vis if i not in lmerged] + [  # type: ignore[attr-defined]
+                    i for i in right_vis if i not in rmerged]
+                merged = []
+                for li, ri, lt, rt_ in join_conds:
+                    if kind in ("right",):
+                        scope.columns[li].using_merged = True
+                    elif kind == "full":
+                        scope.columns[li].using_merged = True
+                        scope.columns[ri].using_merged = True
+                        merged.append((li, ri))
+                    else:
+                        scope.columns[ri].using_merged = True
+                if merged:
+                    for li, _ri in merged:
+                        scope.columns.append(ScopeColumn(None, scope.columns[li].name, scope.columns[li].type))
+                    # computed coalesce columns are appended after the join (see below)
+            if on is None and kind == "cross" and not using_names and not lateral:
+                # FROM a, b WHERE a.x = b.y: take the equalities from WHERE as join keys
+                keep = []
+                for cj in remaining:
+                    pairs, _ = self._equi_pairs([cj], scope, left_width, len(rcols) + left_width)
+                    if pairs:
+                        for le2, re2 in pairs:
+                            lk.append(le2.fn)
+                            rk.append(_shift(re2.fn, left_width))
+                    else:
+                        keep.append(cj)
+                if len(keep) != len(remaining):
+                    remaining = keep
+                    kind = "inner"
+            if on is not None:
+                on_parts = split_and(on)
+                eq_pairs, rest = self._equi_pairs(on_parts, scope, left_width, len(rcols) + left_width)
+                for le2, re2 in eq_pairs:
+                    lk.append(le2.fn)
+                    rk.append(_shift(re2.fn, left_width))
+                for part in rest:
+                    cond_parts.append(comp.compile_bool(part, "JOIN/ON").fn)
+            if lk and not lateral:
+                hash_keys = (lk, rk)
+            elif lk:
+                for lf, rf in zip(lk, rk):
+                    cond_parts.append(_eq_fn(lf, _unshift(rf, left_width)))
+            if cond_parts:
+                cond_fn = all_true(cond_parts)
+            if kind == "cross" and (using_names or on is not None):
+                kind = "inner"
+            plan = Join(plan, rplan, kind if kind != "cross" else "inner", cond_fn, scope.level, lateral, hash_keys,
+                        len(rcols), left_width)
+            if using_names and kind == "full":
+                # the merged USING columns of a FULL join are COALESCE(left, right)
+                plan = _MergedUsing(plan, list(scope.columns), [(li, ri) for li, ri, _, _ in join_conds])
+        return plan, remaining
+
+    def _equi_pairs(self, parts: list[exp.Expression], scope: Scope, left_width: int,
+                    total: int) -> tuple[list[tuple[E, E]], list[exp.Expression]]:
+        pairs: list[tuple[E, E]] = []
+        rest: list[exp.Expression] = []
+        comp = Compiler(self, scope, self.rt, where="JOIN conditions")
+        for p in parts:
+            if isinstance(p, exp.EQ) and isinstance(p.this, exp.Column) and isinstance(p.expression, exp.Column):
+                a = self._col_index(p.this, scope)
+                b = self._col_index(p.expression, scope)
+                if a is not None and b is not None and (a < left_width) != (b < left_width):
+                    if a >= left_width:
+                        a, b = b, a
+                    ea = E(_get(a), scope.columns[a].type)
+                    eb = E(_get(b), scope.columns[b].type)
+                    from orbitdb.sql.expr.compiler import unify
+
+                    try:
+                        ea2, eb2, t = unify(ea, eb)
+                    except SqlError:
+                        rest.append(p)
+                        continue
+                    if sort_key_fn(t) is None and t.oid not in (T.JSON.oid,):
+                        pairs.append((ea2, eb2))
+                        continue
+            rest.append(p)
+        del comp
+        return pairs, rest
+
+    def _col_index(self, col: exp.Column, scope: Scope) -> int | None:
+        try:
+            idx = scope.find(ident(col.this), ident(col.args["table"]) if col.table else None)
+        except SqlError:
+            return None
+        return idx
+
+    def _join_kind(self, j: exp.Join) -> str:
+        side = (j.args.get("side") or "").upper() if isinstance(j.args.get("side"), str) else str(j.args.get("side") or "").upper()
+        kind = (j.args.get("kind") or "").upper() if isinstance(j.args.get("kind"), str) else str(j.args.get("kind") or "").upper()
+        if side == "LEFT":
+            return "left"
+        if side == "RIGHT":
+            return "right"
+        if side == "FULL":
+            return "full"
+        if kind == "CROSS":
+            return "cross"
+        if not j.args.get("on") and not j.args.get("using") and not j.args.get("method"):
+            return "cross"
+        return "inner"
+
+    def _is_function_source(self, node: exp.Expression) -> bool:
+        if isinstance(node, exp.Table) and isinstance(node.this, exp.Func):
+            return True
+        return isinstance(node, exp.Unnest)
+
+    def _source_is_correlated(self, plan: Plan, node: exp.Expression) -> bool:
+        return bool(getattr(plan, "correlated", False))
+
+    def _pushdown(self, plan: Plan, scope: Scope, conjuncts: list[exp.Expression], only_rel: str | None = None,
+                  ctx_scope: Scope | None = None) -> tuple[Plan, list[exp.Expression]]:
+        """Moves predicates that reference only this relation into its scan, choosing
+        a primary-key or index access path when one applies."""
+        if not isinstance(plan, TableScan):
+            if only_rel is None and not isinstance(plan, (Result1,)):
+                comp = Compiler(self, scope, self.rt, where="WHERE")
+                rest = []
+                for cj in conjuncts:
+                    if self._local_to(cj, scope, only_rel):
+                        e = comp.compile_bool(cj, "WHERE")
+                        plan = Filter(plan, e.fn, cj.sql(dialect="postgres"))
+                    else:
+                        rest.append(cj)
+                return plan, rest
+            return plan, conjuncts
+        local: list[exp.Expression] = []
+        rest: list[exp.Expression] = []
+        for cj in conjuncts:
+            (local if self._local_to(cj, scope, only_rel) else rest).append(cj)
+        if not local:
+            return plan, rest
+        comp = Compiler(self, scope, self.rt, where="WHERE")
+        fns = [comp.compile_bool(cj, "WHERE").fn for cj in local]
+        plan.filter_sql = [cj.sql(dialect="postgres") for cj in local]
+        in_key = self._choose_access(plan, local, scope, comp)
+        # a condition the key lookup answers exactly is not checked again on each row
+        kept = [f for i, f in enumerate(fns) if i not in in_key]
+        plan.filter = all_true(kept) if kept else None
+        return plan, rest
+
+    def _local_to(self, cj: exp.Expression, scope: Scope, rel: str | None) -> bool:
+        """Whether cj references only columns of scope (and outer queries), no subqueries."""
+        for n in cj.walk():
+            if isinstance(n, (exp.Select, exp.Subquery, exp.Exists)):
+                return False
+            if isinstance(n, exp.Func) and self._has_aggregate(n):
+                return False
+            if isinstance(n, exp.Column) and not isinstance(n.this, exp.Star):
+                name = ident(n.this)
+                r = ident(n.args["table"]) if n.table else None
+                try:
+                    idx = scope.find(name, r)
+                except SqlError:
+                    return False
+                if idx is None:
+                    if r is not None and r in scope.rels:
+                        return False
+                    # an outer reference or a column of another relation
+                    if scope.parent is not None and scope.parent.resolve(name, r) is not None and (
+                            r is None or not any(c.rel == r for c in scope.columns)):
+                        continue
+                    return False
+        return True
+
+    def _choose_access(self, scan: TableScan, local: list[exp.Expression], scope: Scope, comp: Compiler) -> set[int]:
+        """Points the scan at a primary-key point or range, or an index, from local's simple
+        conditions; returns the positions in local of the conditions the chosen key answers
+        exactly (`col = value` on a key column whose key encoding equals SQL equality)."""
+        table = scan.access.table
+        eq: dict[str, E] = {}
+        eq_from: dict[str, int] = {}  # the conjunct each eq value came from, when it is just that
+        lo: dict[str, tuple[E, bool]] = {}
+        hi: dict[str, tuple[E, bool]] = {}
+        for n_cj, cj in enumerate(local):
+            for col, op, val in self._simple_predicates(cj, scan.alias):
+                c = table.column(col)
+                if c is None:
+                    continue
+                ct = T.parse_type_name(c.type)
+                try:
+                    ve = comp.compile(val)
+                    if not (ve.const or self._is_param_or_outer(val)):
+                        continue
+                    if T.strip(ve.type) != T.strip(ct) and ve.type.oid != T.UNKNOWN.oid:
+                        if not (ve.type.oid in T.INTEGER_TYPES and ct.oid in T.INTEGER_TYPES):
+                            continue
+                        if T.NUMERIC_RANK[ve.type.oid] > T.NUMERIC_RANK[ct.oid]:
+                            continue
+                    ve = coerce(ve, T.strip(ct))
+                except SqlError:
+                    continue
+                if op == "=":
+                    eq[col] = ve
+                    if isinstance(cj, exp.EQ) and T.strip(ct).oid in _KEY_ORDERED_OIDS:
+                        eq_from[col] = n_cj
+                    else:
+                        eq_from.pop(col, None)
+                elif op in (">", ">="):
+                    lo[col] = (ve, op == ">=")
+                elif op in ("<", "<="):
+                    hi[col] = (ve, op == "<=")
+        def answered(cols: Sequence[str]) -> set[int]:
+            return {eq_from[c] for c in cols if c in eq_from}
+
+        pk = table.primary_key
+        if pk and all(c in eq for c in pk):
+            scan.mode = "pk_point"
+            scan.key_fns = [eq[c].fn for c in pk]
+            return answered(pk)
+        if pk:
+            prefix = []
+            for c in pk:
+                if c in eq:
+                    prefix.append(eq[c].fn)
+                else:
+                    break
+            nxt = pk[len(prefix)] if len(prefix) < len(pk) else None
+            if prefix or (nxt is not None and (nxt in lo or nxt in hi)):
+                scan.mode = "pk_range"
+                scan.key_fns = prefix
+                if nxt is not None and (nxt in lo or nxt in hi):
+                    lo_e = lo.get(nxt)
+                    hi_e = hi.get(nxt)
+                    scan.range = (lo_e[0].fn if lo_e else None, lo_e[1] if lo_e else True,
+                                  hi_e[0].fn if hi_e else None, hi_e[1] if hi_e else True)
+                return answered(pk[:len(prefix)])
+        best = None
+        for ix, cols, prefix_bytes in scan.access.indexes:
+            n = 0
+            for c in ix.columns:
+                if c in eq:
+                    n += 1
+                else:
+                    break
+            nxt = ix.columns[n] if n < len(ix.columns) else None
+            ranged = nxt is not None and (nxt in lo or nxt in hi)
+            score = n * 2 + (1 if ranged else 0) + (1 if ix.unique and n == len(ix.columns) else 0)
+            if score > 0 and (best is None or score > best[0]):
+                best = (score, ix, cols, prefix_bytes, n, nxt if ranged else None)
+        if best is not None:
+            _, ix, cols, prefix_bytes, n, nxt = best
+            scan.mode = "index"
+            scan.index = (ix, cols, prefix_bytes)
+            scan.key_fns = [eq[c].fn for c in ix.columns[:n]]
+            if nxt is not None:
+                lo_e = lo.get(nxt)
+                hi_e = hi.get(nxt)
+                scan.range = (lo_e[0].fn if lo_e else None, lo_e[1] if lo_e else True,
+                              hi_e[0].fn if hi_e else None, hi_e[1] if hi_e else True)
+            return answered(ix.columns[:n])
+        return set()
+
+    def _is_param_or_outer(self, node: exp.Expression) -> bool:
+        return all(not isinstance(n, exp.Column) for n in node.walk()) and not any(
+            isinstance(n, (exp.Select, exp.Func)) and _volatile(n) for n in node.walk())
+
+    def _simple_predicates(self, cj: exp.Expression, rel: str) -> list[tuple[str, str, exp.Expression]]:
+        """(column, operator, value) of cj's comparisons of a column of relation rel (unqualified,
+        or qualified by rel: not an outer query's column of the same name) with a value."""
+        ops = {exp.EQ: "=", exp.GT: ">", exp.GTE: ">=", exp.LT: "<", exp.LTE: "<="}
+        flip = {"=": "=", ">": "<", ">=": "<=", "<": ">", "<=": ">="}
+
+        def of_rel(n: exp.Expression) -> bool:
+            return isinstance(n, exp.Column) and (not n.table or ident(n.args["table"]) == rel)
+
+        out = []
+        if type(cj) in ops:
+            op = ops[type(cj)]
+            if of_rel(cj.this) and not isinstance(cj.expression, exp.Column):
+                out.append((ident(cj.this.this), op, cj.expression))
+            elif of_rel(cj.expression) and not isinstance(cj.this, exp.Column):
+                out.append((ident(cj.expression.this), flip[op], cj.this))
+        elif isinstance(cj, exp.Between) and of_rel(cj.this) and not cj.args.get("symmetric"):
+            name = ident(cj.this.this)
+            out.append((name, ">=", cj.args["low"]))
+            out.append((name, "<=", cj.args["high"]))
+        return out
+
+    def _plan_source(self, node: exp.Expression, scope: Scope, ctes: dict[str, CTEInfo],
+                     lateral_scope: Scope | None) -> tuple[Plan, list[ScopeColumn], str | None]:
+        alias_node = node.args.get("alias")
+        alias = ident(alias_node.this) if alias_node is not None and alias_node.this is not None else None
+        col_aliases = [ident(c) for c in alias_node.columns] if alias_node is not None and alias_node.columns else []
+        parent_for_sub = lateral_scope if lateral_scope is not None else scope.parent
+        if isinstance(node, exp.Table):
+            inner = node.this
+            if isinstance(inner, (exp.Func, exp.Anonymous)):
+                return self._function_source(inner, alias, col_aliases, scope, lateral_scope,
+                                             ordinality=bool(node.args.get("ordinality")))
+            name = ident(inner)
+            schema = ident(node.args["db"]) if node.args.get("db") else None
+            rel = alias or name
+            info = ctes.get(name) if schema is None else None
+            if info is None and schema is None:
+                info = scope.find_cte(name)
+            if info is not None:
+                assert info.plan is not None and info.out is not None
+                cols = [ScopeColumn(rel, col_aliases[i] if i < len(col_aliases) else c.name, c.type)
+                        for i, c in enumerate(info.out)]
+                return info.plan, cols, rel
+            return self._relation_source(schema, name, rel, col_aliases, scope)
+        if isinstance(node, exp.Subquery):
+            if alias is None and lateral_scope is None:
+                raise SqlError("42601", "subquery in FROM must have an alias",
+                               hint='For example, FROM (SELECT ...) [AS] foo.')
+            sub_scope_parent = parent_for_sub
+            out = self.plan_query(node.this, sub_scope_parent, ctes)
+            out = self._order_limit_wrapper(node, out, sub_scope_parent, ctes)
+            if alias is None:
+                alias = None
+            rel = alias
+            if len(col_aliases) > len(out.columns):
+                raise SqlError("42P10", f'table "{rel}" has {len(out.columns)} columns available but '
+                               f"{len(col_aliases)} columns specified")
+            cols = [ScopeColumn(rel, col_aliases[i] if i < len(col_aliases) else c.name, c.type)
+                    for i, c in enumerate(out.columns)]
+            plan = SubqueryScan(cols, out.plan, len(out.columns), rel or "subquery")
+            plan.correlated = lateral_scope is not None and self._mentions_outer(node.this, lateral_scope)  # type: ignore[attr-defined]
+            return plan, cols, rel
+        if isinstance(node, exp.Lateral):
+            sub = node.this
+            if isinstance(sub, exp.Subquery):
+                sub.set("alias", alias_node)
+                plan, cols, rel = self._plan_source(sub, scope, ctes, lateral_scope=scope)
+                plan.correlated = True  # type: ignore[attr-defined]
+                return plan, cols, rel
+            return self._function_source(sub, alias, col_aliases, scope, scope)
+        if isinstance(node, exp.Values):
+            out = self._plan_values(node, parent_for_sub, ctes)
+            rel = alias or "*VALUES*"
+            cols = [ScopeColumn(rel, col_aliases[i] if i < len(col_aliases) else c.name, c.type)
+                    for i, c in enumerate(out.columns)]
+            return out.plan, cols, rel
+        if isinstance(node, exp.Unnest):
+            return self._function_source(node, alias, col_aliases, scope, lateral_scope)
+        raise SqlError("0A000", f"unsupported FROM item: {node.sql(dialect='postgres')[:60]}")
+
+    def _mentions_outer(self, node: exp.Expression, scope: Scope) -> bool:
+        names = {c.name for c in scope.columns}
+        rels = scope.rels
+        for col in node.find_all(exp.Column):
+            if col.table and ident(col.args["table"]) in rels:
+                return True
+        del names
+        return False
+
+    def _function_source(self, fnode: exp.Expression, alias: str | None, col_aliases: list[str], scope: Scope,
+                         lateral_scope: Scope | None, ordinality: bool = False
+                         ) -> tuple[Plan, list[ScopeColumn], str | None]:
+        from orbitdb.sql.expr.funccall import call_by_name, normalize
+
+        with_ordinality = ordinality
+        if isinstance(fnode, exp.Unnest):
+            name = "unnest"
+            args = list(fnode.expressions)
+            with_ordinality = bool(fnode.args.get("offset"))
+            if isinstance(fnode.args.get("offset"), exp.Identifier):
+                col_aliases = col_aliases + [ident(fnode.args["offset"])] if len(col_aliases) < 2 else col_aliases
+        else:
+            name, args, _ = normalize(fnode)
+        if lateral_scope is not None:
+            inner_scope = Scope([], parent=lateral_scope, level=lateral_scope.level + 1)
+        else:
+            inner_scope = Scope([], parent=scope.parent, level=scope.level + 1) if scope.parent else Scope()
+        if any(self._is_srf(a) or self._holds_srf(a) for a in args):
+            raise SqlError("0A000", "set-returning functions must appear at top level of FROM")
+        comp = Compiler(self, inner_scope, self.rt, where="functions in FROM")
+        e = call_by_name(comp, name, args, fnode)
+        rel = alias or name
+        from orbitdb.sql.expr import funcregistry as R
+
+        fd = R.FUNCTIONS.get(name)
+        if fd is not None and fd.set_returning:
+            cols_spec = e.columns or _srf_columns(name, e)
+            single_named = bool(e.columns) and len(e.columns) == 1
+        else:
+            cols_spec = [(name, e.type)]
+            single_named = False
+        fn = e.fn
+        if fd is not None and fd.set_returning:
+            multi = len(cols_spec) > 1
+
+            def gen(ctx: ExecContext) -> Iterator[Row]:
+                vals = fn(())
+                if vals is None:
+                    return
+                for i, v in enumerate(vals, 1):
+                    r = v if multi else (v,)
+                    yield (r + (i,)) if with_ordinality else r
+        else:
+            def gen(ctx: ExecContext) -> Iterator[Row]:
+                v = fn(())
+                yield ((v, 1) if with_ordinality else (v,))
+
+        names = [c[0] for c in cols_spec]
+        types = [c[1] for c in cols_spec]
+        if len(cols_spec) == 1 and alias is not None and not col_aliases and not (
+                fd is not None and fd.set_returning and single_named):
+            names = [alias]
+        if with_ordinality:
+            names.append("ordinality")
+            types.append(T.INT8)
+        cols = [ScopeColumn(rel, col_aliases[i] if i < len(col_aliases) else n, t) for i, (n, t) in
+                enumerate(zip(names, types))]
+        plan = FunctionScan(cols, gen, name)
+        plan.correlated = lateral_scope is not None and inner_scope.correlated  # type: ignore[attr-defined]
+        return plan, cols, rel
+
+    def _relation_source(self, schema: str | None, name: str, rel: str, col_aliases: list[str],
+                         scope: Scope) -> tuple[Plan, list[ScopeColumn], str | None]:
+        # pg_catalog is searched before the search path, as in PostgreSQL
+        table = None if (schema is None and name.startswith("pg_")) else self.lookup_table(schema, name)
+        if table is None:
+            sysrel = _system_relation(self.session, schema, name)
+            if sysrel is None and schema is None and name.startswith("pg_"):
+                table = self.lookup_table(schema, name)
+            if sysrel is not None:
+                cols = [ScopeColumn(rel, col_aliases[i] if i < len(col_aliases) else n, t)
+                        for i, (n, t) in enumerate(sysrel.columns)]
+                hidden = list(getattr(sysrel, "hidden_columns", []) or [])
+                rows = sysrel.rows
+                if hidden:
+                    cols += [ScopeColumn(rel, n, t, hidden=True) for n, t in hidden]
+                    rows = sysrel.rows_with_hidden
+                return FunctionScan(cols, rows, name), cols, rel
+        if table is None:
+            seq = self._lookup_sequence(schema, name)
+            if seq is not None:
+                return self._sequence_source(seq, rel)
+        if table is None:
+            qual = f"{schema}.{name}" if schema else name
+            raise SqlError("42P01", f'relation "{qual}" does not exist')
+        if table.kind == "v":
+            return self._view_source(table, rel, col_aliases, scope)
+        self.tables_used.add(table.oid)
+        self.lock_relation(table.oid, ACCESS_SHARE)
+        access = TableAccess(table)
+        scope.tables[rel] = access
+        cols = []
+        for i, c in enumerate(table.columns):
+            cols.append(ScopeColumn(rel, col_aliases[i] if i < len(col_aliases) else c.name,
+                                    T.parse_type_name(c.type), table_oid=table.oid, attnum=i + 1))
+        cols.append(ScopeColumn(rel, "ctid", T.BYTEA, hidden=True, table_oid=table.oid))
+        scope.pk_columns[rel] = list(table.primary_key)  # type: ignore[attr-defined]
+        return TableScan(cols, access, self.rt, rel), cols, rel
+
+    def _lookup_sequence(self, schema: str | None, name: str) -> Any:
+        for s in ([schema] if schema else self.session.search_schemas()):
+            seq = self.catalog.sequence(s, name)
+            if seq is not None:
+                return seq
+        return None
+
+    def _sequence_source(self, seq: Any, rel: str) -> tuple[Plan, list[ScopeColumn], str | None]:
+        """SELECT ... FROM a sequence: its one row (last_value, log_cnt, is_called)."""
+        cols = [ScopeColumn(rel, "last_value", T.INT8), ScopeColumn(rel, "log_cnt", T.INT8),
+                ScopeColumn(rel, "is_called", T.BOOL)]
+        store = self.session.store
+
+        def row(ctx: ExecContext) -> Iterator[Row]:
+            value, called = store.sequence_peek(seq)
+            yield (value, 0, called)
+
+        return FunctionScan(cols, row, seq.name), cols, rel
+
+    def _view_source(self, table: TableDef, rel: str, col_aliases: list[str],
+                     scope: Scope) -> tuple[Plan, list[ScopeColumn], str | None]:
+        from orbitdb.sql.parse.parser import parse_one
+
+        node = parse_one(table.view_sql or "")
+        out = self.plan_query(node, None, {})
+        names = table.view_columns or [c.name for c in out.columns]
+        # a view keeps the columns it was created with (a view stored before its stars were
+        # written out may now expand to more: the ones added to its tables come last)
+        width = min(len(names), len(out.columns))
+        cols = [ScopeColumn(rel, col_aliases[i] if i < len(col_aliases) else names[i], c.type)
+                for i, c in enumerate(out.columns[:width])]
+        return SubqueryScan(cols, out.plan, width, rel), cols, rel
+
+    def lookup_table(self, schema: str | None, name: str) -> TableDef | None:
+        if schema is not None:
+            if schema in ("pg_catalog", "information_schema"):
+                return None
+            return self.catalog.table(self.session.resolve_schema(schema), name)
+        for s in self.session.search_schemas():
+            t = self.catalog.table(s, name)
+            if t is not None:
+                return t
+        return None
+
+    def _plan_values(self, node: exp.Values, parent: Scope | None, ctes: dict[str, CTEInfo]) -> Output:
+        rows = node.expressions
+        if not rows:
+            raise SqlError("42601", "VALUES must have at least one row")
+        comp = Compiler(self, parent.child() if parent else Scope(), self.rt, where="VALUES")
+        compiled = []
+        width = None
+        for r in rows:
+            items = r.expressions if isinstance(r, exp.Tuple) else [r]
+            if width is None:
+                width = len(items)
+            elif len(items) != width:
+                raise SqlError("42601", "VALUES lists must all be the same length")
+            compiled.append([comp.compile(i) for i in items])
+        assert width is not None
+        types = []
+        for j in range(width):
+            t = T.common_type([row[j].type for row in compiled], "VALUES")
+            types.append(T.TEXT if t.oid == T.UNKNOWN.oid else t)
+        fns = [[coerce(row[j], types[j]).fn for j in range(width)] for row in compiled]
+        cols = [ScopeColumn(None, f"column{j + 1}", types[j]) for j in range(width)]
+        plan: Plan = ValuesScan(cols, fns)
+        out = Output(plan, cols)
+        return self._order_limit_wrapper(node, out, parent, ctes)
+
+    def _order_limit_wrapper(self, node: exp.Expression, out: Output, parent: Scope | None,
+                             ctes: dict[str, CTEInfo]) -> Output:
+        order = node.args.get("order")
+        plan = out.plan
+        if order is not None:
+            s = Scope(list(out.columns), parent=parent, level=(parent.level + 1) if parent else 0)
+            comp = Compiler(self, s, self.rt, where="ORDER BY")
+            keys = []
+            names = [c.name for c in out.columns]
+            for o in order.expressions:
+                idx = None
+                if _is_ordinal(o.this):
+                    idx = _ordinal(o.this, "ORDER BY") - 1
+                    if idx < 0 or idx >= len(out.columns):
+                        raise SqlError("42P10", f"ORDER BY position {idx + 1} is not in select list")
+                elif isinstance(o.this, exp.Column) and not o.this.table and ident(o.this.this) in names:
+                    idx = names.index(ident(o.this.this))
+                if idx is not None:
+                    f, t = _get(idx), out.columns[idx].type
+                else:
+                    if isinstance(node, (exp.Union, exp.Intersect, exp.Except)):
+                        raise SqlError("0A000", "invalid UNION/INTERSECT/EXCEPT ORDER BY clause",
+                                       detail="Only result column names can be used, not expressions or functions.")
+                    e = comp.compile(o.this)
+                    f, t = e.fn, e.type
+                desc = bool(o.args.get("desc"))
+                nf = o.args.get("nulls_first")
+                keys.append((f, desc, bool(nf) if nf is not None else desc, ordering_key(t)))
+            plan = Sort(plan, keys)
+        if not isinstance(node, exp.Select):
+            plan = self._limit(node, plan, parent)
+        return Output(plan, out.columns)
+
+    def _plan_setop(self, node: exp.Expression, parent: Scope | None, ctes: dict[str, CTEInfo]) -> Output:
+        left = self.plan_query(node.this, parent, ctes)
+        right = self.plan_query(node.expression, parent, ctes)
+        op = {exp.Union: "union", exp.Intersect: "intersect", exp.Except: "except"}[type(node)]
+        if len(left.columns) != len(right.columns):
+            raise SqlError("42601", f"each {op.upper()} query must have the same number of columns")
+        types = []
+        lconv = []
+        rconv = []
+        for i, (lc, rc) in enumerate(zip(left.columns, right.columns)):
+            t = T.common_type([lc.type, rc.type], op.upper())
+            if t.oid == T.UNKNOWN.oid:
+                t = T.TEXT
+            types.append(t)
+            lconv.append(coerce(E(_get(i), lc.type), t).fn)
+            rconv.append(coerce(E(_get(i), rc.type), t).fn)
+        cols = [ScopeColumn(None, lc.name, t) for lc, t in zip(left.columns, types)]
+        all_ = not node.args.get("distinct")
+        plan: Plan = SetOp(left.plan, right.plan, op, all_, lconv, rconv, cols, row_key_fn(types))
+        out = Output(plan, cols)
+        return self._order_limit_wrapper(node, out, parent, ctes)
+
+    # ---- subqueries in expressions ----
+    def _sub_plan(self, c: Compiler, node: exp.Expression) -> tuple[Output, bool]:
+        sub_scope = c.scope
+        out = self.plan_query(node, sub_scope, {})
+        correlated = self._query_is_correlated(node, c.scope)
+        return out, correlated
+
+    def _query_is_correlated(self, node: exp.Expression, scope: Scope) -> bool:
+        """Conservatively: the subquery names a column that is not its own."""
+        own: set[str] = set()
+        for t in node.find_all(exp.Table):
+            own.add(ident(t.args["alias"].this) if t.args.get("alias") is not None and t.args["alias"].this
+                    else ident(t.this) if isinstance(t.this, exp.Identifier) else "")
+        for sq in node.find_all(exp.Subquery):
+            a = sq.args.get("alias")
+            if a is not None and a.this is not None:
+                own.add(ident(a.this))
+        outer_cols = set()
+        s: Scope | None = scope
+        while s is not None:
+            outer_cols.update(c.name for c in s.columns)
+            s = s.parent
+        for col in node.find_all(exp.Column):
+            if isinstance(col.this, exp.Star):
+                continue
+            if col.table:
+                if ident(col.args["table"]) not in own:
+                    return True
+            elif ident(col.this) in outer_cols:
+                return True
+        return False
+
+    def _runner(self, c: Compiler, out: Output, correlated: bool) -> Callable[[Row], list[Row]]:
+        plan = out.plan
+        level = c.scope.level
+        rt = self.rt
+        key = next(_plan_ids)
+
+        def run(row: Row) -> list[Row]:
+            ctx = rt.ctx
+            if not correlated:
+                cached = ctx.cte_results.get(key)
+                if cached is not None:
+                    return cached
+            saved = ctx.outer[level]
+            ctx.outer[level] = row
+            try:
+                result = list(plan.rows(ctx))
+            finally:
+                ctx.outer[level] = saved
+            if not correlated:
+                ctx.cte_results[key] = result
+            return result
+
+        return run
+
+    def scalar_subquery(self, c: Compiler, node: exp.Expression) -> E:
+        out, correlated = self._sub_plan(c, node)
+        if len(out.columns) != 1:
+            raise SqlError("42601", "subquery must return only one column")
+        run = self._runner(c, out, correlated)
+
+        def fn(row: Row) -> Any:
+            rows = run(row)
+            if not rows:
+                return None
+            if len(rows) > 1:
+                raise SqlError("21000", "more than one row returned by a subquery used as an expression")
+            return rows[0][0]
+
+        t = out.columns[0].type
+        return E(fn, t, name=out.columns[0].name)
+
+    def exists_subquery(self, c: Compiler, node: exp.Expression) -> E:
+        if isinstance(node, exp.Subquery):
+            node = node.this
+        out, correlated = self._sub_plan(c, node)
+        plan = out.plan
+        level = c.scope.level
+        rt = self.rt
+        key = next(_plan_ids)
+
+        def fn(row: Row) -> Any:
+            ctx = rt.ctx
+            if not correlated and key in ctx.cte_results:
+                return ctx.cte_results[key]
+            saved = ctx.outer[level]
+            ctx.outer[level] = row
+            try:
+                found = next(iter(plan.rows(ctx)), None) is not None
+            finally:
+                ctx.outer[level] = saved
+            if not correlated:
+                ctx.cte_results[key] = found
+            return found
+
+        return E(fn, T.BOOL, name="exists")
+
+    def subquery_values(self, c: Compiler, node: exp.Expression, multi: bool = False) -> E:
+        out, correlated = self._sub_plan(c, node)
+        if len(out.columns) != 1 and not multi:
+            raise SqlError("42601", "subquery has too many columns")
+        run = self._runner(c, out, correlated)
+        if multi:
+            return E(lambda row: run(row), T.RECORD)
+        return E(lambda row: [r[0] for r in run(row)], out.columns[0].type)
+
+
+_OPERATOR_FUNCS = (exp.JSONExtract, exp.JSONExtractScalar, exp.JSONBExtract, exp.JSONBExtractScalar,
+                   exp.JSONBContains, exp.ArrayContainsAll, exp.ArrayContainedBy, exp.ArrayOverlaps,
+                   exp.JSONBContainsTopKey, exp.JSONBContainsAnyTopKeys, exp.JSONBContainsAllTopKeys, exp.DPipe)
+
+
+class _MergedUsing(Plan):
+    """Appends COALESCE(left, right) of each USING column of a FULL join."""
+
+    def __init__(self, child: Plan, columns: list[ScopeColumn], pairs: list[tuple[int, int]]) -> None:
+        self.child = child
+        self.columns = columns
+        self.pairs = pairs
+
+    def rows(self, ctx: ExecContext) -> Iterator[Row]:
+        pairs = self.pairs
+        for r in self.child.rows(ctx):
+            yield r + tuple(r[li] if r[li] is not None else r[ri] for li, ri in pairs)
+
+    def explain(self) -> list[tuple[str, list[Plan]]]:
+        return self.child.explain()
+
+
+def figure_colname(node: exp.Expression) -> str | None:
+    """PostgreSQL's FigureColname: the default name of a select-list item (None: "?column?")."""
+    return _figure(node)[0]
+
+
+def _figure(node: exp.Expression) -> tuple[str | None, int]:
+    """(name, strength): 2 for names from columns and functions, 1 for type names
+    (which an enclosing cast overrides), 0 for none."""
+    from orbitdb.sql.expr.funccall import normalize
+
+    if isinstance(node, exp.Column):
+        return (ident(node.this), 2) if not isinstance(node.this, exp.Star) else (None, 0)
+    if isinstance(node, (exp.Cast, exp.TryCast)):
+        name, strength = _figure(node.this)
+        if strength > 1:
+            return name, strength
+        to = node.args.get("to")
+        try:
+            t = T.from_datatype(to) if isinstance(to, exp.DataType) else T.parse_type_name(to.sql().lower())
+        except SqlError:
+            return None, 0
+        from orbitdb.sql.expr.compiler import _type_column_name
+
+        return _type_column_name(t), 1
+    if isinstance(node, exp.Paren):
+        return _figure(node.this)
+    if isinstance(node, exp.Subquery):
+        inner = node.this
+        if isinstance(inner, exp.Select) and inner.expressions:
+            first = inner.expressions[0]
+            if isinstance(first, exp.Alias):
+                return ident(first.args["alias"]), 2
+            return _figure(first)
+        return None, 0
+    if isinstance(node, exp.Case):
+        name, strength = _figure(node.args["default"]) if node.args.get("default") is not None else (None, 0)
+        return (name, strength) if strength > 1 else ("case", 1)
+    if isinstance(node, exp.Dot) and isinstance(node.expression, exp.Func):
+        return _figure(node.expression)
+    if isinstance(node, exp.Bracket):
+        return _figure(node.this)
+    simple = {exp.Exists: "exists", exp.Array: "array", exp.Interval: "interval",
+              exp.AtTimeZone: "timezone", exp.Coalesce: "coalesce", exp.Nullif: "nullif",
+              exp.Greatest: "greatest", exp.Least: "least"}
+    for cls, name in simple.items():
+        if isinstance(node, cls):
+            if cls is exp.Interval and isinstance(node.this, exp.Literal):
+                return "interval", 1
+            return name, 2 if cls is not exp.Boolean else 1
+    if isinstance(node, exp.Window):
+        inner = node.this.this if isinstance(node.this, exp.Filter) else node.this
+        return _figure(inner)
+    if isinstance(node, (exp.Filter, exp.WithinGroup)):
+        return _figure(node.this)
+    if isinstance(node, (*_OPERATOR_FUNCS, exp.Binary, exp.Unary, exp.Pow, exp.Mod)):
+        return None, 0
+    if isinstance(node, (exp.Literal, exp.Null, exp.Tuple, exp.Is, exp.In, exp.Between, exp.Not, exp.Neg,
+                         exp.Placeholder, exp.Parameter)):
+        return None, 0
+    if isinstance(node, exp.CurrentTimestamp):
+        sql = node.sql(dialect="postgres").lower()
+        return ("now" if sql.startswith("now") else "current_timestamp"), 2
+    if isinstance(node, exp.Func):
+        try:
+            name = normalize(node)[0]
+        except Exception:  # noqa: BLE001 - unnamed nodes get PostgreSQL's ?column?
+            return None, 0
+        return {"substring_regex": "substring", "log10": "log", "encode_base64": "encode"}.get(name, name), 2
+    return None, 0
+
+
+def _system_relation(session: Session, schema: str | None, name: str) -> Any:
+    try:
+        from orbitdb.sql.pgcatalog import system_relation
+    except ImportError:  # the system catalogs are optional while they are being built
+        return None
+    return system_relation(session, schema, name)
+
+
+def _unparenthesized(node: exp.Expression) -> exp.Expression:
+    while isinstance(node, exp.Paren):
+        node = node.this
+    return node
+
+
+def _signed_number(node: exp.Expression) -> tuple[int, exp.Literal] | None:
+    """(sign, literal) of a number constant, negated or parenthesized as PostgreSQL's grammar
+    folds it (-1, -(1)); None for anything else."""
+    sign = 1
+    while isinstance(node, (exp.Paren, exp.Neg)):
+        if isinstance(node, exp.Neg):
+            sign = -sign
+        node = node.this
+    if isinstance(node, exp.Literal) and not node.is_string:
+        return sign, node
+    return None
+
+
+def _is_ordinal(node: exp.Expression) -> bool:
+    return _signed_number(node) is not None
+
+
+def _ordinal(node: exp.Expression, clause: str) -> int:
+    """ORDER BY 2 / GROUP BY 2: the position a number constant names. Only a constant the scanner
+    reads as an integer (digits, up to 2147483647) is one: 1.5, 1e3 and 2147483648 are 42601."""
+    signed = _signed_number(node)
+    assert signed is not None
+    sign, literal = signed
+    text = str(literal.this)
+    if not text.isdigit() or len(text.lstrip("0")) > 10 or int(text) > INT4_MAX:
+        raise SqlError("42601", f"non-integer constant in {clause}")
+    return sign * int(text)
+
+
+def _srf_columns(name: str, e: E) -> list[tuple[str, SqlType]]:
+    t = e.type
+    if t.elem is not None and name != "unnest":
+        return [(name, t)]
+    return [(name, t)]
+
+
+def _volatile(n: exp.Expression) -> bool:
+    return isinstance(n, exp.Select)
+
+
+# Types whose key encoding orders values exactly as Sort does.
+_KEY_ORDERED_OIDS = {T.INT2.oid, T.INT4.oid, T.INT8.oid, T.TEXT.oid, T.VARCHAR.oid, T.DATE.oid}
+
+
+def _order_by_scan(plan: Plan, order: exp.Order, idxs: list[int | None], out_exprs: list[E],
+                   hidden: list[E]) -> bool:
+    """When ORDER BY names a leading part of a scanned table's primary key, all
+    in one direction, points the scan that way and returns True: no sort is
+    needed, so ORDER BY pk LIMIT n reads n rows."""
+    if not isinstance(plan, Project) or plan.srf:
+        return False
+    scan = plan.child
+    while isinstance(scan, Filter):
+        scan = scan.child
+    if not isinstance(scan, TableScan) or scan.mode not in ("seq", "pk_range", "pk_point"):
+        return False
+    pk = scan.access.pk_idx
+    items = order.expressions
+    if not pk or len(items) > len(pk):
+        return False
+    descs = {bool(o.args.get("desc")) for o in items}
+    if len(descs) != 1:
+        return False
+    h = 0
+    for i, idx in enumerate(idxs):
+        if idx is not None:
+            e = out_exprs[idx]
+        else:
+            e = hidden[h]
+            h += 1
+        if e.src != pk[i] or e.type.oid not in _KEY_ORDERED_OIDS:
+            return False
+    scan.reverse = descs.pop()
+    return True
+
+
+def _get(i: int) -> Callable[[Row], Any]:
+    return lambda r: r[i]
+
+
+def _shift(f: Callable[[Row], Any], offset: int) -> Callable[[Row], Any]:
+    """A function over combined rows used on right-side rows alone."""
+    return lambda r: f((None,) * offset + r)
+
+
+def _unshift(f: Callable[[Row], Any], offset: int) -> Callable[[Row], Any]:
+    return lambda r: f(r[offset:])
+
+
+def _eq_fn(a: Callable[[Row], Any], b: Callable[[Row], Any]) -> Callable[[Row], Any]:
+    def run(r: Row) -> Any:
+        x, y = a(r), b(r)
+        if x is None or y is None:
+            return None
+        return x == y
+
+    return run
+
+
+def all_true(fns: list[Callable[[Row], Any]]) -> Callable[[Row], Any]:
+    """A predicate true when every one of fns is (SQL's AND of conditions that must hold)."""
+    if len(fns) == 1:
+        f0 = fns[0]
+        return lambda r: f0(r) is True
+    return lambda r: all(f(r) is True for f in fns)
+
+
+def _col_node(c: ScopeColumn) -> exp.Expression:
+    col = exp.Column(this=exp.Identifier(this=c.name, quoted=True))
+    if c.rel is not None:
+        col.set("table", exp.Identifier(this=c.rel, quoted=True))
+    return col
+
+
+__all__ = ["CTEInfo", "Output", "Planner", "const", "split_and"]
+
+
+def _whole_row(r: Row) -> Row:
+    return r
+
+
+def _rel_name(node: exp.Expression) -> str | None:
+    alias = node.args.get("alias")
+    if alias is not None and alias.this is not None:
+        return ident(alias.this)
+    if isinstance(node, exp.Table):
+        return ident(node.this)
+    return None
+
+
+def _nullable_rels(from_: exp.Expression | None, joins: list[exp.Join]) -> set[str]:
+    """Relations on the nullable side of an outer join."""
+    seen = [r for r in [_rel_name(from_.this)] if r] if from_ is not None else []
+    nullable: set[str] = set()
+    for j in joins:
+        rel = _rel_name(j.this)
+        side = (j.args.get("side") or "").upper()
+        if side in ("RIGHT", "FULL"):
+            nullable.update(seen)
+        if side in ("LEFT", "FULL") and rel:
+            nullable.add(rel)
+        if rel:
+            seen.append(rel)
+    return nullable

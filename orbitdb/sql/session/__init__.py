@@ -1,0 +1,1 @@
+"""Database and Session: statement dispatch, transactions, settings, the statement cache."""

@@ -1,0 +1,1026 @@
+"""Database (one per data directory) and Session (one per connection): statement
+dispatch, transactions (autocommit, blocks, aborted state, savepoints),
+settings, prepared statements and the plan cache. The embedded DB-API and the
+wire server are both thin faces of this class."""
+
+from __future__ import annotations
+
+import datetime
+import decimal
+import itertools
+import logging
+import os
+import threading
+import time
+import weakref
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+from typing import Any
+
+from sqlglot import exp
+
+from orbitdb.sql import types as T
+from orbitdb.sql.errors import SqlError, internal_error
+from orbitdb.sql.exec import spill
+from orbitdb.sql.exec.rowstream import FIRST_BATCH, QueryRows, RowStream
+from orbitdb.sql.exec.spill.process import trim
+from orbitdb.sql.expr.compiler import Runtime
+from orbitdb.sql.parse.parser import Statement, normalize_literals, split_statements
+from orbitdb.sql.parse.textcache import PlanCache
+from orbitdb.sql.pgcatalog.oids import DATABASE_OID
+from orbitdb.sql.plan.compiled import take_relation_locks
+from orbitdb.sql.plan.scope import ExecContext
+from orbitdb.sql.session import settings as S
+from orbitdb.sql.session.result import Column, CopyIn, CopyOut, Notice, Result
+from orbitdb.sql.session.temptables import drop_all
+from orbitdb.sql.session.temptables import on_commit as temp_on_commit
+from orbitdb.sql.types import SqlType
+from orbitdb.sql.types.limits import check_array_depth
+from orbitdb.sql.types.numeric import CTX as NUMERIC_CONTEXT
+from orbitdb.storage.advisory import SessionLocks
+from orbitdb.storage.catalog import Catalog
+from orbitdb.storage.errors import StorageError
+from orbitdb.storage.temp import TempObjects
+from orbitdb.storage.txn import Store, Transaction
+
+_tls = threading.local()
+log = logging.getLogger("orbitdb.sql")
+_UTC = datetime.timezone.utc
+
+
+def current_timezone() -> datetime.tzinfo:
+    return getattr(_tls, "tz", _UTC)
+
+
+def current_session() -> Session | None:
+    return getattr(_tls, "session", None)
+
+
+def check_interrupts() -> None:
+    """For long work inside one expression (pattern matching, building a big value): the
+    running statement's cancel, timeout and client checks (ExecContext.check)."""
+    ctx = getattr(_tls, "ctx", None)
+    if ctx is not None:
+        ctx.check()
+
+
+class Database:
+    """An open data directory: the storage plus the sessions using it."""
+
+    def __init__(self, store: Store) -> None:
+        self.store = store
+        self.pids = itertools.count(os.getpid() % 100000 * 10 + 1)  # a Cluster shares one among its databases
+        self.sessions: weakref.WeakSet[Session] = weakref.WeakSet()
+        self.oid = DATABASE_OID  # pg_database.oid; a Cluster sets its own
+        self.cluster: Any = None  # the server's Cluster this database is one of (None: embedded, on its own)
+        self.started = datetime.datetime.now(_UTC)
+        self.closed = False
+        self._temp_numbers: set[int] = set()
+        self._temp_lock = threading.Lock()
+
+    def take_temp_number(self) -> int:
+        """The n of a session's pg_temp_<n> schema: the lowest not in use."""
+        with self._temp_lock:
+            n = 1
+            while n in self._temp_numbers:
+                n += 1
+            self._temp_numbers.add(n)
+            return n
+
+    def give_back_temp_number(self, n: int) -> None:
+        with self._temp_lock:
+            self._temp_numbers.discard(n)
+
+    @classmethod
+    def open(cls, path: str, **knobs: Any) -> Database:
+        try:
+            store = Store(path, **knobs)
+        except StorageError as e:  # the engine's error, or a storage format this orbitdb does not open
+            raise SqlError(e.sqlstate, str(e)) from e
+        spill.sweep(path)  # temporary files a crash left behind
+        return cls(store)
+
+    def session(self, user: str = "orbit", database: str = "actors", application_name: str = "") -> Session:
+        s = Session(self, user, database, application_name, next(self.pids))
+        self.sessions.add(s)
+        return s
+
+    def close(self) -> None:
+        if self.closed:
+            return
+        self.closed = True
+        for s in list(self.sessions):
+            s.close()
+        self.store.close()
+
+
+@dataclass
+class Prepared:
+    """A parsed, analysed statement ready to run with parameters."""
+
+    sql: str
+    stmt: Statement
+    param_types: list[SqlType]
+    columns: list[Column] | None
+    compiled: Any = None
+    catalog_key: Any = None
+    node: Any = None
+    extra: dict[str, Any] = field(default_factory=dict)
+
+    @property
+    def param_oids(self) -> list[int]:
+        return [t.oid if t.oid != T.UNKNOWN.oid else T.TEXT.oid for t in self.param_types]
+
+
+_KEPT_STATEMENTS = 128
+_KEPT_STATEMENT_TEXT = 16 << 10  # longer statements are prepared each time (their text is not kept)
+_TXN_CONTROL = {"BEGIN", "START", "COMMIT", "END", "ROLLBACK", "ABORT", "SAVEPOINT", "RELEASE", "PREPARE"}
+_QUERY = {"SELECT", "WITH", "VALUES", "TABLE"}
+_DML = {"INSERT", "UPDATE", "DELETE"}
+_DDL = {"CREATE", "DROP", "ALTER", "TRUNCATE", "COMMENT", "GRANT", "REVOKE"}
+# statements that end or free work: accepted even above the server's memory budget
+_FREEING = _TXN_CONTROL | {"CLOSE", "DEALLOCATE", "DISCARD", "RESET", "SET", "SHOW"}
+
+
+class Session:
+    def __init__(self, db: Database, user: str, database: str, application_name: str, pid: int) -> None:
+        self.db = db
+        self.store = db.store
+        self.user = user
+        self.database = database
+        self.backend_pid = pid
+        self.settings: dict[str, str] = dict(S.DEFAULTS)
+        self.settings["session_authorization"] = user
+        self.settings["application_name"] = application_name
+        self.changed: dict[str, str] = {}
+        self.txn: Transaction | None = None
+        self.in_block = False
+        self.failed = False
+        self.implicit = False
+        self.multi_statement = False  # running a Query message of several statements (an implicit block)
+        self.txn_isolation: str | None = None
+        self.txn_read_only = False
+        self.txn_settings_undo: list[tuple[str, str, bool]] = []  # (name, old value, local)
+        self.currval: dict[int, int] = {}
+        self.lastval_oid: int | None = None
+        self.cancel_requested = False
+        self.terminate_requested = False
+        self.closed = False
+        self._txn_start = datetime.datetime.now(_UTC)
+        self._stmt_time = self._txn_start
+        self.plan_cache = PlanCache()  # bounded in bytes (textcache.py)
+        self._statements: dict[tuple[str, tuple[int, ...]], Prepared] = {}  # execute()'s statement objects
+        self.notices: list[Notice] = []
+        self.lock = threading.RLock()
+        self.prepared_sql: dict[str, Prepared] = {}  # SQL-level PREPARE
+        self.protocol_statements: dict[str, Any] = {}  # the wire's named statements, for DEALLOCATE
+        self._tz_cache: tuple[str, datetime.tzinfo] | None = None
+        self._timeout_cache: tuple[tuple[str, str, str], tuple[int, int, int]] | None = None
+        # set by the wire server: whether the client's socket has gone (lock waits end then)
+        self.client_gone: Callable[[], bool] | None = None
+        self.temp: TempObjects | None = None  # temporary tables and the pg_temp schema
+        self._temp_number = 0
+        self._advisory: SessionLocks | None = None
+        self.running = False  # a statement is executing (pg_stat_activity's "active")
+        self.live_streams: list[RowStream] = []  # queries whose rows are still being read
+        self.current_query = ""
+
+    # ---- information for the wire server ----
+    @property
+    def transaction_status(self) -> str:
+        if self.failed:
+            return "E"
+        return "T" if self.in_block else "I"
+
+    def parameter_status(self) -> dict[str, str]:
+        return {S.REPORTED[k]: self.settings[k] for k in S.REPORTED}
+
+    def take_parameter_changes(self) -> dict[str, str]:
+        out = {S.REPORTED[k]: v for k, v in self.changed.items() if k in S.REPORTED}
+        self.changed = {}
+        return out
+
+    def cancel(self) -> None:
+        self.cancel_requested = True
+
+    def terminate(self) -> None:
+        """pg_terminate_backend for a session without a wire connection: its running
+        statement stops and the session accepts nothing more."""
+        self.terminate_requested = True
+        self.cancel_requested = True
+
+    def backends(self) -> list[Session]:
+        """Every open session this one can see and signal: the server's, or the process's
+        sessions on this database when embedded."""
+        cluster = self.db.cluster
+        if cluster is not None:
+            return list(cluster.sessions())
+        return [s for s in list(self.db.sessions) if not s.closed]
+
+    def close(self) -> None:
+        if self.closed:
+            return
+        self.closed = True
+        self._discard_streams()
+        if self.txn is not None:
+            self.txn.rollback()
+            self.txn = None
+        if self._advisory is not None:
+            self._advisory.unlock_all()
+        if self.temp is not None:
+            try:
+                self.discard_temp()
+            except Exception:
+                log.warning("could not drop the temporary tables of session %s", self.backend_pid, exc_info=True)
+            self.db.give_back_temp_number(self._temp_number)
+            self.temp = None
+        self.plan_cache.clear()
+        self._statements.clear()
+        trim()  # what the session's statements freed goes back to the system
+
+    def temp_objects(self) -> TempObjects:
+        """The session's temporary objects (made at the first temporary table)."""
+        if self.temp is None:
+            self._temp_number = self.db.take_temp_number()
+            self.temp = TempObjects(f"pg_temp_{self._temp_number}")
+            if self.txn is not None:
+                self.txn.temp = self.temp
+        return self.temp
+
+    def discard_temp(self) -> None:
+        """Drops every temporary object (DISCARD TEMP, and at the end of the session)."""
+        if self.temp is None or not self.temp.objects:
+            return
+        txn = self.txn
+        own = txn is None or txn.done
+        if own:
+            txn = self.store.begin(owner=self.backend_pid, temp=self.temp)
+            txn.begin_statement()
+        assert txn is not None
+        drop_all(txn)
+        if own:
+            txn.commit(sync=False)
+        self.plan_cache.clear()
+        self._statements.clear()
+
+    def advisory_locks(self) -> SessionLocks:
+        if self._advisory is None:
+            self._advisory = SessionLocks(self.store.locks, self.backend_pid)
+        return self._advisory
+
+    # ---- settings ----
+    def get_setting(self, name: str, missing_ok: bool = False) -> str | None:
+        key = S.canonical_name(name)
+        if key == "transaction_isolation" and self.txn_isolation:
+            return self.txn_isolation
+        if key == "transaction_read_only":
+            return "on" if self.txn_read_only else self.settings["default_transaction_read_only"]
+        if key in self.settings:
+            return self.settings[key]
+        if missing_ok:
+            return None
+        raise SqlError("42704", f'unrecognized configuration parameter "{name}"')
+
+    def set_setting(self, name: str, value: str | None, is_local: bool = False) -> None:
+        key = S.canonical_name(name)
+        if not S.is_known(key):
+            raise SqlError("42704", f'unrecognized configuration parameter "{name}"')
+        if key in S.READ_ONLY:
+            raise SqlError("55P02", f'parameter "{name}" cannot be changed')
+        if key == "transaction_isolation":
+            if self.txn is not None and self.txn.snapshot is not None and self._txn_has_run:
+                raise SqlError("25001", "SET TRANSACTION ISOLATION LEVEL must be called before any query")
+            v = S.normalize(key, value or "read committed")
+            self.txn_isolation = v
+            if self.txn is not None:
+                self.txn.isolation = v
+            return
+        if key == "transaction_read_only":
+            self.txn_read_only = S.normalize(key, value or "off") == "on"
+            return
+        new = S.DEFAULTS.get(key, "") if value is None else S.normalize(key, value)
+        old = self.settings.get(key, "")
+        if self.txn is not None and (self.in_block or self.implicit):  # undone if it rolls back
+            self.txn_settings_undo.append((key, old, is_local))
+        elif is_local:
+            self.notices.append(Notice("WARNING", "25P01", "SET LOCAL can only be used in transaction blocks"))
+            return
+        self.settings[key] = new
+        if new != old:
+            self.changed[key] = new
+            self.plan_cache.clear()
+            self._statements.clear()
+
+    def _timeouts(self) -> tuple[int, int, int]:
+        """statement_timeout, lock_timeout and deadlock_timeout in milliseconds."""
+        key = (self.settings.get("statement_timeout", "0"), self.settings.get("lock_timeout", "0"),
+               self.settings.get("deadlock_timeout", "1s"))
+        cached = self._timeout_cache
+        if cached is None or cached[0] != key:
+            cached = (key, (S.ms_value(key[0]), S.ms_value(key[1]), S.ms_value(key[2])))
+            self._timeout_cache = cached
+        return cached[1]
+
+    def search_schemas(self) -> list[str]:
+        """The schemas a relation name is looked up in: the search path, with the session's
+        temporary schema first unless the path places pg_temp itself."""
+        out = []
+        for part in self.settings.get("search_path", "").split(","):
+            p = part.strip()
+            if not p:
+                continue
+            if p == '"$user"' or p == "$user":
+                p = self.user
+            elif p.startswith('"') and p.endswith('"'):
+                p = p[1:-1]
+            else:
+                p = p.lower()
+            out.append(p)
+        if self.temp is not None:
+            name = self.temp.schema_name
+            if "pg_temp" in out:
+                out = [name if p == "pg_temp" else p for p in out]
+            else:
+                out.insert(0, name)
+        return out
+
+    def resolve_schema(self, name: str) -> str:
+        """pg_temp names this session's temporary schema."""
+        if name == "pg_temp" and self.temp is not None:
+            return self.temp.schema_name
+        return name
+
+    def current_schema(self) -> str | None:
+        cat = self.catalog()
+        for s in self.search_schemas():
+            if s.startswith("pg_temp"):
+                continue  # objects are created in the temporary schema only when asked to
+            if cat.schema(s) is not None:
+                return s
+        return None
+
+    def creation_schema(self) -> str:
+        s = self.current_schema()
+        if s is None:
+            raise SqlError("3F000", "no schema has been selected to create in")
+        return s
+
+    def timezone(self) -> datetime.tzinfo:
+        name = self.settings.get("timezone", "UTC")
+        cached = self._tz_cache
+        if cached is not None and cached[0] == name:
+            return cached[1]
+        from orbitdb.sql.types.pgtext.zones import session_zone
+
+        tz = session_zone(name)
+        self._tz_cache = (name, tz)
+        return tz
+
+    def statement_timestamp(self) -> datetime.datetime:
+        return self._stmt_time
+
+    def transaction_time(self) -> datetime.datetime:
+        return self._txn_start
+
+    def catalog(self) -> Catalog:
+        return self.txn.catalog if self.txn is not None else self.store.catalog
+
+    def sleep(self, seconds: float) -> None:
+        end = time.monotonic() + max(0.0, seconds)
+        while True:
+            left = end - time.monotonic()
+            if left <= 0:
+                return
+            if self.cancel_requested:
+                self.cancel_requested = False
+                if self.terminate_requested:
+                    raise SqlError("57P01", "terminating connection due to administrator command",
+                                   severity="FATAL")
+                raise SqlError("57014", "canceling statement due to user request")
+            ctx = getattr(_tls, "ctx", None)
+            if ctx is not None:
+                ctx.check()
+            time.sleep(min(left, 0.05))
+
+    # ---- transactions ----
+    @property
+    def _txn_has_run(self) -> bool:
+        return getattr(self, "_statements_in_txn", 0) > 0
+
+    def _begin_txn(self) -> Transaction:
+        iso = self.txn_isolation or self.settings["default_transaction_isolation"]
+        txn = self.store.begin(iso, self.txn_read_only, owner=self.backend_pid, temp=self.temp)
+        self._txn_start = datetime.datetime.now(_UTC)
+        self._statements_in_txn = 0
+        txn.lock_deadline = None
+        return txn
+
+    def begin_block(self, isolation: str | None = None, read_only: bool | None = None) -> None:
+        if self.in_block:
+            self.notices.append(Notice("WARNING", "25001", "there is already a transaction in progress"))
+            return
+        if self.txn is None:
+            self.txn = self._begin_txn()
+        self.in_block = True
+        if isolation:
+            self.txn_isolation = isolation
+            self.txn.isolation = isolation
+        if read_only is not None:
+            self.txn_read_only = read_only
+            self.txn.read_only = read_only
+
+    def commit(self) -> str:
+        """Ends the transaction; an aborted one rolls back (tag ROLLBACK)."""
+        if not self.in_block and (self.txn is None or self.implicit):
+            # inside an implicit transaction COMMIT commits it, with PostgreSQL's warning
+            self.notices.append(Notice("WARNING", "25P01", "there is no transaction in progress"))
+            if self.txn is None:
+                return "COMMIT"
+        if self.failed:
+            self._end(False)
+            return "ROLLBACK"
+        self._end(True)
+        return "COMMIT"
+
+    def rollback(self) -> None:
+        if not self.in_block and (self.txn is None or self.implicit):
+            self.notices.append(Notice("WARNING", "25P01", "there is no transaction in progress"))
+            if self.txn is None:
+                return
+        self._end(False)
+
+    def _end(self, commit: bool) -> None:
+        if self.live_streams:
+            self._discard_streams()
+        txn = self.txn
+        self.txn = None
+        self.in_block = False
+        self.failed = False
+        self.txn_isolation = None
+        self.txn_read_only = self.settings.get("default_transaction_read_only") == "on"
+        undo = self.txn_settings_undo
+        self.txn_settings_undo = []
+        try:
+            if txn is not None:
+                if commit:
+                    self._commit_txn(txn)
+                else:
+                    txn.rollback()
+        finally:
+            # settings: SET LOCAL always reverts; plain SET reverts on rollback
+            for key, old, local in reversed(undo):
+                if local or not commit:
+                    if self.settings.get(key) != old:
+                        self.changed[key] = old
+                    self.settings[key] = old
+
+    def _commit_txn(self, txn: Transaction) -> None:
+        try:
+            if self.temp is not None:
+                temp_on_commit(txn)
+            txn.commit(sync=self.settings.get("synchronous_commit", "on") != "off")
+        except StorageError as e:
+            raise SqlError(e.sqlstate, str(e), detail=e.detail) from e
+
+    # ---- the implicit transaction of a multi-statement Query or an extended-protocol pipeline ----
+    def begin_implicit(self) -> None:
+        """From here to end_implicit(), statements outside a transaction block share one implicit
+        transaction, begun by the first of them: PostgreSQL runs the statements of a
+        multi-statement Query, and the extended-protocol messages up to Sync, so. A BEGIN among
+        them opens a block that takes in what ran before it; a COMMIT or ROLLBACK ends the
+        implicit transaction (with a warning) and the statements after it start another."""
+        self.implicit = True
+
+    def end_implicit(self, commit: bool) -> None:
+        """The end of the Query message, or the Sync: the implicit transaction commits, or rolls
+        back when commit is False (a statement or message of it failed). A transaction block
+        begun inside stays open."""
+        self.implicit = False
+        if self.txn is not None and not self.in_block:
+            self._end(commit)
+
+    # ---- running statements ----
+    def execute_simple(self, sql: str) -> Iterator[Result | CopyIn | CopyOut]:
+        """The simple-query protocol: statements run in order; a multi-statement message runs
+        in one implicit transaction."""
+        stmts = split_statements(sql)
+        if len(stmts) < 2:
+            for st in stmts:
+                self.notices.extend(st.notices)
+                yield self._execute(st, None, [])
+            return
+        self.begin_implicit()
+        self.multi_statement = True
+        try:
+            for st in stmts:
+                self.notices.extend(st.notices)
+                result = self._execute(st, None, [])
+                yield result
+                _run_to_end(result)  # the wire has read the rows; an embedded caller may not have
+        except BaseException:
+            self.end_implicit(False)
+            raise
+        finally:
+            self.multi_statement = False
+        self.end_implicit(True)
+
+    def execute(self, sql: str, params: list[Any] | None = None) -> list[Result | CopyIn | CopyOut]:
+        """Runs every statement of sql with the same parameters (DB-API style)."""
+        stmts = split_statements(sql)
+        if not stmts:
+            return [Result("EMPTY")]
+        types = [param_type(v) for v in (params or [])]
+        out: list[Result | CopyIn | CopyOut] = []
+        for st in stmts:
+            if out:
+                _run_to_end(out[-1])  # each statement ends before the next starts
+            self.notices.extend(st.notices)
+            try:
+                p = self._statement_for(st, types) if params else None
+            except SqlError as e:
+                self._pass_notices(e)
+                raise
+            out.append(self._execute(st, p, list(params or [])))
+        return out
+
+    def _statement_for(self, st: Statement, types: list[SqlType]) -> Prepared:
+        """The statement object for st run with parameters of these types: the one made by an
+        earlier execute of the same text and types (its plan checked again when it runs), or a
+        new one, prepared now."""
+        key = (st.text, tuple([t.oid for t in types]))
+        p = self._statements.get(key)
+        if p is not None and p.compiled is not None and p.stmt is st:
+            return p
+        p = self._prepare_stmt(st, list(types))
+        if p.compiled is not None and len(st.text) <= _KEPT_STATEMENT_TEXT:
+            if len(self._statements) >= _KEPT_STATEMENTS:
+                self._statements.clear()
+            self._statements[key] = p
+        return p
+
+    def prepare(self, sql: str, param_oids: list[int] | None = None) -> Prepared:
+        stmts = split_statements(sql)
+        if len(stmts) > 1:
+            raise SqlError("42601", "cannot insert multiple commands into a prepared statement")
+        if not stmts:
+            return Prepared(sql, Statement("", "", 0), [], None)
+        types = [T.by_oid(o) if o else T.UNKNOWN for o in (param_oids or [])]
+        self.notices.extend(stmts[0].notices)  # given with the next statement's result
+        try:
+            return self._prepare_stmt(stmts[0], types)
+        except SqlError as e:
+            self._pass_notices(e)
+            raise
+
+    def execute_many(self, p: Prepared, param_rows: list[list[Any]]) -> int:
+        """Runs a prepared DML statement once per parameter row, as one statement
+        (executemany): returns the total row count."""
+        total = 0
+        if not param_rows:
+            return 0
+        p.extra["many"] = param_rows
+        try:
+            r = self._execute(p.stmt, p, list(param_rows[0]))
+        finally:
+            p.extra.pop("many", None)
+        if isinstance(r, Result) and r.rowcount > 0:
+            total = r.rowcount
+        return total
+
+    def execute_prepared(self, p: Prepared, params: list[Any], first_rows: int = FIRST_BATCH
+                         ) -> Result | CopyIn | CopyOut:
+        """first_rows: how many of a query's rows to produce before returning, at most (a portal
+        read with a row limit asks no more than it will send, as PostgreSQL produces no more)."""
+        if not p.stmt.text:
+            return Result("EMPTY")
+        return self._execute(p.stmt, p, list(params), first_rows)
+
+    def _prepare_stmt(self, st: Statement, types: list[SqlType]) -> Prepared:
+        p = Prepared(st.text, st, types, None)
+        if st.kind in _QUERY or st.kind in _DML:
+            with self._statement_scope():
+                try:
+                    self._compile(p)
+                except SqlError:
+                    if self.txn is None:
+                        raise
+                    raise
+        return p
+
+    def _compile(self, p: Prepared) -> Any:
+        from orbitdb.sql.plan.compiled import compile_statement
+
+        cat = self.catalog()
+        count = p.extra.get("param_count")  # a simple query's parameters: none, whatever its text names
+        key = (cat.version, id(cat), self.settings.get("search_path"), tuple(t.oid for t in p.param_types), count)
+        if p.compiled is not None and p.catalog_key == key:
+            return p.compiled
+        cache_key = (p.sql, key)
+        cached = self.plan_cache.get(cache_key)
+        if cached is not None:
+            p.compiled, p.param_types, p.columns = cached
+            p.catalog_key = key
+            return p.compiled
+        rt = Runtime(list(p.param_types), count)
+        compiled = compile_statement(self, p.stmt, rt)
+        p.compiled = compiled
+        p.param_types = rt.param_types
+        p.columns = compiled.columns
+        p.catalog_key = key
+        self.plan_cache[cache_key] = (compiled, list(rt.param_types), compiled.columns)
+        return compiled
+
+    class _Scope:
+        def __init__(self, s: Session) -> None:
+            self.s = s
+
+        def __enter__(self) -> None:
+            _tls.session = self.s
+            _tls.tz = self.s.timezone()
+            # numeric arithmetic needs orbitdb's precision in whatever thread runs the statement
+            # (a new thread starts with Python's default of 28 digits)
+            self.decimals = decimal.getcontext()
+            decimal.setcontext(NUMERIC_CONTEXT.copy())
+
+        def __exit__(self, *a: object) -> None:
+            _tls.session = None
+            decimal.setcontext(self.decimals)
+
+    def _statement_scope(self) -> Session._Scope:
+        return Session._Scope(self)
+
+    def _execute(self, st: Statement, p: Prepared | None, params: list[Any], first_rows: int = FIRST_BATCH
+                 ) -> Result | CopyIn | CopyOut:
+        """Runs one statement. The notices given before an error go with the error (PostgreSQL
+        sends them before it), not with the next statement's result."""
+        try:
+            return self._run_statement(st, p, params, first_rows)
+        except SqlError as e:
+            self._pass_notices(e)
+            raise
+
+    def _pass_notices(self, e: SqlError) -> None:
+        """Hands the pending notices to an error, which is sent after them."""
+        e.notices[:0] = self.notices
+        self.notices = []
+
+    def _run_statement(self, st: Statement, p: Prepared | None, params: list[Any], first_rows: int
+                       ) -> Result | CopyIn | CopyOut:
+        if self.closed:
+            raise SqlError("08003", "connection is closed")
+        if self.terminate_requested:
+            raise SqlError("57P01", "terminating connection due to administrator command", severity="FATAL")
+        kind = st.kind
+        self.cancel_requested = False
+        if self.live_streams:
+            self._settle_streams(kind)
+        if self.failed and not self._allowed_when_failed(st):
+            raise SqlError("25P02", "current transaction is aborted, commands ignored until end of transaction block")
+        if self.db.cluster is not None and kind not in _FREEING:
+            self.db.cluster.memory_budget.check("a new statement")
+        with self._statement_scope():
+            if kind in _TXN_CONTROL:
+                from orbitdb.sql.utility.statements import transaction_control
+
+                try:
+                    res = transaction_control(self, st)
+                except SqlError:
+                    raise
+                except Exception as e:
+                    raise internal_error(e, st.text) from e
+                if self.notices:
+                    res.notices.extend(self.notices)
+                    self.notices = []
+                return res
+            autocommit = self.txn is None and not self.implicit
+            if self.txn is None:
+                self.txn = self._begin_txn()
+                self.txn.single_statement = autocommit
+            txn = self.txn
+            assert txn is not None
+            self._stmt_time = datetime.datetime.now(_UTC)
+            if autocommit:
+                self._txn_start = self._stmt_time
+            txn.begin_statement()
+            ctx = ExecContext(self, txn, params)
+            ctx.statement_time = self._txn_start
+            timeout, lock_ms, deadlock_ms = self._timeouts()
+            if timeout > 0:
+                ctx.deadline = time.monotonic() + timeout / 1000.0
+            if lock_ms > 0:
+                txn.lock_deadline = time.monotonic() + lock_ms / 1000.0
+            txn.deadlock_timeout = deadlock_ms / 1000.0
+            txn.check = self._waiting_check(ctx)
+            _tls.ctx = ctx
+            self.current_query = st.text[:1024]  # as track_activity_query_size cuts it
+            self.running = True
+            result: Result | CopyIn | CopyOut | None = None
+            try:
+                result = self._dispatch(st, p, params, ctx)
+                self._statements_in_txn = getattr(self, "_statements_in_txn", 0) + 1
+            except StorageError as e:
+                self._fail(autocommit)
+                raise SqlError(e.sqlstate, str(e), detail=e.detail) from e
+            except SqlError:
+                self._fail(autocommit)
+                raise
+            except RecursionError:
+                self._fail(autocommit)
+                raise SqlError("54001", "stack depth limit exceeded") from None
+            except Exception as e:  # a bug below: XX000 naming the statement, never Python's text
+                self._fail(autocommit)
+                raise internal_error(e, st.text) from e
+            except BaseException:
+                self._fail(autocommit)
+                raise
+            finally:
+                _tls.ctx = None
+                txn.lock_deadline = None
+                self.running = False
+                if not isinstance(getattr(result, "rows", None), (QueryRows, RowStream)):
+                    spill.release(ctx, len(st.text))  # its temporary files, what its context held
+                # (rows produced as they are read release them when their RowStream stops)
+            if isinstance(result, (CopyIn, CopyOut)):
+                result.autocommit = autocommit  # type: ignore[attr-defined]
+                return result
+            if isinstance(result.rows, QueryRows):
+                # the rows are produced as they are read; the statement (and an autocommitted
+                # statement's transaction) ends when they are exhausted or closed
+                stream = RowStream(self, result.rows, autocommit and self.txn is txn, result, timeout, lock_ms)
+                result.rows = stream
+                # its first rows now: a small result is complete (and an autocommitted statement
+                # ended) here; an error in the first row comes before the RowDescription, as an
+                # error in a constant expression does in PostgreSQL (it fails when planned)
+                stream.prefetch(first_rows)
+                if stream.notices:
+                    result.notices.extend(stream.take_notices())
+                rows = stream.complete_rows()
+                if rows is not None:
+                    result.rows = rows
+            elif autocommit and self.txn is txn:
+                self._end(True)
+            if self.notices:
+                result.notices.extend(self.notices)
+                self.notices = []
+            return result
+
+    def _settle_streams(self, kind: str) -> None:
+        """Before a statement: a query that was its own transaction and whose rows were not all
+        read ends now (its caller has moved on). A portal of the transaction keeps its rows, but
+        the statement could change what they are made of (its writes, a READ COMMITTED snapshot),
+        so the rest of them are produced first, an error kept for the Execute that reaches it."""
+        for stream in list(self.live_streams):
+            if stream.autocommit:
+                stream.close()
+            elif kind not in _TXN_CONTROL:
+                stream.materialize(defer_failure=True)
+
+    def _discard_streams(self) -> None:
+        """The transaction ends: its queries still producing rows stop first."""
+        streams, self.live_streams = self.live_streams, []
+        for stream in streams:
+            stream.discard()
+
+    def _waiting_check(self, ctx: ExecContext) -> Callable[[], None]:
+        """What a lock wait calls every few milliseconds: cancel, statement_timeout, and
+        a client that went away (its session is ending; nothing is left to wait for)."""
+
+        def check() -> None:
+            ctx.check()
+            gone = self.client_gone
+            if gone is not None and gone():
+                raise SqlError("57P01", "terminating connection because the client went away")
+
+        return check
+
+    def _normalized_prepared(self, st: Statement, norm: Any) -> Prepared:
+        p = Prepared(norm.text, Statement(norm.text, st.kind, st.offset), [param_type(v) for v in norm.values], None)
+        self._compile(p)
+        return p
+
+    def _fail(self, autocommit: bool) -> None:
+        if not self.in_block:
+            self._end(False)  # a statement by itself, or the implicit transaction it is part of
+            return
+        self.failed = True  # an explicit block stays, aborted, until it ends
+        # as PostgreSQL aborts at the error, not at ROLLBACK: the failed (sub)transaction's
+        # changes are undone and its locks released now
+        txn = self.txn
+        if txn is not None:
+            if txn.savepoints:
+                txn.rollback_to(txn.savepoints[-1][0])
+            else:
+                self._discard_streams()
+                txn.rollback()
+
+    def _allowed_when_failed(self, st: Statement) -> bool:
+        if st.kind in ("ROLLBACK", "ABORT", "COMMIT", "END"):
+            return True
+        if st.kind == "PREPARE":
+            return False
+        return False
+
+    def finish_copy(self, autocommit: bool, ok: bool) -> None:
+        if autocommit and self.txn is not None:
+            self._end(ok)
+        elif not ok:
+            self._fail(False)
+
+    def _dispatch(self, st: Statement, p: Prepared | None, params: list[Any], ctx: ExecContext) -> Any:
+        kind = st.kind
+        if kind in _QUERY or kind in _DML:
+            if p is None:
+                norm = normalize_literals(st.text) if not params else None
+                if norm is not None:
+                    # literals become parameters: one plan for every statement of this shape
+                    try:
+                        p = self._normalized_prepared(st, norm)
+                        params = norm.values
+                    except SqlError:
+                        p = None
+                if p is None:
+                    p = Prepared(st.text, st, [param_type(v) for v in params], None)
+                    if not params:
+                        p.extra["param_count"] = 0
+            compiled = self._compile(p)
+            single = ctx.txn is not None and ctx.txn.single_statement
+            for _ in range(16):
+                if not take_relation_locks(compiled, ctx, single):
+                    break
+                compiled = self._compile(p)  # DDL committed while we waited for a lock
+            many = p.extra.get("many")
+            compiled.rt.ctx = ctx
+            if many is not None:
+                count = 0
+                types = p.param_types
+                for row in many:
+                    ctx.params = convert_params(row, types)
+                    r = compiled.run(ctx)
+                    count += sum(1 for _ in r.rows) if isinstance(r.rows, QueryRows) else max(r.rowcount, 0)
+                return Result(r.command_tag.rsplit(" ", 1)[0] + f" {count}", None, [], count)
+            ctx.params = convert_params(params, p.param_types)
+            return compiled.run(ctx)
+        if kind == "EXPLAIN":
+            from orbitdb.sql.utility.statements import explain
+
+            return explain(self, st, params, ctx)
+        if kind in ("SET", "RESET", "SHOW", "DISCARD"):
+            from orbitdb.sql.utility.statements import settings_statement
+
+            return settings_statement(self, st)
+        if kind == "LOCK":
+            from orbitdb.sql.utility.locktable import lock_table
+
+            return lock_table(self, st, ctx)
+        if kind == "COPY":
+            from orbitdb.sql.exec.copycmd import copy_statement
+
+            return copy_statement(self, st, ctx)
+        if kind in ("CREATE", "DROP", "ALTER"):
+            from orbitdb.sql.cluster.databases import database_statement, is_database_statement
+
+            if is_database_statement(st):
+                return database_statement(self, st)
+            from orbitdb.sql.cluster.roles import is_role_statement, role_statement
+
+            if is_role_statement(st):
+                return role_statement(self, st)
+        if kind in _DDL or kind in ("ANALYZE", "VACUUM", "CHECKPOINT", "REINDEX", "CLUSTER", "LISTEN",
+                                    "UNLISTEN", "NOTIFY", "LOCK", "DO", "SECURITY", "LOAD", "REFRESH",
+                                    "DEALLOCATE", "EXECUTE", "FETCH", "CLOSE", "DECLARE", "MOVE"):
+            from orbitdb.sql.ddl.commands import ddl_statement
+
+            return ddl_statement(self, st, ctx, params)
+        if kind == "SELECTINTO":
+            pass
+        raise SqlError("42601", f'syntax error at or near "{st.text.split()[0] if st.text.split() else ""}"',
+                       position=1)
+
+
+def _run_to_end(result: Result | CopyIn | CopyOut) -> None:
+    """Produces what is left of a query's rows and keeps them; raises its error."""
+    if isinstance(result, Result) and isinstance(result.rows, RowStream):
+        error = result.rows.materialize()
+        if error is not None:
+            raise error
+
+
+def param_type(v: Any) -> SqlType:
+    """The SQL type a Python parameter value is sent as (psycopg's adaptation)."""
+    import decimal
+    import uuid
+
+    from orbitdb.storage.interval import Interval
+
+    if v is None or isinstance(v, str):
+        return T.UNKNOWN
+    if isinstance(v, bool):
+        return T.BOOL
+    if isinstance(v, int):
+        if -2147483648 <= v <= 2147483647:
+            return T.INT4
+        if -9223372036854775808 <= v <= 9223372036854775807:
+            return T.INT8
+        return T.NUMERIC
+    if isinstance(v, float):
+        return T.FLOAT8
+    if isinstance(v, decimal.Decimal):
+        return T.NUMERIC
+    if isinstance(v, (bytes, bytearray, memoryview)):
+        return T.BYTEA
+    if isinstance(v, datetime.datetime):
+        return T.TIMESTAMPTZ if v.tzinfo is not None else T.TIMESTAMP
+    if isinstance(v, datetime.date):
+        return T.DATE
+    if isinstance(v, datetime.time):
+        return T.TIMETZ if v.tzinfo is not None else T.TIME
+    if isinstance(v, (datetime.timedelta, Interval)):
+        return T.INTERVAL
+    if isinstance(v, uuid.UUID):
+        return T.UUID
+    if isinstance(v, dict):
+        return T.JSONB
+    if isinstance(v, (list, tuple)):
+        inner = [param_type(x) for x in v if x is not None]
+        elem = inner[0] if inner else T.TEXT
+        if elem.oid == T.UNKNOWN.oid:
+            elem = T.TEXT
+        return T.array_of(elem)
+    if hasattr(v, "adapted"):  # psycopg2.extras.Json, Json(None) included (JSON null)
+        return T.JSONB
+    return T.UNKNOWN
+
+
+_CONVERTERS: dict[tuple[int, type], Any] = {}
+
+
+def _converter_for(t: SqlType, py: type) -> Any:
+    """How a Python value of type py becomes a value of SQL type t (None: as it is)."""
+    key = (t.oid, py)
+    if key in _CONVERTERS:
+        return _CONVERTERS[key]
+    import decimal
+
+    from orbitdb.sql.types.casts import EXPLICIT, find_cast
+
+    conv: Any = None
+    if py is str and t.oid not in T.STRING_OIDS:
+        conv = find_cast(T.UNKNOWN, t, EXPLICIT)
+    elif py in (bytearray, memoryview):
+        conv = bytes
+    elif py is tuple:
+        conv = list
+    elif py is datetime.timedelta:
+        from orbitdb.storage.interval import Interval
+
+        conv = Interval.from_timedelta
+    elif t.oid == T.NUMERIC.oid and py is float:
+        conv = lambda v: decimal.Decimal(repr(v))
+    elif t.oid == T.NUMERIC.oid and py is int:
+        conv = decimal.Decimal
+    elif t.oid in (T.FLOAT8.oid, T.FLOAT4.oid) and py is int:
+        conv = float
+    elif t.oid == T.TIMESTAMPTZ.oid and py is datetime.datetime:
+        conv = lambda v: v.astimezone(_UTC) if v.tzinfo is not None else v
+    elif t.oid in (T.JSON.oid, T.JSONB.oid):
+        from orbitdb.sql.expr.jsonops import python_json  # None inside, or a Json(None), is JSON null
+
+        conv = lambda v: python_json(getattr(v, "adapted", v), t.oid == T.JSONB.oid)
+    _CONVERTERS[key] = conv
+    return conv
+
+
+def convert_params(params: list[Any], types: list[SqlType]) -> list[Any]:
+    """Brings parameter values to their (declared or inferred) types."""
+    out = list(params)
+    if len(out) < len(types):
+        raise SqlError("08P01", f"bind message supplies {len(out)} parameters, but prepared statement requires {len(types)}")
+    for i, t in enumerate(types):
+        v = out[i]
+        if v is None:
+            continue
+        if isinstance(v, (str, list, tuple)) and _holds_nul(v):
+            raise SqlError("22021", 'invalid byte sequence for encoding "UTF8": 0x00')
+        if isinstance(v, list) and t.elem is not None and T.strip(t.elem).oid not in (T.JSON.oid, T.JSONB.oid):
+            check_array_depth(v)
+        conv = _converter_for(t, type(v))
+        if conv is not None:
+            out[i] = conv(v)
+    return out
+
+
+def _holds_nul(v: str | list[Any] | tuple[Any, ...]) -> bool:
+    """Whether a text parameter (or an array's text element) holds NUL, which PostgreSQL's text
+    cannot (22021, as for a literal)."""
+    if isinstance(v, str):
+        return "\x00" in v
+    return any(isinstance(x, (str, list, tuple)) and _holds_nul(x) for x in v)
+
+
+def column_of(name: str, t: SqlType, table_oid: int = 0, attnum: int = 0) -> Column:
+    if t.oid == T.UNKNOWN.oid:
+        t = T.TEXT  # an unresolved literal is reported as text, as PostgreSQL does
+    return Column(name, t.oid, t.typlen if t.typlen > 0 else -1, t.typmod, table_oid, attnum)
+
+
+__all__ = ["Database", "Prepared", "Session", "SqlError", "current_timezone", "exp"]

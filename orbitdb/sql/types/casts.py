@@ -1,0 +1,397 @@
+"""Casts between types with PostgreSQL's rules: which casts exist and in which
+contexts (implicit, assignment, explicit), and what they do to values."""
+
+from __future__ import annotations
+
+import datetime
+import json
+import math
+from collections.abc import Callable
+from decimal import Decimal
+from typing import Any
+
+from orbitdb.sql import types as T
+from orbitdb.sql.errors import SqlError
+from orbitdb.sql.types import SqlType
+from orbitdb.sql.types.numeric import CHECK_INT2, CHECK_INT4, CHECK_INT8, apply_numeric_typmod
+from orbitdb.sql.types.textio import from_text, to_text
+from orbitdb.storage.jsonnull import JSON_NULL
+
+Fn = Callable[[Any], Any]
+IMPLICIT, ASSIGNMENT, EXPLICIT = 0, 1, 2
+
+_INT_CHECK = {T.INT2.oid: CHECK_INT2, T.INT4.oid: CHECK_INT4, T.INT8.oid: CHECK_INT8}
+_INTS = (T.INT2.oid, T.INT4.oid, T.INT8.oid)
+_OIDISH = (T.OID.oid, T.REGCLASS.oid, T.REGTYPE.oid, T.REGPROC.oid, T.REGNAMESPACE.oid, T.REGROLE.oid,
+           T.REGPROCEDURE.oid)
+_TEXTS = (T.TEXT.oid, T.VARCHAR.oid, T.BPCHAR.oid, T.NAME.oid, T.CHAR.oid)
+_NUMS = (T.INT2.oid, T.INT4.oid, T.INT8.oid, T.NUMERIC.oid, T.FLOAT4.oid, T.FLOAT8.oid)
+
+
+def _float_to_int(check: Fn, name: str) -> Fn:
+    def conv(v: float) -> int:
+        if math.isnan(v) or math.isinf(v):
+            raise SqlError("22003", f"{name} out of range")
+        return check(round(v))
+
+    return conv
+
+
+def _numeric_to_int(check: Fn, name: str) -> Fn:
+    def conv(v: Decimal) -> int:
+        if not v.is_finite():
+            raise SqlError("0A000", f"cannot convert {'NaN' if v.is_nan() else 'infinity'} to {name}")
+        return check(int(v.to_integral_value()))
+
+    return conv
+
+
+def _numeric_to_float8(v: Decimal) -> float:
+    """numeric_float8: a value past double's range, or one that would become zero, is 22003
+    naming the value (PostgreSQL reads the numeric's text with strtod)."""
+    f = float(v)
+    if (math.isinf(f) and v.is_finite()) or (f == 0.0 and not v.is_zero()):
+        from orbitdb.sql.types.pgtext.numbers import format_numeric
+
+        raise SqlError("22003", f'"{format_numeric(v)}" is out of range for type double precision')
+    return f
+
+
+def _to_float4(v: Any) -> float:
+    f = float(v)
+    if not math.isinf(f) and not math.isnan(f) and abs(f) > 3.4028234663852886e38:
+        raise SqlError("22003", "value out of range: overflow")
+    # round through single precision so the value is what a real column holds
+    import struct
+
+    return struct.unpack("f", struct.pack("f", f))[0] if not math.isinf(f) else f
+
+
+def _float_to_numeric(digits: int) -> Fn:
+    def conv(v: float) -> Decimal:
+        if math.isnan(v):
+            return Decimal("NaN")
+        if math.isinf(v):
+            return Decimal("Infinity") if v > 0 else Decimal("-Infinity")
+        return Decimal(format(v, f".{digits}g"))
+
+    return conv
+
+
+def _bool_to_int(v: bool) -> int:
+    return 1 if v else 0
+
+
+def varchar_limit(n: int, explicit: bool) -> Fn:
+    def conv(v: str) -> str:
+        if len(v) <= n:
+            return v
+        # an explicit cast truncates; assignment only drops trailing spaces
+        if explicit or v[n:].strip(" ") == "":
+            return v[:n]
+        raise SqlError("22001", f"value too long for type character varying({n})")
+
+    return conv
+
+
+def bpchar_limit(n: int, explicit: bool) -> Fn:
+    def conv(v: str) -> str:
+        if len(v) <= n:
+            return v.ljust(n)
+        if explicit or v[n:].strip(" ") == "":
+            return v[:n]
+        raise SqlError("22001", f"value too long for type character({n})")
+
+    return conv
+
+
+def typmod_fn(t: SqlType, explicit: bool) -> Fn | None:
+    """The coercion a type modifier applies (varchar length, numeric scale)."""
+    if t.typmod < 0:
+        return None
+    if t.oid == T.VARCHAR.oid:
+        return varchar_limit(t.typmod - 4, explicit)
+    if t.oid == T.BPCHAR.oid:
+        return bpchar_limit(t.typmod - 4, explicit)
+    if t.oid == T.NUMERIC.oid:
+        mod = t.typmod
+        return lambda v: apply_numeric_typmod(v, mod)
+    if t.oid in (T.TIMESTAMP.oid, T.TIMESTAMPTZ.oid, T.TIME.oid, T.TIMETZ.oid):
+        digits = t.typmod
+        if digits >= 6:
+            return None
+        q = 10 ** (6 - digits)
+
+        def round_usec(v: Any) -> Any:
+            us = v.microsecond
+            r = (us + q // 2) // q * q
+            if isinstance(v, datetime.time):
+                total = ((v.hour * 60 + v.minute) * 60 + v.second) * 1_000_000 + r
+                secs, us2 = divmod(total, 1_000_000)
+                if secs >= 86400:  # PostgreSQL's 24:00:00 has no Python form: keep the last instant
+                    return datetime.time(23, 59, 59, 999999, v.tzinfo)
+                return datetime.time(secs // 3600, secs // 60 % 60, secs % 60, us2, v.tzinfo)
+            return v.replace(microsecond=0) + datetime.timedelta(microseconds=r)
+
+        return round_usec
+    return None
+
+
+def _date_to_ts(v: datetime.date) -> datetime.datetime:
+    return datetime.datetime(v.year, v.month, v.day)
+
+
+def _chain(*fns: Fn | None) -> Fn:
+    real = [f for f in fns if f is not None]
+    if len(real) == 1:
+        return real[0]
+
+    def run(v: Any) -> Any:
+        for f in real:
+            v = f(v)
+        return v
+
+    return run
+
+
+def _tz() -> Any:
+    from orbitdb.sql.session.session import current_timezone
+
+    return current_timezone()
+
+
+def reg_to_text(v: int, oid: int) -> str:
+    """regclass / regtype / regnamespace output: the object's name, or the number ("-" for the
+    invalid oid 0, as every reg* output function prints it)."""
+    if v == 0:
+        return "-"
+    if oid == T.REGTYPE.oid:
+        t = T.BY_OID.get(v)
+        return t.display() if t is not None else str(v)
+    from orbitdb.sql.session.session import current_session
+
+    s = current_session()
+    if s is None:
+        return str(v)
+    cat = s.catalog()
+    if oid == T.REGCLASS.oid:
+        obj = cat.objects.get(v)
+        name = getattr(obj, "name", None)
+        if name is None:
+            for t in cat.tables():
+                for ix in t.indexes:
+                    if ix.oid == v:
+                        name, obj = ix.name, t
+        if name is None:
+            return str(v)
+        schema = getattr(obj, "schema", None)
+        return name if schema is None or schema in s.search_schemas() else f"{schema}.{name}"
+    if oid == T.REGNAMESPACE.oid:
+        if v == 11:
+            return "pg_catalog"
+        obj = cat.objects.get(v)
+        return getattr(obj, "name", str(v))
+    if oid == T.REGROLE.oid:
+        return s.user
+    return str(v)
+
+
+def _text_out(oid: int) -> Fn:
+    if oid in _TEXTS:
+        return lambda v: v
+    if oid in _OIDISH and oid != T.OID.oid:
+        return lambda v: reg_to_text(v, oid)
+    if oid == T.BOOL.oid:
+        return lambda v: "true" if v else "false"
+    if oid in (T.TIMESTAMPTZ.oid, T.TIMETZ.oid):
+        return lambda v: to_text(v, oid, _tz())
+    return lambda v: to_text(v, oid)
+
+
+def _text_in(oid: int) -> Fn:
+    if oid in (T.TIMESTAMPTZ.oid, T.TIMETZ.oid):
+        return lambda v: from_text(v, oid, _tz())
+    if oid in _OIDISH and oid != T.OID.oid:
+        from orbitdb.sql.types.regtypes import text_to_reg
+
+        return lambda v: text_to_reg(v, oid)
+    return lambda v: from_text(v, oid)
+
+
+def _array_cast(src: SqlType, dst: SqlType, ctx: int) -> Fn | None:
+    assert src.elem is not None and dst.elem is not None
+    inner = find_cast(src.elem, dst.elem, ctx)
+    if inner is None:
+        return None
+
+    def conv(v: list[Any]) -> list[Any]:
+        return [None if x is None else (conv(x) if isinstance(x, list) else inner(x)) for x in v]
+
+    return conv
+
+
+def _tstz_to_ts(v: datetime.datetime) -> datetime.datetime:
+    return v.astimezone(_tz()).replace(tzinfo=None)
+
+
+def _ts_to_tstz(v: datetime.datetime) -> datetime.datetime:
+    from orbitdb.sql.types.pgtext.zones import local_to_utc
+
+    return local_to_utc(v, _tz())
+
+
+def _json_to_jsonb(v: Any) -> Any:
+    from orbitdb.sql.expr.jsonops import normalize_jsonb  # jsonops compiles expressions, which import casts
+
+    return normalize_jsonb(v)
+
+
+def find_cast(src: SqlType, dst: SqlType, ctx: int = EXPLICIT) -> Fn | None:
+    """The cast function from src to dst allowed in ctx, or None if there is none.
+    Includes the destination's type modifier."""
+    s, d = src.oid, dst.oid
+    tm = typmod_fn(dst, ctx == EXPLICIT)
+    if s == d and src.elem is None:
+        return tm or (lambda v: v)
+    if s in (T.INT2VECTOR.oid, T.OIDVECTOR.oid) and dst.elem is not None and dst.elem.oid in (
+            T.INT2.oid, T.INT4.oid, T.INT8.oid, T.OID.oid):
+        return lambda v: list(v)
+    if src.elem is not None and dst.elem is not None:
+        return _array_cast(src, dst, ctx)
+    base = _base_cast(src, dst, ctx)
+    if base is None:
+        return None
+    return _chain(base, tm) if tm is not None else base
+
+
+def _base_cast(src: SqlType, dst: SqlType, ctx: int) -> Fn | None:
+    s, d = src.oid, dst.oid
+    if s == T.UNKNOWN.oid:
+        return _text_in(d) if d not in _TEXTS else (lambda v: v)
+    # numbers
+    if s in _INTS and d in _INTS:
+        if T.NUMERIC_RANK[d] >= T.NUMERIC_RANK[s]:
+            return lambda v: v
+        return _INT_CHECK[d] if ctx >= ASSIGNMENT else None
+    if s in _INTS and d == T.NUMERIC.oid:
+        return Decimal
+    if s in _INTS and d in (T.FLOAT4.oid, T.FLOAT8.oid):
+        return float if d == T.FLOAT8.oid else _to_float4
+    if s == T.NUMERIC.oid and d in _INTS:
+        return _numeric_to_int(_INT_CHECK[d], T.INT_RANGES[d][2]) if ctx >= ASSIGNMENT else None
+    if s == T.NUMERIC.oid and d in (T.FLOAT4.oid, T.FLOAT8.oid):
+        return _numeric_to_float8 if d == T.FLOAT8.oid else _to_float4
+    if s in (T.FLOAT4.oid, T.FLOAT8.oid) and d in _INTS:
+        return _float_to_int(_INT_CHECK[d], T.INT_RANGES[d][2]) if ctx >= ASSIGNMENT else None
+    if s in (T.FLOAT4.oid, T.FLOAT8.oid) and d == T.NUMERIC.oid:
+        return _float_to_numeric(6 if s == T.FLOAT4.oid else 15) if ctx >= ASSIGNMENT else None
+    if s == T.FLOAT4.oid and d == T.FLOAT8.oid:
+        return lambda v: v
+    if s == T.FLOAT8.oid and d == T.FLOAT4.oid:
+        return _to_float4 if ctx >= ASSIGNMENT else None
+    if s in _INTS + (T.OID.oid,) and d in _OIDISH:
+        return lambda v: v
+    if s in _OIDISH and d in _INTS + _OIDISH:
+        return (lambda v: v) if ctx >= (IMPLICIT if d in _OIDISH or d == T.INT8.oid else ASSIGNMENT) else None
+    if s in _INTS and d == T.BOOL.oid:
+        return (lambda v: v != 0) if ctx == EXPLICIT and s == T.INT4.oid else None
+    if s == T.BOOL.oid and d in _INTS:
+        return _bool_to_int if ctx == EXPLICIT and d == T.INT4.oid else None
+    # strings
+    if s in _TEXTS and d in _TEXTS:
+        if s == T.BPCHAR.oid:
+            return lambda v: v.rstrip(" ")
+        if d == T.CHAR.oid:
+            return (lambda v: v[:1]) if ctx >= ASSIGNMENT else None
+        return lambda v: v
+    if d in _TEXTS:
+        # any type -> text: implicit only for the string category, assignment/explicit otherwise
+        if ctx == IMPLICIT:
+            return None
+        return _text_out(s)
+    if s in _TEXTS:
+        return _text_in(d) if ctx == EXPLICIT else None
+    # date and time
+    if s == T.DATE.oid and d == T.TIMESTAMP.oid:
+        return _date_to_ts
+    if s == T.DATE.oid and d == T.TIMESTAMPTZ.oid:
+        return lambda v: _ts_to_tstz(_date_to_ts(v))
+    if s == T.TIMESTAMP.oid and d == T.TIMESTAMPTZ.oid:
+        return _ts_to_tstz
+    if s == T.TIMESTAMPTZ.oid and d == T.TIMESTAMP.oid:
+        return _tstz_to_ts if ctx >= ASSIGNMENT else None
+    if s == T.TIMESTAMP.oid and d == T.DATE.oid:
+        return (lambda v: v.date()) if ctx >= ASSIGNMENT else None
+    if s == T.TIMESTAMPTZ.oid and d == T.DATE.oid:
+        return (lambda v: _tstz_to_ts(v).date()) if ctx >= ASSIGNMENT else None
+    if s == T.TIMESTAMP.oid and d == T.TIME.oid:
+        return (lambda v: v.time()) if ctx >= ASSIGNMENT else None
+    if s == T.TIMESTAMPTZ.oid and d == T.TIME.oid:
+        return (lambda v: _tstz_to_ts(v).time()) if ctx >= ASSIGNMENT else None
+    if s == T.TIMETZ.oid and d == T.TIME.oid:
+        return (lambda v: v.replace(tzinfo=None)) if ctx >= ASSIGNMENT else None
+    if s == T.TIME.oid and d == T.TIMETZ.oid:
+        return lambda v: v.replace(tzinfo=datetime.timezone.utc) if v.tzinfo is None else v
+    if s == T.TIME.oid and d == T.INTERVAL.oid:
+        from orbitdb.storage.interval import Interval
+
+        return lambda v: Interval(0, 0, ((v.hour * 60 + v.minute) * 60 + v.second) * 1_000_000 + v.microsecond)
+    if s == T.INTERVAL.oid and d == T.TIME.oid:
+        def iv_to_time(v: Any) -> datetime.time:
+            us = v.microseconds % 86_400_000_000
+            secs, us = divmod(us, 1_000_000)
+            return datetime.time(secs // 3600, secs // 60 % 60, secs % 60, us)
+
+        return iv_to_time if ctx >= ASSIGNMENT else None
+    # json
+    if s in (T.JSON.oid, T.JSONB.oid) and d in (T.JSON.oid, T.JSONB.oid):
+        return _json_to_jsonb if ctx >= ASSIGNMENT or s == d else None
+    if s == T.JSONB.oid and d in _NUMS + (T.BOOL.oid,) and ctx == EXPLICIT:
+        return _jsonb_scalar(dst)
+    return None
+
+
+def _jsonb_scalar(dst: SqlType) -> Fn:
+    name = dst.name
+
+    def conv(v: Any) -> Any:
+        if dst.oid == T.BOOL.oid:
+            if isinstance(v, bool):
+                return v
+            raise SqlError("22023", f"cannot cast jsonb {_json_kind(v)} to type boolean")
+        if isinstance(v, bool) or not isinstance(v, (int, float, Decimal)):
+            raise SqlError("22023", f"cannot cast jsonb {_json_kind(v)} to type {name}")
+        if dst.oid in _INTS:
+            return _INT_CHECK[dst.oid](round(v) if not isinstance(v, int) else v)
+        if dst.oid == T.NUMERIC.oid:
+            return Decimal(str(v))
+        return float(v)
+
+    return conv
+
+
+def _json_kind(v: Any) -> str:
+    if v is JSON_NULL:
+        return "null"
+    if isinstance(v, bool):
+        return "boolean"
+    if isinstance(v, (int, float, Decimal)):
+        return "numeric"
+    if isinstance(v, str):
+        return "string"
+    if isinstance(v, list):
+        return "array"
+    return "object"
+
+
+def can_implicit(src: SqlType, dst: SqlType) -> bool:
+    return find_cast(src, dst, IMPLICIT) is not None
+
+
+def cast_error(src: SqlType, dst: SqlType) -> SqlError:
+    return SqlError("42846", f"cannot cast type {src.display()} to {dst.display()}")
+
+
+def json_dumps_pg(v: Any) -> str:
+    """jsonb's text form: ", " and ": " separators, keys as stored."""
+    return json.dumps(v, ensure_ascii=False, separators=(", ", ": "), default=str)

@@ -1,0 +1,1 @@
+"""Utility statements: transaction control, SET/SHOW, EXPLAIN, LOCK, maintenance commands."""

@@ -1,0 +1,286 @@
+"""Maintenance statements: ANALYZE, VACUUM, CLUSTER, CHECKPOINT, REINDEX and REFRESH MATERIALIZED
+VIEW, plus DEALLOCATE. Each checks what it names as PostgreSQL does (the relation, its columns,
+its index, the transaction block) and then does what orbitdb's storage needs, which is often
+nothing: the LSM engine keeps no dead tuples (VACUUM), no planner statistics (ANALYZE) and no heap
+order (CLUSTER). CHECKPOINT flushes the engine's memtable; REINDEX rebuilds the indexes.
+docs/compatibility.md lists each case and why it changes no result."""
+
+from __future__ import annotations
+
+import re
+from typing import TYPE_CHECKING
+
+from orbitdb.sql.errors import SqlError
+from orbitdb.sql.plan.scope import ExecContext
+from orbitdb.sql.session.result import Notice, Result
+from orbitdb.storage.catalog import TableDef
+from orbitdb.storage.errors import StorageError
+from orbitdb.storage.lockmodes import SHARE
+from orbitdb.storage.txn import index_prefix
+
+if TYPE_CHECKING:
+    from orbitdb.sql.session.session import Session
+
+_TOKEN = re.compile(r'"(?:[^"]|"")*"|[A-Za-z_][A-Za-z_0-9$]*|\d+|\'(?:[^\']|\'\')*\'|\S')
+
+
+def tokens(text: str) -> list[str]:
+    from orbitdb.sql.parse.parser import _strip_comments
+
+    return _TOKEN.findall(_strip_comments(text).strip().rstrip(";"))
+
+
+def _name(tok: str) -> str:
+    if tok.startswith('"'):
+        return tok[1:-1].replace('""', '"')
+    return tok.lower()
+
+
+class Words:
+    """A cursor over a statement's tokens."""
+
+    def __init__(self, text: str) -> None:
+        self.toks = tokens(text)
+        self.i = 0
+
+    def peek(self, k: int = 0) -> str:
+        j = self.i + k
+        return self.toks[j].upper() if j < len(self.toks) else ""
+
+    def take(self, *words: str) -> bool:
+        """Consumes the words if they come next."""
+        if all(self.peek(k) == w for k, w in enumerate(words)):
+            self.i += len(words)
+            return True
+        return False
+
+    def next(self) -> str:
+        tok = self.toks[self.i] if self.i < len(self.toks) else ""
+        self.i += 1
+        return tok
+
+    def at_end(self) -> bool:
+        return self.i >= len(self.toks)
+
+    def qualified_name(self) -> list[str]:
+        tok = self.next()
+        if not tok or not (tok[0].isalpha() or tok[0] in '_"'):
+            raise SqlError("42601", f'syntax error at or near "{tok}"' if tok else "syntax error at end of input")
+        parts = [_name(tok)]
+        while self.peek() == ".":
+            self.i += 1
+            parts.append(_name(self.next()))
+        return parts
+
+    def paren_list(self) -> list[str]:
+        """(a, b, ...) as names (or option words), if a parenthesis comes next."""
+        out: list[str] = []
+        if self.peek() != "(":
+            return out
+        self.i += 1
+        depth = 1
+        item: list[str] = []
+        while not self.at_end():
+            tok = self.next()
+            if tok == "(":
+                depth += 1
+            elif tok == ")":
+                depth -= 1
+                if depth == 0:
+                    break
+            if tok == "," and depth == 1:
+                out.append(" ".join(item))
+                item = []
+            else:
+                item.append(tok)
+        if item:
+            out.append(" ".join(item))
+        return out
+
+    def expect_end(self) -> None:
+        if not self.at_end():
+            raise SqlError("42601", f'syntax error at or near "{self.toks[self.i]}"')
+
+
+def find_relation(s: Session, parts: list[str]) -> TableDef | None:
+    """A table or view by (possibly schema-qualified) name along search_path."""
+    cat = s.catalog()
+    schemas = [parts[-2]] if len(parts) > 1 else s.search_schemas()
+    for sch in schemas:
+        t = cat.table(sch, parts[-1])
+        if t is not None:
+            return t
+    return None
+
+
+def _require_relation(s: Session, parts: list[str]) -> TableDef:
+    t = find_relation(s, parts)
+    if t is None:
+        raise SqlError("42P01", f'relation "{parts[-1]}" does not exist')
+    return t
+
+
+def _require_table(s: Session, parts: list[str]) -> TableDef:
+    t = _require_relation(s, parts)
+    if t.kind != "r":
+        raise SqlError("42809", f'"{t.name}" is not a table or materialized view')
+    return t
+
+
+def _outside_block(s: Session, what: str) -> None:
+    if s.in_block or s.implicit:
+        raise SqlError("25001", f"{what} cannot run inside a transaction block")
+
+
+def _tables_and_columns(s: Session, w: Words, verb: str, with_analyze: bool) -> None:
+    """table [(column, ...)] [, ...]: each must exist; a view is skipped with PostgreSQL's warning."""
+    while not w.at_end():
+        t = _require_relation(s, w.qualified_name())
+        cols = w.paren_list()
+        if cols and not with_analyze:
+            raise SqlError("0A000", "ANALYZE option must be specified when a column list is provided")
+        if t.kind != "r":
+            s.notices.append(Notice("WARNING", "01000", f'skipping "{t.name}" --- cannot {verb} non-tables or '
+                                    "special system tables"))
+        for c in cols:
+            if t.column(_name(c)) is None:
+                raise SqlError("42703", f'column "{_name(c)}" of relation "{t.name}" does not exist')
+        if not w.take(","):
+            w.expect_end()
+
+
+def analyze(s: Session, text: str) -> Result:
+    """Statistics for the planner: orbitdb's planner keeps none, so there is nothing to gather."""
+    w = Words(text)
+    w.next()
+    w.paren_list()
+    w.take("VERBOSE")
+    _tables_and_columns(s, w, "analyze", True)
+    return Result("ANALYZE")
+
+
+def vacuum(s: Session, text: str) -> Result:
+    """Dead row versions: the LSM engine drops them in its compactions, FULL included."""
+    _outside_block(s, "VACUUM")
+    w = Words(text)
+    w.next()
+    options = [o.split()[0].upper() for o in w.paren_list() if o]
+    while w.peek() in ("FULL", "FREEZE", "VERBOSE", "ANALYZE", "ANALYSE"):
+        options.append(w.next().upper())
+    _tables_and_columns(s, w, "vacuum", "ANALYZE" in options or "ANALYSE" in options)
+    return Result("VACUUM")
+
+
+def checkpoint(s: Session) -> Result:
+    """Writes the engine's memtable to a table file (the WAL already holds every commit)."""
+    try:
+        s.store.flush()
+    except StorageError as e:
+        raise SqlError(e.sqlstate, str(e)) from e
+    return Result("CHECKPOINT")
+
+
+def cluster(s: Session, text: str) -> Result:
+    """Orders the heap by an index: orbitdb's rows are stored in key order and a query without
+    ORDER BY promises no order, so only the names are checked. CLUSTER t without USING needs the
+    index recorded by an earlier CLUSTER, which orbitdb does not keep: refused."""
+    w = Words(text)
+    w.next()
+    w.paren_list()
+    w.take("VERBOSE")
+    if w.at_end():
+        _outside_block(s, "CLUSTER")
+        return Result("CLUSTER")
+    t = _require_table(s, w.qualified_name())
+    if not w.take("USING"):
+        w.expect_end()
+        raise SqlError("0A000", "CLUSTER without USING is not supported",
+                       detail="orbitdb does not record a table's clustered index; name it with USING.")
+    name = _name(w.next())
+    w.expect_end()
+    if not any(ix.name == name for ix in t.indexes):
+        raise SqlError("42704", f'index "{name}" for table "{t.name}" does not exist')
+    return Result("CLUSTER")
+
+
+def reindex(s: Session, ctx: ExecContext, text: str) -> Result:
+    """Rebuilds secondary indexes from the rows (a primary key is the table's own key order)."""
+    from orbitdb.sql.ddl.commands import DDL
+
+    w = Words(text)
+    w.next()
+    w.paren_list()
+    kind = w.next().upper()
+    if kind not in ("INDEX", "TABLE", "SCHEMA", "DATABASE", "SYSTEM"):
+        raise SqlError("42601", f'syntax error at or near "{kind}"')
+    if w.take("CONCURRENTLY"):
+        _outside_block(s, "REINDEX CONCURRENTLY")
+    if kind in ("SCHEMA", "DATABASE", "SYSTEM"):
+        _outside_block(s, f"REINDEX {kind}")
+    parts = [] if w.at_end() and kind in ("DATABASE", "SYSTEM") else w.qualified_name()
+    w.expect_end()
+    if kind in ("DATABASE", "SYSTEM") and parts and parts[-1] != s.database:
+        raise SqlError("0A000", "can only reindex the currently open database")
+    d = DDL(s, ctx)
+    if kind == "SYSTEM":
+        return Result("REINDEX")  # system catalogs are orbitdb's JSON catalog: no index to rebuild
+    if kind == "INDEX":
+        found = d.in_search_path(parts[-2] if len(parts) > 1 else None,
+                                 lambda sch: d.cat.index_owner(sch, parts[-1]))
+        if found is None:
+            if find_relation(s, parts) is not None:
+                raise SqlError("42809", f'"{parts[-1]}" is not an index')
+            raise SqlError("42P01", f'relation "{parts[-1]}" does not exist')
+        tables = [(found[0], [found[1]])]
+    elif kind == "TABLE":
+        t = _require_table(s, parts)
+        tables = [(d.cat.table_by_oid(t.oid), None)]
+    else:
+        if kind == "SCHEMA" and d.cat.schema(parts[-1]) is None:
+            raise SqlError("3F000", f'schema "{parts[-1]}" does not exist')
+        tables = [(t, None) for t in d.cat.tables() if t.kind == "r" and (kind == "DATABASE" or t.schema == parts[-1])]
+    for t, only in tables:
+        assert t is not None
+        t = d.lock_table(t, SHARE, modify=False)  # PostgreSQL's lock: writers wait, readers do not
+        if t is None:
+            continue
+        for ix in only if only is not None else t.indexes:
+            if only is not None and not any(i.oid == ix.oid for i in t.indexes):
+                continue
+            if ix.primary:
+                continue
+            d.delete_prefix(index_prefix(ix.oid))
+            d.build_index(t, ix)
+    return Result("REINDEX")
+
+
+def refresh(s: Session, text: str) -> Result:
+    """orbitdb has no materialized views (CREATE MATERIALIZED VIEW is refused): PostgreSQL's error
+    for what the name is instead."""
+    w = Words(text)
+    w.next()
+    if not w.take("MATERIALIZED", "VIEW"):
+        raise SqlError("42601", f'syntax error at or near "{w.peek()}"')
+    w.take("CONCURRENTLY")
+    t = _require_table(s, w.qualified_name())
+    raise SqlError("42809", f'"{t.name}" is not a materialized view')
+
+
+def deallocate(s: Session, text: str) -> Result:
+    """Removes a prepared statement (the extended protocol's named statements are the only ones:
+    SQL PREPARE is refused)."""
+    w = Words(text)
+    w.next()
+    w.take("PREPARE")
+    statements = s.protocol_statements
+    if w.take("ALL"):
+        w.expect_end()
+        for name in [n for n in statements if n]:
+            del statements[name]
+        return Result("DEALLOCATE ALL")
+    name = _name(w.next())
+    w.expect_end()
+    if not name or name not in statements:
+        raise SqlError("26000", f'prepared statement "{name}" does not exist')
+    del statements[name]
+    return Result("DEALLOCATE")

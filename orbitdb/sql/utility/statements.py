@@ -1,0 +1,273 @@
+"""Utility statements parsed by hand (sqlglot treats them as opaque commands):
+transaction control, SET/SHOW/RESET, EXPLAIN."""
+
+from __future__ import annotations
+
+import re
+from typing import TYPE_CHECKING, Any
+
+from orbitdb.sql import types as T
+from orbitdb.sql.errors import SqlError
+from orbitdb.sql.parse.parser import Statement
+from orbitdb.sql.plan.scope import ExecContext
+from orbitdb.sql.session import settings as S
+from orbitdb.sql.session.result import Column, Result
+
+if TYPE_CHECKING:
+    from orbitdb.sql.session.session import Session
+
+_ISO = re.compile(r"ISOLATION\s+LEVEL\s+(READ\s+COMMITTED|READ\s+UNCOMMITTED|REPEATABLE\s+READ|SERIALIZABLE)", re.IGNORECASE)
+
+
+def _words(text: str) -> list[str]:
+    from orbitdb.sql.parse.parser import _strip_comments
+
+    return _strip_comments(text).replace(",", " , ").split()
+
+
+def _txn_modes(text: str) -> tuple[str | None, bool | None]:
+    iso = None
+    m = _ISO.search(text)
+    if m:
+        iso = " ".join(m.group(1).lower().split())
+    ro = None
+    if re.search(r"\bREAD\s+ONLY\b", text, re.IGNORECASE):
+        ro = True
+    elif re.search(r"\bREAD\s+WRITE\b", text, re.IGNORECASE):
+        ro = False
+    return iso, ro
+
+
+def _ident(word: str) -> str:
+    if word.startswith('"') and word.endswith('"'):
+        return word[1:-1].replace('""', '"')
+    return word.lower()
+
+
+def transaction_control(s: Session, st: Statement) -> Result:
+    w = [x.upper() for x in _words(st.text)]
+    kind = w[0]
+    if kind in ("BEGIN", "START"):
+        if kind == "START" and (len(w) < 2 or w[1] != "TRANSACTION"):
+            raise SqlError("42601", 'syntax error at or near "START"')
+        iso, ro = _txn_modes(st.text)
+        s.begin_block(iso, ro)
+        return Result("BEGIN")
+    if kind in ("COMMIT", "END"):
+        if "PREPARED" in w:
+            raise SqlError("0A000", "prepared transactions are not supported")
+        tag = s.commit()
+        if "CHAIN" in w and "NO" not in w:
+            s.begin_block()
+        return Result(tag)
+    if kind in ("ROLLBACK", "ABORT"):
+        if len(w) > 1 and w[1] == "PREPARED":
+            raise SqlError("0A000", "prepared transactions are not supported")
+        if "TO" in w:
+            name = _ident(_words(st.text)[-1])
+            if not s.in_block:
+                raise SqlError("25P01", "ROLLBACK TO SAVEPOINT can only be used in transaction blocks")
+            assert s.txn is not None
+            from orbitdb.storage.errors import StorageError
+
+            try:
+                s.txn.rollback_to(name)
+            except StorageError as e:
+                s.failed = True
+                raise SqlError(e.sqlstate, str(e)) from e
+            s.failed = False
+            s.plan_cache.clear()
+            s._statements.clear()
+            return Result("ROLLBACK")
+        s.rollback()
+        return Result("ROLLBACK")
+    if kind == "SAVEPOINT":
+        if len(w) < 2:
+            raise SqlError("42601", "syntax error at end of input")
+        if not s.in_block:
+            raise SqlError("25P01", "SAVEPOINT can only be used in transaction blocks")
+        assert s.txn is not None
+        s.txn.savepoint(_ident(_words(st.text)[1]))
+        return Result("SAVEPOINT")
+    if kind == "RELEASE":
+        if not s.in_block:
+            raise SqlError("25P01", "RELEASE SAVEPOINT can only be used in transaction blocks")
+        assert s.txn is not None
+        from orbitdb.storage.errors import StorageError
+
+        try:
+            s.txn.release(_ident(_words(st.text)[-1]))
+        except StorageError as e:
+            s.failed = True
+            raise SqlError(e.sqlstate, str(e)) from e
+        return Result("RELEASE")
+    if kind == "PREPARE":
+        raise SqlError("0A000", "PREPARE is not supported; use the extended protocol")
+    raise SqlError("42601", f'syntax error at or near "{kind}"')
+
+
+def _setting_value(tokens: list[str]) -> str:
+    parts = []
+    for t in tokens:
+        if t == ",":
+            parts.append(",")
+            continue
+        if t.startswith("'") and t.endswith("'") and len(t) >= 2:
+            parts.append(t[1:-1].replace("''", "'"))
+        elif t.upper() == "DEFAULT":
+            return "\x00default"
+        else:
+            parts.append(t)
+    out = ""
+    for p in parts:
+        out = out + ", " if p == "," else out + p
+    return out.replace(", ,", ",")
+
+
+def _tokens(text: str) -> list[str]:
+    return re.findall(r"'(?:[^']|'')*'|\"(?:[^\"]|\"\")*\"|[^\s,=']+|,|=", text)
+
+
+def settings_statement(s: Session, st: Statement) -> Result:
+    toks = _tokens(st.text)
+    kind = toks[0].upper()
+    if kind == "SHOW":
+        if len(toks) < 2:
+            raise SqlError("42601", "syntax error at end of input")
+        name = " ".join(toks[1:]).lower()
+        if name == "all":
+            rows = [(k, v, "") for k, v in sorted(s.settings.items())]
+            cols = [Column("name", T.TEXT.oid), Column("setting", T.TEXT.oid), Column("description", T.TEXT.oid)]
+            return Result("SHOW", cols, rows, len(rows))
+        if name in ("time zone",):
+            name = "timezone"
+        if name == "transaction isolation level":
+            name = "transaction_isolation"
+        key = S.canonical_name(name)
+        value = s.get_setting(key)
+        display = S.DISPLAY.get(key, key if not toks[1].startswith('"') else toks[1].strip('"'))
+        if name == "transaction_isolation" and toks[1].lower() == "transaction":
+            display = "transaction_isolation"
+        return Result("SHOW", [Column(display, T.TEXT.oid)], [(value,)], 1)
+    if kind == "RESET":
+        name = " ".join(toks[1:]).lower()
+        if name == "all":
+            for k in list(s.settings):
+                if k not in S.READ_ONLY and k in S.DEFAULTS and s.settings[k] != S.DEFAULTS[k]:
+                    s.set_setting(k, None)
+            return Result("RESET")
+        if name in ("time zone",):
+            name = "timezone"
+        if name == "session authorization" or name == "role":
+            return Result("RESET")
+        s.set_setting(S.canonical_name(name), None)
+        return Result("RESET")
+    if kind == "DISCARD":
+        what = " ".join(t.upper() for t in toks[1:])
+        if what == "ALL" and s.in_block:
+            raise SqlError("25001", "DISCARD ALL cannot run inside a transaction block")
+        if what in ("ALL", "TEMP", "TEMPORARY"):
+            s.discard_temp()
+        s.plan_cache.clear()
+        s._statements.clear()
+        return Result("DISCARD " + what)
+    # SET
+    rest = toks[1:]
+    is_local = False
+    if rest and rest[0].upper() in ("SESSION", "LOCAL"):
+        is_local = rest[0].upper() == "LOCAL"
+        if rest[0].upper() == "SESSION" and len(rest) > 1 and rest[1].upper() == "CHARACTERISTICS":
+            iso, ro = _txn_modes(st.text)
+            if iso:
+                s.set_setting("default_transaction_isolation", iso)
+            if ro is not None:
+                s.set_setting("default_transaction_read_only", "on" if ro else "off")
+            return Result("SET")
+        if rest[0].upper() == "SESSION" and len(rest) > 1 and rest[1].upper() == "AUTHORIZATION":
+            return Result("SET")
+        rest = rest[1:]
+    if not rest:
+        raise SqlError("42601", "syntax error at end of input")
+    head = rest[0].upper()
+    if head == "TRANSACTION":
+        iso, ro = _txn_modes(st.text)
+        if not s.in_block:
+            s.notices_warning = True
+            from orbitdb.sql.session.result import Notice
+
+            s.notices.append(Notice("WARNING", "25P01", "SET TRANSACTION can only be used in transaction blocks"))
+            return Result("SET")
+        if iso:
+            s.set_setting("transaction_isolation", iso)
+        if ro is not None:
+            s.set_setting("transaction_read_only", "on" if ro else "off")
+        return Result("SET")
+    if head == "TIME" and len(rest) > 1 and rest[1].upper() == "ZONE":
+        value = _setting_value(rest[2:])
+        if value.upper() in ("LOCAL", "\x00DEFAULT"):
+            value = "UTC"
+        s.set_setting("timezone", value, is_local)
+        return Result("SET")
+    if head == "NAMES":
+        s.set_setting("client_encoding", _setting_value(rest[1:]), is_local)
+        return Result("SET")
+    if head in ("ROLE", "SCHEMA"):
+        if head == "SCHEMA":
+            s.set_setting("search_path", _setting_value(rest[1:]), is_local)
+        return Result("SET")
+    name = rest[0]
+    vals = rest[1:]
+    if vals and vals[0].upper() in ("TO", "="):
+        vals = vals[1:]
+    if not vals:
+        raise SqlError("42601", "syntax error at end of input")
+    value = _setting_value(vals)
+    key = _ident(name)
+    if value == "\x00default":
+        s.set_setting(key, None, is_local)
+    else:
+        if key == "search_path":
+            value = ", ".join(_norm_path_item(v.strip()) for v in value.split(","))
+        s.set_setting(key, value, is_local)
+    return Result("SET")
+
+
+def _norm_path_item(v: str) -> str:
+    if v.startswith('"'):
+        return v
+    if v == "$user":
+        return '"$user"'
+    return v
+
+
+def explain(s: Session, st: Statement, params: list[Any], ctx: ExecContext) -> Result:
+    m = re.match(r"\s*EXPLAIN\s*(\((?P<opts>[^)]*)\))?\s*(?P<words>(?:(?:ANALYZE|VERBOSE|ANALYSE)\s+)*)(?P<q>.*)$",
+                 st.text, re.IGNORECASE | re.DOTALL)
+    if m is None:
+        raise SqlError("42601", "syntax error in EXPLAIN")
+    query = m.group("q")
+    opts = (m.group("opts") or "").lower() + " " + (m.group("words") or "").lower()
+    analyze = "analy" in opts and "false" not in opts
+    from orbitdb.sql.expr.compiler import Runtime
+    from orbitdb.sql.parse.parser import parse_one
+    from orbitdb.sql.plan.compiled import CompiledQuery, compile_node, take_relation_locks
+
+    node = parse_one(query)
+    rt = Runtime([])
+    compiled = compile_node(s, node, rt)
+    rt.ctx = ctx
+    take_relation_locks(compiled, ctx)
+    plan = compiled.out.plan if isinstance(compiled, CompiledQuery) else getattr(compiled, "plan", None)
+    lines = plan.explain_lines() if plan is not None else [type(compiled).__name__]
+    if isinstance(compiled, CompiledQuery) is False and hasattr(compiled, "explain_head"):
+        lines = [compiled.explain_head()] + ["  ->  " + ln for ln in lines]  # type: ignore[attr-defined]
+    if analyze:
+        import time
+
+        t0 = time.perf_counter()
+        for _ in compiled.run(ctx).rows:  # a query's rows are produced as they are read
+            pass
+        ms = (time.perf_counter() - t0) * 1000
+        lines.append(f"Execution Time: {ms:.3f} ms")
+    rows = [(ln,) for ln in lines]
+    return Result("EXPLAIN", [Column("QUERY PLAN", T.TEXT.oid)], rows, len(rows))
