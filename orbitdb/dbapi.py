@@ -36,7 +36,7 @@ from orbitdb.sql.cluster.registry import DEFAULT_DATABASE, is_data_dir
 from orbitdb.sql.errors import SqlError, internal_error
 from orbitdb.sql.exec.rowstream import RowStream
 from orbitdb.sql.parse.textcache import TextCache
-from orbitdb.sql.session.result import CopyIn, CopyOut, Result
+from orbitdb.sql.result import CopyIn, CopyOut, Result
 from orbitdb.sql.session.session import Database, Session
 from orbitdb.storage.interval import Interval
 

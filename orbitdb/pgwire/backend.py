@@ -5,7 +5,7 @@ from __future__ import annotations
 import struct
 from collections.abc import Sequence
 
-from orbitdb.sql.session.result import Column
+from orbitdb.sql.result import Column
 
 _I32 = struct.Struct("!i")
 _HEADER = struct.Struct("!ci")

@@ -35,7 +35,7 @@ from orbitdb.pgwire.tls import tls_info
 from orbitdb.pgwire.transport_policy import TransportPolicy
 from orbitdb.sql.errors import SqlError, internal_error
 from orbitdb.sql.exec.spill.process import TRIM_AFTER_BYTES, trim
-from orbitdb.sql.session.result import CopyIn, CopyOut, Notice, Result
+from orbitdb.sql.result import CopyIn, CopyOut, Notice, Result
 from orbitdb.sql.types.numeric import CTX as NUMERIC_CONTEXT
 
 log = logging.getLogger("orbitdb.pgwire")
@@ -65,7 +65,7 @@ DEFAULT_PARAMETERS = {
 class ServerSide:
     """What every connection of a server shares."""
 
-    # orbitdb.sql.cluster.cluster.Cluster or orbitdb.sql.Database (anything with .session(user=, database=,
+    # orbitdb.sql.cluster.cluster.Cluster or orbitdb.sql.session.session.Database (anything with .session(user=, database=,
     # application_name=), which raises a FATAL SqlError for a database that cannot be connected to)
     database: Any
     auth: AuthSettings

@@ -9,7 +9,7 @@ from orbitdb.pgwire.errors import ProtocolError, error_fields
 from orbitdb.pgwire.frontend import parse_copy_fail
 from orbitdb.pgwire.stream import Stream
 from orbitdb.sql.errors import SqlError
-from orbitdb.sql.session.result import CopyIn, CopyOut, Result
+from orbitdb.sql.result import CopyIn, CopyOut, Result
 
 QUERY_CANCELED = "57014"
 log = logging.getLogger("orbitdb.pgwire")

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from orbitdb.sql.errors import SqlError
-from orbitdb.sql.session.result import Notice
+from orbitdb.sql.result import Notice
 
 PROTOCOL_VIOLATION = "08P01"
 CHARACTER_NOT_IN_REPERTOIRE = "22021"

@@ -17,7 +17,7 @@ from orbitdb.pgwire.rows import RowEncoder
 from orbitdb.pgwire.sending import RowSource, row_source, send_rows
 from orbitdb.sql.errors import SqlError
 from orbitdb.sql.exec.rowstream import FIRST_BATCH
-from orbitdb.sql.session.result import Column, CopyIn, CopyOut, Result
+from orbitdb.sql.result import Column, CopyIn, CopyOut, Result
 from orbitdb.sql.types.pgtext import type_name
 
 if TYPE_CHECKING:

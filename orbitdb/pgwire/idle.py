@@ -11,7 +11,7 @@ import ssl
 from typing import Any
 
 from orbitdb.sql.errors import SqlError
-from orbitdb.sql.session.settings import ms_value
+from orbitdb.sql.settings import ms_value
 
 
 def idle_limit(session: Any) -> tuple[float, SqlError] | None:

@@ -13,7 +13,7 @@ from typing import Any
 
 from orbitdb.pgwire import binary
 from orbitdb.sql.errors import SqlError
-from orbitdb.sql.session.result import Column
+from orbitdb.sql.result import Column
 from orbitdb.sql.types.pgtext import format_text, oids, type_name
 
 _I32 = struct.Struct("!i")

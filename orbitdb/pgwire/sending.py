@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING, Any
 
 from orbitdb.pgwire.errors import ClientGone
 from orbitdb.sql.exec.rowstream import RowStream
-from orbitdb.sql.session.result import Notice
+from orbitdb.sql.result import Notice
 
 if TYPE_CHECKING:
     from orbitdb.pgwire.connection import Connection

@@ -17,8 +17,8 @@ from orbitdb.pgwire.auth import AuthFailed
 from orbitdb.pgwire.transport_policy import TlsRequired
 from orbitdb.sql.errors import SqlError
 from orbitdb.sql.parse.redact import redact_message, redact_sql
-from orbitdb.sql.session.result import Result
-from orbitdb.sql.session.settings import ms_value
+from orbitdb.sql.result import Result
+from orbitdb.sql.settings import ms_value
 
 log = logging.getLogger("orbitdb.pgwire")
 

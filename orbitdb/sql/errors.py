@@ -39,7 +39,7 @@ class SqlError(Exception):
         self.table = table
         self.column = column
         self.constraint = constraint
-        self.notices: list[Any] = []  # orbitdb.sql.session.result.Notice given before the error
+        self.notices: list[Any] = []  # orbitdb.sql.result.Notice given before the error
 
     def __str__(self) -> str:
         return self.message

@@ -16,7 +16,7 @@ from pathlib import Path
 
 import pytest
 
-from orbitdb.sql import SqlError
+from orbitdb.sql.errors import SqlError
 from orbitdb.sql.cluster.cluster import Cluster, NewDatabase
 
 CHILD = Path(__file__).with_name("cluster_child.py")

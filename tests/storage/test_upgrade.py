@@ -15,7 +15,7 @@ import pytest
 
 import orbitdb
 from orbitdb.engine import Engine, WriteBatch
-from orbitdb.sql import SqlError
+from orbitdb.sql.errors import SqlError
 from orbitdb.sql.cluster.cluster import Cluster
 from orbitdb.storage.catalog import Catalog
 from orbitdb.storage.errors import StorageFormatError

@@ -44,7 +44,7 @@ from orbitdb.sql.cluster.registry import (
 from orbitdb.sql.cluster.role_passwords import RolePasswords
 from orbitdb.sql.errors import SqlError
 from orbitdb.sql.exec.spill.process import MemoryBudget
-from orbitdb.sql.session.result import Notice
+from orbitdb.sql.result import Notice
 from orbitdb.sql.session.session import Database, Session
 
 log = logging.getLogger("orbitdb.cluster")

@@ -10,7 +10,7 @@ from dataclasses import dataclass
 
 from orbitdb.sql.cluster.database_tokens import Token
 from orbitdb.sql.errors import SqlError
-from orbitdb.sql.session.result import Notice
+from orbitdb.sql.result import Notice
 
 FIRST_NORMAL_OID = 16384
 

@@ -8,7 +8,7 @@ import re
 from dataclasses import dataclass
 
 from orbitdb.sql.errors import SqlError
-from orbitdb.sql.session.result import Notice
+from orbitdb.sql.result import Notice
 
 NAMEDATALEN = 64
 _ASCII_LOWER = str.maketrans("ABCDEFGHIJKLMNOPQRSTUVWXYZ", "abcdefghijklmnopqrstuvwxyz")

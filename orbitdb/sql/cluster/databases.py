@@ -16,7 +16,7 @@ from orbitdb.sql.cluster.cluster import NewDatabase
 from orbitdb.sql.cluster.database_tokens import Token, syntax_error, tokenize
 from orbitdb.sql.errors import SqlError
 from orbitdb.sql.parse.parser import Statement
-from orbitdb.sql.session.result import Notice, Result
+from orbitdb.sql.result import Notice, Result
 
 if TYPE_CHECKING:
     from orbitdb.sql.session.session import Session

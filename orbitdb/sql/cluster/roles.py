@@ -21,7 +21,7 @@ from orbitdb.sql.cluster.database_tokens import Token, syntax_error, tokenize
 from orbitdb.sql.cluster.password_secrets import encrypt_password
 from orbitdb.sql.errors import SqlError
 from orbitdb.sql.parse.parser import Statement
-from orbitdb.sql.session.result import Notice, Result
+from orbitdb.sql.result import Notice, Result
 
 if TYPE_CHECKING:
     from orbitdb.sql.session.session import Session

@@ -14,8 +14,8 @@ from sqlglot import exp
 from orbitdb.sql import types as T
 from orbitdb.sql.ddl.rewrite import Row, rewrite_table
 from orbitdb.sql.errors import SqlError
-from orbitdb.sql.exec.interrupts import checked
 from orbitdb.sql.expr.compiler import Compiler, E, Runtime, coerce, ident
+from orbitdb.sql.interrupts import checked
 from orbitdb.sql.parse.parser import Statement, parse_one
 from orbitdb.sql.parse.unsupported import (
     check_collation,
@@ -25,7 +25,7 @@ from orbitdb.sql.parse.unsupported import (
     refusal,
 )
 from orbitdb.sql.plan.scope import ExecContext, Scope
-from orbitdb.sql.session.result import Notice, Result
+from orbitdb.sql.result import Notice, Result
 from orbitdb.sql.types.casts import ASSIGNMENT, can_implicit
 from orbitdb.sql.utility import maintenance
 from orbitdb.sql.utility.maintenance import Words

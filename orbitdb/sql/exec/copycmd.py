@@ -18,7 +18,7 @@ from orbitdb.sql.parse.lexical import decode_utf8
 from orbitdb.sql.parse.parser import Statement, parse_one
 from orbitdb.sql.plan.planner import Planner
 from orbitdb.sql.plan.scope import ExecContext
-from orbitdb.sql.session.result import CopyIn, CopyOut, Result
+from orbitdb.sql.result import CopyIn, CopyOut, Result
 from orbitdb.sql.types.textio import from_text, to_text
 
 if TYPE_CHECKING:

@@ -17,7 +17,7 @@ from orbitdb.sql.expr.compiler import Compiler, E, Runtime, coerce, ident
 from orbitdb.sql.plan.compiled import Compiled
 from orbitdb.sql.plan.planner import Planner, all_true, split_and
 from orbitdb.sql.plan.scope import ExecContext, Scope, ScopeColumn
-from orbitdb.sql.session.result import Column, Result
+from orbitdb.sql.result import Column, Result
 from orbitdb.storage.catalog import TableDef
 from orbitdb.storage.errors import SerializationFailure
 from orbitdb.storage.lockmodes import FOR_NO_KEY_UPDATE, FOR_UPDATE, ROW_EXCLUSIVE

@@ -17,7 +17,7 @@ from typing import TYPE_CHECKING, Any
 
 from orbitdb.sql.errors import SqlError
 from orbitdb.sql.exec.spill import release as release_statement
-from orbitdb.sql.session.result import Notice, Result
+from orbitdb.sql.result import Notice, Result
 from orbitdb.storage.errors import StorageError
 
 if TYPE_CHECKING:

@@ -7,7 +7,7 @@ from typing import Any
 
 from orbitdb.sql import types as T
 from orbitdb.sql.functions.registry import register
-from orbitdb.sql.session.result import Notice
+from orbitdb.sql.result import Notice
 from orbitdb.storage.advisory import advisory_mode, advisory_tag
 from orbitdb.storage.lockmodes import TABLE_MODE_NAMES
 from orbitdb.storage.locks import SKIP_LOCKED

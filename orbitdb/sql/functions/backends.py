@@ -9,7 +9,7 @@ from typing import Any
 from orbitdb.sql import types as T
 from orbitdb.sql.errors import SqlError
 from orbitdb.sql.functions.registry import register
-from orbitdb.sql.session.result import Notice
+from orbitdb.sql.result import Notice
 
 
 def _backend(ctx: Any, pid: int) -> Any:

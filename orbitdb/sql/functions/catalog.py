@@ -595,7 +595,7 @@ def current_database(ctx: Any) -> str:
 
 @_register_missing("version", [], TEXT)
 def version() -> str:
-    from orbitdb.sql.session import settings as S
+    from orbitdb.sql import settings as S
 
     return (f"PostgreSQL {S.SERVER_VERSION} (orbitdb) on x86_64-pc-linux-gnu, compiled by gcc, 64-bit")
 

@@ -22,7 +22,7 @@ import re
 import string
 
 from orbitdb.sql.errors import SqlError
-from orbitdb.sql.session.result import Notice
+from orbitdb.sql.result import Notice
 
 NAMEDATALEN = 64  # an identifier holds at most NAMEDATALEN - 1 bytes
 _MAX_IDENT_BYTES = NAMEDATALEN - 1

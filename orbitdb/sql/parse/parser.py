@@ -15,7 +15,7 @@ from sqlglot.errors import ParseError, TokenError
 from orbitdb.sql.errors import SqlError
 from orbitdb.sql.parse.lexical import check_statement
 from orbitdb.sql.parse.textcache import text_cached
-from orbitdb.sql.session.result import Notice
+from orbitdb.sql.result import Notice
 
 
 def _keep_pg_functions() -> None:

@@ -15,7 +15,7 @@ from orbitdb.sql.expr.compiler import MAX_PARAMETERS, Runtime
 from orbitdb.sql.parse.parser import Statement, parse_one
 from orbitdb.sql.plan.planner import Output, Planner
 from orbitdb.sql.plan.scope import ExecContext
-from orbitdb.sql.session.result import Column, Result
+from orbitdb.sql.result import Column, Result
 from orbitdb.sql.types import UNKNOWN as _UNKNOWN
 from orbitdb.storage.lockmodes import ACCESS_SHARE
 from orbitdb.storage.locks import GRANTED_AFTER_WAIT

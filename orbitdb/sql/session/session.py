@@ -19,6 +19,7 @@ from typing import Any
 
 from sqlglot import exp
 
+from orbitdb.sql import settings as S
 from orbitdb.sql import types as T
 from orbitdb.sql.errors import SqlError, internal_error
 from orbitdb.sql.exec import spill
@@ -30,8 +31,7 @@ from orbitdb.sql.parse.textcache import PlanCache
 from orbitdb.sql.pgcatalog.oids import DATABASE_OID
 from orbitdb.sql.plan.compiled import take_relation_locks
 from orbitdb.sql.plan.scope import ExecContext
-from orbitdb.sql.session import settings as S
-from orbitdb.sql.session.result import Column, CopyIn, CopyOut, Notice, Result
+from orbitdb.sql.result import Column, CopyIn, CopyOut, Notice, Result
 from orbitdb.sql.session.temptables import drop_all
 from orbitdb.sql.session.temptables import on_commit as temp_on_commit
 from orbitdb.sql.types import SqlType

@@ -12,7 +12,7 @@ from orbitdb.sql.errors import SqlError
 from orbitdb.sql.expr.compiler import ident
 from orbitdb.sql.parse.parser import Statement, parse_one
 from orbitdb.sql.plan.scope import ExecContext
-from orbitdb.sql.session.result import Result
+from orbitdb.sql.result import Result
 from orbitdb.storage.catalog import TableDef
 from orbitdb.storage.lockmodes import ROW_EXCLUSIVE, TABLE_MODE_BY_WORDS
 from orbitdb.storage.locks import NOWAIT, WAIT

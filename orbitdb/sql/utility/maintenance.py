@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING
 
 from orbitdb.sql.errors import SqlError
 from orbitdb.sql.plan.scope import ExecContext
-from orbitdb.sql.session.result import Notice, Result
+from orbitdb.sql.result import Notice, Result
 from orbitdb.storage.catalog import TableDef
 from orbitdb.storage.errors import StorageError
 from orbitdb.storage.lockmodes import SHARE

@@ -6,12 +6,12 @@ from __future__ import annotations
 import re
 from typing import TYPE_CHECKING, Any
 
+from orbitdb.sql import settings as S
 from orbitdb.sql import types as T
 from orbitdb.sql.errors import SqlError
 from orbitdb.sql.parse.parser import Statement
 from orbitdb.sql.plan.scope import ExecContext
-from orbitdb.sql.session import settings as S
-from orbitdb.sql.session.result import Column, Result
+from orbitdb.sql.result import Column, Result
 
 if TYPE_CHECKING:
     from orbitdb.sql.session.session import Session
@@ -193,7 +193,7 @@ def settings_statement(s: Session, st: Statement) -> Result:
         iso, ro = _txn_modes(st.text)
         if not s.in_block:
             s.notices_warning = True
-            from orbitdb.sql.session.result import Notice
+            from orbitdb.sql.result import Notice
 
             s.notices.append(Notice("WARNING", "25P01", "SET TRANSACTION can only be used in transaction blocks"))
             return Result("SET")

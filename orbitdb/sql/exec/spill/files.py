@@ -13,9 +13,9 @@ import threading
 import weakref
 from typing import TYPE_CHECKING, Any
 
+from orbitdb.sql import settings as S
 from orbitdb.sql.errors import SqlError
 from orbitdb.sql.exec.spill.process import TRIM_AFTER_BYTES, trim
-from orbitdb.sql.session import settings as S
 
 if TYPE_CHECKING:
     from orbitdb.sql.plan.scope import ExecContext
