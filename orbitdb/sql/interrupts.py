@@ -56,17 +56,9 @@ def checked_cmp(cmp: Callable[[Any, Any], int], check: Callable[[], None]) -> Ca
     return compare
 
 
-def current_check() -> Callable[[], None]:
-    """The running statement's interrupt check (nothing outside a statement)."""
-    from orbitdb.sql.session.session import check_interrupts
-
-    return check_interrupts
-
-
-def checked(items: Iterable[T], every: int = 4096) -> Iterator[T]:
+def checked(items: Iterable[T], check: Callable[[], None], every: int = 4096) -> Iterator[T]:
     """items, with the running statement's interrupt check every `every` of them (for loops
     over whole tables outside the executor: DDL rewrites, index builds, validations)."""
-    check = current_check()
     for n, item in enumerate(items, 1):
         if n % every == 0:
             check()

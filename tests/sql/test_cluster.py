@@ -16,8 +16,8 @@ from pathlib import Path
 
 import pytest
 
-from orbitdb.sql.errors import SqlError
 from orbitdb.sql.cluster.cluster import Cluster, NewDatabase
+from orbitdb.sql.errors import SqlError
 
 CHILD = Path(__file__).with_name("cluster_child.py")
 TEMPLATE_ROWS = 3000

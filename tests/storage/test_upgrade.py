@@ -15,8 +15,8 @@ import pytest
 
 import orbitdb
 from orbitdb.engine import Engine, WriteBatch
-from orbitdb.sql.errors import SqlError
 from orbitdb.sql.cluster.cluster import Cluster
+from orbitdb.sql.errors import SqlError
 from orbitdb.storage.catalog import Catalog
 from orbitdb.storage.errors import StorageFormatError
 from orbitdb.storage.keyspace import (

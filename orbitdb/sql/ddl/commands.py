@@ -527,7 +527,7 @@ class DDL:
         prefix = index_prefix(ix.oid)
         txn = self.txn
         seen: dict[bytes, tuple[Any, ...]] = {}
-        for key, data in checked(access.scan(txn)):
+        for key, data in checked(access.scan(txn), self.ctx.check):
             row = access.decode(data)
             ikey = access.index_key(ix, cols, prefix, row, key)
             if ix.unique and ikey in seen:
@@ -568,7 +568,8 @@ class DDL:
     def rewrite(self, old: TableDef, new: TableDef, convert: Callable[[bytes, Row], Row] | None = None,
                 check: Callable[[Row], None] | None = None, keys_first: bool = False) -> None:
         """Stores every row of the table, as `old` describes it, again as `new` describes it."""
-        rewrite_table(self.txn, lambda: self.s.store.next_rowid(new.oid), old, new, convert, check, keys_first)
+        rewrite_table(self.txn, lambda: self.s.store.next_rowid(new.oid), old, new, self.ctx.check, convert, check,
+                      keys_first)
 
     def delete_prefix(self, prefix: bytes) -> None:
         txn = self.txn
@@ -874,7 +875,7 @@ class DDL:
                 for name, fn in writer.checks:
                     if name != con.name:
                         continue
-                    for key, data in checked(access.scan(self.txn)):
+                    for key, data in checked(access.scan(self.txn), self.ctx.check):
                         if fn(access.decode(data) + (key,)) is False:
                             raise SqlError("23514", f'check constraint "{con.name}" of relation "{t.name}" is '
                                            "violated by some row")
@@ -891,7 +892,7 @@ class DDL:
         writer = TableWriter(Planner(self.s, self.cat, rt), t, rt)
         writer.fks_out = [f for f in writer.fks_out if f[0] is con]
         access = TableAccess(t)
-        for _, data in checked(access.scan(self.txn)):
+        for _, data in checked(access.scan(self.txn), self.ctx.check):
             try:
                 writer.check_fks_out(self.ctx, access.decode(data), None)
             except SqlError as e:
@@ -942,7 +943,7 @@ class DDL:
             else:
                 access = TableAccess(t)
                 i = [c.name for c in t.columns].index(name)
-                for _, data in checked(access.scan(self.txn)):
+                for _, data in checked(access.scan(self.txn), self.ctx.check):
                     if access.decode(data)[i] is None:
                         raise SqlError("23502", f'column "{name}" of relation "{t.name}" contains null values')
                 col.not_null = True

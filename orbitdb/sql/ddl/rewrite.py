@@ -24,27 +24,28 @@ Row = tuple[Any, ...]
 
 
 def rewrite_table(txn: Transaction, next_rowid: Callable[[], int], old: TableDef, new: TableDef,
+                  interrupt: Callable[[], None],
                   convert: Callable[[bytes, Row], Row] | None = None,
                   check: Callable[[Row], None] | None = None, keys_first: bool = False) -> int:
     """Stores every row of `old` (as read through it) again as a row of `new`.
     convert(old key, old row) gives the new row (default: the row as it is);
-    check(new row) may raise. keys_first: a duplicate primary key is reported before a NULL in
+    check(new row) may raise; interrupt() is the statement's cancel/timeout check. keys_first: a duplicate primary key is reported before a NULL in
     a NOT NULL column (ADD PRIMARY KEY builds its index first; a rewrite checks rows first).
     Returns the number of rows."""
     old_access = TableAccess(old)
     new_access = TableAccess(new)
-    rows = [(key, old_access.decode(data)) for key, data in checked(old_access.scan(txn))]
+    rows = [(key, old_access.decode(data)) for key, data in checked(old_access.scan(txn), interrupt)]
     moved = _new_rows(rows, old_access, new_access, next_rowid, convert, check, keys_first)
     entries = _index_entries(new_access, moved)
     new_keys = {key for key, _ in moved}
-    for key, r in checked(rows):
+    for key, r in checked(rows, interrupt):
         if key not in new_keys:
             txn.delete(key)
         for ix, cols, prefix in old_access.indexes:
             ikey = old_access.index_key(ix, cols, prefix, r, key)
             if ikey not in entries:
                 txn.delete(ikey)
-    for key, r in checked(moved):
+    for key, r in checked(moved, interrupt):
         txn.put(key, new_access.encode(r))
     for ikey, rowkey in entries.items():
         txn.put(ikey, rowkey)

@@ -40,6 +40,12 @@ class Runtime:
         self.param_types: list[SqlType] = param_types or []
         self.param_count = param_count  # parameters the statement has, when fixed (a simple query: 0)
 
+    def check(self) -> None:
+        """The running statement's interrupt check, for compiled code that may loop long."""
+        ctx = self.ctx
+        if ctx is not None:
+            ctx.check()
+
 
 MAX_PARAMETERS = 65535  # a Bind message counts its parameters in 16 bits
 

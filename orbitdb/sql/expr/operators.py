@@ -658,8 +658,6 @@ def compile_like(c: Compiler, node: exp.Expression, escape_node: exp.Expression 
     from orbitdb.sql.expr.likematch import LikePattern
     from orbitdb.sql.expr.regex_engine import compile_regex
     from orbitdb.sql.expr.similar import similar_to_regex
-    from orbitdb.sql.session.session import check_interrupts
-
     negate = bool(node.args.get("negate"))
     a0 = c.compile(node.this)
     if not T.is_string(a0.type):
@@ -677,13 +675,14 @@ def compile_like(c: Compiler, node: exp.Expression, escape_node: exp.Expression 
             raise SqlError("22025", "invalid escape string", hint="Escape string must be empty or one character.")
     similar = isinstance(node, exp.SimilarTo)
     fold = isinstance(node, exp.ILike)
+    check = c.rt.check
 
     def matcher(pat: str) -> Callable[[str], bool]:
         if similar:
             rx = compile_regex("^(?:" + similar_to_regex(pat, esc) + ")$")
-            return rx.test
+            return lambda v: rx.test(v, check)
         like = LikePattern(pat, esc, fold)
-        return lambda v: like.match(v, check_interrupts)
+        return lambda v: like.match(v, check)
 
     fa = a.fn
     if p.const:
@@ -722,12 +721,13 @@ def compile_regex(c: Compiler, node: exp.Expression) -> E:
     a = coerce(c.compile(node.this), T.TEXT)
     p = coerce(c.compile(node.expression), T.TEXT)
     flags = "i" if isinstance(node, exp.RegexpILike) else ""
+    check = c.rt.check
     fa = a.fn
     if p.const and p.value is not None:
         rx = library_regex(p.value, flags)
-        return E(strict1(rx.test, fa), T.BOOL)
+        return E(strict1(lambda v: rx.test(v, check), fa), T.BOOL)
     fp = p.fn
-    return E(strict2(lambda v, pat: library_regex(pat, flags).test(v), fa, fp), T.BOOL)
+    return E(strict2(lambda v, pat: library_regex(pat, flags).test(v, check), fa, fp), T.BOOL)
 
 
 # -- arrays --

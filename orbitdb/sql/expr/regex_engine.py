@@ -41,12 +41,6 @@ def _no_check() -> None:
     pass
 
 
-def interrupt_check() -> Callable[[], None]:
-    from orbitdb.sql.session.session import check_interrupts
-
-    return check_interrupts
-
-
 class PgMatch:
     __slots__ = ("spans", "string")
 
@@ -168,34 +162,36 @@ class PgRegex:
 
     # -- matching --
 
-    def test(self, s: str) -> bool:
+    # check: the running statement's interrupt check (cancel, timeout), called while a long match runs
+
+    def test(self, s: str, check: Callable[[], None] = _no_check) -> bool:
         """Whether the pattern matches anywhere in s (the ~ operator)."""
         if self._test is not None:
             t = _Text(s)
             return self._test.Match(_UNANCHORED, t.data, 0, len(t.data))[0] != _NONE
-        return bool(self._run_python(s, 0, False, False))
+        return bool(self._run_python(s, 0, False, False, check))
 
-    def search(self, s: str, start: int = 0) -> PgMatch | None:
-        for m in self.matches(s, start, glob=False):
+    def search(self, s: str, start: int = 0, check: Callable[[], None] = _no_check) -> PgMatch | None:
+        for m in self.matches(s, start, glob=False, check=check):
             return m
         return None
 
-    def fullmatch(self, s: str) -> PgMatch | None:
+    def fullmatch(self, s: str, check: Callable[[], None] = _no_check) -> PgMatch | None:
         if self._perl is not None:
             t = _Text(s)
             raw = self._perl.Match(_ANCHOR_BOTH, t.data, 0, len(t.data))
             return None if raw[0] == _NONE else PgMatch(s, t.spans(raw))
-        found = self._run_python(s, 0, False, True)
+        found = self._run_python(s, 0, False, True, check)
         return PgMatch(s, found[0]) if found else None
 
-    def matches(self, s: str, start: int = 0, glob: bool = True) -> Iterator[PgMatch]:
+    def matches(self, s: str, start: int = 0, glob: bool = True,
+                check: Callable[[], None] = _no_check) -> Iterator[PgMatch]:
         """PostgreSQL's match loop (setup_regexp_matches): from start, each match, the next
         search beginning where it ended (one character on after an empty match)."""
         if self._perl is None:
-            for spans in self._run_python(s, start, glob, False):
+            for spans in self._run_python(s, start, glob, False, check):
                 yield PgMatch(s, spans)
             return
-        check = interrupt_check() if glob else _no_check
         t = _Text(s)
         data = t.data
         end = len(data)
@@ -253,9 +249,9 @@ class PgRegex:
             e += 1 if ascii_ else max(1, _re2.CharLenToBytes(data, e, 1))
         return eo
 
-    def _run_python(self, s: str, start: int, glob: bool, full: bool) -> list[list[Span]]:
+    def _run_python(self, s: str, start: int, glob: bool, full: bool, check: Callable[[], None]) -> list[list[Span]]:
         assert self._python is not None
-        found = regex_fallback.run_python(self._python, self._pyflags, s, start, glob, full, interrupt_check())
+        found = regex_fallback.run_python(self._python, self._pyflags, s, start, glob, full, check)
         return [[tuple(span) for span in spans] for spans in found]  # type: ignore[misc]
 
 

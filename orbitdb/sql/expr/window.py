@@ -17,7 +17,7 @@ from orbitdb.sql.expr.compiler import Compiler, E, coerce, ident
 from orbitdb.sql.expr.funccall import AGGREGATES, WINDOW_ONLY, normalize
 from orbitdb.sql.expr.operators import equality_key, ordering_key
 from orbitdb.sql.expr.window_range import range_offset
-from orbitdb.sql.interrupts import checked_cmp, current_check
+from orbitdb.sql.interrupts import checked_cmp
 from orbitdb.sql.types.casts import ASSIGNMENT
 
 if TYPE_CHECKING:
@@ -142,7 +142,7 @@ class WindowCollector:
             if not store.spilled:
                 held = list(store)
                 store.close()
-                columns = [_compute(spec, held) for spec in self.specs]
+                columns = [_compute(spec, held, ctx.check) for spec in self.specs]
                 for i, row in enumerate(held):
                     yield row + tuple([col[i] for col in columns])
                 return
@@ -230,10 +230,9 @@ def _cmp_keys(order: list[tuple[Fn, bool, bool, Any]]) -> Callable[[Any, Any], i
     return cmp
 
 
-def _compute(spec: WindowSpec, rows: list[Row]) -> list[Any]:
+def _compute(spec: WindowSpec, rows: list[Row], check: Callable[[], None]) -> list[Any]:
     out: list[Any] = [None] * len(rows)
     parts: dict[Any, list[int]] = {}
-    check = current_check()
     for i, row in enumerate(rows):
         if i & 4095 == 4095:
             check()
@@ -253,13 +252,14 @@ def _compute(spec: WindowSpec, rows: list[Row]) -> list[Any]:
                 g += 1
             peers.append(g)
         order_rows = [rows[i] for _, i in keyed]
-        values = _partition_values(spec, order_rows, peers, [k for k, _ in keyed])
+        values = _partition_values(spec, order_rows, peers, [k for k, _ in keyed], check)
         for (_, i), v in zip(keyed, values):
             out[i] = v
     return out
 
 
-def _partition_values(spec: WindowSpec, prow: Sequence[Row], peers: list[int], keys: list[Any]) -> list[Any]:
+def _partition_values(spec: WindowSpec, prow: Sequence[Row], peers: list[int], keys: list[Any],
+                      check: Callable[[], None]) -> list[Any]:
     n = len(prow)
     name = spec.func
     if name == "row_number":
@@ -329,7 +329,6 @@ def _partition_values(spec: WindowSpec, prow: Sequence[Row], peers: list[int], k
     # aggregates over frames
     res = []
     cache: dict[tuple[int, int], Any] = {}
-    check = current_check()
     for lo, hi in frames:
         v = cache.get((lo, hi))
         if (lo, hi) not in cache:
@@ -362,7 +361,7 @@ def _run_on_disk(specs: list[WindowSpec], store: TupleStore, spill: StatementSpi
             for part in _partitions(spec, ordered.sorted(), spill):
                 try:
                     idxs, prow, peers, keys = part
-                    for i, v in zip(idxs, _partition_values(spec, prow, peers, keys)):
+                    for i, v in zip(idxs, _partition_values(spec, prow, peers, keys, ctx.check)):
                         back.add((i, v))
                 finally:
                     part[1].close()

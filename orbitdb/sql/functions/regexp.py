@@ -4,7 +4,8 @@ flag letters and its replacement syntax (``\\1``..``\\9``, ``\\&``)."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
+from typing import Any
 
 from orbitdb.sql import types as T
 from orbitdb.sql.errors import SqlError
@@ -14,6 +15,7 @@ from orbitdb.sql.functions.registry import register
 
 TEXT, INT4, BOOL = T.TEXT, T.INT4, T.BOOL
 TEXT_ARRAY = T.array_of(T.TEXT)
+Check = Callable[[], None]  # the running statement's interrupt check (ExecContext.check)
 
 
 def pg_regex(pattern: str, flags: str = "", *, allow_g: bool = True, func: str = "") -> PgRegex:
@@ -26,31 +28,32 @@ def _global(flags: str) -> bool:
     return "g" in flags
 
 
-def _matches(rx: PgRegex, s: str, glob: bool, ignore_degenerate: bool = False, start: int = 0) -> Iterator[PgMatch]:
+def _matches(rx: PgRegex, s: str, glob: bool, check: Check, ignore_degenerate: bool = False,
+             start: int = 0) -> Iterator[PgMatch]:
     """PostgreSQL's match loop (setup_regexp_matches), optionally without the empty matches
     regexp_split_* ignores (at the end, or right where the previous match ended)."""
     prev_end = 0
     n = len(s)
-    for m in rx.matches(s, start, glob):
+    for m in rx.matches(s, start, glob, check):
         so, eo = m.span()
         if not ignore_degenerate or (so < n and eo > prev_end):
             yield m
             prev_end = eo
 
 
-@register("substring", [TEXT, TEXT], TEXT)
-@register("substring_regex", [TEXT, TEXT], TEXT)
-def substring_regex(s: str, pattern: str) -> str | None:
+@register("substring", [TEXT, TEXT], TEXT, needs_ctx=True)
+@register("substring_regex", [TEXT, TEXT], TEXT, needs_ctx=True)
+def substring_regex(ctx: Any, s: str, pattern: str) -> str | None:
     rx = pg_regex(pattern, "")
-    m = rx.search(s)
+    m = rx.search(s, check=ctx.check)
     if m is None:
         return None
     return m.group(1) if rx.groups else m.group(0)
 
 
-@register("substring", [TEXT, TEXT, TEXT], TEXT)
-@register("substring_similar", [TEXT, TEXT, TEXT], TEXT)
-def substring_similar(s: str, pattern: str, escape: str) -> str | None:
+@register("substring", [TEXT, TEXT, TEXT], TEXT, needs_ctx=True)
+@register("substring_similar", [TEXT, TEXT, TEXT], TEXT, needs_ctx=True)
+def substring_similar(ctx: Any, s: str, pattern: str, escape: str) -> str | None:
     """substring(s similar pattern escape e): the part between the two escape-double-quote
     markers, or the whole match."""
     esc = escape or None
@@ -65,7 +68,7 @@ def substring_similar(s: str, pattern: str, escape: str) -> str | None:
         full = "(" + rxs[0] + ")"
     else:
         full = "(?:" + rxs[0] + ")(" + rxs[1] + ")(?:" + rxs[2] + ")"
-    m = compile_regex(full, "").fullmatch(s)
+    m = compile_regex(full, "").fullmatch(s, ctx.check)
     return None if m is None else m.group(1)
 
 
@@ -100,7 +103,7 @@ def _expand(repl: str, m: PgMatch, groups: int) -> str:
     return "".join(out)
 
 
-def _regexp_replace(s: str, pattern: str, repl: str, start: int = 1, nth: int = 0, flags: str = "",
+def _regexp_replace(check: Check, s: str, pattern: str, repl: str, start: int = 1, nth: int = 0, flags: str = "",
                     nth_given: bool = False) -> str:
     rx = pg_regex(pattern, flags)
     glob = _global(flags)
@@ -113,7 +116,7 @@ def _regexp_replace(s: str, pattern: str, repl: str, start: int = 1, nth: int = 
     out = []
     last = 0
     count = 0
-    for m in _matches(rx, s, True, start=start - 1):
+    for m in _matches(rx, s, True, check, start=start - 1):
         count += 1
         if nth and count != nth:
             continue
@@ -126,29 +129,29 @@ def _regexp_replace(s: str, pattern: str, repl: str, start: int = 1, nth: int = 
     return "".join(out)
 
 
-@register("regexp_replace", [TEXT, TEXT, TEXT], TEXT)
-def regexp_replace(s: str, pattern: str, repl: str) -> str:
-    return _regexp_replace(s, pattern, repl)
+@register("regexp_replace", [TEXT, TEXT, TEXT], TEXT, needs_ctx=True)
+def regexp_replace(ctx: Any, s: str, pattern: str, repl: str) -> str:
+    return _regexp_replace(ctx.check, s, pattern, repl)
 
 
-@register("regexp_replace", [TEXT, TEXT, TEXT, TEXT], TEXT)
-def regexp_replace_flags(s: str, pattern: str, repl: str, flags: str) -> str:
-    return _regexp_replace(s, pattern, repl, flags=flags)
+@register("regexp_replace", [TEXT, TEXT, TEXT, TEXT], TEXT, needs_ctx=True)
+def regexp_replace_flags(ctx: Any, s: str, pattern: str, repl: str, flags: str) -> str:
+    return _regexp_replace(ctx.check, s, pattern, repl, flags=flags)
 
 
-@register("regexp_replace", [TEXT, TEXT, TEXT, INT4], TEXT)
-def regexp_replace_start(s: str, pattern: str, repl: str, start: int) -> str:
-    return _regexp_replace(s, pattern, repl, start=start)
+@register("regexp_replace", [TEXT, TEXT, TEXT, INT4], TEXT, needs_ctx=True)
+def regexp_replace_start(ctx: Any, s: str, pattern: str, repl: str, start: int) -> str:
+    return _regexp_replace(ctx.check, s, pattern, repl, start=start)
 
 
-@register("regexp_replace", [TEXT, TEXT, TEXT, INT4, INT4], TEXT)
-def regexp_replace_n(s: str, pattern: str, repl: str, start: int, n: int) -> str:
-    return _regexp_replace(s, pattern, repl, start, n, nth_given=True)
+@register("regexp_replace", [TEXT, TEXT, TEXT, INT4, INT4], TEXT, needs_ctx=True)
+def regexp_replace_n(ctx: Any, s: str, pattern: str, repl: str, start: int, n: int) -> str:
+    return _regexp_replace(ctx.check, s, pattern, repl, start, n, nth_given=True)
 
 
-@register("regexp_replace", [TEXT, TEXT, TEXT, INT4, INT4, TEXT], TEXT)
-def regexp_replace_n_flags(s: str, pattern: str, repl: str, start: int, n: int, flags: str) -> str:
-    return _regexp_replace(s, pattern, repl, start, n, flags, nth_given=True)
+@register("regexp_replace", [TEXT, TEXT, TEXT, INT4, INT4, TEXT], TEXT, needs_ctx=True)
+def regexp_replace_n_flags(ctx: Any, s: str, pattern: str, repl: str, start: int, n: int, flags: str) -> str:
+    return _regexp_replace(ctx.check, s, pattern, repl, start, n, flags, nth_given=True)
 
 
 def _groups(m: PgMatch, groups: int) -> list[str | None]:
@@ -157,50 +160,50 @@ def _groups(m: PgMatch, groups: int) -> list[str | None]:
     return [m.group(0)]
 
 
-@register("regexp_match", [TEXT, TEXT], TEXT_ARRAY)
-def regexp_match(s: str, pattern: str, flags: str = "") -> list[str | None] | None:
+@register("regexp_match", [TEXT, TEXT], TEXT_ARRAY, needs_ctx=True)
+def regexp_match(ctx: Any, s: str, pattern: str, flags: str = "") -> list[str | None] | None:
     rx = pg_regex(pattern, flags, allow_g=False, func="regexp_match")
-    m = rx.search(s)
+    m = rx.search(s, check=ctx.check)
     return None if m is None else _groups(m, rx.groups)
 
 
-register("regexp_match", [TEXT, TEXT, TEXT], TEXT_ARRAY)(regexp_match)
+register("regexp_match", [TEXT, TEXT, TEXT], TEXT_ARRAY, needs_ctx=True)(regexp_match)
 
 
-@register("regexp_matches", [TEXT, TEXT], TEXT_ARRAY, set_returning=True)
-def regexp_matches(s: str, pattern: str, flags: str = "") -> list[list[str | None]]:
+@register("regexp_matches", [TEXT, TEXT], TEXT_ARRAY, set_returning=True, needs_ctx=True)
+def regexp_matches(ctx: Any, s: str, pattern: str, flags: str = "") -> list[list[str | None]]:
     rx = pg_regex(pattern, flags)
-    return [_groups(m, rx.groups) for m in _matches(rx, s, _global(flags))]
+    return [_groups(m, rx.groups) for m in _matches(rx, s, _global(flags), ctx.check)]
 
 
-register("regexp_matches", [TEXT, TEXT, TEXT], TEXT_ARRAY, set_returning=True)(regexp_matches)
+register("regexp_matches", [TEXT, TEXT, TEXT], TEXT_ARRAY, set_returning=True, needs_ctx=True)(regexp_matches)
 
 
-def _split(s: str, pattern: str, flags: str, func: str) -> list[str]:
+def _split(check: Check, s: str, pattern: str, flags: str, func: str) -> list[str]:
     rx = pg_regex(pattern, flags, allow_g=False, func=func)
     out = []
     last = 0
-    for m in _matches(rx, s, True, ignore_degenerate=True):
+    for m in _matches(rx, s, True, check, ignore_degenerate=True):
         out.append(s[last: m.start()])
         last = m.end()
     out.append(s[last:])
     return out
 
 
-@register("regexp_split_to_array", [TEXT, TEXT], TEXT_ARRAY)
-def regexp_split_to_array(s: str, pattern: str, flags: str = "") -> list[str]:
-    return _split(s, pattern, flags, "regexp_split_to_array")
+@register("regexp_split_to_array", [TEXT, TEXT], TEXT_ARRAY, needs_ctx=True)
+def regexp_split_to_array(ctx: Any, s: str, pattern: str, flags: str = "") -> list[str]:
+    return _split(ctx.check, s, pattern, flags, "regexp_split_to_array")
 
 
-register("regexp_split_to_array", [TEXT, TEXT, TEXT], TEXT_ARRAY)(regexp_split_to_array)
+register("regexp_split_to_array", [TEXT, TEXT, TEXT], TEXT_ARRAY, needs_ctx=True)(regexp_split_to_array)
 
 
-@register("regexp_split_to_table", [TEXT, TEXT], TEXT, set_returning=True)
-def regexp_split_to_table(s: str, pattern: str, flags: str = "") -> list[str]:
-    return _split(s, pattern, flags, "regexp_split_to_table")
+@register("regexp_split_to_table", [TEXT, TEXT], TEXT, set_returning=True, needs_ctx=True)
+def regexp_split_to_table(ctx: Any, s: str, pattern: str, flags: str = "") -> list[str]:
+    return _split(ctx.check, s, pattern, flags, "regexp_split_to_table")
 
 
-register("regexp_split_to_table", [TEXT, TEXT, TEXT], TEXT, set_returning=True)(regexp_split_to_table)
+register("regexp_split_to_table", [TEXT, TEXT, TEXT], TEXT, set_returning=True, needs_ctx=True)(regexp_split_to_table)
 
 
 def _check_start(start: int) -> None:
@@ -208,31 +211,31 @@ def _check_start(start: int) -> None:
         raise SqlError("22023", f'invalid value for parameter "start": {start}')
 
 
-@register("regexp_count", [TEXT, TEXT], INT4)
-def regexp_count(s: str, pattern: str, start: int = 1, flags: str = "") -> int:
+@register("regexp_count", [TEXT, TEXT], INT4, needs_ctx=True)
+def regexp_count(ctx: Any, s: str, pattern: str, start: int = 1, flags: str = "") -> int:
     _check_start(start)
     rx = pg_regex(pattern, flags, allow_g=False, func="regexp_count")
-    return sum(1 for _ in _matches(rx, s, True, start=start - 1))
+    return sum(1 for _ in _matches(rx, s, True, ctx.check, start=start - 1))
 
 
-register("regexp_count", [TEXT, TEXT, INT4], INT4)(regexp_count)
-register("regexp_count", [TEXT, TEXT, INT4, TEXT], INT4)(regexp_count)
+register("regexp_count", [TEXT, TEXT, INT4], INT4, needs_ctx=True)(regexp_count)
+register("regexp_count", [TEXT, TEXT, INT4, TEXT], INT4, needs_ctx=True)(regexp_count)
 
 
-@register("regexp_like", [TEXT, TEXT], BOOL)
-def regexp_like(s: str, pattern: str, flags: str = "") -> bool:
-    return pg_regex(pattern, flags, allow_g=False, func="regexp_like").test(s)
+@register("regexp_like", [TEXT, TEXT], BOOL, needs_ctx=True)
+def regexp_like(ctx: Any, s: str, pattern: str, flags: str = "") -> bool:
+    return pg_regex(pattern, flags, allow_g=False, func="regexp_like").test(s, ctx.check)
 
 
-register("regexp_like", [TEXT, TEXT, TEXT], BOOL)(regexp_like)
+register("regexp_like", [TEXT, TEXT, TEXT], BOOL, needs_ctx=True)(regexp_like)
 
 
-def _nth_match(s: str, pattern: str, start: int, n: int, flags: str, func: str) -> tuple[PgMatch | None, int]:
+def _nth_match(check: Check, s: str, pattern: str, start: int, n: int, flags: str, func: str) -> tuple[PgMatch | None, int]:
     _check_start(start)
     if n <= 0:
         raise SqlError("22023", f'invalid value for parameter "n": {n}')
     rx = pg_regex(pattern, flags, allow_g=False, func=func)
-    for k, m in enumerate(_matches(rx, s, True, start=start - 1), 1):
+    for k, m in enumerate(_matches(rx, s, True, check, start=start - 1), 1):
         if k == n:
             return m, rx.groups
     return None, rx.groups
@@ -247,12 +250,12 @@ def _subexpr(m: PgMatch, groups: int, sub: int) -> tuple[int, int] | None:
     return None if a < 0 else (a, b)
 
 
-@register("regexp_instr", [TEXT, TEXT], INT4)
-def regexp_instr(s: str, pattern: str, start: int = 1, n: int = 1, endoption: int = 0, flags: str = "",
+@register("regexp_instr", [TEXT, TEXT], INT4, needs_ctx=True)
+def regexp_instr(ctx: Any, s: str, pattern: str, start: int = 1, n: int = 1, endoption: int = 0, flags: str = "",
                  sub: int = 0) -> int:
     if endoption not in (0, 1):
         raise SqlError("22023", f'invalid value for parameter "endoption": {endoption}')
-    m, groups = _nth_match(s, pattern, start, n, flags, "regexp_instr")
+    m, groups = _nth_match(ctx.check, s, pattern, start, n, flags, "regexp_instr")
     if m is None:
         return 0
     span = _subexpr(m, groups, sub)
@@ -261,23 +264,23 @@ def regexp_instr(s: str, pattern: str, start: int = 1, n: int = 1, endoption: in
     return (span[1] if endoption else span[0]) + 1
 
 
-register("regexp_instr", [TEXT, TEXT, INT4], INT4)(regexp_instr)
-register("regexp_instr", [TEXT, TEXT, INT4, INT4], INT4)(regexp_instr)
-register("regexp_instr", [TEXT, TEXT, INT4, INT4, INT4], INT4)(regexp_instr)
-register("regexp_instr", [TEXT, TEXT, INT4, INT4, INT4, TEXT], INT4)(regexp_instr)
-register("regexp_instr", [TEXT, TEXT, INT4, INT4, INT4, TEXT, INT4], INT4)(regexp_instr)
+register("regexp_instr", [TEXT, TEXT, INT4], INT4, needs_ctx=True)(regexp_instr)
+register("regexp_instr", [TEXT, TEXT, INT4, INT4], INT4, needs_ctx=True)(regexp_instr)
+register("regexp_instr", [TEXT, TEXT, INT4, INT4, INT4], INT4, needs_ctx=True)(regexp_instr)
+register("regexp_instr", [TEXT, TEXT, INT4, INT4, INT4, TEXT], INT4, needs_ctx=True)(regexp_instr)
+register("regexp_instr", [TEXT, TEXT, INT4, INT4, INT4, TEXT, INT4], INT4, needs_ctx=True)(regexp_instr)
 
 
-@register("regexp_substr", [TEXT, TEXT], TEXT)
-def regexp_substr(s: str, pattern: str, start: int = 1, n: int = 1, flags: str = "", sub: int = 0) -> str | None:
-    m, groups = _nth_match(s, pattern, start, n, flags, "regexp_substr")
+@register("regexp_substr", [TEXT, TEXT], TEXT, needs_ctx=True)
+def regexp_substr(ctx: Any, s: str, pattern: str, start: int = 1, n: int = 1, flags: str = "", sub: int = 0) -> str | None:
+    m, groups = _nth_match(ctx.check, s, pattern, start, n, flags, "regexp_substr")
     if m is None:
         return None
     span = _subexpr(m, groups, sub)
     return None if span is None else s[span[0]: span[1]]
 
 
-register("regexp_substr", [TEXT, TEXT, INT4], TEXT)(regexp_substr)
-register("regexp_substr", [TEXT, TEXT, INT4, INT4], TEXT)(regexp_substr)
-register("regexp_substr", [TEXT, TEXT, INT4, INT4, TEXT], TEXT)(regexp_substr)
-register("regexp_substr", [TEXT, TEXT, INT4, INT4, TEXT, INT4], TEXT)(regexp_substr)
+register("regexp_substr", [TEXT, TEXT, INT4], TEXT, needs_ctx=True)(regexp_substr)
+register("regexp_substr", [TEXT, TEXT, INT4, INT4], TEXT, needs_ctx=True)(regexp_substr)
+register("regexp_substr", [TEXT, TEXT, INT4, INT4, TEXT], TEXT, needs_ctx=True)(regexp_substr)
+register("regexp_substr", [TEXT, TEXT, INT4, INT4, TEXT, INT4], TEXT, needs_ctx=True)(regexp_substr)
