@@ -43,8 +43,7 @@ from orbitdb.dbapi import (
     threadsafety,
 )
 from orbitdb.storage.upgrade import upgrade  # converts a database of an older storage format
-
-__version__ = "0.1.0"
+from orbitdb.version import __version__
 
 __all__ = [
     "BINARY",

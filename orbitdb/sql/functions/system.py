@@ -13,6 +13,7 @@ from typing import Any
 from orbitdb.sql import types as T
 from orbitdb.sql.errors import SqlError
 from orbitdb.sql.functions.registry import register
+from orbitdb.version import __version__
 
 TEXT, NAME, INT4, INT8, BOOL, FLOAT8, VOID = T.TEXT, T.NAME, T.INT4, T.INT8, T.BOOL, T.FLOAT8, T.VOID
 NAME_ARRAY = T.array_of(T.NAME)
@@ -31,12 +32,10 @@ def _setting(ctx: Any, name: str, default: str = "") -> str:
 
 @register("version", [], TEXT, needs_ctx=True)
 def version(ctx: Any) -> str:
-    import orbitdb
-
     server = _setting(ctx, "server_version", "15.4").split()[0]
     machine = platform.machine() or "x86_64"
     return (f"PostgreSQL {server} on {machine}-pc-linux-gnu, compiled by orbitdb "
-            f"{getattr(orbitdb, '__version__', '0')}, 64-bit")
+            f"{__version__}, 64-bit")
 
 
 @register("current_database", [], NAME, needs_ctx=True)
