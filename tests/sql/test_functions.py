@@ -24,7 +24,8 @@ from sqlglot import exp
 
 import orbitdb.sql.functions  # noqa: F401  (registers the library and its compile hooks)
 from orbitdb.sql.errors import SqlError
-from orbitdb.sql.expr.compiler import Compiler, Runtime
+from orbitdb.sql.expr.compiler import Compiler
+from orbitdb.sql.expr.core import Runtime
 from orbitdb.sql.functions import registry as R
 from orbitdb.sql.parse.parser import parse_one
 from orbitdb.sql.plan.scope import Scope
@@ -1161,7 +1162,7 @@ def test_volatile_functions() -> None:
 
 
 def test_jsonb_order_and_containment() -> None:
-    from orbitdb.sql.expr.jsonops import contains, jsonb_sort_key
+    from orbitdb.sql.types.jsonb import contains, jsonb_sort_key
 
     values: list[Any] = [[], None, "b", "a", 1, Decimal("1.5"), False, True, [1], [0, 1], {"b": 1}, {"a": 1, "b": 2}]
     ordered = sorted(values, key=jsonb_sort_key)

@@ -14,7 +14,8 @@ from sqlglot import exp
 from orbitdb.sql import types as T
 from orbitdb.sql.ddl.rewrite import Row, rewrite_table
 from orbitdb.sql.errors import SqlError
-from orbitdb.sql.expr.compiler import Compiler, E, Runtime, coerce, ident
+from orbitdb.sql.expr.compiler import Compiler
+from orbitdb.sql.expr.core import E, Runtime, coerce, ident
 from orbitdb.sql.interrupts import checked
 from orbitdb.sql.parse.parser import Statement, parse_one
 from orbitdb.sql.parse.unsupported import (

@@ -12,7 +12,8 @@ from sqlglot import exp
 
 from orbitdb.sql import types as T
 from orbitdb.sql.errors import SqlError
-from orbitdb.sql.expr.compiler import Compiler, E, Runtime, coerce
+from orbitdb.sql.expr.compiler import Compiler
+from orbitdb.sql.expr.core import E, Runtime, coerce
 from orbitdb.sql.plan.scope import ExecContext, Scope, ScopeColumn
 from orbitdb.sql.types import SqlType
 from orbitdb.sql.types.textio import to_text

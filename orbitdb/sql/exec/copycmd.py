@@ -13,7 +13,7 @@ from orbitdb.sql import types as T
 from orbitdb.sql.errors import SqlError
 from orbitdb.sql.exec.constraints import TableWriter
 from orbitdb.sql.exec.rowstream import QueryRows, RowStream
-from orbitdb.sql.expr.compiler import Runtime, ident
+from orbitdb.sql.expr.core import Runtime, ident
 from orbitdb.sql.parse.lexical import decode_utf8
 from orbitdb.sql.parse.parser import Statement, parse_one
 from orbitdb.sql.plan.planner import Planner

@@ -13,7 +13,8 @@ from orbitdb.sql import types as T
 from orbitdb.sql.errors import SqlError
 from orbitdb.sql.exec.constraints import TableWriter, assignment, is_default, table_scope
 from orbitdb.sql.exec.plans import Filter, Plan
-from orbitdb.sql.expr.compiler import Compiler, E, Runtime, coerce, ident
+from orbitdb.sql.expr.compiler import Compiler
+from orbitdb.sql.expr.core import E, Runtime, coerce, ident
 from orbitdb.sql.plan.compiled import Compiled
 from orbitdb.sql.plan.planner import Planner, all_true, split_and
 from orbitdb.sql.plan.scope import ExecContext, Scope, ScopeColumn

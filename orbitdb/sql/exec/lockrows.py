@@ -18,7 +18,7 @@ from sqlglot import exp
 
 from orbitdb.sql.errors import SqlError
 from orbitdb.sql.exec.plans import Plan
-from orbitdb.sql.expr.compiler import ident
+from orbitdb.sql.expr.core import ident
 from orbitdb.sql.plan.scope import ExecContext, Scope
 from orbitdb.storage.errors import SerializationFailure
 from orbitdb.storage.lockmodes import FOR_KEY_SHARE, FOR_NO_KEY_UPDATE, FOR_SHARE, FOR_UPDATE

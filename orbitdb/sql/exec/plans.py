@@ -16,7 +16,7 @@ from orbitdb.sql.plan.scope import ExecContext, ScopeColumn
 
 if TYPE_CHECKING:
     from orbitdb.sql.expr.aggregates import AggCollector
-    from orbitdb.sql.expr.compiler import Runtime
+    from orbitdb.sql.expr.core import Runtime
     from orbitdb.sql.expr.window import WindowCollector
     from orbitdb.storage.tables import TableAccess
 

@@ -21,7 +21,7 @@ from orbitdb.sql.result import Notice, Result
 from orbitdb.storage.errors import StorageError
 
 if TYPE_CHECKING:
-    from orbitdb.sql.expr.compiler import Runtime
+    from orbitdb.sql.expr.core import Runtime
     from orbitdb.sql.plan.scope import ExecContext
     from orbitdb.sql.session.session import Session
 

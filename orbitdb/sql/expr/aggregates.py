@@ -23,13 +23,18 @@ from orbitdb.sql.exec.spill import (
     statement_spill,
 )
 from orbitdb.sql.exec.spill.partition import MAX_DEPTH
-from orbitdb.sql.expr.compiler import Compiler, E, coerce
+from orbitdb.sql.expr.core import E, coerce, ident
+from orbitdb.sql.expr.datetimeops import check_interval, interval_div
+from orbitdb.sql.expr.funccall import AGGREGATES
+from orbitdb.sql.expr.jsonops import json_agg_result, json_object_agg_result, to_json_value
 from orbitdb.sql.types import SqlType
 from orbitdb.sql.types import numeric as N
 from orbitdb.sql.types.limits import check_array_depth, join_text
+from orbitdb.sql.types.sortkeys import equality_key, ordering_key, sort_key_fn
 
 if TYPE_CHECKING:
     from orbitdb.sql.exec.spill.files import SpillFile
+    from orbitdb.sql.expr.compiler import Compiler
     from orbitdb.sql.plan.scope import ExecContext
 
 Row = tuple[Any, ...]
@@ -123,8 +128,6 @@ class Avg(Acc):
         if self.kind == "float":
             return self.s / self.n
         if self.kind == "interval":
-            from orbitdb.sql.expr.datetimeops import check_interval, interval_div
-
             return interval_div(check_interval(self.s), self.n)
         return N.numeric_div(Decimal(self.s), Decimal(self.n))
 
@@ -324,8 +327,6 @@ def _mode(items: list[Any]) -> Any:
 
 def resolve_aggregate(name: str, types: list[SqlType], star: bool) -> tuple[SqlType, Callable[[], Acc], list[SqlType]]:
     """(result type, accumulator factory, argument types to coerce to)."""
-    from orbitdb.sql.expr.operators import sort_key_fn
-
     if name == "count":
         if star or not types:
             return T.INT8, CountStar, []
@@ -346,8 +347,6 @@ def resolve_aggregate(name: str, types: list[SqlType], star: bool) -> tuple[SqlT
         if oid in (T.FLOAT4.oid, T.FLOAT8.oid):
             return t, FloatSum, [t]
         if oid == T.INTERVAL.oid:
-            from orbitdb.sql.expr.datetimeops import check_interval
-
             return t, lambda: Sum(check_interval), [t]
         if oid == T.MONEY.oid:
             return t, Sum, [t]
@@ -393,14 +392,10 @@ def resolve_aggregate(name: str, types: list[SqlType], star: bool) -> tuple[SqlT
             raise _agg_missing(name, types)
         return T.TEXT, lambda: Collect(_string_agg), [T.TEXT, T.TEXT]
     if name in ("json_agg", "jsonb_agg"):
-        from orbitdb.sql.expr.jsonops import json_agg_result, to_json_value
-
         rt = T.JSON if name == "json_agg" else T.JSONB
         conv = to_json_value(t)
         return rt, lambda: Collect(lambda xs: json_agg_result(xs, conv, rt)), [t]
     if name in ("json_object_agg", "jsonb_object_agg"):
-        from orbitdb.sql.expr.jsonops import json_object_agg_result, to_json_value
-
         rt = T.JSON if name == "json_object_agg" else T.JSONB
         conv = to_json_value(types[1])
         return rt, lambda: Collect(lambda xs: json_object_agg_result(xs, conv, rt)), [T.TEXT, types[1]]
@@ -528,14 +523,10 @@ class AggCollector:
         inner = self.input.child()  # arguments see input rows, and may not nest aggregates
         inner.where = "aggregate function calls cannot be nested"
         inner.agg = None
-        from orbitdb.sql.expr.funccall import AGGREGATES
-
         for a in args:
             for sub in a.find_all(exp.Func):
                 if type(sub).__name__.lower() in AGGREGATES or isinstance(sub, exp.AggFunc):
                     raise SqlError("42803", "aggregate function calls cannot be nested")
-        from orbitdb.sql.expr.operators import sort_key_fn
-
         spec = AggSpec()
         spec.name = name
         spec.distinct = bool(extra.get("distinct"))
@@ -586,8 +577,6 @@ class _HashAgg:
     aggregates go to sorted runs on disk when they outgrow hash_mem."""
 
     def __init__(self, collector: AggCollector, ctx: ExecContext) -> None:
-        from orbitdb.sql.expr.operators import equality_key
-
         self.c = collector
         self.ctx = ctx
         self.spill = statement_spill(ctx)
@@ -746,8 +735,6 @@ def _hashable(v: Any) -> Any:
 
 
 def _order_key(c: Compiler, o: exp.Expression) -> tuple[Callable[[Row], Any], bool, bool, Any]:
-    from orbitdb.sql.expr.operators import ordering_key
-
     node = o.this if isinstance(o, exp.Ordered) else o
     e = c.compile(node)
     if e.type.oid == T.UNKNOWN.oid:
@@ -780,13 +767,9 @@ def _getter(i: int) -> Callable[[Row], Any]:
 
 
 def _col_name(g: exp.Column) -> str:
-    from orbitdb.sql.expr.compiler import ident
-
     return ident(g.this)
 
 
 def _col_rel(g: exp.Column) -> str | None:
-    from orbitdb.sql.expr.compiler import ident
-
     return ident(g.args["table"]) if g.table else None
 

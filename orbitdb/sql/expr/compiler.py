@@ -7,205 +7,51 @@ PostgreSQL ('2024-01-01' compared with a date is a date)."""
 
 from __future__ import annotations
 
-import re
 from collections.abc import Callable
-from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
 from sqlglot import exp
 
 from orbitdb.sql import types as T
 from orbitdb.sql.errors import SqlError
+from orbitdb.sql.expr.core import (
+    MAX_PARAMETERS,
+    E,
+    Fn,
+    ParamRef,
+    Row,
+    Runtime,
+    coerce,
+    const,
+    ident,
+    lit_number,
+    strict1,
+    unify,
+)
+from orbitdb.sql.expr.funccall import call_by_name, compile_function
+from orbitdb.sql.expr.jsonops import compile_json_op
+from orbitdb.sql.expr.operators import (
+    compare_fn,
+    compile_arithmetic,
+    compile_array,
+    compile_case,
+    compile_comparison,
+    compile_concat_op,
+    compile_in,
+    compile_like,
+    compile_negate,
+    compile_regex,
+    compile_subscript,
+)
 from orbitdb.sql.types import SqlType
-from orbitdb.sql.types.casts import EXPLICIT, IMPLICIT, cast_error, find_cast
+from orbitdb.sql.types.casts import EXPLICIT, find_cast
+from orbitdb.sql.types.sortkeys import sort_key_fn
 
 if TYPE_CHECKING:
     from orbitdb.sql.expr.aggregates import AggCollector
     from orbitdb.sql.expr.window import WindowCollector
     from orbitdb.sql.plan.planner import Planner
     from orbitdb.sql.plan.scope import Scope
-
-Row = Any
-Fn = Callable[[Row], Any]
-
-
-class Runtime:
-    """Holder of the running statement's context; compiled closures read it so a
-    plan compiled once can run many times."""
-
-    __slots__ = ("ctx", "param_count", "param_types")
-
-    def __init__(self, param_types: list[SqlType] | None = None, param_count: int | None = None) -> None:
-        self.ctx: Any = None
-        self.param_types: list[SqlType] = param_types or []
-        self.param_count = param_count  # parameters the statement has, when fixed (a simple query: 0)
-
-    def check(self) -> None:
-        """The running statement's interrupt check, for compiled code that may loop long."""
-        ctx = self.ctx
-        if ctx is not None:
-            ctx.check()
-
-
-MAX_PARAMETERS = 65535  # a Bind message counts its parameters in 16 bits
-
-
-class ParamRef:
-    """Marks a compiled parameter whose type is still open: the first context
-    that needs a type decides it (as PostgreSQL infers parameter types)."""
-
-    __slots__ = ("index", "rt")
-
-    def __init__(self, index: int, rt: Runtime) -> None:
-        self.index = index
-        self.rt = rt
-
-
-class E:
-    __slots__ = ("columns", "const", "fn", "name", "src", "type", "value")
-
-    def __init__(self, fn: Fn, type_: SqlType, const: bool = False, value: Any = None, name: str = "?column?") -> None:
-        self.fn = fn
-        self.type = type_
-        self.const = const
-        self.value = value
-        self.name = name
-        self.columns: list[tuple[str, SqlType]] | None = None  # set-returning functions with several columns
-        self.src: int | None = None  # a plain reference to this input column (lets ORDER BY use scan order)
-
-
-def const(value: Any, t: SqlType, name: str = "?column?") -> E:
-    return E(lambda row: value, t, True, value, name)
-
-
-def _lit_number(text: str) -> E:
-    if re.fullmatch(r"\d+", text):
-        v = int(text)
-        if v <= 2147483647:
-            return const(v, T.INT4)
-        if v <= 9223372036854775807:
-            return const(v, T.INT8)
-        return const(Decimal(v), T.NUMERIC)
-    try:
-        d = Decimal(text)
-        exponent = d.as_tuple().exponent
-        if isinstance(exponent, int) and exponent > 0:
-            d = d.quantize(Decimal(1))  # 1e3 is 1000, with scale 0
-        return const(d, T.NUMERIC)
-    except (ArithmeticError, ValueError):
-        raise SqlError("42601", f'syntax error at or near "{text}"') from None
-
-
-def type_error_operator(op: str, a: SqlType, b: SqlType | None) -> SqlError:
-    desc = f"{a.display()} {op} {b.display()}" if b is not None else f"{op} {a.display()}"
-    return SqlError(
-        "42883",
-        f"operator does not exist: {desc}",
-        hint="No operator matches the given name and argument types. You might need to add explicit type casts.",
-    )
-
-
-def coerce(e: E, target: SqlType, ctx: int = IMPLICIT, what: str | None = None) -> E:
-    """e converted to target (unknown literals take the type; others need a cast
-    allowed in ctx)."""
-    src = e.type
-    if src == target or (src.oid == target.oid and target.typmod == -1 and src.elem is None):
-        return e
-    if src.oid == T.UNKNOWN.oid and isinstance(e.value, ParamRef):
-        ref = e.value
-        types = ref.rt.param_types
-        if types[ref.index].oid == T.UNKNOWN.oid:
-            types[ref.index] = T.strip(target) if target.oid not in (T.UNKNOWN.oid,) else target
-        inferred = types[ref.index]
-        e = E(e.fn, inferred, name=e.name)
-        if inferred == target:
-            return e
-        src = inferred
-    if src.oid == T.UNKNOWN.oid and e.const:
-        if e.value is None:
-            return const(None, target, e.name)
-        conv = find_cast(T.UNKNOWN, T.strip(target), EXPLICIT)
-        assert conv is not None
-        v = conv(e.value)
-        if target.typmod >= 0:
-            # the literal takes the type; its modifier applies as the context says
-            from orbitdb.sql.types.casts import typmod_fn
-
-            mod = typmod_fn(target, ctx == EXPLICIT)
-            if mod is not None:
-                v = mod(v)
-        return const(v, target, e.name)
-    conv = find_cast(src, target, ctx if src.oid != T.UNKNOWN.oid else EXPLICIT)
-    if conv is None:
-        if what is not None:
-            raise SqlError(
-                "42804",
-                f"{what} is of type {target.display()} but expression is of type {src.display()}",
-                hint="You will need to rewrite or cast the expression.",
-            )
-        raise cast_error(src, target)
-    fn = e.fn
-
-    def run(row: Row) -> Any:
-        v = fn(row)
-        return None if v is None else conv(v)
-
-    if e.const:
-        v = e.value
-        return const(None if v is None else conv(v), target, e.name)
-    return E(run, target, name=e.name)
-
-
-def unify(a: E, b: E, context: str = "operator") -> tuple[E, E, SqlType]:
-    """Brings two operands to a common type for comparison/arithmetic."""
-    ta, tb = a.type, b.type
-    if ta.oid == T.UNKNOWN.oid and tb.oid == T.UNKNOWN.oid:
-        return coerce(a, T.TEXT), coerce(b, T.TEXT), T.TEXT
-    if ta.oid == T.UNKNOWN.oid:
-        t = T.strip(tb)
-        return coerce(a, t), b, t
-    if tb.oid == T.UNKNOWN.oid:
-        t = T.strip(ta)
-        return a, coerce(b, t), t
-    if T.strip(ta) == T.strip(tb):
-        return a, b, T.strip(ta)
-    if T.is_numeric(ta) and T.is_numeric(tb):
-        t = T.numeric_result(ta, tb)
-        return coerce(a, t), coerce(b, t), t
-    if T.is_string(ta) and T.is_string(tb):
-        return coerce(a, T.TEXT), coerce(b, T.TEXT), T.TEXT
-    if find_cast(tb, ta, IMPLICIT) is not None and find_cast(ta, tb, IMPLICIT) is None:
-        return a, coerce(b, ta), T.strip(ta)
-    if find_cast(ta, tb, IMPLICIT) is not None:
-        return coerce(a, tb), b, T.strip(tb)
-    raise SqlError("42804", f"{context} types {ta.display()} and {tb.display()} cannot be matched")
-
-
-def strict1(f: Callable[[Any], Any], a: Fn) -> Fn:
-    def run(row: Row) -> Any:
-        v = a(row)
-        return None if v is None else f(v)
-
-    return run
-
-
-def strict2(f: Callable[[Any, Any], Any], a: Fn, b: Fn) -> Fn:
-    def run(row: Row) -> Any:
-        x = a(row)
-        if x is None:
-            return None
-        y = b(row)
-        if y is None:
-            return None
-        return f(x, y)
-
-    return run
-
-
-def fold(e: E) -> E:
-    """Evaluates an expression over constants once, at compile time."""
-    return e
-
 
 class Compiler:
     """Compiles expressions in one scope. ``agg`` collects aggregate calls when
@@ -241,8 +87,6 @@ class Compiler:
                 e: E = h(self, node)
                 return e
         if isinstance(node, exp.Func):
-            from orbitdb.sql.expr.funccall import compile_function
-
             return compile_function(self, node)
         raise SqlError("0A000", f"unsupported expression: {node.sql(dialect='postgres')[:80]}")
 
@@ -261,7 +105,7 @@ class Compiler:
     def _literal(self, node: exp.Literal) -> E:
         if node.is_string:
             return const(node.this, T.UNKNOWN)
-        return _lit_number(str(node.this))
+        return lit_number(str(node.this))
 
     def _bytestring(self, node: exp.Expression) -> E:
         return const(node.this, T.UNKNOWN)
@@ -281,8 +125,6 @@ class Compiler:
         if hit is None:
             special = _KEYWORD_COLUMNS.get(name) if rel is None else None
             if special is not None:
-                from orbitdb.sql.expr.funccall import call_by_name
-
                 return call_by_name(self, special, [], node)
             if rel is not None and not self.scope.has_rel(rel):
                 raise SqlError("42P01", f'missing FROM-clause entry for table "{rel}"')
@@ -369,18 +211,12 @@ class Compiler:
 
     # -- comparison --
     def _cmp(self, node: exp.Expression) -> E:
-        from orbitdb.sql.expr.operators import compile_comparison
-
         return compile_comparison(self, node)
 
     def _arith(self, node: exp.Expression) -> E:
-        from orbitdb.sql.expr.operators import compile_arithmetic
-
         return compile_arithmetic(self, node)
 
     def _neg(self, node: exp.Neg) -> E:
-        from orbitdb.sql.expr.operators import compile_negate
-
         return compile_negate(self, node)
 
     def _is(self, node: exp.Is) -> E:
@@ -405,8 +241,6 @@ class Compiler:
         raise SqlError("0A000", f"unsupported IS test: {node.sql(dialect='postgres')}")
 
     def _between(self, node: exp.Between) -> E:
-        from orbitdb.sql.expr.operators import compare_fn
-
         x = self.compile(node.this)
         lo = self.compile(node.args["low"])
         hi = self.compile(node.args["high"])
@@ -444,13 +278,9 @@ class Compiler:
         return E(run, T.BOOL)
 
     def _in(self, node: exp.In) -> E:
-        from orbitdb.sql.expr.operators import compile_in
-
         return compile_in(self, node)
 
     def _case(self, node: exp.Case) -> E:
-        from orbitdb.sql.expr.operators import compile_case
-
         return compile_case(self, node)
 
     def _coalesce(self, node: exp.Coalesce) -> E:
@@ -468,8 +298,6 @@ class Compiler:
         return E(run, t, name="coalesce")
 
     def _nullif(self, node: exp.Nullif) -> E:
-        from orbitdb.sql.expr.operators import compare_fn
-
         a = self.compile(node.this)
         b = self.compile(node.expression)
         a2, b2, _ = unify(a, b)
@@ -484,8 +312,6 @@ class Compiler:
         return E(run, t, name="nullif")
 
     def _greatest_least(self, node: exp.Expression) -> E:
-        from orbitdb.sql.expr.operators import sort_key_fn
-
         args = [self.compile(node.this)] + [self.compile(x) for x in node.expressions]
         name = "greatest" if isinstance(node, exp.Greatest) else "least"
         t = T.common_type([a.type for a in args], name.upper())
@@ -536,38 +362,24 @@ class Compiler:
         return self.planner.exists_subquery(self, node.this)
 
     def _array(self, node: exp.Array) -> E:
-        from orbitdb.sql.expr.operators import compile_array
-
         return compile_array(self, node)
 
     def _bracket(self, node: exp.Bracket) -> E:
-        from orbitdb.sql.expr.operators import compile_subscript
-
         return compile_subscript(self, node)
 
     def _dpipe(self, node: exp.DPipe) -> E:
-        from orbitdb.sql.expr.operators import compile_concat_op
-
         return compile_concat_op(self, node)
 
     def _escape(self, node: exp.Escape) -> E:
-        from orbitdb.sql.expr.operators import compile_like
-
         return compile_like(self, node.this, node.expression)
 
     def _like(self, node: exp.Expression) -> E:
-        from orbitdb.sql.expr.operators import compile_like
-
         return compile_like(self, node, None)
 
     def _regex(self, node: exp.Expression) -> E:
-        from orbitdb.sql.expr.operators import compile_regex
-
         return compile_regex(self, node)
 
     def _json_op(self, node: exp.Expression) -> E:
-        from orbitdb.sql.expr.jsonops import compile_json_op
-
         return compile_json_op(self, node)
 
     def _tuple(self, node: exp.Tuple) -> E:
@@ -576,8 +388,6 @@ class Compiler:
         return E(lambda row: tuple(f(row) for f in fns), T.RECORD, name="row")
 
     def _at_time_zone(self, node: exp.AtTimeZone) -> E:
-        from orbitdb.sql.expr.funccall import call_by_name
-
         return call_by_name(self, "timezone", [node.args["zone"], node.this], node)
 
     def _collate(self, node: exp.Collate) -> E:
@@ -589,8 +399,6 @@ class Compiler:
         return self.win.add(self, node)
 
     def _filter(self, node: exp.Filter) -> E:
-        from orbitdb.sql.expr.funccall import compile_function
-
         return compile_function(self, node.this, filter_node=node.expression.this)
 
     def _dot(self, node: exp.Dot) -> E:
@@ -648,13 +456,6 @@ class Compiler:
         raise SqlError("42601", 'syntax error at or near "*"')
 
 
-def ident(node: exp.Expression | None) -> str:
-    """An identifier's name as PostgreSQL sees it: folded to lower case unless quoted."""
-    if node is None:
-        return ""
-    if isinstance(node, exp.Identifier):
-        return node.this if node.quoted else node.this.lower()
-    return node.name.lower() if isinstance(node.name, str) else str(node.name)
 
 
 def _getter(idx: int) -> Fn:

@@ -9,6 +9,7 @@ import math
 from typing import Any
 
 from orbitdb.sql.errors import SqlError
+from orbitdb.sql.types.pgtext.zones import local_to_utc
 from orbitdb.storage.interval import USECS_PER_DAY, Interval
 
 USEC = datetime.timedelta(microseconds=1)
@@ -62,8 +63,6 @@ def ts_plus_interval(ts: datetime.datetime, iv: Interval, sign: int = 1) -> date
 
             tz = current_timezone()
             local = out.astimezone(tz).replace(tzinfo=None) + datetime.timedelta(days=sign * iv.days)
-            from orbitdb.sql.types.pgtext.zones import local_to_utc
-
             out = local_to_utc(local, tz)
         else:
             out = out + datetime.timedelta(days=sign * iv.days)

@@ -5,16 +5,19 @@ few calls that need the compiler itself (aggregates, pg_typeof, sequences)."""
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from sqlglot import exp
 
 from orbitdb.sql import types as T
 from orbitdb.sql.errors import SqlError
 from orbitdb.sql.expr import funcregistry as R
-from orbitdb.sql.expr.compiler import Compiler, E, coerce, const, ident
+from orbitdb.sql.expr.core import E, coerce, const, ident
 from orbitdb.sql.types import SqlType
 from orbitdb.sql.types.casts import IMPLICIT, find_cast
+
+if TYPE_CHECKING:
+    from orbitdb.sql.expr.compiler import Compiler
 
 # sqlglot node class name -> (PostgreSQL function name, argument keys in order)
 _NODE_FUNCS: dict[str, tuple[str, list[str]]] = {

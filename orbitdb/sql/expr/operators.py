@@ -4,17 +4,15 @@ arrays and concatenation, with PostgreSQL's typing rules and NULL semantics."""
 from __future__ import annotations
 
 import datetime
-import math
 import operator
 from collections.abc import Callable
-from decimal import Decimal
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from sqlglot import exp
 
 from orbitdb.sql import types as T
 from orbitdb.sql.errors import SqlError
-from orbitdb.sql.expr.compiler import Compiler, E, coerce, const, strict1, strict2, type_error_operator, unify
+from orbitdb.sql.expr.core import E, coerce, const, strict1, strict2, type_error_operator, unify
 from orbitdb.sql.expr.datetimeops import (
     date_plus_interval,
     interval_add,
@@ -27,10 +25,18 @@ from orbitdb.sql.expr.datetimeops import (
     ts_minus_ts,
     ts_plus_interval,
 )
+from orbitdb.sql.expr.jsonops import array_concat, jsonb_arith, jsonb_concat, jsonb_subscript
+from orbitdb.sql.expr.likematch import LikePattern
+from orbitdb.sql.expr.regex_engine import compile_regex as library_regex
+from orbitdb.sql.expr.similar import similar_to_regex
 from orbitdb.sql.types import SqlType
 from orbitdb.sql.types import numeric as N
 from orbitdb.sql.types.casts import EXPLICIT, find_cast
 from orbitdb.sql.types.limits import check_array_depth, check_dimensions, concat_bytes, concat_text
+from orbitdb.sql.types.sortkeys import sort_key_fn
+
+if TYPE_CHECKING:
+    from orbitdb.sql.expr.compiler import Compiler
 
 Fn = Callable[[Any], Any]
 
@@ -38,85 +44,6 @@ _OPS: dict[str, Callable[[Any, Any], bool]] = {
     "=": operator.eq, "<>": operator.ne, "<": operator.lt, "<=": operator.le, ">": operator.gt, ">=": operator.ge,
 }
 _NODE_OP = {exp.EQ: "=", exp.NEQ: "<>", exp.LT: "<", exp.LTE: "<=", exp.GT: ">", exp.GTE: ">="}
-
-
-def _float_key(v: float) -> tuple[int, float]:
-    return (1, 0.0) if math.isnan(v) else (0, v)
-
-
-def sort_key_fn(t: SqlType) -> Callable[[Any], Any] | None:
-    """A key making Python order values as PostgreSQL orders the type (None: as is)."""
-    if t.oid in (T.FLOAT4.oid, T.FLOAT8.oid):
-        return _float_key
-    if t.oid == T.BPCHAR.oid:
-        return lambda v: v.rstrip(" ")
-    if t.oid == T.NUMERIC.oid:
-        return lambda v: (1, Decimal(0)) if v.is_nan() else (0, v)
-    if t.oid == T.BOOL.oid:
-        return int
-    if t.elem is not None:
-        inner = sort_key_fn(t.elem)
-        nested = T.strip(t.elem).oid not in (T.JSON.oid, T.JSONB.oid)  # a json element may be a list
-
-        def arr_key(v: list[Any]) -> Any:
-            # as PostgreSQL's array_cmp: the elements in storage order (a NULL after every value),
-            # then the number of dimensions and their lengths; a tuple, so hashable too
-            flat: list[Any] = []
-            dims: list[int] = []
-
-            def walk(level: list[Any], depth: int) -> None:
-                if depth == len(dims):
-                    dims.append(len(level))
-                for x in level:
-                    if nested and isinstance(x, list):
-                        walk(x, depth + 1)
-                    else:
-                        flat.append((1, 0) if x is None else (0, inner(x) if inner else x))
-
-            walk(v, 0)
-            return tuple(flat), len(dims) if v else 0, tuple(dims)
-
-        return arr_key
-    if t.oid == T.RECORD.oid:
-        return _record_key
-    if t.oid == T.JSONB.oid:
-        from orbitdb.sql.expr.jsonops import jsonb_sort_key
-
-        return jsonb_sort_key
-    return None
-
-
-def _no_operators(t: SqlType) -> bool:
-    """json (and arrays of it) has neither equality nor ordering in PostgreSQL."""
-    return t.oid == T.JSON.oid or (t.elem is not None and T.strip(t.elem).oid == T.JSON.oid)
-
-
-def ordering_key(t: SqlType) -> Callable[[Any], Any] | None:
-    """sort_key_fn for a sort key (ORDER BY, a window's ORDER BY): 42883 for a type PostgreSQL
-    cannot order."""
-    if _no_operators(t):
-        raise SqlError("42883", f"could not identify an ordering operator for type {t.display()}",
-                       hint="Use an explicit ordering operator or modify the query.")
-    return sort_key_fn(t)
-
-
-def equality_key(t: SqlType) -> Callable[[Any], Any] | None:
-    """sort_key_fn for a grouping key (GROUP BY, DISTINCT, set operations, PARTITION BY): 42883
-    for a type PostgreSQL cannot compare."""
-    if _no_operators(t):
-        raise SqlError("42883", f"could not identify an equality operator for type {t.display()}")
-    return sort_key_fn(t)
-
-
-def _record_key(v: tuple[Any, ...]) -> Any:
-    """A record's fields in order, a NULL after every value (PostgreSQL's record ordering; its
-    field types are not known here, so nested records and arrays are keyed alike)."""
-    return tuple((1, 0) if x is None else (0, _record_key(x) if isinstance(x, tuple)
-                                              else _list_key(x) if isinstance(x, list) else x) for x in v)
-
-
-def _list_key(v: list[Any]) -> Any:
-    return tuple((1, 0) if x is None else (0, _list_key(x) if isinstance(x, list) else x) for x in v)
 
 
 def compare_fn(a: E, b: E, op: str) -> Fn:
@@ -511,8 +438,6 @@ def arith(c: Compiler, sym: str, a: E, b: E) -> E:
     if f2 is not None:
         return E(strict2(f2, a.fn, b.fn), rt)
     if ta.oid == T.JSONB.oid or ta.elem is not None:
-        from orbitdb.sql.expr.jsonops import jsonb_arith
-
         r = jsonb_arith(sym, a, b)
         if r is not None:
             return r
@@ -628,12 +553,8 @@ def compile_concat_op(c: Compiler, node: exp.DPipe) -> E:
     b = c.compile(node.expression)
     ta, tb = a.type, b.type
     if ta.elem is not None or tb.elem is not None:
-        from orbitdb.sql.expr.jsonops import array_concat
-
         return array_concat(a, b)
     if ta.oid == T.JSONB.oid and tb.oid in (T.JSONB.oid, T.UNKNOWN.oid):
-        from orbitdb.sql.expr.jsonops import jsonb_concat
-
         return jsonb_concat(a, coerce(b, T.JSONB))
     if ta.oid == T.BYTEA.oid and tb.oid in (T.BYTEA.oid, T.UNKNOWN.oid) or (
             tb.oid == T.BYTEA.oid and ta.oid == T.UNKNOWN.oid):
@@ -655,9 +576,6 @@ def _as_text_fn(e: E) -> Fn:
 
 
 def compile_like(c: Compiler, node: exp.Expression, escape_node: exp.Expression | None) -> E:
-    from orbitdb.sql.expr.likematch import LikePattern
-    from orbitdb.sql.expr.regex_engine import compile_regex
-    from orbitdb.sql.expr.similar import similar_to_regex
     negate = bool(node.args.get("negate"))
     a0 = c.compile(node.this)
     if not T.is_string(a0.type):
@@ -679,7 +597,7 @@ def compile_like(c: Compiler, node: exp.Expression, escape_node: exp.Expression 
 
     def matcher(pat: str) -> Callable[[str], bool]:
         if similar:
-            rx = compile_regex("^(?:" + similar_to_regex(pat, esc) + ")$")
+            rx = library_regex("^(?:" + similar_to_regex(pat, esc) + ")$")
             return lambda v: rx.test(v, check)
         like = LikePattern(pat, esc, fold)
         return lambda v: like.match(v, check)
@@ -716,8 +634,6 @@ def compile_like(c: Compiler, node: exp.Expression, escape_node: exp.Expression 
 
 
 def compile_regex(c: Compiler, node: exp.Expression) -> E:
-    from orbitdb.sql.expr.regex_engine import compile_regex as library_regex
-
     a = coerce(c.compile(node.this), T.TEXT)
     p = coerce(c.compile(node.expression), T.TEXT)
     flags = "i" if isinstance(node, exp.RegexpILike) else ""
@@ -767,8 +683,6 @@ def compile_subscript(c: Compiler, node: exp.Bracket) -> E:
     check_dimensions(len(node.expressions))
     base = c.compile(node.this)
     if base.type.oid == T.JSONB.oid or base.type.oid == T.JSON.oid:
-        from orbitdb.sql.expr.jsonops import jsonb_subscript
-
         return jsonb_subscript(c, base, node.expressions)
     if base.type.oid == T.NAME.oid and len(node.expressions) == 1 and not isinstance(node.expressions[0], exp.Slice):
         # name is a fixed char array in PostgreSQL: name[0] is its first character

@@ -8,13 +8,16 @@ import datetime
 import decimal
 import math
 from collections.abc import Callable
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from orbitdb.sql import types as T
 from orbitdb.sql.errors import SqlError
-from orbitdb.sql.expr.compiler import Compiler, coerce
+from orbitdb.sql.expr.core import coerce
 from orbitdb.sql.expr.datetimeops import interval_add, interval_sub, ts_plus_interval
 from orbitdb.storage.interval import USECS_PER_DAY, Interval
+
+if TYPE_CHECKING:
+    from orbitdb.sql.expr.compiler import Compiler
 
 _INTS = (T.INT2.oid, T.INT4.oid, T.INT8.oid)
 _FLOATS = (T.FLOAT4.oid, T.FLOAT8.oid)

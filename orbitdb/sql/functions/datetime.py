@@ -20,7 +20,8 @@ from sqlglot import exp
 
 from orbitdb.sql import types as T
 from orbitdb.sql.errors import SqlError
-from orbitdb.sql.expr.compiler import Compiler, E, coerce
+from orbitdb.sql.expr.compiler import Compiler
+from orbitdb.sql.expr.core import E, coerce
 from orbitdb.sql.expr.datetimeops import check_interval
 from orbitdb.sql.functions import hook
 from orbitdb.sql.functions.registry import register
@@ -647,7 +648,7 @@ def _make_interval_hook(c: Compiler, args: list[exp.Expression], node: exp.Expre
         else:
             slots[pos] = c.compile(a)
             pos += 1
-    from orbitdb.sql.expr.compiler import const
+    from orbitdb.sql.expr.core import const
 
     filled = [s if s is not None else const(0 if i < 6 else 0.0, INT4 if i < 6 else FLOAT8)
               for i, s in enumerate(slots)]

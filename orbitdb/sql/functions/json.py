@@ -11,25 +11,23 @@ from sqlglot import exp
 
 from orbitdb.sql import types as T
 from orbitdb.sql.errors import SqlError
-from orbitdb.sql.expr.compiler import Compiler, E, coerce, const
-from orbitdb.sql.expr.jsonops import _MISSING as MISSING
-from orbitdb.sql.expr.jsonops import (
+from orbitdb.sql.expr.compiler import Compiler
+from orbitdb.sql.expr.core import E, coerce, const
+from orbitdb.sql.expr.jsonops import concat_values, delete_path, to_json_value, value_json
+from orbitdb.sql.functions import hook
+from orbitdb.sql.functions.registry import ANY, register
+from orbitdb.sql.types import SqlType
+from orbitdb.sql.types.jsonb import (
+    MISSING,
     as_text,
-    concat_values,
     contains,
-    delete_path,
     exists,
     get_path,
     jsonb_object,
     key_order,
     kind,
     normalize_jsonb,
-    to_json_value,
-    value_json,
 )
-from orbitdb.sql.functions import hook
-from orbitdb.sql.functions.registry import ANY, register
-from orbitdb.sql.types import SqlType
 from orbitdb.storage.jsonnull import JSON_NULL
 
 JSON, JSONB, TEXT, INT4, BOOL = T.JSON, T.JSONB, T.TEXT, T.INT4, T.BOOL
@@ -523,7 +521,7 @@ def jsonb_pretty(v: Any) -> str:
 
 
 def _pretty(v: Any, level: int, out: list[str]) -> None:
-    from orbitdb.sql.expr.jsonops import json_text
+    from orbitdb.sql.types.jsonb import json_text
 
     pad = "    "
     if isinstance(v, dict):

@@ -16,7 +16,8 @@ from sqlglot import exp
 
 from orbitdb.sql import types as T
 from orbitdb.sql.errors import SqlError
-from orbitdb.sql.expr.compiler import Compiler, E, coerce
+from orbitdb.sql.expr.compiler import Compiler
+from orbitdb.sql.expr.core import E, coerce
 from orbitdb.sql.functions import hook as hook_
 from orbitdb.sql.functions.registry import ANY, ANYARRAY, register
 from orbitdb.sql.parse.lexical import utf8_error_bytes

@@ -302,7 +302,7 @@ class Typer:
         return self.expr(node.this)
 
     def _Column(self, node: exp.Column) -> N:
-        from orbitdb.sql.expr.compiler import ident
+        from orbitdb.sql.expr.core import ident
 
         name = ident(node.this) if isinstance(node.this, exp.Identifier) else node.name
         rel = ident(node.args["table"]) if node.args.get("table") else None
@@ -683,7 +683,7 @@ def _function_types(name: str, arg_types: list[SqlType]) -> tuple[SqlType, list[
     if known is not None and len(known[0]) == len(arg_types):
         return known[1], list(known[0])
     try:
-        from orbitdb.sql.expr.compiler import E
+        from orbitdb.sql.expr.core import E
         from orbitdb.sql.expr.funccall import _ensure_library, resolve
         from orbitdb.sql.functions import registry as R
 
@@ -1003,7 +1003,7 @@ def deparse_expr(sql: str, columns: dict[str, SqlType], pretty: bool, target: Sq
 def referenced_columns(sql: str) -> list[str]:
     """Column names an expression refers to (pg_constraint.conkey of a check)."""
     try:
-        from orbitdb.sql.expr.compiler import ident
+        from orbitdb.sql.expr.core import ident
 
         names: list[str] = []
         for col in parse_expression(sql).find_all(exp.Column):
@@ -1071,7 +1071,7 @@ def _from_items(node: exp.Select) -> list[exp.Expression]:
 
 
 def _select(p: Printer, node: exp.Select, vc: ViewContext, top: bool) -> None:
-    from orbitdb.sql.expr.compiler import ident
+    from orbitdb.sql.expr.core import ident
 
     rels: dict[str, dict[str, SqlType]] = {}
     order_cols: dict[str, list[str]] = {}
@@ -1201,7 +1201,7 @@ def _select(p: Printer, node: exp.Select, vc: ViewContext, top: bool) -> None:
 
 
 def _joins(p: Printer, first: exp.Expression, joins: list[exp.Join], labels: dict[int, str], typer: Typer) -> None:
-    from orbitdb.sql.expr.compiler import ident
+    from orbitdb.sql.expr.core import ident
 
     if not p.pretty:
         p.w("(" * len(joins))
@@ -1237,7 +1237,7 @@ def _joins(p: Printer, first: exp.Expression, joins: list[exp.Join], labels: dic
 
 def _sortgroup(typer: Typer, node: exp.Expression, targets: list[tuple[N, str, str | None]], pretty: bool) -> str:
     """get_rule_sortgroupclause: an ordinal or output name stands for its target expression."""
-    from orbitdb.sql.expr.compiler import ident
+    from orbitdb.sql.expr.core import ident
 
     n: N | None = None
     if isinstance(node, exp.Literal) and not node.is_string and str(node.this).isdigit():

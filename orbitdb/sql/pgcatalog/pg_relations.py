@@ -144,7 +144,7 @@ def view_column_types(env: Env, v: TableDef) -> list[tuple[str, SqlType]]:
         return [(c.name, M.column_type(c)) for c in v.columns]
     names = list(v.view_columns)
     try:
-        from orbitdb.sql.expr.compiler import Runtime
+        from orbitdb.sql.expr.core import Runtime
         from orbitdb.sql.parse.parser import parse_one
         from orbitdb.sql.plan.planner import Planner
 

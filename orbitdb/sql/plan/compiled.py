@@ -11,7 +11,7 @@ from sqlglot import exp
 
 from orbitdb.sql.errors import SqlError
 from orbitdb.sql.exec.rowstream import QueryRows
-from orbitdb.sql.expr.compiler import MAX_PARAMETERS, Runtime
+from orbitdb.sql.expr.core import MAX_PARAMETERS, Runtime
 from orbitdb.sql.parse.parser import Statement, parse_one
 from orbitdb.sql.plan.planner import Output, Planner
 from orbitdb.sql.plan.scope import ExecContext

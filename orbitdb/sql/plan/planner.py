@@ -37,13 +37,14 @@ from orbitdb.sql.exec.plans import (
     WorkTableScan,
 )
 from orbitdb.sql.expr.aggregates import AggCollector
-from orbitdb.sql.expr.compiler import Compiler, E, Runtime, coerce, const, ident
-from orbitdb.sql.expr.operators import equality_key, ordering_key, sort_key_fn
+from orbitdb.sql.expr.compiler import Compiler
+from orbitdb.sql.expr.core import E, Runtime, coerce, const, ident
 from orbitdb.sql.expr.window import WindowCollector
 from orbitdb.sql.plan.scope import ExecContext, Scope, ScopeColumn
 from orbitdb.sql.types import SqlType
 from orbitdb.sql.types.casts import ASSIGNMENT
 from orbitdb.sql.types.limits import INT4_MAX
+from orbitdb.sql.types.sortkeys import equality_key, ordering_key, sort_key_fn
 from orbitdb.storage.catalog import Catalog, TableDef
 from orbitdb.storage.lockmodes import ACCESS_SHARE, ROW_SHARE
 from orbitdb.storage.tables import TableAccess
@@ -595,7 +596,7 @@ class Planner:
             rk: list[Callable[[Row], Any]] = []
             for li, ri, lt, rt_ in join_conds:
                 le, re_ = E(_get(li), lt), E(_get(ri - left_width), rt_)
-                from orbitdb.sql.expr.compiler import unify
+                from orbitdb.sql.expr.core import unify
 
                 try:
                     le2, re2, _ = unify(le, re_)
@@ -686,7 +687,7 @@ class Planner:
                         a, b = b, a
                     ea = E(_get(a), scope.columns[a].type)
                     eb = E(_get(b), scope.columns[b].type)
-                    from orbitdb.sql.expr.compiler import unify
+                    from orbitdb.sql.expr.core import unify
 
                     try:
                         ea2, eb2, t = unify(ea, eb)

@@ -25,7 +25,7 @@ from orbitdb.sql.errors import SqlError, internal_error
 from orbitdb.sql.exec import spill
 from orbitdb.sql.exec.rowstream import FIRST_BATCH, QueryRows, RowStream
 from orbitdb.sql.exec.spill.process import trim
-from orbitdb.sql.expr.compiler import Runtime
+from orbitdb.sql.expr.core import Runtime
 from orbitdb.sql.parse.parser import Statement, normalize_literals, split_statements
 from orbitdb.sql.parse.textcache import PlanCache
 from orbitdb.sql.pgcatalog.oids import DATABASE_OID
@@ -983,7 +983,7 @@ def _converter_for(t: SqlType, py: type) -> Any:
     elif t.oid == T.TIMESTAMPTZ.oid and py is datetime.datetime:
         conv = lambda v: v.astimezone(_UTC) if v.tzinfo is not None else v
     elif t.oid in (T.JSON.oid, T.JSONB.oid):
-        from orbitdb.sql.expr.jsonops import python_json  # None inside, or a Json(None), is JSON null
+        from orbitdb.sql.types.jsonb import python_json  # None inside, or a Json(None), is JSON null
 
         conv = lambda v: python_json(getattr(v, "adapted", v), t.oid == T.JSONB.oid)
     _CONVERTERS[key] = conv

@@ -13,6 +13,7 @@ from typing import Any
 from orbitdb.sql import types as T
 from orbitdb.sql.errors import SqlError
 from orbitdb.sql.types import SqlType
+from orbitdb.sql.types.jsonb import normalize_jsonb
 from orbitdb.sql.types.numeric import CHECK_INT2, CHECK_INT4, CHECK_INT8, apply_numeric_typmod
 from orbitdb.sql.types.textio import from_text, to_text
 from orbitdb.storage.jsonnull import JSON_NULL
@@ -240,12 +241,6 @@ def _ts_to_tstz(v: datetime.datetime) -> datetime.datetime:
     return local_to_utc(v, _tz())
 
 
-def _json_to_jsonb(v: Any) -> Any:
-    from orbitdb.sql.expr.jsonops import normalize_jsonb  # jsonops compiles expressions, which import casts
-
-    return normalize_jsonb(v)
-
-
 def find_cast(src: SqlType, dst: SqlType, ctx: int = EXPLICIT) -> Fn | None:
     """The cast function from src to dst allowed in ctx, or None if there is none.
     Includes the destination's type modifier."""
@@ -345,7 +340,7 @@ def _base_cast(src: SqlType, dst: SqlType, ctx: int) -> Fn | None:
         return iv_to_time if ctx >= ASSIGNMENT else None
     # json
     if s in (T.JSON.oid, T.JSONB.oid) and d in (T.JSON.oid, T.JSONB.oid):
-        return _json_to_jsonb if ctx >= ASSIGNMENT or s == d else None
+        return normalize_jsonb if ctx >= ASSIGNMENT or s == d else None
     if s == T.JSONB.oid and d in _NUMS + (T.BOOL.oid,) and ctx == EXPLICIT:
         return _jsonb_scalar(dst)
     return None

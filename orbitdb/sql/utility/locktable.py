@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING
 from sqlglot import exp
 
 from orbitdb.sql.errors import SqlError
-from orbitdb.sql.expr.compiler import ident
+from orbitdb.sql.expr.core import ident
 from orbitdb.sql.parse.parser import Statement, parse_one
 from orbitdb.sql.plan.scope import ExecContext
 from orbitdb.sql.result import Result

@@ -248,7 +248,7 @@ def explain(s: Session, st: Statement, params: list[Any], ctx: ExecContext) -> R
     query = m.group("q")
     opts = (m.group("opts") or "").lower() + " " + (m.group("words") or "").lower()
     analyze = "analy" in opts and "false" not in opts
-    from orbitdb.sql.expr.compiler import Runtime
+    from orbitdb.sql.expr.core import Runtime
     from orbitdb.sql.parse.parser import parse_one
     from orbitdb.sql.plan.compiled import CompiledQuery, compile_node, take_relation_locks
 
