@@ -7,6 +7,7 @@ import re
 from typing import Any
 
 from orbitdb.sql.errors import SqlError
+from orbitdb.sql.types.pgtext.zones import zone
 
 SERVER_VERSION = "15.18"
 SERVER_VERSION_NUM = "150018"
@@ -296,8 +297,6 @@ def ms_value(text: str) -> int:
 
 
 def normalize_timezone(value: str) -> str:
-    from orbitdb.sql.types.pgtext.zones import zone
-
     v = value.strip()
     if v.lower() in ("default", "local"):
         return "UTC"

@@ -14,8 +14,11 @@ from sqlglot import exp
 from orbitdb.sql import types as T
 from orbitdb.sql.ddl.rewrite import Row, rewrite_table
 from orbitdb.sql.errors import SqlError
+from orbitdb.sql.exec.constraints import TableWriter, table_scope
 from orbitdb.sql.expr.compiler import Compiler
 from orbitdb.sql.expr.core import E, Runtime, coerce, ident
+from orbitdb.sql.expr.funccall import AGGREGATES
+from orbitdb.sql.expr.funcregistry import FUNCTIONS
 from orbitdb.sql.interrupts import checked
 from orbitdb.sql.parse.parser import Statement, parse_one
 from orbitdb.sql.parse.unsupported import (
@@ -25,9 +28,12 @@ from orbitdb.sql.parse.unsupported import (
     object_kind,
     refusal,
 )
+from orbitdb.sql.plan.compiled import Compiled, compile_node, take_relation_locks
+from orbitdb.sql.plan.planner import Planner
 from orbitdb.sql.plan.scope import ExecContext, Scope
 from orbitdb.sql.result import Notice, Result
 from orbitdb.sql.types.casts import ASSIGNMENT, can_implicit
+from orbitdb.sql.types.regtypes import lookup_reg
 from orbitdb.sql.utility import maintenance
 from orbitdb.sql.utility.maintenance import Words
 from orbitdb.storage.catalog import (
@@ -304,8 +310,6 @@ class DDL:
 
     def default_sql(self, node: exp.Expression, col: ColumnDef) -> str:
         # validate now: the expression must compile and fit the column type
-        from orbitdb.sql.plan.planner import Planner
-
         rt = Runtime([])
         comp = Compiler(Planner(self.s, self.cat, rt), Scope(), rt, where="DEFAULT expressions")
         for n in node.walk():
@@ -386,9 +390,6 @@ class DDL:
             if isinstance(n, (exp.Select, exp.Subquery)):
                 raise SqlError("0A000", "cannot use subquery in check constraint")
         # compile it now so that type errors surface at CREATE time, as in PostgreSQL
-        from orbitdb.sql.exec.constraints import table_scope
-        from orbitdb.sql.plan.planner import Planner
-
         rt = Runtime([])
         comp = Compiler(Planner(self.s, self.cat, rt), table_scope(t, t.name), rt, where="check constraints")
         comp.compile_bool(node, "CHECK")
@@ -453,8 +454,6 @@ class DDL:
         self.cat.put(t)
 
     def create_table_as(self, node: exp.Create, schema: str, name: str) -> Result:
-        from orbitdb.sql.plan.compiled import compile_node, take_relation_locks
-
         query = node.args["expression"]
         rt = Runtime([])
         compiled = compile_node(self.s, query, rt)
@@ -739,8 +738,6 @@ class DDL:
         col = self.column_def(t, cd, existing_rows=True)
         new_cons = [c for c in t.constraints if name in c.columns]
         if col.default is not None:
-            from orbitdb.sql.plan.planner import Planner
-
             rt = Runtime([])
             rt.ctx = self.ctx
             comp = Compiler(Planner(self.s, self.cat, rt), Scope(), rt)
@@ -855,9 +852,6 @@ class DDL:
         self.validate_new_constraints(t, new)
 
     def validate_new_constraints(self, t: TableDef, cons: list[ConstraintDef]) -> None:
-        from orbitdb.sql.exec.constraints import TableWriter
-        from orbitdb.sql.plan.planner import Planner
-
         rt = Runtime([])
         rt.ctx = self.ctx
         planner = Planner(self.s, self.cat, rt)
@@ -885,9 +879,6 @@ class DDL:
 
     def validate_fk_rows(self, t: TableDef, con: ConstraintDef) -> None:
         """Every row of t must find its parent row through the foreign key con (23503)."""
-        from orbitdb.sql.exec.constraints import TableWriter
-        from orbitdb.sql.plan.planner import Planner
-
         rt = Runtime([])
         rt.ctx = self.ctx
         writer = TableWriter(Planner(self.s, self.cat, rt), t, rt)
@@ -956,8 +947,6 @@ class DDL:
             raise SqlError("0A000", f"unsupported ALTER COLUMN: {action.sql(dialect='postgres')}")
 
     def alter_column_type(self, t: TableDef, col: ColumnDef, action: exp.AlterColumn) -> None:
-        from orbitdb.sql.plan.planner import Planner
-
         views = self.views_using(t, col.name)
         if views:
             raise SqlError("0A000", "cannot alter type of a column used by a view or rule",
@@ -969,8 +958,6 @@ class DDL:
         i = [c.name for c in t.columns].index(col.name)
         using = action.args.get("using")
         if using:
-            from orbitdb.sql.exec.constraints import table_scope
-
             comp = Compiler(Planner(self.s, self.cat, rt), table_scope(t, t.name), rt)
             e = coerce(comp.compile(using), new_t, ASSIGNMENT, f'column "{col.name}"')
         else:
@@ -992,8 +979,6 @@ class DDL:
         if col.default is not None:
             col.default = self.default_sql(parse_one("SELECT " + col.default).expressions[0], col)
         self._check_fk_types(t, col.name)
-        from orbitdb.sql.exec.constraints import TableWriter
-
         # constraints are compiled against the new type, as PostgreSQL re-adds them
         writer = TableWriter(Planner(self.s, self.cat, rt), t, rt)
 
@@ -1171,8 +1156,6 @@ class DDL:
     def rename_in_views(self, t: TableDef, new: str) -> None:
         """Views name their relations by name here (PostgreSQL keeps the oid): a renamed table or
         view is written under its new name, aliased as the old one so that qualified columns stay."""
-        from orbitdb.sql.types.regtypes import lookup_reg
-
         for oid in [v.oid for v in self.views_using(t)]:
             self.lock_object(oid, ACCESS_EXCLUSIVE)
         for v in self.views_using(t):
@@ -1193,8 +1176,6 @@ class DDL:
     def retarget_defaults(self, new_names: dict[int, str]) -> None:
         """Column defaults name their sequences (PostgreSQL binds the oid): a sequence that gets a
         new name, given by oid, is written under it. Resolved before the rename takes effect."""
-        from orbitdb.sql.types.regtypes import lookup_reg
-
         for oid in [t.oid for t in self.cat.tables() if any(c.default for c in t.columns)]:
             self.lock_object(oid)  # the entries change: taken before they are read
         for t in self.cat.tables():
@@ -1259,8 +1240,6 @@ class DDL:
         query = node.args["expression"]
         names = [ident(c) if isinstance(c, exp.Identifier) else ident(c.this) for c in target.expressions] \
             if isinstance(target, exp.Schema) else []
-        from orbitdb.sql.plan.compiled import compile_node
-
         compiled = compile_node(self.s, query, Runtime([]), freeze_stars=True)
         out = compiled.out.columns  # type: ignore[attr-defined]
         if len(names) > len(out):
@@ -1551,8 +1530,6 @@ def _qualify_regclass_literals(s: Session, node: exp.Expression) -> exp.Expressi
     if not casts:
         return node
     from orbitdb.sql.pgcatalog.deparse import quote_identifier
-    from orbitdb.sql.types.regtypes import lookup_reg
-
     node = node.copy()
     for n in node.walk():
         if isinstance(n, exp.Cast) and isinstance(n.this, exp.Literal) and n.this.is_string and \
@@ -1664,8 +1641,6 @@ def _col_name(c: exp.Expression) -> str:
 def select_into(s: Session, node: exp.Select, rt: Runtime) -> Any:
     into = node.args["into"]
     create = exp.Create(this=into.this, kind="TABLE", expression=node.copy().set("into", None))
-    from orbitdb.sql.plan.compiled import Compiled
-
     class _SelectInto(Compiled):
         columns = None
 
@@ -1936,8 +1911,6 @@ def _builtin_exists(s: Session, kind: str, name: str) -> bool:
         return True
     if kind in ("FUNCTION", "PROCEDURE", "ROUTINE", "AGGREGATE"):
         import orbitdb.sql.functions  # noqa: F401  (registers the library)
-        from orbitdb.sql.expr.funccall import AGGREGATES
-        from orbitdb.sql.expr.funcregistry import FUNCTIONS
         from orbitdb.sql.pgcatalog.lookup import proc_oid
 
         return name in FUNCTIONS or name in AGGREGATES or proc_oid(name) is not None

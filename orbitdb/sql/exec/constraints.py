@@ -14,8 +14,10 @@ from orbitdb.sql import types as T
 from orbitdb.sql.errors import SqlError
 from orbitdb.sql.expr.compiler import Compiler
 from orbitdb.sql.expr.core import E, Runtime, coerce
+from orbitdb.sql.parse.parser import parse_one
 from orbitdb.sql.plan.scope import ExecContext, Scope, ScopeColumn
 from orbitdb.sql.types import SqlType
+from orbitdb.sql.types.casts import ASSIGNMENT
 from orbitdb.sql.types.textio import to_text
 from orbitdb.storage.catalog import ConstraintDef, TableDef
 from orbitdb.storage.errors import SerializationFailure
@@ -78,8 +80,6 @@ class TableWriter:
         self.defaults: list[Callable[[Row], Any] | None] = []
         for c, t in zip(table.columns, self.types):
             if c.default is not None:
-                from orbitdb.sql.parse.parser import parse_one
-
                 node = parse_one("SELECT " + c.default).expressions[0]
                 self.defaults.append(coerce(comp.compile(node), t, 1, f'column "{c.name}"').fn)
             else:
@@ -89,8 +89,6 @@ class TableWriter:
         self.checks: list[tuple[str, Callable[[Row], Any]]] = []
         for con in table.constraints:
             if con.kind == "c" and con.check:
-                from orbitdb.sql.parse.parser import parse_one
-
                 node = parse_one("SELECT " + con.check).expressions[0]
                 self.checks.append((con.name, ccomp.compile_bool(node, "CHECK").fn))
         self.pk_name = next((c.name for c in table.constraints if c.kind == "p"), f"{table.name}_pkey")
@@ -413,8 +411,6 @@ class TableWriter:
 
 
 def assignment(e: E, t: SqlType, column: str) -> Callable[[Row], Any]:
-    from orbitdb.sql.types.casts import ASSIGNMENT
-
     return coerce(e, t, ASSIGNMENT, f'column "{column}"').fn
 
 

@@ -16,10 +16,13 @@ from orbitdb.sql.exec.rowstream import QueryRows, RowStream
 from orbitdb.sql.expr.core import Runtime, ident
 from orbitdb.sql.parse.lexical import decode_utf8
 from orbitdb.sql.parse.parser import Statement, parse_one
+from orbitdb.sql.plan.compiled import compile_node, take_relation_locks
 from orbitdb.sql.plan.planner import Planner
 from orbitdb.sql.plan.scope import ExecContext
 from orbitdb.sql.result import CopyIn, CopyOut, Result
+from orbitdb.sql.types.casts import ASSIGNMENT, EXPLICIT, find_cast
 from orbitdb.sql.types.textio import from_text, to_text
+from orbitdb.storage.tables import TableAccess
 
 if TYPE_CHECKING:
     from orbitdb.sql.session.session import Session
@@ -338,8 +341,6 @@ class TableCopyIn(CopyIn):
 
 
 def _parse(v: str, t: T.SqlType) -> Any:
-    from orbitdb.sql.types.casts import ASSIGNMENT, EXPLICIT, find_cast
-
     conv = find_cast(T.UNKNOWN, T.strip(t), EXPLICIT)
     assert conv is not None
     val = conv(v)
@@ -424,8 +425,6 @@ def copy_statement(s: Session, st: Statement, ctx: ExecContext) -> CopyIn | Copy
     if m.group("query"):
         if direction != "TO":
             raise SqlError("42601", 'syntax error at or near "FROM"')
-        from orbitdb.sql.plan.compiled import compile_node, take_relation_locks
-
         compiled = compile_node(s, parse_one(m.group("query")[1:-1]), rt)
         take_relation_locks(compiled, ctx)
         result = compiled.run(ctx)
@@ -453,8 +452,6 @@ def copy_statement(s: Session, st: Statement, ctx: ExecContext) -> CopyIn | Copy
         writer = TableWriter(planner, table, rt)
         return TableCopyIn(s, ctx, writer, idx, opts, table.name)
     from orbitdb.sql.exec.plans import TableScan
-    from orbitdb.storage.tables import TableAccess
-
     access = TableAccess(table)
     scanned = (access.decode(d) for _, d in access.scan(ctx.txn))  # type: ignore[arg-type]
     rows = QueryRows((tuple(r[i] for i in idx) for r in scanned), rt, ctx)

@@ -19,6 +19,7 @@ from orbitdb.sql.plan.compiled import Compiled
 from orbitdb.sql.plan.planner import Planner, all_true, split_and
 from orbitdb.sql.plan.scope import ExecContext, Scope, ScopeColumn
 from orbitdb.sql.result import Column, Result
+from orbitdb.sql.session.session import column_of
 from orbitdb.storage.catalog import TableDef
 from orbitdb.storage.errors import SerializationFailure
 from orbitdb.storage.lockmodes import FOR_NO_KEY_UPDATE, FOR_UPDATE, ROW_EXCLUSIVE
@@ -50,8 +51,6 @@ def _returning(planner: Planner, node: exp.Expression, scope: Scope, rt: Runtime
     ret = node.args.get("returning")
     if ret is None:
         return None
-    from orbitdb.sql.session.session import column_of
-
     exprs = planner._expand_star(ret.expressions, scope)
     comp = Compiler(planner, scope, rt, where="RETURNING")
     fns, cols = [], []

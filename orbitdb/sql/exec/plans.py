@@ -13,6 +13,8 @@ from orbitdb.sql.exec.spill.hashjoin import hash_join
 from orbitdb.sql.exec.spill.setop import counted_setop
 from orbitdb.sql.exec.spill.sort import top_sorted
 from orbitdb.sql.plan.scope import ExecContext, ScopeColumn
+from orbitdb.storage.keycodec import encode_key, encode_value
+from orbitdb.storage.txn import prefix_end
 
 if TYPE_CHECKING:
     from orbitdb.sql.expr.aggregates import AggCollector
@@ -92,9 +94,6 @@ class TableScan(Plan):
         self.reverse = False
 
     def _bounds(self, ctx: ExecContext, prefix: bytes) -> tuple[bytes, bytes] | None:
-        from orbitdb.storage.keycodec import encode_value
-        from orbitdb.storage.txn import prefix_end
-
         parts = []
         for f in self.key_fns:
             v = f(())
@@ -126,8 +125,6 @@ class TableScan(Plan):
         decode = acc.decode
         flt = self.filter
         if self.mode == "pk_point":
-            from orbitdb.storage.keycodec import encode_key
-
             vals = [f(()) for f in self.key_fns]
             if any(v is None for v in vals):
                 return

@@ -16,6 +16,8 @@ import sys
 from collections.abc import Callable
 from typing import Any
 
+from orbitdb.sql.types import SqlType
+
 HOOKS: dict[str, Callable[..., Any]] = {}
 _installed = False
 
@@ -64,8 +66,6 @@ for _name in _MODULES:
 
 
 def _installing_ret(ret: Any) -> Any:
-    from orbitdb.sql.types import SqlType
-
     def ret_fn(arg_types: list[Any]) -> Any:
         install_hooks()
         return ret(arg_types) if callable(ret) and not isinstance(ret, SqlType) else ret

@@ -13,6 +13,7 @@ from collections.abc import Iterator
 from decimal import Decimal
 from typing import Any
 
+from orbitdb.sql import settings as S
 from orbitdb.sql import types as T
 from orbitdb.sql.errors import SqlError
 from orbitdb.sql.functions.registry import FUNCTIONS, register
@@ -22,6 +23,7 @@ from orbitdb.sql.pgcatalog import model as M
 from orbitdb.sql.pgcatalog.base import Env
 from orbitdb.sql.pgcatalog.deparse import quote_identifier
 from orbitdb.sql.pgcatalog.pg_relations import relation_comment
+from orbitdb.sql.session.session import current_session
 
 OID, TEXT, NAME, INT4, INT8, BOOL = T.OID, T.TEXT, T.NAME, T.INT4, T.INT8, T.BOOL
 REGCLASS, REGTYPE, NODE = T.REGCLASS, T.REGTYPE, T.PG_NODE_TREE
@@ -34,8 +36,6 @@ def env_of(ctx: Any) -> Env:
     global _env_cache
     session = ctx.session if ctx is not None else None
     if session is None:
-        from orbitdb.sql.session.session import current_session
-
         session = current_session()
     cat = session.catalog()
     cached = _env_cache
@@ -595,8 +595,6 @@ def current_database(ctx: Any) -> str:
 
 @_register_missing("version", [], TEXT)
 def version() -> str:
-    from orbitdb.sql import settings as S
-
     return (f"PostgreSQL {S.SERVER_VERSION} (orbitdb) on x86_64-pc-linux-gnu, compiled by gcc, 64-bit")
 
 

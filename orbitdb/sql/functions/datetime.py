@@ -21,12 +21,16 @@ from sqlglot import exp
 from orbitdb.sql import types as T
 from orbitdb.sql.errors import SqlError
 from orbitdb.sql.expr.compiler import Compiler
-from orbitdb.sql.expr.core import E, coerce
+from orbitdb.sql.expr.core import E, coerce, const
 from orbitdb.sql.expr.datetimeops import check_interval
+from orbitdb.sql.expr.funccall import call_compiled
 from orbitdb.sql.functions import hook
 from orbitdb.sql.functions.registry import register
 from orbitdb.sql.functions.strings import session_tz
 from orbitdb.sql.types.numeric import numeric_div
+from orbitdb.sql.types.pgtext.numbers import format_float8
+from orbitdb.sql.types.pgtext.zones import ABBREVIATIONS, local_to_utc, zone
+from orbitdb.sql.types.textio import from_text, to_text
 from orbitdb.storage.interval import USECS_PER_DAY, Interval
 
 DATE, TIME, TIMETZ, TS, TSTZ, IV = T.DATE, T.TIME, T.TIMETZ, T.TIMESTAMP, T.TIMESTAMPTZ, T.INTERVAL
@@ -105,8 +109,6 @@ def local(ts: dt.datetime, tz: Any = None) -> dt.datetime:
 
 
 def to_utc(naive: dt.datetime, tz: Any = None) -> dt.datetime:
-    from orbitdb.sql.types.pgtext.zones import local_to_utc
-
     try:
         return local_to_utc(naive, tz or session_tz())
     except OverflowError:
@@ -562,8 +564,6 @@ def _time_value(h: int, mi: int, sec: float, what: str = "time") -> dt.timedelta
 
 
 def _fmt_sec(sec: float) -> str:
-    from orbitdb.sql.types.pgtext.numbers import format_float8
-
     text = format_float8(sec)
     return text.zfill(2) if "." not in text else text.zfill(len(text) + max(0, 2 - text.index(".")))
 
@@ -633,8 +633,6 @@ _MAKE_INTERVAL_ARGS = ["years", "months", "weeks", "days", "hours", "mins", "sec
 @hook("make_interval")
 def _make_interval_hook(c: Compiler, args: list[exp.Expression], node: exp.Expression) -> E:
     """make_interval with named arguments (days => 3): sqlglot keeps them as Kwarg nodes."""
-    from orbitdb.sql.expr.funccall import call_compiled
-
     slots: list[E | None] = [None] * 7
     pos = 0
     for a in args:
@@ -648,8 +646,6 @@ def _make_interval_hook(c: Compiler, args: list[exp.Expression], node: exp.Expre
         else:
             slots[pos] = c.compile(a)
             pos += 1
-    from orbitdb.sql.expr.core import const
-
     filled = [s if s is not None else const(0 if i < 6 else 0.0, INT4 if i < 6 else FLOAT8)
               for i, s in enumerate(slots)]
     filled = [coerce(s, INT4) if i < 6 and s.type.oid == T.UNKNOWN.oid else s for i, s in enumerate(filled)]
@@ -725,8 +721,6 @@ _POSIX = re.compile(r"([A-Za-z]{3,}|<[^>]*>)?([+-]?)(\d{1,2})(?::(\d{1,2}))?(?::
 def zone_info(name: str) -> dt.tzinfo:
     """A time zone written in AT TIME ZONE / make_timestamptz: a zone name, an
     abbreviation, or a POSIX-style offset ('+05', 'UTC+5': hours WEST of UTC)."""
-    from orbitdb.sql.types.pgtext.zones import ABBREVIATIONS, zone
-
     text = name.strip()
     low = text.lower()
     if low in ABBREVIATIONS:
@@ -758,8 +752,6 @@ def _interval_zone(value: Any) -> dt.tzinfo:
 
 
 def _iv_text(v: Interval) -> str:
-    from orbitdb.sql.types.textio import to_text
-
     return to_text(v, IV.oid)
 
 
@@ -810,8 +802,6 @@ def to_timestamp_epoch(seconds: float) -> dt.datetime:
     if math.isnan(seconds):
         raise SqlError("22008", "timestamp cannot be NaN")
     if math.isinf(seconds) or seconds < _MIN_EPOCH or seconds > _MAX_EPOCH:
-        from orbitdb.sql.types.pgtext.numbers import format_float8
-
         raise SqlError("22008", f'timestamp out of range: "{format_float8(seconds)}"')
     us = round(seconds * USECS_PER_SEC)
     return (EPOCH + dt.timedelta(microseconds=us)).replace(tzinfo=UTC)
@@ -864,8 +854,6 @@ def date_of_date(d: dt.date) -> dt.date:
 
 @register("date", [TEXT], DATE)
 def date_of_text(s: str) -> dt.date:
-    from orbitdb.sql.types.textio import from_text
-
     return from_text(s, DATE.oid, session_tz())  # type: ignore[no-any-return]
 
 

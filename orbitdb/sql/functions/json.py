@@ -13,6 +13,7 @@ from orbitdb.sql import types as T
 from orbitdb.sql.errors import SqlError
 from orbitdb.sql.expr.compiler import Compiler
 from orbitdb.sql.expr.core import E, coerce, const
+from orbitdb.sql.expr.funccall import call_compiled
 from orbitdb.sql.expr.jsonops import concat_values, delete_path, to_json_value, value_json
 from orbitdb.sql.functions import hook
 from orbitdb.sql.functions.registry import ANY, register
@@ -23,6 +24,7 @@ from orbitdb.sql.types.jsonb import (
     contains,
     exists,
     get_path,
+    json_text,
     jsonb_object,
     key_order,
     kind,
@@ -76,8 +78,6 @@ def _converting_hook(name: str, key_positions: str = "") -> None:
     """Compile hook: convert each "any" argument by its type (keys: even positions to text)."""
 
     def run(c: Compiler, args: list[exp.Expression], node: exp.Expression) -> E:
-        from orbitdb.sql.expr.funccall import call_compiled
-
         compiled = [c.compile(a) for a in args]
         out = []
         for i, a in enumerate(compiled):
@@ -251,8 +251,6 @@ register("json_array_length", [JSON], INT4)(lambda v: _array_length(v, "json"))
 
 @hook("jsonb_exists")  # sqlglot gives jsonb_exists(j, 'key') its key as a JSON path
 def _jsonb_exists_hook(c: Compiler, args: list[exp.Expression], node: exp.Expression) -> E:
-    from orbitdb.sql.expr.funccall import call_compiled
-
     out = []
     for a in args:
         if isinstance(a, exp.JSONPath):
@@ -521,8 +519,6 @@ def jsonb_pretty(v: Any) -> str:
 
 
 def _pretty(v: Any, level: int, out: list[str]) -> None:
-    from orbitdb.sql.types.jsonb import json_text
-
     pad = "    "
     if isinstance(v, dict):
         if not v:

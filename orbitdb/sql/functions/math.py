@@ -14,6 +14,7 @@ from orbitdb.sql import types as T
 from orbitdb.sql.errors import SqlError
 from orbitdb.sql.functions.registry import ANYARRAY, ANYELEMENT, register
 from orbitdb.sql.types.numeric import CHECK_INT2, CHECK_INT4, CHECK_INT8, check_numeric_range, dscale
+from orbitdb.sql.types.pgtext.numbers import format_float8
 
 INT2, INT4, INT8, FLOAT4, FLOAT8, NUMERIC = T.INT2, T.INT4, T.INT8, T.FLOAT4, T.FLOAT8, T.NUMERIC
 VOID = T.VOID
@@ -942,8 +943,6 @@ def random_normal(mean: float = 0.0, stddev: float = 1.0) -> float:
 @register("setseed", [FLOAT8], VOID, volatile=True)
 def setseed(seed: float) -> str:
     if seed < -1.0 or seed > 1.0 or math.isnan(seed):
-        from orbitdb.sql.types.pgtext.numbers import format_float8
-
         raise SqlError("22023", f"setseed parameter {format_float8(seed, 0)} is out of allowed range [-1,1]")
     _rng.seed(seed)
     return ""  # void prints as an empty string

@@ -18,6 +18,7 @@ from orbitdb.sql import types as T
 from orbitdb.sql.errors import SqlError
 from orbitdb.sql.expr.compiler import Compiler
 from orbitdb.sql.expr.core import E, coerce
+from orbitdb.sql.expr.funccall import call_compiled
 from orbitdb.sql.functions import hook as hook_
 from orbitdb.sql.functions.registry import ANY, ANYARRAY, register
 from orbitdb.sql.parse.lexical import utf8_error_bytes
@@ -110,8 +111,6 @@ def _opt(f: Callable[[Any], Any], v: Any) -> Any:
 
 
 def _call(c: Compiler, name: str, args: list[E]) -> E:
-    from orbitdb.sql.expr.funccall import call_compiled
-
     return call_compiled(c, name, args)
 
 

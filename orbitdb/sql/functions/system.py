@@ -13,6 +13,7 @@ from typing import Any
 from orbitdb.sql import types as T
 from orbitdb.sql.errors import SqlError
 from orbitdb.sql.functions.registry import register
+from orbitdb.sql.types.regtypes import lookup_reg
 from orbitdb.version import __version__
 
 TEXT, NAME, INT4, INT8, BOOL, FLOAT8, VOID = T.TEXT, T.NAME, T.INT4, T.INT8, T.BOOL, T.FLOAT8, T.VOID
@@ -172,8 +173,6 @@ def gen_random_uuid() -> _uuid.UUID:
 
 def _to_reg(type_oid: int) -> Any:
     def run(ctx: Any, text: str) -> int | None:
-        from orbitdb.sql.types.regtypes import lookup_reg
-
         try:
             return lookup_reg(text, type_oid, ctx.session)
         except SqlError:

@@ -16,6 +16,7 @@ from orbitdb.sql.errors import SqlError
 from orbitdb.sql.parse.lexical import check_statement
 from orbitdb.sql.parse.textcache import text_cached
 from orbitdb.sql.result import Notice
+from orbitdb.sql.types.pgtext.numbers import parse_numeric
 
 
 def _keep_pg_functions() -> None:
@@ -405,8 +406,6 @@ def _tokens(sql: str) -> tuple[tuple[str, int, int], ...]:
 def _number_value(text: str) -> int | Decimal:
     """A numeric literal's value, as PostgreSQL's scanner and numeric_in read it: an integer
     while it has at most 19 digits, else a numeric (22003 past numeric's range)."""
-    from orbitdb.sql.types.pgtext.numbers import parse_numeric
-
     if text.isdigit():
         digits = text.lstrip("0")
         if len(digits) <= 19:

@@ -21,6 +21,7 @@ from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
+from orbitdb.sql import types as T
 from orbitdb.sql.pgcatalog import oids
 from orbitdb.sql.pgcatalog.builtin_data import RELATIONS, RelSpec
 from orbitdb.sql.types import SqlType
@@ -81,8 +82,6 @@ class SystemRelation:
     supports them adds them as hidden scope columns (not expanded by ``*``)."""
 
     def __init__(self, spec: RelSpec) -> None:
-        from orbitdb.sql import types as T
-
         self.spec = spec
         self.schema = spec.schema
         self.name = spec.name

@@ -25,6 +25,8 @@ from sqlglot import exp
 
 from orbitdb.sql import types as T
 from orbitdb.sql.errors import SqlError
+from orbitdb.sql.expr.core import ident
+from orbitdb.sql.expr.funccall import AGGREGATES, normalize
 from orbitdb.sql.pgcatalog import builtin_data as B
 from orbitdb.sql.pgcatalog import pgdata
 from orbitdb.sql.types import SqlType
@@ -302,8 +304,6 @@ class Typer:
         return self.expr(node.this)
 
     def _Column(self, node: exp.Column) -> N:
-        from orbitdb.sql.expr.core import ident
-
         name = ident(node.this) if isinstance(node.this, exp.Identifier) else node.name
         rel = ident(node.args["table"]) if node.args.get("table") else None
         if rel is None and not self.qualify and name in ("user", "current_role") and not any(
@@ -642,8 +642,6 @@ class Typer:
         return text
 
     def func(self, node: exp.Expression) -> N:
-        from orbitdb.sql.expr.funccall import AGGREGATES, normalize
-
         try:
             name, arg_nodes, extra = normalize(node)
         except FALLBACK_ERRORS:
@@ -1071,8 +1069,6 @@ def _from_items(node: exp.Select) -> list[exp.Expression]:
 
 
 def _select(p: Printer, node: exp.Select, vc: ViewContext, top: bool) -> None:
-    from orbitdb.sql.expr.core import ident
-
     rels: dict[str, dict[str, SqlType]] = {}
     order_cols: dict[str, list[str]] = {}
     labels: dict[int, str] = {}
@@ -1201,8 +1197,6 @@ def _select(p: Printer, node: exp.Select, vc: ViewContext, top: bool) -> None:
 
 
 def _joins(p: Printer, first: exp.Expression, joins: list[exp.Join], labels: dict[int, str], typer: Typer) -> None:
-    from orbitdb.sql.expr.core import ident
-
     if not p.pretty:
         p.w("(" * len(joins))
     p.w(labels[id(first)])
@@ -1237,8 +1231,6 @@ def _joins(p: Printer, first: exp.Expression, joins: list[exp.Join], labels: dic
 
 def _sortgroup(typer: Typer, node: exp.Expression, targets: list[tuple[N, str, str | None]], pretty: bool) -> str:
     """get_rule_sortgroupclause: an ordinal or output name stands for its target expression."""
-    from orbitdb.sql.expr.core import ident
-
     n: N | None = None
     if isinstance(node, exp.Literal) and not node.is_string and str(node.this).isdigit():
         idx = int(str(node.this)) - 1
@@ -1267,8 +1259,6 @@ def _sortgroup(typer: Typer, node: exp.Expression, targets: list[tuple[N, str, s
 
 def _default_name(node: exp.Expression) -> str:
     """The output column name PostgreSQL gives an unaliased expression."""
-    from orbitdb.sql.expr.funccall import normalize
-
     if isinstance(node, exp.Cast):
         inner = node.this
         if isinstance(inner, exp.Literal):

@@ -15,6 +15,8 @@ import sys
 from pathlib import Path
 from typing import Any
 
+from orbitdb.sql import types as T
+
 _REG_TYPES = {24, 2202, 2203, 2204, 2205, 2206, 4089, 4096, 3734, 3769}  # reg* columns are read as oids
 _VECTOR_TYPES = {22, 30}  # int2vector, oidvector: read as lists of ints
 
@@ -48,8 +50,6 @@ def _select(cur: Any, table: str, where: str = "true", order: str = "1") -> tupl
 
 def main(dsn: str) -> None:
     import psycopg2
-
-    from orbitdb.sql import types as T
 
     con = psycopg2.connect(dsn)
     cur = con.cursor()

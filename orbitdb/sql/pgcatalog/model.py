@@ -25,6 +25,7 @@ from orbitdb.sql.pgcatalog.deparse import (
 )
 from orbitdb.sql.types import SqlType
 from orbitdb.storage.catalog import ColumnDef, ConstraintDef, IndexDef, SequenceDef, TableDef
+from orbitdb.storage.txn import index_prefix, prefix_end, table_prefix
 
 
 def attnum(t: TableDef, name: str) -> int:
@@ -307,8 +308,6 @@ def _range_bytes(env: Env, prefix: bytes) -> tuple[int, int]:
     engine = _engine(env)
     if engine is None:
         return 0, 0
-    from orbitdb.storage.txn import prefix_end
-
     seq = _last_sequence(engine)
     key = (hash((getattr(engine, "path", ""), id(engine))), prefix)
     hit = _size_cache.get(key)
@@ -341,15 +340,11 @@ def table_size(env: Env, oid: int) -> int:
     orbitdb stores rows as LSM key/value pairs (compressed on disk): the figure is the
     logical size of the committed keys and values, computed by scanning the table's key
     range, not the bytes its table files take."""
-    from orbitdb.storage.txn import table_prefix
-
     return _pages(_range_bytes(env, table_prefix(oid))[1])
 
 
 def index_size(env: Env, t: TableDef, ix: IndexDef) -> int:
     """Bytes of an index: its entries; a primary key (the rows' own keys) counts the row keys."""
-    from orbitdb.storage.txn import index_prefix, table_prefix
-
     if ix.primary:
         n, _ = _range_bytes(env, table_prefix(t.oid))
         width = 16 + 8 * len(ix.columns)
@@ -393,8 +388,6 @@ def row_estimate(env: Env, t: TableDef) -> int:
 
 
 def _table_prefix(oid: int) -> bytes:
-    from orbitdb.storage.txn import table_prefix
-
     return table_prefix(oid)
 
 

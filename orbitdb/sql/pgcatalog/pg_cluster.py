@@ -9,6 +9,7 @@ import re
 from collections.abc import Iterator
 from typing import Any
 
+from orbitdb.sql import settings as S
 from orbitdb.sql.errors import SqlError
 from orbitdb.sql.pgcatalog import builtin_data as B
 from orbitdb.sql.pgcatalog import model as M
@@ -143,8 +144,6 @@ def settings_rows(env: Env) -> Iterator[dict[str, Any]]:
     """One row per setting the session has (what SHOW, current_setting and set_config accept: a
     setting PostgreSQL has but orbitdb does not is absent, as on a server without it), described
     with PostgreSQL 15's metadata."""
-    from orbitdb.sql import settings as S
-
     rows_fn = getattr(env.session, "settings_rows", None)
     if callable(rows_fn):
         yield from rows_fn()

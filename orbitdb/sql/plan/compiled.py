@@ -17,6 +17,7 @@ from orbitdb.sql.plan.planner import Output, Planner
 from orbitdb.sql.plan.scope import ExecContext
 from orbitdb.sql.result import Column, Result
 from orbitdb.sql.types import UNKNOWN as _UNKNOWN
+from orbitdb.sql.types.casts import reg_to_text
 from orbitdb.storage.lockmodes import ACCESS_SHARE
 from orbitdb.storage.locks import GRANTED_AFTER_WAIT
 
@@ -74,8 +75,6 @@ class RegName(int):
 
 
 def _reg_names(rows: Iterator[tuple[Any, ...]], cols: list[tuple[int, int]]) -> Iterator[tuple[Any, ...]]:
-    from orbitdb.sql.types.casts import reg_to_text
-
     for r in rows:
         lst = list(r)
         for i, oid in cols:

@@ -36,10 +36,13 @@ from orbitdb.sql.exec.plans import (
     WindowAgg,
     WorkTableScan,
 )
-from orbitdb.sql.expr.aggregates import AggCollector
-from orbitdb.sql.expr.compiler import Compiler
-from orbitdb.sql.expr.core import E, Runtime, coerce, const, ident
+from orbitdb.sql.expr import funcregistry as R
+from orbitdb.sql.expr.aggregates import AggCollector, _hashable
+from orbitdb.sql.expr.compiler import Compiler, _type_column_name
+from orbitdb.sql.expr.core import E, Runtime, coerce, const, ident, unify
+from orbitdb.sql.expr.funccall import AGGREGATES, _ensure_library, call_by_name, normalize
 from orbitdb.sql.expr.window import WindowCollector
+from orbitdb.sql.parse.parser import parse_one
 from orbitdb.sql.plan.scope import ExecContext, Scope, ScopeColumn
 from orbitdb.sql.types import SqlType
 from orbitdb.sql.types.casts import ASSIGNMENT
@@ -92,8 +95,6 @@ def row_key_fn(types: list[SqlType]) -> Callable[[Row], Any]:
     if all(n is None for n in norms) and not any(t.elem is not None or t.oid in (T.JSON.oid, T.JSONB.oid)
                                                  for t in types):
         return lambda r: r
-    from orbitdb.sql.expr.aggregates import _hashable
-
     def key(r: Row) -> Any:
         return tuple(_hashable(n(v) if n is not None and v is not None else v) for n, v in zip(norms, r))
 
@@ -437,8 +438,6 @@ class Planner:
         return g
 
     def _has_aggregate(self, node: exp.Expression) -> bool:
-        from orbitdb.sql.expr.funccall import AGGREGATES, normalize
-
         for n in node.walk(bfs=False):
             if isinstance(n, (exp.Subquery, exp.Select)) and n is not node:
                 continue
@@ -479,8 +478,6 @@ class Planner:
         return False
 
     def _is_srf(self, node: exp.Expression) -> bool:
-        from orbitdb.sql.expr.funccall import normalize
-
         while isinstance(node, exp.Paren):
             node = node.this
         if isinstance(node, exp.Func) and not isinstance(node, exp.Window):
@@ -488,9 +485,6 @@ class Planner:
                 name = normalize(node)[0]
             except Exception:  # noqa: BLE001 - a node sqlglot cannot name is no set-returning function
                 return False
-            from orbitdb.sql.expr import funcregistry as R
-            from orbitdb.sql.expr.funccall import _ensure_library
-
             _ensure_library()
             fd = R.FUNCTIONS.get(name)
             return fd is not None and fd.set_returning
@@ -596,8 +590,6 @@ class Planner:
             rk: list[Callable[[Row], Any]] = []
             for li, ri, lt, rt_ in join_conds:
                 le, re_ = E(_get(li), lt), E(_get(ri - left_width), rt_)
-                from orbitdb.sql.expr.core import unify
-
                 try:
                     le2, re2, _ = unify(le, re_)
                 except SqlError:
@@ -687,8 +679,6 @@ class Planner:
                         a, b = b, a
                     ea = E(_get(a), scope.columns[a].type)
                     eb = E(_get(b), scope.columns[b].type)
-                    from orbitdb.sql.expr.core import unify
-
                     try:
                         ea2, eb2, t = unify(ea, eb)
                     except SqlError:
@@ -971,8 +961,6 @@ class Planner:
     def _function_source(self, fnode: exp.Expression, alias: str | None, col_aliases: list[str], scope: Scope,
                          lateral_scope: Scope | None, ordinality: bool = False
                          ) -> tuple[Plan, list[ScopeColumn], str | None]:
-        from orbitdb.sql.expr.funccall import call_by_name, normalize
-
         with_ordinality = ordinality
         if isinstance(fnode, exp.Unnest):
             name = "unnest"
@@ -991,8 +979,6 @@ class Planner:
         comp = Compiler(self, inner_scope, self.rt, where="functions in FROM")
         e = call_by_name(comp, name, args, fnode)
         rel = alias or name
-        from orbitdb.sql.expr import funcregistry as R
-
         fd = R.FUNCTIONS.get(name)
         if fd is not None and fd.set_returning:
             cols_spec = e.columns or _srf_columns(name, e)
@@ -1089,8 +1075,6 @@ class Planner:
 
     def _view_source(self, table: TableDef, rel: str, col_aliases: list[str],
                      scope: Scope) -> tuple[Plan, list[ScopeColumn], str | None]:
-        from orbitdb.sql.parse.parser import parse_one
-
         node = parse_one(table.view_sql or "")
         out = self.plan_query(node, None, {})
         names = table.view_columns or [c.name for c in out.columns]
@@ -1330,8 +1314,6 @@ def figure_colname(node: exp.Expression) -> str | None:
 def _figure(node: exp.Expression) -> tuple[str | None, int]:
     """(name, strength): 2 for names from columns and functions, 1 for type names
     (which an enclosing cast overrides), 0 for none."""
-    from orbitdb.sql.expr.funccall import normalize
-
     if isinstance(node, exp.Column):
         return (ident(node.this), 2) if not isinstance(node.this, exp.Star) else (None, 0)
     if isinstance(node, (exp.Cast, exp.TryCast)):
@@ -1343,8 +1325,6 @@ def _figure(node: exp.Expression) -> tuple[str | None, int]:
             t = T.from_datatype(to) if isinstance(to, exp.DataType) else T.parse_type_name(to.sql().lower())
         except SqlError:
             return None, 0
-        from orbitdb.sql.expr.compiler import _type_column_name
-
         return _type_column_name(t), 1
     if isinstance(node, exp.Paren):
         return _figure(node.this)

@@ -21,25 +21,33 @@ from sqlglot import exp
 
 from orbitdb.sql import settings as S
 from orbitdb.sql import types as T
+from orbitdb.sql.ddl.commands import ddl_statement
 from orbitdb.sql.errors import SqlError, internal_error
 from orbitdb.sql.exec import spill
+from orbitdb.sql.exec.copycmd import copy_statement
 from orbitdb.sql.exec.rowstream import FIRST_BATCH, QueryRows, RowStream
 from orbitdb.sql.exec.spill.process import trim
 from orbitdb.sql.expr.core import Runtime
 from orbitdb.sql.parse.parser import Statement, normalize_literals, split_statements
 from orbitdb.sql.parse.textcache import PlanCache
 from orbitdb.sql.pgcatalog.oids import DATABASE_OID
-from orbitdb.sql.plan.compiled import take_relation_locks
+from orbitdb.sql.plan.compiled import compile_statement, take_relation_locks
 from orbitdb.sql.plan.scope import ExecContext
 from orbitdb.sql.result import Column, CopyIn, CopyOut, Notice, Result
 from orbitdb.sql.session.temptables import drop_all
 from orbitdb.sql.session.temptables import on_commit as temp_on_commit
 from orbitdb.sql.types import SqlType
+from orbitdb.sql.types.casts import EXPLICIT, find_cast
+from orbitdb.sql.types.jsonb import python_json  # None inside, or a Json(None), is JSON null
 from orbitdb.sql.types.limits import check_array_depth
 from orbitdb.sql.types.numeric import CTX as NUMERIC_CONTEXT
+from orbitdb.sql.types.pgtext.zones import session_zone
+from orbitdb.sql.utility.locktable import lock_table
+from orbitdb.sql.utility.statements import explain, settings_statement, transaction_control
 from orbitdb.storage.advisory import SessionLocks
 from orbitdb.storage.catalog import Catalog
 from orbitdb.storage.errors import StorageError
+from orbitdb.storage.interval import Interval
 from orbitdb.storage.temp import TempObjects
 from orbitdb.storage.txn import Store, Transaction
 
@@ -370,8 +378,6 @@ class Session:
         cached = self._tz_cache
         if cached is not None and cached[0] == name:
             return cached[1]
-        from orbitdb.sql.types.pgtext.zones import session_zone
-
         tz = session_zone(name)
         self._tz_cache = (name, tz)
         return tz
@@ -608,8 +614,6 @@ class Session:
         return p
 
     def _compile(self, p: Prepared) -> Any:
-        from orbitdb.sql.plan.compiled import compile_statement
-
         cat = self.catalog()
         count = p.extra.get("param_count")  # a simple query's parameters: none, whatever its text names
         key = (cat.version, id(cat), self.settings.get("search_path"), tuple(t.oid for t in p.param_types), count)
@@ -680,8 +684,6 @@ class Session:
             self.db.cluster.memory_budget.check("a new statement")
         with self._statement_scope():
             if kind in _TXN_CONTROL:
-                from orbitdb.sql.utility.statements import transaction_control
-
                 try:
                     res = transaction_control(self, st)
                 except SqlError:
@@ -861,20 +863,12 @@ class Session:
             ctx.params = convert_params(params, p.param_types)
             return compiled.run(ctx)
         if kind == "EXPLAIN":
-            from orbitdb.sql.utility.statements import explain
-
             return explain(self, st, params, ctx)
         if kind in ("SET", "RESET", "SHOW", "DISCARD"):
-            from orbitdb.sql.utility.statements import settings_statement
-
             return settings_statement(self, st)
         if kind == "LOCK":
-            from orbitdb.sql.utility.locktable import lock_table
-
             return lock_table(self, st, ctx)
         if kind == "COPY":
-            from orbitdb.sql.exec.copycmd import copy_statement
-
             return copy_statement(self, st, ctx)
         if kind in ("CREATE", "DROP", "ALTER"):
             from orbitdb.sql.cluster.databases import database_statement, is_database_statement
@@ -888,8 +882,6 @@ class Session:
         if kind in _DDL or kind in ("ANALYZE", "VACUUM", "CHECKPOINT", "REINDEX", "CLUSTER", "LISTEN",
                                     "UNLISTEN", "NOTIFY", "LOCK", "DO", "SECURITY", "LOAD", "REFRESH",
                                     "DEALLOCATE", "EXECUTE", "FETCH", "CLOSE", "DECLARE", "MOVE"):
-            from orbitdb.sql.ddl.commands import ddl_statement
-
             return ddl_statement(self, st, ctx, params)
         if kind == "SELECTINTO":
             pass
@@ -909,8 +901,6 @@ def param_type(v: Any) -> SqlType:
     """The SQL type a Python parameter value is sent as (psycopg's adaptation)."""
     import decimal
     import uuid
-
-    from orbitdb.storage.interval import Interval
 
     if v is None or isinstance(v, str):
         return T.UNKNOWN
@@ -961,8 +951,6 @@ def _converter_for(t: SqlType, py: type) -> Any:
         return _CONVERTERS[key]
     import decimal
 
-    from orbitdb.sql.types.casts import EXPLICIT, find_cast
-
     conv: Any = None
     if py is str and t.oid not in T.STRING_OIDS:
         conv = find_cast(T.UNKNOWN, t, EXPLICIT)
@@ -971,8 +959,6 @@ def _converter_for(t: SqlType, py: type) -> Any:
     elif py is tuple:
         conv = list
     elif py is datetime.timedelta:
-        from orbitdb.storage.interval import Interval
-
         conv = Interval.from_timedelta
     elif t.oid == T.NUMERIC.oid and py is float:
         conv = lambda v: decimal.Decimal(repr(v))
@@ -983,8 +969,6 @@ def _converter_for(t: SqlType, py: type) -> Any:
     elif t.oid == T.TIMESTAMPTZ.oid and py is datetime.datetime:
         conv = lambda v: v.astimezone(_UTC) if v.tzinfo is not None else v
     elif t.oid in (T.JSON.oid, T.JSONB.oid):
-        from orbitdb.sql.types.jsonb import python_json  # None inside, or a Json(None), is JSON null
-
         conv = lambda v: python_json(getattr(v, "adapted", v), t.oid == T.JSONB.oid)
     _CONVERTERS[key] = conv
     return conv

@@ -15,7 +15,11 @@ from orbitdb.sql.errors import SqlError
 from orbitdb.sql.types import SqlType
 from orbitdb.sql.types.jsonb import normalize_jsonb
 from orbitdb.sql.types.numeric import CHECK_INT2, CHECK_INT4, CHECK_INT8, apply_numeric_typmod
+from orbitdb.sql.types.pgtext.numbers import format_numeric
+from orbitdb.sql.types.pgtext.zones import local_to_utc
+from orbitdb.sql.types.regtypes import text_to_reg
 from orbitdb.sql.types.textio import from_text, to_text
+from orbitdb.storage.interval import Interval
 from orbitdb.storage.jsonnull import JSON_NULL
 
 Fn = Callable[[Any], Any]
@@ -52,8 +56,6 @@ def _numeric_to_float8(v: Decimal) -> float:
     naming the value (PostgreSQL reads the numeric's text with strtod)."""
     f = float(v)
     if (math.isinf(f) and v.is_finite()) or (f == 0.0 and not v.is_zero()):
-        from orbitdb.sql.types.pgtext.numbers import format_numeric
-
         raise SqlError("22003", f'"{format_numeric(v)}" is out of range for type double precision')
     return f
 
@@ -213,8 +215,6 @@ def _text_in(oid: int) -> Fn:
     if oid in (T.TIMESTAMPTZ.oid, T.TIMETZ.oid):
         return lambda v: from_text(v, oid, _tz())
     if oid in _OIDISH and oid != T.OID.oid:
-        from orbitdb.sql.types.regtypes import text_to_reg
-
         return lambda v: text_to_reg(v, oid)
     return lambda v: from_text(v, oid)
 
@@ -236,8 +236,6 @@ def _tstz_to_ts(v: datetime.datetime) -> datetime.datetime:
 
 
 def _ts_to_tstz(v: datetime.datetime) -> datetime.datetime:
-    from orbitdb.sql.types.pgtext.zones import local_to_utc
-
     return local_to_utc(v, _tz())
 
 
@@ -328,8 +326,6 @@ def _base_cast(src: SqlType, dst: SqlType, ctx: int) -> Fn | None:
     if s == T.TIME.oid and d == T.TIMETZ.oid:
         return lambda v: v.replace(tzinfo=datetime.timezone.utc) if v.tzinfo is None else v
     if s == T.TIME.oid and d == T.INTERVAL.oid:
-        from orbitdb.storage.interval import Interval
-
         return lambda v: Interval(0, 0, ((v.hour * 60 + v.minute) * 60 + v.second) * 1_000_000 + v.microsecond)
     if s == T.INTERVAL.oid and d == T.TIME.oid:
         def iv_to_time(v: Any) -> datetime.time:

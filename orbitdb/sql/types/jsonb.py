@@ -12,6 +12,8 @@ from typing import Any
 from orbitdb.sql import types as T
 from orbitdb.sql.errors import SqlError
 from orbitdb.sql.types import SqlType
+from orbitdb.sql.types.pgtext.jsons import format_json
+from orbitdb.sql.types.pgtext.numbers import format_float8
 from orbitdb.storage.jsonnull import JSON_NULL, from_python
 
 # ---------------------------------------------------------------------------
@@ -57,8 +59,6 @@ def _float_json(v: float) -> Any:
         return "NaN"
     if math.isinf(v):
         return "Infinity" if v > 0 else "-Infinity"
-    from orbitdb.sql.types.pgtext.numbers import format_float8
-
     text = format_float8(v)
     d = Decimal(text)
     return int(d) if d == d.to_integral_value() and "e" not in text.lower() and "." not in text else d
@@ -80,8 +80,6 @@ def kind(v: Any) -> str:
 
 
 def json_text(v: Any, jsonb: bool = True) -> str:
-    from orbitdb.sql.types.pgtext.jsons import format_json
-
     return format_json(v, jsonb=jsonb)
 
 

@@ -11,6 +11,7 @@ import re
 from typing import TYPE_CHECKING
 
 from orbitdb.sql.errors import SqlError
+from orbitdb.sql.parse.parser import _strip_comments
 from orbitdb.sql.plan.scope import ExecContext
 from orbitdb.sql.result import Notice, Result
 from orbitdb.storage.catalog import TableDef
@@ -25,8 +26,6 @@ _TOKEN = re.compile(r'"(?:[^"]|"")*"|[A-Za-z_][A-Za-z_0-9$]*|\d+|\'(?:[^\']|\'\'
 
 
 def tokens(text: str) -> list[str]:
-    from orbitdb.sql.parse.parser import _strip_comments
-
     return _TOKEN.findall(_strip_comments(text).strip().rstrip(";"))
 
 

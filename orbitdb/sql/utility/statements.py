@@ -9,9 +9,12 @@ from typing import TYPE_CHECKING, Any
 from orbitdb.sql import settings as S
 from orbitdb.sql import types as T
 from orbitdb.sql.errors import SqlError
-from orbitdb.sql.parse.parser import Statement
+from orbitdb.sql.expr.core import Runtime
+from orbitdb.sql.parse.parser import Statement, _strip_comments, parse_one
+from orbitdb.sql.plan.compiled import CompiledQuery, compile_node, take_relation_locks
 from orbitdb.sql.plan.scope import ExecContext
-from orbitdb.sql.result import Column, Result
+from orbitdb.sql.result import Column, Notice, Result
+from orbitdb.storage.errors import StorageError
 
 if TYPE_CHECKING:
     from orbitdb.sql.session.session import Session
@@ -20,8 +23,6 @@ _ISO = re.compile(r"ISOLATION\s+LEVEL\s+(READ\s+COMMITTED|READ\s+UNCOMMITTED|REP
 
 
 def _words(text: str) -> list[str]:
-    from orbitdb.sql.parse.parser import _strip_comments
-
     return _strip_comments(text).replace(",", " , ").split()
 
 
@@ -68,8 +69,6 @@ def transaction_control(s: Session, st: Statement) -> Result:
             if not s.in_block:
                 raise SqlError("25P01", "ROLLBACK TO SAVEPOINT can only be used in transaction blocks")
             assert s.txn is not None
-            from orbitdb.storage.errors import StorageError
-
             try:
                 s.txn.rollback_to(name)
             except StorageError as e:
@@ -93,8 +92,6 @@ def transaction_control(s: Session, st: Statement) -> Result:
         if not s.in_block:
             raise SqlError("25P01", "RELEASE SAVEPOINT can only be used in transaction blocks")
         assert s.txn is not None
-        from orbitdb.storage.errors import StorageError
-
         try:
             s.txn.release(_ident(_words(st.text)[-1]))
         except StorageError as e:
@@ -193,8 +190,6 @@ def settings_statement(s: Session, st: Statement) -> Result:
         iso, ro = _txn_modes(st.text)
         if not s.in_block:
             s.notices_warning = True
-            from orbitdb.sql.result import Notice
-
             s.notices.append(Notice("WARNING", "25P01", "SET TRANSACTION can only be used in transaction blocks"))
             return Result("SET")
         if iso:
@@ -248,10 +243,6 @@ def explain(s: Session, st: Statement, params: list[Any], ctx: ExecContext) -> R
     query = m.group("q")
     opts = (m.group("opts") or "").lower() + " " + (m.group("words") or "").lower()
     analyze = "analy" in opts and "false" not in opts
-    from orbitdb.sql.expr.core import Runtime
-    from orbitdb.sql.parse.parser import parse_one
-    from orbitdb.sql.plan.compiled import CompiledQuery, compile_node, take_relation_locks
-
     node = parse_one(query)
     rt = Runtime([])
     compiled = compile_node(s, node, rt)
