@@ -21,8 +21,8 @@ from orbitdb.pgwire import backend, scram
 from orbitdb.pgwire.errors import ProtocolError
 from orbitdb.pgwire.frontend import Body
 from orbitdb.pgwire.stream import AUTH_MESSAGE_LIMIT, Stream
-from orbitdb.sql.cluster.password_secrets import is_md5_hash, md5_hash
 from orbitdb.sql.errors import SqlError
+from orbitdb.sql.utility.password_secrets import is_md5_hash, md5_hash
 
 METHODS = ("trust", "md5", "scram-sha-256")
 

@@ -3,7 +3,7 @@
 PostgreSQL ignores the user name inside the SCRAM messages (the startup packet named the user),
 offers no channel binding here (SCRAM-SHA-256 without -PLUS, so clients send "n" or "y"), and
 stores a verifier "SCRAM-SHA-256$<iterations>:<salt>$<StoredKey>:<ServerKey>" (base64 parts;
-orbitdb/sql/cluster/password_secrets.py makes and reads them).
+orbitdb/sql/utility/password_secrets.py makes and reads them).
 """
 
 from __future__ import annotations
@@ -13,7 +13,7 @@ import hashlib
 import hmac
 import secrets
 
-from orbitdb.sql.cluster.password_secrets import (  # the stored forms live with the roles that keep them
+from orbitdb.sql.utility.password_secrets import (  # the stored forms live with the roles that keep them
     ITERATIONS,
     MECHANISM,
     Verifier,
@@ -21,7 +21,7 @@ from orbitdb.sql.cluster.password_secrets import (  # the stored forms live with
     parse_verifier,
     saslprep,
 )
-from orbitdb.sql.cluster.password_secrets import hmac_sha256 as _hmac
+from orbitdb.sql.utility.password_secrets import hmac_sha256 as _hmac
 
 
 class ScramError(Exception):

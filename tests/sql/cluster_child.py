@@ -5,7 +5,8 @@ from __future__ import annotations
 
 import sys
 
-from orbitdb.sql.cluster.cluster import Cluster, NewDatabase
+from orbitdb.sql.cluster.cluster import Cluster
+from orbitdb.sql.utility.databases import NewDatabase
 
 
 def main(data_dir: str, first: int) -> None:

@@ -16,8 +16,9 @@ from pathlib import Path
 
 import pytest
 
-from orbitdb.sql.cluster.cluster import Cluster, NewDatabase
+from orbitdb.sql.cluster.cluster import Cluster
 from orbitdb.sql.errors import SqlError
+from orbitdb.sql.utility.databases import NewDatabase
 
 CHILD = Path(__file__).with_name("cluster_child.py")
 TEMPLATE_ROWS = 3000

@@ -440,3 +440,18 @@ def _outcome(conn: Any, sql: str) -> Any:
     except Exception as e:  # noqa: BLE001 - psycopg2's errors: the SQLSTATE is the outcome
         return ("error", getattr(e, "pgcode", None))
     return cur.fetchall() if cur.description else cur.rowcount
+
+
+def test_every_statement_kind_reaches_its_handler(tmp_path: Path) -> None:
+    """One dispatch table: ANALYSE (PostgreSQL's other spelling) runs; an unknown word is 42601."""
+    con = orbitdb.connect(str(tmp_path / "db"))
+    con.autocommit = True
+    cur = con.cursor()
+    cur.execute("CREATE TABLE kinds (a int)")
+    for text in ("ANALYSE kinds", "ANALYZE kinds", "VACUUM kinds", "CHECKPOINT", "UNLISTEN *", "DEALLOCATE ALL"):
+        cur.execute(text)
+    with pytest.raises(orbitdb.errors.SyntaxError) as err:
+        cur.execute("FROBNICATE kinds")
+    assert err.value.sqlstate == "42601"
+    with pytest.raises(orbitdb.errors.FeatureNotSupported):
+        cur.execute("NOTIFY kinds")

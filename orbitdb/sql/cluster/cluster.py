@@ -31,7 +31,6 @@ import os
 import threading
 import time
 from collections.abc import Callable
-from dataclasses import dataclass
 from typing import Any
 
 from orbitdb.sql.cluster.files import make_directory, new_registry, remove_directory, sweep
@@ -46,6 +45,7 @@ from orbitdb.sql.errors import SqlError
 from orbitdb.sql.exec.spill.process import MemoryBudget
 from orbitdb.sql.result import Notice
 from orbitdb.sql.session.session import Database, Session
+from orbitdb.sql.utility.databases import NewDatabase
 
 log = logging.getLogger("orbitdb.cluster")
 
@@ -53,20 +53,6 @@ LOCK_FILE = "databases.lock"
 BUSY_WAIT_SECONDS = 5.0  # how long DROP/RENAME/CREATE wait for other sessions to leave (as PostgreSQL)
 
 
-@dataclass
-class NewDatabase:
-    """What CREATE DATABASE asks for, its options checked (see databases.py)."""
-
-    name: str
-    owner: str
-    template: str = "template1"
-    collate: str | None = None  # None: the template's
-    ctype: str | None = None
-    connection_limit: int = -1
-    allow_connections: bool = True
-    is_template: bool = False
-    collation_version: str | None = None
-    oid: int | None = None
 
 
 class Cluster:

@@ -19,9 +19,9 @@ import json
 import os
 import threading
 
-from orbitdb.sql.cluster.password_secrets import is_stored_form
 from orbitdb.sql.cluster.private_files import write_file_atomic
 from orbitdb.sql.errors import SqlError
+from orbitdb.sql.utility.password_secrets import is_stored_form
 
 PASSWORDS_FILE = "role_passwords.json"
 FORMAT = 1

@@ -28,14 +28,13 @@ from orbitdb.sql.parse.unsupported import (
     object_kind,
     refusal,
 )
+from orbitdb.sql.parse.words import Words
 from orbitdb.sql.plan.compiled import Compiled, compile_node, take_relation_locks
 from orbitdb.sql.plan.planner import Planner
 from orbitdb.sql.plan.scope import ExecContext, Scope
 from orbitdb.sql.result import Notice, Result
 from orbitdb.sql.types.casts import ASSIGNMENT, can_implicit
 from orbitdb.sql.types.regtypes import lookup_reg
-from orbitdb.sql.utility import maintenance
-from orbitdb.sql.utility.maintenance import Words
 from orbitdb.storage.catalog import (
     Catalog,
     ColumnDef,
@@ -1662,9 +1661,6 @@ def ddl_statement(s: Session, st: Statement, ctx: ExecContext, params: list[Any]
         raise SqlError("0A000", "DO blocks (procedural code) are not supported")
     if words[0] in ("EXECUTE", "FETCH", "CLOSE", "DECLARE", "MOVE"):
         raise SqlError("0A000", f"{words[0]} is not supported")
-    done = _maintenance(s, st, ctx, words)
-    if done is not None:
-        return done
     if ctx.txn is not None and ctx.txn.read_only and words[0] not in ("LISTEN", "LOAD"):
         what = " ".join(words[:2]) if words[0] in ("CREATE", "DROP", "ALTER") else words[0]
         raise SqlError("25006", f"cannot execute {what} in a read-only transaction")
@@ -1803,25 +1799,15 @@ def _rename_index(s: Session, ctx: ExecContext, text: str) -> Result:
 __all__ = ["Scope", "ddl_statement", "encode_key", "select_into"]
 
 
-def _maintenance(s: Session, st: Statement, ctx: ExecContext, words: list[str]) -> Result | None:
-    """Maintenance statements (orbitdb/sql/utility/maintenance.py), or None for any other statement."""
-    first = words[0]
-    if first in ("ANALYZE", "ANALYSE"):
-        return maintenance.analyze(s, st.text)
-    if first == "VACUUM":
-        return maintenance.vacuum(s, st.text)
-    if first == "CHECKPOINT":
-        return maintenance.checkpoint(s)
-    if first == "CLUSTER":
-        return maintenance.cluster(s, st.text)
-    if first == "REINDEX":
-        return maintenance.reindex(s, ctx, st.text)
-    if first == "REFRESH":
-        return maintenance.refresh(s, st.text)
-    if first == "DEALLOCATE":
-        return maintenance.deallocate(s, st.text)
-    if first == "UNLISTEN":
-        return Result("UNLISTEN")  # LISTEN is refused: no channel is ever listened to
+
+def find_relation(s: Session, parts: list[str]) -> TableDef | None:
+    """A table or view by (possibly schema-qualified) name along search_path."""
+    cat = s.catalog()
+    schemas = [parts[-2]] if len(parts) > 1 else s.search_schemas()
+    for sch in schemas:
+        t = cat.table(sch, parts[-1])
+        if t is not None:
+            return t
     return None
 
 
@@ -1875,13 +1861,13 @@ def _drop_nothing(s: Session, text: str) -> Result:
             if not w.take("ON"):
                 raise SqlError("42601", f'syntax error at or near "{w.peek()}"')
             table = w.qualified_name()
-            if maintenance.find_relation(s, table) is None:
+            if find_relation(s, table) is None:
                 if not if_exists:
                     raise SqlError("42P01", f'relation "{table[-1]}" does not exist')
                 s.notices.append(Notice("NOTICE", "00000", f'relation "{table[-1]}" does not exist, skipping'))
                 label = ""
             relation = f' for relation "{table[-1]}"'
-        if kind == "MATERIALIZED VIEW" and maintenance.find_relation(s, parts) is not None:
+        if kind == "MATERIALIZED VIEW" and find_relation(s, parts) is not None:
             raise SqlError("42809", f'"{parts[-1]}" is not a materialized view',
                            hint="Use DROP VIEW or DROP TABLE to remove it.")
         if label:

@@ -199,13 +199,13 @@ def _add(out: list[Statement], sql: str, start: int, end: int) -> None:
     out.append(Statement(checked, kind.group(1).upper() if kind else "", start + lead, notices))
 
 
-def _strip_comments(text: str) -> str:
+def strip_comments(text: str) -> str:
     text = re.sub(r"--[^\n]*", " ", text)
     return re.sub(r"/\*.*?\*/", " ", text, flags=re.DOTALL)
 
 
 def leading_words(text: str, n: int = 4) -> list[str]:
-    return [w.upper() for w in re.findall(r"[A-Za-z_]+", _strip_comments(text))[:n]]
+    return [w.upper() for w in re.findall(r"[A-Za-z_]+", strip_comments(text))[:n]]
 
 
 def _position_of(sql: str, err: ParseError) -> int | None:

@@ -21,10 +21,8 @@ from sqlglot import exp
 
 from orbitdb.sql import settings as S
 from orbitdb.sql import types as T
-from orbitdb.sql.ddl.commands import ddl_statement
 from orbitdb.sql.errors import SqlError, internal_error
 from orbitdb.sql.exec import spill
-from orbitdb.sql.exec.copycmd import copy_statement
 from orbitdb.sql.exec.rowstream import FIRST_BATCH, QueryRows, RowStream
 from orbitdb.sql.exec.spill.process import trim
 from orbitdb.sql.expr.core import Runtime
@@ -34,6 +32,7 @@ from orbitdb.sql.pgcatalog.oids import DATABASE_OID
 from orbitdb.sql.plan.compiled import compile_statement, take_relation_locks
 from orbitdb.sql.plan.scope import ExecContext
 from orbitdb.sql.result import Column, CopyIn, CopyOut, Notice, Result
+from orbitdb.sql.session.dispatch import KINDS, Kind
 from orbitdb.sql.session.temptables import drop_all
 from orbitdb.sql.session.temptables import on_commit as temp_on_commit
 from orbitdb.sql.types import SqlType
@@ -42,8 +41,7 @@ from orbitdb.sql.types.jsonb import python_json  # None inside, or a Json(None),
 from orbitdb.sql.types.limits import check_array_depth
 from orbitdb.sql.types.numeric import CTX as NUMERIC_CONTEXT
 from orbitdb.sql.types.pgtext.zones import session_zone
-from orbitdb.sql.utility.locktable import lock_table
-from orbitdb.sql.utility.statements import explain, settings_statement, transaction_control
+from orbitdb.sql.utility.statements import transaction_control
 from orbitdb.storage.advisory import SessionLocks
 from orbitdb.storage.catalog import Catalog
 from orbitdb.storage.errors import StorageError
@@ -142,12 +140,8 @@ class Prepared:
 
 _KEPT_STATEMENTS = 128
 _KEPT_STATEMENT_TEXT = 16 << 10  # longer statements are prepared each time (their text is not kept)
-_TXN_CONTROL = {"BEGIN", "START", "COMMIT", "END", "ROLLBACK", "ABORT", "SAVEPOINT", "RELEASE", "PREPARE"}
-_QUERY = {"SELECT", "WITH", "VALUES", "TABLE"}
-_DML = {"INSERT", "UPDATE", "DELETE"}
-_DDL = {"CREATE", "DROP", "ALTER", "TRUNCATE", "COMMENT", "GRANT", "REVOKE"}
 # statements that end or free work: accepted even above the server's memory budget
-_FREEING = _TXN_CONTROL | {"CLOSE", "DEALLOCATE", "DISCARD", "RESET", "SET", "SHOW"}
+_UNKNOWN = Kind()  # not a statement: the dispatch answers it with a syntax error
 
 
 class Session:
@@ -603,7 +597,7 @@ class Session:
 
     def _prepare_stmt(self, st: Statement, types: list[SqlType]) -> Prepared:
         p = Prepared(st.text, st, types, None)
-        if st.kind in _QUERY or st.kind in _DML:
+        if KINDS.get(st.kind, _UNKNOWN).planned:
             with self._statement_scope():
                 try:
                     self._compile(p)
@@ -680,10 +674,11 @@ class Session:
             self._settle_streams(kind)
         if self.failed and not self._allowed_when_failed(st):
             raise SqlError("25P02", "current transaction is aborted, commands ignored until end of transaction block")
-        if self.db.cluster is not None and kind not in _FREEING:
+        what = KINDS.get(kind, _UNKNOWN)
+        if self.db.cluster is not None and not what.frees_memory:
             self.db.cluster.memory_budget.check("a new statement")
         with self._statement_scope():
-            if kind in _TXN_CONTROL:
+            if what.transaction_control:
                 try:
                     res = transaction_control(self, st)
                 except SqlError:
@@ -774,7 +769,7 @@ class Session:
         for stream in list(self.live_streams):
             if stream.autocommit:
                 stream.close()
-            elif kind not in _TXN_CONTROL:
+            elif not KINDS.get(kind, _UNKNOWN).transaction_control:
                 stream.materialize(defer_failure=True)
 
     def _discard_streams(self) -> None:
@@ -829,8 +824,13 @@ class Session:
             self._fail(False)
 
     def _dispatch(self, st: Statement, p: Prepared | None, params: list[Any], ctx: ExecContext) -> Any:
-        kind = st.kind
-        if kind in _QUERY or kind in _DML:
+        what = KINDS.get(st.kind)
+        if what is None:
+            raise SqlError("42601", f'syntax error at or near "{st.text.split()[0] if st.text.split() else ""}"',
+                           position=1)
+        if what.run is not None:
+            return what.run(self, st, params, ctx)
+        if what.planned:
             if p is None:
                 norm = normalize_literals(st.text) if not params else None
                 if norm is not None:
@@ -862,29 +862,6 @@ class Session:
                 return Result(r.command_tag.rsplit(" ", 1)[0] + f" {count}", None, [], count)
             ctx.params = convert_params(params, p.param_types)
             return compiled.run(ctx)
-        if kind == "EXPLAIN":
-            return explain(self, st, params, ctx)
-        if kind in ("SET", "RESET", "SHOW", "DISCARD"):
-            return settings_statement(self, st)
-        if kind == "LOCK":
-            return lock_table(self, st, ctx)
-        if kind == "COPY":
-            return copy_statement(self, st, ctx)
-        if kind in ("CREATE", "DROP", "ALTER"):
-            from orbitdb.sql.cluster.databases import database_statement, is_database_statement
-
-            if is_database_statement(st):
-                return database_statement(self, st)
-            from orbitdb.sql.cluster.roles import is_role_statement, role_statement
-
-            if is_role_statement(st):
-                return role_statement(self, st)
-        if kind in _DDL or kind in ("ANALYZE", "VACUUM", "CHECKPOINT", "REINDEX", "CLUSTER", "LISTEN",
-                                    "UNLISTEN", "NOTIFY", "LOCK", "DO", "SECURITY", "LOAD", "REFRESH",
-                                    "DEALLOCATE", "EXECUTE", "FETCH", "CLOSE", "DECLARE", "MOVE"):
-            return ddl_statement(self, st, ctx, params)
-        if kind == "SELECTINTO":
-            pass
         raise SqlError("42601", f'syntax error at or near "{st.text.split()[0] if st.text.split() else ""}"',
                        position=1)
 

@@ -7,11 +7,11 @@ docs/compatibility.md lists each case and why it changes no result."""
 
 from __future__ import annotations
 
-import re
 from typing import TYPE_CHECKING
 
+from orbitdb.sql.ddl.commands import DDL, find_relation
 from orbitdb.sql.errors import SqlError
-from orbitdb.sql.parse.parser import _strip_comments
+from orbitdb.sql.parse.words import Words, identifier
 from orbitdb.sql.plan.scope import ExecContext
 from orbitdb.sql.result import Notice, Result
 from orbitdb.storage.catalog import TableDef
@@ -21,96 +21,6 @@ from orbitdb.storage.txn import index_prefix
 
 if TYPE_CHECKING:
     from orbitdb.sql.session.session import Session
-
-_TOKEN = re.compile(r'"(?:[^"]|"")*"|[A-Za-z_][A-Za-z_0-9$]*|\d+|\'(?:[^\']|\'\')*\'|\S')
-
-
-def tokens(text: str) -> list[str]:
-    return _TOKEN.findall(_strip_comments(text).strip().rstrip(";"))
-
-
-def _name(tok: str) -> str:
-    if tok.startswith('"'):
-        return tok[1:-1].replace('""', '"')
-    return tok.lower()
-
-
-class Words:
-    """A cursor over a statement's tokens."""
-
-    def __init__(self, text: str) -> None:
-        self.toks = tokens(text)
-        self.i = 0
-
-    def peek(self, k: int = 0) -> str:
-        j = self.i + k
-        return self.toks[j].upper() if j < len(self.toks) else ""
-
-    def take(self, *words: str) -> bool:
-        """Consumes the words if they come next."""
-        if all(self.peek(k) == w for k, w in enumerate(words)):
-            self.i += len(words)
-            return True
-        return False
-
-    def next(self) -> str:
-        tok = self.toks[self.i] if self.i < len(self.toks) else ""
-        self.i += 1
-        return tok
-
-    def at_end(self) -> bool:
-        return self.i >= len(self.toks)
-
-    def qualified_name(self) -> list[str]:
-        tok = self.next()
-        if not tok or not (tok[0].isalpha() or tok[0] in '_"'):
-            raise SqlError("42601", f'syntax error at or near "{tok}"' if tok else "syntax error at end of input")
-        parts = [_name(tok)]
-        while self.peek() == ".":
-            self.i += 1
-            parts.append(_name(self.next()))
-        return parts
-
-    def paren_list(self) -> list[str]:
-        """(a, b, ...) as names (or option words), if a parenthesis comes next."""
-        out: list[str] = []
-        if self.peek() != "(":
-            return out
-        self.i += 1
-        depth = 1
-        item: list[str] = []
-        while not self.at_end():
-            tok = self.next()
-            if tok == "(":
-                depth += 1
-            elif tok == ")":
-                depth -= 1
-                if depth == 0:
-                    break
-            if tok == "," and depth == 1:
-                out.append(" ".join(item))
-                item = []
-            else:
-                item.append(tok)
-        if item:
-            out.append(" ".join(item))
-        return out
-
-    def expect_end(self) -> None:
-        if not self.at_end():
-            raise SqlError("42601", f'syntax error at or near "{self.toks[self.i]}"')
-
-
-def find_relation(s: Session, parts: list[str]) -> TableDef | None:
-    """A table or view by (possibly schema-qualified) name along search_path."""
-    cat = s.catalog()
-    schemas = [parts[-2]] if len(parts) > 1 else s.search_schemas()
-    for sch in schemas:
-        t = cat.table(sch, parts[-1])
-        if t is not None:
-            return t
-    return None
-
 
 def _require_relation(s: Session, parts: list[str]) -> TableDef:
     t = find_relation(s, parts)
@@ -142,8 +52,8 @@ def _tables_and_columns(s: Session, w: Words, verb: str, with_analyze: bool) -> 
             s.notices.append(Notice("WARNING", "01000", f'skipping "{t.name}" --- cannot {verb} non-tables or '
                                     "special system tables"))
         for c in cols:
-            if t.column(_name(c)) is None:
-                raise SqlError("42703", f'column "{_name(c)}" of relation "{t.name}" does not exist')
+            if t.column(identifier(c)) is None:
+                raise SqlError("42703", f'column "{identifier(c)}" of relation "{t.name}" does not exist')
         if not w.take(","):
             w.expect_end()
 
@@ -195,7 +105,7 @@ def cluster(s: Session, text: str) -> Result:
         w.expect_end()
         raise SqlError("0A000", "CLUSTER without USING is not supported",
                        detail="orbitdb does not record a table's clustered index; name it with USING.")
-    name = _name(w.next())
+    name = identifier(w.next())
     w.expect_end()
     if not any(ix.name == name for ix in t.indexes):
         raise SqlError("42704", f'index "{name}" for table "{t.name}" does not exist')
@@ -204,8 +114,6 @@ def cluster(s: Session, text: str) -> Result:
 
 def reindex(s: Session, ctx: ExecContext, text: str) -> Result:
     """Rebuilds secondary indexes from the rows (a primary key is the table's own key order)."""
-    from orbitdb.sql.ddl.commands import DDL
-
     w = Words(text)
     w.next()
     w.paren_list()
@@ -277,7 +185,7 @@ def deallocate(s: Session, text: str) -> Result:
         for name in [n for n in statements if n]:
             del statements[name]
         return Result("DEALLOCATE ALL")
-    name = _name(w.next())
+    name = identifier(w.next())
     w.expect_end()
     if not name or name not in statements:
         raise SqlError("26000", f'prepared statement "{name}" does not exist')

@@ -10,7 +10,7 @@ from orbitdb.sql import settings as S
 from orbitdb.sql import types as T
 from orbitdb.sql.errors import SqlError
 from orbitdb.sql.expr.core import Runtime
-from orbitdb.sql.parse.parser import Statement, _strip_comments, parse_one
+from orbitdb.sql.parse.parser import Statement, parse_one, strip_comments
 from orbitdb.sql.plan.compiled import CompiledQuery, compile_node, take_relation_locks
 from orbitdb.sql.plan.scope import ExecContext
 from orbitdb.sql.result import Column, Notice, Result
@@ -23,7 +23,7 @@ _ISO = re.compile(r"ISOLATION\s+LEVEL\s+(READ\s+COMMITTED|READ\s+UNCOMMITTED|REP
 
 
 def _words(text: str) -> list[str]:
-    return _strip_comments(text).replace(",", " , ").split()
+    return strip_comments(text).replace(",", " , ").split()
 
 
 def _txn_modes(text: str) -> tuple[str | None, bool | None]:

@@ -8,9 +8,9 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from orbitdb.sql.cluster.database_tokens import Token
 from orbitdb.sql.errors import SqlError
 from orbitdb.sql.result import Notice
+from orbitdb.sql.utility.database_tokens import Token
 
 FIRST_NORMAL_OID = 16384
 

@@ -9,17 +9,34 @@ inside a transaction block (0A000) rather than applied and then not rolled back.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
-from orbitdb.sql.cluster import database_options as O
-from orbitdb.sql.cluster.cluster import NewDatabase
-from orbitdb.sql.cluster.database_tokens import Token, syntax_error, tokenize
 from orbitdb.sql.errors import SqlError
 from orbitdb.sql.parse.parser import Statement
 from orbitdb.sql.result import Notice, Result
+from orbitdb.sql.utility import database_options as O
+from orbitdb.sql.utility.database_tokens import Token, syntax_error, tokenize
 
 if TYPE_CHECKING:
     from orbitdb.sql.session.session import Session
+
+
+
+@dataclass
+class NewDatabase:
+    """What CREATE DATABASE asks for, its options checked (see databases.py)."""
+
+    name: str
+    owner: str
+    template: str = "template1"
+    collate: str | None = None  # None: the template's
+    ctype: str | None = None
+    connection_limit: int = -1
+    allow_connections: bool = True
+    is_template: bool = False
+    collation_version: str | None = None
+    oid: int | None = None
 
 
 def is_database_statement(st: Statement) -> bool:

@@ -17,11 +17,11 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-from orbitdb.sql.cluster.database_tokens import Token, syntax_error, tokenize
-from orbitdb.sql.cluster.password_secrets import encrypt_password
 from orbitdb.sql.errors import SqlError
 from orbitdb.sql.parse.parser import Statement
 from orbitdb.sql.result import Notice, Result
+from orbitdb.sql.utility.database_tokens import Token, syntax_error, tokenize
+from orbitdb.sql.utility.password_secrets import encrypt_password
 
 if TYPE_CHECKING:
     from orbitdb.sql.session.session import Session
