@@ -15,6 +15,7 @@ from orbitdb.sql import types as T
 from orbitdb.sql.ddl.rewrite import Row, rewrite_table
 from orbitdb.sql.errors import SqlError
 from orbitdb.sql.exec.constraints import TableWriter, table_scope
+from orbitdb.sql.exec.statements import compile_node
 from orbitdb.sql.expr.compiler import Compiler
 from orbitdb.sql.expr.core import E, Runtime, coerce, ident
 from orbitdb.sql.expr.funccall import AGGREGATES
@@ -29,7 +30,7 @@ from orbitdb.sql.parse.unsupported import (
     refusal,
 )
 from orbitdb.sql.parse.words import Words
-from orbitdb.sql.plan.compiled import Compiled, compile_node, take_relation_locks
+from orbitdb.sql.plan.compiled import Compiled, take_relation_locks
 from orbitdb.sql.plan.planner import Planner
 from orbitdb.sql.plan.scope import ExecContext, Scope
 from orbitdb.sql.result import Notice, Result
@@ -172,7 +173,8 @@ class DDL:
         self.s.notices.append(Notice("NOTICE", code, msg))
 
     # ---- CREATE TABLE ----
-    def create_table(self, node: exp.Create) -> Result:
+    def create_table(self, node: exp.Create, query: Compiled | None = None) -> Result:
+        """query: CREATE TABLE AS's query compiled already (SELECT INTO, with the statement's parameters)."""
         target = node.this
         table_node = target.this if isinstance(target, exp.Schema) else target
         temp, on_commit = _temporary(node, table_node)
@@ -186,7 +188,7 @@ class DDL:
             raise SqlError("42P07", f'relation "{name}" already exists')
         check_table_properties(node)
         if node.args.get("expression") is not None:
-            return self.create_table_as(node, schema, name)
+            return self.create_table_as(node, schema, name, query)
         oid = self.s.store.temp_oids.new() if temp else self.cat.new_oid()
         t = TableDef(oid, schema, name, owner=self.s.user, on_commit=on_commit)
         # nobody else can see the new table; holding it exclusively spares its rows' locks
@@ -452,11 +454,10 @@ class DDL:
     def finish_constraints(self, t: TableDef) -> None:
         self.cat.put(t)
 
-    def create_table_as(self, node: exp.Create, schema: str, name: str) -> Result:
-        query = node.args["expression"]
-        rt = Runtime([])
-        compiled = compile_node(self.s, query, rt)
-        rt.ctx = self.ctx
+    def create_table_as(self, node: exp.Create, schema: str, name: str, compiled: Compiled | None = None) -> Result:
+        if compiled is None:
+            compiled = compile_node(self.s, node.args["expression"], Runtime([]))
+        compiled.rt.ctx = self.ctx
         take_relation_locks(compiled, self.ctx)
         cols_out = compiled.columns or []
         target = node.this
@@ -1239,7 +1240,8 @@ class DDL:
         query = node.args["expression"]
         names = [ident(c) if isinstance(c, exp.Identifier) else ident(c.this) for c in target.expressions] \
             if isinstance(target, exp.Schema) else []
-        compiled = compile_node(self.s, query, Runtime([]), freeze_stars=True)
+        compiled = compile_node(self.s, query, Runtime([]), freeze_stars=True,
+                                select_into="views must not contain SELECT INTO")
         out = compiled.out.columns  # type: ignore[attr-defined]
         if len(names) > len(out):
             raise SqlError("42601", "CREATE VIEW specifies more column names than columns")
@@ -1639,15 +1641,25 @@ def _col_name(c: exp.Expression) -> str:
 
 def select_into(s: Session, node: exp.Select, rt: Runtime) -> Any:
     into = node.args["into"]
-    create = exp.Create(this=into.this, kind="TABLE", expression=node.copy().set("into", None))
+    query = node.copy()
+    query.set("into", None)  # (set() changes the node and returns None)
+    props = [exp.TemporaryProperty()] if into.args.get("temporary") else []
+    if into.args.get("unlogged"):
+        props.append(exp.UnloggedProperty())
+    create = exp.Create(this=into.this, kind="TABLE", expression=query,
+                        properties=exp.Properties(expressions=props) if props else None)
+    compiled_query = compile_node(s, query, rt)  # now: its parameters are the statement's
+
     class _SelectInto(Compiled):
         columns = None
 
         def __init__(self) -> None:
             self.rt = rt
+            self.relation_locks = compiled_query.relation_locks
 
         def run(self, ctx: ExecContext) -> Result:
-            return DDL(s, ctx).create_table(create)
+            done = DDL(s, ctx).create_table(create, compiled_query)
+            return Result(f"SELECT {max(done.rowcount, 0)}", None, [], done.rowcount)  # PostgreSQL's tag for it
 
     return _SelectInto()
 

@@ -13,10 +13,11 @@ from orbitdb.sql import types as T
 from orbitdb.sql.errors import SqlError
 from orbitdb.sql.exec.constraints import TableWriter
 from orbitdb.sql.exec.rowstream import QueryRows, RowStream
+from orbitdb.sql.exec.statements import compile_node
 from orbitdb.sql.expr.core import Runtime, ident
 from orbitdb.sql.parse.lexical import decode_utf8
 from orbitdb.sql.parse.parser import Statement, parse_one
-from orbitdb.sql.plan.compiled import compile_node, take_relation_locks
+from orbitdb.sql.plan.compiled import take_relation_locks
 from orbitdb.sql.plan.planner import Planner
 from orbitdb.sql.plan.scope import ExecContext
 from orbitdb.sql.result import CopyIn, CopyOut, Result
@@ -425,7 +426,8 @@ def copy_statement(s: Session, st: Statement, ctx: ExecContext) -> CopyIn | Copy
     if m.group("query"):
         if direction != "TO":
             raise SqlError("42601", 'syntax error at or near "FROM"')
-        compiled = compile_node(s, parse_one(m.group("query")[1:-1]), rt)
+        compiled = compile_node(s, parse_one(m.group("query")[1:-1]), rt,
+                                select_into="COPY (SELECT INTO) is not supported")
         take_relation_locks(compiled, ctx)
         result = compiled.run(ctx)
         types = [c.type for c in compiled.out.columns]  # type: ignore[attr-defined]

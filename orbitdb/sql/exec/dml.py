@@ -15,11 +15,10 @@ from orbitdb.sql.exec.constraints import TableWriter, assignment, is_default, ta
 from orbitdb.sql.exec.plans import Filter, Plan
 from orbitdb.sql.expr.compiler import Compiler
 from orbitdb.sql.expr.core import E, Runtime, coerce, ident
-from orbitdb.sql.plan.compiled import Compiled
+from orbitdb.sql.plan.compiled import Compiled, column_of
 from orbitdb.sql.plan.planner import Planner, all_true, split_and
 from orbitdb.sql.plan.scope import ExecContext, Scope, ScopeColumn
 from orbitdb.sql.result import Column, Result
-from orbitdb.sql.session.session import column_of
 from orbitdb.storage.catalog import TableDef
 from orbitdb.storage.errors import SerializationFailure
 from orbitdb.storage.lockmodes import FOR_NO_KEY_UPDATE, FOR_UPDATE, ROW_EXCLUSIVE

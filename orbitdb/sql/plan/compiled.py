@@ -3,20 +3,15 @@ times with new parameters (the plan cache holds these)."""
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterator
 from typing import TYPE_CHECKING, Any
 
-from sqlglot import exp
-
-from orbitdb.sql.errors import SqlError
 from orbitdb.sql.exec.rowstream import QueryRows
-from orbitdb.sql.expr.core import MAX_PARAMETERS, Runtime
-from orbitdb.sql.parse.parser import Statement, parse_one
-from orbitdb.sql.plan.planner import Output, Planner
+from orbitdb.sql.expr.core import Runtime
+from orbitdb.sql.plan.planner import Output
 from orbitdb.sql.plan.scope import ExecContext
 from orbitdb.sql.result import Column, Result
-from orbitdb.sql.types import UNKNOWN as _UNKNOWN
+from orbitdb.sql.types import TEXT, UNKNOWN, SqlType
 from orbitdb.sql.types.casts import reg_to_text
 from orbitdb.storage.lockmodes import ACCESS_SHARE
 from orbitdb.storage.locks import GRANTED_AFTER_WAIT
@@ -24,7 +19,13 @@ from orbitdb.storage.locks import GRANTED_AFTER_WAIT
 if TYPE_CHECKING:
     from typing_extensions import Self
 
-    from orbitdb.sql.session.session import Session
+
+
+def column_of(name: str, t: SqlType, table_oid: int = 0, attnum: int = 0) -> Column:
+    """A result column as the protocol describes it."""
+    if t.oid == UNKNOWN.oid:
+        t = TEXT  # an unresolved literal is reported as text, as PostgreSQL does
+    return Column(name, t.oid, t.typlen if t.typlen > 0 else -1, t.typmod, table_oid, attnum)
 
 
 class Compiled:
@@ -38,8 +39,6 @@ class Compiled:
 
 class CompiledQuery(Compiled):
     def __init__(self, out: Output, rt: Runtime) -> None:
-        from orbitdb.sql.session.session import column_of
-
         self.out = out
         self.rt = rt
         self.columns = [column_of(c.name, c.type, c.table_oid, c.attnum) for c in out.columns]
@@ -52,9 +51,6 @@ class CompiledQuery(Compiled):
         if self.reg_columns:
             rows = _reg_names(rows, self.reg_columns)
         return Result("SELECT", self.columns, QueryRows(rows, self.rt, ctx))  # type: ignore[arg-type]
-
-
-_OVERRIDING = re.compile(r"\bOVERRIDING\s+(SYSTEM|USER)\s+VALUE\b", re.IGNORECASE)
 
 
 _REG_OIDS = (2205, 2206, 4089, 4096, 24, 2202)
@@ -82,79 +78,6 @@ def _reg_names(rows: Iterator[tuple[Any, ...]], cols: list[tuple[int, int]]) -> 
             if v is not None and not isinstance(v, RegName):
                 lst[i] = RegName(v, reg_to_text(v, oid))
         yield tuple(lst)
-
-
-def compile_statement(session: Session, st: Statement, rt: Runtime) -> Compiled:
-    text = st.text
-    overriding = None
-    if st.kind == "INSERT":
-        m = _OVERRIDING.search(text)
-        if m:
-            # sqlglot does not know the clause: take it out and tell the INSERT
-            overriding = m.group(1).upper()
-            text = text[: m.start()] + text[m.end():]
-    node = parse_one(text)
-    if _LARGE_PARAMETER.search(text):
-        _check_parameter_numbers(node, rt)
-    if overriding is not None:
-        from orbitdb.sql.exec.dml import compile_dml
-
-        planner = Planner(session, session.catalog(), rt)
-        compiled = compile_dml(planner, node, rt, overriding=overriding)
-        compiled.relation_locks = tuple(planner.relation_locks.items())
-        return compiled
-    return compile_node(session, node, rt)
-
-
-_LARGE_PARAMETER = re.compile(r"\$0*[1-9]\d{5}")
-
-
-def _check_parameter_numbers(node: exp.Expression, rt: Runtime) -> None:
-    """A parameter beyond what a Bind can carry: PostgreSQL's answer for a statement whose
-    parameters cannot all be typed (the first of $1..$n neither given a type nor named), before
-    the compiler makes room for n of them."""
-    named = set()
-    for p in node.find_all(exp.Parameter):
-        ref = p.this.name if isinstance(p.this, exp.Expression) else p.this
-        if str(ref).isdigit():
-            named.add(int(ref))
-    top = max(named, default=0)
-    if top <= MAX_PARAMETERS:
-        return
-    if rt.param_count is not None:
-        raise SqlError("42P02", f"there is no parameter ${top}")
-    known = {i + 1 for i, t in enumerate(rt.param_types) if t.oid != _UNKNOWN.oid}
-    first = next((i for i in range(1, top + 1) if i not in named and i not in known), None)
-    if first is None:
-        raise SqlError("54000", f"statement has {top} parameters, more than the {MAX_PARAMETERS} a Bind can carry")
-    raise SqlError("42P18", f"could not determine data type of parameter ${first}")
-
-
-def compile_node(session: Session, node: exp.Expression, rt: Runtime, freeze_stars: bool = False) -> Compiled:
-    """freeze_stars: rewrite node's SELECT * lists into the columns they stand for (CREATE VIEW)."""
-    planner = Planner(session, session.catalog(), rt)
-    planner.freeze_stars = freeze_stars
-    compiled = _compile_with(planner, session, node, rt)
-    compiled.relation_locks = tuple(planner.relation_locks.items())
-    return compiled
-
-
-def _compile_with(planner: Planner, session: Session, node: exp.Expression, rt: Runtime) -> Compiled:
-    if isinstance(node, (exp.Select, exp.Union, exp.Intersect, exp.Except, exp.Values, exp.Subquery)):
-        if isinstance(node, exp.Select) and node.args.get("into") is not None:
-            from orbitdb.sql.ddl.commands import select_into
-
-            return select_into(session, node, rt)
-        out = planner.plan_query(node)
-        return CompiledQuery(out, rt)
-    if isinstance(node, (exp.Insert, exp.Update, exp.Delete)):
-        from orbitdb.sql.exec.dml import compile_dml
-
-        return compile_dml(planner, node, rt)
-    if isinstance(node, exp.Table):
-        out = planner.plan_query(exp.select("*").from_(node))
-        return CompiledQuery(out, rt)
-    raise SqlError("0A000", f"statement not supported: {node.sql(dialect='postgres')[:60]}")
 
 
 _READ_ONLY = 1 << ACCESS_SHARE
@@ -186,11 +109,3 @@ def take_relation_locks(compiled: Compiled, ctx: ExecContext, single_statement: 
     if waited:
         return txn.renew_snapshot()
     return txn.refresh_catalog()
-
-
-def run_node(session: Session, node: exp.Expression, ctx: ExecContext, params: list[Any]) -> Result:
-    rt = Runtime([])
-    c = compile_node(session, node, rt)
-    rt.ctx = ctx
-    take_relation_locks(c, ctx)
-    return c.run(ctx)

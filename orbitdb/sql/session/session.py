@@ -29,9 +29,10 @@ from orbitdb.sql.expr.core import Runtime
 from orbitdb.sql.parse.parser import Statement, normalize_literals, split_statements
 from orbitdb.sql.parse.textcache import PlanCache
 from orbitdb.sql.pgcatalog.oids import DATABASE_OID
-from orbitdb.sql.plan.compiled import compile_statement, take_relation_locks
+from orbitdb.sql.plan.compiled import take_relation_locks
 from orbitdb.sql.plan.scope import ExecContext
 from orbitdb.sql.result import Column, CopyIn, CopyOut, Notice, Result
+from orbitdb.sql.session.compile import compile_statement
 from orbitdb.sql.session.dispatch import KINDS, Kind
 from orbitdb.sql.session.temptables import drop_all
 from orbitdb.sql.session.temptables import on_commit as temp_on_commit
@@ -978,10 +979,6 @@ def _holds_nul(v: str | list[Any] | tuple[Any, ...]) -> bool:
     return any(isinstance(x, (str, list, tuple)) and _holds_nul(x) for x in v)
 
 
-def column_of(name: str, t: SqlType, table_oid: int = 0, attnum: int = 0) -> Column:
-    if t.oid == T.UNKNOWN.oid:
-        t = T.TEXT  # an unresolved literal is reported as text, as PostgreSQL does
-    return Column(name, t.oid, t.typlen if t.typlen > 0 else -1, t.typmod, table_oid, attnum)
 
 
 __all__ = ["Database", "Prepared", "Session", "SqlError", "current_timezone", "exp"]

@@ -9,9 +9,10 @@ from typing import TYPE_CHECKING, Any
 from orbitdb.sql import settings as S
 from orbitdb.sql import types as T
 from orbitdb.sql.errors import SqlError
+from orbitdb.sql.exec.statements import compile_node, is_select_into
 from orbitdb.sql.expr.core import Runtime
 from orbitdb.sql.parse.parser import Statement, parse_one, strip_comments
-from orbitdb.sql.plan.compiled import CompiledQuery, compile_node, take_relation_locks
+from orbitdb.sql.plan.compiled import CompiledQuery, take_relation_locks
 from orbitdb.sql.plan.scope import ExecContext
 from orbitdb.sql.result import Column, Notice, Result
 from orbitdb.storage.errors import StorageError
@@ -244,6 +245,11 @@ def explain(s: Session, st: Statement, params: list[Any], ctx: ExecContext) -> R
     opts = (m.group("opts") or "").lower() + " " + (m.group("words") or "").lower()
     analyze = "analy" in opts and "false" not in opts
     node = parse_one(query)
+    if is_select_into(node):
+        if analyze:
+            raise SqlError("0A000", "EXPLAIN ANALYZE of SELECT INTO is not supported")
+        node = node.copy()
+        node.set("into", None)  # the plan is the query's; only running it would make the table
     rt = Runtime([])
     compiled = compile_node(s, node, rt)
     rt.ctx = ctx
