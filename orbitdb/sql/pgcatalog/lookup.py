@@ -12,7 +12,7 @@ from orbitdb.sql.pgcatalog import builtin_data as B
 from orbitdb.sql.pgcatalog import oids
 from orbitdb.sql.pgcatalog.base import BUILTIN_SCHEMAS, Env
 from orbitdb.sql.pgcatalog.deparse import FALLBACK_ERRORS, format_type, quote_identifier
-from orbitdb.storage.catalog import SequenceDef, TableDef
+from orbitdb.storage.catalog import IndexDef, SequenceDef, TableDef
 
 
 def split_name(text: str) -> list[str]:
@@ -99,8 +99,6 @@ def relation_info(env: Env, oid: int) -> tuple[str, str, str] | None:
         return obj.schema, obj.name, obj.kind
     if isinstance(obj, SequenceDef):
         return obj.schema, obj.name, "S"
-    from orbitdb.sql.pgcatalog.model import index_by_oid
-
     found = index_by_oid(env, oid)
     if found is not None:
         return found[0].schema, found[1].name, "i"
@@ -209,4 +207,29 @@ def proc_oid(text: str) -> int | None:
     for r in B.PROC_ROWS:
         if r["proname"] == name:
             return int(r["oid"])
+    return None
+
+
+def indexes(t: TableDef) -> list[IndexDef]:
+    """The table's indexes; a primary key without an index entry in the catalog gets one."""
+    out = list(t.indexes)
+    if t.primary_key and not any(ix.primary for ix in out):
+        out.insert(0, IndexDef(oids.pkindex_oid(t.oid), f"{t.name}_pkey", list(t.primary_key), unique=True,
+                               primary=True))
+    return out
+
+
+def index_by_oid(env: Env, oid: int) -> tuple[TableDef, IndexDef] | None:
+    rel = oids.pkindex_relation(oid)
+    if rel is not None:
+        t = env.table(rel)
+        if t is not None:
+            for ix in indexes(t):
+                if ix.oid == oid:
+                    return t, ix
+        return None
+    for t in env.tables:
+        for ix in t.indexes:
+            if ix.oid == oid:
+                return t, ix
     return None

@@ -12,7 +12,7 @@ from typing import Any
 
 from orbitdb.sql import types as T
 from orbitdb.sql.pgcatalog import builtin_data as B
-from orbitdb.sql.pgcatalog import oids
+from orbitdb.sql.pgcatalog import lookup, oids
 from orbitdb.sql.pgcatalog.base import Env
 from orbitdb.sql.pgcatalog.deparse import (
     FALLBACK_ERRORS,
@@ -23,6 +23,7 @@ from orbitdb.sql.pgcatalog.deparse import (
     referenced_columns,
     table_columns,
 )
+from orbitdb.sql.pgcatalog.lookup import index_by_oid, indexes
 from orbitdb.sql.types import SqlType
 from orbitdb.storage.catalog import ColumnDef, ConstraintDef, IndexDef, SequenceDef, TableDef
 from orbitdb.storage.txn import index_prefix, prefix_end, table_prefix
@@ -100,13 +101,6 @@ def _unique_index_on(t: TableDef, cols: list[str]) -> int:
     return 0
 
 
-def indexes(t: TableDef) -> list[IndexDef]:
-    """The table's indexes; a primary key without an index entry in the catalog gets one."""
-    out = list(t.indexes)
-    if t.primary_key and not any(ix.primary for ix in out):
-        out.insert(0, IndexDef(oids.pkindex_oid(t.oid), f"{t.name}_pkey", list(t.primary_key), unique=True,
-                               primary=True))
-    return out
 
 
 def constraint_by_oid(env: Env, oid: int) -> ConInfo | None:
@@ -122,20 +116,6 @@ def constraint_by_oid(env: Env, oid: int) -> ConInfo | None:
     return None
 
 
-def index_by_oid(env: Env, oid: int) -> tuple[TableDef, IndexDef] | None:
-    rel = oids.pkindex_relation(oid)
-    if rel is not None:
-        t = env.table(rel)
-        if t is not None:
-            for ix in indexes(t):
-                if ix.oid == oid:
-                    return t, ix
-        return None
-    for t in env.tables:
-        for ix in t.indexes:
-            if ix.oid == oid:
-                return t, ix
-    return None
 
 
 def index_constraint(env: Env, t: TableDef, ix: IndexDef) -> ConInfo | None:
@@ -161,8 +141,6 @@ def qualified_name(schema: str, name: str) -> str:
 
 def regclass_text(env: Env, text: str) -> str:
     """A regclass constant's text as regclassout prints it (qualified only when not visible)."""
-    from orbitdb.sql.pgcatalog import lookup
-
     oid = lookup.relation_oid(env, text)
     if oid is None:
         return text
@@ -257,8 +235,6 @@ def index_def(env: Env, t: TableDef, ix: IndexDef, pretty: bool) -> str:
 
 
 def view_def(env: Env, v: TableDef, pretty: bool) -> str:
-    from orbitdb.sql.pgcatalog import lookup
-
     def table_cols(schema: str | None, name: str) -> list[tuple[str, SqlType]] | None:
         t = lookup.find_table(env, schema, name)
         if t is None:

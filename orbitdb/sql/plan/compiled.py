@@ -4,7 +4,7 @@ times with new parameters (the plan cache holds these)."""
 from __future__ import annotations
 
 from collections.abc import Iterator
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from orbitdb.sql.exec.rowstream import QueryRows
 from orbitdb.sql.expr.core import Runtime
@@ -13,12 +13,9 @@ from orbitdb.sql.plan.scope import ExecContext
 from orbitdb.sql.result import Column, Result
 from orbitdb.sql.types import TEXT, UNKNOWN, SqlType
 from orbitdb.sql.types.casts import reg_to_text
+from orbitdb.sql.types.regname import RegName
 from orbitdb.storage.lockmodes import ACCESS_SHARE
 from orbitdb.storage.locks import GRANTED_AFTER_WAIT
-
-if TYPE_CHECKING:
-    from typing_extensions import Self
-
 
 
 def column_of(name: str, t: SqlType, table_oid: int = 0, attnum: int = 0) -> Column:
@@ -56,18 +53,6 @@ class CompiledQuery(Compiled):
 _REG_OIDS = (2205, 2206, 4089, 4096, 24, 2202)
 
 
-class RegName(int):
-    """A regclass/regtype... value: an oid that prints as the object's name."""
-
-    name: str
-
-    def __new__(cls, oid: int, name: str) -> Self:
-        o = int.__new__(cls, oid)
-        o.name = name
-        return o
-
-    def __str__(self) -> str:
-        return self.name
 
 
 def _reg_names(rows: Iterator[tuple[Any, ...]], cols: list[tuple[int, int]]) -> Iterator[tuple[Any, ...]]:

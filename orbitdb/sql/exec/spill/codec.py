@@ -16,6 +16,7 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from orbitdb.sql.errors import SqlError
+from orbitdb.sql.types.regname import RegName
 from orbitdb.storage.interval import Interval
 from orbitdb.storage.jsonnull import JSON_NULL, JsonNull
 
@@ -95,8 +96,6 @@ def _encoder_for(t: type) -> Callable[[Any], Any] | None:
     if enc is not None:
         return enc
     # subclasses the executor makes: regclass-like names, parsed array levels, bytes-likes
-    from orbitdb.sql.plan.compiled import RegName
-
     found: Callable[[Any], Any] | None = None
     if issubclass(t, RegName):
         found = _enc_regname
@@ -129,8 +128,6 @@ def _dec_time(x: tuple[Any, ...]) -> datetime.time:
 
 
 def _dec_regname(x: tuple[Any, ...]) -> Any:
-    from orbitdb.sql.plan.compiled import RegName
-
     return RegName(x[1], x[2])
 
 
