@@ -1,5 +1,5 @@
 #define _GNU_SOURCE
-#include "db.h"
+#include "db_impl.h"
 
 #include <dirent.h>
 #include <errno.h>
@@ -21,74 +21,6 @@
 #include "version.h"
 
 #define MAX_GROUP_BYTES (1 << 20)
-#define MAX_IMMUTABLES 64
-
-/* A writer waiting in the write queue; lives on its thread's stack. */
-typedef struct writer {
-    odb_batch *batch;
-    int sync;
-    int done;
-    int status;
-    odb_error err;
-    pthread_cond_t cv;
-    struct writer *next;
-    /* allow_concurrent_memtable_write: the leader asks followers to insert their own batch */
-    int insert_now;
-    odb_memtable *insert_mem;
-    struct writer *leader;
-    int pending; /* leader: followers still inserting */
-    int insert_rc;
-} writer;
-
-struct odb_snapshot {
-    odb_seq sequence;
-    struct odb_snapshot *prev, *next;
-};
-
-typedef struct immutable {
-    odb_memtable *mem;
-    uint64_t log_number; /* the WAL that holds its entries */
-} immutable;
-
-struct odb_db {
-    char *path;
-    odb_options opt;
-    odb_lock *lock;
-    odb_cache *cache;
-    odb_stats stats;
-
-    pthread_mutex_t mu;
-    pthread_cond_t bg_cv;   /* background work finished: stalled writers and waiters re-check */
-    pthread_cond_t work_cv; /* background threads: something to do */
-    pthread_cond_t publish_cv; /* pipelined writes: a group made its sequences visible */
-    int applying;              /* pipelined write groups between their WAL write and publication */
-
-    odb_version_set versions; /* guarded by mu */
-    odb_memtable *mem;        /* guarded by mu; written by the write leader only */
-    uint64_t mem_log_number;
-    immutable imm[MAX_IMMUTABLES]; /* oldest first */
-    int nimm;
-    odb_log_writer *log;
-    odb_seq visible_sequence; /* highest sequence readers may see */
-
-    writer *queue_head, *queue_tail;
-    odb_batch group_batch;
-
-    odb_snapshot snapshots; /* sentinel of a list ordered by sequence */
-
-    pthread_t *threads;
-    int nthreads;
-    int shutting_down;
-    int flush_running, compaction_running;
-    int flush_requested;
-    int compact_all_level; /* >= 0: a manual compaction to the bottom is under way from this level */
-    int bg_error_code;
-    odb_error bg_error;
-
-    /* A torn WAL tail dropped by recovery, shown by orbitdb.wal-tail-dropped* */
-    uint64_t wal_tail_dropped_bytes;
-    char wal_tail_dropped[ODB_ERROR_MSG_SIZE];
-};
 
 /* ---- options ---- */
 
@@ -149,30 +81,8 @@ size_t odb_lz4_compress_bound(size_t n) { return odb_lz4_bound(n); }
 
 /* ---- helpers (mu held unless said otherwise) ---- */
 
-/* An eighth of the write buffer, within [4 KiB, 1 MiB], as RocksDB sizes it. */
-static size_t arena_block_size(const odb_db *db) {
-    size_t s = db->opt.write_buffer_size / 8;
-    return s < 4096 ? 4096 : s > (1u << 20) ? (1u << 20) : s;
-}
-
 static odb_seq smallest_snapshot(odb_db *db) {
     return db->snapshots.next != &db->snapshots ? db->snapshots.next->sequence : db->versions.last_sequence;
-}
-
-static void set_bg_error(odb_db *db, const odb_error *err) {
-    if (db->bg_error_code == ODB_OK) {
-        db->bg_error_code = err->code;
-        db->bg_error = *err;
-    }
-    pthread_cond_broadcast(&db->bg_cv);
-}
-
-static int report_bg_error(odb_db *db, odb_error *err) {
-    if (err != NULL) {
-        /* The original message says what failed; keep it whole. */
-        *err = db->bg_error;
-    }
-    return db->bg_error_code;
 }
 
 static void remove_log(odb_db *db, uint64_t number) {
@@ -211,15 +121,6 @@ static void remove_obsolete_files(odb_db *db) {
         }
     }
     closedir(d);
-}
-
-static odb_table_build_options build_options(const odb_db *db) {
-    odb_table_build_options b;
-    b.block_size = db->opt.block_size;
-    b.block_restart_interval = db->opt.block_restart_interval;
-    b.bloom_bits_per_key = db->opt.bloom_filter_bits_per_key;
-    b.compression = db->opt.compression;
-    return b;
 }
 
 /* ---- writing tables (called without mu) ---- */
@@ -272,7 +173,7 @@ static int write_table(odb_db *db, odb_iter *it, uint64_t number, odb_seq smalle
     if (path == NULL) {
         return odb_error_set(err, ODB_NO_MEMORY, "out of memory");
     }
-    odb_table_build_options bopt = build_options(db);
+    odb_table_build_options bopt = odb_db_build_options(db);
     odb_table_builder *b;
     int rc = odb_table_builder_new(path, &bopt, &b, err);
     if (rc != ODB_OK) {
@@ -345,7 +246,7 @@ static void flush_immutables(odb_db *db) {
             odb_iter_destroy(children[i]);
         }
         odb_error_set(&err, ODB_NO_MEMORY, "out of memory flushing");
-        set_bg_error(db, &err);
+        odb_db_set_bg_error(db, &err);
         return;
     }
     uint64_t number = odb_versions_new_file_number(&db->versions);
@@ -368,7 +269,7 @@ static void flush_immutables(odb_db *db) {
     }
     odb_edit_destroy(&edit);
     if (rc != ODB_OK) {
-        set_bg_error(db, &err);
+        odb_db_set_bg_error(db, &err);
         return;
     }
     for (int i = 0; i < n; i++) {
@@ -601,7 +502,7 @@ static void run_compaction(odb_db *db, compaction *c) {
 
     table_output out = {NULL, 0, {NULL, 0, 0}, {NULL, 0, 0}};
     version_filter f = {snap, {NULL, 0, 0}, 0, 0};
-    odb_table_build_options bopt = build_options(db);
+    odb_table_build_options bopt = odb_db_build_options(db);
     odb_buf last_user;
     odb_buf_init(&last_user);
     for (odb_iter_seek_first(it); rc == ODB_OK && odb_iter_valid(it); odb_iter_next(it)) {
@@ -684,7 +585,7 @@ static void run_compaction(odb_db *db, compaction *c) {
                 free(path);
             }
         }
-        set_bg_error(db, &err);
+        odb_db_set_bg_error(db, &err);
     } else {
         ODB_STAT_ADD(&db->stats, compactions, 1);
     }
@@ -741,7 +642,7 @@ static void *background_main(void *arg) {
 static int switch_memtable(odb_db *db, odb_error *err) {
     uint64_t number = odb_versions_new_file_number(&db->versions);
     char *path = odb_log_file_name(db->path, number);
-    odb_memtable *mem = odb_memtable_new(arena_block_size(db));
+    odb_memtable *mem = odb_memtable_new(odb_db_arena_block_size(db));
     if (path == NULL || mem == NULL) {
         free(path);
         odb_memtable_unref(mem);
@@ -783,7 +684,7 @@ static int make_room(odb_db *db, int force, odb_error *err) {
     int slowed = 0;
     for (;;) {
         if (db->bg_error_code != ODB_OK) {
-            return report_bg_error(db, err);
+            return odb_db_report_bg_error(db, err);
         }
         int l0 = db->versions.current->nfiles[0];
         if (!force && !slowed && l0 >= db->opt.level0_slowdown_writes_trigger) {
@@ -894,7 +795,7 @@ static int finish_pipelined(odb_db *db, writer *w, writer *last, odb_seq first, 
                             int rc, odb_error *gerr) {
     pthread_mutex_lock(&db->mu);
     if (rc != ODB_OK) {
-        set_bg_error(db, gerr);
+        odb_db_set_bg_error(db, gerr);
     }
     for (;;) {
         writer *r = db->queue_head;
@@ -919,9 +820,9 @@ static int finish_pipelined(odb_db *db, writer *w, writer *last, odb_seq first, 
         pthread_cond_wait(&db->publish_cv, &db->mu);
     }
     if (rc != ODB_OK) {
-        set_bg_error(db, gerr);
+        odb_db_set_bg_error(db, gerr);
     } else if (db->bg_error_code != ODB_OK) {
-        rc = report_bg_error(db, gerr);
+        rc = odb_db_report_bg_error(db, gerr);
     } else {
         db->visible_sequence = first + count - 1;
     }
@@ -1068,7 +969,7 @@ int odb_write(odb_db *db, odb_batch *batch, int sync, odb_error *err) {
             db->visible_sequence = db->versions.last_sequence;
         } else {
             /* A failed log write leaves the log's tail unknown: stop writing. */
-            set_bg_error(db, &gerr);
+            odb_db_set_bg_error(db, &gerr);
         }
     }
     for (;;) {
@@ -1362,7 +1263,7 @@ static int flush_everything(odb_db *db, odb_error *err) {
     while (db->nimm > 0 && db->bg_error_code == ODB_OK) {
         pthread_cond_wait(&db->bg_cv, &db->mu);
     }
-    return db->bg_error_code != ODB_OK ? report_bg_error(db, err) : ODB_OK;
+    return db->bg_error_code != ODB_OK ? odb_db_report_bg_error(db, err) : ODB_OK;
 }
 
 int odb_ingest_begin(odb_db *db, odb_ingest **out, odb_error *err) {
@@ -1390,7 +1291,7 @@ int odb_ingest_begin(odb_db *db, odb_ingest **out, odb_error *err) {
         }
     }
     if (rc == ODB_OK) {
-        odb_table_build_options bopt = build_options(db);
+        odb_table_build_options bopt = odb_db_build_options(db);
         rc = odb_table_builder_new(ig->path, &bopt, &ig->builder, err);
     }
     if (rc != ODB_OK) {
@@ -1441,7 +1342,7 @@ int odb_ingest_finish(odb_ingest *ig, odb_error *err) {
     }
     pthread_mutex_lock(&db->mu);
     if (rc == ODB_OK && db->bg_error_code != ODB_OK) {
-        rc = report_bg_error(db, err);
+        rc = odb_db_report_bg_error(db, err);
     }
     if (rc == ODB_OK) {
         odb_seq before = db->versions.last_sequence;
@@ -1488,7 +1389,7 @@ int odb_flush(odb_db *db, odb_error *err) {
     while (db->nimm > 0 && db->bg_error_code == ODB_OK) {
         pthread_cond_wait(&db->bg_cv, &db->mu);
     }
-    rc = db->bg_error_code != ODB_OK ? report_bg_error(db, err) : ODB_OK;
+    rc = db->bg_error_code != ODB_OK ? odb_db_report_bg_error(db, err) : ODB_OK;
     pthread_mutex_unlock(&db->mu);
     return rc;
 }
@@ -1507,7 +1408,7 @@ int odb_compact_all(odb_db *db, odb_error *err) {
     while (db->compact_all_level >= 0 && db->bg_error_code == ODB_OK) {
         pthread_cond_wait(&db->bg_cv, &db->mu);
     }
-    rc = db->bg_error_code != ODB_OK ? report_bg_error(db, err) : ODB_OK;
+    rc = db->bg_error_code != ODB_OK ? odb_db_report_bg_error(db, err) : ODB_OK;
     pthread_mutex_unlock(&db->mu);
     return rc;
 }
@@ -1632,7 +1533,7 @@ static int replay_logs(odb_db *db, odb_version_edit *edit, odb_error *err) {
     if (db->versions.next_file_number <= max_seen) {
         db->versions.next_file_number = max_seen + 1;
     }
-    odb_memtable *mem = odb_memtable_new(arena_block_size(db));
+    odb_memtable *mem = odb_memtable_new(odb_db_arena_block_size(db));
     odb_batch batch;
     if (mem == NULL || odb_batch_init(&batch) != ODB_OK) {
         odb_memtable_unref(mem);
@@ -1668,7 +1569,7 @@ static int replay_logs(odb_db *db, odb_version_edit *edit, odb_error *err) {
                 if (odb_memtable_data_size(mem) >= db->opt.write_buffer_size) {
                     rc = flush_recovered(db, mem, edit, err);
                     odb_memtable_unref(mem);
-                    mem = odb_memtable_new(arena_block_size(db));
+                    mem = odb_memtable_new(odb_db_arena_block_size(db));
                     if (rc == ODB_OK && mem == NULL) {
                         rc = odb_error_set(err, ODB_NO_MEMORY, "out of memory");
                     }
@@ -1789,7 +1690,7 @@ int odb_open(const char *path, const odb_options *opt, odb_db **out, odb_error *
         rc = replay_logs(db, &edit, err);
     }
     if (rc == ODB_OK) {
-        db->mem = odb_memtable_new(arena_block_size(db));
+        db->mem = odb_memtable_new(odb_db_arena_block_size(db));
         db->mem_log_number = odb_versions_new_file_number(&db->versions);
         if (db->mem == NULL) {
             rc = odb_error_set(err, ODB_NO_MEMORY, "out of memory");
