@@ -2,8 +2,10 @@
  * implement db.h. Only those modules include it; users of the engine see db.h.
  *
  * The engine's modules, each with one job:
- *   db.c          options, open and close, reads, snapshots, ingestion, recovery, properties and stats
+ *   db.c          options, open and close, writes, reads, snapshots, ingestion, recovery, properties and stats
  *   db_impl.c     the small helpers on this state that the other modules share
+ *   compaction.c  background threads: flushing immutable memtables, picking and running
+ *                 compactions, writing tables; flush and compaction on request
  *   (the other jobs move out of db.c one by one) */
 #ifndef ODB_DB_IMPL_H
 #define ODB_DB_IMPL_H
