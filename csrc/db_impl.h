@@ -2,14 +2,14 @@
  * implement db.h. Only those modules include it; users of the engine see db.h.
  *
  * The engine's modules, each with one job:
- *   db.c          options, open and close, reads, snapshots, recovery, properties and stats
+ *   db.c          options, open and close, point reads, iterators, snapshots, properties and stats
  *   db_impl.c     the small helpers on this state that the other modules share
  *   write.c       the write path: the writer queue, write groups, pipelined and concurrent inserts
  *   compaction.c  background threads: flushing immutable memtables, picking and running
  *                 compactions, writing tables; flush and compaction on request
  *   ingest.c      ingestion of sorted entries straight into a level-0 table (no header of
  *                 its own: its functions are the odb_ingest_* of db.h)
- *   (the other jobs move out of db.c one by one) */
+ *   recovery.c    replay of the WAL at open, dropping a torn tail */
 #ifndef ODB_DB_IMPL_H
 #define ODB_DB_IMPL_H
 
