@@ -2,6 +2,7 @@
  * level-0 tables, picking and running compactions, writing tables, the
  * background threads, and flush and compaction on request (compaction.h;
  * db_impl.h has the map of the engine's modules). */
+#define _GNU_SOURCE
 #include "compaction.h"
 
 #include <pthread.h>

@@ -1,13 +1,15 @@
+/* db.c - the engine's handle (db.h): options, open and close, point reads and
+ * multi-gets through a pinned read view, iterators, snapshots, properties and
+ * statistics. The write path, background flush and compaction, ingestion and
+ * WAL recovery are modules of their own; db_impl.h has the map. */
 #define _GNU_SOURCE
 #include "db_impl.h"
 
 #include <dirent.h>
-#include <errno.h>
 #include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 
 #include "cache.h"
 #include "compaction.h"
@@ -21,7 +23,6 @@
 #include "stats.h"
 #include "table.h"
 #include "version.h"
-#include "write.h"
 
 /* ---- options ---- */
 

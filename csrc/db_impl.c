@@ -1,5 +1,6 @@
 /* db_impl.c - the small helpers on the database handle that the engine modules
  * share (db_impl.h has the map of the modules). */
+#define _GNU_SOURCE
 #include "db_impl.h"
 
 size_t odb_db_arena_block_size(const odb_db *db) {

@@ -2,6 +2,7 @@
  * public API): a large atomic write of sorted entries, written straight into a
  * new level-0 table while the ingestion holds the head of the write queue.
  * db_impl.h has the map of the engine's modules. */
+#define _GNU_SOURCE
 #include "db_impl.h"
 
 #include <pthread.h>

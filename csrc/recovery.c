@@ -1,5 +1,6 @@
 /* recovery.c - replay of the WAL at open and the handling of a torn tail
  * (recovery.h; db_impl.h has the map of the engine's modules). */
+#define _GNU_SOURCE
 #include "recovery.h"
 
 #include <dirent.h>

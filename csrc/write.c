@@ -2,7 +2,7 @@
  * record of each group, concurrent memtable inserts and pipelined writes, and
  * making room in the memtable (write.h; db_impl.h has the map of the engine's
  * modules). */
-#define _GNU_SOURCE /* nanosleep */
+#define _GNU_SOURCE
 #include "write.h"
 
 #include <pthread.h>
