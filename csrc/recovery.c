@@ -1,0 +1,191 @@
+/* recovery.c - replay of the WAL at open and the handling of a torn tail
+ * (recovery.h; db_impl.h has the map of the engine's modules). */
+#define _GNU_SOURCE
+#include "recovery.h"
+
+#include <dirent.h>
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "compaction.h"
+#include "write.h"
+
+/* ---- recovery ---- */
+
+static int compare_u64(const void *a, const void *b) {
+    uint64_t x = *(const uint64_t *)a, y = *(const uint64_t *)b;
+    return x < y ? -1 : x > y;
+}
+
+/* Log numbers >= min_number present in the directory, ascending. */
+static int list_logs(odb_db *db, uint64_t min_number, uint64_t **out, int *count, uint64_t *max_seen,
+                     odb_error *err) {
+    DIR *d = opendir(db->path);
+    if (d == NULL) {
+        return odb_error_errno(err, errno, "cannot list %s", db->path);
+    }
+    uint64_t *logs = NULL;
+    int n = 0, cap = 0;
+    struct dirent *ent;
+    while ((ent = readdir(d)) != NULL) {
+        uint64_t number;
+        int type = odb_parse_file_name(ent->d_name, &number);
+        if (type == ODB_FILE_TABLE || type == ODB_FILE_LOG || type == ODB_FILE_MANIFEST) {
+            if (number > *max_seen) {
+                *max_seen = number;
+            }
+        }
+        if (type != ODB_FILE_LOG || number < min_number) {
+            continue;
+        }
+        if (n == cap) {
+            cap = cap ? cap * 2 : 8;
+            uint64_t *p = realloc(logs, (size_t)cap * sizeof *p);
+            if (p == NULL) {
+                free(logs);
+                closedir(d);
+                return odb_error_set(err, ODB_NO_MEMORY, "out of memory");
+            }
+            logs = p;
+        }
+        logs[n++] = number;
+    }
+    closedir(d);
+    if (n > 0) {
+        qsort(logs, (size_t)n, sizeof *logs, compare_u64);
+    }
+    *out = logs;
+    *count = n;
+    return ODB_OK;
+}
+
+/* Writes mem to a level-0 table and records it in edit (recovery only). */
+static int flush_recovered(odb_db *db, odb_memtable *mem, odb_version_edit *edit, odb_error *err) {
+    odb_iter *it = odb_memtable_iter_new(mem);
+    if (it == NULL) {
+        return odb_error_set(err, ODB_NO_MEMORY, "out of memory");
+    }
+    uint64_t number = odb_versions_new_file_number(&db->versions);
+    int rc = odb_write_table(db, it, number, db->versions.last_sequence, edit, 0, err);
+    odb_iter_destroy(it);
+    return rc;
+}
+
+/* Whether every log in later[] is empty (they were created but never written). */
+static int logs_empty(odb_db *db, const uint64_t *later, int n, int *empty, odb_error *err) {
+    *empty = 1;
+    for (int i = 0; i < n && *empty; i++) {
+        char *path = odb_log_file_name(db->path, later[i]);
+        odb_reader *f = NULL;
+        int rc = path ? odb_reader_open(path, &f, err) : odb_error_set(err, ODB_NO_MEMORY, "out of memory");
+        free(path);
+        if (rc != ODB_OK) {
+            return rc;
+        }
+        *empty = odb_reader_size(f) == 0;
+        odb_reader_close(f);
+    }
+    return ODB_OK;
+}
+
+/* The reader of log `path` ended at a torn tail. That tail was never
+ * acknowledged as durable if no later log holds a byte: a log is synced
+ * before the first write to the next one. Then the log is cut back to its
+ * last intact record, so that this recovery or a later one never finds the
+ * damage again, and the drop is recorded for orbitdb.wal-tail-dropped. */
+static int drop_torn_tail(odb_db *db, odb_log_reader *r, const char *path, const uint64_t *later, int nlater,
+                          odb_error *err) {
+    int empty;
+    int rc = logs_empty(db, later, nlater, &empty, err);
+    if (rc != ODB_OK) {
+        return rc;
+    }
+    unsigned long long offset = (unsigned long long)odb_log_reader_damage_offset(r);
+    if (!empty) {
+        return odb_error_set(err, ODB_CORRUPTION,
+                             "%s: %s at offset %llu, in a log that is not the newest (it was synced before a newer "
+                             "log was written)",
+                             path, odb_log_reader_damage(r), offset);
+    }
+    uint64_t dropped = odb_log_reader_dropped_bytes(r);
+    rc = odb_truncate_file(path, odb_log_reader_end_offset(r), err);
+    if (rc != ODB_OK) {
+        return rc;
+    }
+    db->wal_tail_dropped_bytes += dropped;
+    snprintf(db->wal_tail_dropped, sizeof db->wal_tail_dropped,
+             "%s: dropped a torn tail of %llu bytes at offset %llu (%s); it was never acknowledged as durable", path,
+             (unsigned long long)dropped, offset, odb_log_reader_damage(r));
+    return ODB_OK;
+}
+
+int odb_replay_logs(odb_db *db, odb_version_edit *edit, odb_error *err) {
+    uint64_t *logs = NULL;
+    int nlogs = 0;
+    uint64_t max_seen = 0;
+    int rc = list_logs(db, db->versions.log_number, &logs, &nlogs, &max_seen, err);
+    if (rc != ODB_OK) {
+        return rc;
+    }
+    if (db->versions.next_file_number <= max_seen) {
+        db->versions.next_file_number = max_seen + 1;
+    }
+    odb_memtable *mem = odb_memtable_new(odb_db_arena_block_size(db));
+    odb_batch batch;
+    if (mem == NULL || odb_batch_init(&batch) != ODB_OK) {
+        odb_memtable_unref(mem);
+        free(logs);
+        return odb_error_set(err, ODB_NO_MEMORY, "out of memory");
+    }
+    for (int i = 0; i < nlogs && rc == ODB_OK; i++) {
+        char *path = odb_log_file_name(db->path, logs[i]);
+        odb_log_reader *r = NULL;
+        rc = path ? odb_log_reader_open(path, &r, err) : odb_error_set(err, ODB_NO_MEMORY, "out of memory");
+        while (rc == ODB_OK) {
+            odb_slice record;
+            int got = odb_log_read_record(r, &record, err);
+            if (got <= 0) {
+                rc = -got;
+                break;
+            }
+            rc = odb_batch_set_contents(&batch, record, err);
+            if (rc == ODB_OK) {
+                rc = odb_batch_iterate(&batch, odb_insert_into_memtable, mem, err);
+                if (rc == ODB_CORRUPTION) {
+                    char inner[ODB_ERROR_MSG_SIZE];
+                    memcpy(inner, err->msg, sizeof inner);
+                    odb_error_set(err, ODB_CORRUPTION, "%s: record at offset %llu: %s", path,
+                                  (unsigned long long)odb_log_reader_record_offset(r), inner);
+                }
+            }
+            if (rc == ODB_OK) {
+                odb_seq last = odb_batch_sequence(&batch) + odb_batch_count(&batch) - 1;
+                if (odb_batch_count(&batch) > 0 && last > db->versions.last_sequence) {
+                    db->versions.last_sequence = last;
+                }
+                if (odb_memtable_data_size(mem) >= db->opt.write_buffer_size) {
+                    rc = flush_recovered(db, mem, edit, err);
+                    odb_memtable_unref(mem);
+                    mem = odb_memtable_new(odb_db_arena_block_size(db));
+                    if (rc == ODB_OK && mem == NULL) {
+                        rc = odb_error_set(err, ODB_NO_MEMORY, "out of memory");
+                    }
+                }
+            }
+        }
+        if (rc == ODB_OK && odb_log_reader_damage(r) != NULL) {
+            rc = drop_torn_tail(db, r, path, logs + i + 1, nlogs - i - 1, err);
+        }
+        odb_log_reader_close(r);
+        free(path);
+    }
+    if (rc == ODB_OK && mem != NULL && odb_memtable_num_entries(mem) > 0) {
+        rc = flush_recovered(db, mem, edit, err);
+    }
+    odb_memtable_unref(mem);
+    odb_batch_destroy(&batch);
+    free(logs);
+    return rc;
+}
