@@ -191,13 +191,7 @@ def _converter(oid: int, con: Connection) -> Any:
         s = con._session
 
         def reg(v: Any) -> str:
-            from orbitdb.sql.session.session import _tls
-
-            _tls.session = s
-            try:
-                return reg_to_text(v, oid)
-            finally:
-                _tls.session = None
+            return reg_to_text(v, oid, s)
 
         return reg
     if oid in (1186, 1187) or oid in (1000, 1001, 1005, 1007, 1016, 1009, 1015, 1231, 1021, 1022, 1182, 1115,

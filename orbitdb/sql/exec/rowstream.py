@@ -15,6 +15,7 @@ from collections.abc import Iterator
 from itertools import islice
 from typing import TYPE_CHECKING, Any
 
+from orbitdb.sql import statement_scope
 from orbitdb.sql.errors import SqlError
 from orbitdb.sql.exec.spill import release as release_statement
 from orbitdb.sql.result import Notice, Result
@@ -28,7 +29,6 @@ if TYPE_CHECKING:
 log = logging.getLogger("orbitdb.sql")
 Row = tuple[Any, ...]
 FIRST_BATCH = 100  # rows a statement produces before it returns (the rest as they are read)
-_tls: Any = None  # orbitdb.sql.session.session's thread state (imported late: session imports this module)
 
 
 class QueryRows:
@@ -147,11 +147,8 @@ class RowStream:
 
     def _produce(self, out: list[Row], n: int) -> BaseException | None:
         """Appends up to n rows to out, inside the statement's scope; the error that stopped it."""
-        global _tls
-        if _tls is None:
-            from orbitdb.sql.session.session import _tls
         s = self.session
-        if _tls.session is s:  # called by the statement itself (prefetch): its scope is set
+        if statement_scope.running_session() is s:  # called by the statement itself (prefetch): its scope is set
             return self._produce_in_scope(out, n)
         with s._statement_scope():
             return self._produce_in_scope(out, n)
@@ -161,7 +158,7 @@ class RowStream:
         ctx = self.ctx
         assert ctx is not None and self._rows is not None
         self.rt.ctx = ctx  # the plan may be shared with another running statement (same query)
-        _tls.ctx = ctx
+        s.running_context = ctx
         s.running = True
         txn = self.txn
         if txn is not None:
@@ -181,7 +178,7 @@ class RowStream:
             self._failed(exc)
             raise
         finally:
-            _tls.ctx = None
+            s.running_context = None
             s.running = False
             if txn is not None:
                 txn.lock_deadline = None

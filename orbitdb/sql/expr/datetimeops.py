@@ -9,6 +9,7 @@ import math
 from typing import Any
 
 from orbitdb.sql.errors import SqlError
+from orbitdb.sql.statement_scope import running_timezone
 from orbitdb.sql.types.pgtext.zones import local_to_utc
 from orbitdb.storage.interval import USECS_PER_DAY, Interval
 
@@ -59,9 +60,7 @@ def ts_plus_interval(ts: datetime.datetime, iv: Interval, sign: int = 1) -> date
         out = add_months(ts, sign * iv.months)
         if ts.tzinfo is not None and iv.days:
             # days move the local date, keeping the wall-clock time (DST aware)
-            from orbitdb.sql.session.session import current_timezone
-
-            tz = current_timezone()
+            tz = running_timezone()
             local = out.astimezone(tz).replace(tzinfo=None) + datetime.timedelta(days=sign * iv.days)
             out = local_to_utc(local, tz)
         else:

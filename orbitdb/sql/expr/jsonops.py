@@ -20,6 +20,7 @@ from sqlglot import exp
 from orbitdb.sql import types as T
 from orbitdb.sql.errors import SqlError
 from orbitdb.sql.expr.core import E, coerce, const, type_error_operator
+from orbitdb.sql.statement_scope import running_timezone
 from orbitdb.sql.types import SqlType
 from orbitdb.sql.types.casts import EXPLICIT, find_cast
 from orbitdb.sql.types.jsonb import (
@@ -163,9 +164,7 @@ def _offset(off: dt.timedelta | None) -> str:
 
 
 def _tstz_json(v: dt.datetime) -> str:
-    from orbitdb.sql.functions.strings import session_tz
-
-    loc = v.astimezone(session_tz())
+    loc = v.astimezone(running_timezone())
     return _ts_json(loc.replace(tzinfo=None)) + _offset(loc.utcoffset())
 
 

@@ -23,7 +23,7 @@ from orbitdb.sql.pgcatalog import model as M
 from orbitdb.sql.pgcatalog.base import Env
 from orbitdb.sql.pgcatalog.deparse import quote_identifier
 from orbitdb.sql.pgcatalog.pg_relations import relation_comment
-from orbitdb.sql.session.session import current_session
+from orbitdb.sql.statement_scope import running_session
 
 OID, TEXT, NAME, INT4, INT8, BOOL = T.OID, T.TEXT, T.NAME, T.INT4, T.INT8, T.BOOL
 REGCLASS, REGTYPE, NODE = T.REGCLASS, T.REGTYPE, T.PG_NODE_TREE
@@ -36,7 +36,7 @@ def env_of(ctx: Any) -> Env:
     global _env_cache
     session = ctx.session if ctx is not None else None
     if session is None:
-        session = current_session()
+        session = running_session()
     cat = session.catalog()
     cached = _env_cache
     if cached is not None and cached[0] is ctx and cached[1] is cat:

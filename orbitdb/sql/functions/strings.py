@@ -22,6 +22,7 @@ from orbitdb.sql.expr.funccall import call_compiled
 from orbitdb.sql.functions import hook as hook_
 from orbitdb.sql.functions.registry import ANY, ANYARRAY, register
 from orbitdb.sql.parse.lexical import utf8_error_bytes
+from orbitdb.sql.statement_scope import running_timezone
 from orbitdb.sql.types import SqlType
 from orbitdb.sql.types import limits as L
 from orbitdb.sql.types.casts import EXPLICIT, find_cast
@@ -71,14 +72,8 @@ def value_text(v: Any) -> str:
 
 
 def session_tz() -> Any:
-    """The session's TimeZone (UTC when no session is active)."""
-    try:
-        from orbitdb.sql.session.session import current_timezone
-    except ImportError:
-        import datetime
-
-        return datetime.timezone.utc
-    return current_timezone()
+    """The running statement's session's TimeZone (UTC when no statement runs)."""
+    return running_timezone()
 
 
 def text_arg(e: E) -> E:

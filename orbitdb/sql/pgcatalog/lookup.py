@@ -7,45 +7,12 @@ search path."""
 from __future__ import annotations
 
 from orbitdb.sql import types as T
-from orbitdb.sql.parse.lexical import truncate_identifier
+from orbitdb.sql.parse.words import split_name
 from orbitdb.sql.pgcatalog import builtin_data as B
 from orbitdb.sql.pgcatalog import oids
 from orbitdb.sql.pgcatalog.base import BUILTIN_SCHEMAS, Env
 from orbitdb.sql.pgcatalog.deparse import FALLBACK_ERRORS, format_type, quote_identifier
 from orbitdb.storage.catalog import IndexDef, SequenceDef, TableDef
-
-
-def split_name(text: str) -> list[str]:
-    """The parts of a possibly qualified, possibly quoted name ("public"."T" -> [public, T]), each
-    cut to 63 bytes as PostgreSQL cuts them (silently, in a reg* input)."""
-    parts: list[str] = []
-    cur: list[str] = []
-    i, n = 0, len(text)
-    while i < n:
-        ch = text[i]
-        if ch == '"':
-            j = i + 1
-            while j < n:
-                if text[j] == '"':
-                    if j + 1 < n and text[j + 1] == '"':
-                        cur.append('"')
-                        j += 2
-                        continue
-                    break
-                cur.append(text[j])
-                j += 1
-            i = j + 1
-            continue
-        if ch == ".":
-            parts.append(truncate_identifier("".join(cur)))
-            cur = []
-            i += 1
-            continue
-        cur.append(ch.lower() if not ch.isspace() else "")
-        i += 1
-    parts.append(truncate_identifier("".join(cur)))
-    return parts
-
 
 # ---------------------------------------------------------------- relations
 
@@ -233,3 +200,17 @@ def index_by_oid(env: Env, oid: int) -> tuple[TableDef, IndexDef] | None:
             if ix.oid == oid:
                 return t, ix
     return None
+
+
+def reg_oid(env: Env, kind: str, body: str) -> int | None:
+    """The oid a reg* input function finds for a name of that kind (class, type, namespace,
+    role, proc) along the session's search_path, or None when there is no such object."""
+    if kind == "type":
+        return type_oid(env, body)  # type: ignore[no-any-return]
+    if kind == "class":
+        return relation_oid(env, body)  # type: ignore[no-any-return]
+    if kind == "namespace":
+        return namespace_oid(env, body)  # type: ignore[no-any-return]
+    if kind == "role":
+        return role_oid(env, body)  # type: ignore[no-any-return]
+    return proc_oid(body)  # type: ignore[no-any-return]

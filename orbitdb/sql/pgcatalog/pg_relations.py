@@ -144,15 +144,10 @@ def view_column_types(env: Env, v: TableDef) -> list[tuple[str, SqlType]]:
         return [(c.name, M.column_type(c)) for c in v.columns]
     names = list(v.view_columns)
     try:
-        from orbitdb.sql.expr.core import Runtime
-        from orbitdb.sql.parse.parser import parse_one
-        from orbitdb.sql.plan.planner import Planner
-
-        planner = Planner(env.session, env.cat, Runtime([]))
-        out = planner.plan_query(parse_one(v.view_sql or ""), None, {})
-        types = [c.type for c in out.columns]
+        columns = env.session.query_columns(v.view_sql or "", env.cat)
+        types = [t for _, t in columns]
         if not names:
-            names = [c.name for c in out.columns]
+            names = [n for n, _ in columns]
         return [(n, types[i] if i < len(types) else T.TEXT) for i, n in enumerate(names)]
     except FALLBACK_ERRORS:
         return [(n, T.TEXT) for n in names]

@@ -46,7 +46,7 @@ class CompiledQuery(Compiled):
         when they are exhausted."""
         rows = iter(self.out.plan.rows(ctx))
         if self.reg_columns:
-            rows = _reg_names(rows, self.reg_columns)
+            rows = _reg_names(rows, self.reg_columns, ctx.session)
         return Result("SELECT", self.columns, QueryRows(rows, self.rt, ctx))  # type: ignore[arg-type]
 
 
@@ -55,13 +55,14 @@ _REG_OIDS = (2205, 2206, 4089, 4096, 24, 2202)
 
 
 
-def _reg_names(rows: Iterator[tuple[Any, ...]], cols: list[tuple[int, int]]) -> Iterator[tuple[Any, ...]]:
+def _reg_names(rows: Iterator[tuple[Any, ...]], cols: list[tuple[int, int]], session: Any
+               ) -> Iterator[tuple[Any, ...]]:
     for r in rows:
         lst = list(r)
         for i, oid in cols:
             v = lst[i]
             if v is not None and not isinstance(v, RegName):
-                lst[i] = RegName(v, reg_to_text(v, oid))
+                lst[i] = RegName(v, reg_to_text(v, oid, session))
         yield tuple(lst)
 
 

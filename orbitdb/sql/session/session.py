@@ -20,16 +20,18 @@ from typing import Any
 from sqlglot import exp
 
 from orbitdb.sql import settings as S
+from orbitdb.sql import statement_scope
 from orbitdb.sql import types as T
 from orbitdb.sql.errors import SqlError, internal_error
 from orbitdb.sql.exec import spill
 from orbitdb.sql.exec.rowstream import FIRST_BATCH, QueryRows, RowStream
 from orbitdb.sql.exec.spill.process import trim
 from orbitdb.sql.expr.core import Runtime
-from orbitdb.sql.parse.parser import Statement, normalize_literals, split_statements
+from orbitdb.sql.parse.parser import Statement, normalize_literals, parse_one, split_statements
 from orbitdb.sql.parse.textcache import PlanCache
 from orbitdb.sql.pgcatalog.oids import DATABASE_OID
 from orbitdb.sql.plan.compiled import take_relation_locks
+from orbitdb.sql.plan.planner import Planner
 from orbitdb.sql.plan.scope import ExecContext
 from orbitdb.sql.result import Column, CopyIn, CopyOut, Notice, Result
 from orbitdb.sql.session.compile import compile_statement
@@ -50,25 +52,8 @@ from orbitdb.storage.interval import Interval
 from orbitdb.storage.temp import TempObjects
 from orbitdb.storage.txn import Store, Transaction
 
-_tls = threading.local()
 log = logging.getLogger("orbitdb.sql")
 _UTC = datetime.timezone.utc
-
-
-def current_timezone() -> datetime.tzinfo:
-    return getattr(_tls, "tz", _UTC)
-
-
-def current_session() -> Session | None:
-    return getattr(_tls, "session", None)
-
-
-def check_interrupts() -> None:
-    """For long work inside one expression (pattern matching, building a big value): the
-    running statement's cancel, timeout and client checks (ExecContext.check)."""
-    ctx = getattr(_tls, "ctx", None)
-    if ctx is not None:
-        ctx.check()
 
 
 class Database:
@@ -167,6 +152,7 @@ class Session:
         self.currval: dict[int, int] = {}
         self.lastval_oid: int | None = None
         self.cancel_requested = False
+        self.running_context: ExecContext | None = None  # the statement running now (pg_sleep checks it)
         self.terminate_requested = False
         self.closed = False
         self._txn_start = datetime.datetime.now(_UTC)
@@ -386,6 +372,20 @@ class Session:
     def catalog(self) -> Catalog:
         return self.txn.catalog if self.txn is not None else self.store.catalog
 
+    def query_columns(self, sql: str, catalog: Catalog) -> list[tuple[str, SqlType]]:
+        """The output columns (names and types) of a query planned against catalog (a view's)."""
+        out = Planner(self, catalog, Runtime([])).plan_query(parse_one(sql), None, {})
+        return [(c.name, c.type) for c in out.columns]
+
+    def find_reg_oid(self, kind: str, name: str) -> int | None:
+        """reg* input (regclass, regtype...): the oid of a named object in this session's catalog
+        along its search_path, or None."""
+        # the system catalogs load on first use, not with the session (cold start)
+        from orbitdb.sql.pgcatalog.base import Env
+        from orbitdb.sql.pgcatalog.lookup import reg_oid
+
+        return reg_oid(Env(self), kind, name)
+
     def sleep(self, seconds: float) -> None:
         end = time.monotonic() + max(0.0, seconds)
         while True:
@@ -398,9 +398,8 @@ class Session:
                     raise SqlError("57P01", "terminating connection due to administrator command",
                                    severity="FATAL")
                 raise SqlError("57014", "canceling statement due to user request")
-            ctx = getattr(_tls, "ctx", None)
-            if ctx is not None:
-                ctx.check()
+            if self.running_context is not None:
+                self.running_context.check()
             time.sleep(min(left, 0.05))
 
     # ---- transactions ----
@@ -634,15 +633,14 @@ class Session:
             self.s = s
 
         def __enter__(self) -> None:
-            _tls.session = self.s
-            _tls.tz = self.s.timezone()
+            self.previous = statement_scope.enter(self.s)
             # numeric arithmetic needs orbitdb's precision in whatever thread runs the statement
             # (a new thread starts with Python's default of 28 digits)
             self.decimals = decimal.getcontext()
             decimal.setcontext(NUMERIC_CONTEXT.copy())
 
         def __exit__(self, *a: object) -> None:
-            _tls.session = None
+            statement_scope.leave(self.previous)
             decimal.setcontext(self.decimals)
 
     def _statement_scope(self) -> Session._Scope:
@@ -709,7 +707,7 @@ class Session:
                 txn.lock_deadline = time.monotonic() + lock_ms / 1000.0
             txn.deadlock_timeout = deadlock_ms / 1000.0
             txn.check = self._waiting_check(ctx)
-            _tls.ctx = ctx
+            self.running_context = ctx
             self.current_query = st.text[:1024]  # as track_activity_query_size cuts it
             self.running = True
             result: Result | CopyIn | CopyOut | None = None
@@ -732,7 +730,7 @@ class Session:
                 self._fail(autocommit)
                 raise
             finally:
-                _tls.ctx = None
+                self.running_context = None
                 txn.lock_deadline = None
                 self.running = False
                 if not isinstance(getattr(result, "rows", None), (QueryRows, RowStream)):
@@ -981,4 +979,4 @@ def _holds_nul(v: str | list[Any] | tuple[Any, ...]) -> bool:
 
 
 
-__all__ = ["Database", "Prepared", "Session", "SqlError", "current_timezone", "exp"]
+__all__ = ["Database", "Prepared", "Session", "SqlError", "exp"]

@@ -12,6 +12,7 @@ from typing import Any
 
 from orbitdb.sql import types as T
 from orbitdb.sql.errors import SqlError
+from orbitdb.sql.statement_scope import running_session, running_timezone
 from orbitdb.sql.types import SqlType
 from orbitdb.sql.types.jsonb import normalize_jsonb
 from orbitdb.sql.types.numeric import CHECK_INT2, CHECK_INT4, CHECK_INT8, apply_numeric_typmod
@@ -157,23 +158,21 @@ def _chain(*fns: Fn | None) -> Fn:
     return run
 
 
-def _tz() -> Any:
-    from orbitdb.sql.session.session import current_timezone
+def session_timezone(session: Any) -> datetime.tzinfo:
+    """The session's TimeZone setting (None: the running statement's session; UTC outside any)."""
+    return session.timezone() if session is not None else running_timezone()  # type: ignore[no-any-return]
 
-    return current_timezone()
 
-
-def reg_to_text(v: int, oid: int) -> str:
+def reg_to_text(v: int, oid: int, session: Any) -> str:
     """regclass / regtype / regnamespace output: the object's name, or the number ("-" for the
-    invalid oid 0, as every reg* output function prints it)."""
+    invalid oid 0, as every reg* output function prints it), names looked up in the session's
+    catalog along its search_path."""
     if v == 0:
         return "-"
     if oid == T.REGTYPE.oid:
         t = T.BY_OID.get(v)
         return t.display() if t is not None else str(v)
-    from orbitdb.sql.session.session import current_session
-
-    s = current_session()
+    s = session if session is not None else running_session()
     if s is None:
         return str(v)
     cat = s.catalog()
@@ -199,29 +198,29 @@ def reg_to_text(v: int, oid: int) -> str:
     return str(v)
 
 
-def _text_out(oid: int) -> Fn:
+def _text_out(oid: int, session: Any) -> Fn:
     if oid in _TEXTS:
         return lambda v: v
     if oid in _OIDISH and oid != T.OID.oid:
-        return lambda v: reg_to_text(v, oid)
+        return lambda v: reg_to_text(v, oid, session)
     if oid == T.BOOL.oid:
         return lambda v: "true" if v else "false"
     if oid in (T.TIMESTAMPTZ.oid, T.TIMETZ.oid):
-        return lambda v: to_text(v, oid, _tz())
+        return lambda v: to_text(v, oid, session_timezone(session))
     return lambda v: to_text(v, oid)
 
 
-def _text_in(oid: int) -> Fn:
+def _text_in(oid: int, session: Any) -> Fn:
     if oid in (T.TIMESTAMPTZ.oid, T.TIMETZ.oid):
-        return lambda v: from_text(v, oid, _tz())
+        return lambda v: from_text(v, oid, session_timezone(session))
     if oid in _OIDISH and oid != T.OID.oid:
-        return lambda v: text_to_reg(v, oid)
+        return lambda v: text_to_reg(v, oid, session)
     return lambda v: from_text(v, oid)
 
 
-def _array_cast(src: SqlType, dst: SqlType, ctx: int) -> Fn | None:
+def _array_cast(src: SqlType, dst: SqlType, ctx: int, session: Any) -> Fn | None:
     assert src.elem is not None and dst.elem is not None
-    inner = find_cast(src.elem, dst.elem, ctx)
+    inner = find_cast(src.elem, dst.elem, ctx, session)
     if inner is None:
         return None
 
@@ -231,17 +230,19 @@ def _array_cast(src: SqlType, dst: SqlType, ctx: int) -> Fn | None:
     return conv
 
 
-def _tstz_to_ts(v: datetime.datetime) -> datetime.datetime:
-    return v.astimezone(_tz()).replace(tzinfo=None)
+def _tstz_to_ts(session: Any) -> Callable[[datetime.datetime], datetime.datetime]:
+    return lambda v: v.astimezone(session_timezone(session)).replace(tzinfo=None)
 
 
-def _ts_to_tstz(v: datetime.datetime) -> datetime.datetime:
-    return local_to_utc(v, _tz())
+def _ts_to_tstz(session: Any) -> Callable[[datetime.datetime], datetime.datetime]:
+    return lambda v: local_to_utc(v, session_timezone(session))
 
 
-def find_cast(src: SqlType, dst: SqlType, ctx: int = EXPLICIT) -> Fn | None:
+def find_cast(src: SqlType, dst: SqlType, ctx: int = EXPLICIT, session: Any = None) -> Fn | None:
     """The cast function from src to dst allowed in ctx, or None if there is none.
-    Includes the destination's type modifier."""
+    Includes the destination's type modifier. session: whose TimeZone and catalog the casts
+    that depend on them (timestamptz, reg*) read when they run; None: the session running the
+    statement at that time (orbitdb/sql/statement_scope.py)."""
     s, d = src.oid, dst.oid
     tm = typmod_fn(dst, ctx == EXPLICIT)
     if s == d and src.elem is None:
@@ -250,17 +251,17 @@ def find_cast(src: SqlType, dst: SqlType, ctx: int = EXPLICIT) -> Fn | None:
             T.INT2.oid, T.INT4.oid, T.INT8.oid, T.OID.oid):
         return lambda v: list(v)
     if src.elem is not None and dst.elem is not None:
-        return _array_cast(src, dst, ctx)
-    base = _base_cast(src, dst, ctx)
+        return _array_cast(src, dst, ctx, session)
+    base = _base_cast(src, dst, ctx, session)
     if base is None:
         return None
     return _chain(base, tm) if tm is not None else base
 
 
-def _base_cast(src: SqlType, dst: SqlType, ctx: int) -> Fn | None:
+def _base_cast(src: SqlType, dst: SqlType, ctx: int, session: Any) -> Fn | None:
     s, d = src.oid, dst.oid
     if s == T.UNKNOWN.oid:
-        return _text_in(d) if d not in _TEXTS else (lambda v: v)
+        return _text_in(d, session) if d not in _TEXTS else (lambda v: v)
     # numbers
     if s in _INTS and d in _INTS:
         if T.NUMERIC_RANK[d] >= T.NUMERIC_RANK[s]:
@@ -301,26 +302,29 @@ def _base_cast(src: SqlType, dst: SqlType, ctx: int) -> Fn | None:
         # any type -> text: implicit only for the string category, assignment/explicit otherwise
         if ctx == IMPLICIT:
             return None
-        return _text_out(s)
+        return _text_out(s, session)
     if s in _TEXTS:
-        return _text_in(d) if ctx == EXPLICIT else None
+        return _text_in(d, session) if ctx == EXPLICIT else None
     # date and time
     if s == T.DATE.oid and d == T.TIMESTAMP.oid:
         return _date_to_ts
     if s == T.DATE.oid and d == T.TIMESTAMPTZ.oid:
-        return lambda v: _ts_to_tstz(_date_to_ts(v))
+        to_tstz = _ts_to_tstz(session)
+        return lambda v: to_tstz(_date_to_ts(v))
     if s == T.TIMESTAMP.oid and d == T.TIMESTAMPTZ.oid:
-        return _ts_to_tstz
+        return _ts_to_tstz(session)
     if s == T.TIMESTAMPTZ.oid and d == T.TIMESTAMP.oid:
-        return _tstz_to_ts if ctx >= ASSIGNMENT else None
+        return _tstz_to_ts(session) if ctx >= ASSIGNMENT else None
     if s == T.TIMESTAMP.oid and d == T.DATE.oid:
         return (lambda v: v.date()) if ctx >= ASSIGNMENT else None
     if s == T.TIMESTAMPTZ.oid and d == T.DATE.oid:
-        return (lambda v: _tstz_to_ts(v).date()) if ctx >= ASSIGNMENT else None
+        to_ts = _tstz_to_ts(session)
+        return (lambda v: to_ts(v).date()) if ctx >= ASSIGNMENT else None
     if s == T.TIMESTAMP.oid and d == T.TIME.oid:
         return (lambda v: v.time()) if ctx >= ASSIGNMENT else None
     if s == T.TIMESTAMPTZ.oid and d == T.TIME.oid:
-        return (lambda v: _tstz_to_ts(v).time()) if ctx >= ASSIGNMENT else None
+        to_ts = _tstz_to_ts(session)
+        return (lambda v: to_ts(v).time()) if ctx >= ASSIGNMENT else None
     if s == T.TIMETZ.oid and d == T.TIME.oid:
         return (lambda v: v.replace(tzinfo=None)) if ctx >= ASSIGNMENT else None
     if s == T.TIME.oid and d == T.TIMETZ.oid:

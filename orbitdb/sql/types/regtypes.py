@@ -8,6 +8,8 @@ from typing import Any
 
 from orbitdb.sql import types as T
 from orbitdb.sql.errors import SqlError
+from orbitdb.sql.parse.words import split_name
+from orbitdb.sql.statement_scope import running_session
 
 _KINDS = {
     T.REGCLASS.oid: "class", T.REGTYPE.oid: "type", T.REGNAMESPACE.oid: "namespace", T.REGROLE.oid: "role",
@@ -18,22 +20,10 @@ _KINDS = {
 _MAX_OID = 0xFFFFFFFF
 
 
-def _session() -> Any:
-    try:
-        from orbitdb.sql.session.session import current_session
-    except ImportError:
-        return None
-    return current_session()
-
-
-def _env(session: Any) -> Any:
-    from orbitdb.sql.pgcatalog.base import Env
-
-    return Env(session)
-
-
-def lookup_reg(text: str, type_oid: int, session: Any = None) -> int | None:
-    """The oid a reg* type's input function finds for text, or None when there is no such object."""
+def lookup_reg(text: str, type_oid: int, session: Any) -> int | None:
+    """The oid a reg* type's input function finds for text in the session's catalog (None: the
+    running statement's session; none at all: built-in types only), or None when there is no
+    such object."""
     body = text.strip()
     if body.isascii() and body.isdigit():  # an oid, read as oidin reads it
         digits = body.lstrip("0")
@@ -43,25 +33,11 @@ def lookup_reg(text: str, type_oid: int, session: Any = None) -> int | None:
     kind = _KINDS.get(type_oid)
     if kind is None:
         raise SqlError("42704", f"type with OID {type_oid} does not exist")
-    session = session if session is not None else _session()
-    if kind == "type":
-        if session is None:
-            return _builtin_type_oid(body)
-        from orbitdb.sql.pgcatalog.lookup import type_oid as find_type
-
-        return find_type(_env(session), body)  # type: ignore[no-any-return]
     if session is None:
-        return None
-    env = _env(session)
-    from orbitdb.sql.pgcatalog import lookup
-
-    if kind == "class":
-        return lookup.relation_oid(env, body)  # type: ignore[no-any-return]
-    if kind == "namespace":
-        return lookup.namespace_oid(env, body)  # type: ignore[no-any-return]
-    if kind == "role":
-        return lookup.role_oid(env, body)  # type: ignore[no-any-return]
-    return lookup.proc_oid(body)  # type: ignore[no-any-return]
+        session = running_session()
+    if session is None:
+        return _builtin_type_oid(body) if kind == "type" else None
+    return session.find_reg_oid(kind, body)  # type: ignore[no-any-return]
 
 
 def _builtin_type_oid(text: str) -> int | None:
@@ -87,26 +63,21 @@ def not_found(text: str, type_oid: int) -> SqlError:
 
 def _display(text: str) -> str:
     """A name as PostgreSQL's error shows it: quotes removed, unquoted parts lower-cased."""
-    try:
-        from orbitdb.sql.pgcatalog.lookup import split_name
-
-        return ".".join(split_name(text))
-    except ImportError:
-        return text.lower()
+    return ".".join(split_name(text))
 
 
-def text_to_reg(text: str, type_oid: int) -> int:
+def text_to_reg(text: str, type_oid: int, session: Any) -> int:
     """The reg* input function: text -> oid, raising PostgreSQL's error for an unknown name."""
-    oid = lookup_reg(text, type_oid)
+    oid = lookup_reg(text, type_oid, session)
     if oid is None:
         raise not_found(text, type_oid)
     return oid
 
 
-def to_reg(text: str, type_oid: int) -> int | None:
+def to_reg(text: str, type_oid: int, session: Any) -> int | None:
     """to_regclass & co.: None instead of an error."""
     try:
-        return lookup_reg(text, type_oid)
+        return lookup_reg(text, type_oid, session)
     except SqlError:
         return None
 
