@@ -18,10 +18,10 @@ from orbitdb.sql import types as T
 from orbitdb.sql.errors import SqlError
 from orbitdb.sql.functions.registry import FUNCTIONS, register
 from orbitdb.sql.pgcatalog import builtin_data as B
-from orbitdb.sql.pgcatalog import lookup
+from orbitdb.sql.pgcatalog import lookup, oids
 from orbitdb.sql.pgcatalog import model as M
 from orbitdb.sql.pgcatalog.base import Env
-from orbitdb.sql.pgcatalog.deparse import quote_identifier
+from orbitdb.sql.pgcatalog.deparse import deparse_expr, quote_identifier
 from orbitdb.sql.pgcatalog.pg_relations import relation_comment
 from orbitdb.sql.statement_scope import running_session
 
@@ -69,8 +69,6 @@ def pg_type_is_visible(ctx: Any, oid: int) -> bool | None:
     env = env_of(ctx)
     if oid in B.TYPE_BY_OID:
         return True
-    from orbitdb.sql.pgcatalog import oids
-
     rel = oids.rowtype_relation(oid)
     if rel is not None:
         t = env.table(rel[0])
@@ -125,8 +123,6 @@ def _get_expr(ctx: Any, expr: str, relid: int, pretty: bool) -> str | None:
     env = env_of(ctx)
     t = _table(env, relid) if relid else None
     if t is None:
-        from orbitdb.sql.pgcatalog.deparse import deparse_expr
-
         return deparse_expr(expr, {}, pretty)
     c = M.default_column(t, expr)  # a column default prints with its (hidden) coercion to the column's type
     if c is not None:

@@ -16,7 +16,9 @@ from orbitdb.sql.expr.core import E, coerce, const
 from orbitdb.sql.expr.funccall import call_compiled
 from orbitdb.sql.expr.jsonops import concat_values, delete_path, to_json_value, value_json
 from orbitdb.sql.functions import hook
+from orbitdb.sql.functions.arrays import ndims
 from orbitdb.sql.functions.registry import ANY, register
+from orbitdb.sql.functions.strings import text_arg
 from orbitdb.sql.types import SqlType
 from orbitdb.sql.types.jsonb import (
     MISSING,
@@ -69,8 +71,6 @@ def _json_arg(e: E) -> E:
 
 def _key_arg(e: E) -> E:
     """An object key: printed with its type's output function."""
-    from orbitdb.sql.functions.strings import text_arg
-
     return text_arg(e)
 
 
@@ -176,8 +176,6 @@ def jsonb_build_array(*args: Any) -> Any:
 
 
 def _object_from_arrays(keys: list[Any], values: list[Any] | None, jsonb: bool) -> Any:
-    from orbitdb.sql.functions.arrays import ndims
-
     if values is None:
         nd = ndims(keys) if keys else 1
         if not keys:

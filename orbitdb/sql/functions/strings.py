@@ -26,6 +26,7 @@ from orbitdb.sql.statement_scope import running_timezone
 from orbitdb.sql.types import SqlType
 from orbitdb.sql.types import limits as L
 from orbitdb.sql.types.casts import EXPLICIT, find_cast
+from orbitdb.sql.types.pgtext.numbers import parse_int
 from orbitdb.sql.types.textio import to_text
 
 TEXT, INT4, INT8, BOOL, BYTEA = T.TEXT, T.INT4, T.INT8, T.BOOL, T.BYTEA
@@ -567,8 +568,6 @@ def _fmt_conv(out: L.TextBuffer, fmt: str, j: int, args: tuple[Any, ...], argpos
             try:
                 width = int(wv)
             except (TypeError, ValueError):
-                from orbitdb.sql.types.pgtext.numbers import parse_int
-
                 width = parse_int(str(wv), "integer")
         if width < 0:
             minus = True

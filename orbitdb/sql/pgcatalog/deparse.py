@@ -25,11 +25,13 @@ from sqlglot import exp
 
 from orbitdb.sql import types as T
 from orbitdb.sql.errors import SqlError
-from orbitdb.sql.expr.core import ident
-from orbitdb.sql.expr.funccall import AGGREGATES, normalize
+from orbitdb.sql.expr import funcregistry as R
+from orbitdb.sql.expr.core import E, ident
+from orbitdb.sql.expr.funccall import AGGREGATES, _ensure_library, normalize, resolve
 from orbitdb.sql.pgcatalog import builtin_data as B
 from orbitdb.sql.pgcatalog import pgdata
 from orbitdb.sql.types import SqlType
+from orbitdb.sql.types.textio import from_text, to_text
 
 # what printing may run into on text it cannot type or parse: it then falls back to plainer output
 FALLBACK_ERRORS = (SqlError, sqlglot.errors.SqlglotError, ValueError, TypeError, KeyError, IndexError,
@@ -252,8 +254,6 @@ class Typer:
         if t.oid in (T.TEXT.oid, T.VARCHAR.oid, T.NAME.oid, T.UNKNOWN.oid) or t.oid in (T.REGTYPE.oid,):
             return text
         try:
-            from orbitdb.sql.types.textio import from_text, to_text
-
             if t.oid in (T.TIMESTAMPTZ.oid, T.TIMETZ.oid):
                 v = from_text(text, t.oid, self.tz)
                 return to_text(v, t.oid, self.tz)
@@ -681,10 +681,6 @@ def _function_types(name: str, arg_types: list[SqlType]) -> tuple[SqlType, list[
     if known is not None and len(known[0]) == len(arg_types):
         return known[1], list(known[0])
     try:
-        from orbitdb.sql.expr.core import E
-        from orbitdb.sql.expr.funccall import _ensure_library, resolve
-        from orbitdb.sql.functions import registry as R
-
         _ensure_library()
         fd = R.FUNCTIONS.get(name)
         if fd is not None:
@@ -1001,8 +997,6 @@ def deparse_expr(sql: str, columns: dict[str, SqlType], pretty: bool, target: Sq
 def referenced_columns(sql: str) -> list[str]:
     """Column names an expression refers to (pg_constraint.conkey of a check)."""
     try:
-        from orbitdb.sql.expr.core import ident
-
         names: list[str] = []
         for col in parse_expression(sql).find_all(exp.Column):
             n = ident(col.this) if isinstance(col.this, exp.Identifier) else col.name
