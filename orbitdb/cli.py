@@ -193,7 +193,7 @@ def serve(args: argparse.Namespace) -> int:
     from orbitdb.pgwire import AuthSettings, BindError, Server, server_context
     from orbitdb.pgwire.connection_log import LogSettings
     from orbitdb.pgwire.transport_policy import TransportPolicy, parse_networks
-    from orbitdb.sql.exec.spill.process import MemoryBudget, map_large_allocations
+    from orbitdb.sql.spill.process import MemoryBudget, map_large_allocations
 
     try:
         config, level = _settings(args)

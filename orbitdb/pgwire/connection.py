@@ -34,8 +34,8 @@ from orbitdb.pgwire.stream import Stream
 from orbitdb.pgwire.tls import tls_info
 from orbitdb.pgwire.transport_policy import TransportPolicy
 from orbitdb.sql.errors import SqlError, internal_error
-from orbitdb.sql.exec.spill.process import TRIM_AFTER_BYTES, trim
 from orbitdb.sql.result import CopyIn, CopyOut, Notice, Result
+from orbitdb.sql.spill.process import TRIM_AFTER_BYTES, trim
 from orbitdb.sql.types.numeric import CTX as NUMERIC_CONTEXT
 
 log = logging.getLogger("orbitdb.pgwire")

@@ -26,9 +26,9 @@ import orbitdb.sql.functions  # noqa: F401  (registers the library and its compi
 from orbitdb.sql.errors import SqlError
 from orbitdb.sql.expr.compiler import Compiler
 from orbitdb.sql.expr.core import Runtime
+from orbitdb.sql.expr.scope import Scope
 from orbitdb.sql.functions import registry as R
 from orbitdb.sql.parse.parser import parse_one
-from orbitdb.sql.plan.scope import Scope
 from orbitdb.sql.types import pgtext
 
 UTC = datetime.timezone.utc

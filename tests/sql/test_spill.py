@@ -26,11 +26,11 @@ from pg_reference import reference_pg
 
 import orbitdb
 from orbitdb.sql.errors import SqlError
-from orbitdb.sql.exec.spill import StatementSpill, TupleStore, sort_in_memory
-from orbitdb.sql.exec.spill.codec import decode_block, encode_block
-from orbitdb.sql.exec.spill.files import TEMP_DIR
-from orbitdb.sql.exec.spill.sort import ExternalSort, top_sorted
 from orbitdb.sql.parse import parser
+from orbitdb.sql.spill import StatementSpill, TupleStore, sort_in_memory
+from orbitdb.sql.spill.codec import decode_block, encode_block
+from orbitdb.sql.spill.files import TEMP_DIR
+from orbitdb.sql.spill.sort import ExternalSort, top_sorted
 from orbitdb.storage.interval import Interval
 from orbitdb.storage.jsonnull import JSON_NULL
 

@@ -42,9 +42,9 @@ from orbitdb.sql.cluster.registry import (
 )
 from orbitdb.sql.cluster.role_passwords import RolePasswords
 from orbitdb.sql.errors import SqlError
-from orbitdb.sql.exec.spill.process import MemoryBudget
 from orbitdb.sql.result import Notice
 from orbitdb.sql.session.session import Database, Session
+from orbitdb.sql.spill.process import MemoryBudget
 from orbitdb.sql.utility.databases import NewDatabase
 
 log = logging.getLogger("orbitdb.cluster")

@@ -14,13 +14,15 @@ from sqlglot import exp
 from orbitdb.sql import types as T
 from orbitdb.sql.ddl.rewrite import Row, rewrite_table
 from orbitdb.sql.errors import SqlError
-from orbitdb.sql.exec.constraints import TableWriter, table_scope
-from orbitdb.sql.exec.statements import compile_node
+from orbitdb.sql.exec.context import ExecContext
 from orbitdb.sql.expr.compiler import Compiler
 from orbitdb.sql.expr.core import E, Runtime, coerce, ident
 from orbitdb.sql.expr.funccall import AGGREGATES
 from orbitdb.sql.expr.funcregistry import FUNCTIONS
+from orbitdb.sql.expr.scope import Scope
 from orbitdb.sql.interrupts import checked
+from orbitdb.sql.modify.constraints import TableWriter, table_scope
+from orbitdb.sql.modify.statements import compile_node
 from orbitdb.sql.parse.parser import Statement, parse_one
 from orbitdb.sql.parse.unsupported import (
     check_collation,
@@ -32,7 +34,6 @@ from orbitdb.sql.parse.unsupported import (
 from orbitdb.sql.parse.words import Words
 from orbitdb.sql.plan.compiled import Compiled, take_relation_locks
 from orbitdb.sql.plan.planner import Planner
-from orbitdb.sql.plan.scope import ExecContext, Scope
 from orbitdb.sql.result import Notice, Result
 from orbitdb.sql.types.casts import ASSIGNMENT, can_implicit
 from orbitdb.sql.types.regtypes import lookup_reg

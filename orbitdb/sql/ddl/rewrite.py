@@ -14,8 +14,8 @@ from typing import Any
 
 from orbitdb.sql import types as T
 from orbitdb.sql.errors import SqlError
-from orbitdb.sql.exec.constraints import fmt_value
 from orbitdb.sql.interrupts import checked
+from orbitdb.sql.modify.constraints import fmt_value
 from orbitdb.storage.catalog import IndexDef, TableDef
 from orbitdb.storage.tables import TableAccess
 from orbitdb.storage.txn import Transaction

@@ -17,9 +17,10 @@ from typing import Any
 from sqlglot import exp
 
 from orbitdb.sql.errors import SqlError
+from orbitdb.sql.exec.context import ExecContext
 from orbitdb.sql.exec.plans import Plan
 from orbitdb.sql.expr.core import ident
-from orbitdb.sql.plan.scope import ExecContext, Scope
+from orbitdb.sql.expr.scope import Scope
 from orbitdb.storage.errors import SerializationFailure
 from orbitdb.storage.lockmodes import FOR_KEY_SHARE, FOR_NO_KEY_UPDATE, FOR_SHARE, FOR_UPDATE
 from orbitdb.storage.locks import NOWAIT, SKIP_LOCKED, WAIT

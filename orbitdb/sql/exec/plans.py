@@ -7,12 +7,13 @@ from collections.abc import Callable, Iterable, Iterator, Sequence
 from typing import TYPE_CHECKING, Any
 
 from orbitdb.sql.errors import SqlError
-from orbitdb.sql.exec.spill import ExternalSort, Meter, TupleStore, out_of_memory, statement_spill
-from orbitdb.sql.exec.spill.distinct import distinct_rows
-from orbitdb.sql.exec.spill.hashjoin import hash_join
-from orbitdb.sql.exec.spill.setop import counted_setop
-from orbitdb.sql.exec.spill.sort import top_sorted
-from orbitdb.sql.plan.scope import ExecContext, ScopeColumn
+from orbitdb.sql.exec.context import ExecContext
+from orbitdb.sql.expr.scope import ScopeColumn
+from orbitdb.sql.spill import ExternalSort, Meter, TupleStore, out_of_memory, statement_spill
+from orbitdb.sql.spill.distinct import distinct_rows
+from orbitdb.sql.spill.hashjoin import hash_join
+from orbitdb.sql.spill.setop import counted_setop
+from orbitdb.sql.spill.sort import top_sorted
 from orbitdb.storage.keycodec import encode_key, encode_value
 from orbitdb.storage.txn import prefix_end
 

@@ -17,13 +17,13 @@ from typing import TYPE_CHECKING, Any
 
 from orbitdb.sql import statement_scope
 from orbitdb.sql.errors import SqlError
-from orbitdb.sql.exec.spill import release as release_statement
 from orbitdb.sql.result import Notice, Result
+from orbitdb.sql.spill import release as release_statement
 from orbitdb.storage.errors import StorageError
 
 if TYPE_CHECKING:
+    from orbitdb.sql.exec.context import ExecContext
     from orbitdb.sql.expr.core import Runtime
-    from orbitdb.sql.plan.scope import ExecContext
     from orbitdb.sql.session.session import Session
 
 log = logging.getLogger("orbitdb.sql")

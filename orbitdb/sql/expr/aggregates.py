@@ -14,7 +14,11 @@ from sqlglot import exp
 
 from orbitdb.sql import types as T
 from orbitdb.sql.errors import SqlError
-from orbitdb.sql.exec.spill import (
+from orbitdb.sql.expr.core import E, coerce, ident
+from orbitdb.sql.expr.datetimeops import check_interval, interval_div
+from orbitdb.sql.expr.funccall import AGGREGATES
+from orbitdb.sql.expr.jsonops import json_agg_result, json_object_agg_result, to_json_value
+from orbitdb.sql.spill import (
     ExternalSort,
     Meter,
     Partitions,
@@ -22,20 +26,16 @@ from orbitdb.sql.exec.spill import (
     sort_in_memory,
     statement_spill,
 )
-from orbitdb.sql.exec.spill.partition import MAX_DEPTH
-from orbitdb.sql.expr.core import E, coerce, ident
-from orbitdb.sql.expr.datetimeops import check_interval, interval_div
-from orbitdb.sql.expr.funccall import AGGREGATES
-from orbitdb.sql.expr.jsonops import json_agg_result, json_object_agg_result, to_json_value
+from orbitdb.sql.spill.partition import MAX_DEPTH
 from orbitdb.sql.types import SqlType
 from orbitdb.sql.types import numeric as N
 from orbitdb.sql.types.limits import check_array_depth, join_text
 from orbitdb.sql.types.sortkeys import equality_key, ordering_key, sort_key_fn
 
 if TYPE_CHECKING:
-    from orbitdb.sql.exec.spill.files import SpillFile
+    from orbitdb.sql.exec.context import ExecContext
     from orbitdb.sql.expr.compiler import Compiler
-    from orbitdb.sql.plan.scope import ExecContext
+    from orbitdb.sql.spill.files import SpillFile
 
 Row = tuple[Any, ...]
 

@@ -49,9 +49,9 @@ from orbitdb.sql.types.sortkeys import sort_key_fn
 
 if TYPE_CHECKING:
     from orbitdb.sql.expr.aggregates import AggCollector
+    from orbitdb.sql.expr.scope import Scope
     from orbitdb.sql.expr.window import WindowCollector
     from orbitdb.sql.plan.planner import Planner
-    from orbitdb.sql.plan.scope import Scope
 
 class Compiler:
     """Compiles expressions in one scope. ``agg`` collects aggregate calls when

@@ -11,19 +11,19 @@ from sqlglot import exp
 
 from orbitdb.sql import types as T
 from orbitdb.sql.errors import SqlError
-from orbitdb.sql.exec.spill import ExternalSort, TupleStore, statement_spill
 from orbitdb.sql.expr.aggregates import resolve_aggregate
 from orbitdb.sql.expr.core import E, coerce, ident
 from orbitdb.sql.expr.funccall import AGGREGATES, WINDOW_ONLY, normalize
 from orbitdb.sql.expr.window_range import range_offset
 from orbitdb.sql.interrupts import checked_cmp
+from orbitdb.sql.spill import ExternalSort, TupleStore, statement_spill
 from orbitdb.sql.types.casts import ASSIGNMENT
 from orbitdb.sql.types.sortkeys import equality_key, ordering_key
 
 if TYPE_CHECKING:
-    from orbitdb.sql.exec.spill import StatementSpill
+    from orbitdb.sql.exec.context import ExecContext
     from orbitdb.sql.expr.compiler import Compiler
-    from orbitdb.sql.plan.scope import ExecContext
+    from orbitdb.sql.spill import StatementSpill
 
 Row = tuple[Any, ...]
 Fn = Callable[[Row], Any]

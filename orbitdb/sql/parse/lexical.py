@@ -23,9 +23,8 @@ import string
 
 from orbitdb.sql.errors import SqlError
 from orbitdb.sql.result import Notice
+from orbitdb.sql.types.pgtext.names import truncate_identifier
 
-NAMEDATALEN = 64  # an identifier holds at most NAMEDATALEN - 1 bytes
-_MAX_IDENT_BYTES = NAMEDATALEN - 1
 _MAX_CODE_POINT = 0x10FFFF
 
 
@@ -401,15 +400,6 @@ class _Scanner:
         return "".join(out)
 
 
-def truncate_identifier(name: str) -> str:
-    """A name cut to the 63 bytes PostgreSQL keeps (a character is never split); the name itself
-    when it fits."""
-    if len(name) * 4 <= _MAX_IDENT_BYTES:
-        return name
-    raw = name.encode("utf-8")
-    if len(raw) <= _MAX_IDENT_BYTES:
-        return name
-    return raw[:_MAX_IDENT_BYTES].decode("utf-8", "ignore")  # a cut character is dropped
 
 
 def _string_end(text: str, quote: int) -> int:

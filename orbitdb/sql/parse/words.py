@@ -6,7 +6,6 @@ from __future__ import annotations
 import re
 
 from orbitdb.sql.errors import SqlError
-from orbitdb.sql.parse.lexical import truncate_identifier
 from orbitdb.sql.parse.parser import strip_comments
 
 _TOKEN = re.compile(r'"(?:[^"]|"")*"|[A-Za-z_][A-Za-z_0-9$]*|\d+|\'(?:[^\']|\'\')*\'|\S')
@@ -86,35 +85,3 @@ class Words:
     def expect_end(self) -> None:
         if not self.at_end():
             raise SqlError("42601", f'syntax error at or near "{self.toks[self.i]}"')
-
-
-def split_name(text: str) -> list[str]:
-    """The parts of a possibly qualified, possibly quoted name ("public"."T" -> [public, T]), each
-    cut to 63 bytes as PostgreSQL cuts them (silently, in a reg* input)."""
-    parts: list[str] = []
-    cur: list[str] = []
-    i, n = 0, len(text)
-    while i < n:
-        ch = text[i]
-        if ch == '"':
-            j = i + 1
-            while j < n:
-                if text[j] == '"':
-                    if j + 1 < n and text[j + 1] == '"':
-                        cur.append('"')
-                        j += 2
-                        continue
-                    break
-                cur.append(text[j])
-                j += 1
-            i = j + 1
-            continue
-        if ch == ".":
-            parts.append(truncate_identifier("".join(cur)))
-            cur = []
-            i += 1
-            continue
-        cur.append(ch.lower() if not ch.isspace() else "")
-        i += 1
-    parts.append(truncate_identifier("".join(cur)))
-    return parts

@@ -28,7 +28,7 @@ from orbitdb.sql.types import SqlType
 from orbitdb.storage.catalog import Catalog, SchemaDef, SequenceDef, TableDef
 
 if TYPE_CHECKING:
-    from orbitdb.sql.plan.scope import ExecContext
+    from orbitdb.sql.exec.context import ExecContext
 
 Row = tuple[Any, ...]
 

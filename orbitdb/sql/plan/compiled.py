@@ -6,10 +6,10 @@ from __future__ import annotations
 from collections.abc import Iterator
 from typing import Any
 
+from orbitdb.sql.exec.context import ExecContext
 from orbitdb.sql.exec.rowstream import QueryRows
 from orbitdb.sql.expr.core import Runtime
 from orbitdb.sql.plan.planner import Output
-from orbitdb.sql.plan.scope import ExecContext
 from orbitdb.sql.result import Column, Result
 from orbitdb.sql.types import TEXT, UNKNOWN, SqlType
 from orbitdb.sql.types.casts import reg_to_text

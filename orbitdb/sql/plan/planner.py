@@ -14,6 +14,7 @@ from sqlglot import exp
 
 from orbitdb.sql import types as T
 from orbitdb.sql.errors import SqlError
+from orbitdb.sql.exec.context import ExecContext
 from orbitdb.sql.exec.lockrows import LockRows, clause_name, lock_targets
 from orbitdb.sql.exec.plans import (
     Aggregate,
@@ -41,9 +42,9 @@ from orbitdb.sql.expr.aggregates import AggCollector, _hashable
 from orbitdb.sql.expr.compiler import Compiler, _type_column_name
 from orbitdb.sql.expr.core import E, Runtime, coerce, const, ident, unify
 from orbitdb.sql.expr.funccall import AGGREGATES, _ensure_library, call_by_name, normalize
+from orbitdb.sql.expr.scope import Scope, ScopeColumn
 from orbitdb.sql.expr.window import WindowCollector
 from orbitdb.sql.parse.parser import parse_one
-from orbitdb.sql.plan.scope import ExecContext, Scope, ScopeColumn
 from orbitdb.sql.types import SqlType
 from orbitdb.sql.types.casts import ASSIGNMENT
 from orbitdb.sql.types.limits import INT4_MAX

@@ -11,8 +11,8 @@ from sqlglot import exp
 
 from orbitdb.sql.ddl.commands import select_into
 from orbitdb.sql.errors import SqlError
-from orbitdb.sql.exec.statements import compile_insert_overriding, compile_node, is_select_into
 from orbitdb.sql.expr.core import MAX_PARAMETERS, Runtime
+from orbitdb.sql.modify.statements import compile_insert_overriding, compile_node, is_select_into
 from orbitdb.sql.parse.parser import Statement, parse_one
 from orbitdb.sql.plan.compiled import Compiled
 from orbitdb.sql.types import UNKNOWN

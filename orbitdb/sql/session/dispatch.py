@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from orbitdb.sql.ddl.commands import ddl_statement
-from orbitdb.sql.exec.copycmd import copy_statement
+from orbitdb.sql.modify.copycmd import copy_statement
 from orbitdb.sql.parse.parser import Statement
 from orbitdb.sql.result import Result
 from orbitdb.sql.utility import maintenance
@@ -20,7 +20,7 @@ from orbitdb.sql.utility.roles import is_role_statement, role_statement
 from orbitdb.sql.utility.statements import explain, settings_statement
 
 if TYPE_CHECKING:
-    from orbitdb.sql.plan.scope import ExecContext
+    from orbitdb.sql.exec.context import ExecContext
     from orbitdb.sql.session.session import Session
 
 Handler = Callable[["Session", Statement, list[Any], "ExecContext"], Any]

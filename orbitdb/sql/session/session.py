@@ -20,24 +20,23 @@ from typing import Any
 from sqlglot import exp
 
 from orbitdb.sql import settings as S
-from orbitdb.sql import statement_scope
+from orbitdb.sql import spill, statement_scope
 from orbitdb.sql import types as T
 from orbitdb.sql.errors import SqlError, internal_error
-from orbitdb.sql.exec import spill
+from orbitdb.sql.exec.context import ExecContext
 from orbitdb.sql.exec.rowstream import FIRST_BATCH, QueryRows, RowStream
-from orbitdb.sql.exec.spill.process import trim
 from orbitdb.sql.expr.core import Runtime
 from orbitdb.sql.parse.parser import Statement, normalize_literals, parse_one, split_statements
 from orbitdb.sql.parse.textcache import PlanCache
 from orbitdb.sql.pgcatalog.oids import DATABASE_OID
 from orbitdb.sql.plan.compiled import take_relation_locks
 from orbitdb.sql.plan.planner import Planner
-from orbitdb.sql.plan.scope import ExecContext
 from orbitdb.sql.result import Column, CopyIn, CopyOut, Notice, Result
 from orbitdb.sql.session.compile import compile_statement
 from orbitdb.sql.session.dispatch import KINDS, Kind
 from orbitdb.sql.session.temptables import drop_all
 from orbitdb.sql.session.temptables import on_commit as temp_on_commit
+from orbitdb.sql.spill.process import trim
 from orbitdb.sql.types import SqlType
 from orbitdb.sql.types.casts import EXPLICIT, find_cast
 from orbitdb.sql.types.jsonb import python_json  # None inside, or a Json(None), is JSON null

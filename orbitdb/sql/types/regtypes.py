@@ -8,8 +8,8 @@ from typing import Any
 
 from orbitdb.sql import types as T
 from orbitdb.sql.errors import SqlError
-from orbitdb.sql.parse.words import split_name
 from orbitdb.sql.statement_scope import running_session
+from orbitdb.sql.types.pgtext.names import split_name
 
 _KINDS = {
     T.REGCLASS.oid: "class", T.REGTYPE.oid: "type", T.REGNAMESPACE.oid: "namespace", T.REGROLE.oid: "role",

@@ -9,9 +9,9 @@ from typing import TYPE_CHECKING
 from sqlglot import exp
 
 from orbitdb.sql.errors import SqlError
+from orbitdb.sql.exec.context import ExecContext
 from orbitdb.sql.expr.core import ident
 from orbitdb.sql.parse.parser import Statement, parse_one
-from orbitdb.sql.plan.scope import ExecContext
 from orbitdb.sql.result import Result
 from orbitdb.storage.catalog import TableDef
 from orbitdb.storage.lockmodes import ROW_EXCLUSIVE, TABLE_MODE_BY_WORDS

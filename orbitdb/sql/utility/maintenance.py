@@ -11,8 +11,8 @@ from typing import TYPE_CHECKING
 
 from orbitdb.sql.ddl.commands import DDL, find_relation
 from orbitdb.sql.errors import SqlError
+from orbitdb.sql.exec.context import ExecContext
 from orbitdb.sql.parse.words import Words, identifier
-from orbitdb.sql.plan.scope import ExecContext
 from orbitdb.sql.result import Notice, Result
 from orbitdb.storage.catalog import TableDef
 from orbitdb.storage.errors import StorageError

@@ -9,11 +9,11 @@ from typing import TYPE_CHECKING, Any
 from orbitdb.sql import settings as S
 from orbitdb.sql import types as T
 from orbitdb.sql.errors import SqlError
-from orbitdb.sql.exec.statements import compile_node, is_select_into
+from orbitdb.sql.exec.context import ExecContext
 from orbitdb.sql.expr.core import Runtime
+from orbitdb.sql.modify.statements import compile_node, is_select_into
 from orbitdb.sql.parse.parser import Statement, parse_one, strip_comments
 from orbitdb.sql.plan.compiled import CompiledQuery, take_relation_locks
-from orbitdb.sql.plan.scope import ExecContext
 from orbitdb.sql.result import Column, Notice, Result
 from orbitdb.storage.errors import StorageError
 

@@ -14,10 +14,10 @@ from collections.abc import Callable, Iterable, Iterator
 from functools import cmp_to_key
 from typing import Any
 
-from orbitdb.sql.exec.spill.files import SpillFile, StatementSpill
-from orbitdb.sql.exec.spill.memory import Meter
-from orbitdb.sql.exec.spill.store import BLOCK_BYTES, MIN_BLOCK_BYTES, Run
 from orbitdb.sql.interrupts import checked_cmp, sort_list
+from orbitdb.sql.spill.files import SpillFile, StatementSpill
+from orbitdb.sql.spill.memory import Meter
+from orbitdb.sql.spill.store import BLOCK_BYTES, MIN_BLOCK_BYTES, Run
 
 Row = tuple[Any, ...]
 SortKey = tuple[Callable[[Row], Any], bool, bool, Any]

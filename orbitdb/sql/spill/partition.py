@@ -7,8 +7,8 @@ from __future__ import annotations
 from collections.abc import Callable, Iterator
 from typing import Any
 
-from orbitdb.sql.exec.spill.files import SpillFile, StatementSpill
-from orbitdb.sql.exec.spill.store import MIN_BLOCK_BYTES, Run
+from orbitdb.sql.spill.files import SpillFile, StatementSpill
+from orbitdb.sql.spill.store import MIN_BLOCK_BYTES, Run
 
 Row = tuple[Any, ...]
 

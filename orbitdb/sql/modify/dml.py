@@ -11,13 +11,14 @@ from sqlglot import exp
 
 from orbitdb.sql import types as T
 from orbitdb.sql.errors import SqlError
-from orbitdb.sql.exec.constraints import TableWriter, assignment, is_default, table_scope
+from orbitdb.sql.exec.context import ExecContext
 from orbitdb.sql.exec.plans import Filter, Plan
 from orbitdb.sql.expr.compiler import Compiler
 from orbitdb.sql.expr.core import E, Runtime, coerce, ident
+from orbitdb.sql.expr.scope import Scope, ScopeColumn
+from orbitdb.sql.modify.constraints import TableWriter, assignment, is_default, table_scope
 from orbitdb.sql.plan.compiled import Compiled, column_of
 from orbitdb.sql.plan.planner import Planner, all_true, split_and
-from orbitdb.sql.plan.scope import ExecContext, Scope, ScopeColumn
 from orbitdb.sql.result import Column, Result
 from orbitdb.storage.catalog import TableDef
 from orbitdb.storage.errors import SerializationFailure

@@ -11,15 +11,15 @@ from typing import TYPE_CHECKING, Any
 
 from orbitdb.sql import types as T
 from orbitdb.sql.errors import SqlError
-from orbitdb.sql.exec.constraints import TableWriter
+from orbitdb.sql.exec.context import ExecContext
 from orbitdb.sql.exec.rowstream import QueryRows, RowStream
-from orbitdb.sql.exec.statements import compile_node
 from orbitdb.sql.expr.core import Runtime, ident
+from orbitdb.sql.modify.constraints import TableWriter
+from orbitdb.sql.modify.statements import compile_node
 from orbitdb.sql.parse.lexical import decode_utf8
 from orbitdb.sql.parse.parser import Statement, parse_one
 from orbitdb.sql.plan.compiled import take_relation_locks
 from orbitdb.sql.plan.planner import Planner
-from orbitdb.sql.plan.scope import ExecContext
 from orbitdb.sql.result import CopyIn, CopyOut, Result
 from orbitdb.sql.types.casts import ASSIGNMENT, EXPLICIT, find_cast
 from orbitdb.sql.types.textio import from_text, to_text

@@ -2,11 +2,11 @@
 work_mem × hash_mem_multiplier) and move the rest to temporary files, or stop with 53200 where
 rows cannot go to a file. See docs/memory.md."""
 
-from orbitdb.sql.exec.spill.files import StatementSpill, release, statement_spill, sweep
-from orbitdb.sql.exec.spill.memory import Meter, out_of_memory, row_bytes
-from orbitdb.sql.exec.spill.partition import Partitions
-from orbitdb.sql.exec.spill.sort import ExternalSort, sort_in_memory
-from orbitdb.sql.exec.spill.store import Run, TupleStore
+from orbitdb.sql.spill.files import StatementSpill, release, statement_spill, sweep
+from orbitdb.sql.spill.memory import Meter, out_of_memory, row_bytes
+from orbitdb.sql.spill.partition import Partitions
+from orbitdb.sql.spill.sort import ExternalSort, sort_in_memory
+from orbitdb.sql.spill.store import Run, TupleStore
 
 __all__ = ["ExternalSort", "Meter", "Partitions", "Run", "StatementSpill", "TupleStore", "out_of_memory",
            "release", "row_bytes", "sort_in_memory", "statement_spill", "sweep"]

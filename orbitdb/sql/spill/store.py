@@ -7,9 +7,9 @@ from bisect import bisect_right
 from collections.abc import Iterator
 from typing import Any
 
-from orbitdb.sql.exec.spill.codec import decode_block, encode_block
-from orbitdb.sql.exec.spill.files import SpillFile, StatementSpill
-from orbitdb.sql.exec.spill.memory import Meter
+from orbitdb.sql.spill.codec import decode_block, encode_block
+from orbitdb.sql.spill.files import SpillFile, StatementSpill
+from orbitdb.sql.spill.memory import Meter
 
 Row = tuple[Any, ...]
 

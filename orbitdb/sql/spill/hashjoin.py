@@ -9,13 +9,13 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from typing import TYPE_CHECKING, Any
 
-from orbitdb.sql.exec.spill.files import StatementSpill, statement_spill
-from orbitdb.sql.exec.spill.memory import Meter
-from orbitdb.sql.exec.spill.partition import MAX_DEPTH, Partitions, split
-from orbitdb.sql.exec.spill.store import Run, TupleStore
+from orbitdb.sql.spill.files import StatementSpill, statement_spill
+from orbitdb.sql.spill.memory import Meter
+from orbitdb.sql.spill.partition import MAX_DEPTH, Partitions, split
+from orbitdb.sql.spill.store import Run, TupleStore
 
 if TYPE_CHECKING:
-    from orbitdb.sql.plan.scope import ExecContext
+    from orbitdb.sql.exec.context import ExecContext
 
 Row = tuple[Any, ...]
 KeyFn = Callable[[Row], tuple[Any, ...]]

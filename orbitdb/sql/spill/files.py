@@ -15,10 +15,10 @@ from typing import TYPE_CHECKING, Any
 
 from orbitdb.sql import settings as S
 from orbitdb.sql.errors import SqlError
-from orbitdb.sql.exec.spill.process import TRIM_AFTER_BYTES, trim
+from orbitdb.sql.spill.process import TRIM_AFTER_BYTES, trim
 
 if TYPE_CHECKING:
-    from orbitdb.sql.plan.scope import ExecContext
+    from orbitdb.sql.exec.context import ExecContext
 
 log = logging.getLogger("orbitdb.sql")
 

@@ -7,14 +7,14 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable, Iterator
 from typing import TYPE_CHECKING, Any
 
-from orbitdb.sql.exec.spill.distinct import SET_ENTRY_BYTES, distinct_rows
-from orbitdb.sql.exec.spill.files import StatementSpill, statement_spill
-from orbitdb.sql.exec.spill.memory import Meter, out_of_memory
-from orbitdb.sql.exec.spill.partition import MAX_DEPTH, Partitions
-from orbitdb.sql.exec.spill.store import Run
+from orbitdb.sql.spill.distinct import SET_ENTRY_BYTES, distinct_rows
+from orbitdb.sql.spill.files import StatementSpill, statement_spill
+from orbitdb.sql.spill.memory import Meter, out_of_memory
+from orbitdb.sql.spill.partition import MAX_DEPTH, Partitions
+from orbitdb.sql.spill.store import Run
 
 if TYPE_CHECKING:
-    from orbitdb.sql.plan.scope import ExecContext
+    from orbitdb.sql.exec.context import ExecContext
 
 Row = tuple[Any, ...]
 KeyFn = Callable[[Row], Any]

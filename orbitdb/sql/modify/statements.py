@@ -10,8 +10,8 @@ from typing import TYPE_CHECKING
 from sqlglot import exp
 
 from orbitdb.sql.errors import SqlError
-from orbitdb.sql.exec.dml import compile_dml
 from orbitdb.sql.expr.core import Runtime
+from orbitdb.sql.modify.dml import compile_dml
 from orbitdb.sql.plan.compiled import Compiled, CompiledQuery
 from orbitdb.sql.plan.planner import Planner
 
