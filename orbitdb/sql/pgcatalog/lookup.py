@@ -214,3 +214,18 @@ def reg_oid(env: Env, kind: str, body: str) -> int | None:
     if kind == "role":
         return role_oid(env, body)  # type: ignore[no-any-return]
     return proc_oid(body)  # type: ignore[no-any-return]
+
+
+def reg_name(env: Env, type_oid: int, oid: int) -> str | None:
+    """The text a reg* output function prints for an oid, or None when no object has it."""
+    if type_oid == T.REGCLASS.oid:
+        return relation_regclass_name(env, oid)
+    if type_oid == T.REGTYPE.oid:
+        return type_name(env, oid)
+    if type_oid == T.REGNAMESPACE.oid:
+        return namespace_name(env, oid)
+    if type_oid == T.REGROLE.oid:
+        return role_name(env, oid)
+    if type_oid in (T.REGPROC.oid, T.REGPROCEDURE.oid):
+        return proc_name(oid)
+    return None

@@ -376,6 +376,14 @@ class Session:
         out = Planner(self, catalog, Runtime([])).plan_query(parse_one(sql), None, {})
         return [(c.name, c.type) for c in out.columns]
 
+    def find_reg_name(self, type_oid: int, oid: int) -> str | None:
+        """reg* output: the name of the object with that oid, as the type's output function prints it."""
+        # the system catalogs load on first use, not with the session (cold start)
+        from orbitdb.sql.pgcatalog.base import Env
+        from orbitdb.sql.pgcatalog.lookup import reg_name
+
+        return reg_name(Env(self), type_oid, oid)
+
     def find_reg_oid(self, kind: str, name: str) -> int | None:
         """reg* input (regclass, regtype...): the oid of a named object in this session's catalog
         along its search_path, or None."""

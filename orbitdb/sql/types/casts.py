@@ -166,36 +166,24 @@ def session_timezone(session: Any) -> datetime.tzinfo:
 def reg_to_text(v: int, oid: int, session: Any) -> str:
     """regclass / regtype / regnamespace output: the object's name, or the number ("-" for the
     invalid oid 0, as every reg* output function prints it), names looked up in the session's
-    catalog along its search_path."""
+    catalog along its search_path (a user's table without loading the system catalogs)."""
     if v == 0:
         return "-"
     if oid == T.REGTYPE.oid:
         t = T.BY_OID.get(v)
-        return t.display() if t is not None else str(v)
+        if t is not None:
+            return t.display()
     s = session if session is not None else running_session()
     if s is None:
         return str(v)
-    cat = s.catalog()
     if oid == T.REGCLASS.oid:
-        obj = cat.objects.get(v)
+        obj = s.catalog().objects.get(v)
         name = getattr(obj, "name", None)
-        if name is None:
-            for t in cat.tables():
-                for ix in t.indexes:
-                    if ix.oid == v:
-                        name, obj = ix.name, t
-        if name is None:
-            return str(v)
         schema = getattr(obj, "schema", None)
-        return name if schema is None or schema in s.search_schemas() else f"{schema}.{name}"
-    if oid == T.REGNAMESPACE.oid:
-        if v == 11:
-            return "pg_catalog"
-        obj = cat.objects.get(v)
-        return getattr(obj, "name", str(v))
-    if oid == T.REGROLE.oid:
-        return s.user
-    return str(v)
+        if name is not None and schema is not None and getattr(obj, "kind", None) is not None:
+            return name if schema in s.search_schemas() else f"{schema}.{name}"
+    found = s.find_reg_name(oid, v)
+    return found if found is not None else str(v)
 
 
 def _text_out(oid: int, session: Any) -> Fn:
