@@ -578,7 +578,7 @@ def profile_server(workload: str, seconds: float, table_rows: int, top: int) -> 
 
     from orbitdb.pgwire import AuthSettings
     from orbitdb.pgwire import Server as WireServer
-    from orbitdb.sql.session.session import Database
+    from orbitdb.sql.session.database import Database
 
     class ProfilingServer(WireServer):
         profiles: ClassVar[list[cProfile.Profile]] = []

@@ -37,7 +37,8 @@ from orbitdb.sql.errors import SqlError, internal_error
 from orbitdb.sql.exec.rowstream import RowStream
 from orbitdb.sql.parse.textcache import TextCache
 from orbitdb.sql.result import CopyIn, CopyOut, Result
-from orbitdb.sql.session.session import Database, Session
+from orbitdb.sql.session.database import Database
+from orbitdb.sql.session.session import Session
 from orbitdb.storage.interval import Interval
 
 if TYPE_CHECKING:
@@ -489,7 +490,7 @@ class Cursor:
 
 
 def _oid_hint(v: Any) -> int:
-    from orbitdb.sql.session.session import param_type
+    from orbitdb.sql.session.params import param_type
 
     return param_type(v).oid if v is not None and not isinstance(v, str) else 0
 

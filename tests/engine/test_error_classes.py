@@ -13,7 +13,7 @@ from orbitdb.engine import (
     InvalidArgumentError,
 )
 from orbitdb.sql.errors import SqlError
-from orbitdb.sql.session.session import Database
+from orbitdb.sql.session.database import Database
 from orbitdb.storage.errors import EngineFailure, StorageError
 from orbitdb.storage.txn import Store
 

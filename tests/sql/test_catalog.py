@@ -27,7 +27,8 @@ import pytest
 
 import orbitdb.sql.functions.catalog  # noqa: F401  (registers the catalog functions)
 from orbitdb.sql.errors import SqlError
-from orbitdb.sql.session.session import Database, Session
+from orbitdb.sql.session.database import Database
+from orbitdb.sql.session.session import Session
 
 SCHEMA = [
     "CREATE TABLE users (id int PRIMARY KEY, username text NOT NULL, email text, created_at timestamp DEFAULT now())",

@@ -23,7 +23,8 @@ from pgproto import SYNC, RawClient, bind, error_fields, execute, parse
 
 import orbitdb
 from orbitdb.sql.errors import statement_excerpt
-from orbitdb.sql.session.session import Database, Session
+from orbitdb.sql.session.database import Database
+from orbitdb.sql.session.session import Session
 
 __all__ = ["reference_pg"]  # the fixture, imported for pytest
 

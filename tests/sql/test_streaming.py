@@ -313,7 +313,7 @@ def test_create_table_as_and_explain_analyze_run_the_whole_query(con: orbitdb.Co
 def test_session_rows_read_after_the_next_statement_of_a_query_string(tmp_path: Path) -> None:
     # an embedded caller may collect the results of a multi-statement string before reading
     # them: each statement's rows were produced before the next statement ran
-    from orbitdb.sql.session.session import Database
+    from orbitdb.sql.session.database import Database
 
     db = Database.open(str(tmp_path / "db"))
     try:

@@ -43,7 +43,8 @@ from orbitdb.sql.cluster.registry import (
 from orbitdb.sql.cluster.role_passwords import RolePasswords
 from orbitdb.sql.errors import SqlError
 from orbitdb.sql.result import Notice
-from orbitdb.sql.session.session import Database, Session
+from orbitdb.sql.session.database import Database
+from orbitdb.sql.session.session import Session
 from orbitdb.sql.spill.process import MemoryBudget
 from orbitdb.sql.utility.databases import NewDatabase
 

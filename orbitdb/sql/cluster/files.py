@@ -26,7 +26,7 @@ from orbitdb.sql.cluster.registry import (
     fsync_tree,
     initial_entries,
 )
-from orbitdb.sql.session.session import Database
+from orbitdb.sql.session.database import Database
 
 log = logging.getLogger("orbitdb.cluster")
 

@@ -7,15 +7,12 @@ from __future__ import annotations
 
 import datetime
 import decimal
-import itertools
 import logging
-import os
 import threading
 import time
-import weakref
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from sqlglot import exp
 
@@ -28,81 +25,30 @@ from orbitdb.sql.exec.rowstream import FIRST_BATCH, QueryRows, RowStream
 from orbitdb.sql.expr.core import Runtime
 from orbitdb.sql.parse.parser import Statement, normalize_literals, parse_one, split_statements
 from orbitdb.sql.parse.textcache import PlanCache
-from orbitdb.sql.pgcatalog.oids import DATABASE_OID
 from orbitdb.sql.plan.compiled import take_relation_locks
 from orbitdb.sql.plan.planner import Planner
 from orbitdb.sql.result import Column, CopyIn, CopyOut, Notice, Result
 from orbitdb.sql.session.compile import compile_statement
 from orbitdb.sql.session.dispatch import KINDS, Kind
+from orbitdb.sql.session.params import convert_params, param_type
 from orbitdb.sql.session.temptables import drop_all
 from orbitdb.sql.session.temptables import on_commit as temp_on_commit
 from orbitdb.sql.spill.process import trim
 from orbitdb.sql.types import SqlType
-from orbitdb.sql.types.casts import EXPLICIT, find_cast
-from orbitdb.sql.types.jsonb import python_json  # None inside, or a Json(None), is JSON null
-from orbitdb.sql.types.limits import check_array_depth
 from orbitdb.sql.types.numeric import CTX as NUMERIC_CONTEXT
 from orbitdb.sql.types.pgtext.zones import session_zone
 from orbitdb.sql.utility.statements import transaction_control
 from orbitdb.storage.advisory import SessionLocks
 from orbitdb.storage.catalog import Catalog
 from orbitdb.storage.errors import StorageError
-from orbitdb.storage.interval import Interval
 from orbitdb.storage.temp import TempObjects
-from orbitdb.storage.txn import Store, Transaction
+from orbitdb.storage.txn import Transaction
+
+if TYPE_CHECKING:
+    from orbitdb.sql.session.database import Database
 
 log = logging.getLogger("orbitdb.sql")
 _UTC = datetime.timezone.utc
-
-
-class Database:
-    """An open data directory: the storage plus the sessions using it."""
-
-    def __init__(self, store: Store) -> None:
-        self.store = store
-        self.pids = itertools.count(os.getpid() % 100000 * 10 + 1)  # a Cluster shares one among its databases
-        self.sessions: weakref.WeakSet[Session] = weakref.WeakSet()
-        self.oid = DATABASE_OID  # pg_database.oid; a Cluster sets its own
-        self.cluster: Any = None  # the server's Cluster this database is one of (None: embedded, on its own)
-        self.started = datetime.datetime.now(_UTC)
-        self.closed = False
-        self._temp_numbers: set[int] = set()
-        self._temp_lock = threading.Lock()
-
-    def take_temp_number(self) -> int:
-        """The n of a session's pg_temp_<n> schema: the lowest not in use."""
-        with self._temp_lock:
-            n = 1
-            while n in self._temp_numbers:
-                n += 1
-            self._temp_numbers.add(n)
-            return n
-
-    def give_back_temp_number(self, n: int) -> None:
-        with self._temp_lock:
-            self._temp_numbers.discard(n)
-
-    @classmethod
-    def open(cls, path: str, **knobs: Any) -> Database:
-        try:
-            store = Store(path, **knobs)
-        except StorageError as e:  # the engine's error, or a storage format this orbitdb does not open
-            raise SqlError(e.sqlstate, str(e)) from e
-        spill.sweep(path)  # temporary files a crash left behind
-        return cls(store)
-
-    def session(self, user: str = "orbit", database: str = "actors", application_name: str = "") -> Session:
-        s = Session(self, user, database, application_name, next(self.pids))
-        self.sessions.add(s)
-        return s
-
-    def close(self) -> None:
-        if self.closed:
-            return
-        self.closed = True
-        for s in list(self.sessions):
-            s.close()
-        self.store.close()
 
 
 @dataclass
@@ -880,110 +826,4 @@ def _run_to_end(result: Result | CopyIn | CopyOut) -> None:
             raise error
 
 
-def param_type(v: Any) -> SqlType:
-    """The SQL type a Python parameter value is sent as (psycopg's adaptation)."""
-    import decimal
-    import uuid
-
-    if v is None or isinstance(v, str):
-        return T.UNKNOWN
-    if isinstance(v, bool):
-        return T.BOOL
-    if isinstance(v, int):
-        if -2147483648 <= v <= 2147483647:
-            return T.INT4
-        if -9223372036854775808 <= v <= 9223372036854775807:
-            return T.INT8
-        return T.NUMERIC
-    if isinstance(v, float):
-        return T.FLOAT8
-    if isinstance(v, decimal.Decimal):
-        return T.NUMERIC
-    if isinstance(v, (bytes, bytearray, memoryview)):
-        return T.BYTEA
-    if isinstance(v, datetime.datetime):
-        return T.TIMESTAMPTZ if v.tzinfo is not None else T.TIMESTAMP
-    if isinstance(v, datetime.date):
-        return T.DATE
-    if isinstance(v, datetime.time):
-        return T.TIMETZ if v.tzinfo is not None else T.TIME
-    if isinstance(v, (datetime.timedelta, Interval)):
-        return T.INTERVAL
-    if isinstance(v, uuid.UUID):
-        return T.UUID
-    if isinstance(v, dict):
-        return T.JSONB
-    if isinstance(v, (list, tuple)):
-        inner = [param_type(x) for x in v if x is not None]
-        elem = inner[0] if inner else T.TEXT
-        if elem.oid == T.UNKNOWN.oid:
-            elem = T.TEXT
-        return T.array_of(elem)
-    if hasattr(v, "adapted"):  # psycopg2.extras.Json, Json(None) included (JSON null)
-        return T.JSONB
-    return T.UNKNOWN
-
-
-_CONVERTERS: dict[tuple[int, type], Any] = {}
-
-
-def _converter_for(t: SqlType, py: type) -> Any:
-    """How a Python value of type py becomes a value of SQL type t (None: as it is)."""
-    key = (t.oid, py)
-    if key in _CONVERTERS:
-        return _CONVERTERS[key]
-    import decimal
-
-    conv: Any = None
-    if py is str and t.oid not in T.STRING_OIDS:
-        conv = find_cast(T.UNKNOWN, t, EXPLICIT)
-    elif py in (bytearray, memoryview):
-        conv = bytes
-    elif py is tuple:
-        conv = list
-    elif py is datetime.timedelta:
-        conv = Interval.from_timedelta
-    elif t.oid == T.NUMERIC.oid and py is float:
-        conv = lambda v: decimal.Decimal(repr(v))
-    elif t.oid == T.NUMERIC.oid and py is int:
-        conv = decimal.Decimal
-    elif t.oid in (T.FLOAT8.oid, T.FLOAT4.oid) and py is int:
-        conv = float
-    elif t.oid == T.TIMESTAMPTZ.oid and py is datetime.datetime:
-        conv = lambda v: v.astimezone(_UTC) if v.tzinfo is not None else v
-    elif t.oid in (T.JSON.oid, T.JSONB.oid):
-        conv = lambda v: python_json(getattr(v, "adapted", v), t.oid == T.JSONB.oid)
-    _CONVERTERS[key] = conv
-    return conv
-
-
-def convert_params(params: list[Any], types: list[SqlType]) -> list[Any]:
-    """Brings parameter values to their (declared or inferred) types."""
-    out = list(params)
-    if len(out) < len(types):
-        raise SqlError("08P01", f"bind message supplies {len(out)} parameters, but prepared statement requires {len(types)}")
-    for i, t in enumerate(types):
-        v = out[i]
-        if v is None:
-            continue
-        if isinstance(v, (str, list, tuple)) and _holds_nul(v):
-            raise SqlError("22021", 'invalid byte sequence for encoding "UTF8": 0x00')
-        if isinstance(v, list) and t.elem is not None and T.strip(t.elem).oid not in (T.JSON.oid, T.JSONB.oid):
-            check_array_depth(v)
-        conv = _converter_for(t, type(v))
-        if conv is not None:
-            out[i] = conv(v)
-    return out
-
-
-def _holds_nul(v: str | list[Any] | tuple[Any, ...]) -> bool:
-    """Whether a text parameter (or an array's text element) holds NUL, which PostgreSQL's text
-    cannot (22021, as for a literal)."""
-    if isinstance(v, str):
-        return "\x00" in v
-    return any(isinstance(x, (str, list, tuple)) and _holds_nul(x) for x in v)
-
-
-
-
-__all__ = ["Database", "Prepared", "Session", "SqlError", "exp"]
+__all__ = ["Prepared", "Session", "SqlError", "exp"]

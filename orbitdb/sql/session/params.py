@@ -1,0 +1,121 @@
+"""Parameter values as a driver sends them: the SQL type each Python value is sent as (psycopg's
+adaptation), and values converted to the types a statement's parameters took."""
+
+from __future__ import annotations
+
+import datetime
+from typing import Any
+
+from orbitdb.sql import types as T
+from orbitdb.sql.errors import SqlError
+from orbitdb.sql.types import SqlType
+from orbitdb.sql.types.casts import EXPLICIT, find_cast
+from orbitdb.sql.types.jsonb import python_json  # None inside, or a Json(None), is JSON null
+from orbitdb.sql.types.limits import check_array_depth
+from orbitdb.storage.interval import Interval
+
+_UTC = datetime.timezone.utc
+
+
+def param_type(v: Any) -> SqlType:
+    """The SQL type a Python parameter value is sent as (psycopg's adaptation)."""
+    import decimal
+    import uuid
+
+    if v is None or isinstance(v, str):
+        return T.UNKNOWN
+    if isinstance(v, bool):
+        return T.BOOL
+    if isinstance(v, int):
+        if -2147483648 <= v <= 2147483647:
+            return T.INT4
+        if -9223372036854775808 <= v <= 9223372036854775807:
+            return T.INT8
+        return T.NUMERIC
+    if isinstance(v, float):
+        return T.FLOAT8
+    if isinstance(v, decimal.Decimal):
+        return T.NUMERIC
+    if isinstance(v, (bytes, bytearray, memoryview)):
+        return T.BYTEA
+    if isinstance(v, datetime.datetime):
+        return T.TIMESTAMPTZ if v.tzinfo is not None else T.TIMESTAMP
+    if isinstance(v, datetime.date):
+        return T.DATE
+    if isinstance(v, datetime.time):
+        return T.TIMETZ if v.tzinfo is not None else T.TIME
+    if isinstance(v, (datetime.timedelta, Interval)):
+        return T.INTERVAL
+    if isinstance(v, uuid.UUID):
+        return T.UUID
+    if isinstance(v, dict):
+        return T.JSONB
+    if isinstance(v, (list, tuple)):
+        inner = [param_type(x) for x in v if x is not None]
+        elem = inner[0] if inner else T.TEXT
+        if elem.oid == T.UNKNOWN.oid:
+            elem = T.TEXT
+        return T.array_of(elem)
+    if hasattr(v, "adapted"):  # psycopg2.extras.Json, Json(None) included (JSON null)
+        return T.JSONB
+    return T.UNKNOWN
+
+
+_CONVERTERS: dict[tuple[int, type], Any] = {}
+
+
+def _converter_for(t: SqlType, py: type) -> Any:
+    """How a Python value of type py becomes a value of SQL type t (None: as it is)."""
+    key = (t.oid, py)
+    if key in _CONVERTERS:
+        return _CONVERTERS[key]
+    import decimal
+
+    conv: Any = None
+    if py is str and t.oid not in T.STRING_OIDS:
+        conv = find_cast(T.UNKNOWN, t, EXPLICIT)
+    elif py in (bytearray, memoryview):
+        conv = bytes
+    elif py is tuple:
+        conv = list
+    elif py is datetime.timedelta:
+        conv = Interval.from_timedelta
+    elif t.oid == T.NUMERIC.oid and py is float:
+        conv = lambda v: decimal.Decimal(repr(v))
+    elif t.oid == T.NUMERIC.oid and py is int:
+        conv = decimal.Decimal
+    elif t.oid in (T.FLOAT8.oid, T.FLOAT4.oid) and py is int:
+        conv = float
+    elif t.oid == T.TIMESTAMPTZ.oid and py is datetime.datetime:
+        conv = lambda v: v.astimezone(_UTC) if v.tzinfo is not None else v
+    elif t.oid in (T.JSON.oid, T.JSONB.oid):
+        conv = lambda v: python_json(getattr(v, "adapted", v), t.oid == T.JSONB.oid)
+    _CONVERTERS[key] = conv
+    return conv
+
+
+def convert_params(params: list[Any], types: list[SqlType]) -> list[Any]:
+    """Brings parameter values to their (declared or inferred) types."""
+    out = list(params)
+    if len(out) < len(types):
+        raise SqlError("08P01", f"bind message supplies {len(out)} parameters, but prepared statement requires {len(types)}")
+    for i, t in enumerate(types):
+        v = out[i]
+        if v is None:
+            continue
+        if isinstance(v, (str, list, tuple)) and _holds_nul(v):
+            raise SqlError("22021", 'invalid byte sequence for encoding "UTF8": 0x00')
+        if isinstance(v, list) and t.elem is not None and T.strip(t.elem).oid not in (T.JSON.oid, T.JSONB.oid):
+            check_array_depth(v)
+        conv = _converter_for(t, type(v))
+        if conv is not None:
+            out[i] = conv(v)
+    return out
+
+
+def _holds_nul(v: str | list[Any] | tuple[Any, ...]) -> bool:
+    """Whether a text parameter (or an array's text element) holds NUL, which PostgreSQL's text
+    cannot (22021, as for a literal)."""
+    if isinstance(v, str):
+        return "\x00" in v
+    return any(isinstance(x, (str, list, tuple)) and _holds_nul(x) for x in v)
