@@ -1,1 +1,1 @@
-"""A server's data directory: its databases, their files, roles and passwords."""
+"""A server's data directory: its databases, their files, the list of them, role passwords."""

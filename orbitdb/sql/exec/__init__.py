@@ -1,1 +1,2 @@
-"""Operators that run plans, row changes with their constraints and locks, COPY, spilling, interrupts."""
+"""Running a plan: the operators (scans, joins, sorts, grouping, row locks), the running
+statement's context, and rows produced as they are fetched."""

@@ -1,1 +1,1 @@
-"""Queries planned into operator trees: name resolution, joins, access paths, compiled statements."""
+"""Queries planned into operator trees: joins, access paths, subqueries; compiled queries."""

@@ -1,1 +1,2 @@
-"""Database and Session: statement dispatch, transactions, settings, the statement cache."""
+"""Database and Session: the statement-dispatch table, transactions, the statement cache,
+parameter adaptation."""
