@@ -709,7 +709,7 @@ class Connection:
 
 
 def connect(path: str | os.PathLike[str], config: str | os.PathLike[str] | dict[str, Any] | None = None,
-            *, database: str | None = None, **knobs: Any) -> Connection:
+            *, database: str | None = None, autocommit: bool = False, **knobs: Any) -> Connection:
     """Opens (creating if needed) the orbitdb database in directory path.
 
     A server's data directory (what `orbitdb serve --data-dir` was given) opens the server's
@@ -717,7 +717,9 @@ def connect(path: str | os.PathLike[str], config: str | os.PathLike[str] | dict[
     not be running: its lock makes this fail with SQLSTATE 55006, never open a second database.
 
     config: a TOML file or a dict with a [persistence.rocksdb] table of engine
-    knobs (RocksDB names); keyword knobs override it."""
+    knobs (RocksDB names); keyword knobs override it. autocommit: each statement commits on its
+    own (as psycopg's connect(autocommit=True) and sqlite3's); else a transaction begins with the
+    first statement and ends with commit() or rollback()."""
     merged: dict[str, Any] = {}
     if config is not None:
         from orbitdb.config import ConfigError, load_config, parse_config
@@ -728,7 +730,9 @@ def connect(path: str | os.PathLike[str], config: str | os.PathLike[str] | dict[
             raise ProgrammingError(str(e)) from None
         merged.update(cfg.engine)
     merged.update(knobs)
-    return Connection(os.fspath(path), merged, database=database)
+    con = Connection(os.fspath(path), merged, database=database)
+    con.autocommit = autocommit
+    return con
 
 
 Date = datetime.date

@@ -196,3 +196,18 @@ def test_order_by_primary_key_reads_the_scan_in_order(tmp_path: Path) -> None:
     cur.execute("SELECT id FROM items ORDER BY id DESC LIMIT 2")
     assert cur.fetchall() == [(50,), (49,)]
     con.close()
+
+
+def test_connect_autocommit_keyword(tmp_path: Path) -> None:
+    """connect(autocommit=True), as psycopg and sqlite3 take it: each statement commits by itself."""
+    path = str(tmp_path / "db")
+    con = orbitdb.connect(path, autocommit=True)
+    assert con.autocommit is True
+    con.cursor().execute("CREATE TABLE t (a int)")
+    con.cursor().execute("INSERT INTO t VALUES (1)")
+    con.close()
+    con = orbitdb.connect(path)
+    assert con.autocommit is False
+    cur = con.cursor()
+    cur.execute("SELECT a FROM t")
+    assert cur.fetchall() == [(1,)]  # committed without commit(): close() would have rolled it back
