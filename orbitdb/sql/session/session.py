@@ -298,8 +298,8 @@ class Session:
         if key == "transaction_read_only":
             self.txn_read_only = S.normalize(key, value or "off") == "on"
             return
-        new = S.DEFAULTS.get(key, "") if value is None else S.normalize(key, value)
         old = self.settings.get(key, "")
+        new = S.DEFAULTS.get(key, "") if value is None else S.normalize(key, value, old)
         if self.txn is not None and (self.in_block or self.implicit):  # undone if it rolls back
             self.txn_settings_undo.append((key, old, is_local))
         elif is_local:
@@ -848,6 +848,10 @@ class Session:
                 if not take_relation_locks(compiled, ctx, single):
                     break
                 compiled = self._compile(p)  # DDL committed while we waited for a lock
+            fixed = p.extra.get("fixed_result", compiled.columns)
+            if fixed is not compiled.columns and _row_type(fixed) != _row_type(compiled.columns):
+                # a protocol-level prepared statement keeps the row type its Parse described
+                raise SqlError("0A000", "cached plan must not change result type")
             many = p.extra.get("many")
             compiled.rt.ctx = ctx
             if many is not None:
@@ -1015,6 +1019,11 @@ def _holds_nul(v: str | list[Any] | tuple[Any, ...]) -> bool:
     if isinstance(v, str):
         return "\x00" in v
     return any(isinstance(x, (str, list, tuple)) and _holds_nul(x) for x in v)
+
+
+def _row_type(columns: list[Column] | None) -> list[tuple[str, int, int]] | None:
+    """What PostgreSQL compares when a cached plan is made again (equalTupleDescs)."""
+    return None if columns is None else [(c.name, c.type_oid, c.type_modifier) for c in columns]
 
 
 def column_of(name: str, t: SqlType, table_oid: int = 0, attnum: int = 0) -> Column:
