@@ -849,9 +849,11 @@ class Session:
                     break
                 compiled = self._compile(p)  # DDL committed while we waited for a lock
             fixed = p.extra.get("fixed_result", compiled.columns)
-            if fixed is not compiled.columns and _row_type(fixed) != _row_type(compiled.columns):
+            if fixed is not compiled.columns:
                 # a protocol-level prepared statement keeps the row type its Parse described
-                raise SqlError("0A000", "cached plan must not change result type")
+                if _row_type(fixed) != _row_type(compiled.columns):
+                    raise SqlError("0A000", "cached plan must not change result type")
+                p.extra["fixed_result"] = compiled.columns
             many = p.extra.get("many")
             compiled.rt.ctx = ctx
             if many is not None:
