@@ -47,7 +47,11 @@ def negotiate_protocol_version(version: int, unrecognized: Sequence[str]) -> byt
 
 
 def ready_for_query(status: str) -> bytes:
-    return message(b"Z", status.encode("ascii"))
+    ready = _READY.get(status)
+    return message(b"Z", status.encode("ascii")) if ready is None else ready
+
+
+_READY = {status: message(b"Z", status.encode("ascii")) for status in "ITE"}
 
 
 # --- results --------------------------------------------------------------------------------------
@@ -72,7 +76,15 @@ def row_description(columns: Sequence[Column], formats: Sequence[int]) -> bytes:
 
 
 def command_complete(tag: str) -> bytes:
-    return message(b"C", cstr(tag))
+    done = _COMPLETES.get(tag)
+    if done is None:
+        if len(_COMPLETES) >= 1024:
+            _COMPLETES.clear()  # row counts vary: the common tags come back at once
+        done = _COMPLETES[tag] = message(b"C", cstr(tag))
+    return done
+
+
+_COMPLETES: dict[str, bytes] = {}
 
 
 EMPTY_QUERY_RESPONSE = message(b"I")

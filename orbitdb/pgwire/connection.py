@@ -24,9 +24,9 @@ from orbitdb.pgwire.copy import copy_in, copy_out
 from orbitdb.pgwire.errors import ClientGone, ProtocolError, error_fields, notice_fields
 from orbitdb.pgwire.extended import Extended
 from orbitdb.pgwire.idle import idle_limit, input_within
-from orbitdb.pgwire.rows import RowEncoder
 from orbitdb.pgwire.sending import row_source, send_rows
 from orbitdb.pgwire.session_facts import record_client
+from orbitdb.pgwire.shapes import ResultShapes
 from orbitdb.pgwire.startup import Startup, negotiate
 from orbitdb.pgwire.startup_settings import apply as apply_startup_settings
 from orbitdb.pgwire.statement_log import StatementLog
@@ -37,6 +37,7 @@ from orbitdb.sql.errors import SqlError, internal_error
 from orbitdb.sql.result import CopyIn, CopyOut, Notice, Result
 from orbitdb.sql.spill.process import TRIM_AFTER_BYTES, trim
 from orbitdb.sql.types.numeric import CTX as NUMERIC_CONTEXT
+from orbitdb.sql.types.pgtext import OutputStyle
 
 log = logging.getLogger("orbitdb.pgwire")
 
@@ -88,8 +89,8 @@ class Connection:
         self.pid = pid
         self.secret = secret
         self.session: Any = None
-        self.timezone: str = "UTC"
         self.client_encoding = "UTF8"
+        self.shapes = ResultShapes()
         self.extended = Extended(self)
         self.statement_log = StatementLog(peer)
         self.connection_log = ConnectionLog(side.log_settings, peer)
@@ -240,7 +241,6 @@ class Connection:
         parameters.update(self.session.parameter_status())
         parameters.update(self._parameter_changes())
         parameters["client_encoding"] = self.client_encoding
-        self.timezone = parameters.get("TimeZone", "UTC")
         for name, value in parameters.items():
             out.write(backend.parameter_status(name, value))
         out.write(backend.backend_key_data(self.pid, self.secret))
@@ -423,9 +423,9 @@ class Connection:
             result = item
             self.send_notices(result.notices)
             if result.columns is not None:
-                formats = [0] * len(result.columns)
-                out.write(backend.row_description(result.columns, formats))
-                data_row = RowEncoder(result.columns, formats, self.timezone).data_row
+                shape = self.shapes.get(result.columns)
+                out.write(shape.row_description)
+                data_row = shape.data_row(self.output_style())
                 if isinstance(result.rows, list):  # made already (a small result, SHOW, ...)
                     for row in result.rows:
                         out.write(data_row(row))
@@ -437,7 +437,7 @@ class Connection:
                         source.close()  # a no-op once exhausted; else the statement stops here
         self.finish_statement(result, sql)
         out.write(backend.command_complete(result.command_tag))
-        self._send_parameter_changes()  # a SET TimeZone applies to the next statement's output
+        self._send_parameter_changes()
 
     # --- shared by the protocols ------------------------------------------------------------
 
@@ -445,6 +445,10 @@ class Connection:
         if isinstance(copy, CopyIn):
             return copy_in(self.stream, copy)
         return copy_out(self.stream, copy)
+
+    def output_style(self) -> OutputStyle:
+        """The session's output settings now (a SET applies to the next result sent)."""
+        return self.shapes.style(self.session.settings)
 
     def log_statement(self, kind: str, name: str, sql: str) -> None:
         self._sql = sql
@@ -470,8 +474,6 @@ class Connection:
 
     def _parameter_changes(self) -> dict[str, str]:
         changes = self.session.take_parameter_changes()
-        if "TimeZone" in changes:
-            self.timezone = changes["TimeZone"]
         if "client_encoding" in changes:
             self.client_encoding = changes["client_encoding"]
         return changes

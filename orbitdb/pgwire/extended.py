@@ -13,8 +13,8 @@ from typing import TYPE_CHECKING, Any
 
 from orbitdb.pgwire import backend, binary, frontend
 from orbitdb.pgwire.errors import ProtocolError
-from orbitdb.pgwire.rows import RowEncoder
 from orbitdb.pgwire.sending import RowSource, row_source, send_rows
+from orbitdb.pgwire.shapes import ResultShape
 from orbitdb.sql.errors import SqlError
 from orbitdb.sql.exec.rowstream import FIRST_BATCH
 from orbitdb.sql.result import Column, CopyIn, CopyOut, Result
@@ -36,8 +36,7 @@ class Statement:
 class Portal:
     statement: Statement
     params: list[Any]
-    result_formats: list[int]
-    encoder: RowEncoder | None
+    shape: ResultShape | None  # None: the statement's Parse announced no rows
     result: Result | None = None
     source: RowSource | None = None  # the rows still to send
 
@@ -84,6 +83,7 @@ class Extended:
             statement = Statement(msg.query, None, list(msg.param_oids), None)
         else:
             prepared = self.conn.session.prepare(msg.query, list(msg.param_oids))
+            prepared.extra["fixed_result"] = prepared.columns  # its Executes must keep this row type
             statement = Statement(msg.query, prepared, list(prepared.param_oids), prepared.columns)
         self.statements[msg.name] = statement
         self.conn.stream.write(backend.PARSE_COMPLETE)
@@ -109,14 +109,12 @@ class Extended:
             self._param(i, raw, fmt, oid)
             for i, (raw, fmt, oid) in enumerate(zip(msg.params, formats, statement.param_oids))
         ]
-        encoder = None
+        shape = None
         if statement.columns is not None:
-            result_formats = frontend.expand_formats(msg.result_formats, len(statement.columns), "result")
-            encoder = RowEncoder(statement.columns, result_formats, self.conn.timezone)
-        else:
-            result_formats = []
+            shape = self.conn.shapes.get(statement.columns, tuple(msg.result_formats))
+            shape.data_row(self.conn.output_style())  # a type without binary output fails the Bind
         self._drop_portal(msg.portal)  # the unnamed portal is replaced
-        self.portals[msg.portal] = Portal(statement, params, result_formats, encoder)
+        self.portals[msg.portal] = Portal(statement, params, shape)
         self.conn.stream.write(backend.BIND_COMPLETE)
 
     def _param(self, index: int, raw: bytes | None, fmt: int, type_oid: int) -> Any:
@@ -147,16 +145,15 @@ class Extended:
             if statement.columns is None:
                 out.write(backend.NO_DATA)
             else:
-                out.write(backend.row_description(statement.columns, [0] * len(statement.columns)))
+                out.write(self.conn.shapes.get(statement.columns).row_description)
             return
         portal = self.portals.get(msg.name)
         if portal is None:
             raise SqlError("34000", f'portal "{msg.name}" does not exist')
-        columns = portal.statement.columns
-        if columns is None:
+        if portal.shape is None:
             out.write(backend.NO_DATA)
         else:
-            out.write(backend.row_description(columns, portal.result_formats))
+            out.write(portal.shape.row_description)
 
     # --- Execute ----------------------------------------------------------------------------
 
@@ -203,18 +200,21 @@ class Extended:
             portal.source = row_source(outcome.rows)
         conn.send_notices(outcome.notices)
         conn.finish_statement(outcome, statement.query)
-        if outcome.columns is not None and portal.encoder is None:
+        if outcome.columns is not None and portal.shape is None:
             # rows the Parse did not announce (the SQL layer could not tell): send them as text
-            portal.encoder = RowEncoder(outcome.columns, [0] * len(outcome.columns), conn.timezone)
+            portal.shape = conn.shapes.get(outcome.columns)
         return True
 
     def _send_rows(self, portal: Portal, max_rows: int) -> None:
         """DataRows from where the last Execute stopped: all, or max_rows then PortalSuspended
         (as PostgreSQL, also when exactly max_rows were left: the next Execute completes it)."""
-        assert portal.result is not None and portal.encoder is not None
+        assert portal.result is not None and portal.shape is not None
         source = portal.source
-        sent, exhausted = (0, True) if source is None else send_rows(self.conn, source, portal.encoder.data_row,
-                                                                       max_rows)
+        if source is None:
+            sent, exhausted = 0, True
+        else:
+            data_row = portal.shape.data_row(self.conn.output_style())
+            sent, exhausted = send_rows(self.conn, source, data_row, max_rows)
         write = self.conn.stream.write
         if not exhausted:
             write(backend.PORTAL_SUSPENDED)

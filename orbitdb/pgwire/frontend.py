@@ -129,7 +129,62 @@ def _formats(body: Body, what: str) -> list[int]:
     return formats
 
 
+_U16 = struct.Struct("!H")
+_I32 = struct.Struct("!i")
+_DESCRIBE_KINDS = {ord("S"): "S", ord("P"): "P"}
+
+
+class _Irregular(Exception):
+    """A message the fast reading does not take: the strict reading says what is wrong with it."""
+
+
+def _fast_cstring(data: bytes, pos: int) -> tuple[str, int]:
+    end = data.find(b"\x00", pos)
+    if end < 0:
+        raise _Irregular
+    return data[pos:end].decode("utf-8"), end + 1
+
+
+def _fast_formats(data: bytes, pos: int) -> tuple[list[int], int]:
+    (count,) = _U16.unpack_from(data, pos)
+    pos += 2
+    formats = list(struct.unpack_from(f"!{count}h", data, pos)) if count else []
+    for fmt in formats:
+        if fmt != 0 and fmt != 1:
+            raise _Irregular
+    return formats, pos + 2 * count
+
+
+def _fast_bind(data: bytes) -> Bind:
+    """parse_bind for a well-formed message, without a cursor object (a Bind per statement)."""
+    portal, pos = _fast_cstring(data, 0)
+    statement, pos = _fast_cstring(data, pos)
+    param_formats, pos = _fast_formats(data, pos)
+    (count,) = _U16.unpack_from(data, pos)
+    pos += 2
+    params: list[bytes | None] = []
+    size = len(data)
+    for _ in range(count):
+        (length,) = _I32.unpack_from(data, pos)
+        pos += 4
+        if length == -1:
+            params.append(None)
+        elif length < 0 or pos + length > size:
+            raise _Irregular
+        else:
+            params.append(data[pos : pos + length])
+            pos += length
+    result_formats, pos = _fast_formats(data, pos)
+    if pos != size:
+        raise _Irregular
+    return Bind(portal, statement, param_formats, params, result_formats)
+
+
 def parse_bind(data: bytes) -> Bind:
+    try:
+        return _fast_bind(data)
+    except (_Irregular, struct.error, UnicodeDecodeError):
+        pass  # read again strictly, for PostgreSQL's error
     body = Body(data)
     portal = body.cstring()
     statement = body.cstring()
@@ -149,6 +204,11 @@ def parse_bind(data: bytes) -> Bind:
 
 
 def parse_describe_or_close(data: bytes, what: str) -> Describe:
+    if data and data[0] in _DESCRIBE_KINDS and data.find(b"\x00", 1) == len(data) - 1:
+        try:
+            return Describe(_DESCRIBE_KINDS[data[0]], data[1:-1].decode("utf-8"))
+        except UnicodeDecodeError:
+            pass  # read again strictly, for PostgreSQL's error
     body = Body(data)
     kind = chr(body.byte())
     if kind not in "SP":
@@ -159,6 +219,12 @@ def parse_describe_or_close(data: bytes, what: str) -> Describe:
 
 
 def parse_execute(data: bytes) -> Execute:
+    end = data.find(b"\x00")
+    if end >= 0 and end + 5 == len(data):
+        try:
+            return Execute(data[:end].decode("utf-8"), _I32.unpack_from(data, end + 1)[0])
+        except UnicodeDecodeError:
+            pass  # read again strictly, for PostgreSQL's error
     body = Body(data)
     portal = body.cstring()
     max_rows = body.int32()

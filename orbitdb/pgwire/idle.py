@@ -19,13 +19,18 @@ def idle_limit(session: Any) -> tuple[float, SqlError] | None:
     settings = getattr(session, "settings", None)
     if not isinstance(settings, dict):
         return None
-    if getattr(session, "transaction_status", "I") in ("T", "E"):
-        ms = ms_value(settings.get("idle_in_transaction_session_timeout", "0"))
-        error = SqlError("25P03", "terminating connection due to idle-in-transaction timeout", severity="FATAL")
-    else:
-        ms = ms_value(settings.get("idle_session_timeout", "0"))
-        error = SqlError("57P05", "terminating connection due to idle-session timeout", severity="FATAL")
-    return (ms / 1000.0, error) if ms > 0 else None
+    in_transaction = getattr(session, "transaction_status", "I") in ("T", "E")
+    name = "idle_in_transaction_session_timeout" if in_transaction else "idle_session_timeout"
+    text = settings.get(name, "0")
+    if text == "0":
+        return None  # the default, asked before every wait for the client
+    ms = ms_value(text)
+    if ms <= 0:
+        return None
+    if in_transaction:
+        return ms / 1000.0, SqlError("25P03", "terminating connection due to idle-in-transaction timeout",
+                                     severity="FATAL")
+    return ms / 1000.0, SqlError("57P05", "terminating connection due to idle-session timeout", severity="FATAL")
 
 
 def input_within(sock: socket.socket, seconds: float) -> bool:

@@ -1,20 +1,19 @@
 """Encoding result rows as DataRow messages, in text or binary format per column.
 
-One RowEncoder is built per result (not per row): it picks each column's encoding function once,
-with fast paths for the types most rows hold.
+A RowEncoder is built per result shape and output style (shapes.py), not per row: it picks each
+column's encoding function once, with fast paths for the types most rows hold.
 """
 
 from __future__ import annotations
 
 import struct
 from collections.abc import Callable, Sequence
-from datetime import tzinfo
 from typing import Any
 
 from orbitdb.pgwire import binary
 from orbitdb.sql.errors import SqlError
 from orbitdb.sql.result import Column
-from orbitdb.sql.types.pgtext import format_text, oids, type_name
+from orbitdb.sql.types.pgtext import OutputStyle, format_text, oids, type_name
 
 _I32 = struct.Struct("!i")
 _ROW_HEADER = struct.Struct("!cih")
@@ -23,9 +22,9 @@ _TEXT_LIKE = frozenset((oids.TEXT, oids.VARCHAR, oids.BPCHAR, oids.NAME, oids.UN
 _INT_LIKE = frozenset((oids.INT2, oids.INT4, oids.INT8, oids.OID))
 
 
-def _text_encoder(type_oid: int, tz: str | tzinfo | None) -> Callable[[Any], bytes]:
+def _text_encoder(type_oid: int, style: OutputStyle) -> Callable[[Any], bytes]:
     def generic(value: Any) -> bytes:
-        return format_text(value, type_oid, tz).encode("utf-8")
+        return format_text(value, type_oid, style=style).encode("utf-8")
 
     if type_oid in _TEXT_LIKE:
         return lambda v: v.encode("utf-8") if type(v) is str else generic(v)
@@ -44,10 +43,10 @@ def _binary_encoder(type_oid: int) -> Callable[[Any], bytes]:
 
 
 class RowEncoder:
-    def __init__(self, columns: Sequence[Column], formats: Sequence[int], tz: str | tzinfo | None) -> None:
+    def __init__(self, columns: Sequence[Column], formats: Sequence[int], style: OutputStyle) -> None:
         self.count = len(columns)
         self.encoders = [
-            _binary_encoder(col.type_oid) if fmt == 1 else _text_encoder(col.type_oid, tz)
+            _binary_encoder(col.type_oid) if fmt == 1 else _text_encoder(col.type_oid, style)
             for col, fmt in zip(columns, formats)
         ]
 

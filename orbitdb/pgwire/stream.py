@@ -22,6 +22,7 @@ LARGE_TYPES = frozenset(b"QPBFdp")
 
 _READ_CHUNK = 1 << 16
 _FLUSH_AT = 1 << 16  # outgoing bytes buffered before a send
+_LENGTH = struct.Struct("!i")
 
 
 class Stream:
@@ -69,9 +70,19 @@ class Stream:
 
     def read_message(self, limit: int | None = None) -> tuple[int, bytes]:
         """The next message: (type byte, body)."""
+        buf = self._inbuf
+        if len(buf) >= 5 and limit is None:
+            # the common case: a small message already read whole (a pipeline's Bind, Execute, Sync)
+            (length,) = _LENGTH.unpack_from(buf, 1)
+            end = length + 1
+            if 4 <= length <= SMALL_MESSAGE_LIMIT and len(buf) >= end:
+                kind = buf[0]
+                body = bytes(buf[5:end])
+                del buf[:end]
+                return kind, body
         header = self.read_exact(5)
         kind = header[0]
-        (length,) = struct.unpack("!i", header[1:])
+        (length,) = _LENGTH.unpack_from(header, 1)
         if limit is None:
             limit = LARGE_MESSAGE_LIMIT if kind in LARGE_TYPES else SMALL_MESSAGE_LIMIT
         if length < 4 or length > limit:

@@ -152,8 +152,9 @@ def canonical_name(name: str) -> str:
     return name.strip().strip('"').lower()
 
 
-def normalize(name: str, value: str) -> str:
-    """Validates and normalises a value for SET; raises PostgreSQL's errors."""
+def normalize(name: str, value: str, current: str | None = None) -> str:
+    """Validates and normalises a value for SET; raises PostgreSQL's errors. current: the value
+    now (a DateStyle that names only a style or an order keeps the other part)."""
     if name in _BOOLS:
         v = value.strip().lower()
         if v in _BOOL_TRUE:
@@ -175,7 +176,7 @@ def normalize(name: str, value: str) -> str:
     if name == "timezone":
         return normalize_timezone(value)
     if name == "datestyle":
-        return normalize_datestyle(value)
+        return normalize_datestyle(value, current or DEFAULTS["datestyle"])
     if name in ("default_transaction_isolation", "transaction_isolation"):
         v = " ".join(value.lower().split())
         if v not in ("read committed", "repeatable read", "serializable", "read uncommitted"):
@@ -314,12 +315,14 @@ def normalize_timezone(value: str) -> str:
     return v
 
 
-def normalize_datestyle(value: str) -> str:
+def normalize_datestyle(value: str, current: str = "ISO, MDY") -> str:
     parts = [p.strip().upper() for p in value.replace(" ", ",").split(",") if p.strip()]
-    style, order = "ISO", "MDY"
+    style, _, order = current.partition(", ")
     for p in parts:
         if p in ("ISO", "SQL", "POSTGRES", "GERMAN"):
             style = {"POSTGRES": "Postgres", "GERMAN": "German"}.get(p, p)
+            if p == "GERMAN" and not any(q in ("MDY", "YMD", "US", "NONEURO", "NONEUROPEAN") for q in parts):
+                order = "DMY"  # German implies DMY unless an order is named (check_datestyle)
         elif p in ("MDY", "DMY", "YMD", "US", "NONEURO", "NONEUROPEAN"):
             order = "MDY" if p in ("US", "NONEURO", "NONEUROPEAN") else p
         elif p in ("EURO", "EUROPEAN"):

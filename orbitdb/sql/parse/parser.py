@@ -14,7 +14,7 @@ from sqlglot.errors import ParseError, TokenError
 
 from orbitdb.sql.errors import SqlError
 from orbitdb.sql.parse.lexical import check_statement
-from orbitdb.sql.parse.textcache import text_cached
+from orbitdb.sql.parse.textcache import TextCache, text_cached
 from orbitdb.sql.result import Notice
 from orbitdb.sql.types.pgtext.numbers import parse_numeric
 
@@ -68,8 +68,48 @@ _DOLLAR = re.compile(r"\$([A-Za-z_][A-Za-z_0-9]*)?\$")
 
 
 def split_statements(sql: str) -> list[Statement]:
-    """Splits a message into statements (cached: the same text recurs constantly)."""
+    """Splits a message into statements (cached: the same text recurs constantly, and a single
+    statement that differs from a known one only in its literals is split as that one was)."""
+    single = _single_statement(sql)
+    if single is not None:
+        return [single]
     return list(_split_cached(sql))
+
+
+_NOT_SINGLE = ("", 0, 0)
+_IDENT_NEXT = re.compile(r"[\w$\u0080-\U0010ffff]")
+# by shape (normalize_literals): where a message of one statement has it (kind, leading and
+# trailing characters outside it), or _NOT_SINGLE
+_SINGLES: TextCache[tuple[str, int, int]] = TextCache(budget=1 << 20, max_text=16 << 10, per_char=1, fixed=300)
+
+
+def _single_statement(sql: str) -> Statement | None:
+    """The statement of a message holding one, found by the message's shape. The split of a
+    shape's first message is kept when the scanner left the statement as it is (no notices, no
+    identifier truncated) and its literals are inside it: then every message of that shape has
+    the same statement boundaries, kind and scanner outcome, since it differs only in literals."""
+    scanned = _scan_shape(sql)
+    if scanned is None or not scanned[1]:
+        return None  # nothing to go by, or no literals (the text cache serves a repeated text)
+    shape, spans = scanned
+    known = _SINGLES.get(shape)
+    if known is None:
+        known = _NOT_SINGLE
+        statements = _split_cached(sql)
+        # a number with letters after it ("1e", "0x") is trailing junk or not by its own text
+        junk = any(kind == "num" and end < len(sql) and _IDENT_NEXT.match(sql, end) for kind, _, end in spans)
+        walked = [(k, a, b) for k, a, b in _tokens(sql) if k == "num" or k in _STRINGS]
+        if len(statements) == 1 and not junk and walked == spans:
+            st = statements[0]
+            end = st.offset + len(st.text)
+            if (not st.notices and sql[st.offset : end] == st.text and st.offset <= spans[0][1]
+                    and end >= spans[-1][2]):
+                known = (st.kind, st.offset, len(sql) - end)
+        _SINGLES.put(shape, shape, known)
+    if known is _NOT_SINGLE:
+        return None
+    kind, lead, tail = known
+    return Statement(sql[lead : len(sql) - tail], kind, lead)
 
 
 # byte budgets of the statement caches (docs/memory.md): the same texts recur constantly
@@ -429,16 +469,89 @@ def normalize_literals(sql: str) -> Normalized | None:
     statements differing only in their constants share one plan (clients such as
     psycopg2, psql and pgbench send values inlined). Literals whose position gives
     them meaning (ORDER BY 1, varchar(20), DATE '...', frame offsets) stay. None
-    when there is nothing to take out or the statement has parameters already."""
+    when there is nothing to take out or the statement has parameters already.
+
+    Which literals become which parameters depends on the text around them only, so it is
+    worked out once per shape (the text with its literals taken out, found by one regular
+    expression) and kept: a statement of a known shape costs one scan and a dictionary look-up."""
+    scanned = _scan_shape(sql)
+    template = None if scanned is None else _TEMPLATES.get(scanned[0])
+    if template is None:
+        template, slow_spans = _template_of(sql)
+        if scanned is None:
+            return template.apply(sql, slow_spans)
+        if slow_spans != scanned[1]:
+            template = _SLOW  # the two scanners disagree on this shape: it keeps the token walk
+        _TEMPLATES.put(scanned[0], scanned[0], template)
+    if template is _SLOW:
+        template, slow_spans = _template_of(sql)
+        return template.apply(sql, slow_spans)
+    return template.apply(sql, scanned[1])
+
+
+# what a literal of the template turns into
+_KEEP = 0  # itself (a literal whose position gives it meaning)
+_NUMBER = 1  # a parameter holding its value (the same number twice: the same parameter)
+_NEGATIVE = 2  # a parameter holding its negated value (the "-" before it is part of the template)
+_STRING = 3  # a parameter holding the string
+
+Span = tuple[str, int, int]  # (token kind, start, end) of a literal
+
+
+class _Template:
+    """A statement's text around its literals, and what each literal becomes: pieces[i] comes
+    before literal slots[i], pieces[-1] after the last one."""
+
+    __slots__ = ("changed", "pieces", "slots")
+
+    def __init__(self, pieces: list[str], slots: list[tuple[int, int]], changed: bool) -> None:
+        self.pieces = pieces
+        self.slots = slots  # (index among the statement's literals, what it becomes)
+        self.changed = changed  # whether any literal becomes a parameter
+
+    def apply(self, sql: str, spans: list[Span]) -> Normalized | None:
+        if not self.changed:
+            return None
+        pieces = self.pieces
+        out = [pieces[0]]
+        values: list[object] = []
+        numbers: dict[str, int] = {}
+        for i, (index, action) in enumerate(self.slots):
+            kind, start, end = spans[index]
+            if action == _KEEP:
+                out.append(sql[start:end])
+            elif action == _STRING:
+                values.append(_string_value(sql, kind, start, end))
+                out.append(f"${len(values)}")
+            else:
+                text = sql[start:end]
+                key = "-" + text if action == _NEGATIVE else text
+                n = numbers.get(key)
+                if n is None:
+                    value = _number_value(text)
+                    values.append(-value if action == _NEGATIVE else value)
+                    n = numbers[key] = len(values)
+                out.append(f"${n}")
+            out.append(pieces[i + 1])
+        return Normalized("".join(out), values)
+
+
+_NOTHING = _Template([""], [], False)
+_SLOW = _Template([""], [], False)  # marks a shape the regular expression must not be trusted with
+
+
+def _template_of(sql: str) -> tuple[_Template, list[Span]]:
+    """The token walk: which literals of sql become parameters, and the spans of its literals
+    (numbers and strings, in order)."""
     spans = _tokens(sql)
     # a string literal (quoted or dollar-quoted) stands as its quote: its body is read once, when
     # it becomes a value
     sig = [(k, "'" if k in _STRINGS else sql[a:b]) for k, a, b in spans if k not in ("ws", "comment")]
-    if not any(k == "num" or k in _STRINGS for k, _ in sig) or any(k == "dollar" for k, _ in sig):
-        return None
-    parts: list[str] = []
-    values: list[object] = []
-    numbers: dict[str, int] = {}
+    literals = [(k, a, b) for k, a, b in spans if k == "num" or k in _STRINGS]
+    if not literals or any(k == "dollar" for k, _ in sig):
+        return _NOTHING, literals
+    parts: list[str | int] = []  # token texts, and the indexes of literal slots
+    slots: list[tuple[int, int]] = []
     depth = 0
     type_paren_depths: list[int] = []
     ordinal_clause = False  # inside ORDER BY / GROUP BY, at the clause's paren depth
@@ -485,28 +598,66 @@ def normalize_literals(sql: str) -> Normalized | None:
             if parts and parts[-1] == "-":
                 parts.pop()
                 negative = True
-            elif len(parts) >= 2 and parts[-2] == "-" and parts[-1].isspace():
+            elif len(parts) >= 2 and parts[-2] == "-" and isinstance(parts[-1], str) and parts[-1].isspace():
                 del parts[-2:]
                 negative = True
-        if replace:
-            if kind == "num":
-                key = ("-" if negative else "") + text
-                n = numbers.get(key)
-                if n is None:
-                    value = _number_value(text)
-                    values.append(-value if negative else value)
-                    n = len(values)
-                    numbers[key] = n
+        if kind == "num" or kind in _STRINGS:
+            parts.append(len(slots))
+            if not replace:
+                slots.append((len(slots), _KEEP))
             else:
-                values.append(_string_value(sql, kind, start, end))
-                n = len(values)
-            parts.append(f"${n}")
-            changed = True
+                slots.append((len(slots), _NEGATIVE if negative else _NUMBER if kind == "num" else _STRING))
+                changed = True
         else:
-            parts.append(sql[start:end] if kind in _STRINGS else text)
+            parts.append(text)
         prev2 = prev
         prev = upper if kind in ("word", "op") else ("#" if kind == "num" or kind in _STRINGS else upper)
         si += 1
-    if not changed:
+    pieces: list[str] = []
+    run: list[str] = []
+    for part in parts:
+        if isinstance(part, int):
+            pieces.append("".join(run))
+            run = []
+        else:
+            run.append(part)
+    pieces.append("".join(run))
+    return _Template(pieces, slots, changed), literals
+
+
+# One pass over a statement that stops only at literals: a run of everything else (words with the
+# blanks and operators after them, comments, quoted identifiers, E'' and B'' strings, each read as
+# _TOKEN reads it: a word that could start an E'' string is tried as one first), a number, or a
+# quoted string. Anything else ($ parameters, dollar quotes, an unterminated quote or comment) is
+# "other": the statement is left to the token walk.
+_SHAPE_RUN = r"[^'\"$\dA-Za-z_.\-/]"
+_SHAPE_SCAN = re.compile(
+    (r"(?P<plain>(?:[AC-DF-TVWYZac-df-tvwyz_][A-Za-z_0-9$]*" + _SHAPE_RUN + r"*|" + _SHAPE_RUN + r"+"
+     r"|[eEbBxXuU]&?'[^'\\]*P(?:(?:\\.|'')[^'\\]*P)*P'|[A-Za-z_][A-Za-z_0-9$]*" + _SHAPE_RUN + r"*"
+     r"|--[^\n]*|/\*.*?\*/|\"[^\"]*P(?:\"\"[^\"]*P)*P\"|\.(?!\d)|-(?!-)|/(?!\*))+)"
+     r"|(?P<num>(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?)|(?P<str>'[^']*P(?:''[^']*P)*P')|(?P<other>.)")
+    .replace("*P", "*" + _POSSESSIVE),
+    re.DOTALL,
+)
+_SHAPE_MARK = {"num": "\x00n", "str": "\x00s"}
+# templates by shape; a shape costs about what its text does, the template's pieces
+_TEMPLATES: TextCache[_Template] = TextCache(budget=4 << 20, max_text=16 << 10, per_char=3, fixed=700)
+
+
+def _scan_shape(sql: str) -> tuple[str, list[Span]] | None:
+    """The statement's shape (its text with each literal as a mark) and its literals' spans;
+    None when something in it is left to the token walk."""
+    if "\x00" in sql or len(sql) > _TEMPLATES.max_text:
         return None
-    return Normalized("".join(parts), values)
+    shape: list[str] = []
+    spans: list[Span] = []
+    for m in _SHAPE_SCAN.finditer(sql):
+        kind = m.lastgroup
+        if kind == "plain":
+            shape.append(m.group())
+        elif kind == "other":
+            return None
+        else:
+            shape.append(_SHAPE_MARK[kind])  # type: ignore[index]
+            spans.append((kind, m.start(), m.end()))  # type: ignore[arg-type]
+    return "".join(shape), spans

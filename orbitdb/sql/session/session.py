@@ -232,8 +232,8 @@ class Session:
         if key == "transaction_read_only":
             self.txn_read_only = S.normalize(key, value or "off") == "on"
             return
-        new = S.DEFAULTS.get(key, "") if value is None else S.normalize(key, value)
         old = self.settings.get(key, "")
+        new = S.DEFAULTS.get(key, "") if value is None else S.normalize(key, value, old)
         if self.txn is not None and (self.in_block or self.implicit):  # undone if it rolls back
             self.txn_settings_undo.append((key, old, is_local))
         elif is_local:
@@ -802,6 +802,12 @@ class Session:
                 if not take_relation_locks(compiled, ctx, single):
                     break
                 compiled = self._compile(p)  # DDL committed while we waited for a lock
+            fixed = p.extra.get("fixed_result", compiled.columns)
+            if fixed is not compiled.columns:
+                # a protocol-level prepared statement keeps the row type its Parse described
+                if _row_type(fixed) != _row_type(compiled.columns):
+                    raise SqlError("0A000", "cached plan must not change result type")
+                p.extra["fixed_result"] = compiled.columns
             many = p.extra.get("many")
             compiled.rt.ctx = ctx
             if many is not None:
@@ -824,6 +830,11 @@ def _run_to_end(result: Result | CopyIn | CopyOut) -> None:
         error = result.rows.materialize()
         if error is not None:
             raise error
+
+
+def _row_type(columns: list[Column] | None) -> list[tuple[str, int, int]] | None:
+    """What PostgreSQL compares when a cached plan is made again (equalTupleDescs)."""
+    return None if columns is None else [(c.name, c.type_oid, c.type_modifier) for c in columns]
 
 
 __all__ = ["Prepared", "Session", "SqlError", "exp"]

@@ -6,7 +6,7 @@
 tz is the session's TimeZone (a zone name, a tzinfo, or None for UTC): timestamptz values print in
 it, and input without an explicit zone is read in it. Settings assumed: DateStyle 'ISO, MDY',
 IntervalStyle postgres, bytea_output hex, extra_float_digits 1 (pass extra_float_digits <= 0 for
-the old %g output).
+the old %g output), unless format_text is given the session's OutputStyle (styles.py).
 """
 
 from __future__ import annotations
@@ -46,9 +46,17 @@ from orbitdb.sql.types.pgtext.numbers import (
     parse_oid,
 )
 from orbitdb.sql.types.pgtext.strings import format_bytea, format_uuid, parse_bytea, parse_char, parse_uuid
+from orbitdb.sql.types.pgtext.styles import (
+    OutputStyle,
+    styled_bytea,
+    styled_date,
+    styled_interval,
+    styled_timestamp,
+    styled_timestamptz,
+)
 from orbitdb.storage.jsonnull import JSON_NULL
 
-__all__ = ["Interval", "format_text", "oids", "parse_text", "type_name"]
+__all__ = ["Interval", "OutputStyle", "format_text", "oids", "parse_text", "type_name"]
 
 type_name = oids.type_name
 
@@ -103,14 +111,20 @@ def parse_text(text: str, type_oid: int, tz: str | tzinfo | None = None) -> Any:
 
 
 def format_text(
-    value: Any, type_oid: int, tz: str | tzinfo | None = None, *, extra_float_digits: int = 1
+    value: Any, type_oid: int, tz: str | tzinfo | None = None, *, extra_float_digits: int = 1,
+    style: OutputStyle | None = None,
 ) -> str:
     """What PostgreSQL 15 prints for a non-NULL value of type `type_oid`. Unknown OIDs are
-    printed by the value's Python type."""
+    printed by the value's Python type. style: the session's output settings, in place of tz and
+    extra_float_digits, with DateStyle, IntervalStyle and bytea_output."""
     if value is None:
         raise ValueError("NULL has no text form")
+    if style is not None:
+        tz, extra_float_digits = style.tz, style.extra_float_digits
+        if style.plain:
+            style = None
     if type_oid in (oids.TEXT, oids.VARCHAR, oids.BPCHAR, oids.NAME, oids.UNKNOWN, oids.CHAR):
-        return value if isinstance(value, str) else _by_python_type(value, tz, extra_float_digits)
+        return value if isinstance(value, str) else _by_python_type(value, tz, extra_float_digits, style)
     if type_oid in (oids.INT2, oids.INT4, oids.INT8, oids.OID):
         return str(int(value))
     if type_oid == oids.BOOL:
@@ -122,17 +136,17 @@ def format_text(
     if type_oid == oids.NUMERIC:
         return format_numeric(value)
     if type_oid == oids.TIMESTAMPTZ:
-        return format_timestamptz(value, tz)
+        return format_timestamptz(value, tz) if style is None else styled_timestamptz(value, style)
     if type_oid == oids.TIMESTAMP:
-        return format_timestamp(value)
+        return format_timestamp(value) if style is None else styled_timestamp(value, style)
     if type_oid == oids.DATE:
-        return format_date(value)
+        return format_date(value) if style is None else styled_date(value, style)
     if type_oid in (oids.TIME, oids.TIMETZ):
         return format_time(value)
     if type_oid == oids.INTERVAL:
-        return format_interval(value)
+        return format_interval(value) if style is None else styled_interval(value, style)
     if type_oid == oids.BYTEA:
-        return format_bytea(value)
+        return format_bytea(value) if style is None else styled_bytea(value, style)
     if type_oid == oids.UUID:
         return format_uuid(value)
     if type_oid in (oids.JSON, oids.JSONB):
@@ -143,13 +157,14 @@ def format_text(
     if element is not None and isinstance(value, (list, tuple)):
         return format_array(
             list(value),
-            lambda item: format_text(item, element, tz, extra_float_digits=extra_float_digits),
+            lambda item: format_text(item, element, tz, extra_float_digits=extra_float_digits, style=style),
             nested=element not in (oids.JSON, oids.JSONB),
         )
-    return _by_python_type(value, tz, extra_float_digits)
+    return _by_python_type(value, tz, extra_float_digits, style)
 
 
-def _by_python_type(value: Any, tz: str | tzinfo | None, extra_float_digits: int) -> str:
+def _by_python_type(value: Any, tz: str | tzinfo | None, extra_float_digits: int,
+                    style: OutputStyle | None = None) -> str:
     """Text for a value whose column type is not one of ours, chosen by its Python type."""
     if isinstance(value, bool):
         return format_bool(value)
@@ -159,6 +174,10 @@ def _by_python_type(value: Any, tz: str | tzinfo | None, extra_float_digits: int
         return format_float8(value, extra_float_digits)
     if isinstance(value, Decimal):
         return format_numeric(value)
+    if style is not None:
+        styled = _styled_by_python_type(value, style)
+        if styled is not None:
+            return styled
     if isinstance(value, (bytes, bytearray, memoryview)):
         return format_bytea(value)
     if isinstance(value, _dt.datetime):
@@ -172,12 +191,25 @@ def _by_python_type(value: Any, tz: str | tzinfo | None, extra_float_digits: int
     if isinstance(value, _uuid.UUID):
         return str(value)
     if isinstance(value, tuple):  # a row value (record)
-        return _format_record(value, lambda item: _by_python_type(item, tz, extra_float_digits))
+        return _format_record(value, lambda item: _by_python_type(item, tz, extra_float_digits, style))
     if isinstance(value, list):
-        return format_array(value, lambda item: _by_python_type(item, tz, extra_float_digits))
+        return format_array(value, lambda item: _by_python_type(item, tz, extra_float_digits, style))
     if isinstance(value, dict) or value is JSON_NULL:
         return format_json(value, jsonb=True)
     return str(value)
+
+
+def _styled_by_python_type(value: Any, style: OutputStyle) -> str | None:
+    """The text of a value whose layout the style chooses, by its Python type; None for others."""
+    if isinstance(value, (bytes, bytearray, memoryview)):
+        return styled_bytea(value, style)
+    if isinstance(value, _dt.datetime):
+        return styled_timestamptz(value, style) if value.tzinfo is not None else styled_timestamp(value, style)
+    if isinstance(value, _dt.date):
+        return styled_date(value, style)
+    if isinstance(value, (_dt.timedelta, Interval)):
+        return styled_interval(value, style)
+    return None
 
 
 _RECORD_QUOTED = frozenset('(),"\\ \t\n\r\v\f')

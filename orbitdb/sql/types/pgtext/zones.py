@@ -88,6 +88,26 @@ def zone(name: str) -> tzinfo | None:
     return None
 
 
+_POSIX_NAME = re.compile(r"<([^>]*)>|([A-Za-z]{3,})")
+
+
+def fixed_abbreviation(name: str) -> str | None:
+    """The zone abbreviation PostgreSQL prints in the SQL, German and Postgres DateStyles for a
+    TimeZone setting without rules of its own: UTC or GMT, a POSIX spec's name ("UTC+3" -> UTC,
+    "<+05>-05" -> +05). None for a zone of the tz database, whose abbreviation depends on the date."""
+    low = name.lower()
+    if low in ("gmt", "etc/gmt"):
+        return "GMT"
+    found = zone(name)
+    if found is None or not isinstance(found, timezone):
+        return None
+    if _POSIX_OFFSET.match(name):
+        posix = _POSIX_NAME.match(name)
+        if posix is not None:
+            return posix.group(1) if posix.group(1) is not None else posix.group(2)
+    return "UTC" if found is UTC else None
+
+
 def _fixed(seconds: int) -> tzinfo:
     return UTC if seconds == 0 else timezone(timedelta(seconds=seconds))
 
