@@ -95,6 +95,7 @@ class Store:
         self._seq_lock = threading.Lock()
         self._seq_state: dict[int, list[Any]] = {}  # oid -> [last value, is_called, persisted limit]
         self._rowid_state: dict[int, list[int]] = {}
+        self._sizes: dict[bytes, tuple[int, int, int]] = {}  # key prefix -> (commit epoch, entries, bytes)
         # DDL commits are serialised: each merges its catalog changes into the newest catalog
         self.catalog_lock = threading.Lock()
         # serializable commits validate and write one at a time (see serializable.py)
@@ -204,6 +205,23 @@ class Store:
     def sequence_reset(self, seq: SequenceDef) -> None:
         with self._seq_lock:
             self._seq_state.pop(seq.oid, None)
+
+    def relation_size(self, oid: int, index: bool = False) -> tuple[int, int]:
+        """(entries, bytes of keys and values) of a table's rows (index: an index's entries) in
+        the committed state: a scan of its key range, remembered until the next commit."""
+        prefix = index_prefix(oid) if index else table_prefix(oid)
+        epoch = self.commit_log.epoch
+        hit = self._sizes.get(prefix)
+        if hit is not None and hit[0] == epoch:
+            return hit[1], hit[2]
+        n = size = 0
+        for k, v in self.engine.items(prefix, prefix_end(prefix)):
+            n += 1
+            size += len(k) + len(v)
+        if len(self._sizes) > 4096:
+            self._sizes.clear()
+        self._sizes[prefix] = (epoch, n, size)
+        return n, size
 
     def next_rowid(self, table_oid: int) -> int:
         """Hidden row ids for tables without a primary key; persisted ahead like sequences."""
@@ -465,6 +483,10 @@ class Transaction:
 
     def delete(self, key: bytes) -> None:
         self.put(key, None)
+
+    def delete_sequence_state(self, oid: int) -> None:
+        """A dropped sequence's stored state goes with this transaction."""
+        self.delete(sequence_key(oid))
 
     def _check_pivot(self, key: bytes) -> None:
         log = self.store.commit_log

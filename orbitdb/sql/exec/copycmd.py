@@ -452,14 +452,11 @@ def copy_statement(s: Session, st: Statement, ctx: ExecContext) -> CopyIn | Copy
             raise SqlError("42501", "COPY from a file is not supported; use COPY FROM STDIN (psql \\copy)")
         writer = TableWriter(planner, table, rt)
         return TableCopyIn(s, ctx, writer, idx, opts, table.name)
-    from orbitdb.sql.exec.plans import TableScan
     from orbitdb.storage.tables import TableAccess
 
-    access = TableAccess(table)
-    scanned = (access.decode(d) for _, d in access.scan(ctx.txn))  # type: ignore[arg-type]
+    scanned = TableAccess(table).rows(ctx.txn)  # type: ignore[arg-type]
     rows = QueryRows((tuple(r[i] for i in idx) for r in scanned), rt, ctx)
     types = [T.parse_type_name(table.columns[i].type) for i in idx]
-    del TableScan
     return _copy_out(s, rows, types, opts, cols, target)
 
 

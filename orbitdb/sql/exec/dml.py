@@ -259,7 +259,7 @@ class CompiledInsert(Compiled):
             existing_key = res[1]
             assert isinstance(existing_key, bytes)
             if self.do_update is None:
-                if not txn.snapshot_per_statement and txn.get(existing_key) is None:
+                if not txn.snapshot_per_statement and not w.access.exists(txn, existing_key):
                     raise SerializationFailure("could not serialize access due to concurrent update")
                 return None
             if existing_key in touched:
@@ -268,11 +268,10 @@ class CompiledInsert(Compiled):
                                "have duplicate constrained values.")
             if w.row_locks_needed(txn):
                 txn.lock_row(existing_key, FOR_UPDATE if self.update_touches_keys else FOR_NO_KEY_UPDATE)
-            data, changed = txn.newest(existing_key)
-            if data is None:
+            old, changed = w.access.newest(txn, existing_key)
+            if old is None:
                 continue  # the conflicting row went away while we waited: try the insert again
             txn.check_update_allowed(changed)
-            old = w.access.decode(data)
             combined = old + (existing_key,) + t + (None,)
             if self.update_where is not None and self.update_where(combined) is not True:
                 return None
@@ -403,9 +402,10 @@ class CompiledModify(Compiled):
         new = self._new_row(r) if self.is_update else None
         locking = self.writer.row_locks_needed(txn)
         mode = self._mode(r, new)
+        access = self.writer.access
         if locking:
             txn.lock_row(key, mode)
-        latest, changed = txn.newest(key)
+        latest, changed, version = access.newest_version(txn, key)
         if not changed:
             return r, new
         if not txn.snapshot_per_statement:
@@ -418,9 +418,9 @@ class CompiledModify(Compiled):
                 key = moved  # re-keyed meanwhile: follow the row, as PostgreSQL's update chain
                 if locking:
                     txn.lock_row(key, mode)
-                latest, _ = txn.newest(key)
+                latest, _, version = access.newest_version(txn, key)
                 continue
-            r = self.writer.access.decode(latest) + (key,) + r[width + 1:]
+            r = latest + (key,) + r[width + 1:]
             if self.recheck is not None and self.recheck(r) is not True:
                 return None
             new = self._new_row(r) if self.is_update else None
@@ -429,10 +429,10 @@ class CompiledModify(Compiled):
                 return r, new
             mode = stronger
             txn.lock_row(key, mode)
-            again = txn.get_latest(key)
-            if again == latest:
+            again, _, again_version = access.newest_version(txn, key)
+            if again_version == version:
                 return r, new
-            latest = again
+            latest, version = again, again_version
 
     def run(self, ctx: ExecContext) -> Result:
         read_only_check(ctx, "UPDATE" if self.is_update else "DELETE")

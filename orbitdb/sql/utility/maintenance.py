@@ -16,7 +16,6 @@ from orbitdb.sql.session.result import Notice, Result
 from orbitdb.storage.catalog import TableDef
 from orbitdb.storage.errors import StorageError
 from orbitdb.storage.lockmodes import SHARE
-from orbitdb.storage.txn import index_prefix
 
 if TYPE_CHECKING:
     from orbitdb.sql.session.session import Session
@@ -249,7 +248,7 @@ def reindex(s: Session, ctx: ExecContext, text: str) -> Result:
                 continue
             if ix.primary:
                 continue
-            d.delete_prefix(index_prefix(ix.oid))
+            d.clear_index(t, ix.oid)
             d.build_index(t, ix)
     return Result("REINDEX")
 
