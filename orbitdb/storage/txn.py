@@ -256,7 +256,10 @@ class Transaction:
         self.temp = temp
         self.isolation = isolation
         self.read_only = read_only
-        self.snapshot: Snapshot | None = None
+        self._snapshot: Snapshot | None = None
+        # an autocommitted statement's snapshot is taken once its locks are held (settle_statement),
+        # or at its first read: not at all when the statement reads once (see settle_statement)
+        self._snapshot_pending = False
         self.writes: WriteSet | dict = _EMPTY  # a WriteSet once something is written
         self.undo: list[tuple[bytes, Any]] = []
         self.held: dict[Tag, int] = {}  # tag -> mask of modes this transaction holds
@@ -279,26 +282,55 @@ class Transaction:
     def snapshot_per_statement(self) -> bool:
         return self.isolation not in (REPEATABLE_READ, SERIALIZABLE)
 
+    @property
+    def snapshot(self) -> Snapshot | None:
+        """What reads see: None reads the newest committed state."""
+        if self._snapshot_pending:
+            self._snapshot_pending = False
+            self._snapshot = self.store.engine.snapshot()
+            self.snapshot_epoch = self.store.commit_log.epoch
+        return self._snapshot
+
     # -- statement boundaries --
     def begin_statement(self) -> None:
-        if self.snapshot is not None and not self.snapshot_per_statement:
+        if self._snapshot is not None and not self.snapshot_per_statement:
             self.refresh_catalog()
             return
-        if self.snapshot is None and self.isolation == SERIALIZABLE:
+        if self._snapshot is None and self.isolation == SERIALIZABLE:
             self.store.commit_log.register(self.id)
             self._take_snapshot()
             self.epoch = self.store.commit_log.set_epoch(self.id)
             self.reads = ReadSet()
+        elif self.single_statement and self._snapshot is None:
+            # READ COMMITTED or REPEATABLE READ, the transaction's only statement: its snapshot
+            # waits for settle_statement (or the first read)
+            self._snapshot_pending = True
+            self.refresh_catalog()
         else:
             self._take_snapshot()
+
+    def settle_statement(self, reads_once: bool = False) -> bool:
+        """After a statement's relation locks are taken and before it runs: the snapshot of an
+        autocommitted statement is taken now, with the catalog of the same moment (as PostgreSQL
+        takes it after the locks). A statement that reads once (one engine call: a primary-key
+        lookup) takes none: that call reads the newest committed state whole, which is what a
+        snapshot taken just before it would show. True if the catalog changed (the statement
+        is compiled again)."""
+        if not self._snapshot_pending:
+            return self.refresh_catalog()
+        self._snapshot_pending = False
+        if reads_once:
+            return self.refresh_catalog()
+        return self._take_snapshot()
 
     def _take_snapshot(self) -> bool:
         """A new snapshot and the catalog of the same moment: DDL commits its data and installs
         its catalog under the catalog lock, so no statement sees one without the other. True
         if the catalog changed."""
-        old = self.snapshot
+        old = self._snapshot
+        self._snapshot_pending = False
         with self.store.catalog_lock:
-            self.snapshot = self.store.engine.snapshot()
+            self._snapshot = self.store.engine.snapshot()
             self.snapshot_epoch = self.store.commit_log.epoch
             changed = self.refresh_catalog()
         if old is not None:
@@ -440,7 +472,7 @@ class Transaction:
         """READ COMMITTED: a statement that waited for a relation lock reads what committed
         meanwhile, as PostgreSQL takes the statement's snapshot after its locks. True if the
         catalog changed."""
-        if self.snapshot_per_statement and self.snapshot is not None:
+        if self.snapshot_per_statement and (self._snapshot is not None or self._snapshot_pending):
             return self._take_snapshot()
         return self.refresh_catalog()
 
@@ -668,9 +700,10 @@ class Transaction:
         if self.done:
             return
         self.done = True
-        if self.snapshot is not None:
-            self.snapshot.release()
-            self.snapshot = None
+        self._snapshot_pending = False
+        if self._snapshot is not None:
+            self._snapshot.release()
+            self._snapshot = None
         if self.reads is not None:
             self.store.commit_log.unregister(self.id)
             self.reads = None

@@ -177,3 +177,36 @@ def test_build_unique_index_reports_a_duplicate(store: Store) -> None:
     acc.clear_index(txn, b_ix)
     assert acc.build_index(txn, b_ix) == dup  # (9, 11) comes after (1, 11) in key order
     txn.rollback()
+
+
+def test_autocommitted_statement_snapshots(store: Store) -> None:
+    """A statement that is its own transaction takes its snapshot when settled (after its locks),
+    none when it reads once, and one at its first read when nothing settled it."""
+    acc = loaded(store)
+    reads_once = store.begin()
+    reads_once.single_statement = True
+    reads_once.begin_statement()
+    assert reads_once.settle_statement(reads_once=True) is False
+    assert acc.point(reads_once, (2, 21)) is not None
+    assert reads_once._snapshot is None  # read the newest state: no engine snapshot was made
+    reads_once.commit()
+
+    settled = store.begin()
+    settled.single_statement = True
+    settled.begin_statement()
+    settled.settle_statement()
+    snap = settled._snapshot
+    assert snap is not None
+    acc.insert(other := store.begin(), acc.row_key((8, 80, "late")), (8, 80, "late"))
+    other.commit()
+    assert acc.point(settled, (8, 80)) is None  # committed after the snapshot
+    settled.commit()
+
+    unsettled = store.begin()
+    unsettled.single_statement = True
+    unsettled.begin_statement()
+    assert unsettled._snapshot is None
+    assert plain(acc.pk_rows(unsettled, [8])) == [(8, 80, "late")]
+    assert unsettled._snapshot is not None  # taken by the first read
+    unsettled.commit()
+    assert unsettled._snapshot is None

@@ -30,6 +30,9 @@ class Compiled:
     columns: list[Column] | None
     rt: Runtime
     relation_locks: tuple[tuple[int, int], ...] = ()  # (oid, mask of lock modes) taken before each run
+    # a run reads the database in one engine call (a primary-key lookup and nothing else), so an
+    # autocommitted run needs no snapshot
+    reads_once = False
 
     def run(self, ctx: ExecContext) -> Result:
         raise NotImplementedError
@@ -147,7 +150,9 @@ def _compile_with(planner: Planner, session: Session, node: exp.Expression, rt: 
 
             return select_into(session, node, rt)
         out = planner.plan_query(node)
-        return CompiledQuery(out, rt)
+        query = CompiledQuery(out, rt)
+        query.reads_once = _reads_once(planner)
+        return query
     if isinstance(node, (exp.Insert, exp.Update, exp.Delete)):
         from orbitdb.sql.exec.dml import compile_dml
 
@@ -159,6 +164,14 @@ def _compile_with(planner: Planner, session: Session, node: exp.Expression, rt: 
 
 
 _READ_ONLY = 1 << ACCESS_SHARE
+
+
+def _reads_once(planner: Planner) -> bool:
+    """Whether the planned query reads table data in one engine call: one table scan in the
+    whole statement (subqueries, CTEs and views included), a primary-key point lookup, and no
+    row locks (FOR UPDATE takes ROW SHARE)."""
+    return (len(planner.scans) == 1 and planner.scans[0].mode == "pk_point"
+            and all(mask == _READ_ONLY for mask in planner.relation_locks.values()))
 
 
 def take_relation_locks(compiled: Compiled, ctx: ExecContext, single_statement: bool = False) -> bool:
@@ -186,7 +199,7 @@ def take_relation_locks(compiled: Compiled, ctx: ExecContext, single_statement: 
             mode += 1
     if waited:
         return txn.renew_snapshot()
-    return txn.refresh_catalog()
+    return txn.settle_statement(single_statement and compiled.reads_once)
 
 
 def run_node(session: Session, node: exp.Expression, ctx: ExecContext, params: list[Any]) -> Result:
