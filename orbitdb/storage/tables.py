@@ -122,9 +122,12 @@ class TableAccess:
         decode = self.reader.decode
         return [None if data is None else decode(data, cols) for data in txn.multi_get(keys)]
 
-    def rows(self, txn: Transaction, reverse: bool = False, layout: Layout | None = None) -> Iterator[Row]:
-        """Every row, in primary-key order (or reversed)."""
-        return self.reader.keyed_rows(txn.scan(self.prefix, self.stop, reverse), layout)  # type: ignore[no-any-return]
+    def rows(self, txn: Transaction, reverse: bool = False, layout: Layout | None = None, newest: bool = False
+             ) -> Iterator[Row]:
+        """Every row, in primary-key order (or reversed). newest: every committed row (and our
+        own), not the snapshot's: what DDL checks (it holds a lock that keeps writers out)."""
+        items = txn.scan_latest(self.prefix, self.stop, reverse) if newest else txn.scan(self.prefix, self.stop, reverse)
+        return self.reader.keyed_rows(items, layout)  # type: ignore[no-any-return]
 
     def pk_rows(self, txn: Transaction, equal: Sequence[Any], lo: Bound = None, hi: Bound = None,
                 reverse: bool = False, layout: Layout | None = None) -> Iterator[Row]:
@@ -153,18 +156,20 @@ class TableAccess:
                 return
             batch = min(batch * 4, 512)
 
+    # -- whole tables for DDL: every committed row (and our own), whatever the snapshot; DDL
+    # holds a lock that keeps other writers out, and works on all rows as PostgreSQL's does --
     def keyed_rows(self, txn: Transaction) -> Iterator[tuple[bytes, Row]]:
         """(row key, row) of every row."""
         decode = self.reader.decode
-        for key, data in txn.scan(self.prefix, self.stop):
+        for key, data in txn.scan_latest(self.prefix, self.stop):
             yield key, decode(data)
 
     def count(self, txn: Transaction) -> int:
-        """How many rows txn sees (nothing decoded)."""
-        return sum(1 for _ in txn.scan(self.prefix, self.stop))
+        """How many rows there are (nothing decoded)."""
+        return sum(1 for _ in txn.scan_latest(self.prefix, self.stop))
 
     def empty(self, txn: Transaction) -> bool:
-        return next(iter(txn.scan(self.prefix, self.stop)), None) is None
+        return next(iter(txn.scan_latest(self.prefix, self.stop)), None) is None
 
     # -- reads of the newest committed state (with the transaction's own writes) --
     def latest(self, txn: Transaction, key: bytes) -> Row | None:
@@ -270,11 +275,10 @@ class TableAccess:
             txn.delete(self.index_key(ix, cols, prefix, row, rowkey))
 
     # -- whole tables and indexes (DDL) --
-    def clear(self, txn: Transaction, latest: bool = False) -> None:
-        """Deletes every row and every secondary index entry (latest: as the newest committed
-        state has them, not the snapshot)."""
+    def clear(self, txn: Transaction) -> None:
+        """Deletes every row and every secondary index entry."""
         for prefix in [self.prefix] + [prefix for _, _, prefix in self.indexes]:
-            delete_range(txn, prefix, latest)
+            delete_range(txn, prefix)
 
     def clear_index(self, txn: Transaction, index: IndexDef) -> None:
         """Deletes every entry of one of the table's indexes (a primary key has none)."""
@@ -289,7 +293,7 @@ class TableAccess:
         ix, cols, prefix = entry
         seen: set[bytes] = set()
         decode = self.reader.decode
-        for n, (key, data) in enumerate(txn.scan(self.prefix, self.stop), 1):
+        for n, (key, data) in enumerate(txn.scan_latest(self.prefix, self.stop), 1):
             if check is not None and n % _CHECK_EVERY == 0:
                 check()
             row = decode(data)
@@ -333,11 +337,9 @@ def replace_rows(txn: Transaction, old: TableAccess, rows: Sequence[tuple[bytes,
         txn.put(ikey, rowkey)
 
 
-def delete_range(txn: Transaction, prefix: bytes, latest: bool = False) -> None:
-    """Deletes every key under prefix that txn sees (latest: the newest committed state)."""
-    stop = prefix_end(prefix)
-    items = txn.scan_latest(prefix, stop) if latest else txn.scan(prefix, stop)
-    for key, _ in list(items):
+def delete_range(txn: Transaction, prefix: bytes) -> None:
+    """Deletes every key under prefix (committed, or our own)."""
+    for key, _ in list(txn.scan_latest(prefix, prefix_end(prefix))):
         txn.delete(key)
 
 

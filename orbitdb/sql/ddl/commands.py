@@ -859,7 +859,7 @@ class DDL:
                 for name, fn in writer.checks:
                     if name != con.name:
                         continue
-                    for row in checked(access.rows(self.txn)):
+                    for row in checked(access.rows(self.txn, newest=True)):
                         if fn(row) is False:
                             raise SqlError("23514", f'check constraint "{con.name}" of relation "{t.name}" is '
                                            "violated by some row")
@@ -876,7 +876,7 @@ class DDL:
         writer = TableWriter(Planner(self.s, self.cat, rt), t, rt)
         writer.fks_out = [f for f in writer.fks_out if f[0] is con]
         access = TableAccess(t)
-        for row in checked(access.rows(self.txn)):
+        for row in checked(access.rows(self.txn, newest=True)):
             try:
                 writer.check_fks_out(self.ctx, row[:-1], None)
             except SqlError as e:
@@ -927,7 +927,7 @@ class DDL:
             else:
                 access = TableAccess(t)
                 i = [c.name for c in t.columns].index(name)
-                for row in checked(access.rows(self.txn)):
+                for row in checked(access.rows(self.txn, newest=True)):
                     if row[i] is None:
                         raise SqlError("23502", f'column "{name}" of relation "{t.name}" contains null values')
                 col.not_null = True

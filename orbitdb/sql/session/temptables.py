@@ -11,7 +11,7 @@ from orbitdb.storage.txn import Transaction
 
 
 def _delete_rows(txn: Transaction, t: TableDef) -> None:
-    TableAccess(t).clear(txn, latest=True)
+    TableAccess(t).clear(txn)
 
 
 def _temp_tables(txn: Transaction) -> list[TableDef]:
