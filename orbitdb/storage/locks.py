@@ -134,6 +134,22 @@ class LockManager:
                 self._waiting.pop(owner, None)
             return GRANTED_AFTER_WAIT
 
+    def acquire_free(self, tags: Iterable[Tag], owner: int, mode: int) -> list[Tag]:
+        """Grants mode on each tag nobody holds or awaits, under one hold of the mutex; returns
+        the others (the caller acquires them one at a time, waiting as acquire does). A batch
+        of inserts takes its write intents so."""
+        bit = 1 << mode
+        busy: list[Tag] = []
+        with self._cond:
+            locks = self._locks
+            for tag in tags:
+                if tag in locks:
+                    busy.append(tag)
+                    continue
+                lk = locks[tag] = _Lock()
+                lk.holders[owner] = bit
+        return busy
+
     def is_free(self, tag: Tag) -> bool:
         """Whether nobody holds or awaits tag (a hint: read without the manager's mutex)."""
         return tag not in self._locks

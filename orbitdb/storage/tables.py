@@ -244,6 +244,50 @@ class TableAccess:
         txn.put(rowkey, self.encode(row))
         self.write_indexes(txn, row, rowkey, None)
 
+    def insert_many(self, txn: Transaction, rows: Sequence[Row], rowids: Sequence[int] | None = None,
+                    intents: bool = True) -> int:
+        """Inserts new rows in one go: every key and entry encoded, the primary key and unique
+        entries locked (intents: their write intents, so a concurrent inserter of the same key
+        is waited for) and looked up in the newest committed state in one engine call, then
+        everything written. Returns -1, or the position of the first row whose key or unique
+        values another row holds (in the batch or stored): then nothing is written. rowids: the
+        hidden row ids of a table without a primary key."""
+        prefix = self.prefix
+        if self.pk_idx:
+            pk = self.pk_idx
+            keys = [prefix + encode_key([r[i] for i in pk]) for r in rows]
+        else:
+            assert rowids is not None
+            keys = [prefix + encode_value(rowid) for rowid in rowids]
+        values = [self.encode(r) for r in rows]
+        # (position, key) of every key that must be new: the rows' own (a primary key), unique entries
+        claims: list[tuple[int, bytes]] = list(enumerate(keys)) if self.pk_idx else []
+        entry_keys: list[bytes] = []
+        entry_values: list[bytes] = []
+        for ix, cols, ixprefix in self.indexes:
+            cut = len(prefix)
+            for n, (r, key) in enumerate(zip(rows, keys)):
+                vals = [r[i] for i in cols]
+                ikey = ixprefix + encode_key(vals)
+                if ix.unique and not (ix.nulls_distinct and None in vals):
+                    claims.append((n, ikey))
+                else:
+                    ikey += key[cut:]
+                entry_keys.append(ikey)
+                entry_values.append(key)
+        if claims:
+            first = _first_repeated(claims)
+            claimed = [k for _, k in claims]
+            if intents:
+                txn.lock_writes(claimed)
+            for (n, _), found in zip(claims, txn.multi_get_latest(claimed)):
+                if found is not None and (first < 0 or n < first):
+                    first = n
+            if first >= 0:
+                return first
+        txn.put_many(keys + entry_keys, values + entry_values)
+        return -1
+
     def update(self, txn: Transaction, key: bytes, old: Row, new: Row) -> None:
         """The row at key changed in place (its key unchanged)."""
         txn.put(key, self.encode(new))
@@ -316,6 +360,19 @@ class TableAccess:
                     return entries, (ix, r)
                 entries[ikey] = key
         return entries, None
+
+
+def _first_repeated(claims: list[tuple[int, bytes]]) -> int:
+    """The position of the first row claiming a key an earlier claim has, or -1."""
+    seen: set[bytes] = set()
+    first = -1
+    for n, key in claims:
+        if key in seen:
+            if first < 0 or n < first:
+                first = n
+        else:
+            seen.add(key)
+    return first
 
 
 def replace_rows(txn: Transaction, old: TableAccess, rows: Sequence[tuple[bytes, Row]], new: TableAccess,

@@ -396,6 +396,18 @@ class Transaction:
                 out[i] = v
         return out
 
+    def multi_get_latest(self, keys: list[bytes]) -> list[bytes | None]:
+        """get_latest() of many keys, the engine's part in one call."""
+        writes = self.writes
+        if not writes:
+            return self.store.engine.multi_get(keys)  # type: ignore[no-any-return]
+        out: list[Any] = [writes.get(k, _ABSENT) for k in keys]
+        todo = [i for i, v in enumerate(out) if v is _ABSENT]
+        if todo:
+            for i, v in zip(todo, self.store.engine.multi_get([keys[i] for i in todo])):
+                out[i] = v
+        return out
+
     def get_latest(self, key: bytes) -> bytes | None:
         """The newest committed version (or our own write): what a writer works on once
         it holds the row's lock."""
@@ -485,6 +497,21 @@ class Transaction:
         included) wait for this transaction to end."""
         self.lock(write_intent_tag(key), ACCESS_EXCLUSIVE)
 
+    def lock_writes(self, keys: list[bytes]) -> None:
+        """lock_write() of many keys: those nobody holds are granted in one call."""
+        bit = 1 << ACCESS_EXCLUSIVE
+        held = self.held
+        tags = [write_intent_tag(k) for k in keys]
+        todo = [t for t in tags if not held.get(t, 0) & bit]
+        busy = set(self.store.locks.acquire_free(todo, self.owner, ACCESS_EXCLUSIVE))
+        for tag in todo:
+            if tag in busy:
+                self.lock(tag, ACCESS_EXCLUSIVE)
+                continue
+            held[tag] = held.get(tag, 0) | bit
+            if self.savepoints:
+                self.held_log.append((tag, ACCESS_EXCLUSIVE))
+
     def lock_relation(self, oid: int, mode: int, policy: int = WAIT, busy_message: str = "could not obtain lock"
                       ) -> int:
         return self.lock(("rel", oid), mode, policy, busy_message)
@@ -515,6 +542,17 @@ class Transaction:
 
     def delete(self, key: bytes) -> None:
         self.put(key, None)
+
+    def put_many(self, keys: list[bytes], values: list[bytes]) -> None:
+        """put() of many keys (each once). Not for SERIALIZABLE transactions, whose writes are
+        checked one by one."""
+        assert self.reads is None
+        if self.writes is _EMPTY:
+            self.writes = WriteSet()
+        writes = self.writes
+        if self.savepoints:
+            self.undo.extend([(k, writes.get(k, _ABSENT)) for k in keys])
+        writes.update_many(keys, values)  # type: ignore[union-attr]
 
     def delete_sequence_state(self, oid: int) -> None:
         """A dropped sequence's stored state goes with this transaction."""

@@ -1,7 +1,9 @@
 """A transaction's own writes, kept compact: key -> value bytes, or None for a deletion, read
 back in key order.
 
-The newest writes sit in a SortedDict. Past RECENT_ENTRIES they are frozen into sorted runs:
+The newest writes sit in a plain dict; their keys are sorted only when a range read needs them
+in order (and then only the keys added since, merged into the sorted list), and once more when
+they are frozen. Past RECENT_ENTRIES they are frozen into sorted runs:
 the keys in a list, the values in one bytearray with their end offsets in an array, so that a
 row costs its bytes and a few words instead of two Python objects and a dict entry (a 50 MB
 COPY holds about 1.4 times its encoded rows, not 2.5). Runs are grouped by key prefix (the
@@ -19,12 +21,10 @@ import heapq
 from array import array
 from collections.abc import Iterator
 
-from sortedcontainers import SortedDict
-
 RECENT_ENTRIES = 32768  # writes kept as Python objects before they are frozen into a run
 _PREFIX = 5  # a kind byte and an oid: the keys of one table or one index
 _VALUE, _DELETED, _UNWRITTEN = 0, 1, 2
-_UNWRITTEN_MARK = object()  # in the SortedDict: the key is not written, whatever older runs say
+_UNWRITTEN_MARK = object()  # in the recent writes: the key is not written, whatever older runs say
 _MISSING = object()
 
 
@@ -91,7 +91,10 @@ class WriteSet:
     """Key -> bytes (a value) or None (a deletion), in key order."""
 
     def __init__(self) -> None:
-        self._recent: SortedDict = SortedDict()
+        self._recent: dict[bytes, object] = {}
+        self._sorted: list[bytes] = []  # keys of _recent in order, but for _added (and after _resort)
+        self._added: list[bytes] = []  # keys new to _recent since _sorted was made
+        self._resort = False  # a key left _recent: _sorted is made again from scratch
         self._runs: dict[bytes, list[_Run]] = {}  # prefix -> runs, oldest first
         self._prefixes: list[bytes] = []  # sorted
         self.data_bytes = 0  # keys and values written (a measure of what a commit writes)
@@ -101,9 +104,26 @@ class WriteSet:
 
     # -- writes --
     def __setitem__(self, key: bytes, value: bytes | None) -> None:
-        self._recent[key] = value
+        recent = self._recent
+        n = len(recent)
+        recent[key] = value
+        if len(recent) != n:
+            self._added.append(key)
         self.data_bytes += len(key) + (len(value) if value is not None else 0)
-        if len(self._recent) >= RECENT_ENTRIES:
+        if len(recent) >= RECENT_ENTRIES:
+            self._freeze()
+
+    def update_many(self, keys: list[bytes], values: list[bytes]) -> None:
+        """self[key] = value for each pair (keys distinct), at dict speed."""
+        recent = self._recent
+        n = len(recent)
+        recent.update(zip(keys, values))
+        if len(recent) - n == len(keys):
+            self._added.extend(keys)
+        else:
+            self._resort = True  # some were written before: which ones is not worth finding out
+        self.data_bytes += sum(map(len, keys)) + sum(map(len, values))
+        if len(recent) >= RECENT_ENTRIES:
             self._freeze()
 
     def pop(self, key: bytes, default: object = None) -> object:
@@ -111,8 +131,10 @@ class WriteSet:
         old = self.get(key, _MISSING)
         if key in self._recent:
             del self._recent[key]
+            self._resort = True
         if self._in_runs(key) is not None:
             self._recent[key] = _UNWRITTEN_MARK
+            self._added.append(key)
         return default if old is _MISSING else old
 
     # -- reads --
@@ -159,11 +181,33 @@ class WriteSet:
     def __iter__(self) -> Iterator[bytes]:
         return (key for key, _ in self.items())
 
+    def _recent_keys(self) -> list[bytes]:
+        """The keys of the recent writes in order."""
+        if self._resort:
+            self._sorted = sorted(self._recent)
+            self._added = []
+            self._resort = False
+        elif self._added:
+            added, self._added = self._added, []
+            if len(added) <= 16:
+                for key in added:
+                    bisect.insort(self._sorted, key)
+            else:
+                self._sorted.extend(added)
+                self._sorted.sort()  # a sorted run and the new keys: merged, not sorted again
+        return self._sorted
+
     def _recent_entries(self, start: bytes | None, stop: bytes | None, reverse: bool
                         ) -> Iterator[tuple[bytes, int, int, bytes | None]]:
         recent = self._recent
-        for key in recent.irange(start, stop, inclusive=(True, False), reverse=reverse):
-            value = recent[key]
+        keys = self._recent_keys()
+        lo = 0 if start is None else bisect.bisect_left(keys, start)
+        hi = len(keys) if stop is None else bisect.bisect_left(keys, stop)
+        for i in range(hi - 1, lo - 1, -1) if reverse else range(lo, hi):
+            key = keys[i]
+            value = recent.get(key, _MISSING)
+            if value is _MISSING:
+                continue  # taken back while this read was under way
             if value is _UNWRITTEN_MARK:
                 yield key, 0, _UNWRITTEN, None
             else:
@@ -177,10 +221,12 @@ class WriteSet:
 
     # -- freezing --
     def _freeze(self) -> None:
-        recent, self._recent = self._recent, SortedDict()
+        recent, self._recent = self._recent, {}
+        self._sorted, self._added, self._resort = [], [], False
         run: _Run | None = None
         prefix = b""
-        for key, value in recent.items():
+        for key in sorted(recent):
+            value = recent[key]
             if run is None or key[:_PREFIX] != prefix:
                 if run is not None:
                     self._add_run(prefix, run)

@@ -34,7 +34,12 @@ def test_write_set_reads_as_a_dict_of_writes(tiny_thresholds: None, seed: int) -
         r = rnd.random()
         # mostly a few keys written over and over; sometimes keys in increasing order, as a COPY writes
         key = rnd.choice(keys) if rnd.random() < 0.7 else PREFIXES[0] + b"\xff" + op.to_bytes(2, "big")
-        if r < 0.55:
+        if r < 0.1:  # a batch (executemany): distinct keys, some perhaps written before
+            batch = list(dict.fromkeys([key] + rnd.sample(keys, 3)))
+            values = [b"b%d.%d" % (op, i) for i in range(len(batch))]
+            writes.update_many(batch, values)
+            model.update(zip(batch, values))
+        elif r < 0.55:
             writes[key] = model[key] = b"v%d" % op
         elif r < 0.75:
             writes[key] = model[key] = None

@@ -74,14 +74,18 @@ class TableWriter:
         scope = table_scope(table, table.name)
         comp = Compiler(planner, Scope(), rt, where="DEFAULT expressions")
         self.defaults: list[Callable[[Row], Any] | None] = []
+        self.fixed_defaults: list[bool] = []  # the column's default is one value for every row
         for c, t in zip(table.columns, self.types):
             if c.default is not None:
                 from orbitdb.sql.parse.parser import parse_one
 
                 node = parse_one("SELECT " + c.default).expressions[0]
-                self.defaults.append(coerce(comp.compile(node), t, 1, f'column "{c.name}"').fn)
+                e = coerce(comp.compile(node), t, 1, f'column "{c.name}"')
+                self.defaults.append(e.fn)
+                self.fixed_defaults.append(e.const)
             else:
                 self.defaults.append(None)
+                self.fixed_defaults.append(True)
         self.not_null = [i for i, c in enumerate(table.columns) if c.not_null]
         ccomp = Compiler(planner, scope, rt, where="check constraints")
         self.checks: list[tuple[str, Callable[[Row], Any]]] = []

@@ -13,7 +13,7 @@ from orbitdb.sql import types as T
 from orbitdb.sql.errors import SqlError
 from orbitdb.sql.exec.constraints import TableWriter, assignment, is_default, table_scope
 from orbitdb.sql.exec.plans import Filter, Plan
-from orbitdb.sql.expr.compiler import Compiler, E, Runtime, coerce, ident
+from orbitdb.sql.expr.compiler import Compiler, E, Runtime, coerce, ident, value_cast
 from orbitdb.sql.plan.compiled import Compiled
 from orbitdb.sql.plan.planner import Planner, all_true, split_and
 from orbitdb.sql.plan.scope import ExecContext, Scope, ScopeColumn
@@ -24,6 +24,7 @@ from orbitdb.storage.lockmodes import FOR_NO_KEY_UPDATE, FOR_UPDATE, ROW_EXCLUSI
 
 Row = tuple[Any, ...]
 Fn = Callable[[Row], Any]
+_BATCH_ROWS = 4096  # rows of an executemany inserted together
 
 
 def _target(planner: Planner, node: exp.Expression) -> tuple[TableDef, str]:
@@ -87,6 +88,7 @@ class CompiledInsert(Compiled):
         types = self.writer.types
         src = node.args.get("expression")
         self.source_rows: list[list[Fn | None]] | None = None
+        self.batch: list[tuple[int, Fn | None] | tuple[None, Any]] | None = None  # see _batch_plan
         self.source_plan: Plan | None = None
         self.source_conv: list[Fn] = []
         for c in table.columns:
@@ -101,6 +103,7 @@ class CompiledInsert(Compiled):
         elif isinstance(src, exp.Values) and not src.args.get("order") and not src.args.get("limit"):
             comp = Compiler(planner, Scope(), rt, where="VALUES")
             rows: list[list[Fn | None]] = []
+            given: dict[int, int] = {}  # column -> the parameter a one-row VALUES gives it as it is
             for r in src.expressions:
                 items = r.expressions if isinstance(r, exp.Tuple) else [r]
                 if len(items) > len(cols):
@@ -114,9 +117,13 @@ class CompiledInsert(Compiled):
                         continue
                     ci = self.target_idx[j]
                     row.append(assignment(comp.compile(item), types[ci], names[ci]))
+                    if isinstance(item, exp.Parameter) and len(src.expressions) == 1:
+                        number = item.this.name if isinstance(item.this, exp.Expression) else item.this
+                        given[ci] = int(number) - 1
                 row.extend([None] * (len(cols) - len(items)))
                 rows.append(row)
             self.source_rows = rows
+            self.batch = self._batch_plan(given, src.expressions, rt)
         else:
             out = planner.plan_query(src, None, ctes)
             if len(out.columns) > len(cols):
@@ -135,6 +142,91 @@ class CompiledInsert(Compiled):
         self.update_where: Fn | None = None
         if self.conflict is not None:
             self._compile_conflict(planner, table, alias, rt)
+        if self.returning is not None or self.conflict is not None:
+            self.batch = None
+
+    def _batch_plan(self, given: dict[int, int], values: list[exp.Expression], rt: Runtime
+                    ) -> list[tuple[int, Fn | None] | tuple[None, Any]] | None:
+        """How executemany makes a batch of rows of INSERT ... VALUES ($1, $2, ...) without
+        running the statement per row: for each table column, (the parameter giving it, the cast
+        of its values) or (None, its default, one value for every row). None when a row needs
+        more (an expression, a default that changes from row to row)."""
+        from orbitdb.sql.types.casts import ASSIGNMENT
+
+        w = self.writer
+        if len(values) != 1:
+            return None
+        items = values[0].expressions if isinstance(values[0], exp.Tuple) else [values[0]]
+        if any(not isinstance(i, exp.Parameter) and not is_default(i) for i in items):
+            return None
+        plan: list[tuple[int, Fn | None] | tuple[None, Any]] = []
+        for ci, t in enumerate(w.types):
+            k = given.get(ci)
+            if k is not None:
+                plan.append((k, value_cast(rt.param_types[k], t, ASSIGNMENT)))
+            elif w.fixed_defaults[ci]:
+                plan.append((None, w.default_value(ci)))
+            else:
+                return None
+        return plan
+
+    def run_many(self, ctx: ExecContext, param_rows: list[list[Any]], types: list[Any]) -> int:
+        """executemany: inserts the rows of param_rows from the first on, in batches (one engine
+        call for the unique checks, one write), while every row of a batch is sure to go in as
+        one run of the statement would put it; returns how many rows were inserted. A batch in
+        which a row fails (a conversion, a constraint, a key another row holds) is not written:
+        the caller runs the statement for the rows from there on, one at a time, and so gets the
+        error of the row that has it, after the rows before it."""
+        txn = ctx.txn
+        plan = self.batch
+        if plan is None or txn is None or txn.reads is not None or len(param_rows) < 2:
+            return 0
+        read_only_check(ctx, "INSERT")
+        done = 0
+        for start in range(0, len(param_rows), _BATCH_ROWS):
+            ctx.check()
+            chunk = param_rows[start: start + _BATCH_ROWS]
+            if not self._insert_batch(ctx, chunk, types, plan):
+                break
+            done += len(chunk)
+        return done
+
+    def _insert_batch(self, ctx: ExecContext, param_rows: list[list[Any]], types: list[Any],
+                      plan: list[tuple[int, Fn | None] | tuple[None, Any]]) -> bool:
+        from orbitdb.sql.session.session import convert_params
+
+        w = self.writer
+        txn = ctx.txn
+        assert txn is not None
+        try:
+            params = [convert_params(r, types) for r in param_rows]
+            columns: list[list[Any]] = []
+            for k, cast in plan:
+                if k is None:
+                    columns.append([cast] * len(params))
+                    continue
+                col = [p[k] for p in params]
+                if cast is not None:
+                    col = [None if v is None else cast(v) for v in col]
+                columns.append(col)
+            for i in w.not_null:
+                if None in columns[i]:
+                    return False
+            rows = list(zip(*columns))
+            if w.checks:
+                for row in rows:
+                    w.validate(row)
+            if w.fks_out:
+                for row in rows:
+                    w.check_fks_out(ctx, row, None)
+        except SqlError:
+            return False
+        rowids = None
+        if not w.access.pk_idx:
+            next_rowid = ctx.session.store.next_rowid
+            oid = self.table.oid
+            rowids = [next_rowid(oid) for _ in rows]
+        return w.access.insert_many(txn, rows, rowids, w.intents_needed(txn)) < 0
 
     def _compile_conflict(self, planner: Planner, table: TableDef, alias: str, rt: Runtime) -> None:
         c = self.conflict

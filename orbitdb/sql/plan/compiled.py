@@ -37,6 +37,11 @@ class Compiled:
     def run(self, ctx: ExecContext) -> Result:
         raise NotImplementedError
 
+    def run_many(self, ctx: ExecContext, param_rows: list[list[Any]], types: list[Any]) -> int:
+        """executemany: runs the statement for the first parameter rows as one batch where it
+        can; how many rows it ran (the caller runs the rest one by one)."""
+        return 0
+
 
 class CompiledQuery(Compiled):
     def __init__(self, out: Output, rt: Runtime) -> None:

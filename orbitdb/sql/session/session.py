@@ -851,9 +851,12 @@ class Session:
             many = p.extra.get("many")
             compiled.rt.ctx = ctx
             if many is not None:
-                count = 0
                 types = p.param_types
-                for row in many:
+                # rows a batch can take go in batches; the rest run the statement one by one
+                done = count = compiled.run_many(ctx, many, types)
+                if done == len(many):
+                    return Result(f"INSERT 0 {count}", None, [], count)
+                for row in many[done:] if done else many:
                     ctx.params = convert_params(row, types)
                     r = compiled.run(ctx)
                     count += sum(1 for _ in r.rows) if isinstance(r.rows, QueryRows) else max(r.rowcount, 0)
