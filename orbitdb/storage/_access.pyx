@@ -174,3 +174,63 @@ cdef class RowReader:
             return engine.get_with(odb_slice_make(key.data, <size_t>key.len), txn.snapshot, _decode_keyed, kr)
         finally:
             buf_free(&key)
+
+
+def encode_keys(bytes prefix not None, list rows not None, list columns not None):
+    """prefix + the key of each row's values in columns (positions), in one loop."""
+    cdef Buf key
+    cdef list out = []
+    cdef Py_ssize_t n = len(columns), i
+    cdef list vals = [None] * n
+    for row in rows:
+        for i in range(n):
+            vals[i] = row[columns[i]]
+        buf_init(&key)
+        try:
+            buf_put(&key, PyBytes_AS_STRING(prefix), PyBytes_GET_SIZE(prefix))
+            put_key(&key, vals)
+            out.append(PyBytes_FromStringAndSize(key.data, key.len))
+        finally:
+            buf_free(&key)
+    return out
+
+
+def encode_rows(RowCodec codec not None, list rows not None):
+    """codec.encode() of each row, in one loop."""
+    encode = codec.encode
+    return [encode(row) for row in rows]
+
+
+def index_entries(bytes prefix not None, list columns not None, list rows not None, list rowkeys not None,
+                  Py_ssize_t cut, bint unique, bint nulls_distinct):
+    """The entry keys of rows in an index on columns: prefix + the values' key, then (unless the
+    entry is unique: a unique index and no NULL that nulls_distinct sets apart) the row key past
+    its first cut bytes. Returns (entry keys, positions of the unique entries)."""
+    cdef Buf key
+    cdef list keys = []
+    cdef list claims = []
+    cdef Py_ssize_t n = len(columns), i, r, nrows = len(rows)
+    cdef list vals = [None] * n
+    cdef bint has_null
+    cdef bytes rowkey
+    for r in range(nrows):
+        row = rows[r]
+        has_null = False
+        for i in range(n):
+            v = row[columns[i]]
+            vals[i] = v
+            if v is None:
+                has_null = True
+        buf_init(&key)
+        try:
+            buf_put(&key, PyBytes_AS_STRING(prefix), PyBytes_GET_SIZE(prefix))
+            put_key(&key, vals)
+            if unique and not (nulls_distinct and has_null):
+                claims.append(r)
+            else:
+                rowkey = rowkeys[r]
+                buf_put(&key, PyBytes_AS_STRING(rowkey) + cut, PyBytes_GET_SIZE(rowkey) - cut)
+            keys.append(PyBytes_FromStringAndSize(key.data, key.len))
+        finally:
+            buf_free(&key)
+    return keys, claims

@@ -12,7 +12,7 @@ from collections.abc import Callable, Iterator, Sequence
 from itertools import islice
 from typing import Any
 
-from orbitdb.storage._access import Layout, RowReader
+from orbitdb.storage._access import Layout, RowReader, encode_keys, encode_rows, index_entries
 from orbitdb.storage.catalog import IndexDef, TableDef
 from orbitdb.storage.keycodec import encode_key, encode_value
 from orbitdb.storage.keyspace import index_prefix, prefix_end, table_prefix
@@ -63,12 +63,14 @@ class TableAccess:
         return self.reader.decode(data, list(columns))  # type: ignore[no-any-return]
 
     def encode(self, row: Row | list[Any]) -> bytes:
-        if self.identity:
-            return self.codec.encode(row)  # type: ignore[no-any-return]
+        return self.codec.encode(row if self.identity else self._physical(row))  # type: ignore[no-any-return]
+
+    def _physical(self, row: Row | list[Any]) -> list[Any]:
+        """A logical row's values by physical slot."""
         phys: list[Any] = [None] * self.width
         for s, v in zip(self.slots, row):
             phys[s] = v
-        return self.codec.encode(phys)  # type: ignore[no-any-return]
+        return phys
 
     # -- keys: built here only --
     def pk_key(self, pk_values: Row | list[Any]) -> bytes:
@@ -253,28 +255,22 @@ class TableAccess:
         values another row holds (in the batch or stored): then nothing is written. rowids: the
         hidden row ids of a table without a primary key."""
         prefix = self.prefix
+        rows = rows if isinstance(rows, list) else list(rows)
         if self.pk_idx:
-            pk = self.pk_idx
-            keys = [prefix + encode_key([r[i] for i in pk]) for r in rows]
+            keys = encode_keys(prefix, rows, self.pk_idx)
         else:
             assert rowids is not None
             keys = [prefix + encode_value(rowid) for rowid in rowids]
-        values = [self.encode(r) for r in rows]
+        values = encode_rows(self.codec, rows if self.identity else [self._physical(r) for r in rows])
         # (position, key) of every key that must be new: the rows' own (a primary key), unique entries
         claims: list[tuple[int, bytes]] = list(enumerate(keys)) if self.pk_idx else []
         entry_keys: list[bytes] = []
         entry_values: list[bytes] = []
         for ix, cols, ixprefix in self.indexes:
-            cut = len(prefix)
-            for n, (r, key) in enumerate(zip(rows, keys)):
-                vals = [r[i] for i in cols]
-                ikey = ixprefix + encode_key(vals)
-                if ix.unique and not (ix.nulls_distinct and None in vals):
-                    claims.append((n, ikey))
-                else:
-                    ikey += key[cut:]
-                entry_keys.append(ikey)
-                entry_values.append(key)
+            ikeys, unique = index_entries(ixprefix, cols, rows, keys, len(prefix), ix.unique, ix.nulls_distinct)
+            claims.extend([(n, ikeys[n]) for n in unique])
+            entry_keys.extend(ikeys)
+            entry_values.extend(keys)
         if claims:
             first = _first_repeated(claims)
             claimed = [k for _, k in claims]

@@ -401,7 +401,7 @@ class Transaction:
         writes = self.writes
         if not writes:
             return self.store.engine.multi_get(keys)  # type: ignore[no-any-return]
-        out: list[Any] = [writes.get(k, _ABSENT) for k in keys]
+        out: list[Any] = writes.get_many(keys, _ABSENT)  # type: ignore[union-attr]
         todo = [i for i, v in enumerate(out) if v is _ABSENT]
         if todo:
             for i, v in zip(todo, self.store.engine.multi_get([keys[i] for i in todo])):
@@ -675,18 +675,16 @@ class Transaction:
         writes = self.writes
         if not self.catalog_modified and isinstance(writes, WriteSet) and writes.data_bytes >= INGEST_BYTES:
             with store.engine.ingest() as ingest:  # one atomic, durable write (sync or not)
-                for key, value in writes.items():
-                    ingest.add(key, value)
+                for chunk in writes.sorted_chunks():
+                    ingest.add_items(chunk)
             epoch = store.commit_log.committed(writes, self.reads)
             if self.moved:
                 store.moves.record(self.moved, epoch)
             return
         batch = WriteBatch()
-        for key, value in writes.items():
-            if value is None:
-                batch.delete(key)
-            else:
-                batch.put(key, value)
+        if isinstance(writes, WriteSet):
+            for chunk in writes.sorted_chunks():
+                batch.put_items(chunk)
         if not self.catalog_modified:
             store.engine.write(batch, sync=sync)
             epoch = store.commit_log.committed(self.writes, self.reads)

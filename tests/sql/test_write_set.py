@@ -47,6 +47,8 @@ def test_write_set_reads_as_a_dict_of_writes(tiny_thresholds: None, seed: int) -
             assert writes.pop(key, MISSING) == model.pop(key, MISSING)
         for k in set(keys) | set(model):
             assert writes.get(k, MISSING) == model.get(k, MISSING), (op, k)
+        every = sorted(set(keys) | set(model))
+        assert writes.get_many(every, MISSING) == [model.get(k, MISSING) for k in every]
         expected = sorted(model.items())
         assert list(writes.items()) == expected
         assert list(writes) == [k for k, _ in expected]

@@ -193,19 +193,23 @@ class CompiledInsert(Compiled):
 
     def _insert_batch(self, ctx: ExecContext, param_rows: list[list[Any]], types: list[Any],
                       plan: list[tuple[int, Fn | None] | tuple[None, Any]]) -> bool:
-        from orbitdb.sql.session.session import convert_params
+        from orbitdb.sql.session.session import convert_column
 
         w = self.writer
         txn = ctx.txn
         assert txn is not None
+        if any(len(r) < len(types) for r in param_rows):
+            return False  # a Bind without all its parameters: the row's own error
         try:
-            params = [convert_params(r, types) for r in param_rows]
+            converted: dict[int, list[Any]] = {}
             columns: list[list[Any]] = []
             for k, cast in plan:
                 if k is None:
-                    columns.append([cast] * len(params))
+                    columns.append([cast] * len(param_rows))
                     continue
-                col = [p[k] for p in params]
+                col = converted.get(k)
+                if col is None:
+                    col = converted[k] = convert_column([r[k] for r in param_rows], types[k])
                 if cast is not None:
                     col = [None if v is None else cast(v) for v in col]
                 columns.append(col)
@@ -219,7 +223,7 @@ class CompiledInsert(Compiled):
             if w.fks_out:
                 for row in rows:
                     w.check_fks_out(ctx, row, None)
-        except SqlError:
+        except Exception:  # noqa: BLE001 - whatever a row raises, running it alone raises it in its place
             return False
         rowids = None
         if not w.access.pk_idx:
