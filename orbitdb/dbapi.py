@@ -491,7 +491,7 @@ def _statement_groups(sql: str, seq_of_params: Sequence[Sequence[Any] | Mapping[
     if rows and (kinds <= {tuple, list} or not any(isinstance(p, Mapping) for p in rows)):
         text, slots = _cached_template(sql, True)
         width = len(slots)
-        if all(len(p) == width for p in rows):
+        if set(map(len, rows)) == {width}:
             return [(text, rows)]  # type: ignore[list-item]
     groups: list[tuple[str, list[Sequence[Any]]]] = []
     for params in rows:

@@ -47,6 +47,7 @@ __all__ = ["INDEX_PREFIX", "READ_COMMITTED", "REPEATABLE_READ", "ROWID_PREFIX", 
            "TABLE_PREFIX", "Store", "Transaction", "index_prefix", "prefix_end", "table_prefix"]
 
 _ABSENT = object()
+_INTENT = write_intent_tag(b"")  # the prefix of a key's write intent tag
 _EMPTY: dict = {}
 _SEQ_LOG_AHEAD = 32  # values handed out before the sequence state is persisted again
 # a commit writing this much goes straight into a table of its own (Engine.ingest), not through
@@ -501,16 +502,20 @@ class Transaction:
         """lock_write() of many keys: those nobody holds are granted in one call."""
         bit = 1 << ACCESS_EXCLUSIVE
         held = self.held
-        tags = [write_intent_tag(k) for k in keys]
+        tags = [_INTENT + k for k in keys]  # write_intent_tag() of each key
         todo = [t for t in tags if not held.get(t, 0) & bit]
-        busy = set(self.store.locks.acquire_free(todo, self.owner, ACCESS_EXCLUSIVE))
-        for tag in todo:
-            if tag in busy:
-                self.lock(tag, ACCESS_EXCLUSIVE)
-                continue
-            held[tag] = held.get(tag, 0) | bit
-            if self.savepoints:
-                self.held_log.append((tag, ACCESS_EXCLUSIVE))
+        busy = self.store.locks.acquire_free(todo, self.owner, ACCESS_EXCLUSIVE)
+        if busy:
+            waiting = set(busy)
+            granted = [t for t in todo if t not in waiting]
+        else:
+            granted = todo
+        # a write intent is only ever held ACCESS EXCLUSIVE: nothing else to merge into held
+        held.update(dict.fromkeys(granted, bit))
+        if self.savepoints:
+            self.held_log.extend([(t, ACCESS_EXCLUSIVE) for t in granted])
+        for tag in busy:
+            self.lock(tag, ACCESS_EXCLUSIVE)
 
     def lock_relation(self, oid: int, mode: int, policy: int = WAIT, busy_message: str = "could not obtain lock"
                       ) -> int:

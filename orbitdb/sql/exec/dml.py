@@ -198,7 +198,7 @@ class CompiledInsert(Compiled):
         w = self.writer
         txn = ctx.txn
         assert txn is not None
-        if any(len(r) < len(types) for r in param_rows):
+        if min(map(len, param_rows)) < len(types):
             return False  # a Bind without all its parameters: the row's own error
         try:
             converted: dict[int, list[Any]] = {}

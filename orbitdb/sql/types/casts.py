@@ -13,7 +13,7 @@ from typing import Any
 from orbitdb.sql import types as T
 from orbitdb.sql.errors import SqlError
 from orbitdb.sql.types import SqlType
-from orbitdb.sql.types.numeric import CHECK_INT2, CHECK_INT4, CHECK_INT8, apply_numeric_typmod
+from orbitdb.sql.types.numeric import CHECK_INT2, CHECK_INT4, CHECK_INT8, numeric_typmod
 from orbitdb.sql.types.textio import from_text, to_text
 from orbitdb.storage.jsonnull import JSON_NULL
 
@@ -114,8 +114,7 @@ def typmod_fn(t: SqlType, explicit: bool) -> Fn | None:
     if t.oid == T.BPCHAR.oid:
         return bpchar_limit(t.typmod - 4, explicit)
     if t.oid == T.NUMERIC.oid:
-        mod = t.typmod
-        return lambda v: apply_numeric_typmod(v, mod)
+        return numeric_typmod(t.typmod)
     if t.oid in (T.TIMESTAMP.oid, T.TIMESTAMPTZ.oid, T.TIME.oid, T.TIMETZ.oid):
         digits = t.typmod
         if digits >= 6:
