@@ -68,9 +68,12 @@ cdef object _decode_keyed(object ctx, const char *data, Py_ssize_t size):
 
 
 cdef class KeyedRows:
-    """(row key, stored row) pairs as rows: each decoded into one tuple, the row key last."""
+    """(row key, stored row) pairs as rows: each decoded into one tuple, the row key last; check()
+    (if any) runs every CHECK_EVERY rows (it may raise: a cancel, a timeout)."""
     cdef object items
     cdef Layout layout
+    cdef object check
+    cdef Py_ssize_t count
 
     def __iter__(self):
         return self
@@ -78,7 +81,13 @@ cdef class KeyedRows:
     def __next__(self):
         key, data = next(self.items)
         cdef bytes b = data if type(data) is bytes else bytes(data)
+        self.count += 1
+        if self.check is not None and self.count % CHECK_EVERY == 0:
+            self.check()
         return _decode_with(self.layout, PyBytes_AS_STRING(b), PyBytes_GET_SIZE(b), key)
+
+
+CHECK_EVERY = 4096  # rows a scan reads between two interrupt checks
 
 
 cdef class RowReader:
@@ -128,12 +137,29 @@ cdef class RowReader:
         cdef bytes b = data if type(data) is bytes else bytes(data)
         return _decode_with(self.keyed if layout is None else layout, PyBytes_AS_STRING(b), PyBytes_GET_SIZE(b), key)
 
-    def keyed_rows(self, items, Layout layout=None):
+    def keyed_rows(self, items, Layout layout=None, check=None):
         """(row key, stored row) pairs as rows of layout (default: every column)."""
         cdef KeyedRows rows = KeyedRows.__new__(KeyedRows)
         rows.items = iter(items)
         rows.layout = self.keyed if layout is None else layout
+        rows.check = check
+        rows.count = 0
         return rows
+
+    def decode_found(self, list keys not None, list found not None, Layout layout=None):
+        """The rows of a multi_get: found[i] (stored row or None) decoded with keys[i] last; the
+        keys found no row for are left out."""
+        cdef Layout lay = self.keyed if layout is None else layout
+        cdef list out = []
+        cdef Py_ssize_t i
+        cdef bytes b
+        for i in range(len(keys)):
+            data = found[i]
+            if data is None:
+                continue
+            b = data if type(data) is bytes else bytes(data)
+            out.append(_decode_with(lay, PyBytes_AS_STRING(b), PyBytes_GET_SIZE(b), keys[i]))
+        return out
 
     def get_row(self, txn, pk_values, columns=None):
         """The row whose primary key is pk_values as txn sees it (its own writes first), or None."""

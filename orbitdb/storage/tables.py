@@ -9,7 +9,7 @@ column); a Layout names which columns a read decodes."""
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator, Sequence
-from itertools import islice
+from itertools import chain, islice
 from typing import Any
 
 from orbitdb.storage._access import Layout, RowReader, encode_keys, encode_rows, index_entries
@@ -124,38 +124,47 @@ class TableAccess:
         decode = self.reader.decode
         return [None if data is None else decode(data, cols) for data in txn.multi_get(keys)]
 
-    def rows(self, txn: Transaction, reverse: bool = False, layout: Layout | None = None, newest: bool = False
-             ) -> Iterator[Row]:
+    def rows(self, txn: Transaction, reverse: bool = False, layout: Layout | None = None, newest: bool = False,
+             check: Check | None = None) -> Iterator[Row]:
         """Every row, in primary-key order (or reversed). newest: every committed row (and our
-        own), not the snapshot's: what DDL checks (it holds a lock that keeps writers out)."""
+        own), not the snapshot's: what DDL checks (it holds a lock that keeps writers out).
+        check() runs every few thousand rows (a cancel or a timeout raises there)."""
         items = txn.scan_latest(self.prefix, self.stop, reverse) if newest else txn.scan(self.prefix, self.stop, reverse)
-        return self.reader.keyed_rows(items, layout)  # type: ignore[no-any-return]
+        return self.reader.keyed_rows(items, layout, check)  # type: ignore[no-any-return]
 
     def pk_rows(self, txn: Transaction, equal: Sequence[Any], lo: Bound = None, hi: Bound = None,
-                reverse: bool = False, layout: Layout | None = None) -> Iterator[Row]:
+                reverse: bool = False, layout: Layout | None = None, check: Check | None = None) -> Iterator[Row]:
         """Rows whose leading primary-key columns equal `equal` and whose next one lies within
         lo and hi (no NULL among the values: the caller knows they match nothing)."""
         start, stop = _bounds(self.prefix, equal, lo, hi)
-        return self.reader.keyed_rows(txn.scan(start, stop, reverse), layout)  # type: ignore[no-any-return]
+        return self.reader.keyed_rows(txn.scan(start, stop, reverse), layout, check)  # type: ignore[no-any-return]
 
     def index_rows(self, txn: Transaction, index: IndexEntry, equal: Sequence[Any], lo: Bound = None,
-                   hi: Bound = None, reverse: bool = False, layout: Layout | None = None) -> Iterator[Row]:
+                   hi: Bound = None, reverse: bool = False, layout: Layout | None = None,
+                   check: Check | None = None) -> Iterator[Row]:
         """pk_rows() through a secondary index, in the index's order. The rows are read a batch
         of entries at a time in one engine call; the first batches are small, so that a LIMIT
         above reads little more than it needs."""
+        return chain.from_iterable(self._index_batches(txn, index, equal, lo, hi, reverse, layout, check))
+
+    def _index_batches(self, txn: Transaction, index: IndexEntry, equal: Sequence[Any], lo: Bound, hi: Bound,
+                       reverse: bool, layout: Layout | None, check: Check | None) -> Iterator[list[Row]]:
         start, stop = _bounds(index[2], equal, lo, hi)
         entries = txn.scan(start, stop, reverse)
-        keyed = self.reader.decode_keyed
+        found = self.reader.decode_found
         batch = 8
+        read = 0
         while True:
             keys = [rowkey for _, rowkey in islice(entries, batch)]
             if not keys:
                 return
-            for rowkey, data in zip(keys, txn.multi_get(keys)):
-                if data is not None:
-                    yield keyed(data, rowkey, layout)
+            yield found(keys, txn.multi_get(keys), layout)
             if len(keys) < batch:
                 return
+            read += len(keys)
+            if check is not None and read >= _CHECK_EVERY:
+                read = 0
+                check()
             batch = min(batch * 4, 512)
 
     # -- whole tables for DDL: every committed row (and our own), whatever the snapshot; DDL

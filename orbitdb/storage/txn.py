@@ -429,7 +429,10 @@ class Transaction:
     def scan(self, start: bytes, stop: bytes, reverse: bool = False) -> Iterator[tuple[bytes, bytes]]:
         if self.reads is not None:
             self.reads.ranges.append((start, stop))
-        return self._merged(self.store.engine.items(start, stop, reverse, self.snapshot), start, stop, reverse)
+        items = self.store.engine.items(start, stop, reverse, self.snapshot)
+        if not self.writes:
+            return items  # type: ignore[no-any-return]
+        return self._merged(items, start, stop, reverse)
 
     def scan_latest(self, start: bytes, stop: bytes, reverse: bool = False) -> Iterator[tuple[bytes, bytes]]:
         """Rows as the newest committed state has them, with our own writes: what a

@@ -104,8 +104,9 @@ class TableScan(Plan):
             if row is not None and (flt is None or flt(row)):
                 yield row
             return
+        check = ctx.check
         if self.mode == "seq":
-            it = acc.rows(txn, self.reverse)
+            it = acc.rows(txn, self.reverse, check=check)
         else:
             equal = [f(()) for f in self.key_fns]
             if None in equal:
@@ -122,15 +123,11 @@ class TableScan(Plan):
                     if hi[0] is None:
                         return
             if self.mode == "index":
-                it = acc.index_rows(txn, self.index, equal, lo, hi, self.reverse)
+                it = acc.index_rows(txn, self.index, equal, lo, hi, self.reverse, check=check)
             else:
-                it = acc.pk_rows(txn, equal, lo, hi, self.reverse)
-        check = ctx.check
-        for n, row in enumerate(it, 1):
-            if n & 4095 == 0:
-                check()
-            if flt is None or flt(row):
-                yield row
+                it = acc.pk_rows(txn, equal, lo, hi, self.reverse, check=check)
+        # the rows in C loops (storage calls check() every few thousand of them)
+        yield from (it if flt is None else filter(flt, it))
 
     def explain(self) -> list[tuple[str, list[Plan]]]:
         t = self.access.table
