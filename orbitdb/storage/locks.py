@@ -149,14 +149,16 @@ class LockManager:
         the others (the caller acquires them one at a time, waiting as acquire does). A batch
         of inserts takes its write intents so."""
         assert mode == ACCESS_EXCLUSIVE
-        busy: list[Tag] = []
+        wanted = dict.fromkeys(tags, owner)
         with self._cond:
-            locks = self._locks
             intents = self._intents
-            for tag in tags:
-                if tag in locks or intents.setdefault(tag, owner) != owner:
-                    busy.append(tag)
-        return busy
+            taken = wanted.keys() & intents.keys()
+            taken |= wanted.keys() & self._locks.keys()
+            if taken:
+                for tag in taken:
+                    del wanted[tag]
+            intents.update(wanted)
+        return [tag for tag in tags if tag in taken] if taken else []
 
     def _promote(self, tag: Tag) -> _Lock:
         """The write intent on tag as a _Lock (another owner asks for it). The mutex is held."""

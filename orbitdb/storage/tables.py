@@ -260,9 +260,9 @@ class TableAccess:
         """Inserts new rows in one go: every key and entry encoded, the primary key and unique
         entries locked (intents: their write intents, so a concurrent inserter of the same key
         is waited for) and looked up in the newest committed state in one engine call, then
-        everything written. Returns -1, or the position of the first row whose key or unique
-        values another row holds (in the batch or stored): then nothing is written. rowids: the
-        hidden row ids of a table without a primary key."""
+        everything written. Returns -1, or the position of a row whose key or unique values
+        another row holds (in the batch or stored): then nothing is written. rowids: the hidden
+        row ids of a table without a primary key."""
         prefix = self.prefix
         rows = rows if isinstance(rows, list) else list(rows)
         if self.pk_idx:
@@ -282,6 +282,8 @@ class TableAccess:
             entry_values.extend(keys)
         if claims:
             first = _first_repeated(claims)
+            if first >= 0:
+                return first
             claimed = [k for _, k in claims]
             if intents:
                 txn.lock_writes(claimed)

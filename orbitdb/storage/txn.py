@@ -506,7 +506,8 @@ class Transaction:
         bit = 1 << ACCESS_EXCLUSIVE
         held = self.held
         tags = [_INTENT + k for k in keys]  # write_intent_tag() of each key
-        todo = [t for t in tags if not held.get(t, 0) & bit]
+        # (a write intent is held ACCESS EXCLUSIVE or not at all)
+        todo = [t for t in tags if t not in held] if held else tags
         busy = self.store.locks.acquire_free(todo, self.owner, ACCESS_EXCLUSIVE)
         if busy:
             waiting = set(busy)
