@@ -332,6 +332,33 @@ class TableWriter:
         self.access.insert(txn, rowkey, row)
         return rowkey, row
 
+    def insert_batch(self, ctx: ExecContext, rows: list[Row]) -> bool:
+        """Inserts rows as insert() would one by one, in one go (one unique check in the engine,
+        one write), when every row goes in; False when a row fails (a NULL, a CHECK, a foreign
+        key, a key another row holds): then nothing is written, and inserting the rows one by one
+        gives the error of the row that has it. Not for SERIALIZABLE transactions."""
+        txn = ctx.txn
+        assert txn is not None and txn.reads is None
+        try:
+            if self.not_null:
+                columns = list(zip(*rows))
+                if any(None in columns[i] for i in self.not_null):
+                    return False
+            if self.checks:
+                for row in rows:
+                    self.validate(row)
+            if self.fks_out:
+                for row in rows:
+                    self.check_fks_out(ctx, row, None)
+        except Exception:  # noqa: BLE001 - whatever a row raises, inserting it alone raises it in its place
+            return False
+        rowids = None
+        if not self.access.pk_idx:
+            next_rowid = ctx.session.store.next_rowid
+            oid = self.table.oid
+            rowids = [next_rowid(oid) for _ in rows]
+        return self.access.insert_many(txn, rows, rowids, self.intents_needed(txn)) < 0
+
     def update(self, ctx: ExecContext, key: bytes, old: Row, new: Row) -> tuple[bytes, Row]:
         self.validate(new)
         txn = ctx.txn

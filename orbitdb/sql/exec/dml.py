@@ -213,24 +213,9 @@ class CompiledInsert(Compiled):
                 if cast is not None:
                     col = [None if v is None else cast(v) for v in col]
                 columns.append(col)
-            for i in w.not_null:
-                if None in columns[i]:
-                    return False
-            rows = list(zip(*columns))
-            if w.checks:
-                for row in rows:
-                    w.validate(row)
-            if w.fks_out:
-                for row in rows:
-                    w.check_fks_out(ctx, row, None)
         except Exception:  # noqa: BLE001 - whatever a row raises, running it alone raises it in its place
             return False
-        rowids = None
-        if not w.access.pk_idx:
-            next_rowid = ctx.session.store.next_rowid
-            oid = self.table.oid
-            rowids = [next_rowid(oid) for _ in rows]
-        return w.access.insert_many(txn, rows, rowids, w.intents_needed(txn)) < 0
+        return w.insert_batch(ctx, list(zip(*columns)))
 
     def _compile_conflict(self, planner: Planner, table: TableDef, alias: str, rt: Runtime) -> None:
         c = self.conflict
@@ -320,7 +305,11 @@ class CompiledInsert(Compiled):
         count = 0
         touched: set[bytes] = set()
         ret = self.returning
-        for row in produced:
+        rest: list[list[Any]] = produced
+        if self.arbiter is None and ret is None and len(produced) > 1 and ctx.txn is not None \
+                and ctx.txn.reads is None:
+            count, rest = self._insert_batches(ctx, produced)
+        for row in rest:
             ctx.check()
             t = tuple(row)
             if self.arbiter is None:
@@ -338,6 +327,17 @@ class CompiledInsert(Compiled):
             return Result(f"INSERT 0 {count}", ret[1], out_rows, count)
         return Result(f"INSERT 0 {count}", None, [], count)
 
+
+    def _insert_batches(self, ctx: ExecContext, produced: list[list[Any]]) -> tuple[int, list[list[Any]]]:
+        """Rows of INSERT ... SELECT or a VALUES list inserted a batch at a time, until a batch
+        has a row that fails: (how many went in, the rows from that batch on, to insert one by
+        one)."""
+        w = self.writer
+        for start in range(0, len(produced), _BATCH_ROWS):
+            ctx.check()
+            if not w.insert_batch(ctx, [tuple(r) for r in produced[start: start + _BATCH_ROWS]]):
+                return start, produced[start:]
+        return len(produced), []
 
     def _insert_or_resolve(self, ctx: ExecContext, t: Row, touched: set[bytes]) -> tuple[bytes, Row] | None:
         """INSERT ... ON CONFLICT for one row: the inserted or updated row, or None when
