@@ -136,8 +136,13 @@ class WriteSet:
 
     def sorted_chunks(self, chunk: int = 8192) -> Iterator[list[tuple[bytes, bytes | None]]]:
         """Every write once, in key order, in lists of up to chunk (key, value or None): what a
-        commit writes. The recent writes are frozen first; the runs of each prefix are merged
-        as they are read."""
+        commit writes. Without frozen runs that is the dict of writes sorted once; else the
+        recent writes are frozen first and the runs of each prefix merged as they are read."""
+        if not self._runs:
+            items = sorted(self._recent.items())  # (no key is UNWRITTEN without an older run)
+            for start in range(0, len(items), chunk):
+                yield items[start: start + chunk]
+            return
         if self._recent:
             self._freeze()
         for prefix in self._prefixes:

@@ -51,6 +51,8 @@ def test_write_set_reads_as_a_dict_of_writes(tiny_thresholds: None, seed: int) -
         assert writes.get_many(every, MISSING) == [model.get(k, MISSING) for k in every]
         expected = sorted(model.items())
         assert list(writes.items()) == expected
+        if rnd.random() < 0.2:  # what a commit reads (it freezes the recent writes when runs exist)
+            assert [kv for chunk in writes.sorted_chunks(3) for kv in chunk] == expected
         assert list(writes) == [k for k, _ in expected]
         lo, hi = sorted([rnd.choice(keys), rnd.choice(keys)])
         assert list(writes.items(lo, hi)) == [(k, v) for k, v in expected if lo <= k < hi]
