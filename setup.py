@@ -75,7 +75,7 @@ def storage_extension(name: str) -> Extension:
     )
 
 
-storage_extensions = [storage_extension(name) for name in ("_keyformat", "_rowformat", "_access")]
+storage_extensions = [storage_extension(name) for name in ("_keyformat", "_rowformat", "_access", "_runs")]
 
 setup(
     # Namespace-aware, so that a subpackage directory without __init__.py is not silently left out.

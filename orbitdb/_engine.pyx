@@ -192,6 +192,25 @@ cdef class WriteBatch:
         if odb_batch_delete(&self.batch, k.s) != ODB_OK:
             raise MemoryError()
 
+    def put_items(self, list items not None):
+        """put() of each (key, value) pair of items, in order (value None: delete())."""
+        cdef Py_ssize_t i
+        cdef int rc
+        for i in range(len(items)):
+            key, value = items[i]
+            if type(key) is not bytes or (value is not None and type(value) is not bytes):
+                if value is None:
+                    self.delete(key)
+                else:
+                    self.put(key, value)
+                continue
+            if value is None:
+                rc = odb_batch_delete(&self.batch, _bytes_slice(key))
+            else:
+                rc = odb_batch_put(&self.batch, _bytes_slice(key), _bytes_slice(value))
+            if rc != ODB_OK:
+                raise MemoryError()
+
     def clear(self):
         odb_batch_clear(&self.batch)
 
@@ -222,6 +241,22 @@ cdef class Ingest:
         rc = odb_ingest_add(self.ig, k.s, vs, 1 if value is None else 0, &err)
         if rc != ODB_OK:
             raise _error(&err)
+
+    def add_items(self, list items not None):
+        """add() of each (key, value) pair of items, in order."""
+        cdef Py_ssize_t i
+        cdef odb_error err
+        cdef int rc
+        for i in range(len(items)):
+            key, value = items[i]
+            if self.ig == NULL or type(key) is not bytes or (value is not None and type(value) is not bytes):
+                self.add(key, value)
+                continue
+            rc = odb_ingest_add(self.ig, _bytes_slice(key),
+                                odb_slice_make(NULL, 0) if value is None else _bytes_slice(value),
+                                1 if value is None else 0, &err)
+            if rc != ODB_OK:
+                raise _error(&err)
 
     def finish(self):
         cdef odb_error err

@@ -361,22 +361,9 @@ class Cursor:
             self._drop_stream()
             if not self.connection.autocommit and not s.in_block:
                 s.begin_block()
-            # rows with the same query text run as one statement (one set-up, one plan)
-            groups: list[tuple[str, list[list[Any]]]] = []
-            for params in seq_of_params:
-                query, values = convert_query(sql, params)
-                if groups and groups[-1][0] == query:
-                    groups[-1][1].append(values)
-                else:
-                    groups.append((query, [values]))
             try:
-                for query, rows in groups:
-                    hints = [_oid_hint(v) for v in rows[0]]
-                    for row in rows[1:]:
-                        for i, v in enumerate(row):
-                            if hints[i] == 0 and v is not None:
-                                hints[i] = _oid_hint(v)
-                    prepared = s.prepare(query, hints)
+                for query, rows in _statement_groups(sql, seq_of_params):
+                    prepared = s.prepare(query, _type_hints(rows))
                     total += s.execute_many(prepared, rows)
             except SqlError as e:
                 raise error_for(e) from None
@@ -489,8 +476,42 @@ class Cursor:
         self.close()
 
 
+def _statement_groups(sql: str, seq_of_params: Sequence[Sequence[Any] | Mapping[str, Any]]
+                      ) -> list[tuple[str, list[Sequence[Any]]]]:
+    """executemany's parameter rows grouped by the statement text they make, in order: rows with
+    the same text run as one statement (one set-up, one plan). Rows of positional parameters
+    all make the same text, and are taken as they are."""
+    rows = seq_of_params if isinstance(seq_of_params, list) else list(seq_of_params)
+    kinds = set(map(type, rows))
+    if rows and (kinds <= {tuple, list} or not any(isinstance(p, Mapping) for p in rows)):
+        text, slots = _cached_template(sql, True)
+        width = len(slots)
+        if set(map(len, rows)) == {width}:
+            return [(text, rows)]  # type: ignore[list-item]
+    groups: list[tuple[str, list[Sequence[Any]]]] = []
+    for params in rows:
+        query, values = convert_query(sql, params)
+        if groups and groups[-1][0] == query:
+            groups[-1][1].append(values)
+        else:
+            groups.append((query, [values]))
+    return groups
+
+
+def _type_hints(rows: list[Sequence[Any]]) -> list[int]:
+    """The parameter types of a group of rows: the first row's, and for a parameter that is
+    NULL or text there, the first later value that says more."""
+    hints = [_oid_hint(v) for v in rows[0]]
+    for i, hint in enumerate(hints):
+        if hint == 0:
+            told = next((v for row in rows if (v := row[i]) is not None and not isinstance(v, str)), None)
+            if told is not None:
+                hints[i] = _oid_hint(told)
+    return hints
+
+
 def _oid_hint(v: Any) -> int:
-    from orbitdb.sql.session.params import param_type
+    from orbitdb.sql.types.params import param_type
 
     return param_type(v).oid if v is not None and not isinstance(v, str) else 0
 

@@ -20,3 +20,5 @@ cdef class RowCodec:
     cdef object _slot(self, Header *h, Py_ssize_t i)
     cdef tuple decode_ptr(self, const char *p, Py_ssize_t n)
     cdef tuple decode_slots_ptr(self, const char *p, Py_ssize_t n, const Py_ssize_t *slots, Py_ssize_t count)
+    cdef tuple decode_row_ptr(self, const char *p, Py_ssize_t n, const Py_ssize_t *slots, Py_ssize_t count,
+                              object key)

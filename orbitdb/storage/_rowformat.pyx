@@ -666,6 +666,35 @@ cdef class RowCodec:
             PyTuple_SET_ITEM(out, i, v)
         return out
 
+    cdef tuple decode_row_ptr(self, const char *p, Py_ssize_t n, const Py_ssize_t *slots, Py_ssize_t count,
+                              object key):
+        """The values of slots[0..count) (every slot in order when slots is NULL; a slot of -1
+        is a column the reader does not need: None, not decoded), then key when it is not
+        None: a scan's row with its row key, made in one tuple."""
+        cdef Header h
+        cdef Py_ssize_t i, slot, width = self.width if slots == NULL else count
+        cdef Py_ssize_t extra = 0 if key is None else 1
+        cdef tuple out = PyTuple_New(width + extra)
+        cdef tuple old = None
+        if n > 0 and p[0] == F_V1:
+            old = self.decode_ptr(p, n)
+        else:
+            _header(p, n, &h)
+        for i in range(width):
+            slot = i if slots == NULL else slots[i]
+            if slot < 0:
+                v = None
+            elif old is not None:
+                v = old[slot]
+            else:
+                v = self._slot(&h, slot)
+            Py_INCREF(v)
+            PyTuple_SET_ITEM(out, i, v)
+        if extra:
+            Py_INCREF(key)
+            PyTuple_SET_ITEM(out, width, key)
+        return out
+
 
 cdef inline int _varint_size(uint64_t v) noexcept:
     cdef int n = 1

@@ -86,6 +86,9 @@ class LockManager:
         self._locks: dict[Tag, _Lock] = {}
         self._counts: dict[tuple[Tag, int, int], int] = {}  # (tag, owner, mode) -> grants beyond the first
         self._waiting: dict[int, _Waiter] = {}
+        # write intents nobody else has asked for: tag -> owner (who holds it ACCESS EXCLUSIVE);
+        # one dict entry each instead of a _Lock, until a second owner asks (_promote)
+        self._intents: dict[bytes, int] = {}
 
     # ---- acquiring ----
     def acquire(
@@ -107,9 +110,16 @@ class LockManager:
         with self._cond:
             lk = self._locks.get(tag)
             if lk is None:
-                lk = self._locks[tag] = _Lock()
-                lk.holders[owner] = bit
-                return GRANTED
+                intents = self._intents
+                if tag in intents:
+                    lk = self._promote(tag)
+                elif mode == ACCESS_EXCLUSIVE and type(tag) is bytes and tag[0] == _WRITE_INTENT:
+                    intents[tag] = owner
+                    return GRANTED
+                else:
+                    lk = self._locks[tag] = _Lock()
+                    lk.holders[owner] = bit
+                    return GRANTED
             conflicts = _conflicts(tag)
             if self._grantable(lk, tag, owner, mode, conflicts, newcomer=True):
                 self._grant(lk, tag, owner, bit, mode)
@@ -134,9 +144,31 @@ class LockManager:
                 self._waiting.pop(owner, None)
             return GRANTED_AFTER_WAIT
 
+    def acquire_free(self, tags: Iterable[Tag], owner: int, mode: int) -> list[Tag]:
+        """Grants mode on each tag nobody holds or awaits, under one hold of the mutex; returns
+        the others (the caller acquires them one at a time, waiting as acquire does). A batch
+        of inserts takes its write intents so."""
+        assert mode == ACCESS_EXCLUSIVE
+        wanted = dict.fromkeys(tags, owner)
+        with self._cond:
+            intents = self._intents
+            taken = wanted.keys() & intents.keys()
+            taken |= wanted.keys() & self._locks.keys()
+            if taken:
+                for tag in taken:
+                    del wanted[tag]
+            intents.update(wanted)
+        return [tag for tag in tags if tag in taken] if taken else []
+
+    def _promote(self, tag: Tag) -> _Lock:
+        """The write intent on tag as a _Lock (another owner asks for it). The mutex is held."""
+        lk = self._locks[tag] = _Lock()
+        lk.holders[self._intents.pop(tag)] = 1 << ACCESS_EXCLUSIVE
+        return lk
+
     def is_free(self, tag: Tag) -> bool:
         """Whether nobody holds or awaits tag (a hint: read without the manager's mutex)."""
-        return tag not in self._locks
+        return tag not in self._locks and tag not in self._intents
 
     def _wait(self, waiter: _Waiter, deadline: float | None, check: Callable[[], None] | None,
               deadlock_timeout: float) -> None:
@@ -219,7 +251,11 @@ class LockManager:
     def release_many(self, owner: int, held: Iterable[tuple[Tag, int]]) -> None:
         """Releases one grant of each mode in each (tag, mask)."""
         with self._cond:
+            intents = self._intents
             for tag, mask in held:
+                if intents.get(tag) == owner:
+                    del intents[tag]
+                    continue
                 mode = 0
                 while mask:
                     if mask & 1:
@@ -230,6 +266,8 @@ class LockManager:
     def _release_locked(self, tag: Tag, owner: int, mode: int) -> None:
         lk = self._locks.get(tag)
         if lk is None:
+            if self._intents.get(tag) == owner:
+                del self._intents[tag]
             return
         key = (tag, owner, mode)
         extra = self._counts.get(key)
@@ -319,6 +357,8 @@ class LockManager:
                             out.append((tag, owner, mode, True))
                 for w in lk.waiters:
                     out.append((tag, w.owner, w.mode, False))
+            for tag, owner in self._intents.items():
+                out.append((tag, owner, ACCESS_EXCLUSIVE, True))
         return out
 
 

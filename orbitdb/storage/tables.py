@@ -1,18 +1,31 @@
-"""Rows and index entries of one table in engine keys: key and row encoding,
-lookups and scans through a transaction, and index maintenance."""
+"""Rows and index entries of one table in engine keys: key and row encoding, lookups and
+scans through a transaction, and index maintenance. Above this module rows are tuples in
+column order and a row is named by its row key, a value the SQL layer only passes back here
+(and to the transaction's row locks): it never builds, reads or orders key or row bytes.
+
+Rows that reads give back carry their row key after the table's columns (a scan's hidden
+column); a Layout names which columns a read decodes."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Sequence
-from itertools import islice
+from collections.abc import Callable, Iterator, Sequence
+from itertools import chain, islice
 from typing import Any
 
-from orbitdb.storage._access import RowReader
+from orbitdb.storage._access import Layout, RowReader, encode_keys, encode_rows, index_entries
 from orbitdb.storage.catalog import IndexDef, TableDef
 from orbitdb.storage.keycodec import encode_key, encode_value
 from orbitdb.storage.keyspace import index_prefix, prefix_end, table_prefix
 from orbitdb.storage.rowcodec import RowCodec, decode_stored
 from orbitdb.storage.txn import Transaction
+
+Row = tuple[Any, ...]
+Check = Callable[[], None]
+_CHECK_EVERY = 4096
+# a bound of a value-bounded scan on the column after the equal ones: (value, inclusive)
+Bound = tuple[Any, bool] | None
+# a secondary index of the table: its definition, its columns' positions, its key prefix
+IndexEntry = tuple[IndexDef, list[int], bytes]
 
 
 class TableAccess:
@@ -38,37 +51,39 @@ class TableAccess:
         self.identity = self.slots == list(range(width))
         names = [c.name for c in table.columns]
         self.pk_idx = [names.index(c) for c in table.primary_key]
-        self.indexes: list[tuple[IndexDef, list[int], bytes]] = [
+        self.indexes: list[IndexEntry] = [
             (ix, [names.index(c) for c in ix.columns], index_prefix(ix.oid)) for ix in table.indexes if not ix.primary
         ]
 
-    def decode(self, data: bytes) -> tuple[Any, ...]:
-        if self.identity:
-            return self.codec.decode(data)  # type: ignore[no-any-return]
-        return self.codec.decode_columns(data, self.slots)  # type: ignore[no-any-return]
+    def decode(self, data: bytes) -> Row:
+        return self.reader.decode(data)  # type: ignore[no-any-return]
 
-    def decode_columns(self, data: bytes, columns: Sequence[int]) -> tuple[Any, ...]:
+    def decode_columns(self, data: bytes, columns: Sequence[int]) -> Row:
         """Only the given logical columns of a stored row, in that order."""
-        return self.codec.decode_columns(data, [self.slots[c] for c in columns])  # type: ignore[no-any-return]
+        return self.reader.decode(data, list(columns))  # type: ignore[no-any-return]
 
-    def encode(self, row: tuple[Any, ...] | list[Any]) -> bytes:
-        if self.identity:
-            return self.codec.encode(row)  # type: ignore[no-any-return]
+    def encode(self, row: Row | list[Any]) -> bytes:
+        return self.codec.encode(row if self.identity else self._physical(row))  # type: ignore[no-any-return]
+
+    def _physical(self, row: Row | list[Any]) -> list[Any]:
+        """A logical row's values by physical slot."""
         phys: list[Any] = [None] * self.width
         for s, v in zip(self.slots, row):
             phys[s] = v
-        return self.codec.encode(phys)  # type: ignore[no-any-return]
+        return phys
 
-    def pk_key(self, pk_values: tuple[Any, ...] | list[Any]) -> bytes:
+    # -- keys: built here only --
+    def pk_key(self, pk_values: Row | list[Any]) -> bytes:
         return self.prefix + encode_key(pk_values)
 
-    def row_key(self, row: tuple[Any, ...] | list[Any], rowid: int | None = None) -> bytes:
+    def row_key(self, row: Row | list[Any], rowid: int | None = None) -> bytes:
+        """The key a row is stored under: its primary key, or the hidden row id given."""
         if self.pk_idx:
             return self.prefix + encode_key([row[i] for i in self.pk_idx])
         assert rowid is not None
         return self.prefix + encode_value(rowid)
 
-    def index_key(self, ix: IndexDef, cols: list[int], prefix: bytes, row: tuple[Any, ...] | list[Any],
+    def index_key(self, ix: IndexDef, cols: list[int], prefix: bytes, row: Row | list[Any],
                   rowkey: bytes) -> bytes:
         vals = [row[i] for i in cols]
         key = prefix + encode_key(vals)
@@ -76,59 +91,227 @@ class TableAccess:
             key += rowkey[len(self.prefix):]
         return key
 
-    # -- reads --
-    def get(self, txn: Transaction, key: bytes) -> tuple[Any, ...] | None:
+    @staticmethod
+    def unique_key(index: IndexEntry, values: Sequence[Any]) -> bytes:
+        """The entry key of values in a unique index (no NULL among them)."""
+        return index[2] + encode_key(values)
+
+    # -- reads: rows with their row key last --
+    def layout(self, needed: Sequence[int] | None = None) -> Layout:
+        """Rows of every column at its position, the row key last; with needed (column
+        positions) only those are decoded and the others are None."""
+        return self.reader.layout(needed)
+
+    def get(self, txn: Transaction, key: bytes) -> Row | None:
+        """The row stored under key as txn sees it (no row key appended)."""
         data = txn.get(key)
         return None if data is None else self.decode(data)
 
-    def get_row(self, txn: Transaction, pk_values: tuple[Any, ...] | list[Any],
-                columns: Sequence[int] | None = None) -> tuple[Any, ...] | None:
+    def get_row(self, txn: Transaction, pk_values: Row | list[Any],
+                columns: Sequence[int] | None = None) -> Row | None:
         """The row with primary key pk_values as txn sees it, or None: the key encoded, read and
         the row decoded in one call (columns: only those logical columns, in that order)."""
         return self.reader.get_row(txn, pk_values, columns)  # type: ignore[no-any-return]
 
+    def point(self, txn: Transaction, pk_values: Row | list[Any], layout: Layout | None = None) -> Row | None:
+        """get_row() with the row key last (a primary-key lookup's row), in one call."""
+        return self.reader.get_keyed(txn, pk_values, layout)  # type: ignore[no-any-return]
+
     def multi_get(self, txn: Transaction, keys: list[bytes],
-                  columns: Sequence[int] | None = None) -> list[tuple[Any, ...] | None]:
+                  columns: Sequence[int] | None = None) -> list[Row | None]:
         """get() of many row keys, read from the engine in one call."""
-        decode = self.decode if columns is None else (lambda data: self.decode_columns(data, columns))
-        return [None if data is None else decode(data) for data in txn.multi_get(keys)]
+        cols = None if columns is None else list(columns)
+        decode = self.reader.decode
+        return [None if data is None else decode(data, cols) for data in txn.multi_get(keys)]
 
-    def scan(self, txn: Transaction, start: bytes | None = None, stop: bytes | None = None,
-             reverse: bool = False) -> Iterator[tuple[bytes, bytes]]:
-        return txn.scan(start or self.prefix, stop or self.stop, reverse)
+    def rows(self, txn: Transaction, reverse: bool = False, layout: Layout | None = None, newest: bool = False,
+             check: Check | None = None) -> Iterator[Row]:
+        """Every row, in primary-key order (or reversed). newest: every committed row (and our
+        own), not the snapshot's: what DDL checks (it holds a lock that keeps writers out).
+        check() runs every few thousand rows (a cancel or a timeout raises there)."""
+        items = txn.scan_latest(self.prefix, self.stop, reverse) if newest else txn.scan(self.prefix, self.stop, reverse)
+        return self.reader.keyed_rows(items, layout, check)  # type: ignore[no-any-return]
 
-    def index_scan(self, txn: Transaction, ix_prefix: bytes, start: bytes, stop: bytes,
-                   reverse: bool = False) -> Iterator[tuple[bytes, bytes]]:
-        """(row key, row data) for index entries in [start, stop). The rows are read a batch of
-        entries at a time in one engine call; the first batches are small, so that a LIMIT
+    def pk_rows(self, txn: Transaction, equal: Sequence[Any], lo: Bound = None, hi: Bound = None,
+                reverse: bool = False, layout: Layout | None = None, check: Check | None = None) -> Iterator[Row]:
+        """Rows whose leading primary-key columns equal `equal` and whose next one lies within
+        lo and hi (no NULL among the values: the caller knows they match nothing)."""
+        start, stop = _bounds(self.prefix, equal, lo, hi)
+        return self.reader.keyed_rows(txn.scan(start, stop, reverse), layout, check)  # type: ignore[no-any-return]
+
+    def index_rows(self, txn: Transaction, index: IndexEntry, equal: Sequence[Any], lo: Bound = None,
+                   hi: Bound = None, reverse: bool = False, layout: Layout | None = None,
+                   check: Check | None = None) -> Iterator[Row]:
+        """pk_rows() through a secondary index, in the index's order. The rows are read a batch
+        of entries at a time in one engine call; the first batches are small, so that a LIMIT
         above reads little more than it needs."""
+        return chain.from_iterable(self._index_batches(txn, index, equal, lo, hi, reverse, layout, check))
+
+    def _index_batches(self, txn: Transaction, index: IndexEntry, equal: Sequence[Any], lo: Bound, hi: Bound,
+                       reverse: bool, layout: Layout | None, check: Check | None) -> Iterator[list[Row]]:
+        start, stop = _bounds(index[2], equal, lo, hi)
         entries = txn.scan(start, stop, reverse)
+        found = self.reader.decode_found
         batch = 8
+        read = 0
         while True:
             keys = [rowkey for _, rowkey in islice(entries, batch)]
             if not keys:
                 return
-            for rowkey, data in zip(keys, txn.multi_get(keys)):
-                if data is not None:
-                    yield rowkey, data
+            yield found(keys, txn.multi_get(keys), layout)
             if len(keys) < batch:
                 return
+            read += len(keys)
+            if check is not None and read >= _CHECK_EVERY:
+                read = 0
+                check()
             batch = min(batch * 4, 512)
 
-    def scan_latest(self, txn: Transaction, start: bytes | None = None, stop: bytes | None = None
-                    ) -> Iterator[tuple[bytes, bytes]]:
-        """Rows of the newest committed state (with the transaction's own writes)."""
-        return txn.scan_latest(start or self.prefix, stop or self.stop)
+    # -- whole tables for DDL: every committed row (and our own), whatever the snapshot; DDL
+    # holds a lock that keeps other writers out, and works on all rows as PostgreSQL's does --
+    def keyed_rows(self, txn: Transaction) -> Iterator[tuple[bytes, Row]]:
+        """(row key, row) of every row."""
+        decode = self.reader.decode
+        for key, data in txn.scan_latest(self.prefix, self.stop):
+            yield key, decode(data)
 
-    def index_scan_latest(self, txn: Transaction, start: bytes, stop: bytes) -> Iterator[tuple[bytes, bytes]]:
+    def count(self, txn: Transaction) -> int:
+        """How many rows there are (nothing decoded)."""
+        return sum(1 for _ in txn.scan_latest(self.prefix, self.stop))
+
+    def empty(self, txn: Transaction) -> bool:
+        return next(iter(txn.scan_latest(self.prefix, self.stop)), None) is None
+
+    # -- reads of the newest committed state (with the transaction's own writes) --
+    def latest(self, txn: Transaction, key: bytes) -> Row | None:
+        """The newest committed version of the row at key (or our own write)."""
+        data = txn.get_latest(key)
+        return None if data is None else self.decode(data)
+
+    def newest(self, txn: Transaction, key: bytes) -> tuple[Row | None, bool]:
+        """(the row's newest version, or None; whether a transaction wrote it after this
+        statement's snapshot): what a writer works on once it holds the row's lock."""
+        data, changed = txn.newest(key)
+        return (None if data is None else self.decode(data)), changed
+
+    def newest_version(self, txn: Transaction, key: bytes) -> tuple[Row | None, bool, object]:
+        """newest(), and a token that equals another read's token when both read the same
+        stored version of the row."""
+        data, changed = txn.newest(key)
+        return (None if data is None else self.decode(data)), changed, data
+
+    def exists(self, txn: Transaction, key: bytes) -> bool:
+        """Whether txn's snapshot shows a row at key."""
+        return txn.get(key) is not None
+
+    def exists_latest(self, txn: Transaction, key: bytes) -> bool:
+        return txn.get_latest(key) is not None
+
+    def unique_holder(self, txn: Transaction, index: IndexEntry, values: Sequence[Any], lock: bool = False
+                      ) -> bytes | None:
+        """The row key that holds values in a unique index in the newest committed state (or
+        our own writes), or None. lock: take the entry's write intent first, so a concurrent
+        writer of the same values is waited for."""
+        ikey = index[2] + encode_key(values)
+        if lock:
+            txn.lock_write(ikey)
+        return txn.get_latest(ikey)  # type: ignore[return-value]
+
+    def lock_unique(self, txn: Transaction, index: IndexEntry, values: Sequence[Any]) -> None:
+        """The write intent on a unique index entry (of values without NULL)."""
+        txn.lock_write(index[2] + encode_key(values))
+
+    def rows_with_latest(self, txn: Transaction, columns: Sequence[str], values: Sequence[Any]
+                         ) -> Iterator[tuple[bytes, Row]]:
+        """(row key, row) of the newest committed rows (and our own) that may hold values in
+        the named columns: those under a primary-key or index prefix of the columns, else
+        every row. The caller compares the values."""
+        cols = list(columns)
+        if list(self.table.primary_key)[: len(cols)] == cols:
+            start = self.prefix + encode_key(values)
+            items = txn.scan_latest(start, prefix_end(start))
+        else:
+            items = None
+            for ix, _, prefix in self.indexes:
+                if ix.columns[: len(cols)] == cols:
+                    start = prefix + encode_key(values)
+                    items = self._index_latest(txn, start, prefix_end(start))
+                    break
+            if items is None:
+                items = txn.scan_latest(self.prefix, self.stop)
+        decode = self.reader.decode
+        for key, data in items:
+            yield key, decode(data)
+
+    def _index_latest(self, txn: Transaction, start: bytes, stop: bytes) -> Iterator[tuple[bytes, bytes]]:
         for _, rowkey in txn.scan_latest(start, stop):
             data = txn.get_latest(rowkey)
             if data is not None:
                 yield rowkey, data
 
     # -- writes (the caller holds the row lock) --
-    def write_indexes(self, txn: Transaction, row: tuple[Any, ...] | list[Any], rowkey: bytes,
-                      old: tuple[Any, ...] | None) -> None:
+    def insert(self, txn: Transaction, rowkey: bytes, row: Row) -> None:
+        """A new row and its index entries."""
+        txn.put(rowkey, self.encode(row))
+        self.write_indexes(txn, row, rowkey, None)
+
+    def insert_many(self, txn: Transaction, rows: Sequence[Row], rowids: Sequence[int] | None = None,
+                    intents: bool = True) -> int:
+        """Inserts new rows in one go: every key and entry encoded, the primary key and unique
+        entries locked (intents: their write intents, so a concurrent inserter of the same key
+        is waited for) and looked up in the newest committed state in one engine call, then
+        everything written. Returns -1, or the position of a row whose key or unique values
+        another row holds (in the batch or stored): then nothing is written. rowids: the hidden
+        row ids of a table without a primary key."""
+        prefix = self.prefix
+        rows = rows if isinstance(rows, list) else list(rows)
+        if self.pk_idx:
+            keys = encode_keys(prefix, rows, self.pk_idx)
+        else:
+            assert rowids is not None
+            keys = [prefix + encode_value(rowid) for rowid in rowids]
+        values = encode_rows(self.codec, rows if self.identity else [self._physical(r) for r in rows])
+        # (position, key) of every key that must be new: the rows' own (a primary key), unique entries
+        claims: list[tuple[int, bytes]] = list(enumerate(keys)) if self.pk_idx else []
+        entry_keys: list[bytes] = []
+        entry_values: list[bytes] = []
+        for ix, cols, ixprefix in self.indexes:
+            ikeys, unique = index_entries(ixprefix, cols, rows, keys, len(prefix), ix.unique, ix.nulls_distinct)
+            claims.extend([(n, ikeys[n]) for n in unique])
+            entry_keys.extend(ikeys)
+            entry_values.extend(keys)
+        if claims:
+            first = _first_repeated(claims)
+            if first >= 0:
+                return first
+            claimed = [k for _, k in claims]
+            if intents:
+                txn.lock_writes(claimed)
+            for (n, _), found in zip(claims, txn.multi_get_latest(claimed)):
+                if found is not None and (first < 0 or n < first):
+                    first = n
+            if first >= 0:
+                return first
+        txn.put_many(keys + entry_keys, values + entry_values)
+        return -1
+
+    def update(self, txn: Transaction, key: bytes, old: Row, new: Row) -> None:
+        """The row at key changed in place (its key unchanged)."""
+        txn.put(key, self.encode(new))
+        self.write_indexes(txn, new, key, old)
+
+    def move(self, txn: Transaction, key: bytes, old: Row, newkey: bytes, new: Row) -> None:
+        """The row at key stored again under newkey (its primary key changed)."""
+        self.delete_indexes(txn, old, key)
+        txn.delete(key)
+        txn.put(newkey, self.encode(new))
+        self.write_indexes(txn, new, newkey, None)
+
+    def delete(self, txn: Transaction, key: bytes, old: Row) -> None:
+        txn.delete(key)
+        self.delete_indexes(txn, old, key)
+
+    def write_indexes(self, txn: Transaction, row: Row | list[Any], rowkey: bytes, old: Row | None) -> None:
         for ix, cols, prefix in self.indexes:
             new_key = self.index_key(ix, cols, prefix, row, rowkey)
             if old is not None:
@@ -138,6 +321,101 @@ class TableAccess:
                 txn.delete(old_key)
             txn.put(new_key, rowkey)
 
-    def delete_indexes(self, txn: Transaction, row: tuple[Any, ...], rowkey: bytes) -> None:
+    def delete_indexes(self, txn: Transaction, row: Row, rowkey: bytes) -> None:
         for ix, cols, prefix in self.indexes:
             txn.delete(self.index_key(ix, cols, prefix, row, rowkey))
+
+    # -- whole tables and indexes (DDL) --
+    def clear(self, txn: Transaction) -> None:
+        """Deletes every row and every secondary index entry."""
+        for prefix in [self.prefix] + [prefix for _, _, prefix in self.indexes]:
+            delete_range(txn, prefix)
+
+    def clear_index(self, txn: Transaction, index: IndexDef) -> None:
+        """Deletes every entry of one of the table's indexes (a primary key has none)."""
+        if not index.primary:
+            delete_range(txn, index_prefix(index.oid))
+
+    def build_index(self, txn: Transaction, index: IndexDef, check: Check | None = None) -> Row | None:
+        """Writes the entries of every row in a (new or emptied) index. For a unique index,
+        the first row whose values another row already has is returned, and the build stops.
+        check() runs every few thousand rows (it may raise to interrupt the build)."""
+        entry = next(e for e in self.indexes if e[0].oid == index.oid)
+        ix, cols, prefix = entry
+        seen: set[bytes] = set()
+        decode = self.reader.decode
+        for n, (key, data) in enumerate(txn.scan_latest(self.prefix, self.stop), 1):
+            if check is not None and n % _CHECK_EVERY == 0:
+                check()
+            row = decode(data)
+            ikey = self.index_key(ix, cols, prefix, row, key)
+            if ix.unique:
+                if ikey in seen:
+                    return row  # type: ignore[no-any-return]
+                seen.add(ikey)
+            txn.put(ikey, key)
+        return None
+
+    def index_entries(self, rows: Sequence[tuple[bytes, Row]]) -> tuple[dict[bytes, bytes], tuple[IndexDef, Row] | None]:
+        """Every secondary index entry of (row key, row) pairs, and the first (unique index,
+        row) whose values an earlier row has (then the entries are incomplete)."""
+        entries: dict[bytes, bytes] = {}
+        for ix, cols, prefix in self.indexes:
+            for key, r in rows:
+                ikey = self.index_key(ix, cols, prefix, r, key)
+                if ix.unique and ikey in entries:
+                    return entries, (ix, r)
+                entries[ikey] = key
+        return entries, None
+
+
+def _first_repeated(claims: list[tuple[int, bytes]]) -> int:
+    """The position of the first row claiming a key an earlier claim has, or -1."""
+    seen: set[bytes] = set()
+    first = -1
+    for n, key in claims:
+        if key in seen:
+            if first < 0 or n < first:
+                first = n
+        else:
+            seen.add(key)
+    return first
+
+
+def replace_rows(txn: Transaction, old: TableAccess, rows: Sequence[tuple[bytes, Row]], new: TableAccess,
+                 moved: Sequence[tuple[bytes, Row]], entries: dict[bytes, bytes]) -> None:
+    """A table rewrite: rows (as old stores them) are replaced by moved (as new stores them)
+    with the index entries `entries`. Every old entry is removed before any new one is written:
+    a new key may equal the old key of a row not yet moved."""
+    new_keys = {key for key, _ in moved}
+    for key, r in rows:
+        if key not in new_keys:
+            txn.delete(key)
+        for ix, cols, prefix in old.indexes:
+            ikey = old.index_key(ix, cols, prefix, r, key)
+            if ikey not in entries:
+                txn.delete(ikey)
+    for key, r in moved:
+        txn.put(key, new.encode(r))
+    for ikey, rowkey in entries.items():
+        txn.put(ikey, rowkey)
+
+
+def delete_range(txn: Transaction, prefix: bytes) -> None:
+    """Deletes every key under prefix (committed, or our own)."""
+    for key, _ in list(txn.scan_latest(prefix, prefix_end(prefix))):
+        txn.delete(key)
+
+
+def _bounds(prefix: bytes, equal: Sequence[Any], lo: Bound, hi: Bound) -> tuple[bytes, bytes]:
+    """[start, stop) of the keys under prefix whose leading values equal `equal` and whose next
+    value lies within lo and hi."""
+    base = prefix + b"".join([encode_value(v) for v in equal])
+    start, stop = base, prefix_end(base)
+    if lo is not None:
+        enc = base + encode_value(lo[0])
+        start = enc if lo[1] else enc + b"\xff"
+    if hi is not None:
+        enc = base + encode_value(hi[0])
+        stop = enc + b"\xff" if hi[1] else enc
+    return start, stop

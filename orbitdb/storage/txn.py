@@ -47,6 +47,7 @@ __all__ = ["INDEX_PREFIX", "READ_COMMITTED", "REPEATABLE_READ", "ROWID_PREFIX", 
            "TABLE_PREFIX", "Store", "Transaction", "index_prefix", "prefix_end", "table_prefix"]
 
 _ABSENT = object()
+_INTENT = write_intent_tag(b"")  # the prefix of a key's write intent tag
 _EMPTY: dict = {}
 _SEQ_LOG_AHEAD = 32  # values handed out before the sequence state is persisted again
 # a commit writing this much goes straight into a table of its own (Engine.ingest), not through
@@ -95,6 +96,7 @@ class Store:
         self._seq_lock = threading.Lock()
         self._seq_state: dict[int, list[Any]] = {}  # oid -> [last value, is_called, persisted limit]
         self._rowid_state: dict[int, list[int]] = {}
+        self._sizes: dict[bytes, tuple[int, int, int]] = {}  # key prefix -> (commit epoch, entries, bytes)
         # DDL commits are serialised: each merges its catalog changes into the newest catalog
         self.catalog_lock = threading.Lock()
         # serializable commits validate and write one at a time (see serializable.py)
@@ -205,6 +207,23 @@ class Store:
         with self._seq_lock:
             self._seq_state.pop(seq.oid, None)
 
+    def relation_size(self, oid: int, index: bool = False) -> tuple[int, int]:
+        """(entries, bytes of keys and values) of a table's rows (index: an index's entries) in
+        the committed state: a scan of its key range, remembered until the next commit."""
+        prefix = index_prefix(oid) if index else table_prefix(oid)
+        epoch = self.commit_log.epoch
+        hit = self._sizes.get(prefix)
+        if hit is not None and hit[0] == epoch:
+            return hit[1], hit[2]
+        n = size = 0
+        for k, v in self.engine.items(prefix, prefix_end(prefix)):
+            n += 1
+            size += len(k) + len(v)
+        if len(self._sizes) > 4096:
+            self._sizes.clear()
+        self._sizes[prefix] = (epoch, n, size)
+        return n, size
+
     def next_rowid(self, table_oid: int) -> int:
         """Hidden row ids for tables without a primary key; persisted ahead like sequences."""
         with self._seq_lock:
@@ -238,7 +257,10 @@ class Transaction:
         self.temp = temp
         self.isolation = isolation
         self.read_only = read_only
-        self.snapshot: Snapshot | None = None
+        self._snapshot: Snapshot | None = None
+        # an autocommitted statement's snapshot is taken once its locks are held (settle_statement),
+        # or at its first read: not at all when the statement reads once (see settle_statement)
+        self._snapshot_pending = False
         self.writes: WriteSet | dict = _EMPTY  # a WriteSet once something is written
         self.undo: list[tuple[bytes, Any]] = []
         self.held: dict[Tag, int] = {}  # tag -> mask of modes this transaction holds
@@ -261,26 +283,55 @@ class Transaction:
     def snapshot_per_statement(self) -> bool:
         return self.isolation not in (REPEATABLE_READ, SERIALIZABLE)
 
+    @property
+    def snapshot(self) -> Snapshot | None:
+        """What reads see: None reads the newest committed state."""
+        if self._snapshot_pending:
+            self._snapshot_pending = False
+            self._snapshot = self.store.engine.snapshot()
+            self.snapshot_epoch = self.store.commit_log.epoch
+        return self._snapshot
+
     # -- statement boundaries --
     def begin_statement(self) -> None:
-        if self.snapshot is not None and not self.snapshot_per_statement:
+        if self._snapshot is not None and not self.snapshot_per_statement:
             self.refresh_catalog()
             return
-        if self.snapshot is None and self.isolation == SERIALIZABLE:
+        if self._snapshot is None and self.isolation == SERIALIZABLE:
             self.store.commit_log.register(self.id)
             self._take_snapshot()
             self.epoch = self.store.commit_log.set_epoch(self.id)
             self.reads = ReadSet()
+        elif self.single_statement and self._snapshot is None:
+            # READ COMMITTED or REPEATABLE READ, the transaction's only statement: its snapshot
+            # waits for settle_statement (or the first read)
+            self._snapshot_pending = True
+            self.refresh_catalog()
         else:
             self._take_snapshot()
+
+    def settle_statement(self, reads_once: bool = False) -> bool:
+        """After a statement's relation locks are taken and before it runs: the snapshot of an
+        autocommitted statement is taken now, with the catalog of the same moment (as PostgreSQL
+        takes it after the locks). A statement that reads once (one engine call: a primary-key
+        lookup) takes none: that call reads the newest committed state whole, which is what a
+        snapshot taken just before it would show. True if the catalog changed (the statement
+        is compiled again)."""
+        if not self._snapshot_pending:
+            return self.refresh_catalog()
+        self._snapshot_pending = False
+        if reads_once:
+            return self.refresh_catalog()
+        return self._take_snapshot()
 
     def _take_snapshot(self) -> bool:
         """A new snapshot and the catalog of the same moment: DDL commits its data and installs
         its catalog under the catalog lock, so no statement sees one without the other. True
         if the catalog changed."""
-        old = self.snapshot
+        old = self._snapshot
+        self._snapshot_pending = False
         with self.store.catalog_lock:
-            self.snapshot = self.store.engine.snapshot()
+            self._snapshot = self.store.engine.snapshot()
             self.snapshot_epoch = self.store.commit_log.epoch
             changed = self.refresh_catalog()
         if old is not None:
@@ -346,6 +397,18 @@ class Transaction:
                 out[i] = v
         return out
 
+    def multi_get_latest(self, keys: list[bytes]) -> list[bytes | None]:
+        """get_latest() of many keys, the engine's part in one call."""
+        writes = self.writes
+        if not writes:
+            return self.store.engine.multi_get(keys)  # type: ignore[no-any-return]
+        out: list[Any] = writes.get_many(keys, _ABSENT)  # type: ignore[union-attr]
+        todo = [i for i, v in enumerate(out) if v is _ABSENT]
+        if todo:
+            for i, v in zip(todo, self.store.engine.multi_get([keys[i] for i in todo])):
+                out[i] = v
+        return out
+
     def get_latest(self, key: bytes) -> bytes | None:
         """The newest committed version (or our own write): what a writer works on once
         it holds the row's lock."""
@@ -366,7 +429,10 @@ class Transaction:
     def scan(self, start: bytes, stop: bytes, reverse: bool = False) -> Iterator[tuple[bytes, bytes]]:
         if self.reads is not None:
             self.reads.ranges.append((start, stop))
-        return self._merged(self.store.engine.items(start, stop, reverse, self.snapshot), start, stop, reverse)
+        items = self.store.engine.items(start, stop, reverse, self.snapshot)
+        if not self.writes:
+            return items  # type: ignore[no-any-return]
+        return self._merged(items, start, stop, reverse)
 
     def scan_latest(self, start: bytes, stop: bytes, reverse: bool = False) -> Iterator[tuple[bytes, bytes]]:
         """Rows as the newest committed state has them, with our own writes: what a
@@ -422,7 +488,7 @@ class Transaction:
         """READ COMMITTED: a statement that waited for a relation lock reads what committed
         meanwhile, as PostgreSQL takes the statement's snapshot after its locks. True if the
         catalog changed."""
-        if self.snapshot_per_statement and self.snapshot is not None:
+        if self.snapshot_per_statement and (self._snapshot is not None or self._snapshot_pending):
             return self._take_snapshot()
         return self.refresh_catalog()
 
@@ -434,6 +500,26 @@ class Transaction:
         """A write intent on key: concurrent writers of the same key (unique checks
         included) wait for this transaction to end."""
         self.lock(write_intent_tag(key), ACCESS_EXCLUSIVE)
+
+    def lock_writes(self, keys: list[bytes]) -> None:
+        """lock_write() of many keys: those nobody holds are granted in one call."""
+        bit = 1 << ACCESS_EXCLUSIVE
+        held = self.held
+        tags = [_INTENT + k for k in keys]  # write_intent_tag() of each key
+        # (a write intent is held ACCESS EXCLUSIVE or not at all)
+        todo = [t for t in tags if t not in held] if held else tags
+        busy = self.store.locks.acquire_free(todo, self.owner, ACCESS_EXCLUSIVE)
+        if busy:
+            waiting = set(busy)
+            granted = [t for t in todo if t not in waiting]
+        else:
+            granted = todo
+        # a write intent is only ever held ACCESS EXCLUSIVE: nothing else to merge into held
+        held.update(dict.fromkeys(granted, bit))
+        if self.savepoints:
+            self.held_log.extend([(t, ACCESS_EXCLUSIVE) for t in granted])
+        for tag in busy:
+            self.lock(tag, ACCESS_EXCLUSIVE)
 
     def lock_relation(self, oid: int, mode: int, policy: int = WAIT, busy_message: str = "could not obtain lock"
                       ) -> int:
@@ -465,6 +551,21 @@ class Transaction:
 
     def delete(self, key: bytes) -> None:
         self.put(key, None)
+
+    def put_many(self, keys: list[bytes], values: list[bytes]) -> None:
+        """put() of many keys (each once). Not for SERIALIZABLE transactions, whose writes are
+        checked one by one."""
+        assert self.reads is None
+        if self.writes is _EMPTY:
+            self.writes = WriteSet()
+        writes = self.writes
+        if self.savepoints:
+            self.undo.extend([(k, writes.get(k, _ABSENT)) for k in keys])
+        writes.update_many(keys, values)  # type: ignore[union-attr]
+
+    def delete_sequence_state(self, oid: int) -> None:
+        """A dropped sequence's stored state goes with this transaction."""
+        self.delete(sequence_key(oid))
 
     def _check_pivot(self, key: bytes) -> None:
         log = self.store.commit_log
@@ -583,18 +684,16 @@ class Transaction:
         writes = self.writes
         if not self.catalog_modified and isinstance(writes, WriteSet) and writes.data_bytes >= INGEST_BYTES:
             with store.engine.ingest() as ingest:  # one atomic, durable write (sync or not)
-                for key, value in writes.items():
-                    ingest.add(key, value)
+                for chunk in writes.sorted_chunks():
+                    ingest.add_items(chunk)
             epoch = store.commit_log.committed(writes, self.reads)
             if self.moved:
                 store.moves.record(self.moved, epoch)
             return
         batch = WriteBatch()
-        for key, value in writes.items():
-            if value is None:
-                batch.delete(key)
-            else:
-                batch.put(key, value)
+        if isinstance(writes, WriteSet):
+            for chunk in writes.sorted_chunks():
+                batch.put_items(chunk)
         if not self.catalog_modified:
             store.engine.write(batch, sync=sync)
             epoch = store.commit_log.committed(self.writes, self.reads)
@@ -646,9 +745,10 @@ class Transaction:
         if self.done:
             return
         self.done = True
-        if self.snapshot is not None:
-            self.snapshot.release()
-            self.snapshot = None
+        self._snapshot_pending = False
+        if self._snapshot is not None:
+            self._snapshot.release()
+            self._snapshot = None
         if self.reads is not None:
             self.store.commit_log.unregister(self.id)
             self.reads = None

@@ -1,13 +1,16 @@
 """A transaction's own writes, kept compact: key -> value bytes, or None for a deletion, read
 back in key order.
 
-The newest writes sit in a SortedDict. Past RECENT_ENTRIES they are frozen into sorted runs:
-the keys in a list, the values in one bytearray with their end offsets in an array, so that a
-row costs its bytes and a few words instead of two Python objects and a dict entry (a 50 MB
-COPY holds about 1.4 times its encoded rows, not 2.5). Runs are grouped by key prefix (the
-table or index a key belongs to); writes in increasing key order (a COPY, serial keys) extend
-the last run of their prefix, others start a new run, merged with the previous one when they
-grow to a similar size, so a prefix has a few runs and a lookup a few bisections.
+The newest writes sit in a plain dict; their keys are sorted only when a range read needs them
+in order (and then only the keys added since, merged into the sorted list), and once more when
+they are frozen. Past RECENT_ENTRIES they are frozen into sorted runs (orbitdb/storage/_runs.pyx):
+the keys in a list, the values end to end in one buffer with their end offsets, so that a row
+costs its bytes and a few words instead of two Python objects and a dict entry (a 50 MB COPY
+holds about 1.4 times its encoded rows, not 2.5). Runs are grouped by key prefix (the table or
+index a key belongs to); writes in increasing key order (a COPY, serial keys) extend the last
+run of their prefix, others start a new run, merged with the previous one when they grow to a
+similar size, so a prefix has a few runs and a lookup a few bisections. A commit reads every
+write back in key order, the runs of each prefix merged in one C loop.
 
 Newer writes shadow older ones. A write taken back by a rollback to a savepoint leaves an
 UNWRITTEN marker where an older run holds the key."""
@@ -16,83 +19,28 @@ from __future__ import annotations
 
 import bisect
 import heapq
-from array import array
 from collections.abc import Iterator
 
-from sortedcontainers import SortedDict
+from orbitdb.storage._runs import DELETED as _DELETED
+from orbitdb.storage._runs import UNWRITTEN as _UNWRITTEN
+from orbitdb.storage._runs import VALUE as _VALUE
+from orbitdb.storage._runs import Run, build, lookup, merged, merged_items
 
 RECENT_ENTRIES = 32768  # writes kept as Python objects before they are frozen into a run
 _PREFIX = 5  # a kind byte and an oid: the keys of one table or one index
-_VALUE, _DELETED, _UNWRITTEN = 0, 1, 2
-_UNWRITTEN_MARK = object()  # in the SortedDict: the key is not written, whatever older runs say
+_UNWRITTEN_MARK = object()  # in the recent writes: the key is not written, whatever older runs say
 _MISSING = object()
-
-
-class _Run:
-    """Sorted entries of one key prefix: keys, kinds, and values end to end."""
-
-    __slots__ = ("ends", "keys", "kinds", "values")
-
-    def __init__(self) -> None:
-        self.keys: list[bytes] = []
-        self.kinds = bytearray()
-        self.values = bytearray()
-        self.ends = array("Q")
-
-    def __len__(self) -> int:
-        return len(self.keys)
-
-    def append(self, key: bytes, kind: int, value: bytes | None) -> None:
-        self.keys.append(key)
-        self.kinds.append(kind)
-        if value is not None:
-            self.values += value
-        self.ends.append(len(self.values))
-
-    def entry(self, i: int) -> tuple[int, bytes | None]:
-        kind = self.kinds[i]
-        if kind != _VALUE:
-            return kind, None
-        start = self.ends[i - 1] if i else 0
-        return kind, bytes(self.values[start : self.ends[i]])
-
-    def find(self, key: bytes) -> int:
-        """The index of key, or -1."""
-        i = bisect.bisect_left(self.keys, key)
-        return i if i < len(self.keys) and self.keys[i] == key else -1
-
-    def span(self, start: bytes, stop: bytes) -> range:
-        return range(bisect.bisect_left(self.keys, start), bisect.bisect_left(self.keys, stop))
-
-
-def _merged_run(older: _Run, newer: _Run, keep_unwritten: bool) -> _Run:
-    """One run of both, the newer entry of a key winning; UNWRITTEN markers are dropped when
-    no older run is left for them to shadow."""
-    out = _Run()
-    i = j = 0
-    n, m = len(older), len(newer)
-    while i < n or j < m:
-        if j >= m or (i < n and older.keys[i] < newer.keys[j]):
-            run, k = older, i
-            i += 1
-        else:
-            run, k = newer, j
-            if i < n and older.keys[i] == newer.keys[j]:
-                i += 1  # shadowed
-            j += 1
-        kind, value = run.entry(k)
-        if kind == _UNWRITTEN and not keep_unwritten:
-            continue
-        out.append(run.keys[k], kind, value)
-    return out
 
 
 class WriteSet:
     """Key -> bytes (a value) or None (a deletion), in key order."""
 
     def __init__(self) -> None:
-        self._recent: SortedDict = SortedDict()
-        self._runs: dict[bytes, list[_Run]] = {}  # prefix -> runs, oldest first
+        self._recent: dict[bytes, object] = {}
+        self._sorted: list[bytes] = []  # keys of _recent in order, but for _added (and after _resort)
+        self._added: list[bytes] = []  # keys new to _recent since _sorted was made
+        self._resort = False  # a key left _recent: _sorted is made again from scratch
+        self._runs: dict[bytes, list[Run]] = {}  # prefix -> runs, oldest first
         self._prefixes: list[bytes] = []  # sorted
         self.data_bytes = 0  # keys and values written (a measure of what a commit writes)
 
@@ -101,9 +49,26 @@ class WriteSet:
 
     # -- writes --
     def __setitem__(self, key: bytes, value: bytes | None) -> None:
-        self._recent[key] = value
+        recent = self._recent
+        n = len(recent)
+        recent[key] = value
+        if len(recent) != n:
+            self._added.append(key)
         self.data_bytes += len(key) + (len(value) if value is not None else 0)
-        if len(self._recent) >= RECENT_ENTRIES:
+        if len(recent) >= RECENT_ENTRIES:
+            self._freeze()
+
+    def update_many(self, keys: list[bytes], values: list[bytes]) -> None:
+        """self[key] = value for each pair (keys distinct), at dict speed."""
+        recent = self._recent
+        n = len(recent)
+        recent.update(zip(keys, values))
+        if len(recent) - n == len(keys):
+            self._added.extend(keys)
+        else:
+            self._resort = True  # some were written before: which ones is not worth finding out
+        self.data_bytes += sum(map(len, keys)) + sum(map(len, values))
+        if len(recent) >= RECENT_ENTRIES:
             self._freeze()
 
     def pop(self, key: bytes, default: object = None) -> object:
@@ -111,8 +76,10 @@ class WriteSet:
         old = self.get(key, _MISSING)
         if key in self._recent:
             del self._recent[key]
+            self._resort = True
         if self._in_runs(key) is not None:
             self._recent[key] = _UNWRITTEN_MARK
+            self._added.append(key)
         return default if old is _MISSING else old
 
     # -- reads --
@@ -124,6 +91,14 @@ class WriteSet:
         if hit is None or hit[0] == _UNWRITTEN:
             return default
         return hit[1]
+
+    def get_many(self, keys: list[bytes], default: object = None) -> list[object]:
+        """get() of each key."""
+        recent = self._recent
+        out = [recent.get(k, _MISSING) for k in keys]
+        if self._runs:
+            lookup(self._runs, keys, out, _MISSING, _PREFIX)
+        return [default if v is _MISSING or v is _UNWRITTEN_MARK else v for v in out]
 
     def __contains__(self, key: bytes) -> bool:
         return self.get(key, _MISSING) is not _MISSING
@@ -147,7 +122,7 @@ class WriteSet:
         sources: list[Iterator[tuple[bytes, int, int, bytes | None]]] = [self._recent_entries(start, stop, reverse)]
         for prefix in self._prefixes_between(start, stop):
             for rank, run in enumerate(reversed(self._runs[prefix]), 1):
-                sources.append(_run_entries(run, lo, stop, reverse, -rank if reverse else rank))
+                sources.append(run.entries(lo, stop, reverse, -rank if reverse else rank))
         last: bytes | None = None
         for key, _, kind, value in heapq.merge(*sources, reverse=reverse):
             if key == last:
@@ -159,11 +134,47 @@ class WriteSet:
     def __iter__(self) -> Iterator[bytes]:
         return (key for key, _ in self.items())
 
+    def sorted_chunks(self, chunk: int = 8192) -> Iterator[list[tuple[bytes, bytes | None]]]:
+        """Every write once, in key order, in lists of up to chunk (key, value or None): what a
+        commit writes. Without frozen runs that is the dict of writes sorted once; else the
+        recent writes are frozen first and the runs of each prefix merged as they are read."""
+        if not self._runs:
+            items = sorted(self._recent.items())  # (no key is UNWRITTEN without an older run)
+            for start in range(0, len(items), chunk):
+                yield items[start: start + chunk]
+            return
+        if self._recent:
+            self._freeze()
+        for prefix in self._prefixes:
+            yield from merged_items(list(reversed(self._runs[prefix])), chunk)
+
+    def _recent_keys(self) -> list[bytes]:
+        """The keys of the recent writes in order."""
+        if self._resort:
+            self._sorted = sorted(self._recent)
+            self._added = []
+            self._resort = False
+        elif self._added:
+            added, self._added = self._added, []
+            if len(added) <= 16:
+                for key in added:
+                    bisect.insort(self._sorted, key)
+            else:
+                self._sorted.extend(added)
+                self._sorted.sort()  # a sorted run and the new keys: merged, not sorted again
+        return self._sorted
+
     def _recent_entries(self, start: bytes | None, stop: bytes | None, reverse: bool
                         ) -> Iterator[tuple[bytes, int, int, bytes | None]]:
         recent = self._recent
-        for key in recent.irange(start, stop, inclusive=(True, False), reverse=reverse):
-            value = recent[key]
+        keys = self._recent_keys()
+        lo = 0 if start is None else bisect.bisect_left(keys, start)
+        hi = len(keys) if stop is None else bisect.bisect_left(keys, stop)
+        for i in range(hi - 1, lo - 1, -1) if reverse else range(lo, hi):
+            key = keys[i]
+            value = recent.get(key, _MISSING)
+            if value is _MISSING:
+                continue  # taken back while this read was under way
             if value is _UNWRITTEN_MARK:
                 yield key, 0, _UNWRITTEN, None
             else:
@@ -177,23 +188,20 @@ class WriteSet:
 
     # -- freezing --
     def _freeze(self) -> None:
-        recent, self._recent = self._recent, SortedDict()
-        run: _Run | None = None
-        prefix = b""
-        for key, value in recent.items():
-            if run is None or key[:_PREFIX] != prefix:
-                if run is not None:
-                    self._add_run(prefix, run)
-                prefix = key[:_PREFIX]
-                run = _Run()
-            if value is _UNWRITTEN_MARK:
-                run.append(key, _UNWRITTEN, None)
-            else:
-                run.append(key, _VALUE if value is not None else _DELETED, value)
-        if run is not None:
-            self._add_run(prefix, run)
+        recent, self._recent = self._recent, {}
+        self._sorted, self._added, self._resort = [], [], False
+        keys = sorted(recent)
+        values = list(map(recent.__getitem__, keys))
+        del recent
+        lo = 0
+        while lo < len(keys):
+            prefix = keys[lo][:_PREFIX]
+            # a key shorter than a prefix is the only one of its "prefix"
+            hi = bisect.bisect_left(keys, _prefix_end(prefix), lo) if len(prefix) == _PREFIX else lo + 1
+            self._add_run(prefix, build(keys[lo:hi], values[lo:hi], _UNWRITTEN_MARK))
+            lo = hi
 
-    def _add_run(self, prefix: bytes, run: _Run) -> None:
+    def _add_run(self, prefix: bytes, run: Run) -> None:
         runs = self._runs.get(prefix)
         if runs is None:
             self._runs[prefix] = [run]
@@ -201,34 +209,24 @@ class WriteSet:
             return
         last = runs[-1]
         if last.keys[-1] < run.keys[0]:
-            _extend(last, run)  # written in key order: the run goes on
+            last.extend(run)  # written in key order: the run goes on
             return
         runs.append(run)
         while len(runs) > 1 and len(runs[-2]) <= 2 * len(runs[-1]):
             newer = runs.pop()
             older = runs.pop()
-            merged = _merged_run(older, newer, keep_unwritten=bool(runs))
-            if merged.keys:
-                runs.append(merged)
+            both = merged(older, newer, bool(runs))
+            if both.keys:
+                runs.append(both)
         if not runs:  # only markers of writes taken back were left
             del self._runs[prefix]
             self._prefixes.remove(prefix)
 
 
-def _extend(run: _Run, more: _Run) -> None:
-    base = len(run.values)
-    run.keys.extend(more.keys)
-    run.kinds += more.kinds
-    run.values += more.values
-    run.ends.extend(end + base for end in more.ends)
-
-
-def _run_entries(run: _Run, start: bytes, stop: bytes | None, reverse: bool, rank: int
-                 ) -> Iterator[tuple[bytes, int, int, bytes | None]]:
-    """A run's entries as (key, rank, kind, value), in key order (or reversed)."""
-    lo = bisect.bisect_left(run.keys, start)
-    hi = len(run.keys) if stop is None else bisect.bisect_left(run.keys, stop)
-    keys = run.keys
-    for i in range(hi - 1, lo - 1, -1) if reverse else range(lo, hi):
-        kind, value = run.entry(i)
-        yield keys[i], rank, kind, value
+def _prefix_end(prefix: bytes) -> bytes:
+    """The smallest key past every key starting with prefix (prefix is not all 0xff)."""
+    p = bytearray(prefix)
+    while p[-1] == 0xFF:
+        p.pop()
+    p[-1] += 1
+    return bytes(p)

@@ -236,8 +236,8 @@ def test_reindex_rebuilds_a_damaged_index(conn: orbitdb.Connection) -> None:
     t = next(x for x in txn.catalog.tables() if x.name == "t")
     access = TableAccess(t)
     ix, cols, prefix = next(e for e in access.indexes if e[0].name == "t_b")
-    key, data = next((k, d) for k, d in access.scan(txn) if access.decode(d)[1] == "y")
-    txn.delete(access.index_key(ix, cols, prefix, access.decode(data), key))
+    key, row = next((k, r) for k, r in access.keyed_rows(txn) if r[1] == "y")
+    txn.delete(access.index_key(ix, cols, prefix, row, key))
     txn.commit()
     assert rows(conn, "SELECT a FROM t WHERE b = 'y'") == []
     conn.cursor().execute("REINDEX INDEX t_b")

@@ -149,7 +149,7 @@ def check_indexes(orbit: Side) -> None:
     try:
         t = next(x for x in txn.catalog.tables() if x.name == "t" and x.schema == "public")
         access = TableAccess(t)
-        rows = [(k, access.decode(d)) for k, d in access.scan(txn)]
+        rows = list(access.keyed_rows(txn))
         if access.pk_idx:
             for k, r in rows:
                 assert access.row_key(r) == k, f"row {r} is not stored under its primary key"

@@ -34,7 +34,12 @@ def test_write_set_reads_as_a_dict_of_writes(tiny_thresholds: None, seed: int) -
         r = rnd.random()
         # mostly a few keys written over and over; sometimes keys in increasing order, as a COPY writes
         key = rnd.choice(keys) if rnd.random() < 0.7 else PREFIXES[0] + b"\xff" + op.to_bytes(2, "big")
-        if r < 0.55:
+        if r < 0.1:  # a batch (executemany): distinct keys, some perhaps written before
+            batch = list(dict.fromkeys([key] + rnd.sample(keys, 3)))
+            values = [b"b%d.%d" % (op, i) for i in range(len(batch))]
+            writes.update_many(batch, values)
+            model.update(zip(batch, values))
+        elif r < 0.55:
             writes[key] = model[key] = b"v%d" % op
         elif r < 0.75:
             writes[key] = model[key] = None
@@ -42,8 +47,12 @@ def test_write_set_reads_as_a_dict_of_writes(tiny_thresholds: None, seed: int) -
             assert writes.pop(key, MISSING) == model.pop(key, MISSING)
         for k in set(keys) | set(model):
             assert writes.get(k, MISSING) == model.get(k, MISSING), (op, k)
+        every = sorted(set(keys) | set(model))
+        assert writes.get_many(every, MISSING) == [model.get(k, MISSING) for k in every]
         expected = sorted(model.items())
         assert list(writes.items()) == expected
+        if rnd.random() < 0.2:  # what a commit reads (it freezes the recent writes when runs exist)
+            assert [kv for chunk in writes.sorted_chunks(3) for kv in chunk] == expected
         assert list(writes) == [k for k, _ in expected]
         lo, hi = sorted([rnd.choice(keys), rnd.choice(keys)])
         assert list(writes.items(lo, hi)) == [(k, v) for k, v in expected if lo <= k < hi]

@@ -46,7 +46,6 @@ from orbitdb.storage.catalog import (
     SequenceDef,
     TableDef,
 )
-from orbitdb.storage.keycodec import encode_key
 from orbitdb.storage.lockmodes import (
     ACCESS_EXCLUSIVE,
     ACCESS_SHARE,
@@ -57,7 +56,6 @@ from orbitdb.storage.lockmodes import (
 from orbitdb.storage.rowcodec import encode_stored
 from orbitdb.storage.tables import TableAccess
 from orbitdb.storage.temp import is_temp_oid
-from orbitdb.storage.txn import SEQUENCE_PREFIX, index_prefix, prefix_end, table_prefix
 
 if TYPE_CHECKING:
     from orbitdb.sql.session.session import Session
@@ -482,8 +480,7 @@ class DDL:
         txn = self.txn
         n = 0
         for row in result.rows:
-            key = access.row_key(row, self.s.store.next_rowid(t.oid))
-            txn.put(key, access.encode(row))
+            access.insert(txn, access.row_key(row, self.s.store.next_rowid(t.oid)), row)
             n += 1
         del cols_out
         return Result(f"SELECT {n}", rowcount=n)
@@ -522,22 +519,12 @@ class DDL:
         return Result("CREATE INDEX")
 
     def build_index(self, t: TableDef, ix: IndexDef) -> None:
-        access = TableAccess(t)
-        names = [c.name for c in t.columns]
-        cols = [names.index(c) for c in ix.columns]
-        prefix = index_prefix(ix.oid)
-        txn = self.txn
-        seen: dict[bytes, tuple[Any, ...]] = {}
-        for key, data in checked(access.scan(txn), self.ctx.check):
-            row = access.decode(data)
-            ikey = access.index_key(ix, cols, prefix, row, key)
-            if ix.unique and ikey in seen:
-                vals = ", ".join(str(row[i]) for i in cols)
-                raise SqlError("23505", f'could not create unique index "{ix.name}"',
-                               detail=f"Key ({', '.join(ix.columns)})=({vals}) is duplicated.")
-            if ix.unique:
-                seen[ikey] = row
-            txn.put(ikey, key)
+        duplicated = TableAccess(t).build_index(self.txn, ix, self.ctx.check)
+        if duplicated is not None:
+            names = [c.name for c in t.columns]
+            vals = ", ".join(str(duplicated[names.index(c)]) for c in ix.columns)
+            raise SqlError("23505", f'could not create unique index "{ix.name}"',
+                           detail=f"Key ({', '.join(ix.columns)})=({vals}) is duplicated.")
 
     def drop_index(self, names: list[exp.Expression], if_exists: bool) -> None:
         for n in names:
@@ -554,8 +541,8 @@ class DDL:
             if con is not None:
                 raise SqlError("2BP01", f'cannot drop index {name} because constraint {con.name} on table {t.name} '
                                f"requires it", hint=f"You can drop constraint {con.name} on table {t.name} instead.")
+            TableAccess(t).clear_index(self.txn, ix)
             t.indexes = [i for i in t.indexes if i.oid != ix.oid]
-            self.delete_prefix(index_prefix(ix.oid))
             self.cat.put(t)
 
     def in_search_path(self, schema: str | None, find: Callable[[str], _Found | None]) -> _Found | None:
@@ -572,10 +559,11 @@ class DDL:
         rewrite_table(self.txn, lambda: self.s.store.next_rowid(new.oid), old, new, self.ctx.check, convert, check,
                       keys_first)
 
-    def delete_prefix(self, prefix: bytes) -> None:
-        txn = self.txn
-        for key, _ in list(txn.scan(prefix, prefix_end(prefix))):
-            txn.delete(key)
+    def clear_index(self, t: TableDef, index_oid: int) -> None:
+        """Deletes the entries of one of t's indexes (before it leaves t's definition)."""
+        ix = next((i for i in t.indexes if i.oid == index_oid), None)
+        if ix is not None:
+            TableAccess(t).clear_index(self.txn, ix)
 
     # ---- drop ----
     def drop(self, node: exp.Drop) -> Result:
@@ -626,7 +614,7 @@ class DDL:
                     c.default = None
                     self.cat.touch(t.oid)
                 self.cat.remove(seq.oid)
-                self.txn.delete(SEQUENCE_PREFIX + seq.oid.to_bytes(8, "big"))
+                self.txn.delete_sequence_state(seq.oid)
                 self.s.store.sequence_reset(seq)
             return Result("DROP SEQUENCE")
         if kind == "SCHEMA":
@@ -675,9 +663,7 @@ class DDL:
                 self.notice(f"drop cascades to view {v.name}")
                 self.drop_table(v, True)
         if t.kind == "r":
-            self.delete_prefix(table_prefix(t.oid))
-            for ix in t.indexes:
-                self.delete_prefix(index_prefix(ix.oid))
+            TableAccess(t).clear(self.txn)
             for seq in self.cat.sequences():
                 if seq.owned_by is not None and seq.owned_by[0] == t.oid:
                     self.cat.remove(seq.oid)
@@ -754,9 +740,8 @@ class DDL:
             # a constant default is every existing row's value without a rewrite (PostgreSQL's
             # "missing value")
             col.missing = encode_stored(col.kind, e.fn(()))
-        if col.not_null and col.missing is None:
-            for _ in TableAccess(t).scan(self.txn):
-                raise SqlError("23502", f'column "{name}" of relation "{t.name}" contains null values')
+        if col.not_null and col.missing is None and not TableAccess(t).empty(self.txn):
+            raise SqlError("23502", f'column "{name}" of relation "{t.name}" contains null values')
         self.validate_new_constraints(t, new_cons)
 
     def alter_drop_column(self, t: TableDef, name: str, if_exists: bool, cascade: bool) -> None:
@@ -800,15 +785,15 @@ class DDL:
             if name in c.columns or (c.kind == "c" and c.check and re.search(r"\b" + re.escape(name) + r"\b",
                                                                                c.check)):
                 if c.index is not None:
+                    self.clear_index(t, c.index)
                     t.indexes = [i for i in t.indexes if i.oid != c.index]
-                    self.delete_prefix(index_prefix(c.index))
                 continue
             keep.append(c)
         t.constraints = keep
         for ix in list(t.indexes):
             if name in ix.columns:
+                self.clear_index(t, ix.oid)
                 t.indexes.remove(ix)
-                self.delete_prefix(index_prefix(ix.oid))
         t.columns = [c for c in t.columns if c.name != name]
         for seq in self.cat.sequences():
             if seq.owned_by == (t.oid, name):
@@ -871,8 +856,8 @@ class DDL:
                 for name, fn in writer.checks:
                     if name != con.name:
                         continue
-                    for key, data in checked(access.scan(self.txn), self.ctx.check):
-                        if fn(access.decode(data) + (key,)) is False:
+                    for row in checked(access.rows(self.txn, newest=True), self.ctx.check):
+                        if fn(row) is False:
                             raise SqlError("23514", f'check constraint "{con.name}" of relation "{t.name}" is '
                                            "violated by some row")
             elif con.kind == "f":
@@ -885,9 +870,9 @@ class DDL:
         writer = TableWriter(Planner(self.s, self.cat, rt), t, rt)
         writer.fks_out = [f for f in writer.fks_out if f[0] is con]
         access = TableAccess(t)
-        for _, data in checked(access.scan(self.txn), self.ctx.check):
+        for row in checked(access.rows(self.txn, newest=True), self.ctx.check):
             try:
-                writer.check_fks_out(self.ctx, access.decode(data), None)
+                writer.check_fks_out(self.ctx, row[:-1], None)
             except SqlError as e:
                 raise SqlError("23503", f'insert or update on table "{t.name}" violates foreign key '
                                f'constraint "{con.name}"', detail=e.detail, schema=t.schema, table=t.name,
@@ -911,9 +896,9 @@ class DDL:
         old = copy.deepcopy(t)
         t.constraints = [c for c in t.constraints if c is not con]
         if con.index is not None:
-            t.indexes = [i for i in t.indexes if i.oid != con.index]
             if con.kind == "u":
-                self.delete_prefix(index_prefix(con.index))
+                self.clear_index(t, con.index)
+            t.indexes = [i for i in t.indexes if i.oid != con.index]
         if con.kind == "p":
             # rows are keyed by the key values until now: store them again under hidden row ids
             t.primary_key = []
@@ -936,8 +921,8 @@ class DDL:
             else:
                 access = TableAccess(t)
                 i = [c.name for c in t.columns].index(name)
-                for _, data in checked(access.scan(self.txn), self.ctx.check):
-                    if access.decode(data)[i] is None:
+                for row in checked(access.rows(self.txn, newest=True), self.ctx.check):
+                    if row[i] is None:
                         raise SqlError("23502", f'column "{name}" of relation "{t.name}" contains null values')
                 col.not_null = True
         elif action.args.get("drop"):
@@ -1315,9 +1300,7 @@ class DDL:
         restart = str(node.args.get("identity") or "").upper() == "RESTART"
         for t in tables:
             assert t is not None
-            self.delete_prefix(table_prefix(t.oid))
-            for ix in t.indexes:
-                self.delete_prefix(index_prefix(ix.oid))
+            TableAccess(t).clear(self.txn)
             if restart:
                 for seq in self.cat.sequences():
                     if seq.owned_by is not None and seq.owned_by[0] == t.oid:
@@ -1809,7 +1792,7 @@ def _rename_index(s: Session, ctx: ExecContext, text: str) -> Result:
     raise SqlError("42P01", f'relation "{old}" does not exist')
 
 
-__all__ = ["Scope", "ddl_statement", "encode_key", "select_into"]
+__all__ = ["Scope", "ddl_statement", "select_into"]
 
 
 

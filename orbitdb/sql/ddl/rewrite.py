@@ -17,7 +17,7 @@ from orbitdb.sql.errors import SqlError
 from orbitdb.sql.interrupts import checked
 from orbitdb.sql.modify.constraints import fmt_value
 from orbitdb.storage.catalog import IndexDef, TableDef
-from orbitdb.storage.tables import TableAccess
+from orbitdb.storage.tables import TableAccess, replace_rows
 from orbitdb.storage.txn import Transaction
 
 Row = tuple[Any, ...]
@@ -34,21 +34,14 @@ def rewrite_table(txn: Transaction, next_rowid: Callable[[], int], old: TableDef
     Returns the number of rows."""
     old_access = TableAccess(old)
     new_access = TableAccess(new)
-    rows = [(key, old_access.decode(data)) for key, data in checked(old_access.scan(txn), interrupt)]
+    rows = list(checked(old_access.keyed_rows(txn), interrupt))
     moved = _new_rows(rows, old_access, new_access, next_rowid, convert, check, keys_first)
-    entries = _index_entries(new_access, moved)
-    new_keys = {key for key, _ in moved}
-    for key, r in checked(rows, interrupt):
-        if key not in new_keys:
-            txn.delete(key)
-        for ix, cols, prefix in old_access.indexes:
-            ikey = old_access.index_key(ix, cols, prefix, r, key)
-            if ikey not in entries:
-                txn.delete(ikey)
-    for key, r in checked(moved, interrupt):
-        txn.put(key, new_access.encode(r))
-    for ikey, rowkey in entries.items():
-        txn.put(ikey, rowkey)
+    entries, duplicated = new_access.index_entries(moved)
+    if duplicated is not None:
+        ix, r = duplicated
+        names = [c.name for c in new.columns]
+        raise _duplicated(new, ix.name, [names.index(c) for c in ix.columns], r)
+    replace_rows(txn, old_access, rows, new_access, moved, entries)
     return len(moved)
 
 
@@ -85,18 +78,6 @@ def _new_rows(rows: list[tuple[bytes, Row]], old_access: TableAccess, new_access
     if null_error is not None:
         raise null_error
     return out
-
-
-def _index_entries(access: TableAccess, rows: list[tuple[bytes, Row]]) -> dict[bytes, bytes]:
-    """Every secondary index entry of the rows; a unique index's duplicate raises 23505."""
-    entries: dict[bytes, bytes] = {}
-    for ix, cols, prefix in access.indexes:
-        for key, r in rows:
-            ikey = access.index_key(ix, cols, prefix, r, key)
-            if ix.unique and ikey in entries:
-                raise _duplicated(access.table, ix.name, cols, r)
-            entries[ikey] = key
-    return entries
 
 
 def _primary_key_name(t: TableDef) -> str:

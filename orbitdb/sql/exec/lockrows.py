@@ -134,7 +134,7 @@ class LockRows(Plan):
                                     f'could not obtain lock on row in relation "{t.access.table.name}"'):
                     keep = False  # SKIP LOCKED
                     break
-                latest, moved = txn.newest(key)
+                latest, moved = t.access.newest(txn, key)
                 if not moved:
                     continue
                 if not per_statement:
@@ -146,11 +146,11 @@ class LockRows(Plan):
                     key = forward  # re-keyed meanwhile: follow the row, as PostgreSQL's update chain
                     txn.lock_row(key, t.mode, t.policy, f'could not obtain lock on row in relation '
                                  f'"{t.access.table.name}"')
-                    latest, _ = txn.newest(key)
+                    latest, _ = t.access.newest(txn, key)
                 if latest is None:
                     keep = False
                     break
-                scan_row = scan_row[: t.start] + t.access.decode(latest) + (key,) + scan_row[t.key_pos + 1:]
+                scan_row = scan_row[: t.start] + latest + (key,) + scan_row[t.key_pos + 1:]
                 changed = True
             if not keep:
                 continue

@@ -14,8 +14,6 @@ from orbitdb.sql.spill.distinct import distinct_rows
 from orbitdb.sql.spill.hashjoin import hash_join
 from orbitdb.sql.spill.setop import counted_setop
 from orbitdb.sql.spill.sort import top_sorted
-from orbitdb.storage.keycodec import encode_key, encode_value
-from orbitdb.storage.txn import prefix_end
 
 if TYPE_CHECKING:
     from orbitdb.sql.expr.aggregates import AggCollector
@@ -94,69 +92,43 @@ class TableScan(Plan):
         self.filter_sql: list[str] = []
         self.reverse = False
 
-    def _bounds(self, ctx: ExecContext, prefix: bytes) -> tuple[bytes, bytes] | None:
-        parts = []
-        for f in self.key_fns:
-            v = f(())
-            if v is None:
-                return None
-            parts.append(encode_value(v))
-        base = prefix + b"".join(parts)
-        start, stop = base, prefix_end(base) if parts else prefix_end(prefix)
-        if self.range is not None:
-            lo, lo_incl, hi, hi_incl = self.range
-            if lo is not None:
-                v = lo(())
-                if v is None:
-                    return None
-                enc = base + encode_value(v)
-                start = enc if lo_incl else enc + b"\xff"
-            if hi is not None:
-                v = hi(())
-                if v is None:
-                    return None
-                enc = base + encode_value(v)
-                stop = enc + b"\xff" if hi_incl else enc
-        return start, stop
-
     def rows(self, ctx: ExecContext) -> Iterator[Row]:
         txn = ctx.txn
         assert txn is not None
         acc = self.access
-        decode = acc.decode
         flt = self.filter
         if self.mode == "pk_point":
             vals = [f(()) for f in self.key_fns]
-            if any(v is None for v in vals):
+            if None in vals:
                 return
-            key = acc.prefix + encode_key(vals)
-            data = txn.get(key)
-            if data is None:
-                return
-            row = decode(data) + (key,)
-            if flt is None or flt(row):
+            row = acc.point(txn, vals)
+            if row is not None and (flt is None or flt(row)):
                 yield row
             return
-        if self.mode == "index":
-            ix_prefix = self.index[2]
-            b = self._bounds(ctx, ix_prefix)
-            if b is None:
-                return
-            it = acc.index_scan(txn, ix_prefix, b[0], b[1], self.reverse)
-        elif self.mode == "pk_range":
-            b = self._bounds(ctx, acc.prefix)
-            if b is None:
-                return
-            it = acc.scan(txn, b[0], b[1], self.reverse)
-        else:
-            it = acc.scan(txn, reverse=self.reverse)
         check = ctx.check
-        for n, (key, data) in enumerate(it, 1):
-            if n & 4095 == 0:
-                check()
-            row = decode(data) + (key,)
-            if flt is None or flt(row):
-                yield row
+        if self.mode == "seq":
+            it = acc.rows(txn, self.reverse, check=check)
+        else:
+            equal = [f(()) for f in self.key_fns]
+            if None in equal:
+                return  # = NULL matches no row
+            lo = hi = None
+            if self.range is not None:
+                lo_fn, lo_incl, hi_fn, hi_incl = self.range
+                if lo_fn is not None:
+                    lo = (lo_fn(()), lo_incl)
+                    if lo[0] is None:
+                        return
+                if hi_fn is not None:
+                    hi = (hi_fn(()), hi_incl)
+                    if hi[0] is None:
+                        return
+            if self.mode == "index":
+                it = acc.index_rows(txn, self.index, equal, lo, hi, self.reverse, check=check)
+            else:
+                it = acc.pk_rows(txn, equal, lo, hi, self.reverse, check=check)
+        # the rows in C loops (storage calls check() every few thousand of them)
+        yield from (it if flt is None else filter(flt, it))
 
     def explain(self) -> list[tuple[str, list[Plan]]]:
         t = self.access.table

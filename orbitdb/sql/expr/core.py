@@ -147,6 +147,17 @@ def coerce(e: E, target: SqlType, ctx: int = IMPLICIT, what: str | None = None) 
     return E(run, target, name=e.name)
 
 
+def value_cast(src: SqlType, target: SqlType, ctx: int = IMPLICIT) -> Callable[[Any], Any] | None:
+    """What coerce() applies to each non-NULL value of a non-constant expression of type src
+    (a parameter once its type is known): None when values are taken as they are."""
+    if src == target or (src.oid == target.oid and target.typmod == -1 and src.elem is None):
+        return None
+    conv = find_cast(src, target, ctx if src.oid != T.UNKNOWN.oid else EXPLICIT)
+    if conv is None:
+        raise cast_error(src, target)
+    return conv  # type: ignore[no-any-return]
+
+
 def unify(a: E, b: E, context: str = "operator") -> tuple[E, E, SqlType]:
     """Brings two operands to a common type for comparison/arithmetic."""
     ta, tb = a.type, b.type

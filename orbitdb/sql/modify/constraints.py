@@ -22,7 +22,6 @@ from orbitdb.sql.types.casts import ASSIGNMENT
 from orbitdb.sql.types.textio import to_text
 from orbitdb.storage.catalog import ConstraintDef, TableDef
 from orbitdb.storage.errors import SerializationFailure
-from orbitdb.storage.keycodec import encode_key
 from orbitdb.storage.lockmodes import (
     ACCESS_EXCLUSIVE,
     EXCLUSIVE,
@@ -33,8 +32,8 @@ from orbitdb.storage.lockmodes import (
     SHARE,
     SHARE_ROW_EXCLUSIVE,
 )
-from orbitdb.storage.tables import TableAccess
-from orbitdb.storage.txn import Transaction, prefix_end
+from orbitdb.storage.tables import IndexEntry, TableAccess
+from orbitdb.storage.txn import Transaction
 
 if TYPE_CHECKING:
     from orbitdb.sql.plan.planner import Planner
@@ -79,12 +78,16 @@ class TableWriter:
         scope = table_scope(table, table.name)
         comp = Compiler(planner, Scope(), rt, where="DEFAULT expressions")
         self.defaults: list[Callable[[Row], Any] | None] = []
+        self.fixed_defaults: list[bool] = []  # the column's default is one value for every row
         for c, t in zip(table.columns, self.types):
             if c.default is not None:
                 node = parse_one("SELECT " + c.default).expressions[0]
-                self.defaults.append(coerce(comp.compile(node), t, 1, f'column "{c.name}"').fn)
+                e = coerce(comp.compile(node), t, 1, f'column "{c.name}"')
+                self.defaults.append(e.fn)
+                self.fixed_defaults.append(e.const)
             else:
                 self.defaults.append(None)
+                self.fixed_defaults.append(True)
         self.not_null = [i for i, c in enumerate(table.columns) if c.not_null]
         ccomp = Compiler(planner, scope, rt, where="check constraints")
         self.checks: list[tuple[str, Callable[[Row], Any]]] = []
@@ -172,23 +175,22 @@ class TableWriter:
         txn = ctx.txn
         assert txn is not None
         intents = self.intents_needed(txn)
-        if self.access.pk_idx and (arbiter is None or self.pk_name in arbiter):
-            key = self.access.row_key(row)
+        acc = self.access
+        if acc.pk_idx and (arbiter is None or self.pk_name in arbiter):
+            key = acc.row_key(row)
             if key != rowkey:
                 if intents:
                     txn.lock_write(key)
-                if txn.get_latest(key) is not None:
+                if acc.exists_latest(txn, key):
                     return self.pk_name, key
-        for ix, cols, prefix in self.unique:
+        for entry in self.unique:
+            ix, cols = entry[0], entry[1]
             if arbiter is not None and ix.name not in arbiter:
                 continue
             vals = [row[i] for i in cols]
-            if any(v is None for v in vals) and ix.nulls_distinct:
+            if ix.nulls_distinct and None in vals:
                 continue
-            ikey = prefix + encode_key(vals)
-            if intents:
-                txn.lock_write(ikey)
-            other = txn.get_latest(ikey)
+            other = acc.unique_holder(txn, entry, vals, intents)
             if other is not None and other != rowkey:
                 return ix.name, other
         return None
@@ -212,18 +214,17 @@ class TableWriter:
         pnames = [c.name for c in parent.columns]
         cols = [pnames[i] for i in pcols]
         if cols == list(parent.primary_key):
-            return _key_share(txn, acc.prefix + encode_key(vals))
-        for ix, icols, prefix in acc.indexes:
+            return _key_share(txn, acc.pk_key(vals))
+        for entry in acc.indexes:
+            ix = entry[0]
             if ix.unique and ix.columns == cols:
-                ikey = prefix + encode_key(vals)
                 while True:
-                    rowkey = txn.get_latest(ikey)
+                    rowkey = acc.unique_holder(txn, entry, vals)
                     if rowkey is None:
                         return False
-                    if _key_share(txn, rowkey) and txn.get_latest(ikey) == rowkey:
+                    if _key_share(txn, rowkey) and acc.unique_holder(txn, entry, vals) == rowkey:
                         return True
-        for key, data in acc.scan_latest(txn):
-            r = acc.decode(data)
+        for key, r in acc.rows_with_latest(txn, [], []):
             if all(r[i] == v for i, v in zip(pcols, vals)) and _key_share(txn, key):
                 return True
         return False
@@ -256,25 +257,11 @@ class TableWriter:
         acc = TableAccess(child)
         cnames = [c.name for c in child.columns]
         cols = [cnames[i] for i in ccols]
-        pk = list(child.primary_key)
         # the newest committed rows, as PostgreSQL's referential checks see them; a row a
         # REPEATABLE READ snapshot does not show is a serialization failure there
-        if pk[: len(cols)] == cols:
-            start = acc.prefix + encode_key(vals)
-            it = acc.scan_latest(txn, start, prefix_end(start))
-        else:
-            it = None
-            for ix, icols, prefix in acc.indexes:
-                if ix.columns[: len(cols)] == cols:
-                    start = prefix + encode_key(vals)
-                    it = acc.index_scan_latest(txn, start, prefix_end(start))
-                    break
-            if it is None:
-                it = acc.scan_latest(txn)
-        for key, data in list(it):
-            r = acc.decode(data)
+        for key, r in list(acc.rows_with_latest(txn, cols, vals)):
             if all(r[i] == v for i, v in zip(ccols, vals)):
-                if not txn.snapshot_per_statement and txn.get(key) is None:
+                if not txn.snapshot_per_statement and not acc.exists(txn, key):
                     # a referencing row our snapshot does not show: PostgreSQL's crosscheck fails
                     raise SerializationFailure("could not serialize access due to concurrent update")
                 yield key, r
@@ -305,10 +292,10 @@ class TableWriter:
             for key, r in refs:
                 if locks:
                     txn.lock_row(key, FOR_UPDATE)
-                    latest = txn.get_latest(key)
+                    latest = cw.access.latest(txn, key)
                     if latest is None:
                         continue
-                    r = cw.access.decode(latest)
+                    r = latest
                 if action == "c" and new is None:
                     cw.delete(ctx, key, r)
                 elif action == "c":
@@ -342,60 +329,81 @@ class TableWriter:
             if other is not None:
                 self.raise_unique(other[0], row)
         self.check_fks_out(ctx, row, None)
-        txn.put(rowkey, self.access.encode(row))
-        self.access.write_indexes(txn, row, rowkey, None)
+        self.access.insert(txn, rowkey, row)
         return rowkey, row
+
+    def insert_batch(self, ctx: ExecContext, rows: list[Row]) -> bool:
+        """Inserts rows as insert() would one by one, in one go (one unique check in the engine,
+        one write), when every row goes in; False when a row fails (a NULL, a CHECK, a foreign
+        key, a key another row holds): then nothing is written, and inserting the rows one by one
+        gives the error of the row that has it. Not for SERIALIZABLE transactions."""
+        txn = ctx.txn
+        assert txn is not None and txn.reads is None
+        try:
+            if self.not_null:
+                columns = list(zip(*rows))
+                if any(None in columns[i] for i in self.not_null):
+                    return False
+            if self.checks:
+                for row in rows:
+                    self.validate(row)
+            if self.fks_out:
+                for row in rows:
+                    self.check_fks_out(ctx, row, None)
+        except Exception:  # noqa: BLE001 - whatever a row raises, inserting it alone raises it in its place
+            return False
+        rowids = None
+        if not self.access.pk_idx:
+            next_rowid = ctx.session.store.next_rowid
+            oid = self.table.oid
+            rowids = [next_rowid(oid) for _ in rows]
+        return self.access.insert_many(txn, rows, rowids, self.intents_needed(txn)) < 0
 
     def update(self, ctx: ExecContext, key: bytes, old: Row, new: Row) -> tuple[bytes, Row]:
         self.validate(new)
         txn = ctx.txn
         assert txn is not None
+        acc = self.access
         newkey = key
         intents = self.intents_needed(txn)
-        if self.access.pk_idx:
-            newkey = self.access.row_key(new)
+        if acc.pk_idx:
+            newkey = acc.row_key(new)
             if intents:
                 txn.lock_write(key)
         if newkey != key:
             if intents:
                 txn.lock_write(newkey)
-            if txn.get_latest(newkey) is not None:
+            if acc.exists_latest(txn, newkey):
                 self.raise_unique(self.pk_name, new)
-        for ix, cols, prefix in self.unique:
+        for entry in self.unique:
+            ix, cols = entry[0], entry[1]
             if [new[i] for i in cols] == [old[i] for i in cols]:
                 continue
             if intents:
-                self._lock_unique_entry(txn, ix, cols, prefix, old)
+                self._lock_unique_entry(txn, entry, old)
             vals = [new[i] for i in cols]
-            if any(v is None for v in vals) and ix.nulls_distinct:
+            if ix.nulls_distinct and None in vals:
                 continue
-            ikey = prefix + encode_key(vals)
-            if intents:
-                txn.lock_write(ikey)
-            other = txn.get_latest(ikey)
+            other = acc.unique_holder(txn, entry, vals, intents)
             if other is not None and other != key:
                 self.raise_unique(ix.name, new)
         self.check_fks_out(ctx, new, old)
         if newkey != key:
             txn.moved[key] = newkey
-            self.access.delete_indexes(txn, old, key)
-            txn.delete(key)
-            txn.put(newkey, self.access.encode(new))
-            self.access.write_indexes(txn, new, newkey, None)
+            acc.move(txn, key, old, newkey, new)
         else:
-            txn.put(key, self.access.encode(new))
-            self.access.write_indexes(txn, new, key, old)
+            acc.update(txn, key, old, new)
         if self.fks_in:
             # after the new row exists, so cascaded children find their new parent
             self.on_parent_change(ctx, old, new)
         return newkey, new
 
-    def _lock_unique_entry(self, txn: Transaction, ix: Any, cols: list[int], prefix: bytes, row: Row) -> None:
+    def _lock_unique_entry(self, txn: Transaction, entry: IndexEntry, row: Row) -> None:
         """A write intent on the unique entry row holds, which this transaction is about to
         remove: an inserter of the same value waits to see whether we commit."""
-        vals = [row[i] for i in cols]
-        if not (any(v is None for v in vals) and ix.nulls_distinct):
-            txn.lock_write(prefix + encode_key(vals))
+        vals = [row[i] for i in entry[1]]
+        if not (entry[0].nulls_distinct and None in vals):
+            self.access.lock_unique(txn, entry, vals)
 
     def delete(self, ctx: ExecContext, key: bytes, old: Row) -> None:
         txn = ctx.txn
@@ -403,12 +411,11 @@ class TableWriter:
         if self.intents_needed(txn):
             if self.access.pk_idx:
                 txn.lock_write(key)
-            for ix, cols, prefix in self.unique:
-                self._lock_unique_entry(txn, ix, cols, prefix, old)
+            for entry in self.unique:
+                self._lock_unique_entry(txn, entry, old)
         if self.fks_in:
             self.on_parent_change(ctx, old, None)
-        txn.delete(key)
-        self.access.delete_indexes(txn, old, key)
+        self.access.delete(txn, key, old)
 
 
 def assignment(e: E, t: SqlType, column: str) -> Callable[[Row], Any]:

@@ -189,6 +189,9 @@ def _text_escape(s: str, delim: str) -> str:
             .replace(delim, "\\" + delim) if delim not in "\\nrt" else s)
 
 
+_BATCH_ROWS = 4096  # rows of a COPY FROM written together
+
+
 class TableCopyIn(CopyIn):
     def __init__(self, session: Session, ctx: ExecContext, writer: TableWriter, col_idx: list[int],
                  opts: CopyOptions, table_name: str) -> None:
@@ -207,6 +210,14 @@ class TableCopyIn(CopyIn):
         self.types = [writer.types[i] for i in col_idx]
         self.pending = ""
         self.done = False
+        # rows parsed, not yet written: written a batch at a time (one unique check, one write),
+        # unless a column left out has a default that changes from row to row (it is evaluated
+        # as its row is inserted) or the transaction is SERIALIZABLE
+        self.rows: list[tuple[Any, ...]] = []
+        given = set(col_idx)
+        txn = ctx.txn
+        self.batching = txn is not None and txn.reads is None and all(
+            writer.fixed_defaults[i] for i in range(len(writer.names)) if i not in given)
 
     def feed(self, data: bytes) -> None:
         self.buffer.extend(data)
@@ -259,12 +270,27 @@ class TableCopyIn(CopyIn):
         return lines
 
     def _process(self, final: bool) -> None:
-        for chunk in self._lines(final):
-            if self.opts.format == "csv":
-                self._csv(chunk)
-            else:
-                for line in chunk if isinstance(chunk, list) else [chunk]:
-                    self._text_line(line)
+        try:
+            for chunk in self._lines(final):
+                if self.opts.format == "csv":
+                    self._csv(chunk)
+                else:
+                    for line in chunk if isinstance(chunk, list) else [chunk]:
+                        self._text_line(line)
+        except SqlError as e:
+            if not e.sqlstate.startswith("57"):  # not a cancel: the rows before the bad one go in first
+                self._write_rows()
+            raise
+        if final:
+            self._write_rows()
+
+    def _write_rows(self) -> None:
+        """Writes the rows parsed so far: as a batch, or one by one when a row of it fails (then
+        the first failing row raises its error)."""
+        rows, self.rows = self.rows, []
+        if rows and not self.writer.insert_batch(self.ctx, rows):
+            for row in rows:
+                self.writer.insert(self.ctx, row)
 
     def _text_line(self, line: str) -> None:
         line = line.removesuffix("\r")
@@ -322,7 +348,12 @@ class TableCopyIn(CopyIn):
         for i in range(len(w.names)):
             if i not in given:
                 row[i] = w.default_value(i)
-        w.insert(self.ctx, tuple(row))
+        if self.batching:
+            self.rows.append(tuple(row))
+            if len(self.rows) >= _BATCH_ROWS:
+                self._write_rows()
+        else:
+            w.insert(self.ctx, tuple(row))
         self.count += 1
         if self.count & 1023 == 0:
             self.ctx.check()
@@ -453,8 +484,7 @@ def copy_statement(s: Session, st: Statement, ctx: ExecContext) -> CopyIn | Copy
             raise SqlError("42501", "COPY from a file is not supported; use COPY FROM STDIN (psql \\copy)")
         writer = TableWriter(planner, table, rt)
         return TableCopyIn(s, ctx, writer, idx, opts, table.name)
-    access = TableAccess(table)
-    scanned = (access.decode(d) for _, d in access.scan(ctx.txn))  # type: ignore[arg-type]
+    scanned = TableAccess(table).rows(ctx.txn)  # type: ignore[arg-type]
     rows = QueryRows((tuple(r[i] for i in idx) for r in scanned), rt, ctx)
     types = [T.parse_type_name(table.columns[i].type) for i in idx]
     return _copy_out(s, rows, types, opts, cols, target)

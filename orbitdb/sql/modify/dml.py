@@ -14,7 +14,7 @@ from orbitdb.sql.errors import SqlError
 from orbitdb.sql.exec.context import ExecContext
 from orbitdb.sql.exec.plans import Filter, Plan
 from orbitdb.sql.expr.compiler import Compiler
-from orbitdb.sql.expr.core import E, Runtime, coerce, ident
+from orbitdb.sql.expr.core import E, Runtime, coerce, ident, value_cast
 from orbitdb.sql.expr.scope import Scope, ScopeColumn
 from orbitdb.sql.modify.constraints import TableWriter, assignment, is_default, table_scope
 from orbitdb.sql.plan.compiled import Compiled, column_of
@@ -26,6 +26,7 @@ from orbitdb.storage.lockmodes import FOR_NO_KEY_UPDATE, FOR_UPDATE, ROW_EXCLUSI
 
 Row = tuple[Any, ...]
 Fn = Callable[[Row], Any]
+_BATCH_ROWS = 4096  # rows of an executemany inserted together
 
 
 def _target(planner: Planner, node: exp.Expression) -> tuple[TableDef, str]:
@@ -87,6 +88,7 @@ class CompiledInsert(Compiled):
         types = self.writer.types
         src = node.args.get("expression")
         self.source_rows: list[list[Fn | None]] | None = None
+        self.batch: list[tuple[int, Fn | None] | tuple[None, Any]] | None = None  # see _batch_plan
         self.source_plan: Plan | None = None
         self.source_conv: list[Fn] = []
         for c in table.columns:
@@ -101,6 +103,7 @@ class CompiledInsert(Compiled):
         elif isinstance(src, exp.Values) and not src.args.get("order") and not src.args.get("limit"):
             comp = Compiler(planner, Scope(), rt, where="VALUES")
             rows: list[list[Fn | None]] = []
+            given: dict[int, int] = {}  # column -> the parameter a one-row VALUES gives it as it is
             for r in src.expressions:
                 items = r.expressions if isinstance(r, exp.Tuple) else [r]
                 if len(items) > len(cols):
@@ -114,9 +117,13 @@ class CompiledInsert(Compiled):
                         continue
                     ci = self.target_idx[j]
                     row.append(assignment(comp.compile(item), types[ci], names[ci]))
+                    if isinstance(item, exp.Parameter) and len(src.expressions) == 1:
+                        number = item.this.name if isinstance(item.this, exp.Expression) else item.this
+                        given[ci] = int(number) - 1
                 row.extend([None] * (len(cols) - len(items)))
                 rows.append(row)
             self.source_rows = rows
+            self.batch = self._batch_plan(given, src.expressions, rt)
         else:
             out = planner.plan_query(src, None, ctes)
             if len(out.columns) > len(cols):
@@ -135,6 +142,80 @@ class CompiledInsert(Compiled):
         self.update_where: Fn | None = None
         if self.conflict is not None:
             self._compile_conflict(planner, table, alias, rt)
+        if self.returning is not None or self.conflict is not None:
+            self.batch = None
+
+    def _batch_plan(self, given: dict[int, int], values: list[exp.Expression], rt: Runtime
+                    ) -> list[tuple[int, Fn | None] | tuple[None, Any]] | None:
+        """How executemany makes a batch of rows of INSERT ... VALUES ($1, $2, ...) without
+        running the statement per row: for each table column, (the parameter giving it, the cast
+        of its values) or (None, its default, one value for every row). None when a row needs
+        more (an expression, a default that changes from row to row)."""
+        from orbitdb.sql.types.casts import ASSIGNMENT
+
+        w = self.writer
+        if len(values) != 1:
+            return None
+        items = values[0].expressions if isinstance(values[0], exp.Tuple) else [values[0]]
+        if any(not isinstance(i, exp.Parameter) and not is_default(i) for i in items):
+            return None
+        plan: list[tuple[int, Fn | None] | tuple[None, Any]] = []
+        for ci, t in enumerate(w.types):
+            k = given.get(ci)
+            if k is not None:
+                plan.append((k, value_cast(rt.param_types[k], t, ASSIGNMENT)))
+            elif w.fixed_defaults[ci]:
+                plan.append((None, w.default_value(ci)))
+            else:
+                return None
+        return plan
+
+    def run_many(self, ctx: ExecContext, param_rows: list[list[Any]], types: list[Any]) -> int:
+        """executemany: inserts the rows of param_rows from the first on, in batches (one engine
+        call for the unique checks, one write), while every row of a batch is sure to go in as
+        one run of the statement would put it; returns how many rows were inserted. A batch in
+        which a row fails (a conversion, a constraint, a key another row holds) is not written:
+        the caller runs the statement for the rows from there on, one at a time, and so gets the
+        error of the row that has it, after the rows before it."""
+        txn = ctx.txn
+        plan = self.batch
+        if plan is None or txn is None or txn.reads is not None or len(param_rows) < 2:
+            return 0
+        read_only_check(ctx, "INSERT")
+        done = 0
+        for start in range(0, len(param_rows), _BATCH_ROWS):
+            ctx.check()
+            chunk = param_rows[start: start + _BATCH_ROWS]
+            if not self._insert_batch(ctx, chunk, types, plan):
+                break
+            done += len(chunk)
+        return done
+
+    def _insert_batch(self, ctx: ExecContext, param_rows: list[list[Any]], types: list[Any],
+                      plan: list[tuple[int, Fn | None] | tuple[None, Any]]) -> bool:
+        from orbitdb.sql.types.params import convert_column
+
+        w = self.writer
+        txn = ctx.txn
+        assert txn is not None
+        if min(map(len, param_rows)) < len(types):
+            return False  # a Bind without all its parameters: the row's own error
+        try:
+            converted: dict[int, list[Any]] = {}
+            columns: list[list[Any]] = []
+            for k, cast in plan:
+                if k is None:
+                    columns.append([cast] * len(param_rows))
+                    continue
+                col = converted.get(k)
+                if col is None:
+                    col = converted[k] = convert_column([r[k] for r in param_rows], types[k])
+                if cast is not None:
+                    col = [None if v is None else cast(v) for v in col]
+                columns.append(col)
+        except Exception:  # noqa: BLE001 - whatever a row raises, running it alone raises it in its place
+            return False
+        return w.insert_batch(ctx, list(zip(*columns)))
 
     def _compile_conflict(self, planner: Planner, table: TableDef, alias: str, rt: Runtime) -> None:
         c = self.conflict
@@ -224,7 +305,11 @@ class CompiledInsert(Compiled):
         count = 0
         touched: set[bytes] = set()
         ret = self.returning
-        for row in produced:
+        rest: list[list[Any]] = produced
+        if self.arbiter is None and ret is None and len(produced) > 1 and ctx.txn is not None \
+                and ctx.txn.reads is None:
+            count, rest = self._insert_batches(ctx, produced)
+        for row in rest:
             ctx.check()
             t = tuple(row)
             if self.arbiter is None:
@@ -243,6 +328,17 @@ class CompiledInsert(Compiled):
         return Result(f"INSERT 0 {count}", None, [], count)
 
 
+    def _insert_batches(self, ctx: ExecContext, produced: list[list[Any]]) -> tuple[int, list[list[Any]]]:
+        """Rows of INSERT ... SELECT or a VALUES list inserted a batch at a time, until a batch
+        has a row that fails: (how many went in, the rows from that batch on, to insert one by
+        one)."""
+        w = self.writer
+        for start in range(0, len(produced), _BATCH_ROWS):
+            ctx.check()
+            if not w.insert_batch(ctx, [tuple(r) for r in produced[start: start + _BATCH_ROWS]]):
+                return start, produced[start:]
+        return len(produced), []
+
     def _insert_or_resolve(self, ctx: ExecContext, t: Row, touched: set[bytes]) -> tuple[bytes, Row] | None:
         """INSERT ... ON CONFLICT for one row: the inserted or updated row, or None when
         nothing was written. The conflicting row is locked and worked on in its newest
@@ -259,7 +355,7 @@ class CompiledInsert(Compiled):
             existing_key = res[1]
             assert isinstance(existing_key, bytes)
             if self.do_update is None:
-                if not txn.snapshot_per_statement and txn.get(existing_key) is None:
+                if not txn.snapshot_per_statement and not w.access.exists(txn, existing_key):
                     raise SerializationFailure("could not serialize access due to concurrent update")
                 return None
             if existing_key in touched:
@@ -268,11 +364,10 @@ class CompiledInsert(Compiled):
                                "have duplicate constrained values.")
             if w.row_locks_needed(txn):
                 txn.lock_row(existing_key, FOR_UPDATE if self.update_touches_keys else FOR_NO_KEY_UPDATE)
-            data, changed = txn.newest(existing_key)
-            if data is None:
+            old, changed = w.access.newest(txn, existing_key)
+            if old is None:
                 continue  # the conflicting row went away while we waited: try the insert again
             txn.check_update_allowed(changed)
-            old = w.access.decode(data)
             combined = old + (existing_key,) + t + (None,)
             if self.update_where is not None and self.update_where(combined) is not True:
                 return None
@@ -403,9 +498,10 @@ class CompiledModify(Compiled):
         new = self._new_row(r) if self.is_update else None
         locking = self.writer.row_locks_needed(txn)
         mode = self._mode(r, new)
+        access = self.writer.access
         if locking:
             txn.lock_row(key, mode)
-        latest, changed = txn.newest(key)
+        latest, changed, version = access.newest_version(txn, key)
         if not changed:
             return r, new
         if not txn.snapshot_per_statement:
@@ -418,9 +514,9 @@ class CompiledModify(Compiled):
                 key = moved  # re-keyed meanwhile: follow the row, as PostgreSQL's update chain
                 if locking:
                     txn.lock_row(key, mode)
-                latest, _ = txn.newest(key)
+                latest, _, version = access.newest_version(txn, key)
                 continue
-            r = self.writer.access.decode(latest) + (key,) + r[width + 1:]
+            r = latest + (key,) + r[width + 1:]
             if self.recheck is not None and self.recheck(r) is not True:
                 return None
             new = self._new_row(r) if self.is_update else None
@@ -429,10 +525,10 @@ class CompiledModify(Compiled):
                 return r, new
             mode = stronger
             txn.lock_row(key, mode)
-            again = txn.get_latest(key)
-            if again == latest:
+            again, _, again_version = access.newest_version(txn, key)
+            if again_version == version:
                 return r, new
-            latest = again
+            latest, version = again, again_version
 
     def run(self, ctx: ExecContext) -> Result:
         read_only_check(ctx, "UPDATE" if self.is_update else "DELETE")

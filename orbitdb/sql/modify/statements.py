@@ -12,7 +12,7 @@ from sqlglot import exp
 from orbitdb.sql.errors import SqlError
 from orbitdb.sql.expr.core import Runtime
 from orbitdb.sql.modify.dml import compile_dml
-from orbitdb.sql.plan.compiled import Compiled, CompiledQuery
+from orbitdb.sql.plan.compiled import Compiled, CompiledQuery, reads_once
 from orbitdb.sql.plan.planner import Planner
 
 if TYPE_CHECKING:
@@ -48,7 +48,9 @@ def compile_insert_overriding(session: Session, node: exp.Expression, rt: Runtim
 
 def _compile_with(planner: Planner, node: exp.Expression, rt: Runtime) -> Compiled:
     if isinstance(node, _QUERIES):
-        return CompiledQuery(planner.plan_query(node), rt)
+        query = CompiledQuery(planner.plan_query(node), rt)
+        query.reads_once = reads_once(planner)
+        return query
     if isinstance(node, (exp.Insert, exp.Update, exp.Delete)):
         return compile_dml(planner, node, rt)
     if isinstance(node, exp.Table):

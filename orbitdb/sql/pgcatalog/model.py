@@ -26,7 +26,6 @@ from orbitdb.sql.pgcatalog.deparse import (
 from orbitdb.sql.pgcatalog.lookup import index_by_oid, indexes
 from orbitdb.sql.types import SqlType
 from orbitdb.storage.catalog import ColumnDef, ConstraintDef, IndexDef, SequenceDef, TableDef
-from orbitdb.storage.txn import index_prefix, prefix_end, table_prefix
 
 
 def attnum(t: TableDef, name: str) -> int:
@@ -261,46 +260,13 @@ def check_columns(t: TableDef) -> dict[str, SqlType]:
 # ---------------------------------------------------------------- sizes
 
 
-def _engine(env: Env) -> Any:
+def _range_bytes(env: Env, oid: int, index: bool = False) -> tuple[int, int]:
+    """(entries, bytes of keys and values) of a table's rows or an index's entries (committed
+    data), as storage reckons them."""
     store = getattr(env.session, "store", None)
-    return getattr(store, "engine", None)
-
-
-_LAST_SEQUENCE = re.compile(r"last sequence: (\d+)")
-_size_cache: dict[tuple[int, bytes], tuple[int, int, int]] = {}  # (engine, prefix) -> (sequence, entries, bytes)
-
-
-def _last_sequence(engine: Any) -> int | None:
-    try:
-        m = _LAST_SEQUENCE.search(engine.property("orbitdb.stats") or "")
-    except FALLBACK_ERRORS:
-        return None
-    return int(m.group(1)) if m else None
-
-
-def _range_bytes(env: Env, prefix: bytes) -> tuple[int, int]:
-    """(entries, bytes of keys and values) stored under a key prefix (committed data): a scan of the
-    range, remembered until the engine's last sequence number moves (the next write)."""
-    engine = _engine(env)
-    if engine is None:
+    if store is None:
         return 0, 0
-    seq = _last_sequence(engine)
-    key = (hash((getattr(engine, "path", ""), id(engine))), prefix)
-    hit = _size_cache.get(key)
-    if hit is not None and seq is not None and hit[0] == seq:
-        return hit[1], hit[2]
-    n = size = 0
-    try:
-        for k, v in engine.items(prefix, prefix_end(prefix)):
-            n += 1
-            size += len(k) + len(v)
-    except FALLBACK_ERRORS:
-        return 0, 0
-    if seq is not None:
-        if len(_size_cache) > 4096:
-            _size_cache.clear()
-        _size_cache[key] = (seq, n, size)
-    return n, size
+    return store.relation_size(oid, index)  # type: ignore[no-any-return]
 
 
 _PAGE = 8192
@@ -316,16 +282,16 @@ def table_size(env: Env, oid: int) -> int:
     orbitdb stores rows as LSM key/value pairs (compressed on disk): the figure is the
     logical size of the committed keys and values, computed by scanning the table's key
     range, not the bytes its table files take."""
-    return _pages(_range_bytes(env, table_prefix(oid))[1])
+    return _pages(_range_bytes(env, oid)[1])
 
 
 def index_size(env: Env, t: TableDef, ix: IndexDef) -> int:
     """Bytes of an index: its entries; a primary key (the rows' own keys) counts the row keys."""
     if ix.primary:
-        n, _ = _range_bytes(env, table_prefix(t.oid))
+        n, _ = _range_bytes(env, t.oid)
         width = 16 + 8 * len(ix.columns)
         return _pages(n * width) if n else _PAGE
-    return max(_PAGE, _pages(_range_bytes(env, index_prefix(ix.oid))[1]))
+    return max(_PAGE, _pages(_range_bytes(env, ix.oid, index=True)[1]))
 
 
 def toast_size(t: TableDef) -> int:
@@ -360,11 +326,7 @@ def indexes_size(env: Env, oid: int) -> int:
 
 
 def row_estimate(env: Env, t: TableDef) -> int:
-    return _range_bytes(env, _table_prefix(t.oid))[0]
-
-
-def _table_prefix(oid: int) -> bytes:
-    return table_prefix(oid)
+    return _range_bytes(env, t.oid)[0]
 
 
 def iter_relations(env: Env) -> Iterator[tuple[str, Any]]:

@@ -9,7 +9,7 @@ from typing import Any
 from orbitdb.sql.exec.context import ExecContext
 from orbitdb.sql.exec.rowstream import QueryRows
 from orbitdb.sql.expr.core import Runtime
-from orbitdb.sql.plan.planner import Output
+from orbitdb.sql.plan.planner import Output, Planner
 from orbitdb.sql.result import Column, Result
 from orbitdb.sql.types import TEXT, UNKNOWN, SqlType
 from orbitdb.sql.types.casts import reg_to_text
@@ -29,9 +29,17 @@ class Compiled:
     columns: list[Column] | None
     rt: Runtime
     relation_locks: tuple[tuple[int, int], ...] = ()  # (oid, mask of lock modes) taken before each run
+    # a run reads the database in one engine call (a primary-key lookup and nothing else), so an
+    # autocommitted run needs no snapshot
+    reads_once = False
 
     def run(self, ctx: ExecContext) -> Result:
         raise NotImplementedError
+
+    def run_many(self, ctx: ExecContext, param_rows: list[list[Any]], types: list[Any]) -> int:
+        """executemany: runs the statement for the first parameter rows as one batch where it
+        can; how many rows it ran (the caller runs the rest one by one)."""
+        return 0
 
 
 class CompiledQuery(Compiled):
@@ -69,6 +77,14 @@ def _reg_names(rows: Iterator[tuple[Any, ...]], cols: list[tuple[int, int]], ses
 _READ_ONLY = 1 << ACCESS_SHARE
 
 
+def reads_once(planner: Planner) -> bool:
+    """Whether the planned query reads table data in one engine call: one table scan in the
+    whole statement (subqueries, CTEs and views included), a primary-key point lookup, and no
+    row locks (FOR UPDATE takes ROW SHARE)."""
+    return (len(planner.scans) == 1 and planner.scans[0].mode == "pk_point"
+            and all(mask == _READ_ONLY for mask in planner.relation_locks.values()))
+
+
 def take_relation_locks(compiled: Compiled, ctx: ExecContext, single_statement: bool = False) -> bool:
     """Takes the relation locks a run of compiled needs; True if the catalog changed
     meanwhile (DDL committed while we waited), so the statement should be compiled again.
@@ -94,4 +110,4 @@ def take_relation_locks(compiled: Compiled, ctx: ExecContext, single_statement: 
             mode += 1
     if waited:
         return txn.renew_snapshot()
-    return txn.refresh_catalog()
+    return txn.settle_statement(single_statement and compiled.reads_once)

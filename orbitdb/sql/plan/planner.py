@@ -108,6 +108,7 @@ class Planner:
         self.catalog = catalog
         self.rt = rt
         self.tables_used: set[int] = set()
+        self.scans: list[TableScan] = []  # every table scan of the statement
         self.relation_locks: dict[int, int] = {}  # oid -> mask of the lock modes a run takes
         # CREATE VIEW: write each * out as the columns it stands for, as PostgreSQL stores a view
         self.freeze_stars = False
@@ -1053,7 +1054,9 @@ class Planner:
                                     T.parse_type_name(c.type), table_oid=table.oid, attnum=i + 1))
         cols.append(ScopeColumn(rel, "ctid", T.BYTEA, hidden=True, table_oid=table.oid))
         scope.pk_columns[rel] = list(table.primary_key)  # type: ignore[attr-defined]
-        return TableScan(cols, access, self.rt, rel), cols, rel
+        scan = TableScan(cols, access, self.rt, rel)
+        self.scans.append(scan)
+        return scan, cols, rel
 
     def _lookup_sequence(self, schema: str | None, name: str) -> Any:
         for s in ([schema] if schema else self.session.search_schemas()):

@@ -30,12 +30,12 @@ from orbitdb.sql.plan.planner import Planner
 from orbitdb.sql.result import Column, CopyIn, CopyOut, Notice, Result
 from orbitdb.sql.session.compile import compile_statement
 from orbitdb.sql.session.dispatch import KINDS, Kind
-from orbitdb.sql.session.params import convert_params, param_type
 from orbitdb.sql.session.temptables import drop_all
 from orbitdb.sql.session.temptables import on_commit as temp_on_commit
 from orbitdb.sql.spill.process import trim
 from orbitdb.sql.types import SqlType
 from orbitdb.sql.types.numeric import CTX as NUMERIC_CONTEXT
+from orbitdb.sql.types.params import convert_params, param_type
 from orbitdb.sql.types.pgtext.zones import session_zone
 from orbitdb.sql.utility.statements import transaction_control
 from orbitdb.storage.advisory import SessionLocks
@@ -811,9 +811,12 @@ class Session:
             many = p.extra.get("many")
             compiled.rt.ctx = ctx
             if many is not None:
-                count = 0
                 types = p.param_types
-                for row in many:
+                # rows a batch can take go in batches; the rest run the statement one by one
+                done = count = compiled.run_many(ctx, many, types)
+                if done == len(many):
+                    return Result(f"INSERT 0 {count}", None, [], count)
+                for row in many[done:] if done else many:
                     ctx.params = convert_params(row, types)
                     r = compiled.run(ctx)
                     count += sum(1 for _ in r.rows) if isinstance(r.rows, QueryRows) else max(r.rowcount, 0)

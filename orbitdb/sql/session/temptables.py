@@ -5,14 +5,13 @@ entries go, through the session's transaction like any other change."""
 from __future__ import annotations
 
 from orbitdb.storage.catalog import SchemaDef, SequenceDef, TableDef
+from orbitdb.storage.tables import TableAccess
 from orbitdb.storage.temp import is_temp_oid
-from orbitdb.storage.txn import Transaction, index_prefix, prefix_end, table_prefix
+from orbitdb.storage.txn import Transaction
 
 
 def _delete_rows(txn: Transaction, t: TableDef) -> None:
-    for prefix in [table_prefix(t.oid)] + [index_prefix(ix.oid) for ix in t.indexes if not ix.primary]:
-        for key, _ in list(txn.scan_latest(prefix, prefix_end(prefix))):
-            txn.delete(key)
+    TableAccess(t).clear(txn)
 
 
 def _temp_tables(txn: Transaction) -> list[TableDef]:

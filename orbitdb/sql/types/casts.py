@@ -15,7 +15,7 @@ from orbitdb.sql.errors import SqlError
 from orbitdb.sql.statement_scope import running_session, running_timezone
 from orbitdb.sql.types import SqlType
 from orbitdb.sql.types.jsonb import normalize_jsonb
-from orbitdb.sql.types.numeric import CHECK_INT2, CHECK_INT4, CHECK_INT8, apply_numeric_typmod
+from orbitdb.sql.types.numeric import CHECK_INT2, CHECK_INT4, CHECK_INT8, numeric_typmod
 from orbitdb.sql.types.pgtext.numbers import format_numeric
 from orbitdb.sql.types.pgtext.zones import local_to_utc
 from orbitdb.sql.types.regtypes import text_to_reg
@@ -118,8 +118,7 @@ def typmod_fn(t: SqlType, explicit: bool) -> Fn | None:
     if t.oid == T.BPCHAR.oid:
         return bpchar_limit(t.typmod - 4, explicit)
     if t.oid == T.NUMERIC.oid:
-        mod = t.typmod
-        return lambda v: apply_numeric_typmod(v, mod)
+        return numeric_typmod(t.typmod)
     if t.oid in (T.TIMESTAMP.oid, T.TIMESTAMPTZ.oid, T.TIME.oid, T.TIMETZ.oid):
         digits = t.typmod
         if digits >= 6:

@@ -6,6 +6,7 @@ from __future__ import annotations
 import decimal
 import functools
 import math
+from collections.abc import Callable
 from decimal import Decimal
 from typing import Any
 
@@ -195,22 +196,44 @@ def round_numeric(d: Decimal, scale: int) -> Decimal:
 
 def apply_numeric_typmod(d: Decimal, typmod: int) -> Decimal:
     """Rounds to numeric(p,s) and checks the precision (22003 on overflow)."""
-    if typmod < 0 or not d.is_finite():
-        if typmod >= 0 and d.is_infinite():
-            m = typmod - 4
-            raise SqlError("22003", "numeric field overflow",
-                           detail=f"A field with precision {m >> 16}, scale {m & 0xFFFF} cannot hold an infinite value.")
-        return d
+    return numeric_typmod(typmod)(d)
+
+
+def numeric_typmod(typmod: int) -> Callable[[Decimal], Decimal]:
+    """apply_numeric_typmod() for one typmod: what it works out from the typmod, worked out once
+    (a column's values go through it one by one)."""
+    if typmod < 0:
+        return _as_is
     m = typmod - 4
     precision, scale = m >> 16, m & 0xFFFF
     if scale >= 0x8000:
         scale -= 0x10000
-    r = d.quantize(Decimal(1).scaleb(-scale), rounding=decimal.ROUND_HALF_UP)
-    digits_before = r.adjusted() + 1 if r != 0 else 0
-    if digits_before > precision - scale:
-        detail = (f"A field with precision {precision}, scale {scale} must round to an absolute value less "
-                  f"than {'10^' + str(precision - scale) if precision - scale != 0 else '1'}.")
-        if precision - scale == 0:
-            detail = f"A field with precision {precision}, scale {scale} must round to an absolute value less than 1."
-        raise SqlError("22003", "numeric field overflow", detail=detail)
-    return r
+    quantum = Decimal(1).scaleb(-scale)
+    limit = precision - scale
+    half_up = decimal.ROUND_HALF_UP
+
+    def apply(d: Decimal) -> Decimal:
+        if not d.is_finite():
+            if d.is_infinite():
+                raise SqlError("22003", "numeric field overflow",
+                               detail=f"A field with precision {m >> 16}, scale {m & 0xFFFF} cannot hold an infinite "
+                               "value.")
+            return d
+        r = d.quantize(quantum, rounding=half_up)
+        if (r.adjusted() + 1 if r else 0) > limit:
+            _overflow(precision, scale)
+        return r
+
+    return apply
+
+
+def _as_is(d: Decimal) -> Decimal:
+    return d
+
+
+def _overflow(precision: int, scale: int) -> None:
+    detail = (f"A field with precision {precision}, scale {scale} must round to an absolute value less "
+              f"than {'10^' + str(precision - scale) if precision - scale != 0 else '1'}.")
+    if precision - scale == 0:
+        detail = f"A field with precision {precision}, scale {scale} must round to an absolute value less than 1."
+    raise SqlError("22003", "numeric field overflow", detail=detail)

@@ -17,7 +17,6 @@ from orbitdb.sql.result import Notice, Result
 from orbitdb.storage.catalog import TableDef
 from orbitdb.storage.errors import StorageError
 from orbitdb.storage.lockmodes import SHARE
-from orbitdb.storage.txn import index_prefix
 
 if TYPE_CHECKING:
     from orbitdb.sql.session.session import Session
@@ -156,7 +155,7 @@ def reindex(s: Session, ctx: ExecContext, text: str) -> Result:
                 continue
             if ix.primary:
                 continue
-            d.delete_prefix(index_prefix(ix.oid))
+            d.clear_index(t, ix.oid)
             d.build_index(t, ix)
     return Result("REINDEX")
 

@@ -113,6 +113,25 @@ def convert_params(params: list[Any], types: list[SqlType]) -> list[Any]:
     return out
 
 
+def convert_column(values: list[Any], t: SqlType) -> list[Any]:
+    """convert_params() of one parameter over many rows (executemany's batches): a column whose
+    values are of one Python type (and NULLs) is checked and converted in one pass."""
+    kinds = set(map(type, values))
+    kinds.discard(type(None))
+    if len(kinds) != 1:
+        return [convert_params([v], [t])[0] for v in values]
+    py = kinds.pop()
+    if py is str:
+        if "\x00" in "".join([v for v in values if v is not None]):
+            raise SqlError("22021", 'invalid byte sequence for encoding "UTF8": 0x00')
+    elif py in (list, tuple):
+        return [convert_params([v], [t])[0] for v in values]
+    conv = _converter_for(t, py)
+    if conv is None:
+        return values
+    return [None if v is None else conv(v) for v in values]
+
+
 def _holds_nul(v: str | list[Any] | tuple[Any, ...]) -> bool:
     """Whether a text parameter (or an array's text element) holds NUL, which PostgreSQL's text
     cannot (22021, as for a literal)."""
