@@ -181,9 +181,10 @@ class Connection:
         then gives up: nobody is left to answer). Peeks at the raw socket without reading."""
         sock = self.stream.sock
         try:
-            readable, _, _ = select.select([sock], [], [], 0)
-            if not readable:
+            # a socket with a timeout would wait for input before the peek: ask select first
+            if sock.gettimeout() is not None and not select.select([sock], [], [], 0)[0]:
                 return False
+            # one system call otherwise: nothing to read (EAGAIN), data, or the end of the stream
             return socket.socket.recv(sock, 1, socket.MSG_PEEK | socket.MSG_DONTWAIT) == b""
         except BlockingIOError:
             return False

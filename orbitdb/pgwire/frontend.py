@@ -184,7 +184,10 @@ def parse_bind(data: bytes) -> Bind:
     try:
         return _fast_bind(data)
     except (_Irregular, struct.error, UnicodeDecodeError):
-        pass  # read again strictly, for PostgreSQL's error
+        return strict_bind(data)  # read again strictly, for PostgreSQL's error
+
+
+def strict_bind(data: bytes) -> Bind:
     body = Body(data)
     portal = body.cstring()
     statement = body.cstring()
@@ -209,6 +212,10 @@ def parse_describe_or_close(data: bytes, what: str) -> Describe:
             return Describe(_DESCRIBE_KINDS[data[0]], data[1:-1].decode("utf-8"))
         except UnicodeDecodeError:
             pass  # read again strictly, for PostgreSQL's error
+    return strict_describe_or_close(data, what)
+
+
+def strict_describe_or_close(data: bytes, what: str) -> Describe:
     body = Body(data)
     kind = chr(body.byte())
     if kind not in "SP":
@@ -225,6 +232,10 @@ def parse_execute(data: bytes) -> Execute:
             return Execute(data[:end].decode("utf-8"), _I32.unpack_from(data, end + 1)[0])
         except UnicodeDecodeError:
             pass  # read again strictly, for PostgreSQL's error
+    return strict_execute(data)
+
+
+def strict_execute(data: bytes) -> Execute:
     body = Body(data)
     portal = body.cstring()
     max_rows = body.int32()

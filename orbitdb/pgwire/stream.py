@@ -71,8 +71,11 @@ class Stream:
     def read_message(self, limit: int | None = None) -> tuple[int, bytes]:
         """The next message: (type byte, body)."""
         buf = self._inbuf
+        if not buf and limit is None:
+            self._fill()  # waits for the client: most messages then arrive whole
+            buf = self._inbuf
         if len(buf) >= 5 and limit is None:
-            # the common case: a small message already read whole (a pipeline's Bind, Execute, Sync)
+            # the common case: a small message read whole (a Query, a pipeline's Bind, Execute, Sync)
             (length,) = _LENGTH.unpack_from(buf, 1)
             end = length + 1
             if 4 <= length <= SMALL_MESSAGE_LIMIT and len(buf) >= end:
