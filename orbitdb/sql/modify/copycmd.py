@@ -6,7 +6,7 @@ from __future__ import annotations
 import csv
 import io
 import re
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from typing import TYPE_CHECKING, Any
 
 from orbitdb.sql import types as T
@@ -208,6 +208,7 @@ class TableCopyIn(CopyIn):
         self.line_no = 0
         self.header_skipped = not opts.header
         self.types = [writer.types[i] for i in col_idx]
+        self.parsers = [_parser(t, session) for t in self.types]
         self.pending = ""
         self.done = False
         # rows parsed, not yet written: written a batch at a time (one unique check, one write),
@@ -335,12 +336,12 @@ class TableCopyIn(CopyIn):
         w = self.writer
         row: list[Any] = [None] * len(w.names)
         given = set(self.col_idx)
+        parsers = self.parsers
         for j, (ci, v) in enumerate(zip(self.col_idx, vals)):
             if v is None:
                 continue
-            t = self.types[j]
             try:
-                row[ci] = v if t.oid in (T.TEXT.oid, T.VARCHAR.oid) and t.typmod < 0 else _parse(v, t)
+                row[ci] = parsers[j](v)
             except SqlError as e:
                 raise SqlError(e.sqlstate, e.message,
                                detail=f'COPY {self.table_name}, line {self.line_no}, column {w.names[ci]}: "{v}"'
@@ -372,15 +373,21 @@ class TableCopyIn(CopyIn):
         self.session.finish_copy(getattr(self, "autocommit", False), False)
 
 
-def _parse(v: str, t: T.SqlType) -> Any:
-    conv = find_cast(T.UNKNOWN, T.strip(t), EXPLICIT)
+def _parser(t: T.SqlType, session: Session) -> Callable[[str], Any]:
+    """How a COPY field's text becomes a value of type t (worked out once per column), in the
+    session's TimeZone."""
+    if t.oid in (T.TEXT.oid, T.VARCHAR.oid) and t.typmod < 0:
+        return _as_is
+    conv = find_cast(T.UNKNOWN, T.strip(t), EXPLICIT, session)
     assert conv is not None
-    val = conv(v)
-    if t.typmod >= 0:
-        mod = find_cast(T.strip(t), t, ASSIGNMENT)
-        if mod is not None:
-            val = mod(val)
-    return val
+    mod = find_cast(T.strip(t), t, ASSIGNMENT, session) if t.typmod >= 0 else None
+    if mod is None:
+        return conv  # type: ignore[no-any-return]
+    return lambda v: mod(conv(v))
+
+
+def _as_is(v: str) -> str:
+    return v
 
 
 class QueryCopyOut(CopyOut):
