@@ -27,8 +27,6 @@ from orbitdb.sql.expr.datetimeops import (
 )
 from orbitdb.sql.expr.jsonops import array_concat, jsonb_arith, jsonb_concat, jsonb_subscript
 from orbitdb.sql.expr.likematch import LikePattern
-from orbitdb.sql.expr.regex_engine import compile_regex as library_regex
-from orbitdb.sql.expr.similar import similar_to_regex
 from orbitdb.sql.types import SqlType
 from orbitdb.sql.types import numeric as N
 from orbitdb.sql.types.casts import EXPLICIT, find_cast
@@ -597,6 +595,10 @@ def compile_like(c: Compiler, node: exp.Expression, escape_node: exp.Expression 
 
     def matcher(pat: str) -> Callable[[str], bool]:
         if similar:
+            # the regular expression engine (RE2) loads on first use, not with every start
+            from orbitdb.sql.expr.regex_engine import compile_regex as library_regex
+            from orbitdb.sql.expr.similar import similar_to_regex
+
             rx = library_regex("^(?:" + similar_to_regex(pat, esc) + ")$")
             return lambda v: rx.test(v, check)
         like = LikePattern(pat, esc, fold)
@@ -634,6 +636,8 @@ def compile_like(c: Compiler, node: exp.Expression, escape_node: exp.Expression 
 
 
 def compile_regex(c: Compiler, node: exp.Expression) -> E:
+    from orbitdb.sql.expr.regex_engine import compile_regex as library_regex  # loads on first use
+
     a = coerce(c.compile(node.this), T.TEXT)
     p = coerce(c.compile(node.expression), T.TEXT)
     flags = "i" if isinstance(node, exp.RegexpILike) else ""

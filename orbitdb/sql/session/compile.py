@@ -9,7 +9,6 @@ from typing import TYPE_CHECKING
 
 from sqlglot import exp
 
-from orbitdb.sql.ddl.commands import select_into
 from orbitdb.sql.errors import SqlError
 from orbitdb.sql.expr.core import MAX_PARAMETERS, Runtime
 from orbitdb.sql.modify.statements import compile_insert_overriding, compile_node, is_select_into
@@ -39,6 +38,8 @@ def compile_statement(session: Session, st: Statement, rt: Runtime) -> Compiled:
     if overriding is not None:
         return compile_insert_overriding(session, node, rt, overriding)
     if is_select_into(node):
+        from orbitdb.sql.ddl.commands import select_into  # DDL loads on first use (cold start)
+
         return select_into(session, node, rt)
     return compile_node(session, node, rt)
 

@@ -1,7 +1,10 @@
 """Every kind of statement (its first keyword) and what runs it: the one table the session
 consults. A kind not in the table is a syntax error, as PostgreSQL's grammar has no such
 statement. Queries and row changes (``planned``) are compiled into plans that the session
-caches; transaction control is the session's own; everything else has a handler here."""
+caches; transaction control is the session's own; everything else has a handler here.
+
+DDL, maintenance, database and role statements import their modules when first run: a plain
+start (connect, queries, row changes) does not load them (cold start)."""
 
 from __future__ import annotations
 
@@ -9,14 +12,10 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
-from orbitdb.sql.ddl.commands import ddl_statement
 from orbitdb.sql.modify.copycmd import copy_statement
 from orbitdb.sql.parse.parser import Statement
 from orbitdb.sql.result import Result
-from orbitdb.sql.utility import maintenance
-from orbitdb.sql.utility.databases import database_statement, is_database_statement
 from orbitdb.sql.utility.locktable import lock_table
-from orbitdb.sql.utility.roles import is_role_statement, role_statement
 from orbitdb.sql.utility.statements import explain, settings_statement
 
 if TYPE_CHECKING:
@@ -51,11 +50,17 @@ def _copy(s: Session, st: Statement, params: list[Any], ctx: ExecContext) -> Any
 
 
 def _ddl(s: Session, st: Statement, params: list[Any], ctx: ExecContext) -> Any:
+    from orbitdb.sql.ddl.commands import ddl_statement
+
     return ddl_statement(s, st, ctx, params)
 
 
 def _create_drop_alter(s: Session, st: Statement, params: list[Any], ctx: ExecContext) -> Any:
     """Databases and roles belong to the server (its Cluster); every other object to the database."""
+    from orbitdb.sql.ddl.commands import ddl_statement
+    from orbitdb.sql.utility.databases import database_statement, is_database_statement
+    from orbitdb.sql.utility.roles import is_role_statement, role_statement
+
     if is_database_statement(st):
         return database_statement(s, st)
     if is_role_statement(st):
@@ -64,30 +69,44 @@ def _create_drop_alter(s: Session, st: Statement, params: list[Any], ctx: ExecCo
 
 
 def _analyze(s: Session, st: Statement, params: list[Any], ctx: ExecContext) -> Any:
+    from orbitdb.sql.utility import maintenance
+
     return maintenance.analyze(s, st.text)
 
 
 def _vacuum(s: Session, st: Statement, params: list[Any], ctx: ExecContext) -> Any:
+    from orbitdb.sql.utility import maintenance
+
     return maintenance.vacuum(s, st.text)
 
 
 def _checkpoint(s: Session, st: Statement, params: list[Any], ctx: ExecContext) -> Any:
+    from orbitdb.sql.utility import maintenance
+
     return maintenance.checkpoint(s)
 
 
 def _cluster(s: Session, st: Statement, params: list[Any], ctx: ExecContext) -> Any:
+    from orbitdb.sql.utility import maintenance
+
     return maintenance.cluster(s, st.text)
 
 
 def _reindex(s: Session, st: Statement, params: list[Any], ctx: ExecContext) -> Any:
+    from orbitdb.sql.utility import maintenance
+
     return maintenance.reindex(s, ctx, st.text)
 
 
 def _refresh(s: Session, st: Statement, params: list[Any], ctx: ExecContext) -> Any:
+    from orbitdb.sql.utility import maintenance
+
     return maintenance.refresh(s, st.text)
 
 
 def _deallocate(s: Session, st: Statement, params: list[Any], ctx: ExecContext) -> Any:
+    from orbitdb.sql.utility import maintenance
+
     return maintenance.deallocate(s, st.text)
 
 
