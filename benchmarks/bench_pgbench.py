@@ -90,39 +90,18 @@ def profile(scale: int, transactions: int, modes: list[str], select_only: bool, 
     """Serves from this process, each connection's thread under its own cProfile; one pgbench
     client per mode runs `transactions` transactions; prints calls per transaction and the top
     functions of each mode's profile."""
-    import cProfile
     import pstats
     import threading
-    from typing import Any, ClassVar
 
-    from orbitdb.pgwire import AuthSettings
-    from orbitdb.pgwire import Server as WireServer
+    from profiling_server import start_profiling_server
+
     from orbitdb.sql.cluster.cluster import Cluster
     from orbitdb.sql.cluster.registry import DEFAULT_DATABASE
-
-    class ProfilingServer(WireServer):
-        profiles: ClassVar[list[cProfile.Profile]] = []
-        active = False
-
-        def _run(self, conn: Any) -> None:  # the per-connection thread's body
-            if not self.active:
-                super()._run(conn)
-                return
-            prof = cProfile.Profile()
-            self.profiles.append(prof)
-            prof.enable()
-            try:
-                super()._run(conn)
-            finally:
-                prof.disable()
 
     tmp = Path(tempfile.mkdtemp(prefix="orbitdb-bench-pgbench-profile-"))
     cluster = Cluster.open(str(tmp / "data"), {})
     cluster.open_database(DEFAULT_DATABASE)
-    server = ProfilingServer(cluster, host="127.0.0.1", port=0, auth=AuthSettings.from_passwords("trust", {}))
-    server.bind()
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
+    server = start_profiling_server(cluster)
     holder = Server.__new__(Server)
     holder.name = "orbitdb"
     holder.dsn = f"host=127.0.0.1 port={server.port} user=bench dbname=postgres"

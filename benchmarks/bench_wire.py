@@ -51,7 +51,7 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from decimal import Decimal
 from pathlib import Path
-from typing import Any, ClassVar
+from typing import Any
 
 REPO = Path(__file__).resolve().parents[1]
 PG_BINDIR = Path(os.environ.get("ORBITDB_BENCH_PG_BINDIR", "/usr/lib/postgresql/15/bin"))
@@ -572,38 +572,16 @@ def format_tables(
 def profile_server(workload: str, seconds: float, table_rows: int, top: int) -> None:
     """Runs orbitdb's server in this process, each benchmark connection's thread under its own
     cProfile, with one client process; prints the top functions of the merged profiles."""
-    import cProfile
     import pstats
     import threading
 
-    from orbitdb.pgwire import AuthSettings
-    from orbitdb.pgwire import Server as WireServer
+    from profiling_server import start_profiling_server
+
     from orbitdb.sql.session.database import Database
-
-    class ProfilingServer(WireServer):
-        profiles: ClassVar[list[cProfile.Profile]] = []
-        active = False
-
-        def _run(self, conn: Any) -> None:  # the per-connection thread's body
-            if not self.active:
-                super()._run(conn)
-                return
-            prof = cProfile.Profile()
-            self.profiles.append(prof)
-            prof.enable()
-            try:
-                super()._run(conn)
-            finally:
-                prof.disable()
 
     tmp = Path(tempfile.mkdtemp(prefix="orbitdb-bench-profile-"))
     database = Database.open(str(tmp / "data"))
-    server = ProfilingServer(
-        database, host="127.0.0.1", port=0, auth=AuthSettings.from_passwords("trust", {})
-    )
-    server.bind()
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
+    server = start_profiling_server(database)
     try:
         holder = OrbitServer.__new__(OrbitServer)
         holder.dsn = f"host=127.0.0.1 port={server.port} user=bench dbname=postgres"
