@@ -1,5 +1,5 @@
-"""The catalog: schemas, tables (and views), columns, constraints, indexes and
-sequences. Stored as JSON documents under reserved engine keys, loaded whole at
+"""The catalog: schemas, tables (and views), columns, constraints, indexes, triggers,
+sequences, types (enums, domains, composites, ranges) and routines (functions, procedures). Stored as JSON documents under reserved engine keys, loaded whole at
 open, and versioned copy-on-write: a transaction that runs DDL works on its own
 copy, which becomes the shared catalog only when it commits."""
 
@@ -14,8 +14,9 @@ from typing import Any
 
 from orbitdb.storage.keyspace import CATALOG_PREFIX, FIRST_OID, NEXT_OID_KEY, catalog_key
 
-__all__ = ["CATALOG_PREFIX", "FIRST_OID", "NEXT_OID_KEY", "Catalog", "ColumnDef", "ConstraintDef", "IndexDef",
-           "SchemaDef", "SequenceDef", "TableDef", "catalog_key", "decode_object", "encode_object", "new_version"]
+__all__ = ["CATALOG_PREFIX", "FIRST_OID", "NEXT_OID_KEY", "Catalog", "CatalogObject", "ColumnDef", "ConstraintDef",
+           "FunctionDef", "IndexDef", "SchemaDef", "SequenceDef", "TableDef", "TriggerDef", "TypeDef", "catalog_key",
+           "decode_object", "encode_object", "new_version"]
 
 @dataclass
 class ColumnDef:
@@ -28,6 +29,8 @@ class ColumnDef:
     missing: Any = None  # value for rows written before the column existed (stored-form JSON value)
     identity: str | None = None  # "a" (ALWAYS) / "d" (BY DEFAULT) for identity columns
     comment: str | None = None
+    generated: str | None = None  # SQL text of a GENERATED ALWAYS AS (...) STORED expression
+    acl: list[str] | None = None  # column privileges as aclitem texts; None: none granted
 
 
 @dataclass
@@ -53,6 +56,31 @@ class IndexDef:
     primary: bool = False
     nulls_distinct: bool = True
     comment: str | None = None
+    # an expression index keeps the SQL text of each key (None for a plain column in `columns`)
+    expressions: list[str | None] = field(default_factory=list)
+    predicate: str | None = None  # SQL text of a partial index's WHERE
+    descending: list[bool] = field(default_factory=list)  # per key: DESC
+    nulls_first: list[bool] = field(default_factory=list)  # per key: NULLS FIRST
+
+
+@dataclass
+class TriggerDef:
+    oid: int
+    name: str
+    function: int  # oid of the trigger function
+    timing: str  # "before", "after" or "instead"
+    events: list[str]  # "insert", "update", "delete", "truncate"
+    for_each_row: bool = False
+    update_columns: list[str] = field(default_factory=list)  # UPDATE OF
+    when: str | None = None  # SQL text of the WHEN condition
+    arguments: list[str] = field(default_factory=list)
+    enabled: str = "O"  # pg_trigger.tgenabled: O origin, D disabled, R replica, A always
+    constraint: bool = False  # CREATE CONSTRAINT TRIGGER
+    deferrable: bool = False
+    initially_deferred: bool = False
+    old_table: str | None = None  # REFERENCING OLD TABLE AS
+    new_table: str | None = None  # REFERENCING NEW TABLE AS
+    comment: str | None = None
 
 
 @dataclass
@@ -71,6 +99,8 @@ class TableDef:
     owner: str = "orbit"
     comment: str | None = None
     on_commit: str = ""  # temporary tables: "" (preserve rows), "delete" (rows) or "drop"
+    triggers: list[TriggerDef] = field(default_factory=list)
+    acl: list[str] | None = None  # privileges as aclitem texts ("alice=arwdDxt/orbit"); None: the default
 
     def column(self, name: str) -> ColumnDef | None:
         for c in self.columns:
@@ -94,6 +124,7 @@ class SequenceDef:
     owned_by: tuple[int, str] | None = None  # (table oid, column)
     owner: str = "orbit"
     comment: str | None = None
+    acl: list[str] | None = None
 
 
 @dataclass
@@ -102,9 +133,62 @@ class SchemaDef:
     name: str
     owner: str = "orbit"
     comment: str | None = None
+    acl: list[str] | None = None
 
 
-_KINDS = {"table": TableDef, "sequence": SequenceDef, "schema": SchemaDef}
+@dataclass
+class TypeDef:
+    """A user-defined type: kind "e" enum, "d" domain, "c" composite, "r" range (pg_type.typtype)."""
+    oid: int
+    schema: str
+    name: str
+    kind: str
+    array_oid: int = 0  # oid of its array type ("_name")
+    labels: list[str] = field(default_factory=list)  # enum labels in declaration (sort) order
+    label_oids: list[int] = field(default_factory=list)
+    base_type: str | None = None  # domain: the underlying type; range: the subtype
+    not_null: bool = False  # domain NOT NULL
+    default: str | None = None  # domain DEFAULT (SQL text)
+    checks: list[tuple[str, str]] = field(default_factory=list)  # domain CHECKs: (constraint name, SQL text)
+    attributes: list[tuple[str, str]] = field(default_factory=list)  # composite: (name, type)
+    owner: str = "orbit"
+    comment: str | None = None
+    acl: list[str] | None = None
+
+
+@dataclass
+class FunctionDef:
+    """A function or procedure (pg_proc): kind "f" function, "p" procedure."""
+    oid: int
+    schema: str
+    name: str
+    kind: str = "f"
+    language: str = "sql"  # "sql" or "plpgsql"
+    body: str = ""  # the source text between the dollar quotes
+    arg_names: list[str] = field(default_factory=list)  # "" for an unnamed argument
+    arg_types: list[str] = field(default_factory=list)
+    arg_modes: list[str] = field(default_factory=list)  # "i" in, "o" out, "b" inout, "v" variadic, "t" table
+    arg_defaults: list[str | None] = field(default_factory=list)  # SQL text, per argument
+    return_type: str = "void"
+    returns_set: bool = False
+    volatility: str = "v"  # "i" immutable, "s" stable, "v" volatile
+    strict: bool = False
+    security_definer: bool = False
+    leakproof: bool = False
+    parallel: str = "u"
+    cost: float = 100.0
+    rows: float = 0.0
+    settings: list[str] = field(default_factory=list)  # SET name = value clauses, as "name=value"
+    owner: str = "orbit"
+    comment: str | None = None
+    acl: list[str] | None = None
+
+
+CatalogObject = TableDef | SequenceDef | SchemaDef | TypeDef | FunctionDef
+
+_KINDS: dict[str, type] = {"table": TableDef, "sequence": SequenceDef, "schema": SchemaDef, "type": TypeDef,
+                           "function": FunctionDef}
+_KIND_NAMES = {cls: name for name, cls in _KINDS.items()}
 
 
 def _load_table(d: dict[str, Any]) -> TableDef:
@@ -112,7 +196,15 @@ def _load_table(d: dict[str, Any]) -> TableDef:
     d["columns"] = [ColumnDef(**c) for c in d["columns"]]
     d["constraints"] = [ConstraintDef(**c) for c in d["constraints"]]
     d["indexes"] = [IndexDef(**i) for i in d["indexes"]]
+    d["triggers"] = [TriggerDef(**t) for t in d.get("triggers", [])]
     return TableDef(**d)
+
+
+def _load_type(d: dict[str, Any]) -> TypeDef:
+    d = dict(d)
+    d["checks"] = [tuple(c) for c in d.get("checks", [])]
+    d["attributes"] = [tuple(a) for a in d.get("attributes", [])]
+    return TypeDef(**d)
 
 
 def _load_sequence(d: dict[str, Any]) -> SequenceDef:
@@ -122,7 +214,7 @@ def _load_sequence(d: dict[str, Any]) -> SequenceDef:
     return SequenceDef(**d)
 
 
-def decode_object(data: bytes) -> TableDef | SequenceDef | SchemaDef | int:
+def decode_object(data: bytes) -> CatalogObject | int:
     doc = json.loads(data)
     kind = doc.pop("_kind")
     if kind == "table":
@@ -131,14 +223,18 @@ def decode_object(data: bytes) -> TableDef | SequenceDef | SchemaDef | int:
         return _load_sequence(doc)
     if kind == "schema":
         return SchemaDef(**doc)
+    if kind == "type":
+        return _load_type(doc)
+    if kind == "function":
+        return FunctionDef(**doc)
     if kind == "next_oid":
         return int(doc["value"])
     raise ValueError(f"unknown catalog object kind {kind!r}")
 
 
-def encode_object(obj: TableDef | SequenceDef | SchemaDef) -> bytes:
+def encode_object(obj: CatalogObject) -> bytes:
     doc = asdict(obj)
-    doc["_kind"] = {TableDef: "table", SequenceDef: "sequence", SchemaDef: "schema"}[type(obj)]
+    doc["_kind"] = _KIND_NAMES[type(obj)]
     return json.dumps(doc, separators=(",", ":")).encode()
 
 
@@ -156,7 +252,7 @@ class Catalog:
     mutation records the changed key in ``dirty`` for the transaction to write."""
 
     def __init__(self) -> None:
-        self.objects: dict[int, TableDef | SequenceDef | SchemaDef] = {}
+        self.objects: dict[int, CatalogObject] = {}
         self.next_oid = FIRST_OID
         self.dirty: set[int] = set()
         self.version = new_version()
@@ -208,6 +304,10 @@ class Catalog:
                     names[("rel", obj.schema, obj.name)] = obj.oid
                     for ix in obj.indexes:
                         names[("rel", obj.schema, ix.name)] = ix.oid
+                elif isinstance(obj, TypeDef):
+                    names[("type", obj.schema, obj.name)] = obj.oid
+                elif isinstance(obj, FunctionDef):
+                    continue  # overloaded: found by functions_named()
                 else:
                     names[("rel", obj.schema, obj.name)] = obj.oid
             self._names = names
@@ -252,6 +352,22 @@ class Catalog:
     def schemas(self) -> list[SchemaDef]:
         return [o for o in self.objects.values() if isinstance(o, SchemaDef)]
 
+    def type(self, schema: str, name: str) -> TypeDef | None:
+        oid = self._index().get(("type", schema, name))
+        obj = self.objects.get(oid) if oid is not None else None
+        return obj if isinstance(obj, TypeDef) else None
+
+    def types(self) -> list[TypeDef]:
+        return [o for o in self.objects.values() if isinstance(o, TypeDef)]
+
+    def functions(self) -> list[FunctionDef]:
+        return [o for o in self.objects.values() if isinstance(o, FunctionDef)]
+
+    def functions_named(self, schema: str, name: str) -> list[FunctionDef]:
+        """Every overload of schema.name."""
+        return [o for o in self.objects.values() if isinstance(o, FunctionDef) and o.schema == schema
+                and o.name == name]
+
     # -- mutation (on a copy) --
     def new_oid(self) -> int:
         if self.oid_source is not None:
@@ -260,7 +376,7 @@ class Catalog:
         self.next_oid += 1
         return oid
 
-    def put(self, obj: TableDef | SequenceDef | SchemaDef) -> None:
+    def put(self, obj: CatalogObject) -> None:
         self.objects[obj.oid] = obj
         self.touch(obj.oid)
 
