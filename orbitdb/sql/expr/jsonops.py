@@ -379,6 +379,8 @@ def path_extract(base: E, path: E, as_text_result: bool) -> E:
     jsonb = base.type.oid == T.JSONB.oid
 
     def get(v: Any, p: list[Any]) -> Any:
+        if p and isinstance(p[0], list):  # a multi-dimensional path is read in storage order
+            p = _flat(p)
         r = get_path(v, p, jsonb)
         if r is MISSING:
             return None
@@ -482,10 +484,17 @@ def delete_index(v: Any, idx: int) -> Any:
     return v[:i] + v[i + 1:]
 
 
+def one_dimensional_path(path: list[Any]) -> None:
+    """The paths of jsonb_set, jsonb_insert and #- are one-dimensional text arrays."""
+    if any(isinstance(p, list) for p in path):
+        raise SqlError("2202E", "wrong number of array subscripts")
+
+
 def delete_path(v: Any, path: list[Any]) -> Any:
     """jsonb #- text[]."""
     if not isinstance(v, (dict, list)):
         raise SqlError("22023", "cannot delete path in scalar")
+    one_dimensional_path(path)
     if not path:
         return v
     if any(p is None for p in path):

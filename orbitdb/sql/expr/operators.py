@@ -377,7 +377,7 @@ def _numeric_ops(sym: str) -> Callable[[Any, Any], Any] | None:
 
         return numeric_power
     return {
-        "+": operator.add, "-": operator.sub, "*": operator.mul, "/": N.numeric_div, "%": N.numeric_mod,
+        "+": N.numeric_add, "-": N.numeric_sub, "*": N.numeric_mul, "/": N.numeric_div, "%": N.numeric_mod,
     }.get(sym)
 
 

@@ -14,7 +14,13 @@ from orbitdb.sql.errors import SqlError
 from orbitdb.sql.expr.compiler import Compiler
 from orbitdb.sql.expr.core import E, coerce, const
 from orbitdb.sql.expr.funccall import call_compiled
-from orbitdb.sql.expr.jsonops import concat_values, delete_path, to_json_value, value_json
+from orbitdb.sql.expr.jsonops import (
+    concat_values,
+    delete_path,
+    one_dimensional_path,
+    to_json_value,
+    value_json,
+)
 from orbitdb.sql.functions import hook
 from orbitdb.sql.functions.arrays import ndims
 from orbitdb.sql.functions.registry import ANY, register
@@ -426,6 +432,7 @@ def _set_path(v: Any, path: list[Any], new: Any, create: bool, insert: int, leve
 
 
 def _check_path(path: list[Any]) -> None:
+    one_dimensional_path(path)
     for i, p in enumerate(path, 1):
         if p is None:
             raise SqlError("22004", f"path element at position {i} is null")

@@ -158,6 +158,32 @@ def _quantum(scale: int) -> Decimal:
     return Decimal(1).scaleb(-scale, context=CTX)
 
 
+_NAN = Decimal("NaN")
+
+
+# Infinity - Infinity and Infinity * 0 are NaN in PostgreSQL's numeric; CTX traps them as an
+# invalid operation, so only those cases pay for the handler.
+def numeric_add(a: Decimal, b: Decimal) -> Decimal:
+    try:
+        return a + b
+    except decimal.InvalidOperation:
+        return _NAN
+
+
+def numeric_sub(a: Decimal, b: Decimal) -> Decimal:
+    try:
+        return a - b
+    except decimal.InvalidOperation:
+        return _NAN
+
+
+def numeric_mul(a: Decimal, b: Decimal) -> Decimal:
+    try:
+        return a * b
+    except decimal.InvalidOperation:
+        return _NAN
+
+
 def numeric_mod(a: Decimal, b: Decimal) -> Decimal:
     if b == 0:
         raise div_zero()
@@ -171,6 +197,8 @@ def numeric_mod(a: Decimal, b: Decimal) -> Decimal:
 def numeric_trunc_div(a: Decimal, b: Decimal) -> Decimal:
     if b == 0:
         raise div_zero()
+    if a.is_nan() or b.is_nan() or (a.is_infinite() and b.is_infinite()):
+        return _NAN
     if not (a.is_finite() and b.is_finite()):
         return (a / b).to_integral_value(rounding=decimal.ROUND_DOWN)
     return a // b  # exact, truncated toward zero as PostgreSQL's div()
