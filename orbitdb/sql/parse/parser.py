@@ -249,14 +249,36 @@ def leading_words(text: str, n: int = 4) -> list[str]:
 
 
 def _position_of(sql: str, err: ParseError) -> int | None:
+    """The 1-based start of the token sqlglot stopped at (its col is where the token ends)."""
     errs = getattr(err, "errors", None) or []
     if errs:
         line = errs[0].get("line")
         col = errs[0].get("col")
         if line and col:
             lines = sql.split("\n")
-            return sum(len(x) + 1 for x in lines[: line - 1]) + col
+            return sum(len(x) + 1 for x in lines[: line - 1]) + col - len(_near(sql, err)) + 1
     return None
+
+
+# sqlglot's descriptions of a statement that stopped short: at its last token, PostgreSQL's
+# grammar has run out of input there
+_WANTS_MORE = ("Required keyword", "Expecting", "Expected")
+
+
+def _only_blank(text: str) -> bool:
+    return all(kind in ("ws", "comment") for kind, _, _ in _tokens(text))
+
+
+def _syntax_error(sql: str, err: ParseError) -> SqlError:
+    near = _near(sql, err)
+    position = _position_of(sql, err)
+    errs = getattr(err, "errors", None) or []
+    wants_more = bool(errs) and str(errs[0].get("description", "")).startswith(_WANTS_MORE)
+    if near and position is not None and wants_more and _only_blank(sql[position - 1 + len(near):]):
+        near = ""
+    if not near:
+        return SqlError("42601", "syntax error at end of input", statement_position=len(sql) + 1)
+    return SqlError("42601", f'syntax error at or near "{near}"', statement_position=position)
 
 
 def _near(sql: str, err: ParseError) -> str:
@@ -349,9 +371,7 @@ def _parse_cached(sql: str) -> exp.Expression:
         if text is not sql:
             trees = [_array_constructors(t) if t is not None else None for t in trees]
     except ParseError as e:
-        near = _near(sql, e)
-        msg = f'syntax error at or near "{near}"' if near else "syntax error at end of input"
-        raise SqlError("42601", msg, position=_position_of(sql, e)) from None
+        raise _syntax_error(sql, e) from None
     except TokenError as e:
         raise SqlError("42601", f"syntax error: {e}") from None
     trees = [t for t in trees if t is not None]
