@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING, Any, TypeVar
 from sqlglot import exp
 
 from orbitdb.sql import types as T
+from orbitdb.sql.ddl.extensions import create_extension, drop_extension
 from orbitdb.sql.ddl.rewrite import Row, rewrite_table
 from orbitdb.sql.errors import SqlError
 from orbitdb.sql.exec.context import ExecContext
@@ -41,6 +42,7 @@ from orbitdb.storage.catalog import (
     Catalog,
     ColumnDef,
     ConstraintDef,
+    ExtensionDef,
     IndexDef,
     SchemaDef,
     SequenceDef,
@@ -633,7 +635,7 @@ class DDL:
                 for o in members:
                     if isinstance(o, TableDef) and o.oid in self.cat.objects:
                         self.drop_table(o, True)
-                    elif isinstance(o, SequenceDef) and o.oid in self.cat.objects:
+                    elif isinstance(o, (SequenceDef, ExtensionDef)) and o.oid in self.cat.objects:
                         self.cat.remove(o.oid)
                 self.cat.remove(sch.oid)
             return Result("DROP SCHEMA")
@@ -1210,7 +1212,7 @@ class DDL:
                 v.view_sql = tree.sql(dialect="postgres")
                 self.cat.touch(v.oid)
         for obj in list(self.cat.objects.values()):
-            if isinstance(obj, (TableDef, SequenceDef)) and obj.schema == old:
+            if isinstance(obj, (TableDef, SequenceDef, ExtensionDef)) and obj.schema == old:
                 obj.schema = new
                 self.cat.touch(obj.oid)
         sch.name = new
@@ -1331,7 +1333,15 @@ class DDL:
             comment = lit[1:-1].replace("''", "'") or None  # an empty comment removes it, as in PostgreSQL
         else:
             raise SqlError("42601", f'syntax error at or near "{lit}"')
-        if kind == "SCHEMA":
+        if kind == "EXTENSION":
+            ext = self.cat.extension(parts[-1])
+            if ext is None:
+                if parts[-1] == "plpgsql":
+                    raise SqlError("0A000", "COMMENT ON EXTENSION plpgsql is not supported")
+                raise SqlError("42704", f'extension "{parts[-1]}" does not exist')
+            ext.comment = comment
+            self.cat.touch(ext.oid)
+        elif kind == "SCHEMA":
             sch = self.cat.schema(parts[-1])
             if sch is None:
                 raise SqlError("3F000", f'schema "{parts[-1]}" does not exist')
@@ -1664,7 +1674,9 @@ def ddl_statement(s: Session, st: Statement, ctx: ExecContext, params: list[Any]
     if refused is not None:
         raise SqlError("0A000", refused)
     if head == "CREATE EXTENSION":
-        return _create_extension(s, st.text)
+        return create_extension(s, ctx, st.text)
+    if head == "DROP EXTENSION":
+        return drop_extension(s, ctx, st.text)
     if head == "COMMENT ON":
         return DDL(s, ctx).comment_on(st.text)
     if words[0] == "DROP" and object_kind(st.text) in _DROP_NOTHING:
@@ -1805,20 +1817,6 @@ def find_relation(s: Session, parts: list[str]) -> TableDef | None:
         if t is not None:
             return t
     return None
-
-
-def _create_extension(s: Session, text: str) -> Result:
-    """plpgsql is there (pg_extension lists it, as in every PostgreSQL database); no other is."""
-    w = Words(text)
-    w.take("CREATE", "EXTENSION")
-    if_not_exists = w.take("IF", "NOT", "EXISTS")
-    name = w.qualified_name()[-1]
-    if name != "plpgsql":
-        raise SqlError("0A000", "CREATE EXTENSION is not supported", detail=f'orbitdb has no extension "{name}".')
-    if not if_not_exists:
-        raise SqlError("42710", f'extension "{name}" already exists')
-    s.notices.append(Notice("NOTICE", "42710", f'extension "{name}" already exists, skipping'))
-    return Result("CREATE EXTENSION")
 
 
 # kinds of object orbitdb has none of: DROP ... IF EXISTS skips each name, as PostgreSQL does for a

@@ -309,6 +309,9 @@ def obj_description(ctx: Any, oid: int, catalog: str) -> str | None:
         return getattr(found.con, "comment", None) if found is not None else None
     if catalog == "pg_extension" and oid == 13559:
         return "PL/pgSQL procedural language"
+    if catalog == "pg_extension":
+        ext = next((e for e in env.cat.extensions() if e.oid == oid), None)
+        return ext.comment if ext is not None else None
     return None
 
 
