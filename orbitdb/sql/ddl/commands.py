@@ -1256,6 +1256,26 @@ class DDL:
         return Result("CREATE VIEW")
 
     # ---- schemas ----
+    def rename_constraint(self, parts: list[str], if_exists: bool, old: str, new: str) -> Result:
+        """ALTER TABLE ... RENAME CONSTRAINT: a primary key's or unique constraint's index is
+        renamed with it, as in PostgreSQL."""
+        t = self.find_table(_table_node(parts), missing_ok=if_exists)
+        if t is None:
+            self.notice(f'relation "{parts[-1]}" does not exist, skipping')
+            return Result("ALTER TABLE")
+        con = next((c for c in t.constraints if c.name == old), None)
+        if con is None:
+            raise SqlError("42704", f'constraint "{old}" for table "{t.name}" does not exist')
+        if any(c.name == new for c in t.constraints):
+            raise SqlError("42710", f'constraint "{new}" for relation "{t.name}" already exists')
+        index = next((ix for ix in t.indexes if ix.oid == con.index), None) if con.index is not None else None
+        if index is not None:
+            self.check_new_name(t.schema, new)
+            index.name = new
+        con.name = new
+        self.cat.put(t)
+        return Result("ALTER TABLE")
+
     def create_schema(self, text: str) -> Result:
         m = re.match(r"\s*CREATE\s+SCHEMA\s+(IF\s+NOT\s+EXISTS\s+)?(?P<name>\"[^\"]+\"|\w+)?"
                      r"(\s+AUTHORIZATION\s+(?P<owner>\"[^\"]+\"|\w+))?\s*$", text, re.IGNORECASE | re.DOTALL)
@@ -1723,6 +1743,12 @@ def ddl_statement(s: Session, st: Statement, ctx: ExecContext, params: list[Any]
     if head == "ALTER VIEW" and not re.match(r"\s*ALTER\s+VIEW\s+(IF\s+EXISTS\s+)?[\w.\"]+\s+RENAME\s", st.text,
                                              re.IGNORECASE):
         raise SqlError("0A000", "ALTER VIEW is not supported except RENAME and OWNER TO")
+    m_con = re.match(r"\s*ALTER\s+TABLE\s+(?P<ie>IF\s+EXISTS\s+)?(ONLY\s+)?(?P<t>[\w.\"$]+)\s+RENAME\s+CONSTRAINT\s+"
+                     r"(?P<old>\"(?:[^\"]|\"\")*\"|\w+)\s+TO\s+(?P<new>\"(?:[^\"]|\"\")*\"|\w+)\s*$", st.text, re.IGNORECASE)
+    if m_con:
+        return DDL(s, ctx).rename_constraint(Words(m_con.group("t")).qualified_name(), bool(m_con.group("ie")),
+                                             Words(m_con.group("old")).qualified_name()[-1],
+                                             Words(m_con.group("new")).qualified_name()[-1])
     m_identity = _ADD_IDENTITY.match(st.text)
     if m_identity:
         return DDL(s, ctx).add_identity(m_identity)

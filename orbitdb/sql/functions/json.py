@@ -89,6 +89,8 @@ def _converting_hook(name: str, key_positions: str = "") -> None:
         for i, a in enumerate(compiled):
             if key_positions == "even" and i % 2 == 0:
                 out.append(_key_arg(a))
+            elif key_positions == "first" and i > 0:
+                out.append(a)  # row_to_json's and array_to_json's pretty flag
             else:
                 out.append(_json_arg(a))
         return call_compiled(c, name, out)
@@ -129,8 +131,10 @@ def row_to_json(v: Any, pretty: bool = False) -> Any:
 
 register("row_to_json", [ANY, BOOL], JSON)(row_to_json)
 
-for _name in ("to_json", "to_jsonb", "array_to_json", "row_to_json", "json_build_array", "jsonb_build_array"):
+for _name in ("to_json", "to_jsonb", "json_build_array", "jsonb_build_array"):
     _converting_hook(_name)
+for _name in ("array_to_json", "row_to_json"):
+    _converting_hook(_name, "first")
 for _name in ("json_build_object", "jsonb_build_object"):
     _converting_hook(_name, "even")
 

@@ -17,6 +17,7 @@ from orbitdb.sql.types import SqlType
 from orbitdb.sql.types.jsonb import normalize_jsonb
 from orbitdb.sql.types.numeric import CHECK_INT2, CHECK_INT4, CHECK_INT8, numeric_typmod
 from orbitdb.sql.types.pgtext.numbers import format_numeric
+from orbitdb.sql.types.pgtext.strings import char_byte, char_of_byte, parse_char
 from orbitdb.sql.types.pgtext.zones import local_to_utc
 from orbitdb.sql.types.regtypes import text_to_reg
 from orbitdb.sql.types.textio import from_text, to_text
@@ -197,6 +198,13 @@ def _text_out(oid: int, session: Any) -> Fn:
     return lambda v: to_text(v, oid)
 
 
+def _int4_to_char(v: int) -> str:
+    """int4 -> "char": a signed byte."""
+    if not -128 <= v <= 127:
+        raise SqlError("22003", '"char" out of range')
+    return char_of_byte(v & 255)
+
+
 def _text_in(oid: int, session: Any) -> Fn:
     if oid in (T.TIMESTAMPTZ.oid, T.TIMETZ.oid):
         return lambda v: from_text(v, oid, session_timezone(session))
@@ -248,7 +256,13 @@ def find_cast(src: SqlType, dst: SqlType, ctx: int = EXPLICIT, session: Any = No
 def _base_cast(src: SqlType, dst: SqlType, ctx: int, session: Any) -> Fn | None:
     s, d = src.oid, dst.oid
     if s == T.UNKNOWN.oid:
+        if d == T.CHAR.oid:
+            return parse_char
         return _text_in(d, session) if d not in _TEXTS else (lambda v: v)
+    if s == T.INT4.oid and d == T.CHAR.oid:
+        return _int4_to_char if ctx == EXPLICIT else None
+    if s == T.CHAR.oid and d == T.INT4.oid:
+        return (lambda v: char_byte(v) - 256 if char_byte(v) >= 128 else char_byte(v)) if ctx == EXPLICIT else None
     # numbers
     if s in _INTS and d in _INTS:
         if T.NUMERIC_RANK[d] >= T.NUMERIC_RANK[s]:
@@ -283,7 +297,7 @@ def _base_cast(src: SqlType, dst: SqlType, ctx: int, session: Any) -> Fn | None:
         if s == T.BPCHAR.oid:
             return lambda v: v.rstrip(" ")
         if d == T.CHAR.oid:
-            return (lambda v: v[:1]) if ctx >= ASSIGNMENT else None
+            return parse_char if ctx >= ASSIGNMENT else None
         return lambda v: v
     if d in _TEXTS:
         # any type -> text: implicit only for the string category, assignment/explicit otherwise

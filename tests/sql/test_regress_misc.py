@@ -1,0 +1,55 @@
+"""Where PostgreSQL's own regression SQL showed orbitdb differing: ALTER TABLE ... RENAME CONSTRAINT,
+the "char" type, two-argument row_to_json / array_to_json, against PostgreSQL 15."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from differential import differences
+from pg_reference import PgServer, reference_pg  # noqa: F401 - the fixture
+
+RENAME_CONSTRAINT = [
+    "CREATE TABLE rc (a int CONSTRAINT rc_pos CHECK (a > 0), b int CONSTRAINT rc_pk PRIMARY KEY, c int UNIQUE)",
+    "ALTER TABLE rc RENAME CONSTRAINT nosuch TO x",
+    "ALTER TABLE rc RENAME CONSTRAINT rc_pos TO rc_c_key",
+    "ALTER TABLE rc RENAME CONSTRAINT rc_pk TO rc_primary",
+    "SELECT relname FROM pg_class WHERE relname LIKE 'rc%' ORDER BY 1",
+    "SELECT conname, contype FROM pg_constraint WHERE conrelid = 'rc'::regclass ORDER BY 1",
+    "ALTER TABLE rc RENAME CONSTRAINT rc_pos TO rc_primary",
+    'ALTER TABLE rc RENAME CONSTRAINT rc_pos TO "Rc Pos"',
+    "INSERT INTO rc VALUES (-1, 1, 1)",
+    "INSERT INTO rc VALUES (1, 1, 1)",
+    "INSERT INTO rc VALUES (2, 1, 2)",
+    "ALTER TABLE IF EXISTS nosuch RENAME CONSTRAINT a TO b",
+    "ALTER TABLE nosuch RENAME CONSTRAINT a TO b",
+    "ALTER INDEX rc_primary RENAME TO rc_pkey2",
+    "SELECT conname FROM pg_constraint WHERE conrelid = 'rc'::regclass AND contype = 'p'",
+]
+
+CHAR_TYPE = [
+    "SELECT 'abc'::\"char\", ''::\"char\", 'é'::\"char\"::text, length('abc'::\"char\"), 'a'::\"char\" = 'a'",
+    "SELECT 65::\"char\", 'A'::\"char\"::int, (-3)::\"char\", ((-3)::\"char\")::int, 'é'::\"char\"::int",
+    "SELECT 300::\"char\"",
+    "SELECT '\\101'::\"char\", 'abc'::text::\"char\", 'q'::varchar::\"char\", pg_typeof('a'::\"char\")::text",
+    "CREATE TABLE ch (c \"char\")",
+    "INSERT INTO ch VALUES ('xyz'), (''), (NULL), ('b')",
+    "SELECT c, c::text, length(c) FROM ch ORDER BY 1",
+]
+
+JSON_PRETTY = [
+    "SELECT array_to_json(ARRAY[1, 2], true), array_to_json('{{1,2},{3,4}}'::int[], false)",
+    "SELECT row_to_json(ROW(1, 'a'), true), row_to_json(ROW(1, 'a'), false)",
+    "SELECT row_to_json(ROW(1), 'x')",
+]
+
+
+def test_rename_constraint_as_postgres(reference_pg: PgServer, tmp_path: Path) -> None:  # noqa: F811
+    assert differences(reference_pg, tmp_path / "db", "rename_constraint", RENAME_CONSTRAINT) == []
+
+
+def test_char_type_as_postgres(reference_pg: PgServer, tmp_path: Path) -> None:  # noqa: F811
+    assert differences(reference_pg, tmp_path / "db", "char_type", CHAR_TYPE) == []
+
+
+def test_two_argument_json_builders_as_postgres(reference_pg: PgServer, tmp_path: Path) -> None:  # noqa: F811
+    assert differences(reference_pg, tmp_path / "db", "json_pretty", JSON_PRETTY) == []
