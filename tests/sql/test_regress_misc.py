@@ -1,5 +1,6 @@
 """Where PostgreSQL's own regression SQL showed orbitdb differing: ALTER TABLE ... RENAME CONSTRAINT,
-the "char" type, two-argument row_to_json / array_to_json, against PostgreSQL 15."""
+the "char" type, TimeZone offsets ('+05:30', SET TIME ZONE INTERVAL ...), two-argument
+row_to_json / array_to_json, against PostgreSQL 15."""
 
 from __future__ import annotations
 
@@ -36,6 +37,22 @@ CHAR_TYPE = [
     "SELECT c, c::text, length(c) FROM ch ORDER BY 1",
 ]
 
+TIME_ZONE_OFFSETS = [
+    "SET timezone = '00:00'", "SHOW timezone", "SELECT timestamptz '2024-01-01 12:00+00'",
+    "SET timezone = '+05:30'", "SHOW timezone",
+    "SELECT timestamptz '2024-01-01 12:00+00', '2024-06-01 10:00'::timestamptz::text",
+    "SET datestyle = sql", "SELECT '2024-01-01 12:00+00'::timestamptz::text", "RESET datestyle",
+    "SET TIME ZONE INTERVAL '+02:00' HOUR TO MINUTE", "SHOW timezone",
+    "SELECT '2024-01-01 12:00+00'::timestamptz::text",
+    "SET TIME ZONE INTERVAL '+05:30' HOUR TO MINUTE", "SHOW timezone",
+    "SELECT '2024-01-01 12:00+00'::timestamptz::text",
+    "SET TIME ZONE INTERVAL '-08:00'", "SHOW timezone", "SELECT '2024-01-01 12:00+00'::timestamptz::text",
+    "SET TIME ZONE INTERVAL '1 day'", "SET TIME ZONE INTERVAL '1 mon'",
+    "SET TIME ZONE INTERVAL '00:00:30'", "SHOW timezone",
+    "SET timezone = '-03'", "SHOW timezone", "SELECT '2024-01-01 12:00+00'::timestamptz::text",
+    "RESET timezone", "SHOW timezone",
+]
+
 JSON_PRETTY = [
     "SELECT array_to_json(ARRAY[1, 2], true), array_to_json('{{1,2},{3,4}}'::int[], false)",
     "SELECT row_to_json(ROW(1, 'a'), true), row_to_json(ROW(1, 'a'), false)",
@@ -49,6 +66,10 @@ def test_rename_constraint_as_postgres(reference_pg: PgServer, tmp_path: Path) -
 
 def test_char_type_as_postgres(reference_pg: PgServer, tmp_path: Path) -> None:  # noqa: F811
     assert differences(reference_pg, tmp_path / "db", "char_type", CHAR_TYPE) == []
+
+
+def test_time_zone_offsets_as_postgres(reference_pg: PgServer, tmp_path: Path) -> None:  # noqa: F811
+    assert differences(reference_pg, tmp_path / "db", "time_zone_offsets", TIME_ZONE_OFFSETS) == []
 
 
 def test_two_argument_json_builders_as_postgres(reference_pg: PgServer, tmp_path: Path) -> None:  # noqa: F811

@@ -16,8 +16,10 @@ from orbitdb.sql.statement_scope import running_session, running_timezone
 from orbitdb.sql.types import SqlType
 from orbitdb.sql.types.jsonb import normalize_jsonb
 from orbitdb.sql.types.numeric import CHECK_INT2, CHECK_INT4, CHECK_INT8, numeric_typmod
+from orbitdb.sql.types.pgtext import format_text
 from orbitdb.sql.types.pgtext.numbers import format_numeric
 from orbitdb.sql.types.pgtext.strings import char_byte, char_of_byte, parse_char
+from orbitdb.sql.types.pgtext.styles import OutputStyle
 from orbitdb.sql.types.pgtext.zones import local_to_utc
 from orbitdb.sql.types.regtypes import text_to_reg
 from orbitdb.sql.types.textio import from_text, to_text
@@ -186,9 +188,32 @@ def reg_to_text(v: int, oid: int, session: Any) -> str:
     return found if found is not None else str(v)
 
 
+# types whose text DateStyle, IntervalStyle or bytea_output lay out (arrays of them too)
+_STYLED = {T.DATE.oid, T.TIMESTAMP.oid, T.TIMESTAMPTZ.oid, T.INTERVAL.oid, T.BYTEA.oid}
+
+
+def _output_style(session: Any) -> OutputStyle | None:
+    """The session's output settings when they are not PostgreSQL's defaults (None: defaults)."""
+    s = session if session is not None else running_session()
+    settings = getattr(s, "settings", None)
+    if not settings:
+        return None
+    style = OutputStyle.from_settings(settings.get("datestyle", "ISO, MDY"), settings.get("intervalstyle", "postgres"),
+                                      settings.get("bytea_output", "hex"), settings.get("extra_float_digits", "1"),
+                                      settings.get("timezone", "UTC"))
+    return None if style.plain else style
+
+
 def _text_out(oid: int, session: Any) -> Fn:
     if oid in _TEXTS:
         return lambda v: v
+    elem = T.BY_OID[oid].elem if oid in T.BY_OID else None
+    if oid in _STYLED or elem is not None and elem.oid in _STYLED:
+        # a cast to text prints as the output function does: in the session's DateStyle and
+        # IntervalStyle (the plan is made again when they change)
+        style = _output_style(session)
+        if style is not None:
+            return lambda v: format_text(v, oid, style=style)
     if oid in _OIDISH and oid != T.OID.oid:
         return lambda v: reg_to_text(v, oid, session)
     if oid == T.BOOL.oid:
