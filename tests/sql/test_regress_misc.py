@@ -1,5 +1,5 @@
 """Where PostgreSQL's own regression SQL showed orbitdb differing: ALTER TABLE ... RENAME CONSTRAINT,
-the "char" type, TimeZone offsets ('+05:30', SET TIME ZONE INTERVAL ...), two-argument
+ORDER BY ... USING, the "char" type, TimeZone offsets ('+05:30', SET TIME ZONE INTERVAL ...), two-argument
 row_to_json / array_to_json, against PostgreSQL 15."""
 
 from __future__ import annotations
@@ -53,6 +53,19 @@ TIME_ZONE_OFFSETS = [
     "RESET timezone", "SHOW timezone",
 ]
 
+ORDER_BY_USING = [
+    "SELECT x FROM (VALUES (2), (1), (3)) v(x) ORDER BY x USING >",
+    "SELECT x, y FROM (VALUES (2, 'a'), (1, 'b'), (2, 'c')) v(x, y) ORDER BY x USING >, y USING <",
+    "SELECT x FROM (VALUES (2), (1), (NULL)) v(x) ORDER BY x USING >",
+    "SELECT x FROM (VALUES (2), (1), (NULL)) v(x) ORDER BY x USING > NULLS LAST",
+    "SELECT x FROM (VALUES ('b'), ('a')) v(x) ORDER BY x USING ~>~",
+    "SELECT x FROM (VALUES (2), (1)) v(x) ORDER BY x USING OPERATOR(pg_catalog.<)",
+    "SELECT array_agg(x ORDER BY x USING >) FROM (VALUES (1), (2), (3)) v(x)",
+    "SELECT x FROM (VALUES (2), (1)) v(x) ORDER BY x USING =",
+    "SELECT x FROM (VALUES (2), (1)) v(x) ORDER BY x USING <=",
+    "SELECT * FROM (SELECT 1 AS a) s JOIN (SELECT 1 AS a) t USING (a)",
+]
+
 JSON_PRETTY = [
     "SELECT array_to_json(ARRAY[1, 2], true), array_to_json('{{1,2},{3,4}}'::int[], false)",
     "SELECT row_to_json(ROW(1, 'a'), true), row_to_json(ROW(1, 'a'), false)",
@@ -70,6 +83,10 @@ def test_char_type_as_postgres(reference_pg: PgServer, tmp_path: Path) -> None: 
 
 def test_time_zone_offsets_as_postgres(reference_pg: PgServer, tmp_path: Path) -> None:  # noqa: F811
     assert differences(reference_pg, tmp_path / "db", "time_zone_offsets", TIME_ZONE_OFFSETS) == []
+
+
+def test_order_by_using_as_postgres(reference_pg: PgServer, tmp_path: Path) -> None:  # noqa: F811
+    assert differences(reference_pg, tmp_path / "db", "order_by_using", ORDER_BY_USING) == []
 
 
 def test_two_argument_json_builders_as_postgres(reference_pg: PgServer, tmp_path: Path) -> None:  # noqa: F811

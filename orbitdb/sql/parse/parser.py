@@ -355,6 +355,51 @@ def _array_calls(sql: str) -> str:
     return "".join(parts)
 
 
+_ORDERING_OPERATORS = {"<": "ASC", "~<~": "ASC", ">": "DESC", "~>~": "DESC"}
+
+
+def _order_using(sql: str) -> str:
+    """ORDER BY x USING < / > (PostgreSQL's ordering operators, which sqlglot does not read) as ASC /
+    DESC; an operator that is not "<" or ">" of a btree family is PostgreSQL's 42809. A USING
+    followed by an operator is only an ORDER BY's: JOIN ... USING takes "(", DELETE ... USING and
+    CREATE INDEX ... USING a name."""
+    if "using" not in sql.lower():
+        return sql
+    spans = [(k, a, b) for k, a, b in _tokens(sql) if k not in ("ws", "comment")]
+    edits: list[tuple[int, int, str]] = []
+    for n, (kind, start, end) in enumerate(spans):
+        if kind != "word" or sql[start:end].upper() != "USING" or n + 1 >= len(spans):
+            continue
+        k = n + 1
+        if spans[k][0] == "word" and sql[spans[k][1]:spans[k][2]].upper() == "OPERATOR":
+            close = sql.find(")", spans[k][2])
+            if close < 0:
+                continue
+            inner = sql[spans[k][2]:close].strip().lstrip("(").strip()
+            op, op_start, op_end = inner.rsplit(".", 1)[-1].strip(), spans[k][1], close + 1
+        elif spans[k][0] == "op" and sql[spans[k][1]:spans[k][2]] not in ("(", ",", ")", ";"):
+            j = k
+            while j + 1 < len(spans) and spans[j + 1][0] == "op" and spans[j + 1][1] == spans[j][2] \
+                    and sql[spans[j + 1][1]:spans[j + 1][2]] not in ("(", ",", ")", ";"):
+                j += 1
+            op, op_start, op_end = sql[spans[k][1]:spans[j][2]], spans[k][1], spans[j][2]
+        else:
+            continue
+        direction = _ORDERING_OPERATORS.get(op)
+        if direction is None:
+            raise SqlError("42809", f"operator {op} is not a valid ordering operator", statement_position=op_start + 1,
+                           hint='Ordering operators must be "<" or ">" members of btree operator families.')
+        edits.append((start, op_end, direction))
+    out = []
+    done = 0
+    for start, end, replacement in edits:
+        out.append(sql[done:start])
+        out.append(replacement)
+        done = end
+    out.append(sql[done:])
+    return "".join(out)
+
+
 def _array_constructors(tree: exp.Expression) -> exp.Expression:
     """The calls _array_calls made, constructors again."""
     for call in list(tree.find_all(exp.Anonymous)):
@@ -366,7 +411,7 @@ def _array_constructors(tree: exp.Expression) -> exp.Expression:
 @text_cached(budget=32 << 20, max_text=16 << 10, per_char=320, fixed=3000)
 def _parse_cached(sql: str) -> exp.Expression:
     try:
-        text = _array_calls(sql)
+        text = _array_calls(_order_using(sql))
         trees = sqlglot.parse(_protect_intervals(_space_params(text)), read="postgres")
         if text is not sql:
             trees = [_array_constructors(t) if t is not None else None for t in trees]
