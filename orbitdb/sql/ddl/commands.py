@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING, Any, TypeVar
 from sqlglot import exp
 
 from orbitdb.sql import types as T
+from orbitdb.sql.ddl import partitions
 from orbitdb.sql.ddl.rewrite import Row, rewrite_table
 from orbitdb.sql.errors import SqlError
 from orbitdb.sql.exec.context import ExecContext
@@ -72,6 +73,7 @@ class DDL:
         assert ctx.txn is not None
         self.txn = ctx.txn
         self.cat: Catalog = ctx.txn.writable_catalog()
+        self.only = False  # ALTER TABLE ONLY: not the table's partitions
 
     # ---- lookups ----
     def schema_of(self, node: exp.Table | None) -> str:
@@ -193,11 +195,12 @@ class DDL:
         # nobody else can see the new table; holding it exclusively spares its rows' locks
         self.txn.lock_relation(t.oid, ACCESS_EXCLUSIVE)
         elements = list(target.expressions) if isinstance(target, exp.Schema) else []
+        elements += partitions.inherit_columns(self, t, node)
         for el in elements:
             if isinstance(el, exp.LikeProperty):
                 self.like(t, el)
         for el in elements:
-            if isinstance(el, exp.ColumnDef):
+            if isinstance(el, exp.ColumnDef) and not partitions.merge_inherited_column(self, t, el):
                 self.column_def(t, el)
         for el in elements:
             if not isinstance(el, (exp.ColumnDef, exp.LikeProperty)):
@@ -206,6 +209,7 @@ class DDL:
             pass
         self.cat.put(t)
         self.finish_constraints(t)
+        partitions.finish_partitioning(self, t, node)
         return Result("CREATE TABLE")
 
     def like(self, t: TableDef, el: exp.LikeProperty) -> None:
@@ -516,6 +520,7 @@ class DDL:
         t.indexes.append(ix)
         self.build_index(t, ix)
         self.cat.put(t)
+        partitions.propagate_index(self, t, ix)
         return Result("CREATE INDEX")
 
     def build_index(self, t: TableDef, ix: IndexDef) -> None:
@@ -640,6 +645,9 @@ class DDL:
         raise SqlError("0A000", f"DROP {kind} is not supported")
 
     def drop_table(self, t: TableDef, cascade: bool) -> None:
+        for dependent in partitions.dependents_to_drop(self, t, cascade):
+            if dependent.oid in self.cat.objects:
+                self.drop_table(dependent, True)
         dropping = getattr(self, "dropping", set())
         refs = [(o, c) for o in self.cat.tables() if o.oid != t.oid and o.oid not in dropping
                 for c in o.constraints if c.kind == "f" and c.ref_table == t.oid]
@@ -672,6 +680,7 @@ class DDL:
 
     # ---- ALTER TABLE ----
     def alter_table(self, node: exp.Alter) -> Result:
+        self.only = bool(node.args.get("only"))
         t = self.find_table(node.this, missing_ok=bool(node.args.get("exists")), kind=None)
         if t is None:
             self.notice(f'relation "{ident(node.this.this)}" does not exist, skipping')
@@ -835,7 +844,11 @@ class DDL:
         else:
             self.table_constraint(t, c, None)
         new = t.constraints[before:]
+        for con in new:
+            partitions.check_new_constraint(self, t, con)
         self.validate_new_constraints(t, new)
+        for con in new:
+            partitions.add_constraint_to_partitions(self, t, con, self.only)
 
     def validate_new_constraints(self, t: TableDef, cons: list[ConstraintDef]) -> None:
         rt = Runtime([])
@@ -1676,6 +1689,8 @@ def ddl_statement(s: Session, st: Statement, ctx: ExecContext, params: list[Any]
                                        bool(m_owner.group(2)))
     if head == "CREATE SCHEMA":
         return DDL(s, ctx).create_schema(st.text)
+    if head == "ALTER TABLE" and partitions.is_partition_command(st.text):
+        return partitions.partition_command(DDL(s, ctx), st.text)
     if head == "ALTER SEQUENCE":
         return DDL(s, ctx).alter_sequence(st.text)
     m_schema = re.match(r"\s*ALTER\s+TABLE\s+(IF\s+EXISTS\s+)?(ONLY\s+)?(?P<t>[\w.\"]+)\s+SET\s+SCHEMA\s+"

@@ -18,6 +18,7 @@ from orbitdb.sql.exec.context import ExecContext
 from orbitdb.sql.exec.lockrows import LockRows, clause_name, lock_targets
 from orbitdb.sql.exec.plans import (
     Aggregate,
+    Append,
     Distinct,
     Filter,
     FunctionScan,
@@ -472,6 +473,7 @@ class Planner:
 
     def _holds_srf(self, node: exp.Expression) -> bool:
         """Whether a set-returning function is inside the expression (subqueries aside)."""
+        node = _schema_call(node)
         for child in node.iter_expressions():
             if isinstance(child, (exp.Select, exp.Subquery, exp.Union)):
                 continue
@@ -482,6 +484,7 @@ class Planner:
     def _is_srf(self, node: exp.Expression) -> bool:
         while isinstance(node, exp.Paren):
             node = node.this
+        node = _schema_call(node)
         if isinstance(node, exp.Func) and not isinstance(node, exp.Window):
             try:
                 name = normalize(node)[0]
@@ -914,7 +917,7 @@ class Planner:
                 cols = [ScopeColumn(rel, col_aliases[i] if i < len(col_aliases) else c.name, c.type)
                         for i, c in enumerate(info.out)]
                 return info.plan, cols, rel
-            return self._relation_source(schema, name, rel, col_aliases, scope)
+            return self._relation_source(schema, name, rel, col_aliases, scope, bool(node.args.get("only")))
         if isinstance(node, exp.Subquery):
             if alias is None and lateral_scope is None:
                 raise SqlError("42601", "subquery in FROM must have an alias",
@@ -1019,7 +1022,7 @@ class Planner:
         return plan, cols, rel
 
     def _relation_source(self, schema: str | None, name: str, rel: str, col_aliases: list[str],
-                         scope: Scope) -> tuple[Plan, list[ScopeColumn], str | None]:
+                         scope: Scope, only: bool = False) -> tuple[Plan, list[ScopeColumn], str | None]:
         # pg_catalog is searched before the search path, as in PostgreSQL
         table = None if (schema is None and name.startswith("pg_")) else self.lookup_table(schema, name)
         if table is None:
@@ -1046,6 +1049,10 @@ class Planner:
             return self._view_source(table, rel, col_aliases, scope)
         self.tables_used.add(table.oid)
         self.lock_relation(table.oid, ACCESS_SHARE)
+        if not only:
+            children = self.catalog.descendants_of(table)
+            if children:
+                return self._append_source(table, children, rel, col_aliases)
         access = TableAccess(table)
         scope.tables[rel] = access
         cols = []
@@ -1057,6 +1064,27 @@ class Planner:
         scan = TableScan(cols, access, self.rt, rel)
         self.scans.append(scan)
         return scan, cols, rel
+
+    def _append_source(self, table: TableDef, children: list[TableDef], rel: str, col_aliases: list[str]
+                       ) -> tuple[Plan, list[ScopeColumn], str | None]:
+        """A table with partitions or inheriting children: its rows and theirs (partition pruning is
+        left to the filter above)."""
+        names = [c.name for c in table.columns]
+        parts = []
+        for t in [table, *children]:
+            if t.partition_strategy:
+                continue  # a partitioned table holds no rows
+            self.tables_used.add(t.oid)
+            self.lock_relation(t.oid, ACCESS_SHARE)
+            child_names = [c.name for c in t.columns]
+            positions = [child_names.index(n) if n in child_names else None for n in names]
+            cols = [ScopeColumn(rel, c.name, T.parse_type_name(c.type), table_oid=t.oid) for c in t.columns]
+            parts.append((TableScan(cols, TableAccess(t), self.rt, rel), positions, t.oid))
+        cols = [ScopeColumn(rel, col_aliases[i] if i < len(col_aliases) else c.name, T.parse_type_name(c.type),
+                            table_oid=table.oid, attnum=i + 1) for i, c in enumerate(table.columns)]
+        cols.append(ScopeColumn(rel, "ctid", T.BYTEA, hidden=True))
+        cols.append(ScopeColumn(rel, "tableoid", T.OID, hidden=True))
+        return Append(cols, parts, table.name), cols, rel
 
     def _lookup_sequence(self, schema: str | None, name: str) -> Any:
         for s in ([schema] if schema else self.session.search_schemas()):
@@ -1418,6 +1446,13 @@ def _ordinal(node: exp.Expression, clause: str) -> int:
     if not text.isdigit() or len(text.lstrip("0")) > 10 or int(text) > INT4_MAX:
         raise SqlError("42601", f"non-integer constant in {clause}")
     return sign * int(text)
+
+
+def _schema_call(node: exp.Expression) -> exp.Expression:
+    """The function of a schema-qualified call (pg_catalog.f(...) parses as a Dot)."""
+    if isinstance(node, exp.Dot) and isinstance(node.this, exp.Identifier) and isinstance(node.expression, exp.Func):
+        return node.expression
+    return node
 
 
 def _srf_columns(name: str, e: E) -> list[tuple[str, SqlType]]:
