@@ -520,7 +520,8 @@ class DDL:
         t.indexes.append(ix)
         self.build_index(t, ix)
         self.cat.put(t)
-        partitions.propagate_index(self, t, ix)
+        if not node.meta.get("only"):
+            partitions.propagate_index(self, t, ix)
         return Result("CREATE INDEX")
 
     def build_index(self, t: TableDef, ix: IndexDef) -> None:
@@ -1509,15 +1510,22 @@ def _temporary(node: exp.Create, table_node: exp.Expression) -> tuple[bool, str]
 
 
 _ON_COMMIT_DROP = re.compile(r"\bON\s+COMMIT\s+DROP\b", re.IGNORECASE)
+_CREATE_INDEX = re.compile(r"\s*CREATE\s+(UNIQUE\s+)?INDEX\b", re.IGNORECASE)
+_ON_ONLY = re.compile(r"\bON\s+ONLY\s+", re.IGNORECASE)
 
 
 def _parse_create(text: str) -> exp.Expression:
-    """sqlglot does not know ON COMMIT DROP: it is taken out and noted on the node."""
+    """sqlglot knows neither ON COMMIT DROP nor CREATE INDEX ... ON ONLY: they are taken out and
+    noted on the node."""
+    only = _ON_ONLY.search(text) if _CREATE_INDEX.match(text) else None
+    if only is not None:
+        text = text[: only.start()] + "ON " + text[only.end():]
     m = _ON_COMMIT_DROP.search(text)
-    if m is None:
-        return parse_one(text)
-    node = parse_one(text[: m.start()] + text[m.end():])
-    node.meta["on_commit_drop"] = True
+    node = parse_one(text if m is None else text[: m.start()] + text[m.end():])
+    if m is not None:
+        node.meta["on_commit_drop"] = True
+    if only is not None:
+        node.meta["only"] = True
     return node
 
 
@@ -1926,6 +1934,8 @@ def _alter_index(s: Session, ctx: ExecContext, text: str) -> Result:
     """ALTER INDEX ... RENAME TO, and SET/RESET (storage parameters, which change no result)."""
     if re.match(r"\s*ALTER\s+INDEX\s+(IF\s+EXISTS\s+)?[\w.\"]+\s+RENAME\s+TO\s", text, re.IGNORECASE):
         return _rename_index(s, ctx, text)
+    if partitions.is_index_attach(text):
+        return partitions.attach_index(DDL(s, ctx), text)
     w = Words(text)
     w.take("ALTER", "INDEX")
     if_exists = w.take("IF", "EXISTS")

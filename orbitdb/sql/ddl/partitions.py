@@ -64,7 +64,7 @@ def inherit_columns(ddl: DDL, t: TableDef, node: exp.Create) -> list[exp.Express
             parent = ddl.find_table(_table_of(p.this), mode=ACCESS_EXCLUSIVE)
             assert parent is not None
             if not parent.partition_strategy:
-                raise SqlError("42809", f'"{parent.name}" is not partitioned')
+                raise SqlError("42P17", f'"{parent.name}" is not partitioned')
             if t.schema.startswith("pg_temp") != parent.schema.startswith("pg_temp"):
                 raise SqlError("42P16", f'cannot create a {"temporary" if t.schema.startswith("pg_temp") else "permanent"} '
                                f'relation as partition of {"permanent" if t.schema.startswith("pg_temp") else "temporary"} '
@@ -391,3 +391,38 @@ def _name_node(text: str) -> exp.Table:
     if len(parts) == 1:
         return exp.Table(this=exp.to_identifier(parts[0], quoted=True))
     return exp.Table(this=exp.to_identifier(parts[-1], quoted=True), db=exp.to_identifier(parts[-2], quoted=True))
+
+
+# ---- ALTER INDEX ... ATTACH PARTITION ----
+_INDEX_ATTACH = re.compile(r"\s*ALTER\s+INDEX\s+(?P<parent>(?:\"[^\"]*\"|[\w$.])+)\s+ATTACH\s+PARTITION\s+"
+                           r"(?P<child>(?:\"[^\"]*\"|[\w$.])+)\s*;?\s*$", re.IGNORECASE)
+
+
+def is_index_attach(text: str) -> bool:
+    return _INDEX_ATTACH.match(text) is not None
+
+
+def attach_index(ddl: DDL, text: str) -> Result:
+    """ALTER INDEX parent ATTACH PARTITION child, as pg_dump writes it after making a partitioned
+    table's index and each partition's own: the child must index its table as the parent does. The
+    partition's index already serves its rows, so nothing changes but the check."""
+    m = _INDEX_ATTACH.match(text)
+    assert m is not None
+    found = []
+    for which in ("parent", "child"):
+        node = _name_node(m.group(which))
+        schemas = [ident(node.args["db"])] if node.args.get("db") else ddl.s.search_schemas()
+        hit = next((h for h in (ddl.cat.index_owner(sch, ident(node.this)) for sch in schemas) if h), None)
+        if hit is None:
+            raise SqlError("42P01", f'relation "{ident(node.this)}" does not exist')
+        found.append(hit)
+    (ptable, pix), (ctable, cix) = found
+    if not ptable.partition_strategy:
+        raise SqlError("42809", f'"{pix.name}" is not a partitioned index')
+    if ctable.partition_of != ptable.oid:
+        raise SqlError("55000", f'cannot attach index "{cix.name}" as a partition of index "{pix.name}"',
+                       detail=f'Index "{cix.name}" is not an index on any partition of table "{ptable.name}".')
+    if cix.columns != pix.columns or cix.unique != pix.unique:
+        raise SqlError("55000", f'cannot attach index "{cix.name}" as a partition of index "{pix.name}"',
+                       detail="The index definitions do not match.")
+    return Result("ALTER INDEX")

@@ -176,7 +176,6 @@ class TableWriter:
         if arbiter is not None:
             raise SqlError("0A000", "INSERT ... ON CONFLICT on a partitioned table is not supported",
                            hint="Insert into the partition itself.")
-        self.validate(row)
         w = self.partition_writer(self.router.leaf_for(row))
         key, final = w.insert(ctx, map_row(row, self.names, w.names))  # type: ignore[misc]
         return key, map_row(final, w.names, self.names)
