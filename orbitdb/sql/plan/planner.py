@@ -46,6 +46,7 @@ from orbitdb.sql.expr.funccall import AGGREGATES, _ensure_library, call_by_name,
 from orbitdb.sql.expr.scope import Scope, ScopeColumn
 from orbitdb.sql.expr.window import WindowCollector
 from orbitdb.sql.parse.parser import parse_one
+from orbitdb.sql.plan.partition_bounds import Bound, load_bound
 from orbitdb.sql.types import SqlType
 from orbitdb.sql.types.casts import ASSIGNMENT
 from orbitdb.sql.types.limits import INT4_MAX
@@ -730,6 +731,8 @@ class Planner:
                   ctx_scope: Scope | None = None) -> tuple[Plan, list[exp.Expression]]:
         """Moves predicates that reference only this relation into its scan, choosing
         a primary-key or index access path when one applies."""
+        if isinstance(plan, Append) and not plan.renamed:  # type: ignore[attr-defined]
+            return self._pushdown_append(plan, scope, conjuncts, only_rel)
         if not isinstance(plan, TableScan):
             if only_rel is None and not isinstance(plan, (Result1,)):
                 comp = Compiler(self, scope, self.rt, where="WHERE")
@@ -756,6 +759,54 @@ class Planner:
         kept = [f for i, f in enumerate(fns) if i not in in_key]
         plan.filter = all_true(kept) if kept else None
         return plan, rest
+
+    def _pushdown_append(self, plan: Append, scope: Scope, conjuncts: list[exp.Expression], only_rel: str | None
+                         ) -> tuple[Plan, list[exp.Expression]]:
+        """A partitioned (or inherited) table's conditions go into each part's scan (with its own
+        access path), and skip the partitions whose bounds no row meeting them could be in."""
+        local: list[exp.Expression] = []
+        rest: list[exp.Expression] = []
+        for cj in conjuncts:
+            (local if self._local_to(cj, scope, only_rel) else rest).append(cj)
+        if not local:
+            return plan, rest
+        rel = plan.parts[0][0].alias if plan.parts else None
+        for (scan, _, _), bounds, tests in zip(plan.parts, plan.bounds, plan.prune):  # type: ignore[attr-defined]
+            part_scope = Scope(list(scan.columns), parent=scope.parent, level=scope.level)
+            part_scope.rels = set(scope.rels)
+            part_scope.ctes = scope.ctes
+            comp = Compiler(self, part_scope, self.rt, where="WHERE")
+            fns = [comp.compile_bool(cj, "WHERE").fn for cj in local]
+            scan.filter_sql = [cj.sql(dialect="postgres") for cj in local]
+            in_key = self._choose_access(scan, local, part_scope, comp)
+            kept = [f for i, f in enumerate(fns) if i not in in_key]
+            scan.filter = all_true(kept) if kept else None
+            if bounds and rel is not None:
+                tests.extend(self._prune_tests(local, rel, bounds, comp))
+        return plan, rest
+
+    def _prune_tests(self, local: list[exp.Expression], rel: str, bounds: list[tuple[str, Bound, bool]],
+                     comp: Compiler) -> list[Callable[[], bool]]:
+        tests: list[Callable[[], bool]] = []
+        for cj in local:
+            for col, op, val in self._simple_predicates(cj, rel):
+                for key_col, bound, single in bounds:
+                    if col != key_col or not self._is_param_or_outer(val):
+                        continue
+                    hit = comp.scope.find(col, None)
+                    if hit is None:
+                        continue
+                    try:
+                        value = coerce(comp.compile(val), comp.scope.columns[hit].type).fn
+                    except SqlError:
+                        continue
+
+                    def test(value: Callable[[Row], Any] = value, bound: Bound = bound, op: str = op,
+                             single: bool = single) -> bool:
+                        v = value(())
+                        return v is None or bound.may_hold(op, v, single)
+                    tests.append(test)
+        return tests
 
     def _local_to(self, cj: exp.Expression, scope: Scope, rel: str | None) -> bool:
         """Whether cj references only columns of scope (and outer queries), no subqueries."""
@@ -1071,6 +1122,7 @@ class Planner:
         left to the filter above)."""
         names = [c.name for c in table.columns]
         parts = []
+        bounds: list[list[tuple[str, Bound, bool]]] = []
         for t in [table, *children]:
             if t.partition_strategy:
                 continue  # a partitioned table holds no rows
@@ -1078,13 +1130,33 @@ class Planner:
             self.lock_relation(t.oid, ACCESS_SHARE)
             child_names = [c.name for c in t.columns]
             positions = [child_names.index(n) if n in child_names else None for n in names]
-            cols = [ScopeColumn(rel, c.name, T.parse_type_name(c.type), table_oid=t.oid) for c in t.columns]
+            cols = [ScopeColumn(rel, c.name, T.parse_type_name(c.type), table_oid=t.oid, attnum=i + 1)
+                    for i, c in enumerate(t.columns)]
+            cols.append(ScopeColumn(rel, "ctid", T.BYTEA, hidden=True, table_oid=t.oid))
             parts.append((TableScan(cols, TableAccess(t), self.rt, rel), positions, t.oid))
+            bounds.append(self._bounds_up_to(t, table))
         cols = [ScopeColumn(rel, col_aliases[i] if i < len(col_aliases) else c.name, T.parse_type_name(c.type),
                             table_oid=table.oid, attnum=i + 1) for i, c in enumerate(table.columns)]
         cols.append(ScopeColumn(rel, "ctid", T.BYTEA, hidden=True))
         cols.append(ScopeColumn(rel, "tableoid", T.OID, hidden=True))
-        return Append(cols, parts, table.name), cols, rel
+        plan = Append(cols, parts, table.name)
+        plan.bounds = bounds  # type: ignore[attr-defined]
+        plan.renamed = bool(col_aliases)  # type: ignore[attr-defined]
+        return plan, cols, rel
+
+    def _bounds_up_to(self, t: TableDef, root: TableDef) -> list[tuple[str, Bound, bool]]:
+        """(key column, bound, the key has one column) of t in its parent, and of the parent in
+        its own, up to root: what a condition on a key column must meet for t to hold rows."""
+        out = []
+        node = t
+        while node.oid != root.oid and node.partition_of is not None and node.partition_bound is not None:
+            parent = self.catalog.table_by_oid(node.partition_of)
+            if parent is None:
+                break
+            bound = load_bound(self, parent, node.partition_bound)
+            out.append((parent.partition_key[0], bound, len(parent.partition_key) == 1))
+            node = parent
+        return out
 
     def _lookup_sequence(self, schema: str | None, name: str) -> Any:
         for s in ([schema] if schema else self.session.search_schemas()):
