@@ -1,5 +1,5 @@
 """Where PostgreSQL's own regression SQL showed orbitdb differing: ALTER TABLE ... RENAME CONSTRAINT,
-ORDER BY ... USING, the "char" type, TimeZone offsets ('+05:30', SET TIME ZONE INTERVAL ...), two-argument
+ORDER BY ... USING, json[b]_to_record[set], the "char" type, TimeZone offsets ('+05:30', SET TIME ZONE INTERVAL ...), two-argument
 row_to_json / array_to_json, against PostgreSQL 15."""
 
 from __future__ import annotations
@@ -66,6 +66,29 @@ ORDER_BY_USING = [
     "SELECT * FROM (SELECT 1 AS a) s JOIN (SELECT 1 AS a) t USING (a)",
 ]
 
+JSON_TO_RECORD = [
+    "SELECT * FROM jsonb_to_record('{\"a\": 1, \"b\": \"x\", \"c\": [1]}') AS r(a int, b text)",
+    "SELECT * FROM json_to_recordset('[{\"a\": 1}, {\"a\": 2, \"b\": \"y\"}]') AS r(a int, b text) ORDER BY a",
+    "SELECT * FROM jsonb_to_recordset('[{\"a\": 1}, {\"b\": 2}]') AS r(a int, b int) ORDER BY a",
+    "SELECT * FROM jsonb_to_record('[1]') AS r(a int)",
+    "SELECT * FROM jsonb_to_record('1') AS r(a int)",
+    "SELECT * FROM json_to_recordset('{\"a\": 1}') AS r(a int)",
+    "SELECT * FROM jsonb_to_recordset('[1]') AS r(a int)",
+    "SELECT * FROM jsonb_to_record('{\"a\": \"x\"}') AS r(a int)",
+    "SELECT * FROM jsonb_to_record('{\"a\": 1.5}') AS r(a int)",
+    ("SELECT * FROM jsonb_to_record('{\"a\": [1, 2], \"b\": {\"c\": 1}, \"d\": true, \"e\": 1.5, \"f\": null}') "
+    "AS r(a int[], b text, d bool, e numeric, f text, g int, h jsonb)"),
+    "SELECT * FROM jsonb_to_record('{\"a\": {\"c\": 1}, \"b\": [[1, 2], [3, 4]]}') AS r(a jsonb, b int[])",
+    "SELECT * FROM json_to_record('{\"a\": {\"b\": 1}}') AS r(a text, z json)",
+    "SELECT * FROM jsonb_to_record('{\"a\": \"abcd\"}') AS r(a varchar(2))",
+    "SELECT * FROM jsonb_to_record('{\"a\": \"2024-01-01\", \"A\": 2}') AS r(a date, \"A\" int)",
+    "SELECT r.*, t.x FROM (VALUES (1)) t(x), jsonb_to_record('{\"a\": 1}') AS r(a int)",
+    ("SELECT t.x, r.a FROM (VALUES ('{\"a\": 5}'::jsonb), ('{\"a\": 6}')) t(x), "
+    "LATERAL jsonb_to_record(t.x) AS r(a int) ORDER BY r.a"),
+    "SELECT * FROM jsonb_to_recordset('[{\"a\": 1}]') WITH ORDINALITY AS r(a int, n bigint)",
+    "SELECT * FROM jsonb_to_record(NULL) AS r(a int)",
+]
+
 JSON_PRETTY = [
     "SELECT array_to_json(ARRAY[1, 2], true), array_to_json('{{1,2},{3,4}}'::int[], false)",
     "SELECT row_to_json(ROW(1, 'a'), true), row_to_json(ROW(1, 'a'), false)",
@@ -87,6 +110,10 @@ def test_time_zone_offsets_as_postgres(reference_pg: PgServer, tmp_path: Path) -
 
 def test_order_by_using_as_postgres(reference_pg: PgServer, tmp_path: Path) -> None:  # noqa: F811
     assert differences(reference_pg, tmp_path / "db", "order_by_using", ORDER_BY_USING) == []
+
+
+def test_json_to_record_as_postgres(reference_pg: PgServer, tmp_path: Path) -> None:  # noqa: F811
+    assert differences(reference_pg, tmp_path / "db", "json_to_record", JSON_TO_RECORD) == []
 
 
 def test_two_argument_json_builders_as_postgres(reference_pg: PgServer, tmp_path: Path) -> None:  # noqa: F811

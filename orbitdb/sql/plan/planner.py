@@ -47,6 +47,7 @@ from orbitdb.sql.expr.scope import Scope, ScopeColumn
 from orbitdb.sql.expr.window import WindowCollector
 from orbitdb.sql.parse.parser import parse_one
 from orbitdb.sql.plan.partition_bounds import Bound, load_bound
+from orbitdb.sql.plan.record_functions import declares_columns, record_function_source
 from orbitdb.sql.types import SqlType
 from orbitdb.sql.types.casts import ASSIGNMENT
 from orbitdb.sql.types.limits import INT4_MAX
@@ -954,6 +955,10 @@ class Planner:
         parent_for_sub = lateral_scope if lateral_scope is not None else scope.parent
         if isinstance(node, exp.Table):
             inner = node.this
+            if isinstance(inner, (exp.Func, exp.Anonymous)) and declares_columns(alias_node):
+                if node.args.get("ordinality"):
+                    raise SqlError("42601", "WITH ORDINALITY cannot be used with a column definition list")
+                return record_function_source(self, inner, alias_node, scope, lateral_scope)
             if isinstance(inner, (exp.Func, exp.Anonymous)):
                 return self._function_source(inner, alias, col_aliases, scope, lateral_scope,
                                              ordinality=bool(node.args.get("ordinality")))
@@ -994,6 +999,8 @@ class Planner:
                 plan, cols, rel = self._plan_source(sub, scope, ctes, lateral_scope=scope)
                 plan.correlated = True  # type: ignore[attr-defined]
                 return plan, cols, rel
+            if declares_columns(alias_node):
+                return record_function_source(self, sub, alias_node, scope, scope)
             return self._function_source(sub, alias, col_aliases, scope, scope)
         if isinstance(node, exp.Values):
             out = self._plan_values(node, parent_for_sub, ctes)

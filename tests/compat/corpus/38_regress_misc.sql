@@ -109,3 +109,11 @@ SELECT uuid_generate_v3(uuid_ns_dns(), 'www.example.com'), uuid_generate_v5(uuid
 DROP EXTENSION "uuid-ossp", nosuch; -- error 42704
 DROP EXTENSION IF EXISTS "uuid-ossp", nosuch;
 SELECT extname FROM pg_extension ORDER BY 1;
+
+-- json[b]_to_record[set] with a column definition list
+SELECT * FROM jsonb_to_record('{"a": 1, "b": "x", "c": [1]}') AS r(a int, b text);
+SELECT * FROM json_to_recordset('[{"a": 1}, {"a": 2, "b": "y"}]') AS r(a int, b text) ORDER BY a;
+SELECT * FROM jsonb_to_record('{"a": [1, 2], "b": {"c": 1}, "d": true, "e": 1.5, "f": null}') AS r(a int[], b text, d bool, e numeric, f text, g int, h jsonb);
+SELECT * FROM jsonb_to_record('[1]') AS r(a int); -- error 22023
+SELECT * FROM jsonb_to_recordset('[1]') AS r(a int); -- error 22023
+SELECT * FROM jsonb_to_record('{"a": "x"}') AS r(a int); -- error 22P02
