@@ -19,6 +19,7 @@ from sqlglot import exp
 
 from orbitdb.sql import types as T
 from orbitdb.sql.errors import SqlError
+from orbitdb.sql.expr import jsonpath
 from orbitdb.sql.expr.core import E, coerce, const, type_error_operator
 from orbitdb.sql.statement_scope import running_timezone
 from orbitdb.sql.types import SqlType
@@ -253,6 +254,8 @@ def compile_json_op(c: Compiler, node: exp.Expression) -> E:
         return path_extract(base, path, isinstance(node, exp.JSONBExtractScalar))
     if isinstance(node, (exp.JSONBContains, exp.ArrayContainsAll, exp.ArrayContainedBy, exp.ArrayOverlaps)):
         return _compile_containment(c, node)
+    if isinstance(node, (exp.JSONBPathExists, exp.MatchAgainst)):
+        return _compile_path_operator(c, node)
     if isinstance(node, (exp.JSONBContainsTopKey, exp.JSONBContainsAnyTopKeys, exp.JSONBContainsAllTopKeys)):
         base = c.compile(node.this)
         if base.type.oid == T.UNKNOWN.oid:
@@ -372,6 +375,25 @@ def _const_path(base: E, path: list[str], as_text_result: bool) -> E:
         return as_text(r, jsonb) if as_text_result else r
 
     return E(run, T.TEXT if as_text_result else T.strip(base.type))
+
+
+def _compile_path_operator(c: Compiler, node: exp.Expression) -> E:
+    """jsonb @? jsonpath and jsonb @@ jsonpath: jsonb_path_exists / jsonb_path_match with errors
+    silenced (NULL instead). sqlglot reads @@ as MatchAgainst(path, [target])."""
+    if isinstance(node, exp.MatchAgainst):
+        if len(node.expressions) != 1:
+            raise SqlError("42601", 'syntax error at or near "@@"')
+        op, left_node, right_node, run = "@@", node.expressions[0], node.this, jsonpath.match
+    else:
+        op, left_node, right_node, run = "@?", node.this, node.expression, jsonpath.exists
+    left = c.compile(left_node)
+    if left.type.oid == T.UNKNOWN.oid:
+        left = coerce(left, T.JSONB)
+    right = c.compile(right_node)
+    if left.type.oid != T.JSONB.oid or right.type.oid not in T.STRING_OIDS:
+        raise type_error_operator(op, left.type, right.type)
+    path = coerce(right, T.TEXT)
+    return E(_strict2(lambda v, p: run(v, p, None, True), left.fn, path.fn), T.BOOL)
 
 
 def path_extract(base: E, path: E, as_text_result: bool) -> E:

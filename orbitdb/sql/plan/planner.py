@@ -1397,7 +1397,8 @@ class Planner:
 
 _OPERATOR_FUNCS = (exp.JSONExtract, exp.JSONExtractScalar, exp.JSONBExtract, exp.JSONBExtractScalar,
                    exp.JSONBContains, exp.ArrayContainsAll, exp.ArrayContainedBy, exp.ArrayOverlaps,
-                   exp.JSONBContainsTopKey, exp.JSONBContainsAnyTopKeys, exp.JSONBContainsAllTopKeys, exp.DPipe)
+                   exp.JSONBContainsTopKey, exp.JSONBContainsAnyTopKeys, exp.JSONBContainsAllTopKeys, exp.DPipe,
+                   exp.MatchAgainst)
 
 
 class _MergedUsing(Plan):

@@ -117,3 +117,11 @@ SELECT * FROM jsonb_to_record('{"a": [1, 2], "b": {"c": 1}, "d": true, "e": 1.5,
 SELECT * FROM jsonb_to_record('[1]') AS r(a int); -- error 22023
 SELECT * FROM jsonb_to_recordset('[1]') AS r(a int); -- error 22023
 SELECT * FROM jsonb_to_record('{"a": "x"}') AS r(a int); -- error 22P02
+
+-- jsonpath: filters, predicates, @? and @@
+SELECT jsonb_path_query_array('{"a": [1, 2, 3, 4]}'::jsonb, '$.a[*] ? (@ > 2)'), '{"a": 5}'::jsonb @? '$.a ? (@ > 3)', '{"a": 5}'::jsonb @@ '$.a > 6';
+SELECT jsonb_path_query('{"a": [{"b": 1}, {"b": 2}]}', '$.a[*] ? (@.b == 2)');
+SELECT jsonb_path_query_array('{"a": [1, 2, 3, 4, 5]}', '$.a[1 to last]'), jsonb_path_query_first('{"a": 2}', '$.a * 3 + 1');
+SELECT jsonb_path_match('{"a": 1}', '$.a'); -- error 22038
+SELECT jsonb_path_query('{"a": 1}', 'strict $.b'); -- error 2203A
+SELECT jsonb_path_query_array('{"a": [1, 2, 3]}', '$.a[*] ? (@ >= $min && @ <= $max)', '{"min": 2, "max": 3}');
