@@ -1,5 +1,5 @@
 """Where PostgreSQL's own regression SQL showed orbitdb differing: ALTER TABLE ... RENAME CONSTRAINT,
-ORDER BY ... USING, json[b]_to_record[set], the "char" type, TimeZone offsets ('+05:30', SET TIME ZONE INTERVAL ...), two-argument
+ORDER BY ... USING, numeric(p, -s), json[b]_to_record[set], the "char" type, TimeZone offsets ('+05:30', SET TIME ZONE INTERVAL ...), two-argument
 row_to_json / array_to_json, against PostgreSQL 15."""
 
 from __future__ import annotations
@@ -89,6 +89,20 @@ JSON_TO_RECORD = [
     "SELECT * FROM jsonb_to_record(NULL) AS r(a int)",
 ]
 
+NEGATIVE_SCALE = [
+    "SELECT 123.456::numeric(5,-2), 12345678::numeric(5,-3), 5::numeric(3,-1), CAST(149 AS numeric(2,-2))",
+    "SELECT 1234567::numeric(4,-2)",
+    "CREATE TABLE nt (a numeric(3,-1), b numeric(4, 6), c decimal(2,-3))",
+    "INSERT INTO nt VALUES (1234, 0.001234, 1500)",
+    "INSERT INTO nt VALUES (12345, 0, 0)",
+    "SELECT * FROM nt",
+    ("SELECT format_type(atttypid, atttypmod), atttypmod FROM pg_attribute WHERE attrelid = 'nt'::regclass "
+    "AND attnum > 0 ORDER BY attnum"),
+    ("SELECT numeric_scale, numeric_precision FROM information_schema.columns WHERE table_name = 'nt' "
+    "ORDER BY ordinal_position"),
+    "SELECT 1::numeric(5, -1001)",
+]
+
 JSON_PRETTY = [
     "SELECT array_to_json(ARRAY[1, 2], true), array_to_json('{{1,2},{3,4}}'::int[], false)",
     "SELECT row_to_json(ROW(1, 'a'), true), row_to_json(ROW(1, 'a'), false)",
@@ -114,6 +128,10 @@ def test_order_by_using_as_postgres(reference_pg: PgServer, tmp_path: Path) -> N
 
 def test_json_to_record_as_postgres(reference_pg: PgServer, tmp_path: Path) -> None:  # noqa: F811
     assert differences(reference_pg, tmp_path / "db", "json_to_record", JSON_TO_RECORD) == []
+
+
+def test_numeric_negative_scale_as_postgres(reference_pg: PgServer, tmp_path: Path) -> None:  # noqa: F811
+    assert differences(reference_pg, tmp_path / "db", "negative_scale", NEGATIVE_SCALE) == []
 
 
 def test_two_argument_json_builders_as_postgres(reference_pg: PgServer, tmp_path: Path) -> None:  # noqa: F811

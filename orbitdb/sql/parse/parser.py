@@ -355,6 +355,34 @@ def _array_calls(sql: str) -> str:
     return "".join(parts)
 
 
+_NUMERIC_WORDS = {"NUMERIC", "DECIMAL", "DEC"}
+
+
+def _negative_scales(sql: str) -> str:
+    """numeric(p, -s) (PostgreSQL 15 allows a negative scale) as numeric(p, (-s)), which sqlglot
+    reads; the type's modifier is worked out from it as from any scale."""
+    if "-" not in sql or "(" not in sql:
+        return sql
+    spans = [(k, a, b) for k, a, b in _tokens(sql) if k not in ("ws", "comment")]
+    texts = [sql[a:b] for _, a, b in spans]
+    edits: list[tuple[int, int, str]] = []
+    for n in range(len(spans) - 6):
+        if (spans[n][0] == "word" and texts[n].upper() in _NUMERIC_WORDS and texts[n + 1] == "("
+                and spans[n + 2][0] == "num" and texts[n + 3] == "," and texts[n + 4] == "-"
+                and spans[n + 5][0] == "num" and texts[n + 6] == ")"):
+            edits.append((spans[n + 4][1], spans[n + 5][2], f"(-{texts[n + 5]})"))
+    if not edits:
+        return sql
+    out = []
+    done = 0
+    for start, end, replacement in edits:
+        out.append(sql[done:start])
+        out.append(replacement)
+        done = end
+    out.append(sql[done:])
+    return "".join(out)
+
+
 _ORDERING_OPERATORS = {"<": "ASC", "~<~": "ASC", ">": "DESC", "~>~": "DESC"}
 
 
@@ -411,7 +439,7 @@ def _array_constructors(tree: exp.Expression) -> exp.Expression:
 @text_cached(budget=32 << 20, max_text=16 << 10, per_char=320, fixed=3000)
 def _parse_cached(sql: str) -> exp.Expression:
     try:
-        text = _array_calls(_order_using(sql))
+        text = _array_calls(_order_using(_negative_scales(sql)))
         trees = sqlglot.parse(_protect_intervals(_space_params(text)), read="postgres")
         if text is not sql:
             trees = [_array_constructors(t) if t is not None else None for t in trees]

@@ -233,9 +233,7 @@ def numeric_typmod(typmod: int) -> Callable[[Decimal], Decimal]:
     if typmod < 0:
         return _as_is
     m = typmod - 4
-    precision, scale = m >> 16, m & 0xFFFF
-    if scale >= 0x8000:
-        scale -= 0x10000
+    precision, scale = m >> 16, ((m & 0x7FF) ^ 1024) - 1024  # PostgreSQL's 11-bit signed scale
     quantum = Decimal(1).scaleb(-scale)
     limit = precision - scale
     half_up = decimal.ROUND_HALF_UP
@@ -244,15 +242,18 @@ def numeric_typmod(typmod: int) -> Callable[[Decimal], Decimal]:
         if not d.is_finite():
             if d.is_infinite():
                 raise SqlError("22003", "numeric field overflow",
-                               detail=f"A field with precision {m >> 16}, scale {m & 0xFFFF} cannot hold an infinite "
+                               detail=f"A field with precision {m >> 16}, scale {scale} cannot hold an infinite "
                                "value.")
             return d
         r = d.quantize(quantum, rounding=half_up)
         if (r.adjusted() + 1 if r else 0) > limit:
             _overflow(precision, scale)
-        return r
+        return r.quantize(_ONE) if scale < 0 else r  # 1E+2 is printed 100
 
     return apply
+
+
+_ONE = Decimal(1)
 
 
 def _as_is(d: Decimal) -> Decimal:

@@ -125,3 +125,11 @@ SELECT jsonb_path_query_array('{"a": [1, 2, 3, 4, 5]}', '$.a[1 to last]'), jsonb
 SELECT jsonb_path_match('{"a": 1}', '$.a'); -- error 22038
 SELECT jsonb_path_query('{"a": 1}', 'strict $.b'); -- error 2203A
 SELECT jsonb_path_query_array('{"a": [1, 2, 3]}', '$.a[*] ? (@ >= $min && @ <= $max)', '{"min": 2, "max": 3}');
+
+-- numeric(p, -s)
+SELECT 123.456::numeric(5,-2), 12345678::numeric(5,-3), CAST(149 AS numeric(2,-2));
+CREATE TABLE nt (a numeric(3,-1), c decimal(2,-3));
+INSERT INTO nt VALUES (1234, 1500);
+INSERT INTO nt VALUES (12345, 0); -- error 22003
+SELECT a, c, format_type(pg_typeof(a), NULL) FROM nt;
+SELECT format_type(atttypid, atttypmod) FROM pg_attribute WHERE attrelid = 'nt'::regclass AND attnum > 0 ORDER BY attnum;
