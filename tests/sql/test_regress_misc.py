@@ -103,6 +103,14 @@ NEGATIVE_SCALE = [
     "SELECT 1::numeric(5, -1001)",
 ]
 
+ANY_ALL = [
+    "SELECT 2 = ANY('{1,2}'::int[]), 3 = ALL(ARRAY[1, 2]), 1 = ANY(SELECT 1), 2 = SOME('{1,2}')",
+    "SELECT 1 < ALL(VALUES (2), (3)), 2 = ANY(VALUES (1), (2)), 'a' = SOME(VALUES ('b'), ('a'))",
+    "SELECT x FROM (VALUES (1), (4)) t(x) WHERE x > ALL (VALUES (2), (3))",
+    "SELECT 1 = ANY(VALUES (1, 2))",
+    "SELECT NULL::int = ANY(VALUES (1)), 3 = ANY(VALUES (1), (NULL))",
+]
+
 JSON_PRETTY = [
     "SELECT array_to_json(ARRAY[1, 2], true), array_to_json('{{1,2},{3,4}}'::int[], false)",
     "SELECT row_to_json(ROW(1, 'a'), true), row_to_json(ROW(1, 'a'), false)",
@@ -132,6 +140,10 @@ def test_json_to_record_as_postgres(reference_pg: PgServer, tmp_path: Path) -> N
 
 def test_numeric_negative_scale_as_postgres(reference_pg: PgServer, tmp_path: Path) -> None:  # noqa: F811
     assert differences(reference_pg, tmp_path / "db", "negative_scale", NEGATIVE_SCALE) == []
+
+
+def test_any_all_forms_as_postgres(reference_pg: PgServer, tmp_path: Path) -> None:  # noqa: F811
+    assert differences(reference_pg, tmp_path / "db", "any_all", ANY_ALL) == []
 
 
 def test_two_argument_json_builders_as_postgres(reference_pg: PgServer, tmp_path: Path) -> None:  # noqa: F811

@@ -133,3 +133,7 @@ INSERT INTO nt VALUES (1234, 1500);
 INSERT INTO nt VALUES (12345, 0); -- error 22003
 SELECT a, c, format_type(pg_typeof(a), NULL) FROM nt;
 SELECT format_type(atttypid, atttypmod) FROM pg_attribute WHERE attrelid = 'nt'::regclass AND attnum > 0 ORDER BY attnum;
+
+-- x op ANY / ALL forms
+SELECT 2 = ANY('{1,2}'::int[]), 3 = ALL(ARRAY[1, 2]), 1 = ANY(SELECT 1), 1 < ALL(VALUES (2), (3)), 2 = ANY(VALUES (1), (2));
+SELECT 1 = ANY(VALUES (1, 2)); -- error 42601
