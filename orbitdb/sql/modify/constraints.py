@@ -125,6 +125,18 @@ class TableWriter:
                                         [self.names.index(c) for c in con.ref_columns]))
         self._children: dict[int, TableWriter] = {}
         self._parents: dict[int, TableAccess] = {}
+        # the table's enabled triggers (orbitdb.sql.triggers), None when it has none
+        self.triggers: Any = planner.session.table_triggers(planner, table, rt) if any(
+            t.enabled != "D" for t in table.triggers) else None
+
+    def before_row(self, ctx: ExecContext, op: str, old: Row | None, new: Row | None,
+                   set_cols: frozenset[str] | None = None) -> Row | None:
+        """The row a change writes once the BEFORE ROW triggers have run (NEW, or OLD for a
+        DELETE), or None when one of them skips it."""
+        trg = self.triggers
+        if trg is None or not trg.has("before", op):
+            return new if op != "DELETE" else old
+        return trg.before_row(ctx, op, old, new, set_cols)  # type: ignore[no-any-return]
 
     # -- helpers --
     def failing_row(self, row: Row) -> str:
@@ -289,6 +301,12 @@ class TableWriter:
             txn = ctx.txn
             assert txn is not None
             locks = cw.row_locks_needed(txn)
+            # the referential action is a DELETE or UPDATE of the child, firing its triggers
+            op = "DELETE" if action == "c" and new is None else "UPDATE"
+            set_cols = frozenset(cw.names[ci] for ci in ccols)
+            trg = cw.triggers
+            if trg is not None:
+                trg.before_statement(ctx, op, set_cols)
             for key, r in refs:
                 if locks:
                     txn.lock_row(key, FOR_UPDATE)
@@ -297,17 +315,23 @@ class TableWriter:
                         continue
                     r = latest
                 if action == "c" and new is None:
-                    cw.delete(ctx, key, r)
-                elif action == "c":
-                    nr = list(r)
+                    if cw.before_row(ctx, "DELETE", r, None) is not None:
+                        cw.delete(ctx, key, r)
+                    continue
+                nr = list(r)
+                if action == "c":
                     for ci, pi in zip(ccols, pcols):
                         nr[ci] = new[pi]  # type: ignore[index]
-                    cw.update(ctx, key, r, tuple(nr))
                 elif action in ("n", "d"):
-                    nr = list(r)
                     for ci in ccols:
                         nr[ci] = None if action == "n" else cw.default_value(ci)
-                    cw.update(ctx, key, r, tuple(nr))
+                else:
+                    continue
+                changed = cw.before_row(ctx, "UPDATE", r, tuple(nr), set_cols)
+                if changed is not None:
+                    cw.update(ctx, key, r, changed, set_cols)
+            if trg is not None:
+                trg.after_statement(ctx, op, set_cols)
 
     # -- writes --
     def insert(self, ctx: ExecContext, row: Row, arbiter: list[str] | None = None,
@@ -330,6 +354,8 @@ class TableWriter:
                 self.raise_unique(other[0], row)
         self.check_fks_out(ctx, row, None)
         self.access.insert(txn, rowkey, row)
+        if self.triggers is not None:
+            self.triggers.after_row(ctx, "INSERT", None, row)
         return rowkey, row
 
     def insert_batch(self, ctx: ExecContext, rows: list[Row]) -> bool:
@@ -339,6 +365,8 @@ class TableWriter:
         gives the error of the row that has it. Not for SERIALIZABLE transactions."""
         txn = ctx.txn
         assert txn is not None and txn.reads is None
+        if self.triggers is not None:
+            return False  # row by row, so that each row's triggers fire
         try:
             if self.not_null:
                 columns = list(zip(*rows))
@@ -359,7 +387,9 @@ class TableWriter:
             rowids = [next_rowid(oid) for _ in rows]
         return self.access.insert_many(txn, rows, rowids, self.intents_needed(txn)) < 0
 
-    def update(self, ctx: ExecContext, key: bytes, old: Row, new: Row) -> tuple[bytes, Row]:
+    def update(self, ctx: ExecContext, key: bytes, old: Row, new: Row, set_cols: frozenset[str] | None = None
+               ) -> tuple[bytes, Row]:
+        """set_cols: the columns the UPDATE names (for triggers' UPDATE OF)."""
         self.validate(new)
         txn = ctx.txn
         assert txn is not None
@@ -393,6 +423,8 @@ class TableWriter:
             acc.move(txn, key, old, newkey, new)
         else:
             acc.update(txn, key, old, new)
+        if self.triggers is not None:
+            self.triggers.after_row(ctx, "UPDATE", old, new, set_cols)
         if self.fks_in:
             # after the new row exists, so cascaded children find their new parent
             self.on_parent_change(ctx, old, new)
@@ -416,6 +448,8 @@ class TableWriter:
         if self.fks_in:
             self.on_parent_change(ctx, old, None)
         self.access.delete(txn, key, old)
+        if self.triggers is not None:
+            self.triggers.after_row(ctx, "DELETE", old, None)
 
 
 def assignment(e: E, t: SqlType, column: str) -> Callable[[Row], Any]:

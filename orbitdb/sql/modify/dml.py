@@ -17,6 +17,7 @@ from orbitdb.sql.expr.compiler import Compiler
 from orbitdb.sql.expr.core import E, Runtime, coerce, ident, value_cast
 from orbitdb.sql.expr.scope import Scope, ScopeColumn
 from orbitdb.sql.modify.constraints import TableWriter, assignment, is_default, table_scope
+from orbitdb.sql.modify.trigger_events import with_after_triggers
 from orbitdb.sql.plan.compiled import Compiled, column_of
 from orbitdb.sql.plan.planner import Planner, all_true, split_and
 from orbitdb.sql.result import Column, Result
@@ -138,6 +139,7 @@ class CompiledInsert(Compiled):
         self.conflict = node.args.get("conflict")
         self.arbiter: list[str] | None = None
         self.do_update: list[tuple[int, Fn]] | None = None
+        self.update_cols: frozenset[str] | None = None
         self.update_touches_keys = False
         self.update_where: Fn | None = None
         if self.conflict is not None:
@@ -179,7 +181,8 @@ class CompiledInsert(Compiled):
         error of the row that has it, after the rows before it."""
         txn = ctx.txn
         plan = self.batch
-        if plan is None or txn is None or txn.reads is not None or len(param_rows) < 2:
+        if plan is None or txn is None or txn.reads is not None or len(param_rows) < 2 or \
+                self.writer.triggers is not None:
             return 0
         read_only_check(ctx, "INSERT")
         done = 0
@@ -266,6 +269,7 @@ class CompiledInsert(Compiled):
             scope.rels.add("excluded")
             comp = Compiler(planner, scope, rt, where="ON CONFLICT DO UPDATE")
             self.do_update = _compile_set(comp, c.args.get("expressions") or [], self.writer, table)
+            self.update_cols = frozenset(self.writer.names[ci] for ci, _ in self.do_update)
             self.update_touches_keys = any(ci in self.writer.key_cols for ci, _ in self.do_update)
             where = c.args.get("where")
             if where is not None:
@@ -273,7 +277,15 @@ class CompiledInsert(Compiled):
 
     def run(self, ctx: ExecContext) -> Result:
         read_only_check(ctx, "INSERT")
+        return with_after_triggers(ctx, lambda: self._run(ctx))
+
+    def _run(self, ctx: ExecContext) -> Result:
         w = self.writer
+        trg = w.triggers
+        if trg is not None:
+            trg.before_statement(ctx, "INSERT")
+            if self.do_update is not None:
+                trg.before_statement(ctx, "UPDATE", self.update_cols)
         n = len(w.names)
         idx = self.target_idx
         produced: list[list[Any]] = []
@@ -307,11 +319,23 @@ class CompiledInsert(Compiled):
         ret = self.returning
         rest: list[list[Any]] = produced
         if self.arbiter is None and ret is None and len(produced) > 1 and ctx.txn is not None \
-                and ctx.txn.reads is None:
+                and ctx.txn.reads is None and trg is None:
             count, rest = self._insert_batches(ctx, produced)
         for row in rest:
             ctx.check()
             t = tuple(row)
+            if trg is not None:
+                if self.table.kind == "v":
+                    done_row = trg.instead_row(ctx, "INSERT", None, t)
+                    if done_row is not None:
+                        count += 1
+                        if ret is not None:
+                            out_rows.append(tuple(f(done_row + (None,)) for f in ret[0]))
+                    continue
+                before = w.before_row(ctx, "INSERT", None, t)
+                if before is None:
+                    continue
+                t = before
             if self.arbiter is None:
                 key, final = w.insert(ctx, t)  # type: ignore[misc]
             else:
@@ -323,6 +347,10 @@ class CompiledInsert(Compiled):
             if ret is not None:
                 full = final + (key,)
                 out_rows.append(tuple(f(full) for f in ret[0]))
+        if trg is not None:
+            if self.do_update is not None:
+                trg.after_statement(ctx, "UPDATE", self.update_cols)
+            trg.after_statement(ctx, "INSERT")
         if ret is not None:
             return Result(f"INSERT 0 {count}", ret[1], out_rows, count)
         return Result(f"INSERT 0 {count}", None, [], count)
@@ -374,7 +402,10 @@ class CompiledInsert(Compiled):
             new = list(old)
             for ci, f in self.do_update:
                 new[ci] = f(combined)
-            key, final = w.update(ctx, existing_key, old, tuple(new))
+            changed = w.before_row(ctx, "UPDATE", old, tuple(new), self.update_cols)
+            if changed is None:
+                return None
+            key, final = w.update(ctx, existing_key, old, changed, self.update_cols)
             touched.add(key)
             return key, final
 
@@ -470,6 +501,7 @@ class CompiledModify(Compiled):
         self.set: list[tuple[int, Fn]] = []
         if self.is_update:
             self.set = _compile_set(comp, node.expressions, self.writer, table)
+        self.set_cols = frozenset(self.writer.names[ci] for ci, _ in self.set) if self.is_update else None
         self.key_targets = sorted({ci for ci, _ in self.set} & self.writer.key_cols)
         self.returning = _returning(planner, node, scope, rt)
         self.columns = self.returning[1] if self.returning else None
@@ -532,9 +564,16 @@ class CompiledModify(Compiled):
 
     def run(self, ctx: ExecContext) -> Result:
         read_only_check(ctx, "UPDATE" if self.is_update else "DELETE")
+        return with_after_triggers(ctx, lambda: self._run(ctx))
+
+    def _run(self, ctx: ExecContext) -> Result:
         txn = ctx.txn
         assert txn is not None
         w = self.writer
+        op = "UPDATE" if self.is_update else "DELETE"
+        trg = w.triggers
+        if trg is not None:
+            trg.before_statement(ctx, op, self.set_cols)
         width = self.width
         targets = list(self.plan.rows(ctx))
         done: set[bytes] = set()
@@ -555,8 +594,14 @@ class CompiledModify(Compiled):
                 continue
             old = r[:width]
             done.add(key)
+            if trg is not None:
+                before = w.before_row(ctx, op, old, new, self.set_cols)
+                if before is None:
+                    continue
+                if new is not None:
+                    new = before
             if new is not None:
-                newkey, final = w.update(ctx, key, old, new)
+                newkey, final = w.update(ctx, key, old, new, self.set_cols)
                 done.add(newkey)
                 result_row = final + (newkey,) + r[width + 1:]
             else:
@@ -565,7 +610,9 @@ class CompiledModify(Compiled):
             count += 1
             if ret is not None:
                 out_rows.append(tuple(f(result_row) for f in ret[0]))
-        tag = f"{'UPDATE' if self.is_update else 'DELETE'} {count}"
+        if trg is not None:
+            trg.after_statement(ctx, op, self.set_cols)
+        tag = f"{op} {count}"
         if ret is not None:
             return Result(tag, ret[1], out_rows, count)
         return Result(tag, None, [], count)

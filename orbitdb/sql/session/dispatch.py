@@ -58,9 +58,12 @@ def _ddl(s: Session, st: Statement, params: list[Any], ctx: ExecContext) -> Any:
 def _create_drop_alter(s: Session, st: Statement, params: list[Any], ctx: ExecContext) -> Any:
     """Databases and roles belong to the server (its Cluster); every other object to the database."""
     from orbitdb.sql.ddl.commands import ddl_statement
+    from orbitdb.sql.triggers.ddl import is_trigger_statement, trigger_statement
     from orbitdb.sql.utility.databases import database_statement, is_database_statement
     from orbitdb.sql.utility.roles import is_role_statement, role_statement
 
+    if is_trigger_statement(st.text):
+        return trigger_statement(s, st, ctx)
     if is_database_statement(st):
         return database_statement(s, st)
     if is_role_statement(st):

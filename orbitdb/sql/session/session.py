@@ -118,6 +118,10 @@ class Session:
         self.running = False  # a statement is executing (pg_stat_activity's "active")
         self.live_streams: list[RowStream] = []  # queries whose rows are still being read
         self.current_query = ""
+        self.trigger_events: list[Any] = []  # AFTER trigger events of the statements running now
+        self.deferred_trigger_events: list[Any] = []  # deferred constraint triggers: run at COMMIT
+        self.trigger_depth = 0  # trigger functions running inside one another
+        self.constraint_modes: dict[str | None, bool] = {}  # SET CONSTRAINTS: name (None: ALL) -> deferred
 
     # ---- information for the wire server ----
     @property
@@ -402,9 +406,27 @@ class Session:
                 return
         self._end(False)
 
+    def table_triggers(self, planner: Planner, table: Any, rt: Runtime) -> Any:
+        """The enabled triggers of table, compiled for a writer of it (orbitdb.sql.triggers)."""
+        from orbitdb.sql.triggers.fire import TableTriggers
+
+        return TableTriggers(planner, table, rt)
+
     def _end(self, commit: bool) -> None:
         if self.live_streams:
             self._discard_streams()
+        deferred_error: SqlError | None = None
+        if commit and self.deferred_trigger_events and self.txn is not None and not self.failed:
+            from orbitdb.sql.triggers.deferred import fire_deferred
+
+            try:
+                fire_deferred(self)
+            except SqlError as e:  # a deferred trigger's error fails the COMMIT: the transaction rolls back
+                deferred_error = e
+                commit = False
+        self.deferred_trigger_events = []
+        self.trigger_events = []
+        self.constraint_modes = {}
         txn = self.txn
         self.txn = None
         self.in_block = False
@@ -426,6 +448,8 @@ class Session:
                     if self.settings.get(key) != old:
                         self.changed[key] = old
                     self.settings[key] = old
+        if deferred_error is not None:
+            raise deferred_error
 
     def _commit_txn(self, txn: Transaction) -> None:
         try:
