@@ -74,7 +74,7 @@ def _pg_class(env: Env, make: RowMaker) -> Iterator[Row]:
                            relowner=owner, relam=oids.HEAP_AM, relfilenode=t.oid, relkind="r",
                            relnatts=len(t.columns), relhasindex=bool(M.indexes(t)),
                            relchecks=sum(1 for c in t.constraints if c.kind == "c"),
-                           relhastriggers=t.oid in fk_tables, relreplident="d", relpersistence=_persistence(t.oid))
+                           relhastriggers=t.oid in fk_tables or bool(t.triggers), relreplident="d", relpersistence=_persistence(t.oid))
         elif kind == "index":
             t, ix = obj
             yield make(oid=ix.oid, relname=ix.name, relnamespace=env.nsp(t.schema), relowner=env.role_oid(t.owner),

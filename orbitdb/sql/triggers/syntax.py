@@ -124,7 +124,7 @@ def parse_create_trigger(text: str) -> TriggerSpec:
     if replace and constraint:
         raise SqlError("0A000", "CREATE OR REPLACE CONSTRAINT TRIGGER is not supported")
     name = c.name()
-    if c.take("BEFORE") and not constraint:
+    if not constraint and c.take("BEFORE"):
         timing = "before"
     elif c.take("AFTER"):
         timing = "after"
