@@ -22,8 +22,8 @@ from orbitdb.sql.expr.funcregistry import FUNCTIONS
 from orbitdb.sql.expr.scope import Scope
 from orbitdb.sql.interrupts import checked
 from orbitdb.sql.modify.constraints import TableWriter, table_scope
-from orbitdb.sql.modify.trigger_events import run_queued
 from orbitdb.sql.modify.statements import compile_node
+from orbitdb.sql.modify.trigger_events import run_queued
 from orbitdb.sql.parse.parser import Statement, parse_one
 from orbitdb.sql.parse.unsupported import (
     check_collation,

@@ -15,8 +15,8 @@ from orbitdb.sql.exec.context import ExecContext
 from orbitdb.sql.exec.rowstream import QueryRows, RowStream
 from orbitdb.sql.expr.core import Runtime, ident
 from orbitdb.sql.modify.constraints import TableWriter
-from orbitdb.sql.modify.trigger_events import run_queued
 from orbitdb.sql.modify.statements import compile_node
+from orbitdb.sql.modify.trigger_events import run_queued
 from orbitdb.sql.parse.lexical import decode_utf8
 from orbitdb.sql.parse.parser import Statement, parse_one
 from orbitdb.sql.plan.compiled import take_relation_locks

@@ -30,7 +30,12 @@ Fn = Callable[[Row], Any]
 _BATCH_ROWS = 4096  # rows of an executemany inserted together
 
 
-def _target(planner: Planner, node: exp.Expression) -> tuple[TableDef, str]:
+def instead_of(table: TableDef, op: str) -> bool:
+    """Whether the view has an enabled INSTEAD OF trigger for op."""
+    return any(t.timing == "instead" and op.lower() in t.events and t.enabled != "D" for t in table.triggers)
+
+
+def _target(planner: Planner, node: exp.Expression, op: str = "INSERT") -> tuple[TableDef, str]:
     table_node = node.this if isinstance(node, exp.Schema) else node
     if not isinstance(table_node, exp.Table):
         raise SqlError("42601", "syntax error: expected a table")
@@ -40,7 +45,10 @@ def _target(planner: Planner, node: exp.Expression) -> tuple[TableDef, str]:
     if table is None:
         qual = f"{schema}.{name}" if schema else name
         raise SqlError("42P01", f'relation "{qual}" does not exist')
-    if table.kind == "v":
+    if table.kind == "v" and instead_of(table, op):
+        if op != "INSERT":
+            raise SqlError("0A000", f"{op} on a view through an INSTEAD OF trigger is not supported")
+    elif table.kind == "v":
         raise SqlError("55000", f'cannot insert into view "{name}"' if isinstance(node, exp.Schema) or True else "",
                        detail="Views that do not select from a single table or view are not automatically updatable.")
     alias = table_node.args.get("alias")
@@ -473,7 +481,7 @@ class CompiledModify(Compiled):
     def __init__(self, planner: Planner, node: exp.Expression, rt: Runtime, ctes: dict[str, Any]) -> None:
         self.rt = rt
         self.is_update = isinstance(node, exp.Update)
-        table, _alias = _target(planner, node.this)
+        table, _alias = _target(planner, node.this, "UPDATE" if self.is_update else "DELETE")
         self.table = table
         self.writer = TableWriter(planner, table, rt)
         from_ = node.args.get("from_") or node.args.get("from")
