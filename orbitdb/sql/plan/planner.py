@@ -480,8 +480,7 @@ class Planner:
         return False
 
     def _is_srf(self, node: exp.Expression) -> bool:
-        while isinstance(node, exp.Paren):
-            node = node.this
+        node = _unparenthesized(node)
         if isinstance(node, exp.Func) and not isinstance(node, exp.Window):
             try:
                 name = normalize(node)[0]
@@ -1386,9 +1385,15 @@ def _system_relation(session: Session, schema: str | None, name: str) -> Any:
 
 
 def _unparenthesized(node: exp.Expression) -> exp.Expression:
-    while isinstance(node, exp.Paren):
-        node = node.this
+    while isinstance(node, exp.Paren) or _catalog_call(node):
+        node = node.expression if isinstance(node, exp.Dot) else node.this
     return node
+
+
+def _catalog_call(node: exp.Expression) -> bool:
+    """pg_catalog.f(...): sqlglot reads the schema-qualified call as a Dot around the call."""
+    return isinstance(node, exp.Dot) and isinstance(node.this, (exp.Identifier, exp.Column)) and \
+        node.this.name.lower() == "pg_catalog" and isinstance(node.expression, exp.Func)
 
 
 def _signed_number(node: exp.Expression) -> tuple[int, exp.Literal] | None:
