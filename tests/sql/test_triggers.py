@@ -349,3 +349,32 @@ def test_drop_rename_and_dependencies(con: Any) -> None:
     run(con, "CREATE TRIGGER x AFTER INSERT ON t FOR EACH ROW EXECUTE FUNCTION audit()")
     run(con, "DROP TABLE t")
     assert rows(con, "SELECT count(*) FROM pg_trigger") == [(0,)]
+
+
+def test_set_constraints_moves_constraint_triggers(con: Any) -> None:
+    setup_audit(con)
+    run(con, "CREATE TABLE t (id int)")
+    run(con, "CREATE CONSTRAINT TRIGGER d1 AFTER INSERT ON t DEFERRABLE INITIALLY DEFERRED "
+             "FOR EACH ROW EXECUTE FUNCTION audit()")
+    run(con, "CREATE CONSTRAINT TRIGGER i1 AFTER INSERT ON t DEFERRABLE FOR EACH ROW EXECUTE FUNCTION audit()")
+    run(con, "CREATE CONSTRAINT TRIGGER n1 AFTER INSERT ON t FOR EACH ROW EXECUTE FUNCTION audit()")
+    run(con, "BEGIN")
+    run(con, "INSERT INTO t VALUES (1)")
+    assert rows(con, "SELECT tg FROM audit ORDER BY n") == [("i1",), ("n1",)]
+    run(con, "SET CONSTRAINTS d1 IMMEDIATE")  # its pending event runs now
+    assert rows(con, "SELECT tg FROM audit ORDER BY n") == [("i1",), ("n1",), ("d1",)]
+    with pytest.raises(orbitdb.Error) as e:
+        run(con, "SET CONSTRAINTS n1 DEFERRED")
+    assert e.value.sqlstate == "55000"
+    run(con, "ROLLBACK")
+    run(con, "BEGIN")
+    with pytest.raises(orbitdb.Error) as e:
+        run(con, "SET CONSTRAINTS nosuch DEFERRED")
+    assert e.value.sqlstate == "42704"
+    run(con, "ROLLBACK")
+    run(con, "BEGIN")
+    run(con, "SET CONSTRAINTS ALL DEFERRED")
+    run(con, "INSERT INTO t VALUES (2)")
+    assert rows(con, "SELECT tg FROM audit ORDER BY n") == [("n1",)]
+    run(con, "COMMIT")
+    assert rows(con, "SELECT tg FROM audit ORDER BY n") == [("n1",), ("d1",), ("i1",)]

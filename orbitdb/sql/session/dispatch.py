@@ -8,6 +8,7 @@ start (connect, queries, row changes) does not load them (cold start)."""
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
@@ -22,6 +23,7 @@ if TYPE_CHECKING:
     from orbitdb.sql.exec.context import ExecContext
     from orbitdb.sql.session.session import Session
 
+_SET_CONSTRAINTS = re.compile(r"\s*SET\s+CONSTRAINTS\s", re.IGNORECASE)
 Handler = Callable[["Session", Statement, list[Any], "ExecContext"], Any]
 
 
@@ -38,6 +40,10 @@ def _explain(s: Session, st: Statement, params: list[Any], ctx: ExecContext) -> 
 
 
 def _settings(s: Session, st: Statement, params: list[Any], ctx: ExecContext) -> Any:
+    if _SET_CONSTRAINTS.match(st.text):
+        from orbitdb.sql.triggers.constraints import set_constraints
+
+        return set_constraints(s, st.text, ctx)
     return settings_statement(s, st)
 
 

@@ -16,7 +16,7 @@ def fire_deferred(session: Session) -> None:
     while session.deferred_trigger_events:
         events = session.deferred_trigger_events
         session.deferred_trigger_events = []
-        for event in events:
+        for _trigger, event in events:
             event(ctx)
             run_queued(ctx, 0)
 

@@ -178,7 +178,7 @@ def queue(ctx: ExecContext, t: TriggerDef, data: TriggerData) -> None:
         call(c, t, data)
 
     if t.constraint and t.deferrable and deferred(session, t):
-        session.deferred_trigger_events.append(event)
+        session.deferred_trigger_events.append((t, event))
     else:
         session.trigger_events.append(event)
 
