@@ -405,6 +405,15 @@ class Compiler:
         # schema-qualified function calls: pg_catalog.format_type(...)
         inner = node.expression
         if isinstance(node.this, exp.Identifier) and isinstance(inner, exp.Func):
+            from orbitdb.sql.expr.funccall import normalize
+            from orbitdb.sql.expr.routine_call import compile_user_call
+
+            schema = ident(node.this)
+            if schema != "pg_catalog":
+                name, args, _ = normalize(inner)
+                e = compile_user_call(self, schema, name, args)
+                if e is not None:
+                    return e
             return self.compile(inner)
         raise SqlError("0A000", f"unsupported expression: {node.sql(dialect='postgres')[:80]}")
 
