@@ -13,7 +13,7 @@ from orbitdb.sql import types as T
 from orbitdb.sql.errors import SqlError
 from orbitdb.sql.expr import funcregistry as R
 from orbitdb.sql.expr.core import E, coerce, const, ident
-from orbitdb.sql.expr.routine_call import candidates, compile_user_call
+from orbitdb.sql.expr.routine_call import candidates, compile_user_call, no_user_function
 from orbitdb.sql.types import SqlType
 from orbitdb.sql.types.casts import IMPLICIT, find_cast
 
@@ -244,6 +244,8 @@ def call_by_name(c: Compiler, name: str, arg_nodes: list[exp.Expression], node: 
         user = compile_user_call(c, None, name, arg_nodes)
         if user is not None:
             return user
+        if any(isinstance(a, (exp.Kwarg, exp.PropertyEQ)) for a in arg_nodes):
+            raise no_user_function(c, name, arg_nodes)
     args = [c.compile(a) for a in arg_nodes]
     return call_compiled(c, name, args)
 

@@ -198,3 +198,16 @@ def call_name(node: exp.Expression) -> tuple[str | None, exp.Expression]:
             isinstance(node.expression, (exp.Anonymous, exp.Func)):
         return ident(node.this), node.expression
     return None, node
+
+
+def no_user_function(c: Compiler, name: str, arg_nodes: list[exp.Expression]) -> SqlError:
+    shown = []
+    for a in arg_nodes:
+        if isinstance(a, (exp.Kwarg, exp.PropertyEQ)):
+            key = a.this.name if isinstance(a.this, exp.Expression) else str(a.this)
+            shown.append(f"{key} => {c.compile(a.expression).type.display()}")
+        else:
+            shown.append(c.compile(a).type.display())
+    return SqlError("42883", f"function {name}({', '.join(shown)}) does not exist",
+                    hint="No function matches the given name and argument types. You might need to add explicit "
+                         "type casts.")

@@ -1352,6 +1352,8 @@ def _figure(node: exp.Expression) -> tuple[str | None, int]:
         return _type_column_name(t), 1
     if isinstance(node, exp.Paren):
         return _figure(node.this)
+    if isinstance(node, exp.Dot) and isinstance(node.this, exp.Paren) and isinstance(node.expression, exp.Identifier):
+        return ident(node.expression), 2  # (f(x)).field
     if isinstance(node, exp.Subquery):
         inner = node.this
         if isinstance(inner, exp.Select) and inner.expressions:

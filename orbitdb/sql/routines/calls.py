@@ -114,8 +114,12 @@ def call(s: Session, f: FunctionDef, args: list[Any], ctx: ExecContext,
         return [] if f.returns_set else None
     if f.settings:
         with _Settings(s, f.settings):
-            return _call(s, f, args, ctx, arg_types)
-    return _call(s, f, args, ctx, arg_types)
+            out = _call(s, f, args, ctx, arg_types)
+    else:
+        out = _call(s, f, args, ctx, arg_types)
+    if f.return_type == "void" and f.kind == "f" and not f.returns_set and f.language == "plpgsql":
+        return ""  # void's text form is empty (a SQL function's void result is NULL)
+    return out
 
 
 def _interpreter(s: Session, f: FunctionDef, args: list[Any], ctx: ExecContext,

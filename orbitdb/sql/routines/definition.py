@@ -255,7 +255,8 @@ def parse_create(s: Session, text: str) -> tuple[FunctionDef, bool, list[Notice]
         w = t.value if t.kind == "ident" else ""
         if w == "returns" and not c.at_word("null"):
             if kind == "p":
-                raise SqlError("42P13", "procedure cannot have RETURNS clause")
+                c.i -= 1 if c.at_word("setof") else 0
+                raise c.error()
             _returns(s, c, f, notices)
             returns_given = True
         elif w == "language":
@@ -423,7 +424,7 @@ def create_routine(s: Session, text: str, ctx: ExecContext) -> Result:
     if same:
         old = same[0]
         if not replace:
-            raise SqlError("42723", f'{what} "{identity(f)}" already exists with same argument types')
+            raise SqlError("42723", f'{what} "{f.name}" already exists with same argument types')
         if old.kind != f.kind:
             raise SqlError("42809", 'cannot change routine kind',
                            detail=f'"{old.name}" is a {"procedure" if old.kind == "p" else "function"}.')
@@ -469,7 +470,8 @@ def drop_routine(s: Session, text: str, ctx: ExecContext) -> Result:
                 if sig is None:
                     raise SqlError("42883", f"could not find a {kind} named \"{name}\"")
                 raise SqlError("42883", f"{kind} {label} does not exist")
-            s.notices.append(Notice("NOTICE", "00000", f"{kind} {label} does not exist, skipping"))
+            written = name if sig is None else f"{name}({', '.join(_as_written(sig))})"
+            s.notices.append(Notice("NOTICE", "00000", f"{kind} {written} does not exist, skipping"))
         else:
             targets.append(found)
         if not c.take_op(","):
@@ -480,6 +482,24 @@ def drop_routine(s: Session, text: str, ctx: ExecContext) -> Result:
     for f in targets:
         cat.remove(f.oid)
     return Result(f"DROP {kind.upper()}")
+
+
+# the SQL-standard type names PostgreSQL's grammar turns into pg_catalog types (and prints so)
+_GRAMMAR_TYPES = {"integer": "int4", "bigint": "int8", "smallint": "int2", "numeric": "numeric", "real": "float4",
+                  "double precision": "float8", "boolean": "bool", "character varying": "varchar",
+                  "character": "bpchar", "timestamp without time zone": "timestamp",
+                  "timestamp with time zone": "timestamptz", "time without time zone": "time",
+                  "time with time zone": "timetz", "interval": "interval", "bit": "bit"}
+
+
+def _as_written(sig: Signature) -> list[str]:
+    """Argument types as PostgreSQL prints a signature it did not find (TypeNameListToString)."""
+    out = []
+    for t in _drop_types(sig):
+        base, arr = (t[:-2], "[]") if t.endswith("[]") else (t, "")
+        plain = base.split("(")[0]
+        out.append(f"pg_catalog.{_GRAMMAR_TYPES[plain]}{arr}" if plain in _GRAMMAR_TYPES else t)
+    return out
 
 
 def _drop_types(sig: Signature) -> list[str]:

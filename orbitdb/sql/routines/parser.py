@@ -27,6 +27,7 @@ class Parser:
         self.offset = offset  # where the body starts in the CREATE statement (error positions)
         self.toks = tokenize(text)
         self.i = 0
+        self.constants: list[set[str]] = []  # per block: its CONSTANT variables (assigning one is an error)
 
     # ---- token helpers ----
     def peek(self, k: int = 0) -> Token | None:
@@ -148,7 +149,16 @@ class Parser:
                     continue
                 decls.append(self.declaration())
         self.expect("begin")
-        body = self.statements(("exception", "end"))
+        names = {d.name for d in decls}
+        self.constants.append({d.name for d in decls if d.constant})
+        shadowed = [c - names for c in self.constants[:-1]]
+        saved = self.constants[:-1]
+        self.constants[:-1] = shadowed
+        try:
+            body = self.statements(("exception", "end"))
+        finally:
+            self.constants[:-1] = saved
+            self.constants.pop()
         handlers = None
         if self.take("exception"):
             handlers = []
@@ -534,7 +544,11 @@ class Parser:
         return A.ExecSql(line, A.SqlText(text, line), first.upper(), into, strict)
 
     def assignment(self, line: int) -> A.Assign:
+        first = self.peek()
         target = self.dotted_name().split(".")
+        if len(target) == 1 and any(target[0] in c for c in self.constants):
+            raise BodySyntaxError("22005", f'variable "{target[0]}" is declared CONSTANT',
+                                  position=self.offset + first.start + 1 if self.offset and first else None)
         index: list[A.SqlText] = []
         while self.take_op("["):
             index.append(self.sql_until((), ("]",)))
