@@ -308,7 +308,7 @@ class Catalog:
                 elif isinstance(obj, TypeDef):
                     names[("type", obj.schema, obj.name)] = obj.oid
                 elif isinstance(obj, FunctionDef):
-                    continue  # overloaded: found by functions_named()
+                    names[("fn", obj.schema, obj.name)] = obj.oid  # one of its overloads: functions_named() has all
                 else:
                     names[("rel", obj.schema, obj.name)] = obj.oid
             self._names = names
@@ -364,8 +364,13 @@ class Catalog:
     def functions(self) -> list[FunctionDef]:
         return [o for o in self.objects.values() if isinstance(o, FunctionDef)]
 
+    def has_function(self, schema: str, name: str) -> bool:
+        return ("fn", schema, name) in self._index()
+
     def functions_named(self, schema: str, name: str) -> list[FunctionDef]:
         """Every overload of schema.name."""
+        if ("fn", schema, name) not in self._index():
+            return []
         return [o for o in self.objects.values() if isinstance(o, FunctionDef) and o.schema == schema
                 and o.name == name]
 

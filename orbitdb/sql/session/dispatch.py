@@ -13,6 +13,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
+from orbitdb.sql.errors import SqlError
 from orbitdb.sql.modify.copycmd import copy_statement
 from orbitdb.sql.parse.parser import Statement
 from orbitdb.sql.result import Result
@@ -74,7 +75,40 @@ def _create_drop_alter(s: Session, st: Statement, params: list[Any], ctx: ExecCo
         return database_statement(s, st)
     if is_role_statement(st):
         return role_statement(s, st)
+    routine = _routine_statement(s, st, ctx)
+    if routine is not None:
+        return routine
     return ddl_statement(s, st, ctx, params)
+
+
+def _routine_statement(s: Session, st: Statement, ctx: ExecContext) -> Any:
+    """CREATE [OR REPLACE] FUNCTION | PROCEDURE, DROP FUNCTION | PROCEDURE | ROUTINE (orbitdb/sql/routines)."""
+    from orbitdb.sql.parse.unsupported import object_kind
+
+    kind = object_kind(st.text)
+    if kind not in ("FUNCTION", "PROCEDURE", "ROUTINE") or st.kind not in ("CREATE", "DROP"):
+        return None
+    if ctx.txn is not None and ctx.txn.read_only:
+        raise SqlError("25006", f"cannot execute {st.kind} {kind} in a read-only transaction")
+    from orbitdb.sql.routines import definition
+
+    if st.kind == "CREATE":
+        if kind == "ROUTINE":
+            return None
+        return definition.create_routine(s, st.text, ctx)
+    return definition.drop_routine(s, st.text, ctx)
+
+
+def _do(s: Session, st: Statement, params: list[Any], ctx: ExecContext) -> Any:
+    from orbitdb.sql.routines.calls import do_block
+
+    return do_block(s, st.text, ctx)
+
+
+def _call(s: Session, st: Statement, params: list[Any], ctx: ExecContext) -> Any:
+    from orbitdb.sql.routines.calls import call_statement
+
+    return call_statement(s, st.text, ctx)
 
 
 def _analyze(s: Session, st: Statement, params: list[Any], ctx: ExecContext) -> Any:
@@ -147,6 +181,8 @@ KINDS: dict[str, Kind] = {
     "REFRESH": Kind(_refresh),
     "DEALLOCATE": Kind(_deallocate, frees_memory=True),
     "UNLISTEN": Kind(_unlisten),
-    **dict.fromkeys(("LISTEN", "NOTIFY", "DO", "SECURITY", "LOAD", "EXECUTE", "FETCH", "DECLARE", "MOVE"), _DDL),
+    **dict.fromkeys(("LISTEN", "NOTIFY", "SECURITY", "LOAD", "EXECUTE", "FETCH", "DECLARE", "MOVE"), _DDL),
+    "DO": Kind(_do),
+    "CALL": Kind(_call),
     "CLOSE": Kind(_ddl, frees_memory=True),
 }

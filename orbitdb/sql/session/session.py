@@ -343,6 +343,30 @@ class Session:
 
         return reg_oid(Env(self), kind, name)
 
+    # ---- user-defined routines (orbitdb/sql/routines): how lower stages reach them ----
+    def call_routine(self, func: Any, args: list[Any], ctx: ExecContext, arg_types: list[SqlType] | None = None
+                     ) -> Any:
+        """The value of a call of a user-defined function (a list of rows for a set-returning one)."""
+        from orbitdb.sql.routines.calls import call
+
+        return call(self, func, args, ctx, arg_types)
+
+    def routine_columns(self, func: Any) -> list[tuple[str, SqlType]] | None:
+        """The columns of a routine's row result (OUT parameters, TABLE, a table row type), or None."""
+        from orbitdb.sql.routines.calls import out_columns
+
+        return out_columns(self, func)
+
+    def routine_statement(self, st: Statement, param_types: list[SqlType]) -> Prepared:
+        """A statement of a routine's body, compiled when first run (then kept with the body)."""
+        return Prepared(st.text, st, param_types, None)
+
+    def run_trigger_function(self, func: Any, data: Any, ctx: ExecContext) -> dict[str, Any] | None:
+        """Runs a trigger function: the row it returns (by column name), or None for NULL."""
+        from orbitdb.sql.routines.calls import run_trigger_function
+
+        return run_trigger_function(self, func, data, ctx)
+
     def sleep(self, seconds: float) -> None:
         end = time.monotonic() + max(0.0, seconds)
         while True:
