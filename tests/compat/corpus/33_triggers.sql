@@ -155,7 +155,7 @@ COMMIT; -- error P0001
 SELECT count(*) FROM lim;
 
 -- the catalog
-SELECT tgname, tgtype, tgenabled, tgisinternal, tgnargs, tgdeferrable, tginitdeferred FROM pg_trigger ORDER BY tgname, tgtype;
+SELECT tgname, tgtype, tgenabled, tgisinternal, tgnargs, tgdeferrable, tginitdeferred FROM pg_trigger WHERE NOT tgisinternal ORDER BY tgname, tgtype;
 SELECT pg_get_triggerdef(oid) FROM pg_trigger WHERE tgrelid = 'item'::regclass ORDER BY tgname;
 SELECT pg_get_triggerdef(oid, true) FROM pg_trigger WHERE tgrelid = 'w'::regclass ORDER BY tgname;
 SELECT relhastriggers FROM pg_class WHERE relname IN ('item', 'base') ORDER BY relname;
