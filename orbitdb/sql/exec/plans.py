@@ -146,6 +146,26 @@ class TableScan(Plan):
         return lines  # type: ignore[return-value]
 
 
+class Append(Plan):
+    """A table and its partitions or inheriting children read as one: each child's rows in the
+    parent's column order, followed by the row's key and the oid of the table it comes from."""
+
+    def __init__(self, columns: list[ScopeColumn], parts: list[tuple[TableScan, list[int | None], int]],
+                 name: str) -> None:
+        self.columns = columns
+        self.parts = parts  # (scan, for each parent column its position in the child's rows, child oid)
+        self.name = name
+
+    def rows(self, ctx: ExecContext) -> Iterator[Row]:
+        for scan, positions, oid in self.parts:
+            width = len(scan.access.table.columns)
+            for r in scan.rows(ctx):
+                yield tuple(None if i is None else r[i] for i in positions) + (r[width], oid)
+
+    def explain(self) -> list[tuple[str, list[Plan]]]:
+        return [("Append", [scan for scan, _, _ in self.parts])]
+
+
 class FunctionScan(Plan):
     def __init__(self, columns: list[ScopeColumn], fn: Callable[[ExecContext], Iterator[Row]], name: str) -> None:
         self.columns = columns

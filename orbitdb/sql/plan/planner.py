@@ -18,6 +18,7 @@ from orbitdb.sql.exec.context import ExecContext
 from orbitdb.sql.exec.lockrows import LockRows, clause_name, lock_targets
 from orbitdb.sql.exec.plans import (
     Aggregate,
+    Append,
     Distinct,
     Filter,
     FunctionScan,
@@ -42,8 +43,6 @@ from orbitdb.sql.expr.aggregates import AggCollector, _hashable
 from orbitdb.sql.expr.compiler import Compiler, _type_column_name
 from orbitdb.sql.expr.core import E, Runtime, coerce, const, ident, unify
 from orbitdb.sql.expr.funccall import AGGREGATES, _ensure_library, call_by_name, normalize
-from orbitdb.sql.expr.routine_call import compile_user_call
-from orbitdb.sql.expr.routine_call import returns_set as user_returns_set
 from orbitdb.sql.expr.scope import Scope, ScopeColumn
 from orbitdb.sql.expr.window import WindowCollector
 from orbitdb.sql.parse.parser import parse_one
@@ -474,6 +473,7 @@ class Planner:
 
     def _holds_srf(self, node: exp.Expression) -> bool:
         """Whether a set-returning function is inside the expression (subqueries aside)."""
+        node = _schema_call(node)
         for child in node.iter_expressions():
             if isinstance(child, (exp.Select, exp.Subquery, exp.Union)):
                 continue
@@ -482,7 +482,9 @@ class Planner:
         return False
 
     def _is_srf(self, node: exp.Expression) -> bool:
-        node = _unparenthesized(node)
+        while isinstance(node, exp.Paren):
+            node = node.this
+        node = _schema_call(node)
         if isinstance(node, exp.Func) and not isinstance(node, exp.Window):
             try:
                 name = normalize(node)[0]
@@ -490,9 +492,7 @@ class Planner:
                 return False
             _ensure_library()
             fd = R.FUNCTIONS.get(name)
-            if fd is None:
-                return user_returns_set(self.session, self.catalog, name)
-            return fd.set_returning
+            return fd is not None and fd.set_returning
         return False
 
     def _column_name(self, node: exp.Expression, e: E) -> str:
@@ -905,8 +905,7 @@ class Planner:
             inner = node.this
             if isinstance(inner, (exp.Func, exp.Anonymous)):
                 return self._function_source(inner, alias, col_aliases, scope, lateral_scope,
-                                             ordinality=bool(node.args.get("ordinality")),
-                                             schema=ident(node.args["db"]) if node.args.get("db") else None)
+                                             ordinality=bool(node.args.get("ordinality")))
             name = ident(inner)
             schema = ident(node.args["db"]) if node.args.get("db") else None
             rel = alias or name
@@ -918,7 +917,7 @@ class Planner:
                 cols = [ScopeColumn(rel, col_aliases[i] if i < len(col_aliases) else c.name, c.type)
                         for i, c in enumerate(info.out)]
                 return info.plan, cols, rel
-            return self._relation_source(schema, name, rel, col_aliases, scope)
+            return self._relation_source(schema, name, rel, col_aliases, scope, bool(node.args.get("only")))
         if isinstance(node, exp.Subquery):
             if alias is None and lateral_scope is None:
                 raise SqlError("42601", "subquery in FROM must have an alias",
@@ -965,7 +964,7 @@ class Planner:
         return False
 
     def _function_source(self, fnode: exp.Expression, alias: str | None, col_aliases: list[str], scope: Scope,
-                         lateral_scope: Scope | None, ordinality: bool = False, schema: str | None = None
+                         lateral_scope: Scope | None, ordinality: bool = False
                          ) -> tuple[Plan, list[ScopeColumn], str | None]:
         with_ordinality = ordinality
         if isinstance(fnode, exp.Unnest):
@@ -983,32 +982,17 @@ class Planner:
         if any(self._is_srf(a) or self._holds_srf(a) for a in args):
             raise SqlError("0A000", "set-returning functions must appear at top level of FROM")
         comp = Compiler(self, inner_scope, self.rt, where="functions in FROM")
-        e = None
-        if schema is not None and schema != "pg_catalog":
-            e = compile_user_call(comp, schema, name, args)
-        if e is None:
-            e = call_by_name(comp, name, args, fnode)
+        e = call_by_name(comp, name, args, fnode)
         rel = alias or name
-        fd = None if e.srf else R.FUNCTIONS.get(name)
-        # a function returning one row (OUT parameters, a table's row type): its columns
-        user_row = (e.columns is not None and not e.srf and not (fd is not None and fd.set_returning)
-                    and e.type.oid == T.RECORD.oid)
-        if fd is not None and fd.set_returning or e.srf:
-            cols_spec = e.columns or ([(name, e.type)] if e.srf else _srf_columns(name, e))
+        fd = R.FUNCTIONS.get(name)
+        if fd is not None and fd.set_returning:
+            cols_spec = e.columns or _srf_columns(name, e)
             single_named = bool(e.columns) and len(e.columns) == 1
-        elif user_row:
-            cols_spec = list(e.columns or [])
-            single_named = False
         else:
             cols_spec = [(name, e.type)]
             single_named = False
         fn = e.fn
-        if user_row:
-            def gen(ctx: ExecContext) -> Iterator[Row]:
-                v = fn(())
-                r = tuple(v) if v is not None else tuple(None for _ in cols_spec)
-                yield (r + (1,)) if with_ordinality else r
-        elif fd is not None and fd.set_returning or e.srf:
+        if fd is not None and fd.set_returning:
             multi = len(cols_spec) > 1
 
             def gen(ctx: ExecContext) -> Iterator[Row]:
@@ -1026,7 +1010,7 @@ class Planner:
         names = [c[0] for c in cols_spec]
         types = [c[1] for c in cols_spec]
         if len(cols_spec) == 1 and alias is not None and not col_aliases and not (
-                (fd is not None and fd.set_returning or e.srf) and single_named):
+                fd is not None and fd.set_returning and single_named):
             names = [alias]
         if with_ordinality:
             names.append("ordinality")
@@ -1038,7 +1022,7 @@ class Planner:
         return plan, cols, rel
 
     def _relation_source(self, schema: str | None, name: str, rel: str, col_aliases: list[str],
-                         scope: Scope) -> tuple[Plan, list[ScopeColumn], str | None]:
+                         scope: Scope, only: bool = False) -> tuple[Plan, list[ScopeColumn], str | None]:
         # pg_catalog is searched before the search path, as in PostgreSQL
         table = None if (schema is None and name.startswith("pg_")) else self.lookup_table(schema, name)
         if table is None:
@@ -1065,6 +1049,10 @@ class Planner:
             return self._view_source(table, rel, col_aliases, scope)
         self.tables_used.add(table.oid)
         self.lock_relation(table.oid, ACCESS_SHARE)
+        if not only:
+            children = self.catalog.descendants_of(table)
+            if children:
+                return self._append_source(table, children, rel, col_aliases)
         access = TableAccess(table)
         scope.tables[rel] = access
         cols = []
@@ -1076,6 +1064,27 @@ class Planner:
         scan = TableScan(cols, access, self.rt, rel)
         self.scans.append(scan)
         return scan, cols, rel
+
+    def _append_source(self, table: TableDef, children: list[TableDef], rel: str, col_aliases: list[str]
+                       ) -> tuple[Plan, list[ScopeColumn], str | None]:
+        """A table with partitions or inheriting children: its rows and theirs (partition pruning is
+        left to the filter above)."""
+        names = [c.name for c in table.columns]
+        parts = []
+        for t in [table, *children]:
+            if t.partition_strategy:
+                continue  # a partitioned table holds no rows
+            self.tables_used.add(t.oid)
+            self.lock_relation(t.oid, ACCESS_SHARE)
+            child_names = [c.name for c in t.columns]
+            positions = [child_names.index(n) if n in child_names else None for n in names]
+            cols = [ScopeColumn(rel, c.name, T.parse_type_name(c.type), table_oid=t.oid) for c in t.columns]
+            parts.append((TableScan(cols, TableAccess(t), self.rt, rel), positions, t.oid))
+        cols = [ScopeColumn(rel, col_aliases[i] if i < len(col_aliases) else c.name, T.parse_type_name(c.type),
+                            table_oid=table.oid, attnum=i + 1) for i, c in enumerate(table.columns)]
+        cols.append(ScopeColumn(rel, "ctid", T.BYTEA, hidden=True))
+        cols.append(ScopeColumn(rel, "tableoid", T.OID, hidden=True))
+        return Append(cols, parts, table.name), cols, rel
 
     def _lookup_sequence(self, schema: str | None, name: str) -> Any:
         for s in ([schema] if schema else self.session.search_schemas()):
@@ -1351,8 +1360,6 @@ def _figure(node: exp.Expression) -> tuple[str | None, int]:
         return _type_column_name(t), 1
     if isinstance(node, exp.Paren):
         return _figure(node.this)
-    if isinstance(node, exp.Dot) and isinstance(node.this, exp.Paren) and isinstance(node.expression, exp.Identifier):
-        return ident(node.expression), 2  # (f(x)).field
     if isinstance(node, exp.Subquery):
         inner = node.this
         if isinstance(inner, exp.Select) and inner.expressions:
@@ -1407,15 +1414,9 @@ def _system_relation(session: Session, schema: str | None, name: str) -> Any:
 
 
 def _unparenthesized(node: exp.Expression) -> exp.Expression:
-    while isinstance(node, exp.Paren) or _catalog_call(node):
-        node = node.expression if isinstance(node, exp.Dot) else node.this
+    while isinstance(node, exp.Paren):
+        node = node.this
     return node
-
-
-def _catalog_call(node: exp.Expression) -> bool:
-    """pg_catalog.f(...): sqlglot reads the schema-qualified call as a Dot around the call."""
-    return isinstance(node, exp.Dot) and isinstance(node.this, (exp.Identifier, exp.Column)) and \
-        node.this.name.lower() == "pg_catalog" and isinstance(node.expression, exp.Func)
 
 
 def _signed_number(node: exp.Expression) -> tuple[int, exp.Literal] | None:
@@ -1445,6 +1446,13 @@ def _ordinal(node: exp.Expression, clause: str) -> int:
     if not text.isdigit() or len(text.lstrip("0")) > 10 or int(text) > INT4_MAX:
         raise SqlError("42601", f"non-integer constant in {clause}")
     return sign * int(text)
+
+
+def _schema_call(node: exp.Expression) -> exp.Expression:
+    """The function of a schema-qualified call (pg_catalog.f(...) parses as a Dot)."""
+    if isinstance(node, exp.Dot) and isinstance(node.this, exp.Identifier) and isinstance(node.expression, exp.Func):
+        return node.expression
+    return node
 
 
 def _srf_columns(name: str, e: E) -> list[tuple[str, SqlType]]:
