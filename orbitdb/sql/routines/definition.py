@@ -464,6 +464,9 @@ def drop_routine(s: Session, text: str, ctx: ExecContext) -> Result:
         schema, name = qualified_name(s, c)
         sig = parse_arguments(s, c, [], for_drop=True) if c.at_op("(") else None
         found = _find_for_drop(s, schema, name, sig, kind)
+        if found is None and schema in (None, "pg_catalog") and _is_builtin(name):
+            label = name if sig is None else f"{name}({', '.join(_drop_types(sig))})"
+            raise SqlError("2BP01", f"cannot drop {kind} {label} because it is required by the database system")
         if found is None:
             label = name if sig is None else f"{name}({', '.join(_drop_types(sig))})"
             if not if_exists:
@@ -500,6 +503,14 @@ def _as_written(sig: Signature) -> list[str]:
         plain = base.split("(")[0]
         out.append(f"pg_catalog.{_GRAMMAR_TYPES[plain]}{arr}" if plain in _GRAMMAR_TYPES else t)
     return out
+
+
+def _is_builtin(name: str) -> bool:
+    from orbitdb.sql.expr import funcregistry
+    from orbitdb.sql.expr.funccall import _ensure_library
+
+    _ensure_library()
+    return name in funcregistry.FUNCTIONS
 
 
 def _drop_types(sig: Signature) -> list[str]:
