@@ -296,12 +296,10 @@ def parse_create(s: Session, text: str) -> tuple[FunctionDef, bool, list[Notice]
             else:
                 if not c.take_word("to"):
                     c.expect_op("=")
-                vs, ve = c.until((), (",", ";"))
-                parts = [p.strip() for p in c.text[vs:ve].split(",")]
-                value = ", ".join(p[1:-1].replace("''", "'") if p.startswith("'") else p for p in parts)
-                stop = False
-                while not stop and not c.done():
-                    stop = True
+                values = [_setting_value(c)]
+                while c.take_op(","):
+                    values.append(_setting_value(c))
+                value = ", ".join(values)
             f.settings.append(f"{setting}={value}")
         elif w == "as":
             b = c.next()
@@ -346,6 +344,17 @@ def parse_create(s: Session, text: str) -> tuple[FunctionDef, bool, list[Notice]
         _check_out_arguments(f)
     _check_defaults(f)
     return f, replace, notices, body_offset
+
+
+def _setting_value(c: Cursor) -> str:
+    t = c.next()
+    if t.kind == "op" and t.value in ("-", "+"):
+        n = c.next()
+        return t.value + n.value
+    if t.kind not in ("ident", "qident", "string", "number"):
+        c.i -= 1
+        raise c.error()
+    return t.value
 
 
 def _once(seen: set[str], what: str) -> None:
