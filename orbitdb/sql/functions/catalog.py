@@ -347,6 +347,9 @@ def obj_description(ctx: Any, oid: int, catalog: str) -> str | None:
         return getattr(found.con, "comment", None) if found is not None else None
     if catalog == "pg_extension" and oid == 13559:
         return "PL/pgSQL procedural language"
+    if catalog == "pg_proc":
+        f = pg_functions.user_function(env, oid)
+        return f.comment if f is not None else None
     return None
 
 

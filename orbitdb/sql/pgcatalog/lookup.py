@@ -8,9 +8,8 @@ from __future__ import annotations
 
 from orbitdb.sql import types as T
 from orbitdb.sql.pgcatalog import builtin_data as B
-from orbitdb.sql.pgcatalog import oids
+from orbitdb.sql.pgcatalog import oids, pg_functions
 from orbitdb.sql.pgcatalog.base import BUILTIN_SCHEMAS, Env
-from orbitdb.sql.pgcatalog import pg_functions
 from orbitdb.sql.pgcatalog.deparse import FALLBACK_ERRORS, format_type, quote_identifier
 from orbitdb.sql.types.pgtext.names import split_name
 from orbitdb.storage.catalog import IndexDef, SequenceDef, TableDef

@@ -50,7 +50,31 @@ def _type_text(env: Env, name: str) -> str:
     try:
         return T.parse_type_name(name).display()
     except SqlError:
-        return name
+        pass
+    from orbitdb.sql.pgcatalog.lookup import type_name  # lookup uses this module too
+
+    oid = type_oid(env, name)
+    return (type_name(env, oid) if oid else None) or name
+
+
+def depends(env: Env) -> list[tuple[int, int, int]]:
+    """pg_depend's rows of user routines: (routine oid, class of what it uses, that object's oid): its
+    schema, and the user types of its arguments and result (pg_dump creates those first)."""
+    out = []
+    for f in env.cat.functions():
+        out.append((f.oid, oids.PG_NAMESPACE_RELID, env.namespace_oids.get(f.schema, 0)))
+        for name in {*f.arg_types, f.return_type}:
+            if name in _PSEUDO_OIDS:
+                continue
+            try:
+                T.parse_type_name(name)
+                continue
+            except SqlError:
+                pass
+            oid = type_oid(env, name)
+            if oid:
+                out.append((f.oid, oids.PG_TYPE_RELID, oid))
+    return out
 
 
 def input_modes(f: FunctionDef) -> tuple[str, ...]:
