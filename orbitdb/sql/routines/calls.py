@@ -23,12 +23,14 @@ if TYPE_CHECKING:
     from orbitdb.sql.exec.context import ExecContext
     from orbitdb.sql.session.session import Session
 
-_PARSED: dict[tuple[str, str], Any] = {}  # (language, body) -> parse tree or SQL statements
+# (language, body, argument names) -> parse tree or SQL statements, with each statement's
+# compiled form (which names in it are variables depends on the arguments too)
+_PARSED: dict[tuple[str, str, tuple[str, ...]], Any] = {}
 _KEEP = 512
 
 
-def parsed(language: str, body: str, offset: int = 0) -> Any:
-    key = (language, body)
+def parsed(language: str, body: str, offset: int = 0, names: tuple[str, ...] = ()) -> Any:
+    key = (language, body, names)
     tree = _PARSED.get(key)
     if tree is None:
         if language == "plpgsql":
@@ -46,7 +48,7 @@ def check_body(s: Session, f: FunctionDef, offset: int = 0) -> None:
     statement of a SQL body parses."""
     if s.settings.get("check_function_bodies", "on") == "off":
         return
-    tree = parsed(f.language, f.body, offset)
+    tree = parsed(f.language, f.body, offset, tuple(f.arg_names))
     if f.language == "sql":
         for st in tree:
             kind = st.text.lstrip().split(None, 1)[0].upper() if st.text.strip() else ""
@@ -161,7 +163,7 @@ def _call(s: Session, f: FunctionDef, args: list[Any], ctx: ExecContext, arg_typ
     it = _interpreter(s, f, args, ctx, arg_types)
     if f.language == "sql":
         return _run_sql_body(s, f, it)
-    body = parsed("plpgsql", f.body)
+    body = parsed("plpgsql", f.body, names=tuple(f.arg_names))
     try:
         it.run_block(body)
     except ReturnFrom:
@@ -184,7 +186,7 @@ def _result(s: Session, f: FunctionDef, it: Interpreter) -> Any:
 
 
 def _run_sql_body(s: Session, f: FunctionDef, it: Interpreter) -> Any:
-    statements = parsed("sql", f.body)
+    statements = parsed("sql", f.body, names=tuple(f.arg_names))
     out = None
     for text in statements:
         s_ctx = it.ctx
@@ -240,7 +242,7 @@ def run_trigger_function(s: Session, f: FunctionDef, data: Any, ctx: ExecContext
         scope[name] = Var(name, typ, value)
     if f.language != "plpgsql":
         raise SqlError("0A000", f"trigger functions in language {f.language} are not supported")
-    body = parsed("plpgsql", f.body)
+    body = parsed("plpgsql", f.body, names=("trigger",))
     try:
         if f.settings:
             with _Settings(s, f.settings):

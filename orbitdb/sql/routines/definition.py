@@ -132,7 +132,7 @@ def resolve_type_name(s: Session, text: str, notices: list[Notice] | None = None
     cat = s.catalog()
     for sch in schemas:
         if cat.type(sch, parts[-1]) is not None or cat.table(sch, parts[-1]) is not None:
-            return low
+            return f"{sch}.{parts[-1]}" + ("[]" if low.endswith("[]") else "")  # kept qualified, as an oid is
     raise SqlError("42704", f'type "{raw}" does not exist')
 
 
@@ -144,7 +144,7 @@ def _referenced_type(s: Session, raw: str, notices: list[Notice] | None) -> str:
     if which.lower() == "rowtype":
         for sch in ([parts[0]] if len(parts) > 1 else s.search_schemas()):
             if cat.table(sch, parts[-1]) is not None:
-                return parts[-1]
+                return f"{sch}.{parts[-1]}"
         raise SqlError("42P01", f'relation "{body}" does not exist')
     if len(parts) < 2:
         raise SqlError("42601", f'improper %TYPE reference (too few dotted names): {body}')
@@ -296,12 +296,10 @@ def parse_create(s: Session, text: str) -> tuple[FunctionDef, bool, list[Notice]
             else:
                 if not c.take_word("to"):
                     c.expect_op("=")
-                vs, ve = c.until((), (",", ";"))
-                parts = [p.strip() for p in c.text[vs:ve].split(",")]
-                value = ", ".join(p[1:-1].replace("''", "'") if p.startswith("'") else p for p in parts)
-                stop = False
-                while not stop and not c.done():
-                    stop = True
+                values = [_setting_value(c)]
+                while c.take_op(","):
+                    values.append(_setting_value(c))
+                value = ", ".join(values)
             f.settings.append(f"{setting}={value}")
         elif w == "as":
             b = c.next()
@@ -346,6 +344,17 @@ def parse_create(s: Session, text: str) -> tuple[FunctionDef, bool, list[Notice]
         _check_out_arguments(f)
     _check_defaults(f)
     return f, replace, notices, body_offset
+
+
+def _setting_value(c: Cursor) -> str:
+    t = c.next()
+    if t.kind == "op" and t.value in ("-", "+"):
+        n = c.next()
+        return t.value + n.value
+    if t.kind not in ("ident", "qident", "string", "number"):
+        c.i -= 1
+        raise c.error()
+    return t.value
 
 
 def _once(seen: set[str], what: str) -> None:
@@ -464,6 +473,9 @@ def drop_routine(s: Session, text: str, ctx: ExecContext) -> Result:
         schema, name = qualified_name(s, c)
         sig = parse_arguments(s, c, [], for_drop=True) if c.at_op("(") else None
         found = _find_for_drop(s, schema, name, sig, kind)
+        if found is None and schema in (None, "pg_catalog") and _is_builtin(name):
+            label = name if sig is None else f"{name}({', '.join(_drop_types(sig))})"
+            raise SqlError("2BP01", f"cannot drop {kind} {label} because it is required by the database system")
         if found is None:
             label = name if sig is None else f"{name}({', '.join(_drop_types(sig))})"
             if not if_exists:
@@ -525,6 +537,14 @@ def _as_written(sig: Signature) -> list[str]:
     return out
 
 
+def _is_builtin(name: str) -> bool:
+    from orbitdb.sql.expr import funcregistry
+    from orbitdb.sql.expr.funccall import _ensure_library
+
+    _ensure_library()
+    return name in funcregistry.FUNCTIONS
+
+
 def _drop_types(sig: Signature) -> list[str]:
     return [t for t, m in zip(sig.types, sig.modes) if m != "o"]
 
@@ -557,3 +577,140 @@ def _find_for_drop(s: Session, schema: str | None, name: str, sig: Signature | N
             if [_base(t) for t in input_types(f)] == want:
                 raise SqlError("42809", f"{identity(f)} is not a {kind}")
     return None
+
+
+def _target(s: Session, c: Cursor, kind: str, missing_ok: bool, what: str) -> FunctionDef | None:
+    schema, name = qualified_name(s, c)
+    sig = parse_arguments(s, c, [], for_drop=True) if c.at_op("(") else None
+    f = _find_for_drop(s, schema, name, sig, kind)
+    if f is None and schema in (None, "pg_catalog") and _is_builtin(name):
+        raise SqlError("0A000", f"{what} {kind.upper()} is not supported for built-in functions")
+    if f is None and not missing_ok:
+        if sig is None:
+            raise SqlError("42883", f'could not find a {kind} named "{name}"')
+        raise SqlError("42883", f"{kind} {name}({', '.join(_drop_types(sig))}) does not exist")
+    return f
+
+
+def alter_routine(s: Session, text: str, ctx: ExecContext) -> Result:
+    """ALTER FUNCTION | PROCEDURE | ROUTINE name[(args)]: OWNER TO, RENAME TO, SET SCHEMA, and the
+    options CREATE takes (volatility, STRICT, SECURITY, PARALLEL, COST, ROWS, SET/RESET)."""
+    from orbitdb.sql.pgcatalog import regrole_in
+
+    c = Cursor(tokenize(text), text)
+    c.expect_word("alter")
+    kind = c.expect_word("function", "procedure", "routine")
+    tag = f"ALTER {kind.upper()}"
+    f = _target(s, c, kind, False, "ALTER")
+    assert f is not None
+    cat = ctx.txn.writable_catalog()
+    f = cat.objects[f.oid]  # type: ignore[assignment]
+    assert isinstance(f, FunctionDef)
+    if c.take_word("owner"):
+        c.expect_word("to")
+        role = c.name()
+        if role in ("current_user", "session_user", "current_role"):
+            role = s.user
+        if regrole_in(s, role) is None:
+            raise SqlError("42704", f'role "{role}" does not exist')
+        f.owner = role
+    elif c.take_word("rename"):
+        c.expect_word("to")
+        new = c.name()
+        clash = [o for o in cat.functions_named(f.schema, new) if input_types(o) == input_types(f)]
+        if clash:
+            raise SqlError("42723", f'function {new}({", ".join(input_types(f))}) already exists in schema '
+                                    f'"{f.schema}"')
+        f.name = new
+    elif c.at_word("set") and c.peek(1) is not None and c.peek(1).is_word("schema"):  # type: ignore[union-attr]
+        c.i += 2
+        target = c.name()
+        if cat.schema(target) is None:
+            raise SqlError("3F000", f'schema "{target}" does not exist')
+        f.schema = target
+    elif c.at_word("depends", "no"):
+        raise SqlError("0A000", f"{tag} ... DEPENDS ON EXTENSION is not supported")
+    else:
+        while not c.done():
+            w = c.next().value
+            if w in ("immutable", "stable", "volatile"):
+                f.volatility = w[0]
+            elif w == "strict":
+                f.strict = True
+            elif w == "called":
+                c.expect_word("on"), c.expect_word("null"), c.expect_word("input")
+                f.strict = False
+            elif w == "returns":
+                c.expect_word("null"), c.expect_word("on"), c.expect_word("null"), c.expect_word("input")
+                f.strict = True
+            elif w == "not":
+                c.expect_word("leakproof")
+                f.leakproof = False
+            elif w == "leakproof":
+                f.leakproof = True
+            elif w == "external":
+                continue
+            elif w == "security":
+                f.security_definer = c.expect_word("definer", "invoker") == "definer"
+            elif w == "parallel":
+                f.parallel = {"unsafe": "u", "restricted": "r", "safe": "s"}[
+                    c.expect_word("unsafe", "restricted", "safe")]
+            elif w == "cost":
+                f.cost = float(c.next().value)
+            elif w == "rows":
+                f.rows = float(c.next().value)
+            elif w == "set":
+                setting = c.name()
+                if c.take_word("from"):
+                    c.expect_word("current")
+                    value = s.get_setting(setting) or ""
+                else:
+                    if not c.take_word("to"):
+                        c.expect_op("=")
+                    values = [_setting_value(c)]
+                    while c.take_op(","):
+                        values.append(_setting_value(c))
+                    value = ", ".join(values)
+                f.settings = [x for x in f.settings if x.split("=", 1)[0] != setting] + [f"{setting}={value}"]
+            elif w == "reset":
+                if c.take_word("all"):
+                    f.settings = []
+                else:
+                    setting = c.name()
+                    f.settings = [x for x in f.settings if x.split("=", 1)[0] != setting]
+            elif w == "restrict":
+                continue
+            else:
+                c.i -= 1
+                raise c.error()
+    if not c.done():
+        raise c.error()
+    cat.touch(f.oid)
+    return Result(tag)
+
+
+def comment_on_routine(s: Session, text: str, ctx: ExecContext) -> Result:
+    """COMMENT ON FUNCTION | PROCEDURE | ROUTINE name[(args)] IS 'text' | NULL."""
+    c = Cursor(tokenize(text), text)
+    c.expect_word("comment")
+    c.expect_word("on")
+    kind = c.expect_word("function", "procedure", "routine")
+    f = _target(s, c, kind, False, "COMMENT ON")
+    assert f is not None
+    c.expect_word("is")
+    t = c.next()
+    if t.is_word("null"):
+        comment = None
+    elif t.kind == "string":
+        comment = t.value or None
+    else:
+        c.i -= 1
+        raise c.error()
+    if not c.done():
+        raise c.error()
+    cat = ctx.txn.writable_catalog()
+    obj = cat.objects[f.oid]
+    assert isinstance(obj, FunctionDef)
+    obj.comment = comment
+    cat.touch(obj.oid)
+    return Result("COMMENT")

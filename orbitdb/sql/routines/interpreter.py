@@ -127,18 +127,29 @@ class Interpreter:
 
     # ---- SQL ----
     def bind(self, text: A.SqlText, prefix: str = "") -> tuple[str, list[SqlType], list[Any]]:
-        toks = tokens_of(text.cache, text.text)
-        sql, hits = refs(toks, text.text, self.lookup)
+        # which names are variables is fixed by where the text stands (scopes are static): worked
+        # out once; each run looks the names up again (a record's fields may have changed)
+        bound = text.cache.get(("bound", prefix))
+        if bound is None:
+            toks = tokens_of(text.cache, text.text)
+            sql, names = refs(toks, text.text, self.lookup)
+            bound = (prefix + sql, names)
+            text.cache[("bound", prefix)] = bound
+        sql, names = bound
         types: list[SqlType] = []
         values: list[Any] = []
-        for _key, _used, var, idx, typ in hits:
+        for parts in names:
+            hit = self.lookup(parts)
+            if hit is None:
+                raise SqlError("42703", f'column "{".".join(parts)}" does not exist')
+            _key, _used, var, idx, typ = hit
             if idx is None:
                 values.append(var.value)
                 types.append(typ if typ is not None else T.TEXT)
             else:
                 values.append(None if var.value is None else var.value[idx])
                 types.append(typ)
-        return prefix + sql, [T.TEXT if t.oid == T.UNKNOWN.oid else t for t in types], values
+        return sql, [T.TEXT if t.oid == T.UNKNOWN.oid else t for t in types], values
 
     def run_sql(self, text: A.SqlText, prefix: str = "") -> Outcome:
         sql, types, values = self.bind(text, prefix)
@@ -151,7 +162,11 @@ class Interpreter:
             v = self.find(stripped.lower())
             if v is not None and not v.is_row:
                 return v.value, v.type or T.TEXT
-        out = self.run_sql(text, "SELECT ")
+        sql, types, values = self.bind(text, "SELECT ")
+        quick = self.runner.expression(text.cache, sql, types, values)
+        if quick is not None:
+            return quick
+        out = self.runner.run(text.cache, sql, types, values)
         if out.columns is None or len(out.columns) != 1:
             n = 0 if out.columns is None else len(out.columns)
             raise SqlError("42601", f"query \"SELECT {stripped}\" returned {n} columns")
@@ -413,7 +428,10 @@ class Interpreter:
                 self.assign_row(var, out.rows[0] if out.rows else None, out.columns)
             return
         value, t = self.value(st.expr)
-        self.assign_target(name, value, t)
+        if idx is None:
+            self.assign(var, value, t)
+        else:
+            self.assign_target(name, value, t)
 
     def do_If(self, st: A.If) -> None:
         for cond, body in st.branches:

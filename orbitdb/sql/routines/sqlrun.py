@@ -37,8 +37,8 @@ _NOT_AFTER = ("from", "join", "into", "update", "table", "as", "::", ".", "only"
 
 def refs(tokens: list[Token], text: str, lookup: Any) -> tuple[str, list[Any]]:
     """text with every name that lookup resolves to a variable replaced by $n: the new text and
-    what each $n stands for. lookup(parts) takes a dotted name (up to three parts) and answers
-    (key, how many parts it used, anything) or None."""
+    the dotted name each $n stands for. lookup(parts) takes a dotted name (up to three parts) and
+    answers (key, how many parts it used, anything) or None."""
     out: list[str] = []
     params: list[Any] = []
     index: dict[Any, int] = {}
@@ -80,7 +80,7 @@ def refs(tokens: list[Token], text: str, lookup: Any) -> tuple[str, list[Any]]:
                     key, used = hit[0], hit[1]
                     if key not in index:
                         index[key] = len(params)
-                        params.append(hit)
+                        params.append(parts[:used])
                     out.append(text[pos:t.start])
                     out.append(f"${index[key] + 1}")
                     pos = tokens[j + 2 * used - 2].end
@@ -125,6 +125,69 @@ class Runner:
                 cache.clear()
             cache[key] = p
         return p
+
+    def expression(self, cache: dict[Any, Any], sql: str, types: list[SqlType], values: list[Any]
+                   ) -> tuple[Any, SqlType] | None:
+        """The value of SELECT <one expression> without FROM, computed by the compiled expression
+        itself (no plan to run); None when the text is not of that shape."""
+        s = self.session
+        cat = s.catalog()
+        key = ("expr", sql, tuple(t.oid for t in types), cat.version, id(cat), s.settings.get("search_path"))
+        hit = cache.get(key)
+        if hit is None:
+            hit = self._compile_expression(sql, types)
+            if len(cache) > 64:
+                cache.clear()
+            cache[key] = hit
+        if hit is False:
+            return None
+        e, rt = hit
+        sub = ExecContext(s, self.ctx.txn, values)
+        sub.deadline = self.ctx.deadline
+        sub.statement_time = self.ctx.statement_time
+        sub.spill = self.ctx.spill
+        previous = rt.ctx
+        rt.ctx = sub
+        try:
+            return e.fn(()), e.type
+        except StorageError as err:
+            raise SqlError(err.sqlstate, str(err), detail=err.detail) from err
+        finally:
+            rt.ctx = previous
+
+    def _compile_expression(self, sql: str, types: list[SqlType]) -> Any:
+        from sqlglot import exp
+
+        from orbitdb.sql.expr.compiler import Compiler
+        from orbitdb.sql.expr.core import Runtime, coerce
+        from orbitdb.sql.expr.scope import Scope
+        from orbitdb.sql.parse.parser import parse_one
+        from orbitdb.sql.plan.planner import Planner
+
+        try:
+            node = parse_one(sql)
+        except SqlError:
+            return False
+        if not isinstance(node, exp.Select) or len(node.expressions) != 1 or any(
+                node.args.get(k) for k in ("from", "from_", "where", "group", "having", "order", "limit", "offset",
+                                           "with", "distinct", "joins", "qualify", "windows", "locks")):
+            return False
+        item = node.expressions[0]
+        if isinstance(item, exp.Alias):
+            item = item.this
+        if any(isinstance(n, (exp.Select, exp.Subquery, exp.Star, exp.Window, exp.AggFunc)) for n in item.walk()):
+            return False
+        rt = Runtime(list(types))
+        try:
+            planner = Planner(self.session, self.session.catalog(), rt)
+            e = Compiler(planner, Scope(), rt).compile(item)
+        except SqlError:
+            return False
+        if e.srf or e.columns is not None:
+            return False
+        if e.type.oid == T.UNKNOWN.oid:
+            e = coerce(e, T.TEXT)
+        return e, rt
 
     def run(self, cache: dict[Any, Any], sql: str, types: list[SqlType], values: list[Any]) -> Outcome:
         s = self.session

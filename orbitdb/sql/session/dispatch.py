@@ -86,7 +86,7 @@ def _routine_statement(s: Session, st: Statement, ctx: ExecContext) -> Any:
     from orbitdb.sql.parse.unsupported import object_kind
 
     kind = object_kind(st.text)
-    if kind not in ("FUNCTION", "PROCEDURE", "ROUTINE") or st.kind not in ("CREATE", "DROP"):
+    if kind not in ("FUNCTION", "PROCEDURE", "ROUTINE") or st.kind not in ("CREATE", "DROP", "ALTER", "COMMENT"):
         return None
     if ctx.txn is not None and ctx.txn.read_only:
         raise SqlError("25006", f"cannot execute {st.kind} {kind} in a read-only transaction")
@@ -96,7 +96,18 @@ def _routine_statement(s: Session, st: Statement, ctx: ExecContext) -> Any:
         if kind == "ROUTINE":
             return None
         return definition.create_routine(s, st.text, ctx)
+    if st.kind == "ALTER":
+        return definition.alter_routine(s, st.text, ctx)
+    if st.kind == "COMMENT":
+        return definition.comment_on_routine(s, st.text, ctx)
     return definition.drop_routine(s, st.text, ctx)
+
+
+def _comment(s: Session, st: Statement, params: list[Any], ctx: ExecContext) -> Any:
+    routine = _routine_statement(s, st, ctx)
+    if routine is not None:
+        return routine
+    return _ddl(s, st, params, ctx)
 
 
 def _do(s: Session, st: Statement, params: list[Any], ctx: ExecContext) -> Any:
@@ -171,7 +182,8 @@ KINDS: dict[str, Kind] = {
     "LOCK": Kind(_lock),
     "COPY": Kind(_copy),
     **dict.fromkeys(("CREATE", "DROP", "ALTER"), Kind(_create_drop_alter)),
-    **dict.fromkeys(("TRUNCATE", "COMMENT", "GRANT", "REVOKE"), _DDL),
+    **dict.fromkeys(("TRUNCATE", "GRANT", "REVOKE"), _DDL),
+    "COMMENT": Kind(_comment),
     "ANALYZE": Kind(_analyze),
     "ANALYSE": Kind(_analyze),
     "VACUUM": Kind(_vacuum),
