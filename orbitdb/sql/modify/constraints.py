@@ -332,7 +332,7 @@ class TableWriter:
             set_cols = frozenset(cw.names[ci] for ci in ccols)
             trg = cw.triggers
             if trg is not None:
-                trg.before_statement(ctx, op, set_cols)
+                trg.cascade_statement(ctx, op, set_cols)
             for key, r in refs:
                 if locks:
                     txn.lock_row(key, FOR_UPDATE)
@@ -356,8 +356,6 @@ class TableWriter:
                 changed = cw.before_row(ctx, "UPDATE", r, tuple(nr), set_cols)
                 if changed is not None:
                     cw.update(ctx, key, r, changed, set_cols)
-            if trg is not None:
-                trg.after_statement(ctx, op, set_cols)
 
     # -- writes --
     def insert(self, ctx: ExecContext, row: Row, arbiter: list[str] | None = None,
@@ -383,7 +381,7 @@ class TableWriter:
         self.check_fks_out(ctx, row, None)
         self.access.insert(txn, rowkey, row)
         if self.triggers is not None:
-            self.triggers.after_row(ctx, "INSERT", None, row)
+            self.triggers.after_row(ctx, "INSERT", None, row, None, self.depth > 0)
         return rowkey, row
 
     def insert_batch(self, ctx: ExecContext, rows: list[Row]) -> bool:
@@ -462,7 +460,7 @@ class TableWriter:
         else:
             acc.update(txn, key, old, new)
         if self.triggers is not None:
-            self.triggers.after_row(ctx, "UPDATE", old, new, set_cols)
+            self.triggers.after_row(ctx, "UPDATE", old, new, set_cols, self.depth > 0)
         if self.fks_in:
             # after the new row exists, so cascaded children find their new parent
             self.on_parent_change(ctx, old, new)
@@ -487,7 +485,7 @@ class TableWriter:
             self.on_parent_change(ctx, old, None)
         self.access.delete(txn, key, old)
         if self.triggers is not None:
-            self.triggers.after_row(ctx, "DELETE", old, None)
+            self.triggers.after_row(ctx, "DELETE", old, None, None, self.depth > 0)
 
 
 def assignment(e: E, t: SqlType, column: str) -> Callable[[Row], Any]:

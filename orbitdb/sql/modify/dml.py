@@ -17,9 +17,9 @@ from orbitdb.sql.expr.compiler import Compiler
 from orbitdb.sql.expr.core import E, Runtime, coerce, ident, value_cast
 from orbitdb.sql.expr.scope import Scope, ScopeColumn
 from orbitdb.sql.modify.constraints import TableWriter, assignment, is_default, table_scope
-from orbitdb.sql.modify.trigger_events import with_after_triggers
 from orbitdb.sql.modify.partitioned_dml import CompiledPartitionedModify, on_table, targets_of
 from orbitdb.sql.modify.partitions import children_of
+from orbitdb.sql.modify.trigger_events import with_after_triggers
 from orbitdb.sql.plan.compiled import Compiled, column_of
 from orbitdb.sql.plan.planner import Planner, all_true, split_and
 from orbitdb.sql.result import Column, Result

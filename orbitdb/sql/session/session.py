@@ -119,6 +119,10 @@ class Session:
         self.live_streams: list[RowStream] = []  # queries whose rows are still being read
         self.current_query = ""
         self.trigger_events: list[Any] = []  # AFTER trigger events of the statements running now
+        # AFTER ROW events of foreign-key actions: they run after the statement's own (PostgreSQL's
+        # RI triggers are AFTER triggers), and the cascaded tables' statement triggers fire once
+        self.late_trigger_events: list[Any] = []
+        self.cascade_statements: list[Any] = []
         self.deferred_trigger_events: list[Any] = []  # deferred constraint triggers: run at COMMIT
         self.trigger_depth = 0  # trigger functions running inside one another
         self.constraint_modes: dict[str | None, bool] = {}  # SET CONSTRAINTS: name (None: ALL) -> deferred
@@ -450,6 +454,8 @@ class Session:
                 commit = False
         self.deferred_trigger_events = []
         self.trigger_events = []
+        self.late_trigger_events = []
+        self.cascade_statements = []
         self.constraint_modes = {}
         txn = self.txn
         self.txn = None

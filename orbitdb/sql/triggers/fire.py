@@ -124,10 +124,22 @@ class TableTriggers:
         return row
 
     def after_row(self, ctx: ExecContext, op: str, old: Row | None, new: Row | None,
-                  set_cols: frozenset[str] | None = None) -> None:
+                  set_cols: frozenset[str] | None = None, cascaded: bool = False) -> None:
+        """cascaded: the change is a foreign-key action's (its events run after the statement's own)."""
         for t in self._matching("after", True, op, set_cols):
             if self._passes(t, old, new):
-                queue(ctx, t, self._data(t, op, True, old, new))
+                queue(ctx, t, self._data(t, op, True, old, new), cascaded)
+
+    def cascade_statement(self, ctx: ExecContext, op: str, set_cols: frozenset[str] | None) -> None:
+        """A foreign-key action is about to change this table: its BEFORE STATEMENT triggers fire
+        now, its AFTER STATEMENT ones when the statement's other AFTER triggers have run; each
+        once per statement."""
+        key = (self.table.oid, op)
+        cascaded = ctx.session.cascade_statements
+        if any(k == key for k, _ in cascaded):
+            return
+        self.before_statement(ctx, op, set_cols)
+        cascaded.append((key, lambda c: self.after_statement(c, op, set_cols)))
 
     def instead_row(self, ctx: ExecContext, op: str, old: Row | None, new: Row | None) -> Row | None:
         """Runs the INSTEAD OF triggers for a row of a view: the row they report done (NEW, or
@@ -169,7 +181,7 @@ def call(ctx: ExecContext, t: TriggerDef, data: TriggerData) -> dict[str, Any] |
     return result
 
 
-def queue(ctx: ExecContext, t: TriggerDef, data: TriggerData) -> None:
+def queue(ctx: ExecContext, t: TriggerDef, data: TriggerData, cascaded: bool = False) -> None:
     """An AFTER trigger runs when its statement ends; a constraint trigger INITIALLY DEFERRED
     (or SET CONSTRAINTS ... DEFERRED) at COMMIT."""
     session = ctx.session
@@ -179,6 +191,8 @@ def queue(ctx: ExecContext, t: TriggerDef, data: TriggerData) -> None:
 
     if t.constraint and t.deferrable and deferred(session, t):
         session.deferred_trigger_events.append((t, event))
+    elif cascaded:
+        session.late_trigger_events.append(event)
     else:
         session.trigger_events.append(event)
 

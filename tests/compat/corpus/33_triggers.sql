@@ -101,6 +101,30 @@ SELECT tg, op, old_id, new_id FROM log ORDER BY old_id;
 SELECT * FROM child ORDER BY id;
 DELETE FROM log;
 
+-- the order PostgreSQL fires them in: the statement's own AFTER ROW triggers, then those of the
+-- rows its foreign-key actions changed, the cascaded table's statement triggers once
+CREATE TABLE cp (id int PRIMARY KEY);
+CREATE TABLE cc (id int, pid int REFERENCES cp ON DELETE CASCADE ON UPDATE CASCADE);
+CREATE FUNCTION say() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN
+  IF TG_LEVEL = 'ROW' THEN
+    RAISE NOTICE '% % % % %', TG_NAME, TG_WHEN, TG_LEVEL, TG_OP, coalesce(NEW.id, OLD.id);
+  ELSE
+    RAISE NOTICE '% % % %', TG_NAME, TG_WHEN, TG_LEVEL, TG_OP;
+  END IF;
+  RETURN coalesce(NEW, OLD);
+END $$;
+CREATE TRIGGER s1 BEFORE DELETE OR UPDATE ON cc FOR EACH STATEMENT EXECUTE FUNCTION say();
+CREATE TRIGGER s2 AFTER DELETE OR UPDATE ON cc FOR EACH STATEMENT EXECUTE FUNCTION say();
+CREATE TRIGGER r1 AFTER DELETE OR UPDATE ON cc FOR EACH ROW EXECUTE FUNCTION say();
+CREATE TRIGGER p1 AFTER DELETE OR UPDATE ON cp FOR EACH ROW EXECUTE FUNCTION say();
+CREATE TRIGGER p2 BEFORE DELETE OR UPDATE ON cp FOR EACH STATEMENT EXECUTE FUNCTION say();
+INSERT INTO cp VALUES (1), (2), (3);
+INSERT INTO cc VALUES (10, 1), (11, 1), (20, 2);
+UPDATE cp SET id = id + 100 WHERE id < 3; -- notices
+DELETE FROM cp; -- notices
+SELECT count(*) FROM cc;
+
 -- a BEFORE DELETE trigger returning NULL keeps the row
 CREATE FUNCTION keep() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN RETURN NULL; END $$;
 CREATE TABLE k (id int);
