@@ -48,8 +48,7 @@ def _target(planner: Planner, node: exp.Expression, op: str = "INSERT") -> tuple
         qual = f"{schema}.{name}" if schema else name
         raise SqlError("42P01", f'relation "{qual}" does not exist')
     if table.kind == "v" and instead_of(table, op):
-        if op != "INSERT":
-            raise SqlError("0A000", f"{op} on a view through an INSTEAD OF trigger is not supported")
+        pass  # the view's INSTEAD OF triggers do the change
     elif table.kind == "v":
         raise SqlError("55000", f'cannot insert into view "{name}"' if isinstance(node, exp.Schema) or True else "",
                        detail="Views that do not select from a single table or view are not automatically updatable.")
@@ -576,12 +575,36 @@ class CompiledModify(Compiled):
         read_only_check(ctx, "UPDATE" if self.is_update else "DELETE")
         return with_after_triggers(ctx, lambda: self._run(ctx))
 
+    def _run_instead(self, ctx: ExecContext, op: str, trg: Any) -> Result:
+        """UPDATE or DELETE of a view: its INSTEAD OF triggers change each row it selects."""
+        width = self.width
+        count = 0
+        out_rows: list[Row] = []
+        ret = self.returning
+        trg.before_statement(ctx, op, self.set_cols)
+        for r in list(self.plan.rows(ctx)):
+            ctx.check()
+            old = r[:width]
+            new = self._new_row(r) if self.is_update else None
+            done = trg.instead_row(ctx, op, old, new)
+            if done is None:
+                continue
+            count += 1
+            if ret is not None:
+                out_rows.append(tuple(f(tuple(done) + r[width:]) for f in ret[0]))
+        trg.after_statement(ctx, op, self.set_cols)
+        if ret is not None:
+            return Result(f"{op} {count}", ret[1], out_rows, count)
+        return Result(f"{op} {count}", None, [], count)
+
     def _run(self, ctx: ExecContext) -> Result:
         txn = ctx.txn
         assert txn is not None
         w = self.writer
         op = "UPDATE" if self.is_update else "DELETE"
         trg = w.triggers
+        if self.table.kind == "v":
+            return self._run_instead(ctx, op, trg)
         if trg is not None:
             trg.before_statement(ctx, op, self.set_cols)
         width = self.width
@@ -640,7 +663,7 @@ def compile_dml(planner: Planner, node: exp.Expression, rt: Runtime, overriding:
         planner._add_ctes(with_, None, ctes)
     if isinstance(node, exp.Insert):
         return CompiledInsert(planner, node, rt, ctes, overriding)
-    table, alias = _target(planner, node.this)
+    table, alias = _target(planner, node.this, "UPDATE" if isinstance(node, exp.Update) else "DELETE")
     if not node.this.args.get("only") and (table.partition_strategy or children_of(planner.catalog, table)):
         parts = [CompiledModify(planner, on_table(node, t, alias), rt, ctes) for t in targets_of(planner, table)]
         return CompiledPartitionedModify(planner, table, parts, rt)

@@ -157,6 +157,23 @@ END $$;
 CREATE TRIGGER bv_ins INSTEAD OF INSERT ON bv FOR EACH ROW EXECUTE FUNCTION bv_insert();
 INSERT INTO bv VALUES (1, 'a'), (2, 'b');
 SELECT * FROM bv ORDER BY id;
+CREATE FUNCTION bv_change() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN
+  IF TG_OP = 'UPDATE' THEN
+    UPDATE base SET name = NEW.name WHERE id = OLD.id;
+    RETURN NEW;
+  END IF;
+  DELETE FROM base WHERE id = OLD.id;
+  RETURN OLD;
+END $$;
+CREATE TRIGGER bv_chg INSTEAD OF UPDATE OR DELETE ON bv FOR EACH ROW EXECUTE FUNCTION bv_change();
+CREATE TRIGGER bv_stmt AFTER UPDATE ON bv FOR EACH STATEMENT EXECUTE FUNCTION audit();
+UPDATE bv SET name = lower(name) || '!' WHERE id = 1 RETURNING *;
+UPDATE bv SET name = 'none' WHERE id = 99;
+DELETE FROM bv WHERE id = 2 RETURNING id, name;
+SELECT * FROM base ORDER BY id;
+SELECT tg, tg_when, lvl, op, tbl FROM log ORDER BY n;
+DELETE FROM log;
 
 -- constraint triggers deferred to COMMIT
 CREATE FUNCTION at_most_two() RETURNS trigger LANGUAGE plpgsql AS $$
