@@ -140,10 +140,29 @@ class TableWriter:
                    set_cols: frozenset[str] | None = None) -> Row | None:
         """The row a change writes once the BEFORE ROW triggers have run (NEW, or OLD for a
         DELETE), or None when one of them skips it."""
+        if self.router is not None and op == "INSERT":
+            return self._routed_before_insert(ctx, new)  # type: ignore[arg-type]
         trg = self.triggers
         if trg is None or not trg.has("before", op):
             return new if op != "DELETE" else old
         return trg.before_row(ctx, op, old, new, set_cols)  # type: ignore[no-any-return]
+
+    def _routed_before_insert(self, ctx: ExecContext, row: Row) -> Row | None:
+        """A row inserted through a partitioned table: the BEFORE ROW triggers of the partition it
+        goes to (which has the partitioned table's as clones)."""
+        assert self.router is not None
+        leaf = self.partition_writer(self.router.leaf_for(row))
+        if leaf.triggers is None or not leaf.triggers.has("before", "INSERT"):
+            return row
+        out = leaf.before_row(ctx, "INSERT", None, map_row(row, self.names, leaf.names))
+        if out is None:
+            return None
+        back = map_row(out, leaf.names, self.names)
+        if self.router.leaf_for(back).oid != leaf.table.oid:
+            raise SqlError("0A000", "moving row to another partition during a BEFORE FOR EACH ROW trigger is not "
+                           "supported", detail=f'Before executing trigger, the row was to be in partition '
+                           f'"{leaf.table.schema}.{leaf.table.name}".')
+        return back
 
     # -- helpers --
     def failing_row(self, row: Row) -> str:

@@ -218,7 +218,8 @@ class TableCopyIn(CopyIn):
         self.rows: list[tuple[Any, ...]] = []
         given = set(col_idx)
         txn = ctx.txn
-        self.batching = txn is not None and txn.reads is None and writer.triggers is None and all(
+        self.batching = txn is not None and txn.reads is None and writer.triggers is None and \
+            writer.router is None and all(
             writer.fixed_defaults[i] for i in range(len(writer.names)) if i not in given)
         # AFTER ROW triggers queued from here run when the COPY ends
         self.trigger_mark = len(session.trigger_events)

@@ -333,7 +333,7 @@ class CompiledInsert(Compiled):
         for row in rest:
             ctx.check()
             t = tuple(row)
-            if trg is not None:
+            if trg is not None or w.router is not None:
                 if self.table.kind == "v":
                     done_row = trg.instead_row(ctx, "INSERT", None, t)
                     if done_row is not None:
@@ -515,6 +515,7 @@ class CompiledModify(Compiled):
         self.returning = _returning(planner, node, scope, rt)
         self.columns = self.returning[1] if self.returning else None
         self.single = not others
+        self.statement_triggers = True  # off for a partition the partitioned table's statement runs
 
     def _new_row(self, r: Row) -> tuple[Any, ...]:
         new = list(r[: self.width])
@@ -575,6 +576,11 @@ class CompiledModify(Compiled):
         read_only_check(ctx, "UPDATE" if self.is_update else "DELETE")
         return with_after_triggers(ctx, lambda: self._run(ctx))
 
+    def run_rows(self, ctx: ExecContext) -> Result:
+        """The row changes without the AFTER triggers (their statement runs those)."""
+        read_only_check(ctx, "UPDATE" if self.is_update else "DELETE")
+        return self._run(ctx)
+
     def _run_instead(self, ctx: ExecContext, op: str, trg: Any) -> Result:
         """UPDATE or DELETE of a view: its INSTEAD OF triggers change each row it selects."""
         width = self.width
@@ -605,7 +611,7 @@ class CompiledModify(Compiled):
         trg = w.triggers
         if self.table.kind == "v":
             return self._run_instead(ctx, op, trg)
-        if trg is not None:
+        if trg is not None and self.statement_triggers:
             trg.before_statement(ctx, op, self.set_cols)
         width = self.width
         targets = list(self.plan.rows(ctx))
@@ -643,7 +649,7 @@ class CompiledModify(Compiled):
             count += 1
             if ret is not None:
                 out_rows.append(tuple(f(result_row) for f in ret[0]))
-        if trg is not None:
+        if trg is not None and self.statement_triggers:
             trg.after_statement(ctx, op, self.set_cols)
         tag = f"{op} {count}"
         if ret is not None:

@@ -35,7 +35,7 @@ def _pg_trigger(env: Env, make: RowMaker) -> Iterator[Row]:
         names = [c.name for c in t.columns]
         for trig in t.triggers:
             args = b"".join(a.encode() + b"\0" for a in trig.arguments)
-            yield make(oid=trig.oid, tgrelid=t.oid, tgparentid=0, tgname=trig.name, tgfoid=trig.function,
+            yield make(oid=trig.oid, tgrelid=t.oid, tgparentid=trig.parent or 0, tgname=trig.name, tgfoid=trig.function,
                        tgtype=tgtype(trig), tgenabled=trig.enabled, tgisinternal=False,
                        tgconstrrelid=trig.ref_table or 0, tgconstrindid=0, tgconstraint=0,
                        tgdeferrable=trig.deferrable, tginitdeferred=trig.initially_deferred,

@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING
 from sqlglot import exp
 
 from orbitdb.sql.ddl.commands import DDL
+from orbitdb.sql.ddl.trigger_clones import clone_row_triggers, clones_of, drop_clones, partitions
 from orbitdb.sql.errors import SqlError
 from orbitdb.sql.expr.core import Runtime
 from orbitdb.sql.plan.planner import Planner
@@ -124,11 +125,19 @@ def create_trigger(d: DDL, spec: TriggerSpec) -> Result:
         enabled=existing.enabled if existing is not None else "O", constraint=spec.constraint,
         deferrable=spec.deferrable, initially_deferred=spec.initially_deferred, old_table=spec.old_table,
         new_table=spec.new_table, comment=existing.comment if existing is not None else None, ref_table=ref_oid)
+    if existing is not None and existing.parent is not None:
+        raise SqlError("42809", f'trigger "{spec.name}" for relation "{t.name}" is an internal or a child trigger')
     if existing is not None:
         t.triggers = [trig if x.name == spec.name else x for x in t.triggers]
     else:
         t.triggers.append(trig)
     d.cat.put(t)
+    if t.partition_strategy and trig.for_each_row:
+        # a partitioned table's row trigger fires on its partitions: each gets a clone
+        for child in partitions(d.cat, t):
+            if existing is not None:
+                drop_clones(d.cat, child, {existing.oid})
+            clone_row_triggers(d.cat, t, child, lambda: d.oid_like(t), [trig])
     return Result("CREATE TRIGGER")
 
 
@@ -196,8 +205,17 @@ def drop_trigger(d: DDL, c: Cursor) -> Result:
                                       f'trigger "{name}" for relation "{t.name}" does not exist, skipping'))
             return Result("DROP TRIGGER")
         raise SqlError("42704", f'trigger "{name}" for table "{t.name}" does not exist')
+    trig = next(x for x in t.triggers if x.name == name)
+    if trig.parent is not None:
+        owner = next((o for o in d.cat.tables() for x in o.triggers if x.oid == trig.parent), None)
+        if owner is not None:
+            raise SqlError("2BP01", f"cannot drop trigger {name} on table {t.name} because trigger {name} on table "
+                           f"{owner.name} requires it",
+                           hint=f"You can drop trigger {name} on table {owner.name} instead.")
     t.triggers = [x for x in t.triggers if x.name != name]
     d.cat.put(t)
+    for child in partitions(d.cat, t):
+        drop_clones(d.cat, child, {trig.oid})
     return Result("DROP TRIGGER")
 
 
@@ -218,8 +236,12 @@ def rename_trigger(d: DDL, c: Cursor) -> Result:
         raise SqlError("42704", f'trigger "{name}" for table "{t.name}" does not exist')
     if any(x.name == new for x in t.triggers):
         raise SqlError("42710", f'trigger "{new}" for relation "{t.name}" already exists')
+    clones = clones_of(d.cat, t, trig)
     trig.name = new
     d.cat.put(t)
+    for child, clone in clones:
+        clone.name = new
+        d.cat.put(child)
     return Result("ALTER TRIGGER")
 
 
@@ -253,6 +275,10 @@ def enable_disable(d: DDL, c: Cursor) -> Result:
             raise SqlError("42704", f'trigger "{name}" for table "{t.name}" does not exist')
         targets = [found]
     for trig in targets:
+        clones = clones_of(d.cat, t, trig)
         trig.enabled = state
+        for child, clone in clones:
+            clone.enabled = state
+            d.cat.put(child)
     d.cat.put(t)
     return Result("ALTER TABLE")

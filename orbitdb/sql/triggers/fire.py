@@ -60,7 +60,9 @@ class TableTriggers:
         self.names = [c.name for c in table.columns]
         self.columns = [(c.name, c.type) for c in table.columns]
         replica = (planner.session.get_setting("session_replication_role", True) or "origin") == "replica"
-        self.triggers = sorted((t for t in table.triggers if fires(t, replica)), key=lambda t: t.name.encode())
+        # a partitioned table's row triggers fire on its partitions, where they are cloned
+        self.triggers = sorted((t for t in table.triggers if fires(t, replica) and not (
+            table.partition_strategy and t.for_each_row)), key=lambda t: t.name.encode())
         self.when: dict[int, Callable[[Row], Any]] = {}
         for t in self.triggers:
             if t.when is not None:

@@ -125,6 +125,34 @@ UPDATE cp SET id = id + 100 WHERE id < 3; -- notices
 DELETE FROM cp; -- notices
 SELECT count(*) FROM cc;
 
+-- partitioned tables: row triggers are cloned to the partitions and fire there; statement triggers
+-- fire on the table the statement names
+CREATE TABLE pt (id int, v int) PARTITION BY RANGE (id);
+CREATE TABLE pt1 PARTITION OF pt FOR VALUES FROM (0) TO (10);
+CREATE FUNCTION say2() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN
+  RAISE NOTICE '% % % % %', TG_NAME, TG_WHEN, TG_LEVEL, TG_OP, TG_TABLE_NAME;
+  IF TG_LEVEL = 'ROW' AND TG_OP <> 'DELETE' THEN
+    NEW.v := NEW.v * 10;
+  END IF;
+  RETURN coalesce(NEW, OLD);
+END $$;
+CREATE TRIGGER r BEFORE INSERT OR UPDATE ON pt FOR EACH ROW EXECUTE FUNCTION say2();
+CREATE TRIGGER s AFTER INSERT OR UPDATE OR DELETE ON pt FOR EACH STATEMENT EXECUTE FUNCTION say2();
+CREATE TRIGGER a AFTER DELETE ON pt FOR EACH ROW EXECUTE FUNCTION say2();
+CREATE TABLE pt2 PARTITION OF pt FOR VALUES FROM (10) TO (20);
+INSERT INTO pt VALUES (1, 1), (15, 2); -- notices
+UPDATE pt SET v = v + 1; -- notices
+DELETE FROM pt WHERE id = 15; -- notices
+INSERT INTO pt1 VALUES (2, 2); -- notices
+SELECT * FROM pt ORDER BY id;
+SELECT tgname, tgrelid::regclass::text, tgparentid <> 0 FROM pg_trigger WHERE tgrelid IN ('pt'::regclass, 'pt1'::regclass, 'pt2'::regclass) ORDER BY 1, 2;
+DROP TRIGGER r ON pt1; -- error 2BP01
+ALTER TABLE pt DETACH PARTITION pt2;
+SELECT count(*) FROM pg_trigger WHERE tgrelid = 'pt2'::regclass;
+DROP TRIGGER a ON pt;
+SELECT tgname, tgrelid::regclass::text FROM pg_trigger WHERE tgrelid IN ('pt'::regclass, 'pt1'::regclass) ORDER BY 1, 2;
+
 -- a BEFORE DELETE trigger returning NULL keeps the row
 CREATE FUNCTION keep() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN RETURN NULL; END $$;
 CREATE TABLE k (id int);
