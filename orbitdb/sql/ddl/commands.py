@@ -24,6 +24,7 @@ from orbitdb.sql.expr.scope import Scope
 from orbitdb.sql.interrupts import checked
 from orbitdb.sql.modify.constraints import TableWriter, table_scope
 from orbitdb.sql.modify.statements import compile_node
+from orbitdb.sql.modify.trigger_events import run_queued
 from orbitdb.sql.parse.parser import Statement, parse_one
 from orbitdb.sql.parse.unsupported import (
     check_collation,
@@ -1312,6 +1313,8 @@ class DDL:
                         self.notice(f'truncate cascades to table "{o.name}"')
                         changed = True
         restart = str(node.args.get("identity") or "").upper() == "RESTART"
+        fired = self._truncate_triggers(tables)
+        mark = len(self.s.trigger_events)
         for t in tables:
             assert t is not None
             TableAccess(t).clear(self.txn)
@@ -1319,7 +1322,21 @@ class DDL:
                 for seq in self.cat.sequences():
                     if seq.owned_by is not None and seq.owned_by[0] == t.oid:
                         self.s.store.sequence_set(seq, seq.start, False)
+        for trg in fired:
+            trg.after_statement(self.ctx, "TRUNCATE")
+        run_queued(self.ctx, mark)
         return Result("TRUNCATE TABLE")
+
+    def _truncate_triggers(self, tables: list[TableDef | None]) -> list[Any]:
+        """The TRUNCATE triggers of the tables (orbitdb.sql.triggers), their BEFORE ones fired."""
+        fired = []
+        for t in tables:
+            if t is not None and any(tr.enabled != "D" and "truncate" in tr.events for tr in t.triggers):
+                rt = Runtime([])
+                trg = self.s.table_triggers(Planner(self.s, self.cat, rt), t, rt)
+                trg.before_statement(self.ctx, "TRUNCATE")
+                fired.append(trg)
+        return fired
 
     # ---- comments ----
     def comment_on(self, text: str) -> Result:

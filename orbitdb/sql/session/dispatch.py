@@ -8,10 +8,12 @@ start (connect, queries, row changes) does not load them (cold start)."""
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
+from orbitdb.sql.errors import SqlError
 from orbitdb.sql.modify.copycmd import copy_statement
 from orbitdb.sql.parse.parser import Statement
 from orbitdb.sql.result import Result
@@ -22,6 +24,7 @@ if TYPE_CHECKING:
     from orbitdb.sql.exec.context import ExecContext
     from orbitdb.sql.session.session import Session
 
+_SET_CONSTRAINTS = re.compile(r"\s*SET\s+CONSTRAINTS\s", re.IGNORECASE)
 Handler = Callable[["Session", Statement, list[Any], "ExecContext"], Any]
 
 
@@ -38,6 +41,10 @@ def _explain(s: Session, st: Statement, params: list[Any], ctx: ExecContext) -> 
 
 
 def _settings(s: Session, st: Statement, params: list[Any], ctx: ExecContext) -> Any:
+    if _SET_CONSTRAINTS.match(st.text):
+        from orbitdb.sql.triggers.constraints import set_constraints
+
+        return set_constraints(s, st.text, ctx)
     return settings_statement(s, st)
 
 
@@ -58,14 +65,61 @@ def _ddl(s: Session, st: Statement, params: list[Any], ctx: ExecContext) -> Any:
 def _create_drop_alter(s: Session, st: Statement, params: list[Any], ctx: ExecContext) -> Any:
     """Databases and roles belong to the server (its Cluster); every other object to the database."""
     from orbitdb.sql.ddl.commands import ddl_statement
+    from orbitdb.sql.triggers.ddl import is_trigger_statement, trigger_statement
     from orbitdb.sql.utility.databases import database_statement, is_database_statement
     from orbitdb.sql.utility.roles import is_role_statement, role_statement
 
+    if is_trigger_statement(st.text):
+        return trigger_statement(s, st, ctx)
     if is_database_statement(st):
         return database_statement(s, st)
     if is_role_statement(st):
         return role_statement(s, st)
+    routine = _routine_statement(s, st, ctx)
+    if routine is not None:
+        return routine
     return ddl_statement(s, st, ctx, params)
+
+
+def _routine_statement(s: Session, st: Statement, ctx: ExecContext) -> Any:
+    """CREATE [OR REPLACE] FUNCTION | PROCEDURE, DROP FUNCTION | PROCEDURE | ROUTINE (orbitdb/sql/routines)."""
+    from orbitdb.sql.parse.unsupported import object_kind
+
+    kind = object_kind(st.text)
+    if kind not in ("FUNCTION", "PROCEDURE", "ROUTINE") or st.kind not in ("CREATE", "DROP", "ALTER", "COMMENT"):
+        return None
+    if ctx.txn is not None and ctx.txn.read_only:
+        raise SqlError("25006", f"cannot execute {st.kind} {kind} in a read-only transaction")
+    from orbitdb.sql.routines import definition
+
+    if st.kind == "CREATE":
+        if kind == "ROUTINE":
+            return None
+        return definition.create_routine(s, st.text, ctx)
+    if st.kind == "ALTER":
+        return definition.alter_routine(s, st.text, ctx)
+    if st.kind == "COMMENT":
+        return definition.comment_on_routine(s, st.text, ctx)
+    return definition.drop_routine(s, st.text, ctx)
+
+
+def _comment(s: Session, st: Statement, params: list[Any], ctx: ExecContext) -> Any:
+    routine = _routine_statement(s, st, ctx)
+    if routine is not None:
+        return routine
+    return _ddl(s, st, params, ctx)
+
+
+def _do(s: Session, st: Statement, params: list[Any], ctx: ExecContext) -> Any:
+    from orbitdb.sql.routines.calls import do_block
+
+    return do_block(s, st.text, ctx)
+
+
+def _call(s: Session, st: Statement, params: list[Any], ctx: ExecContext) -> Any:
+    from orbitdb.sql.routines.calls import call_statement
+
+    return call_statement(s, st.text, ctx)
 
 
 def _analyze(s: Session, st: Statement, params: list[Any], ctx: ExecContext) -> Any:
@@ -128,7 +182,8 @@ KINDS: dict[str, Kind] = {
     "LOCK": Kind(_lock),
     "COPY": Kind(_copy),
     **dict.fromkeys(("CREATE", "DROP", "ALTER"), Kind(_create_drop_alter)),
-    **dict.fromkeys(("TRUNCATE", "COMMENT", "GRANT", "REVOKE"), _DDL),
+    **dict.fromkeys(("TRUNCATE", "GRANT", "REVOKE"), _DDL),
+    "COMMENT": Kind(_comment),
     "ANALYZE": Kind(_analyze),
     "ANALYSE": Kind(_analyze),
     "VACUUM": Kind(_vacuum),
@@ -138,6 +193,8 @@ KINDS: dict[str, Kind] = {
     "REFRESH": Kind(_refresh),
     "DEALLOCATE": Kind(_deallocate, frees_memory=True),
     "UNLISTEN": Kind(_unlisten),
-    **dict.fromkeys(("LISTEN", "NOTIFY", "DO", "SECURITY", "LOAD", "EXECUTE", "FETCH", "DECLARE", "MOVE"), _DDL),
+    **dict.fromkeys(("LISTEN", "NOTIFY", "SECURITY", "LOAD", "EXECUTE", "FETCH", "DECLARE", "MOVE"), _DDL),
+    "DO": Kind(_do),
+    "CALL": Kind(_call),
     "CLOSE": Kind(_ddl, frees_memory=True),
 }

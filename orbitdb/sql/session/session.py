@@ -118,6 +118,14 @@ class Session:
         self.running = False  # a statement is executing (pg_stat_activity's "active")
         self.live_streams: list[RowStream] = []  # queries whose rows are still being read
         self.current_query = ""
+        self.trigger_events: list[Any] = []  # AFTER trigger events of the statements running now
+        # AFTER ROW events of foreign-key actions: they run after the statement's own (PostgreSQL's
+        # RI triggers are AFTER triggers), and the cascaded tables' statement triggers fire once
+        self.late_trigger_events: list[Any] = []
+        self.cascade_statements: list[Any] = []
+        self.deferred_trigger_events: list[Any] = []  # deferred constraint triggers: run at COMMIT
+        self.trigger_depth = 0  # trigger functions running inside one another
+        self.constraint_modes: dict[str | None, bool] = {}  # SET CONSTRAINTS: name (None: ALL) -> deferred
 
     # ---- information for the wire server ----
     @property
@@ -339,6 +347,30 @@ class Session:
 
         return reg_oid(Env(self), kind, name)
 
+    # ---- user-defined routines (orbitdb/sql/routines): how lower stages reach them ----
+    def call_routine(self, func: Any, args: list[Any], ctx: ExecContext, arg_types: list[SqlType] | None = None
+                     ) -> Any:
+        """The value of a call of a user-defined function (a list of rows for a set-returning one)."""
+        from orbitdb.sql.routines.calls import call
+
+        return call(self, func, args, ctx, arg_types)
+
+    def routine_columns(self, func: Any) -> list[tuple[str, SqlType]] | None:
+        """The columns of a routine's row result (OUT parameters, TABLE, a table row type), or None."""
+        from orbitdb.sql.routines.calls import out_columns
+
+        return out_columns(self, func)
+
+    def routine_statement(self, st: Statement, param_types: list[SqlType]) -> Prepared:
+        """A statement of a routine's body, compiled when first run (then kept with the body)."""
+        return Prepared(st.text, st, param_types, None)
+
+    def run_trigger_function(self, func: Any, data: Any, ctx: ExecContext) -> dict[str, Any] | None:
+        """Runs a trigger function: the row it returns (by column name), or None for NULL."""
+        from orbitdb.sql.routines.calls import run_trigger_function
+
+        return run_trigger_function(self, func, data, ctx)
+
     def sleep(self, seconds: float) -> None:
         end = time.monotonic() + max(0.0, seconds)
         while True:
@@ -402,9 +434,29 @@ class Session:
                 return
         self._end(False)
 
+    def table_triggers(self, planner: Planner, table: Any, rt: Runtime) -> Any:
+        """The enabled triggers of table, compiled for a writer of it (orbitdb.sql.triggers)."""
+        from orbitdb.sql.triggers.fire import TableTriggers
+
+        return TableTriggers(planner, table, rt)
+
     def _end(self, commit: bool) -> None:
         if self.live_streams:
             self._discard_streams()
+        deferred_error: SqlError | None = None
+        if commit and self.deferred_trigger_events and self.txn is not None and not self.failed:
+            from orbitdb.sql.triggers.deferred import fire_deferred
+
+            try:
+                fire_deferred(self)
+            except SqlError as e:  # a deferred trigger's error fails the COMMIT: the transaction rolls back
+                deferred_error = e
+                commit = False
+        self.deferred_trigger_events = []
+        self.trigger_events = []
+        self.late_trigger_events = []
+        self.cascade_statements = []
+        self.constraint_modes = {}
         txn = self.txn
         self.txn = None
         self.in_block = False
@@ -426,6 +478,8 @@ class Session:
                     if self.settings.get(key) != old:
                         self.changed[key] = old
                     self.settings[key] = old
+        if deferred_error is not None:
+            raise deferred_error
 
     def _commit_txn(self, txn: Transaction) -> None:
         try:
