@@ -11,6 +11,7 @@ from typing import Any
 class SqlText:
     text: str
     line: int
+    start: int = 0  # where the text starts in the body (error positions)
     cache: dict[Any, Any] = field(default_factory=dict, compare=False, repr=False)  # compiled forms
 
 

@@ -14,7 +14,7 @@ from orbitdb.sql.parse.parser import parse_one, split_statements
 from orbitdb.sql.result import Column, Result
 from orbitdb.sql.routines import ast as A
 from orbitdb.sql.routines.interpreter import Interpreter, ReturnFrom, Var, table_fields
-from orbitdb.sql.routines.parser import parse_plpgsql
+from orbitdb.sql.routines.parser import check_sql, parse_plpgsql
 from orbitdb.sql.routines.sqlrun import cast_value
 from orbitdb.sql.types import SqlType
 from orbitdb.storage.catalog import FunctionDef
@@ -49,6 +49,8 @@ def check_body(s: Session, f: FunctionDef, offset: int = 0) -> None:
     if s.settings.get("check_function_bodies", "on") == "off":
         return
     tree = parsed(f.language, f.body, offset, tuple(f.arg_names))
+    if f.language == "plpgsql":
+        check_sql(tree, offset)
     if f.language == "sql":
         for st in tree:
             kind = st.text.lstrip().split(None, 1)[0].upper() if st.text.strip() else ""
@@ -286,6 +288,7 @@ def do_block(s: Session, text: str, ctx: ExecContext) -> Result:
             raise SqlError("0A000", 'language "sql" does not support inline code execution')
         raise SqlError("42704", f'language "{language}" does not exist')
     tree = parsed("plpgsql", body, offset)
+    check_sql(tree, offset)
     it = Interpreter(s, ctx, "inline_code_block", T.VOID, False, "p")
     try:
         it.run_block(tree)

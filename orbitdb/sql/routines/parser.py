@@ -121,7 +121,7 @@ class Parser:
             self.i += 1
         if end == start and not allow_empty:
             raise self.error()
-        return A.SqlText(self.text[start:end], first.line)
+        return A.SqlText(self.text[start:end], first.line, start)
 
     # ---- the body ----
     def parse_body(self) -> A.Block:
@@ -307,7 +307,7 @@ class Parser:
             self.i += 1
             q = self.sql_until(())
             self.expect_op(";")
-            return A.Perform(line, A.SqlText("SELECT " + q.text, q.line))
+            return A.Perform(line, A.SqlText("SELECT " + q.text, q.line, q.start - 7))
         if w == "raise":
             return self.raise_stmt(line)
         if w == "assert":
@@ -541,7 +541,7 @@ class Parser:
         if into_at is not None:
             text = self.text[s:into_at[0]] + " " + self.text[into_at[1]:e]
         self.i = end_tok + 1
-        return A.ExecSql(line, A.SqlText(text, line), first.upper(), into, strict)
+        return A.ExecSql(line, A.SqlText(text, line, s), first.upper(), into, strict)
 
     def assignment(self, line: int) -> A.Assign:
         first = self.peek()
@@ -562,3 +562,62 @@ class Parser:
 
 def parse_plpgsql(text: str, offset: int = 0) -> A.Block:
     return Parser(text, offset).parse_body()
+
+
+_EXPRESSION_FIELDS = ("expr", "cond", "low", "high", "step", "array", "subject", "default", "message")
+
+
+def check_sql(block: A.Block, offset: int) -> None:
+    """The syntax of the SQL in a body, as CREATE checks it (PostgreSQL parses each expression and
+    query when it validates a function): expressions as SELECT <expr>, and queries."""
+    from orbitdb.sql.parse.parser import parse_one
+
+    def check(text: A.SqlText, prefix: str) -> None:
+        try:
+            parse_one(prefix + text.text)
+        except SqlError as e:
+            if e.sqlstate != "42601":
+                return
+            pos = None
+            if e.position is not None and offset:
+                pos = offset + text.start + max(0, e.position - 1 - len(prefix)) + 1
+            raise BodySyntaxError("42601", e.message, position=pos, detail=f"PL/pgSQL body line {text.line}") \
+                from None
+
+    def walk(node: object) -> None:
+        if isinstance(node, list):
+            for x in node:
+                walk(x)
+            return
+        if isinstance(node, tuple):
+            for x in node:
+                walk(x)
+            return
+        if isinstance(node, A.Decl):
+            if node.default is not None:
+                check(node.default, "SELECT ")
+            return
+        if not isinstance(node, (A.Stmt, A.Handler)):
+            return
+        for name in _EXPRESSION_FIELDS:
+            v = getattr(node, name, None)
+            if isinstance(v, A.SqlText) and not (isinstance(node, A.Raise)):
+                check(v, "SELECT ")
+        if isinstance(node, A.If) or isinstance(node, A.Case) and node.subject is None:
+            for cond, _ in node.branches if isinstance(node, A.If) else node.whens:
+                check(cond, "SELECT ")
+        if isinstance(node, A.Perform) and node.query is not None:
+            check(node.query, "")
+        if isinstance(node, A.ForQuery) and not node.dynamic and node.query is not None:
+            check(node.query, "")
+        if isinstance(node, A.ReturnQuery) and not node.dynamic and node.query is not None:
+            check(node.query, "")
+        if isinstance(node, A.ExecSql) and node.kind in ("SELECT", "WITH") and node.sql is not None:
+            check(node.sql, "")
+        if isinstance(node, A.Raise):
+            for p in node.params:
+                check(p, "SELECT ")
+        for name in ("body", "orelse", "decls", "handlers", "branches", "whens"):
+            walk(getattr(node, name, None) or [])
+
+    walk(block)
