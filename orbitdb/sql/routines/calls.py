@@ -229,14 +229,18 @@ def run_trigger_function(s: Session, f: FunctionDef, data: Any, ctx: ExecContext
     fields = [(n, t if isinstance(t, SqlType) else sql_type(s, str(t))) for n, t in data.columns]
     for name, row in (("new", data.new), ("old", data.old)):
         value = None if row is None else tuple(row.get(n) for n, _ in fields)
-        scope[name] = Var(name, None, value, fields=fields if row is not None else None, record=row is None)
+        # a row trigger's absent OLD/NEW is a NULL row of the table (OLD.id is NULL in an INSERT
+        # trigger, as in PostgreSQL 15); a statement trigger's is unassigned
+        row_level = data.tg_level == "ROW"
+        scope[name] = Var(name, None, value, fields=fields if row is not None or row_level else None,
+                          record=row is None and not row_level)
     argv = list(data.tg_argv)
     for name, value, typ in (("tg_name", data.tg_name, T.NAME), ("tg_when", data.tg_when, T.TEXT),
                              ("tg_level", data.tg_level, T.TEXT), ("tg_op", data.tg_op, T.TEXT),
                              ("tg_relid", data.tg_relid, T.OID), ("tg_relname", data.tg_table_name, T.NAME),
                              ("tg_table_name", data.tg_table_name, T.NAME),
                              ("tg_table_schema", data.tg_table_schema, T.NAME), ("tg_nargs", len(argv), T.INT4),
-                             ("tg_argv", argv, T.array_of(T.TEXT))):
+                             ("tg_argv", argv or None, T.array_of(T.TEXT))):  # no arguments: NULL
         scope[name] = Var(name, typ, value)
     if f.language != "plpgsql":
         raise SqlError("0A000", f"trigger functions in language {f.language} are not supported")

@@ -45,10 +45,21 @@ def refs(tokens: list[Token], text: str, lookup: Any) -> tuple[str, list[Any]]:
     pos = 0
     n = len(tokens)
     insert_columns = False
+    zero_based: list[int] = []  # bracket depths of TG_ARGV[...] subscripts (TG_ARGV counts from 0)
+    depth = 0
     j = 0
     while j < n:
         t = tokens[j]
         prev = tokens[j - 1] if j > 0 else None
+        if t.kind == "op" and t.value == "[":
+            depth += 1
+        elif t.kind == "op" and t.value == "]":
+            if zero_based and zero_based[-1] == depth:
+                zero_based.pop()
+                out.append(text[pos:t.start])
+                out.append(") + 1")
+                pos = t.start
+            depth -= 1
         if t.is_word("insert"):
             insert_columns = True
         elif insert_columns and t.kind == "op" and t.value == "(" and prev is not None and prev.kind in (
@@ -85,6 +96,14 @@ def refs(tokens: list[Token], text: str, lookup: Any) -> tuple[str, list[Any]]:
                     out.append(f"${index[key] + 1}")
                     pos = tokens[j + 2 * used - 2].end
                     j += 2 * used - 1
+                    after = tokens[j] if j < n else None
+                    if parts[0] == "tg_argv" and used == 1 and after is not None and after.kind == "op" \
+                            and after.value == "[":
+                        depth += 1
+                        zero_based.append(depth)
+                        out.append(text[pos:after.end] + "(")
+                        pos = after.end
+                        j += 1
                     continue
         j += 1
     out.append(text[pos:])
