@@ -6,7 +6,6 @@ comparison with PostgreSQL 15: the compat corpus 32_functions_plpgsql.sql."""
 from __future__ import annotations
 
 import threading
-import time
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any

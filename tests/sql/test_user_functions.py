@@ -129,10 +129,10 @@ def test_pg_proc_and_the_function_text(conn: orbitdb.Connection) -> None:
     assert rows(conn, "SELECT pg_get_function_arguments('g'::regproc), pg_get_function_identity_arguments("
                       "'g'::regproc), pg_get_function_result('g'::regproc)") == [
         ("a integer, b text DEFAULT 'z'::text, OUT c integer", "a integer, b text", "integer")]
-    assert rows(conn, "SELECT pg_get_functiondef('g(int, text)'::regprocedure)") == [(
-        "CREATE OR REPLACE FUNCTION public.g(a integer, b text DEFAULT 'z'::text, OUT c integer)\n"
-        " RETURNS integer\n LANGUAGE plpgsql\n STABLE STRICT\n SET search_path TO 'public'\n"
-        "AS $function$ BEGIN c := a; END $function$\n",)]
+    expected = ("CREATE OR REPLACE FUNCTION public.g(a integer, b text DEFAULT 'z'::text, OUT c integer)\n"
+                " RETURNS integer\n LANGUAGE plpgsql\n STABLE STRICT\n SET search_path TO 'public'\n"
+                "AS $function$ BEGIN c := a; END $function$\n")
+    assert rows(conn, "SELECT pg_get_functiondef('g(int, text)'::regprocedure)") == [(expected,)]
     assert rows(conn, "SELECT lanname FROM pg_language WHERE lanname IN ('sql', 'plpgsql') ORDER BY 1") == [
         ("plpgsql",), ("sql",)]
 
