@@ -53,11 +53,39 @@ def _spec(type_name: str) -> Any:
         return T.TEXT  # a user type the types stage resolves: its values travel as text
 
 
-def _match(f: FunctionDef, positional: list[E], named: dict[str, E], procedure_call: bool
+def _packed(f: FunctionDef, slots: list[tuple[str, str, str | None]], positional: list[E],
+            spread: bool) -> list[E] | None:
+    """The positional arguments with those of a VARIADIC parameter made one array (not when the
+    call passes the array itself: f(VARIADIC arr)); None when they cannot be."""
+    variadic = [m for m in f.arg_modes if m in ("i", "b", "v")]
+    if spread or not variadic or variadic[-1] != "v":
+        return positional
+    fixed = len(slots) - 1
+    if len(positional) <= fixed:
+        return positional if slots[-1][2] is not None else None
+    array_t = _spec(slots[-1][1])
+    if not isinstance(array_t, SqlType) or array_t.elem is None:
+        return positional
+    parts = [coerce(a, array_t.elem) if a.type.oid == T.UNKNOWN.oid else a for a in positional[fixed:]]
+    from orbitdb.sql.types.casts import IMPLICIT, find_cast
+
+    fns = []
+    for a in parts:
+        if a.type.oid != array_t.elem.oid and find_cast(a.type, array_t.elem, IMPLICIT) is None:
+            return None
+        fns.append(coerce(a, array_t.elem).fn)
+    return positional[:fixed] + [E(lambda row: [g(row) for g in fns], array_t)]
+
+
+def _match(f: FunctionDef, positional: list[E], named: dict[str, E], procedure_call: bool, spread: bool = False
            ) -> tuple[int, list[tuple[Any, E | None, str | None]], dict[str, SqlType]] | None:
     from orbitdb.sql.expr.funccall import _arg_cost
 
     slots = _slots(f, procedure_call)
+    packed = _packed(f, slots, positional, spread)
+    if packed is None:
+        return None
+    positional = packed
     if len(positional) > len(slots):
         return None
     assigned: list[E | None] = list(positional) + [None] * (len(slots) - len(positional))
@@ -103,6 +131,7 @@ def resolve(c: Compiler, schema: str | None, name: str, arg_nodes: list[exp.Expr
         return None
     positional: list[E] = []
     named: dict[str, E] = {}
+    spread = False
     for a in arg_nodes:
         if isinstance(a, (exp.Kwarg, exp.PropertyEQ)):
             key = a.this.name if isinstance(a.this, exp.Expression) else str(a.this)
@@ -111,11 +140,14 @@ def resolve(c: Compiler, schema: str | None, name: str, arg_nodes: list[exp.Expr
         else:
             if named:
                 raise SqlError("42601", "positional argument cannot follow named argument")
+            if isinstance(a, exp.Variadic):
+                spread = True
+                a = a.this
             positional.append(c.compile(a))
     best: tuple[int, int] | None = None
     chosen = None
     for i, f in enumerate(found):
-        m = _match(f, positional, named, procedure_call)
+        m = _match(f, positional, named, procedure_call, spread)
         if m is None:
             continue
         if best is None or (m[0], i) < best:

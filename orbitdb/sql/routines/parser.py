@@ -28,6 +28,7 @@ class Parser:
         self.toks = tokenize(text)
         self.i = 0
         self.constants: list[set[str]] = []  # per block: its CONSTANT variables (assigning one is an error)
+        self.enclosing: list[tuple[str | None, bool]] = []  # labels of the blocks and loops around, loop?
 
     # ---- token helpers ----
     def peek(self, k: int = 0) -> Token | None:
@@ -126,6 +127,7 @@ class Parser:
     # ---- the body ----
     def parse_body(self) -> A.Block:
         label = self.label()
+        self.enclosing.append((label, False))
         block = self.block(label)
         self.take_op(";")
         if self.peek() is not None:
@@ -242,13 +244,22 @@ class Parser:
         if label is not None and w not in ("declare", "begin", "loop", "while", "for", "foreach"):
             raise self.error()
         if w in ("declare", "begin"):
-            block = self.block(label)
+            self.enclosing.append((label, False))
+            try:
+                block = self.block(label)
+            finally:
+                self.enclosing.pop()
             self.expect_op(";")
             return block
-        if w == "if":
-            return self.if_stmt(line)
-        if w == "case":
-            return self.case_stmt(line)
+        if w in ("loop", "while", "for", "foreach"):
+            self.enclosing.append((label, True))
+            try:
+                return self.loop_statement(w, line, label)
+            finally:
+                self.enclosing.pop()
+        return self.simple_statement(w, t, line)
+
+    def loop_statement(self, w: str, line: int, label: str | None) -> A.Stmt:
         if w == "loop":
             self.i += 1
             return A.Loop(line, label, self.loop_body(label))
@@ -275,11 +286,20 @@ class Parser:
             arr = self.sql_until(("loop",), ())
             self.expect("loop")
             return A.Foreach(line, label, self.loop_body(label), targets=targets, slice=slice_, array=arr)
+        raise self.error()
+
+    def simple_statement(self, w: str, t: Token, line: int) -> A.Stmt:
+        if w == "if":
+            return self.if_stmt(line)
+        if w == "case":
+            return self.case_stmt(line)
         if w in ("exit", "continue"):
+            word = self.peek()
             self.i += 1
             lbl = None
             if self.peek() is not None and self.peek().kind in ("ident", "qident") and not self.at("when"):  # type: ignore[union-attr]
                 lbl = self.name()
+            self._check_exit(w, lbl, word)
             cond = None
             if self.take("when"):
                 cond = self.sql_until(())
@@ -342,6 +362,25 @@ class Parser:
         if t.kind in ("ident", "qident"):
             return self.assignment(line)
         raise self.error()
+
+    def _check_exit(self, word: str, label: str | None, tok: Token | None) -> None:
+        """EXIT and CONTINUE need a loop (or, EXIT, a labelled block) around them, as PostgreSQL checks
+        when it compiles the body."""
+        pos = self.offset + tok.start + 1 if self.offset and tok is not None else None
+        what = word.upper()
+        if label is None:
+            if not any(is_loop for _, is_loop in self.enclosing):
+                raise BodySyntaxError("42601", f"{what} cannot be used outside a loop" +
+                                      (", unless it has a label" if what == "EXIT" else ""), position=pos)
+            return
+        for name, is_loop in reversed(self.enclosing):
+            if name == label:
+                if what == "CONTINUE" and not is_loop:
+                    raise BodySyntaxError("42601", f'block label "{label}" cannot be used in CONTINUE',
+                                          position=pos)
+                return
+        raise BodySyntaxError("42601", f'there is no label "{label}" attached to any block or loop enclosing '
+                                       "this statement", position=pos)
 
     def loop_body(self, label: str | None) -> list[A.Stmt]:
         body = self.statements(("end",))

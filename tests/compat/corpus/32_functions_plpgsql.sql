@@ -408,3 +408,87 @@ DROP PROCEDURE add_one(int); -- error 42809
 DROP FUNCTION evens(int) CASCADE;
 SELECT * FROM evens(2); -- error 42883
 DROP ROUTINE fib;
+
+-- more shapes: rows in the select list, polymorphic and variadic arguments, %TYPE arguments
+CREATE FUNCTION row_of(i int) RETURNS items LANGUAGE sql AS $$ SELECT * FROM items WHERE id = i $$;
+SELECT row_of(2);
+SELECT (row_of(2)).name;
+CREATE FUNCTION first_of(a anyelement, b anyelement) RETURNS anyelement LANGUAGE sql AS $$ SELECT coalesce(a, b) $$;
+SELECT first_of(NULL::int, 3), first_of('x'::text, 'y');
+CREATE FUNCTION arr_len(a anyarray) RETURNS int LANGUAGE plpgsql AS $$ BEGIN RETURN coalesce(array_length(a, 1), 0); END $$;
+SELECT arr_len(ARRAY[1, 2, 3]), arr_len(ARRAY['a']);
+CREATE FUNCTION name_of(i items.id%TYPE) RETURNS items.name%TYPE LANGUAGE sql AS $$ SELECT name FROM items WHERE id = i $$; -- notices
+SELECT name_of(1);
+CREATE FUNCTION setof_record() RETURNS SETOF record LANGUAGE sql AS $$ SELECT id, name FROM items WHERE id < 3 $$;
+SELECT * FROM setof_record() AS t(a int, b text);
+CREATE FUNCTION sum_all(VARIADIC nums int[]) RETURNS int LANGUAGE sql AS $$ SELECT sum(n)::int FROM unnest(nums) n $$;
+SELECT sum_all(1, 2, 3), sum_all(VARIADIC ARRAY[4, 5]);
+
+-- functions in other statements
+CREATE TABLE stamped (id int PRIMARY KEY, label text DEFAULT add_one('x'), n int CHECK (add_one(n) > 1));
+INSERT INTO stamped (id, n) VALUES (1, 5);
+INSERT INTO stamped (id, n) VALUES (2, -5); -- error 23514
+SELECT * FROM stamped;
+UPDATE stamped SET n = add_one(n) WHERE add_one(id) = 3;
+SELECT n FROM stamped;
+CREATE VIEW labelled AS SELECT id, add_one(id) AS next_id FROM items;
+SELECT * FROM labelled ORDER BY id;
+CREATE FUNCTION make_table(t text) RETURNS void LANGUAGE plpgsql AS $$
+BEGIN
+  EXECUTE format('CREATE TABLE %I (v int)', t);
+  EXECUTE format('INSERT INTO %I VALUES (1), (2)', t);
+END $$;
+SELECT make_table('made_here');
+SELECT sum(v) FROM made_here;
+CREATE FUNCTION uses_path() RETURNS text LANGUAGE plpgsql SET search_path = pg_catalog AS $$
+BEGIN RETURN current_setting('search_path'); END $$;
+SELECT uses_path(), current_setting('search_path');
+CREATE FUNCTION found_after_for() RETURNS text LANGUAGE plpgsql AS $$
+DECLARE r record; a boolean; b boolean;
+BEGIN
+  FOR r IN SELECT 1 WHERE false LOOP END LOOP;
+  a := FOUND;
+  FOR r IN SELECT 1 LOOP END LOOP;
+  b := FOUND;
+  RETURN a || ',' || b;
+END $$;
+SELECT found_after_for();
+CREATE FUNCTION nested_handlers() RETURNS text LANGUAGE plpgsql AS $$
+DECLARE out text := '';
+BEGIN
+  BEGIN
+    BEGIN
+      RAISE EXCEPTION 'inner' USING ERRCODE = 'P0011';
+    EXCEPTION WHEN SQLSTATE 'P0012' THEN out := out || 'wrong';
+    END;
+  EXCEPTION WHEN others THEN out := out || 'outer caught ' || SQLSTATE || ' ' || SQLERRM;
+  END;
+  RETURN out;
+END $$;
+SELECT nested_handlers();
+CREATE FUNCTION exit_outside() RETURNS int LANGUAGE plpgsql AS $$ BEGIN EXIT; RETURN 1; END $$; -- error 42601
+CREATE FUNCTION record_fields() RETURNS text LANGUAGE plpgsql AS $$
+DECLARE r record;
+BEGIN
+  SELECT 1 AS a, 'two' AS b INTO r;
+  RETURN r.a || r.b;
+END $$;
+SELECT record_fields();
+CREATE FUNCTION unassigned_record() RETURNS text LANGUAGE plpgsql AS $$
+DECLARE r record;
+BEGIN RETURN r.a; END $$;
+SELECT unassigned_record(); -- error 55000
+CREATE FUNCTION missing_field() RETURNS text LANGUAGE plpgsql AS $$
+DECLARE r record;
+BEGIN SELECT 1 AS a INTO r; RETURN r.zz; END $$;
+SELECT missing_field(); -- error 42703
+CREATE FUNCTION secdef() RETURNS int LANGUAGE sql SECURITY DEFINER AS $$ SELECT 1 $$;
+SELECT prosecdef FROM pg_proc WHERE proname = 'secdef';
+CREATE FUNCTION while_found() RETURNS int LANGUAGE plpgsql AS $$
+DECLARE n int := 0;
+BEGIN
+  UPDATE items SET price = price WHERE id = 1;
+  WHILE FOUND AND n < 3 LOOP n := n + 1; END LOOP;
+  RETURN n;
+END $$;
+SELECT while_found();
