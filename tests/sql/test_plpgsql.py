@@ -180,3 +180,28 @@ def test_trigger_function_gets_new_old_and_tg_variables(tmp_path: Path) -> None:
     finally:
         session.rollback()
     c.close()
+
+
+def test_procedures_commit_and_roll_back_when_called_by_themselves(conn: orbitdb.Connection) -> None:
+    cur = conn.cursor()
+    cur.execute("CREATE TABLE b (x int)")
+    cur.execute("""CREATE PROCEDURE work() LANGUAGE plpgsql AS $$
+    BEGIN
+      FOR i IN 1..4 LOOP
+        INSERT INTO b VALUES (i);
+        IF i % 2 = 0 THEN COMMIT; ELSE ROLLBACK; END IF;
+      END LOOP;
+      INSERT INTO b VALUES (100);
+    END $$""")
+    cur.execute("CALL work()")
+    assert rows(conn, "SELECT x FROM b ORDER BY x") == [(2,), (4,), (100,)]
+    cur.execute("BEGIN")
+    with pytest.raises(orbitdb.Error) as e:
+        cur.execute("CALL work()")
+    assert e.value.sqlstate == "2D000"
+    cur.execute("ROLLBACK")
+    cur.execute("CREATE PROCEDURE fails_late() LANGUAGE plpgsql AS $$ BEGIN INSERT INTO b VALUES (7); COMMIT; "
+                "INSERT INTO b VALUES (8); PERFORM 1 / 0; END $$")
+    with pytest.raises(orbitdb.Error):
+        cur.execute("CALL fails_late()")
+    assert rows(conn, "SELECT x FROM b ORDER BY x") == [(2,), (4,), (7,), (100,)]  # 7 committed, 8 not

@@ -111,16 +111,16 @@ class _Settings:
 
 
 def call(s: Session, f: FunctionDef, args: list[Any], ctx: ExecContext,
-         arg_types: list[SqlType] | None = None) -> Any:
+         arg_types: list[SqlType] | None = None, nonatomic: bool = False) -> Any:
     """The value of a call: a scalar, a tuple for a row, a list of them for a set-returning function,
     a dict of the OUT values for a procedure."""
     if f.strict and any(a is None for a in args):
         return [] if f.returns_set else None
     if f.settings:
         with _Settings(s, f.settings):
-            out = _call(s, f, args, ctx, arg_types)
+            out = _call(s, f, args, ctx, arg_types, nonatomic)
     else:
-        out = _call(s, f, args, ctx, arg_types)
+        out = _call(s, f, args, ctx, arg_types, nonatomic)
     if f.return_type == "void" and f.kind == "f" and not f.returns_set and f.language == "plpgsql":
         return ""  # void's text form is empty (a SQL function's void result is NULL)
     return out
@@ -161,8 +161,10 @@ def _interpreter(s: Session, f: FunctionDef, args: list[Any], ctx: ExecContext,
     return it
 
 
-def _call(s: Session, f: FunctionDef, args: list[Any], ctx: ExecContext, arg_types: list[SqlType] | None) -> Any:
+def _call(s: Session, f: FunctionDef, args: list[Any], ctx: ExecContext, arg_types: list[SqlType] | None,
+          nonatomic: bool = False) -> Any:
     it = _interpreter(s, f, args, ctx, arg_types)
+    it.nonatomic = it.runner.nonatomic = nonatomic and f.kind == "p"
     if f.language == "sql":
         return _run_sql_body(s, f, it)
     body = parsed("plpgsql", f.body, names=tuple(f.arg_names))
@@ -265,7 +267,7 @@ def run_trigger_function(s: Session, f: FunctionDef, data: Any, ctx: ExecContext
     return {n: cast_value(v, st, t, s) for (n, t), (_, st), v in zip(fields, src, value)}
 
 
-def do_block(s: Session, text: str, ctx: ExecContext) -> Result:
+def do_block(s: Session, text: str, ctx: ExecContext, nonatomic: bool | None = None) -> Result:
     """DO [LANGUAGE plpgsql] 'body'."""
     from orbitdb.sql.routines.definition import Cursor
     from orbitdb.sql.routines.lexer import tokenize
@@ -294,15 +296,24 @@ def do_block(s: Session, text: str, ctx: ExecContext) -> Result:
     tree = parsed("plpgsql", body, offset)
     check_sql(tree, offset)
     it = Interpreter(s, ctx, "inline_code_block", T.VOID, False, "p")
+    it.nonatomic = it.runner.nonatomic = nonatomic if nonatomic is not None else top_level(s)
+    start = ctx.txn
     try:
         it.run_block(tree)
     except ReturnFrom:
         pass
+    if ctx.txn is not start and nonatomic is None:
+        s._end(True)  # the block committed: its last transaction ends with the statement
     return Result("DO")
 
 
+def top_level(s: Session) -> bool:
+    """Whether a CALL or DO may COMMIT and ROLLBACK: run by itself, outside a transaction block."""
+    return not s.in_block and not s.implicit
+
+
 def call_statement(s: Session, text: str, ctx: ExecContext, params: list[Any] | None = None,
-                   types: list[SqlType] | None = None) -> Result:
+                   types: list[SqlType] | None = None, nonatomic: bool | None = None) -> Result:
     """CALL proc(args): the procedure's OUT and INOUT values come back as one row."""
     from sqlglot import exp
 
@@ -312,7 +323,10 @@ def call_statement(s: Session, text: str, ctx: ExecContext, params: list[Any] | 
     if not isinstance(node, exp.Select) or len(node.expressions) != 1:
         raise SqlError("42601", "syntax error in CALL")
     f, values, arg_types = _resolve_call(s, node.expressions[0], ctx, params or [], types or [])
-    out = call(s, f, values, ctx, arg_types)
+    start = ctx.txn
+    out = call(s, f, values, ctx, arg_types, top_level(s) if nonatomic is None else nonatomic)
+    if ctx.txn is not start and nonatomic is None:
+        s._end(True)  # the procedure committed: its last transaction ends with the CALL
     if not out:
         return Result("CALL")
     cols = out_columns(s, f) or []
@@ -349,3 +363,26 @@ def _resolve_call(s: Session, node: Any, ctx: ExecContext, params: list[Any], ty
     rt.ctx = sub
     values = [a.fn(()) for a in compiled]
     return f, values, arg_types
+
+
+def end_transaction(s: Session, ctx: ExecContext, commit: bool, chain: bool) -> None:
+    """COMMIT or ROLLBACK inside a procedure: the transaction ends and the procedure goes on in a
+    new one (with the same characteristics under AND CHAIN)."""
+    old = ctx.txn
+    assert old is not None
+    if old.savepoints:
+        raise SqlError("2D000", "cannot commit while a subtransaction is active" if commit
+                       else "cannot roll back while a subtransaction is active")
+    isolation, read_only = old.isolation, old.read_only
+    if commit:
+        s._commit_txn(old)
+    else:
+        old.rollback()
+    new = s._begin_txn()
+    if chain:
+        new.isolation, new.read_only = isolation, read_only
+    new.check = old.check
+    new.deadlock_timeout = old.deadlock_timeout
+    new.begin_statement()
+    s.txn = new
+    ctx.txn = new

@@ -86,6 +86,7 @@ class Interpreter:
         self.errors: list[SqlError] = []  # the errors being handled (GET STACKED DIAGNOSTICS)
         self.scopes[0]["found"] = Var("found", T.BOOL, False)
         self.dynamic_cache: dict[Any, Any] = {}
+        self.nonatomic = False  # COMMIT and ROLLBACK allowed (a procedure CALLed by itself, or DO)
 
     # ---- variables ----
     def declare(self, var: Var) -> None:
@@ -770,8 +771,11 @@ class Interpreter:
             self.assign_target(var, value, T.TEXT)
 
     def do_Transaction(self, st: A.Transaction) -> None:
-        raise SqlError("0A000", f"{'COMMIT' if st.commit else 'ROLLBACK'} inside a procedure is not supported "
-                                "by orbitdb")
+        if not self.nonatomic:
+            raise SqlError("2D000", "invalid transaction termination")
+        from orbitdb.sql.routines.calls import end_transaction  # calls runs this module
+
+        end_transaction(self.session, self.ctx, st.commit, st.chain)
 
 
 def _int(vt: tuple[Any, SqlType], what: str) -> int:

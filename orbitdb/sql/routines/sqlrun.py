@@ -132,6 +132,7 @@ class Runner:
     def __init__(self, session: Session, ctx: ExecContext) -> None:
         self.session = session
         self.ctx = ctx
+        self.nonatomic = False  # a CALL or DO run from here may COMMIT (its caller may)
 
     def prepared(self, cache: dict[Any, Any], sql: str, types: list[SqlType]) -> Prepared:
         key = (sql, tuple(t.oid for t in types))
@@ -241,10 +242,15 @@ class Runner:
         """DDL and other statements that are not planned: run by the session's dispatch."""
         s = self.session
         kind = sql.lstrip().split(None, 1)[0].upper()
+        if kind == "DO":
+            from orbitdb.sql.routines.calls import do_block
+
+            res = do_block(s, sql, self.ctx, nonatomic=self.nonatomic)
+            return Outcome(None, [], 0, res.command_tag)
         if kind == "CALL":
             from orbitdb.sql.routines.calls import call_statement
 
-            res = call_statement(s, sql, self.ctx, values, list(types))
+            res = call_statement(s, sql, self.ctx, values, list(types), nonatomic=self.nonatomic)
             cols = [(c.name, T.by_oid(c.type_oid)) for c in res.columns] if res.columns is not None else None
             return Outcome(cols, list(res.rows), 0, res.command_tag)
         if kind in ("COMMIT", "ROLLBACK", "BEGIN", "START", "SAVEPOINT", "RELEASE", "END", "ABORT", "PREPARE"):

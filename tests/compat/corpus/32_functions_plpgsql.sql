@@ -492,3 +492,30 @@ BEGIN
   RETURN n;
 END $$;
 SELECT while_found();
+
+-- transaction control in procedures and DO blocks run by themselves
+CREATE TABLE batch (x int);
+CREATE PROCEDURE batches() LANGUAGE plpgsql AS $$
+BEGIN
+  FOR i IN 1..4 LOOP
+    INSERT INTO batch VALUES (i);
+    IF i % 2 = 0 THEN COMMIT; ELSE ROLLBACK; END IF;
+  END LOOP;
+  INSERT INTO batch VALUES (100);
+END $$;
+CALL batches();
+SELECT x FROM batch ORDER BY x;
+BEGIN;
+CALL batches(); -- error 2D000 message
+ROLLBACK;
+DO $$ BEGIN INSERT INTO batch VALUES (7); COMMIT; INSERT INTO batch VALUES (8); ROLLBACK; END $$;
+SELECT x FROM batch ORDER BY x;
+CREATE FUNCTION calls_batches() RETURNS int LANGUAGE plpgsql AS $$ BEGIN CALL batches(); RETURN 1; END $$;
+SELECT calls_batches(); -- error 2D000
+CREATE PROCEDURE commit_in_handler_block() LANGUAGE plpgsql AS $$
+BEGIN BEGIN COMMIT; EXCEPTION WHEN others THEN RAISE; END; END $$;
+CALL commit_in_handler_block(); -- error 2D000 message
+CREATE PROCEDURE outer_proc() LANGUAGE plpgsql AS $$ BEGIN INSERT INTO batch VALUES (50); CALL batches(); END $$;
+DELETE FROM batch;
+CALL outer_proc();
+SELECT x FROM batch ORDER BY x;
