@@ -37,6 +37,7 @@ class Block(Stmt):
     decls: list[Decl] = field(default_factory=list)
     body: list[Stmt] = field(default_factory=list)
     handlers: list[Handler] | None = None
+    variable_conflict: str | None = None  # the body's #variable_conflict directive (outermost block)
 
 
 @dataclass

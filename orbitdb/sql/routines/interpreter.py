@@ -11,7 +11,7 @@ from orbitdb.sql.errors import SqlError
 from orbitdb.sql.result import Notice
 from orbitdb.sql.routines import ast as A
 from orbitdb.sql.routines.conditions import matches, sqlstate_of
-from orbitdb.sql.routines.sqlrun import Outcome, Runner, cast_value, refs, tokens_of
+from orbitdb.sql.routines.sqlrun import Outcome, Runner, cast_value, refs, tables_named, tokens_of
 from orbitdb.sql.types import SqlType
 from orbitdb.storage.errors import StorageError
 
@@ -87,6 +87,8 @@ class Interpreter:
         self.scopes[0]["found"] = Var("found", T.BOOL, False)
         self.dynamic_cache: dict[Any, Any] = {}
         self.nonatomic = False  # COMMIT and ROLLBACK allowed (a procedure CALLed by itself, or DO)
+        # a name both a variable and a column: "error" (42702), "use_variable" or "use_column"
+        self.variable_conflict = "error"
 
     # ---- variables ----
     def declare(self, var: Var) -> None:
@@ -133,7 +135,13 @@ class Interpreter:
         bound = text.cache.get(("bound", prefix))
         if bound is None:
             toks = tokens_of(text.cache, text.text)
-            sql, names = refs(toks, text.text, self.lookup)
+            columns: frozenset[str] = frozenset()
+            if self.variable_conflict != "use_variable":
+                # a name that is both a variable and a column of a table the statement reads: 42702
+                # (or the column, under #variable_conflict use_column)
+                columns = frozenset(n for name in tables_named(toks) for n, _ in
+                                    (table_fields(self.session, ".".join(name)) or []))
+            sql, names = refs(toks, text.text, self.lookup, columns, self.variable_conflict == "use_column")
             bound = (prefix + sql, names)
             text.cache[("bound", prefix)] = bound
         sql, names = bound
@@ -274,6 +282,8 @@ class Interpreter:
 
     # ---- running ----
     def run_block(self, block: A.Block) -> None:
+        if block.variable_conflict is not None:
+            self.variable_conflict = block.variable_conflict
         scope: dict[str, Var] = {}
         self.scopes.append(scope)
         if block.label:

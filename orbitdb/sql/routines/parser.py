@@ -126,12 +126,23 @@ class Parser:
 
     # ---- the body ----
     def parse_body(self) -> A.Block:
+        conflict = None
+        while self.at_op("#"):
+            self.i += 1
+            option = self.name()
+            if option == "variable_conflict":
+                conflict = self.expect("error", "use_variable", "use_column").value
+            elif option in ("print_strict_params",):
+                self.expect("on", "off")
+            else:
+                raise self.error(self.toks[self.i - 1])
         label = self.label()
         self.enclosing.append((label, False))
         block = self.block(label)
         self.take_op(";")
         if self.peek() is not None:
             raise self.error()
+        block.variable_conflict = conflict
         return block
 
     def label(self) -> str | None:

@@ -35,7 +35,46 @@ class Outcome:
 _NOT_AFTER = ("from", "join", "into", "update", "table", "as", "::", ".", "only", "returns")
 
 
-def refs(tokens: list[Token], text: str, lookup: Any) -> tuple[str, list[Any]]:
+def tables_named(tokens: list[Token]) -> list[list[str]]:
+    """The tables whose columns a statement's names may refer to: after FROM, JOIN, UPDATE, USING,
+    and an INSERT's target when it has RETURNING or ON CONFLICT."""
+    out: list[list[str]] = []
+    n = len(tokens)
+    words = {t.value for t in tokens if t.kind == "ident"}
+    for j, t in enumerate(tokens):
+        if not t.is_word("from", "join", "update", "using", "into"):
+            continue
+        if t.is_word("into") and not (j > 0 and tokens[j - 1].is_word("insert") and
+                                      ("returning" in words or "conflict" in words)):
+            continue
+        k = j + 1
+        while k < n and tokens[k].kind in ("ident", "qident"):
+            if tokens[k].is_word("only", "lateral"):
+                k += 1
+                continue
+            name = [tokens[k].value]
+            k += 1
+            while k + 1 < n and tokens[k].kind == "op" and tokens[k].value == "." and \
+                    tokens[k + 1].kind in ("ident", "qident"):
+                name.append(tokens[k + 1].value)
+                k += 2
+            out.append(name)
+            if k < n and tokens[k].is_word("as"):
+                k += 2
+            elif k < n and tokens[k].kind in ("ident", "qident") and not tokens[k].is_word(
+                    "where", "join", "inner", "left", "right", "full", "cross", "natural", "on", "set", "group",
+                    "order", "limit", "offset", "returning", "union", "except", "intersect", "window", "having",
+                    "for", "values", "select", "default", "overriding", "using", "fetch", "into", "loop"):
+                k += 1
+            if k < n and tokens[k].kind == "op" and tokens[k].value == ",":
+                k += 1
+                continue
+            break
+    return out
+
+
+def refs(tokens: list[Token], text: str, lookup: Any, columns: frozenset[str] = frozenset(),
+         prefer_columns: bool = False) -> tuple[str, list[Any]]:
     """text with every name that lookup resolves to a variable replaced by $n: the new text and
     the dotted name each $n stands for. lookup(parts) takes a dotted name (up to three parts) and
     answers (key, how many parts it used, anything) or None."""
@@ -89,6 +128,12 @@ def refs(tokens: list[Token], text: str, lookup: Any) -> tuple[str, list[Any]]:
                 hit = None if is_set_target and t.kind != "param" else lookup(parts)
                 if hit is not None:
                     key, used = hit[0], hit[1]
+                    if used == 1 and t.kind == "ident" and t.value in columns:
+                        if prefer_columns:
+                            j += 1
+                            continue
+                        raise SqlError("42702", f'column reference "{t.value}" is ambiguous',
+                                       detail="It could refer to either a PL/pgSQL variable or a table column.")
                     if key not in index:
                         index[key] = len(params)
                         params.append(parts[:used])

@@ -519,3 +519,27 @@ CREATE PROCEDURE outer_proc() LANGUAGE plpgsql AS $$ BEGIN INSERT INTO batch VAL
 DELETE FROM batch;
 CALL outer_proc();
 SELECT x FROM batch ORDER BY x;
+
+-- a name that is both a variable and a column
+CREATE FUNCTION ambiguous() RETURNS TABLE(id int, name text) LANGUAGE plpgsql AS $$
+BEGIN RETURN QUERY SELECT id, name FROM items ORDER BY id; END $$;
+SELECT * FROM ambiguous(); -- error 42702 message
+CREATE FUNCTION qualified() RETURNS TABLE(id int, name text) LANGUAGE plpgsql AS $$
+BEGIN RETURN QUERY SELECT i.id, i.name FROM items i WHERE i.id < 3 ORDER BY i.id; END $$;
+SELECT * FROM qualified();
+CREATE FUNCTION prefer_column() RETURNS TABLE(id int, name text) LANGUAGE plpgsql AS $$
+#variable_conflict use_column
+BEGIN RETURN QUERY SELECT id, name FROM items WHERE id < 3 ORDER BY id; END $$;
+SELECT * FROM prefer_column();
+CREATE FUNCTION prefer_variable(id int) RETURNS text LANGUAGE plpgsql AS $$
+#variable_conflict use_variable
+DECLARE n text;
+BEGIN SELECT name INTO n FROM items WHERE items.id = id; RETURN n; END $$;
+SELECT prefer_variable(2);
+CREATE FUNCTION param_vs_column(id int) RETURNS text LANGUAGE plpgsql AS $$
+DECLARE n text;
+BEGIN SELECT name INTO n FROM items WHERE items.id = id; RETURN n; END $$;
+SELECT param_vs_column(2); -- error 42702
+CREATE FUNCTION insert_values(name text) RETURNS int LANGUAGE plpgsql AS $$
+BEGIN INSERT INTO log VALUES (name); RETURN 1; END $$;
+SELECT insert_values('by value');
