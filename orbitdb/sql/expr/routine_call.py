@@ -33,8 +33,8 @@ def candidates(session: Any, catalog: Any, schema: str | None, name: str) -> lis
     return out
 
 
-def returns_set(session: Any, catalog: Any, name: str) -> bool:
-    return any(f.returns_set for f in candidates(session, catalog, None, name))
+def returns_set(session: Any, catalog: Any, name: str, schema: str | None = None) -> bool:
+    return any(f.returns_set for f in candidates(session, catalog, schema, name))
 
 
 def _slots(f: FunctionDef, procedure_call: bool) -> list[tuple[str, str, str | None]]:

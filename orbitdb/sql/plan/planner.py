@@ -487,6 +487,7 @@ class Planner:
     def _is_srf(self, node: exp.Expression) -> bool:
         while isinstance(node, exp.Paren):
             node = node.this
+        schema = ident(node.this) if isinstance(node, exp.Dot) and isinstance(node.this, exp.Identifier) else None
         node = _schema_call(node)
         if isinstance(node, exp.Func) and not isinstance(node, exp.Window):
             try:
@@ -495,8 +496,8 @@ class Planner:
                 return False
             _ensure_library()
             fd = R.FUNCTIONS.get(name)
-            if fd is None:
-                return user_returns_set(self.session, self.catalog, name)
+            if fd is None or schema not in (None, "pg_catalog"):
+                return user_returns_set(self.session, self.catalog, name, schema)
             return fd.set_returning
         return False
 
