@@ -116,6 +116,25 @@ def refs(tokens: list[Token], text: str, lookup: Any, columns: frozenset[str] = 
             blocked = prev is not None and (prev.kind == "ident" and prev.value in _NOT_AFTER
                                             or prev.kind == "op" and prev.value in (".", "::"))
             nxt = tokens[j + 1] if j + 1 < n else None
+            star = (not blocked and nxt is not None and nxt.kind == "op" and nxt.value == "." and j + 2 < n
+                    and tokens[j + 2].kind == "op" and tokens[j + 2].value == "*")
+            hit = lookup([t.value]) if star else None
+            fields = getattr(hit[2], "fields", None) if hit is not None else None
+            if star and fields:
+                # rec.* (INSERT INTO t VALUES (NEW.*)): one parameter per field
+                slots = []
+                for field_name, _ in fields:
+                    parts = [t.value, field_name]
+                    key = (hit[0][0], field_name) if hit is not None else None
+                    if key not in index:
+                        index[key] = len(params)
+                        params.append(parts)
+                    slots.append(f"${index[key] + 1}")
+                out.append(text[pos:t.start])
+                out.append(", ".join(slots))
+                pos = tokens[j + 2].end
+                j += 3
+                continue
             if not blocked and not (nxt is not None and nxt.kind == "op" and nxt.value == "("):
                 parts = [t.value]
                 k = j + 1

@@ -543,3 +543,17 @@ SELECT param_vs_column(2); -- error 42702
 CREATE FUNCTION insert_values(name text) RETURNS int LANGUAGE plpgsql AS $$
 BEGIN INSERT INTO log VALUES (name); RETURN 1; END $$;
 SELECT insert_values('by value');
+
+-- a row variable expanded with .*
+CREATE TABLE items_copy (LIKE items);
+DO $$
+DECLARE r items%ROWTYPE;
+BEGIN
+  FOR r IN SELECT * FROM items WHERE id < 3 ORDER BY id LOOP
+    r.price := coalesce(r.price, 0) * 2;
+    INSERT INTO items_copy VALUES (r.*);
+  END LOOP;
+  SELECT * INTO r FROM items WHERE id = 3;
+  INSERT INTO items_copy SELECT r.*;
+END $$;
+SELECT * FROM items_copy ORDER BY id;
