@@ -35,14 +35,37 @@ class Outcome:
 _NOT_AFTER = ("from", "join", "into", "update", "table", "as", "::", ".", "only", "returns")
 
 
+_NOT_CALLS = ("in", "exists", "any", "all", "some", "values", "as", "from", "join", "using", "on", "where", "and",
+              "or", "not", "select", "into", "returning", "set", "then", "else", "when", "lateral", "over",
+              "filter", "within", "group", "by", "with", "recursive", "case", "is", "between", "like")
+
+
+def expression_froms(tokens: list[Token]) -> set[int]:
+    """Positions of FROM words that are not a FROM clause: inside a function call's parentheses
+    (EXTRACT(year FROM d), substring(s FROM 2)) or of IS [NOT] DISTINCT FROM."""
+    out: set[int] = set()
+    calls: list[bool] = []
+    for j, t in enumerate(tokens):
+        if t.kind == "op" and t.value == "(":
+            prev = tokens[j - 1] if j > 0 else None
+            calls.append(prev is not None and prev.kind in ("ident", "qident") and not prev.is_word(*_NOT_CALLS))
+        elif t.kind == "op" and t.value == ")":
+            if calls:
+                calls.pop()
+        elif t.is_word("from") and (calls and calls[-1] or j > 0 and tokens[j - 1].is_word("distinct")):
+            out.add(j)
+    return out
+
+
 def tables_named(tokens: list[Token]) -> list[list[str]]:
     """The tables whose columns a statement's names may refer to: after FROM, JOIN, UPDATE, USING,
     and an INSERT's target when it has RETURNING or ON CONFLICT."""
     out: list[list[str]] = []
     n = len(tokens)
     words = {t.value for t in tokens if t.kind == "ident"}
+    not_clauses = expression_froms(tokens)
     for j, t in enumerate(tokens):
-        if not t.is_word("from", "join", "update", "using", "into"):
+        if not t.is_word("from", "join", "update", "using", "into") or j in not_clauses:
             continue
         if t.is_word("into") and not (j > 0 and tokens[j - 1].is_word("insert") and
                                       ("returning" in words or "conflict" in words)):
@@ -85,6 +108,7 @@ def refs(tokens: list[Token], text: str, lookup: Any, columns: frozenset[str] = 
     n = len(tokens)
     insert_columns = False
     zero_based: list[int] = []  # bracket depths of TG_ARGV[...] subscripts (TG_ARGV counts from 0)
+    not_clauses = expression_froms(tokens)
     depth = 0
     j = 0
     while j < n:
@@ -114,6 +138,7 @@ def refs(tokens: list[Token], text: str, lookup: Any, columns: frozenset[str] = 
             insert_columns = False
         if t.kind in ("ident", "qident", "param"):
             blocked = prev is not None and (prev.kind == "ident" and prev.value in _NOT_AFTER
+                                            and (j - 1) not in not_clauses
                                             or prev.kind == "op" and prev.value in (".", "::"))
             nxt = tokens[j + 1] if j + 1 < n else None
             star = (not blocked and nxt is not None and nxt.kind == "op" and nxt.value == "." and j + 2 < n

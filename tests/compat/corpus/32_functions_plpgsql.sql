@@ -557,3 +557,12 @@ BEGIN
   INSERT INTO items_copy SELECT r.*;
 END $$;
 SELECT * FROM items_copy ORDER BY id;
+CREATE FUNCTION row_compare(a int, b int) RETURNS text LANGUAGE plpgsql AS $$
+DECLARE r items%ROWTYPE; q items%ROWTYPE; s text := 'hello';
+BEGIN
+  SELECT * INTO r FROM items WHERE id = a;
+  SELECT * INTO q FROM items WHERE id = b;
+  RETURN (r IS NULL) || ' ' || (r IS DISTINCT FROM q) || ' ' || substring(s FROM 2 FOR 3) || ' ' ||
+         extract(year FROM date '2024-05-06');
+END $$;
+SELECT row_compare(1, 1), row_compare(1, 2), row_compare(99, 1);
