@@ -5,6 +5,7 @@ runs bodies sits above this one."""
 
 from __future__ import annotations
 
+import copy
 from typing import TYPE_CHECKING, Any
 
 from sqlglot import exp
@@ -212,6 +213,10 @@ def compile_user_call(c: Compiler, schema: str | None, name: str, arg_nodes: lis
     rt = c.rt
     ret = result_type(f, types, session)
     cols = session.routine_columns(f)
+    if cols is None and not f.returns_set:
+        inlined = _inline(c, f, fns, types, ret)
+        if inlined is not None:
+            return inlined
 
     def fn(row: Any) -> Any:
         ctx = rt.ctx
@@ -243,3 +248,67 @@ def no_user_function(c: Compiler, name: str, arg_nodes: list[exp.Expression]) ->
     return SqlError("42883", f"function {name}({', '.join(shown)}) does not exist",
                     hint="No function matches the given name and argument types. You might need to add explicit "
                          "type casts.")
+
+
+def _inline(c: Compiler, f: FunctionDef, fns: list[Any], types: list[SqlType], ret: SqlType) -> E | None:
+    """A LANGUAGE sql function whose body is SELECT <expression> (no FROM), compiled into the
+    caller as that expression, its arguments computed once and passed as parameters (PostgreSQL
+    inlines such functions too); None when the body is of another shape."""
+    from orbitdb.sql.expr.core import Runtime
+    from orbitdb.sql.expr.scope import Scope
+    from orbitdb.sql.types.casts import ASSIGNMENT
+
+    if f.language != "sql" or f.security_definer or f.settings or f.return_type in _POLY or any(
+            t in _POLY for t in f.arg_types) or f.return_type in ("void", "record", "trigger"):
+        return None
+    body = f.body.strip().rstrip(";").strip()
+    if ";" in body:
+        return None
+    try:
+        node = parse_one(body)
+    except SqlError:
+        return None
+    if not isinstance(node, exp.Select) or len(node.expressions) != 1 or any(
+            node.args.get(k) for k in ("from", "from_", "where", "group", "having", "order", "limit", "offset",
+                                       "with", "distinct", "joins", "qualify", "windows", "locks")):
+        return None
+    item = node.expressions[0]
+    if isinstance(item, exp.Alias):
+        item = item.this
+    if any(isinstance(n, (exp.Select, exp.Subquery, exp.Star, exp.Window, exp.AggFunc)) for n in item.walk()):
+        return None
+    names = [n for n, m in zip(f.arg_names, f.arg_modes) if m in ("i", "b", "v")]
+
+    def to_parameter(n: exp.Expression) -> exp.Expression:
+        if isinstance(n, exp.Column) and not n.table and isinstance(n.this, exp.Identifier):
+            name = ident(n.this)
+            if name in names and name:
+                return exp.Parameter(this=exp.Literal.number(names.index(name) + 1))
+        return n
+
+    inner_rt = Runtime(list(types), len(types))
+    try:
+        e = c.__class__(c.planner, Scope(), inner_rt).compile(item.copy().transform(to_parameter))
+        e = coerce(e, ret, ASSIGNMENT)
+    except SqlError:
+        return None
+    if e.srf or e.columns is not None:
+        return None
+    body_fn = e.fn
+    rt = c.rt
+    strict = f.strict
+
+    def fn(row: Any) -> Any:
+        vals = [g(row) for g in fns]
+        if strict and None in vals:
+            return None
+        frame = copy.copy(rt.ctx)  # the caller's statement, with the arguments as its parameters
+        frame.params = vals
+        previous = inner_rt.ctx
+        inner_rt.ctx = frame
+        try:
+            return body_fn(())
+        finally:
+            inner_rt.ctx = previous
+
+    return E(fn, ret, name=f.name)

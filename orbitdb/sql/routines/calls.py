@@ -192,10 +192,16 @@ def _result(s: Session, f: FunctionDef, it: Interpreter) -> Any:
 def _run_sql_body(s: Session, f: FunctionDef, it: Interpreter) -> Any:
     statements = parsed("sql", f.body, names=tuple(f.arg_names))
     out = None
+    simple = len(statements) == 1 and not f.returns_set and f.kind == "f" and out_columns(s, f) is None
     for text in statements:
-        s_ctx = it.ctx
-        s_ctx.check()
-        out = it.run_sql(text)
+        it.ctx.check()
+        sql, types, values = it.bind(text)
+        if simple and f.return_type not in ("void", "record"):
+            # SELECT <expression>: the compiled expression itself, no plan to run
+            quick = it.runner.expression(text.cache, sql, types, values)
+            if quick is not None:
+                return cast_value(quick[0], quick[1], sql_type(s, f.return_type), s)
+        out = it.runner.run(text.cache, sql, types, values)
     if f.kind == "p" or f.return_type == "void" and not f.returns_set:
         return None
     if out is None or out.columns is None:
