@@ -42,6 +42,7 @@ from orbitdb.storage.catalog import (
     Catalog,
     ColumnDef,
     ConstraintDef,
+    FunctionDef,
     IndexDef,
     SchemaDef,
     SequenceDef,
@@ -640,6 +641,8 @@ class DDL:
                     if isinstance(o, TableDef) and o.oid in self.cat.objects:
                         self.drop_table(o, True)
                     elif isinstance(o, SequenceDef) and o.oid in self.cat.objects:
+                        self.cat.remove(o.oid)
+                    elif isinstance(o, FunctionDef):
                         self.cat.remove(o.oid)
                 self.cat.remove(sch.oid)
             return Result("DROP SCHEMA")

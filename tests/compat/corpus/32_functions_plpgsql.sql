@@ -566,3 +566,11 @@ BEGIN
          extract(year FROM date '2024-05-06');
 END $$;
 SELECT row_compare(1, 1), row_compare(1, 2), row_compare(99, 1);
+
+-- functions in a schema that is dropped
+CREATE SCHEMA fns;
+CREATE FUNCTION fns.inside() RETURNS int LANGUAGE sql AS 'SELECT 7';
+SELECT fns.inside();
+DROP SCHEMA fns; -- error 2BP01
+DROP SCHEMA fns CASCADE;
+SELECT count(*) FROM pg_proc WHERE proname = 'inside';
