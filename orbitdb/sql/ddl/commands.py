@@ -640,9 +640,7 @@ class DDL:
                 for o in members:
                     if isinstance(o, TableDef) and o.oid in self.cat.objects:
                         self.drop_table(o, True)
-                    elif isinstance(o, SequenceDef) and o.oid in self.cat.objects:
-                        self.cat.remove(o.oid)
-                    elif isinstance(o, FunctionDef):
+                    elif isinstance(o, (SequenceDef, FunctionDef)) and o.oid in self.cat.objects:
                         self.cat.remove(o.oid)
                 self.cat.remove(sch.oid)
             return Result("DROP SCHEMA")
