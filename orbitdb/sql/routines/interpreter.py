@@ -679,9 +679,7 @@ class Interpreter:
             if out.columns is None:
                 raise SqlError("42601", "INTO used with a command that cannot return data")
             self.into(st.into, out, st.strict, "EXECUTE")
-            self.set_found(bool(out.rows))
-        else:
-            self.set_found(out.rowcount > 0)
+        # EXECUTE leaves FOUND as it was (only GET DIAGNOSTICS sees its row count)
 
     def do_Raise(self, st: A.Raise) -> None:
         if st.reraise:

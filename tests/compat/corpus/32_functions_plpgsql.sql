@@ -574,3 +574,16 @@ SELECT fns.inside();
 DROP SCHEMA fns; -- error 2BP01
 DROP SCHEMA fns CASCADE;
 SELECT count(*) FROM pg_proc WHERE proname = 'inside';
+CREATE FUNCTION execute_found() RETURNS text LANGUAGE plpgsql AS $$
+DECLARE n int; f1 boolean; f2 boolean;
+BEGIN
+  PERFORM 1 WHERE false;
+  EXECUTE 'UPDATE items SET price = price WHERE id = 1';
+  f1 := FOUND;
+  GET DIAGNOSTICS n = ROW_COUNT;
+  PERFORM 1;
+  EXECUTE 'SELECT 1 WHERE false' INTO n;
+  f2 := FOUND;
+  RETURN f1 || ' ' || f2 || ' ' || coalesce(n::text, 'null');
+END $$;
+SELECT execute_found();
