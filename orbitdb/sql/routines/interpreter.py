@@ -142,7 +142,8 @@ class Interpreter:
                 columns = frozenset(n for name in tables_named(toks) for n, _ in
                                     (table_fields(self.session, ".".join(name)) or []))
             sql, names = refs(toks, text.text, self.lookup, columns, self.variable_conflict == "use_column")
-            bound = (prefix + sql, names)
+            # (sqlglot's scanner fails on a text that ends in an empty string literal after a parameter)
+            bound = (prefix + sql + (" " if sql.endswith("'") else ""), names)
             text.cache[("bound", prefix)] = bound
         sql, names = bound
         types: list[SqlType] = []
