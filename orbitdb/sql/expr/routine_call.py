@@ -224,6 +224,9 @@ def compile_user_call(c: Compiler, schema: str | None, name: str, arg_nodes: lis
 
     e = E(fn, T.RECORD if cols is not None else ret, name=f.name)
     e.columns = cols
+    single = [n for n, m in zip(f.arg_names, f.arg_modes) if m in ("o", "b", "t")]
+    if cols is None and len(single) == 1 and single[0]:
+        e.columns = [(single[0], ret)]  # FROM f() names its column after the OUT parameter
     if f.returns_set:
         e.srf = True
     return e

@@ -1067,6 +1067,9 @@ class Planner:
         elif user_row:
             cols_spec = list(e.columns or [])
             single_named = False
+        elif fd is None and e.columns is not None and len(e.columns) == 1:
+            cols_spec = list(e.columns)  # one OUT parameter: the column has its name
+            single_named = True
         else:
             cols_spec = [(name, e.type)]
             single_named = False
@@ -1094,7 +1097,7 @@ class Planner:
         names = [c[0] for c in cols_spec]
         types = [c[1] for c in cols_spec]
         if len(cols_spec) == 1 and alias is not None and not col_aliases and not (
-                (fd is not None and fd.set_returning or e.srf) and single_named):
+                (fd is None or fd.set_returning or e.srf) and single_named):
             names = [alias]
         if with_ordinality:
             names.append("ordinality")

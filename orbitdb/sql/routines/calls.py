@@ -14,7 +14,7 @@ from orbitdb.sql.parse.parser import parse_one, split_statements
 from orbitdb.sql.result import Column, Result
 from orbitdb.sql.routines import ast as A
 from orbitdb.sql.routines.interpreter import Interpreter, ReturnFrom, Var, table_fields
-from orbitdb.sql.routines.parser import check_sql, parse_plpgsql
+from orbitdb.sql.routines.parser import check_returns, check_sql, parse_plpgsql
 from orbitdb.sql.routines.sqlrun import cast_value
 from orbitdb.sql.types import SqlType
 from orbitdb.storage.catalog import FunctionDef
@@ -51,6 +51,9 @@ def check_body(s: Session, f: FunctionDef, offset: int = 0) -> None:
     tree = parsed(f.language, f.body, offset, tuple(f.arg_names))
     if f.language == "plpgsql":
         check_sql(tree, offset)
+        if f.return_type != "trigger":
+            outs = any(m in ("o", "b", "t") for m in f.arg_modes)
+            check_returns(tree, f.kind, f.returns_set, outs, f.return_type == "void")
     if f.language == "sql":
         for st in tree:
             kind = st.text.lstrip().split(None, 1)[0].upper() if st.text.strip() else ""

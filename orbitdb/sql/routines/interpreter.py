@@ -576,8 +576,9 @@ class Interpreter:
                            if self.return_type is not None and self.return_type.oid == T.RECORD.oid
                            else "missing expression at or near \";\"")
         if self.kind == "p" or self.out_vars:
-            raise SqlError("42804", "RETURN cannot have a parameter in function with OUT parameters"
-                           if self.out_vars else "RETURN cannot have a parameter in a procedure")
+            if self.out_vars and self.kind != "p":
+                raise SqlError("42804", "RETURN cannot have a parameter in function with OUT parameters")
+            raise SqlError("42601", "RETURN cannot have a parameter in a procedure")
         rv = self.row_var_value(st.expr)
         if rv is not None:
             self.returned_var = rv

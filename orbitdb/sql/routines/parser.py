@@ -502,6 +502,11 @@ class Parser:
             r.message = t.value
             while self.take_op(","):
                 r.params.append(self.sql_until(("using",), (",", ";")))
+            wanted = t.value.replace("%%", "").count("%")
+            if wanted != len(r.params):
+                raise BodySyntaxError("42601", "too few parameters specified for RAISE" if wanted > len(r.params)
+                                      else "too many parameters specified for RAISE",
+                                      position=self.offset + t.start + 1 if self.offset else None)
         elif self.take("sqlstate"):
             t = self.peek()
             if t is None or t.kind != "string":
@@ -669,5 +674,49 @@ def check_sql(block: A.Block, offset: int) -> None:
                 check(p, "SELECT ")
         for name in ("body", "orelse", "decls", "handlers", "branches", "whens"):
             walk(getattr(node, name, None) or [])
+
+    walk(block)
+
+
+def check_returns(block: A.Block, kind: str, returns_set: bool, out_params: bool, void: bool) -> None:
+    """The RETURN forms PostgreSQL rejects when it compiles a function, for its result type."""
+
+    def fail(code: str, message: str) -> None:
+        raise BodySyntaxError(code, message)
+
+    def walk(node: object) -> None:
+        if isinstance(node, (list, tuple)):
+            for x in node:
+                walk(x)
+            return
+        if isinstance(node, A.Return):
+            if node.expr is not None:
+                if kind == "p":
+                    fail("42601", "RETURN cannot have a parameter in a procedure")
+                if returns_set:
+                    fail("42804", "RETURN cannot have a parameter in function returning set")
+                if out_params:
+                    fail("42804", "RETURN cannot have a parameter in function with OUT parameters")
+                if void:
+                    fail("42804", "RETURN cannot have a parameter in function returning void")
+            elif kind == "f" and not (returns_set or out_params or void):
+                fail("42601", 'missing expression at or near ";"')
+        elif isinstance(node, A.ReturnNext):
+            if not returns_set:
+                fail("42804", "cannot use RETURN NEXT in a non-SETOF function")
+            if node.expr is not None and out_params:
+                fail("42804", "RETURN NEXT cannot have a parameter in function with OUT parameters")
+        elif isinstance(node, A.ReturnQuery):
+            if not returns_set:
+                fail("42804", "cannot use RETURN QUERY in a non-SETOF function")
+        if isinstance(node, (A.Stmt, A.Handler)):
+            for name in ("body", "orelse", "handlers"):
+                walk(getattr(node, name, None) or [])
+            if isinstance(node, A.If):
+                for _, body in node.branches:
+                    walk(body)
+            if isinstance(node, A.Case):
+                for _, body in node.whens:
+                    walk(body)
 
     walk(block)

@@ -587,3 +587,34 @@ BEGIN
   RETURN f1 || ' ' || f2 || ' ' || coalesce(n::text, 'null');
 END $$;
 SELECT execute_found();
+
+-- RETURN forms and RAISE parameter counts checked at CREATE
+CREATE FUNCTION ret_with_out(IN i int, OUT j int) RETURNS int LANGUAGE plpgsql AS $$ BEGIN RETURN i + 1; END $$; -- error 42804 message
+CREATE FUNCTION ret_in_void() RETURNS void LANGUAGE plpgsql AS $$ BEGIN RETURN 5; END $$; -- error 42804 message
+CREATE FUNCTION ret_missing() RETURNS int LANGUAGE plpgsql AS $$ BEGIN RETURN; END $$; -- error 42601
+CREATE FUNCTION ret_next_scalar() RETURNS int LANGUAGE plpgsql AS $$ BEGIN RETURN NEXT 1; END $$; -- error 42804 message
+CREATE FUNCTION ret_query_scalar() RETURNS int LANGUAGE plpgsql AS $$ BEGIN RETURN QUERY SELECT 1; END $$; -- error 42804 message
+CREATE PROCEDURE ret_in_proc() LANGUAGE plpgsql AS $$ BEGIN RETURN 1; END $$; -- error 42601 message
+CREATE FUNCTION raise_many() RETURNS int LANGUAGE plpgsql AS $$ BEGIN RAISE NOTICE 'none', 1; RETURN 1; END $$; -- error 42601 message
+CREATE FUNCTION raise_few() RETURNS int LANGUAGE plpgsql AS $$ BEGIN RAISE NOTICE '% %', 1; RETURN 1; END $$; -- error 42601 message
+CREATE FUNCTION out_set(IN i int, OUT j int) RETURNS SETOF int LANGUAGE plpgsql AS $$
+BEGIN j := i + 1; RETURN NEXT; j := i + 2; RETURN NEXT; RETURN; END $$;
+SELECT * FROM out_set(42);
+CREATE FUNCTION out_record_set(IN i int, OUT j int, OUT k text) RETURNS SETOF record LANGUAGE plpgsql AS $$
+BEGIN j := i + 1; k := 'foo'; RETURN NEXT; j := j + 1; k := 'foot'; RETURN NEXT; END $$;
+SELECT * FROM out_record_set(42);
+CREATE FUNCTION trap_zero_divide(int) RETURNS int LANGUAGE plpgsql AS $$
+DECLARE x int; sx smallint;
+BEGIN
+  BEGIN
+    x := 100 / $1;
+    sx := $1;
+    IF $1 < 0 THEN RAISE EXCEPTION '% is less than zero', $1; END IF;
+  EXCEPTION
+    WHEN division_by_zero THEN x := -1;
+    WHEN NUMERIC_VALUE_OUT_OF_RANGE THEN x := -2;
+  END;
+  RETURN x;
+END $$;
+SELECT trap_zero_divide(50), trap_zero_divide(0), trap_zero_divide(100000);
+SELECT trap_zero_divide(-100); -- error P0001 message
