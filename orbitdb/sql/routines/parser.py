@@ -706,9 +706,8 @@ def check_returns(block: A.Block, kind: str, returns_set: bool, out_params: bool
                 fail("42804", "cannot use RETURN NEXT in a non-SETOF function")
             if node.expr is not None and out_params:
                 fail("42804", "RETURN NEXT cannot have a parameter in function with OUT parameters")
-        elif isinstance(node, A.ReturnQuery):
-            if not returns_set:
-                fail("42804", "cannot use RETURN QUERY in a non-SETOF function")
+        elif isinstance(node, A.ReturnQuery) and not returns_set:
+            fail("42804", "cannot use RETURN QUERY in a non-SETOF function")
         if isinstance(node, (A.Stmt, A.Handler)):
             for name in ("body", "orelse", "handlers"):
                 walk(getattr(node, name, None) or [])
