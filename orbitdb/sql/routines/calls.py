@@ -150,13 +150,14 @@ def _interpreter(s: Session, f: FunctionDef, args: list[Any], ctx: ExecContext,
                 scope[name] = var
             if mode == "b":
                 it.out_vars.append(var)
-        elif mode in ("o", "t") or (mode == "o" and f.kind == "p"):
+        elif mode in ("o", "t"):
             var = Var(name or f"column{i + 1}", t)
             if f.kind == "p":
                 k += 1  # CALL passes something (NULL) for each OUT argument
             if name:
                 scope[name] = var
             it.out_vars.append(var)
+            it.positional.append(var)  # OUT parameters are numbered ($n) with the others
     cols = out_columns(s, f)
     it.single_column = cols is None
     if ret is not None and ret.oid == T.RECORD.oid and cols is None and f.returns_set:

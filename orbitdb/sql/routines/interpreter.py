@@ -648,6 +648,10 @@ class Interpreter:
         if st.into is not None:
             if out.columns is None:
                 raise SqlError("42601", "INTO used with a command that cannot return data")
+            if st.kind in ("INSERT", "UPDATE", "DELETE", "MERGE") and len(out.rows) > 1:
+                # a row change's RETURNING ... INTO is strict about more than one row, STRICT or not
+                raise SqlError("P0003", "query returned more than one row",
+                               hint="Make sure the query returns a single row, or use LIMIT 1.")
             self.into(st.into, out, st.strict, st.kind)
             self.row_count = min(self.row_count, 1) if not st.strict else self.row_count
             self.set_found(bool(out.rows))

@@ -87,6 +87,10 @@ class Parser:
         return t.value
 
     def dotted_name(self) -> str:
+        t = self.peek()
+        if t is not None and t.kind == "param":  # $1 := ... assigns the first argument
+            self.i += 1
+            return t.value
         parts = [self.name()]
         while self.at_op("."):
             self.i += 1
@@ -370,7 +374,7 @@ class Parser:
         if w in _SQL_STARTS and not (self.at_op(":=", k=1) or self.at_op("=", k=1) or self.at_op(".", k=1)
                                       or self.at_op("[", k=1)):
             return self.sql_stmt(line, w)
-        if t.kind in ("ident", "qident"):
+        if t.kind in ("ident", "qident", "param"):
             return self.assignment(line)
         raise self.error()
 

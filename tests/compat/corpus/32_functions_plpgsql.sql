@@ -618,3 +618,46 @@ BEGIN
 END $$;
 SELECT trap_zero_divide(50), trap_zero_divide(0), trap_zero_divide(100000);
 SELECT trap_zero_divide(-100); -- error P0001 message
+CREATE TABLE foo2 (f1 int, f2 int);
+CREATE FUNCTION returning_two() RETURNS void LANGUAGE plpgsql AS $$
+DECLARE x record;
+BEGIN INSERT INTO foo2 VALUES (7, 8), (9, 10) RETURNING * INTO x; END $$;
+SELECT returning_two(); -- error P0003 message
+CREATE FUNCTION into_at_end() RETURNS int LANGUAGE plpgsql AS $$
+DECLARE x record;
+BEGIN INSERT INTO foo2 VALUES (3, 4); SELECT * FROM foo2 WHERE f1 = 3 INTO STRICT x; RETURN x.f2; END $$;
+SELECT into_at_end();
+CREATE FUNCTION positional_out(OUT int, OUT int) RETURNS SETOF record LANGUAGE plpgsql AS $$
+BEGIN
+  $1 := -1;
+  $2 := -2;
+  RETURN NEXT;
+  RETURN QUERY SELECT x + 1, x * 10 FROM generate_series(0, 2) s (x);
+END $$;
+SELECT * FROM positional_out();
+CREATE FUNCTION qual_names(param1 int) RETURNS text LANGUAGE plpgsql AS $$
+<<outerblock>>
+DECLARE param1 int := 1;
+BEGIN
+  <<innerblock>>
+  DECLARE param1 int := 2;
+  BEGIN
+    RETURN param1 || ' ' || qual_names.param1 || ' ' || outerblock.param1 || ' ' || innerblock.param1;
+  END;
+END $$;
+SELECT qual_names(42);
+CREATE FUNCTION raise_exprs() RETURNS void LANGUAGE plpgsql AS $$
+DECLARE a integer[] = '{10,20,30}'; c varchar = 'xyz'; i integer;
+BEGIN
+  i := 2;
+  RAISE NOTICE '%; %; %; %; %', a, a[i], c, (SELECT c || 'abc'), NULL;
+END $$;
+SELECT raise_exprs(); -- notices
+CREATE FUNCTION exc_using(int, text) RETURNS int LANGUAGE plpgsql AS $$
+DECLARE i int; s int := 0;
+BEGIN
+  FOR i IN EXECUTE 'SELECT * FROM generate_series(1, $1)' USING $1 + 1 LOOP s := s + i; END LOOP;
+  EXECUTE 'SELECT $2 + $2 * 3 + length($1)' INTO i USING $2, $1;
+  RETURN i * 100 + s;
+END $$;
+SELECT exc_using(5, 'foobar');
