@@ -23,23 +23,25 @@ if TYPE_CHECKING:
     from orbitdb.sql.exec.context import ExecContext
     from orbitdb.sql.session.session import Session
 
-# (language, body, argument names) -> parse tree or SQL statements, with each statement's
-# compiled form (which names in it are variables depends on the arguments too)
-_PARSED: dict[tuple[str, str, tuple[str, ...]], Any] = {}
 _KEEP = 512
 
 
-def parsed(language: str, body: str, offset: int = 0, names: tuple[str, ...] = ()) -> Any:
+def parsed(s: Session, language: str, body: str, offset: int = 0, names: tuple[str, ...] = ()) -> Any:
+    """The parse tree of a body (or a SQL body's statements), kept by the session with each
+    statement's compiled form: (language, body, argument names) -> tree, as which names in a
+    statement are variables depends on the arguments too. Per session, as a compiled statement
+    runs in one session at a time."""
+    cache = s.routine_cache
     key = (language, body, names)
-    tree = _PARSED.get(key)
+    tree = cache.get(key)
     if tree is None:
         if language == "plpgsql":
             tree = parse_plpgsql(body, offset)
         else:
             tree = [A.SqlText(st.text, 1) for st in split_statements(body)]
-        if len(_PARSED) >= _KEEP:
-            _PARSED.clear()
-        _PARSED[key] = tree
+        if len(cache) >= _KEEP:
+            cache.clear()
+        cache[key] = tree
     return tree
 
 
@@ -48,7 +50,7 @@ def check_body(s: Session, f: FunctionDef, offset: int = 0) -> None:
     statement of a SQL body parses."""
     if s.settings.get("check_function_bodies", "on") == "off":
         return
-    tree = parsed(f.language, f.body, offset, tuple(f.arg_names))
+    tree = parsed(s, f.language, f.body, offset, tuple(f.arg_names))
     if f.language == "plpgsql":
         check_sql(tree, offset)
         if f.return_type != "trigger":
@@ -171,7 +173,7 @@ def _call(s: Session, f: FunctionDef, args: list[Any], ctx: ExecContext, arg_typ
     it.nonatomic = it.runner.nonatomic = nonatomic and f.kind == "p"
     if f.language == "sql":
         return _run_sql_body(s, f, it)
-    body = parsed("plpgsql", f.body, names=tuple(f.arg_names))
+    body = parsed(s, "plpgsql", f.body, names=tuple(f.arg_names))
     try:
         it.run_block(body)
     except ReturnFrom:
@@ -194,7 +196,7 @@ def _result(s: Session, f: FunctionDef, it: Interpreter) -> Any:
 
 
 def _run_sql_body(s: Session, f: FunctionDef, it: Interpreter) -> Any:
-    statements = parsed("sql", f.body, names=tuple(f.arg_names))
+    statements = parsed(s, "sql", f.body, names=tuple(f.arg_names))
     out = None
     simple = len(statements) == 1 and not f.returns_set and f.kind == "f" and out_columns(s, f) is None
     for text in statements:
@@ -256,7 +258,7 @@ def run_trigger_function(s: Session, f: FunctionDef, data: Any, ctx: ExecContext
         scope[name] = Var(name, typ, value)
     if f.language != "plpgsql":
         raise SqlError("0A000", f"trigger functions in language {f.language} are not supported")
-    body = parsed("plpgsql", f.body, names=("trigger",))
+    body = parsed(s, "plpgsql", f.body, names=("trigger",))
     try:
         if f.settings:
             with _Settings(s, f.settings):
@@ -303,7 +305,7 @@ def do_block(s: Session, text: str, ctx: ExecContext, nonatomic: bool | None = N
         if language == "sql":
             raise SqlError("0A000", 'language "sql" does not support inline code execution')
         raise SqlError("42704", f'language "{language}" does not exist')
-    tree = parsed("plpgsql", body, offset)
+    tree = parsed(s, "plpgsql", body, offset)
     check_sql(tree, offset)
     it = Interpreter(s, ctx, "inline_code_block", T.VOID, False, "p")
     it.nonatomic = it.runner.nonatomic = nonatomic if nonatomic is not None else top_level(s)

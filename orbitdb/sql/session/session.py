@@ -118,6 +118,7 @@ class Session:
         self.running = False  # a statement is executing (pg_stat_activity's "active")
         self.live_streams: list[RowStream] = []  # queries whose rows are still being read
         self.current_query = ""
+        self.routine_cache: dict[Any, Any] = {}  # user functions' parsed bodies and compiled statements
 
     # ---- information for the wire server ----
     @property
@@ -170,6 +171,7 @@ class Session:
             self.temp = None
         self.plan_cache.clear()
         self._statements.clear()
+        self.routine_cache.clear()
         trim()  # what the session's statements freed goes back to the system
 
     def temp_objects(self) -> TempObjects:
