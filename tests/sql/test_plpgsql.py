@@ -205,3 +205,37 @@ def test_procedures_commit_and_roll_back_when_called_by_themselves(conn: orbitdb
     with pytest.raises(orbitdb.Error):
         cur.execute("CALL fails_late()")
     assert rows(conn, "SELECT x FROM b ORDER BY x") == [(2,), (4,), (7,), (100,)]  # 7 committed, 8 not
+
+
+def test_two_connections_run_the_same_function_at_once(tmp_path: Path) -> None:
+    """Each session compiles a body's statements for itself: concurrent calls never see each
+    other's variables."""
+    path = str(tmp_path / "db")
+    setup = orbitdb.connect(path)
+    setup.autocommit = True
+    setup.cursor().execute("""CREATE FUNCTION mix(k int) RETURNS int LANGUAGE plpgsql AS $$
+    DECLARE acc int := 0;
+    BEGIN
+      FOR i IN 1..300 LOOP acc := acc + k; END LOOP;
+      RETURN acc + (SELECT k);
+    END $$""")
+    errors: list[str] = []
+
+    def worker(k: int) -> None:
+        c = orbitdb.connect(path)
+        c.autocommit = True
+        cur = c.cursor()
+        for _ in range(8):
+            cur.execute("SELECT mix(%s)", [k])
+            got = cur.fetchall()[0][0]
+            if got != 301 * k:
+                errors.append(f"{k}: {got}")
+        c.close()
+
+    threads = [threading.Thread(target=worker, args=(k,)) for k in (1, 1000)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    setup.close()
+    assert errors == []
