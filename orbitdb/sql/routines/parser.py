@@ -29,6 +29,7 @@ class Parser:
         self.i = 0
         self.constants: list[set[str]] = []  # per block: its CONSTANT variables (assigning one is an error)
         self.enclosing: list[tuple[str | None, bool]] = []  # labels of the blocks and loops around, loop?
+        self.cursors: set[str] = set()  # bound cursors declared so far (FOR rec IN cursor)
 
     # ---- token helpers ----
     def peek(self, k: int = 0) -> Token | None:
@@ -165,6 +166,8 @@ class Parser:
                 if self.take("declare"):
                     continue
                 decls.append(self.declaration())
+                if decls[-1].cursor_query is not None:
+                    self.cursors.add(decls[-1].name)
         self.expect("begin")
         names = {d.name for d in decls}
         self.constants.append({d.name for d in decls if d.constant})
@@ -215,13 +218,26 @@ class Parser:
             self.expect_op(";")
             return A.Decl(name, "", alias_of=t.value, line=line)
         constant = self.take("constant")
-        if self.at("cursor") or self.at("no", "scroll") and self.at("cursor", "scroll", k=1):
-            raise SqlError("0A000", "PL/pgSQL cursor variables are not supported",
-                           hint="Use FOR rec IN query LOOP instead.")
+        if self.take("no"):
+            self.expect("scroll")
+        else:
+            self.take("scroll")
+        if self.take("cursor"):
+            args: list[tuple[str, str]] = []
+            if self.take_op("("):
+                while True:
+                    arg = self.name()
+                    typ = self.sql_until((), (",", ")"))
+                    args.append((arg, typ.text.strip()))
+                    if self.take_op(")"):
+                        break
+                    self.expect_op(",")
+            if not self.take("for"):
+                self.expect("is")
+            query = self.sql_until(())
+            self.expect_op(";")
+            return A.Decl(name, "refcursor", line=line, cursor_args=args, cursor_query=query)
         type_text = self.sql_until(("not", "default", "collate"), (";", ":=", "="))
-        if type_text.text.lower() == "refcursor":
-            raise SqlError("0A000", "PL/pgSQL cursor variables are not supported",
-                           hint="Use FOR rec IN query LOOP instead.")
         if self.take("collate"):
             self.name()
         not_null = False
@@ -368,9 +384,53 @@ class Parser:
                 chain = not no
             self.expect_op(";")
             return A.Transaction(line, w == "commit", chain)
-        if w in ("open", "fetch", "move", "close"):
-            raise SqlError("0A000", f"PL/pgSQL cursor statement {w.upper()} is not supported",
-                           hint="Use FOR rec IN query LOOP instead.")
+        if w == "open":
+            self.i += 1
+            o = A.Open(line, self.name())
+            if self.at_op("("):
+                o.args = self.cursor_args()
+            self.take("no")
+            self.take("scroll")
+            if self.take("for"):
+                if self.take("execute"):
+                    o.query = self.sql_until(("using",))
+                    o.dynamic = True
+                    o.using = self.using()
+                else:
+                    o.query = self.sql_until(())
+            self.expect_op(";")
+            return o
+        if w in ("fetch", "move"):
+            self.i += 1
+            f = A.Fetch(line)
+            if self.at("next", "prior", "first", "last"):
+                f.direction = self.peek().value  # type: ignore[union-attr]
+                self.i += 1
+            elif self.at("absolute", "relative"):
+                f.direction = self.peek().value  # type: ignore[union-attr]
+                self.i += 1
+                f.count = self.sql_until(("from", "in"), ())
+            elif self.at("forward", "backward"):
+                f.direction = self.peek().value  # type: ignore[union-attr]
+                self.i += 1
+                if self.take("all"):
+                    f.all = True
+                elif not self.at("from", "in"):
+                    f.count = self.sql_until(("from", "in"), ())
+            elif self.take("all"):
+                f.direction, f.all = "forward", True
+            self.take("from") or self.take("in")
+            f.cursor = self.name()
+            if w == "fetch":
+                self.expect("into")
+                f.into = self.targets()
+            self.expect_op(";")
+            return f
+        if w == "close":
+            self.i += 1
+            c = A.Close(line, self.name())
+            self.expect_op(";")
+            return c
         if w in _SQL_STARTS and not (self.at_op(":=", k=1) or self.at_op("=", k=1) or self.at_op(".", k=1)
                                       or self.at_op("[", k=1)):
             return self.sql_stmt(line, w)
@@ -422,9 +482,25 @@ class Parser:
                 out.append(self.sql_until((), (";", ",")))
         return out
 
+    def cursor_args(self) -> list[A.SqlText]:
+        self.expect_op("(")
+        out = [self.sql_until((), (",", ")"))]
+        while self.take_op(","):
+            out.append(self.sql_until((), (",", ")")))
+        self.expect_op(")")
+        return out
+
     def for_stmt(self, line: int, label: str | None) -> A.Stmt:
         targets = self.targets()
         self.expect("in")
+        after = self.peek(1)
+        if len(targets) == 1 and self.peek() is not None and self.peek().kind in ("ident", "qident") and \
+                self.peek().value in self.cursors and (after is None or after.is_word("loop") or  # type: ignore[union-attr]
+                                                       after.kind == "op" and after.value == "("):
+            cursor = self.name()
+            args = self.cursor_args() if self.at_op("(") else []
+            self.expect("loop")
+            return A.ForCursor(line, label, self.loop_body(label), target=targets[0], cursor=cursor, args=args)
         if self.take("execute"):
             cmd = self.sql_until(("loop", "using"), ())
             using: list[A.SqlText] = []

@@ -661,3 +661,62 @@ BEGIN
   RETURN i * 100 + s;
 END $$;
 SELECT exc_using(5, 'foobar');
+
+-- cursors inside PL/pgSQL
+CREATE TABLE rc_test (a int, b int);
+INSERT INTO rc_test VALUES (5, 10), (50, 100), (500, 1000);
+CREATE FUNCTION cursor_bound(int, int) RETURNS boolean LANGUAGE plpgsql AS $$
+DECLARE
+  c1 CURSOR (param1 int, param2 int) FOR SELECT * FROM rc_test WHERE a > param1 AND b > param2 ORDER BY a;
+  nonsense record;
+BEGIN
+  OPEN c1($1, $2);
+  FETCH c1 INTO nonsense;
+  CLOSE c1;
+  RETURN FOUND;
+END $$;
+SELECT cursor_bound(20000, 20000), cursor_bound(20, 20);
+CREATE FUNCTION cursor_scroll() RETURNS SETOF int LANGUAGE plpgsql AS $$
+DECLARE c SCROLL CURSOR FOR SELECT a FROM rc_test ORDER BY a; x int;
+BEGIN
+  OPEN c;
+  FETCH LAST FROM c INTO x;
+  WHILE FOUND LOOP
+    RETURN NEXT x;
+    FETCH PRIOR FROM c INTO x;
+  END LOOP;
+  CLOSE c;
+END $$;
+SELECT * FROM cursor_scroll();
+CREATE FUNCTION cursor_unbound() RETURNS text LANGUAGE plpgsql AS $$
+DECLARE c refcursor; x int; out text := '';
+BEGIN
+  OPEN c FOR EXECUTE 'SELECT a FROM rc_test WHERE a > $1 ORDER BY a' USING 6;
+  LOOP
+    FETCH c INTO x;
+    EXIT WHEN NOT FOUND;
+    out := out || x || ',';
+  END LOOP;
+  CLOSE c;
+  OPEN c FOR SELECT b FROM rc_test ORDER BY b DESC;
+  MOVE FORWARD 1 FROM c;
+  FETCH c INTO x;
+  CLOSE c;
+  RETURN out || x;
+END $$;
+SELECT cursor_unbound();
+CREATE FUNCTION cursor_for_loop() RETURNS int LANGUAGE plpgsql AS $$
+DECLARE c CURSOR (lim int) FOR SELECT a FROM rc_test WHERE a < lim; s int := 0;
+BEGIN
+  FOR r IN c(100) LOOP s := s + r.a; END LOOP;
+  RETURN s;
+END $$;
+SELECT cursor_for_loop();
+CREATE FUNCTION cursor_not_open() RETURNS int LANGUAGE plpgsql AS $$
+DECLARE c CURSOR FOR SELECT 1; x int;
+BEGIN FETCH c INTO x; RETURN x; END $$;
+SELECT cursor_not_open(); -- error 34000
+CREATE FUNCTION cursor_twice() RETURNS int LANGUAGE plpgsql AS $$
+DECLARE c CURSOR FOR SELECT 1;
+BEGIN OPEN c; OPEN c; RETURN 1; END $$;
+SELECT cursor_twice(); -- error 42P03
