@@ -720,3 +720,13 @@ CREATE FUNCTION cursor_twice() RETURNS int LANGUAGE plpgsql AS $$
 DECLARE c CURSOR FOR SELECT 1;
 BEGIN OPEN c; OPEN c; RETURN 1; END $$;
 SELECT cursor_twice(); -- error 42P03
+
+-- what CREATE OR REPLACE may not change
+CREATE FUNCTION repl(a int, b int DEFAULT 1, OUT x int, OUT y int) LANGUAGE sql AS 'SELECT a, b';
+CREATE OR REPLACE FUNCTION repl(a int, b int DEFAULT 1, OUT x int, OUT z int) LANGUAGE sql AS 'SELECT a, b'; -- error 42P13 message
+CREATE OR REPLACE FUNCTION repl(c int, b int DEFAULT 1, OUT x int, OUT y int) LANGUAGE sql AS 'SELECT c, b'; -- error 42P13 message
+CREATE OR REPLACE FUNCTION repl(a int, b int, OUT x int, OUT y int) LANGUAGE sql AS 'SELECT a, b'; -- error 42P13 message
+CREATE OR REPLACE FUNCTION repl(a int, b int DEFAULT 2, OUT x int, OUT y int) LANGUAGE sql AS 'SELECT a, b * 10';
+SELECT * FROM repl(1);
+CREATE FUNCTION null_default(a int DEFAULT NULL, b text DEFAULT NULL) RETURNS int LANGUAGE sql AS 'SELECT a';
+SELECT pg_get_function_arguments('null_default'::regproc), null_default();
