@@ -487,6 +487,7 @@ class Planner:
     def _is_srf(self, node: exp.Expression) -> bool:
         while isinstance(node, exp.Paren):
             node = node.this
+        schema = ident(node.this) if isinstance(node, exp.Dot) and isinstance(node.this, exp.Identifier) else None
         node = _schema_call(node)
         if isinstance(node, exp.Func) and not isinstance(node, exp.Window):
             try:
@@ -495,8 +496,8 @@ class Planner:
                 return False
             _ensure_library()
             fd = R.FUNCTIONS.get(name)
-            if fd is None:
-                return user_returns_set(self.session, self.catalog, name)
+            if fd is None or schema not in (None, "pg_catalog"):
+                return user_returns_set(self.session, self.catalog, name, schema)
             return fd.set_returning
         return False
 
@@ -959,9 +960,13 @@ class Planner:
         if isinstance(node, exp.Table):
             inner = node.this
             if isinstance(inner, (exp.Func, exp.Anonymous)):
+                coldefs = [(ident(c.this), T.from_datatype(c.args["kind"])) for c in alias_node.columns
+                           if isinstance(c, exp.ColumnDef) and isinstance(c.args.get("kind"), exp.DataType)
+                           ] if alias_node is not None and alias_node.columns else []
                 return self._function_source(inner, alias, col_aliases, scope, lateral_scope,
                                              ordinality=bool(node.args.get("ordinality")),
-                                             schema=ident(node.args["db"]) if node.args.get("db") else None)
+                                             schema=ident(node.args["db"]) if node.args.get("db") else None,
+                                             coldefs=coldefs)
             name = ident(inner)
             schema = ident(node.args["db"]) if node.args.get("db") else None
             rel = alias or name
@@ -1020,7 +1025,8 @@ class Planner:
         return False
 
     def _function_source(self, fnode: exp.Expression, alias: str | None, col_aliases: list[str], scope: Scope,
-                         lateral_scope: Scope | None, ordinality: bool = False, schema: str | None = None
+                         lateral_scope: Scope | None, ordinality: bool = False, schema: str | None = None,
+                         coldefs: list[tuple[str, Any]] | None = None
                          ) -> tuple[Plan, list[ScopeColumn], str | None]:
         with_ordinality = ordinality
         if isinstance(fnode, exp.Unnest):
@@ -1045,6 +1051,13 @@ class Planner:
             e = call_by_name(comp, name, args, fnode)
         rel = alias or name
         fd = None if e.srf else R.FUNCTIONS.get(name)
+        if e.srf or fd is None:  # a user function: one returning record takes the column definition list
+            if e.type.oid == T.RECORD.oid and e.columns is None:
+                if not coldefs:
+                    raise SqlError("42601", 'a column definition list is required for functions returning "record"')
+                e.columns = list(coldefs)
+            elif coldefs:
+                raise SqlError("42601", 'a column definition list is only allowed for functions returning "record"')
         # a function returning one row (OUT parameters, a table's row type): its columns
         user_row = (e.columns is not None and not e.srf and not (fd is not None and fd.set_returning)
                     and e.type.oid == T.RECORD.oid)
@@ -1054,6 +1067,9 @@ class Planner:
         elif user_row:
             cols_spec = list(e.columns or [])
             single_named = False
+        elif fd is None and e.columns is not None and len(e.columns) == 1:
+            cols_spec = list(e.columns)  # one OUT parameter: the column has its name
+            single_named = True
         else:
             cols_spec = [(name, e.type)]
             single_named = False
@@ -1081,7 +1097,7 @@ class Planner:
         names = [c[0] for c in cols_spec]
         types = [c[1] for c in cols_spec]
         if len(cols_spec) == 1 and alias is not None and not col_aliases and not (
-                (fd is not None and fd.set_returning or e.srf) and single_named):
+                (fd is None or fd.set_returning or e.srf) and single_named):
             names = [alias]
         if with_ordinality:
             names.append("ordinality")
