@@ -1655,9 +1655,7 @@ def ddl_statement(s: Session, st: Statement, ctx: ExecContext, params: list[Any]
         return Result("LOCK TABLE")
     if words[0] == "DO":
         raise SqlError("0A000", "DO blocks (procedural code) are not supported")
-    if words[0] in ("EXECUTE", "FETCH", "CLOSE", "DECLARE", "MOVE"):
-        raise SqlError("0A000", f"{words[0]} is not supported")
-    if ctx.txn is not None and ctx.txn.read_only and words[0] not in ("LISTEN", "LOAD"):
+    if ctx.txn is not None and ctx.txn.read_only and words[0] != "LOAD":
         what = " ".join(words[:2]) if words[0] in ("CREATE", "DROP", "ALTER") else words[0]
         raise SqlError("25006", f"cannot execute {what} in a read-only transaction")
     refused = refusal(words, st.text)

@@ -8,13 +8,14 @@ start (connect, queries, row changes) does not load them (cold start)."""
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
+from orbitdb.sql.errors import SqlError
 from orbitdb.sql.modify.copycmd import copy_statement
 from orbitdb.sql.parse.parser import Statement
-from orbitdb.sql.result import Result
 from orbitdb.sql.utility.locktable import lock_table
 from orbitdb.sql.utility.statements import explain, settings_statement
 
@@ -110,8 +111,48 @@ def _deallocate(s: Session, st: Statement, params: list[Any], ctx: ExecContext) 
     return maintenance.deallocate(s, st.text)
 
 
-def _unlisten(s: Session, st: Statement, params: list[Any], ctx: ExecContext) -> Any:
-    return Result("UNLISTEN")  # LISTEN is refused: no channel is ever listened to
+def _prepare(s: Session, st: Statement, params: list[Any], ctx: ExecContext) -> Any:
+    from orbitdb.sql.session import prepared_sql
+
+    if re.match(r"\s*PREPARE\s+TRANSACTION\b", st.text, re.IGNORECASE):
+        raise SqlError("0A000", "prepared transactions (PREPARE TRANSACTION) are not supported")
+    return prepared_sql.prepare(s, st)
+
+
+def _execute(s: Session, st: Statement, params: list[Any], ctx: ExecContext) -> Any:
+    from orbitdb.sql.session import prepared_sql
+
+    return prepared_sql.execute(s, st, ctx)
+
+
+def _declare(s: Session, st: Statement, params: list[Any], ctx: ExecContext) -> Any:
+    from orbitdb.sql.session import cursors
+
+    return cursors.declare(s, st, params, ctx)
+
+
+def _fetch(s: Session, st: Statement, params: list[Any], ctx: ExecContext) -> Any:
+    from orbitdb.sql.session import cursors
+
+    return cursors.fetch(s, st, params, ctx)
+
+
+def _close(s: Session, st: Statement, params: list[Any], ctx: ExecContext) -> Any:
+    from orbitdb.sql.session import cursors
+
+    return cursors.close(s, st, params, ctx)
+
+
+def _listen(s: Session, st: Statement, params: list[Any], ctx: ExecContext) -> Any:
+    from orbitdb.sql.session import notify
+
+    return notify.listen(s, st)
+
+
+def _notify(s: Session, st: Statement, params: list[Any], ctx: ExecContext) -> Any:
+    from orbitdb.sql.session import notify
+
+    return notify.notify(s, st)
 
 
 _PLANNED = Kind(planned=True)
@@ -121,8 +162,15 @@ _DDL = Kind(_ddl)  # DDL, and the utility statements refused there with their ow
 
 KINDS: dict[str, Kind] = {
     **dict.fromkeys(("SELECT", "WITH", "VALUES", "TABLE", "INSERT", "UPDATE", "DELETE"), _PLANNED),
-    **dict.fromkeys(("BEGIN", "START", "COMMIT", "END", "ROLLBACK", "ABORT", "SAVEPOINT", "RELEASE", "PREPARE"),
+    **dict.fromkeys(("BEGIN", "START", "COMMIT", "END", "ROLLBACK", "ABORT", "SAVEPOINT", "RELEASE"),
                     _TRANSACTION),
+    "PREPARE": Kind(_prepare),
+    "EXECUTE": Kind(_execute),
+    "DECLARE": Kind(_declare),
+    **dict.fromkeys(("FETCH", "MOVE"), Kind(_fetch)),
+    "CLOSE": Kind(_close, frees_memory=True),
+    **dict.fromkeys(("LISTEN", "UNLISTEN"), Kind(_listen, frees_memory=True)),
+    "NOTIFY": Kind(_notify),
     **dict.fromkeys(("SET", "RESET", "SHOW", "DISCARD"), _SETTINGS),
     "EXPLAIN": Kind(_explain),
     "LOCK": Kind(_lock),
@@ -137,7 +185,5 @@ KINDS: dict[str, Kind] = {
     "REINDEX": Kind(_reindex),
     "REFRESH": Kind(_refresh),
     "DEALLOCATE": Kind(_deallocate, frees_memory=True),
-    "UNLISTEN": Kind(_unlisten),
-    **dict.fromkeys(("LISTEN", "NOTIFY", "DO", "SECURITY", "LOAD", "EXECUTE", "FETCH", "DECLARE", "MOVE"), _DDL),
-    "CLOSE": Kind(_ddl, frees_memory=True),
+    **dict.fromkeys(("DO", "SECURITY", "LOAD"), _DDL),
 }

@@ -173,8 +173,8 @@ def refresh(s: Session, text: str) -> Result:
 
 
 def deallocate(s: Session, text: str) -> Result:
-    """Removes a prepared statement (the extended protocol's named statements are the only ones:
-    SQL PREPARE is refused)."""
+    """Removes a prepared statement: SQL PREPARE's and the extended protocol's named ones share
+    one namespace."""
     w = Words(text)
     w.next()
     w.take("PREPARE")

@@ -99,8 +99,6 @@ def transaction_control(s: Session, st: Statement) -> Result:
             s.failed = True
             raise SqlError(e.sqlstate, str(e)) from e
         return Result("RELEASE")
-    if kind == "PREPARE":
-        raise SqlError("0A000", "PREPARE is not supported; use the extended protocol")
     raise SqlError("42601", f'syntax error at or near "{kind}"')
 
 
