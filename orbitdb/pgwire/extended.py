@@ -8,7 +8,8 @@ between) until it is exhausted, closed, replaced, or its transaction ends.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+import datetime
+from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 from orbitdb.pgwire import backend, binary, frontend
@@ -30,6 +31,8 @@ class Statement:
     prepared: Any  # the SQL layer's Prepared; None for an empty query
     param_oids: list[int]
     columns: list[Column] | None
+    from_sql: bool = False  # pg_prepared_statements: made by Parse, not by SQL PREPARE
+    prepare_time: datetime.datetime = field(default_factory=lambda: datetime.datetime.now(datetime.timezone.utc))
 
 
 @dataclass

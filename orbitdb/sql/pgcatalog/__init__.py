@@ -57,6 +57,7 @@ def load_catalog() -> None:
         pg_builtin,
         pg_cluster,
         pg_relations,
+        pg_session,
         pg_views,
     )
 
