@@ -209,6 +209,16 @@ class Session:
         self.plan_cache.clear()
         self._statements.clear()
 
+    def discard_session_objects(self) -> None:
+        """DISCARD ALL: DEALLOCATE ALL, CLOSE ALL and UNLISTEN * (when the statement commits)."""
+        for name in [n for n in self.protocol_statements if n]:
+            del self.protocol_statements[name]
+        if self.cursors:
+            from orbitdb.sql.session.cursors import close_all
+
+            close_all(self)
+        self.pending_listen.append(("UNLISTEN", None))
+
     def advisory_locks(self) -> SessionLocks:
         if self._advisory is None:
             self._advisory = SessionLocks(self.store.locks, self.backend_pid)

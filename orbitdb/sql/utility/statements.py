@@ -164,6 +164,8 @@ def settings_statement(s: Session, st: Statement) -> Result:
             raise SqlError("25001", "DISCARD ALL cannot run inside a transaction block")
         if what in ("ALL", "TEMP", "TEMPORARY"):
             s.discard_temp()
+        if what == "ALL":
+            s.discard_session_objects()
         s.plan_cache.clear()
         s._statements.clear()
         return Result("DISCARD " + what)
