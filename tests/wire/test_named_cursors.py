@@ -1,0 +1,101 @@
+"""psycopg2's named (server-side) cursors against `orbitdb serve`: DECLARE / FETCH FORWARD n /
+MOVE / CLOSE as psycopg2 sends them, itersize, scroll(), withhold, and pg_cursors."""
+
+from __future__ import annotations
+
+import psycopg2
+import psycopg2.errors
+import pytest
+
+
+@pytest.fixture
+def conn(server):  # type: ignore[no-untyped-def]
+    c = psycopg2.connect(server.dsn)
+    c.autocommit = True
+    cur = c.cursor()
+    cur.execute("DROP TABLE IF EXISTS nc_items")
+    cur.execute("CREATE TABLE nc_items (id int PRIMARY KEY, label text)")
+    cur.execute("INSERT INTO nc_items SELECT g, 'item ' || g FROM generate_series(1, 5000) g")
+    c.autocommit = False
+    yield c
+    c.close()
+
+
+def test_iterate_in_batches(conn) -> None:  # type: ignore[no-untyped-def]
+    cur = conn.cursor("walk")
+    cur.itersize = 700
+    cur.execute("SELECT id, label FROM nc_items WHERE id > %s ORDER BY id", (10,))
+    assert cur.fetchone() == (11, "item 11")
+    assert cur.fetchmany(2) == [(12, "item 12"), (13, "item 13")]
+    seen = [row[0] for row in cur]
+    assert seen == list(range(14, 5001))
+    assert [d.name for d in cur.description] == ["id", "label"]
+    cur.close()
+    conn.commit()
+
+
+def test_fetchall_and_pg_cursors(conn) -> None:  # type: ignore[no-untyped-def]
+    cur = conn.cursor("everything")
+    cur.execute("SELECT id FROM nc_items WHERE id <= 3 ORDER BY id")
+    plain = conn.cursor()
+    # (is_scrollable differs: PostgreSQL lets this plan go backward; orbitdb only a SCROLL cursor)
+    plain.execute("SELECT name, is_holdable, is_binary FROM pg_cursors")
+    assert plain.fetchall() == [("everything", False, False)]
+    assert cur.fetchall() == [(1,), (2,), (3,)]
+    assert cur.fetchall() == []
+    cur.close()
+    plain.execute("SELECT count(*) FROM pg_cursors")
+    assert plain.fetchone() == (0,)
+    conn.commit()
+
+
+def test_scroll(conn) -> None:  # type: ignore[no-untyped-def]
+    cur = conn.cursor("scrolling", scrollable=True)
+    cur.execute("SELECT id FROM nc_items WHERE id <= 20 ORDER BY id")
+    cur.scroll(5, mode="absolute")
+    assert cur.fetchone() == (6,)
+    cur.scroll(-3)
+    assert cur.fetchone() == (4,)
+    cur.scroll(10)
+    assert cur.fetchmany(2) == [(15,), (16,)]
+    cur.scroll(0, mode="absolute")
+    assert cur.fetchone() == (1,)
+    conn.commit()
+
+
+def test_forward_only_refuses_backward_scroll(conn) -> None:  # type: ignore[no-untyped-def]
+    cur = conn.cursor("onward", scrollable=False)
+    cur.execute("SELECT id FROM nc_items ORDER BY id")
+    assert cur.fetchone() == (1,)
+    with pytest.raises(psycopg2.errors.ObjectNotInPrerequisiteState, match="can only scan forward"):
+        cur.scroll(-1)
+    conn.rollback()
+
+
+def test_withhold_outlives_the_transaction(conn) -> None:  # type: ignore[no-untyped-def]
+    cur = conn.cursor("held", withhold=True)
+    cur.execute("SELECT id FROM nc_items WHERE id <= 4 ORDER BY id")
+    conn.commit()
+    assert cur.fetchone() == (1,)
+    other = conn.cursor()
+    other.execute("DELETE FROM nc_items WHERE id = 2")
+    conn.commit()
+    assert cur.fetchall() == [(2,), (3,), (4,)]
+    cur.close()
+    conn.commit()
+
+
+def test_sql_cursor_statements_through_psql_shapes(conn) -> None:  # type: ignore[no-untyped-def]
+    cur = conn.cursor()
+    cur.execute("DECLARE c SCROLL CURSOR FOR SELECT id FROM nc_items WHERE id <= 5 ORDER BY id")
+    cur.execute("FETCH LAST FROM c")
+    assert cur.fetchall() == [(5,)] and cur.statusmessage == "FETCH 1"
+    cur.execute("MOVE BACKWARD 2 IN c")
+    assert cur.statusmessage == "MOVE 2"
+    cur.execute("FETCH ALL FROM c")
+    assert cur.fetchall() == [(4,), (5,)]
+    cur.execute("CLOSE c")
+    assert cur.statusmessage == "CLOSE CURSOR"
+    with pytest.raises(psycopg2.errors.InvalidCursorName):
+        cur.execute("FETCH c")
+    conn.rollback()
