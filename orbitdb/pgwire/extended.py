@@ -152,7 +152,12 @@ class Extended:
             return
         portal = self.portals.get(msg.name)
         if portal is None:
-            raise SqlError("34000", f'portal "{msg.name}" does not exist')
+            # a SQL cursor is a portal in PostgreSQL (psycopg 3 describes its server-side cursors)
+            cursor = (getattr(self.conn.session, "cursors", None) or {}).get(msg.name)
+            if cursor is None:
+                raise SqlError("34000", f'portal "{msg.name}" does not exist')
+            out.write(self.conn.shapes.get(cursor.columns).row_description)
+            return
         if portal.shape is None:
             out.write(backend.NO_DATA)
         else:

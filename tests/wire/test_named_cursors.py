@@ -1,11 +1,13 @@
 """psycopg2's named (server-side) cursors against `orbitdb serve`: DECLARE / FETCH FORWARD n /
-MOVE / CLOSE as psycopg2 sends them, itersize, scroll(), withhold, and pg_cursors."""
+MOVE / CLOSE as psycopg2 sends them, itersize, scroll(), withhold, and pg_cursors; psycopg 3's
+server-side cursors and EXECUTE / FETCH through the extended protocol."""
 
 from __future__ import annotations
 
 import psycopg2
 import psycopg2.errors
 import pytest
+from wire_support import needs_psycopg3, psycopg
 
 
 @pytest.fixture
@@ -99,3 +101,22 @@ def test_sql_cursor_statements_through_psql_shapes(conn) -> None:  # type: ignor
     with pytest.raises(psycopg2.errors.InvalidCursorName):
         cur.execute("FETCH c")
     conn.rollback()
+
+
+@needs_psycopg3
+def test_psycopg3_server_side_cursor_and_execute(server) -> None:  # type: ignore[no-untyped-def]
+    """psycopg 3 sends these through the extended protocol: Describe must announce the rows of
+    an EXECUTE and a FETCH, and of a cursor described as a portal."""
+    with psycopg.connect(server.dsn) as conn:
+        with conn.cursor(name="ss3") as cur:
+            cur.execute("SELECT g, 'x' || g AS label FROM generate_series(1, 5) g")
+            assert cur.fetchmany(2) == [(1, "x1"), (2, "x2")]
+            assert cur.fetchall() == [(3, "x3"), (4, "x4"), (5, "x5")]
+        conn.execute("PREPARE p3 (int) AS SELECT $1 + 1 AS next")
+        cur = conn.execute("EXECUTE p3(41)")
+        assert [d.name for d in cur.description] == ["next"] and cur.fetchall() == [(42,)]
+        conn.execute("DECLARE c3 SCROLL CURSOR FOR SELECT g FROM generate_series(1, 5) g")
+        cur = conn.execute("FETCH 2 FROM c3")
+        assert [d.name for d in cur.description] == ["g"] and cur.fetchall() == [(1,), (2,)]
+        assert conn.execute("FETCH PRIOR FROM c3").fetchall() == [(1,)]
+        conn.rollback()

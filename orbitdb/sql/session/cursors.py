@@ -296,17 +296,32 @@ def _fetch_words(text: str) -> list[str]:
     return re.findall(r'"(?:[^"]|"")+"|[+-]?\d+|[A-Za-z_][A-Za-z_0-9$]*|\S', text)
 
 
-def fetch(s: Session, st: Statement, params: list[Any], ctx: ExecContext) -> Result:
-    m = _FETCH.match(strip_comments(st.text))
-    assert m is not None
-    verb = m.group("verb").upper()
+def _fetch_statement(text: str) -> tuple[str, str, int, str]:
+    """(FETCH or MOVE, direction, count, cursor name) of a FETCH or MOVE statement."""
+    m = _FETCH.match(strip_comments(text))
+    if m is None:
+        raise SqlError("42601", "syntax error at end of input")
     words = _fetch_words(m.group("rest"))
     direction, count, rest = _direction(words)
     if rest and rest[0].upper() in ("FROM", "IN"):
         rest = rest[1:]
     if len(rest) != 1:
         raise SqlError("42601", f'syntax error at or near "{rest[1]}"' if len(rest) > 1 else "syntax error at end of input")
-    name = identifier(rest[0])
+    return m.group("verb").upper(), direction, count, identifier(rest[0])
+
+
+def fetch_columns(s: Session, text: str) -> list[Column] | None:
+    """The row type a FETCH will have (its cursor's), for a Describe before it runs."""
+    try:
+        verb, _, _, name = _fetch_statement(text)
+    except SqlError:
+        return None
+    cursor = s.cursors.get(name)
+    return cursor.columns if verb == "FETCH" and cursor is not None else None
+
+
+def fetch(s: Session, st: Statement, params: list[Any], ctx: ExecContext) -> Result:
+    verb, direction, count, name = _fetch_statement(st.text)
     cursor = s.cursors.get(name)
     if cursor is None:
         raise SqlError("34000", f'cursor "{name}" does not exist')

@@ -180,6 +180,13 @@ def execute(s: Session, st: Statement, ctx: ExecContext) -> Any:
     return s.run_planned(p, values, ctx)
 
 
+def execute_columns(s: Session, text: str) -> list[Column] | None:
+    """The row type an EXECUTE will have (its statement's), for a Describe before it runs."""
+    m = _HEAD.match(strip_comments(text))
+    named = s.protocol_statements.get(identifier(m.group("name"))) if m is not None else None
+    return getattr(named, "columns", None)
+
+
 def _argument_values(s: Session, args: list[str], types: list[T.SqlType], ctx: ExecContext) -> list[Any]:
     """EXECUTE's arguments, evaluated and converted to the statement's parameter types."""
     casts = []

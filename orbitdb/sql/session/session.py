@@ -586,6 +586,8 @@ class Session:
 
     def _prepare_stmt(self, st: Statement, types: list[SqlType]) -> Prepared:
         p = Prepared(st.text, st, types, None)
+        if st.kind in ("EXECUTE", "FETCH"):
+            p.columns = self._utility_columns(st)
         if KINDS.get(st.kind, _UNKNOWN).planned:
             with self._statement_scope():
                 try:
@@ -595,6 +597,16 @@ class Session:
                         raise
                     raise
         return p
+
+    def _utility_columns(self, st: Statement) -> list[Column] | None:
+        """The rows an EXECUTE or FETCH will return, known when it is prepared (a Describe)."""
+        if st.kind == "EXECUTE":
+            from orbitdb.sql.session.prepared_sql import execute_columns
+
+            return execute_columns(self, st.text)
+        from orbitdb.sql.session.cursors import fetch_columns
+
+        return fetch_columns(self, st.text)
 
     def queue_notify(self, channel: str | None, payload: str | None) -> None:
         """pg_notify(): a notification sent when the running transaction commits."""
