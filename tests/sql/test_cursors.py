@@ -192,3 +192,28 @@ def test_binary_cursor_rows_embedded(con: orbitdb.Connection) -> None:
     assert run(con, "SELECT is_binary FROM pg_cursors")[1] == [(True,)]
     assert values(con, "FETCH b") == [1]
     run(con, "ROLLBACK")
+
+
+def test_rollback_to_savepoint_undoes_declare_notify_and_listen(tmp_path: Path) -> None:
+    path = str(tmp_path / "sp")
+    con, other = orbitdb.connect(path), orbitdb.connect(path)
+    con.autocommit = other.autocommit = True
+    try:
+        other.cursor().execute("LISTEN sp")
+        run(con, "BEGIN")
+        run(con, "DECLARE before_sp CURSOR FOR SELECT 1")
+        run(con, "NOTIFY sp, 'kept'")
+        run(con, "SAVEPOINT a")
+        run(con, "DECLARE after_sp CURSOR FOR SELECT 2")
+        run(con, "NOTIFY sp, 'undone'")
+        run(con, "LISTEN undone")
+        run(con, "ROLLBACK TO SAVEPOINT a")
+        assert sqlstate(con, "FETCH after_sp") == "34000"
+        run(con, "ROLLBACK TO SAVEPOINT a")
+        assert values(con, "FETCH before_sp") == [1]
+        run(con, "COMMIT")
+        assert [(n.channel, n.payload) for n in other.notifies] == [("sp", "kept")]
+        assert run(con, "SELECT count(*) FROM pg_listening_channels()")[1] == [(0,)]
+    finally:
+        con.close()
+        other.close()

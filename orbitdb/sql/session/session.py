@@ -128,6 +128,8 @@ class Session:
         self.notify_wakeup: Callable[[], None] | None = None  # set by the wire server: a notification came
         self.pending_notifies: dict[tuple[str, str], None] = {}  # this transaction's NOTIFYs
         self.pending_listen: list[tuple[str, str | None]] = []  # this transaction's LISTEN/UNLISTEN
+        # per savepoint: what the three above held when it was taken (ROLLBACK TO returns to it)
+        self._savepoint_marks: list[tuple[str, int, int, frozenset[str]]] = []
 
     # ---- information for the wire server ----
     @property
@@ -436,6 +438,7 @@ class Session:
         if self.live_streams:
             self._discard_streams()
         listen_actions, self.pending_listen = self.pending_listen, []
+        self._savepoint_marks = []
         notifications, self.pending_notifies = list(self.pending_notifies), {}
         txn = self.txn
         self.txn = None
@@ -607,6 +610,29 @@ class Session:
         from orbitdb.sql.session.cursors import fetch_columns
 
         return fetch_columns(self, st.text)
+
+    # ---- savepoints: NOTIFY, LISTEN and DECLARE after one are undone by ROLLBACK TO it ----
+    def savepoint_taken(self, name: str) -> None:
+        self._savepoint_marks.append((name, len(self.pending_notifies), len(self.pending_listen),
+                                      frozenset(self.cursors)))
+
+    def savepoint_released(self, name: str) -> None:
+        for i in range(len(self._savepoint_marks) - 1, -1, -1):
+            if self._savepoint_marks[i][0] == name:
+                del self._savepoint_marks[i:]
+                return
+
+    def savepoint_rolled_back(self, name: str) -> None:
+        for i in range(len(self._savepoint_marks) - 1, -1, -1):
+            mark_name, notifies, listens, cursors = self._savepoint_marks[i]
+            if mark_name != name:
+                continue
+            del self._savepoint_marks[i + 1:]  # the savepoint itself stays, as in PostgreSQL
+            self.pending_notifies = dict(list(self.pending_notifies.items())[:notifies])
+            del self.pending_listen[listens:]
+            for cursor_name in [c for c in self.cursors if c not in cursors]:
+                self.cursors.pop(cursor_name).close()
+            return
 
     def queue_notify(self, channel: str | None, payload: str | None) -> None:
         """pg_notify(): a notification sent when the running transaction commits."""

@@ -78,6 +78,7 @@ def transaction_control(s: Session, st: Statement) -> Result:
             s.failed = False
             s.plan_cache.clear()
             s._statements.clear()
+            s.savepoint_rolled_back(name)
             return Result("ROLLBACK")
         s.rollback()
         return Result("ROLLBACK")
@@ -87,17 +88,21 @@ def transaction_control(s: Session, st: Statement) -> Result:
         if not s.in_block:
             raise SqlError("25P01", "SAVEPOINT can only be used in transaction blocks")
         assert s.txn is not None
-        s.txn.savepoint(_ident(_words(st.text)[1]))
+        name = _ident(_words(st.text)[1])
+        s.txn.savepoint(name)
+        s.savepoint_taken(name)
         return Result("SAVEPOINT")
     if kind == "RELEASE":
         if not s.in_block:
             raise SqlError("25P01", "RELEASE SAVEPOINT can only be used in transaction blocks")
         assert s.txn is not None
         try:
-            s.txn.release(_ident(_words(st.text)[-1]))
+            name = _ident(_words(st.text)[-1])
+            s.txn.release(name)
         except StorageError as e:
             s.failed = True
             raise SqlError(e.sqlstate, str(e)) from e
+        s.savepoint_released(name)
         return Result("RELEASE")
     raise SqlError("42601", f'syntax error at or near "{kind}"')
 
