@@ -24,8 +24,11 @@ NAME_LIMIT = 63  # NAMEDATALEN - 1
 PAYLOAD_LIMIT = 8000  # bytes, as PostgreSQL's NOTIFY_PAYLOAD_MAX_LENGTH (less the terminator)
 _NAME = r'"(?:[^"]|"")*"|[A-Za-z_][A-Za-z_0-9$]*'
 _LISTEN = re.compile(rf"\s*(?P<verb>LISTEN|UNLISTEN)\s+(?P<name>{_NAME}|\*)\s*$", re.IGNORECASE)
-_NOTIFY = re.compile(rf"\s*NOTIFY\s+(?P<name>{_NAME})\s*(?:,\s*(?P<payload>(?:E|e)?'(?:[^']|'')*')\s*)?$",
-                     re.IGNORECASE | re.DOTALL)
+_NOTIFY = re.compile(
+    rf"\s*NOTIFY\s+(?P<name>{_NAME})\s*(?:,\s*(?:(?P<payload>(?:E|e)?'(?:[^']|'')*')"
+    r"|\$(?P<tag>[A-Za-z_][A-Za-z_0-9]*|)\$(?P<dollar>.*?)\$(?P=tag)\$)\s*)?$",
+    re.IGNORECASE | re.DOTALL,
+)
 
 
 class Notify(NamedTuple):
@@ -75,7 +78,7 @@ def notify(s: Session, st: Statement) -> Result:
         words = strip_comments(st.text).replace(",", " , ").split()
         raise SqlError("42601", f'syntax error at or near "{words[2]}"' if len(words) > 2 else "syntax error at end of input")
     payload = m.group("payload")
-    text = None
+    text = m.group("dollar")
     if payload is not None:
         escaped = payload[0] in "Ee"
         text = payload[2 if escaped else 1:-1].replace("''", "'")

@@ -165,6 +165,8 @@ LISTEN alpha;
 SELECT pg_listening_channels() ORDER BY 1;
 NOTIFY alpha;
 NOTIFY alpha, 'payload';
+NOTIFY alpha, $$dollar 'quoted'$$;
+NOTIFY alpha, E'escaped\tpayload';
 SELECT pg_notify('alpha', 'via function');
 SELECT pg_notify('alpha', NULL);
 SELECT pg_notify('', 'x'); -- error 22023 message
