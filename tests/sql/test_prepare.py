@@ -55,10 +55,14 @@ def test_execute_row_changes_and_their_tags(con: orbitdb.Connection) -> None:
     assert rows(con, "SELECT name FROM t ORDER BY id") == [("x",), ("x",), ("three",), ("ten",)]
 
 
-def test_execute_sees_later_ddl(con: orbitdb.Connection) -> None:
+def test_execute_sees_later_ddl_but_keeps_its_row_type(con: orbitdb.Connection) -> None:
     con.cursor().execute("PREPARE everything AS SELECT * FROM t WHERE id = 1")
+    con.cursor().execute("PREPARE names AS SELECT name FROM t WHERE id = 1")
     con.cursor().execute("ALTER TABLE t ADD COLUMN extra int DEFAULT 7")
-    assert rows(con, "EXECUTE everything") == [(1, "one", 7)]
+    assert sqlstate(con, "EXECUTE everything") == "0A000"  # cached plan must not change result type
+    assert rows(con, "EXECUTE names") == [("one",)]
+    con.cursor().execute("UPDATE t SET name = 'uno' WHERE id = 1")
+    assert rows(con, "EXECUTE names") == [("uno",)]
 
 
 def test_errors(con: orbitdb.Connection) -> None:

@@ -61,8 +61,17 @@ def current_schemas(ctx: Any, implicit: bool) -> list[str]:
     s = ctx.session
     cat = s.catalog()
     path = [p for p in s.search_schemas() if p in ("pg_catalog", "information_schema") or cat.schema(p) is not None]
+    temp = s.temp.schema_name if s.temp is not None else None
+    named = [p.strip().strip('"') for p in s.settings.get("search_path", "").split(",")]
+    # the temporary schema searched without being named: first, before pg_catalog, and only
+    # among the implicit schemas (PostgreSQL's order)
+    implicit_temp = temp is not None and temp in path and "pg_temp" not in named
+    if implicit_temp:
+        path.remove(temp)
     if implicit and "pg_catalog" not in path:
         path.insert(0, "pg_catalog")
+    if implicit and implicit_temp:
+        path.insert(0, temp)
     return path
 
 

@@ -137,6 +137,7 @@ def prepare(s: Session, st: Statement) -> Result:
         raise SqlError("42P05", f'prepared statement "{name}" already exists')
     inner = inner_statement(st, rest[a.end():], "PREPARE")
     p = s.prepare_statement(inner, types)
+    p.extra["fixed_result"] = p.columns  # as a Parse's: its EXECUTEs keep this row type
     s.protocol_statements[name] = SqlStatement(st.text, p, list(p.param_oids), p.columns)
     return Result("PREPARE")
 

@@ -38,8 +38,10 @@ DEALLOCATE nope; -- error 26000
 DEALLOCATE by_id;
 EXECUTE by_id(1); -- error 26000
 DEALLOCATE PREPARE above;
+PREPARE wide AS SELECT * FROM pc WHERE id = 1;
 ALTER TABLE pc ADD COLUMN extra int DEFAULT 5;
 EXECUTE noparams;
+EXECUTE wide; -- error 0A000
 PREPARE star AS SELECT * FROM pc WHERE id = 1;
 EXECUTE star;
 DEALLOCATE ALL;
@@ -196,6 +198,21 @@ SELECT * FROM public.shadow;
 SELECT * FROM pg_temp.shadow;
 SELECT pg_my_temp_schema() <> 0;
 SELECT count(*) FROM pg_class WHERE relname = 'shadow' AND relnamespace = pg_my_temp_schema();
-DROP TABLE shadow;
+SELECT (current_schemas(true))[1] LIKE 'pg_temp_%', current_schemas(false);
+SET search_path = public, pg_temp;
 SELECT * FROM shadow;
+SELECT current_schemas(false) = ARRAY['public'::name, nspname] FROM pg_namespace WHERE oid = pg_my_temp_schema();
+RESET search_path;
+CREATE VIEW shadow_view AS SELECT * FROM shadow; -- notices
+SELECT * FROM shadow_view;
+SELECT relpersistence, relkind FROM pg_class WHERE relname IN ('shadow', 'shadow_view') ORDER BY 1, 2;
+CREATE VIEW public.shadow_view2 AS SELECT * FROM shadow; -- error 42P16 notices
+CREATE TEMP VIEW tview AS SELECT 1 AS x;
+SELECT relpersistence FROM pg_class WHERE relname = 'tview';
+DROP TABLE shadow; -- error 2BP01
+DROP TABLE shadow CASCADE; -- notices
+SELECT * FROM shadow;
+SELECT * FROM shadow_view; -- error 42P01
+DISCARD TEMP;
+SELECT * FROM tview; -- error 42P01
 DROP TABLE shadow;
