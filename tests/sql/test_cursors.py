@@ -217,3 +217,12 @@ def test_rollback_to_savepoint_undoes_declare_notify_and_listen(tmp_path: Path) 
     finally:
         con.close()
         other.close()
+
+
+def test_where_current_of_is_refused(con: orbitdb.Connection) -> None:
+    run(con, "BEGIN")
+    run(con, "DECLARE u CURSOR FOR SELECT a FROM t FOR UPDATE")
+    values(con, "FETCH u")
+    assert sqlstate(con, "UPDATE t SET a = 0 WHERE CURRENT OF u") == "0A000"
+    run(con, "ROLLBACK")
+    assert values(con, "SELECT min(a) FROM t") == [1]

@@ -109,3 +109,18 @@ def test_discard_all_clears_statements_cursors_and_channels(con: orbitdb.Connect
     assert rows(con, "SELECT count(*) FROM pg_prepared_statements") == [(0,)]
     assert rows(con, "SELECT count(*) FROM pg_cursors") == [(0,)]
     assert rows(con, "SELECT count(*) FROM pg_listening_channels()") == [(0,)]
+
+
+def test_create_table_as_execute(con: orbitdb.Connection) -> None:
+    cur = con.cursor()
+    cur.execute("PREPARE q (int) AS SELECT id, name FROM t WHERE id >= $1")
+    cur.execute("CREATE TABLE copy AS EXECUTE q(2)")
+    assert cur.statusmessage == "SELECT 2"
+    assert rows(con, "SELECT * FROM copy ORDER BY id") == [(2, "two"), (3, "three")]
+    cur.execute("CREATE TEMP TABLE empty (i, n) AS EXECUTE q(1) WITH NO DATA")
+    assert rows(con, "SELECT count(*) FROM empty") == [(0,)]
+    assert [d.name for d in cur.execute("SELECT * FROM empty").description] == ["i", "n"]
+    cur.execute("PREPARE ins AS INSERT INTO t VALUES (9, 'nine')")
+    assert sqlstate(con, "CREATE TABLE nope AS EXECUTE ins") == "42809"
+    assert sqlstate(con, "CREATE TABLE nope AS EXECUTE missing") == "26000"
+    assert sqlstate(con, "CREATE TABLE nope AS EXECUTE q") == "42601"

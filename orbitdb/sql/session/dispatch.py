@@ -66,6 +66,12 @@ def _create_drop_alter(s: Session, st: Statement, params: list[Any], ctx: ExecCo
         return database_statement(s, st)
     if is_role_statement(st):
         return role_statement(s, st)
+    if re.search(r"\bAS\s+EXECUTE\b", st.text, re.IGNORECASE):
+        from orbitdb.sql.session.prepared_sql import create_table_as_execute
+
+        created = create_table_as_execute(s, st, ctx)
+        if created is not None:
+            return created
     return ddl_statement(s, st, ctx, params)
 
 

@@ -153,8 +153,8 @@ def _parse_type(text: str) -> T.SqlType:
         raise SqlError("42704", f'type "{text}" does not exist') from None
 
 
-def execute(s: Session, st: Statement, ctx: ExecContext) -> Any:
-    text = strip_comments(st.text)
+def _execute_target(s: Session, text: str, ctx: ExecContext) -> tuple[Prepared | None, list[Any], str]:
+    """The prepared statement an EXECUTE names, its argument values, and what follows them."""
     m = _HEAD.match(text)
     if m is None:
         raise SqlError("42601", "syntax error at end of input")
@@ -165,20 +165,56 @@ def execute(s: Session, st: Statement, ctx: ExecContext) -> Any:
         end = balanced(text, pos)
         args = split_top_level(text[pos + 1:end - 1])
         pos = end
-    if text[pos:].strip():
-        raise SqlError("42601", f'syntax error at or near "{text[pos:].split()[0]}"')
     named = s.protocol_statements.get(name)
     if named is None:
         raise SqlError("26000", f'prepared statement "{name}" does not exist')
     p = named.prepared
     if p is None:  # a Parse of an empty query
-        return Result("EMPTY")
+        return None, [], text[pos:]
     expected = len(p.param_types)
     if len(args) != expected:
         raise SqlError("42601", f'wrong number of parameters for prepared statement "{name}"',
                        detail=f"Expected {expected} parameters but got {len(args)}.")
     values = _argument_values(s, args, p.param_types, ctx) if args else []
+    return p, values, text[pos:]
+
+
+def execute(s: Session, st: Statement, ctx: ExecContext) -> Any:
+    p, values, rest = _execute_target(s, strip_comments(st.text), ctx)
+    if rest.strip():
+        raise SqlError("42601", f'syntax error at or near "{rest.split()[0]}"')
+    if p is None:
+        return Result("EMPTY")
     return s.run_planned(p, values, ctx)
+
+
+_CTAS_EXECUTE = re.compile(r"(?P<head>\s*CREATE\s+.*?\bTABLE\s+.*?\bAS)\s+(?P<exec>EXECUTE\b.*)$",
+                           re.IGNORECASE | re.DOTALL)
+_WITH_DATA = re.compile(r"\s*(?:WITH\s+(?:NO\s+)?DATA\s*)?$", re.IGNORECASE)
+
+
+def create_table_as_execute(s: Session, st: Statement, ctx: ExecContext) -> Result | None:
+    """CREATE TABLE ... AS EXECUTE name (args) [WITH [NO] DATA]: the CREATE TABLE AS of the
+    prepared query with its parameter types and the arguments' values; None when the statement
+    is not one."""
+    from orbitdb.sql.ddl.commands import DDL  # DDL loads on first use (cold start)
+
+    text = strip_comments(st.text)
+    m = _CTAS_EXECUTE.match(text)
+    if m is None:
+        return None
+    p, values, rest = _execute_target(s, m.group("exec"), ctx)
+    if p is None or p.stmt.kind not in ("SELECT", "WITH", "VALUES", "TABLE"):
+        raise SqlError("42809", "prepared statement is not a SELECT")
+    if _WITH_DATA.match(rest) is None:
+        raise SqlError("42601", f'syntax error at or near "{rest.split()[0]}"')
+    if ctx.txn is not None and ctx.txn.read_only:
+        raise SqlError("25006", "cannot execute CREATE TABLE AS in a read-only transaction")
+    node = parse_one(f"{m.group('head')} {p.stmt.text} {rest.strip()}".rstrip())
+    rt = Runtime(list(p.param_types))
+    compiled = compile_node(s, node.args["expression"], rt)
+    ctx.params = values
+    return DDL(s, ctx).create_table(node, compiled)
 
 
 def execute_columns(s: Session, text: str) -> list[Column] | None:

@@ -42,6 +42,15 @@ PREPARE wide AS SELECT * FROM pc WHERE id = 1;
 ALTER TABLE pc ADD COLUMN extra int DEFAULT 5;
 EXECUTE noparams;
 EXECUTE wide; -- error 0A000
+CREATE TABLE pc_copy AS EXECUTE vals(3);
+SELECT * FROM pc_copy;
+CREATE TABLE pc_none (x, y) AS EXECUTE vals(1) WITH NO DATA;
+SELECT * FROM pc_none;
+CREATE TABLE pc_two AS EXECUTE two('a', 2) WITH DATA;
+SELECT * FROM pc_two;
+CREATE TABLE pc_bad AS EXECUTE ins(1, 'x'); -- error 42809
+CREATE TABLE pc_bad AS EXECUTE missing; -- error 26000
+DROP TABLE pc_copy, pc_none, pc_two;
 PREPARE star AS SELECT * FROM pc WHERE id = 1;
 EXECUTE star;
 DEALLOCATE ALL;
@@ -154,7 +163,7 @@ FETCH 3 FROM z; -- error 22012
 FETCH z; -- error 25P02
 ROLLBACK;
 
--- parameters and FOR UPDATE
+-- FOR UPDATE
 BEGIN;
 DECLARE u CURSOR FOR SELECT id FROM pc WHERE id = 1 FOR UPDATE;
 FETCH u;
