@@ -132,3 +132,20 @@ def test_embedded_connections_notify_each_other(tmp_path: Path) -> None:
     finally:
         a.close()
         b.close()
+
+
+def test_listener_in_a_transaction_block_gets_them_when_it_ends(server) -> None:  # type: ignore[no-untyped-def]
+    listener, sender = _connect(server), _connect(server)
+    try:
+        listener.cursor().execute("LISTEN later")
+        listener.autocommit = False
+        cur = listener.cursor()
+        cur.execute("SELECT 1")  # a transaction block is open now
+        sender.cursor().execute("NOTIFY later, 'waits'")
+        cur.execute("SELECT 2")
+        assert listener.notifies == []  # not inside the block
+        listener.commit()
+        assert _wait_for(listener, 1) == [(_pid(sender), "later", "waits")]
+    finally:
+        listener.close()
+        sender.close()
