@@ -120,3 +120,19 @@ def test_psycopg3_server_side_cursor_and_execute(server) -> None:  # type: ignor
         assert [d.name for d in cur.description] == ["g"] and cur.fetchall() == [(1,), (2,)]
         assert conn.execute("FETCH PRIOR FROM c3").fetchall() == [(1,)]
         conn.rollback()
+
+
+@pytest.mark.needs_psql
+def test_pg_dump_inserts_reads_through_a_cursor(server, conn) -> None:  # type: ignore[no-untyped-def]
+    """pg_dump --inserts reads each table with DECLARE ... CURSOR and FETCH 100."""
+    import subprocess
+
+    out = subprocess.run(
+        ["pg_dump", "-h", server.host, "-p", str(server.port), "-U", "orbit", "-d", "actors", "--inserts",
+         "-t", "nc_items"],
+        check=False, capture_output=True, text=True, timeout=120,
+    )
+    assert out.returncode == 0, out.stderr
+    inserts = [line for line in out.stdout.splitlines() if line.startswith("INSERT INTO public.nc_items")]
+    assert len(inserts) == 5000
+    assert inserts[0] == "INSERT INTO public.nc_items VALUES (1, 'item 1');"
