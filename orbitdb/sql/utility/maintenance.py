@@ -184,7 +184,10 @@ def deallocate(s: Session, text: str) -> Result:
         for name in [n for n in statements if n]:
             del statements[name]
         return Result("DEALLOCATE ALL")
-    name = identifier(w.next())
+    token = w.next()
+    if not token:
+        raise SqlError("42601", "syntax error at end of input")
+    name = identifier(token)
     w.expect_end()
     if not name or name not in statements:
         raise SqlError("26000", f'prepared statement "{name}" does not exist')
