@@ -960,7 +960,7 @@ class Planner:
         parent_for_sub = lateral_scope if lateral_scope is not None else scope.parent
         if isinstance(node, exp.Table):
             inner = node.this
-            if isinstance(inner, (exp.Func, exp.Anonymous)) and declares_columns(alias_node):
+            if isinstance(inner, (exp.Func, exp.Anonymous)) and declares_columns(inner, alias_node):
                 if node.args.get("ordinality"):
                     raise SqlError("42601", "WITH ORDINALITY cannot be used with a column definition list")
                 return record_function_source(self, inner, alias_node, scope, lateral_scope)
@@ -1009,7 +1009,7 @@ class Planner:
                 plan, cols, rel = self._plan_source(sub, scope, ctes, lateral_scope=scope)
                 plan.correlated = True  # type: ignore[attr-defined]
                 return plan, cols, rel
-            if declares_columns(alias_node):
+            if declares_columns(sub, alias_node):
                 return record_function_source(self, sub, alias_node, scope, scope)
             return self._function_source(sub, alias, col_aliases, scope, scope)
         if isinstance(node, exp.Values):

@@ -29,9 +29,11 @@ if TYPE_CHECKING:
 RECORD_FUNCTIONS = {"json_to_record", "jsonb_to_record", "json_to_recordset", "jsonb_to_recordset"}
 
 
-def declares_columns(alias: exp.Expression | None) -> bool:
-    """Whether an alias is a column definition list (r(a int, ...)), not just column names."""
-    return alias is not None and any(isinstance(c, exp.ColumnDef) and c.args.get("kind") is not None
+def declares_columns(fnode: exp.Expression, alias: exp.Expression | None) -> bool:
+    """Whether fnode is one of the json record functions and its alias a column definition list
+    (r(a int, ...)); other functions returning record (user functions) are planned as functions."""
+    name = (fnode.name if isinstance(fnode, exp.Anonymous) else fnode.sql_name()).lower()
+    return name in RECORD_FUNCTIONS and alias is not None and any(isinstance(c, exp.ColumnDef) and c.args.get("kind") is not None
                                      for c in alias.args.get("columns") or [])
 
 
