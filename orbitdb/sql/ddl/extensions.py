@@ -54,7 +54,7 @@ def create_extension(s: Session, ctx: ExecContext, text: str) -> Result:
         return Result("CREATE EXTENSION")
     spec = AVAILABLE.get(name)
     if spec is None:
-        raise SqlError("0A000", f'extension "{name}" is not available in orbitdb',
+        raise SqlError("0A000", f'CREATE EXTENSION "{name}" is not supported',
                        detail=f'orbitdb provides the extensions {", ".join(sorted(AVAILABLE))} and {BUILT_IN}.')
     if version is not None and version != spec.version:
         raise SqlError("22023", f'extension "{name}" has no installation script nor update path for version '
@@ -81,8 +81,7 @@ def drop_extension(s: Session, ctx: ExecContext, text: str) -> Result:
     found = []
     for name in names:
         if name == BUILT_IN:
-            raise SqlError("2BP01", f"cannot drop extension {name} because other objects depend on it",
-                           detail="orbitdb's PL/pgSQL is built in.")
+            raise SqlError("0A000", f"DROP EXTENSION {name} is not supported", detail="orbitdb's PL/pgSQL is built in.")
         ext = cat.extension(name)
         if ext is None:
             if not if_exists:

@@ -27,13 +27,12 @@ _NAME_TOKENS = ("word", "qid")
 def locate(e: SqlError, st: Statement, message: str | None = None) -> None:
     """Gives e the position PostgreSQL would: a statement-relative one made relative to the
     message, or the first token naming what the error is about. Idempotent."""
-    if e.position is not None:
-        return
     if e.statement_position is not None:
         at = e.statement_position
         end_of_input = e.message == "syntax error at end of input" and at > len(st.text)
         if end_of_input and message is None:
-            return  # where the input ends is the message's to say: a caller that has it places it
+            e.position = None  # where the input ends is the message's to say: a caller that has it places it
+            return
         e.statement_position = None
         if end_of_input:
             at = _end_of_input(st, message)
@@ -41,6 +40,8 @@ def locate(e: SqlError, st: Statement, message: str | None = None) -> None:
                 e.message = 'syntax error at or near ";"'
                 at = len(st.text) + 1 + _semicolon_gap(st, message)
         e.position = st.offset + at
+        return
+    if e.position is not None:
         return
     index = _index_of_subject(e, st.text)
     if index is not None:

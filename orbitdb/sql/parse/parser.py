@@ -280,8 +280,10 @@ def _syntax_error(sql: str, err: ParseError) -> SqlError:
     if near and position is not None and wants_more and _only_blank(sql[position - 1 + len(near):]):
         near = ""
     if not near:
-        return SqlError("42601", "syntax error at end of input", statement_position=len(sql) + 1)
-    return SqlError("42601", f'syntax error at or near "{near}"', statement_position=position)
+        return SqlError("42601", "syntax error at end of input", position=len(sql) + 1,
+                        statement_position=len(sql) + 1)
+    # position too: code that parses a text of its own (a PL/pgSQL body) places it from there
+    return SqlError("42601", f'syntax error at or near "{near}"', position=position, statement_position=position)
 
 
 def _near(sql: str, err: ParseError) -> str:
