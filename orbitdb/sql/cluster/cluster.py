@@ -40,6 +40,7 @@ from orbitdb.sql.cluster.registry import (
     DatabaseEntry,
     Registry,
 )
+from orbitdb.sql.cluster.private_files import write_file_atomic
 from orbitdb.sql.cluster.role_passwords import RolePasswords
 from orbitdb.sql.errors import SqlError
 from orbitdb.sql.result import Notice
@@ -47,6 +48,7 @@ from orbitdb.sql.session.database import Database
 from orbitdb.sql.session.session import Session
 from orbitdb.sql.spill.process import MemoryBudget
 from orbitdb.sql.utility.databases import NewDatabase
+from orbitdb.sql.utility.role_store import RoleStore
 
 log = logging.getLogger("orbitdb.cluster")
 
@@ -71,7 +73,8 @@ class Cluster:
         self.terminate_backend: Callable[[int], bool] | None = None
         self.memory_budget = MemoryBudget(None)  # [server] max_memory, set by the server
         self.closed = False
-        self.role_passwords = RolePasswords.load(data_dir)  # ALTER ROLE ... PASSWORD
+        self.role_passwords = RolePasswords.load(data_dir)  # ALTER ROLE ... PASSWORD of bootstrap users
+        self.roles = RoleStore.load(data_dir, write_file_atomic)  # CREATE ROLE: the cluster's roles
         self.configured_roles: set[str] = set()  # set by the server: the users of its [auth.users]
 
     @classmethod
@@ -153,7 +156,7 @@ class Cluster:
     def role_names(self) -> set[str]:
         """Login roles beyond those owning something: the configured users and those whose
         password was set with ALTER ROLE."""
-        return set(self.configured_roles) | set(self.role_passwords.roles())
+        return set(self.configured_roles) | set(self.role_passwords.roles()) | set(self.roles.names())
 
     def entries(self) -> list[DatabaseEntry]:
         """The databases, as pg_database lists them (copies: the caller may keep them)."""

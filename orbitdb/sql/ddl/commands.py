@@ -1640,6 +1640,7 @@ def select_into(s: Session, node: exp.Select, rt: Runtime) -> Any:
         def __init__(self) -> None:
             self.rt = rt
             self.relation_locks = compiled_query.relation_locks
+            self.permissions = compiled_query.permissions
 
         def run(self, ctx: ExecContext) -> Result:
             done = DDL(s, ctx).create_table(create, compiled_query)

@@ -85,6 +85,14 @@ class CompiledInsert(Compiled):
         else:
             cols = list(names)
         self.target_idx = [names.index(c) for c in cols]
+        required = planner.permissions.relation(table.oid)
+        required.letters.add("a")
+        required.inserted.update(i + 1 for i in self.target_idx)
+        if node.args.get("returning") is not None:
+            required.scan = True
+        if node.args.get("conflict") is not None and node.args["conflict"].args.get("action") is not None \
+                and "UPDATE" in node.args["conflict"].sql(dialect="postgres").upper():
+            required.letters.add("w")
         types = self.writer.types
         src = node.args.get("expression")
         self.source_rows: list[list[Fn | None]] | None = None
@@ -458,7 +466,12 @@ class CompiledModify(Compiled):
         where = node.args.get("where")
         conjuncts = split_and(where.this) if where is not None else []
         joins = [exp.Join(this=o) for o in others]
+        target_required = planner.permissions.relation(table.oid)
+        was_scanned = target_required.scan
         plan, rest = planner._plan_from(target_node, joins, scope, ctes, conjuncts)
+        # the target's own scan reads nothing by itself: only the columns WHERE, SET and RETURNING use
+        target_required.scan = was_scanned
+        target_required.letters.add("w" if self.is_update else "d")
         comp = Compiler(planner, scope, rt, where="WHERE")
         self.width = len(table.columns)
         for cj in rest:
@@ -470,6 +483,7 @@ class CompiledModify(Compiled):
         self.set: list[tuple[int, Fn]] = []
         if self.is_update:
             self.set = _compile_set(comp, node.expressions, self.writer, table)
+            target_required.updated.update(ci + 1 for ci, _ in self.set)
         self.key_targets = sorted({ci for ci, _ in self.set} & self.writer.key_cols)
         self.returning = _returning(planner, node, scope, rt)
         self.columns = self.returning[1] if self.returning else None

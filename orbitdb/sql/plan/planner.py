@@ -45,6 +45,7 @@ from orbitdb.sql.expr.funccall import AGGREGATES, _ensure_library, call_by_name,
 from orbitdb.sql.expr.scope import Scope, ScopeColumn
 from orbitdb.sql.expr.window import WindowCollector
 from orbitdb.sql.parse.parser import parse_one
+from orbitdb.sql.plan.permissions import PermissionSet
 from orbitdb.sql.types import SqlType
 from orbitdb.sql.types.casts import ASSIGNMENT
 from orbitdb.sql.types.limits import INT4_MAX
@@ -110,6 +111,7 @@ class Planner:
         self.tables_used: set[int] = set()
         self.scans: list[TableScan] = []  # every table scan of the statement
         self.relation_locks: dict[int, int] = {}  # oid -> mask of the lock modes a run takes
+        self.permissions = PermissionSet()  # what a run needs the current role to hold
         # CREATE VIEW: write each * out as the columns it stands for, as PostgreSQL stores a view
         self.freeze_stars = False
 
@@ -1042,6 +1044,8 @@ class Planner:
         if table is None:
             qual = f"{schema}.{name}" if schema else name
             raise SqlError("42P01", f'relation "{qual}" does not exist')
+        required = self.permissions.relation(table.oid)
+        required.scan = True
         if table.kind == "v":
             return self._view_source(table, rel, col_aliases, scope)
         self.tables_used.add(table.oid)
@@ -1051,7 +1055,7 @@ class Planner:
         cols = []
         for i, c in enumerate(table.columns):
             cols.append(ScopeColumn(rel, col_aliases[i] if i < len(col_aliases) else c.name,
-                                    T.parse_type_name(c.type), table_oid=table.oid, attnum=i + 1))
+                                    T.parse_type_name(c.type), table_oid=table.oid, attnum=i + 1, perm=required))
         cols.append(ScopeColumn(rel, "ctid", T.BYTEA, hidden=True, table_oid=table.oid))
         scope.pk_columns[rel] = list(table.primary_key)  # type: ignore[attr-defined]
         scan = TableScan(cols, access, self.rt, rel)
@@ -1080,7 +1084,12 @@ class Planner:
     def _view_source(self, table: TableDef, rel: str, col_aliases: list[str],
                      scope: Scope) -> tuple[Plan, list[ScopeColumn], str | None]:
         node = parse_one(table.view_sql or "")
-        out = self.plan_query(node, None, {})
+        outer_role = self.permissions.check_as
+        self.permissions.check_as = table.owner  # a view reads its tables with its owner's privileges
+        try:
+            out = self.plan_query(node, None, {})
+        finally:
+            self.permissions.check_as = outer_role
         names = table.view_columns or [c.name for c in out.columns]
         # a view keeps the columns it was created with (a view stored before its stars were
         # written out may now expand to more: the ones added to its tables come last)
@@ -1093,10 +1102,14 @@ class Planner:
         if schema is not None:
             if schema in ("pg_catalog", "information_schema"):
                 return None
-            return self.catalog.table(self.session.resolve_schema(schema), name)
+            t = self.catalog.table(self.session.resolve_schema(schema), name)
+            if t is not None:
+                self.permissions.schema(t.schema)
+            return t
         for s in self.session.search_schemas():
             t = self.catalog.table(s, name)
             if t is not None:
+                self.permissions.schema(t.schema)
                 return t
         return None
 
