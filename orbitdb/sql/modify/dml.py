@@ -88,11 +88,6 @@ class CompiledInsert(Compiled):
         required = planner.permissions.relation(table.oid)
         required.letters.add("a")
         required.inserted.update(i + 1 for i in self.target_idx)
-        if node.args.get("returning") is not None:
-            required.scan = True
-        if node.args.get("conflict") is not None and node.args["conflict"].args.get("action") is not None \
-                and "UPDATE" in node.args["conflict"].sql(dialect="postgres").upper():
-            required.letters.add("w")
         types = self.writer.types
         src = node.args.get("expression")
         self.source_rows: list[list[Fn | None]] | None = None
@@ -141,6 +136,8 @@ class CompiledInsert(Compiled):
                                            names[self.target_idx[j]]) for j, c in enumerate(out.columns)]
             self.target_idx = self.target_idx[: len(out.columns)]
         scope = table_scope(table, alias)
+        for col in scope.columns:
+            col.perm = required  # RETURNING reads them: SELECT on each
         self.returning = _returning(planner, node, scope, rt)
         self.columns = self.returning[1] if self.returning else None
         self.conflict = node.args.get("conflict")
@@ -270,10 +267,15 @@ class CompiledInsert(Compiled):
             # rows: existing row columns (alias) + ctid + EXCLUDED columns
             scope = table_scope(table, alias)
             excl = table_scope(table, "excluded")
+            required = planner.permissions.relation(table.oid)
+            for col in scope.columns:
+                col.perm = required
             scope.columns.extend(excl.columns)
             scope.rels.add("excluded")
             comp = Compiler(planner, scope, rt, where="ON CONFLICT DO UPDATE")
             self.do_update = _compile_set(comp, c.args.get("expressions") or [], self.writer, table)
+            required.letters.add("w")
+            required.updated.update(ci + 1 for ci, _ in self.do_update)
             self.update_touches_keys = any(ci in self.writer.key_cols for ci, _ in self.do_update)
             where = c.args.get("where")
             if where is not None:

@@ -231,6 +231,15 @@ class Session:
 
         check_owner(self, owner, noun, name)
 
+    def check_member(self, role: str) -> None:
+        """ALTER ... OWNER TO role: 42501 unless the current role is a member of role (or a superuser)."""
+        if not self.db.role_store().has_roles():
+            return
+        from orbitdb.sql.utility.authorization import is_member
+
+        if not is_member(self, self.user, role):
+            raise SqlError("42501", f'must be member of role "{role}"')
+
     def role_names(self) -> list[str]:
         """The roles made with CREATE ROLE (pg_authid lists them besides the bootstrap ones)."""
         return self.db.role_store().names()

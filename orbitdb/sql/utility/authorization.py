@@ -110,7 +110,9 @@ def has_privs_of(session: Session, member: str, role: str) -> bool:
 
 def held(session: Session, role: str, acl: list[str] | None, kind: str, owner: str,
          with_grant: bool = False) -> str:
-    """The privilege letters role holds on an object (all of its kind for a superuser)."""
+    """The privilege letters role ("" for PUBLIC) holds on an object (all of its kind for a superuser)."""
+    if role == "":
+        return A.held(A.items_of(acl, kind, owner), {""}, with_grant)
     if is_superuser(session, role):
         return A.ALL_FOR_KIND.get(kind, A.LETTERS)
     roles = roles_of(session, role)
