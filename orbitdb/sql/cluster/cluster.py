@@ -48,6 +48,7 @@ from orbitdb.sql.session.database import Database
 from orbitdb.sql.session.session import Session
 from orbitdb.sql.spill.process import MemoryBudget
 from orbitdb.sql.utility.databases import NewDatabase
+from orbitdb.sql.utility.authorization import check_login
 from orbitdb.sql.utility.role_store import RoleStore
 
 log = logging.getLogger("orbitdb.cluster")
@@ -147,6 +148,10 @@ class Cluster:
             if not entry.allow_connections:
                 raise SqlError("55000", f'database "{database}" is not currently accepting connections',
                                severity="FATAL")
+            if self.roles.has_roles():
+                check_login(self.roles, user, entry.name, entry.owner, entry.acl,
+                            sum(1 for d in self._open.values() for s in list(d.sessions)
+                                if not s.closed and s.session_user == user))
             db = self._database(entry)
             session = db.session(user, entry.name, application_name)
         session.settings["lc_collate"] = entry.collate

@@ -376,3 +376,13 @@ producer("pg_catalog", "pg_stat_user_indexes")(_index_stats)
 producer("pg_catalog", "pg_stat_all_indexes")(_index_stats)
 producer("pg_catalog", "pg_statio_user_indexes")(_index_stats)
 producer("pg_catalog", "pg_statio_all_indexes")(_index_stats)
+
+
+# the privileges initdb gives the system schemas: pg_dump leaves out what matches them
+_INITIAL_SCHEMA_ACL = ["postgres=UC/postgres", "=U/postgres"]
+
+
+@producer("pg_catalog", "pg_init_privs")
+def _pg_init_privs(env: Env, make: RowMaker) -> Iterator[Row]:
+    for nsp in (oids.PG_CATALOG_NAMESPACE, oids.INFORMATION_SCHEMA_NAMESPACE):
+        yield make(objoid=nsp, classoid=2615, objsubid=0, privtype="i", initprivs=list(_INITIAL_SCHEMA_ACL))

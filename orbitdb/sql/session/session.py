@@ -250,10 +250,8 @@ class Session:
         return is_superuser(self, name)
 
     def role_attributes(self, name: str) -> Any:
-        """A role's RoleDef (role_store.py): made with CREATE ROLE, or a bootstrap superuser."""
-        from orbitdb.sql.utility.authorization import role_def
-
-        return role_def(self.db.role_store(), name)
+        """A role's RoleDef (role_store.py) if it was made with CREATE ROLE; None for a bootstrap one."""
+        return self.db.role_store().get(name)
 
     def role_memberships(self) -> list[Any]:
         return self.db.role_store().memberships()

@@ -77,12 +77,20 @@ def roles_of(session: Session, name: str, inherit: bool = True) -> frozenset[str
     found = cache.get(key)
     if found is not None:
         return found  # type: ignore[no-any-return]
-    store = role_store(session)
+    out = closure(role_store(session), name, inherit, name == database_owner(session))
+    result = frozenset(out)
+    cache[key] = result
+    return result
+
+
+def closure(store: RoleStore, name: str, inherit: bool, owns_database: bool) -> set[str]:
+    """name, "" (PUBLIC) and the roles name is a member of, directly or through others (with
+    inherit, only through members that inherit: PostgreSQL 15's rolinherit)."""
     groups: dict[str, list[str]] = {}
     for m in store.memberships():
         groups.setdefault(m.member, []).append(m.role)
     out = {name, ""}
-    if name == database_owner(session):
+    if owns_database:
         out.add("pg_database_owner")
     todo = [name]
     while todo:
@@ -93,9 +101,24 @@ def roles_of(session: Session, name: str, inherit: bool = True) -> frozenset[str
             if group not in out:
                 out.add(group)
                 todo.append(group)
-    result = frozenset(out)
-    cache[key] = result
-    return result
+    return out
+
+
+def check_login(store: RoleStore, user: str, database: str, owner: str, acl: list[str] | None,
+                sessions_of_user: int) -> None:
+    """What PostgreSQL checks when a role connects (FATAL): that it may log in, its connection
+    limit, and its CONNECT privilege on the database."""
+    role = role_def(store, user)
+    if not role.login:
+        raise SqlError("28000", f'role "{user}" is not permitted to log in', severity="FATAL")
+    if role.superuser:
+        return
+    if role.connlimit >= 0 and sessions_of_user >= role.connlimit:
+        raise SqlError("53300", f'too many connections for role "{user}"', severity="FATAL")
+    roles = closure(store, user, True, user == owner)
+    if "c" not in A.held(A.items_of(acl, "d", owner), roles):
+        raise SqlError("42501", f'permission denied for database "{database}"', severity="FATAL",
+                       detail="User does not have CONNECT privilege.")
 
 
 def is_member(session: Session, member: str, role: str) -> bool:
