@@ -34,21 +34,20 @@ from collections.abc import Callable
 from typing import Any
 
 from orbitdb.sql.cluster.files import make_directory, new_registry, remove_directory, sweep
-from orbitdb.sql.cluster.private_files import loose_modes, make_private_dirs, open_private
+from orbitdb.sql.cluster.private_files import loose_modes, make_private_dirs, open_private, write_file_atomic
 from orbitdb.sql.cluster.registry import (
     DEFAULT_DATABASE,
     DatabaseEntry,
     Registry,
 )
-from orbitdb.sql.cluster.private_files import write_file_atomic
 from orbitdb.sql.cluster.role_passwords import RolePasswords
 from orbitdb.sql.errors import SqlError
 from orbitdb.sql.result import Notice
 from orbitdb.sql.session.database import Database
 from orbitdb.sql.session.session import Session
 from orbitdb.sql.spill.process import MemoryBudget
-from orbitdb.sql.utility.databases import NewDatabase
 from orbitdb.sql.utility.authorization import check_login
+from orbitdb.sql.utility.databases import NewDatabase
 from orbitdb.sql.utility.role_store import RoleStore
 
 log = logging.getLogger("orbitdb.cluster")

@@ -464,8 +464,7 @@ def pg_size_bytes(text: str) -> int:
     return int(Decimal(m.group(1)) * _SIZE_UNITS[unit])
 
 
-from orbitdb.sql.functions import privileges as _privileges  # noqa: E402,F401  (has_*_privilege, pg_has_role)
-
+from orbitdb.sql.functions import privileges as _privileges  # noqa: F401  (has_*_privilege, pg_has_role)
 
 # ---------------------------------------------------------------- encodings
 

@@ -294,6 +294,8 @@ class Session:
             raise SqlError("42704", f'unrecognized configuration parameter "{name}"')
         if key in S.READ_ONLY:
             raise SqlError("55P02", f'parameter "{name}" cannot be changed')
+        if key in S.SUPERUSER_ONLY:
+            self.require_superuser(f'permission denied to set parameter "{name}"')
         if key == "transaction_isolation":
             if self.txn is not None and self.txn.snapshot is not None and self._txn_has_run:
                 raise SqlError("25001", "SET TRANSACTION ISOLATION LEVEL must be called before any query")

@@ -11,7 +11,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 from orbitdb.sql.errors import SqlError
-from orbitdb.sql.utility import acl as A
+from orbitdb.sql.pgcatalog import aclitems as A
 from orbitdb.sql.utility.role_store import RoleDef, RoleStore
 
 if TYPE_CHECKING:

@@ -19,8 +19,8 @@ from typing import TYPE_CHECKING, Any
 
 from orbitdb.sql.errors import SqlError
 from orbitdb.sql.parse.parser import Statement
+from orbitdb.sql.pgcatalog import aclitems as A
 from orbitdb.sql.result import Notice, Result
-from orbitdb.sql.utility import acl as A
 from orbitdb.sql.utility import authorization as Z
 from orbitdb.sql.utility.database_tokens import syntax_error, tokenize
 from orbitdb.sql.utility.token_cursor import Cursor
@@ -374,11 +374,7 @@ def _database_privileges(session: Session, names: list[str], privileges: list[st
         if entry is None:
             raise SqlError("3D000", f'database "{name}" does not exist')
 
-        class _Db:
-            def __init__(self) -> None:
-                self.name, self.owner, self.acl = entry.name, entry.owner, entry.acl
-
-        db = _Db()
+        db = _DatabaseObject(entry.name, entry.owner, entry.acl)
         letters = _letters(privileges, "d", db, "database", notices)
         grantor = _grantor(session, db, "d", letters, notices)
         if grantor is None:
@@ -386,6 +382,13 @@ def _database_privileges(session: Session, names: list[str], privileges: list[st
         acl = _change(A.items_of(entry.acl, "d", entry.owner), grantees, grantor, letters, granting, with_grant,
                       grant_option_only)
         cluster.alter_database(name, {"acl": acl})
+
+
+class _DatabaseObject:
+    """A database as the grant code sees an object: its name, owner and ACL."""
+
+    def __init__(self, name: str, owner: str, acl: list[str] | None) -> None:
+        self.name, self.owner, self.acl = name, owner, acl
 
 
 # ---------------------------------------------------------------- roles named in the catalog

@@ -348,7 +348,7 @@ def _drop(session: Session, cur: Cursor, noun: str, notices: list[Notice]) -> Re
 def dependents(session: Session, name: str) -> list[str]:
     """What in this database (and the cluster's list of databases) names the role: pg_shdepend's
     lines of PostgreSQL's DETAIL."""
-    from orbitdb.sql.utility import acl as A
+    from orbitdb.sql.pgcatalog import aclitems as A
     from orbitdb.sql.utility.grants import describe
 
     out = []
@@ -454,7 +454,9 @@ def _rename(session: Session, cur: Cursor, name: str, role: RoleDef | None) -> R
 
 def _alter_config(session: Session, cur: Cursor, name: str, role: RoleDef | None) -> Result:
     if role is None:
-        raise SqlError("0A000", f"orbitdb cannot keep settings of the bootstrap role \"{name}\"")
+        raise SqlError("0A000", f'ALTER ROLE ... SET is not supported for the bootstrap role "{name}"',
+                       detail=f'"{name}" is a configured user of the server; make a role with CREATE ROLE to keep '
+                       "settings for it.")
     new = dataclasses.replace(role, config=list(role.config))
     if cur.take("reset"):
         if cur.take("all"):
