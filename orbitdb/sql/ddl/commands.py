@@ -1454,6 +1454,9 @@ class DDL:
                     else "view" if obj.kind == "v" else "table")
             self.s.check_owner(obj.owner, noun, obj.name)
             self.s.check_member(role_name)
+            schema_of_obj = self.cat.schema(obj.schema) if not isinstance(obj, SchemaDef) else None
+            if schema_of_obj is not None and not self.s.role_is_superuser(self.s.user):
+                self.s.check_privilege_of(role_name, "n", schema_of_obj, "C")  # the new owner could create it
         if obj is not None:
             self.lock_object(obj.oid, None if isinstance(obj, SchemaDef) else ACCESS_EXCLUSIVE)
             obj = self.cat.objects.get(obj.oid)  # type: ignore[assignment]

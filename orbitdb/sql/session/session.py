@@ -223,6 +223,14 @@ class Session:
 
         check_object(self, kind, obj, letters)
 
+    def check_privilege_of(self, role: str, kind: str, obj: Any, letters: str) -> None:
+        """check_privilege for another role than the current one (ALTER ... OWNER TO checks the new owner)."""
+        if not self.db.role_store().has_roles():
+            return
+        from orbitdb.sql.utility.authorization import check_object
+
+        check_object(self, kind, obj, letters, role)
+
     def check_owner(self, owner: str, noun: str, name: str) -> None:
         """42501 "must be owner of ..." unless the current role is (a member of) owner or a superuser."""
         if not self.db.role_store().has_roles():

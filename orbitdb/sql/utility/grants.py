@@ -122,6 +122,7 @@ def privilege_statement(session: Session, st: Statement, ctx: ExecContext) -> Re
         grantor = _grantor(session, fresh, kind, letters, notices)
         if grantor is None:
             continue
+        letters = _grantable_letters(session, fresh, kind, letters, grantor)
         if columns:
             if not isinstance(fresh, TableDef):
                 raise SqlError("42809", f'"{fresh.name}" is not a table')
@@ -135,6 +136,11 @@ def privilege_statement(session: Session, st: Statement, ctx: ExecContext) -> Re
         else:
             fresh.acl = _change(A.items_of(Z.acl_of(fresh), kind, fresh.owner), grantees, grantor, letters, granting,
                                 with_grant, grant_option_only)
+            if not granting and isinstance(fresh, TableDef):
+                for col in fresh.columns:  # a table's REVOKE takes the columns' privileges too
+                    if col.acl:
+                        col.acl = _change(A.items_of(col.acl, "c", fresh.owner), grantees, grantor, letters,
+                                          False, False, grant_option_only) or None
         d.cat.put(fresh)
     session.notices.extend(notices)
     return Result(tag)
@@ -348,6 +354,14 @@ def _grantor(session: Session, obj: Any, kind: str, letters: str, notices: list[
     if any(c not in grantable for c in letters):
         notices.append(Notice("WARNING", "01007", f'not all privileges were granted for "{obj.name}"'))
     return me
+
+
+def _grantable_letters(session: Session, obj: Any, kind: str, letters: str, grantor: str) -> str:
+    """What a grantor that is not the owner may pass on: the privileges it holds with grant option."""
+    if grantor == obj.owner:
+        return letters
+    grantable = Z.held(session, grantor, Z.acl_of(obj), kind, obj.owner, with_grant=True)
+    return "".join(c for c in letters if c in grantable)
 
 
 def _change(items: list[A.AclItem], grantees: list[str], grantor: str, letters: str, granting: bool,
