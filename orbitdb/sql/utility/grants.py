@@ -87,7 +87,7 @@ def privilege_statement(session: Session, st: Statement, ctx: ExecContext) -> Re
     cur = Cursor(tokenize(st.text, st.offset, notices))
     granting = cur.next().is_word("grant")
     grant_option_only = not granting and cur.take("grant", "option", "for")
-    privileges, columns = _privileges(cur)
+    privileges = _privileges(cur)
     cur.expect("on")
     target_kind, names = _targets(cur)
     cur.expect("to" if granting else "from")
@@ -106,34 +106,35 @@ def privilege_statement(session: Session, st: Statement, ctx: ExecContext) -> Re
         raise SqlError("25006", f"cannot execute {'GRANT' if granting else 'REVOKE'} in a read-only transaction")
     tag = "GRANT" if granting else "REVOKE"
     if target_kind == "database":
-        _database_privileges(session, names, privileges, grantees, granting, with_grant, grant_option_only, notices)
+        _database_privileges(session, names, [p for p, _ in privileges], grantees, granting, with_grant, grant_option_only, notices)
         session.notices.extend(notices)
         return Result(tag)
     d = DDL(session, ctx)
+    table_privileges = [p for p, cols in privileges if not cols]
+    column_privileges = [(p, cols) for p, cols in privileges if cols]
     for obj in _objects(session, d, target_kind, names):
         kind = acl_kind(obj)
-        letters = _letters(privileges, kind, obj, target_kind, notices)
-        if not letters:
+        letters = _letters(table_privileges, kind, obj, target_kind, notices) if table_privileges else ""
+        column_letters = {}
+        for p, cols in column_privileges:
+            if not isinstance(obj, TableDef):
+                raise SqlError("42809", f'"{obj.name}" is not a table')
+            for c in _letters([p], kind, obj, target_kind, notices):
+                if c in A.ALL_FOR_KIND["c"]:
+                    for name in cols:
+                        column_letters[name] = column_letters.get(name, "") + c
+        wanted = letters + "".join(column_letters.values())
+        if not wanted:
             continue
         d.lock_object(obj.oid)
         fresh = d.cat.objects.get(obj.oid)
         if fresh is None:
             continue
-        grantor = _grantor(session, fresh, kind, letters, notices)
+        grantor = _grantor(session, fresh, kind, wanted, notices)
         if grantor is None:
             continue
         letters = _grantable_letters(session, fresh, kind, letters, grantor)
-        if columns:
-            if not isinstance(fresh, TableDef):
-                raise SqlError("42809", f'"{fresh.name}" is not a table')
-            for name in columns:
-                col = next((c for c in fresh.columns if c.name == name), None)
-                if col is None:
-                    raise SqlError("42703", f'column "{name}" of relation "{fresh.name}" does not exist')
-                col_letters = "".join(c for c in letters if c in A.ALL_FOR_KIND["c"])
-                col.acl = _change(A.items_of(col.acl or [], "c", fresh.owner), grantees, grantor, col_letters,
-                                  granting, with_grant, grant_option_only) or None
-        else:
+        if letters:
             fresh.acl = _change(A.items_of(Z.acl_of(fresh), kind, fresh.owner), grantees, grantor, letters, granting,
                                 with_grant, grant_option_only)
             if not granting and isinstance(fresh, TableDef):
@@ -141,6 +142,13 @@ def privilege_statement(session: Session, st: Statement, ctx: ExecContext) -> Re
                     if col.acl:
                         col.acl = _change(A.items_of(col.acl, "c", fresh.owner), grantees, grantor, letters,
                                           False, False, grant_option_only) or None
+        for name, col_letters in column_letters.items():
+            col = next((c for c in fresh.columns if c.name == name), None)
+            if col is None:
+                raise SqlError("42703", f'column "{name}" of relation "{fresh.name}" does not exist')
+            col_letters = _grantable_letters(session, fresh, kind, col_letters, grantor)
+            col.acl = _change(A.items_of(col.acl or [], "c", fresh.owner), grantees, grantor, col_letters,
+                              granting, with_grant, grant_option_only) or None
         d.cat.put(fresh)
     session.notices.extend(notices)
     return Result(tag)
@@ -152,27 +160,23 @@ def _commas(cur: Cursor) -> Any:
         yield None
 
 
-def _privileges(cur: Cursor) -> tuple[list[str], list[str]]:
-    """The privilege names (upper case; ["ALL"] for ALL) and the column list, if any."""
+def _privileges(cur: Cursor) -> list[tuple[str, list[str]]]:
+    """The privilege names (upper case; "ALL" for ALL), each with its column list (empty: the whole object)."""
     if cur.take("all"):
         cur.take("privileges")
-        return ["ALL"], _columns(cur)
-    privileges: list[str] = []
-    columns: list[str] = []
+        return [("ALL", _columns(cur))]
+    privileges: list[tuple[str, list[str]]] = []
     for _ in _commas(cur):
         token = cur.next()
         if token.is_word("alter") and cur.take("system"):
-            privileges.append("ALTER SYSTEM")
+            privileges.append(("ALTER SYSTEM", []))
             continue
         if token.kind != "word" or token.value not in _PRIVILEGE_WORDS:
             if token.identifier and not token.is_word("on"):
                 raise SqlError("42601", f'unrecognized privilege type "{token.value}"')
             raise syntax_error(token)
-        privileges.append("TEMPORARY" if token.value == "temp" else token.value.upper())
-        cols = _columns(cur)
-        if cols:
-            columns.extend(c for c in cols if c not in columns)
-    return privileges, columns
+        privileges.append(("TEMPORARY" if token.value == "temp" else token.value.upper(), _columns(cur)))
+    return privileges
 
 
 def _columns(cur: Cursor) -> list[str]:
