@@ -20,6 +20,7 @@ class Required:
     inserted: set[int] = field(default_factory=set)
     updated: set[int] = field(default_factory=set)
     schema: str | None = None  # a schema whose USAGE is needed (oid is 0 then)
+    superuser_only: str | None = None  # a system catalog only superusers read ("table pg_authid")
 
 
 Key = tuple[int, "str | None"]
@@ -43,6 +44,11 @@ class PermissionSet:
         key = (0, self.check_as, name)
         if key not in self.entries:
             self.entries[key] = Required(0, self.check_as, schema=name)
+
+    def superuser_only(self, what: str) -> None:
+        key = (-1, self.check_as, what)
+        if key not in self.entries:
+            self.entries[key] = Required(-1, self.check_as, superuser_only=what)
 
     def frozen(self) -> tuple[Required, ...]:
         return tuple(self.entries.values())

@@ -103,6 +103,10 @@ def row_key_fn(types: list[SqlType]) -> Callable[[Row], Any]:
     return key
 
 
+# catalogs PostgreSQL lets only superusers read (they hold password verifiers)
+_SUPERUSER_CATALOGS = {"pg_authid": "table pg_authid", "pg_shadow": "view pg_shadow"}
+
+
 class Planner:
     def __init__(self, session: Session, catalog: Catalog, rt: Runtime) -> None:
         self.session = session
@@ -1029,6 +1033,8 @@ class Planner:
             if sysrel is None and schema is None and name.startswith("pg_"):
                 table = self.lookup_table(schema, name)
             if sysrel is not None:
+                if name in _SUPERUSER_CATALOGS:
+                    self.permissions.superuser_only(_SUPERUSER_CATALOGS[name])
                 cols = [ScopeColumn(rel, col_aliases[i] if i < len(col_aliases) else n, t)
                         for i, (n, t) in enumerate(sysrel.columns)]
                 hidden = list(getattr(sysrel, "hidden_columns", []) or [])

@@ -65,6 +65,10 @@ def _create_drop_alter(s: Session, st: Statement, params: list[Any], ctx: ExecCo
         return database_statement(s, st)
     if is_role_statement(st):
         return role_statement(s, st)
+    from orbitdb.sql.utility.grants import alter_owner_statement, is_routine_or_type_owner
+
+    if is_routine_or_type_owner(st):
+        return alter_owner_statement(s, st, ctx)
     if st.text.split(None, 2)[:2] and [w.upper() for w in st.text.split(None, 2)[:2]] == ["DROP", "OWNED"]:
         return _owned(s, st, params, ctx)
     return ddl_statement(s, st, ctx, params)

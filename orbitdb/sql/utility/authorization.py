@@ -184,6 +184,8 @@ def check_permissions(session: Session, required: tuple[Required, ...]) -> None:
         role = req.as_role or current
         if is_superuser(session, role):
             continue
+        if req.superuser_only is not None:
+            raise SqlError("42501", f"permission denied for {req.superuser_only}")
         if req.schema is not None:
             schema = cat.schema(req.schema)
             if schema is not None and schema.oid >= 0:

@@ -518,3 +518,45 @@ def _drop_objects(session: Session, ctx: ExecContext, owned: list[Any]) -> None:
                            hint="Drop it first, then run DROP OWNED again.")
         for st in split_statements(text):
             ddl_statement(session, st, ctx, [])
+
+
+def is_routine_or_type_owner(st: Statement) -> bool:
+    """ALTER FUNCTION | PROCEDURE | ROUTINE | TYPE | DOMAIN ... OWNER TO role."""
+    words = st.text.split(None, 2)
+    if len(words) < 3 or words[0].upper() != "ALTER" or words[1].upper() not in (
+            "FUNCTION", "PROCEDURE", "ROUTINE", "TYPE", "DOMAIN"):
+        return False
+    try:
+        tokens = tokenize(st.text, st.offset, [])
+    except SqlError:
+        return False
+    return any(t.is_word("owner") and tokens[i + 1].is_word("to") for i, t in enumerate(tokens[:-1]))
+
+
+def alter_owner_statement(session: Session, st: Statement, ctx: ExecContext) -> Result:
+    """ALTER FUNCTION f[(types)] OWNER TO r, ALTER TYPE t OWNER TO r (functions and types of this database)."""
+    from orbitdb.sql.ddl.commands import DDL
+
+    notices: list[Notice] = []
+    cur = Cursor(tokenize(st.text, st.offset, notices))
+    cur.expect("alter")
+    word = cur.next().value
+    kind = "type" if word in ("type", "domain") else "function"
+    cur.i -= 1
+    target_kind, names = _targets(cur)
+    cur.expect("owner", "to")
+    role = _grantee(session, cur)
+    if role == "":
+        raise SqlError("42704", 'role "public" does not exist')
+    cur.expect_end()
+    d = DDL(session, ctx)
+    for obj in _objects(session, d, target_kind if target_kind != "table" else kind, names):
+        noun = "type" if kind == "type" else ("procedure" if getattr(obj, "kind", "f") == "p" else "function")
+        session.check_owner(obj.owner, noun, obj.name)
+        session.check_member(role)
+        d.lock_object(obj.oid)
+        fresh = d.cat.objects.get(obj.oid)
+        if fresh is not None:
+            fresh.owner = role
+            d.cat.put(fresh)
+    return Result(f"ALTER {'TYPE' if word == 'type' else 'DOMAIN' if word == 'domain' else word.upper()}")
