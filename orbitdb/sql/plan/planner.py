@@ -46,8 +46,8 @@ from orbitdb.sql.expr.funccall import AGGREGATES, _ensure_library, call_by_name,
 from orbitdb.sql.expr.scope import Scope, ScopeColumn
 from orbitdb.sql.expr.window import WindowCollector
 from orbitdb.sql.parse.parser import parse_one
-from orbitdb.sql.plan.permissions import PermissionSet
 from orbitdb.sql.plan.partition_bounds import Bound, load_bound
+from orbitdb.sql.plan.permissions import PermissionSet
 from orbitdb.sql.types import SqlType
 from orbitdb.sql.types.casts import ASSIGNMENT
 from orbitdb.sql.types.limits import INT4_MAX

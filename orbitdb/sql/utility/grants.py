@@ -252,7 +252,23 @@ def _grantee(session: Session, cur: Cursor) -> str:
     return token.value
 
 
-def _objects(session: Session, d: Any, kind: str, names: list[Any]) -> list[Any]:
+def _builtin(kind: str, name: str) -> bool:
+    if kind == "function":
+        import orbitdb.sql.functions  # noqa: F401  (registers the library)
+        from orbitdb.sql.functions.registry import FUNCTIONS
+        from orbitdb.sql.pgcatalog.lookup import proc_oid
+
+        return name in FUNCTIONS or proc_oid(name) is not None
+    from orbitdb.sql import types as T
+
+    try:
+        T.parse_type_name(name)
+    except SqlError:
+        return False
+    return True
+
+
+def _objects(session: Session, d: Any, kind: str, names: list[Any], statement: str = "GRANT") -> list[Any]:
     cat = d.cat
     out: list[Any] = []
     if kind.startswith("all "):
@@ -287,6 +303,9 @@ def _objects(session: Session, d: Any, kind: str, names: list[Any]) -> list[Any]
                 found = _function(cat, sch, parts[-1], args)
             if found is not None:
                 break
+        if found is None and kind in ("function", "type") and _builtin(kind, parts[-1]):
+            raise SqlError("0A000", f"{statement} of a built-in {kind} is not supported",
+                           detail=f"{parts[-1]}{'()' if kind == 'function' else ''} is built into orbitdb.")
         if found is None:
             out_name = ".".join(parts)
             if kind in ("table", "sequence"):
@@ -550,7 +569,8 @@ def alter_owner_statement(session: Session, st: Statement, ctx: ExecContext) -> 
         raise SqlError("42704", 'role "public" does not exist')
     cur.expect_end()
     d = DDL(session, ctx)
-    for obj in _objects(session, d, target_kind if target_kind != "table" else kind, names):
+    for obj in _objects(session, d, target_kind if target_kind != "table" else kind, names,
+                        f"ALTER {word.upper()}"):
         noun = "type" if kind == "type" else ("procedure" if getattr(obj, "kind", "f") == "p" else "function")
         session.check_owner(obj.owner, noun, obj.name)
         session.check_member(role)
