@@ -147,3 +147,14 @@ def test_pg_dump_with_grants_loads_and_keeps_them(start_server, tmp_path):
     cur.execute("SELECT nspacl::text FROM pg_namespace WHERE nspname = 'public'")
     assert cur.fetchall() == [("{pg_database_owner=UC/pg_database_owner}",)]
     conn.close()
+
+
+def test_role_settings_apply_at_login(start_server, tmp_path):
+    server = start_server(["--config", str(_config(tmp_path))])
+    _admin(server, "CREATE ROLE tuned LOGIN PASSWORD 't'", "ALTER ROLE tuned SET work_mem = '8MB'",
+           "ALTER ROLE tuned SET search_path = app, public")
+    conn = _connect(server, "tuned", "t")
+    cur = conn.cursor()
+    cur.execute("SELECT current_setting('work_mem'), current_setting('search_path')")
+    assert cur.fetchall() == [("8MB", "app, public")]
+    conn.close()

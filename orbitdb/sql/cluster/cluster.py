@@ -155,6 +155,14 @@ class Cluster:
             session = db.session(user, entry.name, application_name)
         session.settings["lc_collate"] = entry.collate
         session.settings["lc_ctype"] = entry.ctype
+        role = self.roles.get(user)
+        for item in role.config if role is not None else []:  # ALTER ROLE ... SET: the role's defaults
+            name, _, value = item.partition("=")
+            try:
+                session.set_setting(name, value)
+            except SqlError as exc:
+                log.warning('role "%s": setting %s not applied: %s', user, name, exc)
+        session.changed.clear()  # the startup's ParameterStatus messages report them
         return session
 
     def role_names(self) -> set[str]:
