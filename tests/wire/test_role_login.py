@@ -43,6 +43,8 @@ def test_created_role_logs_in_and_is_held_to_its_grants(start_server, tmp_path):
     cur = conn.cursor()
     cur.execute("SELECT current_user, session_user, id, amount FROM ledger")
     assert cur.fetchall() == [("clerk", "clerk", 1, 10)]
+    assert conn.get_parameter_status("is_superuser") == "off"
+    assert conn.get_parameter_status("session_authorization") == "clerk"
     with pytest.raises(psycopg2.Error) as info:
         cur.execute("SELECT note FROM ledger")
     assert info.value.pgcode == "42501" and "permission denied for table ledger" in str(info.value)

@@ -156,6 +156,8 @@ class Cluster:
         session.settings["lc_collate"] = entry.collate
         session.settings["lc_ctype"] = entry.ctype
         role = self.roles.get(user)
+        if role is not None and not role.superuser:
+            session.settings["is_superuser"] = "off"  # reported to the client at startup
         for item in role.config if role is not None else []:  # ALTER ROLE ... SET: the role's defaults
             name, _, value = item.partition("=")
             try:

@@ -284,3 +284,28 @@ for _a in (TEXT, OID):
         register("pg_has_role", [_a, _b, TEXT], BOOL, needs_ctx=True)(_has_role)
 
 __all__ = ["oids"]
+
+
+@register("aclexplode", [T.array_of(T.ACLITEM)], T.RECORD, set_returning=True, needs_ctx=True)
+def aclexplode(ctx: Any, acl: list[str]) -> Any:
+    """One row per privilege of each item: (grantor, grantee, privilege_type, is_grantable), roles
+    as oids (0 for PUBLIC)."""
+    from orbitdb.sql.pgcatalog import aclitems
+
+    env = _env(ctx)
+    for text in acl or []:
+        if text is None:
+            continue
+        try:
+            item = aclitems.parse_item(str(text))
+        except ValueError as exc:
+            raise SqlError("22P02", f'invalid input syntax for type aclitem: "{text}"', detail=str(exc)) from None
+        grantor = env.role_oid(item.grantor) if item.grantor else 0
+        grantee = env.role_oid(item.grantee) if item.grantee else 0
+        for letter in aclitems.LETTERS:
+            if letter in item.privileges:
+                yield grantor, grantee, aclitems.LETTER_PRIVILEGE[letter], letter in item.grantable
+
+
+aclexplode.columns = [("grantor", OID), ("grantee", OID), ("privilege_type", TEXT),  # type: ignore[attr-defined]
+                      ("is_grantable", BOOL)]

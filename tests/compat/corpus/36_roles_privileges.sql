@@ -64,6 +64,8 @@ GRANT FROBNICATE ON r36.items TO r36_reader; -- error 42601
 SELECT relname, relacl::text FROM pg_class WHERE relnamespace = 'r36'::regnamespace ORDER BY 1;
 SELECT attname, attacl::text FROM pg_attribute WHERE attrelid = 'r36.items'::regclass AND attnum > 0 ORDER BY attnum;
 SELECT nspname, nspacl::text FROM pg_namespace WHERE nspname = 'r36';
+SELECT a.grantor::regrole::text, a.grantee::regrole::text, a.privilege_type, a.is_grantable
+FROM pg_class c, aclexplode(c.relacl) a WHERE c.oid = 'r36.items'::regclass ORDER BY 2, 3;
 SELECT grantor, grantee, table_name, privilege_type, is_grantable FROM information_schema.table_privileges
 WHERE table_schema = 'r36' ORDER BY table_name, grantee, privilege_type;
 SELECT has_table_privilege('r36_reader', 'r36.items', 'SELECT'), has_table_privilege('r36_writer', 'r36.items', 'INSERT'),
