@@ -21,6 +21,7 @@ class Required:
     updated: set[int] = field(default_factory=set)
     schema: str | None = None  # a schema whose USAGE is needed (oid is 0 then)
     superuser_only: str | None = None  # a system catalog only superusers read ("table pg_authid")
+    routine: bool = False  # oid is a user function compiled into the plan (inlined): EXECUTE on it
 
 
 Key = tuple[int, "str | None"]
@@ -49,6 +50,12 @@ class PermissionSet:
         key = (-1, self.check_as, what)
         if key not in self.entries:
             self.entries[key] = Required(-1, self.check_as, superuser_only=what)
+
+    def routine(self, oid: int) -> None:
+        """A user function inlined into the plan: its EXECUTE is checked at each run, as a call's is."""
+        key = (oid, self.check_as, "routine")
+        if key not in self.entries:
+            self.entries[key] = Required(oid, self.check_as, routine=True)
 
     def frozen(self) -> tuple[Required, ...]:
         return tuple(self.entries.values())

@@ -5,6 +5,7 @@ wire server are both thin faces of this class."""
 
 from __future__ import annotations
 
+import contextlib
 import datetime
 import decimal
 import logging
@@ -222,6 +223,21 @@ class Session:
         from orbitdb.sql.utility.authorization import check_object
 
         check_object(self, kind, obj, letters)
+
+    @contextlib.contextmanager
+    def running_routine(self, func: Any) -> Iterator[None]:
+        """Around a call of a user function or procedure: EXECUTE on it is needed (42501 "permission
+        denied for function f"), and a SECURITY DEFINER one runs as its owner."""
+        self.check_privilege("f", func, "X")
+        if not getattr(func, "security_definer", False) or self.user == func.owner:
+            yield
+            return
+        caller = self.user
+        self.user = func.owner
+        try:
+            yield
+        finally:
+            self.user = caller
 
     def check_privilege_of(self, role: str, kind: str, obj: Any, letters: str) -> None:
         """check_privilege for another role than the current one (ALTER ... OWNER TO checks the new owner)."""

@@ -173,7 +173,8 @@ def check_object(session: Session, kind: str, obj: Any, letters: str, role: str 
         return
     have = held(session, role, acl_of(obj), kind, obj.owner)
     if not any(c in have for c in letters):
-        raise SqlError("42501", f"permission denied for {A.KIND_NOUN[kind]} {obj.name}")
+        noun = "procedure" if kind == "f" and getattr(obj, "kind", "f") == "p" else A.KIND_NOUN[kind]
+        raise SqlError("42501", f"permission denied for {noun} {obj.name}")
 
 
 def check_permissions(session: Session, required: tuple[Required, ...]) -> None:
@@ -194,6 +195,9 @@ def check_permissions(session: Session, required: tuple[Required, ...]) -> None:
         table = cat.objects.get(req.oid)
         if table is None:
             continue  # a temporary table (the session's own)
+        if req.routine:
+            check_object(session, "f", table, "X", role)
+            continue
         _check_relation(session, table, req, role)
 
 
