@@ -135,7 +135,8 @@ class DDL:
         self.txn.refresh_catalog()
 
     def find_table(self, node: exp.Table, missing_ok: bool = False, kind: str | None = "r",
-                   mode: int = ACCESS_EXCLUSIVE, modify: bool = True) -> TableDef | None:
+                   mode: int = ACCESS_EXCLUSIVE, modify: bool = True, must_own: bool = True) -> TableDef | None:
+        """The table a DDL statement names, locked; only its owner may change it (must_own)."""
         name = ident(node.this)
         t = self._lookup_table(node)
         while t is not None:
@@ -152,7 +153,15 @@ class DDL:
         if t is None and not missing_ok:
             raise SqlError("42P01", f'relation "{name}" does not exist' if kind != "v" else
                            f'view "{name}" does not exist')
+        if t is not None and must_own:
+            self.s.check_owner(t.owner, "view" if t.kind == "v" else "table", t.name)
         return t
+
+    def check_create_in(self, schema: str) -> None:
+        """CREATE on the schema a new object goes in (42501 "permission denied for schema s")."""
+        sch = self.cat.schema(schema)
+        if sch is not None and not is_temp_oid(sch.oid):
+            self.s.check_privilege("n", sch, "C")
 
     def check_new_name(self, schema: str, name: str) -> None:
         self.claim_name(schema, name)
@@ -182,6 +191,8 @@ class DDL:
         table_node = target.this if isinstance(target, exp.Schema) else target
         temp, on_commit = _temporary(node, table_node)
         schema = self.temp_schema() if temp else self.schema_of(table_node)
+        if not temp:
+            self.check_create_in(schema)
         name = ident(table_node.this)
         self.claim_name(schema, name)
         if self.cat.relation_oid(schema, name) is not None:
@@ -218,7 +229,7 @@ class DDL:
         """LIKE source [INCLUDING | EXCLUDING option ...]: the columns with their NOT NULL, and what
         the options include; an option that would copy what orbitdb cannot (indexes, identity) is
         refused rather than skipped."""
-        src = self.find_table(el.this, kind=None, mode=ACCESS_SHARE, modify=False)
+        src = self.find_table(el.this, kind=None, mode=ACCESS_SHARE, modify=False, must_own=False)
         assert src is not None
         included: set[str] = set()
         for opt in el.expressions:
@@ -413,7 +424,9 @@ class DDL:
         if pname == t.name and not tnode.args.get("db"):
             parent = t
         else:
-            parent = self.find_table(tnode, mode=SHARE_ROW_EXCLUSIVE, modify=False)
+            parent = self.find_table(tnode, mode=SHARE_ROW_EXCLUSIVE, modify=False, must_own=False)
+            if parent is not None:
+                self.s.check_privilege("r", parent, "x")
         assert parent is not None
         if is_temp_oid(parent.oid) != is_temp_oid(t.oid):
             kind = "temporary" if is_temp_oid(t.oid) else "permanent"
@@ -545,6 +558,7 @@ class DDL:
                     continue
                 raise SqlError("42704", f'index "{name}" does not exist')
             t, ix = found
+            self.s.check_owner(t.owner, "index", ix.name)
             con = next((c for c in t.constraints if c.index == ix.oid), None)
             if con is not None:
                 raise SqlError("2BP01", f'cannot drop index {name} because constraint {con.name} on table {t.name} '
@@ -610,6 +624,7 @@ class DDL:
                         self.notice(f'sequence "{name}" does not exist, skipping')
                         continue
                     raise SqlError("42P01", f'sequence "{name}" does not exist')
+                self.s.check_owner(seq.owner, "sequence", seq.name)
                 users = [(t, c) for t in self.cat.tables() for c in t.columns
                          if c.default and f"'{name}'" in c.default or (c.default and f".{name}'" in c.default)]
                 if users and not cascade:
@@ -634,6 +649,7 @@ class DDL:
                         self.notice(f'schema "{name}" does not exist, skipping')
                         continue
                     raise SqlError("3F000", f'schema "{name}" does not exist')
+                self.s.check_owner(sch.owner, "schema", sch.name)
                 members = [o for o in self.cat.objects.values() if getattr(o, "schema", None) == name]
                 if members and not cascade:
                     raise SqlError("2BP01", f"cannot drop schema {name} because other objects depend on it",
@@ -1040,6 +1056,7 @@ class DDL:
     def create_sequence(self, node: exp.Create) -> Result:
         tn = node.this
         schema = self.schema_of(tn)
+        self.check_create_in(schema)
         name = ident(tn.this)
         if self.cat.relation_oid(schema, name) is not None:
             if node.args.get("exists"):
@@ -1115,6 +1132,7 @@ class DDL:
                 self.notice(f'relation "{name}" does not exist, skipping')
                 return Result("ALTER SEQUENCE")
             raise SqlError("42P01", f'relation "{name}" does not exist')
+        self.s.check_owner(seq.owner, "sequence", seq.name)
         rest = m.group("rest")
         m_rename = re.match(r"\s*RENAME\s+TO\s+(?P<new>\"(?:[^\"]|\"\")*\"|\w+)\s*$", rest, re.IGNORECASE)
         if m_rename:
@@ -1203,6 +1221,7 @@ class DDL:
         sch = self.cat.schema(old)
         if sch is None:
             raise SqlError("3F000", f'schema "{old}" does not exist')
+        self.s.check_owner(sch.owner, "schema", sch.name)
         if self.cat.schema(new) is not None:
             raise SqlError("42P06", f'schema "{new}" already exists')
         if new.startswith("pg_"):
@@ -1239,6 +1258,8 @@ class DDL:
         tn = target.this if isinstance(target, exp.Schema) else target
         temp, _ = _temporary(node, tn)
         schema = self.temp_schema() if temp else self.schema_of(tn)
+        if not temp:
+            self.check_create_in(schema)
         name = ident(tn.this)
         query = node.args["expression"]
         names = [ident(c) if isinstance(c, exp.Identifier) else ident(c.this) for c in target.expressions] \
@@ -1302,7 +1323,10 @@ class DDL:
 
     # ---- truncate ----
     def truncate(self, node: exp.TruncateTable) -> Result:
-        tables = [self.find_table(t) for t in node.expressions]
+        tables = [self.find_table(t, must_own=False) for t in node.expressions]
+        for t in tables:
+            if t is not None:
+                self.s.check_privilege("r", t, "D")
         cascade = (node.args.get("option") or "").upper() == "CASCADE" if isinstance(node.args.get("option"), str) \
             else str(node.args.get("option") or "").upper() == "CASCADE"
         oids = {t.oid for t in tables if t is not None}
@@ -1467,6 +1491,14 @@ class DDL:
                 raise SqlError("42809", f'"{parts[-1]}" is not a sequence')
         if regrole_in(self.s, role_name) is None:
             raise SqlError("42704", f'role "{role_name}" does not exist')
+        if obj is not None:
+            noun = ("schema" if isinstance(obj, SchemaDef) else "sequence" if isinstance(obj, SequenceDef)
+                    else "view" if obj.kind == "v" else "table")
+            self.s.check_owner(obj.owner, noun, obj.name)
+            self.s.check_member(role_name)
+            schema_of_obj = self.cat.schema(obj.schema) if not isinstance(obj, SchemaDef) else None
+            if schema_of_obj is not None and not self.s.role_is_superuser(self.s.user):
+                self.s.check_privilege_of(role_name, "n", schema_of_obj, "C")  # the new owner could create it
         if obj is not None:
             self.lock_object(obj.oid, None if isinstance(obj, SchemaDef) else ACCESS_EXCLUSIVE)
             obj = self.cat.objects.get(obj.oid)  # type: ignore[assignment]
@@ -1688,6 +1720,7 @@ def select_into(s: Session, node: exp.Select, rt: Runtime) -> Any:
         def __init__(self) -> None:
             self.rt = rt
             self.relation_locks = compiled_query.relation_locks
+            self.permissions = compiled_query.permissions
 
         def run(self, ctx: ExecContext) -> Result:
             done = DDL(s, ctx).create_table(create, compiled_query)

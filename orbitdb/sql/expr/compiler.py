@@ -136,6 +136,7 @@ class Compiler:
                 raise SqlError("42703", f"column {rel}.{name} does not exist")
             raise SqlError("42703", f'column "{name}" does not exist')
         level, idx, t = hit
+        self._note_read(level, idx)
         if self.agg is not None and level == self.scope.level:
             return self.agg.column_ref(self, node, idx, t, name)
         if level == self.scope.level:
@@ -149,6 +150,16 @@ class Compiler:
             return rt.ctx.outer[lvl][idx]
 
         return E(outer, t, name=name)
+
+    def _note_read(self, level: int, idx: int) -> None:
+        """A table column read needs SELECT on it (or on its table) when the statement runs."""
+        scope: Scope | None = self.scope
+        while scope is not None and scope.level != level:
+            scope = scope.parent
+        if scope is not None:
+            col = scope.columns[idx]
+            if col.perm is not None and col.attnum:
+                col.perm.read.add(col.attnum)
 
     def _parameter(self, node: exp.Expression) -> E:
         if isinstance(node, exp.Parameter):

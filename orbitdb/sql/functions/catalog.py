@@ -557,38 +557,7 @@ def pg_size_bytes(text: str) -> int:
     return int(Decimal(m.group(1)) * _SIZE_UNITS[unit])
 
 
-# ---------------------------------------------------------------- privileges (no privilege system: all granted)
-
-
-def _true(*_args: Any) -> bool:
-    return True
-
-
-# User and object names are taken as text (registered before the oid forms, so that a quoted literal
-# resolves to the name form, as PostgreSQL resolves it).
-for _name, _objs in (("has_table_privilege", (TEXT, OID)), ("has_sequence_privilege", (TEXT, OID)),
-                     ("has_any_column_privilege", (TEXT, OID)), ("has_schema_privilege", (TEXT, OID)),
-                     ("has_database_privilege", (TEXT, OID)), ("has_function_privilege", (TEXT, OID)),
-                     ("has_type_privilege", (TEXT, OID)), ("has_tablespace_privilege", (TEXT, OID)),
-                     ("has_language_privilege", (TEXT, OID)), ("has_foreign_data_wrapper_privilege", (TEXT, OID)),
-                     ("has_server_privilege", (TEXT, OID)), ("has_parameter_privilege", (TEXT,))):
-    for _obj in _objs:
-        register(_name, [_obj, TEXT], BOOL)(_true)
-    for _user in (TEXT, OID):
-        for _obj in _objs:
-            register(_name, [_user, _obj, TEXT], BOOL)(_true)
-
-for _user in (None, TEXT, OID):
-    for _obj in (TEXT, OID):
-        for _col in (TEXT, T.INT2):
-            register("has_column_privilege", ([_user] if _user else []) + [_obj, _col, TEXT], BOOL)(_true)
-
-for _a in (TEXT, OID):
-    register("pg_has_role", [_a, TEXT], BOOL)(_true)
-for _a in (TEXT, OID):
-    for _b in (TEXT, OID):
-        register("pg_has_role", [_a, _b, TEXT], BOOL)(_true)
-
+from orbitdb.sql.functions import privileges as _privileges  # noqa: F401  (has_*_privilege, pg_has_role)
 
 # ---------------------------------------------------------------- encodings
 

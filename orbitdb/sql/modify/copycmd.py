@@ -500,6 +500,18 @@ def copy_statement(s: Session, st: Statement, ctx: ExecContext) -> CopyIn | Copy
     else:
         cols = list(names)
     idx = [names.index(c) for c in cols]
+    if target not in ("STDIN", "STDOUT"):
+        s.require_superuser(f"must be superuser or have privileges of the pg_{'read' if direction == 'FROM' else 'write'}"
+                            f"_server_files role to COPY {'from' if direction == 'FROM' else 'to'} a file",
+                            hint="Anyone can COPY to stdout or from stdin. psql's \\copy command also works for "
+                            "anyone.")
+    required = planner.permissions.relation(table.oid)
+    if direction == "FROM":
+        required.letters.add("a")
+        required.inserted.update(i + 1 for i in idx)
+    else:
+        required.read.update(i + 1 for i in idx)
+    s.check_permissions(planner.permissions.frozen())
     if direction == "FROM":
         if target != "STDIN":
             raise SqlError("42501", "COPY from a file is not supported; use COPY FROM STDIN (psql \\copy)")

@@ -95,6 +95,9 @@ class CompiledInsert(Compiled):
         else:
             cols = list(names)
         self.target_idx = [names.index(c) for c in cols]
+        required = planner.permissions.relation(table.oid)
+        required.letters.add("a")
+        required.inserted.update(i + 1 for i in self.target_idx)
         types = self.writer.types
         src = node.args.get("expression")
         self.source_rows: list[list[Fn | None]] | None = None
@@ -143,6 +146,8 @@ class CompiledInsert(Compiled):
                                            names[self.target_idx[j]]) for j, c in enumerate(out.columns)]
             self.target_idx = self.target_idx[: len(out.columns)]
         scope = table_scope(table, alias)
+        for col in scope.columns:
+            col.perm = required  # RETURNING reads them: SELECT on each
         self.returning = _returning(planner, node, scope, rt)
         self.columns = self.returning[1] if self.returning else None
         self.conflict = node.args.get("conflict")
@@ -274,11 +279,16 @@ class CompiledInsert(Compiled):
             # rows: existing row columns (alias) + ctid + EXCLUDED columns
             scope = table_scope(table, alias)
             excl = table_scope(table, "excluded")
+            required = planner.permissions.relation(table.oid)
+            for col in scope.columns:
+                col.perm = required
             scope.columns.extend(excl.columns)
             scope.rels.add("excluded")
             comp = Compiler(planner, scope, rt, where="ON CONFLICT DO UPDATE")
             self.do_update = _compile_set(comp, c.args.get("expressions") or [], self.writer, table)
             self.update_cols = frozenset(self.writer.names[ci] for ci, _ in self.do_update)
+            required.letters.add("w")
+            required.updated.update(ci + 1 for ci, _ in self.do_update)
             self.update_touches_keys = any(ci in self.writer.key_cols for ci, _ in self.do_update)
             where = c.args.get("where")
             if where is not None:
@@ -498,7 +508,12 @@ class CompiledModify(Compiled):
         where = node.args.get("where")
         conjuncts = split_and(where.this) if where is not None else []
         joins = [exp.Join(this=o) for o in others]
+        target_required = planner.permissions.relation(table.oid)
+        was_scanned = target_required.scan
         plan, rest = planner._plan_from(target_node, joins, scope, ctes, conjuncts)
+        # the target's own scan reads nothing by itself: only the columns WHERE, SET and RETURNING use
+        target_required.scan = was_scanned
+        target_required.letters.add("w" if self.is_update else "d")
         comp = Compiler(planner, scope, rt, where="WHERE")
         self.width = len(table.columns)
         for cj in rest:
@@ -510,6 +525,7 @@ class CompiledModify(Compiled):
         self.set: list[tuple[int, Fn]] = []
         if self.is_update:
             self.set = _compile_set(comp, node.expressions, self.writer, table)
+            target_required.updated.update(ci + 1 for ci, _ in self.set)
         self.set_cols = frozenset(self.writer.names[ci] for ci, _ in self.set) if self.is_update else None
         self.key_targets = sorted({ci for ci, _ in self.set} & self.writer.key_cols)
         self.returning = _returning(planner, node, scope, rt)

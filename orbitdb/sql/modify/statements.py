@@ -35,6 +35,7 @@ def compile_node(session: Session, node: exp.Expression, rt: Runtime, freeze_sta
     planner.freeze_stars = freeze_stars
     compiled = _compile_with(planner, node, rt)
     compiled.relation_locks = tuple(planner.relation_locks.items())
+    compiled.permissions = planner.permissions.frozen()
     return compiled
 
 
@@ -43,6 +44,7 @@ def compile_insert_overriding(session: Session, node: exp.Expression, rt: Runtim
     planner = Planner(session, session.catalog(), rt)
     compiled = compile_dml(planner, node, rt, overriding=overriding)
     compiled.relation_locks = tuple(planner.relation_locks.items())
+    compiled.permissions = planner.permissions.frozen()
     return compiled
 
 

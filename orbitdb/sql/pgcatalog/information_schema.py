@@ -10,6 +10,7 @@ from collections.abc import Iterator
 from typing import Any
 
 from orbitdb.sql import types as T
+from orbitdb.sql.pgcatalog import aclitems
 from orbitdb.sql.pgcatalog import builtin_data as B
 from orbitdb.sql.pgcatalog import model as M
 from orbitdb.sql.pgcatalog.base import Env, Row, RowMaker, producer
@@ -350,12 +351,34 @@ def _applicable_roles(env: Env, make: RowMaker) -> Iterator[Row]:
 _TABLE_PRIVILEGES = ("INSERT", "SELECT", "UPDATE", "DELETE", "TRUNCATE", "REFERENCES", "TRIGGER")
 
 
+def _visible_to(env: Env) -> Any:
+    """The filter of PostgreSQL's privilege views: grants the current role holds the privileges
+    of the grantor or grantee of, and those to PUBLIC."""
+    role_in = getattr(env.session, "role_in", None)
+    user = env.user
+
+    def visible(grantor: str, grantee: str) -> bool:
+        if grantee == "" or not callable(role_in):
+            return True
+        return bool(role_in(user, grantor, True) or role_in(user, grantee, True))
+
+    return visible
+
+
 def _table_privileges(env: Env, make: RowMaker) -> Iterator[Row]:
+    visible = _visible_to(env)
     for t in env.tables:
-        for p in _TABLE_PRIVILEGES:
-            yield make(grantor=t.owner, grantee=t.owner, table_catalog=env.database, table_schema=t.schema,
-                       table_name=t.name, privilege_type=p, is_grantable="YES",
-                       with_hierarchy=_yes(p == "SELECT"))
+        for item in aclitems.items_of(t.acl, "r", t.owner):
+            if not visible(item.grantor, item.grantee):
+                continue
+            for letter in aclitems.LETTERS:
+                if letter not in item.privileges:
+                    continue
+                p = aclitems.LETTER_PRIVILEGE[letter]
+                yield make(grantor=item.grantor, grantee=item.grantee or "PUBLIC", table_catalog=env.database,
+                           table_schema=t.schema, table_name=t.name, privilege_type=p,
+                           is_grantable=_yes(letter in item.grantable or item.grantee == t.owner),
+                           with_hierarchy=_yes(p == "SELECT"))
 
 
 producer(IS, "table_privileges")(_table_privileges)

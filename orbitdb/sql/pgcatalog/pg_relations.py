@@ -31,7 +31,8 @@ def _pg_namespace(env: Env, make: RowMaker) -> Iterator[Row]:
                nspacl=list(_CATALOG_ACL))
     for s in env.schemas:
         yield make(oid=s.oid, nspname=s.name, nspowner=env.role_oid(s.owner),
-                   nspacl=list(_PUBLIC_ACL) if s.oid == oids.PUBLIC_NAMESPACE else None)
+                   nspacl=s.acl if s.acl is not None else (list(_PUBLIC_ACL) if s.oid == oids.PUBLIC_NAMESPACE
+                                                           else None))
     yield make(oid=oids.INFORMATION_SCHEMA_NAMESPACE, nspname="information_schema",
                nspowner=oids.BOOTSTRAP_SUPERUSER, nspacl=list(_CATALOG_ACL))
 
@@ -69,7 +70,7 @@ def _pg_class(env: Env, make: RowMaker) -> Iterator[Row]:
             if t.kind == "v":
                 yield make(oid=t.oid, relname=t.name, relnamespace=nsp, reltype=oids.rowtype_oid(t.oid),
                            relowner=owner, relkind="v", relnatts=len(t.view_columns or t.columns),
-                           relhasrules=True, relpersistence=_persistence(t.oid))
+                           relhasrules=True, relpersistence=_persistence(t.oid), relacl=t.acl)
             else:
                 partitioned = bool(t.partition_strategy)
                 yield make(oid=t.oid, relname=t.name, relnamespace=nsp, reltype=oids.rowtype_oid(t.oid),
@@ -79,7 +80,7 @@ def _pg_class(env: Env, make: RowMaker) -> Iterator[Row]:
                            relchecks=sum(1 for c in t.constraints if c.kind == "c"),
                            relhastriggers=t.oid in fk_tables or bool(t.triggers), relreplident="d", relpersistence=_persistence(t.oid),
                            relhassubclass=t.oid in parents, relispartition=t.partition_of is not None,
-                           relpartbound=t.partition_bound)
+                           relpartbound=t.partition_bound, relacl=t.acl)
         elif kind == "index":
             t, ix = obj
             yield make(oid=ix.oid, relname=ix.name, relnamespace=env.nsp(t.schema), relowner=env.role_oid(t.owner),
@@ -90,7 +91,7 @@ def _pg_class(env: Env, make: RowMaker) -> Iterator[Row]:
             s: SequenceDef = obj
             yield make(oid=s.oid, relname=s.name, relnamespace=env.nsp(s.schema), relowner=env.role_oid(s.owner),
                        relfilenode=s.oid, relpages=1, reltuples=1.0, relkind="S", relnatts=3,
-                       relpersistence=_persistence(s.oid))
+                       relpersistence=_persistence(s.oid), relacl=s.acl)
 
 
 def _persistence(oid: int) -> str:
@@ -173,7 +174,7 @@ def _pg_attribute(env: Env, make: RowMaker) -> Iterator[Row]:
             for i, c in enumerate(t.columns):
                 yield attribute(make, t.oid, c.name, M.column_type(c), i + 1, attnotnull=c.not_null,
                                 atthasdef=M.has_default(c), attidentity=c.identity or "",
-                                atthasmissing=c.missing is not None)
+                                atthasmissing=c.missing is not None, attacl=c.acl)
         elif kind == "index":
             t, ix = obj
             for i, name in enumerate(ix.columns):

@@ -49,6 +49,7 @@ from orbitdb.sql.expr.scope import Scope, ScopeColumn
 from orbitdb.sql.expr.window import WindowCollector
 from orbitdb.sql.parse.parser import parse_one
 from orbitdb.sql.plan.partition_bounds import Bound, load_bound
+from orbitdb.sql.plan.permissions import PermissionSet
 from orbitdb.sql.types import SqlType
 from orbitdb.sql.types.casts import ASSIGNMENT
 from orbitdb.sql.types.limits import INT4_MAX
@@ -106,6 +107,10 @@ def row_key_fn(types: list[SqlType]) -> Callable[[Row], Any]:
     return key
 
 
+# catalogs PostgreSQL lets only superusers read (they hold password verifiers)
+_SUPERUSER_CATALOGS = {"pg_authid": "table pg_authid", "pg_shadow": "view pg_shadow"}
+
+
 class Planner:
     def __init__(self, session: Session, catalog: Catalog, rt: Runtime) -> None:
         self.session = session
@@ -114,6 +119,7 @@ class Planner:
         self.tables_used: set[int] = set()
         self.scans: list[TableScan] = []  # every table scan of the statement
         self.relation_locks: dict[int, int] = {}  # oid -> mask of the lock modes a run takes
+        self.permissions = PermissionSet()  # what a run needs the current role to hold
         # CREATE VIEW: write each * out as the columns it stands for, as PostgreSQL stores a view
         self.freeze_stars = False
 
@@ -1117,6 +1123,8 @@ class Planner:
             if sysrel is None and schema is None and name.startswith("pg_"):
                 table = self.lookup_table(schema, name)
             if sysrel is not None:
+                if name in _SUPERUSER_CATALOGS:
+                    self.permissions.superuser_only(_SUPERUSER_CATALOGS[name])
                 cols = [ScopeColumn(rel, col_aliases[i] if i < len(col_aliases) else n, t)
                         for i, (n, t) in enumerate(sysrel.columns)]
                 hidden = list(getattr(sysrel, "hidden_columns", []) or [])
@@ -1132,6 +1140,8 @@ class Planner:
         if table is None:
             qual = f"{schema}.{name}" if schema else name
             raise SqlError("42P01", f'relation "{qual}" does not exist')
+        required = self.permissions.relation(table.oid)
+        required.scan = True
         if table.kind == "v":
             return self._view_source(table, rel, col_aliases, scope)
         self.tables_used.add(table.oid)
@@ -1145,7 +1155,7 @@ class Planner:
         cols = []
         for i, c in enumerate(table.columns):
             cols.append(ScopeColumn(rel, col_aliases[i] if i < len(col_aliases) else c.name,
-                                    T.parse_type_name(c.type), table_oid=table.oid, attnum=i + 1))
+                                    T.parse_type_name(c.type), table_oid=table.oid, attnum=i + 1, perm=required))
         cols.append(ScopeColumn(rel, "ctid", T.BYTEA, hidden=True, table_oid=table.oid))
         scope.pk_columns[rel] = list(table.primary_key)  # type: ignore[attr-defined]
         scan = TableScan(cols, access, self.rt, rel)
@@ -1171,8 +1181,10 @@ class Planner:
             cols.append(ScopeColumn(rel, "ctid", T.BYTEA, hidden=True, table_oid=t.oid))
             parts.append((TableScan(cols, TableAccess(t), self.rt, rel), positions, t.oid))
             bounds.append(self._bounds_up_to(t, table))
+        # the parent's privileges cover its children's rows, as in PostgreSQL
+        required = self.permissions.relation(table.oid)
         cols = [ScopeColumn(rel, col_aliases[i] if i < len(col_aliases) else c.name, T.parse_type_name(c.type),
-                            table_oid=table.oid, attnum=i + 1) for i, c in enumerate(table.columns)]
+                            table_oid=table.oid, attnum=i + 1, perm=required) for i, c in enumerate(table.columns)]
         cols.append(ScopeColumn(rel, "ctid", T.BYTEA, hidden=True))
         cols.append(ScopeColumn(rel, "tableoid", T.OID, hidden=True))
         plan = Append(cols, parts, table.name)
@@ -1216,7 +1228,12 @@ class Planner:
     def _view_source(self, table: TableDef, rel: str, col_aliases: list[str],
                      scope: Scope) -> tuple[Plan, list[ScopeColumn], str | None]:
         node = parse_one(table.view_sql or "")
-        out = self.plan_query(node, None, {})
+        outer_role = self.permissions.check_as
+        self.permissions.check_as = table.owner  # a view reads its tables with its owner's privileges
+        try:
+            out = self.plan_query(node, None, {})
+        finally:
+            self.permissions.check_as = outer_role
         names = table.view_columns or [c.name for c in out.columns]
         # a view keeps the columns it was created with (a view stored before its stars were
         # written out may now expand to more: the ones added to its tables come last)
@@ -1229,10 +1246,14 @@ class Planner:
         if schema is not None:
             if schema in ("pg_catalog", "information_schema"):
                 return None
-            return self.catalog.table(self.session.resolve_schema(schema), name)
+            t = self.catalog.table(self.session.resolve_schema(schema), name)
+            if t is not None:
+                self.permissions.schema(t.schema)
+            return t
         for s in self.session.search_schemas():
             t = self.catalog.table(s, name)
             if t is not None:
+                self.permissions.schema(t.schema)
                 return t
         return None
 
