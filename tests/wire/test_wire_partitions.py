@@ -48,8 +48,8 @@ CHECKS = [
     "SELECT tableoid::regclass::text, * FROM readings ORDER BY id",
     "SELECT tableoid::regclass::text, * FROM sales ORDER BY id",
     "SELECT count(*) FROM dogs",
-    "SELECT relname, relkind::text, pg_get_expr(relpartbound, oid) FROM pg_class "
-    "WHERE relname LIKE 'readings%' OR relname LIKE 'sales%' ORDER BY 1",
+    ("SELECT relname, relkind::text, pg_get_expr(relpartbound, oid) FROM pg_class "
+    "WHERE relname LIKE 'readings%' OR relname LIKE 'sales%' ORDER BY 1"),
 ]
 
 
