@@ -386,10 +386,17 @@ def _compile_set(comp: Compiler, items: list[exp.Expression], w: TableWriter, ta
     for item in items:
         if not isinstance(item, exp.EQ):
             raise SqlError("42601", "syntax error in SET")
-        targets = item.this.expressions if isinstance(item.this, exp.Tuple) else [item.this]
-        values = item.expression
+        multi = isinstance(item.this, exp.Tuple) or isinstance(item.this, exp.Paren) and isinstance(
+            item.this.this, exp.Column)
         if isinstance(item.this, exp.Tuple):
-            if isinstance(values, exp.Tuple):
+            targets = list(item.this.expressions)
+        else:
+            targets = [item.this.this if isinstance(item.this, exp.Paren) else item.this]
+        values = item.expression
+        if multi:
+            if isinstance(values, exp.Paren) and isinstance(values.this, (exp.Subquery, exp.Select)):
+                values = values.this
+            if isinstance(values, exp.Tuple) or _is_row(values):
                 vals = list(values.expressions)
             elif isinstance(values, (exp.Subquery, exp.Select)):
                 body = values.this if isinstance(values, exp.Subquery) else values
@@ -409,7 +416,8 @@ def _compile_set(comp: Compiler, items: list[exp.Expression], w: TableWriter, ta
                 for k in range(len(targets)):
                     vals.append(_SubqueryColumn(one_row, k, sub_types[k]))
             else:
-                vals = [values]
+                raise SqlError("42601", "source for a multiple-column UPDATE item must be a sub-SELECT or "
+                               "ROW() expression")
             if len(vals) != len(targets):
                 raise SqlError("42601", "number of columns does not match number of values")
         else:
@@ -584,6 +592,10 @@ def compile_dml(planner: Planner, node: exp.Expression, rt: Runtime, overriding:
     if isinstance(node, exp.Insert):
         return CompiledInsert(planner, node, rt, ctes, overriding)
     return CompiledModify(planner, node, rt, ctes)
+
+
+def _is_row(node: exp.Expression) -> bool:
+    return isinstance(node, exp.Anonymous) and str(node.this).upper() == "ROW"
 
 
 class _SubqueryColumn:
