@@ -596,6 +596,51 @@ class Transaction:
         if self._view().objects.get(oid) is not self.catalog_base.objects.get(oid):
             raise SerializationFailure("could not serialize access due to concurrent update")
 
+    # -- the parts of one statement that must not see each other's writes (data-modifying WITH) --
+    def start_delta(self) -> tuple[str, int, int, None]:
+        """Starts recording this transaction's writes (an unnamed savepoint keeps the undo log)."""
+        mark = ("", len(self.undo), len(self.held_log), None)
+        self.savepoints.append(mark)
+        return mark
+
+    def take_delta(self, mark: tuple[str, int, int, None]) -> dict[bytes, tuple[Any, Any]]:
+        """Takes back the writes made since start_delta(mark), locks kept, and returns them as
+        key -> (the value before, the value written); _ABSENT stands for no write of ours."""
+        pos = mark[1]
+        delta: dict[bytes, tuple[Any, Any]] = {}
+        for key, old in self.undo[pos:]:
+            if key not in delta:
+                delta[key] = (old, None)
+        for key, (old, _) in delta.items():
+            delta[key] = (old, self.writes.get(key, _ABSENT))
+            if old is _ABSENT:
+                self.writes.pop(key, None)  # type: ignore[union-attr]
+            else:
+                self.writes[key] = old  # type: ignore[index]
+        del self.undo[pos:]
+        self.end_delta(mark)
+        return delta
+
+    def end_delta(self, mark: tuple[str, int, int, None]) -> None:
+        for i in range(len(self.savepoints) - 1, -1, -1):
+            if self.savepoints[i] is mark:
+                del self.savepoints[i]
+                break
+        if not self.savepoints:
+            self.held_log = []
+            self.undo = []
+
+    def apply_delta(self, delta: dict[bytes, tuple[Any, Any]]) -> bool:
+        """Writes a delta taken by take_delta back; False (nothing written) if a key of it was
+        written meanwhile."""
+        writes = self.writes
+        if any(writes.get(k, _ABSENT) is not old and writes.get(k, _ABSENT) != old for k, (old, _) in delta.items()):
+            return False
+        for key, (_, new) in delta.items():
+            if new is not _ABSENT:
+                self.put(key, new)
+        return True
+
     # -- savepoints --
     def savepoint(self, name: str) -> None:
         saved = None

@@ -48,13 +48,13 @@ def _target(planner: Planner, node: exp.Expression) -> tuple[TableDef, str]:
 
 
 def _returning(planner: Planner, node: exp.Expression, scope: Scope, rt: Runtime
-               ) -> tuple[list[Fn], list[Column]] | None:
+               ) -> tuple[list[Fn], list[Column], list[T.SqlType]] | None:
     ret = node.args.get("returning")
     if ret is None:
         return None
     exprs = planner._expand_star(ret.expressions, scope)
     comp = Compiler(planner, scope, rt, where="RETURNING")
-    fns, cols = [], []
+    fns, cols, types = [], [], []
     for p in exprs:
         inner = p.this if isinstance(p, exp.Alias) else p
         e = comp.compile(inner)
@@ -63,7 +63,8 @@ def _returning(planner: Planner, node: exp.Expression, scope: Scope, rt: Runtime
         name = ident(p.args["alias"]) if isinstance(p, exp.Alias) else planner._column_name(inner, e)
         fns.append(e.fn)
         cols.append(column_of(name, e.type))
-    return fns, cols
+        types.append(e.type)
+    return fns, cols, types
 
 
 class CompiledInsert(Compiled):

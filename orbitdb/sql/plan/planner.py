@@ -153,7 +153,7 @@ class Planner:
                 self._plan_recursive_cte(info, body, parent, ctes)
             else:
                 if isinstance(body, (exp.Insert, exp.Update, exp.Delete)):
-                    raise SqlError("0A000", "data-modifying statements in WITH are not supported")
+                    raise SqlError("0A000", "WITH clause containing a data-modifying statement must be at the top level")
                 out = self.plan_query(body, parent, ctes)
                 info.out = self._rename(out.columns, cols, name)
                 info.plan = Materialized(info.out, out.plan, info.key, name)
