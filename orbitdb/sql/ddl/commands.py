@@ -13,6 +13,7 @@ from sqlglot import exp
 
 from orbitdb.sql import types as T
 from orbitdb.sql.ddl.rewrite import Row, rewrite_table
+from orbitdb.sql.ddl.generated import check_generation, generated_value, uses_column
 from orbitdb.sql.errors import SqlError
 from orbitdb.sql.exec.context import ExecContext
 from orbitdb.sql.expr.compiler import Compiler
@@ -202,8 +203,9 @@ class DDL:
         for el in elements:
             if not isinstance(el, (exp.ColumnDef, exp.LikeProperty)):
                 self.table_constraint(t, el, None)
-        if not t.columns and not elements:
-            pass
+        for c in t.columns:
+            if c.generated is not None:
+                check_generation(self.s, self.cat, t, c)
         self.cat.put(t)
         self.finish_constraints(t)
         return Result("CREATE TABLE")
@@ -222,7 +224,8 @@ class DDL:
         for c in src.columns:
             self.add_column(t, ColumnDef(c.name, c.type, c.kind, t.next_slot, c.not_null,
                                          c.default if "DEFAULTS" in included and not c.identity else None,
-                                         comment=c.comment if "COMMENTS" in included else None))
+                                         comment=c.comment if "COMMENTS" in included else None,
+                                         generated=c.generated if "GENERATED" in included else None))
         if "CONSTRAINTS" in included:
             for con in src.constraints:
                 if con.kind == "c":
@@ -292,6 +295,11 @@ class DDL:
             self.add_check(t, kind.this, cname, col.name)
         elif isinstance(kind, exp.Reference):
             self.add_fk(t, [col.name], kind, cname)
+        elif isinstance(kind, exp.ComputedColumnConstraint):
+            col.generated = kind.this.sql(dialect="postgres")
+        elif isinstance(kind, exp.GeneratedAsIdentityColumnConstraint) and kind.args.get("expression") is not None:
+            raise SqlError("42601", f'syntax error: generated column "{col.name}" must be STORED',
+                           hint="Write GENERATED ALWAYS AS (...) STORED.")
         elif isinstance(kind, exp.GeneratedAsIdentityColumnConstraint):
             if col.type not in ("integer", "bigint", "smallint"):
                 raise SqlError("22023", 'identity column type must be smallint, integer, or bigint')
@@ -724,6 +732,13 @@ class DDL:
         old = copy.deepcopy(t)
         col = self.column_def(t, cd, existing_rows=True)
         new_cons = [c for c in t.constraints if name in c.columns]
+        if col.generated is not None:
+            # every existing row gets the column's value now (a rewrite, as PostgreSQL makes)
+            check_generation(self.s, self.cat, t, col)
+            value = generated_value(self.s, self.cat, t, col)
+            self.rewrite(old, t, lambda key, r: r + (value(r + (None, None)),))
+            self.validate_new_constraints(t, [c for c in new_cons if c.kind in ("c", "f")])
+            return
         if col.default is not None:
             rt = Runtime([])
             rt.ctx = self.ctx
@@ -764,6 +779,13 @@ class DDL:
                     o.constraints.remove(c)
                     self.notice(f"drop cascades to constraint {c.name} on table {o.name}")
                     self.cat.touch(o.oid)
+        for g in [c for c in t.columns if c.name != name and uses_column(c, name)]:
+            if not cascade:
+                raise SqlError("2BP01", f"cannot drop column {name} of table {t.name} because other objects depend "
+                               "on it", detail=f"column {g.name} of table {t.name} depends on column {name} of table "
+                               f"{t.name}", hint="Use DROP ... CASCADE to drop the dependent objects too.")
+            self.notice(f"drop cascades to column {g.name} of table {t.name}")
+            self.alter_drop_column(t, g.name, False, True)
         for v in self.views_using(t, name):
             if not cascade:
                 raise SqlError("2BP01", f"cannot drop column {name} of table {t.name} because other objects depend "
@@ -818,6 +840,9 @@ class DDL:
                 c.check = re.sub(r"\b" + re.escape(old) + r"\b", new, c.check)
         for ix in t.indexes:
             ix.columns = [new if x == old else x for x in ix.columns]
+        for c in t.columns:
+            if c.generated is not None:
+                c.generated = re.sub(r"\b" + re.escape(old) + r"\b", new, c.generated)
         for o in self.cat.tables():
             for c in o.constraints:
                 if c.kind == "f" and c.ref_table == t.oid:
@@ -910,8 +935,14 @@ class DDL:
         if col is None:
             raise SqlError("42703", f'column "{name}" of relation "{t.name}" does not exist')
         if action.args.get("dtype") is not None:
+            if any(uses_column(c, name) for c in t.columns if c is not col):
+                raise SqlError("0A000", "cannot alter type of a column used by a generated column",
+                               detail=f'Column "{name}" is used by generated column '
+                               f'"{next(c.name for c in t.columns if c is not col and uses_column(c, name))}".')
             self.alter_column_type(t, col, action)
         elif action.args.get("default") is not None:
+            if col.generated is not None:
+                raise SqlError("42601", f'column "{name}" of relation "{t.name}" is a generated column')
             col.default = self.default_sql(action.args["default"], col)
         elif action.args.get("allow_null") is not None:
             if action.args["allow_null"]:
@@ -1476,6 +1507,30 @@ class DDL:
         self.cat.put(t)
         return Result("ALTER TABLE")
 
+    # ---- ALTER TABLE ... ALTER COLUMN ... DROP EXPRESSION: a generated column becomes a plain one ----
+    def drop_expression(self, m: re.Match[str]) -> Result:
+        parts = Words(m.group("t")).qualified_name()
+        t = self.find_table(_table_node(parts))
+        assert t is not None
+        name = Words(m.group("c")).qualified_name()[-1]
+        col = t.column(name)
+        if col is None:
+            raise SqlError("42703", f'column "{name}" of relation "{t.name}" does not exist')
+        if col.generated is None:
+            if m.group("ifexists"):
+                self.notice(f'column "{name}" of relation "{t.name}" is not a stored generated column, skipping')
+                return Result("ALTER TABLE")
+            raise SqlError("42704", f'column "{name}" of relation "{t.name}" is not a stored generated column')
+        col.generated = None
+        self.cat.put(t)
+        return Result("ALTER TABLE")
+
+
+_DROP_EXPRESSION = re.compile(
+    r"\s*ALTER\s+TABLE\s+(?:ONLY\s+)?(?P<t>[\w.\"]+)\s+ALTER\s+(?:COLUMN\s+)?(?P<c>[\w\"]+)\s+DROP\s+EXPRESSION"
+    r"(?P<ifexists>\s+IF\s+EXISTS)?\s*;?\s*$", re.IGNORECASE)
+
+
 def _temporary(node: exp.Create, table_node: exp.Expression) -> tuple[bool, str]:
     """Whether CREATE TABLE makes a temporary table, and its ON COMMIT action."""
     props = node.args.get("properties")
@@ -1581,8 +1636,8 @@ def _table_node(parts: list[str]) -> exp.Table:
                      db=exp.Identifier(this=parts[-2], quoted=True) if len(parts) > 1 else None)
 
 
-# what LIKE ... INCLUDING ALL names (GENERATED, STATISTICS, STORAGE and COMPRESSION copy nothing in
-# orbitdb: it has no generated columns, statistics targets, storage modes or compression settings)
+# what LIKE ... INCLUDING ALL names (STATISTICS, STORAGE and COMPRESSION copy nothing in
+# orbitdb: it has no statistics targets, storage modes or compression settings)
 _LIKE_OPTIONS = {"COMMENTS", "COMPRESSION", "CONSTRAINTS", "DEFAULTS", "GENERATED", "IDENTITY", "INDEXES",
                  "STATISTICS", "STORAGE"}
 
@@ -1714,6 +1769,9 @@ def ddl_statement(s: Session, st: Statement, ctx: ExecContext, params: list[Any]
     m_identity = _ADD_IDENTITY.match(st.text)
     if m_identity:
         return DDL(s, ctx).add_identity(m_identity)
+    m_expression = _DROP_EXPRESSION.match(st.text)
+    if m_expression:
+        return DDL(s, ctx).drop_expression(m_expression)
     m_check = re.match(r"\s*ALTER\s+TABLE\s+(ONLY\s+)?(?P<t>[\w.\"]+)\s+ADD\s+(CONSTRAINT\s+(?P<n>[\w\"]+)\s+)?"
                        r"CHECK\s*(?P<e>\(.*\))\s*(NOT\s+VALID)?\s*$", st.text, re.IGNORECASE | re.DOTALL)
     if m_check:

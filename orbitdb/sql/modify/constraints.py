@@ -95,6 +95,13 @@ class TableWriter:
             if con.kind == "c" and con.check:
                 node = parse_one("SELECT " + con.check).expressions[0]
                 self.checks.append((con.name, ccomp.compile_bool(node, "CHECK").fn))
+        # GENERATED ALWAYS AS (...) STORED: computed from the rest of the row before it is checked and written
+        self.generated: list[tuple[int, Callable[[Row], Any]]] = []
+        for i, (c, t) in enumerate(zip(table.columns, self.types)):
+            if c.generated is not None:
+                gcomp = Compiler(planner, scope, rt, where="column generation expressions")
+                node = parse_one("SELECT " + c.generated).expressions[0]
+                self.generated.append((i, assignment(gcomp.compile(node), t, c.name)))
         self.pk_name = next((c.name for c in table.constraints if c.kind == "p"), f"{table.name}_pkey")
         self.unique = [(ix, cols, prefix) for ix, cols, prefix in self.access.indexes if ix.unique]
         # columns a foreign key can reference: changing one takes FOR UPDATE, others FOR NO KEY UPDATE
@@ -139,6 +146,14 @@ class TableWriter:
     def default_value(self, i: int) -> Any:
         f = self.defaults[i]
         return f(()) if f is not None else None
+
+    def fill_generated(self, row: Row) -> Row:
+        """row with its generated columns computed (as PostgreSQL, after BEFORE triggers)."""
+        full = list(row)
+        r = tuple(row) + (None,)
+        for i, f in self.generated:
+            full[i] = f(r)
+        return tuple(full)
 
     def validate(self, row: Row) -> None:
         for i in self.not_null:
@@ -314,6 +329,8 @@ class TableWriter:
                skip_conflict_check: bool = False) -> tuple[bytes, Row] | tuple[str, bytes]:
         """Inserts row; returns (rowkey, row). With arbiter (ON CONFLICT) a conflict
         returns ("conflict", key of the existing row) instead of raising."""
+        if self.generated:
+            row = self.fill_generated(row)
         self.validate(row)
         txn = ctx.txn
         assert txn is not None
@@ -339,6 +356,8 @@ class TableWriter:
         gives the error of the row that has it. Not for SERIALIZABLE transactions."""
         txn = ctx.txn
         assert txn is not None and txn.reads is None
+        if self.generated:
+            rows = [self.fill_generated(r) for r in rows]
         try:
             if self.not_null:
                 columns = list(zip(*rows))
@@ -360,6 +379,8 @@ class TableWriter:
         return self.access.insert_many(txn, rows, rowids, self.intents_needed(txn)) < 0
 
     def update(self, ctx: ExecContext, key: bytes, old: Row, new: Row) -> tuple[bytes, Row]:
+        if self.generated:
+            new = self.fill_generated(new)
         self.validate(new)
         txn = ctx.txn
         assert txn is not None

@@ -97,6 +97,7 @@ class CompiledInsert(Compiled):
                 raise SqlError("428C9", f'cannot insert a non-DEFAULT value into column "{c.name}"',
                                detail=f'Column "{c.name}" is an identity column defined as GENERATED ALWAYS.',
                                hint="Use OVERRIDING SYSTEM VALUE to override.")
+        _refuse_generated(table, cols, src)
         if node.args.get("default") or src is None:
             self.source_rows = [[None] * len(cols)] if node.args.get("default") else []
             if not cols and not node.args.get("default"):
@@ -348,6 +349,8 @@ class CompiledInsert(Compiled):
         w = self.writer
         txn = ctx.txn
         assert txn is not None
+        if w.generated:
+            t = w.fill_generated(t)  # EXCLUDED shows the generated values too
         while True:
             res = w.insert(ctx, t, self.arbiter)
             if res[0] != "conflict":
@@ -435,6 +438,9 @@ def _compile_set(comp: Compiler, items: list[exp.Expression], w: TableWriter, ta
             if col.identity == "a" and not is_default(vnode):
                 raise SqlError("428C9", f'column "{name}" can only be updated to DEFAULT',
                                detail=f'Column "{name}" is an identity column defined as GENERATED ALWAYS.')
+            if col.generated is not None and not is_default(vnode):
+                raise SqlError("428C9", f'column "{name}" can only be updated to DEFAULT',
+                               detail=f'Column "{name}" is a generated column.')
             if is_default(vnode):
                 out.append((ci, lambda r, ci=ci: w.default_value(ci)))
             elif isinstance(vnode, _SubqueryColumn):
@@ -593,6 +599,22 @@ def compile_dml(planner: Planner, node: exp.Expression, rt: Runtime, overriding:
     if isinstance(node, exp.Insert):
         return CompiledInsert(planner, node, rt, ctes, overriding)
     return CompiledModify(planner, node, rt, ctes)
+
+
+def _refuse_generated(table: TableDef, cols: list[str], src: exp.Expression | None) -> None:
+    """A generated column takes no value from an INSERT but DEFAULT (PostgreSQL's 428C9)."""
+    for j, name in enumerate(cols):
+        col = table.column(name)
+        if col is None or col.generated is None:
+            continue
+        if isinstance(src, exp.Values):
+            items = [r.expressions if isinstance(r, exp.Tuple) else [r] for r in src.expressions]
+            if all(j >= len(row) or is_default(row[j]) for row in items):
+                continue
+        elif src is None:
+            continue
+        raise SqlError("428C9", f'cannot insert a non-DEFAULT value into column "{name}"',
+                       detail=f'Column "{name}" is a generated column.')
 
 
 def _is_row(node: exp.Expression) -> bool:

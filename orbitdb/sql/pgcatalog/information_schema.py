@@ -160,6 +160,9 @@ def _columns(env: Env, make: RowMaker) -> Iterator[Row]:
                                  identity_maximum=str(s.max_value), identity_minimum=str(s.min_value),
                                  identity_cycle=_yes(s.cycle))
             default = M.default_text(env, t, c, False) if M.has_default(c) else None
+            if c.generated is not None:
+                extra.update(is_generated="ALWAYS", generation_expression=default)
+                default = None
             yield _column_row(env, make, t, c.name, M.column_type(c), i + 1, nullable=not c.not_null,
                               default=default, updatable="YES", **extra)
     for spec in B.RELATIONS.values():

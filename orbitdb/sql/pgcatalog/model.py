@@ -44,8 +44,16 @@ def column_type(c: ColumnDef) -> SqlType:
 
 
 def has_default(c: ColumnDef) -> bool:
-    """PostgreSQL keeps no default for identity columns or DEFAULT NULL."""
+    """PostgreSQL keeps no default for identity columns or DEFAULT NULL; a generated column's
+    expression is kept where a default is (pg_attrdef)."""
+    if c.generated is not None:
+        return True
     return c.default is not None and not c.identity and c.default.strip().upper() != "NULL"
+
+
+def attr_default(c: ColumnDef) -> str | None:
+    """What pg_attrdef holds for the column: its generation expression or its default."""
+    return c.generated if c.generated is not None else c.default
 
 
 @dataclass
@@ -168,8 +176,8 @@ def default_node_text(t: TableDef, num: int) -> str:
     prints a default with its coercion to the column's type; when another column of the table has
     the same default text, a comment names the column so that the right type is used."""
     c = t.columns[num - 1]
-    text = c.default or "NULL"
-    if any(o is not c and o.default == c.default for o in t.columns):
+    text = attr_default(c) or "NULL"
+    if any(o is not c and attr_default(o) == attr_default(c) for o in t.columns):
         text += f" /* column {num} */"
     return text
 
@@ -181,13 +189,13 @@ def default_column(t: TableDef, text: str) -> ColumnDef | None:
         num = int(m.group(1))
         return t.columns[num - 1] if 0 < num <= len(t.columns) and has_default(t.columns[num - 1]) else None
     for c in t.columns:
-        if c.default == text and has_default(c):
+        if attr_default(c) == text and has_default(c):
             return c
     return None
 
 
 def default_text(env: Env, t: TableDef, c: ColumnDef, pretty: bool) -> str:
-    return expr_text(env, t, c.default or "NULL", pretty, column_type(c))
+    return expr_text(env, t, attr_default(c) or "NULL", pretty, column_type(c))
 
 
 _FK_ACTION = {"r": "RESTRICT", "c": "CASCADE", "n": "SET NULL", "d": "SET DEFAULT"}

@@ -167,6 +167,7 @@ def _pg_attribute(env: Env, make: RowMaker) -> Iterator[Row]:
             for i, c in enumerate(t.columns):
                 yield attribute(make, t.oid, c.name, M.column_type(c), i + 1, attnotnull=c.not_null,
                                 atthasdef=M.has_default(c), attidentity=c.identity or "",
+                                attgenerated="s" if c.generated is not None else "",
                                 atthasmissing=c.missing is not None)
         elif kind == "index":
             t, ix = obj
