@@ -12,8 +12,8 @@ from typing import TYPE_CHECKING, Any, TypeVar
 from sqlglot import exp
 
 from orbitdb.sql import types as T
-from orbitdb.sql.ddl.rewrite import Row, rewrite_table
 from orbitdb.sql.ddl.generated import check_generation, generated_value, uses_column
+from orbitdb.sql.ddl.rewrite import Row, rewrite_table
 from orbitdb.sql.errors import SqlError
 from orbitdb.sql.exec.context import ExecContext
 from orbitdb.sql.expr.compiler import Compiler
