@@ -1520,7 +1520,7 @@ class DDL:
             if m.group("ifexists"):
                 self.notice(f'column "{name}" of relation "{t.name}" is not a stored generated column, skipping')
                 return Result("ALTER TABLE")
-            raise SqlError("42704", f'column "{name}" of relation "{t.name}" is not a stored generated column')
+            raise SqlError("55000", f'column "{name}" of relation "{t.name}" is not a stored generated column')
         col.generated = None
         self.cat.put(t)
         return Result("ALTER TABLE")

@@ -806,7 +806,8 @@ class Printer:
         if n.fmt == "keyword":
             self.w(n.name)
             return
-        self.w(n.name + "(")
+        # a function named by a keyword is quoted, as PostgreSQL's ruleutils prints it ("left"(...))
+        self.w((quote_identifier(n.name) if n.name in _KEYWORDS else n.name) + "(")
         if n.star:
             self.w("*")
         elif n.distinct:
