@@ -101,6 +101,7 @@ class TableDef:
     on_commit: str = ""  # temporary tables: "" (preserve rows), "delete" (rows) or "drop"
     triggers: list[TriggerDef] = field(default_factory=list)
     acl: list[str] | None = None  # privileges as aclitem texts ("alice=arwdDxt/orbit"); None: the default
+    view_check_option: str = ""  # a view's WITH CHECK OPTION: "local", "cascaded" or ""
 
     def column(self, name: str) -> ColumnDef | None:
         for c in self.columns:

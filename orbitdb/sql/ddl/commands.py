@@ -32,6 +32,7 @@ from orbitdb.sql.parse.unsupported import (
     object_kind,
     refusal,
 )
+from orbitdb.sql.parse.updatable import not_updatable_reason
 from orbitdb.sql.parse.words import Words
 from orbitdb.sql.plan.compiled import Compiled, take_relation_locks
 from orbitdb.sql.plan.planner import Planner
@@ -1277,6 +1278,7 @@ class DDL:
         else:
             v = TableDef(self.cat.new_oid(), schema, name, kind="v", owner=self.s.user)
         v.view_sql = query.sql(dialect="postgres")
+        v.view_check_option = _view_check_option(node, query)
         v.view_columns = cols
         v.columns = [ColumnDef(n, c.type.display() if c.type.oid != T.UNKNOWN.oid else "text", c.type.kind, i)
                      for i, (n, c) in enumerate(zip(cols, out))]
@@ -1531,6 +1533,26 @@ _DROP_EXPRESSION = re.compile(
     r"(?P<ifexists>\s+IF\s+EXISTS)?\s*;?\s*$", re.IGNORECASE)
 
 
+def _view_check_option(node: exp.Create, query: exp.Expression) -> str:
+    """WITH [LOCAL | CASCADED] CHECK OPTION or WITH (check_option = ...): allowed only on a view
+    PostgreSQL can update automatically."""
+    option = node.meta.get("check_option", "")
+    props = node.args.get("properties")
+    for p in props.expressions if props is not None else []:
+        if isinstance(p, exp.Property) and p.name.lower() == "check_option":
+            value = p.args["value"].name.lower() if isinstance(p.args.get("value"), exp.Expression) else ""
+            if value not in ("local", "cascaded"):
+                raise SqlError("22023", 'invalid value for enum option "check_option": ' + value,
+                               detail='Valid values are "local" and "cascaded".')
+            option = value
+    if option:
+        reason = not_updatable_reason(query)
+        if reason is not None:
+            raise SqlError("0A000", "WITH CHECK OPTION is supported only on automatically updatable views",
+                           hint=reason)
+    return option
+
+
 def _temporary(node: exp.Create, table_node: exp.Expression) -> tuple[bool, str]:
     """Whether CREATE TABLE makes a temporary table, and its ON COMMIT action."""
     props = node.args.get("properties")
@@ -1553,8 +1575,17 @@ def _temporary(node: exp.Create, table_node: exp.Expression) -> tuple[bool, str]
 _ON_COMMIT_DROP = re.compile(r"\bON\s+COMMIT\s+DROP\b", re.IGNORECASE)
 
 
+_CHECK_OPTION = re.compile(r"\s+WITH\s+(?:(?P<kind>LOCAL|CASCADED)\s+)?CHECK\s+OPTION\s*;?\s*\Z", re.IGNORECASE)
+
+
 def _parse_create(text: str) -> exp.Expression:
-    """sqlglot does not know ON COMMIT DROP: it is taken out and noted on the node."""
+    """sqlglot does not know ON COMMIT DROP nor a view's WITH CHECK OPTION: they are taken out
+    and noted on the node."""
+    check = _CHECK_OPTION.search(text)
+    if check is not None:
+        node = _parse_create(text[: check.start()])
+        node.meta["check_option"] = (check.group("kind") or "cascaded").lower()
+        return node
     m = _ON_COMMIT_DROP.search(text)
     if m is None:
         return parse_one(text)

@@ -102,6 +102,8 @@ class TableWriter:
                 gcomp = Compiler(planner, scope, rt, where="column generation expressions")
                 node = parse_one("SELECT " + c.generated).expressions[0]
                 self.generated.append((i, assignment(gcomp.compile(node), t, c.name)))
+        # a view's WITH CHECK OPTION, when the statement writes through one: (view name, condition on the row)
+        self.view_checks: list[tuple[str, Callable[[Row], Any]]] = []
         self.pk_name = next((c.name for c in table.constraints if c.kind == "p"), f"{table.name}_pkey")
         self.unique = [(ix, cols, prefix) for ix, cols, prefix in self.access.indexes if ix.unique]
         # columns a foreign key can reference: changing one takes FOR UPDATE, others FOR NO KEY UPDATE
@@ -168,6 +170,12 @@ class TableWriter:
                     raise SqlError("23514", f'new row for relation "{self.table.name}" violates check constraint '
                                    f'"{name}"', detail=self.failing_row(row), schema=self.table.schema,
                                    table=self.table.name, constraint=name)
+        if self.view_checks:
+            full = row + (None,)
+            for name, fn in self.view_checks:
+                if fn(full) is not True:
+                    raise SqlError("44000", f'new row violates check option for view "{name}"',
+                                   detail=self.failing_row(row))
 
     def intents_needed(self, txn: Transaction) -> bool:
         """Whether writes must take per-key write intents: not when this transaction's

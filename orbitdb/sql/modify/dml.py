@@ -17,6 +17,7 @@ from orbitdb.sql.expr.compiler import Compiler
 from orbitdb.sql.expr.core import E, Runtime, coerce, ident, value_cast
 from orbitdb.sql.expr.scope import Scope, ScopeColumn
 from orbitdb.sql.modify.constraints import TableWriter, assignment, is_default, table_scope
+from orbitdb.sql.modify.view_dml import resolve_view_target
 from orbitdb.sql.plan.compiled import Compiled, column_of
 from orbitdb.sql.plan.planner import Planner, all_true, split_and
 from orbitdb.sql.result import Column, Result
@@ -73,6 +74,7 @@ class CompiledInsert(Compiled):
         self.rt = rt
         table, alias = _target(planner, node.this)
         self.table = table
+        self.alias = alias
         self.writer = TableWriter(planner, table, rt)
         names = self.writer.names
         if isinstance(node.this, exp.Schema) and node.this.expressions:
@@ -457,7 +459,7 @@ class CompiledModify(Compiled):
     def __init__(self, planner: Planner, node: exp.Expression, rt: Runtime, ctes: dict[str, Any]) -> None:
         self.rt = rt
         self.is_update = isinstance(node, exp.Update)
-        table, _alias = _target(planner, node.this)
+        table, self.alias = _target(planner, node.this)
         self.table = table
         self.writer = TableWriter(planner, table, rt)
         from_ = node.args.get("from_") or node.args.get("from")
@@ -596,9 +598,24 @@ def compile_dml(planner: Planner, node: exp.Expression, rt: Runtime, overriding:
     with_ = node.args.get("with_")
     if with_ is not None:
         planner._add_ctes(with_, None, ctes)
+    return compile_dml_on(planner, node, rt, ctes, overriding)
+
+
+def compile_dml_on(planner: Planner, node: exp.Expression, rt: Runtime, ctes: dict[str, Any],
+                   overriding: str | None = None) -> CompiledInsert | CompiledModify:
+    """INSERT, UPDATE or DELETE of a table, or of an automatically updatable view (rewritten onto
+    its base table, with its CHECK OPTION conditions checked on the new rows)."""
+    node, checks = resolve_view_target(planner, node)
+    compiled: CompiledInsert | CompiledModify
     if isinstance(node, exp.Insert):
-        return CompiledInsert(planner, node, rt, ctes, overriding)
-    return CompiledModify(planner, node, rt, ctes)
+        compiled = CompiledInsert(planner, node, rt, ctes, overriding)
+    else:
+        compiled = CompiledModify(planner, node, rt, ctes)
+    if checks:
+        scope = table_scope(compiled.table, compiled.alias)
+        comp = Compiler(planner, scope, rt, where="WITH CHECK OPTION")
+        compiled.writer.view_checks = [(c.view, comp.compile_bool(c.condition, "CHECK OPTION").fn) for c in checks]
+    return compiled
 
 
 def _refuse_generated(table: TableDef, cols: list[str], src: exp.Expression | None) -> None:

@@ -16,7 +16,7 @@ from orbitdb.sql.exec.plans import WorkTableScan
 from orbitdb.sql.exec.rowstream import QueryRows
 from orbitdb.sql.expr.core import Runtime, ident
 from orbitdb.sql.expr.scope import ScopeColumn
-from orbitdb.sql.modify.dml import CompiledInsert, CompiledModify
+from orbitdb.sql.modify.dml import compile_dml_on
 from orbitdb.sql.plan.compiled import Compiled, CompiledQuery
 from orbitdb.sql.plan.planner import CTEInfo, Planner, _plan_ids
 from orbitdb.sql.result import Result
@@ -121,12 +121,8 @@ class CompiledWithDml(Compiled):
     @staticmethod
     def _compile_dml(planner: Planner, node: exp.Expression, rt: Runtime, ctes: dict[str, CTEInfo]) -> _Part:
         _check_returning(node, ctes)
-        compiled: Compiled
-        if isinstance(node, exp.Insert):
-            compiled = CompiledInsert(planner, node, rt, ctes)
-        else:
-            compiled = CompiledModify(planner, node, rt, ctes)
-        table = compiled.table  # type: ignore[attr-defined]
+        compiled = compile_dml_on(planner, node, rt, ctes)
+        table = compiled.table
         return _Part(compiled, None, {table.oid}, set(planner.tables_used))
 
     def run(self, ctx: ExecContext) -> Result:

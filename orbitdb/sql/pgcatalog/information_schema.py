@@ -10,6 +10,7 @@ from collections.abc import Iterator
 from typing import Any
 
 from orbitdb.sql import types as T
+from orbitdb.sql.parse.updatable import view_is_updatable
 from orbitdb.sql.pgcatalog import builtin_data as B
 from orbitdb.sql.pgcatalog import model as M
 from orbitdb.sql.pgcatalog.base import Env, Row, RowMaker, producer
@@ -116,13 +117,8 @@ def _schemata(env: Env, make: RowMaker) -> Iterator[Row]:
 
 
 def _simple_view(v: TableDef) -> bool:
-    """PostgreSQL's automatically updatable views: one table, no aggregates, DISTINCT, GROUP BY, LIMIT, set ops."""
-    sql = (v.view_sql or "").upper()
-    if any(w in sql for w in (" JOIN ", " GROUP BY ", " DISTINCT", " UNION ", " INTERSECT ", " EXCEPT ", " LIMIT ",
-                              " OFFSET ", " HAVING ", "COUNT(", "SUM(", "AVG(", "MIN(", "MAX(", " OVER ")):
-        return False
-    frm = sql.split(" FROM ", 1)
-    return len(frm) == 2 and "," not in frm[1].split(" WHERE ")[0]
+    """PostgreSQL's automatically updatable views."""
+    return view_is_updatable(v.view_sql)
 
 
 @producer(IS, "tables")
@@ -313,7 +309,8 @@ def _views(env: Env, make: RowMaker) -> Iterator[Row]:
         if t.kind == "v":
             simple = _simple_view(t)
             yield make(table_catalog=env.database, table_schema=t.schema, table_name=t.name,
-                       view_definition=M.view_def(env, t, False), check_option="NONE", is_updatable=_yes(simple),
+                       view_definition=M.view_def(env, t, False),
+                       check_option=(t.view_check_option or "none").upper(), is_updatable=_yes(simple),
                        is_insertable_into=_yes(simple), is_trigger_updatable="NO", is_trigger_deletable="NO",
                        is_trigger_insertable_into="NO")
 

@@ -80,3 +80,51 @@ WITH del AS (DELETE FROM queue WHERE id = 10 RETURNING *) SELECT count(*) FROM d
 WITH del AS (DELETE FROM queue WHERE id = 9999 RETURNING *) SELECT count(*) FROM del;
 SELECT * FROM queue ORDER BY id;
 SELECT * FROM archive ORDER BY id;
+
+-- automatically updatable views
+CREATE TABLE staff (id int PRIMARY KEY, name text NOT NULL, team text, pay int CHECK (pay >= 0));
+INSERT INTO staff VALUES (1, 'ann', 'red', 10), (2, 'ben', 'red', 20), (3, 'cy', 'blue', 30);
+CREATE VIEW red AS SELECT id, name, pay FROM staff WHERE team = 'red';
+UPDATE red SET pay = pay + 1 RETURNING *;
+INSERT INTO red (id, name, pay) VALUES (4, 'dee', 40) RETURNING id, name;
+INSERT INTO red VALUES (5, 'eve');
+DELETE FROM red WHERE id = 1 RETURNING name, pay;
+UPDATE red SET pay = -1 WHERE id = 2; -- error 23514
+INSERT INTO red (id, pay) VALUES (9, 1); -- error 23502
+SELECT * FROM staff ORDER BY id;
+SELECT * FROM red ORDER BY id;
+CREATE VIEW red_checked AS SELECT id, name, team, pay AS salary FROM staff WHERE team = 'red' WITH CHECK OPTION;
+INSERT INTO red_checked VALUES (6, 'fay', 'blue', 1); -- error 44000 message
+INSERT INTO red_checked VALUES (6, 'fay', 'red', 1);
+UPDATE red_checked SET team = 'blue' WHERE id = 6; -- error 44000
+UPDATE red_checked rc SET salary = rc.salary * 5 WHERE rc.id = 6 RETURNING rc.*;
+CREATE VIEW red_rich AS SELECT id, name, team, salary FROM red_checked WHERE salary > 100;
+INSERT INTO red_rich VALUES (7, 'gus', 'red', 5);
+INSERT INTO red_rich VALUES (8, 'hal', 'blue', 500); -- error 44000
+CREATE VIEW red_rich_local AS SELECT id, name, team, salary FROM red_checked WHERE salary > 100 WITH LOCAL CHECK OPTION;
+INSERT INTO red_rich_local VALUES (8, 'hal', 'red', 5); -- error 44000
+INSERT INTO red_rich_local VALUES (8, 'hal', 'red', 500);
+CREATE VIEW loose AS SELECT id, name FROM staff WHERE pay > 100 WITH CASCADED CHECK OPTION;
+CREATE VIEW loose_over AS SELECT id, name FROM loose;
+INSERT INTO loose_over VALUES (20, 'x'); -- error 44000
+SELECT * FROM staff ORDER BY id;
+CREATE VIEW staff_exprs AS SELECT id, upper(name) AS shout, pay * 2 AS double_pay, name FROM staff;
+INSERT INTO staff_exprs (id, name) VALUES (30, 'zed');
+INSERT INTO staff_exprs (id, shout) VALUES (31, 'x'); -- error 0A000 message
+UPDATE staff_exprs SET double_pay = 1; -- error 0A000 message
+UPDATE staff_exprs SET name = 'zed2' WHERE shout = 'ZED' RETURNING *;
+DELETE FROM staff_exprs WHERE double_pay IS NULL RETURNING id, shout;
+CREATE VIEW team_sizes AS SELECT team, count(*) AS n FROM staff GROUP BY team;
+UPDATE team_sizes SET team = 'x'; -- error 55000 message
+DELETE FROM team_sizes; -- error 55000 message
+INSERT INTO team_sizes VALUES ('x', 1); -- error 55000 message
+CREATE VIEW distinct_teams AS SELECT DISTINCT team FROM staff;
+DELETE FROM distinct_teams; -- error 55000 message
+CREATE VIEW joined AS SELECT s.id, t.id AS other FROM staff s JOIN staff t ON s.id = t.id;
+DELETE FROM joined; -- error 55000 message
+CREATE VIEW limited AS SELECT id FROM staff LIMIT 1;
+UPDATE limited SET id = 1; -- error 55000 message
+CREATE VIEW team_checked AS SELECT team, count(*) FROM staff GROUP BY team WITH CHECK OPTION; -- error 0A000
+SELECT table_name, check_option, is_updatable, is_insertable_into FROM information_schema.views WHERE table_schema = 'public' ORDER BY table_name;
+WITH gone AS (DELETE FROM red WHERE id = 4 RETURNING id) SELECT count(*) FROM gone;
+SELECT id, name, team FROM staff ORDER BY id;
