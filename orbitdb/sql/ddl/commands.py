@@ -13,6 +13,12 @@ from sqlglot import exp
 
 from orbitdb.sql import types as T
 from orbitdb.sql.ddl.generated import check_generation, generated_value, uses_column
+from orbitdb.sql.ddl.index_exprs import (
+    check_index_expression,
+    check_index_predicate,
+    default_index_name_parts,
+    key_detail_of,
+)
 from orbitdb.sql.ddl.rewrite import Row, rewrite_table
 from orbitdb.sql.errors import SqlError
 from orbitdb.sql.exec.context import ExecContext
@@ -501,17 +507,30 @@ class DDL:
         t = self.find_table(tnode, mode=SHARE)
         assert t is not None
         params = ix_node.args.get("params")
-        if params.args.get("where") is not None and node.args.get("unique"):
-            # a partial index is used only as an access path, where a whole index finds the same rows;
-            # a partial unique index restricts only some rows, which orbitdb cannot enforce
-            raise SqlError("0A000", "partial unique indexes (CREATE UNIQUE INDEX ... WHERE) are not supported")
-        cols = []
+        cols: list[str] = []
+        exprs: list[str | None] = []
+        desc: list[bool] = []
+        nulls_first: list[bool] = []
         for o in params.args.get("columns") or []:
             inner = o.this if isinstance(o, exp.Ordered) else o
-            if not isinstance(inner, exp.Column):
-                raise SqlError("0A000", "indexes on expressions are not supported yet")
-            cols.append(ident(inner.this))
-        self._require_columns(t, cols)
+            is_desc = bool(isinstance(o, exp.Ordered) and o.args.get("desc"))
+            desc.append(is_desc)
+            nulls_first.append(bool(isinstance(o, exp.Ordered) and o.args.get("nulls_first")))
+            while isinstance(inner, exp.Paren) and not isinstance(inner.this, exp.Column):
+                inner = inner.this
+            if isinstance(inner, exp.Paren):
+                inner = inner.this
+            if isinstance(inner, (exp.Opclass, exp.Collate)):
+                raise SqlError("0A000", "operator classes and collations in index keys are not supported")
+            if isinstance(inner, exp.Column) and isinstance(inner.this, exp.Identifier) and not inner.table:
+                cols.append(ident(inner.this))
+                exprs.append(None)
+            else:
+                cols.append("")
+                exprs.append(check_index_expression(self.s, self.cat, t, inner))
+        self._require_columns(t, [c for c, e in zip(cols, exprs) if e is None])
+        where = params.args.get("where")
+        predicate = check_index_predicate(self.s, self.cat, t, where.this) if where is not None else None
         if ix_node.this is not None:
             name = ident(ix_node.this)
             if self.cat.relation_oid(t.schema, name) is not None:
@@ -520,20 +539,25 @@ class DDL:
                     return Result("CREATE INDEX")
                 raise SqlError("42P07", f'relation "{name}" already exists')
         else:
-            name = self.unique_name(t.schema, f"{t.name}_{'_'.join(cols)}_idx")
-        ix = IndexDef(self.oid_like(t), name, cols, unique=bool(node.args.get("unique")))
+            name = self.unique_name(t.schema, f"{t.name}_{'_'.join(default_index_name_parts(cols, exprs))}_idx")
+        computed = predicate is not None or any(e is not None for e in exprs)
+        ix = IndexDef(self.oid_like(t), name, cols, unique=bool(node.args.get("unique")),
+                      expressions=exprs if computed else [], predicate=predicate,
+                      descending=desc if any(desc) or any(nulls_first) else [],
+                      nulls_first=nulls_first if any(desc) or any(nulls_first) else [])
         t.indexes.append(ix)
         self.build_index(t, ix)
         self.cat.put(t)
         return Result("CREATE INDEX")
 
     def build_index(self, t: TableDef, ix: IndexDef) -> None:
-        duplicated = TableAccess(t).build_index(self.txn, ix, self.ctx.check)
+        access = TableAccess(t)
+        duplicated = access.build_index(self.txn, ix, self.ctx.check)
         if duplicated is not None:
-            names = [c.name for c in t.columns]
-            vals = ", ".join(str(duplicated[names.index(c)]) for c in ix.columns)
+            entry = next(e for e in access.indexes if e[0].oid == ix.oid)
+            values = access.index_values(entry, duplicated) or []
             raise SqlError("23505", f'could not create unique index "{ix.name}"',
-                           detail=f"Key ({', '.join(ix.columns)})=({vals}) is duplicated.")
+                           detail=f"{key_detail_of(self.cat, t, ix, values)} is duplicated.")
 
     def drop_index(self, names: list[exp.Expression], if_exists: bool) -> None:
         for n in names:

@@ -51,6 +51,18 @@ def _not_immutable_functions() -> frozenset[str]:
     return frozenset(names)
 
 
+def is_immutable(node: exp.Expression) -> bool:
+    """Whether an expression calls only immutable functions (as far as the names tell)."""
+    bad = _not_immutable_functions()
+    for n in node.walk():
+        if isinstance(n, _NOT_IMMUTABLE_NODES) or _function_name(n) in bad:
+            return False
+        if isinstance(n, exp.Column) and isinstance(n.this, exp.Identifier) and not n.table and (
+                ident(n.this).lower() in _NOT_IMMUTABLE_WORDS):
+            return False
+    return True
+
+
 def _function_name(node: exp.Expression) -> str:
     if isinstance(node, exp.Anonymous):
         return str(node.this).lower()

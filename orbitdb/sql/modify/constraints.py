@@ -32,7 +32,7 @@ from orbitdb.storage.lockmodes import (
     SHARE,
     SHARE_ROW_EXCLUSIVE,
 )
-from orbitdb.storage.tables import IndexEntry, TableAccess
+from orbitdb.storage.tables import IndexEntry, TableAccess, computed_keys
 from orbitdb.storage.txn import Transaction
 
 if TYPE_CHECKING:
@@ -207,22 +207,25 @@ class TableWriter:
                 if acc.exists_latest(txn, key):
                     return self.pk_name, key
         for entry in self.unique:
-            ix, cols = entry[0], entry[1]
+            ix = entry[0]
             if arbiter is not None and ix.name not in arbiter:
                 continue
-            vals = [row[i] for i in cols]
-            if ix.nulls_distinct and None in vals:
-                continue
+            vals = acc.index_values(entry, row)
+            if vals is None or ix.nulls_distinct and None in vals:
+                continue  # (a partial index the row is not in)
             other = acc.unique_holder(txn, entry, vals, intents)
             if other is not None and other != rowkey:
                 return ix.name, other
         return None
 
     def raise_unique(self, name: str, row: Row) -> None:
-        cols = self.access.pk_idx if name == self.pk_name else next(
-            c for ix, c, _ in self.unique if ix.name == name)
+        entry = None if name == self.pk_name else next(e for e in self.unique if e[0].name == name)
+        if entry is not None and entry[0].oid in self.access.key_values:
+            detail = computed_key_detail(self.planner, self.table, entry, self.access.index_values(entry, row) or [])
+        else:
+            detail = self.key_detail(self.access.pk_idx if entry is None else entry[1], row)
         raise SqlError("23505", f'duplicate key value violates unique constraint "{name}"',
-                       detail=self.key_detail(cols, row) + " already exists.", schema=self.table.schema,
+                       detail=detail + " already exists.", schema=self.table.schema,
                        table=self.table.name, constraint=name)
 
     # -- foreign keys --
@@ -240,7 +243,7 @@ class TableWriter:
             return _key_share(txn, acc.pk_key(vals))
         for entry in acc.indexes:
             ix = entry[0]
-            if ix.unique and ix.columns == cols:
+            if ix.unique and ix.columns == cols and not computed_keys(ix):
                 while True:
                     rowkey = acc.unique_holder(txn, entry, vals)
                     if rowkey is None:
@@ -405,13 +408,14 @@ class TableWriter:
             if acc.exists_latest(txn, newkey):
                 self.raise_unique(self.pk_name, new)
         for entry in self.unique:
-            ix, cols = entry[0], entry[1]
-            if [new[i] for i in cols] == [old[i] for i in cols]:
+            ix = entry[0]
+            vals = acc.index_values(entry, new)
+            old_vals = acc.index_values(entry, old)
+            if vals == old_vals:
                 continue
             if intents:
                 self._lock_unique_entry(txn, entry, old)
-            vals = [new[i] for i in cols]
-            if ix.nulls_distinct and None in vals:
+            if vals is None or ix.nulls_distinct and None in vals:
                 continue
             other = acc.unique_holder(txn, entry, vals, intents)
             if other is not None and other != key:
@@ -430,8 +434,8 @@ class TableWriter:
     def _lock_unique_entry(self, txn: Transaction, entry: IndexEntry, row: Row) -> None:
         """A write intent on the unique entry row holds, which this transaction is about to
         remove: an inserter of the same value waits to see whether we commit."""
-        vals = [row[i] for i in entry[1]]
-        if not (entry[0].nulls_distinct and None in vals):
+        vals = self.access.index_values(entry, row)
+        if vals is not None and not (entry[0].nulls_distinct and None in vals):
             self.access.lock_unique(txn, entry, vals)
 
     def delete(self, ctx: ExecContext, key: bytes, old: Row) -> None:
@@ -445,6 +449,17 @@ class TableWriter:
         if self.fks_in:
             self.on_parent_change(ctx, old, None)
         self.access.delete(txn, key, old)
+
+
+def computed_key_detail(planner: Planner, table: TableDef, entry: IndexEntry, values: list[Any]) -> str:
+    """`Key (lower(email))=(a@x)` for an expression index's key values."""
+    from orbitdb.sql.pgcatalog.model import index_key_text
+    from orbitdb.sql.plan.index_keys import compile_key_exprs
+
+    ix = entry[0]
+    keys, _ = compile_key_exprs(table, ix, planner.catalog)
+    texts = ", ".join(index_key_text(table, ix, i) for i in range(len(ix.columns)))
+    return f"Key ({texts})=({', '.join(fmt_value(v, k.type) for v, k in zip(values, keys))})"
 
 
 def assignment(e: E, t: SqlType, column: str) -> Callable[[Row], Any]:

@@ -225,20 +225,60 @@ def constraint_def(env: Env, ci: ConInfo, pretty: bool) -> str:
     return ""
 
 
+_FUNCTION_CALL = re.compile(r'("?[\w$]+"?\.)?"?[\w$]+"?\(')
+
+
+def _looks_like_function(text: str) -> bool:
+    """Whether deparsed text is one function call (PostgreSQL prints those without parentheses)."""
+    m = _FUNCTION_CALL.match(text)
+    if m is None or not text.endswith(")"):
+        return False
+    depth = 0
+    for i, ch in enumerate(text[m.end() - 1:], m.end() - 1):
+        depth += ch == "("
+        depth -= ch == ")"
+        if depth == 0:
+            return i == len(text) - 1
+    return False
+
+
+def index_key_text(t: TableDef, ix: IndexDef, i: int) -> str:
+    """Key i of an index as pg_get_indexdef prints it: a column name, a function call, or
+    a parenthesized expression."""
+    expr = ix.expressions[i] if i < len(ix.expressions) else None
+    if expr is None:
+        name = ix.columns[i] if i < len(ix.columns) else ""
+        return quote_identifier(name) if t.column(name) is not None else name
+    text = deparse_expr(expr, {c.name: column_type(c) for c in t.columns}, False)
+    return text if _looks_like_function(text) else f"({text})"
+
+
 def index_column_def(t: TableDef, ix: IndexDef, colno: int) -> str:
-    name = ix.columns[colno - 1] if 0 < colno <= len(ix.columns) else ""
-    if t.column(name) is not None:
-        return quote_identifier(name)
-    return name
+    return index_key_text(t, ix, colno - 1) if 0 < colno <= len(ix.columns) else ""
+
+
+def index_options(ix: IndexDef, i: int) -> str:
+    """A key's ordering options as pg_get_indexdef prints them."""
+    desc = i < len(ix.descending) and ix.descending[i]
+    nulls_first = i < len(ix.nulls_first) and ix.nulls_first[i]
+    if desc:
+        return " DESC" if nulls_first else " DESC NULLS LAST"
+    return " NULLS FIRST" if nulls_first else ""
+
+
+def index_predicate_text(t: TableDef, ix: IndexDef, pretty: bool = False) -> str:
+    assert ix.predicate is not None
+    return deparse_expr(ix.predicate, {c.name: column_type(c) for c in t.columns}, pretty)
 
 
 def index_def(env: Env, t: TableDef, ix: IndexDef, pretty: bool) -> str:
     """pg_get_indexdef(oid): qualified table name unless pretty and visible."""
     table = relation_name(env, t.schema, t.name) if pretty else qualified_name(t.schema, t.name)
-    cols = ", ".join(index_column_def(t, ix, i + 1) for i in range(len(ix.columns)))
+    cols = ", ".join(index_column_def(t, ix, i + 1) + index_options(ix, i) for i in range(len(ix.columns)))
     unique = "UNIQUE " if ix.unique else ""
     nnd = " NULLS NOT DISTINCT" if ix.unique and not ix.nulls_distinct else ""
-    return f"CREATE {unique}INDEX {quote_identifier(ix.name)} ON {table} USING btree ({cols}){nnd}"
+    where = f" WHERE {index_predicate_text(t, ix, pretty)}" if ix.predicate is not None else ""
+    return f"CREATE {unique}INDEX {quote_identifier(ix.name)} ON {table} USING btree ({cols}){nnd}{where}"
 
 
 def view_def(env: Env, v: TableDef, pretty: bool) -> str:

@@ -45,6 +45,7 @@ from orbitdb.sql.expr.funccall import AGGREGATES, _ensure_library, call_by_name,
 from orbitdb.sql.expr.scope import Scope, ScopeColumn
 from orbitdb.sql.expr.window import WindowCollector
 from orbitdb.sql.parse.parser import parse_one
+from orbitdb.sql.plan import index_keys  # computes the keys of expression and partial indexes for storage
 from orbitdb.sql.types import SqlType
 from orbitdb.sql.types.casts import ASSIGNMENT
 from orbitdb.sql.types.limits import INT4_MAX
@@ -787,12 +788,18 @@ class Planner:
         eq_from: dict[str, int] = {}  # the conjunct each eq value came from, when it is just that
         lo: dict[str, tuple[E, bool]] = {}
         hi: dict[str, tuple[E, bool]] = {}
+        # expression index keys, by their normalized text: (the name the key goes by here, its type)
+        expr_keys = index_keys.expression_keys(table, self.catalog)
+        usable = [e for e in scan.access.indexes
+                  if e[0].predicate is None or index_keys.implies(local, e[0].predicate, scan.alias)]
         for n_cj, cj in enumerate(local):
-            for col, op, val in self._simple_predicates(cj, scan.alias):
+            found = [(col, op, val, None) for col, op, val in self._simple_predicates(cj, scan.alias)]
+            found += index_keys.expression_predicates(cj, scan.alias, expr_keys) if expr_keys else []
+            for col, op, val, key_type in found:
                 c = table.column(col)
-                if c is None:
+                if c is None and key_type is None:
                     continue
-                ct = T.parse_type_name(c.type)
+                ct = key_type if key_type is not None else T.parse_type_name(c.type)  # type: ignore[union-attr]
                 try:
                     ve = comp.compile(val)
                     if not (ve.const or self._is_param_or_outer(val)):
@@ -841,29 +848,31 @@ class Planner:
                                   hi_e[0].fn if hi_e else None, hi_e[1] if hi_e else True)
                 return answered(pk[:len(prefix)])
         best = None
-        for ix, cols, prefix_bytes in scan.access.indexes:
+        for ix, cols, prefix_bytes in usable:
+            names = index_keys.key_names(ix)
             n = 0
-            for c in ix.columns:
+            for c in names:
                 if c in eq:
                     n += 1
                 else:
                     break
-            nxt = ix.columns[n] if n < len(ix.columns) else None
+            nxt = names[n] if n < len(names) else None
             ranged = nxt is not None and (nxt in lo or nxt in hi)
-            score = n * 2 + (1 if ranged else 0) + (1 if ix.unique and n == len(ix.columns) else 0)
+            score = n * 2 + (1 if ranged else 0) + (1 if ix.unique and n == len(names) else 0)
             if score > 0 and (best is None or score > best[0]):
                 best = (score, ix, cols, prefix_bytes, n, nxt if ranged else None)
         if best is not None:
             _, ix, cols, prefix_bytes, n, nxt = best
+            names = index_keys.key_names(ix)
             scan.mode = "index"
             scan.index = (ix, cols, prefix_bytes)
-            scan.key_fns = [eq[c].fn for c in ix.columns[:n]]
+            scan.key_fns = [eq[c].fn for c in names[:n]]
             if nxt is not None:
                 lo_e = lo.get(nxt)
                 hi_e = hi.get(nxt)
                 scan.range = (lo_e[0].fn if lo_e else None, lo_e[1] if lo_e else True,
                               hi_e[0].fn if hi_e else None, hi_e[1] if hi_e else True)
-            return answered(ix.columns[:n])
+            return answered(names[:n])
         return set()
 
     def _is_param_or_outer(self, node: exp.Expression) -> bool:
