@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING, Any, TypeVar
 from sqlglot import exp
 
 from orbitdb.sql import types as T
-from orbitdb.sql.ddl.generated import check_generation, generated_value, uses_column
+from orbitdb.sql.ddl.generated import check_generation, generated_value, text_uses_column, uses_column
 from orbitdb.sql.ddl.index_exprs import (
     check_index_expression,
     check_index_predicate,
@@ -62,7 +62,7 @@ from orbitdb.storage.lockmodes import (
     SHARE_UPDATE_EXCLUSIVE,
 )
 from orbitdb.storage.rowcodec import encode_stored
-from orbitdb.storage.tables import TableAccess
+from orbitdb.storage.tables import TableAccess, computed_keys
 from orbitdb.storage.temp import is_temp_oid
 
 if TYPE_CHECKING:
@@ -439,7 +439,7 @@ class DDL:
             if parent.column(c) is None:
                 raise SqlError("42703", f'column "{c}" referenced in foreign key constraint does not exist')
         if sorted(pcols) != sorted(parent.primary_key) and not any(
-                ix.unique and sorted(ix.columns) == sorted(pcols) for ix in parent.indexes):
+                ix.unique and sorted(ix.columns) == sorted(pcols) and not computed_keys(ix) for ix in parent.indexes):
             raise SqlError("42830", f'there is no unique constraint matching given keys for referenced table '
                            f'"{parent.name}"')
         for c, pc in zip(cols, pcols):
@@ -838,7 +838,9 @@ class DDL:
             keep.append(c)
         t.constraints = keep
         for ix in list(t.indexes):
-            if name in ix.columns:
+            # an index goes with a column it is on, its expressions or its predicate read
+            if name in ix.columns or any(e is not None and text_uses_column(e, name) for e in ix.expressions) or (
+                    ix.predicate is not None and text_uses_column(ix.predicate, name)):
                 self.clear_index(t, ix.oid)
                 t.indexes.remove(ix)
         t.columns = [c for c in t.columns if c.name != name]
@@ -863,8 +865,12 @@ class DDL:
             c.columns = [new if x == old else x for x in c.columns]
             if c.check:
                 c.check = re.sub(r"\b" + re.escape(old) + r"\b", new, c.check)
+        word = re.compile(r"\b" + re.escape(old) + r"\b")
         for ix in t.indexes:
             ix.columns = [new if x == old else x for x in ix.columns]
+            ix.expressions = [None if e is None else word.sub(new, e) for e in ix.expressions]
+            if ix.predicate is not None:
+                ix.predicate = word.sub(new, ix.predicate)
         for c in t.columns:
             if c.generated is not None:
                 c.generated = re.sub(r"\b" + re.escape(old) + r"\b", new, c.generated)

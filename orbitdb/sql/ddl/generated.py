@@ -124,7 +124,10 @@ def generated_value(s: Session, cat: Any, t: TableDef, col: ColumnDef) -> Callab
 
 def uses_column(col: ColumnDef, name: str) -> bool:
     """Whether col's generation expression reads column name."""
-    if col.generated is None:
-        return False
-    node = parse_one("SELECT " + col.generated, read="postgres")
+    return col.generated is not None and text_uses_column(col.generated, name)
+
+
+def text_uses_column(sql: str, name: str) -> bool:
+    """Whether a stored expression text reads column name."""
+    node = parse_one("SELECT " + sql, read="postgres")
     return any(ident(c.this) == name for c in node.find_all(exp.Column) if isinstance(c.this, exp.Identifier))

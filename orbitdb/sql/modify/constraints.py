@@ -221,7 +221,7 @@ class TableWriter:
     def raise_unique(self, name: str, row: Row) -> None:
         entry = None if name == self.pk_name else next(e for e in self.unique if e[0].name == name)
         if entry is not None and entry[0].oid in self.access.key_values:
-            detail = computed_key_detail(self.planner, self.table, entry, self.access.index_values(entry, row) or [])
+            detail = computed_key_detail(self.planner.catalog, self.table, entry, self.access.index_values(entry, row) or [])
         else:
             detail = self.key_detail(self.access.pk_idx if entry is None else entry[1], row)
         raise SqlError("23505", f'duplicate key value violates unique constraint "{name}"',
@@ -451,13 +451,13 @@ class TableWriter:
         self.access.delete(txn, key, old)
 
 
-def computed_key_detail(planner: Planner, table: TableDef, entry: IndexEntry, values: list[Any]) -> str:
+def computed_key_detail(catalog: Any, table: TableDef, entry: IndexEntry, values: list[Any]) -> str:
     """`Key (lower(email))=(a@x)` for an expression index's key values."""
     from orbitdb.sql.pgcatalog.model import index_key_text
     from orbitdb.sql.plan.index_keys import compile_key_exprs
 
     ix = entry[0]
-    keys, _ = compile_key_exprs(table, ix, planner.catalog)
+    keys, _ = compile_key_exprs(table, ix, catalog)
     texts = ", ".join(index_key_text(table, ix, i) for i in range(len(ix.columns)))
     return f"Key ({texts})=({', '.join(fmt_value(v, k.type) for v, k in zip(values, keys))})"
 

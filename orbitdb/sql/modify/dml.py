@@ -18,6 +18,7 @@ from orbitdb.sql.expr.core import E, Runtime, coerce, ident, value_cast
 from orbitdb.sql.expr.scope import Scope, ScopeColumn
 from orbitdb.sql.modify.constraints import TableWriter, assignment, is_default, table_scope
 from orbitdb.sql.modify.view_dml import resolve_view_target
+from orbitdb.sql.plan import index_keys
 from orbitdb.sql.plan.compiled import Compiled, column_of
 from orbitdb.sql.plan.planner import Planner, all_true, split_and
 from orbitdb.sql.result import Column, Result
@@ -242,17 +243,19 @@ class CompiledInsert(Compiled):
                     if ix is not None:
                         self.arbiter = [ix.name]
         elif keys:
-            named = [_conflict_column(k, table) for k in keys]
-            if None in named:  # an expression: orbitdb has no expression indexes to match it
-                raise SqlError("42P10", "there is no unique or exclusion constraint matching the ON CONFLICT "
-                               "specification")
-            cols = sorted(n for n in named if n is not None)
+            # each inference element as an index key: a column's name or an expression's normalized text
+            wanted = sorted(_inference_key(k, table) for k in keys)
+            pred = c.args.get("index_predicate")
             arb = []
-            if sorted(table.primary_key) == cols:
+            if sorted(table.primary_key) == wanted:
                 arb.append(self.writer.pk_name)
             for ix in table.indexes:
-                if ix.unique and not ix.primary and sorted(ix.columns) == cols:
-                    arb.append(ix.name)
+                if not ix.unique or ix.primary or sorted(index_keys.key_texts(ix)) != wanted:
+                    continue
+                if ix.predicate is not None and (pred is None or not index_keys.implies(
+                        split_and(pred.this), ix.predicate, alias)):
+                    continue  # a partial index is inferred only from a WHERE that implies its predicate
+                arb.append(ix.name)
             if not arb:
                 raise SqlError("42P10", "there is no unique or exclusion constraint matching the ON CONFLICT "
                                "specification")
@@ -659,6 +662,16 @@ __all__ = ["ScopeColumn", "compile_dml"]
 
 
 _NO_MATCH = (exp.Paren, exp.Func, exp.Collate, exp.Opclass)
+
+
+def _inference_key(key: exp.Expression, table: TableDef) -> str:
+    """An ON CONFLICT inference element as the index key it names: a column's name, or the
+    normalized text of an expression."""
+    name = _conflict_column(key, table)
+    if name is not None:
+        return name
+    node = key.this if isinstance(key, exp.Ordered) else key
+    return "\0" + index_keys.normalized(node)
 
 
 def _conflict_column(key: exp.Expression, table: TableDef) -> str | None:

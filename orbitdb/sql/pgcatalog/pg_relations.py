@@ -196,15 +196,20 @@ def _opclass(t: SqlType) -> int:
 def _pg_index(env: Env, make: RowMaker) -> Iterator[Row]:
     for t in env.tables:
         for ix in M.indexes(t):
-            keys = [M.attnum(t, c) for c in ix.columns]
+            exprs = ix.expressions or [None] * len(ix.columns)
+            keys = [M.attnum(t, c) if e is None else 0 for c, e in zip(ix.columns, exprs)]
             types = [M.column_type(t.column(c)) if t.column(c) is not None else T.TEXT  # type: ignore[arg-type]
                      for c in ix.columns]
+            # indoption: 1 DESC, 2 NULLS FIRST; indexprs/indpred: the expressions' text (pg_get_expr reads it)
+            options = [(1 if i < len(ix.descending) and ix.descending[i] else 0) |
+                       (2 if i < len(ix.nulls_first) and ix.nulls_first[i] else 0) for i in range(len(keys))]
+            indexprs = " ".join(f"({e})" for e in exprs if e is not None) or None
             yield make(indexrelid=ix.oid, indrelid=t.oid, indnatts=len(keys), indnkeyatts=len(keys),
                        indisunique=ix.unique, indnullsnotdistinct=not ix.nulls_distinct, indisprimary=ix.primary,
                        indisexclusion=False, indimmediate=True, indisclustered=False, indisvalid=True,
                        indcheckxmin=False, indisready=True, indislive=True, indisreplident=False, indkey=keys,
                        indcollation=[type_storage(ty)[4] for ty in types], indclass=[_opclass(ty) for ty in types],
-                       indoption=[0] * len(keys))
+                       indoption=options, indexprs=indexprs, indpred=ix.predicate)
 
 
 def eq_operator(t: SqlType) -> int:

@@ -94,6 +94,13 @@ def key_names(ix: IndexDef) -> list[str]:
     return [c if e is None else f"\0{ix.oid}:{i}" for i, (c, e) in enumerate(zip(ix.columns, exprs))]
 
 
+def key_texts(ix: IndexDef) -> list[str]:
+    """Each key of ix as ON CONFLICT inference names it: a column's name, or "\0" and the
+    normalized text of an expression."""
+    exprs = ix.expressions or [None] * len(ix.columns)
+    return [c if e is None else "\0" + normalized(parse_key(e)) for c, e in zip(ix.columns, exprs)]
+
+
 def normalized(node: exp.Expression, rel: str | None = None) -> str:
     """An expression's text with the relation's qualifiers and outer parentheses taken off, so
     that `lower(t.email)` in a query matches the key `lower(email)`."""

@@ -128,3 +128,44 @@ CREATE VIEW team_checked AS SELECT team, count(*) FROM staff GROUP BY team WITH 
 SELECT table_name, check_option, is_updatable, is_insertable_into FROM information_schema.views WHERE table_schema = 'public' ORDER BY table_name;
 WITH gone AS (DELETE FROM red WHERE id = 4 RETURNING id) SELECT count(*) FROM gone;
 SELECT id, name, team FROM staff ORDER BY id;
+
+-- expression and partial indexes
+CREATE TABLE users (id int PRIMARY KEY, email text, deleted_at date, score int, tags jsonb);
+INSERT INTO users VALUES (1, 'Ann@X.com', NULL, 10, '{"n": 1}'), (2, 'ben@x.com', NULL, 20, '{"n": 2}'), (3, 'ann@x.COM', '2024-01-01', 30, '{"n": 3}');
+CREATE UNIQUE INDEX users_email_all ON users ((lower(email))); -- error 23505 message
+CREATE UNIQUE INDEX users_email_live ON users ((lower(email))) WHERE deleted_at IS NULL;
+CREATE INDEX ON users (lower(email), score DESC NULLS LAST);
+CREATE INDEX ON users (score DESC);
+CREATE INDEX ON users (score NULLS FIRST, id DESC);
+CREATE INDEX users_n ON users (((tags ->> 'n')::int));
+SELECT indexname, indexdef FROM pg_indexes WHERE tablename = 'users' ORDER BY indexname;
+SELECT i.indexrelid::regclass::text, i.indkey::text, i.indoption::text, i.indexprs IS NOT NULL AS has_exprs, pg_get_expr(i.indpred, i.indrelid) FROM pg_index i WHERE i.indrelid = 'users'::regclass ORDER BY 1;
+INSERT INTO users VALUES (4, 'ANN@x.com', NULL, 40, '{}'); -- error 23505 message
+INSERT INTO users VALUES (4, 'ANN@x.com', '2020-02-02', 40, '{}');
+UPDATE users SET deleted_at = NULL WHERE id = 4; -- error 23505 message
+UPDATE users SET email = 'BEN@X.COM' WHERE id = 1; -- error 23505
+UPDATE users SET email = 'cy@x.com' WHERE id = 1;
+SELECT id FROM users WHERE lower(email) = 'cy@x.com' AND deleted_at IS NULL;
+SELECT id FROM users WHERE lower(email) = 'ann@x.com' ORDER BY id;
+SELECT id FROM users WHERE (tags ->> 'n')::int = 2;
+SELECT id FROM users WHERE (tags ->> 'n')::int >= 2 ORDER BY id;
+INSERT INTO users VALUES (5, 'CY@x.com', NULL, 50, '{}') ON CONFLICT ((lower(email))) WHERE deleted_at IS NULL DO UPDATE SET score = users.score + 1 RETURNING id, score;
+INSERT INTO users VALUES (5, 'CY@x.com', NULL, 50, '{}') ON CONFLICT ((lower(email))) DO NOTHING; -- error 42P10
+INSERT INTO users VALUES (6, 'ben@X.com', NULL, 60, '{}') ON CONFLICT (lower(email)) WHERE deleted_at IS NULL DO NOTHING;
+INSERT INTO users VALUES (6, 'ben@X.com', NULL, 60, '{}') ON CONFLICT ((upper(email))) DO NOTHING; -- error 42P10
+SELECT id, email, score FROM users ORDER BY id;
+CREATE INDEX bad_idx ON users (sum(score)); -- error 42803
+CREATE INDEX bad_idx ON users ((random())); -- error 42P17
+CREATE INDEX bad_idx ON users ((now())); -- error 42P17
+CREATE INDEX bad_idx ON users (score) WHERE score > (SELECT 1); -- error 0A000
+CREATE INDEX bad_idx ON users ((nosuch + 1)); -- error 42703
+CREATE UNIQUE INDEX users_score_big ON users (score) WHERE score > 25;
+INSERT INTO users VALUES (7, 'z@x.com', NULL, 30, '{}'); -- error 23505 message
+INSERT INTO users VALUES (7, 'z@x.com', NULL, 20, '{}');
+ALTER TABLE users RENAME COLUMN email TO mail;
+SELECT pg_get_indexdef('users_email_live'::regclass);
+ALTER TABLE users DROP COLUMN deleted_at;
+SELECT indexname FROM pg_indexes WHERE tablename = 'users' ORDER BY indexname;
+INSERT INTO users VALUES (8, 'ANN@X.COM', 1, '{}');
+DROP INDEX users_n;
+SELECT count(*) FROM users WHERE (tags ->> 'n')::int = 2;
