@@ -91,7 +91,7 @@ def check_generation(s: Session, cat: Any, t: TableDef, col: ColumnDef) -> None:
             if n.table and n.table != table:
                 raise SqlError("42P01", f'missing FROM-clause entry for table "{n.table}"')
             if cname in _SYSTEM_COLUMNS and t.column(cname) is None:
-                raise SqlError("42P17", f'cannot use system column "{cname}" in column generation expression')
+                raise SqlError("42P10", f'cannot use system column "{cname}" in column generation expression')
             other = t.column(cname)
             if other is not None and other.generated is not None:
                 raise SqlError("42P17", f'cannot use generated column "{cname}" in column generation expression',

@@ -68,7 +68,8 @@ def _pg_class(env: Env, make: RowMaker) -> Iterator[Row]:
             if t.kind == "v":
                 yield make(oid=t.oid, relname=t.name, relnamespace=nsp, reltype=oids.rowtype_oid(t.oid),
                            relowner=owner, relkind="v", relnatts=len(t.view_columns or t.columns),
-                           relhasrules=True)
+                           relhasrules=True,
+                           reloptions=[f"check_option={t.view_check_option}"] if t.view_check_option else None)
             else:
                 yield make(oid=t.oid, relname=t.name, relnamespace=nsp, reltype=oids.rowtype_oid(t.oid),
                            relowner=owner, relam=oids.HEAP_AM, relfilenode=t.oid, relkind="r",
