@@ -425,7 +425,7 @@ def _compile_set(comp: Compiler, items: list[exp.Expression], w: TableWriter, ta
                 for k in range(len(targets)):
                     vals.append(_SubqueryColumn(one_row, k, sub_types[k]))
             else:
-                raise SqlError("42601", "source for a multiple-column UPDATE item must be a sub-SELECT or "
+                raise SqlError("0A000", "source for a multiple-column UPDATE item must be a sub-SELECT or "
                                "ROW() expression")
             if len(vals) != len(targets):
                 raise SqlError("42601", "number of columns does not match number of values")
