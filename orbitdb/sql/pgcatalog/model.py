@@ -282,8 +282,17 @@ def index_def(env: Env, t: TableDef, ix: IndexDef, pretty: bool) -> str:
 
 
 def view_def(env: Env, v: TableDef, pretty: bool) -> str:
-    def table_cols(schema: str | None, name: str) -> list[tuple[str, SqlType]] | None:
+    def find(schema: str | None, name: str) -> TableDef | None:
         t = lookup.find_table(env, schema, name)
+        if t is None and schema is None:
+            # the view was made where the name resolved (pg_dump reads views with an empty
+            # search_path): the one table of that name, or the one in the view's own schema
+            named = [o for o in env.tables if o.name == name]
+            t = next((o for o in named if o.schema == v.schema), named[0] if len(named) == 1 else None)
+        return t
+
+    def table_cols(schema: str | None, name: str) -> list[tuple[str, SqlType]] | None:
+        t = find(schema, name)
         if t is None:
             return None
         if t.kind == "v":
@@ -291,7 +300,7 @@ def view_def(env: Env, v: TableDef, pretty: bool) -> str:
         return [(c.name, column_type(c)) for c in t.columns]
 
     def label(schema: str | None, name: str) -> str:
-        t = lookup.find_table(env, schema, name)
+        t = find(schema, name)
         if t is None:
             return quote_identifier(name)
         return relation_name(env, t.schema, t.name)
