@@ -17,6 +17,8 @@ from orbitdb.sql.expr.compiler import Compiler
 from orbitdb.sql.expr.core import E, Runtime, coerce, ident, value_cast
 from orbitdb.sql.expr.scope import Scope, ScopeColumn
 from orbitdb.sql.modify.constraints import TableWriter, assignment, is_default, table_scope
+from orbitdb.sql.modify.partitioned_dml import CompiledPartitionedModify, on_table, targets_of
+from orbitdb.sql.modify.partitions import children_of
 from orbitdb.sql.modify.view_dml import resolve_view_target
 from orbitdb.sql.plan import index_keys
 from orbitdb.sql.plan.compiled import Compiled, column_of
@@ -605,19 +607,26 @@ def compile_dml(planner: Planner, node: exp.Expression, rt: Runtime, overriding:
 
 
 def compile_dml_on(planner: Planner, node: exp.Expression, rt: Runtime, ctes: dict[str, Any],
-                   overriding: str | None = None) -> CompiledInsert | CompiledModify:
+                   overriding: str | None = None) -> Compiled:
     """INSERT, UPDATE or DELETE of a table, or of an automatically updatable view (rewritten onto
     its base table, with its CHECK OPTION conditions checked on the new rows)."""
     node, checks = resolve_view_target(planner, node)
-    compiled: CompiledInsert | CompiledModify
+    writers: list[Any]
     if isinstance(node, exp.Insert):
-        compiled = CompiledInsert(planner, node, rt, ctes, overriding)
+        compiled: Compiled = CompiledInsert(planner, node, rt, ctes, overriding)
+        writers = [compiled]
     else:
-        compiled = CompiledModify(planner, node, rt, ctes)
-    if checks:
-        scope = table_scope(compiled.table, compiled.alias)
-        comp = Compiler(planner, scope, rt, where="WITH CHECK OPTION")
-        compiled.writer.view_checks = [(c.view, comp.compile_bool(c.condition, "CHECK OPTION").fn) for c in checks]
+        table, alias = _target(planner, node.this)
+        if not node.this.args.get("only") and (table.partition_strategy or children_of(planner.catalog, table)):
+            parts = [CompiledModify(planner, on_table(node, t, alias), rt, ctes) for t in targets_of(planner, table)]
+            compiled = CompiledPartitionedModify(planner, table, parts, rt)
+            writers = parts
+        else:
+            compiled = CompiledModify(planner, node, rt, ctes)
+            writers = [compiled]
+    for w in writers if checks else []:
+        comp = Compiler(planner, table_scope(w.table, w.alias), rt, where="WITH CHECK OPTION")
+        w.writer.view_checks = [(c.view, comp.compile_bool(c.condition, "CHECK OPTION").fn) for c in checks]
     return compiled
 
 

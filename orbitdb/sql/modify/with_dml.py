@@ -86,8 +86,9 @@ class CompiledWithDml(Compiled):
                 cols = [ident(c) for c in alias.columns] if alias.columns else []
                 info = CTEInfo(name, cte.this, cols, key=next(_plan_ids))
                 out = part.compiled.columns
-                if out is not None:
-                    types = part.compiled.returning[2]  # type: ignore[attr-defined]
+                first = getattr(part.compiled, "parts", [part.compiled])[:1]
+                if out is not None and first:
+                    types = first[0].returning[2]
                     info.out = planner._rename([ScopeColumn(name, c.name, t) for c, t in zip(out, types)], cols, name)
                     info.plan = WorkTableScan(info.out, info.key, name)
                 else:
@@ -122,8 +123,8 @@ class CompiledWithDml(Compiled):
     def _compile_dml(planner: Planner, node: exp.Expression, rt: Runtime, ctes: dict[str, CTEInfo]) -> _Part:
         _check_returning(node, ctes)
         compiled = compile_dml_on(planner, node, rt, ctes)
-        table = compiled.table
-        return _Part(compiled, None, {table.oid}, set(planner.tables_used))
+        parts = getattr(compiled, "parts", [compiled])  # (a partitioned table: one statement per partition)
+        return _Part(compiled, None, {p.table.oid for p in parts}, set(planner.tables_used))
 
     def run(self, ctx: ExecContext) -> Result:
         txn = ctx.txn
