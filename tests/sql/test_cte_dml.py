@@ -77,3 +77,20 @@ def test_update_set_row_forms(engine: Any) -> None:
     assert failure(engine, "UPDATE acc SET (bal, st) = (SELECT 1)")[0] == "42601"
     assert failure(engine, "UPDATE acc SET (bal) = (1)")[:2] == (
         "0A000", "source for a multiple-column UPDATE item must be a sub-SELECT or ROW() expression")
+
+
+def test_referential_and_unique_checks_see_every_part(engine: Any) -> None:
+    """The parts read the statement's snapshot, but a foreign key or unique check sees what the
+    other parts wrote, as PostgreSQL's checks do."""
+    run(engine, "CREATE TABLE parent (id int PRIMARY KEY, name text)",
+        "CREATE TABLE child (id serial PRIMARY KEY, parent_id int REFERENCES parent, note text)")
+    assert rows(engine, "WITH p AS (INSERT INTO parent VALUES (1, 'a') RETURNING id) INSERT INTO child "
+                        "(parent_id, note) SELECT id, (SELECT count(*) FROM parent)::text FROM p "
+                        "RETURNING parent_id, note") == [(1, "0")]
+    assert failure(engine, "WITH p AS (INSERT INTO parent VALUES (2, 'b') RETURNING id) "
+                           "INSERT INTO parent SELECT id, 'again' FROM p")[0] == "23505"
+    assert failure(engine, "WITH c AS (INSERT INTO child (parent_id) VALUES (1) RETURNING id) "
+                           "DELETE FROM parent WHERE id = 1 AND (SELECT count(*) FROM child) = 1")[0] == "23503"
+    run(engine, "WITH d AS (DELETE FROM child RETURNING parent_id) "
+                "DELETE FROM parent WHERE id IN (SELECT parent_id FROM d) AND (SELECT count(*) FROM child) = 1")
+    assert rows(engine, "SELECT (SELECT count(*) FROM parent), (SELECT count(*) FROM child)") == [(0, 0)]

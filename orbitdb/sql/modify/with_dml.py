@@ -131,20 +131,23 @@ class CompiledWithDml(Compiled):
         assert txn is not None
         deltas: list[dict[bytes, tuple[Any, Any]]] = []
         result: Result | None = None
-        for part in self.parts + [self.main]:
-            mark = txn.start_delta() if self.isolate else None
-            try:
-                res = part.compiled.run(ctx)
-                if part is self.main:
-                    if self.isolate and isinstance(res.rows, QueryRows):
-                        # the main query reads before the WITH queries' writes come back
-                        res.rows = QueryRows(iter(list(res.rows)), res.rows.rt, res.rows.ctx)
-                    result = res
-                else:
-                    ctx.cte_results[part.key] = list(res.rows)  # type: ignore[index]
-            finally:
-                if mark is not None:
-                    deltas.append(txn.take_delta(mark))
+        try:
+            for part in self.parts + [self.main]:
+                mark = txn.start_delta() if self.isolate else None
+                try:
+                    res = part.compiled.run(ctx)
+                    if part is self.main:
+                        if self.isolate and isinstance(res.rows, QueryRows):
+                            # the main query reads before the WITH queries' writes come back
+                            res.rows = QueryRows(iter(list(res.rows)), res.rows.rt, res.rows.ctx)
+                        result = res
+                    else:
+                        ctx.cte_results[part.key] = list(res.rows)  # type: ignore[index]
+                finally:
+                    if mark is not None:
+                        deltas.append(txn.take_delta(mark))
+        finally:
+            txn.clear_pending()
         for delta in deltas:
             if not txn.apply_delta(delta):
                 raise SqlError("0A000", "a row changed by a data-modifying WITH query cannot be changed again "
