@@ -49,7 +49,19 @@ def _shape(view: TableDef) -> _ViewShape:
     for name, p in zip(view.view_columns, query.expressions):
         columns[name] = p.this if isinstance(p, exp.Alias) else p
     where = query.args.get("where")
-    return _ViewShape(base, columns, where.this if where is not None else None, list(view.view_columns))
+    # qualified by the base relation, so they stay its columns next to EXCLUDED or FROM tables
+    alias = base.args.get("alias")
+    rel = ident(alias.this) if alias is not None and alias.this is not None else ident(base.this)
+
+    def qualify(n: exp.Expression) -> exp.Expression:
+        if isinstance(n, exp.Column) and not n.table and isinstance(n.this, exp.Identifier) and (
+                n.find_ancestor(exp.Select) is None):
+            return exp.column(ident(n.this), rel, quoted=True)
+        return n
+
+    columns = {name: e.transform(qualify, copy=True) for name, e in columns.items()}
+    cond = where.this.transform(qualify, copy=True) if where is not None else None
+    return _ViewShape(base, columns, cond, list(view.view_columns))
 
 
 def _base_column(e: exp.Expression) -> str | None:
@@ -212,9 +224,54 @@ def _rewrite_insert(new: exp.Insert, view: TableDef, shape: _ViewShape, writable
             raise SqlError("0A000", f'cannot insert into column "{c}" of view "{view.name}"',
                            detail="View columns that are not columns of their base relation are not updatable.")
         mapped.append(exp.Identifier(this=col, quoted=True))
-    if new.args.get("conflict") is not None:
-        raise SqlError("0A000", "INSERT ... ON CONFLICT on a view is not supported by orbitdb")
+    conflict = new.args.get("conflict")
+    if conflict is not None:
+        new.set("conflict", _rewrite_conflict(conflict, view, shape, writable, names))
     new.set("this", exp.Schema(this=base, expressions=mapped) if mapped else base)
+
+
+def _rewrite_conflict(conflict: exp.Expression, view: TableDef, shape: _ViewShape,
+                      writable: dict[str, str | None], names: set[str]) -> exp.Expression:
+    """ON CONFLICT on a view: its inference, SET list and conditions over the base table, EXCLUDED
+    included (EXCLUDED.v is the view's expression of v over the excluded row)."""
+    out = conflict.copy()
+
+    def over_excluded(n: exp.Expression) -> exp.Expression:
+        if isinstance(n, exp.Column) and n.table == "excluded" and isinstance(n.this, exp.Identifier):
+            name = ident(n.this)
+            if name in shape.columns:
+                e = shape.columns[name].copy().transform(
+                    lambda c: exp.column(ident(c.this), "excluded", quoted=True)
+                    if isinstance(c, exp.Column) and isinstance(c.this, exp.Identifier) else c)
+                return e if isinstance(e, exp.Column) else exp.Paren(this=e)
+        return n
+
+    def rewrite(e: exp.Expression) -> exp.Expression:
+        return _substitute(e.transform(over_excluded, copy=True), shape, names)
+
+    keys = out.args.get("conflict_keys")
+    if keys:
+        # (inference elements name the base's columns bare, as index keys do)
+        out.set("conflict_keys", [rewrite(k).transform(
+            lambda c: exp.column(ident(c.this), quoted=True) if isinstance(c, exp.Column) and c.table and
+            isinstance(c.this, exp.Identifier) else c) for k in keys])
+    for arg in ("index_predicate", "where"):
+        if out.args.get(arg) is not None:
+            out.set(arg, rewrite(out.args[arg]))
+    items = []
+    for item in out.args.get("expressions") or []:
+        target = item.this
+        name = ident(target.this) if isinstance(target, exp.Column) else ident(target)
+        if name not in shape.columns:
+            raise SqlError("42703", f'column "{name}" of relation "{view.name}" does not exist')
+        col = writable[name]
+        if col is None:  # (PostgreSQL words it as the INSERT's)
+            raise SqlError("0A000", f'cannot insert into column "{name}" of view "{view.name}"',
+                           detail="View columns that are not columns of their base relation are not updatable.")
+        items.append(exp.EQ(this=exp.column(col, quoted=True), expression=rewrite(item.expression)))
+    if items:
+        out.set("expressions", items)
+    return out
 
 
 def resolve_view_target(planner: Planner, node: exp.Expression) -> tuple[exp.Expression, list[ViewCheck]]:

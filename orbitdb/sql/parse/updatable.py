@@ -49,3 +49,16 @@ def view_is_updatable(view_sql: str | None) -> bool:
         return view_sql is not None and not_updatable_reason(parse_one(view_sql, read="postgres")) is None
     except Exception:  # noqa: BLE001 - a view text sqlglot cannot read again is not updatable
         return False
+
+
+def updatable_columns(view_sql: str | None, count: int) -> list[bool]:
+    """For each of a view's columns, whether it can be written through the view (a plain column
+    of its base relation, in an automatically updatable view)."""
+    try:
+        query = parse_one(view_sql or "", read="postgres")
+    except Exception:  # noqa: BLE001 - a view text sqlglot cannot read again is not updatable
+        return [False] * count
+    if not_updatable_reason(query) is not None:
+        return [False] * count
+    out = [isinstance(p.this if isinstance(p, exp.Alias) else p, exp.Column) for p in query.expressions]
+    return (out + [False] * count)[:count]

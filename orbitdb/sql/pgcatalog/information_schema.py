@@ -10,7 +10,7 @@ from collections.abc import Iterator
 from typing import Any
 
 from orbitdb.sql import types as T
-from orbitdb.sql.parse.updatable import view_is_updatable
+from orbitdb.sql.parse.updatable import updatable_columns, view_is_updatable
 from orbitdb.sql.pgcatalog import builtin_data as B
 from orbitdb.sql.pgcatalog import model as M
 from orbitdb.sql.pgcatalog.base import Env, Row, RowMaker, producer
@@ -141,9 +141,11 @@ def _tables(env: Env, make: RowMaker) -> Iterator[Row]:
 def _columns(env: Env, make: RowMaker) -> Iterator[Row]:
     for t in env.tables:
         if t.kind == "v":
-            upd = _yes(_simple_view(t))
-            for i, (name, typ) in enumerate(view_column_types(env, t)):
-                yield _column_row(env, make, t, name, typ, i + 1, nullable=True, default=None, updatable=upd)
+            types = view_column_types(env, t)
+            writable = updatable_columns(t.view_sql, len(types))
+            for i, (name, typ) in enumerate(types):
+                yield _column_row(env, make, t, name, typ, i + 1, nullable=True, default=None,
+                                  updatable=_yes(writable[i]))
             continue
         seqs = {s.owned_by[1]: s for s in env.sequences if s.owned_by is not None and s.owned_by[0] == t.oid}
         for i, c in enumerate(t.columns):

@@ -169,3 +169,13 @@ SELECT indexname FROM pg_indexes WHERE tablename = 'users' ORDER BY indexname;
 INSERT INTO users VALUES (8, 'ANN@X.COM', 1, '{}');
 DROP INDEX users_n;
 SELECT count(*) FROM users WHERE (tags ->> 'n')::int = 2;
+SELECT table_name, column_name, is_updatable FROM information_schema.columns WHERE table_name IN ('staff_exprs', 'team_sizes', 'red') ORDER BY table_name, ordinal_position;
+CREATE TABLE crew (id int PRIMARY KEY, name text NOT NULL, team text, pay int);
+INSERT INTO crew VALUES (1, 'ann', 'red', 10);
+CREATE VIEW red_crew AS SELECT id AS ident, name, pay AS salary, upper(name) AS shout FROM crew WHERE team = 'red';
+INSERT INTO red_crew (ident, name, salary) VALUES (1, 'x', 5) ON CONFLICT (ident) DO UPDATE SET salary = red_crew.salary + excluded.salary RETURNING *;
+INSERT INTO red_crew (ident, name, salary) VALUES (1, 'x', 5) ON CONFLICT (ident) DO UPDATE SET name = excluded.shout WHERE red_crew.salary > 100 RETURNING *;
+INSERT INTO red_crew (ident, name, salary) VALUES (1, 'x', 5) ON CONFLICT (ident) DO UPDATE SET name = excluded.shout WHERE excluded.shout = 'X' RETURNING *;
+INSERT INTO red_crew (ident, name, salary) VALUES (1, 'y', 5) ON CONFLICT (ident) DO NOTHING;
+INSERT INTO red_crew (ident, name, salary) VALUES (1, 'x', 5) ON CONFLICT (ident) DO UPDATE SET shout = 'z'; -- error 0A000 message
+SELECT * FROM crew ORDER BY id;
