@@ -49,7 +49,7 @@ def compile_insert_overriding(session: Session, node: exp.Expression, rt: Runtim
 
 def _compile_with(planner: Planner, node: exp.Expression, rt: Runtime) -> Compiled:
     if has_dml_cte(node):
-        return CompiledWithDml(planner.session, node, rt)
+        return CompiledWithDml(planner.session, node, rt, planner.relation_locks)
     if isinstance(node, _QUERIES):
         query = CompiledQuery(planner.plan_query(node), rt)
         query.reads_once = reads_once(planner)

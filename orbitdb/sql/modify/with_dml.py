@@ -60,7 +60,9 @@ class _Part:
 
 
 class CompiledWithDml(Compiled):
-    def __init__(self, session: Session, node: exp.Expression, rt: Runtime) -> None:
+    def __init__(self, session: Session, node: exp.Expression, rt: Runtime,
+                 locks: dict[int, int] | None = None) -> None:
+        """locks: where the relation locks of every part are recorded (the caller's planner's)."""
         self.rt = rt
         with_ = node.args.get("with_") or node.args.get("with")
         assert with_ is not None
@@ -72,7 +74,7 @@ class CompiledWithDml(Compiled):
         recursive = bool(with_.args.get("recursive"))
         ctes: dict[str, CTEInfo] = {}
         self.parts: list[_Part] = []
-        locks: dict[int, int] = {}
+        locks = locks if locks is not None else {}
         seen: set[str] = set()
         for cte in with_.expressions:
             alias = cte.args["alias"]
