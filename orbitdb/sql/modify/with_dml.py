@@ -41,11 +41,11 @@ def check_nested(node: exp.Expression) -> None:
             raise SqlError("0A000", "WITH clause containing a data-modifying statement must be at the top level")
 
 
-def _check_returning(node: exp.Expression, ctes: dict[str, CTEInfo]) -> None:
+def _check_returning(node: exp.Expression, silent: set[str]) -> None:
+    """silent: the WITH queries that have no RETURNING, which nothing may read."""
     for t in node.find_all(exp.Table):
         name = ident(t.this) if isinstance(t.this, exp.Identifier) else ""
-        info = ctes.get(name)
-        if info is not None and getattr(info, "no_returning", False) and not t.args.get("db"):
+        if name in silent and not t.args.get("db"):
             raise SqlError("0A000", f'WITH query "{name}" does not have a RETURNING clause')
 
 
@@ -74,6 +74,7 @@ class CompiledWithDml(Compiled):
         recursive = bool(with_.args.get("recursive"))
         ctes: dict[str, CTEInfo] = {}
         self.parts: list[_Part] = []
+        silent: set[str] = set()
         locks = locks if locks is not None else {}
         seen: set[str] = set()
         for cte in with_.expressions:
@@ -84,7 +85,7 @@ class CompiledWithDml(Compiled):
             seen.add(name)
             planner = Planner(session, session.catalog(), rt)
             if isinstance(cte.this, _DML):
-                part = self._compile_dml(planner, cte.this, rt, ctes)
+                part = self._compile_dml(planner, cte.this, rt, ctes, silent)
                 cols = [ident(c) for c in alias.columns] if alias.columns else []
                 info = CTEInfo(name, cte.this, cols, key=next(_plan_ids))
                 out = part.compiled.columns
@@ -96,20 +97,21 @@ class CompiledWithDml(Compiled):
                 else:
                     info.out = []
                     info.plan = WorkTableScan([], info.key, name)
-                    info.no_returning = True  # type: ignore[attr-defined]
+                    silent.add(name)
                 part.key = info.key
                 self.parts.append(part)
                 ctes[name] = info
             else:
-                _check_returning(cte.this, ctes)
+                silent.discard(name)
+                _check_returning(cte.this, silent)
                 planner._add_ctes(exp.With(expressions=[cte], recursive=recursive), None, ctes)
             for oid, mask in planner.relation_locks.items():
                 locks[oid] = locks.get(oid, 0) | mask
         planner = Planner(session, session.catalog(), rt)
         if isinstance(main_node, _DML):
-            main = self._compile_dml(planner, main_node, rt, ctes)
+            main = self._compile_dml(planner, main_node, rt, ctes, silent)
         else:
-            _check_returning(main_node, ctes)
+            _check_returning(main_node, silent)
             query = CompiledQuery(planner.plan_query(main_node, None, ctes), rt)
             main = _Part(query, None, set(), set(planner.tables_used))
         for oid, mask in planner.relation_locks.items():
@@ -122,8 +124,9 @@ class CompiledWithDml(Compiled):
         self.isolate = any(p.writes & (q.writes | q.reads) for p in every for q in every if p is not q)
 
     @staticmethod
-    def _compile_dml(planner: Planner, node: exp.Expression, rt: Runtime, ctes: dict[str, CTEInfo]) -> _Part:
-        _check_returning(node, ctes)
+    def _compile_dml(planner: Planner, node: exp.Expression, rt: Runtime, ctes: dict[str, CTEInfo],
+                     silent: set[str]) -> _Part:
+        _check_returning(node, silent)
         compiled = compile_dml_on(planner, node, rt, ctes)
         parts = getattr(compiled, "parts", [compiled])  # (a partitioned table: one statement per partition)
         return _Part(compiled, None, {p.table.oid for p in parts}, set(planner.tables_used))
