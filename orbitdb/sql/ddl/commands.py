@@ -1002,6 +1002,9 @@ class DDL:
                         raise SqlError("23502", f'column "{name}" of relation "{t.name}" contains null values')
                 col.not_null = True
         elif action.args.get("drop"):
+            if col.generated is not None:
+                raise SqlError("42601", f'column "{name}" of relation "{t.name}" is a generated column',
+                               hint="Use ALTER TABLE ... ALTER COLUMN ... DROP EXPRESSION instead.")
             col.default = None
             if col.identity:
                 col.identity = None

@@ -179,3 +179,11 @@ INSERT INTO red_crew (ident, name, salary) VALUES (1, 'x', 5) ON CONFLICT (ident
 INSERT INTO red_crew (ident, name, salary) VALUES (1, 'y', 5) ON CONFLICT (ident) DO NOTHING;
 INSERT INTO red_crew (ident, name, salary) VALUES (1, 'x', 5) ON CONFLICT (ident) DO UPDATE SET shout = 'z'; -- error 0A000 message
 SELECT * FROM crew ORDER BY id;
+CREATE TABLE gd (a int, b int GENERATED ALWAYS AS (a * 3) STORED);
+ALTER TABLE gd ALTER COLUMN b DROP DEFAULT; -- error 42601 message
+ALTER TABLE gd ALTER COLUMN b SET DEFAULT 1; -- error 42601 message
+CREATE TABLE gd2 (LIKE gd INCLUDING GENERATED);
+CREATE TABLE gd3 (LIKE gd);
+INSERT INTO gd2 (a) VALUES (2);
+INSERT INTO gd3 (a, b) VALUES (2, 5);
+SELECT * FROM gd2 UNION ALL SELECT * FROM gd3 ORDER BY b;
