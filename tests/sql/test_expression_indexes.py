@@ -117,3 +117,27 @@ def test_the_planner_uses_matching_indexes() -> None:
     assert rows(cur, "SELECT id FROM users WHERE lower(email) = 'ann@x.com'") == [(3,)]
     assert rows(cur, partial) == [(2,), (3,)]
     conn.close()
+
+
+def test_order_by_reads_an_index_in_order() -> None:
+    """(orbitdb alone: ORDER BY on an index's leading keys reads the index, either direction,
+    with PostgreSQL's NULL placement; other NULL placements sort)"""
+    conn = orbitdb.connect(tempfile.mkdtemp())
+    conn.autocommit = True
+    cur = conn.cursor()
+    run(cur, "CREATE TABLE u (id int PRIMARY KEY, email text, score int)",
+        "INSERT INTO u SELECT g, 'E' || (g % 7), CASE WHEN g % 5 = 0 THEN NULL ELSE g % 11 END "
+        "FROM generate_series(1, 40) g",
+        "CREATE INDEX u_score ON u (score)", "CREATE INDEX u_lower ON u (lower(email), id)")
+    assert "Index Scan using u_score" in plan(cur, "SELECT id FROM u ORDER BY score LIMIT 5")
+    assert "Sort" in plan(cur, "SELECT id FROM u ORDER BY score NULLS FIRST LIMIT 5")
+    everything = rows(cur, "SELECT score FROM u ORDER BY score")
+    assert everything == sorted(everything, key=lambda r: (r[0] is None, r[0] or 0))
+    assert rows(cur, "SELECT score FROM u ORDER BY score DESC") == everything[::-1]
+    assert rows(cur, "SELECT score FROM u ORDER BY score DESC LIMIT 3") == [(None,)] * 3
+    assert "Index Scan using u_lower" in plan(cur, "SELECT id FROM u ORDER BY lower(email) LIMIT 3")
+    assert rows(cur, "SELECT id FROM u ORDER BY lower(email), id LIMIT 3") == [(7,), (14,), (21,)]
+    assert rows(cur, "SELECT id FROM u WHERE lower(email) = 'e3' ORDER BY id DESC") == [
+        (38,), (31,), (24,), (17,), (10,), (3,)]
+    conn.close()
+

@@ -1561,6 +1561,9 @@ def _order_by_scan(plan: Plan, order: exp.Order, idxs: list[int | None], out_exp
     scan = plan.child
     while isinstance(scan, Filter):
         scan = scan.child
+    if isinstance(scan, TableScan) and scan.mode in ("seq", "index") and _order_by_index(
+            scan, order, idxs, out_exprs, hidden):
+        return True
     if not isinstance(scan, TableScan) or scan.mode not in ("seq", "pk_range", "pk_point"):
         return False
     pk = scan.access.pk_idx
@@ -1581,6 +1584,64 @@ def _order_by_scan(plan: Plan, order: exp.Order, idxs: list[int | None], out_exp
             return False
     scan.reverse = descs.pop()
     return True
+
+
+def _order_by_index(scan: TableScan, order: exp.Order, idxs: list[int | None], out_exprs: list[E],
+                    hidden: list[E]) -> bool:
+    """When ORDER BY names the leading keys of a secondary index (columns, or expressions written
+    as the index's are), all in one direction with the default NULLS placement, reads the scan
+    through that index in that direction (an index scan already chosen keeps its conditions):
+    no sort, and ORDER BY ... LIMIT n reads n rows. A partial index serves only when the scan
+    already uses it (its conditions imply the predicate)."""
+    items = order.expressions
+    desc = bool(items[0].args.get("desc"))
+    if any(bool(o.args.get("desc")) != desc or bool(o.args.get("nulls_first")) != desc for o in items):
+        return False
+    table = scan.access.table
+    names = [c.name for c in table.columns]
+    exprs: list[E] = []
+    h = 0
+    for idx in idxs:
+        if idx is not None:
+            exprs.append(out_exprs[idx])
+        else:
+            exprs.append(hidden[h])
+            h += 1
+    if scan.mode == "index":
+        candidates = [scan.index]
+    else:
+        candidates = [e for e in scan.access.indexes if e[0].predicate is None]
+    for entry in candidates:
+        ix = entry[0]
+        keys = ix.expressions or [None] * len(ix.columns)
+        start = len(scan.key_fns) if scan.mode == "index" and scan.range is None else 0
+        for offset in sorted({0, start}):
+            if len(items) > len(keys) - offset:
+                continue
+            types = None
+            ok = True
+            for i, (o, e) in enumerate(zip(items, exprs)):
+                key = keys[offset + i]
+                if key is None:
+                    if e.src != names.index(ix.columns[offset + i]) or e.type.oid not in _KEY_ORDERED_OIDS:
+                        ok = False
+                        break
+                    continue
+                if types is None:
+                    types = index_keys.compile_key_exprs(table, ix)[0]
+                if (index_keys.normalized(o.this, scan.alias) != index_keys.normalized(index_keys.parse_key(key))
+                        or types[offset + i].type.oid not in _KEY_ORDERED_OIDS):
+                    ok = False
+                    break
+            if ok:
+                if scan.mode == "seq":
+                    scan.mode = "index"
+                    scan.index = entry
+                    scan.key_fns = []
+                    scan.range = None
+                scan.reverse = desc
+                return True
+    return False
 
 
 def _get(i: int) -> Callable[[Row], Any]:
