@@ -109,6 +109,7 @@ class TableDef:
     partition_of: int | None = None  # a partition: its parent's oid
     partition_bound: str | None = None  # and its bound, as pg_get_expr prints it ("FOR VALUES IN (1, 2)")
     inherits: list[int] = field(default_factory=list)  # INHERITS: the parents' oids, in order
+    view_check_option: str = ""  # a view's WITH CHECK OPTION: "local", "cascaded" or ""
 
     def column(self, name: str) -> ColumnDef | None:
         for c in self.columns:

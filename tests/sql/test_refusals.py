@@ -90,7 +90,6 @@ REFUSED = {
     "ALTER TABLE t ADD CONSTRAINT u UNIQUE (b) DEFERRABLE": "DEFERRABLE",
     "CREATE TABLE m2 (a int, b text, FOREIGN KEY (a, b) REFERENCES t (a, b) MATCH FULL)": "MATCH FULL",
     "CREATE TABLE co (a text COLLATE \"de_DE\")": "collation",
-    "CREATE UNIQUE INDEX pu ON t (b) WHERE a > 1": "partial unique",
     "LOAD 'plpgsql'": "LOAD",
     "SECURITY LABEL ON TABLE t IS 'secret'": "SECURITY LABEL",
     "COMMENT ON FUNCTION now() IS 'x'": "COMMENT ON FUNCTION",

@@ -13,6 +13,13 @@ from sqlglot import exp
 
 from orbitdb.sql import types as T
 from orbitdb.sql.ddl import partitions
+from orbitdb.sql.ddl.generated import check_generation, generated_value, text_uses_column, uses_column
+from orbitdb.sql.ddl.index_exprs import (
+    check_index_expression,
+    check_index_predicate,
+    default_index_name_parts,
+    key_detail_of,
+)
 from orbitdb.sql.ddl.rewrite import Row, rewrite_table
 from orbitdb.sql.errors import SqlError
 from orbitdb.sql.exec.context import ExecContext
@@ -33,6 +40,7 @@ from orbitdb.sql.parse.unsupported import (
     object_kind,
     refusal,
 )
+from orbitdb.sql.parse.updatable import not_updatable_reason
 from orbitdb.sql.parse.words import Words
 from orbitdb.sql.plan.compiled import Compiled, take_relation_locks
 from orbitdb.sql.plan.planner import Planner
@@ -57,7 +65,7 @@ from orbitdb.storage.lockmodes import (
     SHARE_UPDATE_EXCLUSIVE,
 )
 from orbitdb.storage.rowcodec import encode_stored
-from orbitdb.storage.tables import TableAccess
+from orbitdb.storage.tables import TableAccess, computed_keys
 from orbitdb.storage.temp import is_temp_oid
 
 if TYPE_CHECKING:
@@ -218,8 +226,9 @@ class DDL:
         for el in elements:
             if not isinstance(el, (exp.ColumnDef, exp.LikeProperty)):
                 self.table_constraint(t, el, None)
-        if not t.columns and not elements:
-            pass
+        for c in t.columns:
+            if c.generated is not None:
+                check_generation(self.s, self.cat, t, c)
         self.cat.put(t)
         self.finish_constraints(t)
         partitions.finish_partitioning(self, t, node)
@@ -239,7 +248,8 @@ class DDL:
         for c in src.columns:
             self.add_column(t, ColumnDef(c.name, c.type, c.kind, t.next_slot, c.not_null,
                                          c.default if "DEFAULTS" in included and not c.identity else None,
-                                         comment=c.comment if "COMMENTS" in included else None))
+                                         comment=c.comment if "COMMENTS" in included else None,
+                                         generated=c.generated if "GENERATED" in included else None))
         if "CONSTRAINTS" in included:
             for con in src.constraints:
                 if con.kind == "c":
@@ -309,6 +319,11 @@ class DDL:
             self.add_check(t, kind.this, cname, col.name)
         elif isinstance(kind, exp.Reference):
             self.add_fk(t, [col.name], kind, cname)
+        elif isinstance(kind, exp.ComputedColumnConstraint):
+            col.generated = kind.this.sql(dialect="postgres")
+        elif isinstance(kind, exp.GeneratedAsIdentityColumnConstraint) and kind.args.get("expression") is not None:
+            raise SqlError("42601", f'syntax error: generated column "{col.name}" must be STORED',
+                           hint="Write GENERATED ALWAYS AS (...) STORED.")
         elif isinstance(kind, exp.GeneratedAsIdentityColumnConstraint):
             if col.type not in ("integer", "bigint", "smallint"):
                 raise SqlError("22023", 'identity column type must be smallint, integer, or bigint')
@@ -443,7 +458,7 @@ class DDL:
             if parent.column(c) is None:
                 raise SqlError("42703", f'column "{c}" referenced in foreign key constraint does not exist')
         if sorted(pcols) != sorted(parent.primary_key) and not any(
-                ix.unique and sorted(ix.columns) == sorted(pcols) for ix in parent.indexes):
+                ix.unique and sorted(ix.columns) == sorted(pcols) and not computed_keys(ix) for ix in parent.indexes):
             raise SqlError("42830", f'there is no unique constraint matching given keys for referenced table '
                            f'"{parent.name}"')
         for c, pc in zip(cols, pcols):
@@ -511,17 +526,30 @@ class DDL:
         t = self.find_table(tnode, mode=SHARE)
         assert t is not None
         params = ix_node.args.get("params")
-        if params.args.get("where") is not None and node.args.get("unique"):
-            # a partial index is used only as an access path, where a whole index finds the same rows;
-            # a partial unique index restricts only some rows, which orbitdb cannot enforce
-            raise SqlError("0A000", "partial unique indexes (CREATE UNIQUE INDEX ... WHERE) are not supported")
-        cols = []
+        cols: list[str] = []
+        exprs: list[str | None] = []
+        desc: list[bool] = []
+        nulls_first: list[bool] = []
         for o in params.args.get("columns") or []:
             inner = o.this if isinstance(o, exp.Ordered) else o
-            if not isinstance(inner, exp.Column):
-                raise SqlError("0A000", "indexes on expressions are not supported yet")
-            cols.append(ident(inner.this))
-        self._require_columns(t, cols)
+            is_desc = bool(isinstance(o, exp.Ordered) and o.args.get("desc"))
+            desc.append(is_desc)
+            nulls_first.append(bool(isinstance(o, exp.Ordered) and o.args.get("nulls_first")))
+            while isinstance(inner, exp.Paren) and not isinstance(inner.this, exp.Column):
+                inner = inner.this
+            if isinstance(inner, exp.Paren):
+                inner = inner.this
+            if isinstance(inner, (exp.Opclass, exp.Collate)):
+                raise SqlError("0A000", "operator classes and collations in index keys are not supported")
+            if isinstance(inner, exp.Column) and isinstance(inner.this, exp.Identifier) and not inner.table:
+                cols.append(ident(inner.this))
+                exprs.append(None)
+            else:
+                cols.append("")
+                exprs.append(check_index_expression(self.s, self.cat, t, inner))
+        self._require_columns(t, [c for c, e in zip(cols, exprs) if e is None])
+        where = params.args.get("where")
+        predicate = check_index_predicate(self.s, self.cat, t, where.this) if where is not None else None
         if ix_node.this is not None:
             name = ident(ix_node.this)
             if self.cat.relation_oid(t.schema, name) is not None:
@@ -530,8 +558,12 @@ class DDL:
                     return Result("CREATE INDEX")
                 raise SqlError("42P07", f'relation "{name}" already exists')
         else:
-            name = self.unique_name(t.schema, f"{t.name}_{'_'.join(cols)}_idx")
-        ix = IndexDef(self.oid_like(t), name, cols, unique=bool(node.args.get("unique")))
+            name = self.unique_name(t.schema, f"{t.name}_{'_'.join(default_index_name_parts(cols, exprs))}_idx")
+        computed = predicate is not None or any(e is not None for e in exprs)
+        ix = IndexDef(self.oid_like(t), name, cols, unique=bool(node.args.get("unique")),
+                      expressions=exprs if computed else [], predicate=predicate,
+                      descending=desc if any(desc) or any(nulls_first) else [],
+                      nulls_first=nulls_first if any(desc) or any(nulls_first) else [])
         t.indexes.append(ix)
         self.build_index(t, ix)
         self.cat.put(t)
@@ -540,12 +572,13 @@ class DDL:
         return Result("CREATE INDEX")
 
     def build_index(self, t: TableDef, ix: IndexDef) -> None:
-        duplicated = TableAccess(t).build_index(self.txn, ix, self.ctx.check)
+        access = TableAccess(t)
+        duplicated = access.build_index(self.txn, ix, self.ctx.check)
         if duplicated is not None:
-            names = [c.name for c in t.columns]
-            vals = ", ".join(str(duplicated[names.index(c)]) for c in ix.columns)
+            entry = next(e for e in access.indexes if e[0].oid == ix.oid)
+            values = access.index_values(entry, duplicated) or []
             raise SqlError("23505", f'could not create unique index "{ix.name}"',
-                           detail=f"Key ({', '.join(ix.columns)})=({vals}) is duplicated.")
+                           detail=f"{key_detail_of(self.cat, t, ix, values)} is duplicated.")
 
     def drop_index(self, names: list[exp.Expression], if_exists: bool) -> None:
         for n in names:
@@ -752,6 +785,13 @@ class DDL:
         old = copy.deepcopy(t)
         col = self.column_def(t, cd, existing_rows=True)
         new_cons = [c for c in t.constraints if name in c.columns]
+        if col.generated is not None:
+            # every existing row gets the column's value now (a rewrite, as PostgreSQL makes)
+            check_generation(self.s, self.cat, t, col)
+            value = generated_value(self.s, self.cat, t, col)
+            self.rewrite(old, t, lambda key, r: r + (value(r + (None, None)),))
+            self.validate_new_constraints(t, [c for c in new_cons if c.kind in ("c", "f")])
+            return
         if col.default is not None:
             rt = Runtime([])
             rt.ctx = self.ctx
@@ -792,6 +832,13 @@ class DDL:
                     o.constraints.remove(c)
                     self.notice(f"drop cascades to constraint {c.name} on table {o.name}")
                     self.cat.touch(o.oid)
+        for g in [c for c in t.columns if c.name != name and uses_column(c, name)]:
+            if not cascade:
+                raise SqlError("2BP01", f"cannot drop column {name} of table {t.name} because other objects depend "
+                               "on it", detail=f"column {g.name} of table {t.name} depends on column {name} of table "
+                               f"{t.name}", hint="Use DROP ... CASCADE to drop the dependent objects too.")
+            self.notice(f"drop cascades to column {g.name} of table {t.name}")
+            self.alter_drop_column(t, g.name, False, True)
         for v in self.views_using(t, name):
             if not cascade:
                 raise SqlError("2BP01", f"cannot drop column {name} of table {t.name} because other objects depend "
@@ -819,7 +866,9 @@ class DDL:
             keep.append(c)
         t.constraints = keep
         for ix in list(t.indexes):
-            if name in ix.columns:
+            # an index goes with a column it is on, its expressions or its predicate read
+            if name in ix.columns or any(e is not None and text_uses_column(e, name) for e in ix.expressions) or (
+                    ix.predicate is not None and text_uses_column(ix.predicate, name)):
                 self.clear_index(t, ix.oid)
                 t.indexes.remove(ix)
         t.columns = [c for c in t.columns if c.name != name]
@@ -844,8 +893,15 @@ class DDL:
             c.columns = [new if x == old else x for x in c.columns]
             if c.check:
                 c.check = re.sub(r"\b" + re.escape(old) + r"\b", new, c.check)
+        word = re.compile(r"\b" + re.escape(old) + r"\b")
         for ix in t.indexes:
             ix.columns = [new if x == old else x for x in ix.columns]
+            ix.expressions = [None if e is None else word.sub(new, e) for e in ix.expressions]
+            if ix.predicate is not None:
+                ix.predicate = word.sub(new, ix.predicate)
+        for c in t.columns:
+            if c.generated is not None:
+                c.generated = re.sub(r"\b" + re.escape(old) + r"\b", new, c.generated)
         for o in self.cat.tables():
             for c in o.constraints:
                 if c.kind == "f" and c.ref_table == t.oid:
@@ -942,8 +998,14 @@ class DDL:
         if col is None:
             raise SqlError("42703", f'column "{name}" of relation "{t.name}" does not exist')
         if action.args.get("dtype") is not None:
+            if any(uses_column(c, name) for c in t.columns if c is not col):
+                raise SqlError("0A000", "cannot alter type of a column used by a generated column",
+                               detail=f'Column "{name}" is used by generated column '
+                               f'"{next(c.name for c in t.columns if c is not col and uses_column(c, name))}".')
             self.alter_column_type(t, col, action)
         elif action.args.get("default") is not None:
+            if col.generated is not None:
+                raise SqlError("42601", f'column "{name}" of relation "{t.name}" is a generated column')
             col.default = self.default_sql(action.args["default"], col)
         elif action.args.get("allow_null") is not None:
             if action.args["allow_null"]:
@@ -958,6 +1020,9 @@ class DDL:
                         raise SqlError("23502", f'column "{name}" of relation "{t.name}" contains null values')
                 col.not_null = True
         elif action.args.get("drop"):
+            if col.generated is not None:
+                raise SqlError("42601", f'column "{name}" of relation "{t.name}" is a generated column',
+                               hint="Use ALTER TABLE ... ALTER COLUMN ... DROP EXPRESSION instead.")
             col.default = None
             if col.identity:
                 col.identity = None
@@ -1292,6 +1357,7 @@ class DDL:
             v = TableDef(self.s.store.temp_oids.new() if temp else self.cat.new_oid(), schema, name, kind="v",
                          owner=self.s.user)
         v.view_sql = query.sql(dialect="postgres")
+        v.view_check_option = _view_check_option(node, query)
         v.view_columns = cols
         v.columns = [ColumnDef(n, c.type.display() if c.type.oid != T.UNKNOWN.oid else "text", c.type.kind, i)
                      for i, (n, c) in enumerate(zip(cols, out))]
@@ -1549,6 +1615,50 @@ class DDL:
         self.cat.put(t)
         return Result("ALTER TABLE")
 
+    # ---- ALTER TABLE ... ALTER COLUMN ... DROP EXPRESSION: a generated column becomes a plain one ----
+    def drop_expression(self, m: re.Match[str]) -> Result:
+        parts = Words(m.group("t")).qualified_name()
+        t = self.find_table(_table_node(parts))
+        assert t is not None
+        name = Words(m.group("c")).qualified_name()[-1]
+        col = t.column(name)
+        if col is None:
+            raise SqlError("42703", f'column "{name}" of relation "{t.name}" does not exist')
+        if col.generated is None:
+            if m.group("ifexists"):
+                self.notice(f'column "{name}" of relation "{t.name}" is not a stored generated column, skipping')
+                return Result("ALTER TABLE")
+            raise SqlError("55000", f'column "{name}" of relation "{t.name}" is not a stored generated column')
+        col.generated = None
+        self.cat.put(t)
+        return Result("ALTER TABLE")
+
+
+_DROP_EXPRESSION = re.compile(
+    r"\s*ALTER\s+TABLE\s+(?:ONLY\s+)?(?P<t>[\w.\"]+)\s+ALTER\s+(?:COLUMN\s+)?(?P<c>[\w\"]+)\s+DROP\s+EXPRESSION"
+    r"(?P<ifexists>\s+IF\s+EXISTS)?\s*;?\s*$", re.IGNORECASE)
+
+
+def _view_check_option(node: exp.Create, query: exp.Expression) -> str:
+    """WITH [LOCAL | CASCADED] CHECK OPTION or WITH (check_option = ...): allowed only on a view
+    PostgreSQL can update automatically."""
+    option = node.meta.get("check_option", "")
+    props = node.args.get("properties")
+    for p in props.expressions if props is not None else []:
+        if isinstance(p, exp.Property) and p.name.lower() == "check_option":
+            value = p.args["value"].name.lower() if isinstance(p.args.get("value"), exp.Expression) else ""
+            if value not in ("local", "cascaded"):
+                raise SqlError("22023", 'invalid value for enum option "check_option": ' + value,
+                               detail='Valid values are "local" and "cascaded".')
+            option = value
+    if option:
+        reason = not_updatable_reason(query)
+        if reason is not None:
+            raise SqlError("0A000", "WITH CHECK OPTION is supported only on automatically updatable views",
+                           hint=reason)
+    return option
+
+
 def _temporary(node: exp.Create, table_node: exp.Expression) -> tuple[bool, str]:
     """Whether CREATE TABLE makes a temporary table, and its ON COMMIT action."""
     props = node.args.get("properties")
@@ -1573,9 +1683,17 @@ _CREATE_INDEX = re.compile(r"\s*CREATE\s+(UNIQUE\s+)?INDEX\b", re.IGNORECASE)
 _ON_ONLY = re.compile(r"\bON\s+ONLY\s+", re.IGNORECASE)
 
 
+_CHECK_OPTION = re.compile(r"\s+WITH\s+(?:(?P<kind>LOCAL|CASCADED)\s+)?CHECK\s+OPTION\s*;?\s*\Z", re.IGNORECASE)
+
+
 def _parse_create(text: str) -> exp.Expression:
-    """sqlglot knows neither ON COMMIT DROP nor CREATE INDEX ... ON ONLY: they are taken out and
-    noted on the node."""
+    """sqlglot knows neither ON COMMIT DROP, CREATE INDEX ... ON ONLY nor a view's WITH CHECK OPTION:
+    they are taken out and noted on the node."""
+    check = _CHECK_OPTION.search(text)
+    if check is not None:
+        node = _parse_create(text[: check.start()])
+        node.meta["check_option"] = (check.group("kind") or "cascaded").lower()
+        return node
     only = _ON_ONLY.search(text) if _CREATE_INDEX.match(text) else None
     if only is not None:
         text = text[: only.start()] + "ON " + text[only.end():]
@@ -1661,8 +1779,8 @@ def _table_node(parts: list[str]) -> exp.Table:
                      db=exp.Identifier(this=parts[-2], quoted=True) if len(parts) > 1 else None)
 
 
-# what LIKE ... INCLUDING ALL names (GENERATED, STATISTICS, STORAGE and COMPRESSION copy nothing in
-# orbitdb: it has no generated columns, statistics targets, storage modes or compression settings)
+# what LIKE ... INCLUDING ALL names (STATISTICS, STORAGE and COMPRESSION copy nothing in
+# orbitdb: it has no statistics targets, storage modes or compression settings)
 _LIKE_OPTIONS = {"COMMENTS", "COMPRESSION", "CONSTRAINTS", "DEFAULTS", "GENERATED", "IDENTITY", "INDEXES",
                  "STATISTICS", "STORAGE"}
 
@@ -1795,6 +1913,9 @@ def ddl_statement(s: Session, st: Statement, ctx: ExecContext, params: list[Any]
     m_identity = _ADD_IDENTITY.match(st.text)
     if m_identity:
         return DDL(s, ctx).add_identity(m_identity)
+    m_expression = _DROP_EXPRESSION.match(st.text)
+    if m_expression:
+        return DDL(s, ctx).drop_expression(m_expression)
     m_check = re.match(r"\s*ALTER\s+TABLE\s+(ONLY\s+)?(?P<t>[\w.\"]+)\s+ADD\s+(CONSTRAINT\s+(?P<n>[\w\"]+)\s+)?"
                        r"CHECK\s*(?P<e>\(.*\))\s*(NOT\s+VALID)?\s*$", st.text, re.IGNORECASE | re.DOTALL)
     if m_check:

@@ -33,7 +33,7 @@ from orbitdb.storage.lockmodes import (
     SHARE,
     SHARE_ROW_EXCLUSIVE,
 )
-from orbitdb.storage.tables import IndexEntry, TableAccess
+from orbitdb.storage.tables import IndexEntry, TableAccess, computed_keys
 from orbitdb.storage.txn import Transaction
 
 if TYPE_CHECKING:
@@ -96,6 +96,15 @@ class TableWriter:
             if con.kind == "c" and con.check:
                 node = parse_one("SELECT " + con.check).expressions[0]
                 self.checks.append((con.name, ccomp.compile_bool(node, "CHECK").fn))
+        # GENERATED ALWAYS AS (...) STORED: computed from the rest of the row before it is checked and written
+        self.generated: list[tuple[int, Callable[[Row], Any]]] = []
+        for i, (c, t) in enumerate(zip(table.columns, self.types)):
+            if c.generated is not None:
+                gcomp = Compiler(planner, scope, rt, where="column generation expressions")
+                node = parse_one("SELECT " + c.generated).expressions[0]
+                self.generated.append((i, assignment(gcomp.compile(node), t, c.name)))
+        # a view's WITH CHECK OPTION, when the statement writes through one: (view name, condition on the row)
+        self.view_checks: list[tuple[str, Callable[[Row], Any]]] = []
         self.pk_name = next((c.name for c in table.constraints if c.kind == "p"), f"{table.name}_pkey")
         self.unique = [(ix, cols, prefix) for ix, cols, prefix in self.access.indexes if ix.unique]
         # columns a foreign key can reference: changing one takes FOR UPDATE, others FOR NO KEY UPDATE
@@ -178,6 +187,14 @@ class TableWriter:
         f = self.defaults[i]
         return f(()) if f is not None else None
 
+    def fill_generated(self, row: Row) -> Row:
+        """row with its generated columns computed (as PostgreSQL, after BEFORE triggers)."""
+        full = list(row)
+        r = tuple(row) + (None,)
+        for i, f in self.generated:
+            full[i] = f(r)
+        return tuple(full)
+
     def validate(self, row: Row) -> None:
         for i in self.not_null:
             if row[i] is None:
@@ -191,6 +208,12 @@ class TableWriter:
                     raise SqlError("23514", f'new row for relation "{self.table.name}" violates check constraint '
                                    f'"{name}"', detail=self.failing_row(row), schema=self.table.schema,
                                    table=self.table.name, constraint=name)
+        if self.view_checks:
+            full = row + (None,)
+            for name, fn in self.view_checks:
+                if fn(full) is not True:
+                    raise SqlError("44000", f'new row violates check option for view "{name}"',
+                                   detail=self.failing_row(row))
         if self.partition_test is not None and not self.partition_test(row):
             raise SqlError("23514", f'new row for relation "{self.table.name}" violates partition constraint',
                            detail=self.failing_row(row), schema=self.table.schema, table=self.table.name)
@@ -241,22 +264,25 @@ class TableWriter:
                 if acc.exists_latest(txn, key):
                     return self.pk_name, key
         for entry in self.unique:
-            ix, cols = entry[0], entry[1]
+            ix = entry[0]
             if arbiter is not None and ix.name not in arbiter:
                 continue
-            vals = [row[i] for i in cols]
-            if ix.nulls_distinct and None in vals:
-                continue
+            vals = acc.index_values(entry, row)
+            if vals is None or ix.nulls_distinct and None in vals:
+                continue  # (a partial index the row is not in)
             other = acc.unique_holder(txn, entry, vals, intents)
             if other is not None and other != rowkey:
                 return ix.name, other
         return None
 
     def raise_unique(self, name: str, row: Row) -> None:
-        cols = self.access.pk_idx if name == self.pk_name else next(
-            c for ix, c, _ in self.unique if ix.name == name)
+        entry = None if name == self.pk_name else next(e for e in self.unique if e[0].name == name)
+        if entry is not None and entry[0].oid in self.access.key_values:
+            detail = computed_key_detail(self.planner.catalog, self.table, entry, self.access.index_values(entry, row) or [])
+        else:
+            detail = self.key_detail(self.access.pk_idx if entry is None else entry[1], row)
         raise SqlError("23505", f'duplicate key value violates unique constraint "{name}"',
-                       detail=self.key_detail(cols, row) + " already exists.", schema=self.table.schema,
+                       detail=detail + " already exists.", schema=self.table.schema,
                        table=self.table.name, constraint=name)
 
     # -- foreign keys --
@@ -274,7 +300,7 @@ class TableWriter:
             return _key_share(txn, acc.pk_key(vals))
         for entry in acc.indexes:
             ix = entry[0]
-            if ix.unique and ix.columns == cols:
+            if ix.unique and ix.columns == cols and not computed_keys(ix):
                 while True:
                     rowkey = acc.unique_holder(txn, entry, vals)
                     if rowkey is None:
@@ -383,6 +409,8 @@ class TableWriter:
         returns ("conflict", key of the existing row) instead of raising."""
         if self.router is not None:
             return self._insert_routed(ctx, row, arbiter)
+        if self.generated:
+            row = self.fill_generated(row)
         self.validate(row)
         txn = ctx.txn
         assert txn is not None
@@ -414,6 +442,8 @@ class TableWriter:
             return False  # row by row: each row to its partition, each checked against its bound
         if self.triggers is not None:
             return False  # row by row, so that each row's triggers fire
+        if self.generated:
+            rows = [self.fill_generated(r) for r in rows]
         try:
             if self.not_null:
                 columns = list(zip(*rows))
@@ -437,6 +467,8 @@ class TableWriter:
     def update(self, ctx: ExecContext, key: bytes, old: Row, new: Row, set_cols: frozenset[str] | None = None
                ) -> tuple[bytes, Row]:
         """set_cols: the columns the UPDATE names (for triggers' UPDATE OF)."""
+        if self.generated:
+            new = self.fill_generated(new)
         if self.moved_rows is not None and self.partition_test is not None and not self.partition_test(new):
             # the row leaves this partition: gone from here, inserted where it belongs after the scan
             if self.intents_needed(ctx.txn):  # type: ignore[arg-type]
@@ -461,13 +493,14 @@ class TableWriter:
             if acc.exists_latest(txn, newkey):
                 self.raise_unique(self.pk_name, new)
         for entry in self.unique:
-            ix, cols = entry[0], entry[1]
-            if [new[i] for i in cols] == [old[i] for i in cols]:
+            ix = entry[0]
+            vals = acc.index_values(entry, new)
+            old_vals = acc.index_values(entry, old)
+            if vals == old_vals:
                 continue
             if intents:
                 self._lock_unique_entry(txn, entry, old)
-            vals = [new[i] for i in cols]
-            if ix.nulls_distinct and None in vals:
+            if vals is None or ix.nulls_distinct and None in vals:
                 continue
             other = acc.unique_holder(txn, entry, vals, intents)
             if other is not None and other != key:
@@ -488,8 +521,8 @@ class TableWriter:
     def _lock_unique_entry(self, txn: Transaction, entry: IndexEntry, row: Row) -> None:
         """A write intent on the unique entry row holds, which this transaction is about to
         remove: an inserter of the same value waits to see whether we commit."""
-        vals = [row[i] for i in entry[1]]
-        if not (entry[0].nulls_distinct and None in vals):
+        vals = self.access.index_values(entry, row)
+        if vals is not None and not (entry[0].nulls_distinct and None in vals):
             self.access.lock_unique(txn, entry, vals)
 
     def delete(self, ctx: ExecContext, key: bytes, old: Row) -> None:
@@ -505,6 +538,17 @@ class TableWriter:
         self.access.delete(txn, key, old)
         if self.triggers is not None:
             self.triggers.after_row(ctx, "DELETE", old, None, None, self.depth > 0)
+
+
+def computed_key_detail(catalog: Any, table: TableDef, entry: IndexEntry, values: list[Any]) -> str:
+    """`Key (lower(email))=(a@x)` for an expression index's key values."""
+    from orbitdb.sql.pgcatalog.model import index_key_text
+    from orbitdb.sql.plan.index_keys import compile_key_exprs
+
+    ix = entry[0]
+    keys, _ = compile_key_exprs(table, ix, catalog)
+    texts = ", ".join(index_key_text(table, ix, i) for i in range(len(ix.columns)))
+    return f"Key ({texts})=({', '.join(fmt_value(v, k.type) for v, k in zip(values, keys))})"
 
 
 def assignment(e: E, t: SqlType, column: str) -> Callable[[Row], Any]:

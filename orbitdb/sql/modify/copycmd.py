@@ -497,8 +497,11 @@ def copy_statement(s: Session, st: Statement, ctx: ExecContext) -> CopyIn | Copy
         for c in cols:
             if c not in names:
                 raise SqlError("42703", f'column "{c}" of relation "{table.name}" does not exist')
+            if table.columns[names.index(c)].generated is not None:
+                raise SqlError("42P10", f'column "{c}" is a generated column',
+                               detail="Generated columns cannot be used in COPY.")
     else:
-        cols = list(names)
+        cols = [c.name for c in table.columns if c.generated is None]  # as PostgreSQL: not the generated ones
     idx = [names.index(c) for c in cols]
     if target not in ("STDIN", "STDOUT"):
         s.require_superuser(f"must be superuser or have privileges of the pg_{'read' if direction == 'FROM' else 'write'}"

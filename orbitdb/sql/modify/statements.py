@@ -12,6 +12,7 @@ from sqlglot import exp
 from orbitdb.sql.errors import SqlError
 from orbitdb.sql.expr.core import Runtime
 from orbitdb.sql.modify.dml import compile_dml
+from orbitdb.sql.modify.with_dml import CompiledWithDml, has_dml_cte
 from orbitdb.sql.plan.compiled import Compiled, CompiledQuery, reads_once
 from orbitdb.sql.plan.planner import Planner
 
@@ -49,6 +50,8 @@ def compile_insert_overriding(session: Session, node: exp.Expression, rt: Runtim
 
 
 def _compile_with(planner: Planner, node: exp.Expression, rt: Runtime) -> Compiled:
+    if has_dml_cte(node):
+        return CompiledWithDml(planner.session, node, rt, planner.relation_locks)
     if isinstance(node, _QUERIES):
         query = CompiledQuery(planner.plan_query(node), rt)
         query.reads_once = reads_once(planner)

@@ -10,6 +10,7 @@ from collections.abc import Iterator
 from typing import Any
 
 from orbitdb.sql import types as T
+from orbitdb.sql.parse.updatable import updatable_columns, view_is_updatable
 from orbitdb.sql.pgcatalog import aclitems
 from orbitdb.sql.pgcatalog import builtin_data as B
 from orbitdb.sql.pgcatalog import model as M
@@ -117,13 +118,8 @@ def _schemata(env: Env, make: RowMaker) -> Iterator[Row]:
 
 
 def _simple_view(v: TableDef) -> bool:
-    """PostgreSQL's automatically updatable views: one table, no aggregates, DISTINCT, GROUP BY, LIMIT, set ops."""
-    sql = (v.view_sql or "").upper()
-    if any(w in sql for w in (" JOIN ", " GROUP BY ", " DISTINCT", " UNION ", " INTERSECT ", " EXCEPT ", " LIMIT ",
-                              " OFFSET ", " HAVING ", "COUNT(", "SUM(", "AVG(", "MIN(", "MAX(", " OVER ")):
-        return False
-    frm = sql.split(" FROM ", 1)
-    return len(frm) == 2 and "," not in frm[1].split(" WHERE ")[0]
+    """PostgreSQL's automatically updatable views."""
+    return view_is_updatable(v.view_sql)
 
 
 @producer(IS, "tables")
@@ -146,9 +142,11 @@ def _tables(env: Env, make: RowMaker) -> Iterator[Row]:
 def _columns(env: Env, make: RowMaker) -> Iterator[Row]:
     for t in env.tables:
         if t.kind == "v":
-            upd = _yes(_simple_view(t))
-            for i, (name, typ) in enumerate(view_column_types(env, t)):
-                yield _column_row(env, make, t, name, typ, i + 1, nullable=True, default=None, updatable=upd)
+            types = view_column_types(env, t)
+            writable = updatable_columns(t.view_sql, len(types))
+            for i, (name, typ) in enumerate(types):
+                yield _column_row(env, make, t, name, typ, i + 1, nullable=True, default=None,
+                                  updatable=_yes(writable[i]))
             continue
         seqs = {s.owned_by[1]: s for s in env.sequences if s.owned_by is not None and s.owned_by[0] == t.oid}
         for i, c in enumerate(t.columns):
@@ -161,6 +159,9 @@ def _columns(env: Env, make: RowMaker) -> Iterator[Row]:
                                  identity_maximum=str(s.max_value), identity_minimum=str(s.min_value),
                                  identity_cycle=_yes(s.cycle))
             default = M.default_text(env, t, c, False) if M.has_default(c) else None
+            if c.generated is not None:
+                extra.update(is_generated="ALWAYS", generation_expression=default)
+                default = None
             yield _column_row(env, make, t, c.name, M.column_type(c), i + 1, nullable=not c.not_null,
                               default=default, updatable="YES", **extra)
     for spec in B.RELATIONS.values():
@@ -311,7 +312,8 @@ def _views(env: Env, make: RowMaker) -> Iterator[Row]:
         if t.kind == "v":
             simple = _simple_view(t)
             yield make(table_catalog=env.database, table_schema=t.schema, table_name=t.name,
-                       view_definition=M.view_def(env, t, False), check_option="NONE", is_updatable=_yes(simple),
+                       view_definition=M.view_def(env, t, False),
+                       check_option=(t.view_check_option or "none").upper(), is_updatable=_yes(simple),
                        is_insertable_into=_yes(simple), is_trigger_updatable="NO", is_trigger_deletable="NO",
                        is_trigger_insertable_into="NO")
 

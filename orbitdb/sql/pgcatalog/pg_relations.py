@@ -70,7 +70,8 @@ def _pg_class(env: Env, make: RowMaker) -> Iterator[Row]:
             if t.kind == "v":
                 yield make(oid=t.oid, relname=t.name, relnamespace=nsp, reltype=oids.rowtype_oid(t.oid),
                            relowner=owner, relkind="v", relnatts=len(t.view_columns or t.columns),
-                           relhasrules=True, relpersistence=_persistence(t.oid), relacl=t.acl)
+                           relhasrules=True, relpersistence=_persistence(t.oid), relacl=t.acl,
+                           reloptions=[f"check_option={t.view_check_option}"] if t.view_check_option else None)
             else:
                 partitioned = bool(t.partition_strategy)
                 yield make(oid=t.oid, relname=t.name, relnamespace=nsp, reltype=oids.rowtype_oid(t.oid),
@@ -174,6 +175,7 @@ def _pg_attribute(env: Env, make: RowMaker) -> Iterator[Row]:
             for i, c in enumerate(t.columns):
                 yield attribute(make, t.oid, c.name, M.column_type(c), i + 1, attnotnull=c.not_null,
                                 atthasdef=M.has_default(c), attidentity=c.identity or "",
+                                attgenerated="s" if c.generated is not None else "",
                                 atthasmissing=c.missing is not None, attacl=c.acl)
         elif kind == "index":
             t, ix = obj
@@ -202,15 +204,20 @@ def opclass(t: SqlType) -> int:
 def _pg_index(env: Env, make: RowMaker) -> Iterator[Row]:
     for t in env.tables:
         for ix in M.indexes(t):
-            keys = [M.attnum(t, c) for c in ix.columns]
+            exprs = ix.expressions or [None] * len(ix.columns)
+            keys = [M.attnum(t, c) if e is None else 0 for c, e in zip(ix.columns, exprs)]
             types = [M.column_type(t.column(c)) if t.column(c) is not None else T.TEXT  # type: ignore[arg-type]
                      for c in ix.columns]
+            # indoption: 1 DESC, 2 NULLS FIRST; indexprs/indpred: the expressions' text (pg_get_expr reads it)
+            options = [(1 if i < len(ix.descending) and ix.descending[i] else 0) |
+                       (2 if i < len(ix.nulls_first) and ix.nulls_first[i] else 0) for i in range(len(keys))]
+            indexprs = " ".join(f"({e})" for e in exprs if e is not None) or None
             yield make(indexrelid=ix.oid, indrelid=t.oid, indnatts=len(keys), indnkeyatts=len(keys),
                        indisunique=ix.unique, indnullsnotdistinct=not ix.nulls_distinct, indisprimary=ix.primary,
                        indisexclusion=False, indimmediate=True, indisclustered=False, indisvalid=True,
                        indcheckxmin=False, indisready=True, indislive=True, indisreplident=False, indkey=keys,
                        indcollation=[type_storage(ty)[4] for ty in types], indclass=[opclass(ty) for ty in types],
-                       indoption=[0] * len(keys))
+                       indoption=options, indexprs=indexprs, indpred=ix.predicate)
 
 
 def eq_operator(t: SqlType) -> int:

@@ -48,6 +48,7 @@ from orbitdb.sql.expr.routine_call import returns_set as user_returns_set
 from orbitdb.sql.expr.scope import Scope, ScopeColumn
 from orbitdb.sql.expr.window import WindowCollector
 from orbitdb.sql.parse.parser import parse_one
+from orbitdb.sql.plan import index_keys  # computes the keys of expression and partial indexes for storage
 from orbitdb.sql.plan.partition_bounds import Bound, load_bound
 from orbitdb.sql.plan.permissions import PermissionSet
 from orbitdb.sql.types import SqlType
@@ -163,7 +164,7 @@ class Planner:
                 self._plan_recursive_cte(info, body, parent, ctes)
             else:
                 if isinstance(body, (exp.Insert, exp.Update, exp.Delete)):
-                    raise SqlError("0A000", "data-modifying statements in WITH are not supported")
+                    raise SqlError("0A000", "WITH clause containing a data-modifying statement must be at the top level")
                 out = self.plan_query(body, parent, ctes)
                 info.out = self._rename(out.columns, cols, name)
                 info.plan = Materialized(info.out, out.plan, info.key, name)
@@ -852,12 +853,18 @@ class Planner:
         eq_from: dict[str, int] = {}  # the conjunct each eq value came from, when it is just that
         lo: dict[str, tuple[E, bool]] = {}
         hi: dict[str, tuple[E, bool]] = {}
+        # expression index keys, by their normalized text: (the name the key goes by here, its type)
+        expr_keys = index_keys.expression_keys(table, self.catalog)
+        usable = [e for e in scan.access.indexes
+                  if e[0].predicate is None or index_keys.implies(local, e[0].predicate, scan.alias)]
         for n_cj, cj in enumerate(local):
-            for col, op, val in self._simple_predicates(cj, scan.alias):
+            found = [(col, op, val, None) for col, op, val in self._simple_predicates(cj, scan.alias)]
+            found += index_keys.expression_predicates(cj, scan.alias, expr_keys) if expr_keys else []
+            for col, op, val, key_type in found:
                 c = table.column(col)
-                if c is None:
+                if c is None and key_type is None:
                     continue
-                ct = T.parse_type_name(c.type)
+                ct = key_type if key_type is not None else T.parse_type_name(c.type)  # type: ignore[union-attr]
                 try:
                     ve = comp.compile(val)
                     if not (ve.const or self._is_param_or_outer(val)):
@@ -906,29 +913,31 @@ class Planner:
                                   hi_e[0].fn if hi_e else None, hi_e[1] if hi_e else True)
                 return answered(pk[:len(prefix)])
         best = None
-        for ix, cols, prefix_bytes in scan.access.indexes:
+        for ix, cols, prefix_bytes in usable:
+            names = index_keys.key_names(ix)
             n = 0
-            for c in ix.columns:
+            for c in names:
                 if c in eq:
                     n += 1
                 else:
                     break
-            nxt = ix.columns[n] if n < len(ix.columns) else None
+            nxt = names[n] if n < len(names) else None
             ranged = nxt is not None and (nxt in lo or nxt in hi)
-            score = n * 2 + (1 if ranged else 0) + (1 if ix.unique and n == len(ix.columns) else 0)
+            score = n * 2 + (1 if ranged else 0) + (1 if ix.unique and n == len(names) else 0)
             if score > 0 and (best is None or score > best[0]):
                 best = (score, ix, cols, prefix_bytes, n, nxt if ranged else None)
         if best is not None:
             _, ix, cols, prefix_bytes, n, nxt = best
+            names = index_keys.key_names(ix)
             scan.mode = "index"
             scan.index = (ix, cols, prefix_bytes)
-            scan.key_fns = [eq[c].fn for c in ix.columns[:n]]
+            scan.key_fns = [eq[c].fn for c in names[:n]]
             if nxt is not None:
                 lo_e = lo.get(nxt)
                 hi_e = hi.get(nxt)
                 scan.range = (lo_e[0].fn if lo_e else None, lo_e[1] if lo_e else True,
                               hi_e[0].fn if hi_e else None, hi_e[1] if hi_e else True)
-            return answered(ix.columns[:n])
+            return answered(names[:n])
         return set()
 
     def _is_param_or_outer(self, node: exp.Expression) -> bool:
@@ -1611,6 +1620,9 @@ def _order_by_scan(plan: Plan, order: exp.Order, idxs: list[int | None], out_exp
     scan = plan.child
     while isinstance(scan, Filter):
         scan = scan.child
+    if isinstance(scan, TableScan) and scan.mode in ("seq", "index") and _order_by_index(
+            scan, order, idxs, out_exprs, hidden):
+        return True
     if not isinstance(scan, TableScan) or scan.mode not in ("seq", "pk_range", "pk_point"):
         return False
     pk = scan.access.pk_idx
@@ -1631,6 +1643,64 @@ def _order_by_scan(plan: Plan, order: exp.Order, idxs: list[int | None], out_exp
             return False
     scan.reverse = descs.pop()
     return True
+
+
+def _order_by_index(scan: TableScan, order: exp.Order, idxs: list[int | None], out_exprs: list[E],
+                    hidden: list[E]) -> bool:
+    """When ORDER BY names the leading keys of a secondary index (columns, or expressions written
+    as the index's are), all in one direction with the default NULLS placement, reads the scan
+    through that index in that direction (an index scan already chosen keeps its conditions):
+    no sort, and ORDER BY ... LIMIT n reads n rows. A partial index serves only when the scan
+    already uses it (its conditions imply the predicate)."""
+    items = order.expressions
+    desc = bool(items[0].args.get("desc"))
+    if any(bool(o.args.get("desc")) != desc or bool(o.args.get("nulls_first")) != desc for o in items):
+        return False
+    table = scan.access.table
+    names = [c.name for c in table.columns]
+    exprs: list[E] = []
+    h = 0
+    for idx in idxs:
+        if idx is not None:
+            exprs.append(out_exprs[idx])
+        else:
+            exprs.append(hidden[h])
+            h += 1
+    if scan.mode == "index":
+        candidates = [scan.index]
+    else:
+        candidates = [e for e in scan.access.indexes if e[0].predicate is None]
+    for entry in candidates:
+        ix = entry[0]
+        keys = ix.expressions or [None] * len(ix.columns)
+        start = len(scan.key_fns) if scan.mode == "index" and scan.range is None else 0
+        for offset in sorted({0, start}):
+            if len(items) > len(keys) - offset:
+                continue
+            types = None
+            ok = True
+            for i, (o, e) in enumerate(zip(items, exprs)):
+                key = keys[offset + i]
+                if key is None:
+                    if e.src != names.index(ix.columns[offset + i]) or e.type.oid not in _KEY_ORDERED_OIDS:
+                        ok = False
+                        break
+                    continue
+                if types is None:
+                    types = index_keys.compile_key_exprs(table, ix)[0]
+                if (index_keys.normalized(o.this, scan.alias) != index_keys.normalized(index_keys.parse_key(key))
+                        or types[offset + i].type.oid not in _KEY_ORDERED_OIDS):
+                    ok = False
+                    break
+            if ok:
+                if scan.mode == "seq":
+                    scan.mode = "index"
+                    scan.index = entry
+                    scan.key_fns = []
+                    scan.range = None
+                scan.reverse = desc
+                return True
+    return False
 
 
 def _get(i: int) -> Callable[[Row], Any]:
