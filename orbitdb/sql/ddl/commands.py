@@ -36,6 +36,7 @@ from orbitdb.sql.plan.compiled import Compiled, take_relation_locks
 from orbitdb.sql.plan.planner import Planner
 from orbitdb.sql.result import Notice, Result
 from orbitdb.sql.types.casts import ASSIGNMENT, can_implicit
+from orbitdb.sql.types import usertypes as U
 from orbitdb.sql.types.regtypes import lookup_reg
 from orbitdb.storage.catalog import (
     Catalog,
@@ -246,10 +247,15 @@ class DDL:
             raise SqlError("42601", f'syntax error: column "{name}" has no type')
         key = dt.this.name if hasattr(dt.this, "name") else str(dt.this)
         serial = T.SERIAL_DTYPES.get(key)
-        st = T.parse_type_name(serial) if serial else T.from_datatype(dt)
+        resolved = (U.ResolvedType(T.parse_type_name(serial), serial) if serial else
+                    U.resolve_datatype(self.cat, self.s.search_schemas(), dt))
+        st = resolved.sql
         if st.oid in (T.UNKNOWN.oid, T.VOID.oid, T.RECORD.oid):
             raise SqlError("42P16", f'column "{name}" has pseudo-type {st.display()}')
-        col = ColumnDef(name, st.display(), st.kind, 0)
+        if st.fields is not None or (st.elem is not None and st.elem.fields is not None):
+            raise SqlError("0A000", "columns of a composite type are not supported",
+                           detail=f'Column "{name}" is of type {st.display()}.')
+        col = ColumnDef(name, resolved.stored if resolved.typedef is not None else st.display(), st.kind, 0)
         self.add_column(t, col)
         if serial:
             seq = self.create_owned_sequence(t, name, serial)
@@ -319,7 +325,7 @@ class DDL:
                                                                        "current_user", "localtimestamp")):
                 raise SqlError("0A000", "cannot use column reference in DEFAULT expression")
         e = comp.compile(node)
-        coerce(e, T.parse_type_name(col.type), ASSIGNMENT, f'column "{col.name}"')
+        coerce(e, U.stored_type(self.cat, col.type).sql, ASSIGNMENT, f'column "{col.name}"')
         return _qualify_regclass_literals(self.s, node).sql(dialect="postgres")
 
     def table_constraint(self, t: TableDef, el: exp.Expression, name: str | None) -> None:
@@ -391,7 +397,7 @@ class DDL:
                 raise SqlError("0A000", "cannot use subquery in check constraint")
         # compile it now so that type errors surface at CREATE time, as in PostgreSQL
         rt = Runtime([])
-        comp = Compiler(Planner(self.s, self.cat, rt), table_scope(t, t.name), rt, where="check constraints")
+        comp = Compiler(Planner(self.s, self.cat, rt), table_scope(t, t.name, catalog=self.cat), rt, where="check constraints")
         comp.compile_bool(node, "CHECK")
         t.constraints.append(ConstraintDef(name, "c", refs, check=node.sql(dialect="postgres")))
 
@@ -428,8 +434,8 @@ class DDL:
             raise SqlError("42830", f'there is no unique constraint matching given keys for referenced table '
                            f'"{parent.name}"')
         for c, pc in zip(cols, pcols):
-            ct = T.parse_type_name(t.column(c).type)  # type: ignore[union-attr]
-            pt = T.parse_type_name(parent.column(pc).type)  # type: ignore[union-attr]
+            ct = U.stored_type(self.cat, t.column(c).type).sql  # type: ignore[union-attr]
+            pt = U.stored_type(self.cat, parent.column(pc).type).sql  # type: ignore[union-attr]
             if not _fk_types_compatible(ct, pt):
                 raise SqlError("42804", f'foreign key constraint "{name or t.name + "_" + c + "_fkey"}" cannot be '
                                f"implemented", detail=f'Key columns "{c}" and "{pc}" are of incompatible types: '
@@ -729,7 +735,7 @@ class DDL:
             rt.ctx = self.ctx
             comp = Compiler(Planner(self.s, self.cat, rt), Scope(), rt)
             e = coerce(comp.compile(parse_one("SELECT " + col.default).expressions[0]),
-                       T.parse_type_name(col.type), ASSIGNMENT)
+                       U.stored_type(self.cat, col.type).sql, ASSIGNMENT)
             if not e.const:
                 # evaluated for each existing row, as PostgreSQL does for a volatile default
                 # (nextval, random(), clock_timestamp()); the rewrite also builds the new column's
@@ -937,14 +943,17 @@ class DDL:
         if views:
             raise SqlError("0A000", "cannot alter type of a column used by a view or rule",
                            detail=f'rule _RETURN on view {views[0].name} depends on column "{col.name}"')
-        new_t = T.from_datatype(action.args["dtype"])
-        old_t = T.parse_type_name(col.type)
+        new_resolved = U.resolve_datatype(self.cat, self.s.search_schemas(), action.args["dtype"])
+        new_t = new_resolved.sql
+        if new_t.fields is not None or (new_t.elem is not None and new_t.elem.fields is not None):
+            raise SqlError("0A000", "columns of a composite type are not supported")
+        old_t = U.stored_type(self.cat, col.type).sql
         rt = Runtime([])
         rt.ctx = self.ctx
         i = [c.name for c in t.columns].index(col.name)
         using = action.args.get("using")
         if using:
-            comp = Compiler(Planner(self.s, self.cat, rt), table_scope(t, t.name), rt)
+            comp = Compiler(Planner(self.s, self.cat, rt), table_scope(t, t.name, catalog=self.cat), rt)
             e = coerce(comp.compile(using), new_t, ASSIGNMENT, f'column "{col.name}"')
         else:
             try:
@@ -954,7 +963,7 @@ class DDL:
                                f"{new_t.display()}", hint=f'You might need to specify "USING {col.name}::'
                                f'{new_t.display()}".') from None
         old = copy.deepcopy(t)
-        col.type = new_t.display()
+        col.type = new_resolved.stored if new_resolved.typedef is not None else new_t.display()
         col.kind = new_t.kind
         col.missing = None
         # the new values go to a new physical slot: a transaction whose snapshot predates this
@@ -972,6 +981,7 @@ class DDL:
             return r[:i] + (e.fn(r + (key,)),) + r[i + 1:]
 
         def check(r: Row) -> None:
+            writer.check_domains(r)
             full = r + (None,)
             for name, fn in writer.checks:
                 if fn(full) is False:
@@ -1005,8 +1015,8 @@ class DDL:
                                           con.ref_table == t.oid and column in con.ref_columns):
                     continue
                 for c, pc in zip(con.columns, con.ref_columns):
-                    ct = T.parse_type_name(child.column(c).type)  # type: ignore[union-attr]
-                    pt = T.parse_type_name(parent.column(pc).type)  # type: ignore[union-attr]
+                    ct = U.stored_type(self.cat, child.column(c).type).sql  # type: ignore[union-attr]
+                    pt = U.stored_type(self.cat, parent.column(pc).type).sql  # type: ignore[union-attr]
                     if not _fk_types_compatible(ct, pt):
                         raise SqlError("42804", f'foreign key constraint "{con.name}" cannot be implemented',
                                        detail=f'Key columns "{c}" and "{pc}" are of incompatible types: '
@@ -1660,6 +1670,10 @@ def ddl_statement(s: Session, st: Statement, ctx: ExecContext, params: list[Any]
     if ctx.txn is not None and ctx.txn.read_only and words[0] not in ("LISTEN", "LOAD"):
         what = " ".join(words[:2]) if words[0] in ("CREATE", "DROP", "ALTER") else words[0]
         raise SqlError("25006", f"cannot execute {what} in a read-only transaction")
+    if words[0] in ("CREATE", "ALTER", "DROP") and object_kind(st.text) in ("TYPE", "DOMAIN"):
+        from orbitdb.sql.ddl.typecmds import type_statement
+
+        return type_statement(DDL(s, ctx), st.text)
     refused = refusal(words, st.text)
     if refused is not None:
         raise SqlError("0A000", refused)

@@ -83,6 +83,8 @@ def to_json_value(t: SqlType) -> Callable[[Any], Any]:
         return lambda v: _time_text(v)
     if oid == T.TIMETZ.oid:
         return _timetz_json
+    if t.fields is not None:
+        return _fields_json(t.fields)
     if oid == T.RECORD.oid:
         return record_json
     conv = find_cast(t, T.TEXT, EXPLICIT)
@@ -117,6 +119,17 @@ def value_json(v: Any) -> Any:
     if isinstance(v, uuid.UUID):
         return str(v)
     return to_text(v, 0)
+
+
+def _fields_json(fields: tuple[tuple[str, SqlType], ...]) -> Callable[[Any], Any]:
+    """A composite value (a whole row, a composite type's value) as a JSON object keyed by its
+    field names, each field by its own type's rules."""
+    convs = [(name, to_json_value(ft)) for name, ft in fields]
+
+    def conv(v: tuple[Any, ...]) -> dict[str, Any]:
+        return {name: JSON_NULL if x is None else f(x) for (name, f), x in zip(convs, v)}
+
+    return conv
 
 
 def record_json(v: tuple[Any, ...]) -> dict[str, Any]:

@@ -15,12 +15,14 @@ from orbitdb.sql.errors import SqlError
 from orbitdb.sql.exec.context import ExecContext
 from orbitdb.sql.expr.compiler import Compiler
 from orbitdb.sql.expr.core import E, Runtime, coerce
+from orbitdb.sql.expr.domains import domain_chain, domain_checker
 from orbitdb.sql.expr.scope import Scope, ScopeColumn
 from orbitdb.sql.parse.parser import parse_one
 from orbitdb.sql.types import SqlType
+from orbitdb.sql.types import usertypes as U
 from orbitdb.sql.types.casts import ASSIGNMENT
 from orbitdb.sql.types.textio import to_text
-from orbitdb.storage.catalog import ConstraintDef, TableDef
+from orbitdb.storage.catalog import Catalog, ConstraintDef, TableDef
 from orbitdb.storage.errors import SerializationFailure
 from orbitdb.storage.lockmodes import (
     ACCESS_EXCLUSIVE,
@@ -55,8 +57,13 @@ def fmt_value(v: Any, t: SqlType) -> str:
         return str(v)
 
 
-def table_scope(table: TableDef, rel: str, level: int = 0) -> Scope:
-    cols = [ScopeColumn(rel, c.name, T.parse_type_name(c.type), table_oid=table.oid, attnum=i + 1)
+def column_type(catalog: Catalog | None, text: str) -> SqlType:
+    """A column's type as expressions see it (a user type resolved in catalog)."""
+    return U.stored_type(catalog, text).sql if catalog is not None else T.parse_type_name(text)
+
+
+def table_scope(table: TableDef, rel: str, level: int = 0, catalog: Catalog | None = None) -> Scope:
+    cols = [ScopeColumn(rel, c.name, column_type(catalog, c.type), table_oid=table.oid, attnum=i + 1)
             for i, c in enumerate(table.columns)]
     cols.append(ScopeColumn(rel, "ctid", T.BYTEA, hidden=True))
     s = Scope(cols, level=level)
@@ -72,16 +79,22 @@ class TableWriter:
         self.table = table
         self.rt = rt
         self.access = TableAccess(table)
-        self.types = [T.parse_type_name(c.type) for c in table.columns]
+        cat = planner.catalog
+        resolved = [U.stored_type(cat, c.type) for c in table.columns]
+        self.types = [r.sql for r in resolved]
         self.names = [c.name for c in table.columns]
         self.depth = depth
-        scope = table_scope(table, table.name)
+        scope = table_scope(table, table.name, catalog=cat)
         comp = Compiler(planner, Scope(), rt, where="DEFAULT expressions")
         self.defaults: list[Callable[[Row], Any] | None] = []
         self.fixed_defaults: list[bool] = []  # the column's default is one value for every row
-        for c, t in zip(table.columns, self.types):
-            if c.default is not None:
-                node = parse_one("SELECT " + c.default).expressions[0]
+        # a column of a domain type: the domain's constraints, and its default if the column has none
+        self.domains = [(i, domain_checker(planner, r.domain, rt)) for i, r in enumerate(resolved)
+                        if r.domain is not None]
+        for c, t, r in zip(table.columns, self.types, resolved):
+            default = c.default if c.default is not None else _domain_default(planner, r)
+            if default is not None:
+                node = parse_one("SELECT " + default).expressions[0]
                 e = coerce(comp.compile(node), t, 1, f'column "{c.name}"')
                 self.defaults.append(e.fn)
                 self.fixed_defaults.append(e.const)
@@ -102,7 +115,6 @@ class TableWriter:
         for _, cols, _ in self.unique:
             self.key_cols.update(cols)
         self.rel_tag = ("rel", table.oid)
-        cat = planner.catalog
         self.fks_out: list[tuple[ConstraintDef, TableDef, list[int], list[int]]] = []
         for con in table.constraints:
             if con.kind == "f" and con.ref_table is not None:
@@ -140,7 +152,13 @@ class TableWriter:
         f = self.defaults[i]
         return f(()) if f is not None else None
 
+    def check_domains(self, row: Row) -> None:
+        for i, check in self.domains:
+            check(row[i])
+
     def validate(self, row: Row) -> None:
+        if self.domains:
+            self.check_domains(row)
         for i in self.not_null:
             if row[i] is None:
                 raise SqlError("23502", f'null value in column "{self.names[i]}" of relation "{self.table.name}" '
@@ -344,7 +362,7 @@ class TableWriter:
                 columns = list(zip(*rows))
                 if any(None in columns[i] for i in self.not_null):
                     return False
-            if self.checks:
+            if self.checks or self.domains:
                 for row in rows:
                     self.validate(row)
             if self.fks_out:
@@ -416,6 +434,16 @@ class TableWriter:
         if self.fks_in:
             self.on_parent_change(ctx, old, None)
         self.access.delete(txn, key, old)
+
+
+def _domain_default(planner: Planner, r: U.ResolvedType) -> str | None:
+    """The default of the innermost-to-outermost domain chain's outermost domain that has one."""
+    if r.domain is None:
+        return None
+    for d in reversed(domain_chain(planner, r.domain)):
+        if d.default is not None:
+            return d.default
+    return None
 
 
 def assignment(e: E, t: SqlType, column: str) -> Callable[[Row], Any]:

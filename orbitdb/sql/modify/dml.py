@@ -132,7 +132,7 @@ class CompiledInsert(Compiled):
             self.source_conv = [assignment(E(_get(j), c.type), types[self.target_idx[j]],
                                            names[self.target_idx[j]]) for j, c in enumerate(out.columns)]
             self.target_idx = self.target_idx[: len(out.columns)]
-        scope = table_scope(table, alias)
+        scope = table_scope(table, alias, catalog=planner.catalog)
         self.returning = _returning(planner, node, scope, rt)
         self.columns = self.returning[1] if self.returning else None
         self.conflict = node.args.get("conflict")
@@ -260,8 +260,8 @@ class CompiledInsert(Compiled):
             self.arbiter = [self.writer.pk_name] + [ix.name for ix in table.indexes if ix.unique]
         if action == "DO UPDATE":
             # rows: existing row columns (alias) + ctid + EXCLUDED columns
-            scope = table_scope(table, alias)
-            excl = table_scope(table, "excluded")
+            scope = table_scope(table, alias, catalog=planner.catalog)
+            excl = table_scope(table, "excluded", catalog=planner.catalog)
             scope.columns.extend(excl.columns)
             scope.rels.add("excluded")
             comp = Compiler(planner, scope, rt, where="ON CONFLICT DO UPDATE")

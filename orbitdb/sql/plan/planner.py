@@ -49,6 +49,7 @@ from orbitdb.sql.types import SqlType
 from orbitdb.sql.types.casts import ASSIGNMENT
 from orbitdb.sql.types.limits import INT4_MAX
 from orbitdb.sql.types.sortkeys import equality_key, ordering_key, sort_key_fn
+from orbitdb.sql.types import usertypes as U
 from orbitdb.storage.catalog import Catalog, TableDef
 from orbitdb.storage.lockmodes import ACCESS_SHARE, ROW_SHARE
 from orbitdb.storage.tables import TableAccess
@@ -792,7 +793,9 @@ class Planner:
                 c = table.column(col)
                 if c is None:
                     continue
-                ct = T.parse_type_name(c.type)
+                ct = U.stored_type(self.catalog, c.type).sql
+                if op != "=" and ct.labels is not None:
+                    continue  # index keys hold labels in text order, not the enum's order
                 try:
                     ve = comp.compile(val)
                     if not (ve.const or self._is_param_or_outer(val)):
@@ -1051,7 +1054,8 @@ class Planner:
         cols = []
         for i, c in enumerate(table.columns):
             cols.append(ScopeColumn(rel, col_aliases[i] if i < len(col_aliases) else c.name,
-                                    T.parse_type_name(c.type), table_oid=table.oid, attnum=i + 1))
+                                    U.stored_type(self.catalog, c.type).sql, table_oid=table.oid,
+                                    attnum=i + 1))
         cols.append(ScopeColumn(rel, "ctid", T.BYTEA, hidden=True, table_oid=table.oid))
         scope.pk_columns[rel] = list(table.primary_key)  # type: ignore[attr-defined]
         scan = TableScan(cols, access, self.rt, rel)
@@ -1328,7 +1332,9 @@ def _figure(node: exp.Expression) -> tuple[str | None, int]:
         try:
             t = T.from_datatype(to) if isinstance(to, exp.DataType) else T.parse_type_name(to.sql().lower())
         except SqlError:
-            return None, 0
+            t = _user_type_named(to)
+            if t is None:
+                return None, 0
         return _type_column_name(t), 1
     if isinstance(node, exp.Paren):
         return _figure(node.this)
@@ -1375,6 +1381,15 @@ def _figure(node: exp.Expression) -> tuple[str | None, int]:
             return None, 0
         return {"substring_regex": "substring", "log10": "log", "encode_base64": "encode"}.get(name, name), 2
     return None, 0
+
+
+def _user_type_named(to: Any) -> SqlType | None:
+    """A cast to a user type names its column after the type (PostgreSQL's FigureColname)."""
+    if isinstance(to, exp.DataType) and isinstance(to.args.get("kind"), (exp.Identifier, exp.Dot)):
+        kind = to.args["kind"]
+        name = ident(kind.expression if isinstance(kind, exp.Dot) else kind)
+        return SqlType(name, 0, -1, "U", "text", short=name)
+    return None
 
 
 def _system_relation(session: Session, schema: str | None, name: str) -> Any:
