@@ -274,7 +274,7 @@ def _create_composite(d: DDL, r: _Reader, parts: list[str]) -> Result:
     if not r.at_end():
         r.fail()
     schema, name = _new_name(d, parts)
-    td = TypeDef(d.cat.new_oid(), schema, name, "c", attributes=attrs)
+    td = TypeDef(d.cat.new_oid(), schema, name, "c", attributes=attrs, relid=d.cat.new_oid())
     _put_new(d, td)
     return Result("CREATE TYPE")
 

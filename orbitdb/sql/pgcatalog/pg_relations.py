@@ -13,6 +13,12 @@ from orbitdb.sql.pgcatalog import model as M
 from orbitdb.sql.pgcatalog import oids
 from orbitdb.sql.pgcatalog.base import Env, Row, RowMaker, producer
 from orbitdb.sql.pgcatalog.deparse import FALLBACK_ERRORS
+from orbitdb.sql.pgcatalog.pg_usertypes import (
+    catalog_type,
+    composite_attributes,
+    composite_classes,
+    domain_constraints,
+)
 from orbitdb.sql.types import SqlType
 from orbitdb.storage.catalog import SequenceDef, TableDef
 from orbitdb.storage.temp import is_temp_oid
@@ -85,6 +91,7 @@ def _pg_class(env: Env, make: RowMaker) -> Iterator[Row]:
             yield make(oid=s.oid, relname=s.name, relnamespace=env.nsp(s.schema), relowner=env.role_oid(s.owner),
                        relfilenode=s.oid, relpages=1, reltuples=1.0, relkind="S", relnatts=3,
                        relpersistence=_persistence(s.oid))
+    yield from composite_classes(env, make)
 
 
 def _persistence(oid: int) -> str:
@@ -165,7 +172,7 @@ def _pg_attribute(env: Env, make: RowMaker) -> Iterator[Row]:
                 continue
             yield from _system_columns(make, t.oid)
             for i, c in enumerate(t.columns):
-                yield attribute(make, t.oid, c.name, M.column_type(c), i + 1, attnotnull=c.not_null,
+                yield attribute(make, t.oid, c.name, catalog_type(env, c.type), i + 1, attnotnull=c.not_null,
                                 atthasdef=M.has_default(c), attidentity=c.identity or "",
                                 atthasmissing=c.missing is not None)
         elif kind == "index":
@@ -180,6 +187,7 @@ def _pg_attribute(env: Env, make: RowMaker) -> Iterator[Row]:
             yield from _system_columns(make, s.oid)
             for i, (name, typ) in enumerate(_SEQUENCE_COLUMNS):
                 yield attribute(make, s.oid, name, typ, i + 1, attnotnull=True)
+    yield from composite_attributes(env, make, attribute)
 
 
 def _opclass(t: SqlType) -> int:
@@ -234,6 +242,7 @@ def _pg_constraint(env: Env, make: RowMaker) -> Iterator[Row]:
                        confmatchtype="s" if fk else " ", conislocal=True, coninhcount=0,
                        connoinherit=con.kind != "c", conkey=ci.keys or None, confkey=ci.ref_keys if fk else None,
                        conpfeqop=ops, conppeqop=ops, conffeqop=ops, conbin=con.check if con.kind == "c" else None)
+    yield from domain_constraints(env, make)
 
 
 @producer("pg_catalog", "pg_attrdef")

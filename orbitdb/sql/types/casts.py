@@ -16,6 +16,7 @@ from orbitdb.sql.statement_scope import running_session, running_timezone
 from orbitdb.sql.types import SqlType
 from orbitdb.sql.types.jsonb import normalize_jsonb
 from orbitdb.sql.types.numeric import CHECK_INT2, CHECK_INT4, CHECK_INT8, numeric_typmod
+from orbitdb.sql.types.pgtext.arrays import parse_array
 from orbitdb.sql.types.pgtext.numbers import format_numeric
 from orbitdb.sql.types.pgtext.zones import local_to_utc
 from orbitdb.sql.types.regtypes import text_to_reg
@@ -230,10 +231,21 @@ def enum_input(t: SqlType) -> Fn:
     return conv
 
 
+def _user_array(t: SqlType) -> bool:
+    return t.elem is not None and t.elem.is_user_defined
+
+
 def user_type_cast(src: SqlType, dst: SqlType, ctx: int) -> Fn | None:
-    """Casts to and from enums and composites: text in (a literal at once, text explicitly), text
-    out (assignment or explicit), and a row to a composite field by field."""
+    """Casts to and from enums and composites (and arrays of them): text in (a literal at once,
+    text explicitly), text out (assignment or explicit), and a row to a composite field by field."""
     s, d = src.oid, dst.oid
+    if _user_array(dst):
+        element = find_cast(T.UNKNOWN, dst.elem, EXPLICIT) if dst.elem is not None else None
+        if element is None or not (s == T.UNKNOWN.oid or (s in _TEXTS and ctx == EXPLICIT)):
+            return None
+        return lambda v: parse_array(v, element)
+    if _user_array(src):
+        return (lambda v: to_text(v, s)) if d in _TEXTS and ctx >= ASSIGNMENT else None
     if dst.labels is not None:
         if s == T.UNKNOWN.oid or (s in _TEXTS and ctx == EXPLICIT):
             return enum_input(dst)
@@ -392,7 +404,7 @@ def find_cast(src: SqlType, dst: SqlType, ctx: int = EXPLICIT, session: Any = No
 
 def _base_cast(src: SqlType, dst: SqlType, ctx: int, session: Any) -> Fn | None:
     s, d = src.oid, dst.oid
-    if src.is_user_defined or dst.is_user_defined:
+    if src.is_user_defined or dst.is_user_defined or _user_array(src) or _user_array(dst):
         return user_type_cast(src, dst, ctx)
     if s == T.UNKNOWN.oid:
         return _text_in(d, session) if d not in _TEXTS else (lambda v: v)

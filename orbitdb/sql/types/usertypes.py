@@ -14,6 +14,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+import sqlglot
 from sqlglot import exp
 
 from orbitdb.sql import types as T
@@ -162,9 +163,12 @@ def resolve_datatype(cat: Catalog, schemas: list[str], dt: exp.DataType) -> Reso
 def resolve_type_text(cat: Catalog, schemas: list[str], text: str) -> ResolvedType:
     """A type named in text (a domain's base type, a composite's field, regtype input)."""
     try:
-        dt = exp.DataType.build(text, dialect="postgres")
+        cast = sqlglot.parse_one(f"SELECT NULL::{text}", dialect="postgres").expressions[0]
     except Exception:  # noqa: BLE001 - sqlglot rejects odd type text in many ways
         raise SqlError("42704", f'type "{text.strip()}" does not exist') from None
+    dt = cast.args.get("to") if isinstance(cast, exp.Cast) else None
+    if not isinstance(dt, exp.DataType):
+        raise SqlError("42704", f'type "{text.strip()}" does not exist')
     return resolve_datatype(cat, schemas, dt)
 
 
