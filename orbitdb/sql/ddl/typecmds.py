@@ -218,7 +218,7 @@ def _create_type(d: DDL, r: _Reader) -> Result:
 
 def _label(label: str) -> str:
     if len(label.encode()) > 63:
-        raise SqlError("22023", f'invalid enum label "{label}"', detail="Labels must be 63 bytes or less.")
+        raise SqlError("42602", f'invalid enum label "{label}"', detail="Labels must be 63 bytes or less.")
     return label
 
 
@@ -486,8 +486,6 @@ def _drop_types(d: DDL, r: _Reader, kind: str) -> Result:
                 raise SqlError("42704", f'type "{".".join(parts)}" does not exist')
             d.s.notices.append(Notice("NOTICE", "00000", f'type "{".".join(parts)}" does not exist, skipping'))
             continue
-        if kind == "TYPE" and td.kind == "d":
-            raise SqlError("42809", f'"{td.name}" is not a type', hint="Use DROP DOMAIN instead.")
         found.append(td)
     dropping = {td.oid for td in found}
     for td in found:

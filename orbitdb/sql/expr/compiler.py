@@ -32,7 +32,7 @@ import orbitdb.sql.expr.enumfuncs  # noqa: F401  (registers enum_first, enum_las
 from orbitdb.sql.expr.domains import domain_checker
 from orbitdb.sql.expr.funccall import call_by_name, compile_function
 from orbitdb.sql.expr.jsonops import compile_json_op
-from orbitdb.sql.expr.rowtypes import field_of, whole_row
+from orbitdb.sql.expr.rowtypes import field_of, row_is_null, whole_row
 from orbitdb.sql.expr.operators import (
     compare_fn,
     compile_arithmetic,
@@ -236,6 +236,8 @@ class Compiler:
         negate = bool(node.args.get("negate"))
         f = a.fn
         if isinstance(target, exp.Null):
+            if a.type.fields is not None or a.type.oid == T.RECORD.oid:
+                return row_is_null(a, negate)
             if negate:
                 return E(lambda row: f(row) is not None, T.BOOL)
             return E(lambda row: f(row) is None, T.BOOL)

@@ -11,6 +11,7 @@ from orbitdb.sql import types as T
 from orbitdb.sql.errors import SqlError
 from orbitdb.sql.expr.core import E, Row, ident
 from orbitdb.sql.types import SqlType
+from orbitdb.sql.types.usertypes import table_rowtype_oid
 
 if TYPE_CHECKING:
     from orbitdb.sql.expr.compiler import Compiler
@@ -29,8 +30,13 @@ def whole_row(c: Compiler, rel: str) -> E | None:
         return None
     cols = [scope.columns[i] for i in idxs]
     fields = tuple((col.name, T.strip(col.type)) for col in cols)
-    # a table's row is sent as an anonymous record (PostgreSQL names the table's row type)
-    t = SqlType("record", T.RECORD.oid, -1, "P", "record", short="record", fields=fields)
+    oid, name = T.RECORD.oid, "record"
+    table_oids = {col.table_oid for col in cols}
+    if len(table_oids) == 1 and 0 not in table_oids:
+        table = c.planner.catalog.table_by_oid(next(iter(table_oids)))
+        if table is not None and table.kind == "r" and len(cols) == len(table.columns):
+            oid, name = table_rowtype_oid(table.oid), table.name  # the table's row type
+    t = SqlType(name, oid, -1, "C", "record", short=name, fields=fields)
     level = scope.level
     if level == c.scope.level:
         def run(row: Row) -> Any:
@@ -70,3 +76,21 @@ def field_of(c: Compiler, node: exp.Dot) -> E:
 
             return E(run, ft, name=fname)
     raise SqlError("42703", f'column "{fname}" not found in data type {t.display()}')
+
+
+def row_is_null(e: E, negate: bool) -> E:
+    """row IS NULL: every field is NULL; row IS NOT NULL: no field is (PostgreSQL's rule for
+    composite values, so both can be false)."""
+    f = e.fn
+
+    def run(row: Row) -> bool:
+        v = f(row)
+        if v is None:
+            return not negate
+        if not isinstance(v, tuple):
+            return (v is not None) if negate else (v is None)
+        if negate:
+            return all(x is not None for x in v)
+        return all(x is None for x in v)
+
+    return E(run, T.BOOL)

@@ -23,7 +23,7 @@ from orbitdb.sql.pgcatalog import model as M
 from orbitdb.sql.pgcatalog.base import Env
 from orbitdb.sql.pgcatalog.deparse import deparse_expr, quote_identifier
 from orbitdb.sql.pgcatalog.pg_relations import relation_comment
-from orbitdb.sql.pgcatalog.pg_usertypes import domain_constraint, user_type_name
+from orbitdb.sql.pgcatalog.pg_usertypes import domain_check_def, domain_constraint, user_type_name
 from orbitdb.sql.statement_scope import running_session
 
 OID, TEXT, NAME, INT4, INT8, BOOL = T.OID, T.TEXT, T.NAME, T.INT4, T.INT8, T.BOOL
@@ -146,7 +146,7 @@ def _constraintdef(ctx: Any, oid: int, pretty: bool) -> str | None:
     env = env_of(ctx)
     domain = domain_constraint(env, oid)
     if domain is not None:
-        return f"CHECK (({domain[2]}))" if not domain[2].startswith("(") else f"CHECK ({domain[2]})"
+        return domain_check_def(env, domain[0], domain[2])
     ci = M.constraint_by_oid(env, oid)
     return M.constraint_def(env, ci, pretty) if ci is not None else None
 

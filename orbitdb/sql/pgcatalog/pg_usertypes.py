@@ -4,6 +4,7 @@ the names format_type and regtype give them."""
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 from typing import Any
 
@@ -11,11 +12,12 @@ from orbitdb.sql import types as T
 from orbitdb.sql.pgcatalog import builtin_data as B
 from orbitdb.sql.pgcatalog import oids
 from orbitdb.sql.pgcatalog.base import Env, Row, RowMaker, producer
-from orbitdb.sql.pgcatalog.deparse import quote_identifier
+from orbitdb.sql.pgcatalog.deparse import deparse_expr, quote_identifier
 from orbitdb.sql.types import SqlType
 from orbitdb.sql.types import usertypes as U
 from orbitdb.storage.catalog import TypeDef
 
+_DOMAIN_CONSTRAINT = 0x90000000
 _ROW = {"typisdefined": True, "typdelim": ",", "typsubscript": 0, "typelem": 0, "typmodin": 0, "typmodout": 0,
         "typanalyze": 0, "typnotnull": False, "typbasetype": 0, "typtypmod": -1, "typndims": 0,
         "typcollation": 0, "typrelid": 0, "typispreferred": False, "typdefault": None, "typdefaultbin": None}
@@ -47,8 +49,9 @@ def _base_row(env: Env, td: TypeDef) -> dict[str, Any]:
     base = U.stored_type(env.cat, td.base_type or "text")
     base_oid = base.catalog_oid
     builtin = B.TYPE_BY_OID.get(T.strip(base.sql).oid) if base.typedef is None else None
+    default = deparse_expr(td.default, {}, False, target=base.sql) if td.default is not None else None
     row = dict(_ROW, typtype="d", typbasetype=base_oid, typtypmod=base.sql.typmod, typnotnull=td.not_null,
-               typdefault=td.default, typdefaultbin=td.default, typcategory=base.sql.category)
+               typdefault=default, typdefaultbin=td.default, typcategory=base.sql.category)
     if builtin is not None:
         for k in ("typlen", "typbyval", "typalign", "typstorage", "typinput", "typoutput", "typreceive",
                   "typsend", "typcollation", "typmodin", "typmodout", "typanalyze", "typsubscript", "typelem"):
@@ -108,7 +111,7 @@ def domain_constraints(env: Env, make: RowMaker) -> Iterator[Row]:
     for td in env.cat.types():
         if td.kind != "d":
             continue
-        for i, (name, text) in enumerate(td.checks):
+        for i, (name, text) in enumerate(td.checks[:16]):
             yield make(oid=_constraint_oid(td, i), conname=name, connamespace=env.nsp(td.schema), contype="c",
                        condeferrable=False, condeferred=False, convalidated=True, conrelid=0, contypid=td.oid,
                        conindid=0, conparentid=0, confrelid=0, confupdtype=" ", confdeltype=" ",
@@ -118,19 +121,30 @@ def domain_constraints(env: Env, make: RowMaker) -> Iterator[Row]:
 
 def _constraint_oid(td: TypeDef, i: int) -> int:
     # a domain constraint has no oid of its own in orbitdb's catalog: one derived from the
-    # domain's, above the oids objects get
-    return 0x40000000 + td.oid * 16 + i
+    # domain's, above the ranges pgcatalog.oids derives other oids in
+    return _DOMAIN_CONSTRAINT + (td.oid - oids.FIRST_USER_OID) * 16 + i
 
 
 def domain_constraint(env: Env, oid: int) -> tuple[TypeDef, str, str] | None:
     """(domain, name, CHECK text) of a domain constraint oid."""
-    if oid < 0x40000000:
+    if oid < _DOMAIN_CONSTRAINT:
         return None
-    td = env.cat.objects.get((oid - 0x40000000) // 16)
-    i = (oid - 0x40000000) % 16
+    td = env.cat.objects.get((oid - _DOMAIN_CONSTRAINT) // 16 + oids.FIRST_USER_OID)
+    i = (oid - _DOMAIN_CONSTRAINT) % 16
     if isinstance(td, TypeDef) and td.kind == "d" and i < len(td.checks):
         return td, td.checks[i][0], td.checks[i][1]
     return None
+
+
+def domain_check_def(env: Env, td: TypeDef, text: str) -> str:
+    """pg_get_constraintdef of a domain CHECK: PostgreSQL's deparsed form, VALUE in capitals."""
+    base = U.stored_type(env.cat, td.base_type or "text").sql
+    body = deparse_expr(text, {"value": base}, False)
+    if body == text:  # not deparsed: as written
+        return f"CHECK ({text})" if text.startswith("(") and text.endswith(")") else f"CHECK (({text}))"
+    parts = re.split(r"('(?:[^']|'')*'|\"(?:[^\"]|\"\")*\")", body)
+    body = "".join(p if p[:1] in ("'", '"') else re.sub(r"\bvalue\b", "VALUE", p) for p in parts)
+    return f"CHECK ({body})" if body.startswith("(") else f"CHECK (({body}))"
 
 
 def user_type_oid(env: Env, text: str) -> int | None:
@@ -154,5 +168,5 @@ def user_type_name(env: Env, oid: int) -> str | None:
     return name + ("[]" if oid == td.array_oid else "")
 
 
-__all__ = ["catalog_type", "composite_attributes", "composite_classes", "domain_constraint", "domain_constraints",
+__all__ = ["catalog_type", "composite_attributes", "composite_classes", "domain_check_def", "domain_constraint", "domain_constraints",
            "user_type_name", "user_type_oid", "user_type_rows"]

@@ -69,6 +69,9 @@ def _converter_for(t: SqlType, py: type) -> Any:
     key = (t.oid, py)
     if key in _CONVERTERS:
         return _CONVERTERS[key]
+    if t.is_user_defined or (t.elem is not None and t.elem.is_user_defined):
+        # one database's oid, one catalog version's labels: never kept for another
+        return find_cast(T.UNKNOWN, t, EXPLICIT) if py is str else (list if py is tuple else None)
     import decimal
 
     conv: Any = None

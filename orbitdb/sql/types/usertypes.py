@@ -190,3 +190,23 @@ def uses_of_type(cat: Catalog, td: TypeDef) -> list[str]:
         if other.kind == "c" and any(t in names for _, t in other.attributes):
             out.append(f"composite type {other.name} column depends on type {td.name}")
     return out
+
+
+def current_type(cat: Catalog, t: SqlType) -> SqlType:
+    """t as cat defines it now: a plan made before ALTER TYPE keeps an enum's old labels in the
+    types of its parameters."""
+    if t.elem is not None:
+        return T.array_of(current_type(cat, t.elem)) if t.elem.is_user_defined else t
+    if not t.is_user_defined or t.oid == T.RECORD.oid:
+        return t
+    td = cat.objects.get(t.oid)
+    return sqltype_of(cat, td) if isinstance(td, TypeDef) else t
+
+
+_FIRST_USER_OID = 16384
+
+
+def table_rowtype_oid(rel: int) -> int:
+    """The oid of a table's row type: the one orbitdb.sql.pgcatalog.oids.rowtype_oid lists in
+    pg_type (the expression layer cannot import the catalogs)."""
+    return 0x40000000 + 2 * (rel - _FIRST_USER_OID)
