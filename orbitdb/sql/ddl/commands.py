@@ -35,8 +35,8 @@ from orbitdb.sql.parse.words import Words
 from orbitdb.sql.plan.compiled import Compiled, take_relation_locks
 from orbitdb.sql.plan.planner import Planner
 from orbitdb.sql.result import Notice, Result
-from orbitdb.sql.types.casts import ASSIGNMENT, can_implicit
 from orbitdb.sql.types import usertypes as U
+from orbitdb.sql.types.casts import ASSIGNMENT, can_implicit
 from orbitdb.sql.types.regtypes import lookup_reg
 from orbitdb.storage.catalog import (
     Catalog,

@@ -490,7 +490,7 @@ def _drop_types(d: DDL, r: _Reader, kind: str) -> Result:
     dropping = {td.oid for td in found}
     for td in found:
         uses = [u for u in U.uses_of_type(d.cat, td)
-                if not any(u.startswith(f"type {o.name} ") or u.startswith(f"composite type {o.name} ")
+                if not any(u.startswith((f"type {o.name} ", f"composite type {o.name} "))
                            for o in found if o.oid != td.oid and o.oid in dropping)]
         if uses:
             if cascade:

@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING, Any
 
 from sqlglot import exp
 
+import orbitdb.sql.expr.enumfuncs  # noqa: F401  (registers enum_first, enum_last, enum_range)
 from orbitdb.sql import types as T
 from orbitdb.sql.errors import SqlError
 from orbitdb.sql.expr.core import (
@@ -28,11 +29,9 @@ from orbitdb.sql.expr.core import (
     strict1,
     unify,
 )
-import orbitdb.sql.expr.enumfuncs  # noqa: F401  (registers enum_first, enum_last, enum_range)
 from orbitdb.sql.expr.domains import domain_checker
 from orbitdb.sql.expr.funccall import call_by_name, compile_function
 from orbitdb.sql.expr.jsonops import compile_json_op
-from orbitdb.sql.expr.rowtypes import field_of, row_is_null, whole_row
 from orbitdb.sql.expr.operators import (
     compare_fn,
     compile_arithmetic,
@@ -46,6 +45,7 @@ from orbitdb.sql.expr.operators import (
     compile_regex,
     compile_subscript,
 )
+from orbitdb.sql.expr.rowtypes import field_of, row_is_null, whole_row
 from orbitdb.sql.types import SqlType
 from orbitdb.sql.types.casts import EXPLICIT, find_cast
 from orbitdb.sql.types.sortkeys import sort_key_fn

@@ -65,17 +65,17 @@ def field_of(c: Compiler, node: exp.Dot) -> E:
             raise SqlError("42809", "could not identify column \"" + fname + "\" in record data type")
         raise SqlError("42809", f"column notation .{fname} applied to type {t.display()}, which is not a "
                        "composite type")
-    for i, (name, ft) in enumerate(t.fields):
-        if name == fname:
-            f = base.fn
-            k = i
+    names = [name for name, _ in t.fields]
+    if fname not in names:
+        raise SqlError("42703", f'column "{fname}" not found in data type {t.display()}')
+    k = names.index(fname)
+    f = base.fn
 
-            def run(row: Row) -> Any:
-                v = f(row)
-                return None if v is None else v[k]
+    def run(row: Row) -> Any:
+        v = f(row)
+        return None if v is None else v[k]
 
-            return E(run, ft, name=fname)
-    raise SqlError("42703", f'column "{fname}" not found in data type {t.display()}')
+    return E(run, t.fields[k][1], name=fname)
 
 
 def row_is_null(e: E, negate: bool) -> E:

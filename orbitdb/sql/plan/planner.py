@@ -46,10 +46,10 @@ from orbitdb.sql.expr.scope import Scope, ScopeColumn
 from orbitdb.sql.expr.window import WindowCollector
 from orbitdb.sql.parse.parser import parse_one
 from orbitdb.sql.types import SqlType
+from orbitdb.sql.types import usertypes as U
 from orbitdb.sql.types.casts import ASSIGNMENT
 from orbitdb.sql.types.limits import INT4_MAX
 from orbitdb.sql.types.sortkeys import equality_key, ordering_key, sort_key_fn
-from orbitdb.sql.types import usertypes as U
 from orbitdb.storage.catalog import Catalog, TableDef
 from orbitdb.storage.lockmodes import ACCESS_SHARE, ROW_SHARE
 from orbitdb.storage.tables import TableAccess
