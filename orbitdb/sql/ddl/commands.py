@@ -252,8 +252,8 @@ class DDL:
         st = resolved.sql
         if st.oid in (T.UNKNOWN.oid, T.VOID.oid, T.RECORD.oid):
             raise SqlError("42P16", f'column "{name}" has pseudo-type {st.display()}')
-        if st.fields is not None or (st.elem is not None and st.elem.fields is not None):
-            raise SqlError("0A000", "columns of a composite type are not supported",
+        if st.elem is not None and st.elem.fields is not None:
+            raise SqlError("0A000", "columns of an array of a composite type are not supported",
                            detail=f'Column "{name}" is of type {st.display()}.')
         col = ColumnDef(name, resolved.stored if resolved.typedef is not None else st.display(), st.kind, 0)
         self.add_column(t, col)
@@ -945,8 +945,8 @@ class DDL:
                            detail=f'rule _RETURN on view {views[0].name} depends on column "{col.name}"')
         new_resolved = U.resolve_datatype(self.cat, self.s.search_schemas(), action.args["dtype"])
         new_t = new_resolved.sql
-        if new_t.fields is not None or (new_t.elem is not None and new_t.elem.fields is not None):
-            raise SqlError("0A000", "columns of a composite type are not supported")
+        if new_t.elem is not None and new_t.elem.fields is not None:
+            raise SqlError("0A000", "columns of an array of a composite type are not supported")
         old_t = U.stored_type(self.cat, col.type).sql
         rt = Runtime([])
         rt.ctx = self.ctx

@@ -11,6 +11,7 @@ from orbitdb.sql import types as T
 from orbitdb.sql.errors import SqlError
 from orbitdb.sql.expr.core import E, Row, ident
 from orbitdb.sql.types import SqlType
+from orbitdb.sql.types.casts import composite_fields
 from orbitdb.sql.types.usertypes import table_rowtype_oid
 
 if TYPE_CHECKING:
@@ -70,10 +71,11 @@ def field_of(c: Compiler, node: exp.Dot) -> E:
         raise SqlError("42703", f'column "{fname}" not found in data type {t.display()}')
     k = names.index(fname)
     f = base.fn
+    read = composite_fields(t)
 
     def run(row: Row) -> Any:
         v = f(row)
-        return None if v is None else v[k]
+        return None if v is None else read(v)[k]
 
     return E(run, t.fields[k][1], name=fname)
 
@@ -82,11 +84,13 @@ def row_is_null(e: E, negate: bool) -> E:
     """row IS NULL: every field is NULL; row IS NOT NULL: no field is (PostgreSQL's rule for
     composite values, so both can be false)."""
     f = e.fn
+    read = composite_fields(e.type) if e.type.fields is not None else (lambda v: v)
 
     def run(row: Row) -> bool:
         v = f(row)
         if v is None:
             return not negate
+        v = read(v)
         if not isinstance(v, tuple):
             return (v is not None) if negate else (v is None)
         if negate:

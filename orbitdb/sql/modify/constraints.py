@@ -91,6 +91,8 @@ class TableWriter:
         # a column of a domain type: the domain's constraints, and its default if the column has none
         self.domains = [(i, domain_checker(planner, r.domain, rt)) for i, r in enumerate(resolved)
                         if r.domain is not None]
+        # a composite column stores its value's record text
+        self.composites = [i for i, t in enumerate(self.types) if t.fields is not None]
         for c, t, r in zip(table.columns, self.types, resolved):
             default = c.default if c.default is not None else _domain_default(planner, r)
             if default is not None:
@@ -151,6 +153,17 @@ class TableWriter:
     def default_value(self, i: int) -> Any:
         f = self.defaults[i]
         return f(()) if f is not None else None
+
+    def stored_form(self, row: Row) -> Row:
+        """row with composite values as the record text their columns store."""
+        if not self.composites:
+            return row
+        out = list(row)
+        for i in self.composites:
+            v = out[i]
+            if v is not None and not isinstance(v, str):
+                out[i] = to_text(v, T.RECORD.oid)
+        return tuple(out)
 
     def check_domains(self, row: Row) -> None:
         for i, check in self.domains:
@@ -332,6 +345,7 @@ class TableWriter:
                skip_conflict_check: bool = False) -> tuple[bytes, Row] | tuple[str, bytes]:
         """Inserts row; returns (rowkey, row). With arbiter (ON CONFLICT) a conflict
         returns ("conflict", key of the existing row) instead of raising."""
+        row = self.stored_form(row)
         self.validate(row)
         txn = ctx.txn
         assert txn is not None
@@ -357,6 +371,8 @@ class TableWriter:
         gives the error of the row that has it. Not for SERIALIZABLE transactions."""
         txn = ctx.txn
         assert txn is not None and txn.reads is None
+        if self.composites:
+            rows = [self.stored_form(r) for r in rows]
         try:
             if self.not_null:
                 columns = list(zip(*rows))
@@ -378,6 +394,7 @@ class TableWriter:
         return self.access.insert_many(txn, rows, rowids, self.intents_needed(txn)) < 0
 
     def update(self, ctx: ExecContext, key: bytes, old: Row, new: Row) -> tuple[bytes, Row]:
+        new = self.stored_form(new)
         self.validate(new)
         txn = ctx.txn
         assert txn is not None

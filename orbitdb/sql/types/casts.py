@@ -260,9 +260,9 @@ def user_type_cast(src: SqlType, dst: SqlType, ctx: int) -> Fn | None:
         return (lambda v: v) if d in _TEXTS and ctx >= ASSIGNMENT else None
     if src.fields is not None:
         if d == T.RECORD.oid:
-            return lambda v: v
+            return composite_fields(src)
         if d in _TEXTS and ctx >= ASSIGNMENT:
-            return lambda v: to_text(v, T.RECORD.oid)
+            return lambda v: v if isinstance(v, str) else to_text(v, T.RECORD.oid)
     return None
 
 
@@ -270,6 +270,7 @@ def _row_to_composite(src: SqlType, dst: SqlType, ctx: int) -> Fn:
     fields = dst.fields or ()
     name = dst.display()
     src_fields = src.fields
+    read = composite_fields(src) if src_fields is not None else (lambda v: v)
     convs: list[Fn | None] = []
     if src_fields is not None:
         if len(src_fields) != len(fields):
@@ -281,6 +282,7 @@ def _row_to_composite(src: SqlType, dst: SqlType, ctx: int) -> Fn:
             convs.append(c)
 
     def conv(v: tuple[Any, ...]) -> tuple[Any, ...]:
+        v = read(v)
         if len(v) != len(fields):
             raise SqlError("42846", f"cannot cast type record to {name}",
                            detail=f"Input has too {'few' if len(v) < len(fields) else 'many'} columns.")
@@ -315,6 +317,13 @@ def _value_to(v: Any, t: SqlType) -> Any:
     if f is None:
         raise SqlError("42804", f"cannot convert a value to type {t.display()}")
     return f(v)
+
+
+def composite_fields(t: SqlType) -> Fn:
+    """A composite value as its tuple of fields: a column of a composite type stores the value's
+    record text, which is read back here (a value computed in a query is a tuple already)."""
+    parse = _record_input(t)
+    return lambda v: parse(v) if isinstance(v, str) else v
 
 
 def _record_input(t: SqlType) -> Fn:

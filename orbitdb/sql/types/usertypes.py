@@ -70,7 +70,8 @@ def sqltype_of(cat: Catalog, td: TypeDef, seen: frozenset[int] = frozenset()) ->
         return stored_type(cat, td.base_type or "text", seen | {td.oid}).sql
     if td.kind == "c":
         fields = tuple((n, stored_type(cat, t, seen | {td.oid}).sql) for n, t in td.attributes)
-        return SqlType(display, td.oid, -1, "C", "record", array_oid=td.array_oid, short=td.name, fields=fields)
+        # a column of the type stores the value's record text (kind "text")
+        return SqlType(display, td.oid, -1, "C", "text", array_oid=td.array_oid, short=td.name, fields=fields)
     raise SqlError("0A000", f"{_KIND_WORD.get(td.kind, td.kind)} types are not supported")
 
 
