@@ -18,6 +18,7 @@ from orbitdb.sql.pgcatalog.pg_usertypes import (
     composite_attributes,
     composite_classes,
     domain_constraints,
+    user_type_storage,
 )
 from orbitdb.sql.types import SqlType
 from orbitdb.storage.catalog import SequenceDef, TableDef
@@ -118,8 +119,9 @@ def type_storage(t: SqlType) -> tuple[int, bool, str, str, int]:
     return int(r["typlen"]), bool(r["typbyval"]), str(r["typalign"]), str(r["typstorage"]), int(r["typcollation"])
 
 
-def attribute(make: RowMaker, rel: int, name: str, t: SqlType, num: int, **extra: Any) -> Row:
-    length, byval, align, storage, coll = type_storage(t)
+def attribute(make: RowMaker, rel: int, name: str, t: SqlType, num: int,
+              stored: tuple[int, bool, str, str, int] | None = None, **extra: Any) -> Row:
+    length, byval, align, storage, coll = stored or type_storage(t)
     return make(attrelid=rel, attname=name, atttypid=t.oid, attlen=length, attnum=num, attndims=1 if t.elem else 0,
                 atttypmod=t.typmod if t.elem is None else (t.elem.typmod if t.elem else -1), attbyval=byval,
                 attalign=align, attstorage=storage, attcollation=coll, **extra)
@@ -172,7 +174,8 @@ def _pg_attribute(env: Env, make: RowMaker) -> Iterator[Row]:
                 continue
             yield from _system_columns(make, t.oid)
             for i, c in enumerate(t.columns):
-                yield attribute(make, t.oid, c.name, catalog_type(env, c.type), i + 1, attnotnull=c.not_null,
+                yield attribute(make, t.oid, c.name, catalog_type(env, c.type), i + 1,
+                                stored=user_type_storage(env, c.type), attnotnull=c.not_null,
                                 atthasdef=M.has_default(c), attidentity=c.identity or "",
                                 atthasmissing=c.missing is not None)
         elif kind == "index":

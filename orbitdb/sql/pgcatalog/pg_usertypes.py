@@ -45,6 +45,25 @@ def catalog_type(env: Env, text: str) -> SqlType:
     return T.array_of(shown) if resolved.is_array else shown
 
 
+def user_type_storage(env: Env, text: str) -> tuple[int, bool, str, str, int] | None:
+    """(attlen, attbyval, attalign, attstorage, attcollation) of a column of a user type, as its
+    pg_type row has them (None: not a user type)."""
+    try:
+        resolved = U.stored_type(env.cat, text)
+    except Exception:  # noqa: BLE001 - the catalogs list a column whose type went wrong as text
+        return None
+    td = resolved.typedef
+    if td is None:
+        return None
+    if resolved.is_array or td.kind == "c":
+        return -1, False, "d" if td.kind == "c" else "i", "x", 0
+    if td.kind == "e":
+        return 4, True, "i", "p", 0
+    row = _base_row(env, td)
+    return (int(row.get("typlen", -1)), bool(row.get("typbyval", False)), str(row.get("typalign", "i")),
+            str(row.get("typstorage", "x")), int(row.get("typcollation", 0)))
+
+
 def _base_row(env: Env, td: TypeDef) -> dict[str, Any]:
     base = U.stored_type(env.cat, td.base_type or "text")
     base_oid = base.catalog_oid
@@ -169,4 +188,4 @@ def user_type_name(env: Env, oid: int) -> str | None:
 
 
 __all__ = ["catalog_type", "composite_attributes", "composite_classes", "domain_check_def", "domain_constraint", "domain_constraints",
-           "user_type_name", "user_type_oid", "user_type_rows"]
+           "user_type_name", "user_type_oid", "user_type_rows", "user_type_storage"]
