@@ -129,6 +129,10 @@ class Compiler:
         name = ident(node.this)
         rel = ident(node.args["table"]) if node.table else None
         hit = self.scope.resolve(name, rel)
+        if hit is None and name == "tableoid":
+            oid = self.scope.table_oid(rel)
+            if oid is not None:
+                return const(oid, T.OID)
         if hit is None and rel is None:
             whole = whole_row(self, name)
             if whole is not None:
@@ -341,7 +345,9 @@ class Compiler:
     def _cast(self, node: exp.Cast) -> E:
         to = node.args["to"]
         domain = None
-        if isinstance(to, exp.DataType):
+        if isinstance(to, exp.DataType) and self.planner is None:
+            target = T.from_datatype(to)  # an expression compiled without a catalog: built-in types only
+        elif isinstance(to, exp.DataType):
             resolved = resolve_datatype(self.planner.catalog, self.planner.session.search_schemas(), to)
             target, domain = resolved.sql, resolved.domain
         else:

@@ -33,7 +33,7 @@ def whole_row(c: Compiler, rel: str) -> E | None:
     fields = tuple((col.name, T.strip(col.type)) for col in cols)
     oid, name = T.RECORD.oid, "record"
     table_oids = {col.table_oid for col in cols}
-    if len(table_oids) == 1 and 0 not in table_oids:
+    if len(table_oids) == 1 and 0 not in table_oids and c.planner is not None:
         table = c.planner.catalog.table_by_oid(next(iter(table_oids)))
         if table is not None and table.kind == "r" and len(cols) == len(table.columns):
             oid, name = table_rowtype_oid(table.oid), table.name  # the table's row type
