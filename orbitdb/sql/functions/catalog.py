@@ -149,7 +149,7 @@ def _constraintdef(ctx: Any, oid: int, pretty: bool) -> str | None:
     env = env_of(ctx)
     domain = domain_constraint(env, oid)
     if domain is not None:
-        return domain_check_def(env, domain[0], domain[2])
+        return domain_check_def(env, domain[0], domain[2], pretty)
     ci = M.constraint_by_oid(env, oid)
     return M.constraint_def(env, ci, pretty) if ci is not None else None
 

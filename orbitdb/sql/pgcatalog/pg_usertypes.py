@@ -155,14 +155,16 @@ def domain_constraint(env: Env, oid: int) -> tuple[TypeDef, str, str] | None:
     return None
 
 
-def domain_check_def(env: Env, td: TypeDef, text: str) -> str:
+def domain_check_def(env: Env, td: TypeDef, text: str, pretty: bool = False) -> str:
     """pg_get_constraintdef of a domain CHECK: PostgreSQL's deparsed form, VALUE in capitals."""
     base = U.stored_type(env.cat, td.base_type or "text").sql
-    body = deparse_expr(text, {"value": base}, False)
+    body = deparse_expr(text, {"value": base}, pretty)
     if body == text:  # not deparsed: as written
         return f"CHECK ({text})" if text.startswith("(") and text.endswith(")") else f"CHECK (({text}))"
     parts = re.split(r"('(?:[^']|'')*'|\"(?:[^\"]|\"\")*\")", body)
     body = "".join(p if p[:1] in ("'", '"') else re.sub(r"\bvalue\b", "VALUE", p) for p in parts)
+    if pretty:
+        return f"CHECK ({body})"
     return f"CHECK ({body})" if body.startswith("(") else f"CHECK (({body}))"
 
 
