@@ -155,3 +155,12 @@ def test_create_type_errors(cur: Any) -> None:
     _fails(cur, "CREATE TYPE dup AS ENUM ('a', 'a')", "23505")
     _fails(cur, "CREATE TYPE shell", "0A000")
     _fails(cur, "CREATE TYPE r AS RANGE (subtype = int4)", "0A000")
+
+
+def test_comment_on_type(cur: Any) -> None:
+    cur.execute("COMMENT ON TYPE mood IS 'how one feels'")
+    assert _all(cur, "SELECT obj_description('mood'::regtype, 'pg_type')") == [("how one feels",)]
+    cur.execute("COMMENT ON TYPE mood IS NULL")
+    assert _all(cur, "SELECT obj_description('mood'::regtype, 'pg_type')") == [(None,)]
+    _fails(cur, "COMMENT ON DOMAIN mood IS 'x'", "42809")
+    _fails(cur, "DROP TYPE IF EXISTS integer", "2BP01")

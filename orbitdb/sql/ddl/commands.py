@@ -1691,7 +1691,7 @@ def ddl_statement(s: Session, st: Statement, ctx: ExecContext, params: list[Any]
     if ctx.txn is not None and ctx.txn.read_only and words[0] not in ("LISTEN", "LOAD"):
         what = " ".join(words[:2]) if words[0] in ("CREATE", "DROP", "ALTER") else words[0]
         raise SqlError("25006", f"cannot execute {what} in a read-only transaction")
-    if words[0] in ("CREATE", "ALTER", "DROP") and object_kind(st.text) in ("TYPE", "DOMAIN"):
+    if words[0] in ("CREATE", "ALTER", "DROP", "COMMENT") and object_kind(st.text) in ("TYPE", "DOMAIN"):
         from orbitdb.sql.ddl.typecmds import type_statement
 
         return type_statement(DDL(s, ctx), st.text)

@@ -8,6 +8,7 @@ import re
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
+from orbitdb.sql import types as T
 from orbitdb.sql.errors import SqlError
 from orbitdb.sql.expr.compiler import Compiler
 from orbitdb.sql.expr.core import Runtime, coerce
@@ -148,6 +149,8 @@ def type_statement(d: DDL, text: str) -> Result:
     r = _Reader(text)
     verb = r.peek()
     r.i += 1
+    if verb == "COMMENT":
+        return _comment_on(d, r)
     if r.take("DOMAIN"):
         return {"CREATE": _create_domain, "ALTER": _alter_domain, "DROP": _drop_types}[verb](d, r, "DOMAIN")
     r.expect("TYPE")
@@ -156,6 +159,26 @@ def type_statement(d: DDL, text: str) -> Result:
     if verb == "ALTER":
         return _alter_type(d, r)
     return _drop_types(d, r, "TYPE")
+
+
+def _comment_on(d: DDL, r: _Reader) -> Result:
+    """COMMENT ON TYPE / DOMAIN name IS 'text' | NULL."""
+    r.expect("ON")
+    kind = "DOMAIN" if r.take("DOMAIN") else "TYPE"
+    if kind == "TYPE":
+        r.expect("TYPE")
+    td = _find(d, r.qualified(), kind)
+    assert td is not None
+    r.expect("IS")
+    if r.take("NULL"):
+        comment = None
+    else:
+        comment = r.string() or None  # an empty comment removes it, as in PostgreSQL
+    if not r.at_end():
+        r.fail()
+    td.comment = comment
+    d.cat.touch(td.oid)
+    return Result("COMMENT")
 
 
 # ---------------------------------------------------------------- lookups
@@ -460,6 +483,20 @@ def _alter_attributes(d: DDL, r: _Reader, td: TypeDef) -> None:
             return
 
 
+def _is_builtin(parts: list[str]) -> bool:
+    if len(parts) == 2 and parts[0] != "pg_catalog":
+        return False
+    try:
+        T.parse_type_name(parts[-1])
+    except SqlError:
+        return False
+    return True
+
+
+def _builtin_name(parts: list[str]) -> str:
+    return T.parse_type_name(parts[-1]).display()
+
+
 def _columns_using(d: DDL, td: TypeDef) -> list[tuple[TableDef, int]]:
     names = {U.stored_name(td), U.stored_name(td) + "[]"}
     return [(t, i) for t in d.cat.tables() for i, c in enumerate(t.columns) if c.type in names]
@@ -481,6 +518,9 @@ def _drop_types(d: DDL, r: _Reader, kind: str) -> Result:
     found: list[TypeDef] = []
     for parts in names:
         td = _find(d, parts, kind, missing_ok=True)
+        if td is None and _is_builtin(parts):
+            raise SqlError("2BP01", f"cannot drop type {_builtin_name(parts)} because it is required by the "
+                           "database system")
         if td is None:
             if not if_exists:
                 raise SqlError("42704", f'type "{".".join(parts)}" does not exist')

@@ -26,6 +26,7 @@ from orbitdb.sql.pgcatalog.pg_partitions import partition_constraint_def, partit
 from orbitdb.sql.pgcatalog.pg_relations import relation_comment
 from orbitdb.sql.pgcatalog.pg_usertypes import domain_check_def, domain_constraint, user_type_name
 from orbitdb.sql.statement_scope import running_session
+from orbitdb.sql.types import usertypes as U
 
 OID, TEXT, NAME, INT4, INT8, BOOL = T.OID, T.TEXT, T.NAME, T.INT4, T.INT8, T.BOOL
 REGCLASS, REGTYPE, NODE = T.REGCLASS, T.REGTYPE, T.PG_NODE_TREE
@@ -358,6 +359,9 @@ def obj_description(ctx: Any, oid: int, catalog: str) -> str | None:
         return getattr(found.con, "comment", None) if found is not None else None
     if catalog == "pg_extension" and oid == 13559:
         return "PL/pgSQL procedural language"
+    if catalog == "pg_type":
+        td = U.typedef_by_oid(env.cat, oid)
+        return td.comment if td is not None and td.oid == oid else None
     return None
 
 

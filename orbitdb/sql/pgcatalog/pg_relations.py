@@ -18,6 +18,7 @@ from orbitdb.sql.pgcatalog.pg_usertypes import (
     composite_attributes,
     composite_classes,
     domain_constraints,
+    type_descriptions,
     user_type_storage,
 )
 from orbitdb.sql.types import SqlType
@@ -355,6 +356,7 @@ def _pg_description(env: Env, make: RowMaker) -> Iterator[Row]:
                    description="standard public schema")
     yield make(objoid=oids.PLPGSQL_EXTENSION, classoid=oids.PG_EXTENSION_RELID, objsubid=0,
                description="PL/pgSQL procedural language")
+    yield from type_descriptions(env, make)
 
 
 @producer("pg_catalog", "pg_rewrite")

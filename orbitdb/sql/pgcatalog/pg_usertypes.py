@@ -18,6 +18,7 @@ from orbitdb.sql.types import usertypes as U
 from orbitdb.storage.catalog import TypeDef
 
 _DOMAIN_CONSTRAINT = 0x90000000
+_PG_TYPE_RELID = 1247
 _ROW = {"typisdefined": True, "typdelim": ",", "typsubscript": 0, "typelem": 0, "typmodin": 0, "typmodout": 0,
         "typanalyze": 0, "typnotnull": False, "typbasetype": 0, "typtypmod": -1, "typndims": 0,
         "typcollation": 0, "typrelid": 0, "typispreferred": False, "typdefault": None, "typdefaultbin": None}
@@ -124,6 +125,13 @@ def composite_attributes(env: Env, make: RowMaker, attribute: Any) -> Iterator[R
         if td.kind == "c" and td.relid:
             for i, (name, text) in enumerate(td.attributes):
                 yield attribute(make, td.relid, name, catalog_type(env, text), i + 1)
+
+
+def type_descriptions(env: Env, make: RowMaker) -> Iterator[Row]:
+    """pg_description rows of COMMENT ON TYPE / DOMAIN."""
+    for td in env.cat.types():
+        if td.comment is not None:
+            yield make(objoid=td.oid, classoid=_PG_TYPE_RELID, objsubid=0, description=td.comment)
 
 
 def domain_constraints(env: Env, make: RowMaker) -> Iterator[Row]:

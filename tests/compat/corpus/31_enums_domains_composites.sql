@@ -161,3 +161,10 @@ SELECT jsonb_agg(t ORDER BY id) FROM (SELECT id, name FROM person WHERE id < 3) 
 SELECT (p).name FROM person p WHERE id = 1;
 SELECT count(*) FROM person p WHERE p IS NOT NULL;
 SELECT ROW(1, 2) = ROW(1, 2), ROW(1, 2) < ROW(1, 3);
+COMMENT ON TYPE feeling IS 'how one feels';
+COMMENT ON DOMAIN posint IS 'positive';
+SELECT obj_description('feeling'::regtype, 'pg_type'), obj_description('posint'::regtype, 'pg_type');
+COMMENT ON DOMAIN feeling IS 'x'; -- error 42809
+COMMENT ON TYPE feeling IS NULL;
+SELECT obj_description('feeling'::regtype, 'pg_type');
+DROP TYPE IF EXISTS integer; -- error 2BP01
