@@ -46,6 +46,26 @@ def catalog_type(env: Env, text: str) -> SqlType:
     return T.array_of(shown) if resolved.is_array else shown
 
 
+def information_schema_type(env: Env, text: str) -> tuple[SqlType | None, dict[str, Any]]:
+    """information_schema.columns of a user-type column: (the type its data_type and lengths come
+    from, or None for a built-in type; the udt_* / domain_* values PostgreSQL shows)."""
+    try:
+        resolved = U.stored_type(env.cat, text)
+    except Exception:  # noqa: BLE001 - the catalogs list a column whose type went wrong as text
+        return None, {}
+    td = resolved.typedef
+    if td is None:
+        return None, {}
+    if td.kind == "d" and not resolved.is_array:
+        base = U.stored_type(env.cat, td.base_type or "text")
+        info: dict[str, Any] = {"domain_catalog": env.database, "domain_schema": td.schema, "domain_name": td.name}
+        if base.typedef is not None:
+            info.update(data_type="USER-DEFINED", udt_schema=base.typedef.schema, udt_name=base.typedef.name)
+        return base.sql, info
+    return resolved.sql, {"data_type": "ARRAY" if resolved.is_array else "USER-DEFINED", "udt_schema": td.schema,
+                          "udt_name": ("_" if resolved.is_array else "") + td.name}
+
+
 def user_type_storage(env: Env, text: str) -> tuple[int, bool, str, str, int] | None:
     """(attlen, attbyval, attalign, attstorage, attcollation) of a column of a user type, as its
     pg_type row has them (None: not a user type)."""

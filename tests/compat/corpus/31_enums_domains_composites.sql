@@ -168,3 +168,4 @@ COMMENT ON DOMAIN feeling IS 'x'; -- error 42809
 COMMENT ON TYPE feeling IS NULL;
 SELECT obj_description('feeling'::regtype, 'pg_type');
 DROP TYPE IF EXISTS integer; -- error 2BP01
+SELECT column_name, data_type, udt_schema, udt_name, domain_name, character_maximum_length FROM information_schema.columns WHERE table_name IN ('person', 'account', 'mood_log') ORDER BY table_name, ordinal_position;
