@@ -134,3 +134,19 @@ def test_create_domain_errors(cur: Any) -> None:
     _fails(cur, "CREATE DOMAIN bad AS nosuchtype", "42704")
     _fails(cur, "CREATE DOMAIN bad AS int CHECK (nosuch > 0)", "42703")
     _fails(cur, "CREATE DOMAIN bad AS int NULL NOT NULL", "42601")
+
+
+def test_add_column_of_a_domain_type(cur: Any) -> None:
+    cur.execute("CREATE DOMAIN nn AS int NOT NULL")
+    cur.execute("CREATE DOMAIN one AS int NOT NULL DEFAULT 1 CHECK (VALUE > 0)")
+    cur.execute("CREATE TABLE empty (a int)")
+    cur.execute("ALTER TABLE empty ADD COLUMN b nn")  # no rows: nothing to check
+    cur.execute("ALTER TABLE account ADD COLUMN o one")  # existing rows take the domain's default
+    assert _all(cur, "SELECT o FROM account") == [(1,)]
+    _fails(cur, "ALTER TABLE account ADD COLUMN b nn", "23502")
+    _fails(cur, "ALTER TABLE account ADD COLUMN b one DEFAULT -5", "23514")
+    cur.execute("ALTER TABLE account ADD COLUMN b one DEFAULT 7")
+    assert _all(cur, "SELECT o, b FROM account") == [(1, 7)]
+    cur.execute("ALTER TABLE account ALTER COLUMN qty TYPE bigint")
+    cur.execute("ALTER TABLE account ALTER COLUMN qty TYPE posint USING qty::int")
+    _fails(cur, "ALTER TABLE account ALTER COLUMN qty TYPE one USING -qty", "23514")

@@ -20,6 +20,7 @@ from orbitdb.sql.expr.compiler import Compiler
 from orbitdb.sql.expr.core import E, Runtime, coerce, ident
 from orbitdb.sql.expr.funccall import AGGREGATES
 from orbitdb.sql.expr.funcregistry import FUNCTIONS
+from orbitdb.sql.expr.domains import domain_checker
 from orbitdb.sql.expr.scope import Scope
 from orbitdb.sql.interrupts import checked
 from orbitdb.sql.modify.constraints import TableWriter, table_scope
@@ -740,12 +741,22 @@ class DDL:
         old = copy.deepcopy(t)
         col = self.column_def(t, cd, existing_rows=True)
         new_cons = [c for c in t.constraints if name in c.columns]
-        if col.default is not None:
+        # a column of a domain type: existing rows take the domain's default and must pass it
+        resolved = U.stored_type(self.cat, col.type)
+        default = col.default if col.default is not None else U.domain_default(self.cat, resolved)
+        if default is None and resolved.domain is not None and not TableAccess(t).empty(self.txn):
+            rt = Runtime([])
+            domain_checker(Planner(self.s, self.cat, rt), resolved.domain, rt)(None)
+        if default is not None:
             rt = Runtime([])
             rt.ctx = self.ctx
-            comp = Compiler(Planner(self.s, self.cat, rt), Scope(), rt)
-            e = coerce(comp.compile(parse_one("SELECT " + col.default).expressions[0]),
-                       U.stored_type(self.cat, col.type).sql, ASSIGNMENT)
+            planner = Planner(self.s, self.cat, rt)
+            comp = Compiler(planner, Scope(), rt)
+            e = coerce(comp.compile(parse_one("SELECT " + default).expressions[0]), resolved.sql, ASSIGNMENT)
+            if resolved.domain is not None and not TableAccess(t).empty(self.txn):
+                check = domain_checker(planner, resolved.domain, rt)
+                fn = e.fn
+                e = E(lambda row: check(fn(row)), e.type, e.const)
             if not e.const:
                 # evaluated for each existing row, as PostgreSQL does for a volatile default
                 # (nextval, random(), clock_timestamp()); the rewrite also builds the new column's
@@ -995,7 +1006,9 @@ class DDL:
             return r[:i] + (e.fn(r + (key,)),) + r[i + 1:]
 
         def check(r: Row) -> None:
-            writer.check_domains(r)
+            for j, domain_check in writer.domains:
+                if j == i:  # the altered column's new type may be a domain
+                    domain_check(r[i])
             full = r + (None,)
             for name, fn in writer.checks:
                 if fn(full) is False:

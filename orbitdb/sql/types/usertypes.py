@@ -193,6 +193,19 @@ def uses_of_type(cat: Catalog, td: TypeDef) -> list[str]:
     return out
 
 
+def domain_default(cat: Catalog, resolved: ResolvedType) -> str | None:
+    """The DEFAULT a column of a domain type takes when it has none of its own: the nearest
+    domain's in the chain that has one."""
+    td = resolved.domain
+    seen: set[int] = set()
+    while td is not None and td.kind == "d" and td.oid not in seen:
+        if td.default is not None:
+            return td.default
+        seen.add(td.oid)
+        td = stored_type(cat, td.base_type or "text").typedef
+    return None
+
+
 def current_type(cat: Catalog, t: SqlType) -> SqlType:
     """t as cat defines it now: a plan made before ALTER TYPE keeps an enum's old labels in the
     types of its parameters."""
