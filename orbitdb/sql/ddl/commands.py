@@ -18,9 +18,9 @@ from orbitdb.sql.errors import SqlError
 from orbitdb.sql.exec.context import ExecContext
 from orbitdb.sql.expr.compiler import Compiler
 from orbitdb.sql.expr.core import E, Runtime, coerce, ident
+from orbitdb.sql.expr.domains import domain_checker
 from orbitdb.sql.expr.funccall import AGGREGATES
 from orbitdb.sql.expr.funcregistry import FUNCTIONS
-from orbitdb.sql.expr.domains import domain_checker
 from orbitdb.sql.expr.scope import Scope
 from orbitdb.sql.interrupts import checked
 from orbitdb.sql.modify.constraints import TableWriter, table_scope
