@@ -119,7 +119,6 @@ def test_rename_to_set_schema_and_owner(cur: Any) -> None:
 def test_drop_type_refuses_while_a_column_uses_it(cur: Any) -> None:
     msg = _fails(cur, "DROP TYPE mood", "2BP01")
     assert "cannot drop type mood because other objects depend on it" in msg
-    _fails(cur, "DROP TYPE mood CASCADE", "0A000")
     cur.execute("DROP TABLE person")
     cur.execute("DROP TYPE mood")
     _fails(cur, "SELECT 'ok'::mood", "42704")
@@ -164,3 +163,18 @@ def test_comment_on_type(cur: Any) -> None:
     assert _all(cur, "SELECT obj_description('mood'::regtype, 'pg_type')") == [(None,)]
     _fails(cur, "COMMENT ON DOMAIN mood IS 'x'", "42809")
     _fails(cur, "DROP TYPE IF EXISTS integer", "2BP01")
+
+
+def test_drop_type_cascade_drops_what_uses_it(cur: Any) -> None:
+    cur.execute("CREATE DOMAIN happy_mood AS mood CHECK (VALUE <> 'sad')")
+    cur.execute("CREATE TYPE entry AS (at date, m mood)")
+    cur.execute("CREATE TABLE diary (id int PRIMARY KEY, hm happy_mood, note text)")
+    cur.execute("INSERT INTO diary VALUES (1, 'ok', 'fine')")
+    cur.execute("DROP TYPE mood CASCADE")
+    notices = "".join(cur.connection.notices)
+    assert "drop cascades to 4 other objects" in notices  # happy_mood, entry.m, person.m, diary.hm
+    assert _all(cur, "SELECT * FROM person ORDER BY id") == [(1, "ann"), (2, "ben"), (3, "cat"), (4, "dan")]
+    assert _all(cur, "SELECT * FROM diary") == [(1, "fine")]
+    assert _all(cur, "SELECT attname FROM pg_attribute WHERE attrelid = "
+                     "(SELECT typrelid FROM pg_type WHERE typname = 'entry') ORDER BY attnum") == [("at",)]
+    _fails(cur, "SELECT 'ok'::happy_mood", "42704")

@@ -532,17 +532,53 @@ def _drop_types(d: DDL, r: _Reader, kind: str) -> Result:
         uses = [u for u in U.uses_of_type(d.cat, td)
                 if not any(u.startswith((f"type {o.name} ", f"composite type {o.name} "))
                            for o in found if o.oid != td.oid and o.oid in dropping)]
-        if uses:
-            if cascade:
-                raise SqlError("0A000", f"DROP {kind} ... CASCADE of a type in use is not supported",
-                               detail="\n".join(uses))
+        if uses and not cascade:
             noun = "domain" if td.kind == "d" else "type"
             raise SqlError("2BP01", f"cannot drop {noun} {td.name} because other objects depend on it",
                            detail="\n".join(uses),
                            hint="Use DROP ... CASCADE to drop the dependent objects too.")
+    dropped: list[str] = []
     for td in found:
+        if cascade:
+            _drop_dependents(d, td, dropping, dropped)
         d.cat.remove(td.oid)
+    if dropped:
+        if len(dropped) == 1:
+            d.s.notices.append(Notice("NOTICE", "00000", f"drop cascades to {dropped[0]}"))
+        else:
+            d.s.notices.append(Notice("NOTICE", "00000", f"drop cascades to {len(dropped)} other objects",
+                                      detail="\n".join(f"drop cascades to {x}" for x in dropped)))
     return Result(f"DROP {kind}")
+
+
+def _drop_dependents(d: DDL, td: TypeDef, dropping: set[int], dropped: list[str]) -> None:
+    """DROP ... CASCADE: the domains over td go (and what depends on them), composites lose their
+    attributes of it, tables their columns of it, as PostgreSQL drops them."""
+    names = {U.stored_name(td), U.stored_name(td) + "[]"}
+    for other in list(d.cat.types()):
+        if other.oid in dropping:
+            continue
+        if other.kind == "d" and other.base_type in names:
+            dropping.add(other.oid)
+            _drop_dependents(d, other, dropping, dropped)
+            d.cat.remove(other.oid)
+            dropped.append(f"type {other.name}")
+        elif other.kind == "c" and any(ty in names for _, ty in other.attributes):
+            for attr, _ in [(n, ty) for n, ty in other.attributes if ty in names]:
+                dropped.append(f"composite type {other.name} column {attr}")
+            other.attributes = [(n, ty) for n, ty in other.attributes if ty not in names]
+            d.cat.touch(other.oid)
+    for t in list(d.cat.tables()):
+        columns = [c.name for c in t.columns if c.type in names]
+        if not columns:
+            continue
+        locked = d.lock_table(t, ACCESS_EXCLUSIVE)
+        if locked is None:
+            continue
+        for name in columns:
+            d.alter_drop_column(locked, name, True, True)
+            dropped.append(f"column {name} of {'view' if locked.kind == 'v' else 'table'} {locked.name}")
+        d.cat.put(locked)
 
 
 # ---------------------------------------------------------------- domains

@@ -169,3 +169,11 @@ COMMENT ON TYPE feeling IS NULL;
 SELECT obj_description('feeling'::regtype, 'pg_type');
 DROP TYPE IF EXISTS integer; -- error 2BP01
 SELECT column_name, data_type, udt_schema, udt_name, domain_name, character_maximum_length FROM information_schema.columns WHERE table_name IN ('person', 'account', 'mood_log') ORDER BY table_name, ordinal_position;
+CREATE TYPE level AS ENUM ('low', 'high');
+CREATE DOMAIN high_level AS level CHECK (VALUE = 'high');
+CREATE TABLE gauges (id int PRIMARY KEY, l level, h high_level, note text);
+INSERT INTO gauges VALUES (1, 'low', 'high', 'x');
+DROP TYPE level; -- error 2BP01
+DROP TYPE level CASCADE;
+SELECT * FROM gauges;
+SELECT count(*) FROM pg_type WHERE typname IN ('level', 'high_level', '_level');
