@@ -23,6 +23,7 @@ CREATE TYPE mood AS ENUM ('sad', 'ok', 'happy');
 CREATE DOMAIN posint AS integer CONSTRAINT posint_positive CHECK (VALUE > 0);
 CREATE DOMAIN shorttext AS varchar(10) NOT NULL DEFAULT 'x';
 CREATE TYPE pair AS (a int, b text);
+COMMENT ON TYPE mood IS 'feelings';
 CREATE TABLE people (id serial PRIMARY KEY, m mood, n posint, s shorttext, ms mood[], p pair);
 INSERT INTO people (m, n, ms, p) VALUES ('happy', 3, '{sad,ok}', ROW(1, 'a b')), ('sad', 1, '{}', NULL);
 """
@@ -101,7 +102,8 @@ def test_psql_listings_match_postgresql(server: Any, reference: str) -> None:
     for dsn in (ours, theirs):
         done = _psql(dsn, input=SCHEMA)
         assert done.returncode == 0, done.stderr
-    for command in ("\\dT", "\\dT+", "\\dD", "\\dT mood", "\\d people"):
+    for command in ("\\dT", "\\dT+", "\\dD", "\\dD+", "\\dT mood", "\\d people", "\\d+ people", "\\d pair",
+                    "\\d+ pair"):
         mine, pg = _psql(ours, "-c", command), _psql(theirs, "-c", command)
         assert mine.returncode == 0, mine.stderr
         assert mine.stdout == pg.stdout, command

@@ -70,6 +70,9 @@ def relation_info(env: Env, oid: int) -> tuple[str, str, str] | None:
     found = index_by_oid(env, oid)
     if found is not None:
         return found[0].schema, found[1].name, "i"
+    for td in env.cat.types():
+        if td.relid == oid:  # a composite type's pg_class entry
+            return td.schema, td.name, "c"
     return None
 
 
