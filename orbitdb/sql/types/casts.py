@@ -231,6 +231,10 @@ def enum_input(t: SqlType) -> Fn:
     return conv
 
 
+def _anonymous_record_input(v: str) -> Any:
+    raise SqlError("0A000", "input of anonymous composite types is not implemented")
+
+
 def _user_array(t: SqlType) -> bool:
     return t.elem is not None and t.elem.is_user_defined
 
@@ -415,6 +419,8 @@ def _base_cast(src: SqlType, dst: SqlType, ctx: int, session: Any) -> Fn | None:
     s, d = src.oid, dst.oid
     if src.is_user_defined or dst.is_user_defined or _user_array(src) or _user_array(dst):
         return user_type_cast(src, dst, ctx)
+    if d == T.RECORD.oid and (s == T.UNKNOWN.oid or s in _TEXTS):
+        return _anonymous_record_input if s == T.UNKNOWN.oid or ctx == EXPLICIT else None
     if s == T.UNKNOWN.oid:
         return _text_in(d, session) if d not in _TEXTS else (lambda v: v)
     # numbers

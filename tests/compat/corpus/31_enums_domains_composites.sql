@@ -177,3 +177,4 @@ DROP TYPE level; -- error 2BP01
 DROP TYPE level CASCADE;
 SELECT * FROM gauges;
 SELECT count(*) FROM pg_type WHERE typname IN ('level', 'high_level', '_level');
+SELECT '(1,4)' < ROW(1, 3); -- error 0A000
