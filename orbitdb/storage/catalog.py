@@ -163,6 +163,7 @@ class TypeDef:
     owner: str = "orbit"
     comment: str | None = None
     acl: list[str] | None = None
+    relid: int = 0  # composite: the oid of its pg_class entry (relkind "c")
 
 
 @dataclass

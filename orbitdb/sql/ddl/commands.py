@@ -25,6 +25,7 @@ from orbitdb.sql.errors import SqlError
 from orbitdb.sql.exec.context import ExecContext
 from orbitdb.sql.expr.compiler import Compiler
 from orbitdb.sql.expr.core import E, Runtime, coerce, ident
+from orbitdb.sql.expr.domains import domain_checker
 from orbitdb.sql.expr.funccall import AGGREGATES
 from orbitdb.sql.expr.funcregistry import FUNCTIONS
 from orbitdb.sql.expr.scope import Scope
@@ -45,6 +46,7 @@ from orbitdb.sql.parse.words import Words
 from orbitdb.sql.plan.compiled import Compiled, take_relation_locks
 from orbitdb.sql.plan.planner import Planner
 from orbitdb.sql.result import Notice, Result
+from orbitdb.sql.types import usertypes as U
 from orbitdb.sql.types.casts import ASSIGNMENT, can_implicit
 from orbitdb.sql.types.regtypes import lookup_reg
 from orbitdb.storage.catalog import (
@@ -273,10 +275,15 @@ class DDL:
             raise SqlError("42601", f'syntax error: column "{name}" has no type')
         key = dt.this.name if hasattr(dt.this, "name") else str(dt.this)
         serial = T.SERIAL_DTYPES.get(key)
-        st = T.parse_type_name(serial) if serial else T.from_datatype(dt)
+        resolved = (U.ResolvedType(T.parse_type_name(serial), serial) if serial else
+                    U.resolve_datatype(self.cat, self.s.search_schemas(), dt))
+        st = resolved.sql
         if st.oid in (T.UNKNOWN.oid, T.VOID.oid, T.RECORD.oid):
             raise SqlError("42P16", f'column "{name}" has pseudo-type {st.display()}')
-        col = ColumnDef(name, st.display(), st.kind, 0)
+        if st.elem is not None and st.elem.fields is not None:
+            raise SqlError("0A000", "columns of an array of a composite type are not supported",
+                           detail=f'Column "{name}" is of type {st.display()}.')
+        col = ColumnDef(name, resolved.stored if resolved.typedef is not None else st.display(), st.kind, 0)
         self.add_column(t, col)
         if serial:
             seq = self.create_owned_sequence(t, name, serial)
@@ -351,7 +358,7 @@ class DDL:
                                                                        "current_user", "localtimestamp")):
                 raise SqlError("0A000", "cannot use column reference in DEFAULT expression")
         e = comp.compile(node)
-        coerce(e, T.parse_type_name(col.type), ASSIGNMENT, f'column "{col.name}"')
+        coerce(e, U.stored_type(self.cat, col.type).sql, ASSIGNMENT, f'column "{col.name}"')
         return _qualify_regclass_literals(self.s, node).sql(dialect="postgres")
 
     def table_constraint(self, t: TableDef, el: exp.Expression, name: str | None) -> None:
@@ -423,7 +430,7 @@ class DDL:
                 raise SqlError("0A000", "cannot use subquery in check constraint")
         # compile it now so that type errors surface at CREATE time, as in PostgreSQL
         rt = Runtime([])
-        comp = Compiler(Planner(self.s, self.cat, rt), table_scope(t, t.name), rt, where="check constraints")
+        comp = Compiler(Planner(self.s, self.cat, rt), table_scope(t, t.name, catalog=self.cat), rt, where="check constraints")
         comp.compile_bool(node, "CHECK")
         t.constraints.append(ConstraintDef(name, "c", refs, check=node.sql(dialect="postgres")))
 
@@ -462,8 +469,8 @@ class DDL:
             raise SqlError("42830", f'there is no unique constraint matching given keys for referenced table '
                            f'"{parent.name}"')
         for c, pc in zip(cols, pcols):
-            ct = T.parse_type_name(t.column(c).type)  # type: ignore[union-attr]
-            pt = T.parse_type_name(parent.column(pc).type)  # type: ignore[union-attr]
+            ct = U.stored_type(self.cat, t.column(c).type).sql  # type: ignore[union-attr]
+            pt = U.stored_type(self.cat, parent.column(pc).type).sql  # type: ignore[union-attr]
             if not _fk_types_compatible(ct, pt):
                 raise SqlError("42804", f'foreign key constraint "{name or t.name + "_" + c + "_fkey"}" cannot be '
                                f"implemented", detail=f'Key columns "{c}" and "{pc}" are of incompatible types: '
@@ -792,12 +799,22 @@ class DDL:
             self.rewrite(old, t, lambda key, r: r + (value(r + (None, None)),))
             self.validate_new_constraints(t, [c for c in new_cons if c.kind in ("c", "f")])
             return
-        if col.default is not None:
+        # a column of a domain type: existing rows take the domain's default and must pass it
+        resolved = U.stored_type(self.cat, col.type)
+        default = col.default if col.default is not None else U.domain_default(self.cat, resolved)
+        if default is None and resolved.domain is not None and not TableAccess(t).empty(self.txn):
+            rt = Runtime([])
+            domain_checker(Planner(self.s, self.cat, rt), resolved.domain, rt)(None)
+        if default is not None:
             rt = Runtime([])
             rt.ctx = self.ctx
-            comp = Compiler(Planner(self.s, self.cat, rt), Scope(), rt)
-            e = coerce(comp.compile(parse_one("SELECT " + col.default).expressions[0]),
-                       T.parse_type_name(col.type), ASSIGNMENT)
+            planner = Planner(self.s, self.cat, rt)
+            comp = Compiler(planner, Scope(), rt)
+            e = coerce(comp.compile(parse_one("SELECT " + default).expressions[0]), resolved.sql, ASSIGNMENT)
+            if resolved.domain is not None and not TableAccess(t).empty(self.txn):
+                check = domain_checker(planner, resolved.domain, rt)
+                fn = e.fn
+                e = E(lambda row: check(fn(row)), e.type, e.const)
             if not e.const:
                 # evaluated for each existing row, as PostgreSQL does for a volatile default
                 # (nextval, random(), clock_timestamp()); the rewrite also builds the new column's
@@ -1034,14 +1051,17 @@ class DDL:
         if views:
             raise SqlError("0A000", "cannot alter type of a column used by a view or rule",
                            detail=f'rule _RETURN on view {views[0].name} depends on column "{col.name}"')
-        new_t = T.from_datatype(action.args["dtype"])
-        old_t = T.parse_type_name(col.type)
+        new_resolved = U.resolve_datatype(self.cat, self.s.search_schemas(), action.args["dtype"])
+        new_t = new_resolved.sql
+        if new_t.elem is not None and new_t.elem.fields is not None:
+            raise SqlError("0A000", "columns of an array of a composite type are not supported")
+        old_t = U.stored_type(self.cat, col.type).sql
         rt = Runtime([])
         rt.ctx = self.ctx
         i = [c.name for c in t.columns].index(col.name)
         using = action.args.get("using")
         if using:
-            comp = Compiler(Planner(self.s, self.cat, rt), table_scope(t, t.name), rt)
+            comp = Compiler(Planner(self.s, self.cat, rt), table_scope(t, t.name, catalog=self.cat), rt)
             e = coerce(comp.compile(using), new_t, ASSIGNMENT, f'column "{col.name}"')
         else:
             try:
@@ -1051,7 +1071,7 @@ class DDL:
                                f"{new_t.display()}", hint=f'You might need to specify "USING {col.name}::'
                                f'{new_t.display()}".') from None
         old = copy.deepcopy(t)
-        col.type = new_t.display()
+        col.type = new_resolved.stored if new_resolved.typedef is not None else new_t.display()
         col.kind = new_t.kind
         col.missing = None
         # the new values go to a new physical slot: a transaction whose snapshot predates this
@@ -1069,6 +1089,9 @@ class DDL:
             return r[:i] + (e.fn(r + (key,)),) + r[i + 1:]
 
         def check(r: Row) -> None:
+            for j, domain_check in writer.domains:
+                if j == i:  # the altered column's new type may be a domain
+                    domain_check(r[i])
             full = r + (None,)
             for name, fn in writer.checks:
                 if fn(full) is False:
@@ -1102,8 +1125,8 @@ class DDL:
                                           con.ref_table == t.oid and column in con.ref_columns):
                     continue
                 for c, pc in zip(con.columns, con.ref_columns):
-                    ct = T.parse_type_name(child.column(c).type)  # type: ignore[union-attr]
-                    pt = T.parse_type_name(parent.column(pc).type)  # type: ignore[union-attr]
+                    ct = U.stored_type(self.cat, child.column(c).type).sql  # type: ignore[union-attr]
+                    pt = U.stored_type(self.cat, parent.column(pc).type).sql  # type: ignore[union-attr]
                     if not _fk_types_compatible(ct, pt):
                         raise SqlError("42804", f'foreign key constraint "{con.name}" cannot be implemented',
                                        detail=f'Key columns "{c}" and "{pc}" are of incompatible types: '
@@ -1857,6 +1880,10 @@ def ddl_statement(s: Session, st: Statement, ctx: ExecContext, params: list[Any]
     if ctx.txn is not None and ctx.txn.read_only and words[0] != "LOAD":
         what = " ".join(words[:2]) if words[0] in ("CREATE", "DROP", "ALTER") else words[0]
         raise SqlError("25006", f"cannot execute {what} in a read-only transaction")
+    if words[0] in ("CREATE", "ALTER", "DROP", "COMMENT") and object_kind(st.text) in ("TYPE", "DOMAIN"):
+        from orbitdb.sql.ddl.typecmds import type_statement
+
+        return type_statement(DDL(s, ctx), st.text)
     refused = refusal(words, st.text)
     if refused is not None:
         raise SqlError("0A000", refused)

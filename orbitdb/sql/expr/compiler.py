@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING, Any
 
 from sqlglot import exp
 
+import orbitdb.sql.expr.enumfuncs  # noqa: F401  (registers enum_first, enum_last, enum_range)
 from orbitdb.sql import types as T
 from orbitdb.sql.errors import SqlError
 from orbitdb.sql.expr.core import (
@@ -28,6 +29,7 @@ from orbitdb.sql.expr.core import (
     strict1,
     unify,
 )
+from orbitdb.sql.expr.domains import domain_checker
 from orbitdb.sql.expr.funccall import call_by_name, compile_function
 from orbitdb.sql.expr.jsonops import compile_json_op
 from orbitdb.sql.expr.operators import (
@@ -43,9 +45,11 @@ from orbitdb.sql.expr.operators import (
     compile_regex,
     compile_subscript,
 )
+from orbitdb.sql.expr.rowtypes import field_of, row_is_null, whole_row
 from orbitdb.sql.types import SqlType
 from orbitdb.sql.types.casts import EXPLICIT, find_cast
 from orbitdb.sql.types.sortkeys import sort_key_fn
+from orbitdb.sql.types.usertypes import resolve_datatype
 
 if TYPE_CHECKING:
     from orbitdb.sql.expr.aggregates import AggCollector
@@ -118,7 +122,10 @@ class Compiler:
 
     def _column(self, node: exp.Column) -> E:
         if isinstance(node.this, exp.Star):
-            raise SqlError("0A000", "row expansion via \"*\" is not supported here")
+            whole = whole_row(self, ident(node.args["table"])) if node.table else None
+            if whole is None:
+                raise SqlError("0A000", "row expansion via \"*\" is not supported here")
+            return whole
         name = ident(node.this)
         rel = ident(node.args["table"]) if node.table else None
         hit = self.scope.resolve(name, rel)
@@ -126,6 +133,10 @@ class Compiler:
             oid = self.scope.table_oid(rel)
             if oid is not None:
                 return const(oid, T.OID)
+        if hit is None and rel is None:
+            whole = whole_row(self, name)
+            if whole is not None:
+                return whole
         if hit is None:
             special = _KEYWORD_COLUMNS.get(name) if rel is None else None
             if special is not None:
@@ -240,6 +251,8 @@ class Compiler:
         negate = bool(node.args.get("negate"))
         f = a.fn
         if isinstance(target, exp.Null):
+            if a.type.fields is not None or a.type.oid == T.RECORD.oid:
+                return row_is_null(a, negate)
             if negate:
                 return E(lambda row: f(row) is not None, T.BOOL)
             return E(lambda row: f(row) is None, T.BOOL)
@@ -342,16 +355,28 @@ class Compiler:
 
     def _cast(self, node: exp.Cast) -> E:
         to = node.args["to"]
-        if isinstance(to, exp.DataType):
-            target = T.from_datatype(to)
+        domain = None
+        if isinstance(to, exp.DataType) and self.planner is None:
+            target = T.from_datatype(to)  # an expression compiled without a catalog: built-in types only
+        elif isinstance(to, exp.DataType):
+            resolved = resolve_datatype(self.planner.catalog, self.planner.session.search_schemas(), to)
+            target, domain = resolved.sql, resolved.domain
         else:
             target = T.parse_type_name(to.sql(dialect="postgres").lower())
+        if domain is not None:
+            return self._domain_cast(node, target, domain_checker(self.planner, domain, self.rt), domain.name)
         if isinstance(node.this, exp.Array) and not node.this.expressions and target.elem is not None:
             return const([], target, "array")  # ARRAY[]::int[]: the cast gives the empty array its type
         inner = self.compile(node.this)
         e = coerce(inner, target, EXPLICIT)
         name = inner.name if isinstance(node.this, exp.Column) else _type_column_name(target)
         return E(e.fn, target, e.const, e.value, name)
+
+    def _domain_cast(self, node: exp.Cast, target: SqlType, check: Callable[[Any], Any], domain: str) -> E:
+        inner = self.compile(node.this)
+        fn = coerce(inner, target, EXPLICIT).fn
+        name = inner.name if isinstance(node.this, exp.Column) else domain
+        return E(lambda row: check(fn(row)), target, name=name)
 
     def _interval(self, node: exp.Interval) -> E:
         text = node.this.name if isinstance(node.this, exp.Literal) else None
@@ -439,6 +464,8 @@ class Compiler:
                 if e is not None:
                     return e
             return self.compile(inner)
+        if isinstance(inner, exp.Identifier) and not isinstance(node.this, exp.Identifier):
+            return field_of(self, node)
         raise SqlError("0A000", f"unsupported expression: {node.sql(dialect='postgres')[:80]}")
 
     def _operator(self, node: exp.Expression) -> E:

@@ -22,7 +22,7 @@ from orbitdb.sql.errors import SqlError
 from orbitdb.sql.expr.core import E, coerce, const, type_error_operator
 from orbitdb.sql.statement_scope import running_timezone
 from orbitdb.sql.types import SqlType
-from orbitdb.sql.types.casts import EXPLICIT, find_cast
+from orbitdb.sql.types.casts import EXPLICIT, composite_fields, find_cast
 from orbitdb.sql.types.jsonb import (
     MISSING,
     _path_index,
@@ -83,6 +83,8 @@ def to_json_value(t: SqlType) -> Callable[[Any], Any]:
         return lambda v: _time_text(v)
     if oid == T.TIMETZ.oid:
         return _timetz_json
+    if t.fields is not None:
+        return _fields_json(t)
     if oid == T.RECORD.oid:
         return record_json
     conv = find_cast(t, T.TEXT, EXPLICIT)
@@ -117,6 +119,19 @@ def value_json(v: Any) -> Any:
     if isinstance(v, uuid.UUID):
         return str(v)
     return to_text(v, 0)
+
+
+def _fields_json(t: SqlType) -> Callable[[Any], Any]:
+    """A composite value (a whole row, a composite type's value) as a JSON object keyed by its
+    field names, each field by its own type's rules."""
+    convs = [(name, to_json_value(ft)) for name, ft in t.fields or ()]
+    read = composite_fields(t)  # a composite column's value is its stored record text
+
+    def conv(v: tuple[Any, ...]) -> dict[str, Any]:
+        v = read(v)
+        return {name: JSON_NULL if x is None else f(x) for (name, f), x in zip(convs, v)}
+
+    return conv
 
 
 def record_json(v: tuple[Any, ...]) -> dict[str, Any]:

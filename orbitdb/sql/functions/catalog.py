@@ -24,7 +24,9 @@ from orbitdb.sql.pgcatalog.base import Env
 from orbitdb.sql.pgcatalog.deparse import deparse_expr, quote_identifier
 from orbitdb.sql.pgcatalog.pg_partitions import partition_constraint_def, partition_key_def
 from orbitdb.sql.pgcatalog.pg_relations import relation_comment
+from orbitdb.sql.pgcatalog.pg_usertypes import domain_check_def, domain_constraint, user_type_name
 from orbitdb.sql.statement_scope import running_session
+from orbitdb.sql.types import usertypes as U
 
 OID, TEXT, NAME, INT4, INT8, BOOL = T.OID, T.TEXT, T.NAME, T.INT4, T.INT8, T.BOOL
 REGCLASS, REGTYPE, NODE = T.REGCLASS, T.REGTYPE, T.PG_NODE_TREE
@@ -74,7 +76,8 @@ def pg_type_is_visible(ctx: Any, oid: int) -> bool | None:
     if rel is not None:
         t = env.table(rel[0])
         return env.relation_visible(t.schema, t.name) if t is not None else None
-    return None
+    name = user_type_name(env, oid)
+    return None if name is None else "." not in name
 
 
 @register("pg_function_is_visible", [OID], BOOL, needs_ctx=True)
@@ -157,6 +160,9 @@ def pg_get_constraintdef_pretty(ctx: Any, oid: int, pretty: bool) -> str | None:
 
 def _constraintdef(ctx: Any, oid: int, pretty: bool) -> str | None:
     env = env_of(ctx)
+    domain = domain_constraint(env, oid)
+    if domain is not None:
+        return domain_check_def(env, domain[0], domain[2], pretty)
     ci = M.constraint_by_oid(env, oid)
     return M.constraint_def(env, ci, pretty) if ci is not None else None
 
@@ -401,6 +407,9 @@ def obj_description(ctx: Any, oid: int, catalog: str) -> str | None:
     if catalog == "pg_proc":
         f = pg_functions.user_function(env, oid)
         return f.comment if f is not None else None
+    if catalog == "pg_type":
+        td = U.typedef_by_oid(env.cat, oid)
+        return td.comment if td is not None and td.oid == oid else None
     return None
 
 

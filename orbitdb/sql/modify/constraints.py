@@ -15,13 +15,15 @@ from orbitdb.sql.errors import SqlError
 from orbitdb.sql.exec.context import ExecContext
 from orbitdb.sql.expr.compiler import Compiler
 from orbitdb.sql.expr.core import E, Runtime, coerce
+from orbitdb.sql.expr.domains import domain_chain, domain_checker
 from orbitdb.sql.expr.scope import Scope, ScopeColumn
 from orbitdb.sql.modify.partitions import PartitionRouter, map_row, partition_check
 from orbitdb.sql.parse.parser import parse_one
 from orbitdb.sql.types import SqlType
+from orbitdb.sql.types import usertypes as U
 from orbitdb.sql.types.casts import ASSIGNMENT
 from orbitdb.sql.types.textio import to_text
-from orbitdb.storage.catalog import ConstraintDef, TableDef
+from orbitdb.storage.catalog import Catalog, ConstraintDef, TableDef
 from orbitdb.storage.errors import SerializationFailure
 from orbitdb.storage.lockmodes import (
     ACCESS_EXCLUSIVE,
@@ -56,8 +58,13 @@ def fmt_value(v: Any, t: SqlType) -> str:
         return str(v)
 
 
-def table_scope(table: TableDef, rel: str, level: int = 0) -> Scope:
-    cols = [ScopeColumn(rel, c.name, T.parse_type_name(c.type), table_oid=table.oid, attnum=i + 1)
+def column_type(catalog: Catalog | None, text: str) -> SqlType:
+    """A column's type as expressions see it (a user type resolved in catalog)."""
+    return U.stored_type(catalog, text).sql if catalog is not None else T.parse_type_name(text)
+
+
+def table_scope(table: TableDef, rel: str, level: int = 0, catalog: Catalog | None = None) -> Scope:
+    cols = [ScopeColumn(rel, c.name, column_type(catalog, c.type), table_oid=table.oid, attnum=i + 1)
             for i, c in enumerate(table.columns)]
     cols.append(ScopeColumn(rel, "ctid", T.BYTEA, hidden=True))
     s = Scope(cols, level=level)
@@ -73,16 +80,24 @@ class TableWriter:
         self.table = table
         self.rt = rt
         self.access = TableAccess(table)
-        self.types = [T.parse_type_name(c.type) for c in table.columns]
+        cat = planner.catalog
+        resolved = [U.stored_type(cat, c.type) for c in table.columns]
+        self.types = [r.sql for r in resolved]
         self.names = [c.name for c in table.columns]
         self.depth = depth
-        scope = table_scope(table, table.name)
+        scope = table_scope(table, table.name, catalog=cat)
         comp = Compiler(planner, Scope(), rt, where="DEFAULT expressions")
         self.defaults: list[Callable[[Row], Any] | None] = []
         self.fixed_defaults: list[bool] = []  # the column's default is one value for every row
-        for c, t in zip(table.columns, self.types):
-            if c.default is not None:
-                node = parse_one("SELECT " + c.default).expressions[0]
+        # a column of a domain type: the domain's constraints, and its default if the column has none
+        self.domains = [(i, domain_checker(planner, r.domain, rt)) for i, r in enumerate(resolved)
+                        if r.domain is not None]
+        # a composite column stores its value's record text
+        self.composites = [i for i, t in enumerate(self.types) if t.fields is not None]
+        for c, t, r in zip(table.columns, self.types, resolved):
+            default = c.default if c.default is not None else _domain_default(planner, r)
+            if default is not None:
+                node = parse_one("SELECT " + default).expressions[0]
                 e = coerce(comp.compile(node), t, 1, f'column "{c.name}"')
                 self.defaults.append(e.fn)
                 self.fixed_defaults.append(e.const)
@@ -112,7 +127,6 @@ class TableWriter:
         for _, cols, _ in self.unique:
             self.key_cols.update(cols)
         self.rel_tag = ("rel", table.oid)
-        cat = planner.catalog
         self.fks_out: list[tuple[ConstraintDef, TableDef, list[int], list[int]]] = []
         for con in table.constraints:
             if con.kind == "f" and con.ref_table is not None:
@@ -195,7 +209,24 @@ class TableWriter:
             full[i] = f(r)
         return tuple(full)
 
+    def stored_form(self, row: Row) -> Row:
+        """row with composite values as the record text their columns store."""
+        if not self.composites:
+            return row
+        out = list(row)
+        for i in self.composites:
+            v = out[i]
+            if v is not None and not isinstance(v, str):
+                out[i] = to_text(v, T.RECORD.oid)
+        return tuple(out)
+
+    def check_domains(self, row: Row) -> None:
+        for i, check in self.domains:
+            check(row[i])
+
     def validate(self, row: Row) -> None:
+        if self.domains:
+            self.check_domains(row)
         for i in self.not_null:
             if row[i] is None:
                 raise SqlError("23502", f'null value in column "{self.names[i]}" of relation "{self.table.name}" '
@@ -407,6 +438,7 @@ class TableWriter:
                skip_conflict_check: bool = False) -> tuple[bytes, Row] | tuple[str, bytes]:
         """Inserts row; returns (rowkey, row). With arbiter (ON CONFLICT) a conflict
         returns ("conflict", key of the existing row) instead of raising."""
+        row = self.stored_form(row)
         if self.router is not None:
             return self._insert_routed(ctx, row, arbiter)
         if self.generated:
@@ -438,6 +470,8 @@ class TableWriter:
         gives the error of the row that has it. Not for SERIALIZABLE transactions."""
         txn = ctx.txn
         assert txn is not None and txn.reads is None
+        if self.composites:
+            rows = [self.stored_form(r) for r in rows]
         if self.router is not None or self.partition_test is not None:
             return False  # row by row: each row to its partition, each checked against its bound
         if self.triggers is not None:
@@ -449,7 +483,7 @@ class TableWriter:
                 columns = list(zip(*rows))
                 if any(None in columns[i] for i in self.not_null):
                     return False
-            if self.checks:
+            if self.checks or self.domains:
                 for row in rows:
                     self.validate(row)
             if self.fks_out:
@@ -469,6 +503,7 @@ class TableWriter:
         """set_cols: the columns the UPDATE names (for triggers' UPDATE OF)."""
         if self.generated:
             new = self.fill_generated(new)
+        new = self.stored_form(new)
         if self.moved_rows is not None and self.partition_test is not None and not self.partition_test(new):
             # the row leaves this partition: gone from here, inserted where it belongs after the scan
             if self.intents_needed(ctx.txn):  # type: ignore[arg-type]
@@ -549,6 +584,16 @@ def computed_key_detail(catalog: Any, table: TableDef, entry: IndexEntry, values
     keys, _ = compile_key_exprs(table, ix, catalog)
     texts = ", ".join(index_key_text(table, ix, i) for i in range(len(ix.columns)))
     return f"Key ({texts})=({', '.join(fmt_value(v, k.type) for v, k in zip(values, keys))})"
+
+
+def _domain_default(planner: Planner, r: U.ResolvedType) -> str | None:
+    """The default of the innermost-to-outermost domain chain's outermost domain that has one."""
+    if r.domain is None:
+        return None
+    for d in reversed(domain_chain(planner, r.domain)):
+        if d.default is not None:
+            return d.default
+    return None
 
 
 def assignment(e: E, t: SqlType, column: str) -> Callable[[Row], Any]:

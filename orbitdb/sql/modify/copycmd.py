@@ -22,6 +22,7 @@ from orbitdb.sql.parse.parser import Statement, parse_one
 from orbitdb.sql.plan.compiled import take_relation_locks
 from orbitdb.sql.plan.planner import Planner
 from orbitdb.sql.result import CopyIn, CopyOut, Result
+from orbitdb.sql.types import usertypes as U
 from orbitdb.sql.types.casts import ASSIGNMENT, EXPLICIT, find_cast
 from orbitdb.sql.types.textio import from_text, to_text
 from orbitdb.storage.tables import TableAccess
@@ -522,7 +523,7 @@ def copy_statement(s: Session, st: Statement, ctx: ExecContext) -> CopyIn | Copy
         return TableCopyIn(s, ctx, writer, idx, opts, table.name)
     scanned = TableAccess(table).rows(ctx.txn)  # type: ignore[arg-type]
     rows = QueryRows((tuple(r[i] for i in idx) for r in scanned), rt, ctx)
-    types = [T.parse_type_name(table.columns[i].type) for i in idx]
+    types = [U.stored_type(planner.catalog, table.columns[i].type).sql for i in idx]
     return _copy_out(s, rows, types, opts, cols, target)
 
 

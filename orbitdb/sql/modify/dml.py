@@ -150,7 +150,7 @@ class CompiledInsert(Compiled):
             self.source_conv = [assignment(E(_get(j), c.type), types[self.target_idx[j]],
                                            names[self.target_idx[j]]) for j, c in enumerate(out.columns)]
             self.target_idx = self.target_idx[: len(out.columns)]
-        scope = table_scope(table, alias)
+        scope = table_scope(table, alias, catalog=planner.catalog)
         for col in scope.columns:
             col.perm = required  # RETURNING reads them: SELECT on each
         self.returning = _returning(planner, node, scope, rt)
@@ -284,8 +284,8 @@ class CompiledInsert(Compiled):
             self.arbiter = [self.writer.pk_name] + [ix.name for ix in table.indexes if ix.unique]
         if action == "DO UPDATE":
             # rows: existing row columns (alias) + ctid + EXCLUDED columns
-            scope = table_scope(table, alias)
-            excl = table_scope(table, "excluded")
+            scope = table_scope(table, alias, catalog=planner.catalog)
+            excl = table_scope(table, "excluded", catalog=planner.catalog)
             required = planner.permissions.relation(table.oid)
             for col in scope.columns:
                 col.perm = required

@@ -17,6 +17,7 @@ from orbitdb.sql.pgcatalog import model as M
 from orbitdb.sql.pgcatalog.base import Env, Row, RowMaker, producer
 from orbitdb.sql.pgcatalog.deparse import format_type
 from orbitdb.sql.pgcatalog.pg_relations import view_column_types
+from orbitdb.sql.pgcatalog.pg_usertypes import information_schema_type
 from orbitdb.sql.types import SqlType
 from orbitdb.storage.catalog import TableDef
 
@@ -159,11 +160,12 @@ def _columns(env: Env, make: RowMaker) -> Iterator[Row]:
                                  identity_maximum=str(s.max_value), identity_minimum=str(s.min_value),
                                  identity_cycle=_yes(s.cycle))
             default = M.default_text(env, t, c, False) if M.has_default(c) else None
+            typ, user = information_schema_type(env, c.type)
             if c.generated is not None:
                 extra.update(is_generated="ALWAYS", generation_expression=default)
                 default = None
-            yield _column_row(env, make, t, c.name, M.column_type(c), i + 1, nullable=not c.not_null,
-                              default=default, updatable="YES", **extra)
+            yield _column_row(env, make, t, c.name, typ or M.column_type(c), i + 1, nullable=not c.not_null,
+                              default=default, updatable="YES", **extra, **user)
     for spec in B.RELATIONS.values():
         for i, ((name, _t, _m, notnull), (_n, typ)) in enumerate(zip(spec.attrs, spec.columns)):
             yield _column_row(env, make, None, name, typ, i + 1, nullable=not notnull, default=None,

@@ -13,6 +13,7 @@ from orbitdb.sql.pgcatalog import builtin_data as B
 from orbitdb.sql.pgcatalog import oids
 from orbitdb.sql.pgcatalog.base import Env, Row, RowMaker, producer
 from orbitdb.sql.pgcatalog.pg_functions import proc_row
+from orbitdb.sql.pgcatalog.pg_usertypes import user_type_rows
 from orbitdb.sql.types import SqlType
 
 
@@ -91,3 +92,4 @@ def _pg_type(env: Env, make: RowMaker) -> Iterator[Row]:
         yield make(oid=row, typname=t.name, typnamespace=nsp, typowner=owner, typrelid=t.oid, typarray=arr,
                    **_ROWTYPE)
         yield make(oid=arr, typname="_" + t.name, typnamespace=nsp, typowner=owner, typelem=row, **_ARRAYTYPE)
+    yield from user_type_rows(env, make)

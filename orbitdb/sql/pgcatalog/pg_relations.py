@@ -13,6 +13,14 @@ from orbitdb.sql.pgcatalog import model as M
 from orbitdb.sql.pgcatalog import oids, pg_functions
 from orbitdb.sql.pgcatalog.base import Env, Row, RowMaker, producer
 from orbitdb.sql.pgcatalog.deparse import FALLBACK_ERRORS
+from orbitdb.sql.pgcatalog.pg_usertypes import (
+    catalog_type,
+    composite_attributes,
+    composite_classes,
+    domain_constraints,
+    type_descriptions,
+    user_type_storage,
+)
 from orbitdb.sql.types import SqlType
 from orbitdb.storage.catalog import SequenceDef, TableDef
 from orbitdb.storage.temp import is_temp_oid
@@ -93,6 +101,7 @@ def _pg_class(env: Env, make: RowMaker) -> Iterator[Row]:
             yield make(oid=s.oid, relname=s.name, relnamespace=env.nsp(s.schema), relowner=env.role_oid(s.owner),
                        relfilenode=s.oid, relpages=1, reltuples=1.0, relkind="S", relnatts=3,
                        relpersistence=_persistence(s.oid), relacl=s.acl)
+    yield from composite_classes(env, make)
 
 
 def _persistence(oid: int) -> str:
@@ -119,8 +128,9 @@ def type_storage(t: SqlType) -> tuple[int, bool, str, str, int]:
     return int(r["typlen"]), bool(r["typbyval"]), str(r["typalign"]), str(r["typstorage"]), int(r["typcollation"])
 
 
-def attribute(make: RowMaker, rel: int, name: str, t: SqlType, num: int, **extra: Any) -> Row:
-    length, byval, align, storage, coll = type_storage(t)
+def attribute(make: RowMaker, rel: int, name: str, t: SqlType, num: int,
+              stored: tuple[int, bool, str, str, int] | None = None, **extra: Any) -> Row:
+    length, byval, align, storage, coll = stored or type_storage(t)
     return make(attrelid=rel, attname=name, atttypid=t.oid, attlen=length, attnum=num, attndims=1 if t.elem else 0,
                 atttypmod=t.typmod if t.elem is None else (t.elem.typmod if t.elem else -1), attbyval=byval,
                 attalign=align, attstorage=storage, attcollation=coll, **extra)
@@ -173,7 +183,8 @@ def _pg_attribute(env: Env, make: RowMaker) -> Iterator[Row]:
                 continue
             yield from _system_columns(make, t.oid)
             for i, c in enumerate(t.columns):
-                yield attribute(make, t.oid, c.name, M.column_type(c), i + 1, attnotnull=c.not_null,
+                yield attribute(make, t.oid, c.name, catalog_type(env, c.type), i + 1,
+                                stored=user_type_storage(env, c.type), attnotnull=c.not_null,
                                 atthasdef=M.has_default(c), attidentity=c.identity or "",
                                 attgenerated="s" if c.generated is not None else "",
                                 atthasmissing=c.missing is not None, attacl=c.acl)
@@ -189,6 +200,7 @@ def _pg_attribute(env: Env, make: RowMaker) -> Iterator[Row]:
             yield from _system_columns(make, s.oid)
             for i, (name, typ) in enumerate(_SEQUENCE_COLUMNS):
                 yield attribute(make, s.oid, name, typ, i + 1, attnotnull=True)
+    yield from composite_attributes(env, make, attribute)
 
 
 def opclass(t: SqlType) -> int:
@@ -248,6 +260,7 @@ def _pg_constraint(env: Env, make: RowMaker) -> Iterator[Row]:
                        confmatchtype="s" if fk else " ", conislocal=True, coninhcount=0,
                        connoinherit=con.kind != "c", conkey=ci.keys or None, confkey=ci.ref_keys if fk else None,
                        conpfeqop=ops, conppeqop=ops, conffeqop=ops, conbin=con.check if con.kind == "c" else None)
+    yield from domain_constraints(env, make)
 
 
 @producer("pg_catalog", "pg_attrdef")
@@ -356,6 +369,7 @@ def _pg_description(env: Env, make: RowMaker) -> Iterator[Row]:
                    description="standard public schema")
     yield make(objoid=oids.PLPGSQL_EXTENSION, classoid=oids.PG_EXTENSION_RELID, objsubid=0,
                description="PL/pgSQL procedural language")
+    yield from type_descriptions(env, make)
 
 
 @producer("pg_catalog", "pg_rewrite")

@@ -23,7 +23,8 @@ def column_of(name: str, t: SqlType, table_oid: int = 0, attnum: int = 0) -> Col
     """A result column as the protocol describes it."""
     if t.oid == UNKNOWN.oid:
         t = TEXT  # an unresolved literal is reported as text, as PostgreSQL does
-    return Column(name, t.oid, t.typlen if t.typlen > 0 else -1, t.typmod, table_oid, attnum)
+    return Column(name, t.oid, t.typlen if t.typlen > 0 else -1, t.typmod, table_oid, attnum,
+                  text_binary=t.labels is not None)
 
 
 class Compiled:

@@ -52,6 +52,7 @@ from orbitdb.sql.plan import index_keys  # computes the keys of expression and p
 from orbitdb.sql.plan.partition_bounds import Bound, load_bound
 from orbitdb.sql.plan.permissions import PermissionSet
 from orbitdb.sql.types import SqlType
+from orbitdb.sql.types import usertypes as U
 from orbitdb.sql.types.casts import ASSIGNMENT
 from orbitdb.sql.types.limits import INT4_MAX
 from orbitdb.sql.types.sortkeys import equality_key, ordering_key, sort_key_fn
@@ -864,7 +865,9 @@ class Planner:
                 c = table.column(col)
                 if c is None and key_type is None:
                     continue
-                ct = key_type if key_type is not None else T.parse_type_name(c.type)  # type: ignore[union-attr]
+                ct = key_type if key_type is not None else U.stored_type(self.catalog, c.type).sql  # type: ignore[union-attr]
+                if op != "=" and ct.labels is not None:
+                    continue  # index keys hold labels in text order, not the enum's order
                 try:
                     ve = comp.compile(val)
                     if not (ve.const or self._is_param_or_outer(val)):
@@ -1164,7 +1167,8 @@ class Planner:
         cols = []
         for i, c in enumerate(table.columns):
             cols.append(ScopeColumn(rel, col_aliases[i] if i < len(col_aliases) else c.name,
-                                    T.parse_type_name(c.type), table_oid=table.oid, attnum=i + 1, perm=required))
+                                    U.stored_type(self.catalog, c.type).sql, table_oid=table.oid,
+                                    attnum=i + 1, perm=required))
         cols.append(ScopeColumn(rel, "ctid", T.BYTEA, hidden=True, table_oid=table.oid))
         scope.pk_columns[rel] = list(table.primary_key)  # type: ignore[attr-defined]
         scan = TableScan(cols, access, self.rt, rel)
@@ -1486,6 +1490,8 @@ def _figure(node: exp.Expression) -> tuple[str | None, int]:
     (which an enclosing cast overrides), 0 for none."""
     if isinstance(node, exp.Column):
         return (ident(node.this), 2) if not isinstance(node.this, exp.Star) else (None, 0)
+    if isinstance(node, exp.Dot) and isinstance(node.expression, exp.Identifier) and isinstance(node.this, exp.Paren):
+        return ident(node.expression), 2  # (composite).field
     if isinstance(node, (exp.Cast, exp.TryCast)):
         name, strength = _figure(node.this)
         if strength > 1:
@@ -1494,7 +1500,9 @@ def _figure(node: exp.Expression) -> tuple[str | None, int]:
         try:
             t = T.from_datatype(to) if isinstance(to, exp.DataType) else T.parse_type_name(to.sql().lower())
         except SqlError:
-            return None, 0
+            t = _user_type_named(to)
+            if t is None:
+                return None, 0
         return _type_column_name(t), 1
     if isinstance(node, exp.Paren):
         return _figure(node.this)
@@ -1543,6 +1551,15 @@ def _figure(node: exp.Expression) -> tuple[str | None, int]:
             return None, 0
         return {"substring_regex": "substring", "log10": "log", "encode_base64": "encode"}.get(name, name), 2
     return None, 0
+
+
+def _user_type_named(to: Any) -> SqlType | None:
+    """A cast to a user type names its column after the type (PostgreSQL's FigureColname)."""
+    if isinstance(to, exp.DataType) and isinstance(to.args.get("kind"), (exp.Identifier, exp.Dot)):
+        kind = to.args["kind"]
+        name = ident(kind.expression if isinstance(kind, exp.Dot) else kind)
+        return SqlType(name, 0, -1, "U", "text", short=name)
+    return None
 
 
 def _system_relation(session: Session, schema: str | None, name: str) -> Any:

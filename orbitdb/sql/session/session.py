@@ -38,6 +38,7 @@ from orbitdb.sql.types import SqlType
 from orbitdb.sql.types.numeric import CTX as NUMERIC_CONTEXT
 from orbitdb.sql.types.params import convert_params, param_type
 from orbitdb.sql.types.pgtext.zones import session_zone
+from orbitdb.sql.types.usertypes import current_type
 from orbitdb.sql.utility.statements import transaction_control
 from orbitdb.storage.advisory import SessionLocks
 from orbitdb.storage.catalog import Catalog
@@ -821,7 +822,8 @@ class Session:
             p.compiled, p.param_types, p.columns = cached
             p.catalog_key = key
             return p.compiled
-        rt = Runtime(list(p.param_types), count)
+        # a parameter typed as a user type (an enum's labels) takes the type as this catalog has it
+        rt = Runtime([current_type(cat, t) for t in p.param_types], count)
         compiled = compile_statement(self, p.stmt, rt)
         p.compiled = compiled
         p.param_types = rt.param_types

@@ -22,6 +22,14 @@ class SqlType:
     array_oid: int = 0
     preferred: bool = False
     short: str = ""  # pg_type.typname (int4, varchar, ...)
+    # user-defined types (orbitdb/sql/types/usertypes.py): an enum's labels in sort order, a
+    # composite's fields
+    labels: tuple[str, ...] | None = None
+    fields: tuple[tuple[str, SqlType], ...] | None = None
+
+    @property
+    def is_user_defined(self) -> bool:
+        return self.labels is not None or self.fields is not None
 
     @property
     def is_array(self) -> bool:
@@ -114,6 +122,9 @@ def array_of(elem: SqlType) -> SqlType:
     base = replace(elem, typmod=-1) if elem.typmod != -1 else elem
     if base.elem is not None:  # PostgreSQL arrays of arrays are just arrays
         return base
+    if base.is_user_defined:  # its oid is one database's, its labels one catalog version's: not shared
+        return SqlType(base.name + "[]", base.array_oid, -1, "A", "array:" + base.kind, elem=base,
+                       short="_" + base.short)
     arr = _ARRAYS.get(base.oid)
     if arr is None:
         arr = SqlType(
@@ -243,6 +254,8 @@ def from_datatype(dt: exp.DataType) -> SqlType:
 def parse_type_name(text: str) -> SqlType:
     """The SqlType for a type spelled in SQL (as stored in the catalog)."""
     name = text.strip().lower()
+    if name.startswith("pg_catalog."):  # as pg_dump spells built-in types
+        return parse_type_name(text.strip()[len("pg_catalog."):])
     if name.endswith("[]"):
         return array_of(parse_type_name(name[:-2]))
     t = _BY_NAME.get(name)
