@@ -359,7 +359,10 @@ class Compiler:
         if isinstance(to, exp.DataType) and self.planner is None:
             target = T.from_datatype(to)  # an expression compiled without a catalog: built-in types only
         elif isinstance(to, exp.DataType):
-            resolved = resolve_datatype(self.planner.catalog, self.planner.session.search_schemas(), to)
+            session = self.planner.session
+            # an index key is compiled without a session: the default search path then
+            path = session.search_schemas() if session is not None else ["pg_catalog", "public"]
+            resolved = resolve_datatype(self.planner.catalog, path, to)
             target, domain = resolved.sql, resolved.domain
         else:
             target = T.parse_type_name(to.sql(dialect="postgres").lower())
