@@ -39,6 +39,7 @@ from orbitdb.sql.parse.textcache import TextCache
 from orbitdb.sql.result import CopyIn, CopyOut, Result
 from orbitdb.sql.session.database import Database
 from orbitdb.sql.session.session import Session
+from orbitdb.storage.infinite import Infinite
 from orbitdb.storage.interval import Interval
 
 if TYPE_CHECKING:
@@ -118,6 +119,15 @@ def convert_query(sql: str, params: Sequence[Any] | Mapping[str, Any] | None) ->
     return text, values
 
 
+def _infinite_value(v: Any, tz: Any) -> Any:
+    """psycopg2's reading of 'infinity' / '-infinity': date.max / date.min, datetime.max /
+    datetime.min (in the session's zone for timestamptz)."""
+    if v.kind == "date":
+        return datetime.date.max if v.sign > 0 else datetime.date.min
+    out = datetime.datetime.max if v.sign > 0 else datetime.datetime.min
+    return out if tz is None else out.replace(tzinfo=tz)
+
+
 def _out_value(v: Any) -> Any:
     if isinstance(v, Interval):
         try:
@@ -127,6 +137,8 @@ def _out_value(v: Any) -> Any:
                            detail="A timedelta holds at most 999999999 days; select the interval as text.") from None
     if isinstance(v, list):
         return [_out_value(x) for x in v]
+    if type(v) is Infinite:  # in a date[] or timestamp[]
+        return _infinite_value(v, datetime.timezone.utc if v.kind == "tstz" else None)
     return v
 
 
@@ -177,7 +189,9 @@ def _converter(oid: int, con: Connection) -> Any:
     if oid == 1184:  # timestamptz: in the session's time zone
         s = con._session
         tz = s.timezone() if s is not None else datetime.timezone.utc
-        return lambda v: v.astimezone(tz)
+        return lambda v: _infinite_value(v, tz) if type(v) is Infinite else v.astimezone(tz)
+    if oid in (1082, 1114):  # infinite dates and timestamps: the extremes psycopg2 maps them to
+        return lambda v: _infinite_value(v, None) if type(v) is Infinite else v
     if oid == 700:
         return _float4
     if oid in (114, 3802):  # json parsed as psycopg2 parses it (numbers become int/float, null None)

@@ -20,6 +20,7 @@ from orbitdb.sql.errors import SqlError
 from orbitdb.sql.parse.lexical import decode_utf8
 from orbitdb.sql.types.limits import check_dimensions
 from orbitdb.sql.types.pgtext import Interval, oids
+from orbitdb.sql.types.pgtext.datetimes import Infinite, infinite
 from orbitdb.sql.types.pgtext.jsons import format_json, parse_json
 
 Encoder = Callable[[Any], bytes]
@@ -66,10 +67,6 @@ def _unpack(st: struct.Struct, data: bytes) -> Any:
     return st.unpack(data)[0]
 
 
-def _unsupported_infinity() -> SqlError:
-    return SqlError("0A000", "infinite date/time values are not supported by orbitdb")
-
-
 # --- scalars --------------------------------------------------------------------------------------
 
 
@@ -87,6 +84,8 @@ def _dec_bool(data: bytes) -> bool:
 
 
 def _enc_date(value: date) -> bytes:
+    if type(value) is Infinite:  # PostgreSQL's DATEVAL_NOEND / DATEVAL_NOBEGIN
+        return _i32.pack(value.sort_key())
     if isinstance(value, datetime):
         value = value.date()
     return _i32.pack(value.toordinal() - _PG_EPOCH_ORDINAL)
@@ -95,7 +94,7 @@ def _enc_date(value: date) -> bytes:
 def _dec_date(data: bytes) -> date:
     days = _unpack(_i32, data)
     if days in _DATE_INFINITY:
-        raise _unsupported_infinity()
+        return infinite("date", 1 if days > 0 else -1)  # type: ignore[return-value]
     try:
         return date.fromordinal(days + _PG_EPOCH_ORDINAL)
     except (ValueError, OverflowError):
@@ -139,15 +138,17 @@ def _usec_since(delta: timedelta) -> int:
 
 
 def _enc_timestamp(value: datetime) -> bytes:
+    if type(value) is Infinite:  # DT_NOEND / DT_NOBEGIN
+        return _i64.pack(value.sort_key())
     if value.tzinfo is not None:
         value = value.astimezone(timezone.utc).replace(tzinfo=None)
     return _i64.pack(_usec_since(value - _PG_EPOCH))
 
 
-def _dec_timestamp(data: bytes) -> datetime:
+def _dec_timestamp(data: bytes, kind: str = "ts") -> datetime:
     usec = _unpack(_i64, data)
     if usec in _TS_INFINITY:
-        raise _unsupported_infinity()
+        return infinite(kind, 1 if usec > 0 else -1)  # type: ignore[return-value]
     try:
         return _PG_EPOCH + timedelta(microseconds=usec)
     except OverflowError:
@@ -155,13 +156,16 @@ def _dec_timestamp(data: bytes) -> datetime:
 
 
 def _enc_timestamptz(value: datetime) -> bytes:
+    if type(value) is Infinite:
+        return _i64.pack(value.sort_key())
     if value.tzinfo is None:
         value = value.replace(tzinfo=timezone.utc)
     return _i64.pack(_usec_since(value - _PG_EPOCH_UTC))
 
 
 def _dec_timestamptz(data: bytes) -> datetime:
-    return _dec_timestamp(data).replace(tzinfo=timezone.utc)
+    value = _dec_timestamp(data, "tstz")
+    return value if type(value) is Infinite else value.replace(tzinfo=timezone.utc)
 
 
 def _enc_interval(value: Any) -> bytes:
@@ -386,6 +390,7 @@ _ENCODERS: dict[int, Encoder] = {
     oids.INTERVAL: _enc_interval,
     oids.JSON: _enc_json,
     oids.JSONB: _enc_jsonb,
+    2278: lambda v: b"",  # void_send: no bytes
 }
 
 _DECODERS: dict[int, Decoder] = {

@@ -52,6 +52,7 @@ from orbitdb.storage._calendar cimport EPOCH_DAYS, MAX_DAYS, MIN_DAYS, civil_fro
 from orbitdb.storage._cbuf cimport Buf, buf_byte, buf_free, buf_init, buf_put, buf_reserve
 
 from orbitdb.storage.errors import DataCorrupted, StorageError
+from orbitdb.storage.infinite import Infinite, infinite
 from orbitdb.storage.interval import Interval
 from orbitdb.storage.jsontext import json_text, json_value
 from orbitdb.storage.storedform import decode_format1
@@ -114,6 +115,8 @@ cdef dict _ZONES = {}  # timetz offsets (seconds) -> timezone, so rows share one
 cdef object _JSON_TEXT = json_text
 cdef object _JSON_VALUE = json_value
 cdef object _DECODE_FORMAT1 = decode_format1
+cdef object _INFINITE = Infinite
+cdef object _INFINITE_OF = infinite
 
 
 # -- little-endian integers and varints --
@@ -270,11 +273,15 @@ cdef int _put_field(Buf *b, int kind, object v) except -1:
             return _put_utf8(b, str(_DECIMAL(str(v))))
         raise TypeError(f"a numeric column cannot store {type(v).__name__} {v!r}")
     if kind == K_DATE:
+        if type(v) is _INFINITE:  # INT32_MAX / INT32_MIN days, as PostgreSQL stores them
+            return _put_fixed(b, <uint64_t><int64_t>v.sort_key(), 4)
         if not PyDate_Check(v):
             raise TypeError(f"a date column cannot store {type(v).__name__} {v!r}")
         return _put_fixed(b, <uint64_t><int64_t>(days_from_civil(date_year(v), date_month(v), date_day(v))
                                                  - EPOCH_DAYS), 4)
     if kind == K_TS or kind == K_TSTZ:
+        if type(v) is _INFINITE:  # INT64_MAX / INT64_MIN microseconds
+            return _put_fixed(b, <uint64_t><int64_t>v.sort_key(), 8)
         tz = datetime_tzinfo(v) if PyDateTime_Check(v) else False
         if (kind == K_TS and tz is None) or (kind == K_TSTZ and tz is _UTC):
             us = ((days_from_civil(datetime_year(v), datetime_month(v), datetime_day(v)) - EPOCH_DAYS)
@@ -353,9 +360,13 @@ cdef object _corrupt_width(int kind, Py_ssize_t n):
 
 
 cdef object _timestamp(int64_t us, object tz):
-    cdef int64_t days = floordiv(us, USECS_PER_DAY)
-    cdef int64_t rest = us - days * USECS_PER_DAY
+    cdef int64_t days
+    cdef int64_t rest
     cdef int y, m, d
+    if us == 0x7FFFFFFFFFFFFFFF or us == (-0x7FFFFFFFFFFFFFFF - 1):
+        return _INFINITE_OF("ts" if tz is None else "tstz", 1 if us > 0 else -1)
+    days = floordiv(us, USECS_PER_DAY)
+    rest = us - days * USECS_PER_DAY
     days += EPOCH_DAYS
     if days < MIN_DAYS or days > MAX_DAYS:
         raise DataCorrupted(f"corrupt row: timestamp {us} out of range")
@@ -400,6 +411,8 @@ cdef object _get_field(int kind, const char *p, Py_ssize_t n):
         if n != 4:
             raise _corrupt_width(kind, n)
         days = <int32_t><uint32_t>_get_le(p, 4)
+        if days == 0x7FFFFFFF or days == -0x80000000:
+            return _INFINITE_OF("date", 1 if days > 0 else -1)
         days += EPOCH_DAYS
         if days < MIN_DAYS or days > MAX_DAYS:
             raise DataCorrupted(f"corrupt row: date {days - EPOCH_DAYS} out of range")

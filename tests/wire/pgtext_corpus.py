@@ -199,6 +199,10 @@ INPUTS: dict[str, list[str]] = {
         "a0eebc99--9c0b-4ef8-bb6d-6bb9bd380a11",
     ],
     "date": [
+        "infinity",
+        "-infinity",
+        " -INFINITY ",
+        "+infinity",
         "2024-01-15",
         "2024-1-5",
         "20240115",
@@ -270,6 +274,10 @@ INPUTS: dict[str, list[str]] = {
         "x",
     ],
     "timestamp": [
+        "infinity",
+        "-infinity",
+        " -INFINITY ",
+        "+infinity",
         "2024-01-15 12:34:56",
         "2024-01-15T12:34:56",
         "2024-01-15 12:34:56.789",
@@ -294,6 +302,10 @@ INPUTS: dict[str, list[str]] = {
         "0001-01-01 00:00:00",
     ],
     "timestamptz": [
+        "infinity",
+        "-infinity",
+        " -INFINITY ",
+        "+infinity",
         "2024-01-15 12:34:56",
         "2024-01-15 12:34:56+00",
         "2024-01-15 12:34:56+05:30",

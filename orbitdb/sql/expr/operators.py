@@ -14,6 +14,7 @@ from orbitdb.sql import types as T
 from orbitdb.sql.errors import SqlError
 from orbitdb.sql.expr.core import E, coerce, const, strict1, strict2, type_error_operator, unify
 from orbitdb.sql.expr.datetimeops import (
+    date_minus_date,
     date_plus_interval,
     interval_add,
     interval_div,
@@ -32,6 +33,7 @@ from orbitdb.sql.types import numeric as N
 from orbitdb.sql.types.casts import EXPLICIT, find_cast
 from orbitdb.sql.types.limits import check_array_depth, check_dimensions, concat_bytes, concat_text
 from orbitdb.sql.types.sortkeys import sort_key_fn
+from orbitdb.storage.infinite import Infinite, infinite
 
 if TYPE_CHECKING:
     from orbitdb.sql.expr.compiler import Compiler
@@ -481,7 +483,7 @@ def _datetime_op(sym: str, ta: SqlType, tb: SqlType) -> tuple[Callable[[Any, Any
         if a == D and b in ints:
             return (lambda x, y: _date_add(x, -y)), T.DATE
         if a == D and b == D:
-            return (lambda x, y: (x - y).days), T.INT4
+            return date_minus_date, T.INT4
         if a == D and b == IV:
             return (lambda x, y: date_plus_interval(x, y, -1)), T.TIMESTAMP
         if a in (TS, TZ) and b == IV:
@@ -507,10 +509,14 @@ def _datetime_op(sym: str, ta: SqlType, tb: SqlType) -> tuple[Callable[[Any, Any
 
 
 def _as_ts(v: Any) -> datetime.datetime:
+    if type(v) is Infinite:
+        return infinite("ts", v.sign)  # type: ignore[return-value]
     return v if isinstance(v, datetime.datetime) else datetime.datetime(v.year, v.month, v.day)
 
 
 def _date_add(d: datetime.date, n: int) -> datetime.date:
+    if type(d) is Infinite:  # date_pli keeps an infinite date
+        return d
     try:
         return d + datetime.timedelta(days=n)
     except OverflowError:

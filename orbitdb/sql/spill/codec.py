@@ -17,6 +17,7 @@ from zoneinfo import ZoneInfo
 
 from orbitdb.sql.errors import SqlError
 from orbitdb.sql.types.regname import RegName
+from orbitdb.storage.infinite import Infinite, infinite
 from orbitdb.storage.interval import Interval
 from orbitdb.storage.jsonnull import JSON_NULL, JsonNull
 
@@ -26,6 +27,7 @@ _PLAIN = frozenset((int, float, str, bytes, bool, type(None)))
 
 # tags of the tagged values
 _DECIMAL, _DATE, _DATETIME, _TIME, _INTERVAL, _UUID, _LIST, _DICT, _TUPLE, _JSON_NULL, _REGNAME, _TIMEDELTA = range(12)
+_INFINITE = 12
 # how a tzinfo is written: none, a fixed offset, a named zone
 _NO_TZ, _FIXED_TZ, _NAMED_TZ = range(3)
 
@@ -88,6 +90,7 @@ _ENCODERS: dict[type, Callable[[Any], Any]] = {
     tuple: _enc_tuple,
     dict: _enc_dict,
     JsonNull: lambda v: (_JSON_NULL,),
+    Infinite: lambda v: (_INFINITE, v.kind, v.sign),
 }
 
 
@@ -144,6 +147,7 @@ _DECODERS: dict[int, Callable[[tuple[Any, ...]], Any]] = {
     _DICT: lambda x: {decode_value(k): decode_value(v) for k, v in zip(x[1], x[2])},
     _JSON_NULL: lambda x: JSON_NULL,
     _REGNAME: _dec_regname,
+    _INFINITE: lambda x: infinite(x[1], x[2]),
 }
 
 

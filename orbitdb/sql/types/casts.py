@@ -20,6 +20,7 @@ from orbitdb.sql.types.pgtext.numbers import format_numeric
 from orbitdb.sql.types.pgtext.zones import local_to_utc
 from orbitdb.sql.types.regtypes import text_to_reg
 from orbitdb.sql.types.textio import from_text, to_text
+from orbitdb.storage.infinite import Infinite, infinite
 from orbitdb.storage.interval import Interval
 from orbitdb.storage.jsonnull import JSON_NULL
 
@@ -141,7 +142,20 @@ def typmod_fn(t: SqlType, explicit: bool) -> Fn | None:
 
 
 def _date_to_ts(v: datetime.date) -> datetime.datetime:
+    if type(v) is Infinite:
+        return infinite("ts", v.sign)  # type: ignore[return-value]
     return datetime.datetime(v.year, v.month, v.day)
+
+
+def _keep_infinite(kind: str, fn: Fn) -> Fn:
+    """fn for finite values; an infinite date/timestamp becomes the infinity of `kind` (None:
+    NULL, as PostgreSQL's casts to time give for an infinite timestamp)."""
+    def conv(v: Any) -> Any:
+        if type(v) is Infinite:
+            return infinite(kind, v.sign) if kind else None
+        return fn(v)
+
+    return conv
 
 
 def _chain(*fns: Fn | None) -> Fn:
@@ -218,11 +232,11 @@ def _array_cast(src: SqlType, dst: SqlType, ctx: int, session: Any) -> Fn | None
 
 
 def _tstz_to_ts(session: Any) -> Callable[[datetime.datetime], datetime.datetime]:
-    return lambda v: v.astimezone(session_timezone(session)).replace(tzinfo=None)
+    return _keep_infinite("ts", lambda v: v.astimezone(session_timezone(session)).replace(tzinfo=None))
 
 
 def _ts_to_tstz(session: Any) -> Callable[[datetime.datetime], datetime.datetime]:
-    return lambda v: local_to_utc(v, session_timezone(session))
+    return _keep_infinite("tstz", lambda v: local_to_utc(v, session_timezone(session)))
 
 
 def find_cast(src: SqlType, dst: SqlType, ctx: int = EXPLICIT, session: Any = None) -> Fn | None:
@@ -303,15 +317,15 @@ def _base_cast(src: SqlType, dst: SqlType, ctx: int, session: Any) -> Fn | None:
     if s == T.TIMESTAMPTZ.oid and d == T.TIMESTAMP.oid:
         return _tstz_to_ts(session) if ctx >= ASSIGNMENT else None
     if s == T.TIMESTAMP.oid and d == T.DATE.oid:
-        return (lambda v: v.date()) if ctx >= ASSIGNMENT else None
+        return _keep_infinite("date", lambda v: v.date()) if ctx >= ASSIGNMENT else None
     if s == T.TIMESTAMPTZ.oid and d == T.DATE.oid:
         to_ts = _tstz_to_ts(session)
-        return (lambda v: to_ts(v).date()) if ctx >= ASSIGNMENT else None
+        return _keep_infinite("date", lambda v: to_ts(v).date()) if ctx >= ASSIGNMENT else None
     if s == T.TIMESTAMP.oid and d == T.TIME.oid:
-        return (lambda v: v.time()) if ctx >= ASSIGNMENT else None
+        return _keep_infinite("", lambda v: v.time()) if ctx >= ASSIGNMENT else None
     if s == T.TIMESTAMPTZ.oid and d == T.TIME.oid:
         to_ts = _tstz_to_ts(session)
-        return (lambda v: to_ts(v).time()) if ctx >= ASSIGNMENT else None
+        return _keep_infinite("", lambda v: to_ts(v).time()) if ctx >= ASSIGNMENT else None
     if s == T.TIMETZ.oid and d == T.TIME.oid:
         return (lambda v: v.replace(tzinfo=None)) if ctx >= ASSIGNMENT else None
     if s == T.TIME.oid and d == T.TIMETZ.oid:

