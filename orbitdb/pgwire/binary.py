@@ -22,6 +22,7 @@ from orbitdb.sql.types.limits import check_dimensions
 from orbitdb.sql.types.pgtext import Interval, oids
 from orbitdb.sql.types.pgtext.datetimes import Infinite, infinite
 from orbitdb.sql.types.pgtext.jsons import format_json, parse_json
+from orbitdb.sql.types.pgtext.ranges import RANGE_ELEMENT, make_range
 
 Encoder = Callable[[Any], bytes]
 Decoder = Callable[[bytes], Any]
@@ -421,20 +422,83 @@ _DECODERS: dict[int, Decoder] = {
 }
 
 
+# --- ranges ---------------------------------------------------------------------------------------
+
+_R_EMPTY, _R_LB_INC, _R_UB_INC, _R_LB_INF, _R_UB_INF = 0x01, 0x02, 0x04, 0x08, 0x10
+
+
+def _range_encoder(element: Encoder) -> Encoder:
+    """range_send: a flags byte, then each finite bound as a length-prefixed element."""
+    def encode(value: Any) -> bytes:
+        if value.empty:
+            return bytes([_R_EMPTY])
+        flags = 0
+        parts = []
+        if value.lower is None:
+            flags |= _R_LB_INF
+        else:
+            flags |= _R_LB_INC if value.lower_inc else 0
+            data = element(value.lower)
+            parts.append(_i32.pack(len(data)) + data)
+        if value.upper is None:
+            flags |= _R_UB_INF
+        else:
+            flags |= _R_UB_INC if value.upper_inc else 0
+            data = element(value.upper)
+            parts.append(_i32.pack(len(data)) + data)
+        return bytes([flags]) + b"".join(parts)
+
+    return encode
+
+
+def _range_decoder(range_oid: int, element: Decoder) -> Decoder:
+    def decode(data: bytes) -> Any:
+        if not data:
+            raise InsufficientData("insufficient data left in message")
+        flags, pos = data[0], 1
+        if flags & _R_EMPTY:
+            return make_range(range_oid, 1, 1, False, False)
+        bounds = []
+        for inf in (_R_LB_INF, _R_UB_INF):
+            if flags & inf:
+                bounds.append(None)
+                continue
+            if len(data) < pos + 4:
+                raise InsufficientData("insufficient data left in message")
+            size = _i32.unpack(data[pos:pos + 4])[0]
+            pos += 4
+            if size < 0 or len(data) < pos + size:
+                raise InsufficientData("insufficient data left in message")
+            bounds.append(element(data[pos:pos + size]))
+            pos += size
+        if pos != len(data):
+            raise BinaryFormatError("incorrect binary data format")
+        return make_range(range_oid, bounds[0], bounds[1], bool(flags & _R_LB_INC), bool(flags & _R_UB_INC))
+
+    return decode
+
+
 def encoder(type_oid: int) -> Encoder | None:
+    if type_oid in RANGE_ELEMENT:
+        element = _ENCODERS.get(RANGE_ELEMENT[type_oid])
+        return _range_encoder(element) if element is not None else None
     found = _ENCODERS.get(type_oid)
     if found is None and type_oid in oids.ARRAY_ELEMENT:
         element_oid = oids.ARRAY_ELEMENT[type_oid]
-        element = _ENCODERS.get(element_oid)
+        element = _ENCODERS.get(element_oid) or (encoder(element_oid) if element_oid in RANGE_ELEMENT else None)
         if element is not None:
             found = _array_encoder(element_oid, element)
     return found
 
 
 def decoder(type_oid: int) -> Decoder | None:
+    if type_oid in RANGE_ELEMENT:
+        element_decoder = _DECODERS.get(RANGE_ELEMENT[type_oid])
+        return _range_decoder(type_oid, element_decoder) if element_decoder is not None else None
     found = _DECODERS.get(type_oid)
     if found is None and type_oid in oids.ARRAY_ELEMENT:
-        element = _DECODERS.get(oids.ARRAY_ELEMENT[type_oid])
+        element_oid = oids.ARRAY_ELEMENT[type_oid]
+        element = _DECODERS.get(element_oid) or (decoder(element_oid) if element_oid in RANGE_ELEMENT else None)
         if element is not None:
             found = _array_decoder(element)
     return found

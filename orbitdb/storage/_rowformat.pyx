@@ -54,6 +54,7 @@ from orbitdb.storage._cbuf cimport Buf, buf_byte, buf_free, buf_init, buf_put, b
 from orbitdb.storage.errors import DataCorrupted, StorageError
 from orbitdb.storage.infinite import Infinite, infinite
 from orbitdb.storage.interval import Interval
+from orbitdb.storage.ranges import Range
 from orbitdb.storage.jsontext import json_text, json_value
 from orbitdb.storage.storedform import decode_format1
 
@@ -87,6 +88,18 @@ cdef enum:
     K_INTERVAL = 12
     K_UUID = 13
     K_JSON = 14
+    K_RANGE_INT = 15  # ranges: a flags byte, then each finite bound as a sized field of its kind
+    K_RANGE_NUMERIC = 16
+    K_RANGE_DATE = 17
+    K_RANGE_TS = 18
+    K_RANGE_TSTZ = 19
+
+cdef enum:
+    R_EMPTY = 0x01  # range flags, as PostgreSQL's range_send writes them
+    R_LB_INC = 0x02
+    R_UB_INC = 0x04
+    R_LB_INF = 0x08
+    R_UB_INF = 0x10
 
 cdef enum:
     EL_NULL = 0  # array elements: NULL, a value, or an array (of a multidimensional array)
@@ -98,7 +111,8 @@ cdef enum:
 _KIND_CODES = {
     "int": K_INT, "float": K_FLOAT, "bool": K_BOOL, "text": K_TEXT, "bytes": K_BYTES, "numeric": K_NUMERIC,
     "date": K_DATE, "ts": K_TS, "tstz": K_TSTZ, "time": K_TIME, "timetz": K_TIMETZ, "interval": K_INTERVAL,
-    "uuid": K_UUID, "json": K_JSON,
+    "uuid": K_UUID, "json": K_JSON, "range:int": K_RANGE_INT, "range:numeric": K_RANGE_NUMERIC,
+    "range:date": K_RANGE_DATE, "range:ts": K_RANGE_TS, "range:tstz": K_RANGE_TSTZ,
 }
 
 cdef int64_t USECS_PER_DAY = 86400000000
@@ -116,6 +130,7 @@ cdef object _JSON_TEXT = json_text
 cdef object _JSON_VALUE = json_value
 cdef object _DECODE_FORMAT1 = decode_format1
 cdef object _INFINITE = Infinite
+cdef object _RANGE = Range
 cdef object _INFINITE_OF = infinite
 
 
@@ -316,7 +331,56 @@ cdef int _put_field(Buf *b, int kind, object v) except -1:
         return _put_bytes_of(b, v)
     if kind == K_JSON:
         return _put_utf8(b, _JSON_TEXT(v))
+    if K_RANGE_INT <= kind <= K_RANGE_TSTZ:
+        return _put_range(b, kind, v)
     raise ValueError(f"storage kind code {kind} has no encoding")
+
+
+cdef int _range_element(int kind) noexcept:
+    if kind == K_RANGE_INT:
+        return K_INT
+    if kind == K_RANGE_NUMERIC:
+        return K_NUMERIC
+    if kind == K_RANGE_DATE:
+        return K_DATE
+    if kind == K_RANGE_TS:
+        return K_TS
+    return K_TSTZ
+
+
+cdef int _put_sized(Buf *b, int kind, object v) except -1:
+    cdef Buf one
+    buf_init(&one)
+    try:
+        _put_field(&one, kind, v)
+        _put_varint(b, <uint64_t>one.len)
+        buf_put(b, one.data, one.len)
+    finally:
+        buf_free(&one)
+    return 0
+
+
+cdef int _put_range(Buf *b, int kind, object v) except -1:
+    cdef int flags = 0
+    cdef int elem = _range_element(kind)
+    if type(v) is not _RANGE:
+        raise TypeError(f"a range column cannot store {type(v).__name__} {v!r}")
+    if v.empty:
+        return buf_byte(b, R_EMPTY)
+    if v.lower is None:
+        flags |= R_LB_INF
+    elif v.lower_inc:
+        flags |= R_LB_INC
+    if v.upper is None:
+        flags |= R_UB_INF
+    elif v.upper_inc:
+        flags |= R_UB_INC
+    buf_byte(b, <unsigned char>flags)
+    if v.lower is not None:
+        _put_sized(b, elem, v.lower)
+    if v.upper is not None:
+        _put_sized(b, elem, v.upper)
+    return 0
 
 
 cdef int _put_array(Buf *b, int kind, object v, int depth) except -1:
@@ -442,7 +506,38 @@ cdef object _get_field(int kind, const char *p, Py_ssize_t n):
         return PyBytes_FromStringAndSize(p, n)
     if kind == K_JSON:
         return _JSON_VALUE(PyUnicode_DecodeUTF8(p, n, "surrogatepass"))
+    if K_RANGE_INT <= kind <= K_RANGE_TSTZ:
+        return _get_range(kind, p, n)
     raise DataCorrupted(f"corrupt row: storage kind code {kind}")
+
+
+cdef object _get_sized(int kind, const char **pp, const char *end):
+    cdef uint64_t size = 0
+    _get_varint(pp, end, &size)
+    if size > <uint64_t>(end - pp[0]):
+        raise DataCorrupted("corrupt row: truncated range bound")
+    value = _get_field(kind, pp[0], <Py_ssize_t>size)
+    pp[0] += size
+    return value
+
+
+cdef object _get_range(int kind, const char *p, Py_ssize_t n):
+    cdef const char *end = p + n
+    cdef unsigned char flags
+    cdef int elem = _range_element(kind)
+    if n < 1:
+        raise _corrupt_width(kind, n)
+    flags = <unsigned char>p[0]
+    p += 1
+    if flags & R_EMPTY:
+        if n != 1:
+            raise _corrupt_width(kind, n)
+        return _RANGE(None, None, False, False, True)
+    lower = None if flags & R_LB_INF else _get_sized(elem, &p, end)
+    upper = None if flags & R_UB_INF else _get_sized(elem, &p, end)
+    if p != end:
+        raise DataCorrupted("corrupt row: a range field has trailing bytes")
+    return _RANGE(lower, upper, (flags & R_LB_INC) != 0, (flags & R_UB_INC) != 0, False)
 
 
 cdef object _get_array(int kind, const char **pp, const char *end, int depth):

@@ -28,6 +28,7 @@ from orbitdb.sql.expr.datetimeops import (
 )
 from orbitdb.sql.expr.jsonops import array_concat, jsonb_arith, jsonb_concat, jsonb_subscript
 from orbitdb.sql.expr.likematch import LikePattern
+from orbitdb.sql.expr.rangeexpr import range_operator
 from orbitdb.sql.types import SqlType
 from orbitdb.sql.types import numeric as N
 from orbitdb.sql.types.casts import EXPLICIT, find_cast
@@ -408,6 +409,10 @@ def compile_arithmetic(c: Compiler, node: exp.Expression) -> E:
 
 def arith(c: Compiler, sym: str, a: E, b: E) -> E:
     ta, tb = a.type, b.type
+    if T.is_range(ta) or T.is_range(tb):
+        ranged = range_operator(c, sym, a, b)
+        if ranged is not None:
+            return ranged
     if ta.oid == T.UNKNOWN.oid and tb.oid == T.UNKNOWN.oid:
         raise SqlError("42725", f"operator is not unique: unknown {sym} unknown",
                        hint="Could not choose a best candidate operator. You might need to add explicit type casts.")

@@ -99,12 +99,22 @@ REGPROCEDURE = _t("regprocedure", 2202, 4, "N", "int", 2207, "regprocedure")
 CSTRING = _t("cstring", 2275, -2, "P", "text", 1263, "cstring")
 INET = _t("inet", 869, -1, "I", "text", 1041, "inet")
 MONEY = _t("money", 790, 8, "N", "numeric", 791, "money")
+INT4RANGE = _t("int4range", 3904, -1, "R", "range:int", 3905, "int4range")
+NUMRANGE = _t("numrange", 3906, -1, "R", "range:numeric", 3907, "numrange")
+TSRANGE = _t("tsrange", 3908, -1, "R", "range:ts", 3909, "tsrange")
+TSTZRANGE = _t("tstzrange", 3910, -1, "R", "range:tstz", 3911, "tstzrange")
+DATERANGE = _t("daterange", 3912, -1, "R", "range:date", 3913, "daterange")
+INT8RANGE = _t("int8range", 3926, -1, "R", "range:int", 3927, "int8range")
+RANGE_TYPES = (INT4RANGE, NUMRANGE, TSRANGE, TSTZRANGE, DATERANGE, INT8RANGE)
+# the multirange types of PostgreSQL 14+, which orbitdb refuses by name (0A000)
+MULTIRANGE_NAMES = frozenset(("int4multirange", "int8multirange", "nummultirange", "datemultirange",
+                              "tsmultirange", "tstzmultirange", "anymultirange"))
 
 BASE_TYPES = [
     BOOL, BYTEA, CHAR, NAME, INT8, INT2, INT4, REGPROC, TEXT, OID, JSON, FLOAT4, FLOAT8, UNKNOWN, BPCHAR,
     VARCHAR, DATE, TIME, TIMESTAMP, TIMESTAMPTZ, INTERVAL, TIMETZ, NUMERIC, REGCLASS, REGTYPE, UUID, JSONB,
     VOID, RECORD, XID, INT2VECTOR, OIDVECTOR, ACLITEM, PG_NODE_TREE, TID, REGNAMESPACE, REGROLE, REGPROCEDURE,
-    CSTRING, INET, MONEY,
+    CSTRING, INET, MONEY, *RANGE_TYPES,
 ]
 BY_OID: dict[int, SqlType] = {t.oid: t for t in BASE_TYPES}
 _ARRAYS: dict[int, SqlType] = {}
@@ -129,6 +139,16 @@ for _b in BASE_TYPES:
     if _b.array_oid:
         BY_OID[_b.array_oid] = array_of(_b)
 
+RANGE_ELEMENT: dict[int, SqlType] = {
+    INT4RANGE.oid: INT4, INT8RANGE.oid: INT8, NUMRANGE.oid: NUMERIC, DATERANGE.oid: DATE, TSRANGE.oid: TIMESTAMP,
+    TSTZRANGE.oid: TIMESTAMPTZ,
+}
+
+
+def is_range(t: SqlType) -> bool:
+    return t.oid in RANGE_ELEMENT
+
+
 NUMERIC_RANK = {INT2.oid: 1, INT4.oid: 2, INT8.oid: 3, NUMERIC.oid: 4, FLOAT4.oid: 5, FLOAT8.oid: 6}
 INTEGER_TYPES = (INT2.oid, INT4.oid, INT8.oid)
 STRING_OIDS = (TEXT.oid, VARCHAR.oid, BPCHAR.oid, NAME.oid, UNKNOWN.oid, CHAR.oid)
@@ -151,6 +171,8 @@ _BY_NAME: dict[str, SqlType] = {
     "regproc": REGPROC, "regnamespace": REGNAMESPACE, "regrole": REGROLE, "regprocedure": REGPROCEDURE,
     "xid": XID, "cstring": CSTRING, "anyelement": ANY, "aclitem": ACLITEM, "pg_node_tree": PG_NODE_TREE,
     "int2vector": INT2VECTOR, "oidvector": OIDVECTOR, "tid": TID, "inet": INET, "money": MONEY,
+    "int4range": INT4RANGE, "int8range": INT8RANGE, "numrange": NUMRANGE, "daterange": DATERANGE,
+    "tsrange": TSRANGE, "tstzrange": TSTZRANGE,
 }
 
 _DTYPE: dict[str, SqlType] = {
@@ -162,7 +184,8 @@ _DTYPE: dict[str, SqlType] = {
     "NAME": NAME, "OID": OID, "REGCLASS": REGCLASS, "REGTYPE": REGTYPE, "SERIAL": INT4, "BIGSERIAL": INT8,
     "SMALLSERIAL": INT2, "USERDEFINED": TEXT, "DATETIME": TIMESTAMP, "MONEY": MONEY, "INET": INET,
     "REGPROC": REGPROC, "REGNAMESPACE": REGNAMESPACE, "REGROLE": REGROLE, "REGPROCEDURE": REGPROCEDURE,
-    "XID": XID, "CSTRING": CSTRING,
+    "XID": XID, "CSTRING": CSTRING, "INT4RANGE": INT4RANGE, "INT8RANGE": INT8RANGE, "NUMRANGE": NUMRANGE,
+    "DATERANGE": DATERANGE, "TSRANGE": TSRANGE, "TSTZRANGE": TSTZRANGE,
 }
 SERIAL_DTYPES = {"SERIAL": "integer", "BIGSERIAL": "bigint", "SMALLSERIAL": "smallint"}
 
@@ -224,9 +247,13 @@ def from_datatype(dt: exp.DataType) -> SqlType:
             name = str(kind or "").lower().strip('"')
         t = _BY_NAME.get(name)
         if t is None:
+            if name in MULTIRANGE_NAMES:
+                raise SqlError("0A000", f"multirange type {name} is not supported by orbitdb")
             raise SqlError("42704", f'type "{name}" does not exist')
         return t
     base = _DTYPE.get(key)
+    if base is None and key.lower() in MULTIRANGE_NAMES:
+        raise SqlError("0A000", f"multirange type {key.lower()} is not supported by orbitdb")
     if base is None:
         raise SqlError("42704", f'type "{dt.sql(dialect="postgres").lower()}" does not exist')
     if base is FLOAT4 and dt.expressions:

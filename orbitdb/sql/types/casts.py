@@ -206,13 +206,13 @@ def _text_out(oid: int, session: Any) -> Fn:
         return lambda v: reg_to_text(v, oid, session)
     if oid == T.BOOL.oid:
         return lambda v: "true" if v else "false"
-    if oid in (T.TIMESTAMPTZ.oid, T.TIMETZ.oid):
+    if oid in (T.TIMESTAMPTZ.oid, T.TIMETZ.oid, T.TSTZRANGE.oid):
         return lambda v: to_text(v, oid, session_timezone(session))
     return lambda v: to_text(v, oid)
 
 
 def _text_in(oid: int, session: Any) -> Fn:
-    if oid in (T.TIMESTAMPTZ.oid, T.TIMETZ.oid):
+    if oid in (T.TIMESTAMPTZ.oid, T.TIMETZ.oid, T.TSTZRANGE.oid):
         return lambda v: from_text(v, oid, session_timezone(session))
     if oid in _OIDISH and oid != T.OID.oid:
         return lambda v: text_to_reg(v, oid, session)

@@ -45,6 +45,7 @@ from orbitdb.sql.types.pgtext.numbers import (
     parse_numeric,
     parse_oid,
 )
+from orbitdb.sql.types.pgtext.ranges import RANGE_ELEMENT, format_range, parse_range
 from orbitdb.sql.types.pgtext.strings import format_bytea, format_uuid, parse_bytea, parse_char, parse_uuid
 from orbitdb.sql.types.pgtext.styles import (
     OutputStyle,
@@ -107,6 +108,9 @@ def parse_text(text: str, type_oid: int, tz: str | tzinfo | None = None) -> Any:
     element = oids.ARRAY_ELEMENT.get(type_oid)
     if element is not None:
         return parse_array(text, lambda item: parse_text(item, element, tz))
+    bound = RANGE_ELEMENT.get(type_oid)
+    if bound is not None:
+        return parse_range(text, type_oid, lambda item: parse_text(item, bound, tz))
     return text
 
 
@@ -151,6 +155,10 @@ def format_text(
         return format_uuid(value)
     if type_oid in (oids.JSON, oids.JSONB):
         return format_json(value, jsonb=type_oid == oids.JSONB)
+    bound = RANGE_ELEMENT.get(type_oid)
+    if bound is not None:
+        return format_range(
+            value, lambda item: format_text(item, bound, tz, extra_float_digits=extra_float_digits, style=style))
     if type_oid in (22, 30) and isinstance(value, (list, tuple)):  # int2vector, oidvector: "1 2 3"
         return " ".join(str(int(x)) for x in value)
     element = oids.ARRAY_ELEMENT.get(type_oid)

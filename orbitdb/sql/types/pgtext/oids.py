@@ -52,6 +52,12 @@ ARRAY_ELEMENT: dict[int, int] = {
     1231: NUMERIC,
     2951: UUID,
     3807: JSONB,
+    3905: 3904,  # arrays of the range types
+    3907: 3906,
+    3909: 3908,
+    3911: 3910,
+    3913: 3912,
+    3927: 3926,
 }
 ARRAY_OF: dict[int, int] = {elem: arr for arr, elem in ARRAY_ELEMENT.items()}
 
@@ -81,6 +87,12 @@ TYPE_NAMES: dict[int, str] = {
     NUMERIC: "numeric",
     UUID: "uuid",
     JSONB: "jsonb",
+    3904: "int4range",
+    3906: "numrange",
+    3908: "tsrange",
+    3910: "tstzrange",
+    3912: "daterange",
+    3926: "int8range",
 }
 
 
