@@ -22,6 +22,7 @@ from orbitdb.sql.types.limits import check_dimensions
 from orbitdb.sql.types.pgtext import Interval, oids
 from orbitdb.sql.types.pgtext.datetimes import Infinite, infinite
 from orbitdb.sql.types.pgtext.jsons import format_json, parse_json
+from orbitdb.sql.types.pgtext.money import cents, from_cents
 from orbitdb.sql.types.pgtext.ranges import RANGE_ELEMENT, make_range
 
 Encoder = Callable[[Any], bytes]
@@ -392,6 +393,7 @@ _ENCODERS: dict[int, Encoder] = {
     oids.JSON: _enc_json,
     oids.JSONB: _enc_jsonb,
     2278: lambda v: b"",  # void_send: no bytes
+    oids.MONEY: lambda v: _i64.pack(cents(v)),  # cash_send: the count of cents
 }
 
 _DECODERS: dict[int, Decoder] = {
@@ -419,6 +421,7 @@ _DECODERS: dict[int, Decoder] = {
     oids.INTERVAL: _dec_interval,
     oids.JSON: _dec_json,
     oids.JSONB: _dec_jsonb,
+    oids.MONEY: lambda d: from_cents(_unpack(_i64, d)),
 }
 
 

@@ -28,6 +28,7 @@ from orbitdb.sql.expr.datetimeops import (
 )
 from orbitdb.sql.expr.jsonops import array_concat, jsonb_arith, jsonb_concat, jsonb_subscript
 from orbitdb.sql.expr.likematch import LikePattern
+from orbitdb.sql.expr.moneyops import money_op
 from orbitdb.sql.expr.rangeexpr import range_operator
 from orbitdb.sql.types import SqlType
 from orbitdb.sql.types import numeric as N
@@ -422,6 +423,11 @@ def arith(c: Compiler, sym: str, a: E, b: E) -> E:
     elif tb.oid == T.UNKNOWN.oid:
         b = coerce(b, _unknown_partner(ta, sym, right=True))
         tb = b.type
+    if T.MONEY.oid in (ta.oid, tb.oid):
+        mf, ma, mb, mr = money_op(sym, ta, tb)
+        if mf is None:
+            raise type_error_operator(sym, ta, tb)
+        return E(strict2(mf, coerce(a, ma).fn, coerce(b, mb).fn), mr)
     if T.is_numeric(ta) and T.is_numeric(tb):
         if sym == "^" and ta.oid != T.NUMERIC.oid and tb.oid != T.NUMERIC.oid:
             from orbitdb.sql.functions.math import float_power

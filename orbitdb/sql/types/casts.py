@@ -7,7 +7,7 @@ import datetime
 import json
 import math
 from collections.abc import Callable
-from decimal import Decimal
+from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
 from orbitdb.sql import types as T
@@ -16,6 +16,7 @@ from orbitdb.sql.statement_scope import running_session, running_timezone
 from orbitdb.sql.types import SqlType
 from orbitdb.sql.types.jsonb import normalize_jsonb
 from orbitdb.sql.types.numeric import CHECK_INT2, CHECK_INT4, CHECK_INT8, numeric_typmod
+from orbitdb.sql.types.pgtext.money import from_cents
 from orbitdb.sql.types.pgtext.numbers import format_numeric
 from orbitdb.sql.types.pgtext.zones import local_to_utc
 from orbitdb.sql.types.regtypes import text_to_reg
@@ -81,6 +82,13 @@ def _float_to_numeric(digits: int) -> Fn:
         return Decimal(format(v, f".{digits}g"))
 
     return conv
+
+
+def _to_money(v: Any) -> Decimal:
+    """numeric_cash / int8_cash: the amount rounded to cents (halves away from zero)."""
+    if isinstance(v, Decimal) and not v.is_finite():
+        raise SqlError("22003", "money out of range")
+    return from_cents(int(Decimal(v).scaleb(2).to_integral_value(ROUND_HALF_UP)))
 
 
 def _bool_to_int(v: bool) -> int:
@@ -292,6 +300,11 @@ def _base_cast(src: SqlType, dst: SqlType, ctx: int, session: Any) -> Fn | None:
         return (lambda v: v != 0) if ctx == EXPLICIT and s == T.INT4.oid else None
     if s == T.BOOL.oid and d in _INTS:
         return _bool_to_int if ctx == EXPLICIT and d == T.INT4.oid else None
+    # money: numeric and integers in and numeric out, in assignments and explicitly
+    if d == T.MONEY.oid and (s in _INTS or s == T.NUMERIC.oid):
+        return _to_money if ctx >= ASSIGNMENT else None
+    if s == T.MONEY.oid and d == T.NUMERIC.oid:
+        return (lambda v: v) if ctx >= ASSIGNMENT else None
     # strings
     if s in _TEXTS and d in _TEXTS:
         if s == T.BPCHAR.oid:

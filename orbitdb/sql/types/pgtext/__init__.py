@@ -34,6 +34,7 @@ from orbitdb.sql.types.pgtext.datetimes import (
 )
 from orbitdb.sql.types.pgtext.intervals import Interval, format_interval, parse_interval
 from orbitdb.sql.types.pgtext.jsons import format_json, parse_json
+from orbitdb.sql.types.pgtext.money import format_money, parse_money
 from orbitdb.sql.types.pgtext.numbers import (
     format_bool,
     format_float4,
@@ -96,6 +97,7 @@ _PARSERS: dict[int, Callable[[str, Any], Any]] = {
     oids.INTERVAL: lambda t, tz: parse_interval(t),
     oids.JSON: lambda t, tz: parse_json(t),
     oids.JSONB: lambda t, tz: parse_json(t, jsonb=True),
+    oids.MONEY: lambda t, tz: parse_money(t),
 }
 
 
@@ -139,6 +141,8 @@ def format_text(
         return format_float4(float(value), extra_float_digits)
     if type_oid == oids.NUMERIC:
         return format_numeric(value)
+    if type_oid == oids.MONEY:
+        return format_money(value)
     if type_oid == oids.TIMESTAMPTZ:
         return format_timestamptz(value, tz) if style is None else styled_timestamptz(value, style)
     if type_oid == oids.TIMESTAMP:

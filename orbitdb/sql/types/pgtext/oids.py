@@ -26,6 +26,7 @@ TIMETZ = 1266
 NUMERIC = 1700
 UUID = 2950
 JSONB = 3802
+MONEY = 790
 
 # array type OID -> element type OID (pg_type.typelem of the array types)
 ARRAY_ELEMENT: dict[int, int] = {
@@ -58,6 +59,7 @@ ARRAY_ELEMENT: dict[int, int] = {
     3911: 3910,
     3913: 3912,
     3927: 3926,
+    791: MONEY,
 }
 ARRAY_OF: dict[int, int] = {elem: arr for arr, elem in ARRAY_ELEMENT.items()}
 
@@ -93,6 +95,7 @@ TYPE_NAMES: dict[int, str] = {
     3910: "tstzrange",
     3912: "daterange",
     3926: "int8range",
+    MONEY: "money",
 }
 
 

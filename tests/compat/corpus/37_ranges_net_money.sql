@@ -1,0 +1,79 @@
+-- Built-in data types: range types, 'infinity' dates and timestamps, money, inet/cidr, macaddr,
+-- void. Values are compared as text (drivers map ranges and network types to their own classes).
+
+-- range input and output: canonical discrete ranges, empty, infinite bounds
+SELECT '[1,5)'::int4range::text, '(1,5]'::int4range::text, '[1,5]'::int4range::text, '(1,2)'::int4range::text;
+SELECT 'empty'::int4range::text, '(,5]'::int8range::text, '[,]'::int4range::text, '[1.5,2.5]'::numrange::text;
+SELECT '[2024-01-01,2024-01-31]'::daterange::text, '["2024-01-01 10:00","2024-01-01 12:00")'::tsrange::text;
+SELECT '[2024-01-01 10:00+02,)'::tstzrange::text, '(,)'::numrange::text;
+SELECT '[5,1)'::int4range; -- error 22000
+SELECT '[1,5'::int4range; -- error 22P02
+SELECT '1,5)'::int4range; -- error 22P02
+SELECT '[1,5,6)'::int4range; -- error 22P02
+SELECT '[a,5)'::int4range; -- error 22P02
+
+-- constructors
+SELECT int4range(1, 5)::text, int4range(1, 5, '[]')::text, int4range(1, 5, '()')::text, int4range(NULL, 5)::text;
+SELECT int8range(10, NULL, '(]')::text, numrange(1.25, 2)::text, daterange('2024-01-01', '2024-02-01', '[]')::text;
+SELECT tsrange('2024-01-01 10:00', '2024-01-01 11:00')::text, int4range(3, 3)::text, int4range(3, 3, '[]')::text;
+SELECT int4range(1, 5, 'x'); -- error 42601
+SELECT int4range(5, 1); -- error 22000
+SELECT int4range(2147483647, NULL, '(]'); -- error 22003
+
+-- functions
+SELECT lower(int4range(1, 5)), upper(int4range(1, 5, '[]')), lower('(,5)'::int4range), upper('empty'::int4range);
+SELECT isempty('empty'::int4range), isempty(int4range(1, 2)), lower_inc('[1,2)'::int4range), upper_inc('[1,2]'::numrange);
+SELECT lower_inf('(,2)'::int4range), upper_inf('[1,)'::int4range), lower_inf('empty'::int4range);
+SELECT range_merge(int4range(1, 2), int4range(5, 6))::text, range_merge('empty'::int4range, int4range(1, 2))::text;
+
+-- operators
+SELECT int4range(1, 5) @> 3, int4range(1, 5) @> 5, 3 <@ int4range(1, 5), int4range(1, 5) @> int4range(2, 3);
+SELECT int4range(2, 3) <@ int4range(1, 5), numrange(1.5, 2.5) @> 2.0, int4range(1, 5) @> 'empty'::int4range;
+SELECT int4range(1, 5) && int4range(4, 6), int4range(1, 5) && int4range(5, 6), int4range(1, 5) << int4range(5, 6);
+SELECT int4range(1, 5) >> int4range(5, 6), int4range(7, 9) >> int4range(1, 5), int4range(1, 5) &< int4range(4, 6);
+SELECT int4range(1, 5) &> int4range(0, 6), int4range(1, 5) -|- int4range(5, 6), numrange(1, 2) -|- numrange(2, 3, '(]');
+SELECT numrange(1, 2, '[]') -|- numrange(2, 3, '[]'), 'empty'::int4range -|- int4range(1, 2);
+SELECT (int4range(1, 5) + int4range(5, 8))::text, (int4range(1, 5) * int4range(3, 9))::text;
+SELECT (int4range(1, 5) - int4range(3, 9))::text, (int4range(1, 9) - int4range(0, 3))::text, (int4range(1, 5) * int4range(7, 9))::text;
+SELECT int4range(1, 5) + int4range(7, 9); -- error 22000
+SELECT int4range(1, 9) - int4range(3, 4); -- error 22000
+SELECT int4range(1, 5) = int4range(1, 4, '[]'), int4range(1, 5) < int4range(2, 3), 'empty'::int4range < int4range(1, 2);
+SELECT int4range(NULL, 3) < int4range(1, 3), int4range(1, 3) < int4range(1, 4), int4range(1, 5) <> int4range(1, 5);
+SELECT int4range(1, 5) @> 3::bigint; -- error 42883
+SELECT 'x'::int4multirange; -- error 22P02
+
+-- range columns, order, containment queries
+CREATE TABLE bookings (id int PRIMARY KEY, room text, during tsrange, nights daterange);
+INSERT INTO bookings VALUES (1, 'a', '[2024-01-01 14:00, 2024-01-03 10:00)', '[2024-01-01,2024-01-03)'), (2, 'a', '[2024-01-05 14:00, 2024-01-06 10:00)', '[2024-01-05,2024-01-06)'), (3, 'b', 'empty', 'empty'), (4, 'b', '[2024-01-02 00:00,)', '[2024-01-02,)');
+SELECT id, during::text AS t FROM bookings ORDER BY during;
+SELECT id FROM bookings WHERE during @> '2024-01-02 12:00'::timestamp ORDER BY id;
+SELECT id FROM bookings WHERE nights && daterange('2024-01-04', '2024-01-10') ORDER BY id;
+SELECT id, upper(nights) - lower(nights) AS n FROM bookings WHERE NOT isempty(nights) AND NOT upper_inf(nights) ORDER BY id;
+SELECT room, count(*) FROM bookings GROUP BY room ORDER BY room;
+SELECT DISTINCT nights::text FROM bookings WHERE isempty(nights);
+SELECT pg_typeof(during)::text, pg_typeof(int4range(1, 2))::text, format_type('int8range'::regtype, NULL) FROM bookings LIMIT 1;
+CREATE TABLE spans (r int4range PRIMARY KEY);
+INSERT INTO spans VALUES ('[1,5)'), ('[1,3)'), ('empty'), ('(,2)'), ('[0,)');
+SELECT r::text AS t FROM spans ORDER BY r;
+SELECT r::text AS t FROM spans WHERE r > '[1,3)' ORDER BY r DESC;
+INSERT INTO spans VALUES ('[1,4]'); -- error 23505
+
+-- 'infinity' dates and timestamps
+SELECT 'infinity'::date::text, '-infinity'::date::text, 'Infinity'::timestamp::text, ' -infinity '::timestamptz::text;
+SELECT '+infinity'::date; -- error 22007
+SELECT 'infinity'::date > '9999-12-31'::date, '-infinity'::timestamp < '0001-01-01 00:00'::timestamp, 'infinity'::date = 'infinity'::date;
+SELECT isfinite('infinity'::date), isfinite('-infinity'::timestamp), isfinite('infinity'::timestamptz), isfinite('2024-01-01'::date);
+SELECT ('infinity'::timestamp + interval '1 day')::text, ('-infinity'::date + 7)::text, ('infinity'::date + interval '1 month')::text;
+SELECT ('-infinity'::timestamptz - interval '1 hour')::text, date_trunc('day', 'infinity'::timestamp)::text;
+SELECT 'infinity'::date - '2024-01-01'::date; -- error 22008
+SELECT 'infinity'::timestamp - '2024-01-01'::timestamp; -- error 22008
+SELECT 'infinity'::date::timestamp::text, '-infinity'::timestamp::timestamptz::text, 'infinity'::timestamptz::date::text, 'infinity'::timestamp::time;
+SELECT extract(year FROM 'infinity'::timestamp), extract(epoch FROM '-infinity'::timestamptz), extract(month FROM 'infinity'::date);
+SELECT date_part('year', '-infinity'::date), date_part('hour', 'infinity'::timestamp), to_char('infinity'::timestamp, 'YYYY');
+SELECT extract(hour FROM 'infinity'::date); -- error 0A000
+CREATE TABLE validity (id int PRIMARY KEY, valid_from date, valid_to timestamptz);
+INSERT INTO validity VALUES (1, '-infinity', 'infinity'), (2, '2024-01-01', '2024-06-01 00:00+00'), (3, 'infinity', '-infinity');
+SELECT id, valid_from::text AS f, valid_to::text AS t FROM validity ORDER BY valid_from;
+SELECT id FROM validity WHERE valid_to > now() ORDER BY id;
+SELECT min(valid_from)::text, max(valid_to)::text FROM validity;
+SELECT daterange('-infinity', 'infinity', '[]')::text, daterange(NULL, 'infinity')::text;
