@@ -3,6 +3,7 @@ factor rounds half to even, an integer divisor truncates), money / money as floa
 
 from __future__ import annotations
 
+import math
 from collections.abc import Callable
 from decimal import Decimal
 from typing import Any
@@ -16,14 +17,21 @@ def _div_zero() -> SqlError:
     return SqlError("22012", "division by zero")
 
 
+def _rint(x: float) -> Decimal:
+    # rint() rounds halves to even, as Python's round does; an infinite or NaN amount has no cents
+    if math.isinf(x) or math.isnan(x):
+        raise SqlError("22003", "money out of range")
+    return from_cents(round(x))
+
+
 def _times_float(m: Decimal, f: float) -> Decimal:
-    return from_cents(int(round(cents(m) * float(f))))
+    return _rint(cents(m) * float(f))
 
 
 def _by_float(m: Decimal, f: float) -> Decimal:
     if float(f) == 0.0:
         raise _div_zero()
-    return from_cents(int(round(cents(m) / float(f))))
+    return _rint(cents(m) / float(f))
 
 
 def _by_int(m: Decimal, i: int) -> Decimal:
