@@ -23,6 +23,7 @@ from orbitdb.sql.types.pgtext import Interval, oids
 from orbitdb.sql.types.pgtext.datetimes import Infinite, infinite
 from orbitdb.sql.types.pgtext.jsons import format_json, parse_json
 from orbitdb.sql.types.pgtext.money import cents, from_cents
+from orbitdb.sql.types.pgtext.network import MacAddress, NetAddress, as_net
 from orbitdb.sql.types.pgtext.ranges import RANGE_ELEMENT, make_range
 
 Encoder = Callable[[Any], bytes]
@@ -394,6 +395,10 @@ _ENCODERS: dict[int, Encoder] = {
     oids.JSONB: _enc_jsonb,
     2278: lambda v: b"",  # void_send: no bytes
     oids.MONEY: lambda v: _i64.pack(cents(v)),  # cash_send: the count of cents
+    oids.INET: lambda v: _enc_net(v, False),
+    oids.CIDR: lambda v: _enc_net(v, True),
+    oids.MACADDR: lambda v: v.raw,
+    oids.MACADDR8: lambda v: v.raw,
 }
 
 _DECODERS: dict[int, Decoder] = {
@@ -422,7 +427,46 @@ _DECODERS: dict[int, Decoder] = {
     oids.JSON: _dec_json,
     oids.JSONB: _dec_jsonb,
     oids.MONEY: lambda d: from_cents(_unpack(_i64, d)),
+    oids.INET: lambda d: _dec_net(d, False),
+    oids.CIDR: lambda d: _dec_net(d, True),
+    oids.MACADDR: lambda d: _dec_mac(d, 6),
+    oids.MACADDR8: lambda d: _dec_mac(d, 8),
 }
+
+
+# --- network types --------------------------------------------------------------------------------
+
+_PGSQL_AF_INET, _PGSQL_AF_INET6 = 2, 3
+
+
+def _enc_net(value: Any, cidr: bool) -> bytes:
+    """inet_send: family, mask length, is-cidr flag, address length, the address."""
+    v = as_net(value, cidr)
+    raw = v.packed()
+    return bytes([_PGSQL_AF_INET if v.family == 4 else _PGSQL_AF_INET6, v.bits, int(cidr), len(raw)]) + raw
+
+
+def _dec_net(data: bytes, cidr: bool) -> NetAddress:
+    if len(data) < 4:
+        raise InsufficientData("insufficient data left in message")
+    family, bits, _flag, size = data[0], data[1], data[2], data[3]
+    if family not in (_PGSQL_AF_INET, _PGSQL_AF_INET6):
+        raise BinaryFormatError(f"invalid address family in external \"{'cidr' if cidr else 'inet'}\" value")
+    width = 4 if family == _PGSQL_AF_INET else 16
+    if bits > width * 8:
+        raise BinaryFormatError(f"invalid bits in external \"{'cidr' if cidr else 'inet'}\" value")
+    if size != width:
+        raise BinaryFormatError(f"invalid length in external \"{'cidr' if cidr else 'inet'}\" value")
+    _need(data, 4 + width)
+    v = NetAddress(4 if width == 4 else 6, int.from_bytes(data[4:], "big"), bits)
+    if cidr and v.addr & ~v.mask() & ((1 << (width * 8)) - 1):
+        raise BinaryFormatError("invalid external \"cidr\" value")
+    return v
+
+
+def _dec_mac(data: bytes, size: int) -> MacAddress:
+    _need(data, size)
+    return MacAddress(data)
 
 
 # --- ranges ---------------------------------------------------------------------------------------

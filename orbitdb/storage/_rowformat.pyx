@@ -54,6 +54,7 @@ from orbitdb.storage._cbuf cimport Buf, buf_byte, buf_free, buf_init, buf_put, b
 from orbitdb.storage.errors import DataCorrupted, StorageError
 from orbitdb.storage.infinite import Infinite, infinite
 from orbitdb.storage.interval import Interval
+from orbitdb.storage.netaddr import MacAddress, NetAddress
 from orbitdb.storage.ranges import Range
 from orbitdb.storage.jsontext import json_text, json_value
 from orbitdb.storage.storedform import decode_format1
@@ -93,6 +94,8 @@ cdef enum:
     K_RANGE_DATE = 17
     K_RANGE_TS = 18
     K_RANGE_TSTZ = 19
+    K_INET = 20  # inet and cidr: u8 family (4 or 6), u8 mask length, the address (4 or 16 bytes)
+    K_MAC = 21  # macaddr and macaddr8: their 6 or 8 bytes
 
 cdef enum:
     R_EMPTY = 0x01  # range flags, as PostgreSQL's range_send writes them
@@ -112,7 +115,8 @@ _KIND_CODES = {
     "int": K_INT, "float": K_FLOAT, "bool": K_BOOL, "text": K_TEXT, "bytes": K_BYTES, "numeric": K_NUMERIC,
     "date": K_DATE, "ts": K_TS, "tstz": K_TSTZ, "time": K_TIME, "timetz": K_TIMETZ, "interval": K_INTERVAL,
     "uuid": K_UUID, "json": K_JSON, "range:int": K_RANGE_INT, "range:numeric": K_RANGE_NUMERIC,
-    "range:date": K_RANGE_DATE, "range:ts": K_RANGE_TS, "range:tstz": K_RANGE_TSTZ,
+    "range:date": K_RANGE_DATE, "range:ts": K_RANGE_TS, "range:tstz": K_RANGE_TSTZ, "inet": K_INET,
+    "macaddr": K_MAC,
 }
 
 cdef int64_t USECS_PER_DAY = 86400000000
@@ -131,6 +135,8 @@ cdef object _JSON_VALUE = json_value
 cdef object _DECODE_FORMAT1 = decode_format1
 cdef object _INFINITE = Infinite
 cdef object _RANGE = Range
+cdef object _NETADDRESS = NetAddress
+cdef object _MACADDRESS = MacAddress
 cdef object _INFINITE_OF = infinite
 
 
@@ -333,6 +339,18 @@ cdef int _put_field(Buf *b, int kind, object v) except -1:
         return _put_utf8(b, _JSON_TEXT(v))
     if K_RANGE_INT <= kind <= K_RANGE_TSTZ:
         return _put_range(b, kind, v)
+    if kind == K_INET:
+        if type(v) is not _NETADDRESS:
+            raise TypeError(f"an inet column cannot store {type(v).__name__} {v!r}")
+        buf_byte(b, <unsigned char>v.family)
+        buf_byte(b, <unsigned char>v.bits)
+        raw = v.packed()
+        return buf_put(b, PyBytes_AS_STRING(raw), PyBytes_GET_SIZE(raw))
+    if kind == K_MAC:
+        if type(v) is not _MACADDRESS:
+            raise TypeError(f"a macaddr column cannot store {type(v).__name__} {v!r}")
+        raw = v.raw
+        return buf_put(b, PyBytes_AS_STRING(raw), PyBytes_GET_SIZE(raw))
     raise ValueError(f"storage kind code {kind} has no encoding")
 
 
@@ -508,6 +526,15 @@ cdef object _get_field(int kind, const char *p, Py_ssize_t n):
         return _JSON_VALUE(PyUnicode_DecodeUTF8(p, n, "surrogatepass"))
     if K_RANGE_INT <= kind <= K_RANGE_TSTZ:
         return _get_range(kind, p, n)
+    if kind == K_INET:
+        if not ((n == 6 and p[0] == 4) or (n == 18 and p[0] == 6)) or <unsigned char>p[1] > (n - 2) * 8:
+            raise _corrupt_width(kind, n)
+        return _NETADDRESS(<int>p[0], int.from_bytes(PyBytes_FromStringAndSize(p + 2, n - 2), "big"),
+                           <int>(<unsigned char>p[1]))
+    if kind == K_MAC:
+        if n != 6 and n != 8:
+            raise _corrupt_width(kind, n)
+        return _MACADDRESS(PyBytes_FromStringAndSize(p, n))
     raise DataCorrupted(f"corrupt row: storage kind code {kind}")
 
 

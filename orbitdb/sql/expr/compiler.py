@@ -445,6 +445,14 @@ class Compiler:
             "&>": lambda: exp.ExtendsRight(this=left, expression=right),
             "-|-": lambda: exp.Adjacent(this=left, expression=right),
         }
+        if op in ("<<=", ">>="):  # inet's subnet operators, which have no sqlglot node
+            from orbitdb.sql.expr.netexpr import net_operator
+
+            a, b = self.compile(left), self.compile(right)
+            found = net_operator(self, op, a, b)
+            if found is None:
+                raise type_error_operator(op, a.type, b.type)
+            return found
         build = builders.get(op)
         if build is None:
             raise SqlError("42883", f"operator does not exist: {op}")

@@ -20,6 +20,7 @@ from sqlglot import exp
 from orbitdb.sql import types as T
 from orbitdb.sql.errors import SqlError
 from orbitdb.sql.expr.core import E, coerce, const, type_error_operator
+from orbitdb.sql.expr.netexpr import net_operator
 from orbitdb.sql.expr.rangeexpr import range_operator
 from orbitdb.sql.statement_scope import running_timezone
 from orbitdb.sql.types import SqlType
@@ -406,6 +407,8 @@ def _compile_containment(c: Compiler, node: exp.Expression) -> E:
     op = {exp.JSONBContains: "@>", exp.ArrayContainsAll: "@>", exp.ArrayContainedBy: "<@",
           exp.ArrayOverlaps: "&&"}[type(node)]
     ranged = range_operator(c, op, a, b)
+    if ranged is None and op == "&&":
+        ranged = net_operator(c, op, a, b)
     if ranged is not None:
         return ranged
     if a.type.oid == T.UNKNOWN.oid and b.type.oid == T.UNKNOWN.oid:

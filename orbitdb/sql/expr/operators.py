@@ -29,6 +29,7 @@ from orbitdb.sql.expr.datetimeops import (
 from orbitdb.sql.expr.jsonops import array_concat, jsonb_arith, jsonb_concat, jsonb_subscript
 from orbitdb.sql.expr.likematch import LikePattern
 from orbitdb.sql.expr.moneyops import money_op
+from orbitdb.sql.expr.netexpr import is_net, net_not, net_operator
 from orbitdb.sql.expr.rangeexpr import range_operator
 from orbitdb.sql.types import SqlType
 from orbitdb.sql.types import numeric as N
@@ -414,6 +415,10 @@ def arith(c: Compiler, sym: str, a: E, b: E) -> E:
         ranged = range_operator(c, sym, a, b)
         if ranged is not None:
             return ranged
+    if is_net(ta) or is_net(tb):
+        found = net_operator(c, sym, a, b)
+        if found is not None:
+            return found
     if ta.oid == T.UNKNOWN.oid and tb.oid == T.UNKNOWN.oid:
         raise SqlError("42725", f"operator is not unique: unknown {sym} unknown",
                        hint="Could not choose a best candidate operator. You might need to add explicit type casts.")
@@ -537,6 +542,9 @@ def _date_add(d: datetime.date, n: int) -> datetime.date:
 def compile_negate(c: Compiler, node: exp.Expression) -> E:
     a = c.compile(node.this)
     if isinstance(node, exp.BitwiseNot):
+        negated = net_not(a)
+        if negated is not None:
+            return negated
         if a.type.oid not in T.INTEGER_TYPES:
             raise type_error_operator("~", a.type, None)
         return E(strict1(operator.invert, a.fn), a.type)

@@ -97,7 +97,10 @@ REGNAMESPACE = _t("regnamespace", 4089, 4, "N", "int", 4090, "regnamespace")
 REGROLE = _t("regrole", 4096, 4, "N", "int", 4097, "regrole")
 REGPROCEDURE = _t("regprocedure", 2202, 4, "N", "int", 2207, "regprocedure")
 CSTRING = _t("cstring", 2275, -2, "P", "text", 1263, "cstring")
-INET = _t("inet", 869, -1, "I", "text", 1041, "inet")
+INET = _t("inet", 869, -1, "I", "inet", 1041, "inet", True)
+CIDR = _t("cidr", 650, -1, "I", "inet", 651, "cidr")
+MACADDR = _t("macaddr", 829, 6, "U", "macaddr", 1040, "macaddr")
+MACADDR8 = _t("macaddr8", 774, 8, "U", "macaddr", 775, "macaddr8")
 MONEY = _t("money", 790, 8, "N", "numeric", 791, "money")
 INT4RANGE = _t("int4range", 3904, -1, "R", "range:int", 3905, "int4range")
 NUMRANGE = _t("numrange", 3906, -1, "R", "range:numeric", 3907, "numrange")
@@ -114,7 +117,7 @@ BASE_TYPES = [
     BOOL, BYTEA, CHAR, NAME, INT8, INT2, INT4, REGPROC, TEXT, OID, JSON, FLOAT4, FLOAT8, UNKNOWN, BPCHAR,
     VARCHAR, DATE, TIME, TIMESTAMP, TIMESTAMPTZ, INTERVAL, TIMETZ, NUMERIC, REGCLASS, REGTYPE, UUID, JSONB,
     VOID, RECORD, XID, INT2VECTOR, OIDVECTOR, ACLITEM, PG_NODE_TREE, TID, REGNAMESPACE, REGROLE, REGPROCEDURE,
-    CSTRING, INET, MONEY, *RANGE_TYPES,
+    CSTRING, INET, MONEY, *RANGE_TYPES, CIDR, MACADDR, MACADDR8,
 ]
 BY_OID: dict[int, SqlType] = {t.oid: t for t in BASE_TYPES}
 _ARRAYS: dict[int, SqlType] = {}
@@ -172,7 +175,7 @@ _BY_NAME: dict[str, SqlType] = {
     "xid": XID, "cstring": CSTRING, "anyelement": ANY, "aclitem": ACLITEM, "pg_node_tree": PG_NODE_TREE,
     "int2vector": INT2VECTOR, "oidvector": OIDVECTOR, "tid": TID, "inet": INET, "money": MONEY,
     "int4range": INT4RANGE, "int8range": INT8RANGE, "numrange": NUMRANGE, "daterange": DATERANGE,
-    "tsrange": TSRANGE, "tstzrange": TSTZRANGE,
+    "tsrange": TSRANGE, "tstzrange": TSTZRANGE, "cidr": CIDR, "macaddr": MACADDR, "macaddr8": MACADDR8,
 }
 
 _DTYPE: dict[str, SqlType] = {
@@ -185,7 +188,8 @@ _DTYPE: dict[str, SqlType] = {
     "SMALLSERIAL": INT2, "USERDEFINED": TEXT, "DATETIME": TIMESTAMP, "MONEY": MONEY, "INET": INET,
     "REGPROC": REGPROC, "REGNAMESPACE": REGNAMESPACE, "REGROLE": REGROLE, "REGPROCEDURE": REGPROCEDURE,
     "XID": XID, "CSTRING": CSTRING, "INT4RANGE": INT4RANGE, "INT8RANGE": INT8RANGE, "NUMRANGE": NUMRANGE,
-    "DATERANGE": DATERANGE, "TSRANGE": TSRANGE, "TSTZRANGE": TSTZRANGE,
+    "DATERANGE": DATERANGE, "TSRANGE": TSRANGE, "TSTZRANGE": TSTZRANGE, "CIDR": CIDR, "MACADDR": MACADDR,
+    "MACADDR8": MACADDR8,
 }
 SERIAL_DTYPES = {"SERIAL": "integer", "BIGSERIAL": "bigint", "SMALLSERIAL": "smallint"}
 

@@ -15,8 +15,10 @@ from orbitdb.sql.errors import SqlError
 from orbitdb.sql.statement_scope import running_session, running_timezone
 from orbitdb.sql.types import SqlType
 from orbitdb.sql.types.jsonb import normalize_jsonb
+from orbitdb.sql.types.netops import mac8_to_mac, mac_to_mac8
 from orbitdb.sql.types.numeric import CHECK_INT2, CHECK_INT4, CHECK_INT8, numeric_typmod
 from orbitdb.sql.types.pgtext.money import from_cents
+from orbitdb.sql.types.pgtext.network import as_net, format_show
 from orbitdb.sql.types.pgtext.numbers import format_numeric
 from orbitdb.sql.types.pgtext.zones import local_to_utc
 from orbitdb.sql.types.regtypes import text_to_reg
@@ -89,6 +91,12 @@ def _to_money(v: Any) -> Decimal:
     if isinstance(v, Decimal) and not v.is_finite():
         raise SqlError("22003", "money out of range")
     return from_cents(int(Decimal(v).scaleb(2).to_integral_value(ROUND_HALF_UP)))
+
+
+def _inet_to_cidr(v: Any) -> Any:
+    from orbitdb.sql.types.netops import to_cidr
+
+    return to_cidr(as_net(v, False))
 
 
 def _bool_to_int(v: bool) -> int:
@@ -305,6 +313,18 @@ def _base_cast(src: SqlType, dst: SqlType, ctx: int, session: Any) -> Fn | None:
         return _to_money if ctx >= ASSIGNMENT else None
     if s == T.MONEY.oid and d == T.NUMERIC.oid:
         return (lambda v: v) if ctx >= ASSIGNMENT else None
+    # network types: cidr is an inet; an inet becomes a cidr by losing its host bits
+    if s == T.CIDR.oid and d == T.INET.oid:
+        return lambda v: v
+    if s == T.INET.oid and d == T.CIDR.oid:
+        return _inet_to_cidr if ctx >= ASSIGNMENT else None
+    if s == T.MACADDR.oid and d == T.MACADDR8.oid:
+        return mac_to_mac8
+    if s == T.MACADDR8.oid and d == T.MACADDR.oid:
+        return mac8_to_mac
+    if s in (T.INET.oid, T.CIDR.oid) and d in _TEXTS:
+        # the cast is text(inet): the mask length always shown
+        return (lambda v: format_show(as_net(v, s == T.CIDR.oid))) if ctx >= ASSIGNMENT else None
     # strings
     if s in _TEXTS and d in _TEXTS:
         if s == T.BPCHAR.oid:

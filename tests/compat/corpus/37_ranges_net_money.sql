@@ -77,3 +77,60 @@ SELECT id, valid_from::text AS f, valid_to::text AS t FROM validity ORDER BY val
 SELECT id FROM validity WHERE valid_to > now() ORDER BY id;
 SELECT min(valid_from)::text, max(valid_to)::text FROM validity;
 SELECT daterange('-infinity', 'infinity', '[]')::text, daterange(NULL, 'infinity')::text;
+
+-- money (lc_monetary C)
+SELECT '12.34'::money::text, '$1,234.56'::money::text, '-1.5'::money::text, '(3.00)'::money::text, '1.005'::money::text;
+SELECT 12.345::money::text, 5::money::text, 7::bigint::money::text, '$1,000.50'::money::numeric;
+SELECT 'abc'::money; -- error 22P02
+SELECT '92233720368547758.08'::money; -- error 22003
+SELECT ('1.50'::money + '2.25'::money)::text, ('1'::money - '2.25'::money)::text, ('1.25'::money * 3)::text;
+SELECT ('1.25'::money * 1.5)::text, (2 * '1.25'::money)::text, ('10'::money / 3)::text, ('10'::money / 4.0)::text;
+SELECT '10'::money / '4'::money, '1'::money < '2'::money, '2'::money = '2.00'::money;
+SELECT '1'::money / 0; -- error 22012
+SELECT '1'::money + 1; -- error 42883
+CREATE TABLE payments (id int PRIMARY KEY, amount money);
+INSERT INTO payments VALUES (1, 12.5), (2, '$1,000'), (3, 7), (4, NULL);
+SELECT id, amount::text AS a FROM payments ORDER BY amount NULLS FIRST;
+SELECT sum(amount)::text, max(amount)::text, min(amount)::text, count(amount) FROM payments;
+
+-- inet and cidr
+SELECT '10/8'::inet::text, '10.1.2.3'::inet::text, host('10.1.2.3/24'::inet), '::1'::inet::text, '2001:db8::1/64'::inet::text;
+SELECT abbrev('::ffff:1.2.3.4'::inet), '10'::cidr::text, '128.1'::cidr::text, '192.168.1'::cidr::text, '2001:db8::/32'::cidr::text;
+SELECT '10.1'::inet; -- error 22P02
+SELECT '10.1.2.3/8'::cidr; -- error 22P02
+SELECT '1.2.3.4/33'::inet; -- error 22P02
+SELECT 'x'::cidr; -- error 22P02
+SELECT abbrev('10.1.0.0/16'::inet), abbrev('10.1.0.0/16'::cidr), abbrev('10.0.0.0/8'::cidr), abbrev('1.2.3.4/32'::inet);
+SELECT host('1.2.3.4/24'::inet), text('1.2.3.4'::inet), network('1.2.3.4/24'::inet)::text, broadcast('1.2.3.4/24'::inet)::text;
+SELECT netmask('1.2.3.4/24'::inet)::text, hostmask('1.2.3.4/24'::inet)::text, masklen('1.2.3.4/24'), family('::1'::inet), family('1.2.3.4');
+SELECT set_masklen('1.2.3.4/24'::inet, 16)::text, set_masklen('1.2.3.0/24'::cidr, 16)::text, set_masklen('1.2.3.4'::inet, 33); -- error 22023
+SELECT ('1.2.3.4'::inet + 300)::text, ('1.2.3.4'::inet - 5)::text, '1.2.3.4'::inet - '1.2.3.0'::inet, (~'1.2.3.4'::inet)::text;
+SELECT ('1.2.3.4'::inet & '255.255.0.0'::inet)::text, ('1.2.3.4'::inet | '0.0.0.255'::inet)::text, ('255.255.255.255'::inet + 1); -- error 22003
+SELECT '1.2.3.4'::inet << '1.2.3.0/24'::inet, '1.2.3.0/24'::inet << '1.2.3.0/24'::inet, '1.2.3.0/24'::inet <<= '1.2.3.0/24'::inet;
+SELECT '1.2.3.0/24'::cidr >> '1.2.3.4'::inet, '1.2.3.0/24'::cidr >>= '1.2.3.0/24'::inet, '1.2.3.0/24'::inet && '1.2.0.0/16'::inet;
+SELECT '1.2.3.0/24'::inet && '1.2.4.0/24'::inet, '::1'::inet << '::/0'::cidr, '1.2.3.4'::inet << '::/0'::cidr;
+SELECT inet_same_family('1.2.3.4', '::1'), inet_merge('1.2.3.4/24', '1.2.4.5/24')::text, '::1'::inet > '255.255.255.255'::inet;
+SELECT '1.2.3.4'::inet::text, '10'::cidr::text, '1.2.3.4/24'::inet::cidr::text, '10/8'::cidr::inet::text, '1.2.3.4'::inet::varchar;
+SELECT '10.0.0.0/8'::inet < '10.0.0.0/16'::inet, '10.128.0.0/8'::inet < '10.1.0.0/16'::inet, '10.0.0.1'::inet > '9.255.255.255'::inet;
+CREATE TABLE hosts (addr inet PRIMARY KEY, net cidr, mac macaddr);
+INSERT INTO hosts VALUES ('10.0.0.1', '10/8', '08:00:2b:01:02:03'), ('9.0.0.1/16', '9.0/16', '08-00-2b-01-02-04'), ('::1', '::/0', NULL), ('10.0.0.0/8', '10.0.0.0/24', '0800.2b01.0205');
+SELECT addr::text AS a, net::text AS n, mac::text AS m FROM hosts ORDER BY addr;
+SELECT addr::text AS a FROM hosts WHERE addr <<= '10.0.0.0/8' ORDER BY addr DESC;
+SELECT addr::text AS a FROM hosts WHERE addr > '9.255.0.0' ORDER BY addr;
+SELECT count(*) FROM hosts WHERE net >> addr;
+INSERT INTO hosts VALUES ('10.0.0.1/32', NULL, NULL); -- error 23505
+
+-- macaddr and macaddr8
+SELECT '08:00:2b:01:02:03'::macaddr::text, '08-00-2b-01-02-03'::macaddr::text, '08002b:010203'::macaddr::text;
+SELECT '0800.2b01.0203'::macaddr::text, '08002b010203'::macaddr::text, ' 08:00:2B:01:02:03 '::macaddr::text;
+SELECT '08:00:2b:01:02'::macaddr; -- error 22P02
+SELECT trunc('08:00:2b:01:02:03'::macaddr)::text, '08:00:2b:01:02:03'::macaddr > '08:00:2b:01:02:02'::macaddr;
+SELECT '08:00:2b:01:02:03:04:05'::macaddr8::text, '08:00:2b:01:02:03'::macaddr8::text, trunc('08:00:2b:01:02:03:04:05'::macaddr8)::text;
+SELECT macaddr8_set7bit('00:00:2b:01:02:03:04:05')::text, '08:00:2b:01:02:03'::macaddr::macaddr8::text;
+SELECT '08:00:2b:ff:fe:01:02:03'::macaddr8::macaddr::text, '08:00:2b:01:02:03:04:05'::macaddr8::macaddr; -- error 22003
+SELECT (~'08:00:2b:01:02:03'::macaddr)::text, ('08:00:2b:01:02:03'::macaddr & 'ff:ff:ff:00:00:00')::text;
+
+-- void
+SELECT pg_sleep(0), pg_typeof(pg_sleep(0))::text;
+SELECT typname, typlen, typtype, typcategory FROM pg_type WHERE oid IN ('void'::regtype, 'int4range'::regtype, 'money'::regtype, 'cidr'::regtype, 'macaddr8'::regtype) ORDER BY oid;
+SELECT format_type('int4range'::regtype, NULL), format_type('cidr'::regtype, NULL), format_type('macaddr'::regtype, NULL), format_type('tstzrange'::regtype, NULL);

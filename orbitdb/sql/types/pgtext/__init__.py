@@ -35,6 +35,15 @@ from orbitdb.sql.types.pgtext.datetimes import (
 from orbitdb.sql.types.pgtext.intervals import Interval, format_interval, parse_interval
 from orbitdb.sql.types.pgtext.jsons import format_json, parse_json
 from orbitdb.sql.types.pgtext.money import format_money, parse_money
+from orbitdb.sql.types.pgtext.network import (
+    as_net,
+    format_cidr,
+    format_inet,
+    format_mac,
+    parse_macaddr,
+    parse_macaddr8,
+    parse_net,
+)
 from orbitdb.sql.types.pgtext.numbers import (
     format_bool,
     format_float4,
@@ -98,6 +107,10 @@ _PARSERS: dict[int, Callable[[str, Any], Any]] = {
     oids.JSON: lambda t, tz: parse_json(t),
     oids.JSONB: lambda t, tz: parse_json(t, jsonb=True),
     oids.MONEY: lambda t, tz: parse_money(t),
+    oids.INET: lambda t, tz: parse_net(t, False),
+    oids.CIDR: lambda t, tz: parse_net(t, True),
+    oids.MACADDR: lambda t, tz: parse_macaddr(t),
+    oids.MACADDR8: lambda t, tz: parse_macaddr8(t),
 }
 
 
@@ -143,6 +156,12 @@ def format_text(
         return format_numeric(value)
     if type_oid == oids.MONEY:
         return format_money(value)
+    if type_oid == oids.INET:
+        return format_inet(as_net(value, False))
+    if type_oid == oids.CIDR:
+        return format_cidr(as_net(value, True))
+    if type_oid in (oids.MACADDR, oids.MACADDR8):
+        return format_mac(value)
     if type_oid == oids.TIMESTAMPTZ:
         return format_timestamptz(value, tz) if style is None else styled_timestamptz(value, style)
     if type_oid == oids.TIMESTAMP:

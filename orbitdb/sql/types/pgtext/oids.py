@@ -27,6 +27,10 @@ NUMERIC = 1700
 UUID = 2950
 JSONB = 3802
 MONEY = 790
+INET = 869
+CIDR = 650
+MACADDR = 829
+MACADDR8 = 774
 
 # array type OID -> element type OID (pg_type.typelem of the array types)
 ARRAY_ELEMENT: dict[int, int] = {
@@ -60,6 +64,10 @@ ARRAY_ELEMENT: dict[int, int] = {
     3913: 3912,
     3927: 3926,
     791: MONEY,
+    1041: INET,
+    651: CIDR,
+    1040: MACADDR,
+    775: MACADDR8,
 }
 ARRAY_OF: dict[int, int] = {elem: arr for arr, elem in ARRAY_ELEMENT.items()}
 
@@ -96,6 +104,10 @@ TYPE_NAMES: dict[int, str] = {
     3912: "daterange",
     3926: "int8range",
     MONEY: "money",
+    INET: "inet",
+    CIDR: "cidr",
+    MACADDR: "macaddr",
+    MACADDR8: "macaddr8",
 }
 
 
