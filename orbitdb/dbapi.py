@@ -194,10 +194,11 @@ def _converter(oid: int, con: Connection) -> Any:
         return lambda v: _infinite_value(v, None) if type(v) is Infinite else v
     if oid == 700:
         return _float4
-    if oid == 790:  # money: its text, as psycopg2 has no parser for it
+    if oid in (790, 869, 650, 829, 774, 791, 1041, 651, 1040, 775):
+        # money and the network types (and their arrays): their text, as psycopg2 gives them
         from orbitdb.sql.types.pgtext import format_text
 
-        return lambda v: format_text(v, 790)
+        return lambda v: format_text(v, oid)
     if oid in (114, 3802):  # json parsed as psycopg2 parses it (numbers become int/float, null None)
         return _json_value
     if oid in (199, 3807):  # json[] and jsonb[]: each element as above, a NULL element None

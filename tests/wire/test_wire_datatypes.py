@@ -73,3 +73,57 @@ def test_asyncpg_void(server) -> None:
             await conn.close()
 
     assert asyncio.run(run()) is None
+
+
+_SAMPLES = (
+    "SELECT int4range(1, 5), '(,5]'::int8range, '[1.5,)'::numrange, 'empty'::daterange,"
+    " '[2024-01-01 10:00, 2024-01-02)'::tsrange, '[2024-01-01 10:00+02,)'::tstzrange,"
+    " ARRAY[int4range(1, 2), NULL], '$1,234.56'::money, '10.1.2.3/24'::inet, '10/8'::cidr, '::1'::inet,"
+    " '08:00:2b:01:02:03'::macaddr, '08:00:2b:01:02:03:04:05'::macaddr8, 'infinity'::timestamptz,"
+    " '-infinity'::date, pg_sleep(0)"
+)
+
+
+@pytest.fixture(scope="module")
+def reference():
+    from reference_pg import reference_postgres
+
+    with reference_postgres() as dsn:
+        if dsn is None:
+            pytest.skip("no PostgreSQL 15 to compare with")
+        yield dsn
+
+
+@needs_psycopg3
+@pytest.mark.parametrize("binary", [False, True], ids=["text", "binary"])
+def test_results_match_postgres_byte_for_byte(server, reference, binary) -> None:
+    """The same values from orbitdb and from PostgreSQL 15: same column types, same bytes."""
+    answers = []
+    for dsn in (server.dsn, reference):
+        with psycopg.connect(dsn, autocommit=True) as conn:
+            conn.execute("SET TimeZone = 'UTC'")
+            cur = conn.cursor(binary=binary)
+            cur.execute(_SAMPLES)
+            res = cur.pgresult
+            answers.append(([d.type_code for d in cur.description], [res.get_value(0, i) for i in range(res.nfields)]))
+    assert answers[0] == answers[1]
+
+
+def test_psycopg2_reads_the_types_as_from_postgres(server, reference) -> None:
+    import psycopg2.extras
+
+    answers = []
+    for dsn in (server.dsn, reference):
+        with psycopg2.connect(dsn) as conn:
+            cur = conn.cursor()
+            cur.execute("SET TimeZone = 'UTC'")
+            cur.execute(_SAMPLES)
+            answers.append(cur.fetchone())
+    assert answers[0] == answers[1]
+    assert isinstance(answers[0][0], psycopg2.extras.NumericRange) and answers[0][7] == "$1,234.56"
+    # parameters: psycopg2's Range and str adaptations are read by the server
+    with psycopg2.connect(server.dsn) as conn:
+        cur = conn.cursor()
+        cur.execute("SELECT %s::int4range @> 3, %s::inet << '10.0.0.0/8'", (psycopg2.extras.NumericRange(1, 5),
+                                                                             "10.1.2.3"))
+        assert cur.fetchone() == (True, True)
