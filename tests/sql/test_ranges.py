@@ -85,7 +85,7 @@ def test_columns_order_keys_and_dbapi(con) -> None:
     r, d, n = cur.fetchone()
     assert (r.lower, r.upper, r.lower_inc, r.upper_inc, r.isempty) == (1, 5, True, False, False)
     assert d.lower == datetime.date(2024, 1, 1) and d.upper_inf
-    assert n == Range(Decimal("1.5"), Decimal("2"), True, True)
+    assert n == Range(Decimal("1.5"), Decimal(2), True, True)
     cur.execute("SELECT r FROM spans WHERE r = %s", (r,))  # a Range is a parameter too
     assert cur.fetchall() == [(r,)]
 
