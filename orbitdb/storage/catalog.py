@@ -101,6 +101,12 @@ class TableDef:
     on_commit: str = ""  # temporary tables: "" (preserve rows), "delete" (rows) or "drop"
     triggers: list[TriggerDef] = field(default_factory=list)
     acl: list[str] | None = None  # privileges as aclitem texts ("alice=arwdDxt/orbit"); None: the default
+    # declarative partitioning: a partitioned table ("range" or "list") stores no rows of its own
+    partition_strategy: str = ""
+    partition_key: list[str] = field(default_factory=list)  # its key columns
+    partition_of: int | None = None  # a partition: its parent's oid
+    partition_bound: str | None = None  # and its bound, as pg_get_expr prints it ("FOR VALUES IN (1, 2)")
+    inherits: list[int] = field(default_factory=list)  # INHERITS: the parents' oids, in order
 
     def column(self, name: str) -> ColumnDef | None:
         for c in self.columns:
@@ -351,6 +357,22 @@ class Catalog:
 
     def schemas(self) -> list[SchemaDef]:
         return [o for o in self.objects.values() if isinstance(o, SchemaDef)]
+
+    def partitions_of(self, parent: TableDef) -> list[TableDef]:
+        """Direct partitions of a partitioned table, oldest first."""
+        return sorted((t for t in self.tables() if t.partition_of == parent.oid), key=lambda t: t.oid)
+
+    def children_of(self, parent: TableDef) -> list[TableDef]:
+        """What a scan of parent (without ONLY) reads besides parent: partitions and inheriting tables."""
+        return sorted((t for t in self.tables() if t.partition_of == parent.oid or parent.oid in t.inherits),
+                      key=lambda t: t.oid)
+
+    def descendants_of(self, parent: TableDef) -> list[TableDef]:
+        out: list[TableDef] = []
+        for child in self.children_of(parent):
+            out.append(child)
+            out.extend(self.descendants_of(child))
+        return out
 
     def type(self, schema: str, name: str) -> TypeDef | None:
         oid = self._index().get(("type", schema, name))

@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING, Any, TypeVar
 from sqlglot import exp
 
 from orbitdb.sql import types as T
+from orbitdb.sql.ddl import partitions
 from orbitdb.sql.ddl.rewrite import Row, rewrite_table
 from orbitdb.sql.errors import SqlError
 from orbitdb.sql.exec.context import ExecContext
@@ -72,6 +73,7 @@ class DDL:
         assert ctx.txn is not None
         self.txn = ctx.txn
         self.cat: Catalog = ctx.txn.writable_catalog()
+        self.only = False  # ALTER TABLE ONLY: not the table's partitions
 
     # ---- lookups ----
     def schema_of(self, node: exp.Table | None) -> str:
@@ -193,11 +195,12 @@ class DDL:
         # nobody else can see the new table; holding it exclusively spares its rows' locks
         self.txn.lock_relation(t.oid, ACCESS_EXCLUSIVE)
         elements = list(target.expressions) if isinstance(target, exp.Schema) else []
+        elements += partitions.inherit_columns(self, t, node)
         for el in elements:
             if isinstance(el, exp.LikeProperty):
                 self.like(t, el)
         for el in elements:
-            if isinstance(el, exp.ColumnDef):
+            if isinstance(el, exp.ColumnDef) and not partitions.merge_inherited_column(self, t, el):
                 self.column_def(t, el)
         for el in elements:
             if not isinstance(el, (exp.ColumnDef, exp.LikeProperty)):
@@ -206,6 +209,7 @@ class DDL:
             pass
         self.cat.put(t)
         self.finish_constraints(t)
+        partitions.finish_partitioning(self, t, node)
         return Result("CREATE TABLE")
 
     def like(self, t: TableDef, el: exp.LikeProperty) -> None:
@@ -516,6 +520,8 @@ class DDL:
         t.indexes.append(ix)
         self.build_index(t, ix)
         self.cat.put(t)
+        if not node.meta.get("only"):
+            partitions.propagate_index(self, t, ix)
         return Result("CREATE INDEX")
 
     def build_index(self, t: TableDef, ix: IndexDef) -> None:
@@ -640,6 +646,9 @@ class DDL:
         raise SqlError("0A000", f"DROP {kind} is not supported")
 
     def drop_table(self, t: TableDef, cascade: bool) -> None:
+        for dependent in partitions.dependents_to_drop(self, t, cascade):
+            if dependent.oid in self.cat.objects:
+                self.drop_table(dependent, True)
         dropping = getattr(self, "dropping", set())
         refs = [(o, c) for o in self.cat.tables() if o.oid != t.oid and o.oid not in dropping
                 for c in o.constraints if c.kind == "f" and c.ref_table == t.oid]
@@ -672,6 +681,7 @@ class DDL:
 
     # ---- ALTER TABLE ----
     def alter_table(self, node: exp.Alter) -> Result:
+        self.only = bool(node.args.get("only"))
         t = self.find_table(node.this, missing_ok=bool(node.args.get("exists")), kind=None)
         if t is None:
             self.notice(f'relation "{ident(node.this.this)}" does not exist, skipping')
@@ -835,7 +845,11 @@ class DDL:
         else:
             self.table_constraint(t, c, None)
         new = t.constraints[before:]
+        for con in new:
+            partitions.check_new_constraint(self, t, con)
         self.validate_new_constraints(t, new)
+        for con in new:
+            partitions.add_constraint_to_partitions(self, t, con, self.only)
 
     def validate_new_constraints(self, t: TableDef, cons: list[ConstraintDef]) -> None:
         rt = Runtime([])
@@ -1496,15 +1510,22 @@ def _temporary(node: exp.Create, table_node: exp.Expression) -> tuple[bool, str]
 
 
 _ON_COMMIT_DROP = re.compile(r"\bON\s+COMMIT\s+DROP\b", re.IGNORECASE)
+_CREATE_INDEX = re.compile(r"\s*CREATE\s+(UNIQUE\s+)?INDEX\b", re.IGNORECASE)
+_ON_ONLY = re.compile(r"\bON\s+ONLY\s+", re.IGNORECASE)
 
 
 def _parse_create(text: str) -> exp.Expression:
-    """sqlglot does not know ON COMMIT DROP: it is taken out and noted on the node."""
+    """sqlglot knows neither ON COMMIT DROP nor CREATE INDEX ... ON ONLY: they are taken out and
+    noted on the node."""
+    only = _ON_ONLY.search(text) if _CREATE_INDEX.match(text) else None
+    if only is not None:
+        text = text[: only.start()] + "ON " + text[only.end():]
     m = _ON_COMMIT_DROP.search(text)
-    if m is None:
-        return parse_one(text)
-    node = parse_one(text[: m.start()] + text[m.end():])
-    node.meta["on_commit_drop"] = True
+    node = parse_one(text if m is None else text[: m.start()] + text[m.end():])
+    if m is not None:
+        node.meta["on_commit_drop"] = True
+    if only is not None:
+        node.meta["only"] = True
     return node
 
 
@@ -1676,6 +1697,8 @@ def ddl_statement(s: Session, st: Statement, ctx: ExecContext, params: list[Any]
                                        bool(m_owner.group(2)))
     if head == "CREATE SCHEMA":
         return DDL(s, ctx).create_schema(st.text)
+    if head == "ALTER TABLE" and partitions.is_partition_command(st.text):
+        return partitions.partition_command(DDL(s, ctx), st.text)
     if head == "ALTER SEQUENCE":
         return DDL(s, ctx).alter_sequence(st.text)
     m_schema = re.match(r"\s*ALTER\s+TABLE\s+(IF\s+EXISTS\s+)?(ONLY\s+)?(?P<t>[\w.\"]+)\s+SET\s+SCHEMA\s+"
@@ -1911,6 +1934,8 @@ def _alter_index(s: Session, ctx: ExecContext, text: str) -> Result:
     """ALTER INDEX ... RENAME TO, and SET/RESET (storage parameters, which change no result)."""
     if re.match(r"\s*ALTER\s+INDEX\s+(IF\s+EXISTS\s+)?[\w.\"]+\s+RENAME\s+TO\s", text, re.IGNORECASE):
         return _rename_index(s, ctx, text)
+    if partitions.is_index_attach(text):
+        return partitions.attach_index(DDL(s, ctx), text)
     w = Words(text)
     w.take("ALTER", "INDEX")
     if_exists = w.take("IF", "EXISTS")

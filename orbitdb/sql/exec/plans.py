@@ -146,6 +146,39 @@ class TableScan(Plan):
         return lines  # type: ignore[return-value]
 
 
+class Append(Plan):
+    """A table and its partitions or inheriting children read as one: each child's rows in the
+    parent's column order, followed by the row's key and the oid of the table it comes from."""
+
+    def __init__(self, columns: list[ScopeColumn], parts: list[tuple[TableScan, list[int | None], int]],
+                 name: str) -> None:
+        self.columns = columns
+        self.parts = parts  # (scan, for each parent column its position in the child's rows, child oid)
+        self.name = name
+
+        # per part, tests of the query's conditions against its partition bounds (a part none of
+        # whose rows could pass is skipped); each test reads its value when the scan starts
+        self.prune: list[list[Callable[[], bool]]] = [[] for _ in parts]
+
+    def rows(self, ctx: ExecContext) -> Iterator[Row]:
+        for (scan, positions, oid), tests in zip(self.parts, self.prune):
+            if tests and not all(t() for t in tests):
+                continue
+            width = len(scan.access.table.columns)
+            for r in scan.rows(ctx):
+                yield tuple(None if i is None else r[i] for i in positions) + (r[width], oid)
+
+    def explain(self) -> list[tuple[str, list[Plan]]]:
+        return [("Append", [scan for (scan, _, _), tests in zip(self.parts, self.prune) if _may_run(tests)])]
+
+
+def _may_run(tests: list[Callable[[], bool]]) -> bool:
+    try:
+        return all(t() for t in tests)
+    except Exception:  # noqa: BLE001 - EXPLAIN of a statement whose parameters are not bound yet
+        return True
+
+
 class FunctionScan(Plan):
     def __init__(self, columns: list[ScopeColumn], fn: Callable[[ExecContext], Iterator[Row]], name: str) -> None:
         self.columns = columns

@@ -123,6 +123,10 @@ class Compiler:
         name = ident(node.this)
         rel = ident(node.args["table"]) if node.table else None
         hit = self.scope.resolve(name, rel)
+        if hit is None and name == "tableoid":
+            oid = self.scope.table_oid(rel)
+            if oid is not None:
+                return const(oid, T.OID)
         if hit is None:
             special = _KEYWORD_COLUMNS.get(name) if rel is None else None
             if special is not None:

@@ -59,6 +59,14 @@ class Scope:
             scope = scope.parent
         return None
 
+    def table_oid(self, rel: str | None) -> int | None:
+        """The system column tableoid: the oid of the base table rel (the only one here when rel
+        is None) reads from; None when there is no such table at this level."""
+        oids = {c.rel: c.table_oid for c in self.columns if c.table_oid and (rel is None or c.rel == rel)}
+        if len(oids) > 1:
+            raise SqlError("42702", 'column reference "tableoid" is ambiguous')
+        return next(iter(oids.values()), None)
+
     def find(self, name: str, rel: str | None) -> int | None:
         found: int | None = None
         for i, c in enumerate(self.columns):

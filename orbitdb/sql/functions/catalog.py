@@ -22,6 +22,7 @@ from orbitdb.sql.pgcatalog import lookup, oids
 from orbitdb.sql.pgcatalog import model as M
 from orbitdb.sql.pgcatalog.base import Env
 from orbitdb.sql.pgcatalog.deparse import deparse_expr, quote_identifier
+from orbitdb.sql.pgcatalog.pg_partitions import partition_constraint_def, partition_key_def
 from orbitdb.sql.pgcatalog.pg_relations import relation_comment
 from orbitdb.sql.statement_scope import running_session
 
@@ -120,6 +121,8 @@ register("pg_get_expr", [TEXT, OID, BOOL], TEXT, needs_ctx=True)(pg_get_expr_pre
 
 
 def _get_expr(ctx: Any, expr: str, relid: int, pretty: bool) -> str | None:
+    if expr.startswith("FOR VALUES ") or expr == "DEFAULT":
+        return expr  # relpartbound: kept as the text PostgreSQL prints for it
     env = env_of(ctx)
     t = _table(env, relid) if relid else None
     if t is None:
@@ -221,9 +224,14 @@ def pg_get_serial_sequence(ctx: Any, table: str, column: str) -> str | None:
     return None
 
 
-@register("pg_get_partkeydef", [OID], TEXT)
-def pg_get_partkeydef(oid: int) -> str | None:
-    return None
+@register("pg_get_partition_constraintdef", [OID], TEXT, needs_ctx=True)
+def pg_get_partition_constraintdef(ctx: Any, oid: int) -> str | None:
+    return partition_constraint_def(env_of(ctx), oid)
+
+
+@register("pg_get_partkeydef", [OID], TEXT, needs_ctx=True)
+def pg_get_partkeydef(ctx: Any, oid: int) -> str | None:
+    return partition_key_def(env_of(ctx), oid)
 
 
 @register("pg_get_statisticsobjdef_columns", [OID], TEXT)
@@ -277,14 +285,51 @@ def pg_relation_is_publishable(oid: int) -> bool:
     return False
 
 
-@register("pg_partition_ancestors", [REGCLASS], REGCLASS, set_returning=True)
-def pg_partition_ancestors(oid: int) -> Iterator[int]:
-    return iter(())  # orbitdb has no partitioned tables: no relation is a partition
+def _ancestry(ctx: Any, oid: int) -> list[int]:
+    """oid and the partitioned tables above it, nearest first (empty for no partitioned relation)."""
+    cat = env_of(ctx).cat
+    t = cat.table_by_oid(oid)
+    if t is None or not (t.partition_strategy or t.partition_of is not None):
+        return []
+    out = [t.oid]
+    while t is not None and t.partition_of is not None:
+        t = cat.table_by_oid(t.partition_of)
+        if t is not None:
+            out.append(t.oid)
+    return out
 
 
-@register("pg_partition_root", [REGCLASS], REGCLASS)
-def pg_partition_root(oid: int) -> int | None:
-    return None
+@register("pg_partition_ancestors", [REGCLASS], REGCLASS, set_returning=True, needs_ctx=True)
+def pg_partition_ancestors(ctx: Any, oid: int) -> Iterator[int]:
+    return iter(_ancestry(ctx, oid))
+
+
+pg_partition_ancestors.columns = [("relid", REGCLASS)]  # type: ignore[attr-defined]
+
+
+@register("pg_partition_root", [REGCLASS], REGCLASS, needs_ctx=True)
+def pg_partition_root(ctx: Any, oid: int) -> int | None:
+    chain = _ancestry(ctx, oid)
+    return chain[-1] if chain else None
+
+
+@register("pg_partition_tree", [REGCLASS], T.RECORD, set_returning=True, needs_ctx=True)
+def pg_partition_tree(ctx: Any, oid: int) -> Iterator[tuple[int, int | None, bool, int]]:
+    cat = env_of(ctx).cat
+    root = cat.table_by_oid(oid)
+    if root is None or not (root.partition_strategy or root.partition_of is not None):
+        return
+
+    def walk(t: Any, parent: int | None, level: int) -> Iterator[tuple[int, int | None, bool, int]]:
+        yield t.oid, parent, not t.partition_strategy, level
+        for p in cat.partitions_of(t):
+            yield from walk(p, t.oid, level + 1)
+
+    yield from walk(root, None, 0)
+
+
+pg_partition_tree.columns = [("relid", REGCLASS), ("parentrelid", REGCLASS), ("isleaf", BOOL),  # type: ignore[attr-defined]
+                             ("level", T.INT4)]
 
 
 # ---------------------------------------------------------------- descriptions

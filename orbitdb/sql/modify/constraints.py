@@ -16,6 +16,7 @@ from orbitdb.sql.exec.context import ExecContext
 from orbitdb.sql.expr.compiler import Compiler
 from orbitdb.sql.expr.core import E, Runtime, coerce
 from orbitdb.sql.expr.scope import Scope, ScopeColumn
+from orbitdb.sql.modify.partitions import PartitionRouter, map_row, partition_check
 from orbitdb.sql.parse.parser import parse_one
 from orbitdb.sql.types import SqlType
 from orbitdb.sql.types.casts import ASSIGNMENT
@@ -125,6 +126,12 @@ class TableWriter:
                                         [self.names.index(c) for c in con.ref_columns]))
         self._children: dict[int, TableWriter] = {}
         self._parents: dict[int, TableAccess] = {}
+        # a partitioned table routes each row to its partition; a partition checks its bound
+        self.router = PartitionRouter(planner, table) if table.partition_strategy else None
+        self._partitions: dict[int, TableWriter] = {}
+        self.partition_test = partition_check(planner, table) if table.partition_of is not None else None
+        # an UPDATE through a partitioned table moves a row that leaves its partition: (writer, row) here
+        self.moved_rows: list[tuple[TableWriter, Row]] | None = None
 
     # -- helpers --
     def failing_row(self, row: Row) -> str:
@@ -153,6 +160,25 @@ class TableWriter:
                     raise SqlError("23514", f'new row for relation "{self.table.name}" violates check constraint '
                                    f'"{name}"', detail=self.failing_row(row), schema=self.table.schema,
                                    table=self.table.name, constraint=name)
+        if self.partition_test is not None and not self.partition_test(row):
+            raise SqlError("23514", f'new row for relation "{self.table.name}" violates partition constraint',
+                           detail=self.failing_row(row), schema=self.table.schema, table=self.table.name)
+
+    def partition_writer(self, leaf: TableDef) -> TableWriter:
+        w = self._partitions.get(leaf.oid)
+        if w is None:
+            w = self._partitions[leaf.oid] = TableWriter(self.planner, leaf, self.rt, self.depth)
+        return w
+
+    def _insert_routed(self, ctx: ExecContext, row: Row, arbiter: list[str] | None
+                       ) -> tuple[bytes, Row] | tuple[str, bytes]:
+        assert self.router is not None
+        if arbiter is not None:
+            raise SqlError("0A000", "INSERT ... ON CONFLICT on a partitioned table is not supported",
+                           hint="Insert into the partition itself.")
+        w = self.partition_writer(self.router.leaf_for(row))
+        key, final = w.insert(ctx, map_row(row, self.names, w.names))  # type: ignore[misc]
+        return key, map_row(final, w.names, self.names)
 
     def intents_needed(self, txn: Transaction) -> bool:
         """Whether writes must take per-key write intents: not when this transaction's
@@ -314,6 +340,8 @@ class TableWriter:
                skip_conflict_check: bool = False) -> tuple[bytes, Row] | tuple[str, bytes]:
         """Inserts row; returns (rowkey, row). With arbiter (ON CONFLICT) a conflict
         returns ("conflict", key of the existing row) instead of raising."""
+        if self.router is not None:
+            return self._insert_routed(ctx, row, arbiter)
         self.validate(row)
         txn = ctx.txn
         assert txn is not None
@@ -339,6 +367,8 @@ class TableWriter:
         gives the error of the row that has it. Not for SERIALIZABLE transactions."""
         txn = ctx.txn
         assert txn is not None and txn.reads is None
+        if self.router is not None or self.partition_test is not None:
+            return False  # row by row: each row to its partition, each checked against its bound
         try:
             if self.not_null:
                 columns = list(zip(*rows))
@@ -360,6 +390,14 @@ class TableWriter:
         return self.access.insert_many(txn, rows, rowids, self.intents_needed(txn)) < 0
 
     def update(self, ctx: ExecContext, key: bytes, old: Row, new: Row) -> tuple[bytes, Row]:
+        if self.moved_rows is not None and self.partition_test is not None and not self.partition_test(new):
+            # the row leaves this partition: gone from here, inserted where it belongs after the scan
+            if self.intents_needed(ctx.txn):  # type: ignore[arg-type]
+                for entry in self.unique:
+                    self._lock_unique_entry(ctx.txn, entry, old)  # type: ignore[arg-type]
+            self.access.delete(ctx.txn, key, old)
+            self.moved_rows.append((self, new))
+            return key, new
         self.validate(new)
         txn = ctx.txn
         assert txn is not None

@@ -17,6 +17,8 @@ from orbitdb.sql.expr.compiler import Compiler
 from orbitdb.sql.expr.core import E, Runtime, coerce, ident, value_cast
 from orbitdb.sql.expr.scope import Scope, ScopeColumn
 from orbitdb.sql.modify.constraints import TableWriter, assignment, is_default, table_scope
+from orbitdb.sql.modify.partitioned_dml import CompiledPartitionedModify, on_table, targets_of
+from orbitdb.sql.modify.partitions import children_of
 from orbitdb.sql.plan.compiled import Compiled, column_of
 from orbitdb.sql.plan.planner import Planner, all_true, split_and
 from orbitdb.sql.result import Column, Result
@@ -583,6 +585,10 @@ def compile_dml(planner: Planner, node: exp.Expression, rt: Runtime, overriding:
         planner._add_ctes(with_, None, ctes)
     if isinstance(node, exp.Insert):
         return CompiledInsert(planner, node, rt, ctes, overriding)
+    table, alias = _target(planner, node.this)
+    if not node.this.args.get("only") and (table.partition_strategy or children_of(planner.catalog, table)):
+        parts = [CompiledModify(planner, on_table(node, t, alias), rt, ctes) for t in targets_of(planner, table)]
+        return CompiledPartitionedModify(planner, table, parts, rt)
     return CompiledModify(planner, node, rt, ctes)
 
 

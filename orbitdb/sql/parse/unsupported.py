@@ -93,12 +93,6 @@ def check_table_properties(node: exp.Create) -> None:
     """CREATE TABLE options that would change what the table holds or returns."""
     props = node.args.get("properties")
     for p in props.expressions if props is not None else []:
-        if isinstance(p, exp.PartitionedByProperty):
-            raise SqlError("0A000", "partitioned tables are not supported")
-        if isinstance(p, exp.PartitionedOfProperty):
-            raise SqlError("0A000", "CREATE TABLE ... PARTITION OF is not supported")
-        if isinstance(p, exp.InheritsProperty):
-            raise SqlError("0A000", "table inheritance (INHERITS) is not supported")
         if isinstance(p, exp.TableSpaceProperty):
             name = p.this.name if isinstance(p.this, exp.Expression) else str(p.this)
             if name.lower() != "pg_default":

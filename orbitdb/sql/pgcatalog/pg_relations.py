@@ -60,6 +60,7 @@ def _pg_class(env: Env, make: RowMaker) -> Iterator[Row]:
                 fk_tables.add(t.oid)
                 if con.ref_table is not None:
                     fk_tables.add(con.ref_table)
+    parents = {t.partition_of for t in env.tables} | {p for t in env.tables for p in t.inherits}
     for kind, obj in M.iter_relations(env):
         if kind == "table":
             t: TableDef = obj
@@ -70,15 +71,20 @@ def _pg_class(env: Env, make: RowMaker) -> Iterator[Row]:
                            relowner=owner, relkind="v", relnatts=len(t.view_columns or t.columns),
                            relhasrules=True)
             else:
+                partitioned = bool(t.partition_strategy)
                 yield make(oid=t.oid, relname=t.name, relnamespace=nsp, reltype=oids.rowtype_oid(t.oid),
-                           relowner=owner, relam=oids.HEAP_AM, relfilenode=t.oid, relkind="r",
+                           relowner=owner, relam=0 if partitioned else oids.HEAP_AM,
+                           relfilenode=0 if partitioned else t.oid, relkind="p" if partitioned else "r",
                            relnatts=len(t.columns), relhasindex=bool(M.indexes(t)),
                            relchecks=sum(1 for c in t.constraints if c.kind == "c"),
-                           relhastriggers=t.oid in fk_tables, relreplident="d", relpersistence=_persistence(t.oid))
+                           relhastriggers=t.oid in fk_tables, relreplident="d", relpersistence=_persistence(t.oid),
+                           relhassubclass=t.oid in parents, relispartition=t.partition_of is not None,
+                           relpartbound=t.partition_bound)
         elif kind == "index":
             t, ix = obj
             yield make(oid=ix.oid, relname=ix.name, relnamespace=env.nsp(t.schema), relowner=env.role_oid(t.owner),
-                       relam=oids.BTREE_AM, relfilenode=ix.oid, relpages=1, reltuples=0.0, relkind="i",
+                       relam=oids.BTREE_AM, relfilenode=ix.oid, relpages=1, reltuples=0.0,
+                       relkind="I" if t.partition_strategy else "i",
                        relnatts=len(ix.columns), relpersistence=_persistence(ix.oid))
         else:
             s: SequenceDef = obj
@@ -182,7 +188,7 @@ def _pg_attribute(env: Env, make: RowMaker) -> Iterator[Row]:
                 yield attribute(make, s.oid, name, typ, i + 1, attnotnull=True)
 
 
-def _opclass(t: SqlType) -> int:
+def opclass(t: SqlType) -> int:
     if t.elem is not None:
         return 2745  # array_ops
     oc = B.DEFAULT_BTREE_OPCLASS.get(t.oid)
@@ -202,7 +208,7 @@ def _pg_index(env: Env, make: RowMaker) -> Iterator[Row]:
                        indisunique=ix.unique, indnullsnotdistinct=not ix.nulls_distinct, indisprimary=ix.primary,
                        indisexclusion=False, indimmediate=True, indisclustered=False, indisvalid=True,
                        indcheckxmin=False, indisready=True, indislive=True, indisreplident=False, indkey=keys,
-                       indcollation=[type_storage(ty)[4] for ty in types], indclass=[_opclass(ty) for ty in types],
+                       indcollation=[type_storage(ty)[4] for ty in types], indclass=[opclass(ty) for ty in types],
                        indoption=[0] * len(keys))
 
 

@@ -18,6 +18,7 @@ from orbitdb.sql.exec.context import ExecContext
 from orbitdb.sql.exec.lockrows import LockRows, clause_name, lock_targets
 from orbitdb.sql.exec.plans import (
     Aggregate,
+    Append,
     Distinct,
     Filter,
     FunctionScan,
@@ -45,6 +46,7 @@ from orbitdb.sql.expr.funccall import AGGREGATES, _ensure_library, call_by_name,
 from orbitdb.sql.expr.scope import Scope, ScopeColumn
 from orbitdb.sql.expr.window import WindowCollector
 from orbitdb.sql.parse.parser import parse_one
+from orbitdb.sql.plan.partition_bounds import Bound, load_bound
 from orbitdb.sql.types import SqlType
 from orbitdb.sql.types.casts import ASSIGNMENT
 from orbitdb.sql.types.limits import INT4_MAX
@@ -472,6 +474,7 @@ class Planner:
 
     def _holds_srf(self, node: exp.Expression) -> bool:
         """Whether a set-returning function is inside the expression (subqueries aside)."""
+        node = _schema_call(node)
         for child in node.iter_expressions():
             if isinstance(child, (exp.Select, exp.Subquery, exp.Union)):
                 continue
@@ -482,6 +485,7 @@ class Planner:
     def _is_srf(self, node: exp.Expression) -> bool:
         while isinstance(node, exp.Paren):
             node = node.this
+        node = _schema_call(node)
         if isinstance(node, exp.Func) and not isinstance(node, exp.Window):
             try:
                 name = normalize(node)[0]
@@ -727,6 +731,8 @@ class Planner:
                   ctx_scope: Scope | None = None) -> tuple[Plan, list[exp.Expression]]:
         """Moves predicates that reference only this relation into its scan, choosing
         a primary-key or index access path when one applies."""
+        if isinstance(plan, Append) and not plan.renamed:  # type: ignore[attr-defined]
+            return self._pushdown_append(plan, scope, conjuncts, only_rel)
         if not isinstance(plan, TableScan):
             if only_rel is None and not isinstance(plan, (Result1,)):
                 comp = Compiler(self, scope, self.rt, where="WHERE")
@@ -753,6 +759,54 @@ class Planner:
         kept = [f for i, f in enumerate(fns) if i not in in_key]
         plan.filter = all_true(kept) if kept else None
         return plan, rest
+
+    def _pushdown_append(self, plan: Append, scope: Scope, conjuncts: list[exp.Expression], only_rel: str | None
+                         ) -> tuple[Plan, list[exp.Expression]]:
+        """A partitioned (or inherited) table's conditions go into each part's scan (with its own
+        access path), and skip the partitions whose bounds no row meeting them could be in."""
+        local: list[exp.Expression] = []
+        rest: list[exp.Expression] = []
+        for cj in conjuncts:
+            (local if self._local_to(cj, scope, only_rel) else rest).append(cj)
+        if not local:
+            return plan, rest
+        rel = plan.parts[0][0].alias if plan.parts else None
+        for (scan, _, _), bounds, tests in zip(plan.parts, plan.bounds, plan.prune):  # type: ignore[attr-defined]
+            part_scope = Scope(list(scan.columns), parent=scope.parent, level=scope.level)
+            part_scope.rels = set(scope.rels)
+            part_scope.ctes = scope.ctes
+            comp = Compiler(self, part_scope, self.rt, where="WHERE")
+            fns = [comp.compile_bool(cj, "WHERE").fn for cj in local]
+            scan.filter_sql = [cj.sql(dialect="postgres") for cj in local]
+            in_key = self._choose_access(scan, local, part_scope, comp)
+            kept = [f for i, f in enumerate(fns) if i not in in_key]
+            scan.filter = all_true(kept) if kept else None
+            if bounds and rel is not None:
+                tests.extend(self._prune_tests(local, rel, bounds, comp))
+        return plan, rest
+
+    def _prune_tests(self, local: list[exp.Expression], rel: str, bounds: list[tuple[str, Bound, bool]],
+                     comp: Compiler) -> list[Callable[[], bool]]:
+        tests: list[Callable[[], bool]] = []
+        for cj in local:
+            for col, op, val in self._simple_predicates(cj, rel):
+                for key_col, bound, single in bounds:
+                    if col != key_col or not self._is_param_or_outer(val):
+                        continue
+                    hit = comp.scope.find(col, None)
+                    if hit is None:
+                        continue
+                    try:
+                        value = coerce(comp.compile(val), comp.scope.columns[hit].type).fn
+                    except SqlError:
+                        continue
+
+                    def test(value: Callable[[Row], Any] = value, bound: Bound = bound, op: str = op,
+                             single: bool = single) -> bool:
+                        v = value(())
+                        return v is None or bound.may_hold(op, v, single)
+                    tests.append(test)
+        return tests
 
     def _local_to(self, cj: exp.Expression, scope: Scope, rel: str | None) -> bool:
         """Whether cj references only columns of scope (and outer queries), no subqueries."""
@@ -914,7 +968,7 @@ class Planner:
                 cols = [ScopeColumn(rel, col_aliases[i] if i < len(col_aliases) else c.name, c.type)
                         for i, c in enumerate(info.out)]
                 return info.plan, cols, rel
-            return self._relation_source(schema, name, rel, col_aliases, scope)
+            return self._relation_source(schema, name, rel, col_aliases, scope, bool(node.args.get("only")))
         if isinstance(node, exp.Subquery):
             if alias is None and lateral_scope is None:
                 raise SqlError("42601", "subquery in FROM must have an alias",
@@ -1019,7 +1073,7 @@ class Planner:
         return plan, cols, rel
 
     def _relation_source(self, schema: str | None, name: str, rel: str, col_aliases: list[str],
-                         scope: Scope) -> tuple[Plan, list[ScopeColumn], str | None]:
+                         scope: Scope, only: bool = False) -> tuple[Plan, list[ScopeColumn], str | None]:
         # pg_catalog is searched before the search path, as in PostgreSQL
         table = None if (schema is None and name.startswith("pg_")) else self.lookup_table(schema, name)
         if table is None:
@@ -1046,6 +1100,10 @@ class Planner:
             return self._view_source(table, rel, col_aliases, scope)
         self.tables_used.add(table.oid)
         self.lock_relation(table.oid, ACCESS_SHARE)
+        if not only:
+            children = self.catalog.descendants_of(table)
+            if children:
+                return self._append_source(table, children, rel, col_aliases)
         access = TableAccess(table)
         scope.tables[rel] = access
         cols = []
@@ -1057,6 +1115,48 @@ class Planner:
         scan = TableScan(cols, access, self.rt, rel)
         self.scans.append(scan)
         return scan, cols, rel
+
+    def _append_source(self, table: TableDef, children: list[TableDef], rel: str, col_aliases: list[str]
+                       ) -> tuple[Plan, list[ScopeColumn], str | None]:
+        """A table with partitions or inheriting children: its rows and theirs (partition pruning is
+        left to the filter above)."""
+        names = [c.name for c in table.columns]
+        parts = []
+        bounds: list[list[tuple[str, Bound, bool]]] = []
+        for t in [table, *children]:
+            if t.partition_strategy:
+                continue  # a partitioned table holds no rows
+            self.tables_used.add(t.oid)
+            self.lock_relation(t.oid, ACCESS_SHARE)
+            child_names = [c.name for c in t.columns]
+            positions = [child_names.index(n) if n in child_names else None for n in names]
+            cols = [ScopeColumn(rel, c.name, T.parse_type_name(c.type), table_oid=t.oid, attnum=i + 1)
+                    for i, c in enumerate(t.columns)]
+            cols.append(ScopeColumn(rel, "ctid", T.BYTEA, hidden=True, table_oid=t.oid))
+            parts.append((TableScan(cols, TableAccess(t), self.rt, rel), positions, t.oid))
+            bounds.append(self._bounds_up_to(t, table))
+        cols = [ScopeColumn(rel, col_aliases[i] if i < len(col_aliases) else c.name, T.parse_type_name(c.type),
+                            table_oid=table.oid, attnum=i + 1) for i, c in enumerate(table.columns)]
+        cols.append(ScopeColumn(rel, "ctid", T.BYTEA, hidden=True))
+        cols.append(ScopeColumn(rel, "tableoid", T.OID, hidden=True))
+        plan = Append(cols, parts, table.name)
+        plan.bounds = bounds  # type: ignore[attr-defined]
+        plan.renamed = bool(col_aliases)  # type: ignore[attr-defined]
+        return plan, cols, rel
+
+    def _bounds_up_to(self, t: TableDef, root: TableDef) -> list[tuple[str, Bound, bool]]:
+        """(key column, bound, the key has one column) of t in its parent, and of the parent in
+        its own, up to root: what a condition on a key column must meet for t to hold rows."""
+        out = []
+        node = t
+        while node.oid != root.oid and node.partition_of is not None and node.partition_bound is not None:
+            parent = self.catalog.table_by_oid(node.partition_of)
+            if parent is None:
+                break
+            bound = load_bound(self, parent, node.partition_bound)
+            out.append((parent.partition_key[0], bound, len(parent.partition_key) == 1))
+            node = parent
+        return out
 
     def _lookup_sequence(self, schema: str | None, name: str) -> Any:
         for s in ([schema] if schema else self.session.search_schemas()):
@@ -1418,6 +1518,13 @@ def _ordinal(node: exp.Expression, clause: str) -> int:
     if not text.isdigit() or len(text.lstrip("0")) > 10 or int(text) > INT4_MAX:
         raise SqlError("42601", f"non-integer constant in {clause}")
     return sign * int(text)
+
+
+def _schema_call(node: exp.Expression) -> exp.Expression:
+    """The function of a schema-qualified call (pg_catalog.f(...) parses as a Dot)."""
+    if isinstance(node, exp.Dot) and isinstance(node.this, exp.Identifier) and isinstance(node.expression, exp.Func):
+        return node.expression
+    return node
 
 
 def _srf_columns(name: str, e: E) -> list[tuple[str, SqlType]]:
