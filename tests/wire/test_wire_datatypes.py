@@ -127,3 +127,19 @@ def test_psycopg2_reads_the_types_as_from_postgres(server, reference) -> None:
         cur.execute("SELECT %s::int4range @> 3, %s::inet << '10.0.0.0/8'", (psycopg2.extras.NumericRange(1, 5),
                                                                              "10.1.2.3"))
         assert cur.fetchone() == (True, True)
+
+
+def test_copy_round_trip(server) -> None:
+    import io
+
+    data = ("1\t[1,5)\t[2024-01-01,)\t$1,234.50\t10.1.2.3/24\t10.0.0.0/8\t08:00:2b:01:02:03\tinfinity\n"
+            "2\tempty\t\\N\t-0.50\t::1\t::/0\t08-00-2b-01-02-04\t-infinity\n")
+    with psycopg2.connect(server.dsn) as conn:
+        cur = conn.cursor()
+        cur.execute("CREATE TABLE copy_types (id int PRIMARY KEY, r int4range, d daterange, m money, i inet,"
+                    " c cidr, mac macaddr, t timestamptz)")
+        cur.copy_expert("COPY copy_types FROM STDIN", io.StringIO(data))
+        out = io.StringIO()
+        cur.copy_expert("COPY copy_types TO STDOUT", out)
+        assert out.getvalue() == data.replace("08-00-2b-01-02-04", "08:00:2b:01:02:04").replace(
+            "-0.50", "-$0.50")

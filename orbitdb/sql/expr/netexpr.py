@@ -8,12 +8,25 @@ from typing import TYPE_CHECKING
 from orbitdb.sql import types as T
 from orbitdb.sql.expr.core import E, coerce, strict1, strict2, type_error_operator
 from orbitdb.sql.types import netops as N
+from orbitdb.sql.types.pgtext.network import as_net
 
 if TYPE_CHECKING:
     from orbitdb.sql.expr.compiler import Compiler
 
 _NET = (T.INET.oid, T.CIDR.oid)
 _MAC = (T.MACADDR.oid, T.MACADDR8.oid)
+
+
+def _as_values(e: E) -> E:
+    """e, its text read as an address: an inet column written by an orbitdb before the type
+    existed holds text."""
+    fn = e.fn
+
+    def run(row: object) -> object:
+        v = fn(row)
+        return as_net(v, e.type.oid == T.CIDR.oid) if type(v) is str else v
+
+    return E(run, e.type)
 
 
 def is_net(t: T.SqlType) -> bool:
@@ -33,6 +46,10 @@ def net_operator(c: Compiler, op: str, a: E, b: E) -> E | None:
         if ta.oid != tb.oid or op not in ("&", "|"):
             raise type_error_operator(op, ta, tb)
         return E(strict2(N.mac_and if op == "&" else N.mac_or, a.fn, b.fn), ta)
+    if ta.oid in _NET:
+        a = _as_values(a)
+    if tb.oid in _NET:
+        b = _as_values(b)
     if ta.oid in _NET and tb.oid in T.INTEGER_TYPES and op in "+-":
         sign = 1 if op == "+" else -1
         return E(strict2(lambda v, n: N.plus(v, sign * n), a.fn, b.fn), T.INET)
@@ -40,7 +57,7 @@ def net_operator(c: Compiler, op: str, a: E, b: E) -> E | None:
         return E(strict2(lambda n, v: N.plus(v, n), a.fn, b.fn), T.INET)
     if ta.oid not in _NET or tb.oid not in _NET:
         raise type_error_operator(op, ta, tb)
-    a, b = coerce(a, T.INET), coerce(b, T.INET)
+    a, b = _as_values(coerce(a, T.INET)), _as_values(coerce(b, T.INET))
     if op == "-":
         return E(strict2(N.minus, a.fn, b.fn), T.INT8)
     table = {
@@ -58,7 +75,7 @@ def net_operator(c: Compiler, op: str, a: E, b: E) -> E | None:
 def net_not(a: E) -> E | None:
     """~ of an inet or macaddr value."""
     if a.type.oid in _NET:
-        return E(strict1(N.bit_not, coerce(a, T.INET).fn), T.INET)
+        return E(strict1(N.bit_not, _as_values(coerce(a, T.INET)).fn), T.INET)
     if a.type.oid in _MAC:
         return E(strict1(N.mac_not, a.fn), a.type)
     return None
