@@ -42,6 +42,7 @@ from orbitdb.sql.types.jsonb import (
 )
 from orbitdb.sql.types.sortkeys import sort_key_fn
 from orbitdb.sql.types.textio import to_text
+from orbitdb.storage.infinite import Infinite
 from orbitdb.storage.jsonnull import JSON_NULL
 
 if TYPE_CHECKING:
@@ -75,12 +76,13 @@ def to_json_value(t: SqlType) -> Callable[[Any], Any]:
         if oid == T.BPCHAR.oid:
             return lambda v: v
         return lambda v: v if isinstance(v, str) else str(v)
-    if oid == T.DATE.oid:
-        return _date_json
-    if oid == T.TIMESTAMP.oid:
-        return _ts_json
-    if oid == T.TIMESTAMPTZ.oid:
-        return _tstz_json
+    if oid in (T.DATE.oid, T.TIMESTAMP.oid, T.TIMESTAMPTZ.oid):
+        finite = {T.DATE.oid: _date_json, T.TIMESTAMP.oid: _ts_json, T.TIMESTAMPTZ.oid: _tstz_json}[oid]
+        return lambda v: str(v) if type(v) is Infinite else finite(v)  # "infinity", as PostgreSQL
+    if oid in (T.INET.oid, T.CIDR.oid, T.MONEY.oid, T.MACADDR.oid, T.MACADDR8.oid) or T.is_range(t):
+        if oid == T.TSTZRANGE.oid:
+            return lambda v: to_text(v, oid, running_timezone())
+        return lambda v: to_text(v, oid)  # the type's output function (inet's cast to text differs)
     if oid == T.TIME.oid:
         return lambda v: _time_text(v)
     if oid == T.TIMETZ.oid:

@@ -134,3 +134,10 @@ SELECT (~'08:00:2b:01:02:03'::macaddr)::text, ('08:00:2b:01:02:03'::macaddr & 'f
 SELECT pg_sleep(0), pg_typeof(pg_sleep(0))::text;
 SELECT typname, typlen, typtype, typcategory FROM pg_type WHERE oid IN ('void'::regtype, 'int4range'::regtype, 'money'::regtype, 'cidr'::regtype, 'macaddr8'::regtype) ORDER BY oid;
 SELECT format_type('int4range'::regtype, NULL), format_type('cidr'::regtype, NULL), format_type('macaddr'::regtype, NULL), format_type('tstzrange'::regtype, NULL);
+
+-- the types inside json, records, arrays and text
+SELECT to_json('infinity'::date)::text, to_json(int4range(1, 5))::text, to_json('1.2.3.4'::inet)::text, to_json('1'::money)::text;
+SELECT to_jsonb('-infinity'::timestamptz)::text, json_agg(x)::text FROM (VALUES ('1.2.3.4'::inet), ('10/8')) v(x);
+SELECT row(x, int4range(1, 3), 'infinity'::date)::text, row_to_json(row(x, 'infinity'::timestamp, '08:00:2b:01:02:03'::macaddr))::jsonb::text FROM (VALUES ('1.2.3.4'::inet)) v(x);
+SELECT array_agg(r ORDER BY r)::text FROM (VALUES (int4range(1, 2)), ('empty'), ('(,1)')) v(r);
+SELECT 'x' || int4range(1, 2), concat(int4range(1, 2), '10/8'::cidr, '1'::money), format('%s %s', 'infinity'::date, '1.2.3.4'::inet);

@@ -66,6 +66,8 @@ from orbitdb.sql.types.pgtext.styles import (
     styled_timestamptz,
 )
 from orbitdb.storage.jsonnull import JSON_NULL
+from orbitdb.storage.netaddr import MacAddress, NetAddress
+from orbitdb.storage.ranges import Range
 
 __all__ = ["Interval", "OutputStyle", "format_text", "oids", "parse_text", "type_name"]
 
@@ -221,6 +223,12 @@ def _by_python_type(value: Any, tz: str | tzinfo | None, extra_float_digits: int
         return format_interval(value)
     if isinstance(value, _uuid.UUID):
         return str(value)
+    if isinstance(value, NetAddress):  # an inet (a cidr's text is the same but for /32 hosts)
+        return format_inet(value)
+    if isinstance(value, MacAddress):
+        return format_mac(value)
+    if isinstance(value, Range):
+        return format_range(value, lambda item: _by_python_type(item, tz, extra_float_digits, style))
     if isinstance(value, tuple):  # a row value (record)
         return _format_record(value, lambda item: _by_python_type(item, tz, extra_float_digits, style))
     if isinstance(value, list):
