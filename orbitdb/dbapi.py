@@ -194,8 +194,8 @@ def _converter(oid: int, con: Connection) -> Any:
         return lambda v: _infinite_value(v, None) if type(v) is Infinite else v
     if oid == 700:
         return _float4
-    if oid in (790, 869, 650, 829, 774, 791, 1041, 651, 1040, 775):
-        # money and the network types (and their arrays): their text, as psycopg2 gives them
+    if oid in (790, 869, 650, 829, 774, 791, 1041, 651, 1040, 775, 4451, 4532, 4533, 4534, 4535, 4536):
+        # money, the network and multirange types (and arrays): their text, as psycopg2 gives them
         from orbitdb.sql.types.pgtext import format_text
 
         return lambda v: format_text(v, oid)

@@ -24,7 +24,7 @@ from orbitdb.sql.types.pgtext.datetimes import Infinite, infinite
 from orbitdb.sql.types.pgtext.jsons import format_json, parse_json
 from orbitdb.sql.types.pgtext.money import cents, from_cents
 from orbitdb.sql.types.pgtext.network import MacAddress, NetAddress, as_net
-from orbitdb.sql.types.pgtext.ranges import RANGE_ELEMENT, make_range
+from orbitdb.sql.types.pgtext.ranges import MULTIRANGE_RANGE, RANGE_ELEMENT, canonical_multirange, make_range
 
 Encoder = Callable[[Any], bytes]
 Decoder = Callable[[bytes], Any]
@@ -525,27 +525,69 @@ def _range_decoder(range_oid: int, element: Decoder) -> Decoder:
     return decode
 
 
+def _multirange_encoder(one: Encoder) -> Encoder:
+    """multirange_send: the number of ranges, then each range's length and range_send bytes."""
+    def encode(value: Any) -> bytes:
+        parts = [_i32.pack(len(value.ranges))]
+        for r in value.ranges:
+            data = one(r)
+            parts.append(_i32.pack(len(data)) + data)
+        return b"".join(parts)
+
+    return encode
+
+
+def _multirange_decoder(multi_oid: int, one: Decoder) -> Decoder:
+    def decode(data: bytes) -> Any:
+        if len(data) < 4:
+            raise InsufficientData("insufficient data left in message")
+        count, pos = _i32.unpack(data[:4])[0], 4
+        ranges = []
+        for _ in range(count):
+            if len(data) < pos + 4:
+                raise InsufficientData("insufficient data left in message")
+            size = _i32.unpack(data[pos:pos + 4])[0]
+            pos += 4
+            if size < 0 or len(data) < pos + size:
+                raise InsufficientData("insufficient data left in message")
+            ranges.append(one(data[pos:pos + size]))
+            pos += size
+        if pos != len(data):
+            raise BinaryFormatError("incorrect binary data format")
+        return canonical_multirange(MULTIRANGE_RANGE[multi_oid], ranges)
+
+    return decode
+
+
 def encoder(type_oid: int) -> Encoder | None:
+    if type_oid in MULTIRANGE_RANGE:
+        one = encoder(MULTIRANGE_RANGE[type_oid])
+        return _multirange_encoder(one) if one is not None else None
     if type_oid in RANGE_ELEMENT:
         element = _ENCODERS.get(RANGE_ELEMENT[type_oid])
         return _range_encoder(element) if element is not None else None
     found = _ENCODERS.get(type_oid)
     if found is None and type_oid in oids.ARRAY_ELEMENT:
         element_oid = oids.ARRAY_ELEMENT[type_oid]
-        element = _ENCODERS.get(element_oid) or (encoder(element_oid) if element_oid in RANGE_ELEMENT else None)
+        element = _ENCODERS.get(element_oid) or (
+            encoder(element_oid) if element_oid in RANGE_ELEMENT or element_oid in MULTIRANGE_RANGE else None)
         if element is not None:
             found = _array_encoder(element_oid, element)
     return found
 
 
 def decoder(type_oid: int) -> Decoder | None:
+    if type_oid in MULTIRANGE_RANGE:
+        one_decoder = decoder(MULTIRANGE_RANGE[type_oid])
+        return _multirange_decoder(type_oid, one_decoder) if one_decoder is not None else None
     if type_oid in RANGE_ELEMENT:
         element_decoder = _DECODERS.get(RANGE_ELEMENT[type_oid])
         return _range_decoder(type_oid, element_decoder) if element_decoder is not None else None
     found = _DECODERS.get(type_oid)
     if found is None and type_oid in oids.ARRAY_ELEMENT:
         element_oid = oids.ARRAY_ELEMENT[type_oid]
-        element = _DECODERS.get(element_oid) or (decoder(element_oid) if element_oid in RANGE_ELEMENT else None)
+        element = _DECODERS.get(element_oid) or (
+            decoder(element_oid) if element_oid in RANGE_ELEMENT or element_oid in MULTIRANGE_RANGE else None)
         if element is not None:
             found = _array_decoder(element)
     return found

@@ -55,7 +55,7 @@ from orbitdb.storage.errors import DataCorrupted, StorageError
 from orbitdb.storage.infinite import Infinite, infinite
 from orbitdb.storage.interval import Interval
 from orbitdb.storage.netaddr import MacAddress, NetAddress
-from orbitdb.storage.ranges import Range
+from orbitdb.storage.ranges import MultiRange, Range
 from orbitdb.storage.jsontext import json_text, json_value
 from orbitdb.storage.storedform import decode_format1
 
@@ -96,6 +96,11 @@ cdef enum:
     K_RANGE_TSTZ = 19
     K_INET = 20  # inet and cidr: u8 family (4 or 6), u8 mask length, the address (4 or 16 bytes)
     K_MAC = 21  # macaddr and macaddr8: their 6 or 8 bytes
+    K_MULTI_INT = 22  # multiranges: varint count, then each range as a sized range field
+    K_MULTI_NUMERIC = 23
+    K_MULTI_DATE = 24
+    K_MULTI_TS = 25
+    K_MULTI_TSTZ = 26
 
 cdef enum:
     R_EMPTY = 0x01  # range flags, as PostgreSQL's range_send writes them
@@ -116,7 +121,8 @@ _KIND_CODES = {
     "date": K_DATE, "ts": K_TS, "tstz": K_TSTZ, "time": K_TIME, "timetz": K_TIMETZ, "interval": K_INTERVAL,
     "uuid": K_UUID, "json": K_JSON, "range:int": K_RANGE_INT, "range:numeric": K_RANGE_NUMERIC,
     "range:date": K_RANGE_DATE, "range:ts": K_RANGE_TS, "range:tstz": K_RANGE_TSTZ, "inet": K_INET,
-    "macaddr": K_MAC,
+    "macaddr": K_MAC, "multirange:int": K_MULTI_INT, "multirange:numeric": K_MULTI_NUMERIC,
+    "multirange:date": K_MULTI_DATE, "multirange:ts": K_MULTI_TS, "multirange:tstz": K_MULTI_TSTZ,
 }
 
 cdef int64_t USECS_PER_DAY = 86400000000
@@ -135,6 +141,7 @@ cdef object _JSON_VALUE = json_value
 cdef object _DECODE_FORMAT1 = decode_format1
 cdef object _INFINITE = Infinite
 cdef object _RANGE = Range
+cdef object _MULTIRANGE = MultiRange
 cdef object _NETADDRESS = NetAddress
 cdef object _MACADDRESS = MacAddress
 cdef object _INFINITE_OF = infinite
@@ -346,6 +353,13 @@ cdef int _put_field(Buf *b, int kind, object v) except -1:
         buf_byte(b, <unsigned char>v.bits)
         raw = v.packed()
         return buf_put(b, PyBytes_AS_STRING(raw), PyBytes_GET_SIZE(raw))
+    if K_MULTI_INT <= kind <= K_MULTI_TSTZ:
+        if type(v) is not _MULTIRANGE:
+            raise TypeError(f"a multirange column cannot store {type(v).__name__} {v!r}")
+        _put_varint(b, <uint64_t>len(v.ranges))
+        for r in v.ranges:
+            _put_sized(b, kind - K_MULTI_INT + K_RANGE_INT, r)
+        return 0
     if kind == K_MAC:
         if type(v) is not _MACADDRESS:
             raise TypeError(f"a macaddr column cannot store {type(v).__name__} {v!r}")
@@ -531,6 +545,8 @@ cdef object _get_field(int kind, const char *p, Py_ssize_t n):
             raise _corrupt_width(kind, n)
         return _NETADDRESS(<int>p[0], int.from_bytes(PyBytes_FromStringAndSize(p + 2, n - 2), "big"),
                            <int>(<unsigned char>p[1]))
+    if K_MULTI_INT <= kind <= K_MULTI_TSTZ:
+        return _get_multirange(kind, p, n)
     if kind == K_MAC:
         if n != 6 and n != 8:
             raise _corrupt_width(kind, n)
@@ -546,6 +562,20 @@ cdef object _get_sized(int kind, const char **pp, const char *end):
     value = _get_field(kind, pp[0], <Py_ssize_t>size)
     pp[0] += size
     return value
+
+
+cdef object _get_multirange(int kind, const char *p, Py_ssize_t n):
+    cdef const char *end = p + n
+    cdef uint64_t count = 0, i
+    _get_varint(&p, end, &count)
+    if count > <uint64_t>(end - p):
+        raise DataCorrupted("corrupt row: multirange longer than its field")
+    out = []
+    for i in range(count):
+        out.append(_get_sized(kind - K_MULTI_INT + K_RANGE_INT, &p, end))
+    if p != end:
+        raise DataCorrupted("corrupt row: a multirange field has trailing bytes")
+    return _MULTIRANGE(out)
 
 
 cdef object _get_range(int kind, const char *p, Py_ssize_t n):

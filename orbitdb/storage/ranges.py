@@ -117,3 +117,43 @@ class Range:
 
     def __reduce__(self) -> tuple[Any, tuple[Any, ...]]:
         return (Range, (self.lower, self.upper, self.lower_inc, self.upper_inc, self.empty))
+
+
+class MultiRange:
+    """A multirange value: its ranges, non-empty, sorted, neither overlapping nor adjacent (made
+    so by orbitdb.sql.types.pgtext.ranges); ordered range by range, a shorter one first when
+    one is a prefix of the other, as PostgreSQL's multirange_cmp."""
+
+    __slots__ = ("ranges",)
+
+    def __init__(self, ranges: tuple[Range, ...] | list[Range]) -> None:
+        self.ranges = tuple(ranges)
+
+    def sort_key(self) -> tuple[Any, ...]:
+        return tuple(r.sort_key() for r in self.ranges)
+
+    def __eq__(self, other: object) -> bool:
+        if not isinstance(other, MultiRange):
+            return NotImplemented
+        return self.ranges == other.ranges
+
+    def __hash__(self) -> int:
+        return hash(self.ranges)
+
+    def __lt__(self, other: MultiRange) -> bool:
+        return list(self.ranges) < list(other.ranges)
+
+    def __le__(self, other: MultiRange) -> bool:
+        return list(self.ranges) <= list(other.ranges)
+
+    def __gt__(self, other: MultiRange) -> bool:
+        return list(self.ranges) > list(other.ranges)
+
+    def __ge__(self, other: MultiRange) -> bool:
+        return list(self.ranges) >= list(other.ranges)
+
+    def __repr__(self) -> str:
+        return f"MultiRange({list(self.ranges)!r})"
+
+    def __reduce__(self) -> tuple[Any, tuple[Any, ...]]:
+        return (MultiRange, (self.ranges,))

@@ -1,4 +1,4 @@
-"""Range types in the embedded database: text forms, canonical discrete ranges, constructors,
+"""Range and multirange types in the embedded database: text forms, canonical discrete ranges, constructors,
 operators and functions, range columns (stored, ordered, indexed, compared in keys), and what
 the DB-API hands out (a Range with psycopg2's attribute names). The same statements run against
 PostgreSQL 15 in tests/compat/corpus/37_ranges_net_money.sql."""
@@ -13,7 +13,7 @@ import pytest
 
 import orbitdb
 from orbitdb.storage.keycodec import encode_value
-from orbitdb.storage.ranges import Range
+from orbitdb.storage.ranges import MultiRange, Range
 from orbitdb.storage.rowcodec import RowCodec
 
 
@@ -47,7 +47,7 @@ def test_text_forms(con, text, kind, shown) -> None:
     ("SELECT '[1,5,6)'::int4range", "22P02"), ("SELECT int4range(1, 2, 'x')", "42601"),
     ("SELECT int4range(2147483647, NULL, '(]')", "22003"), ("SELECT int4range(1, 5) + int4range(7, 9)", "22000"),
     ("SELECT int4range(1, 9) - int4range(3, 4)", "22000"), ("SELECT int4range(1, 5) @> 3::bigint", "42883"),
-    ("SELECT NULL::int4multirange", "0A000"),
+    ("SELECT '{[1,2) x}'::int4multirange", "22P02"), ("SELECT int4multirange(int4range(1, 2), NULL)", "22004"),
 ])
 def test_errors(con, sql, state) -> None:
     with pytest.raises(orbitdb.DatabaseError) as err:
@@ -90,10 +90,25 @@ def test_columns_order_keys_and_dbapi(con) -> None:
     assert cur.fetchall() == [(r,)]
 
 
+def test_multiranges(con) -> None:
+    assert _rows(con, "SELECT '{[1,3), [2,5), [7,9], empty}'::int4multirange::text, int4multirange()::text,"
+                      " ('{[1,10)}'::int4multirange - '{[3,4),[6,7)}')::text, '{[1,3),[5,7)}'::int4multirange @> 6,"
+                      " range_merge('{[1,3),[5,7)}'::int4multirange)::text") == [
+        ("{[1,5),[7,10)}", "{}", "{[1,3),[4,6),[7,10)}", True, "[1,7)")]
+    cur = con.cursor()
+    cur.execute("CREATE TABLE shifts (id int PRIMARY KEY, hours int4multirange)")
+    cur.execute("INSERT INTO shifts VALUES (1, '{[9,12),[13,17)}'), (2, '{}'), (3, '{[9,12)}')")
+    cur.execute("SELECT id, hours FROM shifts ORDER BY hours")
+    assert cur.fetchall() == [(2, "{}"), (3, "{[9,12)}"), (1, "{[9,12),[13,17)}")]  # text, as psycopg2 gives it
+    cur.execute("SELECT range_agg(hours)::text, range_agg(int4range(id, id + 1))::text FROM shifts")
+    assert cur.fetchall() == [("{[9,12),[13,17)}", "{[1,4)}")]
+
+
 def test_codecs() -> None:
-    codec = RowCodec(["range:int", "range:tstz", "array:range:numeric"])
+    codec = RowCodec(["range:int", "range:tstz", "array:range:numeric", "multirange:date"])
     row = (Range(1, 5, True, False), Range(datetime.datetime(2024, 1, 1, tzinfo=datetime.timezone.utc), None,
-                                           True, False), [Range(None, None, False, False, True), None])
+                                           True, False), [Range(None, None, False, False, True), None],
+           MultiRange([Range(None, datetime.date(2024, 1, 1), False, False)]))
     assert codec.decode(codec.encode(row)) == row
     keys = [encode_value(v) for v in (Range(None, None, False, False, True), Range(None, 3, False, False),
                                       Range(1, 3, True, False), Range(1, 4, True, False), Range(1, None, False, False),

@@ -47,6 +47,10 @@ TYPES = {
     "macaddr": 829,
     "macaddr8": 774,
     "inet[]": 1041,
+    "int4multirange": 4451,
+    "nummultirange": 4532,
+    "tstzmultirange": 4534,
+    "datemultirange": 4535,
 }
 
 INPUTS: dict[str, list[str]] = {
@@ -513,6 +517,11 @@ INPUTS: dict[str, list[str]] = {
     "macaddr8": ["08:00:2b:01:02:03:04:05", "08:00:2b:01:02:03", "08-00-2b-01-02-03-04-05", "08002b0102030405",
                  "0800.2b01.0203.0405", "08:00:2b:01:02:03:04", "08:00:2b:01:02:03:04:05:06", "x"],
     "inet[]": ['{10.1.2.3,"::1/64",NULL}'],
+    "int4multirange": ["{}", " { } ", "{[1,3),[2,5),[7,9],empty}", "{(,5),[7,)}", "{[1,2) x}", "{[1,2),}", "x",
+                       "{[1,2)} x", "{empty}", "{[3,4),[1,2)}", "{[1,2),[2,3)}"],
+    "nummultirange": ["{[1.5,2],(2,3)}", "{[1,2),(2,3)}", "{[NaN,NaN]}"],
+    "tstzmultirange": ['{["2024-01-01 10:00+02",)}'],
+    "datemultirange": ["{[2024-01-01,2024-01-05),[2024-01-05,2024-01-09]}", "{[-infinity,infinity]}"],
 }
 
 # Inputs whose PostgreSQL result orbitdb does not reproduce on purpose (see pgtext's docstrings).

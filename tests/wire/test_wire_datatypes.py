@@ -80,7 +80,7 @@ _SAMPLES = (
     " '[2024-01-01 10:00, 2024-01-02)'::tsrange, '[2024-01-01 10:00+02,)'::tstzrange,"
     " ARRAY[int4range(1, 2), NULL], '$1,234.56'::money, '10.1.2.3/24'::inet, '10/8'::cidr, '::1'::inet,"
     " '08:00:2b:01:02:03'::macaddr, '08:00:2b:01:02:03:04:05'::macaddr8, 'infinity'::timestamptz,"
-    " '-infinity'::date, pg_sleep(0)"
+    " '-infinity'::date, pg_sleep(0), '{[1,3),[5,7)}'::int4multirange, '{}'::datemultirange"
 )
 
 

@@ -79,8 +79,9 @@ def to_json_value(t: SqlType) -> Callable[[Any], Any]:
     if oid in (T.DATE.oid, T.TIMESTAMP.oid, T.TIMESTAMPTZ.oid):
         finite = {T.DATE.oid: _date_json, T.TIMESTAMP.oid: _ts_json, T.TIMESTAMPTZ.oid: _tstz_json}[oid]
         return lambda v: str(v) if type(v) is Infinite else finite(v)  # "infinity", as PostgreSQL
-    if oid in (T.INET.oid, T.CIDR.oid, T.MONEY.oid, T.MACADDR.oid, T.MACADDR8.oid) or T.is_range(t):
-        if oid == T.TSTZRANGE.oid:
+    if oid in (T.INET.oid, T.CIDR.oid, T.MONEY.oid, T.MACADDR.oid, T.MACADDR8.oid) or T.is_range(t) or (
+            T.is_multirange(t)):
+        if oid in (T.TSTZRANGE.oid, T.TSTZMULTIRANGE.oid):
             return lambda v: to_text(v, oid, running_timezone())
         return lambda v: to_text(v, oid)  # the type's output function (inet's cast to text differs)
     if oid == T.TIME.oid:

@@ -411,7 +411,7 @@ def compile_arithmetic(c: Compiler, node: exp.Expression) -> E:
 
 def arith(c: Compiler, sym: str, a: E, b: E) -> E:
     ta, tb = a.type, b.type
-    if T.is_range(ta) or T.is_range(tb):
+    if T.is_range(ta) or T.is_range(tb) or T.is_multirange(ta) or T.is_multirange(tb):
         ranged = range_operator(c, sym, a, b)
         if ranged is not None:
             return ranged

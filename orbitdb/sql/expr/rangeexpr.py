@@ -34,8 +34,51 @@ def _element_op(op: str, rng: E, elem: E, range_left: bool) -> E | None:
     return E(strict2(lambda v, r: R.contains_element(r, v), elem.fn, rng.fn), T.BOOL)
 
 
+def _multirange_operator(op: str, a: E, b: E) -> E:
+    """a op b where an operand is a multirange (the other a multirange, a range of its kind, or
+    an element for containment)."""
+    def base(t: T.SqlType) -> T.SqlType | None:
+        if T.is_multirange(t):
+            return T.MULTIRANGE_RANGE[t.oid]
+        return t if T.is_range(t) else None
+
+    if a.type.oid == T.UNKNOWN.oid:
+        a = coerce(a, b.type)
+    if b.type.oid == T.UNKNOWN.oid:
+        b = coerce(b, a.type)
+    ba, bb = base(a.type), base(b.type)
+    rt = ba or bb
+    assert rt is not None
+    oid = rt.oid
+    if op in ("@>", "<@") and (ba is None or bb is None):
+        holder, elem = (a, b) if ba is not None else (b, a)
+        if (op == "@>") != (ba is not None):
+            raise type_error_operator(op, a.type, b.type)
+        sub = T.RANGE_ELEMENT[oid]
+        if elem.type.oid != sub.oid and not can_implicit(elem.type, sub):
+            raise type_error_operator(op, a.type, b.type)
+        elem = coerce(elem, sub)
+        if holder is a:
+            return E(strict2(lambda m, v: R.mr_contains(m, v, True), a.fn, elem.fn), T.BOOL)
+        return E(strict2(lambda v, m: R.mr_contains(m, v, True), elem.fn, b.fn), T.BOOL)
+    if ba is None or bb is None or ba.oid != bb.oid:
+        raise type_error_operator(op, a.type, b.type)
+    if op == "@>":
+        return E(strict2(R.mr_contains, a.fn, b.fn), T.BOOL)
+    if op == "<@":
+        return E(strict2(lambda x, y: R.mr_contains(y, x), a.fn, b.fn), T.BOOL)
+    if op == "&&":
+        return E(strict2(R.mr_overlaps, a.fn, b.fn), T.BOOL)
+    combine = {"+": R.mr_union, "*": R.mr_intersection, "-": R.mr_difference}.get(op)
+    if combine is None or a.type.oid != b.type.oid:
+        raise type_error_operator(op, a.type, b.type)
+    return E(strict2(lambda x, y: combine(oid, x, y), a.fn, b.fn), a.type)
+
+
 def range_operator(c: Compiler, op: str, a: E, b: E) -> E | None:
     """a op b when either operand is a range (None when neither is: another operator's job)."""
+    if T.is_multirange(a.type) or T.is_multirange(b.type):
+        return _multirange_operator(op, a, b)
     ra, rb = T.is_range(a.type), T.is_range(b.type)
     if not ra and not rb:
         return None

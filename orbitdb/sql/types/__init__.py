@@ -109,15 +109,19 @@ TSTZRANGE = _t("tstzrange", 3910, -1, "R", "range:tstz", 3911, "tstzrange")
 DATERANGE = _t("daterange", 3912, -1, "R", "range:date", 3913, "daterange")
 INT8RANGE = _t("int8range", 3926, -1, "R", "range:int", 3927, "int8range")
 RANGE_TYPES = (INT4RANGE, NUMRANGE, TSRANGE, TSTZRANGE, DATERANGE, INT8RANGE)
-# the multirange types of PostgreSQL 14+, which orbitdb refuses by name (0A000)
-MULTIRANGE_NAMES = frozenset(("int4multirange", "int8multirange", "nummultirange", "datemultirange",
-                              "tsmultirange", "tstzmultirange", "anymultirange"))
+INT4MULTIRANGE = _t("int4multirange", 4451, -1, "R", "multirange:int", 6150, "int4multirange")
+NUMMULTIRANGE = _t("nummultirange", 4532, -1, "R", "multirange:numeric", 6151, "nummultirange")
+TSMULTIRANGE = _t("tsmultirange", 4533, -1, "R", "multirange:ts", 6152, "tsmultirange")
+TSTZMULTIRANGE = _t("tstzmultirange", 4534, -1, "R", "multirange:tstz", 6153, "tstzmultirange")
+DATEMULTIRANGE = _t("datemultirange", 4535, -1, "R", "multirange:date", 6155, "datemultirange")
+INT8MULTIRANGE = _t("int8multirange", 4536, -1, "R", "multirange:int", 6157, "int8multirange")
+MULTIRANGE_TYPES = (INT4MULTIRANGE, NUMMULTIRANGE, TSMULTIRANGE, TSTZMULTIRANGE, DATEMULTIRANGE, INT8MULTIRANGE)
 
 BASE_TYPES = [
     BOOL, BYTEA, CHAR, NAME, INT8, INT2, INT4, REGPROC, TEXT, OID, JSON, FLOAT4, FLOAT8, UNKNOWN, BPCHAR,
     VARCHAR, DATE, TIME, TIMESTAMP, TIMESTAMPTZ, INTERVAL, TIMETZ, NUMERIC, REGCLASS, REGTYPE, UUID, JSONB,
     VOID, RECORD, XID, INT2VECTOR, OIDVECTOR, ACLITEM, PG_NODE_TREE, TID, REGNAMESPACE, REGROLE, REGPROCEDURE,
-    CSTRING, INET, MONEY, *RANGE_TYPES, CIDR, MACADDR, MACADDR8,
+    CSTRING, INET, MONEY, *RANGE_TYPES, CIDR, MACADDR, MACADDR8, *MULTIRANGE_TYPES,
 ]
 BY_OID: dict[int, SqlType] = {t.oid: t for t in BASE_TYPES}
 _ARRAYS: dict[int, SqlType] = {}
@@ -148,8 +152,17 @@ RANGE_ELEMENT: dict[int, SqlType] = {
 }
 
 
+# multirange type OID -> its range type
+MULTIRANGE_RANGE: dict[int, SqlType] = dict(zip([m.oid for m in MULTIRANGE_TYPES], RANGE_TYPES, strict=True))
+RANGE_MULTIRANGE: dict[int, SqlType] = {r.oid: m for m, r in zip(MULTIRANGE_TYPES, RANGE_TYPES, strict=True)}
+
+
 def is_range(t: SqlType) -> bool:
     return t.oid in RANGE_ELEMENT
+
+
+def is_multirange(t: SqlType) -> bool:
+    return t.oid in MULTIRANGE_RANGE
 
 
 NUMERIC_RANK = {INT2.oid: 1, INT4.oid: 2, INT8.oid: 3, NUMERIC.oid: 4, FLOAT4.oid: 5, FLOAT8.oid: 6}
@@ -176,6 +189,8 @@ _BY_NAME: dict[str, SqlType] = {
     "int2vector": INT2VECTOR, "oidvector": OIDVECTOR, "tid": TID, "inet": INET, "money": MONEY,
     "int4range": INT4RANGE, "int8range": INT8RANGE, "numrange": NUMRANGE, "daterange": DATERANGE,
     "tsrange": TSRANGE, "tstzrange": TSTZRANGE, "cidr": CIDR, "macaddr": MACADDR, "macaddr8": MACADDR8,
+    "int4multirange": INT4MULTIRANGE, "int8multirange": INT8MULTIRANGE, "nummultirange": NUMMULTIRANGE,
+    "datemultirange": DATEMULTIRANGE, "tsmultirange": TSMULTIRANGE, "tstzmultirange": TSTZMULTIRANGE,
 }
 
 _DTYPE: dict[str, SqlType] = {
@@ -189,7 +204,9 @@ _DTYPE: dict[str, SqlType] = {
     "REGPROC": REGPROC, "REGNAMESPACE": REGNAMESPACE, "REGROLE": REGROLE, "REGPROCEDURE": REGPROCEDURE,
     "XID": XID, "CSTRING": CSTRING, "INT4RANGE": INT4RANGE, "INT8RANGE": INT8RANGE, "NUMRANGE": NUMRANGE,
     "DATERANGE": DATERANGE, "TSRANGE": TSRANGE, "TSTZRANGE": TSTZRANGE, "CIDR": CIDR, "MACADDR": MACADDR,
-    "MACADDR8": MACADDR8,
+    "MACADDR8": MACADDR8, "INT4MULTIRANGE": INT4MULTIRANGE, "INT8MULTIRANGE": INT8MULTIRANGE,
+    "NUMMULTIRANGE": NUMMULTIRANGE, "DATEMULTIRANGE": DATEMULTIRANGE, "TSMULTIRANGE": TSMULTIRANGE,
+    "TSTZMULTIRANGE": TSTZMULTIRANGE,
 }
 SERIAL_DTYPES = {"SERIAL": "integer", "BIGSERIAL": "bigint", "SMALLSERIAL": "smallint"}
 
@@ -251,13 +268,9 @@ def from_datatype(dt: exp.DataType) -> SqlType:
             name = str(kind or "").lower().strip('"')
         t = _BY_NAME.get(name)
         if t is None:
-            if name in MULTIRANGE_NAMES:
-                raise SqlError("0A000", f"multirange type {name} is not supported by orbitdb")
             raise SqlError("42704", f'type "{name}" does not exist')
         return t
     base = _DTYPE.get(key)
-    if base is None and key.lower() in MULTIRANGE_NAMES:
-        raise SqlError("0A000", f"multirange type {key.lower()} is not supported by orbitdb")
     if base is None:
         raise SqlError("42704", f'type "{dt.sql(dialect="postgres").lower()}" does not exist')
     if base is FLOAT4 and dt.expressions:

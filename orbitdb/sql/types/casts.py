@@ -93,6 +93,12 @@ def _to_money(v: Any) -> Decimal:
     return from_cents(int(Decimal(v).scaleb(2).to_integral_value(ROUND_HALF_UP)))
 
 
+def _range_to_multirange(v: Any) -> Any:
+    from orbitdb.storage.ranges import MultiRange
+
+    return MultiRange([] if v.empty else [v])
+
+
 def _inet_to_cidr(v: Any) -> Any:
     from orbitdb.sql.types.netops import to_cidr
 
@@ -222,13 +228,13 @@ def _text_out(oid: int, session: Any) -> Fn:
         return lambda v: reg_to_text(v, oid, session)
     if oid == T.BOOL.oid:
         return lambda v: "true" if v else "false"
-    if oid in (T.TIMESTAMPTZ.oid, T.TIMETZ.oid, T.TSTZRANGE.oid):
+    if oid in (T.TIMESTAMPTZ.oid, T.TIMETZ.oid, T.TSTZRANGE.oid, T.TSTZMULTIRANGE.oid):
         return lambda v: to_text(v, oid, session_timezone(session))
     return lambda v: to_text(v, oid)
 
 
 def _text_in(oid: int, session: Any) -> Fn:
-    if oid in (T.TIMESTAMPTZ.oid, T.TIMETZ.oid, T.TSTZRANGE.oid):
+    if oid in (T.TIMESTAMPTZ.oid, T.TIMETZ.oid, T.TSTZRANGE.oid, T.TSTZMULTIRANGE.oid):
         return lambda v: from_text(v, oid, session_timezone(session))
     if oid in _OIDISH and oid != T.OID.oid:
         return lambda v: text_to_reg(v, oid, session)
@@ -322,6 +328,8 @@ def _base_cast(src: SqlType, dst: SqlType, ctx: int, session: Any) -> Fn | None:
         return mac_to_mac8
     if s == T.MACADDR8.oid and d == T.MACADDR.oid:
         return mac8_to_mac
+    if T.RANGE_MULTIRANGE.get(s) is not None and T.RANGE_MULTIRANGE[s].oid == d:
+        return _range_to_multirange
     if s in (T.INET.oid, T.CIDR.oid) and d in _TEXTS:
         # the cast is text(inet): the mask length always shown
         return (lambda v: format_show(as_net(v, s == T.CIDR.oid))) if ctx >= ASSIGNMENT else None

@@ -6,8 +6,8 @@ from __future__ import annotations
 from typing import Any
 
 from orbitdb.sql.errors import SqlError
-from orbitdb.sql.types.pgtext.ranges import is_discrete, make_range
-from orbitdb.storage.ranges import Range, compare_bounds, element_cmp
+from orbitdb.sql.types.pgtext.ranges import canonical_multirange, is_discrete, make_range
+from orbitdb.storage.ranges import MultiRange, Range, compare_bounds, element_cmp
 
 EMPTY = Range(None, None, False, False, True)
 
@@ -155,3 +155,64 @@ def construct(range_oid: int, lower: Any, upper: Any, flags: str | None = "[)") 
         raise SqlError("42601", "invalid range bound flags",
                        hint='Valid values are "[]", "[)", "(]", and "()".')
     return make_range(range_oid, lower, upper, inc[0], inc[1])
+
+
+# --- multiranges ----------------------------------------------------------------------------------
+
+def _pieces(x: Range | MultiRange) -> tuple[Range, ...]:
+    if isinstance(x, MultiRange):
+        return x.ranges
+    return () if x.empty else (x,)
+
+
+def mr_contains(a: Range | MultiRange, b: Any, element: bool = False) -> bool:
+    """a @> b for a range or multirange a and an element, range or multirange b."""
+    pieces = _pieces(a)
+    if element:
+        return any(contains_element(r, b) for r in pieces)
+    return all(any(contains_range(r, s) for r in pieces) for s in _pieces(b))
+
+
+def mr_overlaps(a: Range | MultiRange, b: Range | MultiRange) -> bool:
+    return any(overlaps(r, s) for r in _pieces(a) for s in _pieces(b))
+
+
+def mr_union(range_oid: int, a: MultiRange, b: MultiRange) -> MultiRange:
+    return canonical_multirange(range_oid, [*a.ranges, *b.ranges])
+
+
+def mr_intersection(range_oid: int, a: MultiRange, b: MultiRange) -> MultiRange:
+    return canonical_multirange(range_oid, [intersection(range_oid, r, s) for r in a.ranges for s in b.ranges])
+
+
+def _minus_one(range_oid: int, r: Range, s: Range) -> list[Range]:
+    """r without s, as zero, one or two ranges."""
+    if not overlaps(r, s):
+        return [r]
+    out = []
+    if _cmp(_lower(r), _lower(s)) < 0:
+        out.append(make_range(range_oid, r.lower, s.lower, r.lower_inc, not s.lower_inc))
+    if _cmp(_upper(r), _upper(s)) > 0:
+        out.append(make_range(range_oid, s.upper, r.upper, not s.upper_inc, r.upper_inc))
+    return out
+
+
+def mr_difference(range_oid: int, a: MultiRange, b: MultiRange) -> MultiRange:
+    pieces = list(a.ranges)
+    for s in b.ranges:
+        pieces = [p for r in pieces for p in _minus_one(range_oid, r, s)]
+    return canonical_multirange(range_oid, pieces)
+
+
+def mr_construct(range_oid: int, ranges: list[Range | None]) -> MultiRange:
+    if any(r is None for r in ranges):
+        raise SqlError("22004", "multirange values cannot contain null members")
+    return canonical_multirange(range_oid, [r for r in ranges if r is not None])
+
+
+def mr_span(range_oid: int, m: MultiRange) -> Range:
+    """range_merge(multirange): the smallest range holding it."""
+    if not m.ranges:
+        return EMPTY
+    first, last = m.ranges[0], m.ranges[-1]
+    return make_range(range_oid, first.lower, last.upper, first.lower_inc, last.upper_inc)

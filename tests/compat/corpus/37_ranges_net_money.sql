@@ -141,3 +141,25 @@ SELECT to_jsonb('-infinity'::timestamptz)::text, json_agg(x)::text FROM (VALUES 
 SELECT row(x, int4range(1, 3), 'infinity'::date)::text, row_to_json(row(x, 'infinity'::timestamp, '08:00:2b:01:02:03'::macaddr))::jsonb::text FROM (VALUES ('1.2.3.4'::inet)) v(x);
 SELECT array_agg(r ORDER BY r)::text FROM (VALUES (int4range(1, 2)), ('empty'), ('(,1)')) v(r);
 SELECT 'x' || int4range(1, 2), concat(int4range(1, 2), '10/8'::cidr, '1'::money), format('%s %s', 'infinity'::date, '1.2.3.4'::inet);
+
+-- multiranges
+SELECT '{}'::int4multirange::text, '{[1,3), [2,5), [7,9], empty}'::int4multirange::text, '{[1.5,2], (2,3)}'::nummultirange::text;
+SELECT ' { [2024-01-01,2024-01-05) } '::datemultirange::text, '{(,5), [7,)}'::int8multirange::text, '{["2024-01-01 10:00",)}'::tsmultirange::text;
+SELECT '{[1,2) x}'::int4multirange; -- error 22P02
+SELECT '{[1,2),}'::int4multirange; -- error 22P02
+SELECT '{[1,2)} x'::int4multirange; -- error 22P02
+SELECT int4multirange()::text, int4multirange(int4range(1, 3), int4range(5, 6), int4range(2, 4))::text, multirange(int4range(1, 2))::text;
+SELECT int4multirange(int4range(1, 2), NULL); -- error 22004
+SELECT range_agg(r)::text, range_intersect_agg(r)::text FROM (VALUES (int4range(1, 3)), (int4range(2, 5)), (int4range(7, 9))) v(r);
+SELECT range_agg(r)::text FROM (VALUES (int4range(1, 3))) v(r) WHERE false;
+SELECT '{[1,3),[5,7)}'::int4multirange @> 2, '{[1,3),[5,7)}'::int4multirange @> int4range(5, 6), '{[1,3),[5,7)}'::int4multirange @> int4range(2, 6);
+SELECT '{[1,3),[5,7)}'::int4multirange && int4range(3, 5), 6 <@ '{[1,3),[5,7)}'::int4multirange, int4range(1, 3) <@ '{[1,3),[5,7)}'::int4multirange;
+SELECT ('{[1,3),[5,7)}'::int4multirange + '{[3,4)}')::text, ('{[1,3),[5,7)}'::int4multirange * '{[2,6)}')::text, ('{[1,10)}'::int4multirange - '{[3,4),[6,7)}')::text;
+SELECT lower('{[1,3),[5,7)}'::int4multirange), upper('{[1,3),[5,7)}'::int4multirange), isempty('{}'::int4multirange), range_merge('{[1,3),[5,7)}'::int4multirange)::text;
+SELECT '{[1,3)}'::int4multirange = '{[1,2],[2,3)}'::int4multirange, '{[1,3)}'::int4multirange < '{[1,3),[4,5)}'::int4multirange, '{}'::int4multirange < '{[1,2)}'::int4multirange;
+SELECT int4range(1, 3)::int4multirange::text, format_type('int4multirange'::regtype, NULL), pg_typeof('{}'::datemultirange)::text;
+CREATE TABLE shifts (id int PRIMARY KEY, hours int4multirange);
+INSERT INTO shifts VALUES (1, '{[9,12),[13,17)}'), (2, '{}'), (3, '{[9,12)}');
+SELECT id, hours::text AS h FROM shifts ORDER BY hours;
+SELECT id FROM shifts WHERE hours @> 14 ORDER BY id;
+SELECT range_agg(hours)::text FROM shifts;

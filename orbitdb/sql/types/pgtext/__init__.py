@@ -55,7 +55,14 @@ from orbitdb.sql.types.pgtext.numbers import (
     parse_numeric,
     parse_oid,
 )
-from orbitdb.sql.types.pgtext.ranges import RANGE_ELEMENT, format_range, parse_range
+from orbitdb.sql.types.pgtext.ranges import (
+    MULTIRANGE_RANGE,
+    RANGE_ELEMENT,
+    format_multirange,
+    format_range,
+    parse_multirange,
+    parse_range,
+)
 from orbitdb.sql.types.pgtext.strings import format_bytea, format_uuid, parse_bytea, parse_char, parse_uuid
 from orbitdb.sql.types.pgtext.styles import (
     OutputStyle,
@@ -67,7 +74,7 @@ from orbitdb.sql.types.pgtext.styles import (
 )
 from orbitdb.storage.jsonnull import JSON_NULL
 from orbitdb.storage.netaddr import MacAddress, NetAddress
-from orbitdb.storage.ranges import Range
+from orbitdb.storage.ranges import MultiRange, Range
 
 __all__ = ["Interval", "OutputStyle", "format_text", "oids", "parse_text", "type_name"]
 
@@ -128,6 +135,9 @@ def parse_text(text: str, type_oid: int, tz: str | tzinfo | None = None) -> Any:
     bound = RANGE_ELEMENT.get(type_oid)
     if bound is not None:
         return parse_range(text, type_oid, lambda item: parse_text(item, bound, tz))
+    if type_oid in MULTIRANGE_RANGE:
+        sub = RANGE_ELEMENT[MULTIRANGE_RANGE[type_oid]]
+        return parse_multirange(text, type_oid, lambda item: parse_text(item, sub, tz))
     return text
 
 
@@ -181,6 +191,10 @@ def format_text(
     if type_oid in (oids.JSON, oids.JSONB):
         return format_json(value, jsonb=type_oid == oids.JSONB)
     bound = RANGE_ELEMENT.get(type_oid)
+    if bound is None and type_oid in MULTIRANGE_RANGE:
+        sub = RANGE_ELEMENT[MULTIRANGE_RANGE[type_oid]]
+        return format_multirange(
+            value, lambda item: format_text(item, sub, tz, extra_float_digits=extra_float_digits, style=style))
     if bound is not None:
         return format_range(
             value, lambda item: format_text(item, bound, tz, extra_float_digits=extra_float_digits, style=style))
@@ -229,6 +243,8 @@ def _by_python_type(value: Any, tz: str | tzinfo | None, extra_float_digits: int
         return format_mac(value)
     if isinstance(value, Range):
         return format_range(value, lambda item: _by_python_type(item, tz, extra_float_digits, style))
+    if isinstance(value, MultiRange):
+        return format_multirange(value, lambda item: _by_python_type(item, tz, extra_float_digits, style))
     if isinstance(value, tuple):  # a row value (record)
         return _format_record(value, lambda item: _by_python_type(item, tz, extra_float_digits, style))
     if isinstance(value, list):

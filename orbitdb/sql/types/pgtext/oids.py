@@ -68,6 +68,12 @@ ARRAY_ELEMENT: dict[int, int] = {
     651: CIDR,
     1040: MACADDR,
     775: MACADDR8,
+    6150: 4451,  # arrays of the multirange types
+    6151: 4532,
+    6152: 4533,
+    6153: 4534,
+    6155: 4535,
+    6157: 4536,
 }
 ARRAY_OF: dict[int, int] = {elem: arr for arr, elem in ARRAY_ELEMENT.items()}
 
@@ -108,6 +114,12 @@ TYPE_NAMES: dict[int, str] = {
     CIDR: "cidr",
     MACADDR: "macaddr",
     MACADDR8: "macaddr8",
+    4451: "int4multirange",
+    4532: "nummultirange",
+    4533: "tsmultirange",
+    4534: "tstzmultirange",
+    4535: "datemultirange",
+    4536: "int8multirange",
 }
 
 

@@ -11,7 +11,7 @@ from typing import Any
 from orbitdb.sql.errors import SqlError
 from orbitdb.sql.types.pgtext.errors import INVALID_TEXT_REPRESENTATION
 from orbitdb.storage.infinite import Infinite
-from orbitdb.storage.ranges import Range, element_cmp
+from orbitdb.storage.ranges import MultiRange, Range, compare_bounds, element_cmp
 
 INT4RANGE, NUMRANGE, TSRANGE, TSTZRANGE, DATERANGE, INT8RANGE = 3904, 3906, 3908, 3910, 3912, 3926
 # range type OID -> element type OID (pg_range.rngsubtype)
@@ -149,3 +149,103 @@ def format_range(value: Range, format_element: Callable[[Any], str]) -> str:
     lower = "" if value.lower is None else _escaped(format_element(value.lower))
     upper = "" if value.upper is None else _escaped(format_element(value.upper))
     return ("[" if value.lower_inc else "(") + lower + "," + upper + ("]" if value.upper_inc else ")")
+
+
+# --- multiranges ----------------------------------------------------------------------------------
+
+INT4MULTIRANGE, NUMMULTIRANGE, TSMULTIRANGE, TSTZMULTIRANGE, DATEMULTIRANGE, INT8MULTIRANGE = (
+    4451, 4532, 4533, 4534, 4535, 4536)
+# multirange type OID -> its range type OID (pg_range.rngmultitypid, the other way round)
+MULTIRANGE_RANGE: dict[int, int] = {
+    INT4MULTIRANGE: INT4RANGE, INT8MULTIRANGE: INT8RANGE, NUMMULTIRANGE: NUMRANGE, DATEMULTIRANGE: DATERANGE,
+    TSMULTIRANGE: TSRANGE, TSTZMULTIRANGE: TSTZRANGE,
+}
+
+
+def _touches(cur: Range, nxt: Range) -> bool:
+    """Whether nxt (not before cur in range order) overlaps or is adjacent to cur."""
+    if cur.upper is None or nxt.lower is None:
+        return True
+    c = element_cmp(nxt.lower, cur.upper)
+    if c != 0:
+        return c < 0
+    return cur.upper_inc or nxt.lower_inc
+
+
+def canonical_multirange(range_oid: int, ranges: list[Range]) -> MultiRange:
+    """multirange_canonicalize: the ranges sorted, empties dropped, touching ones merged."""
+    out: list[Range] = []
+    for r in sorted(r for r in ranges if not r.empty):
+        if out and _touches(out[-1], r):
+            cur = out[-1]
+            if cur.upper is None or (r.upper is not None and compare_bounds(
+                    cur.upper, cur.upper_inc, False, r.upper, r.upper_inc, False) >= 0):
+                continue
+            out[-1] = make_range(range_oid, cur.lower, r.upper, cur.lower_inc, r.upper_inc)
+        else:
+            out.append(r)
+    return MultiRange(out)
+
+
+def _malformed_multi(text: str, detail: str) -> SqlError:
+    return SqlError(INVALID_TEXT_REPRESENTATION, f'malformed multirange literal: "{text}"', detail=detail)
+
+
+def _range_end(text: str, pos: int) -> int:
+    """Where the range literal starting at pos ends (after its closing bracket or parenthesis)."""
+    if text[pos:pos + 5].lower() == "empty":
+        return pos + 5
+    quoted = False
+    i = pos + 1
+    while i < len(text):
+        ch = text[i]
+        if ch == "\\":
+            i += 2
+            continue
+        if ch == '"':
+            quoted = not quoted
+        elif not quoted and ch in "])":
+            return i + 1
+        i += 1
+    raise _malformed_multi(text, "Unexpected end of input.")
+
+
+def parse_multirange(text: str, multi_oid: int, parse_element: Callable[[str], Any]) -> MultiRange:
+    """multirange_in: '{}' or '{range, range, ...}'."""
+    range_oid = MULTIRANGE_RANGE[multi_oid]
+    pos, n = 0, len(text)
+    while pos < n and text[pos].isspace():
+        pos += 1
+    if pos >= n or text[pos] != "{":
+        raise _malformed_multi(text, "Missing left brace.")
+    pos += 1
+    ranges: list[Range] = []
+    while True:
+        while pos < n and text[pos].isspace():
+            pos += 1
+        if pos < n and text[pos] == "}" and not ranges:
+            pos += 1
+            break
+        if pos >= n or not (text[pos] in "[(" or text[pos:pos + 5].lower() == "empty"):
+            raise _malformed_multi(text, "Expected range start.")
+        end = _range_end(text, pos)
+        ranges.append(parse_range(text[pos:end], range_oid, parse_element))
+        pos = end
+        while pos < n and text[pos].isspace():
+            pos += 1
+        if pos < n and text[pos] == ",":
+            pos += 1
+            continue
+        if pos < n and text[pos] == "}":
+            pos += 1
+            break
+        raise _malformed_multi(text, "Expected comma or end of multirange.")
+    while pos < n and text[pos].isspace():
+        pos += 1
+    if pos != n:
+        raise _malformed_multi(text, "Junk after closing right brace.")
+    return canonical_multirange(range_oid, ranges)
+
+
+def format_multirange(value: MultiRange, format_element: Callable[[Any], str]) -> str:
+    return "{" + ",".join(format_range(r, format_element) for r in value.ranges) + "}"
