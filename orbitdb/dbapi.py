@@ -128,6 +128,11 @@ def _infinite_value(v: Any, tz: Any) -> Any:
     return out if tz is None else out.replace(tzinfo=tz)
 
 
+def _infinite_extremes(v: Any) -> Any:
+    """date and timestamp values: an infinity becomes psycopg2's extreme, the rest stay."""
+    return _infinite_value(v, None) if type(v) is Infinite else v
+
+
 def _out_value(v: Any) -> Any:
     if isinstance(v, Interval):
         try:
@@ -191,7 +196,7 @@ def _converter(oid: int, con: Connection) -> Any:
         tz = s.timezone() if s is not None else datetime.timezone.utc
         return lambda v: _infinite_value(v, tz) if type(v) is Infinite else v.astimezone(tz)
     if oid in (1082, 1114):  # infinite dates and timestamps: the extremes psycopg2 maps them to
-        return lambda v: _infinite_value(v, None) if type(v) is Infinite else v
+        return _infinite_extremes
     if oid == 700:
         return _float4
     if oid in (790, 869, 650, 829, 774, 791, 1041, 651, 1040, 775, 4451, 4532, 4533, 4534, 4535, 4536):
@@ -314,6 +319,13 @@ class Cursor:
         convs = self._convs
         if convs is None:
             return rows
+        if all(f is None or f is _infinite_extremes for f in convs):
+            # only infinities would change: rows without any are handed out as they are
+            from operator import itemgetter
+
+            cols = [i for i, f in enumerate(convs) if f is not None]
+            if not any(Infinite in set(map(type, map(itemgetter(i), rows))) for i in cols):  # loops in C
+                return rows
         return [tuple(v if f is None or v is None else f(v) for f, v in zip(convs, row)) for row in rows]
 
     def _produce(self, n: int) -> None:
