@@ -81,6 +81,8 @@ class TriggerDef:
     old_table: str | None = None  # REFERENCING OLD TABLE AS
     new_table: str | None = None  # REFERENCING NEW TABLE AS
     comment: str | None = None
+    ref_table: int | None = None  # CREATE CONSTRAINT TRIGGER ... FROM: the referenced table's oid
+    parent: int | None = None  # pg_trigger.tgparentid: the partitioned table's trigger this one clones
 
 
 @dataclass
@@ -322,7 +324,7 @@ class Catalog:
                 elif isinstance(obj, TypeDef):
                     names[("type", obj.schema, obj.name)] = obj.oid
                 elif isinstance(obj, FunctionDef):
-                    continue  # overloaded: found by functions_named()
+                    names[("fn", obj.schema, obj.name)] = obj.oid  # one of its overloads: functions_named() has all
                 else:
                     names[("rel", obj.schema, obj.name)] = obj.oid
             self._names = names
@@ -394,8 +396,13 @@ class Catalog:
     def functions(self) -> list[FunctionDef]:
         return [o for o in self.objects.values() if isinstance(o, FunctionDef)]
 
+    def has_function(self, schema: str, name: str) -> bool:
+        return ("fn", schema, name) in self._index()
+
     def functions_named(self, schema: str, name: str) -> list[FunctionDef]:
         """Every overload of schema.name."""
+        if ("fn", schema, name) not in self._index():
+            return []
         return [o for o in self.objects.values() if isinstance(o, FunctionDef) and o.schema == schema
                 and o.name == name]
 

@@ -71,11 +71,6 @@ def sqlstate(c: orbitdb.Connection, sql: str) -> str | None:
 
 
 REFUSED = {
-    "CREATE FUNCTION f() RETURNS int AS $$ SELECT 1 $$ LANGUAGE sql": "CREATE FUNCTION",
-    "CREATE OR REPLACE FUNCTION f() RETURNS int AS $$ SELECT 1 $$ LANGUAGE sql": "CREATE FUNCTION",
-    "CREATE PROCEDURE p() LANGUAGE sql AS $$ SELECT 1 $$": "CREATE PROCEDURE",
-    "CREATE TRIGGER tr BEFORE INSERT ON t FOR EACH ROW EXECUTE FUNCTION f()": "CREATE TRIGGER",
-    "CREATE CONSTRAINT TRIGGER tr AFTER INSERT ON t FOR EACH ROW EXECUTE FUNCTION f()": "CREATE CONSTRAINT TRIGGER",
     "CREATE EVENT TRIGGER e ON ddl_command_start EXECUTE FUNCTION f()": "CREATE EVENT TRIGGER",
     "CREATE TYPE mood AS ENUM ('sad', 'ok')": "CREATE TYPE",
     "CREATE DOMAIN posint AS int CHECK (VALUE > 0)": "CREATE DOMAIN",
@@ -101,8 +96,6 @@ REFUSED = {
     "CREATE UNIQUE INDEX pu ON t (b) WHERE a > 1": "partial unique",
     "GRANT SELECT ON t TO PUBLIC": "GRANT",
     "REVOKE ALL ON t FROM PUBLIC": "REVOKE",
-    "LISTEN ch": "LISTEN",
-    "NOTIFY ch, 'x'": "NOTIFY",
     "LOAD 'plpgsql'": "LOAD",
     "SECURITY LABEL ON TABLE t IS 'secret'": "SECURITY LABEL",
     "COMMENT ON FUNCTION now() IS 'x'": "COMMENT ON FUNCTION",
@@ -122,10 +115,8 @@ REFUSED = {
     "DROP ROLE orbit": "DROP ROLE",
     "DROP EXTENSION plpgsql": "DROP EXTENSION",
     "DROP TYPE IF EXISTS integer": "DROP TYPE",
-    "DROP FUNCTION IF EXISTS now()": "DROP FUNCTION",
     "CLUSTER t": "CLUSTER",
     "CREATE TABLE lk (LIKE t INCLUDING ALL)": "INCLUDING INDEXES",
-    "DO $$ BEGIN END $$": "DO",
     "SELECT a FROM t ORDER BY a, generate_series(1, 2)": "set-returning functions in ORDER BY",
     "SELECT 1 FROM t GROUP BY generate_series(1, 2)": "set-returning functions in GROUP BY",
     "SELECT generate_series(1, generate_series(1, 2))": "set-returning functions inside expressions",
@@ -148,7 +139,7 @@ def test_refusal_aborts_a_transaction_block(conn: orbitdb.Connection) -> None:
     cur = conn.cursor()
     cur.execute("BEGIN")
     cur.execute("INSERT INTO t VALUES (4, 'w')")
-    assert sqlstate(conn, "CREATE TRIGGER tr BEFORE INSERT ON t FOR EACH ROW EXECUTE FUNCTION f()") == "0A000"
+    assert sqlstate(conn, "CREATE EVENT TRIGGER e ON ddl_command_start EXECUTE FUNCTION f()") == "0A000"
     assert sqlstate(conn, "SELECT 1") == "25P02"
     cur.execute("ROLLBACK")
     assert rows(conn, "SELECT count(*) FROM t") == [(3,)]
@@ -178,7 +169,8 @@ def test_refusal_aborts_a_transaction_block(conn: orbitdb.Connection) -> None:
     ("ALTER SCHEMA nosuch OWNER TO orbit", "3F000"), ("ALTER VIEW t OWNER TO orbit", "42809"),
     ("ALTER INDEX t_b OWNER TO orbit", None), ("ALTER INDEX t_b SET (fillfactor = 50)", None),
     ("ALTER INDEX t_b RESET (fillfactor)", None), ("ALTER INDEX nosuch SET (fillfactor = 50)", "42P01"),
-    ("DROP FUNCTION IF EXISTS f(int)", None), ("DROP FUNCTION f(int)", "42883"), ("DROP TYPE IF EXISTS mood", None),
+    ("DROP FUNCTION IF EXISTS f(int)", None), ("DROP FUNCTION f(int)", "42883"),
+    ("DROP FUNCTION IF EXISTS now()", "2BP01"), ("DO $$ BEGIN END $$", None), ("CALL nosuch()", "42883"), ("DROP TYPE IF EXISTS mood", None),
     ("DROP TYPE mood", "42704"), ("DROP DOMAIN IF EXISTS posint", None), ("DROP ROLE IF EXISTS bob", None),
     ("DROP ROLE bob", "42704"), ("DROP EXTENSION IF EXISTS pgcrypto", None), ("DROP TRIGGER IF EXISTS tr ON t", None),
     ("DROP TRIGGER tr ON t", "42704"), ("DROP TRIGGER IF EXISTS tr ON nosuch", None), ("DROP TRIGGER tr ON nosuch", "42P01"),
@@ -453,4 +445,4 @@ def test_every_statement_kind_reaches_its_handler(tmp_path: Path) -> None:
         cur.execute("FROBNICATE kinds")
     assert err.value.sqlstate == "42601"
     with pytest.raises(orbitdb.errors.FeatureNotSupported):
-        cur.execute("NOTIFY kinds")
+        cur.execute("LOAD 'kinds'")

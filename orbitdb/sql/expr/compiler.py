@@ -409,7 +409,25 @@ class Compiler:
     def _dot(self, node: exp.Dot) -> E:
         # schema-qualified function calls: pg_catalog.format_type(...)
         inner = node.expression
+        if isinstance(node.this, exp.Paren) and isinstance(inner, exp.Identifier):
+            whole = self.compile(node.this.this)  # (f(x)).field: a column of a row-returning call
+            names = [c[0] for c in whole.columns or []]
+            field = ident(inner)
+            if field in names and not whole.srf:
+                k = names.index(field)
+                get = whole.fn
+                return E(lambda row: None if (v := get(row)) is None else v[k], (whole.columns or [])[k][1],
+                         name=field)
         if isinstance(node.this, exp.Identifier) and isinstance(inner, exp.Func):
+            from orbitdb.sql.expr.funccall import normalize
+            from orbitdb.sql.expr.routine_call import compile_user_call
+
+            schema = ident(node.this)
+            if schema != "pg_catalog":
+                name, args, _ = normalize(inner)
+                e = compile_user_call(self, schema, name, args)
+                if e is not None:
+                    return e
             return self.compile(inner)
         raise SqlError("0A000", f"unsupported expression: {node.sql(dialect='postgres')[:80]}")
 

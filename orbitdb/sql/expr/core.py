@@ -55,7 +55,7 @@ class ParamRef:
 
 
 class E:
-    __slots__ = ("columns", "const", "fn", "name", "src", "type", "value")
+    __slots__ = ("columns", "const", "fn", "name", "src", "srf", "type", "value")
 
     def __init__(self, fn: Fn, type_: SqlType, const: bool = False, value: Any = None, name: str = "?column?") -> None:
         self.fn = fn
@@ -65,6 +65,7 @@ class E:
         self.name = name
         self.columns: list[tuple[str, SqlType]] | None = None  # set-returning functions with several columns
         self.src: int | None = None  # a plain reference to this input column (lets ORDER BY use scan order)
+        self.srf = False  # a call of a user-defined set-returning function (its value: a list of rows)
 
 
 def const(value: Any, t: SqlType, name: str = "?column?") -> E:

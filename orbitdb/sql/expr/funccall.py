@@ -13,6 +13,7 @@ from orbitdb.sql import types as T
 from orbitdb.sql.errors import SqlError
 from orbitdb.sql.expr import funcregistry as R
 from orbitdb.sql.expr.core import E, coerce, const, ident
+from orbitdb.sql.expr.routine_call import candidates, compile_user_call, no_user_function
 from orbitdb.sql.types import SqlType
 from orbitdb.sql.types.casts import IMPLICIT, find_cast
 
@@ -232,6 +233,19 @@ def call_by_name(c: Compiler, name: str, arg_nodes: list[exp.Expression], node: 
     sp = _SPECIAL.get(name)
     if sp is not None:
         return sp(c, arg_nodes, node)
+    if c.planner is not None and candidates(c.planner.session, c.planner.catalog, None, name):
+        # a user-defined function: the built-in one of the name first (pg_catalog is searched first)
+        if name in R.FUNCTIONS and not any(isinstance(a, (exp.Kwarg, exp.PropertyEQ)) for a in arg_nodes):
+            try:
+                return call_compiled(c, name, [c.compile(a) for a in arg_nodes])
+            except SqlError as e:
+                if e.sqlstate != "42883":
+                    raise
+        user = compile_user_call(c, None, name, arg_nodes)
+        if user is not None:
+            return user
+        if any(isinstance(a, (exp.Kwarg, exp.PropertyEQ)) for a in arg_nodes):
+            raise no_user_function(c, name, arg_nodes)
     args = [c.compile(a) for a in arg_nodes]
     return call_compiled(c, name, args)
 

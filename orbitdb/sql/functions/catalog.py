@@ -18,7 +18,7 @@ from orbitdb.sql import types as T
 from orbitdb.sql.errors import SqlError
 from orbitdb.sql.functions.registry import FUNCTIONS, register
 from orbitdb.sql.pgcatalog import builtin_data as B
-from orbitdb.sql.pgcatalog import lookup, oids
+from orbitdb.sql.pgcatalog import lookup, oids, pg_functions
 from orbitdb.sql.pgcatalog import model as M
 from orbitdb.sql.pgcatalog.base import Env
 from orbitdb.sql.pgcatalog.deparse import deparse_expr, quote_identifier
@@ -77,9 +77,21 @@ def pg_type_is_visible(ctx: Any, oid: int) -> bool | None:
     return None
 
 
-@register("pg_function_is_visible", [OID], BOOL)
-def pg_function_is_visible(oid: int) -> bool | None:
-    return True if oid in B.PROC_BY_OID else None
+@register("pg_function_is_visible", [OID], BOOL, needs_ctx=True)
+def pg_function_is_visible(ctx: Any, oid: int) -> bool | None:
+    if oid in B.PROC_BY_OID:
+        return True
+    env = env_of(ctx)
+    f = pg_functions.user_function(env, oid)
+    if f is None:
+        return None
+    # visible: the first schema of the path that has a function of that name and arguments
+    for sch in env.session.search_schemas():
+        for g in env.cat.functions_named(sch, f.name):
+            if [t for t, m in zip(g.arg_types, g.arg_modes) if m in pg_functions.input_modes(g)] == \
+                    [t for t, m in zip(f.arg_types, f.arg_modes) if m in pg_functions.input_modes(f)]:
+                return g.oid == f.oid
+    return False
 
 
 for _name in ("pg_opclass_is_visible", "pg_opfamily_is_visible", "pg_collation_is_visible",
@@ -244,12 +256,18 @@ def pg_get_statisticsobjdef(oid: int) -> str | None:
     return None
 
 
-@register("pg_get_triggerdef", [OID], TEXT)
-def pg_get_triggerdef(oid: int) -> str | None:
-    return None
+@register("pg_get_triggerdef", [OID], TEXT, needs_ctx=True)
+def pg_get_triggerdef(ctx: Any, oid: int) -> str | None:
+    from orbitdb.sql.pgcatalog.pg_triggers import triggerdef
+
+    return triggerdef(env_of(ctx), oid, False)
 
 
-register("pg_get_triggerdef", [OID, BOOL], TEXT)(lambda oid, pretty: None)
+@register("pg_get_triggerdef", [OID, BOOL], TEXT, needs_ctx=True)
+def pg_get_triggerdef_pretty(ctx: Any, oid: int, pretty: bool) -> str | None:
+    from orbitdb.sql.pgcatalog.pg_triggers import triggerdef
+
+    return triggerdef(env_of(ctx), oid, bool(pretty))
 
 
 @register("pg_get_ruledef", [OID], TEXT)
@@ -264,20 +282,47 @@ register("pg_get_ruledef", [OID, BOOL], TEXT)(lambda oid, pretty: None)
 def pg_get_function_result(ctx: Any, oid: int) -> str | None:
     r = B.PROC_BY_OID.get(oid)
     if r is None:
-        return None
+        env = env_of(ctx)
+        f = pg_functions.user_function(env, oid)
+        return pg_functions.result(env, f) if f is not None else None
     return lookup.type_name(env_of(ctx), r["prorettype"]) or "-"
 
 
 @register("pg_get_function_arguments", [OID], TEXT, needs_ctx=True)
 def pg_get_function_arguments(ctx: Any, oid: int) -> str | None:
     r = B.PROC_BY_OID.get(oid)
-    if r is None:
-        return None
     env = env_of(ctx)
+    if r is None:
+        f = pg_functions.user_function(env, oid)
+        return pg_functions.arguments(env, f) if f is not None else None
     return ", ".join(lookup.type_name(env, a) or str(a) for a in r["proargtypes"] or [])
 
 
-register("pg_get_function_identity_arguments", [OID], TEXT, needs_ctx=True)(pg_get_function_arguments)
+@register("pg_get_function_identity_arguments", [OID], TEXT, needs_ctx=True)
+def pg_get_function_identity_arguments(ctx: Any, oid: int) -> str | None:
+    r = B.PROC_BY_OID.get(oid)
+    env = env_of(ctx)
+    if r is None:
+        f = pg_functions.user_function(env, oid)
+        return pg_functions.arguments(env, f, identity=True) if f is not None else None
+    return ", ".join(lookup.type_name(env, a) or str(a) for a in r["proargtypes"] or [])
+
+
+@register("pg_get_functiondef", [OID], TEXT, needs_ctx=True)
+def pg_get_functiondef(ctx: Any, oid: int) -> str | None:
+    env = env_of(ctx)
+    f = pg_functions.user_function(env, oid)
+    if f is None:
+        r = B.PROC_BY_OID.get(oid)
+        if r is None:
+            return None
+        raise SqlError("0A000", f"pg_get_functiondef of the built-in function {r['proname']} is not supported")
+    return pg_functions.functiondef(env, f)
+
+
+@register("pg_get_function_sqlbody", [OID], TEXT)
+def pg_get_function_sqlbody(oid: int) -> str | None:
+    return None  # no routine has a BEGIN ATOMIC body (they are refused)
 
 
 @register("pg_relation_is_publishable", [REGCLASS], BOOL)
@@ -353,6 +398,9 @@ def obj_description(ctx: Any, oid: int, catalog: str) -> str | None:
         return getattr(found.con, "comment", None) if found is not None else None
     if catalog == "pg_extension" and oid == 13559:
         return "PL/pgSQL procedural language"
+    if catalog == "pg_proc":
+        f = pg_functions.user_function(env, oid)
+        return f.comment if f is not None else None
     return None
 
 

@@ -33,6 +33,9 @@ def _keep_pg_functions() -> None:
         Postgres.Parser.FUNCTIONS[n.upper()] = lambda args, n=n: exp.Anonymous(this=n, expressions=args)
     for n in ("DATE_PART", "JSON_OBJECT"):
         Postgres.Parser.FUNCTION_PARSERS.pop(n, None)
+    # subscripts stay as written (1-based): sqlglot would take 1 off literal ones only, so a[1] and
+    # a[$1] (a statement whose literals were not made parameters) disagreed
+    Postgres.INDEX_OFFSET = 0
 
 
 _keep_pg_functions()
@@ -363,6 +366,9 @@ def _array_constructors(tree: exp.Expression) -> exp.Expression:
     return tree
 
 
+_CURRENT_OF = re.compile(r"\bWHERE\s+CURRENT\s+OF\b", re.IGNORECASE)
+
+
 @text_cached(budget=32 << 20, max_text=16 << 10, per_char=320, fixed=3000)
 def _parse_cached(sql: str) -> exp.Expression:
     try:
@@ -371,6 +377,9 @@ def _parse_cached(sql: str) -> exp.Expression:
         if text is not sql:
             trees = [_array_constructors(t) if t is not None else None for t in trees]
     except ParseError as e:
+        if _CURRENT_OF.search(sql):  # PostgreSQL's positioned UPDATE / DELETE of a cursor's row
+            raise SqlError("0A000", "WHERE CURRENT OF is not supported",
+                           hint="Identify the row by its key in the WHERE clause.") from None
         near = _near(sql, e)
         msg = f'syntax error at or near "{near}"' if near else "syntax error at end of input"
         raise SqlError("42601", msg, position=_position_of(sql, e)) from None

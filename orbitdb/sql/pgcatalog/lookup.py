@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from orbitdb.sql import types as T
 from orbitdb.sql.pgcatalog import builtin_data as B
-from orbitdb.sql.pgcatalog import oids
+from orbitdb.sql.pgcatalog import oids, pg_functions
 from orbitdb.sql.pgcatalog.base import BUILTIN_SCHEMAS, Env
 from orbitdb.sql.pgcatalog.deparse import FALLBACK_ERRORS, format_type, quote_identifier
 from orbitdb.sql.types.pgtext.names import split_name
@@ -213,7 +213,10 @@ def reg_oid(env: Env, kind: str, body: str) -> int | None:
         return namespace_oid(env, body)  # type: ignore[no-any-return]
     if kind == "role":
         return role_oid(env, body)  # type: ignore[no-any-return]
-    return proc_oid(body)  # type: ignore[no-any-return]
+    f = pg_functions.find(env, body, kind == "procedure")
+    if f is not None:
+        return int(f.oid)
+    return proc_oid(body.split("(")[0])  # type: ignore[no-any-return]
 
 
 def reg_name(env: Env, type_oid: int, oid: int) -> str | None:
@@ -227,5 +230,10 @@ def reg_name(env: Env, type_oid: int, oid: int) -> str | None:
     if type_oid == T.REGROLE.oid:
         return role_name(env, oid)
     if type_oid in (T.REGPROC.oid, T.REGPROCEDURE.oid):
+        f = pg_functions.user_function(env, oid)
+        if f is not None:
+            if type_oid == T.REGPROC.oid:
+                return pg_functions.qualified_name(env, f)
+            return pg_functions.signature(env, f)
         return proc_name(oid)
     return None

@@ -12,6 +12,7 @@ from orbitdb.sql import types as T
 from orbitdb.sql.pgcatalog import builtin_data as B
 from orbitdb.sql.pgcatalog import oids
 from orbitdb.sql.pgcatalog.base import Env, Row, RowMaker, producer
+from orbitdb.sql.pgcatalog.pg_functions import proc_row
 from orbitdb.sql.types import SqlType
 
 
@@ -27,7 +28,6 @@ def _static(schema: str, name: str, rows: list[dict[str, Any]]) -> None:
     producer(schema, name)(produce)
 
 
-_static("pg_catalog", "pg_proc", B.PROC_ROWS)
 _static("pg_catalog", "pg_am", B.AM_ROWS)
 _static("pg_catalog", "pg_opclass", B.OPCLASS_ROWS)
 _static("pg_catalog", "pg_opfamily", B.OPFAMILY_ROWS)
@@ -37,6 +37,20 @@ _static("pg_catalog", "pg_cast", B.CAST_ROWS)
 _static("pg_catalog", "pg_operator", B.OPERATOR_ROWS)
 _static("pg_catalog", "pg_extension", B.EXTENSION_ROWS)
 _static("pg_catalog", "pg_tablespace", B.TABLESPACE_ROWS)
+
+_BUILTIN_PROCS: dict[int, list[Row]] = {}
+
+
+@producer("pg_catalog", "pg_proc")
+def _pg_proc(env: Env, make: RowMaker) -> Iterator[Row]:
+    """The built-in functions, then the user's (pg_functions.py)."""
+    key = id(make)
+    if key not in _BUILTIN_PROCS:
+        _BUILTIN_PROCS[key] = [make.from_dict(r) for r in B.PROC_ROWS]
+    yield from _BUILTIN_PROCS[key]
+    for f in env.cat.functions():
+        yield proc_row(env, f, make)
+
 
 _ROWTYPE = {"typlen": -1, "typbyval": False, "typtype": "c", "typcategory": "C", "typispreferred": False, "typisdefined": True,
                 "typdelim": ",", "typsubscript": 0, "typelem": 0, "typinput": 2290, "typoutput": 2291, "typreceive": 2402,

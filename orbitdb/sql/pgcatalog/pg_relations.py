@@ -10,7 +10,7 @@ from typing import Any
 from orbitdb.sql import types as T
 from orbitdb.sql.pgcatalog import builtin_data as B
 from orbitdb.sql.pgcatalog import model as M
-from orbitdb.sql.pgcatalog import oids
+from orbitdb.sql.pgcatalog import oids, pg_functions
 from orbitdb.sql.pgcatalog.base import Env, Row, RowMaker, producer
 from orbitdb.sql.pgcatalog.deparse import FALLBACK_ERRORS
 from orbitdb.sql.types import SqlType
@@ -69,7 +69,7 @@ def _pg_class(env: Env, make: RowMaker) -> Iterator[Row]:
             if t.kind == "v":
                 yield make(oid=t.oid, relname=t.name, relnamespace=nsp, reltype=oids.rowtype_oid(t.oid),
                            relowner=owner, relkind="v", relnatts=len(t.view_columns or t.columns),
-                           relhasrules=True)
+                           relhasrules=True, relpersistence=_persistence(t.oid))
             else:
                 partitioned = bool(t.partition_strategy)
                 yield make(oid=t.oid, relname=t.name, relnamespace=nsp, reltype=oids.rowtype_oid(t.oid),
@@ -77,7 +77,7 @@ def _pg_class(env: Env, make: RowMaker) -> Iterator[Row]:
                            relfilenode=0 if partitioned else t.oid, relkind="p" if partitioned else "r",
                            relnatts=len(t.columns), relhasindex=bool(M.indexes(t)),
                            relchecks=sum(1 for c in t.constraints if c.kind == "c"),
-                           relhastriggers=t.oid in fk_tables, relreplident="d", relpersistence=_persistence(t.oid),
+                           relhastriggers=t.oid in fk_tables or bool(t.triggers), relreplident="d", relpersistence=_persistence(t.oid),
                            relhassubclass=t.oid in parents, relispartition=t.partition_of is not None,
                            relpartbound=t.partition_bound)
         elif kind == "index":
@@ -305,6 +305,8 @@ def _pg_depend(env: Env, make: RowMaker) -> Iterator[Row]:
             else:
                 for c in ix.columns:
                     yield dep(CLS, ix.oid, CLS, t.oid, M.attnum(t, c), "a")
+    for objid, refclass, refobjid in pg_functions.depends(env):
+        yield dep(oids.PG_PROC_RELID, objid, refclass, refobjid, 0, "n")
     for s in env.sequences:
         yield dep(CLS, s.oid, NSP, env.nsp(s.schema), 0, "n")
         if s.owned_by is not None:
@@ -317,6 +319,9 @@ def _pg_depend(env: Env, make: RowMaker) -> Iterator[Row]:
 
 @producer("pg_catalog", "pg_description")
 def _pg_description(env: Env, make: RowMaker) -> Iterator[Row]:
+    for f in env.cat.functions():
+        if f.comment is not None:
+            yield make(objoid=f.oid, classoid=oids.PG_PROC_RELID, objsubid=0, description=f.comment)
     for t in env.tables:
         if t.comment is not None:
             yield make(objoid=t.oid, classoid=oids.PG_CLASS_RELID, objsubid=0, description=t.comment)

@@ -43,6 +43,8 @@ from orbitdb.sql.expr.aggregates import AggCollector, _hashable
 from orbitdb.sql.expr.compiler import Compiler, _type_column_name
 from orbitdb.sql.expr.core import E, Runtime, coerce, const, ident, unify
 from orbitdb.sql.expr.funccall import AGGREGATES, _ensure_library, call_by_name, normalize
+from orbitdb.sql.expr.routine_call import compile_user_call
+from orbitdb.sql.expr.routine_call import returns_set as user_returns_set
 from orbitdb.sql.expr.scope import Scope, ScopeColumn
 from orbitdb.sql.expr.window import WindowCollector
 from orbitdb.sql.parse.parser import parse_one
@@ -485,6 +487,7 @@ class Planner:
     def _is_srf(self, node: exp.Expression) -> bool:
         while isinstance(node, exp.Paren):
             node = node.this
+        schema = ident(node.this) if isinstance(node, exp.Dot) and isinstance(node.this, exp.Identifier) else None
         node = _schema_call(node)
         if isinstance(node, exp.Func) and not isinstance(node, exp.Window):
             try:
@@ -493,7 +496,9 @@ class Planner:
                 return False
             _ensure_library()
             fd = R.FUNCTIONS.get(name)
-            return fd is not None and fd.set_returning
+            if fd is None or schema not in (None, "pg_catalog"):
+                return user_returns_set(self.session, self.catalog, name, schema)
+            return fd.set_returning
         return False
 
     def _column_name(self, node: exp.Expression, e: E) -> str:
@@ -955,8 +960,13 @@ class Planner:
         if isinstance(node, exp.Table):
             inner = node.this
             if isinstance(inner, (exp.Func, exp.Anonymous)):
+                coldefs = [(ident(c.this), T.from_datatype(c.args["kind"])) for c in alias_node.columns
+                           if isinstance(c, exp.ColumnDef) and isinstance(c.args.get("kind"), exp.DataType)
+                           ] if alias_node is not None and alias_node.columns else []
                 return self._function_source(inner, alias, col_aliases, scope, lateral_scope,
-                                             ordinality=bool(node.args.get("ordinality")))
+                                             ordinality=bool(node.args.get("ordinality")),
+                                             schema=ident(node.args["db"]) if node.args.get("db") else None,
+                                             coldefs=coldefs)
             name = ident(inner)
             schema = ident(node.args["db"]) if node.args.get("db") else None
             rel = alias or name
@@ -1015,7 +1025,8 @@ class Planner:
         return False
 
     def _function_source(self, fnode: exp.Expression, alias: str | None, col_aliases: list[str], scope: Scope,
-                         lateral_scope: Scope | None, ordinality: bool = False
+                         lateral_scope: Scope | None, ordinality: bool = False, schema: str | None = None,
+                         coldefs: list[tuple[str, Any]] | None = None
                          ) -> tuple[Plan, list[ScopeColumn], str | None]:
         with_ordinality = ordinality
         if isinstance(fnode, exp.Unnest):
@@ -1033,17 +1044,42 @@ class Planner:
         if any(self._is_srf(a) or self._holds_srf(a) for a in args):
             raise SqlError("0A000", "set-returning functions must appear at top level of FROM")
         comp = Compiler(self, inner_scope, self.rt, where="functions in FROM")
-        e = call_by_name(comp, name, args, fnode)
+        e = None
+        if schema is not None and schema != "pg_catalog":
+            e = compile_user_call(comp, schema, name, args)
+        if e is None:
+            e = call_by_name(comp, name, args, fnode)
         rel = alias or name
-        fd = R.FUNCTIONS.get(name)
-        if fd is not None and fd.set_returning:
-            cols_spec = e.columns or _srf_columns(name, e)
+        fd = None if e.srf else R.FUNCTIONS.get(name)
+        if e.srf or fd is None:  # a user function: one returning record takes the column definition list
+            if e.type.oid == T.RECORD.oid and e.columns is None:
+                if not coldefs:
+                    raise SqlError("42601", 'a column definition list is required for functions returning "record"')
+                e.columns = list(coldefs)
+            elif coldefs:
+                raise SqlError("42601", 'a column definition list is only allowed for functions returning "record"')
+        # a function returning one row (OUT parameters, a table's row type): its columns
+        user_row = (e.columns is not None and not e.srf and not (fd is not None and fd.set_returning)
+                    and e.type.oid == T.RECORD.oid)
+        if fd is not None and fd.set_returning or e.srf:
+            cols_spec = e.columns or ([(name, e.type)] if e.srf else _srf_columns(name, e))
             single_named = bool(e.columns) and len(e.columns) == 1
+        elif user_row:
+            cols_spec = list(e.columns or [])
+            single_named = False
+        elif fd is None and e.columns is not None and len(e.columns) == 1:
+            cols_spec = list(e.columns)  # one OUT parameter: the column has its name
+            single_named = True
         else:
             cols_spec = [(name, e.type)]
             single_named = False
         fn = e.fn
-        if fd is not None and fd.set_returning:
+        if user_row:
+            def gen(ctx: ExecContext) -> Iterator[Row]:
+                v = fn(())
+                r = tuple(v) if v is not None else tuple(None for _ in cols_spec)
+                yield (r + (1,)) if with_ordinality else r
+        elif fd is not None and fd.set_returning or e.srf:
             multi = len(cols_spec) > 1
 
             def gen(ctx: ExecContext) -> Iterator[Row]:
@@ -1061,7 +1097,7 @@ class Planner:
         names = [c[0] for c in cols_spec]
         types = [c[1] for c in cols_spec]
         if len(cols_spec) == 1 and alias is not None and not col_aliases and not (
-                fd is not None and fd.set_returning and single_named):
+                (fd is None or fd.set_returning or e.srf) and single_named):
             names = [alias]
         if with_ordinality:
             names.append("ordinality")
@@ -1432,6 +1468,8 @@ def _figure(node: exp.Expression) -> tuple[str | None, int]:
         return _type_column_name(t), 1
     if isinstance(node, exp.Paren):
         return _figure(node.this)
+    if isinstance(node, exp.Dot) and isinstance(node.this, exp.Paren) and isinstance(node.expression, exp.Identifier):
+        return ident(node.expression), 2  # (f(x)).field
     if isinstance(node, exp.Subquery):
         inner = node.this
         if isinstance(inner, exp.Select) and inner.expressions:
