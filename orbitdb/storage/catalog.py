@@ -201,9 +201,18 @@ _KINDS: dict[str, type] = {"table": TableDef, "sequence": SequenceDef, "schema":
 _KIND_NAMES = {cls: name for name, cls in _KINDS.items()}
 
 
+def _legacy_text_column(c: ColumnDef) -> ColumnDef:
+    """An inet column of an orbitdb from before the type had its own storage holds its values
+    as text and its keys in text order: it stays what it behaved as, text (ALTER COLUMN ... TYPE
+    inet USING col::inet converts it)."""
+    if c.kind in ("text", "array:text") and c.type in ("inet", "inet[]"):
+        c.type = "text" if c.type == "inet" else "text[]"
+    return c
+
+
 def _load_table(d: dict[str, Any]) -> TableDef:
     d = dict(d)
-    d["columns"] = [ColumnDef(**c) for c in d["columns"]]
+    d["columns"] = [_legacy_text_column(ColumnDef(**c)) for c in d["columns"]]
     d["constraints"] = [ConstraintDef(**c) for c in d["constraints"]]
     d["indexes"] = [IndexDef(**i) for i in d["indexes"]]
     d["triggers"] = [TriggerDef(**t) for t in d.get("triggers", [])]

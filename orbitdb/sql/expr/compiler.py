@@ -27,6 +27,7 @@ from orbitdb.sql.expr.core import (
     ident,
     lit_number,
     strict1,
+    type_error_operator,
     unify,
 )
 from orbitdb.sql.expr.domains import domain_checker
@@ -501,7 +502,20 @@ class Compiler:
             "@>": lambda: exp.ArrayContainsAll(this=left, expression=right),
             "<@": lambda: exp.ArrayContainedBy(this=left, expression=right),
             "&&": lambda: exp.ArrayOverlaps(this=left, expression=right),
+            "<<": lambda: exp.BitwiseLeftShift(this=left, expression=right),
+            ">>": lambda: exp.BitwiseRightShift(this=left, expression=right),
+            "&<": lambda: exp.ExtendsLeft(this=left, expression=right),
+            "&>": lambda: exp.ExtendsRight(this=left, expression=right),
+            "-|-": lambda: exp.Adjacent(this=left, expression=right),
         }
+        if op in ("<<=", ">>="):  # inet's subnet operators, which have no sqlglot node
+            from orbitdb.sql.expr.netexpr import net_operator
+
+            a, b = self.compile(left), self.compile(right)
+            found = net_operator(self, op, a, b)
+            if found is None:
+                raise type_error_operator(op, a.type, b.type)
+            return found
         build = builders.get(op)
         if build is None:
             raise SqlError("42883", f"operator does not exist: {op}")
@@ -514,6 +528,17 @@ class Compiler:
             col = exp.Column(this=params[0].copy())
             return self.compile(exp.JSONExtract(this=col, expression=node.this.copy()))
         raise SqlError("42601", "syntax error at or near \"->\"")
+
+    def _range_position(self, node: exp.Expression) -> E:
+        # &<, &> and -|-: operators only ranges have
+        from orbitdb.sql.expr.rangeexpr import range_operator
+
+        op = {exp.ExtendsLeft: "&<", exp.ExtendsRight: "&>", exp.Adjacent: "-|-"}[type(node)]
+        a, b = self.compile(node.this), self.compile(node.expression)
+        found = range_operator(self, op, a, b)
+        if found is None:
+            raise type_error_operator(op, a.type, b.type)
+        return found
 
     def _star(self, node: exp.Star) -> E:
         raise SqlError("42601", 'syntax error at or near "*"')
@@ -623,4 +648,7 @@ _HANDLERS: dict[type, Callable[[Compiler, Any], E]] = {
     exp.Dot: Compiler._dot,
     exp.Lambda: Compiler._lambda,
     exp.Operator: Compiler._operator,
+    exp.ExtendsLeft: Compiler._range_position,
+    exp.ExtendsRight: Compiler._range_position,
+    exp.Adjacent: Compiler._range_position,
 }

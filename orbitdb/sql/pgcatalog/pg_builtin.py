@@ -70,7 +70,8 @@ def _synthesized_type(t: SqlType) -> dict[str, Any]:
                     typowner=oids.BOOTSTRAP_SUPERUSER, typelem=t.elem.oid, typalign="i")
     return dict(_ROWTYPE, oid=t.oid, typname=t.short or t.name, typnamespace=oids.PG_CATALOG_NAMESPACE,
                 typowner=oids.BOOTSTRAP_SUPERUSER, typlen=t.typlen, typbyval=0 < t.typlen <= 8,
-                typtype="p" if t.category == "P" else "b", typcategory=t.category, typispreferred=t.preferred,
+                typtype={"P": "p", "R": "m" if t.kind.startswith("multirange:") else "r"}.get(t.category, "b"),
+                typcategory=t.category, typispreferred=t.preferred,
                 typrelid=0, typarray=t.array_oid, typinput=0, typoutput=0, typreceive=0, typsend=0,
                 typalign="i", typstorage="p" if t.typlen > 0 else "x",
                 typcollation=oids.DEFAULT_COLLATION if t.category == "S" else 0)

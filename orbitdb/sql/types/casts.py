@@ -7,7 +7,7 @@ import datetime
 import json
 import math
 from collections.abc import Callable
-from decimal import Decimal
+from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
 from orbitdb.sql import types as T
@@ -15,12 +15,16 @@ from orbitdb.sql.errors import SqlError
 from orbitdb.sql.statement_scope import running_session, running_timezone
 from orbitdb.sql.types import SqlType
 from orbitdb.sql.types.jsonb import normalize_jsonb
+from orbitdb.sql.types.netops import mac8_to_mac, mac_to_mac8
 from orbitdb.sql.types.numeric import CHECK_INT2, CHECK_INT4, CHECK_INT8, numeric_typmod
 from orbitdb.sql.types.pgtext.arrays import parse_array
+from orbitdb.sql.types.pgtext.money import from_cents
+from orbitdb.sql.types.pgtext.network import as_net, format_show
 from orbitdb.sql.types.pgtext.numbers import format_numeric
 from orbitdb.sql.types.pgtext.zones import local_to_utc
 from orbitdb.sql.types.regtypes import text_to_reg
 from orbitdb.sql.types.textio import from_text, to_text
+from orbitdb.storage.infinite import Infinite, infinite
 from orbitdb.storage.interval import Interval
 from orbitdb.storage.jsonnull import JSON_NULL
 
@@ -83,6 +87,25 @@ def _float_to_numeric(digits: int) -> Fn:
     return conv
 
 
+def _to_money(v: Any) -> Decimal:
+    """numeric_cash / int8_cash: the amount rounded to cents (halves away from zero)."""
+    if isinstance(v, Decimal) and not v.is_finite():
+        raise SqlError("22003", "money out of range")
+    return from_cents(int(Decimal(v).scaleb(2).to_integral_value(ROUND_HALF_UP)))
+
+
+def _range_to_multirange(v: Any) -> Any:
+    from orbitdb.storage.ranges import MultiRange
+
+    return MultiRange([] if v.empty else [v])
+
+
+def _inet_to_cidr(v: Any) -> Any:
+    from orbitdb.sql.types.netops import to_cidr
+
+    return to_cidr(as_net(v, False))
+
+
 def _bool_to_int(v: bool) -> int:
     return 1 if v else 0
 
@@ -142,7 +165,20 @@ def typmod_fn(t: SqlType, explicit: bool) -> Fn | None:
 
 
 def _date_to_ts(v: datetime.date) -> datetime.datetime:
+    if type(v) is Infinite:
+        return infinite("ts", v.sign)  # type: ignore[return-value]
     return datetime.datetime(v.year, v.month, v.day)
+
+
+def _keep_infinite(kind: str, fn: Fn) -> Fn:
+    """fn for finite values; an infinite date/timestamp becomes the infinity of `kind` (None:
+    NULL, as PostgreSQL's casts to time give for an infinite timestamp)."""
+    def conv(v: Any) -> Any:
+        if type(v) is Infinite:
+            return infinite(kind, v.sign) if kind else None
+        return fn(v)
+
+    return conv
 
 
 def _chain(*fns: Fn | None) -> Fn:
@@ -193,13 +229,13 @@ def _text_out(oid: int, session: Any) -> Fn:
         return lambda v: reg_to_text(v, oid, session)
     if oid == T.BOOL.oid:
         return lambda v: "true" if v else "false"
-    if oid in (T.TIMESTAMPTZ.oid, T.TIMETZ.oid):
+    if oid in (T.TIMESTAMPTZ.oid, T.TIMETZ.oid, T.TSTZRANGE.oid, T.TSTZMULTIRANGE.oid):
         return lambda v: to_text(v, oid, session_timezone(session))
     return lambda v: to_text(v, oid)
 
 
 def _text_in(oid: int, session: Any) -> Fn:
-    if oid in (T.TIMESTAMPTZ.oid, T.TIMETZ.oid):
+    if oid in (T.TIMESTAMPTZ.oid, T.TIMETZ.oid, T.TSTZRANGE.oid, T.TSTZMULTIRANGE.oid):
         return lambda v: from_text(v, oid, session_timezone(session))
     if oid in _OIDISH and oid != T.OID.oid:
         return lambda v: text_to_reg(v, oid, session)
@@ -388,11 +424,11 @@ def parse_record_text(text: str, name: str = "record") -> list[str | None]:
 
 
 def _tstz_to_ts(session: Any) -> Callable[[datetime.datetime], datetime.datetime]:
-    return lambda v: v.astimezone(session_timezone(session)).replace(tzinfo=None)
+    return _keep_infinite("ts", lambda v: v.astimezone(session_timezone(session)).replace(tzinfo=None))
 
 
 def _ts_to_tstz(session: Any) -> Callable[[datetime.datetime], datetime.datetime]:
-    return lambda v: local_to_utc(v, session_timezone(session))
+    return _keep_infinite("tstz", lambda v: local_to_utc(v, session_timezone(session)))
 
 
 def find_cast(src: SqlType, dst: SqlType, ctx: int = EXPLICIT, session: Any = None) -> Fn | None:
@@ -452,6 +488,25 @@ def _base_cast(src: SqlType, dst: SqlType, ctx: int, session: Any) -> Fn | None:
         return (lambda v: v != 0) if ctx == EXPLICIT and s == T.INT4.oid else None
     if s == T.BOOL.oid and d in _INTS:
         return _bool_to_int if ctx == EXPLICIT and d == T.INT4.oid else None
+    # money: numeric and integers in and numeric out, in assignments and explicitly
+    if d == T.MONEY.oid and (s in _INTS or s == T.NUMERIC.oid):
+        return _to_money if ctx >= ASSIGNMENT else None
+    if s == T.MONEY.oid and d == T.NUMERIC.oid:
+        return (lambda v: v) if ctx >= ASSIGNMENT else None
+    # network types: cidr is an inet; an inet becomes a cidr by losing its host bits
+    if s == T.CIDR.oid and d == T.INET.oid:
+        return lambda v: v
+    if s == T.INET.oid and d == T.CIDR.oid:
+        return _inet_to_cidr if ctx >= ASSIGNMENT else None
+    if s == T.MACADDR.oid and d == T.MACADDR8.oid:
+        return mac_to_mac8
+    if s == T.MACADDR8.oid and d == T.MACADDR.oid:
+        return mac8_to_mac
+    if T.RANGE_MULTIRANGE.get(s) is not None and T.RANGE_MULTIRANGE[s].oid == d:
+        return _range_to_multirange
+    if s in (T.INET.oid, T.CIDR.oid) and d in _TEXTS:
+        # the cast is text(inet): the mask length always shown
+        return (lambda v: format_show(as_net(v, s == T.CIDR.oid))) if ctx >= ASSIGNMENT else None
     # strings
     if s in _TEXTS and d in _TEXTS:
         if s == T.BPCHAR.oid:
@@ -477,15 +532,15 @@ def _base_cast(src: SqlType, dst: SqlType, ctx: int, session: Any) -> Fn | None:
     if s == T.TIMESTAMPTZ.oid and d == T.TIMESTAMP.oid:
         return _tstz_to_ts(session) if ctx >= ASSIGNMENT else None
     if s == T.TIMESTAMP.oid and d == T.DATE.oid:
-        return (lambda v: v.date()) if ctx >= ASSIGNMENT else None
+        return _keep_infinite("date", lambda v: v.date()) if ctx >= ASSIGNMENT else None
     if s == T.TIMESTAMPTZ.oid and d == T.DATE.oid:
         to_ts = _tstz_to_ts(session)
-        return (lambda v: to_ts(v).date()) if ctx >= ASSIGNMENT else None
+        return _keep_infinite("date", lambda v: to_ts(v).date()) if ctx >= ASSIGNMENT else None
     if s == T.TIMESTAMP.oid and d == T.TIME.oid:
-        return (lambda v: v.time()) if ctx >= ASSIGNMENT else None
+        return _keep_infinite("", lambda v: v.time()) if ctx >= ASSIGNMENT else None
     if s == T.TIMESTAMPTZ.oid and d == T.TIME.oid:
         to_ts = _tstz_to_ts(session)
-        return (lambda v: to_ts(v).time()) if ctx >= ASSIGNMENT else None
+        return _keep_infinite("", lambda v: to_ts(v).time()) if ctx >= ASSIGNMENT else None
     if s == T.TIMETZ.oid and d == T.TIME.oid:
         return (lambda v: v.replace(tzinfo=None)) if ctx >= ASSIGNMENT else None
     if s == T.TIME.oid and d == T.TIMETZ.oid:
