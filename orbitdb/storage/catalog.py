@@ -81,6 +81,8 @@ class TriggerDef:
     old_table: str | None = None  # REFERENCING OLD TABLE AS
     new_table: str | None = None  # REFERENCING NEW TABLE AS
     comment: str | None = None
+    ref_table: int | None = None  # CREATE CONSTRAINT TRIGGER ... FROM: the referenced table's oid
+    parent: int | None = None  # pg_trigger.tgparentid: the partitioned table's trigger this one clones
 
 
 @dataclass

@@ -71,8 +71,6 @@ def sqlstate(c: orbitdb.Connection, sql: str) -> str | None:
 
 
 REFUSED = {
-    "CREATE TRIGGER tr BEFORE INSERT ON t FOR EACH ROW EXECUTE FUNCTION f()": "CREATE TRIGGER",
-    "CREATE CONSTRAINT TRIGGER tr AFTER INSERT ON t FOR EACH ROW EXECUTE FUNCTION f()": "CREATE CONSTRAINT TRIGGER",
     "CREATE EVENT TRIGGER e ON ddl_command_start EXECUTE FUNCTION f()": "CREATE EVENT TRIGGER",
     "CREATE TYPE mood AS ENUM ('sad', 'ok')": "CREATE TYPE",
     "CREATE DOMAIN posint AS int CHECK (VALUE > 0)": "CREATE DOMAIN",
@@ -98,8 +96,6 @@ REFUSED = {
     "CREATE UNIQUE INDEX pu ON t (b) WHERE a > 1": "partial unique",
     "GRANT SELECT ON t TO PUBLIC": "GRANT",
     "REVOKE ALL ON t FROM PUBLIC": "REVOKE",
-    "LISTEN ch": "LISTEN",
-    "NOTIFY ch, 'x'": "NOTIFY",
     "LOAD 'plpgsql'": "LOAD",
     "SECURITY LABEL ON TABLE t IS 'secret'": "SECURITY LABEL",
     "COMMENT ON FUNCTION now() IS 'x'": "COMMENT ON FUNCTION",
@@ -143,7 +139,7 @@ def test_refusal_aborts_a_transaction_block(conn: orbitdb.Connection) -> None:
     cur = conn.cursor()
     cur.execute("BEGIN")
     cur.execute("INSERT INTO t VALUES (4, 'w')")
-    assert sqlstate(conn, "CREATE TRIGGER tr BEFORE INSERT ON t FOR EACH ROW EXECUTE FUNCTION f()") == "0A000"
+    assert sqlstate(conn, "CREATE EVENT TRIGGER e ON ddl_command_start EXECUTE FUNCTION f()") == "0A000"
     assert sqlstate(conn, "SELECT 1") == "25P02"
     cur.execute("ROLLBACK")
     assert rows(conn, "SELECT count(*) FROM t") == [(3,)]
@@ -449,4 +445,4 @@ def test_every_statement_kind_reaches_its_handler(tmp_path: Path) -> None:
         cur.execute("FROBNICATE kinds")
     assert err.value.sqlstate == "42601"
     with pytest.raises(orbitdb.errors.FeatureNotSupported):
-        cur.execute("NOTIFY kinds")
+        cur.execute("LOAD 'kinds'")

@@ -24,6 +24,7 @@ from orbitdb.sql.expr.scope import Scope
 from orbitdb.sql.interrupts import checked
 from orbitdb.sql.modify.constraints import TableWriter, table_scope
 from orbitdb.sql.modify.statements import compile_node
+from orbitdb.sql.modify.trigger_events import run_queued
 from orbitdb.sql.parse.parser import Statement, parse_one
 from orbitdb.sql.parse.unsupported import (
     check_collation,
@@ -1236,7 +1237,8 @@ class DDL:
     def create_view(self, node: exp.Create) -> Result:
         target = node.this
         tn = target.this if isinstance(target, exp.Schema) else target
-        schema = self.schema_of(tn)
+        temp, _ = _temporary(node, tn)
+        schema = self.temp_schema() if temp else self.schema_of(tn)
         name = ident(tn.this)
         query = node.args["expression"]
         names = [ident(c) if isinstance(c, exp.Identifier) else ident(c.this) for c in target.expressions] \
@@ -1244,6 +1246,13 @@ class DDL:
         compiled = compile_node(self.s, query, Runtime([]), freeze_stars=True,
                                 select_into="views must not contain SELECT INTO")
         out = compiled.out.columns  # type: ignore[attr-defined]
+        if not temp and any(is_temp_oid(oid) for oid, _ in compiled.relation_locks):
+            # a view of a temporary table would outlive it: PostgreSQL makes the view temporary
+            self.notice(f'view "{name}" will be a temporary view')
+            if isinstance(tn, exp.Table) and tn.args.get("db"):
+                raise SqlError("42P16", "cannot create temporary relation in non-temporary schema")
+            temp = True
+            schema = self.temp_schema()
         if len(names) > len(out):
             raise SqlError("42601", "CREATE VIEW specifies more column names than columns")
         cols = [names[i] if i < len(names) else c.name for i, c in enumerate(out)]
@@ -1259,7 +1268,8 @@ class DDL:
                 raise SqlError("42P16", f'cannot change name of view column "{old_cols[0]}" to "{cols[0]}"')
             v = existing
         else:
-            v = TableDef(self.cat.new_oid(), schema, name, kind="v", owner=self.s.user)
+            v = TableDef(self.s.store.temp_oids.new() if temp else self.cat.new_oid(), schema, name, kind="v",
+                         owner=self.s.user)
         v.view_sql = query.sql(dialect="postgres")
         v.view_columns = cols
         v.columns = [ColumnDef(n, c.type.display() if c.type.oid != T.UNKNOWN.oid else "text", c.type.kind, i)
@@ -1313,6 +1323,8 @@ class DDL:
                         self.notice(f'truncate cascades to table "{o.name}"')
                         changed = True
         restart = str(node.args.get("identity") or "").upper() == "RESTART"
+        fired = self._truncate_triggers(tables)
+        mark = len(self.s.trigger_events)
         for t in tables:
             assert t is not None
             TableAccess(t).clear(self.txn)
@@ -1320,7 +1332,21 @@ class DDL:
                 for seq in self.cat.sequences():
                     if seq.owned_by is not None and seq.owned_by[0] == t.oid:
                         self.s.store.sequence_set(seq, seq.start, False)
+        for trg in fired:
+            trg.after_statement(self.ctx, "TRUNCATE")
+        run_queued(self.ctx, mark)
         return Result("TRUNCATE TABLE")
+
+    def _truncate_triggers(self, tables: list[TableDef | None]) -> list[Any]:
+        """The TRUNCATE triggers of the tables (orbitdb.sql.triggers), their BEFORE ones fired."""
+        fired = []
+        for t in tables:
+            if t is not None and any(tr.enabled != "D" and "truncate" in tr.events for tr in t.triggers):
+                rt = Runtime([])
+                trg = self.s.table_triggers(Planner(self.s, self.cat, rt), t, rt)
+                trg.before_statement(self.ctx, "TRUNCATE")
+                fired.append(trg)
+        return fired
 
     # ---- comments ----
     def comment_on(self, text: str) -> Result:
@@ -1677,9 +1703,7 @@ def ddl_statement(s: Session, st: Statement, ctx: ExecContext, params: list[Any]
         return Result("LOCK TABLE")
     if words[0] == "DO":
         raise SqlError("0A000", "DO blocks (procedural code) are not supported")
-    if words[0] in ("EXECUTE", "FETCH", "CLOSE", "DECLARE", "MOVE"):
-        raise SqlError("0A000", f"{words[0]} is not supported")
-    if ctx.txn is not None and ctx.txn.read_only and words[0] not in ("LISTEN", "LOAD"):
+    if ctx.txn is not None and ctx.txn.read_only and words[0] != "LOAD":
         what = " ".join(words[:2]) if words[0] in ("CREATE", "DROP", "ALTER") else words[0]
         raise SqlError("25006", f"cannot execute {what} in a read-only transaction")
     refused = refusal(words, st.text)

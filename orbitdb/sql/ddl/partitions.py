@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING
 
 from sqlglot import exp
 
+from orbitdb.sql.ddl.trigger_clones import clone_row_triggers, drop_clones
 from orbitdb.sql.errors import SqlError
 from orbitdb.sql.expr.core import Runtime, ident
 from orbitdb.sql.interrupts import checked
@@ -184,6 +185,7 @@ def _attach(ddl: DDL, parent: TableDef, child: TableDef, bound_node: exp.Express
     child.partition_of = parent.oid
     child.partition_bound = bound_text(bound, spec)
     _clone_constraints(ddl, parent, child)
+    clone_row_triggers(ddl.cat, parent, child, lambda: ddl.oid_like(child))
     ddl.cat.put(child)
     if not new_table:
         _validate_rows(ddl, child, f'partition constraint of relation "{child.name}" is violated by some row')
@@ -372,6 +374,7 @@ def partition_command(ddl: DDL, text: str) -> Result:
     child.partition_of = None
     child.partition_bound = None
     ddl.cat.put(child)
+    drop_clones(ddl.cat, child, {t.oid for t in parent.triggers})
     return Result("ALTER TABLE")
 
 

@@ -256,12 +256,18 @@ def pg_get_statisticsobjdef(oid: int) -> str | None:
     return None
 
 
-@register("pg_get_triggerdef", [OID], TEXT)
-def pg_get_triggerdef(oid: int) -> str | None:
-    return None
+@register("pg_get_triggerdef", [OID], TEXT, needs_ctx=True)
+def pg_get_triggerdef(ctx: Any, oid: int) -> str | None:
+    from orbitdb.sql.pgcatalog.pg_triggers import triggerdef
+
+    return triggerdef(env_of(ctx), oid, False)
 
 
-register("pg_get_triggerdef", [OID, BOOL], TEXT)(lambda oid, pretty: None)
+@register("pg_get_triggerdef", [OID, BOOL], TEXT, needs_ctx=True)
+def pg_get_triggerdef_pretty(ctx: Any, oid: int, pretty: bool) -> str | None:
+    from orbitdb.sql.pgcatalog.pg_triggers import triggerdef
+
+    return triggerdef(env_of(ctx), oid, bool(pretty))
 
 
 @register("pg_get_ruledef", [OID], TEXT)

@@ -132,6 +132,37 @@ class TableWriter:
         self.partition_test = partition_check(planner, table) if table.partition_of is not None else None
         # an UPDATE through a partitioned table moves a row that leaves its partition: (writer, row) here
         self.moved_rows: list[tuple[TableWriter, Row]] | None = None
+        # the table's enabled triggers (orbitdb.sql.triggers), None when it has none
+        self.triggers: Any = planner.session.table_triggers(planner, table, rt) if any(
+            t.enabled != "D" for t in table.triggers) else None
+
+    def before_row(self, ctx: ExecContext, op: str, old: Row | None, new: Row | None,
+                   set_cols: frozenset[str] | None = None) -> Row | None:
+        """The row a change writes once the BEFORE ROW triggers have run (NEW, or OLD for a
+        DELETE), or None when one of them skips it."""
+        if self.router is not None and op == "INSERT":
+            return self._routed_before_insert(ctx, new)  # type: ignore[arg-type]
+        trg = self.triggers
+        if trg is None or not trg.has("before", op):
+            return new if op != "DELETE" else old
+        return trg.before_row(ctx, op, old, new, set_cols)  # type: ignore[no-any-return]
+
+    def _routed_before_insert(self, ctx: ExecContext, row: Row) -> Row | None:
+        """A row inserted through a partitioned table: the BEFORE ROW triggers of the partition it
+        goes to (which has the partitioned table's as clones)."""
+        assert self.router is not None
+        leaf = self.partition_writer(self.router.leaf_for(row))
+        if leaf.triggers is None or not leaf.triggers.has("before", "INSERT"):
+            return row
+        out = leaf.before_row(ctx, "INSERT", None, map_row(row, self.names, leaf.names))
+        if out is None:
+            return None
+        back = map_row(out, leaf.names, self.names)
+        if self.router.leaf_for(back).oid != leaf.table.oid:
+            raise SqlError("0A000", "moving row to another partition during a BEFORE FOR EACH ROW trigger is not "
+                           "supported", detail=f'Before executing trigger, the row was to be in partition '
+                           f'"{leaf.table.schema}.{leaf.table.name}".')
+        return back
 
     # -- helpers --
     def failing_row(self, row: Row) -> str:
@@ -315,6 +346,12 @@ class TableWriter:
             txn = ctx.txn
             assert txn is not None
             locks = cw.row_locks_needed(txn)
+            # the referential action is a DELETE or UPDATE of the child, firing its triggers
+            op = "DELETE" if action == "c" and new is None else "UPDATE"
+            set_cols = frozenset(cw.names[ci] for ci in ccols)
+            trg = cw.triggers
+            if trg is not None:
+                trg.cascade_statement(ctx, op, set_cols)
             for key, r in refs:
                 if locks:
                     txn.lock_row(key, FOR_UPDATE)
@@ -323,17 +360,21 @@ class TableWriter:
                         continue
                     r = latest
                 if action == "c" and new is None:
-                    cw.delete(ctx, key, r)
-                elif action == "c":
-                    nr = list(r)
+                    if cw.before_row(ctx, "DELETE", r, None) is not None:
+                        cw.delete(ctx, key, r)
+                    continue
+                nr = list(r)
+                if action == "c":
                     for ci, pi in zip(ccols, pcols):
                         nr[ci] = new[pi]  # type: ignore[index]
-                    cw.update(ctx, key, r, tuple(nr))
                 elif action in ("n", "d"):
-                    nr = list(r)
                     for ci in ccols:
                         nr[ci] = None if action == "n" else cw.default_value(ci)
-                    cw.update(ctx, key, r, tuple(nr))
+                else:
+                    continue
+                changed = cw.before_row(ctx, "UPDATE", r, tuple(nr), set_cols)
+                if changed is not None:
+                    cw.update(ctx, key, r, changed, set_cols)
 
     # -- writes --
     def insert(self, ctx: ExecContext, row: Row, arbiter: list[str] | None = None,
@@ -358,6 +399,8 @@ class TableWriter:
                 self.raise_unique(other[0], row)
         self.check_fks_out(ctx, row, None)
         self.access.insert(txn, rowkey, row)
+        if self.triggers is not None:
+            self.triggers.after_row(ctx, "INSERT", None, row, None, self.depth > 0)
         return rowkey, row
 
     def insert_batch(self, ctx: ExecContext, rows: list[Row]) -> bool:
@@ -369,6 +412,8 @@ class TableWriter:
         assert txn is not None and txn.reads is None
         if self.router is not None or self.partition_test is not None:
             return False  # row by row: each row to its partition, each checked against its bound
+        if self.triggers is not None:
+            return False  # row by row, so that each row's triggers fire
         try:
             if self.not_null:
                 columns = list(zip(*rows))
@@ -389,7 +434,9 @@ class TableWriter:
             rowids = [next_rowid(oid) for _ in rows]
         return self.access.insert_many(txn, rows, rowids, self.intents_needed(txn)) < 0
 
-    def update(self, ctx: ExecContext, key: bytes, old: Row, new: Row) -> tuple[bytes, Row]:
+    def update(self, ctx: ExecContext, key: bytes, old: Row, new: Row, set_cols: frozenset[str] | None = None
+               ) -> tuple[bytes, Row]:
+        """set_cols: the columns the UPDATE names (for triggers' UPDATE OF)."""
         if self.moved_rows is not None and self.partition_test is not None and not self.partition_test(new):
             # the row leaves this partition: gone from here, inserted where it belongs after the scan
             if self.intents_needed(ctx.txn):  # type: ignore[arg-type]
@@ -431,6 +478,8 @@ class TableWriter:
             acc.move(txn, key, old, newkey, new)
         else:
             acc.update(txn, key, old, new)
+        if self.triggers is not None:
+            self.triggers.after_row(ctx, "UPDATE", old, new, set_cols, self.depth > 0)
         if self.fks_in:
             # after the new row exists, so cascaded children find their new parent
             self.on_parent_change(ctx, old, new)
@@ -454,6 +503,8 @@ class TableWriter:
         if self.fks_in:
             self.on_parent_change(ctx, old, None)
         self.access.delete(txn, key, old)
+        if self.triggers is not None:
+            self.triggers.after_row(ctx, "DELETE", old, None, None, self.depth > 0)
 
 
 def assignment(e: E, t: SqlType, column: str) -> Callable[[Row], Any]:

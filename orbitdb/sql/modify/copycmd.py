@@ -16,6 +16,7 @@ from orbitdb.sql.exec.rowstream import QueryRows, RowStream
 from orbitdb.sql.expr.core import Runtime, ident
 from orbitdb.sql.modify.constraints import TableWriter
 from orbitdb.sql.modify.statements import compile_node
+from orbitdb.sql.modify.trigger_events import run_queued
 from orbitdb.sql.parse.lexical import decode_utf8
 from orbitdb.sql.parse.parser import Statement, parse_one
 from orbitdb.sql.plan.compiled import take_relation_locks
@@ -217,8 +218,13 @@ class TableCopyIn(CopyIn):
         self.rows: list[tuple[Any, ...]] = []
         given = set(col_idx)
         txn = ctx.txn
-        self.batching = txn is not None and txn.reads is None and all(
+        self.batching = txn is not None and txn.reads is None and writer.triggers is None and \
+            writer.router is None and all(
             writer.fixed_defaults[i] for i in range(len(writer.names)) if i not in given)
+        # AFTER ROW triggers queued from here run when the COPY ends
+        self.trigger_mark = len(session.trigger_events)
+        if writer.triggers is not None:
+            writer.triggers.before_statement(ctx, "INSERT")
 
     def feed(self, data: bytes) -> None:
         self.buffer.extend(data)
@@ -354,7 +360,10 @@ class TableCopyIn(CopyIn):
             if len(self.rows) >= _BATCH_ROWS:
                 self._write_rows()
         else:
-            w.insert(self.ctx, tuple(row))
+            t = w.before_row(self.ctx, "INSERT", None, tuple(row))
+            if t is None:
+                return  # a BEFORE trigger skipped the row: COPY does not count it
+            w.insert(self.ctx, t)
         self.count += 1
         if self.count & 1023 == 0:
             self.ctx.check()
@@ -363,13 +372,18 @@ class TableCopyIn(CopyIn):
         try:
             with self.session._statement_scope():
                 self._process(final=True)
+                if self.writer.triggers is not None:
+                    self.writer.triggers.after_statement(self.ctx, "INSERT")
+                run_queued(self.ctx, self.trigger_mark)
         except BaseException:
+            del self.session.trigger_events[self.trigger_mark:]
             self.session.finish_copy(getattr(self, "autocommit", False), False)
             raise
         self.session.finish_copy(getattr(self, "autocommit", False), True)
         return Result(f"COPY {self.count}", rowcount=self.count)
 
     def abort(self, message: str) -> None:
+        del self.session.trigger_events[self.trigger_mark:]
         self.session.finish_copy(getattr(self, "autocommit", False), False)
 
 

@@ -19,6 +19,7 @@ from orbitdb.sql.expr.scope import Scope, ScopeColumn
 from orbitdb.sql.modify.constraints import TableWriter, assignment, is_default, table_scope
 from orbitdb.sql.modify.partitioned_dml import CompiledPartitionedModify, on_table, targets_of
 from orbitdb.sql.modify.partitions import children_of
+from orbitdb.sql.modify.trigger_events import with_after_triggers
 from orbitdb.sql.plan.compiled import Compiled, column_of
 from orbitdb.sql.plan.planner import Planner, all_true, split_and
 from orbitdb.sql.result import Column, Result
@@ -31,7 +32,12 @@ Fn = Callable[[Row], Any]
 _BATCH_ROWS = 4096  # rows of an executemany inserted together
 
 
-def _target(planner: Planner, node: exp.Expression) -> tuple[TableDef, str]:
+def instead_of(table: TableDef, op: str) -> bool:
+    """Whether the view has an enabled INSTEAD OF trigger for op."""
+    return any(t.timing == "instead" and op.lower() in t.events and t.enabled != "D" for t in table.triggers)
+
+
+def _target(planner: Planner, node: exp.Expression, op: str = "INSERT") -> tuple[TableDef, str]:
     table_node = node.this if isinstance(node, exp.Schema) else node
     if not isinstance(table_node, exp.Table):
         raise SqlError("42601", "syntax error: expected a table")
@@ -41,7 +47,9 @@ def _target(planner: Planner, node: exp.Expression) -> tuple[TableDef, str]:
     if table is None:
         qual = f"{schema}.{name}" if schema else name
         raise SqlError("42P01", f'relation "{qual}" does not exist')
-    if table.kind == "v":
+    if table.kind == "v" and instead_of(table, op):
+        pass  # the view's INSTEAD OF triggers do the change
+    elif table.kind == "v":
         raise SqlError("55000", f'cannot insert into view "{name}"' if isinstance(node, exp.Schema) or True else "",
                        detail="Views that do not select from a single table or view are not automatically updatable.")
     alias = table_node.args.get("alias")
@@ -140,6 +148,7 @@ class CompiledInsert(Compiled):
         self.conflict = node.args.get("conflict")
         self.arbiter: list[str] | None = None
         self.do_update: list[tuple[int, Fn]] | None = None
+        self.update_cols: frozenset[str] | None = None
         self.update_touches_keys = False
         self.update_where: Fn | None = None
         if self.conflict is not None:
@@ -181,7 +190,8 @@ class CompiledInsert(Compiled):
         error of the row that has it, after the rows before it."""
         txn = ctx.txn
         plan = self.batch
-        if plan is None or txn is None or txn.reads is not None or len(param_rows) < 2:
+        if plan is None or txn is None or txn.reads is not None or len(param_rows) < 2 or \
+                self.writer.triggers is not None:
             return 0
         read_only_check(ctx, "INSERT")
         done = 0
@@ -268,6 +278,7 @@ class CompiledInsert(Compiled):
             scope.rels.add("excluded")
             comp = Compiler(planner, scope, rt, where="ON CONFLICT DO UPDATE")
             self.do_update = _compile_set(comp, c.args.get("expressions") or [], self.writer, table)
+            self.update_cols = frozenset(self.writer.names[ci] for ci, _ in self.do_update)
             self.update_touches_keys = any(ci in self.writer.key_cols for ci, _ in self.do_update)
             where = c.args.get("where")
             if where is not None:
@@ -275,7 +286,15 @@ class CompiledInsert(Compiled):
 
     def run(self, ctx: ExecContext) -> Result:
         read_only_check(ctx, "INSERT")
+        return with_after_triggers(ctx, lambda: self._run(ctx))
+
+    def _run(self, ctx: ExecContext) -> Result:
         w = self.writer
+        trg = w.triggers
+        if trg is not None:
+            trg.before_statement(ctx, "INSERT")
+            if self.do_update is not None:
+                trg.before_statement(ctx, "UPDATE", self.update_cols)
         n = len(w.names)
         idx = self.target_idx
         produced: list[list[Any]] = []
@@ -309,11 +328,23 @@ class CompiledInsert(Compiled):
         ret = self.returning
         rest: list[list[Any]] = produced
         if self.arbiter is None and ret is None and len(produced) > 1 and ctx.txn is not None \
-                and ctx.txn.reads is None:
+                and ctx.txn.reads is None and trg is None:
             count, rest = self._insert_batches(ctx, produced)
         for row in rest:
             ctx.check()
             t = tuple(row)
+            if trg is not None or w.router is not None:
+                if self.table.kind == "v":
+                    done_row = trg.instead_row(ctx, "INSERT", None, t)
+                    if done_row is not None:
+                        count += 1
+                        if ret is not None:
+                            out_rows.append(tuple(f(done_row + (None,)) for f in ret[0]))
+                    continue
+                before = w.before_row(ctx, "INSERT", None, t)
+                if before is None:
+                    continue
+                t = before
             if self.arbiter is None:
                 key, final = w.insert(ctx, t)  # type: ignore[misc]
             else:
@@ -325,6 +356,10 @@ class CompiledInsert(Compiled):
             if ret is not None:
                 full = final + (key,)
                 out_rows.append(tuple(f(full) for f in ret[0]))
+        if trg is not None:
+            if self.do_update is not None:
+                trg.after_statement(ctx, "UPDATE", self.update_cols)
+            trg.after_statement(ctx, "INSERT")
         if ret is not None:
             return Result(f"INSERT 0 {count}", ret[1], out_rows, count)
         return Result(f"INSERT 0 {count}", None, [], count)
@@ -376,7 +411,10 @@ class CompiledInsert(Compiled):
             new = list(old)
             for ci, f in self.do_update:
                 new[ci] = f(combined)
-            key, final = w.update(ctx, existing_key, old, tuple(new))
+            changed = w.before_row(ctx, "UPDATE", old, tuple(new), self.update_cols)
+            if changed is None:
+                return None
+            key, final = w.update(ctx, existing_key, old, changed, self.update_cols)
             touched.add(key)
             return key, final
 
@@ -444,7 +482,7 @@ class CompiledModify(Compiled):
     def __init__(self, planner: Planner, node: exp.Expression, rt: Runtime, ctes: dict[str, Any]) -> None:
         self.rt = rt
         self.is_update = isinstance(node, exp.Update)
-        table, _alias = _target(planner, node.this)
+        table, _alias = _target(planner, node.this, "UPDATE" if self.is_update else "DELETE")
         self.table = table
         self.writer = TableWriter(planner, table, rt)
         from_ = node.args.get("from_") or node.args.get("from")
@@ -472,10 +510,12 @@ class CompiledModify(Compiled):
         self.set: list[tuple[int, Fn]] = []
         if self.is_update:
             self.set = _compile_set(comp, node.expressions, self.writer, table)
+        self.set_cols = frozenset(self.writer.names[ci] for ci, _ in self.set) if self.is_update else None
         self.key_targets = sorted({ci for ci, _ in self.set} & self.writer.key_cols)
         self.returning = _returning(planner, node, scope, rt)
         self.columns = self.returning[1] if self.returning else None
         self.single = not others
+        self.statement_triggers = True  # off for a partition the partitioned table's statement runs
 
     def _new_row(self, r: Row) -> tuple[Any, ...]:
         new = list(r[: self.width])
@@ -534,9 +574,45 @@ class CompiledModify(Compiled):
 
     def run(self, ctx: ExecContext) -> Result:
         read_only_check(ctx, "UPDATE" if self.is_update else "DELETE")
+        return with_after_triggers(ctx, lambda: self._run(ctx))
+
+    def run_rows(self, ctx: ExecContext) -> Result:
+        """The row changes without the AFTER triggers (their statement runs those)."""
+        read_only_check(ctx, "UPDATE" if self.is_update else "DELETE")
+        return self._run(ctx)
+
+    def _run_instead(self, ctx: ExecContext, op: str, trg: Any) -> Result:
+        """UPDATE or DELETE of a view: its INSTEAD OF triggers change each row it selects."""
+        width = self.width
+        count = 0
+        out_rows: list[Row] = []
+        ret = self.returning
+        trg.before_statement(ctx, op, self.set_cols)
+        for r in list(self.plan.rows(ctx)):
+            ctx.check()
+            old = r[:width]
+            new = self._new_row(r) if self.is_update else None
+            done = trg.instead_row(ctx, op, old, new)
+            if done is None:
+                continue
+            count += 1
+            if ret is not None:
+                out_rows.append(tuple(f(tuple(done) + r[width:]) for f in ret[0]))
+        trg.after_statement(ctx, op, self.set_cols)
+        if ret is not None:
+            return Result(f"{op} {count}", ret[1], out_rows, count)
+        return Result(f"{op} {count}", None, [], count)
+
+    def _run(self, ctx: ExecContext) -> Result:
         txn = ctx.txn
         assert txn is not None
         w = self.writer
+        op = "UPDATE" if self.is_update else "DELETE"
+        trg = w.triggers
+        if self.table.kind == "v":
+            return self._run_instead(ctx, op, trg)
+        if trg is not None and self.statement_triggers:
+            trg.before_statement(ctx, op, self.set_cols)
         width = self.width
         targets = list(self.plan.rows(ctx))
         done: set[bytes] = set()
@@ -557,8 +633,14 @@ class CompiledModify(Compiled):
                 continue
             old = r[:width]
             done.add(key)
+            if trg is not None:
+                before = w.before_row(ctx, op, old, new, self.set_cols)
+                if before is None:
+                    continue
+                if new is not None:
+                    new = before
             if new is not None:
-                newkey, final = w.update(ctx, key, old, new)
+                newkey, final = w.update(ctx, key, old, new, self.set_cols)
                 done.add(newkey)
                 result_row = final + (newkey,) + r[width + 1:]
             else:
@@ -567,7 +649,9 @@ class CompiledModify(Compiled):
             count += 1
             if ret is not None:
                 out_rows.append(tuple(f(result_row) for f in ret[0]))
-        tag = f"{'UPDATE' if self.is_update else 'DELETE'} {count}"
+        if trg is not None and self.statement_triggers:
+            trg.after_statement(ctx, op, self.set_cols)
+        tag = f"{op} {count}"
         if ret is not None:
             return Result(tag, ret[1], out_rows, count)
         return Result(tag, None, [], count)
@@ -585,7 +669,7 @@ def compile_dml(planner: Planner, node: exp.Expression, rt: Runtime, overriding:
         planner._add_ctes(with_, None, ctes)
     if isinstance(node, exp.Insert):
         return CompiledInsert(planner, node, rt, ctes, overriding)
-    table, alias = _target(planner, node.this)
+    table, alias = _target(planner, node.this, "UPDATE" if isinstance(node, exp.Update) else "DELETE")
     if not node.this.args.get("only") and (table.partition_strategy or children_of(planner.catalog, table)):
         parts = [CompiledModify(planner, on_table(node, t, alias), rt, ctes) for t in targets_of(planner, table)]
         return CompiledPartitionedModify(planner, table, parts, rt)

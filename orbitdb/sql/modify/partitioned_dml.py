@@ -13,6 +13,7 @@ from orbitdb.sql.exec.context import ExecContext
 from orbitdb.sql.expr.core import Runtime
 from orbitdb.sql.modify.constraints import TableWriter
 from orbitdb.sql.modify.partitions import descendants_of, map_row
+from orbitdb.sql.modify.trigger_events import with_after_triggers
 from orbitdb.sql.plan.compiled import Compiled
 from orbitdb.sql.result import Result
 from orbitdb.storage.catalog import TableDef
@@ -44,20 +45,33 @@ class CompiledPartitionedModify(Compiled):
         self.is_update = parts[0].is_update if parts else False
         self.columns = parts[0].columns if parts else None
         self.root_writer = TableWriter(planner, root, rt) if root.partition_strategy else None
+        # the statement triggers of the table the statement names fire, not its partitions'
+        self.root_triggers: Any = planner.session.table_triggers(planner, root, rt) if any(
+            t.enabled != "D" for t in root.triggers) else None
+        for part in parts:
+            part.statement_triggers = False
 
     def run(self, ctx: ExecContext) -> Result:
+        return with_after_triggers(ctx, lambda: self._run(ctx))
+
+    def _run(self, ctx: ExecContext) -> Result:
+        op = "UPDATE" if self.is_update else "DELETE"
+        set_cols = self.parts[0].set_cols if self.parts else None
+        if self.root_triggers is not None:
+            self.root_triggers.before_statement(ctx, op, set_cols)
         moved: list[tuple[TableWriter, Any]] = []
         for part in self.parts:
             part.writer.moved_rows = moved if self.root_writer is not None else None
         count = 0
         rows: list[Any] = []
         for part in self.parts:
-            res = part.run(ctx)
+            res = part.run_rows(ctx)
             count += res.rowcount
             rows.extend(res.rows)
         if self.root_writer is not None:
             root = self.root_writer
             for writer, row in moved:
                 root.insert(ctx, map_row(row, writer.names, root.names))
-        tag = f"{'UPDATE' if self.is_update else 'DELETE'} {count}"
-        return Result(tag, self.columns, rows, count)
+        if self.root_triggers is not None:
+            self.root_triggers.after_statement(ctx, op, set_cols)
+        return Result(f"{op} {count}", self.columns, rows, count)

@@ -69,7 +69,7 @@ def _pg_class(env: Env, make: RowMaker) -> Iterator[Row]:
             if t.kind == "v":
                 yield make(oid=t.oid, relname=t.name, relnamespace=nsp, reltype=oids.rowtype_oid(t.oid),
                            relowner=owner, relkind="v", relnatts=len(t.view_columns or t.columns),
-                           relhasrules=True)
+                           relhasrules=True, relpersistence=_persistence(t.oid))
             else:
                 partitioned = bool(t.partition_strategy)
                 yield make(oid=t.oid, relname=t.name, relnamespace=nsp, reltype=oids.rowtype_oid(t.oid),
@@ -77,7 +77,7 @@ def _pg_class(env: Env, make: RowMaker) -> Iterator[Row]:
                            relfilenode=0 if partitioned else t.oid, relkind="p" if partitioned else "r",
                            relnatts=len(t.columns), relhasindex=bool(M.indexes(t)),
                            relchecks=sum(1 for c in t.constraints if c.kind == "c"),
-                           relhastriggers=t.oid in fk_tables, relreplident="d", relpersistence=_persistence(t.oid),
+                           relhastriggers=t.oid in fk_tables or bool(t.triggers), relreplident="d", relpersistence=_persistence(t.oid),
                            relhassubclass=t.oid in parents, relispartition=t.partition_of is not None,
                            relpartbound=t.partition_bound)
         elif kind == "index":

@@ -28,7 +28,7 @@ def _pg_tables(env: Env, make: RowMaker) -> Iterator[Row]:
     for t in env.tables:
         if t.kind == "r":
             yield make(schemaname=t.schema, tablename=t.name, tableowner=t.owner, hasindexes=bool(M.indexes(t)),
-                       hasrules=False, hastriggers=t.oid in fk_tables, rowsecurity=False)
+                       hasrules=False, hastriggers=t.oid in fk_tables or bool(t.triggers), rowsecurity=False)
 
 
 @producer("pg_catalog", "pg_views")

@@ -4,7 +4,7 @@ text read into a catalog FunctionDef (pg_proc's fields), checked as PostgreSQL c
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from orbitdb.sql import types as T
 from orbitdb.sql.errors import SqlError
@@ -511,12 +511,35 @@ def drop_routine(s: Session, text: str, ctx: ExecContext) -> Result:
             targets.append(found)
         if not c.take_op(","):
             break
-    c.take_word("cascade") or c.take_word("restrict")
+    cascade = c.take_word("cascade")
+    if not cascade:
+        c.take_word("restrict")
     if not c.done():
         raise c.error()
     for f in targets:
+        _drop_dependent_triggers(s, cat, f, bool(cascade))
         cat.remove(f.oid)
     return Result(f"DROP {kind.upper()}")
+
+
+def _drop_dependent_triggers(s: Session, cat: Any, f: FunctionDef, cascade: bool) -> None:
+    """The triggers that execute f: 2BP01, or dropped with it under CASCADE."""
+    users = [(t, trig) for t in cat.tables() for trig in t.triggers if trig.function == f.oid]
+    if not users:
+        return
+    what = [f"trigger {trig.name} on table {t.name}" for t, trig in users]
+    if not cascade:
+        raise SqlError("2BP01", f"cannot drop function {f.name}() because other objects depend on it",
+                       detail="\n".join(f"{w} depends on function {f.name}()" for w in what),
+                       hint="Use DROP ... CASCADE to drop the dependent objects too.")
+    if len(what) == 1:
+        s.notices.append(Notice("NOTICE", "00000", f"drop cascades to {what[0]}"))
+    else:
+        s.notices.append(Notice("NOTICE", "00000", f"drop cascades to {len(what)} other objects",
+                                detail="\n".join(f"drop cascades to {w}" for w in what)))
+    for t in {t.oid: t for t, _ in users}.values():
+        t.triggers = [trig for trig in t.triggers if trig.function != f.oid]
+        cat.put(t)
 
 
 # the SQL-standard type names PostgreSQL's grammar turns into pg_catalog types (and prints so)

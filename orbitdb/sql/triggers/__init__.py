@@ -1,0 +1,1 @@
+"""Triggers: CREATE/DROP/ALTER TRIGGER and firing them around INSERT, UPDATE, DELETE and TRUNCATE."""
