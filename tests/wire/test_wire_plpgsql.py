@@ -43,8 +43,8 @@ CHECKS = [
     "SELECT * FROM {p}_stock(6)",
     "SELECT {p}_label(7), {p}_label(NULL)",
     "SELECT {p}_total()",
-    "SELECT pg_get_function_arguments(p.oid), pg_get_function_result(p.oid), provolatile, proisstrict "
-    "FROM pg_proc p WHERE proname LIKE '{p}%' ORDER BY proname",
+    ("SELECT pg_get_function_arguments(p.oid), pg_get_function_result(p.oid), provolatile, proisstrict "
+     "FROM pg_proc p WHERE proname LIKE '{p}%' ORDER BY proname"),
     "SELECT obj_description('{p}_label'::regproc, 'pg_proc')",
 ]
 
