@@ -243,6 +243,8 @@ def from_datatype(dt: exp.DataType) -> SqlType:
 def parse_type_name(text: str) -> SqlType:
     """The SqlType for a type spelled in SQL (as stored in the catalog)."""
     name = text.strip().lower()
+    if name.startswith("pg_catalog."):  # as pg_dump spells built-in types
+        return parse_type_name(text.strip()[len("pg_catalog."):])
     if name.endswith("[]"):
         return array_of(parse_type_name(name[:-2]))
     t = _BY_NAME.get(name)
