@@ -83,3 +83,24 @@ def test_hash_partitioning_is_refused(db):
     _, con = db
     with pytest.raises(orbitdb.NotSupportedError, match="hash partitioning"):
         con.cursor().execute("CREATE TABLE h (a int) PARTITION BY HASH (a)")
+
+
+def test_conditions_on_the_key_skip_partitions(db):
+    _, con = db
+    cur = con.cursor()
+    cur.execute("INSERT INTO events SELECT g, 'k', DATE '2023-01-01' + g FROM generate_series(1, 800) g")
+    cur.execute("EXPLAIN SELECT * FROM events WHERE at = '2023-06-06'")
+    plan = "\n".join(r[0] for r in cur.fetchall())
+    assert "events_2023" in plan and "events_2024" not in plan and "events_other" in plan
+    cur.execute("EXPLAIN SELECT * FROM events WHERE at >= '2024-01-01' AND id = 400")
+    plan = "\n".join(r[0] for r in cur.fetchall())
+    assert "events_2023" not in plan and "Index Scan using events_2024_pkey" in plan
+    for sql, params, want in [
+        ("SELECT count(*) FROM events WHERE at < %s", ("2024-01-01",), 364),
+        ("SELECT count(*) FROM events WHERE at <= %s", ("2024-01-01",), 365),
+        ("SELECT count(*) FROM events WHERE at > %s", ("2023-12-31",), 436),
+        ("SELECT count(*) FROM events WHERE at = %s", ("2025-02-02",), 1),
+        ("SELECT count(*) FROM events WHERE at = %s", (None,), 0),
+    ]:
+        cur.execute(sql, params)
+        assert cur.fetchone()[0] == want, sql

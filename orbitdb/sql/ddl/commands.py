@@ -43,6 +43,7 @@ from orbitdb.storage.catalog import (
     Catalog,
     ColumnDef,
     ConstraintDef,
+    FunctionDef,
     IndexDef,
     SchemaDef,
     SequenceDef,
@@ -640,7 +641,7 @@ class DDL:
                 for o in members:
                     if isinstance(o, TableDef) and o.oid in self.cat.objects:
                         self.drop_table(o, True)
-                    elif isinstance(o, SequenceDef) and o.oid in self.cat.objects:
+                    elif isinstance(o, (SequenceDef, FunctionDef)) and o.oid in self.cat.objects:
                         self.cat.remove(o.oid)
                 self.cat.remove(sch.oid)
             return Result("DROP SCHEMA")

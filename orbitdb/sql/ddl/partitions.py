@@ -14,19 +14,17 @@ from orbitdb.sql.ddl.trigger_clones import clone_row_triggers, drop_clones
 from orbitdb.sql.errors import SqlError
 from orbitdb.sql.expr.core import Runtime, ident
 from orbitdb.sql.interrupts import checked
-from orbitdb.sql.modify.partitions import (
+from orbitdb.sql.modify.partitions import descendants_of, partition_check, partitions_of
+from orbitdb.sql.parse.parser import parse_one
+from orbitdb.sql.plan.partition_bounds import (
     Bound,
     KeySpec,
     bound_from_node,
     bound_text,
     column_name,
-    descendants_of,
     key_spec,
     load_bound,
-    partition_check,
-    partitions_of,
 )
-from orbitdb.sql.parse.parser import parse_one
 from orbitdb.sql.plan.planner import Planner
 from orbitdb.sql.result import Result
 from orbitdb.storage.catalog import ColumnDef, ConstraintDef, IndexDef, TableDef
@@ -254,6 +252,7 @@ def _clone_unique(ddl: DDL, parent: TableDef, child: TableDef, con: ConstraintDe
     have = next((c for c in child.constraints if c.kind == con.kind and c.columns == con.columns), None)
     if have is not None:
         return
+    before = len(child.constraints)
     if con.kind == "p":
         if child.primary_key:
             raise SqlError("42P16", f'multiple primary keys for table "{child.name}" are not allowed')
@@ -261,6 +260,9 @@ def _clone_unique(ddl: DDL, parent: TableDef, child: TableDef, con: ConstraintDe
     else:
         ddl.add_unique(child, list(con.columns), None)
     ddl.finish_constraints(child)
+    ddl.cat.put(child)
+    # an attached table's rows are stored again under the new key (or indexed)
+    ddl.validate_new_constraints(child, child.constraints[before:])
 
 
 def clone_index(ddl: DDL, child: TableDef, ix: IndexDef) -> None:

@@ -156,14 +156,27 @@ class Append(Plan):
         self.parts = parts  # (scan, for each parent column its position in the child's rows, child oid)
         self.name = name
 
+        # per part, tests of the query's conditions against its partition bounds (a part none of
+        # whose rows could pass is skipped); each test reads its value when the scan starts
+        self.prune: list[list[Callable[[], bool]]] = [[] for _ in parts]
+
     def rows(self, ctx: ExecContext) -> Iterator[Row]:
-        for scan, positions, oid in self.parts:
+        for (scan, positions, oid), tests in zip(self.parts, self.prune):
+            if tests and not all(t() for t in tests):
+                continue
             width = len(scan.access.table.columns)
             for r in scan.rows(ctx):
                 yield tuple(None if i is None else r[i] for i in positions) + (r[width], oid)
 
     def explain(self) -> list[tuple[str, list[Plan]]]:
-        return [("Append", [scan for scan, _, _ in self.parts])]
+        return [("Append", [scan for (scan, _, _), tests in zip(self.parts, self.prune) if _may_run(tests)])]
+
+
+def _may_run(tests: list[Callable[[], bool]]) -> bool:
+    try:
+        return all(t() for t in tests)
+    except Exception:  # noqa: BLE001 - EXPLAIN of a statement whose parameters are not bound yet
+        return True
 
 
 class FunctionScan(Plan):

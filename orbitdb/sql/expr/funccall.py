@@ -233,7 +233,7 @@ def call_by_name(c: Compiler, name: str, arg_nodes: list[exp.Expression], node: 
     sp = _SPECIAL.get(name)
     if sp is not None:
         return sp(c, arg_nodes, node)
-    if candidates(c.planner.session, c.planner.catalog, None, name):
+    if c.planner is not None and candidates(c.planner.session, c.planner.catalog, None, name):
         # a user-defined function: the built-in one of the name first (pg_catalog is searched first)
         if name in R.FUNCTIONS and not any(isinstance(a, (exp.Kwarg, exp.PropertyEQ)) for a in arg_nodes):
             try:

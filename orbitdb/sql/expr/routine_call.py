@@ -5,6 +5,7 @@ runs bodies sits above this one."""
 
 from __future__ import annotations
 
+import copy
 from typing import TYPE_CHECKING, Any
 
 from sqlglot import exp
@@ -33,8 +34,8 @@ def candidates(session: Any, catalog: Any, schema: str | None, name: str) -> lis
     return out
 
 
-def returns_set(session: Any, catalog: Any, name: str) -> bool:
-    return any(f.returns_set for f in candidates(session, catalog, None, name))
+def returns_set(session: Any, catalog: Any, name: str, schema: str | None = None) -> bool:
+    return any(f.returns_set for f in candidates(session, catalog, schema, name))
 
 
 def _slots(f: FunctionDef, procedure_call: bool) -> list[tuple[str, str, str | None]]:
@@ -53,11 +54,39 @@ def _spec(type_name: str) -> Any:
         return T.TEXT  # a user type the types stage resolves: its values travel as text
 
 
-def _match(f: FunctionDef, positional: list[E], named: dict[str, E], procedure_call: bool
+def _packed(f: FunctionDef, slots: list[tuple[str, str, str | None]], positional: list[E],
+            spread: bool) -> list[E] | None:
+    """The positional arguments with those of a VARIADIC parameter made one array (not when the
+    call passes the array itself: f(VARIADIC arr)); None when they cannot be."""
+    variadic = [m for m in f.arg_modes if m in ("i", "b", "v")]
+    if spread or not variadic or variadic[-1] != "v":
+        return positional
+    fixed = len(slots) - 1
+    if len(positional) <= fixed:
+        return positional if slots[-1][2] is not None else None
+    array_t = _spec(slots[-1][1])
+    if not isinstance(array_t, SqlType) or array_t.elem is None:
+        return positional
+    parts = [coerce(a, array_t.elem) if a.type.oid == T.UNKNOWN.oid else a for a in positional[fixed:]]
+    from orbitdb.sql.types.casts import IMPLICIT, find_cast
+
+    fns = []
+    for a in parts:
+        if a.type.oid != array_t.elem.oid and find_cast(a.type, array_t.elem, IMPLICIT) is None:
+            return None
+        fns.append(coerce(a, array_t.elem).fn)
+    return positional[:fixed] + [E(lambda row: [g(row) for g in fns], array_t)]
+
+
+def _match(f: FunctionDef, positional: list[E], named: dict[str, E], procedure_call: bool, spread: bool = False
            ) -> tuple[int, list[tuple[Any, E | None, str | None]], dict[str, SqlType]] | None:
     from orbitdb.sql.expr.funccall import _arg_cost
 
     slots = _slots(f, procedure_call)
+    packed = _packed(f, slots, positional, spread)
+    if packed is None:
+        return None
+    positional = packed
     if len(positional) > len(slots):
         return None
     assigned: list[E | None] = list(positional) + [None] * (len(slots) - len(positional))
@@ -103,6 +132,7 @@ def resolve(c: Compiler, schema: str | None, name: str, arg_nodes: list[exp.Expr
         return None
     positional: list[E] = []
     named: dict[str, E] = {}
+    spread = False
     for a in arg_nodes:
         if isinstance(a, (exp.Kwarg, exp.PropertyEQ)):
             key = a.this.name if isinstance(a.this, exp.Expression) else str(a.this)
@@ -111,11 +141,14 @@ def resolve(c: Compiler, schema: str | None, name: str, arg_nodes: list[exp.Expr
         else:
             if named:
                 raise SqlError("42601", "positional argument cannot follow named argument")
+            if isinstance(a, exp.Variadic):
+                spread = True
+                a = a.this
             positional.append(c.compile(a))
     best: tuple[int, int] | None = None
     chosen = None
     for i, f in enumerate(found):
-        m = _match(f, positional, named, procedure_call)
+        m = _match(f, positional, named, procedure_call, spread)
         if m is None:
             continue
         if best is None or (m[0], i) < best:
@@ -180,6 +213,10 @@ def compile_user_call(c: Compiler, schema: str | None, name: str, arg_nodes: lis
     rt = c.rt
     ret = result_type(f, types, session)
     cols = session.routine_columns(f)
+    if cols is None and not f.returns_set:
+        inlined = _inline(c, f, fns, types, ret)
+        if inlined is not None:
+            return inlined
 
     def fn(row: Any) -> Any:
         ctx = rt.ctx
@@ -187,6 +224,9 @@ def compile_user_call(c: Compiler, schema: str | None, name: str, arg_nodes: lis
 
     e = E(fn, T.RECORD if cols is not None else ret, name=f.name)
     e.columns = cols
+    single = [n for n, m in zip(f.arg_names, f.arg_modes) if m in ("o", "b", "t")]
+    if cols is None and len(single) == 1 and single[0]:
+        e.columns = [(single[0], ret)]  # FROM f() names its column after the OUT parameter
     if f.returns_set:
         e.srf = True
     return e
@@ -211,3 +251,67 @@ def no_user_function(c: Compiler, name: str, arg_nodes: list[exp.Expression]) ->
     return SqlError("42883", f"function {name}({', '.join(shown)}) does not exist",
                     hint="No function matches the given name and argument types. You might need to add explicit "
                          "type casts.")
+
+
+def _inline(c: Compiler, f: FunctionDef, fns: list[Any], types: list[SqlType], ret: SqlType) -> E | None:
+    """A LANGUAGE sql function whose body is SELECT <expression> (no FROM), compiled into the
+    caller as that expression, its arguments computed once and passed as parameters (PostgreSQL
+    inlines such functions too); None when the body is of another shape."""
+    from orbitdb.sql.expr.core import Runtime
+    from orbitdb.sql.expr.scope import Scope
+    from orbitdb.sql.types.casts import ASSIGNMENT
+
+    if f.language != "sql" or f.security_definer or f.settings or f.return_type in _POLY or any(
+            t in _POLY for t in f.arg_types) or f.return_type in ("void", "record", "trigger"):
+        return None
+    body = f.body.strip().rstrip(";").strip()
+    if ";" in body:
+        return None
+    try:
+        node = parse_one(body)
+    except SqlError:
+        return None
+    if not isinstance(node, exp.Select) or len(node.expressions) != 1 or any(
+            node.args.get(k) for k in ("from", "from_", "where", "group", "having", "order", "limit", "offset",
+                                       "with", "distinct", "joins", "qualify", "windows", "locks")):
+        return None
+    item = node.expressions[0]
+    if isinstance(item, exp.Alias):
+        item = item.this
+    if any(isinstance(n, (exp.Select, exp.Subquery, exp.Star, exp.Window, exp.AggFunc)) for n in item.walk()):
+        return None
+    names = [n for n, m in zip(f.arg_names, f.arg_modes) if m in ("i", "b", "v")]
+
+    def to_parameter(n: exp.Expression) -> exp.Expression:
+        if isinstance(n, exp.Column) and not n.table and isinstance(n.this, exp.Identifier):
+            name = ident(n.this)
+            if name in names and name:
+                return exp.Parameter(this=exp.Literal.number(names.index(name) + 1))
+        return n
+
+    inner_rt = Runtime(list(types), len(types))
+    try:
+        e = c.__class__(c.planner, Scope(), inner_rt).compile(item.copy().transform(to_parameter))
+        e = coerce(e, ret, ASSIGNMENT)
+    except SqlError:
+        return None
+    if e.srf or e.columns is not None:
+        return None
+    body_fn = e.fn
+    rt = c.rt
+    strict = f.strict
+
+    def fn(row: Any) -> Any:
+        vals = [g(row) for g in fns]
+        if strict and None in vals:
+            return None
+        frame = copy.copy(rt.ctx)  # the caller's statement, with the arguments as its parameters
+        frame.params = vals
+        previous = inner_rt.ctx
+        inner_rt.ctx = frame
+        try:
+            return body_fn(())
+        finally:
+            inner_rt.ctx = previous
+
+    return E(fn, ret, name=f.name)

@@ -33,6 +33,9 @@ def _keep_pg_functions() -> None:
         Postgres.Parser.FUNCTIONS[n.upper()] = lambda args, n=n: exp.Anonymous(this=n, expressions=args)
     for n in ("DATE_PART", "JSON_OBJECT"):
         Postgres.Parser.FUNCTION_PARSERS.pop(n, None)
+    # subscripts stay as written (1-based): sqlglot would take 1 off literal ones only, so a[1] and
+    # a[$1] (a statement whose literals were not made parameters) disagreed
+    Postgres.INDEX_OFFSET = 0
 
 
 _keep_pg_functions()

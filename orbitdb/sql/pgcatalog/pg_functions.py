@@ -105,6 +105,8 @@ def proc_row(env: Env, f: FunctionDef, make: RowMaker) -> Row:
 
 def _default_text(default: str, type_name: str) -> str:
     d = default.strip()
+    if d.upper() == "NULL" and type_name:
+        return f"NULL::{type_name}"
     if d.startswith("'") and d.endswith("'") and type_name:
         return f"{d}::{type_name}"
     return d

@@ -48,6 +48,7 @@ from orbitdb.sql.expr.routine_call import returns_set as user_returns_set
 from orbitdb.sql.expr.scope import Scope, ScopeColumn
 from orbitdb.sql.expr.window import WindowCollector
 from orbitdb.sql.parse.parser import parse_one
+from orbitdb.sql.plan.partition_bounds import Bound, load_bound
 from orbitdb.sql.types import SqlType
 from orbitdb.sql.types.casts import ASSIGNMENT
 from orbitdb.sql.types.limits import INT4_MAX
@@ -486,6 +487,7 @@ class Planner:
     def _is_srf(self, node: exp.Expression) -> bool:
         while isinstance(node, exp.Paren):
             node = node.this
+        schema = ident(node.this) if isinstance(node, exp.Dot) and isinstance(node.this, exp.Identifier) else None
         node = _schema_call(node)
         if isinstance(node, exp.Func) and not isinstance(node, exp.Window):
             try:
@@ -494,8 +496,8 @@ class Planner:
                 return False
             _ensure_library()
             fd = R.FUNCTIONS.get(name)
-            if fd is None:
-                return user_returns_set(self.session, self.catalog, name)
+            if fd is None or schema not in (None, "pg_catalog"):
+                return user_returns_set(self.session, self.catalog, name, schema)
             return fd.set_returning
         return False
 
@@ -734,6 +736,8 @@ class Planner:
                   ctx_scope: Scope | None = None) -> tuple[Plan, list[exp.Expression]]:
         """Moves predicates that reference only this relation into its scan, choosing
         a primary-key or index access path when one applies."""
+        if isinstance(plan, Append) and not plan.renamed:  # type: ignore[attr-defined]
+            return self._pushdown_append(plan, scope, conjuncts, only_rel)
         if not isinstance(plan, TableScan):
             if only_rel is None and not isinstance(plan, (Result1,)):
                 comp = Compiler(self, scope, self.rt, where="WHERE")
@@ -760,6 +764,54 @@ class Planner:
         kept = [f for i, f in enumerate(fns) if i not in in_key]
         plan.filter = all_true(kept) if kept else None
         return plan, rest
+
+    def _pushdown_append(self, plan: Append, scope: Scope, conjuncts: list[exp.Expression], only_rel: str | None
+                         ) -> tuple[Plan, list[exp.Expression]]:
+        """A partitioned (or inherited) table's conditions go into each part's scan (with its own
+        access path), and skip the partitions whose bounds no row meeting them could be in."""
+        local: list[exp.Expression] = []
+        rest: list[exp.Expression] = []
+        for cj in conjuncts:
+            (local if self._local_to(cj, scope, only_rel) else rest).append(cj)
+        if not local:
+            return plan, rest
+        rel = plan.parts[0][0].alias if plan.parts else None
+        for (scan, _, _), bounds, tests in zip(plan.parts, plan.bounds, plan.prune):  # type: ignore[attr-defined]
+            part_scope = Scope(list(scan.columns), parent=scope.parent, level=scope.level)
+            part_scope.rels = set(scope.rels)
+            part_scope.ctes = scope.ctes
+            comp = Compiler(self, part_scope, self.rt, where="WHERE")
+            fns = [comp.compile_bool(cj, "WHERE").fn for cj in local]
+            scan.filter_sql = [cj.sql(dialect="postgres") for cj in local]
+            in_key = self._choose_access(scan, local, part_scope, comp)
+            kept = [f for i, f in enumerate(fns) if i not in in_key]
+            scan.filter = all_true(kept) if kept else None
+            if bounds and rel is not None:
+                tests.extend(self._prune_tests(local, rel, bounds, comp))
+        return plan, rest
+
+    def _prune_tests(self, local: list[exp.Expression], rel: str, bounds: list[tuple[str, Bound, bool]],
+                     comp: Compiler) -> list[Callable[[], bool]]:
+        tests: list[Callable[[], bool]] = []
+        for cj in local:
+            for col, op, val in self._simple_predicates(cj, rel):
+                for key_col, bound, single in bounds:
+                    if col != key_col or not self._is_param_or_outer(val):
+                        continue
+                    hit = comp.scope.find(col, None)
+                    if hit is None:
+                        continue
+                    try:
+                        value = coerce(comp.compile(val), comp.scope.columns[hit].type).fn
+                    except SqlError:
+                        continue
+
+                    def test(value: Callable[[Row], Any] = value, bound: Bound = bound, op: str = op,
+                             single: bool = single) -> bool:
+                        v = value(())
+                        return v is None or bound.may_hold(op, v, single)
+                    tests.append(test)
+        return tests
 
     def _local_to(self, cj: exp.Expression, scope: Scope, rel: str | None) -> bool:
         """Whether cj references only columns of scope (and outer queries), no subqueries."""
@@ -908,9 +960,13 @@ class Planner:
         if isinstance(node, exp.Table):
             inner = node.this
             if isinstance(inner, (exp.Func, exp.Anonymous)):
+                coldefs = [(ident(c.this), T.from_datatype(c.args["kind"])) for c in alias_node.columns
+                           if isinstance(c, exp.ColumnDef) and isinstance(c.args.get("kind"), exp.DataType)
+                           ] if alias_node is not None and alias_node.columns else []
                 return self._function_source(inner, alias, col_aliases, scope, lateral_scope,
                                              ordinality=bool(node.args.get("ordinality")),
-                                             schema=ident(node.args["db"]) if node.args.get("db") else None)
+                                             schema=ident(node.args["db"]) if node.args.get("db") else None,
+                                             coldefs=coldefs)
             name = ident(inner)
             schema = ident(node.args["db"]) if node.args.get("db") else None
             rel = alias or name
@@ -969,7 +1025,8 @@ class Planner:
         return False
 
     def _function_source(self, fnode: exp.Expression, alias: str | None, col_aliases: list[str], scope: Scope,
-                         lateral_scope: Scope | None, ordinality: bool = False, schema: str | None = None
+                         lateral_scope: Scope | None, ordinality: bool = False, schema: str | None = None,
+                         coldefs: list[tuple[str, Any]] | None = None
                          ) -> tuple[Plan, list[ScopeColumn], str | None]:
         with_ordinality = ordinality
         if isinstance(fnode, exp.Unnest):
@@ -994,6 +1051,13 @@ class Planner:
             e = call_by_name(comp, name, args, fnode)
         rel = alias or name
         fd = None if e.srf else R.FUNCTIONS.get(name)
+        if e.srf or fd is None:  # a user function: one returning record takes the column definition list
+            if e.type.oid == T.RECORD.oid and e.columns is None:
+                if not coldefs:
+                    raise SqlError("42601", 'a column definition list is required for functions returning "record"')
+                e.columns = list(coldefs)
+            elif coldefs:
+                raise SqlError("42601", 'a column definition list is only allowed for functions returning "record"')
         # a function returning one row (OUT parameters, a table's row type): its columns
         user_row = (e.columns is not None and not e.srf and not (fd is not None and fd.set_returning)
                     and e.type.oid == T.RECORD.oid)
@@ -1003,6 +1067,9 @@ class Planner:
         elif user_row:
             cols_spec = list(e.columns or [])
             single_named = False
+        elif fd is None and e.columns is not None and len(e.columns) == 1:
+            cols_spec = list(e.columns)  # one OUT parameter: the column has its name
+            single_named = True
         else:
             cols_spec = [(name, e.type)]
             single_named = False
@@ -1030,7 +1097,7 @@ class Planner:
         names = [c[0] for c in cols_spec]
         types = [c[1] for c in cols_spec]
         if len(cols_spec) == 1 and alias is not None and not col_aliases and not (
-                (fd is not None and fd.set_returning or e.srf) and single_named):
+                (fd is None or fd.set_returning or e.srf) and single_named):
             names = [alias]
         if with_ordinality:
             names.append("ordinality")
@@ -1091,6 +1158,7 @@ class Planner:
         left to the filter above)."""
         names = [c.name for c in table.columns]
         parts = []
+        bounds: list[list[tuple[str, Bound, bool]]] = []
         for t in [table, *children]:
             if t.partition_strategy:
                 continue  # a partitioned table holds no rows
@@ -1098,13 +1166,33 @@ class Planner:
             self.lock_relation(t.oid, ACCESS_SHARE)
             child_names = [c.name for c in t.columns]
             positions = [child_names.index(n) if n in child_names else None for n in names]
-            cols = [ScopeColumn(rel, c.name, T.parse_type_name(c.type), table_oid=t.oid) for c in t.columns]
+            cols = [ScopeColumn(rel, c.name, T.parse_type_name(c.type), table_oid=t.oid, attnum=i + 1)
+                    for i, c in enumerate(t.columns)]
+            cols.append(ScopeColumn(rel, "ctid", T.BYTEA, hidden=True, table_oid=t.oid))
             parts.append((TableScan(cols, TableAccess(t), self.rt, rel), positions, t.oid))
+            bounds.append(self._bounds_up_to(t, table))
         cols = [ScopeColumn(rel, col_aliases[i] if i < len(col_aliases) else c.name, T.parse_type_name(c.type),
                             table_oid=table.oid, attnum=i + 1) for i, c in enumerate(table.columns)]
         cols.append(ScopeColumn(rel, "ctid", T.BYTEA, hidden=True))
         cols.append(ScopeColumn(rel, "tableoid", T.OID, hidden=True))
-        return Append(cols, parts, table.name), cols, rel
+        plan = Append(cols, parts, table.name)
+        plan.bounds = bounds  # type: ignore[attr-defined]
+        plan.renamed = bool(col_aliases)  # type: ignore[attr-defined]
+        return plan, cols, rel
+
+    def _bounds_up_to(self, t: TableDef, root: TableDef) -> list[tuple[str, Bound, bool]]:
+        """(key column, bound, the key has one column) of t in its parent, and of the parent in
+        its own, up to root: what a condition on a key column must meet for t to hold rows."""
+        out = []
+        node = t
+        while node.oid != root.oid and node.partition_of is not None and node.partition_bound is not None:
+            parent = self.catalog.table_by_oid(node.partition_of)
+            if parent is None:
+                break
+            bound = load_bound(self, parent, node.partition_bound)
+            out.append((parent.partition_key[0], bound, len(parent.partition_key) == 1))
+            node = parent
+        return out
 
     def _lookup_sequence(self, schema: str | None, name: str) -> Any:
         for s in ([schema] if schema else self.session.search_schemas()):

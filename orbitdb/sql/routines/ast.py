@@ -11,6 +11,7 @@ from typing import Any
 class SqlText:
     text: str
     line: int
+    start: int = 0  # where the text starts in the body (error positions)
     cache: dict[Any, Any] = field(default_factory=dict, compare=False, repr=False)  # compiled forms
 
 
@@ -23,6 +24,8 @@ class Decl:
     default: SqlText | None = None
     alias_of: str | None = None
     line: int = 0
+    cursor_args: list[tuple[str, str]] | None = None  # a bound cursor: its arguments, and its query
+    cursor_query: SqlText | None = None
 
 
 @dataclass
@@ -36,6 +39,7 @@ class Block(Stmt):
     decls: list[Decl] = field(default_factory=list)
     body: list[Stmt] = field(default_factory=list)
     handlers: list[Handler] | None = None
+    variable_conflict: str | None = None  # the body's #variable_conflict directive (outermost block)
 
 
 @dataclass
@@ -175,3 +179,33 @@ class Null(Stmt):
 class Transaction(Stmt):
     commit: bool = True
     chain: bool = False
+
+
+@dataclass
+class Open(Stmt):
+    cursor: str = ""
+    args: list[SqlText] = field(default_factory=list)
+    query: SqlText | None = None  # OPEN c FOR query (an unbound cursor)
+    dynamic: bool = False
+    using: list[SqlText] = field(default_factory=list)
+
+
+@dataclass
+class Fetch(Stmt):
+    cursor: str = ""
+    direction: str = "next"  # next, prior, first, last, absolute, relative, forward, backward
+    count: SqlText | None = None
+    all: bool = False
+    into: list[str] | None = None  # None: MOVE
+
+
+@dataclass
+class Close(Stmt):
+    cursor: str = ""
+
+
+@dataclass
+class ForCursor(Loop):
+    target: str = ""
+    cursor: str = ""
+    args: list[SqlText] = field(default_factory=list)

@@ -14,7 +14,7 @@ from orbitdb.sql.parse.parser import parse_one, split_statements
 from orbitdb.sql.result import Column, Result
 from orbitdb.sql.routines import ast as A
 from orbitdb.sql.routines.interpreter import Interpreter, ReturnFrom, Var, table_fields
-from orbitdb.sql.routines.parser import parse_plpgsql
+from orbitdb.sql.routines.parser import check_returns, check_sql, parse_plpgsql
 from orbitdb.sql.routines.sqlrun import cast_value
 from orbitdb.sql.types import SqlType
 from orbitdb.storage.catalog import FunctionDef
@@ -23,23 +23,25 @@ if TYPE_CHECKING:
     from orbitdb.sql.exec.context import ExecContext
     from orbitdb.sql.session.session import Session
 
-# (language, body, argument names) -> parse tree or SQL statements, with each statement's
-# compiled form (which names in it are variables depends on the arguments too)
-_PARSED: dict[tuple[str, str, tuple[str, ...]], Any] = {}
 _KEEP = 512
 
 
-def parsed(language: str, body: str, offset: int = 0, names: tuple[str, ...] = ()) -> Any:
+def parsed(s: Session, language: str, body: str, offset: int = 0, names: tuple[str, ...] = ()) -> Any:
+    """The parse tree of a body (or a SQL body's statements), kept by the session with each
+    statement's compiled form: (language, body, argument names) -> tree, as which names in a
+    statement are variables depends on the arguments too. Per session, as a compiled statement
+    runs in one session at a time."""
+    cache = s.routine_cache
     key = (language, body, names)
-    tree = _PARSED.get(key)
+    tree = cache.get(key)
     if tree is None:
         if language == "plpgsql":
             tree = parse_plpgsql(body, offset)
         else:
             tree = [A.SqlText(st.text, 1) for st in split_statements(body)]
-        if len(_PARSED) >= _KEEP:
-            _PARSED.clear()
-        _PARSED[key] = tree
+        if len(cache) >= _KEEP:
+            cache.clear()
+        cache[key] = tree
     return tree
 
 
@@ -48,7 +50,12 @@ def check_body(s: Session, f: FunctionDef, offset: int = 0) -> None:
     statement of a SQL body parses."""
     if s.settings.get("check_function_bodies", "on") == "off":
         return
-    tree = parsed(f.language, f.body, offset, tuple(f.arg_names))
+    tree = parsed(s, f.language, f.body, offset, tuple(f.arg_names))
+    if f.language == "plpgsql":
+        check_sql(tree, offset)
+        if f.return_type != "trigger":
+            outs = any(m in ("o", "b", "t") for m in f.arg_modes)
+            check_returns(tree, f.kind, f.returns_set, outs, f.return_type == "void")
     if f.language == "sql":
         for st in tree:
             kind = st.text.lstrip().split(None, 1)[0].upper() if st.text.strip() else ""
@@ -109,16 +116,16 @@ class _Settings:
 
 
 def call(s: Session, f: FunctionDef, args: list[Any], ctx: ExecContext,
-         arg_types: list[SqlType] | None = None) -> Any:
+         arg_types: list[SqlType] | None = None, nonatomic: bool = False) -> Any:
     """The value of a call: a scalar, a tuple for a row, a list of them for a set-returning function,
     a dict of the OUT values for a procedure."""
     if f.strict and any(a is None for a in args):
         return [] if f.returns_set else None
     if f.settings:
         with _Settings(s, f.settings):
-            out = _call(s, f, args, ctx, arg_types)
+            out = _call(s, f, args, ctx, arg_types, nonatomic)
     else:
-        out = _call(s, f, args, ctx, arg_types)
+        out = _call(s, f, args, ctx, arg_types, nonatomic)
     if f.return_type == "void" and f.kind == "f" and not f.returns_set and f.language == "plpgsql":
         return ""  # void's text form is empty (a SQL function's void result is NULL)
     return out
@@ -145,13 +152,14 @@ def _interpreter(s: Session, f: FunctionDef, args: list[Any], ctx: ExecContext,
                 scope[name] = var
             if mode == "b":
                 it.out_vars.append(var)
-        elif mode in ("o", "t") or (mode == "o" and f.kind == "p"):
+        elif mode in ("o", "t"):
             var = Var(name or f"column{i + 1}", t)
             if f.kind == "p":
                 k += 1  # CALL passes something (NULL) for each OUT argument
             if name:
                 scope[name] = var
             it.out_vars.append(var)
+            it.positional.append(var)  # OUT parameters are numbered ($n) with the others
     cols = out_columns(s, f)
     it.single_column = cols is None
     if ret is not None and ret.oid == T.RECORD.oid and cols is None and f.returns_set:
@@ -159,11 +167,13 @@ def _interpreter(s: Session, f: FunctionDef, args: list[Any], ctx: ExecContext,
     return it
 
 
-def _call(s: Session, f: FunctionDef, args: list[Any], ctx: ExecContext, arg_types: list[SqlType] | None) -> Any:
+def _call(s: Session, f: FunctionDef, args: list[Any], ctx: ExecContext, arg_types: list[SqlType] | None,
+          nonatomic: bool = False) -> Any:
     it = _interpreter(s, f, args, ctx, arg_types)
+    it.nonatomic = it.runner.nonatomic = nonatomic and f.kind == "p"
     if f.language == "sql":
         return _run_sql_body(s, f, it)
-    body = parsed("plpgsql", f.body, names=tuple(f.arg_names))
+    body = parsed(s, "plpgsql", f.body, names=tuple(f.arg_names))
     try:
         it.run_block(body)
     except ReturnFrom:
@@ -186,12 +196,18 @@ def _result(s: Session, f: FunctionDef, it: Interpreter) -> Any:
 
 
 def _run_sql_body(s: Session, f: FunctionDef, it: Interpreter) -> Any:
-    statements = parsed("sql", f.body, names=tuple(f.arg_names))
+    statements = parsed(s, "sql", f.body, names=tuple(f.arg_names))
     out = None
+    simple = len(statements) == 1 and not f.returns_set and f.kind == "f" and out_columns(s, f) is None
     for text in statements:
-        s_ctx = it.ctx
-        s_ctx.check()
-        out = it.run_sql(text)
+        it.ctx.check()
+        sql, types, values = it.bind(text)
+        if simple and f.return_type not in ("void", "record"):
+            # SELECT <expression>: the compiled expression itself, no plan to run
+            quick = it.runner.expression(text.cache, sql, types, values)
+            if quick is not None:
+                return cast_value(quick[0], quick[1], sql_type(s, f.return_type), s)
+        out = it.runner.run(text.cache, sql, types, values)
     if f.kind == "p" or f.return_type == "void" and not f.returns_set:
         return None
     if out is None or out.columns is None:
@@ -242,7 +258,7 @@ def run_trigger_function(s: Session, f: FunctionDef, data: Any, ctx: ExecContext
         scope[name] = Var(name, typ, value)
     if f.language != "plpgsql":
         raise SqlError("0A000", f"trigger functions in language {f.language} are not supported")
-    body = parsed("plpgsql", f.body, names=("trigger",))
+    body = parsed(s, "plpgsql", f.body, names=("trigger",))
     try:
         if f.settings:
             with _Settings(s, f.settings):
@@ -263,7 +279,7 @@ def run_trigger_function(s: Session, f: FunctionDef, data: Any, ctx: ExecContext
     return {n: cast_value(v, st, t, s) for (n, t), (_, st), v in zip(fields, src, value)}
 
 
-def do_block(s: Session, text: str, ctx: ExecContext) -> Result:
+def do_block(s: Session, text: str, ctx: ExecContext, nonatomic: bool | None = None) -> Result:
     """DO [LANGUAGE plpgsql] 'body'."""
     from orbitdb.sql.routines.definition import Cursor
     from orbitdb.sql.routines.lexer import tokenize
@@ -289,17 +305,27 @@ def do_block(s: Session, text: str, ctx: ExecContext) -> Result:
         if language == "sql":
             raise SqlError("0A000", 'language "sql" does not support inline code execution')
         raise SqlError("42704", f'language "{language}" does not exist')
-    tree = parsed("plpgsql", body, offset)
+    tree = parsed(s, "plpgsql", body, offset)
+    check_sql(tree, offset)
     it = Interpreter(s, ctx, "inline_code_block", T.VOID, False, "p")
+    it.nonatomic = it.runner.nonatomic = nonatomic if nonatomic is not None else top_level(s)
+    start = ctx.txn
     try:
         it.run_block(tree)
     except ReturnFrom:
         pass
+    if ctx.txn is not start and nonatomic is None:
+        s._end(True)  # the block committed: its last transaction ends with the statement
     return Result("DO")
 
 
+def top_level(s: Session) -> bool:
+    """Whether a CALL or DO may COMMIT and ROLLBACK: run by itself, outside a transaction block."""
+    return not s.in_block and not s.implicit
+
+
 def call_statement(s: Session, text: str, ctx: ExecContext, params: list[Any] | None = None,
-                   types: list[SqlType] | None = None) -> Result:
+                   types: list[SqlType] | None = None, nonatomic: bool | None = None) -> Result:
     """CALL proc(args): the procedure's OUT and INOUT values come back as one row."""
     from sqlglot import exp
 
@@ -309,7 +335,10 @@ def call_statement(s: Session, text: str, ctx: ExecContext, params: list[Any] | 
     if not isinstance(node, exp.Select) or len(node.expressions) != 1:
         raise SqlError("42601", "syntax error in CALL")
     f, values, arg_types = _resolve_call(s, node.expressions[0], ctx, params or [], types or [])
-    out = call(s, f, values, ctx, arg_types)
+    start = ctx.txn
+    out = call(s, f, values, ctx, arg_types, top_level(s) if nonatomic is None else nonatomic)
+    if ctx.txn is not start and nonatomic is None:
+        s._end(True)  # the procedure committed: its last transaction ends with the CALL
     if not out:
         return Result("CALL")
     cols = out_columns(s, f) or []
@@ -346,3 +375,26 @@ def _resolve_call(s: Session, node: Any, ctx: ExecContext, params: list[Any], ty
     rt.ctx = sub
     values = [a.fn(()) for a in compiled]
     return f, values, arg_types
+
+
+def end_transaction(s: Session, ctx: ExecContext, commit: bool, chain: bool) -> None:
+    """COMMIT or ROLLBACK inside a procedure: the transaction ends and the procedure goes on in a
+    new one (with the same characteristics under AND CHAIN)."""
+    old = ctx.txn
+    assert old is not None
+    if old.savepoints:
+        raise SqlError("2D000", "cannot commit while a subtransaction is active" if commit
+                       else "cannot roll back while a subtransaction is active")
+    isolation, read_only = old.isolation, old.read_only
+    if commit:
+        s._commit_txn(old)
+    else:
+        old.rollback()
+    new = s._begin_txn()
+    if chain:
+        new.isolation, new.read_only = isolation, read_only
+    new.check = old.check
+    new.deadlock_timeout = old.deadlock_timeout
+    new.begin_statement()
+    s.txn = new
+    ctx.txn = new

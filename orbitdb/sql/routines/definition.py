@@ -440,6 +440,7 @@ def create_routine(s: Session, text: str, ctx: ExecContext) -> Result:
         if old.kind == "f" and (old.return_type != f.return_type or old.returns_set != f.returns_set):
             raise SqlError("42P13", "cannot change return type of existing function",
                            hint=f"Use DROP FUNCTION {identity(old)} first.")
+        _check_replacement(old, f, what)
         f.oid = old.oid
         f.owner = old.owner
         f.acl = old.acl
@@ -449,6 +450,28 @@ def create_routine(s: Session, text: str, ctx: ExecContext) -> Result:
     check_body(s, f, body_offset)
     cat.put(f)
     return Result(f"CREATE {what.upper()}")
+
+
+def _check_replacement(old: FunctionDef, new: FunctionDef, what: str) -> None:
+    """What CREATE OR REPLACE may not change: the row type of OUT parameters, input parameter
+    names, and defaults it would take away (PostgreSQL's checks)."""
+    drop = f"Use DROP {what.upper()} {identity(old)} first."
+
+    def outs(f: FunctionDef) -> list[tuple[str, str]]:
+        return [(n, _base(t)) for n, t, m in zip(f.arg_names, f.arg_types, f.arg_modes) if m in ("o", "b", "t")]
+
+    if old.kind == "f" and old.return_type == "record" and outs(old) != outs(new):
+        raise SqlError("42P13", "cannot change return type of existing function",
+                       detail="Row type defined by OUT parameters is different.", hint=drop)
+    old_in = [(n, m) for n, m in zip(old.arg_names, old.arg_modes) if m in ("i", "b", "v")]
+    new_in = [(n, m) for n, m in zip(new.arg_names, new.arg_modes) if m in ("i", "b", "v")]
+    for (o, _), (n, _) in zip(old_in, new_in):
+        if o and o != n:
+            raise SqlError("42P13", f'cannot change name of input parameter "{o}"', hint=drop)
+    old_defaults = sum(1 for d, m in zip(old.arg_defaults, old.arg_modes) if d is not None and m != "o")
+    new_defaults = sum(1 for d, m in zip(new.arg_defaults, new.arg_modes) if d is not None and m != "o")
+    if new_defaults < old_defaults:
+        raise SqlError("42P13", "cannot remove parameter defaults from existing function", hint=drop)
 
 
 def _base(t: str) -> str:

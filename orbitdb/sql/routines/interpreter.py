@@ -11,7 +11,7 @@ from orbitdb.sql.errors import SqlError
 from orbitdb.sql.result import Notice
 from orbitdb.sql.routines import ast as A
 from orbitdb.sql.routines.conditions import matches, sqlstate_of
-from orbitdb.sql.routines.sqlrun import Outcome, Runner, cast_value, refs, tokens_of
+from orbitdb.sql.routines.sqlrun import Outcome, Runner, cast_value, refs, tables_named, tokens_of
 from orbitdb.sql.types import SqlType
 from orbitdb.storage.errors import StorageError
 
@@ -50,6 +50,14 @@ class Var:
         return {n: v for (n, _), v in zip(self.fields, self.value)}
 
 
+class Cursor:
+    """An open cursor: its rows and the position in them (-1: before the first)."""
+
+    def __init__(self, out: Outcome) -> None:
+        self.out = out
+        self.pos = -1
+
+
 class Flow(Exception):
     """Control leaving a loop or the function (not an error)."""
 
@@ -86,6 +94,11 @@ class Interpreter:
         self.errors: list[SqlError] = []  # the errors being handled (GET STACKED DIAGNOSTICS)
         self.scopes[0]["found"] = Var("found", T.BOOL, False)
         self.dynamic_cache: dict[Any, Any] = {}
+        self.nonatomic = False  # COMMIT and ROLLBACK allowed (a procedure CALLed by itself, or DO)
+        self.bound: dict[int, A.Decl] = {}  # bound cursor variables (by id) -> their declaration
+        self.open_cursors: dict[str, Cursor] = {}  # open cursors by name: their rows, produced at OPEN
+        # a name both a variable and a column: "error" (42702), "use_variable" or "use_column"
+        self.variable_conflict = "error"
 
     # ---- variables ----
     def declare(self, var: Var) -> None:
@@ -132,8 +145,15 @@ class Interpreter:
         bound = text.cache.get(("bound", prefix))
         if bound is None:
             toks = tokens_of(text.cache, text.text)
-            sql, names = refs(toks, text.text, self.lookup)
-            bound = (prefix + sql, names)
+            columns: frozenset[str] = frozenset()
+            if self.variable_conflict != "use_variable":
+                # a name that is both a variable and a column of a table the statement reads: 42702
+                # (or the column, under #variable_conflict use_column)
+                columns = frozenset(n for name in tables_named(toks) for n, _ in
+                                    (table_fields(self.session, ".".join(name)) or []))
+            sql, names = refs(toks, text.text, self.lookup, columns, self.variable_conflict == "use_column")
+            # (sqlglot's scanner fails on a text that ends in an empty string literal after a parameter)
+            bound = (prefix + sql + (" " if sql.endswith("'") else ""), names)
             text.cache[("bound", prefix)] = bound
         sql, names = bound
         types: list[SqlType] = []
@@ -273,6 +293,8 @@ class Interpreter:
 
     # ---- running ----
     def run_block(self, block: A.Block) -> None:
+        if block.variable_conflict is not None:
+            self.variable_conflict = block.variable_conflict
         scope: dict[str, Var] = {}
         self.scopes.append(scope)
         if block.label:
@@ -297,6 +319,11 @@ class Interpreter:
                 raise SqlError("42704", f'variable "{d.alias_of}" does not exist')
             self.scopes[-1][d.name] = hit[2]
             return
+        if d.cursor_query is not None:
+            var = Var(d.name, T.TEXT)  # a refcursor: its value names the open cursor
+            self.bound[id(var)] = d
+            self.declare(var)
+            return
         var = self.make_var(d.name, d.type_text)
         var.constant = False
         if d.default is not None:
@@ -316,6 +343,8 @@ class Interpreter:
         low = type_text.lower()
         if low == "record":
             return Var(name, None, record=True)
+        if low == "refcursor":
+            return Var(name, T.TEXT)
         if low.endswith("%type"):
             ref = low[:-5].strip()
             hit = self.lookup(ref.split("."))
@@ -564,8 +593,9 @@ class Interpreter:
                            if self.return_type is not None and self.return_type.oid == T.RECORD.oid
                            else "missing expression at or near \";\"")
         if self.kind == "p" or self.out_vars:
-            raise SqlError("42804", "RETURN cannot have a parameter in function with OUT parameters"
-                           if self.out_vars else "RETURN cannot have a parameter in a procedure")
+            if self.out_vars and self.kind != "p":
+                raise SqlError("42804", "RETURN cannot have a parameter in function with OUT parameters")
+            raise SqlError("42601", "RETURN cannot have a parameter in a procedure")
         rv = self.row_var_value(st.expr)
         if rv is not None:
             self.returned_var = rv
@@ -635,6 +665,10 @@ class Interpreter:
         if st.into is not None:
             if out.columns is None:
                 raise SqlError("42601", "INTO used with a command that cannot return data")
+            if st.kind in ("INSERT", "UPDATE", "DELETE", "MERGE") and len(out.rows) > 1:
+                # a row change's RETURNING ... INTO is strict about more than one row, STRICT or not
+                raise SqlError("P0003", "query returned more than one row",
+                               hint="Make sure the query returns a single row, or use LIMIT 1.")
             self.into(st.into, out, st.strict, st.kind)
             self.row_count = min(self.row_count, 1) if not st.strict else self.row_count
             self.set_found(bool(out.rows))
@@ -668,9 +702,7 @@ class Interpreter:
             if out.columns is None:
                 raise SqlError("42601", "INTO used with a command that cannot return data")
             self.into(st.into, out, st.strict, "EXECUTE")
-            self.set_found(bool(out.rows))
-        else:
-            self.set_found(out.rowcount > 0)
+        # EXECUTE leaves FOUND as it was (only GET DIAGNOSTICS sees its row count)
 
     def do_Raise(self, st: A.Raise) -> None:
         if st.reraise:
@@ -769,9 +801,116 @@ class Interpreter:
                      "table_name": e.table or "", "schema_name": e.schema or "", "pg_datatype_name": ""}[item]
             self.assign_target(var, value, T.TEXT)
 
+    # ---- cursors (their rows are produced when they are opened) ----
+    def open_cursor(self, name: str, args: list[A.SqlText], query: A.SqlText | None, dynamic: bool,
+                    using: list[A.SqlText]) -> str:
+        var, idx = self.target(name)
+        if idx is not None:
+            raise SqlError("42804", f'variable "{name}" must be of type cursor or refcursor')
+        decl = self.bound.get(id(var))
+        portal = var.value if var.value is not None else (name if decl is not None else
+                                                           f"<unnamed portal {len(self.open_cursors) + 1}>")
+        if portal in self.open_cursors:
+            raise SqlError("42P03", f'cursor "{portal}" already in use')
+        if decl is not None:
+            assert decl.cursor_query is not None and decl.cursor_args is not None
+            if query is not None:
+                raise SqlError("42601", f'cursor "{name}" is already bound to a query')
+            if len(args) != len(decl.cursor_args):
+                raise SqlError("42601", f'{"not enough" if len(args) < len(decl.cursor_args) else "too many"} '
+                                        f'arguments for cursor "{name}"')
+            scope: dict[str, Var] = {}
+            for (arg, typ), text in zip(decl.cursor_args, args):
+                v, t = self.value(text)
+                scope[arg] = Var(arg, _sql_type(typ), cast_value(v, t, _sql_type(typ), self.session))
+            self.scopes.append(scope)
+            try:
+                out = self.run_sql(decl.cursor_query)
+            finally:
+                self.scopes.pop()
+        elif query is None:
+            raise SqlError("42601", f'cursor "{name}" has no query: OPEN {name} FOR ...')
+        else:
+            out = self.dynamic(query, using) if dynamic else self.run_sql(query)
+        if out.columns is None:
+            raise SqlError("42P11", "cannot open a query that returns no rows as a cursor")
+        self.open_cursors[portal] = Cursor(out)
+        var.value = portal
+        return portal
+
+    def cursor_of(self, name: str) -> Cursor:
+        var, _ = self.target(name)
+        cur = self.open_cursors.get(var.value) if var.value is not None else None
+        if cur is None:
+            raise SqlError("34000", f'cursor "{var.value or name}" does not exist')
+        return cur
+
+    def do_Open(self, st: A.Open) -> None:
+        self.open_cursor(st.cursor, st.args, st.query, st.dynamic, st.using)
+
+    def do_Fetch(self, st: A.Fetch) -> None:
+        cur = self.cursor_of(st.cursor)
+        n = len(cur.out.rows)
+        count = 1
+        if st.count is not None:
+            v, t = self.value(st.count)
+            count = int(cast_value(v, t, T.INT8, self.session)) if v is not None else 0
+        d = st.direction
+        moved_any = False
+        if d == "next" or d == "forward" and not st.all:
+            cur.pos = min(cur.pos + count, n)
+        elif d == "prior" or d == "backward" and not st.all:
+            cur.pos = max(cur.pos - count, -1)
+        elif d == "first":
+            cur.pos = 0 if n else -1
+        elif d == "last":
+            cur.pos = n - 1 if n else n
+        elif d == "absolute":
+            cur.pos = count - 1 if count > 0 else (n + count if count < 0 else -1)
+            cur.pos = max(-1, min(cur.pos, n))
+        elif d == "relative":
+            cur.pos = max(-1, min(cur.pos + count, n))
+        elif d == "forward":  # ALL
+            moved_any = cur.pos + 1 < n
+            cur.pos = n
+        else:  # BACKWARD ALL
+            moved_any = cur.pos > 0
+            cur.pos = -1
+        row = cur.out.rows[cur.pos] if 0 <= cur.pos < n else None
+        if st.into is not None:
+            self.into(st.into, Outcome(cur.out.columns, [row] if row is not None else [], 1, ""), False, "FETCH")
+        self.set_found(row is not None or moved_any)
+        self.row_count = 1 if row is not None else 0
+
+    def do_Close(self, st: A.Close) -> None:
+        var, _ = self.target(st.cursor)
+        if var.value is None or var.value not in self.open_cursors:
+            raise SqlError("34000", f'cursor "{var.value or st.cursor}" does not exist')
+        del self.open_cursors[var.value]
+
+    def do_ForCursor(self, st: A.ForCursor) -> None:
+        portal = self.open_cursor(st.cursor, st.args, None, False, [])
+        cur = self.open_cursors[portal]
+        var = Var(st.target, None, record=True)
+        self.scopes.append({st.target: var})
+        found = False
+        try:
+            for row in cur.out.rows:
+                found = True
+                self.assign_row(var, row, cur.out.columns)
+                if not self._loop_body(st):
+                    break
+        finally:
+            self.scopes.pop()
+            self.open_cursors.pop(portal, None)
+        self.set_found(found)
+
     def do_Transaction(self, st: A.Transaction) -> None:
-        raise SqlError("0A000", f"{'COMMIT' if st.commit else 'ROLLBACK'} inside a procedure is not supported "
-                                "by orbitdb")
+        if not self.nonatomic:
+            raise SqlError("2D000", "invalid transaction termination")
+        from orbitdb.sql.routines.calls import end_transaction  # calls runs this module
+
+        end_transaction(self.session, self.ctx, st.commit, st.chain)
 
 
 def _int(vt: tuple[Any, SqlType], what: str) -> int:

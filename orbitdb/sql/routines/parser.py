@@ -28,6 +28,8 @@ class Parser:
         self.toks = tokenize(text)
         self.i = 0
         self.constants: list[set[str]] = []  # per block: its CONSTANT variables (assigning one is an error)
+        self.enclosing: list[tuple[str | None, bool]] = []  # labels of the blocks and loops around, loop?
+        self.cursors: set[str] = set()  # bound cursors declared so far (FOR rec IN cursor)
 
     # ---- token helpers ----
     def peek(self, k: int = 0) -> Token | None:
@@ -86,6 +88,10 @@ class Parser:
         return t.value
 
     def dotted_name(self) -> str:
+        t = self.peek()
+        if t is not None and t.kind == "param":  # $1 := ... assigns the first argument
+            self.i += 1
+            return t.value
         parts = [self.name()]
         while self.at_op("."):
             self.i += 1
@@ -121,15 +127,27 @@ class Parser:
             self.i += 1
         if end == start and not allow_empty:
             raise self.error()
-        return A.SqlText(self.text[start:end], first.line)
+        return A.SqlText(self.text[start:end], first.line, start)
 
     # ---- the body ----
     def parse_body(self) -> A.Block:
+        conflict = None
+        while self.at_op("#"):
+            self.i += 1
+            option = self.name()
+            if option == "variable_conflict":
+                conflict = self.expect("error", "use_variable", "use_column").value
+            elif option in ("print_strict_params",):
+                self.expect("on", "off")
+            else:
+                raise self.error(self.toks[self.i - 1])
         label = self.label()
+        self.enclosing.append((label, False))
         block = self.block(label)
         self.take_op(";")
         if self.peek() is not None:
             raise self.error()
+        block.variable_conflict = conflict
         return block
 
     def label(self) -> str | None:
@@ -148,6 +166,8 @@ class Parser:
                 if self.take("declare"):
                     continue
                 decls.append(self.declaration())
+                if decls[-1].cursor_query is not None:
+                    self.cursors.add(decls[-1].name)
         self.expect("begin")
         names = {d.name for d in decls}
         self.constants.append({d.name for d in decls if d.constant})
@@ -198,13 +218,26 @@ class Parser:
             self.expect_op(";")
             return A.Decl(name, "", alias_of=t.value, line=line)
         constant = self.take("constant")
-        if self.at("cursor") or self.at("no", "scroll") and self.at("cursor", "scroll", k=1):
-            raise SqlError("0A000", "PL/pgSQL cursor variables are not supported",
-                           hint="Use FOR rec IN query LOOP instead.")
+        if self.take("no"):
+            self.expect("scroll")
+        else:
+            self.take("scroll")
+        if self.take("cursor"):
+            args: list[tuple[str, str]] = []
+            if self.take_op("("):
+                while True:
+                    arg = self.name()
+                    typ = self.sql_until((), (",", ")"))
+                    args.append((arg, typ.text.strip()))
+                    if self.take_op(")"):
+                        break
+                    self.expect_op(",")
+            if not self.take("for"):
+                self.expect("is")
+            query = self.sql_until(())
+            self.expect_op(";")
+            return A.Decl(name, "refcursor", line=line, cursor_args=args, cursor_query=query)
         type_text = self.sql_until(("not", "default", "collate"), (";", ":=", "="))
-        if type_text.text.lower() == "refcursor":
-            raise SqlError("0A000", "PL/pgSQL cursor variables are not supported",
-                           hint="Use FOR rec IN query LOOP instead.")
         if self.take("collate"):
             self.name()
         not_null = False
@@ -242,13 +275,22 @@ class Parser:
         if label is not None and w not in ("declare", "begin", "loop", "while", "for", "foreach"):
             raise self.error()
         if w in ("declare", "begin"):
-            block = self.block(label)
+            self.enclosing.append((label, False))
+            try:
+                block = self.block(label)
+            finally:
+                self.enclosing.pop()
             self.expect_op(";")
             return block
-        if w == "if":
-            return self.if_stmt(line)
-        if w == "case":
-            return self.case_stmt(line)
+        if w in ("loop", "while", "for", "foreach"):
+            self.enclosing.append((label, True))
+            try:
+                return self.loop_statement(w, line, label)
+            finally:
+                self.enclosing.pop()
+        return self.simple_statement(w, t, line)
+
+    def loop_statement(self, w: str, line: int, label: str | None) -> A.Stmt:
         if w == "loop":
             self.i += 1
             return A.Loop(line, label, self.loop_body(label))
@@ -275,11 +317,20 @@ class Parser:
             arr = self.sql_until(("loop",), ())
             self.expect("loop")
             return A.Foreach(line, label, self.loop_body(label), targets=targets, slice=slice_, array=arr)
+        raise self.error()
+
+    def simple_statement(self, w: str, t: Token, line: int) -> A.Stmt:
+        if w == "if":
+            return self.if_stmt(line)
+        if w == "case":
+            return self.case_stmt(line)
         if w in ("exit", "continue"):
+            word = self.peek()
             self.i += 1
             lbl = None
             if self.peek() is not None and self.peek().kind in ("ident", "qident") and not self.at("when"):  # type: ignore[union-attr]
                 lbl = self.name()
+            self._check_exit(w, lbl, word)
             cond = None
             if self.take("when"):
                 cond = self.sql_until(())
@@ -307,7 +358,7 @@ class Parser:
             self.i += 1
             q = self.sql_until(())
             self.expect_op(";")
-            return A.Perform(line, A.SqlText("SELECT " + q.text, q.line))
+            return A.Perform(line, A.SqlText("SELECT " + q.text, q.line, q.start - 7))
         if w == "raise":
             return self.raise_stmt(line)
         if w == "assert":
@@ -333,15 +384,78 @@ class Parser:
                 chain = not no
             self.expect_op(";")
             return A.Transaction(line, w == "commit", chain)
-        if w in ("open", "fetch", "move", "close"):
-            raise SqlError("0A000", f"PL/pgSQL cursor statement {w.upper()} is not supported",
-                           hint="Use FOR rec IN query LOOP instead.")
+        if w == "open":
+            self.i += 1
+            o = A.Open(line, self.name())
+            if self.at_op("("):
+                o.args = self.cursor_args()
+            self.take("no")
+            self.take("scroll")
+            if self.take("for"):
+                if self.take("execute"):
+                    o.query = self.sql_until(("using",))
+                    o.dynamic = True
+                    o.using = self.using()
+                else:
+                    o.query = self.sql_until(())
+            self.expect_op(";")
+            return o
+        if w in ("fetch", "move"):
+            self.i += 1
+            f = A.Fetch(line)
+            if self.at("next", "prior", "first", "last"):
+                f.direction = self.peek().value  # type: ignore[union-attr]
+                self.i += 1
+            elif self.at("absolute", "relative"):
+                f.direction = self.peek().value  # type: ignore[union-attr]
+                self.i += 1
+                f.count = self.sql_until(("from", "in"), ())
+            elif self.at("forward", "backward"):
+                f.direction = self.peek().value  # type: ignore[union-attr]
+                self.i += 1
+                if self.take("all"):
+                    f.all = True
+                elif not self.at("from", "in"):
+                    f.count = self.sql_until(("from", "in"), ())
+            elif self.take("all"):
+                f.direction, f.all = "forward", True
+            self.take("from") or self.take("in")
+            f.cursor = self.name()
+            if w == "fetch":
+                self.expect("into")
+                f.into = self.targets()
+            self.expect_op(";")
+            return f
+        if w == "close":
+            self.i += 1
+            c = A.Close(line, self.name())
+            self.expect_op(";")
+            return c
         if w in _SQL_STARTS and not (self.at_op(":=", k=1) or self.at_op("=", k=1) or self.at_op(".", k=1)
                                       or self.at_op("[", k=1)):
             return self.sql_stmt(line, w)
-        if t.kind in ("ident", "qident"):
+        if t.kind in ("ident", "qident", "param"):
             return self.assignment(line)
         raise self.error()
+
+    def _check_exit(self, word: str, label: str | None, tok: Token | None) -> None:
+        """EXIT and CONTINUE need a loop (or, EXIT, a labelled block) around them, as PostgreSQL checks
+        when it compiles the body."""
+        pos = self.offset + tok.start + 1 if self.offset and tok is not None else None
+        what = word.upper()
+        if label is None:
+            if not any(is_loop for _, is_loop in self.enclosing):
+                raise BodySyntaxError("42601", f"{what} cannot be used outside a loop" +
+                                      (", unless it has a label" if what == "EXIT" else ""), position=pos)
+            return
+        for name, is_loop in reversed(self.enclosing):
+            if name == label:
+                if what == "CONTINUE" and not is_loop:
+                    raise BodySyntaxError("42601", f'block label "{label}" cannot be used in CONTINUE',
+                                          position=pos)
+                return
+        raise BodySyntaxError("42601", f'there is no label "{label}" attached to any block or loop enclosing '
+                                       "this statement", position=pos)
 
     def loop_body(self, label: str | None) -> list[A.Stmt]:
         body = self.statements(("end",))
@@ -368,9 +482,25 @@ class Parser:
                 out.append(self.sql_until((), (";", ",")))
         return out
 
+    def cursor_args(self) -> list[A.SqlText]:
+        self.expect_op("(")
+        out = [self.sql_until((), (",", ")"))]
+        while self.take_op(","):
+            out.append(self.sql_until((), (",", ")")))
+        self.expect_op(")")
+        return out
+
     def for_stmt(self, line: int, label: str | None) -> A.Stmt:
         targets = self.targets()
         self.expect("in")
+        after = self.peek(1)
+        if len(targets) == 1 and self.peek() is not None and self.peek().kind in ("ident", "qident") and \
+                self.peek().value in self.cursors and (after is None or after.is_word("loop") or  # type: ignore[union-attr]
+                                                       after.kind == "op" and after.value == "("):
+            cursor = self.name()
+            args = self.cursor_args() if self.at_op("(") else []
+            self.expect("loop")
+            return A.ForCursor(line, label, self.loop_body(label), target=targets[0], cursor=cursor, args=args)
         if self.take("execute"):
             cmd = self.sql_until(("loop", "using"), ())
             using: list[A.SqlText] = []
@@ -452,6 +582,11 @@ class Parser:
             r.message = t.value
             while self.take_op(","):
                 r.params.append(self.sql_until(("using",), (",", ";")))
+            wanted = t.value.replace("%%", "").count("%")
+            if wanted != len(r.params):
+                raise BodySyntaxError("42601", "too few parameters specified for RAISE" if wanted > len(r.params)
+                                      else "too many parameters specified for RAISE",
+                                      position=self.offset + t.start + 1 if self.offset else None)
         elif self.take("sqlstate"):
             t = self.peek()
             if t is None or t.kind != "string":
@@ -541,7 +676,7 @@ class Parser:
         if into_at is not None:
             text = self.text[s:into_at[0]] + " " + self.text[into_at[1]:e]
         self.i = end_tok + 1
-        return A.ExecSql(line, A.SqlText(text, line), first.upper(), into, strict)
+        return A.ExecSql(line, A.SqlText(text, line, s), first.upper(), into, strict)
 
     def assignment(self, line: int) -> A.Assign:
         first = self.peek()
@@ -562,3 +697,105 @@ class Parser:
 
 def parse_plpgsql(text: str, offset: int = 0) -> A.Block:
     return Parser(text, offset).parse_body()
+
+
+_EXPRESSION_FIELDS = ("expr", "cond", "low", "high", "step", "array", "subject", "default", "message")
+
+
+def check_sql(block: A.Block, offset: int) -> None:
+    """The syntax of the SQL in a body, as CREATE checks it (PostgreSQL parses each expression and
+    query when it validates a function): expressions as SELECT <expr>, and queries."""
+    from orbitdb.sql.parse.parser import parse_one
+
+    def check(text: A.SqlText, prefix: str) -> None:
+        try:
+            parse_one(prefix + text.text)
+        except SqlError as e:
+            if e.sqlstate != "42601":
+                return
+            pos = None
+            if e.position is not None and offset:
+                pos = offset + text.start + max(0, e.position - 1 - len(prefix)) + 1
+            raise BodySyntaxError("42601", e.message, position=pos, detail=f"PL/pgSQL body line {text.line}") \
+                from None
+
+    def walk(node: object) -> None:
+        if isinstance(node, list):
+            for x in node:
+                walk(x)
+            return
+        if isinstance(node, tuple):
+            for x in node:
+                walk(x)
+            return
+        if isinstance(node, A.Decl):
+            if node.default is not None:
+                check(node.default, "SELECT ")
+            return
+        if not isinstance(node, (A.Stmt, A.Handler)):
+            return
+        for name in _EXPRESSION_FIELDS:
+            v = getattr(node, name, None)
+            if isinstance(v, A.SqlText) and not (isinstance(node, A.Raise)):
+                check(v, "SELECT ")
+        if isinstance(node, A.If) or isinstance(node, A.Case) and node.subject is None:
+            for cond, _ in node.branches if isinstance(node, A.If) else node.whens:
+                check(cond, "SELECT ")
+        if isinstance(node, A.Perform) and node.query is not None:
+            check(node.query, "")
+        if isinstance(node, A.ForQuery) and not node.dynamic and node.query is not None:
+            check(node.query, "")
+        if isinstance(node, A.ReturnQuery) and not node.dynamic and node.query is not None:
+            check(node.query, "")
+        if isinstance(node, A.ExecSql) and node.kind in ("SELECT", "WITH") and node.sql is not None:
+            check(node.sql, "")
+        if isinstance(node, A.Raise):
+            for p in node.params:
+                check(p, "SELECT ")
+        for name in ("body", "orelse", "decls", "handlers", "branches", "whens"):
+            walk(getattr(node, name, None) or [])
+
+    walk(block)
+
+
+def check_returns(block: A.Block, kind: str, returns_set: bool, out_params: bool, void: bool) -> None:
+    """The RETURN forms PostgreSQL rejects when it compiles a function, for its result type."""
+
+    def fail(code: str, message: str) -> None:
+        raise BodySyntaxError(code, message)
+
+    def walk(node: object) -> None:
+        if isinstance(node, (list, tuple)):
+            for x in node:
+                walk(x)
+            return
+        if isinstance(node, A.Return):
+            if node.expr is not None:
+                if kind == "p":
+                    fail("42601", "RETURN cannot have a parameter in a procedure")
+                if returns_set:
+                    fail("42804", "RETURN cannot have a parameter in function returning set")
+                if out_params:
+                    fail("42804", "RETURN cannot have a parameter in function with OUT parameters")
+                if void:
+                    fail("42804", "RETURN cannot have a parameter in function returning void")
+            elif kind == "f" and not (returns_set or out_params or void):
+                fail("42601", 'missing expression at or near ";"')
+        elif isinstance(node, A.ReturnNext):
+            if not returns_set:
+                fail("42804", "cannot use RETURN NEXT in a non-SETOF function")
+            if node.expr is not None and out_params:
+                fail("42804", "RETURN NEXT cannot have a parameter in function with OUT parameters")
+        elif isinstance(node, A.ReturnQuery) and not returns_set:
+            fail("42804", "cannot use RETURN QUERY in a non-SETOF function")
+        if isinstance(node, (A.Stmt, A.Handler)):
+            for name in ("body", "orelse", "handlers"):
+                walk(getattr(node, name, None) or [])
+            if isinstance(node, A.If):
+                for _, body in node.branches:
+                    walk(body)
+            if isinstance(node, A.Case):
+                for _, body in node.whens:
+                    walk(body)
+
+    walk(block)

@@ -35,7 +35,69 @@ class Outcome:
 _NOT_AFTER = ("from", "join", "into", "update", "table", "as", "::", ".", "only", "returns")
 
 
-def refs(tokens: list[Token], text: str, lookup: Any) -> tuple[str, list[Any]]:
+_NOT_CALLS = ("in", "exists", "any", "all", "some", "values", "as", "from", "join", "using", "on", "where", "and",
+              "or", "not", "select", "into", "returning", "set", "then", "else", "when", "lateral", "over",
+              "filter", "within", "group", "by", "with", "recursive", "case", "is", "between", "like")
+
+
+def expression_froms(tokens: list[Token]) -> set[int]:
+    """Positions of FROM words that are not a FROM clause: inside a function call's parentheses
+    (EXTRACT(year FROM d), substring(s FROM 2)) or of IS [NOT] DISTINCT FROM."""
+    out: set[int] = set()
+    calls: list[bool] = []
+    for j, t in enumerate(tokens):
+        if t.kind == "op" and t.value == "(":
+            prev = tokens[j - 1] if j > 0 else None
+            calls.append(prev is not None and prev.kind in ("ident", "qident") and not prev.is_word(*_NOT_CALLS))
+        elif t.kind == "op" and t.value == ")":
+            if calls:
+                calls.pop()
+        elif t.is_word("from") and (calls and calls[-1] or j > 0 and tokens[j - 1].is_word("distinct")):
+            out.add(j)
+    return out
+
+
+def tables_named(tokens: list[Token]) -> list[list[str]]:
+    """The tables whose columns a statement's names may refer to: after FROM, JOIN, UPDATE, USING,
+    and an INSERT's target when it has RETURNING or ON CONFLICT."""
+    out: list[list[str]] = []
+    n = len(tokens)
+    words = {t.value for t in tokens if t.kind == "ident"}
+    not_clauses = expression_froms(tokens)
+    for j, t in enumerate(tokens):
+        if not t.is_word("from", "join", "update", "using", "into") or j in not_clauses:
+            continue
+        if t.is_word("into") and not (j > 0 and tokens[j - 1].is_word("insert") and
+                                      ("returning" in words or "conflict" in words)):
+            continue
+        k = j + 1
+        while k < n and tokens[k].kind in ("ident", "qident"):
+            if tokens[k].is_word("only", "lateral"):
+                k += 1
+                continue
+            name = [tokens[k].value]
+            k += 1
+            while k + 1 < n and tokens[k].kind == "op" and tokens[k].value == "." and \
+                    tokens[k + 1].kind in ("ident", "qident"):
+                name.append(tokens[k + 1].value)
+                k += 2
+            out.append(name)
+            if k < n and tokens[k].is_word("as"):
+                k += 2
+            elif k < n and tokens[k].kind in ("ident", "qident") and not tokens[k].is_word(
+                    "where", "join", "inner", "left", "right", "full", "cross", "natural", "on", "set", "group",
+                    "order", "limit", "offset", "returning", "union", "except", "intersect", "window", "having",
+                    "for", "values", "select", "default", "overriding", "using", "fetch", "into", "loop"):
+                k += 1
+            if k < n and tokens[k].kind == "op" and tokens[k].value == ",":
+                k += 1
+                continue
+            break
+    return out
+
+
+def refs(tokens: list[Token], text: str, lookup: Any, columns: frozenset[str] = frozenset(),
+         prefer_columns: bool = False) -> tuple[str, list[Any]]:
     """text with every name that lookup resolves to a variable replaced by $n: the new text and
     the dotted name each $n stands for. lookup(parts) takes a dotted name (up to three parts) and
     answers (key, how many parts it used, anything) or None."""
@@ -45,10 +107,22 @@ def refs(tokens: list[Token], text: str, lookup: Any) -> tuple[str, list[Any]]:
     pos = 0
     n = len(tokens)
     insert_columns = False
+    zero_based: list[int] = []  # bracket depths of TG_ARGV[...] subscripts (TG_ARGV counts from 0)
+    not_clauses = expression_froms(tokens)
+    depth = 0
     j = 0
     while j < n:
         t = tokens[j]
         prev = tokens[j - 1] if j > 0 else None
+        if t.kind == "op" and t.value == "[":
+            depth += 1
+        elif t.kind == "op" and t.value == "]":
+            if zero_based and zero_based[-1] == depth:
+                zero_based.pop()
+                out.append(text[pos:t.start])
+                out.append(") + 1")
+                pos = t.start
+            depth -= 1
         if t.is_word("insert"):
             insert_columns = True
         elif insert_columns and t.kind == "op" and t.value == "(" and prev is not None and prev.kind in (
@@ -64,8 +138,28 @@ def refs(tokens: list[Token], text: str, lookup: Any) -> tuple[str, list[Any]]:
             insert_columns = False
         if t.kind in ("ident", "qident", "param"):
             blocked = prev is not None and (prev.kind == "ident" and prev.value in _NOT_AFTER
+                                            and (j - 1) not in not_clauses
                                             or prev.kind == "op" and prev.value in (".", "::"))
             nxt = tokens[j + 1] if j + 1 < n else None
+            star = (not blocked and nxt is not None and nxt.kind == "op" and nxt.value == "." and j + 2 < n
+                    and tokens[j + 2].kind == "op" and tokens[j + 2].value == "*")
+            hit = lookup([t.value]) if star else None
+            fields = getattr(hit[2], "fields", None) if hit is not None else None
+            if star and fields:
+                # rec.* (INSERT INTO t VALUES (NEW.*)): one parameter per field
+                slots = []
+                for field_name, _ in fields:
+                    parts = [t.value, field_name]
+                    key = (hit[0][0], field_name) if hit is not None else None
+                    if key not in index:
+                        index[key] = len(params)
+                        params.append(parts)
+                    slots.append(f"${index[key] + 1}")
+                out.append(text[pos:t.start])
+                out.append(", ".join(slots))
+                pos = tokens[j + 2].end
+                j += 3
+                continue
             if not blocked and not (nxt is not None and nxt.kind == "op" and nxt.value == "("):
                 parts = [t.value]
                 k = j + 1
@@ -78,6 +172,12 @@ def refs(tokens: list[Token], text: str, lookup: Any) -> tuple[str, list[Any]]:
                 hit = None if is_set_target and t.kind != "param" else lookup(parts)
                 if hit is not None:
                     key, used = hit[0], hit[1]
+                    if used == 1 and t.kind == "ident" and t.value in columns:
+                        if prefer_columns:
+                            j += 1
+                            continue
+                        raise SqlError("42702", f'column reference "{t.value}" is ambiguous',
+                                       detail="It could refer to either a PL/pgSQL variable or a table column.")
                     if key not in index:
                         index[key] = len(params)
                         params.append(parts[:used])
@@ -85,6 +185,14 @@ def refs(tokens: list[Token], text: str, lookup: Any) -> tuple[str, list[Any]]:
                     out.append(f"${index[key] + 1}")
                     pos = tokens[j + 2 * used - 2].end
                     j += 2 * used - 1
+                    after = tokens[j] if j < n else None
+                    if parts[0] == "tg_argv" and used == 1 and after is not None and after.kind == "op" \
+                            and after.value == "[":
+                        depth += 1
+                        zero_based.append(depth)
+                        out.append(text[pos:after.end] + "(")
+                        pos = after.end
+                        j += 1
                     continue
         j += 1
     out.append(text[pos:])
@@ -113,6 +221,7 @@ class Runner:
     def __init__(self, session: Session, ctx: ExecContext) -> None:
         self.session = session
         self.ctx = ctx
+        self.nonatomic = False  # a CALL or DO run from here may COMMIT (its caller may)
 
     def prepared(self, cache: dict[Any, Any], sql: str, types: list[SqlType]) -> Prepared:
         key = (sql, tuple(t.oid for t in types))
@@ -222,10 +331,15 @@ class Runner:
         """DDL and other statements that are not planned: run by the session's dispatch."""
         s = self.session
         kind = sql.lstrip().split(None, 1)[0].upper()
+        if kind == "DO":
+            from orbitdb.sql.routines.calls import do_block
+
+            res = do_block(s, sql, self.ctx, nonatomic=self.nonatomic)
+            return Outcome(None, [], 0, res.command_tag)
         if kind == "CALL":
             from orbitdb.sql.routines.calls import call_statement
 
-            res = call_statement(s, sql, self.ctx, values, list(types))
+            res = call_statement(s, sql, self.ctx, values, list(types), nonatomic=self.nonatomic)
             cols = [(c.name, T.by_oid(c.type_oid)) for c in res.columns] if res.columns is not None else None
             return Outcome(cols, list(res.rows), 0, res.command_tag)
         if kind in ("COMMIT", "ROLLBACK", "BEGIN", "START", "SAVEPOINT", "RELEASE", "END", "ABORT", "PREPARE"):

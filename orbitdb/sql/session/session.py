@@ -126,6 +126,7 @@ class Session:
         self.deferred_trigger_events: list[Any] = []  # deferred constraint triggers: run at COMMIT
         self.trigger_depth = 0  # trigger functions running inside one another
         self.constraint_modes: dict[str | None, bool] = {}  # SET CONSTRAINTS: name (None: ALL) -> deferred
+        self.routine_cache: dict[Any, Any] = {}  # user functions' parsed bodies and compiled statements
 
     # ---- information for the wire server ----
     @property
@@ -178,6 +179,7 @@ class Session:
             self.temp = None
         self.plan_cache.clear()
         self._statements.clear()
+        self.routine_cache.clear()
         trim()  # what the session's statements freed goes back to the system
 
     def temp_objects(self) -> TempObjects:

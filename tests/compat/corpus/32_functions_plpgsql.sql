@@ -408,3 +408,325 @@ DROP PROCEDURE add_one(int); -- error 42809
 DROP FUNCTION evens(int) CASCADE;
 SELECT * FROM evens(2); -- error 42883
 DROP ROUTINE fib;
+
+-- more shapes: rows in the select list, polymorphic and variadic arguments, %TYPE arguments
+CREATE FUNCTION row_of(i int) RETURNS items LANGUAGE sql AS $$ SELECT * FROM items WHERE id = i $$;
+SELECT row_of(2);
+SELECT (row_of(2)).name;
+CREATE FUNCTION first_of(a anyelement, b anyelement) RETURNS anyelement LANGUAGE sql AS $$ SELECT coalesce(a, b) $$;
+SELECT first_of(NULL::int, 3), first_of('x'::text, 'y');
+CREATE FUNCTION arr_len(a anyarray) RETURNS int LANGUAGE plpgsql AS $$ BEGIN RETURN coalesce(array_length(a, 1), 0); END $$;
+SELECT arr_len(ARRAY[1, 2, 3]), arr_len(ARRAY['a']);
+CREATE FUNCTION name_of(i items.id%TYPE) RETURNS items.name%TYPE LANGUAGE sql AS $$ SELECT name FROM items WHERE id = i $$; -- notices
+SELECT name_of(1);
+CREATE FUNCTION setof_record() RETURNS SETOF record LANGUAGE sql AS $$ SELECT id, name FROM items WHERE id < 3 $$;
+SELECT * FROM setof_record() AS t(a int, b text);
+CREATE FUNCTION sum_all(VARIADIC nums int[]) RETURNS int LANGUAGE sql AS $$ SELECT sum(n)::int FROM unnest(nums) n $$;
+SELECT sum_all(1, 2, 3), sum_all(VARIADIC ARRAY[4, 5]);
+
+-- functions in other statements
+CREATE TABLE stamped (id int PRIMARY KEY, label text DEFAULT add_one('x'), n int CHECK (add_one(n) > 1));
+INSERT INTO stamped (id, n) VALUES (1, 5);
+INSERT INTO stamped (id, n) VALUES (2, -5); -- error 23514
+SELECT * FROM stamped;
+UPDATE stamped SET n = add_one(n) WHERE add_one(id) = 3;
+SELECT n FROM stamped;
+CREATE VIEW labelled AS SELECT id, add_one(id) AS next_id FROM items;
+SELECT * FROM labelled ORDER BY id;
+CREATE FUNCTION make_table(t text) RETURNS void LANGUAGE plpgsql AS $$
+BEGIN
+  EXECUTE format('CREATE TABLE %I (v int)', t);
+  EXECUTE format('INSERT INTO %I VALUES (1), (2)', t);
+END $$;
+SELECT make_table('made_here');
+SELECT sum(v) FROM made_here;
+CREATE FUNCTION uses_path() RETURNS text LANGUAGE plpgsql SET search_path = pg_catalog AS $$
+BEGIN RETURN current_setting('search_path'); END $$;
+SELECT uses_path(), current_setting('search_path');
+CREATE FUNCTION found_after_for() RETURNS text LANGUAGE plpgsql AS $$
+DECLARE r record; a boolean; b boolean;
+BEGIN
+  FOR r IN SELECT 1 WHERE false LOOP END LOOP;
+  a := FOUND;
+  FOR r IN SELECT 1 LOOP END LOOP;
+  b := FOUND;
+  RETURN a || ',' || b;
+END $$;
+SELECT found_after_for();
+CREATE FUNCTION nested_handlers() RETURNS text LANGUAGE plpgsql AS $$
+DECLARE out text := '';
+BEGIN
+  BEGIN
+    BEGIN
+      RAISE EXCEPTION 'inner' USING ERRCODE = 'P0011';
+    EXCEPTION WHEN SQLSTATE 'P0012' THEN out := out || 'wrong';
+    END;
+  EXCEPTION WHEN others THEN out := out || 'outer caught ' || SQLSTATE || ' ' || SQLERRM;
+  END;
+  RETURN out;
+END $$;
+SELECT nested_handlers();
+CREATE FUNCTION exit_outside() RETURNS int LANGUAGE plpgsql AS $$ BEGIN EXIT; RETURN 1; END $$; -- error 42601
+CREATE FUNCTION record_fields() RETURNS text LANGUAGE plpgsql AS $$
+DECLARE r record;
+BEGIN
+  SELECT 1 AS a, 'two' AS b INTO r;
+  RETURN r.a || r.b;
+END $$;
+SELECT record_fields();
+CREATE FUNCTION unassigned_record() RETURNS text LANGUAGE plpgsql AS $$
+DECLARE r record;
+BEGIN RETURN r.a; END $$;
+SELECT unassigned_record(); -- error 55000
+CREATE FUNCTION missing_field() RETURNS text LANGUAGE plpgsql AS $$
+DECLARE r record;
+BEGIN SELECT 1 AS a INTO r; RETURN r.zz; END $$;
+SELECT missing_field(); -- error 42703
+CREATE FUNCTION secdef() RETURNS int LANGUAGE sql SECURITY DEFINER AS $$ SELECT 1 $$;
+SELECT prosecdef FROM pg_proc WHERE proname = 'secdef';
+CREATE FUNCTION while_found() RETURNS int LANGUAGE plpgsql AS $$
+DECLARE n int := 0;
+BEGIN
+  UPDATE items SET price = price WHERE id = 1;
+  WHILE FOUND AND n < 3 LOOP n := n + 1; END LOOP;
+  RETURN n;
+END $$;
+SELECT while_found();
+
+-- transaction control in procedures and DO blocks run by themselves
+CREATE TABLE batch (x int);
+CREATE PROCEDURE batches() LANGUAGE plpgsql AS $$
+BEGIN
+  FOR i IN 1..4 LOOP
+    INSERT INTO batch VALUES (i);
+    IF i % 2 = 0 THEN COMMIT; ELSE ROLLBACK; END IF;
+  END LOOP;
+  INSERT INTO batch VALUES (100);
+END $$;
+CALL batches();
+SELECT x FROM batch ORDER BY x;
+BEGIN;
+CALL batches(); -- error 2D000 message
+ROLLBACK;
+DO $$ BEGIN INSERT INTO batch VALUES (7); COMMIT; INSERT INTO batch VALUES (8); ROLLBACK; END $$;
+SELECT x FROM batch ORDER BY x;
+CREATE FUNCTION calls_batches() RETURNS int LANGUAGE plpgsql AS $$ BEGIN CALL batches(); RETURN 1; END $$;
+SELECT calls_batches(); -- error 2D000
+CREATE PROCEDURE commit_in_handler_block() LANGUAGE plpgsql AS $$
+BEGIN BEGIN COMMIT; EXCEPTION WHEN others THEN RAISE; END; END $$;
+CALL commit_in_handler_block(); -- error 2D000 message
+CREATE PROCEDURE outer_proc() LANGUAGE plpgsql AS $$ BEGIN INSERT INTO batch VALUES (50); CALL batches(); END $$;
+DELETE FROM batch;
+CALL outer_proc();
+SELECT x FROM batch ORDER BY x;
+
+-- a name that is both a variable and a column
+CREATE FUNCTION ambiguous() RETURNS TABLE(id int, name text) LANGUAGE plpgsql AS $$
+BEGIN RETURN QUERY SELECT id, name FROM items ORDER BY id; END $$;
+SELECT * FROM ambiguous(); -- error 42702 message
+CREATE FUNCTION qualified() RETURNS TABLE(id int, name text) LANGUAGE plpgsql AS $$
+BEGIN RETURN QUERY SELECT i.id, i.name FROM items i WHERE i.id < 3 ORDER BY i.id; END $$;
+SELECT * FROM qualified();
+CREATE FUNCTION prefer_column() RETURNS TABLE(id int, name text) LANGUAGE plpgsql AS $$
+#variable_conflict use_column
+BEGIN RETURN QUERY SELECT id, name FROM items WHERE id < 3 ORDER BY id; END $$;
+SELECT * FROM prefer_column();
+CREATE FUNCTION prefer_variable(id int) RETURNS text LANGUAGE plpgsql AS $$
+#variable_conflict use_variable
+DECLARE n text;
+BEGIN SELECT name INTO n FROM items WHERE items.id = id; RETURN n; END $$;
+SELECT prefer_variable(2);
+CREATE FUNCTION param_vs_column(id int) RETURNS text LANGUAGE plpgsql AS $$
+DECLARE n text;
+BEGIN SELECT name INTO n FROM items WHERE items.id = id; RETURN n; END $$;
+SELECT param_vs_column(2); -- error 42702
+CREATE FUNCTION insert_values(name text) RETURNS int LANGUAGE plpgsql AS $$
+BEGIN INSERT INTO log VALUES (name); RETURN 1; END $$;
+SELECT insert_values('by value');
+
+-- a row variable expanded with .*
+CREATE TABLE items_copy (LIKE items);
+DO $$
+DECLARE r items%ROWTYPE;
+BEGIN
+  FOR r IN SELECT * FROM items WHERE id < 3 ORDER BY id LOOP
+    r.price := coalesce(r.price, 0) * 2;
+    INSERT INTO items_copy VALUES (r.*);
+  END LOOP;
+  SELECT * INTO r FROM items WHERE id = 3;
+  INSERT INTO items_copy SELECT r.*;
+END $$;
+SELECT * FROM items_copy ORDER BY id;
+CREATE FUNCTION row_compare(a int, b int) RETURNS text LANGUAGE plpgsql AS $$
+DECLARE r items%ROWTYPE; q items%ROWTYPE; s text := 'hello';
+BEGIN
+  SELECT * INTO r FROM items WHERE id = a;
+  SELECT * INTO q FROM items WHERE id = b;
+  RETURN (r IS NULL) || ' ' || (r IS DISTINCT FROM q) || ' ' || substring(s FROM 2 FOR 3) || ' ' ||
+         extract(year FROM date '2024-05-06');
+END $$;
+SELECT row_compare(1, 1), row_compare(1, 2), row_compare(99, 1);
+
+-- functions in a schema that is dropped
+CREATE SCHEMA fns;
+CREATE FUNCTION fns.inside() RETURNS int LANGUAGE sql AS 'SELECT 7';
+SELECT fns.inside();
+DROP SCHEMA fns; -- error 2BP01
+DROP SCHEMA fns CASCADE;
+SELECT count(*) FROM pg_proc WHERE proname = 'inside';
+CREATE FUNCTION execute_found() RETURNS text LANGUAGE plpgsql AS $$
+DECLARE n int; f1 boolean; f2 boolean;
+BEGIN
+  PERFORM 1 WHERE false;
+  EXECUTE 'UPDATE items SET price = price WHERE id = 1';
+  f1 := FOUND;
+  GET DIAGNOSTICS n = ROW_COUNT;
+  PERFORM 1;
+  EXECUTE 'SELECT 1 WHERE false' INTO n;
+  f2 := FOUND;
+  RETURN f1 || ' ' || f2 || ' ' || coalesce(n::text, 'null');
+END $$;
+SELECT execute_found();
+
+-- RETURN forms and RAISE parameter counts checked at CREATE
+CREATE FUNCTION ret_with_out(IN i int, OUT j int) RETURNS int LANGUAGE plpgsql AS $$ BEGIN RETURN i + 1; END $$; -- error 42804 message
+CREATE FUNCTION ret_in_void() RETURNS void LANGUAGE plpgsql AS $$ BEGIN RETURN 5; END $$; -- error 42804 message
+CREATE FUNCTION ret_missing() RETURNS int LANGUAGE plpgsql AS $$ BEGIN RETURN; END $$; -- error 42601
+CREATE FUNCTION ret_next_scalar() RETURNS int LANGUAGE plpgsql AS $$ BEGIN RETURN NEXT 1; END $$; -- error 42804 message
+CREATE FUNCTION ret_query_scalar() RETURNS int LANGUAGE plpgsql AS $$ BEGIN RETURN QUERY SELECT 1; END $$; -- error 42804 message
+CREATE PROCEDURE ret_in_proc() LANGUAGE plpgsql AS $$ BEGIN RETURN 1; END $$; -- error 42601 message
+CREATE FUNCTION raise_many() RETURNS int LANGUAGE plpgsql AS $$ BEGIN RAISE NOTICE 'none', 1; RETURN 1; END $$; -- error 42601 message
+CREATE FUNCTION raise_few() RETURNS int LANGUAGE plpgsql AS $$ BEGIN RAISE NOTICE '% %', 1; RETURN 1; END $$; -- error 42601 message
+CREATE FUNCTION out_set(IN i int, OUT j int) RETURNS SETOF int LANGUAGE plpgsql AS $$
+BEGIN j := i + 1; RETURN NEXT; j := i + 2; RETURN NEXT; RETURN; END $$;
+SELECT * FROM out_set(42);
+CREATE FUNCTION out_record_set(IN i int, OUT j int, OUT k text) RETURNS SETOF record LANGUAGE plpgsql AS $$
+BEGIN j := i + 1; k := 'foo'; RETURN NEXT; j := j + 1; k := 'foot'; RETURN NEXT; END $$;
+SELECT * FROM out_record_set(42);
+CREATE FUNCTION trap_zero_divide(int) RETURNS int LANGUAGE plpgsql AS $$
+DECLARE x int; sx smallint;
+BEGIN
+  BEGIN
+    x := 100 / $1;
+    sx := $1;
+    IF $1 < 0 THEN RAISE EXCEPTION '% is less than zero', $1; END IF;
+  EXCEPTION
+    WHEN division_by_zero THEN x := -1;
+    WHEN NUMERIC_VALUE_OUT_OF_RANGE THEN x := -2;
+  END;
+  RETURN x;
+END $$;
+SELECT trap_zero_divide(50), trap_zero_divide(0), trap_zero_divide(100000);
+SELECT trap_zero_divide(-100); -- error P0001 message
+CREATE TABLE foo2 (f1 int, f2 int);
+CREATE FUNCTION returning_two() RETURNS void LANGUAGE plpgsql AS $$
+DECLARE x record;
+BEGIN INSERT INTO foo2 VALUES (7, 8), (9, 10) RETURNING * INTO x; END $$;
+SELECT returning_two(); -- error P0003 message
+CREATE FUNCTION into_at_end() RETURNS int LANGUAGE plpgsql AS $$
+DECLARE x record;
+BEGIN INSERT INTO foo2 VALUES (3, 4); SELECT * FROM foo2 WHERE f1 = 3 INTO STRICT x; RETURN x.f2; END $$;
+SELECT into_at_end();
+CREATE FUNCTION positional_out(OUT int, OUT int) RETURNS SETOF record LANGUAGE plpgsql AS $$
+BEGIN
+  $1 := -1;
+  $2 := -2;
+  RETURN NEXT;
+  RETURN QUERY SELECT x + 1, x * 10 FROM generate_series(0, 2) s (x);
+END $$;
+SELECT * FROM positional_out();
+CREATE FUNCTION qual_names(param1 int) RETURNS text LANGUAGE plpgsql AS $$
+<<outerblock>>
+DECLARE param1 int := 1;
+BEGIN
+  <<innerblock>>
+  DECLARE param1 int := 2;
+  BEGIN
+    RETURN param1 || ' ' || qual_names.param1 || ' ' || outerblock.param1 || ' ' || innerblock.param1;
+  END;
+END $$;
+SELECT qual_names(42);
+CREATE FUNCTION raise_exprs() RETURNS void LANGUAGE plpgsql AS $$
+DECLARE a integer[] = '{10,20,30}'; c varchar = 'xyz'; i integer;
+BEGIN
+  i := 2;
+  RAISE NOTICE '%; %; %; %; %', a, a[i], c, (SELECT c || 'abc'), NULL;
+END $$;
+SELECT raise_exprs(); -- notices
+CREATE FUNCTION exc_using(int, text) RETURNS int LANGUAGE plpgsql AS $$
+DECLARE i int; s int := 0;
+BEGIN
+  FOR i IN EXECUTE 'SELECT * FROM generate_series(1, $1)' USING $1 + 1 LOOP s := s + i; END LOOP;
+  EXECUTE 'SELECT $2 + $2 * 3 + length($1)' INTO i USING $2, $1;
+  RETURN i * 100 + s;
+END $$;
+SELECT exc_using(5, 'foobar');
+
+-- cursors inside PL/pgSQL
+CREATE TABLE rc_test (a int, b int);
+INSERT INTO rc_test VALUES (5, 10), (50, 100), (500, 1000);
+CREATE FUNCTION cursor_bound(int, int) RETURNS boolean LANGUAGE plpgsql AS $$
+DECLARE
+  c1 CURSOR (param1 int, param2 int) FOR SELECT * FROM rc_test WHERE a > param1 AND b > param2 ORDER BY a;
+  nonsense record;
+BEGIN
+  OPEN c1($1, $2);
+  FETCH c1 INTO nonsense;
+  CLOSE c1;
+  RETURN FOUND;
+END $$;
+SELECT cursor_bound(20000, 20000), cursor_bound(20, 20);
+CREATE FUNCTION cursor_scroll() RETURNS SETOF int LANGUAGE plpgsql AS $$
+DECLARE c SCROLL CURSOR FOR SELECT a FROM rc_test ORDER BY a; x int;
+BEGIN
+  OPEN c;
+  FETCH LAST FROM c INTO x;
+  WHILE FOUND LOOP
+    RETURN NEXT x;
+    FETCH PRIOR FROM c INTO x;
+  END LOOP;
+  CLOSE c;
+END $$;
+SELECT * FROM cursor_scroll();
+CREATE FUNCTION cursor_unbound() RETURNS text LANGUAGE plpgsql AS $$
+DECLARE c refcursor; x int; out text := '';
+BEGIN
+  OPEN c FOR EXECUTE 'SELECT a FROM rc_test WHERE a > $1 ORDER BY a' USING 6;
+  LOOP
+    FETCH c INTO x;
+    EXIT WHEN NOT FOUND;
+    out := out || x || ',';
+  END LOOP;
+  CLOSE c;
+  OPEN c FOR SELECT b FROM rc_test ORDER BY b DESC;
+  MOVE FORWARD 1 FROM c;
+  FETCH c INTO x;
+  CLOSE c;
+  RETURN out || x;
+END $$;
+SELECT cursor_unbound();
+CREATE FUNCTION cursor_for_loop() RETURNS int LANGUAGE plpgsql AS $$
+DECLARE c CURSOR (lim int) FOR SELECT a FROM rc_test WHERE a < lim; s int := 0;
+BEGIN
+  FOR r IN c(100) LOOP s := s + r.a; END LOOP;
+  RETURN s;
+END $$;
+SELECT cursor_for_loop();
+CREATE FUNCTION cursor_not_open() RETURNS int LANGUAGE plpgsql AS $$
+DECLARE c CURSOR FOR SELECT 1; x int;
+BEGIN FETCH c INTO x; RETURN x; END $$;
+SELECT cursor_not_open(); -- error 34000
+CREATE FUNCTION cursor_twice() RETURNS int LANGUAGE plpgsql AS $$
+DECLARE c CURSOR FOR SELECT 1;
+BEGIN OPEN c; OPEN c; RETURN 1; END $$;
+SELECT cursor_twice(); -- error 42P03
+
+-- what CREATE OR REPLACE may not change
+CREATE FUNCTION repl(a int, b int DEFAULT 1, OUT x int, OUT y int) LANGUAGE sql AS 'SELECT a, b';
+CREATE OR REPLACE FUNCTION repl(a int, b int DEFAULT 1, OUT x int, OUT z int) LANGUAGE sql AS 'SELECT a, b'; -- error 42P13 message
+CREATE OR REPLACE FUNCTION repl(c int, b int DEFAULT 1, OUT x int, OUT y int) LANGUAGE sql AS 'SELECT c, b'; -- error 42P13 message
+CREATE OR REPLACE FUNCTION repl(a int, b int, OUT x int, OUT y int) LANGUAGE sql AS 'SELECT a, b'; -- error 42P13 message
+CREATE OR REPLACE FUNCTION repl(a int, b int DEFAULT 2, OUT x int, OUT y int) LANGUAGE sql AS 'SELECT a, b * 10';
+SELECT * FROM repl(1);
+CREATE FUNCTION null_default(a int DEFAULT NULL, b text DEFAULT NULL) RETURNS int LANGUAGE sql AS 'SELECT a';
+SELECT pg_get_function_arguments('null_default'::regproc), null_default();
