@@ -38,6 +38,7 @@ from orbitdb.sql.exec.rowstream import RowStream
 from orbitdb.sql.parse.textcache import TextCache
 from orbitdb.sql.result import CopyIn, CopyOut, Result
 from orbitdb.sql.session.database import Database
+from orbitdb.sql.session.notify import Notify
 from orbitdb.sql.session.session import Session
 from orbitdb.storage.interval import Interval
 
@@ -693,6 +694,19 @@ class Connection:
     def cancel(self) -> None:
         if self._session is not None:
             self._session.cancel()
+
+    @property
+    def notifies(self) -> list[Notify]:
+        """The notifications (LISTEN/NOTIFY) delivered to this connection and not yet taken, as
+        psycopg2's list of Notify(pid, channel, payload): each is appended when the sending
+        transaction commits (connections of this process on the same database); pop or clear
+        it to take them."""
+        return self._session_or_raise().notifies
+
+    def poll(self) -> int:
+        """psycopg2's poll(): notifications arrive without it here; 0 (POLL_OK)."""
+        self._session_or_raise()
+        return 0
 
     @property
     def info(self) -> Session:

@@ -126,3 +126,7 @@ def copy_response(kind: bytes, binary: bool, column_count: int) -> bytes:
 
 def copy_data(data: bytes) -> bytes:
     return _HEADER.pack(b"d", len(data) + 4) + data
+
+
+def notification_response(pid: int, channel: str, payload: str) -> bytes:
+    return message(b"A", _I32.pack(pid) + cstr(channel) + cstr(payload))

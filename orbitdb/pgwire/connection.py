@@ -13,6 +13,7 @@ import logging
 import select
 import socket
 import ssl
+import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
@@ -24,6 +25,7 @@ from orbitdb.pgwire.copy import copy_in, copy_out
 from orbitdb.pgwire.errors import ClientGone, ProtocolError, error_fields, notice_fields
 from orbitdb.pgwire.extended import Extended
 from orbitdb.pgwire.idle import idle_limit, input_within
+from orbitdb.pgwire.notifications import NotificationWaiter, send_notifications
 from orbitdb.pgwire.sending import row_source, send_rows
 from orbitdb.pgwire.session_facts import record_client
 from orbitdb.pgwire.shapes import ResultShapes
@@ -99,6 +101,7 @@ class Connection:
         self.terminating = False
         self._sql: str | None = None  # the statement being run, for error logs
         self.refusal: SqlError | None = None  # set when the server is full
+        self.notification_waiter: NotificationWaiter | None = None  # made when the session first listens
 
     # --- thread entry -----------------------------------------------------------------------
 
@@ -165,6 +168,10 @@ class Connection:
 
     def _close(self) -> None:
         session, self.session = self.session, None
+        if self.notification_waiter is not None:
+            if session is not None:
+                session.notify_wakeup = None
+            self.notification_waiter.close()
         if session is not None:
             try:
                 session.close()  # rolls back an open transaction
@@ -327,8 +334,26 @@ class Connection:
 
     def _wait_while_idle(self) -> None:
         limit = idle_limit(self.session)
-        if limit is not None and not input_within(self.stream.sock, limit[0]):
+        if getattr(self.session, "listening", None) or getattr(self.session, "notifies", None):
+            self._wait_listening(limit)
+        elif limit is not None and not input_within(self.stream.sock, limit[0]):
             raise limit[1]
+
+    def _wait_listening(self, limit: tuple[float, SqlError] | None) -> None:
+        """Waits for the client's next message, sending the notifications that come meanwhile."""
+        waiter = self.notification_waiter
+        if waiter is None:
+            waiter = self.notification_waiter = NotificationWaiter(self.session)
+        deadline = None if limit is None else time.monotonic() + limit[0]
+        while True:
+            send_notifications(self.session, self.stream)
+            self.stream.flush()
+            left = None if deadline is None else deadline - time.monotonic()
+            if left is not None and left <= 0:
+                assert limit is not None
+                raise limit[1]
+            if waiter.wait(self.stream.sock, left):
+                return
 
     def _extended_message(self, handler: Callable[[bytes], None], body: bytes) -> None:
         try:
@@ -369,6 +394,8 @@ class Connection:
         status = self.session.transaction_status
         if status == "I":
             self.extended.end_of_transaction()
+            if self.session.notifies:
+                send_notifications(self.session, self.stream)
         self._send_parameter_changes()
         self.stream.write(backend.ready_for_query(status))
 
@@ -424,7 +451,7 @@ class Connection:
             result = item
             self.send_notices(result.notices)
             if result.columns is not None:
-                shape = self.shapes.get(result.columns)
+                shape = self.shapes.get(result.columns, (1,) if result.binary else ())
                 out.write(shape.row_description)
                 data_row = shape.data_row(self.output_style())
                 if isinstance(result.rows, list):  # made already (a small result, SHOW, ...)

@@ -8,7 +8,8 @@ between) until it is exhausted, closed, replaced, or its transaction ends.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+import datetime
+from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 from orbitdb.pgwire import backend, binary, frontend
@@ -30,6 +31,8 @@ class Statement:
     prepared: Any  # the SQL layer's Prepared; None for an empty query
     param_oids: list[int]
     columns: list[Column] | None
+    from_sql: bool = False  # pg_prepared_statements: made by Parse, not by SQL PREPARE
+    prepare_time: datetime.datetime = field(default_factory=lambda: datetime.datetime.now(datetime.timezone.utc))
 
 
 @dataclass
@@ -149,7 +152,12 @@ class Extended:
             return
         portal = self.portals.get(msg.name)
         if portal is None:
-            raise SqlError("34000", f'portal "{msg.name}" does not exist')
+            # a SQL cursor is a portal in PostgreSQL (psycopg 3 describes its server-side cursors)
+            cursor = (getattr(self.conn.session, "cursors", None) or {}).get(msg.name)
+            if cursor is None:
+                raise SqlError("34000", f'portal "{msg.name}" does not exist')
+            out.write(self.conn.shapes.get(cursor.columns).row_description)
+            return
         if portal.shape is None:
             out.write(backend.NO_DATA)
         else:

@@ -35,6 +35,7 @@ class Result:
     rows: Iterable[tuple[Any, ...]] = field(default_factory=list)
     rowcount: int = -1
     notices: list[Notice] = field(default_factory=list)
+    binary: bool = False  # rows of a BINARY cursor: sent in binary format even by a simple Query
 
 
 @dataclass(frozen=True)

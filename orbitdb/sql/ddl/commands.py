@@ -1237,7 +1237,8 @@ class DDL:
     def create_view(self, node: exp.Create) -> Result:
         target = node.this
         tn = target.this if isinstance(target, exp.Schema) else target
-        schema = self.schema_of(tn)
+        temp, _ = _temporary(node, tn)
+        schema = self.temp_schema() if temp else self.schema_of(tn)
         name = ident(tn.this)
         query = node.args["expression"]
         names = [ident(c) if isinstance(c, exp.Identifier) else ident(c.this) for c in target.expressions] \
@@ -1245,6 +1246,13 @@ class DDL:
         compiled = compile_node(self.s, query, Runtime([]), freeze_stars=True,
                                 select_into="views must not contain SELECT INTO")
         out = compiled.out.columns  # type: ignore[attr-defined]
+        if not temp and any(is_temp_oid(oid) for oid, _ in compiled.relation_locks):
+            # a view of a temporary table would outlive it: PostgreSQL makes the view temporary
+            self.notice(f'view "{name}" will be a temporary view')
+            if isinstance(tn, exp.Table) and tn.args.get("db"):
+                raise SqlError("42P16", "cannot create temporary relation in non-temporary schema")
+            temp = True
+            schema = self.temp_schema()
         if len(names) > len(out):
             raise SqlError("42601", "CREATE VIEW specifies more column names than columns")
         cols = [names[i] if i < len(names) else c.name for i, c in enumerate(out)]
@@ -1260,7 +1268,8 @@ class DDL:
                 raise SqlError("42P16", f'cannot change name of view column "{old_cols[0]}" to "{cols[0]}"')
             v = existing
         else:
-            v = TableDef(self.cat.new_oid(), schema, name, kind="v", owner=self.s.user)
+            v = TableDef(self.s.store.temp_oids.new() if temp else self.cat.new_oid(), schema, name, kind="v",
+                         owner=self.s.user)
         v.view_sql = query.sql(dialect="postgres")
         v.view_columns = cols
         v.columns = [ColumnDef(n, c.type.display() if c.type.oid != T.UNKNOWN.oid else "text", c.type.kind, i)
@@ -1694,9 +1703,7 @@ def ddl_statement(s: Session, st: Statement, ctx: ExecContext, params: list[Any]
         return Result("LOCK TABLE")
     if words[0] == "DO":
         raise SqlError("0A000", "DO blocks (procedural code) are not supported")
-    if words[0] in ("EXECUTE", "FETCH", "CLOSE", "DECLARE", "MOVE"):
-        raise SqlError("0A000", f"{words[0]} is not supported")
-    if ctx.txn is not None and ctx.txn.read_only and words[0] not in ("LISTEN", "LOAD"):
+    if ctx.txn is not None and ctx.txn.read_only and words[0] != "LOAD":
         what = " ".join(words[:2]) if words[0] in ("CREATE", "DROP", "ALTER") else words[0]
         raise SqlError("25006", f"cannot execute {what} in a read-only transaction")
     refused = refusal(words, st.text)

@@ -72,6 +72,7 @@ class RowStream:
         self.notices: list[Notice] = []  # raised while rows were produced; the caller sends them
         self._defer_failure = False  # materialize(defer_failure=True) is running
         self._fail_when_raised = False  # the error, when raised, aborts the transaction then
+        self._caller_aborts = False  # see leave_failure_to_caller
         session.live_streams.append(self)
 
     @property
@@ -91,6 +92,17 @@ class RowStream:
         DB-API cursor are asked for by a new message or call, as a FETCH is a new statement."""
         if self.timeout_ms > 0 and self.ctx is not None:
             self.ctx.deadline = time.monotonic() + self.timeout_ms / 1000.0
+
+    def leave_failure_to_caller(self) -> None:
+        """An error while producing rows does not abort the transaction here: the statement
+        that fetches them (a cursor's FETCH) fails with it, and that aborts it."""
+        self._caller_aborts = True
+
+    def take_error(self) -> BaseException | None:
+        """The error kept by a fetch that handed out the rows before it."""
+        error, self._error = self._error, None
+        self._fail_when_raised = False
+        return error
 
     def take_notices(self) -> list[Notice]:
         out, self.notices = self.notices, []
@@ -191,7 +203,9 @@ class RowStream:
         """The statement failed while producing rows: it ends, and its transaction (or block)
         is aborted as for any failed statement (when the error is raised, if it is deferred)."""
         self._stop()
-        if self._defer_failure:
+        if self._caller_aborts:
+            pass
+        elif self._defer_failure:
             self._fail_when_raised = True
         else:
             self._abort_transaction()

@@ -61,8 +61,17 @@ def current_schemas(ctx: Any, implicit: bool) -> list[str]:
     s = ctx.session
     cat = s.catalog()
     path = [p for p in s.search_schemas() if p in ("pg_catalog", "information_schema") or cat.schema(p) is not None]
+    temp = s.temp.schema_name if s.temp is not None else None
+    named = [p.strip().strip('"') for p in s.settings.get("search_path", "").split(",")]
+    # the temporary schema searched without being named: first, before pg_catalog, and only
+    # among the implicit schemas (PostgreSQL's order)
+    implicit_temp = temp is not None and temp in path and "pg_temp" not in named
+    if implicit_temp:
+        path.remove(temp)
     if implicit and "pg_catalog" not in path:
         path.insert(0, "pg_catalog")
+    if implicit and implicit_temp:
+        path.insert(0, temp)
     return path
 
 
@@ -187,3 +196,24 @@ register("to_regprocedure", [TEXT], T.REGPROCEDURE, needs_ctx=True)(_to_reg(T.RE
 
 
 __all__ = ["current_setting", "gen_random_uuid", "set_config", "version"]
+
+
+@register("pg_notify", [TEXT, TEXT], VOID, needs_ctx=True, volatile=True, strict=False)
+def pg_notify(ctx: Any, channel: str | None, payload: str | None) -> str:
+    ctx.session.queue_notify(channel, payload)
+    return ""
+
+
+@register("pg_listening_channels", [], TEXT, needs_ctx=True, volatile=True, set_returning=True)
+def pg_listening_channels(ctx: Any) -> list[str]:
+    return list(ctx.session.listening)
+
+
+@register("pg_my_temp_schema", [], T.OID, needs_ctx=True)
+def pg_my_temp_schema(ctx: Any) -> int:
+    """The oid of the session's temporary schema; 0 before its first temporary table."""
+    temp = ctx.session.temp
+    if temp is None:
+        return 0
+    schema = ctx.session.catalog().schema(temp.schema_name)
+    return int(schema.oid) if schema is not None else 0

@@ -344,6 +344,9 @@ def _array_constructors(tree: exp.Expression) -> exp.Expression:
     return tree
 
 
+_CURRENT_OF = re.compile(r"\bWHERE\s+CURRENT\s+OF\b", re.IGNORECASE)
+
+
 @text_cached(budget=32 << 20, max_text=16 << 10, per_char=320, fixed=3000)
 def _parse_cached(sql: str) -> exp.Expression:
     try:
@@ -352,6 +355,9 @@ def _parse_cached(sql: str) -> exp.Expression:
         if text is not sql:
             trees = [_array_constructors(t) if t is not None else None for t in trees]
     except ParseError as e:
+        if _CURRENT_OF.search(sql):  # PostgreSQL's positioned UPDATE / DELETE of a cursor's row
+            raise SqlError("0A000", "WHERE CURRENT OF is not supported",
+                           hint="Identify the row by its key in the WHERE clause.") from None
         near = _near(sql, e)
         msg = f'syntax error at or near "{near}"' if near else "syntax error at end of input"
         raise SqlError("42601", msg, position=_position_of(sql, e)) from None

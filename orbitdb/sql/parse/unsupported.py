@@ -1,6 +1,6 @@
 """What orbitdb does not honour is refused with SQLSTATE 0A000 and a message naming it, never
 accepted and ignored: statements about objects orbitdb does not have (functions, triggers, types,
-roles, extensions, ...), privileges, notifications, and the CREATE TABLE and constraint options
+roles, extensions, ...), privileges, and the CREATE TABLE and constraint options
 it cannot keep. docs/compatibility.md lists them."""
 
 from __future__ import annotations
@@ -44,7 +44,7 @@ def object_kind(text: str) -> str:
 def refusal(words: list[str], text: str) -> str | None:
     """The 0A000 message for a statement orbitdb refuses, or None. words: its first words, upper case."""
     first = words[0]
-    if first in ("GRANT", "REVOKE", "LISTEN", "NOTIFY", "LOAD"):
+    if first in ("GRANT", "REVOKE", "LOAD"):
         return f"{first} is not supported"
     if first == "SECURITY":
         return "SECURITY LABEL is not supported"

@@ -58,6 +58,7 @@ def load_catalog() -> None:
         pg_cluster,
         pg_partitions,
         pg_relations,
+        pg_session,
         pg_triggers,
         pg_views,
     )

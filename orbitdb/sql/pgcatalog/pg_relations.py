@@ -69,7 +69,7 @@ def _pg_class(env: Env, make: RowMaker) -> Iterator[Row]:
             if t.kind == "v":
                 yield make(oid=t.oid, relname=t.name, relnamespace=nsp, reltype=oids.rowtype_oid(t.oid),
                            relowner=owner, relkind="v", relnatts=len(t.view_columns or t.columns),
-                           relhasrules=True)
+                           relhasrules=True, relpersistence=_persistence(t.oid))
             else:
                 partitioned = bool(t.partition_strategy)
                 yield make(oid=t.oid, relname=t.name, relnamespace=nsp, reltype=oids.rowtype_oid(t.oid),

@@ -16,7 +16,6 @@ from typing import TYPE_CHECKING, Any
 from orbitdb.sql.errors import SqlError
 from orbitdb.sql.modify.copycmd import copy_statement
 from orbitdb.sql.parse.parser import Statement
-from orbitdb.sql.result import Result
 from orbitdb.sql.utility.locktable import lock_table
 from orbitdb.sql.utility.statements import explain, settings_statement
 
@@ -78,6 +77,12 @@ def _create_drop_alter(s: Session, st: Statement, params: list[Any], ctx: ExecCo
     routine = _routine_statement(s, st, ctx)
     if routine is not None:
         return routine
+    if re.search(r"\bAS\s+EXECUTE\b", st.text, re.IGNORECASE):
+        from orbitdb.sql.session.prepared_sql import create_table_as_execute
+
+        created = create_table_as_execute(s, st, ctx)
+        if created is not None:
+            return created
     return ddl_statement(s, st, ctx, params)
 
 
@@ -164,8 +169,48 @@ def _deallocate(s: Session, st: Statement, params: list[Any], ctx: ExecContext) 
     return maintenance.deallocate(s, st.text)
 
 
-def _unlisten(s: Session, st: Statement, params: list[Any], ctx: ExecContext) -> Any:
-    return Result("UNLISTEN")  # LISTEN is refused: no channel is ever listened to
+def _prepare(s: Session, st: Statement, params: list[Any], ctx: ExecContext) -> Any:
+    from orbitdb.sql.session import prepared_sql
+
+    if re.match(r"\s*PREPARE\s+TRANSACTION\b", st.text, re.IGNORECASE):
+        raise SqlError("0A000", "prepared transactions (PREPARE TRANSACTION) are not supported")
+    return prepared_sql.prepare(s, st)
+
+
+def _execute(s: Session, st: Statement, params: list[Any], ctx: ExecContext) -> Any:
+    from orbitdb.sql.session import prepared_sql
+
+    return prepared_sql.execute(s, st, ctx)
+
+
+def _declare(s: Session, st: Statement, params: list[Any], ctx: ExecContext) -> Any:
+    from orbitdb.sql.session import cursors
+
+    return cursors.declare(s, st, params, ctx)
+
+
+def _fetch(s: Session, st: Statement, params: list[Any], ctx: ExecContext) -> Any:
+    from orbitdb.sql.session import cursors
+
+    return cursors.fetch(s, st, params, ctx)
+
+
+def _close(s: Session, st: Statement, params: list[Any], ctx: ExecContext) -> Any:
+    from orbitdb.sql.session import cursors
+
+    return cursors.close(s, st, params, ctx)
+
+
+def _listen(s: Session, st: Statement, params: list[Any], ctx: ExecContext) -> Any:
+    from orbitdb.sql.session import notify
+
+    return notify.listen(s, st)
+
+
+def _notify(s: Session, st: Statement, params: list[Any], ctx: ExecContext) -> Any:
+    from orbitdb.sql.session import notify
+
+    return notify.notify(s, st)
 
 
 _PLANNED = Kind(planned=True)
@@ -175,8 +220,15 @@ _DDL = Kind(_ddl)  # DDL, and the utility statements refused there with their ow
 
 KINDS: dict[str, Kind] = {
     **dict.fromkeys(("SELECT", "WITH", "VALUES", "TABLE", "INSERT", "UPDATE", "DELETE"), _PLANNED),
-    **dict.fromkeys(("BEGIN", "START", "COMMIT", "END", "ROLLBACK", "ABORT", "SAVEPOINT", "RELEASE", "PREPARE"),
+    **dict.fromkeys(("BEGIN", "START", "COMMIT", "END", "ROLLBACK", "ABORT", "SAVEPOINT", "RELEASE"),
                     _TRANSACTION),
+    "PREPARE": Kind(_prepare),
+    "EXECUTE": Kind(_execute),
+    "DECLARE": Kind(_declare),
+    **dict.fromkeys(("FETCH", "MOVE"), Kind(_fetch)),
+    "CLOSE": Kind(_close, frees_memory=True),
+    **dict.fromkeys(("LISTEN", "UNLISTEN"), Kind(_listen, frees_memory=True)),
+    "NOTIFY": Kind(_notify),
     **dict.fromkeys(("SET", "RESET", "SHOW", "DISCARD"), _SETTINGS),
     "EXPLAIN": Kind(_explain),
     "LOCK": Kind(_lock),
@@ -192,9 +244,7 @@ KINDS: dict[str, Kind] = {
     "REINDEX": Kind(_reindex),
     "REFRESH": Kind(_refresh),
     "DEALLOCATE": Kind(_deallocate, frees_memory=True),
-    "UNLISTEN": Kind(_unlisten),
-    **dict.fromkeys(("LISTEN", "NOTIFY", "SECURITY", "LOAD", "EXECUTE", "FETCH", "DECLARE", "MOVE"), _DDL),
+    **dict.fromkeys(("SECURITY", "LOAD"), _DDL),
     "DO": Kind(_do),
     "CALL": Kind(_call),
-    "CLOSE": Kind(_ddl, frees_memory=True),
 }

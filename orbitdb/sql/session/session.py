@@ -45,7 +45,9 @@ from orbitdb.storage.temp import TempObjects
 from orbitdb.storage.txn import Transaction
 
 if TYPE_CHECKING:
+    from orbitdb.sql.session.cursors import Cursor
     from orbitdb.sql.session.database import Database
+    from orbitdb.sql.session.notify import Notify
 
 log = logging.getLogger("orbitdb.sql")
 _UTC = datetime.timezone.utc
@@ -73,6 +75,8 @@ _KEPT_STATEMENTS = 128
 _KEPT_STATEMENT_TEXT = 16 << 10  # longer statements are prepared each time (their text is not kept)
 # statements that end or free work: accepted even above the server's memory budget
 _UNKNOWN = Kind()  # not a statement: the dispatch answers it with a syntax error
+# statements that only read a cursor's rows: the other live queries need not be produced first
+_READS_CURSORS = ("FETCH", "MOVE", "CLOSE")
 
 
 class Session:
@@ -127,6 +131,14 @@ class Session:
         self.trigger_depth = 0  # trigger functions running inside one another
         self.constraint_modes: dict[str | None, bool] = {}  # SET CONSTRAINTS: name (None: ALL) -> deferred
         self.routine_cache: dict[Any, Any] = {}  # user functions' parsed bodies and compiled statements
+        self.cursors: dict[str, Cursor] = {}  # DECLARE's cursors (and psycopg2's named cursors)
+        self.listening: tuple[str, ...] = ()  # LISTEN's channels, committed (replaced whole, never changed)
+        self.notifies: list[Notify] = []  # notifications delivered to this session, not yet taken
+        self.notify_wakeup: Callable[[], None] | None = None  # set by the wire server: a notification came
+        self.pending_notifies: dict[tuple[str, str], None] = {}  # this transaction's NOTIFYs
+        self.pending_listen: list[tuple[str, str | None]] = []  # this transaction's LISTEN/UNLISTEN
+        # per savepoint: what the three above held when it was taken (ROLLBACK TO returns to it)
+        self._savepoint_marks: list[tuple[str, int, int, frozenset[str]]] = []
 
     # ---- information for the wire server ----
     @property
@@ -164,6 +176,8 @@ class Session:
         if self.closed:
             return
         self.closed = True
+        self.cursors = {}
+        self.listening = ()
         self._discard_streams()
         if self.txn is not None:
             self.txn.rollback()
@@ -206,6 +220,16 @@ class Session:
             txn.commit(sync=False)
         self.plan_cache.clear()
         self._statements.clear()
+
+    def discard_session_objects(self) -> None:
+        """DISCARD ALL: DEALLOCATE ALL, CLOSE ALL and UNLISTEN * (when the statement commits)."""
+        for name in [n for n in self.protocol_statements if n]:
+            del self.protocol_statements[name]
+        if self.cursors:
+            from orbitdb.sql.session.cursors import close_all
+
+            close_all(self)
+        self.pending_listen.append(("UNLISTEN", None))
 
     def advisory_locks(self) -> SessionLocks:
         if self._advisory is None:
@@ -443,6 +467,14 @@ class Session:
         return TableTriggers(planner, table, rt)
 
     def _end(self, commit: bool) -> None:
+        if self.cursors:
+            from orbitdb.sql.session.cursors import at_transaction_end
+
+            try:
+                at_transaction_end(self, self.txn, commit)  # WITH HOLD cursors are produced first
+            except SqlError:
+                self._end(False)
+                raise
         if self.live_streams:
             self._discard_streams()
         deferred_error: SqlError | None = None
@@ -459,6 +491,9 @@ class Session:
         self.late_trigger_events = []
         self.cascade_statements = []
         self.constraint_modes = {}
+        listen_actions, self.pending_listen = self.pending_listen, []
+        self._savepoint_marks = []
+        notifications, self.pending_notifies = list(self.pending_notifies), {}
         txn = self.txn
         self.txn = None
         self.in_block = False
@@ -471,6 +506,10 @@ class Session:
             if txn is not None:
                 if commit:
                     self._commit_txn(txn)
+                    if listen_actions or notifications:
+                        from orbitdb.sql.session.notify import at_commit
+
+                        at_commit(self, listen_actions, notifications)
                 else:
                     txn.rollback()
         finally:
@@ -606,6 +645,8 @@ class Session:
 
     def _prepare_stmt(self, st: Statement, types: list[SqlType]) -> Prepared:
         p = Prepared(st.text, st, types, None)
+        if st.kind in ("EXECUTE", "FETCH"):
+            p.columns = self._utility_columns(st)
         if KINDS.get(st.kind, _UNKNOWN).planned:
             with self._statement_scope():
                 try:
@@ -614,6 +655,54 @@ class Session:
                     if self.txn is None:
                         raise
                     raise
+        return p
+
+    def _utility_columns(self, st: Statement) -> list[Column] | None:
+        """The rows an EXECUTE or FETCH will return, known when it is prepared (a Describe)."""
+        if st.kind == "EXECUTE":
+            from orbitdb.sql.session.prepared_sql import execute_columns
+
+            return execute_columns(self, st.text)
+        from orbitdb.sql.session.cursors import fetch_columns
+
+        return fetch_columns(self, st.text)
+
+    # ---- savepoints: NOTIFY, LISTEN and DECLARE after one are undone by ROLLBACK TO it ----
+    def savepoint_taken(self, name: str) -> None:
+        self._savepoint_marks.append((name, len(self.pending_notifies), len(self.pending_listen),
+                                      frozenset(self.cursors)))
+
+    def savepoint_released(self, name: str) -> None:
+        for i in range(len(self._savepoint_marks) - 1, -1, -1):
+            if self._savepoint_marks[i][0] == name:
+                del self._savepoint_marks[i:]
+                return
+
+    def savepoint_rolled_back(self, name: str) -> None:
+        for i in range(len(self._savepoint_marks) - 1, -1, -1):
+            mark_name, notifies, listens, cursors = self._savepoint_marks[i]
+            if mark_name != name:
+                continue
+            del self._savepoint_marks[i + 1:]  # the savepoint itself stays, as in PostgreSQL
+            self.pending_notifies = dict(list(self.pending_notifies.items())[:notifies])
+            del self.pending_listen[listens:]
+            for cursor_name in [c for c in self.cursors if c not in cursors]:
+                self.cursors.pop(cursor_name).close()
+            return
+
+    def queue_notify(self, channel: str | None, payload: str | None) -> None:
+        """pg_notify(): a notification sent when the running transaction commits."""
+        from orbitdb.sql.session.notify import queue
+
+        queue(self, channel, payload)
+
+    def prepare_statement(self, st: Statement, types: list[SqlType], param_count: int | None = None) -> Prepared:
+        """A statement prepared inside the running one (PREPARE's, DECLARE's): compiled now.
+        param_count: the parameters it may use (None: as many as it names)."""
+        p = Prepared(st.text, st, list(types), None)
+        if param_count is not None:
+            p.extra["param_count"] = param_count
+        self._compile(p)
         return p
 
     def _compile(self, p: Prepared) -> Any:
@@ -777,7 +866,7 @@ class Session:
         for stream in list(self.live_streams):
             if stream.autocommit:
                 stream.close()
-            elif not KINDS.get(kind, _UNKNOWN).transaction_control:
+            elif not KINDS.get(kind, _UNKNOWN).transaction_control and kind not in _READS_CURSORS:
                 stream.materialize(defer_failure=True)
 
     def _discard_streams(self) -> None:
@@ -852,35 +941,40 @@ class Session:
                     p = Prepared(st.text, st, [param_type(v) for v in params], None)
                     if not params:
                         p.extra["param_count"] = 0
-            compiled = self._compile(p)
-            single = ctx.txn is not None and ctx.txn.single_statement
-            for _ in range(16):
-                if not take_relation_locks(compiled, ctx, single):
-                    break
-                compiled = self._compile(p)  # DDL committed while we waited for a lock
-            fixed = p.extra.get("fixed_result", compiled.columns)
-            if fixed is not compiled.columns:
-                # a protocol-level prepared statement keeps the row type its Parse described
-                if _row_type(fixed) != _row_type(compiled.columns):
-                    raise SqlError("0A000", "cached plan must not change result type")
-                p.extra["fixed_result"] = compiled.columns
-            many = p.extra.get("many")
-            compiled.rt.ctx = ctx
-            if many is not None:
-                types = p.param_types
-                # rows a batch can take go in batches; the rest run the statement one by one
-                done = count = compiled.run_many(ctx, many, types)
-                if done == len(many):
-                    return Result(f"INSERT 0 {count}", None, [], count)
-                for row in many[done:] if done else many:
-                    ctx.params = convert_params(row, types)
-                    r = compiled.run(ctx)
-                    count += sum(1 for _ in r.rows) if isinstance(r.rows, QueryRows) else max(r.rowcount, 0)
-                return Result(r.command_tag.rsplit(" ", 1)[0] + f" {count}", None, [], count)
-            ctx.params = convert_params(params, p.param_types)
-            return compiled.run(ctx)
+            return self.run_planned(p, params, ctx)
         raise SqlError("42601", f'syntax error at or near "{st.text.split()[0] if st.text.split() else ""}"',
                        position=1)
+
+    def run_planned(self, p: Prepared, params: list[Any], ctx: ExecContext) -> Any:
+        """Runs a prepared query or row change in the running statement (its plan checked
+        against the catalog again): the statement's own plan, or EXECUTE's."""
+        compiled = self._compile(p)
+        single = ctx.txn is not None and ctx.txn.single_statement
+        for _ in range(16):
+            if not take_relation_locks(compiled, ctx, single):
+                break
+            compiled = self._compile(p)  # DDL committed while we waited for a lock
+        fixed = p.extra.get("fixed_result", compiled.columns)
+        if fixed is not compiled.columns:
+            # a protocol-level prepared statement keeps the row type its Parse described
+            if _row_type(fixed) != _row_type(compiled.columns):
+                raise SqlError("0A000", "cached plan must not change result type")
+            p.extra["fixed_result"] = compiled.columns
+        many = p.extra.get("many")
+        compiled.rt.ctx = ctx
+        if many is not None:
+            types = p.param_types
+            # rows a batch can take go in batches; the rest run the statement one by one
+            done = count = compiled.run_many(ctx, many, types)
+            if done == len(many):
+                return Result(f"INSERT 0 {count}", None, [], count)
+            for row in many[done:] if done else many:
+                ctx.params = convert_params(row, types)
+                r = compiled.run(ctx)
+                count += sum(1 for _ in r.rows) if isinstance(r.rows, QueryRows) else max(r.rowcount, 0)
+            return Result(r.command_tag.rsplit(" ", 1)[0] + f" {count}", None, [], count)
+        ctx.params = convert_params(params, p.param_types)
+        return compiled.run(ctx)
 
 
 def _run_to_end(result: Result | CopyIn | CopyOut) -> None:

@@ -21,7 +21,8 @@ def _temp_tables(txn: Transaction) -> list[TableDef]:
 def drop_temp_tables(txn: Transaction, tables: list[TableDef], schema_too: bool = False) -> None:
     cat = txn.writable_catalog()
     for t in tables:
-        _delete_rows(txn, t)
+        if t.kind != "v":
+            _delete_rows(txn, t)
         cat.remove(t.oid)
         for oid, o in list(cat.objects.items()):
             if isinstance(o, SequenceDef) and o.owned_by is not None and o.owned_by[0] == t.oid:

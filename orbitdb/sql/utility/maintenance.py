@@ -173,8 +173,8 @@ def refresh(s: Session, text: str) -> Result:
 
 
 def deallocate(s: Session, text: str) -> Result:
-    """Removes a prepared statement (the extended protocol's named statements are the only ones:
-    SQL PREPARE is refused)."""
+    """Removes a prepared statement: SQL PREPARE's and the extended protocol's named ones share
+    one namespace."""
     w = Words(text)
     w.next()
     w.take("PREPARE")
@@ -184,7 +184,10 @@ def deallocate(s: Session, text: str) -> Result:
         for name in [n for n in statements if n]:
             del statements[name]
         return Result("DEALLOCATE ALL")
-    name = identifier(w.next())
+    token = w.next()
+    if not token:
+        raise SqlError("42601", "syntax error at end of input")
+    name = identifier(token)
     w.expect_end()
     if not name or name not in statements:
         raise SqlError("26000", f'prepared statement "{name}" does not exist')

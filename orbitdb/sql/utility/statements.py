@@ -78,6 +78,7 @@ def transaction_control(s: Session, st: Statement) -> Result:
             s.failed = False
             s.plan_cache.clear()
             s._statements.clear()
+            s.savepoint_rolled_back(name)
             return Result("ROLLBACK")
         s.rollback()
         return Result("ROLLBACK")
@@ -87,20 +88,22 @@ def transaction_control(s: Session, st: Statement) -> Result:
         if not s.in_block:
             raise SqlError("25P01", "SAVEPOINT can only be used in transaction blocks")
         assert s.txn is not None
-        s.txn.savepoint(_ident(_words(st.text)[1]))
+        name = _ident(_words(st.text)[1])
+        s.txn.savepoint(name)
+        s.savepoint_taken(name)
         return Result("SAVEPOINT")
     if kind == "RELEASE":
         if not s.in_block:
             raise SqlError("25P01", "RELEASE SAVEPOINT can only be used in transaction blocks")
         assert s.txn is not None
         try:
-            s.txn.release(_ident(_words(st.text)[-1]))
+            name = _ident(_words(st.text)[-1])
+            s.txn.release(name)
         except StorageError as e:
             s.failed = True
             raise SqlError(e.sqlstate, str(e)) from e
+        s.savepoint_released(name)
         return Result("RELEASE")
-    if kind == "PREPARE":
-        raise SqlError("0A000", "PREPARE is not supported; use the extended protocol")
     raise SqlError("42601", f'syntax error at or near "{kind}"')
 
 
@@ -166,6 +169,8 @@ def settings_statement(s: Session, st: Statement) -> Result:
             raise SqlError("25001", "DISCARD ALL cannot run inside a transaction block")
         if what in ("ALL", "TEMP", "TEMPORARY"):
             s.discard_temp()
+        if what == "ALL":
+            s.discard_session_objects()
         s.plan_cache.clear()
         s._statements.clear()
         return Result("DISCARD " + what)
