@@ -44,6 +44,7 @@ from orbitdb.sql.parse.unsupported import (
 from orbitdb.sql.parse.updatable import not_updatable_reason
 from orbitdb.sql.parse.words import Words
 from orbitdb.sql.plan.compiled import Compiled, take_relation_locks
+from orbitdb.sql.plan.index_keys import compile_key_exprs
 from orbitdb.sql.plan.planner import Planner
 from orbitdb.sql.result import Notice, Result
 from orbitdb.sql.types import usertypes as U
@@ -571,6 +572,12 @@ class DDL:
                       expressions=exprs if computed else [], predicate=predicate,
                       descending=desc if any(desc) or any(nulls_first) else [],
                       nulls_first=nulls_first if any(desc) or any(nulls_first) else [])
+        if computed:
+            try:  # storage computes the keys without a session: built-in functions only
+                compile_key_exprs(t, ix, self.cat)
+            except SqlError:
+                raise SqlError("0A000", "index expressions and predicates calling user-defined functions are "
+                               "not supported") from None
         t.indexes.append(ix)
         self.build_index(t, ix)
         self.cat.put(t)

@@ -63,6 +63,14 @@ def is_immutable(node: exp.Expression) -> bool:
     return True
 
 
+def _user_volatile(cat: Any, node: exp.Expression) -> bool:
+    """Whether node calls a user-defined function of that name that is not IMMUTABLE."""
+    name = _function_name(node)
+    if not name or not hasattr(cat, "functions"):
+        return False
+    return any(f.name == name and f.volatility != "i" for f in cat.functions())
+
+
 def _function_name(node: exp.Expression) -> str:
     if isinstance(node, exp.Anonymous):
         return str(node.this).lower()
@@ -98,7 +106,7 @@ def check_generation(s: Session, cat: Any, t: TableDef, col: ColumnDef) -> None:
                                detail="A generated column cannot reference another generated column.")
             if other is None and cname.lower() in _NOT_IMMUTABLE_WORDS:
                 raise SqlError("42P17", "generation expression is not immutable")
-        if isinstance(n, _NOT_IMMUTABLE_NODES) or _function_name(n) in immutable_bad:
+        if isinstance(n, _NOT_IMMUTABLE_NODES) or _function_name(n) in immutable_bad or _user_volatile(cat, n):
             raise SqlError("42P17", "generation expression is not immutable")
     rt = Runtime([])
     comp = Compiler(Planner(s, cat, rt), table_scope(t, table), rt, where=_WHERE)

@@ -27,7 +27,7 @@ _POLY = {"anyelement": R.ANYELEMENT, "anynonarray": R.ANYELEMENT, "anycompatible
 
 def candidates(session: Any, catalog: Any, schema: str | None, name: str) -> list[FunctionDef]:
     if session is None:
-        return []  # compiled outside a session (index keys): user functions cannot run there
+        return []  # compiled without a session (an index's keys, for storage): built-in functions only
     schemas = [session.resolve_schema(schema)] if schema else session.search_schemas()
     out: list[FunctionDef] = []
     for sch in schemas:
