@@ -27,6 +27,7 @@ class SqlError(Exception):
         table: str | None = None,
         column: str | None = None,
         constraint: str | None = None,
+        statement_position: int | None = None,
     ) -> None:
         super().__init__(message)
         self.sqlstate = sqlstate
@@ -39,6 +40,9 @@ class SqlError(Exception):
         self.table = table
         self.column = column
         self.constraint = constraint
+        # position in the statement's own text, before the session knows where the statement
+        # starts in its message (position is the message's: what the wire sends)
+        self.statement_position = statement_position
         self.notices: list[Any] = []  # orbitdb.sql.result.Notice given before the error
 
     def __str__(self) -> str:

@@ -3,6 +3,7 @@ value normalisation, and which settings clients are told about."""
 
 from __future__ import annotations
 
+import math
 import re
 from typing import Any
 
@@ -115,6 +116,45 @@ DEFAULTS: dict[str, str] = {
     "default_text_search_config": "pg_catalog.english",
 }
 
+# PostgreSQL 15's planner settings ("Query Tuning"): accepted, checked, shown and reset as there;
+# orbitdb's planner has no such choices, so they change no plan. (name: default, PostgreSQL's
+# range for reals and integers)
+PLANNER_BOOLS = {
+    "enable_async_append": "on", "enable_gathermerge": "on", "enable_hashagg": "on",
+    "enable_incremental_sort": "on", "enable_indexonlyscan": "on", "enable_material": "on",
+    "enable_memoize": "on", "enable_mergejoin": "on", "enable_parallel_append": "on",
+    "enable_parallel_hash": "on", "enable_partition_pruning": "on", "enable_partitionwise_aggregate": "off",
+    "enable_partitionwise_join": "off", "enable_sort": "on", "enable_tidscan": "on",
+    "parallel_leader_participation": "on",
+}
+_DBL_MAX = 1.79769e308
+PLANNER_REALS: dict[str, tuple[str, float, float]] = {
+    "seq_page_cost": ("1", 0, _DBL_MAX), "random_page_cost": ("4", 0, _DBL_MAX),
+    "cpu_tuple_cost": ("0.01", 0, _DBL_MAX), "cpu_index_tuple_cost": ("0.005", 0, _DBL_MAX),
+    "cpu_operator_cost": ("0.0025", 0, _DBL_MAX), "parallel_setup_cost": ("1000", 0, _DBL_MAX),
+    "parallel_tuple_cost": ("0.1", 0, _DBL_MAX), "jit_above_cost": ("100000", -1, _DBL_MAX),
+    "jit_inline_above_cost": ("500000", -1, _DBL_MAX), "jit_optimize_above_cost": ("500000", -1, _DBL_MAX),
+    "cursor_tuple_fraction": ("0.1", 0, 1), "geqo_seed": ("0", 0, 1), "geqo_selection_bias": ("2", 1.5, 2),
+    "recursive_worktable_factor": ("10", 0.001, 1e6),
+}
+PLANNER_INTS: dict[str, tuple[str, int, int]] = {
+    "default_statistics_target": ("100", 1, 10000), "from_collapse_limit": ("8", 1, 2147483647),
+    "join_collapse_limit": ("8", 1, 2147483647), "geqo_threshold": ("12", 2, 2147483647),
+    "geqo_effort": ("5", 1, 10), "geqo_pool_size": ("0", 0, 2147483647), "geqo_generations": ("0", 0, 2147483647),
+    "max_parallel_workers_per_gather": ("0", 0, 1024), "max_parallel_workers": ("8", 0, 1024),
+    "max_parallel_maintenance_workers": ("2", 0, 1024), "effective_io_concurrency": ("1", 0, 1000),
+    "maintenance_io_concurrency": ("10", 0, 1000),
+}
+PLANNER_ENUMS = {
+    "constraint_exclusion": ("partition", ("partition", "on", "off")),
+    "plan_cache_mode": ("auto", ("auto", "force_generic_plan", "force_custom_plan")),
+    "force_parallel_mode": ("off", ("off", "on", "regress")),
+}
+DEFAULTS.update(PLANNER_BOOLS)
+DEFAULTS.update({name: spec[0] for name, spec in PLANNER_REALS.items()})
+DEFAULTS.update({name: spec[0] for name, spec in PLANNER_INTS.items()})
+DEFAULTS.update({name: spec[0] for name, spec in PLANNER_ENUMS.items()})
+
 # names reported in ParameterStatus, with PostgreSQL's spelling
 REPORTED = {
     "server_version": "server_version",
@@ -155,6 +195,8 @@ def canonical_name(name: str) -> str:
 def normalize(name: str, value: str, current: str | None = None) -> str:
     """Validates and normalises a value for SET; raises PostgreSQL's errors. current: the value
     now (a DateStyle that names only a style or an order keeps the other part)."""
+    if name in PLANNER_REALS or name in PLANNER_INTS or name in PLANNER_ENUMS:
+        return normalize_planner(name, value)
     if name in _BOOLS:
         v = value.strip().lower()
         if v in _BOOL_TRUE:
@@ -215,6 +257,36 @@ def normalize(name: str, value: str, current: str | None = None) -> str:
             raise SqlError("22023", f'invalid value for parameter "bytea_output": "{value}"')
         return v
     return value
+
+
+def normalize_planner(name: str, value: str) -> str:
+    """A planner setting's value checked and spelled as PostgreSQL shows it (reals as %g)."""
+    v = value.strip()
+    if name in PLANNER_ENUMS:
+        allowed = PLANNER_ENUMS[name][1]
+        if v.lower() not in allowed:
+            raise SqlError("22023", f'invalid value for parameter "{name}": "{value}"',
+                           hint=f"Available values: {', '.join(allowed)}.")
+        return v.lower()
+    if name in PLANNER_INTS:
+        _, low, high = PLANNER_INTS[name]
+        try:
+            n = round(float(v)) if re.fullmatch(r"[+-]?\d+(\.\d*)?|[+-]?\.\d+", v) else int(v, 0)
+        except ValueError:
+            raise SqlError("22023", f'invalid value for parameter "{name}": "{value}"') from None
+        if not low <= n <= high:
+            raise SqlError("22023", f'{n} is outside the valid range for parameter "{name}" ({low} .. {high})')
+        return str(n)
+    _, lo, hi = PLANNER_REALS[name]
+    try:
+        x = float(v)
+    except ValueError:
+        x = float("nan")
+    if not math.isfinite(x):  # strtod's overflow is invalid there too
+        raise SqlError("22023", f'invalid value for parameter "{name}": "{value}"')
+    if not lo <= x <= hi:
+        raise SqlError("22023", f'{x:g} is outside the valid range for parameter "{name}" ({lo:g} .. {hi:g})')
+    return f"{x:g}"
 
 
 def parse_ms(name: str, value: str) -> int:

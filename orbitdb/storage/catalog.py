@@ -194,10 +194,21 @@ class FunctionDef:
     acl: list[str] | None = None
 
 
-CatalogObject = TableDef | SequenceDef | SchemaDef | TypeDef | FunctionDef
+@dataclass
+class ExtensionDef:
+    """An extension created in the database (pg_extension): one orbitdb provides natively."""
+    oid: int
+    name: str
+    schema: str
+    version: str
+    owner: str = "orbit"
+    comment: str | None = None
+
+
+CatalogObject = TableDef | SequenceDef | SchemaDef | TypeDef | FunctionDef | ExtensionDef
 
 _KINDS: dict[str, type] = {"table": TableDef, "sequence": SequenceDef, "schema": SchemaDef, "type": TypeDef,
-                           "function": FunctionDef}
+                           "function": FunctionDef, "extension": ExtensionDef}
 _KIND_NAMES = {cls: name for name, cls in _KINDS.items()}
 
 
@@ -246,6 +257,8 @@ def decode_object(data: bytes) -> CatalogObject | int:
         return _load_type(doc)
     if kind == "function":
         return FunctionDef(**doc)
+    if kind == "extension":
+        return ExtensionDef(**doc)
     if kind == "next_oid":
         return int(doc["value"])
     raise ValueError(f"unknown catalog object kind {kind!r}")
@@ -327,6 +340,8 @@ class Catalog:
                     names[("type", obj.schema, obj.name)] = obj.oid
                 elif isinstance(obj, FunctionDef):
                     names[("fn", obj.schema, obj.name)] = obj.oid  # one of its overloads: functions_named() has all
+                elif isinstance(obj, ExtensionDef):
+                    names[("extension", "", obj.name)] = obj.oid
                 else:
                     names[("rel", obj.schema, obj.name)] = obj.oid
             self._names = names
@@ -394,6 +409,13 @@ class Catalog:
 
     def types(self) -> list[TypeDef]:
         return [o for o in self.objects.values() if isinstance(o, TypeDef)]
+
+    def extension(self, name: str) -> ExtensionDef | None:
+        oid = self._index().get(("extension", "", name))
+        return self.objects[oid] if oid is not None else None  # type: ignore[return-value]
+
+    def extensions(self) -> list[ExtensionDef]:
+        return [o for o in self.objects.values() if isinstance(o, ExtensionDef)]
 
     def functions(self) -> list[FunctionDef]:
         return [o for o in self.objects.values() if isinstance(o, FunctionDef)]

@@ -518,6 +518,14 @@ def _run_capture(cursor: Any, sql: str, error_types: tuple[type[BaseException], 
         return Outcome(ok=False, message=f"{type(exc).__name__}: {exc}", crashed=True)
 
 
+def mark_internal_error(outcome: Outcome) -> Outcome:
+    """orbitdb reports a Python exception that escaped its SQL layer as XX000 "internal error ...":
+    that is a bug (a crash), never a known difference."""
+    if outcome.sqlstate == "XX000" and outcome.message.startswith("internal error"):
+        outcome.crashed = True
+    return outcome
+
+
 class PgSide:
     """A psycopg2 connection in autocommit mode to one fresh database."""
 
@@ -562,7 +570,7 @@ class OrbitSide:
         self._error = getattr(orbitdb, "Error", None) or Exception
 
     def execute(self, sql: str) -> Outcome:
-        return _capture(self.cursor, sql, (self._error,), getattr(self.conn, "notices", None))
+        return mark_internal_error(_capture(self.cursor, sql, (self._error,), getattr(self.conn, "notices", None)))
 
     def close(self) -> None:
         try:
@@ -986,11 +994,14 @@ class FileResult:
 
     @property
     def gap_hits(self) -> list[StatementResult]:
-        return [r for r in self.results if not r.matches and r.stmt.ref in self.known_gaps]
+        return [r for r in self.results if not r.matches and r.stmt.ref in self.known_gaps and not _crashed(r)]
 
     @property
     def failing(self) -> list[StatementResult]:
-        return [r for r in self.results if not r.matches and r.stmt.ref not in self.known_gaps]
+        """Mismatches not listed as known gaps, and every crash: KNOWN_GAPS.md may not excuse one."""
+        return [
+            r for r in self.results if not r.matches and (r.stmt.ref not in self.known_gaps or _crashed(r))
+        ]
 
     @property
     def stale_gaps(self) -> list[str]:
@@ -1016,6 +1027,10 @@ class FileResult:
         if self.orbit_unavailable:
             out.append(f"orbitdb unavailable: {self.orbit_unavailable}")
             return "\n".join(out)
+        stale = self.stale_gaps
+        if stale:
+            out.append(f"{len(stale)} known gap(s) now match or do not exist (remove them from KNOWN_GAPS.md):")
+            out.extend(f"  {ref}: {self.known_gaps.reasons.get(ref, '')[:200]}" for ref in stale)
         failing = self.failing
         if failing:
             out.append(f"{len(failing)} statement(s) differ between PostgreSQL and orbitdb:")
@@ -1025,6 +1040,10 @@ class FileResult:
                 out.append(f"    postgres: {r.pg.short(limit)}")
                 out.append(f"    orbitdb:  {r.orb.short(limit) if r.orb else '-'}")
         return "\n".join(out)
+
+
+def _crashed(r: StatementResult) -> bool:
+    return r.orb is not None and r.orb.crashed
 
 
 def validate_pg(stmt: Statement, pg: Outcome) -> str | None:

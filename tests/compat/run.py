@@ -110,7 +110,8 @@ def main(argv: list[str] | None = None) -> int:
         print("\n".join(categories))
         print()
     print(f"{summary.line()} ({time.monotonic() - started:.1f}s)")
-    return 1 if summary.failing or summary.invalid else 0
+    stale = any(fr.stale_gaps for fr in summary.files)
+    return 1 if summary.failing or summary.invalid or stale else 0
 
 
 def _pg_as_orbit(server: PgServer, label: str) -> Callable[[str], PgSide]:

@@ -8,11 +8,15 @@ import uuid
 
 import pytest
 from compat_harness import (
+    KNOWN_GAPS_PATH,
     CorpusError,
+    FileResult,
     KnownGaps,
     Outcome,
     Statement,
+    StatementResult,
     compare_outcomes,
+    mark_internal_error,
     normalize,
     split_statements,
     statement_shape,
@@ -129,3 +133,43 @@ def test_known_gaps_parsing(tmp_path: object) -> None:
         "24_errors.sql:3": "float overflow",
         "24_errors.sql:4": "float overflow",
     }
+
+
+def _result(number: int, pg: Outcome, orb: Outcome) -> StatementResult:
+    stmt = Statement(file="f.sql", number=number, line=number, sql="SELECT 1")
+    return StatementResult(stmt=stmt, pg=pg, orb=orb,
+                           diffs=compare_outcomes(pg, orb, stmt, statement_shape(stmt.sql)), invalid=None)
+
+
+def test_a_crash_fails_even_when_listed_as_a_known_gap() -> None:
+    ok = Outcome(ok=True, columns=[("x", 23)], rows=[(1,)])
+    internal = mark_internal_error(Outcome(ok=False, sqlstate="XX000", message='internal error in statement "x"'))
+    assert internal.crashed
+    died = Outcome(ok=False, crashed=True, message="orbitdb process died")
+    differs = Outcome(ok=True, columns=[("x", 23)], rows=[(2,)])
+    gaps = KnownGaps(reasons={f"f.sql:{n}": "listed" for n in (1, 2, 3)})
+    fr = FileResult(file="f.sql", known_gaps=gaps,
+                    results=[_result(1, ok, internal), _result(2, ok, died), _result(3, ok, differs)])
+    assert [r.stmt.number for r in fr.failing] == [1, 2]
+    assert [r.stmt.number for r in fr.gap_hits] == [3]
+    assert "f.sql:1" in fr.report() and "f.sql:2" in fr.report()
+
+
+def test_a_legitimate_xx000_is_not_a_crash() -> None:
+    limit = Outcome(ok=False, sqlstate="XX000", message="invalid memory alloc request size 2000000000")
+    assert not mark_internal_error(limit).crashed
+
+
+def test_a_listed_gap_that_now_matches_is_reported_stale() -> None:
+    ok = Outcome(ok=True, columns=[("x", 23)], rows=[(1,)])
+    gaps = KnownGaps(reasons={"f.sql:1": "listed", "f.sql:9": "no such statement"})
+    fr = FileResult(file="f.sql", known_gaps=gaps, results=[_result(1, ok, ok)])
+    assert fr.stale_gaps == ["f.sql:1", "f.sql:9"]
+    assert not fr.failing
+    assert "now match or do not exist" in fr.report()
+
+
+def test_known_gaps_list_no_crash() -> None:
+    for ref, reason in KnownGaps.load(KNOWN_GAPS_PATH).reasons.items():
+        lowered = reason.lower()
+        assert "crash" not in lowered and "xx000" not in lowered and "internal error" not in lowered, ref

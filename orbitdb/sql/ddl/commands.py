@@ -13,6 +13,7 @@ from sqlglot import exp
 
 from orbitdb.sql import types as T
 from orbitdb.sql.ddl import partitions
+from orbitdb.sql.ddl.extensions import create_extension, drop_extension
 from orbitdb.sql.ddl.generated import check_generation, generated_value, text_uses_column, uses_column
 from orbitdb.sql.ddl.index_exprs import (
     check_index_expression,
@@ -54,6 +55,7 @@ from orbitdb.storage.catalog import (
     Catalog,
     ColumnDef,
     ConstraintDef,
+    ExtensionDef,
     FunctionDef,
     IndexDef,
     SchemaDef,
@@ -704,7 +706,7 @@ class DDL:
                 for o in members:
                     if isinstance(o, TableDef) and o.oid in self.cat.objects:
                         self.drop_table(o, True)
-                    elif isinstance(o, (SequenceDef, FunctionDef)) and o.oid in self.cat.objects:
+                    elif isinstance(o, (SequenceDef, FunctionDef, ExtensionDef)) and o.oid in self.cat.objects:
                         self.cat.remove(o.oid)
                 self.cat.remove(sch.oid)
             return Result("DROP SCHEMA")
@@ -1340,7 +1342,7 @@ class DDL:
                 v.view_sql = tree.sql(dialect="postgres")
                 self.cat.touch(v.oid)
         for obj in list(self.cat.objects.values()):
-            if isinstance(obj, (TableDef, SequenceDef)) and obj.schema == old:
+            if isinstance(obj, (TableDef, SequenceDef, ExtensionDef)) and obj.schema == old:
                 obj.schema = new
                 self.cat.touch(obj.oid)
         sch.name = new
@@ -1396,6 +1398,26 @@ class DDL:
         return Result("CREATE VIEW")
 
     # ---- schemas ----
+    def rename_constraint(self, parts: list[str], if_exists: bool, old: str, new: str) -> Result:
+        """ALTER TABLE ... RENAME CONSTRAINT: a primary key's or unique constraint's index is
+        renamed with it, as in PostgreSQL."""
+        t = self.find_table(_table_node(parts), missing_ok=if_exists)
+        if t is None:
+            self.notice(f'relation "{parts[-1]}" does not exist, skipping')
+            return Result("ALTER TABLE")
+        con = next((c for c in t.constraints if c.name == old), None)
+        if con is None:
+            raise SqlError("42704", f'constraint "{old}" for table "{t.name}" does not exist')
+        if any(c.name == new for c in t.constraints):
+            raise SqlError("42710", f'constraint "{new}" for relation "{t.name}" already exists')
+        index = next((ix for ix in t.indexes if ix.oid == con.index), None) if con.index is not None else None
+        if index is not None:
+            self.check_new_name(t.schema, new)
+            index.name = new
+        con.name = new
+        self.cat.put(t)
+        return Result("ALTER TABLE")
+
     def create_schema(self, text: str) -> Result:
         m = re.match(r"\s*CREATE\s+SCHEMA\s+(IF\s+NOT\s+EXISTS\s+)?(?P<name>\"[^\"]+\"|\w+)?"
                      r"(\s+AUTHORIZATION\s+(?P<owner>\"[^\"]+\"|\w+))?\s*$", text, re.IGNORECASE | re.DOTALL)
@@ -1492,7 +1514,15 @@ class DDL:
             comment = lit[1:-1].replace("''", "'") or None  # an empty comment removes it, as in PostgreSQL
         else:
             raise SqlError("42601", f'syntax error at or near "{lit}"')
-        if kind == "SCHEMA":
+        if kind == "EXTENSION":
+            ext = self.cat.extension(parts[-1])
+            if ext is None:
+                if parts[-1] == "plpgsql":
+                    raise SqlError("0A000", "COMMENT ON EXTENSION plpgsql is not supported")
+                raise SqlError("42704", f'extension "{parts[-1]}" does not exist')
+            ext.comment = comment
+            self.cat.touch(ext.oid)
+        elif kind == "SCHEMA":
             sch = self.cat.schema(parts[-1])
             if sch is None:
                 raise SqlError("3F000", f'schema "{parts[-1]}" does not exist')
@@ -1895,7 +1925,9 @@ def ddl_statement(s: Session, st: Statement, ctx: ExecContext, params: list[Any]
     if refused is not None:
         raise SqlError("0A000", refused)
     if head == "CREATE EXTENSION":
-        return _create_extension(s, st.text)
+        return create_extension(s, ctx, st.text)
+    if head == "DROP EXTENSION":
+        return drop_extension(s, ctx, st.text)
     if head == "COMMENT ON":
         return DDL(s, ctx).comment_on(st.text)
     if words[0] == "DROP" and object_kind(st.text) in _DROP_NOTHING:
@@ -1944,6 +1976,12 @@ def ddl_statement(s: Session, st: Statement, ctx: ExecContext, params: list[Any]
     if head == "ALTER VIEW" and not re.match(r"\s*ALTER\s+VIEW\s+(IF\s+EXISTS\s+)?[\w.\"]+\s+RENAME\s", st.text,
                                              re.IGNORECASE):
         raise SqlError("0A000", "ALTER VIEW is not supported except RENAME and OWNER TO")
+    m_con = re.match(r"\s*ALTER\s+TABLE\s+(?P<ie>IF\s+EXISTS\s+)?(ONLY\s+)?(?P<t>[\w.\"$]+)\s+RENAME\s+CONSTRAINT\s+"
+                     r"(?P<old>\"(?:[^\"]|\"\")*\"|\w+)\s+TO\s+(?P<new>\"(?:[^\"]|\"\")*\"|\w+)\s*$", st.text, re.IGNORECASE)
+    if m_con:
+        return DDL(s, ctx).rename_constraint(Words(m_con.group("t")).qualified_name(), bool(m_con.group("ie")),
+                                             Words(m_con.group("old")).qualified_name()[-1],
+                                             Words(m_con.group("new")).qualified_name()[-1])
     m_identity = _ADD_IDENTITY.match(st.text)
     if m_identity:
         return DDL(s, ctx).add_identity(m_identity)
@@ -2041,20 +2079,6 @@ def find_relation(s: Session, parts: list[str]) -> TableDef | None:
         if t is not None:
             return t
     return None
-
-
-def _create_extension(s: Session, text: str) -> Result:
-    """plpgsql is there (pg_extension lists it, as in every PostgreSQL database); no other is."""
-    w = Words(text)
-    w.take("CREATE", "EXTENSION")
-    if_not_exists = w.take("IF", "NOT", "EXISTS")
-    name = w.qualified_name()[-1]
-    if name != "plpgsql":
-        raise SqlError("0A000", "CREATE EXTENSION is not supported", detail=f'orbitdb has no extension "{name}".')
-    if not if_not_exists:
-        raise SqlError("42710", f'extension "{name}" already exists')
-    s.notices.append(Notice("NOTICE", "42710", f'extension "{name}" already exists, skipping'))
-    return Result("CREATE EXTENSION")
 
 
 # kinds of object orbitdb has none of: DROP ... IF EXISTS skips each name, as PostgreSQL does for a

@@ -142,7 +142,10 @@ class Sum(Acc):
 
     def add(self, v: Any) -> None:
         if v is not None:
-            self.s = v if self.s is None else self.s + v
+            try:
+                self.s = v if self.s is None else self.s + v
+            except decimal.InvalidOperation:  # numeric Infinity + -Infinity: NaN, as PostgreSQL's
+                self.s = Decimal("NaN")
 
     def result(self) -> Any:
         if self.s is not None and self.check is not None:
@@ -169,7 +172,10 @@ class Avg(Acc):
 
     def add(self, v: Any) -> None:
         if v is not None:
-            self.s = v if self.s is None else self.s + v
+            try:
+                self.s = v if self.s is None else self.s + v
+            except decimal.InvalidOperation:  # numeric Infinity + -Infinity
+                self.s = Decimal("NaN")
             self.n += 1
 
     def result(self) -> Any:

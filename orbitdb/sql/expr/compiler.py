@@ -633,6 +633,8 @@ _HANDLERS: dict[type, Callable[[Compiler, Any], E]] = {
     exp.JSONBExtract: Compiler._json_op,
     exp.JSONBExtractScalar: Compiler._json_op,
     exp.JSONBContains: Compiler._json_op,
+    exp.JSONBPathExists: Compiler._json_op,
+    exp.MatchAgainst: Compiler._json_op,
     exp.ArrayContainsAll: Compiler._json_op,
     exp.ArrayContainedBy: Compiler._json_op,
     exp.ArrayOverlaps: Compiler._json_op,

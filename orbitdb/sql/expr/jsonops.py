@@ -19,6 +19,7 @@ from sqlglot import exp
 
 from orbitdb.sql import types as T
 from orbitdb.sql.errors import SqlError
+from orbitdb.sql.expr import jsonpath
 from orbitdb.sql.expr.core import E, coerce, const, type_error_operator
 from orbitdb.sql.expr.netexpr import net_operator
 from orbitdb.sql.expr.rangeexpr import range_operator
@@ -273,6 +274,8 @@ def compile_json_op(c: Compiler, node: exp.Expression) -> E:
         return path_extract(base, path, isinstance(node, exp.JSONBExtractScalar))
     if isinstance(node, (exp.JSONBContains, exp.ArrayContainsAll, exp.ArrayContainedBy, exp.ArrayOverlaps)):
         return _compile_containment(c, node)
+    if isinstance(node, (exp.JSONBPathExists, exp.MatchAgainst)):
+        return _compile_path_operator(c, node)
     if isinstance(node, (exp.JSONBContainsTopKey, exp.JSONBContainsAnyTopKeys, exp.JSONBContainsAllTopKeys)):
         base = c.compile(node.this)
         if base.type.oid == T.UNKNOWN.oid:
@@ -394,11 +397,32 @@ def _const_path(base: E, path: list[str], as_text_result: bool) -> E:
     return E(run, T.TEXT if as_text_result else T.strip(base.type))
 
 
+def _compile_path_operator(c: Compiler, node: exp.Expression) -> E:
+    """jsonb @? jsonpath and jsonb @@ jsonpath: jsonb_path_exists / jsonb_path_match with errors
+    silenced (NULL instead). sqlglot reads @@ as MatchAgainst(path, [target])."""
+    if isinstance(node, exp.MatchAgainst):
+        if len(node.expressions) != 1:
+            raise SqlError("42601", 'syntax error at or near "@@"')
+        op, left_node, right_node, run = "@@", node.expressions[0], node.this, jsonpath.match
+    else:
+        op, left_node, right_node, run = "@?", node.this, node.expression, jsonpath.exists
+    left = c.compile(left_node)
+    if left.type.oid == T.UNKNOWN.oid:
+        left = coerce(left, T.JSONB)
+    right = c.compile(right_node)
+    if left.type.oid != T.JSONB.oid or right.type.oid not in T.STRING_OIDS:
+        raise type_error_operator(op, left.type, right.type)
+    path = coerce(right, T.TEXT)
+    return E(_strict2(lambda v, p: run(v, p, None, True), left.fn, path.fn), T.BOOL)
+
+
 def path_extract(base: E, path: E, as_text_result: bool) -> E:
     """j #> path / j #>> path."""
     jsonb = base.type.oid == T.JSONB.oid
 
     def get(v: Any, p: list[Any]) -> Any:
+        if p and isinstance(p[0], list):  # a multi-dimensional path is read in storage order
+            p = _flat(p)
         r = get_path(v, p, jsonb)
         if r is MISSING:
             return None
@@ -507,10 +531,17 @@ def delete_index(v: Any, idx: int) -> Any:
     return v[:i] + v[i + 1:]
 
 
+def one_dimensional_path(path: list[Any]) -> None:
+    """The paths of jsonb_set, jsonb_insert and #- are one-dimensional text arrays."""
+    if any(isinstance(p, list) for p in path):
+        raise SqlError("2202E", "wrong number of array subscripts")
+
+
 def delete_path(v: Any, path: list[Any]) -> Any:
     """jsonb #- text[]."""
     if not isinstance(v, (dict, list)):
         raise SqlError("22023", "cannot delete path in scalar")
+    one_dimensional_path(path)
     if not path:
         return v
     if any(p is None for p in path):

@@ -167,6 +167,8 @@ def _quantified(c: Compiler, left_node: exp.Expression, q: exp.Expression, op: s
     while isinstance(inner, exp.Paren):
         inner = inner.this
     left = c.compile(left_node)
+    if isinstance(inner, exp.Values):  # x op ANY (VALUES ...): the VALUES list is a subquery
+        inner = exp.select("*").from_(inner.copy())
     if isinstance(inner, (exp.Select, exp.Union, exp.Subquery)):
         body = inner.this if isinstance(inner, exp.Subquery) else inner
         values_e = c.planner.subquery_values(c, body)
@@ -382,7 +384,7 @@ def _numeric_ops(sym: str) -> Callable[[Any, Any], Any] | None:
 
         return numeric_power
     return {
-        "+": operator.add, "-": operator.sub, "*": operator.mul, "/": N.numeric_div, "%": N.numeric_mod,
+        "+": N.numeric_add, "-": N.numeric_sub, "*": N.numeric_mul, "/": N.numeric_div, "%": N.numeric_mod,
     }.get(sym)
 
 

@@ -16,6 +16,7 @@ from typing import Any
 from orbitdb.sql import settings as S
 from orbitdb.sql import types as T
 from orbitdb.sql.errors import SqlError
+from orbitdb.sql.functions.arrays import flatten
 from orbitdb.sql.functions.registry import FUNCTIONS, register
 from orbitdb.sql.pgcatalog import builtin_data as B
 from orbitdb.sql.pgcatalog import lookup, oids, pg_functions
@@ -410,6 +411,9 @@ def obj_description(ctx: Any, oid: int, catalog: str) -> str | None:
     if catalog == "pg_type":
         td = U.typedef_by_oid(env.cat, oid)
         return td.comment if td is not None and td.oid == oid else None
+    if catalog == "pg_extension":
+        ext = next((e for e in env.cat.extensions() if e.oid == oid), None)
+        return ext.comment if ext is not None else None
     return None
 
 
@@ -546,7 +550,14 @@ def pg_size_pretty(size: int) -> str:
 
 @register("pg_size_pretty", [T.NUMERIC], TEXT)
 def pg_size_pretty_numeric(size: Decimal) -> str:
-    return size_pretty(int(size))
+    if not size.is_finite():  # PostgreSQL divides NaN and the infinities down to PB unchanged
+        return f"{'NaN' if size.is_nan() else ('-' if size < 0 else '') + 'Infinity'} PB"
+    whole = int(size)
+    if abs(whole) < 1 << 64:
+        return size_pretty(whole)
+    # past 2^64 bytes it is PB: Python will not print an int of more than 4300 digits
+    pb = Decimal(_half_rounded(abs(whole) >> 49) * (-1 if whole < 0 else 1))
+    return f"{pb:f} PB"
 
 
 _SIZE_UNITS = {"bytes": 1, "b": 1, "kb": 1024, "mb": 1024 ** 2, "gb": 1024 ** 3, "tb": 1024 ** 4, "pb": 1024 ** 5}
@@ -695,7 +706,7 @@ def pg_postmaster_start_time(ctx: Any) -> Any:
 def _pg_options_to_table(options: list[str]) -> list[tuple[str, str | None]]:
     """Storage options (name=value) as rows; orbitdb tables have none, pg_dump asks anyway."""
     out = []
-    for o in options:
+    for o in flatten(options):  # a multi-dimensional array is read in storage order
         name, _, value = (o or "").partition("=")
         out.append((name, value if _ else None))
     return out

@@ -11,10 +11,17 @@ from sqlglot import exp
 
 from orbitdb.sql import types as T
 from orbitdb.sql.errors import SqlError
+from orbitdb.sql.expr import jsonpath
 from orbitdb.sql.expr.compiler import Compiler
 from orbitdb.sql.expr.core import E, coerce, const
 from orbitdb.sql.expr.funccall import call_compiled
-from orbitdb.sql.expr.jsonops import concat_values, delete_path, to_json_value, value_json
+from orbitdb.sql.expr.jsonops import (
+    concat_values,
+    delete_path,
+    one_dimensional_path,
+    to_json_value,
+    value_json,
+)
 from orbitdb.sql.functions import hook
 from orbitdb.sql.functions.arrays import ndims
 from orbitdb.sql.functions.registry import ANY, register
@@ -83,6 +90,8 @@ def _converting_hook(name: str, key_positions: str = "") -> None:
         for i, a in enumerate(compiled):
             if key_positions == "even" and i % 2 == 0:
                 out.append(_key_arg(a))
+            elif key_positions == "first" and i > 0:
+                out.append(a)  # row_to_json's and array_to_json's pretty flag
             else:
                 out.append(_json_arg(a))
         return call_compiled(c, name, out)
@@ -123,8 +132,10 @@ def row_to_json(v: Any, pretty: bool = False) -> Any:
 
 register("row_to_json", [ANY, BOOL], JSON)(row_to_json)
 
-for _name in ("to_json", "to_jsonb", "array_to_json", "row_to_json", "json_build_array", "jsonb_build_array"):
+for _name in ("to_json", "to_jsonb", "json_build_array", "jsonb_build_array"):
     _converting_hook(_name)
+for _name in ("array_to_json", "row_to_json"):
+    _converting_hook(_name, "first")
 for _name in ("json_build_object", "jsonb_build_object"):
     _converting_hook(_name, "even")
 
@@ -426,6 +437,7 @@ def _set_path(v: Any, path: list[Any], new: Any, create: bool, insert: int, leve
 
 
 def _check_path(path: list[Any]) -> None:
+    one_dimensional_path(path)
     for i, p in enumerate(path, 1):
         if p is None:
             raise SqlError("22004", f"path element at position {i} is null")
@@ -544,101 +556,46 @@ def _pretty(v: Any, level: int, out: list[str]) -> None:
 
 
 # ---------------------------------------------------------------------------
-# jsonb_path_exists / jsonb_path_query (a subset of SQL/JSON path: $.key, [n], [*], .*)
+# jsonb_path_exists / _match / _query / _query_array / _query_first (orbitdb/sql/expr/jsonpath.py):
+# (target, path [, vars [, silent]]); a NULL vars or silent is NULL, as these functions are strict
+
+def _path_overloads(name: str, ret: Any, impl: Any, set_returning: bool = False) -> None:
+    register(name, [JSONB, TEXT], ret, set_returning=set_returning)(impl)
+    register(name, [JSONB, TEXT, JSONB], ret, set_returning=set_returning)(impl)
+    register(name, [JSONB, TEXT, JSONB, BOOL], ret, set_returning=set_returning)(impl)
 
 
-def _parse_jsonpath(text: str) -> list[tuple[str, Any]]:
-    import re
-
-    s = text.strip()
-    mode = ""
-    m = re.match(r"(lax|strict)\s+", s)
-    if m:
-        mode = m.group(1)
-        s = s[m.end():]
-    del mode
-    if not s.startswith("$"):
-        raise SqlError("42601", f'syntax error at or near "{s[:1]}" of jsonpath input')
-    i = 1
-    steps: list[tuple[str, Any]] = []
-    while i < len(s):
-        if s[i] == ".":
-            if s.startswith(".*", i):
-                steps.append(("wild_key", None))
-                i += 2
-                continue
-            m = re.match(r'\.(?:"((?:[^"\\]|\\.)*)"|([A-Za-z_$][\w$]*))', s[i:])
-            if m is None:
-                raise SqlError("42601", "syntax error in jsonpath input")
-            steps.append(("key", m.group(1) if m.group(1) is not None else m.group(2)))
-            i += m.end()
-        elif s[i] == "[":
-            j = s.find("]", i)
-            if j < 0:
-                raise SqlError("42601", "syntax error in jsonpath input")
-            inner = s[i + 1: j].strip()
-            if inner == "*":
-                steps.append(("wild_elem", None))
-            else:
-                try:
-                    steps.append(("index", int(inner)))
-                except ValueError:
-                    raise SqlError("0A000", f"jsonpath subscript {inner!r} is not supported by orbitdb") from None
-            i = j + 1
-        elif s[i].isspace():
-            i += 1
-        else:
-            raise SqlError("0A000", f"jsonpath expression {text!r} is not supported by orbitdb")
-    return steps
+def jsonb_path_exists(v: Any, path: str, variables: Any = None, silent: bool = False) -> bool | None:
+    return jsonpath.exists(v, path, variables, silent)
 
 
-def _jsonpath_query(v: Any, path: str) -> list[Any]:
-    current = [v]
-    for kind_, arg in _parse_jsonpath(path):
-        nxt: list[Any] = []
-        for c in current:
-            if kind_ == "key":
-                if isinstance(c, dict) and arg in c:
-                    nxt.append(c[arg])
-                elif isinstance(c, list):  # lax mode unwraps arrays
-                    nxt.extend(x[arg] for x in c if isinstance(x, dict) and arg in x)
-            elif kind_ == "wild_key":
-                if isinstance(c, dict):
-                    nxt.extend(c.values())
-            elif kind_ == "wild_elem":
-                if isinstance(c, list):
-                    nxt.extend(c)
-                else:
-                    nxt.append(c)
-            elif kind_ == "index":
-                if isinstance(c, list):
-                    if 0 <= arg < len(c):
-                        nxt.append(c[arg])
-                elif arg == 0:
-                    nxt.append(c)
-        current = nxt
-    return current
+def jsonb_path_match(v: Any, path: str, variables: Any = None, silent: bool = False) -> bool | None:
+    return jsonpath.match(v, path, variables, silent)
 
 
-@register("jsonb_path_exists", [JSONB, TEXT], BOOL)
-def jsonb_path_exists(v: Any, path: str) -> bool:
-    return bool(_jsonpath_query(v, path))
+def jsonb_path_query(v: Any, path: str, variables: Any = None, silent: bool = False) -> list[Any]:
+    return _json_nulls(jsonpath.query(v, path, variables, silent) or [])
 
 
-@register("jsonb_path_query", [JSONB, TEXT], JSONB, set_returning=True)
-def jsonb_path_query(v: Any, path: str) -> list[Any]:
-    return _jsonpath_query(v, path)
+def jsonb_path_query_array(v: Any, path: str, variables: Any = None, silent: bool = False) -> list[Any] | None:
+    r = jsonpath.query(v, path, variables, silent)
+    return None if r is None else _json_nulls(r)
 
 
-@register("jsonb_path_query_array", [JSONB, TEXT], JSONB)
-def jsonb_path_query_array(v: Any, path: str) -> list[Any]:
-    return _jsonpath_query(v, path)
+def jsonb_path_query_first(v: Any, path: str, variables: Any = None, silent: bool = False) -> Any:
+    r = jsonpath.query(v, path, variables, silent)
+    return _json_nulls(r)[0] if r else None
 
 
-@register("jsonb_path_query_first", [JSONB, TEXT], JSONB)
-def jsonb_path_query_first(v: Any, path: str) -> Any:
-    r = _jsonpath_query(v, path)
-    return r[0] if r else None
+def _json_nulls(items: list[Any]) -> list[Any]:
+    return [normalize_jsonb(x) if isinstance(x, (dict, list)) else x for x in items]
+
+
+_path_overloads("jsonb_path_exists", BOOL, jsonb_path_exists)
+_path_overloads("jsonb_path_match", BOOL, jsonb_path_match)
+_path_overloads("jsonb_path_query", JSONB, jsonb_path_query, set_returning=True)
+_path_overloads("jsonb_path_query_array", JSONB, jsonb_path_query_array)
+_path_overloads("jsonb_path_query_first", JSONB, jsonb_path_query_first)
 
 __all__ = [
     "Converted",

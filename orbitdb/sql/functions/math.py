@@ -311,7 +311,7 @@ def numeric_power(base: Decimal, exp: Decimal) -> Decimal:
     if base == 0 and exp < 0:
         raise SqlError("2201F", "zero raised to a negative power is undefined")
     exp_is_int = exp.is_finite() and exp == exp.to_integral_value()
-    if base < 0 and not exp_is_int:
+    if base < 0 and not exp_is_int and not exp.is_infinite():  # an infinity counts as integral
         raise SqlError("2201F", "a negative number raised to a non-integer power yields a complex result")
     if base.is_infinite() or exp.is_infinite():
         return _power_special(base, exp, exp_is_int)

@@ -252,14 +252,36 @@ def leading_words(text: str, n: int = 4) -> list[str]:
 
 
 def _position_of(sql: str, err: ParseError) -> int | None:
+    """The 1-based start of the token sqlglot stopped at (its col is where the token ends)."""
     errs = getattr(err, "errors", None) or []
     if errs:
         line = errs[0].get("line")
         col = errs[0].get("col")
         if line and col:
             lines = sql.split("\n")
-            return sum(len(x) + 1 for x in lines[: line - 1]) + col
+            return sum(len(x) + 1 for x in lines[: line - 1]) + col - len(_near(sql, err)) + 1
     return None
+
+
+# sqlglot's descriptions of a statement that stopped short: at its last token, PostgreSQL's
+# grammar has run out of input there
+_WANTS_MORE = ("Required keyword", "Expecting", "Expected")
+
+
+def _only_blank(text: str) -> bool:
+    return all(kind in ("ws", "comment") for kind, _, _ in _tokens(text))
+
+
+def _syntax_error(sql: str, err: ParseError) -> SqlError:
+    near = _near(sql, err)
+    position = _position_of(sql, err)
+    errs = getattr(err, "errors", None) or []
+    wants_more = bool(errs) and str(errs[0].get("description", "")).startswith(_WANTS_MORE)
+    if near and position is not None and wants_more and _only_blank(sql[position - 1 + len(near):]):
+        near = ""
+    if not near:
+        return SqlError("42601", "syntax error at end of input", statement_position=len(sql) + 1)
+    return SqlError("42601", f'syntax error at or near "{near}"', statement_position=position)
 
 
 def _near(sql: str, err: ParseError) -> str:
@@ -358,6 +380,79 @@ def _array_calls(sql: str) -> str:
     return "".join(parts)
 
 
+_NUMERIC_WORDS = {"NUMERIC", "DECIMAL", "DEC"}
+
+
+def _negative_scales(sql: str) -> str:
+    """numeric(p, -s) (PostgreSQL 15 allows a negative scale) as numeric(p, (-s)), which sqlglot
+    reads; the type's modifier is worked out from it as from any scale."""
+    if "-" not in sql or "(" not in sql:
+        return sql
+    spans = [(k, a, b) for k, a, b in _tokens(sql) if k not in ("ws", "comment")]
+    texts = [sql[a:b] for _, a, b in spans]
+    edits: list[tuple[int, int, str]] = []
+    for n in range(len(spans) - 6):
+        if (spans[n][0] == "word" and texts[n].upper() in _NUMERIC_WORDS and texts[n + 1] == "("
+                and spans[n + 2][0] == "num" and texts[n + 3] == "," and texts[n + 4] == "-"
+                and spans[n + 5][0] == "num" and texts[n + 6] == ")"):
+            edits.append((spans[n + 4][1], spans[n + 5][2], f"(-{texts[n + 5]})"))
+    if not edits:
+        return sql
+    out = []
+    done = 0
+    for start, end, replacement in edits:
+        out.append(sql[done:start])
+        out.append(replacement)
+        done = end
+    out.append(sql[done:])
+    return "".join(out)
+
+
+_ORDERING_OPERATORS = {"<": "ASC", "~<~": "ASC", ">": "DESC", "~>~": "DESC"}
+
+
+def _order_using(sql: str) -> str:
+    """ORDER BY x USING < / > (PostgreSQL's ordering operators, which sqlglot does not read) as ASC /
+    DESC; an operator that is not "<" or ">" of a btree family is PostgreSQL's 42809. A USING
+    followed by an operator is only an ORDER BY's: JOIN ... USING takes "(", DELETE ... USING and
+    CREATE INDEX ... USING a name."""
+    if "using" not in sql.lower():
+        return sql
+    spans = [(k, a, b) for k, a, b in _tokens(sql) if k not in ("ws", "comment")]
+    edits: list[tuple[int, int, str]] = []
+    for n, (kind, start, end) in enumerate(spans):
+        if kind != "word" or sql[start:end].upper() != "USING" or n + 1 >= len(spans):
+            continue
+        k = n + 1
+        if spans[k][0] == "word" and sql[spans[k][1]:spans[k][2]].upper() == "OPERATOR":
+            close = sql.find(")", spans[k][2])
+            if close < 0:
+                continue
+            inner = sql[spans[k][2]:close].strip().lstrip("(").strip()
+            op, op_start, op_end = inner.rsplit(".", 1)[-1].strip(), spans[k][1], close + 1
+        elif spans[k][0] == "op" and sql[spans[k][1]:spans[k][2]] not in ("(", ",", ")", ";"):
+            j = k
+            while j + 1 < len(spans) and spans[j + 1][0] == "op" and spans[j + 1][1] == spans[j][2] \
+                    and sql[spans[j + 1][1]:spans[j + 1][2]] not in ("(", ",", ")", ";"):
+                j += 1
+            op, op_start, op_end = sql[spans[k][1]:spans[j][2]], spans[k][1], spans[j][2]
+        else:
+            continue
+        direction = _ORDERING_OPERATORS.get(op)
+        if direction is None:
+            raise SqlError("42809", f"operator {op} is not a valid ordering operator", statement_position=op_start + 1,
+                           hint='Ordering operators must be "<" or ">" members of btree operator families.')
+        edits.append((start, op_end, direction))
+    out = []
+    done = 0
+    for start, end, replacement in edits:
+        out.append(sql[done:start])
+        out.append(replacement)
+        done = end
+    out.append(sql[done:])
+    return "".join(out)
+
+
 def _array_constructors(tree: exp.Expression) -> exp.Expression:
     """The calls _array_calls made, constructors again."""
     for call in list(tree.find_all(exp.Anonymous)):
@@ -372,7 +467,7 @@ _CURRENT_OF = re.compile(r"\bWHERE\s+CURRENT\s+OF\b", re.IGNORECASE)
 @text_cached(budget=32 << 20, max_text=16 << 10, per_char=320, fixed=3000)
 def _parse_cached(sql: str) -> exp.Expression:
     try:
-        text = _array_calls(sql)
+        text = _array_calls(_order_using(_negative_scales(sql)))
         trees = sqlglot.parse(_protect_intervals(_space_params(_subnet_operators(text))), read="postgres")
         if text is not sql:
             trees = [_array_constructors(t) if t is not None else None for t in trees]
@@ -380,9 +475,7 @@ def _parse_cached(sql: str) -> exp.Expression:
         if _CURRENT_OF.search(sql):  # PostgreSQL's positioned UPDATE / DELETE of a cursor's row
             raise SqlError("0A000", "WHERE CURRENT OF is not supported",
                            hint="Identify the row by its key in the WHERE clause.") from None
-        near = _near(sql, e)
-        msg = f'syntax error at or near "{near}"' if near else "syntax error at end of input"
-        raise SqlError("42601", msg, position=_position_of(sql, e)) from None
+        raise _syntax_error(sql, e) from None
     except TokenError as e:
         raise SqlError("42601", f"syntax error: {e}") from None
     trees = [t for t in trees if t is not None]

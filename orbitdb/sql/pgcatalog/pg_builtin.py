@@ -36,8 +36,18 @@ _static("pg_catalog", "pg_collation", B.COLLATION_ROWS)
 _static("pg_catalog", "pg_language", B.LANGUAGE_ROWS)
 _static("pg_catalog", "pg_cast", B.CAST_ROWS)
 _static("pg_catalog", "pg_operator", B.OPERATOR_ROWS)
-_static("pg_catalog", "pg_extension", B.EXTENSION_ROWS)
 _static("pg_catalog", "pg_tablespace", B.TABLESPACE_ROWS)
+
+
+@producer("pg_catalog", "pg_extension")
+def _pg_extension(env: Env, make: RowMaker) -> Iterator[Row]:
+    """plpgsql (built in), then the extensions created in this database."""
+    for r in B.EXTENSION_ROWS:
+        yield make.from_dict(r)
+    for ext in sorted(env.cat.extensions(), key=lambda e: e.oid):
+        yield make(oid=ext.oid, extname=ext.name, extowner=env.role_oid(ext.owner), extnamespace=env.nsp(ext.schema),
+                   extrelocatable=True, extversion=ext.version, extconfig=None, extcondition=None)
+
 
 _BUILTIN_PROCS: dict[int, list[Row]] = {}
 

@@ -370,6 +370,9 @@ def _pg_description(env: Env, make: RowMaker) -> Iterator[Row]:
     yield make(objoid=oids.PLPGSQL_EXTENSION, classoid=oids.PG_EXTENSION_RELID, objsubid=0,
                description="PL/pgSQL procedural language")
     yield from type_descriptions(env, make)
+    for ext in env.cat.extensions():
+        if ext.comment is not None:
+            yield make(objoid=ext.oid, classoid=oids.PG_EXTENSION_RELID, objsubid=0, description=ext.comment)
 
 
 @producer("pg_catalog", "pg_rewrite")

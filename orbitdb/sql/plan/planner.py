@@ -51,6 +51,7 @@ from orbitdb.sql.parse.parser import parse_one
 from orbitdb.sql.plan import index_keys  # computes the keys of expression and partial indexes for storage
 from orbitdb.sql.plan.partition_bounds import Bound, load_bound
 from orbitdb.sql.plan.permissions import PermissionSet
+from orbitdb.sql.plan.record_functions import declares_columns, record_function_source
 from orbitdb.sql.types import SqlType
 from orbitdb.sql.types import usertypes as U
 from orbitdb.sql.types.casts import ASSIGNMENT
@@ -977,6 +978,10 @@ class Planner:
         parent_for_sub = lateral_scope if lateral_scope is not None else scope.parent
         if isinstance(node, exp.Table):
             inner = node.this
+            if isinstance(inner, (exp.Func, exp.Anonymous)) and declares_columns(inner, alias_node):
+                if node.args.get("ordinality"):
+                    raise SqlError("42601", "WITH ORDINALITY cannot be used with a column definition list")
+                return record_function_source(self, inner, alias_node, scope, lateral_scope)
             if isinstance(inner, (exp.Func, exp.Anonymous)):
                 coldefs = [(ident(c.this), T.from_datatype(c.args["kind"])) for c in alias_node.columns
                            if isinstance(c, exp.ColumnDef) and isinstance(c.args.get("kind"), exp.DataType)
@@ -1022,6 +1027,8 @@ class Planner:
                 plan, cols, rel = self._plan_source(sub, scope, ctes, lateral_scope=scope)
                 plan.correlated = True  # type: ignore[attr-defined]
                 return plan, cols, rel
+            if declares_columns(sub, alias_node):
+                return record_function_source(self, sub, alias_node, scope, scope)
             return self._function_source(sub, alias, col_aliases, scope, scope)
         if isinstance(node, exp.Values):
             out = self._plan_values(node, parent_for_sub, ctes)
@@ -1460,7 +1467,8 @@ class Planner:
 
 _OPERATOR_FUNCS = (exp.JSONExtract, exp.JSONExtractScalar, exp.JSONBExtract, exp.JSONBExtractScalar,
                    exp.JSONBContains, exp.ArrayContainsAll, exp.ArrayContainedBy, exp.ArrayOverlaps,
-                   exp.JSONBContainsTopKey, exp.JSONBContainsAnyTopKeys, exp.JSONBContainsAllTopKeys, exp.DPipe)
+                   exp.JSONBContainsTopKey, exp.JSONBContainsAnyTopKeys, exp.JSONBContainsAllTopKeys, exp.DPipe,
+                   exp.MatchAgainst)
 
 
 class _MergedUsing(Plan):

@@ -24,6 +24,7 @@ from orbitdb.sql.errors import SqlError, internal_error
 from orbitdb.sql.exec.context import ExecContext
 from orbitdb.sql.exec.rowstream import FIRST_BATCH, QueryRows, RowStream
 from orbitdb.sql.expr.core import Runtime
+from orbitdb.sql.parse.errorpos import locate
 from orbitdb.sql.parse.parser import Statement, normalize_literals, parse_one, split_statements
 from orbitdb.sql.parse.textcache import PlanCache
 from orbitdb.sql.plan.compiled import take_relation_locks
@@ -660,14 +661,14 @@ class Session:
         if len(stmts) < 2:
             for st in stmts:
                 self.notices.extend(st.notices)
-                yield self._execute(st, None, [])
+                yield self._execute_in(sql, st)
             return
         self.begin_implicit()
         self.multi_statement = True
         try:
             for st in stmts:
                 self.notices.extend(st.notices)
-                result = self._execute(st, None, [])
+                result = self._execute_in(sql, st)
                 yield result
                 _run_to_end(result)  # the wire has read the rows; an embedded caller may not have
         except BaseException:
@@ -692,9 +693,19 @@ class Session:
                 p = self._statement_for(st, types) if params else None
             except SqlError as e:
                 self._pass_notices(e)
+                locate(e, st, sql)
                 raise
-            out.append(self._execute(st, p, list(params or [])))
+            out.append(self._execute_in(sql, st, p, list(params or [])))
         return out
+
+    def _execute_in(self, sql: str, st: Statement, p: Prepared | None = None, params: list[Any] | None = None
+                    ) -> Result | CopyIn | CopyOut:
+        """Runs a statement of the message sql: an error's position is the message's."""
+        try:
+            return self._execute(st, p, params or [])
+        except SqlError as e:
+            locate(e, st, sql)
+            raise
 
     def _statement_for(self, st: Statement, types: list[SqlType]) -> Prepared:
         """The statement object for st run with parameters of these types: the one made by an
@@ -723,6 +734,7 @@ class Session:
             return self._prepare_stmt(stmts[0], types)
         except SqlError as e:
             self._pass_notices(e)
+            locate(e, stmts[0], sql)
             raise
 
     def execute_many(self, p: Prepared, param_rows: list[list[Any]]) -> int:
@@ -858,6 +870,7 @@ class Session:
             return self._run_statement(st, p, params, first_rows)
         except SqlError as e:
             self._pass_notices(e)
+            locate(e, st)
             raise
 
     def _pass_notices(self, e: SqlError) -> None:
@@ -1030,7 +1043,7 @@ class Session:
         what = KINDS.get(st.kind)
         if what is None:
             raise SqlError("42601", f'syntax error at or near "{st.text.split()[0] if st.text.split() else ""}"',
-                           position=1)
+                           statement_position=1)
         if what.run is not None:
             return what.run(self, st, params, ctx)
         if what.planned:
@@ -1049,7 +1062,7 @@ class Session:
                         p.extra["param_count"] = 0
             return self.run_planned(p, params, ctx)
         raise SqlError("42601", f'syntax error at or near "{st.text.split()[0] if st.text.split() else ""}"',
-                       position=1)
+                       statement_position=1)
 
     def run_planned(self, p: Prepared, params: list[Any], ctx: ExecContext) -> Any:
         """Runs a prepared query or row change in the running statement (its plan checked

@@ -3,6 +3,7 @@ kinds, and the rules that pick a common type or an implicit cast."""
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, replace
 
 from sqlglot import exp
@@ -51,7 +52,7 @@ class SqlType:
                 return f"{self.name}({mod - 4})"
             if self.oid == 1700:
                 m = mod - 4
-                return f"numeric({m >> 16},{m & 0xFFFF})"
+                return f"numeric({m >> 16},{numeric_typmod_scale(mod)})"
             if self.oid in (1083, 1114, 1184, 1266):
                 base, _, rest = self.name.partition(" ")
                 return f"{base}({mod}) {rest}".rstrip()
@@ -225,9 +226,14 @@ SERIAL_DTYPES = {"SERIAL": "integer", "BIGSERIAL": "bigint", "SMALLSERIAL": "sma
 def _param_int(p: exp.Expression) -> int:
     node = p.this if isinstance(p, exp.DataTypeParam) else p
     try:
-        return int(node.name if isinstance(node, exp.Literal) else node.sql())
+        return int(node.name if isinstance(node, exp.Literal) else node.sql().strip("()"))
     except ValueError:
         raise SqlError("42601", f"invalid type modifier {p.sql()}") from None
+
+
+def numeric_typmod_scale(typmod: int) -> int:
+    """The scale of a numeric typmod: 11 bits, signed (PostgreSQL 15's NUMERIC_TYPMOD_SCALE)."""
+    return (((typmod - 4) & 0x7FF) ^ 1024) - 1024
 
 
 def _typmod(base: SqlType, params: list[exp.Expression]) -> int:
@@ -248,7 +254,7 @@ def _typmod(base: SqlType, params: list[exp.Expression]) -> int:
             raise SqlError("22023", f"NUMERIC precision {p} must be between 1 and 1000")
         if s < -1000 or s > 1000:
             raise SqlError("22023", f"NUMERIC scale {s} must be between -1000 and 1000")
-        return ((p << 16) | (s & 0xFFFF)) + 4
+        return ((p << 16) | (s & 0x7FF)) + 4  # PostgreSQL's make_numeric_typmod
     if base.oid in (TIME.oid, TIMESTAMP.oid, TIMESTAMPTZ.oid, TIMETZ.oid, INTERVAL.oid):
         return max(0, min(6, _param_int(params[0])))
     if base.oid in (FLOAT4.oid, FLOAT8.oid):
@@ -295,6 +301,9 @@ def from_datatype(dt: exp.DataType) -> SqlType:
     return base.with_typmod(mod) if mod != -1 else base
 
 
+_NEGATIVE_SCALE = re.compile(r",\s*-\s*(\d+)\s*\)")
+
+
 def parse_type_name(text: str) -> SqlType:
     """The SqlType for a type spelled in SQL (as stored in the catalog)."""
     name = text.strip().lower()
@@ -308,7 +317,8 @@ def parse_type_name(text: str) -> SqlType:
     if name == '"char"':
         return CHAR
     try:
-        dt = exp.DataType.build(text, dialect="postgres")
+        # numeric(p, -s), as the catalog spells a negative scale: sqlglot reads numeric(p, (-s))
+        dt = exp.DataType.build(_NEGATIVE_SCALE.sub(r", (-\1))", text), dialect="postgres")
     except Exception:  # noqa: BLE001 - sqlglot rejects unknown type text in many ways
         raise SqlError("42704", f'type "{text}" does not exist') from None
     return from_datatype(dt)

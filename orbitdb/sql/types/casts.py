@@ -17,10 +17,13 @@ from orbitdb.sql.types import SqlType
 from orbitdb.sql.types.jsonb import normalize_jsonb
 from orbitdb.sql.types.netops import mac8_to_mac, mac_to_mac8
 from orbitdb.sql.types.numeric import CHECK_INT2, CHECK_INT4, CHECK_INT8, numeric_typmod
+from orbitdb.sql.types.pgtext import format_text
 from orbitdb.sql.types.pgtext.arrays import parse_array
 from orbitdb.sql.types.pgtext.money import from_cents
 from orbitdb.sql.types.pgtext.network import as_net, format_show
 from orbitdb.sql.types.pgtext.numbers import format_numeric
+from orbitdb.sql.types.pgtext.strings import char_byte, char_of_byte, parse_char
+from orbitdb.sql.types.pgtext.styles import OutputStyle
 from orbitdb.sql.types.pgtext.zones import local_to_utc
 from orbitdb.sql.types.regtypes import text_to_reg
 from orbitdb.sql.types.textio import from_text, to_text
@@ -222,9 +225,32 @@ def reg_to_text(v: int, oid: int, session: Any) -> str:
     return found if found is not None else str(v)
 
 
+# types whose text DateStyle, IntervalStyle or bytea_output lay out (arrays of them too)
+_STYLED = {T.DATE.oid, T.TIMESTAMP.oid, T.TIMESTAMPTZ.oid, T.INTERVAL.oid, T.BYTEA.oid}
+
+
+def _output_style(session: Any) -> OutputStyle | None:
+    """The session's output settings when they are not PostgreSQL's defaults (None: defaults)."""
+    s = session if session is not None else running_session()
+    settings = getattr(s, "settings", None)
+    if not settings:
+        return None
+    style = OutputStyle.from_settings(settings.get("datestyle", "ISO, MDY"), settings.get("intervalstyle", "postgres"),
+                                      settings.get("bytea_output", "hex"), settings.get("extra_float_digits", "1"),
+                                      settings.get("timezone", "UTC"))
+    return None if style.plain else style
+
+
 def _text_out(oid: int, session: Any) -> Fn:
     if oid in _TEXTS:
         return lambda v: v
+    elem = T.BY_OID[oid].elem if oid in T.BY_OID else None
+    if oid in _STYLED or elem is not None and elem.oid in _STYLED:
+        # a cast to text prints as the output function does: in the session's DateStyle and
+        # IntervalStyle (the plan is made again when they change)
+        style = _output_style(session)
+        if style is not None:
+            return lambda v: format_text(v, oid, style=style)
     if oid in _OIDISH and oid != T.OID.oid:
         return lambda v: reg_to_text(v, oid, session)
     if oid == T.BOOL.oid:
@@ -232,6 +258,13 @@ def _text_out(oid: int, session: Any) -> Fn:
     if oid in (T.TIMESTAMPTZ.oid, T.TIMETZ.oid, T.TSTZRANGE.oid, T.TSTZMULTIRANGE.oid):
         return lambda v: to_text(v, oid, session_timezone(session))
     return lambda v: to_text(v, oid)
+
+
+def _int4_to_char(v: int) -> str:
+    """int4 -> "char": a signed byte."""
+    if not -128 <= v <= 127:
+        raise SqlError("22003", '"char" out of range')
+    return char_of_byte(v & 255)
 
 
 def _text_in(oid: int, session: Any) -> Fn:
@@ -458,7 +491,13 @@ def _base_cast(src: SqlType, dst: SqlType, ctx: int, session: Any) -> Fn | None:
     if d == T.RECORD.oid and (s == T.UNKNOWN.oid or s in _TEXTS):
         return _anonymous_record_input if s == T.UNKNOWN.oid or ctx == EXPLICIT else None
     if s == T.UNKNOWN.oid:
+        if d == T.CHAR.oid:
+            return parse_char
         return _text_in(d, session) if d not in _TEXTS else (lambda v: v)
+    if s == T.INT4.oid and d == T.CHAR.oid:
+        return _int4_to_char if ctx == EXPLICIT else None
+    if s == T.CHAR.oid and d == T.INT4.oid:
+        return (lambda v: char_byte(v) - 256 if char_byte(v) >= 128 else char_byte(v)) if ctx == EXPLICIT else None
     # numbers
     if s in _INTS and d in _INTS:
         if T.NUMERIC_RANK[d] >= T.NUMERIC_RANK[s]:
@@ -512,7 +551,7 @@ def _base_cast(src: SqlType, dst: SqlType, ctx: int, session: Any) -> Fn | None:
         if s == T.BPCHAR.oid:
             return lambda v: v.rstrip(" ")
         if d == T.CHAR.oid:
-            return (lambda v: v[:1]) if ctx >= ASSIGNMENT else None
+            return parse_char if ctx >= ASSIGNMENT else None
         return lambda v: v
     if d in _TEXTS:
         # any type -> text: implicit only for the string category, assignment/explicit otherwise

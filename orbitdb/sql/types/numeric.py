@@ -158,6 +158,32 @@ def _quantum(scale: int) -> Decimal:
     return Decimal(1).scaleb(-scale, context=CTX)
 
 
+_NAN = Decimal("NaN")
+
+
+# Infinity - Infinity and Infinity * 0 are NaN in PostgreSQL's numeric; CTX traps them as an
+# invalid operation, so only those cases pay for the handler.
+def numeric_add(a: Decimal, b: Decimal) -> Decimal:
+    try:
+        return a + b
+    except decimal.InvalidOperation:
+        return _NAN
+
+
+def numeric_sub(a: Decimal, b: Decimal) -> Decimal:
+    try:
+        return a - b
+    except decimal.InvalidOperation:
+        return _NAN
+
+
+def numeric_mul(a: Decimal, b: Decimal) -> Decimal:
+    try:
+        return a * b
+    except decimal.InvalidOperation:
+        return _NAN
+
+
 def numeric_mod(a: Decimal, b: Decimal) -> Decimal:
     if b == 0:
         raise div_zero()
@@ -171,6 +197,8 @@ def numeric_mod(a: Decimal, b: Decimal) -> Decimal:
 def numeric_trunc_div(a: Decimal, b: Decimal) -> Decimal:
     if b == 0:
         raise div_zero()
+    if a.is_nan() or b.is_nan() or (a.is_infinite() and b.is_infinite()):
+        return _NAN
     if not (a.is_finite() and b.is_finite()):
         return (a / b).to_integral_value(rounding=decimal.ROUND_DOWN)
     return a // b  # exact, truncated toward zero as PostgreSQL's div()
@@ -205,9 +233,7 @@ def numeric_typmod(typmod: int) -> Callable[[Decimal], Decimal]:
     if typmod < 0:
         return _as_is
     m = typmod - 4
-    precision, scale = m >> 16, m & 0xFFFF
-    if scale >= 0x8000:
-        scale -= 0x10000
+    precision, scale = m >> 16, ((m & 0x7FF) ^ 1024) - 1024  # PostgreSQL's 11-bit signed scale
     quantum = Decimal(1).scaleb(-scale)
     limit = precision - scale
     half_up = decimal.ROUND_HALF_UP
@@ -216,15 +242,18 @@ def numeric_typmod(typmod: int) -> Callable[[Decimal], Decimal]:
         if not d.is_finite():
             if d.is_infinite():
                 raise SqlError("22003", "numeric field overflow",
-                               detail=f"A field with precision {m >> 16}, scale {m & 0xFFFF} cannot hold an infinite "
+                               detail=f"A field with precision {m >> 16}, scale {scale} cannot hold an infinite "
                                "value.")
             return d
         r = d.quantize(quantum, rounding=half_up)
         if (r.adjusted() + 1 if r else 0) > limit:
             _overflow(precision, scale)
-        return r
+        return r.quantize(_ONE) if scale < 0 else r  # 1E+2 is printed 100
 
     return apply
+
+
+_ONE = Decimal(1)
 
 
 def _as_is(d: Decimal) -> Decimal:

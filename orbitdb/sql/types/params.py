@@ -85,7 +85,7 @@ def _converter_for(t: SqlType, py: type) -> Any:
     import decimal
 
     conv: Any = None
-    if py is str and t.oid not in T.STRING_OIDS:
+    if py is str and (t.oid not in T.STRING_OIDS or t.oid == T.CHAR.oid):  # "char" keeps one byte
         conv = find_cast(T.UNKNOWN, t, EXPLICIT)
     elif py in (bytearray, memoryview):
         conv = bytes

@@ -15,6 +15,7 @@ from orbitdb.sql.modify.statements import compile_node, is_select_into
 from orbitdb.sql.parse.parser import Statement, parse_one, strip_comments
 from orbitdb.sql.plan.compiled import CompiledQuery, take_relation_locks
 from orbitdb.sql.result import Column, Notice, Result
+from orbitdb.sql.types.textio import from_text
 from orbitdb.storage.errors import StorageError
 
 if TYPE_CHECKING:
@@ -216,6 +217,9 @@ def settings_statement(s: Session, st: Statement) -> Result:
             s.set_setting("transaction_read_only", "on" if ro else "off")
         return Result("SET")
     if head == "TIME" and len(rest) > 1 and rest[1].upper() == "ZONE":
+        if len(rest) > 3 and rest[2].upper() == "INTERVAL" and rest[3].startswith("'"):
+            s.set_setting("timezone", _interval_zone(rest[3], rest[4:]), is_local)
+            return Result("SET")
         value = _setting_value(rest[2:])
         if value.upper() in ("LOCAL", "\x00DEFAULT"):
             value = "UTC"
@@ -256,6 +260,30 @@ def _role_word(token: str) -> str:
     if token.startswith("'") and token.endswith("'") and len(token) >= 2:
         return token[1:-1].replace("''", "'")
     return _ident(token)
+
+
+def _interval_zone(literal: str, qualifier: list[str]) -> str:
+    """SET TIME ZONE INTERVAL '...' [HOUR TO MINUTE]: a fixed offset east of UTC, kept as the POSIX
+    spec PostgreSQL shows ("<+05:30>-05:30")."""
+    text = literal[1:-1].replace("''", "'")
+    spelled = f"INTERVAL {literal}" + "".join(f" {w}" for w in qualifier)
+    if qualifier and [w.upper() for w in qualifier] != ["HOUR", "TO", "MINUTE"]:
+        raise SqlError("0A000", f"SET TIME ZONE {spelled} is not supported",
+                       detail="orbitdb takes INTERVAL '...' with no qualifier or HOUR TO MINUTE.")
+    value = from_text(text, T.INTERVAL.oid)
+    if value.months:
+        raise SqlError("22023", f'invalid value for parameter "TimeZone": "{spelled}"',
+                       detail="Cannot specify months in time zone interval.")
+    if value.days:
+        raise SqlError("22023", f'invalid value for parameter "TimeZone": "{spelled}"',
+                       detail="Cannot specify days in time zone interval.")
+    seconds = value.microseconds // 1_000_000
+    east = "-" if seconds < 0 else "+"
+    west = "+" if seconds < 0 else "-"
+    h, rem = divmod(abs(seconds), 3600)
+    m, sec = divmod(rem, 60)
+    offset = f"{h:02d}" + (f":{m:02d}" if m or sec else "") + (f":{sec:02d}" if sec else "")
+    return f"<{east}{offset}>{west}{offset}"
 
 
 def _norm_path_item(v: str) -> str:

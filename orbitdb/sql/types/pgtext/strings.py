@@ -99,5 +99,27 @@ def format_uuid(value: uuid.UUID | str) -> str:
 
 
 def parse_char(text: str) -> str:
-    """charin keeps one byte; orbitdb keeps the first character (the same for ASCII)."""
-    return text[:1]
+    """charin: the first byte of the text, or the byte a "\\ooo" octal escape names. A byte past
+    ASCII is kept as charout prints it ("\\303"), a zero byte as the empty string."""
+    if len(text) == 4 and text[0] == "\\" and all("0" <= c <= "7" for c in text[1:]):
+        return char_of_byte(int(text[1:], 8) & 255)
+    first = text[:1]
+    if first and ord(first) >= 128:
+        return char_of_byte(first.encode("utf-8")[0])
+    return first
+
+
+def char_of_byte(n: int) -> str:
+    """The "char" value of a byte (0..255), as charout prints it."""
+    if n == 0:
+        return ""
+    return chr(n) if n < 128 else f"\\{n:03o}"
+
+
+def char_byte(v: str) -> int:
+    """The byte a "char" value holds (0 for the empty value)."""
+    if not v:
+        return 0
+    if len(v) == 4 and v[0] == "\\":
+        return int(v[1:], 8)
+    return ord(v[0]) if ord(v[0]) < 128 else v[0].encode("utf-8")[0]

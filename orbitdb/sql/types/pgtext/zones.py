@@ -60,7 +60,8 @@ ABBREVIATIONS: dict[str, int] = {
 }
 
 _ISO_HOURS = re.compile(r"[+-]?\d{1,2}(?:\.\d+)?\Z")
-_POSIX_OFFSET = re.compile(r"(?:<[^>]*>|[A-Za-z]{3,})([+-]?)(\d{1,2})(?::(\d{2}))?(?::(\d{2}))?\Z")
+# a POSIX spec: an optional zone name ("UTC+3", "<-07>+07", or just "+05:30"), then the offset
+_POSIX_OFFSET = re.compile(r"(?:<[^>]*>|[A-Za-z]{3,})?([+-]?)(\d{1,2})(?::(\d{2}))?(?::(\d{2}))?\Z")
 
 
 @functools.lru_cache(maxsize=256)
@@ -105,6 +106,7 @@ def fixed_abbreviation(name: str) -> str | None:
         posix = _POSIX_NAME.match(name)
         if posix is not None:
             return posix.group(1) if posix.group(1) is not None else posix.group(2)
+        return ""  # an offset without a name ("+05:30") has an empty abbreviation
     return "UTC" if found is UTC else None
 
 

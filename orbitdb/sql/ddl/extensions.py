@@ -1,0 +1,101 @@
+"""CREATE / DROP EXTENSION for the extensions orbitdb provides natively: pgcrypto and uuid-ossp
+(their functions are orbitdb's own, orbitdb/sql/functions/pgcrypto.py and uuid_ossp.py) and
+plpgsql, which every database has. Any other extension is refused with 0A000 naming it."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+from orbitdb.sql.errors import SqlError
+from orbitdb.sql.parse.words import Words
+from orbitdb.sql.result import Notice, Result
+from orbitdb.storage.catalog import ExtensionDef
+
+if TYPE_CHECKING:
+    from orbitdb.sql.exec.context import ExecContext
+    from orbitdb.sql.session.session import Session
+
+
+@dataclass(frozen=True)
+class Available:
+    version: str
+    comment: str
+
+
+# the versions and comments PostgreSQL 15's contrib modules install
+AVAILABLE = {
+    "pgcrypto": Available("1.3", "cryptographic functions"),
+    "uuid-ossp": Available("1.1", "generate universally unique identifiers (UUIDs)"),
+}
+BUILT_IN = "plpgsql"  # in pg_extension from the start (pg_catalog), like PostgreSQL's template1
+
+
+def create_extension(s: Session, ctx: ExecContext, text: str) -> Result:
+    w = Words(text)
+    w.take("CREATE", "EXTENSION")
+    if_not_exists = w.take("IF", "NOT", "EXISTS")
+    name = w.qualified_name()[-1]
+    schema: str | None = None
+    version: str | None = None
+    w.take("WITH")
+    while not w.at_end():
+        if w.take("SCHEMA"):
+            schema = w.qualified_name()[-1]
+        elif w.take("VERSION"):
+            version = _literal(w.next())
+        elif not w.take("CASCADE"):
+            raise SqlError("42601", f'syntax error at or near "{w.next()}"')
+    cat = ctx.txn.writable_catalog() if ctx.txn is not None else s.catalog()
+    if name == BUILT_IN or cat.extension(name) is not None:
+        if not if_not_exists:
+            raise SqlError("42710", f'extension "{name}" already exists')
+        s.notices.append(Notice("NOTICE", "42710", f'extension "{name}" already exists, skipping'))
+        return Result("CREATE EXTENSION")
+    spec = AVAILABLE.get(name)
+    if spec is None:
+        raise SqlError("0A000", f'extension "{name}" is not available in orbitdb',
+                       detail=f'orbitdb provides the extensions {", ".join(sorted(AVAILABLE))} and {BUILT_IN}.')
+    if version is not None and version != spec.version:
+        raise SqlError("22023", f'extension "{name}" has no installation script nor update path for version '
+                                f'"{version}"')
+    if schema is None:
+        schema = s.creation_schema()
+    elif cat.schema(schema) is None:
+        raise SqlError("3F000", f'schema "{schema}" does not exist')
+    # the comment its installation script gives it, as PostgreSQL's contrib scripts do
+    cat.put(ExtensionDef(cat.new_oid(), name, schema, spec.version, s.user, spec.comment))
+    return Result("CREATE EXTENSION")
+
+
+def drop_extension(s: Session, ctx: ExecContext, text: str) -> Result:
+    w = Words(text)
+    w.take("DROP", "EXTENSION")
+    if_exists = w.take("IF", "EXISTS")
+    names = [w.qualified_name()[-1]]
+    while w.take(","):
+        names.append(w.qualified_name()[-1])
+    w.take("CASCADE") or w.take("RESTRICT")
+    w.expect_end()
+    cat = ctx.txn.writable_catalog() if ctx.txn is not None else s.catalog()
+    found = []
+    for name in names:
+        if name == BUILT_IN:
+            raise SqlError("2BP01", f"cannot drop extension {name} because other objects depend on it",
+                           detail="orbitdb's PL/pgSQL is built in.")
+        ext = cat.extension(name)
+        if ext is None:
+            if not if_exists:
+                raise SqlError("42704", f'extension "{name}" does not exist')
+            s.notices.append(Notice("NOTICE", "00000", f'extension "{name}" does not exist, skipping'))
+            continue
+        found.append(ext)
+    for ext in found:
+        cat.remove(ext.oid)
+    return Result("DROP EXTENSION")
+
+
+def _literal(tok: str) -> str:
+    if len(tok) >= 2 and tok[0] == tok[-1] and tok[0] in "'\"":
+        return tok[1:-1]
+    return tok
