@@ -96,7 +96,10 @@ CHECKS = [
     "UPDATE person SET age = age + 1 WHERE age IS NOT NULL",
     "DELETE FROM person WHERE name = 'cy'",
     "SELECT id, name, mail, feeling::text, age, name_upper, touched FROM person ORDER BY id",
-    "SELECT id, op, person_id, old_name, new_name FROM audit ORDER BY id",
+    # an UPDATE of several rows visits them in storage order (PostgreSQL's heap order differs): the
+    # audit rows it wrote are compared as a set
+    "SELECT count(*), max(id) FROM audit",
+    "SELECT op, person_id, old_name, new_name FROM audit ORDER BY op, person_id, old_name, new_name",
     "SET ROLE app_reader",
     "SELECT name FROM person ORDER BY id",
     "SELECT id, op FROM audit ORDER BY id",
@@ -146,9 +149,13 @@ def test_pg_dump_of_postgres_loads_and_behaves_the_same(server, tmp_path: Path) 
         got = _run([f"{BINDIR}/pg_dump", *src, "-d", "shop", "-f", str(dump)])
         assert got.returncode == 0, got.stderr
 
-        for script in (roles, dump):
-            restored = server.psql("-v", "ON_ERROR_STOP=1", "-f", str(script), check=False)
-            assert restored.returncode == 0, f"{script.name}:\n{restored.stderr[-3000:]}"
+        # the roles file creates the bootstrap superuser too, which exists on orbitdb as on any
+        # PostgreSQL cluster: that one error is expected (PostgreSQL gives the same)
+        made_roles = server.psql("-f", str(roles), check=False)
+        errors = [line for line in made_roles.stderr.splitlines() if "ERROR" in line]
+        assert all('role "postgres" already exists' in line for line in errors), made_roles.stderr
+        restored = server.psql("-v", "ON_ERROR_STOP=1", "-f", str(dump), check=False)
+        assert restored.returncode == 0, restored.stderr[-3000:]
 
         expected = _answers(f"{ref} dbname=shop".replace("dbname=postgres ", ""))
         actual = _answers(server.dsn)

@@ -10,12 +10,11 @@ from typing import TYPE_CHECKING, Any
 
 from sqlglot import exp, parse_one
 
-from orbitdb.sql import types as T
 from orbitdb.sql.errors import SqlError
 from orbitdb.sql.expr.compiler import Compiler
 from orbitdb.sql.expr.core import Runtime, coerce, ident
 from orbitdb.sql.expr.funcregistry import FUNCTIONS
-from orbitdb.sql.modify.constraints import table_scope
+from orbitdb.sql.modify.constraints import column_type, table_scope
 from orbitdb.sql.plan.planner import Planner
 from orbitdb.sql.types.casts import ASSIGNMENT
 from orbitdb.storage.catalog import ColumnDef, TableDef
@@ -109,9 +108,9 @@ def check_generation(s: Session, cat: Any, t: TableDef, col: ColumnDef) -> None:
         if isinstance(n, _NOT_IMMUTABLE_NODES) or _function_name(n) in immutable_bad or _user_volatile(cat, n):
             raise SqlError("42P17", "generation expression is not immutable")
     rt = Runtime([])
-    comp = Compiler(Planner(s, cat, rt), table_scope(t, table), rt, where=_WHERE)
+    comp = Compiler(Planner(s, cat, rt), table_scope(t, table, catalog=cat), rt, where=_WHERE)
     e = comp.compile(node)
-    target = T.parse_type_name(col.type)
+    target = column_type(cat, col.type)
     try:
         coerce(e, target, ASSIGNMENT, f'column "{name}"')
     except SqlError as err:
@@ -125,9 +124,9 @@ def generated_value(s: Session, cat: Any, t: TableDef, col: ColumnDef) -> Callab
     """The column's value for a row of t (t's columns, the new one included, then the row key)."""
     assert col.generated is not None
     rt = Runtime([])
-    comp = Compiler(Planner(s, cat, rt), table_scope(t, t.name), rt, where=_WHERE)
+    comp = Compiler(Planner(s, cat, rt), table_scope(t, t.name, catalog=cat), rt, where=_WHERE)
     node = parse_one("SELECT " + col.generated, read="postgres").expressions[0]
-    return coerce(comp.compile(node), T.parse_type_name(col.type), ASSIGNMENT, f'column "{col.name}"').fn
+    return coerce(comp.compile(node), column_type(cat, col.type), ASSIGNMENT, f'column "{col.name}"').fn
 
 
 def uses_column(col: ColumnDef, name: str) -> bool:

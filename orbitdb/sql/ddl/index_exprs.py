@@ -32,7 +32,7 @@ def _check(s: Session, cat: Any, t: TableDef, node: exp.Expression, what: str, p
                 and t.column(ident_name(n)) is None:
             raise SqlError("0A000", "index creation on system columns is not supported")
     rt = Runtime([])
-    e = Compiler(Planner(s, cat, rt), table_scope_of(t), rt, where=plural).compile(node)
+    e = Compiler(Planner(s, cat, rt), table_scope_of(t, catalog=cat), rt, where=plural).compile(node)
     if what == "index predicate" and T.strip(e.type).oid not in (T.BOOL.oid, T.UNKNOWN.oid):
         raise SqlError("42804", f"argument of WHERE must be type boolean, not type {e.type.display()}")
     if not is_immutable(node):

@@ -725,7 +725,7 @@ def compile_dml_on(planner: Planner, node: exp.Expression, rt: Runtime, ctes: di
             compiled = CompiledModify(planner, node, rt, ctes)
             writers = [compiled]
     for w in writers if checks else []:
-        comp = Compiler(planner, table_scope(w.table, w.alias), rt, where="WITH CHECK OPTION")
+        comp = Compiler(planner, table_scope(w.table, w.alias, catalog=planner.catalog), rt, where="WITH CHECK OPTION")
         w.writer.view_checks = [(c.view, comp.compile_bool(c.condition, "CHECK OPTION").fn) for c in checks]
     return compiled
 

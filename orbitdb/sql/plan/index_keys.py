@@ -11,8 +11,10 @@ from typing import Any
 from sqlglot import exp, parse_one
 
 from orbitdb.sql import types as T
+from orbitdb.sql.errors import SqlError
 from orbitdb.sql.expr.core import E, Runtime
 from orbitdb.sql.expr.scope import Scope, ScopeColumn
+from orbitdb.sql.types import usertypes as U
 from orbitdb.storage.catalog import Catalog, IndexDef, TableDef
 from orbitdb.storage.tables import KeyValues, set_index_key_compiler
 
@@ -20,8 +22,18 @@ Row = tuple[Any, ...]
 _compiled: dict[tuple[Any, ...], KeyValues] = {}  # (table columns, index keys) -> its key function
 
 
-def table_scope_of(t: TableDef, rel: str | None = None) -> Scope:
-    cols = [ScopeColumn(rel or t.name, c.name, T.parse_type_name(c.type)) for c in t.columns]
+def _column_type(catalog: Catalog | None, text: str) -> T.SqlType:
+    """A column's type; a user type (enum, domain) through the catalog, where there is one."""
+    try:
+        return T.parse_type_name(text)
+    except SqlError:
+        if catalog is None:
+            raise
+        return U.stored_type(catalog, text).sql
+
+
+def table_scope_of(t: TableDef, rel: str | None = None, catalog: Catalog | None = None) -> Scope:
+    cols = [ScopeColumn(rel or t.name, c.name, _column_type(catalog, c.type)) for c in t.columns]
     cols.append(ScopeColumn(rel or t.name, "ctid", T.BYTEA, hidden=True))
     s = Scope(cols, level=0)
     s.rels = {rel or t.name}
@@ -40,7 +52,7 @@ def compile_key_exprs(t: TableDef, ix: IndexDef, catalog: Catalog | None = None,
 
     rt = Runtime([])
     planner = Planner(None, catalog if catalog is not None else Catalog(), rt)  # type: ignore[arg-type]
-    comp = Compiler(planner, table_scope_of(t), rt, where=where)
+    comp = Compiler(planner, table_scope_of(t, catalog=planner.catalog), rt, where=where)
     names = [c.name for c in t.columns]
     keys: list[E] = []
     exprs = ix.expressions or [None] * len(ix.columns)
@@ -52,7 +64,7 @@ def compile_key_exprs(t: TableDef, ix: IndexDef, catalog: Catalog | None = None,
             keys.append(comp.compile(parse_key(text)))
     pred = None
     if ix.predicate is not None:
-        pred = Compiler(planner, table_scope_of(t), rt, where="index predicate").compile_bool(
+        pred = Compiler(planner, table_scope_of(t, catalog=planner.catalog), rt, where="index predicate").compile_bool(
             parse_key(ix.predicate), "WHERE")
     return keys, pred
 

@@ -1196,14 +1196,14 @@ class Planner:
             self.lock_relation(t.oid, ACCESS_SHARE)
             child_names = [c.name for c in t.columns]
             positions = [child_names.index(n) if n in child_names else None for n in names]
-            cols = [ScopeColumn(rel, c.name, T.parse_type_name(c.type), table_oid=t.oid, attnum=i + 1)
+            cols = [ScopeColumn(rel, c.name, U.stored_type(self.catalog, c.type).sql, table_oid=t.oid, attnum=i + 1)
                     for i, c in enumerate(t.columns)]
             cols.append(ScopeColumn(rel, "ctid", T.BYTEA, hidden=True, table_oid=t.oid))
             parts.append((TableScan(cols, TableAccess(t), self.rt, rel), positions, t.oid))
             bounds.append(self._bounds_up_to(t, table))
         # the parent's privileges cover its children's rows, as in PostgreSQL
         required = self.permissions.relation(table.oid)
-        cols = [ScopeColumn(rel, col_aliases[i] if i < len(col_aliases) else c.name, T.parse_type_name(c.type),
+        cols = [ScopeColumn(rel, col_aliases[i] if i < len(col_aliases) else c.name, U.stored_type(self.catalog, c.type).sql,
                             table_oid=table.oid, attnum=i + 1, perm=required) for i, c in enumerate(table.columns)]
         cols.append(ScopeColumn(rel, "ctid", T.BYTEA, hidden=True))
         cols.append(ScopeColumn(rel, "tableoid", T.OID, hidden=True))

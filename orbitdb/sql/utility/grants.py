@@ -15,6 +15,7 @@ with 0A000 (orbitdb has none of them to grant on)."""
 
 from __future__ import annotations
 
+import re
 from typing import TYPE_CHECKING, Any
 
 from orbitdb.sql.errors import SqlError
@@ -329,13 +330,15 @@ def _function(cat: Any, schema: str, name: str, args: list[str] | None) -> Funct
     from orbitdb.sql import types as T
 
     def norm(type_name: str) -> str:
+        type_name = re.sub(r"\s*\.\s*", ".", type_name)
         words = [w for w in type_name.split() if w.lower() not in ("in", "variadic")]
         if len(words) > 1 and words[0].lower() not in ("double", "character", "timestamp", "time", "bit"):
             words = words[1:]  # an argument name
+        spelled = re.sub(r'^(?:"[^"]*"|\w+)\.', "", " ".join(words))  # schema-qualified, as pg_dump writes
         try:
-            return T.parse_type_name(" ".join(words)).name
+            return T.parse_type_name(spelled).name
         except SqlError:
-            return " ".join(words).lower()
+            return spelled.lower()
 
     wanted = [norm(a) for a in args]
     for f in candidates:

@@ -494,6 +494,10 @@ def _alter_config(session: Session, cur: Cursor, name: str, role: RoleDef | None
     return Result("ALTER ROLE")
 
 
+# the attributes of a configured user (a superuser that can log in), which ALTER ROLE may restate
+_BOOTSTRAP_HAS = {"superuser", "inherit", "createrole", "createdb", "login", "replication", "bypassrls"}
+
+
 def _alter_bootstrap(session: Session, cur: Cursor, name: str, notices: list[Notice]) -> Result:
     """A configured user: only its password is kept (role_passwords.json), as before roles."""
     cur.take("with")
@@ -511,6 +515,8 @@ def _alter_bootstrap(session: Session, cur: Cursor, name: str, notices: list[Not
             if cur.string().strip().lower() != "infinity":
                 raise SqlError("0A000", "VALID UNTIL is not supported for a bootstrap role",
                                detail=f'"{name}" is a configured user of the server; only \'infinity\' is accepted.')
+        elif cur.peek().kind == "word" and cur.peek().text.lower() in _BOOTSTRAP_HAS:
+            cur.next()  # what a configured user already is (pg_dumpall --roles-only restates it)
         elif cur.peek().kind == "word":
             raise SqlError("0A000", f"ALTER ROLE ... {cur.peek().text.upper()} is not supported for a bootstrap role",
                            position=cur.peek().position,
