@@ -211,3 +211,26 @@ def test_privilege_checks_follow_a_cached_plan_across_roles(conn: orbitdb.Connec
     cur.execute("GRANT SELECT ON t TO alice")
     as_role(conn, "alice")
     assert rows(conn, "SELECT count(*) FROM t WHERE id > 0") == [(2,)]
+
+
+def test_execute_on_routines(conn: orbitdb.Connection) -> None:
+    cur = conn.cursor()
+    for sql in ("CREATE FUNCTION plus1(i int) RETURNS int LANGUAGE sql AS $$ SELECT i + 1 $$",
+                "CREATE FUNCTION total() RETURNS bigint LANGUAGE sql SECURITY DEFINER AS $$ SELECT sum(salary) FROM t $$",
+                "CREATE FUNCTION total_invoker() RETURNS bigint LANGUAGE plpgsql AS $$ BEGIN RETURN (SELECT sum(salary) FROM t); END $$",
+                "CREATE PROCEDURE noop() LANGUAGE plpgsql AS $$ BEGIN PERFORM 1; END $$",
+                "REVOKE EXECUTE ON FUNCTION plus1(int) FROM PUBLIC", "REVOKE ALL ON PROCEDURE noop() FROM PUBLIC"):
+        cur.execute(sql)
+    assert rows(conn, "SELECT proname, proacl::text FROM pg_proc WHERE proname IN ('plus1', 'noop') ORDER BY 1") == [
+        ("noop", "{orbit=X/orbit}"), ("plus1", "{orbit=X/orbit}")]
+    as_role(conn, "alice")
+    assert denied(conn, "SELECT plus1(1)") == "permission denied for function plus1"  # inlined, still checked
+    assert denied(conn, "CALL noop()") == "permission denied for procedure noop"
+    assert rows(conn, "SELECT total()") == [(300,)]  # SECURITY DEFINER: read as its owner
+    assert denied(conn, "SELECT total_invoker()") == "permission denied for table t"
+    as_role(conn, None)
+    cur.execute("GRANT EXECUTE ON FUNCTION plus1(int) TO alice")
+    cur.execute("GRANT EXECUTE ON PROCEDURE noop() TO alice")
+    as_role(conn, "alice")
+    assert rows(conn, "SELECT plus1(1), has_function_privilege('plus1(int)', 'EXECUTE')") == [(2, True)]
+    cur.execute("CALL noop()")

@@ -269,6 +269,7 @@ def _inline(c: Compiler, f: FunctionDef, fns: list[Any], types: list[SqlType], r
     from orbitdb.sql.expr.scope import Scope
     from orbitdb.sql.types.casts import ASSIGNMENT
 
+    c.planner.permissions.routine(f.oid)  # EXECUTE, checked at each run of the plan that inlines it
     if f.language != "sql" or f.security_definer or f.settings or f.return_type in _POLY or any(
             t in _POLY for t in f.arg_types) or f.return_type in ("void", "record", "trigger"):
         return None

@@ -127,6 +127,12 @@ def call(s: Session, f: FunctionDef, args: list[Any], ctx: ExecContext,
     a dict of the OUT values for a procedure."""
     if f.strict and any(a is None for a in args):
         return [] if f.returns_set else None
+    with s.running_routine(f):  # EXECUTE on it; a SECURITY DEFINER one runs as its owner
+        return _call_checked(s, f, args, ctx, arg_types, nonatomic)
+
+
+def _call_checked(s: Session, f: FunctionDef, args: list[Any], ctx: ExecContext,
+                  arg_types: list[SqlType] | None, nonatomic: bool) -> Any:
     if f.settings:
         with _Settings(s, f.settings):
             out = _call(s, f, args, ctx, arg_types, nonatomic)

@@ -128,6 +128,8 @@ def _role_spec(session: Session, cur: Cursor, must_exist: bool) -> str:
         raise SqlError("42704", 'role "public" does not exist')
     if not token.identifier:
         raise syntax_error(token)
+    if token.value == "none":
+        raise SqlError("42939", 'role name "none" is reserved', position=token.position)
     if must_exist:
         _existing(session, token.value)
     return token.value
