@@ -40,6 +40,7 @@ from orbitdb.sql.result import CopyIn, CopyOut, Result
 from orbitdb.sql.session.database import Database
 from orbitdb.sql.session.notify import Notify
 from orbitdb.sql.session.session import Session
+from orbitdb.storage.infinite import Infinite
 from orbitdb.storage.interval import Interval
 
 if TYPE_CHECKING:
@@ -119,6 +120,20 @@ def convert_query(sql: str, params: Sequence[Any] | Mapping[str, Any] | None) ->
     return text, values
 
 
+def _infinite_value(v: Any, tz: Any) -> Any:
+    """psycopg2's reading of 'infinity' / '-infinity': date.max / date.min, datetime.max /
+    datetime.min (in the session's zone for timestamptz)."""
+    if v.kind == "date":
+        return datetime.date.max if v.sign > 0 else datetime.date.min
+    out = datetime.datetime.max if v.sign > 0 else datetime.datetime.min
+    return out if tz is None else out.replace(tzinfo=tz)
+
+
+def _infinite_extremes(v: Any) -> Any:
+    """date and timestamp values: an infinity becomes psycopg2's extreme, the rest stay."""
+    return _infinite_value(v, None) if type(v) is Infinite else v
+
+
 def _out_value(v: Any) -> Any:
     if isinstance(v, Interval):
         try:
@@ -128,6 +143,8 @@ def _out_value(v: Any) -> Any:
                            detail="A timedelta holds at most 999999999 days; select the interval as text.") from None
     if isinstance(v, list):
         return [_out_value(x) for x in v]
+    if type(v) is Infinite:  # in a date[] or timestamp[]
+        return _infinite_value(v, datetime.timezone.utc if v.kind == "tstz" else None)
     return v
 
 
@@ -178,9 +195,16 @@ def _converter(oid: int, con: Connection) -> Any:
     if oid == 1184:  # timestamptz: in the session's time zone
         s = con._session
         tz = s.timezone() if s is not None else datetime.timezone.utc
-        return lambda v: v.astimezone(tz)
+        return lambda v: _infinite_value(v, tz) if type(v) is Infinite else v.astimezone(tz)
+    if oid in (1082, 1114):  # infinite dates and timestamps: the extremes psycopg2 maps them to
+        return _infinite_extremes
     if oid == 700:
         return _float4
+    if oid in (790, 869, 650, 829, 774, 791, 1041, 651, 1040, 775, 4451, 4532, 4533, 4534, 4535, 4536):
+        # money, the network and multirange types (and arrays): their text, as psycopg2 gives them
+        from orbitdb.sql.types.pgtext import format_text
+
+        return lambda v: format_text(v, oid)
     if oid in (114, 3802):  # json parsed as psycopg2 parses it (numbers become int/float, null None)
         return _json_value
     if oid in (199, 3807):  # json[] and jsonb[]: each element as above, a NULL element None
@@ -296,6 +320,13 @@ class Cursor:
         convs = self._convs
         if convs is None:
             return rows
+        if all(f is None or f is _infinite_extremes for f in convs):
+            # only infinities would change: rows without any are handed out as they are
+            from operator import itemgetter
+
+            cols = [i for i, f in enumerate(convs) if f is not None]
+            if not any(Infinite in set(map(type, map(itemgetter(i), rows))) for i in cols):  # loops in C
+                return rows
         return [tuple(v if f is None or v is None else f(v) for f, v in zip(convs, row)) for row in rows]
 
     def _produce(self, n: int) -> None:

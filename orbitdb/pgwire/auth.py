@@ -72,6 +72,19 @@ class AuthSettings:
         return credential, "" if credential is not None else f'Role "{user}" does not exist.'
 
 
+def password_expired(valid_until: str | None) -> bool:
+    """Whether a role's VALID UNTIL time (role_store.py keeps it as ISO text or 'infinity') has passed."""
+    if valid_until is None or valid_until == "infinity":
+        return False
+    import datetime
+
+    try:
+        when = datetime.datetime.fromisoformat(valid_until)
+    except ValueError:
+        return True
+    return when < datetime.datetime.now(datetime.timezone.utc)
+
+
 class AuthFailed(SqlError):
     """FATAL 28P01, the same for every failure; reason is for the server's log only."""
 
@@ -147,4 +160,4 @@ def _scram(
     stream.write(backend.authentication(backend.AUTH_SASL_FINAL, server_final))
 
 
-__all__ = ["METHODS", "AuthFailed", "AuthSettings", "Credential", "authenticate", "make_credential"]
+__all__ = ["METHODS", "AuthFailed", "AuthSettings", "Credential", "authenticate", "make_credential", "password_expired"]

@@ -20,7 +20,11 @@ from orbitdb.sql.errors import SqlError
 from orbitdb.sql.parse.lexical import decode_utf8
 from orbitdb.sql.types.limits import check_dimensions
 from orbitdb.sql.types.pgtext import Interval, oids
+from orbitdb.sql.types.pgtext.datetimes import Infinite, infinite
 from orbitdb.sql.types.pgtext.jsons import format_json, parse_json
+from orbitdb.sql.types.pgtext.money import cents, from_cents
+from orbitdb.sql.types.pgtext.network import MacAddress, NetAddress, as_net
+from orbitdb.sql.types.pgtext.ranges import MULTIRANGE_RANGE, RANGE_ELEMENT, canonical_multirange, make_range
 
 Encoder = Callable[[Any], bytes]
 Decoder = Callable[[bytes], Any]
@@ -66,10 +70,6 @@ def _unpack(st: struct.Struct, data: bytes) -> Any:
     return st.unpack(data)[0]
 
 
-def _unsupported_infinity() -> SqlError:
-    return SqlError("0A000", "infinite date/time values are not supported by orbitdb")
-
-
 # --- scalars --------------------------------------------------------------------------------------
 
 
@@ -87,6 +87,8 @@ def _dec_bool(data: bytes) -> bool:
 
 
 def _enc_date(value: date) -> bytes:
+    if type(value) is Infinite:  # PostgreSQL's DATEVAL_NOEND / DATEVAL_NOBEGIN
+        return _i32.pack(value.sort_key())
     if isinstance(value, datetime):
         value = value.date()
     return _i32.pack(value.toordinal() - _PG_EPOCH_ORDINAL)
@@ -95,7 +97,7 @@ def _enc_date(value: date) -> bytes:
 def _dec_date(data: bytes) -> date:
     days = _unpack(_i32, data)
     if days in _DATE_INFINITY:
-        raise _unsupported_infinity()
+        return infinite("date", 1 if days > 0 else -1)  # type: ignore[return-value]
     try:
         return date.fromordinal(days + _PG_EPOCH_ORDINAL)
     except (ValueError, OverflowError):
@@ -139,15 +141,17 @@ def _usec_since(delta: timedelta) -> int:
 
 
 def _enc_timestamp(value: datetime) -> bytes:
+    if type(value) is Infinite:  # DT_NOEND / DT_NOBEGIN
+        return _i64.pack(value.sort_key())
     if value.tzinfo is not None:
         value = value.astimezone(timezone.utc).replace(tzinfo=None)
     return _i64.pack(_usec_since(value - _PG_EPOCH))
 
 
-def _dec_timestamp(data: bytes) -> datetime:
+def _dec_timestamp(data: bytes, kind: str = "ts") -> datetime:
     usec = _unpack(_i64, data)
     if usec in _TS_INFINITY:
-        raise _unsupported_infinity()
+        return infinite(kind, 1 if usec > 0 else -1)  # type: ignore[return-value]
     try:
         return _PG_EPOCH + timedelta(microseconds=usec)
     except OverflowError:
@@ -155,13 +159,16 @@ def _dec_timestamp(data: bytes) -> datetime:
 
 
 def _enc_timestamptz(value: datetime) -> bytes:
+    if type(value) is Infinite:
+        return _i64.pack(value.sort_key())
     if value.tzinfo is None:
         value = value.replace(tzinfo=timezone.utc)
     return _i64.pack(_usec_since(value - _PG_EPOCH_UTC))
 
 
 def _dec_timestamptz(data: bytes) -> datetime:
-    return _dec_timestamp(data).replace(tzinfo=timezone.utc)
+    value = _dec_timestamp(data, "tstz")
+    return value if type(value) is Infinite else value.replace(tzinfo=timezone.utc)
 
 
 def _enc_interval(value: Any) -> bytes:
@@ -386,6 +393,12 @@ _ENCODERS: dict[int, Encoder] = {
     oids.INTERVAL: _enc_interval,
     oids.JSON: _enc_json,
     oids.JSONB: _enc_jsonb,
+    2278: lambda v: b"",  # void_send: no bytes
+    oids.MONEY: lambda v: _i64.pack(cents(v)),  # cash_send: the count of cents
+    oids.INET: lambda v: _enc_net(v, False),
+    oids.CIDR: lambda v: _enc_net(v, True),
+    oids.MACADDR: lambda v: v.raw,
+    oids.MACADDR8: lambda v: v.raw,
 }
 
 _DECODERS: dict[int, Decoder] = {
@@ -413,23 +426,168 @@ _DECODERS: dict[int, Decoder] = {
     oids.INTERVAL: _dec_interval,
     oids.JSON: _dec_json,
     oids.JSONB: _dec_jsonb,
+    oids.MONEY: lambda d: from_cents(_unpack(_i64, d)),
+    oids.INET: lambda d: _dec_net(d, False),
+    oids.CIDR: lambda d: _dec_net(d, True),
+    oids.MACADDR: lambda d: _dec_mac(d, 6),
+    oids.MACADDR8: lambda d: _dec_mac(d, 8),
 }
 
 
+# --- network types --------------------------------------------------------------------------------
+
+_PGSQL_AF_INET, _PGSQL_AF_INET6 = 2, 3
+
+
+def _enc_net(value: Any, cidr: bool) -> bytes:
+    """inet_send: family, mask length, is-cidr flag, address length, the address."""
+    v = as_net(value, cidr)
+    raw = v.packed()
+    return bytes([_PGSQL_AF_INET if v.family == 4 else _PGSQL_AF_INET6, v.bits, int(cidr), len(raw)]) + raw
+
+
+def _dec_net(data: bytes, cidr: bool) -> NetAddress:
+    if len(data) < 4:
+        raise InsufficientData("insufficient data left in message")
+    family, bits, _flag, size = data[0], data[1], data[2], data[3]
+    if family not in (_PGSQL_AF_INET, _PGSQL_AF_INET6):
+        raise BinaryFormatError(f"invalid address family in external \"{'cidr' if cidr else 'inet'}\" value")
+    width = 4 if family == _PGSQL_AF_INET else 16
+    if bits > width * 8:
+        raise BinaryFormatError(f"invalid bits in external \"{'cidr' if cidr else 'inet'}\" value")
+    if size != width:
+        raise BinaryFormatError(f"invalid length in external \"{'cidr' if cidr else 'inet'}\" value")
+    _need(data, 4 + width)
+    v = NetAddress(4 if width == 4 else 6, int.from_bytes(data[4:], "big"), bits)
+    if cidr and v.addr & ~v.mask() & ((1 << (width * 8)) - 1):
+        raise BinaryFormatError("invalid external \"cidr\" value")
+    return v
+
+
+def _dec_mac(data: bytes, size: int) -> MacAddress:
+    _need(data, size)
+    return MacAddress(data)
+
+
+# --- ranges ---------------------------------------------------------------------------------------
+
+_R_EMPTY, _R_LB_INC, _R_UB_INC, _R_LB_INF, _R_UB_INF = 0x01, 0x02, 0x04, 0x08, 0x10
+
+
+def _range_encoder(element: Encoder) -> Encoder:
+    """range_send: a flags byte, then each finite bound as a length-prefixed element."""
+    def encode(value: Any) -> bytes:
+        if value.empty:
+            return bytes([_R_EMPTY])
+        flags = 0
+        parts = []
+        if value.lower is None:
+            flags |= _R_LB_INF
+        else:
+            flags |= _R_LB_INC if value.lower_inc else 0
+            data = element(value.lower)
+            parts.append(_i32.pack(len(data)) + data)
+        if value.upper is None:
+            flags |= _R_UB_INF
+        else:
+            flags |= _R_UB_INC if value.upper_inc else 0
+            data = element(value.upper)
+            parts.append(_i32.pack(len(data)) + data)
+        return bytes([flags]) + b"".join(parts)
+
+    return encode
+
+
+def _range_decoder(range_oid: int, element: Decoder) -> Decoder:
+    def decode(data: bytes) -> Any:
+        if not data:
+            raise InsufficientData("insufficient data left in message")
+        flags, pos = data[0], 1
+        if flags & _R_EMPTY:
+            return make_range(range_oid, 1, 1, False, False)
+        bounds = []
+        for inf in (_R_LB_INF, _R_UB_INF):
+            if flags & inf:
+                bounds.append(None)
+                continue
+            if len(data) < pos + 4:
+                raise InsufficientData("insufficient data left in message")
+            size = _i32.unpack(data[pos:pos + 4])[0]
+            pos += 4
+            if size < 0 or len(data) < pos + size:
+                raise InsufficientData("insufficient data left in message")
+            bounds.append(element(data[pos:pos + size]))
+            pos += size
+        if pos != len(data):
+            raise BinaryFormatError("incorrect binary data format")
+        return make_range(range_oid, bounds[0], bounds[1], bool(flags & _R_LB_INC), bool(flags & _R_UB_INC))
+
+    return decode
+
+
+def _multirange_encoder(one: Encoder) -> Encoder:
+    """multirange_send: the number of ranges, then each range's length and range_send bytes."""
+    def encode(value: Any) -> bytes:
+        parts = [_i32.pack(len(value.ranges))]
+        for r in value.ranges:
+            data = one(r)
+            parts.append(_i32.pack(len(data)) + data)
+        return b"".join(parts)
+
+    return encode
+
+
+def _multirange_decoder(multi_oid: int, one: Decoder) -> Decoder:
+    def decode(data: bytes) -> Any:
+        if len(data) < 4:
+            raise InsufficientData("insufficient data left in message")
+        count, pos = _i32.unpack(data[:4])[0], 4
+        ranges = []
+        for _ in range(count):
+            if len(data) < pos + 4:
+                raise InsufficientData("insufficient data left in message")
+            size = _i32.unpack(data[pos:pos + 4])[0]
+            pos += 4
+            if size < 0 or len(data) < pos + size:
+                raise InsufficientData("insufficient data left in message")
+            ranges.append(one(data[pos:pos + size]))
+            pos += size
+        if pos != len(data):
+            raise BinaryFormatError("incorrect binary data format")
+        return canonical_multirange(MULTIRANGE_RANGE[multi_oid], ranges)
+
+    return decode
+
+
 def encoder(type_oid: int) -> Encoder | None:
+    if type_oid in MULTIRANGE_RANGE:
+        one = encoder(MULTIRANGE_RANGE[type_oid])
+        return _multirange_encoder(one) if one is not None else None
+    if type_oid in RANGE_ELEMENT:
+        element = _ENCODERS.get(RANGE_ELEMENT[type_oid])
+        return _range_encoder(element) if element is not None else None
     found = _ENCODERS.get(type_oid)
     if found is None and type_oid in oids.ARRAY_ELEMENT:
         element_oid = oids.ARRAY_ELEMENT[type_oid]
-        element = _ENCODERS.get(element_oid)
+        element = _ENCODERS.get(element_oid) or (
+            encoder(element_oid) if element_oid in RANGE_ELEMENT or element_oid in MULTIRANGE_RANGE else None)
         if element is not None:
             found = _array_encoder(element_oid, element)
     return found
 
 
 def decoder(type_oid: int) -> Decoder | None:
+    if type_oid in MULTIRANGE_RANGE:
+        one_decoder = decoder(MULTIRANGE_RANGE[type_oid])
+        return _multirange_decoder(type_oid, one_decoder) if one_decoder is not None else None
+    if type_oid in RANGE_ELEMENT:
+        element_decoder = _DECODERS.get(RANGE_ELEMENT[type_oid])
+        return _range_decoder(type_oid, element_decoder) if element_decoder is not None else None
     found = _DECODERS.get(type_oid)
     if found is None and type_oid in oids.ARRAY_ELEMENT:
-        element = _DECODERS.get(oids.ARRAY_ELEMENT[type_oid])
+        element_oid = oids.ARRAY_ELEMENT[type_oid]
+        element = _DECODERS.get(element_oid) or (
+            decoder(element_oid) if element_oid in RANGE_ELEMENT or element_oid in MULTIRANGE_RANGE else None)
         if element is not None:
             found = _array_decoder(element)
     return found

@@ -35,6 +35,10 @@ def _text_encoder(type_oid: int, style: OutputStyle) -> Callable[[Any], bytes]:
     return generic
 
 
+def _enum_binary(value: Any) -> bytes:
+    return str(value).encode("utf-8")
+
+
 def _binary_encoder(type_oid: int) -> Callable[[Any], bytes]:
     found = binary.encoder(type_oid)
     if found is None:
@@ -46,7 +50,8 @@ class RowEncoder:
     def __init__(self, columns: Sequence[Column], formats: Sequence[int], style: OutputStyle) -> None:
         self.count = len(columns)
         self.encoders = [
-            _binary_encoder(col.type_oid) if fmt == 1 else _text_encoder(col.type_oid, style)
+            (_enum_binary if col.text_binary else _binary_encoder(col.type_oid)) if fmt == 1
+            else _text_encoder(col.type_oid, style)
             for col, fmt in zip(columns, formats)
         ]
 

@@ -20,7 +20,7 @@ import threading
 import time
 from typing import Any
 
-from orbitdb.pgwire.auth import AuthSettings
+from orbitdb.pgwire.auth import AuthSettings, password_expired
 from orbitdb.pgwire.connection import Connection, ServerSide
 from orbitdb.pgwire.connection_log import LogSettings
 from orbitdb.pgwire.transport_policy import TransportPolicy
@@ -161,6 +161,10 @@ class Server:
     def _stored_password(self, user: str) -> tuple[bool, str | None]:
         """A password set with ALTER ROLE in the served data dir (its Cluster's), which wins over
         the configured ones."""
+        roles = getattr(self.side.database, "roles", None)
+        role = roles.get(user) if roles is not None else None
+        if role is not None:  # made with CREATE ROLE: its own password, while it is valid
+            return True, None if password_expired(role.valid_until) else role.password
         passwords = getattr(self.side.database, "role_passwords", None)
         return passwords.lookup(user) if passwords is not None else (False, None)
 

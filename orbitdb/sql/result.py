@@ -17,6 +17,7 @@ class Column:
     type_modifier: int = -1  # atttypmod (e.g. varchar(n) -> n + 4)
     table_oid: int = 0
     column_number: int = 0
+    text_binary: bool = False  # a user type whose binary form is its text (an enum's, as enum_send)
 
 
 @dataclass

@@ -413,3 +413,19 @@ def is_known(name: str) -> bool:
 
 def value_text(v: Any) -> str:
     return str(v)
+
+
+# settings of PostgreSQL's "superuser" context: only a superuser may SET them (they touch the
+# server's log and files, or what other sessions see)
+SUPERUSER_ONLY = frozenset({
+    "log_statement", "log_min_duration_statement", "log_min_messages", "log_min_error_statement", "log_duration",
+    "log_lock_waits", "log_temp_files", "log_parser_stats", "log_planner_stats", "log_executor_stats",
+    "log_statement_stats", "log_error_verbosity", "log_replication_commands", "lc_messages",
+    "session_replication_role", "deadlock_timeout", "temp_file_limit", "track_activities", "track_counts",
+    "track_io_timing", "track_wal_io_timing", "track_functions", "max_stack_depth", "session_preload_libraries",
+    "lo_compat_privileges", "allow_system_table_mods", "ignore_system_indexes", "zero_damaged_pages",
+    "commit_delay", "compute_query_id", "jit_dump_bitcode", "log_min_duration_sample", "log_transaction_sample_rate",
+    "log_parameter_max_length", "log_statement_sample_rate", "update_process_title", "wal_compression",
+    "wal_init_zero", "wal_recycle", "ignore_checksum_failure", "ignore_invalid_pages", "debug_print_parse",
+    "debug_print_plan", "debug_print_rewritten", "debug_pretty_print", "trace_notify", "trace_locks",
+})

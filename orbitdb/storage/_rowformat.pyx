@@ -52,7 +52,10 @@ from orbitdb.storage._calendar cimport EPOCH_DAYS, MAX_DAYS, MIN_DAYS, civil_fro
 from orbitdb.storage._cbuf cimport Buf, buf_byte, buf_free, buf_init, buf_put, buf_reserve
 
 from orbitdb.storage.errors import DataCorrupted, StorageError
+from orbitdb.storage.infinite import Infinite, infinite
 from orbitdb.storage.interval import Interval
+from orbitdb.storage.netaddr import MacAddress, NetAddress
+from orbitdb.storage.ranges import MultiRange, Range
 from orbitdb.storage.jsontext import json_text, json_value
 from orbitdb.storage.storedform import decode_format1
 
@@ -86,6 +89,25 @@ cdef enum:
     K_INTERVAL = 12
     K_UUID = 13
     K_JSON = 14
+    K_RANGE_INT = 15  # ranges: a flags byte, then each finite bound as a sized field of its kind
+    K_RANGE_NUMERIC = 16
+    K_RANGE_DATE = 17
+    K_RANGE_TS = 18
+    K_RANGE_TSTZ = 19
+    K_INET = 20  # inet and cidr: u8 family (4 or 6), u8 mask length, the address (4 or 16 bytes)
+    K_MAC = 21  # macaddr and macaddr8: their 6 or 8 bytes
+    K_MULTI_INT = 22  # multiranges: varint count, then each range as a sized range field
+    K_MULTI_NUMERIC = 23
+    K_MULTI_DATE = 24
+    K_MULTI_TS = 25
+    K_MULTI_TSTZ = 26
+
+cdef enum:
+    R_EMPTY = 0x01  # range flags, as PostgreSQL's range_send writes them
+    R_LB_INC = 0x02
+    R_UB_INC = 0x04
+    R_LB_INF = 0x08
+    R_UB_INF = 0x10
 
 cdef enum:
     EL_NULL = 0  # array elements: NULL, a value, or an array (of a multidimensional array)
@@ -97,7 +119,10 @@ cdef enum:
 _KIND_CODES = {
     "int": K_INT, "float": K_FLOAT, "bool": K_BOOL, "text": K_TEXT, "bytes": K_BYTES, "numeric": K_NUMERIC,
     "date": K_DATE, "ts": K_TS, "tstz": K_TSTZ, "time": K_TIME, "timetz": K_TIMETZ, "interval": K_INTERVAL,
-    "uuid": K_UUID, "json": K_JSON,
+    "uuid": K_UUID, "json": K_JSON, "range:int": K_RANGE_INT, "range:numeric": K_RANGE_NUMERIC,
+    "range:date": K_RANGE_DATE, "range:ts": K_RANGE_TS, "range:tstz": K_RANGE_TSTZ, "inet": K_INET,
+    "macaddr": K_MAC, "multirange:int": K_MULTI_INT, "multirange:numeric": K_MULTI_NUMERIC,
+    "multirange:date": K_MULTI_DATE, "multirange:ts": K_MULTI_TS, "multirange:tstz": K_MULTI_TSTZ,
 }
 
 cdef int64_t USECS_PER_DAY = 86400000000
@@ -114,6 +139,12 @@ cdef dict _ZONES = {}  # timetz offsets (seconds) -> timezone, so rows share one
 cdef object _JSON_TEXT = json_text
 cdef object _JSON_VALUE = json_value
 cdef object _DECODE_FORMAT1 = decode_format1
+cdef object _INFINITE = Infinite
+cdef object _RANGE = Range
+cdef object _MULTIRANGE = MultiRange
+cdef object _NETADDRESS = NetAddress
+cdef object _MACADDRESS = MacAddress
+cdef object _INFINITE_OF = infinite
 
 
 # -- little-endian integers and varints --
@@ -270,11 +301,15 @@ cdef int _put_field(Buf *b, int kind, object v) except -1:
             return _put_utf8(b, str(_DECIMAL(str(v))))
         raise TypeError(f"a numeric column cannot store {type(v).__name__} {v!r}")
     if kind == K_DATE:
+        if type(v) is _INFINITE:  # INT32_MAX / INT32_MIN days, as PostgreSQL stores them
+            return _put_fixed(b, <uint64_t><int64_t>v.sort_key(), 4)
         if not PyDate_Check(v):
             raise TypeError(f"a date column cannot store {type(v).__name__} {v!r}")
         return _put_fixed(b, <uint64_t><int64_t>(days_from_civil(date_year(v), date_month(v), date_day(v))
                                                  - EPOCH_DAYS), 4)
     if kind == K_TS or kind == K_TSTZ:
+        if type(v) is _INFINITE:  # INT64_MAX / INT64_MIN microseconds
+            return _put_fixed(b, <uint64_t><int64_t>v.sort_key(), 8)
         tz = datetime_tzinfo(v) if PyDateTime_Check(v) else False
         if (kind == K_TS and tz is None) or (kind == K_TSTZ and tz is _UTC):
             us = ((days_from_civil(datetime_year(v), datetime_month(v), datetime_day(v)) - EPOCH_DAYS)
@@ -309,7 +344,75 @@ cdef int _put_field(Buf *b, int kind, object v) except -1:
         return _put_bytes_of(b, v)
     if kind == K_JSON:
         return _put_utf8(b, _JSON_TEXT(v))
+    if K_RANGE_INT <= kind <= K_RANGE_TSTZ:
+        return _put_range(b, kind, v)
+    if kind == K_INET:
+        if type(v) is not _NETADDRESS:
+            raise TypeError(f"an inet column cannot store {type(v).__name__} {v!r}")
+        buf_byte(b, <unsigned char>v.family)
+        buf_byte(b, <unsigned char>v.bits)
+        raw = v.packed()
+        return buf_put(b, PyBytes_AS_STRING(raw), PyBytes_GET_SIZE(raw))
+    if K_MULTI_INT <= kind <= K_MULTI_TSTZ:
+        if type(v) is not _MULTIRANGE:
+            raise TypeError(f"a multirange column cannot store {type(v).__name__} {v!r}")
+        _put_varint(b, <uint64_t>len(v.ranges))
+        for r in v.ranges:
+            _put_sized(b, kind - K_MULTI_INT + K_RANGE_INT, r)
+        return 0
+    if kind == K_MAC:
+        if type(v) is not _MACADDRESS:
+            raise TypeError(f"a macaddr column cannot store {type(v).__name__} {v!r}")
+        raw = v.raw
+        return buf_put(b, PyBytes_AS_STRING(raw), PyBytes_GET_SIZE(raw))
     raise ValueError(f"storage kind code {kind} has no encoding")
+
+
+cdef int _range_element(int kind) noexcept:
+    if kind == K_RANGE_INT:
+        return K_INT
+    if kind == K_RANGE_NUMERIC:
+        return K_NUMERIC
+    if kind == K_RANGE_DATE:
+        return K_DATE
+    if kind == K_RANGE_TS:
+        return K_TS
+    return K_TSTZ
+
+
+cdef int _put_sized(Buf *b, int kind, object v) except -1:
+    cdef Buf one
+    buf_init(&one)
+    try:
+        _put_field(&one, kind, v)
+        _put_varint(b, <uint64_t>one.len)
+        buf_put(b, one.data, one.len)
+    finally:
+        buf_free(&one)
+    return 0
+
+
+cdef int _put_range(Buf *b, int kind, object v) except -1:
+    cdef int flags = 0
+    cdef int elem = _range_element(kind)
+    if type(v) is not _RANGE:
+        raise TypeError(f"a range column cannot store {type(v).__name__} {v!r}")
+    if v.empty:
+        return buf_byte(b, R_EMPTY)
+    if v.lower is None:
+        flags |= R_LB_INF
+    elif v.lower_inc:
+        flags |= R_LB_INC
+    if v.upper is None:
+        flags |= R_UB_INF
+    elif v.upper_inc:
+        flags |= R_UB_INC
+    buf_byte(b, <unsigned char>flags)
+    if v.lower is not None:
+        _put_sized(b, elem, v.lower)
+    if v.upper is not None:
+        _put_sized(b, elem, v.upper)
+    return 0
 
 
 cdef int _put_array(Buf *b, int kind, object v, int depth) except -1:
@@ -353,9 +456,13 @@ cdef object _corrupt_width(int kind, Py_ssize_t n):
 
 
 cdef object _timestamp(int64_t us, object tz):
-    cdef int64_t days = floordiv(us, USECS_PER_DAY)
-    cdef int64_t rest = us - days * USECS_PER_DAY
+    cdef int64_t days
+    cdef int64_t rest
     cdef int y, m, d
+    if us == 0x7FFFFFFFFFFFFFFF or us == (-0x7FFFFFFFFFFFFFFF - 1):
+        return _INFINITE_OF("ts" if tz is None else "tstz", 1 if us > 0 else -1)
+    days = floordiv(us, USECS_PER_DAY)
+    rest = us - days * USECS_PER_DAY
     days += EPOCH_DAYS
     if days < MIN_DAYS or days > MAX_DAYS:
         raise DataCorrupted(f"corrupt row: timestamp {us} out of range")
@@ -400,6 +507,8 @@ cdef object _get_field(int kind, const char *p, Py_ssize_t n):
         if n != 4:
             raise _corrupt_width(kind, n)
         days = <int32_t><uint32_t>_get_le(p, 4)
+        if days == 0x7FFFFFFF or days == -0x80000000:
+            return _INFINITE_OF("date", 1 if days > 0 else -1)
         days += EPOCH_DAYS
         if days < MIN_DAYS or days > MAX_DAYS:
             raise DataCorrupted(f"corrupt row: date {days - EPOCH_DAYS} out of range")
@@ -429,7 +538,63 @@ cdef object _get_field(int kind, const char *p, Py_ssize_t n):
         return PyBytes_FromStringAndSize(p, n)
     if kind == K_JSON:
         return _JSON_VALUE(PyUnicode_DecodeUTF8(p, n, "surrogatepass"))
+    if K_RANGE_INT <= kind <= K_RANGE_TSTZ:
+        return _get_range(kind, p, n)
+    if kind == K_INET:
+        if not ((n == 6 and p[0] == 4) or (n == 18 and p[0] == 6)) or <unsigned char>p[1] > (n - 2) * 8:
+            raise _corrupt_width(kind, n)
+        return _NETADDRESS(<int>p[0], int.from_bytes(PyBytes_FromStringAndSize(p + 2, n - 2), "big"),
+                           <int>(<unsigned char>p[1]))
+    if K_MULTI_INT <= kind <= K_MULTI_TSTZ:
+        return _get_multirange(kind, p, n)
+    if kind == K_MAC:
+        if n != 6 and n != 8:
+            raise _corrupt_width(kind, n)
+        return _MACADDRESS(PyBytes_FromStringAndSize(p, n))
     raise DataCorrupted(f"corrupt row: storage kind code {kind}")
+
+
+cdef object _get_sized(int kind, const char **pp, const char *end):
+    cdef uint64_t size = 0
+    _get_varint(pp, end, &size)
+    if size > <uint64_t>(end - pp[0]):
+        raise DataCorrupted("corrupt row: truncated range bound")
+    value = _get_field(kind, pp[0], <Py_ssize_t>size)
+    pp[0] += size
+    return value
+
+
+cdef object _get_multirange(int kind, const char *p, Py_ssize_t n):
+    cdef const char *end = p + n
+    cdef uint64_t count = 0, i
+    _get_varint(&p, end, &count)
+    if count > <uint64_t>(end - p):
+        raise DataCorrupted("corrupt row: multirange longer than its field")
+    out = []
+    for i in range(count):
+        out.append(_get_sized(kind - K_MULTI_INT + K_RANGE_INT, &p, end))
+    if p != end:
+        raise DataCorrupted("corrupt row: a multirange field has trailing bytes")
+    return _MULTIRANGE(out)
+
+
+cdef object _get_range(int kind, const char *p, Py_ssize_t n):
+    cdef const char *end = p + n
+    cdef unsigned char flags
+    cdef int elem = _range_element(kind)
+    if n < 1:
+        raise _corrupt_width(kind, n)
+    flags = <unsigned char>p[0]
+    p += 1
+    if flags & R_EMPTY:
+        if n != 1:
+            raise _corrupt_width(kind, n)
+        return _RANGE(None, None, False, False, True)
+    lower = None if flags & R_LB_INF else _get_sized(elem, &p, end)
+    upper = None if flags & R_UB_INF else _get_sized(elem, &p, end)
+    if p != end:
+        raise DataCorrupted("corrupt row: a range field has trailing bytes")
+    return _RANGE(lower, upper, (flags & R_LB_INC) != 0, (flags & R_UB_INC) != 0, False)
 
 
 cdef object _get_array(int kind, const char **pp, const char *end, int depth):

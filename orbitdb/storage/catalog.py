@@ -109,6 +109,7 @@ class TableDef:
     partition_of: int | None = None  # a partition: its parent's oid
     partition_bound: str | None = None  # and its bound, as pg_get_expr prints it ("FOR VALUES IN (1, 2)")
     inherits: list[int] = field(default_factory=list)  # INHERITS: the parents' oids, in order
+    view_check_option: str = ""  # a view's WITH CHECK OPTION: "local", "cascaded" or ""
 
     def column(self, name: str) -> ColumnDef | None:
         for c in self.columns:
@@ -162,6 +163,7 @@ class TypeDef:
     owner: str = "orbit"
     comment: str | None = None
     acl: list[str] | None = None
+    relid: int = 0  # composite: the oid of its pg_class entry (relkind "c")
 
 
 @dataclass
@@ -210,9 +212,18 @@ _KINDS: dict[str, type] = {"table": TableDef, "sequence": SequenceDef, "schema":
 _KIND_NAMES = {cls: name for name, cls in _KINDS.items()}
 
 
+def _legacy_text_column(c: ColumnDef) -> ColumnDef:
+    """An inet column of an orbitdb from before the type had its own storage holds its values
+    as text and its keys in text order: it stays what it behaved as, text (ALTER COLUMN ... TYPE
+    inet USING col::inet converts it)."""
+    if c.kind in ("text", "array:text") and c.type in ("inet", "inet[]"):
+        c.type = "text" if c.type == "inet" else "text[]"
+    return c
+
+
 def _load_table(d: dict[str, Any]) -> TableDef:
     d = dict(d)
-    d["columns"] = [ColumnDef(**c) for c in d["columns"]]
+    d["columns"] = [_legacy_text_column(ColumnDef(**c)) for c in d["columns"]]
     d["constraints"] = [ConstraintDef(**c) for c in d["constraints"]]
     d["indexes"] = [IndexDef(**i) for i in d["indexes"]]
     d["triggers"] = [TriggerDef(**t) for t in d.get("triggers", [])]

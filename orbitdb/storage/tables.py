@@ -14,6 +14,7 @@ from typing import Any
 
 from orbitdb.storage._access import Layout, RowReader, encode_keys, encode_rows, index_entries
 from orbitdb.storage.catalog import IndexDef, TableDef
+from orbitdb.storage.errors import StorageError
 from orbitdb.storage.keycodec import encode_key, encode_value
 from orbitdb.storage.keyspace import index_prefix, prefix_end, table_prefix
 from orbitdb.storage.rowcodec import RowCodec, decode_stored
@@ -24,8 +25,23 @@ Check = Callable[[], None]
 _CHECK_EVERY = 4096
 # a bound of a value-bounded scan on the column after the equal ones: (value, inclusive)
 Bound = tuple[Any, bool] | None
-# a secondary index of the table: its definition, its columns' positions, its key prefix
+# a secondary index of the table: its definition, its columns' positions (-1 for an expression key), its key prefix
 IndexEntry = tuple[IndexDef, list[int], bytes]
+# an expression or partial index's key values of a row (None: the row has no entry)
+KeyValues = Callable[[Row], list[Any] | None]
+_key_compiler: Callable[[TableDef, IndexDef], KeyValues] | None = None
+
+
+def set_index_key_compiler(compiler: Callable[[TableDef, IndexDef], KeyValues]) -> None:
+    """How the keys of expression and partial indexes are computed: the SQL layer compiles them
+    (this layer cannot evaluate SQL expressions)."""
+    global _key_compiler
+    _key_compiler = compiler
+
+
+def computed_keys(ix: IndexDef) -> bool:
+    """Whether an index's entries are not just column values: expression keys or a predicate."""
+    return ix.predicate is not None or any(e is not None for e in ix.expressions)
 
 
 class TableAccess:
@@ -51,9 +67,18 @@ class TableAccess:
         self.identity = self.slots == list(range(width))
         names = [c.name for c in table.columns]
         self.pk_idx = [names.index(c) for c in table.primary_key]
-        self.indexes: list[IndexEntry] = [
-            (ix, [names.index(c) for c in ix.columns], index_prefix(ix.oid)) for ix in table.indexes if not ix.primary
-        ]
+        self.indexes: list[IndexEntry] = []
+        self.key_values: dict[int, KeyValues] = {}
+        for ix in table.indexes:
+            if ix.primary:
+                continue
+            exprs = ix.expressions or [None] * len(ix.columns)
+            cols = [names.index(c) if e is None else -1 for c, e in zip(ix.columns, exprs)]
+            if computed_keys(ix):
+                if _key_compiler is None:
+                    raise StorageError(f'index "{ix.name}" has computed keys and nothing to compute them')
+                self.key_values[ix.oid] = _key_compiler(table, ix)
+            self.indexes.append((ix, cols, index_prefix(ix.oid)))
 
     def decode(self, data: bytes) -> Row:
         return self.reader.decode(data)  # type: ignore[no-any-return]
@@ -83,9 +108,20 @@ class TableAccess:
         assert rowid is not None
         return self.prefix + encode_value(rowid)
 
+    def index_values(self, index: IndexEntry, row: Row | list[Any]) -> list[Any] | None:
+        """A row's key values in an index (None: a partial index has no entry for the row)."""
+        fn = self.key_values.get(index[0].oid)
+        if fn is None:
+            return [row[i] for i in index[1]]
+        return fn(tuple(row))
+
     def index_key(self, ix: IndexDef, cols: list[int], prefix: bytes, row: Row | list[Any],
-                  rowkey: bytes) -> bytes:
-        vals = [row[i] for i in cols]
+                  rowkey: bytes) -> bytes | None:
+        """A row's entry key in an index, or None when a partial index leaves the row out."""
+        fn = self.key_values.get(ix.oid)
+        vals = [row[i] for i in cols] if fn is None else fn(tuple(row))
+        if vals is None:
+            return None
         key = prefix + encode_key(vals)
         if not ix.unique or (ix.nulls_distinct and any(v is None for v in vals)):
             key += rowkey[len(self.prefix):]
@@ -233,7 +269,7 @@ class TableAccess:
         else:
             items = None
             for ix, _, prefix in self.indexes:
-                if ix.columns[: len(cols)] == cols:
+                if ix.columns[: len(cols)] == cols and not computed_keys(ix):
                     start = prefix + encode_key(values)
                     items = self._index_latest(txn, start, prefix_end(start))
                     break
@@ -276,6 +312,16 @@ class TableAccess:
         entry_keys: list[bytes] = []
         entry_values: list[bytes] = []
         for ix, cols, ixprefix in self.indexes:
+            if ix.oid in self.key_values:
+                for n, (row, key) in enumerate(zip(rows, keys)):
+                    ikey = self.index_key(ix, cols, ixprefix, row, key)
+                    if ikey is None:
+                        continue
+                    if ix.unique and ikey[len(ixprefix):] == encode_key(self.index_values((ix, cols, ixprefix), row)):
+                        claims.append((n, ikey))
+                    entry_keys.append(ikey)
+                    entry_values.append(key)
+                continue
             ikeys, unique = index_entries(ixprefix, cols, rows, keys, len(prefix), ix.unique, ix.nulls_distinct)
             claims.extend([(n, ikeys[n]) for n in unique])
             entry_keys.extend(ikeys)
@@ -318,12 +364,16 @@ class TableAccess:
                 old_key = self.index_key(ix, cols, prefix, old, rowkey)
                 if old_key == new_key:
                     continue
-                txn.delete(old_key)
-            txn.put(new_key, rowkey)
+                if old_key is not None:
+                    txn.delete(old_key)
+            if new_key is not None:
+                txn.put(new_key, rowkey)
 
     def delete_indexes(self, txn: Transaction, row: Row, rowkey: bytes) -> None:
         for ix, cols, prefix in self.indexes:
-            txn.delete(self.index_key(ix, cols, prefix, row, rowkey))
+            key = self.index_key(ix, cols, prefix, row, rowkey)
+            if key is not None:
+                txn.delete(key)
 
     # -- whole tables and indexes (DDL) --
     def clear(self, txn: Transaction) -> None:
@@ -349,6 +399,8 @@ class TableAccess:
                 check()
             row = decode(data)
             ikey = self.index_key(ix, cols, prefix, row, key)
+            if ikey is None:
+                continue
             if ix.unique:
                 if ikey in seen:
                     return row  # type: ignore[no-any-return]
@@ -363,6 +415,8 @@ class TableAccess:
         for ix, cols, prefix in self.indexes:
             for key, r in rows:
                 ikey = self.index_key(ix, cols, prefix, r, key)
+                if ikey is None:
+                    continue
                 if ix.unique and ikey in entries:
                     return entries, (ix, r)
                 entries[ikey] = key

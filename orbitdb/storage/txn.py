@@ -277,6 +277,9 @@ class Transaction:
         self.epoch = 0
         self.snapshot_epoch = 0  # commits up to this epoch are in the current snapshot
         self.moved: dict[bytes, bytes] = {}  # rows this transaction re-keyed: old key -> new
+        # writes of a statement's other parts, taken back while this part runs (take_delta): its
+        # reads do not see them, its referential and unique checks do (the *_latest reads)
+        self.pending: dict[bytes, bytes | None] = {}
         self.done = False
 
     @property
@@ -400,6 +403,8 @@ class Transaction:
     def multi_get_latest(self, keys: list[bytes]) -> list[bytes | None]:
         """get_latest() of many keys, the engine's part in one call."""
         writes = self.writes
+        if self.pending:
+            return [self.get_latest(k) for k in keys]
         if not writes:
             return self.store.engine.multi_get(keys)  # type: ignore[no-any-return]
         out: list[Any] = writes.get_many(keys, _ABSENT)  # type: ignore[union-attr]
@@ -415,6 +420,10 @@ class Transaction:
         v = self.writes.get(key, _ABSENT)
         if v is not _ABSENT:
             return v  # type: ignore[no-any-return]
+        if self.pending:
+            v = self.pending.get(key, _ABSENT)
+            if v is not _ABSENT:
+                return v  # type: ignore[no-any-return]
         return self.store.engine.get(key)
 
     def newest(self, key: bytes) -> tuple[bytes | None, bool]:
@@ -424,6 +433,10 @@ class Transaction:
         v = self.writes.get(key, _ABSENT)
         if v is not _ABSENT:
             return v, False  # type: ignore[return-value]
+        if self.pending:
+            v = self.pending.get(key, _ABSENT)
+            if v is not _ABSENT:
+                return v, False  # type: ignore[return-value]
         return self.store.engine.get_newest(key, self.snapshot)  # type: ignore[no-any-return]
 
     def scan(self, start: bytes, stop: bytes, reverse: bool = False) -> Iterator[tuple[bytes, bytes]]:
@@ -437,7 +450,10 @@ class Transaction:
     def scan_latest(self, start: bytes, stop: bytes, reverse: bool = False) -> Iterator[tuple[bytes, bytes]]:
         """Rows as the newest committed state has them, with our own writes: what a
         referential-integrity check must see (PostgreSQL runs those on a fresh snapshot)."""
-        return self._merged(self.store.engine.items(start, stop, reverse), start, stop, reverse)
+        items = self._merged(self.store.engine.items(start, stop, reverse), start, stop, reverse)
+        if not self.pending:
+            return items
+        return _over(items, self.pending, self.writes, start, stop, reverse)
 
     def _merged(self, engine_items: Iterator[tuple[bytes, bytes]], start: bytes, stop: bytes,
                 reverse: bool) -> Iterator[tuple[bytes, bytes]]:
@@ -595,6 +611,56 @@ class Transaction:
         self.lock(("obj", oid), ACCESS_EXCLUSIVE)
         if self._view().objects.get(oid) is not self.catalog_base.objects.get(oid):
             raise SerializationFailure("could not serialize access due to concurrent update")
+
+    # -- the parts of one statement that must not see each other's writes (data-modifying WITH) --
+    def start_delta(self) -> tuple[str, int, int, None]:
+        """Starts recording this transaction's writes (an unnamed savepoint keeps the undo log)."""
+        mark = ("", len(self.undo), len(self.held_log), None)
+        self.savepoints.append(mark)
+        return mark
+
+    def take_delta(self, mark: tuple[str, int, int, None]) -> dict[bytes, tuple[Any, Any]]:
+        """Takes back the writes made since start_delta(mark), locks kept, and returns them as
+        key -> (the value before, the value written); _ABSENT stands for no write of ours."""
+        pos = mark[1]
+        delta: dict[bytes, tuple[Any, Any]] = {}
+        for key, old in self.undo[pos:]:
+            if key not in delta:
+                delta[key] = (old, None)
+        for key, (old, _) in delta.items():
+            delta[key] = (old, self.writes.get(key, _ABSENT))
+            if delta[key][1] is not _ABSENT:
+                self.pending[key] = delta[key][1]
+            if old is _ABSENT:
+                self.writes.pop(key, None)  # type: ignore[union-attr]
+            else:
+                self.writes[key] = old  # type: ignore[index]
+        del self.undo[pos:]
+        self.end_delta(mark)
+        return delta
+
+    def end_delta(self, mark: tuple[str, int, int, None]) -> None:
+        for i in range(len(self.savepoints) - 1, -1, -1):
+            if self.savepoints[i] is mark:
+                del self.savepoints[i]
+                break
+        if not self.savepoints:
+            self.held_log = []
+            self.undo = []
+
+    def clear_pending(self) -> None:
+        self.pending = {}
+
+    def apply_delta(self, delta: dict[bytes, tuple[Any, Any]]) -> bool:
+        """Writes a delta taken by take_delta back; False (nothing written) if a key of it was
+        written meanwhile."""
+        writes = self.writes
+        if any(writes.get(k, _ABSENT) is not old and writes.get(k, _ABSENT) != old for k, (old, _) in delta.items()):
+            return False
+        for key, (_, new) in delta.items():
+            if new is not _ABSENT:
+                self.put(key, new)
+        return True
 
     # -- savepoints --
     def savepoint(self, name: str) -> None:
@@ -758,3 +824,27 @@ class Transaction:
             self.held_log = []
         self.writes = _EMPTY
         self.undo = []
+
+
+def _over(items: Iterator[tuple[bytes, bytes]], pending: dict[bytes, bytes | None], writes: Any, start: bytes,
+          stop: bytes, reverse: bool) -> Iterator[tuple[bytes, bytes]]:
+    """items (the newest rows with our writes) with the pending writes of a statement's other
+    parts over them, where our own writes do not hold the key (a None value hides the row)."""
+    extra = sorted((k for k in pending if start <= k < stop and writes.get(k, _ABSENT) is _ABSENT), reverse=reverse)
+    if not extra:
+        yield from items
+        return
+    hidden = set(extra)
+    own = [(k, pending[k]) for k in extra]
+    i = 0
+    for k, v in items:
+        while i < len(own) and ((own[i][0] < k) if not reverse else (own[i][0] > k)):
+            if own[i][1] is not None:
+                yield own[i]  # type: ignore[misc]
+            i += 1
+        if k in hidden:
+            continue
+        yield k, v
+    for k, v in own[i:]:
+        if v is not None:
+            yield k, v

@@ -5,13 +5,10 @@ sub-partitions, partitioned indexes) and inheritance loads into `orbitdb serve` 
 
 from __future__ import annotations
 
-import os
-import subprocess
 from pathlib import Path
-from typing import Any
 
-import psycopg2
 import pytest
+from pg_answers import answers, run_tool
 from reference_pg import reference_postgres
 from wire_support import BINDIR
 
@@ -48,31 +45,11 @@ CHECKS = [
     "SELECT tableoid::regclass::text, * FROM readings ORDER BY id",
     "SELECT tableoid::regclass::text, * FROM sales ORDER BY id",
     "SELECT count(*) FROM dogs",
-    "SELECT relname, relkind::text, pg_get_expr(relpartbound, oid) FROM pg_class "
-    "WHERE relname LIKE 'readings%' OR relname LIKE 'sales%' ORDER BY 1",
+    ("SELECT relname, relkind::text, pg_get_expr(relpartbound, oid) FROM pg_class "
+    "WHERE relname LIKE 'readings%' OR relname LIKE 'sales%' ORDER BY 1"),
 ]
 
 
-def _answers(dsn: str) -> list[Any]:
-    out: list[Any] = []
-    con = psycopg2.connect(dsn)
-    con.autocommit = True
-    try:
-        cur = con.cursor()
-        for sql in CHECKS:
-            try:
-                cur.execute(sql)
-                out.append(cur.fetchall() if cur.description else cur.rowcount)
-            except psycopg2.Error as e:
-                out.append(("error", e.pgcode))
-    finally:
-        con.close()
-    return out
-
-
-def _run(cmd: list[str], **kw: Any) -> subprocess.CompletedProcess[str]:
-    env = dict(os.environ, PGCONNECT_TIMEOUT="10")
-    return subprocess.run(cmd, check=False, capture_output=True, text=True, timeout=120, env=env, **kw)
 
 
 @pytest.mark.skipif(BINDIR is None, reason="PostgreSQL 15 client tools are not installed")
@@ -82,12 +59,12 @@ def test_pg_dump_with_partitions_loads_and_behaves_the_same(server, tmp_path: Pa
             pytest.skip("no PostgreSQL 15 server could be started here")
         params = dict(p.split("=", 1) for p in ref.split())
         src = ["-h", params["host"], "-p", params["port"], "-U", "postgres"]
-        made = _run([f"{BINDIR}/psql", "-X", *src, "-d", "postgres", "-c", "CREATE DATABASE parts"])
+        made = run_tool([f"{BINDIR}/psql", "-X", *src, "-d", "postgres", "-c", "CREATE DATABASE parts"])
         assert made.returncode == 0, made.stderr
-        loaded = _run([f"{BINDIR}/psql", "-X", "-v", "ON_ERROR_STOP=1", *src, "-d", "parts"], input=SCHEMA)
+        loaded = run_tool([f"{BINDIR}/psql", "-X", "-v", "ON_ERROR_STOP=1", *src, "-d", "parts"], input=SCHEMA)
         assert loaded.returncode == 0, loaded.stderr
         dump = tmp_path / "parts.sql"
-        got = _run([f"{BINDIR}/pg_dump", "--no-owner", *src, "-d", "parts", "-f", str(dump)])
+        got = run_tool([f"{BINDIR}/pg_dump", "--no-owner", *src, "-d", "parts", "-f", str(dump)])
         assert got.returncode == 0, got.stderr
 
         restored = server.psql("-v", "ON_ERROR_STOP=1", "-f", str(dump), check=False)
@@ -95,11 +72,11 @@ def test_pg_dump_with_partitions_loads_and_behaves_the_same(server, tmp_path: Pa
 
         ref_dsn = " ".join(p for p in ref.split() if not p.startswith("dbname=")) + " dbname=parts"
         describe = ["-c", "\\d+ readings", "-c", "\\d+ readings_2024", "-c", "\\d+ animals"]
-        want = _run([f"{BINDIR}/psql", "-X", *src, "-d", "parts", *describe]).stdout
+        want = run_tool([f"{BINDIR}/psql", "-X", *src, "-d", "parts", *describe]).stdout
         have = server.psql(*describe).stdout
         assert have == want
 
-        expected = _answers(ref_dsn)
-        actual = _answers(server.dsn)
+        expected = answers(ref_dsn, CHECKS)
+        actual = answers(server.dsn, CHECKS)
         for sql, w, h in zip(CHECKS, expected, actual, strict=True):
             assert h == w, f"{sql}\n PostgreSQL: {w}\n orbitdb:    {h}"

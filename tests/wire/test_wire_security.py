@@ -260,12 +260,13 @@ def test_no_password_reaches_the_log(start_server, tmp_path):
         f"ALTER USER orbit PASSWORD '{NEW}",  # unterminated: the error message quotes the text
         f"ALTER USER orbit PASSWORD {NEW}",  # a syntax error at the password
         f"ALTER USER nobody WITH ENCRYPTED PASSWORD '{NEW}'",
-        f"CREATE USER someone PASSWORD '{NEW}'",
-        f"ALTER/**/USER orbit PASSWORD $${NEW}$$ SUPERUSER",
+        f"CREATE USER orbit PASSWORD '{NEW}'",  # exists already
+        f"ALTER/**/USER orbit PASSWORD $${NEW}$$ NOSUPERUSER",  # a bootstrap role stays a superuser
     ]
     for sql in failing:
         with pytest.raises(psycopg2.Error):
             cur.execute(sql)
+    cur.execute(f"CREATE USER someone PASSWORD '{NEW}'")
     cur.execute(f"alter user orbit\n  with password E'{NEW}'")
     conn.close()
     _connect(server, NEW).close()

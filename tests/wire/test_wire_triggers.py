@@ -101,7 +101,6 @@ def test_psql_describe_and_a_postgresql_dump_reloaded(start_server: Any, tmp_pat
     _reload(start_server(data_dir=tmp_path / "again"), pg_dump, before)
 
 
-@pytest.mark.xfail(strict=True, reason="pg_dump of orbitdb's functions needs their pg_proc rows (plpgsql14's part)")
 def test_orbitdb_dump_reloaded(start_server: Any, tmp_path: Path) -> None:
     first = start_server(data_dir=tmp_path / "first")
     _psql(_orbit(first), input=SCHEMA)

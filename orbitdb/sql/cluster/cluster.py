@@ -34,7 +34,7 @@ from collections.abc import Callable
 from typing import Any
 
 from orbitdb.sql.cluster.files import make_directory, new_registry, remove_directory, sweep
-from orbitdb.sql.cluster.private_files import loose_modes, make_private_dirs, open_private
+from orbitdb.sql.cluster.private_files import loose_modes, make_private_dirs, open_private, write_file_atomic
 from orbitdb.sql.cluster.registry import (
     DEFAULT_DATABASE,
     DatabaseEntry,
@@ -46,7 +46,9 @@ from orbitdb.sql.result import Notice
 from orbitdb.sql.session.database import Database
 from orbitdb.sql.session.session import Session
 from orbitdb.sql.spill.process import MemoryBudget
+from orbitdb.sql.utility.authorization import check_login
 from orbitdb.sql.utility.databases import NewDatabase
+from orbitdb.sql.utility.role_store import RoleStore
 
 log = logging.getLogger("orbitdb.cluster")
 
@@ -71,7 +73,8 @@ class Cluster:
         self.terminate_backend: Callable[[int], bool] | None = None
         self.memory_budget = MemoryBudget(None)  # [server] max_memory, set by the server
         self.closed = False
-        self.role_passwords = RolePasswords.load(data_dir)  # ALTER ROLE ... PASSWORD
+        self.role_passwords = RolePasswords.load(data_dir)  # ALTER ROLE ... PASSWORD of bootstrap users
+        self.roles = RoleStore.load(data_dir, write_file_atomic)  # CREATE ROLE: the cluster's roles
         self.configured_roles: set[str] = set()  # set by the server: the users of its [auth.users]
 
     @classmethod
@@ -144,16 +147,30 @@ class Cluster:
             if not entry.allow_connections:
                 raise SqlError("55000", f'database "{database}" is not currently accepting connections',
                                severity="FATAL")
+            if self.roles.has_roles():
+                check_login(self.roles, user, entry.name, entry.owner, entry.acl,
+                            sum(1 for d in self._open.values() for s in list(d.sessions)
+                                if not s.closed and s.session_user == user))
             db = self._database(entry)
             session = db.session(user, entry.name, application_name)
         session.settings["lc_collate"] = entry.collate
         session.settings["lc_ctype"] = entry.ctype
+        role = self.roles.get(user)
+        if role is not None and not role.superuser:
+            session.settings["is_superuser"] = "off"  # reported to the client at startup
+        for item in role.config if role is not None else []:  # ALTER ROLE ... SET: the role's defaults
+            name, _, value = item.partition("=")
+            try:
+                session.set_setting(name, value)
+            except SqlError as exc:
+                log.warning('role "%s": setting %s not applied: %s', user, name, exc)
+        session.changed.clear()  # the startup's ParameterStatus messages report them
         return session
 
     def role_names(self) -> set[str]:
         """Login roles beyond those owning something: the configured users and those whose
         password was set with ALTER ROLE."""
-        return set(self.configured_roles) | set(self.role_passwords.roles())
+        return set(self.configured_roles) | set(self.role_passwords.roles()) | set(self.roles.names())
 
     def entries(self) -> list[DatabaseEntry]:
         """The databases, as pg_database lists them (copies: the caller may keep them)."""

@@ -14,11 +14,19 @@ from sqlglot import exp
 from orbitdb.sql import types as T
 from orbitdb.sql.ddl import partitions
 from orbitdb.sql.ddl.extensions import create_extension, drop_extension
+from orbitdb.sql.ddl.generated import check_generation, generated_value, text_uses_column, uses_column
+from orbitdb.sql.ddl.index_exprs import (
+    check_index_expression,
+    check_index_predicate,
+    default_index_name_parts,
+    key_detail_of,
+)
 from orbitdb.sql.ddl.rewrite import Row, rewrite_table
 from orbitdb.sql.errors import SqlError
 from orbitdb.sql.exec.context import ExecContext
 from orbitdb.sql.expr.compiler import Compiler
 from orbitdb.sql.expr.core import E, Runtime, coerce, ident
+from orbitdb.sql.expr.domains import domain_checker
 from orbitdb.sql.expr.funccall import AGGREGATES
 from orbitdb.sql.expr.funcregistry import FUNCTIONS
 from orbitdb.sql.expr.scope import Scope
@@ -34,10 +42,13 @@ from orbitdb.sql.parse.unsupported import (
     object_kind,
     refusal,
 )
+from orbitdb.sql.parse.updatable import not_updatable_reason
 from orbitdb.sql.parse.words import Words
 from orbitdb.sql.plan.compiled import Compiled, take_relation_locks
+from orbitdb.sql.plan.index_keys import compile_key_exprs
 from orbitdb.sql.plan.planner import Planner
 from orbitdb.sql.result import Notice, Result
+from orbitdb.sql.types import usertypes as U
 from orbitdb.sql.types.casts import ASSIGNMENT, can_implicit
 from orbitdb.sql.types.regtypes import lookup_reg
 from orbitdb.storage.catalog import (
@@ -59,7 +70,7 @@ from orbitdb.storage.lockmodes import (
     SHARE_UPDATE_EXCLUSIVE,
 )
 from orbitdb.storage.rowcodec import encode_stored
-from orbitdb.storage.tables import TableAccess
+from orbitdb.storage.tables import TableAccess, computed_keys
 from orbitdb.storage.temp import is_temp_oid
 
 if TYPE_CHECKING:
@@ -137,7 +148,8 @@ class DDL:
         self.txn.refresh_catalog()
 
     def find_table(self, node: exp.Table, missing_ok: bool = False, kind: str | None = "r",
-                   mode: int = ACCESS_EXCLUSIVE, modify: bool = True) -> TableDef | None:
+                   mode: int = ACCESS_EXCLUSIVE, modify: bool = True, must_own: bool = True) -> TableDef | None:
+        """The table a DDL statement names, locked; only its owner may change it (must_own)."""
         name = ident(node.this)
         t = self._lookup_table(node)
         while t is not None:
@@ -154,7 +166,15 @@ class DDL:
         if t is None and not missing_ok:
             raise SqlError("42P01", f'relation "{name}" does not exist' if kind != "v" else
                            f'view "{name}" does not exist')
+        if t is not None and must_own:
+            self.s.check_owner(t.owner, "view" if t.kind == "v" else "table", t.name)
         return t
+
+    def check_create_in(self, schema: str) -> None:
+        """CREATE on the schema a new object goes in (42501 "permission denied for schema s")."""
+        sch = self.cat.schema(schema)
+        if sch is not None and not is_temp_oid(sch.oid):
+            self.s.check_privilege("n", sch, "C")
 
     def check_new_name(self, schema: str, name: str) -> None:
         self.claim_name(schema, name)
@@ -184,6 +204,8 @@ class DDL:
         table_node = target.this if isinstance(target, exp.Schema) else target
         temp, on_commit = _temporary(node, table_node)
         schema = self.temp_schema() if temp else self.schema_of(table_node)
+        if not temp:
+            self.check_create_in(schema)
         name = ident(table_node.this)
         self.claim_name(schema, name)
         if self.cat.relation_oid(schema, name) is not None:
@@ -209,8 +231,9 @@ class DDL:
         for el in elements:
             if not isinstance(el, (exp.ColumnDef, exp.LikeProperty)):
                 self.table_constraint(t, el, None)
-        if not t.columns and not elements:
-            pass
+        for c in t.columns:
+            if c.generated is not None:
+                check_generation(self.s, self.cat, t, c)
         self.cat.put(t)
         self.finish_constraints(t)
         partitions.finish_partitioning(self, t, node)
@@ -220,7 +243,7 @@ class DDL:
         """LIKE source [INCLUDING | EXCLUDING option ...]: the columns with their NOT NULL, and what
         the options include; an option that would copy what orbitdb cannot (indexes, identity) is
         refused rather than skipped."""
-        src = self.find_table(el.this, kind=None, mode=ACCESS_SHARE, modify=False)
+        src = self.find_table(el.this, kind=None, mode=ACCESS_SHARE, modify=False, must_own=False)
         assert src is not None
         included: set[str] = set()
         for opt in el.expressions:
@@ -230,7 +253,8 @@ class DDL:
         for c in src.columns:
             self.add_column(t, ColumnDef(c.name, c.type, c.kind, t.next_slot, c.not_null,
                                          c.default if "DEFAULTS" in included and not c.identity else None,
-                                         comment=c.comment if "COMMENTS" in included else None))
+                                         comment=c.comment if "COMMENTS" in included else None,
+                                         generated=c.generated if "GENERATED" in included else None))
         if "CONSTRAINTS" in included:
             for con in src.constraints:
                 if con.kind == "c":
@@ -254,10 +278,15 @@ class DDL:
             raise SqlError("42601", f'syntax error: column "{name}" has no type')
         key = dt.this.name if hasattr(dt.this, "name") else str(dt.this)
         serial = T.SERIAL_DTYPES.get(key)
-        st = T.parse_type_name(serial) if serial else T.from_datatype(dt)
+        resolved = (U.ResolvedType(T.parse_type_name(serial), serial) if serial else
+                    U.resolve_datatype(self.cat, self.s.search_schemas(), dt))
+        st = resolved.sql
         if st.oid in (T.UNKNOWN.oid, T.VOID.oid, T.RECORD.oid):
             raise SqlError("42P16", f'column "{name}" has pseudo-type {st.display()}')
-        col = ColumnDef(name, st.display(), st.kind, 0)
+        if st.elem is not None and st.elem.fields is not None:
+            raise SqlError("0A000", "columns of an array of a composite type are not supported",
+                           detail=f'Column "{name}" is of type {st.display()}.')
+        col = ColumnDef(name, resolved.stored if resolved.typedef is not None else st.display(), st.kind, 0)
         self.add_column(t, col)
         if serial:
             seq = self.create_owned_sequence(t, name, serial)
@@ -300,6 +329,11 @@ class DDL:
             self.add_check(t, kind.this, cname, col.name)
         elif isinstance(kind, exp.Reference):
             self.add_fk(t, [col.name], kind, cname)
+        elif isinstance(kind, exp.ComputedColumnConstraint):
+            col.generated = kind.this.sql(dialect="postgres")
+        elif isinstance(kind, exp.GeneratedAsIdentityColumnConstraint) and kind.args.get("expression") is not None:
+            raise SqlError("42601", f'syntax error: generated column "{col.name}" must be STORED',
+                           hint="Write GENERATED ALWAYS AS (...) STORED.")
         elif isinstance(kind, exp.GeneratedAsIdentityColumnConstraint):
             if col.type not in ("integer", "bigint", "smallint"):
                 raise SqlError("22023", 'identity column type must be smallint, integer, or bigint')
@@ -327,7 +361,7 @@ class DDL:
                                                                        "current_user", "localtimestamp")):
                 raise SqlError("0A000", "cannot use column reference in DEFAULT expression")
         e = comp.compile(node)
-        coerce(e, T.parse_type_name(col.type), ASSIGNMENT, f'column "{col.name}"')
+        coerce(e, U.stored_type(self.cat, col.type).sql, ASSIGNMENT, f'column "{col.name}"')
         return _qualify_regclass_literals(self.s, node).sql(dialect="postgres")
 
     def table_constraint(self, t: TableDef, el: exp.Expression, name: str | None) -> None:
@@ -399,7 +433,7 @@ class DDL:
                 raise SqlError("0A000", "cannot use subquery in check constraint")
         # compile it now so that type errors surface at CREATE time, as in PostgreSQL
         rt = Runtime([])
-        comp = Compiler(Planner(self.s, self.cat, rt), table_scope(t, t.name), rt, where="check constraints")
+        comp = Compiler(Planner(self.s, self.cat, rt), table_scope(t, t.name, catalog=self.cat), rt, where="check constraints")
         comp.compile_bool(node, "CHECK")
         t.constraints.append(ConstraintDef(name, "c", refs, check=node.sql(dialect="postgres")))
 
@@ -415,7 +449,9 @@ class DDL:
         if pname == t.name and not tnode.args.get("db"):
             parent = t
         else:
-            parent = self.find_table(tnode, mode=SHARE_ROW_EXCLUSIVE, modify=False)
+            parent = self.find_table(tnode, mode=SHARE_ROW_EXCLUSIVE, modify=False, must_own=False)
+            if parent is not None:
+                self.s.check_privilege("r", parent, "x")
         assert parent is not None
         if is_temp_oid(parent.oid) != is_temp_oid(t.oid):
             kind = "temporary" if is_temp_oid(t.oid) else "permanent"
@@ -432,12 +468,12 @@ class DDL:
             if parent.column(c) is None:
                 raise SqlError("42703", f'column "{c}" referenced in foreign key constraint does not exist')
         if sorted(pcols) != sorted(parent.primary_key) and not any(
-                ix.unique and sorted(ix.columns) == sorted(pcols) for ix in parent.indexes):
+                ix.unique and sorted(ix.columns) == sorted(pcols) and not computed_keys(ix) for ix in parent.indexes):
             raise SqlError("42830", f'there is no unique constraint matching given keys for referenced table '
                            f'"{parent.name}"')
         for c, pc in zip(cols, pcols):
-            ct = T.parse_type_name(t.column(c).type)  # type: ignore[union-attr]
-            pt = T.parse_type_name(parent.column(pc).type)  # type: ignore[union-attr]
+            ct = U.stored_type(self.cat, t.column(c).type).sql  # type: ignore[union-attr]
+            pt = U.stored_type(self.cat, parent.column(pc).type).sql  # type: ignore[union-attr]
             if not _fk_types_compatible(ct, pt):
                 raise SqlError("42804", f'foreign key constraint "{name or t.name + "_" + c + "_fkey"}" cannot be '
                                f"implemented", detail=f'Key columns "{c}" and "{pc}" are of incompatible types: '
@@ -500,17 +536,30 @@ class DDL:
         t = self.find_table(tnode, mode=SHARE)
         assert t is not None
         params = ix_node.args.get("params")
-        if params.args.get("where") is not None and node.args.get("unique"):
-            # a partial index is used only as an access path, where a whole index finds the same rows;
-            # a partial unique index restricts only some rows, which orbitdb cannot enforce
-            raise SqlError("0A000", "partial unique indexes (CREATE UNIQUE INDEX ... WHERE) are not supported")
-        cols = []
+        cols: list[str] = []
+        exprs: list[str | None] = []
+        desc: list[bool] = []
+        nulls_first: list[bool] = []
         for o in params.args.get("columns") or []:
             inner = o.this if isinstance(o, exp.Ordered) else o
-            if not isinstance(inner, exp.Column):
-                raise SqlError("0A000", "indexes on expressions are not supported yet")
-            cols.append(ident(inner.this))
-        self._require_columns(t, cols)
+            is_desc = bool(isinstance(o, exp.Ordered) and o.args.get("desc"))
+            desc.append(is_desc)
+            nulls_first.append(bool(isinstance(o, exp.Ordered) and o.args.get("nulls_first")))
+            while isinstance(inner, exp.Paren) and not isinstance(inner.this, exp.Column):
+                inner = inner.this
+            if isinstance(inner, exp.Paren):
+                inner = inner.this
+            if isinstance(inner, (exp.Opclass, exp.Collate)):
+                raise SqlError("0A000", "operator classes and collations in index keys are not supported")
+            if isinstance(inner, exp.Column) and isinstance(inner.this, exp.Identifier) and not inner.table:
+                cols.append(ident(inner.this))
+                exprs.append(None)
+            else:
+                cols.append("")
+                exprs.append(check_index_expression(self.s, self.cat, t, inner))
+        self._require_columns(t, [c for c, e in zip(cols, exprs) if e is None])
+        where = params.args.get("where")
+        predicate = check_index_predicate(self.s, self.cat, t, where.this) if where is not None else None
         if ix_node.this is not None:
             name = ident(ix_node.this)
             if self.cat.relation_oid(t.schema, name) is not None:
@@ -519,8 +568,18 @@ class DDL:
                     return Result("CREATE INDEX")
                 raise SqlError("42P07", f'relation "{name}" already exists')
         else:
-            name = self.unique_name(t.schema, f"{t.name}_{'_'.join(cols)}_idx")
-        ix = IndexDef(self.oid_like(t), name, cols, unique=bool(node.args.get("unique")))
+            name = self.unique_name(t.schema, f"{t.name}_{'_'.join(default_index_name_parts(cols, exprs))}_idx")
+        computed = predicate is not None or any(e is not None for e in exprs)
+        ix = IndexDef(self.oid_like(t), name, cols, unique=bool(node.args.get("unique")),
+                      expressions=exprs if computed else [], predicate=predicate,
+                      descending=desc if any(desc) or any(nulls_first) else [],
+                      nulls_first=nulls_first if any(desc) or any(nulls_first) else [])
+        if computed:
+            try:  # storage computes the keys without a session: built-in functions only
+                compile_key_exprs(t, ix, self.cat)
+            except SqlError:
+                raise SqlError("0A000", "index expressions and predicates calling user-defined functions are "
+                               "not supported") from None
         t.indexes.append(ix)
         self.build_index(t, ix)
         self.cat.put(t)
@@ -529,12 +588,13 @@ class DDL:
         return Result("CREATE INDEX")
 
     def build_index(self, t: TableDef, ix: IndexDef) -> None:
-        duplicated = TableAccess(t).build_index(self.txn, ix, self.ctx.check)
+        access = TableAccess(t)
+        duplicated = access.build_index(self.txn, ix, self.ctx.check)
         if duplicated is not None:
-            names = [c.name for c in t.columns]
-            vals = ", ".join(str(duplicated[names.index(c)]) for c in ix.columns)
+            entry = next(e for e in access.indexes if e[0].oid == ix.oid)
+            values = access.index_values(entry, duplicated) or []
             raise SqlError("23505", f'could not create unique index "{ix.name}"',
-                           detail=f"Key ({', '.join(ix.columns)})=({vals}) is duplicated.")
+                           detail=f"{key_detail_of(self.cat, t, ix, values)} is duplicated.")
 
     def drop_index(self, names: list[exp.Expression], if_exists: bool) -> None:
         for n in names:
@@ -547,6 +607,7 @@ class DDL:
                     continue
                 raise SqlError("42704", f'index "{name}" does not exist')
             t, ix = found
+            self.s.check_owner(t.owner, "index", ix.name)
             con = next((c for c in t.constraints if c.index == ix.oid), None)
             if con is not None:
                 raise SqlError("2BP01", f'cannot drop index {name} because constraint {con.name} on table {t.name} '
@@ -612,6 +673,7 @@ class DDL:
                         self.notice(f'sequence "{name}" does not exist, skipping')
                         continue
                     raise SqlError("42P01", f'sequence "{name}" does not exist')
+                self.s.check_owner(seq.owner, "sequence", seq.name)
                 users = [(t, c) for t in self.cat.tables() for c in t.columns
                          if c.default and f"'{name}'" in c.default or (c.default and f".{name}'" in c.default)]
                 if users and not cascade:
@@ -636,6 +698,7 @@ class DDL:
                         self.notice(f'schema "{name}" does not exist, skipping')
                         continue
                     raise SqlError("3F000", f'schema "{name}" does not exist')
+                self.s.check_owner(sch.owner, "schema", sch.name)
                 members = [o for o in self.cat.objects.values() if getattr(o, "schema", None) == name]
                 if members and not cascade:
                     raise SqlError("2BP01", f"cannot drop schema {name} because other objects depend on it",
@@ -738,12 +801,29 @@ class DDL:
         old = copy.deepcopy(t)
         col = self.column_def(t, cd, existing_rows=True)
         new_cons = [c for c in t.constraints if name in c.columns]
-        if col.default is not None:
+        if col.generated is not None:
+            # every existing row gets the column's value now (a rewrite, as PostgreSQL makes)
+            check_generation(self.s, self.cat, t, col)
+            value = generated_value(self.s, self.cat, t, col)
+            self.rewrite(old, t, lambda key, r: r + (value(r + (None, None)),))
+            self.validate_new_constraints(t, [c for c in new_cons if c.kind in ("c", "f")])
+            return
+        # a column of a domain type: existing rows take the domain's default and must pass it
+        resolved = U.stored_type(self.cat, col.type)
+        default = col.default if col.default is not None else U.domain_default(self.cat, resolved)
+        if default is None and resolved.domain is not None and not TableAccess(t).empty(self.txn):
+            rt = Runtime([])
+            domain_checker(Planner(self.s, self.cat, rt), resolved.domain, rt)(None)
+        if default is not None:
             rt = Runtime([])
             rt.ctx = self.ctx
-            comp = Compiler(Planner(self.s, self.cat, rt), Scope(), rt)
-            e = coerce(comp.compile(parse_one("SELECT " + col.default).expressions[0]),
-                       T.parse_type_name(col.type), ASSIGNMENT)
+            planner = Planner(self.s, self.cat, rt)
+            comp = Compiler(planner, Scope(), rt)
+            e = coerce(comp.compile(parse_one("SELECT " + default).expressions[0]), resolved.sql, ASSIGNMENT)
+            if resolved.domain is not None and not TableAccess(t).empty(self.txn):
+                check = domain_checker(planner, resolved.domain, rt)
+                fn = e.fn
+                e = E(lambda row: check(fn(row)), e.type, e.const)
             if not e.const:
                 # evaluated for each existing row, as PostgreSQL does for a volatile default
                 # (nextval, random(), clock_timestamp()); the rewrite also builds the new column's
@@ -778,6 +858,13 @@ class DDL:
                     o.constraints.remove(c)
                     self.notice(f"drop cascades to constraint {c.name} on table {o.name}")
                     self.cat.touch(o.oid)
+        for g in [c for c in t.columns if c.name != name and uses_column(c, name)]:
+            if not cascade:
+                raise SqlError("2BP01", f"cannot drop column {name} of table {t.name} because other objects depend "
+                               "on it", detail=f"column {g.name} of table {t.name} depends on column {name} of table "
+                               f"{t.name}", hint="Use DROP ... CASCADE to drop the dependent objects too.")
+            self.notice(f"drop cascades to column {g.name} of table {t.name}")
+            self.alter_drop_column(t, g.name, False, True)
         for v in self.views_using(t, name):
             if not cascade:
                 raise SqlError("2BP01", f"cannot drop column {name} of table {t.name} because other objects depend "
@@ -805,7 +892,9 @@ class DDL:
             keep.append(c)
         t.constraints = keep
         for ix in list(t.indexes):
-            if name in ix.columns:
+            # an index goes with a column it is on, its expressions or its predicate read
+            if name in ix.columns or any(e is not None and text_uses_column(e, name) for e in ix.expressions) or (
+                    ix.predicate is not None and text_uses_column(ix.predicate, name)):
                 self.clear_index(t, ix.oid)
                 t.indexes.remove(ix)
         t.columns = [c for c in t.columns if c.name != name]
@@ -830,8 +919,15 @@ class DDL:
             c.columns = [new if x == old else x for x in c.columns]
             if c.check:
                 c.check = re.sub(r"\b" + re.escape(old) + r"\b", new, c.check)
+        word = re.compile(r"\b" + re.escape(old) + r"\b")
         for ix in t.indexes:
             ix.columns = [new if x == old else x for x in ix.columns]
+            ix.expressions = [None if e is None else word.sub(new, e) for e in ix.expressions]
+            if ix.predicate is not None:
+                ix.predicate = word.sub(new, ix.predicate)
+        for c in t.columns:
+            if c.generated is not None:
+                c.generated = re.sub(r"\b" + re.escape(old) + r"\b", new, c.generated)
         for o in self.cat.tables():
             for c in o.constraints:
                 if c.kind == "f" and c.ref_table == t.oid:
@@ -928,8 +1024,14 @@ class DDL:
         if col is None:
             raise SqlError("42703", f'column "{name}" of relation "{t.name}" does not exist')
         if action.args.get("dtype") is not None:
+            if any(uses_column(c, name) for c in t.columns if c is not col):
+                raise SqlError("0A000", "cannot alter type of a column used by a generated column",
+                               detail=f'Column "{name}" is used by generated column '
+                               f'"{next(c.name for c in t.columns if c is not col and uses_column(c, name))}".')
             self.alter_column_type(t, col, action)
         elif action.args.get("default") is not None:
+            if col.generated is not None:
+                raise SqlError("42601", f'column "{name}" of relation "{t.name}" is a generated column')
             col.default = self.default_sql(action.args["default"], col)
         elif action.args.get("allow_null") is not None:
             if action.args["allow_null"]:
@@ -944,6 +1046,9 @@ class DDL:
                         raise SqlError("23502", f'column "{name}" of relation "{t.name}" contains null values')
                 col.not_null = True
         elif action.args.get("drop"):
+            if col.generated is not None:
+                raise SqlError("42601", f'column "{name}" of relation "{t.name}" is a generated column',
+                               hint="Use ALTER TABLE ... ALTER COLUMN ... DROP EXPRESSION instead.")
             col.default = None
             if col.identity:
                 col.identity = None
@@ -955,14 +1060,17 @@ class DDL:
         if views:
             raise SqlError("0A000", "cannot alter type of a column used by a view or rule",
                            detail=f'rule _RETURN on view {views[0].name} depends on column "{col.name}"')
-        new_t = T.from_datatype(action.args["dtype"])
-        old_t = T.parse_type_name(col.type)
+        new_resolved = U.resolve_datatype(self.cat, self.s.search_schemas(), action.args["dtype"])
+        new_t = new_resolved.sql
+        if new_t.elem is not None and new_t.elem.fields is not None:
+            raise SqlError("0A000", "columns of an array of a composite type are not supported")
+        old_t = U.stored_type(self.cat, col.type).sql
         rt = Runtime([])
         rt.ctx = self.ctx
         i = [c.name for c in t.columns].index(col.name)
         using = action.args.get("using")
         if using:
-            comp = Compiler(Planner(self.s, self.cat, rt), table_scope(t, t.name), rt)
+            comp = Compiler(Planner(self.s, self.cat, rt), table_scope(t, t.name, catalog=self.cat), rt)
             e = coerce(comp.compile(using), new_t, ASSIGNMENT, f'column "{col.name}"')
         else:
             try:
@@ -972,7 +1080,7 @@ class DDL:
                                f"{new_t.display()}", hint=f'You might need to specify "USING {col.name}::'
                                f'{new_t.display()}".') from None
         old = copy.deepcopy(t)
-        col.type = new_t.display()
+        col.type = new_resolved.stored if new_resolved.typedef is not None else new_t.display()
         col.kind = new_t.kind
         col.missing = None
         # the new values go to a new physical slot: a transaction whose snapshot predates this
@@ -990,6 +1098,9 @@ class DDL:
             return r[:i] + (e.fn(r + (key,)),) + r[i + 1:]
 
         def check(r: Row) -> None:
+            for j, domain_check in writer.domains:
+                if j == i:  # the altered column's new type may be a domain
+                    domain_check(r[i])
             full = r + (None,)
             for name, fn in writer.checks:
                 if fn(full) is False:
@@ -1023,8 +1134,8 @@ class DDL:
                                           con.ref_table == t.oid and column in con.ref_columns):
                     continue
                 for c, pc in zip(con.columns, con.ref_columns):
-                    ct = T.parse_type_name(child.column(c).type)  # type: ignore[union-attr]
-                    pt = T.parse_type_name(parent.column(pc).type)  # type: ignore[union-attr]
+                    ct = U.stored_type(self.cat, child.column(c).type).sql  # type: ignore[union-attr]
+                    pt = U.stored_type(self.cat, parent.column(pc).type).sql  # type: ignore[union-attr]
                     if not _fk_types_compatible(ct, pt):
                         raise SqlError("42804", f'foreign key constraint "{con.name}" cannot be implemented',
                                        detail=f'Key columns "{c}" and "{pc}" are of incompatible types: '
@@ -1042,6 +1153,7 @@ class DDL:
     def create_sequence(self, node: exp.Create) -> Result:
         tn = node.this
         schema = self.schema_of(tn)
+        self.check_create_in(schema)
         name = ident(tn.this)
         if self.cat.relation_oid(schema, name) is not None:
             if node.args.get("exists"):
@@ -1117,6 +1229,7 @@ class DDL:
                 self.notice(f'relation "{name}" does not exist, skipping')
                 return Result("ALTER SEQUENCE")
             raise SqlError("42P01", f'relation "{name}" does not exist')
+        self.s.check_owner(seq.owner, "sequence", seq.name)
         rest = m.group("rest")
         m_rename = re.match(r"\s*RENAME\s+TO\s+(?P<new>\"(?:[^\"]|\"\")*\"|\w+)\s*$", rest, re.IGNORECASE)
         if m_rename:
@@ -1205,6 +1318,7 @@ class DDL:
         sch = self.cat.schema(old)
         if sch is None:
             raise SqlError("3F000", f'schema "{old}" does not exist')
+        self.s.check_owner(sch.owner, "schema", sch.name)
         if self.cat.schema(new) is not None:
             raise SqlError("42P06", f'schema "{new}" already exists')
         if new.startswith("pg_"):
@@ -1241,6 +1355,8 @@ class DDL:
         tn = target.this if isinstance(target, exp.Schema) else target
         temp, _ = _temporary(node, tn)
         schema = self.temp_schema() if temp else self.schema_of(tn)
+        if not temp:
+            self.check_create_in(schema)
         name = ident(tn.this)
         query = node.args["expression"]
         names = [ident(c) if isinstance(c, exp.Identifier) else ident(c.this) for c in target.expressions] \
@@ -1273,6 +1389,7 @@ class DDL:
             v = TableDef(self.s.store.temp_oids.new() if temp else self.cat.new_oid(), schema, name, kind="v",
                          owner=self.s.user)
         v.view_sql = query.sql(dialect="postgres")
+        v.view_check_option = _view_check_option(node, query)
         v.view_columns = cols
         v.columns = [ColumnDef(n, c.type.display() if c.type.oid != T.UNKNOWN.oid else "text", c.type.kind, i)
                      for i, (n, c) in enumerate(zip(cols, out))]
@@ -1324,7 +1441,10 @@ class DDL:
 
     # ---- truncate ----
     def truncate(self, node: exp.TruncateTable) -> Result:
-        tables = [self.find_table(t) for t in node.expressions]
+        tables = [self.find_table(t, must_own=False) for t in node.expressions]
+        for t in tables:
+            if t is not None:
+                self.s.check_privilege("r", t, "D")
         cascade = (node.args.get("option") or "").upper() == "CASCADE" if isinstance(node.args.get("option"), str) \
             else str(node.args.get("option") or "").upper() == "CASCADE"
         oids = {t.oid for t in tables if t is not None}
@@ -1498,6 +1618,14 @@ class DDL:
         if regrole_in(self.s, role_name) is None:
             raise SqlError("42704", f'role "{role_name}" does not exist')
         if obj is not None:
+            noun = ("schema" if isinstance(obj, SchemaDef) else "sequence" if isinstance(obj, SequenceDef)
+                    else "view" if obj.kind == "v" else "table")
+            self.s.check_owner(obj.owner, noun, obj.name)
+            self.s.check_member(role_name)
+            schema_of_obj = self.cat.schema(obj.schema) if not isinstance(obj, SchemaDef) else None
+            if schema_of_obj is not None and not self.s.role_is_superuser(self.s.user):
+                self.s.check_privilege_of(role_name, "n", schema_of_obj, "C")  # the new owner could create it
+        if obj is not None:
             self.lock_object(obj.oid, None if isinstance(obj, SchemaDef) else ACCESS_EXCLUSIVE)
             obj = self.cat.objects.get(obj.oid)  # type: ignore[assignment]
             assert obj is not None
@@ -1547,6 +1675,50 @@ class DDL:
         self.cat.put(t)
         return Result("ALTER TABLE")
 
+    # ---- ALTER TABLE ... ALTER COLUMN ... DROP EXPRESSION: a generated column becomes a plain one ----
+    def drop_expression(self, m: re.Match[str]) -> Result:
+        parts = Words(m.group("t")).qualified_name()
+        t = self.find_table(_table_node(parts))
+        assert t is not None
+        name = Words(m.group("c")).qualified_name()[-1]
+        col = t.column(name)
+        if col is None:
+            raise SqlError("42703", f'column "{name}" of relation "{t.name}" does not exist')
+        if col.generated is None:
+            if m.group("ifexists"):
+                self.notice(f'column "{name}" of relation "{t.name}" is not a stored generated column, skipping')
+                return Result("ALTER TABLE")
+            raise SqlError("55000", f'column "{name}" of relation "{t.name}" is not a stored generated column')
+        col.generated = None
+        self.cat.put(t)
+        return Result("ALTER TABLE")
+
+
+_DROP_EXPRESSION = re.compile(
+    r"\s*ALTER\s+TABLE\s+(?:ONLY\s+)?(?P<t>[\w.\"]+)\s+ALTER\s+(?:COLUMN\s+)?(?P<c>[\w\"]+)\s+DROP\s+EXPRESSION"
+    r"(?P<ifexists>\s+IF\s+EXISTS)?\s*;?\s*$", re.IGNORECASE)
+
+
+def _view_check_option(node: exp.Create, query: exp.Expression) -> str:
+    """WITH [LOCAL | CASCADED] CHECK OPTION or WITH (check_option = ...): allowed only on a view
+    PostgreSQL can update automatically."""
+    option = node.meta.get("check_option", "")
+    props = node.args.get("properties")
+    for p in props.expressions if props is not None else []:
+        if isinstance(p, exp.Property) and p.name.lower() == "check_option":
+            value = p.args["value"].name.lower() if isinstance(p.args.get("value"), exp.Expression) else ""
+            if value not in ("local", "cascaded"):
+                raise SqlError("22023", 'invalid value for enum option "check_option": ' + value,
+                               detail='Valid values are "local" and "cascaded".')
+            option = value
+    if option:
+        reason = not_updatable_reason(query)
+        if reason is not None:
+            raise SqlError("0A000", "WITH CHECK OPTION is supported only on automatically updatable views",
+                           hint=reason)
+    return option
+
+
 def _temporary(node: exp.Create, table_node: exp.Expression) -> tuple[bool, str]:
     """Whether CREATE TABLE makes a temporary table, and its ON COMMIT action."""
     props = node.args.get("properties")
@@ -1571,9 +1743,17 @@ _CREATE_INDEX = re.compile(r"\s*CREATE\s+(UNIQUE\s+)?INDEX\b", re.IGNORECASE)
 _ON_ONLY = re.compile(r"\bON\s+ONLY\s+", re.IGNORECASE)
 
 
+_CHECK_OPTION = re.compile(r"\s+WITH\s+(?:(?P<kind>LOCAL|CASCADED)\s+)?CHECK\s+OPTION\s*;?\s*\Z", re.IGNORECASE)
+
+
 def _parse_create(text: str) -> exp.Expression:
-    """sqlglot knows neither ON COMMIT DROP nor CREATE INDEX ... ON ONLY: they are taken out and
-    noted on the node."""
+    """sqlglot knows neither ON COMMIT DROP, CREATE INDEX ... ON ONLY nor a view's WITH CHECK OPTION:
+    they are taken out and noted on the node."""
+    check = _CHECK_OPTION.search(text)
+    if check is not None:
+        node = _parse_create(text[: check.start()])
+        node.meta["check_option"] = (check.group("kind") or "cascaded").lower()
+        return node
     only = _ON_ONLY.search(text) if _CREATE_INDEX.match(text) else None
     if only is not None:
         text = text[: only.start()] + "ON " + text[only.end():]
@@ -1659,8 +1839,8 @@ def _table_node(parts: list[str]) -> exp.Table:
                      db=exp.Identifier(this=parts[-2], quoted=True) if len(parts) > 1 else None)
 
 
-# what LIKE ... INCLUDING ALL names (GENERATED, STATISTICS, STORAGE and COMPRESSION copy nothing in
-# orbitdb: it has no generated columns, statistics targets, storage modes or compression settings)
+# what LIKE ... INCLUDING ALL names (STATISTICS, STORAGE and COMPRESSION copy nothing in
+# orbitdb: it has no statistics targets, storage modes or compression settings)
 _LIKE_OPTIONS = {"COMMENTS", "COMPRESSION", "CONSTRAINTS", "DEFAULTS", "GENERATED", "IDENTITY", "INDEXES",
                  "STATISTICS", "STORAGE"}
 
@@ -1718,6 +1898,7 @@ def select_into(s: Session, node: exp.Select, rt: Runtime) -> Any:
         def __init__(self) -> None:
             self.rt = rt
             self.relation_locks = compiled_query.relation_locks
+            self.permissions = compiled_query.permissions
 
         def run(self, ctx: ExecContext) -> Result:
             done = DDL(s, ctx).create_table(create, compiled_query)
@@ -1736,6 +1917,10 @@ def ddl_statement(s: Session, st: Statement, ctx: ExecContext, params: list[Any]
     if ctx.txn is not None and ctx.txn.read_only and words[0] != "LOAD":
         what = " ".join(words[:2]) if words[0] in ("CREATE", "DROP", "ALTER") else words[0]
         raise SqlError("25006", f"cannot execute {what} in a read-only transaction")
+    if words[0] in ("CREATE", "ALTER", "DROP", "COMMENT") and object_kind(st.text) in ("TYPE", "DOMAIN"):
+        from orbitdb.sql.ddl.typecmds import type_statement
+
+        return type_statement(DDL(s, ctx), st.text)
     refused = refusal(words, st.text)
     if refused is not None:
         raise SqlError("0A000", refused)
@@ -1800,6 +1985,9 @@ def ddl_statement(s: Session, st: Statement, ctx: ExecContext, params: list[Any]
     m_identity = _ADD_IDENTITY.match(st.text)
     if m_identity:
         return DDL(s, ctx).add_identity(m_identity)
+    m_expression = _DROP_EXPRESSION.match(st.text)
+    if m_expression:
+        return DDL(s, ctx).drop_expression(m_expression)
     m_check = re.match(r"\s*ALTER\s+TABLE\s+(ONLY\s+)?(?P<t>[\w.\"]+)\s+ADD\s+(CONSTRAINT\s+(?P<n>[\w\"]+)\s+)?"
                        r"CHECK\s*(?P<e>\(.*\))\s*(NOT\s+VALID)?\s*$", st.text, re.IGNORECASE | re.DOTALL)
     if m_check:

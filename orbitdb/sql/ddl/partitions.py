@@ -179,7 +179,7 @@ def _check_unique_has_key(t: TableDef, con: ConstraintDef) -> None:
 
 def _attach(ddl: DDL, parent: TableDef, child: TableDef, bound_node: exp.Expression, new_table: bool) -> None:
     planner = _planner(ddl)
-    spec = key_spec(parent)
+    spec = key_spec(parent, ddl.cat)
     bound = bound_from_node(planner, spec, bound_node, child.name)
     _check_overlap(ddl, planner, parent, spec, child, bound)
     child.partition_of = parent.oid

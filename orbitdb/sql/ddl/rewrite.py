@@ -17,7 +17,7 @@ from orbitdb.sql.errors import SqlError
 from orbitdb.sql.interrupts import checked
 from orbitdb.sql.modify.constraints import fmt_value
 from orbitdb.storage.catalog import IndexDef, TableDef
-from orbitdb.storage.tables import TableAccess, replace_rows
+from orbitdb.storage.tables import TableAccess, computed_keys, replace_rows
 from orbitdb.storage.txn import Transaction
 
 Row = tuple[Any, ...]
@@ -39,8 +39,14 @@ def rewrite_table(txn: Transaction, next_rowid: Callable[[], int], old: TableDef
     entries, duplicated = new_access.index_entries(moved)
     if duplicated is not None:
         ix, r = duplicated
-        names = [c.name for c in new.columns]
-        raise _duplicated(new, ix.name, [names.index(c) for c in ix.columns], r)
+        entry = next(e for e in new_access.indexes if e[0].oid == ix.oid)
+        if computed_keys(ix):
+            from orbitdb.sql.modify.constraints import computed_key_detail
+
+            raise SqlError("23505", f'could not create unique index "{ix.name}"',
+                           detail=computed_key_detail(None, new, entry, new_access.index_values(entry, r) or [])
+                           + " is duplicated.")
+        raise _duplicated(new, ix.name, entry[1], r)
     replace_rows(txn, old_access, rows, new_access, moved, entries)
     return len(moved)
 

@@ -30,7 +30,10 @@ from orbitdb.sql.spill.partition import MAX_DEPTH
 from orbitdb.sql.types import SqlType
 from orbitdb.sql.types import numeric as N
 from orbitdb.sql.types.limits import check_array_depth, join_text
+from orbitdb.sql.types.pgtext.ranges import canonical_multirange
+from orbitdb.sql.types.rangeops import intersection as range_intersection
 from orbitdb.sql.types.sortkeys import equality_key, ordering_key, sort_key_fn
+from orbitdb.storage.ranges import MultiRange
 
 if TYPE_CHECKING:
     from orbitdb.sql.exec.context import ExecContext
@@ -54,6 +57,53 @@ class Acc:
 
     def result(self) -> Any:
         raise NotImplementedError
+
+
+class RangeAgg(Acc):
+    """range_agg: the union of the ranges (or multiranges) as a multirange."""
+
+    __slots__ = ("range_oid", "ranges", "seen")
+
+    def __init__(self, range_oid: int) -> None:
+        self.range_oid = range_oid
+        self.ranges: list[Any] = []
+        self.seen = False
+
+    def add(self, v: Any) -> None:
+        if v is not None:
+            self.seen = True
+            self.ranges.extend(v.ranges if isinstance(v, MultiRange) else [v])
+
+    def result(self) -> Any:
+        return canonical_multirange(self.range_oid, self.ranges) if self.seen else None
+
+
+class RangeIntersectAgg(Acc):
+    """range_intersect_agg: the intersection of the ranges."""
+
+    __slots__ = ("acc", "range_oid")
+
+    def __init__(self, range_oid: int) -> None:
+        self.range_oid = range_oid
+        self.acc: Any = None
+
+    def add(self, v: Any) -> None:
+        if v is not None:
+            self.acc = v if self.acc is None else range_intersection(self.range_oid, self.acc, v)
+
+    def result(self) -> Any:
+        return self.acc
+
+
+def _range_aggregate(name: str, t: SqlType, types: list[SqlType]) -> tuple[SqlType, Callable[[], Acc], list[SqlType]]:
+    multi = T.is_multirange(t)
+    if not (T.is_range(t) or multi) or (multi and name == "range_intersect_agg"):
+        raise _agg_missing(name, types)
+    rt = T.MULTIRANGE_RANGE[t.oid] if multi else t
+    oid = rt.oid
+    if name == "range_agg":
+        return T.RANGE_MULTIRANGE[oid], lambda: RangeAgg(oid), [t]
+    return rt, lambda: RangeIntersectAgg(oid), [t]
 
 
 class CountStar(Acc):
@@ -343,6 +393,8 @@ def resolve_aggregate(name: str, types: list[SqlType], star: bool) -> tuple[SqlT
     if t.oid == T.UNKNOWN.oid and name not in ("string_agg",):
         t = T.TEXT
     oid = t.oid
+    if name in ("range_agg", "range_intersect_agg"):
+        return _range_aggregate(name, t, types)
     if name == "sum":
         if oid in (T.INT2.oid, T.INT4.oid):
             return T.INT8, lambda: Sum(N.CHECK_INT8), [t]

@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING, Any
 
 from sqlglot import exp
 
+import orbitdb.sql.expr.enumfuncs  # noqa: F401  (registers enum_first, enum_last, enum_range)
 from orbitdb.sql import types as T
 from orbitdb.sql.errors import SqlError
 from orbitdb.sql.expr.core import (
@@ -26,8 +27,10 @@ from orbitdb.sql.expr.core import (
     ident,
     lit_number,
     strict1,
+    type_error_operator,
     unify,
 )
+from orbitdb.sql.expr.domains import domain_checker
 from orbitdb.sql.expr.funccall import call_by_name, compile_function
 from orbitdb.sql.expr.jsonops import compile_json_op
 from orbitdb.sql.expr.operators import (
@@ -43,9 +46,11 @@ from orbitdb.sql.expr.operators import (
     compile_regex,
     compile_subscript,
 )
+from orbitdb.sql.expr.rowtypes import field_of, row_is_null, whole_row
 from orbitdb.sql.types import SqlType
 from orbitdb.sql.types.casts import EXPLICIT, find_cast
 from orbitdb.sql.types.sortkeys import sort_key_fn
+from orbitdb.sql.types.usertypes import resolve_datatype
 
 if TYPE_CHECKING:
     from orbitdb.sql.expr.aggregates import AggCollector
@@ -118,7 +123,10 @@ class Compiler:
 
     def _column(self, node: exp.Column) -> E:
         if isinstance(node.this, exp.Star):
-            raise SqlError("0A000", "row expansion via \"*\" is not supported here")
+            whole = whole_row(self, ident(node.args["table"])) if node.table else None
+            if whole is None:
+                raise SqlError("0A000", "row expansion via \"*\" is not supported here")
+            return whole
         name = ident(node.this)
         rel = ident(node.args["table"]) if node.table else None
         hit = self.scope.resolve(name, rel)
@@ -126,6 +134,10 @@ class Compiler:
             oid = self.scope.table_oid(rel)
             if oid is not None:
                 return const(oid, T.OID)
+        if hit is None and rel is None:
+            whole = whole_row(self, name)
+            if whole is not None:
+                return whole
         if hit is None:
             special = _KEYWORD_COLUMNS.get(name) if rel is None else None
             if special is not None:
@@ -136,6 +148,7 @@ class Compiler:
                 raise SqlError("42703", f"column {rel}.{name} does not exist")
             raise SqlError("42703", f'column "{name}" does not exist')
         level, idx, t = hit
+        self._note_read(level, idx)
         if self.agg is not None and level == self.scope.level:
             return self.agg.column_ref(self, node, idx, t, name)
         if level == self.scope.level:
@@ -149,6 +162,16 @@ class Compiler:
             return rt.ctx.outer[lvl][idx]
 
         return E(outer, t, name=name)
+
+    def _note_read(self, level: int, idx: int) -> None:
+        """A table column read needs SELECT on it (or on its table) when the statement runs."""
+        scope: Scope | None = self.scope
+        while scope is not None and scope.level != level:
+            scope = scope.parent
+        if scope is not None:
+            col = scope.columns[idx]
+            if col.perm is not None and col.attnum:
+                col.perm.read.add(col.attnum)
 
     def _parameter(self, node: exp.Expression) -> E:
         if isinstance(node, exp.Parameter):
@@ -229,6 +252,8 @@ class Compiler:
         negate = bool(node.args.get("negate"))
         f = a.fn
         if isinstance(target, exp.Null):
+            if a.type.fields is not None or a.type.oid == T.RECORD.oid:
+                return row_is_null(a, negate)
             if negate:
                 return E(lambda row: f(row) is not None, T.BOOL)
             return E(lambda row: f(row) is None, T.BOOL)
@@ -331,16 +356,31 @@ class Compiler:
 
     def _cast(self, node: exp.Cast) -> E:
         to = node.args["to"]
-        if isinstance(to, exp.DataType):
-            target = T.from_datatype(to)
+        domain = None
+        if isinstance(to, exp.DataType) and self.planner is None:
+            target = T.from_datatype(to)  # an expression compiled without a catalog: built-in types only
+        elif isinstance(to, exp.DataType):
+            session = self.planner.session
+            # an index key is compiled without a session: the default search path then
+            path = session.search_schemas() if session is not None else ["pg_catalog", "public"]
+            resolved = resolve_datatype(self.planner.catalog, path, to)
+            target, domain = resolved.sql, resolved.domain
         else:
             target = T.parse_type_name(to.sql(dialect="postgres").lower())
+        if domain is not None:
+            return self._domain_cast(node, target, domain_checker(self.planner, domain, self.rt), domain.name)
         if isinstance(node.this, exp.Array) and not node.this.expressions and target.elem is not None:
             return const([], target, "array")  # ARRAY[]::int[]: the cast gives the empty array its type
         inner = self.compile(node.this)
         e = coerce(inner, target, EXPLICIT)
         name = inner.name if isinstance(node.this, exp.Column) else _type_column_name(target)
         return E(e.fn, target, e.const, e.value, name)
+
+    def _domain_cast(self, node: exp.Cast, target: SqlType, check: Callable[[Any], Any], domain: str) -> E:
+        inner = self.compile(node.this)
+        fn = coerce(inner, target, EXPLICIT).fn
+        name = inner.name if isinstance(node.this, exp.Column) else domain
+        return E(lambda row: check(fn(row)), target, name=name)
 
     def _interval(self, node: exp.Interval) -> E:
         text = node.this.name if isinstance(node.this, exp.Literal) else None
@@ -428,6 +468,8 @@ class Compiler:
                 if e is not None:
                     return e
             return self.compile(inner)
+        if isinstance(inner, exp.Identifier) and not isinstance(node.this, exp.Identifier):
+            return field_of(self, node)
         raise SqlError("0A000", f"unsupported expression: {node.sql(dialect='postgres')[:80]}")
 
     def _operator(self, node: exp.Expression) -> E:
@@ -460,7 +502,20 @@ class Compiler:
             "@>": lambda: exp.ArrayContainsAll(this=left, expression=right),
             "<@": lambda: exp.ArrayContainedBy(this=left, expression=right),
             "&&": lambda: exp.ArrayOverlaps(this=left, expression=right),
+            "<<": lambda: exp.BitwiseLeftShift(this=left, expression=right),
+            ">>": lambda: exp.BitwiseRightShift(this=left, expression=right),
+            "&<": lambda: exp.ExtendsLeft(this=left, expression=right),
+            "&>": lambda: exp.ExtendsRight(this=left, expression=right),
+            "-|-": lambda: exp.Adjacent(this=left, expression=right),
         }
+        if op in ("<<=", ">>="):  # inet's subnet operators, which have no sqlglot node
+            from orbitdb.sql.expr.netexpr import net_operator
+
+            a, b = self.compile(left), self.compile(right)
+            found = net_operator(self, op, a, b)
+            if found is None:
+                raise type_error_operator(op, a.type, b.type)
+            return found
         build = builders.get(op)
         if build is None:
             raise SqlError("42883", f"operator does not exist: {op}")
@@ -473,6 +528,17 @@ class Compiler:
             col = exp.Column(this=params[0].copy())
             return self.compile(exp.JSONExtract(this=col, expression=node.this.copy()))
         raise SqlError("42601", "syntax error at or near \"->\"")
+
+    def _range_position(self, node: exp.Expression) -> E:
+        # &<, &> and -|-: operators only ranges have
+        from orbitdb.sql.expr.rangeexpr import range_operator
+
+        op = {exp.ExtendsLeft: "&<", exp.ExtendsRight: "&>", exp.Adjacent: "-|-"}[type(node)]
+        a, b = self.compile(node.this), self.compile(node.expression)
+        found = range_operator(self, op, a, b)
+        if found is None:
+            raise type_error_operator(op, a.type, b.type)
+        return found
 
     def _star(self, node: exp.Star) -> E:
         raise SqlError("42601", 'syntax error at or near "*"')
@@ -584,4 +650,7 @@ _HANDLERS: dict[type, Callable[[Compiler, Any], E]] = {
     exp.Dot: Compiler._dot,
     exp.Lambda: Compiler._lambda,
     exp.Operator: Compiler._operator,
+    exp.ExtendsLeft: Compiler._range_position,
+    exp.ExtendsRight: Compiler._range_position,
+    exp.Adjacent: Compiler._range_position,
 }

@@ -11,6 +11,7 @@ from typing import Any
 from orbitdb.sql.errors import SqlError
 from orbitdb.sql.statement_scope import running_timezone
 from orbitdb.sql.types.pgtext.zones import local_to_utc
+from orbitdb.storage.infinite import Infinite, infinite
 from orbitdb.storage.interval import USECS_PER_DAY, Interval
 
 USEC = datetime.timedelta(microseconds=1)
@@ -56,6 +57,8 @@ def add_months(d: Any, months: int) -> Any:
 
 
 def ts_plus_interval(ts: datetime.datetime, iv: Interval, sign: int = 1) -> datetime.datetime:
+    if type(ts) is Infinite:  # infinity plus or minus any interval stays infinite
+        return ts
     try:
         out = add_months(ts, sign * iv.months)
         if ts.tzinfo is not None and iv.days:
@@ -71,10 +74,14 @@ def ts_plus_interval(ts: datetime.datetime, iv: Interval, sign: int = 1) -> date
 
 
 def date_plus_interval(d: datetime.date, iv: Interval, sign: int = 1) -> datetime.datetime:
+    if type(d) is Infinite:
+        return infinite("ts", d.sign)  # type: ignore[return-value]
     return ts_plus_interval(datetime.datetime(d.year, d.month, d.day), iv, sign)
 
 
 def ts_minus_ts(a: datetime.datetime, b: datetime.datetime) -> Interval:
+    if type(a) is Infinite or type(b) is Infinite:
+        raise SqlError("22008", "cannot subtract infinite timestamps")
     delta = a - b
     us = delta.days * USECS_PER_DAY + delta.seconds * 1_000_000 + delta.microseconds
     days, rest = divmod(abs(us), USECS_PER_DAY)
@@ -126,3 +133,9 @@ def justify_days(iv: Interval) -> Interval:
     months, days = divmod(abs(iv.days), 30)
     sign = -1 if iv.days < 0 else 1
     return check_interval(Interval(iv.months + sign * months, sign * days, iv.microseconds))
+
+
+def date_minus_date(a: datetime.date, b: datetime.date) -> int:
+    if type(a) is Infinite or type(b) is Infinite:
+        raise SqlError("22008", "cannot subtract infinite dates")
+    return (a - b).days

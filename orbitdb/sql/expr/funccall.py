@@ -99,7 +99,7 @@ AGGREGATES = {
     "count", "sum", "avg", "min", "max", "array_agg", "string_agg", "bool_and", "bool_or", "every", "stddev",
     "stddev_samp", "stddev_pop", "variance", "var_samp", "var_pop", "json_agg", "jsonb_agg", "json_object_agg",
     "jsonb_object_agg", "bit_and", "bit_or", "bit_xor", "percentile_cont", "percentile_disc", "mode", "corr",
-    "covar_pop", "covar_samp", "regr_count", "xmlagg",
+    "covar_pop", "covar_samp", "regr_count", "xmlagg", "range_agg", "range_intersect_agg",
 }
 WINDOW_ONLY = {"row_number", "rank", "dense_rank", "percent_rank", "cume_dist", "ntile", "lag", "lead",
                "first_value", "last_value", "nth_value"}

@@ -21,9 +21,11 @@ from orbitdb.sql import types as T
 from orbitdb.sql.errors import SqlError
 from orbitdb.sql.expr import jsonpath
 from orbitdb.sql.expr.core import E, coerce, const, type_error_operator
+from orbitdb.sql.expr.netexpr import net_operator
+from orbitdb.sql.expr.rangeexpr import range_operator
 from orbitdb.sql.statement_scope import running_timezone
 from orbitdb.sql.types import SqlType
-from orbitdb.sql.types.casts import EXPLICIT, find_cast
+from orbitdb.sql.types.casts import EXPLICIT, composite_fields, find_cast
 from orbitdb.sql.types.jsonb import (
     MISSING,
     _path_index,
@@ -41,6 +43,7 @@ from orbitdb.sql.types.jsonb import (
 )
 from orbitdb.sql.types.sortkeys import sort_key_fn
 from orbitdb.sql.types.textio import to_text
+from orbitdb.storage.infinite import Infinite
 from orbitdb.storage.jsonnull import JSON_NULL
 
 if TYPE_CHECKING:
@@ -74,16 +77,20 @@ def to_json_value(t: SqlType) -> Callable[[Any], Any]:
         if oid == T.BPCHAR.oid:
             return lambda v: v
         return lambda v: v if isinstance(v, str) else str(v)
-    if oid == T.DATE.oid:
-        return _date_json
-    if oid == T.TIMESTAMP.oid:
-        return _ts_json
-    if oid == T.TIMESTAMPTZ.oid:
-        return _tstz_json
+    if oid in (T.DATE.oid, T.TIMESTAMP.oid, T.TIMESTAMPTZ.oid):
+        finite = {T.DATE.oid: _date_json, T.TIMESTAMP.oid: _ts_json, T.TIMESTAMPTZ.oid: _tstz_json}[oid]
+        return lambda v: str(v) if type(v) is Infinite else finite(v)  # "infinity", as PostgreSQL
+    if oid in (T.INET.oid, T.CIDR.oid, T.MONEY.oid, T.MACADDR.oid, T.MACADDR8.oid) or T.is_range(t) or (
+            T.is_multirange(t)):
+        if oid in (T.TSTZRANGE.oid, T.TSTZMULTIRANGE.oid):
+            return lambda v: to_text(v, oid, running_timezone())
+        return lambda v: to_text(v, oid)  # the type's output function (inet's cast to text differs)
     if oid == T.TIME.oid:
         return lambda v: _time_text(v)
     if oid == T.TIMETZ.oid:
         return _timetz_json
+    if t.fields is not None:
+        return _fields_json(t)
     if oid == T.RECORD.oid:
         return record_json
     conv = find_cast(t, T.TEXT, EXPLICIT)
@@ -118,6 +125,19 @@ def value_json(v: Any) -> Any:
     if isinstance(v, uuid.UUID):
         return str(v)
     return to_text(v, 0)
+
+
+def _fields_json(t: SqlType) -> Callable[[Any], Any]:
+    """A composite value (a whole row, a composite type's value) as a JSON object keyed by its
+    field names, each field by its own type's rules."""
+    convs = [(name, to_json_value(ft)) for name, ft in t.fields or ()]
+    read = composite_fields(t)  # a composite column's value is its stored record text
+
+    def conv(v: tuple[Any, ...]) -> dict[str, Any]:
+        v = read(v)
+        return {name: JSON_NULL if x is None else f(x) for (name, f), x in zip(convs, v)}
+
+    return conv
 
 
 def record_json(v: tuple[Any, ...]) -> dict[str, Any]:
@@ -428,6 +448,11 @@ def _compile_containment(c: Compiler, node: exp.Expression) -> E:
     b = c.compile(node.expression)
     op = {exp.JSONBContains: "@>", exp.ArrayContainsAll: "@>", exp.ArrayContainedBy: "<@",
           exp.ArrayOverlaps: "&&"}[type(node)]
+    ranged = range_operator(c, op, a, b)
+    if ranged is None and op == "&&":
+        ranged = net_operator(c, op, a, b)
+    if ranged is not None:
+        return ranged
     if a.type.oid == T.UNKNOWN.oid and b.type.oid == T.UNKNOWN.oid:
         raise SqlError("42725", f"operator is not unique: unknown {op} unknown",
                        hint="Could not choose a best candidate operator. You might need to add explicit type casts.")

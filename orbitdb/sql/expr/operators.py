@@ -14,6 +14,7 @@ from orbitdb.sql import types as T
 from orbitdb.sql.errors import SqlError
 from orbitdb.sql.expr.core import E, coerce, const, strict1, strict2, type_error_operator, unify
 from orbitdb.sql.expr.datetimeops import (
+    date_minus_date,
     date_plus_interval,
     interval_add,
     interval_div,
@@ -27,11 +28,15 @@ from orbitdb.sql.expr.datetimeops import (
 )
 from orbitdb.sql.expr.jsonops import array_concat, jsonb_arith, jsonb_concat, jsonb_subscript
 from orbitdb.sql.expr.likematch import LikePattern
+from orbitdb.sql.expr.moneyops import money_op
+from orbitdb.sql.expr.netexpr import is_net, net_not, net_operator
+from orbitdb.sql.expr.rangeexpr import range_operator
 from orbitdb.sql.types import SqlType
 from orbitdb.sql.types import numeric as N
 from orbitdb.sql.types.casts import EXPLICIT, find_cast
 from orbitdb.sql.types.limits import check_array_depth, check_dimensions, concat_bytes, concat_text
 from orbitdb.sql.types.sortkeys import sort_key_fn
+from orbitdb.storage.infinite import Infinite, infinite
 
 if TYPE_CHECKING:
     from orbitdb.sql.expr.compiler import Compiler
@@ -408,6 +413,14 @@ def compile_arithmetic(c: Compiler, node: exp.Expression) -> E:
 
 def arith(c: Compiler, sym: str, a: E, b: E) -> E:
     ta, tb = a.type, b.type
+    if T.is_range(ta) or T.is_range(tb) or T.is_multirange(ta) or T.is_multirange(tb):
+        ranged = range_operator(c, sym, a, b)
+        if ranged is not None:
+            return ranged
+    if is_net(ta) or is_net(tb):
+        found = net_operator(c, sym, a, b)
+        if found is not None:
+            return found
     if ta.oid == T.UNKNOWN.oid and tb.oid == T.UNKNOWN.oid:
         raise SqlError("42725", f"operator is not unique: unknown {sym} unknown",
                        hint="Could not choose a best candidate operator. You might need to add explicit type casts.")
@@ -417,6 +430,11 @@ def arith(c: Compiler, sym: str, a: E, b: E) -> E:
     elif tb.oid == T.UNKNOWN.oid:
         b = coerce(b, _unknown_partner(ta, sym, right=True))
         tb = b.type
+    if T.MONEY.oid in (ta.oid, tb.oid):
+        mf, ma, mb, mr = money_op(sym, ta, tb)
+        if mf is None:
+            raise type_error_operator(sym, ta, tb)
+        return E(strict2(mf, coerce(a, ma).fn, coerce(b, mb).fn), mr)
     if T.is_numeric(ta) and T.is_numeric(tb):
         if sym == "^" and ta.oid != T.NUMERIC.oid and tb.oid != T.NUMERIC.oid:
             from orbitdb.sql.functions.math import float_power
@@ -483,7 +501,7 @@ def _datetime_op(sym: str, ta: SqlType, tb: SqlType) -> tuple[Callable[[Any, Any
         if a == D and b in ints:
             return (lambda x, y: _date_add(x, -y)), T.DATE
         if a == D and b == D:
-            return (lambda x, y: (x - y).days), T.INT4
+            return date_minus_date, T.INT4
         if a == D and b == IV:
             return (lambda x, y: date_plus_interval(x, y, -1)), T.TIMESTAMP
         if a in (TS, TZ) and b == IV:
@@ -509,10 +527,14 @@ def _datetime_op(sym: str, ta: SqlType, tb: SqlType) -> tuple[Callable[[Any, Any
 
 
 def _as_ts(v: Any) -> datetime.datetime:
+    if type(v) is Infinite:
+        return infinite("ts", v.sign)  # type: ignore[return-value]
     return v if isinstance(v, datetime.datetime) else datetime.datetime(v.year, v.month, v.day)
 
 
 def _date_add(d: datetime.date, n: int) -> datetime.date:
+    if type(d) is Infinite:  # date_pli keeps an infinite date
+        return d
     try:
         return d + datetime.timedelta(days=n)
     except OverflowError:
@@ -522,6 +544,9 @@ def _date_add(d: datetime.date, n: int) -> datetime.date:
 def compile_negate(c: Compiler, node: exp.Expression) -> E:
     a = c.compile(node.this)
     if isinstance(node, exp.BitwiseNot):
+        negated = net_not(a)
+        if negated is not None:
+            return negated
         if a.type.oid not in T.INTEGER_TYPES:
             raise type_error_operator("~", a.type, None)
         return E(strict1(operator.invert, a.fn), a.type)

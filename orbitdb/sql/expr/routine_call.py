@@ -16,6 +16,7 @@ from orbitdb.sql.expr import funcregistry as R
 from orbitdb.sql.expr.core import E, coerce, ident
 from orbitdb.sql.parse.parser import parse_one
 from orbitdb.sql.types import SqlType
+from orbitdb.sql.types import usertypes as U
 from orbitdb.storage.catalog import FunctionDef
 
 if TYPE_CHECKING:
@@ -26,6 +27,8 @@ _POLY = {"anyelement": R.ANYELEMENT, "anynonarray": R.ANYELEMENT, "anycompatible
 
 
 def candidates(session: Any, catalog: Any, schema: str | None, name: str) -> list[FunctionDef]:
+    if session is None:
+        return []  # compiled without a session (an index's keys, for storage): built-in functions only
     schemas = [session.resolve_schema(schema)] if schema else session.search_schemas()
     out: list[FunctionDef] = []
     for sch in schemas:
@@ -44,18 +47,23 @@ def _slots(f: FunctionDef, procedure_call: bool) -> list[tuple[str, str, str | N
     return [(n, t, d) for n, t, m, d in zip(f.arg_names, f.arg_types, f.arg_modes, f.arg_defaults) if m in modes]
 
 
-def _spec(type_name: str) -> Any:
+def _spec(type_name: str, catalog: Any = None) -> Any:
     poly = _POLY.get(type_name)
     if poly is not None:
         return poly
     try:
         return T.parse_type_name(type_name)
     except SqlError:
-        return T.TEXT  # a user type the types stage resolves: its values travel as text
+        if catalog is not None:
+            try:
+                return U.stored_type(catalog, type_name).sql  # an enum, a domain's base type, ...
+            except SqlError:
+                pass
+        return T.TEXT
 
 
 def _packed(f: FunctionDef, slots: list[tuple[str, str, str | None]], positional: list[E],
-            spread: bool) -> list[E] | None:
+            spread: bool, catalog: Any = None) -> list[E] | None:
     """The positional arguments with those of a VARIADIC parameter made one array (not when the
     call passes the array itself: f(VARIADIC arr)); None when they cannot be."""
     variadic = [m for m in f.arg_modes if m in ("i", "b", "v")]
@@ -64,7 +72,7 @@ def _packed(f: FunctionDef, slots: list[tuple[str, str, str | None]], positional
     fixed = len(slots) - 1
     if len(positional) <= fixed:
         return positional if slots[-1][2] is not None else None
-    array_t = _spec(slots[-1][1])
+    array_t = _spec(slots[-1][1], catalog)
     if not isinstance(array_t, SqlType) or array_t.elem is None:
         return positional
     parts = [coerce(a, array_t.elem) if a.type.oid == T.UNKNOWN.oid else a for a in positional[fixed:]]
@@ -78,12 +86,12 @@ def _packed(f: FunctionDef, slots: list[tuple[str, str, str | None]], positional
     return positional[:fixed] + [E(lambda row: [g(row) for g in fns], array_t)]
 
 
-def _match(f: FunctionDef, positional: list[E], named: dict[str, E], procedure_call: bool, spread: bool = False
-           ) -> tuple[int, list[tuple[Any, E | None, str | None]], dict[str, SqlType]] | None:
+def _match(f: FunctionDef, positional: list[E], named: dict[str, E], procedure_call: bool, spread: bool = False,
+           catalog: Any = None) -> tuple[int, list[tuple[Any, E | None, str | None]], dict[str, SqlType]] | None:
     from orbitdb.sql.expr.funccall import _arg_cost
 
     slots = _slots(f, procedure_call)
-    packed = _packed(f, slots, positional, spread)
+    packed = _packed(f, slots, positional, spread, catalog)
     if packed is None:
         return None
     positional = packed
@@ -102,7 +110,7 @@ def _match(f: FunctionDef, positional: list[E], named: dict[str, E], procedure_c
     cost = 0
     out = []
     for (_name, typ, default), e in zip(slots, assigned):
-        spec = _spec(typ)
+        spec = _spec(typ, catalog)
         if e is None:
             if default is None:
                 if procedure_call and f.kind == "p" and _is_out(f, _name, typ):
@@ -148,7 +156,7 @@ def resolve(c: Compiler, schema: str | None, name: str, arg_nodes: list[exp.Expr
     best: tuple[int, int] | None = None
     chosen = None
     for i, f in enumerate(found):
-        m = _match(f, positional, named, procedure_call, spread)
+        m = _match(f, positional, named, procedure_call, spread, c.planner.catalog)
         if m is None:
             continue
         if best is None or (m[0], i) < best:
@@ -261,6 +269,7 @@ def _inline(c: Compiler, f: FunctionDef, fns: list[Any], types: list[SqlType], r
     from orbitdb.sql.expr.scope import Scope
     from orbitdb.sql.types.casts import ASSIGNMENT
 
+    c.planner.permissions.routine(f.oid)  # EXECUTE, checked at each run of the plan that inlines it
     if f.language != "sql" or f.security_definer or f.settings or f.return_type in _POLY or any(
             t in _POLY for t in f.arg_types) or f.return_type in ("void", "record", "trigger"):
         return None

@@ -19,6 +19,7 @@ class ScopeColumn:
     table_oid: int = 0
     attnum: int = 0
     using_merged: bool = False  # a JOIN USING column hidden from qualified *
+    perm: Any = None  # the plan's privilege requirement a read of this column adds to (permissions.py)
 
 
 @dataclass

@@ -25,7 +25,9 @@ from orbitdb.sql.pgcatalog.base import Env
 from orbitdb.sql.pgcatalog.deparse import deparse_expr, quote_identifier
 from orbitdb.sql.pgcatalog.pg_partitions import partition_constraint_def, partition_key_def
 from orbitdb.sql.pgcatalog.pg_relations import relation_comment
+from orbitdb.sql.pgcatalog.pg_usertypes import domain_check_def, domain_constraint, user_type_name
 from orbitdb.sql.statement_scope import running_session
+from orbitdb.sql.types import usertypes as U
 
 OID, TEXT, NAME, INT4, INT8, BOOL = T.OID, T.TEXT, T.NAME, T.INT4, T.INT8, T.BOOL
 REGCLASS, REGTYPE, NODE = T.REGCLASS, T.REGTYPE, T.PG_NODE_TREE
@@ -75,7 +77,8 @@ def pg_type_is_visible(ctx: Any, oid: int) -> bool | None:
     if rel is not None:
         t = env.table(rel[0])
         return env.relation_visible(t.schema, t.name) if t is not None else None
-    return None
+    name = user_type_name(env, oid)
+    return None if name is None else "." not in name
 
 
 @register("pg_function_is_visible", [OID], BOOL, needs_ctx=True)
@@ -158,6 +161,9 @@ def pg_get_constraintdef_pretty(ctx: Any, oid: int, pretty: bool) -> str | None:
 
 def _constraintdef(ctx: Any, oid: int, pretty: bool) -> str | None:
     env = env_of(ctx)
+    domain = domain_constraint(env, oid)
+    if domain is not None:
+        return domain_check_def(env, domain[0], domain[2], pretty)
     ci = M.constraint_by_oid(env, oid)
     return M.constraint_def(env, ci, pretty) if ci is not None else None
 
@@ -402,6 +408,9 @@ def obj_description(ctx: Any, oid: int, catalog: str) -> str | None:
     if catalog == "pg_proc":
         f = pg_functions.user_function(env, oid)
         return f.comment if f is not None else None
+    if catalog == "pg_type":
+        td = U.typedef_by_oid(env.cat, oid)
+        return td.comment if td is not None and td.oid == oid else None
     if catalog == "pg_extension":
         ext = next((e for e in env.cat.extensions() if e.oid == oid), None)
         return ext.comment if ext is not None else None
@@ -568,38 +577,7 @@ def pg_size_bytes(text: str) -> int:
     return int(Decimal(m.group(1)) * _SIZE_UNITS[unit])
 
 
-# ---------------------------------------------------------------- privileges (no privilege system: all granted)
-
-
-def _true(*_args: Any) -> bool:
-    return True
-
-
-# User and object names are taken as text (registered before the oid forms, so that a quoted literal
-# resolves to the name form, as PostgreSQL resolves it).
-for _name, _objs in (("has_table_privilege", (TEXT, OID)), ("has_sequence_privilege", (TEXT, OID)),
-                     ("has_any_column_privilege", (TEXT, OID)), ("has_schema_privilege", (TEXT, OID)),
-                     ("has_database_privilege", (TEXT, OID)), ("has_function_privilege", (TEXT, OID)),
-                     ("has_type_privilege", (TEXT, OID)), ("has_tablespace_privilege", (TEXT, OID)),
-                     ("has_language_privilege", (TEXT, OID)), ("has_foreign_data_wrapper_privilege", (TEXT, OID)),
-                     ("has_server_privilege", (TEXT, OID)), ("has_parameter_privilege", (TEXT,))):
-    for _obj in _objs:
-        register(_name, [_obj, TEXT], BOOL)(_true)
-    for _user in (TEXT, OID):
-        for _obj in _objs:
-            register(_name, [_user, _obj, TEXT], BOOL)(_true)
-
-for _user in (None, TEXT, OID):
-    for _obj in (TEXT, OID):
-        for _col in (TEXT, T.INT2):
-            register("has_column_privilege", ([_user] if _user else []) + [_obj, _col, TEXT], BOOL)(_true)
-
-for _a in (TEXT, OID):
-    register("pg_has_role", [_a, TEXT], BOOL)(_true)
-for _a in (TEXT, OID):
-    for _b in (TEXT, OID):
-        register("pg_has_role", [_a, _b, TEXT], BOOL)(_true)
-
+from orbitdb.sql.functions import privileges as _privileges  # noqa: F401  (has_*_privilege, pg_has_role)
 
 # ---------------------------------------------------------------- encodings
 

@@ -31,6 +31,7 @@ from orbitdb.sql.types.numeric import numeric_div
 from orbitdb.sql.types.pgtext.numbers import format_float8
 from orbitdb.sql.types.pgtext.zones import ABBREVIATIONS, local_to_utc, zone
 from orbitdb.sql.types.textio import from_text, to_text
+from orbitdb.storage.infinite import Infinite
 from orbitdb.storage.interval import USECS_PER_DAY, Interval
 
 DATE, TIME, TIMETZ, TS, TSTZ, IV = T.DATE, T.TIME, T.TIMETZ, T.TIMESTAMP, T.TIMESTAMPTZ, T.INTERVAL
@@ -242,11 +243,17 @@ def _trunc_unit(text: str, type_oid: int) -> str:
 
 @register("date_trunc", [TEXT, TS], TS)
 def date_trunc_ts(unit: str, ts: dt.datetime) -> dt.datetime:
+    if type(ts) is Infinite:
+        _trunc_unit(unit, TS.oid)
+        return ts
     return _trunc_fields(ts, _trunc_unit(unit, TS.oid), TS.oid, unit)
 
 
 @register("date_trunc", [TEXT, TSTZ], TSTZ)
 def date_trunc_tstz(unit: str, ts: dt.datetime, zone: Any = None) -> dt.datetime:
+    if type(ts) is Infinite:
+        _trunc_unit(unit, TSTZ.oid)
+        return ts
     u = _trunc_unit(unit, TSTZ.oid)
     if u in ("microsecond", "millisecond", "second", "minute") and zone is None:
         return _trunc_fields(ts, u, TSTZ.oid, unit)
@@ -358,8 +365,28 @@ def _epoch_us(d: dt.datetime) -> int:
     return (delta.days * 86400 + delta.seconds) * USECS_PER_SEC + delta.microseconds
 
 
+_MONOTONIC_UNITS = frozenset(("year", "decade", "century", "millennium", "julian", "isoyear", "epoch"))
+_DATE_NULL_UNITS = frozenset(("day", "month", "quarter", "week", "dow", "isodow", "doy"))
+
+
+def _infinite_part(u: str, text: str, sign: int, as_numeric: bool, type_oid: int) -> Any:
+    """extract/date_part of 'infinity': the units that only grow are +-Infinity, the others
+    NULL (date's time units stay errors), as PostgreSQL's NonFiniteTimestampTzPart."""
+    if u in _MONOTONIC_UNITS:
+        if as_numeric:
+            return Decimal("Infinity") if sign > 0 else Decimal("-Infinity")
+        return float("inf") if sign > 0 else float("-inf")
+    if type_oid == DATE.oid and u not in _DATE_NULL_UNITS:
+        raise not_supported(text, DATE.oid)
+    if u.startswith("timezone") and type_oid != TSTZ.oid:
+        raise not_supported(text, type_oid)
+    return None
+
+
 def _part_ts(text: str, ts: dt.datetime, as_numeric: bool) -> Any:
     u = unit_of(text, TS.oid)
+    if type(ts) is Infinite:
+        return _infinite_part(u, text, ts.sign, as_numeric, TS.oid)
     if u == "epoch":
         us = _epoch_us(ts)
         return _num(us, 6) if as_numeric else us / 1e6
@@ -370,6 +397,8 @@ def _part_ts(text: str, ts: dt.datetime, as_numeric: bool) -> Any:
 
 def _part_tstz(text: str, ts: dt.datetime, as_numeric: bool) -> Any:
     u = unit_of(text, TSTZ.oid)
+    if type(ts) is Infinite:
+        return _infinite_part(u, text, ts.sign, as_numeric, TSTZ.oid)
     if u == "epoch":
         us = _epoch_us(ts.astimezone(UTC).replace(tzinfo=None))
         return _num(us, 6) if as_numeric else us / 1e6
@@ -388,6 +417,9 @@ def _part_tstz(text: str, ts: dt.datetime, as_numeric: bool) -> Any:
 
 
 def _part_date(text: str, d: dt.date, as_numeric: bool) -> Any:
+    if type(d) is Infinite:
+        u = unit_of(text, DATE.oid if as_numeric else TS.oid)
+        return _infinite_part(u, text, d.sign, as_numeric, DATE.oid if as_numeric else TS.oid)
     if not as_numeric:  # date_part(text, date) is date_part(text, timestamp)
         return _part_ts(text, dt.datetime(d.year, d.month, d.day), False)
     u = unit_of(text, DATE.oid)
@@ -478,6 +510,8 @@ def _days_in(year: int, month: int) -> int:
 
 def age_fields(a: dt.datetime, b: dt.datetime) -> Interval:
     """PostgreSQL's timestamp_age: field-wise difference with borrowing."""
+    if type(a) is Infinite or type(b) is Infinite:
+        raise ts_out_of_range()  # an infinite timestamp has no fields to subtract
     fsec = a.microsecond - b.microsecond
     sec = a.second - b.second
     mi = a.minute - b.minute
@@ -834,7 +868,7 @@ register("date_bin", [IV, TSTZ, TSTZ], TSTZ)(_date_bin)
 @register("isfinite", [TSTZ], BOOL)
 @register("isfinite", [IV], BOOL)
 def isfinite(v: Any) -> bool:
-    return True
+    return type(v) is not Infinite
 
 
 @register("date", [TS], DATE)

@@ -22,6 +22,7 @@ from orbitdb.sql.functions.datetime import iv, to_utc
 from orbitdb.sql.functions.math import round_half_up
 from orbitdb.sql.functions.registry import register
 from orbitdb.sql.functions.strings import session_tz
+from orbitdb.storage.infinite import Infinite
 
 TEXT, TS, TSTZ, IV, DATE = T.TEXT, T.TIMESTAMP, T.TIMESTAMPTZ, T.INTERVAL, T.DATE
 INT4, INT8, FLOAT4, FLOAT8, NUMERIC = T.INT4, T.INT8, T.FLOAT4, T.FLOAT8, T.NUMERIC
@@ -431,7 +432,7 @@ def _fmt_or_none(fmt: str) -> str | None:
 @register("to_char", [TS, TEXT], TEXT)
 def to_char_ts(ts: dt.datetime, fmt: str) -> str | None:
     f = _fmt_or_none(fmt)
-    if f is None:
+    if f is None or type(ts) is Infinite:  # PostgreSQL's to_char of infinity is NULL
         return None
     return dch_to_char(parse_format(f, False), _tm_of(ts), False)
 
@@ -439,7 +440,7 @@ def to_char_ts(ts: dt.datetime, fmt: str) -> str | None:
 @register("to_char", [TSTZ, TEXT], TEXT)
 def to_char_tstz(ts: dt.datetime, fmt: str) -> str | None:
     f = _fmt_or_none(fmt)
-    if f is None:
+    if f is None or type(ts) is Infinite:  # PostgreSQL's to_char of infinity is NULL
         return None
     loc = ts.astimezone(session_tz())
     off = int((loc.utcoffset() or dt.timedelta(0)).total_seconds())

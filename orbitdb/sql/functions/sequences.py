@@ -57,6 +57,7 @@ def _storage(e: StorageError) -> SqlError:
 @register("nextval", [REGCLASS], INT8, needs_ctx=True, volatile=True)
 def nextval(ctx: Any, oid: int) -> int:
     seq = sequence_of(ctx, oid)
+    ctx.session.check_privilege("s", seq, "Uw")
     try:
         value = ctx.session.store.sequence_next(seq)
     except StorageError as e:
@@ -69,6 +70,7 @@ def nextval(ctx: Any, oid: int) -> int:
 @register("currval", [REGCLASS], INT8, needs_ctx=True, volatile=True)
 def currval(ctx: Any, oid: int) -> int:
     seq = sequence_of(ctx, oid)
+    ctx.session.check_privilege("s", seq, "rU")
     value = ctx.session.currval.get(seq.oid)
     if value is None:
         raise SqlError("55000", f'currval of sequence "{seq.name}" is not yet defined in this session')
@@ -89,6 +91,7 @@ def lastval(ctx: Any) -> int:
 @register("setval", [REGCLASS, INT8, BOOL], INT8, needs_ctx=True, volatile=True)
 def setval(ctx: Any, oid: int, value: int, is_called: bool = True) -> int:
     seq = sequence_of(ctx, oid)
+    ctx.session.check_privilege("s", seq, "w")
     if value < seq.min_value or value > seq.max_value:
         raise SqlError("22003", f'setval: value {value} is out of bounds for sequence "{seq.name}" '
                                 f"({seq.min_value}..{seq.max_value})")

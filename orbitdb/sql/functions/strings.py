@@ -54,6 +54,8 @@ def output_fn(t: SqlType) -> Callable[[Any], str]:
         return lambda v: "t" if v else "f"
     if t.elem is not None and t.elem.oid == T.BOOL.oid:
         return lambda v: to_text(v, t.oid)
+    if t.oid in (T.INET.oid, T.CIDR.oid):  # inet_out, where the cast to text is text(inet)
+        return lambda v: to_text(v, t.oid)
     conv = find_cast(t, T.TEXT, EXPLICIT)
     if conv is None:
         return value_text

@@ -84,7 +84,7 @@ def current_user(ctx: Any) -> str:
 
 @register("session_user", [], NAME, needs_ctx=True)
 def session_user(ctx: Any) -> str:
-    return str(ctx.session.user)
+    return str(getattr(ctx.session, "session_user", ctx.session.user))
 
 
 @register("current_setting", [TEXT], TEXT, needs_ctx=True)

@@ -15,13 +15,15 @@ from orbitdb.sql.errors import SqlError
 from orbitdb.sql.exec.context import ExecContext
 from orbitdb.sql.expr.compiler import Compiler
 from orbitdb.sql.expr.core import E, Runtime, coerce
+from orbitdb.sql.expr.domains import domain_chain, domain_checker
 from orbitdb.sql.expr.scope import Scope, ScopeColumn
 from orbitdb.sql.modify.partitions import PartitionRouter, map_row, partition_check
 from orbitdb.sql.parse.parser import parse_one
 from orbitdb.sql.types import SqlType
+from orbitdb.sql.types import usertypes as U
 from orbitdb.sql.types.casts import ASSIGNMENT
 from orbitdb.sql.types.textio import to_text
-from orbitdb.storage.catalog import ConstraintDef, TableDef
+from orbitdb.storage.catalog import Catalog, ConstraintDef, TableDef
 from orbitdb.storage.errors import SerializationFailure
 from orbitdb.storage.lockmodes import (
     ACCESS_EXCLUSIVE,
@@ -33,7 +35,7 @@ from orbitdb.storage.lockmodes import (
     SHARE,
     SHARE_ROW_EXCLUSIVE,
 )
-from orbitdb.storage.tables import IndexEntry, TableAccess
+from orbitdb.storage.tables import IndexEntry, TableAccess, computed_keys
 from orbitdb.storage.txn import Transaction
 
 if TYPE_CHECKING:
@@ -56,8 +58,13 @@ def fmt_value(v: Any, t: SqlType) -> str:
         return str(v)
 
 
-def table_scope(table: TableDef, rel: str, level: int = 0) -> Scope:
-    cols = [ScopeColumn(rel, c.name, T.parse_type_name(c.type), table_oid=table.oid, attnum=i + 1)
+def column_type(catalog: Catalog | None, text: str) -> SqlType:
+    """A column's type as expressions see it (a user type resolved in catalog)."""
+    return U.stored_type(catalog, text).sql if catalog is not None else T.parse_type_name(text)
+
+
+def table_scope(table: TableDef, rel: str, level: int = 0, catalog: Catalog | None = None) -> Scope:
+    cols = [ScopeColumn(rel, c.name, column_type(catalog, c.type), table_oid=table.oid, attnum=i + 1)
             for i, c in enumerate(table.columns)]
     cols.append(ScopeColumn(rel, "ctid", T.BYTEA, hidden=True))
     s = Scope(cols, level=level)
@@ -73,16 +80,24 @@ class TableWriter:
         self.table = table
         self.rt = rt
         self.access = TableAccess(table)
-        self.types = [T.parse_type_name(c.type) for c in table.columns]
+        cat = planner.catalog
+        resolved = [U.stored_type(cat, c.type) for c in table.columns]
+        self.types = [r.sql for r in resolved]
         self.names = [c.name for c in table.columns]
         self.depth = depth
-        scope = table_scope(table, table.name)
+        scope = table_scope(table, table.name, catalog=cat)
         comp = Compiler(planner, Scope(), rt, where="DEFAULT expressions")
         self.defaults: list[Callable[[Row], Any] | None] = []
         self.fixed_defaults: list[bool] = []  # the column's default is one value for every row
-        for c, t in zip(table.columns, self.types):
-            if c.default is not None:
-                node = parse_one("SELECT " + c.default).expressions[0]
+        # a column of a domain type: the domain's constraints, and its default if the column has none
+        self.domains = [(i, domain_checker(planner, r.domain, rt)) for i, r in enumerate(resolved)
+                        if r.domain is not None]
+        # a composite column stores its value's record text
+        self.composites = [i for i, t in enumerate(self.types) if t.fields is not None]
+        for c, t, r in zip(table.columns, self.types, resolved):
+            default = c.default if c.default is not None else _domain_default(planner, r)
+            if default is not None:
+                node = parse_one("SELECT " + default).expressions[0]
                 e = coerce(comp.compile(node), t, 1, f'column "{c.name}"')
                 self.defaults.append(e.fn)
                 self.fixed_defaults.append(e.const)
@@ -96,6 +111,15 @@ class TableWriter:
             if con.kind == "c" and con.check:
                 node = parse_one("SELECT " + con.check).expressions[0]
                 self.checks.append((con.name, ccomp.compile_bool(node, "CHECK").fn))
+        # GENERATED ALWAYS AS (...) STORED: computed from the rest of the row before it is checked and written
+        self.generated: list[tuple[int, Callable[[Row], Any]]] = []
+        for i, (c, t) in enumerate(zip(table.columns, self.types)):
+            if c.generated is not None:
+                gcomp = Compiler(planner, scope, rt, where="column generation expressions")
+                node = parse_one("SELECT " + c.generated).expressions[0]
+                self.generated.append((i, assignment(gcomp.compile(node), t, c.name)))
+        # a view's WITH CHECK OPTION, when the statement writes through one: (view name, condition on the row)
+        self.view_checks: list[tuple[str, Callable[[Row], Any]]] = []
         self.pk_name = next((c.name for c in table.constraints if c.kind == "p"), f"{table.name}_pkey")
         self.unique = [(ix, cols, prefix) for ix, cols, prefix in self.access.indexes if ix.unique]
         # columns a foreign key can reference: changing one takes FOR UPDATE, others FOR NO KEY UPDATE
@@ -103,7 +127,6 @@ class TableWriter:
         for _, cols, _ in self.unique:
             self.key_cols.update(cols)
         self.rel_tag = ("rel", table.oid)
-        cat = planner.catalog
         self.fks_out: list[tuple[ConstraintDef, TableDef, list[int], list[int]]] = []
         for con in table.constraints:
             if con.kind == "f" and con.ref_table is not None:
@@ -178,7 +201,32 @@ class TableWriter:
         f = self.defaults[i]
         return f(()) if f is not None else None
 
+    def fill_generated(self, row: Row) -> Row:
+        """row with its generated columns computed (as PostgreSQL, after BEFORE triggers)."""
+        full = list(row)
+        r = tuple(row) + (None,)
+        for i, f in self.generated:
+            full[i] = f(r)
+        return tuple(full)
+
+    def stored_form(self, row: Row) -> Row:
+        """row with composite values as the record text their columns store."""
+        if not self.composites:
+            return row
+        out = list(row)
+        for i in self.composites:
+            v = out[i]
+            if v is not None and not isinstance(v, str):
+                out[i] = to_text(v, T.RECORD.oid)
+        return tuple(out)
+
+    def check_domains(self, row: Row) -> None:
+        for i, check in self.domains:
+            check(row[i])
+
     def validate(self, row: Row) -> None:
+        if self.domains:
+            self.check_domains(row)
         for i in self.not_null:
             if row[i] is None:
                 raise SqlError("23502", f'null value in column "{self.names[i]}" of relation "{self.table.name}" '
@@ -191,6 +239,12 @@ class TableWriter:
                     raise SqlError("23514", f'new row for relation "{self.table.name}" violates check constraint '
                                    f'"{name}"', detail=self.failing_row(row), schema=self.table.schema,
                                    table=self.table.name, constraint=name)
+        if self.view_checks:
+            full = row + (None,)
+            for name, fn in self.view_checks:
+                if fn(full) is not True:
+                    raise SqlError("44000", f'new row violates check option for view "{name}"',
+                                   detail=self.failing_row(row))
         if self.partition_test is not None and not self.partition_test(row):
             raise SqlError("23514", f'new row for relation "{self.table.name}" violates partition constraint',
                            detail=self.failing_row(row), schema=self.table.schema, table=self.table.name)
@@ -241,22 +295,25 @@ class TableWriter:
                 if acc.exists_latest(txn, key):
                     return self.pk_name, key
         for entry in self.unique:
-            ix, cols = entry[0], entry[1]
+            ix = entry[0]
             if arbiter is not None and ix.name not in arbiter:
                 continue
-            vals = [row[i] for i in cols]
-            if ix.nulls_distinct and None in vals:
-                continue
+            vals = acc.index_values(entry, row)
+            if vals is None or ix.nulls_distinct and None in vals:
+                continue  # (a partial index the row is not in)
             other = acc.unique_holder(txn, entry, vals, intents)
             if other is not None and other != rowkey:
                 return ix.name, other
         return None
 
     def raise_unique(self, name: str, row: Row) -> None:
-        cols = self.access.pk_idx if name == self.pk_name else next(
-            c for ix, c, _ in self.unique if ix.name == name)
+        entry = None if name == self.pk_name else next(e for e in self.unique if e[0].name == name)
+        if entry is not None and entry[0].oid in self.access.key_values:
+            detail = computed_key_detail(self.planner.catalog, self.table, entry, self.access.index_values(entry, row) or [])
+        else:
+            detail = self.key_detail(self.access.pk_idx if entry is None else entry[1], row)
         raise SqlError("23505", f'duplicate key value violates unique constraint "{name}"',
-                       detail=self.key_detail(cols, row) + " already exists.", schema=self.table.schema,
+                       detail=detail + " already exists.", schema=self.table.schema,
                        table=self.table.name, constraint=name)
 
     # -- foreign keys --
@@ -274,7 +331,7 @@ class TableWriter:
             return _key_share(txn, acc.pk_key(vals))
         for entry in acc.indexes:
             ix = entry[0]
-            if ix.unique and ix.columns == cols:
+            if ix.unique and ix.columns == cols and not computed_keys(ix):
                 while True:
                     rowkey = acc.unique_holder(txn, entry, vals)
                     if rowkey is None:
@@ -381,8 +438,11 @@ class TableWriter:
                skip_conflict_check: bool = False) -> tuple[bytes, Row] | tuple[str, bytes]:
         """Inserts row; returns (rowkey, row). With arbiter (ON CONFLICT) a conflict
         returns ("conflict", key of the existing row) instead of raising."""
+        row = self.stored_form(row)
         if self.router is not None:
             return self._insert_routed(ctx, row, arbiter)
+        if self.generated:
+            row = self.fill_generated(row)
         self.validate(row)
         txn = ctx.txn
         assert txn is not None
@@ -410,16 +470,20 @@ class TableWriter:
         gives the error of the row that has it. Not for SERIALIZABLE transactions."""
         txn = ctx.txn
         assert txn is not None and txn.reads is None
+        if self.composites:
+            rows = [self.stored_form(r) for r in rows]
         if self.router is not None or self.partition_test is not None:
             return False  # row by row: each row to its partition, each checked against its bound
         if self.triggers is not None:
             return False  # row by row, so that each row's triggers fire
+        if self.generated:
+            rows = [self.fill_generated(r) for r in rows]
         try:
             if self.not_null:
                 columns = list(zip(*rows))
                 if any(None in columns[i] for i in self.not_null):
                     return False
-            if self.checks:
+            if self.checks or self.domains:
                 for row in rows:
                     self.validate(row)
             if self.fks_out:
@@ -437,6 +501,9 @@ class TableWriter:
     def update(self, ctx: ExecContext, key: bytes, old: Row, new: Row, set_cols: frozenset[str] | None = None
                ) -> tuple[bytes, Row]:
         """set_cols: the columns the UPDATE names (for triggers' UPDATE OF)."""
+        if self.generated:
+            new = self.fill_generated(new)
+        new = self.stored_form(new)
         if self.moved_rows is not None and self.partition_test is not None and not self.partition_test(new):
             # the row leaves this partition: gone from here, inserted where it belongs after the scan
             if self.intents_needed(ctx.txn):  # type: ignore[arg-type]
@@ -461,13 +528,14 @@ class TableWriter:
             if acc.exists_latest(txn, newkey):
                 self.raise_unique(self.pk_name, new)
         for entry in self.unique:
-            ix, cols = entry[0], entry[1]
-            if [new[i] for i in cols] == [old[i] for i in cols]:
+            ix = entry[0]
+            vals = acc.index_values(entry, new)
+            old_vals = acc.index_values(entry, old)
+            if vals == old_vals:
                 continue
             if intents:
                 self._lock_unique_entry(txn, entry, old)
-            vals = [new[i] for i in cols]
-            if ix.nulls_distinct and None in vals:
+            if vals is None or ix.nulls_distinct and None in vals:
                 continue
             other = acc.unique_holder(txn, entry, vals, intents)
             if other is not None and other != key:
@@ -488,8 +556,8 @@ class TableWriter:
     def _lock_unique_entry(self, txn: Transaction, entry: IndexEntry, row: Row) -> None:
         """A write intent on the unique entry row holds, which this transaction is about to
         remove: an inserter of the same value waits to see whether we commit."""
-        vals = [row[i] for i in entry[1]]
-        if not (entry[0].nulls_distinct and None in vals):
+        vals = self.access.index_values(entry, row)
+        if vals is not None and not (entry[0].nulls_distinct and None in vals):
             self.access.lock_unique(txn, entry, vals)
 
     def delete(self, ctx: ExecContext, key: bytes, old: Row) -> None:
@@ -505,6 +573,27 @@ class TableWriter:
         self.access.delete(txn, key, old)
         if self.triggers is not None:
             self.triggers.after_row(ctx, "DELETE", old, None, None, self.depth > 0)
+
+
+def computed_key_detail(catalog: Any, table: TableDef, entry: IndexEntry, values: list[Any]) -> str:
+    """`Key (lower(email))=(a@x)` for an expression index's key values."""
+    from orbitdb.sql.pgcatalog.model import index_key_text
+    from orbitdb.sql.plan.index_keys import compile_key_exprs
+
+    ix = entry[0]
+    keys, _ = compile_key_exprs(table, ix, catalog)
+    texts = ", ".join(index_key_text(table, ix, i) for i in range(len(ix.columns)))
+    return f"Key ({texts})=({', '.join(fmt_value(v, k.type) for v, k in zip(values, keys))})"
+
+
+def _domain_default(planner: Planner, r: U.ResolvedType) -> str | None:
+    """The default of the innermost-to-outermost domain chain's outermost domain that has one."""
+    if r.domain is None:
+        return None
+    for d in reversed(domain_chain(planner, r.domain)):
+        if d.default is not None:
+            return d.default
+    return None
 
 
 def assignment(e: E, t: SqlType, column: str) -> Callable[[Row], Any]:

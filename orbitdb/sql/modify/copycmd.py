@@ -22,6 +22,7 @@ from orbitdb.sql.parse.parser import Statement, parse_one
 from orbitdb.sql.plan.compiled import take_relation_locks
 from orbitdb.sql.plan.planner import Planner
 from orbitdb.sql.result import CopyIn, CopyOut, Result
+from orbitdb.sql.types import usertypes as U
 from orbitdb.sql.types.casts import ASSIGNMENT, EXPLICIT, find_cast
 from orbitdb.sql.types.textio import from_text, to_text
 from orbitdb.storage.tables import TableAccess
@@ -497,9 +498,24 @@ def copy_statement(s: Session, st: Statement, ctx: ExecContext) -> CopyIn | Copy
         for c in cols:
             if c not in names:
                 raise SqlError("42703", f'column "{c}" of relation "{table.name}" does not exist')
+            if table.columns[names.index(c)].generated is not None:
+                raise SqlError("42P10", f'column "{c}" is a generated column',
+                               detail="Generated columns cannot be used in COPY.")
     else:
-        cols = list(names)
+        cols = [c.name for c in table.columns if c.generated is None]  # as PostgreSQL: not the generated ones
     idx = [names.index(c) for c in cols]
+    if target not in ("STDIN", "STDOUT"):
+        s.require_superuser(f"must be superuser or have privileges of the pg_{'read' if direction == 'FROM' else 'write'}"
+                            f"_server_files role to COPY {'from' if direction == 'FROM' else 'to'} a file",
+                            hint="Anyone can COPY to stdout or from stdin. psql's \\copy command also works for "
+                            "anyone.")
+    required = planner.permissions.relation(table.oid)
+    if direction == "FROM":
+        required.letters.add("a")
+        required.inserted.update(i + 1 for i in idx)
+    else:
+        required.read.update(i + 1 for i in idx)
+    s.check_permissions(planner.permissions.frozen())
     if direction == "FROM":
         if target != "STDIN":
             raise SqlError("42501", "COPY from a file is not supported; use COPY FROM STDIN (psql \\copy)")
@@ -507,7 +523,7 @@ def copy_statement(s: Session, st: Statement, ctx: ExecContext) -> CopyIn | Copy
         return TableCopyIn(s, ctx, writer, idx, opts, table.name)
     scanned = TableAccess(table).rows(ctx.txn)  # type: ignore[arg-type]
     rows = QueryRows((tuple(r[i] for i in idx) for r in scanned), rt, ctx)
-    types = [T.parse_type_name(table.columns[i].type) for i in idx]
+    types = [U.stored_type(planner.catalog, table.columns[i].type).sql for i in idx]
     return _copy_out(s, rows, types, opts, cols, target)
 
 

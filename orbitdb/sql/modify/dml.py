@@ -20,6 +20,8 @@ from orbitdb.sql.modify.constraints import TableWriter, assignment, is_default, 
 from orbitdb.sql.modify.partitioned_dml import CompiledPartitionedModify, on_table, targets_of
 from orbitdb.sql.modify.partitions import children_of
 from orbitdb.sql.modify.trigger_events import with_after_triggers
+from orbitdb.sql.modify.view_dml import resolve_view_target
+from orbitdb.sql.plan import index_keys
 from orbitdb.sql.plan.compiled import Compiled, column_of
 from orbitdb.sql.plan.planner import Planner, all_true, split_and
 from orbitdb.sql.result import Column, Result
@@ -58,13 +60,13 @@ def _target(planner: Planner, node: exp.Expression, op: str = "INSERT") -> tuple
 
 
 def _returning(planner: Planner, node: exp.Expression, scope: Scope, rt: Runtime
-               ) -> tuple[list[Fn], list[Column]] | None:
+               ) -> tuple[list[Fn], list[Column], list[T.SqlType]] | None:
     ret = node.args.get("returning")
     if ret is None:
         return None
     exprs = planner._expand_star(ret.expressions, scope)
     comp = Compiler(planner, scope, rt, where="RETURNING")
-    fns, cols = [], []
+    fns, cols, types = [], [], []
     for p in exprs:
         inner = p.this if isinstance(p, exp.Alias) else p
         e = comp.compile(inner)
@@ -73,7 +75,8 @@ def _returning(planner: Planner, node: exp.Expression, scope: Scope, rt: Runtime
         name = ident(p.args["alias"]) if isinstance(p, exp.Alias) else planner._column_name(inner, e)
         fns.append(e.fn)
         cols.append(column_of(name, e.type))
-    return fns, cols
+        types.append(e.type)
+    return fns, cols, types
 
 
 class CompiledInsert(Compiled):
@@ -82,6 +85,7 @@ class CompiledInsert(Compiled):
         self.rt = rt
         table, alias = _target(planner, node.this)
         self.table = table
+        self.alias = alias
         self.writer = TableWriter(planner, table, rt)
         names = self.writer.names
         if isinstance(node.this, exp.Schema) and node.this.expressions:
@@ -95,6 +99,9 @@ class CompiledInsert(Compiled):
         else:
             cols = list(names)
         self.target_idx = [names.index(c) for c in cols]
+        required = planner.permissions.relation(table.oid)
+        required.letters.add("a")
+        required.inserted.update(i + 1 for i in self.target_idx)
         types = self.writer.types
         src = node.args.get("expression")
         self.source_rows: list[list[Fn | None]] | None = None
@@ -106,6 +113,7 @@ class CompiledInsert(Compiled):
                 raise SqlError("428C9", f'cannot insert a non-DEFAULT value into column "{c.name}"',
                                detail=f'Column "{c.name}" is an identity column defined as GENERATED ALWAYS.',
                                hint="Use OVERRIDING SYSTEM VALUE to override.")
+        _refuse_generated(table, cols, src)
         if node.args.get("default") or src is None:
             self.source_rows = [[None] * len(cols)] if node.args.get("default") else []
             if not cols and not node.args.get("default"):
@@ -142,7 +150,9 @@ class CompiledInsert(Compiled):
             self.source_conv = [assignment(E(_get(j), c.type), types[self.target_idx[j]],
                                            names[self.target_idx[j]]) for j, c in enumerate(out.columns)]
             self.target_idx = self.target_idx[: len(out.columns)]
-        scope = table_scope(table, alias)
+        scope = table_scope(table, alias, catalog=planner.catalog)
+        for col in scope.columns:
+            col.perm = required  # RETURNING reads them: SELECT on each
         self.returning = _returning(planner, node, scope, rt)
         self.columns = self.returning[1] if self.returning else None
         self.conflict = node.args.get("conflict")
@@ -250,17 +260,19 @@ class CompiledInsert(Compiled):
                     if ix is not None:
                         self.arbiter = [ix.name]
         elif keys:
-            named = [_conflict_column(k, table) for k in keys]
-            if None in named:  # an expression: orbitdb has no expression indexes to match it
-                raise SqlError("42P10", "there is no unique or exclusion constraint matching the ON CONFLICT "
-                               "specification")
-            cols = sorted(n for n in named if n is not None)
+            # each inference element as an index key: a column's name or an expression's normalized text
+            wanted = sorted(_inference_key(k, table) for k in keys)
+            pred = c.args.get("index_predicate")
             arb = []
-            if sorted(table.primary_key) == cols:
+            if sorted(table.primary_key) == wanted:
                 arb.append(self.writer.pk_name)
             for ix in table.indexes:
-                if ix.unique and not ix.primary and sorted(ix.columns) == cols:
-                    arb.append(ix.name)
+                if not ix.unique or ix.primary or sorted(index_keys.key_texts(ix)) != wanted:
+                    continue
+                if ix.predicate is not None and (pred is None or not index_keys.implies(
+                        split_and(pred.this), ix.predicate, alias)):
+                    continue  # a partial index is inferred only from a WHERE that implies its predicate
+                arb.append(ix.name)
             if not arb:
                 raise SqlError("42P10", "there is no unique or exclusion constraint matching the ON CONFLICT "
                                "specification")
@@ -272,13 +284,18 @@ class CompiledInsert(Compiled):
             self.arbiter = [self.writer.pk_name] + [ix.name for ix in table.indexes if ix.unique]
         if action == "DO UPDATE":
             # rows: existing row columns (alias) + ctid + EXCLUDED columns
-            scope = table_scope(table, alias)
-            excl = table_scope(table, "excluded")
+            scope = table_scope(table, alias, catalog=planner.catalog)
+            excl = table_scope(table, "excluded", catalog=planner.catalog)
+            required = planner.permissions.relation(table.oid)
+            for col in scope.columns:
+                col.perm = required
             scope.columns.extend(excl.columns)
             scope.rels.add("excluded")
             comp = Compiler(planner, scope, rt, where="ON CONFLICT DO UPDATE")
             self.do_update = _compile_set(comp, c.args.get("expressions") or [], self.writer, table)
             self.update_cols = frozenset(self.writer.names[ci] for ci, _ in self.do_update)
+            required.letters.add("w")
+            required.updated.update(ci + 1 for ci, _ in self.do_update)
             self.update_touches_keys = any(ci in self.writer.key_cols for ci, _ in self.do_update)
             where = c.args.get("where")
             if where is not None:
@@ -384,6 +401,8 @@ class CompiledInsert(Compiled):
         w = self.writer
         txn = ctx.txn
         assert txn is not None
+        if w.generated:
+            t = w.fill_generated(t)  # EXCLUDED shows the generated values too
         while True:
             res = w.insert(ctx, t, self.arbiter)
             if res[0] != "conflict":
@@ -426,10 +445,17 @@ def _compile_set(comp: Compiler, items: list[exp.Expression], w: TableWriter, ta
     for item in items:
         if not isinstance(item, exp.EQ):
             raise SqlError("42601", "syntax error in SET")
-        targets = item.this.expressions if isinstance(item.this, exp.Tuple) else [item.this]
-        values = item.expression
+        multi = isinstance(item.this, exp.Tuple) or isinstance(item.this, exp.Paren) and isinstance(
+            item.this.this, exp.Column)
         if isinstance(item.this, exp.Tuple):
-            if isinstance(values, exp.Tuple):
+            targets = list(item.this.expressions)
+        else:
+            targets = [item.this.this if isinstance(item.this, exp.Paren) else item.this]
+        values = item.expression
+        if multi:
+            if isinstance(values, exp.Paren) and isinstance(values.this, (exp.Subquery, exp.Select)):
+                values = values.this
+            if isinstance(values, exp.Tuple) or _is_row(values):
                 vals = list(values.expressions)
             elif isinstance(values, (exp.Subquery, exp.Select)):
                 body = values.this if isinstance(values, exp.Subquery) else values
@@ -449,7 +475,8 @@ def _compile_set(comp: Compiler, items: list[exp.Expression], w: TableWriter, ta
                 for k in range(len(targets)):
                     vals.append(_SubqueryColumn(one_row, k, sub_types[k]))
             else:
-                vals = [values]
+                raise SqlError("0A000", "source for a multiple-column UPDATE item must be a sub-SELECT or "
+                               "ROW() expression")
             if len(vals) != len(targets):
                 raise SqlError("42601", "number of columns does not match number of values")
         else:
@@ -466,6 +493,9 @@ def _compile_set(comp: Compiler, items: list[exp.Expression], w: TableWriter, ta
             if col.identity == "a" and not is_default(vnode):
                 raise SqlError("428C9", f'column "{name}" can only be updated to DEFAULT',
                                detail=f'Column "{name}" is an identity column defined as GENERATED ALWAYS.')
+            if col.generated is not None and not is_default(vnode):
+                raise SqlError("428C9", f'column "{name}" can only be updated to DEFAULT',
+                               detail=f'Column "{name}" is a generated column.')
             if is_default(vnode):
                 out.append((ci, lambda r, ci=ci: w.default_value(ci)))
             elif isinstance(vnode, _SubqueryColumn):
@@ -482,7 +512,7 @@ class CompiledModify(Compiled):
     def __init__(self, planner: Planner, node: exp.Expression, rt: Runtime, ctes: dict[str, Any]) -> None:
         self.rt = rt
         self.is_update = isinstance(node, exp.Update)
-        table, _alias = _target(planner, node.this, "UPDATE" if self.is_update else "DELETE")
+        table, self.alias = _target(planner, node.this, "UPDATE" if self.is_update else "DELETE")
         self.table = table
         self.writer = TableWriter(planner, table, rt)
         from_ = node.args.get("from_") or node.args.get("from")
@@ -498,7 +528,12 @@ class CompiledModify(Compiled):
         where = node.args.get("where")
         conjuncts = split_and(where.this) if where is not None else []
         joins = [exp.Join(this=o) for o in others]
+        target_required = planner.permissions.relation(table.oid)
+        was_scanned = target_required.scan
         plan, rest = planner._plan_from(target_node, joins, scope, ctes, conjuncts)
+        # the target's own scan reads nothing by itself: only the columns WHERE, SET and RETURNING use
+        target_required.scan = was_scanned
+        target_required.letters.add("w" if self.is_update else "d")
         comp = Compiler(planner, scope, rt, where="WHERE")
         self.width = len(table.columns)
         for cj in rest:
@@ -510,6 +545,7 @@ class CompiledModify(Compiled):
         self.set: list[tuple[int, Fn]] = []
         if self.is_update:
             self.set = _compile_set(comp, node.expressions, self.writer, table)
+            target_required.updated.update(ci + 1 for ci, _ in self.set)
         self.set_cols = frozenset(self.writer.names[ci] for ci, _ in self.set) if self.is_update else None
         self.key_targets = sorted({ci for ci, _ in self.set} & self.writer.key_cols)
         self.returning = _returning(planner, node, scope, rt)
@@ -667,13 +703,51 @@ def compile_dml(planner: Planner, node: exp.Expression, rt: Runtime, overriding:
     with_ = node.args.get("with_")
     if with_ is not None:
         planner._add_ctes(with_, None, ctes)
+    return compile_dml_on(planner, node, rt, ctes, overriding)
+
+
+def compile_dml_on(planner: Planner, node: exp.Expression, rt: Runtime, ctes: dict[str, Any],
+                   overriding: str | None = None) -> Compiled:
+    """INSERT, UPDATE or DELETE of a table, or of an automatically updatable view (rewritten onto
+    its base table, with its CHECK OPTION conditions checked on the new rows)."""
+    node, checks = resolve_view_target(planner, node)
+    writers: list[Any]
     if isinstance(node, exp.Insert):
-        return CompiledInsert(planner, node, rt, ctes, overriding)
-    table, alias = _target(planner, node.this, "UPDATE" if isinstance(node, exp.Update) else "DELETE")
-    if not node.this.args.get("only") and (table.partition_strategy or children_of(planner.catalog, table)):
-        parts = [CompiledModify(planner, on_table(node, t, alias), rt, ctes) for t in targets_of(planner, table)]
-        return CompiledPartitionedModify(planner, table, parts, rt)
-    return CompiledModify(planner, node, rt, ctes)
+        compiled: Compiled = CompiledInsert(planner, node, rt, ctes, overriding)
+        writers = [compiled]
+    else:
+        table, alias = _target(planner, node.this, "UPDATE" if isinstance(node, exp.Update) else "DELETE")
+        if not node.this.args.get("only") and (table.partition_strategy or children_of(planner.catalog, table)):
+            parts = [CompiledModify(planner, on_table(node, t, alias), rt, ctes) for t in targets_of(planner, table)]
+            compiled = CompiledPartitionedModify(planner, table, parts, rt)
+            writers = parts
+        else:
+            compiled = CompiledModify(planner, node, rt, ctes)
+            writers = [compiled]
+    for w in writers if checks else []:
+        comp = Compiler(planner, table_scope(w.table, w.alias, catalog=planner.catalog), rt, where="WITH CHECK OPTION")
+        w.writer.view_checks = [(c.view, comp.compile_bool(c.condition, "CHECK OPTION").fn) for c in checks]
+    return compiled
+
+
+def _refuse_generated(table: TableDef, cols: list[str], src: exp.Expression | None) -> None:
+    """A generated column takes no value from an INSERT but DEFAULT (PostgreSQL's 428C9)."""
+    for j, name in enumerate(cols):
+        col = table.column(name)
+        if col is None or col.generated is None:
+            continue
+        if isinstance(src, exp.Values):
+            items = [r.expressions if isinstance(r, exp.Tuple) else [r] for r in src.expressions]
+            if all(j >= len(row) or is_default(row[j]) for row in items):
+                continue
+        elif src is None:
+            continue
+        raise SqlError("428C9", f'cannot insert a non-DEFAULT value into column "{name}"',
+                       detail=f'Column "{name}" is a generated column.')
+
+
+def _is_row(node: exp.Expression) -> bool:
+    return isinstance(node, exp.Anonymous) and str(node.this).upper() == "ROW"
 
 
 class _SubqueryColumn:
@@ -697,6 +771,16 @@ __all__ = ["ScopeColumn", "compile_dml"]
 
 
 _NO_MATCH = (exp.Paren, exp.Func, exp.Collate, exp.Opclass)
+
+
+def _inference_key(key: exp.Expression, table: TableDef) -> str:
+    """An ON CONFLICT inference element as the index key it names: a column's name, or the
+    normalized text of an expression."""
+    name = _conflict_column(key, table)
+    if name is not None:
+        return name
+    node = key.this if isinstance(key, exp.Ordered) else key
+    return "\0" + index_keys.normalized(node)
 
 
 def _conflict_column(key: exp.Expression, table: TableDef) -> str | None:

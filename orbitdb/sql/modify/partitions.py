@@ -40,7 +40,7 @@ class PartitionRouter:
     def __init__(self, planner: Planner, table: TableDef) -> None:
         self.table = table
         self.names = [c.name for c in table.columns]
-        self.spec = key_spec(table)
+        self.spec = key_spec(table, planner.catalog)
         self.parts: list[tuple[TableDef, Bound]] = []
         self.default: TableDef | None = None
         self.sub: dict[int, PartitionRouter] = {}
@@ -80,7 +80,7 @@ def partition_check(planner: Planner, table: TableDef) -> Callable[[Row], bool] 
         parent = cat.table_by_oid(node.partition_of)
         if parent is None:
             break
-        spec = key_spec(parent)
+        spec = key_spec(parent, cat)
         idx = [names.index(c) for c in spec.columns]
         bound = load_bound(planner, parent, node.partition_bound)
         if bound.kind == "default":

@@ -12,6 +12,7 @@ from sqlglot import exp
 from orbitdb.sql.errors import SqlError
 from orbitdb.sql.expr.core import Runtime
 from orbitdb.sql.modify.dml import compile_dml
+from orbitdb.sql.modify.with_dml import CompiledWithDml, has_dml_cte
 from orbitdb.sql.plan.compiled import Compiled, CompiledQuery, reads_once
 from orbitdb.sql.plan.planner import Planner
 
@@ -35,6 +36,7 @@ def compile_node(session: Session, node: exp.Expression, rt: Runtime, freeze_sta
     planner.freeze_stars = freeze_stars
     compiled = _compile_with(planner, node, rt)
     compiled.relation_locks = tuple(planner.relation_locks.items())
+    compiled.permissions = planner.permissions.frozen()
     return compiled
 
 
@@ -43,10 +45,13 @@ def compile_insert_overriding(session: Session, node: exp.Expression, rt: Runtim
     planner = Planner(session, session.catalog(), rt)
     compiled = compile_dml(planner, node, rt, overriding=overriding)
     compiled.relation_locks = tuple(planner.relation_locks.items())
+    compiled.permissions = planner.permissions.frozen()
     return compiled
 
 
 def _compile_with(planner: Planner, node: exp.Expression, rt: Runtime) -> Compiled:
+    if has_dml_cte(node):
+        return CompiledWithDml(planner.session, node, rt, planner.relation_locks)
     if isinstance(node, _QUERIES):
         query = CompiledQuery(planner.plan_query(node), rt)
         query.reads_once = reads_once(planner)

@@ -311,6 +311,28 @@ def _space_params(sql: str) -> str:
 _PARAM_GLUED = re.compile(r"[^\s]\$\d")
 
 
+def _subnet_operators(sql: str) -> str:
+    """sqlglot cannot read inet's <<= and >>=: give them as OPERATOR(pg_catalog.<<=), which it
+    can (outside string literals and comments)."""
+    if "<<=" not in sql and ">>=" not in sql:
+        return sql
+    spans = _tokens(sql)
+    out: list[str] = []
+    i = 0
+    while i < len(spans):
+        kind, start, end = spans[i]
+        if kind == "op" and i + 2 < len(spans) and sql[start:end] in "<>" and all(
+                spans[i + k][0] == "op" and spans[i + k][1] == start + k for k in (1, 2)):
+            op = sql[start:spans[i + 2][2]]
+            if op in ("<<=", ">>="):
+                out.append(f" OPERATOR(pg_catalog.{op}) ")
+                i += 3
+                continue
+        out.append(sql[start:end])
+        i += 1
+    return "".join(out)
+
+
 # sqlglot reads ARRAY[ first as the start of a type, then again as an expression: nested
 # constructors cost 2^depth (30 of them, 200 bytes, would parse for days, deaf to
 # statement_timeout and cancel). Nested this deep, they are given to it as calls of this name,
@@ -448,7 +470,7 @@ _CURRENT_OF = re.compile(r"\bWHERE\s+CURRENT\s+OF\b", re.IGNORECASE)
 def _parse_cached(sql: str) -> exp.Expression:
     try:
         text = _array_calls(_order_using(_negative_scales(sql)))
-        trees = sqlglot.parse(_protect_intervals(_space_params(text)), read="postgres")
+        trees = sqlglot.parse(_protect_intervals(_space_params(_subnet_operators(text))), read="postgres")
         if text is not sql:
             trees = [_array_constructors(t) if t is not None else None for t in trees]
     except ParseError as e:

@@ -22,8 +22,8 @@ _KIND = re.compile(
 
 # object kinds orbitdb has none of (the next issues add functions, triggers, types and roles)
 _NO_SUCH_OBJECTS = {
-    "FUNCTION", "PROCEDURE", "ROUTINE", "TRIGGER", "CONSTRAINT TRIGGER", "EVENT TRIGGER", "TYPE", "DOMAIN", "ROLE",
-    "USER", "GROUP", "AGGREGATE", "OPERATOR", "OPERATOR CLASS", "OPERATOR FAMILY", "CAST", "COLLATION", "CONVERSION",
+    "FUNCTION", "PROCEDURE", "ROUTINE", "TRIGGER", "CONSTRAINT TRIGGER", "EVENT TRIGGER",
+    "AGGREGATE", "OPERATOR", "OPERATOR CLASS", "OPERATOR FAMILY", "CAST", "COLLATION", "CONVERSION",
     "DEFAULT CONVERSION", "RULE", "POLICY", "PUBLICATION", "SUBSCRIPTION", "LANGUAGE", "TRUSTED LANGUAGE",
     "PROCEDURAL LANGUAGE", "TRUSTED PROCEDURAL LANGUAGE", "FOREIGN TABLE", "FOREIGN DATA WRAPPER", "SERVER",
     "USER MAPPING", "STATISTICS", "TABLESPACE", "ACCESS METHOD", "TRANSFORM", "MATERIALIZED VIEW", "RECURSIVE VIEW",
@@ -44,7 +44,7 @@ def object_kind(text: str) -> str:
 def refusal(words: list[str], text: str) -> str | None:
     """The 0A000 message for a statement orbitdb refuses, or None. words: its first words, upper case."""
     first = words[0]
-    if first in ("GRANT", "REVOKE", "LOAD"):
+    if first == "LOAD":
         return f"{first} is not supported"
     if first == "SECURITY":
         return "SECURITY LABEL is not supported"
@@ -60,8 +60,6 @@ def refusal(words: list[str], text: str) -> str | None:
         kind = object_kind(text)
         if kind not in COMMENTABLE:
             return f"COMMENT ON {kind} is not supported"
-    if first == "DROP" and object_kind(text) == "OWNED":
-        return "DROP OWNED is not supported"
     return None
 
 

@@ -211,6 +211,10 @@ class Env:
 
         names = set(PREDEFINED_ROLES)
         names.add(self.user)
+        for who in ("session_user", "authenticated_user"):  # the roles a session connected or is as
+            name = getattr(self.session, who, None)
+            if isinstance(name, str):
+                names.add(name)
         extra = getattr(self.session, "role_names", None)
         if callable(extra):
             names.update(extra())

@@ -293,6 +293,10 @@ class Typer:
             return fn(node)  # type: ignore[no-any-return]
         if isinstance(node, exp.Binary) and type(node) in _BINOPS:
             return self.binop(_BINOPS[type(node)], node.this, node.expression)
+        if isinstance(node, (exp.JSONExtract, exp.JSONExtractScalar)) and _json_step(node) is not None:
+            # doc -> 'key' / doc ->> 0: PostgreSQL's operators, not functions
+            op = "->>" if isinstance(node, exp.JSONExtractScalar) else "->"
+            return self.binop(op, node.this, _json_step(node))  # type: ignore[arg-type]
         if isinstance(node, (exp.Func, exp.Anonymous)):
             return self.func(node)
         return Raw(T.TEXT, node.sql(dialect="postgres"))
@@ -657,6 +661,22 @@ class Typer:
         return Func(ret, name, args, fmt, distinct=bool(extra.get("distinct")))
 
 
+def _json_step(node: exp.Expression) -> exp.Expression | None:
+    """The key or index of a one-step JSON path (`doc -> 'k'`, `doc ->> 0`), as a literal."""
+    path = node.expression
+    if not isinstance(path, exp.JSONPath):
+        return path if isinstance(path, exp.Literal) else None
+    steps = [p for p in path.expressions if not isinstance(p, exp.JSONPathRoot)]
+    if len(steps) != 1:
+        return None
+    step = steps[0]
+    if isinstance(step, exp.JSONPathKey) and isinstance(step.this, str):
+        return exp.Literal.string(step.this)
+    if isinstance(step, exp.JSONPathSubscript) and isinstance(step.this, int):
+        return exp.Literal.number(step.this)
+    return None
+
+
 _BINOPS: dict[type, str] = {
     exp.EQ: "=", exp.NEQ: "<>", exp.GT: ">", exp.GTE: ">=", exp.LT: "<", exp.LTE: "<=", exp.Add: "+",
     exp.Sub: "-", exp.Mul: "*", exp.Div: "/", exp.Mod: "%", exp.Pow: "^", exp.DPipe: "||",
@@ -806,7 +826,8 @@ class Printer:
         if n.fmt == "keyword":
             self.w(n.name)
             return
-        self.w(n.name + "(")
+        # a function named by a keyword is quoted, as PostgreSQL's ruleutils prints it ("left"(...))
+        self.w((quote_identifier(n.name) if n.name in _KEYWORDS else n.name) + "(")
         if n.star:
             self.w("*")
         elif n.distinct:

@@ -10,11 +10,14 @@ from collections.abc import Iterator
 from typing import Any
 
 from orbitdb.sql import types as T
+from orbitdb.sql.parse.updatable import updatable_columns, view_is_updatable
+from orbitdb.sql.pgcatalog import aclitems
 from orbitdb.sql.pgcatalog import builtin_data as B
 from orbitdb.sql.pgcatalog import model as M
 from orbitdb.sql.pgcatalog.base import Env, Row, RowMaker, producer
 from orbitdb.sql.pgcatalog.deparse import format_type
 from orbitdb.sql.pgcatalog.pg_relations import view_column_types
+from orbitdb.sql.pgcatalog.pg_usertypes import information_schema_type
 from orbitdb.sql.types import SqlType
 from orbitdb.storage.catalog import TableDef
 
@@ -116,13 +119,8 @@ def _schemata(env: Env, make: RowMaker) -> Iterator[Row]:
 
 
 def _simple_view(v: TableDef) -> bool:
-    """PostgreSQL's automatically updatable views: one table, no aggregates, DISTINCT, GROUP BY, LIMIT, set ops."""
-    sql = (v.view_sql or "").upper()
-    if any(w in sql for w in (" JOIN ", " GROUP BY ", " DISTINCT", " UNION ", " INTERSECT ", " EXCEPT ", " LIMIT ",
-                              " OFFSET ", " HAVING ", "COUNT(", "SUM(", "AVG(", "MIN(", "MAX(", " OVER ")):
-        return False
-    frm = sql.split(" FROM ", 1)
-    return len(frm) == 2 and "," not in frm[1].split(" WHERE ")[0]
+    """PostgreSQL's automatically updatable views."""
+    return view_is_updatable(v.view_sql)
 
 
 @producer(IS, "tables")
@@ -145,9 +143,11 @@ def _tables(env: Env, make: RowMaker) -> Iterator[Row]:
 def _columns(env: Env, make: RowMaker) -> Iterator[Row]:
     for t in env.tables:
         if t.kind == "v":
-            upd = _yes(_simple_view(t))
-            for i, (name, typ) in enumerate(view_column_types(env, t)):
-                yield _column_row(env, make, t, name, typ, i + 1, nullable=True, default=None, updatable=upd)
+            types = view_column_types(env, t)
+            writable = updatable_columns(t.view_sql, len(types))
+            for i, (name, typ) in enumerate(types):
+                yield _column_row(env, make, t, name, typ, i + 1, nullable=True, default=None,
+                                  updatable=_yes(writable[i]))
             continue
         seqs = {s.owned_by[1]: s for s in env.sequences if s.owned_by is not None and s.owned_by[0] == t.oid}
         for i, c in enumerate(t.columns):
@@ -160,8 +160,12 @@ def _columns(env: Env, make: RowMaker) -> Iterator[Row]:
                                  identity_maximum=str(s.max_value), identity_minimum=str(s.min_value),
                                  identity_cycle=_yes(s.cycle))
             default = M.default_text(env, t, c, False) if M.has_default(c) else None
-            yield _column_row(env, make, t, c.name, M.column_type(c), i + 1, nullable=not c.not_null,
-                              default=default, updatable="YES", **extra)
+            typ, user = information_schema_type(env, c.type)
+            if c.generated is not None:
+                extra.update(is_generated="ALWAYS", generation_expression=default)
+                default = None
+            yield _column_row(env, make, t, c.name, typ or M.column_type(c), i + 1, nullable=not c.not_null,
+                              default=default, updatable="YES", **extra, **user)
     for spec in B.RELATIONS.values():
         for i, ((name, _t, _m, notnull), (_n, typ)) in enumerate(zip(spec.attrs, spec.columns)):
             yield _column_row(env, make, None, name, typ, i + 1, nullable=not notnull, default=None,
@@ -310,7 +314,8 @@ def _views(env: Env, make: RowMaker) -> Iterator[Row]:
         if t.kind == "v":
             simple = _simple_view(t)
             yield make(table_catalog=env.database, table_schema=t.schema, table_name=t.name,
-                       view_definition=M.view_def(env, t, False), check_option="NONE", is_updatable=_yes(simple),
+                       view_definition=M.view_def(env, t, False),
+                       check_option=(t.view_check_option or "none").upper(), is_updatable=_yes(simple),
                        is_insertable_into=_yes(simple), is_trigger_updatable="NO", is_trigger_deletable="NO",
                        is_trigger_insertable_into="NO")
 
@@ -350,12 +355,34 @@ def _applicable_roles(env: Env, make: RowMaker) -> Iterator[Row]:
 _TABLE_PRIVILEGES = ("INSERT", "SELECT", "UPDATE", "DELETE", "TRUNCATE", "REFERENCES", "TRIGGER")
 
 
+def _visible_to(env: Env) -> Any:
+    """The filter of PostgreSQL's privilege views: grants the current role holds the privileges
+    of the grantor or grantee of, and those to PUBLIC."""
+    role_in = getattr(env.session, "role_in", None)
+    user = env.user
+
+    def visible(grantor: str, grantee: str) -> bool:
+        if grantee == "" or not callable(role_in):
+            return True
+        return bool(role_in(user, grantor, True) or role_in(user, grantee, True))
+
+    return visible
+
+
 def _table_privileges(env: Env, make: RowMaker) -> Iterator[Row]:
+    visible = _visible_to(env)
     for t in env.tables:
-        for p in _TABLE_PRIVILEGES:
-            yield make(grantor=t.owner, grantee=t.owner, table_catalog=env.database, table_schema=t.schema,
-                       table_name=t.name, privilege_type=p, is_grantable="YES",
-                       with_hierarchy=_yes(p == "SELECT"))
+        for item in aclitems.items_of(t.acl, "r", t.owner):
+            if not visible(item.grantor, item.grantee):
+                continue
+            for letter in aclitems.LETTERS:
+                if letter not in item.privileges:
+                    continue
+                p = aclitems.LETTER_PRIVILEGE[letter]
+                yield make(grantor=item.grantor, grantee=item.grantee or "PUBLIC", table_catalog=env.database,
+                           table_schema=t.schema, table_name=t.name, privilege_type=p,
+                           is_grantable=_yes(letter in item.grantable or item.grantee == t.owner),
+                           with_hierarchy=_yes(p == "SELECT"))
 
 
 producer(IS, "table_privileges")(_table_privileges)

@@ -11,6 +11,7 @@ from orbitdb.sql.pgcatalog import builtin_data as B
 from orbitdb.sql.pgcatalog import oids, pg_functions
 from orbitdb.sql.pgcatalog.base import BUILTIN_SCHEMAS, Env
 from orbitdb.sql.pgcatalog.deparse import FALLBACK_ERRORS, format_type, quote_identifier
+from orbitdb.sql.pgcatalog.pg_usertypes import user_type_name, user_type_oid
 from orbitdb.sql.types.pgtext.names import split_name
 from orbitdb.storage.catalog import IndexDef, SequenceDef, TableDef
 
@@ -69,6 +70,9 @@ def relation_info(env: Env, oid: int) -> tuple[str, str, str] | None:
     found = index_by_oid(env, oid)
     if found is not None:
         return found[0].schema, found[1].name, "i"
+    for td in env.cat.types():
+        if td.relid == oid:  # a composite type's pg_class entry
+            return td.schema, td.name, "c"
     return None
 
 
@@ -115,7 +119,7 @@ def type_oid(env: Env, text: str) -> int | None:
     t = find_table(env, parts[0] if len(parts) == 2 else None, parts[-1])
     if t is not None:
         return oids.rowtype_array_oid(t.oid) if is_array else oids.rowtype_oid(t.oid)
-    return None
+    return user_type_oid(env, text)
 
 
 def type_name(env: Env, oid: int, typmod: int = -1, typmod_given: bool = False) -> str | None:
@@ -130,6 +134,9 @@ def type_name(env: Env, oid: int, typmod: int = -1, typmod_given: bool = False) 
     r = B.TYPE_BY_OID.get(oid)
     if r is not None:
         return str(r["typname"])
+    user = user_type_name(env, oid)
+    if user is not None:
+        return user
     rel = oids.rowtype_relation(oid)
     if rel is not None:
         tbl = env.table(rel[0])

@@ -44,8 +44,16 @@ def column_type(c: ColumnDef) -> SqlType:
 
 
 def has_default(c: ColumnDef) -> bool:
-    """PostgreSQL keeps no default for identity columns or DEFAULT NULL."""
+    """PostgreSQL keeps no default for identity columns or DEFAULT NULL; a generated column's
+    expression is kept where a default is (pg_attrdef)."""
+    if c.generated is not None:
+        return True
     return c.default is not None and not c.identity and c.default.strip().upper() != "NULL"
+
+
+def attr_default(c: ColumnDef) -> str | None:
+    """What pg_attrdef holds for the column: its generation expression or its default."""
+    return c.generated if c.generated is not None else c.default
 
 
 @dataclass
@@ -168,8 +176,8 @@ def default_node_text(t: TableDef, num: int) -> str:
     prints a default with its coercion to the column's type; when another column of the table has
     the same default text, a comment names the column so that the right type is used."""
     c = t.columns[num - 1]
-    text = c.default or "NULL"
-    if any(o is not c and o.default == c.default for o in t.columns):
+    text = attr_default(c) or "NULL"
+    if any(o is not c and attr_default(o) == attr_default(c) for o in t.columns):
         text += f" /* column {num} */"
     return text
 
@@ -181,13 +189,13 @@ def default_column(t: TableDef, text: str) -> ColumnDef | None:
         num = int(m.group(1))
         return t.columns[num - 1] if 0 < num <= len(t.columns) and has_default(t.columns[num - 1]) else None
     for c in t.columns:
-        if c.default == text and has_default(c):
+        if attr_default(c) == text and has_default(c):
             return c
     return None
 
 
 def default_text(env: Env, t: TableDef, c: ColumnDef, pretty: bool) -> str:
-    return expr_text(env, t, c.default or "NULL", pretty, column_type(c))
+    return expr_text(env, t, attr_default(c) or "NULL", pretty, column_type(c))
 
 
 _FK_ACTION = {"r": "RESTRICT", "c": "CASCADE", "n": "SET NULL", "d": "SET DEFAULT"}
@@ -217,25 +225,74 @@ def constraint_def(env: Env, ci: ConInfo, pretty: bool) -> str:
     return ""
 
 
+_FUNCTION_CALL = re.compile(r'("?[\w$]+"?\.)?"?[\w$]+"?\(')
+
+
+def _looks_like_function(text: str) -> bool:
+    """Whether deparsed text is one function call (PostgreSQL prints those without parentheses)."""
+    m = _FUNCTION_CALL.match(text)
+    if m is None or not text.endswith(")"):
+        return False
+    depth = 0
+    for i, ch in enumerate(text[m.end() - 1:], m.end() - 1):
+        depth += ch == "("
+        depth -= ch == ")"
+        if depth == 0:
+            return i == len(text) - 1
+    return False
+
+
+def index_key_text(t: TableDef, ix: IndexDef, i: int) -> str:
+    """Key i of an index as pg_get_indexdef prints it: a column name, a function call, or
+    a parenthesized expression."""
+    expr = ix.expressions[i] if i < len(ix.expressions) else None
+    if expr is None:
+        name = ix.columns[i] if i < len(ix.columns) else ""
+        return quote_identifier(name) if t.column(name) is not None else name
+    text = deparse_expr(expr, {c.name: column_type(c) for c in t.columns}, False)
+    return text if _looks_like_function(text) else f"({text})"
+
+
 def index_column_def(t: TableDef, ix: IndexDef, colno: int) -> str:
-    name = ix.columns[colno - 1] if 0 < colno <= len(ix.columns) else ""
-    if t.column(name) is not None:
-        return quote_identifier(name)
-    return name
+    return index_key_text(t, ix, colno - 1) if 0 < colno <= len(ix.columns) else ""
+
+
+def index_options(ix: IndexDef, i: int) -> str:
+    """A key's ordering options as pg_get_indexdef prints them."""
+    desc = i < len(ix.descending) and ix.descending[i]
+    nulls_first = i < len(ix.nulls_first) and ix.nulls_first[i]
+    if desc:
+        return " DESC" if nulls_first else " DESC NULLS LAST"
+    return " NULLS FIRST" if nulls_first else ""
+
+
+def index_predicate_text(t: TableDef, ix: IndexDef, pretty: bool = False) -> str:
+    assert ix.predicate is not None
+    return deparse_expr(ix.predicate, {c.name: column_type(c) for c in t.columns}, pretty)
 
 
 def index_def(env: Env, t: TableDef, ix: IndexDef, pretty: bool) -> str:
     """pg_get_indexdef(oid): qualified table name unless pretty and visible."""
     table = relation_name(env, t.schema, t.name) if pretty else qualified_name(t.schema, t.name)
-    cols = ", ".join(index_column_def(t, ix, i + 1) for i in range(len(ix.columns)))
+    cols = ", ".join(index_column_def(t, ix, i + 1) + index_options(ix, i) for i in range(len(ix.columns)))
     unique = "UNIQUE " if ix.unique else ""
     nnd = " NULLS NOT DISTINCT" if ix.unique and not ix.nulls_distinct else ""
-    return f"CREATE {unique}INDEX {quote_identifier(ix.name)} ON {table} USING btree ({cols}){nnd}"
+    where = f" WHERE {index_predicate_text(t, ix, pretty)}" if ix.predicate is not None else ""
+    return f"CREATE {unique}INDEX {quote_identifier(ix.name)} ON {table} USING btree ({cols}){nnd}{where}"
 
 
 def view_def(env: Env, v: TableDef, pretty: bool) -> str:
-    def table_cols(schema: str | None, name: str) -> list[tuple[str, SqlType]] | None:
+    def find(schema: str | None, name: str) -> TableDef | None:
         t = lookup.find_table(env, schema, name)
+        if t is None and schema is None:
+            # the view was made where the name resolved (pg_dump reads views with an empty
+            # search_path): the one table of that name, or the one in the view's own schema
+            named = [o for o in env.tables if o.name == name]
+            t = next((o for o in named if o.schema == v.schema), named[0] if len(named) == 1 else None)
+        return t
+
+    def table_cols(schema: str | None, name: str) -> list[tuple[str, SqlType]] | None:
+        t = find(schema, name)
         if t is None:
             return None
         if t.kind == "v":
@@ -243,7 +300,7 @@ def view_def(env: Env, v: TableDef, pretty: bool) -> str:
         return [(c.name, column_type(c)) for c in t.columns]
 
     def label(schema: str | None, name: str) -> str:
-        t = lookup.find_table(env, schema, name)
+        t = find(schema, name)
         if t is None:
             return quote_identifier(name)
         return relation_name(env, t.schema, t.name)

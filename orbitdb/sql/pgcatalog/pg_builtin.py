@@ -13,6 +13,7 @@ from orbitdb.sql.pgcatalog import builtin_data as B
 from orbitdb.sql.pgcatalog import oids
 from orbitdb.sql.pgcatalog.base import Env, Row, RowMaker, producer
 from orbitdb.sql.pgcatalog.pg_functions import proc_row
+from orbitdb.sql.pgcatalog.pg_usertypes import user_type_rows
 from orbitdb.sql.types import SqlType
 
 
@@ -79,7 +80,8 @@ def _synthesized_type(t: SqlType) -> dict[str, Any]:
                     typowner=oids.BOOTSTRAP_SUPERUSER, typelem=t.elem.oid, typalign="i")
     return dict(_ROWTYPE, oid=t.oid, typname=t.short or t.name, typnamespace=oids.PG_CATALOG_NAMESPACE,
                 typowner=oids.BOOTSTRAP_SUPERUSER, typlen=t.typlen, typbyval=0 < t.typlen <= 8,
-                typtype="p" if t.category == "P" else "b", typcategory=t.category, typispreferred=t.preferred,
+                typtype={"P": "p", "R": "m" if t.kind.startswith("multirange:") else "r"}.get(t.category, "b"),
+                typcategory=t.category, typispreferred=t.preferred,
                 typrelid=0, typarray=t.array_oid, typinput=0, typoutput=0, typreceive=0, typsend=0,
                 typalign="i", typstorage="p" if t.typlen > 0 else "x",
                 typcollation=oids.DEFAULT_COLLATION if t.category == "S" else 0)
@@ -101,3 +103,4 @@ def _pg_type(env: Env, make: RowMaker) -> Iterator[Row]:
         yield make(oid=row, typname=t.name, typnamespace=nsp, typowner=owner, typrelid=t.oid, typarray=arr,
                    **_ROWTYPE)
         yield make(oid=arr, typname="_" + t.name, typnamespace=nsp, typowner=owner, typelem=row, **_ARRAYTYPE)
+    yield from user_type_rows(env, make)

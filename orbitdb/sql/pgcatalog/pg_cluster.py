@@ -57,24 +57,50 @@ def _database_owner(env: Env) -> str:
 
 
 def _roles(env: Env) -> Iterator[dict[str, Any]]:
-    """pg_authid rows: PostgreSQL's own roles, then orbitdb's users (superusers that can log in)."""
+    """pg_authid rows: PostgreSQL's own roles, then orbitdb's: those made with CREATE ROLE as
+    their options say, the bootstrap ones (configured users, owners) as superusers that log in."""
     builtin = {r["rolname"]: r for r in B.AUTHID_ROWS}
     passwords = getattr(env.cluster, "role_passwords", None)
+    attributes = getattr(env.session, "role_attributes", None)
     for name in env.role_names:
         r = builtin.get(name)
         if r is not None:
             yield dict(r)
             continue
-        sup = env.is_superuser(name)
-        yield {"oid": env.role_oid(name), "rolname": name, "rolsuper": sup, "rolinherit": True, "rolcreaterole": False,
-                   "rolcreatedb": False, "rolcanlogin": True, "rolreplication": False, "rolbypassrls": False, "rolconnlimit": -1,
+        role = attributes(name) if callable(attributes) else None
+        if role is None:
+            sup = env.is_superuser(name)
+            yield {"oid": env.role_oid(name), "rolname": name, "rolsuper": sup, "rolinherit": True,
+                   "rolcreaterole": False, "rolcreatedb": False, "rolcanlogin": True, "rolreplication": False,
+                   "rolbypassrls": False, "rolconnlimit": -1,
                    "rolpassword": passwords.lookup(name)[1] if passwords is not None else None,
                    "rolvaliduntil": None}
+            continue
+        password = role.password
+        if password is None and passwords is not None:
+            password = passwords.lookup(name)[1]
+        yield {"oid": env.role_oid(name), "rolname": name, "rolsuper": role.superuser, "rolinherit": role.inherit,
+               "rolcreaterole": role.createrole, "rolcreatedb": role.createdb, "rolcanlogin": role.login,
+               "rolreplication": role.replication, "rolbypassrls": role.bypassrls, "rolconnlimit": role.connlimit,
+               "rolpassword": password, "rolvaliduntil": _valid_until(role.valid_until),
+               "rolconfig": list(role.config) or None}
+
+
+def _valid_until(text: str | None) -> Any:
+    if text is None:
+        return None
+    if text == "infinity":
+        return datetime.datetime.max.replace(tzinfo=_UTC)
+    try:
+        return datetime.datetime.fromisoformat(text)
+    except ValueError:
+        return None
 
 
 @producer("pg_catalog", "pg_authid")
 def _pg_authid(env: Env, make: RowMaker) -> Iterator[Row]:
     for r in _roles(env):
+        r.pop("rolconfig", None)
         yield make.from_dict(r)
 
 
@@ -110,6 +136,10 @@ _PG_MONITOR_MEMBERS = (3374, 3375, 3377)  # pg_monitor includes these roles
 def _pg_auth_members(env: Env, make: RowMaker) -> Iterator[Row]:
     for member in _PG_MONITOR_MEMBERS:
         yield make(roleid=member, member=3373, grantor=oids.BOOTSTRAP_SUPERUSER, admin_option=False)
+    memberships = getattr(env.session, "role_memberships", None)
+    for m in memberships() if callable(memberships) else []:
+        yield make(roleid=env.role_oid(m.role), member=env.role_oid(m.member), grantor=env.role_oid(m.grantor),
+                   admin_option=m.admin_option)
 
 
 # ---------------------------------------------------------------- settings
@@ -346,3 +376,13 @@ producer("pg_catalog", "pg_stat_user_indexes")(_index_stats)
 producer("pg_catalog", "pg_stat_all_indexes")(_index_stats)
 producer("pg_catalog", "pg_statio_user_indexes")(_index_stats)
 producer("pg_catalog", "pg_statio_all_indexes")(_index_stats)
+
+
+# the privileges initdb gives the system schemas: pg_dump leaves out what matches them
+_INITIAL_SCHEMA_ACL = ["postgres=UC/postgres", "=U/postgres"]
+
+
+@producer("pg_catalog", "pg_init_privs")
+def _pg_init_privs(env: Env, make: RowMaker) -> Iterator[Row]:
+    for nsp in (oids.PG_CATALOG_NAMESPACE, oids.INFORMATION_SCHEMA_NAMESPACE):
+        yield make(objoid=nsp, classoid=2615, objsubid=0, privtype="i", initprivs=list(_INITIAL_SCHEMA_ACL))

@@ -117,7 +117,8 @@ def arguments(env: Env, f: FunctionDef, defaults: bool = True, identity: bool = 
     for n, t, m, d in zip(f.arg_names, f.arg_types, f.arg_modes, f.arg_defaults):
         if m == "t" or identity and m == "o" and f.kind != "p":
             continue
-        mode = {"o": "OUT ", "b": "INOUT ", "v": "VARIADIC "}.get(m, "")
+        # a procedure's arguments all say their mode (DROP PROCEDURE's syntax would be ambiguous)
+        mode = {"o": "OUT ", "b": "INOUT ", "v": "VARIADIC ", "i": "IN " if f.kind == "p" else ""}.get(m, "")
         text = mode + (quote_identifier(n) + " " if n else "") + _type_text(env, t)
         if defaults and d is not None and not identity:
             text += " DEFAULT " + _default_text(d, t)

@@ -13,6 +13,14 @@ from orbitdb.sql.pgcatalog import model as M
 from orbitdb.sql.pgcatalog import oids, pg_functions
 from orbitdb.sql.pgcatalog.base import Env, Row, RowMaker, producer
 from orbitdb.sql.pgcatalog.deparse import FALLBACK_ERRORS
+from orbitdb.sql.pgcatalog.pg_usertypes import (
+    catalog_type,
+    composite_attributes,
+    composite_classes,
+    domain_constraints,
+    type_descriptions,
+    user_type_storage,
+)
 from orbitdb.sql.types import SqlType
 from orbitdb.storage.catalog import SequenceDef, TableDef
 from orbitdb.storage.temp import is_temp_oid
@@ -31,7 +39,8 @@ def _pg_namespace(env: Env, make: RowMaker) -> Iterator[Row]:
                nspacl=list(_CATALOG_ACL))
     for s in env.schemas:
         yield make(oid=s.oid, nspname=s.name, nspowner=env.role_oid(s.owner),
-                   nspacl=list(_PUBLIC_ACL) if s.oid == oids.PUBLIC_NAMESPACE else None)
+                   nspacl=s.acl if s.acl is not None else (list(_PUBLIC_ACL) if s.oid == oids.PUBLIC_NAMESPACE
+                                                           else None))
     yield make(oid=oids.INFORMATION_SCHEMA_NAMESPACE, nspname="information_schema",
                nspowner=oids.BOOTSTRAP_SUPERUSER, nspacl=list(_CATALOG_ACL))
 
@@ -69,7 +78,8 @@ def _pg_class(env: Env, make: RowMaker) -> Iterator[Row]:
             if t.kind == "v":
                 yield make(oid=t.oid, relname=t.name, relnamespace=nsp, reltype=oids.rowtype_oid(t.oid),
                            relowner=owner, relkind="v", relnatts=len(t.view_columns or t.columns),
-                           relhasrules=True, relpersistence=_persistence(t.oid))
+                           relhasrules=True, relpersistence=_persistence(t.oid), relacl=t.acl,
+                           reloptions=[f"check_option={t.view_check_option}"] if t.view_check_option else None)
             else:
                 partitioned = bool(t.partition_strategy)
                 yield make(oid=t.oid, relname=t.name, relnamespace=nsp, reltype=oids.rowtype_oid(t.oid),
@@ -79,7 +89,7 @@ def _pg_class(env: Env, make: RowMaker) -> Iterator[Row]:
                            relchecks=sum(1 for c in t.constraints if c.kind == "c"),
                            relhastriggers=t.oid in fk_tables or bool(t.triggers), relreplident="d", relpersistence=_persistence(t.oid),
                            relhassubclass=t.oid in parents, relispartition=t.partition_of is not None,
-                           relpartbound=t.partition_bound)
+                           relpartbound=t.partition_bound, relacl=t.acl)
         elif kind == "index":
             t, ix = obj
             yield make(oid=ix.oid, relname=ix.name, relnamespace=env.nsp(t.schema), relowner=env.role_oid(t.owner),
@@ -90,7 +100,8 @@ def _pg_class(env: Env, make: RowMaker) -> Iterator[Row]:
             s: SequenceDef = obj
             yield make(oid=s.oid, relname=s.name, relnamespace=env.nsp(s.schema), relowner=env.role_oid(s.owner),
                        relfilenode=s.oid, relpages=1, reltuples=1.0, relkind="S", relnatts=3,
-                       relpersistence=_persistence(s.oid))
+                       relpersistence=_persistence(s.oid), relacl=s.acl)
+    yield from composite_classes(env, make)
 
 
 def _persistence(oid: int) -> str:
@@ -117,8 +128,9 @@ def type_storage(t: SqlType) -> tuple[int, bool, str, str, int]:
     return int(r["typlen"]), bool(r["typbyval"]), str(r["typalign"]), str(r["typstorage"]), int(r["typcollation"])
 
 
-def attribute(make: RowMaker, rel: int, name: str, t: SqlType, num: int, **extra: Any) -> Row:
-    length, byval, align, storage, coll = type_storage(t)
+def attribute(make: RowMaker, rel: int, name: str, t: SqlType, num: int,
+              stored: tuple[int, bool, str, str, int] | None = None, **extra: Any) -> Row:
+    length, byval, align, storage, coll = stored or type_storage(t)
     return make(attrelid=rel, attname=name, atttypid=t.oid, attlen=length, attnum=num, attndims=1 if t.elem else 0,
                 atttypmod=t.typmod if t.elem is None else (t.elem.typmod if t.elem else -1), attbyval=byval,
                 attalign=align, attstorage=storage, attcollation=coll, **extra)
@@ -171,9 +183,11 @@ def _pg_attribute(env: Env, make: RowMaker) -> Iterator[Row]:
                 continue
             yield from _system_columns(make, t.oid)
             for i, c in enumerate(t.columns):
-                yield attribute(make, t.oid, c.name, M.column_type(c), i + 1, attnotnull=c.not_null,
+                yield attribute(make, t.oid, c.name, catalog_type(env, c.type), i + 1,
+                                stored=user_type_storage(env, c.type), attnotnull=c.not_null,
                                 atthasdef=M.has_default(c), attidentity=c.identity or "",
-                                atthasmissing=c.missing is not None)
+                                attgenerated="s" if c.generated is not None else "",
+                                atthasmissing=c.missing is not None, attacl=c.acl)
         elif kind == "index":
             t, ix = obj
             for i, name in enumerate(ix.columns):
@@ -186,6 +200,7 @@ def _pg_attribute(env: Env, make: RowMaker) -> Iterator[Row]:
             yield from _system_columns(make, s.oid)
             for i, (name, typ) in enumerate(_SEQUENCE_COLUMNS):
                 yield attribute(make, s.oid, name, typ, i + 1, attnotnull=True)
+    yield from composite_attributes(env, make, attribute)
 
 
 def opclass(t: SqlType) -> int:
@@ -201,15 +216,20 @@ def opclass(t: SqlType) -> int:
 def _pg_index(env: Env, make: RowMaker) -> Iterator[Row]:
     for t in env.tables:
         for ix in M.indexes(t):
-            keys = [M.attnum(t, c) for c in ix.columns]
+            exprs = ix.expressions or [None] * len(ix.columns)
+            keys = [M.attnum(t, c) if e is None else 0 for c, e in zip(ix.columns, exprs)]
             types = [M.column_type(t.column(c)) if t.column(c) is not None else T.TEXT  # type: ignore[arg-type]
                      for c in ix.columns]
+            # indoption: 1 DESC, 2 NULLS FIRST; indexprs/indpred: the expressions' text (pg_get_expr reads it)
+            options = [(1 if i < len(ix.descending) and ix.descending[i] else 0) |
+                       (2 if i < len(ix.nulls_first) and ix.nulls_first[i] else 0) for i in range(len(keys))]
+            indexprs = " ".join(f"({e})" for e in exprs if e is not None) or None
             yield make(indexrelid=ix.oid, indrelid=t.oid, indnatts=len(keys), indnkeyatts=len(keys),
                        indisunique=ix.unique, indnullsnotdistinct=not ix.nulls_distinct, indisprimary=ix.primary,
                        indisexclusion=False, indimmediate=True, indisclustered=False, indisvalid=True,
                        indcheckxmin=False, indisready=True, indislive=True, indisreplident=False, indkey=keys,
                        indcollation=[type_storage(ty)[4] for ty in types], indclass=[opclass(ty) for ty in types],
-                       indoption=[0] * len(keys))
+                       indoption=options, indexprs=indexprs, indpred=ix.predicate)
 
 
 def eq_operator(t: SqlType) -> int:
@@ -240,6 +260,7 @@ def _pg_constraint(env: Env, make: RowMaker) -> Iterator[Row]:
                        confmatchtype="s" if fk else " ", conislocal=True, coninhcount=0,
                        connoinherit=con.kind != "c", conkey=ci.keys or None, confkey=ci.ref_keys if fk else None,
                        conpfeqop=ops, conppeqop=ops, conffeqop=ops, conbin=con.check if con.kind == "c" else None)
+    yield from domain_constraints(env, make)
 
 
 @producer("pg_catalog", "pg_attrdef")
@@ -348,6 +369,7 @@ def _pg_description(env: Env, make: RowMaker) -> Iterator[Row]:
                    description="standard public schema")
     yield make(objoid=oids.PLPGSQL_EXTENSION, classoid=oids.PG_EXTENSION_RELID, objsubid=0,
                description="PL/pgSQL procedural language")
+    yield from type_descriptions(env, make)
     for ext in env.cat.extensions():
         if ext.comment is not None:
             yield make(objoid=ext.oid, classoid=oids.PG_EXTENSION_RELID, objsubid=0, description=ext.comment)

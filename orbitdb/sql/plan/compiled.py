@@ -9,6 +9,7 @@ from typing import Any
 from orbitdb.sql.exec.context import ExecContext
 from orbitdb.sql.exec.rowstream import QueryRows
 from orbitdb.sql.expr.core import Runtime
+from orbitdb.sql.plan.permissions import Required
 from orbitdb.sql.plan.planner import Output, Planner
 from orbitdb.sql.result import Column, Result
 from orbitdb.sql.types import TEXT, UNKNOWN, SqlType
@@ -22,13 +23,15 @@ def column_of(name: str, t: SqlType, table_oid: int = 0, attnum: int = 0) -> Col
     """A result column as the protocol describes it."""
     if t.oid == UNKNOWN.oid:
         t = TEXT  # an unresolved literal is reported as text, as PostgreSQL does
-    return Column(name, t.oid, t.typlen if t.typlen > 0 else -1, t.typmod, table_oid, attnum)
+    return Column(name, t.oid, t.typlen if t.typlen > 0 else -1, t.typmod, table_oid, attnum,
+                  text_binary=t.labels is not None)
 
 
 class Compiled:
     columns: list[Column] | None
     rt: Runtime
     relation_locks: tuple[tuple[int, int], ...] = ()  # (oid, mask of lock modes) taken before each run
+    permissions: tuple[Required, ...] = ()  # privileges checked before each run (permissions.py)
     # a run reads the database in one engine call (a primary-key lookup and nothing else), so an
     # autocommitted run needs no snapshot
     reads_once = False
@@ -93,6 +96,8 @@ def take_relation_locks(compiled: Compiled, ctx: ExecContext, single_statement: 
     together, and the lock would only make a later DDL wait for it (the one difference: DDL
     may start while such a SELECT runs, which in PostgreSQL would wait for it). A statement
     that waited for a lock renews its READ COMMITTED snapshot."""
+    if compiled.permissions:
+        ctx.session.check_permissions(compiled.permissions)
     txn = ctx.txn
     if txn is None:
         return False

@@ -21,9 +21,10 @@ from orbitdb.sql.expr.core import Runtime, coerce, ident
 from orbitdb.sql.expr.scope import Scope
 from orbitdb.sql.parse.parser import parse_one
 from orbitdb.sql.types import SqlType
+from orbitdb.sql.types import usertypes as U
 from orbitdb.sql.types.casts import ASSIGNMENT
 from orbitdb.sql.types.textio import to_text
-from orbitdb.storage.catalog import TableDef
+from orbitdb.storage.catalog import Catalog, TableDef
 
 if TYPE_CHECKING:
     from orbitdb.sql.plan.planner import Planner
@@ -120,12 +121,12 @@ class KeySpec:
         return tuple(row[names.index(c)] for c in self.columns)
 
 
-def key_spec(table: TableDef) -> KeySpec:
+def key_spec(table: TableDef, catalog: Catalog | None = None) -> KeySpec:
     types = []
     for name in table.partition_key:
         col = table.column(name)
         assert col is not None
-        types.append(T.parse_type_name(col.type))
+        types.append(U.stored_type(catalog, col.type).sql if catalog is not None else T.parse_type_name(col.type))
     return KeySpec(table.partition_strategy, list(table.partition_key), types)
 
 
@@ -224,7 +225,7 @@ def _bound_node(text: str) -> exp.Expression:
 
 
 def load_bound(planner: Planner, parent: TableDef, text: str) -> Bound:
-    return bound_from_node(planner, key_spec(parent), _bound_node(text), "")
+    return bound_from_node(planner, key_spec(parent, planner.catalog), _bound_node(text), "")
 
 
 def column_name(node: exp.Expression) -> str:

@@ -48,9 +48,12 @@ from orbitdb.sql.expr.routine_call import returns_set as user_returns_set
 from orbitdb.sql.expr.scope import Scope, ScopeColumn
 from orbitdb.sql.expr.window import WindowCollector
 from orbitdb.sql.parse.parser import parse_one
+from orbitdb.sql.plan import index_keys  # computes the keys of expression and partial indexes for storage
 from orbitdb.sql.plan.partition_bounds import Bound, load_bound
+from orbitdb.sql.plan.permissions import PermissionSet
 from orbitdb.sql.plan.record_functions import declares_columns, record_function_source
 from orbitdb.sql.types import SqlType
+from orbitdb.sql.types import usertypes as U
 from orbitdb.sql.types.casts import ASSIGNMENT
 from orbitdb.sql.types.limits import INT4_MAX
 from orbitdb.sql.types.sortkeys import equality_key, ordering_key, sort_key_fn
@@ -107,6 +110,10 @@ def row_key_fn(types: list[SqlType]) -> Callable[[Row], Any]:
     return key
 
 
+# catalogs PostgreSQL lets only superusers read (they hold password verifiers)
+_SUPERUSER_CATALOGS = {"pg_authid": "table pg_authid", "pg_shadow": "view pg_shadow"}
+
+
 class Planner:
     def __init__(self, session: Session, catalog: Catalog, rt: Runtime) -> None:
         self.session = session
@@ -115,6 +122,7 @@ class Planner:
         self.tables_used: set[int] = set()
         self.scans: list[TableScan] = []  # every table scan of the statement
         self.relation_locks: dict[int, int] = {}  # oid -> mask of the lock modes a run takes
+        self.permissions = PermissionSet()  # what a run needs the current role to hold
         # CREATE VIEW: write each * out as the columns it stands for, as PostgreSQL stores a view
         self.freeze_stars = False
 
@@ -158,7 +166,7 @@ class Planner:
                 self._plan_recursive_cte(info, body, parent, ctes)
             else:
                 if isinstance(body, (exp.Insert, exp.Update, exp.Delete)):
-                    raise SqlError("0A000", "data-modifying statements in WITH are not supported")
+                    raise SqlError("0A000", "WITH clause containing a data-modifying statement must be at the top level")
                 out = self.plan_query(body, parent, ctes)
                 info.out = self._rename(out.columns, cols, name)
                 info.plan = Materialized(info.out, out.plan, info.key, name)
@@ -847,12 +855,20 @@ class Planner:
         eq_from: dict[str, int] = {}  # the conjunct each eq value came from, when it is just that
         lo: dict[str, tuple[E, bool]] = {}
         hi: dict[str, tuple[E, bool]] = {}
+        # expression index keys, by their normalized text: (the name the key goes by here, its type)
+        expr_keys = index_keys.expression_keys(table, self.catalog)
+        usable = [e for e in scan.access.indexes
+                  if e[0].predicate is None or index_keys.implies(local, e[0].predicate, scan.alias)]
         for n_cj, cj in enumerate(local):
-            for col, op, val in self._simple_predicates(cj, scan.alias):
+            found = [(col, op, val, None) for col, op, val in self._simple_predicates(cj, scan.alias)]
+            found += index_keys.expression_predicates(cj, scan.alias, expr_keys) if expr_keys else []
+            for col, op, val, key_type in found:
                 c = table.column(col)
-                if c is None:
+                if c is None and key_type is None:
                     continue
-                ct = T.parse_type_name(c.type)
+                ct = key_type if key_type is not None else U.stored_type(self.catalog, c.type).sql  # type: ignore[union-attr]
+                if op != "=" and ct.labels is not None:
+                    continue  # index keys hold labels in text order, not the enum's order
                 try:
                     ve = comp.compile(val)
                     if not (ve.const or self._is_param_or_outer(val)):
@@ -901,29 +917,31 @@ class Planner:
                                   hi_e[0].fn if hi_e else None, hi_e[1] if hi_e else True)
                 return answered(pk[:len(prefix)])
         best = None
-        for ix, cols, prefix_bytes in scan.access.indexes:
+        for ix, cols, prefix_bytes in usable:
+            names = index_keys.key_names(ix)
             n = 0
-            for c in ix.columns:
+            for c in names:
                 if c in eq:
                     n += 1
                 else:
                     break
-            nxt = ix.columns[n] if n < len(ix.columns) else None
+            nxt = names[n] if n < len(names) else None
             ranged = nxt is not None and (nxt in lo or nxt in hi)
-            score = n * 2 + (1 if ranged else 0) + (1 if ix.unique and n == len(ix.columns) else 0)
+            score = n * 2 + (1 if ranged else 0) + (1 if ix.unique and n == len(names) else 0)
             if score > 0 and (best is None or score > best[0]):
                 best = (score, ix, cols, prefix_bytes, n, nxt if ranged else None)
         if best is not None:
             _, ix, cols, prefix_bytes, n, nxt = best
+            names = index_keys.key_names(ix)
             scan.mode = "index"
             scan.index = (ix, cols, prefix_bytes)
-            scan.key_fns = [eq[c].fn for c in ix.columns[:n]]
+            scan.key_fns = [eq[c].fn for c in names[:n]]
             if nxt is not None:
                 lo_e = lo.get(nxt)
                 hi_e = hi.get(nxt)
                 scan.range = (lo_e[0].fn if lo_e else None, lo_e[1] if lo_e else True,
                               hi_e[0].fn if hi_e else None, hi_e[1] if hi_e else True)
-            return answered(ix.columns[:n])
+            return answered(names[:n])
         return set()
 
     def _is_param_or_outer(self, node: exp.Expression) -> bool:
@@ -1124,6 +1142,8 @@ class Planner:
             if sysrel is None and schema is None and name.startswith("pg_"):
                 table = self.lookup_table(schema, name)
             if sysrel is not None:
+                if name in _SUPERUSER_CATALOGS:
+                    self.permissions.superuser_only(_SUPERUSER_CATALOGS[name])
                 cols = [ScopeColumn(rel, col_aliases[i] if i < len(col_aliases) else n, t)
                         for i, (n, t) in enumerate(sysrel.columns)]
                 hidden = list(getattr(sysrel, "hidden_columns", []) or [])
@@ -1139,6 +1159,8 @@ class Planner:
         if table is None:
             qual = f"{schema}.{name}" if schema else name
             raise SqlError("42P01", f'relation "{qual}" does not exist')
+        required = self.permissions.relation(table.oid)
+        required.scan = True
         if table.kind == "v":
             return self._view_source(table, rel, col_aliases, scope)
         self.tables_used.add(table.oid)
@@ -1152,7 +1174,8 @@ class Planner:
         cols = []
         for i, c in enumerate(table.columns):
             cols.append(ScopeColumn(rel, col_aliases[i] if i < len(col_aliases) else c.name,
-                                    T.parse_type_name(c.type), table_oid=table.oid, attnum=i + 1))
+                                    U.stored_type(self.catalog, c.type).sql, table_oid=table.oid,
+                                    attnum=i + 1, perm=required))
         cols.append(ScopeColumn(rel, "ctid", T.BYTEA, hidden=True, table_oid=table.oid))
         scope.pk_columns[rel] = list(table.primary_key)  # type: ignore[attr-defined]
         scan = TableScan(cols, access, self.rt, rel)
@@ -1173,13 +1196,15 @@ class Planner:
             self.lock_relation(t.oid, ACCESS_SHARE)
             child_names = [c.name for c in t.columns]
             positions = [child_names.index(n) if n in child_names else None for n in names]
-            cols = [ScopeColumn(rel, c.name, T.parse_type_name(c.type), table_oid=t.oid, attnum=i + 1)
+            cols = [ScopeColumn(rel, c.name, U.stored_type(self.catalog, c.type).sql, table_oid=t.oid, attnum=i + 1)
                     for i, c in enumerate(t.columns)]
             cols.append(ScopeColumn(rel, "ctid", T.BYTEA, hidden=True, table_oid=t.oid))
             parts.append((TableScan(cols, TableAccess(t), self.rt, rel), positions, t.oid))
             bounds.append(self._bounds_up_to(t, table))
-        cols = [ScopeColumn(rel, col_aliases[i] if i < len(col_aliases) else c.name, T.parse_type_name(c.type),
-                            table_oid=table.oid, attnum=i + 1) for i, c in enumerate(table.columns)]
+        # the parent's privileges cover its children's rows, as in PostgreSQL
+        required = self.permissions.relation(table.oid)
+        cols = [ScopeColumn(rel, col_aliases[i] if i < len(col_aliases) else c.name, U.stored_type(self.catalog, c.type).sql,
+                            table_oid=table.oid, attnum=i + 1, perm=required) for i, c in enumerate(table.columns)]
         cols.append(ScopeColumn(rel, "ctid", T.BYTEA, hidden=True))
         cols.append(ScopeColumn(rel, "tableoid", T.OID, hidden=True))
         plan = Append(cols, parts, table.name)
@@ -1223,7 +1248,12 @@ class Planner:
     def _view_source(self, table: TableDef, rel: str, col_aliases: list[str],
                      scope: Scope) -> tuple[Plan, list[ScopeColumn], str | None]:
         node = parse_one(table.view_sql or "")
-        out = self.plan_query(node, None, {})
+        outer_role = self.permissions.check_as
+        self.permissions.check_as = table.owner  # a view reads its tables with its owner's privileges
+        try:
+            out = self.plan_query(node, None, {})
+        finally:
+            self.permissions.check_as = outer_role
         names = table.view_columns or [c.name for c in out.columns]
         # a view keeps the columns it was created with (a view stored before its stars were
         # written out may now expand to more: the ones added to its tables come last)
@@ -1236,10 +1266,14 @@ class Planner:
         if schema is not None:
             if schema in ("pg_catalog", "information_schema"):
                 return None
-            return self.catalog.table(self.session.resolve_schema(schema), name)
+            t = self.catalog.table(self.session.resolve_schema(schema), name)
+            if t is not None:
+                self.permissions.schema(t.schema)
+            return t
         for s in self.session.search_schemas():
             t = self.catalog.table(s, name)
             if t is not None:
+                self.permissions.schema(t.schema)
                 return t
         return None
 
@@ -1464,6 +1498,8 @@ def _figure(node: exp.Expression) -> tuple[str | None, int]:
     (which an enclosing cast overrides), 0 for none."""
     if isinstance(node, exp.Column):
         return (ident(node.this), 2) if not isinstance(node.this, exp.Star) else (None, 0)
+    if isinstance(node, exp.Dot) and isinstance(node.expression, exp.Identifier) and isinstance(node.this, exp.Paren):
+        return ident(node.expression), 2  # (composite).field
     if isinstance(node, (exp.Cast, exp.TryCast)):
         name, strength = _figure(node.this)
         if strength > 1:
@@ -1472,7 +1508,9 @@ def _figure(node: exp.Expression) -> tuple[str | None, int]:
         try:
             t = T.from_datatype(to) if isinstance(to, exp.DataType) else T.parse_type_name(to.sql().lower())
         except SqlError:
-            return None, 0
+            t = _user_type_named(to)
+            if t is None:
+                return None, 0
         return _type_column_name(t), 1
     if isinstance(node, exp.Paren):
         return _figure(node.this)
@@ -1521,6 +1559,15 @@ def _figure(node: exp.Expression) -> tuple[str | None, int]:
             return None, 0
         return {"substring_regex": "substring", "log10": "log", "encode_base64": "encode"}.get(name, name), 2
     return None, 0
+
+
+def _user_type_named(to: Any) -> SqlType | None:
+    """A cast to a user type names its column after the type (PostgreSQL's FigureColname)."""
+    if isinstance(to, exp.DataType) and isinstance(to.args.get("kind"), (exp.Identifier, exp.Dot)):
+        kind = to.args["kind"]
+        name = ident(kind.expression if isinstance(kind, exp.Dot) else kind)
+        return SqlType(name, 0, -1, "U", "text", short=name)
+    return None
 
 
 def _system_relation(session: Session, schema: str | None, name: str) -> Any:
@@ -1598,6 +1645,9 @@ def _order_by_scan(plan: Plan, order: exp.Order, idxs: list[int | None], out_exp
     scan = plan.child
     while isinstance(scan, Filter):
         scan = scan.child
+    if isinstance(scan, TableScan) and scan.mode in ("seq", "index") and _order_by_index(
+            scan, order, idxs, out_exprs, hidden):
+        return True
     if not isinstance(scan, TableScan) or scan.mode not in ("seq", "pk_range", "pk_point"):
         return False
     pk = scan.access.pk_idx
@@ -1618,6 +1668,64 @@ def _order_by_scan(plan: Plan, order: exp.Order, idxs: list[int | None], out_exp
             return False
     scan.reverse = descs.pop()
     return True
+
+
+def _order_by_index(scan: TableScan, order: exp.Order, idxs: list[int | None], out_exprs: list[E],
+                    hidden: list[E]) -> bool:
+    """When ORDER BY names the leading keys of a secondary index (columns, or expressions written
+    as the index's are), all in one direction with the default NULLS placement, reads the scan
+    through that index in that direction (an index scan already chosen keeps its conditions):
+    no sort, and ORDER BY ... LIMIT n reads n rows. A partial index serves only when the scan
+    already uses it (its conditions imply the predicate)."""
+    items = order.expressions
+    desc = bool(items[0].args.get("desc"))
+    if any(bool(o.args.get("desc")) != desc or bool(o.args.get("nulls_first")) != desc for o in items):
+        return False
+    table = scan.access.table
+    names = [c.name for c in table.columns]
+    exprs: list[E] = []
+    h = 0
+    for idx in idxs:
+        if idx is not None:
+            exprs.append(out_exprs[idx])
+        else:
+            exprs.append(hidden[h])
+            h += 1
+    if scan.mode == "index":
+        candidates = [scan.index]
+    else:
+        candidates = [e for e in scan.access.indexes if e[0].predicate is None]
+    for entry in candidates:
+        ix = entry[0]
+        keys = ix.expressions or [None] * len(ix.columns)
+        start = len(scan.key_fns) if scan.mode == "index" and scan.range is None else 0
+        for offset in sorted({0, start}):
+            if len(items) > len(keys) - offset:
+                continue
+            types = None
+            ok = True
+            for i, (o, e) in enumerate(zip(items, exprs)):
+                key = keys[offset + i]
+                if key is None:
+                    if e.src != names.index(ix.columns[offset + i]) or e.type.oid not in _KEY_ORDERED_OIDS:
+                        ok = False
+                        break
+                    continue
+                if types is None:
+                    types = index_keys.compile_key_exprs(table, ix)[0]
+                if (index_keys.normalized(o.this, scan.alias) != index_keys.normalized(index_keys.parse_key(key))
+                        or types[offset + i].type.oid not in _KEY_ORDERED_OIDS):
+                    ok = False
+                    break
+            if ok:
+                if scan.mode == "seq":
+                    scan.mode = "index"
+                    scan.index = entry
+                    scan.key_fns = []
+                    scan.range = None
+                scan.reverse = desc
+                return True
+    return False
 
 
 def _get(i: int) -> Callable[[Row], Any]:

@@ -17,6 +17,7 @@ from orbitdb.sql.routines.interpreter import Interpreter, ReturnFrom, Var, table
 from orbitdb.sql.routines.parser import check_returns, check_sql, parse_plpgsql
 from orbitdb.sql.routines.sqlrun import cast_value
 from orbitdb.sql.types import SqlType
+from orbitdb.sql.types import usertypes as U
 from orbitdb.storage.catalog import FunctionDef
 
 if TYPE_CHECKING:
@@ -76,7 +77,12 @@ def sql_type(s: Session, name: str) -> SqlType:
     try:
         return T.parse_type_name(name)
     except SqlError:
-        return T.RECORD if table_fields(s, name) is not None else T.TEXT
+        if table_fields(s, name) is not None:
+            return T.RECORD
+        try:
+            return U.stored_type(s.catalog(), name).sql  # an enum, a domain's base type, ...
+        except SqlError:
+            return T.TEXT
 
 
 def out_columns(s: Session, f: FunctionDef) -> list[tuple[str, SqlType]] | None:
@@ -121,6 +127,12 @@ def call(s: Session, f: FunctionDef, args: list[Any], ctx: ExecContext,
     a dict of the OUT values for a procedure."""
     if f.strict and any(a is None for a in args):
         return [] if f.returns_set else None
+    with s.running_routine(f):  # EXECUTE on it; a SECURITY DEFINER one runs as its owner
+        return _call_checked(s, f, args, ctx, arg_types, nonatomic)
+
+
+def _call_checked(s: Session, f: FunctionDef, args: list[Any], ctx: ExecContext,
+                  arg_types: list[SqlType] | None, nonatomic: bool) -> Any:
     if f.settings:
         with _Settings(s, f.settings):
             out = _call(s, f, args, ctx, arg_types, nonatomic)

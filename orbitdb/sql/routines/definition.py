@@ -10,6 +10,7 @@ from orbitdb.sql import types as T
 from orbitdb.sql.errors import SqlError
 from orbitdb.sql.result import Notice, Result
 from orbitdb.sql.routines.lexer import Token, tokenize
+from orbitdb.sql.types import usertypes as U
 from orbitdb.storage.catalog import FunctionDef
 
 if TYPE_CHECKING:
@@ -154,7 +155,8 @@ def _referenced_type(s: Session, raw: str, notices: list[Notice] | None) -> str:
         if t is not None:
             for c in t.columns:
                 if c.name == column:
-                    typ = T.parse_type_name(c.type).display()
+                    resolved = U.stored_type(cat, c.type)
+                    typ = resolved.stored if resolved.typedef is not None else resolved.sql.display()
                     if notices is not None:
                         notices.append(Notice("NOTICE", "00000", f"type reference {raw} converted to {typ}"))
                     return typ

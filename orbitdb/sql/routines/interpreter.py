@@ -13,6 +13,7 @@ from orbitdb.sql.routines import ast as A
 from orbitdb.sql.routines.conditions import matches, sqlstate_of
 from orbitdb.sql.routines.sqlrun import Outcome, Runner, cast_value, refs, tables_named, tokens_of
 from orbitdb.sql.types import SqlType
+from orbitdb.sql.types import usertypes as U
 from orbitdb.storage.errors import StorageError
 
 if TYPE_CHECKING:
@@ -357,13 +358,13 @@ class Interpreter:
                 return Var(name, v.type)
             from orbitdb.sql.routines.definition import resolve_type_name
 
-            return Var(name, _sql_type(resolve_type_name(self.session, type_text)))
+            return Var(name, _sql_type(resolve_type_name(self.session, type_text), self.session))
         if low.endswith("%rowtype"):
             low = low[:-8].strip()
         fields = table_fields(self.session, low)
         if fields is not None:
             return Var(name, None, fields=fields)
-        return Var(name, _sql_type(type_text))
+        return Var(name, _sql_type(type_text, self.session))
 
     def run_list(self, stmts: list[A.Stmt]) -> None:
         for st in stmts:
@@ -822,7 +823,7 @@ class Interpreter:
             scope: dict[str, Var] = {}
             for (arg, typ), text in zip(decl.cursor_args, args):
                 v, t = self.value(text)
-                scope[arg] = Var(arg, _sql_type(typ), cast_value(v, t, _sql_type(typ), self.session))
+                scope[arg] = Var(arg, _sql_type(typ, self.session), cast_value(v, t, _sql_type(typ, self.session), self.session))
             self.scopes.append(scope)
             try:
                 out = self.run_sql(decl.cursor_query)
@@ -963,10 +964,15 @@ def _split_commas(text: A.SqlText) -> list[A.SqlText]:
     return parts
 
 
-def _sql_type(text: str) -> SqlType:
+def _sql_type(text: str, session: Session | None = None) -> SqlType:
     try:
         return T.parse_type_name(text)
     except SqlError:
+        if session is not None:
+            try:
+                return U.stored_type(session.catalog(), text).sql  # an enum, a domain's base type, ...
+            except SqlError:
+                pass
         raise SqlError("42704", f'type "{text}" does not exist') from None
 
 
@@ -977,5 +983,5 @@ def table_fields(session: Session, name: str) -> list[tuple[str, SqlType]] | Non
     for sch in ([parts[0]] if len(parts) > 1 else session.search_schemas()):
         t = cat.table(sch, parts[-1])
         if t is not None:
-            return [(c.name, T.parse_type_name(c.type)) for c in t.columns]
+            return [(c.name, U.stored_type(cat, c.type).sql) for c in t.columns]
     return None

@@ -716,6 +716,8 @@ def check_sql(block: A.Block, offset: int) -> None:
             pos = None
             if e.position is not None and offset:
                 pos = offset + text.start + max(0, e.position - 1 - len(prefix)) + 1
+            elif offset:  # at the end of the expression
+                pos = offset + text.start + len(text.text) + 1
             raise BodySyntaxError("42601", e.message, position=pos, detail=f"PL/pgSQL body line {text.line}") \
                 from None
 

@@ -13,6 +13,7 @@ from orbitdb.sql import spill
 from orbitdb.sql.errors import SqlError
 from orbitdb.sql.pgcatalog.oids import DATABASE_OID
 from orbitdb.sql.session.session import Session
+from orbitdb.sql.utility.role_store import RoleStore
 from orbitdb.storage.errors import StorageError
 from orbitdb.storage.txn import Store
 
@@ -31,6 +32,7 @@ class Database:
         self.closed = False
         self._temp_numbers: set[int] = set()
         self._temp_lock = threading.Lock()
+        self._roles: RoleStore | None = None  # an embedded database's own roles (a server's are its Cluster's)
 
     def take_temp_number(self) -> int:
         """The n of a session's pg_temp_<n> schema: the lowest not in use."""
@@ -44,6 +46,16 @@ class Database:
     def give_back_temp_number(self, n: int) -> None:
         with self._temp_lock:
             self._temp_numbers.discard(n)
+
+    def role_store(self) -> RoleStore:
+        """The roles sessions of this database are checked against: the server's, or (embedded)
+        this database's own, kept in its directory."""
+        if self.cluster is not None:
+            return self.cluster.roles  # type: ignore[no-any-return]
+        with self._temp_lock:
+            if self._roles is None:
+                self._roles = RoleStore.load(self.store.path)
+            return self._roles
 
     @classmethod
     def open(cls, path: str, **knobs: Any) -> Database:

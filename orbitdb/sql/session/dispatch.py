@@ -74,6 +74,12 @@ def _create_drop_alter(s: Session, st: Statement, params: list[Any], ctx: ExecCo
         return database_statement(s, st)
     if is_role_statement(st):
         return role_statement(s, st)
+    from orbitdb.sql.utility.grants import alter_owner_statement, is_routine_or_type_owner
+
+    if is_routine_or_type_owner(st):
+        return alter_owner_statement(s, st, ctx)
+    if [w.upper() for w in st.text.split(None, 2)[:2]] == ["DROP", "OWNED"]:
+        return _owned(s, st, params, ctx)
     routine = _routine_statement(s, st, ctx)
     if routine is not None:
         return routine
@@ -125,6 +131,22 @@ def _call(s: Session, st: Statement, params: list[Any], ctx: ExecContext) -> Any
     from orbitdb.sql.routines.calls import call_statement
 
     return call_statement(s, st.text, ctx)
+
+
+def _grant(s: Session, st: Statement, params: list[Any], ctx: ExecContext) -> Any:
+    """GRANT/REVOKE of a role (membership, the server's) or of privileges on objects (the catalog's)."""
+    from orbitdb.sql.utility.grants import is_role_grant, privilege_statement
+    from orbitdb.sql.utility.roles import membership_statement
+
+    if is_role_grant(st):
+        return membership_statement(s, st)
+    return privilege_statement(s, st, ctx)
+
+
+def _owned(s: Session, st: Statement, params: list[Any], ctx: ExecContext) -> Any:
+    from orbitdb.sql.utility.grants import owned_statement
+
+    return owned_statement(s, st, ctx)
 
 
 def _analyze(s: Session, st: Statement, params: list[Any], ctx: ExecContext) -> Any:
@@ -234,8 +256,10 @@ KINDS: dict[str, Kind] = {
     "LOCK": Kind(_lock),
     "COPY": Kind(_copy),
     **dict.fromkeys(("CREATE", "DROP", "ALTER"), Kind(_create_drop_alter)),
-    **dict.fromkeys(("TRUNCATE", "GRANT", "REVOKE"), _DDL),
+    **dict.fromkeys(("TRUNCATE",), _DDL),
     "COMMENT": Kind(_comment),
+    **dict.fromkeys(("GRANT", "REVOKE"), Kind(_grant)),
+    "REASSIGN": Kind(_owned),
     "ANALYZE": Kind(_analyze),
     "ANALYSE": Kind(_analyze),
     "VACUUM": Kind(_vacuum),

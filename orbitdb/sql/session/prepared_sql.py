@@ -145,6 +145,8 @@ def prepare(s: Session, st: Statement) -> Result:
 def _parse_type(text: str) -> T.SqlType:
     if not text:
         raise SqlError("42601", 'syntax error at or near ")"')
+    if text[:11].lower() == "pg_catalog.":
+        text = text[11:]  # pg_dump's PREPAREs name built-in types qualified
     try:
         return T.parse_type_name(text)
     except SqlError:

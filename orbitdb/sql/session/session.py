@@ -5,6 +5,7 @@ wire server are both thin faces of this class."""
 
 from __future__ import annotations
 
+import contextlib
 import datetime
 import decimal
 import logging
@@ -38,6 +39,7 @@ from orbitdb.sql.types import SqlType
 from orbitdb.sql.types.numeric import CTX as NUMERIC_CONTEXT
 from orbitdb.sql.types.params import convert_params, param_type
 from orbitdb.sql.types.pgtext.zones import session_zone
+from orbitdb.sql.types.usertypes import current_type
 from orbitdb.sql.utility.statements import transaction_control
 from orbitdb.storage.advisory import SessionLocks
 from orbitdb.storage.catalog import Catalog
@@ -84,7 +86,11 @@ class Session:
     def __init__(self, db: Database, user: str, database: str, application_name: str, pid: int) -> None:
         self.db = db
         self.store = db.store
-        self.user = user
+        self.user = user  # the current role (SET ROLE changes it)
+        self.session_user = user  # SET SESSION AUTHORIZATION changes it
+        self.authenticated_user = user  # who connected: may SET SESSION AUTHORIZATION if a superuser
+        self.authz_cache: dict[Any, Any] = {}  # what authorization.py derived from the role store
+        self.on_rollback: list[Callable[[], None]] = []  # undoes role changes of a block that rolls back
         self.database = database
         self.backend_pid = pid
         self.settings: dict[str, str] = dict(S.DEFAULTS)
@@ -237,6 +243,98 @@ class Session:
             self._advisory = SessionLocks(self.store.locks, self.backend_pid)
         return self._advisory
 
+    # ---- privileges (authorization.py) ----
+    def check_permissions(self, required: Any) -> None:
+        """42501 unless the current role may run a statement needing these (permissions.py)."""
+        if not self.db.role_store().has_roles():
+            return  # no role was ever made: every user is a bootstrap superuser
+        from orbitdb.sql.utility.authorization import check_permissions
+
+        check_permissions(self, required)
+
+    def check_privilege(self, kind: str, obj: Any, letters: str) -> None:
+        """42501 unless the current role holds one of letters on obj (kind: acl.ALL_FOR_KIND's codes)."""
+        if not self.db.role_store().has_roles():
+            return
+        from orbitdb.sql.utility.authorization import check_object
+
+        check_object(self, kind, obj, letters)
+
+    @contextlib.contextmanager
+    def running_routine(self, func: Any) -> Iterator[None]:
+        """Around a call of a user function or procedure: EXECUTE on it is needed (42501 "permission
+        denied for function f"), and a SECURITY DEFINER one runs as its owner."""
+        self.check_privilege("f", func, "X")
+        if not getattr(func, "security_definer", False) or self.user == func.owner:
+            yield
+            return
+        caller = self.user
+        self.user = func.owner
+        try:
+            yield
+        finally:
+            self.user = caller
+
+    def check_privilege_of(self, role: str, kind: str, obj: Any, letters: str) -> None:
+        """check_privilege for another role than the current one (ALTER ... OWNER TO checks the new owner)."""
+        if not self.db.role_store().has_roles():
+            return
+        from orbitdb.sql.utility.authorization import check_object
+
+        check_object(self, kind, obj, letters, role)
+
+    def check_owner(self, owner: str, noun: str, name: str) -> None:
+        """42501 "must be owner of ..." unless the current role is (a member of) owner or a superuser."""
+        if not self.db.role_store().has_roles():
+            return
+        from orbitdb.sql.utility.authorization import check_owner
+
+        check_owner(self, owner, noun, name)
+
+    def check_member(self, role: str) -> None:
+        """ALTER ... OWNER TO role: 42501 unless the current role is a member of role (or a superuser)."""
+        if not self.db.role_store().has_roles():
+            return
+        from orbitdb.sql.utility.authorization import is_member
+
+        if not is_member(self, self.user, role):
+            raise SqlError("42501", f'must be member of role "{role}"')
+
+    def role_names(self) -> list[str]:
+        """The roles made with CREATE ROLE (pg_authid lists them besides the bootstrap ones)."""
+        return self.db.role_store().names()
+
+    def role_is_superuser(self, name: str) -> bool:
+        from orbitdb.sql.utility.authorization import is_superuser
+
+        return is_superuser(self, name)
+
+    def role_attributes(self, name: str) -> Any:
+        """A role's RoleDef (role_store.py) if it was made with CREATE ROLE; None for a bootstrap one."""
+        return self.db.role_store().get(name)
+
+    def role_memberships(self) -> list[Any]:
+        return self.db.role_store().memberships()
+
+    def privileges_held(self, role: str, acl: list[str] | None, kind: str, owner: str, with_grant: bool = False) -> str:
+        """The privilege letters role holds on an object (has_*_privilege)."""
+        from orbitdb.sql.utility.authorization import held
+
+        return held(self, role, acl, kind, owner, with_grant)
+
+    def role_in(self, member: str, role: str, usage: bool) -> bool:
+        """pg_has_role: MEMBER (usage False) or USAGE (usage True)."""
+        from orbitdb.sql.utility.authorization import has_privs_of, is_member
+
+        return has_privs_of(self, member, role) if usage else is_member(self, member, role)
+
+    def require_superuser(self, message: str, hint: str | None = None) -> None:
+        if not self.db.role_store().has_roles():
+            return
+        from orbitdb.sql.utility.authorization import require_superuser
+
+        require_superuser(self, message, hint=hint)
+
     # ---- settings ----
     def get_setting(self, name: str, missing_ok: bool = False) -> str | None:
         key = S.canonical_name(name)
@@ -256,6 +354,8 @@ class Session:
             raise SqlError("42704", f'unrecognized configuration parameter "{name}"')
         if key in S.READ_ONLY:
             raise SqlError("55P02", f'parameter "{name}" cannot be changed')
+        if key in S.SUPERUSER_ONLY:
+            self.require_superuser(f'permission denied to set parameter "{name}"')
         if key == "transaction_isolation":
             if self.txn is not None and self.txn.snapshot is not None and self._txn_has_run:
                 raise SqlError("25001", "SET TRANSACTION ISOLATION LEVEL must be called before any query")
@@ -503,6 +603,11 @@ class Session:
         self.txn_read_only = self.settings.get("default_transaction_read_only") == "on"
         undo = self.txn_settings_undo
         self.txn_settings_undo = []
+        role_undo = self.on_rollback
+        self.on_rollback = []
+        if not commit:
+            for step in reversed(role_undo):
+                step()
         try:
             if txn is not None:
                 if commit:
@@ -729,7 +834,8 @@ class Session:
             p.compiled, p.param_types, p.columns = cached
             p.catalog_key = key
             return p.compiled
-        rt = Runtime(list(p.param_types), count)
+        # a parameter typed as a user type (an enum's labels) takes the type as this catalog has it
+        rt = Runtime([current_type(cat, t) for t in p.param_types], count)
         compiled = compile_statement(self, p.stmt, rt)
         p.compiled = compiled
         p.param_types = rt.param_types

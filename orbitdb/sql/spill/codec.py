@@ -17,8 +17,11 @@ from zoneinfo import ZoneInfo
 
 from orbitdb.sql.errors import SqlError
 from orbitdb.sql.types.regname import RegName
+from orbitdb.storage.infinite import Infinite, infinite
 from orbitdb.storage.interval import Interval
 from orbitdb.storage.jsonnull import JSON_NULL, JsonNull
+from orbitdb.storage.netaddr import MacAddress, NetAddress
+from orbitdb.storage.ranges import MultiRange, Range
 
 Row = tuple[Any, ...]
 
@@ -26,6 +29,7 @@ _PLAIN = frozenset((int, float, str, bytes, bool, type(None)))
 
 # tags of the tagged values
 _DECIMAL, _DATE, _DATETIME, _TIME, _INTERVAL, _UUID, _LIST, _DICT, _TUPLE, _JSON_NULL, _REGNAME, _TIMEDELTA = range(12)
+_INFINITE, _RANGE, _MULTIRANGE, _NETADDRESS, _MACADDRESS = 12, 13, 14, 15, 16
 # how a tzinfo is written: none, a fixed offset, a named zone
 _NO_TZ, _FIXED_TZ, _NAMED_TZ = range(3)
 
@@ -72,6 +76,14 @@ def _enc_dict(v: dict[Any, Any]) -> tuple[Any, ...]:
     return (_DICT, [encode_value(k) for k in v], [encode_value(x) for x in v.values()])
 
 
+def _enc_range(v: Range) -> tuple[Any, ...]:
+    return (_RANGE, encode_value(v.lower), encode_value(v.upper), v.lower_inc, v.upper_inc, v.empty)
+
+
+def _dec_range(x: tuple[Any, ...]) -> Range:
+    return Range(decode_value(x[1]), decode_value(x[2]), x[3], x[4], x[5])
+
+
 def _enc_regname(v: Any) -> tuple[Any, ...]:
     return (_REGNAME, int(v), v.name)
 
@@ -88,6 +100,11 @@ _ENCODERS: dict[type, Callable[[Any], Any]] = {
     tuple: _enc_tuple,
     dict: _enc_dict,
     JsonNull: lambda v: (_JSON_NULL,),
+    Infinite: lambda v: (_INFINITE, v.kind, v.sign),
+    Range: lambda v: _enc_range(v),
+    MultiRange: lambda v: (_MULTIRANGE, [_enc_range(r) for r in v.ranges]),
+    NetAddress: lambda v: (_NETADDRESS, v.family, v.packed(), v.bits),
+    MacAddress: lambda v: (_MACADDRESS, v.raw),
 }
 
 
@@ -144,6 +161,11 @@ _DECODERS: dict[int, Callable[[tuple[Any, ...]], Any]] = {
     _DICT: lambda x: {decode_value(k): decode_value(v) for k, v in zip(x[1], x[2])},
     _JSON_NULL: lambda x: JSON_NULL,
     _REGNAME: _dec_regname,
+    _INFINITE: lambda x: infinite(x[1], x[2]),
+    _RANGE: _dec_range,
+    _MULTIRANGE: lambda x: MultiRange([_dec_range(r) for r in x[1]]),
+    _NETADDRESS: lambda x: NetAddress(x[1], int.from_bytes(x[2], "big"), x[3]),
+    _MACADDRESS: lambda x: MacAddress(x[1]),
 }
 
 

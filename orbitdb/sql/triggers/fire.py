@@ -11,14 +11,14 @@ from typing import TYPE_CHECKING, Any
 
 from sqlglot import exp
 
-from orbitdb.sql import types as T
 from orbitdb.sql.errors import SqlError
 from orbitdb.sql.expr.compiler import Compiler
 from orbitdb.sql.expr.core import Runtime
 from orbitdb.sql.expr.scope import Scope, ScopeColumn
 from orbitdb.sql.parse.parser import parse_one
 from orbitdb.sql.triggers.data import TriggerData
-from orbitdb.storage.catalog import FunctionDef, TableDef, TriggerDef
+from orbitdb.sql.types import usertypes as U
+from orbitdb.storage.catalog import Catalog, FunctionDef, TableDef, TriggerDef
 
 if TYPE_CHECKING:
     from orbitdb.sql.exec.context import ExecContext
@@ -30,9 +30,9 @@ _WHEN = {"before": "BEFORE", "after": "AFTER", "instead": "INSTEAD OF"}
 MAX_DEPTH = 50  # nested trigger firings before "stack depth limit exceeded", as PostgreSQL's stack runs out
 
 
-def when_scope(table: TableDef) -> Scope:
+def when_scope(table: TableDef, catalog: Catalog) -> Scope:
     """OLD's columns then NEW's: the row a WHEN condition is evaluated on is old + new."""
-    cols = [ScopeColumn(rel, c.name, T.parse_type_name(c.type), table_oid=table.oid, attnum=i + 1)
+    cols = [ScopeColumn(rel, c.name, U.stored_type(catalog, c.type).sql, table_oid=table.oid, attnum=i + 1)
             for rel in ("old", "new") for i, c in enumerate(table.columns)]
     s = Scope(cols)
     s.rels = {"old", "new"}
@@ -44,7 +44,7 @@ def when_node(text: str) -> exp.Expression:
 
 
 def compile_when(planner: Planner, table: TableDef, rt: Runtime, text: str) -> Callable[[Row], Any]:
-    return Compiler(planner, when_scope(table), rt, where="WHEN").compile_bool(when_node(text), "WHEN").fn
+    return Compiler(planner, when_scope(table, planner.catalog), rt, where="WHEN").compile_bool(when_node(text), "WHEN").fn
 
 
 def fires(trig: TriggerDef, replica: bool = False) -> bool:

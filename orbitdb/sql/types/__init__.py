@@ -23,6 +23,14 @@ class SqlType:
     array_oid: int = 0
     preferred: bool = False
     short: str = ""  # pg_type.typname (int4, varchar, ...)
+    # user-defined types (orbitdb/sql/types/usertypes.py): an enum's labels in sort order, a
+    # composite's fields
+    labels: tuple[str, ...] | None = None
+    fields: tuple[tuple[str, SqlType], ...] | None = None
+
+    @property
+    def is_user_defined(self) -> bool:
+        return self.labels is not None or self.fields is not None
 
     @property
     def is_array(self) -> bool:
@@ -98,14 +106,31 @@ REGNAMESPACE = _t("regnamespace", 4089, 4, "N", "int", 4090, "regnamespace")
 REGROLE = _t("regrole", 4096, 4, "N", "int", 4097, "regrole")
 REGPROCEDURE = _t("regprocedure", 2202, 4, "N", "int", 2207, "regprocedure")
 CSTRING = _t("cstring", 2275, -2, "P", "text", 1263, "cstring")
-INET = _t("inet", 869, -1, "I", "text", 1041, "inet")
+INET = _t("inet", 869, -1, "I", "inet", 1041, "inet", True)
+CIDR = _t("cidr", 650, -1, "I", "inet", 651, "cidr")
+MACADDR = _t("macaddr", 829, 6, "U", "macaddr", 1040, "macaddr")
+MACADDR8 = _t("macaddr8", 774, 8, "U", "macaddr", 775, "macaddr8")
 MONEY = _t("money", 790, 8, "N", "numeric", 791, "money")
+INT4RANGE = _t("int4range", 3904, -1, "R", "range:int", 3905, "int4range")
+NUMRANGE = _t("numrange", 3906, -1, "R", "range:numeric", 3907, "numrange")
+TSRANGE = _t("tsrange", 3908, -1, "R", "range:ts", 3909, "tsrange")
+TSTZRANGE = _t("tstzrange", 3910, -1, "R", "range:tstz", 3911, "tstzrange")
+DATERANGE = _t("daterange", 3912, -1, "R", "range:date", 3913, "daterange")
+INT8RANGE = _t("int8range", 3926, -1, "R", "range:int", 3927, "int8range")
+RANGE_TYPES = (INT4RANGE, NUMRANGE, TSRANGE, TSTZRANGE, DATERANGE, INT8RANGE)
+INT4MULTIRANGE = _t("int4multirange", 4451, -1, "R", "multirange:int", 6150, "int4multirange")
+NUMMULTIRANGE = _t("nummultirange", 4532, -1, "R", "multirange:numeric", 6151, "nummultirange")
+TSMULTIRANGE = _t("tsmultirange", 4533, -1, "R", "multirange:ts", 6152, "tsmultirange")
+TSTZMULTIRANGE = _t("tstzmultirange", 4534, -1, "R", "multirange:tstz", 6153, "tstzmultirange")
+DATEMULTIRANGE = _t("datemultirange", 4535, -1, "R", "multirange:date", 6155, "datemultirange")
+INT8MULTIRANGE = _t("int8multirange", 4536, -1, "R", "multirange:int", 6157, "int8multirange")
+MULTIRANGE_TYPES = (INT4MULTIRANGE, NUMMULTIRANGE, TSMULTIRANGE, TSTZMULTIRANGE, DATEMULTIRANGE, INT8MULTIRANGE)
 
 BASE_TYPES = [
     BOOL, BYTEA, CHAR, NAME, INT8, INT2, INT4, REGPROC, TEXT, OID, JSON, FLOAT4, FLOAT8, UNKNOWN, BPCHAR,
     VARCHAR, DATE, TIME, TIMESTAMP, TIMESTAMPTZ, INTERVAL, TIMETZ, NUMERIC, REGCLASS, REGTYPE, UUID, JSONB,
     VOID, RECORD, XID, INT2VECTOR, OIDVECTOR, ACLITEM, PG_NODE_TREE, TID, REGNAMESPACE, REGROLE, REGPROCEDURE,
-    CSTRING, INET, MONEY,
+    CSTRING, INET, MONEY, *RANGE_TYPES, CIDR, MACADDR, MACADDR8, *MULTIRANGE_TYPES,
 ]
 BY_OID: dict[int, SqlType] = {t.oid: t for t in BASE_TYPES}
 _ARRAYS: dict[int, SqlType] = {}
@@ -115,6 +140,9 @@ def array_of(elem: SqlType) -> SqlType:
     base = replace(elem, typmod=-1) if elem.typmod != -1 else elem
     if base.elem is not None:  # PostgreSQL arrays of arrays are just arrays
         return base
+    if base.is_user_defined:  # its oid is one database's, its labels one catalog version's: not shared
+        return SqlType(base.name + "[]", base.array_oid, -1, "A", "array:" + base.kind, elem=base,
+                       short="_" + base.short)
     arr = _ARRAYS.get(base.oid)
     if arr is None:
         arr = SqlType(
@@ -129,6 +157,25 @@ def array_of(elem: SqlType) -> SqlType:
 for _b in BASE_TYPES:
     if _b.array_oid:
         BY_OID[_b.array_oid] = array_of(_b)
+
+RANGE_ELEMENT: dict[int, SqlType] = {
+    INT4RANGE.oid: INT4, INT8RANGE.oid: INT8, NUMRANGE.oid: NUMERIC, DATERANGE.oid: DATE, TSRANGE.oid: TIMESTAMP,
+    TSTZRANGE.oid: TIMESTAMPTZ,
+}
+
+
+# multirange type OID -> its range type
+MULTIRANGE_RANGE: dict[int, SqlType] = dict(zip([m.oid for m in MULTIRANGE_TYPES], RANGE_TYPES, strict=True))
+RANGE_MULTIRANGE: dict[int, SqlType] = {r.oid: m for m, r in zip(MULTIRANGE_TYPES, RANGE_TYPES, strict=True)}
+
+
+def is_range(t: SqlType) -> bool:
+    return t.oid in RANGE_ELEMENT
+
+
+def is_multirange(t: SqlType) -> bool:
+    return t.oid in MULTIRANGE_RANGE
+
 
 NUMERIC_RANK = {INT2.oid: 1, INT4.oid: 2, INT8.oid: 3, NUMERIC.oid: 4, FLOAT4.oid: 5, FLOAT8.oid: 6}
 INTEGER_TYPES = (INT2.oid, INT4.oid, INT8.oid)
@@ -152,6 +199,10 @@ _BY_NAME: dict[str, SqlType] = {
     "regproc": REGPROC, "regnamespace": REGNAMESPACE, "regrole": REGROLE, "regprocedure": REGPROCEDURE,
     "xid": XID, "cstring": CSTRING, "anyelement": ANY, "aclitem": ACLITEM, "pg_node_tree": PG_NODE_TREE,
     "int2vector": INT2VECTOR, "oidvector": OIDVECTOR, "tid": TID, "inet": INET, "money": MONEY,
+    "int4range": INT4RANGE, "int8range": INT8RANGE, "numrange": NUMRANGE, "daterange": DATERANGE,
+    "tsrange": TSRANGE, "tstzrange": TSTZRANGE, "cidr": CIDR, "macaddr": MACADDR, "macaddr8": MACADDR8,
+    "int4multirange": INT4MULTIRANGE, "int8multirange": INT8MULTIRANGE, "nummultirange": NUMMULTIRANGE,
+    "datemultirange": DATEMULTIRANGE, "tsmultirange": TSMULTIRANGE, "tstzmultirange": TSTZMULTIRANGE,
 }
 
 _DTYPE: dict[str, SqlType] = {
@@ -163,7 +214,11 @@ _DTYPE: dict[str, SqlType] = {
     "NAME": NAME, "OID": OID, "REGCLASS": REGCLASS, "REGTYPE": REGTYPE, "SERIAL": INT4, "BIGSERIAL": INT8,
     "SMALLSERIAL": INT2, "USERDEFINED": TEXT, "DATETIME": TIMESTAMP, "MONEY": MONEY, "INET": INET,
     "REGPROC": REGPROC, "REGNAMESPACE": REGNAMESPACE, "REGROLE": REGROLE, "REGPROCEDURE": REGPROCEDURE,
-    "XID": XID, "CSTRING": CSTRING,
+    "XID": XID, "CSTRING": CSTRING, "INT4RANGE": INT4RANGE, "INT8RANGE": INT8RANGE, "NUMRANGE": NUMRANGE,
+    "DATERANGE": DATERANGE, "TSRANGE": TSRANGE, "TSTZRANGE": TSTZRANGE, "CIDR": CIDR, "MACADDR": MACADDR,
+    "MACADDR8": MACADDR8, "INT4MULTIRANGE": INT4MULTIRANGE, "INT8MULTIRANGE": INT8MULTIRANGE,
+    "NUMMULTIRANGE": NUMMULTIRANGE, "DATEMULTIRANGE": DATEMULTIRANGE, "TSMULTIRANGE": TSMULTIRANGE,
+    "TSTZMULTIRANGE": TSTZMULTIRANGE,
 }
 SERIAL_DTYPES = {"SERIAL": "integer", "BIGSERIAL": "bigint", "SMALLSERIAL": "smallint"}
 
@@ -252,6 +307,8 @@ _NEGATIVE_SCALE = re.compile(r",\s*-\s*(\d+)\s*\)")
 def parse_type_name(text: str) -> SqlType:
     """The SqlType for a type spelled in SQL (as stored in the catalog)."""
     name = text.strip().lower()
+    if name.startswith("pg_catalog."):  # as pg_dump spells built-in types
+        return parse_type_name(text.strip()[len("pg_catalog."):])
     if name.endswith("[]"):
         return array_of(parse_type_name(name[:-2]))
     t = _BY_NAME.get(name)

@@ -7,7 +7,7 @@ import datetime
 import json
 import math
 from collections.abc import Callable
-from decimal import Decimal
+from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
 from orbitdb.sql import types as T
@@ -15,14 +15,19 @@ from orbitdb.sql.errors import SqlError
 from orbitdb.sql.statement_scope import running_session, running_timezone
 from orbitdb.sql.types import SqlType
 from orbitdb.sql.types.jsonb import normalize_jsonb
+from orbitdb.sql.types.netops import mac8_to_mac, mac_to_mac8
 from orbitdb.sql.types.numeric import CHECK_INT2, CHECK_INT4, CHECK_INT8, numeric_typmod
 from orbitdb.sql.types.pgtext import format_text
+from orbitdb.sql.types.pgtext.arrays import parse_array
+from orbitdb.sql.types.pgtext.money import from_cents
+from orbitdb.sql.types.pgtext.network import as_net, format_show
 from orbitdb.sql.types.pgtext.numbers import format_numeric
 from orbitdb.sql.types.pgtext.strings import char_byte, char_of_byte, parse_char
 from orbitdb.sql.types.pgtext.styles import OutputStyle
 from orbitdb.sql.types.pgtext.zones import local_to_utc
 from orbitdb.sql.types.regtypes import text_to_reg
 from orbitdb.sql.types.textio import from_text, to_text
+from orbitdb.storage.infinite import Infinite, infinite
 from orbitdb.storage.interval import Interval
 from orbitdb.storage.jsonnull import JSON_NULL
 
@@ -85,6 +90,25 @@ def _float_to_numeric(digits: int) -> Fn:
     return conv
 
 
+def _to_money(v: Any) -> Decimal:
+    """numeric_cash / int8_cash: the amount rounded to cents (halves away from zero)."""
+    if isinstance(v, Decimal) and not v.is_finite():
+        raise SqlError("22003", "money out of range")
+    return from_cents(int(Decimal(v).scaleb(2).to_integral_value(ROUND_HALF_UP)))
+
+
+def _range_to_multirange(v: Any) -> Any:
+    from orbitdb.storage.ranges import MultiRange
+
+    return MultiRange([] if v.empty else [v])
+
+
+def _inet_to_cidr(v: Any) -> Any:
+    from orbitdb.sql.types.netops import to_cidr
+
+    return to_cidr(as_net(v, False))
+
+
 def _bool_to_int(v: bool) -> int:
     return 1 if v else 0
 
@@ -144,7 +168,20 @@ def typmod_fn(t: SqlType, explicit: bool) -> Fn | None:
 
 
 def _date_to_ts(v: datetime.date) -> datetime.datetime:
+    if type(v) is Infinite:
+        return infinite("ts", v.sign)  # type: ignore[return-value]
     return datetime.datetime(v.year, v.month, v.day)
+
+
+def _keep_infinite(kind: str, fn: Fn) -> Fn:
+    """fn for finite values; an infinite date/timestamp becomes the infinity of `kind` (None:
+    NULL, as PostgreSQL's casts to time give for an infinite timestamp)."""
+    def conv(v: Any) -> Any:
+        if type(v) is Infinite:
+            return infinite(kind, v.sign) if kind else None
+        return fn(v)
+
+    return conv
 
 
 def _chain(*fns: Fn | None) -> Fn:
@@ -218,7 +255,7 @@ def _text_out(oid: int, session: Any) -> Fn:
         return lambda v: reg_to_text(v, oid, session)
     if oid == T.BOOL.oid:
         return lambda v: "true" if v else "false"
-    if oid in (T.TIMESTAMPTZ.oid, T.TIMETZ.oid):
+    if oid in (T.TIMESTAMPTZ.oid, T.TIMETZ.oid, T.TSTZRANGE.oid, T.TSTZMULTIRANGE.oid):
         return lambda v: to_text(v, oid, session_timezone(session))
     return lambda v: to_text(v, oid)
 
@@ -231,7 +268,7 @@ def _int4_to_char(v: int) -> str:
 
 
 def _text_in(oid: int, session: Any) -> Fn:
-    if oid in (T.TIMESTAMPTZ.oid, T.TIMETZ.oid):
+    if oid in (T.TIMESTAMPTZ.oid, T.TIMETZ.oid, T.TSTZRANGE.oid, T.TSTZMULTIRANGE.oid):
         return lambda v: from_text(v, oid, session_timezone(session))
     if oid in _OIDISH and oid != T.OID.oid:
         return lambda v: text_to_reg(v, oid, session)
@@ -250,12 +287,181 @@ def _array_cast(src: SqlType, dst: SqlType, ctx: int, session: Any) -> Fn | None
     return conv
 
 
+def enum_input(t: SqlType) -> Fn:
+    """An enum's input function: a label, or 22P02."""
+    labels = frozenset(t.labels or ())
+    name = t.display()
+
+    def conv(v: str) -> str:
+        if v not in labels:
+            raise SqlError("22P02", f'invalid input value for enum {name}: "{v}"')
+        return v
+
+    return conv
+
+
+def _anonymous_record_input(v: str) -> Any:
+    raise SqlError("0A000", "input of anonymous composite types is not implemented")
+
+
+def _user_array(t: SqlType) -> bool:
+    return t.elem is not None and t.elem.is_user_defined
+
+
+def user_type_cast(src: SqlType, dst: SqlType, ctx: int) -> Fn | None:
+    """Casts to and from enums and composites (and arrays of them): text in (a literal at once,
+    text explicitly), text out (assignment or explicit), and a row to a composite field by field."""
+    s, d = src.oid, dst.oid
+    if _user_array(dst):
+        element = find_cast(T.UNKNOWN, dst.elem, EXPLICIT) if dst.elem is not None else None
+        if element is None or not (s == T.UNKNOWN.oid or (s in _TEXTS and ctx == EXPLICIT)):
+            return None
+        return lambda v: parse_array(v, element)
+    if _user_array(src):
+        return (lambda v: to_text(v, s)) if d in _TEXTS and ctx >= ASSIGNMENT else None
+    if dst.labels is not None:
+        if s == T.UNKNOWN.oid or (s in _TEXTS and ctx == EXPLICIT):
+            return enum_input(dst)
+        return None
+    if dst.fields is not None:
+        if s == T.UNKNOWN.oid or (s in _TEXTS and ctx == EXPLICIT):
+            return _record_input(dst)
+        if s == T.RECORD.oid or src.fields is not None:
+            return _row_to_composite(src, dst, ctx)
+        return None
+    if src.labels is not None:
+        return (lambda v: v) if d in _TEXTS and ctx >= ASSIGNMENT else None
+    if src.fields is not None:
+        if d == T.RECORD.oid:
+            return composite_fields(src)
+        if d in _TEXTS and ctx >= ASSIGNMENT:
+            return lambda v: v if isinstance(v, str) else to_text(v, T.RECORD.oid)
+    return None
+
+
+def _row_to_composite(src: SqlType, dst: SqlType, ctx: int) -> Fn:
+    fields = dst.fields or ()
+    name = dst.display()
+    src_fields = src.fields
+    read = composite_fields(src) if src_fields is not None else (lambda v: v)
+    convs: list[Fn | None] = []
+    if src_fields is not None:
+        if len(src_fields) != len(fields):
+            raise cast_error(src, dst)
+        for (_, st), (_, dt) in zip(src_fields, fields):
+            c = find_cast(st, dt, max(ctx, ASSIGNMENT))
+            if c is None:
+                raise cast_error(src, dst)
+            convs.append(c)
+
+    def conv(v: tuple[Any, ...]) -> tuple[Any, ...]:
+        v = read(v)
+        if len(v) != len(fields):
+            raise SqlError("42846", f"cannot cast type record to {name}",
+                           detail=f"Input has too {'few' if len(v) < len(fields) else 'many'} columns.")
+        out = []
+        for i, (x, (_, ft)) in enumerate(zip(v, fields)):
+            if x is None:
+                out.append(None)
+            elif convs:
+                f = convs[i]
+                out.append(f(x) if f is not None else x)
+            else:
+                out.append(_value_to(x, ft))
+        return tuple(out)
+
+    return conv
+
+
+def _value_to(v: Any, t: SqlType) -> Any:
+    """A field of an anonymous row (its type known only from the Python value) as type t."""
+    if isinstance(v, str):
+        f = find_cast(T.UNKNOWN, t, EXPLICIT)
+    elif isinstance(v, bool):
+        f = find_cast(T.BOOL, t, ASSIGNMENT)
+    elif isinstance(v, int):
+        f = find_cast(T.INT8, t, ASSIGNMENT)
+    elif isinstance(v, Decimal):
+        f = find_cast(T.NUMERIC, t, ASSIGNMENT)
+    elif isinstance(v, float):
+        f = find_cast(T.FLOAT8, t, ASSIGNMENT)
+    else:
+        return v
+    if f is None:
+        raise SqlError("42804", f"cannot convert a value to type {t.display()}")
+    return f(v)
+
+
+def composite_fields(t: SqlType) -> Fn:
+    """A composite value as its tuple of fields: a column of a composite type stores the value's
+    record text, which is read back here (a value computed in a query is a tuple already)."""
+    parse = _record_input(t)
+    return lambda v: parse(v) if isinstance(v, str) else v
+
+
+def _record_input(t: SqlType) -> Fn:
+    """record_in for a composite: '(1,"a b",)' -> its fields, each read by its type's input."""
+    fields = t.fields or ()
+    name = t.display()
+    inputs = [find_cast(T.UNKNOWN, ft, EXPLICIT) for _, ft in fields]
+
+    def conv(text: str) -> tuple[Any, ...]:
+        values = parse_record_text(text, name)
+        if len(values) != len(fields):
+            raise SqlError("22P02", f'malformed record literal: "{text}"',
+                           detail="Too few columns." if len(values) < len(fields) else "Too many columns.")
+        return tuple(None if v is None else (f(v) if f is not None else v) for v, f in zip(values, inputs))
+
+    return conv
+
+
+def parse_record_text(text: str, name: str = "record") -> list[str | None]:
+    """The fields of a record's text form: an empty field is NULL, "..." quotes, \\ escapes."""
+    s = text.strip()
+    if not s.startswith("(") or not s.endswith(")"):
+        raise SqlError("22P02", f'malformed record literal: "{text}"',
+                       detail='Missing left parenthesis.' if not s.startswith("(") else "Junk after right parenthesis.")
+    body = s[1:-1]
+    out: list[str | None] = []
+    i, n = 0, len(body)
+    while True:
+        buf: list[str] = []
+        quoted = False
+        while i < n and body[i] != ",":
+            ch = body[i]
+            if ch == '"':
+                quoted = True
+                i += 1
+                while i < n:
+                    if body[i] == '"':
+                        if i + 1 < n and body[i + 1] == '"':
+                            buf.append('"')
+                            i += 2
+                            continue
+                        i += 1
+                        break
+                    if body[i] == "\\" and i + 1 < n:
+                        i += 1
+                    buf.append(body[i])
+                    i += 1
+                continue
+            if ch == "\\" and i + 1 < n:
+                i += 1
+            buf.append(body[i])
+            i += 1
+        out.append("".join(buf) if buf or quoted else None)
+        if i >= n:
+            break
+        i += 1  # the comma
+    return out
+
+
 def _tstz_to_ts(session: Any) -> Callable[[datetime.datetime], datetime.datetime]:
-    return lambda v: v.astimezone(session_timezone(session)).replace(tzinfo=None)
+    return _keep_infinite("ts", lambda v: v.astimezone(session_timezone(session)).replace(tzinfo=None))
 
 
 def _ts_to_tstz(session: Any) -> Callable[[datetime.datetime], datetime.datetime]:
-    return lambda v: local_to_utc(v, session_timezone(session))
+    return _keep_infinite("tstz", lambda v: local_to_utc(v, session_timezone(session)))
 
 
 def find_cast(src: SqlType, dst: SqlType, ctx: int = EXPLICIT, session: Any = None) -> Fn | None:
@@ -280,6 +486,10 @@ def find_cast(src: SqlType, dst: SqlType, ctx: int = EXPLICIT, session: Any = No
 
 def _base_cast(src: SqlType, dst: SqlType, ctx: int, session: Any) -> Fn | None:
     s, d = src.oid, dst.oid
+    if src.is_user_defined or dst.is_user_defined or _user_array(src) or _user_array(dst):
+        return user_type_cast(src, dst, ctx)
+    if d == T.RECORD.oid and (s == T.UNKNOWN.oid or s in _TEXTS):
+        return _anonymous_record_input if s == T.UNKNOWN.oid or ctx == EXPLICIT else None
     if s == T.UNKNOWN.oid:
         if d == T.CHAR.oid:
             return parse_char
@@ -317,6 +527,25 @@ def _base_cast(src: SqlType, dst: SqlType, ctx: int, session: Any) -> Fn | None:
         return (lambda v: v != 0) if ctx == EXPLICIT and s == T.INT4.oid else None
     if s == T.BOOL.oid and d in _INTS:
         return _bool_to_int if ctx == EXPLICIT and d == T.INT4.oid else None
+    # money: numeric and integers in and numeric out, in assignments and explicitly
+    if d == T.MONEY.oid and (s in _INTS or s == T.NUMERIC.oid):
+        return _to_money if ctx >= ASSIGNMENT else None
+    if s == T.MONEY.oid and d == T.NUMERIC.oid:
+        return (lambda v: v) if ctx >= ASSIGNMENT else None
+    # network types: cidr is an inet; an inet becomes a cidr by losing its host bits
+    if s == T.CIDR.oid and d == T.INET.oid:
+        return lambda v: v
+    if s == T.INET.oid and d == T.CIDR.oid:
+        return _inet_to_cidr if ctx >= ASSIGNMENT else None
+    if s == T.MACADDR.oid and d == T.MACADDR8.oid:
+        return mac_to_mac8
+    if s == T.MACADDR8.oid and d == T.MACADDR.oid:
+        return mac8_to_mac
+    if T.RANGE_MULTIRANGE.get(s) is not None and T.RANGE_MULTIRANGE[s].oid == d:
+        return _range_to_multirange
+    if s in (T.INET.oid, T.CIDR.oid) and d in _TEXTS:
+        # the cast is text(inet): the mask length always shown
+        return (lambda v: format_show(as_net(v, s == T.CIDR.oid))) if ctx >= ASSIGNMENT else None
     # strings
     if s in _TEXTS and d in _TEXTS:
         if s == T.BPCHAR.oid:
@@ -342,15 +571,15 @@ def _base_cast(src: SqlType, dst: SqlType, ctx: int, session: Any) -> Fn | None:
     if s == T.TIMESTAMPTZ.oid and d == T.TIMESTAMP.oid:
         return _tstz_to_ts(session) if ctx >= ASSIGNMENT else None
     if s == T.TIMESTAMP.oid and d == T.DATE.oid:
-        return (lambda v: v.date()) if ctx >= ASSIGNMENT else None
+        return _keep_infinite("date", lambda v: v.date()) if ctx >= ASSIGNMENT else None
     if s == T.TIMESTAMPTZ.oid and d == T.DATE.oid:
         to_ts = _tstz_to_ts(session)
-        return (lambda v: to_ts(v).date()) if ctx >= ASSIGNMENT else None
+        return _keep_infinite("date", lambda v: to_ts(v).date()) if ctx >= ASSIGNMENT else None
     if s == T.TIMESTAMP.oid and d == T.TIME.oid:
-        return (lambda v: v.time()) if ctx >= ASSIGNMENT else None
+        return _keep_infinite("", lambda v: v.time()) if ctx >= ASSIGNMENT else None
     if s == T.TIMESTAMPTZ.oid and d == T.TIME.oid:
         to_ts = _tstz_to_ts(session)
-        return (lambda v: to_ts(v).time()) if ctx >= ASSIGNMENT else None
+        return _keep_infinite("", lambda v: to_ts(v).time()) if ctx >= ASSIGNMENT else None
     if s == T.TIMETZ.oid and d == T.TIME.oid:
         return (lambda v: v.replace(tzinfo=None)) if ctx >= ASSIGNMENT else None
     if s == T.TIME.oid and d == T.TIMETZ.oid:

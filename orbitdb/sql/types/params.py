@@ -69,6 +69,19 @@ def _converter_for(t: SqlType, py: type) -> Any:
     key = (t.oid, py)
     if key in _CONVERTERS:
         return _CONVERTERS[key]
+    if t.is_user_defined or (t.elem is not None and t.elem.is_user_defined):
+        # one database's oid, one catalog version's labels: never kept for another
+        if py is str:
+            return find_cast(T.UNKNOWN, t, EXPLICIT)
+        if py in (list, tuple) and t.elem is not None:
+            element = find_cast(T.UNKNOWN, t.elem, EXPLICIT)
+
+            def each(v: Any) -> Any:
+                return [None if x is None else each(x) if isinstance(x, (list, tuple))
+                        else element(x) if element is not None and isinstance(x, str) else x for x in v]
+
+            return each
+        return list if py is tuple else None
     import decimal
 
     conv: Any = None

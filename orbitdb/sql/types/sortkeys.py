@@ -52,8 +52,12 @@ def sort_key_fn(t: SqlType) -> Callable[[Any], Any] | None:
             return tuple(flat), len(dims) if v else 0, tuple(dims)
 
         return arr_key
-    if t.oid == T.RECORD.oid:
-        return _record_key
+    if t.labels is not None:
+        # an enum sorts by its labels' declaration order
+        position = {label: i for i, label in enumerate(t.labels)}
+        return lambda v: position.get(v, len(position))
+    if t.oid == T.RECORD.oid or t.fields is not None:
+        return _record_key if t.fields is None else _fields_key(t)
     if t.oid == T.JSONB.oid:
         return jsonb_sort_key
     return None
@@ -86,6 +90,20 @@ def _record_key(v: tuple[Any, ...]) -> Any:
     field types are not known here, so nested records and arrays are keyed alike)."""
     return tuple((1, 0) if x is None else (0, _record_key(x) if isinstance(x, tuple)
                                               else _list_key(x) if isinstance(x, list) else x) for x in v)
+
+
+def _fields_key(t: SqlType) -> Callable[[Any], Any]:
+    from orbitdb.sql.types.casts import composite_fields  # casts are above sort keys
+
+    fields = t.fields or ()
+    keys = [sort_key_fn(ft) for _, ft in fields]
+    read = composite_fields(t) if t.oid != T.RECORD.oid else (lambda v: v)
+
+    def key(v: tuple[Any, ...]) -> Any:
+        v = read(v)
+        return tuple((1, 0) if x is None else (0, k(x) if k is not None else x) for x, k in zip(v, keys))
+
+    return key
 
 
 def _list_key(v: list[Any]) -> Any:

@@ -87,7 +87,7 @@ def tokenize(sql: str, offset: int, notices: list[Notice]) -> list[Token]:
             i = m.end()
             tokens.append(Token("number", m.group(0), m.group(0), offset + start + 1))
             continue
-        if ch in "=(),;+-":
+        if ch in "=(),;+-.*":
             i += 1
             tokens.append(Token("op", ch, ch, offset + start + 1))
             continue

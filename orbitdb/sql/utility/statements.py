@@ -161,6 +161,12 @@ def settings_statement(s: Session, st: Statement) -> Result:
         if name in ("time zone",):
             name = "timezone"
         if name == "session authorization" or name == "role":
+            from orbitdb.sql.utility.roles import set_role, set_session_authorization
+
+            if name == "role":
+                set_role(s, None)
+            else:
+                set_session_authorization(s, None)
             return Result("RESET")
         s.set_setting(S.canonical_name(name), None)
         return Result("RESET")
@@ -188,6 +194,12 @@ def settings_statement(s: Session, st: Statement) -> Result:
                 s.set_setting("default_transaction_read_only", "on" if ro else "off")
             return Result("SET")
         if rest[0].upper() == "SESSION" and len(rest) > 1 and rest[1].upper() == "AUTHORIZATION":
+            from orbitdb.sql.utility.roles import set_session_authorization
+
+            if len(rest) < 3:
+                raise SqlError("42601", "syntax error at end of input")
+            who = _setting_value(rest[2:3])
+            set_session_authorization(s, None if who == "\x00default" else _role_word(rest[2]))
             return Result("SET")
         rest = rest[1:]
     if not rest:
@@ -216,9 +228,15 @@ def settings_statement(s: Session, st: Statement) -> Result:
     if head == "NAMES":
         s.set_setting("client_encoding", _setting_value(rest[1:]), is_local)
         return Result("SET")
-    if head in ("ROLE", "SCHEMA"):
-        if head == "SCHEMA":
-            s.set_setting("search_path", _setting_value(rest[1:]), is_local)
+    if head == "ROLE":
+        from orbitdb.sql.utility.roles import set_role
+
+        if len(rest) < 2:
+            raise SqlError("42601", "syntax error at end of input")
+        set_role(s, _role_word(rest[1]))
+        return Result("SET")
+    if head == "SCHEMA":
+        s.set_setting("search_path", _setting_value(rest[1:]), is_local)
         return Result("SET")
     name = rest[0]
     vals = rest[1:]
@@ -235,6 +253,13 @@ def settings_statement(s: Session, st: Statement) -> Result:
             value = ", ".join(_norm_path_item(v.strip()) for v in value.split(","))
         s.set_setting(key, value, is_local)
     return Result("SET")
+
+
+def _role_word(token: str) -> str:
+    """A role name as SET ROLE / SET SESSION AUTHORIZATION take it: an identifier or a string."""
+    if token.startswith("'") and token.endswith("'") and len(token) >= 2:
+        return token[1:-1].replace("''", "'")
+    return _ident(token)
 
 
 def _interval_zone(literal: str, qualifier: list[str]) -> str:

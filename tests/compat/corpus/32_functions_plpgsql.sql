@@ -730,3 +730,4 @@ CREATE OR REPLACE FUNCTION repl(a int, b int DEFAULT 2, OUT x int, OUT y int) LA
 SELECT * FROM repl(1);
 CREATE FUNCTION null_default(a int DEFAULT NULL, b text DEFAULT NULL) RETURNS int LANGUAGE sql AS 'SELECT a';
 SELECT pg_get_function_arguments('null_default'::regproc), null_default();
+SELECT pg_get_function_arguments('doubler'::regproc), pg_get_function_identity_arguments('doubler'::regproc);

@@ -34,6 +34,16 @@ from orbitdb.sql.types.pgtext.datetimes import (
 )
 from orbitdb.sql.types.pgtext.intervals import Interval, format_interval, parse_interval
 from orbitdb.sql.types.pgtext.jsons import format_json, parse_json
+from orbitdb.sql.types.pgtext.money import format_money, parse_money
+from orbitdb.sql.types.pgtext.network import (
+    as_net,
+    format_cidr,
+    format_inet,
+    format_mac,
+    parse_macaddr,
+    parse_macaddr8,
+    parse_net,
+)
 from orbitdb.sql.types.pgtext.numbers import (
     format_bool,
     format_float4,
@@ -45,6 +55,14 @@ from orbitdb.sql.types.pgtext.numbers import (
     parse_numeric,
     parse_oid,
 )
+from orbitdb.sql.types.pgtext.ranges import (
+    MULTIRANGE_RANGE,
+    RANGE_ELEMENT,
+    format_multirange,
+    format_range,
+    parse_multirange,
+    parse_range,
+)
 from orbitdb.sql.types.pgtext.strings import format_bytea, format_uuid, parse_bytea, parse_char, parse_uuid
 from orbitdb.sql.types.pgtext.styles import (
     OutputStyle,
@@ -55,6 +73,8 @@ from orbitdb.sql.types.pgtext.styles import (
     styled_timestamptz,
 )
 from orbitdb.storage.jsonnull import JSON_NULL
+from orbitdb.storage.netaddr import MacAddress, NetAddress
+from orbitdb.storage.ranges import MultiRange, Range
 
 __all__ = ["Interval", "OutputStyle", "format_text", "oids", "parse_text", "type_name"]
 
@@ -95,6 +115,11 @@ _PARSERS: dict[int, Callable[[str, Any], Any]] = {
     oids.INTERVAL: lambda t, tz: parse_interval(t),
     oids.JSON: lambda t, tz: parse_json(t),
     oids.JSONB: lambda t, tz: parse_json(t, jsonb=True),
+    oids.MONEY: lambda t, tz: parse_money(t),
+    oids.INET: lambda t, tz: parse_net(t, False),
+    oids.CIDR: lambda t, tz: parse_net(t, True),
+    oids.MACADDR: lambda t, tz: parse_macaddr(t),
+    oids.MACADDR8: lambda t, tz: parse_macaddr8(t),
 }
 
 
@@ -107,6 +132,12 @@ def parse_text(text: str, type_oid: int, tz: str | tzinfo | None = None) -> Any:
     element = oids.ARRAY_ELEMENT.get(type_oid)
     if element is not None:
         return parse_array(text, lambda item: parse_text(item, element, tz))
+    bound = RANGE_ELEMENT.get(type_oid)
+    if bound is not None:
+        return parse_range(text, type_oid, lambda item: parse_text(item, bound, tz))
+    if type_oid in MULTIRANGE_RANGE:
+        sub = RANGE_ELEMENT[MULTIRANGE_RANGE[type_oid]]
+        return parse_multirange(text, type_oid, lambda item: parse_text(item, sub, tz))
     return text
 
 
@@ -135,6 +166,14 @@ def format_text(
         return format_float4(float(value), extra_float_digits)
     if type_oid == oids.NUMERIC:
         return format_numeric(value)
+    if type_oid == oids.MONEY:
+        return format_money(value)
+    if type_oid == oids.INET:
+        return format_inet(as_net(value, False))
+    if type_oid == oids.CIDR:
+        return format_cidr(as_net(value, True))
+    if type_oid in (oids.MACADDR, oids.MACADDR8):
+        return format_mac(value)
     if type_oid == oids.TIMESTAMPTZ:
         return format_timestamptz(value, tz) if style is None else styled_timestamptz(value, style)
     if type_oid == oids.TIMESTAMP:
@@ -151,6 +190,14 @@ def format_text(
         return format_uuid(value)
     if type_oid in (oids.JSON, oids.JSONB):
         return format_json(value, jsonb=type_oid == oids.JSONB)
+    bound = RANGE_ELEMENT.get(type_oid)
+    if bound is None and type_oid in MULTIRANGE_RANGE:
+        sub = RANGE_ELEMENT[MULTIRANGE_RANGE[type_oid]]
+        return format_multirange(
+            value, lambda item: format_text(item, sub, tz, extra_float_digits=extra_float_digits, style=style))
+    if bound is not None:
+        return format_range(
+            value, lambda item: format_text(item, bound, tz, extra_float_digits=extra_float_digits, style=style))
     if type_oid in (22, 30) and isinstance(value, (list, tuple)):  # int2vector, oidvector: "1 2 3"
         return " ".join(str(int(x)) for x in value)
     element = oids.ARRAY_ELEMENT.get(type_oid)
@@ -190,6 +237,14 @@ def _by_python_type(value: Any, tz: str | tzinfo | None, extra_float_digits: int
         return format_interval(value)
     if isinstance(value, _uuid.UUID):
         return str(value)
+    if isinstance(value, NetAddress):  # an inet (a cidr's text is the same but for /32 hosts)
+        return format_inet(value)
+    if isinstance(value, MacAddress):
+        return format_mac(value)
+    if isinstance(value, Range):
+        return format_range(value, lambda item: _by_python_type(item, tz, extra_float_digits, style))
+    if isinstance(value, MultiRange):
+        return format_multirange(value, lambda item: _by_python_type(item, tz, extra_float_digits, style))
     if isinstance(value, tuple):  # a row value (record)
         return _format_record(value, lambda item: _by_python_type(item, tz, extra_float_digits, style))
     if isinstance(value, list):

@@ -20,6 +20,7 @@ from orbitdb.sql.types.pgtext.errors import (
     INVALID_DATETIME_FORMAT,
 )
 from orbitdb.sql.types.pgtext.zones import ABBREVIATIONS, UTC, format_offset, local_to_utc, session_zone, zone
+from orbitdb.storage.infinite import Infinite, infinite
 
 _DATESTYLE_HINT = 'Perhaps you need a different "datestyle" setting.'
 
@@ -383,6 +384,8 @@ def parse_date(text: str, tz: str | tzinfo | None = None) -> date:
         if f.special is not None:
             if f.special == "allballs":
                 raise _BadFormat
+            if f.special in ("infinity", "-infinity"):
+                return infinite("date", -1 if f.special[0] == "-" else 1)  # type: ignore[return-value]
             return _special_datetime(f.special, zone_info, "date").date()
         _time_of(f)  # validated even though a date keeps no time
         return _date_of(f)
@@ -398,6 +401,8 @@ def parse_timestamp(text: str, tz: str | tzinfo | None = None) -> datetime:
         if f.special is not None:
             if f.special == "allballs":
                 raise _BadFormat
+            if f.special in ("infinity", "-infinity"):
+                return infinite("ts", -1 if f.special[0] == "-" else 1)  # type: ignore[return-value]
             return _special_datetime(f.special, zone_info, "timestamp")
         return datetime.combine(_date_of(f), time()) + _time_of(f)
     except OverflowError:
@@ -417,6 +422,8 @@ def parse_timestamptz(text: str, tz: str | tzinfo | None = None) -> datetime:
                 raise _BadFormat
             if f.special == "now":
                 return datetime.now(UTC)
+            if f.special in ("infinity", "-infinity"):
+                return infinite("tstz", -1 if f.special[0] == "-" else 1)  # type: ignore[return-value]
             return local_to_utc(_special_datetime(f.special, zone_info, type_name), zone_info)
         local = datetime.combine(_date_of(f), time()) + _time_of(f)
         if f.offset is not None:
@@ -481,6 +488,8 @@ def _fraction(usec: int) -> str:
 
 
 def format_date(value: date) -> str:
+    if type(value) is Infinite:
+        return str(value)
     if isinstance(value, datetime):
         value = value.date()
     return f"{value.year:04d}-{value.month:02d}-{value.day:02d}"
@@ -494,6 +503,8 @@ def format_time(value: time) -> str:
 
 
 def format_timestamp(value: datetime) -> str:
+    if type(value) is Infinite:
+        return str(value)
     return (
         f"{value.year:04d}-{value.month:02d}-{value.day:02d} "
         f"{value.hour:02d}:{value.minute:02d}:{value.second:02d}{_fraction(value.microsecond)}"
@@ -502,6 +513,8 @@ def format_timestamp(value: datetime) -> str:
 
 def format_timestamptz(value: datetime, tz: str | tzinfo | None = None) -> str:
     """timestamptz_out: the instant in the session's zone, with its UTC offset."""
+    if type(value) is Infinite:
+        return str(value)
     if value.tzinfo is None:
         value = value.replace(tzinfo=UTC)
     try:

@@ -26,6 +26,11 @@ TIMETZ = 1266
 NUMERIC = 1700
 UUID = 2950
 JSONB = 3802
+MONEY = 790
+INET = 869
+CIDR = 650
+MACADDR = 829
+MACADDR8 = 774
 
 # array type OID -> element type OID (pg_type.typelem of the array types)
 ARRAY_ELEMENT: dict[int, int] = {
@@ -52,6 +57,23 @@ ARRAY_ELEMENT: dict[int, int] = {
     1231: NUMERIC,
     2951: UUID,
     3807: JSONB,
+    3905: 3904,  # arrays of the range types
+    3907: 3906,
+    3909: 3908,
+    3911: 3910,
+    3913: 3912,
+    3927: 3926,
+    791: MONEY,
+    1041: INET,
+    651: CIDR,
+    1040: MACADDR,
+    775: MACADDR8,
+    6150: 4451,  # arrays of the multirange types
+    6151: 4532,
+    6152: 4533,
+    6153: 4534,
+    6155: 4535,
+    6157: 4536,
 }
 ARRAY_OF: dict[int, int] = {elem: arr for arr, elem in ARRAY_ELEMENT.items()}
 
@@ -81,6 +103,23 @@ TYPE_NAMES: dict[int, str] = {
     NUMERIC: "numeric",
     UUID: "uuid",
     JSONB: "jsonb",
+    3904: "int4range",
+    3906: "numrange",
+    3908: "tsrange",
+    3910: "tstzrange",
+    3912: "daterange",
+    3926: "int8range",
+    MONEY: "money",
+    INET: "inet",
+    CIDR: "cidr",
+    MACADDR: "macaddr",
+    MACADDR8: "macaddr8",
+    4451: "int4multirange",
+    4532: "nummultirange",
+    4533: "tsmultirange",
+    4534: "tstzmultirange",
+    4535: "datemultirange",
+    4536: "int8multirange",
 }
 
 

@@ -16,6 +16,7 @@ from orbitdb.sql.types.pgtext.datetimes import format_date, format_timestamp, fo
 from orbitdb.sql.types.pgtext.intervals import format_interval
 from orbitdb.sql.types.pgtext.strings import format_bytea
 from orbitdb.sql.types.pgtext.zones import UTC, fixed_abbreviation, format_offset, session_zone
+from orbitdb.storage.infinite import Infinite
 
 _USEC_PER_SEC = 1_000_000
 _MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
@@ -62,6 +63,8 @@ def _day_month(value: date, style: OutputStyle, separator: str) -> str:
 
 def styled_date(value: date, style: OutputStyle) -> str:
     """date_out (EncodeDateOnly)."""
+    if type(value) is Infinite:
+        return str(value)
     if isinstance(value, datetime):
         value = value.date()
     layout = style.datestyle
@@ -104,12 +107,16 @@ def _styled_datetime(value: datetime, zone_name: str | None, style: OutputStyle)
 
 
 def styled_timestamp(value: datetime, style: OutputStyle) -> str:
+    if type(value) is Infinite:
+        return str(value)
     if style.datestyle == "ISO":
         return format_timestamp(value)
     return _styled_datetime(value, None, style)
 
 
 def styled_timestamptz(value: datetime, style: OutputStyle) -> str:
+    if type(value) is Infinite:
+        return str(value)
     if style.datestyle == "ISO":
         return format_timestamptz(value, style.tz)
     if value.tzinfo is None:
