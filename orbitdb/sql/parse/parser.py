@@ -413,6 +413,17 @@ def _negative_scales(sql: str) -> str:
 _ORDERING_OPERATORS = {"<": "ASC", "~<~": "ASC", ">": "DESC", "~>~": "DESC"}
 
 
+def _in_order_by(words: list[str], n: int) -> bool:
+    """Whether the USING at n is in an ORDER BY list: an ORDER BY comes before it, and no clause
+    word since (ALTER TABLE ... TYPE t USING expr, MERGE ... USING, DELETE ... USING)."""
+    for i in range(n - 1, 0, -1):
+        if words[i] == "BY" and words[i - 1] == "ORDER":
+            return True
+        if words[i] in ("TYPE", "WHERE", "MERGE", "DELETE", "INDEX", "JOIN", "SET", "ALTER"):
+            return False
+    return False
+
+
 def _order_using(sql: str) -> str:
     """ORDER BY x USING < / > (PostgreSQL's ordering operators, which sqlglot does not read) as ASC /
     DESC; an operator that is not "<" or ">" of a btree family is PostgreSQL's 42809. A USING
@@ -422,8 +433,9 @@ def _order_using(sql: str) -> str:
         return sql
     spans = [(k, a, b) for k, a, b in _tokens(sql) if k not in ("ws", "comment")]
     edits: list[tuple[int, int, str]] = []
+    words = [sql[a:b].upper() if k == "word" else "" for k, a, b in spans]
     for n, (kind, start, end) in enumerate(spans):
-        if kind != "word" or sql[start:end].upper() != "USING" or n + 1 >= len(spans):
+        if kind != "word" or words[n] != "USING" or n + 1 >= len(spans) or not _in_order_by(words, n):
             continue
         k = n + 1
         if spans[k][0] == "word" and sql[spans[k][1]:spans[k][2]].upper() == "OPERATOR":
