@@ -769,14 +769,17 @@ class Planner:
         local, rest = self._split_local(conjuncts, scope, only_rel)
         if not local:
             return plan, rest
-        comp = Compiler(self, scope, self.rt, where="WHERE")
+        self._filter_scan(plan, local, scope, Compiler(self, scope, self.rt, where="WHERE"))
+        return plan, rest
+
+    def _filter_scan(self, scan: TableScan, local: list[exp.Expression], scope: Scope, comp: Compiler) -> None:
+        """Puts `local`'s conditions on `scan`: its access path, and a filter of the rest."""
         fns = [comp.compile_bool(cj, "WHERE").fn for cj in local]
-        plan.filter_sql = [cj.sql(dialect="postgres") for cj in local]
-        in_key = self._choose_access(plan, local, scope, comp)
+        scan.filter_sql = [cj.sql(dialect="postgres") for cj in local]
+        in_key = self._choose_access(scan, local, scope, comp)
         # a condition the key lookup answers exactly is not checked again on each row
         kept = [f for i, f in enumerate(fns) if i not in in_key]
-        plan.filter = all_true(kept) if kept else None
-        return plan, rest
+        scan.filter = all_true(kept) if kept else None
 
     def _split_local(self, conjuncts: list[exp.Expression], scope: Scope, only_rel: str | None
                      ) -> tuple[list[exp.Expression], list[exp.Expression]]:
@@ -800,11 +803,7 @@ class Planner:
             part_scope.rels = set(scope.rels)
             part_scope.ctes = scope.ctes
             comp = Compiler(self, part_scope, self.rt, where="WHERE")
-            fns = [comp.compile_bool(cj, "WHERE").fn for cj in local]
-            scan.filter_sql = [cj.sql(dialect="postgres") for cj in local]
-            in_key = self._choose_access(scan, local, part_scope, comp)
-            kept = [f for i, f in enumerate(fns) if i not in in_key]
-            scan.filter = all_true(kept) if kept else None
+            self._filter_scan(scan, local, part_scope, comp)
             if bounds and rel is not None:
                 tests.extend(self._prune_tests(local, rel, bounds, comp))
         return plan, rest
