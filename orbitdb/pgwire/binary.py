@@ -498,6 +498,18 @@ def _range_encoder(element: Encoder) -> Encoder:
     return encode
 
 
+def _length_prefixed(data: bytes, pos: int) -> tuple[bytes, int]:
+    """The bytes at `pos` behind their int32 length (range_send's bounds, multirange_send's
+    ranges), and the position after them."""
+    if len(data) < pos + 4:
+        raise InsufficientData("insufficient data left in message")
+    size = _i32.unpack(data[pos:pos + 4])[0]
+    pos += 4
+    if size < 0 or len(data) < pos + size:
+        raise InsufficientData("insufficient data left in message")
+    return data[pos:pos + size], pos + size
+
+
 def _range_decoder(range_oid: int, element: Decoder) -> Decoder:
     def decode(data: bytes) -> Any:
         if not data:
@@ -510,14 +522,8 @@ def _range_decoder(range_oid: int, element: Decoder) -> Decoder:
             if flags & inf:
                 bounds.append(None)
                 continue
-            if len(data) < pos + 4:
-                raise InsufficientData("insufficient data left in message")
-            size = _i32.unpack(data[pos:pos + 4])[0]
-            pos += 4
-            if size < 0 or len(data) < pos + size:
-                raise InsufficientData("insufficient data left in message")
-            bounds.append(element(data[pos:pos + size]))
-            pos += size
+            field, pos = _length_prefixed(data, pos)
+            bounds.append(element(field))
         if pos != len(data):
             raise BinaryFormatError("incorrect binary data format")
         return make_range(range_oid, bounds[0], bounds[1], bool(flags & _R_LB_INC), bool(flags & _R_UB_INC))
@@ -544,14 +550,8 @@ def _multirange_decoder(multi_oid: int, one: Decoder) -> Decoder:
         count, pos = _i32.unpack(data[:4])[0], 4
         ranges = []
         for _ in range(count):
-            if len(data) < pos + 4:
-                raise InsufficientData("insufficient data left in message")
-            size = _i32.unpack(data[pos:pos + 4])[0]
-            pos += 4
-            if size < 0 or len(data) < pos + size:
-                raise InsufficientData("insufficient data left in message")
-            ranges.append(one(data[pos:pos + size]))
-            pos += size
+            field, pos = _length_prefixed(data, pos)
+            ranges.append(one(field))
         if pos != len(data):
             raise BinaryFormatError("incorrect binary data format")
         return canonical_multirange(MULTIRANGE_RANGE[multi_oid], ranges)

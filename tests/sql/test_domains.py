@@ -9,27 +9,16 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from usertype_fixtures import autocommit_db
+from usertype_fixtures import fails as _fails
+from usertype_fixtures import rows as _all
 
 import orbitdb
 
 
-def _all(cur: Any, sql: str) -> list[tuple[Any, ...]]:
-    cur.execute(sql)
-    return list(cur.fetchall())
-
-
-def _fails(cur: Any, sql: str, sqlstate: str) -> str:
-    with pytest.raises(orbitdb.Error) as info:
-        cur.execute(sql)
-    assert info.value.sqlstate == sqlstate, info.value
-    return str(info.value)
-
-
 @pytest.fixture
 def cur(tmp_path: Path) -> Any:
-    con = orbitdb.connect(str(tmp_path / "db"))
-    con.autocommit = True
-    c = con.cursor()
+    c = autocommit_db(tmp_path / "db").cursor()
     c.execute("CREATE DOMAIN posint AS integer CHECK (VALUE > 0)")
     c.execute("CREATE DOMAIN email AS text CONSTRAINT email_at CHECK (VALUE LIKE '%@%')")
     c.execute("CREATE DOMAIN code AS varchar(4) NOT NULL DEFAULT 'none'")

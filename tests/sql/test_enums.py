@@ -8,26 +8,9 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-
-import orbitdb
-
-
-def _db(path: Path) -> Any:
-    con = orbitdb.connect(str(path))
-    con.autocommit = True
-    return con
-
-
-def _all(cur: Any, sql: str) -> list[tuple[Any, ...]]:
-    cur.execute(sql)
-    return list(cur.fetchall())
-
-
-def _fails(cur: Any, sql: str, sqlstate: str) -> str:
-    with pytest.raises(orbitdb.Error) as info:
-        cur.execute(sql)
-    assert info.value.sqlstate == sqlstate, info.value
-    return str(info.value)
+from usertype_fixtures import autocommit_db as _db
+from usertype_fixtures import fails as _fails
+from usertype_fixtures import rows as _all
 
 
 @pytest.fixture

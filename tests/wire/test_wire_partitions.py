@@ -8,7 +8,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from pg_answers import answers, run_tool
+from pg_answers import answers, reference_database, run_tool
 from reference_pg import reference_postgres
 from wire_support import BINDIR
 
@@ -57,12 +57,7 @@ def test_pg_dump_with_partitions_loads_and_behaves_the_same(server, tmp_path: Pa
     with reference_postgres() as ref:
         if ref is None:
             pytest.skip("no PostgreSQL 15 server could be started here")
-        params = dict(p.split("=", 1) for p in ref.split())
-        src = ["-h", params["host"], "-p", params["port"], "-U", "postgres"]
-        made = run_tool([f"{BINDIR}/psql", "-X", *src, "-d", "postgres", "-c", "CREATE DATABASE parts"])
-        assert made.returncode == 0, made.stderr
-        loaded = run_tool([f"{BINDIR}/psql", "-X", "-v", "ON_ERROR_STOP=1", *src, "-d", "parts"], input=SCHEMA)
-        assert loaded.returncode == 0, loaded.stderr
+        src = reference_database(ref, "parts", SCHEMA)
         dump = tmp_path / "parts.sql"
         got = run_tool([f"{BINDIR}/pg_dump", "--no-owner", *src, "-d", "parts", "-f", str(dump)])
         assert got.returncode == 0, got.stderr

@@ -8,7 +8,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from pg_answers import answers, run_tool
+from pg_answers import answers, reference_database, run_tool
 from reference_pg import reference_postgres
 from wire_support import BINDIR
 
@@ -113,12 +113,7 @@ def test_pg_dump_of_postgres_loads_and_behaves_the_same(server, tmp_path: Path) 
     with reference_postgres() as ref:
         if ref is None:
             pytest.skip("no PostgreSQL 15 server could be started here")
-        params = dict(p.split("=", 1) for p in ref.split())
-        src = ["-h", params["host"], "-p", params["port"], "-U", "postgres"]
-        made = run_tool([f"{BINDIR}/psql", "-X", *src, "-d", "postgres", "-c", "CREATE DATABASE shop"])
-        assert made.returncode == 0, made.stderr
-        loaded = run_tool([f"{BINDIR}/psql", "-X", "-v", "ON_ERROR_STOP=1", *src, "-d", "shop"], input=SCHEMA)
-        assert loaded.returncode == 0, loaded.stderr
+        src = reference_database(ref, "shop", SCHEMA)
         roles = tmp_path / "roles.sql"
         dump = tmp_path / "shop.sql"
         got = run_tool([f"{BINDIR}/pg_dumpall", *src, "--roles-only", "-f", str(roles)])

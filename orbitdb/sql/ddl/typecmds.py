@@ -438,6 +438,27 @@ def _rename_value(d: DDL, r: _Reader, td: TypeDef) -> None:
         d.rewrite(locked, locked, convert)
 
 
+def _without(d: DDL, named: list[tuple[str, str]], name: str, if_exists: bool,
+             missing: SqlError) -> list[tuple[str, str]]:
+    """`named` (attributes or CHECKs, by name) without `name`; its absence is `missing`, or with
+    IF EXISTS that error's message as a NOTICE."""
+    if not any(n == name for n, _ in named):
+        if not if_exists:
+            raise missing
+        d.s.notices.append(Notice("NOTICE", "00000", f"{missing.message}, skipping"))
+    return [(n, v) for n, v in named if n != name]
+
+
+def _renamed(named: list[tuple[str, str]], old: str, new: str, missing: SqlError,
+             taken: SqlError) -> list[tuple[str, str]]:
+    """`named` (attributes or CHECKs, by name) with `old` called `new`."""
+    if not any(n == old for n, _ in named):
+        raise missing
+    if any(n == new for n, _ in named):
+        raise taken
+    return [(new if n == old else n, v) for n, v in named]
+
+
 def _alter_attributes(d: DDL, r: _Reader, td: TypeDef) -> None:
     if _columns_using(d, td):
         raise SqlError("0A000", "ALTER TYPE of a composite type that a table column uses is not supported")
@@ -453,12 +474,8 @@ def _alter_attributes(d: DDL, r: _Reader, td: TypeDef) -> None:
         elif r.take("DROP", "ATTRIBUTE"):
             if_exists = r.take("IF", "EXISTS")
             name = r.ident()
-            if not any(n == name for n, _ in td.attributes):
-                if not if_exists:
-                    raise SqlError("42703", f'column "{name}" of relation "{td.name}" does not exist')
-                d.s.notices.append(Notice("NOTICE", "00000",
-                                          f'column "{name}" of relation "{td.name}" does not exist, skipping'))
-            td.attributes = [(n, ty) for n, ty in td.attributes if n != name]
+            td.attributes = _without(d, td.attributes, name, if_exists,
+                                     SqlError("42703", f'column "{name}" of relation "{td.name}" does not exist'))
         elif r.take("ALTER", "ATTRIBUTE"):
             name = r.ident()
             r.take("SET", "DATA")
@@ -471,11 +488,8 @@ def _alter_attributes(d: DDL, r: _Reader, td: TypeDef) -> None:
             name = r.ident()
             r.expect("TO")
             new = r.ident()
-            if not any(n == name for n, _ in td.attributes):
-                raise SqlError("42703", f'column "{name}" does not exist')
-            if any(n == new for n, _ in td.attributes):
-                raise SqlError("42701", f'column "{new}" of relation "{td.name}" already exists')
-            td.attributes = [(new if n == name else n, ty) for n, ty in td.attributes]
+            td.attributes = _renamed(td.attributes, name, new, SqlError("42703", f'column "{name}" does not exist'),
+                                     SqlError("42701", f'column "{new}" of relation "{td.name}" already exists'))
         else:
             r.fail()
         r.take("CASCADE") or r.take("RESTRICT")
@@ -686,21 +700,15 @@ def _alter_domain(d: DDL, r: _Reader, _kind: str) -> Result:
         if_exists = r.take("IF", "EXISTS")
         cname = r.ident()
         r.take("CASCADE") or r.take("RESTRICT")
-        if not any(c == cname for c, _ in td.checks):
-            if not if_exists:
-                raise SqlError("42704", f'constraint "{cname}" of domain "{td.name}" does not exist')
-            d.s.notices.append(Notice("NOTICE", "00000",
-                                      f'constraint "{cname}" of domain "{td.name}" does not exist, skipping'))
-        td.checks = [(c, t) for c, t in td.checks if c != cname]
+        td.checks = _without(d, td.checks, cname, if_exists,
+                             SqlError("42704", f'constraint "{cname}" of domain "{td.name}" does not exist'))
     elif r.take("RENAME", "CONSTRAINT"):
         old = r.ident()
         r.expect("TO")
         new = r.ident()
-        if not any(c == old for c, _ in td.checks):
-            raise SqlError("42704", f'constraint "{old}" for domain "{td.name}" does not exist')
-        if any(c == new for c, _ in td.checks):
-            raise SqlError("42710", f'constraint "{new}" for domain "{td.name}" already exists')
-        td.checks = [(new if c == old else c, t) for c, t in td.checks]
+        td.checks = _renamed(td.checks, old, new,
+                             SqlError("42704", f'constraint "{old}" for domain "{td.name}" does not exist'),
+                             SqlError("42710", f'constraint "{new}" for domain "{td.name}" already exists'))
     elif r.take("VALIDATE", "CONSTRAINT"):
         cname = r.ident()
         if not any(c == cname for c, _ in td.checks):

@@ -14,6 +14,7 @@ from orbitdb.sql import types as T
 from orbitdb.sql.errors import SqlError
 from orbitdb.sql.expr import funcregistry as R
 from orbitdb.sql.expr.core import E, coerce, ident
+from orbitdb.sql.parse.lone_select import lone_select_expression
 from orbitdb.sql.parse.parser import parse_one
 from orbitdb.sql.types import SqlType
 from orbitdb.sql.types import usertypes as U
@@ -276,18 +277,8 @@ def _inline(c: Compiler, f: FunctionDef, fns: list[Any], types: list[SqlType], r
     body = f.body.strip().rstrip(";").strip()
     if ";" in body:
         return None
-    try:
-        node = parse_one(body)
-    except SqlError:
-        return None
-    if not isinstance(node, exp.Select) or len(node.expressions) != 1 or any(
-            node.args.get(k) for k in ("from", "from_", "where", "group", "having", "order", "limit", "offset",
-                                       "with", "distinct", "joins", "qualify", "windows", "locks")):
-        return None
-    item = node.expressions[0]
-    if isinstance(item, exp.Alias):
-        item = item.this
-    if any(isinstance(n, (exp.Select, exp.Subquery, exp.Star, exp.Window, exp.AggFunc)) for n in item.walk()):
+    item = lone_select_expression(body)
+    if item is None:
         return None
     names = [n for n, m in zip(f.arg_names, f.arg_modes) if m in ("i", "b", "v")]
 

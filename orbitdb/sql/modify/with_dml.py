@@ -18,7 +18,7 @@ from orbitdb.sql.expr.core import Runtime, ident
 from orbitdb.sql.expr.scope import ScopeColumn
 from orbitdb.sql.modify.dml import compile_dml_on
 from orbitdb.sql.plan.compiled import Compiled, CompiledQuery
-from orbitdb.sql.plan.planner import CTEInfo, Planner, _plan_ids
+from orbitdb.sql.plan.planner import CTEInfo, Planner, _plan_ids, unique_cte_name
 from orbitdb.sql.result import Result
 
 if TYPE_CHECKING:
@@ -79,10 +79,7 @@ class CompiledWithDml(Compiled):
         seen: set[str] = set()
         for cte in with_.expressions:
             alias = cte.args["alias"]
-            name = ident(alias.this)
-            if name in seen:
-                raise SqlError("42712", f'WITH query name "{name}" specified more than once')
-            seen.add(name)
+            name = unique_cte_name(cte, seen)
             planner = Planner(session, session.catalog(), rt)
             if isinstance(cte.this, _DML):
                 part = self._compile_dml(planner, cte.this, rt, ctes, silent)

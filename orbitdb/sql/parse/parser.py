@@ -372,17 +372,22 @@ def _array_calls(sql: str) -> str:
                 edits.append((start, end, ")"))
     if deepest < _DEEP_ARRAYS:
         return sql
-    parts = []
-    done = 0
-    for start, end, replacement in edits:
-        parts.append(sql[done:start])
-        parts.append(replacement)
-        done = end
-    parts.append(sql[done:])
-    return "".join(parts)
+    return _apply_edits(sql, edits)
 
 
 _NUMERIC_WORDS = {"NUMERIC", "DECIMAL", "DEC"}
+
+
+def _apply_edits(sql: str, edits: list[tuple[int, int, str]]) -> str:
+    """`sql` with each (start, end, replacement) of `edits`, given in order of position, put in."""
+    out = []
+    done = 0
+    for start, end, replacement in edits:
+        out.append(sql[done:start])
+        out.append(replacement)
+        done = end
+    out.append(sql[done:])
+    return "".join(out)
 
 
 def _negative_scales(sql: str) -> str:
@@ -400,14 +405,7 @@ def _negative_scales(sql: str) -> str:
             edits.append((spans[n + 4][1], spans[n + 5][2], f"(-{texts[n + 5]})"))
     if not edits:
         return sql
-    out = []
-    done = 0
-    for start, end, replacement in edits:
-        out.append(sql[done:start])
-        out.append(replacement)
-        done = end
-    out.append(sql[done:])
-    return "".join(out)
+    return _apply_edits(sql, edits)
 
 
 _ORDERING_OPERATORS = {"<": "ASC", "~<~": "ASC", ">": "DESC", "~>~": "DESC"}
@@ -457,14 +455,7 @@ def _order_using(sql: str) -> str:
             raise SqlError("42809", f"operator {op} is not a valid ordering operator", statement_position=op_start + 1,
                            hint='Ordering operators must be "<" or ">" members of btree operator families.')
         edits.append((start, op_end, direction))
-    out = []
-    done = 0
-    for start, end, replacement in edits:
-        out.append(sql[done:start])
-        out.append(replacement)
-        done = end
-    out.append(sql[done:])
-    return "".join(out)
+    return _apply_edits(sql, edits)
 
 
 def _array_constructors(tree: exp.Expression) -> exp.Expression:

@@ -114,6 +114,16 @@ def row_key_fn(types: list[SqlType]) -> Callable[[Row], Any]:
 _SUPERUSER_CATALOGS = {"pg_authid": "table pg_authid", "pg_shadow": "view pg_shadow"}
 
 
+def unique_cte_name(cte: exp.CTE, seen: set[str]) -> str:
+    """The name of a WITH query, added to the names `seen` before it in its WITH list; a name
+    given twice is PostgreSQL's error."""
+    name = ident(cte.args["alias"].this)
+    if name in seen:
+        raise SqlError("42712", f'WITH query name "{name}" specified more than once')
+    seen.add(name)
+    return name
+
+
 class Planner:
     def __init__(self, session: Session, catalog: Catalog, rt: Runtime) -> None:
         self.session = session
@@ -155,10 +165,7 @@ class Planner:
         seen: set[str] = set()
         for cte in with_.expressions:
             alias = cte.args["alias"]
-            name = ident(alias.this)
-            if name in seen:
-                raise SqlError("42712", f'WITH query name "{name}" specified more than once')
-            seen.add(name)
+            name = unique_cte_name(cte, seen)
             cols = [ident(c) for c in alias.columns] if alias.columns else []
             info = CTEInfo(name, cte.this, cols, key=next(_plan_ids))
             body = cte.this
@@ -759,29 +766,35 @@ class Planner:
                         rest.append(cj)
                 return plan, rest
             return plan, conjuncts
+        local, rest = self._split_local(conjuncts, scope, only_rel)
+        if not local:
+            return plan, rest
+        self._filter_scan(plan, local, scope, Compiler(self, scope, self.rt, where="WHERE"))
+        return plan, rest
+
+    def _filter_scan(self, scan: TableScan, local: list[exp.Expression], scope: Scope, comp: Compiler) -> None:
+        """Puts `local`'s conditions on `scan`: its access path, and a filter of the rest."""
+        fns = [comp.compile_bool(cj, "WHERE").fn for cj in local]
+        scan.filter_sql = [cj.sql(dialect="postgres") for cj in local]
+        in_key = self._choose_access(scan, local, scope, comp)
+        # a condition the key lookup answers exactly is not checked again on each row
+        kept = [f for i, f in enumerate(fns) if i not in in_key]
+        scan.filter = all_true(kept) if kept else None
+
+    def _split_local(self, conjuncts: list[exp.Expression], scope: Scope, only_rel: str | None
+                     ) -> tuple[list[exp.Expression], list[exp.Expression]]:
+        """The conditions a scan of `scope` can check itself, and the rest."""
         local: list[exp.Expression] = []
         rest: list[exp.Expression] = []
         for cj in conjuncts:
             (local if self._local_to(cj, scope, only_rel) else rest).append(cj)
-        if not local:
-            return plan, rest
-        comp = Compiler(self, scope, self.rt, where="WHERE")
-        fns = [comp.compile_bool(cj, "WHERE").fn for cj in local]
-        plan.filter_sql = [cj.sql(dialect="postgres") for cj in local]
-        in_key = self._choose_access(plan, local, scope, comp)
-        # a condition the key lookup answers exactly is not checked again on each row
-        kept = [f for i, f in enumerate(fns) if i not in in_key]
-        plan.filter = all_true(kept) if kept else None
-        return plan, rest
+        return local, rest
 
     def _pushdown_append(self, plan: Append, scope: Scope, conjuncts: list[exp.Expression], only_rel: str | None
                          ) -> tuple[Plan, list[exp.Expression]]:
         """A partitioned (or inherited) table's conditions go into each part's scan (with its own
         access path), and skip the partitions whose bounds no row meeting them could be in."""
-        local: list[exp.Expression] = []
-        rest: list[exp.Expression] = []
-        for cj in conjuncts:
-            (local if self._local_to(cj, scope, only_rel) else rest).append(cj)
+        local, rest = self._split_local(conjuncts, scope, only_rel)
         if not local:
             return plan, rest
         rel = plan.parts[0][0].alias if plan.parts else None
@@ -790,11 +803,7 @@ class Planner:
             part_scope.rels = set(scope.rels)
             part_scope.ctes = scope.ctes
             comp = Compiler(self, part_scope, self.rt, where="WHERE")
-            fns = [comp.compile_bool(cj, "WHERE").fn for cj in local]
-            scan.filter_sql = [cj.sql(dialect="postgres") for cj in local]
-            in_key = self._choose_access(scan, local, part_scope, comp)
-            kept = [f for i, f in enumerate(fns) if i not in in_key]
-            scan.filter = all_true(kept) if kept else None
+            self._filter_scan(scan, local, part_scope, comp)
             if bounds and rel is not None:
                 tests.extend(self._prune_tests(local, rel, bounds, comp))
         return plan, rest

@@ -264,44 +264,8 @@ def parse_create(s: Session, text: str) -> tuple[FunctionDef, bool, list[Notice]
         elif w == "language":
             lang = c.next()
             f.language = lang.value.lower()
-        elif w in ("immutable", "stable", "volatile"):
-            _once(seen, "volatility")
-            f.volatility = w[0]
-        elif w == "strict":
-            f.strict = True
-        elif w == "called":
-            c.expect_word("on"), c.expect_word("null"), c.expect_word("input")
-            f.strict = False
-        elif w == "returns":
-            c.expect_word("null"), c.expect_word("on"), c.expect_word("null"), c.expect_word("input")
-            f.strict = True
-        elif w == "not":
-            c.expect_word("leakproof")
-            f.leakproof = False
-        elif w == "leakproof":
-            f.leakproof = True
-        elif w == "external":
-            continue
-        elif w == "security":
-            f.security_definer = c.expect_word("definer", "invoker") == "definer"
-        elif w == "parallel":
-            f.parallel = {"unsafe": "u", "restricted": "r", "safe": "s"}[c.expect_word("unsafe", "restricted", "safe")]
-        elif w == "cost":
-            f.cost = float(c.next().value)
-        elif w == "rows":
-            f.rows = float(c.next().value)
         elif w == "set":
-            setting = c.name()
-            if c.take_word("from"):
-                c.expect_word("current")
-                value = s.get_setting(setting) or ""
-            else:
-                if not c.take_word("to"):
-                    c.expect_op("=")
-                values = [_setting_value(c)]
-                while c.take_op(","):
-                    values.append(_setting_value(c))
-                value = ", ".join(values)
+            setting, value = _setting_clause(s, c)
             f.settings.append(f"{setting}={value}")
         elif w == "as":
             b = c.next()
@@ -321,7 +285,7 @@ def parse_create(s: Session, text: str) -> tuple[FunctionDef, bool, list[Notice]
                            hint="Write the body as a dollar-quoted string: AS $$ ... $$.")
         elif w in ("window", "transform", "support"):
             raise SqlError("0A000", f"{w.upper()} functions are not supported")
-        else:
+        elif not _routine_option(c, f, w, seen):
             c.i -= 1
             raise c.error()
     if body is None:
@@ -346,6 +310,55 @@ def parse_create(s: Session, text: str) -> tuple[FunctionDef, bool, list[Notice]
         _check_out_arguments(f)
     _check_defaults(f)
     return f, replace, notices, body_offset
+
+
+def _routine_option(c: Cursor, f: FunctionDef, w: str, seen: set[str] | None) -> bool:
+    """Reads into `f` the attribute (one CREATE and ALTER FUNCTION share) that word `w` starts;
+    False when `w` starts none of them. `seen` catches a repeated volatility (CREATE only)."""
+    if w in ("immutable", "stable", "volatile"):
+        if seen is not None:
+            _once(seen, "volatility")
+        f.volatility = w[0]
+    elif w == "strict":
+        f.strict = True
+    elif w == "called":
+        c.expect_word("on"), c.expect_word("null"), c.expect_word("input")
+        f.strict = False
+    elif w == "returns":
+        c.expect_word("null"), c.expect_word("on"), c.expect_word("null"), c.expect_word("input")
+        f.strict = True
+    elif w == "not":
+        c.expect_word("leakproof")
+        f.leakproof = False
+    elif w == "leakproof":
+        f.leakproof = True
+    elif w == "external":
+        pass
+    elif w == "security":
+        f.security_definer = c.expect_word("definer", "invoker") == "definer"
+    elif w == "parallel":
+        f.parallel = {"unsafe": "u", "restricted": "r", "safe": "s"}[c.expect_word("unsafe", "restricted", "safe")]
+    elif w == "cost":
+        f.cost = float(c.next().value)
+    elif w == "rows":
+        f.rows = float(c.next().value)
+    else:
+        return False
+    return True
+
+
+def _setting_clause(s: Session, c: Cursor) -> tuple[str, str]:
+    """The setting and value of SET name { TO | = } value[, ...] | FROM CURRENT, after SET."""
+    setting = c.name()
+    if c.take_word("from"):
+        c.expect_word("current")
+        return setting, s.get_setting(setting) or ""
+    if not c.take_word("to"):
+        c.expect_op("=")
+    values = [_setting_value(c)]
+    while c.take_op(","):
+        values.append(_setting_value(c))
+    return setting, ", ".join(values)
 
 
 def _setting_value(c: Cursor) -> str:
@@ -658,44 +671,8 @@ def alter_routine(s: Session, text: str, ctx: ExecContext) -> Result:
     else:
         while not c.done():
             w = c.next().value
-            if w in ("immutable", "stable", "volatile"):
-                f.volatility = w[0]
-            elif w == "strict":
-                f.strict = True
-            elif w == "called":
-                c.expect_word("on"), c.expect_word("null"), c.expect_word("input")
-                f.strict = False
-            elif w == "returns":
-                c.expect_word("null"), c.expect_word("on"), c.expect_word("null"), c.expect_word("input")
-                f.strict = True
-            elif w == "not":
-                c.expect_word("leakproof")
-                f.leakproof = False
-            elif w == "leakproof":
-                f.leakproof = True
-            elif w == "external":
-                continue
-            elif w == "security":
-                f.security_definer = c.expect_word("definer", "invoker") == "definer"
-            elif w == "parallel":
-                f.parallel = {"unsafe": "u", "restricted": "r", "safe": "s"}[
-                    c.expect_word("unsafe", "restricted", "safe")]
-            elif w == "cost":
-                f.cost = float(c.next().value)
-            elif w == "rows":
-                f.rows = float(c.next().value)
-            elif w == "set":
-                setting = c.name()
-                if c.take_word("from"):
-                    c.expect_word("current")
-                    value = s.get_setting(setting) or ""
-                else:
-                    if not c.take_word("to"):
-                        c.expect_op("=")
-                    values = [_setting_value(c)]
-                    while c.take_op(","):
-                        values.append(_setting_value(c))
-                    value = ", ".join(values)
+            if w == "set":
+                setting, value = _setting_clause(s, c)
                 f.settings = [x for x in f.settings if x.split("=", 1)[0] != setting] + [f"{setting}={value}"]
             elif w == "reset":
                 if c.take_word("all"):
@@ -705,7 +682,7 @@ def alter_routine(s: Session, text: str, ctx: ExecContext) -> Result:
                     f.settings = [x for x in f.settings if x.split("=", 1)[0] != setting]
             elif w == "restrict":
                 continue
-            else:
+            elif not _routine_option(c, f, w, None):
                 c.i -= 1
                 raise c.error()
     if not c.done():

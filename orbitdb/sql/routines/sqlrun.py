@@ -265,26 +265,14 @@ class Runner:
             rt.ctx = previous
 
     def _compile_expression(self, sql: str, types: list[SqlType]) -> Any:
-        from sqlglot import exp
-
         from orbitdb.sql.expr.compiler import Compiler
         from orbitdb.sql.expr.core import Runtime, coerce
         from orbitdb.sql.expr.scope import Scope
-        from orbitdb.sql.parse.parser import parse_one
+        from orbitdb.sql.parse.lone_select import lone_select_expression
         from orbitdb.sql.plan.planner import Planner
 
-        try:
-            node = parse_one(sql)
-        except SqlError:
-            return False
-        if not isinstance(node, exp.Select) or len(node.expressions) != 1 or any(
-                node.args.get(k) for k in ("from", "from_", "where", "group", "having", "order", "limit", "offset",
-                                           "with", "distinct", "joins", "qualify", "windows", "locks")):
-            return False
-        item = node.expressions[0]
-        if isinstance(item, exp.Alias):
-            item = item.this
-        if any(isinstance(n, (exp.Select, exp.Subquery, exp.Star, exp.Window, exp.AggFunc)) for n in item.walk()):
+        item = lone_select_expression(sql)
+        if item is None:
             return False
         rt = Runtime(list(types))
         try:

@@ -44,6 +44,16 @@ class SqlStatement:
     prepare_time: datetime.datetime = field(default_factory=lambda: datetime.datetime.now(_UTC))
 
 
+def _quote_end(text: str, i: int) -> int:
+    """The index of the quote that closes the one at text[i] (a doubled quote stays inside), or -1."""
+    q = text[i]
+    n = len(text)
+    end = text.find(q, i + 1)
+    while end != -1 and end + 1 < n and text[end + 1] == q:
+        end = text.find(q, end + 2)
+    return end
+
+
 def balanced(text: str, start: int) -> int:
     """The index just past the parenthesis that closes the one at text[start] (quotes and
     nested parentheses skipped); raises a syntax error when it is not closed."""
@@ -53,9 +63,7 @@ def balanced(text: str, start: int) -> int:
     while i < n:
         c = text[i]
         if c in "'\"":
-            end = text.find(c, i + 1)
-            while end != -1 and end + 1 < n and text[end + 1] == c:
-                end = text.find(c, end + 2)
+            end = _quote_end(text, i)
             if end == -1:
                 break
             i = end
@@ -80,9 +88,7 @@ def split_top_level(text: str) -> list[str]:
     while i < n:
         c = text[i]
         if c in "'\"":
-            end = text.find(c, i + 1)
-            while end != -1 and end + 1 < n and text[end + 1] == c:
-                end = text.find(c, end + 2)
+            end = _quote_end(text, i)
             i = n - 1 if end == -1 else end
         elif c in "([":
             depth += 1
