@@ -1,0 +1,45 @@
+"""The drivers' and tools' own test suites that orbitdb is held to: where each comes from (a PyPI
+sdist at a pinned version), how it is pointed at a server, its fast subset (the default CI run)
+and its whole (`-m slow`)."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+from endpoints import Endpoint
+
+
+@dataclass(frozen=True)
+class Suite:
+    name: str
+    package: str  # on PyPI
+    version: str
+    full: tuple[str, ...]  # pytest targets, relative to the sdist's root
+    fast: tuple[str, ...]  # the subset the default CI run takes
+    environment: Callable[[Endpoint], dict[str, str]]
+    arguments: Callable[[Endpoint], list[str]] = field(default=lambda endpoint: [])
+    seconds_per_test: int = 60  # a test that hangs longer fails, and the run goes on
+    seconds_in_all: int = 3600
+
+
+def _psycopg2_environment(endpoint: Endpoint) -> dict[str, str]:
+    return {
+        "PSYCOPG2_TESTDB": endpoint.dbname,
+        "PSYCOPG2_TESTDB_HOST": endpoint.host,
+        "PSYCOPG2_TESTDB_PORT": str(endpoint.port),
+        "PSYCOPG2_TESTDB_USER": endpoint.user,
+        "PSYCOPG2_TESTDB_PASSWORD": endpoint.password,
+    }
+
+
+PSYCOPG2 = Suite(
+    name="psycopg2",
+    package="psycopg2",
+    version="2.9.13",
+    full=("tests",),
+    fast=("tests/test_connection.py", "tests/test_cursor.py", "tests/test_transaction.py"),
+    environment=_psycopg2_environment,
+)
+
+SUITES: dict[str, Suite] = {suite.name: suite for suite in (PSYCOPG2,)}
