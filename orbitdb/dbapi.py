@@ -46,6 +46,8 @@ from orbitdb.storage.interval import Interval
 if TYPE_CHECKING:
     from typing_extensions import Self
 
+    from orbitdb.embedded_server import EmbeddedServer
+
 apilevel = "2.0"
 threadsafety = 2  # threads may share the module and connections (calls are serialised per connection)
 paramstyle = "pyformat"
@@ -591,6 +593,8 @@ class Connection:
     NotSupportedError = NotSupportedError
 
     def __init__(self, path: str, knobs: dict[str, Any], user: str = "orbit", database: str | None = None) -> None:
+        self._server: EmbeddedServer | None = None  # serve()
+        self._temporary_directory: str | None = None  # connect(":memory:") removes it at close
         self.path = os.path.realpath(path)
         _check_database_name(self.path, database)
         with _SharedDatabase.lock:
@@ -706,11 +710,45 @@ class Connection:
     def close(self) -> None:
         if self._session is None:
             return
+        self.stop_serving()  # its wire sessions end first (their transactions roll back)
         with self._lock:
             self._current = None
             self._session.close()
             self._session = None
         self._release()
+        if self._temporary_directory is not None:  # connect(":memory:")
+            import shutil
+
+            shutil.rmtree(self._temporary_directory, ignore_errors=True)
+
+    def serve(self, port: int = 15432, host: str = "127.0.0.1", *, auth: str = "trust",
+              users: dict[str, str] | None = None, max_connections: int = 100, tls_cert: str | None = None,
+              tls_key: str | None = None, allow_trust_on_network: bool = False) -> EmbeddedServer:
+        """Serves this open database over PostgreSQL's wire protocol from this process (threads of
+        its own), until stop_serving() or close(): psql, pg_dump or another service connect to
+        host:port (port 0 picks a free one: the result's .port) and their sessions are sessions
+        of this same database, seeing this connection's commits as PostgreSQL sessions see each
+        other's. auth is "trust" (loopback only unless allow_trust_on_network), "md5" or
+        "scram-sha-256" with users={name: password}, as `orbitdb serve`'s [auth]. The result is
+        a context manager that stops serving at the end of the block."""
+        from orbitdb.embedded_server import EmbeddedServer, OneDatabase
+
+        s = self._session_or_raise()
+        if self._server is not None and self._server.serving:
+            raise ProgrammingError(f"this connection is serving already on port {self._server.port}; "
+                                   "stop_serving() first")
+        served = self._db if is_data_dir(self.path) else OneDatabase(self._db, s.database)
+        self._server = EmbeddedServer(served, host=host, port=port, auth=auth, users=users,
+                                      max_connections=max_connections, tls_cert=tls_cert, tls_key=tls_key,
+                                      allow_trust_on_network=allow_trust_on_network)
+        return self._server
+
+    def stop_serving(self) -> None:
+        """Ends serve(): stops listening and ends its wire sessions (their open transactions roll
+        back, their clients are told FATAL 57P01). Does nothing when not serving."""
+        server, self._server = self._server, None
+        if server is not None:
+            server.stop()
 
     def _release(self) -> None:
         """One connection less to the shared database: the last one closes it."""
