@@ -43,6 +43,7 @@ from orbitdb.dbapi import (
     paramstyle,
     threadsafety,
 )
+from orbitdb.row import Row
 from orbitdb.storage.upgrade import upgrade  # converts a database of an older storage format
 from orbitdb.version import __version__
 
@@ -68,6 +69,7 @@ __all__ = [
     "OperationalError",
     "ProgrammingError",
     "QueryCanceledError",
+    "Row",
     "Time",
     "TimeFromTicks",
     "Timestamp",

@@ -14,7 +14,7 @@ import re
 import sys
 import threading
 import weakref
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from typing import TYPE_CHECKING, Any, ClassVar
 
 from orbitdb import errors
@@ -267,6 +267,8 @@ class Cursor:
         self.lastrowid = None
         self.query: str | None = None
         self.closed = False
+        # sqlite3's habit: factory(cursor, row) makes each fetched row (orbitdb.Row, a dict maker...)
+        self.row_factory: Any = con.row_factory
 
     def _check(self) -> Session:
         if self.closed:
@@ -453,7 +455,7 @@ class Cursor:
                 return None
         row = self._rows[self._pos]
         self._pos += 1
-        return row
+        return row if self.row_factory is None else self.row_factory(self, row)
 
     def fetchmany(self, size: int | None = None) -> list[tuple[Any, ...]]:
         if self.description is None:
@@ -464,7 +466,7 @@ class Cursor:
         self._pos += len(rows)
         if not rows:
             self._raise_pending()
-        return rows
+        return rows if self.row_factory is None else [self.row_factory(self, r) for r in rows]
 
     def fetchall(self) -> list[tuple[Any, ...]]:
         if self.description is None:
@@ -474,7 +476,7 @@ class Cursor:
         self._pos = len(self._rows)
         if self._error is not None:
             self._raise_pending()
-        return rows
+        return rows if self.row_factory is None else [self.row_factory(self, r) for r in rows]
 
     def __iter__(self) -> Iterator[tuple[Any, ...]]:
         while True:
@@ -551,6 +553,7 @@ def _oid_hint(v: Any) -> int:
 
 
 _KEPT_NOTICES = 50  # psycopg2 keeps as many
+MEMORY = ":memory:"  # connect()'s path for a temporary database
 
 
 class _SharedDatabase:
@@ -594,6 +597,7 @@ class Connection:
 
     def __init__(self, path: str, knobs: dict[str, Any], user: str = "orbit", database: str | None = None) -> None:
         self._server: EmbeddedServer | None = None  # serve()
+        self.row_factory: Any = None  # sqlite3's habit: new cursors make their rows with it
         self._temporary_directory: str | None = None  # connect(":memory:") removes it at close
         self.path = os.path.realpath(path)
         _check_database_name(self.path, database)
@@ -743,6 +747,57 @@ class Connection:
                                       allow_trust_on_network=allow_trust_on_network)
         return self._server
 
+    def create_function(self, name: str, nargs: int, fn: Callable[..., Any] | None, *,
+                        deterministic: bool = False, returns: str | None = None) -> None:
+        """Makes fn callable from SQL in this connection as name(...) with nargs arguments (-1: any
+        number), as sqlite3's: arguments arrive as this module hands values out, NULL as None.
+        The result's SQL type is returns (a type name, e.g. "numeric"), else fn's return
+        annotation (int: bigint, float: double precision, ...), else text. deterministic: the
+        same arguments always give the same result (calls with constant arguments are computed
+        once, when the statement is planned). fn None removes the function. An exception fn
+        raises is an error of the statement (SQLSTATE 38000, or the sqlstate of an orbitdb.Error)."""
+        from orbitdb.pyfunctions import PythonFunction, check_nargs, result_type
+
+        check_nargs(nargs)
+        s = self._session_or_raise()
+        key = name.lower()
+        with self._lock:
+            self._finish_current()
+            if fn is None:
+                s.python_functions.get(key, {}).pop(nargs, None)
+            else:
+                if not callable(fn):
+                    raise TypeError("fn must be callable")
+                s.python_functions.setdefault(key, {})[nargs] = PythonFunction(
+                    key, nargs, fn, deterministic, result_type(returns, fn), self._python_value)
+            s.plan_cache.clear()  # plans made before name meant something else
+
+    def create_aggregate(self, name: str, nargs: int, aggregate_class: type | None, *,
+                         returns: str | None = None) -> None:
+        """Makes an aggregate name(...) of nargs arguments (-1: any number) in this connection, as
+        sqlite3's: for each group an instance of aggregate_class is made, its step(*values) is
+        called for each row and finalize() gives the result (its type: returns, else
+        finalize's return annotation, else text). None removes it."""
+        from orbitdb.pyfunctions import PythonAggregate, check_aggregate_class, check_nargs, result_type
+
+        check_nargs(nargs)
+        s = self._session_or_raise()
+        key = name.lower()
+        with self._lock:
+            self._finish_current()
+            if aggregate_class is None:
+                s.python_aggregates.get(key, {}).pop(nargs, None)
+            else:
+                check_aggregate_class(aggregate_class)
+                s.python_aggregates.setdefault(key, {})[nargs] = PythonAggregate(
+                    key, nargs, aggregate_class, result_type(returns, aggregate_class.finalize),  # type: ignore[attr-defined]
+                    self._python_value)
+            s.plan_cache.clear()
+
+    def _python_value(self, oid: int) -> Any:
+        """How a value of type oid is handed to a Python function (as to a fetch), or None."""
+        return _converter(oid, self)
+
     def stop_serving(self) -> None:
         """Ends serve(): stops listening and ends its wire sessions (their open transactions roll
         back, their clients are told FATAL 57P01). Does nothing when not serving."""
@@ -823,7 +878,10 @@ def connect(path: str | os.PathLike[str], config: str | os.PathLike[str] | dict[
     config: a TOML file or a dict with a [persistence.rocksdb] table of engine
     knobs (RocksDB names); keyword knobs override it. autocommit: each statement commits on its
     own (as psycopg's connect(autocommit=True) and sqlite3's); else a transaction begins with the
-    first statement and ends with commit() or rollback()."""
+    first statement and ends with commit() or rollback().
+
+    path ":memory:" opens a new temporary database of this connection's own, whose directory is
+    removed when it is closed (another connection cannot reach it; con.serve() can serve it)."""
     merged: dict[str, Any] = {}
     if config is not None:
         from orbitdb.config import ConfigError, load_config, parse_config
@@ -834,7 +892,21 @@ def connect(path: str | os.PathLike[str], config: str | os.PathLike[str] | dict[
             raise ProgrammingError(str(e)) from None
         merged.update(cfg.engine)
     merged.update(knobs)
-    con = Connection(os.fspath(path), merged, database=database)
+    if os.fspath(path) == MEMORY:
+        import tempfile
+
+        # a database of its own in a fresh directory, as sqlite3's ":memory:" is one of its own
+        temporary = tempfile.mkdtemp(prefix="orbitdb-memory-")
+        try:
+            con = Connection(temporary, merged, database=database)
+        except BaseException:
+            import shutil
+
+            shutil.rmtree(temporary, ignore_errors=True)
+            raise
+        con._temporary_directory = temporary
+    else:
+        con = Connection(os.fspath(path), merged, database=database)
     con.autocommit = autocommit
     return con
 

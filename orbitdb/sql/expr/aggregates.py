@@ -18,6 +18,8 @@ from orbitdb.sql.expr.core import E, coerce, ident
 from orbitdb.sql.expr.datetimeops import check_interval, interval_div
 from orbitdb.sql.expr.funccall import AGGREGATES
 from orbitdb.sql.expr.jsonops import json_agg_result, json_object_agg_result, to_json_value
+from orbitdb.sql.expr.pycalls import resolve_aggregate as resolve_session_aggregate
+from orbitdb.sql.expr.pycalls import session_aggregate
 from orbitdb.sql.spill import (
     ExternalSort,
     Meter,
@@ -606,7 +608,11 @@ class AggCollector:
             spec.type = rtype
         else:
             compiled = [inner.compile(a) for a in args]
-            rtype, factory, want = resolve_aggregate(name, [e.type for e in compiled], bool(extra.get("star")))
+            mine = session_aggregate(c, name, len(args))
+            if mine is not None:  # the application's own (con.create_aggregate)
+                rtype, factory, want = resolve_session_aggregate(mine, [e.type for e in compiled])
+            else:
+                rtype, factory, want = resolve_aggregate(name, [e.type for e in compiled], bool(extra.get("star")))
             spec.args = [coerce(e, t).fn for e, t in zip(compiled, want)] if want else []
             spec.arg_keys = [sort_key_fn(t) for t in want] if want else []
             spec.order = [_order_key(inner, o) for o in (extra.get("order") or [])]

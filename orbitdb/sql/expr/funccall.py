@@ -13,6 +13,7 @@ from orbitdb.sql import types as T
 from orbitdb.sql.errors import SqlError
 from orbitdb.sql.expr import funcregistry as R
 from orbitdb.sql.expr.core import E, coerce, const, ident
+from orbitdb.sql.expr.pycalls import compile_call, session_aggregate, session_function
 from orbitdb.sql.expr.routine_call import candidates, compile_user_call, no_user_function
 from orbitdb.sql.types import SqlType
 from orbitdb.sql.types.casts import IMPLICIT, find_cast
@@ -182,9 +183,10 @@ def compile_function(c: Compiler, node: exp.Expression, filter_node: exp.Express
         within = node
         name, args, extra = normalize(node.this)
         extra["order"] = node.expression.expressions
-    if filter_node is not None and name not in AGGREGATES:
+    session_agg = session_aggregate(c, name, len(args)) is not None
+    if filter_node is not None and name not in AGGREGATES and not session_agg:
         raise SqlError("42809", f"FILTER specified, but {name} is not an aggregate function")
-    if name in AGGREGATES:
+    if name in AGGREGATES or session_agg:
         if c.agg is None:
             raise SqlError("42803", f"aggregate functions are not allowed in {c.where or 'this context'}")
         if _outer_columns_only(c, args):
@@ -230,6 +232,9 @@ def special(name: str) -> Callable[[Callable[..., E]], Callable[..., E]]:
 
 def call_by_name(c: Compiler, name: str, arg_nodes: list[exp.Expression], node: exp.Expression) -> E:
     _ensure_library()
+    mine = session_function(c, name, len(arg_nodes))
+    if mine is not None:  # the application's own (con.create_function)
+        return compile_call(mine, [c.compile(a) for a in arg_nodes])
     sp = _SPECIAL.get(name)
     if sp is not None:
         return sp(c, arg_nodes, node)

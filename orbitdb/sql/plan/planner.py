@@ -43,6 +43,7 @@ from orbitdb.sql.expr.aggregates import AggCollector, _hashable
 from orbitdb.sql.expr.compiler import Compiler, _type_column_name
 from orbitdb.sql.expr.core import E, Runtime, coerce, const, ident, unify
 from orbitdb.sql.expr.funccall import AGGREGATES, _ensure_library, call_by_name, normalize
+from orbitdb.sql.expr.pycalls import is_session_aggregate
 from orbitdb.sql.expr.routine_call import compile_user_call
 from orbitdb.sql.expr.routine_call import returns_set as user_returns_set
 from orbitdb.sql.expr.scope import Scope, ScopeColumn
@@ -476,7 +477,7 @@ class Planner:
                     name = normalize(n)[0]
                 except Exception:  # noqa: BLE001, S112 - a node sqlglot cannot name is no aggregate
                     continue
-                if name in AGGREGATES:
+                if name in AGGREGATES or is_session_aggregate(self.session, name):
                     return True
         return False
 

@@ -128,6 +128,10 @@ class Session:
         self._advisory: SessionLocks | None = None
         self.running = False  # a statement is executing (pg_stat_activity's "active")
         self.live_streams: list[RowStream] = []  # queries whose rows are still being read
+        # the application's Python functions and aggregates (con.create_function), by name and
+        # number of arguments (-1: any); see orbitdb/sql/expr/pycalls.py
+        self.python_functions: dict[str, dict[int, Any]] = {}
+        self.python_aggregates: dict[str, dict[int, Any]] = {}
         self.current_query = ""
         self.trigger_events: list[Any] = []  # AFTER trigger events of the statements running now
         # AFTER ROW events of foreign-key actions: they run after the statement's own (PostgreSQL's
