@@ -747,6 +747,23 @@ class Connection:
                                       allow_trust_on_network=allow_trust_on_network)
         return self._server
 
+    def backup(self, target: str | os.PathLike[str], *, progress: Callable[[int, int, int], object] | None = None,
+               step: int = 10_000) -> None:
+        """Copies the database this connection is on into directory target (made; it must not
+        exist or be empty) while every session goes on: the copy holds the transactions committed
+        when the backup began, and opens with orbitdb.connect(target). progress(status,
+        remaining, total), as sqlite3's (in entries, status 0), is called after each step of
+        entries and at the end. A connection to a server's data directory copies its one
+        database (roles stay with the data directory)."""
+        from orbitdb.storage.backup import backup
+        from orbitdb.storage.errors import StorageError
+
+        s = self._session_or_raise()
+        try:
+            backup(s.store, os.fspath(target), progress, step)
+        except StorageError as e:
+            raise OperationalError(str(e), e.sqlstate, e.detail, None) from None
+
     def create_function(self, name: str, nargs: int, fn: Callable[..., Any] | None, *,
                         deterministic: bool = False, returns: str | None = None) -> None:
         """Makes fn callable from SQL in this connection as name(...) with nargs arguments (-1: any
