@@ -764,6 +764,19 @@ class Connection:
         except StorageError as e:
             raise OperationalError(str(e), e.sqlstate, e.detail, None) from None
 
+    def iterdump(self) -> Iterator[str]:
+        """The database as a SQL script, one statement a time (each ending in ";"), as sqlite3's
+        iterdump and in pg_dump's plain format (--inserts --no-owner --no-privileges): psql -f
+        loads it into PostgreSQL, and executing each statement loads it into a new orbitdb
+        database. It is read in a repeatable-read transaction of a session of its own: one
+        consistent state, whatever commits meanwhile; this connection's own uncommitted work and
+        temporary tables are not in it."""
+        from orbitdb.dump import iterdump
+
+        s = self._session_or_raise()
+        reader = Connection(self.path, {}, database=s.database if is_data_dir(self.path) else None)
+        return iterdump(reader)
+
     def create_function(self, name: str, nargs: int, fn: Callable[..., Any] | None, *,
                         deterministic: bool = False, returns: str | None = None) -> None:
         """Makes fn callable from SQL in this connection as name(...) with nargs arguments (-1: any
