@@ -4,6 +4,7 @@
                   [--config FILE] [--log-level info] [--log-format text|json]
                   [--allow-trust-on-network]
     orbitdb upgrade [--data-dir ./orbit_integrated_data]
+    orbitdb shell PATH [-c COMMAND] [-d DBNAME]
 
 Flags override the config file. Exit codes: 0 after an orderly stop (SIGTERM / SIGINT),
 2 for a bad command line or configuration (reported before anything is opened), 1 when the
@@ -79,6 +80,15 @@ def _parser() -> argparse.ArgumentParser:
         "current storage format (run it with no server using the directory).",
     )
     upgrade.add_argument("--data-dir", help=f"data directory or database directory (default {DEFAULT_DATA_DIR})")
+    shell = commands.add_parser(
+        "shell",
+        help="an interactive SQL shell on an embedded database (psql's basic backslash commands)",
+        description="Open the database in PATH (as orbitdb.connect does) and read SQL statements, each ending in "
+        "';', from the terminal or standard input; \\? lists the backslash commands.",
+    )
+    shell.add_argument("path", metavar="PATH", help="database directory (made if needed), or a server's data directory")
+    shell.add_argument("-c", "--command", dest="command_text", help="run one command (SQL or a backslash command) and exit")
+    shell.add_argument("-d", "--dbname", help="the database of a server's data directory (default actors)")
     return parser
 
 
@@ -86,6 +96,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = _parser().parse_args(argv)
     if args.command == "upgrade":
         return upgrade_databases(args.data_dir or DEFAULT_DATA_DIR)
+    if args.command == "shell":
+        from orbitdb.shell import run
+
+        return run(args.path, args.command_text, database=args.dbname)
     return serve(args)
 
 
