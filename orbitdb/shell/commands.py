@@ -133,6 +133,11 @@ def _describe_one(query: Query, oid: int, qualified: str, kind: str, verbose: bo
         footer += _constraints(query, oid, "f", "Foreign-key constraints:")
         footer += _referenced_by(query, oid)
         footer += _triggers(query, oid)
+    if kind in ("r", "m") and verbose:
+        _, _, method = query("SELECT a.amname FROM pg_catalog.pg_class c JOIN pg_catalog.pg_am a ON a.oid = c.relam "
+                             "WHERE c.oid = $1", [oid])
+        if method and method[0][0]:
+            footer.append(f"Access method: {method[0][0]}")
     if kind in ("v", "m") and verbose:
         _, _, definition = query("SELECT pg_catalog.pg_get_viewdef($1::oid)", [oid])
         footer.append("View definition:")

@@ -24,11 +24,12 @@ def aligned(names: Sequence[str], oids: Sequence[int], rows: Sequence[Sequence[s
             title: str | None = None, footer: bool = True) -> str:
     cells = [["" if v is None else v for v in row] for row in rows]
     widths = [max([len(n)] + [_width(r[i]) for r in cells]) for i, n in enumerate(names)]
+    last = len(names) - 1
     out: list[str] = []
     if title is not None:
         total = sum(widths) + 3 * len(widths) - 1
         out.append(_centered(title, total).rstrip() if len(title) < total else title)
-    out.append("|".join(f" {_centered(n, w)} " for n, w in zip(names, widths)).rstrip())
+    out.append("|".join(f" {_centered(n, w)} " for n, w in zip(names, widths)))
     out.append("+".join("-" * (w + 2) for w in widths))
     for row in cells:
         split = [v.split("\n") for v in row]
@@ -37,11 +38,18 @@ def aligned(names: Sequence[str], oids: Sequence[int], rows: Sequence[Sequence[s
             parts = []
             for i, lines in enumerate(split):
                 v = lines[k] if k < len(lines) else ""
-                right = oids[i] in NUMERIC_OIDS
-                cell = v.rjust(widths[i]) if right else v.ljust(widths[i])
-                more = "+" if k < len(lines) - 1 else " "
-                parts.append(f" {cell}{more}")
-            out.append("|".join(parts).rstrip())
+                more = k < len(lines) - 1
+                if oids[i] in NUMERIC_OIDS:
+                    cell = v.rjust(widths[i])
+                elif i < last or more:
+                    cell = v.ljust(widths[i])
+                else:
+                    cell = v  # psql pads no text at the end of a line
+                if i < last:
+                    parts.append(f" {cell}{'+' if more else ' '}")
+                else:
+                    parts.append(f" {cell}{'+' if more else ''}")
+            out.append("|".join(parts))
     if footer:
         out.append(f"({len(rows)} row{'' if len(rows) == 1 else 's'})")
     return "\n".join(out) + "\n"
@@ -51,16 +59,18 @@ def expanded(names: Sequence[str], rows: Sequence[Sequence[str | None]], title: 
     if not rows:
         return "(0 rows)\n"
     name_width = max((len(n) for n in names), default=0)
-    value_width = max((_width(v or "") for row in rows for v in row), default=0)
     out: list[str] = []
     if title is not None:
         out.append(title)
     for k, row in enumerate(rows, 1):
-        label = f"-[ RECORD {k} ]"
-        out.append(label + "-" * max(0, name_width + value_width + 3 - len(label)))
+        out.append(f"-[ RECORD {k} ]")
         for n, v in zip(names, row):
             lines = (v or "").split("\n")
+            width = max(len(line) for line in lines)
             for j, line in enumerate(lines):
-                more = "+" if j < len(lines) - 1 else ""
-                out.append(f"{(n if j == 0 else '').ljust(name_width)} | {line}{more}".rstrip())
+                label = (n if j == 0 else "").ljust(name_width)
+                if j < len(lines) - 1:
+                    out.append(f"{label} | {line.ljust(width)}+")
+                else:
+                    out.append(f"{label} | {line}")
     return "\n".join(out) + "\n"
