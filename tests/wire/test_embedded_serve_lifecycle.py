@@ -152,3 +152,46 @@ def test_psql_reads_what_the_application_writes(tmp_path: Path) -> None:
         described = psql(r"\d notes")
         assert "body" in described and "not null" in described
     con.close()
+
+
+def test_stop_serving_while_wire_sessions_wait_for_a_lock_or_sleep(tmp_path: Path) -> None:
+    """A wire session waiting for the application's row lock, and one in pg_sleep, end at the
+    stop (their statements cancelled); the application's lock and transaction stay."""
+    import threading
+
+    con = orbitdb.connect(tmp_path / "db")
+    con.execute("CREATE TABLE t (id int PRIMARY KEY, n int)")
+    con.execute("INSERT INTO t VALUES (1, 0)")
+    con.commit()
+    server = con.serve(port=0)
+    waiter, sleeper, observer = (psycopg2.connect(dsn(server.port)) for _ in range(3))
+    observer.autocommit = True
+    con.execute("UPDATE t SET n = 1 WHERE id = 1")  # the application holds the row
+    outcomes: dict[str, BaseException | None] = {}
+
+    def attempt(name: str, c: object, sql: str) -> None:
+        try:
+            c.cursor().execute(sql)  # type: ignore[attr-defined]
+            outcomes[name] = None
+        except BaseException as e:  # noqa: BLE001 - what the client saw is the outcome
+            outcomes[name] = e
+
+    threads = [threading.Thread(target=attempt, args=("lock", waiter, "UPDATE t SET n = 2 WHERE id = 1")),
+               threading.Thread(target=attempt, args=("sleep", sleeper, "SELECT pg_sleep(600)"))]
+    for thread in threads:
+        thread.start()
+    cur = observer.cursor()
+    for _ in range(3000):  # until both are seen running (a hang here fails on the join below)
+        cur.execute("SELECT count(*) FROM pg_stat_activity WHERE state = 'active' AND pid <> pg_backend_pid()")
+        if cur.fetchone()[0] >= 2:
+            break
+        threading.Event().wait(0.01)
+    assert server.stop(timeout=30)
+    for thread in threads:
+        thread.join(30)
+        assert not thread.is_alive()
+    assert isinstance(outcomes["lock"], psycopg2.OperationalError)
+    assert isinstance(outcomes["sleep"], psycopg2.OperationalError)
+    con.commit()
+    assert con.execute("SELECT n FROM t").fetchone() == (1,)
+    con.close()
