@@ -48,6 +48,12 @@ class OneDatabase:
                            hint=f'This server serves one database, "{self.name}".')
         return self.database.session(user, database, application_name)  # type: ignore[no-any-return]
 
+    @property
+    def roles(self) -> Any:
+        """The database's own roles (CREATE ROLE ... PASSWORD): the server checks passwords
+        against them before its configured users."""
+        return self.database.role_store()
+
     def __getattr__(self, name: str) -> Any:
         # roles, role passwords and the like: those of the database itself
         return getattr(self.database, name)

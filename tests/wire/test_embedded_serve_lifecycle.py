@@ -195,3 +195,44 @@ def test_stop_serving_while_wire_sessions_wait_for_a_lock_or_sleep(tmp_path: Pat
     con.commit()
     assert con.execute("SELECT n FROM t").fetchone() == (1,)
     con.close()
+
+
+def test_roles_made_in_the_database_log_in_with_their_password(tmp_path: Path) -> None:
+    con = orbitdb.connect(tmp_path / "db", autocommit=True)
+    con.execute("CREATE ROLE reader LOGIN PASSWORD 'r-pass'")
+    with con.serve(port=0, auth="scram-sha-256", users={"orbit": "admin-pass"}) as server:
+        ok = psycopg2.connect(dsn(server.port, user="reader", password="r-pass"))
+        cur = ok.cursor()
+        cur.execute("SELECT current_user")
+        assert cur.fetchone() == ("reader",)
+        ok.close()
+        with pytest.raises(psycopg2.OperationalError, match='password authentication failed for user "reader"'):
+            psycopg2.connect(dsn(server.port, user="reader", password="admin-pass"))
+    con.close()
+
+
+def test_max_connections(tmp_path: Path) -> None:
+    con = orbitdb.connect(tmp_path / "db")
+    with con.serve(port=0, max_connections=2) as server:
+        first, second = psycopg2.connect(dsn(server.port)), psycopg2.connect(dsn(server.port))
+        with pytest.raises(psycopg2.OperationalError, match="sorry, too many clients already"):
+            psycopg2.connect(dsn(server.port))
+        first.close()
+        second.close()
+    con.close()
+
+
+def test_tls(tmp_path: Path) -> None:
+    from tls_support import make_certificate
+
+    cert, key = make_certificate(tmp_path)
+    con = orbitdb.connect(tmp_path / "db")
+    with pytest.raises(ValueError, match="both tls_cert and tls_key"):
+        con.serve(port=0, tls_cert=str(cert))
+    with con.serve(port=0, tls_cert=str(cert), tls_key=str(key)) as server:
+        secure = psycopg2.connect(dsn(server.port, sslmode="require"))
+        cur = secure.cursor()
+        cur.execute("SELECT ssl FROM pg_stat_ssl WHERE pid = pg_backend_pid()")
+        assert cur.fetchone() == (True,)
+        secure.close()
+    con.close()
