@@ -157,21 +157,24 @@ class Dumper:
         found = self.rows(
             f"SELECT c.oid, {_QUALIFIED}, c.relkind, pg_get_partkeydef(c.oid), "
             "(SELECT i.inhparent::regclass::text FROM pg_inherits i WHERE i.inhrelid = c.oid), "
+            "(SELECT i.inhparent FROM pg_inherits i WHERE i.inhrelid = c.oid), "
             "pg_get_expr(c.relpartbound, c.oid) FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace "
             f"WHERE {_USER_SCHEMAS} AND c.relkind IN ('r', 'p') AND c.relpersistence <> 't' ORDER BY c.oid")
-        tables = [{"oid": oid, "name": name, "kind": kind, "partition_key": key, "parent": parent, "bound": bound}
-                  for oid, name, kind, key, parent, bound in found]
-        # a partition after its parent (a parent made later by ATTACH PARTITION has a higher oid)
-        done: set[str] = set()
+        tables = [{"oid": oid, "name": name, "kind": kind, "partition_key": key, "parent": parent,
+                   "parent_oid": parent_oid, "bound": bound}
+                  for oid, name, kind, key, parent, parent_oid, bound in found]
+        # a partition after its parent (a table attached to a later parent has a lower oid)
+        known = {t["oid"] for t in tables}
+        done: set[int] = set()
         ordered: list[dict[str, Any]] = []
         pending = tables
         while pending:
-            ready = [t for t in pending if t["parent"] is None or t["bound"] is None or t["parent"] in done
-                     or all(p["name"] != t["parent"] for p in tables)]
+            ready = [t for t in pending if t["bound"] is None or t["parent_oid"] in done
+                     or t["parent_oid"] not in known]
             if not ready:
                 ready = pending[:1]
             for t in ready:
-                done.add(t["name"])
+                done.add(t["oid"])
                 ordered.append(t)
             pending = [t for t in pending if t not in ready]
         for t in ordered:
@@ -191,7 +194,8 @@ class Dumper:
             head = f"CREATE TABLE {table['name']} PARTITION OF {table['parent']}"
             items = [f"CONSTRAINT {n} {d}" for n, d in checks]
             body = f" (\n    {(',' + chr(10) + '    ').join(items)}\n)" if items else ""
-            return f"{head}{body}\n{table['bound']};"
+            key = f"\nPARTITION BY {table['partition_key']}" if table["kind"] == "p" else ""
+            return f"{head}{body}\n{table['bound']}{key};"
         lines = []
         for name, type_name, not_null, default, identity, generated, typtype in table["columns"]:
             parts = [name, type_name]

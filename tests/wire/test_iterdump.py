@@ -29,9 +29,13 @@ SCHEMA = [
     "CREATE INDEX pets_lower ON pets (lower(name))",
     "CREATE TRIGGER pets_note BEFORE INSERT ON pets FOR EACH ROW EXECUTE FUNCTION stamp()",
     "CREATE VIEW app.born_early AS SELECT id, name FROM app.people WHERE born < '2000-01-01'",
+    "CREATE TABLE readings_top (at int, v text) PARTITION BY LIST (v)",  # made before its parent
+    "CREATE TABLE readings_top_a PARTITION OF readings_top FOR VALUES IN ('r1000')",
+    "CREATE TABLE readings_top_other PARTITION OF readings_top DEFAULT",
     "CREATE TABLE readings (at int, v text) PARTITION BY RANGE (at)",
     "CREATE TABLE readings_low PARTITION OF readings FOR VALUES FROM (0) TO (100)",
     "CREATE TABLE readings_high PARTITION OF readings FOR VALUES FROM (100) TO (1000)",
+    "ALTER TABLE readings ATTACH PARTITION readings_top FOR VALUES FROM (1000) TO (2000)",
     "CREATE SEQUENCE tickets START 5 INCREMENT 3 MAXVALUE 1000 CYCLE",
     'CREATE TABLE "Odd Name" ("select" int, "Mixed" text)',
     ("INSERT INTO app.people (name, born, tags, doc, n, score, big, raw, at, f, p) VALUES "
@@ -41,6 +45,7 @@ SCHEMA = [
     "INSERT INTO pets (owner, name) VALUES (1, 'rex'), (NULL, E'tab\\there'), (2, 'back\\slash')",
     "INSERT INTO pets (owner, name, note) VALUES (1, 'quote''s', 'given')",
     "INSERT INTO readings SELECT g, 'r' || g FROM generate_series(1, 250) g",
+    "INSERT INTO readings VALUES (1000, 'r1000'), (1500, 'r1500')",
     "SELECT nextval('tickets'), nextval('tickets')",
     "INSERT INTO \"Odd Name\" VALUES (1, 'it''s')",
 ]
