@@ -177,6 +177,8 @@ def test_aggregates(con: orbitdb.Connection) -> None:
     assert one(con, "SELECT median(v) FILTER (WHERE g = 1) FROM m") == (decimal.Decimal("2.0"),)
     assert one(con, "SELECT joined(g, v) FROM (SELECT * FROM m ORDER BY v DESC NULLS LAST) s") == (
         "2:10,1:2.5,1:1.5,2:None",)
+    assert one(con, "SELECT joined(g, v ORDER BY v DESC NULLS LAST) FROM m") == ("2:10,1:2.5,1:1.5,2:None",)
+    assert one(con, "SELECT joined(DISTINCT g, 0 ORDER BY g) FROM m") == ("1:0,2:0",)
     assert con.execute("SELECT g FROM m GROUP BY g HAVING median(v) > 5").fetchall() == [(2,)]
     con.create_aggregate("median", 1, None)
     with pytest.raises(orbitdb.ProgrammingError):
@@ -199,3 +201,10 @@ def test_aggregate_errors(con: orbitdb.Connection) -> None:
         con.execute("SELECT broken(g) FROM m")
     assert e.value.sqlstate == "38000"
     con.rollback()
+
+
+def test_order_by_after_the_last_argument_of_a_builtin_aggregate(con: orbitdb.Connection) -> None:
+    """The same parsing serves built-in aggregates whose ORDER BY follows their last argument."""
+    rows = "(VALUES ('b', 1), ('a', 2), ('c', 0)) t(k, v)"
+    assert list(one(con, f"SELECT json_object_agg(k, v ORDER BY v) FROM {rows}")[0]) == ["c", "b", "a"]
+    assert one(con, f"SELECT string_agg(k, ',' ORDER BY k DESC) FROM {rows}") == ("c,b,a",)

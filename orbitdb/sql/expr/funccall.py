@@ -119,9 +119,9 @@ def normalize(node: exp.Expression) -> tuple[str, list[exp.Expression], dict[str
     if isinstance(node, exp.Anonymous):
         name = node.name.lower() if not (isinstance(node.this, exp.Identifier) and node.this.quoted) else node.name
         args0 = list(node.expressions)
-        if args0 and isinstance(args0[0], exp.Order):  # jsonb_agg(x ORDER BY y) and the like
-            extra["order"] = args0[0].expressions
-            args0[0] = args0[0].this
+        if args0 and isinstance(args0[-1], exp.Order):  # jsonb_agg(x ORDER BY y), f(a, b ORDER BY c)
+            extra["order"] = args0[-1].expressions
+            args0[-1] = args0[-1].this
         if args0 and isinstance(args0[0], exp.Distinct):
             extra["distinct"] = True
             args0 = list(args0[0].expressions) + args0[1:]
@@ -149,10 +149,13 @@ def normalize(node: exp.Expression) -> tuple[str, list[exp.Expression], dict[str
             args.extend(x for x in v if isinstance(x, exp.Expression))
         elif isinstance(v, exp.Expression):
             args.append(v)
-    # unwrap DISTINCT / ORDER BY inside aggregate arguments
-    if args and isinstance(args[0], exp.Order):
-        extra["order"] = args[0].expressions
-        args[0] = args[0].this
+    # unwrap DISTINCT / ORDER BY inside aggregate arguments (sqlglot hangs ORDER BY on the first
+    # argument of some, on the last of others: json_object_agg(k, v ORDER BY k))
+    for at in (0, -1):
+        if args and isinstance(args[at], exp.Order):
+            extra["order"] = args[at].expressions
+            args[at] = args[at].this
+            break
     if args and isinstance(args[0], exp.Distinct):
         extra["distinct"] = True
         inner = list(args[0].expressions)
