@@ -206,5 +206,6 @@ def test_aggregate_errors(con: orbitdb.Connection) -> None:
 def test_order_by_after_the_last_argument_of_a_builtin_aggregate(con: orbitdb.Connection) -> None:
     """The same parsing serves built-in aggregates whose ORDER BY follows their last argument."""
     rows = "(VALUES ('b', 1), ('a', 2), ('c', 0)) t(k, v)"
-    assert list(one(con, f"SELECT json_object_agg(k, v ORDER BY v) FROM {rows}")[0]) == ["c", "b", "a"]
+    text = one(con, f"SELECT json_object_agg(k, v ORDER BY v)::text FROM {rows}")[0]
+    assert text.index('"c"') < text.index('"b"') < text.index('"a"')
     assert one(con, f"SELECT string_agg(k, ',' ORDER BY k DESC) FROM {rows}") == ("c,b,a",)
