@@ -238,11 +238,13 @@ class Typer:
 
     def __init__(self, rels: dict[str, dict[str, SqlType]], qualify: bool = False,
                  relname_of: Callable[[str], str | None] | None = None,
-                 regclass_name: Callable[[str], str] | None = None, tz: Any = None) -> None:
+                 regclass_name: Callable[[str], str] | None = None, tz: Any = None,
+                 function_name: Callable[[str | None, str], str] | None = None) -> None:
         self.rels = rels
         self.qualify = qualify
         self.relname_of = relname_of
         self.regclass_name = regclass_name
+        self.function_name = function_name  # (schema given, name) -> how the call names it
         self.tz = tz
         self.targets: list[tuple[N, str]] = []  # select list, for ORDER BY/GROUP BY references
 
@@ -616,7 +618,11 @@ class Typer:
     def _Dot(self, node: exp.Dot) -> N:
         inner = node.expression
         if isinstance(inner, (exp.Anonymous, exp.Func)):
-            return self.expr(inner)
+            found = self.expr(inner)
+            if isinstance(found, Func) and found.fmt == "call" and isinstance(node.this, exp.Identifier) \
+                    and self.function_name is not None:
+                found.name = self.function_name(ident(node.this), found.name)
+            return found
         return Raw(T.TEXT, node.sql(dialect="postgres"))
 
     def _Window(self, node: exp.Window) -> N:
@@ -658,6 +664,8 @@ class Typer:
         ret, targets = _function_types(name, [a.type for a in args])
         args = [self.coerce(a, t) if t is not None else a for a, t in zip(args, targets)]
         fmt = "agg" if name in AGGREGATES else "call"
+        if fmt == "call" and self.function_name is not None and not isinstance(node.parent, exp.Dot):
+            name = self.function_name(None, name)
         return Func(ret, name, args, fmt, distinct=bool(extra.get("distinct")))
 
 
@@ -827,7 +835,7 @@ class Printer:
             self.w(n.name)
             return
         # a function named by a keyword is quoted, as PostgreSQL's ruleutils prints it ("left"(...))
-        self.w((quote_identifier(n.name) if n.name in _KEYWORDS else n.name) + "(")
+        self.w((quote_identifier(n.name) if n.name in _KEYWORDS else n.name) + "(")  # a qualified name is never one
         if n.star:
             self.w("*")
         elif n.distinct:
@@ -1002,11 +1010,12 @@ def table_columns(columns: list[tuple[str, str]]) -> dict[str, SqlType]:
 
 
 def deparse_expr(sql: str, columns: dict[str, SqlType], pretty: bool, target: SqlType | None = None,
-                 regclass_name: Callable[[str], str] | None = None, tz: Any = None) -> str:
+                 regclass_name: Callable[[str], str] | None = None, tz: Any = None,
+                 function_name: Callable[[str | None, str], str] | None = None) -> str:
     """pg_get_expr of a stored expression over one relation's columns; target is the type it
     is assigned to (a column default: the hidden top-level cast)."""
     try:
-        typer = Typer({"": columns}, regclass_name=regclass_name, tz=tz)
+        typer = Typer({"": columns}, regclass_name=regclass_name, tz=tz, function_name=function_name)
         node = typer.expr(parse_expression(sql))
         if target is not None and node.type.oid != T.UNKNOWN.oid or target is not None:
             node = typer.coerce(node, target)
@@ -1040,6 +1049,7 @@ class ViewContext:
     regclass_name: Callable[[str], str] | None = None
     tz: Any = None
     out_names: list[str] = field(default_factory=list)
+    function_name: Callable[[str | None, str], str] | None = None  # a user function as the call names it
 
 
 def deparse_view(sql: str, vc: ViewContext, pretty: bool) -> str:
@@ -1112,7 +1122,7 @@ def _select(p: Printer, node: exp.Select, vc: ViewContext, top: bool) -> None:
     joins = node.args.get("joins") or []
     for j in joins:
         add_rel(j.this)
-    typer = Typer(rels, qualify=True, regclass_name=vc.regclass_name, tz=vc.tz)
+    typer = Typer(rels, qualify=True, regclass_name=vc.regclass_name, tz=vc.tz, function_name=vc.function_name)
 
     p.indent += PRETTYINDENT_STD
     p.w(" SELECT")

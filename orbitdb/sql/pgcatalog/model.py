@@ -6,7 +6,7 @@ column defaults, dependencies, relation sizes, and the *_def functions
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from typing import Any
 
@@ -154,6 +154,38 @@ def regclass_text(env: Env, text: str) -> str:
     return lookup.relation_regclass_name(env, oid) or text
 
 
+def function_label(env: Env, home: str) -> Callable[[str | None, str], str]:
+    """How ruleutils names a user function in a call: qualified unless the search path finds it
+    first. A stored expression keeps the name as written; unqualified, it named the function the
+    search path found then (pg_dump reads with an empty path): the one of that name in `home` (the
+    schema of the view or table), or the only one."""
+    def label(schema: str | None, name: str) -> str:
+        if schema == "pg_catalog" or (schema is None and name in B.PROC_NAMES):
+            return name  # pg_catalog is searched first, whatever the path
+        if schema is not None:
+            found = env.cat.functions_named(schema, name)
+        else:
+            found = []
+            for sch in [*env.session.search_schemas(), home]:
+                found = env.cat.functions_named(sch, name)
+                if found:
+                    break
+            if not found:
+                named = [f for f in env.cat.functions() if f.name == name]
+                found = named if len({f.schema for f in named}) == 1 else []
+        if not found:
+            return name  # a built-in one, or none: as written
+        owner = found[0].schema
+        for sch in env.session.search_schemas():
+            if env.cat.functions_named(sch, name):
+                if sch == owner:
+                    return quote_identifier(name)
+                break
+        return quote_identifier(owner) + "." + quote_identifier(name)
+
+    return label
+
+
 def _timezone(env: Env) -> Any:
     tzf = getattr(env.session, "timezone", None)
     try:
@@ -165,7 +197,7 @@ def _timezone(env: Env) -> Any:
 def expr_text(env: Env, t: TableDef, sql: str, pretty: bool, target: SqlType | None = None) -> str:
     cols = {c.name: column_type(c) for c in t.columns}
     return deparse_expr(sql, cols, pretty, target, regclass_name=lambda s: regclass_text(env, s),
-                        tz=_timezone(env))
+                        tz=_timezone(env), function_name=function_label(env, t.schema))
 
 
 _ATTNUM_MARK = re.compile(r"\s*/\* column (\d+) \*/\Z")
@@ -306,7 +338,7 @@ def view_def(env: Env, v: TableDef, pretty: bool) -> str:
         return relation_name(env, t.schema, t.name)
 
     vc = ViewContext(table_cols, label, regclass_name=lambda s: regclass_text(env, s), tz=_timezone(env),
-                     out_names=list(v.view_columns))
+                     out_names=list(v.view_columns), function_name=function_label(env, v.schema))
     return deparse_view(v.view_sql or "", vc, pretty)
 
 
