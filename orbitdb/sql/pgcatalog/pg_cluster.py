@@ -97,6 +97,26 @@ def _valid_until(text: str | None) -> Any:
         return None
 
 
+@producer("pg_catalog", "pg_db_role_setting")
+def _pg_db_role_setting(env: Env, make: RowMaker) -> Iterator[Row]:
+    """ALTER ROLE ... [IN DATABASE d] SET: one row per role (database 0) and per role and database."""
+    attributes = getattr(env.session, "role_attributes", None)
+    if not callable(attributes):
+        return
+    cluster = env.cluster
+    database_oids = ({e.name: e.oid for e in cluster.entries()} if cluster is not None
+                     else {env.database: env.database_oid})
+    for name in env.role_names:
+        role = attributes(name)
+        if role is None:
+            continue
+        if role.config:
+            yield make(setdatabase=0, setrole=env.role_oid(name), setconfig=list(role.config))
+        for database, config in role.database_config.items():
+            if database in database_oids and config:
+                yield make(setdatabase=database_oids[database], setrole=env.role_oid(name), setconfig=list(config))
+
+
 @producer("pg_catalog", "pg_authid")
 def _pg_authid(env: Env, make: RowMaker) -> Iterator[Row]:
     for r in _roles(env):
