@@ -6,7 +6,7 @@ column defaults, dependencies, relation sizes, and the *_def functions
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any
 
@@ -16,6 +16,7 @@ from orbitdb.sql.pgcatalog import lookup, oids
 from orbitdb.sql.pgcatalog.base import Env
 from orbitdb.sql.pgcatalog.deparse import (
     FALLBACK_ERRORS,
+    FunctionLabel,
     ViewContext,
     deparse_expr,
     deparse_view,
@@ -154,14 +155,14 @@ def regclass_text(env: Env, text: str) -> str:
     return lookup.relation_regclass_name(env, oid) or text
 
 
-def function_label(env: Env, home: str) -> Callable[[str | None, str], str]:
+def function_label(env: Env, home: str) -> FunctionLabel:
     """How ruleutils names a user function in a call: qualified unless the search path finds it
     first. A stored expression keeps the name as written; unqualified, it named the function the
     search path found then (pg_dump reads with an empty path): the one of that name in `home` (the
     schema of the view or table), or the only one."""
-    def label(schema: str | None, name: str) -> str:
+    def label(schema: str | None, name: str) -> tuple[str, SqlType | None]:
         if schema == "pg_catalog" or (schema is None and name in B.PROC_NAMES):
-            return name  # pg_catalog is searched first, whatever the path
+            return name, None  # pg_catalog is searched first, whatever the path
         if schema is not None:
             found = env.cat.functions_named(schema, name)
         else:
@@ -174,16 +175,24 @@ def function_label(env: Env, home: str) -> Callable[[str | None, str], str]:
                 named = [f for f in env.cat.functions() if f.name == name]
                 found = named if len({f.schema for f in named}) == 1 else []
         if not found:
-            return name  # a built-in one, or none: as written
+            return name, None  # a built-in one, or none: as written
         owner = found[0].schema
+        result = _result_type(found[0].return_type) if len(found) == 1 and not found[0].returns_set else None
         for sch in env.session.search_schemas():
             if env.cat.functions_named(sch, name):
                 if sch == owner:
-                    return quote_identifier(name)
+                    return quote_identifier(name), result
                 break
-        return quote_identifier(owner) + "." + quote_identifier(name)
+        return quote_identifier(owner) + "." + quote_identifier(name), result
 
     return label
+
+
+def _result_type(name: str) -> SqlType | None:
+    try:
+        return T.parse_type_name(name)
+    except FALLBACK_ERRORS:
+        return None
 
 
 def _timezone(env: Env) -> Any:
