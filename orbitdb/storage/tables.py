@@ -447,7 +447,7 @@ def replace_rows(txn: Transaction, old: TableAccess, rows: Sequence[tuple[bytes,
             txn.delete(key)
         for ix, cols, prefix in old.indexes:
             ikey = old.index_key(ix, cols, prefix, r, key)
-            if ikey not in entries:
+            if ikey is not None and ikey not in entries:  # None: a partial index leaves the row out
                 txn.delete(ikey)
     for key, r in moved:
         txn.put(key, new.encode(r))
