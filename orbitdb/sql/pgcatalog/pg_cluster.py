@@ -70,9 +70,10 @@ def _roles(env: Env) -> Iterator[dict[str, Any]]:
         role = attributes(name) if callable(attributes) else None
         if role is None:
             sup = env.is_superuser(name)
+            # a bootstrap role is what authorization.role_def says it is (and ALTER ROLE may restate)
             yield {"oid": env.role_oid(name), "rolname": name, "rolsuper": sup, "rolinherit": True,
-                   "rolcreaterole": False, "rolcreatedb": False, "rolcanlogin": True, "rolreplication": False,
-                   "rolbypassrls": False, "rolconnlimit": -1,
+                   "rolcreaterole": sup, "rolcreatedb": sup, "rolcanlogin": True, "rolreplication": sup,
+                   "rolbypassrls": sup, "rolconnlimit": -1,
                    "rolpassword": passwords.lookup(name)[1] if passwords is not None else None,
                    "rolvaliduntil": None}
             continue
