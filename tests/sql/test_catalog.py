@@ -1747,7 +1747,7 @@ PSQL_OUTPUT: dict[str, str] = {
         '                                   List of roles\n'
         ' Role name |                         Attributes                         | Member of \n'
         '-----------+------------------------------------------------------------+-----------\n'
-        ' orbit     | Superuser                                                  | {}\n'
+        ' orbit     | Superuser, Create role, Create DB, Replication, Bypass RLS | {}\n'
         ' postgres  | Superuser, Create role, Create DB, Replication, Bypass RLS | {}\n'
         '\n'
     ),

@@ -246,6 +246,7 @@ class Typer:
                  function_name: FunctionLabel | None = None,
                  subquery: Callable[[exp.Expression], tuple[str, SqlType]] | None = None) -> None:
         self.subquery = subquery  # a sub-SELECT printed as a view query is (its text, its first column's type)
+        self.rel_alias: dict[str, str] = {}  # a relation as written -> as printed (renamed in a sub-SELECT)
         self.rels = rels
         self.qualify = qualify
         self.relname_of = relname_of
@@ -323,12 +324,12 @@ class Typer:
             return Func(T.NAME, "CURRENT_USER" if name == "user" else "CURRENT_ROLE", [], "keyword")
         if rel is not None and rel in self.rels:
             t = self.rels[rel].get(name, T.TEXT)
-            return Var(t, name, rel if self.qualify else None)
+            return Var(t, name, self.rel_alias.get(rel, rel) if self.qualify else None)
         if rel is not None and self.qualify:
             return Var(T.TEXT, name, rel)  # a relation this typer does not know: as written
         for r, cols in self.rels.items():
             if name in cols:
-                return Var(cols[name], name, r if self.qualify else None)
+                return Var(cols[name], name, self.rel_alias.get(r, r) if self.qualify else None)
         for e, alias in self.targets:  # an output column named in GROUP BY / ORDER BY
             if alias == name:
                 return e
@@ -1118,10 +1119,20 @@ def deparse_view(sql: str, vc: ViewContext, pretty: bool) -> str:
         return " " + body + ";"
 
 
-def _query(p: Printer, node: exp.Expression, vc: ViewContext, top: bool,
-           outer: dict[str, dict[str, SqlType]] | None = None) -> list[SqlType]:
-    """Prints a query; returns the types of its output columns. outer: the enclosing query's
-    relations (a sub-SELECT may name their columns)."""
+@dataclass
+class Outer:
+    """The relations of the queries around a sub-SELECT: it may name their columns, and its own
+    relations are printed under names none of them has."""
+
+    rels: dict[str, dict[str, SqlType]] = field(default_factory=dict)  # as written -> columns
+    alias: dict[str, str] = field(default_factory=dict)  # as written -> as printed, when renamed
+
+    def printed(self) -> set[str]:
+        return {self.alias.get(r, r) for r in self.rels}
+
+
+def _query(p: Printer, node: exp.Expression, vc: ViewContext, top: bool, outer: Outer | None = None) -> list[SqlType]:
+    """Prints a query; returns the types of its output columns."""
     if isinstance(node, exp.Subquery):
         node = node.this
     if isinstance(node, (exp.Union, exp.Intersect, exp.Except)):
@@ -1135,7 +1146,7 @@ def _query(p: Printer, node: exp.Expression, vc: ViewContext, top: bool,
         return types
     if not isinstance(node, exp.Select):
         raise TypeError("not a SELECT")
-    return _select(p, node, vc, top, outer or {})
+    return _select(p, node, vc, top, outer or Outer())
 
 
 def _from_items(node: exp.Select) -> list[exp.Expression]:
@@ -1147,11 +1158,12 @@ def _from_items(node: exp.Select) -> list[exp.Expression]:
     return items
 
 
-def _select(p: Printer, node: exp.Select, vc: ViewContext, top: bool,
-            outer: dict[str, dict[str, SqlType]]) -> list[SqlType]:
+def _select(p: Printer, node: exp.Select, vc: ViewContext, top: bool, outer: Outer) -> list[SqlType]:
     rels: dict[str, dict[str, SqlType]] = {}
     order_cols: dict[str, list[str]] = {}
     labels: dict[int, str] = {}
+    alias_of: dict[str, str] = {}
+    taken = outer.printed()
 
     def add_rel(t: exp.Expression) -> None:
         if isinstance(t, exp.Table):
@@ -1165,8 +1177,16 @@ def _select(p: Printer, node: exp.Select, vc: ViewContext, top: bool,
             rels[ref] = dict(cols)
             order_cols[ref] = [c for c, _ in cols]
             label = vc.relation_label(schema, name)
-            if alias is not None and alias.this is not None:
-                label += " " + quote_identifier(ref)
+            # ruleutils' set_rtable_names: a name an enclosing query uses gets a suffix
+            shown, n = ref, 0
+            while shown in taken:
+                n += 1
+                shown = f"{ref}_{n}"
+            if shown != ref:
+                alias_of[ref] = shown
+            if (alias is not None and alias.this is not None) or shown != ref:
+                label += " " + quote_identifier(shown)
+            taken.add(shown)
             labels[id(t)] = label
         else:
             raise TypeError("unsupported FROM item")
@@ -1179,13 +1199,16 @@ def _select(p: Printer, node: exp.Select, vc: ViewContext, top: bool,
         add_rel(j.this)
     def subquery(q: exp.Expression) -> tuple[str, SqlType]:
         # ruleutils prints a sub-SELECT as a query of its own, indented under the expression
-        sub = Printer(p.pretty, p.indent + PRETTYINDENT_STD)
-        types = _query(sub, q, vc, False, visible)
+        sub = Printer(p.pretty, p.indent)
+        inner = Outer({**rels, **{r: cols for r, cols in outer.rels.items() if r not in rels}},
+                      {**{r: a for r, a in outer.alias.items() if r not in rels}, **alias_of})
+        types = _query(sub, q, vc, False, inner)
         return sub.text(), types[0] if types else T.TEXT
 
-    visible = {**rels, **{r: cols for r, cols in outer.items() if r not in rels}}  # the nearest wins
+    visible = {**rels, **{r: cols for r, cols in outer.rels.items() if r not in rels}}  # the nearest wins
     typer = Typer(visible, qualify=True, regclass_name=vc.regclass_name, tz=vc.tz, function_name=vc.function_name,
                   subquery=subquery)
+    typer.rel_alias = {**{r: a for r, a in outer.alias.items() if r not in rels}, **alias_of}
 
     p.indent += PRETTYINDENT_STD
     p.w(" SELECT")
@@ -1210,7 +1233,7 @@ def _select(p: Printer, node: exp.Select, vc: ViewContext, top: bool,
                 else list(rels)
             for r in which:
                 for c in order_cols[r]:
-                    targets.append((Var(rels[r][c], c, r), c, c))
+                    targets.append((Var(rels[r][c], c, alias_of.get(r, r)), c, c))
             continue
         n = typer.expr(inner)
         if isinstance(n, Var):
@@ -1228,8 +1251,8 @@ def _select(p: Printer, node: exp.Select, vc: ViewContext, top: bool,
         sub = Printer(p.pretty, p.indent)
         sub.expr(n, True)
         text = sub.text()
-        if att is None or att != name:
-            text += " AS " + quote_identifier(name)
+        if (att is None and name != "?column?") or (att is not None and att != name):
+            text += " AS " + quote_identifier(name)  # unless the name is the one it would get anyway
         if text.startswith("\n"):
             p.remove_spaces()  # the field starts its own line (a CASE)
         elif i > 0:
