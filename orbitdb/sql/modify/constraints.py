@@ -504,9 +504,7 @@ class TableWriter:
             return False
         rowids = None
         if not self.access.pk_idx:
-            next_rowid = ctx.session.store.next_rowid
-            oid = self.table.oid
-            rowids = [next_rowid(oid) for _ in rows]
+            rowids = ctx.session.store.next_rowids(self.table.oid, len(rows))
         return self.access.insert_many(txn, rows, rowids, self.intents_needed(txn)) < 0
 
     def update(self, ctx: ExecContext, key: bytes, old: Row, new: Row, set_cols: frozenset[str] | None = None
