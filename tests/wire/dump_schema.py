@@ -13,6 +13,8 @@ ALTER ROLE shop_reader SET statement_timeout = '5s';
 """
 
 SCHEMA = r"""
+CREATE EXTENSION pgcrypto;
+CREATE EXTENSION "uuid-ossp";
 CREATE SCHEMA sales;
 CREATE TYPE mood AS ENUM ('sad', 'ok', 'happy');
 CREATE DOMAIN posint AS integer CHECK (VALUE > 0);
@@ -113,6 +115,10 @@ GRANT SELECT, INSERT, UPDATE ON sales.invoice TO shop_owner WITH GRANT OPTION;
 GRANT USAGE ON SEQUENCE ticket_seq TO shop_reader;
 INSERT INTO sales.invoice (order_id, net, tax) VALUES (1, 100, 20), (3, 75, 15);
 INSERT INTO sales.invoice (id, order_id, net) VALUES (5, NULL, 1);
+CREATE TABLE tokens (id uuid DEFAULT uuid_generate_v4() PRIMARY KEY, secret bytea NOT NULL DEFAULT gen_random_bytes(4));
+INSERT INTO tokens DEFAULT VALUES;
+INSERT INTO tokens DEFAULT VALUES;
+CREATE VIEW sales.hashed AS SELECT name, encode(digest(name, 'sha256'), 'hex') AS h FROM sales.customer;
 CREATE VIEW sales.has_orders AS
     SELECT c.name,
            EXISTS (SELECT 1 FROM sales.orders o WHERE o.customer_id = c.id) AS has,
@@ -140,6 +146,8 @@ CONTENTS = {
     "sales.ranked": "id",
     "sales.nested": "name",
     "sales.has_orders": "name",
+    "public.tokens": "id",
+    "sales.hashed": "name",
 }
 
 # after a restore, the same statements on the restored database and on a copy of PostgreSQL's
@@ -163,6 +171,7 @@ CHECKS = [
     "INSERT INTO measure VALUES ('y', '2021-02-01', 2)",
     "INSERT INTO tagged VALUES ('q', 5)",
     "SELECT city FROM measure_2021 ORDER BY city",
+    "INSERT INTO tokens DEFAULT VALUES RETURNING length(secret), id IS NOT NULL",
     "SELECT code FROM tagged_rest ORDER BY code",
     "DELETE FROM sales.customer WHERE name = 'ada'",
     "DELETE FROM sales.line WHERE order_id = 1",

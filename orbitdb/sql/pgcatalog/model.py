@@ -155,6 +155,15 @@ def regclass_text(env: Env, text: str) -> str:
     return lookup.relation_regclass_name(env, oid) or text
 
 
+# the functions of the extensions orbitdb provides (orbitdb/sql/ddl/extensions.py), by extension
+EXTENSION_FUNCTIONS: dict[str, frozenset[str]] = {
+    "pgcrypto": frozenset({"crypt", "digest", "gen_random_bytes", "gen_salt", "hmac"}),
+    "uuid-ossp": frozenset({"uuid_nil", "uuid_ns_dns", "uuid_ns_url", "uuid_ns_oid", "uuid_ns_x500",
+                            "uuid_generate_v1", "uuid_generate_v1mc", "uuid_generate_v3", "uuid_generate_v4",
+                            "uuid_generate_v5"}),
+}
+
+
 def function_label(env: Env, home: str) -> FunctionLabel:
     """How ruleutils names a user function in a call: qualified unless the search path finds it
     first. A stored expression keeps the name as written; unqualified, it named the function the
@@ -175,7 +184,12 @@ def function_label(env: Env, home: str) -> FunctionLabel:
                 named = [f for f in env.cat.functions() if f.name == name]
                 found = named if len({f.schema for f in named}) == 1 else []
         if not found:
-            return name, None  # a built-in one, or none: as written
+            # an installed extension's function lives in the extension's schema
+            ext = next((e for e in env.cat.extensions() if name in EXTENSION_FUNCTIONS.get(e.name, ())
+                        and schema in (None, e.schema)), None)
+            if ext is None or ext.schema in env.session.search_schemas():
+                return name, None  # a built-in one, or none: as written
+            return quote_identifier(ext.schema) + "." + quote_identifier(name), None
         owner = found[0].schema
         result = _result_type(found[0].return_type) if len(found) == 1 and not found[0].returns_set else None
         for sch in env.session.search_schemas():
