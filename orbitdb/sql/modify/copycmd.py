@@ -284,8 +284,7 @@ class TableCopyIn(CopyIn):
                 if self.opts.format == "csv":
                     self._csv(chunk)
                 else:
-                    for line in chunk if isinstance(chunk, list) else [chunk]:
-                        self._text_line(line)
+                    self._text_lines(chunk if isinstance(chunk, list) else [chunk])
         except SqlError as e:
             if not e.sqlstate.startswith("57"):  # not a cancel: the rows before the bad one go in first
                 self._write_rows()
@@ -300,6 +299,35 @@ class TableCopyIn(CopyIn):
         if rows and not self.writer.insert_batch(self.ctx, rows):
             for row in rows:
                 self.writer.insert(self.ctx, row)
+
+    def _text_lines(self, lines: list[str]) -> None:
+        """Text-format lines; those of every column in table order, without escapes, become
+        rows of the batch directly (a bulk load), any other line goes through _text_line."""
+        w = self.writer
+        if not self.batching or self.left_out or self.col_idx != list(range(len(w.names))):
+            for line in lines:
+                self._text_line(line)
+            return
+        delim, null, parsers = self.opts.delimiter, self.opts.null, self.parsers
+        width = len(parsers)
+        for line in lines:
+            fields = line.split(delim)
+            if not line or len(fields) != width or "\r" in line or (
+                    "\\" in line and any("\\" in f for f in fields if f != null)):
+                self._text_line(line)  # an escape, a missing or extra field, the end marker
+                continue
+            try:
+                row = tuple([None if f == null else parse(f) for parse, f in zip(parsers, fields)])
+            except SqlError:
+                self._text_line(line)  # raises the error with its column's detail
+                raise
+            self.line_no += 1
+            self.rows.append(row)
+            if len(self.rows) >= _BATCH_ROWS:
+                self._write_rows()
+            self.count += 1
+            if self.count & 1023 == 0:
+                self.ctx.check()
 
     def _text_line(self, line: str) -> None:
         line = line.removesuffix("\r")
