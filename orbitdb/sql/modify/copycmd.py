@@ -280,11 +280,11 @@ class TableCopyIn(CopyIn):
 
     def _process(self, final: bool) -> None:
         try:
-            for chunk in self._lines(final):
-                if self.opts.format == "csv":
+            if self.opts.format == "csv":
+                for chunk in self._lines(final):
                     self._csv(chunk)
-                else:
-                    self._text_lines(chunk if isinstance(chunk, list) else [chunk])
+            else:
+                self._text_lines(self._lines(final))
         except SqlError as e:
             if not e.sqlstate.startswith("57"):  # not a cancel: the rows before the bad one go in first
                 self._write_rows()
@@ -423,6 +423,8 @@ def _parser(t: T.SqlType, session: Session) -> Callable[[str], Any]:
     assert conv is not None
     if t.oid in _INT_BOUNDS:
         return _int_parser(_INT_BOUNDS[t.oid], conv)
+    if t.oid == T.BPCHAR.oid and t.typmod > 4:
+        return _bpchar_parser(t.typmod - 4, find_cast(T.strip(t), t, ASSIGNMENT, session), conv)
     mod = find_cast(T.strip(t), t, ASSIGNMENT, session) if t.typmod >= 0 else None
     if mod is None:
         return conv  # type: ignore[no-any-return]
@@ -434,6 +436,17 @@ def _as_is(v: str) -> str:
 
 
 _INT_BOUNDS = {T.INT2.oid: 1 << 15, T.INT4.oid: 1 << 31, T.INT8.oid: 1 << 63}
+
+
+def _bpchar_parser(width: int, mod: Callable[[Any], Any] | None, conv: Callable[[str], Any]
+                   ) -> Callable[[str], Any]:
+    """char(n): a value that fits is padded to n; a longer one goes through the type's checks."""
+    def parse(v: str) -> Any:
+        if len(v) <= width:
+            return v.ljust(width)
+        return mod(conv(v)) if mod is not None else conv(v)
+
+    return parse
 
 
 def _int_parser(bound: int, conv: Callable[[str], Any]) -> Callable[[str], Any]:
