@@ -6,9 +6,10 @@ CPU seconds for the whole load: on a shared machine the CPU figure is the one to
     python benchmarks/bench_pgbench_init.py [--scale 5] [--repeat 3] [--baseline <git rev>]
     python benchmarks/bench_pgbench_init.py --statements [--scale 5]
 
-Measured on the shared 2-core machine (load average 13-20, so wall clock is inflated), scale 5, one
-run each: this branch 18.7 s against PostgreSQL's 2.9 s (6.4x; main at 086a3b6 in the same run
-44.7 s, 15.1x); server CPU 5.96 s against main's 7.81 s (PostgreSQL 0.56 s).
+Measured on the shared 2-core machine (load average 10-20, so wall clock is inflated), scale 5,
+--baseline 086a3b6, two runs: wall 18.7 s against PostgreSQL's 2.9 s (6.4x; the baseline 44.7 s,
+15.1x) and 23.8 s against 2.1 s (11.2x; the baseline 69.9 s, 33x); server CPU in the second run
+5.96 s against the baseline's 7.81 s and PostgreSQL's 0.56 s (10.6x).
 
 --statements serves from this process and prints the CPU time its connection thread spent on each
 statement of the load (COPY included), to see which one costs what.
