@@ -194,8 +194,6 @@ def _deallocate(s: Session, st: Statement, params: list[Any], ctx: ExecContext) 
 def _prepare(s: Session, st: Statement, params: list[Any], ctx: ExecContext) -> Any:
     from orbitdb.sql.session import prepared_sql
 
-    if re.match(r"\s*PREPARE\s+TRANSACTION\b", st.text, re.IGNORECASE):
-        raise SqlError("0A000", "prepared transactions (PREPARE TRANSACTION) are not supported")
     return prepared_sql.prepare(s, st)
 
 

@@ -40,6 +40,7 @@ from orbitdb.sql.types.numeric import CTX as NUMERIC_CONTEXT
 from orbitdb.sql.types.params import convert_params, param_type
 from orbitdb.sql.types.pgtext.zones import session_zone
 from orbitdb.sql.types.usertypes import current_type
+from orbitdb.sql.session.twophase import is_prepare_transaction
 from orbitdb.sql.utility.statements import transaction_control
 from orbitdb.storage.advisory import SessionLocks
 from orbitdb.storage.catalog import Catalog
@@ -554,6 +555,13 @@ class Session:
         self._end(True)
         return "COMMIT"
 
+    def warn_no_transaction(self) -> None:
+        self.notices.append(Notice("WARNING", "25P01", "there is no transaction in progress"))
+
+    def end_transaction(self, commit: bool, prepare_gid: str | None = None) -> None:
+        """Ends the transaction: commits, rolls back, or (prepare_gid) prepares it for two-phase commit."""
+        self._end(commit, prepare_gid)
+
     def rollback(self) -> None:
         if not self.in_block and (self.txn is None or self.implicit):
             self.notices.append(Notice("WARNING", "25P01", "there is no transaction in progress"))
@@ -567,7 +575,7 @@ class Session:
 
         return TableTriggers(planner, table, rt)
 
-    def _end(self, commit: bool) -> None:
+    def _end(self, commit: bool, prepare_gid: str | None = None) -> None:
         if self.cursors:
             from orbitdb.sql.session.cursors import at_transaction_end
 
@@ -610,7 +618,11 @@ class Session:
                 step()
         try:
             if txn is not None:
-                if commit:
+                if commit and prepare_gid is not None:
+                    from orbitdb.sql.session.twophase import prepare_in_storage
+
+                    prepare_in_storage(self, txn, prepare_gid)
+                elif commit:
                     self._commit_txn(txn)
                     if listen_actions or notifications:
                         from orbitdb.sql.session.notify import at_commit
@@ -894,7 +906,7 @@ class Session:
         if self.db.cluster is not None and not what.frees_memory:
             self.db.cluster.memory_budget.check("a new statement")
         with self._statement_scope():
-            if what.transaction_control:
+            if what.transaction_control or (kind == "PREPARE" and is_prepare_transaction(st.text)):
                 try:
                     res = transaction_control(self, st)
                 except SqlError:
@@ -1030,7 +1042,7 @@ class Session:
         if st.kind in ("ROLLBACK", "ABORT", "COMMIT", "END"):
             return True
         if st.kind == "PREPARE":
-            return False
+            return is_prepare_transaction(st.text)  # it rolls the aborted transaction back
         return False
 
     def finish_copy(self, autocommit: bool, ok: bool) -> None:
