@@ -136,6 +136,7 @@ class Session:
         self.late_trigger_events: list[Any] = []
         self.cascade_statements: list[Any] = []
         self.deferred_trigger_events: list[Any] = []  # deferred constraint triggers: run at COMMIT
+        self.large_object_fds: dict[int, Any] = {}  # lo_open's descriptors: closed at the transaction's end
         self.trigger_depth = 0  # trigger functions running inside one another
         self.constraint_modes: dict[str | None, bool] = {}  # SET CONSTRAINTS: name (None: ALL) -> deferred
         self.routine_cache: dict[Any, Any] = {}  # user functions' parsed bodies and compiled statements
@@ -596,6 +597,8 @@ class Session:
                 deferred_error = e
                 commit = False
         self.deferred_trigger_events = []
+        if self.large_object_fds:
+            self.large_object_fds = {}
         self.trigger_events = []
         self.late_trigger_events = []
         self.cascade_statements = []
