@@ -97,9 +97,9 @@ class BinaryCopyReader:
 
     def finish(self) -> None:
         """At CopyDone: everything was read, up to the trailer."""
-        if not self.ended:
-            if not self.header_read and not self.buffer:
-                raise _bad("COPY file signature not recognized")
+        if not self.header_read:
+            raise _bad("COPY file signature not recognized")
+        if not self.ended and self.buffer:  # (the end of the data at a tuple's start ends it, as the trailer does)
             raise _bad("unexpected EOF in COPY data", self._context())
         if self.buffer:
             raise _bad("received copy data after EOF marker")
@@ -180,7 +180,10 @@ class BinaryCopyReader:
                 row.append(decode(data))
             except SqlError as e:
                 raise SqlError(e.sqlstate, e.message, detail=f"{self._context()}, column {self.names[i]}") from None
-            except (binary.BinaryFormatError, ValueError, UnicodeDecodeError, struct.error):
+            except (binary.InsufficientData, struct.error):
+                raise SqlError("08P01", "insufficient data left in message",
+                               detail=f"{self._context()}, column {self.names[i]}") from None
+            except (binary.BinaryFormatError, ValueError, UnicodeDecodeError):
                 raise SqlError("22P03", "incorrect binary data format",
                                detail=f"{self._context()}, column {self.names[i]}") from None
         return row, pos

@@ -114,7 +114,8 @@ def parse_options(text: str) -> CopyOptions:
     if o.format == "binary":
         for option in ("delimiter", "null", "header"):
             if option in o.given or (option == "header" and o.header):
-                raise SqlError("42601", f"cannot specify {option.upper()} in BINARY mode")
+                raise SqlError("0A000" if option == "header" else "42601",
+                               f"cannot specify {option.upper()} in BINARY mode")
     if o.format != "csv" and "quote" in o.given:
         raise SqlError("0A000", "COPY quote available only in CSV mode")
     if o.format != "csv" and "escape" in o.given:
