@@ -64,8 +64,7 @@ def unlink(txn: Transaction, loid: int) -> None:
 def _pages(txn: Transaction, loid: int, first: int = 0) -> Iterator[tuple[bytes, bytes]]:
     """(key, data) of each stored page from page first on, in order."""
     start = _page_key(loid, first)
-    for key, value in txn.scan(start, _meta_key(loid)):
-        yield key, value
+    yield from txn.scan(start, _meta_key(loid))
 
 
 def _page_no(key: bytes) -> int:
