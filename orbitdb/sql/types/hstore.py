@@ -34,10 +34,11 @@ def format_pairs(pairs: Pairs) -> str:
                      for k, v in sorted(pairs.items(), key=lambda kv: _sort_key(kv[0])))
 
 
+# hstore_in reports its syntax errors with elog, so their SQLSTATE is XX000 (as PostgreSQL's)
 def _syntax_error(text: str, pos: int) -> SqlError:
     if pos >= len(text):
-        return SqlError("42601", "Unexpected end of string")
-    return SqlError("42601", f'syntax error in hstore, near "{text[pos]}" at position {pos}')
+        return SqlError("XX000", "Unexpected end of string")
+    return SqlError("XX000", f'syntax error in hstore, near "{text[pos]}" at position {pos}')
 
 
 def _token(text: str, pos: int, stops: str) -> tuple[str, bool, int]:
@@ -75,7 +76,7 @@ def _token(text: str, pos: int, stops: str) -> tuple[str, bool, int]:
             out.append(text[pos])
             pos += 1
     if not out:
-        raise SqlError("42601", "Unexpected end of string")
+        raise SqlError("XX000", "Unexpected end of string")
     return "".join(out), False, pos
 
 
