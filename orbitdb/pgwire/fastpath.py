@@ -27,7 +27,7 @@ class _Reader:
 
     def take(self, n: int) -> bytes:
         if n < 0 or self.pos + n > len(self.body):
-            raise ProtocolError("invalid FunctionCall message format")
+            raise ProtocolError("insufficient data left in message", fatal=False)
         out = self.body[self.pos:self.pos + n]
         self.pos += n
         return out
@@ -96,7 +96,8 @@ def function_call(session: Any, body: bytes) -> tuple[bytes, list[Any]]:
         raise SqlError("08P01", f"function call message contains {nargs} arguments but function requires "
                        f"{len(arg_types)}")
     if len(formats) not in (0, 1, nargs):
-        raise ProtocolError(f"function call message contains {len(formats)} argument formats but {nargs} arguments")
+        raise ProtocolError(f"function call message contains {len(formats)} argument formats but {nargs} arguments",
+                            fatal=False)
     params = []
     for i, (raw, type_oid) in enumerate(zip(raws, arg_types)):
         binary = bool(formats[0] if len(formats) == 1 else formats[i] if formats else 0)
