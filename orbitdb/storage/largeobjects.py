@@ -43,6 +43,25 @@ def owner(txn: Transaction, loid: int) -> str | None:
     return None if raw is None else str(json.loads(raw)["owner"])
 
 
+def comment(txn: Transaction, loid: int) -> str | None:
+    raw = txn.get(_meta_key(loid))
+    return None if raw is None else json.loads(raw).get("comment")
+
+
+def set_comment(txn: Transaction, loid: int, text: str | None) -> None:
+    key = _meta_key(loid)
+    txn.lock_write(key)
+    raw = txn.get(key)
+    if raw is None:
+        raise StorageError(f"large object {loid} does not exist", "42704")
+    doc = json.loads(raw)
+    if text is None:
+        doc.pop("comment", None)
+    else:
+        doc["comment"] = text
+    txn.put(key, json.dumps(doc).encode())
+
+
 def create(txn: Transaction, loid: int, role: str) -> None:
     key = _meta_key(loid)
     txn.lock_write(key)

@@ -156,3 +156,17 @@ def test_concurrent_writers_of_one_page_wait(start_server) -> None:
         assert bytes(cur.fetchone()[0]) == b"xbc"
     a.close()
     b.close()
+
+
+@pytest.mark.needs_psql
+def test_psql_lo_commands(start_server, tmp_path) -> None:
+    """psql's \\lo_import (with a comment: COMMENT ON LARGE OBJECT), \\lo_list, \\lo_export, \\lo_unlink."""
+    server = start_server()
+    source, target = tmp_path / "in.bin", tmp_path / "out.bin"
+    source.write_bytes(bytes(range(256)) * 50)
+    out = server.psql("-v", "ON_ERROR_STOP=1", input=(
+        f"\\lo_import {source} 'the comment'\n\\set loid :LASTOID\n\\lo_list\n"
+        f"\\lo_export :loid {target}\n\\lo_unlink :loid\n\\lo_list\n")).stdout
+    assert "the comment" in out and "lo_unlink" in out
+    assert target.read_bytes() == source.read_bytes()
+    assert "(0 rows)" in out.rsplit("Large objects", 1)[1]

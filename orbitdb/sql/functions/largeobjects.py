@@ -8,12 +8,14 @@ orbitdb/storage/largeobjects.py."""
 from __future__ import annotations
 
 import os
+import re
 from dataclasses import dataclass
 from typing import Any
 
 from orbitdb.sql import types as T
 from orbitdb.sql.errors import SqlError
 from orbitdb.sql.functions.registry import register
+from orbitdb.sql.result import Result
 from orbitdb.storage import largeobjects as lo
 from orbitdb.storage.errors import StorageError
 
@@ -301,3 +303,29 @@ def lo_export(ctx: Any, loid: int, path: str) -> int:
         raise SqlError("58P01" if isinstance(e, FileNotFoundError) else "58030",
                        f'could not create server file "{path}": {os.strerror(e.errno or 0)}') from e
     return 1
+
+
+_COMMENT = re.compile(r"\s*COMMENT\s+ON\s+LARGE\s+OBJECT\s+(?P<oid>\d+)\s+IS\s+"
+                      r"(?:(?P<null>NULL)|(?P<e>[Ee])?'(?P<text>(?:[^']|'')*)')\s*;?\s*$", re.IGNORECASE | re.DOTALL)
+
+
+def comment_on_large_object(s: Any, text: str, ctx: Any) -> Result:
+    """COMMENT ON LARGE OBJECT oid IS 'text' | NULL (psql's \\lo_import 'comment' sends it)."""
+    m = _COMMENT.match(text)
+    if m is None:
+        raise SqlError("42601", "syntax error in COMMENT ON LARGE OBJECT")
+    loid = int(m.group("oid"))
+    owner = _check_exists(ctx, loid)
+    if not _is_owner(ctx, owner):
+        raise SqlError("42501", f"must be owner of large object {loid}")
+    body = None if m.group("null") else m.group("text").replace("''", "'")
+    if body is not None and m.group("e"):
+        body = body.encode("latin-1", "backslashreplace").decode("unicode_escape")
+    _storage(lo.set_comment, ctx.txn, loid, body)
+    return Result("COMMENT")
+
+
+def large_object_comment(ctx: Any, loid: int) -> str | None:
+    """obj_description(loid, 'pg_largeobject')."""
+    txn = getattr(ctx, "txn", None)
+    return lo.comment(txn, loid) if txn is not None else None
