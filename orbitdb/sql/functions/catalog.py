@@ -414,6 +414,10 @@ def obj_description(ctx: Any, oid: int, catalog: str) -> str | None:
     if catalog == "pg_extension":
         ext = next((e for e in env.cat.extensions() if e.oid == oid), None)
         return ext.comment if ext is not None else None
+    if catalog == "pg_largeobject":
+        from orbitdb.sql.functions.largeobjects import large_object_comment
+
+        return large_object_comment(ctx, oid)
     return None
 
 

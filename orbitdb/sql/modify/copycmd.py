@@ -48,6 +48,7 @@ class CopyOptions:
         self.force_null: list[str] = []
         self.force_not_null: list[str] = []
         self.encoding = "UTF8"
+        self.given: set[str] = set()  # the options the statement names
 
 
 def _unquote(v: str) -> str:
@@ -75,14 +76,9 @@ def parse_options(text: str) -> CopyOptions:
                 o.format = _unquote(val).lower()
             elif key == "header":
                 o.header = _unquote(val).lower() not in ("false", "off", "0") if val else True
-            elif key == "delimiter":
-                o.delimiter = _unquote(val)
-            elif key == "null":
-                o.null = _unquote(val)
-            elif key == "quote":
-                o.quote = _unquote(val)
-            elif key == "escape":
-                o.escape = _unquote(val)
+            elif key in ("delimiter", "null", "quote", "escape"):
+                setattr(o, key, _unquote(val))
+                o.given.add(key)
             elif key == "encoding":
                 o.encoding = _unquote(val)
             elif key in ("force_null", "force_not_null", "force_quote", "freeze"):
@@ -100,18 +96,12 @@ def parse_options(text: str) -> CopyOptions:
                 o.format = "binary"
             elif t == "HEADER":
                 o.header = True
-            elif t == "DELIMITER" and i + 1 < len(toks):
+            elif t in ("DELIMITER", "NULL", "QUOTE", "ESCAPE") and i + 1 < len(toks):
                 i += 1
-                o.delimiter = _unquote(toks[i])
-            elif t == "NULL" and i + 1 < len(toks):
-                i += 1
-                o.null = _unquote(toks[i])
-            elif t == "QUOTE" and i + 1 < len(toks):
-                i += 1
-                o.quote = _unquote(toks[i])
-            elif t == "ESCAPE" and i + 1 < len(toks):
-                i += 1
-                o.escape = _unquote(toks[i])
+                if toks[i].upper() == "AS" and i + 1 < len(toks):  # the old syntax: DELIMITER [AS] 'x'
+                    i += 1
+                setattr(o, t.lower(), _unquote(toks[i]))
+                o.given.add(t.lower())
             elif t in ("AS", "WITH"):
                 pass
             elif t == "FORCE":
@@ -122,7 +112,14 @@ def parse_options(text: str) -> CopyOptions:
     if o.format not in ("text", "csv", "binary"):
         raise SqlError("22023", f'COPY format "{o.format}" not recognized')
     if o.format == "binary":
-        raise SqlError("0A000", "COPY BINARY is not supported")
+        for option in ("delimiter", "null", "header"):
+            if option in o.given or (option == "header" and o.header):
+                raise SqlError("0A000" if option == "header" else "42601",
+                               f"cannot specify {option.upper()} in BINARY mode")
+    if o.format != "csv" and "quote" in o.given:
+        raise SqlError("0A000", "COPY quote available only in CSV mode")
+    if o.format != "csv" and "escape" in o.given:
+        raise SqlError("0A000", "COPY escape available only in CSV mode")
     if o.delimiter is None:
         o.delimiter = "," if o.format == "csv" else "\t"
     if o.null is None:
@@ -213,6 +210,7 @@ class TableCopyIn(CopyIn):
         self.parsers = [_parser(t, session) for t in self.types]
         self.pending = ""
         self.done = False
+        self.coercions: list[Any] | None = None  # a binary COPY's typmod casts, per column
         # rows parsed, not yet written: written a batch at a time (one unique check, one write),
         # unless a column left out has a default that changes from row to row (it is evaluated
         # as its row is inserted) or the transaction is SERIALIZABLE
@@ -279,6 +277,10 @@ class TableCopyIn(CopyIn):
         return lines
 
     def _process(self, final: bool) -> None:
+        if self.format == "binary":  # its rows came decoded (add_values)
+            if final:
+                self._write_rows()
+            return
         try:
             if self.opts.format == "csv":
                 for chunk in self._lines(final):
@@ -362,6 +364,27 @@ class TableCopyIn(CopyIn):
                 vals.append(None if f == null else f)
             self._insert(vals, ",".join(rec))
 
+    def add_values(self, rows: list[list[Any]]) -> None:
+        """Rows of a binary COPY, each field decoded already (a value of its column's type, or None)."""
+        w = self.writer
+        if self.coercions is None:
+            self.coercions = [find_cast(T.strip(t), t, ASSIGNMENT, self.session) if t.typmod >= 0 else None
+                              for t in self.types]
+        with self.session._statement_scope():
+            for vals in rows:
+                self.line_no += 1
+                if len(vals) != len(self.col_idx):
+                    raise SqlError("22P04", f"row field count is {len(vals)}, expected {len(self.col_idx)}",
+                                   detail=f"COPY {self.table_name}, line {self.line_no}")
+                row: list[Any] = [None] * len(w.names)
+                for ci, v, coerce in zip(self.col_idx, vals, self.coercions):
+                    row[ci] = v if v is None or coerce is None else coerce(v)
+                self._add_row(row)
+
+    def text_parser(self, column: int) -> Callable[[str], Any]:
+        """How the text form of COPY column column becomes a value (a binary COPY's enum values)."""
+        return self.parsers[column]
+
     def _insert(self, vals: list[str | None], line: str) -> None:
         if len(vals) != len(self.col_idx):
             if len(vals) < len(self.col_idx):
@@ -380,6 +403,11 @@ class TableCopyIn(CopyIn):
                 raise SqlError(e.sqlstate, e.message,
                                detail=f'COPY {self.table_name}, line {self.line_no}, column {w.names[ci]}: "{v}"'
                                ) from None
+        self._add_row(row)
+
+    def _add_row(self, row: list[Any]) -> None:
+        """A parsed row, the columns COPY does not name still missing: their defaults, then the row goes in."""
+        w = self.writer
         for i in self.left_out:
             row[i] = w.default_value(i)
         if self.batching:
@@ -484,6 +512,10 @@ class QueryCopyOut(CopyOut):
             return None
         tz = self.session.timezone() if t.oid in (T.TIMESTAMPTZ.oid, T.TIMETZ.oid) else None
         return to_text(v, t.oid, tz)
+
+    def values(self) -> Iterator[tuple[Any, ...]]:
+        """The rows as values (a binary COPY encodes them in the wire layer)."""
+        return self._rows()
 
     def _rows(self) -> Iterator[tuple[Any, ...]]:
         # an autocommitted COPY ends with its rows when the caller stops reading them

@@ -307,10 +307,16 @@ def _pg_stat_ssl(env: Env, make: RowMaker) -> Iterator[Row]:
 def _pg_locks(env: Env, make: RowMaker) -> Iterator[Row]:
     """Relation, advisory and object locks, held and awaited; row locks only while awaited
     (PostgreSQL keeps granted row locks in the rows themselves, not here)."""
-    locks = getattr(getattr(env.session, "store", None), "locks", None)
+    store = getattr(env.session, "store", None)
+    locks = getattr(store, "locks", None)
     if locks is None:
         return
-    for tag, owner, mode, granted in locks.entries():
+    prepared = store.prepared.lock_owners() if hasattr(store, "prepared") else {}
+    for tag, holder, mode, granted in locks.entries():
+        owner: int | None = holder
+        vxid = f"{holder}/1"
+        if holder in prepared:  # a prepared transaction's locks: no backend holds them
+            owner, vxid = None, f"-1/{prepared[holder].xid}"
         if type(tag) is bytes:
             if granted:
                 continue
@@ -318,14 +324,14 @@ def _pg_locks(env: Env, make: RowMaker) -> Iterator[Row]:
                        mode=mode_name(tag, mode), granted=False, fastpath=False)
         elif tag[0] == "rel":
             yield make(locktype="relation", database=env.database_oid, relation=tag[1], pid=owner,
-                       virtualtransaction=f"{owner}/1", mode=mode_name(tag, mode), granted=granted, fastpath=False)
+                       virtualtransaction=vxid, mode=mode_name(tag, mode), granted=granted, fastpath=False)
         elif tag[0] == "adv":
             yield make(locktype="advisory", database=env.database_oid, classid=tag[1], objid=tag[2],
-                       objsubid=tag[3], pid=owner, virtualtransaction=f"{owner}/1", mode=mode_name(tag, mode),
+                       objsubid=tag[3], pid=owner, virtualtransaction=vxid, mode=mode_name(tag, mode),
                        granted=granted, fastpath=False)
         elif tag[0] == "obj":
             yield make(locktype="object", database=env.database_oid, classid=1259, objid=tag[1], objsubid=0,
-                       pid=owner, virtualtransaction=f"{owner}/1", mode=mode_name(tag, mode), granted=granted,
+                       pid=owner, virtualtransaction=vxid, mode=mode_name(tag, mode), granted=granted,
                        fastpath=False)
 
 
