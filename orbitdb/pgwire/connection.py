@@ -327,7 +327,8 @@ class Connection:
             elif kind in (ord("d"), ord("c"), ord("f")):
                 continue  # leftovers of a failed COPY: ignored, as the protocol says
             elif kind == ord("F"):
-                self._send_error(SqlError("0A000", "fastpath function calls are not supported by orbitdb"))
+                ok = self._function_call(body)
+                self._end_pipeline(ok)
                 self._ready()
             else:
                 raise ProtocolError(f"invalid frontend message type {kind}")
@@ -439,6 +440,29 @@ class Connection:
             close = getattr(items, "close", None)
             if close is not None:
                 close()
+            self.statement_log.finished(self.session)
+            self._sql = None
+        return False
+
+    def _function_call(self, body: bytes) -> bool:
+        """A FunctionCall message (libpq's large-object calls); False when it answered an error."""
+        from orbitdb.pgwire.fastpath import function_call
+
+        self.log_statement("statement", "", "<fastpath function call>")
+        try:
+            response, notices = function_call(self.session, body)
+            self.send_notices(notices)
+            self.stream.write(response)
+            return True
+        except SqlError as exc:
+            if isinstance(exc, ProtocolError) and exc.fatal:
+                raise
+            self._send_error(exc)
+        except ClientGone:
+            raise
+        except Exception as exc:  # noqa: BLE001 - a bug below (logged): report it, keep the connection
+            self._send_error(self._internal_error(exc))
+        finally:
             self.statement_log.finished(self.session)
             self._sql = None
         return False

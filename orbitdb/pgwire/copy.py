@@ -5,6 +5,7 @@ from __future__ import annotations
 import logging
 
 from orbitdb.pgwire import backend
+from orbitdb.pgwire.copy_binary import BinaryCopyReader, binary_chunks
 from orbitdb.pgwire.errors import ProtocolError, error_fields
 from orbitdb.pgwire.frontend import parse_copy_fail
 from orbitdb.pgwire.stream import Stream
@@ -22,12 +23,18 @@ def copy_in(stream: Stream, copy: CopyIn) -> Result:
     stream.write(backend.copy_response(b"G", copy.format == "binary", copy.column_count))
     stream.flush()
     settled = False  # finish() or abort() was called: the CopyIn has cleaned up after itself
+    reader = BinaryCopyReader(copy) if copy.format == "binary" else None
     try:
         while True:
             kind, body = stream.read_message()
             if kind == ord("d"):
-                copy.feed(body)
+                if reader is not None:
+                    reader.feed(body)
+                else:
+                    copy.feed(body)
             elif kind == ord("c"):
+                if reader is not None:
+                    reader.finish()
                 settled = True
                 return copy.finish()
             elif kind == ord("f"):
@@ -58,7 +65,7 @@ def _abort_quietly(copy: CopyIn, message: str) -> None:
 def copy_out(stream: Stream, copy: CopyOut) -> Result:
     """CopyOutResponse, a CopyData per chunk, CopyDone; returns the COPY's result."""
     stream.write(backend.copy_response(b"H", copy.format == "binary", copy.column_count))
-    for chunk in copy.chunks():
+    for chunk in binary_chunks(copy) if copy.format == "binary" else copy.chunks():
         stream.write(backend.copy_data(chunk))
     stream.write(backend.COPY_DONE)
     return copy.result()

@@ -58,6 +58,7 @@ DEFAULTS: dict[str, str] = {
     "temp_file_limit": "-1",
     "maintenance_work_mem": "64MB",
     "max_connections": "100",
+    "max_prepared_transactions": "100",
     "block_size": "8192",
     "in_hot_standby": "off",
     "default_tablespace": "",
@@ -177,6 +178,7 @@ DISPLAY = {"datestyle": "DateStyle", "timezone": "TimeZone", "intervalstyle": "I
 
 READ_ONLY = {"server_version", "server_version_num", "server_encoding", "integer_datetimes", "max_identifier_length",
              "block_size", "lc_collate", "lc_ctype", "in_hot_standby", "is_superuser", "max_connections",
+             "max_prepared_transactions",
              "data_directory", "port", "ssl", "wal_level", "shared_buffers"}
 
 _BOOL_TRUE = {"on", "true", "yes", "1", "t", "y"}

@@ -4,6 +4,8 @@ FORMAT.md beside this file describes each range, its value, and the storage form
     \\x00 c <oid: 8 bytes BE>         catalog object (JSON); oid ff..ff: the next free oid
     \\x00 r <table oid: 8 bytes BE>   hidden row ids of a table without a primary key
     \\x00 s <sequence oid: 8 bytes BE> a sequence's state (JSON)
+    \\x00 p <gid: UTF-8>              a prepared transaction (twophase.py: its writes and locks)
+    \\x00 l <loid: 4 bytes BE> <page: 4 bytes BE>  a page of a large object (its metadata: page ff..ff)
     \\x00 v                           the storage format version (ASCII decimal)
     \\x01 <table oid: 4 bytes BE> <memcomparable key>             a row
     \\x02 <index oid: 4 bytes BE> <memcomparable key> [row key]   an index entry (value: row key)
@@ -15,6 +17,8 @@ from __future__ import annotations
 CATALOG_PREFIX = b"\x00c"
 ROWID_PREFIX = b"\x00r"
 SEQUENCE_PREFIX = b"\x00s"
+PREPARED_PREFIX = b"\x00p"
+LARGE_OBJECT_PREFIX = b"\x00l"
 FORMAT_KEY = b"\x00v"
 TABLE_PREFIX = b"\x01"
 INDEX_PREFIX = b"\x02"

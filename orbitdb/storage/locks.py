@@ -243,6 +243,43 @@ class LockManager:
         if granted_any:
             self._cond.notify_all()
 
+    # ---- prepared transactions: locks that outlive their session ----
+    def transfer(self, old: int, new: int, held: Iterable[tuple[Tag, int]]) -> None:
+        """Hands the modes in each (tag, mask) from owner old to owner new (PREPARE TRANSACTION:
+        the prepared transaction keeps its locks when its session goes)."""
+        with self._cond:
+            intents = self._intents
+            for tag, mask in held:
+                if intents.get(tag) == old:
+                    intents[tag] = new
+                    continue
+                lk = self._locks.get(tag)
+                if lk is None:
+                    continue
+                moving = lk.holders.get(old, 0) & mask
+                if not moving:
+                    continue
+                rest = lk.holders[old] & ~moving
+                if rest:
+                    lk.holders[old] = rest
+                else:
+                    del lk.holders[old]
+                lk.holders[new] = lk.holders.get(new, 0) | moving
+                for mode in range(moving.bit_length()):
+                    extra = self._counts.pop((tag, old, mode), None)
+                    if extra:
+                        self._counts[(tag, new, mode)] = extra
+
+    def grant_all(self, owner: int, held: Iterable[tuple[Tag, int]]) -> None:
+        """Grants each (tag, mask) to owner without waiting: at open, the locks of prepared
+        transactions (nobody else holds anything yet)."""
+        with self._cond:
+            for tag, mask in held:
+                lk = self._locks.get(tag)
+                if lk is None:
+                    lk = self._locks[tag] = _Lock()
+                lk.holders[owner] = lk.holders.get(owner, 0) | mask
+
     # ---- releasing ----
     def release(self, tag: Tag, owner: int, mode: int) -> None:
         with self._cond:

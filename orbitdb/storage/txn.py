@@ -38,6 +38,7 @@ from orbitdb.storage.locks import GRANTED, WAIT, LockManager, Tag, write_intent_
 from orbitdb.storage.moves import Moves
 from orbitdb.storage.serializable import CommitLog, ReadSet
 from orbitdb.storage.temp import TempObjects, TempOids, is_temp_oid
+from orbitdb.storage.twophase import PreparedXacts, written
 from orbitdb.storage.writeset import WriteSet
 
 log = logging.getLogger("orbitdb.storage")
@@ -105,6 +106,8 @@ class Store:
         self._next_oid = max(self.catalog.next_oid, FIRST_OID)
         self.temp_oids = TempOids()
         self._clear_temporary()
+        self.prepared = PreparedXacts(self)
+        self.prepared.load()
 
     def _clear_temporary(self) -> None:
         """Removes what temporary objects of sessions before this open left behind (their
@@ -226,6 +229,10 @@ class Store:
 
     def next_rowid(self, table_oid: int) -> int:
         """Hidden row ids for tables without a primary key; persisted ahead like sequences."""
+        return self.next_rowids(table_oid, 1)[0]
+
+    def next_rowids(self, table_oid: int, count: int) -> range:
+        """count hidden row ids at once (a batch of rows)."""
         with self._seq_lock:
             st = self._rowid_state.get(table_oid)
             key = rowid_key(table_oid)
@@ -234,11 +241,12 @@ class Store:
                 start = int(raw) if raw is not None else 0
                 st = [start, start]
                 self._rowid_state[table_oid] = st
-            st[0] += 1
+            first = st[0] + 1
+            st[0] += count
             if st[0] > st[1]:
                 st[1] = st[0] + 1024
                 self.engine.put(key, str(st[1]).encode(), sync=True)
-            return st[0]
+            return range(first, st[0] + 1)
 
 
 class Transaction:
@@ -568,9 +576,9 @@ class Transaction:
     def delete(self, key: bytes) -> None:
         self.put(key, None)
 
-    def put_many(self, keys: list[bytes], values: list[bytes]) -> None:
-        """put() of many keys (each once). Not for SERIALIZABLE transactions, whose writes are
-        checked one by one."""
+    def put_many(self, keys: list[bytes], values: list[bytes | None]) -> None:
+        """put() of many keys (each once; a None value deletes). Not for SERIALIZABLE
+        transactions, whose writes are checked one by one."""
         assert self.reads is None
         if self.writes is _EMPTY:
             self.writes = WriteSet()
@@ -803,6 +811,43 @@ class Transaction:
         merged.dirty = set(dirty)
         merged.next_oid = self.store.peek_next_oid()
         return merged
+
+    def prepare(self, gid: str, owner: str, database: str, limit: int) -> None:
+        """PREPARE TRANSACTION: this transaction's writes and locks become a prepared transaction
+        (durable once this returns); the transaction ends either way."""
+        try:
+            if self._touched_temporary():
+                raise StorageError("cannot PREPARE a transaction that has operated on temporary objects", "0A000")
+            if self.catalog_modified and self.catalog.dirty:
+                raise StorageError("PREPARE TRANSACTION of a transaction that changed the schema is not supported "
+                                   "by orbitdb", "0A000")
+            if self.reads is not None:
+                with self.store.serializable_commit:
+                    if self.store.commit_log.conflicts(self.epoch, self.reads):
+                        raise SerializationFailure(
+                            "could not serialize access due to read/write dependencies among transactions",
+                            detail="Reason code: Canceled on identification as a pivot, during commit attempt.")
+                    self._prepare(gid, owner, database, limit)
+            else:
+                self._prepare(gid, owner, database, limit)
+        except EngineError as e:
+            raise engine_failure(e, "could not prepare transaction") from e
+        finally:
+            self._end()
+
+    def _touched_temporary(self) -> bool:
+        if self.catalog_modified and any(is_temp_oid(oid) for oid in self.catalog.dirty):
+            return True
+        if any(type(tag) is tuple and tag[0] == "rel" and is_temp_oid(tag[1]) for tag in self.held):
+            return True
+        ranges = temporary_ranges()
+        return any(start <= key < stop for key, _ in written(self.writes) for start, stop in ranges)
+
+    def _prepare(self, gid: str, owner: str, database: str, limit: int) -> None:
+        self.store.prepared.add(gid, self.store.new_oid(), owner, database, self.owner, list(self.held.items()),
+                                written(self.writes), self.moved, limit)
+        self.held = {}  # the prepared transaction holds them now
+        self.held_log = []
 
     def rollback(self) -> None:
         self._end()

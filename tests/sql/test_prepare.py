@@ -74,7 +74,10 @@ def test_errors(con: orbitdb.Connection) -> None:
     assert sqlstate(con, "EXECUTE p") == "42601"
     assert sqlstate(con, "EXECUTE p('x')") == "22P02"
     assert sqlstate(con, "PREPARE q AS CREATE TABLE z (a int)") == "42601"
-    assert sqlstate(con, "PREPARE TRANSACTION 'g'") == "0A000"
+    outside = con.cursor()
+    outside.execute("PREPARE TRANSACTION 'g'")  # outside a transaction block: a warning, nothing prepared
+    assert outside.statusmessage == "ROLLBACK"
+    assert rows(con, "SELECT count(*) FROM pg_prepared_xacts") == [(0,)]
 
 
 def test_failed_prepare_in_block_aborts_it(con: orbitdb.Connection) -> None:

@@ -256,12 +256,24 @@ def test_copy_data_outside_copy_is_ignored(client):
     assert kinds(client.read_until("Z")) == "TDCZ"
 
 
-@pytest.mark.orbitdb_only  # no fast-path calls here
-def test_function_call_not_supported(client):
+def test_function_call(client):
+    """FunctionCall (libpq's large-object calls): a cut message and an unknown oid are errors the
+    connection survives; lo_creat (oid 957) then lo_unlink (964) answer FunctionCallResponse."""
     client.startup()
     client.send(msg(b"F", struct.pack("!I", 1)))
     messages = client.read_until("Z")
-    assert error_fields(messages[0][1])["C"] == "0A000"
+    assert error_fields(messages[0][1])["C"] == "08P01"
+    client.send(msg(b"F", struct.pack("!Ihhh", 1, 0, 0, 0)))  # function oid 1, no arguments
+    messages = client.read_until("Z")
+    assert error_fields(messages[0][1])["C"] == "42883"
+    client.send(msg(b"F", struct.pack("!Ihhhiih", 957, 1, 1, 1, 4, 0x60000, 1)))  # lo_creat(INV_READ|INV_WRITE)
+    messages = client.read_until("Z")
+    assert kinds(messages) == "VZ"
+    size, loid = struct.unpack("!iI", messages[0][1])
+    assert size == 4 and loid > 0
+    client.send(msg(b"F", struct.pack("!IhhhiIh", 964, 1, 1, 1, 4, loid, 0)))  # lo_unlink, a text result
+    messages = client.read_until("Z")
+    assert kinds(messages) == "VZ" and messages[0][1] == struct.pack("!i", 1) + b"1"
 
 
 def test_invalid_utf8_in_query_is_an_error_not_a_disconnect(client):

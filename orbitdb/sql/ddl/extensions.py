@@ -1,5 +1,6 @@
-"""CREATE / DROP EXTENSION for the extensions orbitdb provides natively: pgcrypto and uuid-ossp
-(their functions are orbitdb's own, orbitdb/sql/functions/pgcrypto.py and uuid_ossp.py) and
+"""CREATE / DROP EXTENSION for the extensions orbitdb provides natively: pgcrypto, uuid-ossp and
+hstore (their functions are orbitdb's own, orbitdb/sql/functions/pgcrypto.py, uuid_ossp.py and
+hstore.py; hstore's type is a catalog type of kind "b" made here) and
 plpgsql, which every database has. Any other extension is refused with 0A000 naming it."""
 
 from __future__ import annotations
@@ -10,7 +11,8 @@ from typing import TYPE_CHECKING
 from orbitdb.sql.errors import SqlError
 from orbitdb.sql.parse.words import Words
 from orbitdb.sql.result import Notice, Result
-from orbitdb.storage.catalog import ExtensionDef
+from orbitdb.sql.types.usertypes import uses_of_type
+from orbitdb.storage.catalog import Catalog, ExtensionDef, TypeDef
 
 if TYPE_CHECKING:
     from orbitdb.sql.exec.context import ExecContext
@@ -27,7 +29,10 @@ class Available:
 AVAILABLE = {
     "pgcrypto": Available("1.3", "cryptographic functions"),
     "uuid-ossp": Available("1.1", "generate universally unique identifiers (UUIDs)"),
+    "hstore": Available("1.8", "data type for storing sets of (key, value) pairs"),
 }
+# the types an extension brings (orbitdb implements them: orbitdb/sql/types/hstore.py)
+EXTENSION_TYPES = {"hstore": ("hstore",)}
 BUILT_IN = "plpgsql"  # in pg_extension from the start (pg_catalog), like PostgreSQL's template1
 
 
@@ -64,7 +69,13 @@ def create_extension(s: Session, ctx: ExecContext, text: str) -> Result:
     elif cat.schema(schema) is None:
         raise SqlError("3F000", f'schema "{schema}" does not exist')
     # the comment its installation script gives it, as PostgreSQL's contrib scripts do
+    for type_name in EXTENSION_TYPES.get(name, ()):
+        if cat.type(schema, type_name) is not None:
+            raise SqlError("42710", f'type "{type_name}" already exists')
     cat.put(ExtensionDef(cat.new_oid(), name, schema, spec.version, s.user, spec.comment))
+    for type_name in EXTENSION_TYPES.get(name, ()):
+        cat.put(TypeDef(cat.new_oid(), schema, type_name, "b", array_oid=cat.new_oid(), base_type=type_name,
+                        owner=s.user))
     return Result("CREATE EXTENSION")
 
 
@@ -75,7 +86,9 @@ def drop_extension(s: Session, ctx: ExecContext, text: str) -> Result:
     names = [w.qualified_name()[-1]]
     while w.take(","):
         names.append(w.qualified_name()[-1])
-    w.take("CASCADE") or w.take("RESTRICT")
+    cascade = w.take("CASCADE")
+    if not cascade:
+        w.take("RESTRICT")
     w.expect_end()
     cat = ctx.txn.writable_catalog() if ctx.txn is not None else s.catalog()
     found = []
@@ -90,8 +103,28 @@ def drop_extension(s: Session, ctx: ExecContext, text: str) -> Result:
             continue
         found.append(ext)
     for ext in found:
+        for td in _extension_types(cat, ext):
+            uses = uses_of_type(cat, td)
+            if uses and not cascade:
+                raise SqlError("2BP01", f"cannot drop extension {ext.name} because other objects depend on it",
+                               detail="\n".join(uses),
+                               hint="Use DROP ... CASCADE to drop the dependent objects too.")
+            if uses:
+                raise SqlError("0A000", f"DROP EXTENSION {ext.name} CASCADE of objects that use its type {td.name} "
+                               "is not supported", detail="\n".join(uses))
+        for td in _extension_types(cat, ext):
+            cat.remove(td.oid)
         cat.remove(ext.oid)
     return Result("DROP EXTENSION")
+
+
+def _extension_types(cat: Catalog, ext: ExtensionDef) -> list[TypeDef]:
+    found = []
+    for type_name in EXTENSION_TYPES.get(ext.name, ()):
+        td = cat.type(ext.schema, type_name)
+        if td is not None and td.kind == "b":
+            found.append(td)
+    return found
 
 
 def _literal(tok: str) -> str:

@@ -21,6 +21,7 @@ from orbitdb.sql import types as T
 from orbitdb.sql.errors import SqlError
 from orbitdb.sql.expr import jsonpath
 from orbitdb.sql.expr.core import E, coerce, const, type_error_operator
+from orbitdb.sql.expr.hstoreops import hstore_operator
 from orbitdb.sql.expr.netexpr import net_operator
 from orbitdb.sql.expr.rangeexpr import range_operator
 from orbitdb.sql.statement_scope import running_timezone
@@ -283,6 +284,10 @@ def compile_json_op(c: Compiler, node: exp.Expression) -> E:
         op = {exp.JSONBContainsTopKey: "?", exp.JSONBContainsAnyTopKeys: "?|",
               exp.JSONBContainsAllTopKeys: "?&"}[type(node)]
         right = c.compile(node.expression)
+        if base.type.native is not None:
+            found = hstore_operator(op, base, right)
+            if found is not None:
+                return found
         if base.type.oid != T.JSONB.oid:
             raise type_error_operator(op, base.type, right.type)
         if op == "?":
@@ -306,6 +311,16 @@ def _compile_arrow(c: Compiler, node: exp.Expression, as_text_result: bool) -> E
     path_function = node.args.get("only_json_types") is not True and (
         isinstance(right_node, exp.JSONPath) or extra)
     base = c.compile(node.this)
+    if base.type.native is not None and not as_text_result and not extra:
+        if isinstance(right_node, exp.JSONPath):
+            # sqlglot read the key literal as a JSON path: its one step is the key
+            key = "".join(str(v) for _, v in _path_steps(right_node))
+            right = E(lambda row, k=key: k, T.UNKNOWN, const=True, value=key)
+        else:
+            right = c.compile(right_node)
+        found = hstore_operator("->", base, right)
+        if found is not None:
+            return found
     if isinstance(right_node, exp.JSONPath):
         steps = _path_steps(right_node)
         if path_function and base.type.oid == T.UNKNOWN.oid:
@@ -448,6 +463,10 @@ def _compile_containment(c: Compiler, node: exp.Expression) -> E:
     b = c.compile(node.expression)
     op = {exp.JSONBContains: "@>", exp.ArrayContainsAll: "@>", exp.ArrayContainedBy: "<@",
           exp.ArrayOverlaps: "&&"}[type(node)]
+    if a.type.native is not None or b.type.native is not None:
+        found = hstore_operator(op, a, b)
+        if found is not None:
+            return found
     ranged = range_operator(c, op, a, b)
     if ranged is None and op == "&&":
         ranged = net_operator(c, op, a, b)

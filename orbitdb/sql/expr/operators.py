@@ -26,6 +26,7 @@ from orbitdb.sql.expr.datetimeops import (
     ts_minus_ts,
     ts_plus_interval,
 )
+from orbitdb.sql.expr.hstoreops import hstore_operator
 from orbitdb.sql.expr.jsonops import array_concat, jsonb_arith, jsonb_concat, jsonb_subscript
 from orbitdb.sql.expr.likematch import LikePattern
 from orbitdb.sql.expr.moneyops import money_op
@@ -413,6 +414,10 @@ def compile_arithmetic(c: Compiler, node: exp.Expression) -> E:
 
 def arith(c: Compiler, sym: str, a: E, b: E) -> E:
     ta, tb = a.type, b.type
+    if ta.native is not None:
+        found = hstore_operator(sym, a, b)
+        if found is not None:
+            return found
     if T.is_range(ta) or T.is_range(tb) or T.is_multirange(ta) or T.is_multirange(tb):
         ranged = range_operator(c, sym, a, b)
         if ranged is not None:
@@ -577,6 +582,10 @@ def compile_concat_op(c: Compiler, node: exp.DPipe) -> E:
     a = c.compile(node.this)
     b = c.compile(node.expression)
     ta, tb = a.type, b.type
+    if ta.native is not None or tb.native is not None:
+        found = hstore_operator("||", a, b)
+        if found is not None:
+            return found
     if ta.elem is not None or tb.elem is not None:
         return array_concat(a, b)
     if ta.oid == T.JSONB.oid and tb.oid in (T.JSONB.oid, T.UNKNOWN.oid):

@@ -55,7 +55,7 @@ def install_hooks() -> bool:
 
 
 _MODULES = ("strings", "regexp", "math", "datetime", "formatting", "json", "arrays", "series", "system", "sequences", "catalog",
-            "advisory", "backends", "ranges", "network", "pgcrypto", "uuid_ossp")
+            "advisory", "backends", "ranges", "network", "pgcrypto", "uuid_ossp", "largeobjects", "hstore")
 
 for _name in _MODULES:
     try:

@@ -414,12 +414,21 @@ def obj_description(ctx: Any, oid: int, catalog: str) -> str | None:
     if catalog == "pg_extension":
         ext = next((e for e in env.cat.extensions() if e.oid == oid), None)
         return ext.comment if ext is not None else None
+    if catalog == "pg_largeobject":
+        from orbitdb.sql.functions.largeobjects import large_object_comment
+
+        return large_object_comment(ctx, oid)
     return None
 
 
 @register("obj_description", [OID], TEXT, needs_ctx=True)
 def obj_description_any(ctx: Any, oid: int) -> str | None:
-    return relation_comment(env_of(ctx), oid)
+    # the one-argument form looks at every catalog (oids are unique across them here)
+    for catalog in ("pg_class", "pg_proc", "pg_type", "pg_namespace", "pg_constraint", "pg_extension"):
+        text = obj_description(ctx, oid, catalog)
+        if text is not None:
+            return text
+    return None
 
 
 @register("col_description", [OID, INT4], TEXT, needs_ctx=True)

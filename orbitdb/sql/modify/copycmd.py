@@ -48,6 +48,7 @@ class CopyOptions:
         self.force_null: list[str] = []
         self.force_not_null: list[str] = []
         self.encoding = "UTF8"
+        self.given: set[str] = set()  # the options the statement names
 
 
 def _unquote(v: str) -> str:
@@ -75,14 +76,9 @@ def parse_options(text: str) -> CopyOptions:
                 o.format = _unquote(val).lower()
             elif key == "header":
                 o.header = _unquote(val).lower() not in ("false", "off", "0") if val else True
-            elif key == "delimiter":
-                o.delimiter = _unquote(val)
-            elif key == "null":
-                o.null = _unquote(val)
-            elif key == "quote":
-                o.quote = _unquote(val)
-            elif key == "escape":
-                o.escape = _unquote(val)
+            elif key in ("delimiter", "null", "quote", "escape"):
+                setattr(o, key, _unquote(val))
+                o.given.add(key)
             elif key == "encoding":
                 o.encoding = _unquote(val)
             elif key in ("force_null", "force_not_null", "force_quote", "freeze"):
@@ -100,18 +96,12 @@ def parse_options(text: str) -> CopyOptions:
                 o.format = "binary"
             elif t == "HEADER":
                 o.header = True
-            elif t == "DELIMITER" and i + 1 < len(toks):
+            elif t in ("DELIMITER", "NULL", "QUOTE", "ESCAPE") and i + 1 < len(toks):
                 i += 1
-                o.delimiter = _unquote(toks[i])
-            elif t == "NULL" and i + 1 < len(toks):
-                i += 1
-                o.null = _unquote(toks[i])
-            elif t == "QUOTE" and i + 1 < len(toks):
-                i += 1
-                o.quote = _unquote(toks[i])
-            elif t == "ESCAPE" and i + 1 < len(toks):
-                i += 1
-                o.escape = _unquote(toks[i])
+                if toks[i].upper() == "AS" and i + 1 < len(toks):  # the old syntax: DELIMITER [AS] 'x'
+                    i += 1
+                setattr(o, t.lower(), _unquote(toks[i]))
+                o.given.add(t.lower())
             elif t in ("AS", "WITH"):
                 pass
             elif t == "FORCE":
@@ -122,7 +112,14 @@ def parse_options(text: str) -> CopyOptions:
     if o.format not in ("text", "csv", "binary"):
         raise SqlError("22023", f'COPY format "{o.format}" not recognized')
     if o.format == "binary":
-        raise SqlError("0A000", "COPY BINARY is not supported")
+        for option in ("delimiter", "null", "header"):
+            if option in o.given or (option == "header" and o.header):
+                raise SqlError("0A000" if option == "header" else "42601",
+                               f"cannot specify {option.upper()} in BINARY mode")
+    if o.format != "csv" and "quote" in o.given:
+        raise SqlError("0A000", "COPY quote available only in CSV mode")
+    if o.format != "csv" and "escape" in o.given:
+        raise SqlError("0A000", "COPY escape available only in CSV mode")
     if o.delimiter is None:
         o.delimiter = "," if o.format == "csv" else "\t"
     if o.null is None:
@@ -213,11 +210,13 @@ class TableCopyIn(CopyIn):
         self.parsers = [_parser(t, session) for t in self.types]
         self.pending = ""
         self.done = False
+        self.coercions: list[Any] | None = None  # a binary COPY's typmod casts, per column
         # rows parsed, not yet written: written a batch at a time (one unique check, one write),
         # unless a column left out has a default that changes from row to row (it is evaluated
         # as its row is inserted) or the transaction is SERIALIZABLE
         self.rows: list[tuple[Any, ...]] = []
         given = set(col_idx)
+        self.left_out = [i for i in range(len(writer.names)) if i not in given]  # their defaults apply
         txn = ctx.txn
         self.batching = txn is not None and txn.reads is None and writer.triggers is None and \
             writer.router is None and all(
@@ -278,13 +277,16 @@ class TableCopyIn(CopyIn):
         return lines
 
     def _process(self, final: bool) -> None:
+        if self.format == "binary":  # its rows came decoded (add_values)
+            if final:
+                self._write_rows()
+            return
         try:
-            for chunk in self._lines(final):
-                if self.opts.format == "csv":
+            if self.opts.format == "csv":
+                for chunk in self._lines(final):
                     self._csv(chunk)
-                else:
-                    for line in chunk if isinstance(chunk, list) else [chunk]:
-                        self._text_line(line)
+            else:
+                self._text_lines(self._lines(final))
         except SqlError as e:
             if not e.sqlstate.startswith("57"):  # not a cancel: the rows before the bad one go in first
                 self._write_rows()
@@ -299,6 +301,35 @@ class TableCopyIn(CopyIn):
         if rows and not self.writer.insert_batch(self.ctx, rows):
             for row in rows:
                 self.writer.insert(self.ctx, row)
+
+    def _text_lines(self, lines: list[str]) -> None:
+        """Text-format lines; those of every column in table order, without escapes, become
+        rows of the batch directly (a bulk load), any other line goes through _text_line."""
+        w = self.writer
+        if not self.batching or self.left_out or self.col_idx != list(range(len(w.names))):
+            for line in lines:
+                self._text_line(line)
+            return
+        delim, null, parsers = self.opts.delimiter, self.opts.null, self.parsers
+        width = len(parsers)
+        for line in lines:
+            fields = line.split(delim)
+            if not line or len(fields) != width or "\r" in line or (
+                    "\\" in line and any("\\" in f for f in fields if f != null)):
+                self._text_line(line)  # an escape, a missing or extra field, the end marker
+                continue
+            try:
+                row = tuple([None if f == null else parse(f) for parse, f in zip(parsers, fields)])
+            except SqlError:
+                self._text_line(line)  # raises the error with its column's detail
+                raise
+            self.line_no += 1
+            self.rows.append(row)
+            if len(self.rows) >= _BATCH_ROWS:
+                self._write_rows()
+            self.count += 1
+            if self.count & 1023 == 0:
+                self.ctx.check()
 
     def _text_line(self, line: str) -> None:
         line = line.removesuffix("\r")
@@ -333,6 +364,27 @@ class TableCopyIn(CopyIn):
                 vals.append(None if f == null else f)
             self._insert(vals, ",".join(rec))
 
+    def add_values(self, rows: list[list[Any]]) -> None:
+        """Rows of a binary COPY, each field decoded already (a value of its column's type, or None)."""
+        w = self.writer
+        if self.coercions is None:
+            self.coercions = [find_cast(T.strip(t), t, ASSIGNMENT, self.session) if t.typmod >= 0 else None
+                              for t in self.types]
+        with self.session._statement_scope():
+            for vals in rows:
+                self.line_no += 1
+                if len(vals) != len(self.col_idx):
+                    raise SqlError("22P04", f"row field count is {len(vals)}, expected {len(self.col_idx)}",
+                                   detail=f"COPY {self.table_name}, line {self.line_no}")
+                row: list[Any] = [None] * len(w.names)
+                for ci, v, coerce in zip(self.col_idx, vals, self.coercions):
+                    row[ci] = v if v is None or coerce is None else coerce(v)
+                self._add_row(row)
+
+    def text_parser(self, column: int) -> Callable[[str], Any]:
+        """How the text form of COPY column column becomes a value (a binary COPY's enum values)."""
+        return self.parsers[column]
+
     def _insert(self, vals: list[str | None], line: str) -> None:
         if len(vals) != len(self.col_idx):
             if len(vals) < len(self.col_idx):
@@ -342,20 +394,22 @@ class TableCopyIn(CopyIn):
                            detail=f"COPY {self.table_name}, line {self.line_no}: \"{line[:100]}\"")
         w = self.writer
         row: list[Any] = [None] * len(w.names)
-        given = set(self.col_idx)
-        parsers = self.parsers
-        for j, (ci, v) in enumerate(zip(self.col_idx, vals)):
+        for ci, v, parse in zip(self.col_idx, vals, self.parsers):
             if v is None:
                 continue
             try:
-                row[ci] = parsers[j](v)
+                row[ci] = parse(v)
             except SqlError as e:
                 raise SqlError(e.sqlstate, e.message,
                                detail=f'COPY {self.table_name}, line {self.line_no}, column {w.names[ci]}: "{v}"'
                                ) from None
-        for i in range(len(w.names)):
-            if i not in given:
-                row[i] = w.default_value(i)
+        self._add_row(row)
+
+    def _add_row(self, row: list[Any]) -> None:
+        """A parsed row, the columns COPY does not name still missing: their defaults, then the row goes in."""
+        w = self.writer
+        for i in self.left_out:
+            row[i] = w.default_value(i)
         if self.batching:
             self.rows.append(tuple(row))
             if len(self.rows) >= _BATCH_ROWS:
@@ -395,6 +449,10 @@ def _parser(t: T.SqlType, session: Session) -> Callable[[str], Any]:
         return _as_is
     conv = find_cast(T.UNKNOWN, T.strip(t), EXPLICIT, session)
     assert conv is not None
+    if t.oid in _INT_BOUNDS:
+        return _int_parser(_INT_BOUNDS[t.oid], conv)
+    if t.oid == T.BPCHAR.oid and t.typmod > 4:
+        return _bpchar_parser(t.typmod - 4, find_cast(T.strip(t), t, ASSIGNMENT, session), conv)
     mod = find_cast(T.strip(t), t, ASSIGNMENT, session) if t.typmod >= 0 else None
     if mod is None:
         return conv  # type: ignore[no-any-return]
@@ -403,6 +461,37 @@ def _parser(t: T.SqlType, session: Session) -> Callable[[str], Any]:
 
 def _as_is(v: str) -> str:
     return v
+
+
+_INT_BOUNDS = {T.INT2.oid: 1 << 15, T.INT4.oid: 1 << 31, T.INT8.oid: 1 << 63}
+
+
+def _bpchar_parser(width: int, mod: Callable[[Any], Any] | None, conv: Callable[[str], Any]
+                   ) -> Callable[[str], Any]:
+    """char(n): a value that fits is padded to n; a longer one goes through the type's checks."""
+    def parse(v: str) -> Any:
+        if len(v) <= width:
+            return v.ljust(width)
+        return mod(conv(v)) if mod is not None else conv(v)
+
+    return parse
+
+
+def _int_parser(bound: int, conv: Callable[[str], Any]) -> Callable[[str], Any]:
+    """Plain ASCII digits (what dumps and loaders send) read at int() speed; anything else
+    (signs, spaces, errors) through the type's input function."""
+    def parse(v: str) -> Any:
+        if v.isascii() and v.isdigit() and len(v) < 19:
+            n = int(v)
+            if n < bound:
+                return n
+        elif v[:1] == "-" and v[1:].isascii() and v[1:].isdigit() and len(v) < 20:
+            n = int(v)
+            if n >= -bound:
+                return n
+        return conv(v)
+
+    return parse
 
 
 class QueryCopyOut(CopyOut):
@@ -423,6 +512,10 @@ class QueryCopyOut(CopyOut):
             return None
         tz = self.session.timezone() if t.oid in (T.TIMESTAMPTZ.oid, T.TIMETZ.oid) else None
         return to_text(v, t.oid, tz)
+
+    def values(self) -> Iterator[tuple[Any, ...]]:
+        """The rows as values (a binary COPY encodes them in the wire layer)."""
+        return self._rows()
 
     def _rows(self) -> Iterator[tuple[Any, ...]]:
         # an autocommitted COPY ends with its rows when the caller stops reading them

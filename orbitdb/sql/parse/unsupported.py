@@ -32,7 +32,7 @@ _NO_SUCH_OBJECTS = {
 # ALTER of these changes settings, privileges or objects orbitdb does not have
 _ALTER_REFUSED = _NO_SUCH_OBJECTS | {"DATABASE", "DEFAULT PRIVILEGES", "SYSTEM"}
 # COMMENT ON these is kept in the catalog (ddl.py); on anything else it is refused
-COMMENTABLE = {"TABLE", "VIEW", "COLUMN", "SCHEMA", "SEQUENCE", "INDEX", "CONSTRAINT", "EXTENSION"}
+COMMENTABLE = {"TABLE", "VIEW", "COLUMN", "SCHEMA", "SEQUENCE", "INDEX", "CONSTRAINT", "EXTENSION", "LARGE OBJECT"}
 
 
 def object_kind(text: str) -> str:

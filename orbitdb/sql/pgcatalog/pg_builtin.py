@@ -57,7 +57,9 @@ def _pg_proc(env: Env, make: RowMaker) -> Iterator[Row]:
     """The built-in functions, then the user's (pg_functions.py)."""
     key = id(make)
     if key not in _BUILTIN_PROCS:
-        _BUILTIN_PROCS[key] = [make.from_dict(r) for r in B.PROC_ROWS]
+        from orbitdb.sql.pgcatalog.pg_objects import large_object_proc_rows
+
+        _BUILTIN_PROCS[key] = [make.from_dict(r) for r in B.PROC_ROWS + large_object_proc_rows()]
     yield from _BUILTIN_PROCS[key]
     for f in env.cat.functions():
         yield proc_row(env, f, make)

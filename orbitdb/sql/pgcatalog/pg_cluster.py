@@ -70,9 +70,10 @@ def _roles(env: Env) -> Iterator[dict[str, Any]]:
         role = attributes(name) if callable(attributes) else None
         if role is None:
             sup = env.is_superuser(name)
+            # a bootstrap role is what authorization.role_def says it is (and ALTER ROLE may restate)
             yield {"oid": env.role_oid(name), "rolname": name, "rolsuper": sup, "rolinherit": True,
-                   "rolcreaterole": False, "rolcreatedb": False, "rolcanlogin": True, "rolreplication": False,
-                   "rolbypassrls": False, "rolconnlimit": -1,
+                   "rolcreaterole": sup, "rolcreatedb": sup, "rolcanlogin": True, "rolreplication": sup,
+                   "rolbypassrls": sup, "rolconnlimit": -1,
                    "rolpassword": passwords.lookup(name)[1] if passwords is not None else None,
                    "rolvaliduntil": None}
             continue
@@ -95,6 +96,26 @@ def _valid_until(text: str | None) -> Any:
         return datetime.datetime.fromisoformat(text)
     except ValueError:
         return None
+
+
+@producer("pg_catalog", "pg_db_role_setting")
+def _pg_db_role_setting(env: Env, make: RowMaker) -> Iterator[Row]:
+    """ALTER ROLE ... [IN DATABASE d] SET: one row per role (database 0) and per role and database."""
+    attributes = getattr(env.session, "role_attributes", None)
+    if not callable(attributes):
+        return
+    cluster = env.cluster
+    database_oids = ({e.name: e.oid for e in cluster.entries()} if cluster is not None
+                     else {env.database: env.database_oid})
+    for name in env.role_names:
+        role = attributes(name)
+        if role is None:
+            continue
+        if role.config:
+            yield make(setdatabase=0, setrole=env.role_oid(name), setconfig=list(role.config))
+        for database, config in role.database_config.items():
+            if database in database_oids and config:
+                yield make(setdatabase=database_oids[database], setrole=env.role_oid(name), setconfig=list(config))
 
 
 @producer("pg_catalog", "pg_authid")
@@ -286,10 +307,16 @@ def _pg_stat_ssl(env: Env, make: RowMaker) -> Iterator[Row]:
 def _pg_locks(env: Env, make: RowMaker) -> Iterator[Row]:
     """Relation, advisory and object locks, held and awaited; row locks only while awaited
     (PostgreSQL keeps granted row locks in the rows themselves, not here)."""
-    locks = getattr(getattr(env.session, "store", None), "locks", None)
+    store = getattr(env.session, "store", None)
+    locks = getattr(store, "locks", None)
     if locks is None:
         return
-    for tag, owner, mode, granted in locks.entries():
+    prepared = store.prepared.lock_owners() if hasattr(store, "prepared") else {}
+    for tag, holder, mode, granted in locks.entries():
+        owner: int | None = holder
+        vxid = f"{holder}/1"
+        if holder in prepared:  # a prepared transaction's locks: no backend holds them
+            owner, vxid = None, f"-1/{prepared[holder].xid}"
         if type(tag) is bytes:
             if granted:
                 continue
@@ -297,14 +324,14 @@ def _pg_locks(env: Env, make: RowMaker) -> Iterator[Row]:
                        mode=mode_name(tag, mode), granted=False, fastpath=False)
         elif tag[0] == "rel":
             yield make(locktype="relation", database=env.database_oid, relation=tag[1], pid=owner,
-                       virtualtransaction=f"{owner}/1", mode=mode_name(tag, mode), granted=granted, fastpath=False)
+                       virtualtransaction=vxid, mode=mode_name(tag, mode), granted=granted, fastpath=False)
         elif tag[0] == "adv":
             yield make(locktype="advisory", database=env.database_oid, classid=tag[1], objid=tag[2],
-                       objsubid=tag[3], pid=owner, virtualtransaction=f"{owner}/1", mode=mode_name(tag, mode),
+                       objsubid=tag[3], pid=owner, virtualtransaction=vxid, mode=mode_name(tag, mode),
                        granted=granted, fastpath=False)
         elif tag[0] == "obj":
             yield make(locktype="object", database=env.database_oid, classid=1259, objid=tag[1], objsubid=0,
-                       pid=owner, virtualtransaction=f"{owner}/1", mode=mode_name(tag, mode), granted=granted,
+                       pid=owner, virtualtransaction=vxid, mode=mode_name(tag, mode), granted=granted,
                        fastpath=False)
 
 

@@ -80,6 +80,8 @@ def user_type_storage(env: Env, text: str) -> tuple[int, bool, str, str, int] | 
         return -1, False, "d" if td.kind == "c" else "i", "x", 0
     if td.kind == "e":
         return 4, True, "i", "p", 0
+    if td.kind == "b":
+        return -1, False, "i", "x", 0
     row = _base_row(env, td)
     return (int(row.get("typlen", -1)), bool(row.get("typbyval", False)), str(row.get("typalign", "i")),
             str(row.get("typstorage", "x")), int(row.get("typcollation", 0)))
@@ -113,6 +115,9 @@ def user_type_rows(env: Env, make: RowMaker) -> Iterator[Row]:
             row = dict(_COMPOSITE, typrelid=td.relid)
         elif td.kind == "d":
             row = _base_row(env, td)
+        elif td.kind == "b":  # an extension's base type (hstore): a varlena of category U
+            row = dict(_ROW, typtype="b", typcategory="U", typlen=-1, typbyval=False, typalign="i",
+                       typstorage="x", typinput=0, typoutput=0, typreceive=0, typsend=0)
         else:
             continue
         yield make(oid=td.oid, typname=td.name, typnamespace=nsp, typowner=owner, typarray=td.array_oid,

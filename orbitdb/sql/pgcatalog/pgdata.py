@@ -2932,9 +2932,9 @@ PG_SETTINGS: Any = (['name', 'setting', 'unit', 'category', 'short_desc', 'extra
    'The shared predicate lock table is sized on the assumption that at most max_pred_locks_per_transaction '
    '* max_connections distinct objects will need to be locked at any one time.',
    'postmaster', 'integer', 'default', '10', '2147483647', None, '64', '64', None, None, False),
-  ('max_prepared_transactions', '0', None, 'Resource Usage / Memory',
+  ('max_prepared_transactions', '100', None, 'Resource Usage / Memory',
    'Sets the maximum number of simultaneously prepared transactions.', None, 'postmaster', 'integer',
-   'default', '0', '262143', None, '0', '0', None, None, False),
+   'configuration file', '0', '262143', None, '0', '100', None, None, False),
   ('max_replication_slots', '10', None, 'Replication / Sending Servers',
    'Sets the maximum number of simultaneously defined replication slots.', None, 'postmaster', 'integer',
    'default', '0', '262143', None, '10', '10', None, None, False),

@@ -1577,6 +1577,8 @@ def _user_type_named(to: Any) -> SqlType | None:
         kind = to.args["kind"]
         name = ident(kind.expression if isinstance(kind, exp.Dot) else kind)
         return SqlType(name, 0, -1, "U", "text", short=name)
+    if isinstance(to, exp.DataType) and to.this == exp.DataType.Type.HSTORE:  # the hstore extension's type
+        return SqlType("hstore", 0, -1, "U", "text", short="hstore")
     return None
 
 

@@ -24,6 +24,7 @@ if TYPE_CHECKING:
     from orbitdb.sql.session.session import Session
 
 _SET_CONSTRAINTS = re.compile(r"\s*SET\s+CONSTRAINTS\s", re.IGNORECASE)
+_LARGE_OBJECT_COMMENT = re.compile(r"\s*COMMENT\s+ON\s+LARGE\s+OBJECT\b", re.IGNORECASE)
 Handler = Callable[["Session", Statement, list[Any], "ExecContext"], Any]
 
 
@@ -115,6 +116,10 @@ def _routine_statement(s: Session, st: Statement, ctx: ExecContext) -> Any:
 
 
 def _comment(s: Session, st: Statement, params: list[Any], ctx: ExecContext) -> Any:
+    if _LARGE_OBJECT_COMMENT.match(st.text):
+        from orbitdb.sql.functions.largeobjects import comment_on_large_object
+
+        return comment_on_large_object(s, st.text, ctx)
     routine = _routine_statement(s, st, ctx)
     if routine is not None:
         return routine
@@ -194,8 +199,6 @@ def _deallocate(s: Session, st: Statement, params: list[Any], ctx: ExecContext) 
 def _prepare(s: Session, st: Statement, params: list[Any], ctx: ExecContext) -> Any:
     from orbitdb.sql.session import prepared_sql
 
-    if re.match(r"\s*PREPARE\s+TRANSACTION\b", st.text, re.IGNORECASE):
-        raise SqlError("0A000", "prepared transactions (PREPARE TRANSACTION) are not supported")
     return prepared_sql.prepare(s, st)
 
 

@@ -34,6 +34,7 @@ from orbitdb.sql.session.compile import compile_statement
 from orbitdb.sql.session.dispatch import KINDS, Kind
 from orbitdb.sql.session.temptables import drop_all
 from orbitdb.sql.session.temptables import on_commit as temp_on_commit
+from orbitdb.sql.session.twophase import is_prepare_transaction
 from orbitdb.sql.spill.process import trim
 from orbitdb.sql.types import SqlType
 from orbitdb.sql.types.numeric import CTX as NUMERIC_CONTEXT
@@ -139,6 +140,7 @@ class Session:
         self.late_trigger_events: list[Any] = []
         self.cascade_statements: list[Any] = []
         self.deferred_trigger_events: list[Any] = []  # deferred constraint triggers: run at COMMIT
+        self.large_object_fds: dict[int, Any] = {}  # lo_open's descriptors: closed at the transaction's end
         self.trigger_depth = 0  # trigger functions running inside one another
         self.constraint_modes: dict[str | None, bool] = {}  # SET CONSTRAINTS: name (None: ALL) -> deferred
         self.routine_cache: dict[Any, Any] = {}  # user functions' parsed bodies and compiled statements
@@ -558,6 +560,13 @@ class Session:
         self._end(True)
         return "COMMIT"
 
+    def warn_no_transaction(self) -> None:
+        self.notices.append(Notice("WARNING", "25P01", "there is no transaction in progress"))
+
+    def end_transaction(self, commit: bool, prepare_gid: str | None = None) -> None:
+        """Ends the transaction: commits, rolls back, or (prepare_gid) prepares it for two-phase commit."""
+        self._end(commit, prepare_gid)
+
     def rollback(self) -> None:
         if not self.in_block and (self.txn is None or self.implicit):
             self.notices.append(Notice("WARNING", "25P01", "there is no transaction in progress"))
@@ -571,7 +580,7 @@ class Session:
 
         return TableTriggers(planner, table, rt)
 
-    def _end(self, commit: bool) -> None:
+    def _end(self, commit: bool, prepare_gid: str | None = None) -> None:
         if self.cursors:
             from orbitdb.sql.session.cursors import at_transaction_end
 
@@ -592,6 +601,8 @@ class Session:
                 deferred_error = e
                 commit = False
         self.deferred_trigger_events = []
+        if self.large_object_fds:
+            self.large_object_fds = {}
         self.trigger_events = []
         self.late_trigger_events = []
         self.cascade_statements = []
@@ -614,7 +625,11 @@ class Session:
                 step()
         try:
             if txn is not None:
-                if commit:
+                if commit and prepare_gid is not None:
+                    from orbitdb.sql.session.twophase import prepare_in_storage
+
+                    prepare_in_storage(self, txn, prepare_gid)
+                elif commit:
                     self._commit_txn(txn)
                     if listen_actions or notifications:
                         from orbitdb.sql.session.notify import at_commit
@@ -898,7 +913,7 @@ class Session:
         if self.db.cluster is not None and not what.frees_memory:
             self.db.cluster.memory_budget.check("a new statement")
         with self._statement_scope():
-            if what.transaction_control:
+            if what.transaction_control or (kind == "PREPARE" and is_prepare_transaction(st.text)):
                 try:
                     res = transaction_control(self, st)
                 except SqlError:
@@ -1034,7 +1049,7 @@ class Session:
         if st.kind in ("ROLLBACK", "ABORT", "COMMIT", "END"):
             return True
         if st.kind == "PREPARE":
-            return False
+            return is_prepare_transaction(st.text)  # it rolls the aborted transaction back
         return False
 
     def finish_copy(self, autocommit: bool, ok: bool) -> None:

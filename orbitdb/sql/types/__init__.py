@@ -27,10 +27,11 @@ class SqlType:
     # composite's fields
     labels: tuple[str, ...] | None = None
     fields: tuple[tuple[str, SqlType], ...] | None = None
+    native: str | None = None  # an extension's base type implemented by orbitdb ("hstore"), oid per database
 
     @property
     def is_user_defined(self) -> bool:
-        return self.labels is not None or self.fields is not None
+        return self.labels is not None or self.fields is not None or self.native is not None
 
     @property
     def is_array(self) -> bool:

@@ -319,6 +319,10 @@ def user_type_cast(src: SqlType, dst: SqlType, ctx: int) -> Fn | None:
         return lambda v: parse_array(v, element)
     if _user_array(src):
         return (lambda v: to_text(v, s)) if d in _TEXTS and ctx >= ASSIGNMENT else None
+    if dst.native is not None or src.native is not None:
+        from orbitdb.sql.types.hstore_casts import hstore_cast
+
+        return hstore_cast(src, dst, ctx)
     if dst.labels is not None:
         if s == T.UNKNOWN.oid or (s in _TEXTS and ctx == EXPLICIT):
             return enum_input(dst)

@@ -23,7 +23,7 @@ from orbitdb.sql.types import SqlType
 from orbitdb.sql.types.pgtext.names import split_name
 from orbitdb.storage.catalog import Catalog, TypeDef
 
-_KIND_WORD = {"e": "enum", "d": "domain", "c": "composite", "r": "range"}
+_KIND_WORD = {"e": "enum", "d": "domain", "c": "composite", "r": "range", "b": "base"}
 
 
 @dataclass(frozen=True)
@@ -72,6 +72,8 @@ def sqltype_of(cat: Catalog, td: TypeDef, seen: frozenset[int] = frozenset()) ->
         fields = tuple((n, stored_type(cat, t, seen | {td.oid}).sql) for n, t in td.attributes)
         # a column of the type stores the value's record text (kind "text")
         return SqlType(display, td.oid, -1, "C", "text", array_oid=td.array_oid, short=td.name, fields=fields)
+    if td.kind == "b" and td.base_type == "hstore":  # an extension's base type, values as canonical text
+        return SqlType(display, td.oid, -1, "U", "text", array_oid=td.array_oid, short=td.name, native="hstore")
     raise SqlError("0A000", f"{_KIND_WORD.get(td.kind, td.kind)} types are not supported")
 
 
@@ -151,6 +153,11 @@ def resolve_datatype(cat: Catalog, schemas: list[str], dt: exp.DataType) -> Reso
             st = T.array_of(inner.sql)
             return ResolvedType(st, st.display())
         return _resolved(cat, inner.typedef, True, [])
+    if key == "HSTORE":  # sqlglot knows the name; the type is the hstore extension's, if created
+        td = find_typedef(cat, schemas, ["hstore"])
+        if td is None:
+            raise SqlError("42704", 'type "hstore" does not exist')
+        return _resolved(cat, td, False, list(dt.expressions))
     if key == "USERDEFINED":
         parts = _user_name(dt)
         if parts is not None and not (len(parts) == 2 and parts[0] == "pg_catalog"):

@@ -56,16 +56,20 @@ def transaction_control(s: Session, st: Statement) -> Result:
         iso, ro = _txn_modes(st.text)
         s.begin_block(iso, ro)
         return Result("BEGIN")
+    if kind == "PREPARE":
+        from orbitdb.sql.session.twophase import prepare_transaction
+
+        return Result(prepare_transaction(s, st.text))
+    if kind in ("COMMIT", "ROLLBACK") and len(w) > 1 and w[1] == "PREPARED":
+        from orbitdb.sql.session.twophase import finish_prepared
+
+        return Result(finish_prepared(s, st.text))
     if kind in ("COMMIT", "END"):
-        if "PREPARED" in w:
-            raise SqlError("0A000", "prepared transactions are not supported")
         tag = s.commit()
         if "CHAIN" in w and "NO" not in w:
             s.begin_block()
         return Result(tag)
     if kind in ("ROLLBACK", "ABORT"):
-        if len(w) > 1 and w[1] == "PREPARED":
-            raise SqlError("0A000", "prepared transactions are not supported")
         if "TO" in w:
             name = _ident(_words(st.text)[-1])
             if not s.in_block:
