@@ -74,7 +74,8 @@ def test_position_is_counted_in_the_whole_message(server) -> None:
     conn.autocommit = True
     cur = conn.cursor()
     for sql, position in [("SELECT 1; SELECT * FROM nosuch", 25), ("SELECT 1; SELECT (1", 20),
-                          ("SELECT 1;\n  SELECT nosuchfn(2);", 20), ("SELECT 1 +  -- comment", 23)]:
+                          ("SELECT 1;\n  SELECT nosuchfn(2);", 20), ("SELECT 1 +  -- comment", 23),
+                          ("/* c */ SELECT nosuch", 16), ("-- c\nSELECT nosuch", 13)]:
         with pytest.raises(psycopg2.Error) as caught:
             cur.execute(sql)
         assert caught.value.diag.statement_position == str(position), sql

@@ -236,10 +236,10 @@ def _add(out: list[Statement], sql: str, start: int, end: int) -> None:
     if pos >= end:
         return
     kind = _KIND.match(sql, pos, end)
-    text = sql[start:end]
-    lead = len(text) - len(text.lstrip())
-    checked, notices = check_statement(text.strip(), start + lead)
-    out.append(Statement(checked, kind.group(1).upper() if kind else "", start + lead, notices))
+    # the text starts at the first word: comments before it are not part of what the statement
+    # handlers read (SET, LOCK, COMMENT ON ... look at its words)
+    checked, notices = check_statement(sql[pos:end].rstrip(), pos)
+    out.append(Statement(checked, kind.group(1).upper() if kind else "", pos, notices))
 
 
 def strip_comments(text: str) -> str:

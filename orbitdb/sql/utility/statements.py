@@ -130,8 +130,12 @@ def _setting_value(tokens: list[str]) -> str:
     return out.replace(", ,", ",")
 
 
+_SETTING_TOKEN = re.compile(r"--[^\n]*|/\*(?:[^*]|\*(?!/))*\*/|'(?:[^']|'')*'|\"(?:[^\"]|\"\")*\"|[^\s,=']+|,|=")
+
+
 def _tokens(text: str) -> list[str]:
-    return re.findall(r"'(?:[^']|'')*'|\"(?:[^\"]|\"\")*\"|[^\s,=']+|,|=", text)
+    """The words of a SET/SHOW/RESET statement, its comments left out."""
+    return [t for t in _SETTING_TOKEN.findall(text) if not t.startswith(("--", "/*"))]
 
 
 def settings_statement(s: Session, st: Statement) -> Result:
