@@ -59,6 +59,10 @@ def _unquote(v: str) -> str:
     return v
 
 
+# the options of the pre-9.0 syntax that take a value, and the CopyOptions field each sets
+_OLD_STYLE_VALUED = {"DELIMITER": "delimiter", "NULL": "null", "QUOTE": "quote", "ESCAPE": "escape"}
+
+
 def parse_options(text: str) -> CopyOptions:
     o = CopyOptions()
     text = text.strip().rstrip(";").strip()
@@ -100,18 +104,11 @@ def parse_options(text: str) -> CopyOptions:
                 o.format = "binary"
             elif t == "HEADER":
                 o.header = True
-            elif t == "DELIMITER" and i + 1 < len(toks):
+            elif t in _OLD_STYLE_VALUED and i + 1 < len(toks):
                 i += 1
-                o.delimiter = _unquote(toks[i])
-            elif t == "NULL" and i + 1 < len(toks):
-                i += 1
-                o.null = _unquote(toks[i])
-            elif t == "QUOTE" and i + 1 < len(toks):
-                i += 1
-                o.quote = _unquote(toks[i])
-            elif t == "ESCAPE" and i + 1 < len(toks):
-                i += 1
-                o.escape = _unquote(toks[i])
+                if toks[i].upper() == "AS" and i + 1 < len(toks):  # DELIMITER [AS] 'x', as psycopg2 sends
+                    i += 1
+                setattr(o, _OLD_STYLE_VALUED[t], _unquote(toks[i]))
             elif t in ("AS", "WITH"):
                 pass
             elif t == "FORCE":
