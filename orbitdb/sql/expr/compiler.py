@@ -459,7 +459,7 @@ class Compiler:
                          name=field)
         if isinstance(node.this, exp.Identifier) and isinstance(inner, exp.Func):
             from orbitdb.sql.expr.funccall import normalize
-            from orbitdb.sql.expr.routine_call import compile_user_call
+            from orbitdb.sql.expr.routine_call import compile_user_call, no_user_function
 
             schema = ident(node.this)
             if schema != "pg_catalog":
@@ -467,6 +467,8 @@ class Compiler:
                 e = compile_user_call(self, schema, name, args)
                 if e is not None:
                     return e
+                if any(isinstance(a, (exp.Kwarg, exp.PropertyEQ)) for a in args):
+                    raise no_user_function(self, f"{schema}.{name}", args)  # no built-in takes named arguments
             return self.compile(inner)
         if isinstance(inner, exp.Identifier) and not isinstance(node.this, exp.Identifier):
             return field_of(self, node)
