@@ -252,6 +252,7 @@ def serve(args: argparse.Namespace) -> int:
     server.side.database = cluster
     cluster.configured_roles = set(config.users)  # roles ALTER USER may give a password
     cluster.memory_budget = MemoryBudget(config.max_memory)
+    cluster.server_settings.update(max_connections=str(config.max_connections), port=str(server.port))
     cluster.terminate_backend = server.terminate_backend  # DROP DATABASE ... WITH (FORCE)
     log.info("PostgreSQL using persistent LSM storage at: %s", sql_dir)
     log.info(

@@ -63,7 +63,7 @@ def row_description(columns: Sequence[Column], formats: Sequence[int]) -> bytes:
         parts.append(cstr(column.name))
         parts.append(
             struct.pack(
-                "!ihihih",
+                "!IhIhih",  # oids are unsigned (a temporary table's are above 2**31)
                 column.table_oid,
                 column.column_number,
                 column.type_oid,

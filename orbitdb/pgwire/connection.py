@@ -25,6 +25,7 @@ from orbitdb.pgwire.copy import copy_in, copy_out
 from orbitdb.pgwire.errors import ClientGone, ProtocolError, error_fields, notice_fields
 from orbitdb.pgwire.extended import Extended
 from orbitdb.pgwire.idle import idle_limit, input_within
+from orbitdb.pgwire.notice_levels import for_client
 from orbitdb.pgwire.notifications import NotificationWaiter, send_notifications
 from orbitdb.pgwire.sending import row_source, send_rows
 from orbitdb.pgwire.session_facts import record_client
@@ -510,7 +511,7 @@ class Connection:
         self.statement_log.completed(result, sql)
 
     def send_notices(self, notices: list[Notice]) -> None:
-        for notice in notices:
+        for notice in for_client(self.session, notices):
             self.stream.write(backend.notice_response(notice_fields(notice)))
 
     def _internal_error(self, exc: Exception) -> SqlError:

@@ -69,11 +69,12 @@ class CommitLog:
 
     def committed(self, keys: Iterable[bytes], reads: ReadSet | None = None) -> int:
         """Called after a transaction's engine write, with the keys it wrote (and, for a
-        serializable one, what it read); its epoch."""
+        serializable one, what it read); its epoch. The writes of a transaction that is not
+        serializable (reads None) are not logged: they make no read/write conflict."""
         with self._lock:
             self.epoch += 1
             if self._active:
-                if keys:
+                if keys and reads is not None:  # as PostgreSQL's SSI: only a serializable writer conflicts
                     self._log.append((self.epoch, sorted(keys)))
                 if reads is not None and (reads.keys or reads.ranges):
                     self._readers.append((self.epoch, reads))

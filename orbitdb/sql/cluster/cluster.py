@@ -76,6 +76,8 @@ class Cluster:
         self.role_passwords = RolePasswords.load(data_dir)  # ALTER ROLE ... PASSWORD of bootstrap users
         self.roles = RoleStore.load(data_dir, write_file_atomic)  # CREATE ROLE: the cluster's roles
         self.configured_roles: set[str] = set()  # set by the server: the users of its [auth.users]
+        # set by the server: settings fixed when it started (max_connections, port), as every session shows them
+        self.server_settings: dict[str, str] = {}
 
     @classmethod
     def open(cls, data_dir: str, knobs: dict[str, Any] | None = None) -> Cluster:
@@ -153,6 +155,7 @@ class Cluster:
                                 if not s.closed and s.session_user == user))
             db = self._database(entry)
             session = db.session(user, entry.name, application_name)
+        session.settings.update(self.server_settings)
         session.settings["lc_collate"] = entry.collate
         session.settings["lc_ctype"] = entry.ctype
         role = self.roles.get(user)

@@ -197,6 +197,17 @@ class DDL:
     def notice(self, msg: str, code: str = "00000") -> None:
         self.s.notices.append(Notice("NOTICE", code, msg))
 
+    def debug(self, msg: str) -> None:
+        """A DEBUG1 message (PostgreSQL's implicit sequence and index ones): made only when the
+        client asked for debug messages, as nearly every session does not."""
+        if self.s.settings.get("client_min_messages", "notice").lower().startswith("debug"):
+            self.s.notices.append(Notice("DEBUG", "00000", msg))
+
+    def _statement_kind(self, t: TableDef) -> str:
+        """What PostgreSQL's DEBUG messages call the statement: a table not yet in the catalog is
+        being created."""
+        return "ALTER TABLE" if self.cat.relation_oid(t.schema, t.name) == t.oid else "CREATE TABLE"
+
     # ---- CREATE TABLE ----
     def create_table(self, node: exp.Create, query: Compiled | None = None) -> Result:
         """query: CREATE TABLE AS's query compiled already (SELECT INTO, with the statement's parameters)."""
@@ -304,6 +315,8 @@ class DDL:
         seq = SequenceDef(self.oid_like(t), t.schema, name, type_name, start if start is not None else
                           (1 if inc > 0 else -1), inc, 1 if inc > 0 else -maxv, maxv if inc > 0 else -1,
                           owned_by=(t.oid, column), owner=self.s.user)
+        self.debug(f'{self._statement_kind(t)} will create implicit sequence "{name}" for serial column '
+                   f'"{t.name}.{column}"')
         self.cat.put(seq)
         self.fresh_sequence(seq)
         return seq
@@ -400,8 +413,13 @@ class DDL:
             col.not_null = True
         cname = name or self.unique_name(t.schema, f"{t.name}_pkey")
         ix = IndexDef(self.oid_like(t), cname, cols, unique=True, primary=True)
+        self._debug_implicit_index(t, "PRIMARY KEY", cname)
         t.indexes.append(ix)
         t.constraints.append(ConstraintDef(cname, "p", cols, index=ix.oid))
+
+    def _debug_implicit_index(self, t: TableDef, constraint: str, index: str) -> None:
+        verb = "ALTER TABLE / ADD" if self._statement_kind(t) == "ALTER TABLE" else "CREATE TABLE /"
+        self.debug(f'{verb} {constraint} will create implicit index "{index}" for table "{t.name}"')
 
     def add_unique(self, t: TableDef, cols: list[str], name: str | None, nulls_distinct: bool = True) -> IndexDef:
         self._require_columns(t, cols)
@@ -409,6 +427,7 @@ class DDL:
         if self.cat.relation_oid(t.schema, cname) is not None or any(i.name == cname for i in t.indexes):
             raise SqlError("42P07", f'relation "{cname}" already exists')
         ix = IndexDef(self.oid_like(t), cname, cols, unique=True, nulls_distinct=nulls_distinct)
+        self._debug_implicit_index(t, "UNIQUE", cname)
         t.indexes.append(ix)
         t.constraints.append(ConstraintDef(cname, "u", cols, index=ix.oid))
         return ix

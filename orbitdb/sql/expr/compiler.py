@@ -369,8 +369,9 @@ class Compiler:
             target = T.parse_type_name(to.sql(dialect="postgres").lower())
         if domain is not None:
             return self._domain_cast(node, target, domain_checker(self.planner, domain, self.rt), domain.name)
-        if isinstance(node.this, exp.Array) and not node.this.expressions and target.elem is not None:
-            return const([], target, "array")  # ARRAY[]::int[]: the cast gives the empty array its type
+        if _empty_array(node.this) and target.elem is not None:
+            # ARRAY[]::int[] and ARRAY[ARRAY[]]::int[]: the cast gives the empty array its type
+            return const([], target, "array")
         inner = self.compile(node.this)
         e = coerce(inner, target, EXPLICIT)
         name = inner.name if isinstance(node.this, exp.Column) else _type_column_name(target)
@@ -459,7 +460,7 @@ class Compiler:
                          name=field)
         if isinstance(node.this, exp.Identifier) and isinstance(inner, exp.Func):
             from orbitdb.sql.expr.funccall import normalize
-            from orbitdb.sql.expr.routine_call import compile_user_call
+            from orbitdb.sql.expr.routine_call import compile_user_call, no_user_function
 
             schema = ident(node.this)
             if schema != "pg_catalog":
@@ -467,6 +468,8 @@ class Compiler:
                 e = compile_user_call(self, schema, name, args)
                 if e is not None:
                     return e
+                if any(isinstance(a, (exp.Kwarg, exp.PropertyEQ)) for a in args):
+                    raise no_user_function(self, f"{schema}.{name}", args)  # no built-in takes named arguments
             return self.compile(inner)
         if isinstance(inner, exp.Identifier) and not isinstance(node.this, exp.Identifier):
             return field_of(self, node)
@@ -654,3 +657,8 @@ _HANDLERS: dict[type, Callable[[Compiler, Any], E]] = {
     exp.ExtendsRight: Compiler._range_position,
     exp.Adjacent: Compiler._range_position,
 }
+
+
+def _empty_array(node: exp.Expression) -> bool:
+    """ARRAY[], or an ARRAY of only such (PostgreSQL makes both the empty array)."""
+    return isinstance(node, exp.Array) and all(_empty_array(x) for x in node.expressions)

@@ -31,13 +31,14 @@ def whole_row(c: Compiler, rel: str) -> E | None:
         return None
     cols = [scope.columns[i] for i in idxs]
     fields = tuple((col.name, T.strip(col.type)) for col in cols)
-    oid, name = T.RECORD.oid, "record"
+    oid, name, array_oid = T.RECORD.oid, "record", 0
     table_oids = {col.table_oid for col in cols}
     if len(table_oids) == 1 and 0 not in table_oids and c.planner is not None:
         table = c.planner.catalog.table_by_oid(next(iter(table_oids)))
         if table is not None and table.kind == "r" and len(cols) == len(table.columns):
             oid, name = table_rowtype_oid(table.oid), table.name  # the table's row type
-    t = SqlType(name, oid, -1, "C", "record", short=name, fields=fields)
+            array_oid = oid + 1  # as pg_type lists its array type (array_agg(t) reports it)
+    t = SqlType(name, oid, -1, "C", "record", short=name, fields=fields, array_oid=array_oid)
     level = scope.level
     if level == c.scope.level:
         def run(row: Row) -> Any:

@@ -26,6 +26,8 @@ def pg_cancel_backend(ctx: Any, pid: int) -> bool:
     if target is None:
         return False
     target.cancel()
+    if target is ctx.session:
+        ctx.check()  # as PostgreSQL's signal to itself: the calling statement is cancelled now
     return True
 
 
@@ -40,6 +42,8 @@ def pg_terminate_backend(ctx: Any, pid: int, timeout_ms: int = 0) -> bool:
     terminate = getattr(cluster, "terminate_backend", None) if cluster is not None else None
     if terminate is None or not terminate(pid):
         target.terminate()
+    if target is ctx.session:
+        ctx.check()  # its own backend: the connection ends now, before the result is sent
     deadline = time.monotonic() + timeout_ms / 1000.0
     while timeout_ms and not target.closed:  # with a timeout, wait for it to be gone
         if time.monotonic() >= deadline:

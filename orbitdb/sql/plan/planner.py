@@ -44,7 +44,7 @@ from orbitdb.sql.expr.compiler import Compiler, _type_column_name
 from orbitdb.sql.expr.core import E, Runtime, coerce, const, ident, unify
 from orbitdb.sql.expr.funccall import AGGREGATES, _ensure_library, call_by_name, normalize
 from orbitdb.sql.expr.pycalls import is_session_aggregate
-from orbitdb.sql.expr.routine_call import compile_user_call
+from orbitdb.sql.expr.routine_call import compile_user_call, no_user_function
 from orbitdb.sql.expr.routine_call import returns_set as user_returns_set
 from orbitdb.sql.expr.scope import Scope, ScopeColumn
 from orbitdb.sql.expr.window import WindowCollector
@@ -318,7 +318,7 @@ class Planner:
             plan = Filter(plan, having_e.fn, having.this.sql(dialect="postgres"))
         if win.specs:
             plan = WindowAgg(plan, win)
-        out_cols = [ScopeColumn(None, nm, e.type) for nm, e in zip(names, out_exprs)]
+        out_cols = [_output_column(nm, e, scope if agg is None else None) for nm, e in zip(names, out_exprs)]
         fns = [e.fn for e in out_exprs] + [h.fn for h in hidden]
         lock_node = None
         if locks:
@@ -1082,6 +1082,8 @@ class Planner:
         e = None
         if schema is not None and schema != "pg_catalog":
             e = compile_user_call(comp, schema, name, args)
+            if e is None and any(isinstance(a, (exp.Kwarg, exp.PropertyEQ)) for a in args):
+                raise no_user_function(comp, f"{schema}.{name}", args)  # no built-in takes named arguments
         if e is None:
             e = call_by_name(comp, name, args, fnode)
         rel = alias or name
@@ -1808,3 +1810,12 @@ def _nullable_rels(from_: exp.Expression | None, joins: list[exp.Join]) -> set[s
         if rel:
             seen.append(rel)
     return nullable
+
+
+def _output_column(name: str, e: E, scope: Scope | None) -> ScopeColumn:
+    """A select-list column; a plain reference to a table's column keeps its table and attnum,
+    which RowDescription reports (as PostgreSQL does, for drivers' cursor.description)."""
+    if scope is not None and e.src is not None and e.src < len(scope.columns):
+        source = scope.columns[e.src]
+        return ScopeColumn(None, name, e.type, table_oid=source.table_oid, attnum=source.attnum)
+    return ScopeColumn(None, name, e.type)

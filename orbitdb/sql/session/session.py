@@ -105,6 +105,7 @@ class Session:
         self.multi_statement = False  # running a Query message of several statements (an implicit block)
         self.txn_isolation: str | None = None
         self.txn_read_only = False
+        self.txn_deferrable: bool | None = None  # DEFERRABLE of this transaction (None: the default's)
         self.txn_settings_undo: list[tuple[str, str, bool]] = []  # (name, old value, local)
         self.currval: dict[int, int] = {}
         self.lastval_oid: int | None = None
@@ -344,8 +345,12 @@ class Session:
     # ---- settings ----
     def get_setting(self, name: str, missing_ok: bool = False) -> str | None:
         key = S.canonical_name(name)
-        if key == "transaction_isolation" and self.txn_isolation:
-            return self.txn_isolation
+        if key == "transaction_isolation":  # outside a block: what the next transaction gets
+            return self.txn_isolation or self.settings["default_transaction_isolation"]
+        if key == "transaction_deferrable":
+            if self.txn_deferrable is None:
+                return self.settings["default_transaction_deferrable"]
+            return "on" if self.txn_deferrable else "off"
         if key == "transaction_read_only":
             return "on" if self.txn_read_only else self.settings["default_transaction_read_only"]
         if key in self.settings:
@@ -372,6 +377,9 @@ class Session:
             return
         if key == "transaction_read_only":
             self.txn_read_only = S.normalize(key, value or "off") == "on"
+            return
+        if key == "transaction_deferrable":
+            self.txn_deferrable = S.normalize(key, value or "off") == "on"
             return
         old = self.settings.get(key, "")
         new = S.DEFAULTS.get(key, "") if value is None else S.normalize(key, value, old)
@@ -533,7 +541,8 @@ class Session:
         txn.lock_deadline = None
         return txn
 
-    def begin_block(self, isolation: str | None = None, read_only: bool | None = None) -> None:
+    def begin_block(self, isolation: str | None = None, read_only: bool | None = None,
+                    deferrable: bool | None = None) -> None:
         if self.in_block:
             self.notices.append(Notice("WARNING", "25001", "there is already a transaction in progress"))
             return
@@ -546,6 +555,8 @@ class Session:
         if read_only is not None:
             self.txn_read_only = read_only
             self.txn.read_only = read_only
+        if deferrable is not None:
+            self.txn_deferrable = deferrable
 
     def commit(self) -> str:
         """Ends the transaction; an aborted one rolls back (tag ROLLBACK)."""
@@ -615,6 +626,7 @@ class Session:
         self.in_block = False
         self.failed = False
         self.txn_isolation = None
+        self.txn_deferrable = None
         self.txn_read_only = self.settings.get("default_transaction_read_only") == "on"
         undo = self.txn_settings_undo
         self.txn_settings_undo = []

@@ -41,6 +41,13 @@ def _txn_modes(text: str) -> tuple[str | None, bool | None]:
     return iso, ro
 
 
+def _deferrable(text: str) -> bool | None:
+    """[NOT] DEFERRABLE among a transaction's modes, None when not given."""
+    if re.search(r"\bNOT\s+DEFERRABLE\b", text, re.IGNORECASE):
+        return False
+    return True if re.search(r"\bDEFERRABLE\b", text, re.IGNORECASE) else None
+
+
 def _ident(word: str) -> str:
     if word.startswith('"') and word.endswith('"'):
         return word[1:-1].replace('""', '"')
@@ -54,7 +61,7 @@ def transaction_control(s: Session, st: Statement) -> Result:
         if kind == "START" and (len(w) < 2 or w[1] != "TRANSACTION"):
             raise SqlError("42601", 'syntax error at or near "START"')
         iso, ro = _txn_modes(st.text)
-        s.begin_block(iso, ro)
+        s.begin_block(iso, ro, _deferrable(st.text))
         return Result("BEGIN")
     if kind == "PREPARE":
         from orbitdb.sql.session.twophase import prepare_transaction
@@ -200,6 +207,9 @@ def settings_statement(s: Session, st: Statement) -> Result:
                 s.set_setting("default_transaction_isolation", iso)
             if ro is not None:
                 s.set_setting("default_transaction_read_only", "on" if ro else "off")
+            deferrable = _deferrable(st.text)
+            if deferrable is not None:
+                s.set_setting("default_transaction_deferrable", "on" if deferrable else "off")
             return Result("SET")
         if rest[0].upper() == "SESSION" and len(rest) > 1 and rest[1].upper() == "AUTHORIZATION":
             from orbitdb.sql.utility.roles import set_session_authorization
@@ -223,6 +233,9 @@ def settings_statement(s: Session, st: Statement) -> Result:
             s.set_setting("transaction_isolation", iso)
         if ro is not None:
             s.set_setting("transaction_read_only", "on" if ro else "off")
+        deferrable = _deferrable(st.text)
+        if deferrable is not None:
+            s.set_setting("transaction_deferrable", "on" if deferrable else "off")
         return Result("SET")
     if head == "TIME" and len(rest) > 1 and rest[1].upper() == "ZONE":
         if len(rest) > 3 and rest[2].upper() == "INTERVAL" and rest[3].startswith("'"):
