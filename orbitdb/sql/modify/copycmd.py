@@ -60,9 +60,6 @@ def _unquote(v: str) -> str:
     return v
 
 
-# the options of the pre-9.0 syntax that take a value, and the CopyOptions field each sets
-
-
 def parse_options(text: str) -> CopyOptions:
     o = CopyOptions()
     text = text.strip().rstrip(";").strip()
