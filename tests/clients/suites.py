@@ -21,6 +21,8 @@ class Suite:
     arguments: Callable[[Endpoint], list[str]] = field(default=lambda endpoint: [])
     seconds_per_test: int = 60  # a test that hangs longer fails, and the run goes on
     seconds_in_all: int = 3600
+    # python -P: the sdist's own package folder (asyncpg/ beside tests/) must not shadow the installed driver
+    safe_path: bool = False
 
 
 def _psycopg2_environment(endpoint: Endpoint) -> dict[str, str]:
@@ -42,4 +44,21 @@ PSYCOPG2 = Suite(
     environment=_psycopg2_environment,
 )
 
-SUITES: dict[str, Suite] = {suite.name: suite for suite in (PSYCOPG2,)}
+
+
+def _asyncpg_environment(endpoint: Endpoint) -> dict[str, str]:
+    # asyncpg's _testbase uses the running server named by PGHOST instead of starting its own
+    return endpoint.libpq_environment()
+
+
+ASYNCPG = Suite(
+    name="asyncpg",
+    package="asyncpg",
+    version="0.32.0",
+    full=("tests",),
+    fast=("tests/test_execute.py", "tests/test_prepare.py", "tests/test_pool.py"),
+    environment=_asyncpg_environment,
+    safe_path=True,
+)
+
+SUITES: dict[str, Suite] = {suite.name: suite for suite in (PSYCOPG2, ASYNCPG)}

@@ -293,6 +293,8 @@ class Planner:
         if order is not None:
             for o in order.expressions:
                 idx = self._order_ref(o.this, projections, names)
+                if idx is None and distinct is not None:
+                    idx = _same_column(o.this, projections, scope)
                 if idx is not None:
                     order_out_idx.append(idx)
                     continue
@@ -1766,6 +1768,21 @@ def all_true(fns: list[Callable[[Row], Any]]) -> Callable[[Row], Any]:
         f0 = fns[0]
         return lambda r: f0(r) is True
     return lambda r: all(f(r) is True for f in fns)
+
+
+def _same_column(node: exp.Expression, projections: list[exp.Expression], scope: Scope) -> int | None:
+    """The select-list item that is the very column an ORDER BY column reference names (b, t.b,
+    "t"."b" as * spells it), as PostgreSQL matches them for SELECT DISTINCT."""
+    if not isinstance(node, exp.Column) or isinstance(node.this, exp.Star) or node.args.get("db"):
+        return None
+    wanted = scope.find(ident(node.this), ident(node.args["table"]) if node.table else None)
+    if wanted is None:
+        return None
+    for i, p in enumerate(projections):
+        if isinstance(p, exp.Column) and not isinstance(p.this, exp.Star) and not p.args.get("db"):
+            if scope.find(ident(p.this), ident(p.args["table"]) if p.table else None) == wanted:
+                return i
+    return None
 
 
 def _col_node(c: ScopeColumn) -> exp.Expression:

@@ -40,7 +40,7 @@ from orbitdb.sql.types.numeric import CTX as NUMERIC_CONTEXT
 from orbitdb.sql.types.params import convert_params, param_type
 from orbitdb.sql.types.pgtext.zones import session_zone
 from orbitdb.sql.types.usertypes import current_type
-from orbitdb.sql.utility.statements import transaction_control
+from orbitdb.sql.utility.statements import explain_columns, show_columns, transaction_control
 from orbitdb.storage.advisory import SessionLocks
 from orbitdb.storage.catalog import Catalog
 from orbitdb.storage.errors import StorageError
@@ -762,7 +762,7 @@ class Session:
 
     def _prepare_stmt(self, st: Statement, types: list[SqlType]) -> Prepared:
         p = Prepared(st.text, st, types, None)
-        if st.kind in ("EXECUTE", "FETCH"):
+        if st.kind in ("EXECUTE", "FETCH", "SHOW", "EXPLAIN"):
             p.columns = self._utility_columns(st)
         if KINDS.get(st.kind, _UNKNOWN).planned:
             with self._statement_scope():
@@ -775,7 +775,12 @@ class Session:
         return p
 
     def _utility_columns(self, st: Statement) -> list[Column] | None:
-        """The rows an EXECUTE or FETCH will return, known when it is prepared (a Describe)."""
+        """The rows an EXECUTE, FETCH, SHOW or EXPLAIN will return, known when it is prepared (a
+        Describe: clients such as asyncpg and psycopg 3 refuse rows that were not described)."""
+        if st.kind == "SHOW":
+            return show_columns(self, st)
+        if st.kind == "EXPLAIN":
+            return explain_columns()
         if st.kind == "EXECUTE":
             from orbitdb.sql.session.prepared_sql import execute_columns
 
