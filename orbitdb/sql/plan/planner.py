@@ -1773,16 +1773,21 @@ def all_true(fns: list[Callable[[Row], Any]]) -> Callable[[Row], Any]:
 def _same_column(node: exp.Expression, projections: list[exp.Expression], scope: Scope) -> int | None:
     """The select-list item that is the very column an ORDER BY column reference names (b, t.b,
     "t"."b" as * spells it), as PostgreSQL matches them for SELECT DISTINCT."""
-    if not isinstance(node, exp.Column) or isinstance(node.this, exp.Star) or node.args.get("db"):
+    if not isinstance(node, exp.Column) or isinstance(node.this, exp.Star):
         return None
-    wanted = scope.find(ident(node.this), ident(node.args["table"]) if node.table else None)
+    wanted = _scope_index(node, scope)
     if wanted is None:
         return None
     for i, p in enumerate(projections):
-        if isinstance(p, exp.Column) and not isinstance(p.this, exp.Star) and not p.args.get("db"):
-            if scope.find(ident(p.this), ident(p.args["table"]) if p.table else None) == wanted:
-                return i
+        if isinstance(p, exp.Column) and not isinstance(p.this, exp.Star) and _scope_index(p, scope) == wanted:
+            return i
     return None
+
+
+def _scope_index(column: exp.Column, scope: Scope) -> int | None:
+    if column.args.get("db"):
+        return None
+    return scope.find(ident(column.this), ident(column.args["table"]) if column.table else None)
 
 
 def _col_node(c: ScopeColumn) -> exp.Expression:
