@@ -1016,6 +1016,13 @@ class Session:
         self._compile(p)
         return p
 
+    def fail_statement(self) -> None:
+        """An error found in a statement's result after the statement ran (the wire layer's: a
+        character the client's encoding has not): its transaction fails as if the statement had.
+        A statement that was its own transaction has committed already."""
+        if self.txn is not None:
+            self._fail(False)
+
     def _fail(self, autocommit: bool) -> None:
         if not self.in_block:
             self._end(False)  # a statement by itself, or the implicit transaction it is part of
