@@ -228,6 +228,16 @@ def test_psycopg_prepared_utility_statements_are_described(both: dict[str, str])
                 conn.execute("SHOW no_such_setting", prepare=True)
             except psycopg.Error as exc:
                 out.append(exc.sqlstate)
+            # CALL: its parameters typed by the procedure's arguments, its OUT values a described row
+            conn.execute("CREATE OR REPLACE PROCEDURE enc_out(INOUT a int, OUT b text) LANGUAGE plpgsql"
+                         " AS $$ BEGIN a := a + 1; b := 'x' || a; END $$")
+            conn.execute("CREATE OR REPLACE PROCEDURE enc_none(a int) LANGUAGE plpgsql AS $$ BEGIN END $$")
+            for binary in (False, True):
+                cur = conn.cursor(binary=binary)
+                cur.execute("CALL enc_out(%s, NULL)", (41,), prepare=True)
+                out.append(([(d.name, d.type_code) for d in cur.description or []], cur.fetchall()))
+                cur.execute("CALL enc_none(%s)", (1,), prepare=True)
+                out.append((cur.description, cur.statusmessage))
             return out
 
     outcomes = {name: run(dsn) for name, dsn in both.items()}

@@ -764,6 +764,11 @@ class Session:
         p = Prepared(st.text, st, types, None)
         if st.kind in ("EXECUTE", "FETCH", "SHOW", "EXPLAIN"):
             p.columns = self._utility_columns(st)
+        elif st.kind == "CALL":
+            from orbitdb.sql.routines.calls import call_description
+
+            with self._statement_scope():
+                p.param_types, p.columns = call_description(self, st.text, types)
         if KINDS.get(st.kind, _UNKNOWN).planned:
             with self._statement_scope():
                 try:
@@ -1057,6 +1062,11 @@ class Session:
             raise SqlError("42601", f'syntax error at or near "{st.text.split()[0] if st.text.split() else ""}"',
                            statement_position=1)
         if what.run is not None:
+            if p is not None and st.kind == "CALL" and params:
+                # a Parse's CALL: its parameters come as the procedure's argument types say
+                from orbitdb.sql.routines.calls import call_statement
+
+                return call_statement(self, st.text, ctx, convert_params(params, p.param_types), p.param_types)
             return what.run(self, st, params, ctx)
         if what.planned:
             if p is None:
