@@ -207,6 +207,16 @@ def test_asyncpg_connects_and_prepares_utility_statements(both: dict[str, str]) 
             out.append(await conn.fetchval("SELECT $1::int4[]", [1, 2, 3]))
             out.append(await conn.fetchval("SELECT $1::oid[]", [1, 2]))
             out.append(str(await conn.fetchval("SELECT int4range(1, 5)")))
+            # what asyncpg's introspection and utilities send besides
+            out.append(await conn.fetchval("SELECT $1::_int4", [4, 5]))
+            out.append(await conn.fetch("SELECT DISTINCT * FROM (VALUES (1, 'b'), (1, 'b'), (2, 'a')) t(n, s)"
+                                        " ORDER BY s DESC"))
+            await conn.execute("SET SESSION CHARACTERISTICS AS TRANSACTION ISOLATION LEVEL REPEATABLE READ")
+            out.append(await conn.fetchval("SHOW TRANSACTION ISOLATION LEVEL"))
+            async with conn.transaction(isolation="serializable"):
+                out.append(await conn.fetchval("SHOW transaction_isolation"))
+            out.append(await conn.fetch("SELECT rngtypid::regtype::text, rngsubtype::regtype::text FROM pg_range"
+                                        " ORDER BY 1"))
             return out
         finally:
             await conn.close()

@@ -338,8 +338,10 @@ class Session:
     # ---- settings ----
     def get_setting(self, name: str, missing_ok: bool = False) -> str | None:
         key = S.canonical_name(name)
-        if key == "transaction_isolation" and self.txn_isolation:
-            return self.txn_isolation
+        if key == "transaction_isolation":
+            # the running transaction's level; between transactions, the one the next will have
+            txn_level = self.txn.isolation if self.txn is not None else None
+            return self.txn_isolation or txn_level or self.settings["default_transaction_isolation"]
         if key == "transaction_read_only":
             return "on" if self.txn_read_only else self.settings["default_transaction_read_only"]
         if key in self.settings:
