@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import struct
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 
 from orbitdb.sql.result import Column
 
@@ -57,10 +57,13 @@ _READY = {status: message(b"Z", status.encode("ascii")) for status in "ITE"}
 # --- results --------------------------------------------------------------------------------------
 
 
-def row_description(columns: Sequence[Column], formats: Sequence[int]) -> bytes:
+def row_description(columns: Sequence[Column], formats: Sequence[int],
+                    encode_name: Callable[[str], bytes] | None = None) -> bytes:
+    """encode_name: a column name in the client's encoding (None: UTF-8)."""
     parts = [struct.pack("!h", len(columns))]
     for column, fmt in zip(columns, formats):
-        parts.append(cstr(column.name))
+        parts.append(cstr(column.name) if encode_name is None
+                     else encode_name(column.name).replace(b"\x00", b"") + b"\x00")
         parts.append(
             struct.pack(
                 "!IhIhih",  # oids are unsigned (a temporary table's are above 2**31)

@@ -22,6 +22,8 @@ from orbitdb.pgwire import backend, frontend
 from orbitdb.pgwire.auth import AuthSettings, authenticate
 from orbitdb.pgwire.connection_log import ConnectionLog, LogSettings
 from orbitdb.pgwire.copy import copy_in, copy_out
+from orbitdb.pgwire.encodings import messages
+from orbitdb.pgwire.encodings.codec import UTF8, ClientEncoding, Untranslatable, client_encoding
 from orbitdb.pgwire.errors import ClientGone, ProtocolError, error_fields, notice_fields
 from orbitdb.pgwire.extended import Extended
 from orbitdb.pgwire.idle import idle_limit, input_within
@@ -36,6 +38,7 @@ from orbitdb.pgwire.statement_log import StatementLog
 from orbitdb.pgwire.stream import Stream
 from orbitdb.pgwire.tls import tls_info
 from orbitdb.pgwire.transport_policy import TransportPolicy
+from orbitdb.sql.client_encodings import normalize_client_encoding
 from orbitdb.sql.errors import SqlError, internal_error
 from orbitdb.sql.result import CopyIn, CopyOut, Notice, Result
 from orbitdb.sql.spill.process import TRIM_AFTER_BYTES, trim
@@ -46,8 +49,6 @@ log = logging.getLogger("orbitdb.pgwire")
 
 STARTUP_TIMEOUT = 60.0  # seconds a client may take to start up and authenticate (authentication_timeout)
 ADMIN_SHUTDOWN = "57P01"
-# client encodings that need no conversion from UTF8 (SQL_ASCII passes bytes through)
-_PASSTHROUGH_ENCODINGS = {"UTF8": "UTF8", "UNICODE": "UTF8", "SQLASCII": "SQL_ASCII"}
 
 # ParameterStatus values reported when the SQL layer does not report them itself.
 DEFAULT_PARAMETERS = {
@@ -93,6 +94,7 @@ class Connection:
         self.secret = secret
         self.session: Any = None
         self.client_encoding = "UTF8"
+        self.encoding: ClientEncoding = UTF8  # the client's, for converting text on the wire
         self.shapes = ResultShapes()
         self.extended = Extended(self)
         self.statement_log = StatementLog(peer)
@@ -256,19 +258,33 @@ class Connection:
         out.write(backend.ready_for_query(self.session.transaction_status))
 
     def _check_client_encoding(self, startup: Startup) -> None:
-        requested = startup.settings.pop("client_encoding", None)
+        """A client_encoding orbitdb cannot serve ends the connection before authentication; a
+        good one is applied with the other startup settings (a SET, which SHOW then reports)."""
+        requested = startup.settings.get("client_encoding")
         if requested is None:
             return
-        # PostgreSQL compares encoding names by their letters and digits only (asyncpg sends 'utf-8')
-        normalized = _PASSTHROUGH_ENCODINGS.get("".join(c for c in requested.upper() if c.isalnum()))
-        if normalized is None:
-            raise SqlError(
-                "22023",
-                f'invalid value for parameter "client_encoding": "{requested}"',
-                detail="orbitdb speaks UTF8 only.",
-                severity="FATAL",
-            )
-        self.client_encoding = normalized
+        try:
+            # PostgreSQL compares encoding names by their letters and digits only (asyncpg sends 'utf-8')
+            normalize_client_encoding(requested)
+        except SqlError as exc:
+            raise SqlError(exc.sqlstate, exc.message, hint=exc.hint, severity="FATAL") from None
+
+    def _use_client_encoding(self, name: str) -> None:
+        """From now on, text goes to and comes from the client in this encoding."""
+        self.client_encoding = name
+        encoding = client_encoding(name)
+        if encoding == self.encoding:
+            return
+        self.encoding = encoding
+        self.shapes = ResultShapes(encoding)  # row descriptions and rows in the new encoding
+        if encoding.converts:
+            self.stream.outgoing = lambda data: messages.outgoing(data, encoding)
+        else:
+            self.stream.outgoing = None
+
+    def incoming_text(self, body: bytes, cstrings: int) -> bytes:
+        """A message body whose first C strings are text in the client's encoding, as UTF-8."""
+        return messages.cstrings_in(body, cstrings, self.encoding) if self.encoding.converts else body
 
     def _apply_startup_settings(self, startup: Startup) -> None:
         """Settings from the startup packet and its options (-c name=value), run as SET; one the
@@ -363,6 +379,8 @@ class Connection:
         except SqlError as exc:
             if isinstance(exc, ProtocolError) and exc.fatal:
                 raise
+            if isinstance(exc, Untranslatable):
+                self.session.fail_statement()
             self._send_error(exc)
             self.ignore_till_sync = True
         except ClientGone:
@@ -406,10 +424,13 @@ class Connection:
     def _query_text(self, body: bytes) -> str | None:
         """The text of a Query message; None when it is not valid UTF-8 (answered)."""
         try:
-            return frontend.parse_query(body)
+            return frontend.parse_query(self.incoming_text(body, 1))
         except ProtocolError as exc:
             if exc.fatal:
                 raise
+            self._send_error(exc)
+            return None
+        except SqlError as exc:  # not text of the client's encoding
             self._send_error(exc)
             return None
 
@@ -432,6 +453,8 @@ class Connection:
         except SqlError as exc:
             if isinstance(exc, ProtocolError) and exc.fatal:
                 raise
+            if isinstance(exc, Untranslatable):
+                self.session.fail_statement()
             self._send_error(exc)
         except ClientGone:
             raise
@@ -495,9 +518,10 @@ class Connection:
     # --- shared by the protocols ------------------------------------------------------------
 
     def run_copy(self, copy: CopyIn | CopyOut) -> Result:
+        encoding = self.encoding if self.encoding.converts else None
         if isinstance(copy, CopyIn):
-            return copy_in(self.stream, copy)
-        return copy_out(self.stream, copy)
+            return copy_in(self.stream, copy, encoding)
+        return copy_out(self.stream, copy, encoding)
 
     def output_style(self) -> OutputStyle:
         """The session's output settings now (a SET applies to the next result sent)."""
@@ -528,7 +552,7 @@ class Connection:
     def _parameter_changes(self) -> dict[str, str]:
         changes = self.session.take_parameter_changes()
         if "client_encoding" in changes:
-            self.client_encoding = changes["client_encoding"]
+            self._use_client_encoding(changes["client_encoding"])
         return changes
 
     def _send_parameter_changes(self) -> None:

@@ -19,7 +19,7 @@ from orbitdb.pgwire.shapes import ResultShape
 from orbitdb.sql.errors import SqlError
 from orbitdb.sql.exec.rowstream import FIRST_BATCH
 from orbitdb.sql.result import Column, CopyIn, CopyOut, Result
-from orbitdb.sql.types.pgtext import type_name
+from orbitdb.sql.types.pgtext import oids, type_name
 
 if TYPE_CHECKING:
     from orbitdb.pgwire.connection import Connection
@@ -47,6 +47,9 @@ class Portal:
         if self.source is not None:
             self.source.close()
             self.source = None
+
+
+_BINARY_TEXT = frozenset((oids.TEXT, oids.VARCHAR, oids.BPCHAR, oids.NAME, oids.UNKNOWN, oids.JSON, 142))
 
 
 def _statement_label(name: str) -> str:
@@ -78,7 +81,7 @@ class Extended:
     # --- Parse ------------------------------------------------------------------------------
 
     def parse(self, data: bytes) -> None:
-        msg = frontend.parse_parse(data)
+        msg = frontend.parse_parse(self.conn.incoming_text(data, 2))
         if msg.name and msg.name in self.statements:
             raise SqlError("42P05", f'prepared statement "{msg.name}" already exists')
         self.conn.log_statement("parse", msg.name, msg.query)
@@ -123,8 +126,11 @@ class Extended:
     def _param(self, index: int, raw: bytes | None, fmt: int, type_oid: int) -> Any:
         if raw is None:
             return None
+        encoding = self.conn.encoding
         if fmt == 0:
-            return frontend.decode_utf8(raw)
+            return encoding.decode(raw) if encoding.converts else frontend.decode_utf8(raw)
+        if encoding.converts and type_oid in _BINARY_TEXT:
+            raw = encoding.to_utf8(raw)  # a text type's binary form is its text, in the client's encoding
         decode = binary.decoder(type_oid)
         if decode is None:
             raise SqlError("42883", f"no binary input function available for type {type_name(type_oid)}")

@@ -13,6 +13,7 @@ from collections.abc import Callable, Sequence
 from typing import Any
 
 from orbitdb.pgwire import backend, frontend
+from orbitdb.pgwire.encodings.codec import UTF8, ClientEncoding
 from orbitdb.pgwire.rows import RowEncoder
 from orbitdb.sql.result import Column
 from orbitdb.sql.types.pgtext import OutputStyle
@@ -26,12 +27,15 @@ _KEPT_STYLES = 16
 class ResultShape:
     """One column list in given result formats."""
 
-    __slots__ = ("_encoders", "columns", "formats", "row_description")
+    __slots__ = ("_encoders", "columns", "encoding", "formats", "row_description")
 
-    def __init__(self, columns: list[Column], formats: list[int]) -> None:
+    def __init__(self, columns: list[Column], formats: list[int], encoding: ClientEncoding = UTF8) -> None:
         self.columns = columns  # held, so that the list's id names it while the shape is kept
         self.formats = formats
-        self.row_description = backend.row_description(columns, formats)
+        self.encoding = encoding
+        # a column name the client's encoding has not is PostgreSQL's 22P05, as for a value
+        encode_name = encoding.encode if encoding.converts else None
+        self.row_description = backend.row_description(columns, formats, encode_name)
         self._encoders: dict[OutputStyle, DataRow] = {}
 
     def data_row(self, style: OutputStyle) -> DataRow:
@@ -40,14 +44,16 @@ class ResultShape:
         if encode is None:
             if len(self._encoders) >= _KEPT_STYLES:
                 self._encoders.clear()
-            encode = self._encoders[style] = RowEncoder(self.columns, self.formats, style).data_row
+            encode = self._encoders[style] = RowEncoder(self.columns, self.formats, style, self.encoding).data_row
         return encode
 
 
 class ResultShapes:
-    """A connection's result shapes, by column list (identity) and the formats a Bind asked for."""
+    """A connection's result shapes, by column list (identity) and the formats a Bind asked for,
+    in one client encoding (a new client_encoding makes new shapes)."""
 
-    def __init__(self) -> None:
+    def __init__(self, encoding: ClientEncoding = UTF8) -> None:
+        self.encoding = encoding
         self._shapes: dict[tuple[int, tuple[int, ...]], ResultShape] = {}
         self._styles: dict[tuple[str, ...], OutputStyle] = {}
 
@@ -59,7 +65,7 @@ class ResultShapes:
             expanded = frontend.expand_formats(list(formats), len(columns), "result")
             if len(self._shapes) >= _KEPT_SHAPES:
                 self._shapes.clear()
-            shape = self._shapes[key] = ResultShape(columns, expanded)
+            shape = self._shapes[key] = ResultShape(columns, expanded, self.encoding)
         return shape
 
     def style(self, settings: dict[str, str]) -> OutputStyle:

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import socket
 import struct
+from collections.abc import Callable
 
 from orbitdb.pgwire.errors import ClientGone, ProtocolError
 
@@ -33,6 +34,8 @@ class Stream:
         self._inbuf = bytearray()
         self._out: list[bytes] = []
         self._out_size = 0
+        # set for a client whose encoding is not UTF8: converts the text of outgoing messages
+        self.outgoing: Callable[[bytes], bytes] | None = None
 
     # --- reading ----------------------------------------------------------------------------
 
@@ -95,6 +98,8 @@ class Stream:
     # --- writing ----------------------------------------------------------------------------
 
     def write(self, data: bytes) -> None:
+        if self.outgoing is not None:
+            data = self.outgoing(data)
         self._out.append(data)
         self._out_size += len(data)
         if self._out_size >= _FLUSH_AT:

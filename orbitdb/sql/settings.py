@@ -7,6 +7,7 @@ import math
 import re
 from typing import Any
 
+from orbitdb.sql.client_encodings import normalize_client_encoding
 from orbitdb.sql.errors import SqlError
 from orbitdb.sql.types.pgtext.zones import zone
 
@@ -228,12 +229,7 @@ def normalize(name: str, value: str, current: str | None = None) -> str:
                            hint='Available values: serializable, repeatable read, read committed, read uncommitted.')
         return v
     if name == "client_encoding":
-        v = value.strip().strip("'\"").upper().replace("-", "").replace("_", "")
-        if v in ("UTF8", "UNICODE"):
-            return "UTF8"
-        if v in ("SQLASCII", "LATIN1"):
-            return "UTF8"
-        raise SqlError("22023", f'invalid value for parameter "client_encoding": "{value}"')
+        return normalize_client_encoding(value)
     if name == "extra_float_digits":
         try:
             n = int(value)

@@ -35,7 +35,8 @@ def expected_path(suite: Suite) -> Path:
 def run_pytest(suite: Suite, target: Endpoint, full: bool, workdir: Path, extra: list[str]) -> dict[str, str]:
     root = unpacked_sdist(suite.package, suite.version)
     junit = workdir / f"{suite.name}-{target.kind}.xml"
-    command = [sys.executable, "-m", "pytest", "-p", "no:cacheprovider", "-q", "-rN", f"--junitxml={junit}"]
+    python = [sys.executable, "-P"] if suite.safe_path else [sys.executable]
+    command = [*python, "-m", "pytest", "-p", "no:cacheprovider", "-q", "-rN", f"--junitxml={junit}"]
     if importlib.util.find_spec("pytest_timeout") is not None:
         command += [f"--timeout={suite.seconds_per_test}"]
     command += suite.arguments(target) + list(suite.full if full else suite.fast) + extra

@@ -15,6 +15,7 @@ from sqlglot.errors import ParseError, TokenError
 from orbitdb.sql.errors import SqlError
 from orbitdb.sql.parse.lexical import check_statement
 from orbitdb.sql.parse.textcache import TextCache, text_cached
+from orbitdb.sql.parse.typearrays import qualify_identifier_type_arrays
 from orbitdb.sql.result import Notice
 from orbitdb.sql.types.pgtext.numbers import parse_numeric
 
@@ -472,7 +473,7 @@ _CURRENT_OF = re.compile(r"\bWHERE\s+CURRENT\s+OF\b", re.IGNORECASE)
 @text_cached(budget=32 << 20, max_text=16 << 10, per_char=320, fixed=3000)
 def _parse_cached(sql: str) -> exp.Expression:
     try:
-        text = _array_calls(_order_using(_negative_scales(sql)))
+        text = _array_calls(_order_using(_negative_scales(qualify_identifier_type_arrays(sql, _tokens))))
         trees = sqlglot.parse(_protect_intervals(_space_params(_subnet_operators(text))), read="postgres")
         if text is not sql:
             trees = [_array_constructors(t) if t is not None else None for t in trees]

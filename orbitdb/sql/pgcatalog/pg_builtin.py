@@ -39,6 +39,23 @@ _static("pg_catalog", "pg_operator", B.OPERATOR_ROWS)
 _static("pg_catalog", "pg_tablespace", B.TABLESPACE_ROWS)
 
 
+def _range(typid: int, subtype: int, multirange: int, subopc: int, canonical: int, subdiff: int) -> dict[str, Any]:
+    return {"rngtypid": typid, "rngsubtype": subtype, "rngmultitypid": multirange, "rngcollation": 0,
+            "rngsubopc": subopc, "rngcanonical": canonical, "rngsubdiff": subdiff}
+
+
+# PostgreSQL 15's built-in range types (orbitdb has no user-defined ones): asyncpg's type
+# introspection reads a range's element type from here
+_static("pg_catalog", "pg_range", [
+    _range(3904, 23, 4451, 1978, 3914, 3922),  # int4range
+    _range(3906, 1700, 4532, 3125, 0, 3924),  # numrange
+    _range(3908, 1114, 4533, 3128, 0, 3929),  # tsrange
+    _range(3910, 1184, 4534, 3127, 0, 3930),  # tstzrange
+    _range(3912, 1082, 4535, 3122, 3915, 3925),  # daterange
+    _range(3926, 20, 4536, 3124, 3928, 3923),  # int8range
+])
+
+
 @producer("pg_catalog", "pg_extension")
 def _pg_extension(env: Env, make: RowMaker) -> Iterator[Row]:
     """plpgsql (built in), then the extensions created in this database."""

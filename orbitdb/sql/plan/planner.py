@@ -294,6 +294,8 @@ class Planner:
         if order is not None:
             for o in order.expressions:
                 idx = self._order_ref(o.this, projections, names)
+                if idx is None and distinct is not None:
+                    idx = _same_column(o.this, projections, scope)
                 if idx is not None:
                     order_out_idx.append(idx)
                     continue
@@ -1771,6 +1773,26 @@ def all_true(fns: list[Callable[[Row], Any]]) -> Callable[[Row], Any]:
         f0 = fns[0]
         return lambda r: f0(r) is True
     return lambda r: all(f(r) is True for f in fns)
+
+
+def _same_column(node: exp.Expression, projections: list[exp.Expression], scope: Scope) -> int | None:
+    """The select-list item that is the very column an ORDER BY column reference names (b, t.b,
+    "t"."b" as * spells it), as PostgreSQL matches them for SELECT DISTINCT."""
+    if not isinstance(node, exp.Column) or isinstance(node.this, exp.Star):
+        return None
+    wanted = _scope_index(node, scope)
+    if wanted is None:
+        return None
+    for i, p in enumerate(projections):
+        if isinstance(p, exp.Column) and not isinstance(p.this, exp.Star) and _scope_index(p, scope) == wanted:
+            return i
+    return None
+
+
+def _scope_index(column: exp.Column, scope: Scope) -> int | None:
+    if column.args.get("db"):
+        return None
+    return scope.find(ident(column.this), ident(column.args["table"]) if column.table else None)
 
 
 def _col_node(c: ScopeColumn) -> exp.Expression:

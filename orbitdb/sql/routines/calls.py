@@ -339,14 +339,7 @@ def top_level(s: Session) -> bool:
 def call_statement(s: Session, text: str, ctx: ExecContext, params: list[Any] | None = None,
                    types: list[SqlType] | None = None, nonatomic: bool | None = None) -> Result:
     """CALL proc(args): the procedure's OUT and INOUT values come back as one row."""
-    from sqlglot import exp
-
-    m = re.match(r"\s*CALL\s+", text, re.IGNORECASE)
-    assert m is not None
-    node = parse_one("SELECT " + text[m.end():])
-    if not isinstance(node, exp.Select) or len(node.expressions) != 1:
-        raise SqlError("42601", "syntax error in CALL")
-    f, values, arg_types = _resolve_call(s, node.expressions[0], ctx, params or [], types or [])
+    f, values, arg_types = _resolve_call(s, _call_node(text), ctx, params or [], types or [])
     start = ctx.txn
     out = call(s, f, values, ctx, arg_types, top_level(s) if nonatomic is None else nonatomic)
     if ctx.txn is not start and nonatomic is None:
@@ -358,9 +351,40 @@ def call_statement(s: Session, text: str, ctx: ExecContext, params: list[Any] | 
     return Result("CALL", columns, [tuple(out.values())], 1)
 
 
+def _call_node(text: str) -> Any:
+    """The procedure call of a CALL statement, parsed as a function call."""
+    from sqlglot import exp
+
+    m = re.match(r"\s*CALL\s+", text, re.IGNORECASE)
+    assert m is not None
+    node = parse_one("SELECT " + text[m.end():])
+    if not isinstance(node, exp.Select) or len(node.expressions) != 1:
+        raise SqlError("42601", "syntax error in CALL")
+    return node.expressions[0]
+
+
+def call_description(s: Session, text: str, types: list[SqlType]) -> tuple[list[SqlType], list[Column] | None]:
+    """What a Parse of a CALL tells the client: its parameters' types (from the procedure's
+    arguments) and the row of its OUT and INOUT values, or None when it has none."""
+    f, _, _, rt = _resolved_call(s, _call_node(text), types)
+    cols = out_columns(s, f) or []
+    return list(rt.param_types), [Column(n, t.oid) for n, t in cols] or None
+
+
 def _resolve_call(s: Session, node: Any, ctx: ExecContext, params: list[Any], types: list[SqlType]
                   ) -> tuple[FunctionDef, list[Any], list[SqlType]]:
     from orbitdb.sql.exec.context import ExecContext
+
+    f, compiled, arg_types, rt = _resolved_call(s, node, types)
+    sub = ExecContext(s, ctx.txn, list(params))
+    sub.deadline = ctx.deadline
+    rt.ctx = sub
+    values = [a.fn(()) for a in compiled]
+    return f, values, arg_types
+
+
+def _resolved_call(s: Session, node: Any, types: list[SqlType]) -> tuple[FunctionDef, list[Any], list[SqlType], Any]:
+    """The procedure a call names, its arguments compiled, their types, and the Runtime."""
     from orbitdb.sql.expr.compiler import Compiler
     from orbitdb.sql.expr.core import Runtime
     from orbitdb.sql.expr.funccall import normalize
@@ -382,11 +406,7 @@ def _resolve_call(s: Session, node: Any, ctx: ExecContext, params: list[Any], ty
                        hint="No procedure matches the given name and argument types. You might need to add "
                             "explicit type casts.")
     f, compiled, arg_types = hit
-    sub = ExecContext(s, ctx.txn, list(params))
-    sub.deadline = ctx.deadline
-    rt.ctx = sub
-    values = [a.fn(()) for a in compiled]
-    return f, values, arg_types
+    return f, compiled, arg_types, rt
 
 
 def end_transaction(s: Session, ctx: ExecContext, commit: bool, chain: bool) -> None:

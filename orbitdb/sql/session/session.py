@@ -41,7 +41,7 @@ from orbitdb.sql.types.numeric import CTX as NUMERIC_CONTEXT
 from orbitdb.sql.types.params import convert_params, param_type
 from orbitdb.sql.types.pgtext.zones import session_zone
 from orbitdb.sql.types.usertypes import current_type
-from orbitdb.sql.utility.statements import transaction_control
+from orbitdb.sql.utility.statements import explain_columns, show_columns, transaction_control
 from orbitdb.storage.advisory import SessionLocks
 from orbitdb.storage.catalog import Catalog
 from orbitdb.storage.errors import StorageError
@@ -345,8 +345,10 @@ class Session:
     # ---- settings ----
     def get_setting(self, name: str, missing_ok: bool = False) -> str | None:
         key = S.canonical_name(name)
-        if key == "transaction_isolation":  # outside a block: what the next transaction gets
-            return self.txn_isolation or self.settings["default_transaction_isolation"]
+        if key == "transaction_isolation":
+            # the running transaction's level; between transactions, the one the next will have
+            txn_level = self.txn.isolation if self.txn is not None else None
+            return self.txn_isolation or txn_level or self.settings["default_transaction_isolation"]
         if key == "transaction_deferrable":
             if self.txn_deferrable is None:
                 return self.settings["default_transaction_deferrable"]
@@ -793,8 +795,13 @@ class Session:
 
     def _prepare_stmt(self, st: Statement, types: list[SqlType]) -> Prepared:
         p = Prepared(st.text, st, types, None)
-        if st.kind in ("EXECUTE", "FETCH"):
+        if st.kind in ("EXECUTE", "FETCH", "SHOW", "EXPLAIN"):
             p.columns = self._utility_columns(st)
+        elif st.kind == "CALL":
+            from orbitdb.sql.routines.calls import call_description
+
+            with self._statement_scope():
+                p.param_types, p.columns = call_description(self, st.text, types)
         if KINDS.get(st.kind, _UNKNOWN).planned:
             with self._statement_scope():
                 try:
@@ -806,7 +813,12 @@ class Session:
         return p
 
     def _utility_columns(self, st: Statement) -> list[Column] | None:
-        """The rows an EXECUTE or FETCH will return, known when it is prepared (a Describe)."""
+        """The rows an EXECUTE, FETCH, SHOW or EXPLAIN will return, known when it is prepared (a
+        Describe: clients such as asyncpg and psycopg 3 refuse rows that were not described)."""
+        if st.kind == "SHOW":
+            return show_columns(self, st)
+        if st.kind == "EXPLAIN":
+            return explain_columns()
         if st.kind == "EXECUTE":
             from orbitdb.sql.session.prepared_sql import execute_columns
 
@@ -1042,6 +1054,13 @@ class Session:
         self._compile(p)
         return p
 
+    def fail_statement(self) -> None:
+        """An error found in a statement's result after the statement ran (the wire layer's: a
+        character the client's encoding has not): its transaction fails as if the statement had.
+        A statement that was its own transaction has committed already."""
+        if self.txn is not None:
+            self._fail(False)
+
     def _fail(self, autocommit: bool) -> None:
         if not self.in_block:
             self._end(False)  # a statement by itself, or the implicit transaction it is part of
@@ -1076,6 +1095,11 @@ class Session:
             raise SqlError("42601", f'syntax error at or near "{st.text.split()[0] if st.text.split() else ""}"',
                            statement_position=1)
         if what.run is not None:
+            if p is not None and st.kind == "CALL" and params:
+                # a Parse's CALL: its parameters come as the procedure's argument types say
+                from orbitdb.sql.routines.calls import call_statement
+
+                return call_statement(self, st.text, ctx, convert_params(params, p.param_types), p.param_types)
             return what.run(self, st, params, ctx)
         if what.planned:
             if p is None:

@@ -284,7 +284,7 @@ def from_datatype(dt: exp.DataType) -> SqlType:
                 return CHAR
         else:
             name = str(kind or "").lower().strip('"')
-        t = _BY_NAME.get(name)
+        t = _BY_NAME.get(name) or _internal_array(name)
         if t is None:
             raise SqlError("42704", f'type "{name}" does not exist')
         return t
@@ -305,6 +305,14 @@ def from_datatype(dt: exp.DataType) -> SqlType:
 _NEGATIVE_SCALE = re.compile(r",\s*-\s*(\d+)\s*\)")
 
 
+def _internal_array(name: str) -> SqlType | None:
+    """An array type by pg_type's name for it (_int4, _text): the element's typname after "_"."""
+    base = _BY_NAME.get(name[1:]) if name.startswith("_") else None
+    if base is None or base.short != name[1:] or not base.array_oid:
+        return None
+    return array_of(base)
+
+
 def parse_type_name(text: str) -> SqlType:
     """The SqlType for a type spelled in SQL (as stored in the catalog)."""
     name = text.strip().lower()
@@ -312,7 +320,7 @@ def parse_type_name(text: str) -> SqlType:
         return parse_type_name(text.strip()[len("pg_catalog."):])
     if name.endswith("[]"):
         return array_of(parse_type_name(name[:-2]))
-    t = _BY_NAME.get(name)
+    t = _BY_NAME.get(name) or _internal_array(name)
     if t is not None:
         return t
     if name == '"char"':

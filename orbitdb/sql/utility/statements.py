@@ -149,23 +149,11 @@ def settings_statement(s: Session, st: Statement) -> Result:
     toks = _tokens(st.text)
     kind = toks[0].upper()
     if kind == "SHOW":
-        if len(toks) < 2:
-            raise SqlError("42601", "syntax error at end of input")
-        name = " ".join(toks[1:]).lower()
-        if name == "all":
+        key, cols = _show_target(s, toks)
+        if key is None:
             rows = [(k, v, "") for k, v in sorted(s.settings.items())]
-            cols = [Column("name", T.TEXT.oid), Column("setting", T.TEXT.oid), Column("description", T.TEXT.oid)]
             return Result("SHOW", cols, rows, len(rows))
-        if name in ("time zone",):
-            name = "timezone"
-        if name == "transaction isolation level":
-            name = "transaction_isolation"
-        key = S.canonical_name(name)
-        value = s.get_setting(key)
-        display = S.DISPLAY.get(key, key if not toks[1].startswith('"') else toks[1].strip('"'))
-        if name == "transaction_isolation" and toks[1].lower() == "transaction":
-            display = "transaction_isolation"
-        return Result("SHOW", [Column(display, T.TEXT.oid)], [(value,)], 1)
+        return Result("SHOW", cols, [(s.get_setting(key),)], 1)
     if kind == "RESET":
         name = " ".join(toks[1:]).lower()
         if name == "all":
@@ -276,6 +264,34 @@ def settings_statement(s: Session, st: Statement) -> Result:
     return Result("SET")
 
 
+def _show_target(s: Session, toks: list[str]) -> tuple[str | None, list[Column]]:
+    """The setting a SHOW names (None for SHOW ALL) and the columns of its result."""
+    if len(toks) < 2:
+        raise SqlError("42601", "syntax error at end of input")
+    name = " ".join(toks[1:]).lower()
+    if name == "all":
+        return None, [Column("name", T.TEXT.oid), Column("setting", T.TEXT.oid), Column("description", T.TEXT.oid)]
+    if name in ("time zone",):
+        name = "timezone"
+    if name == "transaction isolation level":
+        name = "transaction_isolation"
+    key = S.canonical_name(name)
+    s.get_setting(key)  # an unknown parameter is an error here already, as PostgreSQL's Parse reports it
+    display = S.DISPLAY.get(key, key if not toks[1].startswith('"') else toks[1].strip('"'))
+    if name == "transaction_isolation" and toks[1].lower() == "transaction":
+        display = "transaction_isolation"
+    return key, [Column(display, T.TEXT.oid)]
+
+
+def show_columns(s: Session, st: Statement) -> list[Column]:
+    """The columns a SHOW statement will return, known when it is prepared (a Describe)."""
+    return _show_target(s, _tokens(st.text))[1]
+
+
+def explain_columns() -> list[Column]:
+    return [Column("QUERY PLAN", T.TEXT.oid)]
+
+
 def _role_word(token: str) -> str:
     """A role name as SET ROLE / SET SESSION AUTHORIZATION take it: an identifier or a string."""
     if token.startswith("'") and token.endswith("'") and len(token) >= 2:
@@ -346,4 +362,4 @@ def explain(s: Session, st: Statement, params: list[Any], ctx: ExecContext) -> R
         ms = (time.perf_counter() - t0) * 1000
         lines.append(f"Execution Time: {ms:.3f} ms")
     rows = [(ln,) for ln in lines]
-    return Result("EXPLAIN", [Column("QUERY PLAN", T.TEXT.oid)], rows, len(rows))
+    return Result("EXPLAIN", explain_columns(), rows, len(rows))
