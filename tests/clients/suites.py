@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from pathlib import Path
 
 from endpoints import Endpoint
 
@@ -42,4 +43,27 @@ PSYCOPG2 = Suite(
     environment=_psycopg2_environment,
 )
 
-SUITES: dict[str, Suite] = {suite.name: suite for suite in (PSYCOPG2,)}
+PLUGINS = Path(__file__).resolve().parent / "plugins"  # pytest plugins some suites load with -p
+
+
+def _sqlalchemy_environment(endpoint: Endpoint) -> dict[str, str]:
+    return {"PYTHONPATH": str(PLUGINS)}
+
+
+def _sqlalchemy_arguments(endpoint: Endpoint) -> list[str]:
+    # its pyproject stops a run after 250 failures; the expected-failures file needs them all
+    return ["-p", "sqla_suite_setup", f"--dburi={endpoint.url('postgresql+psycopg2')}", "--maxfail=1000000"]
+
+
+SQLALCHEMY = Suite(
+    name="sqlalchemy",
+    package="SQLAlchemy",
+    version="2.0.59",
+    # the PostgreSQL dialect's tests and the ORM's (which run against the --dburi database)
+    full=("test/dialect/postgresql", "test/orm"),
+    fast=("test/dialect/postgresql/test_reflection.py", "test/orm/test_query.py"),
+    environment=_sqlalchemy_environment,
+    arguments=_sqlalchemy_arguments,
+)
+
+SUITES: dict[str, Suite] = {suite.name: suite for suite in (PSYCOPG2, SQLALCHEMY)}

@@ -338,8 +338,12 @@ class Session:
     # ---- settings ----
     def get_setting(self, name: str, missing_ok: bool = False) -> str | None:
         key = S.canonical_name(name)
-        if key == "transaction_isolation" and self.txn_isolation:
-            return self.txn_isolation
+        if key == "transaction_isolation":
+            # the running transaction's level, else the one the next transaction takes
+            if self.txn_isolation:
+                return self.txn_isolation
+            txn_level = getattr(self.txn, "isolation", None)
+            return txn_level or self.settings["default_transaction_isolation"]
         if key == "transaction_read_only":
             return "on" if self.txn_read_only else self.settings["default_transaction_read_only"]
         if key in self.settings:
