@@ -15,7 +15,8 @@ from __future__ import annotations
 from types import ModuleType
 from typing import Any
 
-from sqlalchemy import pool, types as sqltypes
+from sqlalchemy import pool
+from sqlalchemy import types as sqltypes
 from sqlalchemy.dialects.postgresql._psycopg_common import _PGDialect_common_psycopg
 from sqlalchemy.dialects.postgresql.base import PGDialect
 from sqlalchemy.dialects.postgresql.json import JSON, JSONB
