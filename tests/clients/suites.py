@@ -66,4 +66,15 @@ SQLALCHEMY = Suite(
     arguments=_sqlalchemy_arguments,
 )
 
-SUITES: dict[str, Suite] = {suite.name: suite for suite in (PSYCOPG2, SQLALCHEMY)}
+ALEMBIC = Suite(
+    name="alembic",
+    package="alembic",
+    version="1.20.1",
+    # its own tests, with SQLAlchemy's testing plugin: the backend ones run against --dburi
+    full=("tests",),
+    fast=("tests/test_postgresql.py",),
+    environment=_sqlalchemy_environment,
+    arguments=_sqlalchemy_arguments,
+)
+
+SUITES: dict[str, Suite] = {suite.name: suite for suite in (PSYCOPG2, SQLALCHEMY, ALEMBIC)}
