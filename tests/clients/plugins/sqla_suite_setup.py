@@ -1,4 +1,5 @@
-"""A pytest plugin loaded into SQLAlchemy's own test run (`-p sqla_suite_setup`): prepares the
+"""A pytest plugin loaded into SQLAlchemy's and Alembic's own test runs (`-p sqla_suite_setup`; both
+use SQLAlchemy's testing plugin and its PostgreSQL provisioning): prepares the
 database as SQLAlchemy's README.unittests asks (the schemas test_schema and test_schema_2) and
 lets its provisioning create only the extensions the server offers in pg_available_extensions.
 
