@@ -18,6 +18,7 @@ from run_suite import PENDING_REASON, expected_path
 from suites import SUITES
 
 _DRIVER_ERROR = re.compile(r"^(?:[\w.]+\.)?(\w+): \((?:[\w.]+\.)?(\w+)\) (.*)$")
+_STAGE = re.compile(r'^failed on (setup|teardown) with "(.*)$')
 _LONGEST = 110
 
 
@@ -27,6 +28,9 @@ def _phrase(message: str) -> str:
     if not lines:
         return "failed without a message"
     first = lines[0]
+    stage = _STAGE.match(first)  # failed on setup with "...": the error of the fixture
+    if stage:
+        first = stage.group(2).rstrip('"')
     found = _DRIVER_ERROR.match(first)
     if found:  # sqlalchemy.exc.ProgrammingError: (psycopg2.errors.SyntaxError) syntax error at ...
         first = f"{found.group(2)}: {found.group(3)}"

@@ -61,7 +61,8 @@ SQLALCHEMY = Suite(
     version="2.0.59",
     # the PostgreSQL dialect's tests and the ORM's (which run against the --dburi database)
     full=("test/dialect/postgresql", "test/orm"),
-    fast=("test/dialect/postgresql/test_reflection.py", "test/orm/test_query.py"),
+    # the catalog queries of reflection; the ORM over orbitdb is in tests/sqlalchemy (default run)
+    fast=("test/dialect/postgresql/test_reflection.py",),
     environment=_sqlalchemy_environment,
     arguments=_sqlalchemy_arguments,
 )
