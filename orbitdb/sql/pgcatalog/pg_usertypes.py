@@ -226,5 +226,16 @@ def user_type_visible(env: Env, oid: int) -> bool | None:
     return visible == td.schema
 
 
-__all__ = ["catalog_type", "composite_attributes", "composite_classes", "domain_check_def", "domain_constraint", "domain_constraints",
-           "user_type_name", "user_type_oid", "user_type_visible", "user_type_rows", "user_type_storage"]
+__all__ = [
+    "catalog_type",
+    "composite_attributes",
+    "composite_classes",
+    "domain_check_def",
+    "domain_constraint",
+    "domain_constraints",
+    "user_type_name",
+    "user_type_oid",
+    "user_type_rows",
+    "user_type_storage",
+    "user_type_visible",
+]
