@@ -205,10 +205,6 @@ def _converter(oid: int, con: Connection) -> Any:
         from orbitdb.sql.types.pgtext import format_text
 
         return lambda v: format_text(v, oid)
-    if oid in (22, 30):  # int2vector, oidvector: their text ("1 2"), as psycopg2 gives them
-        from orbitdb.sql.types.pgtext import format_text
-
-        return lambda v: format_text(v, oid)
     if oid in (114, 3802):  # json parsed as psycopg2 parses it (numbers become int/float, null None)
         return _json_value
     if oid in (199, 3807):  # json[] and jsonb[]: each element as above, a NULL element None

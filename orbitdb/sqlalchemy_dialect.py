@@ -20,6 +20,7 @@ from sqlalchemy import types as sqltypes
 from sqlalchemy.dialects.postgresql._psycopg_common import _PGDialect_common_psycopg
 from sqlalchemy.dialects.postgresql.base import PGDialect
 from sqlalchemy.dialects.postgresql.json import JSON, JSONB
+from sqlalchemy.dialects.postgresql.pg_catalog import INT2VECTOR, OIDVECTOR
 from sqlalchemy.engine import URL
 from sqlalchemy.exc import ArgumentError
 from sqlalchemy.util import update_copy
@@ -40,6 +41,18 @@ class _DecodedJSONB(JSONB):
         return None
 
 
+class _ListINT2VECTOR(INT2VECTOR):
+    """orbitdb.dbapi gives int2vector and oidvector as lists of ints already (psycopg2 gives "1 2")."""
+
+    def result_processor(self, dialect: Any, coltype: Any) -> None:
+        return None
+
+
+class _ListOIDVECTOR(OIDVECTOR):
+    def result_processor(self, dialect: Any, coltype: Any) -> None:
+        return None
+
+
 class OrbitdbDialect(_PGDialect_common_psycopg):
     driver = "orbitdb"
     supports_statement_cache = True
@@ -47,7 +60,8 @@ class OrbitdbDialect(_PGDialect_common_psycopg):
     supports_server_side_cursors = False
     colspecs = update_copy(
         _PGDialect_common_psycopg.colspecs,
-        {JSON: _DecodedJSON, sqltypes.JSON: _DecodedJSON, JSONB: _DecodedJSONB},
+        {JSON: _DecodedJSON, sqltypes.JSON: _DecodedJSON, JSONB: _DecodedJSONB, INT2VECTOR: _ListINT2VECTOR,
+         OIDVECTOR: _ListOIDVECTOR},
     )
 
     @classmethod
