@@ -41,8 +41,8 @@ def run_pytest(suite: Suite, target: Endpoint, full: bool, workdir: Path, extra:
         command += [f"--timeout={suite.seconds_per_test}"]
     command += suite.arguments(target) + list(suite.full if full else suite.fast) + extra
     env = dict(os.environ)
-    env.update(suite.environment(target))
     env.pop("PYTHONPATH", None)  # the suite imports the installed driver, never its sdist's sources
+    env.update(suite.environment(target))  # (a suite may set its own, for a plugin of tests/clients)
     log = workdir / f"{suite.name}-{target.kind}.log"
     with open(log, "w") as out:
         subprocess.run(command, cwd=root, env=env, stdout=out, stderr=subprocess.STDOUT,

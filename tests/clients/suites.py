@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from pathlib import Path
 
 from endpoints import Endpoint
 
@@ -74,4 +75,40 @@ ASYNCPG = Suite(
     safe_path=True,
 )
 
-SUITES: dict[str, Suite] = {suite.name: suite for suite in (PSYCOPG2, ASYNCPG)}
+
+PLUGINS = Path(__file__).resolve().parent / "plugins"  # pytest plugins some suites load with -p
+
+
+def _sqlalchemy_environment(endpoint: Endpoint) -> dict[str, str]:
+    return {"PYTHONPATH": str(PLUGINS)}
+
+
+def _sqlalchemy_arguments(endpoint: Endpoint) -> list[str]:
+    # its pyproject stops a run after 250 failures; the expected-failures file needs them all
+    return ["-p", "sqla_suite_setup", f"--dburi={endpoint.url('postgresql+psycopg2')}", "--maxfail=1000000"]
+
+
+SQLALCHEMY = Suite(
+    name="sqlalchemy",
+    package="SQLAlchemy",
+    version="2.0.59",
+    # the PostgreSQL dialect's tests and the ORM's (which run against the --dburi database)
+    full=("test/dialect/postgresql", "test/orm"),
+    # the catalog queries of reflection; the ORM over orbitdb is in tests/sqlalchemy (default run)
+    fast=("test/dialect/postgresql/test_reflection.py",),
+    environment=_sqlalchemy_environment,
+    arguments=_sqlalchemy_arguments,
+)
+
+ALEMBIC = Suite(
+    name="alembic",
+    package="alembic",
+    version="1.20.1",
+    # its own tests, with SQLAlchemy's testing plugin: the backend ones run against --dburi
+    full=("tests",),
+    fast=("tests/test_postgresql.py",),
+    environment=_sqlalchemy_environment,
+    arguments=_sqlalchemy_arguments,
+)
+
+SUITES: dict[str, Suite] = {suite.name: suite for suite in (PSYCOPG2, ASYNCPG, SQLALCHEMY, ALEMBIC)}

@@ -54,7 +54,7 @@ def install_hooks() -> bool:
     return True
 
 
-_MODULES = ("strings", "regexp", "math", "datetime", "formatting", "json", "arrays", "series", "system", "sequences", "catalog",
+_MODULES = ("strings", "regexp", "math", "datetime", "formatting", "json", "arrays", "vectors", "series", "system", "sequences", "catalog",
             "advisory", "backends", "ranges", "network", "pgcrypto", "uuid_ossp", "largeobjects", "hstore")
 
 for _name in _MODULES:

@@ -25,7 +25,11 @@ from orbitdb.sql.pgcatalog.base import Env
 from orbitdb.sql.pgcatalog.deparse import deparse_expr, quote_identifier
 from orbitdb.sql.pgcatalog.pg_partitions import partition_constraint_def, partition_key_def
 from orbitdb.sql.pgcatalog.pg_relations import relation_comment
-from orbitdb.sql.pgcatalog.pg_usertypes import domain_check_def, domain_constraint, user_type_name
+from orbitdb.sql.pgcatalog.pg_usertypes import (
+    domain_check_def,
+    domain_constraint,
+    user_type_visible,
+)
 from orbitdb.sql.statement_scope import running_session
 from orbitdb.sql.types import usertypes as U
 
@@ -77,8 +81,7 @@ def pg_type_is_visible(ctx: Any, oid: int) -> bool | None:
     if rel is not None:
         t = env.table(rel[0])
         return env.relation_visible(t.schema, t.name) if t is not None else None
-    name = user_type_name(env, oid)
-    return None if name is None else "." not in name
+    return user_type_visible(env, oid)
 
 
 @register("pg_function_is_visible", [OID], BOOL, needs_ctx=True)
@@ -185,7 +188,7 @@ def _indexdef(ctx: Any, oid: int, colno: int, pretty: bool) -> str | None:
         return None
     t, ix = found
     if colno:
-        return M.index_column_def(t, ix, colno) if colno <= len(ix.columns) else ""
+        return M.index_column_def(t, ix, colno, pretty) if colno <= len(ix.columns) else ""
     return M.index_def(env, t, ix, pretty)
 
 

@@ -770,8 +770,9 @@ _SHAPE_SCAN = re.compile(
     re.DOTALL,
 )
 _SHAPE_MARK = {"num": "\x00n", "str": "\x00s"}
-# templates by shape; a shape costs about what its text does, the template's pieces
-_TEMPLATES: TextCache[_Template] = TextCache(budget=4 << 20, max_text=16 << 10, per_char=3, fixed=700)
+# templates by shape; a shape costs about what its text does, the template's pieces. Shapes up to
+# 128 kB: a page of a multi-row INSERT (psycopg2's execute_values, pandas to_sql: 1000 rows) is one
+_TEMPLATES: TextCache[_Template] = TextCache(budget=4 << 20, max_text=128 << 10, per_char=3, fixed=700)
 
 
 def _scan_shape(sql: str) -> tuple[str, list[Span]] | None:

@@ -56,6 +56,7 @@ def load_catalog() -> None:
         lookup,
         pg_builtin,
         pg_cluster,
+        pg_extensions_available,
         pg_objects,
         pg_partitions,
         pg_relations,

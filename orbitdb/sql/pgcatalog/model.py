@@ -297,19 +297,19 @@ def _looks_like_function(text: str) -> bool:
     return False
 
 
-def index_key_text(t: TableDef, ix: IndexDef, i: int) -> str:
+def index_key_text(t: TableDef, ix: IndexDef, i: int, pretty: bool = False) -> str:
     """Key i of an index as pg_get_indexdef prints it: a column name, a function call, or
-    a parenthesized expression."""
+    a parenthesized expression (pretty: with only the parentheses precedence needs)."""
     expr = ix.expressions[i] if i < len(ix.expressions) else None
     if expr is None:
         name = ix.columns[i] if i < len(ix.columns) else ""
         return quote_identifier(name) if t.column(name) is not None else name
-    text = deparse_expr(expr, {c.name: column_type(c) for c in t.columns}, False)
+    text = deparse_expr(expr, {c.name: column_type(c) for c in t.columns}, pretty)
     return text if _looks_like_function(text) else f"({text})"
 
 
-def index_column_def(t: TableDef, ix: IndexDef, colno: int) -> str:
-    return index_key_text(t, ix, colno - 1) if 0 < colno <= len(ix.columns) else ""
+def index_column_def(t: TableDef, ix: IndexDef, colno: int, pretty: bool = False) -> str:
+    return index_key_text(t, ix, colno - 1, pretty) if 0 < colno <= len(ix.columns) else ""
 
 
 def index_options(ix: IndexDef, i: int) -> str:
@@ -329,7 +329,7 @@ def index_predicate_text(t: TableDef, ix: IndexDef, pretty: bool = False) -> str
 def index_def(env: Env, t: TableDef, ix: IndexDef, pretty: bool) -> str:
     """pg_get_indexdef(oid): qualified table name unless pretty and visible."""
     table = relation_name(env, t.schema, t.name) if pretty else qualified_name(t.schema, t.name)
-    cols = ", ".join(index_column_def(t, ix, i + 1) + index_options(ix, i) for i in range(len(ix.columns)))
+    cols = ", ".join(index_column_def(t, ix, i + 1, pretty) + index_options(ix, i) for i in range(len(ix.columns)))
     unique = "UNIQUE " if ix.unique else ""
     nnd = " NULLS NOT DISTINCT" if ix.unique and not ix.nulls_distinct else ""
     where = f" WHERE {index_predicate_text(t, ix, pretty)}" if ix.predicate is not None else ""

@@ -222,5 +222,25 @@ def user_type_name(env: Env, oid: int) -> str | None:
     return name + ("[]" if oid == td.array_oid else "")
 
 
-__all__ = ["catalog_type", "composite_attributes", "composite_classes", "domain_check_def", "domain_constraint", "domain_constraints",
-           "user_type_name", "user_type_oid", "user_type_rows", "user_type_storage"]
+def user_type_visible(env: Env, oid: int) -> bool | None:
+    """pg_type_is_visible of a user type's oid: the first type of its name on the search path is it."""
+    td = U.typedef_by_oid(env.cat, oid)
+    if td is None:
+        return None
+    visible = next((s for s in env.search_path if env.cat.type(s, td.name) is not None or s == td.schema), None)
+    return visible == td.schema
+
+
+__all__ = [
+    "catalog_type",
+    "composite_attributes",
+    "composite_classes",
+    "domain_check_def",
+    "domain_constraint",
+    "domain_constraints",
+    "user_type_name",
+    "user_type_oid",
+    "user_type_rows",
+    "user_type_storage",
+    "user_type_visible",
+]

@@ -578,16 +578,24 @@ class Planner:
             lateral = isinstance(target, exp.Lateral) or (
                 isinstance(target, exp.Subquery) and False)
             left_width = len(scope.columns)
-            rplan, rcols, rrel = self._plan_source(target, scope, ctes,
-                                                   lateral_scope=scope if lateral or self._is_function_source(target)
-                                                   else None)
+            group = _join_group(target)
+            if group is not None:
+                # a parenthesized join, `a LEFT JOIN (b JOIN c ON ...) ON ...`: joined first, its
+                # relations keeping their own names
+                rplan, rcols, group_rels = self._plan_join_group(group, scope, ctes)
+                rrel = None
+            else:
+                rplan, rcols, rrel = self._plan_source(target, scope, ctes,
+                                                       lateral_scope=scope if lateral or self._is_function_source(target)
+                                                       else None)
+                group_rels = {rrel} if rrel else set()
             lateral = lateral or self._source_is_correlated(rplan, target)
-            if rrel and rrel in scope.rels:
-                raise SqlError("42712", f'table name "{rrel}" specified more than once')
+            for name in sorted(group_rels & scope.rels):
+                raise SqlError("42712", f'table name "{name}" specified more than once')
             # predicates on the right relation alone can go into its scan (inner joins)
             right_scope = Scope(list(rcols), parent=scope.parent, level=scope.level)
-            right_scope.rels = {rrel} if rrel else set()
-            if pushed_all_inner and not lateral:
+            right_scope.rels = set(group_rels)
+            if pushed_all_inner and not lateral and group is None:
                 rplan, remaining = self._pushdown(rplan, right_scope, remaining, only_rel=rrel, ctx_scope=scope)
             using = j.args.get("using")
             natural = (j.args.get("method") or "").upper() == "NATURAL" if isinstance(j.args.get("method"), str) else \
@@ -610,8 +618,7 @@ class Planner:
                     raise SqlError("42703", f'column "{name}" specified in USING clause does not exist in {side} table')
                 join_conds.append((li, left_width + ri, scope.columns[li].type, rcols[ri].type))
             scope.columns.extend(new_cols)
-            if rrel:
-                scope.rels.add(rrel)
+            scope.rels.update(group_rels)
             comp = Compiler(self, scope, self.rt, where="JOIN conditions")
             cond_fn = None
             hash_keys = None
@@ -694,6 +701,17 @@ class Planner:
                 # the merged USING columns of a FULL join are COALESCE(left, right)
                 plan = _MergedUsing(plan, list(scope.columns), [(li, ri) for li, ri, _, _ in join_conds])
         return plan, remaining
+
+    def _plan_join_group(self, group: tuple[exp.Expression, list[exp.Join]], scope: Scope,
+                         ctes: dict[str, CTEInfo]) -> tuple[Plan, list[ScopeColumn], set[str]]:
+        """The plan and columns of a parenthesized join, and the names of its relations."""
+        first, joins = group
+        inner = Scope([], parent=scope.parent, level=scope.level)
+        inner.ctes = scope.ctes
+        inner.pk_columns = getattr(scope, "pk_columns", {})  # type: ignore[attr-defined]  (shared: keys of every relation)
+        plan, _ = self._plan_from(first, joins, inner, ctes, [])
+        scope.tables.update(inner.tables)
+        return plan, list(inner.columns), set(inner.rels)
 
     def _equi_pairs(self, parts: list[exp.Expression], scope: Scope, left_width: int,
                     total: int) -> tuple[list[tuple[E, E]], list[exp.Expression]]:
@@ -1841,3 +1859,17 @@ def _output_column(name: str, e: E, scope: Scope | None) -> ScopeColumn:
         source = scope.columns[e.src]
         return ScopeColumn(None, name, e.type, table_oid=source.table_oid, attnum=source.attnum)
     return ScopeColumn(None, name, e.type)
+
+
+def _join_group(node: exp.Expression) -> tuple[exp.Expression, list[exp.Join]] | None:
+    """(first relation, its joins) of a parenthesized join such as `(b JOIN c ON ...)`, which sqlglot
+    reads as an alias-less subquery of a table carrying joins; None for anything else. The shared
+    parse tree is not changed: the first relation is a copy without the joins."""
+    if not isinstance(node, exp.Subquery) or node.alias or not isinstance(node.this, exp.Table):
+        return None
+    joins = list(node.this.args.get("joins") or [])
+    if not joins:
+        return None
+    first = node.this.copy()
+    first.set("joins", None)
+    return first, joins

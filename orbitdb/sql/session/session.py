@@ -883,7 +883,9 @@ class Session:
         p.compiled = compiled
         p.param_types = rt.param_types
         p.columns = compiled.columns
-        p.catalog_key = key
+        # keyed by the parameter types the compile settled on: running p next (run_planned after
+        # _normalized_prepared) finds its plan instead of compiling again
+        p.catalog_key = key[:3] + (tuple(t.oid for t in p.param_types),) + key[4:]
         self.plan_cache[cache_key] = (compiled, list(rt.param_types), compiled.columns)
         return compiled
 

@@ -6,6 +6,7 @@ from __future__ import annotations
 import datetime
 import json
 import math
+import re
 from collections.abc import Callable
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
@@ -202,6 +203,10 @@ def session_timezone(session: Any) -> datetime.tzinfo:
     return session.timezone() if session is not None else running_timezone()  # type: ignore[no-any-return]
 
 
+# names regclass prints as they are; the others (upper case, dots, spaces...) the catalog quotes
+_PLAIN_NAME = re.compile(r"[a-z_][a-z0-9_]*\Z")
+
+
 def reg_to_text(v: int, oid: int, session: Any) -> str:
     """regclass / regtype / regnamespace output: the object's name, or the number ("-" for the
     invalid oid 0, as every reg* output function prints it), names looked up in the session's
@@ -219,7 +224,8 @@ def reg_to_text(v: int, oid: int, session: Any) -> str:
         obj = s.catalog().objects.get(v)
         name = getattr(obj, "name", None)
         schema = getattr(obj, "schema", None)
-        if name is not None and schema is not None and getattr(obj, "kind", None) is not None:
+        if (name is not None and schema is not None and getattr(obj, "kind", None) is not None
+                and _PLAIN_NAME.match(name) and _PLAIN_NAME.match(schema)):
             return name if schema in s.search_schemas() else f"{schema}.{name}"
     found = s.find_reg_name(oid, v)
     return found if found is not None else str(v)
