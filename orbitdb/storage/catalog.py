@@ -45,6 +45,8 @@ class ConstraintDef:
     on_update: str = "a"
     index: int | None = None  # oid of the index enforcing p/u
     comment: str | None = None
+    deferrable: bool = False  # a foreign key's check may wait for COMMIT (SET CONSTRAINTS)
+    initially_deferred: bool = False
 
 
 @dataclass

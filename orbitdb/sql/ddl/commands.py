@@ -32,6 +32,7 @@ from orbitdb.sql.expr.funcregistry import FUNCTIONS
 from orbitdb.sql.expr.scope import Scope
 from orbitdb.sql.interrupts import checked
 from orbitdb.sql.modify.constraints import TableWriter, table_scope
+from orbitdb.sql.modify.deferred_fks import fk_deferral
 from orbitdb.sql.modify.statements import compile_node
 from orbitdb.sql.modify.trigger_events import run_queued
 from orbitdb.sql.parse.parser import Statement, parse_one
@@ -479,6 +480,7 @@ class DDL:
                                f"implemented", detail=f'Key columns "{c}" and "{pc}" are of incompatible types: '
                                f"{ct.display()} and {pt.display()}.")
         on_delete = on_update = "a"
+        deferrable, initially_deferred = fk_deferral(ref)
         for opt in ref.args.get("options") or []:
             text = (opt if isinstance(opt, str) else opt.sql()).upper()
             m = re.match(r"ON (DELETE|UPDATE) (.*)", text)
@@ -492,7 +494,8 @@ class DDL:
             self._check_constraint_name_free(t, name)
         cname = name or self.unique_name(t.schema, f"{t.name}_{'_'.join(cols)}_fkey")
         t.constraints.append(ConstraintDef(cname, "f", cols, ref_table=parent.oid, ref_columns=pcols,
-                                           on_delete=on_delete, on_update=on_update))
+                                           on_delete=on_delete, on_update=on_update, deferrable=deferrable,
+                                           initially_deferred=initially_deferred))
 
     def finish_constraints(self, t: TableDef) -> None:
         self.cat.put(t)

@@ -219,6 +219,8 @@ def constraint_def(env: Env, ci: ConInfo, pretty: bool) -> str:
             text += " ON UPDATE " + _FK_ACTION[con.on_update]
         if con.on_delete in _FK_ACTION:
             text += " ON DELETE " + _FK_ACTION[con.on_delete]
+        if con.deferrable:
+            text += " DEFERRABLE INITIALLY DEFERRED" if con.initially_deferred else " DEFERRABLE"
         return text
     if con.kind == "c":
         return "CHECK (" + expr_text(env, t, con.check or "true", pretty) + ")"

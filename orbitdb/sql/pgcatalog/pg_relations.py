@@ -253,8 +253,8 @@ def _pg_constraint(env: Env, make: RowMaker) -> Iterator[Row]:
                 for c in con.columns:
                     col = t.column(c)
                     ops.append(eq_operator(M.column_type(col)) if col is not None else 0)
-            yield make(oid=ci.oid, conname=con.name, connamespace=nsp, contype=con.kind, condeferrable=False,
-                       condeferred=False, convalidated=True, conrelid=t.oid, contypid=0, conindid=ci.index_oid,
+            yield make(oid=ci.oid, conname=con.name, connamespace=nsp, contype=con.kind, condeferrable=con.deferrable,
+                       condeferred=con.initially_deferred, convalidated=True, conrelid=t.oid, contypid=0, conindid=ci.index_oid,
                        conparentid=0, confrelid=ci.ref_table.oid if ci.ref_table is not None else 0,
                        confupdtype=con.on_update if fk else " ", confdeltype=con.on_delete if fk else " ",
                        confmatchtype="s" if fk else " ", conislocal=True, coninhcount=0,
