@@ -63,6 +63,7 @@ class IndexDef:
     predicate: str | None = None  # SQL text of a partial index's WHERE
     descending: list[bool] = field(default_factory=list)  # per key: DESC
     nulls_first: list[bool] = field(default_factory=list)  # per key: NULLS FIRST
+    opclasses: list[str] = field(default_factory=list)  # per key: a named operator class ("" the default)
 
 
 @dataclass

@@ -6,7 +6,9 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from pathlib import Path
 
+from django_suite import run_django
 from endpoints import Endpoint
 
 
@@ -21,6 +23,9 @@ class Suite:
     arguments: Callable[[Endpoint], list[str]] = field(default=lambda endpoint: [])
     seconds_per_test: int = 60  # a test that hangs longer fails, and the run goes on
     seconds_in_all: int = 3600
+    # a suite whose runner is not pytest: (suite, sdist root, endpoint, full, workdir, extra
+    # arguments) -> test id -> passed/failed/skipped; None runs pytest over `full` / `fast`
+    runner: Callable[[Suite, Path, Endpoint, bool, Path, list[str]], dict[str, str]] | None = None
 
 
 def _psycopg2_environment(endpoint: Endpoint) -> dict[str, str]:
@@ -42,4 +47,22 @@ PSYCOPG2 = Suite(
     environment=_psycopg2_environment,
 )
 
-SUITES: dict[str, Suite] = {suite.name: suite for suite in (PSYCOPG2,)}
+DJANGO = Suite(
+    name="django",
+    package="Django",
+    version="5.2.20",
+    # runtests.py labels (apps under the sdist's tests/): the ORM, migrations, transactions, JSONField.
+    # Not postgres_tests (ArrayField, HStoreField, ranges): its first migration creates the extensions
+    # bloom, btree_gin, btree_gist, citext, hstore, pg_trgm and unaccent, which orbitdb does not provide
+    full=("basic", "queries", "transactions", "transaction_hooks", "migrations", "model_fields", "lookup",
+          "expressions", "aggregation", "annotations", "update", "delete", "many_to_one", "many_to_many",
+          "select_related", "get_or_create", "bulk_create", "ordering", "backends", "introspection",
+          "schema", "db_functions", "model_inheritance", "custom_pk", "fixtures",
+          "multiple_database", "inspectdb", "constraints", "indexes"),
+    fast=("basic", "transactions", "model_fields.test_jsonfield", "migrations.test_operations", "queries.tests"),
+    environment=lambda endpoint: {},
+    seconds_in_all=3600,
+    runner=run_django,
+)
+
+SUITES: dict[str, Suite] = {suite.name: suite for suite in (PSYCOPG2, DJANGO)}

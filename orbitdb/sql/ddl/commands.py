@@ -21,6 +21,7 @@ from orbitdb.sql.ddl.index_exprs import (
     default_index_name_parts,
     key_detail_of,
 )
+from orbitdb.sql.ddl.index_opclasses import check_opclass
 from orbitdb.sql.ddl.rewrite import Row, rewrite_table
 from orbitdb.sql.errors import SqlError
 from orbitdb.sql.exec.context import ExecContext
@@ -543,6 +544,7 @@ class DDL:
         exprs: list[str | None] = []
         desc: list[bool] = []
         nulls_first: list[bool] = []
+        opclasses: list[str] = []
         for o in params.args.get("columns") or []:
             inner = o.this if isinstance(o, exp.Ordered) else o
             is_desc = bool(isinstance(o, exp.Ordered) and o.args.get("desc"))
@@ -552,14 +554,25 @@ class DDL:
                 inner = inner.this
             if isinstance(inner, exp.Paren):
                 inner = inner.this
-            if isinstance(inner, (exp.Opclass, exp.Collate)):
-                raise SqlError("0A000", "operator classes and collations in index keys are not supported")
+            opclass_name = None
+            if isinstance(inner, exp.Opclass):
+                opclass_name = inner.expression.name
+                inner = inner.this
+            if isinstance(inner, exp.Collate):
+                check_collation(inner.expression.name)
+                inner = inner.this
+                while isinstance(inner, exp.Paren):
+                    inner = inner.this
+            key_type = None
             if isinstance(inner, exp.Column) and isinstance(inner.this, exp.Identifier) and not inner.table:
                 cols.append(ident(inner.this))
                 exprs.append(None)
+                column = t.column(cols[-1])
+                key_type = U.stored_type(self.cat, column.type).sql if column is not None else None
             else:
                 cols.append("")
                 exprs.append(check_index_expression(self.s, self.cat, t, inner))
+            opclasses.append(check_opclass(opclass_name, key_type) if opclass_name else "")
         self._require_columns(t, [c for c, e in zip(cols, exprs) if e is None])
         where = params.args.get("where")
         predicate = check_index_predicate(self.s, self.cat, t, where.this) if where is not None else None
@@ -576,7 +589,8 @@ class DDL:
         ix = IndexDef(self.oid_like(t), name, cols, unique=bool(node.args.get("unique")),
                       expressions=exprs if computed else [], predicate=predicate,
                       descending=desc if any(desc) or any(nulls_first) else [],
-                      nulls_first=nulls_first if any(desc) or any(nulls_first) else [])
+                      nulls_first=nulls_first if any(desc) or any(nulls_first) else [],
+                      opclasses=opclasses if any(opclasses) else [])
         if computed:
             try:  # storage computes the keys without a session: built-in functions only
                 compile_key_exprs(t, ix, self.cat)

@@ -259,6 +259,10 @@ def index_column_def(t: TableDef, ix: IndexDef, colno: int) -> str:
     return index_key_text(t, ix, colno - 1) if 0 < colno <= len(ix.columns) else ""
 
 
+def index_opclass(ix: IndexDef, i: int) -> str:
+    return " " + ix.opclasses[i] if i < len(ix.opclasses) and ix.opclasses[i] else ""
+
+
 def index_options(ix: IndexDef, i: int) -> str:
     """A key's ordering options as pg_get_indexdef prints them."""
     desc = i < len(ix.descending) and ix.descending[i]
@@ -276,7 +280,8 @@ def index_predicate_text(t: TableDef, ix: IndexDef, pretty: bool = False) -> str
 def index_def(env: Env, t: TableDef, ix: IndexDef, pretty: bool) -> str:
     """pg_get_indexdef(oid): qualified table name unless pretty and visible."""
     table = relation_name(env, t.schema, t.name) if pretty else qualified_name(t.schema, t.name)
-    cols = ", ".join(index_column_def(t, ix, i + 1) + index_options(ix, i) for i in range(len(ix.columns)))
+    cols = ", ".join(index_column_def(t, ix, i + 1) + index_opclass(ix, i) + index_options(ix, i)
+                     for i in range(len(ix.columns)))
     unique = "UNIQUE " if ix.unique else ""
     nnd = " NULLS NOT DISTINCT" if ix.unique and not ix.nulls_distinct else ""
     where = f" WHERE {index_predicate_text(t, ix, pretty)}" if ix.predicate is not None else ""

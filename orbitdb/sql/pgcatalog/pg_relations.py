@@ -22,7 +22,7 @@ from orbitdb.sql.pgcatalog.pg_usertypes import (
     user_type_storage,
 )
 from orbitdb.sql.types import SqlType
-from orbitdb.storage.catalog import SequenceDef, TableDef
+from orbitdb.storage.catalog import IndexDef, SequenceDef, TableDef
 from orbitdb.storage.temp import is_temp_oid
 
 _CATALOG_ACL = ["postgres=UC/postgres", "=U/postgres"]
@@ -212,6 +212,12 @@ def opclass(t: SqlType) -> int:
     return oc or 0
 
 
+def named_opclass(ix: IndexDef, i: int) -> int:
+    """The operator class CREATE INDEX named for key i (0: none, the type's default)."""
+    name = ix.opclasses[i] if i < len(ix.opclasses) else ""
+    return next((r["oid"] for r in B.OPCLASS_ROWS if r["opcmethod"] == 403 and r["opcname"] == name), 0) if name else 0
+
+
 @producer("pg_catalog", "pg_index")
 def _pg_index(env: Env, make: RowMaker) -> Iterator[Row]:
     for t in env.tables:
@@ -228,7 +234,7 @@ def _pg_index(env: Env, make: RowMaker) -> Iterator[Row]:
                        indisunique=ix.unique, indnullsnotdistinct=not ix.nulls_distinct, indisprimary=ix.primary,
                        indisexclusion=False, indimmediate=True, indisclustered=False, indisvalid=True,
                        indcheckxmin=False, indisready=True, indislive=True, indisreplident=False, indkey=keys,
-                       indcollation=[type_storage(ty)[4] for ty in types], indclass=[opclass(ty) for ty in types],
+                       indcollation=[type_storage(ty)[4] for ty in types], indclass=[named_opclass(ix, i) or opclass(ty) for i, ty in enumerate(types)],
                        indoption=options, indexprs=indexprs, indpred=ix.predicate)
 
 

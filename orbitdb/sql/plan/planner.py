@@ -45,7 +45,7 @@ from orbitdb.sql.expr.core import E, Runtime, coerce, const, ident, unify
 from orbitdb.sql.expr.funccall import AGGREGATES, _ensure_library, call_by_name, normalize
 from orbitdb.sql.expr.routine_call import compile_user_call
 from orbitdb.sql.expr.routine_call import returns_set as user_returns_set
-from orbitdb.sql.expr.scope import Scope, ScopeColumn
+from orbitdb.sql.expr.scope import STAR_INDEX, Scope, ScopeColumn
 from orbitdb.sql.expr.window import WindowCollector
 from orbitdb.sql.parse.parser import parse_one
 from orbitdb.sql.plan import index_keys  # computes the keys of expression and partial indexes for storage
@@ -526,21 +526,19 @@ class Planner:
         for e in exprs:
             if isinstance(e, exp.Star):
                 order = getattr(scope, "star", None)
-                if order is not None:
-                    cols = [scope.columns[i] for i in order]
-                else:
-                    cols = [c for c in scope.columns if not c.hidden and not c.using_merged]
+                if order is None:
+                    order = [i for i, c in enumerate(scope.columns) if not c.hidden and not c.using_merged]
                 if not scope.columns:
                     raise SqlError("42601", "SELECT * with no tables specified is not valid")
-                for c in cols:
-                    out.append(_col_node(c))
+                for i in order:
+                    out.append(_col_node(scope.columns[i], i))
             elif isinstance(e, exp.Column) and isinstance(e.this, exp.Star):
                 rel = ident(e.args["table"])
-                cols = [c for c in scope.columns if c.rel == rel and not c.hidden]
-                if not cols and rel not in scope.rels:
+                found = [i for i, c in enumerate(scope.columns) if c.rel == rel and not c.hidden]
+                if not found and rel not in scope.rels:
                     raise SqlError("42P01", f'missing FROM-clause entry for table "{rel}"')
-                for c in cols:
-                    out.append(_col_node(c))
+                for i in found:
+                    out.append(_col_node(scope.columns[i], i))
             else:
                 out.append(e)
         return out
@@ -1768,10 +1766,14 @@ def all_true(fns: list[Callable[[Row], Any]]) -> Callable[[Row], Any]:
     return lambda r: all(f(r) is True for f in fns)
 
 
-def _col_node(c: ScopeColumn) -> exp.Expression:
+def _col_node(c: ScopeColumn, index: int | None = None) -> exp.Expression:
+    """A reference to c; index: c's place in its scope, which tells apart columns of one name
+    that * expands (unnest(a, b) gives two columns "unnest")."""
     col = exp.Column(this=exp.Identifier(this=c.name, quoted=True))
     if c.rel is not None:
         col.set("table", exp.Identifier(this=c.rel, quoted=True))
+    if index is not None:
+        col.meta[STAR_INDEX] = index
     return col
 
 
