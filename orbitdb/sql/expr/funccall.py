@@ -364,10 +364,11 @@ def _arg_cost(spec: Any, t: SqlType, binding: dict[str, SqlType]) -> int | None:
             binding["elem"] = t
         return 0 if t.oid != T.UNKNOWN.oid else 1
     if spec == R.ANYARRAY:
-        if t.elem is not None:
-            if "elem" in binding and T.strip(binding["elem"]) != T.strip(t.elem):
+        elem = T.element_type(t)
+        if elem is not None:
+            if "elem" in binding and T.strip(binding["elem"]) != T.strip(elem):
                 return None
-            binding["elem"] = t.elem
+            binding["elem"] = elem
             return 0
         return 5 if t.oid == T.UNKNOWN.oid else None
     if spec == R.ANYNUMERIC:

@@ -29,8 +29,9 @@ def _array_ret(types: list[SqlType]) -> SqlType:
 
 def _elem_ret(types: list[SqlType]) -> SqlType:
     for t in types:
-        if t.elem is not None:
-            return T.strip(t.elem)
+        elem = T.element_type(t)
+        if elem is not None:
+            return T.strip(elem)
     return T.TEXT
 
 
@@ -183,13 +184,14 @@ def unnest(v: list[Any]) -> Iterator[Any]:
 
 def _unnest_columns(types: list[SqlType]) -> list[tuple[str, SqlType]]:
     """Columns of unnest(a1, a2, ...) in FROM: one "unnest" column per array."""
-    for t in types:
-        if t.elem is None and t.oid != T.UNKNOWN.oid:
+    elems = [T.element_type(t) for t in types]
+    for t, elem in zip(types, elems):
+        if elem is None and t.oid != T.UNKNOWN.oid:
             names = ", ".join(x.display() for x in types)
             raise SqlError("42883", f"function unnest({names}) does not exist",
                            hint="No function matches the given name and argument types. You might need to add "
                                 "explicit type casts.")
-    return [("unnest", T.strip(t.elem) if t.elem is not None else T.TEXT) for t in types]
+    return [("unnest", T.strip(elem) if elem is not None else T.TEXT) for elem in elems]
 
 
 def _unnest_ret(types: list[SqlType]) -> SqlType:

@@ -347,6 +347,18 @@ def numeric_result(a: SqlType, b: SqlType) -> SqlType:
     return strip(a if ra >= rb else b)
 
 
+def element_type(t: SqlType) -> SqlType | None:
+    """The element type polymorphic functions (anyarray) see: an array's element, and also
+    int2vector's smallint and oidvector's oid, as PostgreSQL's get_element_type gives them."""
+    if t.elem is not None:
+        return t.elem
+    if t.oid == INT2VECTOR.oid:
+        return INT2
+    if t.oid == OIDVECTOR.oid:
+        return OID
+    return None
+
+
 def strip(t: SqlType) -> SqlType:
     """The type without its modifier (results of expressions carry none)."""
     if t.typmod == -1 and (t.elem is None or t.elem.typmod == -1):

@@ -120,6 +120,8 @@ _PARSERS: dict[int, Callable[[str, Any], Any]] = {
     oids.CIDR: lambda t, tz: parse_net(t, True),
     oids.MACADDR: lambda t, tz: parse_macaddr(t),
     oids.MACADDR8: lambda t, tz: parse_macaddr8(t),
+    22: lambda t, tz: [parse_int(x, "smallint") for x in t.split()],  # int2vector: "1 2 3"
+    30: lambda t, tz: [parse_oid(x) for x in t.split()],  # oidvector
 }
 
 
