@@ -187,11 +187,26 @@ class DDL:
         base = base[:63]
         name = base
         n = 0
-        while self.cat.relation_oid(schema, name) is not None or self._constraint_name_used(schema, name):
+        while self._name_taken(schema, name):
             n += 1
             suffix = str(n)
             name = base[: 63 - len(suffix)] + suffix
         return name
+
+    def choose_name(self, schema: str, name1: str, name2: str | None, label: str) -> str:
+        """The name PostgreSQL chooses for an implicit object (ChooseRelationName): name1_name2_label,
+        the longer of name1 and name2 shortened to fit 63 bytes, so that the label (and the
+        number added to it when the name is taken) always shows: a table's 63-byte name never
+        becomes its own sequence's or key's name."""
+        n = 0
+        while True:
+            name = object_name(name1, name2, label + (str(n) if n else ""))
+            if not self._name_taken(schema, name):
+                return name
+            n += 1
+
+    def _name_taken(self, schema: str, name: str) -> bool:
+        return self.cat.relation_oid(schema, name) is not None or self._constraint_name_used(schema, name)
 
     def _constraint_name_used(self, schema: str, name: str) -> bool:
         return any(c.name == name for t in self.cat.tables() if t.schema == schema for c in t.constraints)
@@ -300,7 +315,7 @@ class DDL:
 
     def create_owned_sequence(self, t: TableDef, column: str, type_name: str, start: int | None = None,
                               increment: int | None = None) -> SequenceDef:
-        name = self.unique_name(t.schema, f"{t.name}_{column}_seq")
+        name = self.choose_name(t.schema, t.name, column, "seq")
         maxv = {"integer": 2147483647, "smallint": 32767, "bigint": 9223372036854775807}[type_name]
         inc = increment or 1
         seq = SequenceDef(self.oid_like(t), t.schema, name, type_name, start if start is not None else
@@ -400,14 +415,14 @@ class DDL:
             col = t.column(c)
             assert col is not None
             col.not_null = True
-        cname = name or self.unique_name(t.schema, f"{t.name}_pkey")
+        cname = name or self.choose_name(t.schema, t.name, None, "pkey")
         ix = IndexDef(self.oid_like(t), cname, cols, unique=True, primary=True)
         t.indexes.append(ix)
         t.constraints.append(ConstraintDef(cname, "p", cols, index=ix.oid))
 
     def add_unique(self, t: TableDef, cols: list[str], name: str | None, nulls_distinct: bool = True) -> IndexDef:
         self._require_columns(t, cols)
-        cname = name or self.unique_name(t.schema, f"{t.name}_{'_'.join(cols)}_key")
+        cname = name or self.choose_name(t.schema, t.name, "_".join(cols), "key")
         if self.cat.relation_oid(t.schema, cname) is not None or any(i.name == cname for i in t.indexes):
             raise SqlError("42P07", f'relation "{cname}" already exists')
         ix = IndexDef(self.oid_like(t), cname, cols, unique=True, nulls_distinct=nulls_distinct)
@@ -418,13 +433,8 @@ class DDL:
     def add_check(self, t: TableDef, node: exp.Expression, name: str | None, column: str | None) -> None:
         refs = sorted({ident(c.this) for c in node.find_all(exp.Column)})
         if name is None:
-            if column is not None:
-                base = f"{t.name}_{column}_check"
-            elif len(refs) == 1:
-                base = f"{t.name}_{refs[0]}_check"
-            else:
-                base = f"{t.name}_check"
-            name = self.unique_name(t.schema, base)
+            on = column if column is not None else refs[0] if len(refs) == 1 else None
+            name = self.choose_name(t.schema, t.name, on, "check")
         else:
             self._check_constraint_name_free(t, name)
         for r in refs:
@@ -493,7 +503,7 @@ class DDL:
                     on_update = action
         if name is not None:
             self._check_constraint_name_free(t, name)
-        cname = name or self.unique_name(t.schema, f"{t.name}_{'_'.join(cols)}_fkey")
+        cname = name or self.choose_name(t.schema, t.name, "_".join(cols), "fkey")
         t.constraints.append(ConstraintDef(cname, "f", cols, ref_table=parent.oid, ref_columns=pcols,
                                            on_delete=on_delete, on_update=on_update, deferrable=deferrable,
                                            initially_deferred=initially_deferred))
@@ -584,7 +594,7 @@ class DDL:
                     return Result("CREATE INDEX")
                 raise SqlError("42P07", f'relation "{name}" already exists')
         else:
-            name = self.unique_name(t.schema, f"{t.name}_{'_'.join(default_index_name_parts(cols, exprs))}_idx")
+            name = self.choose_name(t.schema, t.name, "_".join(default_index_name_parts(cols, exprs)), "idx")
         computed = predicate is not None or any(e is not None for e in exprs)
         ix = IndexDef(self.oid_like(t), name, cols, unique=bool(node.args.get("unique")),
                       expressions=exprs if computed else [], predicate=predicate,
@@ -2206,3 +2216,17 @@ def _alter_index(s: Session, ctx: ExecContext, text: str) -> Result:
         else:
             raise SqlError("42P01", f'relation "{parts[-1]}" does not exist')
     return Result("ALTER INDEX")
+
+
+def object_name(name1: str, name2: str | None, label: str) -> str:
+    """PostgreSQL's makeObjectName: name1[_name2][_label] in at most 63 bytes, cutting a character
+    at a time from whichever of name1 and name2 is longer."""
+    overhead = (len(label.encode()) + 1 if label else 0) + (1 if name2 else 0)
+    part1, part2 = name1, name2 or ""
+    while len(part1.encode()) + len(part2.encode()) > 63 - overhead:
+        if len(part1.encode()) > len(part2.encode()):
+            part1 = part1[:-1]
+        else:
+            part2 = part2[:-1]
+    name = part1 + ("_" + part2 if name2 else "")
+    return name + ("_" + label if label else "")

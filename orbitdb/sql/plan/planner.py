@@ -1066,7 +1066,9 @@ class Planner:
             args = list(fnode.expressions)
             with_ordinality = bool(fnode.args.get("offset"))
             if isinstance(fnode.args.get("offset"), exp.Identifier):
-                col_aliases = col_aliases + [ident(fnode.args["offset"])] if len(col_aliases) < 2 else col_aliases
+                # sqlglot takes the last column alias for the ordinality column's name
+                if len(col_aliases) <= len(args):
+                    col_aliases = col_aliases + [ident(fnode.args["offset"])]
         else:
             name, args, _ = normalize(fnode)
         if lateral_scope is not None:
