@@ -306,6 +306,7 @@ class Planner:
                     e = coerce(e, T.TEXT)
                 hidden.append(e)
                 order_out_idx.append(None)
+        distinct_on = self._distinct_on_keys(distinct, order, order_out_idx, projections, names, out_comp, hidden)
         if agg is not None:
             agg.freeze()
             base_width_holder[0] = agg.n_groups + len(agg.passthrough) + len(agg.specs)
@@ -331,21 +332,22 @@ class Planner:
         plan = Project(plan, fns, out_cols + [ScopeColumn(None, "?sort?", h.type, hidden=True) for h in hidden], srf)
         width = len(out_exprs)
         if distinct is not None:
-            on = distinct.args.get("on")
-            if on is not None:
-                on_nodes = on.expressions if isinstance(on, exp.Tuple) else [on]
-                key_idx = []
-                for n in on_nodes:
-                    idx = self._order_ref(n, projections, names)
-                    if idx is None:
-                        raise SqlError("42P10", "SELECT DISTINCT ON expressions must match initial ORDER BY "
-                                       "expressions")
-                    key_idx.append(idx)
+            if distinct_on is not None:
+                # positions in the projected row: an output column, or a hidden one after them
+                key_idx = [i if i is not None else width + h for i, h in distinct_on]  # type: ignore[operator]
                 if order is not None:
                     plan = Sort(plan, self._sort_keys(order, order_out_idx, out_exprs, hidden, width))
-                rk = row_key_fn([out_exprs[i].type for i in key_idx])
+                rk = row_key_fn([out_exprs[i].type if i is not None else hidden[h].type  # type: ignore[index]
+                                 for i, h in distinct_on])
                 # ORDER BY led by the DISTINCT ON keys makes equal keys neighbours
-                adjacent = order is not None and set(order_out_idx[:len(key_idx)]) == set(key_idx)
+                order_pos = []
+                h_seen = 0
+                for i in order_out_idx:
+                    order_pos.append(i if i is not None else width + h_seen)
+                    h_seen += i is None
+                if order is not None:
+                    _check_distinct_on_order(order_pos, set(key_idx))
+                adjacent = order is not None and set(order_pos[:len(key_idx)]) == set(key_idx)
                 plan = Distinct(plan, lambda r, ki=key_idx, rk=rk: rk(tuple(r[i] for i in ki)), adjacent)
                 order = None
             else:
@@ -387,6 +389,34 @@ class Planner:
             return None
         comp = Compiler(self, scope, self.rt, where="WHERE")
         return all_true([comp.compile_bool(p, "WHERE").fn for p in parts])
+
+    def _distinct_on_keys(self, distinct: exp.Expression | None, order: exp.Order | None,
+                          order_out_idx: list[int | None], projections: list[exp.Expression], names: list[str],
+                          comp: Compiler, hidden: list[E]) -> list[tuple[int | None, int | None]] | None:
+        """The keys of DISTINCT ON, each (output column, None) or (None, hidden column): an expression
+        the select list does not have is computed beside it (as an ORDER BY key is), or taken from
+        the ORDER BY key of the same text. None without DISTINCT ON."""
+        on = distinct.args.get("on") if distinct is not None else None
+        if on is None:
+            return None
+        order_hidden = [o.this.sql(dialect="postgres") for o, i in
+                        zip(order.expressions if order is not None else [], order_out_idx) if i is None]
+        keys: list[tuple[int | None, int | None]] = []
+        for n in on.expressions if isinstance(on, exp.Tuple) else [on]:
+            idx = self._order_ref(n, projections, names)
+            if idx is not None:
+                keys.append((idx, None))
+                continue
+            text = n.sql(dialect="postgres")
+            if text in order_hidden:
+                keys.append((None, order_hidden.index(text)))
+                continue
+            if self._is_srf(n) or self._holds_srf(n):
+                raise SqlError("0A000", "set-returning functions in DISTINCT ON are not supported by orbitdb")
+            e = comp.compile(n)
+            hidden.append(coerce(e, T.TEXT) if e.type.oid == T.UNKNOWN.oid else e)
+            keys.append((None, len(hidden) - 1))
+        return keys
 
     def _sort_keys(self, order: exp.Order, idxs: list[int | None], out_exprs: list[E], hidden: list[E],
                    width: int) -> list[tuple[Callable[[Row], Any], bool, bool, Any]]:
@@ -1065,10 +1095,9 @@ class Planner:
             name = "unnest"
             args = list(fnode.expressions)
             with_ordinality = bool(fnode.args.get("offset"))
-            if isinstance(fnode.args.get("offset"), exp.Identifier):
-                # sqlglot takes the last column alias for the ordinality column's name
-                if len(col_aliases) <= len(args):
-                    col_aliases = col_aliases + [ident(fnode.args["offset"])]
+            # sqlglot takes the last column alias for the ordinality column's name
+            if isinstance(fnode.args.get("offset"), exp.Identifier) and len(col_aliases) <= len(args):
+                col_aliases = col_aliases + [ident(fnode.args["offset"])]
         else:
             name, args, _ = normalize(fnode)
         if lateral_scope is not None:
@@ -1766,6 +1795,17 @@ def all_true(fns: list[Callable[[Row], Any]]) -> Callable[[Row], Any]:
         f0 = fns[0]
         return lambda r: f0(r) is True
     return lambda r: all(f(r) is True for f in fns)
+
+
+def _check_distinct_on_order(order_pos: list[int], keys: set[int]) -> None:
+    """As PostgreSQL: the ORDER BY items that are DISTINCT ON keys must lead it, and a key
+    ORDER BY lacks may be added only when no other item comes between."""
+    lead = 0
+    while lead < len(order_pos) and order_pos[lead] in keys:
+        lead += 1
+    skipped = lead < len(order_pos)
+    if any(p in keys for p in order_pos[lead:]) or skipped and not keys <= set(order_pos[:lead]):
+        raise SqlError("42P10", "SELECT DISTINCT ON expressions must match initial ORDER BY expressions")
 
 
 def _col_node(c: ScopeColumn, index: int | None = None) -> exp.Expression:

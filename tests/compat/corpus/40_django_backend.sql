@@ -1,3 +1,4 @@
+-- What Django's postgresql backend sends (Django's own test suite found these).
 -- Foreign keys DEFERRABLE [INITIALLY DEFERRED] (as Django creates every foreign key): the check
 -- waits for COMMIT or SET CONSTRAINTS ... IMMEDIATE; a row deleted or re-keyed since, or a
 -- referenced key that came back, is judged as it is at that moment; pg_constraint and
@@ -80,3 +81,25 @@ SELECT pg_get_indexdef('named_v_like'::regclass), pg_get_indexdef('named_t_like'
 SELECT c.relname, o.opcname FROM pg_index i JOIN pg_class c ON c.oid = i.indexrelid, unnest(i.indclass) WITH ORDINALITY k(cls, n) JOIN pg_opclass o ON o.oid = k.cls WHERE i.indrelid = 'named'::regclass ORDER BY 1, n;
 INSERT INTO named VALUES (1, 'abc', 'abd', 'abe');
 SELECT id FROM named WHERE v LIKE 'ab%' AND t LIKE 'ab%';
+-- DISTINCT ON an expression the select list lacks, and how it must agree with ORDER BY
+CREATE TABLE art (id int PRIMARY KEY, name text, v jsonb);
+INSERT INTO art VALUES (1, 'x', '{"k": {"l": 1}}'), (2, 'x', '{"k": {"l": 2}}'), (3, 'y', '{"k": {"l": 1}}');
+SELECT DISTINCT ON (art.name) 1 AS a FROM art LIMIT 1;
+SELECT DISTINCT ON ((v #> '{k,l}')) (v #> '{k,l}') AS y FROM art ORDER BY 1;
+SELECT DISTINCT ON (v #> '{k,l}') id FROM art ORDER BY v #> '{k,l}', id DESC;
+SELECT DISTINCT ON (upper(name)) id FROM art ORDER BY upper(name), id;
+SELECT DISTINCT ON (name) id FROM art ORDER BY name, id DESC;
+SELECT DISTINCT ON (name) id FROM art ORDER BY id; -- error 42P10
+SELECT DISTINCT ON (id) id FROM art ORDER BY name, id; -- error 42P10
+SELECT DISTINCT ON (name, id) id FROM art ORDER BY name, id;
+SELECT count(*) FROM (SELECT DISTINCT ON (name) id FROM art) s;
+-- bulk_create: INSERT ... SELECT * FROM unnest(array, array), columns of one name
+CREATE TABLE bulk (a int, b text);
+INSERT INTO bulk (a, b) SELECT * FROM unnest(ARRAY[1, 2]::int[], ARRAY['p', 'q']::text[]);
+SELECT * FROM bulk ORDER BY a;
+SELECT * FROM (SELECT 1 AS a, 2 AS a) s;
+SELECT arridx, key FROM unnest(ARRAY[5, 6], ARRAY[7, 8]) WITH ORDINALITY koi(key, option, arridx) ORDER BY 1;
+-- setval on the text pg_get_serial_sequence gives (an implicit cast to regclass)
+CREATE TABLE ser (id serial PRIMARY KEY);
+SELECT setval(pg_get_serial_sequence('"ser"', 'id'), coalesce(max("id"), 1), max("id") IS NOT null) FROM "ser";
+SELECT nextval('ser_id_seq');
