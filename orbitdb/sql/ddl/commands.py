@@ -1702,6 +1702,30 @@ class DDL:
         self.cat.put(t)
         return Result("ALTER TABLE")
 
+    # ---- ALTER TABLE ... ALTER COLUMN ... DROP IDENTITY / SET GENERATED (Django's AutoField changes) ----
+    def alter_identity(self, m: re.Match[str]) -> Result:
+        t = self.find_table(_table_node(Words(m.group("t")).qualified_name()))
+        assert t is not None
+        name = Words(m.group("c")).qualified_name()[-1]
+        col = t.column(name)
+        if col is None:
+            raise SqlError("42703", f'column "{name}" of relation "{t.name}" does not exist')
+        if not col.identity:
+            if m.group("ifexists"):
+                self.notice(f'column "{name}" of relation "{t.name}" is not an identity column, skipping')
+                return Result("ALTER TABLE")
+            raise SqlError("55000", f'column "{name}" of relation "{t.name}" is not an identity column')
+        if m.group("set"):
+            col.identity = "a" if m.group("always") else "d"
+        else:  # DROP IDENTITY: the column keeps NOT NULL; its default and its sequence go
+            col.identity = None
+            col.default = None
+            for seq in self.cat.sequences():
+                if seq.owned_by == (t.oid, name):
+                    self.cat.remove(seq.oid)
+        self.cat.put(t)
+        return Result("ALTER TABLE")
+
     # ---- ALTER TABLE ... ALTER COLUMN ... DROP EXPRESSION: a generated column becomes a plain one ----
     def drop_expression(self, m: re.Match[str]) -> Result:
         parts = Words(m.group("t")).qualified_name()
@@ -1721,6 +1745,10 @@ class DDL:
         return Result("ALTER TABLE")
 
 
+_ALTER_IDENTITY = re.compile(
+    r"\s*ALTER\s+TABLE\s+(?:ONLY\s+)?(?P<t>[\w.\"]+)\s+ALTER\s+(?:COLUMN\s+)?(?P<c>[\w\"]+)\s+(?:DROP\s+IDENTITY"
+    r"(?P<ifexists>\s+IF\s+EXISTS)?|(?P<set>SET)\s+GENERATED\s+(?:(?P<always>ALWAYS)|BY\s+DEFAULT))\s*;?\s*$",
+    re.IGNORECASE)
 _DROP_EXPRESSION = re.compile(
     r"\s*ALTER\s+TABLE\s+(?:ONLY\s+)?(?P<t>[\w.\"]+)\s+ALTER\s+(?:COLUMN\s+)?(?P<c>[\w\"]+)\s+DROP\s+EXPRESSION"
     r"(?P<ifexists>\s+IF\s+EXISTS)?\s*;?\s*$", re.IGNORECASE)
@@ -2012,6 +2040,9 @@ def ddl_statement(s: Session, st: Statement, ctx: ExecContext, params: list[Any]
     m_identity = _ADD_IDENTITY.match(st.text)
     if m_identity:
         return DDL(s, ctx).add_identity(m_identity)
+    m_alter_identity = _ALTER_IDENTITY.match(st.text)
+    if m_alter_identity:
+        return DDL(s, ctx).alter_identity(m_alter_identity)
     m_expression = _DROP_EXPRESSION.match(st.text)
     if m_expression:
         return DDL(s, ctx).drop_expression(m_expression)
