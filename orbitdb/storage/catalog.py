@@ -31,6 +31,7 @@ class ColumnDef:
     comment: str | None = None
     generated: str | None = None  # SQL text of a GENERATED ALWAYS AS (...) STORED expression
     acl: list[str] | None = None  # column privileges as aclitem texts; None: none granted
+    collation: str | None = None  # COLLATE "C" / "POSIX" / "ucs_basic" (all bytewise); None: the type's default
 
 
 @dataclass

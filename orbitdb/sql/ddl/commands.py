@@ -41,6 +41,7 @@ from orbitdb.sql.parse.unsupported import (
     check_collation,
     check_constraint_options,
     check_table_properties,
+    column_collation,
     object_kind,
     refusal,
 )
@@ -361,11 +362,19 @@ class DDL:
             col.default = f"nextval('{_seq_ref(seq, self.s)}'::regclass)"
             col.not_null = True
         elif isinstance(kind, exp.CollateColumnConstraint):
-            check_collation(kind.this.name if isinstance(kind.this, exp.Expression) else str(kind.this))
+            name = kind.this.name if isinstance(kind.this, exp.Expression) else str(kind.this)
+            col.collation = self.collation_for(col.type, name)
         elif isinstance(kind, exp.CommentColumnConstraint) or kind is None:
             pass
         else:
             raise SqlError("0A000", f"unsupported column constraint: {cc.sql(dialect='postgres')}")
+
+    def collation_for(self, type_name: str, name: str) -> str | None:
+        """A column's COLLATE name: one orbitdb has, on a type that takes a collation."""
+        t = U.stored_type(self.cat, type_name).sql
+        if not (T.is_string(t) or t.elem is not None and T.is_string(t.elem)):
+            raise SqlError("42804", f"collations are not supported by type {t.display()}")
+        return column_collation(name)
 
     def default_sql(self, node: exp.Expression, col: ColumnDef) -> str:
         # validate now: the expression must compile and fit the column type
@@ -1106,7 +1115,10 @@ class DDL:
                 raise SqlError("42804", f'column "{col.name}" cannot be cast automatically to type '
                                f"{new_t.display()}", hint=f'You might need to specify "USING {col.name}::'
                                f'{new_t.display()}".') from None
+        collate = action.args.get("collate")
+        collation = self.collation_for(new_t.display(), collate.name) if isinstance(collate, exp.Expression) else None
         old = copy.deepcopy(t)
+        col.collation = collation  # without COLLATE, the new type's default, as in PostgreSQL
         col.type = new_resolved.stored if new_resolved.typedef is not None else new_t.display()
         col.kind = new_t.kind
         col.missing = None

@@ -88,6 +88,15 @@ def check_collation(name: str) -> None:
                        detail='orbitdb compares text bytewise, as the "C" collation does.')
 
 
+_COLLATION_NAMES: dict[str, str | None] = {"c": "C", "posix": "POSIX", "ucs_basic": "ucs_basic", "default": None}
+
+
+def column_collation(name: str) -> str | None:
+    """The collation a column declared COLLATE name records (pg_collation's spelling; None: default)."""
+    check_collation(name)
+    return _COLLATION_NAMES[name.lower()]
+
+
 def check_table_properties(node: exp.Create) -> None:
     """CREATE TABLE options that would change what the table holds or returns."""
     props = node.args.get("properties")

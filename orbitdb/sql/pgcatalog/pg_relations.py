@@ -129,8 +129,12 @@ def type_storage(t: SqlType) -> tuple[int, bool, str, str, int]:
 
 
 def attribute(make: RowMaker, rel: int, name: str, t: SqlType, num: int,
-              stored: tuple[int, bool, str, str, int] | None = None, **extra: Any) -> Row:
+              stored: tuple[int, bool, str, str, int] | None = None, collation: str | None = None,
+              **extra: Any) -> Row:
+    """collation: the column's COLLATE (None: its type's default)."""
     length, byval, align, storage, coll = stored or type_storage(t)
+    if collation is not None:
+        coll = next((r["oid"] for r in B.COLLATION_ROWS if r["collname"] == collation), coll)
     return make(attrelid=rel, attname=name, atttypid=t.oid, attlen=length, attnum=num, attndims=1 if t.elem else 0,
                 atttypmod=t.typmod if t.elem is None else (t.elem.typmod if t.elem else -1), attbyval=byval,
                 attalign=align, attstorage=storage, attcollation=coll, **extra)
@@ -187,7 +191,7 @@ def _pg_attribute(env: Env, make: RowMaker) -> Iterator[Row]:
                                 stored=user_type_storage(env, c.type), attnotnull=c.not_null,
                                 atthasdef=M.has_default(c), attidentity=c.identity or "",
                                 attgenerated="s" if c.generated is not None else "",
-                                atthasmissing=c.missing is not None, attacl=c.acl)
+                                atthasmissing=c.missing is not None, attacl=c.acl, collation=c.collation)
         elif kind == "index":
             t, ix = obj
             for i, name in enumerate(ix.columns):

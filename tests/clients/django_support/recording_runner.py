@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import json
 import os
+import time
 import unittest
 from typing import Any
 
@@ -27,7 +28,7 @@ def _test_id(test: Any) -> str:
 class RecordingResult(unittest.TextTestResult):
     def _record(self, test: Any, outcome: str) -> None:
         with open(os.environ[OUTCOMES_ENV], "a") as out:
-            out.write(json.dumps({"test": _test_id(test), "outcome": outcome}) + "\n")
+            out.write(json.dumps({"test": _test_id(test), "outcome": outcome, "at": time.time()}) + "\n")
 
     def addSuccess(self, test: Any) -> None:
         super().addSuccess(test)

@@ -117,3 +117,10 @@ ALTER TABLE ii ALTER COLUMN id DROP IDENTITY; -- error 55000
 ALTER TABLE ii ALTER COLUMN v DROP IDENTITY IF EXISTS;
 ALTER TABLE ii ALTER COLUMN v SET GENERATED ALWAYS; -- error 55000
 INSERT INTO ii (v) VALUES (2); -- error 23502
+-- a column's COLLATE (the bytewise collations): recorded in pg_attribute, changed by ALTER ... TYPE
+CREATE TABLE coll (a varchar(10) COLLATE "POSIX", b text, e int);
+ALTER TABLE coll ALTER COLUMN b TYPE varchar(10) COLLATE "C";
+ALTER TABLE coll ADD COLUMN f int COLLATE "C"; -- error 42804
+SELECT a.attname, co.collname FROM pg_attribute a LEFT JOIN pg_collation co ON co.oid = a.attcollation WHERE a.attrelid = 'coll'::regclass AND a.attnum > 0 ORDER BY a.attnum;
+ALTER TABLE coll ALTER COLUMN b TYPE text;
+SELECT a.attname, co.collname FROM pg_attribute a LEFT JOIN pg_collation co ON co.oid = a.attcollation WHERE a.attrelid = 'coll'::regclass AND a.attnum > 0 ORDER BY a.attnum;
