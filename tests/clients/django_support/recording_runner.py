@@ -8,6 +8,7 @@ from __future__ import annotations
 import json
 import os
 import time
+import traceback
 import unittest
 from typing import Any
 
@@ -26,9 +27,12 @@ def _test_id(test: Any) -> str:
 
 
 class RecordingResult(unittest.TextTestResult):
-    def _record(self, test: Any, outcome: str) -> None:
+    def _record(self, test: Any, outcome: str, err: Any = None) -> None:
+        record = {"test": _test_id(test), "outcome": outcome, "at": time.time()}
+        if err is not None:  # the error's last line: what the expected-failures file's reason is written from
+            record["error"] = "".join(traceback.format_exception_only(err[0], err[1])).strip()[-400:]
         with open(os.environ[OUTCOMES_ENV], "a") as out:
-            out.write(json.dumps({"test": _test_id(test), "outcome": outcome, "at": time.time()}) + "\n")
+            out.write(json.dumps(record) + "\n")
 
     def addSuccess(self, test: Any) -> None:
         super().addSuccess(test)
@@ -36,16 +40,16 @@ class RecordingResult(unittest.TextTestResult):
 
     def addError(self, test: Any, err: Any) -> None:
         super().addError(test, err)
-        self._record(test, "failed")
+        self._record(test, "failed", err)
 
     def addFailure(self, test: Any, err: Any) -> None:
         super().addFailure(test, err)
-        self._record(test, "failed")
+        self._record(test, "failed", err)
 
     def addSubTest(self, test: Any, subtest: Any, err: Any) -> None:
         super().addSubTest(test, subtest, err)
         if err is not None:
-            self._record(test, "failed")
+            self._record(test, "failed", err)
 
     def addSkip(self, test: Any, reason: str) -> None:
         super().addSkip(test, reason)

@@ -6,11 +6,13 @@ CREATE TABLE on a server without that collation; orbitdb orders text bytewise an
 
 from __future__ import annotations
 
+from typing import ClassVar
+
 from django.db.backends.postgresql import base, features
 
 
 class DatabaseFeatures(features.DatabaseFeatures):
-    test_collations = {**features.DatabaseFeatures.test_collations, "non_default": "POSIX", "virtual": "POSIX"}
+    test_collations: ClassVar[dict[str, str]] = {**features.DatabaseFeatures.test_collations, "non_default": "POSIX", "virtual": "POSIX"}
 
 
 class DatabaseWrapper(base.DatabaseWrapper):
