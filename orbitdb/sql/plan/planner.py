@@ -347,7 +347,11 @@ class Planner:
                     h_seen += i is None
                 if order is not None:
                     _check_distinct_on_order(order_pos, set(key_idx))
-                adjacent = order is not None and set(order_pos[:len(key_idx)]) == set(key_idx)
+                else:  # as PostgreSQL's plan, which sorts by the keys to find the first row of each
+                    types = [out_exprs[i].type if i is not None else hidden[h].type  # type: ignore[index]
+                             for i, h in distinct_on]
+                    plan = Sort(plan, [(_get(p), False, False, ordering_key(t)) for p, t in zip(key_idx, types)])
+                adjacent = order is None or set(order_pos[:len(key_idx)]) == set(key_idx)
                 plan = Distinct(plan, lambda r, ki=key_idx, rk=rk: rk(tuple(r[i] for i in ki)), adjacent)
                 order = None
             else:

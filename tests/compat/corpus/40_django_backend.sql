@@ -124,3 +124,10 @@ ALTER TABLE coll ADD COLUMN f int COLLATE "C"; -- error 42804
 SELECT a.attname, co.collname FROM pg_attribute a LEFT JOIN pg_collation co ON co.oid = a.attcollation WHERE a.attrelid = 'coll'::regclass AND a.attnum > 0 ORDER BY a.attnum;
 ALTER TABLE coll ALTER COLUMN b TYPE text;
 SELECT a.attname, co.collname FROM pg_attribute a LEFT JOIN pg_collation co ON co.oid = a.attcollation WHERE a.attrelid = 'coll'::regclass AND a.attnum > 0 ORDER BY a.attnum;
+-- date - unknown is date - date (Django's date subtraction with a NULL), as PostgreSQL resolves it
+SELECT pg_typeof('2020-01-05'::date - NULL), '2020-01-05'::date - NULL;
+SELECT '2020-01-05'::date - '2020-01-01';
+SELECT NULL - '2020-01-05'::date;
+SELECT pg_typeof(localtimestamp - NULL), pg_typeof('10:00'::time - NULL);
+SELECT '2020-01-05'::date - '1 day'; -- error 22007
+SELECT (interval '1 day' * ('2020-01-05'::date - '2020-01-01'::date));
