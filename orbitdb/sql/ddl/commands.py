@@ -85,13 +85,19 @@ _FK_ACTIONS = {"CASCADE": "c", "RESTRICT": "r", "NO ACTION": "a", "SET NULL": "n
 
 
 class DDL:
-    def __init__(self, s: Session, ctx: ExecContext) -> None:
+    def __init__(self, s: Session, ctx: ExecContext, writable: bool = True) -> None:
+        """writable=False: for a statement that changes no catalog object (TRUNCATE), which then
+        reads the transaction's catalog instead of taking a private copy of all of it."""
         self.s = s
         self.ctx = ctx
         assert ctx.txn is not None
         self.txn = ctx.txn
-        self.cat: Catalog = ctx.txn.writable_catalog()
+        self._cat: Catalog | None = ctx.txn.writable_catalog() if writable else None
         self.only = False  # ALTER TABLE ONLY: not the table's partitions
+
+    @property
+    def cat(self) -> Catalog:
+        return self._cat if self._cat is not None else self.txn.catalog
 
     # ---- lookups ----
     def schema_of(self, node: exp.Table | None) -> str:
@@ -2091,7 +2097,7 @@ def ddl_statement(s: Session, st: Statement, ctx: ExecContext, params: list[Any]
                         cascade=(m_drop.group(4) or "").upper() == "CASCADE")
     else:
         node = _parse_create(st.text) if words[0] == "CREATE" else parse_one(st.text)
-    d = DDL(s, ctx)
+    d = DDL(s, ctx, writable=not isinstance(node, exp.TruncateTable))
     if isinstance(node, exp.Create):
         kind = (node.args.get("kind") or "").upper()
         if kind == "TABLE":
