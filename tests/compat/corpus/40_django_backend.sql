@@ -131,3 +131,7 @@ SELECT NULL - '2020-01-05'::date;
 SELECT pg_typeof(localtimestamp - NULL), pg_typeof('10:00'::time - NULL);
 SELECT '2020-01-05'::date - '1 day'; -- error 22007
 SELECT (interval '1 day' * ('2020-01-05'::date - '2020-01-01'::date));
+-- SET ROLE to a role that does not exist (Django's assume_role): 22023, as the setting's check
+SET ROLE django_nonexistent_role; -- error 22023
+-- unnest of many arrays in FROM (bulk_create of a model with many columns)
+SELECT * FROM unnest(ARRAY[1], ARRAY['a'], ARRAY[true], ARRAY[1.5], ARRAY[2], ARRAY['b'], ARRAY[3]);
