@@ -153,7 +153,14 @@ cdef int _put_numeric(Buf *b, object v) except -1:
         return buf_put(b, b"\xff\xff\xff", 3)
     if v == 0:
         return buf_byte(b, C_ZERO)
-    sign, digits, exponent = v.normalize().as_tuple()
+    # trailing zeros dropped by hand: Decimal.normalize() would round to the caller's context
+    sign, digits, exponent = v.as_tuple()
+    kept = len(digits)
+    while kept > 1 and digits[kept - 1] == 0:
+        kept -= 1
+    if kept < len(digits):
+        exponent += len(digits) - kept
+        digits = digits[:kept]
     # value = 0.d1d2d3... * 10^(len(digits) + exponent): order by exponent then digits
     scale = len(digits) + <int64_t>exponent
     h = scale + (<int64_t>1 << 31)  # offset binary: orders negative exponents first

@@ -36,7 +36,7 @@ def _crash_rounds(tmp_path: Path, runner: str, rounds: int, seed: int, style: St
 @pytest.mark.parametrize("style", sorted(STYLES))
 @pytest.mark.parametrize("runner", sorted(RUNNERS))
 def test_ledger_survives_sigkill(tmp_path: Path, runner: str, style: str) -> None:
-    _crash_rounds(tmp_path, runner, rounds=20, seed=20, style=STYLES[style])
+    _crash_rounds(tmp_path, runner, rounds=10, seed=20, style=STYLES[style])
 
 
 @pytest.mark.slow

@@ -211,3 +211,18 @@ def test_connect_autocommit_keyword(tmp_path: Path) -> None:
     cur = con.cursor()
     cur.execute("SELECT a FROM t")
     assert cur.fetchall() == [(1,)]  # committed without commit(): close() would have rolled it back
+
+
+def test_the_applications_decimal_context_is_its_own(con) -> None:
+    """orbitdb computes numerics with PostgreSQL's precision, but in its own context: the
+    application's Decimal arithmetic keeps Python's (or the application's) settings."""
+    import decimal
+
+    before = decimal.getcontext()
+    cur = con.cursor()
+    cur.execute("SELECT 1::numeric / 7, 10::numeric ^ 100 + 1")
+    one_seventh, big = cur.fetchone()
+    assert one_seventh == decimal.Decimal("0.14285714285714285714")
+    assert big == 10**100 + 1
+    assert decimal.getcontext() is before and before.prec == 28
+    assert len(str(decimal.Decimal(1) / 7)) == 30  # "0." and 28 digits

@@ -15,6 +15,7 @@ The end-to-end tests at the bottom run through ``orbitdb.connect``."""
 from __future__ import annotations
 
 import datetime
+import decimal
 import os
 from decimal import Decimal
 from typing import Any
@@ -30,6 +31,7 @@ from orbitdb.sql.expr.scope import Scope
 from orbitdb.sql.functions import registry as R
 from orbitdb.sql.parse.parser import parse_one
 from orbitdb.sql.types import pgtext
+from orbitdb.sql.types.numeric import CTX as NUMERIC_CONTEXT
 
 UTC = datetime.timezone.utc
 FIXED_NOW = datetime.datetime(2024, 5, 6, 7, 8, 9, 123456, tzinfo=UTC)
@@ -93,6 +95,11 @@ def _text(v: Any, type_oid: int) -> str:
 
 def evaluate(sql: str) -> tuple[str | None, str | None]:
     """(text of the value or "ERROR <sqlstate>: <message>", type name) of one expression."""
+    with decimal.localcontext(NUMERIC_CONTEXT):  # as a statement of a session runs
+        return _evaluate(sql)
+
+
+def _evaluate(sql: str) -> tuple[str | None, str | None]:
     setof = sql.startswith("SET ")
     if setof:
         sql = sql[4:]

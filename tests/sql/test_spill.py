@@ -470,7 +470,8 @@ def test_parameter_numbers_beyond_a_bind(con: Any) -> None:
     assert perr.value.message == "could not determine data type of parameter $3"
 
 
-def test_rows_of_every_kind_survive_the_disk(con: Any) -> None:
+@pytest.mark.parametrize("count", [600, pytest.param(3000, marks=pytest.mark.slow)])
+def test_rows_of_every_kind_survive_the_disk(con: Any, count: int) -> None:
     cur = con.cursor()
     cur.execute("CREATE TABLE k (i int, n numeric, ts timestamptz, tt timetz, iv interval, u uuid, j jsonb, "
                 "a int[], by bytea, bo bool, d date)")
@@ -478,7 +479,7 @@ def test_rows_of_every_kind_survive_the_disk(con: Any) -> None:
              + datetime.timedelta(seconds=i), datetime.time(1, 2, i % 60, tzinfo=datetime.timezone(
                  datetime.timedelta(hours=i % 5))), datetime.timedelta(days=i), uuid.UUID(int=i),
              '{"a": [1, null, "x"]}', [i, None], bytes([i % 256]), i % 2 == 0, datetime.date(2000, 1, 1 + i % 28))
-            for i in range(3000)]
+            for i in range(count)]
     cur.executemany("INSERT INTO k VALUES (%s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s)", rows)
     sql = "SELECT * FROM k ORDER BY n DESC"
     assert _run(con, sql, TINY) == _run(con, sql, HUGE)

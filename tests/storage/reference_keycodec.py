@@ -5,6 +5,7 @@ byte (test_keycodec.py)."""
 from __future__ import annotations
 
 import datetime
+import decimal
 import math
 import struct
 import uuid
@@ -58,7 +59,8 @@ def _numeric(v: Decimal) -> bytes:
         return TAG_NEG + b"\x00" if v < 0 else TAG_POS + b"\xff\xff\xff"
     if v == 0:
         return TAG_ZERO
-    sign, digits, exponent = v.normalize().as_tuple()
+    with decimal.localcontext(decimal.Context(prec=len(v.as_tuple().digits))):  # exact, whatever the caller's
+        sign, digits, exponent = v.normalize().as_tuple()
     assert isinstance(exponent, int)
     # value = 0.d1d2d3... * 10^(len(digits) + exponent): order by exponent then digits
     scale = len(digits) + exponent

@@ -189,3 +189,15 @@ def test_text_prefix_sorts_first_and_nul_is_escaped() -> None:
     assert encode_value("ab") < encode_value("ab\x00") < encode_value("ab\x01") < encode_value("abc")
     assert encode_value(b"a\x00") == b"\x05a\x00\xff\x00\x01"
 
+
+
+def test_numeric_keys_do_not_depend_on_the_callers_decimal_context() -> None:
+    import decimal
+
+    long_values = [Decimal("1234567890123456789012345678901234567890.5000"), Decimal("-7.10000000000000000000000000000001")]
+    with decimal.localcontext(decimal.Context(prec=200)):
+        wide = [encode_value(v) for v in long_values]
+    with decimal.localcontext(decimal.Context(prec=5)):
+        narrow = [encode_value(v) for v in long_values]
+    assert narrow == wide
+    assert encode_value(Decimal("1.50")) == encode_value(Decimal("1.5"))

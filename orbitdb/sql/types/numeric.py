@@ -21,7 +21,6 @@ NUMERIC_MAX_SCALE = 16383  # digits after it
 # (division, roots, logarithms) use contexts of their own, sized for the scale they keep.
 CTX = decimal.Context(prec=NUMERIC_MAX_WEIGHT_DIGITS + NUMERIC_MAX_SCALE, rounding=decimal.ROUND_HALF_UP,
                       Emax=NUMERIC_MAX_WEIGHT_DIGITS - 1, Emin=-999999)
-decimal.setcontext(CTX)
 
 NUMERIC_MIN_SIG_DIGITS = 16
 
