@@ -135,3 +135,6 @@ SELECT (interval '1 day' * ('2020-01-05'::date - '2020-01-01'::date));
 SET ROLE django_nonexistent_role; -- error 22023
 -- unnest of many arrays in FROM (bulk_create of a model with many columns)
 SELECT * FROM unnest(ARRAY[1], ARRAY['a'], ARRAY[true], ARRAY[1.5], ARRAY[2], ARRAY['b'], ARRAY[3]);
+-- COLLATE in an expression: the bytewise collations
+SELECT x FROM (VALUES ('b'), ('a'), ('B')) v(x) ORDER BY x COLLATE "C";
+SELECT x FROM (VALUES ('b'), ('a'), ('B')) v(x) ORDER BY x COLLATE pg_catalog."POSIX";
