@@ -226,6 +226,10 @@ class Store:
 
     def next_rowid(self, table_oid: int) -> int:
         """Hidden row ids for tables without a primary key; persisted ahead like sequences."""
+        return self.next_rowids(table_oid, 1)[0]
+
+    def next_rowids(self, table_oid: int, count: int) -> range:
+        """count hidden row ids at once (a batch of rows)."""
         with self._seq_lock:
             st = self._rowid_state.get(table_oid)
             key = rowid_key(table_oid)
@@ -234,11 +238,12 @@ class Store:
                 start = int(raw) if raw is not None else 0
                 st = [start, start]
                 self._rowid_state[table_oid] = st
-            st[0] += 1
+            first = st[0] + 1
+            st[0] += count
             if st[0] > st[1]:
                 st[1] = st[0] + 1024
                 self.engine.put(key, str(st[1]).encode(), sync=True)
-            return st[0]
+            return range(first, st[0] + 1)
 
 
 class Transaction:
@@ -568,9 +573,9 @@ class Transaction:
     def delete(self, key: bytes) -> None:
         self.put(key, None)
 
-    def put_many(self, keys: list[bytes], values: list[bytes]) -> None:
-        """put() of many keys (each once). Not for SERIALIZABLE transactions, whose writes are
-        checked one by one."""
+    def put_many(self, keys: list[bytes], values: list[bytes | None]) -> None:
+        """put() of many keys (each once; a None value deletes). Not for SERIALIZABLE
+        transactions, whose writes are checked one by one."""
         assert self.reads is None
         if self.writes is _EMPTY:
             self.writes = WriteSet()

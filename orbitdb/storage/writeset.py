@@ -58,8 +58,8 @@ class WriteSet:
         if len(recent) >= RECENT_ENTRIES:
             self._freeze()
 
-    def update_many(self, keys: list[bytes], values: list[bytes]) -> None:
-        """self[key] = value for each pair (keys distinct), at dict speed."""
+    def update_many(self, keys: list[bytes], values: list[bytes | None]) -> None:
+        """self[key] = value for each pair (keys distinct; a None value deletes), at dict speed."""
         recent = self._recent
         n = len(recent)
         recent.update(zip(keys, values))
@@ -67,7 +67,7 @@ class WriteSet:
             self._added.extend(keys)
         else:
             self._resort = True  # some were written before: which ones is not worth finding out
-        self.data_bytes += sum(map(len, keys)) + sum(map(len, values))
+        self.data_bytes += sum(map(len, keys)) + sum(map(len, filter(None, values)))
         if len(recent) >= RECENT_ENTRIES:
             self._freeze()
 

@@ -545,7 +545,7 @@ PSQL_CASES: list[tuple[str, str | None, list[tuple[str, list[str], list[tuple[st
     ]),
     ('\\du', None, [
         (LIST_ROLES, ['rolname', 'rolsuper', 'rolinherit', 'rolcreaterole', 'rolcreatedb', 'rolcanlogin', 'rolconnlimit', 'rolvaliduntil', 'memberof', 'rolreplication', 'rolbypassrls'],
-            [('orbit', 't', 't', 'f', 'f', 't', '-1', None, '{}', 'f', 'f'),
+            [('orbit', 't', 't', 't', 't', 't', '-1', None, '{}', 't', 't'),
              ('postgres', 't', 't', 't', 't', 't', '-1', None, '{}', 't', 't')]),
     ]),
     ('\\l', None, [
@@ -1747,7 +1747,7 @@ PSQL_OUTPUT: dict[str, str] = {
         '                                   List of roles\n'
         ' Role name |                         Attributes                         | Member of \n'
         '-----------+------------------------------------------------------------+-----------\n'
-        ' orbit     | Superuser                                                  | {}\n'
+        ' orbit     | Superuser, Create role, Create DB, Replication, Bypass RLS | {}\n'
         ' postgres  | Superuser, Create role, Create DB, Replication, Bypass RLS | {}\n'
         '\n'
     ),

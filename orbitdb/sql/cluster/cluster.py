@@ -158,7 +158,9 @@ class Cluster:
         role = self.roles.get(user)
         if role is not None and not role.superuser:
             session.settings["is_superuser"] = "off"  # reported to the client at startup
-        for item in role.config if role is not None else []:  # ALTER ROLE ... SET: the role's defaults
+        # ALTER ROLE ... SET: the role's defaults, then those it has in this database (they win)
+        configured = [*role.config, *role.database_config.get(entry.name, [])] if role is not None else []
+        for item in configured:
             name, _, value = item.partition("=")
             try:
                 session.set_setting(name, value)

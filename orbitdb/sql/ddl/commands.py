@@ -1680,8 +1680,19 @@ class DDL:
                 self.s.notices.append(Notice("WARNING", "0A000", f'cannot change owner of index "{parts[-1]}"',
                                              hint="Change the ownership of the index's table instead."))
             return Result(tag)
+        if isinstance(obj, SequenceDef) and obj.owned_by is not None and obj.owner != role_name:
+            table = self.cat.objects.get(obj.owned_by[0])
+            if isinstance(table, TableDef):
+                raise SqlError("0A000", f'cannot change owner of sequence "{obj.name}"',
+                               detail=f'Sequence "{obj.name}" is linked to table "{table.name}".')
         obj.owner = role_name
         self.cat.touch(obj.oid)
+        if isinstance(obj, TableDef):
+            # the sequences of its serial and identity columns follow the table, as PostgreSQL's do
+            for seq in self.cat.sequences():
+                if seq.owned_by is not None and seq.owned_by[0] == obj.oid:
+                    seq.owner = role_name
+                    self.cat.touch(seq.oid)
         return Result(tag)
 
     # ---- identity columns added to an existing column (pg_dump writes them so) ----
@@ -1839,21 +1850,36 @@ def _parse_create(text: str) -> exp.Expression:
     return node
 
 
-def _qualify_regclass_literals(s: Session, node: exp.Expression) -> exp.Expression:
-    """'name'::regclass resolved now to its schema-qualified name (PostgreSQL binds the oid)."""
-    casts = [n for n in node.walk() if isinstance(n, exp.Cast) and isinstance(n.this, exp.Literal)
-             and n.this.is_string and "regclass" in n.args["to"].sql().lower()]
-    if not casts:
-        return node
-    from orbitdb.sql.pgcatalog.deparse import quote_identifier
-    node = node.copy()
+_REGCLASS_ARG_FUNCTIONS = ("nextval", "currval", "setval")
+
+
+def _regclass_literals(node: exp.Expression) -> list[exp.Literal]:
+    """The string constants of node that PostgreSQL's parser turns into regclass constants: those
+    cast to regclass and the sequence argument of nextval/currval/setval."""
+    found: list[exp.Literal] = []
     for n in node.walk():
         if isinstance(n, exp.Cast) and isinstance(n.this, exp.Literal) and n.this.is_string and \
                 "regclass" in n.args["to"].sql().lower():
-            oid = lookup_reg(n.this.this, T.REGCLASS.oid, s)
-            obj = s.catalog().objects.get(oid) if oid is not None else None
-            if obj is not None and getattr(obj, "schema", None):
-                n.this.replace(exp.Literal.string(f"{quote_identifier(obj.schema)}.{quote_identifier(obj.name)}"))
+            found.append(n.this)
+        elif isinstance(n, exp.Anonymous) and str(n.this).lower() in _REGCLASS_ARG_FUNCTIONS and n.expressions:
+            first = n.expressions[0]
+            if isinstance(first, exp.Literal) and first.is_string:
+                found.append(first)
+    return found
+
+
+def _qualify_regclass_literals(s: Session, node: exp.Expression) -> exp.Expression:
+    """'name'::regclass (and nextval('name')) resolved now to its schema-qualified name:
+    PostgreSQL binds the oid, so a later search_path (pg_dump's empty one) does not change it."""
+    if not _regclass_literals(node):
+        return node
+    from orbitdb.sql.pgcatalog.deparse import quote_identifier
+    node = node.copy()
+    for lit in _regclass_literals(node):
+        oid = lookup_reg(lit.this, T.REGCLASS.oid, s)
+        obj = s.catalog().objects.get(oid) if oid is not None else None
+        if obj is not None and getattr(obj, "schema", None):
+            lit.replace(exp.Literal.string(f"{quote_identifier(obj.schema)}.{quote_identifier(obj.name)}"))
     return node
 
 

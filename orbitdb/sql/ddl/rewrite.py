@@ -10,6 +10,7 @@ later delete it."""
 from __future__ import annotations
 
 from collections.abc import Callable
+from operator import itemgetter
 from typing import Any
 
 from orbitdb.sql import types as T
@@ -56,6 +57,10 @@ def _new_rows(rows: list[tuple[bytes, Row]], old_access: TableAccess, new_access
               check: Callable[[Row], None] | None, keys_first: bool) -> list[tuple[bytes, Row]]:
     new = new_access.table
     not_null = [(i, c.name) for i, c in enumerate(new.columns) if c.not_null]
+    if convert is None and check is None and new_access.pk_idx and rows:
+        fast = _rekeyed(rows, new_access, [i for i, _ in not_null])
+        if fast is not None:
+            return fast
     pk_name = _primary_key_name(new)
     seen: set[bytes] = set()
     null_error: SqlError | None = None
@@ -84,6 +89,20 @@ def _new_rows(rows: list[tuple[bytes, Row]], old_access: TableAccess, new_access
     if null_error is not None:
         raise null_error
     return out
+
+
+def _rekeyed(rows: list[tuple[bytes, Row]], new_access: TableAccess, not_null: list[int]
+             ) -> list[tuple[bytes, Row]] | None:
+    """The rows under their new primary key, all keys encoded at once (ADD PRIMARY KEY of a big
+    table); None when a row has a NULL where it may not or a key repeats: the row-by-row path
+    then reports it as PostgreSQL does."""
+    values = [r for _, r in rows]
+    if any(None in map(itemgetter(i), values) for i in not_null):
+        return None
+    keys = new_access.row_keys(values)
+    if len(set(keys)) != len(keys):
+        return None
+    return list(zip(keys, values))
 
 
 def _primary_key_name(t: TableDef) -> str:

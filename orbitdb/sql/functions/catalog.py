@@ -419,7 +419,12 @@ def obj_description(ctx: Any, oid: int, catalog: str) -> str | None:
 
 @register("obj_description", [OID], TEXT, needs_ctx=True)
 def obj_description_any(ctx: Any, oid: int) -> str | None:
-    return relation_comment(env_of(ctx), oid)
+    # the one-argument form looks at every catalog (oids are unique across them here)
+    for catalog in ("pg_class", "pg_proc", "pg_type", "pg_namespace", "pg_constraint", "pg_extension"):
+        text = obj_description(ctx, oid, catalog)
+        if text is not None:
+            return text
+    return None
 
 
 @register("col_description", [OID, INT4], TEXT, needs_ctx=True)

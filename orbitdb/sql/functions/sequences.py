@@ -58,6 +58,16 @@ def _storage(e: StorageError) -> SqlError:
 def nextval(ctx: Any, oid: int) -> int:
     seq = sequence_of(ctx, oid)
     ctx.session.check_privilege("s", seq, "Uw")
+    return next_value(ctx, seq)
+
+
+def identity_next(ctx: Any, oid: int) -> int:
+    """An identity column's next value: PostgreSQL checks no privilege on its sequence (the
+    INSERT privilege on the table is what counts)."""
+    return next_value(ctx, sequence_of(ctx, oid))
+
+
+def next_value(ctx: Any, seq: Any) -> int:
     try:
         value = ctx.session.store.sequence_next(seq)
     except StorageError as e:
@@ -107,4 +117,4 @@ def setval(ctx: Any, oid: int, value: int, is_called: bool = True) -> int:
 register("setval", [REGCLASS, INT8], INT8, needs_ctx=True, volatile=True)(setval)
 
 
-__all__ = ["currval", "lastval", "nextval", "sequence_of", "setval"]
+__all__ = ["currval", "identity_next", "lastval", "nextval", "sequence_of", "setval"]

@@ -17,6 +17,7 @@ from orbitdb.sql.expr.compiler import Compiler
 from orbitdb.sql.expr.core import E, Runtime, coerce
 from orbitdb.sql.expr.domains import domain_chain, domain_checker
 from orbitdb.sql.expr.scope import Scope, ScopeColumn
+from orbitdb.sql.functions.sequences import identity_next
 from orbitdb.sql.modify.deferred_fks import is_deferred, queue_child_check, queue_parent_check
 from orbitdb.sql.modify.partitions import PartitionRouter, map_row, partition_check
 from orbitdb.sql.parse.parser import parse_one
@@ -64,6 +65,12 @@ def column_type(catalog: Catalog | None, text: str) -> SqlType:
     return U.stored_type(catalog, text).sql if catalog is not None else T.parse_type_name(text)
 
 
+def _identity_sequence(cat: Catalog, table: TableDef, column: str) -> int | None:
+    """The oid of an identity column's sequence."""
+    seq = next((q for q in cat.sequences() if q.owned_by == (table.oid, column)), None)
+    return seq.oid if seq is not None else None
+
+
 def table_scope(table: TableDef, rel: str, level: int = 0, catalog: Catalog | None = None) -> Scope:
     cols = [ScopeColumn(rel, c.name, column_type(catalog, c.type), table_oid=table.oid, attnum=i + 1)
             for i, c in enumerate(table.columns)]
@@ -97,7 +104,11 @@ class TableWriter:
         self.composites = [i for i, t in enumerate(self.types) if t.fields is not None]
         for c, t, r in zip(table.columns, self.types, resolved):
             default = c.default if c.default is not None else _domain_default(planner, r)
-            if default is not None:
+            identity = _identity_sequence(cat, table, c.name) if c.identity else None
+            if identity is not None:
+                self.defaults.append(lambda row, oid=identity: identity_next(rt.ctx, oid))
+                self.fixed_defaults.append(False)
+            elif default is not None:
                 node = parse_one("SELECT " + default).expressions[0]
                 e = coerce(comp.compile(node), t, 1, f'column "{c.name}"')
                 self.defaults.append(e.fn)
@@ -503,9 +514,7 @@ class TableWriter:
             return False
         rowids = None
         if not self.access.pk_idx:
-            next_rowid = ctx.session.store.next_rowid
-            oid = self.table.oid
-            rowids = [next_rowid(oid) for _ in rows]
+            rowids = ctx.session.store.next_rowids(self.table.oid, len(rows))
         return self.access.insert_many(txn, rows, rowids, self.intents_needed(txn)) < 0
 
     def update(self, ctx: ExecContext, key: bytes, old: Row, new: Row, set_cols: frozenset[str] | None = None

@@ -218,6 +218,7 @@ class TableCopyIn(CopyIn):
         # as its row is inserted) or the transaction is SERIALIZABLE
         self.rows: list[tuple[Any, ...]] = []
         given = set(col_idx)
+        self.left_out = [i for i in range(len(writer.names)) if i not in given]  # their defaults apply
         txn = ctx.txn
         self.batching = txn is not None and txn.reads is None and writer.triggers is None and \
             writer.router is None and all(
@@ -279,12 +280,11 @@ class TableCopyIn(CopyIn):
 
     def _process(self, final: bool) -> None:
         try:
-            for chunk in self._lines(final):
-                if self.opts.format == "csv":
+            if self.opts.format == "csv":
+                for chunk in self._lines(final):
                     self._csv(chunk)
-                else:
-                    for line in chunk if isinstance(chunk, list) else [chunk]:
-                        self._text_line(line)
+            else:
+                self._text_lines(self._lines(final))
         except SqlError as e:
             if not e.sqlstate.startswith("57"):  # not a cancel: the rows before the bad one go in first
                 self._write_rows()
@@ -299,6 +299,35 @@ class TableCopyIn(CopyIn):
         if rows and not self.writer.insert_batch(self.ctx, rows):
             for row in rows:
                 self.writer.insert(self.ctx, row)
+
+    def _text_lines(self, lines: list[str]) -> None:
+        """Text-format lines; those of every column in table order, without escapes, become
+        rows of the batch directly (a bulk load), any other line goes through _text_line."""
+        w = self.writer
+        if not self.batching or self.left_out or self.col_idx != list(range(len(w.names))):
+            for line in lines:
+                self._text_line(line)
+            return
+        delim, null, parsers = self.opts.delimiter, self.opts.null, self.parsers
+        width = len(parsers)
+        for line in lines:
+            fields = line.split(delim)
+            if not line or len(fields) != width or "\r" in line or (
+                    "\\" in line and any("\\" in f for f in fields if f != null)):
+                self._text_line(line)  # an escape, a missing or extra field, the end marker
+                continue
+            try:
+                row = tuple([None if f == null else parse(f) for parse, f in zip(parsers, fields)])
+            except SqlError:
+                self._text_line(line)  # raises the error with its column's detail
+                raise
+            self.line_no += 1
+            self.rows.append(row)
+            if len(self.rows) >= _BATCH_ROWS:
+                self._write_rows()
+            self.count += 1
+            if self.count & 1023 == 0:
+                self.ctx.check()
 
     def _text_line(self, line: str) -> None:
         line = line.removesuffix("\r")
@@ -342,20 +371,17 @@ class TableCopyIn(CopyIn):
                            detail=f"COPY {self.table_name}, line {self.line_no}: \"{line[:100]}\"")
         w = self.writer
         row: list[Any] = [None] * len(w.names)
-        given = set(self.col_idx)
-        parsers = self.parsers
-        for j, (ci, v) in enumerate(zip(self.col_idx, vals)):
+        for ci, v, parse in zip(self.col_idx, vals, self.parsers):
             if v is None:
                 continue
             try:
-                row[ci] = parsers[j](v)
+                row[ci] = parse(v)
             except SqlError as e:
                 raise SqlError(e.sqlstate, e.message,
                                detail=f'COPY {self.table_name}, line {self.line_no}, column {w.names[ci]}: "{v}"'
                                ) from None
-        for i in range(len(w.names)):
-            if i not in given:
-                row[i] = w.default_value(i)
+        for i in self.left_out:
+            row[i] = w.default_value(i)
         if self.batching:
             self.rows.append(tuple(row))
             if len(self.rows) >= _BATCH_ROWS:
@@ -395,6 +421,10 @@ def _parser(t: T.SqlType, session: Session) -> Callable[[str], Any]:
         return _as_is
     conv = find_cast(T.UNKNOWN, T.strip(t), EXPLICIT, session)
     assert conv is not None
+    if t.oid in _INT_BOUNDS:
+        return _int_parser(_INT_BOUNDS[t.oid], conv)
+    if t.oid == T.BPCHAR.oid and t.typmod > 4:
+        return _bpchar_parser(t.typmod - 4, find_cast(T.strip(t), t, ASSIGNMENT, session), conv)
     mod = find_cast(T.strip(t), t, ASSIGNMENT, session) if t.typmod >= 0 else None
     if mod is None:
         return conv  # type: ignore[no-any-return]
@@ -403,6 +433,37 @@ def _parser(t: T.SqlType, session: Session) -> Callable[[str], Any]:
 
 def _as_is(v: str) -> str:
     return v
+
+
+_INT_BOUNDS = {T.INT2.oid: 1 << 15, T.INT4.oid: 1 << 31, T.INT8.oid: 1 << 63}
+
+
+def _bpchar_parser(width: int, mod: Callable[[Any], Any] | None, conv: Callable[[str], Any]
+                   ) -> Callable[[str], Any]:
+    """char(n): a value that fits is padded to n; a longer one goes through the type's checks."""
+    def parse(v: str) -> Any:
+        if len(v) <= width:
+            return v.ljust(width)
+        return mod(conv(v)) if mod is not None else conv(v)
+
+    return parse
+
+
+def _int_parser(bound: int, conv: Callable[[str], Any]) -> Callable[[str], Any]:
+    """Plain ASCII digits (what dumps and loaders send) read at int() speed; anything else
+    (signs, spaces, errors) through the type's input function."""
+    def parse(v: str) -> Any:
+        if v.isascii() and v.isdigit() and len(v) < 19:
+            n = int(v)
+            if n < bound:
+                return n
+        elif v[:1] == "-" and v[1:].isascii() and v[1:].isdigit() and len(v) < 20:
+            n = int(v)
+            if n >= -bound:
+                return n
+        return conv(v)
+
+    return parse
 
 
 class QueryCopyOut(CopyOut):

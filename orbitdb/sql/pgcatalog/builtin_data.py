@@ -61,6 +61,7 @@ TYPE_COLUMNS, TYPE_ROWS = _rows(pgdata.PG_TYPE)
 TYPE_BY_OID: dict[int, dict[str, Any]] = {r["oid"]: r for r in TYPE_ROWS}
 PROC_COLUMNS, PROC_ROWS = _rows(pgdata.PG_PROC)
 PROC_BY_OID: dict[int, dict[str, Any]] = {r["oid"]: r for r in PROC_ROWS}
+PROC_NAMES: frozenset[str] = frozenset(r["proname"] for r in PROC_ROWS)
 AM_COLUMNS, AM_ROWS = _rows(pgdata.PG_AM)
 AM_BY_OID: dict[int, dict[str, Any]] = {r["oid"]: r for r in AM_ROWS}
 OPCLASS_COLUMNS, OPCLASS_ROWS = _rows(pgdata.PG_OPCLASS)

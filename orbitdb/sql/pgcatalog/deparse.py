@@ -70,6 +70,10 @@ def format_type(t: SqlType | None, typmod_given: bool = True) -> str:
 # ---------------------------------------------------------------- typed nodes
 
 
+# (schema written or None, function name) -> (the name as ruleutils prints it, its result type if known)
+FunctionLabel = Callable[[str | None, str], tuple[str, SqlType | None]]
+
+
 @dataclass
 class N:
     type: SqlType
@@ -238,11 +242,16 @@ class Typer:
 
     def __init__(self, rels: dict[str, dict[str, SqlType]], qualify: bool = False,
                  relname_of: Callable[[str], str | None] | None = None,
-                 regclass_name: Callable[[str], str] | None = None, tz: Any = None) -> None:
+                 regclass_name: Callable[[str], str] | None = None, tz: Any = None,
+                 function_name: FunctionLabel | None = None,
+                 subquery: Callable[[exp.Expression], tuple[str, SqlType]] | None = None) -> None:
+        self.subquery = subquery  # a sub-SELECT printed as a view query is (its text, its first column's type)
+        self.rel_alias: dict[str, str] = {}  # a relation as written -> as printed (renamed in a sub-SELECT)
         self.rels = rels
         self.qualify = qualify
         self.relname_of = relname_of
         self.regclass_name = regclass_name
+        self.function_name = function_name  # (schema given, name) -> how the call names it, its type
         self.tz = tz
         self.targets: list[tuple[N, str]] = []  # select list, for ORDER BY/GROUP BY references
 
@@ -315,10 +324,12 @@ class Typer:
             return Func(T.NAME, "CURRENT_USER" if name == "user" else "CURRENT_ROLE", [], "keyword")
         if rel is not None and rel in self.rels:
             t = self.rels[rel].get(name, T.TEXT)
-            return Var(t, name, rel if self.qualify else None)
+            return Var(t, name, self.rel_alias.get(rel, rel) if self.qualify else None)
+        if rel is not None and self.qualify:
+            return Var(T.TEXT, name, rel)  # a relation this typer does not know: as written
         for r, cols in self.rels.items():
             if name in cols:
-                return Var(cols[name], name, r if self.qualify else None)
+                return Var(cols[name], name, self.rel_alias.get(r, r) if self.qualify else None)
         for e, alias in self.targets:  # an output column named in GROUP BY / ORDER BY
             if alias == name:
                 return e
@@ -485,11 +496,28 @@ class Typer:
                 arr = self.coerce(arr, T.array_of(et))
         return ArrayOp(T.BOOL, name, left, arr, use_or)
 
+    def _Subquery(self, node: exp.Subquery) -> N:
+        if self.subquery is None:
+            return Raw(T.TEXT, node.sql(dialect="postgres"))
+        text, typ = self.subquery(node.this)
+        return Raw(typ, "(" + text + ")")
+
+    def _Exists(self, node: exp.Exists) -> N:
+        if self.subquery is None:
+            return Raw(T.BOOL, node.sql(dialect="postgres"))
+        return Raw(T.BOOL, "(EXISTS (" + self.subquery(node.this)[0] + "))")
+
     def _In(self, node: exp.In) -> N:
         return self.in_list(node, negate=False)
 
     def in_list(self, node: exp.In, negate: bool) -> N:
-        if node.args.get("query") is not None or not node.expressions:
+        query = node.args.get("query")
+        if query is not None and self.subquery is not None:
+            left = print_expr(self.expr(node.this), False)
+            inner = query.this if isinstance(query, exp.Subquery) else query
+            text = f"({left} IN ({self.subquery(inner)[0]}))"
+            return Raw(T.BOOL, f"(NOT {text})" if negate else text)
+        if query is not None or not node.expressions:
             text = node.sql(dialect="postgres")
             return Raw(T.BOOL, ("NOT " + text) if negate else text)
         left = self.expr(node.this)
@@ -616,7 +644,12 @@ class Typer:
     def _Dot(self, node: exp.Dot) -> N:
         inner = node.expression
         if isinstance(inner, (exp.Anonymous, exp.Func)):
-            return self.expr(inner)
+            found = self.expr(inner)
+            if isinstance(found, Func) and found.fmt == "call" and isinstance(node.this, exp.Identifier) \
+                    and self.function_name is not None:
+                found.name, result = self.function_name(ident(node.this), found.name)
+                found.type = result or found.type
+            return found
         return Raw(T.TEXT, node.sql(dialect="postgres"))
 
     def _Window(self, node: exp.Window) -> N:
@@ -658,6 +691,11 @@ class Typer:
         ret, targets = _function_types(name, [a.type for a in args])
         args = [self.coerce(a, t) if t is not None else a for a, t in zip(args, targets)]
         fmt = "agg" if name in AGGREGATES else "call"
+        if fmt == "agg":
+            ret = _aggregate_type(name, [a.type for a in args]) or ret
+        if fmt == "call" and self.function_name is not None and not isinstance(node.parent, exp.Dot):
+            name, result = self.function_name(None, name)
+            ret = result or ret
         return Func(ret, name, args, fmt, distinct=bool(extra.get("distinct")))
 
 
@@ -693,6 +731,28 @@ _FUNCTION_TYPES: dict[str, tuple[list[SqlType], SqlType]] = {
     "transaction_timestamp": ([], T.TIMESTAMPTZ), "random": ([], T.FLOAT8), "timeofday": ([], T.TEXT),
     "md5": ([T.TEXT], T.TEXT), "octet_length": ([T.TEXT], T.INT4), "trim": ([T.TEXT], T.TEXT),
 }
+
+
+def _aggregate_type(name: str, arg_types: list[SqlType]) -> SqlType | None:
+    """The result type of the common aggregates (PostgreSQL's pg_aggregate), None when unsure."""
+    if name == "count":
+        return T.INT8
+    if not arg_types:
+        return None
+    arg = T.strip(arg_types[0])
+    if name in ("min", "max"):
+        return arg
+    if name == "sum":
+        return {T.INT2.oid: T.INT8, T.INT4.oid: T.INT8, T.INT8.oid: T.NUMERIC, T.NUMERIC.oid: T.NUMERIC,
+                T.FLOAT4.oid: T.FLOAT4, T.FLOAT8.oid: T.FLOAT8}.get(arg.oid)
+    if name == "avg":
+        return {T.INT2.oid: T.NUMERIC, T.INT4.oid: T.NUMERIC, T.INT8.oid: T.NUMERIC, T.NUMERIC.oid: T.NUMERIC,
+                T.FLOAT4.oid: T.FLOAT8, T.FLOAT8.oid: T.FLOAT8}.get(arg.oid)
+    if name in ("bool_and", "bool_or", "every"):
+        return T.BOOL
+    if name == "string_agg":
+        return T.TEXT
+    return None
 
 
 def _function_types(name: str, arg_types: list[SqlType]) -> tuple[SqlType, list[SqlType | None]]:
@@ -827,7 +887,7 @@ class Printer:
             self.w(n.name)
             return
         # a function named by a keyword is quoted, as PostgreSQL's ruleutils prints it ("left"(...))
-        self.w((quote_identifier(n.name) if n.name in _KEYWORDS else n.name) + "(")
+        self.w((quote_identifier(n.name) if n.name in _KEYWORDS else n.name) + "(")  # a qualified name is never one
         if n.star:
             self.w("*")
         elif n.distinct:
@@ -1002,11 +1062,12 @@ def table_columns(columns: list[tuple[str, str]]) -> dict[str, SqlType]:
 
 
 def deparse_expr(sql: str, columns: dict[str, SqlType], pretty: bool, target: SqlType | None = None,
-                 regclass_name: Callable[[str], str] | None = None, tz: Any = None) -> str:
+                 regclass_name: Callable[[str], str] | None = None, tz: Any = None,
+                 function_name: FunctionLabel | None = None) -> str:
     """pg_get_expr of a stored expression over one relation's columns; target is the type it
     is assigned to (a column default: the hidden top-level cast)."""
     try:
-        typer = Typer({"": columns}, regclass_name=regclass_name, tz=tz)
+        typer = Typer({"": columns}, regclass_name=regclass_name, tz=tz, function_name=function_name)
         node = typer.expr(parse_expression(sql))
         if target is not None and node.type.oid != T.UNKNOWN.oid or target is not None:
             node = typer.coerce(node, target)
@@ -1040,6 +1101,7 @@ class ViewContext:
     regclass_name: Callable[[str], str] | None = None
     tz: Any = None
     out_names: list[str] = field(default_factory=list)
+    function_name: FunctionLabel | None = None  # a user function as the call names it, and its type
 
 
 def deparse_view(sql: str, vc: ViewContext, pretty: bool) -> str:
@@ -1057,21 +1119,34 @@ def deparse_view(sql: str, vc: ViewContext, pretty: bool) -> str:
         return " " + body + ";"
 
 
-def _query(p: Printer, node: exp.Expression, vc: ViewContext, top: bool) -> None:
+@dataclass
+class Outer:
+    """The relations of the queries around a sub-SELECT: it may name their columns, and its own
+    relations are printed under names none of them has."""
+
+    rels: dict[str, dict[str, SqlType]] = field(default_factory=dict)  # as written -> columns
+    alias: dict[str, str] = field(default_factory=dict)  # as written -> as printed, when renamed
+
+    def printed(self) -> set[str]:
+        return {self.alias.get(r, r) for r in self.rels}
+
+
+def _query(p: Printer, node: exp.Expression, vc: ViewContext, top: bool, outer: Outer | None = None) -> list[SqlType]:
+    """Prints a query; returns the types of its output columns."""
     if isinstance(node, exp.Subquery):
         node = node.this
     if isinstance(node, (exp.Union, exp.Intersect, exp.Except)):
         word = {exp.Union: "UNION", exp.Intersect: "INTERSECT", exp.Except: "EXCEPT"}[type(node)]
         if not node.args.get("distinct"):
             word += " ALL"
-        _query(p, node.this, vc, top)
+        types = _query(p, node.this, vc, top, outer)
         p.remove_spaces()
         p.w("\n" + word + "\n")
-        _query(p, node.expression, vc, top=False)
-        return
+        _query(p, node.expression, vc, False, outer)
+        return types
     if not isinstance(node, exp.Select):
         raise TypeError("not a SELECT")
-    _select(p, node, vc, top)
+    return _select(p, node, vc, top, outer or Outer())
 
 
 def _from_items(node: exp.Select) -> list[exp.Expression]:
@@ -1083,10 +1158,12 @@ def _from_items(node: exp.Select) -> list[exp.Expression]:
     return items
 
 
-def _select(p: Printer, node: exp.Select, vc: ViewContext, top: bool) -> None:
+def _select(p: Printer, node: exp.Select, vc: ViewContext, top: bool, outer: Outer) -> list[SqlType]:
     rels: dict[str, dict[str, SqlType]] = {}
     order_cols: dict[str, list[str]] = {}
     labels: dict[int, str] = {}
+    alias_of: dict[str, str] = {}
+    taken = outer.printed()
 
     def add_rel(t: exp.Expression) -> None:
         if isinstance(t, exp.Table):
@@ -1100,8 +1177,16 @@ def _select(p: Printer, node: exp.Select, vc: ViewContext, top: bool) -> None:
             rels[ref] = dict(cols)
             order_cols[ref] = [c for c, _ in cols]
             label = vc.relation_label(schema, name)
-            if alias is not None and alias.this is not None:
-                label += " " + quote_identifier(ref)
+            # ruleutils' set_rtable_names: a name an enclosing query uses gets a suffix
+            shown, n = ref, 0
+            while shown in taken:
+                n += 1
+                shown = f"{ref}_{n}"
+            if shown != ref:
+                alias_of[ref] = shown
+            if (alias is not None and alias.this is not None) or shown != ref:
+                label += " " + quote_identifier(shown)
+            taken.add(shown)
             labels[id(t)] = label
         else:
             raise TypeError("unsupported FROM item")
@@ -1112,7 +1197,18 @@ def _select(p: Printer, node: exp.Select, vc: ViewContext, top: bool) -> None:
     joins = node.args.get("joins") or []
     for j in joins:
         add_rel(j.this)
-    typer = Typer(rels, qualify=True, regclass_name=vc.regclass_name, tz=vc.tz)
+    def subquery(q: exp.Expression) -> tuple[str, SqlType]:
+        # ruleutils prints a sub-SELECT as a query of its own, indented under the expression
+        sub = Printer(p.pretty, p.indent)
+        inner = Outer({**rels, **{r: cols for r, cols in outer.rels.items() if r not in rels}},
+                      {**{r: a for r, a in outer.alias.items() if r not in rels}, **alias_of})
+        types = _query(sub, q, vc, False, inner)
+        return sub.text(), types[0] if types else T.TEXT
+
+    visible = {**rels, **{r: cols for r, cols in outer.rels.items() if r not in rels}}  # the nearest wins
+    typer = Typer(visible, qualify=True, regclass_name=vc.regclass_name, tz=vc.tz, function_name=vc.function_name,
+                  subquery=subquery)
+    typer.rel_alias = {**{r: a for r, a in outer.alias.items() if r not in rels}, **alias_of}
 
     p.indent += PRETTYINDENT_STD
     p.w(" SELECT")
@@ -1137,7 +1233,7 @@ def _select(p: Printer, node: exp.Select, vc: ViewContext, top: bool) -> None:
                 else list(rels)
             for r in which:
                 for c in order_cols[r]:
-                    targets.append((Var(rels[r][c], c, r), c, c))
+                    targets.append((Var(rels[r][c], c, alias_of.get(r, r)), c, c))
             continue
         n = typer.expr(inner)
         if isinstance(n, Var):
@@ -1155,8 +1251,8 @@ def _select(p: Printer, node: exp.Select, vc: ViewContext, top: bool) -> None:
         sub = Printer(p.pretty, p.indent)
         sub.expr(n, True)
         text = sub.text()
-        if att is None or att != name:
-            text += " AS " + quote_identifier(name)
+        if (att is None and name != "?column?") or (att is not None and att != name):
+            text += " AS " + quote_identifier(name)  # unless the name is the one it would get anyway
         if text.startswith("\n"):
             p.remove_spaces()  # the field starts its own line (a CASE)
         elif i > 0:
@@ -1209,6 +1305,7 @@ def _select(p: Printer, node: exp.Select, vc: ViewContext, top: bool) -> None:
         p.keyword(" LIMIT ", -PRETTYINDENT_STD, PRETTYINDENT_STD, 0)
         p.expr(typer.expr(limit.expression), False)
     p.indent -= PRETTYINDENT_STD
+    return [n.type for n, _, _ in targets]
 
 
 def _joins(p: Printer, first: exp.Expression, joins: list[exp.Join], labels: dict[int, str], typer: Typer) -> None:

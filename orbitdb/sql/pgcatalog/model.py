@@ -16,6 +16,7 @@ from orbitdb.sql.pgcatalog import lookup, oids
 from orbitdb.sql.pgcatalog.base import Env
 from orbitdb.sql.pgcatalog.deparse import (
     FALLBACK_ERRORS,
+    FunctionLabel,
     ViewContext,
     deparse_expr,
     deparse_view,
@@ -154,6 +155,60 @@ def regclass_text(env: Env, text: str) -> str:
     return lookup.relation_regclass_name(env, oid) or text
 
 
+# the functions of the extensions orbitdb provides (orbitdb/sql/ddl/extensions.py), by extension
+EXTENSION_FUNCTIONS: dict[str, frozenset[str]] = {
+    "pgcrypto": frozenset({"crypt", "digest", "gen_random_bytes", "gen_salt", "hmac"}),
+    "uuid-ossp": frozenset({"uuid_nil", "uuid_ns_dns", "uuid_ns_url", "uuid_ns_oid", "uuid_ns_x500",
+                            "uuid_generate_v1", "uuid_generate_v1mc", "uuid_generate_v3", "uuid_generate_v4",
+                            "uuid_generate_v5"}),
+}
+
+
+def function_label(env: Env, home: str) -> FunctionLabel:
+    """How ruleutils names a user function in a call: qualified unless the search path finds it
+    first. A stored expression keeps the name as written; unqualified, it named the function the
+    search path found then (pg_dump reads with an empty path): the one of that name in `home` (the
+    schema of the view or table), or the only one."""
+    def label(schema: str | None, name: str) -> tuple[str, SqlType | None]:
+        if schema == "pg_catalog" or (schema is None and name in B.PROC_NAMES):
+            return name, None  # pg_catalog is searched first, whatever the path
+        if schema is not None:
+            found = env.cat.functions_named(schema, name)
+        else:
+            found = []
+            for sch in [*env.session.search_schemas(), home]:
+                found = env.cat.functions_named(sch, name)
+                if found:
+                    break
+            if not found:
+                named = [f for f in env.cat.functions() if f.name == name]
+                found = named if len({f.schema for f in named}) == 1 else []
+        if not found:
+            # an installed extension's function lives in the extension's schema
+            ext = next((e for e in env.cat.extensions() if name in EXTENSION_FUNCTIONS.get(e.name, ())
+                        and schema in (None, e.schema)), None)
+            if ext is None or ext.schema in env.session.search_schemas():
+                return name, None  # a built-in one, or none: as written
+            return quote_identifier(ext.schema) + "." + quote_identifier(name), None
+        owner = found[0].schema
+        result = _result_type(found[0].return_type) if len(found) == 1 and not found[0].returns_set else None
+        for sch in env.session.search_schemas():
+            if env.cat.functions_named(sch, name):
+                if sch == owner:
+                    return quote_identifier(name), result
+                break
+        return quote_identifier(owner) + "." + quote_identifier(name), result
+
+    return label
+
+
+def _result_type(name: str) -> SqlType | None:
+    try:
+        return T.parse_type_name(name)
+    except FALLBACK_ERRORS:
+        return None
+
+
 def _timezone(env: Env) -> Any:
     tzf = getattr(env.session, "timezone", None)
     try:
@@ -165,7 +220,7 @@ def _timezone(env: Env) -> Any:
 def expr_text(env: Env, t: TableDef, sql: str, pretty: bool, target: SqlType | None = None) -> str:
     cols = {c.name: column_type(c) for c in t.columns}
     return deparse_expr(sql, cols, pretty, target, regclass_name=lambda s: regclass_text(env, s),
-                        tz=_timezone(env))
+                        tz=_timezone(env), function_name=function_label(env, t.schema))
 
 
 _ATTNUM_MARK = re.compile(r"\s*/\* column (\d+) \*/\Z")
@@ -313,7 +368,7 @@ def view_def(env: Env, v: TableDef, pretty: bool) -> str:
         return relation_name(env, t.schema, t.name)
 
     vc = ViewContext(table_cols, label, regclass_name=lambda s: regclass_text(env, s), tz=_timezone(env),
-                     out_names=list(v.view_columns))
+                     out_names=list(v.view_columns), function_name=function_label(env, v.schema))
     return deparse_view(v.view_sql or "", vc, pretty)
 
 

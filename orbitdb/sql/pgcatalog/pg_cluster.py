@@ -70,9 +70,10 @@ def _roles(env: Env) -> Iterator[dict[str, Any]]:
         role = attributes(name) if callable(attributes) else None
         if role is None:
             sup = env.is_superuser(name)
+            # a bootstrap role is what authorization.role_def says it is (and ALTER ROLE may restate)
             yield {"oid": env.role_oid(name), "rolname": name, "rolsuper": sup, "rolinherit": True,
-                   "rolcreaterole": False, "rolcreatedb": False, "rolcanlogin": True, "rolreplication": False,
-                   "rolbypassrls": False, "rolconnlimit": -1,
+                   "rolcreaterole": sup, "rolcreatedb": sup, "rolcanlogin": True, "rolreplication": sup,
+                   "rolbypassrls": sup, "rolconnlimit": -1,
                    "rolpassword": passwords.lookup(name)[1] if passwords is not None else None,
                    "rolvaliduntil": None}
             continue
@@ -95,6 +96,26 @@ def _valid_until(text: str | None) -> Any:
         return datetime.datetime.fromisoformat(text)
     except ValueError:
         return None
+
+
+@producer("pg_catalog", "pg_db_role_setting")
+def _pg_db_role_setting(env: Env, make: RowMaker) -> Iterator[Row]:
+    """ALTER ROLE ... [IN DATABASE d] SET: one row per role (database 0) and per role and database."""
+    attributes = getattr(env.session, "role_attributes", None)
+    if not callable(attributes):
+        return
+    cluster = env.cluster
+    database_oids = ({e.name: e.oid for e in cluster.entries()} if cluster is not None
+                     else {env.database: env.database_oid})
+    for name in env.role_names:
+        role = attributes(name)
+        if role is None:
+            continue
+        if role.config:
+            yield make(setdatabase=0, setrole=env.role_oid(name), setconfig=list(role.config))
+        for database, config in role.database_config.items():
+            if database in database_oids and config:
+                yield make(setdatabase=database_oids[database], setrole=env.role_oid(name), setconfig=list(config))
 
 
 @producer("pg_catalog", "pg_authid")

@@ -60,6 +60,14 @@ def is_superuser(session: Session, name: str) -> bool:
     return bool(cache[key])
 
 
+def database_names(session: Session) -> set[str]:
+    """The databases a role setting may name: the server's, or the embedded database itself."""
+    cluster = getattr(session.db, "cluster", None)
+    if cluster is not None:
+        return {e.name for e in cluster.entries()}
+    return {session.database}
+
+
 def database_owner(session: Session) -> str:
     cluster = session.db.cluster
     if cluster is not None:

@@ -42,6 +42,8 @@ class RoleDef:
     password: str | None = None  # a SCRAM verifier or an MD5 hash, never clear text
     valid_until: str | None = None  # as given ('infinity' or a timestamp text)
     config: list[str] = field(default_factory=list)  # ALTER ROLE ... SET: "name=value"
+    # ALTER ROLE ... IN DATABASE d SET: database name -> "name=value" (over config in that database)
+    database_config: dict[str, list[str]] = field(default_factory=dict)
 
 
 @dataclass

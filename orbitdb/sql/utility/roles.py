@@ -402,10 +402,13 @@ def _alter(session: Session, cur: Cursor, notices: list[Notice]) -> Result:
     role = store.get(name)
     if cur.take("rename", "to"):
         return _rename(session, cur, name, role)
+    database = None
     if cur.take("in", "database"):
-        cur.name()
-    if cur.peek().is_word("set", "reset"):
-        return _alter_config(session, cur, name, role)
+        database = cur.name()
+        if database not in Z.database_names(session):
+            raise SqlError("3D000", f'database "{database}" does not exist')
+    if cur.peek().is_word("set", "reset") or database is not None:
+        return _alter_config(session, cur, name, role, database)
     if role is None:
         return _alter_bootstrap(session, cur, name, notices)
     new = dataclasses.replace(role, config=list(role.config))
@@ -454,18 +457,21 @@ def _rename(session: Session, cur: Cursor, name: str, role: RoleDef | None) -> R
     return Result("ALTER ROLE")
 
 
-def _alter_config(session: Session, cur: Cursor, name: str, role: RoleDef | None) -> Result:
+def _alter_config(session: Session, cur: Cursor, name: str, role: RoleDef | None,
+                  database: str | None = None) -> Result:
     if role is None:
         raise SqlError("0A000", f'ALTER ROLE ... SET is not supported for the bootstrap role "{name}"',
                        detail=f'"{name}" is a configured user of the server; make a role with CREATE ROLE to keep '
                        "settings for it.")
-    new = dataclasses.replace(role, config=list(role.config))
+    new = dataclasses.replace(role, config=list(role.config),
+                              database_config={d: list(c) for d, c in role.database_config.items()})
+    config = new.config if database is None else new.database_config.setdefault(database, [])
     if cur.take("reset"):
         if cur.take("all"):
-            new.config = []
+            config.clear()
         else:
             key = cur.name()
-            new.config = [c for c in new.config if c.split("=", 1)[0] != key]
+            config[:] = [c for c in config if c.split("=", 1)[0] != key]
     else:
         cur.expect("set")
         key = cur.name()
@@ -487,8 +493,9 @@ def _alter_config(session: Session, cur: Cursor, name: str, role: RoleDef | None
 
         if not S.is_known(S.canonical_name(key)) and "." not in key:
             raise SqlError("42704", f'unrecognized configuration parameter "{key}"')
-        new.config = [c for c in new.config if c.split("=", 1)[0] != key] + [f"{key}={value}"]
+        config[:] = [c for c in config if c.split("=", 1)[0] != key] + [f"{key}={value}"]
     cur.expect_end()
+    new.database_config = {d: c for d, c in new.database_config.items() if c}
     if not Z.is_superuser(session, session.user) and not (
             name == session.user or Z.role_def(Z.role_store(session), session.user).createrole):
         raise SqlError("42501", "permission denied")
