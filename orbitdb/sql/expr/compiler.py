@@ -48,7 +48,6 @@ from orbitdb.sql.expr.operators import (
 )
 from orbitdb.sql.expr.rowtypes import field_of, row_is_null, whole_row
 from orbitdb.sql.expr.scope import STAR_INDEX
-from orbitdb.sql.parse.unsupported import check_collation
 from orbitdb.sql.types import SqlType
 from orbitdb.sql.types.casts import EXPLICIT, find_cast
 from orbitdb.sql.types.sortkeys import sort_key_fn
@@ -439,6 +438,8 @@ class Compiler:
     def _collate(self, node: exp.Collate) -> E:
         # only the bytewise collations, which orbitdb's comparisons already follow; another
         # (an ICU or libc language collation) would be taken and not honoured
+        from orbitdb.sql.parse.unsupported import check_collation
+
         check_collation(node.expression.name)
         return self.compile(node.this)
 

@@ -12,7 +12,6 @@ from sqlglot import exp
 
 from orbitdb.sql.errors import SqlError
 from orbitdb.sql.exec.context import ExecContext
-from orbitdb.sql.triggers.fire import deferred
 from orbitdb.storage.catalog import ConstraintDef, TableDef
 
 if TYPE_CHECKING:
@@ -20,7 +19,11 @@ if TYPE_CHECKING:
 
 
 def is_deferred(ctx: ExecContext, con: ConstraintDef) -> bool:
-    return con.deferrable and deferred(ctx.session, con)
+    if not con.deferrable:
+        return False
+    from orbitdb.sql.triggers.fire import deferred  # only for a deferrable key: triggers load late
+
+    return deferred(ctx.session, con)
 
 
 def _current_key(ctx: ExecContext, key: bytes) -> bytes:
