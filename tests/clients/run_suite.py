@@ -54,6 +54,8 @@ def run_pytest(suite: Suite, target: Endpoint, full: bool, workdir: Path, extra:
 
 def run_against(suite: Suite, kind: str, full: bool, workdir: Path, extra: list[str]) -> dict[str, str]:
     with endpoint(kind, workdir / f"orbitdb-server-{suite.name}.log") as target:
+        if suite.runner is not None:
+            return suite.runner(suite, unpacked_sdist(suite.package, suite.version), target, full, workdir, extra)
         return run_pytest(suite, target, full, workdir, extra)
 
 

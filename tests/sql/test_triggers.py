@@ -290,7 +290,7 @@ def test_set_constraints_moves_constraint_triggers(con: Any) -> None:
     assert rows(con, "SELECT tg FROM audit ORDER BY n") == [("i1",), ("n1",), ("d1",)]
     with pytest.raises(orbitdb.Error) as e:
         run(con, "SET CONSTRAINTS n1 DEFERRED")
-    assert e.value.sqlstate == "55000"
+    assert e.value.sqlstate == "42809"
     run(con, "ROLLBACK")
     run(con, "BEGIN")
     with pytest.raises(orbitdb.Error) as e:

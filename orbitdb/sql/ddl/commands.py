@@ -21,6 +21,7 @@ from orbitdb.sql.ddl.index_exprs import (
     default_index_name_parts,
     key_detail_of,
 )
+from orbitdb.sql.ddl.index_opclasses import check_opclass
 from orbitdb.sql.ddl.rewrite import Row, rewrite_table
 from orbitdb.sql.errors import SqlError
 from orbitdb.sql.exec.context import ExecContext
@@ -32,6 +33,7 @@ from orbitdb.sql.expr.funcregistry import FUNCTIONS
 from orbitdb.sql.expr.scope import Scope
 from orbitdb.sql.interrupts import checked
 from orbitdb.sql.modify.constraints import TableWriter, table_scope
+from orbitdb.sql.modify.deferred_fks import fk_deferral
 from orbitdb.sql.modify.statements import compile_node
 from orbitdb.sql.modify.trigger_events import run_queued
 from orbitdb.sql.parse.parser import Statement, parse_one
@@ -39,6 +41,7 @@ from orbitdb.sql.parse.unsupported import (
     check_collation,
     check_constraint_options,
     check_table_properties,
+    column_collation,
     object_kind,
     refusal,
 )
@@ -82,13 +85,19 @@ _FK_ACTIONS = {"CASCADE": "c", "RESTRICT": "r", "NO ACTION": "a", "SET NULL": "n
 
 
 class DDL:
-    def __init__(self, s: Session, ctx: ExecContext) -> None:
+    def __init__(self, s: Session, ctx: ExecContext, writable: bool = True) -> None:
+        """writable=False: for a statement that changes no catalog object (TRUNCATE), which then
+        reads the transaction's catalog instead of taking a private copy of all of it."""
         self.s = s
         self.ctx = ctx
         assert ctx.txn is not None
         self.txn = ctx.txn
-        self.cat: Catalog = ctx.txn.writable_catalog()
+        self._cat: Catalog | None = ctx.txn.writable_catalog() if writable else None
         self.only = False  # ALTER TABLE ONLY: not the table's partitions
+
+    @property
+    def cat(self) -> Catalog:
+        return self._cat if self._cat is not None else self.txn.catalog
 
     # ---- lookups ----
     def schema_of(self, node: exp.Table | None) -> str:
@@ -185,11 +194,26 @@ class DDL:
         base = base[:63]
         name = base
         n = 0
-        while self.cat.relation_oid(schema, name) is not None or self._constraint_name_used(schema, name):
+        while self._name_taken(schema, name):
             n += 1
             suffix = str(n)
             name = base[: 63 - len(suffix)] + suffix
         return name
+
+    def choose_name(self, schema: str, name1: str, name2: str | None, label: str) -> str:
+        """The name PostgreSQL chooses for an implicit object (ChooseRelationName): name1_name2_label,
+        the longer of name1 and name2 shortened to fit 63 bytes, so that the label (and the
+        number added to it when the name is taken) always shows: a table's 63-byte name never
+        becomes its own sequence's or key's name."""
+        n = 0
+        while True:
+            name = object_name(name1, name2, label + (str(n) if n else ""))
+            if not self._name_taken(schema, name):
+                return name
+            n += 1
+
+    def _name_taken(self, schema: str, name: str) -> bool:
+        return self.cat.relation_oid(schema, name) is not None or self._constraint_name_used(schema, name)
 
     def _constraint_name_used(self, schema: str, name: str) -> bool:
         return any(c.name == name for t in self.cat.tables() if t.schema == schema for c in t.constraints)
@@ -309,7 +333,7 @@ class DDL:
 
     def create_owned_sequence(self, t: TableDef, column: str, type_name: str, start: int | None = None,
                               increment: int | None = None) -> SequenceDef:
-        name = self.unique_name(t.schema, f"{t.name}_{column}_seq")
+        name = self.choose_name(t.schema, t.name, column, "seq")
         maxv = {"integer": 2147483647, "smallint": 32767, "bigint": 9223372036854775807}[type_name]
         inc = increment or 1
         seq = SequenceDef(self.oid_like(t), t.schema, name, type_name, start if start is not None else
@@ -357,11 +381,19 @@ class DDL:
             col.default = f"nextval('{_seq_ref(seq, self.s)}'::regclass)"
             col.not_null = True
         elif isinstance(kind, exp.CollateColumnConstraint):
-            check_collation(kind.this.name if isinstance(kind.this, exp.Expression) else str(kind.this))
+            name = kind.this.name if isinstance(kind.this, exp.Expression) else str(kind.this)
+            col.collation = self.collation_for(col.type, name)
         elif isinstance(kind, exp.CommentColumnConstraint) or kind is None:
             pass
         else:
             raise SqlError("0A000", f"unsupported column constraint: {cc.sql(dialect='postgres')}")
+
+    def collation_for(self, type_name: str, name: str) -> str | None:
+        """A column's COLLATE name: one orbitdb has, on a type that takes a collation."""
+        t = U.stored_type(self.cat, type_name).sql
+        if not (T.is_string(t) or t.elem is not None and T.is_string(t.elem)):
+            raise SqlError("42804", f"collations are not supported by type {t.display()}")
+        return column_collation(name)
 
     def default_sql(self, node: exp.Expression, col: ColumnDef) -> str:
         # validate now: the expression must compile and fit the column type
@@ -411,7 +443,7 @@ class DDL:
             col = t.column(c)
             assert col is not None
             col.not_null = True
-        cname = name or self.unique_name(t.schema, f"{t.name}_pkey")
+        cname = name or self.choose_name(t.schema, t.name, None, "pkey")
         ix = IndexDef(self.oid_like(t), cname, cols, unique=True, primary=True)
         self._debug_implicit_index(t, "PRIMARY KEY", cname)
         t.indexes.append(ix)
@@ -423,7 +455,7 @@ class DDL:
 
     def add_unique(self, t: TableDef, cols: list[str], name: str | None, nulls_distinct: bool = True) -> IndexDef:
         self._require_columns(t, cols)
-        cname = name or self.unique_name(t.schema, f"{t.name}_{'_'.join(cols)}_key")
+        cname = name or self.choose_name(t.schema, t.name, "_".join(cols), "key")
         if self.cat.relation_oid(t.schema, cname) is not None or any(i.name == cname for i in t.indexes):
             raise SqlError("42P07", f'relation "{cname}" already exists')
         ix = IndexDef(self.oid_like(t), cname, cols, unique=True, nulls_distinct=nulls_distinct)
@@ -435,13 +467,8 @@ class DDL:
     def add_check(self, t: TableDef, node: exp.Expression, name: str | None, column: str | None) -> None:
         refs = sorted({ident(c.this) for c in node.find_all(exp.Column)})
         if name is None:
-            if column is not None:
-                base = f"{t.name}_{column}_check"
-            elif len(refs) == 1:
-                base = f"{t.name}_{refs[0]}_check"
-            else:
-                base = f"{t.name}_check"
-            name = self.unique_name(t.schema, base)
+            on = column if column is not None else refs[0] if len(refs) == 1 else None
+            name = self.choose_name(t.schema, t.name, on, "check")
         else:
             self._check_constraint_name_free(t, name)
         for r in refs:
@@ -498,6 +525,7 @@ class DDL:
                                f"implemented", detail=f'Key columns "{c}" and "{pc}" are of incompatible types: '
                                f"{ct.display()} and {pt.display()}.")
         on_delete = on_update = "a"
+        deferrable, initially_deferred = fk_deferral(ref)
         for opt in ref.args.get("options") or []:
             text = (opt if isinstance(opt, str) else opt.sql()).upper()
             m = re.match(r"ON (DELETE|UPDATE) (.*)", text)
@@ -509,9 +537,10 @@ class DDL:
                     on_update = action
         if name is not None:
             self._check_constraint_name_free(t, name)
-        cname = name or self.unique_name(t.schema, f"{t.name}_{'_'.join(cols)}_fkey")
+        cname = name or self.choose_name(t.schema, t.name, "_".join(cols), "fkey")
         t.constraints.append(ConstraintDef(cname, "f", cols, ref_table=parent.oid, ref_columns=pcols,
-                                           on_delete=on_delete, on_update=on_update))
+                                           on_delete=on_delete, on_update=on_update, deferrable=deferrable,
+                                           initially_deferred=initially_deferred))
 
     def finish_constraints(self, t: TableDef) -> None:
         self.cat.put(t)
@@ -559,6 +588,7 @@ class DDL:
         exprs: list[str | None] = []
         desc: list[bool] = []
         nulls_first: list[bool] = []
+        opclasses: list[str] = []
         for o in params.args.get("columns") or []:
             inner = o.this if isinstance(o, exp.Ordered) else o
             is_desc = bool(isinstance(o, exp.Ordered) and o.args.get("desc"))
@@ -568,14 +598,25 @@ class DDL:
                 inner = inner.this
             if isinstance(inner, exp.Paren):
                 inner = inner.this
-            if isinstance(inner, (exp.Opclass, exp.Collate)):
-                raise SqlError("0A000", "operator classes and collations in index keys are not supported")
+            opclass_name = None
+            if isinstance(inner, exp.Opclass):
+                opclass_name = inner.expression.name
+                inner = inner.this
+            if isinstance(inner, exp.Collate):
+                check_collation(inner.expression.name)
+                inner = inner.this
+                while isinstance(inner, exp.Paren):
+                    inner = inner.this
+            key_type = None
             if isinstance(inner, exp.Column) and isinstance(inner.this, exp.Identifier) and not inner.table:
                 cols.append(ident(inner.this))
                 exprs.append(None)
+                column = t.column(cols[-1])
+                key_type = U.stored_type(self.cat, column.type).sql if column is not None else None
             else:
                 cols.append("")
                 exprs.append(check_index_expression(self.s, self.cat, t, inner))
+            opclasses.append(check_opclass(opclass_name, key_type) if opclass_name else "")
         self._require_columns(t, [c for c, e in zip(cols, exprs) if e is None])
         where = params.args.get("where")
         predicate = check_index_predicate(self.s, self.cat, t, where.this) if where is not None else None
@@ -587,12 +628,13 @@ class DDL:
                     return Result("CREATE INDEX")
                 raise SqlError("42P07", f'relation "{name}" already exists')
         else:
-            name = self.unique_name(t.schema, f"{t.name}_{'_'.join(default_index_name_parts(cols, exprs))}_idx")
+            name = self.choose_name(t.schema, t.name, "_".join(default_index_name_parts(cols, exprs)), "idx")
         computed = predicate is not None or any(e is not None for e in exprs)
         ix = IndexDef(self.oid_like(t), name, cols, unique=bool(node.args.get("unique")),
                       expressions=exprs if computed else [], predicate=predicate,
                       descending=desc if any(desc) or any(nulls_first) else [],
-                      nulls_first=nulls_first if any(desc) or any(nulls_first) else [])
+                      nulls_first=nulls_first if any(desc) or any(nulls_first) else [],
+                      opclasses=opclasses if any(opclasses) else [])
         if computed:
             try:  # storage computes the keys without a session: built-in functions only
                 compile_key_exprs(t, ix, self.cat)
@@ -1098,7 +1140,10 @@ class DDL:
                 raise SqlError("42804", f'column "{col.name}" cannot be cast automatically to type '
                                f"{new_t.display()}", hint=f'You might need to specify "USING {col.name}::'
                                f'{new_t.display()}".') from None
+        collate = action.args.get("collate")
+        collation = self.collation_for(new_t.display(), collate.name) if isinstance(collate, exp.Expression) else None
         old = copy.deepcopy(t)
+        col.collation = collation  # without COLLATE, the new type's default, as in PostgreSQL
         col.type = new_resolved.stored if new_resolved.typedef is not None else new_t.display()
         col.kind = new_t.kind
         col.missing = None
@@ -1705,6 +1750,30 @@ class DDL:
         self.cat.put(t)
         return Result("ALTER TABLE")
 
+    # ---- ALTER TABLE ... ALTER COLUMN ... DROP IDENTITY / SET GENERATED (Django's AutoField changes) ----
+    def alter_identity(self, m: re.Match[str]) -> Result:
+        t = self.find_table(_table_node(Words(m.group("t")).qualified_name()))
+        assert t is not None
+        name = Words(m.group("c")).qualified_name()[-1]
+        col = t.column(name)
+        if col is None:
+            raise SqlError("42703", f'column "{name}" of relation "{t.name}" does not exist')
+        if not col.identity:
+            if m.group("ifexists"):
+                self.notice(f'column "{name}" of relation "{t.name}" is not an identity column, skipping')
+                return Result("ALTER TABLE")
+            raise SqlError("55000", f'column "{name}" of relation "{t.name}" is not an identity column')
+        if m.group("set"):
+            col.identity = "a" if m.group("always") else "d"
+        else:  # DROP IDENTITY: the column keeps NOT NULL; its default and its sequence go
+            col.identity = None
+            col.default = None
+            for seq in self.cat.sequences():
+                if seq.owned_by == (t.oid, name):
+                    self.cat.remove(seq.oid)
+        self.cat.put(t)
+        return Result("ALTER TABLE")
+
     # ---- ALTER TABLE ... ALTER COLUMN ... DROP EXPRESSION: a generated column becomes a plain one ----
     def drop_expression(self, m: re.Match[str]) -> Result:
         parts = Words(m.group("t")).qualified_name()
@@ -1724,6 +1793,10 @@ class DDL:
         return Result("ALTER TABLE")
 
 
+_ALTER_IDENTITY = re.compile(
+    r"\s*ALTER\s+TABLE\s+(?:ONLY\s+)?(?P<t>[\w.\"]+)\s+ALTER\s+(?:COLUMN\s+)?(?P<c>[\w\"]+)\s+(?:DROP\s+IDENTITY"
+    r"(?P<ifexists>\s+IF\s+EXISTS)?|(?P<set>SET)\s+GENERATED\s+(?:(?P<always>ALWAYS)|BY\s+DEFAULT))\s*;?\s*$",
+    re.IGNORECASE)
 _DROP_EXPRESSION = re.compile(
     r"\s*ALTER\s+TABLE\s+(?:ONLY\s+)?(?P<t>[\w.\"]+)\s+ALTER\s+(?:COLUMN\s+)?(?P<c>[\w\"]+)\s+DROP\s+EXPRESSION"
     r"(?P<ifexists>\s+IF\s+EXISTS)?\s*;?\s*$", re.IGNORECASE)
@@ -2030,6 +2103,9 @@ def ddl_statement(s: Session, st: Statement, ctx: ExecContext, params: list[Any]
     m_identity = _ADD_IDENTITY.match(st.text)
     if m_identity:
         return DDL(s, ctx).add_identity(m_identity)
+    m_alter_identity = _ALTER_IDENTITY.match(st.text)
+    if m_alter_identity:
+        return DDL(s, ctx).alter_identity(m_alter_identity)
     m_expression = _DROP_EXPRESSION.match(st.text)
     if m_expression:
         return DDL(s, ctx).drop_expression(m_expression)
@@ -2066,7 +2142,7 @@ def ddl_statement(s: Session, st: Statement, ctx: ExecContext, params: list[Any]
                         cascade=(m_drop.group(4) or "").upper() == "CASCADE")
     else:
         node = _parse_create(st.text) if words[0] == "CREATE" else parse_one(st.text)
-    d = DDL(s, ctx)
+    d = DDL(s, ctx, writable=not isinstance(node, exp.TruncateTable))
     if isinstance(node, exp.Create):
         kind = (node.args.get("kind") or "").upper()
         if kind == "TABLE":
@@ -2234,3 +2310,17 @@ def _alter_index(s: Session, ctx: ExecContext, text: str) -> Result:
         else:
             raise SqlError("42P01", f'relation "{parts[-1]}" does not exist')
     return Result("ALTER INDEX")
+
+
+def object_name(name1: str, name2: str | None, label: str) -> str:
+    """PostgreSQL's makeObjectName: name1[_name2][_label] in at most 63 bytes, cutting a character
+    at a time from whichever of name1 and name2 is longer."""
+    overhead = (len(label.encode()) + 1 if label else 0) + (1 if name2 else 0)
+    part1, part2 = name1, name2 or ""
+    while len(part1.encode()) + len(part2.encode()) > 63 - overhead:
+        if len(part1.encode()) > len(part2.encode()):
+            part1 = part1[:-1]
+        else:
+            part2 = part2[:-1]
+    name = part1 + ("_" + part2 if name2 else "")
+    return name + ("_" + label if label else "")

@@ -271,7 +271,7 @@ def clone_index(ddl: DDL, child: TableDef, ix: IndexDef) -> None:
         return
     made = copy.deepcopy(ix)
     made.oid = ddl.oid_like(child)
-    made.name = ddl.unique_name(child.schema, f"{child.name}_{'_'.join(ix.columns)}_idx")
+    made.name = ddl.choose_name(child.schema, child.name, "_".join(ix.columns), "idx")
     made.primary = False
     child.indexes.append(made)
     ddl.build_index(child, made)

@@ -26,7 +26,7 @@ class ExecContext:
     """Per-statement state read by compiled expressions and operators."""
 
     __slots__ = ("_probe_at", "canceled", "cte_results", "deadline", "outer", "params", "session", "spill",
-                 "statement_time", "txn")
+                 "statement_time", "system_rows", "txn")
 
     def __init__(self, session: Session, txn: Transaction | None, params: list[Any]) -> None:
         self.session = session
@@ -40,6 +40,8 @@ class ExecContext:
         self.canceled = False
         self._probe_at = 0.0
         self.spill: Any = None  # the statement's memory budgets and temporary files (orbitdb.sql.spill)
+        # rows of the system relations this statement scanned (orbitdb.sql.pgcatalog.base)
+        self.system_rows: dict[Any, list[Any]] = {}
 
     def check(self) -> None:
         """Called in long loops: cancel requests, terminate, statement_timeout, and a client

@@ -47,6 +47,7 @@ from orbitdb.sql.expr.operators import (
     compile_subscript,
 )
 from orbitdb.sql.expr.rowtypes import field_of, row_is_null, whole_row
+from orbitdb.sql.expr.scope import STAR_INDEX
 from orbitdb.sql.types import SqlType
 from orbitdb.sql.types.casts import EXPLICIT, find_cast
 from orbitdb.sql.types.sortkeys import sort_key_fn
@@ -129,7 +130,7 @@ class Compiler:
             return whole
         name = ident(node.this)
         rel = ident(node.args["table"]) if node.table else None
-        hit = self.scope.resolve(name, rel)
+        hit = self.scope.resolve(name, rel, node.meta.get(STAR_INDEX))
         if hit is None and name == "tableoid":
             oid = self.scope.table_oid(rel)
             if oid is not None:
@@ -436,6 +437,11 @@ class Compiler:
         return call_by_name(self, "timezone", [node.args["zone"], node.this], node)
 
     def _collate(self, node: exp.Collate) -> E:
+        # only the bytewise collations, which orbitdb's comparisons already follow; another
+        # (an ICU or libc language collation) would be taken and not honoured
+        from orbitdb.sql.parse.unsupported import check_collation
+
+        check_collation(node.expression.name)
         return self.compile(node.this)
 
     def _window(self, node: exp.Window) -> E:

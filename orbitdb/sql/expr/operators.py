@@ -469,7 +469,8 @@ def arith(c: Compiler, sym: str, a: E, b: E) -> E:
 
 def _unknown_partner(t: SqlType, sym: str, right: bool = False) -> SqlType:
     if t.oid in (T.DATE.oid, T.TIMESTAMP.oid, T.TIMESTAMPTZ.oid, T.TIME.oid) and sym in "+-":
-        return T.INTERVAL if (right or sym == "+") else t
+        # x - unknown is x - x, as PostgreSQL takes an unknown for the other side's type first
+        return T.INTERVAL if sym == "+" else t
     if t.oid == T.JSONB.oid and sym == "-":
         return T.TEXT
     return T.strip(t)

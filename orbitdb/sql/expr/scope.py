@@ -9,6 +9,9 @@ from typing import Any
 from orbitdb.sql.errors import SqlError
 from orbitdb.sql.types import SqlType
 
+# the meta key of a column reference * expanded to: its index in the scope it was expanded in
+STAR_INDEX = "star_index"
+
 
 @dataclass
 class ScopeColumn:
@@ -48,8 +51,14 @@ class Scope:
     def child(self, columns: list[ScopeColumn] | None = None) -> Scope:
         return Scope(columns or [], parent=self, level=self.level + 1)
 
-    def resolve(self, name: str, rel: str | None) -> tuple[int, int, SqlType] | None:
-        """(level, index, type) of a column reference, searching outwards."""
+    def resolve(self, name: str, rel: str | None, star_index: int | None = None
+                ) -> tuple[int, int, SqlType] | None:
+        """(level, index, type) of a column reference, searching outwards. star_index: the
+        column's place here when * expanded to it (one of several of that name)."""
+        if star_index is not None and star_index < len(self.columns):
+            c = self.columns[star_index]
+            if c.name == name and c.rel == rel:
+                return self.level, star_index, c.type
         scope: Scope | None = self
         while scope is not None:
             hit = scope.find(name, rel)

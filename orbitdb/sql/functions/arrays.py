@@ -208,7 +208,7 @@ def unnest_many(*arrays: list[Any] | None) -> Iterator[tuple[Any, ...]]:
 
 
 unnest_many.columns = _unnest_columns  # type: ignore[attr-defined]  (columns as a function of the arg types)
-for _n in range(2, 6):
+for _n in range(2, 101):  # unnest(a1, ..., an) in FROM: Django's bulk_create passes one array per column
     register("unnest", [ANY] * _n, _unnest_ret, strict=False, set_returning=True)(unnest_many)
 
 

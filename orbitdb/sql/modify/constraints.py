@@ -18,6 +18,7 @@ from orbitdb.sql.expr.core import E, Runtime, coerce
 from orbitdb.sql.expr.domains import domain_chain, domain_checker
 from orbitdb.sql.expr.scope import Scope, ScopeColumn
 from orbitdb.sql.functions.sequences import identity_next
+from orbitdb.sql.modify.deferred_fks import is_deferred, queue_child_check, queue_parent_check
 from orbitdb.sql.modify.partitions import PartitionRouter, map_row, partition_check
 from orbitdb.sql.parse.parser import parse_one
 from orbitdb.sql.types import SqlType
@@ -354,12 +355,16 @@ class TableWriter:
                 return True
         return False
 
-    def check_fks_out(self, ctx: ExecContext, row: Row, old: Row | None) -> None:
+    def check_fks_out(self, ctx: ExecContext, row: Row, old: Row | None, key: bytes | None = None) -> None:
+        """key: where row is written; with it, a deferred foreign key is checked at COMMIT."""
         for con, parent, ccols, pcols in self.fks_out:
             vals = [row[i] for i in ccols]
             if any(v is None for v in vals):
                 continue
             if old is not None and [old[i] for i in ccols] == vals:
+                continue
+            if key is not None and is_deferred(ctx, con):
+                queue_child_check(ctx, self, con, parent, ccols, pcols, key, vals)
                 continue
             if not self._parent_exists(ctx, parent, pcols, vals):
                 raise SqlError("23503", f'insert or update on table "{self.table.name}" violates foreign key '
@@ -404,6 +409,9 @@ class TableWriter:
             if child.oid == self.table.oid and new is None:
                 refs = [(k, r) for k, r in refs if r != old]
             if not refs:
+                continue
+            if action == "a" and is_deferred(ctx, con):
+                queue_parent_check(ctx, self, con, child, ccols, pcols, old)
                 continue
             if action in ("a", "r"):
                 raise SqlError("23503", f'update or delete on table "{self.table.name}" violates foreign key '
@@ -468,7 +476,7 @@ class TableWriter:
             other = self.conflicting_key(ctx, row, None, None)
             if other is not None:
                 self.raise_unique(other[0], row)
-        self.check_fks_out(ctx, row, None)
+        self.check_fks_out(ctx, row, None, rowkey)
         self.access.insert(txn, rowkey, row)
         if self.triggers is not None:
             self.triggers.after_row(ctx, "INSERT", None, row, None, self.depth > 0)
@@ -498,6 +506,8 @@ class TableWriter:
                 for row in rows:
                     self.validate(row)
             if self.fks_out:
+                if any(is_deferred(ctx, f[0]) for f in self.fks_out):
+                    return False  # row by row: each row's deferred check needs its key
                 for row in rows:
                     self.check_fks_out(ctx, row, None)
         except Exception:  # noqa: BLE001 - whatever a row raises, inserting it alone raises it in its place
@@ -549,7 +559,7 @@ class TableWriter:
             other = acc.unique_holder(txn, entry, vals, intents)
             if other is not None and other != key:
                 self.raise_unique(ix.name, new)
-        self.check_fks_out(ctx, new, old)
+        self.check_fks_out(ctx, new, old, newkey)
         if newkey != key:
             txn.moved[key] = newkey
             acc.move(txn, key, old, newkey, new)

@@ -64,12 +64,13 @@ def refusal(words: list[str], text: str) -> str | None:
 
 
 def check_constraint_options(node: exp.Expression, columns: int) -> None:
-    """Constraint options orbitdb cannot honour: a deferred check (constraints are checked at once,
-    row by row) and MATCH FULL / PARTIAL on a multi-column foreign key (checked as MATCH SIMPLE)."""
+    """Constraint options orbitdb cannot honour: a deferred check of anything but a foreign key
+    (other constraints are checked at once, row by row) and MATCH FULL / PARTIAL on a multi-column
+    foreign key (checked as MATCH SIMPLE)."""
     for n in node.walk():
         for opt in n.args.get("options") or []:
             text = " ".join((opt if isinstance(opt, str) else opt.sql(dialect="postgres")).upper().split())
-            if text.startswith("DEFERRABLE") or text == "INITIALLY DEFERRED":
+            if (text.startswith("DEFERRABLE") or text == "INITIALLY DEFERRED") and not isinstance(n, exp.Reference):
                 raise SqlError("0A000", "DEFERRABLE constraints are not supported",
                                detail="orbitdb checks every constraint when a row is written.")
             if text in ("MATCH FULL", "MATCH PARTIAL") and columns > 1:
@@ -85,6 +86,15 @@ def check_collation(name: str) -> None:
     if name.lower() not in BYTEWISE_COLLATIONS:
         raise SqlError("0A000", f'collation "{name}" is not supported',
                        detail='orbitdb compares text bytewise, as the "C" collation does.')
+
+
+_COLLATION_NAMES: dict[str, str | None] = {"c": "C", "posix": "POSIX", "ucs_basic": "ucs_basic", "default": None}
+
+
+def column_collation(name: str) -> str | None:
+    """The collation a column declared COLLATE name records (pg_collation's spelling; None: default)."""
+    check_collation(name)
+    return _COLLATION_NAMES[name.lower()]
 
 
 def check_table_properties(node: exp.Create) -> None:

@@ -94,9 +94,16 @@ class SystemRelation:
         self._maker = RowMaker([c[0] for c in self.columns], defaults)
 
     def rows(self, ctx: ExecContext) -> Iterator[Row]:
+        """The rows, computed once per statement and catalog state: a correlated subquery scans
+        pg_attribute once per outer row (Django's introspection), which must not rebuild it each time."""
         if self._producer is None:
             return iter(())
-        return iter(self._producer(Env(ctx.session), self._maker))
+        session = ctx.session
+        key = (self.oid, session.catalog().version, getattr(session, "user", None))
+        cached = ctx.system_rows.get(key)
+        if cached is None:
+            cached = ctx.system_rows[key] = list(self._producer(Env(session), self._maker))
+        return iter(cached)
 
     def rows_with_hidden(self, ctx: ExecContext) -> Iterator[Row]:
         """Rows with the values of hidden_columns appended."""

@@ -210,8 +210,9 @@ def _table_constraints(env: Env, make: RowMaker) -> Iterator[Row]:
             if ci.con.kind == "u":
                 ix = next((i for i in M.indexes(t) if i.oid == ci.index_oid), None)
                 nd = _yes(ix is None or ix.nulls_distinct)
+            deferral = {"is_deferrable": _yes(ci.con.deferrable), "initially_deferred": _yes(ci.con.initially_deferred)}
             yield make(constraint_name=ci.con.name, constraint_type=_CON_TYPES.get(ci.con.kind, "CHECK"),
-                       nulls_distinct=nd, **base)
+                       nulls_distinct=nd, **{**base, **deferral})
         for i, c in enumerate(t.columns):
             if c.not_null:
                 yield make(constraint_name=_not_null_name(env, t, i + 1), constraint_type="CHECK", **base)

@@ -274,6 +274,8 @@ def constraint_def(env: Env, ci: ConInfo, pretty: bool) -> str:
             text += " ON UPDATE " + _FK_ACTION[con.on_update]
         if con.on_delete in _FK_ACTION:
             text += " ON DELETE " + _FK_ACTION[con.on_delete]
+        if con.deferrable:
+            text += " DEFERRABLE INITIALLY DEFERRED" if con.initially_deferred else " DEFERRABLE"
         return text
     if con.kind == "c":
         return "CHECK (" + expr_text(env, t, con.check or "true", pretty) + ")"
@@ -312,6 +314,10 @@ def index_column_def(t: TableDef, ix: IndexDef, colno: int, pretty: bool = False
     return index_key_text(t, ix, colno - 1, pretty) if 0 < colno <= len(ix.columns) else ""
 
 
+def index_opclass(ix: IndexDef, i: int) -> str:
+    return " " + ix.opclasses[i] if i < len(ix.opclasses) and ix.opclasses[i] else ""
+
+
 def index_options(ix: IndexDef, i: int) -> str:
     """A key's ordering options as pg_get_indexdef prints them."""
     desc = i < len(ix.descending) and ix.descending[i]
@@ -329,7 +335,8 @@ def index_predicate_text(t: TableDef, ix: IndexDef, pretty: bool = False) -> str
 def index_def(env: Env, t: TableDef, ix: IndexDef, pretty: bool) -> str:
     """pg_get_indexdef(oid): qualified table name unless pretty and visible."""
     table = relation_name(env, t.schema, t.name) if pretty else qualified_name(t.schema, t.name)
-    cols = ", ".join(index_column_def(t, ix, i + 1, pretty) + index_options(ix, i) for i in range(len(ix.columns)))
+    cols = ", ".join(index_column_def(t, ix, i + 1, pretty) + index_opclass(ix, i) + index_options(ix, i)
+                     for i in range(len(ix.columns)))
     unique = "UNIQUE " if ix.unique else ""
     nnd = " NULLS NOT DISTINCT" if ix.unique and not ix.nulls_distinct else ""
     where = f" WHERE {index_predicate_text(t, ix, pretty)}" if ix.predicate is not None else ""

@@ -22,7 +22,7 @@ from orbitdb.sql.pgcatalog.pg_usertypes import (
     user_type_storage,
 )
 from orbitdb.sql.types import SqlType
-from orbitdb.storage.catalog import SequenceDef, TableDef
+from orbitdb.storage.catalog import IndexDef, SequenceDef, TableDef
 from orbitdb.storage.temp import is_temp_oid
 
 _CATALOG_ACL = ["postgres=UC/postgres", "=U/postgres"]
@@ -129,8 +129,12 @@ def type_storage(t: SqlType) -> tuple[int, bool, str, str, int]:
 
 
 def attribute(make: RowMaker, rel: int, name: str, t: SqlType, num: int,
-              stored: tuple[int, bool, str, str, int] | None = None, **extra: Any) -> Row:
+              stored: tuple[int, bool, str, str, int] | None = None, collation: str | None = None,
+              **extra: Any) -> Row:
+    """collation: the column's COLLATE (None: its type's default)."""
     length, byval, align, storage, coll = stored or type_storage(t)
+    if collation is not None:
+        coll = next((r["oid"] for r in B.COLLATION_ROWS if r["collname"] == collation), coll)
     return make(attrelid=rel, attname=name, atttypid=t.oid, attlen=length, attnum=num, attndims=1 if t.elem else 0,
                 atttypmod=t.typmod if t.elem is None else (t.elem.typmod if t.elem else -1), attbyval=byval,
                 attalign=align, attstorage=storage, attcollation=coll, **extra)
@@ -187,7 +191,7 @@ def _pg_attribute(env: Env, make: RowMaker) -> Iterator[Row]:
                                 stored=user_type_storage(env, c.type), attnotnull=c.not_null,
                                 atthasdef=M.has_default(c), attidentity=c.identity or "",
                                 attgenerated="s" if c.generated is not None else "",
-                                atthasmissing=c.missing is not None, attacl=c.acl)
+                                atthasmissing=c.missing is not None, attacl=c.acl, collation=c.collation)
         elif kind == "index":
             t, ix = obj
             for i, name in enumerate(ix.columns):
@@ -212,6 +216,12 @@ def opclass(t: SqlType) -> int:
     return oc or 0
 
 
+def named_opclass(ix: IndexDef, i: int) -> int:
+    """The operator class CREATE INDEX named for key i (0: none, the type's default)."""
+    name = ix.opclasses[i] if i < len(ix.opclasses) else ""
+    return next((r["oid"] for r in B.OPCLASS_ROWS if r["opcmethod"] == 403 and r["opcname"] == name), 0) if name else 0
+
+
 @producer("pg_catalog", "pg_index")
 def _pg_index(env: Env, make: RowMaker) -> Iterator[Row]:
     for t in env.tables:
@@ -228,7 +238,7 @@ def _pg_index(env: Env, make: RowMaker) -> Iterator[Row]:
                        indisunique=ix.unique, indnullsnotdistinct=not ix.nulls_distinct, indisprimary=ix.primary,
                        indisexclusion=False, indimmediate=True, indisclustered=False, indisvalid=True,
                        indcheckxmin=False, indisready=True, indislive=True, indisreplident=False, indkey=keys,
-                       indcollation=[type_storage(ty)[4] for ty in types], indclass=[opclass(ty) for ty in types],
+                       indcollation=[type_storage(ty)[4] for ty in types], indclass=[named_opclass(ix, i) or opclass(ty) for i, ty in enumerate(types)],
                        indoption=options, indexprs=indexprs, indpred=ix.predicate)
 
 
@@ -253,8 +263,8 @@ def _pg_constraint(env: Env, make: RowMaker) -> Iterator[Row]:
                 for c in con.columns:
                     col = t.column(c)
                     ops.append(eq_operator(M.column_type(col)) if col is not None else 0)
-            yield make(oid=ci.oid, conname=con.name, connamespace=nsp, contype=con.kind, condeferrable=False,
-                       condeferred=False, convalidated=True, conrelid=t.oid, contypid=0, conindid=ci.index_oid,
+            yield make(oid=ci.oid, conname=con.name, connamespace=nsp, contype=con.kind, condeferrable=con.deferrable,
+                       condeferred=con.initially_deferred, convalidated=True, conrelid=t.oid, contypid=0, conindid=ci.index_oid,
                        conparentid=0, confrelid=ci.ref_table.oid if ci.ref_table is not None else 0,
                        confupdtype=con.on_update if fk else " ", confdeltype=con.on_delete if fk else " ",
                        confmatchtype="s" if fk else " ", conislocal=True, coninhcount=0,

@@ -46,7 +46,7 @@ from orbitdb.sql.expr.funccall import AGGREGATES, _ensure_library, call_by_name,
 from orbitdb.sql.expr.pycalls import is_session_aggregate
 from orbitdb.sql.expr.routine_call import compile_user_call, no_user_function
 from orbitdb.sql.expr.routine_call import returns_set as user_returns_set
-from orbitdb.sql.expr.scope import Scope, ScopeColumn
+from orbitdb.sql.expr.scope import STAR_INDEX, Scope, ScopeColumn
 from orbitdb.sql.expr.window import WindowCollector
 from orbitdb.sql.parse.parser import parse_one
 from orbitdb.sql.plan import index_keys  # computes the keys of expression and partial indexes for storage
@@ -309,6 +309,7 @@ class Planner:
                     e = coerce(e, T.TEXT)
                 hidden.append(e)
                 order_out_idx.append(None)
+        distinct_on = self._distinct_on_keys(distinct, order, order_out_idx, projections, names, out_comp, hidden)
         if agg is not None:
             agg.freeze()
             base_width_holder[0] = agg.n_groups + len(agg.passthrough) + len(agg.specs)
@@ -334,21 +335,26 @@ class Planner:
         plan = Project(plan, fns, out_cols + [ScopeColumn(None, "?sort?", h.type, hidden=True) for h in hidden], srf)
         width = len(out_exprs)
         if distinct is not None:
-            on = distinct.args.get("on")
-            if on is not None:
-                on_nodes = on.expressions if isinstance(on, exp.Tuple) else [on]
-                key_idx = []
-                for n in on_nodes:
-                    idx = self._order_ref(n, projections, names)
-                    if idx is None:
-                        raise SqlError("42P10", "SELECT DISTINCT ON expressions must match initial ORDER BY "
-                                       "expressions")
-                    key_idx.append(idx)
+            if distinct_on is not None:
+                # positions in the projected row: an output column, or a hidden one after them
+                key_idx = [i if i is not None else width + h for i, h in distinct_on]  # type: ignore[operator]
                 if order is not None:
                     plan = Sort(plan, self._sort_keys(order, order_out_idx, out_exprs, hidden, width))
-                rk = row_key_fn([out_exprs[i].type for i in key_idx])
+                rk = row_key_fn([out_exprs[i].type if i is not None else hidden[h].type  # type: ignore[index]
+                                 for i, h in distinct_on])
                 # ORDER BY led by the DISTINCT ON keys makes equal keys neighbours
-                adjacent = order is not None and set(order_out_idx[:len(key_idx)]) == set(key_idx)
+                order_pos = []
+                h_seen = 0
+                for i in order_out_idx:
+                    order_pos.append(i if i is not None else width + h_seen)
+                    h_seen += i is None
+                if order is not None:
+                    _check_distinct_on_order(order_pos, set(key_idx))
+                else:  # as PostgreSQL's plan, which sorts by the keys to find the first row of each
+                    types = [out_exprs[i].type if i is not None else hidden[h].type  # type: ignore[index]
+                             for i, h in distinct_on]
+                    plan = Sort(plan, [(_get(p), False, False, ordering_key(t)) for p, t in zip(key_idx, types)])
+                adjacent = order is None or set(order_pos[:len(key_idx)]) == set(key_idx)
                 plan = Distinct(plan, lambda r, ki=key_idx, rk=rk: rk(tuple(r[i] for i in ki)), adjacent)
                 order = None
             else:
@@ -390,6 +396,34 @@ class Planner:
             return None
         comp = Compiler(self, scope, self.rt, where="WHERE")
         return all_true([comp.compile_bool(p, "WHERE").fn for p in parts])
+
+    def _distinct_on_keys(self, distinct: exp.Expression | None, order: exp.Order | None,
+                          order_out_idx: list[int | None], projections: list[exp.Expression], names: list[str],
+                          comp: Compiler, hidden: list[E]) -> list[tuple[int | None, int | None]] | None:
+        """The keys of DISTINCT ON, each (output column, None) or (None, hidden column): an expression
+        the select list does not have is computed beside it (as an ORDER BY key is), or taken from
+        the ORDER BY key of the same text. None without DISTINCT ON."""
+        on = distinct.args.get("on") if distinct is not None else None
+        if on is None:
+            return None
+        order_hidden = [o.this.sql(dialect="postgres") for o, i in
+                        zip(order.expressions if order is not None else [], order_out_idx) if i is None]
+        keys: list[tuple[int | None, int | None]] = []
+        for n in on.expressions if isinstance(on, exp.Tuple) else [on]:
+            idx = self._order_ref(n, projections, names)
+            if idx is not None:
+                keys.append((idx, None))
+                continue
+            text = n.sql(dialect="postgres")
+            if text in order_hidden:
+                keys.append((None, order_hidden.index(text)))
+                continue
+            if self._is_srf(n) or self._holds_srf(n):
+                raise SqlError("0A000", "set-returning functions in DISTINCT ON are not supported by orbitdb")
+            e = comp.compile(n)
+            hidden.append(coerce(e, T.TEXT) if e.type.oid == T.UNKNOWN.oid else e)
+            keys.append((None, len(hidden) - 1))
+        return keys
 
     def _sort_keys(self, order: exp.Order, idxs: list[int | None], out_exprs: list[E], hidden: list[E],
                    width: int) -> list[tuple[Callable[[Row], Any], bool, bool, Any]]:
@@ -529,21 +563,19 @@ class Planner:
         for e in exprs:
             if isinstance(e, exp.Star):
                 order = getattr(scope, "star", None)
-                if order is not None:
-                    cols = [scope.columns[i] for i in order]
-                else:
-                    cols = [c for c in scope.columns if not c.hidden and not c.using_merged]
+                if order is None:
+                    order = [i for i, c in enumerate(scope.columns) if not c.hidden and not c.using_merged]
                 if not scope.columns:
                     raise SqlError("42601", "SELECT * with no tables specified is not valid")
-                for c in cols:
-                    out.append(_col_node(c))
+                for i in order:
+                    out.append(_col_node(scope.columns[i], i))
             elif isinstance(e, exp.Column) and isinstance(e.this, exp.Star):
                 rel = ident(e.args["table"])
-                cols = [c for c in scope.columns if c.rel == rel and not c.hidden]
-                if not cols and rel not in scope.rels:
+                found = [i for i, c in enumerate(scope.columns) if c.rel == rel and not c.hidden]
+                if not found and rel not in scope.rels:
                     raise SqlError("42P01", f'missing FROM-clause entry for table "{rel}"')
-                for c in cols:
-                    out.append(_col_node(c))
+                for i in found:
+                    out.append(_col_node(scope.columns[i], i))
             else:
                 out.append(e)
         return out
@@ -1088,8 +1120,9 @@ class Planner:
             name = "unnest"
             args = list(fnode.expressions)
             with_ordinality = bool(fnode.args.get("offset"))
-            if isinstance(fnode.args.get("offset"), exp.Identifier):
-                col_aliases = col_aliases + [ident(fnode.args["offset"])] if len(col_aliases) < 2 else col_aliases
+            # sqlglot takes the last column alias for the ordinality column's name
+            if isinstance(fnode.args.get("offset"), exp.Identifier) and len(col_aliases) <= len(args):
+                col_aliases = col_aliases + [ident(fnode.args["offset"])]
         else:
             name, args, _ = normalize(fnode)
         if lateral_scope is not None:
@@ -1813,10 +1846,25 @@ def _scope_index(column: exp.Column, scope: Scope) -> int | None:
     return scope.find(ident(column.this), ident(column.args["table"]) if column.table else None)
 
 
-def _col_node(c: ScopeColumn) -> exp.Expression:
+def _check_distinct_on_order(order_pos: list[int], keys: set[int]) -> None:
+    """As PostgreSQL: the ORDER BY items that are DISTINCT ON keys must lead it, and a key
+    ORDER BY lacks may be added only when no other item comes between."""
+    lead = 0
+    while lead < len(order_pos) and order_pos[lead] in keys:
+        lead += 1
+    skipped = lead < len(order_pos)
+    if any(p in keys for p in order_pos[lead:]) or skipped and not keys <= set(order_pos[:lead]):
+        raise SqlError("42P10", "SELECT DISTINCT ON expressions must match initial ORDER BY expressions")
+
+
+def _col_node(c: ScopeColumn, index: int | None = None) -> exp.Expression:
+    """A reference to c; index: c's place in its scope, which tells apart columns of one name
+    that * expands (unnest(a, b) gives two columns "unnest")."""
     col = exp.Column(this=exp.Identifier(this=c.name, quoted=True))
     if c.rel is not None:
         col.set("table", exp.Identifier(this=c.rel, quoted=True))
+    if index is not None:
+        col.meta[STAR_INDEX] = index
     return col
 
 

@@ -1,6 +1,6 @@
 """SET CONSTRAINTS {ALL | name, ...} {DEFERRED | IMMEDIATE}: when the deferrable constraint
 triggers of the transaction run. Switching one to IMMEDIATE runs its pending events at once.
-orbitdb's other constraints are never deferrable (a DEFERRABLE constraint is refused)."""
+Of orbitdb's other constraints only foreign keys can be deferrable (orbitdb.sql.modify.deferred_fks)."""
 
 from __future__ import annotations
 
@@ -61,9 +61,12 @@ def _check_name(s: Session, parts: list[str]) -> str:
             if trig.constraint and trig.name == name:
                 found = True
                 if not trig.deferrable:
-                    raise SqlError("55000", f'constraint "{name}" is not deferrable')
-        if any(con.name == name for con in t.constraints):
-            raise SqlError("55000", f'constraint "{name}" is not deferrable')
+                    raise SqlError("42809", f'constraint "{name}" is not deferrable')
+        for con in t.constraints:
+            if con.name == name:
+                found = True
+                if not con.deferrable:
+                    raise SqlError("42809", f'constraint "{name}" is not deferrable')
     if not found:
         raise SqlError("42704", f'constraint "{name}" does not exist')
     return name

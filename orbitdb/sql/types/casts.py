@@ -568,6 +568,8 @@ def _base_cast(src: SqlType, dst: SqlType, ctx: int, session: Any) -> Fn | None:
         if ctx == IMPLICIT:
             return None
         return _text_out(s, session)
+    if s == T.TEXT.oid and d == T.REGCLASS.oid:
+        return _text_in(d, session)  # implicit, as in PostgreSQL: setval(pg_get_serial_sequence(...), n)
     if s in _TEXTS:
         return _text_in(d, session) if ctx == EXPLICIT else None
     # date and time

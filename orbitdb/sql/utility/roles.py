@@ -135,11 +135,11 @@ def _role_spec(session: Session, cur: Cursor, must_exist: bool) -> str:
     return token.value
 
 
-def _existing(session: Session, name: str) -> None:
+def _existing(session: Session, name: str, sqlstate: str = "42704") -> None:
     from orbitdb.sql.pgcatalog.base import Env
 
     if name not in Env(session).role_names:
-        raise SqlError("42704", f'role "{name}" does not exist')
+        raise SqlError(sqlstate, f'role "{name}" does not exist')
 
 
 def _remember(session: Session, undo: Any) -> None:
@@ -577,7 +577,7 @@ def set_role(session: Session, name: str | None) -> None:
     if name is None or name == "none":
         _become(session, session.session_user, "none")
         return
-    _existing(session, name)
+    _existing(session, name, "22023")  # as PostgreSQL's check of the setting "role"
     if not Z.is_member(session, session.session_user, name):
         raise SqlError("42501", f'permission denied to set role "{name}"')
     _become(session, name, name)
@@ -586,7 +586,7 @@ def set_role(session: Session, name: str | None) -> None:
 def set_session_authorization(session: Session, name: str | None) -> None:
     """SET SESSION AUTHORIZATION name | DEFAULT (None): only a superuser who connected may be another."""
     target = session.authenticated_user if name is None else name
-    _existing(session, target)
+    _existing(session, target, "22023")
     if target != session.authenticated_user and not Z.is_superuser(session, session.authenticated_user):
         raise SqlError("42501", f'permission denied to set session authorization "{target}"')
     session.session_user = target

@@ -1,0 +1,92 @@
+"""Foreign keys DEFERRABLE INITIALLY DEFERRED (or SET CONSTRAINTS ... DEFERRED): the check a row
+write would make is queued and made at COMMIT (or when SET CONSTRAINTS ... IMMEDIATE names the
+constraint), as PostgreSQL's referential-integrity triggers are. A queued check looks at the row
+as it is then: a referencing row deleted or changed since needs no check (its change queued its
+own), a deleted referenced key that came back is no violation."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+from sqlglot import exp
+
+from orbitdb.sql.errors import SqlError
+from orbitdb.sql.exec.context import ExecContext
+from orbitdb.storage.catalog import ConstraintDef, TableDef
+
+if TYPE_CHECKING:
+    from orbitdb.sql.modify.constraints import TableWriter
+
+
+def is_deferred(ctx: ExecContext, con: ConstraintDef) -> bool:
+    if not con.deferrable:
+        return False
+    from orbitdb.sql.triggers.fire import deferred  # only for a deferrable key: triggers load late
+
+    return deferred(ctx.session, con)
+
+
+def _current_key(ctx: ExecContext, key: bytes) -> bytes:
+    """Where the row at key is now: an UPDATE of its primary key moved it."""
+    moved = ctx.txn.moved if ctx.txn is not None else {}
+    seen: set[bytes] = set()
+    while key in moved and key not in seen:
+        seen.add(key)
+        key = moved[key]
+    return key
+
+
+def queue_child_check(ctx: ExecContext, writer: TableWriter, con: ConstraintDef, parent: TableDef,
+                      ccols: list[int], pcols: list[int], key: bytes, vals: list[Any]) -> None:
+    """The row at key (of writer's table) must find its parent row by vals at COMMIT."""
+
+    def check(c: ExecContext) -> None:
+        assert c.txn is not None
+        row = writer.access.latest(c.txn, _current_key(c, key))
+        if row is None or [row[i] for i in ccols] != vals:
+            return
+        if not writer._parent_exists(c, parent, pcols, vals):
+            raise SqlError("23503", f'insert or update on table "{writer.table.name}" violates foreign key '
+                           f'constraint "{con.name}"',
+                           detail=writer.key_detail(ccols, row) + f' is not present in table "{parent.name}".',
+                           schema=writer.table.schema, table=writer.table.name, constraint=con.name)
+
+    ctx.session.deferred_trigger_events.append((con, check))
+
+
+def queue_parent_check(ctx: ExecContext, writer: TableWriter, con: ConstraintDef, child: TableDef,
+                       ccols: list[int], pcols: list[int], old: tuple[Any, ...]) -> None:
+    """The key old held in writer's table (deleted or changed) must, at COMMIT, be referenced by
+    no row of child, unless a row holds that key again (NO ACTION)."""
+    old_vals = [old[i] for i in pcols]
+
+    def check(c: ExecContext) -> None:
+        if writer._parent_exists(c, writer.table, pcols, old_vals):
+            return
+        for _key, _row in writer._referencing(c, child, ccols, old_vals):
+            raise SqlError("23503", f'update or delete on table "{writer.table.name}" violates foreign key '
+                           f'constraint "{con.name}" on table "{child.name}"',
+                           detail=writer.key_detail(pcols, old) + f' is still referenced from table '
+                           f'"{child.name}".', schema=child.schema, table=child.name, constraint=con.name)
+
+    ctx.session.deferred_trigger_events.append((con, check))
+
+
+def fk_deferral(ref: exp.Reference) -> tuple[bool, bool]:
+    """(DEFERRABLE, INITIALLY DEFERRED) from a REFERENCES clause's options."""
+    deferrable = initially_deferred = False
+    explicit_not = False
+    for opt in ref.args.get("options") or []:
+        text = " ".join((opt if isinstance(opt, str) else opt.sql(dialect="postgres")).upper().split())
+        if text == "DEFERRABLE":
+            deferrable = True
+        elif text == "NOT DEFERRABLE":
+            explicit_not = True
+        elif text in ("INITIALLY DEFERRED", "DEFERRABLE INITIALLY DEFERRED"):
+            deferrable = deferrable or text.startswith("DEFERRABLE")
+            initially_deferred = True
+        elif text == "DEFERRABLE INITIALLY IMMEDIATE":
+            deferrable = True
+    if initially_deferred and explicit_not:
+        raise SqlError("42601", "constraint declared INITIALLY DEFERRED must be DEFERRABLE")
+    return deferrable or initially_deferred, initially_deferred
