@@ -5,11 +5,11 @@ plpgsql, which every database has. Any other extension is refused with 0A000 nam
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from orbitdb.sql.errors import SqlError
 from orbitdb.sql.parse.words import Words
+from orbitdb.sql.pgcatalog.extension_list import AVAILABLE, BUILT_IN
 from orbitdb.sql.result import Notice, Result
 from orbitdb.sql.types.usertypes import uses_of_type
 from orbitdb.storage.catalog import Catalog, ExtensionDef, TypeDef
@@ -19,21 +19,8 @@ if TYPE_CHECKING:
     from orbitdb.sql.session.session import Session
 
 
-@dataclass(frozen=True)
-class Available:
-    version: str
-    comment: str
-
-
-# the versions and comments PostgreSQL 15's contrib modules install
-AVAILABLE = {
-    "pgcrypto": Available("1.3", "cryptographic functions"),
-    "uuid-ossp": Available("1.1", "generate universally unique identifiers (UUIDs)"),
-    "hstore": Available("1.8", "data type for storing sets of (key, value) pairs"),
-}
 # the types an extension brings (orbitdb implements them: orbitdb/sql/types/hstore.py)
 EXTENSION_TYPES = {"hstore": ("hstore",)}
-BUILT_IN = "plpgsql"  # in pg_extension from the start (pg_catalog), like PostgreSQL's template1
 
 
 def create_extension(s: Session, ctx: ExecContext, text: str) -> Result:

@@ -17,7 +17,6 @@ from orbitdb.sql.expr.compiler import Compiler
 from orbitdb.sql.expr.core import E, Runtime, coerce
 from orbitdb.sql.expr.domains import domain_chain, domain_checker
 from orbitdb.sql.expr.scope import Scope, ScopeColumn
-from orbitdb.sql.functions.sequences import identity_next
 from orbitdb.sql.modify.deferred_fks import is_deferred, queue_child_check, queue_parent_check
 from orbitdb.sql.modify.partitions import PartitionRouter, map_row, partition_check
 from orbitdb.sql.parse.parser import parse_one
@@ -106,6 +105,9 @@ class TableWriter:
             default = c.default if c.default is not None else _domain_default(planner, r)
             identity = _identity_sequence(cat, table, c.name) if c.identity else None
             if identity is not None:
+                # here, not at the top: a point query must not load the function library (coldstart)
+                from orbitdb.sql.functions.sequences import identity_next
+
                 self.defaults.append(lambda row, oid=identity: identity_next(rt.ctx, oid))
                 self.fixed_defaults.append(False)
             elif default is not None:

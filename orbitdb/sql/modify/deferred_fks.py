@@ -12,6 +12,7 @@ from sqlglot import exp
 
 from orbitdb.sql.errors import SqlError
 from orbitdb.sql.exec.context import ExecContext
+from orbitdb.sql.modify.constraint_modes import deferred
 from orbitdb.storage.catalog import ConstraintDef, TableDef
 
 if TYPE_CHECKING:
@@ -21,8 +22,6 @@ if TYPE_CHECKING:
 def is_deferred(ctx: ExecContext, con: ConstraintDef) -> bool:
     if not con.deferrable:
         return False
-    from orbitdb.sql.triggers.fire import deferred  # only for a deferrable key: triggers load late
-
     return deferred(ctx.session, con)
 
 

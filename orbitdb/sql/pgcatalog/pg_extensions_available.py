@@ -6,8 +6,8 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from orbitdb.sql.ddl.extensions import AVAILABLE, BUILT_IN
 from orbitdb.sql.pgcatalog.base import Env, Row, RowMaker, producer
+from orbitdb.sql.pgcatalog.extension_list import AVAILABLE, BUILT_IN
 
 _PLPGSQL_VERSION, _PLPGSQL_COMMENT = "1.0", "PL/pgSQL procedural language"
 

@@ -34,7 +34,7 @@ from orbitdb.sql.session.compile import compile_statement
 from orbitdb.sql.session.dispatch import KINDS, Kind
 from orbitdb.sql.session.temptables import drop_all
 from orbitdb.sql.session.temptables import on_commit as temp_on_commit
-from orbitdb.sql.session.twophase import is_prepare_transaction
+from orbitdb.sql.session.twophase import finish_prepared, is_prepare_transaction, prepare_transaction
 from orbitdb.sql.spill.process import trim
 from orbitdb.sql.types import SqlType
 from orbitdb.sql.types.numeric import CTX as NUMERIC_CONTEXT
@@ -559,6 +559,14 @@ class Session:
             self.txn.read_only = read_only
         if deferrable is not None:
             self.txn_deferrable = deferrable
+
+    def prepare_transaction(self, text: str) -> str:
+        """PREPARE TRANSACTION 'gid': the command tag."""
+        return prepare_transaction(self, text)
+
+    def finish_prepared(self, text: str) -> str:
+        """COMMIT PREPARED / ROLLBACK PREPARED 'gid': the command tag."""
+        return finish_prepared(self, text)
 
     def commit(self) -> str:
         """Ends the transaction; an aborted one rolls back (tag ROLLBACK)."""

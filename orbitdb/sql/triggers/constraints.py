@@ -8,9 +8,9 @@ from typing import TYPE_CHECKING
 
 from orbitdb.sql.errors import SqlError
 from orbitdb.sql.exec.context import ExecContext
+from orbitdb.sql.modify.constraint_modes import deferred
 from orbitdb.sql.modify.trigger_events import run_queued
 from orbitdb.sql.result import Notice, Result
-from orbitdb.sql.triggers.fire import deferred
 from orbitdb.sql.triggers.syntax import Cursor
 
 if TYPE_CHECKING:

@@ -15,6 +15,7 @@ from orbitdb.sql.errors import SqlError
 from orbitdb.sql.expr.compiler import Compiler
 from orbitdb.sql.expr.core import Runtime
 from orbitdb.sql.expr.scope import Scope, ScopeColumn
+from orbitdb.sql.modify.constraint_modes import deferred
 from orbitdb.sql.parse.parser import parse_one
 from orbitdb.sql.triggers.data import TriggerData
 from orbitdb.sql.types import usertypes as U
@@ -197,12 +198,3 @@ def queue(ctx: ExecContext, t: TriggerDef, data: TriggerData, cascaded: bool = F
         session.late_trigger_events.append(event)
     else:
         session.trigger_events.append(event)
-
-
-def deferred(session: Any, t: TriggerDef) -> bool:
-    mode = getattr(session, "constraint_modes", {})
-    if t.name in mode:
-        return bool(mode[t.name])
-    if None in mode:
-        return bool(mode[None])
-    return t.initially_deferred

@@ -64,13 +64,9 @@ def transaction_control(s: Session, st: Statement) -> Result:
         s.begin_block(iso, ro, _deferrable(st.text))
         return Result("BEGIN")
     if kind == "PREPARE":
-        from orbitdb.sql.session.twophase import prepare_transaction
-
-        return Result(prepare_transaction(s, st.text))
+        return Result(s.prepare_transaction(st.text))
     if kind in ("COMMIT", "ROLLBACK") and len(w) > 1 and w[1] == "PREPARED":
-        from orbitdb.sql.session.twophase import finish_prepared
-
-        return Result(finish_prepared(s, st.text))
+        return Result(s.finish_prepared(st.text))
     if kind in ("COMMIT", "END"):
         tag = s.commit()
         if "CHAIN" in w and "NO" not in w:
