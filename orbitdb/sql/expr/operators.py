@@ -266,7 +266,8 @@ def compile_in(c: Compiler, node: exp.In) -> E:
         # (a, b) IN ((1, 2), ...): row comparisons with their NULL rules
         return _any_equal([_row_compare(c, list(node.this.expressions), x, "=").fn for x in node.expressions])
     items = [c.compile(x) for x in node.expressions]
-    t = T.common_type([left.type] + [i.type for i in items], "IN")
+    # a literal is read as the column's type without its length ('nonexistent' IN a varchar(10))
+    t = T.strip(T.common_type([left.type] + [i.type for i in items], "IN"))
     left2 = coerce(left, t)
     items2 = [coerce(i, t) for i in items]
     key = sort_key_fn(t)

@@ -138,3 +138,11 @@ SELECT * FROM unnest(ARRAY[1], ARRAY['a'], ARRAY[true], ARRAY[1.5], ARRAY[2], AR
 -- COLLATE in an expression: the bytewise collations
 SELECT x FROM (VALUES ('b'), ('a'), ('B')) v(x) ORDER BY x COLLATE "C";
 SELECT x FROM (VALUES ('b'), ('a'), ('B')) v(x) ORDER BY x COLLATE pg_catalog."POSIX";
+-- IN lists read their literals as the column's type without its length or scale (Django's exclude(name__in=[...]))
+CREATE TABLE in_typmod (name varchar(10), c char(3), n numeric(5,2));
+INSERT INTO in_typmod VALUES ('', 'ab', 1.25);
+SELECT * FROM in_typmod WHERE name IN ('nonexistent');
+SELECT * FROM in_typmod WHERE name NOT IN ('nonexistent', 'x');
+SELECT * FROM in_typmod WHERE c IN ('abcd', 'ab ');
+SELECT * FROM in_typmod WHERE n IN (1.254, 1.25);
+SELECT * FROM in_typmod WHERE n IN (1.254);
