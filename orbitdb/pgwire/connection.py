@@ -373,20 +373,26 @@ class Connection:
             if waiter.wait(self.stream.sock, left):
                 return
 
+    def _answer_failure(self, exc: Exception) -> None:
+        """The ErrorResponse for a message that failed: a fatal protocol error goes up (it ends the
+        connection); a result the client's encoding cannot hold fails the transaction too; anything
+        that is not an SqlError is a bug below, logged and answered as XX000."""
+        if not isinstance(exc, SqlError):
+            self._send_error(self._internal_error(exc))
+            return
+        if isinstance(exc, ProtocolError) and exc.fatal:
+            raise exc
+        if isinstance(exc, Untranslatable):
+            self.session.fail_statement()
+        self._send_error(exc)
+
     def _extended_message(self, handler: Callable[[bytes], None], body: bytes) -> None:
         try:
             handler(body)
-        except SqlError as exc:
-            if isinstance(exc, ProtocolError) and exc.fatal:
-                raise
-            if isinstance(exc, Untranslatable):
-                self.session.fail_statement()
-            self._send_error(exc)
-            self.ignore_till_sync = True
         except ClientGone:
             raise
-        except Exception as exc:  # noqa: BLE001 - a bug below (logged): report it, keep the connection
-            self._send_error(self._internal_error(exc))
+        except Exception as exc:  # noqa: BLE001 - answered (a bug below is logged), the connection kept
+            self._answer_failure(exc)
             self.ignore_till_sync = True
         finally:
             self.statement_log.finished(self.session)
@@ -401,14 +407,10 @@ class Connection:
         self.in_pipeline = False
         try:
             self.session.end_implicit(commit=ok)
-        except SqlError as exc:
-            if isinstance(exc, ProtocolError) and exc.fatal:
-                raise
-            self._send_error(exc)
         except ClientGone:
             raise
-        except Exception as exc:  # noqa: BLE001 - a bug below (logged): report it, keep the connection
-            self._send_error(self._internal_error(exc))
+        except Exception as exc:  # noqa: BLE001 - answered (a bug below is logged), the connection kept
+            self._answer_failure(exc)
 
     def _ready(self) -> None:
         status = self.session.transaction_status
@@ -450,16 +452,10 @@ class Connection:
             if not answered:
                 self.stream.write(backend.EMPTY_QUERY_RESPONSE)
             return True
-        except SqlError as exc:
-            if isinstance(exc, ProtocolError) and exc.fatal:
-                raise
-            if isinstance(exc, Untranslatable):
-                self.session.fail_statement()
-            self._send_error(exc)
         except ClientGone:
             raise
-        except Exception as exc:  # noqa: BLE001 - a bug below (logged): report it, keep the connection
-            self._send_error(self._internal_error(exc))
+        except Exception as exc:  # noqa: BLE001 - answered (a bug below is logged), the connection kept
+            self._answer_failure(exc)
         finally:
             close = getattr(items, "close", None)
             if close is not None:
@@ -478,14 +474,10 @@ class Connection:
             self.send_notices(notices)
             self.stream.write(response)
             return True
-        except SqlError as exc:
-            if isinstance(exc, ProtocolError) and exc.fatal:
-                raise
-            self._send_error(exc)
         except ClientGone:
             raise
-        except Exception as exc:  # noqa: BLE001 - a bug below (logged): report it, keep the connection
-            self._send_error(self._internal_error(exc))
+        except Exception as exc:  # noqa: BLE001 - answered (a bug below is logged), the connection kept
+            self._answer_failure(exc)
         finally:
             self.statement_log.finished(self.session)
             self._sql = None

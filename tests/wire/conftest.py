@@ -8,6 +8,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from reference_pg import reference_postgres
 from wire_support import ExternalServer, ServerProcess
 
 
@@ -62,3 +63,13 @@ def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[ServerProcess]:
             proc.stop()
         except AssertionError:
             proc.kill()
+
+
+@pytest.fixture(scope="module")
+def reference() -> Iterator[str]:
+    """The DSN of a fresh PostgreSQL 15 to compare answers with (modules that need server options
+    define their own)."""
+    with reference_postgres() as dsn:
+        if dsn is None:
+            pytest.skip("no PostgreSQL 15 to compare with")
+        yield dsn

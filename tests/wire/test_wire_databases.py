@@ -22,18 +22,9 @@ from typing import Any
 import psycopg2
 import pytest
 from pgproto import RawClient, error_fields, startup_packet
-from reference_pg import reference_postgres
 from wire_support import ServerProcess, needs_psycopg3, psycopg
 
 import orbitdb
-
-
-@pytest.fixture(scope="module")
-def reference() -> Iterator[str]:
-    with reference_postgres() as dsn:
-        if dsn is None:
-            pytest.skip("no PostgreSQL 15 to compare with")
-        yield dsn
 
 
 @pytest.fixture(scope="module")

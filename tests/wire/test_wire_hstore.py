@@ -4,12 +4,8 @@ dicts; the type goes with DROP EXTENSION unless a column uses it."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-
 import psycopg2
 import psycopg2.extras
-import pytest
-from reference_pg import reference_postgres
 from statement_answers import answers
 
 SCRIPT = [
@@ -53,14 +49,6 @@ SCRIPT = [
     "DROP EXTENSION hstore",
     "SELECT count(*) FROM pg_type WHERE typname = 'hstore'",
 ]
-
-
-@pytest.fixture(scope="module")
-def reference() -> Iterator[str]:
-    with reference_postgres() as dsn:
-        if dsn is None:
-            pytest.skip("no PostgreSQL 15 to compare with")
-        yield dsn
 
 
 def test_same_answers_as_postgresql(start_server, reference: str) -> None:

@@ -5,11 +5,9 @@ from __future__ import annotations
 
 import struct
 import uuid
-from collections.abc import Iterator
 
 import pytest
 from pgproto import SYNC, RawClient, bind, execute, kinds, parse, query
-from reference_pg import reference_postgres
 from wire_support import needs_psycopg3, psycopg
 
 JSONB, JSON = 3802, 114
@@ -20,14 +18,6 @@ VALUES_SQL = (
     " '[null]'::jsonb -> 0, '{\"a\": null}'::jsonb ->> 'a', '{\"a\": [null, 1]}'::jsonb,"
     " 'null'::json, NULL::json, jsonb_build_object('k', NULL), to_jsonb(NULL::int)"
 )
-
-
-@pytest.fixture(scope="module")
-def reference() -> Iterator[str]:
-    with reference_postgres() as dsn:
-        if dsn is None:
-            pytest.skip("no PostgreSQL 15 to compare with")
-        yield dsn
 
 
 def _raw(dsn_or_server) -> RawClient:

@@ -4,11 +4,8 @@ round-trips; large objects are transactional and survive a kill -9 once committe
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-
 import psycopg2
 import pytest
-from reference_pg import reference_postgres
 from statement_answers import answers
 
 SCRIPT = [
@@ -72,14 +69,6 @@ SCRIPT = [
     "SELECT lo_create(7003)",
     "ROLLBACK",
 ]
-
-
-@pytest.fixture(scope="module")
-def reference() -> Iterator[str]:
-    with reference_postgres() as dsn:
-        if dsn is None:
-            pytest.skip("no PostgreSQL 15 to compare with")
-        yield dsn
 
 
 def test_same_answers_as_postgresql(start_server, reference: str) -> None:

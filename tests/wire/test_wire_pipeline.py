@@ -8,25 +8,15 @@ from __future__ import annotations
 
 import asyncio
 import uuid
-from collections.abc import Iterator
 
 import pytest
 from pgproto import FLUSH, SYNC, RawClient, bind, error_fields, execute, parse, query
-from reference_pg import reference_postgres
 from wire_support import needs_psycopg3, psycopg
 
 try:
     import asyncpg
 except ImportError:  # pragma: no cover - asyncpg is in the test extras
     asyncpg = None
-
-
-@pytest.fixture(scope="module")
-def reference() -> Iterator[str]:
-    with reference_postgres() as dsn:
-        if dsn is None:
-            pytest.skip("no PostgreSQL 15 to compare with")
-        yield dsn
 
 
 def _fields(dsn: str) -> dict[str, str]:
