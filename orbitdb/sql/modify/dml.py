@@ -19,6 +19,7 @@ from orbitdb.sql.expr.scope import Scope, ScopeColumn
 from orbitdb.sql.modify.constraints import TableWriter, assignment, is_default, table_scope
 from orbitdb.sql.modify.partitioned_dml import CompiledPartitionedModify, on_table, targets_of
 from orbitdb.sql.modify.partitions import children_of
+from orbitdb.sql.modify.subscript_assignment import compile_subscripted, subscript_target
 from orbitdb.sql.modify.trigger_events import with_after_triggers
 from orbitdb.sql.modify.view_dml import resolve_view_target
 from orbitdb.sql.plan import index_keys
@@ -442,6 +443,8 @@ def _compile_set(comp: Compiler, items: list[exp.Expression], w: TableWriter, ta
                  ) -> list[tuple[int, Fn]]:
     out: list[tuple[int, Fn]] = []
     seen: set[int] = set()
+    # SET a[1] = x, a[2] = y: the assignments through subscripts, per column, in order
+    by_subscript: dict[int, tuple[exp.Column, list[tuple[list[exp.Expression], exp.Expression]]]] = {}
     for item in items:
         if not isinstance(item, exp.EQ):
             raise SqlError("42601", "syntax error in SET")
@@ -482,11 +485,24 @@ def _compile_set(comp: Compiler, items: list[exp.Expression], w: TableWriter, ta
         else:
             vals = [values]
         for tnode, vnode in zip(targets, vals):
+            subscripted = subscript_target(tnode) if isinstance(tnode, exp.Bracket) else None
+            if subscripted is not None:
+                column, subscripts = subscripted
+                name = ident(column.this)
+                if name not in w.names:
+                    raise SqlError("42703", f'column "{name}" of relation "{table.name}" does not exist')
+                ci = w.names.index(name)
+                if ci in seen:
+                    raise SqlError("42601", f'multiple assignments to same column "{name}"')
+                if is_default(vnode) or isinstance(vnode, _SubqueryColumn):
+                    raise SqlError("0A000", "DEFAULT or a sub-SELECT assigned through a subscript is not supported")
+                by_subscript.setdefault(ci, (column, []))[1].append((subscripts, vnode))
+                continue
             name = ident(tnode.this) if isinstance(tnode, exp.Column) else ident(tnode)
             if name not in w.names:
                 raise SqlError("42703", f'column "{name}" of relation "{table.name}" does not exist')
             ci = w.names.index(name)
-            if ci in seen:
+            if ci in seen or ci in by_subscript:
                 raise SqlError("42601", f'multiple assignments to same column "{name}"')
             seen.add(ci)
             col = table.columns[ci]
@@ -502,6 +518,10 @@ def _compile_set(comp: Compiler, items: list[exp.Expression], w: TableWriter, ta
                 out.append((ci, assignment(E(vnode.fn, vnode.type), w.types[ci], name)))
             else:
                 out.append((ci, assignment(comp.compile(vnode), w.types[ci], name)))
+    for ci, (column, steps) in by_subscript.items():
+        if table.columns[ci].generated is not None or table.columns[ci].identity == "a":
+            raise SqlError("428C9", f'column "{w.names[ci]}" can only be updated to DEFAULT')
+        out.append((ci, compile_subscripted(comp, column, w.types[ci], w.names[ci], steps, table.name)))
     return out
 
 
