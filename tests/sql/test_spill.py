@@ -434,8 +434,9 @@ def test_splitting_respects_quotes_comments_and_nesting() -> None:
     got = [(s.kind, s.text) for s in parser.split_statements(sql)]
     assert got == [
         ("SELECT", "select 'a;b'"),
-        # (an escape string is decoded into a plain literal as the statement is split)
-        ("SELECT", "/* x; /* y; */ ; */ select 'c'';d', $$e;f$$, $t$ ; $t$, \"g;\"\"h\""),
+        # (an escape string is decoded into a plain literal as the statement is split; the text
+        # starts at the first word, after the nested comment)
+        ("SELECT", "select 'c'';d', $$e;f$$, $t$ ; $t$, \"g;\"\"h\""),
         ("VALUES", "(values (1))"),
         ("", "/* unterminated"),
     ]
