@@ -11,6 +11,7 @@ int odb_batch_init(odb_batch *b) {
     }
     memset(b->rep.data, 0, ODB_BATCH_HEADER);
     b->rep.len = ODB_BATCH_HEADER;
+    b->range_dels = 0;
     return ODB_OK;
 }
 
@@ -19,6 +20,7 @@ void odb_batch_destroy(odb_batch *b) { odb_buf_free(&b->rep); }
 void odb_batch_clear(odb_batch *b) {
     memset(b->rep.data, 0, ODB_BATCH_HEADER);
     b->rep.len = ODB_BATCH_HEADER;
+    b->range_dels = 0;
 }
 
 uint32_t odb_batch_count(const odb_batch *b) { return odb_decode_fixed32(b->rep.data + 8); }
@@ -50,10 +52,17 @@ int odb_batch_put(odb_batch *b, odb_slice key, odb_slice value) {
 
 int odb_batch_delete(odb_batch *b, odb_slice key) { return add_record(b, ODB_KIND_DELETE, key, NULL); }
 
+int odb_batch_delete_range(odb_batch *b, odb_slice start, odb_slice end) {
+    int rc = add_record(b, ODB_KIND_RANGE_DELETE, start, &end);
+    b->range_dels += rc == ODB_OK;
+    return rc;
+}
+
 int odb_batch_append(odb_batch *dst, const odb_batch *src) {
     int rc = odb_buf_append(&dst->rep, src->rep.data + ODB_BATCH_HEADER, src->rep.len - ODB_BATCH_HEADER);
     if (rc == ODB_OK) {
         set_count(dst, odb_batch_count(dst) + odb_batch_count(src));
+        dst->range_dels += src->range_dels;
     }
     return rc;
 }
@@ -63,6 +72,7 @@ int odb_batch_set_contents(odb_batch *b, odb_slice contents, odb_error *err) {
         return odb_error_set(err, ODB_CORRUPTION, "write batch record too small (%zu bytes)", contents.size);
     }
     odb_buf_clear(&b->rep);
+    b->range_dels = 0;
     if (odb_buf_append(&b->rep, contents.data, contents.size) != ODB_OK) {
         return odb_error_set(err, ODB_NO_MEMORY, "out of memory reading a write batch");
     }
@@ -81,7 +91,7 @@ int odb_batch_iterate(const odb_batch *b, odb_batch_handler handler, void *ctx, 
         if (!odb_get_lenprefixed(&in, &key)) {
             return odb_error_set(err, ODB_CORRUPTION, "malformed write batch: bad key");
         }
-        if (kind == ODB_KIND_VALUE) {
+        if (kind == ODB_KIND_VALUE || kind == ODB_KIND_RANGE_DELETE) {
             if (!odb_get_lenprefixed(&in, &value)) {
                 return odb_error_set(err, ODB_CORRUPTION, "malformed write batch: bad value");
             }

@@ -10,6 +10,7 @@
 #include <string.h>
 
 #include "merge.h"
+#include "range_del.h"
 
 /* ---- helpers (mu held unless said otherwise) ---- */
 
@@ -167,6 +168,12 @@ static void flush_immutables(odb_db *db) {
     if (rc == ODB_OK) {
         edit.has_log_number = 1;
         edit.log_number = next_log;
+        /* the range deletions of the flushed WALs go to the manifest with the table */
+        if (odb_rdset_encode_unpersisted(db->versions.range_dels, next_log, &edit.range_dels) != ODB_OK) {
+            rc = odb_error_set(&err, ODB_NO_MEMORY, "out of memory flushing");
+        }
+    }
+    if (rc == ODB_OK) {
         rc = odb_versions_apply(&db->versions, &edit, &err);
     }
     odb_edit_destroy(&edit);
@@ -366,6 +373,8 @@ static void run_compaction(odb_db *db, compaction *c) {
     int n = c->ninputs[0] + c->ninputs[1];
     odb_iter **children = malloc((size_t)(n ? n : 1) * sizeof *children);
     odb_seq snap = smallest_snapshot(db);
+    odb_rdset *range_dels = db->versions.range_dels; /* applied once persisted (range_del.h) */
+    odb_rdset_ref(range_dels);
     int out_level = c->level + 1;
     uint64_t *numbers = malloc(sizeof(uint64_t) * 1024);
     int nnumbers = 0;
@@ -410,6 +419,9 @@ static void run_compaction(odb_db *db, compaction *c) {
     for (odb_iter_seek_first(it); rc == ODB_OK && odb_iter_valid(it); odb_iter_next(it)) {
         odb_slice k = odb_iter_key(it);
         odb_slice user = odb_ikey_user(k);
+        if (odb_rdset_covers(range_dels, user, odb_ikey_seq(k), snap, 1)) {
+            continue; /* deleted by a range deletion every snapshot sees */
+        }
         if (!filter_keep(&f, k, 0)) {
             continue;
         }
@@ -464,6 +476,7 @@ static void run_compaction(odb_db *db, compaction *c) {
     odb_buf_free(&out.largest);
     odb_buf_free(&last_user);
     free(f.current_user.data);
+    odb_rdset_unref(range_dels);
 
     pthread_mutex_lock(&db->mu);
     if (rc == ODB_OK) {
@@ -532,6 +545,10 @@ void *odb_background_main(void *arg) {
                 continue;
             }
         }
+        if (odb_range_dels_collect(db)) {
+            pthread_cond_broadcast(&db->bg_cv);
+            continue;
+        }
         pthread_cond_wait(&db->work_cv, &db->mu);
     }
     pthread_mutex_unlock(&db->mu);
@@ -570,7 +587,12 @@ int odb_compact_all(odb_db *db, odb_error *err) {
     while (db->compact_all_level >= 0 && db->bg_error_code == ODB_OK) {
         pthread_cond_wait(&db->bg_cv, &db->mu);
     }
+    odb_range_dels_collect(db);
     rc = db->bg_error_code != ODB_OK ? odb_db_report_bg_error(db, err) : ODB_OK;
     pthread_mutex_unlock(&db->mu);
     return rc;
 }
+
+/* ---- range deletions (range_del.c) ---- */
+
+odb_seq odb_compaction_horizon(odb_db *db) { return smallest_snapshot(db); }

@@ -18,6 +18,10 @@
 int odb_write_table(odb_db *db, odb_iter *it, uint64_t number, odb_seq smallest_snap, odb_version_edit *edit,
                     int level, odb_error *err);
 
+/* The sequence below which versions may be dropped: smallest_snapshot() (the
+ * oldest live snapshot, else the last sequence). mu held. */
+odb_seq odb_compaction_horizon(odb_db *db);
+
 /* The body of a background thread (pthread_create's start routine, arg the
  * odb_db): flushes and compacts until db->shutting_down. */
 void *odb_background_main(void *arg);

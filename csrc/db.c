@@ -19,6 +19,7 @@
 #include "lz4.h"
 #include "memtable.h"
 #include "merge.h"
+#include "range_del.h"
 #include "recovery.h"
 #include "stats.h"
 #include "table.h"
@@ -126,6 +127,7 @@ typedef struct read_view {
     int nmem;
     odb_version *v;
     odb_seq seq;
+    odb_rdset *dels; /* NULL when there is no range deletion: reads pay nothing for them */
 } read_view;
 
 static void read_view_pin(odb_db *db, const odb_snapshot *snapshot, read_view *rv) {
@@ -141,6 +143,10 @@ static void read_view_pin(odb_db *db, const odb_snapshot *snapshot, read_view *r
     }
     rv->v = db->versions.current;
     odb_version_ref(rv->v);
+    rv->dels = db->versions.range_dels->n > 0 ? db->versions.range_dels : NULL;
+    if (rv->dels != NULL) {
+        odb_rdset_ref(rv->dels);
+    }
     pthread_mutex_unlock(&db->mu);
 }
 
@@ -149,6 +155,7 @@ static void read_view_unpin(read_view *rv) {
         odb_memtable_unref(rv->mems[i]);
     }
     odb_version_unref(rv->v);
+    odb_rdset_unref(rv->dels);
 }
 
 static int read_view_get(odb_db *db, const read_view *rv, odb_slice key, odb_buf *value, odb_seq *version,
@@ -173,12 +180,24 @@ static int read_view_get(odb_db *db, const read_view *rv, odb_slice key, odb_buf
     if (lk.data == NULL) {
         rc = odb_error_set(err, ODB_NO_MEMORY, "out of memory");
     }
+    odb_seq found_seq = 0;
+    odb_seq *seq_out = rv->dels != NULL ? &found_seq : version;
     for (int i = 0; i < rv->nmem && rc == ODB_NOT_FOUND; i++) {
         int deleted = 0;
-        int got = odb_memtable_get(rv->mems[i], lk, &deleted, value, version);
+        int got = odb_memtable_get(rv->mems[i], lk, &deleted, value, seq_out);
         if (got < 0) {
             rc = odb_error_set(err, ODB_NO_MEMORY, "out of memory");
         } else if (got > 0) {
+            if (rv->dels != NULL) {
+                odb_seq by = odb_rdset_covers(rv->dels, key, found_seq, rv->seq, UINT64_MAX);
+                if (by != 0) {
+                    deleted = 1;
+                    found_seq = by; /* the deletion is the version read */
+                }
+                if (version != NULL) {
+                    *version = found_seq;
+                }
+            }
             rc = deleted ? ODB_NOT_FOUND : ODB_OK;
             ODB_STAT_ADD(&db->stats, memtable_hit, 1);
             goto done;
@@ -191,10 +210,13 @@ static int read_view_get(odb_db *db, const read_view *rv, odb_slice key, odb_buf
         odb_buf_init(&ikey);
         rc = odb_version_get(rv->v, lk, &found, &ikey, value, err);
         if (rc == ODB_OK) {
+            odb_seq by = found ? odb_rdset_covers(rv->dels, key, odb_ikey_seq(odb_buf_slice(&ikey)), rv->seq,
+                                                  UINT64_MAX)
+                               : 0;
             if (found && version != NULL) {
-                *version = odb_ikey_seq(odb_buf_slice(&ikey));
+                *version = by != 0 ? by : odb_ikey_seq(odb_buf_slice(&ikey));
             }
-            rc = (found && odb_ikey_kind(odb_buf_slice(&ikey)) == ODB_KIND_VALUE) ? ODB_OK : ODB_NOT_FOUND;
+            rc = (found && by == 0 && odb_ikey_kind(odb_buf_slice(&ikey)) == ODB_KIND_VALUE) ? ODB_OK : ODB_NOT_FOUND;
         }
         odb_buf_free(&ikey);
     }
@@ -244,6 +266,10 @@ odb_iter *odb_db_iter(odb_db *db, const odb_snapshot *snapshot) {
     pthread_mutex_lock(&db->mu);
     odb_seq seq = snapshot != NULL ? snapshot->sequence : db->visible_sequence;
     odb_version *v = db->versions.current;
+    odb_rdset *dels = db->versions.range_dels->n > 0 ? db->versions.range_dels : NULL;
+    if (dels != NULL) {
+        odb_rdset_ref(dels);
+    }
     int cap = 1 + db->nimm + v->nfiles[0] + ODB_NUM_LEVELS;
     odb_iter **children = malloc((size_t)cap * sizeof *children);
     int n = 0;
@@ -267,6 +293,7 @@ odb_iter *odb_db_iter(odb_db *db, const odb_snapshot *snapshot) {
     }
     pthread_mutex_unlock(&db->mu);
     if (children == NULL) {
+        odb_rdset_unref(dels);
         return NULL;
     }
     if (n < 0) {
@@ -274,11 +301,16 @@ odb_iter *odb_db_iter(odb_db *db, const odb_snapshot *snapshot) {
             odb_iter_destroy(children[i]);
         }
         free(children);
+        odb_rdset_unref(dels);
         return NULL;
     }
     odb_iter *merged = odb_merge_iter_new(children, n);
     free(children);
-    return merged ? odb_db_iter_new(merged, seq) : NULL;
+    if (merged == NULL) {
+        odb_rdset_unref(dels);
+        return NULL;
+    }
+    return odb_db_iter_new_ranged(merged, seq, dels);
 }
 
 /* ---- snapshots ---- */
@@ -305,6 +337,9 @@ void odb_snapshot_release(odb_db *db, odb_snapshot *s) {
     pthread_mutex_lock(&db->mu);
     s->prev->next = s->next;
     s->next->prev = s->prev;
+    if (db->versions.range_dels != NULL && db->versions.range_dels->n > 0) {
+        pthread_cond_broadcast(&db->work_cv); /* the horizon moved: range deletions may drop files */
+    }
     pthread_mutex_unlock(&db->mu);
     free(s);
 }
@@ -319,6 +354,10 @@ static void db_free(odb_db *db) {
         odb_memtable_unref(db->imm[i].mem);
     }
     odb_memtable_unref(db->mem);
+    if (db->range_del_seen_version != NULL) {
+        odb_version_unref(db->range_del_seen_version);
+    }
+    odb_rdset_unref(db->range_del_seen_set);
     odb_versions_destroy(&db->versions);
     if (db->cache != NULL) {
         odb_cache_free(db->cache);
@@ -556,6 +595,10 @@ char *odb_property(odb_db *db, const char *name) {
         }
         pthread_mutex_unlock(&db->mu);
         snprintf(buf, sizeof buf, "%llu", (unsigned long long)total);
+    } else if (strcmp(name, "orbitdb.num-range-deletions") == 0) {
+        pthread_mutex_lock(&db->mu);
+        snprintf(buf, sizeof buf, "%d", db->versions.range_dels->n);
+        pthread_mutex_unlock(&db->mu);
     } else if (strcmp(name, "orbitdb.block-cache-usage") == 0) {
         snprintf(buf, sizeof buf, "%zu", odb_cache_usage(db->cache));
     } else if (strcmp(name, "orbitdb.wal-tail-dropped-bytes") == 0) {

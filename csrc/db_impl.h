@@ -9,7 +9,9 @@
  *                 compactions, writing tables; flush and compaction on request
  *   ingest.c      ingestion of sorted entries straight into a level-0 table (no header of
  *                 its own: its functions are the odb_ingest_* of db.h)
- *   recovery.c    replay of the WAL at open, dropping a torn tail */
+ *   recovery.c    replay of the WAL at open, dropping a torn tail
+ *   range_del.c   range deletions: the set readers consult, their manifest fields, and
+ *                 dropping the table files they cover */
 #ifndef ODB_DB_IMPL_H
 #define ODB_DB_IMPL_H
 
@@ -93,6 +95,11 @@ struct odb_db {
     /* A torn WAL tail dropped by recovery, shown by orbitdb.wal-tail-dropped* */
     uint64_t wal_tail_dropped_bytes;
     char wal_tail_dropped[ODB_ERROR_MSG_SIZE];
+
+    /* What odb_range_dels_collect last looked at (pinned, so an address is never reused) */
+    odb_version *range_del_seen_version;
+    odb_rdset *range_del_seen_set;
+    odb_seq range_del_seen_horizon;
 };
 
 /* ---- helpers (mu held unless said otherwise) ---- */

@@ -8,6 +8,7 @@ typedef struct db_iter {
     odb_iter base;
     odb_iter *inner;
     odb_seq sequence;
+    odb_rdset *dels; /* range deletions: a covered version reads as a deletion */
     int direction;
     int valid;
     odb_buf saved_key;   /* FORWARD: key being skipped; REVERSE: current key */
@@ -39,7 +40,8 @@ static void find_next_user_entry(db_iter *d, int skipping) {
             odb_slice user = odb_ikey_user(ik);
             if (skipping && odb_slice_compare(user, odb_buf_slice(&d->saved_key)) <= 0) {
                 /* an older version of a key already passed or deleted */
-            } else if (odb_ikey_kind(ik) == ODB_KIND_DELETE) {
+            } else if (odb_ikey_kind(ik) == ODB_KIND_DELETE ||
+                       odb_rdset_covers(d->dels, user, odb_ikey_seq(ik), d->sequence, UINT64_MAX)) {
                 if (!save(d, &d->saved_key, user)) {
                     return;
                 }
@@ -69,7 +71,8 @@ static void find_prev_user_entry(db_iter *d) {
             if (kind != ODB_KIND_DELETE && odb_slice_compare(user, odb_buf_slice(&d->saved_key)) < 0) {
                 break; /* passed every version of the saved key */
             }
-            kind = odb_ikey_kind(ik);
+            kind = odb_rdset_covers(d->dels, user, odb_ikey_seq(ik), d->sequence, UINT64_MAX) ? ODB_KIND_DELETE
+                                                                                               : odb_ikey_kind(ik);
             if (kind == ODB_KIND_DELETE) {
                 odb_buf_clear(&d->saved_key);
                 odb_buf_clear(&d->saved_value);
@@ -183,6 +186,7 @@ static int di_status(const odb_iter *it, odb_error *err) {
 static void di_destroy(odb_iter *it) {
     db_iter *d = (db_iter *)it;
     odb_iter_destroy(d->inner);
+    odb_rdset_unref(d->dels);
     odb_buf_free(&d->saved_key);
     odb_buf_free(&d->saved_value);
     odb_buf_free(&d->seek_key);
@@ -206,4 +210,14 @@ odb_iter *odb_db_iter_new(odb_iter *inner, odb_seq sequence) {
     odb_buf_init(&d->saved_value);
     odb_buf_init(&d->seek_key);
     return &d->base;
+}
+
+odb_iter *odb_db_iter_new_ranged(odb_iter *inner, odb_seq sequence, odb_rdset *dels) {
+    odb_iter *it = odb_db_iter_new(inner, sequence);
+    if (it == NULL) {
+        odb_rdset_unref(dels);
+        return NULL;
+    }
+    ((db_iter *)it)->dels = dels;
+    return it;
 }

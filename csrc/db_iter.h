@@ -7,9 +7,13 @@
 
 #include "dbformat.h"
 #include "iterator.h"
+#include "range_del.h"
 
 /* NULL on out-of-memory (then inner has been destroyed). seek() targets are
  * user keys; key() returns user keys. */
 odb_iter *odb_db_iter_new(odb_iter *inner, odb_seq sequence);
+/* The same, hiding versions the range deletions of dels cover (takes over a
+ * reference to dels, which may be NULL). */
+odb_iter *odb_db_iter_new_ranged(odb_iter *inner, odb_seq sequence, odb_rdset *dels);
 
 #endif

@@ -15,6 +15,8 @@ typedef uint64_t odb_seq;
 #define ODB_TRAILER_SIZE 8
 
 enum { ODB_KIND_DELETE = 0, ODB_KIND_VALUE = 1 };
+/* A write batch record only (range_del.h): never stored in a memtable or table. */
+enum { ODB_KIND_RANGE_DELETE = 2 };
 /* The largest kind: seeking with it finds every kind at a given sequence. */
 #define ODB_KIND_SEEK ODB_KIND_VALUE
 

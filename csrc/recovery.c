@@ -10,6 +10,7 @@
 #include <string.h>
 
 #include "compaction.h"
+#include "range_del.h"
 #include "write.h"
 
 /* ---- recovery ---- */
@@ -71,6 +72,23 @@ static int flush_recovered(odb_db *db, odb_memtable *mem, odb_version_edit *edit
     int rc = odb_write_table(db, it, number, db->versions.last_sequence, edit, 0, err);
     odb_iter_destroy(it);
     return rc;
+}
+
+/* Replays one WAL entry: into the memtable, or, a range deletion, into the
+ * database's set (persisted by the edit that ends recovery). */
+typedef struct replay_ctx {
+    odb_db *db;
+    odb_memtable *mem;
+    uint64_t log_number;
+} replay_ctx;
+
+static int replay_entry(void *ctx, odb_seq seq, int kind, odb_slice key, odb_slice value) {
+    replay_ctx *r = ctx;
+    if (kind == ODB_KIND_RANGE_DELETE) {
+        return odb_rdset_add(&r->db->versions.range_dels, seq, r->log_number, r->db->versions.next_file_number, key,
+                             value);
+    }
+    return odb_insert_into_memtable(r->mem, seq, kind, key, value);
 }
 
 /* Whether every log in later[] is empty (they were created but never written). */
@@ -152,7 +170,8 @@ int odb_replay_logs(odb_db *db, odb_version_edit *edit, odb_error *err) {
             }
             rc = odb_batch_set_contents(&batch, record, err);
             if (rc == ODB_OK) {
-                rc = odb_batch_iterate(&batch, odb_insert_into_memtable, mem, err);
+                replay_ctx rctx = {db, mem, logs[i]};
+                rc = odb_batch_iterate(&batch, replay_entry, &rctx, err);
                 if (rc == ODB_CORRUPTION) {
                     char inner[ODB_ERROR_MSG_SIZE];
                     memcpy(inner, err->msg, sizeof inner);
@@ -183,6 +202,10 @@ int odb_replay_logs(odb_db *db, odb_version_edit *edit, odb_error *err) {
     }
     if (rc == ODB_OK && mem != NULL && odb_memtable_num_entries(mem) > 0) {
         rc = flush_recovered(db, mem, edit, err);
+    }
+    if (rc == ODB_OK &&
+        odb_rdset_encode_unpersisted(db->versions.range_dels, UINT64_MAX, &edit->range_dels) != ODB_OK) {
+        rc = odb_error_set(err, ODB_NO_MEMORY, "out of memory");
     }
     odb_memtable_unref(mem);
     odb_batch_destroy(&batch);

@@ -350,6 +350,7 @@ void odb_edit_destroy(odb_version_edit *e) {
     }
     free(e->added);
     free(e->deleted);
+    odb_buf_free(&e->range_dels);
     odb_edit_init(e);
 }
 
@@ -424,6 +425,7 @@ int odb_edit_encode(const odb_version_edit *e, odb_buf *out) {
         rc |= odb_buf_put_lenprefixed(out, odb_buf_slice(&nf->smallest));
         rc |= odb_buf_put_lenprefixed(out, odb_buf_slice(&nf->largest));
     }
+    rc |= odb_buf_append(out, e->range_dels.data, e->range_dels.len);
     return rc ? ODB_NO_MEMORY : ODB_OK;
 }
 
@@ -472,6 +474,12 @@ int odb_edit_decode(odb_version_edit *e, odb_slice in, odb_error *err) {
                 return odb_error_set(err, ODB_NO_MEMORY, "out of memory");
             }
             break;
+        case ODB_TAG_RANGE_DEL:
+        case ODB_TAG_RANGE_DEL_DROPPED:
+            if (odb_rdset_decode_field(tag, &in, &e->range_dels, err) != ODB_OK) {
+                return err->code;
+            }
+            break;
         default:
             return odb_error_set(err, ODB_CORRUPTION, "manifest: unknown edit tag %u", tag);
         }
@@ -498,6 +506,12 @@ int odb_versions_init(odb_version_set *vs, const char *dir, const odb_table_open
     for (int i = 0; i < ODB_NUM_LEVELS; i++) {
         odb_buf_init(&vs->compact_pointer[i]);
     }
+    vs->range_dels = odb_rdset_new();
+    if (vs->range_dels == NULL) {
+        odb_version_unref(vs->current);
+        free(vs->dir);
+        return odb_error_set(err, ODB_NO_MEMORY, "out of memory");
+    }
     return ODB_OK;
 }
 
@@ -509,6 +523,7 @@ void odb_versions_destroy(odb_version_set *vs) {
     for (int i = 0; i < ODB_NUM_LEVELS; i++) {
         odb_buf_free(&vs->compact_pointer[i]);
     }
+    odb_rdset_unref(vs->range_dels);
     free(vs->dir);
     memset(vs, 0, sizeof *vs);
 }
@@ -674,6 +689,9 @@ int odb_versions_recover(odb_version_set *vs, odb_error *err) {
         odb_edit_init(&e);
         rc = odb_edit_decode(&e, record, err);
         if (rc == ODB_OK) {
+            rc = odb_rdset_apply_edit(&vs->range_dels, odb_buf_slice(&e.range_dels), err);
+        }
+        if (rc == ODB_OK) {
             if (e.has_log_number) {
                 state.has_log_number = 1;
                 state.log_number = e.log_number;
@@ -751,6 +769,9 @@ static int encode_snapshot(odb_version_set *vs, odb_buf *out) {
             rc = odb_edit_add_file(&e, level, f->number, f->file_size, odb_buf_slice(&f->smallest),
                                    odb_buf_slice(&f->largest));
         }
+    }
+    if (rc == ODB_OK) {
+        rc = odb_rdset_encode_persisted(vs->range_dels, &e.range_dels);
     }
     if (rc == ODB_OK) {
         rc = odb_edit_encode(&e, out);
@@ -846,5 +867,5 @@ int odb_versions_apply(odb_version_set *vs, odb_version_edit *edit, odb_error *e
     odb_version_unref(vs->current);
     vs->current = v;
     vs->log_number = edit->log_number;
-    return ODB_OK;
+    return odb_rdset_apply_edit(&vs->range_dels, odb_buf_slice(&edit->range_dels), err);
 }

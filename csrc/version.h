@@ -21,6 +21,7 @@
 #include "dbformat.h"
 #include "iterator.h"
 #include "log.h"
+#include "range_del.h"
 #include "status.h"
 #include "table.h"
 
@@ -84,6 +85,7 @@ typedef struct odb_version_edit {
     int nadded, cap_added;
     odb_deleted_file *deleted;
     int ndeleted, cap_deleted;
+    odb_buf range_dels; /* range-deletion fields (tags 16 and 17), encoded as in the manifest */
 } odb_version_edit;
 
 void odb_edit_init(odb_version_edit *e);
@@ -104,6 +106,7 @@ typedef struct odb_version_set {
     odb_seq last_sequence;
     odb_log_writer *manifest;
     odb_buf compact_pointer[ODB_NUM_LEVELS]; /* where the next compaction of a level starts */
+    odb_rdset *range_dels; /* live range deletions, persisted or not (range_del.h) */
 } odb_version_set;
 
 /* Creates an empty set (for a new database): nothing on disk yet. */

@@ -5,6 +5,8 @@
 #define _GNU_SOURCE
 #include "write.h"
 
+#include "range_del.h"
+
 #include <pthread.h>
 #include <stdlib.h>
 #include <time.h>
@@ -76,7 +78,8 @@ int odb_make_room(odb_db *db, int force, odb_error *err) {
         if (!force && odb_memtable_data_size(db->mem) < db->opt.write_buffer_size) {
             return ODB_OK;
         }
-        if (force && odb_memtable_num_entries(db->mem) == 0) {
+        if (force && odb_memtable_num_entries(db->mem) == 0 &&
+            !odb_rdset_in_log(db->versions.range_dels, db->mem_log_number)) {
             return ODB_OK;
         }
         if (db->applying > 0) {
@@ -96,10 +99,16 @@ int odb_make_room(odb_db *db, int force, odb_error *err) {
 }
 
 int odb_insert_into_memtable(void *ctx, odb_seq seq, int kind, odb_slice key, odb_slice value) {
+    if (kind == ODB_KIND_RANGE_DELETE) {
+        return ODB_OK; /* the write leader put it in the database's set (range_del.h) */
+    }
     return odb_memtable_add((odb_memtable *)ctx, seq, kind, key, value);
 }
 
 static int insert_concurrently(void *ctx, odb_seq seq, int kind, odb_slice key, odb_slice value) {
+    if (kind == ODB_KIND_RANGE_DELETE) {
+        return ODB_OK;
+    }
     return odb_memtable_add_concurrent((odb_memtable *)ctx, seq, kind, key, value);
 }
 
@@ -299,6 +308,10 @@ int odb_write(odb_db *db, odb_batch *batch, int sync, odb_error *err) {
         odb_seq first = db->versions.last_sequence + 1;
         uint32_t count = odb_batch_count(group);
         odb_batch_set_sequence(group, first);
+        if (group->range_dels > 0) {
+            /* in the set before the WAL write: readers see it only once its sequence is visible */
+            rc = odb_range_dels_add_batch(db, group, &gerr);
+        }
         odb_memtable *mem = db->mem;
         odb_log_writer *log = db->log;
         int do_sync = w.sync;
@@ -309,7 +322,7 @@ int odb_write(odb_db *db, odb_batch *batch, int sync, odb_error *err) {
         }
         pthread_mutex_unlock(&db->mu);
 
-        if (log != NULL) {
+        if (log != NULL && rc == ODB_OK) {
             rc = odb_log_add_record(log, odb_buf_slice(&group->rep), &gerr);
             ODB_STAT_ADD(&db->stats, wal_writes, 1);
             ODB_STAT_ADD(&db->stats, wal_bytes, odb_batch_byte_size(group));

@@ -192,6 +192,22 @@ cdef class WriteBatch:
         if odb_batch_delete(&self.batch, k.s) != ODB_OK:
             raise MemoryError()
 
+    def delete_range(self, start, stop):
+        """Deletes every key in [start, stop) written before this batch (RocksDB's DeleteRange):
+        one record, whatever the number of keys; a snapshot taken before the batch still sees
+        them. start == stop deletes nothing; start > stop is an InvalidArgumentError."""
+        cdef _Key s = _Key.__new__(_Key)
+        cdef _Key e = _Key.__new__(_Key)
+        _view(start, s, "start")
+        _view(stop, e, "stop")
+        cdef int order = _compare(s.s, e.s)
+        if order > 0:
+            raise InvalidArgumentError("delete_range: start is after stop")
+        if order == 0:
+            return
+        if odb_batch_delete_range(&self.batch, s.s, e.s) != ODB_OK:
+            raise MemoryError()
+
     def put_items(self, list items not None):
         """put() of each (key, value) pair of items, in order (value None: delete())."""
         cdef Py_ssize_t i
@@ -593,6 +609,12 @@ cdef class Engine:
 
     def write(self, WriteBatch batch not None, sync=False):
         self._write(batch, sync)
+
+    def delete_range(self, start, stop, sync=False):
+        """WriteBatch.delete_range() written on its own."""
+        cdef WriteBatch b = WriteBatch()
+        b.delete_range(start, stop)
+        self._write(b, sync)
 
     cdef _write(self, WriteBatch batch, sync):
         cdef odb_error err
