@@ -587,6 +587,7 @@ int odb_compact_all(odb_db *db, odb_error *err) {
     while (db->compact_all_level >= 0 && db->bg_error_code == ODB_OK) {
         pthread_cond_wait(&db->bg_cv, &db->mu);
     }
+    odb_range_dels_drop_scanned(db);
     odb_range_dels_collect(db);
     rc = db->bg_error_code != ODB_OK ? odb_db_report_bg_error(db, err) : ODB_OK;
     pthread_mutex_unlock(&db->mu);

@@ -393,3 +393,82 @@ int odb_range_dels_collect(odb_db *db) {
     }
     return changed;
 }
+
+/* Whether every version in file f is older than d (a scan: the file was written after d,
+ * so its file number says nothing). Errors count as "no" (keeping is safe). */
+static int file_older_than(odb_file_meta *f, const odb_range_del *d) {
+    odb_iter *it = odb_table_iter_new(f->table);
+    if (it == NULL) {
+        return 0;
+    }
+    int older = 1;
+    for (odb_iter_seek_first(it); older && odb_iter_valid(it); odb_iter_next(it)) {
+        older = odb_ikey_seq(odb_iter_key(it)) < d->seq;
+    }
+    if (odb_iter_status(it, NULL) != ODB_OK) {
+        older = 0;
+    }
+    odb_iter_destroy(it);
+    return older;
+}
+
+int odb_range_dels_drop_scanned(odb_db *db) {
+    odb_rdset *s = db->versions.range_dels;
+    odb_version *v = db->versions.current;
+    if (s == NULL || s->n == 0 || db->bg_error_code != ODB_OK) {
+        return 0;
+    }
+    odb_seq horizon = odb_compaction_horizon(db);
+    odb_rdset_ref(s);
+    odb_version_ref(v);
+    pthread_mutex_unlock(&db->mu);
+    odb_version_edit edit;
+    odb_edit_init(&edit);
+    int rc = ODB_OK;
+    for (int i = 0; i < s->n && rc == ODB_OK; i++) {
+        const odb_range_del *d = &s->dels[i];
+        if (d->log_number != 0 || d->seq > horizon) {
+            continue;
+        }
+        for (int l = 0; l < ODB_NUM_LEVELS && rc == ODB_OK; l++) {
+            for (int j = 0; j < v->nfiles[l] && rc == ODB_OK; j++) {
+                odb_file_meta *f = v->files[l][j];
+                if (f->number >= d->file_mark && !edit_drops(&edit, f->number) &&
+                    odb_slice_compare(file_lo(f), odb_buf_slice(&d->start)) >= 0 &&
+                    odb_slice_compare(file_hi(f), odb_buf_slice(&d->end)) < 0 && file_older_than(f, d)) {
+                    rc = odb_edit_delete_file(&edit, l, f->number);
+                }
+            }
+        }
+    }
+    pthread_mutex_lock(&db->mu);
+    /* only files still live and not under compaction meanwhile */
+    int kept = 0;
+    for (int i = 0; i < edit.ndeleted; i++) {
+        int live = 0;
+        odb_version *cur = db->versions.current;
+        for (int j = 0; j < cur->nfiles[edit.deleted[i].level] && !live; j++) {
+            odb_file_meta *f = cur->files[edit.deleted[i].level][j];
+            live = f->number == edit.deleted[i].number && !f->being_compacted;
+        }
+        if (live) {
+            edit.deleted[kept++] = edit.deleted[i];
+        }
+    }
+    edit.ndeleted = kept;
+    odb_error err;
+    odb_error_clear(&err);
+    if (rc != ODB_OK) {
+        rc = odb_error_set(&err, ODB_NO_MEMORY, "out of memory collecting range deletions");
+    } else if (edit.ndeleted > 0) {
+        rc = odb_versions_apply(&db->versions, &edit, &err);
+    }
+    odb_edit_destroy(&edit);
+    odb_version_unref(v);
+    odb_rdset_unref(s);
+    if (rc != ODB_OK) {
+        odb_db_set_bg_error(db, &err);
+        return 0;
+    }
+    return kept > 0;
+}

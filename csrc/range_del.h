@@ -98,5 +98,10 @@ int odb_range_dels_add_batch(struct odb_db *db, const struct odb_batch *b, odb_e
  * manifest edit. 1 when it changed anything, else 0 (a failed edit becomes the
  * background error). Cheap when nothing changed since its last call. */
 int odb_range_dels_collect(struct odb_db *db);
+/* For a manual compaction: also drops table files wholly inside a deletion below
+ * the horizon that were written after it (compacted while a snapshot still
+ * needed their keys), after reading them to be sure every version in them is
+ * older. Releases mu while it reads. 1 when it dropped a file. */
+int odb_range_dels_drop_scanned(struct odb_db *db);
 
 #endif
