@@ -479,9 +479,9 @@ def _replace_rows_at_once(txn: Transaction, old: TableAccess, rows: Sequence[tup
 
 
 def delete_range(txn: Transaction, prefix: bytes) -> None:
-    """Deletes every key under prefix (committed, or our own)."""
-    for key, _ in list(txn.scan_latest(prefix, prefix_end(prefix))):
-        txn.delete(key)
+    """Deletes every key under prefix (committed, or our own): one range deletion, whatever
+    the number of rows."""
+    txn.delete_range(prefix, prefix_end(prefix))
 
 
 def _bounds(prefix: bytes, equal: Sequence[Any], lo: Bound, hi: Bound) -> tuple[bytes, bytes]:

@@ -48,6 +48,7 @@ __all__ = ["INDEX_PREFIX", "READ_COMMITTED", "REPEATABLE_READ", "ROWID_PREFIX", 
            "TABLE_PREFIX", "Store", "Transaction", "index_prefix", "prefix_end", "table_prefix"]
 
 _ABSENT = object()
+_RANGE = object()  # an undo log entry of a range deletion: (_RANGE, the writes it took back)
 _INTENT = write_intent_tag(b"")  # the prefix of a key's write intent tag
 _EMPTY: dict = {}
 _SEQ_LOG_AHEAD = 32  # values handed out before the sequence state is persisted again
@@ -470,6 +471,8 @@ class Transaction:
         if not writes:
             yield from engine_items
             return
+        if writes.ranges:  # type: ignore[union-attr]
+            engine_items = _outside(engine_items, writes.ranges_over(start, stop))  # type: ignore[union-attr]
         local = writes.items(start, stop, reverse)  # type: ignore[union-attr]
         mine = next(local, None)
         if mine is None:
@@ -575,6 +578,21 @@ class Transaction:
 
     def delete(self, key: bytes) -> None:
         self.put(key, None)
+
+    def delete_range(self, start: bytes, stop: bytes) -> None:
+        """Deletes every key in [start, stop), committed or our own, as one range deletion (a
+        dropped or truncated table: the commit writes one engine record, not a key each). The
+        caller holds the relation's ACCESS EXCLUSIVE lock, so no one else writes there. A
+        SERIALIZABLE transaction deletes key by key: its writes are checked one by one."""
+        if self.reads is not None:
+            for key, _ in list(self.scan_latest(start, stop)):
+                self.delete(key)
+            return
+        if self.writes is _EMPTY:
+            self.writes = WriteSet()
+        taken = self.writes.delete_range(start, stop)  # type: ignore[union-attr]
+        if self.savepoints:
+            self.undo.append((_RANGE, taken))  # type: ignore[arg-type]
 
     def put_many(self, keys: list[bytes], values: list[bytes | None]) -> None:
         """put() of many keys (each once; a None value deletes). Not for SERIALIZABLE
@@ -689,7 +707,9 @@ class Transaction:
         _, pos, lockpos, saved = self.savepoints[i]
         while len(self.undo) > pos:
             key, old = self.undo.pop()
-            if old is _ABSENT:
+            if key is _RANGE:
+                self.writes.undo_range(old)  # type: ignore[union-attr]
+            elif old is _ABSENT:
                 self.writes.pop(key, None)  # type: ignore[union-attr]
             else:
                 self.writes[key] = old  # type: ignore[index]
@@ -756,7 +776,8 @@ class Transaction:
     def _write(self, sync: bool) -> None:
         store = self.store
         writes = self.writes
-        if not self.catalog_modified and isinstance(writes, WriteSet) and writes.data_bytes >= INGEST_BYTES:
+        if (not self.catalog_modified and isinstance(writes, WriteSet) and writes.data_bytes >= INGEST_BYTES
+                and not writes.ranges):
             with store.engine.ingest() as ingest:  # one atomic, durable write (sync or not)
                 for chunk in writes.sorted_chunks():
                     ingest.add_items(chunk)
@@ -766,6 +787,8 @@ class Transaction:
             return
         batch = WriteBatch()
         if isinstance(writes, WriteSet):
+            for start, stop in writes.ranges:  # before the writes, which all came after them
+                batch.delete_range(start, stop)
             for chunk in writes.sorted_chunks():
                 batch.put_items(chunk)
         if not self.catalog_modified:
@@ -844,10 +867,21 @@ class Transaction:
         return any(start <= key < stop for key, _ in written(self.writes) for start, stop in ranges)
 
     def _prepare(self, gid: str, owner: str, database: str, limit: int) -> None:
+        if isinstance(self.writes, WriteSet) and self.writes.ranges:
+            self._delete_ranges_by_key()  # a prepared transaction's state holds keys, not ranges
         self.store.prepared.add(gid, self.store.new_oid(), owner, database, self.owner, list(self.held.items()),
                                 written(self.writes), self.moved, limit)
         self.held = {}  # the prepared transaction holds them now
         self.held_log = []
+
+    def _delete_ranges_by_key(self) -> None:
+        """Turns the range deletions into a deletion of each key they cover now."""
+        writes = self.writes
+        assert isinstance(writes, WriteSet)
+        ranges, writes.ranges = writes.ranges, []
+        for start, stop in ranges:
+            gone = [k for k, _ in self.store.engine.items(start, stop) if writes.get(k, _ABSENT) is _ABSENT]
+            writes.update_many(gone, [None] * len(gone))
 
     def rollback(self) -> None:
         self._end()
@@ -892,4 +926,15 @@ def _over(items: Iterator[tuple[bytes, bytes]], pending: dict[bytes, bytes | Non
         yield k, v
     for k, v in own[i:]:
         if v is not None:
+            yield k, v
+
+
+def _outside(items: Iterator[tuple[bytes, bytes]], ranges: list[tuple[bytes, bytes]]
+             ) -> Iterator[tuple[bytes, bytes]]:
+    """items but those our range deletions cover."""
+    if not ranges:
+        yield from items
+        return
+    for k, v in items:
+        if not any(start <= k < stop for start, stop in ranges):
             yield k, v

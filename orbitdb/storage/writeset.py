@@ -13,7 +13,12 @@ similar size, so a prefix has a few runs and a lookup a few bisections. A commit
 write back in key order, the runs of each prefix merged in one C loop.
 
 Newer writes shadow older ones. A write taken back by a rollback to a savepoint leaves an
-UNWRITTEN marker where an older run holds the key."""
+UNWRITTEN marker where an older run holds the key.
+
+Range deletions (a dropped or truncated table: every key in [start, stop)) are kept as ranges,
+not as a deletion per key: the writes of ours they cover leave the set, and a key in a range
+that is not written again reads as deleted. A commit writes the ranges before the writes (which
+all came after them), so the engine records one range deletion per range."""
 
 from __future__ import annotations
 
@@ -43,9 +48,34 @@ class WriteSet:
         self._runs: dict[bytes, list[Run]] = {}  # prefix -> runs, oldest first
         self._prefixes: list[bytes] = []  # sorted
         self.data_bytes = 0  # keys and values written (a measure of what a commit writes)
+        self.ranges: list[tuple[bytes, bytes]] = []  # range deletions [start, stop), in order
 
     def __bool__(self) -> bool:
-        return bool(self._recent) or bool(self._runs)
+        return bool(self._recent) or bool(self._runs) or bool(self.ranges)
+
+    # -- range deletions --
+    def delete_range(self, start: bytes, stop: bytes) -> list[tuple[bytes, bytes | None]]:
+        """Deletes every key in [start, stop); returns our writes it took back (for an undo)."""
+        taken = list(self.items(start, stop))
+        for key, _ in taken:
+            self.pop(key)
+        self.ranges.append((start, stop))
+        self.data_bytes += len(start) + len(stop)
+        return taken
+
+    def undo_range(self, taken: list[tuple[bytes, bytes | None]]) -> None:
+        """Takes the last range deletion back (a rollback to a savepoint) with the writes it took."""
+        self.ranges.pop()
+        for key, value in taken:
+            self[key] = value
+
+    def in_ranges(self, key: bytes) -> bool:
+        """Whether a range deletion of ours covers key (our later writes aside)."""
+        return any(start <= key < stop for start, stop in self.ranges)
+
+    def ranges_over(self, start: bytes | None, stop: bytes | None) -> list[tuple[bytes, bytes]]:
+        """The range deletions that meet [start, stop)."""
+        return [(s, e) for s, e in self.ranges if (stop is None or s < stop) and (start is None or e > start)]
 
     # -- writes --
     def __setitem__(self, key: bytes, value: bytes | None) -> None:
@@ -85,12 +115,15 @@ class WriteSet:
     # -- reads --
     def get(self, key: bytes, default: object = None) -> object:
         v = self._recent.get(key, _MISSING)
-        if v is not _MISSING:
-            return default if v is _UNWRITTEN_MARK else v
-        hit = self._in_runs(key)
-        if hit is None or hit[0] == _UNWRITTEN:
-            return default
-        return hit[1]
+        if v is not _MISSING and v is not _UNWRITTEN_MARK:
+            return v
+        if v is _MISSING:
+            hit = self._in_runs(key)
+            if hit is not None and hit[0] != _UNWRITTEN:
+                return hit[1]
+        if self.ranges and self.in_ranges(key):
+            return None
+        return default
 
     def get_many(self, keys: list[bytes], default: object = None) -> list[object]:
         """get() of each key."""
@@ -98,6 +131,9 @@ class WriteSet:
         out = [recent.get(k, _MISSING) for k in keys]
         if self._runs:
             lookup(self._runs, keys, out, _MISSING, _PREFIX)
+        if self.ranges:
+            return [(None if self.in_ranges(k) else default) if v is _MISSING or v is _UNWRITTEN_MARK else v
+                    for k, v in zip(keys, out)]
         return [default if v is _MISSING or v is _UNWRITTEN_MARK else v for v in out]
 
     def __contains__(self, key: bytes) -> bool:
