@@ -58,6 +58,12 @@ int odb_batch_delete_range(odb_batch *b, odb_slice start, odb_slice end) {
     return rc;
 }
 
+int odb_batch_delete_range_all_snapshots(odb_batch *b, odb_slice start, odb_slice end) {
+    int rc = add_record(b, ODB_KIND_RANGE_DELETE_ALL_SNAPSHOTS, start, &end);
+    b->range_dels += rc == ODB_OK;
+    return rc;
+}
+
 int odb_batch_append(odb_batch *dst, const odb_batch *src) {
     int rc = odb_buf_append(&dst->rep, src->rep.data + ODB_BATCH_HEADER, src->rep.len - ODB_BATCH_HEADER);
     if (rc == ODB_OK) {
@@ -91,7 +97,8 @@ int odb_batch_iterate(const odb_batch *b, odb_batch_handler handler, void *ctx, 
         if (!odb_get_lenprefixed(&in, &key)) {
             return odb_error_set(err, ODB_CORRUPTION, "malformed write batch: bad key");
         }
-        if (kind == ODB_KIND_VALUE || kind == ODB_KIND_RANGE_DELETE) {
+        if (kind == ODB_KIND_VALUE ||
+            kind == ODB_KIND_RANGE_DELETE || kind == ODB_KIND_RANGE_DELETE_ALL_SNAPSHOTS) {
             if (!odb_get_lenprefixed(&in, &value)) {
                 return odb_error_set(err, ODB_CORRUPTION, "malformed write batch: bad value");
             }

@@ -1,7 +1,8 @@
 /* batch.h - a write batch: an ordered list of puts and deletes applied
  * atomically. Its byte representation is also the payload of a WAL record:
  *   fixed64 first sequence | fixed32 count | records
- *   record = kind byte (1 put, 0 delete, 2 range delete) | varint32 key length | key
+ *   record = kind byte (1 put, 0 delete, 2 range delete, 3 range delete for every snapshot)
+ *            | varint32 key length | key
  *            [| varint32 value length | value]   (puts: the value; range deletes: the end key)
  * A batch is owned by its creator and used by one thread at a time. */
 #ifndef ODB_BATCH_H
@@ -28,6 +29,9 @@ int odb_batch_put(odb_batch *b, odb_slice key, odb_slice value);
 int odb_batch_delete(odb_batch *b, odb_slice key);
 /* Deletes every key in [start, end) written before this record (range_del.h). */
 int odb_batch_delete_range(odb_batch *b, odb_slice start, odb_slice end);
+/* The same, also for snapshots taken before it once it is visible (PostgreSQL's TRUNCATE, which
+ * is not MVCC-safe: a transaction whose snapshot is older sees the table empty). */
+int odb_batch_delete_range_all_snapshots(odb_batch *b, odb_slice start, odb_slice end);
 uint32_t odb_batch_count(const odb_batch *b);
 size_t odb_batch_byte_size(const odb_batch *b);
 odb_seq odb_batch_sequence(const odb_batch *b);

@@ -419,7 +419,7 @@ static void run_compaction(odb_db *db, compaction *c) {
     for (odb_iter_seek_first(it); rc == ODB_OK && odb_iter_valid(it); odb_iter_next(it)) {
         odb_slice k = odb_iter_key(it);
         odb_slice user = odb_ikey_user(k);
-        if (odb_rdset_covers(range_dels, user, odb_ikey_seq(k), snap, 1)) {
+        if (odb_rdset_covers(range_dels, user, odb_ikey_seq(k), snap, snap, 1)) {
             continue; /* deleted by a range deletion every snapshot sees */
         }
         if (!filter_keep(&f, k, 0)) {

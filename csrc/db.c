@@ -128,6 +128,7 @@ typedef struct read_view {
     odb_version *v;
     odb_seq seq;
     odb_rdset *dels; /* NULL when there is no range deletion: reads pay nothing for them */
+    odb_seq visible; /* the newest published sequence when pinned */
 } read_view;
 
 static void read_view_pin(odb_db *db, const odb_snapshot *snapshot, read_view *rv) {
@@ -144,6 +145,7 @@ static void read_view_pin(odb_db *db, const odb_snapshot *snapshot, read_view *r
     rv->v = db->versions.current;
     odb_version_ref(rv->v);
     rv->dels = db->versions.range_dels->n > 0 ? db->versions.range_dels : NULL;
+    rv->visible = db->visible_sequence;
     if (rv->dels != NULL) {
         odb_rdset_ref(rv->dels);
     }
@@ -189,7 +191,7 @@ static int read_view_get(odb_db *db, const read_view *rv, odb_slice key, odb_buf
             rc = odb_error_set(err, ODB_NO_MEMORY, "out of memory");
         } else if (got > 0) {
             if (rv->dels != NULL) {
-                odb_seq by = odb_rdset_covers(rv->dels, key, found_seq, rv->seq, UINT64_MAX);
+                odb_seq by = odb_rdset_covers(rv->dels, key, found_seq, rv->seq, rv->visible, UINT64_MAX);
                 if (by != 0) {
                     deleted = 1;
                     found_seq = by; /* the deletion is the version read */
@@ -211,7 +213,7 @@ static int read_view_get(odb_db *db, const read_view *rv, odb_slice key, odb_buf
         rc = odb_version_get(rv->v, lk, &found, &ikey, value, err);
         if (rc == ODB_OK) {
             odb_seq by = found ? odb_rdset_covers(rv->dels, key, odb_ikey_seq(odb_buf_slice(&ikey)), rv->seq,
-                                                  UINT64_MAX)
+                                                  rv->visible, UINT64_MAX)
                                : 0;
             if (found && version != NULL) {
                 *version = by != 0 ? by : odb_ikey_seq(odb_buf_slice(&ikey));
@@ -267,6 +269,7 @@ odb_iter *odb_db_iter(odb_db *db, const odb_snapshot *snapshot) {
     odb_seq seq = snapshot != NULL ? snapshot->sequence : db->visible_sequence;
     odb_version *v = db->versions.current;
     odb_rdset *dels = db->versions.range_dels->n > 0 ? db->versions.range_dels : NULL;
+    odb_seq db_visible = db->visible_sequence;
     if (dels != NULL) {
         odb_rdset_ref(dels);
     }
@@ -310,7 +313,7 @@ odb_iter *odb_db_iter(odb_db *db, const odb_snapshot *snapshot) {
         odb_rdset_unref(dels);
         return NULL;
     }
-    return odb_db_iter_new_ranged(merged, seq, dels);
+    return odb_db_iter_new_ranged(merged, seq, dels, db_visible);
 }
 
 /* ---- snapshots ---- */

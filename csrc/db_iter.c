@@ -9,6 +9,7 @@ typedef struct db_iter {
     odb_iter *inner;
     odb_seq sequence;
     odb_rdset *dels; /* range deletions: a covered version reads as a deletion */
+    odb_seq visible; /* the newest published sequence when made (range_del.h) */
     int direction;
     int valid;
     odb_buf saved_key;   /* FORWARD: key being skipped; REVERSE: current key */
@@ -41,7 +42,7 @@ static void find_next_user_entry(db_iter *d, int skipping) {
             if (skipping && odb_slice_compare(user, odb_buf_slice(&d->saved_key)) <= 0) {
                 /* an older version of a key already passed or deleted */
             } else if (odb_ikey_kind(ik) == ODB_KIND_DELETE ||
-                       odb_rdset_covers(d->dels, user, odb_ikey_seq(ik), d->sequence, UINT64_MAX)) {
+                       odb_rdset_covers(d->dels, user, odb_ikey_seq(ik), d->sequence, d->visible, UINT64_MAX)) {
                 if (!save(d, &d->saved_key, user)) {
                     return;
                 }
@@ -71,8 +72,9 @@ static void find_prev_user_entry(db_iter *d) {
             if (kind != ODB_KIND_DELETE && odb_slice_compare(user, odb_buf_slice(&d->saved_key)) < 0) {
                 break; /* passed every version of the saved key */
             }
-            kind = odb_rdset_covers(d->dels, user, odb_ikey_seq(ik), d->sequence, UINT64_MAX) ? ODB_KIND_DELETE
-                                                                                               : odb_ikey_kind(ik);
+            kind = odb_rdset_covers(d->dels, user, odb_ikey_seq(ik), d->sequence, d->visible, UINT64_MAX)
+                       ? ODB_KIND_DELETE
+                       : odb_ikey_kind(ik);
             if (kind == ODB_KIND_DELETE) {
                 odb_buf_clear(&d->saved_key);
                 odb_buf_clear(&d->saved_value);
@@ -212,12 +214,13 @@ odb_iter *odb_db_iter_new(odb_iter *inner, odb_seq sequence) {
     return &d->base;
 }
 
-odb_iter *odb_db_iter_new_ranged(odb_iter *inner, odb_seq sequence, odb_rdset *dels) {
+odb_iter *odb_db_iter_new_ranged(odb_iter *inner, odb_seq sequence, odb_rdset *dels, odb_seq visible) {
     odb_iter *it = odb_db_iter_new(inner, sequence);
     if (it == NULL) {
         odb_rdset_unref(dels);
         return NULL;
     }
     ((db_iter *)it)->dels = dels;
+    ((db_iter *)it)->visible = visible;
     return it;
 }

@@ -13,7 +13,7 @@
  * user keys; key() returns user keys. */
 odb_iter *odb_db_iter_new(odb_iter *inner, odb_seq sequence);
 /* The same, hiding versions the range deletions of dels cover (takes over a
- * reference to dels, which may be NULL). */
-odb_iter *odb_db_iter_new_ranged(odb_iter *inner, odb_seq sequence, odb_rdset *dels);
+ * reference to dels, which may be NULL); visible: the newest published sequence. */
+odb_iter *odb_db_iter_new_ranged(odb_iter *inner, odb_seq sequence, odb_rdset *dels, odb_seq visible);
 
 #endif

@@ -16,7 +16,7 @@ typedef uint64_t odb_seq;
 
 enum { ODB_KIND_DELETE = 0, ODB_KIND_VALUE = 1 };
 /* A write batch record only (range_del.h): never stored in a memtable or table. */
-enum { ODB_KIND_RANGE_DELETE = 2 };
+enum { ODB_KIND_RANGE_DELETE = 2, ODB_KIND_RANGE_DELETE_ALL_SNAPSHOTS = 3 };
 /* The largest kind: seeking with it finds every kind at a given sequence. */
 #define ODB_KIND_SEEK ODB_KIND_VALUE
 

@@ -87,13 +87,14 @@ static int in_range(const odb_range_del *d, odb_slice user_key) {
 }
 
 odb_seq odb_rdset_covers_slow(const odb_rdset *s, odb_slice user_key, odb_seq key_seq, odb_seq read_seq,
-                              uint64_t log_limit) {
+                              odb_seq visible, uint64_t log_limit) {
     for (int i = s->n - 1; i >= 0; i--) {
         const odb_range_del *d = &s->dels[i];
         if (d->seq <= key_seq) {
             break; /* by sequence: every deletion further back is older than the version */
         }
-        if (d->seq <= read_seq && d->log_number < log_limit && in_range(d, user_key)) {
+        if ((d->seq <= read_seq || (d->all_snapshots && d->seq <= visible)) && d->log_number < log_limit &&
+            in_range(d, user_key)) {
             return d->seq;
         }
     }
@@ -109,8 +110,8 @@ static int find_seq(const odb_rdset *s, odb_seq seq) {
     return -1;
 }
 
-int odb_rdset_add(odb_rdset **s, odb_seq seq, uint64_t log_number, uint64_t file_mark, odb_slice start,
-                  odb_slice end) {
+int odb_rdset_add(odb_rdset **s, odb_seq seq, uint64_t log_number, uint64_t file_mark, int all_snapshots,
+                  odb_slice start, odb_slice end) {
     odb_rdset *c = set_copy(*s, 1);
     if (c == NULL) {
         return ODB_NO_MEMORY;
@@ -125,6 +126,7 @@ int odb_rdset_add(odb_rdset **s, odb_seq seq, uint64_t log_number, uint64_t file
     d->seq = seq;
     d->log_number = log_number;
     d->file_mark = file_mark;
+    d->all_snapshots = all_snapshots;
     c->n++;
     if (odb_buf_append(&d->start, start.data, start.size) != ODB_OK ||
         odb_buf_append(&d->end, end.data, end.size) != ODB_OK) {
@@ -145,13 +147,15 @@ int odb_rdset_in_log(const odb_rdset *s, uint64_t log_number) {
 }
 
 /* ---- manifest fields ----
- * tag 16: varint64 seq, varint64 file mark, start and end (varint32 length + bytes)
+ * tag 16: varint64 seq, varint64 file mark, varint32 flags (1: for every snapshot), start and end
+ *         (varint32 length + bytes)
  * tag 17: varint64 seq */
 
 static int encode_del(const odb_range_del *d, odb_buf *out) {
     int rc = odb_buf_put_varint32(out, ODB_TAG_RANGE_DEL);
     rc |= odb_buf_put_varint64(out, d->seq);
     rc |= odb_buf_put_varint64(out, d->file_mark);
+    rc |= odb_buf_put_varint32(out, (uint32_t)d->all_snapshots);
     rc |= odb_buf_put_lenprefixed(out, odb_buf_slice(&d->start));
     rc |= odb_buf_put_lenprefixed(out, odb_buf_slice(&d->end));
     return rc ? ODB_NO_MEMORY : ODB_OK;
@@ -176,22 +180,25 @@ int odb_rdset_encode_persisted(const odb_rdset *s, odb_buf *out) {
 }
 
 /* Reads one field after its tag; 0 when malformed. */
-static int read_field(uint32_t tag, odb_slice *in, odb_seq *seq, uint64_t *mark, odb_slice *start, odb_slice *end) {
+static int read_field(uint32_t tag, odb_slice *in, odb_seq *seq, uint64_t *mark, uint32_t *flags, odb_slice *start,
+                      odb_slice *end) {
     if (!odb_get_varint64(in, seq) || *seq > ODB_MAX_SEQ) {
         return 0;
     }
     if (tag == ODB_TAG_RANGE_DEL_DROPPED) {
         return 1;
     }
-    return odb_get_varint64(in, mark) && odb_get_lenprefixed(in, start) && odb_get_lenprefixed(in, end);
+    return odb_get_varint64(in, mark) && odb_get_varint32(in, flags) && *flags <= 1 && odb_get_lenprefixed(in, start) &&
+           odb_get_lenprefixed(in, end);
 }
 
 int odb_rdset_decode_field(uint32_t tag, odb_slice *in, odb_buf *out, odb_error *err) {
     const char *begin = in->data;
     odb_seq seq;
     uint64_t mark;
+    uint32_t flags;
     odb_slice start, end;
-    if (!read_field(tag, in, &seq, &mark, &start, &end)) {
+    if (!read_field(tag, in, &seq, &mark, &flags, &start, &end)) {
         return odb_error_set(err, ODB_CORRUPTION, "manifest: malformed range deletion");
     }
     if (odb_buf_put_varint32(out, tag) != ODB_OK || odb_buf_append(out, begin, (size_t)(in->data - begin)) != ODB_OK) {
@@ -213,9 +220,10 @@ int odb_rdset_apply_edit(odb_rdset **s, odb_slice in, odb_error *err) {
         uint32_t tag;
         odb_seq seq;
         uint64_t mark = 0;
+        uint32_t flags = 0;
         odb_slice start, end;
         if (!odb_get_varint32(&in, &tag) || (tag != ODB_TAG_RANGE_DEL && tag != ODB_TAG_RANGE_DEL_DROPPED) ||
-            !read_field(tag, &in, &seq, &mark, &start, &end)) {
+            !read_field(tag, &in, &seq, &mark, &flags, &start, &end)) {
             rc = odb_error_set(err, ODB_CORRUPTION, "manifest: malformed range deletion");
             break;
         }
@@ -229,7 +237,7 @@ int odb_rdset_apply_edit(odb_rdset **s, odb_slice in, odb_error *err) {
             }
         } else if (at >= 0) {
             c->dels[at].log_number = 0;
-        } else if (odb_rdset_add(&c, seq, 0, mark, start, end) != ODB_OK) {
+        } else if (odb_rdset_add(&c, seq, 0, mark, (int)flags & 1, start, end) != ODB_OK) {
             rc = odb_error_set(err, ODB_NO_MEMORY, "out of memory");
         }
     }
@@ -249,11 +257,11 @@ typedef struct add_ctx {
 
 static int add_one(void *ctx, odb_seq seq, int kind, odb_slice key, odb_slice value) {
     odb_db *db = ((add_ctx *)ctx)->db;
-    if (kind != ODB_KIND_RANGE_DELETE) {
+    if (kind < ODB_KIND_RANGE_DELETE) {
         return ODB_OK;
     }
-    return odb_rdset_add(&db->versions.range_dels, seq, db->mem_log_number, db->versions.next_file_number, key,
-                         value);
+    return odb_rdset_add(&db->versions.range_dels, seq, db->mem_log_number, db->versions.next_file_number,
+                         kind == ODB_KIND_RANGE_DELETE_ALL_SNAPSHOTS, key, value);
 }
 
 int odb_range_dels_add_batch(odb_db *db, const odb_batch *b, odb_error *err) {

@@ -44,6 +44,7 @@ typedef struct odb_range_del {
     odb_seq seq;
     uint64_t log_number; /* the WAL that holds it while unflushed; 0 once persisted in the manifest */
     uint64_t file_mark;  /* table files numbered below this were written before it existed */
+    int all_snapshots;   /* also for snapshots older than it, once visible (SQL's TRUNCATE) */
     odb_buf start, end;  /* user keys, [start, end) */
 } odb_range_del;
 
@@ -60,19 +61,21 @@ void odb_rdset_ref(odb_rdset *s);
 void odb_rdset_unref(odb_rdset *s);
 
 odb_seq odb_rdset_covers_slow(const odb_rdset *s, odb_slice user_key, odb_seq key_seq, odb_seq read_seq,
-                              uint64_t log_limit);
+                              odb_seq visible, uint64_t log_limit);
 /* Whether a version (user_key, key_seq) is deleted for a reader at read_seq by a
  * deletion of the set whose log_number is below log_limit (UINT64_MAX: every
  * deletion; 1: persisted ones only): the sequence of the newest such deletion,
- * else 0 (sequences start at 1). Costs one test when the set is empty. */
+ * else 0 (sequences start at 1). A deletion for every snapshot counts once its
+ * sequence is at or below visible (what the database had published when the
+ * read began). Costs one test when the set is empty. */
 static inline odb_seq odb_rdset_covers(const odb_rdset *s, odb_slice user_key, odb_seq key_seq, odb_seq read_seq,
-                                   uint64_t log_limit) {
-    return s == NULL || s->n == 0 ? 0 : odb_rdset_covers_slow(s, user_key, key_seq, read_seq, log_limit);
+                                       odb_seq visible, uint64_t log_limit) {
+    return s == NULL || s->n == 0 ? 0 : odb_rdset_covers_slow(s, user_key, key_seq, read_seq, visible, log_limit);
 }
 
 /* Replaces *s by a copy with one more deletion. ODB_OK or ODB_NO_MEMORY (*s unchanged). */
-int odb_rdset_add(odb_rdset **s, odb_seq seq, uint64_t log_number, uint64_t file_mark, odb_slice start,
-                  odb_slice end);
+int odb_rdset_add(odb_rdset **s, odb_seq seq, uint64_t log_number, uint64_t file_mark, int all_snapshots,
+                  odb_slice start, odb_slice end);
 /* Whether a deletion of the set is still only in WAL log_number. */
 int odb_rdset_in_log(const odb_rdset *s, uint64_t log_number);
 /* Appends a tag-16 record to out for every deletion held only in a WAL numbered

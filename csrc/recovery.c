@@ -84,9 +84,9 @@ typedef struct replay_ctx {
 
 static int replay_entry(void *ctx, odb_seq seq, int kind, odb_slice key, odb_slice value) {
     replay_ctx *r = ctx;
-    if (kind == ODB_KIND_RANGE_DELETE) {
-        return odb_rdset_add(&r->db->versions.range_dels, seq, r->log_number, r->db->versions.next_file_number, key,
-                             value);
+    if (kind >= ODB_KIND_RANGE_DELETE) {
+        return odb_rdset_add(&r->db->versions.range_dels, seq, r->log_number, r->db->versions.next_file_number,
+                             kind == ODB_KIND_RANGE_DELETE_ALL_SNAPSHOTS, key, value);
     }
     return odb_insert_into_memtable(r->mem, seq, kind, key, value);
 }

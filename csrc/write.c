@@ -99,14 +99,14 @@ int odb_make_room(odb_db *db, int force, odb_error *err) {
 }
 
 int odb_insert_into_memtable(void *ctx, odb_seq seq, int kind, odb_slice key, odb_slice value) {
-    if (kind == ODB_KIND_RANGE_DELETE) {
+    if (kind >= ODB_KIND_RANGE_DELETE) {
         return ODB_OK; /* the write leader put it in the database's set (range_del.h) */
     }
     return odb_memtable_add((odb_memtable *)ctx, seq, kind, key, value);
 }
 
 static int insert_concurrently(void *ctx, odb_seq seq, int kind, odb_slice key, odb_slice value) {
-    if (kind == ODB_KIND_RANGE_DELETE) {
+    if (kind >= ODB_KIND_RANGE_DELETE) {
         return ODB_OK;
     }
     return odb_memtable_add_concurrent((odb_memtable *)ctx, seq, kind, key, value);

@@ -59,6 +59,7 @@ cdef extern from "batch.h" nogil:
     int odb_batch_put(odb_batch *b, odb_slice key, odb_slice value)
     int odb_batch_delete(odb_batch *b, odb_slice key)
     int odb_batch_delete_range(odb_batch *b, odb_slice start, odb_slice end)
+    int odb_batch_delete_range_all_snapshots(odb_batch *b, odb_slice start, odb_slice end)
     uint32_t odb_batch_count(const odb_batch *b)
 
 

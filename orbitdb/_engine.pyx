@@ -192,10 +192,12 @@ cdef class WriteBatch:
         if odb_batch_delete(&self.batch, k.s) != ODB_OK:
             raise MemoryError()
 
-    def delete_range(self, start, stop):
-        """Deletes every key in [start, stop) written before this batch (RocksDB's DeleteRange):
+    def delete_range(self, start, stop, all_snapshots=False):
+        """Deletes every key in [start, stop) written before this record (RocksDB's DeleteRange):
         one record, whatever the number of keys; a snapshot taken before the batch still sees
-        them. start == stop deletes nothing; start > stop is an InvalidArgumentError."""
+        them, unless all_snapshots (PostgreSQL's TRUNCATE, not MVCC-safe: once the batch is
+        visible, older snapshots see the keys gone too). start == stop deletes nothing; start >
+        stop is an InvalidArgumentError."""
         cdef _Key s = _Key.__new__(_Key)
         cdef _Key e = _Key.__new__(_Key)
         _view(start, s, "start")
@@ -205,7 +207,11 @@ cdef class WriteBatch:
             raise InvalidArgumentError("delete_range: start is after stop")
         if order == 0:
             return
-        if odb_batch_delete_range(&self.batch, s.s, e.s) != ODB_OK:
+        if all_snapshots:
+            order = odb_batch_delete_range_all_snapshots(&self.batch, s.s, e.s)
+        else:
+            order = odb_batch_delete_range(&self.batch, s.s, e.s)
+        if order != ODB_OK:
             raise MemoryError()
 
     def put_items(self, list items not None):
@@ -610,10 +616,10 @@ cdef class Engine:
     def write(self, WriteBatch batch not None, sync=False):
         self._write(batch, sync)
 
-    def delete_range(self, start, stop, sync=False):
+    def delete_range(self, start, stop, sync=False, all_snapshots=False):
         """WriteBatch.delete_range() written on its own."""
         cdef WriteBatch b = WriteBatch()
-        b.delete_range(start, stop)
+        b.delete_range(start, stop, all_snapshots)
         self._write(b, sync)
 
     cdef _write(self, WriteBatch batch, sync):

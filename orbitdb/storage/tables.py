@@ -380,10 +380,11 @@ class TableAccess:
                 txn.delete(key)
 
     # -- whole tables and indexes (DDL) --
-    def clear(self, txn: Transaction) -> None:
-        """Deletes every row and every secondary index entry."""
+    def clear(self, txn: Transaction, all_snapshots: bool = False) -> None:
+        """Deletes every row and every secondary index entry (all_snapshots: TRUNCATE, which
+        older snapshots see too, as PostgreSQL's gives the table new, empty storage)."""
         for prefix in [self.prefix] + [prefix for _, _, prefix in self.indexes]:
-            delete_range(txn, prefix)
+            delete_range(txn, prefix, all_snapshots)
 
     def clear_index(self, txn: Transaction, index: IndexDef) -> None:
         """Deletes every entry of one of the table's indexes (a primary key has none)."""
@@ -478,10 +479,10 @@ def _replace_rows_at_once(txn: Transaction, old: TableAccess, rows: Sequence[tup
     txn.put_many(list(entries), list(entries.values()))  # type: ignore[arg-type]
 
 
-def delete_range(txn: Transaction, prefix: bytes) -> None:
+def delete_range(txn: Transaction, prefix: bytes, all_snapshots: bool = False) -> None:
     """Deletes every key under prefix (committed, or our own): one range deletion, whatever
     the number of rows."""
-    txn.delete_range(prefix, prefix_end(prefix))
+    txn.delete_range(prefix, prefix_end(prefix), all_snapshots)
 
 
 def _bounds(prefix: bytes, equal: Sequence[Any], lo: Bound, hi: Bound) -> tuple[bytes, bytes]:

@@ -579,18 +579,20 @@ class Transaction:
     def delete(self, key: bytes) -> None:
         self.put(key, None)
 
-    def delete_range(self, start: bytes, stop: bytes) -> None:
+    def delete_range(self, start: bytes, stop: bytes, all_snapshots: bool = False) -> None:
         """Deletes every key in [start, stop), committed or our own, as one range deletion (a
         dropped or truncated table: the commit writes one engine record, not a key each). The
-        caller holds the relation's ACCESS EXCLUSIVE lock, so no one else writes there. A
-        SERIALIZABLE transaction deletes key by key: its writes are checked one by one."""
+        caller holds the relation's ACCESS EXCLUSIVE lock, so no one else writes there. With
+        all_snapshots, transactions whose snapshot is older see the keys gone too once we
+        commit (PostgreSQL's TRUNCATE is not MVCC-safe). A SERIALIZABLE transaction deletes
+        key by key: its writes are checked one by one."""
         if self.reads is not None:
             for key, _ in list(self.scan_latest(start, stop)):
                 self.delete(key)
             return
         if self.writes is _EMPTY:
             self.writes = WriteSet()
-        taken = self.writes.delete_range(start, stop)  # type: ignore[union-attr]
+        taken = self.writes.delete_range(start, stop, all_snapshots)  # type: ignore[union-attr]
         if self.savepoints:
             self.undo.append((_RANGE, taken))  # type: ignore[arg-type]
 
@@ -787,8 +789,8 @@ class Transaction:
             return
         batch = WriteBatch()
         if isinstance(writes, WriteSet):
-            for start, stop in writes.ranges:  # before the writes, which all came after them
-                batch.delete_range(start, stop)
+            for start, stop, all_snapshots in writes.ranges:  # before the writes, which came after them
+                batch.delete_range(start, stop, all_snapshots)
             for chunk in writes.sorted_chunks():
                 batch.put_items(chunk)
         if not self.catalog_modified:
@@ -879,7 +881,7 @@ class Transaction:
         writes = self.writes
         assert isinstance(writes, WriteSet)
         ranges, writes.ranges = writes.ranges, []
-        for start, stop in ranges:
+        for start, stop, _ in ranges:
             gone = [k for k, _ in self.store.engine.items(start, stop) if writes.get(k, _ABSENT) is _ABSENT]
             writes.update_many(gone, [None] * len(gone))
 

@@ -48,18 +48,20 @@ class WriteSet:
         self._runs: dict[bytes, list[Run]] = {}  # prefix -> runs, oldest first
         self._prefixes: list[bytes] = []  # sorted
         self.data_bytes = 0  # keys and values written (a measure of what a commit writes)
-        self.ranges: list[tuple[bytes, bytes]] = []  # range deletions [start, stop), in order
+        # range deletions [start, stop), in order; True: also for older snapshots (TRUNCATE)
+        self.ranges: list[tuple[bytes, bytes, bool]] = []
 
     def __bool__(self) -> bool:
         return bool(self._recent) or bool(self._runs) or bool(self.ranges)
 
     # -- range deletions --
-    def delete_range(self, start: bytes, stop: bytes) -> list[tuple[bytes, bytes | None]]:
+    def delete_range(self, start: bytes, stop: bytes, all_snapshots: bool = False
+                     ) -> list[tuple[bytes, bytes | None]]:
         """Deletes every key in [start, stop); returns our writes it took back (for an undo)."""
         taken = list(self.items(start, stop))
         for key, _ in taken:
             self.pop(key)
-        self.ranges.append((start, stop))
+        self.ranges.append((start, stop, all_snapshots))
         self.data_bytes += len(start) + len(stop)
         return taken
 
@@ -71,11 +73,11 @@ class WriteSet:
 
     def in_ranges(self, key: bytes) -> bool:
         """Whether a range deletion of ours covers key (our later writes aside)."""
-        return any(start <= key < stop for start, stop in self.ranges)
+        return any(start <= key < stop for start, stop, _ in self.ranges)
 
     def ranges_over(self, start: bytes | None, stop: bytes | None) -> list[tuple[bytes, bytes]]:
         """The range deletions that meet [start, stop)."""
-        return [(s, e) for s, e in self.ranges if (stop is None or s < stop) and (start is None or e > start)]
+        return [(s, e) for s, e, _ in self.ranges if (stop is None or s < stop) and (start is None or e > start)]
 
     # -- writes --
     def __setitem__(self, key: bytes, value: bytes | None) -> None:

@@ -346,3 +346,31 @@ def test_kill_9_mid_drop(tmp_path: Path, kills: int) -> None:
             db.compact_range()
         finally:
             db.close()
+
+
+def test_all_snapshots(db_path: str) -> None:
+    """all_snapshots (SQL's TRUNCATE): once written, snapshots taken before it see the range
+    empty too, but still not what was written after them; kept through flush and reopen."""
+    db = Engine(db_path, **SMALL)
+    try:
+        _fill(db, b"b:", 3000)
+        db.put(b"a", b"1")
+        snap = db.snapshot()
+        batch = WriteBatch()
+        batch.delete_range(b"b:", b"b;", all_snapshots=True)
+        batch.put(b"b:new", b"2")
+        db.write(batch)
+        assert list(db.items(b"b:", b"b;", snapshot=snap)) == []
+        assert db.get(b"b:0000001", snap) is None and db.get(b"a", snap) == b"1"
+        assert list(db.items(b"b:", b"b;")) == [(b"b:new", b"2")]
+        db.flush()
+        db.close()
+        db = Engine(db_path, **SMALL)
+        snap = db.snapshot()
+        db.put(b"b:0000001", b"3")
+        assert list(db.items(b"b:", b"b;", snapshot=snap)) == [(b"b:new", b"2")]
+        db.compact_range()
+        assert list(db.items(b"b:", b"b;")) == [(b"b:0000001", b"3"), (b"b:new", b"2")]
+        snap.release()
+    finally:
+        db.close()

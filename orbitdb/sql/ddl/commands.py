@@ -668,6 +668,15 @@ class DDL:
                     continue
                 raise SqlError("42704", f'index "{name}" does not exist')
             t, ix = found
+            # PostgreSQL's DROP INDEX waits for the table's readers and writers (ACCESS EXCLUSIVE)
+            locked = self.lock_table(t, ACCESS_EXCLUSIVE)
+            ix = next((i for i in locked.indexes if i.oid == ix.oid), None) if locked is not None else None
+            if locked is None or ix is None:
+                if if_exists:
+                    self.notice(f'index "{name}" does not exist, skipping')
+                    continue
+                raise SqlError("42704", f'index "{name}" does not exist')
+            t = locked
             self.s.check_owner(t.owner, "index", ix.name)
             con = next((c for c in t.constraints if c.index == ix.oid), None)
             if con is not None:
@@ -1533,7 +1542,7 @@ class DDL:
         mark = len(self.s.trigger_events)
         for t in tables:
             assert t is not None
-            TableAccess(t).clear(self.txn)
+            TableAccess(t).clear(self.txn, all_snapshots=True)
             if restart:
                 for seq in self.cat.sequences():
                     if seq.owned_by is not None and seq.owned_by[0] == t.oid:
