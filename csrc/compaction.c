@@ -508,6 +508,42 @@ static void run_compaction(odb_db *db, compaction *c) {
     odb_edit_destroy(&edit);
 }
 
+/* ---- range deletions (range_del.c) ---- */
+
+/* Compacts one file that holds keys a range deletion covers into its own level (see
+ * odb_range_dels_pick_file). 1 when it ran one. mu held; released during the merge. */
+static int run_range_del_compaction(odb_db *db) {
+    int level = 0;
+    if (db->compaction_running) {
+        return 0;
+    }
+    odb_file_meta *f = odb_range_dels_pick_file(db, &level);
+    compaction *c = f != NULL ? calloc(1, sizeof *c) : NULL;
+    if (c == NULL) {
+        return 0;
+    }
+    c->level = level - 1; /* no inputs from level - 1: the output goes to level */
+    c->inputs[0] = malloc(sizeof(odb_file_meta *));
+    c->inputs[1] = malloc(sizeof(odb_file_meta *));
+    if (c->inputs[0] == NULL || c->inputs[1] == NULL) {
+        free(c->inputs[0]);
+        free(c->inputs[1]);
+        free(c);
+        return 0;
+    }
+    c->inputs[1][c->ninputs[1]++] = f;
+    f->being_compacted = 1;
+    c->version = db->versions.current;
+    odb_version_ref(c->version);
+    db->compaction_running = 1;
+    run_compaction(db, c);
+    compaction_free(c);
+    db->compaction_running = 0;
+    pthread_cond_broadcast(&db->bg_cv);
+    pthread_cond_broadcast(&db->work_cv);
+    return 1;
+}
+
 /* ---- background threads ---- */
 
 static int flush_due(odb_db *db) {
@@ -545,7 +581,7 @@ void *odb_background_main(void *arg) {
                 continue;
             }
         }
-        if (odb_range_dels_collect(db)) {
+        if (odb_range_dels_collect(db) || run_range_del_compaction(db)) {
             pthread_cond_broadcast(&db->bg_cv);
             continue;
         }
@@ -588,6 +624,15 @@ int odb_compact_all(odb_db *db, odb_error *err) {
         pthread_cond_wait(&db->bg_cv, &db->mu);
     }
     odb_range_dels_drop_scanned(db);
+    odb_range_dels_collect(db);
+    for (;;) {
+        while (db->compaction_running) {
+            pthread_cond_wait(&db->bg_cv, &db->mu);
+        }
+        if (!run_range_del_compaction(db)) {
+            break;
+        }
+    }
     odb_range_dels_collect(db);
     rc = db->bg_error_code != ODB_OK ? odb_db_report_bg_error(db, err) : ODB_OK;
     pthread_mutex_unlock(&db->mu);

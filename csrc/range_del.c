@@ -480,3 +480,28 @@ int odb_range_dels_drop_scanned(odb_db *db) {
     }
     return kept > 0;
 }
+
+odb_file_meta *odb_range_dels_pick_file(odb_db *db, int *level) {
+    odb_rdset *s = db->versions.range_dels;
+    odb_version *v = db->versions.current;
+    if (s == NULL || s->n == 0 || db->bg_error_code != ODB_OK) {
+        return NULL;
+    }
+    odb_seq horizon = odb_compaction_horizon(db);
+    for (int i = 0; i < s->n; i++) {
+        const odb_range_del *d = &s->dels[i];
+        if (d->log_number != 0 || d->seq > horizon) {
+            continue;
+        }
+        for (int l = 1; l < ODB_NUM_LEVELS; l++) {
+            for (int j = 0; j < v->nfiles[l]; j++) {
+                odb_file_meta *f = v->files[l][j];
+                if (!f->being_compacted && f->number < d->file_mark && file_holds_range(f, d)) {
+                    *level = l;
+                    return f;
+                }
+            }
+        }
+    }
+    return NULL;
+}

@@ -106,5 +106,11 @@ int odb_range_dels_collect(struct odb_db *db);
  * needed their keys), after reading them to be sure every version in them is
  * older. Releases mu while it reads. 1 when it dropped a file. */
 int odb_range_dels_drop_scanned(struct odb_db *db);
+struct odb_file_meta;
+/* A table file of a level >= 1, written before a deletion below the horizon,
+ * that holds keys of its range: compacted on its own into its level, it gives
+ * their space back when no other compaction would touch it (a table truncated
+ * or dropped in a quiet database). NULL when there is none. */
+struct odb_file_meta *odb_range_dels_pick_file(struct odb_db *db, int *level);
 
 #endif

@@ -240,10 +240,8 @@ def test_space_comes_back_without_rewriting(db_path: str) -> None:
         assert db.stats()["compaction_bytes_written"] == written  # nothing rewritten
         assert [k for k, _ in db.items(b"b:", b"b;")] == []
         assert len(list(db.items())) == 4000
-        # the files at the edges of b: still hold some of its keys: the deletion stays for them
-        # until they are compacted (here: a new write over them and a compaction to the bottom)
-        _fill(db, b"a:", 2000)
-        _fill(db, b"c:", 2000)
+        # the files at the edges of b: still hold some of its keys: each is compacted on its own
+        # (in the background, or here by a manual compaction), then the deletion goes
         db.compact_range()
         assert db.property("orbitdb.num-range-deletions") == "0"
         assert len(list(db.items())) == 4000
