@@ -653,6 +653,8 @@ class Transaction:
         pos = mark[1]
         delta: dict[bytes, tuple[Any, Any]] = {}
         for key, old in self.undo[pos:]:
+            if key is _RANGE:
+                continue  # a range deletion (DDL run by a part of the statement) stays applied
             if key not in delta:
                 delta[key] = (old, None)
         for key, (old, _) in delta.items():
