@@ -573,7 +573,7 @@ class Transaction:
         if self.writes is _EMPTY:
             self.writes = WriteSet()
         if self.savepoints:  # only rolling back to a savepoint reads the undo log
-            self.undo.append((key, self.writes.get(key, _ABSENT)))
+            self.undo.append((key, self.writes.own(key, _ABSENT)))  # type: ignore[union-attr]
         self.writes[key] = value
 
     def delete(self, key: bytes) -> None:
@@ -604,7 +604,7 @@ class Transaction:
             self.writes = WriteSet()
         writes = self.writes
         if self.savepoints:
-            self.undo.extend([(k, writes.get(k, _ABSENT)) for k in keys])
+            self.undo.extend([(k, writes.own(k, _ABSENT)) for k in keys])  # type: ignore[union-attr]
         writes.update_many(keys, values)  # type: ignore[union-attr]
 
     def delete_sequence_state(self, oid: int) -> None:

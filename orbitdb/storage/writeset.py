@@ -116,16 +116,23 @@ class WriteSet:
 
     # -- reads --
     def get(self, key: bytes, default: object = None) -> object:
-        v = self._recent.get(key, _MISSING)
-        if v is not _MISSING and v is not _UNWRITTEN_MARK:
+        v = self.own(key, _MISSING)
+        if v is not _MISSING:
             return v
-        if v is _MISSING:
-            hit = self._in_runs(key)
-            if hit is not None and hit[0] != _UNWRITTEN:
-                return hit[1]
         if self.ranges and self.in_ranges(key):
             return None
         return default
+
+    def own(self, key: bytes, default: object = None) -> object:
+        """What we wrote to key itself (a value, or None for a deletion), our range deletions
+        aside: what an undo log entry must restore."""
+        v = self._recent.get(key, _MISSING)
+        if v is not _MISSING:
+            return default if v is _UNWRITTEN_MARK else v
+        hit = self._in_runs(key)
+        if hit is None or hit[0] == _UNWRITTEN:
+            return default
+        return hit[1]
 
     def get_many(self, keys: list[bytes], default: object = None) -> list[object]:
         """get() of each key."""
