@@ -115,8 +115,8 @@ class Store:
         sessions are gone: a crash, or a close that could not clean up)."""
         batch = WriteBatch()
         for start, stop in temporary_ranges():
-            for key, _ in self.engine.items(start, stop):
-                batch.delete(key)
+            if next(iter(self.engine.items(start, stop)), None) is not None:
+                batch.delete_range(start, stop)  # one record, however big the temporary tables were
         if len(batch):
             self.engine.write(batch, sync=True)
 

@@ -96,3 +96,25 @@ def test_serializable_and_prepared_delete_by_key(store: Store) -> None:
     assert list(txn.scan(b"\x01tabA", b"\x01tabB")) == [(_key(b"tabA", 1), b"again")]
     txn.commit()
     assert list(store.engine.items(b"\x01tabA", b"\x01tabB")) == [(_key(b"tabA", 1), b"again")]
+
+
+def test_leftover_temporary_objects_cleared_at_open(tmp_path: Path) -> None:
+    """What temporary tables of a crashed process left goes at the next open, as one range
+    deletion per range, and nothing else goes with it."""
+    from orbitdb.storage.keyspace import TEMP_OID_BASE, index_prefix, table_prefix
+
+    path = str(tmp_path / "db")
+    s = Store(path)
+    temp_rows = [table_prefix(TEMP_OID_BASE + 1) + b"%06d" % i for i in range(5000)]
+    temp_index = [index_prefix(TEMP_OID_BASE + 2) + b"%06d" % i for i in range(50)]
+    for key in temp_rows + temp_index:
+        s.engine.put(key, b"x")
+    s.engine.put(table_prefix(TEMP_OID_BASE - 1) + b"kept", b"y")
+    s.engine.close()  # as a crash would: the session never cleaned up
+    s = Store(path)
+    try:
+        assert list(s.engine.items(table_prefix(TEMP_OID_BASE), b"\x03")) == []
+        assert s.engine.get(table_prefix(TEMP_OID_BASE - 1) + b"kept") == b"y"
+        assert s.engine.property("orbitdb.num-range-deletions") == "2"  # rows, index entries
+    finally:
+        s.close()
