@@ -645,6 +645,7 @@ class Session:
         if not commit:
             for step in reversed(role_undo):
                 step()
+        committed = False
         try:
             if txn is not None:
                 if commit and prepare_gid is not None:
@@ -653,6 +654,7 @@ class Session:
                     prepare_in_storage(self, txn, prepare_gid)
                 elif commit:
                     self._commit_txn(txn)
+                    committed = True
                     if listen_actions or notifications:
                         from orbitdb.sql.session.notify import at_commit
 
@@ -660,6 +662,8 @@ class Session:
                 else:
                     txn.rollback()
         finally:
+            if txn is not None and prepare_gid is None:  # pg_stat_database's xact_commit / xact_rollback
+                self.store.usage.transaction_ended(committed)
             # settings: SET LOCAL always reverts; plain SET reverts on rollback
             for key, old, local in reversed(undo):
                 if local or not commit:
