@@ -5,7 +5,8 @@ affected. The wire server records each statement that completed (failed ones are
 counted, as in PostgreSQL); orbitdb_stat_statements_reset() empties it.
 
 Entries are bounded (MAX_ENTRIES, pg_stat_statements.max's default): when full, the least
-called half is dropped, as pg_stat_statements deallocates its least used entries.
+called half is dropped, as pg_stat_statements deallocates its least used entries. A statement
+that sets a role's password is kept cut before the password (orbitdb.sql.parse.redact).
 """
 
 from __future__ import annotations
@@ -16,6 +17,7 @@ import threading
 from dataclasses import dataclass
 
 from orbitdb.sql.parse.parser import normalize_literals
+from orbitdb.sql.parse.redact import redact_sql
 
 MAX_ENTRIES = 5000
 MAX_TEXT = 64 << 10  # longer texts are kept cut (normalising them is not worth the time)
@@ -55,8 +57,9 @@ def normalized_text(sql: str) -> str:
     try:
         norm = normalize_literals(text)
     except Exception:  # noqa: BLE001 - a text the normaliser cannot take is kept as it is
-        return text
-    return norm.text if norm is not None else text
+        norm = None
+    # a statement the normaliser leaves alone keeps its constants: one setting a password loses it
+    return redact_sql(norm.text if norm is not None else text)
 
 
 def query_id(text: str) -> int:
