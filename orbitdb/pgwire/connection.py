@@ -545,7 +545,7 @@ class Connection:
         stats = statement_stats_of(self.session)
         if stats is not None and done.commands:
             stats.record(str(self.session.user), getattr(self.session.db, "oid", 0), done.sql,
-                         done.seconds * 1000, done.rows)
+                         done.seconds * 1000, done.rows, getattr(self.session, "normalized_text", None))
 
     def log_statement(self, kind: str, name: str, sql: str) -> None:
         self._sql = sql

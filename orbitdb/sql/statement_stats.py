@@ -21,6 +21,7 @@ from orbitdb.sql.parse.redact import redact_sql
 
 MAX_ENTRIES = 5000
 MAX_TEXT = 64 << 10  # longer texts are kept cut (normalising them is not worth the time)
+_CACHED_TEXTS, _CACHED_TEXT = 2048, 1024  # normalised texts remembered: how many, how long at most
 
 
 @dataclass
@@ -74,9 +75,13 @@ class StatementStats:
         self._lock = threading.Lock()
         self._entries: dict[tuple[str, int, str], StatementEntry] = {}
         self.max_entries = max_entries
+        self._texts: dict[str, str] = {}  # statement text -> normalised text, for texts that repeat
 
-    def record(self, user: str, database_oid: int, sql: str, elapsed_ms: float, rows: int) -> None:
-        text = normalized_text(sql)
+    def record(self, user: str, database_oid: int, sql: str, elapsed_ms: float, rows: int,
+               normalized: tuple[str, str | None] | None = None) -> None:
+        """normalized: (statement text, its normalised text or None) as the session worked it
+        out when it ran the statement, which spares doing it again here."""
+        text = self._normalized(sql, normalized)
         if not text:
             return
         key = (user, database_oid, text)
@@ -92,6 +97,19 @@ class StatementStats:
             entry.max_ms = max(entry.max_ms, elapsed_ms)
             entry.sum_squares += elapsed_ms * elapsed_ms
             entry.rows += rows
+
+    def _normalized(self, sql: str, normalized: tuple[str, str | None] | None) -> str:
+        text = sql.strip().rstrip(";").strip()
+        if normalized is not None and normalized[0] == text:
+            return redact_sql(normalized[1] or text)
+        found = self._texts.get(text)
+        if found is None:
+            found = normalized_text(text)
+            if len(text) <= _CACHED_TEXT:  # the extended protocol sends the same text each time
+                if len(self._texts) >= _CACHED_TEXTS:
+                    self._texts.clear()
+                self._texts[text] = found
+        return found
 
     def _evict(self) -> None:
         ranked = sorted(self._entries.items(), key=lambda item: item[1].calls)

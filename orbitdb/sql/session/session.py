@@ -1118,6 +1118,8 @@ class Session:
         if what.planned:
             if p is None:
                 norm = normalize_literals(st.text) if not params else None
+                # kept for orbitdb_stat_statements (statement_stats.py), which would normalise it again
+                self.normalized_text = (st.text, None if norm is None else norm.text)
                 if norm is not None:
                     # literals become parameters: one plan for every statement of this shape
                     try:
