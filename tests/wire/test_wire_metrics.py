@@ -217,3 +217,33 @@ def test_metrics_port_in_use_stops_the_server(tmp_path):
              str(tmp_path / "d")], capture_output=True, text=True, env=env, timeout=60, check=False)
     assert done.returncode == 1
     assert f"could not serve metrics on 127.0.0.1:{port}" in done.stderr
+
+
+def test_flushes_and_compactions_are_counted(start_server, tmp_path):
+    server, port = _start(start_server, tmp_path, "[persistence.rocksdb]\nlevel0_file_num_compaction_trigger = 2\n"
+                          "enable_statistics = true\n", statistics=False)
+    db = {"database": "actors"}
+    conn = psycopg2.connect(server.dsn)
+    conn.autocommit = True
+    cur = conn.cursor()
+    cur.execute("CREATE TABLE c (id int PRIMARY KEY, v text)")
+    before = scrape(port)
+    for batch in range(2):  # two level-0 files: the trigger compacts them into level 1
+        cur.execute("INSERT INTO c SELECT g, md5(g::text) || md5((-g)::text) FROM generate_series(%s, %s) g",
+                    [batch * 1000 + 1, batch * 1000 + 1000])
+        cur.execute("CHECKPOINT")
+    conn.close()
+    deadline = time.monotonic() + 20
+    while True:  # compactions run in the background
+        after = scrape(port)
+        if delta(before, after, "orbitdb_engine_compactions_total", **db) >= 1 or time.monotonic() > deadline:
+            break
+        time.sleep(0.1)
+    assert delta(before, after, "orbitdb_engine_flushes_total", **db) == 2
+    assert delta(before, after, "orbitdb_engine_compactions_total", **db) >= 1
+    flushed = delta(before, after, "orbitdb_engine_flush_written_bytes_total", **db)
+    assert flushed > 2000 * 64 / 2  # 2,000 rows of 64 hexadecimal digits, compressed
+    # what a compaction reads and writes depends on the engine's choices (files moved whole are not)
+    assert delta(before, after, "orbitdb_engine_compaction_read_bytes_total", **db) > 0
+    assert delta(before, after, "orbitdb_engine_compaction_written_bytes_total", **db) > 0
+    assert delta(before, after, "orbitdb_rows_inserted_total", **db) == 2000
