@@ -216,6 +216,7 @@ def serve(args: argparse.Namespace) -> int:
         )
         auth = AuthSettings.from_passwords(config.auth_method, config.users)
         transport = TransportPolicy(config.require_tls, parse_networks(config.allow_plain_from, "allow_plain_from"))
+        _check_metrics(config)
     except ConfigError as exc:
         print(f"orbitdb: configuration error: {exc}", file=sys.stderr)
         return EXIT_USAGE
@@ -254,6 +255,11 @@ def serve(args: argparse.Namespace) -> int:
     cluster.memory_budget = MemoryBudget(config.max_memory)
     cluster.server_settings.update(max_connections=str(config.max_connections), port=str(server.port))
     cluster.terminate_backend = server.terminate_backend  # DROP DATABASE ... WITH (FORCE)
+    metrics = _start_metrics(config, server, cluster)
+    if metrics is False:
+        server.close()
+        cluster.close()
+        return EXIT_FAILURE
     log.info("PostgreSQL using persistent LSM storage at: %s", sql_dir)
     log.info(
         "storage engine: orbitdb LSM tree (provider %r), TLS %s, auth %s",
@@ -268,6 +274,8 @@ def serve(args: argparse.Namespace) -> int:
     try:
         server.serve_forever()
     finally:
+        if metrics is not None:
+            metrics.close()
         log.info("shutting down: ending connections (open transactions roll back)")
         clean = server.close()
         if clean:
@@ -278,6 +286,30 @@ def serve(args: argparse.Namespace) -> int:
                 "connections did not end; the database was not closed (its write-ahead log has every commit)"
             )
     return EXIT_OK if clean else EXIT_FAILURE
+
+
+def _check_metrics(config: Config) -> None:
+    """[metrics] needs prometheus-client (the `metrics` extra): said before anything is opened."""
+    from orbitdb.ops.metrics import INSTALL_HINT, prometheus_available
+
+    if config.metrics_port is not None and not prometheus_available():
+        raise ConfigError(f"[metrics] needs the prometheus-client package, which is not installed: {INSTALL_HINT}")
+
+
+def _start_metrics(config: Config, server: Any, cluster: Any) -> Any:
+    """The metrics endpoint of [metrics] (None: not configured; False: it could not start, logged)."""
+    if config.metrics_port is None:
+        return None
+    from orbitdb.ops.metrics import MetricsServer
+
+    try:
+        metrics = MetricsServer(server, cluster, config.metrics_host, config.metrics_port)
+    except OSError as exc:
+        log.error("could not serve metrics on %s:%d: %s", config.metrics_host, config.metrics_port,
+                  exc.strerror or exc)
+        return False
+    log.info("metrics on http://%s:%d/metrics", config.metrics_host, metrics.port)
+    return metrics
 
 
 def _open_cluster(data_dir: str, engine_knobs: dict[str, Any]) -> Any:

@@ -39,6 +39,7 @@ from orbitdb.storage.moves import Moves
 from orbitdb.storage.serializable import CommitLog, ReadSet
 from orbitdb.storage.temp import TempObjects, TempOids, is_temp_oid
 from orbitdb.storage.twophase import PreparedXacts, written
+from orbitdb.storage.usage import TableCounts, Usage
 from orbitdb.storage.writeset import WriteSet
 
 log = logging.getLogger("orbitdb.storage")
@@ -108,6 +109,7 @@ class Store:
         self._clear_temporary()
         self.prepared = PreparedXacts(self)
         self.prepared.load()
+        self.usage = Usage()  # pg_stat_database / pg_stat_*_tables counters (usage.py)
 
     def _clear_temporary(self) -> None:
         """Removes what temporary objects of sessions before this open left behind (their
@@ -289,6 +291,7 @@ class Transaction:
         # reads do not see them, its referential and unique checks do (the *_latest reads)
         self.pending: dict[bytes, bytes | None] = {}
         self.done = False
+        self.usage: TableCounts | None = None  # this transaction's table counters (usage.note)
 
     @property
     def snapshot_per_statement(self) -> bool:
@@ -856,6 +859,9 @@ class Transaction:
         if self.done:
             return
         self.done = True
+        if self.usage is not None:
+            self.store.usage.add_tables(self.usage)
+            self.usage = None
         self._snapshot_pending = False
         if self._snapshot is not None:
             self._snapshot.release()

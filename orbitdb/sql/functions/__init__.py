@@ -55,7 +55,7 @@ def install_hooks() -> bool:
 
 
 _MODULES = ("strings", "regexp", "math", "datetime", "formatting", "json", "arrays", "vectors", "series", "system", "sequences", "catalog",
-            "advisory", "backends", "ranges", "network", "pgcrypto", "uuid_ossp", "largeobjects", "hstore")
+            "advisory", "backends", "statistics", "ranges", "network", "pgcrypto", "uuid_ossp", "largeobjects", "hstore")
 
 for _name in _MODULES:
     try:

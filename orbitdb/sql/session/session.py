@@ -645,6 +645,7 @@ class Session:
         if not commit:
             for step in reversed(role_undo):
                 step()
+        committed = False
         try:
             if txn is not None:
                 if commit and prepare_gid is not None:
@@ -653,6 +654,7 @@ class Session:
                     prepare_in_storage(self, txn, prepare_gid)
                 elif commit:
                     self._commit_txn(txn)
+                    committed = True
                     if listen_actions or notifications:
                         from orbitdb.sql.session.notify import at_commit
 
@@ -660,6 +662,8 @@ class Session:
                 else:
                     txn.rollback()
         finally:
+            if txn is not None and prepare_gid is None:  # pg_stat_database's xact_commit / xact_rollback
+                self.store.usage.transaction_ended(committed)
             # settings: SET LOCAL always reverts; plain SET reverts on rollback
             for key, old, local in reversed(undo):
                 if local or not commit:
@@ -1114,6 +1118,8 @@ class Session:
         if what.planned:
             if p is None:
                 norm = normalize_literals(st.text) if not params else None
+                # kept for orbitdb_stat_statements (statement_stats.py), which would normalise it again
+                self.normalized_text = (st.text, None if norm is None else norm.text)
                 if norm is not None:
                     # literals become parameters: one plan for every statement of this shape
                     try:
