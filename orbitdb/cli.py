@@ -5,6 +5,7 @@
                   [--allow-trust-on-network]
     orbitdb upgrade [--data-dir ./orbit_integrated_data]
     orbitdb shell PATH [-c COMMAND] [-d DBNAME]
+    orbitdb check [--data-dir D] [--deep]
 
 Flags override the config file. Exit codes: 0 after an orderly stop (SIGTERM / SIGINT),
 2 for a bad command line or configuration (reported before anything is opened), 1 when the
@@ -89,13 +90,31 @@ def _parser() -> argparse.ArgumentParser:
     shell.add_argument("path", metavar="PATH", help="database directory (made if needed), or a server's data directory")
     shell.add_argument("-c", "--command", dest="command_text", help="run one command (SQL or a backslash command) and exit")
     shell.add_argument("-d", "--dbname", help="the database of a server's data directory (default actors)")
+    _add_ops_commands(commands)
     return parser
+
+
+def _add_ops_commands(commands: Any) -> None:
+    """Operations commands (orbitdb/ops; docs/operations.md)."""
+    check = commands.add_parser(
+        "check",
+        help="check a data directory's files, catalog and (--deep) indexes, read-only",
+        description="Verify every database of a data directory without writing to it: table files (checksums, "
+        "footer, index and filter blocks), the manifest, the WAL, the SQL catalog; with --deep every secondary "
+        "index against its table. Exit code 0 when clean, 1 when damage was found, 2 for a bad command line.",
+    )
+    check.add_argument("--data-dir", help=f"data directory or database directory (default {DEFAULT_DATA_DIR})")
+    check.add_argument("--deep", action="store_true", help="also check every secondary index against its table")
 
 
 def main(argv: Sequence[str] | None = None) -> int:
     args = _parser().parse_args(argv)
     if args.command == "upgrade":
         return upgrade_databases(args.data_dir or DEFAULT_DATA_DIR)
+    if args.command == "check":
+        from orbitdb.ops.check import run_check
+
+        return run_check(args.data_dir or DEFAULT_DATA_DIR, args.deep)
     if args.command == "shell":
         from orbitdb.shell import run
 

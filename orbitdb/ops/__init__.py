@@ -1,0 +1,1 @@
+"""Operations commands of `orbitdb` (check, stats, ...): above orbitdb.sql, below orbitdb.cli."""
