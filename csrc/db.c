@@ -540,6 +540,11 @@ char *odb_property(odb_db *db, const char *name) {
         pthread_mutex_lock(&db->mu);
         snprintf(buf, sizeof buf, "%d", db->versions.current->nfiles[level]);
         pthread_mutex_unlock(&db->mu);
+    } else if (strncmp(name, "orbitdb.bytes-at-level", 22) == 0 && sscanf(name + 22, "%d", &level) == 1 &&
+               level >= 0 && level < ODB_NUM_LEVELS) { /* `orbitdb stats` */
+        pthread_mutex_lock(&db->mu);
+        snprintf(buf, sizeof buf, "%llu", (unsigned long long)db->versions.current->level_bytes[level]);
+        pthread_mutex_unlock(&db->mu);
     } else if (strcmp(name, "orbitdb.cur-size-all-mem-tables") == 0) {
         pthread_mutex_lock(&db->mu);
         size_t total = odb_memtable_memory_usage(db->mem);

@@ -6,6 +6,7 @@
     orbitdb upgrade [--data-dir ./orbit_integrated_data]
     orbitdb shell PATH [-c COMMAND] [-d DBNAME]
     orbitdb check [--data-dir D] [--deep]
+    orbitdb stats [--data-dir D | --host H --port P] [--json]
 
 Flags override the config file. Exit codes: 0 after an orderly stop (SIGTERM / SIGINT),
 2 for a bad command line or configuration (reported before anything is opened), 1 when the
@@ -105,6 +106,19 @@ def _add_ops_commands(commands: Any) -> None:
     )
     check.add_argument("--data-dir", help=f"data directory or database directory (default {DEFAULT_DATA_DIR})")
     check.add_argument("--deep", action="store_true", help="also check every secondary index against its table")
+    stats = commands.add_parser(
+        "stats",
+        help="engine and SQL statistics of a data directory or a running server, as text or JSON",
+        description="Levels, files, bytes, cache, write amplification, stalls and compaction backlog of the "
+        "engine, rows and bytes of each table. With --host/--port a running server reports its live counters "
+        "(SELECT orbitdb_engine_stats(), orbitdb_table_stats()); with --data-dir the files are read, read-only.",
+    )
+    stats.add_argument("--data-dir", help=f"data directory or database directory (default {DEFAULT_DATA_DIR})")
+    stats.add_argument("--host", help="ask the server listening here")
+    stats.add_argument("--port", type=int, help=f"the server's port (default {DEFAULT_PORT})")
+    stats.add_argument("-U", "--user", default="orbit", help="user to connect as (default orbit)")
+    stats.add_argument("-d", "--dbname", action="append", default=[], help="only this database (repeatable)")
+    stats.add_argument("--json", action="store_true", help="JSON instead of text")
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -115,6 +129,14 @@ def main(argv: Sequence[str] | None = None) -> int:
         from orbitdb.ops.check import run_check
 
         return run_check(args.data_dir or DEFAULT_DATA_DIR, args.deep)
+    if args.command == "stats":
+        from orbitdb.ops.stats import run_stats
+
+        if args.data_dir is not None and (args.host is not None or args.port is not None):
+            print("orbitdb stats: give --data-dir or --host/--port, not both", file=sys.stderr)
+            return EXIT_USAGE
+        return run_stats(args.data_dir or DEFAULT_DATA_DIR, args.host, args.port, args.user, args.dbname,
+                         args.json)
     if args.command == "shell":
         from orbitdb.shell import run
 
