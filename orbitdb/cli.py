@@ -4,7 +4,7 @@
                   [--config FILE] [--log-level info] [--log-format text|json]
                   [--allow-trust-on-network]
     orbitdb upgrade [--data-dir ./orbit_integrated_data]
-    orbitdb shell PATH [-c COMMAND] [-d DBNAME]
+    orbitdb shell PATH [-c COMMAND] [-d DBNAME]   (also: orbitdb sql PATH ...)
     orbitdb check [--data-dir D] [--deep]
     orbitdb stats [--data-dir D | --host H --port P] [--json]
 
@@ -119,6 +119,15 @@ def _add_ops_commands(commands: Any) -> None:
     stats.add_argument("-U", "--user", default="orbit", help="user to connect as (default orbit)")
     stats.add_argument("-d", "--dbname", action="append", default=[], help="only this database (repeatable)")
     stats.add_argument("--json", action="store_true", help="JSON instead of text")
+    sql = commands.add_parser(
+        "sql",
+        help="the interactive SQL shell on an embedded database (the same as `orbitdb shell`)",
+        description="Open the database in PATH (as orbitdb.connect does) and read SQL statements, each ending in "
+        "';', from the terminal or standard input; \\? lists the backslash commands. The same as `orbitdb shell`.",
+    )
+    sql.add_argument("path", metavar="PATH", help="database directory (made if needed), or a server's data directory")
+    sql.add_argument("-c", "--command", dest="command_text", help="run one command (SQL or a backslash command) and exit")
+    sql.add_argument("-d", "--dbname", help="the database of a server's data directory (default actors)")
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -129,6 +138,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         from orbitdb.ops.check import run_check
 
         return run_check(args.data_dir or DEFAULT_DATA_DIR, args.deep)
+    if args.command == "sql":
+        from orbitdb.shell import run as run_shell
+
+        return run_shell(args.path, args.command_text, database=args.dbname)
     if args.command == "stats":
         from orbitdb.ops.stats import run_stats
 
