@@ -15,6 +15,7 @@
 #include "compaction.h"
 #include "db_iter.h"
 #include "env.h"
+#include "format.h"
 #include "log.h"
 #include "lz4.h"
 #include "memtable.h"
@@ -397,7 +398,10 @@ int odb_open(const char *path, const odb_options *opt, odb_db **out, odb_error *
     free(current);
     if (exists) {
         rc = opt->error_if_exists ? odb_error_set(err, ODB_INVALID_ARGUMENT, "database %s already exists", path)
-                                  : odb_versions_recover(&db->versions, err);
+                                  : odb_format_check(path, err); /* format.h: before anything is written */
+        if (rc == ODB_OK) {
+            rc = odb_versions_recover(&db->versions, err);
+        }
     } else if (!opt->create_if_missing) {
         rc = odb_error_set(err, ODB_INVALID_ARGUMENT, "%s holds no database (create_if_missing is false)", path);
     }
@@ -405,6 +409,9 @@ int odb_open(const char *path, const odb_options *opt, odb_db **out, odb_error *
     odb_edit_init(&edit);
     if (rc == ODB_OK) {
         rc = odb_versions_write_snapshot(&db->versions, err);
+    }
+    if (rc == ODB_OK) {
+        rc = odb_format_stamp(path, err);
     }
     if (rc == ODB_OK) {
         rc = odb_replay_logs(db, &edit, err);

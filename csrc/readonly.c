@@ -10,6 +10,7 @@
 #include "batch.h"
 #include "db_iter.h"
 #include "env.h"
+#include "format.h"
 #include "log.h"
 #include "memtable.h"
 #include "merge.h"
@@ -145,11 +146,14 @@ static int read_once(odb_readonly *ro, const char *path, odb_error *err) {
 }
 
 int odb_readonly_open(const char *path, odb_readonly **out, odb_error *err) {
+    int rc = odb_format_check(path, err);
+    if (rc != ODB_OK) {
+        return rc;
+    }
     odb_readonly *ro = calloc(1, sizeof *ro);
     if (ro == NULL) {
         return odb_error_set(err, ODB_NO_MEMORY, "out of memory");
     }
-    int rc = ODB_OK;
     for (int attempt = 0; attempt < READ_ATTEMPTS; attempt++) {
         rc = read_once(ro, path, err);
         /* A file named by the manifest that is gone was replaced by a running

@@ -16,6 +16,7 @@
 #include "batch.h"
 #include "dbformat.h"
 #include "env.h"
+#include "format.h"
 #include "log.h"
 #include "table.h"
 #include "version.h"
@@ -480,6 +481,12 @@ static void check_logs_and_leftovers(check *c, const odb_version_edit *state, ui
 }
 
 static void check_once(check *c) {
+    odb_error err;
+    if (odb_format_check(c->dir, &err) != ODB_OK) {
+        /* a format this engine does not read: its files cannot be judged by this format's rules */
+        finding(c, 1, ODB_FORMAT_FILE, -1, "%s", err.msg);
+        return;
+    }
     odb_version_edit state;
     odb_edit_init(&state);
     uint64_t manifest_number = 0;

@@ -191,6 +191,8 @@ def upgrade_databases(data_dir: str) -> int:
                 print(f"orbitdb: {path}: not converted: {exc}", file=sys.stderr)
                 failed += 1
                 continue
+            if result.engine_format_recorded:
+                print(f"{path}: engine format recorded (the files were already in its layout)")
             if result.already_current:
                 print(f"{path}: already in the current storage format")
             else:
