@@ -195,3 +195,10 @@ cdef extern from "readonly.h" nogil:
     uint64_t odb_readonly_sequence(const odb_readonly *ro)
     int odb_readonly_level(const odb_readonly *ro, int level, uint64_t *bytes)
     uint64_t odb_readonly_wal_bytes(const odb_readonly *ro)
+
+
+# test-only fault injection (csrc/faults.h)
+cdef extern from "faults.h" nogil:
+    void odb_fault_arm(const char *prefix, const char *match, int ops, int after, int errno_value, int sticky)
+    void odb_fault_disarm()
+    uint64_t odb_fault_count()

@@ -1077,3 +1077,27 @@ cdef class _ViewIterator:
         if self.it != NULL:
             odb_iter_destroy(self.it)
             self.it = NULL
+
+
+# ---- test-only fault injection (csrc/faults.h) ----
+
+FAULT_WRITE, FAULT_SYNC, FAULT_RENAME, FAULT_CREATE, FAULT_TRUNCATE = 1, 2, 4, 8, 16
+
+
+def _fault_arm(prefix, str match="", int ops=FAULT_WRITE, int after=0, int errno_value=28, bint sticky=False):
+    """Test hook: of the file operations in ops on paths starting with prefix and containing match,
+    the first `after` succeed and the next fails with errno_value (every later one too with
+    sticky). Process-wide: for tests only."""
+    cdef bytes bprefix = os.fsencode(prefix)
+    cdef bytes bmatch = match.encode()
+    odb_fault_arm(bprefix, bmatch, ops, after, errno_value, sticky)
+
+
+def _fault_disarm():
+    """Test hook: no more injected faults."""
+    odb_fault_disarm()
+
+
+def _fault_count():
+    """Test hook: operations failed since the fault was armed."""
+    return odb_fault_count()

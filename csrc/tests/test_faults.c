@@ -16,7 +16,7 @@
 #include "faults.h"
 
 #define KEYS 300
-#define ROUNDS 60
+#define ROUNDS 40
 
 static char *model[KEYS];  /* acknowledged value of each key, NULL when none */
 static char *pending[KEYS]; /* a failed write's value: it may or may not have landed */
