@@ -18,6 +18,7 @@ from orbitdb._engine import EngineError, ReadOnlyView, verify_dir
 from orbitdb.ops.catalog_check import check_catalog
 from orbitdb.ops.findings import Finding
 from orbitdb.ops.targets import Target, targets
+from orbitdb.sql.errors import SqlError
 
 EXIT_OK, EXIT_DAMAGE, EXIT_USAGE = 0, 1, 2
 
@@ -59,7 +60,11 @@ def run_check(data_dir: str, deep: bool, out: TextIO = sys.stdout) -> int:
         print(f"orbitdb check: no directory {data_dir}", file=sys.stderr)
         return EXIT_USAGE
     damaged = 0
-    found = targets(data_dir)
+    try:
+        found = targets(data_dir)
+    except SqlError as exc:  # databases.json damaged or of a newer format
+        print(f"DAMAGE: {data_dir}: {exc.message}", file=out)
+        return EXIT_DAMAGE
     if not found:
         print(f"{data_dir}: no database directories yet", file=out)
     for target in found:

@@ -22,6 +22,7 @@ from orbitdb._engine import EngineError, ReadOnlyView
 from orbitdb.ops.catalog_check import load_catalog
 from orbitdb.ops.findings import Finding
 from orbitdb.ops.targets import targets
+from orbitdb.sql.errors import SqlError
 from orbitdb.storage.enginestats import NUM_LEVELS
 from orbitdb.storage.keyspace import TEMP_OID_BASE, index_prefix, prefix_end, table_prefix
 
@@ -167,7 +168,11 @@ def run_stats(data_dir: str | None, host: str | None, port: int | None, user: st
         if not os.path.isdir(data_dir):
             print(f"orbitdb stats: no directory {data_dir}", file=sys.stderr)
             return EXIT_USAGE
-        stats = dir_statistics(data_dir)
+        try:
+            stats = dir_statistics(data_dir)
+        except SqlError as exc:  # databases.json damaged or of a newer format
+            print(f"orbitdb stats: {data_dir}: {exc.message}", file=sys.stderr)
+            return EXIT_FAILURE
         if dbnames:
             stats = [s for s in stats if s["database"] in dbnames]
     print(json.dumps(stats, indent=2) if as_json else format_text(stats), file=out)

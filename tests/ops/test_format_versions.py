@@ -97,3 +97,5 @@ def test_newer_list_of_databases_is_refused(tmp_path: Path) -> None:
     server = ServerProcess(data)
     assert server.proc.wait(timeout=60) != 0
     assert "databases.json has format 4, newer than this orbitdb reads (format 1)" in server.log()
+    checked = run_orbitdb("check", "--data-dir", str(data))
+    assert checked.returncode == 1 and "databases.json has format 4, newer" in checked.stdout
