@@ -48,6 +48,7 @@ int odb_writer_open(const char *path, odb_writer **out, odb_error *err) {
         free(p);
         return odb_error_errno(err, e, "cannot create %s", path);
     }
+    odb_fault_note_create(path);
     w->fd = fd;
     w->path = p;
     w->size = 0;
@@ -115,6 +116,7 @@ int odb_writer_sync(odb_writer *w, odb_error *err) {
     if (injected || fdatasync(w->fd) != 0) {
         return odb_error_errno(err, injected ? injected : errno, "fdatasync of %s failed", w->path);
     }
+    odb_fault_note_sync(w->path, w->size);
     return ODB_OK;
 }
 
@@ -254,6 +256,8 @@ int odb_write_file_atomic(const char *dir, const char *name, const void *data, s
     int injected = rc == ODB_OK ? odb_fault_hit(dst, ODB_FAULT_RENAME) : 0;
     if (rc == ODB_OK && (injected || rename(tmp, dst) != 0)) {
         rc = odb_error_errno(err, injected ? injected : errno, "rename of %s to %s failed", tmp, dst);
+    } else if (rc == ODB_OK) {
+        odb_fault_note_rename(tmp, dst);
     }
     if (rc != ODB_OK) {
         unlink(tmp);
@@ -320,6 +324,8 @@ int odb_truncate_file(const char *path, uint64_t size, odb_error *err) {
                              (unsigned long long)size);
     } else if (fsync(fd) != 0) {
         rc = odb_error_errno(err, errno, "fsync of %s failed", path);
+    } else {
+        odb_fault_note_sync(path, size);
     }
     close(fd);
     return rc;

@@ -30,7 +30,20 @@ void odb_fault_disarm(void);
 /* How many operations failed since the fault was armed. */
 uint64_t odb_fault_count(void);
 
+/* Power loss: while tracking (for files under prefix), env.c reports how many
+ * bytes of each file an fsync made durable; odb_fault_drop_unsynced then cuts
+ * every tracked file back to that size, as if the machine had lost power with
+ * the rest in its page cache (directory entries are not simulated: a file
+ * created and never synced is cut to 0 bytes, not removed). */
+void odb_fault_track(const char *prefix);
+/* Cuts the tracked files and stops tracking; returns the bytes dropped. */
+uint64_t odb_fault_drop_unsynced(void);
+
 /* For env.c: 0, or the errno with which operation op on path must fail. */
 int odb_fault_hit(const char *path, int op);
+/* For env.c: path was created (empty), synced with size bytes, or renamed. */
+void odb_fault_note_create(const char *path);
+void odb_fault_note_sync(const char *path, uint64_t size);
+void odb_fault_note_rename(const char *from, const char *to);
 
 #endif
