@@ -162,7 +162,11 @@ def format_text(stats: list[dict[str, Any]]) -> str:
 def run_stats(data_dir: str | None, host: str | None, port: int | None, user: str, dbnames: list[str],
               as_json: bool, out: TextIO = sys.stdout) -> int:
     if host is not None or port is not None:
-        stats = server_statistics(host or "127.0.0.1", port or 15432, user, dbnames)
+        try:
+            stats = server_statistics(host or "127.0.0.1", port or 15432, user, dbnames)
+        except Exception as exc:  # noqa: BLE001 - any client error (refused, no such function): said, not a traceback
+            print(f"orbitdb stats: {type(exc).__name__}: {str(exc).strip()}", file=sys.stderr)
+            return EXIT_FAILURE
     else:
         assert data_dir is not None
         if not os.path.isdir(data_dir):
