@@ -6,7 +6,7 @@ import json
 from pathlib import Path
 
 from ops_support import flush, listing, make_database, run_orbitdb
-from wire_support import ServerProcess
+from wire_support import ServerProcess, free_port
 
 
 def test_stats_of_a_stopped_directory_text_and_json(tmp_path: Path) -> None:
@@ -62,6 +62,8 @@ def test_stats_of_a_running_server_have_live_counters(tmp_path: Path) -> None:
         server.stop()
 
 
-def test_stats_usage(tmp_path: Path) -> None:
+def test_stats_usage_and_unreachable_server(tmp_path: Path) -> None:
     assert run_orbitdb("stats", "--data-dir", str(tmp_path), "--port", "1").returncode == 2
     assert run_orbitdb("stats", "--data-dir", str(tmp_path / "absent")).returncode == 2
+    refused = run_orbitdb("stats", "--host", "127.0.0.1", "--port", str(free_port()))
+    assert refused.returncode == 1 and "orbitdb stats:" in refused.stderr and "Traceback" not in refused.stderr
