@@ -15,6 +15,7 @@
 #include "compaction.h"
 #include "db_iter.h"
 #include "env.h"
+#include "format.h"
 #include "log.h"
 #include "lz4.h"
 #include "memtable.h"
@@ -397,7 +398,10 @@ int odb_open(const char *path, const odb_options *opt, odb_db **out, odb_error *
     free(current);
     if (exists) {
         rc = opt->error_if_exists ? odb_error_set(err, ODB_INVALID_ARGUMENT, "database %s already exists", path)
-                                  : odb_versions_recover(&db->versions, err);
+                                  : odb_format_check(path, err); /* format.h: before anything is written */
+        if (rc == ODB_OK) {
+            rc = odb_versions_recover(&db->versions, err);
+        }
     } else if (!opt->create_if_missing) {
         rc = odb_error_set(err, ODB_INVALID_ARGUMENT, "%s holds no database (create_if_missing is false)", path);
     }
@@ -405,6 +409,9 @@ int odb_open(const char *path, const odb_options *opt, odb_db **out, odb_error *
     odb_edit_init(&edit);
     if (rc == ODB_OK) {
         rc = odb_versions_write_snapshot(&db->versions, err);
+    }
+    if (rc == ODB_OK) {
+        rc = odb_format_stamp(path, err);
     }
     if (rc == ODB_OK) {
         rc = odb_replay_logs(db, &edit, err);
@@ -539,6 +546,11 @@ char *odb_property(odb_db *db, const char *name) {
         level >= 0 && level < ODB_NUM_LEVELS) {
         pthread_mutex_lock(&db->mu);
         snprintf(buf, sizeof buf, "%d", db->versions.current->nfiles[level]);
+        pthread_mutex_unlock(&db->mu);
+    } else if (strncmp(name, "orbitdb.bytes-at-level", 22) == 0 && sscanf(name + 22, "%d", &level) == 1 &&
+               level >= 0 && level < ODB_NUM_LEVELS) { /* `orbitdb stats` */
+        pthread_mutex_lock(&db->mu);
+        snprintf(buf, sizeof buf, "%llu", (unsigned long long)db->versions.current->level_bytes[level]);
         pthread_mutex_unlock(&db->mu);
     } else if (strcmp(name, "orbitdb.cur-size-all-mem-tables") == 0) {
         pthread_mutex_lock(&db->mu);

@@ -170,6 +170,10 @@ int odb_ingest_finish(odb_ingest *ig, odb_error *err) {
             ODB_STAT_ADD(&db->stats, bytes_written, size);
         } else {
             db->versions.last_sequence = before;
+            /* the failed manifest write may still have named the table: keep it (the next
+             * open removes it if the manifest does not name it) */
+            free(ig->path);
+            ig->path = NULL;
         }
     }
     leave_head(db, &ig->w);

@@ -165,3 +165,40 @@ cdef class Engine:
     # read(ctx, value bytes) for key's value at snapshot (None: now), or None when it is absent;
     # the bytes are the engine's, valid only during the call (no Python bytes object is made)
     cdef object get_with(self, odb_slice key, Snapshot snapshot, value_reader read, object ctx)
+
+
+# `orbitdb check` and read-only views of a directory (csrc/verify.h, csrc/readonly.h)
+cdef extern from "verify.h" nogil:
+    ctypedef struct odb_finding:
+        int damage
+        char file[128]
+        int64_t offset
+        char message[512]
+    ctypedef struct odb_verify_report:
+        odb_finding *findings
+        int count
+        int damaged
+        int live
+        uint64_t tables, table_bytes, table_entries
+        uint64_t manifest_records
+        uint64_t wal_files, wal_records, wal_bytes
+    int odb_verify_dir(const char *path, odb_verify_report *report, odb_error *err)
+    void odb_verify_report_free(odb_verify_report *report)
+
+
+cdef extern from "readonly.h" nogil:
+    ctypedef struct odb_readonly:
+        pass
+    int odb_readonly_open(const char *path, odb_readonly **out, odb_error *err)
+    void odb_readonly_close(odb_readonly *ro)
+    odb_iter *odb_readonly_iter(odb_readonly *ro)
+    uint64_t odb_readonly_sequence(const odb_readonly *ro)
+    int odb_readonly_level(const odb_readonly *ro, int level, uint64_t *bytes)
+    uint64_t odb_readonly_wal_bytes(const odb_readonly *ro)
+
+
+# test-only fault injection (csrc/faults.h)
+cdef extern from "faults.h" nogil:
+    void odb_fault_arm(const char *prefix, const char *match, int ops, int after, int errno_value, int sticky)
+    void odb_fault_disarm()
+    uint64_t odb_fault_count()

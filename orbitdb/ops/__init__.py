@@ -1,1 +1,2 @@
-"""Operations: commands and services around a data directory (above orbitdb.sql, below orbitdb.cli)."""
+"""Operations: commands and services around a data directory (check, stats, metrics, backup, ...),
+above orbitdb.sql and below orbitdb.cli."""
