@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING
 
 from orbitdb.sql import types as T
 from orbitdb.sql.errors import SqlError
+from orbitdb.sql.result import Result
 from orbitdb.sql.types.pgtext import parse_text
 from orbitdb.storage.catalog import Catalog
 from orbitdb.storage.errors import StorageError
@@ -22,9 +23,7 @@ from orbitdb.storage.history import catalog_at, snapshot_at_time
 
 if TYPE_CHECKING:
     from orbitdb.sql.parse.parser import Statement
-    from orbitdb.sql.result import Result
-    from orbitdb.sql.session.session import Prepared
-    from orbitdb.sql.session.session import Session
+    from orbitdb.sql.session.session import Prepared, Session
     from orbitdb.sql.types import SqlType
     from orbitdb.storage.txn import Transaction
 

@@ -24,13 +24,13 @@ from orbitdb.sql.errors import SqlError, internal_error
 from orbitdb.sql.exec.context import ExecContext
 from orbitdb.sql.exec.rowstream import FIRST_BATCH, QueryRows, RowStream
 from orbitdb.sql.expr.core import Runtime
+from orbitdb.sql.parse.as_of import split_as_of
 from orbitdb.sql.parse.errorpos import locate
 from orbitdb.sql.parse.parser import Statement, normalize_literals, parse_one, split_statements
 from orbitdb.sql.parse.textcache import PlanCache
 from orbitdb.sql.plan.compiled import take_relation_locks
 from orbitdb.sql.plan.planner import Planner
 from orbitdb.sql.result import Column, CopyIn, CopyOut, Notice, Result
-from orbitdb.sql.parse.as_of import split_as_of
 from orbitdb.sql.session.as_of import begin_as_of, prepare_as_of, set_transaction_as_of, travel
 from orbitdb.sql.session.compile import compile_statement
 from orbitdb.sql.session.dispatch import KINDS, Kind
