@@ -120,15 +120,16 @@ def begin_as_of(s: Session, st: Statement, literal: str) -> Result:
     return res
 
 
-def set_transaction_as_of(s: Session, st: Statement) -> Result | None:
-    """SET TRANSACTION [modes] AS OF SYSTEM TIME (travel() has made the transaction read the
-    past): its other modes, if any, are set by the statement as usual (None: run it)."""
+def set_transaction_as_of(s: Session, st: Statement) -> bool:
+    """SET TRANSACTION [modes] AS OF SYSTEM TIME, checked before travel() makes the transaction
+    read the past: True when the clause is all it says; its other modes are set by the statement
+    as usual."""
     words = st.text.split()
     if len(words) < 2 or words[1].upper() != "TRANSACTION":
         raise SqlError("0A000", f"AS OF SYSTEM TIME is not supported in SET {words[1] if len(words) > 1 else ''}")
     if not s.in_block:
         raise SqlError("25P01", "SET TRANSACTION AS OF SYSTEM TIME can only be used in transaction blocks")
-    return Result("SET") if len(words) == 2 else None
+    return len(words) == 2
 
 
 def prepare_as_of(s: Session, st: Statement, literal: str, types: list[SqlType]) -> Prepared:

@@ -998,9 +998,10 @@ class Session:
             result: Result | CopyIn | CopyOut | None = None
             try:
                 if as_of is not None:
+                    set_only = set_transaction_as_of(self, st) if kind == "SET" else False
                     travel(self, txn, as_of)
-                    if kind == "SET":
-                        result = set_transaction_as_of(self, st)
+                    if set_only:
+                        result = Result("SET")
                 if result is None:
                     result = self._dispatch(st, p, params, ctx)
                 self._statements_in_txn = getattr(self, "_statements_in_txn", 0) + 1
