@@ -47,8 +47,9 @@ struct odb_history {
     uint64_t last_micros;
     odb_writer *file; /* open from odb_history_recovered on */
     uint64_t file_bytes;
-    int broken;  /* an append failed: the next persist rewrites the file */
-    int started; /* a history exists (loaded, or begun at this open) */
+    int broken;     /* an append failed: the next persist rewrites the file */
+    int started;    /* a history exists (loaded, or begun at this open) */
+    int recovering; /* between odb_history_open and odb_history_recovered */
 };
 
 static uint64_t wall_micros(void) {
@@ -316,6 +317,7 @@ int odb_history_open(odb_db *db, odb_error *err) {
     }
     h->dir = db->path;
     h->window = db->opt.history_retention_seconds * 1000000u;
+    h->recovering = 1;
     if (odb_file_exists(path)) {
         rc = load(h, path, err);
         h->started = 1;
@@ -351,6 +353,7 @@ int odb_history_recovered(odb_db *db, odb_error *err) {
         h->floor = min_seq(h->floor, last);
     }
     h->persisted = h->n < h->persisted ? h->n : h->persisted;
+    h->recovering = 0;
     return rewrite(h, err);
 }
 
@@ -411,7 +414,7 @@ odb_seq odb_history_horizon(odb_db *db, odb_seq base) {
         return base; /* recovery before the history begins: nothing before it is reachable */
     }
     odb_seq horizon = min_seq(base, window_seq(h, wall_micros()));
-    if (h->file == NULL) {
+    if (h->recovering) {
         return min_seq(horizon, h->persisted_floor); /* recovery: HISTORY is rewritten after it */
     }
     if (horizon > h->floor) {
@@ -419,6 +422,9 @@ odb_seq odb_history_horizon(odb_db *db, odb_seq base) {
     }
     odb_error err;
     if (odb_history_persist(db, &err) != ODB_OK) {
+        /* The stamps not in HISTORY live only in WAL files this flush may delete: an I/O
+         * error of the engine, which stops writes as a failed flush does. */
+        odb_db_set_bg_error(db, &err);
         return min_seq(horizon, h->persisted_floor); /* discard no more than HISTORY records */
     }
     return horizon;

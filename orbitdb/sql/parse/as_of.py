@@ -13,6 +13,8 @@ from orbitdb.sql.parse.parser import _DOLLAR, Statement, _comment_end, _string_e
 _CLAUSE = re.compile(r"AS\s+OF\s+SYSTEM\s+TIME\b\s*", re.IGNORECASE)
 _SCAN = re.compile(r"['\"()$]|--|/\*|\b[Aa][Ss]\b")
 _HINT = re.compile(r"system\s+time", re.IGNORECASE)
+# what starts a literal, a quoted identifier or a comment (a leading character class: a fast search)
+_QUOTED = re.compile(r"['\"$]|--|/\*")
 
 __all__ = ["split_as_of"]
 
@@ -21,7 +23,7 @@ def split_as_of(st: Statement) -> tuple[Statement, str] | None:
     """(the statement without the clause, the literal's text) or None when it has none. A
     clause inside parentheses (a subquery's) or with anything but a string literal is refused."""
     text = st.text
-    if _HINT.search(text) is None:  # the common case: one search, no scan
+    if not _code_has_hint(text):  # the common case: a few searches, no scan
         return None
     n = len(text)
     depth = 0
@@ -32,26 +34,8 @@ def split_as_of(st: Statement) -> tuple[Statement, str] | None:
             return None
         i = m.start()
         token = m.group(0)
-        if token == "'":
-            escape = i > 0 and text[i - 1] in "eE" and (i == 1 or not text[i - 2].isalnum())
-            i = _string_end(text, i + 1, escape)
-        elif token == '"':
-            j = text.find('"', i + 1)
-            while j != -1 and j + 1 < n and text[j + 1] == '"':
-                j = text.find('"', j + 2)
-            i = n if j == -1 else j + 1
-        elif token == "--":
-            j = text.find("\n", i)
-            i = n if j == -1 else j + 1
-        elif token == "/*":
-            i = _comment_end(text, i + 2)
-        elif token == "$":
-            dm = _DOLLAR.match(text, i)
-            if dm and (i == 0 or not (text[i - 1].isalnum() or text[i - 1] == "_")):
-                j = text.find(dm.group(0), dm.end())
-                i = n if j == -1 else j + len(dm.group(0))
-            else:
-                i += 1
+        if token in ("'", '"', "--", "/*", "$"):
+            i = _skip(text, i, token)
         elif token == "(":
             depth += 1
             i += 1
@@ -75,6 +59,45 @@ def split_as_of(st: Statement) -> tuple[Statement, str] | None:
                 raise SqlError("42601", "unterminated quoted string in AS OF SYSTEM TIME")
             literal = text[start + 1 : end - 1].replace("''", "'")
             stripped = (text[:i].rstrip() + " " + text[end:].lstrip()).strip()
-            if _HINT.search(stripped) is not None and split_as_of(replace(st, text=stripped)) is not None:
+            if split_as_of(replace(st, text=stripped)) is not None:
                 raise SqlError("42601", "AS OF SYSTEM TIME given twice")
             return replace(st, text=stripped), literal
+
+
+def _skip(text: str, i: int, token: str) -> int:
+    """The position after the literal, quoted identifier or comment that token starts at i."""
+    n = len(text)
+    if token == "'":
+        escape = i > 0 and text[i - 1] in "eE" and (i == 1 or not text[i - 2].isalnum())
+        return _string_end(text, i + 1, escape)
+    if token == '"':
+        j = text.find('"', i + 1)
+        while j != -1 and j + 1 < n and text[j + 1] == '"':
+            j = text.find('"', j + 2)
+        return n if j == -1 else j + 1
+    if token == "--":
+        j = text.find("\n", i)
+        return n if j == -1 else j + 1
+    if token == "/*":
+        return _comment_end(text, i + 2)
+    dm = _DOLLAR.match(text, i)
+    if dm and (i == 0 or not (text[i - 1].isalnum() or text[i - 1] == "_")):
+        j = text.find(dm.group(0), dm.end())
+        return n if j == -1 else j + len(dm.group(0))
+    return i + 1
+
+
+def _code_has_hint(text: str) -> bool:
+    """Whether "SYSTEM TIME" appears outside literals and comments: those are jumped over with
+    str.find, so a statement carrying a huge literal costs a few scans of C speed, not a
+    case-insensitive search of every character."""
+    i, n = 0, len(text)
+    while i < n:
+        m = _QUOTED.search(text, i)
+        end = n if m is None else m.start()
+        if _HINT.search(text, i, end) is not None:
+            return True
+        if m is None:
+            return False
+        i = _skip(text, m.start(), m.group(0))
+    return False
