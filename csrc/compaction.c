@@ -10,11 +10,14 @@
 #include <string.h>
 
 #include "merge.h"
+#include "retention.h"
 
 /* ---- helpers (mu held unless said otherwise) ---- */
 
 static odb_seq smallest_snapshot(odb_db *db) {
-    return db->snapshots.next != &db->snapshots ? db->snapshots.next->sequence : db->versions.last_sequence;
+    /* lowered to what the history retention window needs (retention.h) */
+    return odb_history_horizon(
+        db, db->snapshots.next != &db->snapshots ? db->snapshots.next->sequence : db->versions.last_sequence);
 }
 
 static void remove_log(odb_db *db, uint64_t number) {

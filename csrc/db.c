@@ -21,6 +21,7 @@
 #include "memtable.h"
 #include "merge.h"
 #include "recovery.h"
+#include "retention.h"
 #include "stats.h"
 #include "table.h"
 #include "version.h"
@@ -320,6 +321,7 @@ static void db_free(odb_db *db) {
         odb_memtable_unref(db->imm[i].mem);
     }
     odb_memtable_unref(db->mem);
+    odb_history_close(db);
     odb_versions_destroy(&db->versions);
     if (db->cache != NULL) {
         odb_cache_free(db->cache);
@@ -414,7 +416,13 @@ int odb_open(const char *path, const odb_options *opt, odb_db **out, odb_error *
         rc = odb_format_stamp(path, err);
     }
     if (rc == ODB_OK) {
+        rc = odb_history_open(db, err);
+    }
+    if (rc == ODB_OK) {
         rc = odb_replay_logs(db, &edit, err);
+    }
+    if (rc == ODB_OK) {
+        rc = odb_history_recovered(db, err);
     }
     if (rc == ODB_OK) {
         db->mem = odb_memtable_new(odb_db_arena_block_size(db));
@@ -536,6 +544,9 @@ static char *format_stats(odb_db *db) {
 }
 
 char *odb_property(odb_db *db, const char *name) {
+    if (strncmp(name, "orbitdb.history", strlen("orbitdb.history")) == 0) {
+        return odb_history_property(db, name);
+    }
     if (strcmp(name, "orbitdb.stats") == 0) {
         return format_stats(db);
     }

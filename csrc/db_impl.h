@@ -9,7 +9,8 @@
  *                 compactions, writing tables; flush and compaction on request
  *   ingest.c      ingestion of sorted entries straight into a level-0 table (no header of
  *                 its own: its functions are the odb_ingest_* of db.h)
- *   recovery.c    replay of the WAL at open, dropping a torn tail */
+ *   recovery.c    replay of the WAL at open, dropping a torn tail
+ *   retention.c   history retention: the time index, the horizon of discards, time travel */
 #ifndef ODB_DB_IMPL_H
 #define ODB_DB_IMPL_H
 
@@ -93,6 +94,8 @@ struct odb_db {
     /* A torn WAL tail dropped by recovery, shown by orbitdb.wal-tail-dropped* */
     uint64_t wal_tail_dropped_bytes;
     char wal_tail_dropped[ODB_ERROR_MSG_SIZE];
+
+    struct odb_history *history; /* retention.h; NULL when history retention is off; guarded by mu */
 };
 
 /* ---- helpers (mu held unless said otherwise) ---- */

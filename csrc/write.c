@@ -9,6 +9,8 @@
 #include <stdlib.h>
 #include <time.h>
 
+#include "retention.h"
+
 #define MAX_GROUP_BYTES (1 << 20)
 
 /* ---- writes ---- */
@@ -299,6 +301,7 @@ int odb_write(odb_db *db, odb_batch *batch, int sync, odb_error *err) {
         odb_seq first = db->versions.last_sequence + 1;
         uint32_t count = odb_batch_count(group);
         odb_batch_set_sequence(group, first);
+        uint64_t stamp = odb_history_stamp(db, first + count - 1);
         odb_memtable *mem = db->mem;
         odb_log_writer *log = db->log;
         int do_sync = w.sync;
@@ -309,7 +312,12 @@ int odb_write(odb_db *db, odb_batch *batch, int sync, odb_error *err) {
         }
         pthread_mutex_unlock(&db->mu);
 
-        if (log != NULL) {
+        if (log != NULL && stamp != 0) {
+            char time_record[ODB_TIME_RECORD_SIZE];
+            odb_history_time_record(time_record, first + count - 1, stamp);
+            rc = odb_log_add_record(log, odb_slice_make(time_record, sizeof time_record), &gerr);
+        }
+        if (log != NULL && rc == ODB_OK) {
             rc = odb_log_add_record(log, odb_buf_slice(&group->rep), &gerr);
             ODB_STAT_ADD(&db->stats, wal_writes, 1);
             ODB_STAT_ADD(&db->stats, wal_bytes, odb_batch_byte_size(group));

@@ -97,6 +97,7 @@ cdef extern from "db.h" nogil:
         int enable_statistics
         size_t block_size
         int block_restart_interval
+        uint64_t history_retention_seconds
     ctypedef struct odb_db:
         pass
     ctypedef struct odb_snapshot:
@@ -123,6 +124,12 @@ cdef extern from "db.h" nogil:
     int odb_compact_all(odb_db *db, odb_error *err)
     char *odb_property(odb_db *db, const char *name)
     int odb_stats_read(odb_db *db, const char **names, uint64_t *values, int max)
+
+
+cdef extern from "retention.h" nogil:
+    int odb_snapshot_at(odb_db *db, uint64_t seq, odb_snapshot **out, odb_error *err)
+    int odb_snapshot_at_time(odb_db *db, int64_t micros, odb_snapshot **out, uint64_t *seq, odb_error *err)
+    uint64_t odb_snapshot_sequence(const odb_snapshot *snapshot)
 
 
 ctypedef object (*value_reader)(object ctx, const char *data, Py_ssize_t size)
@@ -161,6 +168,7 @@ cdef class Engine:
     cdef void _leave_with(self, Snapshot snapshot)
     cdef _write(self, WriteBatch batch, sync)
     cdef _release_snapshot(self, Snapshot s)
+    cdef Snapshot _adopt_snapshot(self, odb_snapshot *snap)
     cdef _ingest_ended(self)
     # read(ctx, value bytes) for key's value at snapshot (None: now), or None when it is absent;
     # the bytes are the engine's, valid only during the call (no Python bytes object is made)

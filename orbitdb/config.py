@@ -1,6 +1,7 @@
 """The server's TOML configuration (the sections of the migration guide's orbit-server.toml).
 
-    [persistence]            provider = "rocksdb", data_dir = "./orbit_integrated_data"
+    [persistence]            provider = "rocksdb", data_dir = "./orbit_integrated_data",
+                             history_retention_seconds (time travel's window; 0: off)
     [persistence.rocksdb]    engine knobs (orbitdb.engine.KNOBS)
     [security]               enable_tls, cert_path, key_path, require_tls, allow_plain_from
     [protocols]              postgres_enabled, postgres_bind_address, postgres_port, postgres_max_connections
@@ -160,9 +161,16 @@ def _persistence(config: Config, table: dict[str, Any] | None, source: str) -> N
             raise ConfigError(f"{reader.where}.data_dir must not be empty")
         config.data_dir = data_dir
     knobs = reader.table_("rocksdb")
+    # not a RocksDB knob, so not in [persistence.rocksdb]: time travel's window (docs/operations.md)
+    retention = reader.integer("history_retention_seconds", 0, 100 * 365 * 86400)
     reader.finish()
     if knobs is not None:
+        if "history_retention_seconds" in knobs:
+            raise ConfigError(f"{source}: [persistence.rocksdb].history_retention_seconds is not a RocksDB knob: "
+                              "set it in [persistence]")
         config.engine = _check_engine_knobs(knobs, f"{source}: [persistence.rocksdb]")
+    if retention is not None:
+        config.engine["history_retention_seconds"] = retention
 
 
 def _check_engine_knobs(knobs: dict[str, Any], where: str) -> dict[str, Any]:
