@@ -11,11 +11,14 @@
 
 #include "merge.h"
 #include "range_del.h"
+#include "retention.h"
 
 /* ---- helpers (mu held unless said otherwise) ---- */
 
 static odb_seq smallest_snapshot(odb_db *db) {
-    return db->snapshots.next != &db->snapshots ? db->snapshots.next->sequence : db->versions.last_sequence;
+    /* lowered to what the history retention window needs (retention.h) */
+    return odb_history_horizon(
+        db, db->snapshots.next != &db->snapshots ? db->snapshots.next->sequence : db->versions.last_sequence);
 }
 
 static void remove_log(odb_db *db, uint64_t number) {
@@ -489,11 +492,14 @@ static void run_compaction(odb_db *db, compaction *c) {
             }
         }
     }
+    int tried_manifest = rc == ODB_OK;
     if (rc == ODB_OK) {
         rc = odb_versions_apply(&db->versions, &edit, &err);
     }
     if (rc != ODB_OK) {
-        for (int i = 0; i < nnumbers; i++) {
+        /* A manifest write that failed (a failed fsync, say) may still have put the edit in the
+         * file, naming these outputs: keep them; the next open removes them if it does not. */
+        for (int i = 0; i < nnumbers && !tried_manifest; i++) {
             char *path = odb_table_file_name(db->path, numbers[i]);
             if (path != NULL) {
                 odb_remove_file(path, NULL);

@@ -15,12 +15,14 @@
 #include "compaction.h"
 #include "db_iter.h"
 #include "env.h"
+#include "format.h"
 #include "log.h"
 #include "lz4.h"
 #include "memtable.h"
 #include "merge.h"
 #include "range_del.h"
 #include "recovery.h"
+#include "retention.h"
 #include "stats.h"
 #include "table.h"
 #include "version.h"
@@ -361,6 +363,7 @@ static void db_free(odb_db *db) {
         odb_version_unref(db->range_del_seen_version);
     }
     odb_rdset_unref(db->range_del_seen_set);
+    odb_history_close(db);
     odb_versions_destroy(&db->versions);
     if (db->cache != NULL) {
         odb_cache_free(db->cache);
@@ -439,7 +442,10 @@ int odb_open(const char *path, const odb_options *opt, odb_db **out, odb_error *
     free(current);
     if (exists) {
         rc = opt->error_if_exists ? odb_error_set(err, ODB_INVALID_ARGUMENT, "database %s already exists", path)
-                                  : odb_versions_recover(&db->versions, err);
+                                  : odb_format_check(path, err); /* format.h: before anything is written */
+        if (rc == ODB_OK) {
+            rc = odb_versions_recover(&db->versions, err);
+        }
     } else if (!opt->create_if_missing) {
         rc = odb_error_set(err, ODB_INVALID_ARGUMENT, "%s holds no database (create_if_missing is false)", path);
     }
@@ -449,7 +455,16 @@ int odb_open(const char *path, const odb_options *opt, odb_db **out, odb_error *
         rc = odb_versions_write_snapshot(&db->versions, err);
     }
     if (rc == ODB_OK) {
+        rc = odb_format_stamp(path, err);
+    }
+    if (rc == ODB_OK) {
+        rc = odb_history_open(db, err);
+    }
+    if (rc == ODB_OK) {
         rc = odb_replay_logs(db, &edit, err);
+    }
+    if (rc == ODB_OK) {
+        rc = odb_history_recovered(db, err);
     }
     if (rc == ODB_OK) {
         db->mem = odb_memtable_new(odb_db_arena_block_size(db));
@@ -571,6 +586,9 @@ static char *format_stats(odb_db *db) {
 }
 
 char *odb_property(odb_db *db, const char *name) {
+    if (strncmp(name, "orbitdb.history", strlen("orbitdb.history")) == 0) {
+        return odb_history_property(db, name);
+    }
     if (strcmp(name, "orbitdb.stats") == 0) {
         return format_stats(db);
     }
@@ -581,6 +599,11 @@ char *odb_property(odb_db *db, const char *name) {
         level >= 0 && level < ODB_NUM_LEVELS) {
         pthread_mutex_lock(&db->mu);
         snprintf(buf, sizeof buf, "%d", db->versions.current->nfiles[level]);
+        pthread_mutex_unlock(&db->mu);
+    } else if (strncmp(name, "orbitdb.bytes-at-level", 22) == 0 && sscanf(name + 22, "%d", &level) == 1 &&
+               level >= 0 && level < ODB_NUM_LEVELS) { /* `orbitdb stats` */
+        pthread_mutex_lock(&db->mu);
+        snprintf(buf, sizeof buf, "%llu", (unsigned long long)db->versions.current->level_bytes[level]);
         pthread_mutex_unlock(&db->mu);
     } else if (strcmp(name, "orbitdb.cur-size-all-mem-tables") == 0) {
         pthread_mutex_lock(&db->mu);

@@ -40,6 +40,9 @@ typedef struct odb_options {
     int enable_statistics;
     size_t block_size;
     int block_restart_interval;
+    /* Not a RocksDB knob: keep every version a read at any moment of the last N
+     * seconds needs (0: off). retention.h describes time travel. */
+    uint64_t history_retention_seconds;
 } odb_options;
 
 void odb_options_init(odb_options *opt);

@@ -11,7 +11,8 @@
  *                 its own: its functions are the odb_ingest_* of db.h)
  *   recovery.c    replay of the WAL at open, dropping a torn tail
  *   range_del.c   range deletions: the set readers consult, their manifest fields, and
- *                 dropping the table files they cover */
+ *                 dropping the table files they cover
+ *   retention.c   history retention: the time index, the horizon of discards, time travel */
 #ifndef ODB_DB_IMPL_H
 #define ODB_DB_IMPL_H
 
@@ -100,6 +101,7 @@ struct odb_db {
     odb_version *range_del_seen_version;
     odb_rdset *range_del_seen_set;
     odb_seq range_del_seen_horizon;
+    struct odb_history *history; /* retention.h; NULL when history retention is off; guarded by mu */
 };
 
 /* ---- helpers (mu held unless said otherwise) ---- */

@@ -1,5 +1,6 @@
 #define _GNU_SOURCE
 #include "env.h"
+#include "faults.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -39,13 +40,15 @@ int odb_writer_open(const char *path, odb_writer **out, odb_error *err) {
         free(p);
         return odb_error_set(err, ODB_NO_MEMORY, "out of memory opening %s", path);
     }
-    int fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, ODB_FILE_MODE);
+    int injected = odb_fault_hit(path, ODB_FAULT_CREATE); /* faults.h: tests only */
+    int fd = injected ? -1 : open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, ODB_FILE_MODE);
     if (fd < 0) {
-        int e = errno;
+        int e = injected ? injected : errno;
         free(w);
         free(p);
         return odb_error_errno(err, e, "cannot create %s", path);
     }
+    odb_fault_note_create(path);
     w->fd = fd;
     w->path = p;
     w->size = 0;
@@ -55,6 +58,12 @@ int odb_writer_open(const char *path, odb_writer **out, odb_error *err) {
 }
 
 static int write_all(int fd, const char *path, const char *data, size_t n, odb_error *err) {
+    int injected = odb_fault_hit(path, ODB_FAULT_WRITE);
+    if (injected) { /* faults.h: a torn write, as a disk filling up mid-write leaves one */
+        ssize_t half = write(fd, data, n / 2);
+        (void)half;
+        return odb_error_errno(err, injected, "write to %s failed", path);
+    }
     while (n > 0) {
         ssize_t k = write(fd, data, n);
         if (k < 0) {
@@ -103,9 +112,11 @@ int odb_writer_sync(odb_writer *w, odb_error *err) {
     if (rc != ODB_OK) {
         return rc;
     }
-    if (fdatasync(w->fd) != 0) {
-        return odb_error_errno(err, errno, "fdatasync of %s failed", w->path);
+    int injected = odb_fault_hit(w->path, ODB_FAULT_SYNC);
+    if (injected || fdatasync(w->fd) != 0) {
+        return odb_error_errno(err, injected ? injected : errno, "fdatasync of %s failed", w->path);
     }
+    odb_fault_note_sync(w->path, w->size);
     return ODB_OK;
 }
 
@@ -191,8 +202,9 @@ int odb_sync_dir(const char *dir, odb_error *err) {
         return odb_error_errno(err, errno, "cannot open directory %s", dir);
     }
     int rc = ODB_OK;
-    if (fsync(fd) != 0) {
-        rc = odb_error_errno(err, errno, "fsync of directory %s failed", dir);
+    int injected = odb_fault_hit(dir, ODB_FAULT_SYNC);
+    if (injected || fsync(fd) != 0) {
+        rc = odb_error_errno(err, injected ? injected : errno, "fsync of directory %s failed", dir);
     }
     close(fd);
     return rc;
@@ -241,8 +253,11 @@ int odb_write_file_atomic(const char *dir, const char *name, const void *data, s
     if (rc == ODB_OK) {
         rc = crc;
     }
-    if (rc == ODB_OK && rename(tmp, dst) != 0) {
-        rc = odb_error_errno(err, errno, "rename of %s to %s failed", tmp, dst);
+    int injected = rc == ODB_OK ? odb_fault_hit(dst, ODB_FAULT_RENAME) : 0;
+    if (rc == ODB_OK && (injected || rename(tmp, dst) != 0)) {
+        rc = odb_error_errno(err, injected ? injected : errno, "rename of %s to %s failed", tmp, dst);
+    } else if (rc == ODB_OK) {
+        odb_fault_note_rename(tmp, dst);
     }
     if (rc != ODB_OK) {
         unlink(tmp);
@@ -303,10 +318,14 @@ int odb_truncate_file(const char *path, uint64_t size, odb_error *err) {
         return odb_error_errno(err, errno, "cannot open %s", path);
     }
     int rc = ODB_OK;
-    if (ftruncate(fd, (off_t)size) != 0) {
-        rc = odb_error_errno(err, errno, "cannot truncate %s to %llu bytes", path, (unsigned long long)size);
+    int injected = odb_fault_hit(path, ODB_FAULT_TRUNCATE);
+    if (injected || ftruncate(fd, (off_t)size) != 0) {
+        rc = odb_error_errno(err, injected ? injected : errno, "cannot truncate %s to %llu bytes", path,
+                             (unsigned long long)size);
     } else if (fsync(fd) != 0) {
         rc = odb_error_errno(err, errno, "fsync of %s failed", path);
+    } else {
+        odb_fault_note_sync(path, size);
     }
     close(fd);
     return rc;

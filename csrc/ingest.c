@@ -8,6 +8,7 @@
 #include <pthread.h>
 #include <stdlib.h>
 
+#include "retention.h"
 #include "write.h"
 
 /* ---- ingestion ---- */
@@ -164,12 +165,22 @@ int odb_ingest_finish(odb_ingest *ig, odb_error *err) {
         rc = odb_versions_apply(&db->versions, &edit, err);
         if (rc == ODB_OK) {
             db->visible_sequence = ig->seq;
+            /* its commit time is in no WAL: HISTORY must hold it now (retention.h); failing
+             * that is an I/O error of the engine, which stops writes */
+            odb_error herr;
+            if (odb_history_stamp(db, ig->seq) != 0 && odb_history_persist(db, &herr) != ODB_OK) {
+                odb_db_set_bg_error(db, &herr);
+            }
             free(ig->path); /* the table is the database's now */
             ig->path = NULL;
             ODB_STAT_ADD(&db->stats, keys_written, ig->entries);
             ODB_STAT_ADD(&db->stats, bytes_written, size);
         } else {
             db->versions.last_sequence = before;
+            /* the failed manifest write may still have named the table: keep it (the next
+             * open removes it if the manifest does not name it) */
+            free(ig->path);
+            ig->path = NULL;
         }
     }
     leave_head(db, &ig->w);

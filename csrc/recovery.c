@@ -11,6 +11,7 @@
 
 #include "compaction.h"
 #include "range_del.h"
+#include "retention.h"
 #include "write.h"
 
 /* ---- recovery ---- */
@@ -69,7 +70,7 @@ static int flush_recovered(odb_db *db, odb_memtable *mem, odb_version_edit *edit
         return odb_error_set(err, ODB_NO_MEMORY, "out of memory");
     }
     uint64_t number = odb_versions_new_file_number(&db->versions);
-    int rc = odb_write_table(db, it, number, db->versions.last_sequence, edit, 0, err);
+    int rc = odb_write_table(db, it, number, odb_history_horizon(db, db->versions.last_sequence), edit, 0, err);
     odb_iter_destroy(it);
     return rc;
 }
@@ -167,6 +168,9 @@ int odb_replay_logs(odb_db *db, odb_version_edit *edit, odb_error *err) {
             if (got <= 0) {
                 rc = -got;
                 break;
+            }
+            if (odb_history_replay_record(db, record)) {
+                continue; /* a write group's commit time (retention.h) */
             }
             rc = odb_batch_set_contents(&batch, record, err);
             if (rc == ODB_OK) {

@@ -665,7 +665,9 @@ int odb_versions_recover(odb_version_set *vs, odb_error *err) {
     rc = odb_log_reader_open(manifest_path, &reader, err);
     if (rc != ODB_OK) {
         if (rc == ODB_IO_ERROR) {
-            rc = odb_error_set(err, ODB_CORRUPTION, "%s (named by CURRENT) cannot be read: %s", manifest_path, err->msg);
+            char inner[ODB_ERROR_MSG_SIZE]; /* err->msg is both the source and the destination */
+            memcpy(inner, err->msg, sizeof inner);
+            rc = odb_error_set(err, ODB_CORRUPTION, "%s (named by CURRENT) cannot be read: %s", manifest_path, inner);
         }
         free(manifest_path);
         return rc;
@@ -802,6 +804,7 @@ int odb_versions_write_snapshot(odb_version_set *vs, odb_error *err) {
         }
     }
     odb_buf_free(&record);
+    int tried_current = rc == ODB_OK;
     if (rc == ODB_OK) {
         char current[64];
         int n = snprintf(current, sizeof current, "MANIFEST-%06llu\n", (unsigned long long)number);
@@ -811,7 +814,11 @@ int odb_versions_write_snapshot(odb_version_set *vs, odb_error *err) {
         }
     }
     if (rc != ODB_OK) {
-        odb_remove_file(path, NULL);
+        /* A CURRENT replacement that failed after its rename (in the directory fsync) still
+         * names the new manifest: keep it. The next open removes it if CURRENT does not. */
+        if (!tried_current) {
+            odb_remove_file(path, NULL);
+        }
         free(path);
         return rc;
     }

@@ -11,6 +11,8 @@
 #include <stdlib.h>
 #include <time.h>
 
+#include "retention.h"
+
 #define MAX_GROUP_BYTES (1 << 20)
 
 /* ---- writes ---- */
@@ -312,6 +314,7 @@ int odb_write(odb_db *db, odb_batch *batch, int sync, odb_error *err) {
             /* in the set before the WAL write: readers see it only once its sequence is visible */
             rc = odb_range_dels_add_batch(db, group, &gerr);
         }
+        uint64_t stamp = odb_history_stamp(db, first + count - 1);
         odb_memtable *mem = db->mem;
         odb_log_writer *log = db->log;
         int do_sync = w.sync;
@@ -322,6 +325,11 @@ int odb_write(odb_db *db, odb_batch *batch, int sync, odb_error *err) {
         }
         pthread_mutex_unlock(&db->mu);
 
+        if (log != NULL && stamp != 0 && rc == ODB_OK) {
+            char time_record[ODB_TIME_RECORD_SIZE];
+            odb_history_time_record(time_record, first + count - 1, stamp);
+            rc = odb_log_add_record(log, odb_slice_make(time_record, sizeof time_record), &gerr);
+        }
         if (log != NULL && rc == ODB_OK) {
             rc = odb_log_add_record(log, odb_buf_slice(&group->rep), &gerr);
             ODB_STAT_ADD(&db->stats, wal_writes, 1);

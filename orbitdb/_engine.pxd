@@ -99,6 +99,7 @@ cdef extern from "db.h" nogil:
         int enable_statistics
         size_t block_size
         int block_restart_interval
+        uint64_t history_retention_seconds
     ctypedef struct odb_db:
         pass
     ctypedef struct odb_snapshot:
@@ -125,6 +126,12 @@ cdef extern from "db.h" nogil:
     int odb_compact_all(odb_db *db, odb_error *err)
     char *odb_property(odb_db *db, const char *name)
     int odb_stats_read(odb_db *db, const char **names, uint64_t *values, int max)
+
+
+cdef extern from "retention.h" nogil:
+    int odb_snapshot_at(odb_db *db, uint64_t seq, odb_snapshot **out, odb_error *err)
+    int odb_snapshot_at_time(odb_db *db, int64_t micros, odb_snapshot **out, uint64_t *seq, odb_error *err)
+    uint64_t odb_snapshot_sequence(const odb_snapshot *snapshot)
 
 
 ctypedef object (*value_reader)(object ctx, const char *data, Py_ssize_t size)
@@ -163,7 +170,45 @@ cdef class Engine:
     cdef void _leave_with(self, Snapshot snapshot)
     cdef _write(self, WriteBatch batch, sync)
     cdef _release_snapshot(self, Snapshot s)
+    cdef Snapshot _adopt_snapshot(self, odb_snapshot *snap)
     cdef _ingest_ended(self)
     # read(ctx, value bytes) for key's value at snapshot (None: now), or None when it is absent;
     # the bytes are the engine's, valid only during the call (no Python bytes object is made)
     cdef object get_with(self, odb_slice key, Snapshot snapshot, value_reader read, object ctx)
+
+
+# `orbitdb check` and read-only views of a directory (csrc/verify.h, csrc/readonly.h)
+cdef extern from "verify.h" nogil:
+    ctypedef struct odb_finding:
+        int damage
+        char file[128]
+        int64_t offset
+        char message[512]
+    ctypedef struct odb_verify_report:
+        odb_finding *findings
+        int count
+        int damaged
+        int live
+        uint64_t tables, table_bytes, table_entries
+        uint64_t manifest_records
+        uint64_t wal_files, wal_records, wal_bytes
+    int odb_verify_dir(const char *path, odb_verify_report *report, odb_error *err)
+    void odb_verify_report_free(odb_verify_report *report)
+
+
+cdef extern from "readonly.h" nogil:
+    ctypedef struct odb_readonly:
+        pass
+    int odb_readonly_open(const char *path, odb_readonly **out, odb_error *err)
+    void odb_readonly_close(odb_readonly *ro)
+    odb_iter *odb_readonly_iter(odb_readonly *ro)
+    uint64_t odb_readonly_sequence(const odb_readonly *ro)
+    int odb_readonly_level(const odb_readonly *ro, int level, uint64_t *bytes)
+    uint64_t odb_readonly_wal_bytes(const odb_readonly *ro)
+
+
+# test-only fault injection (csrc/faults.h)
+cdef extern from "faults.h" nogil:
+    void odb_fault_arm(const char *prefix, const char *match, int ops, int after, int errno_value, int sticky)
+    void odb_fault_disarm()
+    uint64_t odb_fault_count()

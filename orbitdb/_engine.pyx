@@ -98,7 +98,11 @@ KNOBS = {
     "enable_statistics": (bool, False),
     "block_size": (int, 4096),
     "block_restart_interval": (int, 16),
+    # not a RocksDB knob: the seconds of history kept for time travel (csrc/retention.h); 0: off
+    "history_retention_seconds": (int, 0),
 }
+
+MAX_HISTORY_RETENTION_SECONDS = 100 * 365 * 86400
 
 _COMPRESSION = {"lz4": ODB_COMPRESSION_LZ4, "none": ODB_COMPRESSION_NONE, "no": ODB_COMPRESSION_NONE}
 
@@ -120,6 +124,9 @@ def check_knobs(dict knobs):
                 raise ValueError(f"engine option {name} must not be negative (got {value})")
             if value > (1 << 62):
                 raise ValueError(f"engine option {name} is too large (got {value})")
+            if name == "history_retention_seconds" and value > MAX_HISTORY_RETENTION_SECONDS:
+                raise ValueError(f"engine option {name} must be at most {MAX_HISTORY_RETENTION_SECONDS} "
+                                 f"(100 years), not {value}")
         else:
             if not isinstance(value, str):
                 raise TypeError(f"engine option {name} must be a string, not {value!r}")
@@ -333,6 +340,11 @@ cdef class Snapshot:
 
     def __exit__(self, *exc):
         self.release()
+
+    @property
+    def sequence(self):
+        """The sequence number of the state it reads (None once released)."""
+        return odb_snapshot_sequence(self.snap) if self.snap != NULL else None
 
     def __dealloc__(self):
         if self.snap != NULL and self.engine is not None and self.engine.db != NULL:
@@ -561,6 +573,7 @@ cdef class Engine:
         opt.enable_statistics = full["enable_statistics"]
         opt.block_size = full["block_size"]
         opt.block_restart_interval = min(full["block_restart_interval"], 1 << 30)
+        opt.history_retention_seconds = full["history_retention_seconds"]
         if opt.pin_l0_filter_and_index_blocks and not opt.cache_index_and_filter_blocks:
             # RocksDB ignores the pin without caching; we honour the intent by caching too.
             opt.cache_index_and_filter_blocks = 1
@@ -783,6 +796,52 @@ cdef class Engine:
         finally:
             self._leave()
 
+    def snapshot_at(self, seq):
+        """A snapshot of the committed state at sequence seq, in the past: InvalidArgumentError
+        when history retention is off, seq is not committed, or the versions it needs are no
+        longer kept (csrc/retention.h)."""
+        cdef uint64_t at = seq
+        cdef odb_snapshot *snap = NULL
+        cdef odb_error err
+        cdef int rc
+        self._enter()
+        cdef odb_db *db = self.db
+        try:
+            with nogil:
+                rc = odb_snapshot_at(db, at, &snap, &err)
+            if rc != ODB_OK:
+                raise _error(&err)
+            return self._adopt_snapshot(snap)
+        finally:
+            self._leave()
+
+    def snapshot_at_time(self, micros):
+        """A snapshot of the committed state at wall-clock time micros (microseconds since the
+        Unix epoch): every write group stamped at or before it. InvalidArgumentError, saying why,
+        when retention is off or the time is in the future or outside the retained history."""
+        cdef int64_t t = micros
+        cdef odb_snapshot *snap = NULL
+        cdef uint64_t seq = 0
+        cdef odb_error err
+        cdef int rc
+        self._enter()
+        cdef odb_db *db = self.db
+        try:
+            with nogil:
+                rc = odb_snapshot_at_time(db, t, &snap, &seq, &err)
+            if rc != ODB_OK:
+                raise _error(&err)
+            return self._adopt_snapshot(snap)
+        finally:
+            self._leave()
+
+    cdef Snapshot _adopt_snapshot(self, odb_snapshot *snap):
+        s = Snapshot.__new__(Snapshot)
+        (<Snapshot>s).snap = snap
+        (<Snapshot>s).engine = self
+        self.snapshots.add(s)
+        return s
+
     cdef _release_snapshot(self, Snapshot s):
         if s.users > 0:
             s.release_pending = True  # new calls refuse it; the last running one releases it
@@ -957,3 +1016,175 @@ def _lz4_decompress(data, Py_ssize_t size):
     if got < 0:
         raise CorruptionError("malformed lz4 block")
     return out
+
+
+# ---- `orbitdb check` and read-only views (csrc/verify.h, csrc/readonly.h) ----
+
+def verify_dir(path):
+    """The engine's read-only check of a database directory: a dict with `findings` (a list of
+    (damage, file, offset or None, message)), `live` (an engine held it open) and counts."""
+    cdef bytes bpath = os.fsencode(path)
+    cdef const char *p = bpath
+    cdef odb_verify_report rep
+    cdef odb_error err
+    cdef int rc
+    cdef int i
+    with nogil:
+        rc = odb_verify_dir(p, &rep, &err)
+    try:
+        if rc != ODB_OK:
+            raise _error(&err)
+        findings = []
+        for i in range(rep.count):
+            f = &rep.findings[i]
+            findings.append((bool(f.damage), (<bytes>f.file).decode("utf-8", "replace"),
+                             None if f.offset < 0 else f.offset, (<bytes>f.message).decode("utf-8", "replace")))
+        return {"findings": findings, "live": bool(rep.live), "tables": rep.tables, "table_bytes": rep.table_bytes,
+                "table_entries": rep.table_entries, "manifest_records": rep.manifest_records,
+                "wal_files": rep.wal_files, "wal_records": rep.wal_records, "wal_bytes": rep.wal_bytes}
+    finally:
+        odb_verify_report_free(&rep)
+
+
+cdef class ReadOnlyView:
+    """A database directory read without opening it (nothing written, created or locked): the
+    tables its manifest names and its WAL replayed in memory, at the last sequence they hold.
+    For `orbitdb check` and `orbitdb stats`; works while a server holds the directory."""
+
+    cdef odb_readonly *ro
+    cdef readonly str path
+
+    def __init__(self, path):
+        cdef bytes bpath = os.fsencode(path)
+        cdef const char *p = bpath
+        cdef odb_error err
+        cdef int rc
+        with nogil:
+            rc = odb_readonly_open(p, &self.ro, &err)
+        if rc != ODB_OK:
+            self.ro = NULL
+            raise _error(&err)
+        self.path = os.fsdecode(path)
+
+    def items(self, start=None, stop=None):
+        """(key, value) of every key in [start, stop), in order."""
+        if self.ro == NULL:
+            raise EngineClosedError("read-only view is closed")
+        it = _ViewIterator.__new__(_ViewIterator)
+        (<_ViewIterator>it).view = self
+        (<_ViewIterator>it).it = odb_readonly_iter(self.ro)
+        if (<_ViewIterator>it).it == NULL:
+            raise EngineMemoryError("out of memory")
+        (<_ViewIterator>it).start = None if start is None else _as_bytes(start, "start")
+        (<_ViewIterator>it).stop = None if stop is None else _as_bytes(stop, "stop")
+        return it
+
+    def get(self, key):
+        for k, v in self.items(key, None):
+            return v if k == _as_bytes(key, "key") else None
+        return None
+
+    @property
+    def sequence(self):
+        return odb_readonly_sequence(self.ro) if self.ro != NULL else 0
+
+    @property
+    def wal_bytes(self):
+        return odb_readonly_wal_bytes(self.ro) if self.ro != NULL else 0
+
+    def levels(self):
+        """[(files, bytes)] of each level, 0 first."""
+        cdef uint64_t nbytes = 0
+        cdef int level, files
+        if self.ro == NULL:
+            raise EngineClosedError("read-only view is closed")
+        out = []
+        for level in range(7):
+            files = odb_readonly_level(self.ro, level, &nbytes)
+            out.append((files, nbytes))
+        return out
+
+    def close(self):
+        if self.ro != NULL:
+            odb_readonly_close(self.ro)
+            self.ro = NULL
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc):
+        self.close()
+
+    def __dealloc__(self):
+        if self.ro != NULL:
+            odb_readonly_close(self.ro)
+            self.ro = NULL
+
+
+cdef class _ViewIterator:
+    cdef ReadOnlyView view  # keeps the view open while the iterator lives
+    cdef odb_iter *it
+    cdef bytes start
+    cdef bytes stop
+    cdef bint started
+
+    def __iter__(self):
+        return self
+
+    def __next__(self):
+        cdef odb_slice k, v
+        cdef odb_error err
+        if self.it == NULL:
+            raise StopIteration
+        if not self.started:
+            self.started = True
+            if self.start is None:
+                odb_iter_seek_first(self.it)
+            else:
+                odb_iter_seek(self.it, _bytes_slice(self.start))
+        else:
+            odb_iter_next(self.it)
+        if not odb_iter_valid(self.it):
+            rc = odb_iter_status(self.it, &err)
+            odb_iter_destroy(self.it)
+            self.it = NULL
+            if rc != ODB_OK:
+                raise _error(&err)
+            raise StopIteration
+        k = odb_iter_key(self.it)
+        key = PyBytes_FromStringAndSize(k.data, <Py_ssize_t>k.size)
+        if self.stop is not None and key >= self.stop:
+            odb_iter_destroy(self.it)
+            self.it = NULL
+            raise StopIteration
+        v = odb_iter_value(self.it)
+        return key, PyBytes_FromStringAndSize(v.data, <Py_ssize_t>v.size)
+
+    def __dealloc__(self):
+        if self.it != NULL:
+            odb_iter_destroy(self.it)
+            self.it = NULL
+
+
+# ---- test-only fault injection (csrc/faults.h) ----
+
+FAULT_WRITE, FAULT_SYNC, FAULT_RENAME, FAULT_CREATE, FAULT_TRUNCATE = 1, 2, 4, 8, 16
+
+
+def _fault_arm(prefix, str match="", int ops=FAULT_WRITE, int after=0, int errno_value=28, bint sticky=False):
+    """Test hook: of the file operations in ops on paths starting with prefix and containing match,
+    the first `after` succeed and the next fails with errno_value (every later one too with
+    sticky). Process-wide: for tests only."""
+    cdef bytes bprefix = os.fsencode(prefix)
+    cdef bytes bmatch = match.encode()
+    odb_fault_arm(bprefix, bmatch, ops, after, errno_value, sticky)
+
+
+def _fault_disarm():
+    """Test hook: no more injected faults."""
+    odb_fault_disarm()
+
+
+def _fault_count():
+    """Test hook: operations failed since the fault was armed."""
+    return odb_fault_count()

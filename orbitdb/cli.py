@@ -4,7 +4,9 @@
                   [--config FILE] [--log-level info] [--log-format text|json]
                   [--allow-trust-on-network]
     orbitdb upgrade [--data-dir ./orbit_integrated_data]
-    orbitdb shell PATH [-c COMMAND] [-d DBNAME]
+    orbitdb shell PATH [-c COMMAND] [-d DBNAME]   (also: orbitdb sql PATH ...)
+    orbitdb check [--data-dir D] [--deep]
+    orbitdb stats [--data-dir D | --host H --port P] [--json]
 
 Flags override the config file. Exit codes: 0 after an orderly stop (SIGTERM / SIGINT),
 2 for a bad command line or configuration (reported before anything is opened), 1 when the
@@ -89,13 +91,65 @@ def _parser() -> argparse.ArgumentParser:
     shell.add_argument("path", metavar="PATH", help="database directory (made if needed), or a server's data directory")
     shell.add_argument("-c", "--command", dest="command_text", help="run one command (SQL or a backslash command) and exit")
     shell.add_argument("-d", "--dbname", help="the database of a server's data directory (default actors)")
+    _add_ops_commands(commands)
     return parser
+
+
+def _add_ops_commands(commands: Any) -> None:
+    """Operations commands (orbitdb/ops; docs/operations.md)."""
+    check = commands.add_parser(
+        "check",
+        help="check a data directory's files, catalog and (--deep) indexes, read-only",
+        description="Verify every database of a data directory without writing to it: table files (checksums, "
+        "footer, index and filter blocks), the manifest, the WAL, the SQL catalog; with --deep every secondary "
+        "index against its table. Exit code 0 when clean, 1 when damage was found, 2 for a bad command line.",
+    )
+    check.add_argument("--data-dir", help=f"data directory or database directory (default {DEFAULT_DATA_DIR})")
+    check.add_argument("--deep", action="store_true", help="also check every secondary index against its table")
+    stats = commands.add_parser(
+        "stats",
+        help="engine and SQL statistics of a data directory or a running server, as text or JSON",
+        description="Levels, files, bytes, cache, write amplification, stalls and compaction backlog of the "
+        "engine, rows and bytes of each table. With --host/--port a running server reports its live counters "
+        "(SELECT orbitdb_engine_stats(), orbitdb_table_stats()); with --data-dir the files are read, read-only.",
+    )
+    stats.add_argument("--data-dir", help=f"data directory or database directory (default {DEFAULT_DATA_DIR})")
+    stats.add_argument("--host", help="ask the server listening here")
+    stats.add_argument("--port", type=int, help=f"the server's port (default {DEFAULT_PORT})")
+    stats.add_argument("-U", "--user", default="orbit", help="user to connect as (default orbit)")
+    stats.add_argument("-d", "--dbname", action="append", default=[], help="only this database (repeatable)")
+    stats.add_argument("--json", action="store_true", help="JSON instead of text")
+    sql = commands.add_parser(
+        "sql",
+        help="the interactive SQL shell on an embedded database (the same as `orbitdb shell`)",
+        description="Open the database in PATH (as orbitdb.connect does) and read SQL statements, each ending in "
+        "';', from the terminal or standard input; \\? lists the backslash commands. The same as `orbitdb shell`.",
+    )
+    sql.add_argument("path", metavar="PATH", help="database directory (made if needed), or a server's data directory")
+    sql.add_argument("-c", "--command", dest="command_text", help="run one command (SQL or a backslash command) and exit")
+    sql.add_argument("-d", "--dbname", help="the database of a server's data directory (default actors)")
 
 
 def main(argv: Sequence[str] | None = None) -> int:
     args = _parser().parse_args(argv)
     if args.command == "upgrade":
         return upgrade_databases(args.data_dir or DEFAULT_DATA_DIR)
+    if args.command == "check":
+        from orbitdb.ops.check import run_check
+
+        return run_check(args.data_dir or DEFAULT_DATA_DIR, args.deep)
+    if args.command == "sql":
+        from orbitdb.shell import run as run_shell
+
+        return run_shell(args.path, args.command_text, database=args.dbname)
+    if args.command == "stats":
+        from orbitdb.ops.stats import run_stats
+
+        if args.data_dir is not None and (args.host is not None or args.port is not None):
+            print("orbitdb stats: give --data-dir or --host/--port, not both", file=sys.stderr)
+            return EXIT_USAGE
+        return run_stats(args.data_dir or DEFAULT_DATA_DIR, args.host, args.port, args.user, args.dbname,
+                         args.json)
     if args.command == "shell":
         from orbitdb.shell import run
 
@@ -137,6 +191,8 @@ def upgrade_databases(data_dir: str) -> int:
                 print(f"orbitdb: {path}: not converted: {exc}", file=sys.stderr)
                 failed += 1
                 continue
+            if result.engine_format_recorded:
+                print(f"{path}: engine format recorded (the files were already in its layout)")
             if result.already_current:
                 print(f"{path}: already in the current storage format")
             else:
@@ -216,6 +272,7 @@ def serve(args: argparse.Namespace) -> int:
         )
         auth = AuthSettings.from_passwords(config.auth_method, config.users)
         transport = TransportPolicy(config.require_tls, parse_networks(config.allow_plain_from, "allow_plain_from"))
+        _check_metrics(config)
     except ConfigError as exc:
         print(f"orbitdb: configuration error: {exc}", file=sys.stderr)
         return EXIT_USAGE
@@ -254,6 +311,11 @@ def serve(args: argparse.Namespace) -> int:
     cluster.memory_budget = MemoryBudget(config.max_memory)
     cluster.server_settings.update(max_connections=str(config.max_connections), port=str(server.port))
     cluster.terminate_backend = server.terminate_backend  # DROP DATABASE ... WITH (FORCE)
+    metrics = _start_metrics(config, server, cluster)
+    if metrics is False:
+        server.close()
+        cluster.close()
+        return EXIT_FAILURE
     log.info("PostgreSQL using persistent LSM storage at: %s", sql_dir)
     log.info(
         "storage engine: orbitdb LSM tree (provider %r), TLS %s, auth %s",
@@ -268,6 +330,8 @@ def serve(args: argparse.Namespace) -> int:
     try:
         server.serve_forever()
     finally:
+        if metrics is not None:
+            metrics.close()
         log.info("shutting down: ending connections (open transactions roll back)")
         clean = server.close()
         if clean:
@@ -278,6 +342,30 @@ def serve(args: argparse.Namespace) -> int:
                 "connections did not end; the database was not closed (its write-ahead log has every commit)"
             )
     return EXIT_OK if clean else EXIT_FAILURE
+
+
+def _check_metrics(config: Config) -> None:
+    """[metrics] needs prometheus-client (the `metrics` extra): said before anything is opened."""
+    from orbitdb.ops.metrics import INSTALL_HINT, prometheus_available
+
+    if config.metrics_port is not None and not prometheus_available():
+        raise ConfigError(f"[metrics] needs the prometheus-client package, which is not installed: {INSTALL_HINT}")
+
+
+def _start_metrics(config: Config, server: Any, cluster: Any) -> Any:
+    """The metrics endpoint of [metrics] (None: not configured; False: it could not start, logged)."""
+    if config.metrics_port is None:
+        return None
+    from orbitdb.ops.metrics import MetricsServer
+
+    try:
+        metrics = MetricsServer(server, cluster, config.metrics_host, config.metrics_port)
+    except OSError as exc:
+        log.error("could not serve metrics on %s:%d: %s", config.metrics_host, config.metrics_port,
+                  exc.strerror or exc)
+        return False
+    log.info("metrics on http://%s:%d/metrics", config.metrics_host, metrics.port)
+    return metrics
 
 
 def _open_cluster(data_dir: str, engine_knobs: dict[str, Any]) -> Any:

@@ -1,6 +1,7 @@
 """The server's TOML configuration (the sections of the migration guide's orbit-server.toml).
 
-    [persistence]            provider = "rocksdb", data_dir = "./orbit_integrated_data"
+    [persistence]            provider = "rocksdb", data_dir = "./orbit_integrated_data",
+                             history_retention_seconds (time travel's window; 0: off)
     [persistence.rocksdb]    engine knobs (orbitdb.engine.KNOBS)
     [security]               enable_tls, cert_path, key_path, require_tls, allow_plain_from
     [protocols]              postgres_enabled, postgres_bind_address, postgres_port, postgres_max_connections
@@ -8,6 +9,7 @@
                              [auth.users] name = "password"
     [logging]                level, format, log_connections, log_disconnections, log_min_duration_statement
     [server]                 max_memory ("2GB": beyond it new statements and connections get 53200)
+    [metrics]                port (Prometheus text format at http://host:port/metrics), host (default 127.0.0.1)
     [firewall]               accepted when empty (the guide's example has one); orbitdb manages no firewall
 
 load_config() checks everything before anything is opened: an unknown section or key, a value of
@@ -64,6 +66,8 @@ class Config:
     log_disconnections: bool = True
     log_min_duration_statement: int = -1  # milliseconds; -1: off
     max_memory: int | None = None  # bytes; None: no server-wide memory budget
+    metrics_port: int | None = None  # [metrics] port; None: no metrics endpoint
+    metrics_host: str = DEFAULT_HOST
 
 
 def _engine_knobs() -> dict[str, tuple[type, Any]]:
@@ -124,6 +128,7 @@ def parse_config(data: dict[str, Any], source: str = "config") -> Config:
     _auth(config, top.table_("auth"), source)
     _logging(config, top.table_("logging"), source)
     _server(config, top.table_("server"), source)
+    _metrics(config, top.table_("metrics"), source)
     firewall = top.table_("firewall")
     if firewall:
         raise ConfigError(
@@ -133,7 +138,7 @@ def parse_config(data: dict[str, Any], source: str = "config") -> Config:
     if top.table:
         raise ConfigError(
             f"unknown section(s) in {source}: {', '.join(sorted(top.table))} "
-            "(known: persistence, security, protocols, auth, logging, server)"
+            "(known: persistence, security, protocols, auth, logging, server, metrics)"
         )
     return config
 
@@ -156,9 +161,16 @@ def _persistence(config: Config, table: dict[str, Any] | None, source: str) -> N
             raise ConfigError(f"{reader.where}.data_dir must not be empty")
         config.data_dir = data_dir
     knobs = reader.table_("rocksdb")
+    # not a RocksDB knob, so not in [persistence.rocksdb]: time travel's window (docs/operations.md)
+    retention = reader.integer("history_retention_seconds", 0, 100 * 365 * 86400)
     reader.finish()
     if knobs is not None:
+        if "history_retention_seconds" in knobs:
+            raise ConfigError(f"{source}: [persistence.rocksdb].history_retention_seconds is not a RocksDB knob: "
+                              "set it in [persistence]")
         config.engine = _check_engine_knobs(knobs, f"{source}: [persistence.rocksdb]")
+    if retention is not None:
+        config.engine["history_retention_seconds"] = retention
 
 
 def _check_engine_knobs(knobs: dict[str, Any], where: str) -> dict[str, Any]:
@@ -285,6 +297,22 @@ def _server(config: Config, table: dict[str, Any] | None, source: str) -> None:
     reader.finish()
     if max_memory is not None:
         config.max_memory = parse_memory(max_memory, f"{reader.where}.max_memory")
+
+
+def _metrics(config: Config, table: dict[str, Any] | None, source: str) -> None:
+    if table is None:
+        return
+    reader = _Reader(table, f"{source}: [metrics]")
+    port = reader.integer("port", 0, 65535)
+    host = reader.string("host")
+    reader.finish()
+    if port is None:
+        raise ConfigError(f"{reader.where} needs port = <TCP port> (0: any free port)")
+    if host is not None:
+        if not host:
+            raise ConfigError(f"{reader.where}.host must not be empty")
+        config.metrics_host = host
+    config.metrics_port = port
 
 
 def parse_memory(text: str, where: str) -> int | None:

@@ -19,7 +19,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from orbitdb.pgwire import backend, frontend
-from orbitdb.pgwire.auth import AuthSettings, authenticate
+from orbitdb.pgwire.auth import AuthFailed, AuthSettings, authenticate
 from orbitdb.pgwire.connection_log import ConnectionLog, LogSettings
 from orbitdb.pgwire.copy import copy_in, copy_out
 from orbitdb.pgwire.encodings import messages
@@ -30,6 +30,7 @@ from orbitdb.pgwire.idle import idle_limit, input_within
 from orbitdb.pgwire.notice_levels import for_client
 from orbitdb.pgwire.notifications import NotificationWaiter, send_notifications
 from orbitdb.pgwire.sending import row_source, send_rows
+from orbitdb.pgwire.server_counters import ServerCounters
 from orbitdb.pgwire.session_facts import record_client
 from orbitdb.pgwire.shapes import ResultShapes
 from orbitdb.pgwire.startup import Startup, negotiate
@@ -37,11 +38,12 @@ from orbitdb.pgwire.startup_settings import apply as apply_startup_settings
 from orbitdb.pgwire.statement_log import StatementLog
 from orbitdb.pgwire.stream import Stream
 from orbitdb.pgwire.tls import tls_info
-from orbitdb.pgwire.transport_policy import TransportPolicy
+from orbitdb.pgwire.transport_policy import TlsRequired, TransportPolicy
 from orbitdb.sql.client_encodings import normalize_client_encoding
 from orbitdb.sql.errors import SqlError, internal_error
 from orbitdb.sql.result import CopyIn, CopyOut, Notice, Result
 from orbitdb.sql.spill.process import TRIM_AFTER_BYTES, trim
+from orbitdb.sql.statement_stats import statement_stats_of
 from orbitdb.sql.types.numeric import CTX as NUMERIC_CONTEXT
 from orbitdb.sql.types.pgtext import OutputStyle
 
@@ -79,6 +81,7 @@ class ServerSide:
     adopt_pid: Callable[[Connection, int], None]  # the session's backend pid becomes the connection's
     transport: TransportPolicy = field(default_factory=TransportPolicy)  # [security] require_tls
     log_settings: LogSettings = field(default_factory=LogSettings)
+    counters: ServerCounters = field(default_factory=ServerCounters)  # for the metrics exporter
 
 
 class _Shutdown(Exception):
@@ -126,6 +129,7 @@ class Connection:
             if exc.severity != "FATAL":
                 exc.severity = "FATAL"
             self.statement_log.error(exc, None)
+            self._count_fatal(exc)
             self._send_fatal(exc)
         except Exception as exc:  # noqa: BLE001 - a bug (logged): this connection ends, the server goes on
             fatal = self._internal_error(exc)
@@ -133,6 +137,14 @@ class Connection:
             self._send_fatal(fatal)
         finally:
             self._close()
+
+    def _count_fatal(self, exc: SqlError) -> None:
+        counters = self.side.counters
+        counters.error(exc.sqlstate)
+        if isinstance(exc, AuthFailed):
+            counters.authentication_failed()
+        elif exc is self.refusal or isinstance(exc, TlsRequired):
+            counters.connection_refused()
 
     def terminate(self) -> None:
         """From another thread: end this connection (server shutdown). The running statement is
@@ -231,6 +243,7 @@ class Connection:
         where = self.connection_log
         record_client(self.session, where.host, where.port, tls, self.side.log_settings)
         self.connection_log.authorized(startup.user, startup.database, startup.application_name, tls)
+        self.side.counters.connection_started()
         self.stream.sock.settimeout(None)
         self._greet(startup)
         log.debug(
@@ -395,7 +408,7 @@ class Connection:
             self._answer_failure(exc)
             self.ignore_till_sync = True
         finally:
-            self.statement_log.finished(self.session)
+            self._statement_finished()
             self._sql = None
 
     def _end_pipeline(self, ok: bool) -> None:
@@ -460,7 +473,7 @@ class Connection:
             close = getattr(items, "close", None)
             if close is not None:
                 close()
-            self.statement_log.finished(self.session)
+            self._statement_finished()
             self._sql = None
         return False
 
@@ -479,7 +492,7 @@ class Connection:
         except Exception as exc:  # noqa: BLE001 - answered (a bug below is logged), the connection kept
             self._answer_failure(exc)
         finally:
-            self.statement_log.finished(self.session)
+            self._statement_finished()
             self._sql = None
         return False
 
@@ -519,6 +532,21 @@ class Connection:
         """The session's output settings now (a SET applies to the next result sent)."""
         return self.shapes.style(self.session.settings)
 
+    def _statement_finished(self) -> None:
+        """The running statement ended without an error: its duration logged if slow, counted
+        in the server's metrics and in orbitdb_stat_statements."""
+        done = self.statement_log.finished(self.session)
+        if done is None or done.kind not in ("statement", "execute") or done.sql.startswith("<fastpath"):
+            return
+        counters = self.side.counters
+        counters.statement_time(done.seconds)
+        for command in done.commands:
+            counters.query(command)
+        stats = statement_stats_of(self.session)
+        if stats is not None and done.commands:
+            stats.record(str(self.session.user), getattr(self.session.db, "oid", 0), done.sql,
+                         done.seconds * 1000, done.rows, getattr(self.session, "normalized_text", None))
+
     def log_statement(self, kind: str, name: str, sql: str) -> None:
         self._sql = sql
         self.statement_log.statement(kind, name, sql)
@@ -538,6 +566,7 @@ class Connection:
         if self.terminating:
             raise _Shutdown from exc
         self.statement_log.error(exc, self._sql)
+        self.side.counters.error(exc.sqlstate)
         self.send_notices(exc.notices)
         self.stream.write(backend.error_response(error_fields(exc)))
 

@@ -229,6 +229,7 @@ class Extended:
         else:
             data_row = portal.shape.data_row(self.conn.output_style())
             sent, exhausted = send_rows(self.conn, source, data_row, max_rows)
+            self.conn.statement_log.rows_sent(sent)
         write = self.conn.stream.write
         if not exhausted:
             write(backend.PORTAL_SUSPENDED)

@@ -146,6 +146,7 @@ class Server:
             count = len(self._connections)
             if count >= self.max_connections + REFUSING_SLOTS:
                 sock.close()  # a flood: not even a thread to say no
+                self.side.counters.connection_refused()
                 return
             pid = next(self._pids)
             conn = Connection(self.side, sock, peer, pid, secrets.randbits(32))
@@ -157,6 +158,11 @@ class Server:
             thread = threading.Thread(target=self._run, args=(conn,), name=f"pgwire-{pid}", daemon=True)
             self._threads[pid] = thread
         thread.start()
+
+    def connection_count(self) -> int:
+        """Client connections open now (those starting up included)."""
+        with self._lock:
+            return len(self._connections)
 
     def _stored_password(self, user: str) -> tuple[bool, str | None]:
         """A password set with ALTER ROLE in the served data dir (its Cluster's), which wins over

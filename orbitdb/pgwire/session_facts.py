@@ -6,6 +6,7 @@ from __future__ import annotations
 from typing import Any
 
 from orbitdb.pgwire.connection_log import LogSettings
+from orbitdb.sql.settings import normalize
 
 _MIN_DURATION = "log_min_duration_statement"
 
@@ -16,6 +17,8 @@ def record_client(
     session.client_addr = host
     session.client_port = port
     session.ssl_info = tls
-    set_setting = getattr(session, "set_setting", None)
-    if settings.min_duration_statement_ms >= 0 and callable(set_setting):
-        set_setting(_MIN_DURATION, f"{settings.min_duration_statement_ms}ms")
+    values = getattr(session, "settings", None)
+    if settings.min_duration_statement_ms >= 0 and isinstance(values, dict):
+        # the server's setting, as postgresql.conf's: not a SET by the user, which only a
+        # superuser may make (a role without that right still connects)
+        values[_MIN_DURATION] = normalize(_MIN_DURATION, f"{settings.min_duration_statement_ms}ms")

@@ -11,9 +11,11 @@ from __future__ import annotations
 import logging
 import re
 import time
+from dataclasses import dataclass
 from typing import Any
 
 from orbitdb.pgwire.auth import AuthFailed
+from orbitdb.pgwire.server_counters import command_of
 from orbitdb.pgwire.transport_policy import TlsRequired
 from orbitdb.sql.errors import SqlError
 from orbitdb.sql.parse.redact import redact_message, redact_sql
@@ -48,6 +50,20 @@ def _threshold_ms(text: str | None) -> float:
         return -1
 
 
+_ROW_COMMANDS = frozenset(("SELECT", "INSERT", "UPDATE", "DELETE", "MERGE", "COPY", "FETCH", "MOVE"))
+
+
+@dataclass
+class Finished:
+    """A statement (or protocol step) that ended without an error, for the server's counters."""
+
+    kind: str  # statement (a Query message), parse, bind, execute
+    sql: str
+    seconds: float
+    commands: list[str]  # the command of each result (a Query message may hold several statements)
+    rows: int  # rows returned or affected
+
+
 class StatementLog:
     """Per connection; names the tables a query string creates, in order, for the DDL lines."""
 
@@ -56,9 +72,13 @@ class StatementLog:
         self._tables: list[str] = []
         self._running: tuple[str, str, str, float] | None = None  # kind, name, sql, start
         self._threshold: tuple[str | None, float] = (None, -1)
+        self._commands: list[str] = []
+        self._rows = 0
 
     def statement(self, kind: str, name: str, sql: str) -> None:
         self._tables = []
+        self._commands = []
+        self._rows = 0
         self._running = (kind, name, sql, time.monotonic())
         if log.isEnabledFor(logging.DEBUG):
             label = f"{kind} {name}" if name else kind
@@ -66,14 +86,23 @@ class StatementLog:
         if "table" in sql.lower():
             self._tables = _CREATE_TABLE.findall(sql)
 
-    def finished(self, session: Any) -> None:
+    def rows_sent(self, count: int) -> None:
+        """Rows of a query sent after its result was completed (the extended protocol's Execute)."""
+        self._rows += count
+
+    def finished(self, session: Any) -> Finished | None:
         """The statement (or protocol step) begun by statement() ended without an error: logs it
         with its duration when it took log_min_duration_statement or longer."""
         running, self._running = self._running, None
         if running is None or session is None:
-            return
+            return None
         kind, name, sql, start = running
-        elapsed_ms = (time.monotonic() - start) * 1000
+        seconds = time.monotonic() - start
+        done = Finished(kind, sql, seconds, self._commands, self._rows)
+        self._log_duration(session, kind, name, sql, seconds * 1000)
+        return done
+
+    def _log_duration(self, session: Any, kind: str, name: str, sql: str, elapsed_ms: float) -> None:
         get = getattr(session, "get_setting", None)
         text = get(_MIN_DURATION, missing_ok=True) if callable(get) else None
         if text != self._threshold[0]:
@@ -94,6 +123,12 @@ class StatementLog:
 
     def completed(self, result: Result, sql: str) -> None:
         tag = result.command_tag
+        command = command_of(tag)
+        self._commands.append(command)
+        count = tag.rsplit(" ", 1)[-1]
+        # an Execute's query rows are counted as they are sent (rows_sent)
+        if command in _ROW_COMMANDS and count.isdigit() and not (command == "SELECT" and self._execute()):
+            self._rows += int(count)
         if tag.split(" ", 1)[0] not in _DDL_VERBS:
             return
         if tag == "CREATE TABLE" and self._tables:
@@ -104,6 +139,9 @@ class StatementLog:
                 log.info("Created table: %s", name)
         else:
             log.info("[%s] %s: %s", self.peer, tag, _short(sql))
+
+    def _execute(self) -> bool:
+        return self._running is not None and self._running[0] == "execute"
 
     def error(self, exc: SqlError, sql: str | None) -> None:
         self._running = None  # PostgreSQL logs no duration for a statement that failed

@@ -19,6 +19,7 @@ from orbitdb.storage.keycodec import encode_key, encode_value
 from orbitdb.storage.keyspace import index_prefix, prefix_end, table_prefix
 from orbitdb.storage.rowcodec import RowCodec, decode_stored
 from orbitdb.storage.txn import Transaction
+from orbitdb.storage.usage import TUP_DEL, TUP_INS, TUP_UPD, note
 
 Row = tuple[Any, ...]
 Check = Callable[[], None]
@@ -294,6 +295,7 @@ class TableAccess:
         """A new row and its index entries."""
         txn.put(rowkey, self.encode(row))
         self.write_indexes(txn, row, rowkey, None)
+        note(txn, self.table.oid, TUP_INS)
 
     def insert_many(self, txn: Transaction, rows: Sequence[Row], rowids: Sequence[int] | None = None,
                     intents: bool = True) -> int:
@@ -343,12 +345,14 @@ class TableAccess:
             if first >= 0:
                 return first
         txn.put_many(keys + entry_keys, values + entry_values)
+        note(txn, self.table.oid, TUP_INS, len(rows))
         return -1
 
     def update(self, txn: Transaction, key: bytes, old: Row, new: Row) -> None:
         """The row at key changed in place (its key unchanged)."""
         txn.put(key, self.encode(new))
         self.write_indexes(txn, new, key, old)
+        note(txn, self.table.oid, TUP_UPD)
 
     def move(self, txn: Transaction, key: bytes, old: Row, newkey: bytes, new: Row) -> None:
         """The row at key stored again under newkey (its primary key changed)."""
@@ -356,10 +360,12 @@ class TableAccess:
         txn.delete(key)
         txn.put(newkey, self.encode(new))
         self.write_indexes(txn, new, newkey, None)
+        note(txn, self.table.oid, TUP_UPD)
 
     def delete(self, txn: Transaction, key: bytes, old: Row) -> None:
         txn.delete(key)
         self.delete_indexes(txn, old, key)
+        note(txn, self.table.oid, TUP_DEL)
 
     def write_indexes(self, txn: Transaction, row: Row | list[Any], rowkey: bytes, old: Row | None) -> None:
         for ix, cols, prefix in self.indexes:

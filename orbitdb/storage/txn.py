@@ -39,6 +39,7 @@ from orbitdb.storage.moves import Moves
 from orbitdb.storage.serializable import CommitLog, ReadSet
 from orbitdb.storage.temp import TempObjects, TempOids, is_temp_oid
 from orbitdb.storage.twophase import PreparedXacts, written
+from orbitdb.storage.usage import TableCounts, Usage
 from orbitdb.storage.writeset import WriteSet
 
 log = logging.getLogger("orbitdb.storage")
@@ -109,6 +110,7 @@ class Store:
         self._clear_temporary()
         self.prepared = PreparedXacts(self)
         self.prepared.load()
+        self.usage = Usage()  # pg_stat_database / pg_stat_*_tables counters (usage.py)
 
     def _clear_temporary(self) -> None:
         """Removes what temporary objects of sessions before this open left behind (their
@@ -290,6 +292,8 @@ class Transaction:
         # reads do not see them, its referential and unique checks do (the *_latest reads)
         self.pending: dict[bytes, bytes | None] = {}
         self.done = False
+        self.usage: TableCounts | None = None  # this transaction's table counters (usage.note)
+        self.as_of: str | None = None  # AS OF SYSTEM TIME: the time this transaction reads (travel)
 
     @property
     def snapshot_per_statement(self) -> bool:
@@ -304,8 +308,23 @@ class Transaction:
             self.snapshot_epoch = self.store.commit_log.epoch
         return self._snapshot
 
+    def travel(self, snapshot: Snapshot, catalog: Catalog, shown: str) -> None:
+        """From here on, reads see the committed state of a past moment (snapshot, with the
+        catalog of that moment) and every statement keeps it: AS OF SYSTEM TIME. Read-only."""
+        old = self._snapshot
+        self._snapshot = snapshot
+        self._snapshot_pending = False
+        view = self.temp.view(catalog) if self.temp is not None else catalog
+        self.catalog = self.catalog_base = view
+        self.read_only = True
+        self.as_of = shown
+        if old is not None:
+            old.release()
+
     # -- statement boundaries --
     def begin_statement(self) -> None:
+        if self.as_of is not None:
+            return  # a read of the past keeps its snapshot and catalog
         if self._snapshot is not None and not self.snapshot_per_statement:
             self.refresh_catalog()
             return
@@ -329,6 +348,8 @@ class Transaction:
         lookup) takes none: that call reads the newest committed state whole, which is what a
         snapshot taken just before it would show. True if the catalog changed (the statement
         is compiled again)."""
+        if self.as_of is not None:
+            return False
         if not self._snapshot_pending:
             return self.refresh_catalog()
         self._snapshot_pending = False
@@ -353,6 +374,8 @@ class Transaction:
     def refresh_catalog(self) -> bool:
         """Follows the newest shared catalog (keeping this transaction's own changes);
         True if anything changed. Called at each statement and after a lock wait."""
+        if self.as_of is not None:
+            return False
         latest = self._view()
         if latest is self.catalog_base:
             return False
@@ -515,7 +538,8 @@ class Transaction:
         """READ COMMITTED: a statement that waited for a relation lock reads what committed
         meanwhile, as PostgreSQL takes the statement's snapshot after its locks. True if the
         catalog changed."""
-        if self.snapshot_per_statement and (self._snapshot is not None or self._snapshot_pending):
+        if self.as_of is None and self.snapshot_per_statement and (
+                self._snapshot is not None or self._snapshot_pending):
             return self._take_snapshot()
         return self.refresh_catalog()
 
@@ -894,6 +918,9 @@ class Transaction:
         if self.done:
             return
         self.done = True
+        if self.usage is not None:
+            self.store.usage.add_tables(self.usage)
+            self.usage = None
         self._snapshot_pending = False
         if self._snapshot is not None:
             self._snapshot.release()

@@ -32,6 +32,7 @@ from orbitdb.storage.storedform import format1_values
 log = logging.getLogger("orbitdb.storage")
 
 BATCH_ROWS = 10_000
+ENGINE_FORMAT_FILE = "FORMAT"  # csrc/format.h
 
 
 @dataclass
@@ -40,6 +41,7 @@ class UpgradeResult:
     rows_converted: int = 0
     already_current: bool = False
     orphan_rows: int = 0  # format-1 rows of tables the catalog does not have (left as they are)
+    engine_format_recorded: bool = False  # the engine's FORMAT file was written (csrc/format.h)
 
 
 def _layout(table: TableDef) -> list[str | None]:
@@ -55,12 +57,14 @@ def upgrade(path: str | os.PathLike[str]) -> UpgradeResult:
     path = os.fspath(path)
     if not os.path.isdir(path):
         raise StorageError(f"no database directory at {path}", "58P01")
+    # a directory made before the engine recorded its format gets the record at this open
+    unversioned = not os.path.exists(os.path.join(path, ENGINE_FORMAT_FILE))
     engine = Engine(path, create_if_missing=False)
     try:
         version = stored_format(engine)
         if version is not None and version > STORAGE_FORMAT:
             raise newer_format_error(path, version)
-        result = UpgradeResult(path)
+        result = UpgradeResult(path, engine_format_recorded=unversioned)
         if version == STORAGE_FORMAT:
             result.already_current = True
             return result

@@ -109,3 +109,23 @@ def test_equal_numbers_share_a_parameter_whatever_the_shape_first_had() -> None:
     assert first is not None and second is not None
     assert (first.text, first.values) == ("SELECT a + $1 FROM t GROUP BY a + $2", [1, 2])
     assert (second.text, second.values) == ("SELECT a + $1 FROM t GROUP BY a + $1", [3])
+
+
+def test_ordinals_stay_before_any_clause_and_numbers_in_expressions_become_parameters() -> None:
+    # GROUP BY 1 ORDER BY 2 once became GROUP BY $1: every row in one group
+    cases = {
+        "SELECT a, count(*) FROM t GROUP BY 1 ORDER BY 2": None,
+        "SELECT a, count(*) FROM t GROUP BY 1 HAVING count(*) > 1": (
+            "SELECT a, count(*) FROM t GROUP BY 1 HAVING count(*) > $1", [1]),
+        "SELECT a, b FROM t GROUP BY 1, 2 WINDOW w AS (ORDER BY 1)": None,
+        "SELECT a FROM t ORDER BY 1 DESC NULLS LAST LIMIT 5": ("SELECT a FROM t ORDER BY 1 DESC NULLS LAST LIMIT $1",
+                                                              [5]),
+        "SELECT a FROM t ORDER BY 1 + a, 2": ("SELECT a FROM t ORDER BY $1 + a, 2", [1]),
+        "SELECT a FROM t GROUP BY 1 IS NULL": ("SELECT a FROM t GROUP BY $1 IS NULL", [1]),
+        "SELECT a FROM t GROUP BY (1), 1 ORDER BY (-2) LIMIT 3": (
+            "SELECT a FROM t GROUP BY (1), 1 ORDER BY (-2) LIMIT $1", [3]),
+    }
+    for sql, expected in cases.items():
+        for _ in range(2):  # the token walk, then the shape kept from it
+            found = parser.normalize_literals(sql)
+            assert (None if found is None else (found.text, found.values)) == expected, sql

@@ -44,6 +44,8 @@ def test_every_key_and_knob_is_documented():
         "users",
         "level",
         "max_memory",
+        "port",
+        "host",
     }
     for key in keys | set(KNOBS):
         assert f"| `{key}` |" in doc, f"{key} is not in the tables of docs/configuration.md"
@@ -90,7 +92,8 @@ def test_the_guides_toml_examples_are_valid():
         ('[auth]\nmethod = "md5"\n[auth.users]\norbit = 5\n', "users.orbit"),
         ("[security]\nenable_tls = true\n", "cert_path"),
         ('[logging]\nlevel = "loud"\n', "level"),
-        ("[metrics]\nport = 1\n", "unknown section"),
+        ("[telemetry]\nport = 1\n", "unknown section"),
+        ('[metrics]\nport = "1"\n', "[metrics].port must be an integer"),
         ("[firewall]\nallow = [5432]\n", "firewall"),
         ("this is not toml", "not valid TOML"),
     ],

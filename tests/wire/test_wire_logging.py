@@ -226,3 +226,47 @@ def test_logging_settings_are_checked(tmp_path, capsys):
         assert main(["serve", "--config", str(config), "--port", "0", "--data-dir", str(tmp_path / "d")]) == 2
         assert message in capsys.readouterr().err
     assert not os.path.exists(tmp_path / "d")
+
+
+SECRETS = ["alice-Secret-1", "alice-Secret-2", "bob-Secret-3", "wrong-Secret-4", "orbit-Secret-5", "typo-Secret-6"]
+
+
+@pytest.mark.parametrize("form", ["text", "json"])
+def test_passwords_never_reach_the_log_even_at_debug(start_server, tmp_path, form):
+    """Every statement is logged at debug: those setting a password, through either protocol, a
+    failing one among them, and failed and successful logins, leave no secret in the log (nor
+    in orbitdb_stat_statements)."""
+    a1, a2, b3, wrong, o5, typo = SECRETS
+    config = _config(tmp_path, f'[auth]\nmethod = "scram-sha-256"\n[auth.users]\norbit = "{PASSWORD}"\n'
+                               f'[logging]\nformat = "{form}"\nlog_min_duration_statement = 0\n')
+    server = start_server(["--config", str(config), "--log-level", "debug"])
+    conn = psycopg2.connect(server.dsn, password=PASSWORD)
+    conn.autocommit = True
+    cur = conn.cursor()
+    cur.execute(f"CREATE ROLE alice LOGIN PASSWORD '{a1}'")
+    cur.execute(f"ALTER ROLE alice PASSWORD '{a2}'")
+    cur.execute(f"CREATE USER bob WITH ENCRYPTED PASSWORD '{b3}' VALID UNTIL 'infinity'")
+    with pytest.raises(psycopg2.errors.SyntaxError):
+        cur.execute(f"ALTER ROLE bob PASSWORD '{typo}' NOT_AN_OPTION")
+    if psycopg is not None:  # the extended protocol: Parse, Bind and Execute are each logged at debug
+        with psycopg.connect(server.dsn, password=PASSWORD, autocommit=True) as conn3:
+            conn3.execute(f"ALTER USER orbit PASSWORD '{o5}'")
+    else:
+        cur.execute(f"ALTER USER orbit PASSWORD '{o5}'")
+    cur.execute("SELECT query FROM orbitdb_stat_statements")
+    recorded = "\n".join(row[0] for row in cur.fetchall())
+    conn.close()
+    with pytest.raises(psycopg2.OperationalError, match="password authentication failed"):
+        psycopg2.connect(server.dsn.replace("user=orbit", "user=alice"), password=wrong)
+    psycopg2.connect(server.dsn.replace("user=orbit", "user=alice"), password=a2).close()
+    _wait_for(lambda: server.lines, "disconnection.*alice|alice.*disconnection")
+    assert server.stop() == 0
+    log = "\n".join(server.lines)
+    assert "ALTER ROLE alice PASSWORD <redacted>" in log and "CREATE ROLE alice LOGIN PASSWORD <redacted>" in log
+    assert re.search(r"statement: ALTER ROLE alice PASSWORD <redacted>", log)  # the debug line of every statement
+    assert re.search(r'password authentication failed for user \\?"alice\\?"', log)
+    assert re.search(r"connection authorized: user=alice database=actors", log)
+    assert "ALTER ROLE alice PASSWORD <redacted>" in recorded
+    for secret in SECRETS:
+        assert secret not in log, secret
+        assert secret not in recorded, secret

@@ -46,6 +46,7 @@ from orbitdb.sql.result import Notice
 from orbitdb.sql.session.database import Database
 from orbitdb.sql.session.session import Session
 from orbitdb.sql.spill.process import MemoryBudget
+from orbitdb.sql.statement_stats import StatementStats
 from orbitdb.sql.utility.authorization import check_login
 from orbitdb.sql.utility.databases import NewDatabase
 from orbitdb.sql.utility.role_store import RoleStore
@@ -78,6 +79,12 @@ class Cluster:
         self.configured_roles: set[str] = set()  # set by the server: the users of its [auth.users]
         # set by the server: settings fixed when it started (max_connections, port), as every session shows them
         self.server_settings: dict[str, str] = {}
+        self.statement_stats = StatementStats()  # orbitdb_stat_statements, of every database
+
+    def open_stores(self) -> dict[int, Any]:
+        """The storage of each open database, by database oid (their statistics counters)."""
+        with self._cond:
+            return {oid: db.store for oid, db in self._open.items()}
 
     @classmethod
     def open(cls, data_dir: str, knobs: dict[str, Any] | None = None) -> Cluster:

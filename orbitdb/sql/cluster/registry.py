@@ -98,6 +98,10 @@ class Registry:
             return None
         except (OSError, ValueError) as exc:
             raise SqlError("XX001", f"could not read the list of databases {path}: {exc}") from None
+        found = raw.get("format") if isinstance(raw, dict) else None
+        if isinstance(found, int) and found > FORMAT:
+            raise SqlError("XX001", f"the list of databases {path} has format {found}, newer than this orbitdb reads "
+                                    f"(format {FORMAT}): use the orbitdb that wrote it, or a later one")
         try:
             if raw.get("format") != FORMAT:
                 raise ValueError(f"unknown format {raw.get('format')!r}")

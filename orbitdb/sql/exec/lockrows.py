@@ -25,6 +25,7 @@ from orbitdb.storage.errors import SerializationFailure
 from orbitdb.storage.lockmodes import FOR_KEY_SHARE, FOR_NO_KEY_UPDATE, FOR_SHARE, FOR_UPDATE
 from orbitdb.storage.locks import NOWAIT, SKIP_LOCKED, WAIT
 from orbitdb.storage.tables import TableAccess
+from orbitdb.storage.temp import is_temp_oid
 
 Row = tuple[Any, ...]
 Fn = Callable[[Row], Any]
@@ -121,6 +122,12 @@ class LockRows(Plan):
     def rows(self, ctx: ExecContext) -> Iterator[Row]:
         txn = ctx.txn
         assert txn is not None
+        if txn.read_only:
+            # a row lock needs UPDATE rights, which a read-only transaction (or one AS OF SYSTEM
+            # TIME, reading the past) does not exercise; temporary tables are the session's own
+            for t in self.targets:
+                if not is_temp_oid(t.access.table.oid):
+                    raise SqlError("25006", f"cannot execute SELECT {_CLAUSE[t.mode]} in a read-only transaction")
         per_statement = txn.snapshot_per_statement
         for r in self.child.rows(ctx):
             scan_row = r[-1]

@@ -14,6 +14,7 @@ from orbitdb.sql.spill.distinct import distinct_rows
 from orbitdb.sql.spill.hashjoin import hash_join
 from orbitdb.sql.spill.setop import counted_setop
 from orbitdb.sql.spill.sort import top_sorted
+from orbitdb.storage.usage import IDX_SCAN, IDX_TUP_FETCH, SEQ_SCAN, SEQ_TUP_READ, note
 
 if TYPE_CHECKING:
     from orbitdb.sql.expr.aggregates import AggCollector
@@ -102,6 +103,9 @@ class TableScan(Plan):
             if None in vals:
                 return
             row = acc.point(txn, vals)
+            note(txn, acc.table.oid, IDX_SCAN)
+            if row is not None:
+                note(txn, acc.table.oid, IDX_TUP_FETCH)
             if row is not None and (flt is None or flt(row)):
                 yield row
             return
@@ -127,8 +131,16 @@ class TableScan(Plan):
                 it = acc.index_rows(txn, self.index, equal, lo, hi, self.reverse, check=check)
             else:
                 it = acc.pk_rows(txn, equal, lo, hi, self.reverse, check=check)
-        # the rows in C loops (storage calls check() every few thousand of them)
-        yield from (it if flt is None else filter(flt, it))
+        seq = self.mode == "seq"
+        note(txn, acc.table.oid, SEQ_SCAN if seq else IDX_SCAN)
+        read = 0
+        try:
+            for read, row in enumerate(it, 1):  # read: how many rows the scan read
+                if flt is None or flt(row):
+                    yield row
+        finally:  # also when the scan stops early (LIMIT, EXISTS)
+            if read:
+                note(txn, acc.table.oid, SEQ_TUP_READ if seq else IDX_TUP_FETCH, read)
 
     def explain(self) -> list[tuple[str, list[Plan]]]:
         t = self.access.table

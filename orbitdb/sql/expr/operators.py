@@ -12,6 +12,7 @@ from sqlglot import exp
 
 from orbitdb.sql import types as T
 from orbitdb.sql.errors import SqlError
+from orbitdb.sql.expr.array_slices import take_slice
 from orbitdb.sql.expr.core import E, coerce, const, strict1, strict2, type_error_operator, unify
 from orbitdb.sql.expr.datetimeops import (
     date_minus_date,
@@ -759,30 +760,42 @@ def compile_subscript(c: Compiler, node: exp.Bracket) -> E:
 
     def run(row: Any) -> Any:
         v = fb(row)
+        if any_slice:
+            return sliced(v, row)
         v = walk(v, row)
-        if not any_slice and isinstance(v, list) and not vector:
+        if isinstance(v, list) and not vector:
             return None  # fewer subscripts than dimensions: NULL, as in PostgreSQL
         return v
 
     def walk(v: Any, row: Any) -> Any:
-        for kind, f1, f2 in getters:
+        for _, f1, _ in getters:
             if v is None:
                 return None
-            if kind == "index":
+            i = f1(row)
+            if i is None:
+                return None
+            j = i - first
+            if not isinstance(v, list) or j < 0 or j >= len(v):
+                return None
+            v = v[j]
+        return v
+
+    def sliced(v: Any, row: Any) -> Any:
+        if v is None:
+            return None
+        bounds: list[tuple[int | None, int | None]] = []
+        for kind, f1, f2 in getters:
+            if kind == "index":  # a plain subscript among slices stands for first:i
                 i = f1(row)
                 if i is None:
                     return None
-                j = i - first
-                if not isinstance(v, list) or j < 0 or j >= len(v):
-                    return None
-                v = v[j]
-            else:
-                lo = f1(row) if f1 is not None else first
-                hi = f2(row) if f2 is not None else len(v) - 1 + first
-                if lo is None or hi is None:
-                    return None
-                lo = max(lo, first)
-                v = v[lo - first : max(hi - first + 1, 0)]
-        return v
+                bounds.append((first, i))
+                continue
+            lo = f1(row) if f1 is not None else None
+            hi = f2(row) if f2 is not None else None
+            if (f1 is not None and lo is None) or (f2 is not None and hi is None):
+                return None
+            bounds.append((lo, hi))
+        return take_slice(v, bounds, first)
 
     return E(run, base.type if any_slice else elem_t)

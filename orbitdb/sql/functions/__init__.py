@@ -55,7 +55,8 @@ def install_hooks() -> bool:
 
 
 _MODULES = ("strings", "regexp", "math", "datetime", "formatting", "json", "arrays", "vectors", "series", "system", "sequences", "catalog",
-            "advisory", "backends", "ranges", "network", "pgcrypto", "uuid_ossp", "largeobjects", "hstore")
+            "advisory", "backends", "statistics", "ranges", "network", "pgcrypto", "uuid_ossp", "largeobjects", "hstore",
+            "engine_stats")
 
 for _name in _MODULES:
     try:

@@ -12,6 +12,7 @@ from orbitdb.sql.errors import SqlError
 from orbitdb.sql.functions.registry import register
 from orbitdb.storage.catalog import SequenceDef
 from orbitdb.storage.errors import StorageError
+from orbitdb.storage.temp import is_temp_oid
 
 REGCLASS, INT8, BOOL, TEXT = T.REGCLASS, T.INT8, T.BOOL, T.TEXT
 
@@ -58,7 +59,16 @@ def _storage(e: StorageError) -> SqlError:
 def nextval(ctx: Any, oid: int) -> int:
     seq = sequence_of(ctx, oid)
     ctx.session.check_privilege("s", seq, "Uw")
+    _check_writable(ctx, seq, "nextval()")
     return next_value(ctx, seq)
+
+
+def _check_writable(ctx: Any, seq: Any, what: str) -> None:
+    """PostgreSQL changes no permanent sequence in a read-only transaction (also one AS OF
+    SYSTEM TIME, which reads the past); a temporary one is the session's own."""
+    txn = getattr(ctx, "txn", None)
+    if txn is not None and txn.read_only and not is_temp_oid(seq.oid):
+        raise SqlError("25006", f"cannot execute {what} in a read-only transaction")
 
 
 def identity_next(ctx: Any, oid: int) -> int:
@@ -102,6 +112,7 @@ def lastval(ctx: Any) -> int:
 def setval(ctx: Any, oid: int, value: int, is_called: bool = True) -> int:
     seq = sequence_of(ctx, oid)
     ctx.session.check_privilege("s", seq, "w")
+    _check_writable(ctx, seq, "setval()")
     if value < seq.min_value or value > seq.max_value:
         raise SqlError("22003", f'setval: value {value} is out of bounds for sequence "{seq.name}" '
                                 f"({seq.min_value}..{seq.max_value})")

@@ -12,6 +12,7 @@ from sqlglot import exp
 
 from orbitdb.sql import types as T
 from orbitdb.sql.errors import SqlError
+from orbitdb.sql.expr.array_slices import assign_slice
 from orbitdb.sql.expr.compiler import Compiler
 from orbitdb.sql.expr.core import coerce
 from orbitdb.sql.modify.constraints import assignment
@@ -29,9 +30,7 @@ def subscript_target(node: exp.Expression) -> tuple[exp.Column, list[exp.Express
     subscripts: list[exp.Expression] = []
     while isinstance(node, exp.Bracket):
         items = list(node.expressions)
-        if len(items) != 1 or isinstance(items[0], exp.Slice):
-            raise SqlError("0A000", "assignment to an array slice is not supported")
-        subscripts.append(items[0])
+        subscripts.extend(reversed(items))
         node = node.this
     if not subscripts or not isinstance(node, exp.Column):
         return None
@@ -44,18 +43,33 @@ def compile_subscripted(comp: Compiler, column: exp.Column, column_type: SqlType
     """The new value of a column that `steps` (subscripts, value) assign into, in order."""
     old = _old_value(comp, column, table_name)
     if column_type.oid == T.JSONB.oid:
+        if any(isinstance(sub, exp.Slice) for subs, _ in steps for sub in subs):
+            raise SqlError("42804", "jsonb subscript does not support slices")
         compiled = [([comp.compile(s).fn for s in subs], assignment(comp.compile(v), T.JSONB, name))
                     for subs, v in steps]
         apply: Callable[[Any, list[Any], Any], Any] = _assign_jsonb
     elif column_type.elem is not None:
         element = column_type.elem
+        flat = element.oid in (T.JSON.oid, T.JSONB.oid)  # their elements may be lists themselves
         compiled = []
+        appliers: list[Callable[[Any, list[Any], Any], Any]] = []
         for subs, v in steps:
-            if len(subs) != 1:
-                raise SqlError("0A000", "assignment to an element of a multidimensional array is not supported")
-            index = coerce(comp.compile(subs[0]), T.INT4, ASSIGNMENT, "array subscript").fn
-            compiled.append(([index], assignment(comp.compile(v), element, name)))
-        apply = _assign_array
+            if any(isinstance(sub, exp.Slice) for sub in subs):
+                bounds = [_compile_bound(comp, sub) for sub in subs]
+                compiled.append(([_slice_bounds(bounds)], assignment(comp.compile(v), column_type, name)))
+                appliers.append(_slice_assigner(flat))
+            else:
+                indexes = [coerce(comp.compile(sub), T.INT4, ASSIGNMENT, "array subscript").fn for sub in subs]
+                compiled.append((indexes, assignment(comp.compile(v), element, name)))
+                appliers.append(_assign_array if len(subs) == 1 else _assign_element)
+
+        def run_array(row: Row) -> Any:
+            value = old(row)
+            for (subs, new), apply_step in zip(compiled, appliers):
+                value = apply_step(value, [s(row) for s in subs], new(row))
+            return value
+
+        return run_array
     else:
         raise SqlError("42804", f'cannot subscript type {column_type.display()} because it does not support subscripting')
 
@@ -80,11 +94,72 @@ def _old_value(comp: Compiler, column: exp.Column, table_name: str) -> Fn:
     return comp.compile(qualified).fn
 
 
+def _compile_bound(comp: Compiler, sub: exp.Expression) -> tuple[Fn | None, Fn | None, bool]:
+    """(lower, upper, is a slice) of one subscript; a plain subscript i among slices is 1:i."""
+    def bound(node: exp.Expression | None) -> Fn | None:
+        return None if node is None else coerce(comp.compile(node), T.INT4, ASSIGNMENT, "array subscript").fn
+    if isinstance(sub, exp.Slice):
+        return bound(sub.this), bound(sub.expression), True
+    return None, bound(sub), False
+
+
+def _slice_bounds(bounds: list[tuple[Fn | None, Fn | None, bool]]) -> Fn:
+    def run(row: Row) -> list[tuple[int | None, int | None]]:
+        out: list[tuple[int | None, int | None]] = []
+        for lo_fn, hi_fn, is_slice in bounds:
+            lo = lo_fn(row) if lo_fn is not None else (None if is_slice else 1)
+            hi = hi_fn(row) if hi_fn is not None else None
+            if (lo_fn is not None and lo is None) or (hi_fn is not None and hi is None):
+                raise SqlError("22004", "array subscript in assignment must not be null")
+            out.append((lo, hi))
+        return out
+    return run
+
+
+def _slice_assigner(flat: bool) -> Callable[[Any, list[Any], Any], Any]:
+    def apply(value: Any, subscripts: list[Any], new: Any) -> Any:
+        return assign_slice(value, subscripts[0], new, flat)
+    return apply
+
+
+def _assign_element(value: list[Any] | None, subscripts: list[Any], new: Any) -> list[Any]:
+    """value[i][j]... = new in a multidimensional array: only within its bounds, as PostgreSQL."""
+    if any(i is None for i in subscripts):
+        raise SqlError("22004", "array subscript in assignment must not be null")
+    if not value:
+        if any(i != 1 for i in subscripts):
+            raise SqlError("0A000", "assignment to an element of an empty array other than [1][1]... "
+                           "(an array with another lower bound) is not supported")
+        made: Any = new
+        for _ in subscripts:
+            made = [made]
+        return made
+    return _set_element(value, subscripts, new, 0)
+
+
+def _set_element(value: Any, subscripts: list[Any], new: Any, level: int) -> Any:
+    if not isinstance(value, list):
+        raise SqlError("2202E", "wrong number of array subscripts")
+    index = subscripts[level]
+    if index < 1 or index > len(value):
+        raise SqlError("2202E", "array subscript out of range")
+    items = list(value)
+    if level == len(subscripts) - 1:
+        if isinstance(items[index - 1], list):
+            raise SqlError("2202E", "wrong number of array subscripts")
+        items[index - 1] = new
+    else:
+        items[index - 1] = _set_element(items[index - 1], subscripts, new, level + 1)
+    return items
+
+
 def _assign_array(value: list[Any] | None, subscripts: list[Any], new: Any) -> list[Any]:
     (index,) = subscripts
     if index is None:
         raise SqlError("22004", "array subscript in assignment must not be null")
     items = list(value) if value is not None else []
+    if items and isinstance(items[0], list):
+        raise SqlError("2202E", "wrong number of array subscripts")
     if index < 1:
         raise SqlError("0A000", "assignment before an array's first element (a lower bound below 1) is not supported")
     if value is None and index != 1:

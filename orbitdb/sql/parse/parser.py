@@ -547,8 +547,17 @@ _TYPED_LITERAL = {"DATE", "TIME", "TIMESTAMP", "TIMESTAMPTZ", "INTERVAL", "JSON"
                   "PRECISION", "VARYING", "CHARACTER", "INET", "MONEY", "NAME", "OID", "REGCLASS", "REGTYPE"}
 _TYPE_PAREN = {"VARCHAR", "CHAR", "CHARACTER", "VARYING", "NUMERIC", "DECIMAL", "TIME", "TIMESTAMP", "TIMETZ",
                "TIMESTAMPTZ", "INTERVAL", "BIT", "FLOAT", "DEC", "BPCHAR"}
-_ORDINAL_END = {",", ")", "ASC", "DESC", "NULLS", "LIMIT", "OFFSET", "FETCH", "HAVING", "WINDOW", "UNION",
-                "INTERSECT", "EXCEPT", "FOR", ";", ""}
+# words that go on with an expression after a number; a GROUP BY / ORDER BY number followed by
+# anything else (a comma, ASC, ORDER, LIMIT, the end...) is an ordinal and stays in the text
+_EXPRESSION_WORDS = {"IS", "ISNULL", "NOTNULL", "AND", "OR", "NOT", "BETWEEN", "IN", "LIKE", "ILIKE", "SIMILAR",
+                     "COLLATE", "AT", "OPERATOR"}
+
+
+def _continues(token: str) -> bool:
+    """Whether token, after a number, makes the number part of a larger expression (an operator)."""
+    if token in _EXPRESSION_WORDS:
+        return True
+    return bool(token) and token not in (",", ")", ";") and not (token[0].isalnum() or token[0] in "_\"")
 _CLAUSE_END = {"LIMIT", "OFFSET", "FETCH", "HAVING", "WINDOW", "UNION", "INTERSECT", "EXCEPT", "FOR", "WHERE",
                "FROM", "SELECT", "RETURNING", "ON"}
 
@@ -717,7 +726,10 @@ def _template_of(sql: str) -> tuple[_Template, list[Span]]:
         elif kind == "num" or kind in _STRINGS:
             in_type = bool(type_paren_depths)
             ordinal = (kind == "num" and ordinal_clause and depth == ordinal_depth
-                       and (prev in ("BY", ",") or prev == "-" and prev2 in ("BY", ",")) and nxt in _ORDINAL_END)
+                       and (prev in ("BY", ",") or prev == "-" and prev2 in ("BY", ",")) and not _continues(nxt)
+                       # GROUP BY (1) is an ordinal too (the grammar drops the parentheses): kept
+                       or kind == "num" and ordinal_clause and depth > ordinal_depth and nxt == ")"
+                       and (prev == "(" or prev == "-" and prev2 == "("))
             typed = kind in _STRINGS and prev in _TYPED_LITERAL
             frame = nxt in ("PRECEDING", "FOLLOWING") or prev in ("FIRST", "NEXT")
             replace = not (in_type or ordinal or typed or frame)

@@ -61,6 +61,7 @@ def load_catalog() -> None:
         pg_partitions,
         pg_relations,
         pg_session,
+        pg_stats,
         pg_triggers,
         pg_views,
     )

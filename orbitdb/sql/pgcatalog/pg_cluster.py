@@ -1,6 +1,6 @@
 """The database, roles, settings and activity: pg_database, pg_authid,
 pg_roles, pg_user, pg_shadow, pg_auth_members, pg_settings, pg_stat_activity,
-pg_stat_database, pg_stat_*_tables, pg_stat_*_indexes, pg_statio_*_tables."""
+pg_stat_*_indexes, pg_statio_*_tables (pg_stat_database and pg_stat_*_tables: pg_stats.py)."""
 
 from __future__ import annotations
 
@@ -333,51 +333,6 @@ def _pg_locks(env: Env, make: RowMaker) -> Iterator[Row]:
             yield make(locktype="object", database=env.database_oid, classid=1259, objid=tag[1], objsubid=0,
                        pid=owner, virtualtransaction=vxid, mode=mode_name(tag, mode), granted=granted,
                        fastpath=False)
-
-
-@producer("pg_catalog", "pg_stat_database")
-def _pg_stat_database(env: Env, make: RowMaker) -> Iterator[Row]:
-    zeros = {name: 0 for name, t in make.index.items() if name not in (
-        "datid", "datname", "stats_reset", "checksum_last_failure", "blk_read_time", "blk_write_time",
-        "session_time", "active_time", "idle_in_transaction_time", "checksum_failures")}
-    yield make(datid=0, datname=None, **{k: v for k, v in zeros.items() if k not in ("numbackends",)},
-               blk_read_time=0.0, blk_write_time=0.0, session_time=0.0, active_time=0.0,
-               idle_in_transaction_time=0.0)
-    databases = [(e.oid, e.name) for e in env.cluster.entries()] if env.cluster is not None else [
-        (env.database_oid, env.database)]
-    sessions = _sessions(env)
-    for oid, name in databases:
-        backends = sum(1 for s in sessions if getattr(getattr(s, "db", None), "oid", env.database_oid) == oid)
-        yield make(datid=oid, datname=name, **dict(zeros, numbackends=backends),
-                   blk_read_time=0.0, blk_write_time=0.0, session_time=0.0, active_time=0.0,
-                   idle_in_transaction_time=0.0)
-
-
-def _table_stats(env: Env, make: RowMaker, schema_filter: str) -> Iterator[Row]:
-    for t in env.tables:
-        if t.kind != "r":
-            continue
-        if schema_filter == "sys":
-            continue
-        counters = {name: 0 for name in make.index if name.startswith(("seq_", "idx_", "n_")) or
-                    name.endswith("_count")}
-        if "n_live_tup" in counters:
-            counters["n_live_tup"] = M.row_estimate(env, t)
-        if "idx_scan" in counters and not M.indexes(t):
-            counters["idx_scan"] = None
-            counters["idx_tup_fetch"] = None
-        yield make(relid=t.oid, schemaname=t.schema, relname=t.name, **counters)
-
-
-for _name, _filter in (("pg_stat_user_tables", "user"), ("pg_stat_all_tables", "all"),
-                       ("pg_stat_sys_tables", "sys"), ("pg_stat_xact_user_tables", "user"),
-                       ("pg_stat_xact_all_tables", "all")):
-    def _make_stats(flt: str) -> Any:
-        def produce(env: Env, make: RowMaker) -> Iterator[Row]:
-            return _table_stats(env, make, flt)
-        return produce
-
-    producer("pg_catalog", _name)(_make_stats(_filter))
 
 
 def _statio_tables(env: Env, make: RowMaker) -> Iterator[Row]:

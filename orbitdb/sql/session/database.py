@@ -13,6 +13,7 @@ from orbitdb.sql import spill
 from orbitdb.sql.errors import SqlError
 from orbitdb.sql.pgcatalog.oids import DATABASE_OID
 from orbitdb.sql.session.session import Session
+from orbitdb.sql.statement_stats import StatementStats
 from orbitdb.sql.utility.role_store import RoleStore
 from orbitdb.storage.errors import StorageError
 from orbitdb.storage.txn import Store
@@ -33,6 +34,7 @@ class Database:
         self._temp_numbers: set[int] = set()
         self._temp_lock = threading.Lock()
         self._roles: RoleStore | None = None  # an embedded database's own roles (a server's are its Cluster's)
+        self.statement_stats = StatementStats()  # orbitdb_stat_statements of an embedded database
 
     def take_temp_number(self) -> int:
         """The n of a session's pg_temp_<n> schema: the lowest not in use."""
@@ -69,6 +71,7 @@ class Database:
     def session(self, user: str = "orbit", database: str = "actors", application_name: str = "") -> Session:
         s = Session(self, user, database, application_name, next(self.pids))
         self.sessions.add(s)
+        self.store.usage.session_started()
         return s
 
     def close(self) -> None:

@@ -24,12 +24,14 @@ from orbitdb.sql.errors import SqlError, internal_error
 from orbitdb.sql.exec.context import ExecContext
 from orbitdb.sql.exec.rowstream import FIRST_BATCH, QueryRows, RowStream
 from orbitdb.sql.expr.core import Runtime
+from orbitdb.sql.parse.as_of import split_as_of
 from orbitdb.sql.parse.errorpos import locate
 from orbitdb.sql.parse.parser import Statement, normalize_literals, parse_one, split_statements
 from orbitdb.sql.parse.textcache import PlanCache
 from orbitdb.sql.plan.compiled import take_relation_locks
 from orbitdb.sql.plan.planner import Planner
 from orbitdb.sql.result import Column, CopyIn, CopyOut, Notice, Result
+from orbitdb.sql.session.as_of import begin_as_of, prepare_as_of, set_transaction_as_of, travel
 from orbitdb.sql.session.compile import compile_statement
 from orbitdb.sql.session.dispatch import KINDS, Kind
 from orbitdb.sql.session.temptables import drop_all
@@ -105,6 +107,7 @@ class Session:
         self.multi_statement = False  # running a Query message of several statements (an implicit block)
         self.txn_isolation: str | None = None
         self.txn_read_only = False
+        self.prepare_catalog: Catalog | None = None  # while a statement AS OF SYSTEM TIME is prepared
         self.txn_deferrable: bool | None = None  # DEFERRABLE of this transaction (None: the default's)
         self.txn_settings_undo: list[tuple[str, str, bool]] = []  # (name, old value, local)
         self.currval: dict[int, int] = {}
@@ -466,6 +469,8 @@ class Session:
         return self._txn_start
 
     def catalog(self) -> Catalog:
+        if self.prepare_catalog is not None:
+            return self.prepare_catalog  # a Parse of a statement AS OF SYSTEM TIME
         return self.txn.catalog if self.txn is not None else self.store.catalog
 
     def query_columns(self, sql: str, catalog: Catalog) -> list[tuple[str, SqlType]]:
@@ -645,6 +650,7 @@ class Session:
         if not commit:
             for step in reversed(role_undo):
                 step()
+        committed = False
         try:
             if txn is not None:
                 if commit and prepare_gid is not None:
@@ -653,6 +659,7 @@ class Session:
                     prepare_in_storage(self, txn, prepare_gid)
                 elif commit:
                     self._commit_txn(txn)
+                    committed = True
                     if listen_actions or notifications:
                         from orbitdb.sql.session.notify import at_commit
 
@@ -660,6 +667,8 @@ class Session:
                 else:
                     txn.rollback()
         finally:
+            if txn is not None and prepare_gid is None:  # pg_stat_database's xact_commit / xact_rollback
+                self.store.usage.transaction_ended(committed)
             # settings: SET LOCAL always reverts; plain SET reverts on rollback
             for key, old, local in reversed(undo):
                 if local or not commit:
@@ -802,6 +811,9 @@ class Session:
         return self._execute(p.stmt, p, list(params), first_rows)
 
     def _prepare_stmt(self, st: Statement, types: list[SqlType]) -> Prepared:
+        taken = split_as_of(st)  # AS OF SYSTEM TIME: compiled against the catalog of that time
+        if taken is not None:
+            return prepare_as_of(self, taken[0], taken[1], types)
         p = Prepared(st.text, st, types, None)
         if st.kind in ("EXECUTE", "FETCH", "SHOW", "EXPLAIN"):
             p.columns = self._utility_columns(st)
@@ -943,13 +955,20 @@ class Session:
             self._settle_streams(kind)
         if self.failed and not self._allowed_when_failed(st):
             raise SqlError("25P02", "current transaction is aborted, commands ignored until end of transaction block")
+        as_of: str | None = p.extra.get("as_of") if p is not None else None
+        if as_of is not None and p is not None:
+            st = p.stmt
+        elif p is None:
+            taken = split_as_of(st)  # AS OF SYSTEM TIME (orbitdb/sql/session/as_of.py)
+            if taken is not None:
+                st, as_of = taken
         what = KINDS.get(kind, _UNKNOWN)
         if self.db.cluster is not None and not what.frees_memory:
             self.db.cluster.memory_budget.check("a new statement")
         with self._statement_scope():
             if what.transaction_control or (kind == "PREPARE" and is_prepare_transaction(st.text)):
                 try:
-                    res = transaction_control(self, st)
+                    res = begin_as_of(self, st, as_of) if as_of is not None else transaction_control(self, st)
                 except SqlError:
                     raise
                 except Exception as e:
@@ -982,7 +1001,13 @@ class Session:
             self.running = True
             result: Result | CopyIn | CopyOut | None = None
             try:
-                result = self._dispatch(st, p, params, ctx)
+                if as_of is not None:
+                    set_only = set_transaction_as_of(self, st) if kind == "SET" else False
+                    travel(self, txn, as_of)
+                    if set_only:
+                        result = Result("SET")
+                if result is None:
+                    result = self._dispatch(st, p, params, ctx)
                 self._statements_in_txn = getattr(self, "_statements_in_txn", 0) + 1
             except StorageError as e:
                 self._fail(autocommit)
@@ -1114,6 +1139,8 @@ class Session:
         if what.planned:
             if p is None:
                 norm = normalize_literals(st.text) if not params else None
+                # kept for orbitdb_stat_statements (statement_stats.py), which would normalise it again
+                self.normalized_text = (st.text, None if norm is None else norm.text)
                 if norm is not None:
                     # literals become parameters: one plan for every statement of this shape
                     try:
