@@ -147,7 +147,7 @@ static void read_view_pin(odb_db *db, const odb_snapshot *snapshot, read_view *r
     rv->v = db->versions.current;
     odb_version_ref(rv->v);
     rv->dels = db->versions.range_dels->n > 0 ? db->versions.range_dels : NULL;
-    rv->visible = db->visible_sequence;
+    rv->visible = snapshot != NULL && snapshot->past ? snapshot->sequence : db->visible_sequence;
     if (rv->dels != NULL) {
         odb_rdset_ref(rv->dels);
     }
@@ -271,7 +271,7 @@ odb_iter *odb_db_iter(odb_db *db, const odb_snapshot *snapshot) {
     odb_seq seq = snapshot != NULL ? snapshot->sequence : db->visible_sequence;
     odb_version *v = db->versions.current;
     odb_rdset *dels = db->versions.range_dels->n > 0 ? db->versions.range_dels : NULL;
-    odb_seq db_visible = db->visible_sequence;
+    odb_seq db_visible = snapshot != NULL && snapshot->past ? snapshot->sequence : db->visible_sequence;
     if (dels != NULL) {
         odb_rdset_ref(dels);
     }
@@ -327,6 +327,7 @@ odb_snapshot *odb_snapshot_new(odb_db *db) {
     }
     pthread_mutex_lock(&db->mu);
     s->sequence = db->visible_sequence;
+    s->past = 0;
     s->next = &db->snapshots;
     s->prev = db->snapshots.prev;
     s->prev->next = s;

@@ -51,6 +51,7 @@ typedef struct writer {
 struct odb_snapshot {
     odb_seq sequence;
     struct odb_snapshot *prev, *next;
+    int past; /* odb_snapshot_at (time travel): range deletions for every snapshot made later do not apply */
 };
 
 typedef struct immutable {

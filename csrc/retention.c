@@ -484,6 +484,7 @@ static int snapshot_at_locked(odb_db *db, odb_seq seq, odb_snapshot **out, odb_e
         return odb_error_set(err, ODB_NO_MEMORY, "out of memory");
     }
     s->sequence = seq;
+    s->past = 1;
     odb_snapshot *after = &db->snapshots;
     while (after->next != &db->snapshots && after->next->sequence <= seq) {
         after = after->next;

@@ -374,3 +374,24 @@ def test_all_snapshots(db_path: str) -> None:
         snap.release()
     finally:
         db.close()
+
+
+def test_time_travel_sees_what_a_truncate_deleted(db_path: str) -> None:
+    """A range deletion for every snapshot (TRUNCATE) hides the keys from snapshots taken before
+    it, but not from a time-travel snapshot of a past sequence, within the retention window."""
+    db = Engine(db_path, history_retention_seconds=3600, **SMALL)
+    try:
+        _fill(db, b"b:", 1000)
+        before = int(db.property("orbitdb.stats").split("last sequence: ")[1].split()[0])
+        old = db.snapshot()
+        db.delete_range(b"b:", b"b;", all_snapshots=True)
+        db.flush()
+        db.compact_range()
+        assert list(db.items(b"b:", b"b;", snapshot=old)) == []
+        past = db.snapshot_at(before)
+        assert len(list(db.items(b"b:", b"b;", snapshot=past))) == 1000
+        assert db.get(b"b:0000007", past) is not None
+        past.release()
+        old.release()
+    finally:
+        db.close()
