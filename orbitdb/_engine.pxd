@@ -125,6 +125,19 @@ cdef extern from "db.h" nogil:
     int odb_stats_read(odb_db *db, const char **names, uint64_t *values, int max)
 
 
+cdef extern from "checkpoint.h" nogil:
+    ctypedef struct odb_checkpoint_info:
+        uint64_t last_sequence
+        uint64_t tables
+        uint64_t tables_copied
+        uint64_t table_bytes
+        uint64_t logs
+        uint64_t log_bytes
+        int attempts
+    int odb_checkpoint(odb_db *db, const char *dst, odb_checkpoint_info *info, odb_error *err)
+    int odb_checkpoint_dir(const char *src, const char *dst, odb_checkpoint_info *info, odb_error *err)
+
+
 ctypedef object (*value_reader)(object ctx, const char *data, Py_ssize_t size)
 
 
