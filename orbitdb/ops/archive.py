@@ -1,5 +1,6 @@
 """The backup archive: one tar file whose first member, `orbitdb-backup.json`, is its manifest,
-followed by the files under `data/`.
+the second, `orbitdb-backup.sha256`, the manifest's SHA-256 (so a damaged manifest is refused,
+not misread), followed by the files under `data/`.
 
     {"format": 1, "id": "<uuid>", "created": "2026-12-06T23:10:00Z", "kind": "server",
      "source": "/srv/orbit_integrated_data", "orbitdb_version": "0.1.0",
@@ -27,6 +28,8 @@ from typing import Any
 from orbitdb.ops.errors import OpsError
 
 MANIFEST_NAME = "orbitdb-backup.json"
+MANIFEST_SUM_NAME = "orbitdb-backup.sha256"
+_FILE_KEYS = {"name": str, "size": int, "sha256": str, "archive": str}
 DATA_PREFIX = "data/"
 FORMAT = 1
 CHUNK = 1 << 20
@@ -84,6 +87,8 @@ def _write_tar(partial: str, body: bytes, root: str, stored: list[str], advance:
     with open(partial, "wb") as raw:
         with tarfile.open(fileobj=raw, mode="w", format=tarfile.PAX_FORMAT) as tar:
             tar.addfile(_tar_info(MANIFEST_NAME, len(body), os.path.getmtime(root)), io.BytesIO(body))
+            digest = (hashlib.sha256(body).hexdigest() + "\n").encode()
+            tar.addfile(_tar_info(MANIFEST_SUM_NAME, len(digest), os.path.getmtime(root)), io.BytesIO(digest))
             for name in stored:
                 path = os.path.join(root, name)
                 st = os.stat(path)
@@ -94,20 +99,39 @@ def _write_tar(partial: str, body: bytes, root: str, stored: list[str], advance:
 
 
 def read_manifest(path: str) -> dict[str, Any]:
-    """The manifest of the archive at path; OpsError when path is not an orbitdb backup."""
+    """The manifest of the archive at path; OpsError when path is not an orbitdb backup or its
+    manifest is damaged."""
     try:
         with tarfile.open(path, mode="r:") as tar:
-            first = tar.next()
-            if first is None or first.name != MANIFEST_NAME:
+            first, second = tar.next(), tar.next()
+            if first is None or first.name != MANIFEST_NAME or second is None or second.name != MANIFEST_SUM_NAME:
                 raise OpsError(f"{path} is not an orbitdb backup (no {MANIFEST_NAME} at its start)")
-            f = tar.extractfile(first)
-            assert f is not None
-            manifest = json.loads(f.read())
-    except (OSError, tarfile.TarError, ValueError) as exc:
+            body = _read(tar, first)
+            recorded = _read(tar, second).decode("ascii", "replace").strip()
+    except (OSError, tarfile.TarError) as exc:
         raise OpsError(f"{path} is not a readable orbitdb backup: {exc}") from None
+    if hashlib.sha256(body).hexdigest() != recorded:
+        raise OpsError(f"{path}: its manifest {MANIFEST_NAME} is damaged (its SHA-256 is not the one recorded)")
+    try:
+        manifest = json.loads(body)
+    except ValueError as exc:
+        raise OpsError(f"{path}: its manifest {MANIFEST_NAME} cannot be read: {exc}") from None
     if not isinstance(manifest, dict) or manifest.get("format") != FORMAT:
-        raise OpsError(f"{path}: backup format {manifest.get('format')!r} is not {FORMAT}, the one this orbitdb reads")
+        got = manifest.get("format") if isinstance(manifest, dict) else None
+        raise OpsError(f"{path}: backup format {got!r} is not {FORMAT}, the one this orbitdb reads")
+    files = manifest.get("files")
+    if not isinstance(files, list) or not all(
+        isinstance(f, dict) and all(isinstance(f.get(k), t) for k, t in _FILE_KEYS.items()) for f in files
+    ):
+        raise OpsError(f"{path}: its manifest {MANIFEST_NAME} does not list its files as orbitdb writes them")
     return manifest
+
+
+def _read(tar: tarfile.TarFile, member: tarfile.TarInfo) -> bytes:
+    f = tar.extractfile(member)
+    if f is None:
+        raise OpsError(f"{member.name} is not a file")
+    return f.read()
 
 
 class ArchiveReader:

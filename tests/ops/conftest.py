@@ -14,8 +14,9 @@ import pytest
 # the wire tests' helpers (ServerProcess) serve here too
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "wire"))
 
-import orbitdb
 from wire_support import ServerProcess
+
+import orbitdb
 
 # small memtables and tables: flushes and compactions run while a backup copies the directory
 SMALL_ENGINE = """

@@ -48,7 +48,7 @@ class Writers:
         self._stop = threading.Event()
         self._threads = [threading.Thread(target=self._run, args=(i,)) for i in range(WRITERS)]
 
-    def __enter__(self) -> Writers:
+    def __enter__(self) -> Writers:  # noqa: PYI034 - a final test helper
         for t in self._threads:
             t.start()
         return self
