@@ -68,6 +68,9 @@ def run(args: argparse.Namespace) -> int:
     except (OpsError, EngineError, OSError) as exc:
         print(f"orbitdb {args.command}: {exc}", file=sys.stderr)
         return EXIT_FAILURE
+    except Exception as exc:  # noqa: BLE001 - e.g. a damaged databases.json: report it, exit 1
+        print(f"orbitdb {args.command}: {type(exc).__name__}: {exc}", file=sys.stderr)
+        return EXIT_FAILURE
 
 
 def _backup(args: argparse.Namespace) -> int:

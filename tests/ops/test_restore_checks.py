@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import hashlib
 import os
+import pty
 import signal
 import subprocess
 import sys
@@ -177,3 +178,27 @@ def test_embedded_database_with_its_roles(tmp_path: Path) -> None:
     cur.execute("SELECT count(*) FROM pg_roles WHERE rolname = 'reader'")
     assert cur.fetchall() == [(1,)]
     conn.close()
+
+
+def test_progress_bar_only_on_a_terminal(tmp_path: Path) -> None:
+    _make_db(tmp_path / "db", 50)
+    quiet = orbitdb_command("backup", "--data-dir", str(tmp_path / "db"), "--out", str(tmp_path / "q.tar"))
+    assert quiet.returncode == 0 and quiet.stderr == ""
+    root = os.path.dirname(os.path.dirname(orbitdb.__file__))
+    master, slave = pty.openpty()
+    proc = subprocess.Popen([sys.executable, "-m", "orbitdb", "backup", "--data-dir", str(tmp_path / "db"), "--out",
+                             str(tmp_path / "t.tar")], env=dict(os.environ, PYTHONPATH=root),
+                            stdout=subprocess.DEVNULL, stderr=slave)
+    os.close(slave)
+    drawn = b""
+    while True:
+        try:
+            chunk = os.read(master, 4096)
+        except OSError:  # the child closed the terminal
+            break
+        if not chunk:
+            break
+        drawn += chunk
+    os.close(master)
+    assert proc.wait() == 0
+    assert b"backup" in drawn and b"\r" in drawn  # tqdm's bar, redrawn in place
