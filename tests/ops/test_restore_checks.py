@@ -4,13 +4,16 @@ embedded database directory."""
 
 from __future__ import annotations
 
+import fcntl
 import hashlib
 import os
 import pty
 import signal
+import struct
 import subprocess
 import sys
 import tarfile
+import termios
 import time
 from pathlib import Path
 
@@ -186,6 +189,7 @@ def test_progress_bar_only_on_a_terminal(tmp_path: Path) -> None:
     assert quiet.returncode == 0 and quiet.stderr == ""
     root = os.path.dirname(os.path.dirname(orbitdb.__file__))
     master, slave = pty.openpty()
+    fcntl.ioctl(slave, termios.TIOCSWINSZ, struct.pack("HHHH", 24, 80, 0, 0))  # a terminal 80 columns wide
     proc = subprocess.Popen([sys.executable, "-m", "orbitdb", "backup", "--data-dir", str(tmp_path / "db"), "--out",
                              str(tmp_path / "t.tar")], env=dict(os.environ, PYTHONPATH=root),
                             stdout=subprocess.DEVNULL, stderr=slave)
