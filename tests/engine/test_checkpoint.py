@@ -96,9 +96,8 @@ def test_checkpoint_links_tables_and_diverges(tmp_path: Path) -> None:
 def test_checkpoint_target_must_be_empty(tmp_path: Path) -> None:
     (tmp_path / "full").mkdir()
     (tmp_path / "full" / "x").write_text("x")
-    with Engine(str(tmp_path / "db")) as db:
-        with pytest.raises(InvalidArgumentError, match="not empty"):
-            db.checkpoint(str(tmp_path / "full"))
+    with Engine(str(tmp_path / "db")) as db, pytest.raises(InvalidArgumentError, match="not empty"):
+        db.checkpoint(str(tmp_path / "full"))
     with pytest.raises(InvalidArgumentError, match="holds no database"):
         checkpoint_directory(str(tmp_path / "full"), str(tmp_path / "other"))
 
