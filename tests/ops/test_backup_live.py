@@ -9,6 +9,7 @@ between those acknowledged before the backup began and those acknowledged when i
 
 from __future__ import annotations
 
+import hashlib
 import random
 import threading
 import time
@@ -17,6 +18,8 @@ from pathlib import Path
 import psycopg
 import pytest
 from conftest import orbitdb_command
+
+from orbitdb.ops.archive import read_manifest
 
 ACCOUNTS = 20
 START = 1000
@@ -143,6 +146,14 @@ def test_backup_keeps_the_config_and_restores_it(tmp_path: Path, start_server, s
                              "--config-out", str(tmp_path / "r.toml"))
     assert result.returncode == 0, result.stderr
     assert (tmp_path / "r.toml").read_text() == small_config.read_text()
+    manifest = read_manifest(str(tmp_path / "b.tar"))
+    assert manifest["format"] == 1 and manifest["kind"] == "server" and manifest["created"].endswith("Z")
+    assert [d["path"] for d in manifest["databases"]] == ["postgresql"]
+    assert manifest["databases"][0]["last_sequence"] > 0
+    for f in manifest["files"]:  # the restored files are byte for byte what the manifest lists
+        data = (tmp_path / "r" / f["name"]).read_bytes()
+        assert (len(data), hashlib.sha256(data).hexdigest()) == (f["size"], f["sha256"])
+    assert {f["name"] for f in manifest["files"]} >= {"databases.json", "postgresql/CURRENT"}
     assert check_ledger(_dsn(start_server(tmp_path / "r", tmp_path / "r.toml"))) == 0
 
 
