@@ -10,7 +10,11 @@ between those acknowledged before the backup began and those acknowledged when i
 from __future__ import annotations
 
 import hashlib
+import os
 import random
+import signal
+import subprocess
+import sys
 import threading
 import time
 from pathlib import Path
@@ -19,6 +23,7 @@ import psycopg
 import pytest
 from conftest import orbitdb_command
 
+import orbitdb
 from orbitdb.ops.archive import read_manifest
 
 ACCOUNTS = 20
@@ -160,3 +165,28 @@ def test_backup_keeps_the_config_and_restores_it(tmp_path: Path, start_server, s
 @pytest.mark.parametrize("args", [["backup", "--data-dir", "x"], ["restore"], ["clone", "only-one"]])
 def test_bad_command_lines_exit_2(args: list[str]) -> None:
     assert orbitdb_command(*args).returncode == 2
+
+
+def test_backup_killed_during_a_live_load_leaves_the_server_and_its_data_whole(
+    tmp_path: Path, start_server, small_config
+) -> None:
+    server = start_server(tmp_path / "data", small_config)
+    make_ledger(_dsn(server))
+    root = os.path.dirname(os.path.dirname(orbitdb.__file__))
+    with Writers(_dsn(server)) as writers:
+        while writers.committed < 100:
+            time.sleep(0.01)
+        proc = subprocess.Popen([sys.executable, "-m", "orbitdb", "backup", "--data-dir", str(tmp_path / "data"),
+                                 "--out", str(tmp_path / "b.tar")], env=dict(os.environ, PYTHONPATH=root),
+                                stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        deadline = time.monotonic() + 60
+        while not any(n.startswith(".orbitdb-backup-") for n in os.listdir(tmp_path)) and proc.poll() is None:
+            assert time.monotonic() < deadline
+            time.sleep(0.001)
+        proc.send_signal(signal.SIGKILL)
+        proc.wait()
+        committed_before_stop = writers.committed
+    assert not (tmp_path / "b.tar").exists()
+    assert check_ledger(_dsn(server)) == writers.committed >= committed_before_stop
+    server.stop()
+    assert check_ledger(_dsn(start_server(tmp_path / "data"))) == writers.committed  # reopened: every commit
