@@ -3,8 +3,6 @@ the `orbitdb` command run as a child process, as an operator runs it."""
 
 from __future__ import annotations
 
-import os
-import subprocess
 import sys
 from collections.abc import Callable, Iterator
 from pathlib import Path
@@ -14,25 +12,8 @@ import pytest
 # the wire tests' helpers (ServerProcess) serve here too
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "wire"))
 
+from ops_support import SMALL_ENGINE
 from wire_support import ServerProcess
-
-import orbitdb
-
-# small memtables and tables: flushes and compactions run while a backup copies the directory
-SMALL_ENGINE = """
-[persistence.rocksdb]
-write_buffer_size = 65536
-target_file_size_base = 65536
-max_bytes_for_level_base = 262144
-"""
-
-
-def orbitdb_command(*args: str, timeout: float = 300) -> subprocess.CompletedProcess[str]:
-    """`python -m orbitdb ARGS` with this tree first on the path."""
-    root = os.path.dirname(os.path.dirname(orbitdb.__file__))
-    env = dict(os.environ, PYTHONPATH=root + os.pathsep + os.environ.get("PYTHONPATH", ""))
-    return subprocess.run([sys.executable, "-m", "orbitdb", *args], capture_output=True, text=True, env=env,
-                          timeout=timeout, check=False)
 
 
 @pytest.fixture

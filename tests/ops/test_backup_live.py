@@ -11,98 +11,18 @@ from __future__ import annotations
 
 import hashlib
 import os
-import random
 import signal
 import subprocess
 import sys
-import threading
 import time
 from pathlib import Path
 
 import psycopg
 import pytest
-from conftest import orbitdb_command
+from ops_support import Writers, check_ledger, dsn_of, make_ledger, orbitdb_command
 
 import orbitdb
 from orbitdb.ops.archive import read_manifest
-
-ACCOUNTS = 20
-START = 1000
-WRITERS = 3
-RETRY = (psycopg.errors.SerializationFailure, psycopg.errors.DeadlockDetected, psycopg.errors.LockNotAvailable)
-
-
-def _dsn(server: object, database: str = "actors") -> str:
-    return f"host={server.host} port={server.port} user=orbit dbname={database}"  # type: ignore[attr-defined]
-
-
-def make_ledger(dsn: str) -> None:
-    with psycopg.connect(dsn, autocommit=True) as conn:
-        conn.execute("CREATE TABLE accounts (id int PRIMARY KEY, balance int NOT NULL)")
-        conn.execute("CREATE TABLE seq (id int PRIMARY KEY, n int NOT NULL)")
-        conn.execute("CREATE TABLE ledger (n int PRIMARY KEY, src int, dst int, amount int, note text)")
-        conn.execute("INSERT INTO seq VALUES (1, 0)")
-        conn.execute("INSERT INTO accounts SELECT g, %s FROM generate_series(1, %s) g", (START, ACCOUNTS))
-
-
-class Writers:
-    """Threads committing transfers until stopped; `committed` counts acknowledged commits."""
-
-    def __init__(self, dsn: str) -> None:
-        self.dsn = dsn
-        self.committed = 0
-        self.errors: list[BaseException] = []
-        self._lock = threading.Lock()
-        self._stop = threading.Event()
-        self._threads = [threading.Thread(target=self._run, args=(i,)) for i in range(WRITERS)]
-
-    def __enter__(self) -> Writers:  # noqa: PYI034 - a final test helper
-        for t in self._threads:
-            t.start()
-        return self
-
-    def __exit__(self, *exc: object) -> None:
-        self._stop.set()
-        for t in self._threads:
-            t.join()
-        assert not self.errors, self.errors
-
-    def _run(self, seed: int) -> None:
-        rng = random.Random(seed)
-        try:
-            with psycopg.connect(self.dsn) as conn:
-                while not self._stop.is_set():
-                    a, b = rng.sample(range(1, ACCOUNTS + 1), 2)
-                    amount = rng.randint(1, 50)
-                    try:
-                        with conn.transaction():
-                            n = conn.execute("UPDATE seq SET n = n + 1 WHERE id = 1 RETURNING n").fetchone()[0]
-                            conn.execute("UPDATE accounts SET balance = balance - %s WHERE id = %s", (amount, a))
-                            conn.execute("UPDATE accounts SET balance = balance + %s WHERE id = %s", (amount, b))
-                            conn.execute("INSERT INTO ledger VALUES (%s, %s, %s, %s, %s)",
-                                         (n, a, b, amount, "x" * rng.randint(10, 300)))
-                    except RETRY:
-                        continue
-                    with self._lock:
-                        self.committed += 1
-        except BaseException as exc:  # noqa: BLE001 - reported by __exit__
-            self.errors.append(exc)
-
-
-def check_ledger(dsn: str) -> int:
-    """Asserts every invariant; returns the number of committed transfers the copy holds."""
-    with psycopg.connect(dsn, autocommit=True) as conn:
-        n = conn.execute("SELECT n FROM seq").fetchone()[0]
-        numbers = [r[0] for r in conn.execute("SELECT n FROM ledger ORDER BY n")]
-        assert numbers == list(range(1, n + 1)), "ledger numbers are not exactly 1..seq.n"
-        balances = dict(conn.execute("SELECT id, balance FROM accounts").fetchall())
-        assert sum(balances.values()) == ACCOUNTS * START
-        replay = dict.fromkeys(range(1, ACCOUNTS + 1), START)
-        for src, dst, amount in conn.execute("SELECT src, dst, amount FROM ledger"):
-            replay[src] -= amount
-            replay[dst] += amount
-        assert balances == replay, "balances are not what the ledger says"
-        return n
 
 
 def run_backup(*args: str) -> str:
@@ -113,14 +33,14 @@ def run_backup(*args: str) -> str:
 
 def test_hot_backup_and_incremental_restore_hold_one_commit(tmp_path: Path, start_server, small_config) -> None:
     server = start_server(tmp_path / "data", small_config)
-    make_ledger(_dsn(server))
-    with psycopg.connect(_dsn(server), autocommit=True) as conn:
+    make_ledger(dsn_of(server))
+    with psycopg.connect(dsn_of(server), autocommit=True) as conn:
         conn.execute("CREATE DATABASE second")
-    with psycopg.connect(_dsn(server, "second"), autocommit=True) as conn:
+    with psycopg.connect(dsn_of(server, "second"), autocommit=True) as conn:
         conn.execute("CREATE TABLE t (a int)")
         conn.execute("INSERT INTO t SELECT generate_series(1, 100)")
     bounds = []
-    with Writers(_dsn(server)) as writers:
+    with Writers(dsn_of(server)) as writers:
         for name, extra in (("full.tar", []), ("incr.tar", ["--incremental-from", str(tmp_path / "full.tar")])):
             time.sleep(1.0)  # let transfers pile up (and tables flush and compact) between backups
             before = writers.committed
@@ -135,16 +55,16 @@ def test_hot_backup_and_incremental_restore_hold_one_commit(tmp_path: Path, star
         result = orbitdb_command("restore", str(tmp_path / name), "--data-dir", str(target))
         assert result.returncode == 0, result.stderr
         restored = start_server(target)
-        n = check_ledger(_dsn(restored))
+        n = check_ledger(dsn_of(restored))
         assert low <= n <= high, (name, low, n, high)
-        with psycopg.connect(_dsn(restored, "second"), autocommit=True) as conn:
+        with psycopg.connect(dsn_of(restored, "second"), autocommit=True) as conn:
             assert conn.execute("SELECT count(*), sum(a) FROM t").fetchone() == (100, 5050)
         restored.stop()
 
 
 def test_backup_keeps_the_config_and_restores_it(tmp_path: Path, start_server, small_config) -> None:
     server = start_server(tmp_path / "data", small_config)
-    make_ledger(_dsn(server))
+    make_ledger(dsn_of(server))
     run_backup("--data-dir", str(tmp_path / "data"), "--out", str(tmp_path / "b.tar"), "--config", str(small_config))
     server.stop()
     result = orbitdb_command("restore", str(tmp_path / "b.tar"), "--data-dir", str(tmp_path / "r"),
@@ -159,7 +79,7 @@ def test_backup_keeps_the_config_and_restores_it(tmp_path: Path, start_server, s
         data = (tmp_path / "r" / f["name"]).read_bytes()
         assert (len(data), hashlib.sha256(data).hexdigest()) == (f["size"], f["sha256"])
     assert {f["name"] for f in manifest["files"]} >= {"databases.json", "postgresql/CURRENT"}
-    assert check_ledger(_dsn(start_server(tmp_path / "r", tmp_path / "r.toml"))) == 0
+    assert check_ledger(dsn_of(start_server(tmp_path / "r", tmp_path / "r.toml"))) == 0
 
 
 @pytest.mark.parametrize("args", [["backup", "--data-dir", "x"], ["restore"], ["clone", "only-one"]])
@@ -171,9 +91,9 @@ def test_backup_killed_during_a_live_load_leaves_the_server_and_its_data_whole(
     tmp_path: Path, start_server, small_config
 ) -> None:
     server = start_server(tmp_path / "data", small_config)
-    make_ledger(_dsn(server))
+    make_ledger(dsn_of(server))
     root = os.path.dirname(os.path.dirname(orbitdb.__file__))
-    with Writers(_dsn(server)) as writers:
+    with Writers(dsn_of(server)) as writers:
         while writers.committed < 100:
             time.sleep(0.01)
         proc = subprocess.Popen([sys.executable, "-m", "orbitdb", "backup", "--data-dir", str(tmp_path / "data"),
@@ -187,6 +107,6 @@ def test_backup_killed_during_a_live_load_leaves_the_server_and_its_data_whole(
         proc.wait()
         committed_before_stop = writers.committed
     assert not (tmp_path / "b.tar").exists()
-    assert check_ledger(_dsn(server)) == writers.committed >= committed_before_stop
+    assert check_ledger(dsn_of(server)) == writers.committed >= committed_before_stop
     server.stop()
-    assert check_ledger(_dsn(start_server(tmp_path / "data"))) == writers.committed  # reopened: every commit
+    assert check_ledger(dsn_of(start_server(tmp_path / "data"))) == writers.committed  # reopened: every commit

@@ -9,16 +9,15 @@ import time
 from pathlib import Path
 
 import psycopg
-from conftest import orbitdb_command
-from test_backup_live import Writers, _dsn, check_ledger, make_ledger
+from ops_support import Writers, check_ledger, dsn_of, make_ledger, orbitdb_command
 
 import orbitdb
 
 
 def test_clone_of_a_live_server_opens_and_diverges(tmp_path: Path, start_server, small_config) -> None:
     source = start_server(tmp_path / "data", small_config)
-    make_ledger(_dsn(source))
-    with Writers(_dsn(source)) as writers:
+    make_ledger(dsn_of(source))
+    with Writers(dsn_of(source)) as writers:
         while writers.committed < 200:
             time.sleep(0.01)
         before = writers.committed
@@ -29,17 +28,17 @@ def test_clone_of_a_live_server_opens_and_diverges(tmp_path: Path, start_server,
     assert re.search(r"\d+ database\(s\), \d+ tables linked$", result.stdout.strip()), result.stdout
 
     clone = start_server(tmp_path / "clone", small_config)
-    n = check_ledger(_dsn(clone))
+    n = check_ledger(dsn_of(clone))
     assert before <= n <= after
-    with psycopg.connect(_dsn(clone), autocommit=True) as conn:
+    with psycopg.connect(dsn_of(clone), autocommit=True) as conn:
         conn.execute("CREATE TABLE only_in_clone (a int)")
         conn.execute("UPDATE accounts SET balance = balance + 1 WHERE id = 1")
-    with psycopg.connect(_dsn(source), autocommit=True) as conn:
+    with psycopg.connect(dsn_of(source), autocommit=True) as conn:
         conn.execute("CREATE TABLE only_in_source (a int)")
         tables = {r[0] for r in conn.execute("SELECT tablename FROM pg_tables WHERE schemaname = 'public'")}
         assert "only_in_source" in tables and "only_in_clone" not in tables
-    check_ledger(_dsn(source))
-    with psycopg.connect(_dsn(clone), autocommit=True) as conn:
+    check_ledger(dsn_of(source))
+    with psycopg.connect(dsn_of(clone), autocommit=True) as conn:
         tables = {r[0] for r in conn.execute("SELECT tablename FROM pg_tables WHERE schemaname = 'public'")}
         assert "only_in_clone" in tables and "only_in_source" not in tables
         total = conn.execute("SELECT sum(balance) FROM accounts").fetchone()[0]

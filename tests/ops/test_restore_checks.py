@@ -17,7 +17,7 @@ import termios
 import time
 from pathlib import Path
 
-from conftest import orbitdb_command
+from ops_support import orbitdb_command
 
 import orbitdb
 from orbitdb.ops.archive import read_manifest
