@@ -10,7 +10,8 @@
  *   ingest.c      ingestion of sorted entries straight into a level-0 table (no header of
  *                 its own: its functions are the odb_ingest_* of db.h)
  *   recovery.c    replay of the WAL at open, dropping a torn tail
- *   retention.c   history retention: the time index, the horizon of discards, time travel */
+ *   retention.c   history retention: the time index, the horizon of discards, time travel
+ *   checkpoint.c  copies of the database at one commit: tables hard-linked, WAL tail copied */
 #ifndef ODB_DB_IMPL_H
 #define ODB_DB_IMPL_H
 
