@@ -18,6 +18,7 @@
 #include "env.h"
 #include "log.h"
 #include "version.h"
+#include "retention.h"
 
 #define MAX_ATTEMPTS 200
 #define COPY_CHUNK (1 << 20)
@@ -349,6 +350,9 @@ static int scan_logs(const char *dir, const uint64_t *numbers, int n, odb_seq *l
             if (got <= 0) {
                 rc = -got;
                 break;
+            }
+            if (odb_history_is_time_record(record)) {
+                continue; /* a commit time (history retention), no writes */
             }
             rc = odb_batch_set_contents(&batch, record, err);
             if (rc == ODB_OK && odb_batch_count(&batch) > 0) {
