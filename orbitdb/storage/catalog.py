@@ -47,7 +47,7 @@ class ConstraintDef:
     on_update: str = "a"
     index: int | None = None  # oid of the index enforcing p/u
     comment: str | None = None
-    deferrable: bool = False  # a foreign key's check may wait for COMMIT (SET CONSTRAINTS)
+    deferrable: bool = False  # the check may wait for the statement's end or COMMIT (SET CONSTRAINTS)
     initially_deferred: bool = False
 
 
@@ -66,6 +66,9 @@ class IndexDef:
     descending: list[bool] = field(default_factory=list)  # per key: DESC
     nulls_first: list[bool] = field(default_factory=list)  # per key: NULLS FIRST
     opclasses: list[str] = field(default_factory=list)  # per key: a named operator class ("" the default)
+    # the index of a DEFERRABLE unique or primary key constraint: its entries are keyed by the
+    # values and the row key (duplicates may exist until checked), a primary key's too
+    deferrable: bool = False
 
 
 @dataclass
