@@ -17,8 +17,8 @@ from orbitdb.storage.catalog import IndexDef, TableDef
 from orbitdb.storage.errors import StorageError
 from orbitdb.storage.keycodec import encode_key, encode_value
 from orbitdb.storage.keyspace import index_prefix, prefix_end, table_prefix
-from orbitdb.storage.locks import SKIP_LOCKED, write_intent_tag
 from orbitdb.storage.lockmodes import ACCESS_EXCLUSIVE
+from orbitdb.storage.locks import SKIP_LOCKED, write_intent_tag
 from orbitdb.storage.rowcodec import RowCodec, decode_stored
 from orbitdb.storage.txn import Transaction
 

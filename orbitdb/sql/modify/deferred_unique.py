@@ -32,9 +32,9 @@ def note_written(ctx: ExecContext, writer: TableWriter, entry: IndexEntry, con: 
     claim = writer.access.claim_key(entry, row)
     if claim is None:
         return
-    if not intents or TableAccess.claim_values(txn, claim, wait=False):
-        if all(k == rowkey for k in TableAccess.claim_holders(txn, claim)):
-            return
+    ours = not intents or TableAccess.claim_values(txn, claim, wait=False)
+    if ours and all(k == rowkey for k in TableAccess.claim_holders(txn, claim)):
+        return
     _queue(ctx, writer, entry, con, claim, row)
 
 
