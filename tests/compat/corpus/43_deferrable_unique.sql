@@ -166,3 +166,20 @@ INSERT INTO nnd VALUES (1, NULL);
 INSERT INTO nnd VALUES (1, NULL); -- error 23505 message
 INSERT INTO nnd VALUES (NULL, NULL), (2, 2);
 SELECT a, b FROM nnd ORDER BY a, b;
+-- a partitioned table's deferrable key goes to its partitions, each checked on its own
+CREATE TABLE part (a int, b int, UNIQUE (a) DEFERRABLE INITIALLY DEFERRED) PARTITION BY LIST (a);
+CREATE TABLE part1 PARTITION OF part FOR VALUES IN (1, 2);
+CREATE TABLE part3 (a int, b int);
+INSERT INTO part3 VALUES (3, 1), (3, 2);
+ALTER TABLE part ATTACH PARTITION part3 FOR VALUES IN (3); -- error 23505 message
+DELETE FROM part3 WHERE b = 2;
+ALTER TABLE part ATTACH PARTITION part3 FOR VALUES IN (3);
+BEGIN;
+INSERT INTO part VALUES (1, 1), (1, 2);
+COMMIT; -- error 23505 message
+BEGIN;
+INSERT INTO part VALUES (1, 1), (2, 2);
+UPDATE part SET a = 3 - a WHERE a < 3;
+COMMIT;
+SELECT a, b FROM part ORDER BY a;
+SELECT conrelid::regclass::text AS rel, conname, condeferrable, condeferred FROM pg_constraint WHERE conrelid::regclass::text LIKE 'part%' ORDER BY rel, conname;
