@@ -291,11 +291,6 @@ class TableAccess:
         return bool(txn.lock(write_intent_tag(claim), ACCESS_EXCLUSIVE, SKIP_LOCKED))
 
     @staticmethod
-    def holds_claim(txn: Transaction, claim: bytes) -> bool:
-        """Whether txn holds the write intent on a claim_key()'s values already."""
-        return txn.holds(write_intent_tag(claim), 1 << ACCESS_EXCLUSIVE)
-
-    @staticmethod
     def claim_holders(txn: Transaction, claim: bytes, limit: int = 2) -> list[bytes]:
         """Row keys of the rows holding a claim_key()'s values in a deferrable unique index, in
         the newest committed state and our own writes (at most limit of them)."""

@@ -53,14 +53,9 @@ def _queue(ctx: ExecContext, writer: TableWriter, entry: IndexEntry, con: Constr
     def check(c: ExecContext) -> None:
         txn = c.txn
         assert txn is not None
-        fresh = not TableAccess.holds_claim(txn, claim)
         TableAccess.claim_values(txn, claim, wait=True)
         if len(TableAccess.claim_holders(txn, claim)) > 1:
             writer.raise_unique(entry[0].name, row)
-        if fresh and txn.savepoints:
-            # ROLLBACK TO SAVEPOINT would give the values up while an earlier write of them
-            # stays (a deferred check run early by SET CONSTRAINTS): check again at COMMIT
-            c.session.deferred_trigger_events.append((con, check))
 
     if is_deferred(ctx, con):
         ctx.session.deferred_trigger_events.append((con, check))
