@@ -303,8 +303,6 @@ class TableWriter:
         holds for row's values: (constraint name, that row's key)."""
         txn = ctx.txn
         assert txn is not None
-        if arbiter is not None and self.deferrable:
-            self._refuse_deferrable_arbiter(arbiter)
         intents = self.intents_needed(txn)
         acc = self.access
         if acc.pk_idx and (arbiter is None or self.pk_name in arbiter):
@@ -314,10 +312,14 @@ class TableWriter:
                     txn.lock_write(key)
                 if acc.exists_latest(txn, key):
                     return self.pk_name, key
-        for entry in self.unique:
+        for entry in self.unique if arbiter is None or not self.deferrable else self._arbiter_order():
             ix = entry[0]
             if arbiter is not None and ix.name not in arbiter:
                 continue
+            if ix.deferrable:
+                raise SqlError("55000", "ON CONFLICT does not support deferrable unique constraints/exclusion "
+                               "constraints as arbiters", schema=self.table.schema, table=self.table.name,
+                               constraint=ix.name)
             vals = acc.index_values(entry, row)
             if vals is None or ix.nulls_distinct and None in vals:
                 continue  # (a partial index the row is not in)
@@ -326,12 +328,11 @@ class TableWriter:
                 return ix.name, other
         return None
 
-    def _refuse_deferrable_arbiter(self, arbiter: list[str]) -> None:
-        for (ix, _, _), _con in self.deferrable:
-            if ix.name in arbiter:
-                raise SqlError("55000", "ON CONFLICT does not support deferrable unique constraints/exclusion "
-                               "constraints as arbiters", schema=self.table.schema, table=self.table.name,
-                               constraint=ix.name)
+    def _arbiter_order(self) -> list[IndexEntry]:
+        """The unique indexes, deferrable ones too, in the order ON CONFLICT looks at them as
+        PostgreSQL does (the primary key's first): a deferrable arbiter is refused when reached."""
+        entries = [e for e in self.access.indexes if e[0].unique]
+        return [e for e in entries if e[0].primary] + [e for e in entries if not e[0].primary]
 
     def raise_unique(self, name: str, row: Row) -> None:
         entry = None if name == self.pk_name and self.access.pk_idx else next(
