@@ -1,5 +1,5 @@
 """DEFERRABLE unique and primary key constraints on the embedded connection, where the compat corpus
-(43_deferrable_unique.sql) cannot reach: executemany and COPY (which go row by row for such a
+(44_deferrable_unique.sql) cannot reach: executemany and COPY (which go row by row for such a
 table), PREPARE TRANSACTION (which checks the deferred constraints, as COMMIT does), and values
 held across a restart of the database."""
 
