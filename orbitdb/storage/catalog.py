@@ -66,6 +66,9 @@ class IndexDef:
     descending: list[bool] = field(default_factory=list)  # per key: DESC
     nulls_first: list[bool] = field(default_factory=list)  # per key: NULLS FIRST
     opclasses: list[str] = field(default_factory=list)  # per key: a named operator class ("" the default)
+    # INCLUDE columns: recorded (catalogs, pg_dump) but not stored in the entries, which hold the
+    # row key; an index-only scan does not exist here, so they change no result
+    include: list[str] = field(default_factory=list)
     # the index of a DEFERRABLE unique or primary key constraint: its entries are keyed by the
     # values and the row key (duplicates may exist until checked), a primary key's too
     deferrable: bool = False

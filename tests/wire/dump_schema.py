@@ -53,6 +53,8 @@ CREATE INDEX orders_placed_desc ON sales.orders (placed DESC, amount NULLS FIRST
 CREATE INDEX orders_lower_note ON sales.orders (lower(note));
 CREATE INDEX orders_big ON sales.orders (amount) WHERE amount > 100;
 CREATE UNIQUE INDEX customer_name_idx ON sales.customer (name DESC NULLS LAST);
+CREATE INDEX orders_covering ON sales.orders (customer_id) INCLUDE (amount, placed);
+CREATE UNIQUE INDEX orders_note_nnd ON sales.orders (note) NULLS NOT DISTINCT WHERE amount > 1000;
 CREATE FUNCTION sales.total(c integer) RETURNS numeric LANGUAGE sql STABLE AS $$ SELECT coalesce(sum(amount), 0) FROM sales.orders WHERE customer_id = c $$;
 CREATE FUNCTION bump() RETURNS trigger LANGUAGE plpgsql AS $$
 BEGIN

@@ -416,6 +416,21 @@ class DDL:
                 self.table_constraint(t, inner, cname)
             return
         check_constraint_options(el, len(el.expressions) if isinstance(el, exp.ForeignKey) else 1)
+        if isinstance(el, (exp.PrimaryKey, exp.UniqueColumnConstraint)) and el.args.get("include") is not None:
+            include = [ident(i.this if isinstance(i, exp.Column) else i)
+                       for i in el.args["include"].args.get("include") or []]
+            for c in include:
+                if t.column(c) is None:
+                    raise SqlError("42703", f'column "{c}" does not exist')
+            if name is None and isinstance(el, exp.UniqueColumnConstraint):  # named after keys and INCLUDE columns
+                sch = el.this
+                keys = [_col_name(c) for c in (sch.expressions if isinstance(sch, exp.Schema) else el.expressions)]
+                name = self.choose_name(t.schema, t.name, "_".join(keys + include), "key")
+            keys_only = el.copy()
+            keys_only.set("include", None)
+            self.table_constraint(t, keys_only, name)
+            t.indexes[-1].include = include
+            return
         if isinstance(el, exp.PrimaryKey):
             self.add_pk(t, [_col_name(c) for c in el.expressions], name, _deferral(el))
         elif isinstance(el, exp.UniqueColumnConstraint):
@@ -633,7 +648,11 @@ class DDL:
                 cols.append("")
                 exprs.append(check_index_expression(self.s, self.cat, t, inner))
             opclasses.append(check_opclass(opclass_name, key_type) if opclass_name else "")
+        include = [ident(i.this if isinstance(i, exp.Column) else i) for i in params.args.get("include") or []]
         self._require_columns(t, [c for c, e in zip(cols, exprs) if e is None])
+        for c in include:
+            if t.column(c) is None:
+                raise SqlError("42703", f'column "{c}" does not exist')
         where = params.args.get("where")
         predicate = check_index_predicate(self.s, self.cat, t, where.this) if where is not None else None
         if ix_node.this is not None:
@@ -644,13 +663,14 @@ class DDL:
                     return Result("CREATE INDEX")
                 raise SqlError("42P07", f'relation "{name}" already exists')
         else:
-            name = self.choose_name(t.schema, t.name, "_".join(default_index_name_parts(cols, exprs)), "idx")
+            name = self.choose_name(t.schema, t.name, "_".join(default_index_name_parts(cols, exprs) + include), "idx")
         computed = predicate is not None or any(e is not None for e in exprs)
         ix = IndexDef(self.oid_like(t), name, cols, unique=bool(node.args.get("unique")),
                       expressions=exprs if computed else [], predicate=predicate,
                       descending=desc if any(desc) or any(nulls_first) else [],
                       nulls_first=nulls_first if any(desc) or any(nulls_first) else [],
-                      opclasses=opclasses if any(opclasses) else [])
+                      opclasses=opclasses if any(opclasses) else [], include=include,
+                      nulls_distinct=not node.meta.get("nulls_not_distinct"))
         if computed:
             try:  # storage computes the keys without a session: built-in functions only
                 compile_key_exprs(t, ix, self.cat)
@@ -970,7 +990,8 @@ class DDL:
         t.constraints = keep
         for ix in list(t.indexes):
             # an index goes with a column it is on, its expressions or its predicate read
-            if name in ix.columns or any(e is not None and text_uses_column(e, name) for e in ix.expressions) or (
+            if name in ix.columns or name in ix.include or any(
+                    e is not None and text_uses_column(e, name) for e in ix.expressions) or (
                     ix.predicate is not None and text_uses_column(ix.predicate, name)):
                 self.clear_index(t, ix.oid)
                 t.indexes.remove(ix)
@@ -999,6 +1020,7 @@ class DDL:
         word = re.compile(r"\b" + re.escape(old) + r"\b")
         for ix in t.indexes:
             ix.columns = [new if x == old else x for x in ix.columns]
+            ix.include = [new if x == old else x for x in ix.include]
             ix.expressions = [None if e is None else word.sub(new, e) for e in ix.expressions]
             if ix.predicate is not None:
                 ix.predicate = word.sub(new, ix.predicate)
@@ -1872,6 +1894,8 @@ def _temporary(node: exp.Create, table_node: exp.Expression) -> tuple[bool, str]
 _ON_COMMIT_DROP = re.compile(r"\bON\s+COMMIT\s+DROP\b", re.IGNORECASE)
 _CREATE_INDEX = re.compile(r"\s*CREATE\s+(UNIQUE\s+)?INDEX\b", re.IGNORECASE)
 _ON_ONLY = re.compile(r"\bON\s+ONLY\s+", re.IGNORECASE)
+# CREATE INDEX ... (keys) [INCLUDE (...)] NULLS [NOT] DISTINCT, which sqlglot does not read
+_NULLS_DISTINCT = re.compile(r"\)\s*NULLS\s+(?P<not>NOT\s+)?DISTINCT\b", re.IGNORECASE)
 
 
 _CHECK_OPTION = re.compile(r"\s+WITH\s+(?:(?P<kind>LOCAL|CASCADED)\s+)?CHECK\s+OPTION\s*;?\s*\Z", re.IGNORECASE)
@@ -1885,15 +1909,21 @@ def _parse_create(text: str) -> exp.Expression:
         node = _parse_create(text[: check.start()])
         node.meta["check_option"] = (check.group("kind") or "cascaded").lower()
         return node
-    only = _ON_ONLY.search(text) if _CREATE_INDEX.match(text) else None
+    is_index = _CREATE_INDEX.match(text) is not None
+    only = _ON_ONLY.search(text) if is_index else None
     if only is not None:
         text = text[: only.start()] + "ON " + text[only.end():]
+    nulls = _NULLS_DISTINCT.search(text) if is_index else None
+    if nulls is not None:
+        text = text[: nulls.start() + 1] + " " + text[nulls.end():]
     m = _ON_COMMIT_DROP.search(text)
     node = parse_one(text if m is None else text[: m.start()] + text[m.end():])
     if m is not None:
         node.meta["on_commit_drop"] = True
     if only is not None:
         node.meta["only"] = True
+    if nulls is not None and nulls.group("not"):
+        node.meta["nulls_not_distinct"] = True
     return node
 
 

@@ -188,7 +188,7 @@ def _indexdef(ctx: Any, oid: int, colno: int, pretty: bool) -> str | None:
         return None
     t, ix = found
     if colno:
-        return M.index_column_def(t, ix, colno, pretty) if colno <= len(ix.columns) else ""
+        return M.index_column_def(t, ix, colno, pretty)
     return M.index_def(env, t, ix, pretty)
 
 

@@ -259,12 +259,13 @@ _FK_ACTION = {"r": "RESTRICT", "c": "CASCADE", "n": "SET NULL", "d": "SET DEFAUL
 def constraint_def(env: Env, ci: ConInfo, pretty: bool) -> str:
     con, t = ci.con, ci.table
     cols = ", ".join(quote_identifier(c) for c in con.columns)
-    if con.kind == "p":
-        return f"PRIMARY KEY ({cols})" + _deferral_text(con)
-    if con.kind == "u":
+    if con.kind in ("p", "u"):
         ix = next((i for i in indexes(t) if i.oid == ci.index_oid), None)
+        include = index_include(ix) if ix is not None else ""
+        if con.kind == "p":
+            return f"PRIMARY KEY ({cols}){include}" + _deferral_text(con)
         nnd = " NULLS NOT DISTINCT" if ix is not None and not ix.nulls_distinct else ""
-        return f"UNIQUE{nnd} ({cols})" + _deferral_text(con)
+        return f"UNIQUE{nnd} ({cols}){include}" + _deferral_text(con)
     if con.kind == "f":
         ref = ci.ref_table
         refname = relation_name(env, ref.schema, ref.name) if ref is not None else "???"
@@ -315,7 +316,16 @@ def index_key_text(t: TableDef, ix: IndexDef, i: int, pretty: bool = False) -> s
 
 
 def index_column_def(t: TableDef, ix: IndexDef, colno: int, pretty: bool = False) -> str:
-    return index_key_text(t, ix, colno - 1, pretty) if 0 < colno <= len(ix.columns) else ""
+    if 0 < colno <= len(ix.columns):
+        return index_key_text(t, ix, colno - 1, pretty)
+    if len(ix.columns) < colno <= len(ix.columns) + len(ix.include):
+        return quote_identifier(ix.include[colno - 1 - len(ix.columns)])
+    return ""
+
+
+def index_include(ix: IndexDef) -> str:
+    """ INCLUDE (b, c) as pg_get_indexdef and pg_get_constraintdef print it, or nothing."""
+    return f" INCLUDE ({', '.join(quote_identifier(c) for c in ix.include)})" if ix.include else ""
 
 
 def index_opclass(ix: IndexDef, i: int) -> str:
@@ -344,7 +354,8 @@ def index_def(env: Env, t: TableDef, ix: IndexDef, pretty: bool) -> str:
     unique = "UNIQUE " if ix.unique else ""
     nnd = " NULLS NOT DISTINCT" if ix.unique and not ix.nulls_distinct else ""
     where = f" WHERE {index_predicate_text(t, ix, pretty)}" if ix.predicate is not None else ""
-    return f"CREATE {unique}INDEX {quote_identifier(ix.name)} ON {table} USING btree ({cols}){nnd}{where}"
+    return (f"CREATE {unique}INDEX {quote_identifier(ix.name)} ON {table} USING btree ({cols}){index_include(ix)}"
+            f"{nnd}{where}")
 
 
 def view_def(env: Env, v: TableDef, pretty: bool) -> str:

@@ -95,7 +95,7 @@ def _pg_class(env: Env, make: RowMaker) -> Iterator[Row]:
             yield make(oid=ix.oid, relname=ix.name, relnamespace=env.nsp(t.schema), relowner=env.role_oid(t.owner),
                        relam=oids.BTREE_AM, relfilenode=ix.oid, relpages=1, reltuples=0.0,
                        relkind="I" if t.partition_strategy else "i",
-                       relnatts=len(ix.columns), relpersistence=_persistence(ix.oid))
+                       relnatts=len(ix.columns) + len(ix.include), relpersistence=_persistence(ix.oid))
         else:
             s: SequenceDef = obj
             yield make(oid=s.oid, relname=s.name, relnamespace=env.nsp(s.schema), relowner=env.role_oid(s.owner),
@@ -194,7 +194,7 @@ def _pg_attribute(env: Env, make: RowMaker) -> Iterator[Row]:
                                 atthasmissing=c.missing is not None, attacl=c.acl, collation=c.collation)
         elif kind == "index":
             t, ix = obj
-            for i, name in enumerate(ix.columns):
+            for i, name in enumerate(ix.columns + ix.include):
                 c = t.column(name)
                 typ = M.column_type(c) if c is not None else T.TEXT
                 yield attribute(make, ix.oid, name if c is not None else "expr", T.strip(typ), i + 1,
@@ -234,10 +234,11 @@ def _pg_index(env: Env, make: RowMaker) -> Iterator[Row]:
             options = [(1 if i < len(ix.descending) and ix.descending[i] else 0) |
                        (2 if i < len(ix.nulls_first) and ix.nulls_first[i] else 0) for i in range(len(keys))]
             indexprs = " ".join(f"({e})" for e in exprs if e is not None) or None
-            yield make(indexrelid=ix.oid, indrelid=t.oid, indnatts=len(keys), indnkeyatts=len(keys),
+            included = [M.attnum(t, c) for c in ix.include]
+            yield make(indexrelid=ix.oid, indrelid=t.oid, indnatts=len(keys) + len(included), indnkeyatts=len(keys),
                        indisunique=ix.unique, indnullsnotdistinct=not ix.nulls_distinct, indisprimary=ix.primary,
                        indisexclusion=False, indimmediate=not ix.deferrable, indisclustered=False, indisvalid=True,
-                       indcheckxmin=False, indisready=True, indislive=True, indisreplident=False, indkey=keys,
+                       indcheckxmin=False, indisready=True, indislive=True, indisreplident=False, indkey=keys + included,
                        indcollation=[type_storage(ty)[4] for ty in types], indclass=[named_opclass(ix, i) or opclass(ty) for i, ty in enumerate(types)],
                        indoption=options, indexprs=indexprs, indpred=ix.predicate)
 
@@ -334,7 +335,7 @@ def _pg_depend(env: Env, make: RowMaker) -> Iterator[Row]:
             if ci is not None:
                 yield dep(CLS, ix.oid, CON, ci.oid, 0, "i")
             else:
-                for c in ix.columns:
+                for c in ix.columns + ix.include:
                     yield dep(CLS, ix.oid, CLS, t.oid, M.attnum(t, c), "a")
     for objid, refclass, refobjid in pg_functions.depends(env):
         yield dep(oids.PG_PROC_RELID, objid, refclass, refobjid, 0, "n")

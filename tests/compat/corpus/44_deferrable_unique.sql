@@ -235,3 +235,13 @@ INSERT INTO oc2 VALUES (2, 1) ON CONFLICT DO NOTHING; -- error 55000
 INSERT INTO oc2 VALUES (2, 1) ON CONFLICT (z) DO NOTHING;
 INSERT INTO oc2 VALUES (1, 2) ON CONFLICT ON CONSTRAINT oc2_pkey DO NOTHING; -- error 55000
 SELECT id, z FROM oc2 ORDER BY id;
+-- with INCLUDE columns
+CREATE TABLE inc (a int, b int, c text, CONSTRAINT inc_pkey PRIMARY KEY (a) INCLUDE (c) DEFERRABLE INITIALLY DEFERRED, UNIQUE (b) INCLUDE (c) DEFERRABLE);
+SELECT conname, pg_get_constraintdef(oid) FROM pg_constraint WHERE conrelid = 'inc'::regclass ORDER BY conname;
+INSERT INTO inc VALUES (1, 1, 'x'), (2, 2, 'y');
+UPDATE inc SET b = 3 - b;
+INSERT INTO inc VALUES (3, 1, 'z'); -- error 23505 message
+BEGIN;
+INSERT INTO inc VALUES (1, 3, 'z');
+COMMIT; -- error 23505 message
+SELECT a, b, c FROM inc ORDER BY a;
