@@ -143,3 +143,30 @@ def test_checkpoint_directory_of_a_database_another_process_writes(tmp_path: Pat
         child.wait()
     # the writer's directory after a kill -9 still opens with at least what the last copy held
     assert _check_prefix(src, ["w"])["w"] >= seen[-1]
+
+
+def test_copies_and_checks_of_a_database_with_history_retention(tmp_path: Path) -> None:
+    """History retention writes commit times into the WAL (csrc/retention.c): the checkpoint, the
+    read-only check and the read-only view read past them as they read past no other record."""
+    from orbitdb._engine import ReadOnlyView, verify_dir
+
+    src = tmp_path / "src"
+    with Engine(str(src), history_retention_seconds=3600) as db:
+        for i in range(50):
+            db.put(f"k{i:03d}".encode(), str(i).encode())
+        last = db.snapshot().sequence
+        assert last is not None and last < 1000
+        info = db.checkpoint(str(tmp_path / "copy"))
+        assert info["last_sequence"] == last
+        report = verify_dir(str(src))
+        assert [f for f in report["findings"] if f[0]] == []
+        view = ReadOnlyView(str(src))
+        try:
+            assert view.sequence == last
+        finally:
+            view.close()
+    report = verify_dir(str(tmp_path / "copy"))
+    assert [f for f in report["findings"] if f[0]] == []
+    with Engine(str(tmp_path / "copy"), create_if_missing=False) as copy:
+        assert [v for _, v in copy.items()] == [str(i).encode() for i in range(50)]
+        assert copy.snapshot().sequence == last
