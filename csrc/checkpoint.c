@@ -430,6 +430,33 @@ static int list_logs(const char *dir, uint64_t **out, int *count, odb_error *err
     return ODB_OK;
 }
 
+/* Copies history retention's time index (HISTORY) when src has one. It is taken after the
+ * tables: every floor a compaction that made them used was appended to it before the
+ * compaction, so the copy refuses no read its tables can serve. A torn last entry (appended
+ * while copied) is dropped at open. */
+static int copy_history(const char *src, const char *dst, odb_error *err) {
+    char *from = odb_path_join(src, "HISTORY");
+    char *to = odb_path_join(dst, "HISTORY");
+    int rc = from && to ? ODB_OK : odb_error_set(err, ODB_NO_MEMORY, "out of memory");
+    int fd = -1;
+    if (rc == ODB_OK) {
+        fd = open(from, O_RDONLY | O_CLOEXEC);
+        if (fd < 0 && errno != ENOENT) {
+            rc = odb_error_errno(err, errno, "cannot open %s", from);
+        }
+    }
+    if (rc == ODB_OK && fd >= 0) {
+        uint64_t n;
+        rc = copy_fd(fd, from, to, UINT64_MAX, &n, err);
+    }
+    if (fd >= 0) {
+        close(fd);
+    }
+    free(from);
+    free(to);
+    return rc;
+}
+
 /* Links the live tables of state from src into dst. */
 static int link_tables(const char *src, const char *dst, const odb_version_edit *state, odb_checkpoint_info *info,
                        uint64_t *max_number, odb_error *err) {
@@ -478,6 +505,9 @@ static int dir_pass(const char *src, const char *dst, odb_checkpoint_info *info,
     }
     if (rc == ODB_OK) {
         rc = link_tables(src, dst, &state, info, &max_number, err);
+    }
+    if (rc == ODB_OK) {
+        rc = copy_history(src, dst, err);
     }
     if (rc == ODB_OK && nlogs > 0) {
         copied = malloc((size_t)nlogs * sizeof *copied);
@@ -675,6 +705,9 @@ int odb_checkpoint(odb_db *db, const char *dst, odb_checkpoint_info *info, odb_e
         if (rc == VANISHED) { /* a table of a pinned version cannot go away */
             rc = ODB_IO_ERROR;
         }
+    }
+    if (rc == ODB_OK) {
+        rc = copy_history(db->path, dst, err);
     }
     uint64_t numbers[MAX_IMMUTABLES + 1];
     for (int i = 0; i < nlogs && rc == ODB_OK; i++) {

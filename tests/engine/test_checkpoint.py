@@ -167,6 +167,9 @@ def test_copies_and_checks_of_a_database_with_history_retention(tmp_path: Path) 
             view.close()
     report = verify_dir(str(tmp_path / "copy"))
     assert [f for f in report["findings"] if f[0]] == []
-    with Engine(str(tmp_path / "copy"), create_if_missing=False) as copy:
+    assert (tmp_path / "copy" / "HISTORY").exists()
+    with Engine(str(tmp_path / "copy"), create_if_missing=False, history_retention_seconds=3600) as copy:
         assert [v for _, v in copy.items()] == [str(i).encode() for i in range(50)]
         assert copy.snapshot().sequence == last
+        with copy.snapshot_at(10) as past:  # the copy reads its source's past too
+            assert [v for _, v in copy.items(snapshot=past)] == [str(i).encode() for i in range(10)]
