@@ -12,7 +12,8 @@
  *   recovery.c    replay of the WAL at open, dropping a torn tail
  *   range_del.c   range deletions: the set readers consult, their manifest fields, and
  *                 dropping the table files they cover
- *   retention.c   history retention: the time index, the horizon of discards, time travel */
+ *   retention.c   history retention: the time index, the horizon of discards, time travel
+ *   checkpoint.c  copies of the database at one commit: tables hard-linked, WAL tail copied */
 #ifndef ODB_DB_IMPL_H
 #define ODB_DB_IMPL_H
 

@@ -16,6 +16,7 @@
 #include "merge.h"
 #include "version.h"
 #include "write.h"
+#include "retention.h"
 
 #define READ_ATTEMPTS 5
 
@@ -109,6 +110,9 @@ static int replay(odb_readonly *ro, odb_error *err) {
             if (got <= 0) {
                 rc = -got;
                 break;
+            }
+            if (odb_history_is_time_record(record)) {
+                continue; /* a commit time (history retention), no writes */
             }
             rc = odb_batch_set_contents(&batch, record, err);
             if (rc == ODB_OK) {

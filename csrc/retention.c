@@ -391,8 +391,12 @@ void odb_history_time_record(char out[ODB_TIME_RECORD_SIZE], odb_seq last_seq, u
     odb_encode_fixed64(out + 12, micros);
 }
 
+int odb_history_is_time_record(odb_slice record) {
+    return record.size == ODB_TIME_RECORD_SIZE && odb_decode_fixed32(record.data + 8) == TIME_RECORD_COUNT;
+}
+
 int odb_history_replay_record(odb_db *db, odb_slice record) {
-    if (record.size != ODB_TIME_RECORD_SIZE || odb_decode_fixed32(record.data + 8) != TIME_RECORD_COUNT) {
+    if (!odb_history_is_time_record(record)) {
         return 0;
     }
     odb_history *h = db->history;

@@ -57,6 +57,8 @@ int odb_history_persist(odb_db *db, odb_error *err);
 void odb_history_time_record(char out[ODB_TIME_RECORD_SIZE], odb_seq last_seq, uint64_t micros);
 /* 1 if record is a time record (then taken into the index), else 0. */
 int odb_history_replay_record(odb_db *db, odb_slice record);
+/* 1 if record is a time record, which readers of the WAL other than recovery skip. */
+int odb_history_is_time_record(odb_slice record);
 
 /* The sequence of the committed state at wall-clock time micros (microseconds
  * since the Unix epoch): ODB_INVALID_ARGUMENT, saying why, when retention is

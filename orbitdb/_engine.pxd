@@ -132,6 +132,17 @@ cdef extern from "retention.h" nogil:
     int odb_snapshot_at(odb_db *db, uint64_t seq, odb_snapshot **out, odb_error *err)
     int odb_snapshot_at_time(odb_db *db, int64_t micros, odb_snapshot **out, uint64_t *seq, odb_error *err)
     uint64_t odb_snapshot_sequence(const odb_snapshot *snapshot)
+cdef extern from "checkpoint.h" nogil:
+    ctypedef struct odb_checkpoint_info:
+        uint64_t last_sequence
+        uint64_t tables
+        uint64_t tables_copied
+        uint64_t table_bytes
+        uint64_t logs
+        uint64_t log_bytes
+        int attempts
+    int odb_checkpoint(odb_db *db, const char *dst, odb_checkpoint_info *info, odb_error *err)
+    int odb_checkpoint_dir(const char *src, const char *dst, odb_checkpoint_info *info, odb_error *err)
 
 
 ctypedef object (*value_reader)(object ctx, const char *data, Py_ssize_t size)

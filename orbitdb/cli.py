@@ -7,6 +7,9 @@
     orbitdb shell PATH [-c COMMAND] [-d DBNAME]   (also: orbitdb sql PATH ...)
     orbitdb check [--data-dir D] [--deep]
     orbitdb stats [--data-dir D | --host H --port P] [--json]
+    orbitdb backup --out FILE [--data-dir D] [--config FILE] [--incremental-from PREV]
+    orbitdb restore FILE --data-dir D [--force] [--base FILE]
+    orbitdb clone SRC DST
 
 Flags override the config file. Exit codes: 0 after an orderly stop (SIGTERM / SIGINT),
 2 for a bad command line or configuration (reported before anything is opened), 1 when the
@@ -92,6 +95,9 @@ def _parser() -> argparse.ArgumentParser:
     shell.add_argument("-c", "--command", dest="command_text", help="run one command (SQL or a backslash command) and exit")
     shell.add_argument("-d", "--dbname", help="the database of a server's data directory (default actors)")
     _add_ops_commands(commands)
+    from orbitdb.ops.commands import add_commands  # backup, restore, clone (orbitdb/ops)
+
+    add_commands(commands)
     return parser
 
 
@@ -154,6 +160,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         from orbitdb.shell import run
 
         return run(args.path, args.command_text, database=args.dbname)
+    if args.command in ("backup", "restore", "clone"):
+        from orbitdb.ops.commands import run as run_ops
+
+        return run_ops(args)
     return serve(args)
 
 

@@ -19,6 +19,7 @@ from orbitdb._engine import (
     Snapshot,
     WriteBatch,
     check_knobs,
+    checkpoint_directory,
 )
 
 __all__ = [
@@ -35,4 +36,5 @@ __all__ = [
     "Snapshot",
     "WriteBatch",
     "check_knobs",
+    "checkpoint_directory",
 ]

@@ -1,2 +1,2 @@
-"""Operations: commands and services around a data directory (check, stats, metrics, backup, ...),
-above orbitdb.sql and below orbitdb.cli."""
+"""Operations: commands and services around a data directory (check, stats, metrics, backup,
+restore, clone), above orbitdb.sql and below orbitdb.cli."""

@@ -47,7 +47,7 @@ class ConstraintDef:
     on_update: str = "a"
     index: int | None = None  # oid of the index enforcing p/u
     comment: str | None = None
-    deferrable: bool = False  # a foreign key's check may wait for COMMIT (SET CONSTRAINTS)
+    deferrable: bool = False  # the check may wait for the statement's end or COMMIT (SET CONSTRAINTS)
     initially_deferred: bool = False
 
 
@@ -69,6 +69,9 @@ class IndexDef:
     # INCLUDE columns: recorded (catalogs, pg_dump) but not stored in the entries, which hold the
     # row key; an index-only scan does not exist here, so they change no result
     include: list[str] = field(default_factory=list)
+    # the index of a DEFERRABLE unique or primary key constraint: its entries are keyed by the
+    # values and the row key (duplicates may exist until checked), a primary key's too
+    deferrable: bool = False
 
 
 @dataclass

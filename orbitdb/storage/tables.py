@@ -17,6 +17,8 @@ from orbitdb.storage.catalog import IndexDef, TableDef
 from orbitdb.storage.errors import StorageError
 from orbitdb.storage.keycodec import encode_key, encode_value
 from orbitdb.storage.keyspace import index_prefix, prefix_end, table_prefix
+from orbitdb.storage.lockmodes import ACCESS_EXCLUSIVE
+from orbitdb.storage.locks import SKIP_LOCKED, write_intent_tag
 from orbitdb.storage.rowcodec import RowCodec, decode_stored
 from orbitdb.storage.txn import Transaction
 from orbitdb.storage.usage import TUP_DEL, TUP_INS, TUP_UPD, note
@@ -38,6 +40,12 @@ def set_index_key_compiler(compiler: Callable[[TableDef, IndexDef], KeyValues]) 
     (this layer cannot evaluate SQL expressions)."""
     global _key_compiler
     _key_compiler = compiler
+
+
+def has_entries(ix: IndexDef) -> bool:
+    """Whether an index stores entries of its own: all but a primary key that keys the rows (a
+    deferrable primary key's rows are keyed by hidden row ids, its index has entries)."""
+    return not ix.primary or ix.deferrable
 
 
 def computed_keys(ix: IndexDef) -> bool:
@@ -71,7 +79,7 @@ class TableAccess:
         self.indexes: list[IndexEntry] = []
         self.key_values: dict[int, KeyValues] = {}
         for ix in table.indexes:
-            if ix.primary:
+            if not has_entries(ix):
                 continue
             exprs = ix.expressions or [None] * len(ix.columns)
             cols = [names.index(c) if e is None else -1 for c, e in zip(ix.columns, exprs)]
@@ -128,9 +136,18 @@ class TableAccess:
         if vals is None:
             return None
         key = prefix + encode_key(vals)
-        if not ix.unique or (ix.nulls_distinct and any(v is None for v in vals)):
+        if not ix.unique or ix.deferrable or (ix.nulls_distinct and any(v is None for v in vals)):
             key += rowkey[len(self.prefix):]
         return key
+
+    def claim_key(self, index: IndexEntry, row: Row | list[Any]) -> bytes | None:
+        """The key a row's values claim in a unique index: what two rows must not share (None: the
+        row is not in a partial index, or has a NULL where NULLs are distinct)."""
+        ix = index[0]
+        vals = self.index_values(index, row)
+        if vals is None or ix.nulls_distinct and any(v is None for v in vals):
+            return None
+        return index[2] + encode_key(vals)
 
     @staticmethod
     def unique_key(index: IndexEntry, values: Sequence[Any]) -> bytes:
@@ -262,6 +279,24 @@ class TableAccess:
         """The write intent on a unique index entry (of values without NULL)."""
         txn.lock_write(index[2] + encode_key(values))
 
+    # -- deferrable unique indexes: entries keyed by values and row key, so that duplicates can
+    # exist until the constraint is checked; the write intent on the values' key (where a
+    # non-deferrable index keeps its entry) stands for the values --
+    @staticmethod
+    def claim_values(txn: Transaction, claim: bytes, wait: bool) -> bool:
+        """Takes the write intent on a deferrable unique index's values (a claim_key()):
+        waiting for its holder, or only when it is free (wait False). Whether it is ours."""
+        if wait:
+            txn.lock_write(claim)
+            return True
+        return bool(txn.lock(write_intent_tag(claim), ACCESS_EXCLUSIVE, SKIP_LOCKED))
+
+    @staticmethod
+    def claim_holders(txn: Transaction, claim: bytes, limit: int = 2) -> list[bytes]:
+        """Row keys of the rows holding a claim_key()'s values in a deferrable unique index, in
+        the newest committed state and our own writes (at most limit of them)."""
+        return [rowkey for _, rowkey in islice(txn.scan_latest(claim, prefix_end(claim)), limit)]
+
     def rows_with_latest(self, txn: Transaction, columns: Sequence[str], values: Sequence[Any]
                          ) -> Iterator[tuple[bytes, Row]]:
         """(row key, row) of the newest committed rows (and our own) that may hold values in
@@ -323,12 +358,13 @@ class TableAccess:
                     ikey = self.index_key(ix, cols, ixprefix, row, key)
                     if ikey is None:
                         continue
-                    if ix.unique and ikey[len(ixprefix):] == encode_key(self.index_values((ix, cols, ixprefix), row)):
+                    if ix.unique and not ix.deferrable and ikey[len(ixprefix):] == encode_key(self.index_values((ix, cols, ixprefix), row)):
                         claims.append((n, ikey))
                     entry_keys.append(ikey)
                     entry_values.append(key)
                 continue
-            ikeys, unique = index_entries(ixprefix, cols, rows, keys, len(prefix), ix.unique, ix.nulls_distinct)
+            ikeys, unique = index_entries(ixprefix, cols, rows, keys, len(prefix), ix.unique and not ix.deferrable,
+                                          ix.nulls_distinct)
             claims.extend([(n, ikeys[n]) for n in unique])
             entry_keys.extend(ikeys)
             entry_values.extend(keys)
@@ -394,7 +430,7 @@ class TableAccess:
 
     def clear_index(self, txn: Transaction, index: IndexDef) -> None:
         """Deletes every entry of one of the table's indexes (a primary key has none)."""
-        if not index.primary:
+        if has_entries(index):
             delete_range(txn, index_prefix(index.oid))
 
     def build_index(self, txn: Transaction, index: IndexDef, check: Check | None = None) -> Row | None:
@@ -413,9 +449,11 @@ class TableAccess:
             if ikey is None:
                 continue
             if ix.unique:
-                if ikey in seen:
+                claim = self.claim_key(entry, row) if ix.deferrable else ikey
+                if claim in seen:
                     return row  # type: ignore[no-any-return]
-                seen.add(ikey)
+                if claim is not None:
+                    seen.add(claim)
             txn.put(ikey, key)
         return None
 
@@ -423,13 +461,21 @@ class TableAccess:
         """Every secondary index entry of (row key, row) pairs, and the first (unique index,
         row) whose values an earlier row has (then the entries are incomplete)."""
         entries: dict[bytes, bytes] = {}
-        for ix, cols, prefix in self.indexes:
+        for entry in self.indexes:
+            ix, cols, prefix = entry
+            claimed: set[bytes] = set()  # a deferrable index's values (its entries differ by row key)
             for key, r in rows:
                 ikey = self.index_key(ix, cols, prefix, r, key)
                 if ikey is None:
                     continue
                 if ix.unique and ikey in entries:
                     return entries, (ix, r)
+                if ix.deferrable:
+                    claim = self.claim_key(entry, r)
+                    if claim in claimed:
+                        return entries, (ix, r)
+                    if claim is not None:
+                        claimed.add(claim)
                 entries[ikey] = key
         return entries, None
 

@@ -123,14 +123,12 @@ DJANGO = Suite(
     # runtests.py labels (apps under the sdist's tests/): the ORM, migrations, transactions, JSONField.
     # Not postgres_tests (ArrayField, HStoreField, ranges): its first migration creates the extensions
     # bloom, btree_gin, btree_gist, citext, hstore, pg_trgm and unaccent, which orbitdb does not provide.
-    # Not constraints: its models declare a UNIQUE ... DEFERRABLE constraint (orbitdb defers foreign keys only),
-    # and one table Django cannot create stops the whole run. Not inspectdb: it introspects every table of
-    # the test database, some minutes on orbitdb.
+    # Not inspectdb: it introspects every table of the test database, some minutes on orbitdb.
     full=("basic", "queries", "transactions", "transaction_hooks", "migrations", "model_fields", "lookup",
           "expressions", "aggregation", "annotations", "update", "delete", "many_to_one", "many_to_many",
           "select_related", "get_or_create", "bulk_create", "ordering", "backends", "introspection",
           "schema", "db_functions", "model_inheritance", "custom_pk", "fixtures",
-          "multiple_database", "indexes"),
+          "multiple_database", "indexes", "constraints"),
     # the fast subset has no migrations module: each migration test's DDL took seconds on orbitdb
     # (Django's test database setup migrates contenttypes and auth all the same)
     fast=("basic", "transactions", "model_fields.test_jsonfield", "queries.tests", "aggregation.tests",

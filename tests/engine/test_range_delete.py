@@ -395,3 +395,27 @@ def test_time_travel_sees_what_a_truncate_deleted(db_path: str) -> None:
         old.release()
     finally:
         db.close()
+
+
+def test_checkpoint_keeps_range_deletions(db_path: str, tmp_path: Path) -> None:
+    """A copy (backup, clone) holds the range deletions the manifest records, not the rows."""
+    from orbitdb.engine import checkpoint_directory
+
+    db = Engine(db_path, **SMALL)
+    try:
+        _fill(db, b"a:", 500)
+        _fill(db, b"b:", 500)
+        db.delete_range(b"a:0000100", b"a:0000400")
+        db.flush()  # the deletion is now in the manifest
+        db.put(b"z", b"1")
+        checkpoint_directory(db_path, str(tmp_path / "copy"))
+        db.checkpoint(str(tmp_path / "copy2"))
+    finally:
+        db.close()
+    for copy in ("copy", "copy2"):
+        c = Engine(str(tmp_path / copy))
+        try:
+            assert len(list(c.items(b"a:", b"a;"))) == 200, copy
+            assert c.get(b"a:0000200") is None and c.get(b"z") == b"1"
+        finally:
+            c.close()

@@ -6,7 +6,7 @@ import os
 from pathlib import Path
 
 import pytest
-from ops_support import catalog_of, flush, listing, make_database, run_orbitdb
+from ops_support import catalog_of, flush, listing, make_database, orbitdb_command
 from wire_support import ServerProcess
 
 from orbitdb.engine import Engine
@@ -34,7 +34,7 @@ def db(tmp_path: Path) -> str:
 
 
 def check(path: str, *flags: str) -> tuple[int, str]:
-    result = run_orbitdb("check", "--data-dir", path, *flags)
+    result = orbitdb_command("check", "--data-dir", path, *flags)
     return result.returncode, result.stdout + result.stderr
 
 
@@ -130,7 +130,7 @@ def test_index_entry_without_its_row_and_unique_violation(db: str) -> None:
 
 
 def test_usage_errors_exit_2(tmp_path: Path) -> None:
-    assert run_orbitdb("check", "--no-such-flag").returncode == 2
+    assert orbitdb_command("check", "--no-such-flag").returncode == 2
     assert check(str(tmp_path / "absent"))[0] == 2
 
 

@@ -10,7 +10,7 @@ import os
 from pathlib import Path
 
 import pytest
-from ops_support import listing, make_database, run_orbitdb
+from ops_support import listing, make_database, orbitdb_command
 from wire_support import ServerProcess
 
 import orbitdb
@@ -49,9 +49,9 @@ def test_newer_engine_format_is_refused_and_nothing_written(db: str) -> None:
         orbitdb.connect(db)
     with pytest.raises(InvalidArgumentError, match="engine format 5"):
         Engine(db)
-    done = run_orbitdb("upgrade", "--data-dir", db)
+    done = orbitdb_command("upgrade", "--data-dir", db)
     assert done.returncode == 1 and "engine format 5, newer" in done.stderr
-    checked = run_orbitdb("check", "--data-dir", db)
+    checked = orbitdb_command("check", "--data-dir", db)
     assert checked.returncode == 1 and "engine format 5" in checked.stdout
     after = listing(db)
     after.pop("LOCK")
@@ -67,7 +67,7 @@ def test_older_engine_format_is_refused_naming_it(db: str) -> None:
 
 def test_unversioned_engine_directory_is_upgraded(db: str) -> None:
     os.remove(os.path.join(db, "FORMAT"))  # as orbitdb made directories before the file existed
-    done = run_orbitdb("upgrade", "--data-dir", db)
+    done = orbitdb_command("upgrade", "--data-dir", db)
     assert done.returncode == 0, done.stderr
     assert "engine format recorded" in done.stdout
     with open(os.path.join(db, "FORMAT")) as f:
@@ -83,7 +83,7 @@ def test_newer_sql_storage_format_is_refused(db: str) -> None:
         engine.close()
     with pytest.raises(orbitdb.Error, match="storage format 9, newer than this orbitdb reads"):
         orbitdb.connect(db)
-    checked = run_orbitdb("check", "--data-dir", db)
+    checked = orbitdb_command("check", "--data-dir", db)
     assert checked.returncode == 0 and "storage format 9" in checked.stdout
 
 
@@ -97,5 +97,5 @@ def test_newer_list_of_databases_is_refused(tmp_path: Path) -> None:
     server = ServerProcess(data)
     assert server.proc.wait(timeout=60) != 0
     assert "databases.json has format 4, newer than this orbitdb reads (format 1)" in server.log()
-    checked = run_orbitdb("check", "--data-dir", str(data))
+    checked = orbitdb_command("check", "--data-dir", str(data))
     assert checked.returncode == 1 and "databases.json has format 4, newer" in checked.stdout

@@ -7,22 +7,22 @@ import subprocess
 import sys
 from pathlib import Path
 
-from ops_support import run_orbitdb
+from ops_support import orbitdb_command
 
 import orbitdb
 
 
 def test_sql_runs_the_shell(tmp_path: Path) -> None:
     path = str(tmp_path / "db")
-    made = run_orbitdb("sql", path, "-c", "create table t (a int); insert into t values (1), (2)")
+    made = orbitdb_command("sql", path, "-c", "create table t (a int); insert into t values (1), (2)")
     assert made.returncode == 0, made.stderr
     assert made.stdout == "CREATE TABLE\nINSERT 0 2\n"
-    listed = run_orbitdb("sql", path, "-c", "\\dt")
+    listed = orbitdb_command("sql", path, "-c", "\\dt")
     assert listed.returncode == 0 and " t " in listed.stdout
     # the same answers as `orbitdb shell`, from the same database
     query = "select a, a * 10 as b from t order by a"
-    assert run_orbitdb("sql", path, "-c", query).stdout == run_orbitdb("shell", path, "-c", query).stdout
-    assert "(2 rows)" in run_orbitdb("sql", path, "-c", query).stdout
+    assert orbitdb_command("sql", path, "-c", query).stdout == orbitdb_command("shell", path, "-c", query).stdout
+    assert "(2 rows)" in orbitdb_command("sql", path, "-c", query).stdout
 
 
 def test_sql_reads_statements_from_stdin(tmp_path: Path) -> None:
@@ -36,4 +36,4 @@ def test_sql_reads_statements_from_stdin(tmp_path: Path) -> None:
 
 
 def test_sql_without_a_path_is_a_usage_error() -> None:
-    assert run_orbitdb("sql").returncode == 2
+    assert orbitdb_command("sql").returncode == 2

@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-from ops_support import flush, listing, make_database, run_orbitdb
+from ops_support import flush, listing, make_database, orbitdb_command
 from wire_support import ServerProcess, free_port
 
 
@@ -17,7 +17,7 @@ def test_stats_of_a_stopped_directory_text_and_json(tmp_path: Path) -> None:
     flush(path)
     make_database(path, ["insert into e values (1), (2)"])  # these stay in the WAL
     before = listing(path)
-    result = run_orbitdb("stats", "--data-dir", path, "--json")
+    result = orbitdb_command("stats", "--data-dir", path, "--json")
     assert result.returncode == 0, result.stderr
     (db,) = json.loads(result.stdout)
     assert db["database"] == "db"
@@ -28,7 +28,7 @@ def test_stats_of_a_stopped_directory_text_and_json(tmp_path: Path) -> None:
     assert engine["source"] == "files" and engine["table_files"] >= 1 and engine["table_bytes"] > 0
     assert sum(lv["files"] for lv in engine["levels"]) == engine["table_files"]
     assert engine["wal_bytes_not_in_tables"] > 0 and engine["counters"] == {}
-    text = run_orbitdb("stats", "--data-dir", path)
+    text = orbitdb_command("stats", "--data-dir", path)
     assert text.returncode == 0
     assert "public.t" in text.stdout and "1,234" in text.stdout and "only in the process" in text.stdout
     assert listing(path) == before
@@ -42,7 +42,7 @@ def test_stats_of_a_running_server_have_live_counters(tmp_path: Path) -> None:
         server.psql("-c", "create table k (a int primary key, b text); "
                           "insert into k select g, repeat('x', 50) from generate_series(1, 3000) g")
         server.psql("-c", "select count(*) from k where a < 100")
-        result = run_orbitdb("stats", "--host", server.host, "--port", str(server.port), "-d", "actors", "--json")
+        result = orbitdb_command("stats", "--host", server.host, "--port", str(server.port), "-d", "actors", "--json")
         assert result.returncode == 0, result.stderr
         (db,) = json.loads(result.stdout)
         engine = db["engine"]
@@ -52,7 +52,7 @@ def test_stats_of_a_running_server_have_live_counters(tmp_path: Path) -> None:
         assert counters["block_cache_hit"] + counters["block_cache_miss"] > 0  # the select read table blocks
         assert 0.0 <= engine["derived"]["block_cache_hit_rate"] <= 1.0
         assert {t["table"]: t["rows"] for t in db["tables"]} == {"k": 3000}
-        text = run_orbitdb("stats", "--host", server.host, "--port", str(server.port), "-d", "actors")
+        text = orbitdb_command("stats", "--host", server.host, "--port", str(server.port), "-d", "actors")
         assert "write amplification" in text.stdout and "public.k" in text.stdout
         # psql users ask the same functions
         rows = server.psql("-At", "-c", "select value from json_each(orbitdb_engine_stats()) "
@@ -63,7 +63,7 @@ def test_stats_of_a_running_server_have_live_counters(tmp_path: Path) -> None:
 
 
 def test_stats_usage_and_unreachable_server(tmp_path: Path) -> None:
-    assert run_orbitdb("stats", "--data-dir", str(tmp_path), "--port", "1").returncode == 2
-    assert run_orbitdb("stats", "--data-dir", str(tmp_path / "absent")).returncode == 2
-    refused = run_orbitdb("stats", "--host", "127.0.0.1", "--port", str(free_port()))
+    assert orbitdb_command("stats", "--data-dir", str(tmp_path), "--port", "1").returncode == 2
+    assert orbitdb_command("stats", "--data-dir", str(tmp_path / "absent")).returncode == 2
+    refused = orbitdb_command("stats", "--host", "127.0.0.1", "--port", str(free_port()))
     assert refused.returncode == 1 and "orbitdb stats:" in refused.stderr and "Traceback" not in refused.stderr

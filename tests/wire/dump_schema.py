@@ -126,6 +126,13 @@ CREATE VIEW sales.has_orders AS
            EXISTS (SELECT 1 FROM sales.orders o WHERE o.customer_id = c.id) AS has,
            c.id IN (SELECT customer_id FROM sales.orders WHERE amount > 70) AS big
     FROM sales.customer c;
+CREATE TABLE sales.shelf (
+    slot integer CONSTRAINT shelf_pkey PRIMARY KEY DEFERRABLE INITIALLY DEFERRED,
+    pos integer CONSTRAINT shelf_pos_key UNIQUE DEFERRABLE,
+    label text
+);
+INSERT INTO sales.shelf VALUES (1, 1, 'a'), (2, 2, 'b'), (3, NULL, 'c');
+UPDATE sales.shelf SET pos = pos + 1;
 """
 
 # every table and view, with the ORDER BY that makes its rows comparable
@@ -150,6 +157,7 @@ CONTENTS = {
     "sales.has_orders": "name",
     "public.tokens": "id",
     "sales.hashed": "name",
+    "sales.shelf": "slot",
 }
 
 # after a restore, the same statements on the restored database and on a copy of PostgreSQL's
@@ -200,4 +208,13 @@ CHECKS = [
     "SET ROLE shop_owner",
     "INSERT INTO sales.invoice (net) VALUES (1) RETURNING id",
     "RESET ROLE",
+    "UPDATE sales.shelf SET pos = 5 - pos",
+    "INSERT INTO sales.shelf VALUES (4, 3, 'd')",
+    "INSERT INTO sales.shelf VALUES (4, 9, 'd') ON CONFLICT (pos) DO NOTHING",
+    "BEGIN",
+    "INSERT INTO sales.shelf VALUES (1, 9, 'e')",
+    "COMMIT",
+    "SELECT slot, pos, label FROM sales.shelf ORDER BY slot",
+    ("SELECT conname, condeferrable, condeferred, pg_get_constraintdef(oid) FROM pg_constraint"
+     " WHERE conrelid = 'sales.shelf'::regclass ORDER BY conname"),
 ]

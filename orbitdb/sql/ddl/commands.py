@@ -33,7 +33,7 @@ from orbitdb.sql.expr.funcregistry import FUNCTIONS
 from orbitdb.sql.expr.scope import Scope
 from orbitdb.sql.interrupts import checked
 from orbitdb.sql.modify.constraints import TableWriter, table_scope
-from orbitdb.sql.modify.deferred_fks import fk_deferral
+from orbitdb.sql.modify.deferred_fks import fk_deferral, options_deferral
 from orbitdb.sql.modify.statements import compile_node
 from orbitdb.sql.modify.trigger_events import run_queued
 from orbitdb.sql.parse.parser import Statement, parse_one
@@ -357,9 +357,9 @@ class DDL:
         if isinstance(kind, exp.NotNullColumnConstraint):
             col.not_null = not kind.args.get("allow_null")
         elif isinstance(kind, exp.PrimaryKeyColumnConstraint):
-            self.add_pk(t, [col.name], cname)
+            self.add_pk(t, [col.name], cname, _deferral(kind))
         elif isinstance(kind, exp.UniqueColumnConstraint):
-            self.add_unique(t, [col.name], cname, nulls_distinct=not kind.args.get("nulls"))
+            self.add_unique(t, [col.name], cname, nulls_distinct=not kind.args.get("nulls"), deferral=_deferral(kind))
         elif isinstance(kind, exp.DefaultColumnConstraint):
             col.default = self.default_sql(kind.this, col)
         elif isinstance(kind, exp.CheckColumnConstraint):
@@ -432,11 +432,11 @@ class DDL:
             t.indexes[-1].include = include
             return
         if isinstance(el, exp.PrimaryKey):
-            self.add_pk(t, [_col_name(c) for c in el.expressions], name)
+            self.add_pk(t, [_col_name(c) for c in el.expressions], name, _deferral(el))
         elif isinstance(el, exp.UniqueColumnConstraint):
             sch = el.this
             cols = [_col_name(c) for c in (sch.expressions if isinstance(sch, exp.Schema) else el.expressions)]
-            self.add_unique(t, cols, name, nulls_distinct=not el.args.get("nulls"))
+            self.add_unique(t, cols, name, nulls_distinct=not el.args.get("nulls"), deferral=_deferral(el))
         elif isinstance(el, exp.ForeignKey):
             self.add_fk(t, [_col_name(c) for c in el.expressions], el.args["reference"], name)
         elif isinstance(el, (exp.CheckColumnConstraint, exp.Check)):
@@ -449,34 +449,44 @@ class DDL:
             if t.column(c) is None:
                 raise SqlError("42703", f'column "{c}" named in key does not exist')
 
-    def add_pk(self, t: TableDef, cols: list[str], name: str | None) -> None:
+    def add_pk(self, t: TableDef, cols: list[str], name: str | None,
+               deferral: tuple[bool, bool] = (False, False)) -> None:
+        """deferral: (DEFERRABLE, INITIALLY DEFERRED). A deferrable key does not key the rows
+        (they keep hidden row ids): its index has entries, as a unique constraint's."""
         self._require_columns(t, cols)
-        if t.primary_key:
+        if t.primary_key or any(c.kind == "p" for c in t.constraints):
             raise SqlError("42P16", f'multiple primary keys for table "{t.name}" are not allowed')
-        t.primary_key = cols
+        deferrable, initially_deferred = deferral
+        if not deferrable:
+            t.primary_key = cols
         for c in cols:
             col = t.column(c)
             assert col is not None
             col.not_null = True
         cname = name or self.choose_name(t.schema, t.name, None, "pkey")
-        ix = IndexDef(self.oid_like(t), cname, cols, unique=True, primary=True)
+        ix = IndexDef(self.oid_like(t), cname, cols, unique=True, primary=True, deferrable=deferrable)
         self._debug_implicit_index(t, "PRIMARY KEY", cname)
         t.indexes.append(ix)
-        t.constraints.append(ConstraintDef(cname, "p", cols, index=ix.oid))
+        t.constraints.append(ConstraintDef(cname, "p", cols, index=ix.oid, deferrable=deferrable,
+                                           initially_deferred=initially_deferred))
 
     def _debug_implicit_index(self, t: TableDef, constraint: str, index: str) -> None:
         verb = "ALTER TABLE / ADD" if self._statement_kind(t) == "ALTER TABLE" else "CREATE TABLE /"
         self.debug(f'{verb} {constraint} will create implicit index "{index}" for table "{t.name}"')
 
-    def add_unique(self, t: TableDef, cols: list[str], name: str | None, nulls_distinct: bool = True) -> IndexDef:
+    def add_unique(self, t: TableDef, cols: list[str], name: str | None, nulls_distinct: bool = True,
+                   deferral: tuple[bool, bool] = (False, False)) -> IndexDef:
+        """deferral: (DEFERRABLE, INITIALLY DEFERRED)."""
         self._require_columns(t, cols)
         cname = name or self.choose_name(t.schema, t.name, "_".join(cols), "key")
         if self.cat.relation_oid(t.schema, cname) is not None or any(i.name == cname for i in t.indexes):
             raise SqlError("42P07", f'relation "{cname}" already exists')
-        ix = IndexDef(self.oid_like(t), cname, cols, unique=True, nulls_distinct=nulls_distinct)
+        deferrable, initially_deferred = deferral
+        ix = IndexDef(self.oid_like(t), cname, cols, unique=True, nulls_distinct=nulls_distinct, deferrable=deferrable)
         self._debug_implicit_index(t, "UNIQUE", cname)
         t.indexes.append(ix)
-        t.constraints.append(ConstraintDef(cname, "u", cols, index=ix.oid))
+        t.constraints.append(ConstraintDef(cname, "u", cols, index=ix.oid, deferrable=deferrable,
+                                           initially_deferred=initially_deferred))
         return ix
 
     def add_check(self, t: TableDef, node: exp.Expression, name: str | None, column: str | None) -> None:
@@ -521,6 +531,8 @@ class DDL:
             pcols = [_col_name(c) for c in target.expressions]
         else:
             if not parent.primary_key:
+                if any(c.kind == "p" for c in parent.constraints):
+                    raise SqlError("55000", f'cannot use a deferrable primary key for referenced table "{parent.name}"')
                 raise SqlError("42830", f'there is no primary key for referenced table "{parent.name}"')
             pcols = list(parent.primary_key)
         if len(pcols) != len(cols):
@@ -529,7 +541,11 @@ class DDL:
             if parent.column(c) is None:
                 raise SqlError("42703", f'column "{c}" referenced in foreign key constraint does not exist')
         if sorted(pcols) != sorted(parent.primary_key) and not any(
-                ix.unique and sorted(ix.columns) == sorted(pcols) and not computed_keys(ix) for ix in parent.indexes):
+                ix.unique and not ix.deferrable and sorted(ix.columns) == sorted(pcols) and not computed_keys(ix)
+                for ix in parent.indexes):
+            if any(ix.deferrable and sorted(ix.columns) == sorted(pcols) for ix in parent.indexes):
+                raise SqlError("55000", f'cannot use a deferrable unique constraint for referenced table '
+                               f'"{parent.name}"')
             raise SqlError("42830", f'there is no unique constraint matching given keys for referenced table '
                            f'"{parent.name}"')
         for c, pc in zip(cols, pcols):
@@ -1051,7 +1067,11 @@ class DDL:
         for con in cons:
             if con.kind in ("p", "u"):
                 ix = next(i for i in t.indexes if i.oid == con.index)
-                if con.kind == "p":
+                if con.kind == "p" and ix.deferrable:
+                    # the rows keep their hidden row ids; the key's columns are NOT NULL now
+                    self._check_not_null(t, con.columns)
+                    self.build_index(t, ix)
+                elif con.kind == "p":
                     # rows are keyed by a hidden row id until now: store them again under the new key
                     # (a NULL in a key column fails there, as the columns are NOT NULL now)
                     self.rewrite(_without_pk(t), t, keys_first=True)
@@ -1068,6 +1088,14 @@ class DDL:
                                            "violated by some row")
             elif con.kind == "f":
                 self.validate_fk_rows(t, con)
+
+    def _check_not_null(self, t: TableDef, columns: list[str]) -> None:
+        names = [c.name for c in t.columns]
+        for row in checked(TableAccess(t).rows(self.txn, newest=True), self.ctx.check):
+            for c in columns:
+                if row[names.index(c)] is None:
+                    raise SqlError("23502", f'column "{c}" of relation "{t.name}" contains null values',
+                                   schema=t.schema, table=t.name, column=c)
 
     def validate_fk_rows(self, t: TableDef, con: ConstraintDef) -> None:
         """Every row of t must find its parent row through the foreign key con (23503)."""
@@ -1102,10 +1130,10 @@ class DDL:
         old = copy.deepcopy(t)
         t.constraints = [c for c in t.constraints if c is not con]
         if con.index is not None:
-            if con.kind == "u":
+            if con.kind == "u" or con.deferrable:
                 self.clear_index(t, con.index)
             t.indexes = [i for i in t.indexes if i.oid != con.index]
-        if con.kind == "p":
+        if con.kind == "p" and not con.deferrable:
             # rows are keyed by the key values until now: store them again under hidden row ids
             t.primary_key = []
             self.rewrite(old, t)
@@ -1127,7 +1155,7 @@ class DDL:
             col.default = self.default_sql(action.args["default"], col)
         elif action.args.get("allow_null") is not None:
             if action.args["allow_null"]:
-                if name in t.primary_key:
+                if any(c.kind == "p" and name in c.columns for c in t.constraints):
                     raise SqlError("42P16", f'column "{name}" is in a primary key')
                 col.not_null = False
             else:
@@ -1939,6 +1967,11 @@ def _qualify_regclass_literals(s: Session, node: exp.Expression) -> exp.Expressi
         if obj is not None and getattr(obj, "schema", None):
             lit.replace(exp.Literal.string(f"{quote_identifier(obj.schema)}.{quote_identifier(obj.name)}"))
     return node
+
+
+def _deferral(node: exp.Expression) -> tuple[bool, bool]:
+    """(DEFERRABLE, INITIALLY DEFERRED) of a unique or primary key constraint."""
+    return options_deferral(node.args.get("options") or [])
 
 
 def _without_pk(t: TableDef) -> TableDef:

@@ -256,9 +256,9 @@ def _clone_unique(ddl: DDL, parent: TableDef, child: TableDef, con: ConstraintDe
     if con.kind == "p":
         if child.primary_key:
             raise SqlError("42P16", f'multiple primary keys for table "{child.name}" are not allowed')
-        ddl.add_pk(child, list(con.columns), None)
+        ddl.add_pk(child, list(con.columns), None, (con.deferrable, con.initially_deferred))
     else:
-        ddl.add_unique(child, list(con.columns), None)
+        ddl.add_unique(child, list(con.columns), None, deferral=(con.deferrable, con.initially_deferred))
     ddl.finish_constraints(child)
     ddl.cat.put(child)
     # an attached table's rows are stored again under the new key (or indexed)

@@ -18,6 +18,7 @@ from orbitdb.sql.expr.core import E, Runtime, coerce
 from orbitdb.sql.expr.domains import domain_chain, domain_checker
 from orbitdb.sql.expr.scope import Scope, ScopeColumn
 from orbitdb.sql.modify.deferred_fks import is_deferred, queue_child_check, queue_parent_check
+from orbitdb.sql.modify.deferred_unique import deferrable_constraint, note_removed, note_written
 from orbitdb.sql.modify.partitions import PartitionRouter, map_row, partition_check
 from orbitdb.sql.parse.parser import parse_one
 from orbitdb.sql.types import SqlType
@@ -135,7 +136,10 @@ class TableWriter:
         # a view's WITH CHECK OPTION, when the statement writes through one: (view name, condition on the row)
         self.view_checks: list[tuple[str, Callable[[Row], Any]]] = []
         self.pk_name = next((c.name for c in table.constraints if c.kind == "p"), f"{table.name}_pkey")
-        self.unique = [(ix, cols, prefix) for ix, cols, prefix in self.access.indexes if ix.unique]
+        self.unique = [(ix, cols, prefix) for ix, cols, prefix in self.access.indexes if ix.unique and not ix.deferrable]
+        # DEFERRABLE unique and primary key constraints (orbitdb.sql.modify.deferred_unique): (index, constraint)
+        self.deferrable = [(e, deferrable_constraint(table.constraints, e[0].oid))
+                           for e in self.access.indexes if e[0].deferrable]
         # columns a foreign key can reference: changing one takes FOR UPDATE, others FOR NO KEY UPDATE
         self.key_cols = set(self.access.pk_idx)
         for _, cols, _ in self.unique:
@@ -308,10 +312,14 @@ class TableWriter:
                     txn.lock_write(key)
                 if acc.exists_latest(txn, key):
                     return self.pk_name, key
-        for entry in self.unique:
+        for entry in self.unique if arbiter is None or not self.deferrable else self._arbiter_order():
             ix = entry[0]
             if arbiter is not None and ix.name not in arbiter:
                 continue
+            if ix.deferrable:
+                raise SqlError("55000", "ON CONFLICT does not support deferrable unique constraints/exclusion "
+                               "constraints as arbiters", schema=self.table.schema, table=self.table.name,
+                               constraint=ix.name)
             vals = acc.index_values(entry, row)
             if vals is None or ix.nulls_distinct and None in vals:
                 continue  # (a partial index the row is not in)
@@ -320,8 +328,15 @@ class TableWriter:
                 return ix.name, other
         return None
 
+    def _arbiter_order(self) -> list[IndexEntry]:
+        """The unique indexes, deferrable ones too, in the order ON CONFLICT looks at them as
+        PostgreSQL does (the primary key's first): a deferrable arbiter is refused when reached."""
+        entries = [e for e in self.access.indexes if e[0].unique]
+        return [e for e in entries if e[0].primary] + [e for e in entries if not e[0].primary]
+
     def raise_unique(self, name: str, row: Row) -> None:
-        entry = None if name == self.pk_name else next(e for e in self.unique if e[0].name == name)
+        entry = None if name == self.pk_name and self.access.pk_idx else next(
+            e for e in self.unique + [d[0] for d in self.deferrable] if e[0].name == name)
         if entry is not None and entry[0].oid in self.access.key_values:
             detail = computed_key_detail(self.planner.catalog, self.table, entry, self.access.index_values(entry, row) or [])
         else:
@@ -480,6 +495,10 @@ class TableWriter:
                 self.raise_unique(other[0], row)
         self.check_fks_out(ctx, row, None, rowkey)
         self.access.insert(txn, rowkey, row)
+        if self.deferrable:
+            intents = self.intents_needed(txn)
+            for entry, con in self.deferrable:
+                note_written(ctx, self, entry, con, rowkey, row, intents)
         if self.triggers is not None:
             self.triggers.after_row(ctx, "INSERT", None, row, None, self.depth > 0)
         return rowkey, row
@@ -507,6 +526,8 @@ class TableWriter:
             if self.checks or self.domains:
                 for row in rows:
                     self.validate(row)
+            if self.deferrable:
+                return False  # row by row: each row's values are claimed and may need a check
             if self.fks_out:
                 if any(is_deferred(ctx, f[0]) for f in self.fks_out):
                     return False  # row by row: each row's deferred check needs its key
@@ -530,6 +551,8 @@ class TableWriter:
             if self.intents_needed(ctx.txn):  # type: ignore[arg-type]
                 for entry in self.unique:
                     self._lock_unique_entry(ctx.txn, entry, old)  # type: ignore[arg-type]
+                for entry, _con in self.deferrable:
+                    note_removed(ctx, self, entry, old)
             self.access.delete(ctx.txn, key, old)
             self.moved_rows.append((self, new))
             return key, new
@@ -567,6 +590,12 @@ class TableWriter:
             acc.move(txn, key, old, newkey, new)
         else:
             acc.update(txn, key, old, new)
+        for entry, con in self.deferrable:
+            if acc.index_values(entry, new) == acc.index_values(entry, old):
+                continue  # (a row that moved to a new key holds the same values: no new duplicate)
+            if intents:
+                note_removed(ctx, self, entry, old)
+            note_written(ctx, self, entry, con, newkey, new, intents)
         if self.triggers is not None:
             self.triggers.after_row(ctx, "UPDATE", old, new, set_cols, self.depth > 0)
         if self.fks_in:
@@ -589,6 +618,8 @@ class TableWriter:
                 txn.lock_write(key)
             for entry in self.unique:
                 self._lock_unique_entry(txn, entry, old)
+            for entry, _con in self.deferrable:
+                note_removed(ctx, self, entry, old)
         if self.fks_in:
             self.on_parent_change(ctx, old, None)
         self.access.delete(txn, key, old)

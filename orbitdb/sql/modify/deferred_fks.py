@@ -73,19 +73,28 @@ def queue_parent_check(ctx: ExecContext, writer: TableWriter, con: ConstraintDef
 
 def fk_deferral(ref: exp.Reference) -> tuple[bool, bool]:
     """(DEFERRABLE, INITIALLY DEFERRED) from a REFERENCES clause's options."""
-    deferrable = initially_deferred = False
-    explicit_not = False
-    for opt in ref.args.get("options") or []:
+    return options_deferral(ref.args.get("options") or [])
+
+
+def options_deferral(options: list[Any]) -> tuple[bool, bool]:
+    """(DEFERRABLE, INITIALLY DEFERRED) from a constraint's options, as PostgreSQL's grammar
+    reads them: INITIALLY DEFERRED alone implies DEFERRABLE."""
+    deferrable: bool | None = None
+    initially: bool | None = None
+    for opt in options:
         text = " ".join((opt if isinstance(opt, str) else opt.sql(dialect="postgres")).upper().split())
-        if text == "DEFERRABLE":
-            deferrable = True
-        elif text == "NOT DEFERRABLE":
-            explicit_not = True
-        elif text in ("INITIALLY DEFERRED", "DEFERRABLE INITIALLY DEFERRED"):
-            deferrable = deferrable or text.startswith("DEFERRABLE")
-            initially_deferred = True
-        elif text == "DEFERRABLE INITIALLY IMMEDIATE":
-            deferrable = True
-    if initially_deferred and explicit_not:
+        for word in ("NOT DEFERRABLE", "DEFERRABLE", "INITIALLY DEFERRED", "INITIALLY IMMEDIATE"):
+            if not (text == word or text.startswith(word + " ")):
+                continue
+            text = text[len(word):].strip()
+            if word.endswith("DEFERRABLE"):
+                if deferrable is not None:
+                    raise SqlError("42601", "multiple DEFERRABLE/NOT DEFERRABLE clauses not allowed")
+                deferrable = word == "DEFERRABLE"
+            else:
+                if initially is not None:
+                    raise SqlError("42601", "multiple INITIALLY IMMEDIATE/DEFERRED clauses not allowed")
+                initially = word == "INITIALLY DEFERRED"
+    if initially and deferrable is False:
         raise SqlError("42601", "constraint declared INITIALLY DEFERRED must be DEFERRABLE")
-    return deferrable or initially_deferred, initially_deferred
+    return bool(deferrable or initially), bool(initially)

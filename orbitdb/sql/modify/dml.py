@@ -268,7 +268,7 @@ class CompiledInsert(Compiled):
             if sorted(table.primary_key) == wanted:
                 arb.append(self.writer.pk_name)
             for ix in table.indexes:
-                if not ix.unique or ix.primary or sorted(index_keys.key_texts(ix)) != wanted:
+                if not ix.unique or ix.primary and not ix.deferrable or sorted(index_keys.key_texts(ix)) != wanted:
                     continue
                 if ix.predicate is not None and (pred is None or not index_keys.implies(
                         split_and(pred.this), ix.predicate, alias)):

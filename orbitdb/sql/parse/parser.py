@@ -41,6 +41,17 @@ def _keep_pg_functions() -> None:
 
 _keep_pg_functions()
 
+
+def _read_not_deferrable() -> None:
+    """A constraint's NOT DEFERRABLE, which sqlglot does not read (only NOT ENFORCED)."""
+    from sqlglot.dialects.postgres import Postgres
+
+    options = Postgres.Parser.KEY_CONSTRAINT_OPTIONS
+    options["NOT"] = tuple(dict.fromkeys([*options.get("NOT", ()), "DEFERRABLE"]))
+
+
+_read_not_deferrable()
+
 _INTERVAL_LIT = re.compile(
     r"(?<![\w.])INTERVAL\s*'((?:[^']|'')*)'(?:\s+(YEARS?|MONTHS?|DAYS?|HOURS?|MINUTES?|SECONDS?)\b"
     r"(?:\s+TO\s+(MONTH|HOUR|MINUTE|SECOND)\b)?)?", re.IGNORECASE)

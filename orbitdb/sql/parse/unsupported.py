@@ -63,14 +63,18 @@ def refusal(words: list[str], text: str) -> str | None:
     return None
 
 
+# the constraints PostgreSQL lets be DEFERRABLE (exclusion constraints aside, which orbitdb has not)
+_DEFERRABLE = (exp.Reference, exp.UniqueColumnConstraint, exp.PrimaryKey, exp.PrimaryKeyColumnConstraint)
+
+
 def check_constraint_options(node: exp.Expression, columns: int) -> None:
-    """Constraint options orbitdb cannot honour: a deferred check of anything but a foreign key
-    (other constraints are checked at once, row by row) and MATCH FULL / PARTIAL on a multi-column
-    foreign key (checked as MATCH SIMPLE)."""
+    """Constraint options orbitdb cannot honour: a deferred check of anything but a foreign key, a
+    unique or a primary key constraint, and MATCH FULL / PARTIAL on a multi-column foreign key
+    (checked as MATCH SIMPLE)."""
     for n in node.walk():
         for opt in n.args.get("options") or []:
             text = " ".join((opt if isinstance(opt, str) else opt.sql(dialect="postgres")).upper().split())
-            if (text.startswith("DEFERRABLE") or text == "INITIALLY DEFERRED") and not isinstance(n, exp.Reference):
+            if (text.startswith("DEFERRABLE") or text == "INITIALLY DEFERRED") and not isinstance(n, _DEFERRABLE):
                 raise SqlError("0A000", "DEFERRABLE constraints are not supported",
                                detail="orbitdb checks every constraint when a row is written.")
             if text in ("MATCH FULL", "MATCH PARTIAL") and columns > 1:

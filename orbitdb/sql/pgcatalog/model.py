@@ -263,9 +263,9 @@ def constraint_def(env: Env, ci: ConInfo, pretty: bool) -> str:
         ix = next((i for i in indexes(t) if i.oid == ci.index_oid), None)
         include = index_include(ix) if ix is not None else ""
         if con.kind == "p":
-            return f"PRIMARY KEY ({cols}){include}"
+            return f"PRIMARY KEY ({cols}){include}" + _deferral_text(con)
         nnd = " NULLS NOT DISTINCT" if ix is not None and not ix.nulls_distinct else ""
-        return f"UNIQUE{nnd} ({cols}){include}"
+        return f"UNIQUE{nnd} ({cols}){include}" + _deferral_text(con)
     if con.kind == "f":
         ref = ci.ref_table
         refname = relation_name(env, ref.schema, ref.name) if ref is not None else "???"
@@ -275,12 +275,16 @@ def constraint_def(env: Env, ci: ConInfo, pretty: bool) -> str:
             text += " ON UPDATE " + _FK_ACTION[con.on_update]
         if con.on_delete in _FK_ACTION:
             text += " ON DELETE " + _FK_ACTION[con.on_delete]
-        if con.deferrable:
-            text += " DEFERRABLE INITIALLY DEFERRED" if con.initially_deferred else " DEFERRABLE"
-        return text
+        return text + _deferral_text(con)
     if con.kind == "c":
         return "CHECK (" + expr_text(env, t, con.check or "true", pretty) + ")"
     return ""
+
+
+def _deferral_text(con: ConstraintDef) -> str:
+    if not con.deferrable:
+        return ""
+    return " DEFERRABLE INITIALLY DEFERRED" if con.initially_deferred else " DEFERRABLE"
 
 
 _FUNCTION_CALL = re.compile(r'("?[\w$]+"?\.)?"?[\w$]+"?\(')
@@ -417,7 +421,7 @@ def table_size(env: Env, oid: int) -> int:
 
 def index_size(env: Env, t: TableDef, ix: IndexDef) -> int:
     """Bytes of an index: its entries; a primary key (the rows' own keys) counts the row keys."""
-    if ix.primary:
+    if ix.primary and not ix.deferrable:
         n, _ = _range_bytes(env, t.oid)
         width = 16 + 8 * len(ix.columns)
         return _pages(n * width) if n else _PAGE

@@ -237,7 +237,7 @@ def _pg_index(env: Env, make: RowMaker) -> Iterator[Row]:
             included = [M.attnum(t, c) for c in ix.include]
             yield make(indexrelid=ix.oid, indrelid=t.oid, indnatts=len(keys) + len(included), indnkeyatts=len(keys),
                        indisunique=ix.unique, indnullsnotdistinct=not ix.nulls_distinct, indisprimary=ix.primary,
-                       indisexclusion=False, indimmediate=True, indisclustered=False, indisvalid=True,
+                       indisexclusion=False, indimmediate=not ix.deferrable, indisclustered=False, indisvalid=True,
                        indcheckxmin=False, indisready=True, indislive=True, indisreplident=False, indkey=keys + included,
                        indcollation=[type_storage(ty)[4] for ty in types], indclass=[named_opclass(ix, i) or opclass(ty) for i, ty in enumerate(types)],
                        indoption=options, indexprs=indexprs, indpred=ix.predicate)

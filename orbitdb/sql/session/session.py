@@ -155,7 +155,7 @@ class Session:
         self.pending_notifies: dict[tuple[str, str], None] = {}  # this transaction's NOTIFYs
         self.pending_listen: list[tuple[str, str | None]] = []  # this transaction's LISTEN/UNLISTEN
         # per savepoint: what the three above held when it was taken (ROLLBACK TO returns to it)
-        self._savepoint_marks: list[tuple[str, int, int, frozenset[str]]] = []
+        self._savepoint_marks: list[tuple[str, int, int, frozenset[str], dict[str | None, bool], list[Any]]] = []
 
     # ---- information for the wire server ----
     @property
@@ -847,10 +847,12 @@ class Session:
 
         return fetch_columns(self, st.text)
 
-    # ---- savepoints: NOTIFY, LISTEN and DECLARE after one are undone by ROLLBACK TO it ----
+    # ---- savepoints: NOTIFY, LISTEN, DECLARE and SET CONSTRAINTS after one are undone by ROLLBACK
+    # TO it; the deferred checks are as they were then (those run since are due again at COMMIT) ----
     def savepoint_taken(self, name: str) -> None:
         self._savepoint_marks.append((name, len(self.pending_notifies), len(self.pending_listen),
-                                      frozenset(self.cursors)))
+                                      frozenset(self.cursors), dict(self.constraint_modes),
+                                      list(self.deferred_trigger_events)))
 
     def savepoint_released(self, name: str) -> None:
         for i in range(len(self._savepoint_marks) - 1, -1, -1):
@@ -860,12 +862,14 @@ class Session:
 
     def savepoint_rolled_back(self, name: str) -> None:
         for i in range(len(self._savepoint_marks) - 1, -1, -1):
-            mark_name, notifies, listens, cursors = self._savepoint_marks[i]
+            mark_name, notifies, listens, cursors, modes, deferred = self._savepoint_marks[i]
             if mark_name != name:
                 continue
             del self._savepoint_marks[i + 1:]  # the savepoint itself stays, as in PostgreSQL
             self.pending_notifies = dict(list(self.pending_notifies.items())[:notifies])
             del self.pending_listen[listens:]
+            self.constraint_modes = dict(modes)
+            self.deferred_trigger_events = list(deferred)
             for cursor_name in [c for c in self.cursors if c not in cursors]:
                 self.cursors.pop(cursor_name).close()
             return

@@ -153,7 +153,7 @@ def reindex(s: Session, ctx: ExecContext, text: str) -> Result:
         for ix in only if only is not None else t.indexes:
             if only is not None and not any(i.oid == ix.oid for i in t.indexes):
                 continue
-            if ix.primary:
+            if ix.primary and not ix.deferrable:
                 continue
             d.clear_index(t, ix.oid)
             d.build_index(t, ix)
