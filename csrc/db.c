@@ -344,7 +344,6 @@ int odb_open(const char *path, const odb_options *opt, odb_db **out, odb_error *
         return odb_error_set(err, ODB_NO_MEMORY, "out of memory");
     }
     db->opt = *opt;
-    db->compact_all_level = -1;
     db->stats.enabled = opt->enable_statistics;
     db->snapshots.next = db->snapshots.prev = &db->snapshots;
     pthread_mutex_init(&db->mu, NULL);

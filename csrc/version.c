@@ -545,6 +545,27 @@ static int edit_deletes(const odb_version_edit *e, int level, uint64_t number) {
     return 0;
 }
 
+/* The file of base that the edit moves to another level (deletes and adds back), or NULL. */
+static odb_file_meta *moved_file(odb_version *base, const odb_version_edit *e, uint64_t number) {
+    for (int level = 0; level < ODB_NUM_LEVELS; level++) {
+        for (int i = 0; i < base->nfiles[level]; i++) {
+            if (base->files[level][i]->number == number && edit_deletes(e, level, number)) {
+                return base->files[level][i];
+            }
+        }
+    }
+    return NULL;
+}
+
+static int edit_adds(const odb_version_edit *e, uint64_t number) {
+    for (int i = 0; i < e->nadded; i++) {
+        if (e->added[i].number == number) {
+            return 1;
+        }
+    }
+    return 0;
+}
+
 /* base + edit -> *out. New tables are opened; on failure nothing changes. */
 static int build_version(odb_version_set *vs, odb_version *base, const odb_version_edit *e, odb_version **out,
                          odb_error *err) {
@@ -575,8 +596,12 @@ static int build_version(odb_version_set *vs, odb_version *base, const odb_versi
             if (e->added[i].level != level) {
                 continue;
             }
-            odb_file_meta *f = NULL;
-            rc = file_meta_new(vs, &e->added[i], &f, err);
+            odb_file_meta *f = moved_file(base, e, e->added[i].number);
+            if (f != NULL) {
+                odb_file_ref(f);
+            } else {
+                rc = file_meta_new(vs, &e->added[i], &f, err);
+            }
             if (rc == ODB_OK) {
                 v->files[level][v->nfiles[level]++] = f;
                 v->level_bytes[level] += f->file_size;
@@ -608,7 +633,7 @@ static int build_version(odb_version_set *vs, odb_version *base, const odb_versi
 static void mark_obsolete(odb_version *base, const odb_version_edit *e) {
     for (int level = 0; level < ODB_NUM_LEVELS; level++) {
         for (int i = 0; i < base->nfiles[level]; i++) {
-            if (edit_deletes(e, level, base->files[level][i]->number)) {
+            if (edit_deletes(e, level, base->files[level][i]->number) && !edit_adds(e, base->files[level][i]->number)) {
                 atomic_store(&base->files[level][i]->obsolete, 1);
             }
         }
