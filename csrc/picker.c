@@ -27,7 +27,12 @@ void odb_level_targets_compute(const odb_version *v, const odb_options *opt, odb
             }
         }
     }
-    uint64_t base_max = opt->max_bytes_for_level_base;
+    /* The base level targets max_bytes_for_level_base, but not more than what one level-0
+     * compaction brings (RocksDB's tuning advice, applied here): a base level much bigger than
+     * that is rewritten whole by every level-0 compaction. */
+    uint64_t l0_bytes = (uint64_t)opt->write_buffer_size * (uint64_t)opt->min_write_buffer_number_to_merge *
+                        (uint64_t)opt->level0_file_num_compaction_trigger;
+    uint64_t base_max = opt->max_bytes_for_level_base < l0_bytes ? opt->max_bytes_for_level_base : l0_bytes;
     uint64_t base_min = base_max / ODB_LEVEL_MULTIPLIER > 0 ? base_max / ODB_LEVEL_MULTIPLIER : 1;
     int base = last;
     if (biggest > 0) {

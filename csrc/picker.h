@@ -5,9 +5,12 @@
  * Level sizing: the last level (ODB_NUM_LEVELS - 1) holds most of the data;
  * each level above it targets a tenth of the one below, and level 0 compacts
  * into the "base level", the highest level whose target is at least a tenth of
- * max_bytes_for_level_base (levels between 1 and the base stay empty). So the
- * base level stays small and an L0 compaction rewrites little of it, whatever
- * the size of the database.
+ * the base target (levels between 1 and the base stay empty). The base target
+ * is max_bytes_for_level_base, capped at the bytes one level-0 compaction
+ * brings (write_buffer_size x min_write_buffer_number_to_merge x
+ * level0_file_num_compaction_trigger; with the defaults both are 256 MiB). So
+ * the base level stays small and an L0 compaction rewrites little of it,
+ * whatever the size of the database.
  *
  * Pure functions of a version and the options: the caller holds the db mutex
  * and marks nothing itself (odb_pick_* set being_compacted on the inputs;

@@ -74,5 +74,8 @@ int odb_table_get(odb_table *t, odb_slice lookup_ikey, int *found, odb_buf *ikey
 
 /* An iterator over all entries (internal keys); NULL only on out-of-memory. */
 odb_iter *odb_table_iter_new(odb_table *t);
+/* With fill_cache 0, data blocks found in the cache are used but blocks read from the file are
+ * not added to it (compactions read this way, as RocksDB's fill_cache = false). */
+odb_iter *odb_table_iter_new_filling(odb_table *t, int fill_cache);
 
 #endif
