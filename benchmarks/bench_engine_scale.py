@@ -299,7 +299,9 @@ def format_report(s: Settings, results: list[Result]) -> str:
         if any(w in r.write_amp for r in results):
             rows.append([f"write amp after {w}", *(f"{r.write_amp.get(w, 0):.2f}" for r in results)])
     rows.append(["space amp", *(f"{r.space_amp:.2f}" for r in results)])
-    rows.append(["db size before/after compaction", *(f"{mib(r.size_before)}/{mib(r.size_after)}" for r in results)])
+    rows.append(
+        ["db size before/after compaction", *(f"{mib(r.size_before)}/{mib(r.size_after)}" for r in results)]
+    )
     rows.append(["peak RSS", *(mib(r.peak_rss) for r in results)])
     rows.append(["base RSS (before open)", *(mib(r.base_rss) for r in results)])
     rows.append(["files per level L0..L6", *(r.levels for r in results)])
@@ -317,7 +319,9 @@ def format_report(s: Settings, results: list[Result]) -> str:
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
     parser.add_argument("--keys", type=int, default=10_000_000)
     parser.add_argument("--engines", default="orbitdb,rocksdb")
     parser.add_argument("--workloads", default=",".join(WORKLOADS))

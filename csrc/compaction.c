@@ -11,6 +11,7 @@
 
 #include "merge.h"
 #include "picker.h"
+#include "table_cache.h"
 
 /* ---- helpers (mu held unless said otherwise) ---- */
 
@@ -252,7 +253,7 @@ static odb_iter *subcompaction_input(subcompaction *sub, odb_error *err) {
     int rc = children == NULL ? ODB_NO_MEMORY : ODB_OK;
     for (int i = 0; i < 2 && rc == ODB_OK; i++) {
         for (int j = 0; j < c->ninputs[i] && rc == ODB_OK; j++) {
-            children[built] = odb_table_iter_new_filling(c->inputs[i][j]->table, 0);
+            children[built] = odb_file_iter_new(c->inputs[i][j], 0);
             if (children[built] == NULL) {
                 rc = ODB_NO_MEMORY;
             } else {

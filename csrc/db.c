@@ -22,6 +22,7 @@
 #include "recovery.h"
 #include "stats.h"
 #include "table.h"
+#include "table_cache.h"
 #include "version.h"
 
 /* ---- options ---- */
@@ -45,6 +46,7 @@ void odb_options_init(odb_options *o) {
     o->allow_concurrent_memtable_write = 1;
     o->block_size = 4096;
     o->block_restart_interval = 16;
+    o->max_open_files = -1;
 }
 
 int odb_options_validate(const odb_options *o, odb_error *err) {
@@ -73,6 +75,8 @@ int odb_options_validate(const odb_options *o, odb_error *err) {
     REQUIRE(o->block_size >= 256 && o->block_size <= (64u << 20), "block_size must be 256 bytes .. 64 MiB");
     REQUIRE(o->block_restart_interval >= 1 && o->block_restart_interval <= 1024,
             "block_restart_interval must be 1..1024");
+    REQUIRE(o->max_open_files == -1 || o->max_open_files >= 2 * ODB_NON_TABLE_FILES,
+            "max_open_files must be -1 (unbounded) or at least %d", 2 * ODB_NON_TABLE_FILES);
     REQUIRE(!o->pin_l0_filter_and_index_blocks || o->cache_index_and_filter_blocks,
             "pin_l0_filter_and_index_blocks needs cache_index_and_filter_blocks");
 #undef REQUIRE
@@ -319,7 +323,9 @@ static void db_free(odb_db *db) {
         odb_memtable_unref(db->imm[i].mem);
     }
     odb_memtable_unref(db->mem);
-    odb_versions_destroy(&db->versions);
+    odb_table_cache *tcache = db->versions.tcache;
+    odb_versions_destroy(&db->versions); /* closes every table first */
+    odb_table_cache_free(tcache);
     if (db->cache != NULL) {
         odb_cache_free(db->cache);
     }
@@ -379,6 +385,14 @@ int odb_open(const char *path, const odb_options *opt, odb_db **out, odb_error *
         topt.pin_index_and_filter = opt->pin_l0_filter_and_index_blocks;
         topt.stats = &db->stats;
         rc = odb_versions_init(&db->versions, path, &topt, err);
+        int oom = 0;
+        if (rc == ODB_OK) {
+            db->versions.tcache = odb_table_cache_new(opt->max_open_files, &topt, &oom);
+        }
+        if (oom) {
+            odb_versions_destroy(&db->versions);
+            rc = odb_error_set(err, ODB_NO_MEMORY, "out of memory creating the table cache");
+        }
     }
     if (rc != ODB_OK) {
         if (db->cache != NULL) {

@@ -40,6 +40,7 @@ typedef struct odb_options {
     int enable_statistics;
     size_t block_size;
     int block_restart_interval;
+    int max_open_files; /* -1: every table stays open; else at most this many files (table_cache.h) */
 } odb_options;
 
 void odb_options_init(odb_options *opt);

@@ -547,6 +547,11 @@ static int open_meta(odb_table *t, block_handle h, int kind, int pin, odb_block 
 }
 
 int odb_table_open(const char *path, const odb_table_open_options *opt, odb_table **out, odb_error *err) {
+    return odb_table_open_with_id(path, opt, 0, out, err);
+}
+
+int odb_table_open_with_id(const char *path, const odb_table_open_options *opt, uint64_t cache_id, odb_table **out,
+                           odb_error *err) {
     odb_error local;
     if (err == NULL) {
         err = &local;
@@ -568,7 +573,7 @@ int odb_table_open(const char *path, const odb_table_open_options *opt, odb_tabl
     }
     int pin = 0;
     if (t->cache != NULL) {
-        t->cache_id = odb_cache_new_id(t->cache);
+        t->cache_id = cache_id != 0 ? cache_id : odb_cache_new_id(t->cache);
         t->meta_in_cache = opt->cache_index_and_filter != 0;
         pin = t->meta_in_cache && opt->pin_index_and_filter;
     }

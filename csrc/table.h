@@ -61,6 +61,10 @@ typedef struct odb_table odb_table;
 
 /* Opens a finished table: reads and verifies footer, index and filter. */
 int odb_table_open(const char *path, const odb_table_open_options *opt, odb_table **out, odb_error *err);
+/* odb_table_open with the table's blocks keyed by cache_id in the block cache (0: a new id), so
+ * that a table closed and opened again finds the blocks it cached before. */
+int odb_table_open_with_id(const char *path, const odb_table_open_options *opt, uint64_t cache_id, odb_table **out,
+                           odb_error *err);
 void odb_table_close(odb_table *t);
 uint64_t odb_table_file_size(const odb_table *t);
 

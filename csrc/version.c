@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "env.h"
+#include "table_cache.h"
 
 enum {
     TAG_LOG_NUMBER = 1,
@@ -22,7 +23,7 @@ void odb_file_unref(odb_file_meta *f) {
     if (f == NULL || atomic_fetch_sub_explicit(&f->refs, 1, memory_order_acq_rel) != 1) {
         return;
     }
-    odb_table_close(f->table);
+    odb_file_table_forget(f);
     if (atomic_load(&f->obsolete) && f->path != NULL) {
         odb_remove_file(f->path, NULL); /* a leftover is removed at the next open */
     }
@@ -49,7 +50,19 @@ static int file_meta_new(odb_version_set *vs, const odb_new_file *nf, odb_file_m
         odb_file_unref(f);
         return odb_error_set(err, ODB_NO_MEMORY, "out of memory");
     }
-    int rc = odb_table_open(f->path, &vs->table_options, &f->table, err);
+    int rc;
+    if (vs->tcache == NULL) {
+        rc = odb_table_open(f->path, &vs->table_options, &f->table, err);
+    } else {
+        /* opened (and verified) now, then left to the cache to close */
+        f->tcache = vs->tcache;
+        f->cache_id = vs->table_options.cache != NULL ? odb_cache_new_id(vs->table_options.cache) : 0;
+        odb_table *t;
+        rc = odb_file_table_acquire(f, &t, err);
+        if (rc == ODB_OK) {
+            odb_file_table_release(f);
+        }
+    }
     if (rc != ODB_OK) {
         f->table = NULL;
         odb_file_unref(f);
@@ -101,6 +114,17 @@ static int find_file(odb_file_meta **files, int n, odb_slice ikey) {
     return lo;
 }
 
+static int file_get(odb_file_meta *f, odb_slice lookup_ikey, int *found, odb_buf *ikey_out, odb_buf *value_out,
+                    odb_error *err) {
+    odb_table *t;
+    int rc = odb_file_table_acquire(f, &t, err);
+    if (rc == ODB_OK) {
+        rc = odb_table_get(t, lookup_ikey, found, ikey_out, value_out, err);
+        odb_file_table_release(f);
+    }
+    return rc;
+}
+
 int odb_version_get(odb_version *v, odb_slice lookup_ikey, int *found, odb_buf *ikey_out, odb_buf *value_out,
                     odb_error *err) {
     odb_slice user = odb_ikey_user(lookup_ikey);
@@ -110,7 +134,7 @@ int odb_version_get(odb_version *v, odb_slice lookup_ikey, int *found, odb_buf *
         if (odb_slice_compare(user, meta_smallest_user(f)) < 0 || odb_slice_compare(user, meta_largest_user(f)) > 0) {
             continue;
         }
-        int rc = odb_table_get(f->table, lookup_ikey, found, ikey_out, value_out, err);
+        int rc = file_get(f, lookup_ikey, found, ikey_out, value_out, err);
         if (rc != ODB_OK || *found) {
             return rc;
         }
@@ -124,7 +148,7 @@ int odb_version_get(odb_version *v, odb_slice lookup_ikey, int *found, odb_buf *
         if (i >= n || odb_slice_compare(user, meta_smallest_user(v->files[level][i])) < 0) {
             continue;
         }
-        int rc = odb_table_get(v->files[level][i]->table, lookup_ikey, found, ikey_out, value_out, err);
+        int rc = file_get(v->files[level][i], lookup_ikey, found, ikey_out, value_out, err);
         if (rc != ODB_OK || *found) {
             return rc;
         }
@@ -159,12 +183,12 @@ static void pi_destroy(odb_iter *it) {
 static const odb_iter_ops pinned_ops = {pi_seek_first, pi_seek_last, pi_seek, pi_next, pi_prev,
                                         pi_valid,      pi_key,       pi_value, pi_status, pi_destroy};
 
-static odb_iter *pinned_iter_new(odb_version *v, odb_table *t) {
+static odb_iter *pinned_iter_new(odb_version *v, odb_file_meta *f) {
     pinned_iter *pi = malloc(sizeof *pi);
     if (pi == NULL) {
         return NULL;
     }
-    pi->inner = odb_table_iter_new(t);
+    pi->inner = odb_file_iter_new(f, 1);
     if (pi->inner == NULL) {
         free(pi);
         return NULL;
@@ -204,7 +228,7 @@ static void li_set_file(level_iter *li, int index) {
     if (index < 0 || index >= li_count(li)) {
         return;
     }
-    li->inner = odb_table_iter_new(li_files(li)[index]->table);
+    li->inner = odb_file_iter_new(li_files(li)[index], 1);
     if (li->inner == NULL) {
         odb_error_set(&li->err, ODB_NO_MEMORY, "out of memory creating an iterator");
         return;
@@ -315,7 +339,7 @@ static odb_iter *level_iter_new(odb_version *v, int level) {
 int odb_version_add_iterators(odb_version *v, odb_iter **iters) {
     int n = 0;
     for (int i = 0; i < v->nfiles[0]; i++) {
-        iters[n] = pinned_iter_new(v, v->files[0][i]->table);
+        iters[n] = pinned_iter_new(v, v->files[0][i]);
         if (iters[n] == NULL) {
             goto oom;
         }

@@ -97,6 +97,7 @@ cdef extern from "db.h" nogil:
         int enable_statistics
         size_t block_size
         int block_restart_interval
+        int max_open_files
     ctypedef struct odb_db:
         pass
     ctypedef struct odb_snapshot:
@@ -121,6 +122,7 @@ cdef extern from "db.h" nogil:
     void odb_ingest_abort(odb_ingest *ig)
     int odb_flush(odb_db *db, odb_error *err)
     int odb_compact_all(odb_db *db, odb_error *err)
+    int odb_compact_range(odb_db *db, const odb_slice *begin, const odb_slice *end, odb_error *err)
     char *odb_property(odb_db *db, const char *name)
     int odb_stats_read(odb_db *db, const char **names, uint64_t *values, int max)
 
