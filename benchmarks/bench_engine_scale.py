@@ -6,6 +6,7 @@ Workloads, in this order on one database per engine (db_bench's names, one call 
   readrandom   N gets of random existing keys              (database reopened first)
   readseq      one iteration over everything in key order
   mixed        N/2 operations, 90% gets of random keys and 10% puts of random keys
+(--reads R: R gets in readrandom and R/2 operations in mixed instead of N and N/2)
 
 Beside ops/s, each engine reports:
   peak RSS     the largest resident set of its process (every engine runs in a process of its own;
@@ -56,6 +57,7 @@ STRIDE = 2_147_483_629
 @dataclass
 class Settings:
     keys: int
+    reads: int = 0  # gets of readrandom (mixed: half as many operations); 0: as many as keys
     write_buffer_size: int = 64 << 20
     max_write_buffer_number: int = 2
     target_file_size_base: int = 64 << 20
@@ -182,14 +184,14 @@ def make_values() -> list[bytes]:
     return [rng.randbytes(VALUE_SIZE // 2) + bytes(VALUE_SIZE - VALUE_SIZE // 2) for _ in range(4096)]
 
 
-def fillrandom(db: Any, n: int, values: list[bytes]) -> int:
+def fillrandom(db: Any, n: int, values: list[bytes], reads: int) -> int:
     put = db.put
     for i in range(n):
         put(b"%016d" % (i * STRIDE % n), values[i & 4095])
     return n
 
 
-def overwrite(db: Any, n: int, values: list[bytes]) -> int:
+def overwrite(db: Any, n: int, values: list[bytes], reads: int) -> int:
     put = db.put
     rnd = random.Random(7).randrange
     for i in range(n):
@@ -197,30 +199,30 @@ def overwrite(db: Any, n: int, values: list[bytes]) -> int:
     return n
 
 
-def readrandom(db: Any, n: int, values: list[bytes]) -> int:
+def readrandom(db: Any, n: int, values: list[bytes], reads: int) -> int:
     get = db.get
     rnd = random.Random(11).randrange
     missing = 0
-    for _ in range(n):
+    for _ in range(reads):
         if get(b"%016d" % rnd(n)) is None:
             missing += 1
     if missing:
-        raise AssertionError(f"readrandom: {missing} of {n} keys not found")
-    return n
+        raise AssertionError(f"readrandom: {missing} of {reads} keys not found")
+    return reads
 
 
-def readseq(db: Any, n: int, values: list[bytes]) -> int:
+def readseq(db: Any, n: int, values: list[bytes], reads: int) -> int:
     count = sum(1 for _ in db.items())
     if count != n:
         raise AssertionError(f"readseq: {count} entries, expected {n}")
     return count
 
 
-def mixed(db: Any, n: int, values: list[bytes]) -> int:
+def mixed(db: Any, n: int, values: list[bytes], reads: int) -> int:
     get, put = db.get, db.put
     rng = random.Random(13)
     rnd, rand = rng.randrange, rng.random
-    ops = n // 2
+    ops = reads // 2
     for i in range(ops):
         key = b"%016d" % rnd(n)
         if rand() < 0.1:
@@ -230,7 +232,7 @@ def mixed(db: Any, n: int, values: list[bytes]) -> int:
     return ops
 
 
-RUNNERS: dict[str, Callable[[Any, int, list[bytes]], int]] = {
+RUNNERS: dict[str, Callable[[Any, int, list[bytes], int], int]] = {
     "fillrandom": fillrandom,
     "overwrite": overwrite,
     "readrandom": readrandom,
@@ -257,7 +259,7 @@ def run_engine(engine: str, s: Settings, workloads: list[str], root: str) -> Res
             db.close()
             db, compact = opener(path, s)
         start = time.perf_counter()
-        count = RUNNERS[workload](db, s.keys, values)
+        count = RUNNERS[workload](db, s.keys, values, s.reads or s.keys)
         result.ops[workload] = count / (time.perf_counter() - start)
         if workload in ("fillrandom", "overwrite"):
             user_bytes += count * (KEY_SIZE + VALUE_SIZE)
@@ -308,8 +310,9 @@ def format_report(s: Settings, results: list[Result]) -> str:
     widths = [max(len(row[i]) if i < len(row) else 0 for row in [header, *rows]) for i in range(len(header))]
     bound = s.write_buffer_size * s.max_write_buffer_number + s.block_cache_size
     lines = [
-        f"N={s.keys:,} keys, {KEY_SIZE}-byte keys, {VALUE_SIZE}-byte values; settings (both engines): "
-        + json.dumps({k: v for k, v in asdict(s).items() if k != "keys"}),
+        f"N={s.keys:,} keys, {KEY_SIZE}-byte keys, {VALUE_SIZE}-byte values, readrandom {s.reads or s.keys:,}"
+        f" gets; settings (both engines): "
+        + json.dumps({k: v for k, v in asdict(s).items() if k not in ("keys", "reads")}),
         f"write buffers x number + block cache = {mib(bound)}",
     ]
     for row in [header, *rows]:
