@@ -17,6 +17,9 @@ and sync off, LevelDB (plyvel) with sync=False, LMDB with one transaction per pu
 SQLite in WAL mode with synchronous=OFF and one autocommit transaction per put. Engines with a block
 or page cache get 32 MiB; the LSM engines use 10-bit bloom filters and a 64 MiB write buffer.
 
+At scale (10,000,000 keys, a mixed 90/10 load, peak RSS, write and space amplification, each engine
+in a process of its own): benchmarks/bench_engine_scale.py.
+
 Run as a script for one table of ops/s:
     python benchmarks/bench_engine.py [--keys N] [--engines orbitdb,rocksdb,...]
 or under pytest-benchmark (one group per workload, comparable across commits):

@@ -10,8 +10,10 @@
 #include <string.h>
 
 #include "merge.h"
+#include "picker.h"
 #include "range_del.h"
 #include "retention.h"
+#include "table_cache.h"
 
 /* ---- helpers (mu held unless said otherwise) ---- */
 
@@ -195,157 +197,11 @@ static void flush_immutables(odb_db *db) {
 
 /* ---- compaction ---- */
 
-typedef struct compaction {
-    int level; /* inputs from level and level + 1; outputs to level + 1 */
-    odb_file_meta **inputs[2];
-    int ninputs[2];
-    odb_version *version;
-} compaction;
-
-static void compaction_free(compaction *c) {
-    for (int i = 0; i < 2; i++) {
-        for (int j = 0; j < c->ninputs[i]; j++) {
-            c->inputs[i][j]->being_compacted = 0;
-        }
-        free(c->inputs[i]);
-    }
-    odb_version_unref(c->version);
-    free(c);
-}
-
-static uint64_t max_bytes_for_level(const odb_db *db, int level) {
-    uint64_t bytes = db->opt.max_bytes_for_level_base;
-    for (int l = 1; l < level; l++) {
-        bytes *= 10;
-    }
-    return bytes;
-}
-
-static int user_range_overlaps(odb_file_meta *f, odb_slice lo, odb_slice hi) {
-    return odb_slice_compare(odb_ikey_user(odb_buf_slice(&f->largest)), lo) >= 0 &&
-           odb_slice_compare(odb_ikey_user(odb_buf_slice(&f->smallest)), hi) <= 0;
-}
-
-/* Picks work for the background: level-0 files past the trigger go to L1;
- * otherwise the level most over its size target gives one file (round robin)
- * and the files it overlaps below. NULL when nothing is due. mu held. */
-static compaction *pick_compaction(odb_db *db) {
-    odb_version *v = db->versions.current;
-    int level = -1;
-    double best = 1.0;
-    int manual = db->compact_all_level >= 0;
-    if (manual) {
-        for (int l = db->compact_all_level; l < ODB_NUM_LEVELS - 1; l++) {
-            int deeper = 0;
-            for (int m = l + 1; m < ODB_NUM_LEVELS; m++) {
-                deeper |= v->nfiles[m] > 0;
-            }
-            if (v->nfiles[l] > 0 && (deeper || l == 0 || l < ODB_NUM_LEVELS - 1)) {
-                /* move everything down until it sits in one bottom level */
-                int last_nonempty = 0;
-                for (int m = 0; m < ODB_NUM_LEVELS; m++) {
-                    if (v->nfiles[m] > 0) {
-                        last_nonempty = m;
-                    }
-                }
-                if (l < last_nonempty || (l == 0)) {
-                    level = l;
-                    break;
-                }
-            }
-        }
-        if (level < 0) {
-            db->compact_all_level = -1;
-            pthread_cond_broadcast(&db->bg_cv);
-            return NULL;
-        }
-        db->compact_all_level = level;
-    } else {
-        double score0 = (double)v->nfiles[0] / db->opt.level0_file_num_compaction_trigger;
-        if (score0 >= best) {
-            best = score0;
-            level = 0;
-        }
-        for (int l = 1; l < ODB_NUM_LEVELS - 1; l++) {
-            double score = (double)v->level_bytes[l] / (double)max_bytes_for_level(db, l);
-            if (score > best) {
-                best = score;
-                level = l;
-            }
-        }
-        if (level < 0) {
-            return NULL;
-        }
-    }
-    compaction *c = calloc(1, sizeof *c);
-    if (c == NULL) {
-        return NULL;
-    }
-    c->level = level;
-    int n0 = v->nfiles[level], n1 = v->nfiles[level + 1];
-    c->inputs[0] = malloc((size_t)(n0 ? n0 : 1) * sizeof(odb_file_meta *));
-    c->inputs[1] = malloc((size_t)(n1 ? n1 : 1) * sizeof(odb_file_meta *));
-    if (c->inputs[0] == NULL || c->inputs[1] == NULL) {
-        free(c->inputs[0]);
-        free(c->inputs[1]);
-        free(c);
-        return NULL;
-    }
-    if (level == 0 || manual) {
-        for (int i = 0; i < n0; i++) {
-            c->inputs[0][c->ninputs[0]++] = v->files[level][i];
-        }
-    } else {
-        /* the first file after the compact pointer, wrapping around */
-        odb_buf *ptr = &db->versions.compact_pointer[level];
-        int pick = 0;
-        for (int i = 0; i < n0; i++) {
-            if (ptr->len == 0 || odb_ikey_compare(odb_buf_slice(&v->files[level][i]->largest), odb_buf_slice(ptr)) > 0) {
-                pick = i;
-                break;
-            }
-        }
-        c->inputs[0][c->ninputs[0]++] = v->files[level][pick];
-        odb_buf_clear(ptr);
-        odb_buf_append(ptr, v->files[level][pick]->largest.data, v->files[level][pick]->largest.len);
-    }
-    odb_buf lo, hi;
-    odb_buf_init(&lo);
-    odb_buf_init(&hi);
-    for (int i = 0; i < c->ninputs[0]; i++) {
-        odb_slice s = odb_ikey_user(odb_buf_slice(&c->inputs[0][i]->smallest));
-        odb_slice l = odb_ikey_user(odb_buf_slice(&c->inputs[0][i]->largest));
-        if (i == 0 || odb_slice_compare(s, odb_buf_slice(&lo)) < 0) {
-            odb_buf_clear(&lo);
-            odb_buf_append(&lo, s.data, s.size);
-        }
-        if (i == 0 || odb_slice_compare(l, odb_buf_slice(&hi)) > 0) {
-            odb_buf_clear(&hi);
-            odb_buf_append(&hi, l.data, l.size);
-        }
-    }
-    for (int i = 0; i < n1; i++) {
-        if (user_range_overlaps(v->files[level + 1][i], odb_buf_slice(&lo), odb_buf_slice(&hi))) {
-            c->inputs[1][c->ninputs[1]++] = v->files[level + 1][i];
-        }
-    }
-    odb_buf_free(&lo);
-    odb_buf_free(&hi);
-    for (int i = 0; i < 2; i++) {
-        for (int j = 0; j < c->ninputs[i]; j++) {
-            c->inputs[i][j]->being_compacted = 1;
-        }
-    }
-    odb_version_ref(v);
-    c->version = v;
-    return c;
-}
-
 /* Whether any level below the output level may hold user_key. */
-static int key_may_exist_below(const compaction *c, odb_slice user_key) {
-    for (int l = c->level + 2; l < ODB_NUM_LEVELS; l++) {
+static int key_may_exist_below(const odb_compaction *c, odb_slice user_key) {
+    for (int l = c->out_level + 1; l < ODB_NUM_LEVELS; l++) {
         for (int i = 0; i < c->version->nfiles[l]; i++) {
-            if (user_range_overlaps(c->version->files[l][i], user_key, user_key)) {
+            if (odb_file_in_range(c->version->files[l][i], &user_key, &user_key)) {
                 return 1;
             }
         }
@@ -369,60 +225,107 @@ static int finish_output(odb_db *db, table_output *out, odb_version_edit *edit, 
     return rc;
 }
 
-/* Runs c. mu held; released during the merge. */
-static void run_compaction(odb_db *db, compaction *c) {
+/* One key range of a compaction, run by one thread: user keys after lo (when has_lo) up to
+ * and including hi (when has_hi). Its outputs go to its own edit. */
+typedef struct subcompaction {
+    odb_db *db;
+    odb_compaction *c;
+    odb_seq snap;
+    odb_rdset *range_dels; /* applied once persisted (range_del.h); a reference of run_compaction's */
+    odb_buf lo, hi;
+    int has_lo, has_hi;
+    odb_version_edit edit;
+    uint64_t *numbers; /* every output file started, for cleanup on failure */
+    int nnumbers, cap_numbers;
+    int rc;
     odb_error err;
-    odb_error_clear(&err);
+} subcompaction;
+
+static int remember_number(subcompaction *sub, uint64_t number) {
+    if (sub->nnumbers == sub->cap_numbers) {
+        int cap = sub->cap_numbers ? sub->cap_numbers * 2 : 16;
+        uint64_t *p = realloc(sub->numbers, (size_t)cap * sizeof *p);
+        if (p == NULL) {
+            return ODB_NO_MEMORY;
+        }
+        sub->numbers = p;
+        sub->cap_numbers = cap;
+    }
+    sub->numbers[sub->nnumbers++] = number;
+    return ODB_OK;
+}
+
+/* A merging iterator over every input of c, positioned at the first entry of the range. */
+static odb_iter *subcompaction_input(subcompaction *sub, odb_error *err) {
+    odb_compaction *c = sub->c;
     int n = c->ninputs[0] + c->ninputs[1];
     odb_iter **children = malloc((size_t)(n ? n : 1) * sizeof *children);
-    odb_seq snap = smallest_snapshot(db);
-    odb_rdset *range_dels = db->versions.range_dels; /* applied once persisted (range_del.h) */
-    odb_rdset_ref(range_dels);
-    int out_level = c->level + 1;
-    uint64_t *numbers = malloc(sizeof(uint64_t) * 1024);
-    int nnumbers = 0;
-    pthread_mutex_unlock(&db->mu);
-
-    int rc = ODB_OK;
-    odb_version_edit edit;
-    odb_edit_init(&edit);
     int built = 0;
-    if (children == NULL || numbers == NULL) {
-        rc = odb_error_set(&err, ODB_NO_MEMORY, "out of memory compacting");
-    }
+    int rc = children == NULL ? ODB_NO_MEMORY : ODB_OK;
     for (int i = 0; i < 2 && rc == ODB_OK; i++) {
         for (int j = 0; j < c->ninputs[i] && rc == ODB_OK; j++) {
-            children[built] = odb_table_iter_new(c->inputs[i][j]->table);
+            children[built] = odb_file_iter_new(c->inputs[i][j], 0);
             if (children[built] == NULL) {
-                rc = odb_error_set(&err, ODB_NO_MEMORY, "out of memory compacting");
+                rc = ODB_NO_MEMORY;
             } else {
-                ODB_STAT_ADD(&db->stats, compaction_bytes_read, c->inputs[i][j]->file_size);
                 built++;
             }
         }
     }
-    odb_iter *it = NULL;
-    if (rc == ODB_OK) {
-        it = odb_merge_iter_new(children, built);
-        if (it == NULL) {
-            rc = odb_error_set(&err, ODB_NO_MEMORY, "out of memory compacting");
-        }
-    } else {
-        for (int i = 0; i < built; i++) {
+    odb_iter *it = rc == ODB_OK ? odb_merge_iter_new(children, built) : NULL;
+    if (it == NULL) {
+        for (int i = 0; i < built && rc != ODB_OK; i++) {
             odb_iter_destroy(children[i]);
         }
+        free(children);
+        odb_error_set(err, ODB_NO_MEMORY, "out of memory compacting");
+        return NULL;
     }
     free(children);
+    if (!sub->has_lo) {
+        odb_iter_seek_first(it);
+        return it;
+    }
+    odb_buf target;
+    odb_buf_init(&target);
+    if (odb_ikey_append(&target, odb_buf_slice(&sub->lo), ODB_MAX_SEQ, ODB_KIND_SEEK) != ODB_OK) {
+        odb_buf_free(&target);
+        odb_iter_destroy(it);
+        odb_error_set(err, ODB_NO_MEMORY, "out of memory compacting");
+        return NULL;
+    }
+    odb_iter_seek(it, odb_buf_slice(&target));
+    odb_buf_free(&target);
+    while (odb_iter_valid(it) && odb_slice_compare(odb_ikey_user(odb_iter_key(it)), odb_buf_slice(&sub->lo)) == 0) {
+        odb_iter_next(it); /* lo itself belongs to the range before */
+    }
+    return it;
+}
+
+/* The body of a subcompaction (a pthread start routine, or called directly). Called without mu. */
+static void *run_subcompaction(void *arg) {
+    subcompaction *sub = arg;
+    odb_db *db = sub->db;
+    odb_compaction *c = sub->c;
+    odb_seq snap = sub->snap;
+    int out_level = c->out_level;
+    odb_error err;
+    odb_error_clear(&err);
+    odb_iter *it = subcompaction_input(sub, &err);
+    int rc = it != NULL ? ODB_OK : err.code;
 
     table_output out = {NULL, 0, {NULL, 0, 0}, {NULL, 0, 0}};
     version_filter f = {snap, {NULL, 0, 0}, 0, 0};
     odb_table_build_options bopt = odb_db_build_options(db);
     odb_buf last_user;
     odb_buf_init(&last_user);
-    for (odb_iter_seek_first(it); rc == ODB_OK && odb_iter_valid(it); odb_iter_next(it)) {
+    for (; rc == ODB_OK && odb_iter_valid(it); odb_iter_next(it)) {
         odb_slice k = odb_iter_key(it);
         odb_slice user = odb_ikey_user(k);
-        if (odb_rdset_covers(range_dels, user, odb_ikey_seq(k), snap, snap, 1)) {
+        if (sub->has_hi && odb_slice_compare(user, odb_buf_slice(&sub->hi)) > 0) {
+            break;
+        }
+        if (odb_rdset_covers(sub->range_dels, user, odb_ikey_seq(k), snap, snap, 1)) {
             continue; /* deleted by a range deletion every snapshot sees */
         }
         if (!filter_keep(&f, k, 0)) {
@@ -434,7 +337,7 @@ static void run_compaction(odb_db *db, compaction *c) {
         /* Split outputs only between user keys so levels never overlap. */
         if (out.builder != NULL && odb_table_builder_file_size(out.builder) >= db->opt.target_file_size_base &&
             odb_slice_compare(user, odb_buf_slice(&last_user)) != 0) {
-            rc = finish_output(db, &out, &edit, out_level, &err);
+            rc = finish_output(db, &out, &sub->edit, out_level, &err);
             if (rc != ODB_OK) {
                 break;
             }
@@ -443,8 +346,9 @@ static void run_compaction(odb_db *db, compaction *c) {
             pthread_mutex_lock(&db->mu);
             out.number = odb_versions_new_file_number(&db->versions);
             pthread_mutex_unlock(&db->mu);
-            if (nnumbers < 1024) {
-                numbers[nnumbers++] = out.number;
+            if (remember_number(sub, out.number) != ODB_OK) {
+                rc = odb_error_set(&err, ODB_NO_MEMORY, "out of memory");
+                break;
             }
             char *path = odb_table_file_name(db->path, out.number);
             rc = path ? odb_table_builder_new(path, &bopt, &out.builder, &err)
@@ -469,7 +373,7 @@ static void run_compaction(odb_db *db, compaction *c) {
         rc = odb_iter_status(it, &err);
     }
     if (rc == ODB_OK && out.builder != NULL) {
-        rc = finish_output(db, &out, &edit, out_level, &err);
+        rc = finish_output(db, &out, &sub->edit, out_level, &err);
     }
     if (out.builder != NULL) {
         odb_table_builder_free(out.builder);
@@ -479,16 +383,139 @@ static void run_compaction(odb_db *db, compaction *c) {
     odb_buf_free(&out.largest);
     odb_buf_free(&last_user);
     free(f.current_user.data);
-    odb_rdset_unref(range_dels);
+    sub->rc = rc;
+    sub->err = err;
+    return NULL;
+}
+
+/* Splits c into up to max_background_jobs key ranges of about equal input bytes, cut at the
+ * ends of output-level files; only where the work is big enough to pay for the threads.
+ * Returns how many subcompactions subs[] (capacity max) describe; 1 means no split. */
+static int plan_subcompactions(odb_db *db, odb_compaction *c, subcompaction *subs, int max) {
+    int k = db->opt.max_background_jobs < max ? db->opt.max_background_jobs : max;
+    odb_file_meta **cuts = c->inputs[1];
+    int ncuts = c->ninputs[1];
+    uint64_t cut_bytes = 0;
+    for (int i = 0; i < ncuts; i++) {
+        cut_bytes += cuts[i]->file_size;
+    }
+    if (k > ncuts) {
+        k = ncuts;
+    }
+    if (k < 2 || c->input_bytes < 4 * db->opt.target_file_size_base) {
+        return 1;
+    }
+    int n = 1;
+    uint64_t acc = 0;
+    for (int i = 0; i < ncuts - 1 && n < k; i++) {
+        acc += cuts[i]->file_size;
+        if (acc * (uint64_t)k >= cut_bytes * (uint64_t)n) {
+            odb_slice key = odb_ikey_user(odb_buf_slice(&cuts[i]->largest));
+            if (odb_buf_append(&subs[n - 1].hi, key.data, key.size) != ODB_OK ||
+                odb_buf_append(&subs[n].lo, key.data, key.size) != ODB_OK) {
+                break; /* fewer ranges: still correct */
+            }
+            subs[n - 1].has_hi = 1;
+            subs[n].has_lo = 1;
+            n++;
+        }
+    }
+    if (n < 1) {
+        n = 1;
+    }
+    subs[n - 1].has_hi = 0;
+    return n;
+}
+
+/* Moves the one input file of c to the output level by a manifest edit. mu held. */
+static void move_file(odb_db *db, odb_compaction *c) {
+    odb_file_meta *f = c->inputs[0][0];
+    odb_version_edit edit;
+    odb_edit_init(&edit);
+    odb_error err;
+    odb_error_clear(&err);
+    int rc = odb_edit_delete_file(&edit, c->level, f->number) == ODB_OK &&
+                     odb_edit_add_file(&edit, c->out_level, f->number, f->file_size, odb_buf_slice(&f->smallest),
+                                       odb_buf_slice(&f->largest)) == ODB_OK
+                 ? ODB_OK
+                 : odb_error_set(&err, ODB_NO_MEMORY, "out of memory");
+    if (rc == ODB_OK) {
+        rc = odb_versions_apply(&db->versions, &edit, &err);
+    }
+    if (rc != ODB_OK) {
+        odb_db_set_bg_error(db, &err);
+    } else {
+        ODB_STAT_ADD(&db->stats, compactions, 1);
+    }
+    odb_edit_destroy(&edit);
+}
+
+#define MAX_SUBCOMPACTIONS 16
+
+/* Runs c. mu held; released during the merge. */
+static void run_compaction(odb_db *db, odb_compaction *c) {
+    if (c->trivial_move) {
+        move_file(db, c);
+        return;
+    }
+    subcompaction subs[MAX_SUBCOMPACTIONS];
+    memset(subs, 0, sizeof subs);
+    odb_seq snap = smallest_snapshot(db);
+    odb_rdset *range_dels = db->versions.range_dels;
+    odb_rdset_ref(range_dels);
+    for (int i = 0; i < MAX_SUBCOMPACTIONS; i++) {
+        subs[i].db = db;
+        subs[i].c = c;
+        subs[i].snap = snap;
+        subs[i].range_dels = range_dels;
+        odb_buf_init(&subs[i].lo);
+        odb_buf_init(&subs[i].hi);
+        odb_edit_init(&subs[i].edit);
+    }
+    int n = plan_subcompactions(db, c, subs, MAX_SUBCOMPACTIONS);
+    pthread_mutex_unlock(&db->mu);
+
+    ODB_STAT_ADD(&db->stats, compaction_bytes_read, c->input_bytes);
+    pthread_t threads[MAX_SUBCOMPACTIONS];
+    int started[MAX_SUBCOMPACTIONS] = {0};
+    for (int i = 1; i < n; i++) {
+        started[i] = pthread_create(&threads[i], NULL, run_subcompaction, &subs[i]) == 0;
+    }
+    run_subcompaction(&subs[0]);
+    for (int i = 1; i < n; i++) {
+        if (started[i]) {
+            pthread_join(threads[i], NULL);
+        } else {
+            run_subcompaction(&subs[i]); /* no thread to be had: this one does it */
+        }
+    }
+
+    odb_error err;
+    odb_error_clear(&err);
+    int rc = ODB_OK;
+    odb_version_edit edit;
+    odb_edit_init(&edit);
+    for (int i = 0; i < n && rc == ODB_OK; i++) {
+        if (subs[i].rc != ODB_OK) {
+            rc = subs[i].rc;
+            err = subs[i].err;
+            break;
+        }
+        for (int j = 0; j < subs[i].edit.nadded && rc == ODB_OK; j++) {
+            odb_new_file *nf = &subs[i].edit.added[j];
+            if (odb_edit_add_file(&edit, nf->level, nf->number, nf->file_size, odb_buf_slice(&nf->smallest),
+                                  odb_buf_slice(&nf->largest)) != ODB_OK) {
+                rc = odb_error_set(&err, ODB_NO_MEMORY, "out of memory");
+            }
+        }
+    }
 
     pthread_mutex_lock(&db->mu);
-    if (rc == ODB_OK) {
-        for (int i = 0; i < 2 && rc == ODB_OK; i++) {
-            for (int j = 0; j < c->ninputs[i]; j++) {
-                if (odb_edit_delete_file(&edit, c->level + i, c->inputs[i][j]->number) != ODB_OK) {
-                    rc = odb_error_set(&err, ODB_NO_MEMORY, "out of memory");
-                    break;
-                }
+    for (int i = 0; i < 2 && rc == ODB_OK; i++) {
+        for (int j = 0; j < c->ninputs[i]; j++) {
+            if (odb_edit_delete_file(&edit, i == 0 ? c->level : c->out_level, c->inputs[i][j]->number) != ODB_OK) {
+                rc = odb_error_set(&err, ODB_NO_MEMORY, "out of memory");
+                break;
             }
         }
     }
@@ -499,19 +526,27 @@ static void run_compaction(odb_db *db, compaction *c) {
     if (rc != ODB_OK) {
         /* A manifest write that failed (a failed fsync, say) may still have put the edit in the
          * file, naming these outputs: keep them; the next open removes them if it does not. */
-        for (int i = 0; i < nnumbers && !tried_manifest; i++) {
-            char *path = odb_table_file_name(db->path, numbers[i]);
-            if (path != NULL) {
-                odb_remove_file(path, NULL);
-                free(path);
+        for (int i = 0; i < n && !tried_manifest; i++) {
+            for (int j = 0; j < subs[i].nnumbers; j++) {
+                char *path = odb_table_file_name(db->path, subs[i].numbers[j]);
+                if (path != NULL) {
+                    odb_remove_file(path, NULL);
+                    free(path);
+                }
             }
         }
         odb_db_set_bg_error(db, &err);
     } else {
         ODB_STAT_ADD(&db->stats, compactions, 1);
     }
-    free(numbers);
+    for (int i = 0; i < MAX_SUBCOMPACTIONS; i++) {
+        odb_buf_free(&subs[i].lo);
+        odb_buf_free(&subs[i].hi);
+        odb_edit_destroy(&subs[i].edit);
+        free(subs[i].numbers);
+    }
     odb_edit_destroy(&edit);
+    odb_rdset_unref(range_dels);
 }
 
 /* ---- range deletions (range_del.c) ---- */
@@ -524,11 +559,13 @@ static int run_range_del_compaction(odb_db *db) {
         return 0;
     }
     odb_file_meta *f = odb_range_dels_pick_file(db, &level);
-    compaction *c = f != NULL ? calloc(1, sizeof *c) : NULL;
+    odb_compaction *c = f != NULL ? calloc(1, sizeof *c) : NULL;
     if (c == NULL) {
         return 0;
     }
     c->level = level - 1; /* no inputs from level - 1: the output goes to level */
+    c->out_level = level;
+    c->input_bytes = f->file_size;
     c->inputs[0] = malloc(sizeof(odb_file_meta *));
     c->inputs[1] = malloc(sizeof(odb_file_meta *));
     if (c->inputs[0] == NULL || c->inputs[1] == NULL) {
@@ -543,7 +580,7 @@ static int run_range_del_compaction(odb_db *db) {
     odb_version_ref(c->version);
     db->compaction_running = 1;
     run_compaction(db, c);
-    compaction_free(c);
+    odb_compaction_free(c);
     db->compaction_running = 0;
     pthread_cond_broadcast(&db->bg_cv);
     pthread_cond_broadcast(&db->work_cv);
@@ -576,11 +613,11 @@ void *odb_background_main(void *arg) {
             continue;
         }
         if (!db->compaction_running) {
-            compaction *c = pick_compaction(db);
+            odb_compaction *c = odb_pick_compaction(db->versions.current, &db->opt);
             if (c != NULL) {
                 db->compaction_running = 1;
                 run_compaction(db, c);
-                compaction_free(c);
+                odb_compaction_free(c);
                 db->compaction_running = 0;
                 pthread_cond_broadcast(&db->bg_cv);
                 pthread_cond_broadcast(&db->work_cv);
@@ -615,20 +652,30 @@ int odb_flush(odb_db *db, odb_error *err) {
     return rc;
 }
 
-int odb_compact_all(odb_db *db, odb_error *err) {
+int odb_compact_all(odb_db *db, odb_error *err) { return odb_compact_range(db, NULL, NULL, err); }
+
+int odb_compact_range(odb_db *db, const odb_slice *begin, const odb_slice *end, odb_error *err) {
     int rc = odb_flush(db, err);
     if (rc != ODB_OK) {
         return rc;
     }
     pthread_mutex_lock(&db->mu);
-    while (db->compaction_running) {
+    while (db->compaction_running && db->bg_error_code == ODB_OK) {
         pthread_cond_wait(&db->bg_cv, &db->mu);
     }
-    db->compact_all_level = 0;
+    /* This thread is the compaction that runs now: the background ones wait for it. */
+    db->compaction_running = 1;
+    for (int level = 0; level < ODB_NUM_LEVELS - 1 && db->bg_error_code == ODB_OK; level++) {
+        int busy = 0;
+        odb_compaction *c = odb_pick_range(db->versions.current, &db->opt, level, begin, end, &busy);
+        if (c != NULL) {
+            run_compaction(db, c);
+            odb_compaction_free(c);
+        }
+    }
+    db->compaction_running = 0;
+    pthread_cond_broadcast(&db->bg_cv);
     pthread_cond_broadcast(&db->work_cv);
-    while (db->compact_all_level >= 0 && db->bg_error_code == ODB_OK) {
-        pthread_cond_wait(&db->bg_cv, &db->mu);
-    }
     odb_range_dels_drop_scanned(db);
     odb_range_dels_collect(db);
     for (;;) {

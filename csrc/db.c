@@ -25,6 +25,7 @@
 #include "retention.h"
 #include "stats.h"
 #include "table.h"
+#include "table_cache.h"
 #include "version.h"
 
 /* ---- options ---- */
@@ -48,6 +49,7 @@ void odb_options_init(odb_options *o) {
     o->allow_concurrent_memtable_write = 1;
     o->block_size = 4096;
     o->block_restart_interval = 16;
+    o->max_open_files = -1;
 }
 
 int odb_options_validate(const odb_options *o, odb_error *err) {
@@ -76,6 +78,8 @@ int odb_options_validate(const odb_options *o, odb_error *err) {
     REQUIRE(o->block_size >= 256 && o->block_size <= (64u << 20), "block_size must be 256 bytes .. 64 MiB");
     REQUIRE(o->block_restart_interval >= 1 && o->block_restart_interval <= 1024,
             "block_restart_interval must be 1..1024");
+    REQUIRE(o->max_open_files == -1 || o->max_open_files >= 2 * ODB_NON_TABLE_FILES,
+            "max_open_files must be -1 (unbounded) or at least %d", 2 * ODB_NON_TABLE_FILES);
     REQUIRE(!o->pin_l0_filter_and_index_blocks || o->cache_index_and_filter_blocks,
             "pin_l0_filter_and_index_blocks needs cache_index_and_filter_blocks");
 #undef REQUIRE
@@ -365,7 +369,9 @@ static void db_free(odb_db *db) {
     }
     odb_rdset_unref(db->range_del_seen_set);
     odb_history_close(db);
-    odb_versions_destroy(&db->versions);
+    odb_table_cache *tcache = db->versions.tcache;
+    odb_versions_destroy(&db->versions); /* closes every table first */
+    odb_table_cache_free(tcache);
     if (db->cache != NULL) {
         odb_cache_free(db->cache);
     }
@@ -390,7 +396,6 @@ int odb_open(const char *path, const odb_options *opt, odb_db **out, odb_error *
         return odb_error_set(err, ODB_NO_MEMORY, "out of memory");
     }
     db->opt = *opt;
-    db->compact_all_level = -1;
     db->stats.enabled = opt->enable_statistics;
     db->snapshots.next = db->snapshots.prev = &db->snapshots;
     pthread_mutex_init(&db->mu, NULL);
@@ -426,6 +431,14 @@ int odb_open(const char *path, const odb_options *opt, odb_db **out, odb_error *
         topt.pin_index_and_filter = opt->pin_l0_filter_and_index_blocks;
         topt.stats = &db->stats;
         rc = odb_versions_init(&db->versions, path, &topt, err);
+        int oom = 0;
+        if (rc == ODB_OK) {
+            db->versions.tcache = odb_table_cache_new(opt->max_open_files, &topt, &oom);
+        }
+        if (oom) {
+            odb_versions_destroy(&db->versions);
+            rc = odb_error_set(err, ODB_NO_MEMORY, "out of memory creating the table cache");
+        }
     }
     if (rc != ODB_OK) {
         if (db->cache != NULL) {

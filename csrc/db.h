@@ -43,6 +43,7 @@ typedef struct odb_options {
     /* Not a RocksDB knob: keep every version a read at any moment of the last N
      * seconds needs (0: off). retention.h describes time travel. */
     uint64_t history_retention_seconds;
+    int max_open_files; /* -1: every table stays open; else at most this many files (table_cache.h) */
 } odb_options;
 
 void odb_options_init(odb_options *opt);
@@ -99,6 +100,9 @@ void odb_ingest_abort(odb_ingest *ig);
 int odb_flush(odb_db *db, odb_error *err);
 /* Compacts everything to the bottom-most level and waits for it. */
 int odb_compact_all(odb_db *db, odb_error *err);
+/* Flushes, then compacts the tables that hold user keys in [begin, end] (NULL: unbounded) level
+ * by level down to the last level, and waits for it. Tables outside the range stay as they are. */
+int odb_compact_range(odb_db *db, const odb_slice *begin, const odb_slice *end, odb_error *err);
 
 /* A malloc'd string for a property name ("orbitdb.stats",
  * "orbitdb.num-files-at-level<N>", ...) or NULL when unknown.

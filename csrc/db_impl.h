@@ -91,7 +91,6 @@ struct odb_db {
     int shutting_down;
     int flush_running, compaction_running;
     int flush_requested;
-    int compact_all_level; /* >= 0: a manual compaction to the bottom is under way from this level */
     int bg_error_code;
     odb_error bg_error;
 

@@ -9,6 +9,7 @@
 #include "batch.h"
 #include "compaction.h"
 #include "db_impl.h"
+#include "table_cache.h"
 
 /* ---- the set ---- */
 
@@ -288,7 +289,7 @@ static int file_holds_range(odb_file_meta *f, const odb_range_del *d) {
         odb_slice_compare(file_lo(f), odb_buf_slice(&d->end)) >= 0) {
         return 0;
     }
-    odb_iter *it = odb_table_iter_new(f->table);
+    odb_iter *it = odb_file_iter_new(f, 0); /* through the table cache (max_open_files) */
     odb_buf target;
     odb_buf_init(&target);
     if (it == NULL || odb_ikey_append(&target, odb_buf_slice(&d->start), ODB_MAX_SEQ, ODB_KIND_SEEK) != ODB_OK) {
@@ -405,7 +406,7 @@ int odb_range_dels_collect(odb_db *db) {
 /* Whether every version in file f is older than d (a scan: the file was written after d,
  * so its file number says nothing). Errors count as "no" (keeping is safe). */
 static int file_older_than(odb_file_meta *f, const odb_range_del *d) {
-    odb_iter *it = odb_table_iter_new(f->table);
+    odb_iter *it = odb_file_iter_new(f, 0); /* through the table cache (max_open_files) */
     if (it == NULL) {
         return 0;
     }

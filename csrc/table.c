@@ -464,7 +464,15 @@ static void stat_cache(odb_table *t, int kind, int hit) {
 
 /* Gets a block through the cache when the table uses one for this kind,
  * else straight from the file (then the ref owns it). */
+static int get_block_filling(odb_table *t, block_handle h, int kind, int fill, block_ref *ref, odb_error *err);
+
 static int get_block(odb_table *t, block_handle h, int kind, block_ref *ref, odb_error *err) {
+    return get_block_filling(t, h, kind, 1, ref, err);
+}
+
+/* get_block; without fill, a block read from the file is not added to the cache (the reader
+ * owns it): for reads that pass once over much data, which would evict what readers use. */
+static int get_block_filling(odb_table *t, block_handle h, int kind, int fill, block_ref *ref, odb_error *err) {
     int use_cache = t->cache != NULL && (kind == KIND_DATA || t->meta_in_cache);
     if (use_cache) {
         odb_cache_handle *ch = odb_cache_lookup(t->cache, t->cache_id, h.offset);
@@ -482,7 +490,7 @@ static int get_block(odb_table *t, block_handle h, int kind, block_ref *ref, odb
     if (rc != ODB_OK) {
         return rc;
     }
-    if (use_cache) {
+    if (use_cache && fill) {
         odb_cache_handle *ch =
             odb_cache_insert(t->cache, t->cache_id, h.offset, b, sizeof(odb_block) + b->size, block_deleter);
         if (ch == NULL) { /* the deleter has freed b */
@@ -539,6 +547,11 @@ static int open_meta(odb_table *t, block_handle h, int kind, int pin, odb_block 
 }
 
 int odb_table_open(const char *path, const odb_table_open_options *opt, odb_table **out, odb_error *err) {
+    return odb_table_open_with_id(path, opt, 0, out, err);
+}
+
+int odb_table_open_with_id(const char *path, const odb_table_open_options *opt, uint64_t cache_id, odb_table **out,
+                           odb_error *err) {
     odb_error local;
     if (err == NULL) {
         err = &local;
@@ -560,7 +573,7 @@ int odb_table_open(const char *path, const odb_table_open_options *opt, odb_tabl
     }
     int pin = 0;
     if (t->cache != NULL) {
-        t->cache_id = odb_cache_new_id(t->cache);
+        t->cache_id = cache_id != 0 ? cache_id : odb_cache_new_id(t->cache);
         t->meta_in_cache = opt->cache_index_and_filter != 0;
         pin = t->meta_in_cache && opt->pin_index_and_filter;
     }
@@ -714,6 +727,7 @@ typedef struct table_iter {
     uint64_t data_off;
     odb_block_iter di; /* over `data` */
     odb_error err;     /* sticky: once set the iterator stays invalid */
+    int fill_cache;
 } table_iter;
 
 static void ti_drop_data(table_iter *ti) {
@@ -747,7 +761,7 @@ static int ti_load_data(table_iter *ti) {
         return 1;
     }
     ti_drop_data(ti);
-    if (get_block(ti->t, h, KIND_DATA, &ti->data, &ti->err) != ODB_OK) {
+    if (get_block_filling(ti->t, h, KIND_DATA, ti->fill_cache, &ti->data, &ti->err) != ODB_OK) {
         ti->data.block = NULL;
         return 0;
     }
@@ -870,7 +884,9 @@ static const odb_iter_ops table_iter_ops = {
     ti_seek_first, ti_seek_last, ti_seek, ti_next, ti_prev, ti_valid, ti_key, ti_value, ti_status, ti_destroy,
 };
 
-odb_iter *odb_table_iter_new(odb_table *t) {
+odb_iter *odb_table_iter_new(odb_table *t) { return odb_table_iter_new_filling(t, 1); }
+
+odb_iter *odb_table_iter_new_filling(odb_table *t, int fill_cache) {
     table_iter *ti = calloc(1, sizeof *ti);
     if (ti == NULL) {
         return NULL;
@@ -885,6 +901,7 @@ odb_iter *odb_table_iter_new(odb_table *t) {
     }
     ti->base.ops = &table_iter_ops;
     ti->t = t;
+    ti->fill_cache = fill_cache;
     odb_error_clear(&ti->err);
     odb_block_iter_init(&ti->ii, ti->index.block);
     odb_block_iter_init(&ti->di, NULL);

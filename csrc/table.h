@@ -61,6 +61,10 @@ typedef struct odb_table odb_table;
 
 /* Opens a finished table: reads and verifies footer, index and filter. */
 int odb_table_open(const char *path, const odb_table_open_options *opt, odb_table **out, odb_error *err);
+/* odb_table_open with the table's blocks keyed by cache_id in the block cache (0: a new id), so
+ * that a table closed and opened again finds the blocks it cached before. */
+int odb_table_open_with_id(const char *path, const odb_table_open_options *opt, uint64_t cache_id, odb_table **out,
+                           odb_error *err);
 void odb_table_close(odb_table *t);
 uint64_t odb_table_file_size(const odb_table *t);
 
@@ -74,5 +78,8 @@ int odb_table_get(odb_table *t, odb_slice lookup_ikey, int *found, odb_buf *ikey
 
 /* An iterator over all entries (internal keys); NULL only on out-of-memory. */
 odb_iter *odb_table_iter_new(odb_table *t);
+/* With fill_cache 0, data blocks found in the cache are used but blocks read from the file are
+ * not added to it (compactions read this way, as RocksDB's fill_cache = false). */
+odb_iter *odb_table_iter_new_filling(odb_table *t, int fill_cache);
 
 #endif

@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "env.h"
+#include "table_cache.h"
 
 enum {
     TAG_LOG_NUMBER = 1,
@@ -22,7 +23,7 @@ void odb_file_unref(odb_file_meta *f) {
     if (f == NULL || atomic_fetch_sub_explicit(&f->refs, 1, memory_order_acq_rel) != 1) {
         return;
     }
-    odb_table_close(f->table);
+    odb_file_table_forget(f);
     if (atomic_load(&f->obsolete) && f->path != NULL) {
         odb_remove_file(f->path, NULL); /* a leftover is removed at the next open */
     }
@@ -49,7 +50,19 @@ static int file_meta_new(odb_version_set *vs, const odb_new_file *nf, odb_file_m
         odb_file_unref(f);
         return odb_error_set(err, ODB_NO_MEMORY, "out of memory");
     }
-    int rc = odb_table_open(f->path, &vs->table_options, &f->table, err);
+    int rc;
+    if (vs->tcache == NULL) {
+        rc = odb_table_open(f->path, &vs->table_options, &f->table, err);
+    } else {
+        /* opened (and verified) now, then left to the cache to close */
+        f->tcache = vs->tcache;
+        f->cache_id = vs->table_options.cache != NULL ? odb_cache_new_id(vs->table_options.cache) : 0;
+        odb_table *t;
+        rc = odb_file_table_acquire(f, &t, err);
+        if (rc == ODB_OK) {
+            odb_file_table_release(f);
+        }
+    }
     if (rc != ODB_OK) {
         f->table = NULL;
         odb_file_unref(f);
@@ -101,6 +114,17 @@ static int find_file(odb_file_meta **files, int n, odb_slice ikey) {
     return lo;
 }
 
+static int file_get(odb_file_meta *f, odb_slice lookup_ikey, int *found, odb_buf *ikey_out, odb_buf *value_out,
+                    odb_error *err) {
+    odb_table *t;
+    int rc = odb_file_table_acquire(f, &t, err);
+    if (rc == ODB_OK) {
+        rc = odb_table_get(t, lookup_ikey, found, ikey_out, value_out, err);
+        odb_file_table_release(f);
+    }
+    return rc;
+}
+
 int odb_version_get(odb_version *v, odb_slice lookup_ikey, int *found, odb_buf *ikey_out, odb_buf *value_out,
                     odb_error *err) {
     odb_slice user = odb_ikey_user(lookup_ikey);
@@ -110,7 +134,7 @@ int odb_version_get(odb_version *v, odb_slice lookup_ikey, int *found, odb_buf *
         if (odb_slice_compare(user, meta_smallest_user(f)) < 0 || odb_slice_compare(user, meta_largest_user(f)) > 0) {
             continue;
         }
-        int rc = odb_table_get(f->table, lookup_ikey, found, ikey_out, value_out, err);
+        int rc = file_get(f, lookup_ikey, found, ikey_out, value_out, err);
         if (rc != ODB_OK || *found) {
             return rc;
         }
@@ -124,7 +148,7 @@ int odb_version_get(odb_version *v, odb_slice lookup_ikey, int *found, odb_buf *
         if (i >= n || odb_slice_compare(user, meta_smallest_user(v->files[level][i])) < 0) {
             continue;
         }
-        int rc = odb_table_get(v->files[level][i]->table, lookup_ikey, found, ikey_out, value_out, err);
+        int rc = file_get(v->files[level][i], lookup_ikey, found, ikey_out, value_out, err);
         if (rc != ODB_OK || *found) {
             return rc;
         }
@@ -159,12 +183,12 @@ static void pi_destroy(odb_iter *it) {
 static const odb_iter_ops pinned_ops = {pi_seek_first, pi_seek_last, pi_seek, pi_next, pi_prev,
                                         pi_valid,      pi_key,       pi_value, pi_status, pi_destroy};
 
-static odb_iter *pinned_iter_new(odb_version *v, odb_table *t) {
+static odb_iter *pinned_iter_new(odb_version *v, odb_file_meta *f) {
     pinned_iter *pi = malloc(sizeof *pi);
     if (pi == NULL) {
         return NULL;
     }
-    pi->inner = odb_table_iter_new(t);
+    pi->inner = odb_file_iter_new(f, 1);
     if (pi->inner == NULL) {
         free(pi);
         return NULL;
@@ -204,7 +228,7 @@ static void li_set_file(level_iter *li, int index) {
     if (index < 0 || index >= li_count(li)) {
         return;
     }
-    li->inner = odb_table_iter_new(li_files(li)[index]->table);
+    li->inner = odb_file_iter_new(li_files(li)[index], 1);
     if (li->inner == NULL) {
         odb_error_set(&li->err, ODB_NO_MEMORY, "out of memory creating an iterator");
         return;
@@ -315,7 +339,7 @@ static odb_iter *level_iter_new(odb_version *v, int level) {
 int odb_version_add_iterators(odb_version *v, odb_iter **iters) {
     int n = 0;
     for (int i = 0; i < v->nfiles[0]; i++) {
-        iters[n] = pinned_iter_new(v, v->files[0][i]->table);
+        iters[n] = pinned_iter_new(v, v->files[0][i]);
         if (iters[n] == NULL) {
             goto oom;
         }
@@ -560,6 +584,27 @@ static int edit_deletes(const odb_version_edit *e, int level, uint64_t number) {
     return 0;
 }
 
+/* The file of base that the edit moves to another level (deletes and adds back), or NULL. */
+static odb_file_meta *moved_file(odb_version *base, const odb_version_edit *e, uint64_t number) {
+    for (int level = 0; level < ODB_NUM_LEVELS; level++) {
+        for (int i = 0; i < base->nfiles[level]; i++) {
+            if (base->files[level][i]->number == number && edit_deletes(e, level, number)) {
+                return base->files[level][i];
+            }
+        }
+    }
+    return NULL;
+}
+
+static int edit_adds(const odb_version_edit *e, uint64_t number) {
+    for (int i = 0; i < e->nadded; i++) {
+        if (e->added[i].number == number) {
+            return 1;
+        }
+    }
+    return 0;
+}
+
 /* base + edit -> *out. New tables are opened; on failure nothing changes. */
 static int build_version(odb_version_set *vs, odb_version *base, const odb_version_edit *e, odb_version **out,
                          odb_error *err) {
@@ -590,8 +635,12 @@ static int build_version(odb_version_set *vs, odb_version *base, const odb_versi
             if (e->added[i].level != level) {
                 continue;
             }
-            odb_file_meta *f = NULL;
-            rc = file_meta_new(vs, &e->added[i], &f, err);
+            odb_file_meta *f = moved_file(base, e, e->added[i].number);
+            if (f != NULL) {
+                odb_file_ref(f);
+            } else {
+                rc = file_meta_new(vs, &e->added[i], &f, err);
+            }
             if (rc == ODB_OK) {
                 v->files[level][v->nfiles[level]++] = f;
                 v->level_bytes[level] += f->file_size;
@@ -623,7 +672,7 @@ static int build_version(odb_version_set *vs, odb_version *base, const odb_versi
 static void mark_obsolete(odb_version *base, const odb_version_edit *e) {
     for (int level = 0; level < ODB_NUM_LEVELS; level++) {
         for (int i = 0; i < base->nfiles[level]; i++) {
-            if (edit_deletes(e, level, base->files[level][i]->number)) {
+            if (edit_deletes(e, level, base->files[level][i]->number) && !edit_adds(e, base->files[level][i]->number)) {
                 atomic_store(&base->files[level][i]->obsolete, 1);
             }
         }

@@ -36,7 +36,14 @@ typedef struct odb_file_meta {
     odb_buf largest;
     int being_compacted;
     char *path;
-    odb_table *table; /* open table, owned */
+    odb_table *table; /* open table, owned; with a bounded table cache NULL while closed */
+    /* max_open_files (table_cache.c): the cache (NULL: unbounded), readers using the table,
+     * the least-recently-used list of open tables not in use, and the block cache id kept
+     * across reopens */
+    struct odb_table_cache *tcache;
+    int table_users;
+    struct odb_file_meta *lru_prev, *lru_next;
+    uint64_t cache_id;
 } odb_file_meta;
 
 void odb_file_ref(odb_file_meta *f);
@@ -107,6 +114,7 @@ typedef struct odb_version_set {
     odb_log_writer *manifest;
     odb_buf compact_pointer[ODB_NUM_LEVELS]; /* where the next compaction of a level starts */
     odb_rdset *range_dels; /* live range deletions, persisted or not (range_del.h) */
+    struct odb_table_cache *tcache;          /* max_open_files; NULL: unbounded (set by the db) */
 } odb_version_set;
 
 /* Creates an empty set (for a new database): nothing on disk yet. */

@@ -100,6 +100,7 @@ cdef extern from "db.h" nogil:
         size_t block_size
         int block_restart_interval
         uint64_t history_retention_seconds
+        int max_open_files
     ctypedef struct odb_db:
         pass
     ctypedef struct odb_snapshot:
@@ -124,6 +125,7 @@ cdef extern from "db.h" nogil:
     void odb_ingest_abort(odb_ingest *ig)
     int odb_flush(odb_db *db, odb_error *err)
     int odb_compact_all(odb_db *db, odb_error *err)
+    int odb_compact_range(odb_db *db, const odb_slice *begin, const odb_slice *end, odb_error *err)
     char *odb_property(odb_db *db, const char *name)
     int odb_stats_read(odb_db *db, const char **names, uint64_t *values, int max)
 

@@ -100,7 +100,12 @@ KNOBS = {
     "block_restart_interval": (int, 16),
     # not a RocksDB knob: the seconds of history kept for time travel (csrc/retention.h); 0: off
     "history_retention_seconds": (int, 0),
+    "max_open_files": (int, -1),
 }
+# Knobs where -1 means "unbounded" (RocksDB's convention); every other int knob must be >= 0.
+_MINUS_ONE_UNBOUNDED = frozenset({"max_open_files"})
+# The engine keeps 10 of max_open_files for its WAL, manifest and lock (as RocksDB reserves them).
+_MIN_OPEN_FILES = 20
 
 MAX_HISTORY_RETENTION_SECONDS = 100 * 365 * 86400
 
@@ -120,13 +125,15 @@ def check_knobs(dict knobs):
         elif kind is int:
             if isinstance(value, bool) or not isinstance(value, int):
                 raise TypeError(f"engine option {name} must be an integer, not {value!r}")
-            if value < 0:
+            if value < 0 and not (value == -1 and name in _MINUS_ONE_UNBOUNDED):
                 raise ValueError(f"engine option {name} must not be negative (got {value})")
             if value > (1 << 62):
                 raise ValueError(f"engine option {name} is too large (got {value})")
             if name == "history_retention_seconds" and value > MAX_HISTORY_RETENTION_SECONDS:
                 raise ValueError(f"engine option {name} must be at most {MAX_HISTORY_RETENTION_SECONDS} "
                                  f"(100 years), not {value}")
+            if name == "max_open_files" and -1 < value < _MIN_OPEN_FILES:
+                raise ValueError(f"max_open_files must be -1 (unbounded) or at least {_MIN_OPEN_FILES} (got {value})")
         else:
             if not isinstance(value, str):
                 raise TypeError(f"engine option {name} must be a string, not {value!r}")
@@ -574,6 +581,7 @@ cdef class Engine:
         opt.block_size = full["block_size"]
         opt.block_restart_interval = min(full["block_restart_interval"], 1 << 30)
         opt.history_retention_seconds = full["history_retention_seconds"]
+        opt.max_open_files = min(full["max_open_files"], 1 << 30)
         if opt.pin_l0_filter_and_index_blocks and not opt.cache_index_and_filter_blocks:
             # RocksDB ignores the pin without caching; we honour the intent by caching too.
             opt.cache_index_and_filter_blocks = 1
@@ -911,14 +919,26 @@ cdef class Engine:
             self._leave()
 
     def compact_range(self, start=None, stop=None):
-        """Compacts the whole key space to the bottom level (ranges: whole space for now)."""
+        """Flushes, then compacts the tables that hold keys from start to stop (None: unbounded)
+        down to the last level; tables wholly outside the range are left as they are."""
         cdef odb_error err
         cdef int rc
+        cdef bytes bstart = None if start is None else _as_bytes(start, "start")
+        cdef bytes bstop = None if stop is None else _as_bytes(stop, "stop")
+        cdef odb_slice sb, se
+        cdef const odb_slice *pb = NULL
+        cdef const odb_slice *pe = NULL
+        if bstart is not None:
+            sb = _bytes_slice(bstart)
+            pb = &sb
+        if bstop is not None:
+            se = _bytes_slice(bstop)
+            pe = &se
         self._enter()
         cdef odb_db *db = self.db
         try:
             with nogil:
-                rc = odb_compact_all(db, &err)
+                rc = odb_compact_range(db, pb, pe, &err)
             if rc != ODB_OK:
                 raise _error(&err)
         finally:
