@@ -419,3 +419,22 @@ def test_checkpoint_keeps_range_deletions(db_path: str, tmp_path: Path) -> None:
             assert c.get(b"a:0000200") is None and c.get(b"z") == b"1"
         finally:
             c.close()
+
+
+def test_range_deletions_with_a_bounded_table_cache(tmp_path: Path) -> None:
+    """With max_open_files the tables are opened through the table cache: the range-deletion
+    scans of files (which may be closed) open them there too."""
+    knobs = {**SMALL, "max_open_files": 20}
+    with Engine(str(tmp_path / "db"), **knobs) as db:
+        for i in range(6000):
+            db.put(f"k{i:06d}".encode(), b"v" * 60)
+        db.flush()
+        assert sum(1 for n in os.listdir(tmp_path / "db") if n.endswith(".sst")) > 20
+        batch = WriteBatch()
+        batch.delete_range(b"k001000", b"k005000")
+        db.write(batch)
+        db.compact_range()
+        keys = [k for k, _ in db.items()]
+        assert keys == [f"k{i:06d}".encode() for i in list(range(1000)) + list(range(5000, 6000))]
+    with Engine(str(tmp_path / "db"), create_if_missing=False, **knobs) as db:
+        assert db.get(b"k004999") is None and db.get(b"k005000") == b"v" * 60
