@@ -54,7 +54,7 @@ def normalized_text(sql: str) -> str:
     """The statement as pg_stat_statements shows it: its constants as $1, $2, ..."""
     text = sql.strip().rstrip(";").strip()
     if len(text) > MAX_TEXT:
-        return text[:MAX_TEXT]
+        return redact_sql(text[:MAX_TEXT])
     try:
         norm = normalize_literals(text)
     except Exception:  # noqa: BLE001 - a text the normaliser cannot take is kept as it is
@@ -99,6 +99,8 @@ class StatementStats:
             entry.rows += rows
 
     def _normalized(self, sql: str, normalized: tuple[str, str | None] | None) -> str:
+        if len(sql) > 2 * MAX_TEXT:  # kept cut: never a copy of a huge text (a 100 MB literal)
+            return redact_sql(sql[:2 * MAX_TEXT].strip()[:MAX_TEXT])
         text = sql.strip().rstrip(";").strip()
         if normalized is not None and normalized[0] == text:
             return redact_sql(normalized[1] or text)

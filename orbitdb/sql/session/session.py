@@ -79,6 +79,7 @@ class Prepared:
 
 _KEPT_STATEMENTS = 128
 _KEPT_STATEMENT_TEXT = 16 << 10  # longer statements are prepared each time (their text is not kept)
+_NORMALIZED_TEXT_KEPT = 64 << 10  # statements kept with their normalised text for orbitdb_stat_statements
 # statements that end or free work: accepted even above the server's memory budget
 _UNKNOWN = Kind()  # not a statement: the dispatch answers it with a syntax error
 # statements that only read a cursor's rows: the other live queries need not be produced first
@@ -1143,8 +1144,10 @@ class Session:
         if what.planned:
             if p is None:
                 norm = normalize_literals(st.text) if not params else None
-                # kept for orbitdb_stat_statements (statement_stats.py), which would normalise it again
-                self.normalized_text = (st.text, None if norm is None else norm.text)
+                # kept for orbitdb_stat_statements (statement_stats.py), which would normalise it again;
+                # not a huge text, which an idle session would hold on to (it keeps those cut anyway)
+                self.normalized_text = (st.text, None if norm is None else norm.text) \
+                    if len(st.text) <= _NORMALIZED_TEXT_KEPT else None
                 if norm is not None:
                     # literals become parameters: one plan for every statement of this shape
                     try:
