@@ -3,7 +3,9 @@ describes itself for EXPLAIN."""
 
 from __future__ import annotations
 
+import itertools
 from collections.abc import Callable, Iterable, Iterator, Sequence
+from operator import itemgetter
 from typing import TYPE_CHECKING, Any
 
 from orbitdb.sql.errors import SqlError
@@ -133,12 +135,17 @@ class TableScan(Plan):
                 it = acc.pk_rows(txn, equal, lo, hi, self.reverse, check=check)
         seq = self.mode == "seq"
         note(txn, acc.table.oid, SEQ_SCAN if seq else IDX_SCAN)
-        read = 0
+        # zip pulls the row before the number, so the counter's next value is exactly how many rows
+        # the scan read, even when it stops early (LIMIT, EXISTS); rows still flow at C speed
+        counter = itertools.count()
+        read_rows = map(itemgetter(0), zip(it, counter))
         try:
-            for read, row in enumerate(it, 1):  # read: how many rows the scan read
-                if flt is None or flt(row):
-                    yield row
-        finally:  # also when the scan stops early (LIMIT, EXISTS)
+            if flt is None:
+                yield from read_rows
+            else:
+                yield from filter(flt, read_rows)
+        finally:
+            read = next(counter)
             if read:
                 note(txn, acc.table.oid, SEQ_TUP_READ if seq else IDX_TUP_FETCH, read)
 
