@@ -9,8 +9,13 @@ from __future__ import annotations
 
 import datetime
 import os
-import tomllib
+import sys
 from typing import Any
+
+if sys.version_info >= (3, 11):
+    import tomllib
+else:  # pragma: no cover - Python 3.10
+    import tomli as tomllib
 
 from orbitdb.engine import EngineError, pitr_replay
 from orbitdb.ops.errors import OpsError
