@@ -18,6 +18,7 @@ import pytest
 from ops_support import orbitdb_command
 
 import orbitdb
+from orbitdb.engine import Engine, InvalidArgumentError, checkpoint_directory, pitr_replay
 from orbitdb.ops.backup import run_backup
 from orbitdb.ops.errors import OpsError
 from orbitdb.ops.pitr import parse_time, show_time
@@ -231,3 +232,19 @@ def test_kill_9_of_a_writer_loses_nothing_acknowledged(tmp_path: Path) -> None:
     state = restored(backup, tmp_path / "r", acked[-1][1], archive)
     # exactly the acknowledged commits: the next one began after the last acknowledgement
     assert set(state) == keys
+
+
+def test_writes_without_commit_times_are_refused(tmp_path: Path) -> None:
+    """WAL written before the archive was turned on has no commit times: a replay through it
+    cannot tell what was committed by the target, and says so."""
+    db, archive, base = str(tmp_path / "db"), str(tmp_path / "archive"), str(tmp_path / "base")
+    with Engine(db) as e:
+        e.put(b"a", b"1", sync=True)
+    checkpoint_directory(db, base)
+    with Engine(db) as e:
+        e.put(b"b", b"2", sync=True)  # no archive: no commit time
+    for _ in range(2):  # the first open archives the unstamped WAL, the second the stamped one
+        with Engine(db, wal_archive_dir=archive) as e:
+            e.put(b"c", b"3", sync=True)
+    with pytest.raises(InvalidArgumentError, match="has no commit time"):
+        pitr_replay(base, archive, now_micros())
