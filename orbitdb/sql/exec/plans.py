@@ -6,6 +6,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from typing import TYPE_CHECKING, Any
 
+from orbitdb.sql.batch.aggregate import BATCH_NOTE, BatchAggregate, analyse, batch_rows
 from orbitdb.sql.errors import SqlError
 from orbitdb.sql.exec.context import ExecContext
 from orbitdb.sql.expr.scope import ScopeColumn
@@ -405,10 +406,21 @@ class Aggregate(Plan):
         self.grouped = grouped
 
     def rows(self, ctx: ExecContext) -> Iterator[Row]:
+        batched = batch_rows(self, ctx)  # on numpy batches when it has that form (orbitdb/sql/batch)
+        if batched is not None:
+            return batched
         return self.collector.run(self.child.rows(ctx), ctx, self.grouped)
 
+    def batch_plan(self) -> BatchAggregate | None:
+        if not hasattr(self, "_batch"):
+            self._batch = analyse(self)
+        return self._batch
+
     def explain(self) -> list[tuple[str, list[Plan]]]:
-        return [("HashAggregate" if self.grouped else "Aggregate", [self.child])]
+        line = "HashAggregate" if self.grouped else "Aggregate"
+        if getattr(self, "show_batch", False):
+            return [(line, []), (BATCH_NOTE, [self.child])]
+        return [(line, [self.child])]
 
 
 class WindowAgg(Plan):

@@ -833,6 +833,7 @@ class Planner:
         # a condition the key lookup answers exactly is not checked again on each row
         kept = [f for i, f in enumerate(fns) if i not in in_key]
         scan.filter = all_true(kept) if kept else None
+        scan.batch_filter = ([cj for i, cj in enumerate(local) if i not in in_key], scope)  # orbitdb/sql/batch
 
     def _split_local(self, conjuncts: list[exp.Expression], scope: Scope, only_rel: str | None
                      ) -> tuple[list[exp.Expression], list[exp.Expression]]:
