@@ -6,7 +6,6 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from typing import TYPE_CHECKING, Any
 
-from orbitdb.sql.batch.aggregate import BATCH_NOTE, BatchAggregate, analyse, batch_rows
 from orbitdb.sql.errors import SqlError
 from orbitdb.sql.exec.context import ExecContext
 from orbitdb.sql.expr.scope import ScopeColumn
@@ -18,6 +17,7 @@ from orbitdb.sql.spill.sort import top_sorted
 from orbitdb.storage.usage import IDX_SCAN, IDX_TUP_FETCH, SEQ_SCAN, SEQ_TUP_READ, note
 
 if TYPE_CHECKING:
+    from orbitdb.sql.batch.aggregate import BatchAggregate
     from orbitdb.sql.expr.aggregates import AggCollector
     from orbitdb.sql.expr.core import Runtime
     from orbitdb.sql.expr.window import WindowCollector
@@ -406,6 +406,8 @@ class Aggregate(Plan):
         self.grouped = grouped
 
     def rows(self, ctx: ExecContext) -> Iterator[Row]:
+        from orbitdb.sql.batch.aggregate import batch_rows  # (numpy loads at the first aggregate)
+
         batched = batch_rows(self, ctx)  # on numpy batches when it has that form (orbitdb/sql/batch)
         if batched is not None:
             return batched
@@ -413,13 +415,15 @@ class Aggregate(Plan):
 
     def batch_plan(self) -> BatchAggregate | None:
         if not hasattr(self, "_batch"):
+            from orbitdb.sql.batch.aggregate import analyse
+
             self._batch = analyse(self)
         return self._batch
 
     def explain(self) -> list[tuple[str, list[Plan]]]:
         line = "HashAggregate" if self.grouped else "Aggregate"
         if getattr(self, "show_batch", False):
-            return [(line, []), (BATCH_NOTE, [self.child])]
+            return [(line, []), ("Batch: on", [self.child])]  # orbitdb's own line (orbitdb/sql/batch)
         return [(line, [self.child])]
 
 
