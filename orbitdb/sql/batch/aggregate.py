@@ -13,17 +13,17 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 
 from orbitdb.sql import types as T
-from orbitdb.sql.batch.filters import FLOAT_TYPES, INT_TYPES, Columns, Fallback, Pred, translate
-from orbitdb.sql.batch.scan import Batch, batches, can_read, column_kinds, scan_supported
+from orbitdb.sql.batch.filters import FLOAT_TYPES, INT_TYPES, Columns, Fallback
+from orbitdb.sql.batch.scan import Batch, can_read, column_kinds
+from orbitdb.sql.batch.sources import JoinSource, ScanSource, scan_source
 from orbitdb.sql.errors import SqlError
 from orbitdb.sql.spill import statement_spill
 from orbitdb.sql.types import numeric as N
 from orbitdb.storage._batch import Unbatchable
-from orbitdb.storage.usage import IDX_SCAN, IDX_TUP_FETCH, SEQ_SCAN, SEQ_TUP_READ, note
 
 if TYPE_CHECKING:
     from orbitdb.sql.exec.context import ExecContext
-    from orbitdb.sql.exec.plans import Aggregate, TableScan
+    from orbitdb.sql.exec.plans import Aggregate
     from orbitdb.sql.expr.aggregates import AggSpec
 
 Row = tuple[Any, ...]
@@ -67,33 +67,24 @@ def _op(spec: AggSpec, cols: Columns) -> AggOp | None:
 
 
 class BatchAggregate:
-    """An Aggregate over a TableScan, run on batches."""
+    """An Aggregate over a scan or a join of two scans, run on batches."""
 
-    def __init__(self, scan: TableScan, pred: Pred | None, keys: list[int], ops: list[AggOp], cols: Columns,
-                 grouped: bool) -> None:
-        self.scan = scan
-        self.pred = pred
+    def __init__(self, source: ScanSource | JoinSource, keys: list[int], ops: list[AggOp], grouped: bool) -> None:
+        self.source = source
         self.keys = keys
         self.ops = ops
-        self.columns = sorted(cols.used)
-        self.types = dict(cols.used)
         self.grouped = grouped
 
     def rows(self, ctx: ExecContext) -> list[Row]:
         limit = statement_spill(ctx).hash_mem
         run = _Run(self, limit)
-        read = 0
+        source = self.source
         with np.errstate(over="ignore", invalid="ignore"):  # inf and NaN as the row path makes them
-            for batch in batches(self.scan, ctx, self.columns):
-                read += batch.n
-                run.add(batch)
-        txn = ctx.txn
-        assert txn is not None
-        seq = self.scan.mode == "seq"
-        oid = self.scan.access.table.oid
-        note(txn, oid, SEQ_SCAN if seq else IDX_SCAN)
-        if read:
-            note(txn, oid, SEQ_TUP_READ if seq else IDX_TUP_FETCH, read)
+            parts = source.batches(ctx, limit) if isinstance(source, JoinSource) else source.batches(ctx)
+            for batch in parts:
+                if batch.n:
+                    run.add(batch)
+        source.note(ctx)
         return run.result()
 
 
@@ -155,7 +146,8 @@ class _Run:
             u, inv = np.unique(v[present], return_inverse=True)
             col_codes = np.full(n, len(u), np.int64)  # NULL: a code of its own
             col_codes[present] = inv
-            uniques.append(u.tolist() + [None])
+            known = batch.dicts.get(c) if batch.dicts else None
+            uniques.append([known[k] for k in u.tolist()] + [None] if known is not None else u.tolist() + [None])
             per_col.append(col_codes)
             if codes is None:
                 codes = col_codes
@@ -180,11 +172,6 @@ class _Run:
     def add(self, batch: Batch) -> None:
         plan = self.plan
         rows: np.ndarray[Any, Any] | None = None
-        if plan.pred is not None:
-            t, _ = plan.pred(batch)
-            rows = np.flatnonzero(t)
-            if not len(rows):
-                return
         gid = self._group_ids(batch, rows)
         for i, op in enumerate(plan.ops):
             if op.col is None:
@@ -259,26 +246,33 @@ def _finish(op: AggOp, count: int, acc: Any) -> Any:
 
 def analyse(agg: Aggregate) -> BatchAggregate | None:
     """The batch form of an Aggregate, or None when it has none."""
-    from orbitdb.sql.exec.plans import TableScan  # plans import this module
+    from orbitdb.sql.exec.plans import Join, TableScan  # plans import this module
 
-    scan = agg.child
     c = agg.collector
-    if not isinstance(scan, TableScan) or not scan_supported(scan) or c.passthrough:
-        return None
-    batch_filter = getattr(scan, "batch_filter", None)
-    if scan.filter is not None and batch_filter is None:
+    if c.passthrough:
         return None
     scope = c.input.scope
-    if len(scope.columns) != len(scan.columns):
+    child = agg.child
+    sides: list[ScanSource] = []
+    source: ScanSource | JoinSource
+    if isinstance(child, TableScan):
+        one = scan_source(child, 0)
+        if one is None:
+            return None
+        sides, source = [one], one
+    elif isinstance(child, Join) and _joinable(child, TableScan):
+        left, right = scan_source(child.left, 0), scan_source(child.right, child.lw)
+        if left is None or right is None:
+            return None
+        (lk, rk), = child.batch_keys
+        sides, source = [left, right], JoinSource(left, right, lk, rk)
+        if not _same_int_type(scope, lk, rk):
+            return None
+    else:
+        return None
+    if sum(len(s.scan.columns) for s in sides) != len(scope.columns):
         return None
     cols = Columns(scope)
-    pred = None
-    if scan.filter is not None and batch_filter is not None:
-        filter_cols = Columns(batch_filter[1], scan.rt)
-        pred = translate(batch_filter[0], filter_cols)
-        if pred is None or len(batch_filter[1].columns) != len(scan.columns):
-            return None
-        cols.used.update(filter_cols.used)
     keys: list[int] = []
     for g in c.group_exprs:
         src = g.src
@@ -292,12 +286,40 @@ def analyse(agg: Aggregate) -> BatchAggregate | None:
     ops = [_op(s, cols) for s in c.specs]
     if any(op is None for op in ops):
         return None
-    kinds = dict(zip(sorted(cols.used), column_kinds(scan, sorted(cols.used))))
+    if isinstance(source, JoinSource):
+        cols.used.setdefault(source.lkey, scope.columns[source.lkey].type.oid)
+        cols.used.setdefault(source.rkey, scope.columns[source.rkey].type.oid)
     for col, oid in cols.used.items():
-        want = "int" if oid in INT_TYPES else "float" if oid in FLOAT_TYPES else "bool" if oid == T.BOOL.oid else "object"
-        if kinds[col] != want:
+        side = next((s for s in reversed(sides) if col >= s.offset), None)
+        if side is None or col - side.offset >= side.width:
             return None
-    return BatchAggregate(scan, pred, keys, [op for op in ops if op is not None], cols, agg.grouped)
+        side.needed.add(col - side.offset)
+        if not _decoded_as(side, col - side.offset, oid):
+            return None
+    for side in sides:
+        for col, oid in getattr(side, "filter_types", {}).items():
+            if not _decoded_as(side, col, oid):
+                return None
+    return BatchAggregate(source, keys, [op for op in ops if op is not None], agg.grouped)
+
+
+def _joinable(join: Any, scan_type: type) -> bool:
+    keys = getattr(join, "batch_keys", None)
+    return (join.kind == "inner" and not join.lateral and join.cond is None and keys is not None and len(keys) == 1
+            and None not in keys[0] and isinstance(join.left, scan_type) and isinstance(join.right, scan_type)
+            and len(join.left.columns) == join.lw)
+
+
+def _same_int_type(scope: Any, a: int, b: int) -> bool:
+    ta, tb = scope.columns[a].type.oid, scope.columns[b].type.oid
+    return ta == tb and ta in INT_TYPES
+
+
+def _decoded_as(side: ScanSource, col: int, oid: int) -> bool:
+    """The batch decoder reads the column as its SQL type needs (an integer as int64...)."""
+    kind = column_kinds(side.scan, [col])[0]
+    want = "int" if oid in INT_TYPES else "float" if oid in FLOAT_TYPES else "bool" if oid == T.BOOL.oid else "object"
+    return bool(kind == want)
 
 
 def batch_mode(ctx: ExecContext) -> str:

@@ -41,11 +41,14 @@ _FLIPPED: dict[type[exp.Expression], type[exp.Expression]] = {
 
 
 class Columns:
-    """The columns a batch plan reads (logical positions in the table) and their SQL types."""
+    """The columns a batch plan reads and their SQL types. A scope's column is known by its
+    position in the batches: by default its position in the scope; with `table` (a scan's
+    (alias, column names)) its position in that table, for filters put on the scan."""
 
-    def __init__(self, scope: Scope, rt: Runtime | None = None) -> None:
+    def __init__(self, scope: Scope, rt: Runtime | None = None, table: tuple[str, list[str]] | None = None) -> None:
         self.scope = scope
         self.rt = rt  # the statement's parameters, for comparisons with $n
+        self.table = table
         self.used: dict[int, int] = {}  # column -> type oid
 
     def column(self, node: exp.Expression) -> tuple[int, int] | None:
@@ -59,6 +62,12 @@ class Columns:
         if hit is None or hit[0] != self.scope.level:
             return None
         _, idx, t = hit
+        if self.table is not None:
+            col = self.scope.columns[idx]
+            alias, names = self.table
+            if col.rel != alias or col.hidden or col.name not in names:
+                return None
+            idx = names.index(col.name)
         self.used[idx] = t.oid
         return idx, t.oid
 

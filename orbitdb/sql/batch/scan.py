@@ -27,6 +27,8 @@ class Batch:
     n: int
     values: dict[int, np.ndarray[Any, Any]]
     nulls: dict[int, np.ndarray[Any, Any]]
+    # columns given as int64 codes into a list of their distinct values (a join's build side)
+    dicts: dict[int, list[Any]] | None = None
 
 
 def scan_supported(scan: TableScan) -> bool:
