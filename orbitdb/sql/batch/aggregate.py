@@ -69,9 +69,11 @@ def _op(spec: AggSpec, cols: Columns) -> AggOp | None:
 class BatchAggregate:
     """An Aggregate over a scan or a join of two scans, run on batches."""
 
-    def __init__(self, source: ScanSource | JoinSource, keys: list[int], ops: list[AggOp], grouped: bool) -> None:
+    def __init__(self, source: ScanSource | JoinSource, keys: list[int], key_types: list[int], ops: list[AggOp],
+                 grouped: bool) -> None:
         self.source = source
         self.keys = keys
+        self.key_types = key_types
         self.ops = ops
         self.grouped = grouped
 
@@ -103,6 +105,11 @@ class _Run:
         if not plan.keys:
             self._grow(1)
             self.group_keys.append(())
+        # one integer key (not a join's coded column): groups found by binary search
+        self.int_key = len(plan.keys) == 1 and plan.key_types[0] in INT_TYPES
+        self.known_keys = np.zeros(0, np.int64)  # sorted
+        self.known_ids = np.zeros(0, np.int64)
+        self.null_group = -1
 
     @staticmethod
     def _empty(op: AggOp, n: int) -> np.ndarray[Any, Any]:
@@ -131,10 +138,51 @@ class _Run:
             self.acc[i] = acc
         self.cap = cap
 
+    def _int_group_ids(self, v: np.ndarray[Any, Any], m: np.ndarray[Any, Any]) -> np.ndarray[Any, Any]:
+        """Group ids by one integer key: keys seen before are found by binary search in a sorted
+        array; only new ones take a Python step each (made in the order their first rows came)."""
+        ids = np.empty(len(v), np.int64)
+        present = np.flatnonzero(~m)
+        u, first, inv = np.unique(v[present], return_index=True, return_inverse=True)
+        known = self.known_keys
+        pos = np.searchsorted(known, u)
+        found = pos < len(known)
+        found[found] = known[pos[found]] == u[found]
+        uids = np.empty(len(u), np.int64)
+        uids[found] = self.known_ids[pos[found]]
+        fresh = np.flatnonzero(~found)
+        new: list[tuple[int, Any]] = [(int(present[first[j]]), j) for j in fresh.tolist()]
+        if len(present) < len(v) and self.null_group < 0:
+            new.append((int(np.argmax(m)), None))
+        for _, j in sorted(new, key=lambda x: x[0]):
+            g = len(self.group_keys)
+            if j is None:
+                self.null_group = g
+                self.group_keys.append((None,))
+            else:
+                uids[j] = g
+                self.group_keys.append((int(u[j]),))
+        if len(fresh):
+            merged = np.concatenate([known, u[fresh]])
+            order = np.argsort(merged, kind="stable")
+            self.known_keys = merged[order]
+            self.known_ids = np.concatenate([self.known_ids, uids[fresh]])[order]
+        ids[present] = uids[inv]
+        if len(present) < len(v):
+            ids[m] = self.null_group
+        self._grow(len(self.group_keys))
+        return ids
+
     def _group_ids(self, batch: Batch, rows: np.ndarray[Any, Any] | None) -> np.ndarray[Any, Any]:
         n = batch.n if rows is None else len(rows)
         if not self.plan.keys:
             return np.zeros(n, np.int64)
+        if self.int_key:
+            c = self.plan.keys[0]
+            v, m = batch.values[c], batch.nulls[c]
+            if rows is not None:
+                v, m = v[rows], m[rows]
+            return self._int_group_ids(v, m)
         codes: np.ndarray[Any, Any] | None = None
         uniques: list[list[Any]] = []
         per_col: list[np.ndarray[Any, Any]] = []
@@ -171,6 +219,9 @@ class _Run:
 
     def add(self, batch: Batch) -> None:
         plan = self.plan
+        if not plan.keys:
+            self._add_one_group(batch)
+            return
         rows: np.ndarray[Any, Any] | None = None
         gid = self._group_ids(batch, rows)
         for i, op in enumerate(plan.ops):
@@ -197,15 +248,44 @@ class _Run:
             elif kind == "max":
                 np.maximum.at(self.acc[i], g, v)
 
-    def _sum_int(self, i: int, v: np.ndarray[Any, Any], g: np.ndarray[Any, Any]) -> None:
+    def _add_one_group(self, batch: Batch) -> None:
+        """add() without GROUP BY: whole-batch reductions instead of scatter by group."""
+        for i, op in enumerate(self.plan.ops):
+            if op.col is None:
+                self.counts[i][0] += batch.n
+                continue
+            v, m = batch.values[op.col], batch.nulls[op.col]
+            if m.any():
+                v = v[~m]
+            if not len(v):
+                continue
+            self.counts[i][0] += len(v)
+            kind = op.kind
+            if kind in ("sum_int4", "sum_int8", "avg_int"):
+                self._sum_int(i, v, None)
+            elif kind in ("sum_float", "avg_float"):
+                acc = self.acc[i]  # cumsum adds one value after another, as the row path does
+                acc[0] = np.cumsum(np.concatenate([acc[:1], v]))[-1]
+            elif kind == "min":
+                self.acc[i][0] = min(self.acc[i][0], v.min())
+            elif kind == "max":
+                self.acc[i][0] = max(self.acc[i][0], v.max())
+
+    def _sum_int(self, i: int, v: np.ndarray[Any, Any], g: np.ndarray[Any, Any] | None) -> None:
         acc = self.acc[i]
         if acc.dtype != object:
             big = int(max(abs(int(v.max())), abs(int(v.min()))))
             self.bound[i] += big * len(v)
             if self.bound[i] < SAFE_INT:
-                np.add.at(acc, g, v)
+                if g is None:
+                    acc[0] += v.sum()
+                else:
+                    np.add.at(acc, g, v)
                 return
             acc = self.acc[i] = acc.astype(object)  # Python integers from here on: exact at any size
+        if g is None:
+            acc[0] += sum(v.tolist())
+            return
         part = np.zeros(len(acc), object)
         np.add.at(part, g, v.astype(object))
         acc += part
@@ -300,7 +380,8 @@ def analyse(agg: Aggregate) -> BatchAggregate | None:
         for col, oid in getattr(side, "filter_types", {}).items():
             if not _decoded_as(side, col, oid):
                 return None
-    return BatchAggregate(source, keys, [op for op in ops if op is not None], agg.grouped)
+    return BatchAggregate(source, keys, [scope.columns[k].type.oid for k in keys], [op for op in ops if op is not None],
+                          agg.grouped)
 
 
 def _joinable(join: Any, scan_type: type) -> bool:
