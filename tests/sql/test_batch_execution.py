@@ -197,3 +197,27 @@ def test_joins_on_batches_match_rows(cur: Any, data: list[tuple[Any, ...]], buil
     cur.execute("SET orbitdb.batch_execution = on")
     cur.execute("EXPLAIN " + JOIN_QUERIES[0])
     assert "  Batch: on" in [r[0] for r in cur.fetchall()]
+
+
+def test_past_hash_mem_runs_row_at_a_time(tmp_path: Path) -> None:
+    """More groups, or a bigger join build side, than work_mem x hash_mem_multiplier holds: the
+    statement runs row at a time (which spills), with the same results."""
+    con = orbitdb.connect(str(tmp_path / "db"))
+    con.autocommit = True
+    c = con.cursor()
+    c.execute("CREATE TABLE t (id int PRIMARY KEY, a int)")
+    c.execute("INSERT INTO t SELECT i, i % 1000 FROM generate_series(1, 2000) i")
+    c.execute("CREATE TABLE u (k int PRIMARY KEY, w int)")
+    c.execute("INSERT INTO u SELECT i, i FROM generate_series(0, 1999) i")
+    c.execute("SET work_mem = '64kB'")
+    c.execute("SET hash_mem_multiplier = 1")
+    results = []
+    for mode in ("on", "off"):
+        c.execute(f"SET orbitdb.batch_execution = {mode}")
+        c.execute("SELECT a, count(*), sum(id) FROM t GROUP BY a")
+        grouped = sorted(c.fetchall())
+        c.execute("SELECT count(*), sum(u.w) FROM t JOIN u ON u.k = t.a")
+        results.append((grouped, c.fetchall()))
+    assert results[0] == results[1]
+    assert len(results[0][0]) == 1000 and results[0][1] == [(2000, 2 * sum(range(1000)))]
+    con.close()

@@ -68,11 +68,14 @@ class JoinSource:
         right.needed.add(rkey - right.offset)
 
     def batches(self, ctx: ExecContext, limit: int) -> Iterator[Batch]:
-        parts = list(self.right.batches(ctx))
         cols = sorted(c + self.right.offset for c in self.right.needed)
-        n = sum(b.n for b in parts)
-        if n * (ROW_BYTES + 8 * len(cols)) > limit:
-            raise Fallback("the join's build side is larger than hash_mem")
+        parts: list[Batch] = []
+        n = 0
+        for part in self.right.batches(ctx):  # stopped as soon as it outgrows hash_mem
+            parts.append(part)
+            n += part.n
+            if n * (ROW_BYTES + 8 * len(cols)) > limit:
+                raise Fallback("the join's build side is larger than hash_mem")
         values = {c: _concat([b.values[c] for b in parts], c, parts) for c in cols}
         nulls = {c: np.concatenate([b.nulls[c] for b in parts]) if parts else np.zeros(0, np.bool_) for c in cols}
         present = np.flatnonzero(~nulls[self.rkey])  # a NULL key matches nothing
