@@ -65,7 +65,7 @@ def _run(cur: Any, sql: str, mode: str) -> tuple[str, Any]:
         return "error", (getattr(e, "sqlstate", None), str(e))
 
 
-@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(data=rows)
 def test_batches_match_rows(cur: Any, data: list[tuple[Any, ...]]) -> None:
     _fill(cur, data)
