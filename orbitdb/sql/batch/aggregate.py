@@ -418,3 +418,13 @@ def batch_rows(agg: Aggregate, ctx: ExecContext) -> Iterator[Row] | None:
         return iter(plan.rows(ctx))
     except (Fallback, Unbatchable):
         return None
+
+
+def aggregate_rows(agg: Aggregate, ctx: ExecContext) -> Iterator[Row]:
+    """An Aggregate's rows, computed when the first is asked for (as the row path's are): on
+    batches when it has that form and the run finishes so, else row at a time."""
+    batched = batch_rows(agg, ctx)
+    if batched is None:
+        yield from agg.collector.run(agg.child.rows(ctx), ctx, agg.grouped)
+        return
+    yield from batched

@@ -406,12 +406,9 @@ class Aggregate(Plan):
         self.grouped = grouped
 
     def rows(self, ctx: ExecContext) -> Iterator[Row]:
-        from orbitdb.sql.batch.aggregate import batch_rows  # (numpy loads at the first aggregate)
+        from orbitdb.sql.batch.aggregate import aggregate_rows  # (numpy loads at the first aggregate)
 
-        batched = batch_rows(self, ctx)  # on numpy batches when it has that form (orbitdb/sql/batch)
-        if batched is not None:
-            return batched
-        return self.collector.run(self.child.rows(ctx), ctx, self.grouped)
+        return aggregate_rows(self, ctx)  # on numpy batches when it has that form, else row at a time
 
     def batch_plan(self) -> BatchAggregate | None:
         if not hasattr(self, "_batch"):
