@@ -221,3 +221,39 @@ def test_past_hash_mem_runs_row_at_a_time(tmp_path: Path) -> None:
     assert results[0] == results[1]
     assert len(results[0][0]) == 1000 and results[0][1] == [(2000, 2 * sum(range(1000)))]
     con.close()
+
+
+def test_batches_of_one_scan_read_one_state(tmp_path: Path) -> None:
+    """A scan of several batches sees one committed state: transfers committed meanwhile (moving
+    amounts between the first and the last rows) never show half done in the sum."""
+    import threading
+
+    path = str(tmp_path / "db")
+    con = orbitdb.connect(path)
+    con.autocommit = True
+    c = con.cursor()
+    c.execute("CREATE TABLE acct (id int PRIMARY KEY, bal int8 NOT NULL)")
+    c.execute("INSERT INTO acct SELECT i, 100 FROM generate_series(1, 12000) i")
+    stop = threading.Event()
+
+    def transfers() -> None:
+        w = orbitdb.connect(path)
+        wc = w.cursor()
+        n = 0
+        while not stop.is_set() and n < 400:
+            n += 1
+            wc.execute("UPDATE acct SET bal = bal - 1 WHERE id = 1")
+            wc.execute("UPDATE acct SET bal = bal + 1 WHERE id = 12000")
+            w.commit()
+        w.close()
+
+    writer = threading.Thread(target=transfers)
+    writer.start()
+    try:
+        c.execute("SET orbitdb.batch_execution = on")
+        sums = {c.execute("SELECT sum(bal) FROM acct").fetchone()[0] for _ in range(25)}
+    finally:
+        stop.set()
+        writer.join()
+    assert sums == {1_200_000}
+    con.close()
