@@ -65,7 +65,7 @@ def _run(cur: Any, sql: str, mode: str) -> tuple[str, Any]:
         return "error", (getattr(e, "sqlstate", None), str(e))
 
 
-@settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@settings(max_examples=20, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(data=rows)
 def test_batches_match_rows(cur: Any, data: list[tuple[Any, ...]]) -> None:
     _fill(cur, data)
@@ -180,7 +180,7 @@ JOIN_QUERIES = [
 ]
 
 
-@settings(max_examples=20, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@settings(max_examples=15, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(data=rows, build=st.lists(st.tuples(st.one_of(st.none(), st.integers(0, 4)),
                                            st.one_of(st.none(), st.sampled_from(["x", "y", "é"])), ints4),
                                  max_size=8))
