@@ -76,7 +76,7 @@ class JoinSource:
             n += part.n
             if n * (ROW_BYTES + 8 * len(cols)) > limit:
                 raise Fallback("the join's build side is larger than hash_mem")
-        values = {c: _concat([b.values[c] for b in parts], c, parts) for c in cols}
+        values = {c: _concat([b.values[c] for b in parts]) for c in cols}
         nulls = {c: np.concatenate([b.nulls[c] for b in parts]) if parts else np.zeros(0, np.bool_) for c in cols}
         present = np.flatnonzero(~nulls[self.rkey])  # a NULL key matches nothing
         keys = values[self.rkey][present]
@@ -113,7 +113,7 @@ class JoinSource:
         self.right.note(ctx)
 
 
-def _concat(arrays: list[Any], c: int, parts: list[Batch]) -> Any:
+def _concat(arrays: list[Any]) -> Any:
     if arrays:
         return np.concatenate(arrays)
     return np.zeros(0, np.int64)
