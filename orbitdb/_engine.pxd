@@ -163,6 +163,9 @@ cdef extern from "format.h" nogil:
 
 
 ctypedef object (*value_reader)(object ctx, const char *data, Py_ssize_t size)
+# a batch scan's callback for one entry (orbitdb/storage/_batch.pyx); the bytes are the engine's
+ctypedef int (*entry_reader)(object ctx, const char *key, Py_ssize_t klen, const char *data,
+                             Py_ssize_t size) except -1
 
 
 # The binding's classes, declared here so that other extensions (orbitdb/storage/_access.pyx) can
@@ -203,6 +206,10 @@ cdef class Engine:
     # read(ctx, value bytes) for key's value at snapshot (None: now), or None when it is absent;
     # the bytes are the engine's, valid only during the call (no Python bytes object is made)
     cdef object get_with(self, odb_slice key, Snapshot snapshot, value_reader read, object ctx)
+    # read(ctx, key, value) for up to limit entries of [start, stop) in key order at snapshot;
+    # returns how many were read (fewer than limit: the range ended)
+    cdef Py_ssize_t scan_with(self, bytes start, bytes stop, Snapshot snapshot, Py_ssize_t limit,
+                              entry_reader read, object ctx) except -1
 
 
 # `orbitdb check` and read-only views of a directory (csrc/verify.h, csrc/readonly.h)

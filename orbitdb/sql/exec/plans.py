@@ -19,6 +19,7 @@ from orbitdb.sql.spill.sort import top_sorted
 from orbitdb.storage.usage import IDX_SCAN, IDX_TUP_FETCH, SEQ_SCAN, SEQ_TUP_READ, note
 
 if TYPE_CHECKING:
+    from orbitdb.sql.batch.aggregate import BatchAggregate
     from orbitdb.sql.expr.aggregates import AggCollector
     from orbitdb.sql.expr.core import Runtime
     from orbitdb.sql.expr.window import WindowCollector
@@ -412,10 +413,22 @@ class Aggregate(Plan):
         self.grouped = grouped
 
     def rows(self, ctx: ExecContext) -> Iterator[Row]:
-        return self.collector.run(self.child.rows(ctx), ctx, self.grouped)
+        from orbitdb.sql.batch.aggregate import aggregate_rows  # (numpy loads at the first aggregate)
+
+        return aggregate_rows(self, ctx)  # on numpy batches when it has that form, else row at a time
+
+    def batch_plan(self) -> BatchAggregate | None:
+        if not hasattr(self, "_batch"):
+            from orbitdb.sql.batch.aggregate import analyse
+
+            self._batch = analyse(self)
+        return self._batch
 
     def explain(self) -> list[tuple[str, list[Plan]]]:
-        return [("HashAggregate" if self.grouped else "Aggregate", [self.child])]
+        line = "HashAggregate" if self.grouped else "Aggregate"
+        if getattr(self, "show_batch", False):
+            return [(line, []), ("Batch: on", [self.child])]  # orbitdb's own line (orbitdb/sql/batch)
+        return [(line, [self.child])]
 
 
 class WindowAgg(Plan):

@@ -490,8 +490,8 @@ def _agg_missing(name: str, types: list[SqlType]) -> SqlError:
 
 
 class AggSpec:
-    __slots__ = ("arg_keys", "args", "direct", "distinct", "factory", "filter", "item_keys", "name", "order",
-                 "ordered_set", "type")
+    __slots__ = ("arg_keys", "args", "direct", "distinct", "factory", "filter", "inputs", "item_keys", "name",
+                 "order", "ordered_set", "star", "type")
 
     def __init__(self) -> None:
         self.args: list[Callable[[Row], Any]] = []
@@ -500,6 +500,9 @@ class AggSpec:
         self.filter: Callable[[Row], Any] | None = None
         self.direct: list[Callable[[Row], Any]] = []
         self.item_keys: list[tuple[Callable[[Row], Any], bool, bool, Any]] = []
+        # a built-in aggregate's arguments before coercion, for batch execution (orbitdb/sql/batch)
+        self.inputs: list[E] | None = None
+        self.star = False
 
     @property
     def buffered(self) -> bool:
@@ -613,6 +616,7 @@ class AggCollector:
                 rtype, factory, want = resolve_session_aggregate(mine, [e.type for e in compiled])
             else:
                 rtype, factory, want = resolve_aggregate(name, [e.type for e in compiled], bool(extra.get("star")))
+                spec.inputs, spec.star = compiled, bool(extra.get("star"))
             spec.args = [coerce(e, t).fn for e, t in zip(compiled, want)] if want else []
             spec.arg_keys = [sort_key_fn(t) for t in want] if want else []
             spec.order = [_order_key(inner, o) for o in (extra.get("order") or [])]
