@@ -928,9 +928,14 @@ class Planner:
         expr_keys = index_keys.expression_keys(table, self.catalog)
         usable = [e for e in scan.access.indexes
                   if e[0].predicate is None or index_keys.implies(local, e[0].predicate, scan.alias)]
+        # a range bound's conjunct, when the bound answers it exactly (see ranged_answered)
+        lo_from: dict[str, int] = {}
+        hi_from: dict[str, int] = {}
+        bounds_of: dict[int, int] = {}  # conjunct -> how many bounds it gave
         for n_cj, cj in enumerate(local):
             found = [(col, op, val, None) for col, op, val in self._simple_predicates(cj, scan.alias)]
             found += index_keys.expression_predicates(cj, scan.alias, expr_keys) if expr_keys else []
+            bounds_of[n_cj] = len(found)
             for col, op, val, key_type in found:
                 c = table.column(col)
                 if c is None and key_type is None:
@@ -958,10 +963,20 @@ class Planner:
                         eq_from.pop(col, None)
                 elif op in (">", ">="):
                     lo[col] = (ve, op == ">=")
+                    _note_bound(lo_from, col, n_cj, key_type is None and T.strip(ct).oid in _RANGE_EXACT_OIDS)
                 elif op in ("<", "<="):
                     hi[col] = (ve, op == "<=")
+                    _note_bound(hi_from, col, n_cj, key_type is None and T.strip(ct).oid in _RANGE_EXACT_OIDS)
         def answered(cols: Sequence[str]) -> set[int]:
             return {eq_from[c] for c in cols if c in eq_from}
+
+        def ranged_answered(col: str | None) -> set[int]:
+            """The conjuncts whose every bound is the key range's bound on col: the range
+            reads exactly the rows they pass (integer keys: key order is SQL order)."""
+            if col is None:
+                return set()
+            used = [lo_from.get(col), hi_from.get(col)]
+            return {n for n in used if n is not None and used.count(n) == bounds_of[n]}
 
         pk = table.primary_key
         if pk and all(c in eq for c in pk):
@@ -984,6 +999,7 @@ class Planner:
                     hi_e = hi.get(nxt)
                     scan.range = (lo_e[0].fn if lo_e else None, lo_e[1] if lo_e else True,
                                   hi_e[0].fn if hi_e else None, hi_e[1] if hi_e else True)
+                    return answered(pk[:len(prefix)]) | ranged_answered(nxt)
                 return answered(pk[:len(prefix)])
         best = None
         for ix, cols, prefix_bytes in usable:
@@ -1010,7 +1026,11 @@ class Planner:
                 hi_e = hi.get(nxt)
                 scan.range = (lo_e[0].fn if lo_e else None, lo_e[1] if lo_e else True,
                               hi_e[0].fn if hi_e else None, hi_e[1] if hi_e else True)
-            return answered(names[:n])
+            # an index keeps NULL keys at one end, inside an open range: only a NOT NULL column's
+            # range is exact
+            nxt_column = table.column(nxt) if nxt is not None else None
+            exact_range = nxt_column is not None and nxt_column.not_null
+            return answered(names[:n]) | (ranged_answered(nxt) if exact_range else set())
         return set()
 
     def _is_param_or_outer(self, node: exp.Expression) -> bool:
@@ -1707,6 +1727,16 @@ def _volatile(n: exp.Expression) -> bool:
 
 # Types whose key encoding orders values exactly as Sort does.
 _KEY_ORDERED_OIDS = {T.INT2.oid, T.INT4.oid, T.INT8.oid, T.TEXT.oid, T.VARCHAR.oid, T.DATE.oid}
+# types whose key order is SQL's order (text is not: collations), for range bounds
+_RANGE_EXACT_OIDS = {T.INT2.oid, T.INT4.oid, T.INT8.oid}
+
+
+def _note_bound(bound_from: dict[str, int], col: str, n_cj: int, exact: bool) -> None:
+    """The conjunct a column's (latest) range bound came from, when the bound is exact."""
+    if exact:
+        bound_from[col] = n_cj
+    else:
+        bound_from.pop(col, None)
 
 
 def _order_by_scan(plan: Plan, order: exp.Order, idxs: list[int | None], out_exprs: list[E],
