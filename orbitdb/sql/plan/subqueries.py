@@ -1,0 +1,575 @@
+"""Subqueries in expressions (PostgreSQL's sublinks), planned so that they are not re-run per row.
+
+A subquery is planned once with the enclosing scope as parent; the planner's log of outer column
+references (``Planner.outer_refs``) tells exactly which outer values it reads. Then:
+
+- uncorrelated (reads none): run once per execution, on first use (PostgreSQL's InitPlan or
+  hashed SubPlan); IN / = ANY / <> ALL probe a hash of its rows;
+- correlated with equality correlation (``inner = outer`` conjuncts, nothing else outer): the
+  inner side runs once, hashed by its correlation keys (a semi join for EXISTS; per key groups
+  for IN and scalar subqueries; GROUP BY on the keys for an aggregate, whose value on an empty
+  group comes from the same query over no rows);
+- otherwise: run per outer row, with the result kept per distinct tuple of the outer values it
+  reads (a memo), unless it calls a volatile function.
+"""
+
+from __future__ import annotations
+
+import itertools
+from collections.abc import Callable
+from decimal import Decimal
+from typing import TYPE_CHECKING, Any
+
+from sqlglot import exp
+
+from orbitdb.sql import types as T
+from orbitdb.sql.errors import SqlError
+from orbitdb.sql.expr.aggregates import _hashable
+from orbitdb.sql.expr.core import E, type_error_operator, unify
+from orbitdb.sql.expr.funcregistry import FUNCTIONS
+from orbitdb.sql.types import SqlType
+from orbitdb.sql.types.sortkeys import sort_key_fn
+
+if TYPE_CHECKING:
+    from orbitdb.sql.expr.compiler import Compiler
+    from orbitdb.sql.plan.planner import Output, Planner
+
+Row = Any
+_ids = itertools.count(1)
+_MEMO_LIMIT = 100_000  # distinct outer tuples remembered per subquery (a bound on memory)
+_TOO_MANY = "more than one row returned by a subquery used as an expression"
+
+# functions whose repeated calls may differ: a subquery calling one is re-run for every row
+_VOLATILE = {"random", "setseed", "nextval", "setval", "lastval", "clock_timestamp", "timeofday",
+             "gen_random_uuid", "uuid_generate_v1", "uuid_generate_v4", "pg_sleep", "set_config",
+             "txid_current", "pg_current_xact_id", "random_normal"}
+# nodes that cannot raise an error on a row: what may be evaluated for inner rows a per-row
+# SubPlan would not have visited
+_SAFE_NODES = (exp.Column, exp.Identifier, exp.Literal, exp.Null, exp.Boolean, exp.Star, exp.Paren,
+               exp.EQ, exp.NEQ, exp.GT, exp.GTE, exp.LT, exp.LTE, exp.And, exp.Or, exp.Not, exp.Is,
+               exp.Between, exp.Count, exp.Max, exp.Min, exp.Avg, exp.Sum, exp.Alias, exp.Distinct,
+               exp.Tuple, exp.Parameter, exp.Placeholder, exp.Var)
+
+
+class SubLink:
+    """A planned subquery: its output and the outer (level, column) pairs it reads."""
+
+    def __init__(self, out: Output, refs: list[tuple[int, int]], level: int, volatile: bool) -> None:
+        self.out = out
+        self.refs = refs
+        self.level = level
+        self.volatile = volatile
+
+    def __bool__(self) -> bool:  # "correlated", for callers that only ask that
+        return bool(self.refs)
+
+
+def plan_sublink(planner: Planner, c: Compiler, node: exp.Expression) -> SubLink:
+    start = len(planner.outer_refs)
+    out = planner.plan_query(node, c.scope, {})
+    level = c.scope.level
+    refs = sorted({r for r in planner.outer_refs[start:] if r[0] <= level})
+    return SubLink(out, refs, level, _is_volatile(planner, node))
+
+
+def _is_volatile(planner: Planner, node: exp.Expression) -> bool:
+    user: dict[str, bool] | None = None
+    for n in node.walk():
+        if isinstance(n, exp.Anonymous):
+            name = str(n.this).lower()
+        elif isinstance(n, exp.Func):
+            name = n.sql_name().lower()
+        else:
+            continue
+        if name in _VOLATILE or isinstance(n, exp.Rand):
+            return True
+        fd = FUNCTIONS.get(name)
+        if fd is not None and fd.overloads and any(o.volatile for o in fd.overloads):
+            return True
+        if isinstance(n, exp.Anonymous):
+            if user is None:
+                fns = getattr(planner.catalog, "functions", None)
+                user = {}
+                for f in (fns() if fns is not None else []):
+                    user[f.name] = user.get(f.name, False) or f.volatility == "v"
+            if user.get(name):
+                return True
+    return False
+
+
+def _memo_value(v: Any) -> Any:
+    """A key telling apart outer values that could give different results (1.0 and 1.00 print
+    differently; -0.0 and 0.0 too)."""
+    if v is None or type(v) in (int, str, bool, bytes):
+        return v
+    if isinstance(v, (Decimal, float)):
+        return (type(v), repr(v))
+    return (type(v).__name__, repr(v))
+
+
+def memoized(c: Compiler, link: SubLink, build: Callable[[Row], Any]) -> Callable[[Row], Any]:
+    """row -> build(row), run once when the subquery is uncorrelated, once per distinct outer
+    values otherwise (every time when volatile). build runs with ctx.outer set to the row."""
+    rt = c.rt
+    key = next(_ids)
+    level = link.level
+    refs = link.refs
+
+    def call(row: Row) -> Any:
+        ctx = rt.ctx
+        saved = ctx.outer[level]
+        ctx.outer[level] = row
+        try:
+            return build(row)
+        finally:
+            ctx.outer[level] = saved
+
+    if not refs:
+        def once(row: Row) -> Any:
+            cache = rt.ctx.cte_results
+            hit = cache.get(key, cache)
+            if hit is cache:
+                hit = cache[key] = call(row)
+            return hit
+
+        return once
+    if link.volatile:
+        return call
+
+    def memo(row: Row) -> Any:
+        ctx = rt.ctx
+        table = ctx.cte_results.get(key)
+        if table is None:
+            table = ctx.cte_results[key] = {}
+        outer = ctx.outer
+        mk = tuple(_memo_value(row[i] if lvl == level else outer[lvl][i]) for lvl, i in refs)
+        hit = table.get(mk, table)
+        if hit is table:
+            hit = call(row)
+            if len(table) < _MEMO_LIMIT:
+                table[mk] = hit
+        return hit
+
+    return memo
+
+
+def rows_runner(c: Compiler, link: SubLink) -> Callable[[Row], list[Row]]:
+    plan = link.out.plan
+    rt = c.rt
+    return memoized(c, link, lambda row: list(plan.rows(rt.ctx)))
+
+
+# ---- hashing values as the comparison compares them ----
+
+class KeyedSide:
+    """How to bring values of both sides of an equality to one hashable key."""
+
+    def __init__(self, c: Compiler, left: E, right_type: SqlType) -> None:
+        probe = E(lambda r: r[0], left.type, left.const, left.value)
+        elem = E(lambda r: r[1], right_type)
+        try:
+            a, b, _ = unify(probe, elem)
+        except SqlError as e:
+            if e.sqlstate in ("42804", "42846"):
+                raise type_error_operator("=", left.type, right_type) from None
+            raise
+        if a.type.oid == T.JSON.oid:
+            raise type_error_operator("=", left.type, right_type)
+        self.left_fn = left.fn
+        norm = sort_key_fn(a.type)
+        fa, fb = a.fn, b.fn
+        if norm is None:
+            self.left_key: Callable[[Any], Any] = lambda v: _hashable(fa((v, None)))
+            self.right_key: Callable[[Any], Any] = lambda v: _hashable(fb((None, v)))
+        else:
+            self.left_key = lambda v: _hashable(norm(fa((v, None))))
+            self.right_key = lambda v: _hashable(norm(fb((None, v))))
+
+
+class InSet:
+    """The rows of a subquery for x IN (...), with PostgreSQL's NULL rules: true on a match;
+    else NULL when x or a compared value is NULL; false for no rows at all."""
+
+    def __init__(self, rows: list[Row], sides: list[KeyedSide]) -> None:
+        self.empty = not rows
+        self.sides = sides
+        self.full: set[Any] = set()
+        self.partial: list[tuple[Any, ...]] = []  # rows with a NULL: keys, None where NULL
+        for r in rows:
+            k = tuple(None if v is None else s.right_key(v) for s, v in zip(sides, r))
+            if None in k:
+                self.partial.append(k)
+            else:
+                self.full.add(k)
+
+    def probe(self, values: tuple[Any, ...]) -> Any:
+        if self.empty:
+            return False
+        k = tuple(None if v is None else s.left_key(v) for s, v in zip(self.sides, values))
+        if None not in k:
+            if k in self.full:
+                return True
+            return None if any(_could_match(k, p) for p in self.partial) else False
+        if all(x is None for x in k):
+            return None
+        for cand in itertools.chain(self.full, self.partial):
+            if _could_match(k, cand):
+                return None
+        return False
+
+
+def _could_match(a: tuple[Any, ...], b: tuple[Any, ...]) -> bool:
+    return all(x is None or y is None or x == y for x, y in zip(a, b))
+
+
+def in_subquery(planner: Planner, c: Compiler, left_nodes: list[exp.Expression], body: exp.Expression,
+                negate: bool = False) -> E:
+    """x IN (subquery) / (x, y) IN (subquery) (negate: x <> ALL (subquery), i.e. NOT IN)."""
+    hashed = _correlated_in(planner, c, left_nodes, body)
+    link = plan_sublink(planner, c, body) if hashed is None else None
+    width = len(link.out.columns) if link is not None else len(left_nodes)
+    if width > len(left_nodes):
+        raise SqlError("42601", "subquery has too many columns")
+    if width < len(left_nodes):
+        raise SqlError("42601", "subquery has too few columns")
+    if hashed is not None:
+        fn = hashed
+    else:
+        assert link is not None
+        lefts = [c.compile(n) for n in left_nodes]
+        sides = [KeyedSide(c, e, col.type) for e, col in zip(lefts, link.out.columns)]
+        plan = link.out.plan
+        rt = c.rt
+        get_set = memoized(c, link, lambda row: InSet(list(plan.rows(rt.ctx)), sides))
+        lfns = [e.fn for e in lefts]
+
+        def fn(row: Row) -> Any:
+            return get_set(row).probe(tuple(f(row) for f in lfns))
+
+    if not negate:
+        return E(fn, T.BOOL)
+
+    def run_not(row: Row) -> Any:
+        r = fn(row)
+        return None if r is None else not r
+
+    return E(run_not, T.BOOL)
+
+
+def exists_subquery(planner: Planner, c: Compiler, node: exp.Expression) -> E:
+    hashed = _correlated_exists(planner, c, node)
+    if hashed is not None:
+        return E(hashed, T.BOOL, name="exists")
+    link = plan_sublink(planner, c, node)
+    plan = link.out.plan
+    rt = c.rt
+    found = memoized(c, link, lambda row: next(iter(plan.rows(rt.ctx)), None) is not None)
+    return E(found, T.BOOL, name="exists")
+
+
+def scalar_subquery(planner: Planner, c: Compiler, node: exp.Expression) -> E:
+    hashed = _correlated_scalar(planner, c, node)
+    if hashed is not None:
+        return hashed
+    link = plan_sublink(planner, c, node)
+    if len(link.out.columns) != 1:
+        raise SqlError("42601", "subquery must return only one column")
+    run = rows_runner(c, link)
+
+    def fn(row: Row) -> Any:
+        rows = run(row)
+        if not rows:
+            return None
+        if len(rows) > 1:
+            raise SqlError("21000", _TOO_MANY)
+        return rows[0][0]
+
+    col = link.out.columns[0]
+    return E(fn, col.type, name=col.name)
+
+
+# ---- decorrelation ----
+
+class _Correlation:
+    """A subquery SELECT split into its equality correlation (inner and outer key expressions)
+    and the rest, which reads no outer value."""
+
+    def __init__(self, inner: list[exp.Expression], outer: list[E], rest: list[exp.Expression]) -> None:
+        self.inner = inner
+        self.outer = outer
+        self.rest = rest
+
+
+def _simple_select(node: exp.Expression) -> bool:
+    if not isinstance(node, exp.Select) or node.args.get("where") is None:
+        return False
+    for arg in ("with", "with_", "group", "having", "limit", "offset", "distinct", "windows", "qualify",
+                "locks", "into", "order", "fetch"):
+        if node.args.get(arg):
+            return False
+    return (node.args.get("from_") or node.args.get("from")) is not None
+
+
+def _from_only(node: exp.Select, items: list[exp.Expression], where: list[exp.Expression] | None = None,
+               group: list[exp.Expression] | None = None) -> exp.Select:
+    sel = exp.Select(expressions=[i.copy() for i in items])
+    key = "from_" if node.args.get("from_") is not None else "from"
+    sel.set(key, node.args[key].copy())
+    if node.args.get("joins"):
+        sel.set("joins", [j.copy() for j in node.args["joins"]])
+    if where:
+        cond = where[0].copy()
+        for w in where[1:]:
+            cond = exp.And(this=cond, expression=w.copy())
+        sel.set("where", exp.Where(this=cond))
+    if group:
+        sel.set("group", exp.Group(expressions=[g.copy() for g in group]))
+    return sel
+
+
+def _reads_outer(planner: Planner, c: Compiler, sel: exp.Select, item: exp.Expression) -> bool | None:
+    """Whether item, placed in sel's FROM, reads an outer value (None: it does not plan)."""
+    start = len(planner.outer_refs)
+    try:
+        planner.plan_query(_from_only(sel, [item]), c.scope, {})
+    except SqlError:
+        return None
+    return any(r[0] <= c.scope.level for r in planner.outer_refs[start:])
+
+
+def _split_correlation(planner: Planner, c: Compiler, sel: exp.Expression) -> _Correlation | None:
+    if not _simple_select(sel):
+        return None
+    assert isinstance(sel, exp.Select)
+    if any(isinstance(n, (exp.Subquery, exp.Exists, exp.Window)) or (isinstance(n, exp.Select) and n is not sel)
+           for n in sel.walk()):
+        return None
+    if _is_volatile(planner, sel):
+        return None
+    from orbitdb.sql.plan.planner import split_and
+    inner: list[exp.Expression] = []
+    outer: list[E] = []
+    rest: list[exp.Expression] = []
+    for cj in split_and(sel.args["where"].this):
+        reads = _reads_outer(planner, c, sel, cj)
+        if reads is None:
+            return None
+        if not reads:
+            rest.append(cj)
+            continue
+        if not isinstance(cj, exp.EQ):
+            return None
+        sides = [cj.this, cj.expression]
+        kinds = [_side_kind(planner, c, sel, s) for s in sides]
+        if kinds == ["inner", "outer"]:
+            i_node, o_node = sides
+        elif kinds == ["outer", "inner"]:
+            o_node, i_node = sides
+        else:
+            return None
+        try:
+            outer.append(c.compile(o_node.copy()))
+        except SqlError:
+            return None
+        inner.append(i_node)
+    if not inner:
+        return None
+    return _Correlation(inner, outer, rest)
+
+
+def _side_kind(planner: Planner, c: Compiler, sel: exp.Select, node: exp.Expression) -> str:
+    """'inner' (reads only the subquery's rows), 'outer' (only outer values: every column an
+    outer one) or 'mixed'."""
+    reads = _reads_outer(planner, c, sel, node)
+    if reads is None:
+        return "mixed"
+    if not reads:
+        return "inner" if any(isinstance(n, exp.Column) for n in node.walk()) else "mixed"
+    if any(isinstance(n, exp.AggFunc) for n in node.walk()):
+        return "mixed"
+    cols = list(node.find_all(exp.Column))
+    for col in cols:
+        if not _reads_outer(planner, c, sel, col):
+            return "mixed"
+    return "outer"
+
+
+def _keyed_rows(planner: Planner, c: Compiler, sel: exp.Select, corr: _Correlation,
+                items: list[exp.Expression], group: bool = False
+                ) -> tuple[Callable[[Row], Any], Callable[[], dict[Any, list[Row]]], list[SqlType]] | None:
+    """(outer row -> key or None when a key value is NULL, () -> {key: inner rows' items}) of the
+    inner query with its correlation keys first; None when the rewrite reads outer values."""
+    start = len(planner.outer_refs)
+    q = _from_only(sel, corr.inner + items, corr.rest, corr.inner if group else None)
+    try:
+        out = planner.plan_query(q, c.scope, {})
+    except SqlError:
+        return None
+    if any(r[0] <= c.scope.level for r in planner.outer_refs[start:]):
+        return None
+    n = len(corr.inner)
+    sides = [KeyedSide(c, o, col.type) for o, col in zip(corr.outer, out.columns[:n])]
+    ofns = [o.fn for o in corr.outer]
+    plan = out.plan
+    rt = c.rt
+    key = next(_ids)
+
+    def outer_key(row: Row) -> Any:
+        vals = []
+        for f, s in zip(ofns, sides):
+            v = f(row)
+            if v is None:
+                return None
+            vals.append(s.left_key(v))
+        return tuple(vals)
+
+    def table() -> dict[Any, list[Row]]:
+        cache = rt.ctx.cte_results
+        hit = cache.get(key)
+        if hit is None:
+            hit = {}
+            for r in plan.rows(rt.ctx):
+                if any(v is None for v in r[:n]):
+                    continue  # a NULL key equals nothing
+                k = tuple(s.right_key(v) for s, v in zip(sides, r[:n]))
+                hit.setdefault(k, []).append(r[n:])
+            cache[key] = hit
+        return hit
+
+    return outer_key, table, [col.type for col in out.columns[n:]]
+
+
+def _correlated_exists(planner: Planner, c: Compiler, node: exp.Expression) -> Callable[[Row], Any] | None:
+    if not isinstance(node, exp.Select) or not all(
+            isinstance(i, (exp.Column, exp.Literal, exp.Star, exp.Null, exp.Boolean, exp.Parameter)) for i in node.expressions):
+        return None
+    try:  # the full query plans (its select list is checked even though EXISTS ignores it)
+        planner.plan_query(node, c.scope, {})
+    except SqlError:
+        return None
+    corr = _split_correlation(planner, c, node)
+    if corr is None:
+        return None
+    keyed = _keyed_rows(planner, c, node, corr, [])
+    if keyed is None:
+        return None
+    outer_key, table, _ = keyed
+
+    def probe(row: Row) -> Any:
+        k = outer_key(row)
+        return k is not None and k in table()
+
+    return probe
+
+
+def _safe(nodes: list[exp.Expression]) -> bool:
+    return all(isinstance(n, _SAFE_NODES) for node in nodes for n in node.walk())
+
+
+def _correlated_in(planner: Planner, c: Compiler, left_nodes: list[exp.Expression],
+                   node: exp.Expression) -> Callable[[Row], Any] | None:
+    if not isinstance(node, exp.Select) or len(node.expressions) != len(left_nodes):
+        return None
+    if not _safe(list(node.expressions)) or any(isinstance(n, exp.AggFunc) for n in node.walk()):
+        return None
+    if not _quick_correlated(node):
+        return None
+    corr = _split_correlation(planner, c, node)
+    if corr is None or not _safe(corr.rest):
+        return None
+    items = [i.this if isinstance(i, exp.Alias) else i for i in node.expressions]
+    if any(isinstance(i, exp.Star) for i in items):
+        return None
+    keyed = _keyed_rows(planner, c, node, corr, items)
+    if keyed is None:
+        return None
+    outer_key, table, item_types = keyed
+    lefts = [c.compile(n) for n in left_nodes]
+    sides = [KeyedSide(c, e, t) for e, t in zip(lefts, item_types)]
+    lfns = [e.fn for e in lefts]
+    rt = c.rt
+    sets_key = next(_ids)
+    empty = InSet([], sides)
+
+    def probe(row: Row) -> Any:
+        k = outer_key(row)
+        if k is None:
+            return False  # no inner row matches: IN over no rows
+        groups = table()
+        cache = rt.ctx.cte_results
+        per = cache.get(sets_key)
+        if per is None:
+            per = cache[sets_key] = {}
+        s = per.get(k)
+        if s is None:
+            rows = groups.get(k)
+            s = per[k] = InSet(rows, sides) if rows else empty
+        return s.probe(tuple(f(row) for f in lfns))
+
+    return probe
+
+
+def _quick_correlated(node: exp.Select) -> bool:
+    """A cheap first look: the WHERE has an equality naming a column (so a correlation may be there)."""
+    where = node.args.get("where")
+    return where is not None and any(isinstance(n, exp.EQ) for n in where.walk())
+
+
+def _correlated_scalar(planner: Planner, c: Compiler, node: exp.Expression) -> E | None:
+    if not isinstance(node, exp.Select) or len(node.expressions) != 1 or not _quick_correlated(node):
+        return None
+    item = node.expressions[0]
+    name_node = item
+    item = item.this if isinstance(item, exp.Alias) else item
+    if isinstance(item, exp.Star) or not _safe([item]):
+        return None
+    aggregated = any(isinstance(n, exp.AggFunc) for n in item.walk())
+    corr = _split_correlation(planner, c, node)
+    if corr is None or not _safe(corr.rest):
+        return None
+    keyed = _keyed_rows(planner, c, node, corr, [item], group=aggregated)
+    if keyed is None:
+        return None
+    outer_key, table, _ = keyed
+    try:
+        shape = planner.plan_query(_from_only(node, [name_node], [exp.false()]), c.scope, {})
+    except SqlError:
+        return None
+    col = shape.columns[0]
+    rt = c.rt
+    empty_key = next(_ids)
+    plan = shape.plan
+
+    def empty_value() -> Any:
+        # an aggregate over no rows (count: 0, max: NULL); no aggregate: no row, NULL
+        if not aggregated:
+            return None
+        cache = rt.ctx.cte_results
+        if empty_key not in cache:
+            rows = list(plan.rows(rt.ctx))
+            cache[empty_key] = rows[0][0] if rows else None
+        return cache[empty_key]
+
+    def fn(row: Row) -> Any:
+        k = outer_key(row)
+        rows = table().get(k) if k is not None else None
+        if not rows:
+            return empty_value()
+        if len(rows) > 1:
+            raise SqlError("21000", _TOO_MANY)
+        return rows[0][0]
+
+    return E(fn, col.type, name=col.name)
+
+
+class _Hooks:
+    """The entry points the planner calls (one name to import into the shared planner module)."""
+
+    plan_sublink = staticmethod(plan_sublink)
+    rows_runner = staticmethod(rows_runner)
+    scalar_subquery = staticmethod(scalar_subquery)
+    exists_subquery = staticmethod(exists_subquery)
+    in_subquery = staticmethod(in_subquery)
+
+
+subquery_hooks = _Hooks()
