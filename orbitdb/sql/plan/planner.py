@@ -50,10 +50,11 @@ from orbitdb.sql.expr.scope import STAR_INDEX, Scope, ScopeColumn
 from orbitdb.sql.expr.window import WindowCollector
 from orbitdb.sql.parse.parser import parse_one
 from orbitdb.sql.plan import index_keys  # computes the keys of expression and partial indexes for storage
+from orbitdb.sql.plan import subqueries as subq
 from orbitdb.sql.plan.partition_bounds import Bound, load_bound
 from orbitdb.sql.plan.permissions import PermissionSet
 from orbitdb.sql.plan.record_functions import declares_columns, record_function_source
-from orbitdb.sql.plan.subqueries import SubLink, subquery_hooks
+from orbitdb.sql.plan.subqueries import SubLink
 from orbitdb.sql.types import SqlType
 from orbitdb.sql.types import usertypes as U
 from orbitdb.sql.types.casts import ASSIGNMENT
@@ -1426,26 +1427,26 @@ class Planner:
 
     # ---- subqueries in expressions (subqueries.py) ----
     def _sub_plan(self, c: Compiler, node: exp.Expression) -> tuple[Output, SubLink]:
-        link = subquery_hooks.plan_sublink(self, c, node)
+        link = subq.plan_sublink(self, c, node)
         return link.out, link
 
     def _runner(self, c: Compiler, out: Output, link: SubLink) -> Callable[[Row], list[Row]]:
-        return subquery_hooks.rows_runner(c, link)
+        return subq.rows_runner(c, link)
 
     def scalar_subquery(self, c: Compiler, node: exp.Expression) -> E:
-        return subquery_hooks.scalar_subquery(self, c, node)
+        return subq.scalar_subquery(self, c, node)
 
     def exists_subquery(self, c: Compiler, node: exp.Expression) -> E:
-        return subquery_hooks.exists_subquery(self, c, node.this if isinstance(node, exp.Subquery) else node)
+        return subq.exists_subquery(self, c, node.this if isinstance(node, exp.Subquery) else node)
 
     def in_subquery(self, c: Compiler, left: list[exp.Expression], node: exp.Expression, negate: bool = False) -> E:
-        return subquery_hooks.in_subquery(self, c, left, node, negate)
+        return subq.in_subquery(self, c, left, node, negate)
 
     def subquery_values(self, c: Compiler, node: exp.Expression, multi: bool = False) -> E:
-        link = subquery_hooks.plan_sublink(self, c, node)
+        link = subq.plan_sublink(self, c, node)
         if len(link.out.columns) != 1 and not multi:
             raise SqlError("42601", "subquery has too many columns")
-        run = subquery_hooks.rows_runner(c, link)
+        run = subq.rows_runner(c, link)
         if multi:
             return E(lambda row: run(row), T.RECORD)
         return E(lambda row: [r[0] for r in run(row)], link.out.columns[0].type)

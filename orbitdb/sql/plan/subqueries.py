@@ -561,15 +561,3 @@ def _correlated_scalar(planner: Planner, c: Compiler, node: exp.Expression) -> E
 
     return E(fn, col.type, name=col.name)
 
-
-class _Hooks:
-    """The entry points the planner calls (one name to import into the shared planner module)."""
-
-    plan_sublink = staticmethod(plan_sublink)
-    rows_runner = staticmethod(rows_runner)
-    scalar_subquery = staticmethod(scalar_subquery)
-    exists_subquery = staticmethod(exists_subquery)
-    in_subquery = staticmethod(in_subquery)
-
-
-subquery_hooks = _Hooks()
