@@ -25,6 +25,7 @@ from orbitdb.sql.modify.view_dml import resolve_view_target
 from orbitdb.sql.plan import index_keys
 from orbitdb.sql.plan.compiled import Compiled, column_of
 from orbitdb.sql.plan.planner import Planner, all_true, split_and
+from orbitdb.sql.plan.subplan_explain import explained_filter
 from orbitdb.sql.result import Column, Result
 from orbitdb.storage.catalog import TableDef
 from orbitdb.storage.errors import SerializationFailure
@@ -557,8 +558,9 @@ class CompiledModify(Compiled):
         comp = Compiler(planner, scope, rt, where="WHERE")
         self.width = len(table.columns)
         for cj in rest:
+            sub_mark = len(planner.subplans)
             e = comp.compile_bool(cj, "WHERE")
-            plan = Filter(plan, e.fn, cj.sql(dialect="postgres"))
+            plan = explained_filter(planner, Filter(plan, e.fn, cj.sql(dialect="postgres")), cj, sub_mark)
         self.plan = plan
         # the whole WHERE clause, to re-check a row that changed after the snapshot
         self.recheck: Fn | None = all_true([comp.compile_bool(cj, "WHERE").fn for cj in conjuncts]) if conjuncts else None

@@ -54,6 +54,7 @@ from orbitdb.sql.plan import subqueries as subq
 from orbitdb.sql.plan.partition_bounds import Bound, load_bound
 from orbitdb.sql.plan.permissions import PermissionSet
 from orbitdb.sql.plan.record_functions import declares_columns, record_function_source
+from orbitdb.sql.plan.subplan_explain import SubplanNote, attach_rest, explained_filter
 from orbitdb.sql.plan.subqueries import SubLink
 from orbitdb.sql.types import SqlType
 from orbitdb.sql.types import usertypes as U
@@ -139,6 +140,7 @@ class Planner:
         # CREATE VIEW: write each * out as the columns it stands for, as PostgreSQL stores a view
         self.freeze_stars = False
         self.outer_refs: list[tuple[int, int]] = []  # (level, column) of each outer reference compiled
+        self.subplans: list[SubplanNote] = []  # the subqueries compiled, for EXPLAIN (subplan_explain.py)
 
     def lock_relation(self, oid: int, mode: int) -> None:
         """Records that running the statement takes mode on the relation."""
@@ -232,6 +234,7 @@ class Planner:
     # ---- SELECT ----
     def _plan_select(self, sel: exp.Select, parent: Scope | None, ctes: dict[str, CTEInfo]) -> Output:
         level = parent.level + 1 if parent is not None else 0
+        select_mark = len(self.subplans)
         scope = Scope([], parent=parent, level=level)
         scope.ctes = ctes
         scope.pk_columns = {}  # type: ignore[attr-defined]
@@ -246,8 +249,9 @@ class Planner:
         locks = sel.args.get("locks")
         comp = Compiler(self, scope, self.rt, where="WHERE")
         for cj in conjuncts:
+            sub_mark = len(self.subplans)
             e = comp.compile_bool(cj, "WHERE")
-            plan = Filter(plan, e.fn, cj.sql(dialect="postgres"))
+            plan = explained_filter(self, Filter(plan, e.fn, cj.sql(dialect="postgres")), cj, sub_mark)
 
         # grouping
         group = sel.args.get("group")
@@ -336,6 +340,7 @@ class Planner:
             fns = fns + [_whole_row]
             hidden = hidden + [E(_whole_row, T.TEXT)]
         plan = Project(plan, fns, out_cols + [ScopeColumn(None, "?sort?", h.type, hidden=True) for h in hidden], srf)
+        attach_rest(self, plan, select_mark)
         width = len(out_exprs)
         if distinct is not None:
             if distinct_on is not None:

@@ -27,10 +27,12 @@ from orbitdb.sql.errors import SqlError
 from orbitdb.sql.expr.aggregates import _hashable
 from orbitdb.sql.expr.core import E, type_error_operator, unify
 from orbitdb.sql.expr.funcregistry import FUNCTIONS
+from orbitdb.sql.plan.subplan_explain import note_subplan
 from orbitdb.sql.types import SqlType
 from orbitdb.sql.types.sortkeys import sort_key_fn
 
 if TYPE_CHECKING:
+    from orbitdb.sql.exec.plans import Plan
     from orbitdb.sql.expr.compiler import Compiler
     from orbitdb.sql.plan.planner import Output, Planner
 
@@ -241,6 +243,15 @@ def in_subquery(planner: Planner, c: Compiler, left_nodes: list[exp.Expression],
         plan = link.out.plan
         rt = c.rt
         get_set = memoized(c, link, lambda row: InSet(list(plan.rows(rt.ctx)), sides))
+        if link.refs:
+            note_subplan(planner, "SubPlan", plan, body)
+        elif negate or len(left_nodes) != 1:
+            note_subplan(planner, "hashed SubPlan", plan, body)
+        else:
+            item = body.expressions[0] if isinstance(body, exp.Select) and body.expressions else None
+            right = item.sql(dialect="postgres") if item is not None else link.out.columns[0].name
+            cond = f"{left_nodes[0].sql(dialect='postgres')} = {right}"
+            note_subplan(planner, "semi", plan, body, cond)
         lfns = [e.fn for e in lefts]
 
         def fn(row: Row) -> Any:
@@ -264,6 +275,7 @@ def exists_subquery(planner: Planner, c: Compiler, node: exp.Expression) -> E:
     plan = link.out.plan
     rt = c.rt
     found = memoized(c, link, lambda row: next(iter(plan.rows(rt.ctx)), None) is not None)
+    note_subplan(planner, "SubPlan" if link.refs else "InitPlan", plan, node)
     return E(found, T.BOOL, name="exists")
 
 
@@ -275,6 +287,7 @@ def scalar_subquery(planner: Planner, c: Compiler, node: exp.Expression) -> E:
     if len(link.out.columns) != 1:
         raise SqlError("42601", "subquery must return only one column")
     run = rows_runner(c, link)
+    note_subplan(planner, "SubPlan" if link.refs else "InitPlan", link.out.plan, node)
 
     def fn(row: Row) -> Any:
         rows = run(row)
@@ -294,10 +307,15 @@ class _Correlation:
     """A subquery SELECT split into its equality correlation (inner and outer key expressions)
     and the rest, which reads no outer value."""
 
-    def __init__(self, inner: list[exp.Expression], outer: list[E], rest: list[exp.Expression]) -> None:
+    def __init__(self, inner: list[exp.Expression], outer: list[E], outer_sql: list[str],
+                 rest: list[exp.Expression]) -> None:
         self.inner = inner
         self.outer = outer
+        self.outer_sql = outer_sql
         self.rest = rest
+
+    def hash_cond(self) -> str:
+        return " AND ".join(f"{o} = {i.sql(dialect='postgres')}" for o, i in zip(self.outer_sql, self.inner))
 
 
 def _simple_select(node: exp.Expression) -> bool:
@@ -327,12 +345,21 @@ def _from_only(node: exp.Select, items: list[exp.Expression], where: list[exp.Ex
     return sel
 
 
+def _trial_plan(planner: Planner, c: Compiler, node: exp.Expression) -> Output | None:
+    """node planned only to learn about it (None: it does not plan); EXPLAIN does not list it."""
+    mark = len(planner.subplans)
+    try:
+        return planner.plan_query(node, c.scope, {})
+    except SqlError:
+        return None
+    finally:
+        del planner.subplans[mark:]
+
+
 def _reads_outer(planner: Planner, c: Compiler, sel: exp.Select, item: exp.Expression) -> bool | None:
     """Whether item, placed in sel's FROM, reads an outer value (None: it does not plan)."""
     start = len(planner.outer_refs)
-    try:
-        planner.plan_query(_from_only(sel, [item]), c.scope, {})
-    except SqlError:
+    if _trial_plan(planner, c, _from_only(sel, [item])) is None:
         return None
     return any(r[0] <= c.scope.level for r in planner.outer_refs[start:])
 
@@ -349,6 +376,7 @@ def _split_correlation(planner: Planner, c: Compiler, sel: exp.Expression) -> _C
     from orbitdb.sql.plan.planner import split_and
     inner: list[exp.Expression] = []
     outer: list[E] = []
+    outer_sql: list[str] = []
     rest: list[exp.Expression] = []
     for cj in split_and(sel.args["where"].this):
         reads = _reads_outer(planner, c, sel, cj)
@@ -368,13 +396,15 @@ def _split_correlation(planner: Planner, c: Compiler, sel: exp.Expression) -> _C
         else:
             return None
         try:
-            outer.append(c.compile(o_node.copy()))
+            o_e = c.compile(o_node.copy())
         except SqlError:
             return None
+        outer.append(o_e)
+        outer_sql.append(o_node.sql(dialect="postgres"))
         inner.append(i_node)
     if not inner:
         return None
-    return _Correlation(inner, outer, rest)
+    return _Correlation(inner, outer, outer_sql, rest)
 
 
 def _side_kind(planner: Planner, c: Compiler, sel: exp.Select, node: exp.Expression) -> str:
@@ -396,7 +426,7 @@ def _side_kind(planner: Planner, c: Compiler, sel: exp.Select, node: exp.Express
 
 def _keyed_rows(planner: Planner, c: Compiler, sel: exp.Select, corr: _Correlation,
                 items: list[exp.Expression], group: bool = False
-                ) -> tuple[Callable[[Row], Any], Callable[[], dict[Any, list[Row]]], list[SqlType]] | None:
+                ) -> tuple[Callable[[Row], Any], Callable[[], dict[Any, list[Row]]], list[SqlType], Plan] | None:
     """(outer row -> key or None when a key value is NULL, () -> {key: inner rows' items}) of the
     inner query with its correlation keys first; None when the rewrite reads outer values."""
     start = len(planner.outer_refs)
@@ -436,16 +466,14 @@ def _keyed_rows(planner: Planner, c: Compiler, sel: exp.Select, corr: _Correlati
             cache[key] = hit
         return hit
 
-    return outer_key, table, [col.type for col in out.columns[n:]]
+    return outer_key, table, [col.type for col in out.columns[n:]], plan
 
 
 def _correlated_exists(planner: Planner, c: Compiler, node: exp.Expression) -> Callable[[Row], Any] | None:
     if not isinstance(node, exp.Select) or not all(
             isinstance(i, (exp.Column, exp.Literal, exp.Star, exp.Null, exp.Boolean, exp.Parameter)) for i in node.expressions):
         return None
-    try:  # the full query plans (its select list is checked even though EXISTS ignores it)
-        planner.plan_query(node, c.scope, {})
-    except SqlError:
+    if _trial_plan(planner, c, node) is None:  # its select list is checked though EXISTS ignores it
         return None
     corr = _split_correlation(planner, c, node)
     if corr is None:
@@ -453,7 +481,8 @@ def _correlated_exists(planner: Planner, c: Compiler, node: exp.Expression) -> C
     keyed = _keyed_rows(planner, c, node, corr, [])
     if keyed is None:
         return None
-    outer_key, table, _ = keyed
+    outer_key, table, _, plan = keyed
+    note_subplan(planner, "semi", plan, node, corr.hash_cond(), anti=True)
 
     def probe(row: Row) -> Any:
         k = outer_key(row)
@@ -483,7 +512,8 @@ def _correlated_in(planner: Planner, c: Compiler, left_nodes: list[exp.Expressio
     keyed = _keyed_rows(planner, c, node, corr, items)
     if keyed is None:
         return None
-    outer_key, table, item_types = keyed
+    outer_key, table, item_types, plan = keyed
+    note_subplan(planner, "SubPlan", plan, node)
     lefts = [c.compile(n) for n in left_nodes]
     sides = [KeyedSide(c, e, t) for e, t in zip(lefts, item_types)]
     lfns = [e.fn for e in lefts]
@@ -530,10 +560,10 @@ def _correlated_scalar(planner: Planner, c: Compiler, node: exp.Expression) -> E
     keyed = _keyed_rows(planner, c, node, corr, [item], group=aggregated)
     if keyed is None:
         return None
-    outer_key, table, _ = keyed
-    try:
-        shape = planner.plan_query(_from_only(node, [name_node], [exp.false()]), c.scope, {})
-    except SqlError:
+    outer_key, table, _, keyed_plan = keyed
+    note_subplan(planner, "SubPlan", keyed_plan, node)
+    shape = _trial_plan(planner, c, _from_only(node, [name_node], [exp.false()]))
+    if shape is None:
         return None
     col = shape.columns[0]
     rt = c.rt
