@@ -56,11 +56,13 @@ _SAFE_NODES = (exp.Column, exp.Identifier, exp.Literal, exp.Null, exp.Boolean, e
 class SubLink:
     """A planned subquery: its output and the outer (level, column) pairs it reads."""
 
-    def __init__(self, out: Output, refs: list[tuple[int, int]], level: int, volatile: bool) -> None:
+    def __init__(self, out: Output, refs: list[tuple[int, int]], level: int, volatile: bool,
+                 outer_row: Callable[[Row], Row] | None = None) -> None:
         self.out = out
         self.refs = refs
         self.level = level
         self.volatile = volatile
+        self.outer_row = outer_row  # the row the subquery reads, from a grouped query's output row
 
     def __bool__(self) -> bool:  # "correlated", for callers that only ask that
         return bool(self.refs)
@@ -71,7 +73,37 @@ def plan_sublink(planner: Planner, c: Compiler, node: exp.Expression) -> SubLink
     out = planner.plan_query(node, c.scope, {})
     level = c.scope.level
     refs = sorted({r for r in planner.outer_refs[start:] if r[0] <= level})
-    return SubLink(out, refs, level, _is_volatile(planner, node))
+    return SubLink(out, refs, level, _is_volatile(planner, node), _grouped_outer_row(c, refs))
+
+
+def _grouped_outer_row(c: Compiler, refs: list[tuple[int, int]]) -> Callable[[Row], Row] | None:
+    """In a grouped query's select list or HAVING the row is the aggregate's output: the columns
+    the subquery reads are taken from their groups into a row of the query's own layout (an
+    ungrouped one is error 42803, as in PostgreSQL)."""
+    if c.agg is None:
+        return None
+    level = c.scope.level
+    idxs = [i for lvl, i in refs if lvl == level]
+    if not idxs:
+        return None
+    width = len(c.scope.columns)
+    getters = []
+    for i in idxs:
+        col = c.scope.columns[i]
+        node = exp.column(col.name, col.rel) if col.rel else exp.column(col.name)
+        try:
+            getters.append((i, c.agg.column_ref(c, node, i, col.type, col.name).fn))
+        except SqlError as e:
+            rel = f"{col.rel}." if col.rel else ""
+            raise SqlError("42803", f'subquery uses ungrouped column "{rel}{col.name}" from outer query') from e
+
+    def outer_row(row: Row) -> Row:
+        values: list[Any] = [None] * width
+        for i, get in getters:
+            values[i] = get(row)
+        return tuple(values)
+
+    return outer_row
 
 
 def _is_volatile(planner: Planner, node: exp.Expression) -> bool:
@@ -117,6 +149,8 @@ def memoized(c: Compiler, link: SubLink, build: Callable[[Row], Any]) -> Callabl
     level = link.level
     refs = link.refs
 
+    outer_row = link.outer_row
+
     def call(row: Row) -> Any:
         ctx = rt.ctx
         saved = ctx.outer[level]
@@ -125,6 +159,15 @@ def memoized(c: Compiler, link: SubLink, build: Callable[[Row], Any]) -> Callabl
             return build(row)
         finally:
             ctx.outer[level] = saved
+
+    if outer_row is not None:
+        def call_grouped(row: Row) -> Any:
+            return call(outer_row(row))
+
+        if link.volatile:
+            return call_grouped
+        mapped = memoized(c, SubLink(link.out, refs, level, link.volatile), build)
+        return lambda row: mapped(outer_row(row))
 
     if not refs:
         def once(row: Row) -> Any:

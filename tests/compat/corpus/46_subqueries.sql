@@ -110,6 +110,11 @@ SELECT v, count(*) FROM l GROUP BY v HAVING v IN (SELECT v FROM r) ORDER BY v;
 SELECT v, count(*) FROM l GROUP BY v HAVING count(*) > (SELECT count(*) FROM nn) - 1 ORDER BY v;
 SELECT v, count(*) FROM l GROUP BY v HAVING EXISTS (SELECT 1 FROM r WHERE r.k = l.v) ORDER BY v;
 SELECT (SELECT count(*) FROM r WHERE r.k = l.id) AS c, count(*) FROM l GROUP BY 1 ORDER BY 1;
+-- a grouped query's select list and HAVING: the subquery reads the group's columns
+SELECT v, count(*) FROM l GROUP BY v HAVING EXISTS (SELECT 1 FROM r WHERE r.k <= l.v) ORDER BY v;
+SELECT v, (SELECT count(*) FROM r WHERE r.k <= l.v), (SELECT count(*) FROM r WHERE r.k = l.v) FROM l GROUP BY v ORDER BY v;
+SELECT t, v, (SELECT max(r.k) FROM r WHERE r.v < l.v AND r.t = l.t) FROM l GROUP BY t, v ORDER BY t, v;
+SELECT v, (SELECT count(*) FROM r WHERE r.k <= l.id) FROM l GROUP BY v; -- error 42803
 SELECT l.id, r.k FROM l JOIN r ON r.k = l.id AND r.v IN (SELECT v FROM nn) ORDER BY 1, 2;
 SELECT l.id, r.k FROM l LEFT JOIN r ON r.k = l.id AND EXISTS (SELECT 1 FROM nn WHERE nn.v = r.v) ORDER BY 1, 2;
 SELECT l.id, x.m FROM l, LATERAL (SELECT max(r.v) AS m FROM r WHERE r.k = l.id) x ORDER BY 1;
