@@ -220,15 +220,57 @@ class KeyedSide:
             raise
         if a.type.oid == T.JSON.oid:
             raise type_error_operator("=", left.type, right_type)
-        self.left_fn = left.fn
         norm = sort_key_fn(a.type)
-        fa, fb = a.fn, b.fn
-        if norm is None:
-            self.left_key: Callable[[Any], Any] = lambda v: _hashable(fa((v, None)))
-            self.right_key: Callable[[Any], Any] = lambda v: _hashable(fb((None, v)))
-        else:
-            self.left_key = lambda v: _hashable(norm(fa((v, None))))
-            self.right_key = lambda v: _hashable(norm(fb((None, v))))
+        # hashable as they are: a scalar type compared by Python equality (no list or dict inside)
+        plain = norm is None and a.type.elem is None and a.type.fields is None and a.type.oid not in (
+            T.JSONB.oid, T.RECORD.oid)
+        self.left_key: Callable[[Any], Any] = _key_fn(a, probe, norm, plain, lambda v: (v, None))
+        self.right_key: Callable[[Any], Any] = _key_fn(b, elem, norm, plain, lambda v: (None, v))
+
+
+def _key_fn(e: E, raw: E, norm: Callable[[Any], Any] | None, plain: bool,
+            place: Callable[[Any], tuple[Any, Any]]) -> Callable[[Any], Any]:
+    if e is raw and plain:
+        return _same
+    f = e.fn
+    if plain:
+        return lambda v: f(place(v))
+    if norm is None:
+        return lambda v: _hashable(f(place(v)))
+    return lambda v: _hashable(norm(f(place(v))))
+
+
+def _same(v: Any) -> Any:
+    return v
+
+
+class ScalarInSet:
+    """InSet of one column, for the common x IN (SELECT y ...)."""
+
+    def __init__(self, rows: list[Row], side: KeyedSide) -> None:
+        self.empty = not rows
+        key = side.right_key
+        self.left_key = side.left_key
+        self.has_null = any(r[0] is None for r in rows)
+        values = [key(r[0]) for r in rows if r[0] is not None]
+        try:
+            self.keys: set[Any] | list[Any] = set(values)
+        except TypeError:  # a value Python cannot hash: compared one by one
+            self.keys = values
+
+    def probe1(self, x: Any) -> Any:
+        if self.empty:
+            return False
+        if x is None:
+            return None
+        try:
+            if self.left_key(x) in self.keys:
+                return True
+        except TypeError:
+            k = self.left_key(x)
+            if any(k == v for v in self.keys):
+                return True
+        return None if self.has_null else False
 
 
 class InSet:
@@ -285,7 +327,22 @@ def in_subquery(planner: Planner, c: Compiler, left_nodes: list[exp.Expression],
         sides = [KeyedSide(c, e, col.type) for e, col in zip(lefts, link.out.columns)]
         plan = link.out.plan
         rt = c.rt
-        get_set = memoized(c, link, lambda row: InSet(list(plan.rows(rt.ctx)), sides))
+        if len(sides) == 1:
+            get_one = memoized(c, link, lambda row: ScalarInSet(list(plan.rows(rt.ctx)), sides[0]))
+            lf = lefts[0].fn
+
+            def fn1(row: Row) -> Any:
+                return get_one(row).probe1(lf(row))
+
+            fn = fn1
+        else:
+            get_set = memoized(c, link, lambda row: InSet(list(plan.rows(rt.ctx)), sides))
+            lfns = [e.fn for e in lefts]
+
+            def fn_rows(row: Row) -> Any:
+                return get_set(row).probe(tuple(f(row) for f in lfns))
+
+            fn = fn_rows
         if link.refs:
             note_subplan(planner, "SubPlan", plan, body)
         elif negate or len(left_nodes) != 1:
@@ -295,10 +352,6 @@ def in_subquery(planner: Planner, c: Compiler, left_nodes: list[exp.Expression],
             right = item.sql(dialect="postgres") if item is not None else link.out.columns[0].name
             cond = f"{left_nodes[0].sql(dialect='postgres')} = {right}"
             note_subplan(planner, "semi", plan, body, cond)
-        lfns = [e.fn for e in lefts]
-
-        def fn(row: Row) -> Any:
-            return get_set(row).probe(tuple(f(row) for f in lfns))
 
     if not negate:
         return E(fn, T.BOOL)
@@ -487,7 +540,7 @@ def _keyed_rows(planner: Planner, c: Compiler, sel: exp.Select, corr: _Correlati
     rt = c.rt
     key = next(_ids)
 
-    def outer_key(row: Row) -> Any:
+    def outer_key_many(row: Row) -> Any:
         vals = []
         for f, s in zip(ofns, sides):
             v = f(row)
@@ -495,6 +548,17 @@ def _keyed_rows(planner: Planner, c: Compiler, sel: exp.Select, corr: _Correlati
                 return None
             vals.append(s.left_key(v))
         return tuple(vals)
+
+    f0, left0, right0 = ofns[0], sides[0].left_key, sides[0].right_key
+
+    def outer_key_one(row: Row) -> Any:  # one key: the value itself, no tuple per row
+        v = f0(row)
+        return None if v is None else left0(v)
+
+    outer_key = outer_key_one if n == 1 else outer_key_many
+
+    def inner_key(r: Row) -> Any:
+        return right0(r[0]) if n == 1 else tuple(s.right_key(v) for s, v in zip(sides, r[:n]))
 
     def table() -> dict[Any, list[Row]]:
         cache = rt.ctx.cte_results
@@ -504,8 +568,7 @@ def _keyed_rows(planner: Planner, c: Compiler, sel: exp.Select, corr: _Correlati
             for r in plan.rows(rt.ctx):
                 if any(v is None for v in r[:n]):
                     continue  # a NULL key equals nothing
-                k = tuple(s.right_key(v) for s, v in zip(sides, r[:n]))
-                hit.setdefault(k, []).append(r[n:])
+                hit.setdefault(inner_key(r), []).append(r[n:])
             cache[key] = hit
         return hit
 
