@@ -97,6 +97,10 @@ SELECT id, (SELECT max(r.k) FROM r WHERE r.f = l.f) FROM l ORDER BY id;
 SELECT id, (SELECT count(*) FROM r WHERE r.k = l.id HAVING count(*) > 1) FROM l ORDER BY id;
 SELECT id, (SELECT r.v FROM r WHERE r.k = l.id GROUP BY r.v ORDER BY r.v LIMIT 1) FROM l ORDER BY id;
 SELECT id, (SELECT 1 / (r.v - 1) FROM r WHERE r.k = l.id AND r.k = 2) FROM l ORDER BY id;
+-- per-row subqueries remember results per outer value, telling apart equal values that print differently
+SELECT id, (SELECT l.n::text LIMIT 1), (SELECT l.f::text LIMIT 1), (SELECT l.t || '|' LIMIT 1) FROM l ORDER BY id;
+SELECT id, (SELECT max(r.k) FROM r WHERE r.v <= l.v OR r.v IS NULL) FROM l ORDER BY id;
+SELECT sum((SELECT count(*) FROM r WHERE r.k = l.v)), max((SELECT max(r.k) FROM r WHERE r.v < l.id)) FROM l;
 -- nested: a subquery reading its grandparent's row
 SELECT id, (SELECT count(*) FROM r WHERE r.k = l.id AND EXISTS (SELECT 1 FROM nn WHERE nn.v = l.v)) FROM l ORDER BY id;
 SELECT id FROM l WHERE EXISTS (SELECT 1 FROM r WHERE r.k = l.id AND r.v IN (SELECT nn.v FROM nn WHERE nn.v <> l.id))
