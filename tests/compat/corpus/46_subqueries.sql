@@ -139,6 +139,17 @@ SELECT * FROM u ORDER BY id;
 DELETE FROM u WHERE v IN (SELECT v FROM r) RETURNING id;
 UPDATE u SET v = (SELECT v FROM nn); -- error 21000
 SELECT * FROM u ORDER BY id;
+-- a subquery reading the table being changed sees it as it was when the statement began
+CREATE TABLE w (id int, g int, x int);
+INSERT INTO w SELECT g, g % 3, g FROM generate_series(1, 9) g;
+UPDATE w SET x = (SELECT sum(w2.x) FROM w w2 WHERE w2.g = w.g);
+SELECT * FROM w ORDER BY id;
+UPDATE w SET x = x + (SELECT count(*) FROM w w2 WHERE w2.x = w.x) + id;
+SELECT * FROM w ORDER BY id;
+DELETE FROM w WHERE x > (SELECT avg(w2.x) FROM w w2 WHERE w2.g = w.g);
+SELECT * FROM w ORDER BY id;
+DELETE FROM w WHERE id IN (SELECT min(id) FROM w GROUP BY g);
+SELECT * FROM w ORDER BY id;
 -- the plans are PostgreSQL's shape (not compared: orbitdb has no costs)
 EXPLAIN (COSTS OFF) SELECT id FROM l WHERE v NOT IN (SELECT v FROM r); -- nocompare
 EXPLAIN (COSTS OFF) SELECT id FROM l WHERE v = (SELECT max(v) FROM r); -- nocompare
