@@ -122,9 +122,17 @@ class HashSemiJoinFilter(Filter):
     """A Filter whose predicate is one probe of a hash of the inner rows: shown as the join it is."""
 
     def __init__(self, base: Filter, note: SubplanNote, how: str) -> None:
-        super().__init__(base.child, base.pred, base.sql)
+        # not Filter.__init__: the filter is made already; it runs it, shown otherwise
+        self.base = base
+        self.columns = base.columns
+        self.child = base.child
+        self.pred = base.pred
+        self.sql = base.sql
         self.note = note
         self.how = how
+
+    def rows(self, ctx: Any) -> Any:
+        return self.base.rows(ctx)
 
     def explain(self) -> list[tuple[str, list[Plan]]]:
         return [(f"Hash {self.how} Join", [self.child, _Hash(self.note.plan)]),
