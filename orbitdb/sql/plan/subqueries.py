@@ -131,6 +131,11 @@ def _is_volatile(planner: Planner, node: exp.Expression) -> bool:
     return False
 
 
+def _cache_key() -> tuple[str, int]:
+    """A key of ctx.cte_results of its own: the planner's CTEs number theirs from another counter."""
+    return ("subquery", next(_ids))
+
+
 def _memo_value(v: Any) -> Any:
     """A key telling apart outer values that could give different results (1.0 and 1.00 print
     differently; -0.0 and 0.0 too)."""
@@ -145,7 +150,7 @@ def memoized(c: Compiler, link: SubLink, build: Callable[[Row], Any]) -> Callabl
     """row -> build(row), run once when the subquery is uncorrelated, once per distinct outer
     values otherwise (every time when volatile). build runs with ctx.outer set to the row."""
     rt = c.rt
-    key = next(_ids)
+    key = _cache_key()
     level = link.level
     refs = link.refs
 
@@ -538,7 +543,7 @@ def _keyed_rows(planner: Planner, c: Compiler, sel: exp.Select, corr: _Correlati
     ofns = [o.fn for o in corr.outer]
     plan = out.plan
     rt = c.rt
-    key = next(_ids)
+    key = _cache_key()
 
     def outer_key_many(row: Row) -> Any:
         vals = []
@@ -624,7 +629,7 @@ def _correlated_in(planner: Planner, c: Compiler, left_nodes: list[exp.Expressio
     sides = [KeyedSide(c, e, t) for e, t in zip(lefts, item_types)]
     lfns = [e.fn for e in lefts]
     rt = c.rt
-    sets_key = next(_ids)
+    sets_key = _cache_key()
     empty = InSet([], sides)
 
     def probe(row: Row) -> Any:
@@ -673,7 +678,7 @@ def _correlated_scalar(planner: Planner, c: Compiler, node: exp.Expression) -> E
         return None
     col = shape.columns[0]
     rt = c.rt
-    empty_key = next(_ids)
+    empty_key = _cache_key()
     plan = shape.plan
 
     def empty_value() -> Any:
