@@ -59,8 +59,9 @@ def main() -> int:
     parser.add_argument("--repeat", type=int, default=3)
     args = parser.parse_args()
 
-    import orbitdb
     import psycopg2
+
+    import orbitdb
 
     why = PgServer.unavailable()
     if why:
