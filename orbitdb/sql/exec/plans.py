@@ -53,6 +53,22 @@ class Plan:
         return out
 
 
+class SubplanChild(Plan):
+    """EXPLAIN of a SubPlan or InitPlan under its label: indented one step more, as PostgreSQL's."""
+
+    def __init__(self, child: Plan) -> None:
+        self.child = child
+        self.columns = child.columns
+
+    def explain_lines(self, depth: int = 0) -> list[str]:
+        return ["  " + line for line in self.child.explain_lines(depth)]
+
+
+def subplan_entries(plan: Plan) -> list[tuple[str, list[Plan]]]:
+    """The SubPlan / InitPlan lines of the subqueries plan evaluates (plan/subplan_explain.py)."""
+    return [(label, [SubplanChild(sub)]) for label, sub in getattr(plan, "subplans", ())]
+
+
 class Result1(Plan):
     """One empty row (SELECT without FROM)."""
 
@@ -295,7 +311,7 @@ class Filter(Plan):
     def explain(self) -> list[tuple[str, list[Plan]]]:
         inner = self.child.explain()
         first, children = inner[0]
-        return [(first, children)] + inner[1:] + [(f"Filter: {self.sql}", [])]
+        return [(first, children)] + inner[1:] + [(f"Filter: {self.sql}", [])] + subplan_entries(self)
 
 
 class Join(Plan):
@@ -492,7 +508,7 @@ class Project(Plan):
                 yield tuple(out)
 
     def explain(self) -> list[tuple[str, list[Plan]]]:
-        return self.child.explain()
+        return self.child.explain() + subplan_entries(self)
 
 
 class Sort(Plan):

@@ -591,7 +591,8 @@ class AggCollector:
         inner.agg = None
         for a in args:
             for sub in a.find_all(exp.Func):
-                if type(sub).__name__.lower() in AGGREGATES or isinstance(sub, exp.AggFunc):
+                if (type(sub).__name__.lower() in AGGREGATES or isinstance(sub, exp.AggFunc)) and not any(
+                        isinstance(p, exp.Select) for p in _parents_until(sub, a)):  # a subquery's own is fine
                     raise SqlError("42803", "aggregate function calls cannot be nested")
         spec = AggSpec()
         spec.name = name
@@ -795,6 +796,15 @@ class _State:
 
 
 _NOTHING = object()
+
+
+def _parents_until(node: exp.Expression, top: exp.Expression) -> list[exp.Expression]:
+    out = []
+    p = node.parent
+    while p is not None and p is not top:
+        out.append(p)
+        p = p.parent
+    return out
 
 
 def _hashable(v: Any) -> Any:

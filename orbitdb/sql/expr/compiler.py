@@ -150,6 +150,8 @@ class Compiler:
             raise SqlError("42703", f'column "{name}" does not exist')
         level, idx, t = hit
         self._note_read(level, idx)
+        if level != self.scope.level and self.planner is not None:
+            self.planner.outer_refs.append((level, idx))  # subqueries.py: what a subquery reads
         if self.agg is not None and level == self.scope.level:
             return self.agg.column_ref(self, node, idx, t, name)
         if level == self.scope.level:

@@ -168,6 +168,10 @@ def _quantified(c: Compiler, left_node: exp.Expression, q: exp.Expression, op: s
     inner = q.this if isinstance(q, (exp.Any, exp.All)) else q.expressions[0]
     while isinstance(inner, exp.Paren):
         inner = inner.this
+    if (op == "=" and not is_all or op == "<>" and is_all) and isinstance(inner, (exp.Select, exp.Union, exp.Subquery)):
+        # = ANY is IN, <> ALL is NOT IN: hashed (subqueries.py)
+        body = inner.this if isinstance(inner, exp.Subquery) else inner
+        return c.planner.in_subquery(c, [left_node], body, negate=is_all)
     left = c.compile(left_node)
     if isinstance(inner, exp.Values):  # x op ANY (VALUES ...): the VALUES list is a subquery
         inner = exp.select("*").from_(inner.copy())
@@ -220,49 +224,12 @@ def _flatten(v: list[Any]) -> list[Any]:
 
 
 def compile_in(c: Compiler, node: exp.In) -> E:
-    left = c.compile(node.this)
     query = node.args.get("query")
     if query is not None:
         body = query.this if isinstance(query, exp.Subquery) else query
-        values_e = c.planner.subquery_values(c, body, multi=isinstance(node.this, exp.Tuple))
-        probe = E(lambda r: r[0], left.type, left.const, left.value)
-        elem = E(lambda r: r[1], values_e.type)
-        if isinstance(node.this, exp.Tuple):
-            fl, fv = left.fn, values_e.fn
-
-            def run_rows(row: Any) -> Any:
-                x = fl(row)
-                result: Any = False
-                for v in fv(row):
-                    if any(a is None or b is None for a, b in zip(x, v)):
-                        if all(a == b for a, b in zip(x, v) if a is not None and b is not None):
-                            result = None
-                        continue
-                    if tuple(x) == tuple(v):
-                        return True
-                return result
-
-            return E(run_rows, T.BOOL)
-        a, b = _unify_cmp(c, probe, elem, "=")
-        eq = compare_fn(a, b, "=")
-        fl, fv = left.fn, values_e.fn
-
-        def run_sub(row: Any) -> Any:
-            x = fl(row)
-            vals = fv(row)
-            if not vals:
-                return False
-            if x is None:
-                return None
-            result: Any = False
-            for v in vals:
-                if v is None:
-                    result = None
-                elif eq((x, v)):
-                    return True
-            return result
-
-        return E(run_sub, T.BOOL)
+        lefts = list(node.this.expressions) if isinstance(node.this, exp.Tuple) else [node.this]
+        return c.planner.in_subquery(c, lefts, body)
+    left = c.compile(node.this)
     if isinstance(node.this, exp.Tuple):
         # (a, b) IN ((1, 2), ...): row comparisons with their NULL rules
         return _any_equal([_row_compare(c, list(node.this.expressions), x, "=").fn for x in node.expressions])

@@ -45,6 +45,8 @@ def whole_row(c: Compiler, rel: str) -> E | None:
             return tuple(row[i] for i in idxs)
     else:
         rt = c.rt
+        if c.planner is not None:
+            c.planner.outer_refs.extend((level, i) for i in idxs)  # subqueries.py: what a subquery reads
 
         def run(row: Row) -> Any:
             outer = rt.ctx.outer[level]

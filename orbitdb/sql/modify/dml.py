@@ -25,6 +25,7 @@ from orbitdb.sql.modify.view_dml import resolve_view_target
 from orbitdb.sql.plan import index_keys
 from orbitdb.sql.plan.compiled import Compiled, column_of
 from orbitdb.sql.plan.planner import Planner, all_true, split_and
+from orbitdb.sql.plan.subplan_explain import explained_filter
 from orbitdb.sql.result import Column, Result
 from orbitdb.storage.catalog import TableDef
 from orbitdb.storage.errors import SerializationFailure
@@ -557,8 +558,9 @@ class CompiledModify(Compiled):
         comp = Compiler(planner, scope, rt, where="WHERE")
         self.width = len(table.columns)
         for cj in rest:
+            sub_mark = len(planner.subplans)
             e = comp.compile_bool(cj, "WHERE")
-            plan = Filter(plan, e.fn, cj.sql(dialect="postgres"))
+            plan = explained_filter(planner, Filter(plan, e.fn, cj.sql(dialect="postgres")), cj, sub_mark)
         self.plan = plan
         # the whole WHERE clause, to re-check a row that changed after the snapshot
         self.recheck: Fn | None = all_true([comp.compile_bool(cj, "WHERE").fn for cj in conjuncts]) if conjuncts else None
@@ -585,7 +587,8 @@ class CompiledModify(Compiled):
             return FOR_UPDATE
         return FOR_UPDATE if any(old[i] != new[i] for i in self.key_targets) else FOR_NO_KEY_UPDATE
 
-    def _lock_target(self, ctx: ExecContext, key: bytes, r: Row) -> tuple[Row, Row | None] | None:
+    def _lock_target(self, ctx: ExecContext, key: bytes, r: Row, new: Row | None
+                     ) -> tuple[Row, Row | None] | None:
         """Locks the target row; returns the row to work on (its key last) and its new version
         (update), or None to skip it. READ COMMITTED follows a row changed after the snapshot to its newest
         version and re-checks the WHERE clause there (PostgreSQL's EvalPlanQual); the other
@@ -593,7 +596,6 @@ class CompiledModify(Compiled):
         txn = ctx.txn
         assert txn is not None
         width = self.width
-        new = self._new_row(r) if self.is_update else None
         locking = self.writer.row_locks_needed(txn)
         mode = self._mode(r, new)
         access = self.writer.access
@@ -671,16 +673,19 @@ class CompiledModify(Compiled):
             trg.before_statement(ctx, op, self.set_cols)
         width = self.width
         targets = list(self.plan.rows(ctx))
+        # every new version first: a subquery in SET reads the table as the statement found it, not
+        # with the rows this statement has already changed (PostgreSQL's statement snapshot)
+        news = [self._new_row(r) for r in targets] if self.is_update else [None] * len(targets)
         done: set[bytes] = set()
         out_rows: list[Row] = []
         count = 0
         ret = self.returning
-        for r in targets:
+        for r, new in zip(targets, news):
             ctx.check()
             key = r[width]
             if key in done:
                 continue
-            locked = self._lock_target(ctx, key, r)
+            locked = self._lock_target(ctx, key, r, new)
             if locked is None:
                 continue
             r, new = locked

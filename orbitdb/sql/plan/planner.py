@@ -50,9 +50,12 @@ from orbitdb.sql.expr.scope import STAR_INDEX, Scope, ScopeColumn
 from orbitdb.sql.expr.window import WindowCollector
 from orbitdb.sql.parse.parser import parse_one
 from orbitdb.sql.plan import index_keys  # computes the keys of expression and partial indexes for storage
+from orbitdb.sql.plan import subqueries as subq
 from orbitdb.sql.plan.partition_bounds import Bound, load_bound
 from orbitdb.sql.plan.permissions import PermissionSet
 from orbitdb.sql.plan.record_functions import declares_columns, record_function_source
+from orbitdb.sql.plan.subplan_explain import SubplanNote, attach_rest, explained_filter
+from orbitdb.sql.plan.subqueries import SubLink
 from orbitdb.sql.types import SqlType
 from orbitdb.sql.types import usertypes as U
 from orbitdb.sql.types.casts import ASSIGNMENT
@@ -136,6 +139,8 @@ class Planner:
         self.permissions = PermissionSet()  # what a run needs the current role to hold
         # CREATE VIEW: write each * out as the columns it stands for, as PostgreSQL stores a view
         self.freeze_stars = False
+        self.outer_refs: list[tuple[int, int]] = []  # (level, column) of each outer reference compiled
+        self.subplans: list[SubplanNote] = []  # the subqueries compiled, for EXPLAIN (subplan_explain.py)
 
     def lock_relation(self, oid: int, mode: int) -> None:
         """Records that running the statement takes mode on the relation."""
@@ -229,6 +234,7 @@ class Planner:
     # ---- SELECT ----
     def _plan_select(self, sel: exp.Select, parent: Scope | None, ctes: dict[str, CTEInfo]) -> Output:
         level = parent.level + 1 if parent is not None else 0
+        select_mark = len(self.subplans)
         scope = Scope([], parent=parent, level=level)
         scope.ctes = ctes
         scope.pk_columns = {}  # type: ignore[attr-defined]
@@ -243,8 +249,9 @@ class Planner:
         locks = sel.args.get("locks")
         comp = Compiler(self, scope, self.rt, where="WHERE")
         for cj in conjuncts:
+            sub_mark = len(self.subplans)
             e = comp.compile_bool(cj, "WHERE")
-            plan = Filter(plan, e.fn, cj.sql(dialect="postgres"))
+            plan = explained_filter(self, Filter(plan, e.fn, cj.sql(dialect="postgres")), cj, sub_mark)
 
         # grouping
         group = sel.args.get("group")
@@ -333,6 +340,7 @@ class Planner:
             fns = fns + [_whole_row]
             hidden = hidden + [E(_whole_row, T.TEXT)]
         plan = Project(plan, fns, out_cols + [ScopeColumn(None, "?sort?", h.type, hidden=True) for h in hidden], srf)
+        attach_rest(self, plan, select_mark)
         width = len(out_exprs)
         if distinct is not None:
             if distinct_on is not None:
@@ -1449,112 +1457,31 @@ class Planner:
         out = Output(plan, cols)
         return self._order_limit_wrapper(node, out, parent, ctes)
 
-    # ---- subqueries in expressions ----
-    def _sub_plan(self, c: Compiler, node: exp.Expression) -> tuple[Output, bool]:
-        sub_scope = c.scope
-        out = self.plan_query(node, sub_scope, {})
-        correlated = self._query_is_correlated(node, c.scope)
-        return out, correlated
+    # ---- subqueries in expressions (subqueries.py) ----
+    def _sub_plan(self, c: Compiler, node: exp.Expression) -> tuple[Output, SubLink]:
+        link = subq.plan_sublink(self, c, node)
+        return link.out, link
 
-    def _query_is_correlated(self, node: exp.Expression, scope: Scope) -> bool:
-        """Conservatively: the subquery names a column that is not its own."""
-        own: set[str] = set()
-        for t in node.find_all(exp.Table):
-            own.add(ident(t.args["alias"].this) if t.args.get("alias") is not None and t.args["alias"].this
-                    else ident(t.this) if isinstance(t.this, exp.Identifier) else "")
-        for sq in node.find_all(exp.Subquery):
-            a = sq.args.get("alias")
-            if a is not None and a.this is not None:
-                own.add(ident(a.this))
-        outer_cols = set()
-        s: Scope | None = scope
-        while s is not None:
-            outer_cols.update(c.name for c in s.columns)
-            s = s.parent
-        for col in node.find_all(exp.Column):
-            if isinstance(col.this, exp.Star):
-                continue
-            if col.table:
-                if ident(col.args["table"]) not in own:
-                    return True
-            elif ident(col.this) in outer_cols:
-                return True
-        return False
-
-    def _runner(self, c: Compiler, out: Output, correlated: bool) -> Callable[[Row], list[Row]]:
-        plan = out.plan
-        level = c.scope.level
-        rt = self.rt
-        key = next(_plan_ids)
-
-        def run(row: Row) -> list[Row]:
-            ctx = rt.ctx
-            if not correlated:
-                cached = ctx.cte_results.get(key)
-                if cached is not None:
-                    return cached
-            saved = ctx.outer[level]
-            ctx.outer[level] = row
-            try:
-                result = list(plan.rows(ctx))
-            finally:
-                ctx.outer[level] = saved
-            if not correlated:
-                ctx.cte_results[key] = result
-            return result
-
-        return run
+    def _runner(self, c: Compiler, out: Output, link: SubLink) -> Callable[[Row], list[Row]]:
+        return subq.rows_runner(c, link)
 
     def scalar_subquery(self, c: Compiler, node: exp.Expression) -> E:
-        out, correlated = self._sub_plan(c, node)
-        if len(out.columns) != 1:
-            raise SqlError("42601", "subquery must return only one column")
-        run = self._runner(c, out, correlated)
-
-        def fn(row: Row) -> Any:
-            rows = run(row)
-            if not rows:
-                return None
-            if len(rows) > 1:
-                raise SqlError("21000", "more than one row returned by a subquery used as an expression")
-            return rows[0][0]
-
-        t = out.columns[0].type
-        return E(fn, t, name=out.columns[0].name)
+        return subq.scalar_subquery(self, c, node)
 
     def exists_subquery(self, c: Compiler, node: exp.Expression) -> E:
-        if isinstance(node, exp.Subquery):
-            node = node.this
-        out, correlated = self._sub_plan(c, node)
-        plan = out.plan
-        level = c.scope.level
-        rt = self.rt
-        key = next(_plan_ids)
+        return subq.exists_subquery(self, c, node.this if isinstance(node, exp.Subquery) else node)
 
-        def fn(row: Row) -> Any:
-            ctx = rt.ctx
-            if not correlated and key in ctx.cte_results:
-                return ctx.cte_results[key]
-            saved = ctx.outer[level]
-            ctx.outer[level] = row
-            try:
-                found = next(iter(plan.rows(ctx)), None) is not None
-            finally:
-                ctx.outer[level] = saved
-            if not correlated:
-                ctx.cte_results[key] = found
-            return found
-
-        return E(fn, T.BOOL, name="exists")
+    def in_subquery(self, c: Compiler, left: list[exp.Expression], node: exp.Expression, negate: bool = False) -> E:
+        return subq.in_subquery(self, c, left, node, negate)
 
     def subquery_values(self, c: Compiler, node: exp.Expression, multi: bool = False) -> E:
-        out, correlated = self._sub_plan(c, node)
-        if len(out.columns) != 1 and not multi:
+        link = subq.plan_sublink(self, c, node)
+        if len(link.out.columns) != 1 and not multi:
             raise SqlError("42601", "subquery has too many columns")
-        run = self._runner(c, out, correlated)
+        run = subq.rows_runner(c, link)
         if multi:
             return E(lambda row: run(row), T.RECORD)
-        return E(lambda row: [r[0] for r in run(row)], out.columns[0].type)
+        return E(lambda row: [r[0] for r in run(row)], link.out.columns[0].type)
 
 
 _OPERATOR_FUNCS = (exp.JSONExtract, exp.JSONExtractScalar, exp.JSONBExtract, exp.JSONBExtractScalar,
