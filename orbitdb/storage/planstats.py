@@ -1,0 +1,125 @@
+"""Planner statistics that ANALYZE gathers: per table its row count, per column PostgreSQL's
+pg_statistic figures (null_frac, avg_width, n_distinct, most common values and their
+frequencies, histogram bounds, correlation), values kept in their text form.
+
+Each table's statistics are one JSON value under `\\x00a <table oid>`, written in one engine
+write: a crash keeps the old or the new set, never half of one. They are advisory (they choose
+plans, never results), so a write lost to a crash is only an older estimate."""
+
+from __future__ import annotations
+
+import json
+import threading
+from dataclasses import asdict, dataclass, field
+from typing import TYPE_CHECKING, Any
+
+from orbitdb.storage.keyspace import prefix_end
+
+if TYPE_CHECKING:
+    from orbitdb.storage.txn import Store
+
+STATS_PREFIX = b"\x00a"
+
+
+def stats_key(oid: int) -> bytes:
+    return STATS_PREFIX + oid.to_bytes(8, "big")
+
+
+@dataclass
+class ColumnStats:
+    null_frac: float
+    avg_width: int
+    n_distinct: float  # > 0: a count; < 0: minus the fraction of rows (PostgreSQL's convention)
+    mcv: list[str] | None = None
+    mcf: list[float] | None = None
+    hist: list[str] | None = None
+    correlation: float | None = None
+
+
+@dataclass
+class TableStats:
+    oid: int
+    reltuples: float
+    relpages: int
+    last_analyze: float | None = None  # seconds since the epoch
+    last_autoanalyze: float | None = None
+    analyze_count: int = 0
+    autoanalyze_count: int = 0
+    columns: dict[str, ColumnStats] = field(default_factory=dict)
+
+    def encode(self) -> bytes:
+        return json.dumps(asdict(self), separators=(",", ":")).encode()
+
+    @classmethod
+    def decode(cls, data: bytes) -> TableStats:
+        d = json.loads(data)
+        cols = {name: ColumnStats(**c) for name, c in d.pop("columns", {}).items()}
+        return cls(columns=cols, **d)
+
+
+class PlanStats:
+    """The statistics of one database: read once from the engine, written through on ANALYZE.
+    Also counts the rows changed since each table's last ANALYZE (this process's changes: the
+    count starts at zero when the database opens, as PostgreSQL's is lost in a crash)."""
+
+    def __init__(self, store: Store) -> None:
+        self.store = store
+        self._lock = threading.Lock()
+        self._by_oid: dict[int, TableStats] | None = None
+        self.modified: dict[int, int] = {}  # table oid -> rows changed since its last ANALYZE
+        self.analyzing: set[int] = set()
+
+    def _all(self) -> dict[int, TableStats]:
+        if self._by_oid is None:
+            loaded: dict[int, TableStats] = {}
+            for key, value in self.store.engine.items(STATS_PREFIX, prefix_end(STATS_PREFIX)):
+                try:
+                    ts = TableStats.decode(value)
+                except (ValueError, TypeError, KeyError):
+                    continue  # advisory: an unreadable entry is as if never analyzed
+                loaded[int.from_bytes(key[len(STATS_PREFIX):], "big")] = ts
+            self._by_oid = loaded
+        return self._by_oid
+
+    def get(self, oid: int) -> TableStats | None:
+        with self._lock:
+            return self._all().get(oid)
+
+    def put(self, ts: TableStats, persist: bool = True) -> None:
+        with self._lock:
+            self._all()[ts.oid] = ts
+            self.modified[ts.oid] = 0
+        if persist:
+            self.store.engine.put(stats_key(ts.oid), ts.encode(), sync=False)
+
+    def note_changes(self, counts: dict[int, int]) -> None:
+        with self._lock:
+            for oid, n in counts.items():
+                self.modified[oid] = self.modified.get(oid, 0) + n
+
+    def due(self, threshold: int = 50, scale: float = 0.1) -> list[int]:
+        """Tables whose changes since their last ANALYZE pass autovacuum's analyze threshold."""
+        with self._lock:
+            out = []
+            for oid, n in self.modified.items():
+                if n <= 0 or oid in self.analyzing:
+                    continue
+                ts = self._all().get(oid)
+                if n > threshold + scale * (ts.reltuples if ts is not None and ts.reltuples > 0 else 0):
+                    out.append(oid)
+            return out
+
+
+_MAKE_LOCK = threading.Lock()
+
+
+def plan_stats(store: Store) -> PlanStats:
+    """The store's statistics, made on first use."""
+    ps = getattr(store, "_plan_stats", None)
+    if ps is None:
+        with _MAKE_LOCK:
+            ps = getattr(store, "_plan_stats", None)
+            if ps is None:
+                ps = PlanStats(store)
+                store._plan_stats = ps  # type: ignore[attr-defined]
+    return ps
