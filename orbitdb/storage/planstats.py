@@ -11,9 +11,9 @@ from __future__ import annotations
 import json
 import threading
 from dataclasses import asdict, dataclass, field
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
-from orbitdb.storage.keyspace import prefix_end
+from orbitdb.storage.keyspace import TEMP_OID_BASE, prefix_end
 
 if TYPE_CHECKING:
     from orbitdb.storage.txn import Store
@@ -34,6 +34,8 @@ class ColumnStats:
     mcf: list[float] | None = None
     hist: list[str] | None = None
     correlation: float | None = None
+    mcv_text: str | None = None  # the lists as psql shows an anyarray column
+    hist_text: str | None = None
 
 
 @dataclass
@@ -59,15 +61,15 @@ class TableStats:
 
 class PlanStats:
     """The statistics of one database: read once from the engine, written through on ANALYZE.
-    Also counts the rows changed since each table's last ANALYZE (this process's changes: the
-    count starts at zero when the database opens, as PostgreSQL's is lost in a crash)."""
+    Also the count of changed rows (storage/usage.py's, since the database opened) at each
+    table's last ANALYZE in this process: what n_mod_since_analyze and auto-analyze start from."""
 
     def __init__(self, store: Store) -> None:
         self.store = store
         self._lock = threading.Lock()
         self._by_oid: dict[int, TableStats] | None = None
-        self.modified: dict[int, int] = {}  # table oid -> rows changed since its last ANALYZE
-        self.analyzing: set[int] = set()
+        self.baseline: dict[int, int] = {}
+        self._analyzing: set[int] = set()
 
     def _all(self) -> dict[int, TableStats]:
         if self._by_oid is None:
@@ -85,29 +87,31 @@ class PlanStats:
         with self._lock:
             return self._all().get(oid)
 
-    def put(self, ts: TableStats, persist: bool = True) -> None:
+    def put(self, ts: TableStats, changes_now: int) -> None:
         with self._lock:
             self._all()[ts.oid] = ts
-            self.modified[ts.oid] = 0
-        if persist:
+            self.baseline[ts.oid] = changes_now
+        if ts.oid < TEMP_OID_BASE:  # a temporary table's go with the session
             self.store.engine.put(stats_key(ts.oid), ts.encode(), sync=False)
 
-    def note_changes(self, counts: dict[int, int]) -> None:
+    def forget(self, oid: int) -> None:
+        """A dropped table's statistics."""
         with self._lock:
-            for oid, n in counts.items():
-                self.modified[oid] = self.modified.get(oid, 0) + n
+            if self._all().pop(oid, None) is None:
+                return
+        self.store.engine.delete(stats_key(oid), sync=False)
 
-    def due(self, threshold: int = 50, scale: float = 0.1) -> list[int]:
-        """Tables whose changes since their last ANALYZE pass autovacuum's analyze threshold."""
+    def claim(self, oid: int) -> bool:
+        """True for the one caller that may analyze the table now."""
         with self._lock:
-            out = []
-            for oid, n in self.modified.items():
-                if n <= 0 or oid in self.analyzing:
-                    continue
-                ts = self._all().get(oid)
-                if n > threshold + scale * (ts.reltuples if ts is not None and ts.reltuples > 0 else 0):
-                    out.append(oid)
-            return out
+            if oid in self._analyzing:
+                return False
+            self._analyzing.add(oid)
+            return True
+
+    def release(self, oid: int) -> None:
+        with self._lock:
+            self._analyzing.discard(oid)
 
 
 _MAKE_LOCK = threading.Lock()

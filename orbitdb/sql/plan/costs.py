@@ -163,7 +163,7 @@ def _selectivity(node: exp.Expression, rel: RelEstimate, alias: str) -> float:
         return a + b - a * b
     if isinstance(node, exp.Not):
         return 1.0 - selectivity(node.this, rel, alias)
-    if isinstance(node, exp.EQ) or isinstance(node, exp.NEQ):
+    if isinstance(node, (exp.EQ, exp.NEQ)):
         col, other = _column_of(node.this, alias), node.expression
         if col is None:
             col, other = _column_of(node.expression, alias), node.this

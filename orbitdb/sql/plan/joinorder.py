@@ -91,7 +91,7 @@ def _has_subquery_or_aggregate(planner: Planner, node: exp.Expression) -> bool:
     return False
 
 
-def eligible(planner: Planner, first: exp.Expression, joins: list[exp.Join]) -> bool:
+def eligible_for_join_order(planner: Planner, first: exp.Expression, joins: list[exp.Join]) -> bool:
     """Whether the FROM list is one whose join order may be chosen freely."""
     if len(joins) < 2 or not _plain_table(first):
         return False
@@ -224,7 +224,7 @@ def _restrict(planner: Planner, r: _Rel, conds: list[tuple[exp.Expression, str]]
     plan, rest = planner._pushdown(r.plan, sub, nodes, only_rel=r.name, ctx_scope=scope)
     if rest:
         comp = Compiler(planner, sub, planner.rt, where="WHERE")
-        where = dict((id(n), w) for n, w in conds)
+        where = {id(n): w for n, w in conds}
         for n in rest:
             plan = Filter(plan, comp.compile_bool(n, where.get(id(n), "WHERE")).fn, n.sql(dialect="postgres"))
     if sub.correlated:
@@ -294,7 +294,7 @@ class _Order:
     def _dynamic(self) -> Tree:
         best: dict[int, tuple[float, Tree]] = {1 << i: (self.leaf_cost(i), i) for i in range(self.n)}
         full = (1 << self.n) - 1
-        by_size = sorted(range(1, full + 1), key=lambda m: bin(m).count("1"))
+        by_size = sorted(range(1, full + 1), key=lambda m: (m).bit_count())
         for s in by_size:
             if s & (s - 1) == 0:
                 continue

@@ -49,8 +49,8 @@ from orbitdb.sql.expr.routine_call import returns_set as user_returns_set
 from orbitdb.sql.expr.scope import STAR_INDEX, Scope, ScopeColumn
 from orbitdb.sql.expr.window import WindowCollector
 from orbitdb.sql.parse.parser import parse_one
-from orbitdb.sql.plan import joinorder
 from orbitdb.sql.plan import index_keys  # computes the keys of expression and partial indexes for storage
+from orbitdb.sql.plan.joinorder import eligible_for_join_order, plan_join_order
 from orbitdb.sql.plan.partition_bounds import Bound, load_bound
 from orbitdb.sql.plan.permissions import PermissionSet
 from orbitdb.sql.plan.record_functions import declares_columns, record_function_source
@@ -240,8 +240,8 @@ class Planner:
             if sel.args.get("joins"):
                 raise SqlError("42601", "syntax error at or near \"JOIN\"")
         else:
-            if joinorder.eligible(self, from_.this, sel.args.get("joins") or []):  # cost-based join order
-                plan, conjuncts = joinorder.plan_join_order(self, from_.this, sel.args["joins"], scope, ctes, conjuncts)
+            if eligible_for_join_order(self, from_.this, sel.args.get("joins") or []):  # cost-based join order
+                plan, conjuncts = plan_join_order(self, from_.this, sel.args["joins"], scope, ctes, conjuncts)
             else:
                 plan, conjuncts = self._plan_from(from_.this, sel.args.get("joins") or [], scope, ctes, conjuncts)
         locks = sel.args.get("locks")
