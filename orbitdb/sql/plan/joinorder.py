@@ -160,7 +160,7 @@ def plan_join_order(planner: Planner, first: exp.Expression, joins: list[exp.Joi
         p.sel = _pred_selectivity(p, rels, scope, rel_of)
     order = _Order(rels, preds)
     tree = order.best()
-    plan, layout = _build(planner, tree, rels, preds, scope, rel_of)
+    plan, layout = _build(planner, tree, rels, preds, scope, rel_of, order.rows)
     if layout != list(range(len(rels))):
         where_at = {}
         pos = 0
@@ -333,12 +333,12 @@ def _rels_of(tree: Tree) -> list[int]:
 
 
 def _build(planner: Planner, tree: Tree, rels: list[_Rel], preds: list[_Pred], scope: Scope,
-           rel_of: list[int]) -> tuple[Plan, list[int]]:
+           rel_of: list[int], rows_of: Callable[[int], float]) -> tuple[Plan, list[int]]:
     """The operator tree of a join tree and the order of the relations in its rows."""
     if isinstance(tree, int):
         return rels[tree].plan, [tree]
-    left, lorder = _build(planner, tree[0], rels, preds, scope, rel_of)
-    right, rorder = _build(planner, tree[1], rels, preds, scope, rel_of)
+    left, lorder = _build(planner, tree[0], rels, preds, scope, rel_of, rows_of)
+    right, rorder = _build(planner, tree[1], rels, preds, scope, rel_of, rows_of)
     lmask = sum(1 << i for i in lorder)
     rmask = sum(1 << i for i in rorder)
     layout = lorder + rorder
@@ -379,6 +379,7 @@ def _build(planner: Planner, tree: Tree, rels: list[_Rel], preds: list[_Pred], s
         cond = conds[0] if len(conds) == 1 else _all_true(conds)
     plan = Join(left, right, "inner", cond, scope.level, False, (lk, rk) if lk else None,
                 len(right.columns), left_width)
+    plan.est_rows = rows_of(lmask | rmask)  # type: ignore[attr-defined]  (EXPLAIN's estimate)
     return plan, layout
 
 
