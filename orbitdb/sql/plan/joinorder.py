@@ -260,6 +260,16 @@ class _Order:
         self.preds = preds
         self.n = len(rels)
         self._rows: dict[int, float] = {}
+        # per relation: the relations a condition ties it to, and those an equality ties it to
+        self.linked = [0] * self.n
+        self.equal = [0] * self.n
+        for p in preds:
+            for i in range(self.n):
+                if p.mask >> i & 1:
+                    self.linked[i] |= p.mask & ~(1 << i)
+                    if p.equi is not None:
+                        self.equal[i] |= p.mask & ~(1 << i)
+        self._reach: dict[int, tuple[int, int]] = {}
 
     def rows(self, mask: int) -> float:
         hit = self._rows.get(mask)
@@ -274,13 +284,21 @@ class _Order:
             hit = self._rows[mask] = max(rows, 1.0)
         return hit
 
-    def _hashable(self, left: int, right: int) -> bool:
-        return any(p.equi is not None and p.mask & left and p.mask & right and p.mask & (left | right) == p.mask
-                   for p in self.preds)
+    def _neighbours(self, mask: int) -> tuple[int, int]:
+        """(relations any condition ties to mask, relations an equality ties to it)."""
+        hit = self._reach.get(mask)
+        if hit is None:
+            linked = equal = 0
+            for i in range(self.n):
+                if mask >> i & 1:
+                    linked |= self.linked[i]
+                    equal |= self.equal[i]
+            hit = self._reach[mask] = (linked, equal)
+        return hit
 
     def join_cost(self, left: int, right: int) -> float:
         lrows, rrows, out = self.rows(left), self.rows(right), self.rows(left | right)
-        if self._hashable(left, right):
+        if self._neighbours(left)[1] & right:  # a hash join on an equality
             return rrows * (costs.CPU_OPERATOR + costs.CPU_TUPLE) * 1.5 + lrows * costs.CPU_OPERATOR + \
                 out * costs.CPU_TUPLE
         return lrows * rrows * costs.CPU_OPERATOR + rrows * costs.CPU_TUPLE + out * costs.CPU_TUPLE
@@ -291,26 +309,39 @@ class _Order:
     def best(self) -> Tree:
         return self._dynamic() if self.n <= MAX_DP else self._greedy()
 
+    def _connected(self, mask: int) -> bool:
+        seen = mask & -mask
+        while True:
+            grown = seen | (self._neighbours(seen)[0] & mask)
+            if grown == seen:
+                return seen == mask
+            seen = grown
+
     def _dynamic(self) -> Tree:
-        best: dict[int, tuple[float, Tree]] = {1 << i: (self.leaf_cost(i), i) for i in range(self.n)}
+        """Subsets by size; a subset's best plan joins two of its parts. First only parts a
+        condition ties together (no cross products); when that cannot join everything, any."""
         full = (1 << self.n) - 1
-        by_size = sorted(range(1, full + 1), key=lambda m: (m).bit_count())
-        for s in by_size:
-            if s & (s - 1) == 0:
-                continue
-            found: tuple[float, Tree] | None = None
-            sub = (s - 1) & s
-            while sub:
-                rest = s ^ sub
-                a, b = best.get(sub), best.get(rest)
-                if a is not None and b is not None:
-                    cost = a[0] + b[0] + self.join_cost(sub, rest)
-                    if found is None or cost < found[0]:
-                        found = (cost, (a[1], b[1]))
-                sub = (sub - 1) & s
-            if found is not None:
-                best[s] = found
-        return best[full][1]
+        by_size = sorted(range(1, full + 1), key=lambda m: m.bit_count())
+        for cross in (False, True):
+            best: dict[int, tuple[float, Tree]] = {1 << i: (self.leaf_cost(i), i) for i in range(self.n)}
+            for s in by_size:
+                if s & (s - 1) == 0 or (not cross and not self._connected(s)):
+                    continue
+                found: tuple[float, Tree] | None = None
+                sub = (s - 1) & s
+                while sub:
+                    rest = s ^ sub
+                    a, b = best.get(sub), best.get(rest)
+                    if a is not None and b is not None and (cross or self._neighbours(sub)[0] & rest):
+                        cost = a[0] + b[0] + self.join_cost(sub, rest)
+                        if found is None or cost < found[0]:
+                            found = (cost, (a[1], b[1]))
+                    sub = (sub - 1) & s
+                if found is not None:
+                    best[s] = found
+            if full in best:
+                return best[full][1]
+        raise AssertionError("every subset has a plan once cross products are allowed")
 
     def _greedy(self) -> Tree:
         start = min(range(self.n), key=lambda i: self.rels[i].est.rows)
