@@ -4,6 +4,7 @@ n_distinct, most common values and frequencies, histogram bounds, correlation)."
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 import pytest
@@ -80,6 +81,40 @@ def test_same_as_postgres(reference_pg: Any, tmp_path: Any) -> None:
                        for x, y in zip(a, b)), table
         q = "SELECT relname, reltuples FROM pg_class WHERE relname IN ('st', 'small', 'empty') ORDER BY 1"
         assert rows(ours, q) == rows(theirs, q)
+    finally:
+        conn.close()
+        pg_conn.close()
+
+
+PREDICATES = ["g = 3", "g < 3", "g > 5", "g <= 3", "id < 100", "id > 950", "id BETWEEN 100 AND 200", "g IN (1, 2)",
+              "v IS NULL", "z IS NULL", "half IS NOT NULL", "v LIKE 'w1%'", "v = 'w1'", "t = 'v1' AND g = 2",
+              "g = 1 OR g = 2", "half < 100", "n > 750", "id = 5", "v > 'w3'", "NOT g = 3", "g <> 3", "b",
+              "d < DATE '2024-01-10'"]
+
+
+def _estimate(cur: Any, predicate: str) -> int:
+    cur.execute("EXPLAIN SELECT * FROM st WHERE " + predicate)
+    first = cur.fetchall()[0][0]
+    found = re.search(r"rows=(\d+)", first)
+    assert found is not None, first
+    return int(found.group(1))
+
+
+def test_row_estimates_as_postgres(reference_pg: Any, tmp_path: Any) -> None:
+    """EXPLAIN's row estimates of one table's conditions from the same statistics: PostgreSQL's
+    selectivities (MCVs, histogram, null fraction), to a row or 2%."""
+    import orbitdb
+
+    conn = orbitdb.connect(str(tmp_path / "db"))
+    conn.autocommit = True
+    pg_conn = reference_pg.connect(reference_pg.create_database("estimates"))
+    pg_conn.autocommit = True
+    try:
+        for cur in (conn.cursor(), pg_conn.cursor()):
+            run(cur, *SETUP, "ANALYZE st")
+        for p in PREDICATES:
+            ours, theirs = _estimate(conn.cursor(), p), _estimate(pg_conn.cursor(), p)
+            assert abs(ours - theirs) <= max(1, theirs // 50), (p, ours, theirs)
     finally:
         conn.close()
         pg_conn.close()

@@ -55,6 +55,8 @@ def _literal(node: exp.Expression) -> Any:
         return -v if isinstance(v, (int, float)) else None
     if isinstance(node, exp.Cast):
         return _literal(node.this)
+    if isinstance(node, exp.Boolean):
+        return bool(node.this)
     if isinstance(node, exp.Literal):
         if node.is_string:
             return node.this
@@ -70,6 +72,8 @@ def _literal(node: exp.Expression) -> Any:
 
 def _comparable(text: str, like: Any) -> Any:
     """A statistics value (kept as text) as the kind of the constant it is compared with."""
+    if isinstance(like, bool):
+        return text == "t"
     if isinstance(like, (int, float, Decimal)):
         try:
             return float(text)
@@ -163,6 +167,9 @@ def _selectivity(node: exp.Expression, rel: RelEstimate, alias: str) -> float:
         return a + b - a * b
     if isinstance(node, exp.Not):
         return 1.0 - selectivity(node.this, rel, alias)
+    col = _column_of(node, alias)
+    if col is not None:  # a boolean column alone: = true
+        return _eq_sel(rel, col, True)
     if isinstance(node, (exp.EQ, exp.NEQ)):
         col, other = _column_of(node.this, alias), node.expression
         if col is None:
