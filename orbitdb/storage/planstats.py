@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import json
 import threading
+from collections.abc import Callable
 from dataclasses import asdict, dataclass, field
 from typing import TYPE_CHECKING
 
@@ -70,6 +71,8 @@ class PlanStats:
         self._by_oid: dict[int, TableStats] | None = None
         self.baseline: dict[int, int] = {}
         self._analyzing: set[int] = set()
+        self.closing = False  # the store is closing: a background ANALYZE stops at its next check
+        self._workers: list[threading.Thread] = []
 
     def _all(self) -> dict[int, TableStats]:
         if self._by_oid is None:
@@ -113,8 +116,37 @@ class PlanStats:
         with self._lock:
             self._analyzing.discard(oid)
 
+    def in_background(self, work: Callable[[], None]) -> None:
+        """Runs work on a thread of its own (not a daemon: the process waits for it, and closing
+        the store stops it first)."""
+        with self._lock:
+            if self.closing:
+                return
+            self._workers = [w for w in self._workers if w.is_alive()]
+            worker = threading.Thread(target=work, name="orbitdb-autoanalyze")
+            self._workers.append(worker)
+        worker.start()
+
+    def wait(self) -> None:
+        """Until the background work started so far has ended."""
+        with self._lock:
+            workers = list(self._workers)
+        for w in workers:
+            w.join()
+
+    def stop(self) -> None:
+        self.closing = True
+        self.wait()
+
 
 _MAKE_LOCK = threading.Lock()
+
+
+def stop_background(store: Store) -> None:
+    """Before the engine closes: background ANALYZEs stop and are waited for."""
+    ps = getattr(store, "_plan_stats", None)
+    if ps is not None:
+        ps.stop()
 
 
 def plan_stats(store: Store) -> PlanStats:

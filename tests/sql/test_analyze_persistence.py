@@ -21,6 +21,13 @@ def _one(cur: Any, sql: str) -> Any:
     return cur.fetchone()
 
 
+def _settled(conn: Any) -> None:
+    """Until the automatic ANALYZEs started so far have ended (they run on a thread of their own)."""
+    from orbitdb.storage.planstats import plan_stats
+
+    plan_stats(conn._session.store).wait()
+
+
 def _open(path: Path) -> Any:
     conn = orbitdb.connect(str(path))
     conn.autocommit = True
@@ -65,18 +72,22 @@ def test_auto_analyze_after_enough_changes(tmp_path: Path) -> None:
     assert _one(cur, "SELECT n_mod_since_analyze, autoanalyze_count FROM pg_stat_user_tables "
                      "WHERE relname = 't'") == (50, 0)
     cur.execute("UPDATE t SET g = 7 WHERE id = 1")  # 51 changes
+    _settled(conn)
     assert _one(cur, "SELECT reltuples FROM pg_class WHERE relname = 't'") == (50.0,)
     assert _one(cur, "SELECT n_mod_since_analyze, autoanalyze_count, last_autoanalyze IS NOT NULL "
                      "FROM pg_stat_user_tables WHERE relname = 't'") == (0, 1, True)
     # next threshold: 50 + 10% of 50 rows = 55 changes
     cur.execute("DELETE FROM t")  # 50
     cur.execute("INSERT INTO t VALUES (1, 1), (2, 2), (3, 3), (4, 4), (5, 5)")  # 55
+    _settled(conn)
     assert _one(cur, "SELECT reltuples FROM pg_class WHERE relname = 't'") == (50.0,)
     cur.execute("INSERT INTO t VALUES (6, 6)")  # 56
+    _settled(conn)
     assert _one(cur, "SELECT reltuples FROM pg_class WHERE relname = 't'") == (6.0,)
     # autovacuum off: no automatic ANALYZE
     cur.execute("SET autovacuum = off")
     cur.execute("INSERT INTO t SELECT i, 0 FROM generate_series(100, 300) i")
+    _settled(conn)
     assert _one(cur, "SELECT reltuples FROM pg_class WHERE relname = 't'") == (6.0,)
     conn.close()
 

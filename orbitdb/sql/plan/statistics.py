@@ -209,11 +209,12 @@ def _correlation(usable: list[tuple[int, Any]], norm: Callable[[Any], Any]) -> f
 
 
 def analyze_table(store: Store, txn: Transaction, catalog: Catalog, table: TableDef,
-                  columns: list[str] | None = None, auto: bool = False) -> TableStats:
+                  columns: list[str] | None = None, auto: bool = False,
+                  check: Callable[[], None] | None = None) -> TableStats:
     """Samples the table's rows as txn sees them and records their statistics."""
     ps = plan_stats(store)
     access = TableAccess(table)
-    sample, total = sample_rows(access.rows(txn), SAMPLE_ROWS, seed=table.oid)
+    sample, total = sample_rows(access.rows(txn, check=check), SAMPLE_ROWS, seed=table.oid)
     old = ps.get(table.oid)
     keep = dict(old.columns) if old is not None and columns else {}
     widths = 0
@@ -250,27 +251,50 @@ def mods_since_analyze(store: Store, oid: int) -> int:
     return max(0, changes(store, oid) - plan_stats(store).baseline.get(oid, 0))
 
 
+class _Closing(Exception):
+    """The store is closing: a background ANALYZE gives up."""
+
+
 def auto_analyze(store: Store, touched: Iterable[int]) -> None:
-    """After a commit: ANALYZE each table it changed whose changes since its last ANALYZE pass
-    autovacuum's threshold (50 rows + 10% of its rows), in a transaction of its own. Statistics
-    are advisory: a failure here is not the committed statement's."""
+    """After a commit: each table it changed whose changes since its last ANALYZE pass
+    autovacuum's threshold (50 rows + 10% of its rows) is analyzed on a thread of its own, in a
+    transaction of its own, so the commit's statement returns without waiting. Statistics are
+    advisory: a failure there is logged, never the committed statement's."""
     ps = plan_stats(store)
+    due = []
     for oid in touched:
         ts = ps.get(oid)
         threshold = ANALYZE_THRESHOLD + ANALYZE_SCALE * (ts.reltuples if ts is not None and ts.reltuples > 0 else 0)
-        if mods_since_analyze(store, oid) <= threshold or not ps.claim(oid):
-            continue
+        if mods_since_analyze(store, oid) > threshold and ps.claim(oid):
+            due.append(oid)
+    if due:
+        ps.in_background(lambda: _analyze_due(store, due))
+
+
+def _analyze_due(store: Store, due: list[int]) -> None:
+    ps = plan_stats(store)
+
+    def check() -> None:
+        if ps.closing:
+            raise _Closing
+
+    for oid in due:
         try:
+            if ps.closing:
+                continue
             catalog = store.catalog
             table = catalog.table_by_oid(oid)
-            if table is None or table.kind != "r":
+            if table is None or table.kind != "r" or table.partition_strategy:
                 continue
             txn = store.begin(read_only=True)
             try:
-                analyze_table(store, txn, catalog, table, auto=True)
+                txn.begin_statement()
+                analyze_table(store, txn, catalog, table, auto=True, check=check)
             finally:
                 txn.rollback()
-        except Exception:  # advisory statistics never fail a commit
+        except _Closing:
+            pass
+        except Exception:  # advisory statistics never fail anything
             log.warning("automatic ANALYZE of table %d failed", oid, exc_info=True)
         finally:
             ps.release(oid)
