@@ -97,6 +97,10 @@ class PlanStats:
         if ts.oid < TEMP_OID_BASE:  # a temporary table's go with the session
             self.store.engine.put(stats_key(ts.oid), ts.encode(), sync=False)
 
+    def oids(self) -> list[int]:
+        with self._lock:
+            return list(self._all())
+
     def forget(self, oid: int) -> None:
         """A dropped table's statistics."""
         with self._lock:

@@ -60,6 +60,12 @@ def test_statistics_survive_a_restart(tmp_path: Path) -> None:
     cur.execute("CREATE TABLE t (id int)")
     assert _one(cur, "SELECT count(*) FROM pg_stats WHERE tablename = 't'") == (0,)
     assert _one(cur, "SELECT reltuples FROM pg_class WHERE relname = 't'") == (-1.0,)
+    from orbitdb.storage.planstats import plan_stats
+
+    stats = plan_stats(conn._session.store)
+    assert len(stats.oids()) == 1  # the dropped table's, until a database-wide ANALYZE
+    cur.execute("ANALYZE")
+    assert stats.oids() == [_one(cur, "SELECT 't'::regclass::oid")[0]]
     conn.close()
 
 

@@ -187,7 +187,8 @@ def _filter_selectivity(conditions: list[str], est: costs.RelEstimate | None, al
     return sel
 
 
-def lines(plan: Plan, estimator: Estimator | None, actuals: dict[int, Actual] | None, depth: int = 0) -> list[str]:
+def lines(plan: Plan, estimator: Estimator | None, actuals: dict[int, Actual] | None, depth: int = 0,
+          timing: bool = True) -> list[str]:
     """Plan.explain_lines with each node's estimate and, after EXPLAIN ANALYZE, its measurements."""
     out = []
     for i, (line, children) in enumerate(plan.explain()):
@@ -195,7 +196,7 @@ def lines(plan: Plan, estimator: Estimator | None, actuals: dict[int, Actual] | 
             if estimator is not None:
                 line += "  " + estimator.of(plan).text()
             if actuals is not None:
-                line += " " + _actual_text(actuals.get(id(plan)))
+                line += " " + _actual_text(actuals.get(id(plan)), timing)
         if depth == 0 and i == 0:
             out.append(line)
         elif i == 0:
@@ -203,7 +204,7 @@ def lines(plan: Plan, estimator: Estimator | None, actuals: dict[int, Actual] | 
         else:
             out.append("  " * (depth * 3) + "  " + line)
         for ch in children:
-            out.extend(lines(ch, estimator, actuals, depth + 1))
+            out.extend(lines(ch, estimator, actuals, depth + 1, timing))
     return out
 
 
@@ -215,11 +216,11 @@ class Actual:
     total_ms: float = 0.0
 
 
-def _actual_text(a: Actual | None) -> str:
+def _actual_text(a: Actual | None, timing: bool) -> str:
     if a is None or a.loops == 0:
         return "(never executed)"
-    return (f"(actual time={a.first_ms / a.loops:.3f}..{a.total_ms / a.loops:.3f} "
-            f"rows={round(a.rows / a.loops)} loops={a.loops})")
+    time_part = f"time={a.first_ms / a.loops:.3f}..{a.total_ms / a.loops:.3f} " if timing else ""
+    return f"(actual {time_part}rows={round(a.rows / a.loops)} loops={a.loops})"
 
 
 def instrument(plan: Plan) -> dict[int, Actual]:
@@ -280,17 +281,19 @@ class Shown:
     """What an EXPLAIN prints of a plan: its lines, with estimates unless COSTS OFF, and with each
     node's measurements after an EXPLAIN ANALYZE has run it."""
 
-    def __init__(self, plan: Plan | None, estimator: Estimator | None, actuals: dict[int, Actual] | None) -> None:
+    def __init__(self, plan: Plan | None, estimator: Estimator | None, actuals: dict[int, Actual] | None,
+                 timing: bool = True) -> None:
         self.plan = plan
         self.estimator = estimator
         self.actuals = actuals
+        self.timing = timing
 
     def lines(self) -> list[str]:
         if self.plan is None:
             return []
         if self.estimator is None and self.actuals is None:
             return self.plan.explain_lines()
-        return lines(self.plan, self.estimator, self.actuals)
+        return lines(self.plan, self.estimator, self.actuals, timing=self.timing)
 
     def head(self, text: str) -> str:
         """A data-modifying statement's top line (Insert on t, ...): it returns no rows."""
@@ -303,6 +306,7 @@ class Shown:
 
 
 _COSTS_OFF = re.compile(r"\bcosts\s+(off|false|0|no)\b")
+_TIMING_OFF = re.compile(r"\btiming\s+(off|false|0|no)\b")
 
 
 def explain_shape(session: Any, options: str, analyze: bool, plan: Plan | None) -> Shown:
@@ -314,4 +318,4 @@ def explain_shape(session: Any, options: str, analyze: bool, plan: Plan | None) 
         assert plan is not None
         estimator.of(plan)  # estimated before running: instrumenting replaces the nodes' rows()
     actuals = instrument(plan) if analyze and plan is not None else None
-    return Shown(plan, estimator, actuals)
+    return Shown(plan, estimator, actuals, _TIMING_OFF.search(options) is None)

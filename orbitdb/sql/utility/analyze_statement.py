@@ -7,8 +7,9 @@ from typing import TYPE_CHECKING
 
 from orbitdb.sql.exec.context import ExecContext
 from orbitdb.sql.plan.statistics import analyze_table
-from orbitdb.storage.catalog import TableDef
+from orbitdb.storage.catalog import Catalog, TableDef
 from orbitdb.storage.keyspace import TEMP_OID_BASE
+from orbitdb.storage.planstats import plan_stats
 
 if TYPE_CHECKING:
     from orbitdb.sql.session.session import Session
@@ -28,6 +29,7 @@ def gather_statistics(s: Session, ctx: ExecContext | None, named: list[tuple[Tab
         targets = named
         if everything:  # the database's own tables: other sessions' temporary ones are not ours to read
             targets = [(t, []) for t in catalog.tables() if t.kind == "r" and t.oid < TEMP_OID_BASE]
+            _forget_dropped(s, catalog)
         for t, cols in targets:
             if t.partition_strategy:
                 continue  # its rows are its partitions'
@@ -36,3 +38,11 @@ def gather_statistics(s: Session, ctx: ExecContext | None, named: list[tuple[Tab
     finally:
         if own:
             txn.rollback()
+
+
+def _forget_dropped(s: Session, catalog: Catalog) -> None:
+    """Statistics of tables dropped since they were gathered (a database-wide ANALYZE tidies up)."""
+    ps = plan_stats(s.store)
+    for oid in ps.oids():
+        if oid < TEMP_OID_BASE and catalog.table_by_oid(oid) is None and s.store.catalog.table_by_oid(oid) is None:
+            ps.forget(oid)
