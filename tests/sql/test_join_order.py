@@ -143,3 +143,25 @@ def test_random_shapes_match_written_order(db: Any, monkeypatch: pytest.MonkeyPa
     rng = random.Random(11)
     for q in queries(15, seed=rng.randint(0, 1000), smallest=3, largest=6, tables=12):
         assert Counter(_rows(db, q)) == Counter(_written_order(db, q, monkeypatch)), q
+
+
+def test_index_nested_loop(db: Any, monkeypatch: pytest.MonkeyPatch) -> None:
+    """One order's customer and items: probed through the primary key and an index per outer row,
+    not hashed whole; the same rows as the written order, NULL keys matching nothing."""
+    for st in ("CREATE TABLE cust (id int PRIMARY KEY, name text)",
+               "CREATE TABLE orders (id int PRIMARY KEY, cid int, total int)",
+               "CREATE TABLE items (oid int, n int, price int)",
+               "CREATE INDEX items_oid ON items (oid)",
+               "INSERT INTO cust SELECT i, 'c' || i FROM generate_series(1, 2000) i",
+               ("INSERT INTO orders SELECT i, CASE WHEN i % 10 = 0 THEN NULL ELSE i % 2000 + 1 END, i % 100 "
+               "FROM generate_series(1, 5000) i"),
+               "INSERT INTO items SELECT i % 5000 + 1, i, i % 7 FROM generate_series(1, 10000) i",
+               "ANALYZE cust, orders, items"):
+        db.execute(st)
+    q = ("SELECT c.name, o.total, i.n, i.price FROM items i, cust c, orders o "
+         "WHERE o.id BETWEEN 775 AND 785 AND c.id = o.cid AND i.oid = o.id ORDER BY i.n")
+    plan = "\n".join(r[0] for r in _rows(db, "EXPLAIN (COSTS OFF) " + q))
+    assert "Nested Loop" in plan and "Index Scan using cust_pkey on cust c" in plan, plan
+    assert "Index Scan using items_oid on items i" in plan, plan
+    got = _rows(db, q)
+    assert len(got) == 20 and got == _written_order(db, q, monkeypatch)

@@ -31,7 +31,7 @@ from orbitdb.sql.exec.plans import (
     ValuesScan,
 )
 from orbitdb.sql.plan import costs
-from orbitdb.sql.plan.joinorder import Reorder
+from orbitdb.sql.plan.joinorder import IndexNestLoop, Reorder
 from orbitdb.storage.planstats import TableStats, plan_stats
 
 Row = tuple[Any, ...]
@@ -86,6 +86,10 @@ class Estimator:
             return self.of(plan.child)
         if isinstance(plan, Join):
             return self._join(plan, width)
+        if isinstance(plan, IndexNestLoop):
+            outer, inner = self.of(plan.left), self.of(plan.right)
+            rows = max(getattr(plan, "est_rows", outer.rows), 1.0)
+            return Estimate(outer.startup, outer.total + outer.rows * inner.total + rows * costs.CPU_TUPLE, rows, width)
         if isinstance(plan, Filter):
             child = self.of(plan.child)
             rows = child.rows * _filter_selectivity([plan.sql], None, "")
@@ -139,6 +143,10 @@ class Estimator:
         est = costs.RelEstimate(max(base, 1.0), ts)
         if scan.mode == "pk_point":
             return Estimate(0.15, 8.17, 1.0, width)
+        per_probe = getattr(scan, "est_rows", None)
+        if per_probe is not None:  # the inner side of an index nested loop: one probe
+            rows = max(per_probe, 1.0)
+            return Estimate(0.29, 0.29 + rows * (costs.CPU_TUPLE + 4 * costs.CPU_OPERATOR) + rows * 0.25, rows, width)
         sel = _filter_selectivity(scan.filter_sql, est, scan.alias)
         rows = max(1.0, base * sel) if base > 0 else 1.0
         if scan.mode == "seq":

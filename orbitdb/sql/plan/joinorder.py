@@ -51,6 +51,55 @@ class Reorder(Plan):
         return self.child.explain()
 
 
+class IndexNestLoop(Plan):
+    """A nested loop whose inner side is one table read through its primary key or an index by
+    the outer row's join columns (the key values go into the inner scan's key through `cell`)."""
+
+    def __init__(self, outer: Plan, inner: TableScan, outer_keys: list[Callable[[Row], Any]], cell: list[Any],
+                 cond: Callable[[Row], Any] | None) -> None:
+        self.columns = outer.columns + inner.columns
+        self.left = outer
+        self.right = inner
+        self.outer_keys = outer_keys
+        self.cell = cell
+        self.cond = cond
+
+    def rows(self, ctx: ExecContext) -> Iterator[Row]:
+        cond, cell, keys, inner = self.cond, self.cell, self.outer_keys, self.right
+        n = 0
+        for lr in self.left.rows(ctx):
+            values = [f(lr) for f in keys]
+            if None in values:
+                continue  # = NULL matches no row
+            cell[0] = values
+            for rr in inner.rows(ctx):
+                n += 1
+                if n & 8191 == 0:
+                    ctx.check()
+                row = lr + rr
+                if cond is None or cond(row) is True:
+                    yield row
+
+    def explain(self) -> list[tuple[str, list[Plan]]]:
+        return [("Nested Loop", [self.left, self.right])]
+
+
+# types whose key encoding equals SQL equality, as the planner's _KEY_ORDERED_OIDS
+_EXACT_KEY_OIDS = {T.INT2.oid, T.INT4.oid, T.INT8.oid, T.TEXT.oid, T.VARCHAR.oid, T.DATE.oid}
+PROBE_COST = 0.25  # one key lookup, in cpu_tuple_cost units of 0.01: about 20 scanned rows
+
+
+@dataclass
+class _Probe:
+    """How a relation is read by key per outer row: its access path and, per key column, the
+    outer column (global index) giving its value and the condition that says so."""
+
+    mode: str  # pk_point | index
+    index: Any
+    outer_cols: list[int]
+    preds: list[int]
+
+
 @dataclass
 class _Rel:
     plan: Plan
@@ -158,9 +207,9 @@ def plan_join_order(planner: Planner, first: exp.Expression, joins: list[exp.Joi
             _restrict(planner, r, local[i], scope)
     for p in preds:
         p.sel = _pred_selectivity(p, rels, scope, rel_of)
-    order = _Order(rels, preds)
+    order = _Order(rels, preds, scope, rel_of)
     tree = order.best()
-    plan, layout = _build(planner, tree, rels, preds, scope, rel_of, order.rows)
+    plan, layout = _build(planner, tree, rels, preds, scope, rel_of, order)
     if layout != list(range(len(rels))):
         where_at = {}
         pos = 0
@@ -248,17 +297,20 @@ def _pred_selectivity(p: _Pred, rels: list[_Rel], scope: Scope, rel_of: list[int
     return costs.DEFAULT_EQ_SEL
 
 
-Tree = int | tuple["Tree", "Tree"]  # a relation's number, or (outer, inner) of a join
+Tree = int | tuple["Tree", "Tree", str]  # a relation's number, or (outer, inner, way) of a join
 
 
 class _Order:
     """The cheapest join tree by PostgreSQL-like costs: rows of a set of relations are the
     product of their rows and of the selectivities of the conditions among them."""
 
-    def __init__(self, rels: list[_Rel], preds: list[_Pred]) -> None:
+    def __init__(self, rels: list[_Rel], preds: list[_Pred], scope: Scope, rel_of: list[int]) -> None:
         self.rels = rels
         self.preds = preds
+        self.scope = scope
+        self.rel_of = rel_of
         self.n = len(rels)
+        self._probes: dict[tuple[int, int], _Probe | None] = {}
         self._rows: dict[int, float] = {}
         # per relation: the relations a condition ties it to, and those an equality ties it to
         self.linked = [0] * self.n
@@ -303,6 +355,65 @@ class _Order:
                 out * costs.CPU_TUPLE
         return lrows * rrows * costs.CPU_OPERATOR + rrows * costs.CPU_TUPLE + out * costs.CPU_TUPLE
 
+    def probe(self, left: int, r: int) -> _Probe | None:
+        """Relation r read by its primary key or an index from equalities with left's columns."""
+        key = (left, r)
+        if key not in self._probes:
+            self._probes[key] = self._find_probe(left, r)
+        return self._probes[key]
+
+    def _find_probe(self, left: int, r: int) -> _Probe | None:
+        scan = self.rels[r].plan
+        if not isinstance(scan, TableScan) or scan.mode != "seq":
+            return None
+        cols = self.scope.columns
+        by_name: dict[str, tuple[int, int]] = {}  # r's column -> (outer column, condition)
+        for k, p in enumerate(self.preds):
+            if p.equi is None or not (p.mask >> r & 1) or p.mask & ~(1 << r) & ~left:
+                continue
+            a, b = p.equi
+            mine, other = (a, b) if self.rel_of[a] == r else (b, a)
+            t_mine, t_other = cols[mine].type, cols[other].type
+            if t_mine.oid != t_other.oid or t_mine.oid not in _EXACT_KEY_OIDS or cols[mine].hidden:
+                continue
+            by_name.setdefault(cols[mine].name, (other, k))
+        if not by_name:
+            return None
+        table = scan.access.table
+        pk = list(table.primary_key)
+        if pk and all(c in by_name for c in pk):
+            return _Probe("pk_point", None, [by_name[c][0] for c in pk], [by_name[c][1] for c in pk])
+        best: tuple[int, Any] | None = None
+        for entry in scan.access.indexes:
+            ix = entry[0]
+            if ix.predicate is not None or any(ix.expressions or []):
+                continue
+            n = 0
+            for c in ix.columns:
+                if c not in by_name:
+                    break
+                n += 1
+            if n and (best is None or n > best[0]):
+                best = (n, entry)
+        if best is None:
+            return None
+        n, entry = best
+        names = entry[0].columns[:n]
+        return _Probe("index", entry, [by_name[c][0] for c in names], [by_name[c][1] for c in names])
+
+    def join_total(self, left: int, right: int, left_cost: float, right_cost: float) -> tuple[float, str]:
+        """The cost of joining two parts with their own costs, and the way: hash, loop or index."""
+        cost, way = left_cost + right_cost + self.join_cost(left, right), "join"
+        if right & (right - 1) == 0:
+            r = right.bit_length() - 1
+            if self.probe(left, r) is not None:
+                per_probe = max(self.rows(left | right) / self.rows(left), 1.0)
+                probing = left_cost + self.rows(left) * (PROBE_COST + per_probe * costs.CPU_TUPLE) + \
+                    self.rows(left | right) * costs.CPU_TUPLE
+                if probing < cost:
+                    return probing, "index"
+        return cost, way
+
     def leaf_cost(self, i: int) -> float:
         return costs.scan_cost(self.rels[i].scan_rows, 8 * len(self.rels[i].cols))
 
@@ -333,9 +444,9 @@ class _Order:
                     rest = s ^ sub
                     a, b = best.get(sub), best.get(rest)
                     if a is not None and b is not None and (cross or self._neighbours(sub)[0] & rest):
-                        cost = a[0] + b[0] + self.join_cost(sub, rest)
+                        cost, way = self.join_total(sub, rest, a[0], b[0])
                         if found is None or cost < found[0]:
-                            found = (cost, (a[1], b[1]))
+                            found = (cost, (a[1], b[1], way))
                     sub = (sub - 1) & s
                 if found is not None:
                     best[s] = found
@@ -350,26 +461,20 @@ class _Order:
         cost = self.leaf_cost(start)
         while mask != (1 << self.n) - 1:
             pick = min((i for i in range(self.n) if not mask >> i & 1),
-                       key=lambda i: self.join_cost(mask, 1 << i) + self.leaf_cost(i))
-            cost += self.join_cost(mask, 1 << pick) + self.leaf_cost(pick)
-            tree = (tree, pick)
+                       key=lambda i: self.join_total(mask, 1 << i, cost, self.leaf_cost(i))[0])
+            cost, way = self.join_total(mask, 1 << pick, cost, self.leaf_cost(pick))
+            tree = (tree, pick, way)
             mask |= 1 << pick
         return tree
 
 
-def _rels_of(tree: Tree) -> list[int]:
-    if isinstance(tree, int):
-        return [tree]
-    return _rels_of(tree[0]) + _rels_of(tree[1])
-
-
 def _build(planner: Planner, tree: Tree, rels: list[_Rel], preds: list[_Pred], scope: Scope,
-           rel_of: list[int], rows_of: Callable[[int], float]) -> tuple[Plan, list[int]]:
+           rel_of: list[int], order: _Order) -> tuple[Plan, list[int]]:
     """The operator tree of a join tree and the order of the relations in its rows."""
     if isinstance(tree, int):
         return rels[tree].plan, [tree]
-    left, lorder = _build(planner, tree[0], rels, preds, scope, rel_of, rows_of)
-    right, rorder = _build(planner, tree[1], rels, preds, scope, rel_of, rows_of)
+    left, lorder = _build(planner, tree[0], rels, preds, scope, rel_of, order)
+    right, rorder = _build(planner, tree[1], rels, preds, scope, rel_of, order)
     lmask = sum(1 << i for i in lorder)
     rmask = sum(1 << i for i in rorder)
     layout = lorder + rorder
@@ -392,11 +497,15 @@ def _build(planner: Planner, tree: Tree, rels: list[_Rel], preds: list[_Pred], s
     lk: list[Callable[[Row], Any]] = []
     rk: list[Callable[[Row], Any]] = []
     conds: list[Callable[[Row], Any]] = []
-    for p in preds:
+    probe = order.probe(lmask, rorder[0]) if tree[2] == "index" else None
+    used = set(probe.preds) if probe is not None else set()
+    for k, p in enumerate(preds):
         both = lmask | rmask
-        if p.mask & both != p.mask or p.mask & lmask == p.mask or p.mask & rmask == p.mask:
+        if p.mask & both != p.mask or p.mask & lmask == p.mask or p.mask & rmask == p.mask or k in used:
             continue
-        keys = _hash_pair(p, scope, rel_of, lmask, local, left_width) if p.equi is not None else None
+        keys = None
+        if p.equi is not None and probe is None:
+            keys = _hash_pair(p, scope, rel_of, lmask, local, left_width)
         if keys is not None:
             lk.append(keys[0])
             rk.append(keys[1])
@@ -408,10 +517,27 @@ def _build(planner: Planner, tree: Tree, rels: list[_Rel], preds: list[_Pred], s
     cond = None
     if conds:
         cond = conds[0] if len(conds) == 1 else _all_true(conds)
-    plan = Join(left, right, "inner", cond, scope.level, False, (lk, rk) if lk else None,
-                len(right.columns), left_width)
-    plan.est_rows = rows_of(lmask | rmask)  # type: ignore[attr-defined]  (EXPLAIN's estimate)
+    plan: Plan
+    if probe is not None:
+        assert isinstance(right, TableScan)
+        cell: list[Any] = [None]
+        right.mode = probe.mode
+        right.index = probe.index
+        right.range = None
+        right.key_fns = [_cell_value(cell, i) for i in range(len(probe.outer_cols))]
+        plan = IndexNestLoop(left, right, [operator.itemgetter(local(g)) for g in probe.outer_cols], cell, cond)
+        # EXPLAIN's estimate of one probe: the join's rows spread over the outer rows
+        right.est_rows = order.rows(lmask | rmask) / order.rows(lmask)  # type: ignore[attr-defined]
+    else:
+        plan = Join(left, right, "inner", cond, scope.level, False, (lk, rk) if lk else None,
+                    len(right.columns), left_width)
+    plan.est_rows = order.rows(lmask | rmask)  # type: ignore[attr-defined]  (EXPLAIN's estimate)
     return plan, layout
+
+
+def _cell_value(cell: list[Any], i: int) -> Callable[[Row], Any]:
+    """The i-th key value the index nested loop put in cell for its current outer row."""
+    return lambda _row: cell[0][i]
 
 
 def _hash_pair(p: _Pred, scope: Scope, rel_of: list[int], lmask: int, local: Callable[[int], int],
