@@ -14,17 +14,10 @@ from collections.abc import Callable
 from dataclasses import asdict, dataclass, field
 from typing import TYPE_CHECKING
 
-from orbitdb.storage.keyspace import TEMP_OID_BASE, prefix_end
+from orbitdb.storage.keyspace import STATS_PREFIX, TEMP_OID_BASE, prefix_end, stats_key
 
 if TYPE_CHECKING:
     from orbitdb.storage.txn import Store
-
-STATS_PREFIX = b"\x00a"
-
-
-def stats_key(oid: int) -> bytes:
-    return STATS_PREFIX + oid.to_bytes(8, "big")
-
 
 @dataclass
 class ColumnStats:
