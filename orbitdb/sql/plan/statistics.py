@@ -20,6 +20,7 @@ from orbitdb.sql.types import usertypes as U
 from orbitdb.sql.types.pgtext import format_text
 from orbitdb.sql.types.sortkeys import sort_key_fn
 from orbitdb.storage.catalog import Catalog, TableDef
+from orbitdb.storage.keyspace import TEMP_OID_BASE
 from orbitdb.storage.planstats import ColumnStats, TableStats, plan_stats
 from orbitdb.storage.tables import TableAccess
 from orbitdb.storage.usage import TUP_DEL, TUP_INS, TUP_UPD
@@ -263,6 +264,8 @@ def auto_analyze(store: Store, touched: Iterable[int]) -> None:
     ps = plan_stats(store)
     due = []
     for oid in touched:
+        if oid >= TEMP_OID_BASE:
+            continue  # a temporary table is its session's: analyzed when it says so
         ts = ps.get(oid)
         threshold = ANALYZE_THRESHOLD + ANALYZE_SCALE * (ts.reltuples if ts is not None and ts.reltuples > 0 else 0)
         if mods_since_analyze(store, oid) > threshold and ps.claim(oid):
