@@ -75,7 +75,8 @@ def storage_extension(name: str) -> Extension:
     )
 
 
-storage_extensions = [storage_extension(name) for name in ("_keyformat", "_rowformat", "_access", "_runs")]
+storage_extensions = [storage_extension(name) for name in ("_keyformat", "_rowformat", "_access", "_runs",
+                                                                      "_batch")]
 
 setup(
     # Namespace-aware, so that a subpackage directory without __init__.py is not silently left out.

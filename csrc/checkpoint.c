@@ -18,7 +18,7 @@
 #include "env.h"
 #include "log.h"
 #include "version.h"
-#include "retention.h"
+#include "walread.h"
 
 #define MAX_ATTEMPTS 200
 #define COPY_CHUNK (1 << 20)
@@ -349,21 +349,13 @@ static int scan_logs(const char *dir, const uint64_t *numbers, int n, odb_seq *l
         odb_log_reader *r = NULL;
         rc = path ? odb_log_reader_open(path, &r, err) : odb_error_set(err, ODB_NO_MEMORY, "out of memory");
         while (rc == ODB_OK) {
-            odb_slice record;
-            int got = odb_log_read_record(r, &record, err);
+            int got = odb_wal_read_batch(r, &batch, NULL, err);
             if (got <= 0) {
                 rc = -got;
                 break;
             }
-            if (odb_history_is_time_record(record)) {
-                continue; /* a commit time (history retention), no writes */
-            }
-            rc = odb_batch_set_contents(&batch, record, err);
-            if (rc == ODB_OK && odb_batch_count(&batch) > 0) {
-                odb_seq end = odb_batch_sequence(&batch) + odb_batch_count(&batch) - 1;
-                if (end > *last) {
-                    *last = end;
-                }
+            if (odb_batch_count(&batch) > 0 && odb_wal_batch_last(&batch) > *last) {
+                *last = odb_wal_batch_last(&batch);
             }
         }
         if (rc == ODB_OK && odb_log_reader_damage(r) != NULL) {
@@ -393,46 +385,6 @@ static int scan_logs(const char *dir, const uint64_t *numbers, int n, odb_seq *l
 }
 
 /* ---- a copy of a directory another process may have open ---- */
-
-static int compare_u64(const void *a, const void *b) {
-    uint64_t x = *(const uint64_t *)a, y = *(const uint64_t *)b;
-    return x < y ? -1 : x > y;
-}
-
-/* The numbers of the WAL files in dir, ascending. */
-static int list_logs(const char *dir, uint64_t **out, int *count, odb_error *err) {
-    DIR *d = opendir(dir);
-    if (d == NULL) {
-        return odb_error_errno(err, errno, "cannot list %s", dir);
-    }
-    uint64_t *logs = NULL;
-    int n = 0, cap = 0;
-    struct dirent *ent;
-    while ((ent = readdir(d)) != NULL) {
-        uint64_t number;
-        if (odb_parse_file_name(ent->d_name, &number) != ODB_FILE_LOG) {
-            continue;
-        }
-        if (n == cap) {
-            cap = cap ? cap * 2 : 8;
-            uint64_t *p = realloc(logs, (size_t)cap * sizeof *p);
-            if (p == NULL) {
-                free(logs);
-                closedir(d);
-                return odb_error_set(err, ODB_NO_MEMORY, "out of memory");
-            }
-            logs = p;
-        }
-        logs[n++] = number;
-    }
-    closedir(d);
-    if (n > 0) {
-        qsort(logs, (size_t)n, sizeof *logs, compare_u64);
-    }
-    *out = logs;
-    *count = n;
-    return ODB_OK;
-}
 
 /* Copies history retention's time index (HISTORY) when src has one. It is taken after the
  * tables: every floor a compaction that made them used was appended to it before the
@@ -498,7 +450,7 @@ static int dir_pass(const char *src, const char *dst, odb_checkpoint_info *info,
 
     /* The logs are listed before the manifest is read: a log deleted in between is older than
      * the manifest's log number (flushed), one made in between holds writes after the copy. */
-    int rc = list_logs(src, &logs, &nlogs, err);
+    int rc = odb_list_logs(src, 0, &logs, &nlogs, NULL, err);
     if (rc == ODB_OK) {
         rc = read_current(src, &manifest, err);
     }

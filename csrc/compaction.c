@@ -23,13 +23,6 @@ static odb_seq smallest_snapshot(odb_db *db) {
         db, db->snapshots.next != &db->snapshots ? db->snapshots.next->sequence : db->versions.last_sequence);
 }
 
-static void remove_log(odb_db *db, uint64_t number) {
-    char *path = odb_log_file_name(db->path, number);
-    if (path != NULL) {
-        odb_remove_file(path, NULL);
-        free(path);
-    }
-}
 
 /* ---- writing tables (called without mu) ---- */
 
@@ -187,7 +180,7 @@ static void flush_immutables(odb_db *db) {
         return;
     }
     for (int i = 0; i < n; i++) {
-        remove_log(db, db->imm[i].log_number);
+        odb_wal_retire(db, db->imm[i].log_number); /* walarchive.h */
         odb_memtable_unref(db->imm[i].mem);
     }
     memmove(db->imm, db->imm + n, (size_t)(db->nimm - n) * sizeof db->imm[0]);

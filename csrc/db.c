@@ -104,7 +104,11 @@ static void remove_obsolete_files(odb_db *db) {
         int keep = 1;
         switch (type) {
         case ODB_FILE_TABLE: keep = odb_versions_is_live(&db->versions, number); break;
-        case ODB_FILE_LOG: keep = number >= db->versions.log_number; break;
+        case ODB_FILE_LOG:
+            if (number < db->versions.log_number) {
+                odb_wal_retire(db, number); /* archived first when wal_archive_dir is set */
+            }
+            break;
         case ODB_FILE_MANIFEST: keep = number >= db->versions.manifest_number; break;
         case ODB_FILE_TEMP: keep = 0; break;
         default: break;
@@ -369,6 +373,7 @@ static void db_free(odb_db *db) {
     }
     odb_rdset_unref(db->range_del_seen_set);
     odb_history_close(db);
+    odb_wal_archive_close(db);
     odb_table_cache *tcache = db->versions.tcache;
     odb_versions_destroy(&db->versions); /* closes every table first */
     odb_table_cache_free(tcache);
@@ -469,7 +474,18 @@ int odb_open(const char *path, const odb_options *opt, odb_db **out, odb_error *
         rc = odb_versions_write_snapshot(&db->versions, err);
     }
     if (rc == ODB_OK) {
-        rc = odb_format_stamp(path, err);
+        /* a directory made before FORMAT existed is in format 1's layout */
+        rc = odb_format_stamp(path, exists ? 1 : ODB_ENGINE_FORMAT, err);
+    }
+    if (rc == ODB_OK) {
+        rc = odb_format_read(path, &db->format_version, err);
+    }
+    if (rc == ODB_OK) {
+        rc = odb_wal_archive_open(db, err);
+        db->opt.wal_archive_dir = db->archive.dir; /* the caller's string may not outlive the open */
+    }
+    if (rc == ODB_OK && (db->opt.history_retention_seconds > 0 || db->archive.dir != NULL)) {
+        rc = odb_format_note_new_records(path, &db->format_version, err); /* time records follow */
     }
     if (rc == ODB_OK) {
         rc = odb_history_open(db, err);
@@ -479,6 +495,10 @@ int odb_open(const char *path, const odb_options *opt, odb_db **out, odb_error *
     }
     if (rc == ODB_OK) {
         rc = odb_history_recovered(db, err);
+    }
+    if (rc == ODB_OK && db->versions.range_dels->n > 0) {
+        /* written by an engine that had range deletions but still said format 1 */
+        rc = odb_format_note_new_records(path, &db->format_version, err);
     }
     if (rc == ODB_OK) {
         db->mem = odb_memtable_new(odb_db_arena_block_size(db));
@@ -605,6 +625,16 @@ char *odb_property(odb_db *db, const char *name) {
     }
     if (strcmp(name, "orbitdb.stats") == 0) {
         return format_stats(db);
+    }
+    if (strcmp(name, "orbitdb.wal-archive") == 0) {
+        return odb_wal_archive_property(db, name);
+    }
+    if (strcmp(name, "orbitdb.engine-format") == 0) {
+        char text[32];
+        pthread_mutex_lock(&db->mu);
+        snprintf(text, sizeof text, "%d", db->format_version);
+        pthread_mutex_unlock(&db->mu);
+        return strdup(text);
     }
     char buf[64];
     int level;

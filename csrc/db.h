@@ -44,6 +44,9 @@ typedef struct odb_options {
      * seconds needs (0: off). retention.h describes time travel. */
     uint64_t history_retention_seconds;
     int max_open_files; /* -1: every table stays open; else at most this many files (table_cache.h) */
+    /* Not a RocksDB knob: keep retired WAL files in this directory for point-in-time
+     * recovery (walarchive.h); NULL or "": delete them. Read at open only. */
+    const char *wal_archive_dir;
 } odb_options;
 
 void odb_options_init(odb_options *opt);

@@ -28,6 +28,7 @@
 #include "memtable.h"
 #include "stats.h"
 #include "table.h"
+#include "walarchive.h"
 #include "version.h"
 
 #define MAX_IMMUTABLES 64
@@ -103,6 +104,8 @@ struct odb_db {
     odb_rdset *range_del_seen_set;
     odb_seq range_del_seen_horizon;
     struct odb_history *history; /* retention.h; NULL when history retention is off; guarded by mu */
+    odb_wal_archive archive;     /* walarchive.h: retired WAL files kept for point-in-time recovery */
+    int format_version;          /* the directory's engine format (format.h); guarded by mu */
 };
 
 /* ---- helpers (mu held unless said otherwise) ---- */

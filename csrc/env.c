@@ -2,6 +2,7 @@
 #include "env.h"
 #include "faults.h"
 
+#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <stdio.h>
@@ -386,6 +387,53 @@ int odb_parse_file_name(const char *name, uint64_t *number) {
         return parse_number(name, name + n - 4, number) ? ODB_FILE_LOG : ODB_FILE_UNKNOWN;
     }
     return ODB_FILE_UNKNOWN;
+}
+
+static int compare_u64(const void *a, const void *b) {
+    uint64_t x = *(const uint64_t *)a, y = *(const uint64_t *)b;
+    return x < y ? -1 : x > y;
+}
+
+int odb_list_logs(const char *dir, uint64_t min_number, uint64_t **out, int *count, uint64_t *max_seen,
+                  odb_error *err) {
+    *out = NULL;
+    *count = 0;
+    DIR *d = opendir(dir);
+    if (d == NULL) {
+        return odb_error_errno(err, errno, "cannot list %s", dir);
+    }
+    uint64_t *logs = NULL;
+    int n = 0, cap = 0;
+    struct dirent *ent;
+    while ((ent = readdir(d)) != NULL) {
+        uint64_t number;
+        int type = odb_parse_file_name(ent->d_name, &number);
+        if (max_seen != NULL && (type == ODB_FILE_TABLE || type == ODB_FILE_LOG || type == ODB_FILE_MANIFEST) &&
+            number > *max_seen) {
+            *max_seen = number;
+        }
+        if (type != ODB_FILE_LOG || number < min_number) {
+            continue;
+        }
+        if (n == cap) {
+            cap = cap ? cap * 2 : 8;
+            uint64_t *p = realloc(logs, (size_t)cap * sizeof *p);
+            if (p == NULL) {
+                free(logs);
+                closedir(d);
+                return odb_error_set(err, ODB_NO_MEMORY, "out of memory");
+            }
+            logs = p;
+        }
+        logs[n++] = number;
+    }
+    closedir(d);
+    if (n > 0) {
+        qsort(logs, (size_t)n, sizeof *logs, compare_u64);
+    }
+    *out = logs;
+    *count = n;
+    return ODB_OK;
 }
 
 struct odb_lock {

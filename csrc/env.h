@@ -63,6 +63,11 @@ char *odb_manifest_file_name(const char *dir, uint64_t number); /* MANIFEST-0000
 enum { ODB_FILE_UNKNOWN, ODB_FILE_TABLE, ODB_FILE_LOG, ODB_FILE_MANIFEST, ODB_FILE_CURRENT, ODB_FILE_LOCK, ODB_FILE_TEMP };
 /* Classifies a bare file name; *number is set for tables, logs and manifests. */
 int odb_parse_file_name(const char *name, uint64_t *number);
+/* The numbers of the WAL files (NNNNNN.log) in dir that are >= min_number, ascending, in a
+ * malloc'd *out (NULL when none). With max_seen, also the highest number of any table, log
+ * or manifest there (left as it is when that is lower). */
+int odb_list_logs(const char *dir, uint64_t min_number, uint64_t **out, int *count, uint64_t *max_seen,
+                  odb_error *err);
 
 /* Exclusive advisory lock on dir/LOCK (flock); ODB_BUSY names the holder's pid. */
 typedef struct odb_lock odb_lock;

@@ -67,13 +67,39 @@ int odb_format_check(const char *dir, odb_error *err) {
     return ODB_OK;
 }
 
-int odb_format_stamp(const char *dir, odb_error *err) {
-    int version;
-    int rc = odb_format_read(dir, &version, err);
-    if (rc != ODB_OK || version >= 0) {
+static int format_write(const char *dir, int version, odb_error *err) {
+    char text[64];
+    int n = snprintf(text, sizeof text, "%s%d\n", FORMAT_PREFIX, version);
+    return odb_write_file_atomic(dir, ODB_FORMAT_FILE, text, (size_t)n, err);
+}
+
+int odb_format_stamp(const char *dir, int version, odb_error *err) {
+    int found;
+    int rc = odb_format_read(dir, &found, err);
+    if (rc != ODB_OK || found >= 0) {
         return rc;
     }
-    char text[64];
-    int n = snprintf(text, sizeof text, "%s%d\n", FORMAT_PREFIX, ODB_ENGINE_FORMAT);
-    return odb_write_file_atomic(dir, ODB_FORMAT_FILE, text, (size_t)n, err);
+    return format_write(dir, version, err);
+}
+
+int odb_format_note_new_records(const char *dir, int *version, odb_error *err) {
+    if (*version >= ODB_ENGINE_FORMAT) {
+        return ODB_OK;
+    }
+    int rc = format_write(dir, ODB_ENGINE_FORMAT, err);
+    if (rc == ODB_OK) {
+        *version = ODB_ENGINE_FORMAT;
+    }
+    return rc;
+}
+
+int odb_format_upgrade(const char *dir, int *from, odb_error *err) {
+    int rc = odb_format_check(dir, err);
+    if (rc == ODB_OK) {
+        rc = odb_format_read(dir, from, err);
+    }
+    if (rc == ODB_OK && *from < ODB_ENGINE_FORMAT) {
+        rc = format_write(dir, ODB_ENGINE_FORMAT, err);
+    }
+    return rc;
 }

@@ -2,8 +2,6 @@
 #define _GNU_SOURCE
 #include "readonly.h"
 
-#include <dirent.h>
-#include <errno.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -16,7 +14,7 @@
 #include "merge.h"
 #include "version.h"
 #include "write.h"
-#include "retention.h"
+#include "walread.h"
 
 #define READ_ATTEMPTS 5
 
@@ -26,46 +24,6 @@ struct odb_readonly {
     odb_seq sequence;
     uint64_t wal_bytes;
 };
-
-static int compare_u64(const void *a, const void *b) {
-    uint64_t x = *(const uint64_t *)a, y = *(const uint64_t *)b;
-    return x < y ? -1 : x > y;
-}
-
-/* The WAL files numbered >= min_number, ascending. */
-static int wal_files(const char *dir, uint64_t min_number, uint64_t **out, int *count, odb_error *err) {
-    DIR *d = opendir(dir);
-    if (d == NULL) {
-        return odb_error_errno(err, errno, "cannot list %s", dir);
-    }
-    uint64_t *logs = NULL;
-    int n = 0, cap = 0;
-    struct dirent *ent;
-    while ((ent = readdir(d)) != NULL) {
-        uint64_t number;
-        if (odb_parse_file_name(ent->d_name, &number) != ODB_FILE_LOG || number < min_number) {
-            continue;
-        }
-        if (n == cap) {
-            cap = cap ? cap * 2 : 8;
-            uint64_t *p = realloc(logs, (size_t)cap * sizeof *p);
-            if (p == NULL) {
-                free(logs);
-                closedir(d);
-                return odb_error_set(err, ODB_NO_MEMORY, "out of memory");
-            }
-            logs = p;
-        }
-        logs[n++] = number;
-    }
-    closedir(d);
-    if (n > 0) {
-        qsort(logs, (size_t)n, sizeof *logs, compare_u64);
-    }
-    *out = logs;
-    *count = n;
-    return ODB_OK;
-}
 
 /* One WAL entry: into mem, or a range deletion into the set (range_del.h). */
 typedef struct replay_ctx {
@@ -88,7 +46,7 @@ static int replay_entry(void *ctx, odb_seq seq, int kind, odb_slice key, odb_sli
 static int replay(odb_readonly *ro, odb_error *err) {
     uint64_t *logs = NULL;
     int n = 0;
-    int rc = wal_files(ro->versions.dir, ro->versions.log_number, &logs, &n, err);
+    int rc = odb_list_logs(ro->versions.dir, ro->versions.log_number, &logs, &n, NULL, err);
     odb_batch batch;
     if (rc == ODB_OK && odb_batch_init(&batch) != ODB_OK) {
         free(logs);
@@ -105,20 +63,13 @@ static int replay(odb_readonly *ro, odb_error *err) {
             rc = odb_error_set(err, ODB_BUSY, "%s was removed while it was read", path);
         }
         while (rc == ODB_OK) {
-            odb_slice record;
-            int got = odb_log_read_record(r, &record, err);
+            int got = odb_wal_read_batch(r, &batch, NULL, err);
             if (got <= 0) {
                 rc = -got;
                 break;
             }
-            if (odb_history_is_time_record(record)) {
-                continue; /* a commit time (history retention), no writes */
-            }
-            rc = odb_batch_set_contents(&batch, record, err);
-            if (rc == ODB_OK) {
-                replay_ctx rctx = {ro, logs[i]};
-                rc = odb_batch_iterate(&batch, replay_entry, &rctx, err);
-            }
+            replay_ctx rctx = {ro, logs[i]};
+            rc = odb_batch_iterate(&batch, replay_entry, &rctx, err);
             if (rc == ODB_OK && odb_batch_count(&batch) > 0) {
                 odb_seq last = odb_batch_sequence(&batch) + odb_batch_count(&batch) - 1;
                 if (last > ro->sequence) {
@@ -237,3 +188,7 @@ int odb_readonly_level(const odb_readonly *ro, int level, uint64_t *bytes) {
 }
 
 uint64_t odb_readonly_wal_bytes(const odb_readonly *ro) { return ro->wal_bytes; }
+
+uint64_t odb_readonly_log_number(const odb_readonly *ro) { return ro->versions.log_number; }
+
+uint64_t odb_readonly_next_file_number(const odb_readonly *ro) { return ro->versions.next_file_number; }

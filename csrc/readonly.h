@@ -29,5 +29,8 @@ uint64_t odb_readonly_sequence(const odb_readonly *ro);
 int odb_readonly_level(const odb_readonly *ro, int level, uint64_t *bytes);
 /* Bytes of WAL replayed into memory (not yet in a table). */
 uint64_t odb_readonly_wal_bytes(const odb_readonly *ro);
+/* The manifest's log number (older WAL files are flushed) and its next file number. */
+uint64_t odb_readonly_log_number(const odb_readonly *ro);
+uint64_t odb_readonly_next_file_number(const odb_readonly *ro);
 
 #endif

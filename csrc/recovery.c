@@ -3,7 +3,6 @@
 #define _GNU_SOURCE
 #include "recovery.h"
 
-#include <dirent.h>
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -12,56 +11,10 @@
 #include "compaction.h"
 #include "range_del.h"
 #include "retention.h"
+#include "walread.h"
 #include "write.h"
 
 /* ---- recovery ---- */
-
-static int compare_u64(const void *a, const void *b) {
-    uint64_t x = *(const uint64_t *)a, y = *(const uint64_t *)b;
-    return x < y ? -1 : x > y;
-}
-
-/* Log numbers >= min_number present in the directory, ascending. */
-static int list_logs(odb_db *db, uint64_t min_number, uint64_t **out, int *count, uint64_t *max_seen,
-                     odb_error *err) {
-    DIR *d = opendir(db->path);
-    if (d == NULL) {
-        return odb_error_errno(err, errno, "cannot list %s", db->path);
-    }
-    uint64_t *logs = NULL;
-    int n = 0, cap = 0;
-    struct dirent *ent;
-    while ((ent = readdir(d)) != NULL) {
-        uint64_t number;
-        int type = odb_parse_file_name(ent->d_name, &number);
-        if (type == ODB_FILE_TABLE || type == ODB_FILE_LOG || type == ODB_FILE_MANIFEST) {
-            if (number > *max_seen) {
-                *max_seen = number;
-            }
-        }
-        if (type != ODB_FILE_LOG || number < min_number) {
-            continue;
-        }
-        if (n == cap) {
-            cap = cap ? cap * 2 : 8;
-            uint64_t *p = realloc(logs, (size_t)cap * sizeof *p);
-            if (p == NULL) {
-                free(logs);
-                closedir(d);
-                return odb_error_set(err, ODB_NO_MEMORY, "out of memory");
-            }
-            logs = p;
-        }
-        logs[n++] = number;
-    }
-    closedir(d);
-    if (n > 0) {
-        qsort(logs, (size_t)n, sizeof *logs, compare_u64);
-    }
-    *out = logs;
-    *count = n;
-    return ODB_OK;
-}
 
 /* Writes mem to a level-0 table and records it in edit (recovery only). */
 static int flush_recovered(odb_db *db, odb_memtable *mem, odb_version_edit *edit, odb_error *err) {
@@ -144,7 +97,7 @@ int odb_replay_logs(odb_db *db, odb_version_edit *edit, odb_error *err) {
     uint64_t *logs = NULL;
     int nlogs = 0;
     uint64_t max_seen = 0;
-    int rc = list_logs(db, db->versions.log_number, &logs, &nlogs, &max_seen, err);
+    int rc = odb_list_logs(db->path, db->versions.log_number, &logs, &nlogs, &max_seen, err);
     if (rc != ODB_OK) {
         return rc;
     }
@@ -163,25 +116,25 @@ int odb_replay_logs(odb_db *db, odb_version_edit *edit, odb_error *err) {
         odb_log_reader *r = NULL;
         rc = path ? odb_log_reader_open(path, &r, err) : odb_error_set(err, ODB_NO_MEMORY, "out of memory");
         while (rc == ODB_OK) {
-            odb_slice record;
-            int got = odb_log_read_record(r, &record, err);
-            if (got <= 0) {
+            odb_wal_stamp stamp;
+            int got = odb_wal_read_batch(r, &batch, &stamp, err);
+            if (got == 0) {
+                break;
+            }
+            if (stamp.has) {
+                odb_history_replay_stamp(db, stamp.last_seq, stamp.micros); /* the group's commit time */
+            }
+            if (got < 0) {
                 rc = -got;
                 break;
             }
-            if (odb_history_replay_record(db, record)) {
-                continue; /* a write group's commit time (retention.h) */
-            }
-            rc = odb_batch_set_contents(&batch, record, err);
-            if (rc == ODB_OK) {
-                replay_ctx rctx = {db, mem, logs[i]};
-                rc = odb_batch_iterate(&batch, replay_entry, &rctx, err);
-                if (rc == ODB_CORRUPTION) {
-                    char inner[ODB_ERROR_MSG_SIZE];
-                    memcpy(inner, err->msg, sizeof inner);
-                    odb_error_set(err, ODB_CORRUPTION, "%s: record at offset %llu: %s", path,
-                                  (unsigned long long)odb_log_reader_record_offset(r), inner);
-                }
+            replay_ctx rctx = {db, mem, logs[i]};
+            rc = odb_batch_iterate(&batch, replay_entry, &rctx, err);
+            if (rc == ODB_CORRUPTION) {
+                char inner[ODB_ERROR_MSG_SIZE];
+                memcpy(inner, err->msg, sizeof inner);
+                odb_error_set(err, ODB_CORRUPTION, "%s: record at offset %llu: %s", path,
+                              (unsigned long long)odb_log_reader_record_offset(r), inner);
             }
             if (rc == ODB_OK) {
                 odb_seq last = odb_batch_sequence(&batch) + odb_batch_count(&batch) - 1;

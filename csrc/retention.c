@@ -395,16 +395,16 @@ int odb_history_is_time_record(odb_slice record) {
     return record.size == ODB_TIME_RECORD_SIZE && odb_decode_fixed32(record.data + 8) == TIME_RECORD_COUNT;
 }
 
-int odb_history_replay_record(odb_db *db, odb_slice record) {
-    if (!odb_history_is_time_record(record)) {
-        return 0;
-    }
+void odb_history_time_record_decode(odb_slice record, odb_seq *last_seq, uint64_t *micros) {
+    *last_seq = odb_decode_fixed64(record.data);
+    *micros = odb_decode_fixed64(record.data + 12);
+}
+
+void odb_history_replay_stamp(odb_db *db, odb_seq last_seq, uint64_t micros) {
     odb_history *h = db->history;
     if (h != NULL && h->started) {
-        /* out of memory: see odb_history_stamp */
-        (void)add_entry(h, odb_decode_fixed64(record.data + 12), odb_decode_fixed64(record.data));
+        (void)add_entry(h, micros, last_seq); /* out of memory: see odb_history_stamp */
     }
-    return 1;
 }
 
 /* ---- the horizon ---- */

@@ -55,10 +55,12 @@ int odb_history_persist(odb_db *db, odb_error *err);
 /* The WAL's time records: encoding, and recognising one at replay. */
 #define ODB_TIME_RECORD_SIZE 20
 void odb_history_time_record(char out[ODB_TIME_RECORD_SIZE], odb_seq last_seq, uint64_t micros);
-/* 1 if record is a time record (then taken into the index), else 0. */
-int odb_history_replay_record(odb_db *db, odb_slice record);
-/* 1 if record is a time record, which readers of the WAL other than recovery skip. */
+/* 1 if record is a time record (walread.h skips them, giving each as its batch's stamp). */
 int odb_history_is_time_record(odb_slice record);
+/* The fields of a time record (odb_history_is_time_record(record) must hold). */
+void odb_history_time_record_decode(odb_slice record, odb_seq *last_seq, uint64_t *micros);
+/* Takes a time record read from the WAL at recovery into the index (walread.h). */
+void odb_history_replay_stamp(odb_db *db, odb_seq last_seq, uint64_t micros);
 
 /* The sequence of the committed state at wall-clock time micros (microseconds
  * since the Unix epoch): ODB_INVALID_ARGUMENT, saying why, when retention is

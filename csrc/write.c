@@ -11,6 +11,7 @@
 #include <stdlib.h>
 #include <time.h>
 
+#include "format.h"
 #include "retention.h"
 
 #define MAX_GROUP_BYTES (1 << 20)
@@ -311,10 +312,17 @@ int odb_write(odb_db *db, odb_batch *batch, int sync, odb_error *err) {
         uint32_t count = odb_batch_count(group);
         odb_batch_set_sequence(group, first);
         if (group->range_dels > 0) {
+            /* a record kind of engine format 2: the directory says so before it is written */
+            rc = odb_format_note_new_records(db->path, &db->format_version, &gerr);
+        }
+        if (group->range_dels > 0 && rc == ODB_OK) {
             /* in the set before the WAL write: readers see it only once its sequence is visible */
             rc = odb_range_dels_add_batch(db, group, &gerr);
         }
         uint64_t stamp = odb_history_stamp(db, first + count - 1);
+        if (stamp == 0) {
+            stamp = odb_wal_archive_stamp(db); /* commit times for point-in-time recovery */
+        }
         odb_memtable *mem = db->mem;
         odb_log_writer *log = db->log;
         int do_sync = w.sync;

@@ -101,6 +101,7 @@ cdef extern from "db.h" nogil:
         int block_restart_interval
         uint64_t history_retention_seconds
         int max_open_files
+        const char *wal_archive_dir
     ctypedef struct odb_db:
         pass
     ctypedef struct odb_snapshot:
@@ -145,9 +146,26 @@ cdef extern from "checkpoint.h" nogil:
         int attempts
     int odb_checkpoint(odb_db *db, const char *dst, odb_checkpoint_info *info, odb_error *err)
     int odb_checkpoint_dir(const char *src, const char *dst, odb_checkpoint_info *info, odb_error *err)
+cdef extern from "pitr.h" nogil:
+    ctypedef struct odb_pitr_info:
+        uint64_t base_seq
+        uint64_t base_micros
+        uint64_t last_seq
+        uint64_t last_micros
+        uint64_t groups
+        uint64_t logs_read
+        uint64_t next_micros
+    int odb_pitr_replay(const char *dir, const char *archive, uint64_t target_micros, uint64_t backup_micros,
+                        odb_pitr_info *info, odb_error *err)
+cdef extern from "format.h" nogil:
+    int ODB_ENGINE_FORMAT
+    int odb_format_upgrade(const char *dir, int *from_version, odb_error *err)
 
 
 ctypedef object (*value_reader)(object ctx, const char *data, Py_ssize_t size)
+# a batch scan's callback for one entry (orbitdb/storage/_batch.pyx); the bytes are the engine's
+ctypedef int (*entry_reader)(object ctx, const char *key, Py_ssize_t klen, const char *data,
+                             Py_ssize_t size) except -1
 
 
 # The binding's classes, declared here so that other extensions (orbitdb/storage/_access.pyx) can
@@ -188,6 +206,10 @@ cdef class Engine:
     # read(ctx, value bytes) for key's value at snapshot (None: now), or None when it is absent;
     # the bytes are the engine's, valid only during the call (no Python bytes object is made)
     cdef object get_with(self, odb_slice key, Snapshot snapshot, value_reader read, object ctx)
+    # read(ctx, key, value) for up to limit entries of [start, stop) in key order at snapshot;
+    # returns how many were read (fewer than limit: the range ended)
+    cdef Py_ssize_t scan_with(self, bytes start, bytes stop, Snapshot snapshot, Py_ssize_t limit,
+                              entry_reader read, object ctx) except -1
 
 
 # `orbitdb check` and read-only views of a directory (csrc/verify.h, csrc/readonly.h)

@@ -101,6 +101,8 @@ KNOBS = {
     # not a RocksDB knob: the seconds of history kept for time travel (csrc/retention.h); 0: off
     "history_retention_seconds": (int, 0),
     "max_open_files": (int, -1),
+    # not a RocksDB knob: keep retired WAL files there for point-in-time recovery (csrc/walarchive.h)
+    "wal_archive_dir": (str, ""),
 }
 # Knobs where -1 means "unbounded" (RocksDB's convention); every other int knob must be >= 0.
 _MINUS_ONE_UNBOUNDED = frozenset({"max_open_files"})
@@ -137,7 +139,10 @@ def check_knobs(dict knobs):
         else:
             if not isinstance(value, str):
                 raise TypeError(f"engine option {name} must be a string, not {value!r}")
-            if value.lower() not in _COMPRESSION:
+            if name == "wal_archive_dir":
+                if "\0" in value:
+                    raise ValueError("wal_archive_dir must not contain a NUL character")
+            elif value.lower() not in _COMPRESSION:
                 raise ValueError(f"compression_type {value!r} is not supported (use 'lz4' or 'none')")
         result[name] = value
     return result
@@ -582,6 +587,8 @@ cdef class Engine:
         opt.block_restart_interval = min(full["block_restart_interval"], 1 << 30)
         opt.history_retention_seconds = full["history_retention_seconds"]
         opt.max_open_files = min(full["max_open_files"], 1 << 30)
+        cdef bytes archive_dir = os.fsencode(full["wal_archive_dir"])  # alive through odb_open
+        opt.wal_archive_dir = <const char *>archive_dir if archive_dir else NULL
         if opt.pin_l0_filter_and_index_blocks and not opt.cache_index_and_filter_blocks:
             # RocksDB ignores the pin without caching; we honour the intent by caching too.
             opt.cache_index_and_filter_blocks = 1
@@ -711,6 +718,44 @@ cdef class Engine:
             raise _error(&err)
         finally:
             odb_buf_free(&value)
+            self._leave_with(snapshot)
+
+    cdef Py_ssize_t scan_with(self, bytes start, bytes stop, Snapshot snapshot, Py_ssize_t limit,
+                              entry_reader read, object ctx) except -1:
+        # One iterator per call, the GIL held: a batch of entries decoded straight from the
+        # engine's buffers with no bytes object per entry (batch scans, orbitdb/sql/batch).
+        cdef odb_error err
+        cdef odb_iter *it
+        cdef odb_slice k, v
+        cdef odb_slice stop_s = _bytes_slice(stop)
+        cdef Py_ssize_t n = 0
+        cdef const odb_snapshot *snap = NULL
+        if snapshot is not None:
+            if snapshot.engine is not self or snapshot.snap == NULL or snapshot.release_pending:
+                raise InvalidArgumentError("snapshot is released or belongs to another engine")
+            snap = snapshot.snap
+        self._enter_with(snapshot)
+        try:
+            it = odb_db_iter(self.db, snap)
+            if it == NULL:
+                raise MemoryError()
+            try:
+                odb_iter_seek(it, _bytes_slice(start))
+                while n < limit and odb_iter_valid(it):
+                    k = odb_iter_key(it)
+                    if _compare(k, stop_s) >= 0:
+                        break
+                    v = odb_iter_value(it)
+                    read(ctx, k.data, <Py_ssize_t>k.size, v.data, <Py_ssize_t>v.size)
+                    n += 1
+                    odb_iter_next(it)
+                odb_error_clear(&err)
+                if odb_iter_status(it, &err) != ODB_OK:
+                    raise _error(&err)
+            finally:
+                odb_iter_destroy(it)
+            return n
+        finally:
             self._leave_with(snapshot)
 
     def multi_get(self, keys, Snapshot snapshot=None):
@@ -1064,6 +1109,42 @@ def checkpoint_directory(source, target):
     if rc != ODB_OK:
         raise _error(&err)
     return _checkpoint_info(&info)
+
+
+def pitr_replay(path, archive, long long target_micros, long long backup_micros=0):
+    """Replays the WAL archive onto the closed database directory path up to target_micros
+    (csrc/pitr.h); returns what it did. InvalidArgumentError or CorruptionError say why not."""
+    cdef bytes bpath = os.fsencode(path)
+    cdef bytes barchive = os.fsencode(archive)
+    cdef const char *c_path = bpath
+    cdef const char *c_archive = barchive
+    cdef odb_pitr_info info
+    cdef odb_error err
+    cdef int rc
+    if target_micros < 0 or backup_micros < 0:
+        raise ValueError("times must not be before 1970")
+    with nogil:
+        rc = odb_pitr_replay(c_path, c_archive, <uint64_t>target_micros, <uint64_t>backup_micros, &info, &err)
+    if rc != ODB_OK:
+        raise _error(&err)
+    return {"base_sequence": info.base_seq, "base_micros": info.base_micros, "last_sequence": info.last_seq,
+            "last_micros": info.last_micros, "groups": info.groups, "wal_files_read": info.logs_read,
+            "next_micros": info.next_micros}
+
+
+def upgrade_engine_format(path):
+    """Marks the closed database directory path with this engine's format (csrc/format.h);
+    returns (the format it had, -1 for none; the format it has now)."""
+    cdef bytes bpath = os.fsencode(path)
+    cdef const char *c_path = bpath
+    cdef int from_version = -1
+    cdef odb_error err
+    cdef int rc
+    with nogil:
+        rc = odb_format_upgrade(c_path, &from_version, &err)
+    if rc != ODB_OK:
+        raise _error(&err)
+    return from_version, ODB_ENGINE_FORMAT
 
 
 def _lz4_compress(data):

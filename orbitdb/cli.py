@@ -202,7 +202,9 @@ def upgrade_databases(data_dir: str) -> int:
                 failed += 1
                 continue
             if result.engine_format_recorded:
-                print(f"{path}: engine format recorded (the files were already in its layout)")
+                was = "none" if result.engine_format_from < 0 else result.engine_format_from
+                print(f"{path}: engine format {result.engine_format} recorded (was {was}; the files were "
+                      "already in its layout)")
             if result.already_current:
                 print(f"{path}: already in the current storage format")
             else:

@@ -1,7 +1,8 @@
 """The server's TOML configuration (the sections of the migration guide's orbit-server.toml).
 
     [persistence]            provider = "rocksdb", data_dir = "./orbit_integrated_data",
-                             history_retention_seconds (time travel's window; 0: off)
+                             history_retention_seconds (time travel's window; 0: off),
+                             wal_archive_dir (keep retired WAL for point-in-time recovery)
     [persistence.rocksdb]    engine knobs (orbitdb.engine.KNOBS)
     [security]               enable_tls, cert_path, key_path, require_tls, allow_plain_from
     [protocols]              postgres_enabled, postgres_bind_address, postgres_port, postgres_max_connections
@@ -163,14 +164,34 @@ def _persistence(config: Config, table: dict[str, Any] | None, source: str) -> N
     knobs = reader.table_("rocksdb")
     # not a RocksDB knob, so not in [persistence.rocksdb]: time travel's window (docs/operations.md)
     retention = reader.integer("history_retention_seconds", 0, 100 * 365 * 86400)
+    archive = reader.string("wal_archive_dir")  # point-in-time recovery (orbitdb/ops/pitr.py)
     reader.finish()
     if knobs is not None:
         if "history_retention_seconds" in knobs:
             raise ConfigError(f"{source}: [persistence.rocksdb].history_retention_seconds is not a RocksDB knob: "
                               "set it in [persistence]")
+        if "wal_archive_dir" in knobs:
+            raise ConfigError(f"{source}: [persistence.rocksdb].wal_archive_dir is not a RocksDB knob: "
+                              "set it in [persistence]")
         config.engine = _check_engine_knobs(knobs, f"{source}: [persistence.rocksdb]")
     if retention is not None:
         config.engine["history_retention_seconds"] = retention
+    if archive is not None:
+        config.engine["wal_archive_dir"] = check_wal_archive_dir(archive, config.data_dir, reader.where)
+
+
+def check_wal_archive_dir(path: str, data_dir: str, where: str) -> str:
+    """[persistence].wal_archive_dir: a directory (made at the first open when missing) apart
+    from the data directory, where each database keeps its retired WAL files."""
+    if not path:
+        raise ConfigError(f"{where}.wal_archive_dir must not be empty (leave it out to keep no WAL archive)")
+    if os.path.abspath(path) == os.path.abspath(data_dir):
+        raise ConfigError(f"{where}.wal_archive_dir must not be the data directory {data_dir}")
+    if os.path.exists(path) and not os.path.isdir(path):
+        raise ConfigError(f"{where}.wal_archive_dir {path} exists and is not a directory")
+    if os.path.isdir(path) and not os.access(path, os.W_OK | os.X_OK):
+        raise ConfigError(f"{where}.wal_archive_dir {path} is not writable by this user")
+    return path
 
 
 def _check_engine_knobs(knobs: dict[str, Any], where: str) -> dict[str, Any]:

@@ -478,6 +478,35 @@ class Cursor:
             self._raise_pending()
         return rows if self.row_factory is None else [self.row_factory(self, r) for r in rows]
 
+    # columnar fetch (orbitdb/columnar.py): the rest of the result as arrays, frames or tables
+    def fetchnumpy(self) -> dict[str, Any]:
+        """{column name: numpy array} of the rows not fetched yet; NULLs as masked arrays."""
+        from orbitdb.columnar import to_numpy
+
+        description = self.description
+        rows = self.fetchall() if self.row_factory is None else self._fetch_tuples()
+        assert description is not None
+        return to_numpy(description, rows)
+
+    def fetchdf(self) -> Any:
+        """The rows not fetched yet as a pandas DataFrame (pip install 'orbitdb[pandas]')."""
+        from orbitdb.columnar import to_dataframe
+
+        return to_dataframe(self.fetchnumpy())
+
+    def fetch_arrow_table(self) -> Any:
+        """The rows not fetched yet as a pyarrow Table (pip install 'orbitdb[arrow]')."""
+        from orbitdb.columnar import to_arrow
+
+        return to_arrow(self.fetchnumpy())
+
+    def _fetch_tuples(self) -> list[tuple[Any, ...]]:
+        factory, self.row_factory = self.row_factory, None
+        try:
+            return self.fetchall()
+        finally:
+            self.row_factory = factory
+
     def __iter__(self) -> Iterator[tuple[Any, ...]]:
         while True:
             row = self.fetchone()

@@ -20,6 +20,8 @@ from orbitdb._engine import (
     WriteBatch,
     check_knobs,
     checkpoint_directory,
+    pitr_replay,
+    upgrade_engine_format,
 )
 
 __all__ = [
@@ -37,4 +39,6 @@ __all__ = [
     "WriteBatch",
     "check_knobs",
     "checkpoint_directory",
+    "pitr_replay",
+    "upgrade_engine_format",
 ]

@@ -64,7 +64,14 @@ int main(void) {
     CHECK(version == -1);
     CHECK_OK(open_db(dir, &err), &err);
     CHECK_OK(odb_format_read(dir, &version, &err), &err);
-    CHECK(version == ODB_ENGINE_FORMAT);
+    CHECK(version == 1); /* format 1's layout, marked 2 only before a record of format 2 */
+
+    /* the explicit upgrade marks it with this engine's format */
+    int from = 0;
+    CHECK_OK(odb_format_upgrade(dir, &from, &err), &err);
+    CHECK(from == 1);
+    CHECK_OK(odb_format_read(dir, &version, &err), &err);
+    CHECK(version == ODB_ENGINE_FORMAT && ODB_ENGINE_FORMAT == 2);
 
     /* newer: refused by name, nothing written (no new log, manifest or table) */
     write_format(dir, "orbitdb-engine 7\n");
@@ -90,6 +97,8 @@ int main(void) {
 
     write_format(dir, "orbitdb-engine 1\n");
     CHECK_OK(open_db(dir, &err), &err);
+    CHECK_OK(odb_format_read(dir, &version, &err), &err);
+    CHECK(version == 1);
     TEST_PASSED("format");
     return 0;
 }

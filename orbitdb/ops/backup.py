@@ -15,6 +15,7 @@ import os
 import re
 import shutil
 import tempfile
+import time
 import uuid
 from typing import Any
 
@@ -67,6 +68,7 @@ def run_backup(data_dir: str, out: str, config: tuple[str, str] | None, incremen
             copy = copy_consistent(data_dir, root)
         except ValueError as exc:
             raise OpsError(str(exc)) from None
+        taken_micros = time.time_ns() // 1000  # after every commit the copy holds (pitr.py)
         if base is not None and (base["kind"] != copy.kind):
             raise OpsError(f"{incremental_from} is a backup of a {base['kind']} directory, not of a {copy.kind} one")
         names = sorted(
@@ -91,6 +93,7 @@ def run_backup(data_dir: str, out: str, config: tuple[str, str] | None, incremen
                 "format": FORMAT,
                 "id": archive_id,
                 "created": datetime.datetime.now(datetime.timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ"),
+                "taken_micros": taken_micros,
                 "kind": copy.kind,
                 "source": os.path.abspath(data_dir),
                 "orbitdb_version": _version(),

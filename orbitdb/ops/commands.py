@@ -45,6 +45,10 @@ def add_commands(commands: Any) -> None:
     restore.add_argument("--base", action="append", default=[], metavar="FILE",
                          help="a base of an incremental backup (default: looked up beside FILE by the name it had)")
     restore.add_argument("--config-out", metavar="FILE", help="also write the configuration kept in the backup here")
+    restore.add_argument("--as-of", metavar="TIME", help="point-in-time recovery: then replay the archived WAL up to "
+                         "the last commit at or before TIME (ISO 8601; UTC without an offset)")
+    restore.add_argument("--wal-archive", metavar="DIR", help="with --as-of: the WAL archive (the server's "
+                         "[persistence] wal_archive_dir; default: the one in the configuration the backup carries)")
     clone = commands.add_parser(
         "clone",
         help="an instant copy of a live database by hard links",
@@ -97,14 +101,22 @@ def _backup(args: argparse.Namespace) -> int:
 
 
 def _restore(args: argparse.Namespace) -> int:
+    from orbitdb.ops.pitr import parse_time, show_time
     from orbitdb.ops.restore import run_restore
 
-    manifest = run_restore(args.archive, args.data_dir, args.force, args.base)
+    if args.wal_archive is not None and args.as_of is None:
+        raise OpsError("--wal-archive is used only with --as-of TIME")
+    as_of = parse_time(args.as_of) if args.as_of is not None else None
+    manifest = run_restore(args.archive, args.data_dir, args.force, args.base, as_of, args.wal_archive)
     if args.config_out and manifest["config"] is not None:
         with open(args.config_out, "w", encoding="utf-8") as f:
             f.write(manifest["config"]["text"])
     print(f"restored {args.archive} (made {manifest['created']} from {manifest['source']}) into {args.data_dir}: "
           f"{len(manifest['databases'])} database(s), {len(manifest['files'])} files")
+    for r in manifest.get("replayed", []):
+        upto = f", the last committed {show_time(r['last_micros'])}" if r["groups"] else ""
+        print(f"  {r['path']}: replayed {r['groups']} write groups from {r['wal_files_read']} archived WAL files, "
+              f"sequence {r['base_sequence']} to {r['last_sequence']}{upto}")
     if manifest["config"] is not None and not args.config_out:
         print(f"  the backup carries its configuration {manifest['config']['file']}: --config-out FILE writes it")
     return EXIT_OK

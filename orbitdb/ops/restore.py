@@ -23,6 +23,7 @@ from typing import Any
 
 from orbitdb.ops.archive import ArchiveReader, read_manifest
 from orbitdb.ops.errors import OpsError
+from orbitdb.ops.pitr import archive_root, replay_databases
 from orbitdb.ops.progress import Progress
 from orbitdb.sql.cluster.private_files import DIR_MODE, FILE_MODE, fsync_directory
 from orbitdb.sql.cluster.registry import fsync_tree
@@ -90,9 +91,13 @@ def _check_target(target: str, force: bool) -> None:
             raise OpsError(f"{target} is in use ({held} is locked by a running server or application): stop it first")
 
 
-def run_restore(archive: str, target: str, force: bool, bases: list[str]) -> dict[str, Any]:
-    """Restores archive into target; returns the archive's manifest."""
+def run_restore(archive: str, target: str, force: bool, bases: list[str], as_of: int | None = None,
+                wal_archive: str | None = None) -> dict[str, Any]:
+    """Restores archive into target; returns the archive's manifest. With as_of (microseconds
+    since the epoch), each database is then brought forward to that time from the WAL archive
+    (pitr.py); what each replay did is in the manifest's "replayed"."""
     top = read_manifest(archive)
+    root = archive_root(top, wal_archive) if as_of is not None else None
     archives = _chain(archive, top, bases)
     _check_target(target, force)
     by_archive: dict[str, list[dict[str, Any]]] = {}
@@ -110,6 +115,8 @@ def run_restore(archive: str, target: str, force: bool, bases: list[str]) -> dic
         try:
             for aid, files in by_archive.items():
                 _unpack(archives[aid], files, staging, bar.advance)
+            if as_of is not None and root is not None:
+                top["replayed"] = replay_databases(staging, top, root, as_of)
             fsync_tree(staging)
             _move_into_place(staging, target)
         finally:

@@ -151,6 +151,7 @@ PLANNER_ENUMS = {
     "constraint_exclusion": ("partition", ("partition", "on", "off")),
     "plan_cache_mode": ("auto", ("auto", "force_generic_plan", "force_custom_plan")),
     "force_parallel_mode": ("off", ("off", "on", "regress")),
+    "orbitdb.batch_execution": ("auto", ("auto", "on", "off")),  # orbitdb/sql/batch: numpy batches or rows
 }
 DEFAULTS.update(PLANNER_BOOLS)
 DEFAULTS.update({name: spec[0] for name, spec in PLANNER_REALS.items()})

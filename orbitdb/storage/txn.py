@@ -11,6 +11,7 @@ import copy
 import itertools
 import json
 import logging
+import os
 import threading
 from collections.abc import Callable, Iterator
 from typing import Any
@@ -68,6 +69,11 @@ class Store:
     Shared by every session of the process."""
 
     def __init__(self, path: str, **knobs: Any) -> None:
+        if knobs.get("wal_archive_dir"):
+            # one archive directory per database, named as its directory (orbitdb/ops/pitr.py)
+            knobs["wal_archive_dir"] = os.path.join(knobs["wal_archive_dir"], os.path.basename(os.path.normpath(path)))
+        # an ingested commit is in no WAL: with an archive, every commit goes through the WAL
+        self.ingests = not knobs.get("wal_archive_dir")
         try:
             self.engine = Engine(path, **knobs)
         except EngineError as e:
@@ -807,7 +813,7 @@ class Transaction:
         store = self.store
         writes = self.writes
         if (not self.catalog_modified and isinstance(writes, WriteSet) and writes.data_bytes >= INGEST_BYTES
-                and not writes.ranges):
+                and not writes.ranges and store.ingests):
             with store.engine.ingest() as ingest:  # one atomic, durable write (sync or not)
                 for chunk in writes.sorted_chunks():
                     ingest.add_items(chunk)

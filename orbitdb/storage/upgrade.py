@@ -13,7 +13,7 @@ import logging
 import os
 from dataclasses import dataclass
 
-from orbitdb.engine import Engine, WriteBatch
+from orbitdb.engine import Engine, EngineError, WriteBatch, upgrade_engine_format
 from orbitdb.storage.catalog import Catalog, TableDef
 from orbitdb.storage.errors import StorageError
 from orbitdb.storage.formatcheck import newer_format_error, stored_format
@@ -32,7 +32,6 @@ from orbitdb.storage.storedform import format1_values
 log = logging.getLogger("orbitdb.storage")
 
 BATCH_ROWS = 10_000
-ENGINE_FORMAT_FILE = "FORMAT"  # csrc/format.h
 
 
 @dataclass
@@ -42,6 +41,8 @@ class UpgradeResult:
     already_current: bool = False
     orphan_rows: int = 0  # format-1 rows of tables the catalog does not have (left as they are)
     engine_format_recorded: bool = False  # the engine's FORMAT file was written (csrc/format.h)
+    engine_format_from: int = -1  # the engine format the directory had (-1: none recorded)
+    engine_format: int = -1  # the engine format it has now
 
 
 def _layout(table: TableDef) -> list[str | None]:
@@ -53,18 +54,27 @@ def _layout(table: TableDef) -> list[str | None]:
 
 def upgrade(path: str | os.PathLike[str]) -> UpgradeResult:
     """Converts the database directory at path (closed: not open in any process) to storage
-    format STORAGE_FORMAT. StorageError when it is not a database or is of a newer format."""
-    path = os.fspath(path)
+    format STORAGE_FORMAT and marks it with the engine's format (csrc/format.h: an older engine
+    format's files read as the current one's). StorageError when it is not a database or is of
+    a newer format."""
+    result = _upgrade_rows(os.fspath(path))
+    try:
+        result.engine_format_from, result.engine_format = upgrade_engine_format(result.path)
+    except EngineError as exc:
+        raise StorageError(f"cannot record the engine format of {result.path}: {exc}", "58030") from None
+    result.engine_format_recorded = result.engine_format_from < result.engine_format
+    return result
+
+
+def _upgrade_rows(path: str) -> UpgradeResult:
     if not os.path.isdir(path):
         raise StorageError(f"no database directory at {path}", "58P01")
-    # a directory made before the engine recorded its format gets the record at this open
-    unversioned = not os.path.exists(os.path.join(path, ENGINE_FORMAT_FILE))
     engine = Engine(path, create_if_missing=False)
     try:
         version = stored_format(engine)
         if version is not None and version > STORAGE_FORMAT:
             raise newer_format_error(path, version)
-        result = UpgradeResult(path, engine_format_recorded=unversioned)
+        result = UpgradeResult(path)
         if version == STORAGE_FORMAT:
             result.already_current = True
             return result

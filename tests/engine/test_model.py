@@ -5,11 +5,11 @@ Every run prints its seed; set ORBITDB_MODEL_SEED to replay one (e.g. a failure 
 
 from __future__ import annotations
 
-import os
 import random
 from dataclasses import dataclass, field
 
 import pytest
+from model_support import bounded, model_seed, walk
 
 from orbitdb.engine import Engine, WriteBatch
 
@@ -33,11 +33,6 @@ def _value(rng: random.Random) -> bytes:
         return rng.randbytes(rng.randint(1000, 6000))
     return rng.randbytes(rng.randint(1, 40)) + b"\x00" * rng.randint(0, 60)
 
-
-def _bounded(model: dict[bytes, bytes], start: bytes | None, stop: bytes | None) -> list[tuple[bytes, bytes]]:
-    return [
-        (k, model[k]) for k in sorted(model) if (start is None or k >= start) and (stop is None or k < stop)
-    ]
 
 
 @dataclass
@@ -99,7 +94,7 @@ class ModelRun:
 
     def do_items(self) -> None:
         start, stop, reverse = self.bound(), self.bound(), self.rng.random() < 0.5
-        expected = _bounded(self.model, start, stop)
+        expected = bounded(self.model, start, stop)
         if reverse:
             expected.reverse()
         got = list(self.db.items(start=start, stop=stop, reverse=reverse))
@@ -116,7 +111,7 @@ class ModelRun:
         key = self.key()
         assert self.db.get(key, snapshot=snap) == frozen.get(key), (self.where(), "snapshot get", key)
         start, stop, reverse = self.bound(), self.bound(), self.rng.random() < 0.5
-        expected = _bounded(frozen, start, stop)
+        expected = bounded(frozen, start, stop)
         if reverse:
             expected.reverse()
         got = list(self.db.items(start=start, stop=stop, reverse=reverse, snapshot=snap))
@@ -153,29 +148,17 @@ class ModelRun:
             (self.do_flush, 1),
             (self.do_reopen, 0.5),
         ]
-        funcs = [f for f, _ in actions]
-        weights = [w for _, w in actions]
-        try:
-            for self.step in range(steps):
-                self.rng.choices(funcs, weights)[0]()
-            self.verify_all()
-            self.do_reopen()
-            self.verify_all()
-        finally:
-            self.db.close()
+        walk(self, actions, steps)
 
+    def close(self) -> None:
+        self.db.close()
 
-def _seed(default: int | None) -> int:
-    env = os.environ.get("ORBITDB_MODEL_SEED")
-    if env:
-        return int(env)
-    return default if default is not None else random.SystemRandom().randrange(1 << 32)
 
 
 @pytest.mark.parametrize("knobs", [{}, TINY_BUFFER], ids=["default", "tiny_buffer"])
 @pytest.mark.parametrize("default_seed", [20240601, 7])
 def test_model(db_path: str, knobs: dict[str, object], default_seed: int) -> None:
-    seed = _seed(default_seed)
+    seed = model_seed(default_seed)
     print(f"model test seed={seed} (replay with ORBITDB_MODEL_SEED={seed})")
     ModelRun(db_path, seed, knobs).run(5000)
 
@@ -187,6 +170,6 @@ def test_model(db_path: str, knobs: dict[str, object], default_seed: int) -> Non
     ids=["default", "tiny_buffer", "tiny_blocks"],
 )
 def test_model_long_random_seed(db_path: str, knobs: dict[str, object]) -> None:
-    seed = _seed(None)
+    seed = model_seed(None)
     print(f"model test seed={seed} (replay with ORBITDB_MODEL_SEED={seed})")
     ModelRun(db_path, seed, knobs).run(30000)

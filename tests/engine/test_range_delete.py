@@ -14,15 +14,13 @@ import sys
 from pathlib import Path
 
 import pytest
+from model_support import bounded, model_seed, walk
 
 from orbitdb.engine import Engine, InvalidArgumentError, WriteBatch
 
 SMALL = {"write_buffer_size": 8192, "target_file_size_base": 16384, "max_bytes_for_level_base": 65536,
          "enable_statistics": True}
 
-
-def _bounded(model: dict[bytes, bytes], start: bytes | None, stop: bytes | None) -> list[tuple[bytes, bytes]]:
-    return [(k, model[k]) for k in sorted(model) if (start is None or k >= start) and (stop is None or k < stop)]
 
 
 class RangeModel:
@@ -104,7 +102,7 @@ class RangeModel:
     def do_items(self) -> None:
         start, stop = self.span()
         reverse = self.rng.random() < 0.5
-        expected = _bounded(self.model, start, stop)
+        expected = bounded(self.model, start, stop)
         got = list(self.db.items(start, stop, reverse))
         assert got == (expected[::-1] if reverse else expected), (self.where(), start, stop, reverse)
 
@@ -145,36 +143,24 @@ class RangeModel:
                    (self.do_get, 20), (self.do_items, 6), (self.do_take_snapshot, 2), (self.do_check_snapshot, 5),
                    (self.do_release_snapshot, 2), (self.do_flush, 1.5), (self.do_compact, 0.7),
                    (self.do_reopen, 0.5)]
-        funcs = [f for f, _ in actions]
-        weights = [w for _, w in actions]
-        try:
-            for self.step in range(steps):
-                self.rng.choices(funcs, weights)[0]()
-            self.verify_all()
-            self.do_reopen()
-            self.verify_all()
-        finally:
-            self.db.close()
+        walk(self, actions, steps)
 
+    def close(self) -> None:
+        self.db.close()
 
-def _seed(default: int | None) -> int:
-    env = os.environ.get("ORBITDB_MODEL_SEED")
-    if env:
-        return int(env)
-    return default if default is not None else random.SystemRandom().randrange(1 << 32)
 
 
 @pytest.mark.parametrize("knobs", [{}, SMALL], ids=["default", "small"])
 @pytest.mark.parametrize("default_seed", [16, 20261206])
 def test_model(db_path: str, knobs: dict[str, object], default_seed: int) -> None:
-    seed = _seed(default_seed)
+    seed = model_seed(default_seed)
     print(f"range delete model seed={seed} (replay with ORBITDB_MODEL_SEED={seed})")
     RangeModel(db_path, seed, knobs).run(3000)
 
 
 @pytest.mark.slow
 def test_model_long_random_seed(db_path: str) -> None:
-    seed = _seed(None)
+    seed = model_seed(None)
     print(f"range delete model seed={seed} (replay with ORBITDB_MODEL_SEED={seed})")
     RangeModel(db_path, seed, SMALL).run(30000)
 

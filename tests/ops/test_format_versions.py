@@ -37,7 +37,7 @@ def rows(path: str) -> list[tuple[int]]:
 
 def test_new_database_records_the_engine_format(db: str) -> None:
     with open(os.path.join(db, "FORMAT")) as f:
-        assert f.read() == "orbitdb-engine 1\n"
+        assert f.read() == "orbitdb-engine 2\n"
 
 
 def test_newer_engine_format_is_refused_and_nothing_written(db: str) -> None:
@@ -69,9 +69,9 @@ def test_unversioned_engine_directory_is_upgraded(db: str) -> None:
     os.remove(os.path.join(db, "FORMAT"))  # as orbitdb made directories before the file existed
     done = orbitdb_command("upgrade", "--data-dir", db)
     assert done.returncode == 0, done.stderr
-    assert "engine format recorded" in done.stdout
+    assert "engine format 2 recorded" in done.stdout
     with open(os.path.join(db, "FORMAT")) as f:
-        assert f.read() == "orbitdb-engine 1\n"
+        assert f.read() == "orbitdb-engine 2\n"
     assert rows(db) == [(1,), (2,), (3,)]
 
 

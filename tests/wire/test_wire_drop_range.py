@@ -6,7 +6,8 @@ PostgreSQL's see, and a kill -9 in the middle of a commit leaves each table whol
 from __future__ import annotations
 
 import threading
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
@@ -37,12 +38,21 @@ def _by_index(cur: Any, v: str, name: str = "t") -> list[tuple]:
     return rows
 
 
-def rollback_brings_everything_back(dsn: str) -> list[Any]:
+@contextmanager
+def _with_table(dsn: str) -> Iterator[tuple[Any, Any]]:
+    """A connection and cursor on a fresh committed table t."""
     con = psycopg2.connect(dsn)
     try:
         cur = con.cursor()
         _setup(cur)
         con.commit()
+        yield con, cur
+    finally:
+        con.close()
+
+
+def rollback_brings_everything_back(dsn: str) -> list[Any]:
+    with _with_table(dsn) as (con, cur):
         seen: list[Any] = []
         cur.execute("TRUNCATE t")
         seen += [_count(cur)]
@@ -59,16 +69,10 @@ def rollback_brings_everything_back(dsn: str) -> list[Any]:
         cur.execute("SELECT min(id), max(id), sum(n) FROM t")
         seen += [cur.fetchone()]
         return seen
-    finally:
-        con.close()
 
 
 def savepoints(dsn: str) -> list[Any]:
-    con = psycopg2.connect(dsn)
-    try:
-        cur = con.cursor()
-        _setup(cur)
-        con.commit()
+    with _with_table(dsn) as (con, cur):
         seen: list[Any] = []
         cur.execute("INSERT INTO t VALUES (-1, 'mine', 0)")
         cur.execute("SAVEPOINT a")
@@ -87,8 +91,6 @@ def savepoints(dsn: str) -> list[Any]:
         cur.execute("SELECT id FROM t ORDER BY id")
         seen += [cur.fetchall()]
         return seen
-    finally:
-        con.close()
 
 
 def drop_schema_cascade(dsn: str) -> list[Any]:

@@ -47,7 +47,8 @@ def make_directory(data_dir: str, oid: int, source: str | None, knobs: dict[str,
         if os.path.lexists(leftover):
             shutil.rmtree(leftover)
     if source is None:
-        Database.open(building, **knobs).close()  # an empty engine and catalog
+        # an empty engine and catalog; its WAL is archived by the first open under the final name
+        Database.open(building, **{k: v for k, v in knobs.items() if k != "wal_archive_dir"}).close()
     else:
         shutil.copytree(source, building, ignore=shutil.ignore_patterns("LOCK"))
         make_private(building)  # the template's files may have been loosened by an operator

@@ -3,7 +3,9 @@ describes itself for EXPLAIN."""
 
 from __future__ import annotations
 
+import itertools
 from collections.abc import Callable, Iterable, Iterator, Sequence
+from operator import itemgetter
 from typing import TYPE_CHECKING, Any
 
 from orbitdb.sql.errors import SqlError
@@ -17,6 +19,7 @@ from orbitdb.sql.spill.sort import top_sorted
 from orbitdb.storage.usage import IDX_SCAN, IDX_TUP_FETCH, SEQ_SCAN, SEQ_TUP_READ, note
 
 if TYPE_CHECKING:
+    from orbitdb.sql.batch.aggregate import BatchAggregate
     from orbitdb.sql.expr.aggregates import AggCollector
     from orbitdb.sql.expr.core import Runtime
     from orbitdb.sql.expr.window import WindowCollector
@@ -133,12 +136,17 @@ class TableScan(Plan):
                 it = acc.pk_rows(txn, equal, lo, hi, self.reverse, check=check)
         seq = self.mode == "seq"
         note(txn, acc.table.oid, SEQ_SCAN if seq else IDX_SCAN)
-        read = 0
+        # zip pulls the row before the number, so the counter's next value is exactly how many rows
+        # the scan read, even when it stops early (LIMIT, EXISTS); rows still flow at C speed
+        counter = itertools.count()
+        read_rows = map(itemgetter(0), zip(it, counter))
         try:
-            for read, row in enumerate(it, 1):  # read: how many rows the scan read
-                if flt is None or flt(row):
-                    yield row
-        finally:  # also when the scan stops early (LIMIT, EXISTS)
+            if flt is None:
+                yield from read_rows
+            else:
+                yield from filter(flt, read_rows)
+        finally:
+            read = next(counter)
             if read:
                 note(txn, acc.table.oid, SEQ_TUP_READ if seq else IDX_TUP_FETCH, read)
 
@@ -405,10 +413,22 @@ class Aggregate(Plan):
         self.grouped = grouped
 
     def rows(self, ctx: ExecContext) -> Iterator[Row]:
-        return self.collector.run(self.child.rows(ctx), ctx, self.grouped)
+        from orbitdb.sql.batch.aggregate import aggregate_rows  # (numpy loads at the first aggregate)
+
+        return aggregate_rows(self, ctx)  # on numpy batches when it has that form, else row at a time
+
+    def batch_plan(self) -> BatchAggregate | None:
+        if not hasattr(self, "_batch"):
+            from orbitdb.sql.batch.aggregate import analyse
+
+            self._batch = analyse(self)
+        return self._batch
 
     def explain(self) -> list[tuple[str, list[Plan]]]:
-        return [("HashAggregate" if self.grouped else "Aggregate", [self.child])]
+        line = "HashAggregate" if self.grouped else "Aggregate"
+        if getattr(self, "show_batch", False):
+            return [(line, []), ("Batch: on", [self.child])]  # orbitdb's own line (orbitdb/sql/batch)
+        return [(line, [self.child])]
 
 
 class WindowAgg(Plan):

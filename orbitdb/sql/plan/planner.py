@@ -658,6 +658,7 @@ class Planner:
             comp = Compiler(self, scope, self.rt, where="JOIN conditions")
             cond_fn = None
             hash_keys = None
+            batch_keys: list[tuple[int | None, int | None]] | None = None
             cond_parts: list[Callable[[Row], Any]] = []
             lk: list[Callable[[Row], Any]] = []
             rk: list[Callable[[Row], Any]] = []
@@ -720,6 +721,8 @@ class Planner:
                 for le2, re2 in eq_pairs:
                     lk.append(le2.fn)
                     rk.append(_shift(re2.fn, left_width))
+                if len(lk) == len(eq_pairs) and not rest:  # keys of a join on batches (orbitdb/sql/batch)
+                    batch_keys = [(le2.src, re2.src) for le2, re2 in eq_pairs]
                 for part in rest:
                     cond_parts.append(comp.compile_bool(part, "JOIN/ON").fn)
             if lk and not lateral:
@@ -733,6 +736,7 @@ class Planner:
                 kind = "inner"
             plan = Join(plan, rplan, kind if kind != "cross" else "inner", cond_fn, scope.level, lateral, hash_keys,
                         len(rcols), left_width)
+            plan.batch_keys = batch_keys  # type: ignore[attr-defined]
             if using_names and kind == "full":
                 # the merged USING columns of a FULL join are COALESCE(left, right)
                 plan = _MergedUsing(plan, list(scope.columns), [(li, ri) for li, ri, _, _ in join_conds])
@@ -769,6 +773,8 @@ class Planner:
                         rest.append(p)
                         continue
                     if sort_key_fn(t) is None and t.oid not in (T.JSON.oid,):
+                        if ea2 is ea and eb2 is eb:  # columns compared as they are: batch joins read them
+                            ea2.src, eb2.src = a, b
                         pairs.append((ea2, eb2))
                         continue
             rest.append(p)
@@ -837,6 +843,7 @@ class Planner:
         # a condition the key lookup answers exactly is not checked again on each row
         kept = [f for i, f in enumerate(fns) if i not in in_key]
         scan.filter = all_true(kept) if kept else None
+        scan.batch_filter = ([cj for i, cj in enumerate(local) if i not in in_key], scope)  # orbitdb/sql/batch
 
     def _split_local(self, conjuncts: list[exp.Expression], scope: Scope, only_rel: str | None
                      ) -> tuple[list[exp.Expression], list[exp.Expression]]:

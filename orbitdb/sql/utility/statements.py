@@ -329,6 +329,7 @@ def _norm_path_item(v: str) -> str:
 
 
 def explain(s: Session, st: Statement, params: list[Any], ctx: ExecContext) -> Result:
+    from orbitdb.sql.batch.explain import mark_batch_nodes
     m = re.match(r"\s*EXPLAIN\s*(\((?P<opts>[^)]*)\))?\s*(?P<words>(?:(?:ANALYZE|VERBOSE|ANALYSE)\s+)*)(?P<q>.*)$",
                  st.text, re.IGNORECASE | re.DOTALL)
     if m is None:
@@ -347,6 +348,8 @@ def explain(s: Session, st: Statement, params: list[Any], ctx: ExecContext) -> R
     rt.ctx = ctx
     take_relation_locks(compiled, ctx)
     plan = compiled.out.plan if isinstance(compiled, CompiledQuery) else getattr(compiled, "plan", None)
+    if plan is not None and not re.search(r"\bcosts\s+(off|false|0)\b", opts):
+        mark_batch_nodes(plan, ctx)  # orbitdb's own "Batch: on" lines (orbitdb/sql/batch/explain.py)
     shown = explain_shape(s, opts, analyze, plan)  # estimates and measurements (explain_costs.py)
     if analyze:
         import time

@@ -1,0 +1,99 @@
+"""A table scan read in batches: the key range a TableScan reads (all of the table, or a
+primary-key range) as per-column numpy arrays."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
+
+import numpy as np
+
+from orbitdb.storage._batch import column_plan, scan_batch
+from orbitdb.storage.tables import _bounds
+
+if TYPE_CHECKING:
+    from orbitdb.sql.exec.context import ExecContext
+    from orbitdb.sql.exec.plans import TableScan
+
+BATCH_ROWS = 4096
+
+
+@dataclass
+class Batch:
+    """n rows: for each wanted column (by its logical position in the table) its values and
+    NULL mask (True: NULL)."""
+
+    n: int
+    values: dict[int, np.ndarray[Any, Any]]
+    nulls: dict[int, np.ndarray[Any, Any]]
+    # columns given as int64 codes into a list of their distinct values (a join's build side)
+    dicts: dict[int, list[Any]] | None = None
+
+
+def scan_supported(scan: TableScan) -> bool:
+    """Batches read a whole table or a primary-key range, forward (the order sums add in)."""
+    return scan.mode in ("seq", "pk_range") and not scan.reverse
+
+
+def column_kinds(scan: TableScan, columns: list[int]) -> list[str]:
+    acc = scan.access
+    return column_plan(acc.codec, [acc.slots[c] for c in columns])  # type: ignore[no-any-return]
+
+
+def _range(scan: TableScan) -> tuple[bytes, bytes] | None:
+    """[start, stop) of the keys the scan reads; None when it reads nothing (a NULL bound)."""
+    acc = scan.access
+    if scan.mode == "seq":
+        return acc.prefix, acc.stop
+    equal = [f(()) for f in scan.key_fns]
+    if None in equal:
+        return None
+    lo = hi = None
+    if scan.range is not None:
+        lo_fn, lo_incl, hi_fn, hi_incl = scan.range
+        if lo_fn is not None:
+            lo = (lo_fn(()), lo_incl)
+            if lo[0] is None:
+                return None
+        if hi_fn is not None:
+            hi = (hi_fn(()), hi_incl)
+            if hi[0] is None:
+                return None
+    return _bounds(acc.prefix, equal, lo, hi)
+
+
+def can_read(ctx: ExecContext) -> bool:
+    """The transaction's own uncommitted writes are merged by the row path only."""
+    txn = ctx.txn
+    return txn is not None and not txn.writes
+
+
+def batches(scan: TableScan, ctx: ExecContext, columns: list[int]) -> Iterator[Batch]:
+    """The scan's rows (before its filter) in batches of the given logical columns. The caller
+    notes the read counters (pg_stat_user_tables) once its run has finished."""
+    txn = ctx.txn
+    assert txn is not None
+    acc = scan.access
+    bounds = _range(scan)
+    if bounds is None:
+        return
+    start, stop = bounds
+    if txn.reads is not None:  # a serializable transaction's read set: the range, as txn.scan keeps it
+        txn.reads.ranges.append((start, stop))
+    slots = [acc.slots[c] for c in columns]
+    engine = txn.store.engine
+    snapshot = txn.snapshot
+    own = engine.snapshot() if snapshot is None else None  # every batch reads the same state
+    try:
+        while True:
+            n, values, nulls, last = scan_batch(engine, snapshot or own, start, stop, acc.codec, slots, BATCH_ROWS)
+            if n:
+                yield Batch(n, dict(zip(columns, values)), dict(zip(columns, nulls)))
+            if n < BATCH_ROWS:
+                return
+            ctx.check()
+            start = last + b"\x00"  # the smallest key after the last one read
+    finally:
+        if own is not None:
+            own.release()
