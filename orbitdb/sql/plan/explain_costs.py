@@ -24,9 +24,11 @@ from orbitdb.sql.exec.plans import (
     Join,
     Limit,
     Plan,
+    Project,
     Result1,
     SetOp,
     Sort,
+    Strip,
     TableScan,
     ValuesScan,
 )
@@ -196,15 +198,19 @@ def _filter_selectivity(conditions: list[str], est: costs.RelEstimate | None, al
 
 
 def lines(plan: Plan, estimator: Estimator | None, actuals: dict[int, Actual] | None, depth: int = 0,
-          timing: bool = True) -> list[str]:
-    """Plan.explain_lines with each node's estimate and, after EXPLAIN ANALYZE, its measurements."""
+          timing: bool = True, in_batches: bool = False) -> list[str]:
+    """Plan.explain_lines with each node's estimate and, after EXPLAIN ANALYZE, its measurements.
+    in_batches: an operator above ran this one's work on batches (orbitdb/sql/batch), so its own
+    rows were never asked for: no measurements to show rather than "never executed"."""
     out = []
+    batched = in_batches or _runs_in_batches(plan)
     for i, (line, children) in enumerate(plan.explain()):
         if i == 0:
             if estimator is not None:
                 line += "  " + estimator.of(plan).text()
-            if actuals is not None:
-                line += " " + _actual_text(actuals.get(id(plan)), timing)
+            measured = actuals.get(id(plan)) if actuals is not None else None
+            if actuals is not None and not (in_batches and (measured is None or measured.loops == 0)):
+                line += " " + _actual_text(measured, timing)
         if depth == 0 and i == 0:
             out.append(line)
         elif i == 0:
@@ -212,8 +218,18 @@ def lines(plan: Plan, estimator: Estimator | None, actuals: dict[int, Actual] | 
         else:
             out.append("  " * (depth * 3) + "  " + line)
         for ch in children:
-            out.extend(lines(ch, estimator, actuals, depth + 1, timing))
+            out.extend(lines(ch, estimator, actuals, depth + 1, timing, batched))
     return out
+
+
+def _runs_in_batches(plan: Plan) -> bool:
+    """Whether the node whose lines plan shows (a Project or Strip shows its child's) ran on batches."""
+    node: Any = plan
+    while node is not None:
+        if getattr(node, "show_batch", False):
+            return True
+        node = node.child if isinstance(node, (Project, Strip)) else None
+    return False
 
 
 @dataclass
