@@ -7,6 +7,7 @@ FORMAT.md beside this file describes each range, its value, and the storage form
     \\x00 p <gid: UTF-8>              a prepared transaction (twophase.py: its writes and locks)
     \\x00 l <loid: 4 bytes BE> <page: 4 bytes BE>  a page of a large object (its metadata: page ff..ff)
     \\x00 v                           the storage format version (ASCII decimal)
+    \\x00 a <table oid: 8 bytes BE>   a table's planner statistics from ANALYZE (JSON; planstats.py)
     \\x01 <table oid: 4 bytes BE> <memcomparable key>             a row
     \\x02 <index oid: 4 bytes BE> <memcomparable key> [row key]   an index entry (value: row key)
 
@@ -20,6 +21,7 @@ SEQUENCE_PREFIX = b"\x00s"
 PREPARED_PREFIX = b"\x00p"
 LARGE_OBJECT_PREFIX = b"\x00l"
 FORMAT_KEY = b"\x00v"
+STATS_PREFIX = b"\x00a"  # advisory: a database without them reads as never analyzed
 TABLE_PREFIX = b"\x01"
 INDEX_PREFIX = b"\x02"
 
@@ -43,6 +45,10 @@ def rowid_key(table_oid: int) -> bytes:
 
 def sequence_key(oid: int) -> bytes:
     return SEQUENCE_PREFIX + oid.to_bytes(8, "big")
+
+
+def stats_key(table_oid: int) -> bytes:
+    return STATS_PREFIX + table_oid.to_bytes(8, "big")
 
 
 def table_prefix(oid: int) -> bytes:

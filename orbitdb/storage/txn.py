@@ -37,6 +37,7 @@ from orbitdb.storage.keyspace import (
 from orbitdb.storage.lockmodes import ACCESS_EXCLUSIVE
 from orbitdb.storage.locks import GRANTED, WAIT, LockManager, Tag, write_intent_tag
 from orbitdb.storage.moves import Moves
+from orbitdb.storage.planstats import stop_background
 from orbitdb.storage.serializable import CommitLog, ReadSet
 from orbitdb.storage.temp import TempObjects, TempOids, is_temp_oid
 from orbitdb.storage.twophase import PreparedXacts, written
@@ -145,6 +146,7 @@ class Store:
             for oid, st in self._seq_state.items():
                 if st[2] is not None:
                     self._persist_seq(oid, st[0], st[1], False)
+        stop_background(self)  # an automatic ANALYZE reading the engine (planstats.py)
         self.engine.close()
 
     def flush(self) -> None:

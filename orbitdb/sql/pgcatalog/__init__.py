@@ -59,6 +59,7 @@ def load_catalog() -> None:
         pg_extensions_available,
         pg_objects,
         pg_partitions,
+        pg_planstats,
         pg_relations,
         pg_session,
         pg_stats,

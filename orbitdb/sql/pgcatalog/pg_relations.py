@@ -13,6 +13,7 @@ from orbitdb.sql.pgcatalog import model as M
 from orbitdb.sql.pgcatalog import oids, pg_functions
 from orbitdb.sql.pgcatalog.base import Env, Row, RowMaker, producer
 from orbitdb.sql.pgcatalog.deparse import FALLBACK_ERRORS
+from orbitdb.sql.pgcatalog.pg_planstats import class_figures
 from orbitdb.sql.pgcatalog.pg_usertypes import (
     catalog_type,
     composite_attributes,
@@ -89,7 +90,7 @@ def _pg_class(env: Env, make: RowMaker) -> Iterator[Row]:
                            relchecks=sum(1 for c in t.constraints if c.kind == "c"),
                            relhastriggers=t.oid in fk_tables or bool(t.triggers), relreplident="d", relpersistence=_persistence(t.oid),
                            relhassubclass=t.oid in parents, relispartition=t.partition_of is not None,
-                           relpartbound=t.partition_bound, relacl=t.acl)
+                           relpartbound=t.partition_bound, relacl=t.acl, **class_figures(env, t.oid))
         elif kind == "index":
             t, ix = obj
             yield make(oid=ix.oid, relname=ix.name, relnamespace=env.nsp(t.schema), relowner=env.role_oid(t.owner),

@@ -19,6 +19,7 @@ from typing import Any
 from orbitdb.sql.pgcatalog import builtin_data as B
 from orbitdb.sql.pgcatalog import model as M
 from orbitdb.sql.pgcatalog.base import Env, Row, RowMaker, producer
+from orbitdb.sql.pgcatalog.pg_planstats import analyze_counters
 from orbitdb.sql.statement_stats import statement_stats_of
 from orbitdb.storage.usage import FIELDS, IDX_TUP_FETCH, SEQ_TUP_READ, TUP_DEL, TUP_INS, TUP_UPD
 
@@ -124,6 +125,8 @@ def _table_stats(env: Env, make: RowMaker, schema_filter: str, this_transaction:
         if not M.indexes(t):  # no index to scan: NULL, as PostgreSQL shows it
             counters["idx_scan"] = None
             counters["idx_tup_fetch"] = None
+        if not this_transaction and "analyze_count" in counters:
+            counters.update(analyze_counters(env, t.oid))
         yield make(relid=t.oid, schemaname=t.schema, relname=t.name, **counters)
 
 

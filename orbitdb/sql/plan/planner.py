@@ -51,6 +51,7 @@ from orbitdb.sql.expr.window import WindowCollector
 from orbitdb.sql.parse.parser import parse_one
 from orbitdb.sql.plan import index_keys  # computes the keys of expression and partial indexes for storage
 from orbitdb.sql.plan import subqueries as subq
+from orbitdb.sql.plan.joinorder import eligible_for_join_order, plan_join_order
 from orbitdb.sql.plan.partition_bounds import Bound, load_bound
 from orbitdb.sql.plan.permissions import PermissionSet
 from orbitdb.sql.plan.record_functions import declares_columns, record_function_source
@@ -245,7 +246,10 @@ class Planner:
             if sel.args.get("joins"):
                 raise SqlError("42601", "syntax error at or near \"JOIN\"")
         else:
-            plan, conjuncts = self._plan_from(from_.this, sel.args.get("joins") or [], scope, ctes, conjuncts)
+            if eligible_for_join_order(self, from_.this, sel.args.get("joins") or []):  # cost-based join order
+                plan, conjuncts = plan_join_order(self, from_.this, sel.args["joins"], scope, ctes, conjuncts)
+            else:
+                plan, conjuncts = self._plan_from(from_.this, sel.args.get("joins") or [], scope, ctes, conjuncts)
         locks = sel.args.get("locks")
         comp = Compiler(self, scope, self.rt, where="WHERE")
         for cj in conjuncts:

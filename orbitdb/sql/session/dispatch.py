@@ -157,13 +157,13 @@ def _owned(s: Session, st: Statement, params: list[Any], ctx: ExecContext) -> An
 def _analyze(s: Session, st: Statement, params: list[Any], ctx: ExecContext) -> Any:
     from orbitdb.sql.utility import maintenance
 
-    return maintenance.analyze(s, st.text)
+    return maintenance.analyze(s, st.text, ctx)
 
 
 def _vacuum(s: Session, st: Statement, params: list[Any], ctx: ExecContext) -> Any:
     from orbitdb.sql.utility import maintenance
 
-    return maintenance.vacuum(s, st.text)
+    return maintenance.vacuum(s, st.text, ctx)
 
 
 def _checkpoint(s: Session, st: Statement, params: list[Any], ctx: ExecContext) -> Any:

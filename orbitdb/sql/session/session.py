@@ -30,6 +30,7 @@ from orbitdb.sql.parse.parser import Statement, normalize_literals, parse_one, s
 from orbitdb.sql.parse.textcache import PlanCache
 from orbitdb.sql.plan.compiled import take_relation_locks
 from orbitdb.sql.plan.planner import Planner
+from orbitdb.sql.plan.statistics import auto_analyze
 from orbitdb.sql.result import Column, CopyIn, CopyOut, Notice, Result
 from orbitdb.sql.session.as_of import begin_as_of, prepare_as_of, set_transaction_as_of, travel
 from orbitdb.sql.session.compile import compile_statement
@@ -683,9 +684,12 @@ class Session:
         try:
             if self.temp is not None:
                 temp_on_commit(txn)
+            touched = list(txn.usage or ())  # the tables whose changes may call for an ANALYZE
             txn.commit(sync=self.settings.get("synchronous_commit", "on") != "off")
         except StorageError as e:
             raise SqlError(e.sqlstate, str(e), detail=e.detail) from e
+        if touched and self.settings.get("autovacuum", "on") != "off":
+            auto_analyze(self.store, touched)
 
     # ---- the implicit transaction of a multi-statement Query or an extended-protocol pipeline ----
     def begin_implicit(self) -> None:

@@ -1,8 +1,8 @@
 """Maintenance statements: ANALYZE, VACUUM, CLUSTER, CHECKPOINT, REINDEX and REFRESH MATERIALIZED
 VIEW, plus DEALLOCATE. Each checks what it names as PostgreSQL does (the relation, its columns,
 its index, the transaction block) and then does what orbitdb's storage needs, which is often
-nothing: the LSM engine keeps no dead tuples (VACUUM), no planner statistics (ANALYZE) and no heap
-order (CLUSTER). CHECKPOINT flushes the engine's memtable; REINDEX rebuilds the indexes.
+nothing: the LSM engine keeps no dead tuples (VACUUM) and no heap order (CLUSTER); ANALYZE gathers
+the planner's statistics. CHECKPOINT flushes the engine's memtable; REINDEX rebuilds the indexes.
 docs/compatibility.md lists each case and why it changes no result."""
 
 from __future__ import annotations
@@ -14,6 +14,7 @@ from orbitdb.sql.errors import SqlError
 from orbitdb.sql.exec.context import ExecContext
 from orbitdb.sql.parse.words import Words, identifier
 from orbitdb.sql.result import Notice, Result
+from orbitdb.sql.utility.analyze_statement import gather_statistics
 from orbitdb.storage.catalog import TableDef
 from orbitdb.storage.errors import StorageError
 from orbitdb.storage.lockmodes import SHARE
@@ -40,8 +41,11 @@ def _outside_block(s: Session, what: str) -> None:
         raise SqlError("25001", f"{what} cannot run inside a transaction block")
 
 
-def _tables_and_columns(s: Session, w: Words, verb: str, with_analyze: bool) -> None:
-    """table [(column, ...)] [, ...]: each must exist; a view is skipped with PostgreSQL's warning."""
+def _tables_and_columns(s: Session, w: Words, verb: str, with_analyze: bool
+                        ) -> list[tuple[TableDef, list[str]]]:
+    """table [(column, ...)] [, ...]: each must exist; a view is skipped with PostgreSQL's warning.
+    Returns the tables named and their columns ([]: all)."""
+    named: list[tuple[TableDef, list[str]]] = []
     while not w.at_end():
         t = _require_relation(s, w.qualified_name())
         cols = w.paren_list()
@@ -53,21 +57,27 @@ def _tables_and_columns(s: Session, w: Words, verb: str, with_analyze: bool) -> 
         for c in cols:
             if t.column(identifier(c)) is None:
                 raise SqlError("42703", f'column "{identifier(c)}" of relation "{t.name}" does not exist')
+        if t.kind == "r":
+            named.append((t, [identifier(c) for c in cols]))
         if not w.take(","):
             w.expect_end()
+    return named
 
 
-def analyze(s: Session, text: str) -> Result:
-    """Statistics for the planner: orbitdb's planner keeps none, so there is nothing to gather."""
+def analyze(s: Session, text: str, ctx: ExecContext | None = None) -> Result:
+    """Statistics for the planner (orbitdb/sql/plan/statistics.py): of the tables named, or of
+    every table of the database."""
     w = Words(text)
     w.next()
     w.paren_list()
     w.take("VERBOSE")
-    _tables_and_columns(s, w, "analyze", True)
+    everything = w.at_end()
+    named = _tables_and_columns(s, w, "analyze", True)
+    gather_statistics(s, ctx, named, everything)
     return Result("ANALYZE")
 
 
-def vacuum(s: Session, text: str) -> Result:
+def vacuum(s: Session, text: str, ctx: ExecContext | None = None) -> Result:
     """Dead row versions: the LSM engine drops them in its compactions, FULL included."""
     _outside_block(s, "VACUUM")
     w = Words(text)
@@ -75,7 +85,11 @@ def vacuum(s: Session, text: str) -> Result:
     options = [o.split()[0].upper() for o in w.paren_list() if o]
     while w.peek() in ("FULL", "FREEZE", "VERBOSE", "ANALYZE", "ANALYSE"):
         options.append(w.next().upper())
-    _tables_and_columns(s, w, "vacuum", "ANALYZE" in options or "ANALYSE" in options)
+    with_analyze = "ANALYZE" in options or "ANALYSE" in options
+    everything = w.at_end()
+    named = _tables_and_columns(s, w, "vacuum", with_analyze)
+    if with_analyze:
+        gather_statistics(s, ctx, named, everything)
     return Result("VACUUM")
 
 

@@ -14,6 +14,7 @@ from orbitdb.sql.expr.core import Runtime
 from orbitdb.sql.modify.statements import compile_node, is_select_into
 from orbitdb.sql.parse.parser import Statement, parse_one, strip_comments
 from orbitdb.sql.plan.compiled import CompiledQuery, take_relation_locks
+from orbitdb.sql.plan.explain_costs import explain_shape
 from orbitdb.sql.result import Column, Notice, Result
 from orbitdb.sql.types.textio import from_text
 from orbitdb.storage.errors import StorageError
@@ -349,9 +350,7 @@ def explain(s: Session, st: Statement, params: list[Any], ctx: ExecContext) -> R
     plan = compiled.out.plan if isinstance(compiled, CompiledQuery) else getattr(compiled, "plan", None)
     if plan is not None and not re.search(r"\bcosts\s+(off|false|0)\b", opts):
         mark_batch_nodes(plan, ctx)  # orbitdb's own "Batch: on" lines (orbitdb/sql/batch/explain.py)
-    lines = plan.explain_lines() if plan is not None else [type(compiled).__name__]
-    if isinstance(compiled, CompiledQuery) is False and hasattr(compiled, "explain_head"):
-        lines = [compiled.explain_head()] + ["  ->  " + ln for ln in lines]  # type: ignore[attr-defined]
+    shown = explain_shape(s, opts, analyze, plan)  # estimates and measurements (explain_costs.py)
     if analyze:
         import time
 
@@ -359,6 +358,10 @@ def explain(s: Session, st: Statement, params: list[Any], ctx: ExecContext) -> R
         for _ in compiled.run(ctx).rows:  # a query's rows are produced as they are read
             pass
         ms = (time.perf_counter() - t0) * 1000
+    lines = shown.lines() if plan is not None else [type(compiled).__name__]
+    if isinstance(compiled, CompiledQuery) is False and hasattr(compiled, "explain_head"):
+        lines = [shown.head(compiled.explain_head())] + ["  ->  " + ln for ln in lines]  # type: ignore[attr-defined]
+    if analyze:
         lines.append(f"Execution Time: {ms:.3f} ms")
     rows = [(ln,) for ln in lines]
     return Result("EXPLAIN", explain_columns(), rows, len(rows))
