@@ -527,9 +527,6 @@ int odb_versions_init(odb_version_set *vs, const char *dir, const odb_table_open
     strcpy(vs->dir, dir);
     vs->table_options = *topt;
     vs->next_file_number = 2;
-    for (int i = 0; i < ODB_NUM_LEVELS; i++) {
-        odb_buf_init(&vs->compact_pointer[i]);
-    }
     vs->range_dels = odb_rdset_new();
     if (vs->range_dels == NULL) {
         odb_version_unref(vs->current);
@@ -544,9 +541,6 @@ void odb_versions_destroy(odb_version_set *vs) {
         odb_log_writer_close(vs->manifest, NULL);
     }
     odb_version_unref(vs->current);
-    for (int i = 0; i < ODB_NUM_LEVELS; i++) {
-        odb_buf_free(&vs->compact_pointer[i]);
-    }
     odb_rdset_unref(vs->range_dels);
     free(vs->dir);
     memset(vs, 0, sizeof *vs);

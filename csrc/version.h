@@ -112,7 +112,6 @@ typedef struct odb_version_set {
     uint64_t manifest_number;
     odb_seq last_sequence;
     odb_log_writer *manifest;
-    odb_buf compact_pointer[ODB_NUM_LEVELS]; /* where the next compaction of a level starts */
     odb_rdset *range_dels; /* live range deletions, persisted or not (range_del.h) */
     struct odb_table_cache *tcache;          /* max_open_files; NULL: unbounded (set by the db) */
 } odb_version_set;
