@@ -44,7 +44,12 @@ typedef struct odb_options {
      * seconds needs (0: off). retention.h describes time travel. */
     uint64_t history_retention_seconds;
     int max_open_files; /* -1: every table stays open; else at most this many files (table_cache.h) */
+    /* Tables written longer ago than this are compacted, so that old deletion markers and dead
+     * versions are dropped even where no other compaction reaches (0: off; picker.h). */
+    uint64_t periodic_compaction_seconds;
 } odb_options;
+
+#define ODB_MAX_PERIODIC_COMPACTION_SECONDS (100ull * 365 * 86400)
 
 void odb_options_init(odb_options *opt);
 /* ODB_INVALID_ARGUMENT with a message naming the bad knob. */

@@ -3,6 +3,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <time.h>
 
 #include "env.h"
 #include "table_cache.h"
@@ -45,6 +47,9 @@ static int file_meta_new(odb_version_set *vs, const odb_new_file *nf, odb_file_m
     odb_buf_init(&f->smallest);
     odb_buf_init(&f->largest);
     f->path = odb_table_file_name(vs->dir, nf->number);
+    struct stat st;
+    /* tables are written once and never modified, so the mtime is when the file was made */
+    f->created = f->path != NULL && stat(f->path, &st) == 0 ? (int64_t)st.st_mtime : (int64_t)time(NULL);
     if (f->path == NULL || odb_buf_append(&f->smallest, nf->smallest.data, nf->smallest.len) != ODB_OK ||
         odb_buf_append(&f->largest, nf->largest.data, nf->largest.len) != ODB_OK) {
         odb_file_unref(f);

@@ -44,6 +44,7 @@ typedef struct odb_file_meta {
     int table_users;
     struct odb_file_meta *lru_prev, *lru_next;
     uint64_t cache_id;
+    int64_t created; /* when the file was written (its mtime, Unix seconds): periodic compaction */
 } odb_file_meta;
 
 void odb_file_ref(odb_file_meta *f);

@@ -101,6 +101,7 @@ cdef extern from "db.h" nogil:
         int block_restart_interval
         uint64_t history_retention_seconds
         int max_open_files
+        uint64_t periodic_compaction_seconds
     ctypedef struct odb_db:
         pass
     ctypedef struct odb_snapshot:
