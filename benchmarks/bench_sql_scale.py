@@ -94,6 +94,7 @@ class Result:
     point_s: float = 0.0
     group_by_s: float = 0.0
     peak_rss: int = 0
+    peak_rss_copy: int = 0  # VmHWM right after the COPY
     base_rss: int = 0
     disk: int = 0
     groups: list[Any] = field(default_factory=list)
@@ -108,6 +109,7 @@ def run_one(server: Server, rows: int, selects: int) -> Result:
     start = time.perf_counter()
     cur.copy_expert("COPY t (id, grp, name, amount) FROM STDIN", RowSource(rows), size=1 << 16)
     result.copy_rows_s = rows / (time.perf_counter() - start)
+    result.peak_rss_copy = peak_rss(server)
     print(f"{server.name:>9} {rows:>11,} copy {result.copy_rows_s:>10,.0f} rows/s", file=sys.stderr, flush=True)
 
     rnd = random.Random(5).randrange
@@ -151,6 +153,7 @@ def report(results: list[Result]) -> str:
         ("COPY rows/s", lambda r: f"{r.copy_rows_s:,.0f}", lambda a, b: a.copy_rows_s / b.copy_rows_s),
         ("point selects/s", lambda r: f"{r.point_s:,.0f}", lambda a, b: a.point_s / b.point_s),
         ("GROUP BY s", lambda r: f"{r.group_by_s:.2f}", lambda a, b: b.group_by_s / a.group_by_s),
+        ("peak RSS after COPY", lambda r: mib(r.peak_rss_copy), None),
         ("peak RSS", lambda r: mib(r.peak_rss), None),
         ("RSS before load", lambda r: mib(r.base_rss), None),
         ("disk after load", lambda r: mib(r.disk), None),
