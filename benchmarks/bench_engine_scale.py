@@ -135,13 +135,16 @@ def open_rocksdb(path: str, s: Settings) -> tuple[Any, Callable[[], None]]:
     return db, lambda: db.compact_range(None, None)
 
 
-OPENERS = {"orbitdb": open_orbitdb, "rocksdb": open_rocksdb}
-MODULES = {"orbitdb": "orbitdb.engine", "rocksdb": "rocksdict"}
+# orbitdb-base: orbitdb from the tree given by --baseline (a build from before a change), so that
+# before and after run in the same invocation
+OPENERS = {"orbitdb": open_orbitdb, "orbitdb-base": open_orbitdb, "rocksdb": open_rocksdb}
+MODULES = {"orbitdb": "orbitdb.engine", "orbitdb-base": "orbitdb.engine", "rocksdb": "rocksdict"}
 
 
 def levels_of(engine: str, db: Any) -> str:
-    prefix = "orbitdb.num-files-at-level" if engine == "orbitdb" else "rocksdb.num-files-at-level"
-    get = db.property if engine == "orbitdb" else db.property_value
+    ours = engine.startswith("orbitdb")
+    prefix = "orbitdb.num-files-at-level" if ours else "rocksdb.num-files-at-level"
+    get = db.property if ours else db.property_value
     return " ".join(str(get(f"{prefix}{level}")) for level in range(7))
 
 
@@ -287,15 +290,16 @@ def mib(n: int) -> str:
 
 def format_report(s: Settings, results: list[Result]) -> str:
     names = [r.engine for r in results]
-    ratio = len(results) == 2 and names == ["orbitdb", "rocksdb"]
+    ratio = "orbitdb" in names and "rocksdb" in names
+    ours, peer = (names.index("orbitdb"), names.index("rocksdb")) if ratio else (0, 0)
     header = ["", *names] + (["orbitdb/rocksdb"] if ratio else [])
     rows: list[list[str]] = []
     for w in WORKLOADS:
         if all(w not in r.ops for r in results):
             continue
         row = [f"{w} ops/s", *(f"{r.ops[w]:,.0f}" if w in r.ops else "" for r in results)]
-        if ratio and w in results[0].ops and w in results[1].ops:
-            row.append(f"{results[0].ops[w] / results[1].ops[w]:.2f}x")
+        if ratio and w in results[ours].ops and w in results[peer].ops:
+            row.append(f"{results[ours].ops[w] / results[peer].ops[w]:.2f}x")
         rows.append(row)
     for w in ("fillrandom", "overwrite"):
         if any(w in r.write_amp for r in results):
@@ -337,6 +341,7 @@ def main(argv: list[str] | None = None) -> int:
         else:
             parser.add_argument(flag, type=int, default=value)
     parser.add_argument("--dir", default=None, help="where the databases go (default: a temp dir)")
+    parser.add_argument("--baseline", default=None, help="source tree (built) that engine orbitdb-base imports")
     parser.add_argument("--child", default=None, help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
     settings = Settings(**{k: getattr(args, k) for k in asdict(Settings(0))})
@@ -354,7 +359,12 @@ def main(argv: list[str] | None = None) -> int:
         for engine in [e for e in args.engines.split(",") if e]:
             cmd = [sys.executable, __file__, *(argv if argv is not None else sys.argv[1:])]
             cmd += ["--child", engine, "--dir", root]
-            out = subprocess.run(cmd, check=True, stdout=subprocess.PIPE, text=True).stdout
+            env = None
+            if engine == "orbitdb-base":
+                if not args.baseline:
+                    parser.error("engine orbitdb-base needs --baseline TREE")
+                env = dict(os.environ, PYTHONPATH=os.path.abspath(args.baseline))
+            out = subprocess.run(cmd, check=True, stdout=subprocess.PIPE, text=True, env=env).stdout
             results.append(Result(**json.loads(out.strip().splitlines()[-1])))
     finally:
         shutil.rmtree(root, ignore_errors=True)

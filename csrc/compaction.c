@@ -8,6 +8,7 @@
 #include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "merge.h"
 #include "picker.h"
@@ -586,6 +587,20 @@ static int flush_due(odb_db *db) {
     return db->nimm > 0 && (db->flush_requested || db->nimm >= db->opt.min_write_buffer_number_to_merge);
 }
 
+/* Sleeps until signalled, or with periodic compaction on, until the next table is due (at most
+ * an hour, so a clock set back does not stall it). mu held. */
+static void wait_for_work(odb_db *db) {
+    int64_t due = odb_periodic_next_due(db->versions.current, &db->opt, (int64_t)time(NULL));
+    if (due < 0) {
+        pthread_cond_wait(&db->work_cv, &db->mu);
+        return;
+    }
+    struct timespec until;
+    clock_gettime(CLOCK_REALTIME, &until);
+    until.tv_sec += due < 1 ? 1 : due > 3600 ? 3600 : (time_t)due;
+    pthread_cond_timedwait(&db->work_cv, &db->mu, &until);
+}
+
 void *odb_background_main(void *arg) {
     odb_db *db = arg;
     pthread_mutex_lock(&db->mu);
@@ -607,6 +622,9 @@ void *odb_background_main(void *arg) {
         }
         if (!db->compaction_running) {
             odb_compaction *c = odb_pick_compaction(db->versions.current, &db->opt);
+            if (c == NULL) {
+                c = odb_pick_periodic(db->versions.current, &db->opt, (int64_t)time(NULL));
+            }
             if (c != NULL) {
                 db->compaction_running = 1;
                 run_compaction(db, c);
@@ -621,7 +639,7 @@ void *odb_background_main(void *arg) {
             pthread_cond_broadcast(&db->bg_cv);
             continue;
         }
-        pthread_cond_wait(&db->work_cv, &db->mu);
+        wait_for_work(db);
     }
     pthread_mutex_unlock(&db->mu);
     return NULL;

@@ -80,6 +80,9 @@ int odb_options_validate(const odb_options *o, odb_error *err) {
             "block_restart_interval must be 1..1024");
     REQUIRE(o->max_open_files == -1 || o->max_open_files >= 2 * ODB_NON_TABLE_FILES,
             "max_open_files must be -1 (unbounded) or at least %d", 2 * ODB_NON_TABLE_FILES);
+    REQUIRE(o->periodic_compaction_seconds <= ODB_MAX_PERIODIC_COMPACTION_SECONDS,
+            "periodic_compaction_seconds must be at most %llu (100 years)",
+            (unsigned long long)ODB_MAX_PERIODIC_COMPACTION_SECONDS);
     REQUIRE(!o->pin_l0_filter_and_index_blocks || o->cache_index_and_filter_blocks,
             "pin_l0_filter_and_index_blocks needs cache_index_and_filter_blocks");
 #undef REQUIRE

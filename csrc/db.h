@@ -47,7 +47,12 @@ typedef struct odb_options {
     /* Not a RocksDB knob: keep retired WAL files in this directory for point-in-time
      * recovery (walarchive.h); NULL or "": delete them. Read at open only. */
     const char *wal_archive_dir;
+    /* Tables written longer ago than this are compacted, so that old deletion markers and dead
+     * versions are dropped even where no other compaction reaches (0: off; picker.h). */
+    uint64_t periodic_compaction_seconds;
 } odb_options;
+
+#define ODB_MAX_PERIODIC_COMPACTION_SECONDS (100ull * 365 * 86400)
 
 void odb_options_init(odb_options *opt);
 /* ODB_INVALID_ARGUMENT with a message naming the bad knob. */

@@ -103,6 +103,9 @@ static mt_node *find_ge(odb_memtable *m, odb_slice key, mt_node **prev) {
     int level = atomic_load_explicit(&m->height, memory_order_relaxed) - 1;
     for (;;) {
         mt_node *next = next_of(x, level);
+        if (next != NULL) {
+            __builtin_prefetch(next_of(next, level)); /* the node compared after this one */
+        }
         if (next != NULL && odb_ikey_compare(node_key(next), key) < 0) {
             x = next;
         } else {

@@ -249,3 +249,76 @@ odb_compaction *odb_pick_range(odb_version *v, const odb_options *opt, int level
     }
     return c;
 }
+
+/* ---- periodic compaction (periodic_compaction_seconds) ---- */
+
+/* The oldest file written more than the period before now, not being compacted; NULL if none. */
+static odb_file_meta *oldest_due(const odb_version *v, const odb_options *opt, int64_t now, int *level) {
+    odb_file_meta *best = NULL;
+    int64_t cutoff = now - (int64_t)opt->periodic_compaction_seconds;
+    for (int l = 0; l < ODB_NUM_LEVELS; l++) {
+        for (int i = 0; i < v->nfiles[l]; i++) {
+            odb_file_meta *f = v->files[l][i];
+            if (!f->being_compacted && f->created <= cutoff && (best == NULL || f->created < best->created)) {
+                best = f;
+                *level = l;
+            }
+        }
+    }
+    return best;
+}
+
+odb_compaction *odb_pick_periodic(odb_version *v, const odb_options *opt, int64_t now) {
+    int level = 0;
+    odb_file_meta *f = opt->periodic_compaction_seconds > 0 ? oldest_due(v, opt, now, &level) : NULL;
+    if (f == NULL) {
+        return NULL;
+    }
+    const int last = ODB_NUM_LEVELS - 1;
+    odb_compaction *c;
+    if (level == last) {
+        /* the last level compacts into itself: no inputs from the level above */
+        c = compaction_new(v, last - 1, last);
+        if (c == NULL) {
+            return NULL;
+        }
+        c->inputs[1][c->ninputs[1]++] = f;
+        f->being_compacted = 1;
+        c->input_bytes = f->file_size;
+        return c;
+    }
+    odb_level_targets t;
+    odb_level_targets_compute(v, opt, &t);
+    c = compaction_new(v, level, level == 0 ? t.base_level : level + 1);
+    if (c == NULL) {
+        return NULL;
+    }
+    if (level == 0) { /* all of level 0, as an older level-0 file left behind would hide newer ones */
+        for (int i = 0; i < v->nfiles[0]; i++) {
+            c->inputs[0][c->ninputs[0]++] = v->files[0][i];
+        }
+    } else {
+        c->inputs[0][c->ninputs[0]++] = f;
+    }
+    if (!complete(c)) {
+        odb_compaction_free(c);
+        return NULL;
+    }
+    return c; /* never a trivial move: the point is to rewrite */
+}
+
+int64_t odb_periodic_next_due(const odb_version *v, const odb_options *opt, int64_t now) {
+    if (opt->periodic_compaction_seconds == 0) {
+        return -1;
+    }
+    int64_t next = -1;
+    for (int l = 0; l < ODB_NUM_LEVELS; l++) {
+        for (int i = 0; i < v->nfiles[l]; i++) {
+            int64_t due = v->files[l][i]->created + (int64_t)opt->periodic_compaction_seconds - now;
+            if (next < 0 || due < next) {
+                next = due < 0 ? 0 : due;
+            }
+        }
+    }
+    return next;
+}

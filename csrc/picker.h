@@ -59,6 +59,15 @@ odb_compaction *odb_pick_range(odb_version *v, const odb_options *opt, int level
 
 void odb_compaction_free(odb_compaction *c);
 
+/* periodic_compaction_seconds: a compaction of the oldest table written more than that many
+ * seconds before now (Unix seconds), or NULL (off, none due, or its files busy). As RocksDB's:
+ * a table of level 0 takes all of level 0 into the base level, one of a middle level goes to the
+ * next level with what it overlaps there, one of the last level is rewritten in place; never a
+ * trivial move, so deletion markers and versions no snapshot needs are dropped. */
+odb_compaction *odb_pick_periodic(odb_version *v, const odb_options *opt, int64_t now);
+/* Seconds until the next table is due for periodic compaction (0: now), or -1 (off or no tables). */
+int64_t odb_periodic_next_due(const odb_version *v, const odb_options *opt, int64_t now);
+
 /* Whether f's user keys meet [begin, end] (NULL: unbounded). */
 int odb_file_in_range(const odb_file_meta *f, const odb_slice *begin, const odb_slice *end);
 

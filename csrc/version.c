@@ -3,6 +3,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <time.h>
 
 #include "env.h"
 #include "table_cache.h"
@@ -45,6 +47,9 @@ static int file_meta_new(odb_version_set *vs, const odb_new_file *nf, odb_file_m
     odb_buf_init(&f->smallest);
     odb_buf_init(&f->largest);
     f->path = odb_table_file_name(vs->dir, nf->number);
+    struct stat st;
+    /* tables are written once and never modified, so the mtime is when the file was made */
+    f->created = f->path != NULL && stat(f->path, &st) == 0 ? (int64_t)st.st_mtime : (int64_t)time(NULL);
     if (f->path == NULL || odb_buf_append(&f->smallest, nf->smallest.data, nf->smallest.len) != ODB_OK ||
         odb_buf_append(&f->largest, nf->largest.data, nf->largest.len) != ODB_OK) {
         odb_file_unref(f);
@@ -527,9 +532,6 @@ int odb_versions_init(odb_version_set *vs, const char *dir, const odb_table_open
     strcpy(vs->dir, dir);
     vs->table_options = *topt;
     vs->next_file_number = 2;
-    for (int i = 0; i < ODB_NUM_LEVELS; i++) {
-        odb_buf_init(&vs->compact_pointer[i]);
-    }
     vs->range_dels = odb_rdset_new();
     if (vs->range_dels == NULL) {
         odb_version_unref(vs->current);
@@ -544,9 +546,6 @@ void odb_versions_destroy(odb_version_set *vs) {
         odb_log_writer_close(vs->manifest, NULL);
     }
     odb_version_unref(vs->current);
-    for (int i = 0; i < ODB_NUM_LEVELS; i++) {
-        odb_buf_free(&vs->compact_pointer[i]);
-    }
     odb_rdset_unref(vs->range_dels);
     free(vs->dir);
     memset(vs, 0, sizeof *vs);

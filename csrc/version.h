@@ -44,6 +44,7 @@ typedef struct odb_file_meta {
     int table_users;
     struct odb_file_meta *lru_prev, *lru_next;
     uint64_t cache_id;
+    int64_t created; /* when the file was written (its mtime, Unix seconds): periodic compaction */
 } odb_file_meta;
 
 void odb_file_ref(odb_file_meta *f);
@@ -112,7 +113,6 @@ typedef struct odb_version_set {
     uint64_t manifest_number;
     odb_seq last_sequence;
     odb_log_writer *manifest;
-    odb_buf compact_pointer[ODB_NUM_LEVELS]; /* where the next compaction of a level starts */
     odb_rdset *range_dels; /* live range deletions, persisted or not (range_del.h) */
     struct odb_table_cache *tcache;          /* max_open_files; NULL: unbounded (set by the db) */
 } odb_version_set;

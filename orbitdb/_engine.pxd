@@ -102,6 +102,7 @@ cdef extern from "db.h" nogil:
         uint64_t history_retention_seconds
         int max_open_files
         const char *wal_archive_dir
+        uint64_t periodic_compaction_seconds
     ctypedef struct odb_db:
         pass
     ctypedef struct odb_snapshot:

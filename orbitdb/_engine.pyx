@@ -103,6 +103,8 @@ KNOBS = {
     "max_open_files": (int, -1),
     # not a RocksDB knob: keep retired WAL files there for point-in-time recovery (csrc/walarchive.h)
     "wal_archive_dir": (str, ""),
+    # tables older than this are compacted (old deletion markers dropped); 0: off
+    "periodic_compaction_seconds": (int, 0),
 }
 # Knobs where -1 means "unbounded" (RocksDB's convention); every other int knob must be >= 0.
 _MINUS_ONE_UNBOUNDED = frozenset({"max_open_files"})
@@ -110,6 +112,7 @@ _MINUS_ONE_UNBOUNDED = frozenset({"max_open_files"})
 _MIN_OPEN_FILES = 20
 
 MAX_HISTORY_RETENTION_SECONDS = 100 * 365 * 86400
+MAX_PERIODIC_COMPACTION_SECONDS = 100 * 365 * 86400
 
 _COMPRESSION = {"lz4": ODB_COMPRESSION_LZ4, "none": ODB_COMPRESSION_NONE, "no": ODB_COMPRESSION_NONE}
 
@@ -133,6 +136,9 @@ def check_knobs(dict knobs):
                 raise ValueError(f"engine option {name} is too large (got {value})")
             if name == "history_retention_seconds" and value > MAX_HISTORY_RETENTION_SECONDS:
                 raise ValueError(f"engine option {name} must be at most {MAX_HISTORY_RETENTION_SECONDS} "
+                                 f"(100 years), not {value}")
+            if name == "periodic_compaction_seconds" and value > MAX_PERIODIC_COMPACTION_SECONDS:
+                raise ValueError(f"engine option {name} must be at most {MAX_PERIODIC_COMPACTION_SECONDS} "
                                  f"(100 years), not {value}")
             if name == "max_open_files" and -1 < value < _MIN_OPEN_FILES:
                 raise ValueError(f"max_open_files must be -1 (unbounded) or at least {_MIN_OPEN_FILES} (got {value})")
@@ -589,6 +595,7 @@ cdef class Engine:
         opt.max_open_files = min(full["max_open_files"], 1 << 30)
         cdef bytes archive_dir = os.fsencode(full["wal_archive_dir"])  # alive through odb_open
         opt.wal_archive_dir = <const char *>archive_dir if archive_dir else NULL
+        opt.periodic_compaction_seconds = full["periodic_compaction_seconds"]
         if opt.pin_l0_filter_and_index_blocks and not opt.cache_index_and_filter_blocks:
             # RocksDB ignores the pin without caching; we honour the intent by caching too.
             opt.cache_index_and_filter_blocks = 1
