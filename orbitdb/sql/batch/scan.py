@@ -46,21 +46,10 @@ def _range(scan: TableScan) -> tuple[bytes, bytes] | None:
     acc = scan.access
     if scan.mode == "seq":
         return acc.prefix, acc.stop
-    equal = [f(()) for f in scan.key_fns]
-    if None in equal:
+    key = scan.key_values()
+    if key is None:
         return None
-    lo = hi = None
-    if scan.range is not None:
-        lo_fn, lo_incl, hi_fn, hi_incl = scan.range
-        if lo_fn is not None:
-            lo = (lo_fn(()), lo_incl)
-            if lo[0] is None:
-                return None
-        if hi_fn is not None:
-            hi = (hi_fn(()), hi_incl)
-            if hi[0] is None:
-                return None
-    return _bounds(acc.prefix, equal, lo, hi)
+    return _bounds(acc.prefix, *key)
 
 
 def can_read(ctx: ExecContext) -> bool:

@@ -29,6 +29,14 @@ Row = tuple[Any, ...]
 Fn = Callable[[Row], Any]
 
 
+def explain_indent(line: str, depth: int, node_line: bool) -> str:
+    """An EXPLAIN line as PostgreSQL indents it: a node's own line under its parent's with "->",
+    the node's detail lines (Filter:, Hash Cond:) below it."""
+    if node_line:
+        return line if depth == 0 else "  " * (depth * 3 - 2) + "->  " + line
+    return "  " * (depth * 3) + "  " + line
+
+
 class Plan:
     columns: list[ScopeColumn]
 
@@ -42,12 +50,7 @@ class Plan:
     def explain_lines(self, depth: int = 0) -> list[str]:
         out = []
         for i, (line, children) in enumerate(self.explain()):
-            if depth == 0 and i == 0:
-                out.append(line)
-            elif i == 0:
-                out.append("  " * (depth * 3 - 2) + "->  " + line)
-            else:
-                out.append("  " * (depth * 3) + "  " + line)
+            out.append(explain_indent(line, depth, i == 0))
             for ch in children:
                 out.extend(ch.explain_lines(depth + 1))
         return out
@@ -112,6 +115,25 @@ class TableScan(Plan):
         self.filter_sql: list[str] = []
         self.reverse = False
 
+    def key_values(self) -> tuple[list[Any], tuple[Any, bool] | None, tuple[Any, bool] | None] | None:
+        """A key scan's values now: the equal prefix and the (value, inclusive) bounds of the
+        next key column; None when a NULL among them means no row can match."""
+        equal = [f(()) for f in self.key_fns]
+        if None in equal:
+            return None  # = NULL matches no row
+        lo = hi = None
+        if self.range is not None:
+            lo_fn, lo_incl, hi_fn, hi_incl = self.range
+            if lo_fn is not None:
+                lo = (lo_fn(()), lo_incl)
+                if lo[0] is None:
+                    return None
+            if hi_fn is not None:
+                hi = (hi_fn(()), hi_incl)
+                if hi[0] is None:
+                    return None
+        return equal, lo, hi
+
     def rows(self, ctx: ExecContext) -> Iterator[Row]:
         txn = ctx.txn
         assert txn is not None
@@ -132,20 +154,10 @@ class TableScan(Plan):
         if self.mode == "seq":
             it = acc.rows(txn, self.reverse, check=check)
         else:
-            equal = [f(()) for f in self.key_fns]
-            if None in equal:
-                return  # = NULL matches no row
-            lo = hi = None
-            if self.range is not None:
-                lo_fn, lo_incl, hi_fn, hi_incl = self.range
-                if lo_fn is not None:
-                    lo = (lo_fn(()), lo_incl)
-                    if lo[0] is None:
-                        return
-                if hi_fn is not None:
-                    hi = (hi_fn(()), hi_incl)
-                    if hi[0] is None:
-                        return
+            key = self.key_values()
+            if key is None:
+                return
+            equal, lo, hi = key
             if self.mode == "index":
                 it = acc.index_rows(txn, self.index, equal, lo, hi, self.reverse, check=check)
             else:

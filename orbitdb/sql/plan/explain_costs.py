@@ -31,6 +31,7 @@ from orbitdb.sql.exec.plans import (
     Strip,
     TableScan,
     ValuesScan,
+    explain_indent,
 )
 from orbitdb.sql.plan import costs
 from orbitdb.sql.plan.joinorder import IndexNestLoop, Reorder
@@ -211,12 +212,7 @@ def lines(plan: Plan, estimator: Estimator | None, actuals: dict[int, Actual] | 
             measured = actuals.get(id(plan)) if actuals is not None else None
             if actuals is not None and not (in_batches and (measured is None or measured.loops == 0)):
                 line += " " + _actual_text(measured, timing)
-        if depth == 0 and i == 0:
-            out.append(line)
-        elif i == 0:
-            out.append("  " * (depth * 3 - 2) + "->  " + line)
-        else:
-            out.append("  " * (depth * 3) + "  " + line)
+        out.append(explain_indent(line, depth, i == 0))
         for ch in children:
             out.extend(lines(ch, estimator, actuals, depth + 1, timing, batched))
     return out
