@@ -13,7 +13,11 @@ from suites import SUITES
 NAMES = sorted(SUITES)
 
 
-@pytest.mark.parametrize("name", NAMES)
+# CI's 25 minutes: psycopg2's and SQLAlchemy's fast subsets in the default run, the others with -m slow
+DEFAULT_RUN = ("psycopg2", "sqlalchemy")
+
+
+@pytest.mark.parametrize("name", [n if n in DEFAULT_RUN else pytest.param(n, marks=pytest.mark.slow) for n in NAMES])
 def test_fast_subset(name: str, tmp_path: Path) -> None:
     verdict = check_suite(SUITES[name], full=False, workdir=tmp_path)
     assert verdict.count(PASSED) > 0, verdict.summary()

@@ -27,6 +27,8 @@ def _cases() -> list[object]:
         for backend in BACKENDS:
             reason = EXPECTED.reason(path.stem, backend)
             marks = [pytest.mark.xfail(strict=True, reason=reason)] if reason else []
+            if backend != "embedded":
+                marks.append(pytest.mark.slow)  # CI's 25 minutes: the wire runs go with -m slow
             cases.append(pytest.param(path.stem, backend, id=f"{path.stem}-{backend}", marks=marks))
     return cases
 
