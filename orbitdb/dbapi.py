@@ -912,8 +912,11 @@ class Connection:
         # A finalizer runs at whatever allocation triggers the collector, even
         # inside this thread's own critical section (connect() holds the
         # registry lock while it opens a database); then another thread
-        # closes once the lock is free. At exit nothing else runs.
-        if sys.is_finalizing() or not _SharedDatabase.lock.locked():
+        # closes once the lock is free. At exit nothing else runs. Off the main thread the
+        # collector may run in a worker that closing the database joins (auto-analyze): closing
+        # there would wait for the registry lock its joiner holds, so another thread closes.
+        on_main = threading.current_thread() is threading.main_thread()
+        if sys.is_finalizing() or (on_main and not _SharedDatabase.lock.locked()):
             self._close_quietly()
             return
         try:
