@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime
 import gc
 import os
+import threading
 import time
 import uuid
 from decimal import Decimal
@@ -226,3 +227,31 @@ def test_the_applications_decimal_context_is_its_own(con) -> None:
     assert big == 10**100 + 1
     assert decimal.getcontext() is before and before.prec == 28
     assert len(str(decimal.Decimal(1) / 7)) == 30  # "0." and 28 digits
+
+
+def test_leaked_connection_collected_off_the_main_thread_is_closed_by_its_own_thread(tmp_path: Path) -> None:
+    """A worker that closing a database joins (auto-analyze) may run the collector: a leaked
+    connection's close there would wait for the registry lock its joiner holds (a deadlock)."""
+    path = str(tmp_path / "leaked_in_worker")
+    leaked = orbitdb.connect(path)
+    leaked.self_ref = leaked  # type: ignore[attr-defined]  # only the cycle collector can free it
+    del leaked
+    closed_on: list[str] = []
+    real_close = dbapi.Connection.close
+
+    def recording_close(self: dbapi.Connection) -> None:
+        closed_on.append(threading.current_thread().name)
+        real_close(self)
+
+    dbapi.Connection.close = recording_close  # type: ignore[method-assign]
+    try:
+        worker = threading.Thread(target=gc.collect, name="collecting-worker")
+        worker.start()
+        worker.join()
+        deadline = time.monotonic() + 10
+        while os.path.realpath(path) in dbapi._SharedDatabase.open and time.monotonic() < deadline:
+            time.sleep(0.01)
+    finally:
+        dbapi.Connection.close = real_close  # type: ignore[method-assign]
+    assert closed_on and "collecting-worker" not in closed_on, closed_on
+    assert os.path.realpath(path) not in dbapi._SharedDatabase.open
