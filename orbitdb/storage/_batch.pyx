@@ -104,37 +104,30 @@ cdef class _Fill:
 
     cdef int put_missing(self, Py_ssize_t c, Py_ssize_t i) except -1:
         # a slot past the end of an older, shorter row: the layout's value for it
-        v = self.codec.missing[self.slots[c]]
-        if v is None:
-            self.nulls[c][i] = 1
-        elif self.how[c] == C_OBJECT:
-            self.values[c][i] = v
-        elif self.how[c] == C_INT:
-            (<int64_t *>self.data[c])[i] = v
-        elif self.how[c] == C_FLOAT:
-            (<double *>self.data[c])[i] = v
-        else:
-            self.data[c][i] = 1 if v else 0
-        return 0
+        return self.put_value(c, i, self.codec.missing[self.slots[c]])
 
     cdef int put_old(self, const char *p, Py_ssize_t size, Py_ssize_t i) except -1:
         # a row of format 1: decoded whole by the codec, then put in place
         row = self.codec.decode_ptr(p, size)
         cdef Py_ssize_t c
         for c in range(self.ncols):
-            v = row[self.slots[c]]
-            if v is None:
-                self.nulls[c][i] = 1
-            elif self.how[c] == C_OBJECT:
-                self.values[c][i] = v
-            elif self.how[c] == C_INT:
-                if not -0x8000000000000000 <= v <= 0x7FFFFFFFFFFFFFFF:
-                    raise Unbatchable("an integer wider than 64 bits")
-                (<int64_t *>self.data[c])[i] = v
-            elif self.how[c] == C_FLOAT:
-                (<double *>self.data[c])[i] = v
-            else:
-                self.data[c][i] = 1 if v else 0
+            self.put_value(c, i, row[self.slots[c]])
+        return 0
+
+    cdef int put_value(self, Py_ssize_t c, Py_ssize_t i, object v) except -1:
+        # a decoded Python value put in column c's array at row i
+        if v is None:
+            self.nulls[c][i] = 1
+        elif self.how[c] == C_OBJECT:
+            self.values[c][i] = v
+        elif self.how[c] == C_INT:
+            if not -0x8000000000000000 <= v <= 0x7FFFFFFFFFFFFFFF:
+                raise Unbatchable("an integer wider than 64 bits")
+            (<int64_t *>self.data[c])[i] = v
+        elif self.how[c] == C_FLOAT:
+            (<double *>self.data[c])[i] = v
+        else:
+            self.data[c][i] = 1 if v else 0
         return 0
 
 

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
+from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
@@ -263,3 +264,14 @@ def test_batches_of_one_scan_read_one_state(tmp_path: Path) -> None:
         writer.join()
     assert sums == {1_200_000}
     con.close()
+
+
+def test_columns_added_after_rows_were_written(cur: Any) -> None:
+    """Rows written before ADD COLUMN are shorter: their new slots take the column's default."""
+    _fill(cur, [(i % 3, i, i, 0.5, "x", True) for i in range(50)])
+    cur.execute("ALTER TABLE t ADD COLUMN extra int8 DEFAULT 7, ADD COLUMN bare int")
+    cur.execute("INSERT INTO t VALUES (100, 1, 1, 1, 1.0, 'y', false, 100, 3)")
+    sql = "SELECT g, count(*), sum(extra), count(bare), sum(bare) FROM t GROUP BY g"
+    on, off = _run(cur, sql, "on"), _run(cur, sql, "off")
+    assert on == off
+    assert on == ("ok", repr([(0, 17, Decimal(119), 0, None), (1, 18, Decimal(219), 1, 3), (2, 16, Decimal(112), 0, None)]))
