@@ -228,10 +228,12 @@ def _may_run(tests: list[Callable[[], bool]]) -> bool:
 
 
 class FunctionScan(Plan):
-    def __init__(self, columns: list[ScopeColumn], fn: Callable[[ExecContext], Iterator[Row]], name: str) -> None:
+    def __init__(self, columns: list[ScopeColumn], fn: Callable[[ExecContext], Iterator[Row]], name: str,
+                 alias: str | None = None) -> None:
         self.columns = columns
         self.fn = fn
         self.name = name
+        self.alias = alias  # EXPLAIN names it after the function, as PostgreSQL does
 
     def rows(self, ctx: ExecContext) -> Iterator[Row]:
         for n, r in enumerate(self.fn(ctx), 1):
@@ -240,7 +242,8 @@ class FunctionScan(Plan):
             yield r
 
     def explain(self) -> list[tuple[str, list[Plan]]]:
-        return [(f"Function Scan on {self.name}", [])]
+        alias = f" {self.alias}" if self.alias and self.alias != self.name else ""
+        return [(f"Function Scan on {self.name}{alias}", [])]
 
 
 class Materialized(Plan):

@@ -1233,7 +1233,7 @@ class Planner:
             types.append(T.INT8)
         cols = [ScopeColumn(rel, col_aliases[i] if i < len(col_aliases) else n, t) for i, (n, t) in
                 enumerate(zip(names, types))]
-        plan = FunctionScan(cols, gen, name)
+        plan = FunctionScan(cols, gen, name, rel)
         plan.correlated = lateral_scope is not None and inner_scope.correlated  # type: ignore[attr-defined]
         return plan, cols, rel
 
