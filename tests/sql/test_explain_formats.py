@@ -107,3 +107,27 @@ def test_options_as_postgresql_takes_them(both: Any, sql: str, sqlstate: str | N
     assert seen[0] == seen[1]
     if sqlstate is not None:
         assert seen[0] == sqlstate
+
+
+DML = [
+    "INSERT INTO users VALUES (1000, 'a', 2)",
+    "INSERT INTO users VALUES (1001, 'a', 2), (1002, 'b', 3)",
+    "INSERT INTO users AS u SELECT id + 2000, name, age FROM users",
+    "UPDATE users SET age = 1 WHERE age = 3",
+    "DELETE FROM users u WHERE u.age = 3",
+    "SELECT typname FROM pg_type",
+]
+
+
+@pytest.mark.parametrize("statement", DML)
+def test_data_modifying_statements_and_catalogs_explain_as_postgresql(both: Any, statement: str) -> None:
+    """INSERT, UPDATE and DELETE show their ModifyTable node over the rows they take; a system
+    catalog is a Seq Scan."""
+    plans = []
+    for cur in both:
+        cur.execute("EXPLAIN (FORMAT JSON, COSTS OFF) " + statement)
+        value = cur.fetchone()[0]
+        plans.append(_shape((json.loads(value) if isinstance(value, str) else value)[0]["Plan"]))
+    assert plans[0] == plans[1]
+    both[0].execute("EXPLAIN (COSTS OFF) " + statement)
+    assert both[0].fetchall()[0][0].split(" on ")[0] in ("Insert", "Update", "Delete", "Seq Scan")

@@ -28,6 +28,7 @@ from orbitdb.sql.exec.plans import (
     SetOp,
     Sort,
     Strip,
+    SubplanChild,
     TableScan,
     ValuesScan,
     explain_indent,
@@ -202,6 +203,8 @@ def lines(plan: Plan, estimator: Estimator | None, actuals: dict[int, Actual] | 
     """Plan.explain_lines with each node's estimate and, after EXPLAIN ANALYZE, its measurements.
     in_batches: an operator above ran this one's work on batches (orbitdb/sql/batch), so its own
     rows were never asked for: no measurements to show rather than "never executed"."""
+    if isinstance(plan, SubplanChild):  # under its SubPlan / InitPlan label, one step further in
+        return ["  " + ln for ln in lines(plan.child, estimator, actuals, depth, timing, in_batches)]
     out = []
     batched = in_batches or _runs_in_batches(plan)
     for i, (line, children) in enumerate(plan.explain()):

@@ -7,6 +7,8 @@ import re
 import time
 from typing import TYPE_CHECKING, Any
 
+from sqlglot import exp
+
 from orbitdb.sql import settings as S
 from orbitdb.sql import types as T
 from orbitdb.sql.errors import SqlError
@@ -17,8 +19,10 @@ from orbitdb.sql.parse.parser import Statement, parse_one, strip_comments
 from orbitdb.sql.plan.compiled import CompiledQuery, take_relation_locks
 from orbitdb.sql.plan.explain_costs import explain_shape
 from orbitdb.sql.result import Column, Notice, Result
+from orbitdb.sql.types import SqlType
+from orbitdb.sql.types.params import convert_params
 from orbitdb.sql.types.textio import from_text
-from orbitdb.sql.utility.explain_options import parse_options
+from orbitdb.sql.utility.explain_options import ExplainOptions, parse_options
 from orbitdb.sql.utility.txn_modes import TransactionModes, transaction_modes
 from orbitdb.storage.errors import StorageError
 
@@ -311,28 +315,49 @@ def _norm_path_item(v: str) -> str:
     return v
 
 
-def explain(s: Session, st: Statement, params: list[Any], ctx: ExecContext) -> Result:
-    from orbitdb.sql.batch.explain import mark_batch_nodes
-    m = re.match(r"\s*EXPLAIN\s*(\((?P<opts>[^)]*)\))?\s*(?P<words>(?:(?:ANALYZE|VERBOSE|ANALYSE)\s+)*)(?P<q>.*)$",
-                 st.text, re.IGNORECASE | re.DOTALL)
+_EXPLAIN = re.compile(r"\s*EXPLAIN\s*(\((?P<opts>[^)]*)\))?\s*(?P<words>(?:(?:ANALYZE|VERBOSE|ANALYSE)\s+)*)"
+                      r"(?P<q>.*)$", re.IGNORECASE | re.DOTALL)
+
+
+def _explained(text: str) -> tuple[ExplainOptions, exp.Expression]:
+    """EXPLAIN's options and the statement it explains."""
+    m = _EXPLAIN.match(text)
     if m is None:
         raise SqlError("42601", "syntax error in EXPLAIN")
-    query = m.group("q")
     options = parse_options(m.group("opts"), m.group("words") or "")
-    analyze = options.analyze
-    node = parse_one(query)
+    node = parse_one(m.group("q"))
     if is_select_into(node):
-        if analyze:
+        if options.analyze:
             raise SqlError("0A000", "EXPLAIN ANALYZE of SELECT INTO is not supported")
         node = node.copy()
         node.set("into", None)  # the plan is the query's; only running it would make the table
-    rt = Runtime([])
+    return options, node
+
+
+def explain_param_types(s: Session, text: str, types: list[SqlType]) -> list[SqlType]:
+    """The parameter types of an EXPLAIN that a client prepares (Parse): its statement's."""
+    rt = Runtime(list(types))
+    compile_node(s, _explained(text)[1], rt)
+    return list(rt.param_types)
+
+
+def explain(s: Session, st: Statement, params: list[Any], ctx: ExecContext,
+            param_types: list[SqlType] | None = None) -> Result:
+    """param_types: those of a prepared EXPLAIN (the statement's $n), given with params."""
+    from orbitdb.sql.batch.explain import mark_batch_nodes
+    options, node = _explained(st.text)
+    analyze = options.analyze
+    rt = Runtime(list(param_types or []))
     planning = time.perf_counter()
     compiled = compile_node(s, node, rt)
     planning = time.perf_counter() - planning
     rt.ctx = ctx
+    if params:
+        ctx.params = convert_params(params, rt.param_types)
     take_relation_locks(compiled, ctx)
     plan = compiled.out.plan if isinstance(compiled, CompiledQuery) else getattr(compiled, "plan", None)
+    if plan is None and hasattr(compiled, "explain_plan"):
+        plan = compiled.explain_plan()
     if plan is not None and options.costs:
         mark_batch_nodes(plan, ctx)  # orbitdb's own "Batch: on" lines (orbitdb/sql/batch/explain.py)
     shown = explain_shape(s, options.costs, options.timing is not False, analyze, plan)  # (explain_costs.py)
@@ -343,7 +368,8 @@ def explain(s: Session, st: Statement, params: list[Any], ctx: ExecContext) -> R
         ms = (time.perf_counter() - t0) * 1000
     lines = shown.lines() if plan is not None else [type(compiled).__name__]
     if isinstance(compiled, CompiledQuery) is False and hasattr(compiled, "explain_head"):
-        lines = [shown.head(compiled.explain_head())] + ["  ->  " + ln for ln in lines]  # type: ignore[attr-defined]
+        lines = [shown.head(compiled.explain_head())] + [  # type: ignore[attr-defined]
+            ("  ->  " if i == 0 else "      ") + ln for i, ln in enumerate(lines)]
     if options.summary if options.summary is not None else analyze:
         lines.append(f"Planning Time: {planning * 1000:.3f} ms")
         if analyze:
