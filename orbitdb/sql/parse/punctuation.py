@@ -1,5 +1,5 @@
-"""Stray commas and a dangling AS that sqlglot reads past but PostgreSQL's grammar refuses
-(`SELECT , 1`, `SELECT a, FROM t`, `f(a,)`, `SELECT 1 AS`): a syntax error (42601) at the token
+"""Stray commas, a dangling AS and two numbers in a row, which sqlglot reads past but PostgreSQL's
+grammar refuses (`SELECT , 1`, `SELECT a, FROM t`, `f(a,)`, `SELECT 1 AS`, `SELECT 1 2`): a syntax error (42601) at the token
 after them, as PostgreSQL reports it, rather than a statement that runs as if they were not
 there. Run once per statement text, over the parser's tokens."""
 
@@ -14,6 +14,7 @@ _ENDS_A_LIST = frozenset({"FROM", "WHERE", "GROUP", "HAVING", "ORDER", "LIMIT", 
                           "EXCEPT", "WINDOW", "RETURNING", "INTO"})
 _NOT_AFTER_AS = frozenset({",", ")", "]", ";", "FROM", "WHERE", "GROUP", "HAVING", "ORDER", "LIMIT"})
 _SKIPPED = frozenset({"ws", "comment"})
+_VALUES = frozenset({"num", "dollar"})  # numbers and parameters (a statement's constants may be $n by now)
 
 
 def check_punctuation(sql: str, tokens: Iterable[tuple[str, int, int]]) -> None:
@@ -23,7 +24,7 @@ def check_punctuation(sql: str, tokens: Iterable[tuple[str, int, int]]) -> None:
     for kind, start, end in tokens:
         if kind in _SKIPPED:
             continue
-        text = sql[start:end] if kind in ("op", "word") else ""
+        text = sql[start:end] if kind in ("op", "word", "num", "dollar") else ""
         if before is not None:
             _check_pair(sql, before, (kind, text.upper(), start, text))
         before = (kind, text.upper())
@@ -33,6 +34,8 @@ def check_punctuation(sql: str, tokens: Iterable[tuple[str, int, int]]) -> None:
 
 def _check_pair(sql: str, before: tuple[str, str], token: tuple[str, str, int, str] | None) -> None:
     kind, text = before
+    if kind in _VALUES and token is not None and token[0] in _VALUES:
+        raise _error(sql, token)  # two numbers in a row (SELECT 1 2): a label is a name, never a number
     if kind not in ("op", "word"):
         return
     after = token[1] if token is not None else None
