@@ -14,7 +14,7 @@ from sqlglot.errors import ParseError, TokenError
 
 from orbitdb.sql.errors import SqlError
 from orbitdb.sql.parse.lexical import check_statement
-from orbitdb.sql.parse.punctuation import check_punctuation
+from orbitdb.sql.parse.punctuation import check_comparison_chains, check_punctuation
 from orbitdb.sql.parse.textcache import TextCache, text_cached
 from orbitdb.sql.parse.typearrays import qualify_identifier_type_arrays
 from orbitdb.sql.result import Notice
@@ -500,6 +500,7 @@ def _parse_cached(sql: str) -> exp.Expression:
     trees = [t for t in trees if t is not None]
     if len(trees) != 1:
         raise SqlError("42601", "syntax error at or near \";\"" if trees else "syntax error at end of input")
+    check_comparison_chains(trees[0])
     return _flatten_join_groups(trees[0])
 
 

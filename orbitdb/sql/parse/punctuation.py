@@ -7,6 +7,8 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
+from sqlglot import exp
+
 from orbitdb.sql.errors import SqlError
 
 # reserved words that end a list: a comma before one of them has nothing after it
@@ -55,3 +57,16 @@ def _error(sql: str, token: tuple[str, str, int, str] | None) -> SqlError:
                         statement_position=len(sql) + 1)
     return SqlError("42601", f'syntax error at or near "{token[3]}"', position=token[2] + 1,
                     statement_position=token[2] + 1)
+
+
+_COMPARISONS: dict[type[exp.Expression], str] = {exp.EQ: "=", exp.NEQ: "<>", exp.LT: "<", exp.LTE: "<=",
+                                                 exp.GT: ">", exp.GTE: ">="}
+
+
+def check_comparison_chains(tree: exp.Expression) -> None:
+    """`a < b < c` and `a = b = true`: PostgreSQL's comparison operators do not associate, so a
+    comparison whose left side is an unparenthesized comparison is a syntax error at its
+    operator (sqlglot reads it as (a < b) < c)."""
+    for node in tree.find_all(*_COMPARISONS):
+        if type(node.this) in _COMPARISONS:
+            raise SqlError("42601", f'syntax error at or near "{_COMPARISONS[type(node)]}"')
