@@ -71,13 +71,21 @@ class WindowCollector:
         partition_nodes = list(node.args.get("partition_by") or [])
         order_node = node.args.get("order")
         spec_node = node.args.get("spec")
-        if window_name is not None:
-            base = self.named.get(ident(window_name))
-            if base is None:
-                raise SqlError("42704", f'window "{ident(window_name)}" does not exist')
+        seen: set[str] = set()
+        while window_name is not None:  # a window built on a named one, which may build on another
+            wname = ident(window_name)
+            base = self.named.get(wname)
+            if base is None or wname in seen:
+                raise SqlError("42704", f'window "{wname}" does not exist')
+            seen.add(wname)
+            if partition_nodes and base.args.get("partition_by"):
+                raise SqlError("42P20", f'cannot override PARTITION BY clause of window "{wname}"')
+            if order_node is not None and base.args.get("order") is not None:
+                raise SqlError("42P20", f'cannot override ORDER BY clause of window "{wname}"')
             partition_nodes = partition_nodes or list(base.args.get("partition_by") or [])
             order_node = order_node or base.args.get("order")
             spec_node = spec_node or base.args.get("spec")
+            window_name = base.args.get("alias")
         spec.func = name
         spec.partition = []
         keys = partition_nodes + ([o.this for o in order_node.expressions] if order_node is not None else [])
@@ -115,8 +123,7 @@ class WindowCollector:
             spec.args = [e.fn for e in compiled]
             spec.type = _window_type(name, compiled)
             if name in ("lag", "lead") and len(compiled) == 3:
-                t = spec.type
-                spec.args[2] = coerce(compiled[2], t).fn
+                spec.args[2] = coerce(compiled[2], spec.type).fn
             if name in ("lag", "lead", "nth_value", "ntile") and len(compiled) >= 2 and name != "ntile":
                 spec.args[1] = coerce(compiled[1], T.INT4).fn
             if name == "ntile":
@@ -175,7 +182,7 @@ def _window_type(name: str, args: list[E]) -> T.SqlType:
     if not args:
         raise SqlError("42883", f"function {name}() does not exist")
     t = args[0].type
-    return T.TEXT if t.oid == T.UNKNOWN.oid else t
+    return T.TEXT if t.oid == T.UNKNOWN.oid else t.with_typmod(-1)  # a function's result: no typmod
 
 
 def _bound(node: Any, c: Compiler, kind: str, order_types: list[T.SqlType], is_start: bool) -> Any:
@@ -312,37 +319,63 @@ def _partition_values(spec: WindowSpec, prow: Sequence[Row], peers: list[int], k
                 res.append(spec.args[2](row) if len(spec.args) > 2 else None)
         return res
     frames = _frames(spec, prow, peers, keys)
+    excluded = _exclusions(spec, peers)  # per row: [a, b) taken out of its frame, and a row kept back
     if name in ("first_value", "last_value", "nth_value"):
         res = []
         for j, (lo, hi) in enumerate(frames):
-            if lo >= hi:
+            members: Sequence[int] = range(lo, hi) if excluded is None else _members(lo, hi, excluded[j])
+            if not members:
                 res.append(None)
             elif name == "first_value":
-                res.append(spec.args[0](prow[lo]))
+                res.append(spec.args[0](prow[members[0]]))
             elif name == "last_value":
-                res.append(spec.args[0](prow[hi - 1]))
+                res.append(spec.args[0](prow[members[-1]]))
             else:
                 nth = spec.args[1](prow[j])
                 if nth is not None and nth <= 0:
                     raise SqlError("22016", "argument of nth_value must be greater than zero")
-                res.append(spec.args[0](prow[lo + nth - 1]) if nth is not None and lo + nth - 1 < hi else None)
+                res.append(spec.args[0](prow[members[nth - 1]]) if nth is not None and nth <= len(members) else None)
         return res
     # aggregates over frames
     res = []
-    cache: dict[tuple[int, int], Any] = {}
-    for lo, hi in frames:
-        v = cache.get((lo, hi))
-        if (lo, hi) not in cache:
+    cache: dict[tuple[int, ...], Any] = {}
+    for j, (lo, hi) in enumerate(frames):
+        key = (lo, hi) if excluded is None else (lo, hi, *excluded[j])
+        if key not in cache:
             check()
             acc = spec.factory()
-            for k in range(lo, hi):
+            for k in (range(lo, hi) if excluded is None else _members(lo, hi, excluded[j])):
                 r = prow[k]
                 if spec.filter is not None and spec.filter(r) is not True:
                     continue
                 acc.add(*[f(r) for f in spec.agg_args])
-            v = cache[(lo, hi)] = acc.result()
-        res.append(v)
+            cache[key] = acc.result()
+        res.append(cache[key])
     return res
+
+
+def _exclusions(spec: WindowSpec, peers: list[int]) -> list[tuple[int, int, int]] | None:
+    """The frame exclusion of each row of a partition: (a, b, kept), rows a..b-1 left out of its
+    frame but row kept (-1: none); None without EXCLUDE (or EXCLUDE NO OTHERS)."""
+    exclude = spec.frame[5] if spec.frame is not None else ""
+    if exclude in ("", "NO OTHERS"):
+        return None
+    n = len(peers)
+    if exclude == "CURRENT ROW":
+        return [(j, j + 1, -1) for j in range(n)]
+    if exclude not in ("GROUP", "TIES"):
+        raise SqlError("42601", f'syntax error at or near "{exclude.split()[0]}"')
+    starts: dict[int, int] = {}
+    ends: dict[int, int] = {}
+    for j, g in enumerate(peers):
+        starts.setdefault(g, j)
+        ends[g] = j + 1
+    return [(starts[g], ends[g], j if exclude == "TIES" else -1) for j, g in enumerate(peers)]
+
+
+def _members(lo: int, hi: int, exclusion: tuple[int, int, int]) -> list[int]:
+    a, b, kept = exclusion
+    return [k for k in range(lo, hi) if not a <= k < b or k == kept]
 
 
 def _run_on_disk(specs: list[WindowSpec], store: TupleStore, spill: StatementSpill,

@@ -87,3 +87,18 @@ SELECT id, sum(amount) OVER w1, count(*) OVER w2 FROM sales
     WINDOW w1 AS (PARTITION BY region), w2 AS (w1 ORDER BY id) ORDER BY id;
 SELECT month, sum(x) OVER (ORDER BY month) FROM (SELECT month, sum(amount) AS x FROM sales GROUP BY month) m ORDER BY month;
 SELECT id, lag(amount) OVER (PARTITION BY region ORDER BY month, id) IS NULL AS first_in_region FROM sales ORDER BY id;
+
+-- frame exclusion and windows built on named windows
+SELECT id, month, sum(amount) OVER (ORDER BY month ROWS BETWEEN UNBOUNDED PRECEDING AND UNBOUNDED FOLLOWING EXCLUDE CURRENT ROW) FROM sales ORDER BY id;
+SELECT id, month, sum(amount) OVER (ORDER BY month RANGE BETWEEN UNBOUNDED PRECEDING AND CURRENT ROW EXCLUDE GROUP) FROM sales ORDER BY id;
+SELECT id, month, count(*) OVER (ORDER BY month RANGE BETWEEN UNBOUNDED PRECEDING AND UNBOUNDED FOLLOWING EXCLUDE TIES) FROM sales ORDER BY id;
+SELECT id, month, sum(amount) OVER (ORDER BY month, id ROWS BETWEEN 1 PRECEDING AND 1 FOLLOWING EXCLUDE NO OTHERS) FROM sales ORDER BY id;
+SELECT id, first_value(id) OVER w, last_value(id) OVER w, nth_value(id, 2) OVER w FROM sales
+    WINDOW w AS (PARTITION BY region ORDER BY id ROWS BETWEEN UNBOUNDED PRECEDING AND UNBOUNDED FOLLOWING EXCLUDE CURRENT ROW) ORDER BY id;
+SELECT id, min(id) OVER (ORDER BY month GROUPS BETWEEN CURRENT ROW AND 1 FOLLOWING EXCLUDE GROUP), max(id) OVER (ORDER BY month GROUPS BETWEEN 1 PRECEDING AND CURRENT ROW EXCLUDE TIES) FROM sales ORDER BY id;
+SELECT id, count(*) OVER w3, sum(id) OVER w2 FROM sales
+    WINDOW w1 AS (PARTITION BY region), w2 AS (w1 ORDER BY id), w3 AS (w2 ROWS BETWEEN 1 PRECEDING AND CURRENT ROW) ORDER BY id;
+SELECT id, sum(id) OVER (w1 ORDER BY month, id) FROM sales WINDOW w1 AS (PARTITION BY rep) ORDER BY id;
+SELECT id, sum(id) OVER (w1 PARTITION BY rep) FROM sales WINDOW w1 AS (PARTITION BY region); -- error 42P20
+SELECT id, sum(id) OVER (w2 ORDER BY month) FROM sales WINDOW w2 AS (ORDER BY id); -- error 42P20
+SELECT id, sum(id) OVER (nosuch ORDER BY id) FROM sales; -- error 42704
