@@ -21,6 +21,7 @@ from orbitdb.sql.exec.plans import (
     Append,
     Distinct,
     Filter,
+    Hash,
     Join,
     Limit,
     Plan,
@@ -89,6 +90,9 @@ class Estimator:
             return self.of(plan.child)
         if isinstance(plan, Join):
             return self._join(plan, width)
+        if isinstance(plan, Hash):  # filling the table is startup: the join's own cost counts it
+            child = self.of(plan.child)
+            return Estimate(child.total, child.total, child.rows, width)
         if isinstance(plan, IndexNestLoop):
             outer, inner = self.of(plan.left), self.of(plan.right)
             rows = max(getattr(plan, "est_rows", outer.rows), 1.0)
@@ -213,6 +217,8 @@ def lines(plan: Plan, estimator: Estimator | None, actuals: dict[int, Actual] | 
             if actuals is not None and not (in_batches and (measured is None or measured.loops == 0)):
                 line += " " + _actual_text(measured, timing)
         out.append(explain_indent(line, depth, i == 0))
+        if i == 0 and actuals is not None:
+            out.extend(explain_indent(extra, depth, False) for extra in plan.analyze_lines())
         for ch in children:
             out.extend(lines(ch, estimator, actuals, depth + 1, timing, batched))
     return out

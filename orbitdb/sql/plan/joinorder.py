@@ -24,6 +24,7 @@ from orbitdb.sql.expr.compiler import Compiler
 from orbitdb.sql.expr.core import E, ident, unify
 from orbitdb.sql.expr.scope import Scope, ScopeColumn
 from orbitdb.sql.plan import costs
+from orbitdb.sql.plan.explain_names import equality_text
 from orbitdb.sql.types.sortkeys import sort_key_fn
 from orbitdb.storage.planstats import plan_stats
 
@@ -323,6 +324,7 @@ class _Order:
                         self.equal[i] |= p.mask & ~(1 << i)
         self._reach: dict[int, tuple[int, int]] = {}
         self._keys: dict[int, list[tuple[int, str, int, int]]] = {}
+        self._keyed_mask: int | None = None
 
     def rows(self, mask: int) -> float:
         hit = self._rows.get(mask)
@@ -392,6 +394,12 @@ class _Order:
         names = entry[0].columns[:n]
         return _Probe("index", entry, [by_name[c][0] for c in names], [by_name[c][1] for c in names])
 
+    def _keyed(self) -> int:
+        """The relations some equality could key a lookup into (bit i: relation i)."""
+        if self._keyed_mask is None:
+            self._keyed_mask = sum(1 << r for r in range(self.n) if self._key_equalities(r))
+        return self._keyed_mask
+
     def _key_equalities(self, r: int) -> list[tuple[int, str, int, int]]:
         """The equalities that could key a lookup into relation r, whatever the outer side:
         (the other relations they read, r's column, the other column, the condition)."""
@@ -420,7 +428,7 @@ class _Order:
     def _index_or(self, left: int, right: int, left_cost: float, cost: float) -> tuple[float, str]:
         """The cheaper of a join costing cost and probing right (one relation) by key."""
         way = "join"
-        if right & (right - 1) == 0:
+        if right & (right - 1) == 0 and right & self._keyed():
             r = right.bit_length() - 1
             if self.probe(left, r) is not None:
                 per_probe = max(self.rows(left | right) / self.rows(left), 1.0)
@@ -550,6 +558,8 @@ def _build(planner: Planner, tree: Tree, rels: list[_Rel], preds: list[_Pred], s
     lk: list[Callable[[Row], Any]] = []
     rk: list[Callable[[Row], Any]] = []
     conds: list[Callable[[Row], Any]] = []
+    key_sql: list[str] = []
+    filter_sql: list[str] = []
     probe = order.probe(lmask, rorder[0]) if tree[2] == "index" else None
     used = set(probe.preds) if probe is not None else set()
     for k, p in enumerate(preds):
@@ -562,9 +572,13 @@ def _build(planner: Planner, tree: Tree, rels: list[_Rel], preds: list[_Pred], s
         if keys is not None:
             lk.append(keys[0])
             rk.append(keys[1])
+            assert p.equi is not None
+            a, b = p.equi if lmask >> rel_of[p.equi[0]] & 1 else p.equi[::-1]
+            key_sql.append(equality_text(scope.columns[a], scope.columns[b]))
             continue
         comp = Compiler(planner, join_scope, planner.rt, where=p.where)
         conds.append(comp.compile_bool(p.node, p.where).fn)
+        filter_sql.append(p.node.sql(dialect="postgres"))
     if join_scope.correlated:
         scope.correlated = True
     cond = None
@@ -583,7 +597,7 @@ def _build(planner: Planner, tree: Tree, rels: list[_Rel], preds: list[_Pred], s
         right.est_rows = order.rows(lmask | rmask) / order.rows(lmask)  # type: ignore[attr-defined]
     else:
         plan = Join(left, right, "inner", cond, scope.level, False, (lk, rk) if lk else None,
-                    len(right.columns), left_width)
+                    len(right.columns), left_width, key_sql, filter_sql)
     plan.est_rows = order.rows(lmask | rmask)  # type: ignore[attr-defined]  (EXPLAIN's estimate)
     return plan, layout
 
