@@ -12,6 +12,7 @@ from __future__ import annotations
 import operator
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import TYPE_CHECKING, Any
 
 from sqlglot import exp
@@ -480,7 +481,7 @@ class _Order:
         """Subsets by size; a subset's best plan joins two of its parts. First only parts a
         condition ties together (no cross products); when that cannot join everything, any."""
         full = (1 << self.n) - 1
-        by_size = sorted(range(1, full + 1), key=lambda m: m.bit_count())
+        by_size = _subsets_by_size(self.n)
         rows, linked, equal = self._subset_tables()
         for cross in (False, True):
             best: dict[int, tuple[float, Tree]] = {1 << i: (self.leaf_cost(i), i) for i in range(self.n)}
@@ -519,6 +520,12 @@ class _Order:
             tree = (tree, pick, way)
             mask |= 1 << pick
         return tree
+
+
+@lru_cache(maxsize=MAX_DP + 1)
+def _subsets_by_size(n: int) -> tuple[int, ...]:
+    """The non-empty subsets of n relations, smaller ones first."""
+    return tuple(sorted(range(1, 1 << n), key=lambda m: m.bit_count()))
 
 
 def _join_cost(lrows: float, rrows: float, out: float, hashed: bool) -> float:
