@@ -483,6 +483,7 @@ class _Order:
         full = (1 << self.n) - 1
         by_size = _subsets_by_size(self.n)
         rows, linked, equal = self._subset_tables()
+        keyed = self._keyed()
         for cross in (False, True):
             best: dict[int, tuple[float, Tree]] = {1 << i: (self.leaf_cost(i), i) for i in range(self.n)}
             for s in by_size:
@@ -497,7 +498,7 @@ class _Order:
                     if a is not None and b is not None and (cross or linked[sub] & rest):
                         cost = a[0] + b[0] + _join_cost(rows[sub], rows[rest], out, bool(equal[sub] & rest))
                         way = "join"
-                        if rest & (rest - 1) == 0:
+                        if rest & keyed and rest & (rest - 1) == 0:
                             cost, way = self._index_or(sub, rest, a[0], cost)
                         if found is None or cost < found[0]:
                             found = (cost, (a[1], b[1], way))
