@@ -381,6 +381,8 @@ class Join(Plan):
         self.hash = Hash(right) if hash_keys is not None and not lateral else None
         self.hash_sql = hash_sql or []
         self.filter_sql = filter_sql or []
+        # the hash keys that are plain columns of both sides (for EXPLAIN's estimate of its rows)
+        self.key_columns: list[tuple[ScopeColumn, ScopeColumn]] = []
 
     def rows(self, ctx: ExecContext) -> Iterator[Row]:
         if self.lateral:

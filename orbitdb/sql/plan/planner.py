@@ -673,8 +673,10 @@ class Planner:
             rk: list[Callable[[Row], Any]] = []
             key_sql: list[str] = []  # EXPLAIN's Hash Cond, one equality per key
             filter_sql: list[str] = []  # EXPLAIN's Join Filter
+            key_columns: list[tuple[ScopeColumn, ScopeColumn]] = []
             for li, ri, lt, rt_ in join_conds:
                 key_sql.append(equality_text(scope.columns[li], scope.columns[ri]))
+                key_columns.append((scope.columns[li], scope.columns[ri]))
                 le, re_ = E(_get(li), lt), E(_get(ri - left_width), rt_)
                 try:
                     le2, re2, _ = unify(le, re_)
@@ -717,7 +719,8 @@ class Planner:
                 # FROM a, b WHERE a.x = b.y: take the equalities from WHERE as join keys
                 keep = []
                 for cj in remaining:
-                    pairs, _ = self._equi_pairs([cj], scope, left_width, len(rcols) + left_width, key_sql)
+                    pairs, _ = self._equi_pairs([cj], scope, left_width, len(rcols) + left_width, key_sql,
+                                                key_columns)
                     if pairs:
                         for le2, re2 in pairs:
                             lk.append(le2.fn)
@@ -729,7 +732,8 @@ class Planner:
                     kind = "inner"
             if on is not None:
                 on_parts = split_and(on)
-                eq_pairs, rest = self._equi_pairs(on_parts, scope, left_width, len(rcols) + left_width, key_sql)
+                eq_pairs, rest = self._equi_pairs(on_parts, scope, left_width, len(rcols) + left_width, key_sql,
+                                                  key_columns)
                 for le2, re2 in eq_pairs:
                     lk.append(le2.fn)
                     rk.append(_shift(re2.fn, left_width))
@@ -751,6 +755,8 @@ class Planner:
             plan = Join(plan, rplan, kind if kind != "cross" else "inner", cond_fn, scope.level, lateral, hash_keys,
                         len(rcols), left_width, key_sql, filter_sql)
             plan.batch_keys = batch_keys  # type: ignore[attr-defined]
+            if hash_keys is not None:
+                plan.key_columns = key_columns
             if using_names and kind == "full":
                 # the merged USING columns of a FULL join are COALESCE(left, right)
                 plan = _MergedUsing(plan, list(scope.columns), [(li, ri) for li, ri, _, _ in join_conds])
@@ -768,9 +774,10 @@ class Planner:
         return plan, list(inner.columns), set(inner.rels)
 
     def _equi_pairs(self, parts: list[exp.Expression], scope: Scope, left_width: int,
-                    total: int, texts: list[str]) -> tuple[list[tuple[E, E]], list[exp.Expression]]:
+                    total: int, texts: list[str], columns: list[tuple[ScopeColumn, ScopeColumn]]
+                    ) -> tuple[list[tuple[E, E]], list[exp.Expression]]:
         """The equalities of a left and a right column among parts (each pair's text, left first,
-        appended to texts) and the other parts."""
+        appended to texts, its columns to columns) and the other parts."""
         pairs: list[tuple[E, E]] = []
         rest: list[exp.Expression] = []
         comp = Compiler(self, scope, self.rt, where="JOIN conditions")
@@ -793,6 +800,7 @@ class Planner:
                             ea2.src, eb2.src = a, b
                         pairs.append((ea2, eb2))
                         texts.append(equality_text(scope.columns[a], scope.columns[b]))
+                        columns.append((scope.columns[a], scope.columns[b]))
                         continue
             rest.append(p)
         del comp
