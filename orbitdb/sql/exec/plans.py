@@ -353,7 +353,7 @@ class Hash(Plan):
         return [f"Batches: {r.batches}  Memory Usage: {max(1, -(-r.peak_bytes // 1024))}kB"]
 
 
-def _parenthesized_and(parts: list[str]) -> str:
+def _parenthesized_and(parts: list[object]) -> str:
     """Conditions as PostgreSQL prints a node's list of them: (a), or ((a) AND (b))."""
     if len(parts) == 1:
         return f"({parts[0]})"
@@ -367,7 +367,7 @@ class Join(Plan):
 
     def __init__(self, left: Plan, right: Plan, kind: str, cond: Fn | None, level: int,
                  lateral: bool, hash_keys: tuple[list[Fn], list[Fn]] | None, right_width: int,
-                 left_width: int, hash_sql: list[str] | None = None, filter_sql: list[str] | None = None) -> None:
+                 left_width: int, hash_sql: list[object] | None = None, filter_sql: list[object] | None = None) -> None:
         self.columns = left.columns + right.columns
         self.left = left
         self.right = right

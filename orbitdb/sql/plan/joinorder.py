@@ -25,7 +25,7 @@ from orbitdb.sql.expr.compiler import Compiler
 from orbitdb.sql.expr.core import E, ident, unify
 from orbitdb.sql.expr.scope import Scope, ScopeColumn
 from orbitdb.sql.plan import costs
-from orbitdb.sql.plan.explain_names import equality_text
+from orbitdb.sql.plan.explain_names import EqualityText
 from orbitdb.sql.types.sortkeys import sort_key_fn
 from orbitdb.storage.planstats import plan_stats
 
@@ -566,8 +566,8 @@ def _build(planner: Planner, tree: Tree, rels: list[_Rel], preds: list[_Pred], s
     lk: list[Callable[[Row], Any]] = []
     rk: list[Callable[[Row], Any]] = []
     conds: list[Callable[[Row], Any]] = []
-    key_sql: list[str] = []
-    filter_sql: list[str] = []
+    key_sql: list[object] = []
+    filter_sql: list[object] = []
     probe = order.probe(lmask, rorder[0]) if tree[2] == "index" else None
     used = set(probe.preds) if probe is not None else set()
     for k, p in enumerate(preds):
@@ -582,7 +582,7 @@ def _build(planner: Planner, tree: Tree, rels: list[_Rel], preds: list[_Pred], s
             rk.append(keys[1])
             assert p.equi is not None
             a, b = p.equi if lmask >> rel_of[p.equi[0]] & 1 else p.equi[::-1]
-            key_sql.append(equality_text(scope.columns[a], scope.columns[b]))
+            key_sql.append(EqualityText(scope.columns[a], scope.columns[b]))
             continue
         comp = Compiler(planner, join_scope, planner.rt, where=p.where)
         conds.append(comp.compile_bool(p.node, p.where).fn)

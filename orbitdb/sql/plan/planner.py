@@ -51,7 +51,7 @@ from orbitdb.sql.expr.window import WindowCollector
 from orbitdb.sql.parse.parser import parse_one
 from orbitdb.sql.plan import index_keys  # computes the keys of expression and partial indexes for storage
 from orbitdb.sql.plan import subqueries as subq
-from orbitdb.sql.plan.explain_names import equality_text
+from orbitdb.sql.plan.explain_names import EqualityText
 from orbitdb.sql.plan.joinorder import eligible_for_join_order, plan_join_order
 from orbitdb.sql.plan.partition_bounds import Bound, load_bound
 from orbitdb.sql.plan.permissions import PermissionSet
@@ -671,11 +671,11 @@ class Planner:
             cond_parts: list[Callable[[Row], Any]] = []
             lk: list[Callable[[Row], Any]] = []
             rk: list[Callable[[Row], Any]] = []
-            key_sql: list[str] = []  # EXPLAIN's Hash Cond, one equality per key
-            filter_sql: list[str] = []  # EXPLAIN's Join Filter
+            key_sql: list[object] = []  # EXPLAIN's Hash Cond, one equality per key
+            filter_sql: list[object] = []  # EXPLAIN's Join Filter
             key_columns: list[tuple[ScopeColumn, ScopeColumn]] = []
             for li, ri, lt, rt_ in join_conds:
-                key_sql.append(equality_text(scope.columns[li], scope.columns[ri]))
+                key_sql.append(EqualityText(scope.columns[li], scope.columns[ri]))
                 key_columns.append((scope.columns[li], scope.columns[ri]))
                 le, re_ = E(_get(li), lt), E(_get(ri - left_width), rt_)
                 try:
@@ -774,7 +774,7 @@ class Planner:
         return plan, list(inner.columns), set(inner.rels)
 
     def _equi_pairs(self, parts: list[exp.Expression], scope: Scope, left_width: int,
-                    total: int, texts: list[str], columns: list[tuple[ScopeColumn, ScopeColumn]]
+                    total: int, texts: list[object], columns: list[tuple[ScopeColumn, ScopeColumn]]
                     ) -> tuple[list[tuple[E, E]], list[exp.Expression]]:
         """The equalities of a left and a right column among parts (each pair's text, left first,
         appended to texts, its columns to columns) and the other parts."""
@@ -799,7 +799,7 @@ class Planner:
                         if ea2 is ea and eb2 is eb:  # columns compared as they are: batch joins read them
                             ea2.src, eb2.src = a, b
                         pairs.append((ea2, eb2))
-                        texts.append(equality_text(scope.columns[a], scope.columns[b]))
+                        texts.append(EqualityText(scope.columns[a], scope.columns[b]))
                         columns.append((scope.columns[a], scope.columns[b]))
                         continue
             rest.append(p)
