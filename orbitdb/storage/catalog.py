@@ -419,8 +419,10 @@ class Catalog:
 
     def children_of(self, parent: TableDef) -> list[TableDef]:
         """What a scan of parent (without ONLY) reads besides parent: partitions and inheriting tables."""
-        if parent.oid not in self._parent_oids():
-            return []  # every table reference asks: most have no children, and the catalog may be big
+        # every table reference asks: most have no children, and the catalog may be big. A
+        # version being changed (DDL in progress, objects edited in place before put()) is scanned
+        if not self.dirty and parent.oid not in self._parent_oids():
+            return []
         return sorted((t for t in self.tables() if t.partition_of == parent.oid or parent.oid in t.inherits),
                       key=lambda t: t.oid)
 
