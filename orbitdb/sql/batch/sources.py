@@ -93,12 +93,18 @@ class JoinSource:
                 coded = np.zeros(n, np.int64)
                 coded[keep] = codes
                 values[c], dicts[c] = coded, distinct.tolist()
+        unique = len(sorted_keys) < 2 or bool((sorted_keys[1:] != sorted_keys[:-1]).all())
         for b in self.left.batches(ctx):
             k, m = b.values[self.lkey], b.nulls[self.lkey]
             lo = np.searchsorted(sorted_keys, k, side="left")
-            counts = np.searchsorted(sorted_keys, k, side="right") - lo
-            counts[m] = 0  # a NULL key matches nothing
-            for rows, build in _pairs(lo, counts, order):
+            if unique:  # at most one match per left row: no runs to expand
+                found = lo < len(sorted_keys)
+                found[found] = sorted_keys[lo[found]] == k[found]
+                counts = found & ~m
+            else:
+                counts = np.searchsorted(sorted_keys, k, side="right") - lo
+                counts[m] = 0  # a NULL key matches nothing
+            for rows, build in _pairs(lo, counts, order, unique):
                 out_v = {c: v[rows] for c, v in b.values.items()}
                 out_m = {c: mm[rows] for c, mm in b.nulls.items()}
                 for c in cols:
@@ -112,10 +118,16 @@ class JoinSource:
         self.right.note(ctx)
 
 
-def _pairs(lo: Any, counts: Any, order: Any) -> Iterator[tuple[Any, Any]]:
+def _pairs(lo: Any, counts: Any, order: Any, unique: bool) -> Iterator[tuple[Any, Any]]:
     """(left rows, build rows) of the joined pairs, in left-row order and, within a left row, in
     the build side's order, at most PAIRS_PER_BATCH at a time: a key repeated on both sides
-    makes their product, which may be far more rows than either side has."""
+    makes their product, which may be far more rows than either side has. unique: counts is a
+    mask (no build key twice), so the pairs are no more than the left rows."""
+    if unique:
+        rows = np.flatnonzero(counts)
+        if len(rows):
+            yield rows, order[lo[rows]]
+        return
     ends = np.cumsum(counts)
     total = int(ends[-1]) if len(ends) else 0
     for start in range(0, total, PAIRS_PER_BATCH):
