@@ -4,13 +4,16 @@ over sqlite3's (and over DuckDB's).
 
 Tables (every engine): t(id int8 PRIMARY KEY, g int4 NOT NULL, x int4, f float8) with N rows
   id = i, g = i % 1000, x = i % 9973 (NULL when i % 97 = 0), f = i * 0.5      for i in 0 .. N-1;
-dim(id int4 PRIMARY KEY, region text NOT NULL) with 1000 rows, region = 'r' || id % 10.
+dim(id int4 PRIMARY KEY, region text NOT NULL) with 1000 rows, region = 'r' || id % 10;
+ev(g int4, tag int4) with 5000 rows, g = i % 1000, tag = i % 7: each key of t.g five times.
 
 Queries (rows/s counts the rows each query reads):
   range_scan   SELECT sum(x) FROM t WHERE id BETWEEN $1 AND $1 + 999        (1,000 rows, random $1)
   count_sum    SELECT count(*), sum(x) FROM t
   group_by     SELECT g, count(*), sum(x) FROM t GROUP BY g                 (1,000 groups)
   join_group   SELECT region, count(*), sum(x) FROM t JOIN dim ON dim.id = t.g GROUP BY region
+  join_dup     SELECT tag, count(*), sum(x) FROM t JOIN ev ON ev.g = t.g GROUP BY tag
+               (keys repeated on both sides: 5 N joined rows; rows/s counts t's N rows)
   fetch_*      SELECT id, g, x, f FROM t: fetchall() vs fetchnumpy() (DuckDB: its fetchnumpy())
 
 sqlite3 runs on a WAL file with synchronous=FULL (the durability orbitdb gives), a 32 MiB page
@@ -36,6 +39,7 @@ QUERIES = {
     "count_sum": "SELECT count(*), sum(x) FROM t",
     "group_by": "SELECT g, count(*), sum(x) FROM t GROUP BY g",
     "join_group": "SELECT region, count(*), sum(x) FROM t JOIN dim ON dim.id = t.g GROUP BY region",
+    "join_dup": "SELECT tag, count(*), sum(x) FROM t JOIN ev ON ev.g = t.g GROUP BY tag",
 }
 RANGE = "SELECT sum(x) FROM t WHERE id BETWEEN {p} AND {p} + 999"
 FETCH = "SELECT id, g, x, f FROM t"
@@ -49,6 +53,8 @@ def load_orbitdb(path: str, n: int) -> Any:
                 f"FROM generate_series(0, {n - 1}) i")
     cur.execute("CREATE TABLE dim (id int4 PRIMARY KEY, region text NOT NULL)")
     cur.execute("INSERT INTO dim SELECT i, 'r' || i % 10 FROM generate_series(0, 999) i")
+    cur.execute("CREATE TABLE ev (g int4, tag int4)")
+    cur.execute("INSERT INTO ev SELECT i % 1000, i % 7 FROM generate_series(0, 4999) i")
     con.commit()
     con.autocommit = True
     return con
@@ -65,6 +71,8 @@ def load_sqlite(path: str, n: int) -> Any:
     con.executemany("INSERT INTO t VALUES (?, ?, ?, ?)",
                     ((i, i % 1000, None if i % 97 == 0 else i % 9973, i * 0.5) for i in range(n)))
     con.executemany("INSERT INTO dim VALUES (?, ?)", ((i, f"r{i % 10}") for i in range(1000)))
+    con.execute("CREATE TABLE ev (g INTEGER, tag INTEGER)")
+    con.executemany("INSERT INTO ev VALUES (?, ?)", ((i % 1000, i % 7) for i in range(5000)))
     con.execute("COMMIT")
     return con
 
@@ -78,6 +86,8 @@ def load_duckdb(path: str, n: int) -> Any:
                 f"FROM range({n}) r(i)")
     con.execute("CREATE TABLE dim (id INTEGER PRIMARY KEY, region TEXT NOT NULL)")
     con.execute("INSERT INTO dim SELECT i, 'r' || (i % 10) FROM range(1000) r(i)")
+    con.execute("CREATE TABLE ev (g INTEGER, tag INTEGER)")
+    con.execute("INSERT INTO ev SELECT i % 1000, i % 7 FROM range(5000) r(i)")
     return con
 
 
@@ -147,7 +157,7 @@ def main() -> None:
                                                          args.seconds)[0]
         print(f"\n{'query':<12} {'orbitdb rows/s':>15} {'sqlite3 rows/s':>15} {'duckdb rows/s':>15} "
               f"{'vs sqlite3':>11} {'vs duckdb':>10}")
-        for name in ("range_scan", "count_sum", "group_by", "join_group"):
+        for name in ("range_scan", "count_sum", "group_by", "join_group", "join_dup"):
             r = results[name]
             duck = r.get("duckdb")
             duck_rate = f"{duck:,.0f}" if duck else "-"

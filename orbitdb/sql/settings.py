@@ -344,9 +344,13 @@ def format_kb(kb: int) -> str:
     return f"{kb}kB"
 
 
+# compiled once: re's own cache of patterns is shared with sqlglot and turns over under load
+_MEMORY_TEXT = re.compile(r"(-?\d+)([A-Za-z]*)")
+
+
 def kb_value(text: str) -> int:
     """kB of a stored memory setting (as format_kb wrote it)."""
-    m = re.fullmatch(r"(-?\d+)([A-Za-z]*)", text)
+    m = _MEMORY_TEXT.fullmatch(text)
     if not m:
         return 0
     return int(int(m.group(1)) * _MEMORY_UNITS_KB[m.group(2) or "kB"])

@@ -300,6 +300,7 @@ class Catalog:
         self.dirty: set[int] = set()
         self.version = new_version()
         self._names: dict[tuple[str, str, str], int] | None = None
+        self._parents: set[int] | None = None  # tables with partitions or inheriting children
         # where new oids come from: the store's allocator, shared by concurrent DDL
         self.oid_source: Callable[[], int] | None = None
         # told of every change (a transaction makes sure it holds the object's lock)
@@ -406,8 +407,22 @@ class Catalog:
         """Direct partitions of a partitioned table, oldest first."""
         return sorted((t for t in self.tables() if t.partition_of == parent.oid), key=lambda t: t.oid)
 
+    def _parent_oids(self) -> set[int]:
+        if self._parents is None:
+            parents: set[int] = set()
+            for t in self.tables():
+                if t.partition_of is not None:
+                    parents.add(t.partition_of)
+                parents.update(t.inherits)
+            self._parents = parents
+        return self._parents
+
     def children_of(self, parent: TableDef) -> list[TableDef]:
         """What a scan of parent (without ONLY) reads besides parent: partitions and inheriting tables."""
+        # every table reference asks: most have no children, and the catalog may be big. A
+        # version being changed (DDL in progress, objects edited in place before put()) is scanned
+        if not self.dirty and parent.oid not in self._parent_oids():
+            return []
         return sorted((t for t in self.tables() if t.partition_of == parent.oid or parent.oid in t.inherits),
                       key=lambda t: t.oid)
 
@@ -467,5 +482,10 @@ class Catalog:
         if self.on_change is not None and oid not in self.dirty:
             self.on_change(oid)
         self.dirty.add(oid)
+        self.forget_lookups()
+
+    def forget_lookups(self) -> None:
+        """Objects were replaced behind put(): the name index and the parent set are rebuilt."""
         self._names = None
+        self._parents = None
         self.version = new_version()

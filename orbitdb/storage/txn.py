@@ -403,7 +403,7 @@ class Transaction:
             if obj is not None:
                 objects[oid] = obj
         mine.objects = objects
-        mine._names = None
+        mine.forget_lookups()
         mine.version = new_version()
         self.catalog_base = latest
         return True
@@ -779,7 +779,7 @@ class Transaction:
             else:
                 mine.objects[oid] = copy.deepcopy(obj)
         mine.dirty = set(saved_dirty)
-        mine._names = None
+        mine.forget_lookups()
         mine.version = new_version()
 
     def release(self, name: str) -> None:

@@ -1,6 +1,7 @@
 """Where an aggregate's batches come from: one table scan with its filter, or an inner equi-join
 of two table scans on one integer key (the right side read whole, sorted by its key, each left
-batch matched by binary search). Batches are keyed by the aggregate's input columns."""
+batch matched by binary search, duplicate keys on either side included). Batches are keyed by
+the aggregate's input columns."""
 
 from __future__ import annotations
 
@@ -18,6 +19,7 @@ if TYPE_CHECKING:
     from orbitdb.sql.exec.plans import TableScan
 
 ROW_BYTES = 48  # a build row's share of memory (a key, a position, a value or two), for hash_mem
+PAIRS_PER_BATCH = 1 << 16  # joined rows per batch handed on
 
 
 class ScanSource:
@@ -56,8 +58,9 @@ class ScanSource:
 
 
 class JoinSource:
-    """left JOIN right ON left.key = right.key (inner): the right side's rows sorted by key
-    (a key found twice: Fallback, so each left row matches at most one right row)."""
+    """left JOIN right ON left.key = right.key (inner): the right side's rows sorted by key; each
+    left row's matches are the run of equal keys binary search finds (searchsorted left and
+    right), the pairs made by repeating each left row by its count of matches."""
 
     def __init__(self, left: ScanSource, right: ScanSource, lkey: int, rkey: int) -> None:
         self.left = left
@@ -90,27 +93,48 @@ class JoinSource:
                 coded = np.zeros(n, np.int64)
                 coded[keep] = codes
                 values[c], dicts[c] = coded, distinct.tolist()
-        if len(sorted_keys) > 1 and not bool((sorted_keys[1:] != sorted_keys[:-1]).all()):
-            raise Fallback("a join key found on several rows of the build side")
+        unique = len(sorted_keys) < 2 or bool((sorted_keys[1:] != sorted_keys[:-1]).all())
         for b in self.left.batches(ctx):
             k, m = b.values[self.lkey], b.nulls[self.lkey]
-            pos = np.searchsorted(sorted_keys, k)
-            pos[pos >= len(sorted_keys)] = 0
-            hit = ~m & (sorted_keys[pos] == k) if len(sorted_keys) else np.zeros(b.n, np.bool_)
-            rows = np.flatnonzero(hit)
-            if not len(rows):
-                continue
-            build = order[pos[rows]]
-            out_v = {c: v[rows] for c, v in b.values.items()}
-            out_m = {c: mm[rows] for c, mm in b.nulls.items()}
-            for c in cols:
-                out_v[c] = values[c][build]
-                out_m[c] = nulls[c][build]
-            yield Batch(len(rows), out_v, out_m, dicts)
+            lo = np.searchsorted(sorted_keys, k, side="left")
+            if unique:  # at most one match per left row: no runs to expand
+                found = lo < len(sorted_keys)
+                found[found] = sorted_keys[lo[found]] == k[found]
+                counts = found & ~m
+            else:
+                counts = np.searchsorted(sorted_keys, k, side="right") - lo
+                counts[m] = 0  # a NULL key matches nothing
+            for rows, build in _pairs(lo, counts, order, unique):
+                out_v = {c: v[rows] for c, v in b.values.items()}
+                out_m = {c: mm[rows] for c, mm in b.nulls.items()}
+                for c in cols:
+                    out_v[c] = values[c][build]
+                    out_m[c] = nulls[c][build]
+                yield Batch(len(rows), out_v, out_m, dicts)
+                ctx.check()
 
     def note(self, ctx: ExecContext) -> None:
         self.left.note(ctx)
         self.right.note(ctx)
+
+
+def _pairs(lo: Any, counts: Any, order: Any, unique: bool) -> Iterator[tuple[Any, Any]]:
+    """(left rows, build rows) of the joined pairs, in left-row order and, within a left row, in
+    the build side's order, at most PAIRS_PER_BATCH at a time: a key repeated on both sides
+    makes their product, which may be far more rows than either side has. unique: counts is a
+    mask (no build key twice), so the pairs are no more than the left rows."""
+    if unique:
+        rows = np.flatnonzero(counts)
+        if len(rows):
+            yield rows, order[lo[rows]]
+        return
+    ends = np.cumsum(counts)
+    total = int(ends[-1]) if len(ends) else 0
+    for start in range(0, total, PAIRS_PER_BATCH):
+        out = np.arange(start, min(total, start + PAIRS_PER_BATCH), dtype=np.int64)
+        rows = np.searchsorted(ends, out, side="right")  # the left row each pair comes from
+        within = out - (ends[rows] - counts[rows])  # its place among that row's matches
+        yield rows, order[lo[rows] + within]
 
 
 def _concat(arrays: list[Any]) -> Any:

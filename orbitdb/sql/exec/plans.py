@@ -14,7 +14,7 @@ from orbitdb.sql.expr.scope import ScopeColumn
 from orbitdb.sql.expr.srf_slots import step_rows
 from orbitdb.sql.spill import ExternalSort, Meter, TupleStore, out_of_memory, statement_spill
 from orbitdb.sql.spill.distinct import distinct_rows
-from orbitdb.sql.spill.hashjoin import hash_join
+from orbitdb.sql.spill.hashjoin import HashReport, hash_join
 from orbitdb.sql.spill.setop import counted_setop
 from orbitdb.sql.spill.sort import top_sorted
 from orbitdb.storage.usage import IDX_SCAN, IDX_TUP_FETCH, SEQ_SCAN, SEQ_TUP_READ, note
@@ -47,6 +47,10 @@ class Plan:
     def explain(self) -> list[tuple[str, list[Plan]]]:
         """(description line, children)."""
         return [(type(self).__name__, [])]
+
+    def analyze_lines(self) -> list[str]:
+        """Detail lines EXPLAIN ANALYZE adds under the node's own line (what its run measured)."""
+        return []
 
     def explain_lines(self, depth: int = 0) -> list[str]:
         out = []
@@ -331,12 +335,44 @@ class Filter(Plan):
         return [(first, children)] + inner[1:] + [(f"Filter: {self.sql}", [])] + subplan_entries(self)
 
 
+class Hash(Plan):
+    """The inner side of a hash join as PostgreSQL shows it: the node whose rows fill the join's
+    hash table. EXPLAIN ANALYZE adds how many batches the table took and the memory it held."""
+
+    def __init__(self, child: Plan) -> None:
+        self.child = child
+        self.columns = child.columns
+        self.report = HashReport()
+
+    def rows(self, ctx: ExecContext) -> Iterator[Row]:
+        return self.child.rows(ctx)
+
+    def explain(self) -> list[tuple[str, list[Plan]]]:
+        return [("Hash", [self.child])]
+
+    def analyze_lines(self) -> list[str]:
+        r = self.report
+        if not r.batches:
+            return []
+        # no Buckets: the table is a Python dict, whose buckets are not PostgreSQL's
+        return [f"Batches: {r.batches}  Memory Usage: {max(1, -(-r.peak_bytes // 1024))}kB"]
+
+
+def _parenthesized_and(parts: list[object]) -> str:
+    """Conditions as PostgreSQL prints a node's list of them: (a), or ((a) AND (b))."""
+    if len(parts) == 1:
+        return f"({parts[0]})"
+    return "(" + " AND ".join(f"({p})" for p in parts) + ")"
+
+
 class Join(Plan):
-    """Nested loop or hash join; LATERAL right sides see the left row."""
+    """Nested loop or hash join; LATERAL right sides see the left row. hash_sql and filter_sql
+    are the text of the hash keys' equalities and of the other conditions, for EXPLAIN's
+    Hash Cond: and Join Filter: lines (empty: not shown)."""
 
     def __init__(self, left: Plan, right: Plan, kind: str, cond: Fn | None, level: int,
                  lateral: bool, hash_keys: tuple[list[Fn], list[Fn]] | None, right_width: int,
-                 left_width: int) -> None:
+                 left_width: int, hash_sql: list[object] | None = None, filter_sql: list[object] | None = None) -> None:
         self.columns = left.columns + right.columns
         self.left = left
         self.right = right
@@ -347,19 +383,25 @@ class Join(Plan):
         self.hash_keys = hash_keys
         self.rw = right_width
         self.lw = left_width
+        self.hash = Hash(right) if hash_keys is not None and not lateral else None
+        self.hash_sql = hash_sql or []
+        self.filter_sql = filter_sql or []
+        # the hash keys that are plain columns of both sides (for EXPLAIN's estimate of its rows)
+        self.key_columns: list[tuple[ScopeColumn, ScopeColumn]] = []
 
     def rows(self, ctx: ExecContext) -> Iterator[Row]:
         if self.lateral:
             yield from self._lateral(ctx)
             return
-        if self.hash_keys is not None:
+        if self.hash_keys is not None and self.hash is not None:
             lkeys, rkeys = self.hash_keys
             nulls_l, nulls_r = (None,) * self.lw, (None,) * self.rw
-            yield from hash_join(ctx, self.left.rows(ctx), self.right.rows(ctx),
+            yield from hash_join(ctx, self.left.rows(ctx), self.hash.rows(ctx),
                                  lambda lr: tuple([f(lr) for f in lkeys]), lambda rr: tuple([f(rr) for f in rkeys]),
                                  lambda left, right, candidates: self._probe(ctx, left, right, candidates),
                                  (lambda lr: lr + nulls_r) if self.kind in ("left", "full") else None,
-                                 (lambda rr: nulls_l + rr) if self.kind in ("right", "full") else None)
+                                 (lambda rr: nulls_l + rr) if self.kind in ("right", "full") else None,
+                                 self.hash.report)
             return
         spill = statement_spill(ctx)
         right_rows = TupleStore(spill, spill.work_mem)
@@ -434,8 +476,17 @@ class Join(Plan):
 
     def explain(self) -> list[tuple[str, list[Plan]]]:
         kind = {"inner": "", "cross": "", "left": "Left ", "right": "Right ", "full": "Full "}[self.kind]
-        name = "Hash " + kind + "Join" if self.hash_keys else "Nested Loop" + (f" {kind}Join" if kind else "")
-        return [(name.strip(), [self.left, self.right])]
+        hashed = self.hash is not None
+        name = "Hash " + kind + "Join" if hashed else "Nested Loop" + (f" {kind}Join" if kind else "")
+        entries: list[tuple[str, list[Plan]]] = [(name.strip(), [])]
+        if hashed and self.hash_sql:
+            entries.append((f"Hash Cond: {_parenthesized_and(self.hash_sql)}", []))
+        if self.filter_sql:
+            entries.append((f"Join Filter: {_parenthesized_and(self.filter_sql)}", []))
+        # the detail lines come before the children, as PostgreSQL prints them
+        last, _ = entries[-1]
+        entries[-1] = (last, [self.left, self.hash if self.hash is not None else self.right])
+        return entries
 
 
 class Aggregate(Plan):

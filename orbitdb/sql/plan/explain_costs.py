@@ -20,6 +20,7 @@ from orbitdb.sql.exec.plans import (
     Append,
     Distinct,
     Filter,
+    Hash,
     Join,
     Limit,
     Plan,
@@ -68,7 +69,9 @@ class Estimator:
         for c in plan.columns:
             if c.hidden:
                 continue
-            cs = stats.columns.get(c.name) if stats is not None else None
+            # a column of a table (a join's, a projection's): that table's statistics
+            ts = stats if stats is not None or not c.table_oid or self.stats is None else self.stats.get(c.table_oid)
+            cs = ts.columns.get(c.name) if ts is not None else None
             if cs is not None:
                 total += cs.avg_width
             else:
@@ -82,6 +85,8 @@ class Estimator:
         return hit
 
     def _estimate(self, plan: Plan) -> Estimate:
+        if isinstance(plan, Join):  # the columns of both sides, each side's widths as it knows them
+            return self._join(plan, self.of(plan.left).width + self.of(plan.right).width)
         width = self.width(plan)
         if isinstance(plan, TableScan):
             return self._scan(plan, width)
@@ -89,6 +94,9 @@ class Estimator:
             return self.of(plan.child)
         if isinstance(plan, Join):
             return self._join(plan, width)
+        if isinstance(plan, Hash):  # filling the table is startup: the join's own cost counts it
+            child = self.of(plan.child)
+            return Estimate(child.total, child.total, child.rows, width)
         if isinstance(plan, IndexNestLoop):
             outer, inner = self.of(plan.left), self.of(plan.right)
             rows = max(getattr(plan, "est_rows", outer.rows), 1.0)
@@ -162,8 +170,8 @@ class Estimator:
         rows = getattr(join, "est_rows", None)
         if rows is None:
             sel = 1.0
-            if join.hash_keys is not None:
-                sel *= costs.DEFAULT_EQ_SEL ** len(join.hash_keys[0]) if left.rows * right.rows > 1 else 1.0
+            if join.hash_keys is not None and left.rows * right.rows > 1:
+                sel *= self._keys_selectivity(join)
             if join.cond is not None:
                 sel *= costs.DEFAULT_INEQ_SEL
             rows = left.rows * right.rows * sel
@@ -179,6 +187,24 @@ class Estimator:
         total = left.total + left.rows * right.total + left.rows * right.rows * costs.CPU_OPERATOR + \
             rows * costs.CPU_TUPLE
         return Estimate(left.startup + right.startup, total, rows, width)
+
+
+    def _keys_selectivity(self, join: Join) -> float:
+        """The hash keys' selectivity: 1 / max(n_distinct) per pair of columns whose tables have
+        statistics (PostgreSQL's eqjoinsel without MCVs), the default equality's for the rest."""
+        assert join.hash_keys is not None
+        known = []
+        for a, b in join.key_columns:
+            sa = self.stats.get(a.table_oid) if self.stats is not None and a.table_oid else None
+            sb = self.stats.get(b.table_oid) if self.stats is not None and b.table_oid else None
+            if sa is None or sb is None or sa.reltuples < 0 or sb.reltuples < 0:
+                continue
+            known.append(costs.join_selectivity(costs.RelEstimate(max(sa.reltuples, 1.0), sa), a.name,
+                                                costs.RelEstimate(max(sb.reltuples, 1.0), sb), b.name))
+        sel = costs.DEFAULT_EQ_SEL ** (len(join.hash_keys[0]) - len(known))
+        for k in known:
+            sel *= k
+        return sel
 
 
 def _filter_selectivity(conditions: list[str], est: costs.RelEstimate | None, alias: str) -> float:
@@ -215,6 +241,8 @@ def lines(plan: Plan, estimator: Estimator | None, actuals: dict[int, Actual] | 
             if actuals is not None and not (in_batches and (measured is None or measured.loops == 0)):
                 line += " " + _actual_text(measured, timing)
         out.append(explain_indent(line, depth, i == 0))
+        if i == 0 and actuals is not None:
+            out.extend(explain_indent(extra, depth, False) for extra in plan.analyze_lines())
         for ch in children:
             out.extend(lines(ch, estimator, actuals, depth + 1, timing, batched))
     return out

@@ -12,6 +12,7 @@ from __future__ import annotations
 import operator
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import TYPE_CHECKING, Any
 
 from sqlglot import exp
@@ -24,6 +25,7 @@ from orbitdb.sql.expr.compiler import Compiler
 from orbitdb.sql.expr.core import E, ident, unify
 from orbitdb.sql.expr.scope import Scope, ScopeColumn
 from orbitdb.sql.plan import costs
+from orbitdb.sql.plan.explain_names import EqualityText
 from orbitdb.sql.types.sortkeys import sort_key_fn
 from orbitdb.storage.planstats import plan_stats
 
@@ -322,6 +324,8 @@ class _Order:
                     if p.equi is not None:
                         self.equal[i] |= p.mask & ~(1 << i)
         self._reach: dict[int, tuple[int, int]] = {}
+        self._keys: dict[int, list[tuple[int, str, int, int]]] = {}
+        self._keyed_mask: int | None = None
 
     def rows(self, mask: int) -> float:
         hit = self._rows.get(mask)
@@ -349,11 +353,8 @@ class _Order:
         return hit
 
     def join_cost(self, left: int, right: int) -> float:
-        lrows, rrows, out = self.rows(left), self.rows(right), self.rows(left | right)
-        if self._neighbours(left)[1] & right:  # a hash join on an equality
-            return rrows * (costs.CPU_OPERATOR + costs.CPU_TUPLE) * 1.5 + lrows * costs.CPU_OPERATOR + \
-                out * costs.CPU_TUPLE
-        return lrows * rrows * costs.CPU_OPERATOR + rrows * costs.CPU_TUPLE + out * costs.CPU_TUPLE
+        return _join_cost(self.rows(left), self.rows(right), self.rows(left | right),
+                          bool(self._neighbours(left)[1] & right))
 
     def probe(self, left: int, r: int) -> _Probe | None:
         """Relation r read by its primary key or an index from equalities with left's columns."""
@@ -366,17 +367,10 @@ class _Order:
         scan = self.rels[r].plan
         if not isinstance(scan, TableScan) or scan.mode != "seq":
             return None
-        cols = self.scope.columns
         by_name: dict[str, tuple[int, int]] = {}  # r's column -> (outer column, condition)
-        for k, p in enumerate(self.preds):
-            if p.equi is None or not (p.mask >> r & 1) or p.mask & ~(1 << r) & ~left:
-                continue
-            a, b = p.equi
-            mine, other = (a, b) if self.rel_of[a] == r else (b, a)
-            t_mine, t_other = cols[mine].type, cols[other].type
-            if t_mine.oid != t_other.oid or t_mine.oid not in _EXACT_KEY_OIDS or cols[mine].hidden:
-                continue
-            by_name.setdefault(cols[mine].name, (other, k))
+        for others, name, other, k in self._key_equalities(r):
+            if not others & ~left:
+                by_name.setdefault(name, (other, k))
         if not by_name:
             return None
         table = scan.access.table
@@ -401,10 +395,41 @@ class _Order:
         names = entry[0].columns[:n]
         return _Probe("index", entry, [by_name[c][0] for c in names], [by_name[c][1] for c in names])
 
+    def _keyed(self) -> int:
+        """The relations some equality could key a lookup into (bit i: relation i)."""
+        if self._keyed_mask is None:
+            self._keyed_mask = sum(1 << r for r in range(self.n) if self._key_equalities(r))
+        return self._keyed_mask
+
+    def _key_equalities(self, r: int) -> list[tuple[int, str, int, int]]:
+        """The equalities that could key a lookup into relation r, whatever the outer side:
+        (the other relations they read, r's column, the other column, the condition)."""
+        hit = self._keys.get(r)
+        if hit is None:
+            cols = self.scope.columns
+            hit = []
+            scan = self.rels[r].plan
+            keyed = isinstance(scan, TableScan) and (scan.access.table.primary_key or scan.access.indexes)
+            for k, p in enumerate(self.preds if keyed else ()):
+                if p.equi is None or not (p.mask >> r & 1):
+                    continue
+                a, b = p.equi
+                mine, other = (a, b) if self.rel_of[a] == r else (b, a)
+                t_mine, t_other = cols[mine].type, cols[other].type
+                if t_mine.oid != t_other.oid or t_mine.oid not in _EXACT_KEY_OIDS or cols[mine].hidden:
+                    continue
+                hit.append((p.mask & ~(1 << r), cols[mine].name, other, k))
+            self._keys[r] = hit
+        return hit
+
     def join_total(self, left: int, right: int, left_cost: float, right_cost: float) -> tuple[float, str]:
         """The cost of joining two parts with their own costs, and the way: hash, loop or index."""
-        cost, way = left_cost + right_cost + self.join_cost(left, right), "join"
-        if right & (right - 1) == 0:
+        return self._index_or(left, right, left_cost, left_cost + right_cost + self.join_cost(left, right))
+
+    def _index_or(self, left: int, right: int, left_cost: float, cost: float) -> tuple[float, str]:
+        """The cheaper of a join costing cost and probing right (one relation) by key."""
+        way = "join"
+        if right & (right - 1) == 0 and right & self._keyed():
             r = right.bit_length() - 1
             if self.probe(left, r) is not None:
                 per_probe = max(self.rows(left | right) / self.rows(left), 1.0)
@@ -420,31 +445,61 @@ class _Order:
     def best(self) -> Tree:
         return self._dynamic() if self.n <= MAX_DP else self._greedy()
 
-    def _connected(self, mask: int) -> bool:
+    def _connected(self, mask: int, linked: list[int]) -> bool:
         seen = mask & -mask
         while True:
-            grown = seen | (self._neighbours(seen)[0] & mask)
+            grown = seen | (linked[seen] & mask)
             if grown == seen:
                 return seen == mask
             seen = grown
+
+    def _subset_tables(self) -> tuple[list[float], list[int], list[int]]:
+        """rows(), and _neighbours() split in two, of every subset at once, each subset from the
+        one without its lowest relation: the dynamic programme's inner loop only indexes them."""
+        size = 1 << self.n
+        raw = [1.0] * size
+        linked = [0] * size
+        equal = [0] * size
+        # the conditions a subset adds over the one without its lowest relation i: those whose
+        # lowest relation is i
+        by_low: list[list[_Pred]] = [[] for _ in range(self.n)]
+        for p in self.preds:
+            by_low[(p.mask & -p.mask).bit_length() - 1].append(p)
+        for s in range(1, size):
+            low = s & -s
+            i = low.bit_length() - 1
+            rows = raw[s ^ low] * self.rels[i].est.rows
+            for p in by_low[i]:
+                if p.mask & s == p.mask:
+                    rows *= p.sel
+            raw[s] = rows
+            linked[s] = linked[s ^ low] | self.linked[i]
+            equal[s] = equal[s ^ low] | self.equal[i]
+        return [max(r, 1.0) for r in raw], linked, equal
 
     def _dynamic(self) -> Tree:
         """Subsets by size; a subset's best plan joins two of its parts. First only parts a
         condition ties together (no cross products); when that cannot join everything, any."""
         full = (1 << self.n) - 1
-        by_size = sorted(range(1, full + 1), key=lambda m: m.bit_count())
+        by_size = _subsets_by_size(self.n)
+        rows, linked, equal = self._subset_tables()
+        keyed = self._keyed()
         for cross in (False, True):
             best: dict[int, tuple[float, Tree]] = {1 << i: (self.leaf_cost(i), i) for i in range(self.n)}
             for s in by_size:
-                if s & (s - 1) == 0 or (not cross and not self._connected(s)):
+                if s & (s - 1) == 0 or (not cross and not self._connected(s, linked)):
                     continue
                 found: tuple[float, Tree] | None = None
+                out = rows[s]
                 sub = (s - 1) & s
                 while sub:
                     rest = s ^ sub
                     a, b = best.get(sub), best.get(rest)
-                    if a is not None and b is not None and (cross or self._neighbours(sub)[0] & rest):
-                        cost, way = self.join_total(sub, rest, a[0], b[0])
+                    if a is not None and b is not None and (cross or linked[sub] & rest):
+                        cost = a[0] + b[0] + _join_cost(rows[sub], rows[rest], out, bool(equal[sub] & rest))
+                        way = "join"
+                        if rest & keyed and rest & (rest - 1) == 0:
+                            cost, way = self._index_or(sub, rest, a[0], cost)
                         if found is None or cost < found[0]:
                             found = (cost, (a[1], b[1], way))
                     sub = (sub - 1) & s
@@ -466,6 +521,20 @@ class _Order:
             tree = (tree, pick, way)
             mask |= 1 << pick
         return tree
+
+
+@lru_cache(maxsize=MAX_DP + 1)
+def _subsets_by_size(n: int) -> tuple[int, ...]:
+    """The non-empty subsets of n relations, smaller ones first."""
+    return tuple(sorted(range(1, 1 << n), key=lambda m: m.bit_count()))
+
+
+def _join_cost(lrows: float, rrows: float, out: float, hashed: bool) -> float:
+    """The cost of a join itself: a hash join on an equality, else a nested loop."""
+    if hashed:
+        return rrows * (costs.CPU_OPERATOR + costs.CPU_TUPLE) * 1.5 + lrows * costs.CPU_OPERATOR + \
+            out * costs.CPU_TUPLE
+    return lrows * rrows * costs.CPU_OPERATOR + rrows * costs.CPU_TUPLE + out * costs.CPU_TUPLE
 
 
 def _build(planner: Planner, tree: Tree, rels: list[_Rel], preds: list[_Pred], scope: Scope,
@@ -497,6 +566,8 @@ def _build(planner: Planner, tree: Tree, rels: list[_Rel], preds: list[_Pred], s
     lk: list[Callable[[Row], Any]] = []
     rk: list[Callable[[Row], Any]] = []
     conds: list[Callable[[Row], Any]] = []
+    key_sql: list[object] = []
+    filter_sql: list[object] = []
     probe = order.probe(lmask, rorder[0]) if tree[2] == "index" else None
     used = set(probe.preds) if probe is not None else set()
     for k, p in enumerate(preds):
@@ -509,9 +580,13 @@ def _build(planner: Planner, tree: Tree, rels: list[_Rel], preds: list[_Pred], s
         if keys is not None:
             lk.append(keys[0])
             rk.append(keys[1])
+            assert p.equi is not None
+            a, b = p.equi if lmask >> rel_of[p.equi[0]] & 1 else p.equi[::-1]
+            key_sql.append(EqualityText(scope.columns[a], scope.columns[b]))
             continue
         comp = Compiler(planner, join_scope, planner.rt, where=p.where)
         conds.append(comp.compile_bool(p.node, p.where).fn)
+        filter_sql.append(p.node.sql(dialect="postgres"))
     if join_scope.correlated:
         scope.correlated = True
     cond = None
@@ -530,7 +605,7 @@ def _build(planner: Planner, tree: Tree, rels: list[_Rel], preds: list[_Pred], s
         right.est_rows = order.rows(lmask | rmask) / order.rows(lmask)  # type: ignore[attr-defined]
     else:
         plan = Join(left, right, "inner", cond, scope.level, False, (lk, rk) if lk else None,
-                    len(right.columns), left_width)
+                    len(right.columns), left_width, key_sql, filter_sql)
     plan.est_rows = order.rows(lmask | rmask)  # type: ignore[attr-defined]  (EXPLAIN's estimate)
     return plan, layout
 

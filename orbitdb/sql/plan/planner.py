@@ -52,6 +52,7 @@ from orbitdb.sql.expr.window import WindowCollector
 from orbitdb.sql.parse.parser import parse_one
 from orbitdb.sql.plan import index_keys  # computes the keys of expression and partial indexes for storage
 from orbitdb.sql.plan import subqueries as subq
+from orbitdb.sql.plan.explain_names import EqualityText
 from orbitdb.sql.plan.joinorder import eligible_for_join_order, plan_join_order
 from orbitdb.sql.plan.partition_bounds import Bound, load_bound
 from orbitdb.sql.plan.permissions import PermissionSet
@@ -675,7 +676,12 @@ class Planner:
             cond_parts: list[Callable[[Row], Any]] = []
             lk: list[Callable[[Row], Any]] = []
             rk: list[Callable[[Row], Any]] = []
+            key_sql: list[object] = []  # EXPLAIN's Hash Cond, one equality per key
+            filter_sql: list[object] = []  # EXPLAIN's Join Filter
+            key_columns: list[tuple[ScopeColumn, ScopeColumn]] = []
             for li, ri, lt, rt_ in join_conds:
+                key_sql.append(EqualityText(scope.columns[li], scope.columns[ri]))
+                key_columns.append((scope.columns[li], scope.columns[ri]))
                 le, re_ = E(_get(li), lt), E(_get(ri - left_width), rt_)
                 try:
                     le2, re2, _ = unify(le, re_)
@@ -718,7 +724,8 @@ class Planner:
                 # FROM a, b WHERE a.x = b.y: take the equalities from WHERE as join keys
                 keep = []
                 for cj in remaining:
-                    pairs, _ = self._equi_pairs([cj], scope, left_width, len(rcols) + left_width)
+                    pairs, _ = self._equi_pairs([cj], scope, left_width, len(rcols) + left_width, key_sql,
+                                                key_columns)
                     if pairs:
                         for le2, re2 in pairs:
                             lk.append(le2.fn)
@@ -730,7 +737,8 @@ class Planner:
                     kind = "inner"
             if on is not None:
                 on_parts = split_and(on)
-                eq_pairs, rest = self._equi_pairs(on_parts, scope, left_width, len(rcols) + left_width)
+                eq_pairs, rest = self._equi_pairs(on_parts, scope, left_width, len(rcols) + left_width, key_sql,
+                                                  key_columns)
                 for le2, re2 in eq_pairs:
                     lk.append(le2.fn)
                     rk.append(_shift(re2.fn, left_width))
@@ -738,18 +746,22 @@ class Planner:
                     batch_keys = [(le2.src, re2.src) for le2, re2 in eq_pairs]
                 for part in rest:
                     cond_parts.append(comp.compile_bool(part, "JOIN/ON").fn)
+                    filter_sql.append(part.sql(dialect="postgres"))
             if lk and not lateral:
                 hash_keys = (lk, rk)
             elif lk:
                 for lf, rf in zip(lk, rk):
                     cond_parts.append(_eq_fn(lf, _unshift(rf, left_width)))
+                filter_sql[:0] = key_sql
             if cond_parts:
                 cond_fn = all_true(cond_parts)
             if kind == "cross" and (using_names or on is not None):
                 kind = "inner"
             plan = Join(plan, rplan, kind if kind != "cross" else "inner", cond_fn, scope.level, lateral, hash_keys,
-                        len(rcols), left_width)
+                        len(rcols), left_width, key_sql, filter_sql)
             plan.batch_keys = batch_keys  # type: ignore[attr-defined]
+            if hash_keys is not None:
+                plan.key_columns = key_columns
             if using_names and kind == "full":
                 # the merged USING columns of a FULL join are COALESCE(left, right)
                 plan = _MergedUsing(plan, list(scope.columns), [(li, ri) for li, ri, _, _ in join_conds])
@@ -767,7 +779,10 @@ class Planner:
         return plan, list(inner.columns), set(inner.rels)
 
     def _equi_pairs(self, parts: list[exp.Expression], scope: Scope, left_width: int,
-                    total: int) -> tuple[list[tuple[E, E]], list[exp.Expression]]:
+                    total: int, texts: list[object], columns: list[tuple[ScopeColumn, ScopeColumn]]
+                    ) -> tuple[list[tuple[E, E]], list[exp.Expression]]:
+        """The equalities of a left and a right column among parts (each pair's text, left first,
+        appended to texts, its columns to columns) and the other parts."""
         pairs: list[tuple[E, E]] = []
         rest: list[exp.Expression] = []
         comp = Compiler(self, scope, self.rt, where="JOIN conditions")
@@ -789,6 +804,8 @@ class Planner:
                         if ea2 is ea and eb2 is eb:  # columns compared as they are: batch joins read them
                             ea2.src, eb2.src = a, b
                         pairs.append((ea2, eb2))
+                        texts.append(EqualityText(scope.columns[a], scope.columns[b]))
+                        columns.append((scope.columns[a], scope.columns[b]))
                         continue
             rest.append(p)
         del comp

@@ -9,7 +9,10 @@ from typing import TYPE_CHECKING, Any
 
 from sqlglot import exp
 
+from orbitdb.sql.errors import SqlError
 from orbitdb.sql.exec.plans import Filter, Plan
+from orbitdb.sql.expr.core import ident
+from orbitdb.sql.expr.scope import Scope
 
 if TYPE_CHECKING:
     from orbitdb.sql.plan.planner import Planner
@@ -135,8 +138,12 @@ class HashSemiJoinFilter(Filter):
         return self.base.rows(ctx)
 
     def explain(self) -> list[tuple[str, list[Plan]]]:
-        return [(f"Hash {self.how} Join", [self.child, _Hash(self.note.plan)]),
-                (f"Hash Cond: ({self.note.hash_cond})", [])]
+        # the condition before the children, as PostgreSQL prints it; one Hash node per filter,
+        # so that EXPLAIN ANALYZE finds the node it measured
+        if not hasattr(self, "_hash"):
+            self._hash = _Hash(self.note.plan)
+        return [(f"Hash {self.how} Join", []),
+                (f"Hash Cond: ({self.note.hash_cond})", [self.child, self._hash])]
 
 
 class _Hash(Plan):
@@ -149,3 +156,39 @@ class _Hash(Plan):
 
     def explain(self) -> list[tuple[str, list[Plan]]]:
         return [("Hash", [self.child])]
+
+
+def qualified_sql(node: exp.Expression, scope: Scope | None, single_rel: str | None = None) -> str:
+    """An expression's text with each unqualified column named by its relation, as PostgreSQL
+    shows the columns of a join condition: the relation the scope (or its parents) resolves the
+    name to, else single_rel (a subquery's one FROM relation)."""
+    out = node.copy()
+    for col in list(out.find_all(exp.Column)):
+        if col.table or isinstance(col.this, exp.Star):
+            continue
+        rel = single_rel
+        s = scope
+        while s is not None:
+            try:
+                i = s.find(ident(col.this), None)
+            except SqlError:
+                i = None
+            if i is not None:
+                rel = s.columns[i].rel
+                break
+            s = s.parent
+        if rel:
+            col.set("table", exp.to_identifier(rel))
+    return out.sql(dialect="postgres")
+
+
+def single_relation(body: exp.Expression) -> str | None:
+    """The name a subquery's only FROM relation goes by (None: several, or none)."""
+    if not isinstance(body, exp.Select) or body.args.get("joins"):
+        return None
+    src = body.args.get("from_") or body.args.get("from")
+    table = src.this if src is not None else None
+    if not isinstance(table, exp.Table) or not isinstance(table.this, exp.Identifier):
+        return None
+    alias = table.args.get("alias")
+    return ident(alias.this) if alias is not None and alias.this is not None else ident(table.this)

@@ -27,7 +27,7 @@ from orbitdb.sql.errors import SqlError
 from orbitdb.sql.expr.aggregates import _hashable
 from orbitdb.sql.expr.core import E, type_error_operator, unify
 from orbitdb.sql.expr.funcregistry import FUNCTIONS
-from orbitdb.sql.plan.subplan_explain import note_subplan
+from orbitdb.sql.plan.subplan_explain import note_subplan, qualified_sql, single_relation
 from orbitdb.sql.types import SqlType
 from orbitdb.sql.types.sortkeys import sort_key_fn
 
@@ -354,8 +354,9 @@ def in_subquery(planner: Planner, c: Compiler, left_nodes: list[exp.Expression],
             note_subplan(planner, "hashed SubPlan", plan, body)
         else:
             item = body.expressions[0] if isinstance(body, exp.Select) and body.expressions else None
-            right = item.sql(dialect="postgres") if item is not None else link.out.columns[0].name
-            cond = f"{left_nodes[0].sql(dialect='postgres')} = {right}"
+            right = qualified_sql(item.unalias(), None, single_relation(body)) if item is not None else \
+                link.out.columns[0].name
+            cond = f"{qualified_sql(left_nodes[0], c.scope)} = {right}"
             note_subplan(planner, "semi", plan, body, cond)
 
     if not negate:
@@ -416,7 +417,10 @@ class _Correlation:
         self.rest = rest
 
     def hash_cond(self) -> str:
-        return " AND ".join(f"{o} = {i.sql(dialect='postgres')}" for o, i in zip(self.outer_sql, self.inner))
+        """The equalities as PostgreSQL's Hash Cond shows them: outer side first, each in
+        parentheses when there are several (the caller adds the outer pair)."""
+        parts = [f"{o} = {i.sql(dialect='postgres')}" for o, i in zip(self.outer_sql, self.inner)]
+        return parts[0] if len(parts) == 1 else " AND ".join(f"({p})" for p in parts)
 
 
 def _simple_select(node: exp.Expression) -> bool:

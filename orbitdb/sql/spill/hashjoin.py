@@ -26,6 +26,21 @@ Pad = Callable[[Row], Row]
 TABLE_ENTRY_BYTES = 120  # a dict entry, its list of row numbers and the key tuple, roughly
 
 
+class HashReport:
+    """What EXPLAIN ANALYZE's Hash node tells of its last run: the batches the inner rows took
+    (1: the table fit in hash_mem; else the partitions they were written to) and the bytes the
+    largest table held, as the meter estimates them."""
+
+    __slots__ = ("batches", "peak_bytes")
+
+    def __init__(self) -> None:
+        self.batches = 0
+        self.peak_bytes = 0
+
+    def table(self, build: _Build) -> None:
+        self.peak_bytes = max(self.peak_bytes, build.meter.bytes)
+
+
 class _Build:
     """Inner rows and the table of their keys."""
 
@@ -48,20 +63,27 @@ class _Build:
 
 
 def hash_join(ctx: ExecContext, outer: Iterable[Row], inner: Iterable[Row], outer_key: KeyFn, inner_key: KeyFn,
-              probe: Probe, pad_outer: Pad | None, pad_inner: Pad | None) -> Iterator[Row]:
+              probe: Probe, pad_outer: Pad | None, pad_inner: Pad | None,
+              report: HashReport | None = None) -> Iterator[Row]:
     """The joined rows. pad_outer and pad_inner make the output row of an outer or inner row that
     matched nothing, for the join kinds that keep them (None: dropped); rows with a NULL in their
     key match nothing, so they skip the partitions."""
     spill = statement_spill(ctx)
     limit = spill.hash_mem
     build = _Build(limit)
+    if report is None:
+        report = HashReport()
+    report.batches = report.peak_bytes = 0
     inner_rows = iter(inner)
     for r in inner_rows:
         if build.add(inner_key(r), r):
             break
     else:
+        report.batches = 1
+        report.table(build)
         yield from probe(outer, build.rows, build.lookup(outer_key))
         return
+    report.table(build)
     # too many inner rows: both sides to partitions, then pair by pair
     inner_parts = Partitions(spill, limit, 0)
     outer_parts = Partitions(spill, limit, 0)
@@ -86,8 +108,10 @@ def hash_join(ctx: ExecContext, outer: Iterable[Row], inner: Iterable[Row], oute
                 yield pad_outer(r)
         inner_parts.finish()
         outer_parts.finish()
+        report.batches = len(inner_parts.runs)
         for inner_run, outer_run in zip(inner_parts.runs, outer_parts.runs):
-            yield from _join_partition(ctx, spill, outer_run, inner_run, outer_key, inner_key, probe, limit, 1)
+            yield from _join_partition(ctx, spill, outer_run, inner_run, outer_key, inner_key, probe, limit, 1,
+                                       report)
         if pad_inner is not None:
             for r in unmatched_inner:
                 yield pad_inner(r)
@@ -97,7 +121,7 @@ def hash_join(ctx: ExecContext, outer: Iterable[Row], inner: Iterable[Row], oute
 
 
 def _join_partition(ctx: ExecContext, spill: StatementSpill, outer: Run, inner: Run, outer_key: KeyFn,
-                    inner_key: KeyFn, probe: Probe, limit: int, depth: int) -> Iterator[Row]:
+                    inner_key: KeyFn, probe: Probe, limit: int, depth: int, report: HashReport) -> Iterator[Row]:
     if not len(inner) and not len(outer):
         return
     ctx.check()
@@ -107,6 +131,7 @@ def _join_partition(ctx: ExecContext, spill: StatementSpill, outer: Run, inner: 
         if build.add(inner_key(r), r):
             fits = False
             break
+    report.table(build)
     if fits:
         yield from probe(outer, build.rows, build.lookup(outer_key))
         return
@@ -114,9 +139,11 @@ def _join_partition(ctx: ExecContext, spill: StatementSpill, outer: Run, inner: 
     if depth < MAX_DEPTH:
         inner_parts = split(spill, inner, inner_key, limit, depth)
         outer_parts = split(spill, outer, outer_key, limit, depth)
+        report.batches += len(inner_parts.runs) - 1  # this partition's batch became these
         try:
             for i_run, o_run in zip(inner_parts.runs, outer_parts.runs):
-                yield from _join_partition(ctx, spill, o_run, i_run, outer_key, inner_key, probe, limit, depth + 1)
+                yield from _join_partition(ctx, spill, o_run, i_run, outer_key, inner_key, probe, limit, depth + 1,
+                                           report)
         finally:
             inner_parts.close()
             outer_parts.close()

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, replace
+from functools import lru_cache
 
 from sqlglot import exp
 
@@ -325,6 +326,13 @@ def parse_type_name(text: str) -> SqlType:
         return t
     if name == '"char"':
         return CHAR
+    return _parsed_type(text)
+
+
+@lru_cache(maxsize=1024)
+def _parsed_type(text: str) -> SqlType:
+    """A type with modifiers (varchar(40), numeric(10,2)): sqlglot's parse, kept per text since
+    every statement naming a table resolves its columns' types (the types are frozen)."""
     try:
         # numeric(p, -s), as the catalog spells a negative scale: sqlglot reads numeric(p, (-s))
         dt = exp.DataType.build(_NEGATIVE_SCALE.sub(r", (-\1))", text), dialect="postgres")

@@ -13,6 +13,7 @@ lives in public, with "[]" for an array of it."""
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import lru_cache
 
 import sqlglot
 from sqlglot import exp
@@ -110,18 +111,24 @@ def _resolved(cat: Catalog, td: TypeDef, is_array: bool, typmod_params: list[exp
     return ResolvedType(st, stored_name(td) + ("[]" if is_array else ""), td, is_array)
 
 
+@lru_cache(maxsize=1024)
+def _name_parts(name: str) -> tuple[str, ...]:
+    """split_name of a column's type text, kept: every statement resolves its tables' columns."""
+    return tuple(split_name(name))
+
+
 def stored_type(cat: Catalog, text: str, seen: frozenset[int] = frozenset()) -> ResolvedType:
     """A column's (or a domain's base, or a field's) type as kept in the catalog."""
     name = text.strip()
     is_array = name.endswith("[]")
     if is_array:
         name = name[:-2].rstrip()
-    parts = split_name(name)
+    parts = _name_parts(name)
     if len(parts) == 1 and name[:1] != '"' and name.lower() in T._BY_NAME:
         return ResolvedType(T.parse_type_name(text), text)
     td = None
     if cat.objects and len(parts) <= 2:
-        td = find_typedef(cat, ["public"], parts) if len(parts) == 1 else cat.type(parts[0], parts[1])
+        td = find_typedef(cat, ["public"], list(parts)) if len(parts) == 1 else cat.type(parts[0], parts[1])
     if td is None:
         return ResolvedType(T.parse_type_name(text), text)
     return _resolved(cat, td, is_array, [], seen)
