@@ -126,11 +126,15 @@ class StatementSpill:
         self.file_limit = file_limit  # bytes; -1: none
         self.held = 0  # bytes in this statement's open temporary files
         self.peak = 0
-        self.files: weakref.WeakSet[SpillFile] = weakref.WeakSet()
+        # made with the first file: most statements never spill, and each one makes its own
+        self.files: weakref.WeakSet[SpillFile] | None = None
         self._paths: dict[str, int] = {}
-        self._finalizer = weakref.finalize(self, _remove_all, self._paths)
+        self._finalizer: Any = None
 
     def create(self) -> SpillFile:
+        if self.files is None:
+            self.files = weakref.WeakSet()
+            self._finalizer = weakref.finalize(self, _remove_all, self._paths)
         os.makedirs(self.directory, mode=0o700, exist_ok=True)
         with _numbers_lock:
             n = next(_numbers)
@@ -147,11 +151,14 @@ class StatementSpill:
 
     def forget(self, f: SpillFile) -> None:
         self.held -= f.size
-        self.files.discard(f)
+        if self.files is not None:
+            self.files.discard(f)
         self._paths.pop(f.path, None)
 
     def release(self) -> None:
         """Closes and removes every file still open (the statement is over)."""
+        if self.files is None:
+            return
         for f in list(self.files):
             f.close()
         _remove_all(self._paths)
