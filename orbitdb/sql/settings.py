@@ -3,7 +3,6 @@ value normalisation, and which settings clients are told about."""
 
 from __future__ import annotations
 
-import functools
 import math
 import re
 from typing import Any
@@ -345,7 +344,6 @@ def format_kb(kb: int) -> str:
     return f"{kb}kB"
 
 
-@functools.lru_cache(maxsize=256)  # every statement reads work_mem and temp_file_limit so
 def kb_value(text: str) -> int:
     """kB of a stored memory setting (as format_kb wrote it)."""
     m = re.fullmatch(r"(-?\d+)([A-Za-z]*)", text)

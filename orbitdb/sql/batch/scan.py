@@ -61,9 +61,9 @@ def can_read(ctx: ExecContext) -> bool:
     return txn is not None and not txn.writes
 
 
-def batches(scan: TableScan, ctx: ExecContext, columns: list[int]) -> Iterator[Batch]:
-    """The scan's rows (before its filter) in batches of the given logical columns. The caller
-    notes the read counters (pg_stat_user_tables) once its run has finished."""
+def batches(scan: TableScan, ctx: ExecContext, columns: list[int], size: int = BATCH_ROWS) -> Iterator[Batch]:
+    """The scan's rows (before its filter) in batches of up to size rows of the given logical
+    columns. The caller notes the read counters (pg_stat_user_tables) once its run has finished."""
     txn = ctx.txn
     assert txn is not None
     acc = scan.access
@@ -77,7 +77,7 @@ def batches(scan: TableScan, ctx: ExecContext, columns: list[int]) -> Iterator[B
     engine = txn.store.engine
     snapshot = txn.snapshot
     own = engine.snapshot() if snapshot is None else None  # every batch reads the same state
-    limit = FIRST_BATCH_ROWS
+    limit = min(FIRST_BATCH_ROWS, size)
     try:
         while True:
             n, values, nulls, last = reader.read(engine, snapshot or own, start, stop, limit)
@@ -87,7 +87,7 @@ def batches(scan: TableScan, ctx: ExecContext, columns: list[int]) -> Iterator[B
                 return
             ctx.check()
             start = last + b"\x00"  # the smallest key after the last one read
-            limit = min(limit * 4, BATCH_ROWS)
+            limit = min(limit * 4, size)
     finally:
         if own is not None:
             own.release()
