@@ -134,9 +134,11 @@ cdef class BatchReader:
             self.how[c] = _HOW[self.kinds[c]]
 
     def read(self, Engine engine not None, Snapshot snapshot, bytes start not None, bytes stop not None,
-             Py_ssize_t limit):
+             Py_ssize_t limit, bint bulk=False):
         """Up to limit rows of [start, stop) at snapshot: (row count, [values array per slot],
-        [NULL mask per slot], the last row's key when limit rows were read, else None)."""
+        [NULL mask per slot], the last row's key when limit rows were read, else None). bulk:
+        the blocks read go into the engine's block cache only while it has room (a long scan's
+        later batches, so that one pass over a large table does not evict what others read)."""
         cdef Py_ssize_t c, n
         cdef object arr, mask
         if limit < 1:
@@ -158,7 +160,7 @@ cdef class BatchReader:
         self.limit = limit
         self.key.len = 0
         try:
-            n = engine.scan_with(start, stop, snapshot, limit, _read, self)
+            n = engine.scan_with(start, stop, snapshot, limit, _read, self, bulk)
             values, masks = self.values, self.masks
         finally:
             self.values = self.masks = None  # the arrays belong to the caller from here on

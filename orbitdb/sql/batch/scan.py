@@ -78,9 +78,11 @@ def batches(scan: TableScan, ctx: ExecContext, columns: list[int], size: int = B
     snapshot = txn.snapshot
     own = engine.snapshot() if snapshot is None else None  # every batch reads the same state
     limit = min(FIRST_BATCH_ROWS, size)
+    bulk = False
     try:
         while True:
-            n, values, nulls, last = reader.read(engine, snapshot or own, start, stop, limit)
+            # past its first batch a scan is a long one: it does not push blocks out of the cache
+            n, values, nulls, last = reader.read(engine, snapshot or own, start, stop, limit, bulk)
             if n:
                 yield Batch(n, dict(zip(columns, values)), dict(zip(columns, nulls)))
             if last is None:  # fewer than limit rows: the range is done
@@ -88,6 +90,7 @@ def batches(scan: TableScan, ctx: ExecContext, columns: list[int], size: int = B
             ctx.check()
             start = last + b"\x00"  # the smallest key after the last one read
             limit = min(limit * 4, size)
+            bulk = True
     finally:
         if own is not None:
             own.release()
