@@ -13,7 +13,7 @@ from orbitdb._engine cimport Engine, Snapshot
 from orbitdb.storage._cbuf cimport Buf, buf_free, buf_init, buf_put
 from orbitdb.storage._rowformat cimport Header, RowCodec
 
-from orbitdb.storage.errors import DataCorrupted
+from orbitdb.storage.errors import DataCorrupted, EngineClosedError
 
 cdef enum:
     K_NONE = 0
@@ -159,6 +159,8 @@ cdef class BatchReader:
         self.row = 0
         self.limit = limit
         self.key.len = 0
+        if engine.closed:  # as a row scan says it (its snapshot is released by the close too)
+            raise EngineClosedError(f"engine {engine.path} was closed during the scan")
         try:
             n = engine.scan_with(start, stop, snapshot, limit, _read, self, bulk)
             values, masks = self.values, self.masks
