@@ -229,11 +229,11 @@ void odb_cache_free(odb_cache *c) {
     free(c);
 }
 
-odb_cache_handle *odb_cache_insert(odb_cache *c, uint64_t id, uint64_t offset, void *value, size_t charge,
-                                   odb_cache_deleter deleter) {
+static odb_cache_handle *insert(odb_cache *c, uint64_t id, uint64_t offset, void *value, size_t charge,
+                                odb_cache_deleter deleter, bool only_if_room) {
     entry *e = malloc(sizeof *e);
     if (e == NULL) {
-        if (deleter != NULL) {
+        if (deleter != NULL && !only_if_room) {
             deleter(value);
         }
         return NULL;
@@ -252,6 +252,11 @@ odb_cache_handle *odb_cache_insert(odb_cache *c, uint64_t id, uint64_t offset, v
     shard *s = shard_for(c, hash);
     dead_list dead = {NULL, &dead.head};
     pthread_mutex_lock(&s->mu);
+    if (only_if_room && (s->usage > s->capacity || charge > s->capacity - s->usage)) {
+        pthread_mutex_unlock(&s->mu);
+        free(e);
+        return NULL;
+    }
     entry **slot = table_find(s, id, offset, hash);
     entry *old = *slot;
     if (old != NULL) {
@@ -273,6 +278,16 @@ odb_cache_handle *odb_cache_insert(odb_cache *c, uint64_t id, uint64_t offset, v
     pthread_mutex_unlock(&s->mu);
     delete_all(&dead);
     return e;
+}
+
+odb_cache_handle *odb_cache_insert(odb_cache *c, uint64_t id, uint64_t offset, void *value, size_t charge,
+                                   odb_cache_deleter deleter) {
+    return insert(c, id, offset, value, charge, deleter, false);
+}
+
+odb_cache_handle *odb_cache_insert_if_room(odb_cache *c, uint64_t id, uint64_t offset, void *value, size_t charge,
+                                           odb_cache_deleter deleter) {
+    return insert(c, id, offset, value, charge, deleter, true);
 }
 
 odb_cache_handle *odb_cache_lookup(odb_cache *c, uint64_t id, uint64_t offset) {

@@ -28,6 +28,12 @@ void odb_cache_free(odb_cache *cache);
  * after its handle is released. */
 odb_cache_handle *odb_cache_insert(odb_cache *cache, uint64_t id, uint64_t offset, void *value, size_t charge,
                                    odb_cache_deleter deleter);
+/* odb_cache_insert when the entry fits without evicting anything (the shard's usage stays
+ * within its capacity); otherwise NULL and value stays the caller's (deleter not called). For
+ * long scans: what they read is kept while there is room but never pushes out what is cached,
+ * as PostgreSQL's bulk reads go through a small ring of buffers. NULL also on out-of-memory. */
+odb_cache_handle *odb_cache_insert_if_room(odb_cache *cache, uint64_t id, uint64_t offset, void *value,
+                                           size_t charge, odb_cache_deleter deleter);
 /* A referenced handle or NULL when absent. */
 odb_cache_handle *odb_cache_lookup(odb_cache *cache, uint64_t id, uint64_t offset);
 void *odb_cache_value(const odb_cache_handle *handle);

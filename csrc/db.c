@@ -278,6 +278,10 @@ int odb_multi_get(odb_db *db, const odb_slice *keys, size_t n, const odb_snapsho
 }
 
 odb_iter *odb_db_iter(odb_db *db, const odb_snapshot *snapshot) {
+    return odb_db_iter_filling(db, snapshot, ODB_FILL_LRU);
+}
+
+odb_iter *odb_db_iter_filling(odb_db *db, const odb_snapshot *snapshot, int fill) {
     pthread_mutex_lock(&db->mu);
     odb_seq seq = snapshot != NULL ? snapshot->sequence : db->visible_sequence;
     odb_version *v = db->versions.current;
@@ -297,7 +301,7 @@ odb_iter *odb_db_iter(odb_db *db, const odb_snapshot *snapshot) {
             n += children[n] != NULL;
         }
         if (n == 1 + db->nimm) {
-            int added = odb_version_add_iterators(v, children + n);
+            int added = odb_version_add_iterators_filling(v, children + n, fill);
             if (added >= 0) {
                 n += added;
             } else {

@@ -89,6 +89,9 @@ void odb_snapshot_release(odb_db *db, odb_snapshot *snapshot);
 
 /* An iterator over user keys at snapshot (NULL: now). NULL on out-of-memory. */
 odb_iter *odb_db_iter(odb_db *db, const odb_snapshot *snapshot);
+/* The same, with the data blocks it reads from tables going into the block cache as fill says
+ * (ODB_FILL_*, table.h: ODB_FILL_IF_ROOM for long scans). */
+odb_iter *odb_db_iter_filling(odb_db *db, const odb_snapshot *snapshot, int fill);
 
 /* Ingestion: a large atomic write given as sorted entries, written straight into a
  * new level-0 table instead of the WAL and memtable (so it costs a table

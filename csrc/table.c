@@ -470,8 +470,9 @@ static int get_block(odb_table *t, block_handle h, int kind, block_ref *ref, odb
     return get_block_filling(t, h, kind, 1, ref, err);
 }
 
-/* get_block; without fill, a block read from the file is not added to the cache (the reader
- * owns it): for reads that pass once over much data, which would evict what readers use. */
+/* get_block, a block read from the file going into the cache as fill (ODB_FILL_*) says; one not
+ * added is the reader's own: for reads that pass once over much data, which would evict what
+ * readers use. */
 static int get_block_filling(odb_table *t, block_handle h, int kind, int fill, block_ref *ref, odb_error *err) {
     int use_cache = t->cache != NULL && (kind == KIND_DATA || t->meta_in_cache);
     if (use_cache) {
@@ -490,7 +491,16 @@ static int get_block_filling(odb_table *t, block_handle h, int kind, int fill, b
     if (rc != ODB_OK) {
         return rc;
     }
-    if (use_cache && fill) {
+    odb_cache_handle *kept = NULL;
+    if (use_cache && fill == ODB_FILL_IF_ROOM) {  /* NULL: no room (or memory), the reader keeps b */
+        kept = odb_cache_insert_if_room(t->cache, t->cache_id, h.offset, b, sizeof(odb_block) + b->size,
+                                        block_deleter);
+    }
+    if (kept != NULL) {
+        ref->block = odb_cache_value(kept);
+        ref->ch = kept;
+        ref->owned = 0;
+    } else if (use_cache && fill == ODB_FILL_LRU) {
         odb_cache_handle *ch =
             odb_cache_insert(t->cache, t->cache_id, h.offset, b, sizeof(odb_block) + b->size, block_deleter);
         if (ch == NULL) { /* the deleter has freed b */

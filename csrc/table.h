@@ -78,8 +78,12 @@ int odb_table_get(odb_table *t, odb_slice lookup_ikey, int *found, odb_buf *ikey
 
 /* An iterator over all entries (internal keys); NULL only on out-of-memory. */
 odb_iter *odb_table_iter_new(odb_table *t);
-/* With fill_cache 0, data blocks found in the cache are used but blocks read from the file are
- * not added to it (compactions read this way, as RocksDB's fill_cache = false). */
+/* How an iterator's data blocks read from the file go into the block cache: not at all (data
+ * blocks found in the cache are still used; compactions read this way, as RocksDB's fill_cache
+ * = false), as every read's do, or only while the cache has room (long scans: see
+ * odb_cache_insert_if_room). */
+enum { ODB_FILL_NONE = 0, ODB_FILL_LRU = 1, ODB_FILL_IF_ROOM = 2 };
+/* fill_cache: one of ODB_FILL_*. */
 odb_iter *odb_table_iter_new_filling(odb_table *t, int fill_cache);
 
 #endif

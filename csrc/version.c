@@ -7,6 +7,7 @@
 #include <time.h>
 
 #include "env.h"
+#include "table.h"
 #include "table_cache.h"
 
 enum {
@@ -188,12 +189,12 @@ static void pi_destroy(odb_iter *it) {
 static const odb_iter_ops pinned_ops = {pi_seek_first, pi_seek_last, pi_seek, pi_next, pi_prev,
                                         pi_valid,      pi_key,       pi_value, pi_status, pi_destroy};
 
-static odb_iter *pinned_iter_new(odb_version *v, odb_file_meta *f) {
+static odb_iter *pinned_iter_new(odb_version *v, odb_file_meta *f, int fill) {
     pinned_iter *pi = malloc(sizeof *pi);
     if (pi == NULL) {
         return NULL;
     }
-    pi->inner = odb_file_iter_new(f, 1);
+    pi->inner = odb_file_iter_new(f, fill);
     if (pi->inner == NULL) {
         free(pi);
         return NULL;
@@ -211,6 +212,7 @@ typedef struct level_iter {
     odb_version *version;
     int level;
     int index;      /* file of `inner`, or -1 */
+    int fill;       /* ODB_FILL_* of the table iterators */
     odb_iter *inner;
     odb_error err;
 } level_iter;
@@ -233,7 +235,7 @@ static void li_set_file(level_iter *li, int index) {
     if (index < 0 || index >= li_count(li)) {
         return;
     }
-    li->inner = odb_file_iter_new(li_files(li)[index], 1);
+    li->inner = odb_file_iter_new(li_files(li)[index], li->fill);
     if (li->inner == NULL) {
         odb_error_set(&li->err, ODB_NO_MEMORY, "out of memory creating an iterator");
         return;
@@ -328,7 +330,7 @@ static void li_destroy(odb_iter *it) {
 static const odb_iter_ops level_ops = {li_seek_first, li_seek_last, li_seek, li_next, li_prev,
                                        li_valid,      li_key,       li_value, li_status, li_destroy};
 
-static odb_iter *level_iter_new(odb_version *v, int level) {
+static odb_iter *level_iter_new(odb_version *v, int level, int fill) {
     level_iter *li = calloc(1, sizeof *li);
     if (li == NULL) {
         return NULL;
@@ -338,13 +340,18 @@ static odb_iter *level_iter_new(odb_version *v, int level) {
     li->version = v;
     li->level = level;
     li->index = -1;
+    li->fill = fill;
     return &li->base;
 }
 
 int odb_version_add_iterators(odb_version *v, odb_iter **iters) {
+    return odb_version_add_iterators_filling(v, iters, ODB_FILL_LRU);
+}
+
+int odb_version_add_iterators_filling(odb_version *v, odb_iter **iters, int fill) {
     int n = 0;
     for (int i = 0; i < v->nfiles[0]; i++) {
-        iters[n] = pinned_iter_new(v, v->files[0][i]);
+        iters[n] = pinned_iter_new(v, v->files[0][i], fill);
         if (iters[n] == NULL) {
             goto oom;
         }
@@ -354,7 +361,7 @@ int odb_version_add_iterators(odb_version *v, odb_iter **iters) {
         if (v->nfiles[level] == 0) {
             continue;
         }
-        iters[n] = level_iter_new(v, level);
+        iters[n] = level_iter_new(v, level, fill);
         if (iters[n] == NULL) {
             goto oom;
         }

@@ -70,6 +70,8 @@ int odb_version_get(odb_version *v, odb_slice lookup_ikey, int *found, odb_buf *
  * out-of-memory (then every appended iterator has been destroyed). Each
  * iterator pins the version. */
 int odb_version_add_iterators(odb_version *v, odb_iter **iters);
+/* The same, the tables' data blocks going into the block cache as fill (ODB_FILL_*, table.h) says. */
+int odb_version_add_iterators_filling(odb_version *v, odb_iter **iters, int fill);
 
 typedef struct odb_new_file {
     int level;

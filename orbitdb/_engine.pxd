@@ -67,6 +67,9 @@ cdef extern from "table.h" nogil:
     enum:
         ODB_COMPRESSION_NONE
         ODB_COMPRESSION_LZ4
+    enum:
+        ODB_FILL_LRU
+        ODB_FILL_IF_ROOM
 
 
 cdef extern from "lz4.h" nogil:
@@ -119,6 +122,7 @@ cdef extern from "db.h" nogil:
     odb_snapshot *odb_snapshot_new(odb_db *db)
     void odb_snapshot_release(odb_db *db, odb_snapshot *snapshot)
     odb_iter *odb_db_iter(odb_db *db, const odb_snapshot *snapshot)
+    odb_iter *odb_db_iter_filling(odb_db *db, const odb_snapshot *snapshot, int fill)
     ctypedef struct odb_ingest:
         pass
     int odb_ingest_begin(odb_db *db, odb_ingest **out, odb_error *err)
@@ -208,9 +212,10 @@ cdef class Engine:
     # the bytes are the engine's, valid only during the call (no Python bytes object is made)
     cdef object get_with(self, odb_slice key, Snapshot snapshot, value_reader read, object ctx)
     # read(ctx, key, value) for up to limit entries of [start, stop) in key order at snapshot;
-    # returns how many were read (fewer than limit: the range ended)
+    # returns how many were read (fewer than limit: the range ended). bulk: a long scan's, whose
+    # blocks go into the block cache only while it has room (they never evict what is cached)
     cdef Py_ssize_t scan_with(self, bytes start, bytes stop, Snapshot snapshot, Py_ssize_t limit,
-                              entry_reader read, object ctx) except -1
+                              entry_reader read, object ctx, bint bulk) except -1
 
 
 # `orbitdb check` and read-only views of a directory (csrc/verify.h, csrc/readonly.h)

@@ -728,7 +728,7 @@ cdef class Engine:
             self._leave_with(snapshot)
 
     cdef Py_ssize_t scan_with(self, bytes start, bytes stop, Snapshot snapshot, Py_ssize_t limit,
-                              entry_reader read, object ctx) except -1:
+                              entry_reader read, object ctx, bint bulk) except -1:
         # One iterator per call, the GIL held: a batch of entries decoded straight from the
         # engine's buffers with no bytes object per entry (batch scans, orbitdb/sql/batch).
         cdef odb_error err
@@ -743,7 +743,7 @@ cdef class Engine:
             snap = snapshot.snap
         self._enter_with(snapshot)
         try:
-            it = odb_db_iter(self.db, snap)
+            it = odb_db_iter_filling(self.db, snap, ODB_FILL_IF_ROOM if bulk else ODB_FILL_LRU)
             if it == NULL:
                 raise MemoryError()
             try:

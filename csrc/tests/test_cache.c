@@ -118,6 +118,33 @@ static void test_charges(void) {
     TEST_PASSED("cache charges");
 }
 
+/* insert_if_room: kept while the usage stays within capacity, never evicting; refused values
+ * stay the caller's (no deleter call). */
+static void test_insert_if_room(void) {
+    reset_log();
+    odb_cache *c = odb_cache_new(100);
+    CHECK(c != NULL);
+    put(c, 1, 1, 40);
+    odb_cache_handle *h = odb_cache_insert_if_room(c, 7, 2, V(2), 40, log_deleter);
+    CHECK(h != NULL && odb_cache_value(h) == V(2) && odb_cache_usage(c) == 80);
+    odb_cache_release(c, h);
+    CHECK(odb_cache_insert_if_room(c, 7, 3, V(3), 30, log_deleter) == NULL); /* 110 > 100 */
+    CHECK(del_n == 0 && get(c, 1) == 1 && get(c, 2) == 2 && get(c, 3) == -1);
+    h = odb_cache_insert_if_room(c, 7, 4, V(4), 20, log_deleter); /* exactly full */
+    CHECK(h != NULL && odb_cache_usage(c) == 100);
+    odb_cache_release(c, h);
+    h = odb_cache_insert_if_room(c, 7, 5, V(5), 0, log_deleter); /* a zero charge fits a full cache */
+    CHECK(h != NULL);
+    odb_cache_release(c, h);
+    put(c, 6, 6, 40); /* an ordinary insert still evicts in LRU order */
+    CHECK(del_n >= 1 && del_log[0] == 1);
+    odb_cache *zero = odb_cache_new(0);
+    CHECK(zero != NULL && odb_cache_insert_if_room(zero, 7, 9, V(9), 1, log_deleter) == NULL);
+    odb_cache_free(zero);
+    odb_cache_free(c);
+    TEST_PASSED("cache insert_if_room");
+}
+
 static void test_pinned(void) {
     reset_log();
     odb_cache *c = odb_cache_new(10);
@@ -394,6 +421,7 @@ int main(void) {
     test_hit_miss();
     test_eviction_order();
     test_charges();
+    test_insert_if_room();
     test_pinned();
     test_erase_replace();
     test_capacity_zero();

@@ -7,13 +7,13 @@ values the row path makes (the codec's own decoder), so results never differ by 
 import numpy as np
 
 from libc.stdint cimport int64_t, uint64_t
-from libc.string cimport memcpy
+from libc.string cimport memcpy, memset
 
 from orbitdb._engine cimport Engine, Snapshot
 from orbitdb.storage._cbuf cimport Buf, buf_free, buf_init, buf_put
 from orbitdb.storage._rowformat cimport Header, RowCodec
 
-from orbitdb.storage.errors import DataCorrupted
+from orbitdb.storage.errors import DataCorrupted, EngineClosedError
 
 cdef enum:
     K_NONE = 0
@@ -43,6 +43,23 @@ cdef inline uint64_t _le(const char *p, int n) noexcept:
     for i in range(n - 1, -1, -1):
         v = (v << 8) | <unsigned char>p[i]
     return v
+
+
+cdef inline uint64_t _le8(const char *p) noexcept:
+    # spelled out so that the compiler makes it one load (the row format is little-endian)
+    cdef const unsigned char *q = <const unsigned char *>p
+    return (<uint64_t>q[0] | <uint64_t>q[1] << 8 | <uint64_t>q[2] << 16 | <uint64_t>q[3] << 24 |
+            <uint64_t>q[4] << 32 | <uint64_t>q[5] << 40 | <uint64_t>q[6] << 48 | <uint64_t>q[7] << 56)
+
+
+cdef inline Py_ssize_t _offset(const Header *h, Py_ssize_t i) noexcept:
+    # the end of field i (offsets are 1, 2 or 4 bytes wide)
+    cdef const unsigned char *q = <const unsigned char *>h.offsets + i * h.w
+    if h.w == 1:
+        return q[0]
+    if h.w == 2:
+        return q[0] | <Py_ssize_t>q[1] << 8
+    return <Py_ssize_t>(q[0] | <uint64_t>q[1] << 8 | <uint64_t>q[2] << 16 | <uint64_t>q[3] << 24)
 
 
 cdef int _header(const char *p, Py_ssize_t size, Header *h) except -1:
@@ -78,29 +95,83 @@ cdef int _header(const char *p, Py_ssize_t size, Header *h) except -1:
     h.offsets = p + (h.n + 7) // 8
     h.data = p + need
     h.size = end - h.data
-    if <Py_ssize_t>(_le(h.offsets + (h.n - 1) * h.w, h.w) if h.n else 0) != h.size:
+    if (_offset(h, h.n - 1) if h.n else 0) != h.size:
         raise DataCorrupted("corrupt row: offsets do not end at the row's end")
     return 0
 
 
-cdef class _Fill:
-    """The arrays one scan call fills."""
+cdef class BatchReader:
+    """Reads batches of one scan: the wanted slots and how each is held are worked out once,
+    then read() fills fresh arrays with up to limit rows per call."""
     cdef RowCodec codec
     cdef Py_ssize_t ncols
     cdef Py_ssize_t slots[MAX_COLUMNS]
     cdef int how[MAX_COLUMNS]
     cdef char *data[MAX_COLUMNS]  # int64 / double / uint8 buffers of fixed-width columns
     cdef unsigned char *nulls[MAX_COLUMNS]
-    cdef list values  # the numpy arrays
+    cdef readonly list kinds  # "int", "float", "bool" or "object" per wanted slot
+    cdef list values  # the numpy arrays of the running read()
     cdef list masks
     cdef Py_ssize_t row
-    cdef Buf key  # the last row's key (where the next call starts)
+    cdef Py_ssize_t limit
+    cdef Buf key  # the key of a full batch's last row (where the next read starts)
 
     def __cinit__(self):
         buf_init(&self.key)
 
     def __dealloc__(self):
         buf_free(&self.key)
+
+    def __init__(self, RowCodec codec not None, list slots not None):
+        cdef Py_ssize_t c
+        if len(slots) > MAX_COLUMNS:
+            raise Unbatchable(f"more than {MAX_COLUMNS} columns")
+        self.kinds = column_plan(codec, slots)
+        self.codec = codec
+        self.ncols = len(slots)
+        for c in range(self.ncols):
+            self.slots[c] = slots[c]
+            self.how[c] = _HOW[self.kinds[c]]
+
+    def read(self, Engine engine not None, Snapshot snapshot, bytes start not None, bytes stop not None,
+             Py_ssize_t limit, bint bulk=False):
+        """Up to limit rows of [start, stop) at snapshot: (row count, [values array per slot],
+        [NULL mask per slot], the last row's key when limit rows were read, else None). bulk:
+        the blocks read go into the engine's block cache only while it has room (a long scan's
+        later batches, so that one pass over a large table does not evict what others read)."""
+        cdef Py_ssize_t c, n
+        cdef object arr, mask
+        if limit < 1:
+            raise ValueError("a batch holds at least one row")
+        self.values = []
+        self.masks = []
+        for c in range(self.ncols):
+            mask = np.zeros(limit, dtype=np.bool_)
+            self.masks.append(mask)
+            self.nulls[c] = _ptr(mask)
+            if self.how[c] == C_OBJECT:
+                arr = np.empty(limit, dtype=object)
+                self.data[c] = NULL
+            else:
+                arr = np.empty(limit, dtype=_DTYPE[self.how[c]])  # every row's value is set or masked
+                self.data[c] = <char *>_ptr(arr)
+            self.values.append(arr)
+        self.row = 0
+        self.limit = limit
+        self.key.len = 0
+        if engine.closed:  # as a row scan says it (its snapshot is released by the close too)
+            raise EngineClosedError(f"engine {engine.path} was closed during the scan")
+        try:
+            n = engine.scan_with(start, stop, snapshot, limit, _read, self, bulk)
+            values, masks = self.values, self.masks
+        finally:
+            self.values = self.masks = None  # the arrays belong to the caller from here on
+            for c in range(self.ncols):
+                self.data[c] = NULL
+                self.nulls[c] = NULL
+        if n < limit:
+            return n, [a[:n] for a in values], [m[:n] for m in masks], None
+        return n, values, masks, self.key.data[:self.key.len]
 
     cdef int put_missing(self, Py_ssize_t c, Py_ssize_t i) except -1:
         # a slot past the end of an older, shorter row: the layout's value for it
@@ -118,6 +189,10 @@ cdef class _Fill:
         # a decoded Python value put in column c's array at row i
         if v is None:
             self.nulls[c][i] = 1
+            if self.how[c] == C_INT or self.how[c] == C_FLOAT:
+                memset(self.data[c] + i * 8, 0, 8)  # the arrays start uninitialised
+            elif self.how[c] == C_BOOL:
+                self.data[c][i] = 0
         elif self.how[c] == C_OBJECT:
             self.values[c][i] = v
         elif self.how[c] == C_INT:
@@ -131,31 +206,41 @@ cdef class _Fill:
         return 0
 
 
+_HOW = {"int": C_INT, "float": C_FLOAT, "bool": C_BOOL, "object": C_OBJECT}
+_DTYPE = {C_INT: np.int64, C_FLOAT: np.float64, C_BOOL: np.bool_}
+
+
 cdef int _read(object ctx, const char *key, Py_ssize_t klen, const char *p, Py_ssize_t size) except -1:
-    cdef _Fill f = <_Fill>ctx
+    cdef BatchReader f = <BatchReader>ctx
     cdef Header h
     cdef Py_ssize_t c, slot, start, end, i = f.row
     cdef uint64_t bits
     cdef int how
     f.row += 1
+    if f.row == f.limit:  # only a full batch's last key is wanted
+        buf_put(&f.key, key, klen)
     if size > 0 and p[0] == F_V1:
         f.put_old(p, size, i)
         return 0
     _header(p, size, &h)
     for c in range(f.ncols):
         slot = f.slots[c]
+        how = f.how[c]
         if slot >= h.n:
             f.put_missing(c, i)
             continue
         if f.codec.base[slot] == K_NONE or h.bitmap[slot >> 3] & (1 << (slot & 7)):
             f.nulls[c][i] = 1
+            if how == C_INT or how == C_FLOAT:
+                memset(f.data[c] + i * 8, 0, 8)  # the arrays start uninitialised
+            elif how == C_BOOL:
+                f.data[c][i] = 0
             continue
-        how = f.how[c]
         if how == C_OBJECT:
             f.values[c][i] = f.codec._slot(&h, slot)
             continue
-        start = <Py_ssize_t>_le(h.offsets + (slot - 1) * h.w, h.w) if slot else 0
-        end = <Py_ssize_t>_le(h.offsets + slot * h.w, h.w)
+        start = _offset(&h, slot - 1) if slot else 0
+        end = _offset(&h, slot)
         if start > end or end > h.size:
             raise DataCorrupted(f"corrupt row: field {slot} at [{start}, {end}) of {h.size} bytes")
         if how == C_BOOL:
@@ -167,16 +252,8 @@ cdef int _read(object ctx, const char *key, Py_ssize_t klen, const char *p, Py_s
             if how == C_INT and end - start > 8:
                 raise Unbatchable("an integer wider than 64 bits")
             raise DataCorrupted(f"corrupt row: a fixed-width field of {end - start} bytes")
-        bits = _le(h.data + start, 8)
+        bits = _le8(h.data + start)
         memcpy(f.data[c] + i * 8, &bits, 8)
-    return 0
-
-
-cdef int _read_keyed(object ctx, const char *key, Py_ssize_t klen, const char *p, Py_ssize_t size) except -1:
-    cdef _Fill f = <_Fill>ctx
-    _read(ctx, key, klen, p, size)
-    f.key.len = 0
-    buf_put(&f.key, key, klen)
     return 0
 
 
@@ -196,39 +273,9 @@ def column_plan(RowCodec codec not None, list slots not None):
 
 def scan_batch(Engine engine not None, Snapshot snapshot, bytes start not None, bytes stop not None,
                RowCodec codec not None, list slots not None, Py_ssize_t limit):
-    """Up to limit rows of [start, stop) at snapshot: (row count, [values array per slot],
-    [NULL mask per slot], the last row's key or None when no row was read)."""
-    cdef _Fill f = _Fill.__new__(_Fill)
-    cdef Py_ssize_t c, n
-    cdef object arr
-    if len(slots) > MAX_COLUMNS:
-        raise Unbatchable(f"more than {MAX_COLUMNS} columns")
-    f.codec = codec
-    f.ncols = len(slots)
-    f.values = []
-    f.masks = []
-    f.row = 0
-    plan = column_plan(codec, slots)
-    for c in range(f.ncols):
-        f.slots[c] = slots[c]
-        mask = np.zeros(limit, dtype=np.bool_)
-        f.masks.append(mask)
-        f.nulls[c] = _ptr(mask)
-        kind = plan[c]
-        if kind == "object":
-            f.how[c] = C_OBJECT
-            arr = np.empty(limit, dtype=object)
-            f.data[c] = NULL
-        else:
-            f.how[c] = {"int": C_INT, "float": C_FLOAT, "bool": C_BOOL}[kind]
-            arr = np.zeros(limit, dtype={"int": np.int64, "float": np.float64, "bool": np.bool_}[kind])
-            f.data[c] = <char *>_ptr(arr)
-        f.values.append(arr)
-    n = engine.scan_with(start, stop, snapshot, limit, _read_keyed, f)
-    if n < limit:
-        f.values = [a[:n] for a in f.values]
-        f.masks = [m[:n] for m in f.masks]
-    return n, f.values, f.masks, (f.key.data[:f.key.len] if n else None)
+    """One batch read by a BatchReader of its own: (row count, [values array per slot], [NULL mask
+    per slot], the last row's key when limit rows were read, else None)."""
+    return BatchReader(codec, slots).read(engine, snapshot, start, stop, limit)
 
 
 cdef unsigned char *_ptr(object arr) except NULL:

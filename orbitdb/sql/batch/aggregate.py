@@ -29,6 +29,7 @@ if TYPE_CHECKING:
 Row = tuple[Any, ...]
 TEXT_KEYS = {T.TEXT.oid, T.VARCHAR.oid}
 GROUP_BYTES = 160  # a group's share of the key map and the accumulators, for the hash_mem bound
+INT4_BOUND = 1 << 31  # |v| of every int2 and int4 value
 SAFE_INT = 1 << 62  # int64 partial sums stay exact while their bound stays below this
 BATCH_NOTE = "Batch: on"  # EXPLAIN's line under a node that runs on batches (not with COSTS OFF)
 
@@ -274,7 +275,8 @@ class _Run:
     def _sum_int(self, i: int, v: np.ndarray[Any, Any], g: np.ndarray[Any, Any] | None) -> None:
         acc = self.acc[i]
         if acc.dtype != object:
-            big = int(max(abs(int(v.max())), abs(int(v.min()))))
+            # an int2/int4 column's values are bounded by its type: no pass over them for it
+            big = INT4_BOUND if self.plan.ops[i].kind == "sum_int4" else int(max(abs(int(v.max())), abs(int(v.min()))))
             self.bound[i] += big * len(v)
             if self.bound[i] < SAFE_INT:
                 if g is None:

@@ -9,14 +9,17 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
-from orbitdb.storage._batch import column_plan, scan_batch
+from orbitdb.storage._batch import BatchReader, column_plan
 from orbitdb.storage.tables import _bounds
 
 if TYPE_CHECKING:
     from orbitdb.sql.exec.context import ExecContext
     from orbitdb.sql.exec.plans import TableScan
 
-BATCH_ROWS = 4096
+# Batches grow from FIRST_BATCH_ROWS to BATCH_ROWS rows: a short range reads small arrays, a long
+# scan pays the per-batch work (a Python step, an engine iterator and seek) once per many rows.
+FIRST_BATCH_ROWS = 1024
+BATCH_ROWS = 16384
 
 
 @dataclass
@@ -58,9 +61,9 @@ def can_read(ctx: ExecContext) -> bool:
     return txn is not None and not txn.writes
 
 
-def batches(scan: TableScan, ctx: ExecContext, columns: list[int]) -> Iterator[Batch]:
-    """The scan's rows (before its filter) in batches of the given logical columns. The caller
-    notes the read counters (pg_stat_user_tables) once its run has finished."""
+def batches(scan: TableScan, ctx: ExecContext, columns: list[int], size: int = BATCH_ROWS) -> Iterator[Batch]:
+    """The scan's rows (before its filter) in batches of up to size rows of the given logical
+    columns. The caller notes the read counters (pg_stat_user_tables) once its run has finished."""
     txn = ctx.txn
     assert txn is not None
     acc = scan.access
@@ -70,19 +73,24 @@ def batches(scan: TableScan, ctx: ExecContext, columns: list[int]) -> Iterator[B
     start, stop = bounds
     if txn.reads is not None:  # a serializable transaction's read set: the range, as txn.scan keeps it
         txn.reads.ranges.append((start, stop))
-    slots = [acc.slots[c] for c in columns]
+    reader = BatchReader(acc.codec, [acc.slots[c] for c in columns])
     engine = txn.store.engine
     snapshot = txn.snapshot
     own = engine.snapshot() if snapshot is None else None  # every batch reads the same state
+    limit = min(FIRST_BATCH_ROWS, size)
+    bulk = False
     try:
         while True:
-            n, values, nulls, last = scan_batch(engine, snapshot or own, start, stop, acc.codec, slots, BATCH_ROWS)
+            # past its first batch a scan is a long one: it does not push blocks out of the cache
+            n, values, nulls, last = reader.read(engine, snapshot or own, start, stop, limit, bulk)
             if n:
                 yield Batch(n, dict(zip(columns, values)), dict(zip(columns, nulls)))
-            if n < BATCH_ROWS:
+            if last is None:  # fewer than limit rows: the range is done
                 return
             ctx.check()
             start = last + b"\x00"  # the smallest key after the last one read
+            limit = min(limit * 4, size)
+            bulk = True
     finally:
         if own is not None:
             own.release()

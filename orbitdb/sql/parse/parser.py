@@ -86,6 +86,9 @@ _DOLLAR = re.compile(r"\$([A-Za-z_][A-Za-z_0-9]*)?\$")
 def split_statements(sql: str) -> list[Statement]:
     """Splits a message into statements (cached: the same text recurs constantly, and a single
     statement that differs from a known one only in its literals is split as that one was)."""
+    known = _split_cached.cache.get(sql)  # type: ignore[attr-defined]  # a text seen before: no shape scan
+    if known is not None:
+        return list(known)
     single = _single_statement(sql)
     if single is not None:
         return [single]

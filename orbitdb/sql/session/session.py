@@ -56,6 +56,7 @@ from orbitdb.storage.catalog import Catalog
 from orbitdb.storage.errors import StorageError
 from orbitdb.storage.temp import TempObjects
 from orbitdb.storage.txn import Transaction
+from orbitdb.storage.usage import TUP_DEL, TUP_INS, TUP_UPD
 
 if TYPE_CHECKING:
     from orbitdb.sql.session.cursors import Cursor
@@ -690,7 +691,8 @@ class Session:
         try:
             if self.temp is not None:
                 temp_on_commit(txn)
-            touched = list(txn.usage or ())  # the tables whose changes may call for an ANALYZE
+            # the tables it changed, whose changes may call for an ANALYZE (not those it only read)
+            touched = [oid for oid, row in (txn.usage or {}).items() if row[TUP_INS] or row[TUP_UPD] or row[TUP_DEL]]
             txn.commit(sync=self.settings.get("synchronous_commit", "on") != "off")
         except StorageError as e:
             raise SqlError(e.sqlstate, str(e), detail=e.detail) from e

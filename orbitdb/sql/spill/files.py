@@ -6,6 +6,7 @@ temp_file_limit bounds the bytes a statement holds in them (53400, as PostgreSQL
 
 from __future__ import annotations
 
+import functools
 import itertools
 import logging
 import os
@@ -126,11 +127,15 @@ class StatementSpill:
         self.file_limit = file_limit  # bytes; -1: none
         self.held = 0  # bytes in this statement's open temporary files
         self.peak = 0
-        self.files: weakref.WeakSet[SpillFile] = weakref.WeakSet()
+        # made with the first file: most statements never spill, and each one makes its own
+        self.files: weakref.WeakSet[SpillFile] | None = None
         self._paths: dict[str, int] = {}
-        self._finalizer = weakref.finalize(self, _remove_all, self._paths)
+        self._finalizer: Any = None
 
     def create(self) -> SpillFile:
+        if self.files is None:
+            self.files = weakref.WeakSet()
+            self._finalizer = weakref.finalize(self, _remove_all, self._paths)
         os.makedirs(self.directory, mode=0o700, exist_ok=True)
         with _numbers_lock:
             n = next(_numbers)
@@ -147,11 +152,14 @@ class StatementSpill:
 
     def forget(self, f: SpillFile) -> None:
         self.held -= f.size
-        self.files.discard(f)
+        if self.files is not None:
+            self.files.discard(f)
         self._paths.pop(f.path, None)
 
     def release(self) -> None:
         """Closes and removes every file still open (the statement is over)."""
+        if self.files is None:
+            return
         for f in list(self.files):
             f.close()
         _remove_all(self._paths)
@@ -169,16 +177,25 @@ def statement_spill(ctx: ExecContext) -> StatementSpill:
     if st is None:
         session = ctx.session
         settings = session.settings
-        work_mem = S.kb_value(settings.get("work_mem", "4MB")) * 1024
-        try:
-            multiplier = float(settings.get("hash_mem_multiplier", "2"))
-        except ValueError:
-            multiplier = 2.0
-        limit_kb = S.kb_value(settings.get("temp_file_limit", "-1"))
-        st = StatementSpill(temp_dir(session.store.path), f"pgsql_tmp{session.backend_pid}", work_mem,
-                            int(work_mem * multiplier), limit_kb * 1024 if limit_kb >= 0 else -1)
+        work_mem, hash_mem, file_limit = _budgets(settings.get("work_mem", "4MB"),
+                                                  settings.get("hash_mem_multiplier", "2"),
+                                                  settings.get("temp_file_limit", "-1"))
+        st = StatementSpill(temp_dir(session.store.path), f"pgsql_tmp{session.backend_pid}", work_mem, hash_mem,
+                            file_limit)
         ctx.spill = st
     return st
+
+
+@functools.lru_cache(maxsize=64)  # the same few setting texts, read by every statement
+def _budgets(work_mem_text: str, multiplier_text: str, limit_text: str) -> tuple[int, int, int]:
+    """(work_mem, hash_mem, temp_file_limit) in bytes (-1: no limit) of the settings' texts."""
+    work_mem = S.kb_value(work_mem_text) * 1024
+    try:
+        multiplier = float(multiplier_text)
+    except ValueError:
+        multiplier = 2.0
+    limit_kb = S.kb_value(limit_text)
+    return work_mem, int(work_mem * multiplier), limit_kb * 1024 if limit_kb >= 0 else -1
 
 
 def release(ctx: Any, text_size: int = 0) -> None:
