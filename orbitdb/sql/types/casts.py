@@ -20,6 +20,7 @@ from orbitdb.sql.types.netops import mac8_to_mac, mac_to_mac8
 from orbitdb.sql.types.numeric import CHECK_INT2, CHECK_INT4, CHECK_INT8, numeric_typmod
 from orbitdb.sql.types.pgtext import format_text
 from orbitdb.sql.types.pgtext.arrays import parse_array
+from orbitdb.sql.types.pgtext.datetimes import parse_date, parse_timestamp, parse_timestamptz
 from orbitdb.sql.types.pgtext.money import from_cents
 from orbitdb.sql.types.pgtext.network import as_net, format_show
 from orbitdb.sql.types.pgtext.numbers import format_numeric
@@ -231,6 +232,10 @@ def reg_to_text(v: int, oid: int, session: Any) -> str:
     return found if found is not None else str(v)
 
 
+# input functions that read DateStyle's field order
+_DATE_INPUT: dict[int, Callable[..., Any]] = {T.DATE.oid: parse_date, T.TIMESTAMP.oid: parse_timestamp,
+                                               T.TIMESTAMPTZ.oid: parse_timestamptz}
+
 # types whose text DateStyle, IntervalStyle or bytea_output lay out (arrays of them too)
 _STYLED = {T.DATE.oid, T.TIMESTAMP.oid, T.TIMESTAMPTZ.oid, T.INTERVAL.oid, T.BYTEA.oid}
 
@@ -273,7 +278,30 @@ def _int4_to_char(v: int) -> str:
     return char_of_byte(v & 255)
 
 
+def _date_order(session: Any) -> str:
+    """DateStyle's field order (MDY, DMY or YMD): how a date like 01/02/03 is read."""
+    s = session if session is not None else running_session()
+    settings = getattr(s, "settings", None)
+    datestyle = settings.get("datestyle", "ISO, MDY") if settings else "ISO, MDY"
+    if datestyle.endswith("MDY"):
+        return "MDY"
+    order = datestyle.partition(",")[2].strip().upper()
+    return order if order in ("DMY", "YMD") else "MDY"
+
+
+def _date_in(oid: int, session: Any) -> Fn:
+    """date / timestamp / timestamptz input in the session's DateStyle order: read when the
+    value is (a session of None: the running statement's, as a process-wide parameter
+    converter is shared by every session)."""
+    parse = _DATE_INPUT[oid]
+    if oid == T.TIMESTAMPTZ.oid:
+        return lambda v: parse(v, session_timezone(session), _date_order(session))
+    return lambda v: parse(v, None, _date_order(session))
+
+
 def _text_in(oid: int, session: Any) -> Fn:
+    if oid in _DATE_INPUT:
+        return _date_in(oid, session)
     if oid in (T.TIMESTAMPTZ.oid, T.TIMETZ.oid, T.TSTZRANGE.oid, T.TSTZMULTIRANGE.oid):
         return lambda v: from_text(v, oid, session_timezone(session))
     if oid in _OIDISH and oid != T.OID.oid:

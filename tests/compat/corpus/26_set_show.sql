@@ -171,3 +171,15 @@ RESET ALL;
 SHOW TimeZone;
 SHOW application_name;
 SHOW search_path;
+-- DateStyle's field order reads dates written with numbers only
+SET DateStyle = 'ISO, DMY';
+SELECT '01/02/2024'::date, '03/04/05'::date, '1/2/2024 10:00'::timestamp, '13/12/2024'::date, '2024-03-04'::date;
+SELECT '12/13/2024'::date; -- error 22008
+SELECT '2007/06/05'::date, '5 6 2007'::date, 'June 5 07'::date, '05-Jun-2007'::date, '20070605'::date;
+SET DateStyle = 'ISO, YMD';
+SELECT '01/02/03'::date, '2024/02/03'::date, '24-02-03'::date;
+SELECT '05/06/2007'::date; -- error 22008
+SET DateStyle = 'SQL, DMY';
+SELECT '01/02/2024'::date::text, 'Feb 3 2024'::date::text;
+SET DateStyle = 'ISO, MDY';
+SELECT '01/02/2024'::date, '03/04/05'::date;

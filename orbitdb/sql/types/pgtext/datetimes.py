@@ -105,6 +105,7 @@ class _Fields:
     zone_info: tzinfo | None = None
     bc: bool = False
     special: str | None = None
+    order: str = "MDY"  # DateStyle's field order for numbers: MDY, DMY or YMD
 
 
 def _tokens(text: str) -> list[tuple[str, str]]:
@@ -130,8 +131,8 @@ def _tokens(text: str) -> list[tuple[str, str]]:
     return fields
 
 
-def _decode(text: str, tz: tzinfo) -> _Fields:
-    f = _Fields()
+def _decode(text: str, tz: tzinfo, order: str = "MDY") -> _Fields:
+    f = _Fields(order=order)
     for kind, value in _tokens(text):
         if kind == "date":
             _decode_date_field(f, value)
@@ -196,20 +197,24 @@ def _decode_hhmmss(f: _Fields, digits: str, frac: str) -> None:
 
 
 def _decode_number(f: _Fields, digits: str) -> None:
-    """DecodeNumber: place a number by what is known so far (DateStyle MDY)."""
+    """DecodeNumber: place a number by what is known so far and DateStyle's field order."""
     length = len(digits)
     value = int(digits)
     have_y, have_m, have_d = f.year is not None, f.month is not None, f.day is not None
     if not have_y and not have_m and not have_d:
-        if length >= 3:
-            f.year, f.year_2digits = value, False
+        if length >= 3 or f.order == "YMD":
+            f.year, f.year_2digits = value, length <= 2
+        elif f.order == "DMY":
+            f.day = value
         else:
             f.month = value
     elif have_y and not have_m and not have_d:
         f.month = value
+    elif have_d and not have_y and not have_m:
+        f.month = value  # the second field of DD-MM-YY
     elif have_m and not have_y and not have_d:
-        if f.text_month and length >= 3:
-            f.year, f.year_2digits = value, False
+        if f.text_month and (length >= 3 or f.order == "YMD"):
+            f.year, f.year_2digits = value, length <= 2
         else:
             f.day = value
     elif have_y and have_m and not have_d:
@@ -377,10 +382,10 @@ def _special_datetime(special: str, tz: tzinfo, type_name: str) -> datetime:
 # --- input functions ------------------------------------------------------------------------------
 
 
-def parse_date(text: str, tz: str | tzinfo | None = None) -> date:
+def parse_date(text: str, tz: str | tzinfo | None = None, order: str = "MDY") -> date:
     zone_info = session_zone(tz)
     try:
-        f = _decode(text, zone_info)
+        f = _decode(text, zone_info, order)
         if f.special is not None:
             if f.special == "allballs":
                 raise _BadFormat
@@ -393,11 +398,11 @@ def parse_date(text: str, tz: str | tzinfo | None = None) -> date:
         raise _error("date", text, exc) from None
 
 
-def parse_timestamp(text: str, tz: str | tzinfo | None = None) -> datetime:
+def parse_timestamp(text: str, tz: str | tzinfo | None = None, order: str = "MDY") -> datetime:
     """timestamp_in: a zone written in the value is ignored, as PostgreSQL does."""
     zone_info = session_zone(tz)
     try:
-        f = _decode(text, zone_info)
+        f = _decode(text, zone_info, order)
         if f.special is not None:
             if f.special == "allballs":
                 raise _BadFormat
@@ -411,12 +416,12 @@ def parse_timestamp(text: str, tz: str | tzinfo | None = None) -> datetime:
         raise _error("timestamp", text, exc) from None
 
 
-def parse_timestamptz(text: str, tz: str | tzinfo | None = None) -> datetime:
+def parse_timestamptz(text: str, tz: str | tzinfo | None = None, order: str = "MDY") -> datetime:
     """timestamptz_in: an aware datetime in UTC; a value without a zone is in the session zone."""
     zone_info = session_zone(tz)
     type_name = "timestamp with time zone"
     try:
-        f = _decode(text, zone_info)
+        f = _decode(text, zone_info, order)
         if f.special is not None:
             if f.special == "allballs":
                 raise _BadFormat
