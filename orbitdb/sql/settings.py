@@ -209,7 +209,13 @@ def normalize(name: str, value: str, current: str | None = None) -> str:
             return "off"
         raise SqlError("22023", f'parameter "{name}" requires a Boolean value')
     if name in _TIME_SETTINGS:
-        return format_ms(parse_ms(name, value))
+        ms = parse_ms(name, value)
+        low = 1 if name == "deadlock_timeout" else 0
+        if not low <= ms <= 2147483647:
+            shown = int(ms) if ms == int(ms) else ms
+            raise SqlError("22023", f'{shown} ms is outside the valid range for parameter "{name}" '
+                                    f"({low} .. 2147483647)")
+        return format_ms(ms)
     if name == "log_min_duration_statement":
         ms = parse_ms(name, value)
         if not -1 <= ms <= 2147483647:

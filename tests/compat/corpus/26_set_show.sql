@@ -183,3 +183,8 @@ SET DateStyle = 'SQL, DMY';
 SELECT '01/02/2024'::date::text, 'Feb 3 2024'::date::text;
 SET DateStyle = 'ISO, MDY';
 SELECT '01/02/2024'::date, '03/04/05'::date;
+SET statement_timeout = '-5s'; -- error 22023
+SET lock_timeout = -1; -- error 22023
+SET statement_timeout = '1h';
+SHOW statement_timeout;
+RESET statement_timeout;
