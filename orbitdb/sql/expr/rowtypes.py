@@ -30,6 +30,9 @@ def whole_row(c: Compiler, rel: str) -> E | None:
     if not idxs:
         return None
     cols = [scope.columns[i] for i in idxs]
+    if len(cols) == 1 and cols[0].function_value:
+        # FROM f(...) AS e, f returning a base type: e is its value, as in PostgreSQL
+        return c.compile(exp.column(cols[0].name, table=rel, quoted=True))
     fields = tuple((col.name, T.strip(col.type)) for col in cols)
     oid, name, array_oid = T.RECORD.oid, "record", 0
     table_oids = {col.table_oid for col in cols}

@@ -23,6 +23,7 @@ class ScopeColumn:
     attnum: int = 0
     using_merged: bool = False  # a JOIN USING column hidden from qualified *
     perm: Any = None  # the plan's privilege requirement a read of this column adds to (permissions.py)
+    function_value: bool = False  # the one column of a function in FROM returning a base type
 
 
 @dataclass

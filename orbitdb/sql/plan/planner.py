@@ -1212,9 +1212,11 @@ class Planner:
         # a function returning one row (OUT parameters, a table's row type): its columns
         user_row = (e.columns is not None and not e.srf and not (fd is not None and fd.set_returning)
                     and e.type.oid == T.RECORD.oid)
+        out_name = None
         if fd is not None and fd.set_returning or e.srf:
-            cols_spec = e.columns or ([(name, e.type)] if e.srf else _srf_columns(name, e))
-            single_named = bool(e.columns) and len(e.columns) == 1
+            out_name = _OUT_COLUMN_NAMES.get(name) if not e.srf and not e.columns else None
+            cols_spec = e.columns or ([(out_name or name, e.type)])
+            single_named = bool(e.columns) and len(e.columns) == 1 or out_name is not None
         elif user_row:
             cols_spec = list(e.columns or [])
             single_named = False
@@ -1255,6 +1257,8 @@ class Planner:
             types.append(T.INT8)
         cols = [ScopeColumn(rel, col_aliases[i] if i < len(col_aliases) else n, t) for i, (n, t) in
                 enumerate(zip(names, types))]
+        if out_name is not None and not with_ordinality:
+            cols[0].function_value = True
         plan = FunctionScan(cols, gen, name, rel)
         plan.correlated = lateral_scope is not None and inner_scope.correlated  # type: ignore[attr-defined]
         return plan, cols, rel
@@ -1667,11 +1671,9 @@ def _schema_call(node: exp.Expression) -> exp.Expression:
     return node
 
 
-def _srf_columns(name: str, e: E) -> list[tuple[str, SqlType]]:
-    t = e.type
-    if t.elem is not None and name != "unnest":
-        return [(name, t)]
-    return [(name, t)]
+# built-in set-returning functions whose one OUT parameter has a name: their column in FROM
+_OUT_COLUMN_NAMES = {"json_array_elements": "value", "jsonb_array_elements": "value",
+                     "json_array_elements_text": "value", "jsonb_array_elements_text": "value"}
 
 
 def _volatile(n: exp.Expression) -> bool:

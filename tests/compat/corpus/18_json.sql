@@ -121,3 +121,10 @@ SELECT '{"a": 1}'::json = '{"a": 1}'::json; -- error 42883
 SELECT '{"a": [1, 2]}'::jsonb = '{"a": [1, 2]}'::jsonb, '[1, 2]'::jsonb = '[2, 1]'::jsonb, '{"a":1,"b":2}'::jsonb = '{"b":2,"a":1}'::jsonb;
 SELECT body FROM docs WHERE id IN (3, 4, 5) ORDER BY body;
 SELECT count(*), count(DISTINCT body) FROM docs;
+-- the column of json(b)_array_elements(_text) in FROM is "value"; its alias names the value too
+SELECT * FROM jsonb_array_elements('[1, 2]'::jsonb);
+SELECT e.value FROM json_array_elements('[1]') AS e;
+SELECT * FROM jsonb_array_elements('[1]') AS e(v);
+SELECT e FROM jsonb_array_elements('[1, "x"]') AS e ORDER BY 1;
+SELECT e ->> 'a' FROM jsonb_array_elements('[{"a": 1}, {"a": 2}]') e ORDER BY 1;
+SELECT * FROM jsonb_array_elements_text('["a", "b"]') WITH ORDINALITY;
