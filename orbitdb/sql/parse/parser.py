@@ -327,6 +327,43 @@ def _space_params(sql: str) -> str:
 _PARAM_GLUED = re.compile(r"[^\s]\$\d")
 
 
+def _arrow_before_order_by(sql: str) -> str:
+    """sqlglot cannot read an aggregate's argument ending in -> before its ORDER BY
+    (jsonb_agg(doc -> 'k' ORDER BY id)): the argument is given in parentheses, which it can."""
+    if "->" not in sql or "order" not in sql.lower():
+        return sql
+    spans = [(k, sql[a:b]) for k, a, b in _tokens(sql)]
+    significant = [i for i, (k, _) in enumerate(spans) if k not in ("ws", "comment")]
+    following = {i: significant[n + 1] for n, i in enumerate(significant[:-1])}
+    out: list[str] = []
+    stack: list[list[int]] = []  # per open parenthesis: [is a call's, where its argument began, holds ->]
+    previous = ""
+    for i, (kind, text) in enumerate(spans):
+        if kind == "op" and text == "(":
+            out.append(text)
+            stack.append([previous == "word", len(out), 0])
+        elif kind == "op" and text == ")" and stack:
+            stack.pop()
+            out.append(text)
+        elif kind == "op" and text == "," and stack:
+            out.append(text)
+            stack[-1][1], stack[-1][2] = len(out), 0
+        elif kind == "op" and text == "-" and stack and spans[following.get(i, i)][1] == ">" \
+                and following.get(i) == i + 1:
+            stack[-1][2] = 1
+            out.append(text)
+        elif kind == "word" and text.upper() == "ORDER" and stack and stack[-1][0] and stack[-1][2] \
+                and spans[following.get(i, i)][1].upper() == "BY":
+            out.insert(stack[-1][1], "(")
+            out += [") ", text]
+            stack[-1][2] = 0
+        else:
+            out.append(text)
+        if kind not in ("ws", "comment"):
+            previous = kind
+    return "".join(out)
+
+
 def _subnet_operators(sql: str) -> str:
     """sqlglot cannot read inet's <<= and >>=: give them as OPERATOR(pg_catalog.<<=), which it
     can (outside string literals and comments)."""
@@ -490,7 +527,8 @@ def _parse_cached(sql: str) -> exp.Expression:
     check_punctuation(sql, ((m.lastgroup or "op", m.start(), m.end()) for m in _TOKEN.finditer(sql)))
     try:
         text = _array_calls(_order_using(_negative_scales(qualify_identifier_type_arrays(sql, _tokens))))
-        trees = sqlglot.parse(_protect_intervals(_space_params(_subnet_operators(text))), read="postgres")
+        trees = sqlglot.parse(_protect_intervals(_space_params(_subnet_operators(_arrow_before_order_by(text)))),
+                              read="postgres")
         if text is not sql:
             trees = [_array_constructors(t) if t is not None else None for t in trees]
     except ParseError as e:
@@ -574,6 +612,8 @@ def _continues(token: str) -> bool:
     """Whether token, after a number, makes the number part of a larger expression (an operator)."""
     if token in _EXPRESSION_WORDS:
         return True
+    if token[:1] == "." and token[1:2].isdigit():
+        return False  # a number (.5), as 5 is: whatever its digits, one shape decides alike
     return bool(token) and token not in (",", ")", ";") and not (token[0].isalnum() or token[0] in "_\"")
 _CLAUSE_END = {"LIMIT", "OFFSET", "FETCH", "HAVING", "WINDOW", "UNION", "INTERSECT", "EXCEPT", "FOR", "WHERE",
                "FROM", "SELECT", "RETURNING", "ON"}
