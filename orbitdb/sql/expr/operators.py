@@ -423,6 +423,11 @@ def arith(c: Compiler, sym: str, a: E, b: E) -> E:
             f = _numeric_ops(sym)
         else:
             f = _float_ops(sym)
+            if f is not None and t.oid == T.FLOAT4.oid:
+                double = f
+
+                def f(x: float, y: float, double: Callable[[Any, Any], Any] = double) -> float:
+                    return N.float4_result(double(x, y), x, y, sym)
         if f is None:
             raise type_error_operator(sym, ta, tb)
         return E(strict2(f, a.fn, b.fn), t)

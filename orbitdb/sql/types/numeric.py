@@ -6,6 +6,7 @@ from __future__ import annotations
 import decimal
 import functools
 import math
+import struct
 from collections.abc import Callable
 from decimal import Decimal
 from typing import Any
@@ -71,6 +72,23 @@ def float_check(v: float, a: float, b: float) -> float:
     if math.isinf(v) and not (math.isinf(a) or math.isinf(b)):
         raise SqlError("22003", "value out of range: overflow")
     return v
+
+
+_FLOAT4_MAX = 3.4028234663852886e38
+
+
+def float4_result(v: float, a: float, b: float, sym: str) -> float:
+    """A real (float4) operator's result as PostgreSQL's float4 arithmetic gives it: rounded
+    to single precision, 22003 when finite operands overflow it, or when * or / of non-zero
+    operands comes to zero (underflow)."""
+    if math.isinf(v) or math.isnan(v):
+        return v
+    if abs(v) > _FLOAT4_MAX:
+        raise SqlError("22003", "value out of range: overflow")
+    single = struct.unpack("f", struct.pack("f", v))[0]
+    if single == 0.0 and sym in ("*", "/") and a != 0.0 and (sym == "/" or b != 0.0):
+        raise SqlError("22003", "value out of range: underflow")
+    return single  # type: ignore[no-any-return]
 
 
 def float_div(a: float, b: float) -> float:

@@ -182,3 +182,8 @@ SELECT id AS FROM parent; -- error 42601
 SELECT id FROM parent ORDER BY id,; -- error 42601
 SELECT id FROM parent WHERE id IN (1, 2,); -- error 42601
 SELECT id FROM parent WHERE id IN (1, 2) ORDER BY id;
+-- real arithmetic overflows and underflows in single precision, as PostgreSQL's float4 operators
+SELECT 3e38::real + 3e38::real; -- error 22003
+SELECT 1e-40::real * 1e-10::real; -- error 22003
+SELECT 1e-30::real / 1e30::real; -- error 22003
+SELECT 1.5::real * 2::real, 1::real / 4::real, 0::real * 1e-40::real;
