@@ -1504,9 +1504,7 @@ class DDL:
         if existing is not None or self.cat.relation_oid(schema, name) is not None:
             if not node.args.get("replace") or existing is None or existing.kind != "v":
                 raise SqlError("42P07", f'relation "{name}" already exists')
-            old_cols = existing.view_columns
-            if cols[: len(old_cols)] != old_cols:
-                raise SqlError("42P16", f'cannot change name of view column "{old_cols[0]}" to "{cols[0]}"')
+            _check_view_replacement(existing, cols, out)
             v = existing
         else:
             v = TableDef(self.s.store.temp_oids.new() if temp else self.cat.new_oid(), schema, name, kind="v",
@@ -2396,3 +2394,20 @@ def object_name(name1: str, name2: str | None, label: str) -> str:
             part2 = part2[:-1]
     name = part1 + ("_" + part2 if name2 else "")
     return name + ("_" + label if label else "")
+
+
+def _check_view_replacement(existing: TableDef, cols: list[str], out: list[Any]) -> None:
+    """CREATE OR REPLACE VIEW keeps the view's columns, names and types, in order (it may add
+    columns after them), as PostgreSQL requires (42P16)."""
+    old_cols = existing.view_columns
+    if len(cols) < len(old_cols):
+        raise SqlError("42P16", "cannot drop columns from view")
+    for i, old_name in enumerate(old_cols):
+        if cols[i] != old_name:
+            raise SqlError("42P16", f'cannot change name of view column "{old_name}" to "{cols[i]}"',
+                           hint="Use ALTER VIEW ... RENAME COLUMN ... to change name of view column instead.")
+        new_type = out[i].type.display() if out[i].type.oid != T.UNKNOWN.oid else "text"
+        old_type = existing.columns[i].type if i < len(existing.columns) else new_type
+        if new_type != old_type:
+            raise SqlError("42P16", f'cannot change data type of view column "{old_name}" from {old_type} '
+                                    f"to {new_type}")

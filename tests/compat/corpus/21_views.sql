@@ -84,3 +84,13 @@ SELECT * FROM dept_totals; -- error 42P01
 SELECT * FROM named_cols; -- error 42P01
 SELECT * FROM brand_new;
 DROP VIEW brand_new;
+-- CREATE OR REPLACE VIEW keeps its columns' names and types, in order; it may add columns after them
+CREATE TABLE vr (id int, name text, salary int);
+CREATE VIEW vr_v AS SELECT id, name, salary FROM vr;
+CREATE OR REPLACE VIEW vr_v AS SELECT id, name AS nm, salary FROM vr; -- error 42P16
+CREATE OR REPLACE VIEW vr_v AS SELECT id, name FROM vr; -- error 42P16
+CREATE OR REPLACE VIEW vr_v AS SELECT id, name::varchar(10), salary FROM vr; -- error 42P16
+CREATE OR REPLACE VIEW vr_v AS SELECT id, name, salary, 1 AS extra FROM vr;
+SELECT * FROM vr_v;
+DROP VIEW vr_v;
+DROP TABLE vr;
