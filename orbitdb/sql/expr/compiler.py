@@ -46,6 +46,7 @@ from orbitdb.sql.expr.operators import (
     compile_regex,
     compile_subscript,
 )
+from orbitdb.sql.expr.overlaps import compile_overlaps
 from orbitdb.sql.expr.rowtypes import field_of, row_is_null, whole_row
 from orbitdb.sql.expr.scope import STAR_INDEX
 from orbitdb.sql.types import SqlType
@@ -658,6 +659,7 @@ _HANDLERS: dict[type, Callable[[Compiler, Any], E]] = {
     exp.JSONBContainsAnyTopKeys: Compiler._json_op,
     exp.JSONBContainsAllTopKeys: Compiler._json_op,
     exp.Tuple: Compiler._tuple,
+    exp.Overlaps: compile_overlaps,
     exp.AtTimeZone: Compiler._at_time_zone,
     exp.Collate: Compiler._collate,
     exp.Window: Compiler._window,

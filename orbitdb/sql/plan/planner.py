@@ -1547,6 +1547,8 @@ def _figure(node: exp.Expression) -> tuple[str | None, int]:
     (which an enclosing cast overrides), 0 for none."""
     if isinstance(node, exp.Column):
         return (ident(node.this), 2) if not isinstance(node.this, exp.Star) else (None, 0)
+    if isinstance(node, exp.Overlaps):
+        return "overlaps", 2  # the function the operator calls
     if isinstance(node, exp.Dot) and isinstance(node.expression, exp.Identifier) and isinstance(node.this, exp.Paren):
         return ident(node.expression), 2  # (composite).field
     if isinstance(node, (exp.Cast, exp.TryCast)):

@@ -110,3 +110,10 @@ SELECT 'today'::date = CURRENT_DATE, 'epoch'::timestamp, 'allballs'::time;
 SELECT '2024-02-30'::date; -- error 22008
 SELECT '2024-01-01 12:00:00 +25:00'::timestamptz; -- error 22009
 SELECT '1 day'::interval + '2024-01-01'::date;
+-- OVERLAPS with NULL ends, times, intervals, touching periods
+SELECT (TIMESTAMP '2024-01-01 10:00', NULL::timestamp) OVERLAPS (TIMESTAMP '2024-01-01 09:00', TIMESTAMP '2024-01-01 11:00');
+SELECT (NULL::date, NULL::date) OVERLAPS (DATE '2024-01-01', DATE '2024-01-02');
+SELECT (TIME '10:00', TIME '09:00') OVERLAPS (TIME '09:30', INTERVAL '1 minute');
+SELECT (DATE '2024-01-01', DATE '2024-01-02') OVERLAPS (DATE '2024-01-02', DATE '2024-01-03');
+SELECT (DATE '2024-01-02', DATE '2024-01-02') OVERLAPS (DATE '2024-01-02', DATE '2024-01-02');
+SELECT (1, 2) OVERLAPS (3, 4); -- error 42883
