@@ -125,6 +125,9 @@ def normalize(node: exp.Expression) -> tuple[str, list[exp.Expression], dict[str
         if args0 and isinstance(args0[0], exp.Distinct):
             extra["distinct"] = True
             args0 = list(args0[0].expressions) + args0[1:]
+        if name == "count" and len(args0) == 1 and isinstance(args0[0], exp.Star):  # pg_catalog.count(*)
+            args0 = []
+            extra["star"] = True
         return name, args0, extra
     cls = type(node).__name__
     spec = _NODE_FUNCS.get(cls)

@@ -542,7 +542,17 @@ def _parse_cached(sql: str) -> exp.Expression:
     if len(trees) != 1:
         raise SqlError("42601", "syntax error at or near \";\"" if trees else "syntax error at end of input")
     check_comparison_chains(trees[0])
-    return _flatten_join_groups(trees[0])
+    return _flatten_join_groups(_builtin_calls(trees[0]))
+
+
+def _builtin_calls(tree: exp.Expression) -> exp.Expression:
+    """pg_catalog.f(...) is the built-in f(...): the schema is searched first anyway, and the plain
+    call is what every later step knows (an aggregate, a window function: pg_catalog.count(*) OVER ())."""
+    for dot in list(tree.find_all(exp.Dot)):
+        if isinstance(dot.this, exp.Identifier) and dot.this.name.lower() == "pg_catalog" \
+                and isinstance(dot.expression, exp.Func) and dot.parent is not None:
+            dot.replace(dot.expression)
+    return tree
 
 
 def _flatten_join_groups(tree: exp.Expression) -> exp.Expression:

@@ -110,3 +110,6 @@ CREATE TABLE nowhere (a int); -- error 3F000
 CREATE SCHEMA public;
 CREATE TABLE somewhere (a int);
 SELECT count(*) FROM public.somewhere;
+-- pg_catalog.f(...) is the built-in f, aggregates and window functions included
+SELECT pg_catalog.count(*), pg_catalog.sum(g) FROM generate_series(1, 4) g;
+SELECT pg_catalog.count(*) OVER (), pg_catalog.row_number() OVER (ORDER BY g) FROM generate_series(1, 3) g ORDER BY 2;
