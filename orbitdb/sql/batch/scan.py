@@ -58,9 +58,9 @@ def can_read(ctx: ExecContext) -> bool:
     return txn is not None and not txn.writes
 
 
-def batches(scan: TableScan, ctx: ExecContext, columns: list[int]) -> Iterator[Batch]:
-    """The scan's rows (before its filter) in batches of the given logical columns. The caller
-    notes the read counters (pg_stat_user_tables) once its run has finished."""
+def batches(scan: TableScan, ctx: ExecContext, columns: list[int], size: int = BATCH_ROWS) -> Iterator[Batch]:
+    """The scan's rows (before its filter) in batches of up to size rows of the given logical
+    columns. The caller notes the read counters (pg_stat_user_tables) once its run has finished."""
     txn = ctx.txn
     assert txn is not None
     acc = scan.access
@@ -76,10 +76,10 @@ def batches(scan: TableScan, ctx: ExecContext, columns: list[int]) -> Iterator[B
     own = engine.snapshot() if snapshot is None else None  # every batch reads the same state
     try:
         while True:
-            n, values, nulls, last = scan_batch(engine, snapshot or own, start, stop, acc.codec, slots, BATCH_ROWS)
+            n, values, nulls, last = scan_batch(engine, snapshot or own, start, stop, acc.codec, slots, size)
             if n:
                 yield Batch(n, dict(zip(columns, values)), dict(zip(columns, nulls)))
-            if n < BATCH_ROWS:
+            if n < size:
                 return
             ctx.check()
             start = last + b"\x00"  # the smallest key after the last one read

@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 
 from orbitdb.sql.batch.filters import Columns, Fallback, Pred, translate
-from orbitdb.sql.batch.scan import Batch, batches, scan_supported
+from orbitdb.sql.batch.scan import BATCH_ROWS, Batch, batches, scan_supported
 from orbitdb.storage.usage import IDX_SCAN, IDX_TUP_FETCH, SEQ_SCAN, SEQ_TUP_READ, note
 
 if TYPE_CHECKING:
@@ -32,9 +32,9 @@ class ScanSource:
         self.needed: set[int] = set()  # table positions
         self.read = 0
 
-    def batches(self, ctx: ExecContext) -> Iterator[Batch]:
+    def batches(self, ctx: ExecContext, size: int = BATCH_ROWS) -> Iterator[Batch]:
         off = self.offset
-        for b in batches(self.scan, ctx, sorted(self.needed)):
+        for b in batches(self.scan, ctx, sorted(self.needed), size):
             self.read += b.n
             if self.pred is not None:
                 rows = np.flatnonzero(self.pred(b)[0])

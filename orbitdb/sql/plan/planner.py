@@ -344,6 +344,8 @@ class Planner:
             fns = fns + [_whole_row]
             hidden = hidden + [E(_whole_row, T.TEXT)]
         plan = Project(plan, fns, out_cols + [ScopeColumn(None, "?sort?", h.type, hidden=True) for h in hidden], srf)
+        if agg is None and not win.specs:
+            plan.batch_exprs = (select_nodes, scope)  # type: ignore[attr-defined]  # orbitdb/sql/batch/project.py
         attach_rest(self, plan, select_mark)
         width = len(out_exprs)
         if distinct is not None:

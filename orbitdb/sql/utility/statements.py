@@ -349,7 +349,7 @@ def explain(s: Session, st: Statement, params: list[Any], ctx: ExecContext) -> R
     take_relation_locks(compiled, ctx)
     plan = compiled.out.plan if isinstance(compiled, CompiledQuery) else getattr(compiled, "plan", None)
     if plan is not None and not re.search(r"\bcosts\s+(off|false|0)\b", opts):
-        mark_batch_nodes(plan, ctx)  # orbitdb's own "Batch: on" lines (orbitdb/sql/batch/explain.py)
+        mark_batch_nodes(plan, ctx, analyze)  # orbitdb's own "Batch: on" lines (orbitdb/sql/batch/explain.py)
     shown = explain_shape(s, opts, analyze, plan)  # estimates and measurements (explain_costs.py)
     if analyze:
         import time
