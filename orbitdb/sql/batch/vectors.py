@@ -59,6 +59,8 @@ def vector(node: exp.Expression, cols: Columns, scan: TableScan) -> Vector | str
         return Vector(column, oid)
     if isinstance(node, exp.Literal) and not node.is_string:
         return _constant(node.this)
+    if isinstance(node, exp.Parameter):
+        return _parameter(node, scan)
     if isinstance(node, exp.Neg):
         inner = vector(node.this, cols, scan)
         if isinstance(inner, str):
@@ -101,6 +103,29 @@ def _constant(text: str) -> Vector | str:
     def constant(b: Batch) -> tuple[Array, Array]:
         return np.full(b.n, v, np.int64), np.zeros(b.n, np.bool_)
     return Vector(constant, oid)
+
+
+def _parameter(node: exp.Parameter, scan: TableScan) -> Vector | str:
+    """$n (a constant of the query text is one too, lifted by the statement cache): its value
+    read when a batch is computed, of the type the statement gave it."""
+    try:
+        i = int(node.this.name if isinstance(node.this, exp.Expression) else node.this) - 1
+    except (TypeError, ValueError):
+        return "a parameter"
+    rt = scan.rt
+    if not 0 <= i < len(rt.param_types):
+        return "a parameter"
+    oid = rt.param_types[i].oid
+    if oid not in INT_RANK and oid != T.FLOAT8.oid:
+        return f"a parameter of type oid {oid}"
+    dtype = np.int64 if oid in INT_RANK else np.float64
+
+    def parameter(b: Batch) -> tuple[Array, Array]:
+        v = rt.ctx.params[i]
+        if v is None:
+            return np.zeros(b.n, dtype), np.ones(b.n, np.bool_)
+        return np.full(b.n, v, dtype), np.zeros(b.n, np.bool_)
+    return Vector(parameter, oid)
 
 
 def _out_of_range(oid: int) -> SqlError:

@@ -72,11 +72,13 @@ _REG_OIDS = (2205, 2206, 4089, 4096, 24, 2202)
 
 
 def may_run_on_batches(plan: Plan) -> bool:
-    """The shape orbitdb/sql/batch/project.py runs on batches: a select list over one table scan,
-    maybe under LIMIT (checked before that module, and numpy, are loaded). Not when EXPLAIN
+    """The shape orbitdb/sql/batch/project.py runs on batches: a select list over a table scan
+    or primary-key range, maybe under LIMIT (checked before that module, and numpy, are loaded:
+    a point query loads neither). Not when EXPLAIN
     ANALYZE measures the nodes (each node's rows are wrapped then)."""
     node = plan.child if isinstance(plan, Limit) else plan
     return (isinstance(node, Project) and isinstance(node.child, TableScan) and hasattr(node, "batch_exprs")
+            and node.child.mode in ("seq", "pk_range") and not node.child.reverse
             and not any("rows" in vars(p) for p in (plan, node, node.child)))
 
 
