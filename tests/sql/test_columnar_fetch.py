@@ -338,3 +338,32 @@ def test_composite_of_null_fields_is_null_on_batches(tmp_path: Path) -> None:
     assert c.execute("SELECT count(*) FROM things WHERE p IS NULL").fetchall() == [(2,)]
     assert c.execute("SELECT count(*) FROM things WHERE p IS NOT NULL").fetchall() == [(1,)]
     con.close()
+
+
+def test_a_run_that_leaves_batches_goes_on_row_at_a_time(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A run whose batch form gives up (a parameter a batch filter cannot compare, or Fallback
+    after some batches) hands out every row once, in order, as rows or arrays."""
+    import orbitdb.sql.batch.project as project
+    from orbitdb.sql.batch.filters import Fallback
+
+    con = orbitdb.connect(str(tmp_path / "db"))
+    con.autocommit = True
+    c = con.cursor()
+    c.execute("CREATE TABLE t (id int PRIMARY KEY, g int)")
+    c.execute("INSERT INTO t SELECT i, i % 10 FROM generate_series(1, 9000) i")
+    c.execute("SET orbitdb.batch_execution = on")
+    want = [i for i in range(1, 9001) if i % 10 > 2.5]
+    assert c.execute("SELECT id, g + 1 FROM t WHERE g > %s", (2.5,)).fetchnumpy()["id"].tolist() == want
+    real = project.BatchProjection.parts
+
+    def gives_up(self: Any, ctx: Any) -> Iterator[Any]:
+        for i, part in enumerate(real(self, ctx)):
+            if i == 2:
+                raise Fallback("given up after two batches")
+            yield part
+    monkeypatch.setattr(project.BatchProjection, "parts", gives_up)
+    assert c.execute("SELECT id, g + 1 FROM t").fetchnumpy()["id"].tolist() == list(range(1, 9001))
+    assert [r[0] for r in c.execute("SELECT id, g + 1 FROM t").fetchall()] == list(range(1, 9001))
+    c.execute("SELECT id FROM t")
+    assert [c.fetchone()[0] for _ in range(9000)] == list(range(1, 9001)) and c.fetchone() is None
+    con.close()

@@ -112,6 +112,7 @@ class BatchRows:
         self._parts = plan.parts(ctx)
         self._current: Iterator[Row] | None = None  # a list iterator: its length hint is what is left
         self._current_part: tuple[ColumnPart, int] | None = None
+        self.by_rows = False  # the run went on row at a time (no columns from here)
         self._rows = self._generate()
 
     def __iter__(self) -> Iterator[Row]:
@@ -143,6 +144,7 @@ class BatchRows:
         """taken (rows made of batches read but not handed out yet), then the row path's rows
         after every row the batches gave."""
         self._finish_current()
+        self.by_rows = True
         self._parts.close()  # type: ignore[attr-defined]
         yield from taken
         yield from islice(self.row_path(), self.handed, None)
@@ -150,6 +152,8 @@ class BatchRows:
     def rest_columns(self) -> ColumnPart | None:
         """Every row not yet handed out, as columns; None (nothing taken) when the run cannot
         give them so and goes on row at a time."""
+        if self.by_rows:
+            return None
         parts: list[ColumnPart] = []
         if self._current_part is not None and self._current is not None:
             left = self._current.__length_hint__()  # type: ignore[attr-defined]
@@ -165,6 +169,7 @@ class BatchRows:
             # row at a time from here: the columns taken so far become rows again
             taken = [row for p in parts for row in tuples(p, len(p[0][0]))]
             self._rows = self._fall_back(taken)
+            self.by_rows = True
             return None
         self._rows = iter(())
         width = len(self.plan.outputs)
