@@ -343,7 +343,7 @@ def test_composite_of_null_fields_is_null_on_batches(tmp_path: Path) -> None:
 def test_a_run_that_leaves_batches_goes_on_row_at_a_time(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     """A run whose batch form gives up (a parameter a batch filter cannot compare, or Fallback
     after some batches) hands out every row once, in order, as rows or arrays."""
-    import orbitdb.sql.batch.project as project
+    from orbitdb.sql.batch import project
     from orbitdb.sql.batch.filters import Fallback
 
     con = orbitdb.connect(str(tmp_path / "db"))
