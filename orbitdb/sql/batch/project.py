@@ -13,7 +13,7 @@ import numpy as np
 
 from orbitdb.sql.batch.aggregate import batch_mode
 from orbitdb.sql.batch.filters import Columns, Fallback
-from orbitdb.sql.batch.scan import BATCH_ROWS, Batch, can_read
+from orbitdb.sql.batch.scan import BATCH_ROWS, Batch, can_read, scan_supported
 from orbitdb.sql.batch.sources import ScanSource, scan_source
 from orbitdb.sql.batch.vectors import Vector, vector
 from orbitdb.sql.errors import SqlError
@@ -199,9 +199,11 @@ def analyse(plan: Plan) -> BatchProjection | str:
     exprs = getattr(project, "batch_exprs", None)
     if exprs is None or project.srf or not project.fns or len(exprs[0]) != len(project.fns):
         return ""
+    if not scan_supported(scan):
+        return ""  # a point lookup, a secondary index, a backward scan: nothing to say
     source = scan_source(scan, 0)
     if source is None:
-        return "a scan or filter with no vectorised form"
+        return "a WHERE condition with no vectorised form"
     nodes, scope = exprs
     names = [c.name for c in scan.access.table.columns]
     cols = Columns(scope, scan.rt, (scan.alias, names))
