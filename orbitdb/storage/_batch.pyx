@@ -15,7 +15,7 @@ from orbitdb._engine cimport Engine, Snapshot
 from orbitdb.storage._cbuf cimport Buf, buf_free, buf_init, buf_put
 from orbitdb.storage._rowformat cimport Header, RowCodec
 
-from orbitdb.storage.errors import DataCorrupted
+from orbitdb.storage.errors import DataCorrupted, EngineClosedError
 
 cdef enum:
     K_NONE = 0
@@ -236,6 +236,8 @@ def scan_batch(Engine engine not None, Snapshot snapshot, bytes start not None, 
             arr = np.zeros(limit, dtype={"int": np.int64, "float": np.float64, "bool": np.bool_}[kind])
             f.data[c] = <char *>_ptr(arr)
         f.values.append(arr)
+    if engine.closed:  # as a row scan says it (its snapshot is released by the close too)
+        raise EngineClosedError(f"engine {engine.path} was closed during the scan")
     n = engine.scan_with(start, stop, snapshot, limit, _read_keyed, f)
     if n < limit:
         f.values = [a[:n] for a in f.values]
