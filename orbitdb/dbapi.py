@@ -621,6 +621,10 @@ class _SharedDatabase:
 
     lock = threading.Lock()
     open: ClassVar[dict[str, tuple[Any, int]]] = {}
+    # a directory whose last connection is closing it, set when closed: its close runs outside
+    # the lock (it joins the database's threads, which may need the lock), and a connect to the
+    # same directory waits for it rather than open the directory while it is still held
+    closing: ClassVar[dict[str, threading.Event]] = {}
 
 
 def _open_directory(path: str, knobs: dict[str, Any]) -> Any:
@@ -660,22 +664,9 @@ class Connection:
         self._temporary_directory: str | None = None  # connect(":memory:") removes it at close
         self.path = os.path.realpath(path)
         _check_database_name(self.path, database)
-        with _SharedDatabase.lock:
-            entry = _SharedDatabase.open.get(self.path)
-            if entry is None:
-                try:
-                    db = _open_directory(self.path, knobs)
-                except SqlError as e:
-                    raise OperationalError(e.message, e.sqlstate, e.detail, e.hint) from None
-                except (TypeError, ValueError):
-                    raise
-                _SharedDatabase.open[self.path] = (db, 1)
-            else:
-                db = entry[0]
-                _SharedDatabase.open[self.path] = (db, entry[1] + 1)
-        self._db = db
+        self._db = self._share(knobs)
         try:
-            self._session: Session | None = db.session(user, database or DEFAULT_DATABASE)
+            self._session: Session | None = self._db.session(user, database or DEFAULT_DATABASE)
         except SqlError as e:
             self._session = None
             self._release()
@@ -894,15 +885,39 @@ class Connection:
         if server is not None:
             server.stop()
 
+    def _share(self, knobs: dict[str, Any]) -> Any:
+        """One connection more to the database open on this directory, opened if none is."""
+        while True:
+            with _SharedDatabase.lock:
+                closed = _SharedDatabase.closing.get(self.path)
+                if closed is None:
+                    entry = _SharedDatabase.open.get(self.path)
+                    if entry is not None:
+                        _SharedDatabase.open[self.path] = (entry[0], entry[1] + 1)
+                        return entry[0]
+                    try:
+                        db = _open_directory(self.path, knobs)
+                    except SqlError as e:
+                        raise OperationalError(e.message, e.sqlstate, e.detail, e.hint) from None
+                    _SharedDatabase.open[self.path] = (db, 1)
+                    return db
+            closed.wait()
+
     def _release(self) -> None:
         """One connection less to the shared database: the last one closes it."""
         with _SharedDatabase.lock:
             db, n = _SharedDatabase.open.get(self.path, (self._db, 1))
-            if n <= 1:
-                _SharedDatabase.open.pop(self.path, None)
-                db.close()
-            else:
+            if n > 1:
                 _SharedDatabase.open[self.path] = (db, n - 1)
+                return
+            _SharedDatabase.open.pop(self.path, None)
+            closed = _SharedDatabase.closing[self.path] = threading.Event()
+        try:
+            db.close()
+        finally:
+            with _SharedDatabase.lock:
+                del _SharedDatabase.closing[self.path]
+            closed.set()
 
     def cancel(self) -> None:
         if self._session is not None:

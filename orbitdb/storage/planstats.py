@@ -11,7 +11,7 @@ from __future__ import annotations
 import json
 import threading
 from collections.abc import Callable
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass, field, replace
 from typing import TYPE_CHECKING
 
 from orbitdb.storage.keyspace import STATS_PREFIX, TEMP_OID_BASE, prefix_end, stats_key
@@ -89,6 +89,19 @@ class PlanStats:
             self.baseline[ts.oid] = changes_now
         if ts.oid < TEMP_OID_BASE:  # a temporary table's go with the session
             self.store.engine.put(stats_key(ts.oid), ts.encode(), sync=False)
+
+    def restore_columns(self, oid: int, columns: dict[str, ColumnStats]) -> None:
+        """A table's column statistics put back as they were (an ANALYZE rolled back: like
+        pg_statistic's rows they are transactional, while the row count and the counters of
+        pg_stat_user_tables stay, as PostgreSQL updates those in place)."""
+        with self._lock:
+            ts = self._all().get(oid)
+            if ts is None:
+                return
+            ts = replace(ts, columns=dict(columns))
+            self._all()[oid] = ts
+        if oid < TEMP_OID_BASE:
+            self.store.engine.put(stats_key(oid), ts.encode(), sync=False)
 
     def oids(self) -> list[int]:
         with self._lock:

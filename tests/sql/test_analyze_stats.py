@@ -117,3 +117,76 @@ def test_row_estimates_as_postgres(reference_pg: Any, tmp_path: Any) -> None:
     finally:
         conn.close()
         pg_conn.close()
+
+
+ROLLBACK_STEPS = [
+    "CREATE TABLE rb (a int, b text)",
+    "INSERT INTO rb SELECT g, 'x' || g % 3 FROM generate_series(1, 40) g",  # (under auto-analyze's 50)
+    "BEGIN", "ANALYZE rb", "ROLLBACK",  # pg_statistic's rows roll back; reltuples is set in place
+    "SELECT attname FROM pg_stats WHERE tablename = 'rb' ORDER BY 1",
+    "SELECT reltuples FROM pg_class WHERE relname = 'rb'",
+    "BEGIN", "ANALYZE rb (b)", "COMMIT",
+    "BEGIN", "INSERT INTO rb VALUES (1000, 'zz')", "ANALYZE rb", "ROLLBACK",
+    "SELECT attname, n_distinct FROM pg_stats WHERE tablename = 'rb' ORDER BY 1",
+]
+
+
+def test_an_analyze_rolled_back_leaves_the_statistics_it_found(reference_pg: Any, tmp_path: Any) -> None:
+    import orbitdb
+
+    conn = orbitdb.connect(str(tmp_path / "db"))
+    conn.autocommit = True
+    pg_conn = reference_pg.connect(reference_pg.create_database("analyze_rollback"))
+    pg_conn.autocommit = True
+    try:
+        seen = []
+        for cur in (conn.cursor(), pg_conn.cursor()):
+            answers = []
+            for sql in ROLLBACK_STEPS:
+                cur.execute(sql)
+                if sql.startswith("SELECT"):
+                    answers.append([tuple(r) for r in cur.fetchall()])
+            seen.append(answers)
+        assert seen[0] == seen[1] == [[], [(40.0,)], [("b", 3.0)]]
+    finally:
+        conn.close()
+        pg_conn.close()
+
+
+PRIVILEGE_STEPS = [
+    "CREATE ROLE stats_reader LOGIN",
+    "CREATE TABLE priv (a int, b text, c int)",
+    "INSERT INTO priv SELECT g, 'x' || g % 3, g FROM generate_series(1, 40) g",
+    "ANALYZE priv",
+    "GRANT SELECT (b) ON priv TO stats_reader",
+    "SET ROLE stats_reader", "SELECT attname FROM pg_stats WHERE tablename = 'priv' ORDER BY 1", "RESET ROLE",
+    "GRANT SELECT ON priv TO stats_reader",
+    "SET ROLE stats_reader", "SELECT attname FROM pg_stats WHERE tablename = 'priv' ORDER BY 1", "RESET ROLE",
+    "REVOKE SELECT ON priv FROM stats_reader", "REVOKE SELECT (b) ON priv FROM stats_reader",
+    "SET ROLE stats_reader", "SELECT attname FROM pg_stats WHERE tablename = 'priv' ORDER BY 1", "RESET ROLE",
+    "SELECT attname FROM pg_stats WHERE tablename = 'priv' ORDER BY 1",
+    "DROP TABLE priv", "DROP ROLE stats_reader",
+]
+
+
+def test_pg_stats_shows_the_columns_the_role_may_read(reference_pg: Any, tmp_path: Any) -> None:
+    """Its values are samples of the column: a role sees a column's figures only with SELECT on it."""
+    import orbitdb
+
+    conn = orbitdb.connect(str(tmp_path / "db"))
+    conn.autocommit = True
+    pg_conn = reference_pg.connect(reference_pg.create_database("analyze_privileges"))
+    pg_conn.autocommit = True
+    try:
+        seen = []
+        for cur in (conn.cursor(), pg_conn.cursor()):
+            answers = []
+            for sql in PRIVILEGE_STEPS:
+                cur.execute(sql)
+                if sql.startswith("SELECT"):
+                    answers.append([r[0] for r in cur.fetchall()])
+            seen.append(answers)
+        assert seen[0] == seen[1] == [["b"], ["a", "b", "c"], [], ["a", "b", "c"]]
+    finally:
+        conn.close()
+        pg_conn.close()

@@ -255,3 +255,77 @@ def test_leaked_connection_collected_off_the_main_thread_is_closed_by_its_own_th
         dbapi.Connection.close = real_close  # type: ignore[method-assign]
     assert closed_on and "collecting-worker" not in closed_on, closed_on
     assert os.path.realpath(path) not in dbapi._SharedDatabase.open
+
+
+def test_closing_a_database_does_not_hold_up_connects_to_others(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The last connection's close joins the database's threads (auto-analyze), and one of them
+    may need to connect or close a connection meanwhile: the close must not hold the registry
+    lock that connect needs."""
+    from orbitdb.sql.session.database import Database
+
+    closing, other = str(tmp_path / "closing"), str(tmp_path / "other")
+    real_close = Database.close
+    connected: list[bool] = []
+
+    def close_while_another_thread_connects(self: Database) -> None:
+        if self is not con._db:
+            real_close(self)
+            return
+
+        def connect_other() -> None:
+            c = orbitdb.connect(other)
+            c.close()
+            connected.append(True)
+
+        worker = threading.Thread(target=connect_other)  # as a database's own thread would be
+        worker.start()
+        worker.join(timeout=20)
+        real_close(self)
+
+    monkeypatch.setattr(Database, "close", close_while_another_thread_connects)
+    con = orbitdb.connect(closing)
+    con.close()
+    monkeypatch.setattr(Database, "close", real_close)
+    assert connected == [True]
+
+
+def test_a_connect_during_the_last_close_waits_and_opens_the_directory_again(tmp_path: Path,
+                                                                             monkeypatch: pytest.MonkeyPatch) -> None:
+    """A connect to a directory whose database is being closed gets a freshly opened database
+    once the close is done (never the closing one, never 55006 for the directory's lock)."""
+    from orbitdb.sql.session.database import Database
+
+    path = str(tmp_path / "db")
+    con = orbitdb.connect(path)
+    con.execute("CREATE TABLE t (a int)")
+    con.execute("INSERT INTO t VALUES (1)")
+    con.commit()
+    real_close = Database.close
+    outcome: list[object] = []
+    started = threading.Event()
+
+    def connect_again() -> None:
+        started.set()
+        try:
+            again = orbitdb.connect(path)
+            outcome.append(again.execute("SELECT a FROM t").fetchall())
+            again.close()
+        except Exception as e:  # noqa: BLE001  (the assertion below shows it)
+            outcome.append(e)
+
+    worker = threading.Thread(target=connect_again)
+
+    def slow_close(self: Database) -> None:
+        if worker.is_alive() or outcome:  # the worker's own database closes as usual
+            real_close(self)
+            return
+        worker.start()
+        started.wait()
+        time.sleep(0.3)  # the worker's connect arrives while the database is still open
+        real_close(self)
+
+    monkeypatch.setattr(Database, "close", slow_close)
+    con.close()
+    monkeypatch.setattr(Database, "close", real_close)
+    worker.join(timeout=20)
+    assert outcome == [[(1,)]]

@@ -101,7 +101,7 @@ REFUSED = {
     "CREATE TABLE lk (LIKE t INCLUDING ALL)": "INCLUDING INDEXES",
     "SELECT a FROM t ORDER BY a, generate_series(1, 2)": "set-returning functions in ORDER BY",
     "SELECT 1 FROM t GROUP BY generate_series(1, 2)": "set-returning functions in GROUP BY",
-    "SELECT generate_series(1, generate_series(1, 2))": "set-returning functions inside expressions",
+    "SELECT generate_series(1, generate_series(1, 2))": "inside the arguments of another set-returning function",
     "SELECT sum(a) OVER (PARTITION BY generate_series(1, 2)) FROM t": "set-returning functions in window",
     "SELECT sum(a), (SELECT avg(a)) FROM t": "aggregate functions of outer query columns",
 }

@@ -165,3 +165,43 @@ def test_timezone_setting_changes_timestamptz_output(server):
         cur = conn.execute("SELECT %s::timestamptz", (value,))
         got = cur.fetchone()[0]
         assert got == value and got.utcoffset() == datetime.timedelta(hours=5, minutes=30)
+
+
+@needs_psycopg3
+def test_psycopg3_explains_a_statement_with_parameters(server):
+    """A prepared EXPLAIN takes its statement's parameters (asyncpg's PreparedStatement.explain
+    and psycopg's server-side binding send them), in every output format."""
+    import json
+
+    with psycopg.connect(server.dsn, autocommit=True) as conn:
+        rows = conn.execute("EXPLAIN (COSTS OFF) SELECT typname FROM pg_type WHERE typlen > %s", (2,)).fetchall()
+        assert rows[0][0] == "Seq Scan on pg_type"
+        value = conn.execute("EXPLAIN (FORMAT JSON, ANALYZE) SELECT typname, typlen FROM pg_type WHERE typlen > %s",
+                             (2,), prepare=True).fetchone()[0]
+        plan = (json.loads(value) if isinstance(value, str) else value)[0]["Plan"]
+        assert plan["Relation Name"] == "pg_type" and "Actual Total Time" in plan
+        assert plan["Actual Rows"] > 0
+
+
+def test_asyncpg_prepared_explain_describes_its_parameters(server):
+    """asyncpg checks the arguments against the statement's ParameterDescription: a prepared
+    EXPLAIN describes the $n of the statement it explains."""
+    import asyncio
+    import json
+
+    import asyncpg
+
+    async def run() -> tuple[object, object]:
+        conn = await asyncpg.connect(host=server.host, port=server.port, user="orbit", database="actors")
+        try:
+            stmt = await conn.prepare("SELECT typname, typlen FROM pg_type WHERE typlen > $1")
+            plan = await stmt.explain(2, analyze=True)
+            described = await conn.prepare("EXPLAIN SELECT typname FROM pg_type WHERE typlen > $1 AND typname <> $2")
+            return plan, [t.name for t in described.get_parameters()]
+        finally:
+            await conn.close()
+
+    plan, params = asyncio.run(run())
+    plan = json.loads(plan) if isinstance(plan, str) else plan
+    assert plan[0]["Plan"]["Relation Name"] == "pg_type" and "Actual Total Time" in plan[0]["Plan"]
+    assert params == ["int2", "name"]

@@ -197,7 +197,7 @@ def analyse(plan: Plan) -> BatchProjection | str:
     project: Project = node
     scan = node.child
     exprs = getattr(project, "batch_exprs", None)
-    if exprs is None or project.srf or not project.fns or len(exprs[0]) != len(project.fns):
+    if exprs is None or project.srf or getattr(project, "srf_calls", None) is not None or not project.fns or len(exprs[0]) != len(project.fns):
         return ""
     if not scan_supported(scan):
         return ""  # a point lookup, a secondary index, a backward scan: nothing to say

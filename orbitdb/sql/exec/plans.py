@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING, Any
 from orbitdb.sql.errors import SqlError
 from orbitdb.sql.exec.context import ExecContext
 from orbitdb.sql.expr.scope import ScopeColumn
+from orbitdb.sql.expr.srf_slots import step_rows
 from orbitdb.sql.spill import ExternalSort, Meter, TupleStore, out_of_memory, statement_spill
 from orbitdb.sql.spill.distinct import distinct_rows
 from orbitdb.sql.spill.hashjoin import hash_join
@@ -231,10 +232,13 @@ def _may_run(tests: list[Callable[[], bool]]) -> bool:
 
 
 class FunctionScan(Plan):
-    def __init__(self, columns: list[ScopeColumn], fn: Callable[[ExecContext], Iterator[Row]], name: str) -> None:
+    def __init__(self, columns: list[ScopeColumn], fn: Callable[[ExecContext], Iterator[Row]], name: str,
+                 alias: str | None = None, catalog: bool = False) -> None:
         self.columns = columns
         self.fn = fn
         self.name = name
+        self.alias = alias  # EXPLAIN names it after the function, as PostgreSQL does
+        self.catalog = catalog  # a system catalog's rows: PostgreSQL scans it as a table
 
     def rows(self, ctx: ExecContext) -> Iterator[Row]:
         for n, r in enumerate(self.fn(ctx), 1):
@@ -243,7 +247,8 @@ class FunctionScan(Plan):
             yield r
 
     def explain(self) -> list[tuple[str, list[Plan]]]:
-        return [(f"Function Scan on {self.name}", [])]
+        alias = f" {self.alias}" if self.alias and self.alias != self.name else ""
+        return [(f"{'Seq' if self.catalog else 'Function'} Scan on {self.name}{alias}", [])]
 
 
 class Materialized(Plan):
@@ -476,14 +481,22 @@ class WindowAgg(Plan):
 
 
 class Project(Plan):
-    def __init__(self, child: Plan, fns: list[Fn], columns: list[ScopeColumn], srf: list[int] | None = None) -> None:
+    def __init__(self, child: Plan, fns: list[Fn], columns: list[ScopeColumn], srf: list[int] | None = None,
+                 srf_calls: list[Fn] | None = None) -> None:
         self.columns = columns
         self.child = child
         self.fns = fns
         self.srf = srf or []
+        self.srf_calls = srf_calls  # set-returning calls inside expressions (orbitdb/sql/expr/srf_slots.py)
 
     def rows(self, ctx: ExecContext) -> Iterator[Row]:
         fns = self.fns
+        if self.srf_calls is not None:
+            calls = self.srf_calls
+            for r in self.child.rows(ctx):
+                for extended in step_rows(r, calls, ctx.check):
+                    yield tuple([f(extended) for f in fns])
+            return
         if self.srf:
             yield from self._srf_rows(ctx)
             return

@@ -56,6 +56,7 @@ from orbitdb.sql.types.usertypes import resolve_datatype
 if TYPE_CHECKING:
     from orbitdb.sql.expr.aggregates import AggCollector
     from orbitdb.sql.expr.scope import Scope
+    from orbitdb.sql.expr.srf_slots import SrfSlots
     from orbitdb.sql.expr.window import WindowCollector
     from orbitdb.sql.plan.planner import Planner
 
@@ -78,11 +79,15 @@ class Compiler:
         self.agg = agg
         self.win = win
         self.where = where  # for "aggregate functions are not allowed in WHERE"
+        self.srf_slots: SrfSlots | None = None  # a select list's set-returning calls inside expressions
 
     def child(self, *, agg: AggCollector | None = None, win: WindowCollector | None = None) -> Compiler:
         return Compiler(self.planner, self.scope, self.rt, agg, win, self.where)
 
     def compile(self, node: exp.Expression) -> E:
+        if self.srf_slots is not None and isinstance(node, (exp.Func, exp.Dot, exp.Paren)) \
+                and self.planner._is_srf(node):
+            return self.srf_slots.add(self, node)
         if self.agg is not None:
             hit = self.agg.match_group(self, node)
             if hit is not None:

@@ -12,7 +12,7 @@ from sqlglot import exp
 from orbitdb.sql import types as T
 from orbitdb.sql.errors import SqlError
 from orbitdb.sql.exec.context import ExecContext
-from orbitdb.sql.exec.plans import Filter, Plan
+from orbitdb.sql.exec.plans import Filter, Plan, Result1, ValuesScan
 from orbitdb.sql.expr.compiler import Compiler
 from orbitdb.sql.expr.core import E, Runtime, coerce, ident, value_cast
 from orbitdb.sql.expr.scope import Scope, ScopeColumn
@@ -79,6 +79,11 @@ def _returning(planner: Planner, node: exp.Expression, scope: Scope, rt: Runtime
         cols.append(column_of(name, e.type))
         types.append(e.type)
     return fns, cols, types
+
+
+def modify_head(operation: str, table: str, alias: str | None) -> str:
+    """EXPLAIN's top line of a data-modifying statement, as PostgreSQL prints it."""
+    return f"{operation} on {table}" + (f" {alias}" if alias and alias != table else "")
 
 
 class CompiledInsert(Compiled):
@@ -167,6 +172,15 @@ class CompiledInsert(Compiled):
             self._compile_conflict(planner, table, alias, rt)
         if self.returning is not None or self.conflict is not None:
             self.batch = None
+
+    def explain_head(self) -> str:
+        return modify_head("Insert", self.table.name, self.alias)
+
+    def explain_plan(self) -> Plan:
+        """What EXPLAIN shows under the Insert: the query it inserts, or its VALUES rows."""
+        if self.source_plan is not None:
+            return self.source_plan
+        return Result1() if len(self.source_rows or []) <= 1 else ValuesScan([], [])
 
     def _batch_plan(self, given: dict[int, int], values: list[exp.Expression], rt: Runtime
                     ) -> list[tuple[int, Fn | None] | tuple[None, Any]] | None:
@@ -574,6 +588,9 @@ class CompiledModify(Compiled):
         self.columns = self.returning[1] if self.returning else None
         self.single = not others
         self.statement_triggers = True  # off for a partition the partitioned table's statement runs
+
+    def explain_head(self) -> str:
+        return modify_head("Update" if self.is_update else "Delete", self.table.name, self.alias)
 
     def _new_row(self, r: Row) -> tuple[Any, ...]:
         new = list(r[: self.width])

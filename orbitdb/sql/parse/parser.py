@@ -14,6 +14,7 @@ from sqlglot.errors import ParseError, TokenError
 
 from orbitdb.sql.errors import SqlError
 from orbitdb.sql.parse.lexical import check_statement
+from orbitdb.sql.parse.punctuation import check_punctuation
 from orbitdb.sql.parse.textcache import TextCache, text_cached
 from orbitdb.sql.parse.typearrays import qualify_identifier_type_arrays
 from orbitdb.sql.result import Notice
@@ -483,6 +484,7 @@ _CURRENT_OF = re.compile(r"\bWHERE\s+CURRENT\s+OF\b", re.IGNORECASE)
 
 @text_cached(budget=32 << 20, max_text=16 << 10, per_char=320, fixed=3000)
 def _parse_cached(sql: str) -> exp.Expression:
+    check_punctuation(sql, ((m.lastgroup or "op", m.start(), m.end()) for m in _TOKEN.finditer(sql)))
     try:
         text = _array_calls(_order_using(_negative_scales(qualify_identifier_type_arrays(sql, _tokens))))
         trees = sqlglot.parse(_protect_intervals(_space_params(_subnet_operators(text))), read="postgres")

@@ -56,8 +56,20 @@ def _pg_stats(env: Env, make: RowMaker) -> Iterator[Row]:
             continue
         for c in t.columns:
             cs = ts.columns.get(c.name)
-            if cs is None:
+            if cs is None or not _may_read(env, t, c):
                 continue
             yield make(schemaname=t.schema, tablename=t.name, attname=c.name, null_frac=cs.null_frac,
                        avg_width=cs.avg_width, n_distinct=cs.n_distinct, most_common_vals=cs.mcv_text,
                        most_common_freqs=cs.mcf, histogram_bounds=cs.hist_text, correlation=cs.correlation)
+
+
+def _may_read(env: Env, table: Any, column: Any) -> bool:
+    """pg_stats shows a column's figures only to a role that may SELECT it (its values are
+    samples of the column), as PostgreSQL's view tests has_column_privilege."""
+    session = env.session
+    user = getattr(session, "user", None)
+    if user is None:
+        return True
+    if "r" in session.privileges_held(user, table.acl, "r", table.owner):
+        return True
+    return bool(column.acl) and "r" in session.privileges_held(user, column.acl, "c", table.owner)

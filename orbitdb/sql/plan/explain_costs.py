@@ -7,7 +7,6 @@ itself is the same with or without them (EXPLAIN (COSTS OFF) prints it as before
 from __future__ import annotations
 
 import math
-import re
 import time
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
@@ -29,6 +28,7 @@ from orbitdb.sql.exec.plans import (
     SetOp,
     Sort,
     Strip,
+    SubplanChild,
     TableScan,
     ValuesScan,
     explain_indent,
@@ -203,6 +203,8 @@ def lines(plan: Plan, estimator: Estimator | None, actuals: dict[int, Actual] | 
     """Plan.explain_lines with each node's estimate and, after EXPLAIN ANALYZE, its measurements.
     in_batches: an operator above ran this one's work on batches (orbitdb/sql/batch), so its own
     rows were never asked for: no measurements to show rather than "never executed"."""
+    if isinstance(plan, SubplanChild):  # under its SubPlan / InitPlan label, one step further in
+        return ["  " + ln for ln in lines(plan.child, estimator, actuals, depth, timing, in_batches)]
     out = []
     batched = in_batches or _runs_in_batches(plan)
     for i, (line, children) in enumerate(plan.explain()):
@@ -325,17 +327,11 @@ class Shown:
         return text
 
 
-_COSTS_OFF = re.compile(r"\bcosts\s+(off|false|0|no)\b")
-_TIMING_OFF = re.compile(r"\btiming\s+(off|false|0|no)\b")
-
-
-def explain_shape(session: Any, options: str, analyze: bool, plan: Plan | None) -> Shown:
-    """EXPLAIN's options (lower case text) applied to plan; for ANALYZE, plan is instrumented here,
-    before it runs."""
-    costs_on = _COSTS_OFF.search(options) is None
-    estimator = Estimator(getattr(session, "store", None)) if costs_on and plan is not None else None
+def explain_shape(session: Any, costs: bool, timing: bool, analyze: bool, plan: Plan | None) -> Shown:
+    """EXPLAIN's options applied to plan; for ANALYZE, plan is instrumented here, before it runs."""
+    estimator = Estimator(getattr(session, "store", None)) if costs and plan is not None else None
     if estimator is not None:
         assert plan is not None
         estimator.of(plan)  # estimated before running: instrumenting replaces the nodes' rows()
     actuals = instrument(plan) if analyze and plan is not None else None
-    return Shown(plan, estimator, actuals, _TIMING_OFF.search(options) is None)
+    return Shown(plan, estimator, actuals, timing)

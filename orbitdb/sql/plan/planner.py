@@ -47,6 +47,7 @@ from orbitdb.sql.expr.pycalls import is_session_aggregate
 from orbitdb.sql.expr.routine_call import compile_user_call, no_user_function
 from orbitdb.sql.expr.routine_call import returns_set as user_returns_set
 from orbitdb.sql.expr.scope import STAR_INDEX, Scope, ScopeColumn
+from orbitdb.sql.expr.srf_slots import SrfSlots, check_placement
 from orbitdb.sql.expr.window import WindowCollector
 from orbitdb.sql.parse.parser import parse_one
 from orbitdb.sql.plan import index_keys  # computes the keys of expression and partial indexes for storage
@@ -282,17 +283,19 @@ class Planner:
         out_exprs: list[E] = []
         names: list[str] = []
         srf: list[int] = []
+        slots: SrfSlots | None = None
+        if any(self._holds_srf(_unparenthesized(n)) for n in select_nodes):
+            # a set-returning call inside an expression: every call of the list runs as a slot
+            for n in select_nodes:
+                check_placement(n, self._is_srf)
+            slots = out_comp.srf_slots = SrfSlots()
         for p, n in zip(projections, select_nodes):
             e = out_comp.compile(n)
             out_exprs.append(e)  # an unknown literal stays unknown: UNION and INSERT resolve it
             names.append(ident(p.args["alias"]) if isinstance(p, exp.Alias) else self._column_name(n, e))
-            if self._is_srf(n) and not self._holds_srf(_unparenthesized(n)):
+            if slots is None and self._is_srf(n):
                 srf.append(len(out_exprs) - 1)
-            elif self._holds_srf(n):
-                # PostgreSQL expands it and computes the expression around it per element: not yet here
-                raise SqlError("0A000", "set-returning functions inside expressions of the select list are "
-                                        "not supported by orbitdb",
-                               hint="Call the function in FROM: SELECT x * 10 FROM generate_series(1, 2) x.")
+        out_comp.srf_slots = None
         having_e = None
         if having is not None:
             hc = Compiler(self, scope, self.rt, agg=agg, where="HAVING")
@@ -336,15 +339,17 @@ class Planner:
         fns = [e.fn for e in out_exprs] + [h.fn for h in hidden]
         lock_node = None
         if locks:
-            self._check_lockable(sel, locks, agg is not None, bool(win.specs), bool(srf), from_ is None)
+            self._check_lockable(sel, locks, agg is not None, bool(win.specs), bool(srf) or slots is not None,
+                                 from_ is None)
             targets = lock_targets(locks, scope, _nullable_rels(from_, sel.args.get("joins") or []), scope.tables)
             for t in targets:
                 self.lock_relation(t.access.table.oid, ROW_SHARE)
             lock_node = LockRows(Result1(), targets, self._recheck_fn(sel, scope), list(fns))
             fns = fns + [_whole_row]
             hidden = hidden + [E(_whole_row, T.TEXT)]
-        plan = Project(plan, fns, out_cols + [ScopeColumn(None, "?sort?", h.type, hidden=True) for h in hidden], srf)
-        if agg is None and not win.specs:
+        plan = Project(plan, fns, out_cols + [ScopeColumn(None, "?sort?", h.type, hidden=True) for h in hidden], srf,
+                       slots.calls if slots is not None else None)
+        if agg is None and not win.specs and slots is None:
             plan.batch_exprs = (select_nodes, scope)  # type: ignore[attr-defined]  # orbitdb/sql/batch/project.py
         attach_rest(self, plan, select_mark)
         width = len(out_exprs)
@@ -1235,7 +1240,7 @@ class Planner:
             types.append(T.INT8)
         cols = [ScopeColumn(rel, col_aliases[i] if i < len(col_aliases) else n, t) for i, (n, t) in
                 enumerate(zip(names, types))]
-        plan = FunctionScan(cols, gen, name)
+        plan = FunctionScan(cols, gen, name, rel)
         plan.correlated = lateral_scope is not None and inner_scope.correlated  # type: ignore[attr-defined]
         return plan, cols, rel
 
@@ -1257,7 +1262,7 @@ class Planner:
                 if hidden:
                     cols += [ScopeColumn(rel, n, t, hidden=True) for n, t in hidden]
                     rows = sysrel.rows_with_hidden
-                return FunctionScan(cols, rows, name), cols, rel
+                return FunctionScan(cols, rows, name, rel, catalog=True), cols, rel
         if table is None:
             seq = self._lookup_sequence(schema, name)
             if seq is not None:

@@ -87,7 +87,7 @@ def record_function_source(planner: Planner, fnode: exp.Expression, alias: exp.E
 
     rel = ident(alias.this) if alias.this is not None else name
     cols = [ScopeColumn(rel, n, t) for n, t in columns]
-    plan = FunctionScan(cols, gen, name)
+    plan = FunctionScan(cols, gen, name, rel)
     plan.correlated = lateral_scope is not None and inner_scope.correlated  # type: ignore[attr-defined]
     return plan, cols, rel
 

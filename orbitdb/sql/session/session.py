@@ -44,7 +44,13 @@ from orbitdb.sql.types.numeric import CTX as NUMERIC_CONTEXT
 from orbitdb.sql.types.params import convert_params, param_type
 from orbitdb.sql.types.pgtext.zones import session_zone
 from orbitdb.sql.types.usertypes import current_type
-from orbitdb.sql.utility.statements import explain_columns, show_columns, transaction_control
+from orbitdb.sql.utility.statements import (
+    explain,
+    explain_columns,
+    explain_param_types,
+    show_columns,
+    transaction_control,
+)
 from orbitdb.storage.advisory import SessionLocks
 from orbitdb.storage.catalog import Catalog
 from orbitdb.storage.errors import StorageError
@@ -822,6 +828,9 @@ class Session:
         p = Prepared(st.text, st, types, None)
         if st.kind in ("EXECUTE", "FETCH", "SHOW", "EXPLAIN"):
             p.columns = self._utility_columns(st)
+        if st.kind == "EXPLAIN" and "$" in st.text:
+            with self._statement_scope():
+                p.param_types = explain_param_types(self, st.text, types)
         elif st.kind == "CALL":
             from orbitdb.sql.routines.calls import call_description
 
@@ -1144,6 +1153,8 @@ class Session:
                 from orbitdb.sql.routines.calls import call_statement
 
                 return call_statement(self, st.text, ctx, convert_params(params, p.param_types), p.param_types)
+            if p is not None and st.kind == "EXPLAIN" and params:
+                return explain(self, st, params, ctx, p.param_types)  # its statement's $n
             return what.run(self, st, params, ctx)
         if what.planned:
             if p is None:

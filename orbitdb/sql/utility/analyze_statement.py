@@ -34,10 +34,20 @@ def gather_statistics(s: Session, ctx: ExecContext | None, named: list[tuple[Tab
             if t.partition_strategy:
                 continue  # its rows are its partitions'
             current = catalog.table_by_oid(t.oid) or t
+            if not own:
+                _undo_on_rollback(s, t.oid)
             analyze_table(s.store, txn, catalog, current, cols or None)
     finally:
         if own:
             txn.rollback()
+
+
+def _undo_on_rollback(s: Session, oid: int) -> None:
+    """The table's column statistics come back as they are now if the transaction rolls back."""
+    ps = plan_stats(s.store)
+    before = ps.get(oid)
+    columns = dict(before.columns) if before is not None else {}
+    s.on_rollback.append(lambda: ps.restore_columns(oid, columns))
 
 
 def _forget_dropped(s: Session, catalog: Catalog) -> None:

@@ -4,7 +4,10 @@ transaction control, SET/SHOW/RESET, EXPLAIN."""
 from __future__ import annotations
 
 import re
+import time
 from typing import TYPE_CHECKING, Any
+
+from sqlglot import exp
 
 from orbitdb.sql import settings as S
 from orbitdb.sql import types as T
@@ -16,37 +19,29 @@ from orbitdb.sql.parse.parser import Statement, parse_one, strip_comments
 from orbitdb.sql.plan.compiled import CompiledQuery, take_relation_locks
 from orbitdb.sql.plan.explain_costs import explain_shape
 from orbitdb.sql.result import Column, Notice, Result
+from orbitdb.sql.types import SqlType
+from orbitdb.sql.types.params import convert_params
 from orbitdb.sql.types.textio import from_text
+from orbitdb.sql.utility.explain_options import ExplainOptions, parse_options
+from orbitdb.sql.utility.txn_modes import TransactionModes, transaction_modes
 from orbitdb.storage.errors import StorageError
 
 if TYPE_CHECKING:
     from orbitdb.sql.session.session import Session
 
-_ISO = re.compile(r"ISOLATION\s+LEVEL\s+(READ\s+COMMITTED|READ\s+UNCOMMITTED|REPEATABLE\s+READ|SERIALIZABLE)", re.IGNORECASE)
-
-
 def _words(text: str) -> list[str]:
     return strip_comments(text).replace(",", " , ").split()
 
 
-def _txn_modes(text: str) -> tuple[str | None, bool | None]:
-    iso = None
-    m = _ISO.search(text)
-    if m:
-        iso = " ".join(m.group(1).lower().split())
-    ro = None
-    if re.search(r"\bREAD\s+ONLY\b", text, re.IGNORECASE):
-        ro = True
-    elif re.search(r"\bREAD\s+WRITE\b", text, re.IGNORECASE):
-        ro = False
-    return iso, ro
-
-
-def _deferrable(text: str) -> bool | None:
-    """[NOT] DEFERRABLE among a transaction's modes, None when not given."""
-    if re.search(r"\bNOT\s+DEFERRABLE\b", text, re.IGNORECASE):
-        return False
-    return True if re.search(r"\bDEFERRABLE\b", text, re.IGNORECASE) else None
+def _set_modes(s: Session, modes: TransactionModes, prefix: str) -> None:
+    """SET TRANSACTION's modes (prefix "transaction_") or the session's defaults for the next
+    transactions (prefix "default_transaction_")."""
+    if modes.isolation:
+        s.set_setting(prefix + "isolation", modes.isolation)
+    if modes.read_only is not None:
+        s.set_setting(prefix + "read_only", "on" if modes.read_only else "off")
+    if modes.deferrable is not None:
+        s.set_setting(prefix + "deferrable", "on" if modes.deferrable else "off")
 
 
 def _ident(word: str) -> str:
@@ -61,8 +56,9 @@ def transaction_control(s: Session, st: Statement) -> Result:
     if kind in ("BEGIN", "START"):
         if kind == "START" and (len(w) < 2 or w[1] != "TRANSACTION"):
             raise SqlError("42601", 'syntax error at or near "START"')
-        iso, ro = _txn_modes(st.text)
-        s.begin_block(iso, ro, _deferrable(st.text))
+        first = 2 if kind == "START" or (len(w) > 1 and w[1] in ("WORK", "TRANSACTION")) else 1
+        modes = transaction_modes(_words(st.text)[first:])
+        s.begin_block(modes.isolation, modes.read_only, modes.deferrable)
         return Result("BEGIN")
     if kind == "PREPARE":
         return Result(s.prepare_transaction(st.text))
@@ -187,14 +183,11 @@ def settings_statement(s: Session, st: Statement) -> Result:
     if rest and rest[0].upper() in ("SESSION", "LOCAL"):
         is_local = rest[0].upper() == "LOCAL"
         if rest[0].upper() == "SESSION" and len(rest) > 1 and rest[1].upper() == "CHARACTERISTICS":
-            iso, ro = _txn_modes(st.text)
-            if iso:
-                s.set_setting("default_transaction_isolation", iso)
-            if ro is not None:
-                s.set_setting("default_transaction_read_only", "on" if ro else "off")
-            deferrable = _deferrable(st.text)
-            if deferrable is not None:
-                s.set_setting("default_transaction_deferrable", "on" if deferrable else "off")
+            for i, expected in ((2, "AS"), (3, "TRANSACTION")):
+                if len(rest) <= i or rest[i].upper() != expected:
+                    raise SqlError("42601", f'syntax error at or near "{rest[i]}"' if len(rest) > i
+                                   else "syntax error at end of input")
+            _set_modes(s, transaction_modes(rest[4:]), "default_transaction_")
             return Result("SET")
         if rest[0].upper() == "SESSION" and len(rest) > 1 and rest[1].upper() == "AUTHORIZATION":
             from orbitdb.sql.utility.roles import set_session_authorization
@@ -209,18 +202,12 @@ def settings_statement(s: Session, st: Statement) -> Result:
         raise SqlError("42601", "syntax error at end of input")
     head = rest[0].upper()
     if head == "TRANSACTION":
-        iso, ro = _txn_modes(st.text)
+        modes = transaction_modes(rest[1:])
         if not s.in_block:
             s.notices_warning = True
             s.notices.append(Notice("WARNING", "25P01", "SET TRANSACTION can only be used in transaction blocks"))
             return Result("SET")
-        if iso:
-            s.set_setting("transaction_isolation", iso)
-        if ro is not None:
-            s.set_setting("transaction_read_only", "on" if ro else "off")
-        deferrable = _deferrable(st.text)
-        if deferrable is not None:
-            s.set_setting("transaction_deferrable", "on" if deferrable else "off")
+        _set_modes(s, modes, "transaction_")
         return Result("SET")
     if head == "TIME" and len(rest) > 1 and rest[1].upper() == "ZONE":
         if len(rest) > 3 and rest[2].upper() == "INTERVAL" and rest[3].startswith("'"):
@@ -328,40 +315,69 @@ def _norm_path_item(v: str) -> str:
     return v
 
 
-def explain(s: Session, st: Statement, params: list[Any], ctx: ExecContext) -> Result:
-    from orbitdb.sql.batch.explain import mark_batch_nodes
-    m = re.match(r"\s*EXPLAIN\s*(\((?P<opts>[^)]*)\))?\s*(?P<words>(?:(?:ANALYZE|VERBOSE|ANALYSE)\s+)*)(?P<q>.*)$",
-                 st.text, re.IGNORECASE | re.DOTALL)
+_EXPLAIN = re.compile(r"\s*EXPLAIN\s*(\((?P<opts>[^)]*)\))?\s*(?P<words>(?:(?:ANALYZE|VERBOSE|ANALYSE)\s+)*)"
+                      r"(?P<q>.*)$", re.IGNORECASE | re.DOTALL)
+
+
+def _explained(text: str) -> tuple[ExplainOptions, exp.Expression]:
+    """EXPLAIN's options and the statement it explains."""
+    m = _EXPLAIN.match(text)
     if m is None:
         raise SqlError("42601", "syntax error in EXPLAIN")
-    query = m.group("q")
-    opts = (m.group("opts") or "").lower() + " " + (m.group("words") or "").lower()
-    analyze = "analy" in opts and "false" not in opts
-    node = parse_one(query)
+    options = parse_options(m.group("opts"), m.group("words") or "")
+    node = parse_one(m.group("q"))
     if is_select_into(node):
-        if analyze:
+        if options.analyze:
             raise SqlError("0A000", "EXPLAIN ANALYZE of SELECT INTO is not supported")
         node = node.copy()
         node.set("into", None)  # the plan is the query's; only running it would make the table
-    rt = Runtime([])
+    return options, node
+
+
+def explain_param_types(s: Session, text: str, types: list[SqlType]) -> list[SqlType]:
+    """The parameter types of an EXPLAIN that a client prepares (Parse): its statement's."""
+    rt = Runtime(list(types))
+    compile_node(s, _explained(text)[1], rt)
+    return list(rt.param_types)
+
+
+def explain(s: Session, st: Statement, params: list[Any], ctx: ExecContext,
+            param_types: list[SqlType] | None = None) -> Result:
+    """param_types: those of a prepared EXPLAIN (the statement's $n), given with params."""
+    from orbitdb.sql.batch.explain import mark_batch_nodes
+    options, node = _explained(st.text)
+    analyze = options.analyze
+    rt = Runtime(list(param_types or []))
+    planning = time.perf_counter()
     compiled = compile_node(s, node, rt)
+    planning = time.perf_counter() - planning
     rt.ctx = ctx
+    if params:
+        ctx.params = convert_params(params, rt.param_types)
     take_relation_locks(compiled, ctx)
     plan = compiled.out.plan if isinstance(compiled, CompiledQuery) else getattr(compiled, "plan", None)
-    if plan is not None and not re.search(r"\bcosts\s+(off|false|0)\b", opts):
-        mark_batch_nodes(plan, ctx, analyze)  # orbitdb's own "Batch: on" lines (orbitdb/sql/batch/explain.py)
-    shown = explain_shape(s, opts, analyze, plan)  # estimates and measurements (explain_costs.py)
+    if plan is None and hasattr(compiled, "explain_plan"):
+        plan = compiled.explain_plan()
+    if plan is not None and options.costs:
+        mark_batch_nodes(plan, ctx, analyze)  # orbitdb's own "Batch:" lines (orbitdb/sql/batch/explain.py)
+    shown = explain_shape(s, options.costs, options.timing is not False, analyze, plan)  # (explain_costs.py)
     if analyze:
-        import time
-
         t0 = time.perf_counter()
         for _ in compiled.run(ctx).rows:  # a query's rows are produced as they are read
             pass
         ms = (time.perf_counter() - t0) * 1000
     lines = shown.lines() if plan is not None else [type(compiled).__name__]
     if isinstance(compiled, CompiledQuery) is False and hasattr(compiled, "explain_head"):
-        lines = [shown.head(compiled.explain_head())] + ["  ->  " + ln for ln in lines]  # type: ignore[attr-defined]
-    if analyze:
-        lines.append(f"Execution Time: {ms:.3f} ms")
-    rows = [(ln,) for ln in lines]
+        lines = [shown.head(compiled.explain_head())] + [  # type: ignore[attr-defined]
+            ("  ->  " if i == 0 else "      ") + ln for i, ln in enumerate(lines)]
+    if options.summary if options.summary is not None else analyze:
+        lines.append(f"Planning Time: {planning * 1000:.3f} ms")
+        if analyze:
+            lines.append(f"Execution Time: {ms:.3f} ms")
+    if options.format != "text":
+        from orbitdb.sql.utility.explain_formats import formatted
+
+        rows = [(formatted(lines, options.format),)]
+    else:
+        rows = [(ln,) for ln in lines]
     return Result("EXPLAIN", explain_columns(), rows, len(rows))

@@ -173,3 +173,12 @@ SELECT count(*) FROM parent;
 INSERT INTO parent (id, code, qty, note) VALUES (3, 'c', 3, 'three');
 SELECT * FROM parent ORDER BY id;
 SELECT * FROM child ORDER BY id;
+-- stray commas and a dangling AS are syntax errors, as PostgreSQL's grammar has them
+SELECT 1,; -- error 42601
+SELECT id, FROM parent; -- error 42601
+SELECT coalesce(id,) FROM parent; -- error 42601
+SELECT (,1); -- error 42601
+SELECT id AS FROM parent; -- error 42601
+SELECT id FROM parent ORDER BY id,; -- error 42601
+SELECT id FROM parent WHERE id IN (1, 2,); -- error 42601
+SELECT id FROM parent WHERE id IN (1, 2) ORDER BY id;

@@ -66,3 +66,24 @@ SELECT u.name, sum(o.total) FROM users u JOIN orders o ON o.user_id = u.id WHERE
 SELECT * FROM users ORDER BY id DESC LIMIT 5;
 SELECT count(*) FROM users WHERE id IN (SELECT user_id FROM orders WHERE total > 600);
 SELECT count(DISTINCT age) FROM users;
+-- EXPLAIN's options as PostgreSQL reads them
+EXPLAIN (COSTS maybe) SELECT 1; -- error 42601
+EXPLAIN (COSTS 'off') SELECT 1;
+EXPLAIN (COSTS 0, TIMING false) SELECT 1;
+EXPLAIN (TIMING) SELECT 1; -- error 22023
+EXPLAIN (WAL) SELECT 1; -- error 22023
+EXPLAIN (BUFFERS, COSTS off) SELECT 1;
+EXPLAIN (FORMAT) SELECT 1; -- error 42601
+EXPLAIN () SELECT 1; -- error 42601
+EXPLAIN (COSTS OFF,) SELECT 1; -- error 42601
+EXPLAIN (costs on, costs off) SELECT 1;
+EXPLAIN (ANALYZE, ANALYZE false, COSTS off) SELECT 1;
+EXPLAIN (GENERIC_PLAN) SELECT 1; -- error 42601
+EXPLAIN VERBOSE ANALYZE SELECT 1; -- error 42601
+EXPLAIN (COSTS 1.5) SELECT 1; -- error 42601
+EXPLAIN ("costs" off) SELECT 1;
+EXPLAIN (COSTS off) (SELECT 1);
+EXPLAIN (FORMAT JSON, COSTS off) SELECT * FROM users WHERE age > 40; -- nocompare
+EXPLAIN (FORMAT YAML, COSTS off) SELECT * FROM users WHERE age > 40; -- nocompare
+EXPLAIN (FORMAT XML, COSTS off) SELECT * FROM users WHERE age > 40; -- nocompare
+EXPLAIN (FORMAT JSON, ANALYZE, TIMING off) SELECT count(*) FROM users; -- nocompare

@@ -1,0 +1,54 @@
+"""Stray commas and a dangling AS that sqlglot reads past but PostgreSQL's grammar refuses
+(`SELECT , 1`, `SELECT a, FROM t`, `f(a,)`, `SELECT 1 AS`): a syntax error (42601) at the token
+after them, as PostgreSQL reports it, rather than a statement that runs as if they were not
+there. Run once per statement text, over the parser's tokens."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+from orbitdb.sql.errors import SqlError
+
+# reserved words that end a list: a comma before one of them has nothing after it
+_ENDS_A_LIST = frozenset({"FROM", "WHERE", "GROUP", "HAVING", "ORDER", "LIMIT", "OFFSET", "UNION", "INTERSECT",
+                          "EXCEPT", "WINDOW", "RETURNING", "INTO"})
+_NOT_AFTER_AS = frozenset({",", ")", "]", ";", "FROM", "WHERE", "GROUP", "HAVING", "ORDER", "LIMIT"})
+_SKIPPED = frozenset({"ws", "comment"})
+
+
+def check_punctuation(sql: str, tokens: Iterable[tuple[str, int, int]]) -> None:
+    """tokens: (kind, start, end) as the parser's scanner gives them; read in one pass, holding
+    only the token before (a statement of a million values is no list of a million tokens)."""
+    before: tuple[str, str] | None = None  # the previous significant token: (kind, upper-cased text)
+    for kind, start, end in tokens:
+        if kind in _SKIPPED:
+            continue
+        text = sql[start:end] if kind in ("op", "word") else ""
+        if before is not None:
+            _check_pair(sql, before, (kind, text.upper(), start, text))
+        before = (kind, text.upper())
+    if before is not None:
+        _check_pair(sql, before, None)
+
+
+def _check_pair(sql: str, before: tuple[str, str], token: tuple[str, str, int, str] | None) -> None:
+    kind, text = before
+    if kind not in ("op", "word"):
+        return
+    after = token[1] if token is not None else None
+    if text == ",":
+        if token is None or after in (",", ")", "]", ";") or after in _ENDS_A_LIST:
+            raise _error(sql, token)
+    elif text == "(" or (kind == "word" and text == "SELECT"):
+        if after == ",":
+            raise _error(sql, token)
+    elif kind == "word" and text == "AS" and (token is None or after in _NOT_AFTER_AS):
+        raise _error(sql, token)
+
+
+def _error(sql: str, token: tuple[str, str, int, str] | None) -> SqlError:
+    if token is None or token[1] == ";":
+        return SqlError("42601", "syntax error at end of input", position=len(sql) + 1,
+                        statement_position=len(sql) + 1)
+    return SqlError("42601", f'syntax error at or near "{token[3]}"', position=token[2] + 1,
+                    statement_position=token[2] + 1)
