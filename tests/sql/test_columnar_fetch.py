@@ -367,3 +367,35 @@ def test_a_run_that_leaves_batches_goes_on_row_at_a_time(tmp_path: Path, monkeyp
     c.execute("SELECT id FROM t")
     assert [c.fetchone()[0] for _ in range(9000)] == list(range(1, 9001)) and c.fetchone() is None
     con.close()
+
+
+def test_a_cursor_fetched_over_several_statements_keeps_its_snapshot(tmp_path: Path) -> None:
+    """DECLARE ... CURSOR in READ COMMITTED: each FETCH is a statement with a snapshot of its own,
+    the cursor's rows stay those of the DECLARE (batches read a snapshot they own), committed
+    changes meanwhile or not, as row at a time."""
+    path = str(tmp_path / "db")
+    con = orbitdb.connect(path)
+    c = con.cursor()
+    c.execute("CREATE TABLE t (id int PRIMARY KEY, a int)")
+    c.execute("INSERT INTO t SELECT i, i FROM generate_series(1, 9000) i")
+    con.commit()
+    other = orbitdb.connect(path)
+    other.autocommit = True
+    for mode in ("on", "off"):
+        for change_first in (False, True):
+            c.execute(f"SET orbitdb.batch_execution = {mode}")
+            if change_first:  # a commit between BEGIN's statements: the DECLARE's own snapshot is the newest
+                other.cursor().execute("UPDATE t SET a = a + 1 WHERE id = 1")
+            c.execute("DECLARE cur CURSOR FOR SELECT id, a * 2 FROM t")
+            c.execute("FETCH 5000 FROM cur")
+            got = c.fetchall()
+            other.cursor().execute("UPDATE t SET a = -1 WHERE id > 8000")
+            c.execute("SELECT 1")  # another statement, another snapshot
+            c.execute("FETCH ALL FROM cur")
+            got += c.fetchall()
+            assert [r[0] for r in got] == list(range(1, 9001)), mode
+            assert [r[1] for r in got][1:] == [2 * i for i in range(2, 9001)], mode
+            con.rollback()
+            other.cursor().execute("UPDATE t SET a = id")
+    other.close()
+    con.close()

@@ -13,7 +13,7 @@ import numpy as np
 from sqlglot import exp
 
 from orbitdb.sql import types as T
-from orbitdb.sql.batch.scan import Batch
+from orbitdb.sql.batch.scan import Batch, Fallback
 from orbitdb.sql.expr.core import ident
 
 if TYPE_CHECKING:
@@ -21,9 +21,6 @@ if TYPE_CHECKING:
     from orbitdb.sql.expr.scope import Scope
 
 
-class Fallback(Exception):
-    """The batch run cannot finish as the row path would (too many groups for hash_mem, a value
-    it has no vectorised form for): the statement runs row at a time instead."""
 
 Mask = np.ndarray[Any, Any]
 Pred = Callable[[Batch], tuple[Mask, Mask]]  # (true, NULL) masks

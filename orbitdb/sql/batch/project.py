@@ -45,9 +45,10 @@ class BatchProjection:
         if lim is not None and self.source.pred is None:
             size = max(1, min(BATCH_ROWS, off + lim))  # a LIMIT reads no more rows than it needs
         outputs = self.outputs
+        counted = True
         try:
             with np.errstate(over="ignore", invalid="ignore"):
-                for b in self.source.batches(ctx, size):
+                for b in self.source.batches(ctx, size, past_statement=True):  # (FETCH in a later statement)
                     if off:
                         if b.n <= off:
                             off -= b.n
@@ -62,8 +63,12 @@ class BatchProjection:
                         lim -= b.n
                         if lim <= 0:
                             return
+        except Fallback:
+            counted = False  # the row path reads (and counts) the scan from its start
+            raise
         finally:
-            self.source.note(ctx)
+            if counted:
+                self.source.note(ctx)
 
 
 def _rows(b: Batch, rows: Array) -> Batch:

@@ -32,9 +32,9 @@ class ScanSource:
         self.needed: set[int] = set()  # table positions
         self.read = 0
 
-    def batches(self, ctx: ExecContext, size: int = BATCH_ROWS) -> Iterator[Batch]:
+    def batches(self, ctx: ExecContext, size: int = BATCH_ROWS, past_statement: bool = False) -> Iterator[Batch]:
         off = self.offset
-        for b in batches(self.scan, ctx, sorted(self.needed), size):
+        for b in batches(self.scan, ctx, sorted(self.needed), size, past_statement):
             self.read += b.n
             if self.pred is not None:
                 rows = np.flatnonzero(self.pred(b)[0])
