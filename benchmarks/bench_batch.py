@@ -14,12 +14,14 @@ Queries (rows/s counts the rows each query reads):
   join_group   SELECT region, count(*), sum(x) FROM t JOIN dim ON dim.id = t.g GROUP BY region
   join_dup     SELECT tag, count(*), sum(x) FROM t JOIN ev ON ev.g = t.g GROUP BY tag
                (keys repeated on both sides: 5 N joined rows; rows/s counts t's N rows)
-  fetch_*      SELECT id, g, x, f FROM t: fetchall() vs fetchnumpy() (DuckDB: its fetchnumpy())
+  fetch_*      SELECT id, g, x, f FROM t, and a select list of arithmetic with a filter (FETCH_EXPR):
+               fetchall() vs fetchnumpy(), each also with orbitdb.batch_execution = off (the row
+               path), against sqlite3's fetchall() and DuckDB's fetchnumpy()
 
 sqlite3 runs on a WAL file with synchronous=FULL (the durability orbitdb gives), a 32 MiB page
 cache; DuckDB on a file. orbitdb's automatic ANALYZE of the loaded tables (a background pass over
 them) is waited for before timing. Run:
-    PYTHONPATH=. python benchmarks/bench_batch.py [--rows 1000000] [--seconds 2]
+    PYTHONPATH=. python benchmarks/bench_batch.py [--rows 1000000] [--seconds 2] [--only-fetch]
 """
 
 from __future__ import annotations
@@ -44,6 +46,7 @@ QUERIES = {
 }
 RANGE = "SELECT sum(x) FROM t WHERE id BETWEEN {p} AND {p} + 999"
 FETCH = "SELECT id, g, x, f FROM t"
+FETCH_EXPR = "SELECT id, x + 1, f * 2 - g FROM t WHERE g < 500"  # half the rows
 
 
 def load_orbitdb(path: str, n: int) -> Any:
@@ -124,6 +127,7 @@ def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--rows", type=int, default=int(os.environ.get("ORBITDB_BENCH_ROWS", "1000000")))
     ap.add_argument("--seconds", type=float, default=2.0)
+    ap.add_argument("--only-fetch", action="store_true", help="the fetch_* rows alone")
     args = ap.parse_args()
     n = args.rows
     base = tempfile.mkdtemp(prefix="bench_batch_")
@@ -157,36 +161,50 @@ def main() -> None:
                 return cur.execute(sql, (p, p + 999)).fetchall()
             return run
 
-        for engine in engines:
+        for engine in engines if not args.only_fetch else ():
             results.setdefault("range_scan", {})[engine] = rate(ranged(engine), 1000, args.seconds)[0]
             for name, sql in QUERIES.items():
                 results.setdefault(name, {})[engine] = rate(query(engine, sql), n, args.seconds)[0]
         cur = engines["orbitdb"].cursor()
-        results["fetch"] = {
-            "orbitdb fetchall": rate(lambda: cur.execute(FETCH).fetchall(), n, args.seconds)[0],
-            "orbitdb fetchnumpy": rate(lambda: cur.execute(FETCH).fetchnumpy(), n, args.seconds)[0],
-            "sqlite3 fetchall": rate(lambda: engines["sqlite3"].execute(FETCH).fetchall(), n, args.seconds)[0],
-        }
-        if "duckdb" in engines:
-            duck = engines["duckdb"]
-            results["fetch"]["duckdb fetchnumpy"] = rate(lambda: duck.execute(FETCH).fetchnumpy(), n,
+        fetches: dict[str, dict[str, float]] = {}
+        for label, sql in (("all rows", FETCH), ("expressions", FETCH_EXPR)):
+            r: dict[str, float] = {}
+            for mode in ("off", "auto"):
+                cur.execute(f"SET orbitdb.batch_execution = {mode}")
+                rows_of = "" if mode == "auto" else " (rows)"
+                r[f"orbitdb fetchall{rows_of}"] = rate(lambda q=sql: cur.execute(q).fetchall(), n, args.seconds)[0]
+                r[f"orbitdb fetchnumpy{rows_of}"] = rate(lambda q=sql: cur.execute(q).fetchnumpy(), n,
                                                          args.seconds)[0]
-        print(f"\n{'query':<12} {'orbitdb rows/s':>15} {'sqlite3 rows/s':>15} {'duckdb rows/s':>15} "
-              f"{'vs sqlite3':>11} {'vs duckdb':>10}")
-        for name in ("range_scan", "count_sum", "group_by", "join_group", "join_dup"):
-            r = results[name]
-            duck = r.get("duckdb")
-            duck_rate = f"{duck:,.0f}" if duck else "-"
-            vs_duck = f"{r['orbitdb'] / duck:.2f}x" if duck else "-"
-            print(f"{name:<12} {r['orbitdb']:>15,.0f} {r['sqlite3']:>15,.0f} {duck_rate:>15} "
-                  f"{r['orbitdb'] / r['sqlite3']:>10.2f}x {vs_duck:>10}")
-        print()
-        for name, r2 in results["fetch"].items():
-            print(f"{FETCH!r:<30} {name:<20} {r2:>15,.0f} rows/s")
+            lite = engines["sqlite3"]
+            r["sqlite3 fetchall"] = rate(lambda q=sql, c=lite: c.execute(q).fetchall(), n, args.seconds)[0]
+            if "duckdb" in engines:
+                duck = engines["duckdb"]
+                r["duckdb fetchnumpy"] = rate(lambda q=sql, c=duck: c.execute(q).fetchnumpy(), n, args.seconds)[0]
+            fetches[label] = r
+        if not args.only_fetch:
+            print_queries(results)
+        for label, r in fetches.items():
+            sql = FETCH if label == "all rows" else FETCH_EXPR
+            print(f"\n{sql!r} ({n:,} rows read)")
+            new_numpy = r["orbitdb fetchnumpy"]
+            for name, v in r.items():
+                print(f"  {name:<28} {v:>15,.0f} rows/s   orbitdb fetchnumpy / this: {new_numpy / v:8.2f}x")
     finally:
         for con in locals().get("engines", {}).values():
             con.close()
         shutil.rmtree(base, ignore_errors=True)
+
+
+def print_queries(results: dict[str, dict[str, float]]) -> None:
+    print(f"\n{'query':<12} {'orbitdb rows/s':>15} {'sqlite3 rows/s':>15} {'duckdb rows/s':>15} "
+          f"{'vs sqlite3':>11} {'vs duckdb':>10}")
+    for name in ("range_scan", "count_sum", "group_by", "join_group", "join_dup"):
+        r = results[name]
+        duck = r.get("duckdb")
+        duck_rate = f"{duck:,.0f}" if duck else "-"
+        vs_duck = f"{r['orbitdb'] / duck:.2f}x" if duck else "-"
+        print(f"{name:<12} {r['orbitdb']:>15,.0f} {r['sqlite3']:>15,.0f} {duck_rate:>15} "
+              f"{r['orbitdb'] / r['sqlite3']:>10.2f}x {vs_duck:>10}")
 
 
 if __name__ == "__main__":

@@ -51,6 +51,41 @@ def to_numpy(description: Sequence[Any], rows: list[tuple[Any, ...]]) -> dict[st
     return {d[0]: _column(col, d[1]) for d, col in zip(description, columns)}
 
 
+_NATIVE = [(INT_OIDS, np.int64, 0), (FLOAT_OIDS, np.float64, 0.0), ({BOOL_OID}, np.bool_, False)]
+
+
+def merge_numpy(description: Sequence[Any], convs: Sequence[Any] | None, rows: list[tuple[Any, ...]],
+                columns: list[tuple[Any, Any]]) -> dict[str, Array]:
+    """to_numpy of rows followed by the rows given as columns ((values, NULL mask) arrays, as
+    the batch executor makes them): the same arrays, dtypes and masks as to_numpy of all of them.
+    An int, float or bool column whose values need no conversion stays a numpy array throughout;
+    any other column goes through the row path's values (with the cursor's converters)."""
+    out: dict[str, Array] = {}
+    for i, (d, (values, nulls)) in enumerate(zip(description, columns)):
+        conv = convs[i] if convs is not None else None
+        native = next(((t, fill) for oids, t, fill in _NATIVE if d[1] in oids), None)
+        if conv is None and native is not None and values.dtype == native[0]:
+            dtype, fill = native
+            head = list(map(itemgetter(i), rows))
+            head_nulls = np.fromiter((v is None for v in head), dtype=np.bool_, count=len(head))
+            head_arr = np.array([fill if v is None else v for v in head], dtype=dtype)
+            data = np.concatenate([head_arr, values]) if len(head) else values.copy()
+            mask = np.concatenate([head_nulls, nulls]) if len(head) else nulls
+            if mask.any():
+                data[mask] = fill
+                out[d[0]] = np.ma.MaskedArray(data, mask=mask)
+            else:
+                out[d[0]] = data
+            continue
+        rest = values.tolist()
+        for j in np.flatnonzero(nulls).tolist():
+            rest[j] = None
+        if conv is not None:
+            rest = [v if v is None else conv(v) for v in rest]
+        out[d[0]] = _column(list(map(itemgetter(i), rows)) + rest, d[1])
+    return out
+
+
 def _objects(arr: Any) -> Any:
     """A masked object array's values with None for its NULLs (filled() would put a fill value)."""
     out = np.empty(len(arr), dtype=object)

@@ -481,12 +481,42 @@ class Cursor:
     # columnar fetch (orbitdb/columnar.py): the rest of the result as arrays, frames or tables
     def fetchnumpy(self) -> dict[str, Any]:
         """{column name: numpy array} of the rows not fetched yet; NULLs as masked arrays."""
-        from orbitdb.columnar import to_numpy
+        from orbitdb.columnar import merge_numpy, to_numpy
 
         description = self.description
+        if description is None:
+            raise ProgrammingError("no results to fetch")
+        columns = self._rest_columns()
+        if columns is not None:  # straight from the batches of the scan, after the rows made before
+            rows = self._rows[self._pos :]
+            self._pos = len(self._rows)
+            return merge_numpy(description, self._convs, rows, columns)
         rows = self.fetchall() if self.row_factory is None else self._fetch_tuples()
-        assert description is not None
         return to_numpy(description, rows)
+
+    def _rest_columns(self) -> list[tuple[Any, Any]] | None:
+        """The rows the statement has not produced yet as columns, when it runs on batches
+        (RowStream.fetch_columns); None: fetch them as rows."""
+        stream = self._stream
+        if stream is None or self._error is not None:
+            return None
+        with self.connection._lock:
+            self.connection._session_or_raise()
+            stream.restart_timeout()  # one fetch call, one statement for statement_timeout
+            try:
+                columns = stream.fetch_columns()
+            except SqlError as e:
+                self._stream = None
+                raise error_for(e) from None
+            except Exception as e:
+                self._stream = None
+                raise internal_error_for(e, self.query or "") from e
+            if columns is None:
+                return None
+            self._stream = None
+            self.rowcount = stream.count
+            self.statusmessage = f"SELECT {stream.count}"
+            return columns
 
     def fetchdf(self) -> Any:
         """The rows not fetched yet as a pandas DataFrame (pip install 'orbitdb[pandas]')."""

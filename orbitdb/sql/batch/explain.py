@@ -1,5 +1,7 @@
-"""EXPLAIN's note of the nodes that run on batches: a "Batch: on" line under each (orbitdb's
-own line, left out with COSTS OFF so that such output stays PostgreSQL's)."""
+"""EXPLAIN's note of the nodes that run on batches: a "Batch: on" line under each, and under the
+scan of a select list over one table that runs row at a time because an expression has no
+vectorised form "Batch: off (why)" (orbitdb's own lines, left out with COSTS OFF so that such
+output stays PostgreSQL's)."""
 
 from __future__ import annotations
 
@@ -12,11 +14,18 @@ if TYPE_CHECKING:
     from orbitdb.sql.exec.plans import Plan as PlanNode
 
 
-def mark_batch_nodes(plan: PlanNode, ctx: ExecContext) -> None:
-    from orbitdb.sql.exec.plans import Aggregate, Plan
+def mark_batch_nodes(plan: PlanNode, ctx: ExecContext, analyze: bool = False) -> None:
+    from orbitdb.sql.exec.plans import Aggregate, Limit, Plan
 
     if batch_mode(ctx) == "off":
         return
+    if not analyze:  # EXPLAIN ANALYZE measures each node: the query runs row at a time then
+        from orbitdb.sql.batch.project import explain_note
+
+        note = explain_note(plan, ctx)
+        if note is not None:
+            scan = (plan.child if isinstance(plan, Limit) else plan).child  # type: ignore[attr-defined]
+            scan.batch_note = note
     todo: list[PlanNode] = [plan]
     while todo:
         node = todo.pop()

@@ -13,7 +13,7 @@ import numpy as np
 from sqlglot import exp
 
 from orbitdb.sql import types as T
-from orbitdb.sql.batch.scan import Batch
+from orbitdb.sql.batch.scan import Batch, Fallback
 from orbitdb.sql.expr.core import ident
 
 if TYPE_CHECKING:
@@ -21,9 +21,6 @@ if TYPE_CHECKING:
     from orbitdb.sql.expr.scope import Scope
 
 
-class Fallback(Exception):
-    """The batch run cannot finish as the row path would (too many groups for hash_mem, a value
-    it has no vectorised form for): the statement runs row at a time instead."""
 
 Mask = np.ndarray[Any, Any]
 Pred = Callable[[Batch], tuple[Mask, Mask]]  # (true, NULL) masks
@@ -31,6 +28,9 @@ Pred = Callable[[Batch], tuple[Mask, Mask]]  # (true, NULL) masks
 INT_TYPES = {T.INT2.oid, T.INT4.oid, T.INT8.oid}
 FLOAT_TYPES = {T.FLOAT4.oid, T.FLOAT8.oid}
 INT64_MIN, INT64_MAX = -(1 << 63), (1 << 63) - 1
+# types whose value is NULL exactly when the batch's mask says so
+SCALAR_TYPES = INT_TYPES | FLOAT_TYPES | {T.BOOL.oid, T.TEXT.oid, T.VARCHAR.oid, T.BPCHAR.oid, T.NUMERIC.oid,
+                                          T.DATE.oid, T.TIMESTAMP.oid, T.TIMESTAMPTZ.oid}
 _COMPARE: dict[type[exp.Expression], Callable[[Any, Any], Mask]] = {
     exp.EQ: np.equal, exp.NEQ: np.not_equal, exp.GT: np.greater, exp.GTE: np.greater_equal,
     exp.LT: np.less, exp.LTE: np.less_equal,
@@ -164,7 +164,7 @@ def _pred(node: exp.Expression, cols: Columns) -> Pred | None:
         return negated
     if isinstance(node, exp.Is) and isinstance(node.expression, exp.Null):
         hit = cols.column(node.this)
-        if hit is None:
+        if hit is None or hit[1] not in SCALAR_TYPES:  # a composite of NULL fields IS NULL too
             return None
         c = hit[0]
         negate = bool(node.args.get("negate"))  # IS NOT NULL

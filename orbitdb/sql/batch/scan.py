@@ -22,6 +22,11 @@ FIRST_BATCH_ROWS = 1024
 BATCH_ROWS = 16384
 
 
+class Fallback(Exception):
+    """The batch run cannot finish as the row path would (too many groups for hash_mem, a value
+    it has no vectorised form for): the statement runs row at a time instead."""
+
+
 @dataclass
 class Batch:
     """n rows: for each wanted column (by its logical position in the table) its values and
@@ -61,9 +66,13 @@ def can_read(ctx: ExecContext) -> bool:
     return txn is not None and not txn.writes
 
 
-def batches(scan: TableScan, ctx: ExecContext, columns: list[int], size: int = BATCH_ROWS) -> Iterator[Batch]:
+def batches(scan: TableScan, ctx: ExecContext, columns: list[int], size: int = BATCH_ROWS,
+            past_statement: bool = False) -> Iterator[Batch]:
     """The scan's rows (before its filter) in batches of up to size rows of the given logical
-    columns. The caller notes the read counters (pg_stat_user_tables) once its run has finished."""
+    columns. The caller notes the read counters (pg_stat_user_tables) once its run has finished.
+    past_statement: the batches may be read after the statement's snapshot is gone (a cursor's
+    FETCH in READ COMMITTED takes a new one): they read a snapshot of their own, of the same
+    state, or raise Fallback (before any batch) when a commit came between."""
     txn = ctx.txn
     assert txn is not None
     acc = scan.access
@@ -76,7 +85,12 @@ def batches(scan: TableScan, ctx: ExecContext, columns: list[int], size: int = B
     reader = BatchReader(acc.codec, [acc.slots[c] for c in columns])
     engine = txn.store.engine
     snapshot = txn.snapshot
-    own = engine.snapshot() if snapshot is None else None  # every batch reads the same state
+    own = engine.snapshot() if snapshot is None or (past_statement and txn.snapshot_per_statement) else None
+    if own is not None and snapshot is not None:
+        if own.sequence != snapshot.sequence:  # no copy of the statement's state to be had
+            own.release()
+            raise Fallback("the statement's snapshot is older than the newest state")
+        snapshot = None  # every batch reads the same state, ours
     limit = min(FIRST_BATCH_ROWS, size)
     bulk = False
     try:

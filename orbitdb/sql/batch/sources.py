@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 
 from orbitdb.sql.batch.filters import Columns, Fallback, Pred, translate
-from orbitdb.sql.batch.scan import Batch, batches, scan_supported
+from orbitdb.sql.batch.scan import BATCH_ROWS, Batch, batches, scan_supported
 from orbitdb.storage.usage import IDX_SCAN, IDX_TUP_FETCH, SEQ_SCAN, SEQ_TUP_READ, note
 
 if TYPE_CHECKING:
@@ -34,9 +34,9 @@ class ScanSource:
         self.needed: set[int] = set()  # table positions
         self.read = 0
 
-    def batches(self, ctx: ExecContext) -> Iterator[Batch]:
+    def batches(self, ctx: ExecContext, size: int = BATCH_ROWS, past_statement: bool = False) -> Iterator[Batch]:
         off = self.offset
-        for b in batches(self.scan, ctx, sorted(self.needed)):
+        for b in batches(self.scan, ctx, sorted(self.needed), size, past_statement):
             self.read += b.n
             if self.pred is not None:
                 rows = np.flatnonzero(self.pred(b)[0])

@@ -196,6 +196,9 @@ class TableScan(Plan):
         lines = [(line, [])]
         if self.filter_sql:
             lines.append(("Filter: " + " AND ".join(self.filter_sql), []))
+        note = getattr(self, "batch_note", None)  # orbitdb's own line (orbitdb/sql/batch/explain.py)
+        if note is not None:
+            lines.append((note, []))
         return lines  # type: ignore[return-value]
 
 

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import logging
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from itertools import islice
 from typing import TYPE_CHECKING, Any
 
@@ -157,15 +157,50 @@ class RowStream:
             self._error = failure
         return out
 
+    def fetch_columns(self) -> list[tuple[Any, Any]] | None:
+        """Every row not handed out yet as columns ((values, NULL mask) numpy arrays per column),
+        when the query runs on batches (orbitdb/sql/batch/project.py) and no rows wait in the
+        buffer; else None, and fetch() goes on. The stream is exhausted after it; an error is
+        raised as fetch raises it."""
+        rows = self._rows
+        rest = getattr(rows, "rest_columns", None)
+        if rest is None or self._buffer or self._error is not None:
+            return None
+        s = self.session
+        if s.failed and s.txn is self.txn:
+            raise SqlError("25P02", "current transaction is aborted, commands ignored until end of transaction block")
+        got: list[Any] = []
+
+        def take(out: list[Row], n: int) -> None:  # (_produce_in_scope's step, columns instead of rows)
+            cols = rest()
+            if cols is not None:
+                got.append(cols)
+        failure = self._produce_with(take)
+        if failure is not None:
+            raise failure
+        if not got:
+            return None
+        self.count += len(got[0][0][0]) if got[0] else 0
+        self._finish()
+        failure, self._error = self._error, None  # the commit of an autocommitted statement
+        if failure is not None:
+            raise failure
+        return got[0]  # type: ignore[no-any-return]
+
     def _produce(self, out: list[Row], n: int) -> BaseException | None:
         """Appends up to n rows to out, inside the statement's scope; the error that stopped it."""
+        return self._produce_with(lambda o, k: o.extend(islice(self._rows, k)), out, n)  # type: ignore[arg-type]
+
+    def _produce_with(self, step: Callable[[list[Row], int], None], out: list[Row] | None = None, n: int = 0
+                      ) -> BaseException | None:
         s = self.session
         if statement_scope.running_session() is s:  # called by the statement itself (prefetch): its scope is set
-            return self._produce_in_scope(out, n)
+            return self._produce_in_scope(step, out if out is not None else [], n)
         with s._statement_scope():
-            return self._produce_in_scope(out, n)
+            return self._produce_in_scope(step, out if out is not None else [], n)
 
-    def _produce_in_scope(self, out: list[Row], n: int) -> BaseException | None:
+    def _produce_in_scope(self, step: Callable[[list[Row], int], None], out: list[Row], n: int
+                          ) -> BaseException | None:
         s = self.session
         ctx = self.ctx
         assert ctx is not None and self._rows is not None
@@ -179,7 +214,7 @@ class RowStream:
                 txn.lock_deadline = time.monotonic() + self.lock_timeout_ms / 1000.0
         try:
             ctx.check()
-            out.extend(islice(self._rows, n))
+            step(out, n)
         except SqlError as exc:
             return self._failed(exc)
         except StorageError as exc:

@@ -7,6 +7,7 @@ from collections.abc import Iterator
 from typing import Any
 
 from orbitdb.sql.exec.context import ExecContext
+from orbitdb.sql.exec.plans import Limit, Plan, Project, TableScan
 from orbitdb.sql.exec.rowstream import QueryRows
 from orbitdb.sql.expr.core import Runtime
 from orbitdb.sql.plan.permissions import Required
@@ -55,13 +56,30 @@ class CompiledQuery(Compiled):
     def run(self, ctx: ExecContext) -> Result:
         """The rows are produced as they are read (see rowstream.py); the tag gets its count
         when they are exhausted."""
-        rows = iter(self.out.plan.rows(ctx))
         if self.reg_columns:
-            rows = _reg_names(rows, self.reg_columns, ctx.session)
+            rows = _reg_names(iter(self.out.plan.rows(ctx)), self.reg_columns, ctx.session)
+        elif may_run_on_batches(self.out.plan):
+            from orbitdb.sql.batch.project import batch_rows  # (numpy loads at the first such query)
+
+            batched = batch_rows(self.out.plan, ctx)  # a select list over a scan: on batches
+            rows = batched if batched is not None else iter(self.out.plan.rows(ctx))
+        else:
+            rows = iter(self.out.plan.rows(ctx))
         return Result("SELECT", self.columns, QueryRows(rows, self.rt, ctx))  # type: ignore[arg-type]
 
 
 _REG_OIDS = (2205, 2206, 4089, 4096, 24, 2202)
+
+
+def may_run_on_batches(plan: Plan) -> bool:
+    """The shape orbitdb/sql/batch/project.py runs on batches: a select list over a table scan
+    or primary-key range, maybe under LIMIT (checked before that module, and numpy, are loaded:
+    a point query loads neither). Not when EXPLAIN
+    ANALYZE measures the nodes (each node's rows are wrapped then)."""
+    node = plan.child if isinstance(plan, Limit) else plan
+    return (isinstance(node, Project) and isinstance(node.child, TableScan) and hasattr(node, "batch_exprs")
+            and node.child.mode in ("seq", "pk_range") and not node.child.reverse
+            and not any("rows" in vars(p) for p in (plan, node, node.child)))
 
 
 

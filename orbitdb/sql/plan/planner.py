@@ -350,6 +350,8 @@ class Planner:
             hidden = hidden + [E(_whole_row, T.TEXT)]
         plan = Project(plan, fns, out_cols + [ScopeColumn(None, "?sort?", h.type, hidden=True) for h in hidden], srf,
                        slots.calls if slots is not None else None)
+        if agg is None and not win.specs and slots is None:
+            plan.batch_exprs = (select_nodes, scope)  # type: ignore[attr-defined]  # orbitdb/sql/batch/project.py
         attach_rest(self, plan, select_mark)
         width = len(out_exprs)
         if distinct is not None:

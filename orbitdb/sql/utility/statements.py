@@ -359,7 +359,7 @@ def explain(s: Session, st: Statement, params: list[Any], ctx: ExecContext,
     if plan is None and hasattr(compiled, "explain_plan"):
         plan = compiled.explain_plan()
     if plan is not None and options.costs:
-        mark_batch_nodes(plan, ctx)  # orbitdb's own "Batch: on" lines (orbitdb/sql/batch/explain.py)
+        mark_batch_nodes(plan, ctx, analyze)  # orbitdb's own "Batch:" lines (orbitdb/sql/batch/explain.py)
     shown = explain_shape(s, options.costs, options.timing is not False, analyze, plan)  # (explain_costs.py)
     if analyze:
         t0 = time.perf_counter()
