@@ -28,7 +28,7 @@ from orbitdb.sql.spill import (
     sort_in_memory,
     statement_spill,
 )
-from orbitdb.sql.spill.partition import MAX_DEPTH
+from orbitdb.sql.spill.partition import MAX_DEPTH, buffer_reserve
 from orbitdb.sql.types import SqlType
 from orbitdb.sql.types import numeric as N
 from orbitdb.sql.types.limits import check_array_depth, join_text
@@ -671,7 +671,9 @@ class _HashAgg:
         check = self.ctx.check
         keyed = bool(self.keyfns)
         groups: dict[Any, tuple[Row, list[Any], list[_State]]] = {}
-        meter = Meter(self.limit, GROUP_BYTES + STATE_BYTES * len(specs))
+        # the table stops growing early enough that the partitions' buffers fit beside it
+        meter = Meter(self.limit - buffer_reserve(self.limit) if keyed else self.limit,
+                      GROUP_BYTES + STATE_BYTES * len(specs))
         items = Meter(self.limit, ITEM_BYTES)
         items_over = False
         parts: Partitions | None = None
@@ -759,9 +761,9 @@ class _State:
         if self.sorter is None:
             self.sorter = ExternalSort(agg.spill, self.spec.item_keys, agg.limit, agg.ctx.check, agg.runs_file)
         assert self.buffer is not None
-        self.sorter.rows = self.buffer
-        self.sorter.write_run()
+        self.sorter.load(self.buffer)
         self.buffer = []
+        self.sorter.write_run()
 
     def finish(self, agg: _HashAgg) -> Any:
         buffer = self.buffer
@@ -770,7 +772,7 @@ class _State:
         spec = self.spec
         items: Iterable[Row]
         if self.sorter is not None:
-            self.sorter.rows = buffer
+            self.sorter.load(buffer)
             items = self.sorter.sorted()
         elif spec.item_keys:
             items = sort_in_memory(buffer, spec.item_keys)
