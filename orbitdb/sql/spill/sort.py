@@ -129,7 +129,9 @@ class ExternalSort:
         self.held = [tuple([f(r) for f in fns]) + r for r in rows]
 
     def _block_target(self) -> int:
-        return max(MIN_BLOCK_BYTES, min(BLOCK_BYTES, self.limit // 256))
+        # small blocks: a decoded block takes ~10x its encoded bytes, and the merge's fan-in is the
+        # number of decoded blocks work_mem holds (a merge pass fewer is worth more syscalls)
+        return max(MIN_BLOCK_BYTES, min(BLOCK_BYTES, self.limit // 1024))
 
     def write_run(self) -> None:
         """Writes the rows held as one sorted run (the caller needs the memory)."""
