@@ -665,7 +665,9 @@ class _HashAgg:
         self.runs_file: SpillFile | None = None  # sorted runs of buffered inputs, shared by the groups
 
     def _key(self, row: Row) -> tuple[Row, Any]:
-        kv = tuple([f(row) for f in self.keyfns])
+        return self._hash_key(tuple([f(row) for f in self.keyfns]))
+
+    def _hash_key(self, kv: Row) -> tuple[Row, Any]:
         hk = tuple([_hashable(nf(v) if nf is not None and v is not None else v)
                     for nf, v in zip(self.normalizers, kv)])
         return kv, hk
@@ -687,14 +689,19 @@ class _HashAgg:
         argfns = [s.args for s in specs]
         try:
             with fewer_collections():  # the groups' states would be walked again and again
+                nk = len(self.keyfns)
                 for n, row in enumerate(rows, 1):
                     if not n & 1023:
                         check()
-                    kv, hk = self._key(row) if keyed else ((), ())
+                    if depth:  # a partition's row: its key values, then the row
+                        kv, hk = self._hash_key(row[:nk])
+                        row = row[nk:]
+                    else:
+                        kv, hk = self._key(row) if keyed else ((), ())
                     g = groups.get(hk)
                     if g is None:
                         if parts is not None:
-                            parts.add(hk, row)
+                            parts.add(hk, kv + row)  # the key goes along: not computed again
                             continue
                         g = (kv, tuple([row[i] for i in passthrough]), self._states(items))
                         groups[hk] = g
