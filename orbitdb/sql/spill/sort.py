@@ -119,6 +119,12 @@ class ExternalSort:
         if self.meter.add(d):
             self._write_run()
 
+    def add_decorated(self, d: tuple[Any, ...]) -> None:
+        """A row with its key values already in front."""
+        self.held.append(d)
+        if self.meter.add(d):
+            self._write_run()
+
     def extend(self, rows: Iterable[Row]) -> None:
         for row in rows:
             self.add(row)
@@ -217,60 +223,50 @@ class ExternalSort:
             self.file = None
 
 
-KEPT_BYTES = 136  # a _Kept, its key list and a heap slot
-KEY_BYTES = 64  # one (rank, value) pair of a merge key
-
-
-class _Kept:
-    """A row kept by top_sorted, ordered worst first (the heap's root is the row to drop)."""
-
-    __slots__ = ("key", "row", "seq")
-
-    def __init__(self, key: list[tuple[int, Any]], seq: int, row: Row) -> None:
-        self.key = key
-        self.seq = seq
-        self.row = row
-
-    def __lt__(self, other: _Kept) -> bool:
-        return (other.key, other.seq) < (self.key, self.seq)
+TOP_CHUNK = 1024  # rows taken in between two trims of a top-N's candidates to the best n
 
 
 def top_sorted(spill: StatementSpill, keys: list[SortKey], n: int, rows: Iterable[Row],
                check: Callable[[], None] | None = None) -> Iterator[Row]:
-    """The first n rows in key order (ORDER BY ... LIMIT n), holding n rows at most: a heap whose
-    root is the worst row kept. When n rows outgrow work_mem, the rows kept and those still to come
-    go through a full external sort (a row dropped was beaten by n others: it cannot come back)."""
+    """The first n rows in key order (ORDER BY ... LIMIT n), holding about n + max(n, TOP_CHUNK)
+    rows: the best n so far (sorted) and the rows since, trimmed back to the best n by a stable
+    sort whenever they reach that (ties stay in input order: the rows kept came first). When n
+    rows outgrow work_mem, the rows kept and those still to come go through a full external sort
+    (a row dropped was beaten by n others: it cannot come back)."""
     if n <= 0:
         return
-    mk = merge_key(keys)
+    check = check or _no_check
     fns = [k[0] for k in keys]
-    heap: list[_Kept] = []
-    meter = Meter(spill.work_mem, KEPT_BYTES + KEY_BYTES * len(keys))  # a row's _Kept and its merge key
+    nk = len(keys)
+    meter = Meter(spill.work_mem, 8 * nk + 16)
+    held: list[tuple[Any, ...]] = []
+    trim_at = n + max(n, TOP_CHUNK)
     source = iter(rows)
     for seq, r in enumerate(source, 1):
-        if check is not None and not seq & 4095:
+        if not seq & 4095:
             check()
-        kept = _Kept(mk(tuple([f(r) for f in fns])), seq, r)
-        if len(heap) < n:
-            heapq.heappush(heap, kept)
-            if meter.add(r):
-                yield from _sort_rest(spill, keys, n, heap, source, check)
+        d = tuple([f(r) for f in fns]) + r
+        held.append(d)
+        if meter.add(d) or len(held) >= trim_at:
+            held = sort_decorated(held, keys, check)[:n]
+            meter.reset()
+            meter.count = len(held)
+            if meter.over():
+                yield from _sort_rest(spill, keys, n, held, source, check)
                 return
-        elif kept.key < heap[0].key:
-            heapq.heapreplace(heap, kept)
-    heap.sort(key=lambda k: (k.key, k.seq))
-    for k in heap:
-        yield k.row
+    for d in sort_decorated(held, keys, check)[:n]:
+        yield d[nk:]
 
 
-def _sort_rest(spill: StatementSpill, keys: list[SortKey], n: int, heap: list[_Kept], rest: Iterator[Row],
-               check: Callable[[], None] | None) -> Iterator[Row]:
+def _sort_rest(spill: StatementSpill, keys: list[SortKey], n: int, held: list[tuple[Any, ...]],
+               rest: Iterator[Row], check: Callable[[], None]) -> Iterator[Row]:
+    """The external sort of the rows kept (in key order: their ties already in input order) and
+    those to come, their key values kept as computed (a volatile key is not computed again)."""
     sorter = ExternalSort(spill, keys, spill.work_mem, check)
     try:
-        heap.sort(key=lambda k: k.seq)
-        for k in heap:
-            sorter.add(k.row)
-        heap.clear()
+        for d in held:
+            sorter.add_decorated(d)
+        held.clear()
         for r in rest:
             sorter.add(r)
         for i, r in enumerate(sorter.sorted()):
