@@ -206,3 +206,21 @@ def test_batch_group_by_past_hash_mem_spills(con: Any) -> None:
     after = _temp_counters(cur)
     assert got == want and len(got) == 20000
     assert after[0] > before[0] and after[1] > before[1]
+
+
+def test_batch_groups_are_checked_against_hash_mem_at_every_new_group() -> None:
+    """The batch aggregate's arrays double as groups come; the hash_mem check holds for each new
+    group, not only when the arrays grow (a doubling to 1024 once let groups 513..1024 in unseen)."""
+    from types import SimpleNamespace
+
+    from orbitdb.sql.batch.aggregate import GROUP_BYTES, AggOp, _Run
+    from orbitdb.sql.batch.filters import Fallback
+
+    ops = [AggOp("count", None), AggOp("sum_int8", 0)]
+    per_group = GROUP_BYTES + 16 * len(ops)
+    run = _Run(SimpleNamespace(ops=ops, keys=[0], key_types=[T.INT8.oid]), 1000 * per_group)  # type: ignore[arg-type]
+    for need in range(1, 1001):
+        run._grow(need)
+    assert run.cap * per_group <= 1000 * per_group  # arrays never sized past the budget
+    with pytest.raises(Fallback):
+        run._grow(1001)
