@@ -27,8 +27,11 @@ from pathlib import Path
 QUERIES = {
     # one group per 2 rows: the hash table would hold half the table
     "group_by_high_cardinality": "SELECT count(*) FROM (SELECT k / 2 AS g, count(*), sum(v) FROM big GROUP BY k / 2) s",
+    # a plain column: batch execution while the groups fit hash_mem, row at a time past it
+    "group_by_column": "SELECT count(*) FROM (SELECT v, count(*), sum(k) FROM big GROUP BY v) s",
     "group_by_low_cardinality": "SELECT k % 100, count(*), sum(v) FROM big GROUP BY k % 100",
     "order_by_whole_table": "SELECT count(*) FROM (SELECT k, v, pad FROM big ORDER BY v, k) s",
+    "order_by_limit": "SELECT k, pad FROM big ORDER BY v DESC, k LIMIT 100",
     "distinct": "SELECT count(*) FROM (SELECT DISTINCT v FROM big) s",
 }
 DDL = "CREATE TABLE big (k bigint PRIMARY KEY, v int, pad text)"
