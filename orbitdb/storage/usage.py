@@ -44,6 +44,8 @@ class Usage:
         self.xact_commit = 0
         self.xact_rollback = 0
         self.sessions = 0  # sessions established
+        self.temp_files = 0  # temporary files of statements, counted when removed (as PostgreSQL)
+        self.temp_bytes = 0
         self.reset_at = datetime.datetime.now(datetime.timezone.utc)
 
     def add_tables(self, counts: TableCounts) -> None:
@@ -62,6 +64,11 @@ class Usage:
                 self.xact_commit += 1
             else:
                 self.xact_rollback += 1
+
+    def temp_file_removed(self, nbytes: int) -> None:
+        with self._lock:
+            self.temp_files += 1
+            self.temp_bytes += nbytes
 
     def session_started(self) -> None:
         with self._lock:
@@ -86,4 +93,5 @@ class Usage:
         with self._lock:
             self._tables = {}
             self.xact_commit = self.xact_rollback = self.sessions = 0
+            self.temp_files = self.temp_bytes = 0
             self.reset_at = datetime.datetime.now(datetime.timezone.utc)

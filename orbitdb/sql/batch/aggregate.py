@@ -30,6 +30,7 @@ Row = tuple[Any, ...]
 TEXT_KEYS = {T.TEXT.oid, T.VARCHAR.oid}
 GROUP_BYTES = 160  # a group's share of the key map and the accumulators, for the hash_mem bound
 INT4_BOUND = 1 << 31  # |v| of every int2 and int4 value
+RESULT_CHUNK = 4096  # groups turned into rows at a time
 SAFE_INT = 1 << 62  # int64 partial sums stay exact while their bound stays below this
 BATCH_NOTE = "Batch: on"  # EXPLAIN's line under a node that runs on batches (not with COSTS OFF)
 
@@ -78,7 +79,7 @@ class BatchAggregate:
         self.ops = ops
         self.grouped = grouped
 
-    def rows(self, ctx: ExecContext) -> list[Row]:
+    def rows(self, ctx: ExecContext) -> Iterator[Row]:
         limit = statement_spill(ctx).hash_mem
         run = _Run(self, limit)
         source = self.source
@@ -123,11 +124,13 @@ class _Run:
         return np.zeros(n, np.int64)
 
     def _grow(self, need: int) -> None:
+        per_group = GROUP_BYTES + 16 * len(self.plan.ops)
+        if need * per_group > self.limit:  # checked at every new group, not only when arrays grow
+            raise Fallback("more groups than hash_mem holds")
         if need <= self.cap:
             return
-        if need * (GROUP_BYTES + 16 * len(self.plan.ops)) > self.limit:
-            raise Fallback("more groups than hash_mem holds")
-        cap = max(need, self.cap * 2, 64)
+        # the arrays double, but not past what hash_mem holds
+        cap = max(need, min(self.cap * 2, self.limit // per_group), 64)
         for i, op in enumerate(self.plan.ops):
             counts = np.zeros(cap, np.int64)
             counts[:self.cap] = self.counts[i]
@@ -292,17 +295,19 @@ class _Run:
         np.add.at(part, g, v.astype(object))
         acc += part
 
-    def result(self) -> list[Row]:
+    def result(self) -> Iterator[Row]:
+        """The groups' rows, made RESULT_CHUNK at a time as they are read (not all at once: a
+        million groups' rows would take more than their accumulators)."""
         plan = self.plan
         n = len(self.group_keys)
-        out_cols: list[list[Any]] = []
-        for i, op in enumerate(plan.ops):
-            counts = self.counts[i][:n].tolist()
-            acc = self.acc[i][:n].tolist()
-            out_cols.append([_finish(op, c, s) for c, s in zip(counts, acc)])
         if plan.keys and not n:
-            return []
-        return [key + tuple(col[j] for col in out_cols) for j, key in enumerate(self.group_keys)]
+            return
+        for lo in range(0, n, RESULT_CHUNK):
+            hi = min(n, lo + RESULT_CHUNK)
+            out_cols = [[_finish(op, c, s) for c, s in zip(self.counts[i][lo:hi].tolist(), self.acc[i][lo:hi].tolist())]
+                        for i, op in enumerate(plan.ops)]
+            for j, key in enumerate(self.group_keys[lo:hi]):
+                yield key + tuple([col[j] for col in out_cols])
 
 
 def _finish(op: AggOp, count: int, acc: Any) -> Any:
@@ -417,7 +422,7 @@ def batch_rows(agg: Aggregate, ctx: ExecContext) -> Iterator[Row] | None:
     if plan is None:
         return None
     try:
-        return iter(plan.rows(ctx))
+        return plan.rows(ctx)
     except (Fallback, Unbatchable):
         return None
 

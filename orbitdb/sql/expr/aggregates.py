@@ -28,7 +28,8 @@ from orbitdb.sql.spill import (
     sort_in_memory,
     statement_spill,
 )
-from orbitdb.sql.spill.partition import MAX_DEPTH
+from orbitdb.sql.spill.collector import fewer_collections
+from orbitdb.sql.spill.partition import MAX_DEPTH, buffer_reserve
 from orbitdb.sql.types import SqlType
 from orbitdb.sql.types import numeric as N
 from orbitdb.sql.types.limits import check_array_depth, join_text
@@ -656,10 +657,17 @@ class _HashAgg:
         self.keyfns = [g.fn for g in collector.group_exprs]
         self.normalizers = [equality_key(g.type) for g in collector.group_exprs]
         self.buffered = any(s.buffered for s in collector.specs)
+        # every aggregate a plain state (no FILTER, nothing kept): a group holds the states
+        # themselves, without a _State around each; fewer objects per group for the cyclic
+        # garbage collector to walk, which took most of a big GROUP BY's time
+        self.plain = not any(s.filter is not None or s.buffered or isinstance(s.factory(), Collect)
+                             for s in collector.specs)
         self.runs_file: SpillFile | None = None  # sorted runs of buffered inputs, shared by the groups
 
     def _key(self, row: Row) -> tuple[Row, Any]:
-        kv = tuple([f(row) for f in self.keyfns])
+        return self._hash_key(tuple([f(row) for f in self.keyfns]))
+
+    def _hash_key(self, kv: Row) -> tuple[Row, Any]:
         hk = tuple([_hashable(nf(v) if nf is not None and v is not None else v)
                     for nf, v in zip(self.normalizers, kv)])
         return kv, hk
@@ -671,39 +679,56 @@ class _HashAgg:
         check = self.ctx.check
         keyed = bool(self.keyfns)
         groups: dict[Any, tuple[Row, list[Any], list[_State]]] = {}
-        meter = Meter(self.limit, GROUP_BYTES + STATE_BYTES * len(specs))
+        # the table stops growing early enough that the partitions' buffers fit beside it
+        meter = Meter(self.limit - buffer_reserve(self.limit) if keyed else self.limit,
+                      GROUP_BYTES + STATE_BYTES * len(specs))
         items = Meter(self.limit, ITEM_BYTES)
         items_over = False
         parts: Partitions | None = None
+        plain = self.plain
+        argfns = [s.args for s in specs]
         try:
-            for n, row in enumerate(rows, 1):
-                if not n & 1023:
-                    check()
-                kv, hk = self._key(row) if keyed else ((), ())
-                g = groups.get(hk)
-                if g is None:
-                    if parts is not None:
-                        parts.add(hk, row)
-                        continue
-                    g = (kv, [row[i] for i in passthrough], [_State(s, items) for s in specs])
-                    groups[hk] = g
-                    if meter.add(kv) and keyed:
-                        parts = self._partitions(depth)
-                for st in g[2]:
-                    st.feed(row)
-                if not items_over and items.over():
-                    if self.buffered:
-                        self._write_buffers(groups)
-                        items.reset()
+            with fewer_collections():  # the groups' states would be walked again and again
+                nk = len(self.keyfns)
+                for n, row in enumerate(rows, 1):
+                    if not n & 1023:
+                        check()
+                    if depth:  # a partition's row: its key values, then the row
+                        kv, hk = self._hash_key(row[:nk])
+                        row = row[nk:]
                     else:
-                        # collected values cannot go to disk: no more groups in memory
-                        items_over = True
-                        if keyed and parts is None:
+                        kv, hk = self._key(row) if keyed else ((), ())
+                    g = groups.get(hk)
+                    if g is None:
+                        if parts is not None:
+                            parts.add(hk, kv + row)  # the key goes along: not computed again
+                            continue
+                        g = (kv, tuple([row[i] for i in passthrough]), self._states(items))
+                        groups[hk] = g
+                        if meter.add(kv) and keyed:
                             parts = self._partitions(depth)
+                    if plain:
+                        for acc, fns in zip(g[2], argfns):
+                            acc.add(*[f(row) for f in fns])
+                        continue
+                    for st in g[2]:
+                        st.feed(row)
+                    if not items_over and items.over():
+                        if self.buffered:
+                            self._write_buffers(groups)
+                            items.reset()
+                        else:
+                            # collected values cannot go to disk: no more groups in memory
+                            items_over = True
+                            if keyed and parts is None:
+                                parts = self._partitions(depth)
             if not groups and empty_group:
-                groups[()] = ((), [None] * len(passthrough), [_State(s, items) for s in specs])
+                groups[()] = ((), (None,) * len(passthrough), self._states(items))
             for kv, pt, states in groups.values():
-                yield kv + tuple(pt) + tuple([st.finish(self) for st in states])
+                if plain:
+                    yield kv + pt + tuple([acc.result() for acc in states])
+                else:
+                    yield kv + pt + tuple([st.finish(self) for st in states])
             groups = {}
             if parts is not None:
                 for run in parts.each():
@@ -714,6 +739,11 @@ class _HashAgg:
             if depth == 0 and self.runs_file is not None:
                 self.runs_file.close()
                 self.runs_file = None
+
+    def _states(self, items: Meter) -> list[Any]:
+        if self.plain:
+            return [s.factory() for s in self.c.specs]
+        return [_State(s, items) for s in self.c.specs]
 
     def _partitions(self, depth: int) -> Partitions:
         if depth >= MAX_DEPTH:
@@ -759,9 +789,9 @@ class _State:
         if self.sorter is None:
             self.sorter = ExternalSort(agg.spill, self.spec.item_keys, agg.limit, agg.ctx.check, agg.runs_file)
         assert self.buffer is not None
-        self.sorter.rows = self.buffer
-        self.sorter.write_run()
+        self.sorter.load(self.buffer)
         self.buffer = []
+        self.sorter.write_run()
 
     def finish(self, agg: _HashAgg) -> Any:
         buffer = self.buffer
@@ -770,7 +800,7 @@ class _State:
         spec = self.spec
         items: Iterable[Row]
         if self.sorter is not None:
-            self.sorter.rows = buffer
+            self.sorter.load(buffer)
             items = self.sorter.sorted()
         elif spec.item_keys:
             items = sort_in_memory(buffer, spec.item_keys)

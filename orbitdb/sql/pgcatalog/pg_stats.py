@@ -99,7 +99,8 @@ def _pg_stat_database(env: Env, make: RowMaker) -> Iterator[Row]:
                 xact_commit=usage.xact_commit, xact_rollback=usage.xact_rollback,
                 tup_returned=totals[SEQ_TUP_READ] + totals[IDX_TUP_FETCH], tup_fetched=totals[IDX_TUP_FETCH],
                 tup_inserted=totals[TUP_INS], tup_updated=totals[TUP_UPD], tup_deleted=totals[TUP_DEL],
-                blks_read=blks_read, blks_hit=blks_hit, sessions=usage.sessions)
+                blks_read=blks_read, blks_hit=blks_hit, sessions=usage.sessions,
+                temp_files=usage.temp_files, temp_bytes=usage.temp_bytes)
             reset = usage.reset_at
         yield make(datid=oid, datname=name, **counts, **times, checksum_failures=0, stats_reset=reset)
 

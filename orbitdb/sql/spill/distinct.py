@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING, Any
 
 from orbitdb.sql.spill.files import statement_spill
 from orbitdb.sql.spill.memory import Meter, out_of_memory
-from orbitdb.sql.spill.partition import MAX_DEPTH, Partitions
+from orbitdb.sql.spill.partition import MAX_DEPTH, Partitions, buffer_reserve
 
 if TYPE_CHECKING:
     from orbitdb.sql.exec.context import ExecContext
@@ -29,7 +29,7 @@ def _distinct(ctx: ExecContext, rows: Iterable[Row], key: Callable[[Row], Any], 
               what: str) -> Iterator[Row]:
     spill = statement_spill(ctx)
     seen: set[Any] = set()
-    meter = Meter(limit, SET_ENTRY_BYTES)
+    meter = Meter(limit - buffer_reserve(limit), SET_ENTRY_BYTES)  # the partitions' buffers fit beside it
     parts: Partitions | None = None
     check = ctx.check
     try:

@@ -12,6 +12,7 @@ import logging
 import os
 import threading
 import weakref
+from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
 from orbitdb.sql import settings as S
@@ -119,8 +120,10 @@ def _remove_all(paths: dict[str, int]) -> None:
 class StatementSpill:
     """A statement's memory budgets (read once from its session's settings) and temporary files."""
 
-    def __init__(self, directory: str, prefix: str, work_mem: int, hash_mem: int, file_limit: int) -> None:
+    def __init__(self, directory: str, prefix: str, work_mem: int, hash_mem: int, file_limit: int,
+                 on_removed: Callable[[int], None] | None = None) -> None:
         self.directory = directory
+        self.on_removed = on_removed  # told each file's size when it goes (pg_stat_database.temp_*)
         self.prefix = prefix
         self.work_mem = work_mem  # bytes
         self.hash_mem = hash_mem  # bytes
@@ -152,6 +155,8 @@ class StatementSpill:
 
     def forget(self, f: SpillFile) -> None:
         self.held -= f.size
+        if self.on_removed is not None:
+            self.on_removed(f.size)
         if self.files is not None:
             self.files.discard(f)
         self._paths.pop(f.path, None)
@@ -180,8 +185,9 @@ def statement_spill(ctx: ExecContext) -> StatementSpill:
         work_mem, hash_mem, file_limit = _budgets(settings.get("work_mem", "4MB"),
                                                   settings.get("hash_mem_multiplier", "2"),
                                                   settings.get("temp_file_limit", "-1"))
+        usage = getattr(session.store, "usage", None)
         st = StatementSpill(temp_dir(session.store.path), f"pgsql_tmp{session.backend_pid}", work_mem, hash_mem,
-                            file_limit)
+                            file_limit, usage.temp_file_removed if usage is not None else None)
         ctx.spill = st
     return st
 

@@ -21,7 +21,7 @@ _FIRST_BLOCK_ROWS = 64
 class Run:
     """Rows written to a file in blocks, in the order they came."""
 
-    __slots__ = ("_pending", "_per_block", "_target", "blocks", "count", "file")
+    __slots__ = ("_pending", "_per_block", "_target", "blocks", "count", "file", "row_cap")
 
     def __init__(self, file: SpillFile, target: int = BLOCK_BYTES) -> None:
         self.file = file
@@ -30,10 +30,11 @@ class Run:
         self._pending: list[Row] = []
         self._target = max(MIN_BLOCK_BYTES, target)
         self._per_block = _FIRST_BLOCK_ROWS
+        self.row_cap = 1 << 30  # rows held before a flush, whatever their encoded size (a memory bound)
 
     def append(self, row: Row) -> None:
         self._pending.append(row)
-        if len(self._pending) >= self._per_block:
+        if len(self._pending) >= self._per_block or len(self._pending) >= self.row_cap:
             self.flush()
 
     def extend(self, rows: list[Row]) -> None:
