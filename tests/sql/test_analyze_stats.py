@@ -131,26 +131,32 @@ ROLLBACK_STEPS = [
 ]
 
 
-def test_an_analyze_rolled_back_leaves_the_statistics_it_found(reference_pg: Any, tmp_path: Any) -> None:
+def _answers_on_both(reference_pg: Any, tmp_path: Any, database: str, steps: list[str]) -> list[list[Any]]:
+    """The rows of each SELECT among steps, run in order on orbitdb and on PostgreSQL 15."""
     import orbitdb
 
     conn = orbitdb.connect(str(tmp_path / "db"))
     conn.autocommit = True
-    pg_conn = reference_pg.connect(reference_pg.create_database("analyze_rollback"))
+    pg_conn = reference_pg.connect(reference_pg.create_database(database))
     pg_conn.autocommit = True
     try:
         seen = []
         for cur in (conn.cursor(), pg_conn.cursor()):
             answers = []
-            for sql in ROLLBACK_STEPS:
+            for sql in steps:
                 cur.execute(sql)
                 if sql.startswith("SELECT"):
                     answers.append([tuple(r) for r in cur.fetchall()])
             seen.append(answers)
-        assert seen[0] == seen[1] == [[], [(40.0,)], [("b", 3.0)]]
+        return seen
     finally:
         conn.close()
         pg_conn.close()
+
+
+def test_an_analyze_rolled_back_leaves_the_statistics_it_found(reference_pg: Any, tmp_path: Any) -> None:
+    ours, theirs = _answers_on_both(reference_pg, tmp_path, "analyze_rollback", ROLLBACK_STEPS)
+    assert ours == theirs == [[], [(40.0,)], [("b", 3.0)]]
 
 
 PRIVILEGE_STEPS = [
@@ -171,22 +177,5 @@ PRIVILEGE_STEPS = [
 
 def test_pg_stats_shows_the_columns_the_role_may_read(reference_pg: Any, tmp_path: Any) -> None:
     """Its values are samples of the column: a role sees a column's figures only with SELECT on it."""
-    import orbitdb
-
-    conn = orbitdb.connect(str(tmp_path / "db"))
-    conn.autocommit = True
-    pg_conn = reference_pg.connect(reference_pg.create_database("analyze_privileges"))
-    pg_conn.autocommit = True
-    try:
-        seen = []
-        for cur in (conn.cursor(), pg_conn.cursor()):
-            answers = []
-            for sql in PRIVILEGE_STEPS:
-                cur.execute(sql)
-                if sql.startswith("SELECT"):
-                    answers.append([r[0] for r in cur.fetchall()])
-            seen.append(answers)
-        assert seen[0] == seen[1] == [["b"], ["a", "b", "c"], [], ["a", "b", "c"]]
-    finally:
-        conn.close()
-        pg_conn.close()
+    ours, theirs = _answers_on_both(reference_pg, tmp_path, "analyze_privileges", PRIVILEGE_STEPS)
+    assert ours == theirs == [[("b",)], [("a",), ("b",), ("c",)], [], [("a",), ("b",), ("c",)]]

@@ -16,7 +16,6 @@ from orbitdb.sql.batch.filters import Columns, Fallback
 from orbitdb.sql.batch.scan import BATCH_ROWS, Batch, can_read, scan_supported
 from orbitdb.sql.batch.sources import ScanSource, scan_source
 from orbitdb.sql.batch.vectors import Vector, vector
-from orbitdb.sql.errors import SqlError
 from orbitdb.storage._batch import Unbatchable
 
 if TYPE_CHECKING:
@@ -79,15 +78,7 @@ def _limit_values(limit: Limit | None) -> tuple[int, int | None]:
     """OFFSET and LIMIT as Limit.rows reads them (the same errors)."""
     if limit is None:
         return 0, None
-    off = limit.offset(()) if limit.offset is not None else 0
-    lim = limit.limit(()) if limit.limit is not None else None
-    if off is None:
-        off = 0
-    if off < 0:
-        raise SqlError("2201X", "OFFSET must not be negative")
-    if lim is not None and lim < 0:
-        raise SqlError("2201W", "LIMIT must not be negative")
-    return off, lim
+    return limit.bounds()
 
 
 def tuples(part: ColumnPart, n: int) -> list[Row]:

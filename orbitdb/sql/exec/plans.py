@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING, Any
 from orbitdb.sql.errors import SqlError
 from orbitdb.sql.exec.context import ExecContext
 from orbitdb.sql.expr.scope import ScopeColumn
-from orbitdb.sql.expr.srf_slots import step_rows
+from orbitdb.sql.expr.srf_slots import in_step, step_rows
 from orbitdb.sql.spill import ExternalSort, Meter, TupleStore, out_of_memory, statement_spill
 from orbitdb.sql.spill.distinct import distinct_rows
 from orbitdb.sql.spill.hashjoin import HashReport, hash_join
@@ -563,27 +563,13 @@ class Project(Plan):
         # set-returning functions in the select list: rows = longest result
         # the functions run in step, each read as far as it goes (not made into lists)
         srf = self.srf
-        n = 0
         for r in self.child.rows(ctx):
             vals = [f(r) for f in self.fns]
             running = {i: iter(vals[i]) for i in srf if vals[i] is not None}
-            while running:
-                n += 1
-                if n & 4095 == 0:
-                    ctx.check()
+            for current in in_step(running, len(vals), ctx.check):
                 out = list(vals)
-                produced = False
                 for i in srf:
-                    out[i] = None
-                for i, it in list(running.items()):
-                    v = next(it, _DONE)
-                    if v is _DONE:
-                        del running[i]
-                    else:
-                        out[i] = v
-                        produced = True
-                if not produced:
-                    break
+                    out[i] = current[i]
                 yield tuple(out)
 
     def explain(self) -> list[tuple[str, list[Plan]]]:
@@ -622,7 +608,8 @@ class Limit(Plan):
         self.limit = limit
         self.offset = offset
 
-    def rows(self, ctx: ExecContext) -> Iterator[Row]:
+    def bounds(self) -> tuple[int, int | None]:
+        """OFFSET and LIMIT (None: no limit), with PostgreSQL's errors for negative ones."""
         off = self.offset(()) if self.offset is not None else 0
         lim = self.limit(()) if self.limit is not None else None
         if off is None:
@@ -631,6 +618,10 @@ class Limit(Plan):
             raise SqlError("2201X", "OFFSET must not be negative")
         if lim is not None and lim < 0:
             raise SqlError("2201W", "LIMIT must not be negative")
+        return off, lim
+
+    def rows(self, ctx: ExecContext) -> Iterator[Row]:
+        off, lim = self.bounds()
         if lim == 0:
             return
         n = 0
@@ -676,7 +667,6 @@ class Distinct(Plan):
 
 
 _NO_KEY = object()
-_DONE = object()
 
 
 class Strip(Plan):

@@ -52,19 +52,20 @@ def compile_overlaps(c: Compiler, node: exp.Overlaps) -> E:
     return E(run, T.BOOL)
 
 
+def _ordered(start: Any, end: Any) -> tuple[Any, Any] | None:
+    """A period's lesser end first; one null end stands as the other (None: both null)."""
+    if start is None:
+        return None if end is None else (end, None)
+    if end is not None and start > end:
+        return end, start
+    return start, end
+
+
 def overlaps(ts1: Any, te1: Any, ts2: Any, te2: Any) -> bool | None:
-    if ts1 is None:
-        if te1 is None:
-            return None
-        ts1, te1 = te1, None
-    elif te1 is not None and ts1 > te1:
-        ts1, te1 = te1, ts1
-    if ts2 is None:
-        if te2 is None:
-            return None
-        ts2, te2 = te2, None
-    elif te2 is not None and ts2 > te2:
-        ts2, te2 = te2, ts2
+    first, second = _ordered(ts1, te1), _ordered(ts2, te2)
+    if first is None or second is None:
+        return None
+    (ts1, te1), (ts2, te2) = first, second
     if ts1 > ts2:
         if te2 is None:
             return None

@@ -92,9 +92,17 @@ def step_rows(row: tuple[Any, ...], calls: list[Fn], check: Callable[[], None]) 
         v = f(row)
         if v is not None:
             running[i] = iter(v)
+    for current in in_step(running, len(calls), check):
+        yield row + tuple(current)
+
+
+def in_step(running: dict[int, Iterator[Any]], width: int, check: Callable[[], None]) -> Iterator[list[Any]]:
+    """Set-returning results read in step (PostgreSQL's ProjectSet): per step a list of width
+    values, each running result's next element at its place (None once it has ended), until none
+    has one. running is consumed."""
     steps = 0
     while running:
-        current: list[Any] = [None] * len(calls)
+        current: list[Any] = [None] * width
         produced = False
         for i, it in list(running.items()):
             v = next(it, _DONE)
@@ -108,7 +116,7 @@ def step_rows(row: tuple[Any, ...], calls: list[Fn], check: Callable[[], None]) 
         steps += 1
         if steps & 4095 == 0:
             check()
-        yield row + tuple(current)
+        yield current
 
 
 _DONE = object()
