@@ -13,8 +13,9 @@ from suites import SUITES
 NAMES = sorted(SUITES)
 
 
-# CI's 25 minutes: psycopg2's and SQLAlchemy's fast subsets in the default run, the others with -m slow
-DEFAULT_RUN = ("psycopg2", "sqlalchemy")
+# every driver's fast subset runs by default (about two and a half minutes together on a quiet
+# machine); the full suites are run_suite.py --full
+DEFAULT_RUN = ("alembic", "asyncpg", "django", "psycopg2", "sqlalchemy")
 
 
 @pytest.mark.parametrize("name", [n if n in DEFAULT_RUN else pytest.param(n, marks=pytest.mark.slow) for n in NAMES])
