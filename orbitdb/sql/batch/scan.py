@@ -3,6 +3,7 @@ primary-key range) as per-column numpy arrays."""
 
 from __future__ import annotations
 
+import time
 from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
@@ -95,6 +96,11 @@ def batches(scan: TableScan, ctx: ExecContext, columns: list[int], size: int = B
     bulk = False
     try:
         while True:
+            # A batch is read holding the GIL; the row path lets other threads in at every engine
+            # call. Without a pause here a session scanning in a loop takes the GIL from writers
+            # waking from a lock or an fsync for a whole switch interval each time (a ledger test:
+            # 60x fewer commits); sleep(0) hands it to a thread waiting for it.
+            time.sleep(0)
             # past its first batch a scan is a long one: it does not push blocks out of the cache
             n, values, nulls, last = reader.read(engine, snapshot or own, start, stop, limit, bulk)
             if n:
