@@ -14,6 +14,8 @@ from orbitdb.sql.errors import SqlError
 from orbitdb.sql.expr.aggregates import resolve_aggregate
 from orbitdb.sql.expr.core import E, coerce, ident
 from orbitdb.sql.expr.funccall import AGGREGATES, WINDOW_ONLY, normalize
+from orbitdb.sql.expr.funcregistry import FUNCTIONS
+from orbitdb.sql.expr.routine_call import candidates, no_user_function
 from orbitdb.sql.expr.window_range import range_offset
 from orbitdb.sql.interrupts import checked_cmp
 from orbitdb.sql.spill import ExternalSort, TupleStore, statement_spill
@@ -128,8 +130,11 @@ class WindowCollector:
                 spec.args[1] = coerce(compiled[1], T.INT4).fn
             if name == "ntile":
                 spec.args[0] = coerce(compiled[0], T.INT4).fn
+        elif name not in FUNCTIONS and (c.planner is None or not candidates(c.planner.session, c.planner.catalog,
+                                                                           None, name)):
+            raise no_user_function(c, name, args)
         else:
-            raise SqlError("42809", f"function {name} is not a window function nor an aggregate function")
+            raise SqlError("42809", f"OVER specified, but {name} is not a window function nor an aggregate function")
         self.specs.append(spec)
         i = len(self.specs) - 1
         pos = _Pos(lambda: self.base_width() + i)

@@ -53,3 +53,5 @@ SELECT ARRAY[[[1], [2]], [[3, 4]]]; -- error 2202E
 SELECT @(-5), @ x FROM (VALUES (-3)) v(x);
 EXPLAIN DROP TABLE sales; -- error 42601
 EXPLAIN SHOW work_mem; -- error 42601
+SELECT lower('a') OVER (); -- error 42809
+SELECT nosuchfn(1) OVER ();  -- error 42883
