@@ -352,8 +352,8 @@ class Compiler:
         b = self.compile(node.expression)
         a2, b2, _ = unify(a, b)
         eq = compare_fn(a2, b2, "=")
-        fa = a.fn
-        t = a.type if a.type.oid != T.UNKNOWN.oid else T.TEXT
+        # the type of the first argument as the = operator resolved it (nullif(NULL, 1) is integer)
+        t = a.type if a.type.oid != T.UNKNOWN.oid else a2.type if a2.type.oid != T.UNKNOWN.oid else T.TEXT
         fa = coerce(a, t).fn
 
         def run(row: Row) -> Any:
