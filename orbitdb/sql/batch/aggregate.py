@@ -122,19 +122,22 @@ class _Totals:
                 counts[i] += batch.n
                 continue
             v, m = batch.values[op.col], batch.nulls[op.col]
-            if m.any():
-                v = v[~m]
-            n = len(v)
+            nulls = int(np.count_nonzero(m))
+            n = batch.n - nulls
             if not n:
                 continue
             counts[i] += n
             kind = op.kind
             if kind in ("sum_int4", "sum_int8", "avg_int"):
-                # an int2/int4 column's values are bounded by its type: no pass over them for it
+                # a NULL's slot holds 0 (Batch), which adds nothing: the values are summed as they are.
+                # An int2/int4 column's values are bounded by its type: no pass over them for it.
                 big = INT4_BOUND if kind == "sum_int4" else max(abs(int(v.max())), abs(int(v.min())))
-                part = int(v.sum()) if big * n < SAFE_INT else sum(v.tolist())
+                part = int(v.sum()) if big * batch.n < SAFE_INT else sum(v.tolist())
                 acc[i] = part if acc[i] is None else acc[i] + part
-            elif kind in ("sum_float", "avg_float"):  # cumsum adds one value after another, as the row path does
+                continue
+            if nulls:
+                v = v[~m]
+            if kind in ("sum_float", "avg_float"):  # cumsum adds one value after another, as the row path does
                 acc[i] = float(np.cumsum(np.concatenate(([acc[i]], v)))[-1])
             elif kind == "min":
                 low = int(v.min())

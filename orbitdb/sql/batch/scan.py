@@ -32,7 +32,8 @@ class Fallback(Exception):
 @dataclass
 class Batch:
     """n rows: for each wanted column (by its logical position in the table) its values and
-    NULL mask (True: NULL)."""
+    NULL mask (True: NULL). A NULL's slot in an int64 or float64 array holds 0 (sums add the
+    array as it is)."""
 
     n: int
     values: dict[int, np.ndarray[Any, Any]]
