@@ -79,6 +79,19 @@ def _let_other_threads_in() -> None:
         time.sleep(0)
 
 
+def _reader(scan: TableScan, columns: list[int]) -> BatchReader:
+    """The scan's reader of these columns, made at its plan's first run: a reader keeps nothing
+    from one read to the next, and a cached plan runs again and again (a short range pays for
+    making one as much as for reading it)."""
+    acc = scan.access
+    kept = scan.__dict__.get("_batch_reader")
+    if kept is not None and kept[0] is acc.codec and kept[1] == columns:
+        return kept[2]  # type: ignore[no-any-return]
+    reader = BatchReader(acc.codec, [acc.slots[c] for c in columns])
+    scan._batch_reader = (acc.codec, list(columns), reader)  # type: ignore[attr-defined]
+    return reader
+
+
 def batches(scan: TableScan, ctx: ExecContext, columns: list[int], size: int = BATCH_ROWS,
             past_statement: bool = False) -> Iterator[Batch]:
     """The scan's rows (before its filter) in batches of up to size rows of the given logical
@@ -88,14 +101,13 @@ def batches(scan: TableScan, ctx: ExecContext, columns: list[int], size: int = B
     state, or raise Fallback (before any batch) when a commit came between."""
     txn = ctx.txn
     assert txn is not None
-    acc = scan.access
     bounds = _range(scan)
     if bounds is None:
         return
     start, stop = bounds
     if txn.reads is not None:  # a serializable transaction's read set: the range, as txn.scan keeps it
         txn.reads.ranges.append((start, stop))
-    reader = BatchReader(acc.codec, [acc.slots[c] for c in columns])
+    reader = _reader(scan, columns)
     engine = txn.store.engine
     snapshot = txn.snapshot
     own = engine.snapshot() if snapshot is None or (past_statement and txn.snapshot_per_statement) else None
