@@ -128,6 +128,8 @@ class _Totals:
                 continue
             counts[i] += n
             kind = op.kind
+            if kind == "count":
+                continue
             if kind in ("sum_int4", "sum_int8", "avg_int"):
                 # a NULL's slot holds 0 (Batch), which adds nothing: the values are summed as they are.
                 # An int2/int4 column's values are bounded by its type: no pass over them for it.
