@@ -1301,18 +1301,24 @@ class Planner:
             children = self.catalog.descendants_of(table)
             if children:
                 return self._append_source(table, children, rel, col_aliases)
-        access = TableAccess(table)
+        access, types = self._table_reading(table)
         scope.tables[rel] = access
         cols = []
         for i, c in enumerate(table.columns):
-            cols.append(ScopeColumn(rel, col_aliases[i] if i < len(col_aliases) else c.name,
-                                    U.stored_type(self.catalog, c.type).sql, table_oid=table.oid,
-                                    attnum=i + 1, perm=required))
+            cols.append(ScopeColumn(rel, col_aliases[i] if i < len(col_aliases) else c.name, types[i],
+                                    table_oid=table.oid, attnum=i + 1, perm=required))
         cols.append(ScopeColumn(rel, "ctid", T.BYTEA, hidden=True, table_oid=table.oid))
         scope.pk_columns[rel] = list(table.primary_key)  # type: ignore[attr-defined]
         scan = TableScan(cols, access, self.rt, rel)
         self.scans.append(scan)
         return scan, cols, rel
+
+    def _table_reading(self, table: TableDef) -> tuple[TableAccess, list[SqlType]]:
+        """A table's row codec and its columns' types, kept by the catalog version: both follow
+        from the table's definition (and the user types it names) alone."""
+        cat = self.catalog
+        return cat.derived(("reading", table.oid), table, lambda: (
+            TableAccess(table), [U.stored_type(cat, c.type).sql for c in table.columns]))
 
     def _append_source(self, table: TableDef, children: list[TableDef], rel: str, col_aliases: list[str]
                        ) -> tuple[Plan, list[ScopeColumn], str | None]:
