@@ -25,7 +25,7 @@ from orbitdb.sql.expr.compiler import Compiler
 from orbitdb.sql.expr.core import E, ident, unify
 from orbitdb.sql.expr.scope import Scope, ScopeColumn
 from orbitdb.sql.plan import costs
-from orbitdb.sql.plan.explain_names import EqualityText
+from orbitdb.sql.plan.explain_names import ConditionText, EqualityText
 from orbitdb.sql.types.sortkeys import sort_key_fn
 from orbitdb.storage.planstats import plan_stats
 
@@ -277,7 +277,7 @@ def _restrict(planner: Planner, r: _Rel, conds: list[tuple[exp.Expression, str]]
         comp = Compiler(planner, sub, planner.rt, where="WHERE")
         where = {id(n): w for n, w in conds}
         for n in rest:
-            plan = Filter(plan, comp.compile_bool(n, where.get(id(n), "WHERE")).fn, n.sql(dialect="postgres"))
+            plan = Filter(plan, comp.compile_bool(n, where.get(id(n), "WHERE")).fn, ConditionText(n))
     if sub.correlated:
         scope.correlated = True
     r.plan = plan
@@ -586,7 +586,7 @@ def _build(planner: Planner, tree: Tree, rels: list[_Rel], preds: list[_Pred], s
             continue
         comp = Compiler(planner, join_scope, planner.rt, where=p.where)
         conds.append(comp.compile_bool(p.node, p.where).fn)
-        filter_sql.append(p.node.sql(dialect="postgres"))
+        filter_sql.append(ConditionText(p.node))
     if join_scope.correlated:
         scope.correlated = True
     cond = None

@@ -52,7 +52,7 @@ from orbitdb.sql.expr.window import WindowCollector
 from orbitdb.sql.parse.parser import parse_one
 from orbitdb.sql.plan import index_keys  # computes the keys of expression and partial indexes for storage
 from orbitdb.sql.plan import subqueries as subq
-from orbitdb.sql.plan.explain_names import EqualityText
+from orbitdb.sql.plan.explain_names import ConditionText, EqualityText
 from orbitdb.sql.plan.joinorder import eligible_for_join_order, plan_join_order
 from orbitdb.sql.plan.partition_bounds import Bound, load_bound
 from orbitdb.sql.plan.permissions import PermissionSet
@@ -257,7 +257,7 @@ class Planner:
         for cj in conjuncts:
             sub_mark = len(self.subplans)
             e = comp.compile_bool(cj, "WHERE")
-            plan = explained_filter(self, Filter(plan, e.fn, cj.sql(dialect="postgres")), cj, sub_mark)
+            plan = explained_filter(self, Filter(plan, e.fn, ConditionText(cj)), cj, sub_mark)
 
         # grouping
         group = sel.args.get("group")
@@ -748,7 +748,7 @@ class Planner:
                     batch_keys = [(le2.src, re2.src) for le2, re2 in eq_pairs]
                 for part in rest:
                     cond_parts.append(comp.compile_bool(part, "JOIN/ON").fn)
-                    filter_sql.append(part.sql(dialect="postgres"))
+                    filter_sql.append(ConditionText(part))
             if lk and not lateral:
                 hash_keys = (lk, rk)
             elif lk:
@@ -870,7 +870,7 @@ class Planner:
     def _filter_scan(self, scan: TableScan, local: list[exp.Expression], scope: Scope, comp: Compiler) -> None:
         """Puts `local`'s conditions on `scan`: its access path, and a filter of the rest."""
         fns = [comp.compile_bool(cj, "WHERE").fn for cj in local]
-        scan.filter_sql = [cj.sql(dialect="postgres") for cj in local]
+        scan.filter_sql = [ConditionText(cj) for cj in local]
         in_key = self._choose_access(scan, local, scope, comp)
         # a condition the key lookup answers exactly is not checked again on each row
         kept = [f for i, f in enumerate(fns) if i not in in_key]
