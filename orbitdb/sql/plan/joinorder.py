@@ -326,6 +326,7 @@ class _Order:
         self._reach: dict[int, tuple[int, int]] = {}
         self._keys: dict[int, list[tuple[int, str, int, int]]] = {}
         self._keyed_mask: int | None = None
+        self._parent: list[int] = []  # _tree_subtrees(): each relation's parent in the tree
 
     def rows(self, mask: int) -> float:
         hit = self._rows.get(mask)
@@ -478,36 +479,116 @@ class _Order:
         return [max(r, 1.0) for r in raw], linked, equal
 
     def _dynamic(self) -> Tree:
-        """Subsets by size; a subset's best plan joins two of its parts. First only parts a
-        condition ties together (no cross products); when that cannot join everything, any."""
-        full = (1 << self.n) - 1
-        by_size = _subsets_by_size(self.n)
+        """Subsets by size; a subset's best plan joins two of its parts. Only parts a condition
+        ties together (no cross products) while the conditions tie every relation together; else
+        any two parts."""
         rows, linked, equal = self._subset_tables()
+        if self._connected((1 << self.n) - 1, linked):
+            return self._dynamic_connected(rows, linked, equal)
+        return self._dynamic_any(rows, linked, equal)
+
+    def _dynamic_connected(self, rows: list[float], linked: list[int], equal: list[int]) -> Tree:
+        """The dynamic programme over the subsets the conditions tie together only, each grown
+        from a smaller one by a neighbour (the others never get a plan without cross products)."""
+        best: dict[int, tuple[float, Tree]] = {1 << i: (self.leaf_cost(i), i) for i in range(self.n)}
+        subtree = self._tree_subtrees()
+        parent = self._parent
+        layer = list(best)
+        for _ in range(self.n - 1):
+            grown: dict[int, None] = {}
+            for c in layer:
+                around = linked[c] & ~c
+                while around:
+                    low = around & -around
+                    grown[c | low] = None
+                    around ^= low
+            layer = list(grown)
+            for s in layer:
+                if subtree is not None:
+                    parts = []
+                    rest = s
+                    while rest:  # one edge of s cut: each side of it the outer part
+                        low = rest & -rest
+                        rest ^= low
+                        i = low.bit_length() - 1
+                        p = parent[i]
+                        if p >= 0 and s >> p & 1:
+                            below = s & subtree[i]
+                            parts.append(below)
+                            parts.append(s ^ below)
+                else:
+                    parts = []
+                    sub = (s - 1) & s
+                    while sub:
+                        if sub in best and s ^ sub in best and linked[sub] & (s ^ sub):
+                            parts.append(sub)
+                        sub = (sub - 1) & s
+                best[s] = self._cheapest(s, parts, best, rows, equal)
+        return best[(1 << self.n) - 1][1]
+
+    def _tree_subtrees(self) -> list[int] | None:
+        """When the conditions tie the relations as a tree (each pair by its own conditions, no
+        cycle): each relation's subtree, the tree rooted at relation 0; else None. A subset tied
+        together then parts in two parts each tied together only by cutting one of its edges: the
+        subtree below the edge, within the subset, and the rest."""
+        if sum(m.bit_count() for m in self.linked) != 2 * (self.n - 1):
+            return None  # (the relations are all tied together: a tree has n - 1 edges)
+        parent = [-1] * self.n
+        order = [0]
+        for i in order:
+            around = self.linked[i]
+            while around:
+                low = around & -around
+                around ^= low
+                j = low.bit_length() - 1
+                if j != parent[i]:
+                    parent[j] = i
+                    order.append(j)
+        subtree = [1 << i for i in range(self.n)]
+        for i in reversed(order[1:]):
+            subtree[parent[i]] |= subtree[i]
+        self._parent = parent
+        return subtree
+
+    def _cheapest(self, s: int, parts: list[int], best: dict[int, tuple[float, Tree]], rows: list[float],
+                  equal: list[int]) -> tuple[float, Tree]:
+        """The cheapest join of an outer part of s (of parts) with the rest of s; of equal costs
+        the one with the largest outer part (the order the search over all subsets met them)."""
         keyed = self._keyed()
-        for cross in (False, True):
-            best: dict[int, tuple[float, Tree]] = {1 << i: (self.leaf_cost(i), i) for i in range(self.n)}
-            for s in by_size:
-                if s & (s - 1) == 0 or (not cross and not self._connected(s, linked)):
-                    continue
-                found: tuple[float, Tree] | None = None
-                out = rows[s]
-                sub = (s - 1) & s
-                while sub:
-                    rest = s ^ sub
-                    a, b = best.get(sub), best.get(rest)
-                    if a is not None and b is not None and (cross or linked[sub] & rest):
-                        cost = a[0] + b[0] + _join_cost(rows[sub], rows[rest], out, bool(equal[sub] & rest))
-                        way = "join"
-                        if rest & keyed and rest & (rest - 1) == 0:
-                            cost, way = self._index_or(sub, rest, a[0], cost)
-                        if found is None or cost < found[0]:
-                            found = (cost, (a[1], b[1], way))
-                    sub = (sub - 1) & s
-                if found is not None:
-                    best[s] = found
-            if full in best:
-                return best[full][1]
-        raise AssertionError("every subset has a plan once cross products are allowed")
+        # _join_cost written out (the same arithmetic, in the same order): the innermost loop
+        op, hashing, out_cost = costs.CPU_OPERATOR, costs.CPU_OPERATOR + costs.CPU_TUPLE, rows[s] * costs.CPU_TUPLE
+        tup = costs.CPU_TUPLE
+        found: tuple[float, Tree] | None = None
+        for sub in sorted(parts, reverse=True):
+            rest = s ^ sub
+            a, b = best[sub], best[rest]
+            if equal[sub] & rest:
+                cost = a[0] + b[0] + (rows[rest] * hashing * 1.5 + rows[sub] * op + out_cost)
+            else:
+                cost = a[0] + b[0] + (rows[sub] * rows[rest] * op + rows[rest] * tup + out_cost)
+            way = "join"
+            if rest & keyed and rest & (rest - 1) == 0:
+                cost, way = self._index_or(sub, rest, a[0], cost)
+            if found is None or cost < found[0]:
+                found = (cost, (a[1], b[1], way))
+        assert found is not None
+        return found
+
+    def _dynamic_any(self, rows: list[float], linked: list[int], equal: list[int]) -> Tree:
+        """The dynamic programme over every subset, cross products allowed."""
+        best: dict[int, tuple[float, Tree]] = {1 << i: (self.leaf_cost(i), i) for i in range(self.n)}
+        for s in _subsets_by_size(self.n):
+            if s & (s - 1) == 0:
+                continue
+            parts = []
+            sub = (s - 1) & s
+            while sub:
+                if sub in best and s ^ sub in best:
+                    parts.append(sub)
+                sub = (sub - 1) & s
+            if parts:
+                best[s] = self._cheapest(s, parts, best, rows, equal)
+        return best[(1 << self.n) - 1][1]
 
     def _greedy(self) -> Tree:
         start = min(range(self.n), key=lambda i: self.rels[i].est.rows)
