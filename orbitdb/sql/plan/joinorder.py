@@ -197,13 +197,20 @@ def plan_join_order(planner: Planner, first: exp.Expression, joins: list[exp.Joi
     preds: list[_Pred] = []
     local: list[list[tuple[exp.Expression, str]]] = [[] for _ in rels]
     for node, where in pool:
-        mask = _mask(planner, node, scope, rel_of) if not _has_subquery_or_aggregate(planner, node) else None
+        pair = _column_equality(node, scope)
+        if pair is not None:  # the common case, named once: `a = b` of two columns found here
+            a, b = pair
+            mask = 1 << rel_of[a] | 1 << rel_of[b]
+            equi = pair if rel_of[a] != rel_of[b] else None
+        else:
+            mask = _mask(planner, node, scope, rel_of) if not _has_subquery_or_aggregate(planner, node) else None
+            equi = None
         if mask is None or mask == 0:
             remaining.append(node)
         elif mask & (mask - 1) == 0:
             local[mask.bit_length() - 1].append((node, where))
         else:
-            preds.append(_Pred(node, mask, where, _equi(planner, node, scope, rel_of)))
+            preds.append(_Pred(node, mask, where, equi if pair is not None else _equi(planner, node, scope, rel_of)))
     for i, r in enumerate(rels):
         if local[i]:
             _restrict(planner, r, local[i], scope)
@@ -229,6 +236,28 @@ def _split_and(node: exp.Expression) -> list[exp.Expression]:
     if isinstance(node, exp.Paren) and isinstance(node.this, exp.And):
         return _split_and(node.this)
     return [node]
+
+
+def _column_equality(node: exp.Expression, scope: Scope) -> tuple[int, int] | None:
+    """The scope's columns of `a = b` when both sides are plain column names found in it (what
+    _mask and _equi would say of it, found without walking it); None for anything else."""
+    if type(node) is not exp.EQ:
+        return None
+    left, right = node.this, node.expression
+    if type(left) is not exp.Column or type(right) is not exp.Column:
+        return None
+    found = []
+    for col in (left, right):
+        if isinstance(col.this, exp.Star) or col.args.get("db"):
+            return None
+        try:
+            idx = scope.find(ident(col.this), ident(col.args["table"]) if col.table else None)
+        except SqlError:
+            return None
+        if idx is None:
+            return None
+        found.append(idx)
+    return found[0], found[1]
 
 
 def _mask(planner: Planner, node: exp.Expression, scope: Scope, rel_of: list[int]) -> int | None:
@@ -639,11 +668,7 @@ def _build(planner: Planner, tree: Tree, rels: list[_Rel], preds: list[_Pred], s
         r = rel_of[g]
         return start[r] + g - rels[r].offset
 
-    join_scope = Scope([c for i in layout for c in rels[i].cols], parent=scope.parent, level=scope.level)
-    join_scope.rels = {rels[i].name for i in layout}
-    join_scope.ctes = scope.ctes
-    join_scope.tables = scope.tables
-    join_scope.pk_columns = getattr(scope, "pk_columns", {})  # type: ignore[attr-defined]
+    join_scope: Scope | None = None  # the joined row's names: made for a condition compiled here
     lk: list[Callable[[Row], Any]] = []
     rk: list[Callable[[Row], Any]] = []
     conds: list[Callable[[Row], Any]] = []
@@ -665,10 +690,12 @@ def _build(planner: Planner, tree: Tree, rels: list[_Rel], preds: list[_Pred], s
             a, b = p.equi if lmask >> rel_of[p.equi[0]] & 1 else p.equi[::-1]
             key_sql.append(EqualityText(scope.columns[a], scope.columns[b]))
             continue
+        if join_scope is None:
+            join_scope = _joined_scope(scope, [rels[i] for i in layout])
         comp = Compiler(planner, join_scope, planner.rt, where=p.where)
         conds.append(comp.compile_bool(p.node, p.where).fn)
         filter_sql.append(ConditionText(p.node))
-    if join_scope.correlated:
+    if join_scope is not None and join_scope.correlated:
         scope.correlated = True
     cond = None
     if conds:
@@ -689,6 +716,16 @@ def _build(planner: Planner, tree: Tree, rels: list[_Rel], preds: list[_Pred], s
                     len(right.columns), left_width, key_sql, filter_sql)
     plan.est_rows = order.rows(lmask | rmask)  # type: ignore[attr-defined]  (EXPLAIN's estimate)
     return plan, layout
+
+
+def _joined_scope(scope: Scope, rels: list[_Rel]) -> Scope:
+    """The names of a join's rows: its relations' columns, in the order of its rows."""
+    joined = Scope([c for r in rels for c in r.cols], parent=scope.parent, level=scope.level)
+    joined.rels = {r.name for r in rels}
+    joined.ctes = scope.ctes
+    joined.tables = scope.tables
+    joined.pk_columns = getattr(scope, "pk_columns", {})  # type: ignore[attr-defined]
+    return joined
 
 
 def _cell_value(cell: list[Any], i: int) -> Callable[[Row], Any]:
