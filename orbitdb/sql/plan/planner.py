@@ -144,6 +144,7 @@ class Planner:
         self.freeze_stars = False
         self.outer_refs: list[tuple[int, int]] = []  # (level, column) of each outer reference compiled
         self.subplans: list[SubplanNote] = []  # the subqueries compiled, for EXPLAIN (subplan_explain.py)
+        self._search_schemas: list[str] | None = None  # lookup_table()'s, read once per statement
 
     def lock_relation(self, oid: int, mode: int) -> None:
         """Records that running the statement takes mode on the relation."""
@@ -1408,7 +1409,10 @@ class Planner:
             if t is not None:
                 self.permissions.schema(t.schema)
             return t
-        for s in self.session.search_schemas():
+        schemas = self._search_schemas
+        if schemas is None:  # the search path cannot change while a statement is planned
+            schemas = self._search_schemas = self.session.search_schemas()
+        for s in schemas:
             t = self.catalog.table(s, name)
             if t is not None:
                 self.permissions.schema(t.schema)
