@@ -475,14 +475,6 @@ class _Order:
     def best(self) -> Tree:
         return self._dynamic() if self.n <= MAX_DP else self._greedy()
 
-    def _connected(self, mask: int, linked: list[int]) -> bool:
-        seen = mask & -mask
-        while True:
-            grown = seen | (linked[seen] & mask)
-            if grown == seen:
-                return seen == mask
-            seen = grown
-
     def _subset_tables(self) -> tuple[list[float], list[int], list[int]]:
         """rows(), and _neighbours() split in two, of every subset at once, each subset from the
         one without its lowest relation: the dynamic programme's inner loop only indexes them."""
@@ -490,11 +482,7 @@ class _Order:
         raw = [1.0] * size
         linked = [0] * size
         equal = [0] * size
-        # the conditions a subset adds over the one without its lowest relation i: those whose
-        # lowest relation is i
-        by_low: list[list[_Pred]] = [[] for _ in range(self.n)]
-        for p in self.preds:
-            by_low[(p.mask & -p.mask).bit_length() - 1].append(p)
+        by_low = self._by_lowest()
         for s in range(1, size):
             low = s & -s
             i = low.bit_length() - 1
@@ -507,19 +495,63 @@ class _Order:
             equal[s] = equal[s ^ low] | self.equal[i]
         return [max(r, 1.0) for r in raw], linked, equal
 
+    def _by_lowest(self) -> list[list[_Pred]]:
+        """The conditions by their lowest relation: those a subset adds over the one without its
+        lowest relation i are those whose lowest relation is i."""
+        by_low: list[list[_Pred]] = [[] for _ in range(self.n)]
+        for p in self.preds:
+            by_low[(p.mask & -p.mask).bit_length() - 1].append(p)
+        return by_low
+
+    def _raw_rows(self, s: int, by_low: list[list[_Pred]]) -> float:
+        """_subset_tables' rows of s before the floor of 1, by the same products in the same
+        order (from s's highest relation down), so that equal costs stay equal."""
+        rows = 1.0
+        rest = s
+        while rest:
+            i = rest.bit_length() - 1
+            rest ^= 1 << i
+            rows = rows * self.rels[i].est.rows
+            for p in by_low[i]:
+                if p.mask & s == p.mask:
+                    rows *= p.sel
+        return rows
+
     def _dynamic(self) -> Tree:
         """Subsets by size; a subset's best plan joins two of its parts. Only parts a condition
         ties together (no cross products) while the conditions tie every relation together; else
         any two parts."""
+        if self._ties_all():
+            return self._dynamic_connected()
         rows, linked, equal = self._subset_tables()
-        if self._connected((1 << self.n) - 1, linked):
-            return self._dynamic_connected(rows, linked, equal)
         return self._dynamic_any(rows, linked, equal)
 
-    def _dynamic_connected(self, rows: list[float], linked: list[int], equal: list[int]) -> Tree:
+    def _ties_all(self) -> bool:
+        """Whether the conditions tie every relation to every other (through others)."""
+        seen = frontier = 1
+        while frontier:
+            reach = 0
+            while frontier:
+                low = frontier & -frontier
+                frontier ^= low
+                reach |= self.linked[low.bit_length() - 1]
+            frontier = reach & ~seen
+            seen |= frontier
+        return seen == (1 << self.n) - 1
+
+    def _dynamic_connected(self) -> Tree:
         """The dynamic programme over the subsets the conditions tie together only, each grown
-        from a smaller one by a neighbour (the others never get a plan without cross products)."""
+        from a smaller one by a neighbour (the others never get a plan without cross products);
+        their rows and neighbours are worked out for those subsets only, as _subset_tables does."""
         best: dict[int, tuple[float, Tree]] = {1 << i: (self.leaf_cost(i), i) for i in range(self.n)}
+        by_low = self._by_lowest()
+        rows: dict[int, float] = {}
+        linked: dict[int, int] = {}
+        equal: dict[int, int] = {}
+        for i in range(self.n):
+            rows[1 << i] = max(self._raw_rows(1 << i, by_low), 1.0)
+            linked[1 << i] = self.linked[i]
+            equal[1 << i] = self.equal[i]
         subtree = self._tree_subtrees()
         parent = self._parent
         layer = list(best)
@@ -529,8 +561,14 @@ class _Order:
                 around = linked[c] & ~c
                 while around:
                     low = around & -around
-                    grown[c | low] = None
                     around ^= low
+                    s = c | low
+                    if s not in grown:
+                        grown[s] = None
+                        j = low.bit_length() - 1
+                        linked[s] = linked[c] | self.linked[j]
+                        equal[s] = equal[c] | self.equal[j]
+                        rows[s] = max(self._raw_rows(s, by_low), 1.0)
             layer = list(grown)
             for s in layer:
                 if subtree is not None:
@@ -579,8 +617,8 @@ class _Order:
         self._parent = parent
         return subtree
 
-    def _cheapest(self, s: int, parts: list[int], best: dict[int, tuple[float, Tree]], rows: list[float],
-                  equal: list[int]) -> tuple[float, Tree]:
+    def _cheapest(self, s: int, parts: list[int], best: dict[int, tuple[float, Tree]],
+                  rows: list[float] | dict[int, float], equal: list[int] | dict[int, int]) -> tuple[float, Tree]:
         """The cheapest join of an outer part of s (of parts) with the rest of s; of equal costs
         the one with the largest outer part (the order the search over all subsets met them)."""
         keyed = self._keyed()
