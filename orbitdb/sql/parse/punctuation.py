@@ -70,10 +70,12 @@ _COMPARISONS: dict[type[exp.Expression], str] = {exp.EQ: "=", exp.NEQ: "<>", exp
                                                  exp.GT: ">", exp.GTE: ">="}
 
 
-def check_comparison_chains(tree: exp.Expression) -> None:
+COMPARISONS = frozenset(_COMPARISONS)
+
+
+def check_comparison(node: exp.Expression) -> None:
     """`a < b < c` and `a = b = true`: PostgreSQL's comparison operators do not associate, so a
-    comparison whose left side is an unparenthesized comparison is a syntax error at its
-    operator (sqlglot reads it as (a < b) < c)."""
-    for node in tree.find_all(*_COMPARISONS):
-        if type(node.this) in _COMPARISONS:
-            raise SqlError("42601", f'syntax error at or near "{_COMPARISONS[type(node)]}"')
+    comparison (node, one of COMPARISONS) whose left side is an unparenthesized comparison is a
+    syntax error at its operator (sqlglot reads it as (a < b) < c)."""
+    if type(node.this) in _COMPARISONS:
+        raise SqlError("42601", f'syntax error at or near "{_COMPARISONS[type(node)]}"')
