@@ -52,7 +52,9 @@ from orbitdb.sql.expr.window import WindowCollector
 from orbitdb.sql.parse.parser import parse_one
 from orbitdb.sql.plan import index_keys  # computes the keys of expression and partial indexes for storage
 from orbitdb.sql.plan import subqueries as subq
+from orbitdb.sql.plan.explain_costs import Estimator
 from orbitdb.sql.plan.explain_names import EqualityText
+from orbitdb.sql.plan.joinmethod import choose_method
 from orbitdb.sql.plan.joinorder import eligible_for_join_order, plan_join_order
 from orbitdb.sql.plan.partition_bounds import Bound, load_bound
 from orbitdb.sql.plan.permissions import PermissionSet
@@ -764,10 +766,17 @@ class Planner:
             plan.batch_keys = batch_keys  # type: ignore[attr-defined]
             if hash_keys is not None:
                 plan.key_columns = key_columns
+                plan = self._join_method(plan)
             if using_names and kind == "full":
                 # the merged USING columns of a FULL join are COALESCE(left, right)
                 plan = _MergedUsing(plan, list(scope.columns), [(li, ri) for li, ri, _, _ in join_conds])
         return plan, remaining
+
+    def _join_method(self, join: Join) -> Join:
+        """A hash join of two relations as the method that costs least (plan/joinmethod.py)."""
+        est = Estimator(getattr(self.session, "store", None))
+        return choose_method(join, self.session.settings, est.of(join.left).rows, est.of(join.right).rows,
+                             est.of(join).rows)
 
     def _plan_join_group(self, group: tuple[exp.Expression, list[exp.Join]], scope: Scope,
                          ctes: dict[str, CTEInfo]) -> tuple[Plan, list[ScopeColumn], set[str]]:

@@ -1,0 +1,202 @@
+"""The method of one equi-join, by cost: hash join, merge join (its inputs ordered on the keys by
+their primary-key scan or by a Sort below) or nested loop. The enable_hashjoin, enable_mergejoin,
+enable_nestloop and enable_sort settings act as PostgreSQL's do: a disabled kind of path costs
+DISABLE_COST more, so it is still taken when nothing else can do the join.
+
+Costs are in PostgreSQL's units but weigh what orbitdb's operators spend: a table read in primary-
+key order costs no more than in any other (a table is stored in that order), so a join of two
+tables on their primary keys merges without sorting."""
+
+from __future__ import annotations
+
+import math
+import operator
+from collections.abc import Callable, Mapping
+from typing import Any
+
+from orbitdb.sql import types as T
+from orbitdb.sql.exec.mergejoin import MergeJoin, MergeSort
+from orbitdb.sql.exec.plans import Filter, Join, Plan, TableScan
+from orbitdb.sql.expr.scope import ScopeColumn
+from orbitdb.sql.plan import costs
+from orbitdb.sql.plan.explain_names import EqualityText, qualified_name
+
+Row = tuple[Any, ...]
+Fn = Callable[[Row], Any]
+DISABLE_COST = 1.0e10  # PostgreSQL's disable_cost
+
+# key types whose Python values order and compare as SQL's (and as the primary-key encoding orders
+# them), grouped so that a key of one group joined with another of the same group keeps the order
+_ORDER_GROUPS = (
+    frozenset({T.INT2.oid, T.INT4.oid, T.INT8.oid}),
+    frozenset({T.TEXT.oid, T.VARCHAR.oid}),
+    frozenset({T.DATE.oid}),
+)
+
+
+def enabled(settings: Mapping[str, str], name: str) -> bool:
+    return settings.get(name, "on") != "off"
+
+
+def sort_cost(rows: float) -> float:
+    """Sorting rows in memory: PostgreSQL's comparison cost, 2 * cpu_operator_cost * n log2 n."""
+    n = max(rows, 2.0)
+    return 2.0 * costs.CPU_OPERATOR * n * math.log2(n) + rows * costs.CPU_OPERATOR
+
+
+def hash_cost(lrows: float, rrows: float, out: float) -> float:
+    return rrows * (costs.CPU_OPERATOR + costs.CPU_TUPLE) * 1.5 + lrows * costs.CPU_OPERATOR + out * costs.CPU_TUPLE
+
+
+def loop_cost(lrows: float, rrows: float, out: float) -> float:
+    return lrows * rrows * costs.CPU_OPERATOR + rrows * costs.CPU_TUPLE + out * costs.CPU_TUPLE
+
+
+def merge_cost(lrows: float, rrows: float, out: float) -> float:
+    return (lrows + rrows) * costs.CPU_OPERATOR + out * costs.CPU_TUPLE
+
+
+def _group(oid: int) -> frozenset[int] | None:
+    return next((g for g in _ORDER_GROUPS if oid in g), None)
+
+
+def _orders(plan: Plan) -> list[list[ScopeColumn]]:
+    """The column lists plan's rows are ordered by: a table's primary key when it is scanned whole
+    or by a key range, forward (maybe filtered); an inner or left merge join's outer keys (and
+    an inner one's inner keys, equal to them)."""
+    while isinstance(plan, Filter):
+        plan = plan.child
+    if isinstance(plan, MergeJoin) and plan.kind in ("inner", "left"):
+        return plan.orders
+    if not isinstance(plan, TableScan) or plan.mode not in ("seq", "pk_range") or plan.reverse:
+        return []
+    pk = plan.access.pk_idx
+    return [[plan.columns[i] for i in pk]] if pk else []
+
+
+def _ordered(plan: Plan, cols: list[ScopeColumn]) -> bool:
+    return any(len(o) >= len(cols) and all(a is b for a, b in zip(o, cols)) for o in _orders(plan))
+
+
+def _key_order(join: Join, pairs: list[tuple[ScopeColumn, ScopeColumn]]) -> list[int]:
+    """The order of the keys to merge on: one the left side is ordered by, else one the right
+    side is, else as written."""
+    n = len(pairs)
+    for side in (0, 1):
+        for order in _orders(join.left if side == 0 else join.right):
+            if len(order) < n:
+                continue
+            where = {id(p[side]): k for k, p in enumerate(pairs)}
+            perm = [where.get(id(c)) for c in order[:n]]
+            if None not in perm:
+                return perm  # type: ignore[return-value]
+    return list(range(n))
+
+
+def choose_method(join: Join, settings: Mapping[str, str], lrows: float, rrows: float, out: float) -> Join:
+    """join (a hash join on plain column keys, as the planner builds it) as the cheapest method."""
+    if join.lateral or join.hash_keys is None or join.hash is None:
+        return join
+    lk = join.hash_keys[0]
+    pairs = [(e.left, e.right) for e in join.hash_sql if isinstance(e, EqualityText)]
+    off = DISABLE_COST
+    hashed = hash_cost(lrows, rrows, out) + (0.0 if enabled(settings, "enable_hashjoin") else off)
+    looped = loop_cost(lrows, rrows, out) + (0.0 if enabled(settings, "enable_nestloop") else off)
+    merged = math.inf
+    perm: list[int] = []
+    sorted_sides = (False, False)
+    if len(pairs) == len(lk) and all(_group(a.type.oid) is not None and _group(a.type.oid) == _group(b.type.oid)
+                                     for a, b in pairs):
+        perm = _key_order(join, pairs)
+        lcols = [pairs[k][0] for k in perm]
+        rcols = [pairs[k][1] for k in perm]
+        sorted_sides = (not _ordered(join.left, lcols), not _ordered(join.right, rcols))
+        merged = merge_cost(lrows, rrows, out) + (0.0 if enabled(settings, "enable_mergejoin") else off)
+        for needs_sort, rows in zip(sorted_sides, (lrows, rrows)):
+            if needs_sort:
+                merged += sort_cost(rows) + (0.0 if enabled(settings, "enable_sort") else off)
+    best = min(hashed, looped, merged)
+    if best == hashed:
+        return join
+    if best == merged:
+        return _merge_join(join, perm, sorted_sides)
+    return _nested_loop(join)
+
+
+def _merge_join(join: Join, perm: list[int], sorted_sides: tuple[bool, bool]) -> MergeJoin:
+    assert join.hash_keys is not None
+    lk = [join.hash_keys[0][k] for k in perm]
+    rk = [join.hash_keys[1][k] for k in perm]
+    texts = [join.hash_sql[k] for k in perm]
+    sides = []
+    for needs_sort, child, fns, at in ((sorted_sides[0], join.left, lk, "left"), (sorted_sides[1], join.right, rk, "right")):
+        if needs_sort:
+            keys = [(f, False, False, None) for f in fns]
+            names = [_NameOf(t, at) for t in texts]
+            child = MergeSort(child, keys, list(names))
+        else:
+            scan = child
+            while isinstance(scan, Filter):
+                scan = scan.child
+            if isinstance(scan, TableScan) and scan.mode == "seq":
+                scan.mode = "pk_range"  # read in key order by the primary key: PostgreSQL's index scan
+        sides.append(child)
+    merge = MergeJoin(sides[0], sides[1], join.kind, join.cond, join.level, (lk, rk), [None] * len(lk),
+                      join.rw, join.lw, texts, join.filter_sql)
+    pairs = [(t.left, t.right) for t in texts if isinstance(t, EqualityText)]
+    if len(pairs) == len(texts):
+        merge.orders = [[a for a, _ in pairs]] + ([[b for _, b in pairs]] if join.kind == "inner" else [])
+    merge.batch_keys = getattr(join, "batch_keys", None)  # type: ignore[attr-defined]
+    merge.key_columns = join.key_columns
+    for name in ("est_rows",):
+        if hasattr(join, name):
+            setattr(merge, name, getattr(join, name))
+    return merge
+
+
+class _NameOf:
+    """One side's column of a key equality, as a Sort Key names it (made when EXPLAIN prints)."""
+
+    __slots__ = ("side", "text")
+
+    def __init__(self, text: object, side: str) -> None:
+        self.text = text
+        self.side = side
+
+    def __str__(self) -> str:
+        t = self.text
+        if isinstance(t, EqualityText):
+            return qualified_name(t.left if self.side == "left" else t.right)
+        return str(t)
+
+
+def _nested_loop(join: Join) -> Join:
+    """join as a nested loop: its key equalities checked as the join's filter."""
+    assert join.hash_keys is not None
+    lk, rk = join.hash_keys
+    lw = join.lw
+    checks: list[Fn] = [_key_equal(a, b, lw) for a, b in zip(lk, rk)]
+    if join.cond is not None:
+        checks.append(join.cond)
+    loop = Join(join.left, join.right, join.kind, _all_true(checks), join.level, False, None, join.rw, lw,
+                None, list(join.hash_sql) + list(join.filter_sql))
+    loop.batch_keys = None  # type: ignore[attr-defined]
+    if hasattr(join, "est_rows"):
+        loop.est_rows = join.est_rows  # type: ignore[attr-defined]
+    return loop
+
+
+def _key_equal(left: Fn, right: Fn, lw: int) -> Fn:
+    tail = operator.itemgetter(slice(lw, None))
+
+    def equal(row: Row) -> Any:
+        x, y = left(row), right(tail(row))
+        return None if x is None or y is None else x == y
+
+    return equal
+
+
+def _all_true(fns: list[Fn]) -> Fn:
+    if len(fns) == 1:
+        return fns[0]
+    return lambda r: all(f(r) is True for f in fns)
