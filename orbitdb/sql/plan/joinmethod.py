@@ -115,12 +115,15 @@ def choose_method(join: Join, settings: Mapping[str, str], lrows: float, rrows: 
         for needs_sort, rows in zip(sorted_sides, (lrows, rrows)):
             if needs_sort:
                 merged += sort_cost(rows) + (0.0 if enabled(settings, "enable_sort") else off)
-    best = min(hashed, looped, merged)
+    best = min(hashed, merged)
+    # a nested loop without an index reads the whole inner side per outer row: an outer side
+    # estimated too small makes it quadratic, so an equi-join takes it only when hash and merge
+    # joins are both disabled (as the planner before this one never took it)
+    if best >= DISABLE_COST and looped < best:
+        return _nested_loop(join)
     if best == hashed:
         return join
-    if best == merged:
-        return _merge_join(join, perm, sorted_sides)
-    return _nested_loop(join)
+    return _merge_join(join, perm, sorted_sides)
 
 
 def _merge_join(join: Join, perm: list[int], sorted_sides: tuple[bool, bool]) -> MergeJoin:
