@@ -3,8 +3,9 @@ order, or a Sort below), and equal keys are matched by walking the two in step. 
 read one run of equal keys at a time; every outer row with that key is joined with the whole run
 (so duplicate keys on both sides make their cross product). NULL keys match nothing: such rows
 are only padded with NULLs by the outer kinds. Keys compare as the sort that ordered them does
-(normalised by the type's sort key), so the walk and the order of its inputs cannot disagree; an
-input found out of order raises an internal error rather than losing rows."""
+(normalised by the type's sort key), so the walk and the order of its inputs cannot disagree; a
+key found out of order on the way raises an internal error (a safety net: the planner merges
+only inputs it knows to be ordered)."""
 
 from __future__ import annotations
 
