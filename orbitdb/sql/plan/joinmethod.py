@@ -12,7 +12,7 @@ from __future__ import annotations
 import math
 import operator
 from collections.abc import Callable, Mapping
-from typing import Any
+from typing import Any, NamedTuple
 
 from orbitdb.sql import types as T
 from orbitdb.sql.exec.mergejoin import MergeJoin, MergeSort
@@ -32,6 +32,23 @@ _ORDER_GROUPS = (
     frozenset({T.TEXT.oid, T.VARCHAR.oid}),
     frozenset({T.DATE.oid}),
 )
+
+
+# key types compared by a sort key (NaN equal to NaN, -0 to 0, as PostgreSQL's btree): no hash
+# key, but a merge join can take them, its inputs sorted by the same key
+SORT_KEYED_OIDS = frozenset({T.NUMERIC.oid, T.FLOAT4.oid, T.FLOAT8.oid})
+_INT_OIDS = _ORDER_GROUPS[0]
+
+
+class SortableKey(NamedTuple):
+    """An equality of a left and a right column a merge join can take: each side's value (left
+    row, right row), the sort key both compare by, its text and the condition it comes from."""
+
+    left: Fn
+    right: Fn
+    normaliser: Callable[[Any], Any] | None
+    text: EqualityText
+    node: Any
 
 
 def enabled(settings: Mapping[str, str], name: str) -> bool:
@@ -138,11 +155,7 @@ def _merge_join(join: Join, perm: list[int], sorted_sides: tuple[bool, bool]) ->
             names = [_NameOf(t, at) for t in texts]
             child = MergeSort(child, keys, list(names))
         else:
-            scan = child
-            while isinstance(scan, Filter):
-                scan = scan.child
-            if isinstance(scan, TableScan) and scan.mode == "seq":
-                scan.mode = "pk_range"  # read in key order by the primary key: PostgreSQL's index scan
+            _read_in_key_order(child)
         sides.append(child)
     merge = MergeJoin(sides[0], sides[1], join.kind, join.cond, join.level, (lk, rk), [None] * len(lk),
                       join.rw, join.lw, texts, join.filter_sql)
@@ -203,3 +216,46 @@ def _all_true(fns: list[Fn]) -> Fn:
     if len(fns) == 1:
         return fns[0]
     return lambda r: all(f(r) is True for f in fns)
+
+
+def merge_on_sort_keys(join: Join, keys: list[SortableKey], cond: Fn | None, filter_sql: list[object],
+                       settings: Mapping[str, str], lrows: float, rrows: float, out: float) -> Join:
+    """join (a nested loop whose conditions include the equalities of keys) as a merge join on
+    keys when that costs less; cond and filter_sql: its other conditions."""
+    if join.kind not in ("inner", "left", "right", "full"):
+        return join
+    looped = loop_cost(lrows, rrows, out) + (0.0 if enabled(settings, "enable_nestloop") else DISABLE_COST)
+    merged = merge_cost(lrows, rrows, out) + (0.0 if enabled(settings, "enable_mergejoin") else DISABLE_COST)
+    # a side whose integer primary key is the one key is in order (a cast to numeric keeps it)
+    presorted = [len(keys) == 1 and _int_column(col) and _ordered(side, [col])
+                 for side, col in ((join.left, keys[0].text.left), (join.right, keys[0].text.right))]
+    for ordered, rows in zip(presorted, (lrows, rrows)):
+        if not ordered:
+            merged += sort_cost(rows) + (0.0 if enabled(settings, "enable_sort") else DISABLE_COST)
+    if merged >= looped:
+        return join
+    sides = []
+    for ordered, child, fns, at in ((presorted[0], join.left, [k.left for k in keys], "left"),
+                                    (presorted[1], join.right, [k.right for k in keys], "right")):
+        if ordered:
+            _read_in_key_order(child)
+        else:
+            child = MergeSort(child, [(f, False, False, k.normaliser) for f, k in zip(fns, keys)],
+                              [_NameOf(k.text, at) for k in keys])
+        sides.append(child)
+    texts: list[object] = [k.text for k in keys]
+    merge = MergeJoin(sides[0], sides[1], join.kind, cond, join.level, ([k.left for k in keys], [k.right for k in keys]),
+                      [k.normaliser for k in keys], join.rw, join.lw, texts, filter_sql)
+    merge.batch_keys = None  # type: ignore[attr-defined]
+    return merge
+
+
+def _int_column(col: ScopeColumn) -> bool:
+    return col.type.oid in _INT_OIDS
+
+
+def _read_in_key_order(plan: Plan) -> None:
+    while isinstance(plan, Filter):
+        plan = plan.child
+    if isinstance(plan, TableScan) and plan.mode == "seq":
+        plan.mode = "pk_range"  # read in key order by the primary key: PostgreSQL's index scan

@@ -54,7 +54,7 @@ from orbitdb.sql.plan import index_keys  # computes the keys of expression and p
 from orbitdb.sql.plan import subqueries as subq
 from orbitdb.sql.plan.explain_costs import Estimator
 from orbitdb.sql.plan.explain_names import EqualityText
-from orbitdb.sql.plan.joinmethod import choose_method
+from orbitdb.sql.plan.joinmethod import SORT_KEYED_OIDS, SortableKey, choose_method, merge_on_sort_keys
 from orbitdb.sql.plan.joinorder import eligible_for_join_order, plan_join_order
 from orbitdb.sql.plan.partition_bounds import Bound, load_bound
 from orbitdb.sql.plan.permissions import PermissionSet
@@ -739,10 +739,12 @@ class Planner:
                 if len(keep) != len(remaining):
                     remaining = keep
                     kind = "inner"
+            sortable: list[SortableKey] = []  # equalities a merge join could take (no hash key)
+            compiled_rest: list[tuple[exp.Expression, Callable[[Row], Any], str]] = []
             if on is not None:
                 on_parts = split_and(on)
                 eq_pairs, rest = self._equi_pairs(on_parts, scope, left_width, len(rcols) + left_width, key_sql,
-                                                  key_columns)
+                                                  key_columns, sortable)
                 for le2, re2 in eq_pairs:
                     lk.append(le2.fn)
                     rk.append(_shift(re2.fn, left_width))
@@ -751,6 +753,7 @@ class Planner:
                 for part in rest:
                     cond_parts.append(comp.compile_bool(part, "JOIN/ON").fn)
                     filter_sql.append(part.sql(dialect="postgres"))
+                    compiled_rest.append((part, cond_parts[-1], filter_sql[-1]))
             if lk and not lateral:
                 hash_keys = (lk, rk)
             elif lk:
@@ -767,6 +770,8 @@ class Planner:
             if hash_keys is not None:
                 plan.key_columns = key_columns
                 plan = self._join_method(plan)
+            elif sortable and not lateral:
+                plan = self._sorted_merge(plan, sortable, compiled_rest, left_width)
             if using_names and kind == "full":
                 # the merged USING columns of a FULL join are COALESCE(left, right)
                 plan = _MergedUsing(plan, list(scope.columns), [(li, ri) for li, ri, _, _ in join_conds])
@@ -777,6 +782,18 @@ class Planner:
         est = Estimator(getattr(self.session, "store", None))
         return choose_method(join, self.session.settings, est.of(join.left).rows, est.of(join.right).rows,
                              est.of(join).rows)
+
+    def _sorted_merge(self, join: Join, sortable: list[SortableKey],
+                      rest: list[tuple[exp.Expression, Callable[[Row], Any], str]], left_width: int) -> Join:
+        """A nested loop on equalities that have no hash key (numeric, float) as a merge join on
+        them when that costs less (plan/joinmethod.py)."""
+        merged = {id(k.node) for k in sortable}
+        others = [(fn, sql) for part, fn, sql in rest if id(part) not in merged]
+        keys = [SortableKey(k.left, _shift(k.right, left_width), k.normaliser, k.text, k.node) for k in sortable]
+        est = Estimator(getattr(self.session, "store", None))
+        lrows, rrows = est.of(join.left).rows, est.of(join.right).rows
+        return merge_on_sort_keys(join, keys, all_true([f for f, _ in others]) if others else None,
+                                  [sql for _, sql in others], self.session.settings, lrows, rrows, est.of(join).rows)
 
     def _plan_join_group(self, group: tuple[exp.Expression, list[exp.Join]], scope: Scope,
                          ctes: dict[str, CTEInfo]) -> tuple[Plan, list[ScopeColumn], set[str]]:
@@ -790,10 +807,11 @@ class Planner:
         return plan, list(inner.columns), set(inner.rels)
 
     def _equi_pairs(self, parts: list[exp.Expression], scope: Scope, left_width: int,
-                    total: int, texts: list[object], columns: list[tuple[ScopeColumn, ScopeColumn]]
-                    ) -> tuple[list[tuple[E, E]], list[exp.Expression]]:
+                    total: int, texts: list[object], columns: list[tuple[ScopeColumn, ScopeColumn]],
+                    sortable: list[SortableKey] | None = None) -> tuple[list[tuple[E, E]], list[exp.Expression]]:
         """The equalities of a left and a right column among parts (each pair's text, left first,
-        appended to texts, its columns to columns) and the other parts."""
+        appended to texts, its columns to columns) and the other parts. Those among the other
+        parts that a merge join could take as keys (compared by their sort key) go to sortable."""
         pairs: list[tuple[E, E]] = []
         rest: list[exp.Expression] = []
         comp = Compiler(self, scope, self.rt, where="JOIN conditions")
@@ -818,6 +836,9 @@ class Planner:
                         texts.append(EqualityText(scope.columns[a], scope.columns[b]))
                         columns.append((scope.columns[a], scope.columns[b]))
                         continue
+                    if sortable is not None and t.oid in SORT_KEYED_OIDS:
+                        sortable.append(SortableKey(ea2.fn, eb2.fn, sort_key_fn(t),
+                                                    EqualityText(scope.columns[a], scope.columns[b]), p))
             rest.append(p)
         del comp
         return pairs, rest

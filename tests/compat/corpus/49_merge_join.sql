@@ -16,6 +16,11 @@ INSERT INTO mt VALUES ('', 1), ('a', 2), ('B', 3), ('b', 4), ('é', 5), ('zz', 6
 INSERT INTO mu VALUES ('a', 20), ('b', 40), ('é', 50), ('zzz', 60), (chr(128512), 80), (chr(65535), 90), ('A', 100), ('A ', 110);
 INSERT INTO m2a SELECT g % 6, g % 5, g FROM generate_series(1, 30) g ON CONFLICT DO NOTHING;
 INSERT INTO m2b SELECT g % 4, g % 7, g FROM generate_series(1, 40) g ON CONFLICT DO NOTHING;
+CREATE TABLE md (d numeric, f float8);
+INSERT INTO md SELECT g / 4.0, g / 4.0 FROM generate_series(-8, 1300) g;
+INSERT INTO md VALUES ('NaN', 'NaN'), ('NaN', 'NaN'), (NULL, NULL), (3.000, '-0'), (1.50, 'Infinity');
+CREATE TABLE me (d numeric, f float8);
+INSERT INTO me VALUES ('NaN', 'NaN'), (0, 0), (1.5, 1.5), (3, 3), (NULL, NULL), (-0.0, '-Infinity'), (7.25, 7.25);
 ANALYZE;
 SET enable_hashjoin = off;
 SET enable_nestloop = off;
@@ -43,6 +48,12 @@ SELECT x, count(*) FROM ma JOIN mb USING (id) GROUP BY x ORDER BY x;
 SELECT count(*), sum(ma.v) FROM ma, mb, mc WHERE ma.id = mb.id AND mc.k = mb.y;
 SELECT count(*) FROM ma JOIN mb ON ma.id = mb.id::bigint;
 SELECT count(*) FROM ma JOIN mc ON ma.x::bigint = mc.k;
+SELECT count(*), sum(md.d) FROM ma JOIN md ON ma.id = md.d;
+SELECT md.d, me.d FROM md JOIN me ON md.d = me.d ORDER BY md.d, md.d::text, me.d::text;
+SELECT md.f, me.f FROM md JOIN me ON md.f = me.f ORDER BY md.f, md.f::text, me.f::text;
+SELECT count(*), count(md.d), count(me.d) FROM md FULL JOIN me ON md.d = me.d;
+SELECT count(*), count(md.f), count(me.f) FROM me LEFT JOIN md ON md.f = me.f AND md.d <> me.d;
+SELECT count(*) FROM ma JOIN md ON ma.x = md.f;
 EXPLAIN (COSTS OFF) SELECT * FROM ma JOIN mb ON ma.id = mb.id; -- ordered
 EXPLAIN (COSTS OFF) SELECT * FROM ma JOIN mc ON mc.k = ma.id; -- ordered
 RESET ALL;
