@@ -11,7 +11,6 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-
 from differential import differences
 from pg_reference import PgServer, reference_pg  # noqa: F401 - the fixture
 
