@@ -145,9 +145,9 @@ def choose_method(join: Join, settings: Mapping[str, str], lrows: float, rrows: 
 
 def _merge_join(join: Join, perm: list[int], sorted_sides: tuple[bool, bool]) -> MergeJoin:
     assert join.hash_keys is not None
-    lk = [join.hash_keys[0][k] for k in perm]
-    rk = [join.hash_keys[1][k] for k in perm]
     texts = [join.hash_sql[k] for k in perm]
+    lk = [_column_getter(join.left, texts[i], "left") or join.hash_keys[0][k] for i, k in enumerate(perm)]
+    rk = [_column_getter(join.right, texts[i], "right") or join.hash_keys[1][k] for i, k in enumerate(perm)]
     sides = []
     for needs_sort, child, fns, at in ((sorted_sides[0], join.left, lk, "left"), (sorted_sides[1], join.right, rk, "right")):
         if needs_sort:
@@ -168,6 +168,16 @@ def _merge_join(join: Join, perm: list[int], sorted_sides: tuple[bool, bool]) ->
         if hasattr(join, name):
             setattr(merge, name, getattr(join, name))
     return merge
+
+
+def _column_getter(side: Plan, text: object, at: str) -> Fn | None:
+    """The key column read straight from the side's rows: within an order group the values
+    compare as their common type's would (a right key function pads the row to the join's width)."""
+    if not isinstance(text, EqualityText):
+        return None
+    col = text.left if at == "left" else text.right
+    at_index = next((i for i, c in enumerate(side.columns) if c is col), None)
+    return None if at_index is None else operator.itemgetter(at_index)
 
 
 class _NameOf:
