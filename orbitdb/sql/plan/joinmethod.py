@@ -110,24 +110,39 @@ def _key_order(join: Join, pairs: list[tuple[ScopeColumn, ScopeColumn]]) -> list
     return list(range(n))
 
 
-def choose_method(join: Join, settings: Mapping[str, str], lrows: float, rrows: float, out: float) -> Join:
-    """join (a hash join on plain column keys, as the planner builds it) as the cheapest method."""
+def choose_method(join: Join, settings: Mapping[str, str], estimate: Callable[[], tuple[float, float, float]]
+                  ) -> Join:
+    """join (a hash join on plain column keys, as the planner builds it) as the cheapest method.
+    estimate() gives the rows of its left and right inputs and of the join: asked only when the
+    choice depends on them (planning many small joins should not pay for estimates)."""
     if join.lateral or join.hash_keys is None or join.hash is None:
         return join
     lk = join.hash_keys[0]
     pairs = [(e.left, e.right) for e in join.hash_sql if isinstance(e, EqualityText)]
-    off = DISABLE_COST
-    hashed = hash_cost(lrows, rrows, out) + (0.0 if enabled(settings, "enable_hashjoin") else off)
-    looped = loop_cost(lrows, rrows, out) + (0.0 if enabled(settings, "enable_nestloop") else off)
-    merged = math.inf
+    mergeable = len(pairs) == len(lk) and all(
+        _group(a.type.oid) is not None and _group(a.type.oid) == _group(b.type.oid) for a, b in pairs)
+    defaults = all(enabled(settings, n) for n in ("enable_hashjoin", "enable_mergejoin", "enable_nestloop"))
+    if not mergeable and defaults:
+        return join
     perm: list[int] = []
     sorted_sides = (False, False)
-    if len(pairs) == len(lk) and all(_group(a.type.oid) is not None and _group(a.type.oid) == _group(b.type.oid)
-                                     for a, b in pairs):
+    if mergeable:
         perm = _key_order(join, pairs)
         lcols = [pairs[k][0] for k in perm]
         rcols = [pairs[k][1] for k in perm]
         sorted_sides = (not _ordered(join.left, lcols), not _ordered(join.right, rcols))
+        if defaults and sorted_sides == (False, False):
+            # reading both inputs once beats building a table of one of them, whatever their size
+            return _merge_join(join, perm, sorted_sides)
+        if defaults and sorted_sides[1]:
+            # sorting the inner side costs more than hashing it from 8 rows on, whatever the rest
+            return join
+    lrows, rrows, out = estimate()
+    off = DISABLE_COST
+    hashed = hash_cost(lrows, rrows, out) + (0.0 if enabled(settings, "enable_hashjoin") else off)
+    looped = loop_cost(lrows, rrows, out) + (0.0 if enabled(settings, "enable_nestloop") else off)
+    merged = math.inf
+    if mergeable:
         merged = merge_cost(lrows, rrows, out) + (0.0 if enabled(settings, "enable_mergejoin") else off)
         for needs_sort, rows in zip(sorted_sides, (lrows, rrows)):
             if needs_sort:

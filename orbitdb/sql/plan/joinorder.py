@@ -612,8 +612,8 @@ def _build(planner: Planner, tree: Tree, rels: list[_Rel], preds: list[_Pred], s
         plan = Join(left, right, "inner", cond, scope.level, False, (lk, rk) if lk else None,
                     len(right.columns), left_width, key_sql, filter_sql)
         if lk:
-            plan = choose_method(plan, planner.session.settings, order.rows(lmask), order.rows(rmask),
-                                 order.rows(lmask | rmask))
+            plan = choose_method(plan, planner.session.settings,
+                                 lambda: (order.rows(lmask), order.rows(rmask), order.rows(lmask | rmask)))
     plan.est_rows = order.rows(lmask | rmask)  # type: ignore[attr-defined]  (EXPLAIN's estimate)
     return plan, layout
 

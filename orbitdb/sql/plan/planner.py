@@ -779,9 +779,11 @@ class Planner:
 
     def _join_method(self, join: Join) -> Join:
         """A hash join of two relations as the method that costs least (plan/joinmethod.py)."""
-        est = Estimator(getattr(self.session, "store", None))
-        return choose_method(join, self.session.settings, est.of(join.left).rows, est.of(join.right).rows,
-                             est.of(join).rows)
+        def estimate() -> tuple[float, float, float]:
+            est = Estimator(getattr(self.session, "store", None))
+            return est.of(join.left).rows, est.of(join.right).rows, est.of(join).rows
+
+        return choose_method(join, self.session.settings, estimate)
 
     def _sorted_merge(self, join: Join, sortable: list[SortableKey],
                       rest: list[tuple[exp.Expression, Callable[[Row], Any], str]], left_width: int) -> Join:
