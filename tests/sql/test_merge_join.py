@@ -222,3 +222,23 @@ def test_plan_cache_follows_the_settings(tmp_path: Path) -> None:
         seen.append(c.fetchall()[0][0])
     conn.close()
     assert seen == ["Merge Join", "Hash Join", "Merge Join"]
+
+
+def test_order_by_the_merge_keys_needs_no_sort(cur: Any) -> None:
+    _load(cur, [(k, None, None, 0, None, None) for k in (3, None, 1, 3, None, 2)],
+          [(None, k, None, 0, None, None) for k in (3, 1, None, 1)], [], [])
+    try:
+        q = "SELECT l.id, r.id FROM l JOIN r ON l.id = r.id ORDER BY l.id LIMIT 2"
+        assert "Sort" not in _plan(cur, q)
+        cur.execute(q)
+        assert cur.fetchall() == [(0, 0), (6, 6)]
+        cur.execute("SET enable_hashjoin = off")
+        # a left merge join on sorted inputs: the outer side's NULL keys come last, as ORDER BY's
+        q = "SELECT l.k, r.k FROM l LEFT JOIN r ON l.k = r.k ORDER BY l.k"
+        plan = _plan(cur, q)
+        assert plan.startswith("Merge Left Join"), plan
+        cur.execute(q)
+        assert cur.fetchall() == [(1, 1), (1, 1), (2, None), (3, 3), (3, 3), (None, None), (None, None)]
+        assert _plan(cur, q + " DESC").startswith("Sort")
+    finally:
+        cur.execute("RESET ALL")

@@ -95,6 +95,15 @@ def _ordered(plan: Plan, cols: list[ScopeColumn]) -> bool:
     return any(len(o) >= len(cols) and all(a is b for a, b in zip(o, cols)) for o in _orders(plan))
 
 
+def ordered_by(plan: Plan, positions: list[int]) -> bool:
+    """Whether plan's rows come ordered (ascending, NULLs last) by its columns at positions."""
+    while isinstance(plan, Filter):
+        plan = plan.child
+    if not isinstance(plan, MergeJoin) or any(p >= len(plan.columns) for p in positions):
+        return False
+    return _ordered(plan, [plan.columns[p] for p in positions])
+
+
 def _key_order(join: Join, pairs: list[tuple[ScopeColumn, ScopeColumn]]) -> list[int]:
     """The order of the keys to merge on: one the left side is ordered by, else one the right
     side is, else as written."""

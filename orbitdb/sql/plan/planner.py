@@ -54,7 +54,13 @@ from orbitdb.sql.plan import index_keys  # computes the keys of expression and p
 from orbitdb.sql.plan import subqueries as subq
 from orbitdb.sql.plan.explain_costs import Estimator
 from orbitdb.sql.plan.explain_names import EqualityText
-from orbitdb.sql.plan.joinmethod import SORT_KEYED_OIDS, SortableKey, choose_method, merge_on_sort_keys
+from orbitdb.sql.plan.joinmethod import (
+    SORT_KEYED_OIDS,
+    SortableKey,
+    choose_method,
+    merge_on_sort_keys,
+    ordered_by,
+)
 from orbitdb.sql.plan.joinorder import eligible_for_join_order, plan_join_order
 from orbitdb.sql.plan.partition_bounds import Bound, load_bound
 from orbitdb.sql.plan.permissions import PermissionSet
@@ -1743,6 +1749,8 @@ def _order_by_scan(plan: Plan, order: exp.Order, idxs: list[int | None], out_exp
     if isinstance(scan, TableScan) and scan.mode in ("seq", "index") and _order_by_index(
             scan, order, idxs, out_exprs, hidden):
         return True
+    if isinstance(scan, Join):
+        return _order_by_merge(scan, order, idxs, out_exprs, hidden)
     if not isinstance(scan, TableScan) or scan.mode not in ("seq", "pk_range", "pk_point"):
         return False
     pk = scan.access.pk_idx
@@ -1763,6 +1771,23 @@ def _order_by_scan(plan: Plan, order: exp.Order, idxs: list[int | None], out_exp
             return False
     scan.reverse = descs.pop()
     return True
+
+
+def _order_by_merge(join: Join, order: exp.Order, idxs: list[int | None], out_exprs: list[E],
+                    hidden: list[E]) -> bool:
+    """When ORDER BY names leading keys of a merge join, ascending with NULLs last: its rows
+    come in that order (no sort, and ORDER BY ... LIMIT n reads little more than n rows)."""
+    items = order.expressions
+    if any(o.args.get("desc") or o.args.get("nulls_first") for o in items):
+        return False
+    exprs = iter(hidden)
+    srcs = []
+    for idx in idxs:
+        e = out_exprs[idx] if idx is not None else next(exprs)
+        if e.src is None or e.type.oid not in _KEY_ORDERED_OIDS:
+            return False
+        srcs.append(e.src)
+    return ordered_by(join, srcs)
 
 
 def _order_by_index(scan: TableScan, order: exp.Order, idxs: list[int | None], out_exprs: list[E],

@@ -59,3 +59,8 @@ EXPLAIN (COSTS OFF) SELECT * FROM ma JOIN mc ON mc.k = ma.id; -- ordered
 RESET ALL;
 SELECT count(*), sum(ma.v), sum(mb.w) FROM ma JOIN mb ON ma.id = mb.id;
 SELECT count(*), count(ma.id), count(mc.k) FROM ma FULL JOIN mc ON mc.k = ma.x;
+SELECT ma.id, ma.x, mb.y FROM ma JOIN mb ON ma.id = mb.id ORDER BY ma.id LIMIT 5;
+SELECT ma.id, ma.x, mb.y FROM ma JOIN mb ON ma.id = mb.id ORDER BY mb.id OFFSET 140;
+SELECT ma.id, mb.id FROM ma LEFT JOIN mb ON ma.id = mb.id ORDER BY ma.id DESC LIMIT 4;
+SELECT ma.id, mb.id FROM ma LEFT JOIN mb ON ma.id = mb.id WHERE ma.id > 290 ORDER BY ma.id;
+EXPLAIN (COSTS OFF) SELECT ma.id, ma.x, mb.y FROM ma JOIN mb ON ma.id = mb.id ORDER BY ma.id LIMIT 5; -- ordered
