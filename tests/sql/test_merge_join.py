@@ -242,3 +242,4 @@ def test_order_by_the_merge_keys_needs_no_sort(cur: Any) -> None:
         assert _plan(cur, q + " DESC").startswith("Sort")
     finally:
         cur.execute("RESET ALL")
+

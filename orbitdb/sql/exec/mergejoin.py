@@ -163,6 +163,9 @@ class MergeJoin(Join):
                 found = False
                 if run_key is not None and run_key == k:
                     for j, rr in enumerate(run):
+                        n += 1
+                        if n & 4095 == 0:
+                            ctx.check()  # one outer row may meet a long run: a cancel still lands
                         row = lr + rr
                         if cond is None or cond(row) is True:
                             found = True
