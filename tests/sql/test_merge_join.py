@@ -62,6 +62,7 @@ SORT_KEYED = [
     "SELECT * FROM l RIGHT JOIN r ON l.k = r.f",
     "SELECT * FROM l JOIN r ON l.id = r.d",
     "SELECT * FROM l JOIN r ON l.k8 = r.d AND l.f = r.f",
+    "SELECT * FROM l, r WHERE l.d = r.d AND l.v < r.v",
 ]
 
 # each method forced: the others disabled (PostgreSQL's disable_cost, so each still exists)

@@ -730,23 +730,29 @@ class Planner:
                     for li, _ri in merged:
                         scope.columns.append(ScopeColumn(None, scope.columns[li].name, scope.columns[li].type))
                     # computed coalesce columns are appended after the join (see below)
+            sortable: list[SortableKey] = []  # equalities a merge join could take (no hash key)
+            compiled_rest: list[tuple[exp.Expression, Callable[[Row], Any], str]] = []
             if on is None and kind == "cross" and not using_names and not lateral:
-                # FROM a, b WHERE a.x = b.y: take the equalities from WHERE as join keys
+                # FROM a, b WHERE a.x = b.y: take the equalities from WHERE as join keys (those
+                # without a hash key as the join's conditions, which a merge join may take)
                 keep = []
                 for cj in remaining:
+                    found = len(sortable)
                     pairs, _ = self._equi_pairs([cj], scope, left_width, len(rcols) + left_width, key_sql,
-                                                key_columns)
+                                                key_columns, sortable)
                     if pairs:
                         for le2, re2 in pairs:
                             lk.append(le2.fn)
                             rk.append(_shift(re2.fn, left_width))
+                    elif len(sortable) > found:
+                        cond_parts.append(comp.compile_bool(cj, "WHERE").fn)
+                        filter_sql.append(cj.sql(dialect="postgres"))
+                        compiled_rest.append((cj, cond_parts[-1], filter_sql[-1]))
                     else:
                         keep.append(cj)
                 if len(keep) != len(remaining):
                     remaining = keep
                     kind = "inner"
-            sortable: list[SortableKey] = []  # equalities a merge join could take (no hash key)
-            compiled_rest: list[tuple[exp.Expression, Callable[[Row], Any], str]] = []
             if on is not None:
                 on_parts = split_and(on)
                 eq_pairs, rest = self._equi_pairs(on_parts, scope, left_width, len(rcols) + left_width, key_sql,

@@ -54,6 +54,8 @@ SELECT md.f, me.f FROM md JOIN me ON md.f = me.f ORDER BY md.f, md.f::text, me.f
 SELECT count(*), count(md.d), count(me.d) FROM md FULL JOIN me ON md.d = me.d;
 SELECT count(*), count(md.f), count(me.f) FROM me LEFT JOIN md ON md.f = me.f AND md.d <> me.d;
 SELECT count(*) FROM ma JOIN md ON ma.x = md.f;
+SELECT count(*), sum(md.d) FROM ma, md WHERE ma.id = md.d AND md.f > 10;
+SELECT md.d, me.f FROM md, me WHERE md.f = me.f AND md.d = me.d ORDER BY md.d, md.d::text;
 EXPLAIN (COSTS OFF) SELECT * FROM ma JOIN mb ON ma.id = mb.id; -- ordered
 EXPLAIN (COSTS OFF) SELECT * FROM ma JOIN mc ON mc.k = ma.id; -- ordered
 RESET ALL;
