@@ -65,6 +65,7 @@ from orbitdb.sql.plan.joinorder import eligible_for_join_order, plan_join_order
 from orbitdb.sql.plan.partition_bounds import Bound, load_bound
 from orbitdb.sql.plan.permissions import PermissionSet
 from orbitdb.sql.plan.record_functions import declares_columns, record_function_source
+from orbitdb.sql.plan.recursive_cte import check_recursive_form, self_references
 from orbitdb.sql.plan.subplan_explain import SubplanNote, attach_rest, explained_filter
 from orbitdb.sql.plan.subqueries import SubLink
 from orbitdb.sql.types import SqlType
@@ -186,7 +187,9 @@ class Planner:
             cols = [ident(c) for c in alias.columns] if alias.columns else []
             info = CTEInfo(name, cte.this, cols, key=next(_plan_ids))
             body = cte.this
-            if recursive and isinstance(body, exp.Union) and self._references(body.expression, name):
+            if recursive and self_references(body, name):
+                body = check_recursive_form(name, body)
+            if recursive and isinstance(body, exp.Union) and self_references(body.expression, name):
                 self._plan_recursive_cte(info, body, parent, ctes)
             else:
                 if isinstance(body, (exp.Insert, exp.Update, exp.Delete)):
@@ -195,10 +198,6 @@ class Planner:
                 info.out = self._rename(out.columns, cols, name)
                 info.plan = Materialized(info.out, out.plan, info.key, name)
             ctes[name] = info
-
-    def _references(self, node: exp.Expression, name: str) -> bool:
-        return any(ident(t.this) == name and not t.args.get("db") for t in node.find_all(exp.Table)
-                   if isinstance(t.this, exp.Identifier))
 
     def _plan_recursive_cte(self, info: CTEInfo, body: exp.Union, parent: Scope | None,
                             ctes: dict[str, CTEInfo]) -> None:
@@ -485,11 +484,11 @@ class Planner:
             if isinstance(le, exp.Var) and le.name.upper() == "ALL":
                 lf = None
             else:
-                lf = coerce(c.compile(le), T.INT8, ASSIGNMENT).fn  # as PostgreSQL: LIMIT 1.5 is 2
+                lf = _limit_argument(c, le, "LIMIT")  # as PostgreSQL: LIMIT 1.5 is 2
         of = None
         if offset is not None:
             oe = offset.expression if isinstance(offset, exp.Offset) else offset
-            of = coerce(c.compile(oe), T.INT8, ASSIGNMENT).fn
+            of = _limit_argument(c, oe, "OFFSET")
         return Limit(plan, lf, of)
 
     def _order_ref(self, node: exp.Expression, projections: list[exp.Expression], names: list[str]) -> int | None:
@@ -1980,3 +1979,15 @@ def _join_group(node: exp.Expression) -> tuple[exp.Expression, list[exp.Join]] |
     first = node.this.copy()
     first.set("joins", None)
     return first, joins
+
+
+def _limit_argument(c: Compiler, node: exp.Expression, clause: str) -> Callable[[Any], Any]:
+    """A LIMIT / OFFSET count: coerced to bigint as an assignment would be (PostgreSQL's
+    coerce_to_specific_type), naming the clause when its type has no such cast."""
+    e = c.compile(node)
+    try:
+        return coerce(e, T.INT8, ASSIGNMENT).fn
+    except SqlError as err:
+        if err.sqlstate != "42846":
+            raise
+        raise SqlError("42804", f"argument of {clause} must be type bigint, not type {e.type.display()}") from None
