@@ -118,9 +118,19 @@ DEFAULTS: dict[str, str] = {
     "default_text_search_config": "pg_catalog.english",
 }
 
-# PostgreSQL 15's planner settings ("Query Tuning"): accepted, checked, shown and reset as there;
-# orbitdb's planner has no such choices, so they change no plan. (name: default, PostgreSQL's
-# range for reals and integers)
+# PostgreSQL 15's planner settings ("Query Tuning"): accepted, checked, shown and reset as there.
+# Those of PLAN_CHOICES steer the choice of join method as PostgreSQL's do (a disabled kind of
+# path costs disable_cost more: orbitdb/sql/plan/joinmethod.py); orbitdb's planner has no choices
+# the others could steer, so they change no plan. (name: default, PostgreSQL's range for reals and
+# integers)
+PLAN_CHOICES = ("enable_hashjoin", "enable_mergejoin", "enable_nestloop", "enable_sort")
+
+
+def plan_choice_key(settings: dict[str, str]) -> tuple[bool, ...]:
+    """The values of the settings that choose among plans: a plan made under others is another."""
+    return tuple(settings.get(n, "on") != "off" for n in PLAN_CHOICES)
+
+
 PLANNER_BOOLS = {
     "enable_async_append": "on", "enable_gathermerge": "on", "enable_hashagg": "on",
     "enable_incremental_sort": "on", "enable_indexonlyscan": "on", "enable_material": "on",

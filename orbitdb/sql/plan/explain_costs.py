@@ -15,6 +15,7 @@ from typing import Any
 from sqlglot import exp
 
 from orbitdb.sql.exec.context import ExecContext
+from orbitdb.sql.exec.mergejoin import MergeJoin
 from orbitdb.sql.exec.plans import (
     Aggregate,
     Append,
@@ -180,6 +181,9 @@ class Estimator:
             if join.kind in ("right", "full"):
                 rows = max(rows, right.rows)
         rows = max(rows, 1.0)
+        if isinstance(join, MergeJoin):  # both inputs read once, in step
+            total = left.total + right.total + (left.rows + right.rows) * costs.CPU_OPERATOR + rows * costs.CPU_TUPLE
+            return Estimate(left.startup + right.startup, total, rows, width)
         if join.hash_keys is not None and not join.lateral:
             startup = right.total + right.rows * (costs.CPU_OPERATOR + costs.CPU_TUPLE)
             total = startup + left.total + left.rows * costs.CPU_OPERATOR + rows * costs.CPU_TUPLE

@@ -26,6 +26,7 @@ from orbitdb.sql.expr.core import E, ident, unify
 from orbitdb.sql.expr.scope import Scope, ScopeColumn
 from orbitdb.sql.plan import costs
 from orbitdb.sql.plan.explain_names import ConditionText, EqualityText
+from orbitdb.sql.plan.joinmethod import DISABLE_COST, choose_method, enabled
 from orbitdb.sql.types.sortkeys import sort_key_fn
 from orbitdb.storage.planstats import plan_stats
 
@@ -217,6 +218,7 @@ def plan_join_order(planner: Planner, first: exp.Expression, joins: list[exp.Joi
     for p in preds:
         p.sel = _pred_selectivity(p, rels, scope, rel_of)
     order = _Order(rels, preds, scope, rel_of)
+    order.nestloop = enabled(planner.session.settings, "enable_nestloop")
     tree = order.best()
     plan, layout = _build(planner, tree, rels, preds, scope, rel_of, order)
     if layout != list(range(len(rels))):
@@ -356,6 +358,7 @@ class _Order:
         self._keys: dict[int, list[tuple[int, str, int, int]]] = {}
         self._keyed_mask: int | None = None
         self._parent: list[int] = []  # _tree_subtrees(): each relation's parent in the tree
+        self.nestloop = True  # enable_nestloop: an index nested loop is a nested loop
 
     def rows(self, mask: int) -> float:
         hit = self._rows.get(mask)
@@ -465,6 +468,8 @@ class _Order:
                 per_probe = max(self.rows(left | right) / self.rows(left), 1.0)
                 probing = left_cost + self.rows(left) * (PROBE_COST + per_probe * costs.CPU_TUPLE) + \
                     self.rows(left | right) * costs.CPU_TUPLE
+                if not self.nestloop:
+                    probing += DISABLE_COST
                 if probing < cost:
                     return probing, "index"
         return cost, way
@@ -752,6 +757,9 @@ def _build(planner: Planner, tree: Tree, rels: list[_Rel], preds: list[_Pred], s
     else:
         plan = Join(left, right, "inner", cond, scope.level, False, (lk, rk) if lk else None,
                     len(right.columns), left_width, key_sql, filter_sql)
+        if lk:
+            plan = choose_method(plan, planner.session.settings,
+                                 lambda: (order.rows(lmask), order.rows(rmask), order.rows(lmask | rmask)))
     plan.est_rows = order.rows(lmask | rmask)  # type: ignore[attr-defined]  (EXPLAIN's estimate)
     return plan, layout
 

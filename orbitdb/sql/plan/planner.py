@@ -52,7 +52,15 @@ from orbitdb.sql.expr.window import WindowCollector
 from orbitdb.sql.parse.parser import parse_one
 from orbitdb.sql.plan import index_keys  # computes the keys of expression and partial indexes for storage
 from orbitdb.sql.plan import subqueries as subq
+from orbitdb.sql.plan.explain_costs import Estimator
 from orbitdb.sql.plan.explain_names import ConditionText, EqualityText
+from orbitdb.sql.plan.joinmethod import (
+    SORT_KEYED_OIDS,
+    SortableKey,
+    choose_method,
+    merge_on_sort_keys,
+    ordered_by,
+)
 from orbitdb.sql.plan.joinorder import eligible_for_join_order, plan_join_order
 from orbitdb.sql.plan.partition_bounds import Bound, load_bound
 from orbitdb.sql.plan.permissions import PermissionSet
@@ -722,16 +730,24 @@ class Planner:
                     for li, _ri in merged:
                         scope.columns.append(ScopeColumn(None, scope.columns[li].name, scope.columns[li].type))
                     # computed coalesce columns are appended after the join (see below)
+            sortable: list[SortableKey] = []  # equalities a merge join could take (no hash key)
+            compiled_rest: list[tuple[exp.Expression, Callable[[Row], Any], object]] = []
             if on is None and kind == "cross" and not using_names and not lateral:
-                # FROM a, b WHERE a.x = b.y: take the equalities from WHERE as join keys
+                # FROM a, b WHERE a.x = b.y: take the equalities from WHERE as join keys (those
+                # without a hash key as the join's conditions, which a merge join may take)
                 keep = []
                 for cj in remaining:
+                    found = len(sortable)
                     pairs, _ = self._equi_pairs([cj], scope, left_width, len(rcols) + left_width, key_sql,
-                                                key_columns)
+                                                key_columns, sortable)
                     if pairs:
                         for le2, re2 in pairs:
                             lk.append(le2.fn)
                             rk.append(_shift(re2.fn, left_width))
+                    elif len(sortable) > found:
+                        cond_parts.append(comp.compile_bool(cj, "WHERE").fn)
+                        filter_sql.append(ConditionText(cj))
+                        compiled_rest.append((cj, cond_parts[-1], filter_sql[-1]))
                     else:
                         keep.append(cj)
                 if len(keep) != len(remaining):
@@ -740,7 +756,7 @@ class Planner:
             if on is not None:
                 on_parts = split_and(on)
                 eq_pairs, rest = self._equi_pairs(on_parts, scope, left_width, len(rcols) + left_width, key_sql,
-                                                  key_columns)
+                                                  key_columns, sortable)
                 for le2, re2 in eq_pairs:
                     lk.append(le2.fn)
                     rk.append(_shift(re2.fn, left_width))
@@ -749,6 +765,7 @@ class Planner:
                 for part in rest:
                     cond_parts.append(comp.compile_bool(part, "JOIN/ON").fn)
                     filter_sql.append(ConditionText(part))
+                    compiled_rest.append((part, cond_parts[-1], filter_sql[-1]))
             if lk and not lateral:
                 hash_keys = (lk, rk)
             elif lk:
@@ -764,10 +781,33 @@ class Planner:
             plan.batch_keys = batch_keys  # type: ignore[attr-defined]
             if hash_keys is not None:
                 plan.key_columns = key_columns
+                plan = self._join_method(plan)
+            elif sortable and not lateral:
+                plan = self._sorted_merge(plan, sortable, compiled_rest, left_width)
             if using_names and kind == "full":
                 # the merged USING columns of a FULL join are COALESCE(left, right)
                 plan = _MergedUsing(plan, list(scope.columns), [(li, ri) for li, ri, _, _ in join_conds])
         return plan, remaining
+
+    def _join_method(self, join: Join) -> Join:
+        """A hash join of two relations as the method that costs least (plan/joinmethod.py)."""
+        def estimate() -> tuple[float, float, float]:
+            est = Estimator(getattr(self.session, "store", None))
+            return est.of(join.left).rows, est.of(join.right).rows, est.of(join).rows
+
+        return choose_method(join, self.session.settings, estimate)
+
+    def _sorted_merge(self, join: Join, sortable: list[SortableKey],
+                      rest: list[tuple[exp.Expression, Callable[[Row], Any], object]], left_width: int) -> Join:
+        """A nested loop on equalities that have no hash key (numeric, float) as a merge join on
+        them when that costs less (plan/joinmethod.py)."""
+        merged = {id(k.node) for k in sortable}
+        others = [(fn, sql) for part, fn, sql in rest if id(part) not in merged]
+        keys = [SortableKey(k.left, _shift(k.right, left_width), k.normaliser, k.text, k.node) for k in sortable]
+        est = Estimator(getattr(self.session, "store", None))
+        lrows, rrows = est.of(join.left).rows, est.of(join.right).rows
+        return merge_on_sort_keys(join, keys, all_true([f for f, _ in others]) if others else None,
+                                  [sql for _, sql in others], self.session.settings, lrows, rrows, est.of(join).rows)
 
     def _plan_join_group(self, group: tuple[exp.Expression, list[exp.Join]], scope: Scope,
                          ctes: dict[str, CTEInfo]) -> tuple[Plan, list[ScopeColumn], set[str]]:
@@ -781,10 +821,11 @@ class Planner:
         return plan, list(inner.columns), set(inner.rels)
 
     def _equi_pairs(self, parts: list[exp.Expression], scope: Scope, left_width: int,
-                    total: int, texts: list[object], columns: list[tuple[ScopeColumn, ScopeColumn]]
-                    ) -> tuple[list[tuple[E, E]], list[exp.Expression]]:
+                    total: int, texts: list[object], columns: list[tuple[ScopeColumn, ScopeColumn]],
+                    sortable: list[SortableKey] | None = None) -> tuple[list[tuple[E, E]], list[exp.Expression]]:
         """The equalities of a left and a right column among parts (each pair's text, left first,
-        appended to texts, its columns to columns) and the other parts."""
+        appended to texts, its columns to columns) and the other parts. Those among the other
+        parts that a merge join could take as keys (compared by their sort key) go to sortable."""
         pairs: list[tuple[E, E]] = []
         rest: list[exp.Expression] = []
         comp = Compiler(self, scope, self.rt, where="JOIN conditions")
@@ -809,6 +850,9 @@ class Planner:
                         texts.append(EqualityText(scope.columns[a], scope.columns[b]))
                         columns.append((scope.columns[a], scope.columns[b]))
                         continue
+                    if sortable is not None and t.oid in SORT_KEYED_OIDS:
+                        sortable.append(SortableKey(ea2.fn, eb2.fn, sort_key_fn(t),
+                                                    EqualityText(scope.columns[a], scope.columns[b]), p))
             rest.append(p)
         del comp
         return pairs, rest
@@ -1720,6 +1764,8 @@ def _order_by_scan(plan: Plan, order: exp.Order, idxs: list[int | None], out_exp
     if isinstance(scan, TableScan) and scan.mode in ("seq", "index") and _order_by_index(
             scan, order, idxs, out_exprs, hidden):
         return True
+    if isinstance(scan, Join):
+        return _order_by_merge(scan, order, idxs, out_exprs, hidden)
     if not isinstance(scan, TableScan) or scan.mode not in ("seq", "pk_range", "pk_point"):
         return False
     pk = scan.access.pk_idx
@@ -1740,6 +1786,23 @@ def _order_by_scan(plan: Plan, order: exp.Order, idxs: list[int | None], out_exp
             return False
     scan.reverse = descs.pop()
     return True
+
+
+def _order_by_merge(join: Join, order: exp.Order, idxs: list[int | None], out_exprs: list[E],
+                    hidden: list[E]) -> bool:
+    """When ORDER BY names leading keys of a merge join, ascending with NULLs last: its rows
+    come in that order (no sort, and ORDER BY ... LIMIT n reads little more than n rows)."""
+    items = order.expressions
+    if any(o.args.get("desc") or o.args.get("nulls_first") for o in items):
+        return False
+    exprs = iter(hidden)
+    srcs = []
+    for idx in idxs:
+        e = out_exprs[idx] if idx is not None else next(exprs)
+        if e.src is None or e.type.oid not in _KEY_ORDERED_OIDS:
+            return False
+        srcs.append(e.src)
+    return ordered_by(join, srcs)
 
 
 def _order_by_index(scan: TableScan, order: exp.Order, idxs: list[int | None], out_exprs: list[E],

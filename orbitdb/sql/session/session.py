@@ -923,7 +923,9 @@ class Session:
     def _compile(self, p: Prepared) -> Any:
         cat = self.catalog()
         count = p.extra.get("param_count")  # a simple query's parameters: none, whatever its text names
-        key = (cat.version, id(cat), self.settings.get("search_path"), tuple(t.oid for t in p.param_types), count)
+        # the join-method settings choose among plans: a plan made under others is not reused
+        key = (cat.version, id(cat), self.settings.get("search_path"), tuple(t.oid for t in p.param_types), count,
+               S.plan_choice_key(self.settings))
         if p.compiled is not None and p.catalog_key == key:
             return p.compiled
         cache_key = (p.sql, key)
