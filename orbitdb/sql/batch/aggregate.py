@@ -2,11 +2,16 @@
 (sum and avg of float columns too), grouped by integer, boolean or text columns, over a table
 scan whose filter has a vectorised form. Results are the row path's to the bit: integer sums
 exact (sum(int8) and avg as numeric), 22003 where the row path raises it, float sums added one
-value after another in scan order, NULLs skipped, groups in the order their first rows came."""
+value after another in scan order, NULLs skipped, groups in the order their first rows came.
+
+Groups beyond hash_mem: the groups in memory go on taking their rows, and the rows of any other
+group go to temporary files, partitioned by a hash of their key (partitions.py); each partition
+is aggregated the same way once the scan is done (split again when its groups still do not fit),
+so every group's rows are aggregated together and in scan order."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
@@ -14,10 +19,12 @@ import numpy as np
 
 from orbitdb.sql import types as T
 from orbitdb.sql.batch.filters import FLOAT_TYPES, INT_TYPES, Columns, Fallback
+from orbitdb.sql.batch.partitions import BatchPartitions, take
 from orbitdb.sql.batch.scan import Batch, can_read, column_kinds
 from orbitdb.sql.batch.sources import JoinSource, ScanSource, scan_source
 from orbitdb.sql.errors import SqlError
-from orbitdb.sql.spill import statement_spill
+from orbitdb.sql.spill import StatementSpill, out_of_memory, statement_spill
+from orbitdb.sql.spill.partition import MAX_DEPTH, buffer_reserve
 from orbitdb.sql.types import numeric as N
 from orbitdb.storage._batch import Unbatchable
 
@@ -79,15 +86,24 @@ class BatchAggregate:
         self.ops = ops
         self.grouped = grouped
 
+    def spilled_columns(self) -> list[int]:
+        """The input columns a spilled row keeps: its group key and the aggregates' inputs."""
+        return sorted(set(self.keys) | {op.col for op in self.ops if op.col is not None})
+
     def rows(self, ctx: ExecContext) -> Iterator[Row]:
-        limit = statement_spill(ctx).hash_mem
-        run = _Run(self, limit)
+        spill = statement_spill(ctx)
+        limit = spill.hash_mem
+        run = _Run(self, limit, spill, 0, ctx.check)
         source = self.source
-        with np.errstate(over="ignore", invalid="ignore"):  # inf and NaN as the row path makes them
-            parts = source.batches(ctx, limit) if isinstance(source, JoinSource) else source.batches(ctx)
-            for batch in parts:
-                if batch.n:
-                    run.add(batch)
+        try:
+            with np.errstate(over="ignore", invalid="ignore"):  # inf and NaN as the row path makes them
+                parts = source.batches(ctx, limit) if isinstance(source, JoinSource) else source.batches(ctx)
+                for batch in parts:
+                    if batch.n:
+                        run.add(batch)
+        except BaseException:
+            run.close()
+            raise
         source.note(ctx)
         return run.result()
 
@@ -95,9 +111,17 @@ class BatchAggregate:
 class _Run:
     """The groups and accumulators of one run."""
 
-    def __init__(self, plan: BatchAggregate, limit: int) -> None:
+    def __init__(self, plan: BatchAggregate, limit: int, spill: StatementSpill, depth: int,
+                 check: Callable[[], None]) -> None:
         self.plan = plan
         self.limit = limit
+        self.spill = spill
+        self.depth = depth
+        self.check = check
+        self.per_group = GROUP_BYTES + 16 * len(plan.ops)
+        # groups held in memory: the partitions' buffers take the rest of hash_mem once rows spill
+        self.max_groups = max(1, (limit - buffer_reserve(limit)) // self.per_group)
+        self.parts: BatchPartitions | None = None
         self.group_of: dict[Any, int] = {}
         self.group_keys: list[Row] = []
         self.cap = 0
@@ -123,14 +147,15 @@ class _Run:
             return np.full(n, np.iinfo(np.int64).min, np.int64)
         return np.zeros(n, np.int64)
 
+    def _room(self) -> int:
+        """New groups the hash table still takes (the rows of any others spill)."""
+        return max(0, self.max_groups - len(self.group_keys))
+
     def _grow(self, need: int) -> None:
-        per_group = GROUP_BYTES + 16 * len(self.plan.ops)
-        if need * per_group > self.limit:  # checked at every new group, not only when arrays grow
-            raise Fallback("more groups than hash_mem holds")
         if need <= self.cap:
             return
         # the arrays double, but not past what hash_mem holds
-        cap = max(need, min(self.cap * 2, self.limit // per_group), 64)
+        cap = max(need, min(self.cap * 2, self.max_groups), 64)
         for i, op in enumerate(self.plan.ops):
             counts = np.zeros(cap, np.int64)
             counts[:self.cap] = self.counts[i]
@@ -152,13 +177,19 @@ class _Run:
         pos = np.searchsorted(known, u)
         found = pos < len(known)
         found[found] = known[pos[found]] == u[found]
-        uids = np.empty(len(u), np.int64)
+        uids = np.full(len(u), -1, np.int64)  # -1: a group the hash table has no room for (spilled)
         uids[found] = self.known_ids[pos[found]]
         fresh = np.flatnonzero(~found)
         new: list[tuple[int, Any]] = [(int(present[first[j]]), j) for j in fresh.tolist()]
         if len(present) < len(v) and self.null_group < 0:
             new.append((int(np.argmax(m)), None))
-        for _, j in sorted(new, key=lambda x: x[0]):
+        new.sort(key=lambda x: x[0])
+        room = self._room()
+        if len(new) > room:
+            new = new[:room]  # the first to come get the room left
+            admitted = np.array([j for _, j in new if j is not None], np.int64)
+            fresh = fresh[np.isin(fresh, admitted)]
+        for _, j in new:
             g = len(self.group_keys)
             if j is None:
                 self.null_group = g
@@ -173,7 +204,7 @@ class _Run:
             self.known_ids = np.concatenate([self.known_ids, uids[fresh]])[order]
         ids[present] = uids[inv]
         if len(present) < len(v):
-            ids[m] = self.null_group
+            ids[m] = self.null_group  # -1 when it has no room
         self._grow(len(self.group_keys))
         return ids
 
@@ -210,11 +241,16 @@ class _Run:
         ids = np.empty(len(first), np.int64)
         group_of = self.group_of
         keys = self.group_keys
+        room = self._room()
         for j in np.argsort(first, kind="stable").tolist():  # new groups in the order their rows came
             at = int(first[j])
             key = tuple([uniques[k][int(per_col[k][at])] for k in range(len(per_col))])
             g = group_of.get(key)
             if g is None:
+                if not room:
+                    ids[j] = -1  # no room: the group's rows spill
+                    continue
+                room -= 1
                 g = group_of[key] = len(keys)
                 keys.append(key)
             ids[j] = g
@@ -228,6 +264,11 @@ class _Run:
             return
         rows: np.ndarray[Any, Any] | None = None
         gid = self._group_ids(batch, rows)
+        out = gid < 0
+        if out.any():
+            self._spill_rows(batch, np.flatnonzero(out))
+            rows = np.flatnonzero(~out)
+            gid = gid[rows]
         for i, op in enumerate(plan.ops):
             if op.col is None:
                 np.add.at(self.counts[i], gid, 1)
@@ -251,6 +292,15 @@ class _Run:
                 np.minimum.at(self.acc[i], g, v)
             elif kind == "max":
                 np.maximum.at(self.acc[i], g, v)
+
+    def _spill_rows(self, batch: Batch, rows: np.ndarray[Any, Any]) -> None:
+        parts = self.parts
+        if parts is None:
+            if self.depth >= MAX_DEPTH:  # its groups' keys differ in no bit the splits looked at
+                raise out_of_memory("the hash table of a GROUP BY", self.limit, self.spill.describe_hash_mem())
+            parts = self.parts = BatchPartitions(self.spill, self.limit, self.depth, self.plan.keys,
+                                                 self.plan.spilled_columns())
+        parts.add(take(batch, rows, parts.cols))
 
     def _add_one_group(self, batch: Batch) -> None:
         """add() without GROUP BY: whole-batch reductions instead of scatter by group."""
@@ -297,7 +347,31 @@ class _Run:
 
     def result(self) -> Iterator[Row]:
         """The groups' rows, made RESULT_CHUNK at a time as they are read (not all at once: a
-        million groups' rows would take more than their accumulators)."""
+        million groups' rows would take more than their accumulators); then each partition's."""
+        try:
+            yield from self._groups()
+            parts = self.parts
+            if parts is None:
+                return
+            parts.finish()
+            self._drop_groups()
+            for p in range(len(parts.blocks)):
+                if not parts.blocks[p]:
+                    continue
+                sub = _Run(self.plan, self.limit, self.spill, self.depth + 1, self.check)
+                try:
+                    with np.errstate(over="ignore", invalid="ignore"):
+                        for batch in parts.batches(p):
+                            self.check()
+                            sub.add(batch)
+                except BaseException:
+                    sub.close()
+                    raise
+                yield from sub.result()
+        finally:
+            self.close()
+
+    def _groups(self) -> Iterator[Row]:
         plan = self.plan
         n = len(self.group_keys)
         if plan.keys and not n:
@@ -308,6 +382,20 @@ class _Run:
                         for i, op in enumerate(plan.ops)]
             for j, key in enumerate(self.group_keys[lo:hi]):
                 yield key + tuple([col[j] for col in out_cols])
+
+    def _drop_groups(self) -> None:
+        """The groups given out: their memory goes before a partition's groups take it."""
+        self.group_of = {}
+        self.group_keys = []
+        self.counts = []
+        self.acc = []
+        self.known_keys = self.known_ids = np.zeros(0, np.int64)
+
+    def close(self) -> None:
+        """Removes the partitions' file (done, or the statement stopped)."""
+        parts, self.parts = self.parts, None
+        if parts is not None:
+            parts.close()
 
 
 def _finish(op: AggOp, count: int, acc: Any) -> Any:
