@@ -180,23 +180,25 @@ class _Run:
         uids = np.full(len(u), -1, np.int64)  # -1: a group the hash table has no room for (spilled)
         uids[found] = self.known_ids[pos[found]]
         fresh = np.flatnonzero(~found)
-        new: list[tuple[int, Any]] = [(int(present[first[j]]), j) for j in fresh.tolist()]
-        if len(present) < len(v) and self.null_group < 0:
-            new.append((int(np.argmax(m)), None))
-        new.sort(key=lambda x: x[0])
+        fresh = fresh[np.argsort(first[fresh], kind="stable")]  # in the order their first rows came
+        null_at = int(np.argmax(m)) if len(present) < len(v) and self.null_group < 0 else -1
+        # the NULL group's place among the new ones (by its first row)
+        null_rank = int(np.searchsorted(present[first[fresh]], null_at)) if null_at >= 0 else -1
         room = self._room()
-        if len(new) > room:
-            new = new[:room]  # the first to come get the room left
-            admitted = np.array([j for _, j in new if j is not None], np.int64)
-            fresh = fresh[np.isin(fresh, admitted)]
-        for _, j in new:
-            g = len(self.group_keys)
-            if j is None:
-                self.null_group = g
-                self.group_keys.append((None,))
+        if len(fresh) + (null_at >= 0) > room:  # the first to come get the room left
+            if 0 <= null_rank < room:
+                fresh = fresh[:room - 1]
             else:
-                uids[j] = g
-                self.group_keys.append((int(u[j]),))
+                fresh, null_rank = fresh[:room], -1
+        g0 = len(self.group_keys)
+        new_keys = [(x,) for x in u[fresh].tolist()]
+        gids = np.arange(g0, g0 + len(fresh), dtype=np.int64)
+        if null_rank >= 0:
+            new_keys.insert(null_rank, (None,))
+            gids[null_rank:] += 1
+            self.null_group = g0 + null_rank
+        uids[fresh] = gids
+        self.group_keys.extend(new_keys)
         if len(fresh):
             merged = np.concatenate([known, u[fresh]])
             order = np.argsort(merged, kind="stable")
@@ -378,10 +380,12 @@ class _Run:
             return
         for lo in range(0, n, RESULT_CHUNK):
             hi = min(n, lo + RESULT_CHUNK)
-            out_cols = [[_finish(op, c, s) for c, s in zip(self.counts[i][lo:hi].tolist(), self.acc[i][lo:hi].tolist())]
-                        for i, op in enumerate(plan.ops)]
-            for j, key in enumerate(self.group_keys[lo:hi]):
-                yield key + tuple([col[j] for col in out_cols])
+            out_cols = [_finished(op, self.counts[i][lo:hi], self.acc[i][lo:hi]) for i, op in enumerate(plan.ops)]
+            keys = self.group_keys[lo:hi]
+            if not out_cols:
+                yield from keys
+                continue
+            yield from [key + rest for key, rest in zip(keys, zip(*out_cols))]
 
     def _drop_groups(self) -> None:
         """The groups given out: their memory goes before a partition's groups take it."""
@@ -396,6 +400,21 @@ class _Run:
         parts, self.parts = self.parts, None
         if parts is not None:
             parts.close()
+
+
+def _finished(op: AggOp, counts: np.ndarray[Any, Any], acc: np.ndarray[Any, Any]) -> list[Any]:
+    """The results of a run of groups: as Python values straight from the arrays where the
+    kind and the accumulators allow (counts; int64 sums, minima and maxima), else one by one."""
+    kind = op.kind
+    if kind == "count":
+        return counts.tolist()  # type: ignore[no-any-return]
+    if acc.dtype == np.int64 and kind in ("sum_int4", "min", "max"):  # an int64 sum is an int8's value
+        out = acc.tolist()
+        if not counts.all():
+            for j in np.flatnonzero(counts == 0).tolist():
+                out[j] = None
+        return out  # type: ignore[no-any-return]
+    return [_finish(op, c, s) for c, s in zip(counts.tolist(), acc.tolist())]
 
 
 def _finish(op: AggOp, count: int, acc: Any) -> Any:
