@@ -6,12 +6,12 @@ sum adds its values in scan order either way)."""
 
 from __future__ import annotations
 
-import marshal
 from collections.abc import Iterator
 from typing import Any
 
 import numpy as np
 
+from orbitdb.sql.batch.blocks import columns_bytes, decode_columns, encode_columns
 from orbitdb.sql.batch.scan import Batch
 from orbitdb.sql.spill.files import SpillFile, StatementSpill
 from orbitdb.sql.spill.partition import FAN_OUT, buffer_reserve
@@ -19,7 +19,6 @@ from orbitdb.sql.spill.partition import FAN_OUT, buffer_reserve
 Array = np.ndarray[Any, Any]
 
 MIN_BLOCK_BYTES = 16 * 1024  # a partition's buffer is written once it holds this much (or its share)
-OBJECT_BYTES = 64  # an object value's share of memory (a short str), for the buffers' bound
 _NULL_HASH = np.uint64(0x2545F4914F6CDD1D)
 _MUL = np.uint64(0x100000001B3)
 
@@ -52,32 +51,16 @@ def key_hashes(batch: Batch, keys: list[int]) -> Array:
 
 
 def _encode(batch: Batch, cols: list[int]) -> bytes:
-    parts = []
-    for c in cols:
-        v, m = batch.values[c], batch.nulls[c]
-        payload = v.tolist() if v.dtype == object else v.tobytes()
-        parts.append((c, v.dtype.str if v.dtype != object else "O", payload, m.tobytes()))
-    return marshal.dumps((batch.n, parts))
+    return encode_columns(batch.n, [(batch.values[c], batch.nulls[c]) for c in cols])
 
 
-def _decode(data: bytes, dicts: dict[int, list[Any]] | None) -> Batch:
-    n, parts = marshal.loads(data)
-    values: dict[int, Array] = {}
-    nulls: dict[int, Array] = {}
-    for c, dtype, payload, mask in parts:
-        if dtype == "O":
-            v = np.empty(n, object)
-            v[:] = payload
-        else:
-            v = np.frombuffer(payload, np.dtype(dtype))
-        values[c] = v
-        nulls[c] = np.frombuffer(mask, np.bool_)
-    return Batch(n, values, nulls, dicts)
+def _decode(data: bytes, cols: list[int], dicts: dict[int, list[Any]] | None) -> Batch:
+    n, columns = decode_columns(data)
+    return Batch(n, {c: v for c, (v, _) in zip(cols, columns)}, {c: m for c, (_, m) in zip(cols, columns)}, dicts)
 
 
 def _batch_bytes(batch: Batch) -> int:
-    return sum(v.nbytes + (OBJECT_BYTES * len(v) if v.dtype == object else 0) for v in batch.values.values()) + \
-        sum(m.nbytes for m in batch.nulls.values())
+    return columns_bytes([(batch.values[c], batch.nulls[c]) for c in batch.values])
 
 
 def take(batch: Batch, rows: Array, cols: list[int]) -> Batch:
@@ -142,7 +125,7 @@ class BatchPartitions:
     def batches(self, p: int) -> Iterator[Batch]:
         """Partition p's rows, a block at a time, in the order they were added."""
         for offset, length in self.blocks[p]:
-            yield _decode(self.file.read(offset, length), self.dicts)
+            yield _decode(self.file.read(offset, length), self.cols, self.dicts)
 
     def close(self) -> None:
         self.pending = [[] for _ in range(FAN_OUT)]
