@@ -19,7 +19,7 @@ import numpy as np
 
 from orbitdb.sql import types as T
 from orbitdb.sql.batch.aggregate import batch_mode
-from orbitdb.sql.batch.blocks import Columns, columns_bytes, decode_columns, encode_columns
+from orbitdb.sql.batch.blocks import Columns, decode_columns, encode_columns
 from orbitdb.sql.batch.filters import Fallback
 from orbitdb.sql.batch.project import BatchProjection, planned, tuples
 from orbitdb.sql.batch.scan import can_read
@@ -255,12 +255,13 @@ class _Sorter:
         self.per_row = 0.0
 
     def add(self, part: Columns, n: int) -> None:
-        if not self.per_row:
-            self.per_row = max(1.0, _row_bytes(part, n))
+        row = _row_bytes(part, n)
+        self.per_row = max(1.0, row) if not self.per_row else (self.per_row + row) / 2
+        # a row held, and its share of the sorted copy of the arrays a sort makes (not of the
+        # objects, which the copy shares)
+        self.held_bytes += int(n * row) + sum(v.nbytes + m.nbytes for v, m in part)
         self.held.append(part)
         self.held_rows += n
-        self.held_bytes += columns_bytes(part) if not any(v.dtype == object for v, _ in part) \
-            else int(self.per_row * n)
         if self.trim_at is not None and self.held_rows >= self.trim_at:
             self._trim()
         if self.held_bytes > self.limit:
@@ -271,28 +272,30 @@ class _Sorter:
         assert self.top is not None
         cols = _concat(self.held)
         order = _order(cols, self.keys)[:self.top]
-        self.held = [_take(cols, order)]
+        kept = _take(cols, order)
+        self.held = [kept]
         self.held_rows = len(order)
-        self.held_bytes = int(self.per_row * len(order))
+        self.held_bytes = int(self.per_row * len(order)) + sum(v.nbytes + m.nbytes for v, m in kept)
 
     def _block_rows(self) -> int:
-        return max(MIN_BLOCK_ROWS, int(self.limit / BLOCK_SHARE / self.per_row))
+        # a merge step holds a block of each run, their rows joined and the sorted part of them
+        return max(MIN_BLOCK_ROWS, int(self.limit / (3 * BLOCK_SHARE) / self.per_row))
 
     def _write_run(self) -> None:
+        """The rows held, sorted, as a run: taken in sorted order a block at a time (no sorted
+        copy of them all)."""
         self.ctx.check()
         cols = _concat(self.held)
         self.held, self.held_rows, self.held_bytes = [], 0, 0
         order = _order(cols, self.keys)
-        self.runs.append(self._write(_take(cols, order), len(order)))
-
-    def _write(self, cols: Columns, n: int) -> _Run:
         if self.file is None:
             self.file = self.spill.create()
         run = _Run(self.file)
         step = self._block_rows()
-        for lo in range(0, n, step):
-            run.append([(v[lo:lo + step], m[lo:lo + step]) for v, m in cols], min(step, n - lo))
-        return run
+        for lo in range(0, len(order), step):
+            rows = order[lo:lo + step]
+            run.append(_take(cols, rows), len(rows))
+        self.runs.append(run)
 
     def sorted(self) -> Iterator[Row]:
         try:
