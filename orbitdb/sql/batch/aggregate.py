@@ -22,6 +22,7 @@ from orbitdb.sql.batch.filters import FLOAT_TYPES, INT_TYPES, Columns, Fallback
 from orbitdb.sql.batch.partitions import BatchPartitions, take
 from orbitdb.sql.batch.scan import Batch, can_read, column_kinds
 from orbitdb.sql.batch.sources import JoinSource, ScanSource, scan_source
+from orbitdb.sql.batch.vectors import Vector, vector
 from orbitdb.sql.errors import SqlError
 from orbitdb.sql.spill import StatementSpill, out_of_memory, statement_spill
 from orbitdb.sql.spill.partition import MAX_DEPTH, buffer_reserve
@@ -79,12 +80,13 @@ class BatchAggregate:
     """An Aggregate over a scan or a join of two scans, run on batches."""
 
     def __init__(self, source: ScanSource | JoinSource, keys: list[int], key_types: list[int], ops: list[AggOp],
-                 grouped: bool) -> None:
+                 grouped: bool, computed: dict[int, Vector] | None = None) -> None:
         self.source = source
         self.keys = keys
         self.key_types = key_types
         self.ops = ops
         self.grouped = grouped
+        self.computed = computed or {}  # group keys that are expressions, by the column they fill
 
     def spilled_columns(self) -> list[int]:
         """The input columns a spilled row keeps: its group key and the aggregates' inputs."""
@@ -98,8 +100,11 @@ class BatchAggregate:
         try:
             with np.errstate(over="ignore", invalid="ignore"):  # inf and NaN as the row path makes them
                 parts = source.batches(ctx, limit) if isinstance(source, JoinSource) else source.batches(ctx)
+                computed = self.computed
                 for batch in parts:
                     if batch.n:
+                        for col, vec in computed.items():
+                            batch.values[col], batch.nulls[col] = vec.fn(batch)
                         run.add(batch)
         except BaseException:
             run.close()
@@ -468,12 +473,24 @@ def analyse(agg: Aggregate) -> BatchAggregate | None:
         return None
     cols = Columns(scope)
     keys: list[int] = []
-    for g in c.group_exprs:
+    computed: dict[int, Vector] = {}
+    nodes = getattr(c, "group_nodes", [None] * len(c.group_exprs))
+    for g, node in zip(c.group_exprs, nodes):
         src = g.src
-        if src is None or src >= len(scope.columns) or scope.columns[src].type.oid != g.type.oid:
-            return None
         oid = g.type.oid
         if oid not in INT_TYPES and oid != T.BOOL.oid and oid not in TEXT_KEYS:
+            return None
+        if src is None:  # an expression: computed on each batch into a column past the input's
+            if not isinstance(child, TableScan) or node is None:
+                return None
+            v = vector(node, cols, child)
+            if isinstance(v, str) or v.oid != oid:
+                return None
+            src = len(scope.columns) + len(computed)
+            computed[src] = v
+            keys.append(src)
+            continue
+        if src >= len(scope.columns) or scope.columns[src].type.oid != oid:
             return None
         cols.used[src] = oid
         keys.append(src)
@@ -494,8 +511,8 @@ def analyse(agg: Aggregate) -> BatchAggregate | None:
         for col, oid in getattr(side, "filter_types", {}).items():
             if not _decoded_as(side, col, oid):
                 return None
-    return BatchAggregate(source, keys, [scope.columns[k].type.oid for k in keys], [op for op in ops if op is not None],
-                          agg.grouped)
+    key_types = [g.type.oid for g in c.group_exprs]
+    return BatchAggregate(source, keys, key_types, [op for op in ops if op is not None], agg.grouped, computed)
 
 
 def _joinable(join: Any, scan_type: type) -> bool:
