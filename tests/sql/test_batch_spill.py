@@ -27,12 +27,15 @@ QUERIES = [
     "SELECT g, s, count(*), sum(a), sum(f) FROM t GROUP BY g, s",
     "SELECT flag, g, count(b), max(b) FROM t GROUP BY flag, g",
     "SELECT b, count(*) FROM t WHERE a > -100 GROUP BY b",
-    # expression keys, computed on the batches (integer division truncates; 22003, 22012)
+    # expression keys, computed on the batches (integer division truncates, % takes the dividend's
+    # sign; 22003, 22012)
     "SELECT a / 3, count(*), sum(b) FROM t GROUP BY 1",
     "SELECT b / -2, g / 2 + 1, count(*), min(a) FROM t GROUP BY 1, 2",
     "SELECT a / -1, count(*) FROM t GROUP BY 1",
     "SELECT g / 0, count(*) FROM t GROUP BY 1",
     "SELECT id / 2, g - 1, a * 2, count(*) FROM t GROUP BY id / 2, g - 1, a * 2",
+    "SELECT a % 7, b % -3, b % -1, count(*), sum(f) FROM t GROUP BY 1, 2, 3",
+    "SELECT id % 0, count(*) FROM t GROUP BY 1",
 ]
 
 

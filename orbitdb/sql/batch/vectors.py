@@ -68,7 +68,7 @@ def vector(node: exp.Expression, cols: Columns, scan: TableScan) -> Vector | str
         if isinstance(node.this, exp.Literal):  # -5 is a constant of its own type, as the parser makes it
             return _constant("-" + node.this.this)
         return _negate(inner)
-    if isinstance(node, exp.Div):
+    if isinstance(node, (exp.Div, exp.Mod)):
         return _divide(node, cols, scan)
     op = _OPS.get(type(node))
     if op is not None:
@@ -91,10 +91,12 @@ def _is_constant(node: exp.Expression) -> bool:
     return isinstance(node, exp.Parameter) or (isinstance(node, exp.Literal) and not node.is_string)
 
 
-def _divide(node: exp.Div, cols: Columns, scan: TableScan) -> Vector | str:
-    """Integer division by a constant (or a parameter): truncated toward zero, 22003 where the
-    quotient leaves its type (the least integer over -1). By zero, the row path runs (22012 from
-    the first row that is not NULL, after any error an earlier row or column raises there)."""
+def _divide(node: exp.Div | exp.Mod, cols: Columns, scan: TableScan) -> Vector | str:
+    """Integer division (or remainder) by a constant or a parameter: the quotient truncated
+    toward zero, 22003 where it leaves its type (the least integer over -1); the remainder with
+    the dividend's sign (0 over -1). By zero, the row path runs (22012 from the first row that
+    is not NULL, after any error an earlier row or column raises there)."""
+    remainder = isinstance(node, exp.Mod)
     if not _is_constant(node.expression):
         return "a division by a column has no vectorised form"
     a, d = vector(node.this, cols, scan), vector(node.expression, cols, scan)
@@ -118,6 +120,10 @@ def _divide(node: exp.Div, cols: Columns, scan: TableScan) -> Vector | str:
             if bool(m.all()):
                 return np.zeros(batch.n, np.int64), m
             raise Fallback("a division by zero")
+        if remainder:
+            if divisor == -1:
+                return np.zeros(batch.n, np.int64), m
+            return np.fmod(x, divisor), m  # C's %: the sign of the dividend, as PostgreSQL's
         if divisor == -1 and bool(((x == lo) & ~m).any()):
             raise _out_of_range(oid)
         with np.errstate(over="ignore"):
