@@ -143,5 +143,8 @@ def test_explain_says_which_sorts_run_on_batches(cur: Any) -> None:
     assert plan("SELECT id, k FROM u ORDER BY k DESC")[1] == "Batch: on"
     assert plan("SELECT id, n FROM u ORDER BY n")[1] == f"Batch: off (a sort key of type oid {1700})"
     assert "Batch: on" not in plan("SELECT k, count(*) FROM u GROUP BY k ORDER BY 2")[:2]
+    cur.execute("INSERT INTO u VALUES (1, 2, 3)")
+    analyzed = plan("ANALYZE SELECT id, k FROM u ORDER BY k")  # the scan is read by the sort's batches
+    assert analyzed[1] == "Batch: on" and not any("never executed" in ln for ln in analyzed)
     cur.execute("EXPLAIN (COSTS OFF) SELECT id, k FROM u ORDER BY k")
     assert not any("Batch" in r[0] for r in cur.fetchall())  # PostgreSQL's output, as it is

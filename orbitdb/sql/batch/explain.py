@@ -35,6 +35,8 @@ def mark_batch_nodes(plan: PlanNode, ctx: ExecContext, analyze: bool = False) ->
             from orbitdb.sql.batch.sort import explain_note as sort_note
 
             node.batch_note = sort_note(node, ctx)  # type: ignore[attr-defined]
+            # EXPLAIN ANALYZE: the scan under it is read by the sort's batches, not asked for rows
+            node.show_batch = node.batch_note == "Batch: on"  # type: ignore[attr-defined]
         # the operators under it (a Project or Strip shows its child's lines as its own)
         todo.extend(sub for name in ("child", "left", "right", "base", "step")
                     if isinstance(sub := getattr(node, name, None), Plan))
