@@ -9,6 +9,7 @@ import sys
 import numpy as np
 
 from libc.stdint cimport int64_t, uint64_t
+from cpython.buffer cimport PyBUF_SIMPLE, PyBUF_WRITABLE, PyBuffer_Release, PyObject_GetBuffer
 from libc.string cimport memcpy, memset
 
 from orbitdb._engine cimport Engine, Snapshot
@@ -158,14 +159,14 @@ cdef class BatchReader:
         self.values = []
         self.masks = []
         for c in range(self.ncols):
-            mask = np.zeros(limit, dtype=np.bool_)
+            mask = _zeros(limit, _BOOL)
             self.masks.append(mask)
             self.nulls[c] = _ptr(mask)
             if self.how[c] == C_OBJECT:
-                arr = np.empty(limit, dtype=object)
+                arr = _empty(limit, object)
                 self.data[c] = NULL
             else:
-                arr = np.empty(limit, dtype=_DTYPE[self.how[c]])  # every row's value is set or masked
+                arr = _empty(limit, _DTYPE[self.how[c]])  # every row's value is set or masked
                 self.data[c] = <char *>_ptr(arr)
             self.values.append(arr)
         self.row = 0
@@ -220,6 +221,7 @@ cdef class BatchReader:
 
 _HOW = {"int": C_INT, "float": C_FLOAT, "bool": C_BOOL, "object": C_OBJECT}
 _DTYPE = {C_INT: np.int64, C_FLOAT: np.float64, C_BOOL: np.bool_}
+_zeros, _empty, _BOOL = np.zeros, np.empty, np.bool_
 
 
 cdef int _read(object ctx, const char *key, Py_ssize_t klen, const char *p, Py_ssize_t size) except -1:
@@ -291,10 +293,16 @@ def scan_batch(Engine engine not None, Snapshot snapshot, bytes start not None, 
 
 
 cdef unsigned char *_ptr(object arr) except NULL:
-    cdef unsigned char[::1] view = arr.view(np.uint8).reshape(-1)
-    if view.shape[0] == 0:
+    # a new, contiguous, writable array of ours: its buffer's address, kept while we hold arr (no
+    # Python-level view of it per column and batch, which cost more than a short read itself)
+    cdef Py_buffer view
+    PyObject_GetBuffer(arr, &view, PyBUF_SIMPLE | PyBUF_WRITABLE)
+    cdef unsigned char *p = <unsigned char *>view.buf
+    cdef Py_ssize_t n = view.len
+    PyBuffer_Release(&view)
+    if n == 0 or p == NULL:
         return <unsigned char *>&_EMPTY[0]
-    return &view[0]
+    return p
 
 
 cdef unsigned char _EMPTY[8]

@@ -11,9 +11,11 @@ import json
 import pickle
 from collections.abc import Callable
 from dataclasses import asdict, dataclass, field
-from typing import Any
+from typing import Any, TypeVar
 
 from orbitdb.storage.keyspace import CATALOG_PREFIX, FIRST_OID, NEXT_OID_KEY, catalog_key
+
+V = TypeVar("V")
 
 __all__ = ["CATALOG_PREFIX", "FIRST_OID", "NEXT_OID_KEY", "Catalog", "CatalogObject", "ColumnDef", "ConstraintDef",
            "FunctionDef", "IndexDef", "SchemaDef", "SequenceDef", "TableDef", "TriggerDef", "TypeDef", "catalog_key",
@@ -301,6 +303,7 @@ class Catalog:
         self.version = new_version()
         self._names: dict[tuple[str, str, str], int] | None = None
         self._parents: set[int] | None = None  # tables with partitions or inheriting children
+        self._derived: dict[Any, tuple[Any, Any]] = {}  # derived(): key -> (source object, value)
         # where new oids come from: the store's allocator, shared by concurrent DDL
         self.oid_source: Callable[[], int] | None = None
         # told of every change (a transaction makes sure it holds the object's lock)
@@ -488,4 +491,18 @@ class Catalog:
         """Objects were replaced behind put(): the name index and the parent set are rebuilt."""
         self._names = None
         self._parents = None
+        self._derived = {}
         self.version = new_version()
+
+    def derived(self, key: Any, source: Any, make: Callable[[], V]) -> V:
+        """make(), a value worked out from source (an object of this version) alone, kept while
+        the version lasts: every statement that names a table would otherwise redo it. A version
+        being changed (DDL in progress, objects edited in place before put()) keeps nothing."""
+        if self.dirty:
+            return make()
+        hit = self._derived.get(key)
+        if hit is not None and hit[0] is source:
+            return hit[1]  # type: ignore[no-any-return]
+        value = make()
+        self._derived[key] = (source, value)
+        return value

@@ -540,12 +540,12 @@ def delete_range(txn: Transaction, prefix: bytes, all_snapshots: bool = False) -
 def _bounds(prefix: bytes, equal: Sequence[Any], lo: Bound, hi: Bound) -> tuple[bytes, bytes]:
     """[start, stop) of the keys under prefix whose leading values equal `equal` and whose next
     value lies within lo and hi."""
-    base = prefix + b"".join([encode_value(v) for v in equal])
-    start, stop = base, prefix_end(base)
+    base = prefix + b"".join([encode_value(v) for v in equal]) if equal else prefix
+    start = base
     if lo is not None:
         enc = base + encode_value(lo[0])
         start = enc if lo[1] else enc + b"\xff"
-    if hi is not None:
-        enc = base + encode_value(hi[0])
-        stop = enc + b"\xff" if hi[1] else enc
-    return start, stop
+    if hi is None:
+        return start, prefix_end(base)
+    enc = base + encode_value(hi[0])
+    return start, enc + b"\xff" if hi[1] else enc

@@ -52,11 +52,7 @@ class Usage:
         with self._lock:
             for oid, row in counts.items():
                 mine = self._tables.get(oid)
-                if mine is None:
-                    self._tables[oid] = list(row)
-                else:
-                    for i, n in enumerate(row):
-                        mine[i] += n
+                self._tables[oid] = list(row) if mine is None else [a + b for a, b in zip(mine, row)]
 
     def transaction_ended(self, committed: bool) -> None:
         with self._lock:

@@ -62,3 +62,54 @@ def test_writers_commit_while_a_session_scans_in_batches(tmp_path: Path, query: 
     setup.close()
     # fair: a few statements per commit (the row path: about one); starved: hundreds per commit
     assert reads[0] < 40 * TRANSFERS, f"{reads[0]} batch scans while {TRANSFERS} transfers committed"
+
+
+_PAUSES = r"""
+import sys, tempfile, threading, time
+import orbitdb
+
+con = orbitdb.connect(tempfile.mkdtemp() + "/db", autocommit=True)
+con.execute("SET autovacuum = off")  # no ANALYZE thread of its own
+con.execute("CREATE TABLE t (id int PRIMARY KEY, x int)")
+con.execute("INSERT INTO t SELECT i, i FROM generate_series(1, 3000) i")
+con.execute("SET orbitdb.batch_execution = on")
+pauses = [0]
+real_sleep = time.sleep
+
+def counting_sleep(s):
+    pauses[0] += 1
+    real_sleep(s)
+
+def scans():
+    pauses[0] = 0
+    time.sleep = counting_sleep
+    try:
+        for i in range(50):
+            assert con.execute("SELECT sum(x) FROM t WHERE id BETWEEN %s AND %s", (i, i + 999)).fetchone()[0] > 0
+    finally:
+        time.sleep = real_sleep
+    return pauses[0]
+
+assert threading.active_count() == 1, threading.enumerate()
+alone = scans()
+stop = threading.Event()
+other = threading.Thread(target=stop.wait)
+other.start()
+with_other = scans()
+stop.set()
+other.join()
+print(alone, with_other)
+"""
+
+
+def test_a_process_of_one_thread_scans_without_pausing(tmp_path: Path) -> None:
+    """The pause costs a timer's slack (~70 us, half of a 1,000-row range sum); with no other
+    thread nobody can be waiting for the GIL. Run in a fresh interpreter: the test process
+    has threads of its own."""
+    import subprocess
+    import sys
+
+    out = subprocess.run([sys.executable, "-c", _PAUSES], capture_output=True, text=True, timeout=120, check=True)
+    alone, with_other = map(int, out.stdout.split())
+    assert alone == 0
+    assert with_other >= 50

@@ -165,6 +165,30 @@ def test_read_counters_match_row_path(tmp_path: Path) -> None:
     con.close()
 
 
+def test_read_counters_of_a_statement_run_again(tmp_path: Path) -> None:
+    """A cached plan run again counts each run's rows once (its batch source is part of the plan)."""
+    con = orbitdb.connect(str(tmp_path / "db"))
+    con.autocommit = True
+    c = con.cursor()
+    c.execute("CREATE TABLE t (id int PRIMARY KEY, a int)")
+    c.execute("INSERT INTO t SELECT i, i % 7 FROM generate_series(1, 3000) i")
+    counts = []
+    for mode in ("on", "off"):
+        c.execute(f"SET orbitdb.batch_execution = {mode}")
+        c.execute("SELECT seq_scan, seq_tup_read, idx_scan, idx_tup_fetch FROM pg_stat_user_tables WHERE relname = 't'")
+        before = c.fetchone()
+        for _ in range(3):
+            c.execute("SELECT sum(a) FROM t WHERE id BETWEEN %s AND %s", (100, 199))
+            c.execute("SELECT a, count(*) FROM t GROUP BY a")
+            c.execute("SELECT id, a + 1 FROM t WHERE a < 3")
+            c.fetchnumpy()
+        c.execute("SELECT seq_scan, seq_tup_read, idx_scan, idx_tup_fetch FROM pg_stat_user_tables WHERE relname = 't'")
+        after = c.fetchone()
+        counts.append(tuple(x - y for x, y in zip(after, before)))
+    assert counts[0] == counts[1] == (6, 18000, 3, 300)
+    con.close()
+
+
 def test_many_batches_match_rows(cur: Any) -> None:
     """Past one batch (4,096 rows): group ids, float addition order and int64 bounds carry over."""
     import random

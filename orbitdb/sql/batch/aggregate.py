@@ -87,16 +87,29 @@ class BatchAggregate:
         self.ops = ops
         self.grouped = grouped
         self.computed = computed or {}  # group keys that are expressions, by the column they fill
+        self.floats = any(op.kind in ("sum_float", "avg_float") for op in ops)
 
     def spilled_columns(self) -> list[int]:
         """The input columns a spilled row keeps: its group key and the aggregates' inputs."""
         return sorted(set(self.keys) | {op.col for op in self.ops if op.col is not None})
 
     def rows(self, ctx: ExecContext) -> Iterator[Row]:
+        source = self.source
+        if not self.keys and isinstance(source, ScanSource):
+            # one group and no hash table: a short range's statement pays for no arrays of its own
+            totals = _Totals(self.ops)
+            if self.floats or source.pred is not None:
+                with np.errstate(over="ignore", invalid="ignore"):  # inf and NaN as the row path makes them
+                    for batch in source.batches(ctx):
+                        totals.add(batch)
+            else:
+                for batch in source.batches(ctx):
+                    totals.add(batch)
+            source.note(ctx)
+            return iter((totals.result(),))
         spill = statement_spill(ctx)
         limit = spill.hash_mem
         run = _Run(self, limit, spill, 0, ctx.check)
-        source = self.source
         try:
             with np.errstate(over="ignore", invalid="ignore"):  # inf and NaN as the row path makes them
                 parts = source.batches(ctx, limit) if isinstance(source, JoinSource) else source.batches(ctx)
@@ -111,6 +124,53 @@ class BatchAggregate:
             raise
         source.note(ctx)
         return run.result()
+
+
+class _Totals:
+    """The accumulators of an aggregate without GROUP BY: Python numbers, one per call. Results
+    are _Run's: integer sums exact (each batch's int64 sum taken only while it cannot overflow),
+    float sums added one value after another in scan order, NULLs skipped."""
+
+    def __init__(self, ops: list[AggOp]) -> None:
+        self.ops = ops
+        self.counts = [0] * len(ops)
+        self.acc: list[Any] = [-0.0 if op.kind in ("sum_float", "avg_float") else None for op in ops]
+
+    def add(self, batch: Batch) -> None:
+        counts, acc = self.counts, self.acc
+        for i, op in enumerate(self.ops):
+            if op.col is None:
+                counts[i] += batch.n
+                continue
+            v, m = batch.values[op.col], batch.nulls[op.col]
+            nulls = int(np.count_nonzero(m))
+            n = batch.n - nulls
+            if not n:
+                continue
+            counts[i] += n
+            kind = op.kind
+            if kind == "count":
+                continue
+            if kind in ("sum_int4", "sum_int8", "avg_int"):
+                # a NULL's slot holds 0 (Batch), which adds nothing: the values are summed as they are.
+                # An int2/int4 column's values are bounded by its type: no pass over them for it.
+                big = INT4_BOUND if kind == "sum_int4" else max(abs(int(v.max())), abs(int(v.min())))
+                part = int(v.sum()) if big * batch.n < SAFE_INT else sum(v.tolist())
+                acc[i] = part if acc[i] is None else acc[i] + part
+                continue
+            if nulls:
+                v = v[~m]
+            if kind in ("sum_float", "avg_float"):  # cumsum adds one value after another, as the row path does
+                acc[i] = float(np.cumsum(np.concatenate(([acc[i]], v)))[-1])
+            elif kind == "min":
+                low = int(v.min())
+                acc[i] = low if acc[i] is None else min(acc[i], low)
+            elif kind == "max":
+                high = int(v.max())
+                acc[i] = high if acc[i] is None else max(acc[i], high)
+
+    def result(self) -> Row:
+        return tuple([_finish(op, c, a) for op, c, a in zip(self.ops, self.counts, self.acc)])
 
 
 class _Run:

@@ -3,6 +3,7 @@ primary-key range) as per-column numpy arrays."""
 
 from __future__ import annotations
 
+import threading
 import time
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -31,7 +32,8 @@ class Fallback(Exception):
 @dataclass
 class Batch:
     """n rows: for each wanted column (by its logical position in the table) its values and
-    NULL mask (True: NULL)."""
+    NULL mask (True: NULL). A NULL's slot in an int64 or float64 array holds 0 (sums add the
+    array as it is)."""
 
     n: int
     values: dict[int, np.ndarray[Any, Any]]
@@ -67,6 +69,29 @@ def can_read(ctx: ExecContext) -> bool:
     return txn is not None and not txn.writes
 
 
+def _let_other_threads_in() -> None:
+    """A batch is read holding the GIL; the row path lets other threads in at every engine call.
+    Without a pause a session scanning in a loop takes the GIL from writers waking from a lock or
+    an fsync for a whole switch interval each time (a ledger test: 60x fewer commits); sleep(0)
+    hands it to a thread waiting for it. It costs a timer's slack (about 70 us, half of a short
+    range scan), so only a process with another thread, one that could be waiting, pays it."""
+    if threading.active_count() > 1:
+        time.sleep(0)
+
+
+def _reader(scan: TableScan, columns: list[int]) -> BatchReader:
+    """The scan's reader of these columns, made at its plan's first run: a reader keeps nothing
+    from one read to the next, and a cached plan runs again and again (a short range pays for
+    making one as much as for reading it)."""
+    acc = scan.access
+    kept = scan.__dict__.get("_batch_reader")
+    if kept is not None and kept[0] is acc.codec and kept[1] == columns:
+        return kept[2]  # type: ignore[no-any-return]
+    reader = BatchReader(acc.codec, [acc.slots[c] for c in columns])
+    scan._batch_reader = (acc.codec, list(columns), reader)  # type: ignore[attr-defined]
+    return reader
+
+
 def batches(scan: TableScan, ctx: ExecContext, columns: list[int], size: int = BATCH_ROWS,
             past_statement: bool = False) -> Iterator[Batch]:
     """The scan's rows (before its filter) in batches of up to size rows of the given logical
@@ -76,14 +101,13 @@ def batches(scan: TableScan, ctx: ExecContext, columns: list[int], size: int = B
     state, or raise Fallback (before any batch) when a commit came between."""
     txn = ctx.txn
     assert txn is not None
-    acc = scan.access
     bounds = _range(scan)
     if bounds is None:
         return
     start, stop = bounds
     if txn.reads is not None:  # a serializable transaction's read set: the range, as txn.scan keeps it
         txn.reads.ranges.append((start, stop))
-    reader = BatchReader(acc.codec, [acc.slots[c] for c in columns])
+    reader = _reader(scan, columns)
     engine = txn.store.engine
     snapshot = txn.snapshot
     own = engine.snapshot() if snapshot is None or (past_statement and txn.snapshot_per_statement) else None
@@ -96,11 +120,7 @@ def batches(scan: TableScan, ctx: ExecContext, columns: list[int], size: int = B
     bulk = False
     try:
         while True:
-            # A batch is read holding the GIL; the row path lets other threads in at every engine
-            # call. Without a pause here a session scanning in a loop takes the GIL from writers
-            # waking from a lock or an fsync for a whole switch interval each time (a ledger test:
-            # 60x fewer commits); sleep(0) hands it to a thread waiting for it.
-            time.sleep(0)
+            _let_other_threads_in()
             # past its first batch a scan is a long one: it does not push blocks out of the cache
             n, values, nulls, last = reader.read(engine, snapshot or own, start, stop, limit, bulk)
             if n:

@@ -36,6 +36,7 @@ class ScanSource:
 
     def batches(self, ctx: ExecContext, size: int = BATCH_ROWS, past_statement: bool = False) -> Iterator[Batch]:
         off = self.offset
+        self.read = 0  # this run's rows: the source is part of a cached plan, run again and again
         for b in batches(self.scan, ctx, sorted(self.needed), size, past_statement):
             self.read += b.n
             if self.pred is not None:
@@ -55,6 +56,7 @@ class ScanSource:
         note(txn, oid, SEQ_SCAN if seq else IDX_SCAN)
         if self.read:
             note(txn, oid, SEQ_TUP_READ if seq else IDX_TUP_FETCH, self.read)
+            self.read = 0
 
 
 class JoinSource:

@@ -697,8 +697,9 @@ class DDL:
         for n in names:
             name = ident(n.this) if isinstance(n, exp.Table) else ident(n)
             schema = ident(n.args["db"]) if isinstance(n, exp.Table) and n.args.get("db") else None
-            found = self.in_search_path(schema, lambda sch, n=name: self.cat.index_owner(sch, n))
+            found = self.in_search_path(schema, lambda sch, nm=name: self.cat.index_owner(sch, nm))
             if found is None:
+                self.check_relation_kind(n, "INDEX")
                 if if_exists:
                     self.notice(f'index "{name}" does not exist, skipping')
                     continue
@@ -721,6 +722,22 @@ class DDL:
             TableAccess(t).clear_index(self.txn, ix)
             t.indexes = [i for i in t.indexes if i.oid != ix.oid]
             self.cat.put(t)
+
+    def check_relation_kind(self, tn: exp.Expression, wanted: str) -> None:
+        """DROP <wanted> of a name that is another kind of relation's: 42809 as PostgreSQL says it
+        (even with IF EXISTS), rather than "does not exist"."""
+        if not isinstance(tn, exp.Table):
+            return
+        schema = ident(tn.args["db"]) if tn.args.get("db") else None
+        name = ident(tn.this)
+        t = self.find_table(tn, missing_ok=True, kind=None)
+        kind = ("VIEW" if t.kind == "v" else "TABLE") if t is not None else None
+        if kind is None and self.in_search_path(schema, lambda sch: self.cat.sequence(sch, name)) is not None:
+            kind = "SEQUENCE"
+        if kind is None and self.in_search_path(schema, lambda sch: self.cat.index_owner(sch, name)) is not None:
+            kind = "INDEX"
+        if kind is not None and kind != wanted:
+            raise SqlError("42809", f'"{name}" is not {_a(wanted)}', hint=f"Use DROP {kind} to remove {_a(kind)}.")
 
     def in_search_path(self, schema: str | None, find: Callable[[str], _Found | None]) -> _Found | None:
         """The first object find() returns in the named schema, or else along search_path."""
@@ -757,10 +774,7 @@ class DDL:
             for tn in tables:
                 t = self.find_table(tn, missing_ok=True, kind=None)
                 if t is None or (kind == "VIEW") != (t.kind == "v"):
-                    if t is not None:
-                        raise SqlError("42809", f'"{t.name}" is not a {kind.lower()}',
-                                       hint=f"Use DROP {'TABLE' if t.kind == 'r' else 'VIEW'} to remove a "
-                                       f"{'table' if t.kind == 'r' else 'view'}.")
+                    self.check_relation_kind(tn, kind)
                     if if_exists:
                         self.notice(f'{kind.lower()} "{ident(tn.this)}" does not exist, skipping')
                         continue
@@ -775,6 +789,7 @@ class DDL:
                 name = ident(tn.this)
                 seq = self.in_search_path(schema, lambda sch, n=name: self.cat.sequence(sch, n))
                 if seq is None:
+                    self.check_relation_kind(tn, "SEQUENCE")
                     if if_exists:
                         self.notice(f'sequence "{name}" does not exist, skipping')
                         continue
@@ -1474,6 +1489,8 @@ class DDL:
 
     # ---- views ----
     def create_view(self, node: exp.Create) -> Result:
+        if node.args.get("exists"):  # PostgreSQL's grammar has IF NOT EXISTS for materialized views only
+            raise SqlError("42601", 'syntax error at or near "NOT"')
         target = node.this
         tn = target.this if isinstance(target, exp.Schema) else target
         temp, _ = _temporary(node, tn)
@@ -2411,3 +2428,9 @@ def _check_view_replacement(existing: TableDef, cols: list[str], out: list[Any])
         if new_type != old_type:
             raise SqlError("42P16", f'cannot change data type of view column "{old_name}" from {old_type} '
                                     f"to {new_type}")
+
+
+def _a(kind: str) -> str:
+    """'a table', 'an index': a relation kind as PostgreSQL's messages name it."""
+    word = kind.lower()
+    return ("an " if word[0] in "aeiou" else "a ") + word

@@ -117,7 +117,7 @@ class TableScan(Plan):
         self.range: tuple[Fn | None, bool, Fn | None, bool] | None = None  # lo, lo_incl, hi, hi_incl
         self.index: Any = None
         self.filter: Fn | None = None
-        self.filter_sql: list[str] = []
+        self.filter_sql: list[object] = []  # EXPLAIN's texts of the conditions (str() gives each)
         self.reverse = False
 
     def key_values(self) -> tuple[list[Any], tuple[Any, bool] | None, tuple[Any, bool] | None] | None:
@@ -195,7 +195,7 @@ class TableScan(Plan):
             line = f"Seq Scan on {name}"
         lines = [(line, [])]
         if self.filter_sql:
-            lines.append(("Filter: " + " AND ".join(self.filter_sql), []))
+            lines.append(("Filter: " + " AND ".join(map(str, self.filter_sql)), []))
         note = getattr(self, "batch_note", None)  # orbitdb's own line (orbitdb/sql/batch/explain.py)
         if note is not None:
             lines.append((note, []))
@@ -320,7 +320,7 @@ class SubqueryScan(Plan):
 
 
 class Filter(Plan):
-    def __init__(self, child: Plan, pred: Fn, sql: str) -> None:
+    def __init__(self, child: Plan, pred: Fn, sql: object) -> None:  # sql: EXPLAIN's text (str() of it)
         self.columns = child.columns
         self.child = child
         self.pred = pred

@@ -182,9 +182,21 @@ class Compiler:
             if col.perm is not None and col.attnum:
                 col.perm.read.add(col.attnum)
 
+    def _prefix_abs(self, node: exp.Parameter, arg: exp.Expression) -> E:
+        """PostgreSQL's prefix @ (absolute value), which sqlglot reads as a parameter marker."""
+        parent = node.parent
+        if isinstance(parent, (exp.Add, exp.Sub, exp.Mul, exp.Div, exp.Mod, exp.Pow, exp.IntDiv)) \
+                and parent.this is node:  # PostgreSQL binds @ looser than these; sqlglot tighter
+            raise SqlError("0A000", "prefix operator @ before an arithmetic operator is not supported",
+                           hint="Write abs(...) around the operand.")
+        return self.compile(exp.Abs(this=exp.column(arg.name) if isinstance(arg, exp.Var) else arg))
+
     def _parameter(self, node: exp.Expression) -> E:
         if isinstance(node, exp.Parameter):
-            n = int(node.this.name if isinstance(node.this, exp.Expression) else node.this)
+            arg = node.this
+            if isinstance(arg, exp.Expression) and not (isinstance(arg, exp.Literal) and arg.name.isdigit()):
+                return self._prefix_abs(node, arg)
+            n = int(arg.name if isinstance(arg, exp.Expression) else arg)
         else:
             raise SqlError("42601", "syntax error at or near \"%\"")
         types = self.rt.param_types
@@ -340,8 +352,8 @@ class Compiler:
         b = self.compile(node.expression)
         a2, b2, _ = unify(a, b)
         eq = compare_fn(a2, b2, "=")
-        fa = a.fn
-        t = a.type if a.type.oid != T.UNKNOWN.oid else T.TEXT
+        # the type of the first argument as the = operator resolved it (nullif(NULL, 1) is integer)
+        t = a.type if a.type.oid != T.UNKNOWN.oid else a2.type if a2.type.oid != T.UNKNOWN.oid else T.TEXT
         fa = coerce(a, t).fn
 
         def run(row: Row) -> Any:

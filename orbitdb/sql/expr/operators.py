@@ -681,9 +681,35 @@ def compile_array(c: Compiler, node: exp.Array) -> E:
         fns = [coerce(i, t).fn for i in items]
         if T.strip(t.elem).oid in (T.JSON.oid, T.JSONB.oid):  # a json element may itself be a list
             return E(lambda row: [f(row) for f in fns], t, name="array")
-        return E(lambda row: check_array_depth([f(row) for f in fns]), t, name="array")
+        return E(lambda row: stack_subarrays([f(row) for f in fns]), t, name="array")
     fns = [coerce(i, t).fn for i in items]
     return E(lambda row: [f(row) for f in fns], T.array_of(t), name="array")
+
+
+def stack_subarrays(parts: list[Any]) -> list[Any]:
+    """ARRAY[sub, sub, ...] of arrays: one more dimension over sub-arrays of one shape (NULL and
+    empty ones only when all are, giving an empty array), as PostgreSQL's ExecEvalArrayExpr."""
+    filled = [p for p in parts if p]
+    if len(filled) != len(parts):
+        if filled:
+            raise _unmatched_dimensions()
+        return []
+    shape = _shape(filled[0])
+    if any(_shape(p) != shape for p in filled[1:]):
+        raise _unmatched_dimensions()
+    return check_array_depth(parts)
+
+
+def _shape(value: list[Any]) -> tuple[int, ...]:
+    dims = []
+    while isinstance(value, list):
+        dims.append(len(value))
+        value = value[0] if value else None
+    return tuple(dims)
+
+
+def _unmatched_dimensions() -> SqlError:
+    return SqlError("2202E", "multidimensional arrays must have array expressions with matching dimensions")
 
 
 def compile_subscript(c: Compiler, node: exp.Bracket) -> E:

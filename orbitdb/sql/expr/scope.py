@@ -11,6 +11,7 @@ from orbitdb.sql.types import SqlType
 
 # the meta key of a column reference * expanded to: its index in the scope it was expanded in
 STAR_INDEX = "star_index"
+_SCANNED = 16  # columns up to which find() reads them all rather than keep their positions by name
 
 
 @dataclass
@@ -39,6 +40,9 @@ class Scope:
     correlated: bool = False
     ctes: dict[str, Any] = field(default_factory=dict)  # WITH queries visible here (and in subqueries)
     tables: dict[str, Any] = field(default_factory=dict)  # alias -> TableAccess of each base table here
+    # find()'s positions of each name: (the column list and its length they were taken from, them)
+    _by_name: tuple[list[ScopeColumn], int, dict[str, list[int]]] | None = field(
+        default=None, repr=False, compare=False)
 
     def find_cte(self, name: str) -> Any:
         scope: Scope | None = self
@@ -79,8 +83,22 @@ class Scope:
         return next(iter(oids.values()), None)
 
     def find(self, name: str, rel: str | None) -> int | None:
+        cols = self.columns
+        if len(cols) <= _SCANNED:
+            at: Any = range(len(cols))
+        else:
+            # a join's scope is searched for every column its conditions and select list name:
+            # the positions by name, taken again when the list was replaced or grew
+            index = self._by_name
+            if index is None or index[0] is not cols or index[1] != len(cols):
+                positions: dict[str, list[int]] = {}
+                for i, c in enumerate(cols):
+                    positions.setdefault(c.name, []).append(i)
+                index = self._by_name = (cols, len(cols), positions)
+            at = index[2].get(name, ())
         found: int | None = None
-        for i, c in enumerate(self.columns):
+        for i in at:
+            c = cols[i]
             if c.name != name:
                 continue
             if rel is not None:
@@ -92,7 +110,8 @@ class Scope:
                 raise SqlError("42702", f'column reference "{name}" is ambiguous')
             found = i
         if found is None and rel is None:
-            for i, c in enumerate(self.columns):
+            for i in at:
+                c = cols[i]
                 if c.name == name and c.using_merged:
                     return i
         return found

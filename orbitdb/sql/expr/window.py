@@ -14,6 +14,8 @@ from orbitdb.sql.errors import SqlError
 from orbitdb.sql.expr.aggregates import resolve_aggregate
 from orbitdb.sql.expr.core import E, coerce, ident
 from orbitdb.sql.expr.funccall import AGGREGATES, WINDOW_ONLY, normalize
+from orbitdb.sql.expr.funcregistry import FUNCTIONS
+from orbitdb.sql.expr.routine_call import candidates, no_user_function
 from orbitdb.sql.expr.window_range import range_offset
 from orbitdb.sql.interrupts import checked_cmp
 from orbitdb.sql.spill import ExternalSort, TupleStore, statement_spill
@@ -128,8 +130,11 @@ class WindowCollector:
                 spec.args[1] = coerce(compiled[1], T.INT4).fn
             if name == "ntile":
                 spec.args[0] = coerce(compiled[0], T.INT4).fn
+        elif name not in FUNCTIONS and (c.planner is None or not candidates(c.planner.session, c.planner.catalog,
+                                                                           None, name)):
+            raise no_user_function(c, name, args)
         else:
-            raise SqlError("42809", f"function {name} is not a window function nor an aggregate function")
+            raise SqlError("42809", f"OVER specified, but {name} is not a window function nor an aggregate function")
         self.specs.append(spec)
         i = len(self.specs) - 1
         pos = _Pos(lambda: self.base_width() + i)
@@ -205,12 +210,37 @@ def _bound(node: Any, c: Compiler, kind: str, order_types: list[T.SqlType], is_s
     return e.value
 
 
+def _bound_kind(bound: Any, side: str) -> str:
+    if isinstance(bound, str) and bound.upper() == "CURRENT ROW":
+        return "CURRENT ROW"
+    return ("UNBOUNDED " if isinstance(bound, str) else "OFFSET ") + side
+
+
+def _check_frame_bounds(start: Any, start_side: str, end: Any, end_side: str) -> None:
+    """The frame shapes PostgreSQL's grammar refuses (42P20), with its messages."""
+    first = _bound_kind(start, start_side)
+    if first == "UNBOUNDED FOLLOWING":
+        raise SqlError("42P20", "frame start cannot be UNBOUNDED FOLLOWING")
+    if end is None:  # ROWS <start>: the frame ends at the current row
+        if first == "OFFSET FOLLOWING":
+            raise SqlError("42P20", "frame starting from following row cannot end with current row")
+        return
+    last = _bound_kind(end, end_side)
+    if last == "UNBOUNDED PRECEDING":
+        raise SqlError("42P20", "frame end cannot be UNBOUNDED PRECEDING")
+    if first == "CURRENT ROW" and last == "OFFSET PRECEDING":
+        raise SqlError("42P20", "frame starting from current row cannot have preceding rows")
+    if first == "OFFSET FOLLOWING" and last in ("OFFSET PRECEDING", "CURRENT ROW"):
+        raise SqlError("42P20", "frame starting from following row cannot have preceding rows")
+
+
 def _frame(spec: exp.Expression, c: Compiler, order_types: list[T.SqlType]) -> tuple[str, Any, Any, Any, Any, str]:
     kind = (spec.args.get("kind") or "RANGE").upper()
     start = spec.args.get("start")
     start_side = (spec.args.get("start_side") or "").upper()
     end = spec.args.get("end")
     end_side = (spec.args.get("end_side") or "").upper()
+    _check_frame_bounds(start, start_side, end, end_side)
     if end is None:
         end, end_side = "CURRENT ROW", ""
     ex = spec.args.get("exclude")

@@ -384,6 +384,9 @@ class TableWriter:
                 queue_child_check(ctx, self, con, parent, ccols, pcols, key, vals)
                 continue
             if not self._parent_exists(ctx, parent, pcols, vals):
+                if key is not None:  # the statement may write the parent later: checked again at its end
+                    queue_child_check(ctx, self, con, parent, ccols, pcols, key, vals, at_commit=False)
+                    continue
                 raise SqlError("23503", f'insert or update on table "{self.table.name}" violates foreign key '
                                f'constraint "{con.name}"',
                                detail=self.key_detail(ccols, row) + f' is not present in table "{parent.name}".',
@@ -414,7 +417,10 @@ class TableWriter:
                 yield key, r
 
     def on_parent_change(self, ctx: ExecContext, old: Row, new: Row | None) -> None:
-        """Referencing rows when a referenced key is deleted (new None) or changed."""
+        """Referencing rows when a referenced key is deleted (new None) or changed. As PostgreSQL's
+        referential triggers, the actions and the checks that fail now run when the statement
+        ends: after its other rows changed (a cascade to a row the statement updates later would
+        be lost under that update), and seeing them (rows that reference each other may go together)."""
         for con, child, ccols, pcols in self.fks_in:
             old_vals = [old[i] for i in pcols]
             if any(v is None for v in old_vals):
@@ -422,52 +428,59 @@ class TableWriter:
             if new is not None and [new[i] for i in pcols] == old_vals:
                 continue
             action = con.on_delete if new is None else con.on_update
-            refs = list(self._referencing(ctx, child, ccols, old_vals))
-            if child.oid == self.table.oid and new is None:
-                refs = [(k, r) for k, r in refs if r != old]
-            if not refs:
-                continue
-            if action == "a" and is_deferred(ctx, con):
-                queue_parent_check(ctx, self, con, child, ccols, pcols, old)
-                continue
             if action in ("a", "r"):
-                raise SqlError("23503", f'update or delete on table "{self.table.name}" violates foreign key '
-                               f'constraint "{con.name}" on table "{child.name}"',
-                               detail=self.key_detail(pcols, old) + f' is still referenced from table "{child.name}".',
-                               schema=child.schema, table=child.name, constraint=con.name)
-            cw = self._child_writer(child)
-            txn = ctx.txn
-            assert txn is not None
-            locks = cw.row_locks_needed(txn)
-            # the referential action is a DELETE or UPDATE of the child, firing its triggers
-            op = "DELETE" if action == "c" and new is None else "UPDATE"
-            set_cols = frozenset(cw.names[ci] for ci in ccols)
-            trg = cw.triggers
-            if trg is not None:
-                trg.cascade_statement(ctx, op, set_cols)
-            for key, r in refs:
-                if locks:
-                    txn.lock_row(key, FOR_UPDATE)
-                    latest = cw.access.latest(txn, key)
-                    if latest is None:
-                        continue
-                    r = latest
-                if action == "c" and new is None:
-                    if cw.before_row(ctx, "DELETE", r, None) is not None:
-                        cw.delete(ctx, key, r)
+                refs = list(self._referencing(ctx, child, ccols, old_vals))
+                if child.oid == self.table.oid and new is None:
+                    refs = [(k, r) for k, r in refs if r != old]
+                if refs:
+                    at_commit = action == "a" and is_deferred(ctx, con)
+                    queue_parent_check(ctx, self, con, child, ccols, pcols, old, at_commit,
+                                       no_action=action == "a")
+                continue
+            # queued for every row, as PostgreSQL's trigger is: its statement on the child runs
+            # (firing the child's BEFORE STATEMENT triggers) whether or not a row references old
+            ctx.session.trigger_events.append(
+                lambda c, con=con, child=child, ccols=ccols, pcols=pcols, action=action:
+                self._referential_action(c, con, child, ccols, pcols, old, new, action))
+
+    def _referential_action(self, ctx: ExecContext, con: ConstraintDef, child: TableDef, ccols: list[int],
+                            pcols: list[int], old: Row, new: Row | None, action: str) -> None:
+        """ON DELETE / ON UPDATE CASCADE, SET NULL or SET DEFAULT: a DELETE or UPDATE of the rows
+        that reference old's key when the statement ends, firing the child's triggers."""
+        if action not in ("c", "n", "d"):
+            return
+        old_vals = [old[i] for i in pcols]
+        cw = self._child_writer(child)
+        txn = ctx.txn
+        assert txn is not None
+        op = "DELETE" if action == "c" and new is None else "UPDATE"
+        set_cols = frozenset(cw.names[ci] for ci in ccols)
+        trg = cw.triggers
+        if trg is not None:
+            trg.cascade_statement(ctx, op, set_cols)
+        locks = cw.row_locks_needed(txn)
+        for key, r in list(self._referencing(ctx, child, ccols, old_vals)):
+            if locks:
+                txn.lock_row(key, FOR_UPDATE)
+                latest = cw.access.latest(txn, key)
+                if latest is None or [latest[i] for i in ccols] != old_vals:
                     continue
-                nr = list(r)
-                if action == "c":
-                    for ci, pi in zip(ccols, pcols):
-                        nr[ci] = new[pi]  # type: ignore[index]
-                elif action in ("n", "d"):
-                    for ci in ccols:
-                        nr[ci] = None if action == "n" else cw.default_value(ci)
-                else:
-                    continue
-                changed = cw.before_row(ctx, "UPDATE", r, tuple(nr), set_cols)
-                if changed is not None:
-                    cw.update(ctx, key, r, changed, set_cols)
+                r = latest
+            if action == "c" and new is None:
+                if cw.before_row(ctx, "DELETE", r, None) is not None:
+                    cw.delete(ctx, key, r)
+                continue
+            nr = list(r)
+            if action == "c":
+                assert new is not None
+                for ci, pi in zip(ccols, pcols):
+                    nr[ci] = new[pi]
+            else:
+                for ci in ccols:
+                    nr[ci] = None if action == "n" else cw.default_value(ci)
+            changed = cw.before_row(ctx, "UPDATE", r, tuple(nr), set_cols)
+            if changed is not None:
+                cw.update(ctx, key, r, changed, set_cols)
 
     # -- writes --
     def insert(self, ctx: ExecContext, row: Row, arbiter: list[str] | None = None,
@@ -596,11 +609,10 @@ class TableWriter:
             if intents:
                 note_removed(ctx, self, entry, old)
             note_written(ctx, self, entry, con, newkey, new, intents)
+        if self.fks_in:  # queued before the row's AFTER triggers, as PostgreSQL's RI_ConstraintTrigger_* sort first
+            self.on_parent_change(ctx, old, new)
         if self.triggers is not None:
             self.triggers.after_row(ctx, "UPDATE", old, new, set_cols, self.depth > 0)
-        if self.fks_in:
-            # after the new row exists, so cascaded children find their new parent
-            self.on_parent_change(ctx, old, new)
         return newkey, new
 
     def _lock_unique_entry(self, txn: Transaction, entry: IndexEntry, row: Row) -> None:

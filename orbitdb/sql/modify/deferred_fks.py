@@ -1,11 +1,15 @@
-"""Foreign keys DEFERRABLE INITIALLY DEFERRED (or SET CONSTRAINTS ... DEFERRED): the check a row
-write would make is queued and made at COMMIT (or when SET CONSTRAINTS ... IMMEDIATE names the
-constraint), as PostgreSQL's referential-integrity triggers are. A queued check looks at the row
+"""Foreign key checks made after the row write that calls for them. DEFERRABLE INITIALLY DEFERRED
+(or SET CONSTRAINTS ... DEFERRED): the check a row write would make is queued and made at COMMIT
+(or when SET CONSTRAINTS ... IMMEDIATE names the constraint), as PostgreSQL's referential-integrity
+triggers are. Otherwise a check that fails when the row is written is made again when the
+statement ends, where PostgreSQL makes it (a statement may insert a child before its parent, or
+delete rows that reference each other). A queued check looks at the row
 as it is then: a referencing row deleted or changed since needs no check (its change queued its
 own), a deleted referenced key that came back is no violation."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
 from sqlglot import exp
@@ -36,8 +40,10 @@ def _current_key(ctx: ExecContext, key: bytes) -> bytes:
 
 
 def queue_child_check(ctx: ExecContext, writer: TableWriter, con: ConstraintDef, parent: TableDef,
-                      ccols: list[int], pcols: list[int], key: bytes, vals: list[Any]) -> None:
-    """The row at key (of writer's table) must find its parent row by vals at COMMIT."""
+                      ccols: list[int], pcols: list[int], key: bytes, vals: list[Any], at_commit: bool = True) -> None:
+    """The row at key (of writer's table) must find its parent row by vals at COMMIT (at_commit)
+    or when the statement ends (a parent the same statement writes later: PostgreSQL's
+    referential checks are AFTER triggers)."""
 
     def check(c: ExecContext) -> None:
         assert c.txn is not None
@@ -50,17 +56,19 @@ def queue_child_check(ctx: ExecContext, writer: TableWriter, con: ConstraintDef,
                            detail=writer.key_detail(ccols, row) + f' is not present in table "{parent.name}".',
                            schema=writer.table.schema, table=writer.table.name, constraint=con.name)
 
-    ctx.session.deferred_trigger_events.append((con, check))
+    _queue(ctx, con, check, at_commit)
 
 
 def queue_parent_check(ctx: ExecContext, writer: TableWriter, con: ConstraintDef, child: TableDef,
-                       ccols: list[int], pcols: list[int], old: tuple[Any, ...]) -> None:
-    """The key old held in writer's table (deleted or changed) must, at COMMIT, be referenced by
-    no row of child, unless a row holds that key again (NO ACTION)."""
+                       ccols: list[int], pcols: list[int], old: tuple[Any, ...], at_commit: bool = True,
+                       no_action: bool = True) -> None:
+    """The key old held in writer's table (deleted or changed) must, at COMMIT (at_commit) or
+    when the statement ends, be referenced by no row of child, unless a row holds that key
+    again (NO ACTION; RESTRICT does not look)."""
     old_vals = [old[i] for i in pcols]
 
     def check(c: ExecContext) -> None:
-        if writer._parent_exists(c, writer.table, pcols, old_vals):
+        if no_action and writer._parent_exists(c, writer.table, pcols, old_vals):
             return
         for _key, _row in writer._referencing(c, child, ccols, old_vals):
             raise SqlError("23503", f'update or delete on table "{writer.table.name}" violates foreign key '
@@ -68,7 +76,14 @@ def queue_parent_check(ctx: ExecContext, writer: TableWriter, con: ConstraintDef
                            detail=writer.key_detail(pcols, old) + f' is still referenced from table '
                            f'"{child.name}".', schema=child.schema, table=child.name, constraint=con.name)
 
-    ctx.session.deferred_trigger_events.append((con, check))
+    _queue(ctx, con, check, at_commit)
+
+
+def _queue(ctx: ExecContext, con: ConstraintDef, check: Callable[[ExecContext], None], at_commit: bool) -> None:
+    if at_commit:
+        ctx.session.deferred_trigger_events.append((con, check))
+    else:
+        ctx.session.trigger_events.append(check)
 
 
 def fk_deferral(ref: exp.Reference) -> tuple[bool, bool]:

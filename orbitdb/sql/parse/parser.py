@@ -14,7 +14,7 @@ from sqlglot.errors import ParseError, TokenError
 
 from orbitdb.sql.errors import SqlError
 from orbitdb.sql.parse.lexical import check_statement
-from orbitdb.sql.parse.punctuation import check_comparison_chains, check_punctuation
+from orbitdb.sql.parse.punctuation import COMPARISONS, check_comparison, check_punctuation
 from orbitdb.sql.parse.textcache import TextCache, text_cached
 from orbitdb.sql.parse.typearrays import qualify_identifier_type_arrays
 from orbitdb.sql.result import Notice
@@ -524,7 +524,10 @@ _CURRENT_OF = re.compile(r"\bWHERE\s+CURRENT\s+OF\b", re.IGNORECASE)
 
 @text_cached(budget=32 << 20, max_text=16 << 10, per_char=320, fixed=3000)
 def _parse_cached(sql: str) -> exp.Expression:
-    check_punctuation(sql, ((m.lastgroup or "op", m.start(), m.end()) for m in _TOKEN.finditer(sql)))
+    # the tokens normalize_literals and the rewrites below take (kept by text), read once; a huge
+    # statement is scanned as it is checked instead (its tokens are never all held)
+    check_punctuation(sql, _tokens(sql) if len(sql) <= _tokens.cache.max_text  # type: ignore[attr-defined]
+                      else ((m.lastgroup or "op", m.start(), m.end()) for m in _TOKEN.finditer(sql)))
     try:
         text = _array_calls(_order_using(_negative_scales(qualify_identifier_type_arrays(sql, _tokens))))
         trees = sqlglot.parse(_protect_intervals(_space_params(_subnet_operators(_arrow_before_order_by(text)))),
@@ -541,32 +544,66 @@ def _parse_cached(sql: str) -> exp.Expression:
     trees = [t for t in trees if t is not None]
     if len(trees) != 1:
         raise SqlError("42601", "syntax error at or near \";\"" if trees else "syntax error at end of input")
-    check_comparison_chains(trees[0])
-    return _flatten_join_groups(_builtin_calls(trees[0]))
+    return _checked_tree(trees[0])
 
 
-def _builtin_calls(tree: exp.Expression) -> exp.Expression:
-    """pg_catalog.f(...) is the built-in f(...): the schema is searched first anyway, and the plain
-    call is what every later step knows (an aggregate, a window function: pg_catalog.count(*) OVER ())."""
-    for dot in list(tree.find_all(exp.Dot)):
-        if isinstance(dot.this, exp.Identifier) and dot.this.name.lower() == "pg_catalog" \
-                and isinstance(dot.expression, exp.Func) and dot.parent is not None:
-            dot.replace(dot.expression)
+# what _checked_tree does with a node of each type (found by isinstance once per type)
+_PLAIN, _COMPARISON, _DOT, _SELECT = range(4)
+_NODE_ROLES: dict[type, int] = {}
+
+
+def _node_role(t: type) -> int:
+    role = _NODE_ROLES.get(t)
+    if role is None:
+        role = _NODE_ROLES[t] = (_COMPARISON if t in COMPARISONS else _DOT if issubclass(t, exp.Dot)
+                                 else _SELECT if issubclass(t, exp.Select) else _PLAIN)
+    return role
+
+
+def _checked_tree(tree: exp.Expression) -> exp.Expression:
+    """The tree checked for comparison chains, with its pg_catalog.f() calls and join groups
+    rewritten: what each needs found in one walk (a walk apiece cost about what sqlglot's parse
+    of a select5-style join does)."""
+    dots: list[exp.Expression] = []
+    selects: list[exp.Expression] = []
+    roles = _NODE_ROLES
+    for node in tree.walk():
+        role = roles.get(type(node))
+        if role is None:
+            role = _node_role(type(node))
+        if role == _PLAIN:
+            continue
+        if role == _COMPARISON:
+            check_comparison(node)
+        elif role == _DOT:
+            dots.append(node)
+        else:
+            selects.append(node)
+    _builtin_calls(dots)
+    _flatten_join_groups(selects)
     return tree
 
 
-def _flatten_join_groups(tree: exp.Expression) -> exp.Expression:
+def _builtin_calls(dots: list[exp.Expression]) -> None:
+    """pg_catalog.f(...) is the built-in f(...): the schema is searched first anyway, and the plain
+    call is what every later step knows (an aggregate, a window function: pg_catalog.count(*) OVER ())."""
+    for dot in dots:
+        if isinstance(dot.this, exp.Identifier) and dot.this.name.lower() == "pg_catalog" \
+                and isinstance(dot.expression, exp.Func) and dot.parent is not None:
+            dot.replace(dot.expression)
+
+
+def _flatten_join_groups(selects: list[exp.Expression]) -> None:
     """FROM ((a JOIN b ON ...) JOIN c ON ...), as pg_dump writes every view with joins, becomes
     FROM a JOIN b ON ... JOIN c ON ...: joins associate to the left, so the parentheses around
     the first FROM item change nothing (sqlglot reads them as an alias-less subquery)."""
-    for sel in list(tree.find_all(exp.Select)):
+    for sel in selects:
         src = sel.args.get("from_") or sel.args.get("from")
         if src is None or not _is_join_group(src.this):
             continue
         first, joins = _join_group_parts(src.this)
         src.set("this", first)
         sel.set("joins", joins + list(sel.args.get("joins") or []))
-    return tree
 
 
 def _is_join_group(node: exp.Expression | None) -> bool:

@@ -16,6 +16,7 @@ _ENDS_A_LIST = frozenset({"FROM", "WHERE", "GROUP", "HAVING", "ORDER", "LIMIT", 
                           "EXCEPT", "WINDOW", "RETURNING", "INTO"})
 _NOT_AFTER_AS = frozenset({",", ")", "]", ";", "FROM", "WHERE", "GROUP", "HAVING", "ORDER", "LIMIT"})
 _SKIPPED = frozenset({"ws", "comment"})
+_STRINGS = frozenset({"str", "estr"})
 _VALUES = frozenset({"num", "dollar"})  # numbers and parameters (a statement's constants may be $n by now)
 
 
@@ -23,10 +24,16 @@ def check_punctuation(sql: str, tokens: Iterable[tuple[str, int, int]]) -> None:
     """tokens: (kind, start, end) as the parser's scanner gives them; read in one pass, holding
     only the token before (a statement of a million values is no list of a million tokens)."""
     before: tuple[str, str] | None = None  # the previous significant token: (kind, upper-cased text)
+    newline = False  # whether the white space since that token holds a line break
     for kind, start, end in tokens:
         if kind in _SKIPPED:
+            newline = newline or "\n" in sql[start:end]
             continue
         text = sql[start:end] if kind in ("op", "word", "num", "dollar") else ""
+        if kind in _STRINGS and before is not None and before[0] in _STRINGS and not newline:
+            # 'a' 'b' continues one literal only across a line break (PostgreSQL's lexer)
+            raise _error(sql, (kind, "", start, sql[start:end]))
+        newline = False
         if before is not None:
             _check_pair(sql, before, (kind, text.upper(), start, text))
         before = (kind, text.upper())
@@ -63,10 +70,12 @@ _COMPARISONS: dict[type[exp.Expression], str] = {exp.EQ: "=", exp.NEQ: "<>", exp
                                                  exp.GT: ">", exp.GTE: ">="}
 
 
-def check_comparison_chains(tree: exp.Expression) -> None:
+COMPARISONS = frozenset(_COMPARISONS)
+
+
+def check_comparison(node: exp.Expression) -> None:
     """`a < b < c` and `a = b = true`: PostgreSQL's comparison operators do not associate, so a
-    comparison whose left side is an unparenthesized comparison is a syntax error at its
-    operator (sqlglot reads it as (a < b) < c)."""
-    for node in tree.find_all(*_COMPARISONS):
-        if type(node.this) in _COMPARISONS:
-            raise SqlError("42601", f'syntax error at or near "{_COMPARISONS[type(node)]}"')
+    comparison (node, one of COMPARISONS) whose left side is an unparenthesized comparison is a
+    syntax error at its operator (sqlglot reads it as (a < b) < c)."""
+    if type(node.this) in _COMPARISONS:
+        raise SqlError("42601", f'syntax error at or near "{_COMPARISONS[type(node)]}"')

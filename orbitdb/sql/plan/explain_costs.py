@@ -207,7 +207,7 @@ class Estimator:
         return sel
 
 
-def _filter_selectivity(conditions: list[str], est: costs.RelEstimate | None, alias: str) -> float:
+def _filter_selectivity(conditions: list[object], est: costs.RelEstimate | None, alias: str) -> float:
     """The selectivity of conditions kept as SQL text (a scan's and a Filter's)."""
     from orbitdb.sql.parse.parser import parse_one
 

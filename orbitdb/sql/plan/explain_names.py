@@ -4,6 +4,8 @@ EXPLAIN prints it: quoting needs PostgreSQL's keyword list, which planning a joi
 
 from __future__ import annotations
 
+from sqlglot import exp
+
 from orbitdb.sql.expr.scope import ScopeColumn
 
 
@@ -25,3 +27,16 @@ class EqualityText:
 
     def __str__(self) -> str:
         return f"{qualified_name(self.left)} = {qualified_name(self.right)}"
+
+
+class ConditionText:
+    """A condition as EXPLAIN prints it (Filter:, Join Filter:), written out when it is printed:
+    generating SQL text from the tree costs more than planning the condition did."""
+
+    __slots__ = ("node",)
+
+    def __init__(self, node: exp.Expression) -> None:
+        self.node = node  # a shared (cached) tree, never changed
+
+    def __str__(self) -> str:
+        return self.node.sql(dialect="postgres")

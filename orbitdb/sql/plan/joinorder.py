@@ -25,7 +25,7 @@ from orbitdb.sql.expr.compiler import Compiler
 from orbitdb.sql.expr.core import E, ident, unify
 from orbitdb.sql.expr.scope import Scope, ScopeColumn
 from orbitdb.sql.plan import costs
-from orbitdb.sql.plan.explain_names import EqualityText
+from orbitdb.sql.plan.explain_names import ConditionText, EqualityText
 from orbitdb.sql.types.sortkeys import sort_key_fn
 from orbitdb.storage.planstats import plan_stats
 
@@ -197,13 +197,20 @@ def plan_join_order(planner: Planner, first: exp.Expression, joins: list[exp.Joi
     preds: list[_Pred] = []
     local: list[list[tuple[exp.Expression, str]]] = [[] for _ in rels]
     for node, where in pool:
-        mask = _mask(planner, node, scope, rel_of) if not _has_subquery_or_aggregate(planner, node) else None
+        pair = _column_equality(node, scope)
+        if pair is not None:  # the common case, named once: `a = b` of two columns found here
+            a, b = pair
+            mask = 1 << rel_of[a] | 1 << rel_of[b]
+            equi = pair if rel_of[a] != rel_of[b] else None
+        else:
+            mask = _mask(planner, node, scope, rel_of) if not _has_subquery_or_aggregate(planner, node) else None
+            equi = None
         if mask is None or mask == 0:
             remaining.append(node)
         elif mask & (mask - 1) == 0:
             local[mask.bit_length() - 1].append((node, where))
         else:
-            preds.append(_Pred(node, mask, where, _equi(planner, node, scope, rel_of)))
+            preds.append(_Pred(node, mask, where, equi if pair is not None else _equi(planner, node, scope, rel_of)))
     for i, r in enumerate(rels):
         if local[i]:
             _restrict(planner, r, local[i], scope)
@@ -229,6 +236,28 @@ def _split_and(node: exp.Expression) -> list[exp.Expression]:
     if isinstance(node, exp.Paren) and isinstance(node.this, exp.And):
         return _split_and(node.this)
     return [node]
+
+
+def _column_equality(node: exp.Expression, scope: Scope) -> tuple[int, int] | None:
+    """The scope's columns of `a = b` when both sides are plain column names found in it (what
+    _mask and _equi would say of it, found without walking it); None for anything else."""
+    if type(node) is not exp.EQ:
+        return None
+    left, right = node.this, node.expression
+    if type(left) is not exp.Column or type(right) is not exp.Column:
+        return None
+    found = []
+    for col in (left, right):
+        if isinstance(col.this, exp.Star) or col.args.get("db"):
+            return None
+        try:
+            idx = scope.find(ident(col.this), ident(col.args["table"]) if col.table else None)
+        except SqlError:
+            return None
+        if idx is None:
+            return None
+        found.append(idx)
+    return found[0], found[1]
 
 
 def _mask(planner: Planner, node: exp.Expression, scope: Scope, rel_of: list[int]) -> int | None:
@@ -277,7 +306,7 @@ def _restrict(planner: Planner, r: _Rel, conds: list[tuple[exp.Expression, str]]
         comp = Compiler(planner, sub, planner.rt, where="WHERE")
         where = {id(n): w for n, w in conds}
         for n in rest:
-            plan = Filter(plan, comp.compile_bool(n, where.get(id(n), "WHERE")).fn, n.sql(dialect="postgres"))
+            plan = Filter(plan, comp.compile_bool(n, where.get(id(n), "WHERE")).fn, ConditionText(n))
     if sub.correlated:
         scope.correlated = True
     r.plan = plan
@@ -326,6 +355,7 @@ class _Order:
         self._reach: dict[int, tuple[int, int]] = {}
         self._keys: dict[int, list[tuple[int, str, int, int]]] = {}
         self._keyed_mask: int | None = None
+        self._parent: list[int] = []  # _tree_subtrees(): each relation's parent in the tree
 
     def rows(self, mask: int) -> float:
         hit = self._rows.get(mask)
@@ -445,14 +475,6 @@ class _Order:
     def best(self) -> Tree:
         return self._dynamic() if self.n <= MAX_DP else self._greedy()
 
-    def _connected(self, mask: int, linked: list[int]) -> bool:
-        seen = mask & -mask
-        while True:
-            grown = seen | (linked[seen] & mask)
-            if grown == seen:
-                return seen == mask
-            seen = grown
-
     def _subset_tables(self) -> tuple[list[float], list[int], list[int]]:
         """rows(), and _neighbours() split in two, of every subset at once, each subset from the
         one without its lowest relation: the dynamic programme's inner loop only indexes them."""
@@ -460,11 +482,7 @@ class _Order:
         raw = [1.0] * size
         linked = [0] * size
         equal = [0] * size
-        # the conditions a subset adds over the one without its lowest relation i: those whose
-        # lowest relation is i
-        by_low: list[list[_Pred]] = [[] for _ in range(self.n)]
-        for p in self.preds:
-            by_low[(p.mask & -p.mask).bit_length() - 1].append(p)
+        by_low = self._by_lowest()
         for s in range(1, size):
             low = s & -s
             i = low.bit_length() - 1
@@ -477,37 +495,167 @@ class _Order:
             equal[s] = equal[s ^ low] | self.equal[i]
         return [max(r, 1.0) for r in raw], linked, equal
 
+    def _by_lowest(self) -> list[list[_Pred]]:
+        """The conditions by their lowest relation: those a subset adds over the one without its
+        lowest relation i are those whose lowest relation is i."""
+        by_low: list[list[_Pred]] = [[] for _ in range(self.n)]
+        for p in self.preds:
+            by_low[(p.mask & -p.mask).bit_length() - 1].append(p)
+        return by_low
+
+    def _raw_rows(self, s: int, by_low: list[list[_Pred]]) -> float:
+        """_subset_tables' rows of s before the floor of 1, by the same products in the same
+        order (from s's highest relation down), so that equal costs stay equal."""
+        rows = 1.0
+        rest = s
+        while rest:
+            i = rest.bit_length() - 1
+            rest ^= 1 << i
+            rows = rows * self.rels[i].est.rows
+            for p in by_low[i]:
+                if p.mask & s == p.mask:
+                    rows *= p.sel
+        return rows
+
     def _dynamic(self) -> Tree:
-        """Subsets by size; a subset's best plan joins two of its parts. First only parts a
-        condition ties together (no cross products); when that cannot join everything, any."""
-        full = (1 << self.n) - 1
-        by_size = _subsets_by_size(self.n)
+        """Subsets by size; a subset's best plan joins two of its parts. Only parts a condition
+        ties together (no cross products) while the conditions tie every relation together; else
+        any two parts."""
+        if self._ties_all():
+            return self._dynamic_connected()
         rows, linked, equal = self._subset_tables()
+        return self._dynamic_any(rows, linked, equal)
+
+    def _ties_all(self) -> bool:
+        """Whether the conditions tie every relation to every other (through others)."""
+        seen = frontier = 1
+        while frontier:
+            reach = 0
+            while frontier:
+                low = frontier & -frontier
+                frontier ^= low
+                reach |= self.linked[low.bit_length() - 1]
+            frontier = reach & ~seen
+            seen |= frontier
+        return seen == (1 << self.n) - 1
+
+    def _dynamic_connected(self) -> Tree:
+        """The dynamic programme over the subsets the conditions tie together only, each grown
+        from a smaller one by a neighbour (the others never get a plan without cross products);
+        their rows and neighbours are worked out for those subsets only, as _subset_tables does."""
+        best: dict[int, tuple[float, Tree]] = {1 << i: (self.leaf_cost(i), i) for i in range(self.n)}
+        by_low = self._by_lowest()
+        rows: dict[int, float] = {}
+        linked: dict[int, int] = {}
+        equal: dict[int, int] = {}
+        for i in range(self.n):
+            rows[1 << i] = max(self._raw_rows(1 << i, by_low), 1.0)
+            linked[1 << i] = self.linked[i]
+            equal[1 << i] = self.equal[i]
+        subtree = self._tree_subtrees()
+        parent = self._parent
+        layer = list(best)
+        for _ in range(self.n - 1):
+            grown: dict[int, None] = {}
+            for c in layer:
+                around = linked[c] & ~c
+                while around:
+                    low = around & -around
+                    around ^= low
+                    s = c | low
+                    if s not in grown:
+                        grown[s] = None
+                        j = low.bit_length() - 1
+                        linked[s] = linked[c] | self.linked[j]
+                        equal[s] = equal[c] | self.equal[j]
+                        rows[s] = max(self._raw_rows(s, by_low), 1.0)
+            layer = list(grown)
+            for s in layer:
+                if subtree is not None:
+                    parts = []
+                    rest = s
+                    while rest:  # one edge of s cut: each side of it the outer part
+                        low = rest & -rest
+                        rest ^= low
+                        i = low.bit_length() - 1
+                        p = parent[i]
+                        if p >= 0 and s >> p & 1:
+                            below = s & subtree[i]
+                            parts.append(below)
+                            parts.append(s ^ below)
+                else:
+                    parts = []
+                    sub = (s - 1) & s
+                    while sub:
+                        if sub in best and s ^ sub in best and linked[sub] & (s ^ sub):
+                            parts.append(sub)
+                        sub = (sub - 1) & s
+                best[s] = self._cheapest(s, parts, best, rows, equal)
+        return best[(1 << self.n) - 1][1]
+
+    def _tree_subtrees(self) -> list[int] | None:
+        """When the conditions tie the relations as a tree (each pair by its own conditions, no
+        cycle): each relation's subtree, the tree rooted at relation 0; else None. A subset tied
+        together then parts in two parts each tied together only by cutting one of its edges: the
+        subtree below the edge, within the subset, and the rest."""
+        if sum(m.bit_count() for m in self.linked) != 2 * (self.n - 1):
+            return None  # (the relations are all tied together: a tree has n - 1 edges)
+        parent = [-1] * self.n
+        order = [0]
+        for i in order:
+            around = self.linked[i]
+            while around:
+                low = around & -around
+                around ^= low
+                j = low.bit_length() - 1
+                if j != parent[i]:
+                    parent[j] = i
+                    order.append(j)
+        subtree = [1 << i for i in range(self.n)]
+        for i in reversed(order[1:]):
+            subtree[parent[i]] |= subtree[i]
+        self._parent = parent
+        return subtree
+
+    def _cheapest(self, s: int, parts: list[int], best: dict[int, tuple[float, Tree]],
+                  rows: list[float] | dict[int, float], equal: list[int] | dict[int, int]) -> tuple[float, Tree]:
+        """The cheapest join of an outer part of s (of parts) with the rest of s; of equal costs
+        the one with the largest outer part (the order the search over all subsets met them)."""
         keyed = self._keyed()
-        for cross in (False, True):
-            best: dict[int, tuple[float, Tree]] = {1 << i: (self.leaf_cost(i), i) for i in range(self.n)}
-            for s in by_size:
-                if s & (s - 1) == 0 or (not cross and not self._connected(s, linked)):
-                    continue
-                found: tuple[float, Tree] | None = None
-                out = rows[s]
-                sub = (s - 1) & s
-                while sub:
-                    rest = s ^ sub
-                    a, b = best.get(sub), best.get(rest)
-                    if a is not None and b is not None and (cross or linked[sub] & rest):
-                        cost = a[0] + b[0] + _join_cost(rows[sub], rows[rest], out, bool(equal[sub] & rest))
-                        way = "join"
-                        if rest & keyed and rest & (rest - 1) == 0:
-                            cost, way = self._index_or(sub, rest, a[0], cost)
-                        if found is None or cost < found[0]:
-                            found = (cost, (a[1], b[1], way))
-                    sub = (sub - 1) & s
-                if found is not None:
-                    best[s] = found
-            if full in best:
-                return best[full][1]
-        raise AssertionError("every subset has a plan once cross products are allowed")
+        # _join_cost written out (the same arithmetic, in the same order): the innermost loop
+        op, hashing, out_cost = costs.CPU_OPERATOR, costs.CPU_OPERATOR + costs.CPU_TUPLE, rows[s] * costs.CPU_TUPLE
+        tup = costs.CPU_TUPLE
+        found: tuple[float, Tree] | None = None
+        for sub in sorted(parts, reverse=True):
+            rest = s ^ sub
+            a, b = best[sub], best[rest]
+            if equal[sub] & rest:
+                cost = a[0] + b[0] + (rows[rest] * hashing * 1.5 + rows[sub] * op + out_cost)
+            else:
+                cost = a[0] + b[0] + (rows[sub] * rows[rest] * op + rows[rest] * tup + out_cost)
+            way = "join"
+            if rest & keyed and rest & (rest - 1) == 0:
+                cost, way = self._index_or(sub, rest, a[0], cost)
+            if found is None or cost < found[0]:
+                found = (cost, (a[1], b[1], way))
+        assert found is not None
+        return found
+
+    def _dynamic_any(self, rows: list[float], linked: list[int], equal: list[int]) -> Tree:
+        """The dynamic programme over every subset, cross products allowed."""
+        best: dict[int, tuple[float, Tree]] = {1 << i: (self.leaf_cost(i), i) for i in range(self.n)}
+        for s in _subsets_by_size(self.n):
+            if s & (s - 1) == 0:
+                continue
+            parts = []
+            sub = (s - 1) & s
+            while sub:
+                if sub in best and s ^ sub in best:
+                    parts.append(sub)
+                sub = (sub - 1) & s
+            if parts:
+                best[s] = self._cheapest(s, parts, best, rows, equal)
+        return best[(1 << self.n) - 1][1]
 
     def _greedy(self) -> Tree:
         start = min(range(self.n), key=lambda i: self.rels[i].est.rows)
@@ -558,11 +706,7 @@ def _build(planner: Planner, tree: Tree, rels: list[_Rel], preds: list[_Pred], s
         r = rel_of[g]
         return start[r] + g - rels[r].offset
 
-    join_scope = Scope([c for i in layout for c in rels[i].cols], parent=scope.parent, level=scope.level)
-    join_scope.rels = {rels[i].name for i in layout}
-    join_scope.ctes = scope.ctes
-    join_scope.tables = scope.tables
-    join_scope.pk_columns = getattr(scope, "pk_columns", {})  # type: ignore[attr-defined]
+    join_scope: Scope | None = None  # the joined row's names: made for a condition compiled here
     lk: list[Callable[[Row], Any]] = []
     rk: list[Callable[[Row], Any]] = []
     conds: list[Callable[[Row], Any]] = []
@@ -584,10 +728,12 @@ def _build(planner: Planner, tree: Tree, rels: list[_Rel], preds: list[_Pred], s
             a, b = p.equi if lmask >> rel_of[p.equi[0]] & 1 else p.equi[::-1]
             key_sql.append(EqualityText(scope.columns[a], scope.columns[b]))
             continue
+        if join_scope is None:
+            join_scope = _joined_scope(scope, [rels[i] for i in layout])
         comp = Compiler(planner, join_scope, planner.rt, where=p.where)
         conds.append(comp.compile_bool(p.node, p.where).fn)
-        filter_sql.append(p.node.sql(dialect="postgres"))
-    if join_scope.correlated:
+        filter_sql.append(ConditionText(p.node))
+    if join_scope is not None and join_scope.correlated:
         scope.correlated = True
     cond = None
     if conds:
@@ -608,6 +754,16 @@ def _build(planner: Planner, tree: Tree, rels: list[_Rel], preds: list[_Pred], s
                     len(right.columns), left_width, key_sql, filter_sql)
     plan.est_rows = order.rows(lmask | rmask)  # type: ignore[attr-defined]  (EXPLAIN's estimate)
     return plan, layout
+
+
+def _joined_scope(scope: Scope, rels: list[_Rel]) -> Scope:
+    """The names of a join's rows: its relations' columns, in the order of its rows."""
+    joined = Scope([c for r in rels for c in r.cols], parent=scope.parent, level=scope.level)
+    joined.rels = {r.name for r in rels}
+    joined.ctes = scope.ctes
+    joined.tables = scope.tables
+    joined.pk_columns = getattr(scope, "pk_columns", {})  # type: ignore[attr-defined]
+    return joined
 
 
 def _cell_value(cell: list[Any], i: int) -> Callable[[Row], Any]:

@@ -52,11 +52,12 @@ from orbitdb.sql.expr.window import WindowCollector
 from orbitdb.sql.parse.parser import parse_one
 from orbitdb.sql.plan import index_keys  # computes the keys of expression and partial indexes for storage
 from orbitdb.sql.plan import subqueries as subq
-from orbitdb.sql.plan.explain_names import EqualityText
+from orbitdb.sql.plan.explain_names import ConditionText, EqualityText
 from orbitdb.sql.plan.joinorder import eligible_for_join_order, plan_join_order
 from orbitdb.sql.plan.partition_bounds import Bound, load_bound
 from orbitdb.sql.plan.permissions import PermissionSet
 from orbitdb.sql.plan.record_functions import declares_columns, record_function_source
+from orbitdb.sql.plan.recursive_cte import check_recursive_form, self_references
 from orbitdb.sql.plan.subplan_explain import SubplanNote, attach_rest, explained_filter
 from orbitdb.sql.plan.subqueries import SubLink
 from orbitdb.sql.types import SqlType
@@ -144,6 +145,7 @@ class Planner:
         self.freeze_stars = False
         self.outer_refs: list[tuple[int, int]] = []  # (level, column) of each outer reference compiled
         self.subplans: list[SubplanNote] = []  # the subqueries compiled, for EXPLAIN (subplan_explain.py)
+        self._search_schemas: list[str] | None = None  # lookup_table()'s, read once per statement
 
     def lock_relation(self, oid: int, mode: int) -> None:
         """Records that running the statement takes mode on the relation."""
@@ -178,7 +180,9 @@ class Planner:
             cols = [ident(c) for c in alias.columns] if alias.columns else []
             info = CTEInfo(name, cte.this, cols, key=next(_plan_ids))
             body = cte.this
-            if recursive and isinstance(body, exp.Union) and self._references(body.expression, name):
+            if recursive and self_references(body, name):
+                body = check_recursive_form(name, body)
+            if recursive and isinstance(body, exp.Union) and self_references(body.expression, name):
                 self._plan_recursive_cte(info, body, parent, ctes)
             else:
                 if isinstance(body, (exp.Insert, exp.Update, exp.Delete)):
@@ -187,10 +191,6 @@ class Planner:
                 info.out = self._rename(out.columns, cols, name)
                 info.plan = Materialized(info.out, out.plan, info.key, name)
             ctes[name] = info
-
-    def _references(self, node: exp.Expression, name: str) -> bool:
-        return any(ident(t.this) == name and not t.args.get("db") for t in node.find_all(exp.Table)
-                   if isinstance(t.this, exp.Identifier))
 
     def _plan_recursive_cte(self, info: CTEInfo, body: exp.Union, parent: Scope | None,
                             ctes: dict[str, CTEInfo]) -> None:
@@ -257,7 +257,7 @@ class Planner:
         for cj in conjuncts:
             sub_mark = len(self.subplans)
             e = comp.compile_bool(cj, "WHERE")
-            plan = explained_filter(self, Filter(plan, e.fn, cj.sql(dialect="postgres")), cj, sub_mark)
+            plan = explained_filter(self, Filter(plan, e.fn, ConditionText(cj)), cj, sub_mark)
 
         # grouping
         group = sel.args.get("group")
@@ -477,11 +477,11 @@ class Planner:
             if isinstance(le, exp.Var) and le.name.upper() == "ALL":
                 lf = None
             else:
-                lf = coerce(c.compile(le), T.INT8, ASSIGNMENT).fn  # as PostgreSQL: LIMIT 1.5 is 2
+                lf = _limit_argument(c, le, "LIMIT")  # as PostgreSQL: LIMIT 1.5 is 2
         of = None
         if offset is not None:
             oe = offset.expression if isinstance(offset, exp.Offset) else offset
-            of = coerce(c.compile(oe), T.INT8, ASSIGNMENT).fn
+            of = _limit_argument(c, oe, "OFFSET")
         return Limit(plan, lf, of)
 
     def _order_ref(self, node: exp.Expression, projections: list[exp.Expression], names: list[str]) -> int | None:
@@ -748,7 +748,7 @@ class Planner:
                     batch_keys = [(le2.src, re2.src) for le2, re2 in eq_pairs]
                 for part in rest:
                     cond_parts.append(comp.compile_bool(part, "JOIN/ON").fn)
-                    filter_sql.append(part.sql(dialect="postgres"))
+                    filter_sql.append(ConditionText(part))
             if lk and not lateral:
                 hash_keys = (lk, rk)
             elif lk:
@@ -870,7 +870,7 @@ class Planner:
     def _filter_scan(self, scan: TableScan, local: list[exp.Expression], scope: Scope, comp: Compiler) -> None:
         """Puts `local`'s conditions on `scan`: its access path, and a filter of the rest."""
         fns = [comp.compile_bool(cj, "WHERE").fn for cj in local]
-        scan.filter_sql = [cj.sql(dialect="postgres") for cj in local]
+        scan.filter_sql = [ConditionText(cj) for cj in local]
         in_key = self._choose_access(scan, local, scope, comp)
         # a condition the key lookup answers exactly is not checked again on each row
         kept = [f for i, f in enumerate(fns) if i not in in_key]
@@ -1301,18 +1301,24 @@ class Planner:
             children = self.catalog.descendants_of(table)
             if children:
                 return self._append_source(table, children, rel, col_aliases)
-        access = TableAccess(table)
+        access, types = self._table_reading(table)
         scope.tables[rel] = access
         cols = []
         for i, c in enumerate(table.columns):
-            cols.append(ScopeColumn(rel, col_aliases[i] if i < len(col_aliases) else c.name,
-                                    U.stored_type(self.catalog, c.type).sql, table_oid=table.oid,
-                                    attnum=i + 1, perm=required))
+            cols.append(ScopeColumn(rel, col_aliases[i] if i < len(col_aliases) else c.name, types[i],
+                                    table_oid=table.oid, attnum=i + 1, perm=required))
         cols.append(ScopeColumn(rel, "ctid", T.BYTEA, hidden=True, table_oid=table.oid))
         scope.pk_columns[rel] = list(table.primary_key)  # type: ignore[attr-defined]
         scan = TableScan(cols, access, self.rt, rel)
         self.scans.append(scan)
         return scan, cols, rel
+
+    def _table_reading(self, table: TableDef) -> tuple[TableAccess, list[SqlType]]:
+        """A table's row codec and its columns' types, kept by the catalog version: both follow
+        from the table's definition (and the user types it names) alone."""
+        cat = self.catalog
+        return cat.derived(("reading", table.oid), table, lambda: (
+            TableAccess(table), [U.stored_type(cat, c.type).sql for c in table.columns]))
 
     def _append_source(self, table: TableDef, children: list[TableDef], rel: str, col_aliases: list[str]
                        ) -> tuple[Plan, list[ScopeColumn], str | None]:
@@ -1402,7 +1408,10 @@ class Planner:
             if t is not None:
                 self.permissions.schema(t.schema)
             return t
-        for s in self.session.search_schemas():
+        schemas = self._search_schemas
+        if schemas is None:  # the search path cannot change while a statement is planned
+            schemas = self._search_schemas = self.session.search_schemas()
+        for s in schemas:
             t = self.catalog.table(s, name)
             if t is not None:
                 self.permissions.schema(t.schema)
@@ -1920,3 +1929,15 @@ def _join_group(node: exp.Expression) -> tuple[exp.Expression, list[exp.Join]] |
     first = node.this.copy()
     first.set("joins", None)
     return first, joins
+
+
+def _limit_argument(c: Compiler, node: exp.Expression, clause: str) -> Callable[[Any], Any]:
+    """A LIMIT / OFFSET count: coerced to bigint as an assignment would be (PostgreSQL's
+    coerce_to_specific_type), naming the clause when its type has no such cast."""
+    e = c.compile(node)
+    try:
+        return coerce(e, T.INT8, ASSIGNMENT).fn
+    except SqlError as err:
+        if err.sqlstate != "42846":
+            raise
+        raise SqlError("42804", f"argument of {clause} must be type bigint, not type {e.type.display()}") from None

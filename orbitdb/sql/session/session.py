@@ -164,7 +164,8 @@ class Session:
         self.pending_notifies: dict[tuple[str, str], None] = {}  # this transaction's NOTIFYs
         self.pending_listen: list[tuple[str, str | None]] = []  # this transaction's LISTEN/UNLISTEN
         # per savepoint: what the three above held when it was taken (ROLLBACK TO returns to it)
-        self._savepoint_marks: list[tuple[str, int, int, frozenset[str], dict[str | None, bool], list[Any]]] = []
+        self._savepoint_marks: list[tuple[str, int, int, frozenset[str], dict[str | None, bool], list[Any], int,
+                                          int]] = []
 
     # ---- information for the wire server ----
     @property
@@ -681,11 +682,18 @@ class Session:
             # settings: SET LOCAL always reverts; plain SET reverts on rollback
             for key, old, local in reversed(undo):
                 if local or not commit:
-                    if self.settings.get(key) != old:
-                        self.changed[key] = old
-                    self.settings[key] = old
+                    self._restore_setting(key, old)
         if deferred_error is not None:
             raise deferred_error
+
+    def _restore_setting(self, key: str, old: str) -> None:
+        """A setting back to its value before a SET that a rollback (or the end of SET LOCAL's
+        transaction) undoes; plans made under the other value are dropped (DateStyle, casts)."""
+        if self.settings.get(key) != old:
+            self.changed[key] = old
+            self.plan_cache.clear()
+            self._statements.clear()
+        self.settings[key] = old
 
     def _commit_txn(self, txn: Transaction) -> None:
         try:
@@ -868,7 +876,8 @@ class Session:
     def savepoint_taken(self, name: str) -> None:
         self._savepoint_marks.append((name, len(self.pending_notifies), len(self.pending_listen),
                                       frozenset(self.cursors), dict(self.constraint_modes),
-                                      list(self.deferred_trigger_events)))
+                                      list(self.deferred_trigger_events), len(self.txn_settings_undo),
+                                      len(self.on_rollback)))
 
     def savepoint_released(self, name: str) -> None:
         for i in range(len(self._savepoint_marks) - 1, -1, -1):
@@ -878,10 +887,16 @@ class Session:
 
     def savepoint_rolled_back(self, name: str) -> None:
         for i in range(len(self._savepoint_marks) - 1, -1, -1):
-            mark_name, notifies, listens, cursors, modes, deferred = self._savepoint_marks[i]
+            mark_name, notifies, listens, cursors, modes, deferred, settings, undos = self._savepoint_marks[i]
             if mark_name != name:
                 continue
             del self._savepoint_marks[i + 1:]  # the savepoint itself stays, as in PostgreSQL
+            for key, old, _ in reversed(self.txn_settings_undo[settings:]):  # SET and SET LOCAL since
+                self._restore_setting(key, old)
+            del self.txn_settings_undo[settings:]
+            for step in reversed(self.on_rollback[undos:]):  # SET ROLE, ANALYZE's statistics since
+                step()
+            del self.on_rollback[undos:]
             self.pending_notifies = dict(list(self.pending_notifies.items())[:notifies])
             del self.pending_listen[listens:]
             self.constraint_modes = dict(modes)

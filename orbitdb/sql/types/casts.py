@@ -236,8 +236,8 @@ def reg_to_text(v: int, oid: int, session: Any) -> str:
 _DATE_INPUT: dict[int, Callable[..., Any]] = {T.DATE.oid: parse_date, T.TIMESTAMP.oid: parse_timestamp,
                                                T.TIMESTAMPTZ.oid: parse_timestamptz}
 
-# types whose text DateStyle, IntervalStyle or bytea_output lay out (arrays of them too)
-_STYLED = {T.DATE.oid, T.TIMESTAMP.oid, T.TIMESTAMPTZ.oid, T.INTERVAL.oid, T.BYTEA.oid}
+# types whose text DateStyle, IntervalStyle, bytea_output or extra_float_digits lay out (arrays of them too)
+_STYLED = {T.DATE.oid, T.TIMESTAMP.oid, T.TIMESTAMPTZ.oid, T.INTERVAL.oid, T.BYTEA.oid, T.FLOAT4.oid, T.FLOAT8.oid}
 
 
 def _output_style(session: Any) -> OutputStyle | None:
@@ -249,7 +249,7 @@ def _output_style(session: Any) -> OutputStyle | None:
     style = OutputStyle.from_settings(settings.get("datestyle", "ISO, MDY"), settings.get("intervalstyle", "postgres"),
                                       settings.get("bytea_output", "hex"), settings.get("extra_float_digits", "1"),
                                       settings.get("timezone", "UTC"))
-    return None if style.plain else style
+    return None if style.plain and style.extra_float_digits > 0 else style
 
 
 def _text_out(oid: int, session: Any) -> Fn:
@@ -257,8 +257,8 @@ def _text_out(oid: int, session: Any) -> Fn:
         return lambda v: v
     elem = T.BY_OID[oid].elem if oid in T.BY_OID else None
     if oid in _STYLED or elem is not None and elem.oid in _STYLED:
-        # a cast to text prints as the output function does: in the session's DateStyle and
-        # IntervalStyle (the plan is made again when they change)
+        # a cast to text prints as the output function does: in the session's DateStyle,
+        # IntervalStyle and extra_float_digits (the plan is made again when they change)
         style = _output_style(session)
         if style is not None:
             return lambda v: format_text(v, oid, style=style)

@@ -19,9 +19,6 @@ _UTC = datetime.timezone.utc
 
 def param_type(v: Any) -> SqlType:
     """The SQL type a Python parameter value is sent as (psycopg's adaptation)."""
-    import decimal
-    import uuid
-
     if v is None or isinstance(v, str):
         return T.UNKNOWN
     if isinstance(v, bool):
@@ -34,6 +31,9 @@ def param_type(v: Any) -> SqlType:
         return T.NUMERIC
     if isinstance(v, float):
         return T.FLOAT8
+    import decimal  # (past the common kinds: each statement's parameters go through here)
+    import uuid
+
     if isinstance(v, decimal.Decimal):
         return T.NUMERIC
     if isinstance(v, (bytes, bytearray, memoryview)):

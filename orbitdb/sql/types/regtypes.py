@@ -70,6 +70,10 @@ def text_to_reg(text: str, type_oid: int, session: Any) -> int:
     """The reg* input function: text -> oid, raising PostgreSQL's error for an unknown name."""
     oid = lookup_reg(text, type_oid, session)
     if oid is None:
+        parts = split_name(text.strip())
+        if _KINDS.get(type_oid) == "class" and len(parts) >= 2 \
+                and lookup_reg('"' + parts[-2].replace('"', '""') + '"', T.REGNAMESPACE.oid, session) is None:
+            raise SqlError("3F000", f'schema "{parts[-2]}" does not exist')  # PostgreSQL names the schema first
         raise not_found(text, type_oid)
     return oid
 

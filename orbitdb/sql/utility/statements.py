@@ -319,12 +319,22 @@ _EXPLAIN = re.compile(r"\s*EXPLAIN\s*(\((?P<opts>[^)]*)\))?\s*(?P<words>(?:(?:AN
                       r"(?P<q>.*)$", re.IGNORECASE | re.DOTALL)
 
 
+_FIRST_WORD = re.compile(r"\s*(\(|[A-Za-z_]+)")
+# the statements PostgreSQL's grammar lets EXPLAIN take (ExplainableStmt)
+_EXPLAINABLE = frozenset({"SELECT", "WITH", "VALUES", "TABLE", "(", "INSERT", "UPDATE", "DELETE", "MERGE",
+                          "EXECUTE", "DECLARE", "CREATE"})
+
+
 def _explained(text: str) -> tuple[ExplainOptions, exp.Expression]:
     """EXPLAIN's options and the statement it explains."""
     m = _EXPLAIN.match(text)
     if m is None:
         raise SqlError("42601", "syntax error in EXPLAIN")
     options = parse_options(m.group("opts"), m.group("words") or "")
+    first = _FIRST_WORD.match(m.group("q"))
+    if first is None or first.group(1).upper() not in _EXPLAINABLE:
+        near = first.group(1) if first is not None else m.group("q")[:1]
+        raise SqlError("42601", f'syntax error at or near "{near}"' if near else "syntax error at end of input")
     node = parse_one(m.group("q"))
     if is_select_into(node):
         if options.analyze:

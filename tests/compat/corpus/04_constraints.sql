@@ -146,3 +146,32 @@ DROP TABLE projects; -- error 2BP01
 DROP TABLE tasks;
 DROP TABLE projects;
 SELECT count(*) FROM departments;
+-- foreign keys are checked, and their actions run, when the statement ends (PostgreSQL's RI triggers)
+CREATE TABLE nodes (id int PRIMARY KEY, parent_id int REFERENCES nodes (id));
+INSERT INTO nodes VALUES (2, 1), (1, NULL), (3, 2);
+INSERT INTO nodes VALUES (5, 4); -- error 23503
+INSERT INTO nodes VALUES (4, 5), (5, 4);
+DELETE FROM nodes WHERE id IN (1, 2); -- error 23503
+UPDATE nodes SET id = id + 10; -- error 23503
+DELETE FROM nodes;
+SELECT count(*) FROM nodes;
+CREATE TABLE rnodes (id int PRIMARY KEY, pid int REFERENCES rnodes (id) ON DELETE RESTRICT);
+INSERT INTO rnodes VALUES (1, NULL), (2, 1);
+DELETE FROM rnodes WHERE id = 1; -- error 23503
+DELETE FROM rnodes;
+CREATE TABLE cnodes (id int PRIMARY KEY, pid int REFERENCES cnodes (id) ON UPDATE CASCADE);
+INSERT INTO cnodes VALUES (1, NULL), (2, 1), (3, 2);
+UPDATE cnodes SET id = id * 10;
+SELECT * FROM cnodes ORDER BY id;
+CREATE TABLE fk_parent (id int PRIMARY KEY);
+CREATE TABLE fk_child (id int PRIMARY KEY, pid int REFERENCES fk_parent (id) ON DELETE SET NULL ON UPDATE CASCADE);
+INSERT INTO fk_parent VALUES (1), (2);
+INSERT INTO fk_child VALUES (10, 1), (20, 2);
+UPDATE fk_parent SET id = id + 100;
+SELECT * FROM fk_child ORDER BY id;
+DELETE FROM fk_parent WHERE id = 101;
+SELECT * FROM fk_child ORDER BY id;
+CREATE TABLE fk_default (id int PRIMARY KEY, pid int DEFAULT 2 REFERENCES fk_parent (id) ON DELETE SET DEFAULT);
+INSERT INTO fk_default VALUES (1, 102);
+DELETE FROM fk_parent WHERE id = 102; -- error 23503
+SELECT * FROM fk_default;

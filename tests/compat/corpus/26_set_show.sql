@@ -188,3 +188,31 @@ SET lock_timeout = -1; -- error 22023
 SET statement_timeout = '1h';
 SHOW statement_timeout;
 RESET statement_timeout;
+-- extra_float_digits <= 0 shapes float text wherever it is made (casts, concatenation, format, arrays)
+SET extra_float_digits = -3;
+SELECT (1.0::float8 / 3)::text, (0.1::float4 / 3)::text, 'a' || (2.0::float8 / 3), format('%s', 1e100::float8), ARRAY[1.0::float8 / 7]::text;
+SET extra_float_digits = 2;
+SELECT (1.0::float8 / 3)::text, (0.1::float4 / 3)::text;
+RESET extra_float_digits;
+-- a setting that reverts (SET LOCAL at commit, ROLLBACK TO a savepoint) takes its plans along
+BEGIN;
+SET LOCAL DateStyle = 'German';
+SELECT '2024-01-02'::date::text;
+COMMIT;
+SELECT '2024-01-02'::date::text;
+BEGIN;
+SAVEPOINT a;
+SET DateStyle = 'SQL, DMY';
+SET LOCAL extra_float_digits = 0;
+SELECT '2024-01-02'::date::text, (1.0::float8 / 3)::text;
+ROLLBACK TO a;
+SHOW DateStyle;
+SHOW extra_float_digits;
+SELECT '2024-01-02'::date::text, (1.0::float8 / 3)::text;
+SAVEPOINT b;
+SET application_name = 'kept';
+RELEASE b;
+SHOW application_name;
+COMMIT;
+SHOW application_name;
+RESET application_name;
