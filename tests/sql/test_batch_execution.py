@@ -265,9 +265,9 @@ def test_joins_with_repeated_keys_run_on_batches(cur: Any, data: list[tuple[Any,
         assert on == _run(cur, sql, "off"), sql
 
 
-def test_past_hash_mem_runs_row_at_a_time(tmp_path: Path) -> None:
+def test_past_hash_mem_same_results(tmp_path: Path) -> None:
     """More groups, or a bigger join build side, than work_mem x hash_mem_multiplier holds: the
-    statement runs row at a time (which spills), with the same results."""
+    aggregate spills its rows to partitions (the join runs row at a time), with the same results."""
     con = orbitdb.connect(str(tmp_path / "db"))
     con.autocommit = True
     c = con.cursor()

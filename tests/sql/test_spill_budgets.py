@@ -208,19 +208,28 @@ def test_batch_group_by_past_hash_mem_spills(con: Any) -> None:
     assert after[0] > before[0] and after[1] > before[1]
 
 
-def test_batch_groups_are_checked_against_hash_mem_at_every_new_group() -> None:
+def test_batch_groups_are_checked_against_hash_mem_at_every_new_group(tmp_path: Path) -> None:
     """The batch aggregate's arrays double as groups come; the hash_mem check holds for each new
-    group, not only when the arrays grow (a doubling to 1024 once let groups 513..1024 in unseen)."""
+    group, not only when the arrays grow (a doubling to 1024 once let groups 513..1024 in unseen):
+    the groups past it, within a batch too, have their rows sent to the partitions."""
     from types import SimpleNamespace
 
+    import numpy as np
+
     from orbitdb.sql.batch.aggregate import GROUP_BYTES, AggOp, _Run
-    from orbitdb.sql.batch.filters import Fallback
+    from orbitdb.sql.batch.scan import Batch
 
     ops = [AggOp("count", None), AggOp("sum_int8", 0)]
     per_group = GROUP_BYTES + 16 * len(ops)
-    run = _Run(SimpleNamespace(ops=ops, keys=[0], key_types=[T.INT8.oid]), 1000 * per_group)  # type: ignore[arg-type]
-    for need in range(1, 1001):
-        run._grow(need)
-    assert run.cap * per_group <= 1000 * per_group  # arrays never sized past the budget
-    with pytest.raises(Fallback):
-        run._grow(1001)
+    limit = 1000 * per_group
+    spill = StatementSpill(str(tmp_path), "pgsql_tmp1", limit, limit, -1)
+    plan = SimpleNamespace(ops=ops, keys=[0], key_types=[T.INT8.oid], spilled_columns=lambda: [0])
+    run = _Run(plan, limit, spill, 0, lambda: None)  # type: ignore[arg-type]
+    for lo in range(0, 3000, 700):  # new keys, a batch at a time
+        keys = np.arange(lo, lo + 700, dtype=np.int64)
+        run.add(Batch(700, {0: keys}, {0: np.zeros(700, np.bool_)}))
+        assert len(run.group_keys) <= run.max_groups <= 1000
+        assert run.cap <= run.max_groups  # arrays never sized past the budget
+    assert run.parts is not None and run.parts.rows == 3500 - len(run.group_keys)
+    assert sorted(r[0] for r in run.result()) == list(range(3500))
+    assert spill.held == 0

@@ -2,11 +2,16 @@
 (sum and avg of float columns too), grouped by integer, boolean or text columns, over a table
 scan whose filter has a vectorised form. Results are the row path's to the bit: integer sums
 exact (sum(int8) and avg as numeric), 22003 where the row path raises it, float sums added one
-value after another in scan order, NULLs skipped, groups in the order their first rows came."""
+value after another in scan order, NULLs skipped, groups in the order their first rows came.
+
+Groups beyond hash_mem: the groups in memory go on taking their rows, and the rows of any other
+group go to temporary files, partitioned by a hash of their key (partitions.py); each partition
+is aggregated the same way once the scan is done (split again when its groups still do not fit),
+so every group's rows are aggregated together and in scan order."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
@@ -14,10 +19,13 @@ import numpy as np
 
 from orbitdb.sql import types as T
 from orbitdb.sql.batch.filters import FLOAT_TYPES, INT_TYPES, Columns, Fallback
+from orbitdb.sql.batch.partitions import BatchPartitions, take
 from orbitdb.sql.batch.scan import Batch, can_read, column_kinds
 from orbitdb.sql.batch.sources import JoinSource, ScanSource, scan_source
+from orbitdb.sql.batch.vectors import Vector, vector
 from orbitdb.sql.errors import SqlError
-from orbitdb.sql.spill import statement_spill
+from orbitdb.sql.spill import StatementSpill, out_of_memory, statement_spill
+from orbitdb.sql.spill.partition import MAX_DEPTH, buffer_reserve
 from orbitdb.sql.types import numeric as N
 from orbitdb.storage._batch import Unbatchable
 
@@ -72,13 +80,18 @@ class BatchAggregate:
     """An Aggregate over a scan or a join of two scans, run on batches."""
 
     def __init__(self, source: ScanSource | JoinSource, keys: list[int], key_types: list[int], ops: list[AggOp],
-                 grouped: bool) -> None:
+                 grouped: bool, computed: dict[int, Vector] | None = None) -> None:
         self.source = source
         self.keys = keys
         self.key_types = key_types
         self.ops = ops
         self.grouped = grouped
+        self.computed = computed or {}  # group keys that are expressions, by the column they fill
         self.floats = any(op.kind in ("sum_float", "avg_float") for op in ops)
+
+    def spilled_columns(self) -> list[int]:
+        """The input columns a spilled row keeps: its group key and the aggregates' inputs."""
+        return sorted(set(self.keys) | {op.col for op in self.ops if op.col is not None})
 
     def rows(self, ctx: ExecContext) -> Iterator[Row]:
         source = self.source
@@ -94,13 +107,21 @@ class BatchAggregate:
                     totals.add(batch)
             source.note(ctx)
             return iter((totals.result(),))
-        limit = statement_spill(ctx).hash_mem
-        run = _Run(self, limit)
-        with np.errstate(over="ignore", invalid="ignore"):  # inf and NaN as the row path makes them
-            parts = source.batches(ctx, limit) if isinstance(source, JoinSource) else source.batches(ctx)
-            for batch in parts:
-                if batch.n:
-                    run.add(batch)
+        spill = statement_spill(ctx)
+        limit = spill.hash_mem
+        run = _Run(self, limit, spill, 0, ctx.check)
+        try:
+            with np.errstate(over="ignore", invalid="ignore"):  # inf and NaN as the row path makes them
+                parts = source.batches(ctx, limit) if isinstance(source, JoinSource) else source.batches(ctx)
+                computed = self.computed
+                for batch in parts:
+                    if batch.n:
+                        for col, vec in computed.items():
+                            batch.values[col], batch.nulls[col] = vec.fn(batch)
+                        run.add(batch)
+        except BaseException:
+            run.close()
+            raise
         source.note(ctx)
         return run.result()
 
@@ -155,9 +176,17 @@ class _Totals:
 class _Run:
     """The groups and accumulators of one run."""
 
-    def __init__(self, plan: BatchAggregate, limit: int) -> None:
+    def __init__(self, plan: BatchAggregate, limit: int, spill: StatementSpill, depth: int,
+                 check: Callable[[], None]) -> None:
         self.plan = plan
         self.limit = limit
+        self.spill = spill
+        self.depth = depth
+        self.check = check
+        self.per_group = GROUP_BYTES + 16 * len(plan.ops)
+        # groups held in memory: the partitions' buffers take the rest of hash_mem once rows spill
+        self.max_groups = max(1, (limit - buffer_reserve(limit)) // self.per_group)
+        self.parts: BatchPartitions | None = None
         self.group_of: dict[Any, int] = {}
         self.group_keys: list[Row] = []
         self.cap = 0
@@ -183,14 +212,15 @@ class _Run:
             return np.full(n, np.iinfo(np.int64).min, np.int64)
         return np.zeros(n, np.int64)
 
+    def _room(self) -> int:
+        """New groups the hash table still takes (the rows of any others spill)."""
+        return max(0, self.max_groups - len(self.group_keys))
+
     def _grow(self, need: int) -> None:
-        per_group = GROUP_BYTES + 16 * len(self.plan.ops)
-        if need * per_group > self.limit:  # checked at every new group, not only when arrays grow
-            raise Fallback("more groups than hash_mem holds")
         if need <= self.cap:
             return
         # the arrays double, but not past what hash_mem holds
-        cap = max(need, min(self.cap * 2, self.limit // per_group), 64)
+        cap = max(need, min(self.cap * 2, self.max_groups), 64)
         for i, op in enumerate(self.plan.ops):
             counts = np.zeros(cap, np.int64)
             counts[:self.cap] = self.counts[i]
@@ -212,20 +242,28 @@ class _Run:
         pos = np.searchsorted(known, u)
         found = pos < len(known)
         found[found] = known[pos[found]] == u[found]
-        uids = np.empty(len(u), np.int64)
+        uids = np.full(len(u), -1, np.int64)  # -1: a group the hash table has no room for (spilled)
         uids[found] = self.known_ids[pos[found]]
         fresh = np.flatnonzero(~found)
-        new: list[tuple[int, Any]] = [(int(present[first[j]]), j) for j in fresh.tolist()]
-        if len(present) < len(v) and self.null_group < 0:
-            new.append((int(np.argmax(m)), None))
-        for _, j in sorted(new, key=lambda x: x[0]):
-            g = len(self.group_keys)
-            if j is None:
-                self.null_group = g
-                self.group_keys.append((None,))
+        fresh = fresh[np.argsort(first[fresh], kind="stable")]  # in the order their first rows came
+        null_at = int(np.argmax(m)) if len(present) < len(v) and self.null_group < 0 else -1
+        # the NULL group's place among the new ones (by its first row)
+        null_rank = int(np.searchsorted(present[first[fresh]], null_at)) if null_at >= 0 else -1
+        room = self._room()
+        if len(fresh) + (null_at >= 0) > room:  # the first to come get the room left
+            if 0 <= null_rank < room:
+                fresh = fresh[:room - 1]
             else:
-                uids[j] = g
-                self.group_keys.append((int(u[j]),))
+                fresh, null_rank = fresh[:room], -1
+        g0 = len(self.group_keys)
+        new_keys = [(x,) for x in u[fresh].tolist()]
+        gids = np.arange(g0, g0 + len(fresh), dtype=np.int64)
+        if null_rank >= 0:
+            new_keys.insert(null_rank, (None,))
+            gids[null_rank:] += 1
+            self.null_group = g0 + null_rank
+        uids[fresh] = gids
+        self.group_keys.extend(new_keys)
         if len(fresh):
             merged = np.concatenate([known, u[fresh]])
             order = np.argsort(merged, kind="stable")
@@ -233,7 +271,7 @@ class _Run:
             self.known_ids = np.concatenate([self.known_ids, uids[fresh]])[order]
         ids[present] = uids[inv]
         if len(present) < len(v):
-            ids[m] = self.null_group
+            ids[m] = self.null_group  # -1 when it has no room
         self._grow(len(self.group_keys))
         return ids
 
@@ -270,11 +308,16 @@ class _Run:
         ids = np.empty(len(first), np.int64)
         group_of = self.group_of
         keys = self.group_keys
+        room = self._room()
         for j in np.argsort(first, kind="stable").tolist():  # new groups in the order their rows came
             at = int(first[j])
             key = tuple([uniques[k][int(per_col[k][at])] for k in range(len(per_col))])
             g = group_of.get(key)
             if g is None:
+                if not room:
+                    ids[j] = -1  # no room: the group's rows spill
+                    continue
+                room -= 1
                 g = group_of[key] = len(keys)
                 keys.append(key)
             ids[j] = g
@@ -288,6 +331,11 @@ class _Run:
             return
         rows: np.ndarray[Any, Any] | None = None
         gid = self._group_ids(batch, rows)
+        out = gid < 0
+        if out.any():
+            self._spill_rows(batch, np.flatnonzero(out))
+            rows = np.flatnonzero(~out)
+            gid = gid[rows]
         for i, op in enumerate(plan.ops):
             if op.col is None:
                 np.add.at(self.counts[i], gid, 1)
@@ -311,6 +359,15 @@ class _Run:
                 np.minimum.at(self.acc[i], g, v)
             elif kind == "max":
                 np.maximum.at(self.acc[i], g, v)
+
+    def _spill_rows(self, batch: Batch, rows: np.ndarray[Any, Any]) -> None:
+        parts = self.parts
+        if parts is None:
+            if self.depth >= MAX_DEPTH:  # its groups' keys differ in no bit the splits looked at
+                raise out_of_memory("the hash table of a GROUP BY", self.limit, self.spill.describe_hash_mem())
+            parts = self.parts = BatchPartitions(self.spill, self.limit, self.depth, self.plan.keys,
+                                                 self.plan.spilled_columns())
+        parts.add(take(batch, rows, parts.cols))
 
     def _add_one_group(self, batch: Batch) -> None:
         """add() without GROUP BY: whole-batch reductions instead of scatter by group."""
@@ -357,17 +414,72 @@ class _Run:
 
     def result(self) -> Iterator[Row]:
         """The groups' rows, made RESULT_CHUNK at a time as they are read (not all at once: a
-        million groups' rows would take more than their accumulators)."""
+        million groups' rows would take more than their accumulators); then each partition's."""
+        try:
+            yield from self._groups()
+            parts = self.parts
+            if parts is None:
+                return
+            parts.finish()
+            self._drop_groups()
+            for p in range(len(parts.blocks)):
+                if not parts.blocks[p]:
+                    continue
+                sub = _Run(self.plan, self.limit, self.spill, self.depth + 1, self.check)
+                try:
+                    with np.errstate(over="ignore", invalid="ignore"):
+                        for batch in parts.batches(p):
+                            self.check()
+                            sub.add(batch)
+                except BaseException:
+                    sub.close()
+                    raise
+                yield from sub.result()
+        finally:
+            self.close()
+
+    def _groups(self) -> Iterator[Row]:
         plan = self.plan
         n = len(self.group_keys)
         if plan.keys and not n:
             return
         for lo in range(0, n, RESULT_CHUNK):
             hi = min(n, lo + RESULT_CHUNK)
-            out_cols = [[_finish(op, c, s) for c, s in zip(self.counts[i][lo:hi].tolist(), self.acc[i][lo:hi].tolist())]
-                        for i, op in enumerate(plan.ops)]
-            for j, key in enumerate(self.group_keys[lo:hi]):
-                yield key + tuple([col[j] for col in out_cols])
+            out_cols = [_finished(op, self.counts[i][lo:hi], self.acc[i][lo:hi]) for i, op in enumerate(plan.ops)]
+            keys = self.group_keys[lo:hi]
+            if not out_cols:
+                yield from keys
+                continue
+            yield from [key + rest for key, rest in zip(keys, zip(*out_cols))]
+
+    def _drop_groups(self) -> None:
+        """The groups given out: their memory goes before a partition's groups take it."""
+        self.group_of = {}
+        self.group_keys = []
+        self.counts = []
+        self.acc = []
+        self.known_keys = self.known_ids = np.zeros(0, np.int64)
+
+    def close(self) -> None:
+        """Removes the partitions' file (done, or the statement stopped)."""
+        parts, self.parts = self.parts, None
+        if parts is not None:
+            parts.close()
+
+
+def _finished(op: AggOp, counts: np.ndarray[Any, Any], acc: np.ndarray[Any, Any]) -> list[Any]:
+    """The results of a run of groups: as Python values straight from the arrays where the
+    kind and the accumulators allow (counts; int64 sums, minima and maxima), else one by one."""
+    kind = op.kind
+    if kind == "count":
+        return counts.tolist()  # type: ignore[no-any-return]
+    if acc.dtype == np.int64 and kind in ("sum_int4", "min", "max"):  # an int64 sum is an int8's value
+        out = acc.tolist()
+        if not counts.all():
+            for j in np.flatnonzero(counts == 0).tolist():
+                out[j] = None
+        return out  # type: ignore[no-any-return]
+    return [_finish(op, c, s) for c, s in zip(counts.tolist(), acc.tolist())]
 
 
 def _finish(op: AggOp, count: int, acc: Any) -> Any:
@@ -421,12 +533,24 @@ def analyse(agg: Aggregate) -> BatchAggregate | None:
         return None
     cols = Columns(scope)
     keys: list[int] = []
-    for g in c.group_exprs:
+    computed: dict[int, Vector] = {}
+    nodes = getattr(c, "group_nodes", [None] * len(c.group_exprs))
+    for g, node in zip(c.group_exprs, nodes):
         src = g.src
-        if src is None or src >= len(scope.columns) or scope.columns[src].type.oid != g.type.oid:
-            return None
         oid = g.type.oid
         if oid not in INT_TYPES and oid != T.BOOL.oid and oid not in TEXT_KEYS:
+            return None
+        if src is None:  # an expression: computed on each batch into a column past the input's
+            if not isinstance(child, TableScan) or node is None:
+                return None
+            v = vector(node, cols, child)
+            if isinstance(v, str) or v.oid != oid:
+                return None
+            src = len(scope.columns) + len(computed)
+            computed[src] = v
+            keys.append(src)
+            continue
+        if src >= len(scope.columns) or scope.columns[src].type.oid != oid:
             return None
         cols.used[src] = oid
         keys.append(src)
@@ -447,8 +571,8 @@ def analyse(agg: Aggregate) -> BatchAggregate | None:
         for col, oid in getattr(side, "filter_types", {}).items():
             if not _decoded_as(side, col, oid):
                 return None
-    return BatchAggregate(source, keys, [scope.columns[k].type.oid for k in keys], [op for op in ops if op is not None],
-                          agg.grouped)
+    key_types = [g.type.oid for g in c.group_exprs]
+    return BatchAggregate(source, keys, key_types, [op for op in ops if op is not None], agg.grouped, computed)
 
 
 def _joinable(join: Any, scan_type: type) -> bool:

@@ -14,7 +14,7 @@ import numpy as np
 from sqlglot import exp
 
 from orbitdb.sql import types as T
-from orbitdb.sql.batch.filters import Columns
+from orbitdb.sql.batch.filters import Columns, Fallback
 from orbitdb.sql.batch.scan import Batch, column_kinds
 from orbitdb.sql.errors import SqlError
 
@@ -68,6 +68,8 @@ def vector(node: exp.Expression, cols: Columns, scan: TableScan) -> Vector | str
         if isinstance(node.this, exp.Literal):  # -5 is a constant of its own type, as the parser makes it
             return _constant("-" + node.this.this)
         return _negate(inner)
+    if isinstance(node, (exp.Div, exp.Mod)):
+        return _divide(node, cols, scan)
     op = _OPS.get(type(node))
     if op is not None:
         a, b = vector(node.this, cols, scan), vector(node.expression, cols, scan)
@@ -81,6 +83,55 @@ def vector(node: exp.Expression, cols: Columns, scan: TableScan) -> Vector | str
 
 
 _OPS: dict[type[exp.Expression], str] = {exp.Add: "+", exp.Sub: "-", exp.Mul: "*"}
+
+
+def _is_constant(node: exp.Expression) -> bool:
+    while isinstance(node, (exp.Paren, exp.Neg)):
+        node = node.this
+    return isinstance(node, exp.Parameter) or (isinstance(node, exp.Literal) and not node.is_string)
+
+
+def _divide(node: exp.Div | exp.Mod, cols: Columns, scan: TableScan) -> Vector | str:
+    """Integer division (or remainder) by a constant or a parameter: the quotient truncated
+    toward zero, 22003 where it leaves its type (the least integer over -1); the remainder with
+    the dividend's sign (0 over -1). By zero, the row path runs (22012 from the first row that
+    is not NULL, after any error an earlier row or column raises there)."""
+    remainder = isinstance(node, exp.Mod)
+    if not _is_constant(node.expression):
+        return "a division by a column has no vectorised form"
+    a, d = vector(node.this, cols, scan), vector(node.expression, cols, scan)
+    if isinstance(a, str):
+        return a
+    if isinstance(d, str):
+        return d
+    if a.oid not in INT_RANK or d.oid not in INT_RANK:
+        return f"/ of types oid {a.oid} and {d.oid} has no vectorised form"
+    oid = INT_BY_RANK[max(INT_RANK[a.oid], INT_RANK[d.oid])]
+    lo = INT_LIMITS[oid][0]
+
+    def div(batch: Batch) -> tuple[Array, Array]:
+        x, mx = a.fn(batch)
+        y, my = d.fn(batch)
+        m = mx | my
+        if not batch.n or bool(my.all()):
+            return np.zeros(batch.n, np.int64), m
+        divisor = int(y[np.argmin(my)])  # one value for every row: a constant
+        if divisor == 0:
+            if bool(m.all()):
+                return np.zeros(batch.n, np.int64), m
+            raise Fallback("a division by zero")
+        if remainder:
+            if divisor == -1:
+                return np.zeros(batch.n, np.int64), m
+            return np.fmod(x, divisor), m  # C's %: the sign of the dividend, as PostgreSQL's
+        if divisor == -1 and bool(((x == lo) & ~m).any()):
+            raise _out_of_range(oid)
+        with np.errstate(over="ignore"):
+            q = x // divisor
+            q += ((x % divisor) != 0) & ((x < 0) != (divisor < 0))  # floor to truncation
+        _check_int(q, m, oid)
+        return q, m
+    return Vector(div, oid)
 
 
 def _constant(text: str) -> Vector | str:

@@ -583,6 +583,12 @@ class Sort(Plan):
         self.keys = keys
 
     def rows(self, ctx: ExecContext) -> Iterator[Row]:
+        from orbitdb.sql.batch.sort import sort_rows  # (numpy loads at the first such sort)
+
+        batched = sort_rows(self, ctx)  # on numpy batches when it has that form, else row at a time
+        if batched is not None:
+            yield from batched
+            return
         spill = statement_spill(ctx)
         sorter = ExternalSort(spill, self.keys, spill.work_mem, ctx.check)
         try:
@@ -595,9 +601,17 @@ class Sort(Plan):
 
     def top(self, ctx: ExecContext, n: int) -> Iterator[Row]:
         """The first n rows only (under a LIMIT): a bounded heap instead of a full sort."""
+        from orbitdb.sql.batch.sort import sort_rows
+
+        batched = sort_rows(self, ctx, n)
+        if batched is not None:
+            return batched
         return top_sorted(statement_spill(ctx), self.keys, n, self.child.rows(ctx), ctx.check)
 
     def explain(self) -> list[tuple[str, list[Plan]]]:
+        note = getattr(self, "batch_note", None)  # orbitdb's own line (orbitdb/sql/batch/explain.py)
+        if note is not None:
+            return [("Sort", []), (note, [self.child])]
         return [("Sort", [self.child])]
 
 

@@ -532,6 +532,7 @@ class AggCollector:
         self.input = input_compiler
         self.group_sql = [g.sql(dialect="postgres") for g in group_nodes]
         self.group_exprs = group_exprs
+        self.group_nodes = group_nodes  # (a batch aggregate computes expression keys on arrays)
         self.group_cols: dict[int, int] = {}  # input column index -> group slot
         for i, g in enumerate(group_nodes):
             if isinstance(g, exp.Column) and not isinstance(g.this, exp.Star):

@@ -1864,7 +1864,10 @@ def _order_by_index(scan: TableScan, order: exp.Order, idxs: list[int | None], o
 
 
 def _get(i: int) -> Callable[[Row], Any]:
-    return lambda r: r[i]
+    def get(r: Row) -> Any:
+        return r[i]
+    get.position = i  # type: ignore[attr-defined]  # a sort on batches reads the column (orbitdb/sql/batch/sort.py)
+    return get
 
 
 def _shift(f: Callable[[Row], Any], offset: int) -> Callable[[Row], Any]:
