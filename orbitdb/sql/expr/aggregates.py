@@ -390,8 +390,10 @@ def _mode(items: list[Any]) -> Any:
 def resolve_aggregate(name: str, types: list[SqlType], star: bool) -> tuple[SqlType, Callable[[], Acc], list[SqlType]]:
     """(result type, accumulator factory, argument types to coerce to)."""
     if name == "count":
-        if star or not types:
+        if star:
             return T.INT8, CountStar, []
+        if not types:
+            raise SqlError("42809", "count(*) must be used to call a parameterless aggregate function")
         return T.INT8, Count, types[:1]
     if not types:
         raise SqlError("42883", f"function {name}() does not exist")

@@ -77,7 +77,7 @@ _NODE_FUNCS: dict[str, tuple[str, list[str]]] = {
     "CovarPop": ("covar_pop", ["this", "expression"]), "CovarSamp": ("covar_samp", ["this", "expression"]),
     "BitwiseAndAgg": ("bit_and", ["this"]), "BitwiseOrAgg": ("bit_or", ["this"]),
     "PercentileCont": ("percentile_cont", ["this"]), "PercentileDisc": ("percentile_disc", ["this"]),
-    "Mode": ("mode", ["this"]), "RowNumber": ("row_number", []), "Rank": ("rank", ["expressions"]),
+    "Mode": ("mode", ["this"]), "RowNumber": ("row_number", ["this"]), "Rank": ("rank", ["expressions"]),
     "DenseRank": ("dense_rank", ["expressions"]), "PercentRank": ("percent_rank", ["expressions"]),
     "CumeDist": ("cume_dist", ["expressions"]), "Ntile": ("ntile", ["this"]),
     "Lag": ("lag", ["this", "offset", "default"]), "Lead": ("lead", ["this", "offset", "default"]),

@@ -48,7 +48,7 @@ from orbitdb.sql.expr.routine_call import compile_user_call, no_user_function
 from orbitdb.sql.expr.routine_call import returns_set as user_returns_set
 from orbitdb.sql.expr.scope import STAR_INDEX, Scope, ScopeColumn
 from orbitdb.sql.expr.srf_slots import SrfSlots, check_placement
-from orbitdb.sql.expr.window import WindowCollector
+from orbitdb.sql.expr.window import WindowCollector, check_window_clause
 from orbitdb.sql.parse.parser import parse_one
 from orbitdb.sql.plan import index_keys  # computes the keys of expression and partial indexes for storage
 from orbitdb.sql.plan import subqueries as subq
@@ -276,7 +276,7 @@ class Planner:
             gcomp = Compiler(self, scope, self.rt, where="GROUP BY")
             group_exprs = [gcomp.compile(g) for g in group_nodes]
             agg = AggCollector(Compiler(self, scope, self.rt, where="GROUP BY"), group_nodes, group_exprs)
-        windows = {ident(w.this): w for w in (sel.args.get("windows") or [])}
+        windows = check_window_clause(sel.args.get("windows") or [])
         base_width_holder: list[int] = [0]
         win = WindowCollector(lambda: base_width_holder[0], windows)
         out_comp = Compiler(self, scope, self.rt, agg=agg, win=win, where="")
