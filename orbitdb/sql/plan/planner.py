@@ -24,6 +24,7 @@ from orbitdb.sql.exec.plans import (
     FunctionScan,
     Join,
     Limit,
+    LimitTies,
     Materialized,
     Plan,
     Project,
@@ -379,12 +380,13 @@ class Planner:
             else:
                 rk = row_key_fn([e.type for e in out_exprs])
                 plan = Distinct(plan, lambda r, w=width, rk=rk: rk(r[:w]))
-        if order is not None and not _order_by_scan(plan, order, order_out_idx, out_exprs, hidden):
-            plan = Sort(plan, self._sort_keys(order, order_out_idx, out_exprs, hidden, width))
+        order_keys = self._sort_keys(order, order_out_idx, out_exprs, hidden, width) if order is not None else None
+        if order_keys is not None and not _order_by_scan(plan, order, order_out_idx, out_exprs, hidden):
+            plan = Sort(plan, order_keys)
         if lock_node is not None:
             lock_node.child = plan
             plan = lock_node
-        plan = self._limit(sel, plan, scope)
+        plan = self._limit(sel, plan, scope, order_keys)
         if hidden:
             plan = Strip(plan, width, out_cols)
         return Output(plan, out_cols)
@@ -461,11 +463,23 @@ class Planner:
             keys.append((_get(pos), desc, bool(nf) if nf is not None else desc, ordering_key(t)))
         return keys
 
-    def _limit(self, node: exp.Expression, plan: Plan, scope: Scope | None) -> Plan:
+    def _limit(self, node: exp.Expression, plan: Plan, scope: Scope | None,
+               order_keys: list[tuple[Callable[[Row], Any], bool, bool, Any]] | None) -> Plan:
+        """LIMIT/OFFSET/FETCH over plan; order_keys are the ORDER BY keys (None without one),
+        the peers FETCH ... WITH TIES adds."""
         limit = node.args.get("limit")
         offset = node.args.get("offset")
         if limit is None and offset is None:
             return plan
+        options = limit.args.get("limit_options") if isinstance(limit, exp.Fetch) else None
+        with_ties = options is not None and bool(options.args.get("with_ties"))
+        if with_ties:
+            if order_keys is None:
+                raise SqlError("42601", "WITH TIES cannot be specified without ORDER BY clause")
+            if any(lock.args.get("wait") is False for lock in node.args.get("locks") or []):
+                raise SqlError("42601", "SKIP LOCKED and WITH TIES options cannot be used together")
+            if isinstance(limit.args.get("count"), exp.Null):
+                raise SqlError("2201W", "row count cannot be null in FETCH FIRST ... WITH TIES clause")
         c = Compiler(self, scope or Scope(), self.rt, where="LIMIT")
         lf = None
         if limit is not None:
@@ -481,6 +495,8 @@ class Planner:
         if offset is not None:
             oe = offset.expression if isinstance(offset, exp.Offset) else offset
             of = _limit_argument(c, oe, "OFFSET")
+        if with_ties and lf is not None and order_keys is not None:
+            return LimitTies(plan, lf, of, order_keys)
         return Limit(plan, lf, of)
 
     def _order_ref(self, node: exp.Expression, projections: list[exp.Expression], names: list[str]) -> int | None:
@@ -1463,7 +1479,7 @@ class Planner:
                 keys.append((f, desc, bool(nf) if nf is not None else desc, ordering_key(t)))
             plan = Sort(plan, keys)
         if not isinstance(node, exp.Select):
-            plan = self._limit(node, plan, parent)
+            plan = self._limit(node, plan, parent, keys if order is not None else None)
         return Output(plan, out.columns)
 
     def _plan_setop(self, node: exp.Expression, parent: Scope | None, ctes: dict[str, CTEInfo]) -> Output:
