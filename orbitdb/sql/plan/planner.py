@@ -472,6 +472,8 @@ class Planner:
         if limit is None and offset is None:
             return plan
         options = limit.args.get("limit_options") if isinstance(limit, exp.Fetch) else None
+        if options is not None and options.args.get("percent"):  # another dialect's; not PostgreSQL's grammar
+            raise SqlError("42601", 'syntax error at or near "PERCENT"')
         with_ties = options is not None and bool(options.args.get("with_ties"))
         if with_ties:
             if order_keys is None:
