@@ -15,8 +15,14 @@ from sqlglot import exp
 from orbitdb.sql import types as T
 from orbitdb.sql.errors import SqlError
 from orbitdb.sql.expr.core import E, coerce, ident
-from orbitdb.sql.expr.datetimeops import check_interval, interval_div
-from orbitdb.sql.expr.funccall import AGGREGATES
+from orbitdb.sql.expr.datetimeops import (
+    check_interval,
+    interval_add,
+    interval_div,
+    interval_mul,
+    interval_sub,
+)
+from orbitdb.sql.expr.funccall import AGGREGATES, ORDERED_SET
 from orbitdb.sql.expr.jsonops import json_agg_result, json_object_agg_result, to_json_value
 from orbitdb.sql.expr.pycalls import resolve_aggregate as resolve_session_aggregate
 from orbitdb.sql.expr.pycalls import session_aggregate
@@ -36,6 +42,7 @@ from orbitdb.sql.types.limits import check_array_depth, join_text
 from orbitdb.sql.types.pgtext.ranges import canonical_multirange
 from orbitdb.sql.types.rangeops import intersection as range_intersection
 from orbitdb.sql.types.sortkeys import equality_key, ordering_key, sort_key_fn
+from orbitdb.storage.interval import Interval
 from orbitdb.storage.ranges import MultiRange
 
 if TYPE_CHECKING:
@@ -367,6 +374,10 @@ def _percentile(cont: bool) -> Callable[[list[Any]], Any]:
         pos = frac * (len(vals) - 1)
         lo = math.floor(pos)
         hi = math.ceil(pos)
+        if isinstance(vals[lo], Interval):  # PostgreSQL's interval_lerp
+            if lo == hi:
+                return vals[lo]
+            return interval_add(vals[lo], interval_mul(interval_sub(vals[hi], vals[lo]), pos - lo))
         a, b = float(vals[lo]), float(vals[hi])
         return a + (b - a) * (pos - lo)
 
@@ -495,6 +506,28 @@ def _agg_missing(name: str, types: list[SqlType]) -> SqlError:
     )
 
 
+def _check_call_shape(name: str, args: list[exp.Expression], extra: dict[str, Any], ordered_set: bool) -> None:
+    """The aggregate call shapes PostgreSQL's parse analysis refuses."""
+    if name in ORDERED_SET and not ordered_set:
+        if len(args) == (1 if name == "mode" else 2):  # PostgreSQL finds the aggregate by its argument count
+            raise SqlError("42809", f"WITHIN GROUP is required for ordered-set aggregate {name}")
+        raise SqlError("42883", f"function {name} with {len(args)} arguments does not exist")
+    if not extra.get("distinct"):
+        return
+    if extra.get("star"):
+        raise SqlError("42601", 'syntax error at or near "*"')
+    # DISTINCT sorts by the arguments themselves: an ORDER BY key must be one of them
+    arg_sql = {_bare(a).sql(dialect="postgres") for a in args}
+    if any(_bare(o.this).sql(dialect="postgres") not in arg_sql for o in extra.get("order") or []):
+        raise SqlError("42P10", "in an aggregate with DISTINCT, ORDER BY expressions must appear in argument list")
+
+
+def _bare(node: exp.Expression) -> exp.Expression:
+    while isinstance(node, exp.Paren):
+        node = node.this
+    return node
+
+
 class AggSpec:
     __slots__ = ("arg_keys", "args", "direct", "distinct", "factory", "filter", "inputs", "item_keys", "name",
                  "order", "ordered_set", "star", "type")
@@ -597,18 +630,30 @@ class AggCollector:
                 if (type(sub).__name__.lower() in AGGREGATES or isinstance(sub, exp.AggFunc)) and not any(
                         isinstance(p, exp.Select) for p in _parents_until(sub, a)):  # a subquery's own is fine
                     raise SqlError("42803", "aggregate function calls cannot be nested")
+        _check_call_shape(name, args, extra, ordered_set)
         spec = AggSpec()
         spec.name = name
         spec.distinct = bool(extra.get("distinct"))
         spec.ordered_set = ordered_set
         if ordered_set:
+            for a in args:  # direct arguments are per group: only grouped columns in them
+                for col in a.find_all(exp.Column):
+                    if not any(isinstance(p, exp.Select) for p in _parents_until(col, a)):
+                        c.compile(col)
             direct = [inner.compile(a) for a in args]
+            if direct and direct[0].type.is_array:
+                raise SqlError("0A000", f"{name} over an array of fractions is not supported by orbitdb")
             order_nodes = extra.get("order") or []
             values = [inner.compile(o.this) for o in order_nodes]
             rtype, factory, want = resolve_aggregate(name, [values[0].type] if values else [], False)
             if name in ("percentile_cont",):
-                vals = [coerce(values[0], T.FLOAT8)] if values[0].type.oid not in (T.INTERVAL.oid,) else values
-                rtype = T.FLOAT8
+                interval = values[0].type.oid == T.INTERVAL.oid
+                if not interval and T.strip(values[0].type).oid not in (*T.INTEGER_TYPES, T.NUMERIC.oid,
+                                                                        T.FLOAT4.oid, T.FLOAT8.oid):
+                    raise SqlError("42883", f"function {name}(double precision, {values[0].type.display()}) "
+                                            "does not exist")
+                vals = values if interval else [coerce(values[0], T.FLOAT8)]
+                rtype = T.INTERVAL if interval else T.FLOAT8
             else:
                 vals = values
                 rtype = T.strip(values[0].type) if name in ("percentile_disc", "mode") else rtype
@@ -831,7 +876,9 @@ _NOTHING = object()
 
 
 def _parents_until(node: exp.Expression, top: exp.Expression) -> list[exp.Expression]:
-    out = []
+    out: list[exp.Expression] = []
+    if node is top:
+        return out
     p = node.parent
     while p is not None and p is not top:
         out.append(p)

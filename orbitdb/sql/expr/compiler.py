@@ -472,6 +472,9 @@ class Compiler:
     def _filter(self, node: exp.Filter) -> E:
         return compile_function(self, node.this, filter_node=node.expression.this)
 
+    def _within_group(self, node: exp.WithinGroup) -> E:
+        return compile_function(self, node)  # sqlglot's WithinGroup is no Func: it needs its own entry
+
     def _dot(self, node: exp.Dot) -> E:
         # schema-qualified function calls: pg_catalog.format_type(...)
         inner = node.expression
@@ -676,6 +679,7 @@ _HANDLERS: dict[type, Callable[[Compiler, Any], E]] = {
     exp.Collate: Compiler._collate,
     exp.Window: Compiler._window,
     exp.Filter: Compiler._filter,
+    exp.WithinGroup: Compiler._within_group,
     exp.Star: Compiler._star,
     exp.Dot: Compiler._dot,
     exp.Lambda: Compiler._lambda,

@@ -91,6 +91,8 @@ class WindowCollector:
         if isinstance(fnode, exp.Filter):
             filter_node = fnode.expression.this
             fnode = fnode.this
+        if isinstance(fnode, exp.WithinGroup):
+            raise SqlError("0A000", f"OVER is not supported for ordered-set aggregate {normalize(fnode.this)[0]}")
         name, args, extra = normalize(fnode)
         window_name = node.args.get("alias")
         partition_nodes = list(node.args.get("partition_by") or [])

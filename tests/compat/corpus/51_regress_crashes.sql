@@ -50,3 +50,28 @@ SELECT * FROM ties_v;
 CREATE INDEX ties_x ON ties (x);
 SELECT x FROM ties WHERE x > 0 ORDER BY x FETCH FIRST 1 ROWS WITH TIES;
 SELECT x FROM ties ORDER BY x FETCH FIRST 50 PERCENT ROWS ONLY; -- error 42601
+CREATE TABLE osa (a int, x int, s text);
+INSERT INTO osa VALUES (1, 1, 'a'), (2, 1, 'b'), (3, 2, 'b'), (4, 2, 'c'), (NULL, 3, NULL);
+SELECT percentile_disc(0.5) WITHIN GROUP (ORDER BY a) FROM osa;
+SELECT percentile_cont(0.5) WITHIN GROUP (ORDER BY a), percentile_cont(0.3) WITHIN GROUP (ORDER BY a DESC) FROM osa;
+SELECT mode() WITHIN GROUP (ORDER BY s) FROM osa;
+SELECT x, percentile_cont(0.5) WITHIN GROUP (ORDER BY a DESC) FROM osa GROUP BY x ORDER BY x;
+SELECT x, percentile_disc(0.5) WITHIN GROUP (ORDER BY a) FILTER (WHERE a > 1) FROM osa GROUP BY x ORDER BY x;
+SELECT x, percentile_disc(x / 10.0) WITHIN GROUP (ORDER BY a) FROM osa GROUP BY x ORDER BY x;
+SELECT x FROM osa GROUP BY x ORDER BY percentile_cont(0.5) WITHIN GROUP (ORDER BY a), x;
+SELECT percentile_cont(0.5) WITHIN GROUP (ORDER BY a) FROM osa HAVING percentile_cont(0.5) WITHIN GROUP (ORDER BY a) > 1;
+SELECT percentile_cont(0.5) WITHIN GROUP (ORDER BY x * interval '1 day'), percentile_cont(0.3) WITHIN GROUP (ORDER BY x * interval '1 day 1 hour') FROM osa;
+SELECT percentile_disc(0.5) WITHIN GROUP (ORDER BY s DESC NULLS FIRST) FROM osa;
+SELECT percentile_cont(1.5) WITHIN GROUP (ORDER BY a) FROM osa; -- error 22003
+SELECT percentile_cont(0.5) WITHIN GROUP (ORDER BY s) FROM osa; -- error 42883
+SELECT percentile_cont(a, a) FROM osa; -- error 42809
+SELECT percentile_cont(0.5) FROM osa; -- error 42883
+SELECT percentile_disc(a) WITHIN GROUP (ORDER BY a) FROM osa; -- error 42803
+SELECT percentile_cont(0.5) WITHIN GROUP (ORDER BY a) OVER () FROM osa; -- error 0A000
+SELECT count(a) WITHIN GROUP (ORDER BY a) FROM osa; -- error 42883
+SELECT sum(a) WITHIN GROUP (ORDER BY a) FROM osa; -- error 42883
+SELECT count(DISTINCT *) FROM osa; -- error 42601
+SELECT array_agg(DISTINCT a ORDER BY x) FROM osa; -- error 42P10
+SELECT string_agg(DISTINCT s, ',' ORDER BY s::varchar) FROM osa; -- error 42P10
+SELECT array_agg(DISTINCT a ORDER BY a DESC), string_agg(DISTINCT s, ',' ORDER BY s) FROM osa;
+SELECT array_agg(DISTINCT (a) ORDER BY a DESC), array_agg(DISTINCT a + 1 ORDER BY (a + 1) DESC) FROM osa;
