@@ -358,6 +358,33 @@ def _string_agg(items: list[Any]) -> Any:
     return "".join(out)
 
 
+def _array_shape(value: Any) -> tuple[int, ...]:
+    dims = []
+    while isinstance(value, list):
+        dims.append(len(value))
+        value = value[0] if value else None
+    return tuple(dims)
+
+
+def _stack_arrays(arrays: list[Any]) -> Any:
+    """array_agg over arrays: one dimension more, so every input must be a non-empty array of
+    the first one's shape (PostgreSQL's accumArrayResultArr)."""
+    if not arrays:
+        return None
+    first: tuple[int, ...] | None = None
+    for a in arrays:
+        if a is None:
+            raise SqlError("22004", "cannot accumulate null arrays")
+        if not a:
+            raise SqlError("2202E", "cannot accumulate empty arrays")
+        shape = _array_shape(a)
+        if first is None:
+            first = shape
+        elif shape != first:
+            raise SqlError("2202E", "cannot accumulate arrays of different dimensionality")
+    return check_array_depth(arrays)
+
+
 def _percentile(cont: bool) -> Callable[[list[Any]], Any]:
     def final(items: list[Any]) -> Any:
         vals = [v for v, f in items if v is not None]
@@ -456,7 +483,7 @@ def resolve_aggregate(name: str, types: list[SqlType], star: bool) -> tuple[SqlT
     if name == "array_agg":
         if t.elem is not None and T.strip(t.elem).oid not in (T.JSON.oid, T.JSONB.oid):
             # arrays of arrays: one dimension more
-            return t, lambda: Collect(lambda xs: check_array_depth(xs) if xs else None), [t]
+            return t, lambda: Collect(_stack_arrays), [t]
         if t.elem is not None:
             return t, lambda: Collect(lambda xs: xs or None), [t]
         return T.array_of(T.strip(t)), lambda: Collect(lambda xs: xs or None), [T.strip(t)]

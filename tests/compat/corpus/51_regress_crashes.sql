@@ -75,3 +75,10 @@ SELECT array_agg(DISTINCT a ORDER BY x) FROM osa; -- error 42P10
 SELECT string_agg(DISTINCT s, ',' ORDER BY s::varchar) FROM osa; -- error 42P10
 SELECT array_agg(DISTINCT a ORDER BY a DESC), string_agg(DISTINCT s, ',' ORDER BY s) FROM osa;
 SELECT array_agg(DISTINCT (a) ORDER BY a DESC), array_agg(DISTINCT a + 1 ORDER BY (a + 1) DESC) FROM osa;
+SELECT array_agg(x) FROM (VALUES (ARRAY[1]), (ARRAY[1, 2])) v(x); -- error 2202E
+SELECT array_agg(x) FROM (VALUES (ARRAY[1]), (NULL)) v(x); -- error 22004
+SELECT array_agg(x) FROM (VALUES ('{}'::int[]), ('{}'::int[])) v(x); -- error 2202E
+SELECT array_agg(x) FROM (VALUES (ARRAY[[1, 2]]), (ARRAY[3, 4])) v(x); -- error 2202E
+SELECT array_agg(x) FROM (VALUES (ARRAY[1, 2]), (ARRAY[3, 4])) v(x);
+SELECT array_agg(x) FILTER (WHERE x IS NOT NULL) FROM (VALUES (ARRAY[1]), (NULL)) v(x);
+SELECT array_agg(x ORDER BY x DESC) FROM (VALUES (ARRAY[[1, 2]]), (ARRAY[[3, 4]])) v(x);
