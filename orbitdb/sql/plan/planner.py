@@ -1485,6 +1485,12 @@ class Planner:
         return Output(plan, out.columns)
 
     def _plan_setop(self, node: exp.Expression, parent: Scope | None, ctes: dict[str, CTEInfo]) -> Output:
+        for operand in (node.this, node.expression):  # sqlglot hangs a trailing FOR UPDATE on the last one
+            while isinstance(operand, (exp.Subquery, exp.Paren)):
+                operand = operand.this
+            locks = operand.args.get("locks") if isinstance(operand, exp.Select) else None
+            if locks:
+                raise SqlError("0A000", f"{clause_name(locks)} is not allowed with UNION/INTERSECT/EXCEPT")
         left = self.plan_query(node.this, parent, ctes)
         right = self.plan_query(node.expression, parent, ctes)
         op = {exp.Union: "union", exp.Intersect: "intersect", exp.Except: "except"}[type(node)]
