@@ -88,3 +88,7 @@ SELECT x FROM wr EXCEPT ALL SELECT x FROM wr FOR NO KEY UPDATE; -- error 0A000
 SELECT x FROM wr UNION (SELECT y FROM wr FOR SHARE); -- error 0A000
 SELECT * FROM (SELECT x FROM wr FOR UPDATE) s UNION SELECT 2;
 SELECT x FROM wr WHERE x IN (SELECT 1 UNION SELECT 2) FOR UPDATE;
+SELECT width_bucket(5, ARRAY[[1, 3], [4, 10]]); -- error 2202E
+SELECT width_bucket(5, ARRAY[1, NULL, 10]); -- error 22004
+SELECT width_bucket(5, ARRAY[1, 3, 10]), width_bucket(0, ARRAY[1, 3, 10]), width_bucket(10, ARRAY[1, 3, 10]), width_bucket(5, '{}'::int[]);
+SELECT array_fill(1, ARRAY[2, 2], NULL); -- error 22004
