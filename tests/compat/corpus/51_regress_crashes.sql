@@ -92,3 +92,6 @@ SELECT width_bucket(5, ARRAY[[1, 3], [4, 10]]); -- error 2202E
 SELECT width_bucket(5, ARRAY[1, NULL, 10]); -- error 22004
 SELECT width_bucket(5, ARRAY[1, 3, 10]), width_bucket(0, ARRAY[1, 3, 10]), width_bucket(10, ARRAY[1, 3, 10]), width_bucket(5, '{}'::int[]);
 SELECT array_fill(1, ARRAY[2, 2], NULL); -- error 22004
+UPDATE wr SET wr.x = 5; -- error 42703
+UPDATE wr SET nosuch.x = 5; -- error 42703
+UPDATE wr SET x = x RETURNING *;
