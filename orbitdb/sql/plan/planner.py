@@ -264,7 +264,8 @@ class Planner:
         group_nodes = list(group.expressions) if group is not None else []
         having = sel.args.get("having")
         projections = self._expand_star(sel.expressions, scope)
-        if self.freeze_stars and len(projections) != len(sel.expressions):
+        if self.freeze_stars and [id(p) for p in projections] != [id(e) for e in sel.expressions]:
+            # (a * over one column expands to a list as long as the original)
             sel.set("expressions", projections)
         select_nodes = [p.this if isinstance(p, exp.Alias) else p for p in projections]
         aliases = {ident(p.args["alias"]): p.this for p in projections if isinstance(p, exp.Alias)}

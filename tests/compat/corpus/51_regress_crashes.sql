@@ -95,3 +95,16 @@ SELECT array_fill(1, ARRAY[2, 2], NULL); -- error 22004
 UPDATE wr SET wr.x = 5; -- error 42703
 UPDATE wr SET nosuch.x = 5; -- error 42703
 UPDATE wr SET x = x RETURNING *;
+CREATE TABLE onecol (c int);
+INSERT INTO onecol VALUES (150);
+CREATE VIEW onecol_v AS SELECT * FROM onecol WHERE c > 120 WITH CHECK OPTION;
+UPDATE onecol_v SET c = 100; -- error 44000
+UPDATE onecol_v SET c = 130 RETURNING *;
+INSERT INTO onecol_v VALUES (1); -- error 44000
+CREATE TABLE onecol_min (c1 int);
+INSERT INTO onecol_min VALUES (120);
+CREATE VIEW onecol_v2 AS SELECT * FROM onecol WHERE (SELECT c > c1 FROM onecol_min) WITH CHECK OPTION;
+UPDATE onecol_v2 SET c = 100; -- error 44000
+UPDATE onecol_v2 SET c = 125 RETURNING *;
+ALTER TABLE onecol ADD COLUMN d int;
+SELECT * FROM onecol_v;
