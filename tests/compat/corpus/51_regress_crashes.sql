@@ -108,3 +108,6 @@ UPDATE onecol_v2 SET c = 100; -- error 44000
 UPDATE onecol_v2 SET c = 125 RETURNING *;
 ALTER TABLE onecol ADD COLUMN d int;
 SELECT * FROM onecol_v;
+SELECT ROW() = ROW(); -- error 0A000
+SELECT ROW() < ROW(); -- error 0A000
+SELECT ROW() IS NULL, ROW() IS NOT NULL;
