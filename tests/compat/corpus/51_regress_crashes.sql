@@ -111,3 +111,21 @@ SELECT * FROM onecol_v;
 SELECT ROW() = ROW(); -- error 0A000
 SELECT ROW() < ROW(); -- error 0A000
 SELECT ROW() IS NULL, ROW() IS NOT NULL;
+CREATE DOMAIN posint AS int CHECK (VALUE > 0);
+CREATE TABLE pitable (f1 posint[]);
+INSERT INTO pitable VALUES (ARRAY[42]);
+INSERT INTO pitable VALUES (ARRAY[-1]); -- error 23514
+INSERT INTO pitable VALUES ('{0}'); -- error 23514
+INSERT INTO pitable VALUES ('{{1,2},{3,-4}}'); -- error 23514
+INSERT INTO pitable VALUES ('{1,NULL}');
+UPDATE pitable SET f1[1] = f1[1] + 1;
+UPDATE pitable SET f1[1] = 0; -- error 23514
+UPDATE pitable SET f1 = ARRAY[5, -5]; -- error 23514
+SELECT f1::text FROM pitable ORDER BY 1;
+SELECT ARRAY[1, -1]::posint[]; -- error 23514
+SELECT '{3,-3}'::posint[]; -- error 23514
+CREATE DOMAIN nnint AS int NOT NULL;
+SELECT '{1,NULL}'::nnint[]; -- error 23502
+CREATE DOMAIN dposinta AS posint[];
+SELECT (ARRAY[-42]::dposinta)::text; -- error 23514
+SELECT (ARRAY[42]::dposinta)::text;
