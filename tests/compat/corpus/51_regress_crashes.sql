@@ -129,3 +129,11 @@ SELECT '{1,NULL}'::nnint[]; -- error 23502
 CREATE DOMAIN dposinta AS posint[];
 SELECT (ARRAY[-42]::dposinta)::text; -- error 23514
 SELECT (ARRAY[42]::dposinta)::text;
+CREATE DOMAIN d_fail int4 COLLATE "C"; -- error 42804
+CREATE DOMAIN d_text_c text COLLATE "C";
+CREATE DOMAIN d_fail AS int CHECK (VALUE > (SELECT 1)); -- error 0A000
+CREATE DOMAIN d_fail AS int DEFAULT (SELECT 1); -- error 0A000
+CREATE DOMAIN d_fail AS serial; -- error 42704
+CREATE DOMAIN d_alter AS int;
+ALTER DOMAIN d_alter ADD CHECK (VALUE > (SELECT 0)); -- error 0A000
+ALTER DOMAIN d_alter SET DEFAULT (SELECT 1); -- error 0A000
