@@ -77,7 +77,13 @@ def _json_arg(e: E) -> E:
 
 
 def _key_arg(e: E) -> E:
-    """An object key: printed with its type's output function."""
+    """An object key: printed with its type's output function; an array, composite or json one
+    fails when the call runs, as in PostgreSQL."""
+    t = e.type
+    if t.elem is not None or t.fields is not None or t.oid in (T.RECORD.oid, T.JSON.oid, T.JSONB.oid):
+        def refuse(row: Any) -> Any:
+            raise SqlError("22023", "key value must be scalar, not array, composite, or json")
+        return E(refuse, T.TEXT)
     return text_arg(e)
 
 

@@ -137,3 +137,8 @@ CREATE DOMAIN d_fail AS serial; -- error 42704
 CREATE DOMAIN d_alter AS int;
 ALTER DOMAIN d_alter ADD CHECK (VALUE > (SELECT 0)); -- error 0A000
 ALTER DOMAIN d_alter SET DEFAULT (SELECT 1); -- error 0A000
+SELECT json_build_object(ARRAY[1], 1); -- error 22023
+SELECT jsonb_build_object(ROW(1), 1); -- error 22023
+SELECT json_build_object(jsonb '[1]', 1); -- error 22023
+SELECT json_build_object(ARRAY[x], 1) FROM wr WHERE false;
+SELECT json_build_object(1, ARRAY[1], 'b', ROW(1, 2), true, 3, 1.5, 2)::text;
