@@ -84,6 +84,9 @@ def _key_arg(e: E) -> E:
         def refuse(row: Any) -> Any:
             raise SqlError("22023", "key value must be scalar, not array, composite, or json")
         return E(refuse, T.TEXT)
+    if t.oid == T.BOOL.oid:  # json's spelling, not boolout's t/f
+        fn = e.fn
+        return E(lambda row: None if (v := fn(row)) is None else ("true" if v else "false"), T.TEXT)
     return text_arg(e)
 
 

@@ -141,4 +141,4 @@ SELECT json_build_object(ARRAY[1], 1); -- error 22023
 SELECT jsonb_build_object(ROW(1), 1); -- error 22023
 SELECT json_build_object(jsonb '[1]', 1); -- error 22023
 SELECT json_build_object(ARRAY[x], 1) FROM wr WHERE false;
-SELECT json_build_object(1, ARRAY[1], 'b', ROW(1, 2), true, 3, 1.5, 2)::text;
+SELECT json_build_object(1, ARRAY[1], 'b', ROW(1, 2), true, 3, 1.5, 2) ->> 'true', jsonb_build_object(false, 1, 2.50, 2)::text;
