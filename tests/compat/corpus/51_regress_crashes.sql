@@ -142,3 +142,59 @@ SELECT jsonb_build_object(ROW(1), 1); -- error 22023
 SELECT json_build_object(jsonb '[1]', 1); -- error 22023
 SELECT json_build_object(ARRAY[x], 1) FROM wr WHERE false;
 SELECT json_build_object(1, ARRAY[1], 'b', ROW(1, 2), true, 3, 1.5, 2) ->> 'true', jsonb_build_object(false, 1, 2.50, 2)::text;
+CREATE TABLE writetest (a int);
+BEGIN;
+SET TRANSACTION ISOLATION LEVEL SERIALIZABLE, READ ONLY, DEFERRABLE;
+SELECT * FROM writetest;
+SET TRANSACTION READ WRITE; -- error 25001
+COMMIT;
+BEGIN;
+SET TRANSACTION READ ONLY;
+SET TRANSACTION READ WRITE;
+SET TRANSACTION READ ONLY;
+SELECT * FROM writetest;
+SAVEPOINT x;
+SET TRANSACTION READ WRITE; -- error 25001
+ROLLBACK;
+BEGIN;
+SET TRANSACTION READ WRITE;
+SAVEPOINT x;
+SET TRANSACTION READ ONLY;
+SELECT * FROM writetest;
+ROLLBACK TO SAVEPOINT x;
+SHOW transaction_read_only;
+INSERT INTO writetest VALUES (1);
+SAVEPOINT y;
+SET TRANSACTION READ ONLY;
+RELEASE SAVEPOINT y;
+SHOW transaction_read_only;
+INSERT INTO writetest VALUES (2);
+COMMIT;
+BEGIN;
+SET TRANSACTION READ ONLY;
+INSERT INTO writetest VALUES (3); -- error 25006
+ROLLBACK;
+SET default_transaction_read_only = on;
+START TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ WRITE, DEFERRABLE;
+SHOW transaction_read_only;
+INSERT INTO writetest VALUES (4);
+COMMIT AND CHAIN;
+SHOW transaction_isolation;
+SHOW transaction_read_only;
+SHOW transaction_deferrable;
+INSERT INTO writetest VALUES ('error'); -- error 22P02
+COMMIT AND CHAIN;
+SHOW transaction_isolation;
+INSERT INTO writetest VALUES (5);
+COMMIT;
+START TRANSACTION ISOLATION LEVEL SERIALIZABLE, READ WRITE, NOT DEFERRABLE;
+INSERT INTO writetest VALUES (6);
+ROLLBACK AND CHAIN;
+SHOW transaction_isolation;
+SHOW transaction_read_only;
+INSERT INTO writetest VALUES (7);
+ROLLBACK;
+COMMIT AND CHAIN; -- error 25P01
+ROLLBACK AND CHAIN; -- error 25P01
+RESET default_transaction_read_only;
+SELECT a FROM writetest ORDER BY a;
