@@ -198,3 +198,9 @@ COMMIT AND CHAIN; -- error 25P01
 ROLLBACK AND CHAIN; -- error 25P01
 RESET default_transaction_read_only;
 SELECT a FROM writetest ORDER BY a;
+PREPARE gap1 AS SELECT $2; -- error 42P18
+PREPARE gap2(int) AS SELECT $3::int; -- error 42P18
+PREPARE gap3(int, int) AS SELECT $2;
+EXECUTE gap3(1, 2);
+PREPARE gap4 AS SELECT '$2', $1::int;
+EXECUTE gap4(7);
