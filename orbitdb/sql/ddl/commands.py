@@ -2205,11 +2205,16 @@ def ddl_statement(s: Session, st: Statement, ctx: ExecContext, params: list[Any]
                                    db=exp.Identifier(this=parts[0], quoted=True) if len(parts) > 1 else None))
         assert t is not None
         name = m_check.group("n")
+        if m_check.group(1) and any(c.partition_of == t.oid or t.oid in c.inherits for c in d.cat.tables()):
+            raise SqlError("42P16", "constraint must be added to child tables too")
         before = len(t.constraints)
         d.add_check(t, parse_one("SELECT " + m_check.group("e")).expressions[0],
                     name.strip('"') if name else None, None)
-        d.validate_new_constraints(t, t.constraints[before:])
+        new = t.constraints[before:]
+        d.validate_new_constraints(t, new)
         d.cat.put(t)
+        for con in new:  # a partitioned table's CHECK holds in every partition (unless ONLY)
+            partitions.add_constraint_to_partitions(d, t, con, bool(m_check.group(1)))
         return Result("ALTER TABLE")
     m_drop = re.match(r"\s*DROP\s+(TABLE|VIEW|INDEX|SEQUENCE|SCHEMA)\s+(IF\s+EXISTS\s+)?(.+?)\s*(CASCADE|RESTRICT)?\s*$",
                       st.text, re.IGNORECASE | re.DOTALL)
