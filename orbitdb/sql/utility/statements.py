@@ -190,6 +190,9 @@ def settings_statement(s: Session, st: Statement) -> Result:
             s.discard_temp()
         if what == "ALL":
             s.discard_session_objects()
+        if what in ("ALL", "SEQUENCES"):  # currval and lastval forget what nextval gave
+            s.currval.clear()
+            s.lastval_oid = None
         s.plan_cache.clear()
         s._statements.clear()
         return Result("DISCARD " + what)

@@ -234,3 +234,17 @@ ALTER TABLE inh ADD CONSTRAINT inh_c4 CHECK (a > 0);
 INSERT INTO inh_c VALUES (-1); -- error 23514
 INSERT INTO inh_cc VALUES (-1); -- error 23514
 SELECT conname, conrelid::regclass::text FROM pg_constraint WHERE conname IN ('check_b', 'mq_check_b', 'inh_c4') ORDER BY 1, 2;
+CREATE SEQUENCE sq_discard;
+SELECT nextval('sq_discard');
+DISCARD SEQUENCES;
+SELECT currval('sq_discard'); -- error 55000
+SELECT lastval(); -- error 55000
+SELECT nextval('sq_discard'), currval('sq_discard'), lastval();
+CREATE SEQUENCE sq_bad AS text; -- error 22023
+CREATE SEQUENCE sq_bad CACHE 0; -- error 22023
+CREATE SEQUENCE sq_bad OWNED BY wr.nosuch; -- error 42703
+CREATE SEQUENCE sq_alt OWNED BY wr.x;
+ALTER SEQUENCE sq_alt OWNED BY wr.nosuch; -- error 42703
+ALTER SEQUENCE sq_alt AS text; -- error 22023
+ALTER SEQUENCE sq_alt AS int2;
+SELECT max_value FROM pg_sequences WHERE sequencename = 'sq_alt';
