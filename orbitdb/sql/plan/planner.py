@@ -431,7 +431,11 @@ class Planner:
         order_hidden = [o.this.sql(dialect="postgres") for o, i in
                         zip(order.expressions if order is not None else [], order_out_idx) if i is None]
         keys: list[tuple[int | None, int | None]] = []
+        if isinstance(on, exp.Tuple) and not on.expressions:
+            raise SqlError("42601", 'syntax error at or near ")"')
         for n in on.expressions if isinstance(on, exp.Tuple) else [on]:
+            if _is_ordinal(n) and not 1 <= _ordinal(n, "DISTINCT ON") <= len(projections):
+                raise SqlError("42P10", f"DISTINCT ON position {_ordinal(n, 'DISTINCT ON')} is not in select list")
             idx = self._order_ref(n, projections, names)
             if idx is not None:
                 keys.append((idx, None))

@@ -248,3 +248,12 @@ ALTER SEQUENCE sq_alt OWNED BY wr.nosuch; -- error 42703
 ALTER SEQUENCE sq_alt AS text; -- error 22023
 ALTER SEQUENCE sq_alt AS int2;
 SELECT max_value FROM pg_sequences WHERE sequencename = 'sq_alt';
+CREATE TABLE don (four int, ten int);
+INSERT INTO don VALUES (1, 2), (1, 3), (2, 2);
+SELECT DISTINCT ON (2) four, ten FROM don ORDER BY 2, 1;
+SELECT DISTINCT ON (1) four, ten FROM don ORDER BY 1, 2 DESC;
+SELECT DISTINCT ON (2, 1) four, ten FROM don WHERE four > 0 ORDER BY 2, 1;
+SELECT DISTINCT ON ((2)) four, ten FROM don ORDER BY 2, 1;
+SELECT DISTINCT ON (5) four, ten FROM don; -- error 42P10
+SELECT DISTINCT ON (0) four FROM don; -- error 42P10
+SELECT DISTINCT ON () four FROM don; -- error 42601
