@@ -274,6 +274,14 @@ class Materialized(Plan):
         return [(f"CTE Scan on {self.name}" if self.name else "Materialize", [self.child])]
 
 
+class Recomputed(Materialized):
+    """A CTE that reads columns of an enclosing query (inside a LATERAL or correlated subquery):
+    computed again each time it is read, as its rows change with the outer row."""
+
+    def rows(self, ctx: ExecContext) -> Iterator[Row]:
+        return self.child.rows(ctx)
+
+
 class SharedRows:
     """A statement-wide result computed once and read by several scans, each at its own pace: rows
     are computed as the furthest reader needs them (so a LIMIT above stops the work) and kept in a

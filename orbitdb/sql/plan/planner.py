@@ -28,6 +28,7 @@ from orbitdb.sql.exec.plans import (
     Materialized,
     Plan,
     Project,
+    Recomputed,
     RecursiveUnion,
     Result1,
     SetOp,
@@ -182,6 +183,7 @@ class Planner:
             body = cte.this
             if recursive and self_references(body, name):
                 body = check_recursive_form(name, body)
+            refs_before = len(self.outer_refs)
             if recursive and isinstance(body, exp.Union) and self_references(body.expression, name):
                 self._plan_recursive_cte(info, body, parent, ctes)
             else:
@@ -190,6 +192,10 @@ class Planner:
                 out = self.plan_query(body, parent, ctes)
                 info.out = self._rename(out.columns, cols, name)
                 info.plan = Materialized(info.out, out.plan, info.key, name)
+            if parent is not None and any(level <= parent.level for level, _ in self.outer_refs[refs_before:]):
+                # it reads the enclosing query's row: computed per row, not once per statement
+                assert isinstance(info.plan, Materialized)
+                info.plan = Recomputed(info.plan.columns, info.plan.child, info.plan.key, name)
             ctes[name] = info
 
     def _plan_recursive_cte(self, info: CTEInfo, body: exp.Union, parent: Scope | None,

@@ -257,3 +257,16 @@ SELECT DISTINCT ON ((2)) four, ten FROM don ORDER BY 2, 1;
 SELECT DISTINCT ON (5) four, ten FROM don; -- error 42P10
 SELECT DISTINCT ON (0) four FROM don; -- error 42P10
 SELECT DISTINCT ON () four FROM don; -- error 42601
+CREATE TABLE lat_o (four int, ten int);
+INSERT INTO lat_o SELECT i % 4, i % 10 FROM generate_series(0, 99) i;
+SELECT o.four, ss.a FROM lat_o o CROSS JOIN LATERAL (WITH RECURSIVE x(a) AS (SELECT o.four AS a UNION SELECT a + 1 FROM x WHERE a < 10) SELECT * FROM x) ss WHERE o.ten = 1;
+SELECT count(*), sum(o.four), sum(ss.a) FROM lat_o o CROSS JOIN LATERAL (WITH RECURSIVE x(a) AS (SELECT o.four AS a UNION ALL SELECT a + 1 FROM x WHERE a < 10) SELECT * FROM x) ss WHERE o.ten = 1;
+SELECT count(*) FROM lat_o o CROSS JOIN LATERAL (WITH x(a) AS (SELECT o.four) SELECT * FROM x, generate_series(x.a, 10)) ss WHERE o.ten = 1;
+SELECT o.four, (WITH x(a) AS (SELECT o.four) SELECT count(*) FROM x x1, x x2 WHERE x1.a > 1) FROM lat_o o WHERE ten = 1;
+SELECT o.four, (WITH RECURSIVE x(a) AS (SELECT 1 UNION ALL SELECT a + 1 FROM x WHERE a < o.four) SELECT count(*) FROM x) FROM lat_o o WHERE ten < 3;
+SELECT count(*) FROM lat_o o WHERE EXISTS (WITH x(a) AS (SELECT o.four) SELECT 1 FROM x WHERE a = 3);
+CREATE TABLE int8_tbl_r (q1 int8, q2 int8);
+INSERT INTO int8_tbl_r VALUES (123, 456), (123, 4567890123456789), (4567890123456789, 123), (4567890123456789, -4567890123456789), (NULL, NULL);
+SELECT t1.q2, count(t2.*) FROM int8_tbl_r t1 LEFT JOIN int8_tbl_r t2 ON t1.q2 = t2.q1 GROUP BY t1.q2 ORDER BY 1;
+SELECT t2 IS NULL, t2 FROM int8_tbl_r t1 LEFT JOIN int8_tbl_r t2 ON t1.q1 = t2.q2 + 1 ORDER BY t1.q1, t1.q2;
+SELECT count(t.*) FROM int8_tbl_r t;
