@@ -1302,6 +1302,8 @@ class DDL:
         dt = node.args.get("expression")
         if isinstance(dt, exp.DataType):
             seq.data_type = T.from_datatype(dt).display()
+            if seq.data_type not in ("smallint", "integer", "bigint"):
+                raise SqlError("22023", "sequence type must be smallint, integer, or bigint")
             seq.max_value = {"integer": 2147483647, "smallint": 32767}.get(seq.data_type, seq.max_value)
         props = node.args.get("properties")
         sp = None
@@ -1335,6 +1337,8 @@ class DDL:
             seq.start = seq.min_value if seq.increment > 0 else seq.max_value
         cache = _lit_int(a.get("cache"))
         if cache is not None:
+            if cache <= 0:
+                raise SqlError("22023", f"CACHE ({cache}) must be greater than zero")
             seq.cache = cache
         for opt in a.get("options") or []:
             o = opt.name.upper() if isinstance(opt, exp.Expression) else str(opt).upper()
@@ -1352,6 +1356,8 @@ class DDL:
         if isinstance(owned, exp.Column):
             t = self.find_table(exp.Table(this=owned.args["table"], db=owned.args.get("db")))
             assert t is not None
+            if t.column(ident(owned.this)) is None:
+                raise SqlError("42703", f'column "{ident(owned.this)}" of relation "{t.name}" does not exist')
             seq.owned_by = (t.oid, ident(owned.this))
 
     def alter_sequence(self, text: str) -> Result:
@@ -1396,11 +1402,23 @@ class DDL:
                 t = self.find_table(exp.Table(this=exp.Identifier(this=tname, quoted=True),
                                               db=exp.Identifier(this=bits[0], quoted=True) if len(bits) == 3 else None))
                 assert t is not None
+                if t.column(cname) is None:
+                    raise SqlError("42703", f'column "{cname}" of relation "{t.name}" does not exist')
                 seq.owned_by = (t.oid, cname)
         props = _sequence_props(rest)
-        mt = re.search(r"\bAS\s+(smallint|integer|bigint|int)\b", rest, re.IGNORECASE)
+        mt = re.search(r"\bAS\s+(smallint|integer|bigint|int[248]?)\b", rest, re.IGNORECASE)
+        if mt is None and re.search(r"\bAS\s+\w", rest, re.IGNORECASE):
+            raise SqlError("22023", "sequence type must be smallint, integer, or bigint")
         if mt:
+            limits = {"integer": 2147483647, "smallint": 32767}
+            old_max = limits.get(seq.data_type, 9223372036854775807)
             seq.data_type = T.parse_type_name(mt.group(1)).display()
+            new_max = limits.get(seq.data_type, 9223372036854775807)
+            # bounds left at the old type's limits follow the new type, as in PostgreSQL
+            if seq.max_value == old_max:
+                seq.max_value = new_max
+            if seq.min_value == -old_max:
+                seq.min_value = -new_max
         self.apply_sequence_props(seq, props, new=False)
         self.cat.touch(seq.oid)
         if restart:
@@ -2205,11 +2223,16 @@ def ddl_statement(s: Session, st: Statement, ctx: ExecContext, params: list[Any]
                                    db=exp.Identifier(this=parts[0], quoted=True) if len(parts) > 1 else None))
         assert t is not None
         name = m_check.group("n")
+        if m_check.group(1) and any(c.partition_of == t.oid or t.oid in c.inherits for c in d.cat.tables()):
+            raise SqlError("42P16", "constraint must be added to child tables too")
         before = len(t.constraints)
         d.add_check(t, parse_one("SELECT " + m_check.group("e")).expressions[0],
                     name.strip('"') if name else None, None)
-        d.validate_new_constraints(t, t.constraints[before:])
+        new = t.constraints[before:]
+        d.validate_new_constraints(t, new)
         d.cat.put(t)
+        for con in new:  # a partitioned table's CHECK holds in every partition (unless ONLY)
+            partitions.add_constraint_to_partitions(d, t, con, bool(m_check.group(1)))
         return Result("ALTER TABLE")
     m_drop = re.match(r"\s*DROP\s+(TABLE|VIEW|INDEX|SEQUENCE|SCHEMA)\s+(IF\s+EXISTS\s+)?(.+?)\s*(CASCADE|RESTRICT)?\s*$",
                       st.text, re.IGNORECASE | re.DOTALL)

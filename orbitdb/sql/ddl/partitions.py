@@ -298,7 +298,18 @@ def check_new_constraint(ddl: DDL, t: TableDef, con: ConstraintDef) -> None:
 
 
 def add_constraint_to_partitions(ddl: DDL, t: TableDef, con: ConstraintDef, only: bool) -> None:
-    if not t.partition_strategy or only:
+    if only:
+        return
+    if con.kind == "c":  # a CHECK holds in the tables inheriting from t as well
+        for heir in [c for c in ddl.cat.tables() if t.oid in c.inherits]:
+            fresh = ddl.lock_table(heir, ACCESS_EXCLUSIVE)
+            if fresh is None:
+                continue
+            _inherit_checks(fresh, t)
+            ddl.cat.put(fresh)
+            ddl.validate_new_constraints(fresh, [c for c in fresh.constraints if c.name == con.name])
+            add_constraint_to_partitions(ddl, fresh, con, only)
+    if not t.partition_strategy:
         return
     for part in partitions_of(ddl.cat, t):
         fresh = ddl.lock_table(part, ACCESS_EXCLUSIVE)

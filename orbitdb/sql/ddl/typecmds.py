@@ -8,6 +8,8 @@ import re
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
+from sqlglot import exp
+
 from orbitdb.sql import types as T
 from orbitdb.sql.errors import SqlError
 from orbitdb.sql.expr.compiler import Compiler
@@ -601,7 +603,10 @@ def _drop_dependents(d: DDL, td: TypeDef, dropping: set[int], dropped: list[str]
 def _create_domain(d: DDL, r: _Reader, _kind: str) -> Result:
     parts = r.qualified()
     r.take("AS")
-    base = _type_of(d, r.until(_TYPE_STOPS))
+    base_text = r.until(_TYPE_STOPS)
+    if base_text.strip().lower() in _SERIALS:  # column shorthands, no types
+        raise SqlError("42704", f'type "{base_text.strip().lower()}" does not exist')
+    base = _type_of(d, base_text)
     if base.sql.fields is not None or base.sql.category == "P":
         raise SqlError("42804", f'"{base.stored}" is not a valid base type for a domain')
     schema, name = _new_name(d, parts)
@@ -611,11 +616,17 @@ def _create_domain(d: DDL, r: _Reader, _kind: str) -> Result:
     return Result("CREATE DOMAIN")
 
 
+_SERIALS = {"serial", "serial2", "serial4", "serial8", "smallserial", "bigserial"}
+
+
 def _domain_constraints(d: DDL, r: _Reader, td: TypeDef) -> None:
     nulls: set[str] = set()
     while not r.at_end():
         if r.take("COLLATE"):
             r.qualified()
+            t = U.stored_type(d.cat, td.base_type or "text").sql
+            if not (T.is_string(t) or t.elem is not None and T.is_string(t.elem)):
+                raise SqlError("42804", f"collations are not supported by type {t.display()}")
             continue
         if r.take("DEFAULT"):
             if td.default is not None:
@@ -646,6 +657,8 @@ def _planner(d: DDL) -> tuple[Planner, Runtime]:
 def _checked_default(d: DDL, td: TypeDef, text: str) -> str:
     planner, rt = _planner(d)
     node = parse_one("SELECT " + text).expressions[0]
+    if any(isinstance(n, (exp.Select, exp.Subquery)) for n in node.walk()):
+        raise SqlError("0A000", "cannot use subquery in DEFAULT expression")
     base = U.stored_type(d.cat, td.base_type or "text").sql
     e = Compiler(planner, Scope(), rt, where="DEFAULT expressions").compile(node)
     coerce(e, base, ASSIGNMENT, f'domain "{td.name}"')
@@ -656,6 +669,8 @@ def _add_domain_check(d: DDL, td: TypeDef, cname: str | None, text: str) -> str:
     planner, rt = _planner(d)
     base = U.stored_type(d.cat, td.base_type or "text").sql
     node = parse_one("SELECT " + text).expressions[0]
+    if any(isinstance(n, (exp.Select, exp.Subquery)) for n in node.walk()):
+        raise SqlError("0A000", "cannot use subquery in check constraint")
     comp = Compiler(planner, Scope([ScopeColumn(None, "value", base)]), rt, where="check constraints")
     comp.compile_bool(node, "CHECK")
     if cname is None:

@@ -274,6 +274,14 @@ class Materialized(Plan):
         return [(f"CTE Scan on {self.name}" if self.name else "Materialize", [self.child])]
 
 
+class Recomputed(Materialized):
+    """A CTE that reads columns of an enclosing query (inside a LATERAL or correlated subquery):
+    computed again each time it is read, as its rows change with the outer row."""
+
+    def rows(self, ctx: ExecContext) -> Iterator[Row]:
+        return self.child.rows(ctx)
+
+
 class SharedRows:
     """A statement-wide result computed once and read by several scans, each at its own pace: rows
     are computed as the furthest reader needs them (so a LIMIT above stops the work) and kept in a
@@ -649,6 +657,47 @@ class Limit(Plan):
             n += 1
             if lim is not None and n >= lim:
                 return
+
+    def explain(self) -> list[tuple[str, list[Plan]]]:
+        return [("Limit", [self.child])]
+
+
+class LimitTies(Plan):
+    """FETCH FIRST n ROWS WITH TIES: after OFFSET, n rows and then every row that is a peer of the
+    n-th under the ORDER BY keys (the child's order)."""
+
+    def __init__(self, child: Plan, limit: Fn, offset: Fn | None,
+                 keys: list[tuple[Fn, bool, bool, Any]]) -> None:
+        self.columns = child.columns
+        self.child = child
+        self.bounded = Limit(child, limit, offset)
+        self.keys = keys
+
+    def _peer_key(self, row: Row) -> tuple[Any, ...]:
+        out = []
+        for fn, _desc, _nulls_first, order_key in self.keys:
+            v = fn(row)
+            out.append(v if v is None or order_key is None else order_key(v))
+        return tuple(out)
+
+    def rows(self, ctx: ExecContext) -> Iterator[Row]:
+        off, lim = self.bounded.bounds()  # a count computed as NULL: no limit, as in PostgreSQL
+        if lim == 0:
+            return
+        n = 0
+        last: Any = _NO_KEY
+        for r in self.child.rows(ctx):
+            if off > 0:
+                off -= 1
+                continue
+            if lim is not None:
+                if n >= lim:
+                    if self._peer_key(r) != last:
+                        return
+                elif n == lim - 1:
+                    last = self._peer_key(r)
+            yield r
+            n += 1
 
     def explain(self) -> list[tuple[str, list[Plan]]]:
         return [("Limit", [self.child])]

@@ -15,8 +15,14 @@ from sqlglot import exp
 from orbitdb.sql import types as T
 from orbitdb.sql.errors import SqlError
 from orbitdb.sql.expr.core import E, coerce, ident
-from orbitdb.sql.expr.datetimeops import check_interval, interval_div
-from orbitdb.sql.expr.funccall import AGGREGATES
+from orbitdb.sql.expr.datetimeops import (
+    check_interval,
+    interval_add,
+    interval_div,
+    interval_mul,
+    interval_sub,
+)
+from orbitdb.sql.expr.funccall import AGGREGATES, ORDERED_SET
 from orbitdb.sql.expr.jsonops import json_agg_result, json_object_agg_result, to_json_value
 from orbitdb.sql.expr.pycalls import resolve_aggregate as resolve_session_aggregate
 from orbitdb.sql.expr.pycalls import session_aggregate
@@ -36,6 +42,7 @@ from orbitdb.sql.types.limits import check_array_depth, join_text
 from orbitdb.sql.types.pgtext.ranges import canonical_multirange
 from orbitdb.sql.types.rangeops import intersection as range_intersection
 from orbitdb.sql.types.sortkeys import equality_key, ordering_key, sort_key_fn
+from orbitdb.storage.interval import Interval
 from orbitdb.storage.ranges import MultiRange
 
 if TYPE_CHECKING:
@@ -351,6 +358,33 @@ def _string_agg(items: list[Any]) -> Any:
     return "".join(out)
 
 
+def _array_shape(value: Any) -> tuple[int, ...]:
+    dims = []
+    while isinstance(value, list):
+        dims.append(len(value))
+        value = value[0] if value else None
+    return tuple(dims)
+
+
+def _stack_arrays(arrays: list[Any]) -> Any:
+    """array_agg over arrays: one dimension more, so every input must be a non-empty array of
+    the first one's shape (PostgreSQL's accumArrayResultArr)."""
+    if not arrays:
+        return None
+    first: tuple[int, ...] | None = None
+    for a in arrays:
+        if a is None:
+            raise SqlError("22004", "cannot accumulate null arrays")
+        if not a:
+            raise SqlError("2202E", "cannot accumulate empty arrays")
+        shape = _array_shape(a)
+        if first is None:
+            first = shape
+        elif shape != first:
+            raise SqlError("2202E", "cannot accumulate arrays of different dimensionality")
+    return check_array_depth(arrays)
+
+
 def _percentile(cont: bool) -> Callable[[list[Any]], Any]:
     def final(items: list[Any]) -> Any:
         vals = [v for v, f in items if v is not None]
@@ -367,6 +401,10 @@ def _percentile(cont: bool) -> Callable[[list[Any]], Any]:
         pos = frac * (len(vals) - 1)
         lo = math.floor(pos)
         hi = math.ceil(pos)
+        if isinstance(vals[lo], Interval):  # PostgreSQL's interval_lerp
+            if lo == hi:
+                return vals[lo]
+            return interval_add(vals[lo], interval_mul(interval_sub(vals[hi], vals[lo]), pos - lo))
         a, b = float(vals[lo]), float(vals[hi])
         return a + (b - a) * (pos - lo)
 
@@ -390,8 +428,10 @@ def _mode(items: list[Any]) -> Any:
 def resolve_aggregate(name: str, types: list[SqlType], star: bool) -> tuple[SqlType, Callable[[], Acc], list[SqlType]]:
     """(result type, accumulator factory, argument types to coerce to)."""
     if name == "count":
-        if star or not types:
+        if star:
             return T.INT8, CountStar, []
+        if not types:
+            raise SqlError("42809", "count(*) must be used to call a parameterless aggregate function")
         return T.INT8, Count, types[:1]
     if not types:
         raise SqlError("42883", f"function {name}() does not exist")
@@ -443,7 +483,7 @@ def resolve_aggregate(name: str, types: list[SqlType], star: bool) -> tuple[SqlT
     if name == "array_agg":
         if t.elem is not None and T.strip(t.elem).oid not in (T.JSON.oid, T.JSONB.oid):
             # arrays of arrays: one dimension more
-            return t, lambda: Collect(lambda xs: check_array_depth(xs) if xs else None), [t]
+            return t, lambda: Collect(_stack_arrays), [t]
         if t.elem is not None:
             return t, lambda: Collect(lambda xs: xs or None), [t]
         return T.array_of(T.strip(t)), lambda: Collect(lambda xs: xs or None), [T.strip(t)]
@@ -491,6 +531,28 @@ def _agg_missing(name: str, types: list[SqlType]) -> SqlError:
         f"function {name}({', '.join(t.display() for t in types)}) does not exist",
         hint="No function matches the given name and argument types. You might need to add explicit type casts.",
     )
+
+
+def _check_call_shape(name: str, args: list[exp.Expression], extra: dict[str, Any], ordered_set: bool) -> None:
+    """The aggregate call shapes PostgreSQL's parse analysis refuses."""
+    if name in ORDERED_SET and not ordered_set:
+        if len(args) == (1 if name == "mode" else 2):  # PostgreSQL finds the aggregate by its argument count
+            raise SqlError("42809", f"WITHIN GROUP is required for ordered-set aggregate {name}")
+        raise SqlError("42883", f"function {name} with {len(args)} arguments does not exist")
+    if not extra.get("distinct"):
+        return
+    if extra.get("star"):
+        raise SqlError("42601", 'syntax error at or near "*"')
+    # DISTINCT sorts by the arguments themselves: an ORDER BY key must be one of them
+    arg_sql = {_bare(a).sql(dialect="postgres") for a in args}
+    if any(_bare(o.this).sql(dialect="postgres") not in arg_sql for o in extra.get("order") or []):
+        raise SqlError("42P10", "in an aggregate with DISTINCT, ORDER BY expressions must appear in argument list")
+
+
+def _bare(node: exp.Expression) -> exp.Expression:
+    while isinstance(node, exp.Paren):
+        node = node.this
+    return node
 
 
 class AggSpec:
@@ -596,18 +658,30 @@ class AggCollector:
                 if (type(sub).__name__.lower() in AGGREGATES or isinstance(sub, exp.AggFunc)) and not any(
                         isinstance(p, exp.Select) for p in _parents_until(sub, a)):  # a subquery's own is fine
                     raise SqlError("42803", "aggregate function calls cannot be nested")
+        _check_call_shape(name, args, extra, ordered_set)
         spec = AggSpec()
         spec.name = name
         spec.distinct = bool(extra.get("distinct"))
         spec.ordered_set = ordered_set
         if ordered_set:
+            for a in args:  # direct arguments are per group: only grouped columns in them
+                for col in a.find_all(exp.Column):
+                    if not any(isinstance(p, exp.Select) for p in _parents_until(col, a)):
+                        c.compile(col)
             direct = [inner.compile(a) for a in args]
+            if direct and direct[0].type.is_array:
+                raise SqlError("0A000", f"{name} over an array of fractions is not supported by orbitdb")
             order_nodes = extra.get("order") or []
             values = [inner.compile(o.this) for o in order_nodes]
             rtype, factory, want = resolve_aggregate(name, [values[0].type] if values else [], False)
             if name in ("percentile_cont",):
-                vals = [coerce(values[0], T.FLOAT8)] if values[0].type.oid not in (T.INTERVAL.oid,) else values
-                rtype = T.FLOAT8
+                interval = values[0].type.oid == T.INTERVAL.oid
+                if not interval and T.strip(values[0].type).oid not in (*T.INTEGER_TYPES, T.NUMERIC.oid,
+                                                                        T.FLOAT4.oid, T.FLOAT8.oid):
+                    raise SqlError("42883", f"function {name}(double precision, {values[0].type.display()}) "
+                                            "does not exist")
+                vals = values if interval else [coerce(values[0], T.FLOAT8)]
+                rtype = T.INTERVAL if interval else T.FLOAT8
             else:
                 vals = values
                 rtype = T.strip(values[0].type) if name in ("percentile_disc", "mode") else rtype
@@ -830,7 +904,9 @@ _NOTHING = object()
 
 
 def _parents_until(node: exp.Expression, top: exp.Expression) -> list[exp.Expression]:
-    out = []
+    out: list[exp.Expression] = []
+    if node is top:
+        return out
     p = node.parent
     while p is not None and p is not top:
         out.append(p)

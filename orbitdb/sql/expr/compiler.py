@@ -30,7 +30,7 @@ from orbitdb.sql.expr.core import (
     type_error_operator,
     unify,
 )
-from orbitdb.sql.expr.domains import domain_checker
+from orbitdb.sql.expr.domains import array_domain_checker, domain_checker
 from orbitdb.sql.expr.funccall import call_by_name, compile_function
 from orbitdb.sql.expr.jsonops import compile_json_op
 from orbitdb.sql.expr.operators import (
@@ -377,7 +377,7 @@ class Compiler:
 
     def _cast(self, node: exp.Cast) -> E:
         to = node.args["to"]
-        domain = None
+        domain = element_domain = None
         if isinstance(to, exp.DataType) and self.planner is None:
             target = T.from_datatype(to)  # an expression compiled without a catalog: built-in types only
         elif isinstance(to, exp.DataType):
@@ -385,11 +385,14 @@ class Compiler:
             # an index key is compiled without a session: the default search path then
             path = session.search_schemas() if session is not None else ["pg_catalog", "public"]
             resolved = resolve_datatype(self.planner.catalog, path, to)
-            target, domain = resolved.sql, resolved.domain
+            target, domain, element_domain = resolved.sql, resolved.domain, resolved.element_domain
         else:
             target = T.parse_type_name(to.sql(dialect="postgres").lower())
         if domain is not None:
             return self._domain_cast(node, target, domain_checker(self.planner, domain, self.rt), domain.name)
+        if element_domain is not None:
+            return self._domain_cast(node, target, array_domain_checker(self.planner, element_domain, self.rt),
+                                     element_domain.name)
         if _empty_array(node.this) and target.elem is not None:
             # ARRAY[]::int[] and ARRAY[ARRAY[]]::int[]: the cast gives the empty array its type
             return const([], target, "array")
@@ -471,6 +474,9 @@ class Compiler:
 
     def _filter(self, node: exp.Filter) -> E:
         return compile_function(self, node.this, filter_node=node.expression.this)
+
+    def _within_group(self, node: exp.WithinGroup) -> E:
+        return compile_function(self, node)  # sqlglot's WithinGroup is no Func: it needs its own entry
 
     def _dot(self, node: exp.Dot) -> E:
         # schema-qualified function calls: pg_catalog.format_type(...)
@@ -676,6 +682,7 @@ _HANDLERS: dict[type, Callable[[Compiler, Any], E]] = {
     exp.Collate: Compiler._collate,
     exp.Window: Compiler._window,
     exp.Filter: Compiler._filter,
+    exp.WithinGroup: Compiler._within_group,
     exp.Star: Compiler._star,
     exp.Dot: Compiler._dot,
     exp.Lambda: Compiler._lambda,

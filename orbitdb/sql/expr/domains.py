@@ -20,13 +20,36 @@ Checker = Callable[[Any], Any]
 
 
 def domain_chain(planner: Planner, td: TypeDef) -> list[TypeDef]:
-    """td and the domains under it, the innermost first."""
+    """td and the domains under it, the innermost first (a domain over an array of a domain ends
+    the chain: its elements are checked by array_domain_checker)."""
     chain: list[TypeDef] = []
     cur: TypeDef | None = td
     while cur is not None and cur.kind == "d" and cur not in chain:
         chain.insert(0, cur)
-        cur = U.stored_type(planner.catalog, cur.base_type or "text").typedef
+        base = U.stored_type(planner.catalog, cur.base_type or "text")
+        cur = None if base.is_array else base.typedef
     return chain
+
+
+def array_domain_checker(planner: Planner, element: TypeDef, rt: Runtime) -> Checker:
+    """array value -> value, every element (NULLs too) checked against the element domain."""
+    check = domain_checker(planner, element, rt)
+    nested = U.stored_type(planner.catalog, element.base_type or "text").is_array  # elements are arrays
+
+    def visit(v: Any) -> None:
+        if isinstance(v, list) and not nested:
+            for x in v:
+                visit(x)
+        else:
+            check(v)
+
+    def check_array(value: Any) -> Any:
+        if value is not None:
+            for x in value:
+                visit(x)
+        return value
+
+    return check_array
 
 
 def domain_checker(planner: Planner, td: TypeDef, rt: Runtime) -> Checker:
@@ -44,7 +67,13 @@ def domain_checker(planner: Planner, td: TypeDef, rt: Runtime) -> Checker:
             checks.append((name, comp.compile_bool(node, "CHECK").fn))
         steps.append((U.stored_name(d), d.not_null, checks))
 
+    innermost = domain_chain(planner, td)[0]
+    base = U.stored_type(planner.catalog, innermost.base_type or "text")
+    elements = array_domain_checker(planner, base.typedef, rt) if base.element_domain is not None else None
+
     def check(v: Any) -> Any:
+        if elements is not None:
+            elements(v)
         for name, not_null, checks in steps:
             if v is None:
                 if not_null:

@@ -76,8 +76,9 @@ _NODE_FUNCS: dict[str, tuple[str, list[str]]] = {
     "VariancePop": ("var_pop", ["this"]), "Corr": ("corr", ["this", "expression"]),
     "CovarPop": ("covar_pop", ["this", "expression"]), "CovarSamp": ("covar_samp", ["this", "expression"]),
     "BitwiseAndAgg": ("bit_and", ["this"]), "BitwiseOrAgg": ("bit_or", ["this"]),
-    "PercentileCont": ("percentile_cont", ["this"]), "PercentileDisc": ("percentile_disc", ["this"]),
-    "Mode": ("mode", ["this"]), "RowNumber": ("row_number", []), "Rank": ("rank", ["expressions"]),
+    "PercentileCont": ("percentile_cont", ["this", "expression"]),
+    "PercentileDisc": ("percentile_disc", ["this", "expression"]),
+    "Mode": ("mode", ["this"]), "RowNumber": ("row_number", ["this"]), "Rank": ("rank", ["expressions"]),
     "DenseRank": ("dense_rank", ["expressions"]), "PercentRank": ("percent_rank", ["expressions"]),
     "CumeDist": ("cume_dist", ["expressions"]), "Ntile": ("ntile", ["this"]),
     "Lag": ("lag", ["this", "offset", "default"]), "Lead": ("lead", ["this", "offset", "default"]),
@@ -189,13 +190,17 @@ def compile_function(c: Compiler, node: exp.Expression, filter_node: exp.Express
         within = node
         name, args, extra = normalize(node.this)
         extra["order"] = node.expression.expressions
+        _check_within_group(name, len(args) + len(extra["order"]))
     session_agg = session_aggregate(c, name, len(args)) is not None
     if filter_node is not None and name not in AGGREGATES and not session_agg:
         raise SqlError("42809", f"FILTER specified, but {name} is not an aggregate function")
     if name in AGGREGATES or session_agg:
         if c.agg is None:
             raise SqlError("42803", f"aggregate functions are not allowed in {c.where or 'this context'}")
-        if _outer_columns_only(c, args):
+        # the query level an aggregate belongs to: its arguments' and ORDER BY keys' (direct
+        # arguments of an ordered-set aggregate aside), as in PostgreSQL
+        order_keys = [o.this for o in extra.get("order") or []]
+        if _outer_columns_only(c, order_keys if within is not None else args + order_keys):
             # PostgreSQL computes such an aggregate in the outer query, over the outer rows
             raise SqlError("0A000", "aggregate functions of outer query columns inside a subquery are not "
                                     "supported by orbitdb",
@@ -204,6 +209,27 @@ def compile_function(c: Compiler, node: exp.Expression, filter_node: exp.Express
     if name in WINDOW_ONLY:
         raise SqlError("42809", f"window function {name} requires an OVER clause")
     return call_by_name(c, name, args, node)
+
+
+ORDERED_SET = {"percentile_cont", "percentile_disc", "mode"}
+_HYPOTHETICAL_SET = {"rank", "dense_rank", "percent_rank", "cume_dist"}
+_TWO_ARGUMENT_AGGREGATES = {"string_agg", "json_object_agg", "jsonb_object_agg", "corr", "covar_pop", "covar_samp",
+                            "regr_count", "regr_sxx", "regr_syy", "regr_sxy", "regr_avgx", "regr_avgy", "regr_r2",
+                            "regr_slope", "regr_intercept"}
+
+
+def _check_within_group(name: str, n_args: int) -> None:
+    """WITHIN GROUP on a call that is no ordered-set aggregate orbitdb computes. n_args counts the
+    direct arguments and the ORDER BY keys, as PostgreSQL looks the aggregate up by both."""
+    if name in ORDERED_SET:
+        return
+    if name in _HYPOTHETICAL_SET:
+        raise SqlError("0A000", f"hypothetical-set aggregate {name} is not supported by orbitdb")
+    if name in AGGREGATES and (n_args == 1 or (n_args == 2 and name in _TWO_ARGUMENT_AGGREGATES)):
+        raise SqlError("42809", f"{name} is not an ordered-set aggregate, so it cannot have WITHIN GROUP")
+    raise SqlError("42883", f"function {name} with {n_args} arguments does not exist",
+                   hint="No function matches the given name and argument types. You might need to add "
+                        "explicit type casts.")
 
 
 def _outer_columns_only(c: Compiler, args: list[exp.Expression]) -> bool:

@@ -106,6 +106,8 @@ def _row_compare(c: Compiler, left: list[exp.Expression], right: exp.Expression,
     items = _row_items(right)
     if items is None or len(items) != len(left):
         raise SqlError("42601", "unequal number of entries in row expressions")
+    if not items:
+        raise SqlError("0A000", "cannot compare rows of zero length")
     pairs = [_unify_cmp(c, c.compile(x), c.compile(y), op) for x, y in zip(left, items)]
     eqs = [compare_fn(a, b, "=") for a, b in pairs]
     if op in ("=", "<>"):

@@ -43,7 +43,14 @@ def whole_row(c: Compiler, rel: str) -> E | None:
             array_oid = oid + 1  # as pg_type lists its array type (array_agg(t) reports it)
     t = SqlType(name, oid, -1, "C", "record", short=name, fields=fields, array_oid=array_oid)
     level = scope.level
-    if level == c.scope.level:
+    # a table's hidden ctid is NULL only in the row an outer join adds for no match: there the
+    # whole row is NULL (not a row of NULLs: count(t.*) skips it), as in PostgreSQL
+    marker = next((i for i, col in enumerate(scope.columns) if col.rel == rel and col.hidden
+                   and col.name == "ctid"), None)
+    if level == c.scope.level and marker is not None:
+        def run(row: Row) -> Any:
+            return None if row[marker] is None else tuple(row[i] for i in idxs)
+    elif level == c.scope.level:
         def run(row: Row) -> Any:
             return tuple(row[i] for i in idxs)
     else:

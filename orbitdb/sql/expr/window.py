@@ -53,6 +53,31 @@ class WindowSpec:
         self.filter: Fn | None = None
 
 
+def check_window_clause(defs: Sequence[exp.Window]) -> dict[str, exp.Window]:
+    """The query's WINDOW clause by name, checked as PostgreSQL checks it even where no call uses
+    it: a name defined once, a window built only on one defined before it, without overriding its
+    PARTITION BY or ORDER BY and not on one with a frame clause."""
+    named: dict[str, exp.Window] = {}
+    for w in defs:
+        name = ident(w.this)
+        if name in named:
+            raise SqlError("42P20", f'window "{name}" is already defined')
+        ref = w.args.get("alias")
+        if ref is not None:
+            rname = ident(ref)
+            base = named.get(rname)
+            if base is None:
+                raise SqlError("42704", f'window "{rname}" does not exist')
+            if w.args.get("partition_by"):
+                raise SqlError("42P20", f'cannot override PARTITION BY clause of window "{rname}"')
+            if w.args.get("order") is not None and base.args.get("order") is not None:
+                raise SqlError("42P20", f'cannot override ORDER BY clause of window "{rname}"')
+            if base.args.get("spec") is not None:
+                raise SqlError("42P20", f'cannot copy window "{rname}" because it has a frame clause')
+        named[name] = w
+    return named
+
+
 class WindowCollector:
     def __init__(self, base_width: Callable[[], int], named: dict[str, exp.Expression]) -> None:
         self.base_width = base_width
@@ -68,17 +93,23 @@ class WindowCollector:
         if isinstance(fnode, exp.Filter):
             filter_node = fnode.expression.this
             fnode = fnode.this
+        if isinstance(fnode, exp.WithinGroup):
+            raise SqlError("0A000", f"OVER is not supported for ordered-set aggregate {normalize(fnode.this)[0]}")
         name, args, extra = normalize(fnode)
         window_name = node.args.get("alias")
         partition_nodes = list(node.args.get("partition_by") or [])
         order_node = node.args.get("order")
         spec_node = node.args.get("spec")
         seen: set[str] = set()
+        copies = partition_nodes or order_node is not None or spec_node is not None
         while window_name is not None:  # a window built on a named one, which may build on another
             wname = ident(window_name)
             base = self.named.get(wname)
             if base is None or wname in seen:
                 raise SqlError("42704", f'window "{wname}" does not exist')
+            if copies and base.args.get("spec") is not None:
+                raise SqlError("42P20", f'cannot copy window "{wname}" because it has a frame clause')
+            copies = True
             seen.add(wname)
             if partition_nodes and base.args.get("partition_by"):
                 raise SqlError("42P20", f'cannot override PARTITION BY clause of window "{wname}"')
@@ -112,6 +143,8 @@ class WindowCollector:
         if filter_node is not None:
             spec.filter = inner.compile_bool(filter_node, "FILTER").fn
         if name in AGGREGATES:
+            if extra.get("order"):
+                raise SqlError("0A000", "aggregate ORDER BY is not implemented for window functions")
             compiled = [inner.compile(a) for a in args]
             rtype, factory, want = resolve_aggregate(name, [e.type for e in compiled], bool(extra.get("star")))
             spec.agg_args = [coerce(e, t).fn for e, t in zip(compiled, want)] if want else []
@@ -121,7 +154,10 @@ class WindowCollector:
             if spec.distinct:
                 raise SqlError("0A000", "DISTINCT is not implemented for window functions")
         elif name in WINDOW_ONLY:
+            if filter_node is not None:
+                raise SqlError("0A000", "FILTER is not implemented for non-aggregate window functions")
             compiled = [inner.compile(a) for a in args]
+            _check_arity(name, compiled)
             spec.args = [e.fn for e in compiled]
             spec.type = _window_type(name, compiled)
             if name in ("lag", "lead") and len(compiled) == 3:
@@ -175,6 +211,26 @@ class _Pos:
         if self.pos < 0:
             self.pos = self.fn()
         return row[self.pos]
+
+
+# how many arguments each window function takes (PostgreSQL's pg_proc entries)
+_ARITY = {"row_number": (0, 0), "rank": (0, 0), "dense_rank": (0, 0), "percent_rank": (0, 0),
+          "cume_dist": (0, 0), "ntile": (1, 1), "lag": (1, 3), "lead": (1, 3), "first_value": (1, 1),
+          "last_value": (1, 1), "nth_value": (2, 2)}
+# with arguments these names are PostgreSQL's hypothetical-set aggregates, which need WITHIN GROUP
+_HYPOTHETICAL = {"rank", "dense_rank", "percent_rank", "cume_dist"}
+
+
+def _check_arity(name: str, args: list[E]) -> None:
+    low, high = _ARITY[name]
+    if low <= len(args) <= high:
+        return
+    if name in _HYPOTHETICAL:
+        raise SqlError("42809", f"WITHIN GROUP is required for ordered-set aggregate {name}")
+    types = ", ".join(a.type.display() for a in args)
+    raise SqlError("42883", f"function {name}({types}) does not exist",
+                   hint="No function matches the given name and argument types. You might need to add "
+                        "explicit type casts.")
 
 
 def _window_type(name: str, args: list[E]) -> T.SqlType:
@@ -236,6 +292,8 @@ def _check_frame_bounds(start: Any, start_side: str, end: Any, end_side: str) ->
 
 def _frame(spec: exp.Expression, c: Compiler, order_types: list[T.SqlType]) -> tuple[str, Any, Any, Any, Any, str]:
     kind = (spec.args.get("kind") or "RANGE").upper()
+    if kind == "GROUPS" and not order_types:
+        raise SqlError("42P20", "GROUPS mode requires an ORDER BY clause")
     start = spec.args.get("start")
     start_side = (spec.args.get("start_side") or "").upper()
     end = spec.args.get("end")

@@ -102,9 +102,9 @@ def _support(col: int) -> tuple[T.SqlType | None, tuple[int, ...], _Reach, _Key]
     if col in _INTS:
         return T.INT8, _INTS, _plain, _same
     if col == T.NUMERIC.oid:
-        return T.NUMERIC, (*_INTS, T.NUMERIC.oid), _plain, _same
+        return T.NUMERIC, (*_INTS, T.NUMERIC.oid), _nan_last(_plain), _nan_key
     if col in _FLOATS:
-        return T.FLOAT8, (*_INTS, T.NUMERIC.oid, *_FLOATS), _float_reach, _same
+        return T.FLOAT8, (*_INTS, T.NUMERIC.oid, *_FLOATS), _nan_last(_float_reach), _nan_key
     if col == T.DATE.oid:  # a date goes as the timestamp of its midnight
         return T.INTERVAL, (T.INTERVAL.oid,), _datetime_reach, _date_key
     if col in (T.TIMESTAMP.oid, T.TIMESTAMPTZ.oid):
@@ -122,6 +122,18 @@ def _same(v: Any) -> Any:
 
 def _plain(base: Any, offset: Any, subtract: bool) -> Any:
     return base - offset if subtract else base + offset
+
+
+def _nan_key(v: Any) -> tuple[int, Any]:
+    """A numeric or float value as in_range compares it: NaN above every number, equal to NaN."""
+    return (1, 0) if v != v else (0, v)  # noqa: PLR0124 - only NaN differs from itself
+
+
+def _nan_last(reach: _Reach) -> _Reach:
+    """reach over _nan_key values: a NaN row's frame reaches NaN, whatever the offset."""
+    def nan_reach(base: tuple[int, Any], offset: Any, subtract: bool) -> tuple[int, Any]:
+        return base if base[0] else (0, reach(base[1], offset, subtract))
+    return nan_reach
 
 
 def _float_reach(base: float, offset: float, subtract: bool) -> float:

@@ -262,7 +262,11 @@ def array_fill(x: Any, lengths: list[Any] | None, lower: list[Any] | None = None
     return build(0)
 
 
-register("array_fill", [ANYELEMENT, INT4_ARRAY, INT4_ARRAY], _fill_ret, strict=False)(array_fill)
+@register("array_fill", [ANYELEMENT, INT4_ARRAY, INT4_ARRAY], _fill_ret, strict=False)
+def array_fill_with_bounds(x: Any, lengths: list[Any] | None, lower: list[Any] | None) -> list[Any] | None:
+    if lower is None:
+        raise SqlError("22004", "dimension array or low bound array cannot be null")
+    return array_fill(x, lengths, lower)
 
 
 @register("trim_array", [ANYARRAY, INT4], _array_ret)

@@ -77,7 +77,16 @@ def _json_arg(e: E) -> E:
 
 
 def _key_arg(e: E) -> E:
-    """An object key: printed with its type's output function."""
+    """An object key: printed with its type's output function; an array, composite or json one
+    fails when the call runs, as in PostgreSQL."""
+    t = e.type
+    if t.elem is not None or t.fields is not None or t.oid in (T.RECORD.oid, T.JSON.oid, T.JSONB.oid):
+        def refuse(row: Any) -> Any:
+            raise SqlError("22023", "key value must be scalar, not array, composite, or json")
+        return E(refuse, T.TEXT)
+    if t.oid == T.BOOL.oid:  # json's spelling, not boolout's t/f
+        fn = e.fn
+        return E(lambda row: None if (v := fn(row)) is None else ("true" if v else "false"), T.TEXT)
     return text_arg(e)
 
 

@@ -913,6 +913,10 @@ def width_bucket_numeric(op: Decimal, lo: Decimal, hi: Decimal, count: int) -> i
 
 @register("width_bucket", [ANYELEMENT, ANYARRAY], INT4)
 def width_bucket_array(op: Any, thresholds: list[Any]) -> int:
+    if thresholds and isinstance(thresholds[0], list):
+        raise SqlError("2202E", "thresholds must be one-dimensional array")
+    if any(t is None for t in thresholds):
+        raise SqlError("22004", "thresholds array must not contain NULLs")
     lo, hi = 0, len(thresholds)
     while lo < hi:
         mid = (lo + hi) // 2

@@ -15,7 +15,7 @@ from orbitdb.sql.errors import SqlError
 from orbitdb.sql.exec.context import ExecContext
 from orbitdb.sql.expr.compiler import Compiler
 from orbitdb.sql.expr.core import E, Runtime, coerce
-from orbitdb.sql.expr.domains import domain_chain, domain_checker
+from orbitdb.sql.expr.domains import array_domain_checker, domain_chain, domain_checker
 from orbitdb.sql.expr.scope import Scope, ScopeColumn
 from orbitdb.sql.modify.deferred_fks import is_deferred, queue_child_check, queue_parent_check
 from orbitdb.sql.modify.deferred_unique import deferrable_constraint, note_removed, note_written
@@ -100,6 +100,8 @@ class TableWriter:
         # a column of a domain type: the domain's constraints, and its default if the column has none
         self.domains = [(i, domain_checker(planner, r.domain, rt)) for i, r in enumerate(resolved)
                         if r.domain is not None]
+        self.domains += [(i, array_domain_checker(planner, r.element_domain, rt)) for i, r in enumerate(resolved)
+                         if r.element_domain is not None]
         # a composite column stores its value's record text
         self.composites = [i for i, t in enumerate(self.types) if t.fields is not None]
         for c, t, r in zip(table.columns, self.types, resolved):

@@ -513,6 +513,11 @@ def _compile_set(comp: Compiler, items: list[exp.Expression], w: TableWriter, ta
                     raise SqlError("0A000", "DEFAULT or a sub-SELECT assigned through a subscript is not supported")
                 by_subscript.setdefault(ci, (column, []))[1].append((subscripts, vnode))
                 continue
+            if isinstance(tnode, exp.Column) and tnode.table:  # SET a.b = ...: field b of column a
+                composite = ident(tnode.args["table"])
+                if composite not in w.names:
+                    raise SqlError("42703", f'column "{composite}" of relation "{table.name}" does not exist')
+                raise SqlError("0A000", "assignment to a field of a composite column is not supported by orbitdb")
             name = ident(tnode.this) if isinstance(tnode, exp.Column) else ident(tnode)
             if name not in w.names:
                 raise SqlError("42703", f'column "{name}" of relation "{table.name}" does not exist')

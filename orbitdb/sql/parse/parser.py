@@ -815,6 +815,9 @@ def _template_of(sql: str) -> tuple[_Template, list[Span]]:
             depth += 1
             if prev in _TYPE_PAREN:
                 type_paren_depths.append(depth)
+            if prev == "ON" and prev2 == "DISTINCT":  # DISTINCT ON (2): a position, as ORDER BY 2
+                ordinal_clause = True
+                ordinal_depth = depth
         elif kind == "op" and text == ")":
             if type_paren_depths and type_paren_depths[-1] == depth:
                 type_paren_depths.pop()
@@ -830,7 +833,8 @@ def _template_of(sql: str) -> tuple[_Template, list[Span]]:
         elif kind == "num" or kind in _STRINGS:
             in_type = bool(type_paren_depths)
             ordinal = (kind == "num" and ordinal_clause and depth == ordinal_depth
-                       and (prev in ("BY", ",") or prev == "-" and prev2 in ("BY", ",")) and not _continues(nxt)
+                       and (prev in ("BY", ",", "(") or prev == "-" and prev2 in ("BY", ",", "("))
+                       and not _continues(nxt)
                        # GROUP BY (1) is an ordinal too (the grammar drops the parentheses): kept
                        or kind == "num" and ordinal_clause and depth > ordinal_depth and nxt == ")"
                        and (prev == "(" or prev == "-" and prev2 == "("))

@@ -24,9 +24,11 @@ from orbitdb.sql.exec.plans import (
     FunctionScan,
     Join,
     Limit,
+    LimitTies,
     Materialized,
     Plan,
     Project,
+    Recomputed,
     RecursiveUnion,
     Result1,
     SetOp,
@@ -48,7 +50,7 @@ from orbitdb.sql.expr.routine_call import compile_user_call, no_user_function
 from orbitdb.sql.expr.routine_call import returns_set as user_returns_set
 from orbitdb.sql.expr.scope import STAR_INDEX, Scope, ScopeColumn
 from orbitdb.sql.expr.srf_slots import SrfSlots, check_placement
-from orbitdb.sql.expr.window import WindowCollector
+from orbitdb.sql.expr.window import WindowCollector, check_window_clause
 from orbitdb.sql.parse.parser import parse_one
 from orbitdb.sql.plan import index_keys  # computes the keys of expression and partial indexes for storage
 from orbitdb.sql.plan import subqueries as subq
@@ -190,6 +192,7 @@ class Planner:
             body = cte.this
             if recursive and self_references(body, name):
                 body = check_recursive_form(name, body)
+            refs_before = len(self.outer_refs)
             if recursive and isinstance(body, exp.Union) and self_references(body.expression, name):
                 self._plan_recursive_cte(info, body, parent, ctes)
             else:
@@ -198,6 +201,10 @@ class Planner:
                 out = self.plan_query(body, parent, ctes)
                 info.out = self._rename(out.columns, cols, name)
                 info.plan = Materialized(info.out, out.plan, info.key, name)
+            if parent is not None and any(level <= parent.level for level, _ in self.outer_refs[refs_before:]):
+                # it reads the enclosing query's row: computed per row, not once per statement
+                assert isinstance(info.plan, Materialized)
+                info.plan = Recomputed(info.plan.columns, info.plan.child, info.plan.key, name)
             ctes[name] = info
 
     def _plan_recursive_cte(self, info: CTEInfo, body: exp.Union, parent: Scope | None,
@@ -272,7 +279,8 @@ class Planner:
         group_nodes = list(group.expressions) if group is not None else []
         having = sel.args.get("having")
         projections = self._expand_star(sel.expressions, scope)
-        if self.freeze_stars and len(projections) != len(sel.expressions):
+        if self.freeze_stars and [id(p) for p in projections] != [id(e) for e in sel.expressions]:
+            # (a * over one column expands to a list as long as the original)
             sel.set("expressions", projections)
         select_nodes = [p.this if isinstance(p, exp.Alias) else p for p in projections]
         aliases = {ident(p.args["alias"]): p.this for p in projections if isinstance(p, exp.Alias)}
@@ -285,7 +293,7 @@ class Planner:
             gcomp = Compiler(self, scope, self.rt, where="GROUP BY")
             group_exprs = [gcomp.compile(g) for g in group_nodes]
             agg = AggCollector(Compiler(self, scope, self.rt, where="GROUP BY"), group_nodes, group_exprs)
-        windows = {ident(w.this): w for w in (sel.args.get("windows") or [])}
+        windows = check_window_clause(sel.args.get("windows") or [])
         base_width_holder: list[int] = [0]
         win = WindowCollector(lambda: base_width_holder[0], windows)
         out_comp = Compiler(self, scope, self.rt, agg=agg, win=win, where="")
@@ -388,12 +396,13 @@ class Planner:
             else:
                 rk = row_key_fn([e.type for e in out_exprs])
                 plan = Distinct(plan, lambda r, w=width, rk=rk: rk(r[:w]))
-        if order is not None and not _order_by_scan(plan, order, order_out_idx, out_exprs, hidden):
-            plan = Sort(plan, self._sort_keys(order, order_out_idx, out_exprs, hidden, width))
+        order_keys = self._sort_keys(order, order_out_idx, out_exprs, hidden, width) if order is not None else None
+        if order_keys is not None and not _order_by_scan(plan, order, order_out_idx, out_exprs, hidden):
+            plan = Sort(plan, order_keys)
         if lock_node is not None:
             lock_node.child = plan
             plan = lock_node
-        plan = self._limit(sel, plan, scope)
+        plan = self._limit(sel, plan, scope, order_keys)
         if hidden:
             plan = Strip(plan, width, out_cols)
         return Output(plan, out_cols)
@@ -437,7 +446,11 @@ class Planner:
         order_hidden = [o.this.sql(dialect="postgres") for o, i in
                         zip(order.expressions if order is not None else [], order_out_idx) if i is None]
         keys: list[tuple[int | None, int | None]] = []
+        if isinstance(on, exp.Tuple) and not on.expressions:
+            raise SqlError("42601", 'syntax error at or near ")"')
         for n in on.expressions if isinstance(on, exp.Tuple) else [on]:
+            if _is_ordinal(n) and not 1 <= _ordinal(n, "DISTINCT ON") <= len(projections):
+                raise SqlError("42P10", f"DISTINCT ON position {_ordinal(n, 'DISTINCT ON')} is not in select list")
             idx = self._order_ref(n, projections, names)
             if idx is not None:
                 keys.append((idx, None))
@@ -470,11 +483,25 @@ class Planner:
             keys.append((_get(pos), desc, bool(nf) if nf is not None else desc, ordering_key(t)))
         return keys
 
-    def _limit(self, node: exp.Expression, plan: Plan, scope: Scope | None) -> Plan:
+    def _limit(self, node: exp.Expression, plan: Plan, scope: Scope | None,
+               order_keys: list[tuple[Callable[[Row], Any], bool, bool, Any]] | None) -> Plan:
+        """LIMIT/OFFSET/FETCH over plan; order_keys are the ORDER BY keys (None without one),
+        the peers FETCH ... WITH TIES adds."""
         limit = node.args.get("limit")
         offset = node.args.get("offset")
         if limit is None and offset is None:
             return plan
+        options = limit.args.get("limit_options") if isinstance(limit, exp.Fetch) else None
+        if options is not None and options.args.get("percent"):  # another dialect's; not PostgreSQL's grammar
+            raise SqlError("42601", 'syntax error at or near "PERCENT"')
+        with_ties = options is not None and bool(options.args.get("with_ties"))
+        if with_ties:
+            if order_keys is None:
+                raise SqlError("42601", "WITH TIES cannot be specified without ORDER BY clause")
+            if any(lock.args.get("wait") is False for lock in node.args.get("locks") or []):
+                raise SqlError("42601", "SKIP LOCKED and WITH TIES options cannot be used together")
+            if isinstance(limit.args.get("count"), exp.Null):
+                raise SqlError("2201W", "row count cannot be null in FETCH FIRST ... WITH TIES clause")
         c = Compiler(self, scope or Scope(), self.rt, where="LIMIT")
         lf = None
         if limit is not None:
@@ -490,6 +517,8 @@ class Planner:
         if offset is not None:
             oe = offset.expression if isinstance(offset, exp.Offset) else offset
             of = _limit_argument(c, oe, "OFFSET")
+        if with_ties and lf is not None and order_keys is not None:
+            return LimitTies(plan, lf, of, order_keys)
         return Limit(plan, lf, of)
 
     def _order_ref(self, node: exp.Expression, projections: list[exp.Expression], names: list[str]) -> int | None:
@@ -1517,10 +1546,16 @@ class Planner:
                 keys.append((f, desc, bool(nf) if nf is not None else desc, ordering_key(t)))
             plan = Sort(plan, keys)
         if not isinstance(node, exp.Select):
-            plan = self._limit(node, plan, parent)
+            plan = self._limit(node, plan, parent, keys if order is not None else None)
         return Output(plan, out.columns)
 
     def _plan_setop(self, node: exp.Expression, parent: Scope | None, ctes: dict[str, CTEInfo]) -> Output:
+        for operand in (node.this, node.expression):  # sqlglot hangs a trailing FOR UPDATE on the last one
+            while isinstance(operand, (exp.Subquery, exp.Paren)):
+                operand = operand.this
+            locks = operand.args.get("locks") if isinstance(operand, exp.Select) else None
+            if locks:
+                raise SqlError("0A000", f"{clause_name(locks)} is not allowed with UNION/INTERSECT/EXCEPT")
         left = self.plan_query(node.this, parent, ctes)
         right = self.plan_query(node.expression, parent, ctes)
         op = {exp.Union: "union", exp.Intersect: "intersect", exp.Except: "except"}[type(node)]

@@ -121,6 +121,24 @@ def inner_statement(st: Statement, text: str, what: str) -> Statement:
     return Statement(body, kind, st.offset + max(0, st.text.find(body)))
 
 
+def _check_parameters_typed(inner: Statement, declared: list[T.SqlType], count: int) -> None:
+    """PostgreSQL's 42P18 for a parameter below the highest one that the statement neither uses
+    nor declares (PREPARE q AS SELECT $2)."""
+    if count <= len(declared):
+        return
+    from sqlglot import exp
+
+    try:
+        node = parse_one(inner.text)
+    except Exception:  # noqa: BLE001 - a statement sqlglot cannot read was compiled another way
+        return
+    used = {int(str(getattr(p.this, "name", p.this))) for p in node.find_all(exp.Parameter)
+            if str(getattr(p.this, "name", p.this)).isdigit()}
+    for i in range(1, count + 1):
+        if i not in used and (i > len(declared) or declared[i - 1].oid == T.UNKNOWN.oid):
+            raise SqlError("42P18", f"could not determine data type of parameter ${i}")
+
+
 def prepare(s: Session, st: Statement) -> Result:
     text = strip_comments(st.text)
     m = _HEAD.match(text)
@@ -143,6 +161,7 @@ def prepare(s: Session, st: Statement) -> Result:
         raise SqlError("42P05", f'prepared statement "{name}" already exists')
     inner = inner_statement(st, rest[a.end():], "PREPARE")
     p = s.prepare_statement(inner, types)
+    _check_parameters_typed(inner, types, len(p.param_types))
     p.extra["fixed_result"] = p.columns  # as a Parse's: its EXECUTEs keep this row type
     s.protocol_statements[name] = SqlStatement(st.text, p, list(p.param_oids), p.columns)
     return Result("PREPARE")

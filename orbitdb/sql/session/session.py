@@ -165,7 +165,7 @@ class Session:
         self.pending_listen: list[tuple[str, str | None]] = []  # this transaction's LISTEN/UNLISTEN
         # per savepoint: what the three above held when it was taken (ROLLBACK TO returns to it)
         self._savepoint_marks: list[tuple[str, int, int, frozenset[str], dict[str | None, bool], list[Any], int,
-                                          int]] = []
+                                          int, bool]] = []
 
     # ---- information for the wire server ----
     @property
@@ -367,6 +367,8 @@ class Session:
                 return self.settings["default_transaction_deferrable"]
             return "on" if self.txn_deferrable else "off"
         if key == "transaction_read_only":
+            if self.in_block:  # the block's own mode: READ WRITE stays off under a read-only default
+                return "on" if self.txn_read_only else "off"
             return "on" if self.txn_read_only else self.settings["default_transaction_read_only"]
         if key in self.settings:
             return self.settings[key]
@@ -391,7 +393,15 @@ class Session:
                 self.txn.isolation = v
             return
         if key == "transaction_read_only":
-            self.txn_read_only = S.normalize(key, value or "off") == "on"
+            read_only = S.normalize(key, value or "off") == "on"
+            if not read_only and self.txn_read_only and self.in_block:
+                if self._savepoint_marks:
+                    raise SqlError("25001", "cannot set transaction read-write mode inside a read-only transaction")
+                if self.txn is not None and self.txn.snapshot is not None and self._txn_has_run:
+                    raise SqlError("25001", "transaction read-write mode must be set before any query")
+            self.txn_read_only = read_only
+            if self.txn is not None:
+                self.txn.read_only = read_only
             return
         if key == "transaction_deferrable":
             self.txn_deferrable = S.normalize(key, value or "off") == "on"
@@ -877,20 +887,28 @@ class Session:
         self._savepoint_marks.append((name, len(self.pending_notifies), len(self.pending_listen),
                                       frozenset(self.cursors), dict(self.constraint_modes),
                                       list(self.deferred_trigger_events), len(self.txn_settings_undo),
-                                      len(self.on_rollback)))
+                                      len(self.on_rollback), self.txn_read_only))
+
+    def _restore_read_only(self, read_only: bool) -> None:
+        self.txn_read_only = read_only
+        if self.txn is not None:
+            self.txn.read_only = read_only
 
     def savepoint_released(self, name: str) -> None:
         for i in range(len(self._savepoint_marks) - 1, -1, -1):
             if self._savepoint_marks[i][0] == name:
+                self._restore_read_only(self._savepoint_marks[i][8])  # the mode ends with the subtransaction
                 del self._savepoint_marks[i:]
                 return
 
     def savepoint_rolled_back(self, name: str) -> None:
         for i in range(len(self._savepoint_marks) - 1, -1, -1):
-            mark_name, notifies, listens, cursors, modes, deferred, settings, undos = self._savepoint_marks[i]
+            mark_name, notifies, listens, cursors, modes, deferred, settings, undos, read_only = \
+                self._savepoint_marks[i]
             if mark_name != name:
                 continue
             del self._savepoint_marks[i + 1:]  # the savepoint itself stays, as in PostgreSQL
+            self._restore_read_only(read_only)  # SET TRANSACTION READ ONLY since is undone
             for key, old, _ in reversed(self.txn_settings_undo[settings:]):  # SET and SET LOCAL since
                 self._restore_setting(key, old)
             del self.txn_settings_undo[settings:]
@@ -1045,7 +1063,8 @@ class Session:
                         result = Result("SET")
                 if result is None:
                     result = self._dispatch(st, p, params, ctx)
-                self._statements_in_txn = getattr(self, "_statements_in_txn", 0) + 1
+                if kind not in ("SET", "SHOW", "RESET"):  # statements that take no snapshot
+                    self._statements_in_txn = getattr(self, "_statements_in_txn", 0) + 1
             except StorageError as e:
                 self._fail(autocommit)
                 raise SqlError(e.sqlstate, str(e), detail=e.detail) from e

@@ -40,6 +40,12 @@ class ResolvedType:
         return td if td is not None and td.kind == "d" and not self.is_array else None
 
     @property
+    def element_domain(self) -> TypeDef | None:
+        """The domain an array type's elements are of (posint[]), or None."""
+        td = self.typedef
+        return td if td is not None and td.kind == "d" and self.is_array else None
+
+    @property
     def catalog_oid(self) -> int:
         """pg_attribute.atttypid: the user type's own oid (a domain's too), or its array's."""
         if self.typedef is None:

@@ -50,6 +50,22 @@ def _ident(word: str) -> str:
     return word.lower()
 
 
+def _end_and_chain(s: Session, kind: str) -> Result:
+    """COMMIT/ROLLBACK AND CHAIN: the next transaction starts at once, with this one's modes."""
+    if not s.in_block:
+        raise SqlError("25P01", f"{kind} AND CHAIN can only be used in transaction blocks")
+    isolation = s.get_setting("transaction_isolation")
+    read_only = s.txn_read_only
+    deferrable = s.get_setting("transaction_deferrable") == "on"
+    if kind in ("COMMIT", "END"):
+        tag = s.commit()
+    else:
+        s.rollback()
+        tag = "ROLLBACK"
+    s.begin_block(isolation, read_only, deferrable)
+    return Result(tag)
+
+
 def transaction_control(s: Session, st: Statement) -> Result:
     w = [x.upper() for x in _words(st.text)]
     kind = w[0]
@@ -64,11 +80,11 @@ def transaction_control(s: Session, st: Statement) -> Result:
         return Result(s.prepare_transaction(st.text))
     if kind in ("COMMIT", "ROLLBACK") and len(w) > 1 and w[1] == "PREPARED":
         return Result(s.finish_prepared(st.text))
+    chain = "CHAIN" in w and "NO" not in w
+    if chain and kind in ("COMMIT", "END", "ROLLBACK", "ABORT") and "TO" not in w:
+        return _end_and_chain(s, kind)
     if kind in ("COMMIT", "END"):
-        tag = s.commit()
-        if "CHAIN" in w and "NO" not in w:
-            s.begin_block()
-        return Result(tag)
+        return Result(s.commit())
     if kind in ("ROLLBACK", "ABORT"):
         if "TO" in w:
             name = _ident(_words(st.text)[-1])
@@ -174,6 +190,9 @@ def settings_statement(s: Session, st: Statement) -> Result:
             s.discard_temp()
         if what == "ALL":
             s.discard_session_objects()
+        if what in ("ALL", "SEQUENCES"):  # currval and lastval forget what nextval gave
+            s.currval.clear()
+            s.lastval_oid = None
         s.plan_cache.clear()
         s._statements.clear()
         return Result("DISCARD " + what)
