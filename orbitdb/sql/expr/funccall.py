@@ -15,6 +15,7 @@ from orbitdb.sql.expr import funcregistry as R
 from orbitdb.sql.expr.core import E, coerce, const, ident
 from orbitdb.sql.expr.pycalls import compile_call, session_aggregate, session_function
 from orbitdb.sql.expr.routine_call import candidates, compile_user_call, no_user_function
+from orbitdb.sql.expr.srf_context import check_set_returning_context
 from orbitdb.sql.types import SqlType
 from orbitdb.sql.types.casts import IMPLICIT, find_cast
 
@@ -351,29 +352,9 @@ def call_compiled(c: Compiler, name: str, args: list[E]) -> E:
             return e  # raise at run time, as PostgreSQL would for a row that reaches it
         return const(v, ret, name)
     if fd.set_returning:
-        _check_set_returning_context(c.where)
+        check_set_returning_context(c.where)
         e.name = name
     return e
-
-
-# where a set-returning call stands: the select list and FROM take its rows (the planner refuses
-# it nested inside an expression there); PostgreSQL also expands it in ORDER BY and GROUP BY
-_SETS_TAKEN = ("", "functions in FROM")
-_SETS_EXPANDED = ("ORDER BY", "GROUP BY")
-_INSIDE_CALLS = {"aggregate function calls cannot be nested": "aggregate function calls",
-                 "window function calls cannot be nested": "window function calls"}
-
-
-def _check_set_returning_context(where: str) -> None:
-    if where in _SETS_TAKEN:
-        return
-    if where in _SETS_EXPANDED:
-        raise SqlError("0A000", f"set-returning functions in {where} are not supported by orbitdb",
-                       hint="Call the function in FROM and refer to its column.")
-    inside = _INSIDE_CALLS.get(where)
-    if inside is not None:
-        raise SqlError("0A000", f"{inside} cannot contain set-returning function calls")
-    raise SqlError("0A000", f"set-returning functions are not allowed in {where or 'this context'}")
 
 
 def _no_function(name: str, args: list[E]) -> SqlError:

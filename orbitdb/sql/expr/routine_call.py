@@ -14,6 +14,7 @@ from orbitdb.sql import types as T
 from orbitdb.sql.errors import SqlError
 from orbitdb.sql.expr import funcregistry as R
 from orbitdb.sql.expr.core import E, coerce, ident
+from orbitdb.sql.expr.srf_context import check_set_returning_context
 from orbitdb.sql.parse.lone_select import lone_select_expression
 from orbitdb.sql.parse.parser import parse_one
 from orbitdb.sql.types import SqlType
@@ -237,6 +238,7 @@ def compile_user_call(c: Compiler, schema: str | None, name: str, arg_nodes: lis
     if cols is None and len(single) == 1 and single[0]:
         e.columns = [(single[0], ret)]  # FROM f() names its column after the OUT parameter
     if f.returns_set:
+        check_set_returning_context(c.where)
         e.srf = True
     return e
 

@@ -55,3 +55,9 @@ EXPLAIN DROP TABLE sales; -- error 42601
 EXPLAIN SHOW work_mem; -- error 42601
 SELECT lower('a') OVER (); -- error 42809
 SELECT nosuchfn(1) OVER ();  -- error 42883
+CREATE FUNCTION srf_two() RETURNS SETOF int LANGUAGE sql AS 'SELECT 1 UNION ALL SELECT 2';
+SELECT id FROM sales WHERE srf_two() < 4; -- error 0A000
+SELECT id FROM sales GROUP BY id HAVING srf_two() > 1; -- error 0A000
+SELECT sum(srf_two()) FROM sales; -- error 0A000
+SELECT srf_two() ORDER BY 1;
+SELECT id FROM sales WHERE id IN (SELECT srf_two()) ORDER BY 1;
