@@ -448,9 +448,8 @@ class TableWriter:
     def _referential_action(self, ctx: ExecContext, con: ConstraintDef, child: TableDef, ccols: list[int],
                             pcols: list[int], old: Row, new: Row | None, action: str) -> None:
         """ON DELETE / ON UPDATE CASCADE, SET NULL or SET DEFAULT: a DELETE or UPDATE of the rows
-        that reference old's key when the statement ends, firing the child's triggers."""
-        if action not in ("c", "n", "d"):
-            return
+        that reference old's key when the statement ends, firing the child's triggers (action:
+        c, n or d; the checks a and r are queued by on_parent_change)."""
         old_vals = [old[i] for i in pcols]
         cw = self._child_writer(child)
         txn = ctx.txn

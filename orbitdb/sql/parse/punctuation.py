@@ -27,7 +27,7 @@ def check_punctuation(sql: str, tokens: Iterable[tuple[str, int, int]]) -> None:
     newline = False  # whether the white space since that token holds a line break
     for kind, start, end in tokens:
         if kind in _SKIPPED:
-            newline = newline or "\n" in sql[start:end]
+            newline = newline or sql.find("\n", start, end) >= 0
             continue
         text = sql[start:end] if kind in ("op", "word", "num", "dollar") else ""
         if kind in _STRINGS and before is not None and before[0] in _STRINGS and not newline:
